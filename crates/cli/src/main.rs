@@ -1,0 +1,139 @@
+//! `kuijing`: the CRM in one binary. With no command it serves.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kuijing_service::{settings, App, Settings};
+
+#[derive(Parser)]
+#[command(name = "kuijing", version, about = "Kuijing CRM (魁鯨 CRM)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the pages and the API (the default).
+    Serve,
+    /// Bring the database schema up to date, then stop.
+    Migrate,
+    /// Administer users from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the documented default configuration.
+    Config,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a super administrator in the top department.
+    Create {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Config) = cli.command {
+        print!("{}", settings::DEFAULTS);
+        return Ok(());
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KUIJING_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let settings = Settings::load().map_err(anyhow::Error::msg).context("reading the configuration")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
+}
+
+async fn run(command: Command, settings: Settings) -> Result<()> {
+    let app = App::open(settings.clone()).await.map_err(|e| anyhow::anyhow!("{e}")).context("opening the database")?;
+    match command {
+        Command::Serve => serve(app, &settings).await,
+        Command::Migrate => {
+            tracing::info!("database is up to date");
+            app.close().await;
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { phone, password, name } } => {
+            match app.create_super_admin(&phone, &password, &name).await {
+                Ok(id) => println!("super administrator created (user {id}); sign in with phone {phone}"),
+                Err(kuijing_service::ServiceError::Invalid(errors)) => {
+                    for error in errors.0 {
+                        eprintln!("--{}: {}", error.field, describe(error.code));
+                    }
+                    app.close().await;
+                    std::process::exit(2);
+                }
+                Err(error) => return Err(anyhow::anyhow!("{error}")),
+            }
+            app.close().await;
+            Ok(())
+        }
+        Command::Config => Ok(()),
+    }
+}
+
+/// English text of the field errors the command line can meet.
+fn describe(code: &str) -> &'static str {
+    match code {
+        "required" => "is required",
+        "phone_invalid" => "must be 6 to 20 digits, optionally starting with +",
+        "phone_taken" => "is already used by another user",
+        "password_too_short" => "must be at least 8 characters",
+        "too_long" => "is too long",
+        _ => "is not valid",
+    }
+}
+
+async fn serve(app: App, settings: &Settings) -> Result<()> {
+    let address: SocketAddr = settings.bind.parse().with_context(|| format!("bind address `{}`", settings.bind))?;
+    if app.needs_first_admin().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+        tracing::info!(
+            "no users yet: create the first super administrator with \
+             `kuijing admin create --phone <phone> --password <password> --name <name>` \
+             (or `cargo run --release -- admin create ...`)"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("listening on {address}"))?;
+    tracing::info!(%address, database = ?app_backend(settings), "kuijing crm is serving on http://{address}");
+    let router = kuijing_web::router(app.clone());
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    app.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn app_backend(settings: &Settings) -> &'static str {
+    if settings.database_url().starts_with("postgres") { "postgres" } else { "sqlite" }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,58 @@
+//! Validation errors that name the field and say what is wrong, as message codes.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field. `code` is a message key the web layer translates into the
+/// user's language (`errors.<code>`); `field` is the name used in forms and JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self { field: field.into(), code }
+    }
+}
+
+/// A collection of field errors gathered while parsing one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, code: &'static str) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    /// Keeps the value of a parse, or records its error under `field`.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(code) => {
+                self.add(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was wrong.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+impl From<FieldError> for FieldErrors {
+    fn from(error: FieldError) -> Self {
+        Self(vec![error])
+    }
+}

@@ -1,0 +1,17 @@
+//! The CRM's vocabulary and rules: pure data and functions, no I/O and no async.
+
+pub mod actor;
+pub mod change;
+pub mod defaults;
+pub mod error;
+pub mod org;
+pub mod permission;
+pub mod scope;
+pub mod text;
+
+pub use actor::{Actor, Role, RoleKind};
+pub use change::{Change, ChangeAction, FieldChange};
+pub use error::{FieldError, FieldErrors};
+pub use org::{Department, Gender, OrgChart, User, UserStatus};
+pub use permission::{Action, Kind, Permission};
+pub use scope::{DataScope, ScopeGrant, Visibility};

@@ -1,0 +1,158 @@
+//! Parsing of the text users type: names, phones, e-mails, passwords.
+//!
+//! Everything is NFKC-normalised first, so full-width digits, letters and `＠`
+//! match their half-width forms; the original text is kept for display by the
+//! callers.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// NFKC, trimmed, inner runs of white space collapsed to one space, lowercased.
+/// Used for matching and search, never for display.
+pub fn normalize(text: &str) -> String {
+    let folded: String = text.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A display name (person or department): trimmed, 1 to `max` characters.
+pub fn parse_name(text: &str, max: usize) -> Result<String, &'static str> {
+    let cleaned: String = text.nfkc().collect::<String>();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() {
+        return Err("required");
+    }
+    if cleaned.chars().count() > max {
+        return Err("too_long");
+    }
+    if cleaned.chars().any(char::is_control) {
+        return Err("invalid_characters");
+    }
+    Ok(cleaned)
+}
+
+/// Optional free text: `None` when blank, refused when longer than `max`.
+pub fn parse_optional_text(text: Option<&str>, max: usize) -> Result<Option<String>, &'static str> {
+    let Some(text) = text else { return Ok(None) };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(None);
+    }
+    if trimmed.chars().count() > max {
+        return Err("too_long");
+    }
+    Ok(Some(trimmed.to_string()))
+}
+
+/// A phone number as used for signing in: digits with an optional leading `+`.
+/// Spaces, dashes, dots and brackets are dropped; full-width digits are folded.
+/// Between 6 and 20 digits.
+pub fn parse_phone(text: &str) -> Result<String, &'static str> {
+    let folded: String = text.nfkc().collect();
+    let trimmed = folded.trim();
+    if trimmed.is_empty() {
+        return Err("required");
+    }
+    let mut out = String::with_capacity(trimmed.len());
+    for (index, ch) in trimmed.chars().enumerate() {
+        match ch {
+            '0'..='9' => out.push(ch),
+            '+' if index == 0 => out.push(ch),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return Err("phone_invalid"),
+        }
+    }
+    let digits = out.trim_start_matches('+').len();
+    if !(6..=20).contains(&digits) {
+        return Err("phone_invalid");
+    }
+    Ok(out)
+}
+
+/// An e-mail address: NFKC (so `＠` becomes `@`), trimmed, lowercased, one `@`
+/// with a local part and a dotted domain, no spaces.
+pub fn parse_email(text: &str) -> Result<String, &'static str> {
+    let folded: String = text.nfkc().collect::<String>().trim().to_lowercase();
+    if folded.is_empty() {
+        return Err("required");
+    }
+    if folded.len() > 254 || folded.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("email_invalid");
+    }
+    let mut parts = folded.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("email_invalid");
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..");
+    if local.is_empty() || !domain_ok {
+        return Err("email_invalid");
+    }
+    Ok(folded)
+}
+
+/// A new password: 8 to 128 characters, not only white space.
+pub fn check_password(text: &str) -> Result<(), &'static str> {
+    let count = text.chars().count();
+    if text.trim().is_empty() {
+        return Err("required");
+    }
+    if count < 8 {
+        return Err("password_too_short");
+    }
+    if count > 128 {
+        return Err("too_long");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_width_case_and_spaces() {
+        assert_eq!(normalize("  ＡＢＣ　 公司  "), "abc 公司");
+    }
+
+    #[test]
+    fn phone_drops_separators_and_folds_full_width_digits() {
+        assert_eq!(parse_phone("(02) 2531-7099"), Ok("0225317099".into()));
+        assert_eq!(parse_phone("０９１２３４５６７８"), Ok("0912345678".into()));
+        assert_eq!(parse_phone("+86 138 0013 8000"), Ok("+8613800138000".into()));
+    }
+
+    #[test]
+    fn phone_refuses_letters_short_numbers_and_inner_plus() {
+        assert_eq!(parse_phone("12ab34"), Err("phone_invalid"));
+        assert_eq!(parse_phone("12345"), Err("phone_invalid"));
+        assert_eq!(parse_phone("12+3456789"), Err("phone_invalid"));
+        assert_eq!(parse_phone("   "), Err("required"));
+    }
+
+    #[test]
+    fn email_accepts_full_width_at_and_lowercases() {
+        assert_eq!(parse_email(" Wang＠Example.COM "), Ok("wang@example.com".into()));
+    }
+
+    #[test]
+    fn email_refuses_malformed_addresses() {
+        for bad in ["a@b", "a@@b.com", "@b.com", "a b@c.com", "a@.com", "a@b..com", "無"] {
+            assert_eq!(parse_email(bad), Err("email_invalid"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_are_trimmed_and_limited() {
+        assert_eq!(parse_name("  王  小明 ", 20), Ok("王 小明".into()));
+        assert_eq!(parse_name("", 20), Err("required"));
+        assert_eq!(parse_name("一二三", 2), Err("too_long"));
+    }
+
+    #[test]
+    fn password_needs_eight_characters() {
+        assert_eq!(check_password("short"), Err("password_too_short"));
+        assert_eq!(check_password("        "), Err("required"));
+        assert_eq!(check_password("long enough"), Ok(()));
+    }
+}

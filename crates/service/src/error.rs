@@ -1,0 +1,65 @@
+//! The one error type of the use cases. The web layer turns it into a
+//! problem document or a page, in the user's language.
+
+use kuijing_domain::FieldErrors;
+use kuijing_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No valid session or token.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// The phone or the password is wrong; which one is not said.
+    #[error("bad credentials")]
+    BadCredentials,
+    /// The user's account is disabled.
+    #[error("account disabled")]
+    Disabled,
+    /// Too many failed sign-ins on one phone.
+    #[error("sign-in throttled for {retry_after} s")]
+    Throttled { retry_after: i64, locked: bool },
+    #[error("forbidden")]
+    Forbidden,
+    /// Missing, or outside the actor's scope: the two look the same.
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// The record changed since it was read; `version` is the stored one.
+    #[error("stale version, stored is {version}")]
+    Stale { version: i64 },
+    /// A rule refuses the action; `code` names the reason for the message.
+    #[error("refused: {code}")]
+    Refused { code: &'static str },
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        ServiceError::Internal(error.to_string())
+    }
+}
+
+impl From<FieldErrors> for ServiceError {
+    fn from(errors: FieldErrors) -> Self {
+        ServiceError::Invalid(errors)
+    }
+}
+
+pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
+
+/// Turns a unique violation on `constraint` into a field error on `field`.
+pub(crate) fn unique_to_field(
+    error: StoreError,
+    constraint: &str,
+    field: &str,
+    code: &'static str,
+) -> ServiceError {
+    match error {
+        StoreError::Unique(name) if name.contains(constraint) => {
+            ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
+        }
+        other => other.into(),
+    }
+}

@@ -1,0 +1,175 @@
+//! Use cases: each one authorizes, validates, writes through the store,
+//! appends the change log and commits, for the API and the pages alike.
+
+pub mod auth;
+pub mod changelog;
+pub mod clock;
+pub mod departments;
+pub mod error;
+mod input;
+mod password;
+pub mod roles;
+pub mod settings;
+pub mod users;
+
+use std::sync::Arc;
+
+use kuijing_domain::{Actor, Change, Permission, User};
+use kuijing_store::{Db, Tx};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub use error::{Result, ServiceError};
+pub use kuijing_domain as domain;
+pub use settings::Settings;
+
+use clock::{Clock, SystemClock};
+
+/// Everything a use case needs: the database, the settings and the time.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    settings: Arc<Settings>,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// Opens the configured database and brings its schema up to date.
+    pub async fn open(settings: Settings) -> Result<Self> {
+        let url = settings.database_url();
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if let Some(parent) = std::path::Path::new(path).parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| ServiceError::Internal(format!("creating data folder: {e}")))?;
+            }
+        }
+        let db = Db::connect(&url).await?;
+        db.migrate().await?;
+        Ok(Self::new(db, settings, Arc::new(SystemClock)))
+    }
+
+    pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {
+        Self { db, settings: Arc::new(settings), clock }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The company's time zone; an unknown name in the settings is refused at start.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.settings.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Answers when the database answers.
+    pub async fn health(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Whether nobody can sign in yet, so the first administrator must be made.
+    pub async fn needs_first_admin(&self) -> Result<bool> {
+        let mut tx = self.db.read().await?;
+        Ok(kuijing_store::users::total(&mut tx).await? == 0)
+    }
+
+    /// Appends one change-log entry for the caller, inside their transaction.
+    async fn log(&self, tx: &mut Tx, caller: &Caller, change: Change) -> Result<()> {
+        let now = self.now();
+        let request = Some(caller.request_id.as_str());
+        kuijing_store::change_logs::append(tx, &change, Some(caller.user.id), request, now).await?;
+        Ok(())
+    }
+}
+
+/// The signed-in user behind a request, with what they may do, and the id of
+/// the request for the change log.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub actor: Actor,
+    pub role_names: Vec<String>,
+    pub session: SessionRef,
+    pub request_id: String,
+}
+
+/// Which session or token a request came with.
+#[derive(Debug, Clone)]
+pub struct SessionRef {
+    pub token_hash: String,
+    pub kind: SessionKind,
+    /// The secret pages send back with every state-changing request.
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A browser session, in a cookie.
+    Page,
+    /// An API bearer token.
+    Token,
+}
+
+impl SessionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "session",
+            Self::Token => "token",
+        }
+    }
+}
+
+impl Caller {
+    /// Refuses with 403 unless the caller holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<()> {
+        if self.actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden) }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.actor.can(permission)
+    }
+}
+
+/// One page of a list, with the total that matches and where the next begins.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Where a page of a list starts and how long it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageRequest {
+    pub cursor: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+impl PageRequest {
+    pub const DEFAULT_LIMIT: u64 = 50;
+    pub const MAX_LIMIT: u64 = 200;
+
+    fn store_page(self) -> kuijing_store::Page {
+        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT);
+        kuijing_store::Page { after: self.cursor, limit }
+    }
+}
+
+impl<T> ListPage<T> {
+    fn new(items: Vec<T>, total: i64, limit: u64, last_id: impl Fn(&T) -> i64) -> Self {
+        let next_cursor = if items.len() as u64 == limit {
+            items.last().map(|item| last_id(item).to_string())
+        } else {
+            None
+        };
+        Self { items, total, next_cursor }
+    }
+}

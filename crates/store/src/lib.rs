@@ -1,0 +1,25 @@
+//! SQL for SQLite and PostgreSQL: one code path for both, statements built
+//! with a query builder and bound parameters, migrations run at start.
+
+mod db;
+mod error;
+mod schema;
+mod seed;
+mod visibility;
+
+pub mod change_logs;
+pub mod departments;
+pub mod roles;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+
+/// A page of keyset pagination: rows after `after` (an id), at most `limit`.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub after: Option<i64>,
+    pub limit: u64,
+}

@@ -1,0 +1,152 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI document that is
+//! generated from the same route list the router is built from.
+
+mod auth;
+mod departments;
+mod roles;
+mod users;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::request_id::RequestId;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kuijing CRM", description = "The REST API of Kuijing CRM."),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem))
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// Every API route, each with its documentation.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(departments::list_departments, departments::create_department))
+        .routes(routes!(
+            departments::get_department,
+            departments::update_department,
+            departments::delete_department
+        ))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::get_user, users::update_user))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(roles::list_roles, roles::create_role))
+        .routes(routes!(roles::get_role, roles::update_role, roles::delete_role))
+}
+
+/// The OpenAPI document of every API route.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    router().split_for_parts().1
+}
+
+pub async fn serve_openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi_document())
+}
+
+/// The text search and page of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Text to find in names (and phones and e-mails, for users).
+    pub q: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+impl ListParams {
+    fn page(&self, lang: Lang, request_id: &str) -> Result<kuijing_service::PageRequest, ApiError> {
+        let cursor = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| {
+                let errors = kuijing_domain::FieldError::new("cursor", "cursor_invalid").into();
+                ApiError::from_service(kuijing_service::ServiceError::Invalid(errors), lang, request_id)
+            })?),
+            None => None,
+        };
+        Ok(kuijing_service::PageRequest { cursor, limit: self.limit })
+    }
+}
+
+/// A list that is not paged: everything in scope, in one answer.
+#[derive(Debug, Serialize)]
+pub struct Everything<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Everything<T> {
+    fn new(items: Vec<T>) -> Self {
+        Self { total: items.len() as i64, items, next_cursor: None }
+    }
+}
+
+/// A JSON body whose errors answer as problem documents.
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let lang = request.extensions().get::<Lang>().copied().unwrap_or(Lang::En);
+        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Body(value)),
+            Err(rejection) => Err(ApiError::bad_body(lang, &request_id, describe(rejection))),
+        }
+    }
+}
+
+fn describe(rejection: JsonRejection) -> String {
+    rejection.body_text()
+}
+
+/// Turns a service result into JSON, or its error into a problem document.
+pub fn respond<T: Serialize>(
+    result: kuijing_service::Result<T>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
+    match result {
+        Ok(value) => Json(value).into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}

@@ -1,0 +1,225 @@
+//! Errors as the client reads them: a problem document for the API, a page
+//! for the browser, both in the user's language. Internal errors are logged
+//! once, here, and answered with the request id only.
+
+use askama::Template;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kuijing_domain::FieldError;
+use kuijing_service::ServiceError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::i18n::Lang;
+
+/// An `application/problem+json` body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A stable code for programs, such as `invalid` or `not_found`.
+    pub code: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    pub request_id: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+pub struct ApiError(pub Problem);
+
+/// The status, code and message key of a service error.
+fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
+    match error {
+        ServiceError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        ServiceError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+        ServiceError::Disabled => (StatusCode::FORBIDDEN, "account_disabled"),
+        ServiceError::Throttled { locked: true, .. } => (StatusCode::TOO_MANY_REQUESTS, "sign_in_locked"),
+        ServiceError::Throttled { locked: false, .. } => (StatusCode::TOO_MANY_REQUESTS, "sign_in_slowed"),
+        ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ServiceError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        ServiceError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ServiceError::Stale { .. } => (StatusCode::CONFLICT, "stale"),
+        ServiceError::Refused { code } => (StatusCode::CONFLICT, code),
+        ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    }
+}
+
+/// The message of a service error, with waits filled in.
+pub fn message(error: &ServiceError, lang: Lang) -> String {
+    let (_, code) = classify(error);
+    let text = lang.t(&format!("problems.{code}"));
+    match error {
+        ServiceError::Throttled { retry_after, .. } => {
+            let minutes = (retry_after + 59) / 60;
+            text.replace("%{seconds}", &retry_after.to_string()).replace("%{minutes}", &minutes.to_string())
+        }
+        _ => text,
+    }
+}
+
+/// The message of one invalid field, naming the field.
+pub fn field_message(error: &FieldError, lang: Lang) -> String {
+    let base = error.field.split('.').next().unwrap_or(&error.field);
+    let mut label = lang.t(&format!("fields.{base}"));
+    if let Some((_, rest)) = error.field.split_once('.') {
+        label = format!("{label} `{rest}`");
+    }
+    lang.t(&format!("errors.{}", error.code)).replace("%{field}", &label)
+}
+
+impl ApiError {
+    pub fn from_service(error: ServiceError, lang: Lang, request_id: &str) -> Self {
+        let (status, code) = classify(&error);
+        if let ServiceError::Internal(detail) = &error {
+            tracing::error!(request.id = request_id, error = %detail, "request failed");
+        }
+        let errors = match &error {
+            ServiceError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|e| FieldProblem { field: e.field.clone(), code: e.code.to_string(), message: field_message(e, lang) })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ApiError(Problem {
+            code: code.to_string(),
+            title: message(&error, lang),
+            status: status.as_u16(),
+            errors,
+            retry_after: match error {
+                ServiceError::Throttled { retry_after, .. } => Some(retry_after),
+                _ => None,
+            },
+            version: match error {
+                ServiceError::Stale { version } => Some(version),
+                _ => None,
+            },
+            request_id: request_id.to_string(),
+        })
+    }
+
+    pub fn csrf(lang: Lang, request_id: &str) -> Self {
+        ApiError(Problem {
+            code: "csrf".into(),
+            title: lang.t("problems.csrf"),
+            status: 403,
+            errors: Vec::new(),
+            retry_after: None,
+            version: None,
+            request_id: request_id.to_string(),
+        })
+    }
+
+    /// A body that is not the JSON the route expects.
+    pub fn bad_body(lang: Lang, request_id: &str, detail: String) -> Self {
+        ApiError(Problem {
+            code: "bad_body".into(),
+            title: format!("{} {detail}", lang.t("problems.bad_body")),
+            status: 400,
+            errors: Vec::new(),
+            retry_after: None,
+            version: None,
+            request_id: request_id.to_string(),
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.0.retry_after;
+        let body = serde_json::to_vec(&self.0).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            headers.insert(header::RETRY_AFTER, seconds);
+        }
+        response
+    }
+}
+
+/// An error shown as a page of its own.
+pub struct PageError {
+    status: StatusCode,
+    lang: Lang,
+    title: String,
+    request_id: String,
+    to_sign_in: bool,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    title: &'a str,
+    request_id: &'a str,
+}
+
+impl PageError {
+    pub fn from_service(error: ServiceError, lang: Lang, request_id: &str) -> Self {
+        let (status, _) = classify(&error);
+        if let ServiceError::Internal(detail) = &error {
+            tracing::error!(request.id = request_id, error = %detail, "page failed");
+        }
+        let title = match &error {
+            ServiceError::Invalid(errors) => {
+                errors.0.iter().map(|e| field_message(e, lang)).collect::<Vec<_>>().join(" ")
+            }
+            _ => message(&error, lang),
+        };
+        Self {
+            status,
+            lang,
+            title,
+            request_id: request_id.to_string(),
+            to_sign_in: matches!(error, ServiceError::Unauthenticated),
+        }
+    }
+
+    pub fn csrf(lang: Lang, request_id: &str) -> Self {
+        Self {
+            status: StatusCode::FORBIDDEN,
+            lang,
+            title: lang.t("problems.csrf"),
+            request_id: request_id.to_string(),
+            to_sign_in: false,
+        }
+    }
+
+    pub fn not_found(lang: Lang, request_id: &str) -> Self {
+        Self::from_service(ServiceError::NotFound, lang, request_id)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if self.to_sign_in {
+            return Redirect::to("/login").into_response();
+        }
+        let page = ErrorPage {
+            lang: self.lang,
+            status: self.status.as_u16(),
+            title: &self.title,
+            request_id: &self.request_id,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "error page failed to render");
+                self.status.into_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The web layer: the JSON API under `/api/v1` and the HTML pages, both over
+//! the same services, with sessions, bearer tokens and CSRF protection.
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+mod api;
+mod auth;
+mod csrf;
+mod error;
+mod i18n;
+mod pages;
+mod request_id;
+
+use axum::routing::get;
+use axum::{middleware, Router};
+use kuijing_service::App;
+
+pub use api::openapi_document;
+pub use i18n::Lang;
+
+/// What every handler gets: the use cases.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+/// The whole application: pages, API, OpenAPI document and health check.
+pub fn router(app: App) -> Router {
+    let state = AppState { app };
+    let (api, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(api)
+        .route("/api/openapi.json", get(api::serve_openapi))
+        .route("/healthz", get(healthz))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(middleware::from_fn(request_id::assign))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+    match state.app.health().await {
+        Ok(()) => axum::http::StatusCode::OK,
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}

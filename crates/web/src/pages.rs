@@ -1,0 +1,178 @@
+//! The HTML pages: the application shell and the organisation pages.
+
+mod departments;
+mod forms;
+mod profile;
+mod roles;
+mod session;
+mod users;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_service::Caller;
+
+use crate::auth::Identity;
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::request_id::RequestId;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(session::show_login).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/language", post(session::set_language))
+        .route("/profile", get(profile::show_profile))
+        .route("/profile/password", post(profile::change_password))
+        .route("/departments", get(departments::list_departments).post(departments::create_department))
+        .route("/departments/{id}", get(departments::show_department).post(departments::update_department))
+        .route("/departments/{id}/delete", post(departments::delete_department))
+        .route("/users", get(users::list_users).post(users::create_user))
+        .route("/users/new", get(users::new_user))
+        .route("/users/{id}", get(users::show_user).post(users::update_user))
+        .route("/users/{id}/edit", get(users::edit_user))
+        .route("/users/{id}/status", post(users::set_status))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/roles", get(roles::list_roles).post(roles::create_role))
+        .route("/roles/new", get(roles::new_role))
+        .route("/roles/{id}", get(roles::show_role).post(roles::update_role))
+        .route("/roles/{id}/delete", post(roles::delete_role))
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
+        .route("/static/icon.svg", get(icon))
+        .route("/manifest.webmanifest", get(manifest))
+}
+
+/// The first page after signing in: the organisation for those who manage
+/// it, the user's own account for everyone else.
+async fn home(crate::auth::PageUser(caller): crate::auth::PageUser) -> Response {
+    let target = if caller.can(Permission::new(Kind::User, Action::View)) { "/users" } else { "/profile" };
+    axum::response::Redirect::to(target).into_response()
+}
+
+pub async fn not_found(request: Request) -> Response {
+    let lang = request.extensions().get::<Lang>().copied().unwrap_or(Lang::En);
+    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    if request.uri().path().starts_with("/api/") {
+        return crate::error::ApiError::from_service(kuijing_service::ServiceError::NotFound, lang, &request_id)
+            .into_response();
+    }
+    let _ = request.extensions().get::<Identity>();
+    PageError::not_found(lang, &request_id).into_response()
+}
+
+/// One entry of the navigation.
+pub struct NavItem {
+    pub key: &'static str,
+    pub href: &'static str,
+    pub icon: &'static str,
+}
+
+/// What every page of the application shows around its content.
+pub struct Shell {
+    pub lang: Lang,
+    pub csrf: String,
+    pub me_id: i64,
+    pub me_name: String,
+    pub me_initial: String,
+    pub nav: Vec<NavItem>,
+    pub settings_nav: Vec<NavItem>,
+    pub active: &'static str,
+    pub notice: Option<String>,
+    pub title: String,
+    pub zone: chrono_tz::Tz,
+}
+
+impl Shell {
+    pub fn new(state: &AppState, caller: &Caller, lang: Lang, active: &'static str, title_key: &str) -> Self {
+        let can = |kind: Kind| caller.can(Permission::new(kind, Action::View));
+        // The modules in their order; each appears once its pages exist.
+        let nav = vec![NavItem { key: "nav.profile", href: "/profile", icon: "user" }];
+        let mut settings_nav = Vec::new();
+        if can(Kind::Department) {
+            settings_nav.push(NavItem { key: "nav.departments", href: "/departments", icon: "tree" });
+        }
+        if can(Kind::User) {
+            settings_nav.push(NavItem { key: "nav.users", href: "/users", icon: "users" });
+        }
+        if can(Kind::Role) {
+            settings_nav.push(NavItem { key: "nav.roles", href: "/roles", icon: "shield" });
+        }
+        Self {
+            lang,
+            csrf: caller.session.csrf_token.clone(),
+            me_id: caller.user.id,
+            me_initial: caller.user.name.chars().next().map(String::from).unwrap_or_default(),
+            me_name: caller.user.name.clone(),
+            nav,
+            settings_nav,
+            active,
+            notice: None,
+            title: lang.t(title_key),
+            zone: state.app.time_zone(),
+        }
+    }
+
+    /// Shows a confirmation after a redirect (`?done=saved`).
+    pub fn with_notice(mut self, done: Option<&str>) -> Self {
+        self.notice = done
+            .filter(|d| d.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(|d| self.lang.t(&format!("done.{d}")));
+        self
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The text of `prefix.key`, for keys made of a value (`status.active`).
+    pub fn tk(&self, prefix: &str, key: &str) -> String {
+        self.lang.t(&format!("{prefix}.{key}"))
+    }
+
+    pub fn langs(&self) -> [Lang; 3] {
+        Lang::ALL
+    }
+
+    /// A date and time in the company's time zone.
+    pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.zone).format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// Renders a template, or a plain error page if it cannot be rendered.
+pub fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed to render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    static_file("text/css; charset=utf-8", include_str!("../static/app.css"))
+}
+
+async fn script() -> Response {
+    static_file("text/javascript; charset=utf-8", include_str!("../static/app.js"))
+}
+
+async fn icon() -> Response {
+    static_file("image/svg+xml", include_str!("../static/icon.svg"))
+}
+
+async fn manifest(State(_): State<AppState>) -> Response {
+    static_file("application/manifest+json", include_str!("../static/manifest.webmanifest"))
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}

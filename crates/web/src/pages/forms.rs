@@ -1,0 +1,73 @@
+//! Helpers shared by the pages' forms: errors beside fields, and answers to
+//! service errors that keep what the user typed.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kuijing_service::{Caller, ServiceError};
+
+use crate::error::{field_message, message, PageError};
+use crate::i18n::Lang;
+
+/// Messages keyed by field name, plus one for the whole form.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    pub fields: HashMap<String, String>,
+    pub form: Option<String>,
+}
+
+impl FormErrors {
+    /// Whether the service error belongs on the form (invalid input, a stale
+    /// version, a refused rule) rather than on a page of its own.
+    pub fn from_service(error: &ServiceError, lang: Lang) -> Option<Self> {
+        match error {
+            ServiceError::Invalid(errors) => {
+                let mut fields = HashMap::new();
+                for e in &errors.0 {
+                    let key = e.field.split('.').next().unwrap_or(&e.field).to_string();
+                    fields.entry(key).or_insert_with(|| field_message(e, lang));
+                }
+                let form = Some(lang.t("problems.invalid"));
+                Some(Self { fields, form })
+            }
+            ServiceError::Stale { .. } | ServiceError::Refused { .. } => {
+                Some(Self { fields: HashMap::new(), form: Some(message(error, lang)) })
+            }
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.fields.get(field)
+    }
+}
+
+/// The status of a form shown again with errors.
+pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+/// Text of an optional number field: blank is `None`, junk is kept as an
+/// invalid number for the service to refuse.
+pub fn optional_id(text: &str) -> Result<Option<i64>, ()> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| ())
+}
+
+/// Blank text as `None`.
+pub fn optional_text(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+/// After a successful post: back to a page with a confirmation.
+pub fn done(path: &str, what: &str) -> Response {
+    Redirect::to(&format!("{path}?done={what}")).into_response()
+}
+
+/// A service error that is not the form's own becomes an error page.
+pub fn error_page(error: ServiceError, caller: &Caller, lang: Lang) -> Response {
+    PageError::from_service(error, lang, &caller.request_id).into_response()
+}
