@@ -36,6 +36,11 @@ pub struct App {
 impl App {
     /// Opens the configured database and brings its schema up to date.
     pub async fn open(settings: Settings) -> Result<Self> {
+        Self::open_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As `open`, with a clock of the caller's (tests move it by hand).
+    pub async fn open_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self> {
         let url = settings.database_url();
         if let Some(path) = url.strip_prefix("sqlite://") {
             if let Some(parent) = std::path::Path::new(path).parent() {
@@ -45,7 +50,7 @@ impl App {
         }
         let db = Db::connect(&url).await?;
         db.migrate().await?;
-        Ok(Self::new(db, settings, Arc::new(SystemClock)))
+        Ok(Self::new(db, settings, clock))
     }
 
     pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {

@@ -265,6 +265,9 @@ impl App {
         errors.into_result()?;
         let Some(fields) = fields else { return Err(ServiceError::Internal("draft".into())) };
 
+        if status == Some(UserStatus::Disabled) && id == caller.user.id {
+            return Err(ServiceError::Refused { code: "cannot_disable_self" });
+        }
         let loses_super = target_is_super
             && (status == Some(UserStatus::Disabled)
                 || role_ids.as_ref().is_some_and(|ids| !holds_super(&target_roles, ids)));
@@ -273,9 +276,6 @@ impl App {
             if users::active_with_role(&mut tx, super_role.id).await? <= 1 {
                 return Err(ServiceError::Refused { code: "last_super_admin" });
             }
-        }
-        if status == Some(UserStatus::Disabled) && id == caller.user.id {
-            return Err(ServiceError::Refused { code: "cannot_disable_self" });
         }
 
         let now = self.now();

@@ -1,0 +1,222 @@
+/* Kuijing CRM: small page behaviours. The pages work without this file;
+   it only adds confirmations, an unsaved-changes warning, the scope picker
+   toggle, menu closing and toast hiding. The only global is window.kj. */
+(function () {
+  'use strict';
+
+  var doc = document;
+  var CHOSEN = 'chosen_departments';
+  var TOAST_MS = 4000;
+
+  /* ---- window.kj: helpers for scripts that call fetch ---- */
+
+  // The token to send in the x-csrf-token header (or a _csrf form field).
+  function csrf() {
+    var meta = doc.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute('content') || '' : '';
+  }
+
+  window.kj = Object.freeze({ csrf: csrf });
+
+  /* ---- Unsaved-changes guard for form[data-guard] ---- */
+
+  // What a form would send, as one string, to compare against later.
+  function snapshot(form) {
+    var parts = [];
+    var data;
+    try {
+      data = new FormData(form);
+    } catch (e) {
+      return '';
+    }
+    data.forEach(function (value, name) {
+      if (name === '_csrf') return;
+      var text = typeof value === 'string' ? value : (value && value.name) || '';
+      parts.push(encodeURIComponent(name) + '=' + encodeURIComponent(text));
+    });
+    return parts.join('&');
+  }
+
+  var guards = [];
+
+  function takeSnapshots() {
+    guards = [];
+    var forms = doc.querySelectorAll('form[data-guard]');
+    for (var i = 0; i < forms.length; i++) {
+      guards.push({ form: forms[i], initial: snapshot(forms[i]), submitted: false });
+    }
+  }
+
+  function guardOf(form) {
+    for (var i = 0; i < guards.length; i++) {
+      if (guards[i].form === form) return guards[i];
+    }
+    return null;
+  }
+
+  function hasUnsavedChanges() {
+    for (var i = 0; i < guards.length; i++) {
+      var g = guards[i];
+      if (!g.submitted && g.form.isConnected !== false && snapshot(g.form) !== g.initial) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  window.addEventListener('beforeunload', function (event) {
+    if (!hasUnsavedChanges()) return undefined;
+    event.preventDefault();
+    event.returnValue = '';
+    return '';
+  });
+
+  /* ---- Submitting: data-confirm first, then release the guard ---- */
+
+  doc.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (!form || form.tagName !== 'FORM') return;
+
+    var question = form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) return;
+
+    var g = guardOf(form);
+    if (g) g.submitted = true;
+  });
+
+  /* ---- Data scope: the department list shows only for "chosen" ---- */
+
+  function chosenFor(scope) {
+    var el = scope.nextElementSibling;
+    while (el) {
+      if (el.tagName === 'SELECT' && el.classList.contains('chosen')) return el;
+      el = el.nextElementSibling;
+    }
+    return null;
+  }
+
+  function syncScope(scope) {
+    var chosen = chosenFor(scope);
+    if (chosen) chosen.hidden = scope.value !== CHOSEN;
+  }
+
+  function syncAllScopes() {
+    var scopes = doc.querySelectorAll('select[data-scope]');
+    for (var i = 0; i < scopes.length; i++) syncScope(scopes[i]);
+  }
+
+  doc.addEventListener('change', function (event) {
+    var el = event.target;
+    if (el && el.tagName === 'SELECT' && el.hasAttribute('data-scope')) syncScope(el);
+  });
+
+  /* ---- Menus: one open at a time; outside click and Escape close ---- */
+
+  function openMenus() {
+    return doc.querySelectorAll('details.menu[open]');
+  }
+
+  function closeMenus(except) {
+    var menus = openMenus();
+    for (var i = 0; i < menus.length; i++) {
+      if (menus[i] !== except) menus[i].open = false;
+    }
+  }
+
+  // "toggle" does not bubble, so listen in the capture phase.
+  doc.addEventListener('toggle', function (event) {
+    var el = event.target;
+    if (el && el.tagName === 'DETAILS' && el.open && el.classList.contains('menu')) {
+      closeMenus(el);
+    }
+  }, true);
+
+  doc.addEventListener('click', function (event) {
+    var target = event.target;
+    var inside = target && target.closest ? target.closest('details.menu') : null;
+    closeMenus(inside);
+  });
+
+  doc.addEventListener('keydown', function (event) {
+    if (event.key !== 'Escape' && event.key !== 'Esc') return;
+    var menus = openMenus();
+    if (!menus.length) return;
+    var active = doc.activeElement;
+    for (var i = 0; i < menus.length; i++) {
+      var menu = menus[i];
+      var hadFocus = active && menu.contains(active);
+      menu.open = false;
+      if (hadFocus) {
+        var summary = menu.querySelector('summary');
+        if (summary) summary.focus();
+      }
+    }
+  });
+
+  /* ---- Toast: fade out after a few seconds, longer while pointed at ---- */
+
+  function dismissToast(toast) {
+    if (toast.classList.contains('is-leaving')) return;
+    toast.classList.add('is-leaving');
+    var removed = false;
+    function remove() {
+      if (removed) return;
+      removed = true;
+      if (toast.parentNode) toast.parentNode.removeChild(toast);
+    }
+    toast.addEventListener('transitionend', remove);
+    window.setTimeout(remove, 600);
+  }
+
+  function scheduleToast(toast) {
+    var timer = null;
+    var hovered = false;
+    var due = false;
+    function arm() {
+      timer = window.setTimeout(function () {
+        timer = null;
+        due = true;
+        if (!hovered) dismissToast(toast);
+      }, TOAST_MS);
+    }
+    toast.addEventListener('mouseenter', function () { hovered = true; });
+    toast.addEventListener('mouseleave', function () {
+      hovered = false;
+      if (due) dismissToast(toast);
+    });
+    toast.addEventListener('click', function () {
+      if (timer) window.clearTimeout(timer);
+      dismissToast(toast);
+    });
+    arm();
+  }
+
+  /* ---- Start ---- */
+
+  function start() {
+    syncAllScopes();
+    takeSnapshots();
+    var toasts = doc.querySelectorAll('.toast');
+    for (var i = 0; i < toasts.length; i++) scheduleToast(toasts[i]);
+  }
+
+  // Coming back through the back/forward cache: the old page is shown as it
+  // was left, possibly mid-submit, so measure again.
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) {
+      syncAllScopes();
+      takeSnapshots();
+      closeMenus(null);
+    }
+  });
+
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,159 @@
+//! The test app: a router over a fresh database, and requests against it.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use kuijing_service::clock::ManualClock;
+use kuijing_service::{App, Settings};
+
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub const ADMIN_PHONE: &str = "0900000001";
+pub const PASSWORD: &str = "password-1";
+
+pub struct TestApp {
+    pub router: Router,
+    pub clock: Arc<ManualClock>,
+    _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut settings = Settings::default();
+        settings.data_dir = dir.path().to_path_buf();
+        settings.default_locale = "en".into();
+        // A cheap hash keeps the tests fast; the cost is a setting, not a rule.
+        settings.password.argon2_memory_kib = 64;
+        settings.password.argon2_iterations = 1;
+        let mut postgres = None;
+        if let Ok(base) = std::env::var("KUIJING_TEST_DATABASE_URL") {
+            let name = format!("kuijing_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sqlx::PgPool::connect(&base).await.expect("postgres answers");
+            sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create database");
+            admin.close().await;
+            let (prefix, _) = base.rsplit_once('/').expect("url with a database");
+            settings.database_url = format!("{prefix}/{name}");
+            postgres = Some((base, name));
+        }
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("date")));
+        let app = App::open_with_clock(settings, clock.clone()).await.expect("app opens");
+        app.create_super_admin(ADMIN_PHONE, PASSWORD, "Admin").await.expect("first admin");
+        let router = kuijing_web::router(app.clone());
+        Self { router, clock, _dir: dir, postgres }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer { status, headers, body, text }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let mut builder = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string())),
+            None => builder.body(Body::empty()),
+        };
+        self.send(request.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    }
+
+    pub async fn try_login(&self, phone: &str, password: &str) -> Answer {
+        let body = json!({ "phone": phone, "password": password });
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await
+    }
+
+    pub async fn login(&self, phone: &str, password: &str) -> String {
+        let answer = self.try_login(phone, password).await;
+        assert_eq!(answer.status, StatusCode::OK, "login {phone}: {}", answer.text);
+        answer.body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn admin(&self) -> String {
+        self.login(ADMIN_PHONE, PASSWORD).await
+    }
+
+    /// Creates a department under `parent` and answers its id.
+    pub async fn department(&self, token: &str, name: &str, parent: i64) -> i64 {
+        let answer = self.post("/api/v1/departments", token, json!({ "name": name, "parent_id": parent })).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        answer.body["id"].as_i64().expect("id")
+    }
+
+    /// Creates a user and answers their id.
+    pub async fn user(&self, token: &str, phone: &str, fields: Value) -> i64 {
+        let mut body = json!({ "phone": phone, "password": PASSWORD, "name": format!("User {phone}") });
+        if let (Some(body), Some(fields)) = (body.as_object_mut(), fields.as_object()) {
+            body.extend(fields.clone());
+        }
+        let answer = self.post("/api/v1/users", token, body).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        answer.body["id"].as_i64().expect("id")
+    }
+
+    /// Creates a custom role and answers its id.
+    pub async fn role(&self, token: &str, name: &str, permissions: &[&str], scopes: Value) -> i64 {
+        let body = json!({ "name": name, "permissions": permissions, "scopes": scopes });
+        let answer = self.post("/api/v1/roles", token, body).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        answer.body["id"].as_i64().expect("id")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((base, name)) = self.postgres.take() else { return };
+        // Dropping runs outside the test's runtime, on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            if let Ok(runtime) = runtime {
+                runtime.block_on(async move {
+                    if let Ok(admin) = sqlx::PgPool::connect(&base).await {
+                        let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await;
+                        admin.close().await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// The ids of the items of a list answer.
+pub fn ids(answer: &Answer) -> Vec<i64> {
+    answer.body["items"].as_array().map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect()).unwrap_or_default()
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the whole router, driven without a socket, on a fresh
+//! database each (SQLite, or PostgreSQL when `KUIJING_TEST_DATABASE_URL` is set).
+
+mod helpers;
+
+mod auth;
+mod openapi;
+mod organisation;
+mod pages;
+mod scopes;

@@ -1,0 +1,73 @@
+//! The OpenAPI document and the router describe the same routes.
+
+use axum::http::Method;
+
+use crate::helpers::TestApp;
+
+/// Every API route the router serves, as `METHOD path`.
+const ROUTES: &[&str] = &[
+    "POST /api/v1/auth/login",
+    "POST /api/v1/auth/logout",
+    "GET /api/v1/auth/me",
+    "POST /api/v1/auth/password",
+    "GET /api/v1/departments",
+    "POST /api/v1/departments",
+    "GET /api/v1/departments/{id}",
+    "PATCH /api/v1/departments/{id}",
+    "DELETE /api/v1/departments/{id}",
+    "GET /api/v1/users",
+    "POST /api/v1/users",
+    "GET /api/v1/users/{id}",
+    "PATCH /api/v1/users/{id}",
+    "POST /api/v1/users/{id}/password",
+    "GET /api/v1/roles",
+    "POST /api/v1/roles",
+    "GET /api/v1/roles/{id}",
+    "PATCH /api/v1/roles/{id}",
+    "DELETE /api/v1/roles/{id}",
+];
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_route_the_router_has() {
+    let t = TestApp::new().await;
+    let answer = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    assert_eq!(answer.status, 200);
+    let mut documented = Vec::new();
+    for (path, item) in answer.body["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("operations").keys() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    documented.sort();
+    let mut expected: Vec<String> = ROUTES.iter().map(|r| r.to_string()).collect();
+    expected.sort();
+    assert_eq!(documented, expected);
+
+    // Each documented route is served: anything but 404 and 405.
+    for route in ROUTES {
+        // A fresh token each time: one of the routes signs out.
+        let token = t.admin().await;
+        let (method, path) = route.split_once(' ').expect("route");
+        let method: Method = method.parse().expect("method");
+        let path = path.replace("{id}", "999999");
+        let body = matches!(method, Method::POST | Method::PATCH).then(|| serde_json::json!({}));
+        let served = t.call(method.clone(), &path, Some(&token), body).await;
+        if path.ends_with("999999") {
+            assert!(served.status == 404 || served.status == 422 || served.status == 400, "{route}: {}", served.status);
+            assert_eq!(served.headers["content-type"], "application/problem+json", "{route}");
+        } else {
+            assert!(served.status != 404 && served.status != 405, "{route}: {}", served.status);
+        }
+    }
+
+    // A path the router does not have is a problem document too.
+    let missing = t.get("/api/v1/nothing-here", &t.admin().await).await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.headers["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn the_health_check_answers_when_the_database_answers() {
+    let t = TestApp::new().await;
+    assert_eq!(t.call(Method::GET, "/healthz", None, None).await.status, 200);
+}

@@ -1,0 +1,62 @@
+//! The pages render for a signed-in user in each language, and forms keep
+//! what was typed when they are refused.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{TestApp, ADMIN_PHONE};
+
+async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
+        .body(Body::empty())
+        .expect("request");
+    let answer = t.send(request).await;
+    (answer.status, answer.text)
+}
+
+#[tokio::test]
+async fn the_organisation_pages_render_in_every_language() {
+    let t = TestApp::new().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    for (lang, word) in [("en", "Departments"), ("zh-Hant", "部門"), ("zh-Hans", "部门")] {
+        for path in ["/profile", "/departments", "/departments/1", "/users", "/users/new", "/users/1", "/users/1/edit", "/roles", "/roles/new", "/roles/1", "/roles/2"] {
+            let (status, html) = page(&t, &cookie, path, lang).await;
+            assert_eq!(status, StatusCode::OK, "{path} in {lang}");
+            assert!(html.contains(word), "{path} in {lang} lacks {word}");
+            assert!(!html.contains("nav.") && !html.contains("fields."), "{path} in {lang} shows a message key");
+        }
+    }
+}
+
+#[tokio::test]
+async fn signed_out_visitors_are_sent_to_the_sign_in_page() {
+    let t = TestApp::new().await;
+    let answer = t.send(Request::builder().uri("/users").body(Body::empty()).expect("request")).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.headers[header::LOCATION], "/login?next=%2Fusers");
+    let login = t.send(Request::builder().uri("/login").header(header::ACCEPT_LANGUAGE, "zh-TW").body(Body::empty()).expect("request")).await;
+    assert!(login.text.contains("登入"));
+}
+
+#[tokio::test]
+async fn a_refused_form_shows_the_error_beside_the_field_and_keeps_the_input() {
+    let t = TestApp::new().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!("_csrf={csrf}&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&phone=12&password=password-9&email=wang%40example.com&department_id=1");
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/users")
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.text.contains("Phone must be 6 to 20 digits"));
+    assert!(answer.text.contains("value=\"王小明\""));
+    assert!(answer.text.contains("value=\"wang@example.com\""));
+}
