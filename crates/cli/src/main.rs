@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use kuijing_service::{settings, App, Settings};
+use kuijing_service::{App, Settings, settings};
 
 #[derive(Parser)]
 #[command(name = "kuijing", version, about = "Kuijing CRM (魁鯨 CRM)")]
@@ -53,13 +53,20 @@ fn main() -> Result<()> {
                 .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .init();
-    let settings = Settings::load().map_err(anyhow::Error::msg).context("reading the configuration")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let settings = Settings::load()
+        .map_err(anyhow::Error::msg)
+        .context("reading the configuration")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(run(cli.command.unwrap_or(Command::Serve), settings))
 }
 
 async fn run(command: Command, settings: Settings) -> Result<()> {
-    let app = App::open(settings.clone()).await.map_err(|e| anyhow::anyhow!("{e}")).context("opening the database")?;
+    let app = App::open(settings.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("opening the database")?;
     match command {
         Command::Serve => serve(app, &settings).await,
         Command::Migrate => {
@@ -67,9 +74,18 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             app.close().await;
             Ok(())
         }
-        Command::Admin { command: AdminCommand::Create { phone, password, name } } => {
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    phone,
+                    password,
+                    name,
+                },
+        } => {
             match app.create_super_admin(&phone, &password, &name).await {
-                Ok(id) => println!("super administrator created (user {id}); sign in with phone {phone}"),
+                Ok(id) => {
+                    println!("super administrator created (user {id}); sign in with phone {phone}")
+                }
                 Err(kuijing_service::ServiceError::Invalid(errors)) => {
                     for error in errors.0 {
                         eprintln!("--{}: {}", error.field, describe(error.code));
@@ -99,25 +115,40 @@ fn describe(code: &str) -> &'static str {
 }
 
 async fn serve(app: App, settings: &Settings) -> Result<()> {
-    let address: SocketAddr = settings.bind.parse().with_context(|| format!("bind address `{}`", settings.bind))?;
-    if app.needs_first_admin().await.map_err(|e| anyhow::anyhow!("{e}"))? {
+    let address: SocketAddr = settings
+        .bind
+        .parse()
+        .with_context(|| format!("bind address `{}`", settings.bind))?;
+    if app
+        .needs_first_admin()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+    {
         tracing::info!(
             "no users yet: create the first super administrator with \
              `kuijing admin create --phone <phone> --password <password> --name <name>` \
              (or `cargo run --release -- admin create ...`)"
         );
     }
-    let listener = tokio::net::TcpListener::bind(address).await.with_context(|| format!("listening on {address}"))?;
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("listening on {address}"))?;
     tracing::info!(%address, database = ?app_backend(settings), "kuijing crm is serving on http://{address}");
     let router = kuijing_web::router(app.clone());
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await?;
     app.close().await;
     tracing::info!("stopped");
     Ok(())
 }
 
 fn app_backend(settings: &Settings) -> &'static str {
-    if settings.database_url().starts_with("postgres") { "postgres" } else { "sqlite" }
+    if settings.database_url().starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 async fn shutdown() {
@@ -126,7 +157,9 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -98,7 +98,11 @@ impl Actor {
         if self.super_admin {
             return Visibility::everything();
         }
-        let grants = self.grants.get(&kind).map(Vec::as_slice).unwrap_or_default();
+        let grants = self
+            .grants
+            .get(&kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         Visibility::resolve(grants, self.user_id, self.department_id, org)
     }
 }

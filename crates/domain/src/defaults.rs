@@ -38,18 +38,32 @@ const SELLING: &[Kind] = &[
 fn every_action(kinds: &[Kind]) -> BTreeSet<Permission> {
     kinds
         .iter()
-        .flat_map(|kind| kind.actions().iter().map(|action| Permission::new(*kind, *action)))
+        .flat_map(|kind| {
+            kind.actions()
+                .iter()
+                .map(|action| Permission::new(*kind, *action))
+        })
         .collect()
 }
 
 fn scoped(kinds: &[Kind], scope: DataScope) -> BTreeMap<Kind, ScopeGrant> {
-    kinds.iter().filter(|k| k.has_data_scope()).map(|k| (*k, ScopeGrant::new(scope))).collect()
+    kinds
+        .iter()
+        .filter(|k| k.has_data_scope())
+        .map(|k| (*k, ScopeGrant::new(scope)))
+        .collect()
 }
 
 pub fn builtin_roles() -> Vec<BuiltinRole> {
     use Action::*;
 
-    let admin_kinds = [Kind::Department, Kind::User, Kind::Role, Kind::Settings, Kind::Approval];
+    let admin_kinds = [
+        Kind::Department,
+        Kind::User,
+        Kind::Role,
+        Kind::Settings,
+        Kind::Approval,
+    ];
     let mut admin_scopes = scoped(&[Kind::Department, Kind::User], DataScope::All);
     admin_scopes.extend(scoped(SELLING, DataScope::All));
 
@@ -66,7 +80,10 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Permission::new(Kind::Approval, View),
     ]);
     let mut manager_scopes = scoped(SELLING, DataScope::DepartmentAndBelow);
-    manager_scopes.extend(scoped(&[Kind::User, Kind::Department], DataScope::DepartmentAndBelow));
+    manager_scopes.extend(scoped(
+        &[Kind::User, Kind::Department],
+        DataScope::DepartmentAndBelow,
+    ));
 
     let mut rep: BTreeSet<Permission> = SELLING
         .iter()
@@ -86,7 +103,10 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Permission::new(Kind::Approval, View),
     ]);
     let mut rep_scopes = scoped(SELLING, DataScope::Own);
-    rep_scopes.extend(scoped(&[Kind::User, Kind::Department], DataScope::Department));
+    rep_scopes.extend(scoped(
+        &[Kind::User, Kind::Department],
+        DataScope::Department,
+    ));
 
     vec![
         BuiltinRole {
@@ -128,7 +148,10 @@ mod tests {
     fn builtin_roles_use_only_catalog_permissions() {
         for role in builtin_roles() {
             for permission in &role.permissions {
-                assert!(permission.kind.actions().contains(&permission.action), "{permission}");
+                assert!(
+                    permission.kind.actions().contains(&permission.action),
+                    "{permission}"
+                );
             }
         }
     }

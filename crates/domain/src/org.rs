@@ -189,19 +189,30 @@ mod tests {
     fn chart() -> OrgChart {
         OrgChart::new(
             [(1, None), (2, Some(1)), (3, Some(1)), (4, Some(2))],
-            [(10, 1, None), (11, 2, Some(10)), (12, 4, Some(11)), (13, 3, Some(10))],
+            [
+                (10, 1, None),
+                (11, 2, Some(10)),
+                (12, 4, Some(11)),
+                (13, 3, Some(10)),
+            ],
         )
     }
 
     #[test]
     fn department_and_below_walks_every_level() {
         assert_eq!(chart().department_and_below(2), BTreeSet::from([2, 4]));
-        assert_eq!(chart().department_and_below(1), BTreeSet::from([1, 2, 3, 4]));
+        assert_eq!(
+            chart().department_and_below(1),
+            BTreeSet::from([1, 2, 3, 4])
+        );
     }
 
     #[test]
     fn subordinates_are_found_through_every_level() {
-        assert_eq!(chart().user_and_subordinates(10), BTreeSet::from([10, 11, 12, 13]));
+        assert_eq!(
+            chart().user_and_subordinates(10),
+            BTreeSet::from([10, 11, 12, 13])
+        );
         assert_eq!(chart().user_and_subordinates(11), BTreeSet::from([11, 12]));
         assert_eq!(chart().user_and_subordinates(12), BTreeSet::from([12]));
     }

@@ -95,16 +95,18 @@ impl Kind {
             Kind::Department => &[View, Create, Edit, Delete],
             Kind::User => &[View, Create, Edit, ResetPassword, Disable],
             Kind::Role => &[View, Create, Edit, Delete],
-            Kind::Lead => &[View, Create, Edit, Delete, Export, Import, Transfer, Convert],
-            Kind::Customer => {
-                &[View, Create, Edit, Delete, Export, Import, Transfer, Team, Lock, Release]
-            }
+            Kind::Lead => &[
+                View, Create, Edit, Delete, Export, Import, Transfer, Convert,
+            ],
+            Kind::Customer => &[
+                View, Create, Edit, Delete, Export, Import, Transfer, Team, Lock, Release,
+            ],
             Kind::Contact => &[View, Create, Edit, Delete, Export, Import, Transfer],
             Kind::Pool => &[View, Claim, Assign, Manage],
             Kind::Opportunity => &[View, Create, Edit, Delete, Export, Import, Transfer, Team],
-            Kind::Contract => {
-                &[View, Create, Edit, Delete, Export, Import, Transfer, Team, Submit, Approve]
-            }
+            Kind::Contract => &[
+                View, Create, Edit, Delete, Export, Import, Transfer, Team, Submit, Approve,
+            ],
             Kind::PaymentPlan => &[View, Create, Edit, Delete],
             Kind::Payment => &[View, Create, Edit, Delete, Export, Submit, Approve],
             Kind::Product => &[View, Create, Edit, Delete, Export, Import],
@@ -119,7 +121,10 @@ impl Kind {
 
     /// Whether records of this kind are owned, so a data scope applies to them.
     pub fn has_data_scope(self) -> bool {
-        !matches!(self, Kind::Role | Kind::Pool | Kind::Approval | Kind::Settings)
+        !matches!(
+            self,
+            Kind::Role | Kind::Pool | Kind::Approval | Kind::Settings
+        )
     }
 }
 
@@ -137,9 +142,11 @@ impl Permission {
 
     /// Every permission of the catalog.
     pub fn all() -> impl Iterator<Item = Permission> {
-        Kind::ALL
-            .iter()
-            .flat_map(|kind| kind.actions().iter().map(|action| Permission::new(*kind, *action)))
+        Kind::ALL.iter().flat_map(|kind| {
+            kind.actions()
+                .iter()
+                .map(|action| Permission::new(*kind, *action))
+        })
     }
 }
 

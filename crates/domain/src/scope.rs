@@ -11,7 +11,9 @@ use utoipa::ToSchema;
 
 use crate::org::OrgChart;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DataScope {
     /// Records the user owns.
@@ -50,7 +52,11 @@ impl DataScope {
     }
 
     pub fn parse(text: &str) -> Result<Self, &'static str> {
-        Self::ALL.iter().copied().find(|s| s.as_str() == text).ok_or("invalid_choice")
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|s| s.as_str() == text)
+            .ok_or("invalid_choice")
     }
 }
 
@@ -65,7 +71,10 @@ pub struct ScopeGrant {
 
 impl ScopeGrant {
     pub fn new(scope: DataScope) -> Self {
-        Self { scope, departments: Vec::new() }
+        Self {
+            scope,
+            departments: Vec::new(),
+        }
     }
 }
 
@@ -80,7 +89,10 @@ pub struct Visibility {
 
 impl Visibility {
     pub fn everything() -> Self {
-        Self { all: true, ..Self::default() }
+        Self {
+            all: true,
+            ..Self::default()
+        }
     }
 
     /// Resolves grants for the user `actor` of department `department`.
@@ -91,7 +103,10 @@ impl Visibility {
         department: i64,
         org: &OrgChart,
     ) -> Self {
-        let mut visibility = Self { users: BTreeSet::from([actor]), ..Self::default() };
+        let mut visibility = Self {
+            users: BTreeSet::from([actor]),
+            ..Self::default()
+        };
         for grant in grants {
             match grant.scope {
                 DataScope::Own => {}
@@ -102,11 +117,15 @@ impl Visibility {
                     visibility.departments.insert(department);
                 }
                 DataScope::DepartmentAndBelow => {
-                    visibility.departments.extend(org.department_and_below(department));
+                    visibility
+                        .departments
+                        .extend(org.department_and_below(department));
                 }
                 DataScope::All => visibility.all = true,
                 DataScope::ChosenDepartments => {
-                    visibility.departments.extend(grant.departments.iter().copied());
+                    visibility
+                        .departments
+                        .extend(grant.departments.iter().copied());
                 }
             }
         }
@@ -126,7 +145,12 @@ mod tests {
     fn chart() -> OrgChart {
         OrgChart::new(
             [(1, None), (2, Some(1)), (3, Some(2)), (4, Some(1))],
-            [(10, 2, None), (11, 2, Some(10)), (12, 3, Some(11)), (13, 4, None)],
+            [
+                (10, 2, None),
+                (11, 2, Some(10)),
+                (12, 3, Some(11)),
+                (13, 4, None),
+            ],
         )
     }
 
@@ -158,7 +182,10 @@ mod tests {
     #[test]
     fn several_grants_give_the_widest() {
         let own = ScopeGrant::new(DataScope::Own);
-        let chosen = ScopeGrant { scope: DataScope::ChosenDepartments, departments: vec![4] };
+        let chosen = ScopeGrant {
+            scope: DataScope::ChosenDepartments,
+            departments: vec![4],
+        };
         let union = Visibility::resolve([&own, &chosen], 10, 2, &chart());
         assert!(union.sees(10, 2) && union.sees(13, 4) && !union.sees(11, 2));
     }

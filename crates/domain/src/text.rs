@@ -119,7 +119,10 @@ mod tests {
     fn phone_drops_separators_and_folds_full_width_digits() {
         assert_eq!(parse_phone("(02) 2531-7099"), Ok("0225317099".into()));
         assert_eq!(parse_phone("０９１２３４５６７８"), Ok("0912345678".into()));
-        assert_eq!(parse_phone("+86 138 0013 8000"), Ok("+8613800138000".into()));
+        assert_eq!(
+            parse_phone("+86 138 0013 8000"),
+            Ok("+8613800138000".into())
+        );
     }
 
     #[test]
@@ -132,12 +135,23 @@ mod tests {
 
     #[test]
     fn email_accepts_full_width_at_and_lowercases() {
-        assert_eq!(parse_email(" Wang＠Example.COM "), Ok("wang@example.com".into()));
+        assert_eq!(
+            parse_email(" Wang＠Example.COM "),
+            Ok("wang@example.com".into())
+        );
     }
 
     #[test]
     fn email_refuses_malformed_addresses() {
-        for bad in ["a@b", "a@@b.com", "@b.com", "a b@c.com", "a@.com", "a@b..com", "無"] {
+        for bad in [
+            "a@b",
+            "a@@b.com",
+            "@b.com",
+            "a b@c.com",
+            "a@.com",
+            "a@b..com",
+            "無",
+        ] {
             assert_eq!(parse_email(bad), Err("email_invalid"), "{bad}");
         }
     }

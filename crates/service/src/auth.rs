@@ -1,18 +1,18 @@
 //! Signing in and out, sessions and tokens, and passwords.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Duration;
 use kuijing_domain::defaults::SUPER_ADMIN;
-use kuijing_domain::{text, Actor, Change, ChangeAction, FieldErrors, Kind, UserStatus};
+use kuijing_domain::{Actor, Change, ChangeAction, FieldErrors, Kind, UserStatus, text};
 use kuijing_store::sessions::{self, Session};
 use kuijing_store::throttle::{self, Failures};
 use kuijing_store::{departments, roles, users};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::{unique_to_field, Result, ServiceError};
-use crate::{password, App, Caller, SessionKind, SessionRef};
+use crate::error::{Result, ServiceError, unique_to_field};
+use crate::{App, Caller, SessionKind, SessionRef, password};
 
 /// A new session or token: the secret goes to the client once and is kept
 /// only as a hash.
@@ -102,7 +102,10 @@ impl App {
         let now = self.now();
         if let Some(until) = failures.locked_until.filter(|until| *until > now) {
             let retry_after = (until - now).num_seconds().max(1);
-            return Some(ServiceError::Throttled { retry_after, locked: true });
+            return Some(ServiceError::Throttled {
+                retry_after,
+                locked: true,
+            });
         }
         let rules = &self.settings.sign_in;
         if failures.failures < rules.slow_after {
@@ -127,7 +130,11 @@ impl App {
         };
         let locked_until =
             (count >= rules.lock_after).then(|| now + Duration::minutes(rules.lock_minutes));
-        Failures { failures: count, last_failure_at: now, locked_until }
+        Failures {
+            failures: count,
+            last_failure_at: now,
+            locked_until,
+        }
     }
 
     /// The caller behind a session cookie or bearer token, if it is valid and
@@ -143,7 +150,9 @@ impl App {
         drop(tx);
 
         let idle = Duration::hours(self.settings.session.idle_hours);
-        if caller.session.kind == SessionKind::Page && now - session.last_seen_at > Duration::minutes(5) {
+        if caller.session.kind == SessionKind::Page
+            && now - session.last_seen_at > Duration::minutes(5)
+        {
             let mut tx = self.db.write().await?;
             sessions::extend(&mut tx, &token_hash, now, now + idle).await?;
             tx.commit().await?;
@@ -161,7 +170,12 @@ impl App {
 
     /// Changes the caller's own password after checking the current one, and
     /// ends their other sessions and tokens.
-    pub async fn change_own_password(&self, caller: &Caller, current: &str, new: &str) -> Result<()> {
+    pub async fn change_own_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         let mut errors = FieldErrors::new();
         if current.is_empty() {
             errors.add("current_password", "required");
@@ -170,7 +184,9 @@ impl App {
         errors.into_result()?;
 
         let mut tx = self.db.write().await?;
-        let (_, hash) = users::for_actor(&mut tx, caller.user.id).await?.ok_or(ServiceError::NotFound)?;
+        let (_, hash) = users::for_actor(&mut tx, caller.user.id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !password::verify(&self.settings.password, current, Some(hash)).await? {
             return Err(FieldErrors::from(kuijing_domain::FieldError::new(
                 "current_password",
@@ -180,12 +196,17 @@ impl App {
         }
         let hash = password::hash(&self.settings.password, new).await?;
         users::set_password(&mut tx, caller.user.id, &hash, self.now()).await?;
-        sessions::delete_for_user(&mut tx, caller.user.id, Some(&caller.session.token_hash)).await?;
+        sessions::delete_for_user(&mut tx, caller.user.id, Some(&caller.session.token_hash))
+            .await?;
         let change = Change {
             kind: Kind::User,
             record_id: caller.user.id,
             action: ChangeAction::Update,
-            fields: vec![kuijing_domain::FieldChange { field: "password".into(), old: None, new: None }],
+            fields: vec![kuijing_domain::FieldChange {
+                field: "password".into(),
+                old: None,
+                new: None,
+            }],
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -194,7 +215,12 @@ impl App {
 
     /// Creates a super administrator in the top department, from the command
     /// line: the way the first user of a company comes to exist.
-    pub async fn create_super_admin(&self, phone: &str, password_text: &str, name: &str) -> Result<i64> {
+    pub async fn create_super_admin(
+        &self,
+        phone: &str,
+        password_text: &str,
+        name: &str,
+    ) -> Result<i64> {
         let mut errors = FieldErrors::new();
         let phone = errors.take("phone", text::parse_phone(phone));
         let name = errors.take("name", text::parse_name(name, 50));
@@ -204,7 +230,9 @@ impl App {
 
         let hash = password::hash(&self.settings.password, password_text).await?;
         let mut tx = self.db.write().await?;
-        let top = departments::top_id(&mut tx).await?.ok_or(ServiceError::Internal("no top department".into()))?;
+        let top = departments::top_id(&mut tx)
+            .await?
+            .ok_or(ServiceError::Internal("no top department".into()))?;
         let role = roles::by_code(&mut tx, SUPER_ADMIN)
             .await?
             .ok_or(ServiceError::Internal("no super administrator role".into()))?;
@@ -223,7 +251,12 @@ impl App {
             .await
             .map_err(|e| unique_to_field(e, "phone", "phone", "phone_taken"))?;
         users::set_roles(&mut tx, id, &[role.id]).await?;
-        let change = Change { kind: Kind::User, record_id: id, action: ChangeAction::Create, fields: vec![] };
+        let change = Change {
+            kind: Kind::User,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: vec![],
+        };
         kuijing_store::change_logs::append(&mut tx, &change, None, None, now).await?;
         tx.commit().await?;
         tracing::info!(user.id = id, "super administrator created");
@@ -238,13 +271,19 @@ async fn load_caller(
     session: &Session,
     request_id: &str,
 ) -> Result<Caller> {
-    let (user, _) = users::for_actor(tx, user_id).await?.ok_or(ServiceError::Unauthenticated)?;
+    let (user, _) = users::for_actor(tx, user_id)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
     if user.status != UserStatus::Active {
         return Err(ServiceError::Unauthenticated);
     }
     let roles = roles::of_user(tx, user.id).await?;
     let actor = Actor::new(user.id, user.department_id, &roles);
-    let kind = if session.kind == SessionKind::Token.as_str() { SessionKind::Token } else { SessionKind::Page };
+    let kind = if session.kind == SessionKind::Token.as_str() {
+        SessionKind::Token
+    } else {
+        SessionKind::Page
+    };
     Ok(Caller {
         role_names: roles.iter().map(|r| r.name.clone()).collect(),
         user,

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::{ChangeAction, FieldChange, Kind};
-use kuijing_store::{change_logs, users, Tx};
+use kuijing_store::{Tx, change_logs, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -27,7 +27,12 @@ const SHOWN: u64 = 200;
 impl App {
     /// The log of a record, newest first, with the names of who acted. Call it
     /// only after the record itself was read in the caller's scope.
-    pub(crate) async fn change_log_of(&self, tx: &mut Tx, kind: Kind, record: i64) -> Result<Vec<LogView>> {
+    pub(crate) async fn change_log_of(
+        &self,
+        tx: &mut Tx,
+        kind: Kind,
+        record: i64,
+    ) -> Result<Vec<LogView>> {
         let entries = change_logs::of_record(tx, kind, record, SHOWN).await?;
         let actors: BTreeSet<i64> = entries.iter().filter_map(|e| e.actor_id).collect();
         let actors: Vec<i64> = actors.into_iter().collect();

@@ -3,9 +3,12 @@
 use std::collections::BTreeMap;
 
 use kuijing_domain::change::Diff;
-use kuijing_domain::{text, Action, Change, ChangeAction, Department, FieldErrors, Kind, OrgChart, Permission, UserStatus};
+use kuijing_domain::{
+    Action, Change, ChangeAction, Department, FieldErrors, Kind, OrgChart, Permission, UserStatus,
+    text,
+};
 use kuijing_store::departments::{self, DepartmentFields};
-use kuijing_store::{users, Tx};
+use kuijing_store::{Tx, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -61,7 +64,11 @@ fn department(action: Action) -> Permission {
 
 impl App {
     /// Visible departments in display order, each with its head and size.
-    pub async fn list_departments(&self, caller: &Caller, search: Option<&str>) -> Result<Vec<DepartmentView>> {
+    pub async fn list_departments(
+        &self,
+        caller: &Caller,
+        search: Option<&str>,
+    ) -> Result<Vec<DepartmentView>> {
         caller.require(department(Action::View))?;
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
@@ -76,9 +83,14 @@ impl App {
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Department, &org);
-        let found = departments::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
+        let found = departments::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let parent_name = match found.parent_id {
-            Some(parent) => departments::names(&mut tx, &[parent]).await?.pop().map(|(_, n)| n),
+            Some(parent) => departments::names(&mut tx, &[parent])
+                .await?
+                .pop()
+                .map(|(_, n)| n),
             None => None,
         };
         let children: Vec<Department> = departments::list(&mut tx, &visibility, None)
@@ -86,21 +98,42 @@ impl App {
             .into_iter()
             .filter(|d| d.parent_id == Some(id))
             .collect();
-        let children = self.department_views(&mut tx, caller, &org, children).await?;
-        let view = self.department_views(&mut tx, caller, &org, vec![found]).await?.remove(0);
+        let children = self
+            .department_views(&mut tx, caller, &org, children)
+            .await?;
+        let view = self
+            .department_views(&mut tx, caller, &org, vec![found])
+            .await?
+            .remove(0);
         let change_log = self.change_log_of(&mut tx, Kind::Department, id).await?;
         drop(tx);
         let members = if caller.can(Permission::new(Kind::User, Action::View)) {
-            let query = crate::users::UserQuery { department_id: Some(id), ..Default::default() };
-            let page = crate::PageRequest { cursor: None, limit: Some(crate::PageRequest::MAX_LIMIT) };
+            let query = crate::users::UserQuery {
+                department_id: Some(id),
+                ..Default::default()
+            };
+            let page = crate::PageRequest {
+                cursor: None,
+                limit: Some(crate::PageRequest::MAX_LIMIT),
+            };
             self.list_users(caller, &query, page).await?.items
         } else {
             Vec::new()
         };
-        Ok(DepartmentDetail { view, parent_name, children, members, change_log })
+        Ok(DepartmentDetail {
+            view,
+            parent_name,
+            children,
+            members,
+            change_log,
+        })
     }
 
-    pub async fn create_department(&self, caller: &Caller, input: NewDepartment) -> Result<DepartmentDetail> {
+    pub async fn create_department(
+        &self,
+        caller: &Caller,
+        input: NewDepartment,
+    ) -> Result<DepartmentDetail> {
         caller.require(department(Action::Create))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
@@ -114,27 +147,47 @@ impl App {
             head_id: input.head_id,
             sort_order: input.sort_order.unwrap_or(0),
         };
-        let fields = self.check_department(&mut tx, caller, &org, None, draft).await?;
+        let fields = self
+            .check_department(&mut tx, caller, &org, None, draft)
+            .await?;
 
         let now = self.now();
         let id = departments::insert(&mut tx, &fields, now).await?;
         let mut diff = Diff::new();
         describe(&mut diff, None, Some(&fields));
-        let change = Change { kind: Kind::Department, record_id: id, action: ChangeAction::Create, fields: diff.into_fields() };
+        let change = Change {
+            kind: Kind::Department,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: diff.into_fields(),
+        };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
-        tracing::info!(department.id = id, actor.id = caller.user.id, "department created");
+        tracing::info!(
+            department.id = id,
+            actor.id = caller.user.id,
+            "department created"
+        );
         self.get_department(caller, id).await
     }
 
-    pub async fn update_department(&self, caller: &Caller, id: i64, patch: DepartmentPatch) -> Result<DepartmentDetail> {
+    pub async fn update_department(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: DepartmentPatch,
+    ) -> Result<DepartmentDetail> {
         caller.require(department(Action::Edit))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Department, &org);
-        let current = departments::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
+        let current = departments::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if patch.version.is_some_and(|v| v != current.version) {
-            return Err(ServiceError::Stale { version: current.version });
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
         }
         let draft = DepartmentFields {
             name: patch.name.unwrap_or(current.name.clone()),
@@ -142,7 +195,9 @@ impl App {
             head_id: patch.head_id.unwrap_or(current.head_id),
             sort_order: patch.sort_order.unwrap_or(current.sort_order),
         };
-        let fields = self.check_department(&mut tx, caller, &org, Some(&current), draft).await?;
+        let fields = self
+            .check_department(&mut tx, caller, &org, Some(&current), draft)
+            .await?;
 
         let old = DepartmentFields {
             name: current.name.clone(),
@@ -157,9 +212,16 @@ impl App {
             return self.get_department(caller, id).await;
         }
         if !departments::update(&mut tx, id, current.version, &fields, self.now()).await? {
-            return Err(ServiceError::Stale { version: current.version });
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
         }
-        let change = Change { kind: Kind::Department, record_id: id, action: ChangeAction::Update, fields: diff.into_fields() };
+        let change = Change {
+            kind: Kind::Department,
+            record_id: id,
+            action: ChangeAction::Update,
+            fields: diff.into_fields(),
+        };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
         self.get_department(caller, id).await
@@ -172,22 +234,48 @@ impl App {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Department, &org);
-        let current = departments::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
+        let current = departments::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if current.parent_id.is_none() {
-            return Err(ServiceError::Refused { code: "department_is_top" });
+            return Err(ServiceError::Refused {
+                code: "department_is_top",
+            });
         }
         let (children, members) = departments::occupancy(&mut tx, id).await?;
         if children > 0 {
-            return Err(ServiceError::Refused { code: "department_has_children" });
+            return Err(ServiceError::Refused {
+                code: "department_has_children",
+            });
         }
         if members > 0 {
-            return Err(ServiceError::Refused { code: "department_has_users" });
+            return Err(ServiceError::Refused {
+                code: "department_has_users",
+            });
         }
         departments::delete(&mut tx, id).await?;
-        let fields = vec![kuijing_domain::FieldChange { field: "name".into(), old: Some(current.name), new: None }];
-        self.log(&mut tx, caller, Change { kind: Kind::Department, record_id: id, action: ChangeAction::Delete, fields }).await?;
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "name".into(),
+            old: Some(current.name),
+            new: None,
+        }];
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::Department,
+                record_id: id,
+                action: ChangeAction::Delete,
+                fields,
+            },
+        )
+        .await?;
         tx.commit().await?;
-        tracing::info!(department.id = id, actor.id = caller.user.id, "department deleted");
+        tracing::info!(
+            department.id = id,
+            actor.id = caller.user.id,
+            "department deleted"
+        );
         Ok(())
     }
 
@@ -227,7 +315,10 @@ impl App {
             errors.add("sort_order", "out_of_range");
         }
         errors.into_result()?;
-        Ok(DepartmentFields { name: name.unwrap_or_default(), ..draft })
+        Ok(DepartmentFields {
+            name: name.unwrap_or_default(),
+            ..draft
+        })
     }
 
     async fn department_views(
@@ -242,26 +333,53 @@ impl App {
         let user_visibility = caller.actor.visibility(Kind::User, org);
         let mut views = Vec::with_capacity(found.len());
         for department in found {
-            let filter = kuijing_store::users::UserFilter { department_ids: Some(vec![department.id]), ..Default::default() };
+            let filter = kuijing_store::users::UserFilter {
+                department_ids: Some(vec![department.id]),
+                ..Default::default()
+            };
             let user_count = users::count(tx, &user_visibility, &filter).await?;
             let head_name = department.head_id.and_then(|h| names.get(&h).cloned());
-            views.push(DepartmentView { department, head_name, user_count });
+            views.push(DepartmentView {
+                department,
+                head_name,
+                user_count,
+            });
         }
         Ok(views)
     }
 }
 
 fn describe(diff: &mut Diff, old: Option<&DepartmentFields>, new: Option<&DepartmentFields>) {
-    diff.field("name", old.map(|f| f.name.clone()), new.map(|f| f.name.clone()));
-    diff.field("parent_id", old.and_then(|f| f.parent_id), new.and_then(|f| f.parent_id));
-    diff.field("head_id", old.and_then(|f| f.head_id), new.and_then(|f| f.head_id));
-    diff.field("sort_order", old.map(|f| f.sort_order), new.map(|f| f.sort_order));
+    diff.field(
+        "name",
+        old.map(|f| f.name.clone()),
+        new.map(|f| f.name.clone()),
+    );
+    diff.field(
+        "parent_id",
+        old.and_then(|f| f.parent_id),
+        new.and_then(|f| f.parent_id),
+    );
+    diff.field(
+        "head_id",
+        old.and_then(|f| f.head_id),
+        new.and_then(|f| f.head_id),
+    );
+    diff.field(
+        "sort_order",
+        old.map(|f| f.sort_order),
+        new.map(|f| f.sort_order),
+    );
 }
 
 impl App {
     /// The name of a department, for the caller's own page.
     pub async fn department_name(&self, id: i64) -> Result<String> {
         let mut tx = self.db.read().await?;
-        Ok(departments::names(&mut tx, &[id]).await?.pop().map(|(_, n)| n).unwrap_or_default())
+        Ok(departments::names(&mut tx, &[id])
+            .await?
+            .pop()
+            .map(|(_, n)| n)
+            .unwrap_or_default())
     }
 }

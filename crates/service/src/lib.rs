@@ -42,11 +42,12 @@ impl App {
     /// As `open`, with a clock of the caller's (tests move it by hand).
     pub async fn open_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self> {
         let url = settings.database_url();
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            if let Some(parent) = std::path::Path::new(path).parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| ServiceError::Internal(format!("creating data folder: {e}")))?;
-            }
+        let sqlite_folder = url
+            .strip_prefix("sqlite://")
+            .and_then(|p| std::path::Path::new(p).parent());
+        if let Some(parent) = sqlite_folder {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ServiceError::Internal(format!("creating data folder: {e}")))?;
         }
         let db = Db::connect(&url).await?;
         db.migrate().await?;
@@ -54,7 +55,11 @@ impl App {
     }
 
     pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {
-        Self { db, settings: Arc::new(settings), clock }
+        Self {
+            db,
+            settings: Arc::new(settings),
+            clock,
+        }
     }
 
     pub fn settings(&self) -> &Settings {
@@ -63,7 +68,10 @@ impl App {
 
     /// The company's time zone; an unknown name in the settings is refused at start.
     pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.settings.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+        self.settings
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Shanghai)
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
@@ -134,7 +142,11 @@ impl SessionKind {
 impl Caller {
     /// Refuses with 403 unless the caller holds `permission`.
     pub fn require(&self, permission: Permission) -> Result<()> {
-        if self.actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden) }
+        if self.actor.can(permission) {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
     }
 
     pub fn can(&self, permission: Permission) -> bool {
@@ -163,8 +175,14 @@ impl PageRequest {
     pub const MAX_LIMIT: u64 = 200;
 
     fn store_page(self) -> kuijing_store::Page {
-        let limit = self.limit.unwrap_or(Self::DEFAULT_LIMIT).clamp(1, Self::MAX_LIMIT);
-        kuijing_store::Page { after: self.cursor, limit }
+        let limit = self
+            .limit
+            .unwrap_or(Self::DEFAULT_LIMIT)
+            .clamp(1, Self::MAX_LIMIT);
+        kuijing_store::Page {
+            after: self.cursor,
+            limit,
+        }
     }
 }
 
@@ -175,6 +193,10 @@ impl<T> ListPage<T> {
         } else {
             None
         };
-        Self { items, total, next_cursor }
+        Self {
+            items,
+            total,
+            next_cursor,
+        }
     }
 }

@@ -8,8 +8,13 @@ use crate::error::{Result, ServiceError};
 use crate::settings::PasswordSettings;
 
 fn hasher(settings: &PasswordSettings) -> Result<Argon2<'static>> {
-    let params = Params::new(settings.argon2_memory_kib, settings.argon2_iterations, 1, None)
-        .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
+    let params = Params::new(
+        settings.argon2_memory_kib,
+        settings.argon2_iterations,
+        1,
+        None,
+    )
+    .map_err(|e| ServiceError::Internal(format!("argon2 parameters: {e}")))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -29,7 +34,11 @@ pub(crate) async fn hash(settings: &PasswordSettings, password: &str) -> Result<
 
 /// Whether `password` matches `hash`. With no hash (an unknown phone) it still
 /// does the work of one check, so timing does not tell the phone is unknown.
-pub(crate) async fn verify(settings: &PasswordSettings, password: &str, hash: Option<String>) -> Result<bool> {
+pub(crate) async fn verify(
+    settings: &PasswordSettings,
+    password: &str,
+    hash: Option<String>,
+) -> Result<bool> {
     let argon = hasher(settings)?;
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {

@@ -5,15 +5,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kuijing_domain::change::Diff;
 use kuijing_domain::{
-    text, Action, Change, ChangeAction, DataScope, FieldErrors, Kind, Permission, Role, RoleKind, ScopeGrant,
+    Action, Change, ChangeAction, DataScope, FieldErrors, Kind, Permission, Role, RoleKind,
+    ScopeGrant, text,
 };
 use kuijing_store::roles::{self, RoleFields};
-use kuijing_store::{departments, users, Tx};
+use kuijing_store::{Tx, departments, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
-use crate::error::{unique_to_field, Result, ServiceError};
+use crate::error::{Result, ServiceError, unique_to_field};
 use crate::input::nullable;
 use crate::{App, Caller};
 
@@ -90,60 +91,114 @@ impl App {
     pub async fn role_choices(&self, caller: &Caller) -> Result<Vec<(i64, String, RoleKind)>> {
         caller.require(Permission::new(Kind::User, Action::View))?;
         let mut tx = self.db.read().await?;
-        Ok(roles::list(&mut tx, None).await?.into_iter().map(|r| (r.id, r.name, r.kind)).collect())
+        Ok(roles::list(&mut tx, None)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.name, r.kind))
+            .collect())
     }
 
     pub async fn get_role(&self, caller: &Caller, id: i64) -> Result<RoleDetail> {
         caller.require(role(Action::View))?;
         let mut tx = self.db.read().await?;
-        let found = roles::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+        let found = roles::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let user_count = users::any_with_role(&mut tx, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Role, id).await?;
-        Ok(RoleDetail { view: RoleView { role: found, user_count }, change_log })
+        Ok(RoleDetail {
+            view: RoleView {
+                role: found,
+                user_count,
+            },
+            change_log,
+        })
     }
 
     pub async fn create_role(&self, caller: &Caller, input: NewRole) -> Result<RoleDetail> {
         caller.require(role(Action::Create))?;
         let mut tx = self.db.write().await?;
-        let fields = check_role(&mut tx, &input.name, input.description.as_deref(), &input.permissions, &input.scopes).await?;
+        let fields = check_role(
+            &mut tx,
+            &input.name,
+            input.description.as_deref(),
+            &input.permissions,
+            &input.scopes,
+        )
+        .await?;
         let now = self.now();
         let id = roles::insert(&mut tx, RoleKind::Custom, None, &fields, now)
             .await
             .map_err(|e| unique_to_field(e, "name", "name", "name_taken"))?;
         let mut diff = Diff::new();
         describe(&mut diff, None, Some(&fields));
-        self.log(&mut tx, caller, Change { kind: Kind::Role, record_id: id, action: ChangeAction::Create, fields: diff.into_fields() }).await?;
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::Role,
+                record_id: id,
+                action: ChangeAction::Create,
+                fields: diff.into_fields(),
+            },
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(role.id = id, actor.id = caller.user.id, "role created");
         self.get_role(caller, id).await
     }
 
-    pub async fn update_role(&self, caller: &Caller, id: i64, patch: RolePatch) -> Result<RoleDetail> {
+    pub async fn update_role(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: RolePatch,
+    ) -> Result<RoleDetail> {
         caller.require(role(Action::Edit))?;
         let mut tx = self.db.write().await?;
-        let current = roles::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+        let current = roles::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if current.kind == RoleKind::SuperAdmin {
-            return Err(ServiceError::Refused { code: "super_admin_role_fixed" });
+            return Err(ServiceError::Refused {
+                code: "super_admin_role_fixed",
+            });
         }
         if patch.version.is_some_and(|v| v != current.version) {
-            return Err(ServiceError::Stale { version: current.version });
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
         }
-        let permissions = patch
-            .permissions
-            .unwrap_or_else(|| current.permissions.iter().map(Permission::to_string).collect());
+        let permissions = patch.permissions.unwrap_or_else(|| {
+            current
+                .permissions
+                .iter()
+                .map(Permission::to_string)
+                .collect()
+        });
         let scopes = patch.scopes.unwrap_or_else(|| {
             current
                 .scopes
                 .iter()
                 .map(|(kind, grant)| {
-                    let input = ScopeInput { scope: grant.scope.as_str().into(), departments: grant.departments.clone() };
+                    let input = ScopeInput {
+                        scope: grant.scope.as_str().into(),
+                        departments: grant.departments.clone(),
+                    };
                     (kind.as_str().to_string(), input)
                 })
                 .collect()
         });
         let name = patch.name.unwrap_or(current.name.clone());
         let description = patch.description.unwrap_or(current.description.clone());
-        let fields = check_role(&mut tx, &name, description.as_deref(), &permissions, &scopes).await?;
+        let fields = check_role(
+            &mut tx,
+            &name,
+            description.as_deref(),
+            &permissions,
+            &scopes,
+        )
+        .await?;
 
         let old = RoleFields {
             name: current.name.clone(),
@@ -158,9 +213,21 @@ impl App {
                 .await
                 .map_err(|e| unique_to_field(e, "name", "name", "name_taken"))?;
             if !saved {
-                return Err(ServiceError::Stale { version: current.version });
+                return Err(ServiceError::Stale {
+                    version: current.version,
+                });
             }
-            self.log(&mut tx, caller, Change { kind: Kind::Role, record_id: id, action: ChangeAction::Update, fields: diff.into_fields() }).await?;
+            self.log(
+                &mut tx,
+                caller,
+                Change {
+                    kind: Kind::Role,
+                    record_id: id,
+                    action: ChangeAction::Update,
+                    fields: diff.into_fields(),
+                },
+            )
+            .await?;
         }
         tx.commit().await?;
         self.get_role(caller, id).await
@@ -170,16 +237,36 @@ impl App {
     pub async fn delete_role(&self, caller: &Caller, id: i64) -> Result<()> {
         caller.require(role(Action::Delete))?;
         let mut tx = self.db.write().await?;
-        let current = roles::get(&mut tx, id).await?.ok_or(ServiceError::NotFound)?;
+        let current = roles::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if current.kind != RoleKind::Custom {
-            return Err(ServiceError::Refused { code: "builtin_role_kept" });
+            return Err(ServiceError::Refused {
+                code: "builtin_role_kept",
+            });
         }
         if users::any_with_role(&mut tx, id).await? > 0 {
-            return Err(ServiceError::Refused { code: "role_in_use" });
+            return Err(ServiceError::Refused {
+                code: "role_in_use",
+            });
         }
         roles::delete(&mut tx, id).await?;
-        let fields = vec![kuijing_domain::FieldChange { field: "name".into(), old: Some(current.name), new: None }];
-        self.log(&mut tx, caller, Change { kind: Kind::Role, record_id: id, action: ChangeAction::Delete, fields }).await?;
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "name".into(),
+            old: Some(current.name),
+            new: None,
+        }];
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::Role,
+                record_id: id,
+                action: ChangeAction::Delete,
+                fields,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -194,7 +281,9 @@ async fn check_role(
 ) -> Result<RoleFields> {
     let mut errors = FieldErrors::new();
     let name = errors.take("name", text::parse_name(name, 50));
-    let description = errors.take("description", text::parse_optional_text(description, 200)).flatten();
+    let description = errors
+        .take("description", text::parse_optional_text(description, 200))
+        .flatten();
     let mut parsed = BTreeSet::new();
     for text in permissions {
         match text.parse::<Permission>() {
@@ -206,7 +295,8 @@ async fn check_role(
             }
         }
     }
-    let known_departments: BTreeSet<i64> = departments::org_chart(tx).await?.department_ids().collect();
+    let known_departments: BTreeSet<i64> =
+        departments::org_chart(tx).await?.department_ids().collect();
     let mut grants = BTreeMap::new();
     for (kind_text, input) in scopes {
         let field = format!("scopes.{kind_text}");
@@ -217,28 +307,59 @@ async fn check_role(
                 continue;
             }
         };
-        let Some(scope) = errors.take(&field, DataScope::parse(&input.scope)) else { continue };
+        let Some(scope) = errors.take(&field, DataScope::parse(&input.scope)) else {
+            continue;
+        };
         let departments = if scope == DataScope::ChosenDepartments {
             if input.departments.is_empty() {
                 errors.add(field.clone(), "departments_required");
             }
-            if input.departments.iter().any(|d| !known_departments.contains(d)) {
+            if input
+                .departments
+                .iter()
+                .any(|d| !known_departments.contains(d))
+            {
                 errors.add(field, "department_unknown");
             }
-            input.departments.iter().copied().collect::<BTreeSet<_>>().into_iter().collect()
+            input
+                .departments
+                .iter()
+                .copied()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
         } else {
             Vec::new()
         };
         grants.insert(kind, ScopeGrant { scope, departments });
     }
     errors.into_result()?;
-    Ok(RoleFields { name: name.unwrap_or_default(), description, permissions: parsed, scopes: grants })
+    Ok(RoleFields {
+        name: name.unwrap_or_default(),
+        description,
+        permissions: parsed,
+        scopes: grants,
+    })
 }
 
 fn describe(diff: &mut Diff, old: Option<&RoleFields>, new: Option<&RoleFields>) {
-    diff.field("name", old.map(|f| f.name.clone()), new.map(|f| f.name.clone()));
-    diff.field("description", old.and_then(|f| f.description.clone()), new.and_then(|f| f.description.clone()));
-    let permissions = |f: &RoleFields| f.permissions.iter().map(Permission::to_string).collect::<Vec<_>>().join(", ");
+    diff.field(
+        "name",
+        old.map(|f| f.name.clone()),
+        new.map(|f| f.name.clone()),
+    );
+    diff.field(
+        "description",
+        old.and_then(|f| f.description.clone()),
+        new.and_then(|f| f.description.clone()),
+    );
+    let permissions = |f: &RoleFields| {
+        f.permissions
+            .iter()
+            .map(Permission::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     diff.field("permissions", old.map(permissions), new.map(permissions));
     let scopes = |f: &RoleFields| {
         f.scopes

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
 /// The documented defaults; a test checks that they parse to `Settings::default()`.
@@ -65,19 +65,31 @@ impl Default for Settings {
 
 impl Default for SessionSettings {
     fn default() -> Self {
-        Self { idle_hours: 12, token_days: 30, secure_cookies: false }
+        Self {
+            idle_hours: 12,
+            token_days: 30,
+            secure_cookies: false,
+        }
     }
 }
 
 impl Default for SignInSettings {
     fn default() -> Self {
-        Self { slow_after: 3, max_delay_seconds: 60, lock_after: 10, lock_minutes: 15 }
+        Self {
+            slow_after: 3,
+            max_delay_seconds: 60,
+            lock_after: 10,
+            lock_minutes: 15,
+        }
     }
 }
 
 impl Default for PasswordSettings {
     fn default() -> Self {
-        Self { argon2_memory_kib: 19456, argon2_iterations: 2 }
+        Self {
+            argon2_memory_kib: 19456,
+            argon2_iterations: 2,
+        }
     }
 }
 
@@ -98,10 +110,16 @@ impl Settings {
         figment = figment.merge(Env::prefixed("KUIJING_").ignore(&["config"]).split("__"));
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
         if settings.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!("time_zone `{}` is not a known time zone, such as Asia/Taipei", settings.time_zone));
+            return Err(format!(
+                "time_zone `{}` is not a known time zone, such as Asia/Taipei",
+                settings.time_zone
+            ));
         }
         if !["zh-Hant", "zh-Hans", "en"].contains(&settings.default_locale.as_str()) {
-            return Err(format!("default_locale `{}` must be zh-Hant, zh-Hans or en", settings.default_locale));
+            return Err(format!(
+                "default_locale `{}` must be zh-Hant, zh-Hans or en",
+                settings.default_locale
+            ));
         }
         Ok(settings)
     }
@@ -130,7 +148,11 @@ mod tests {
     fn a_file_overrides_defaults() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("k.toml");
-        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\n[sign_in]\nlock_after = 4\n").expect("write");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\n[sign_in]\nlock_after = 4\n",
+        )
+        .expect("write");
         let settings = Settings::load_from(Some(&path)).expect("load");
         assert_eq!(settings.bind, "0.0.0.0:9000");
         assert_eq!(settings.sign_in.lock_after, 4);

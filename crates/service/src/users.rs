@@ -6,18 +6,18 @@ use kuijing_domain::change::Diff;
 use kuijing_domain::defaults::SUPER_ADMIN;
 use kuijing_domain::org::Gender;
 use kuijing_domain::{
-    text, Action, Change, ChangeAction, FieldErrors, Kind, OrgChart, Permission, RoleKind, User,
-    UserStatus,
+    Action, Change, ChangeAction, FieldErrors, Kind, OrgChart, Permission, RoleKind, User,
+    UserStatus, text,
 };
 use kuijing_store::users::{UserFields, UserFilter};
-use kuijing_store::{departments, roles, sessions, users, Tx};
+use kuijing_store::{Tx, departments, roles, sessions, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
-use crate::error::{unique_to_field, Result, ServiceError};
+use crate::error::{Result, ServiceError, unique_to_field};
 use crate::input::nullable;
-use crate::{password, App, Caller, ListPage, PageRequest};
+use crate::{App, Caller, ListPage, PageRequest, password};
 
 /// A user as lists and the API show them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -129,7 +129,11 @@ impl App {
             }
         });
         let filter = UserFilter {
-            search: query.search.as_deref().map(text::normalize).filter(|s| !s.is_empty()),
+            search: query
+                .search
+                .as_deref()
+                .map(text::normalize)
+                .filter(|s| !s.is_empty()),
             department_ids,
             status,
         };
@@ -148,7 +152,10 @@ impl App {
             status: Some(UserStatus::Active.as_str().to_string()),
             ..UserQuery::default()
         };
-        let page = PageRequest { cursor: None, limit: Some(PageRequest::MAX_LIMIT) };
+        let page = PageRequest {
+            cursor: None,
+            limit: Some(PageRequest::MAX_LIMIT),
+        };
         Ok(self.list_users(caller, &query, page).await?.items)
     }
 
@@ -157,10 +164,15 @@ impl App {
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::User, &org);
-        let found = users::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
+        let found = users::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         let held = roles::of_user(&mut tx, id).await?;
         let superior_name = match found.superior_id {
-            Some(superior) => users::names(&mut tx, &[superior]).await?.pop().map(|(_, n)| n),
+            Some(superior) => users::names(&mut tx, &[superior])
+                .await?
+                .pop()
+                .map(|(_, n)| n),
             None => None,
         };
         let change_log = self.change_log_of(&mut tx, Kind::User, id).await?;
@@ -190,10 +202,14 @@ impl App {
 
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
-        let fields = self.check_draft(&mut tx, caller, &org, None, &draft, &mut errors).await?;
+        let fields = self
+            .check_draft(&mut tx, caller, &org, None, &draft, &mut errors)
+            .await?;
         let role_ids = check_roles(&mut tx, caller, &input.role_ids, &mut errors).await?;
         errors.into_result()?;
-        let Some(fields) = fields else { return Err(ServiceError::Internal("draft".into())) };
+        let Some(fields) = fields else {
+            return Err(ServiceError::Internal("draft".into()));
+        };
 
         let hash = password::hash(&self.settings.password, &input.password).await?;
         let now = self.now();
@@ -204,28 +220,44 @@ impl App {
         let mut diff = Diff::new();
         record_fields(&mut diff, None, Some(&fields));
         diff.field("roles", None, Some(join_ids(&role_ids)));
-        let change = Change { kind: Kind::User, record_id: id, action: ChangeAction::Create, fields: diff.into_fields() };
+        let change = Change {
+            kind: Kind::User,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: diff.into_fields(),
+        };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
         tracing::info!(user.id = id, actor.id = caller.user.id, "user created");
         self.get_user(caller, id).await
     }
 
-    pub async fn update_user(&self, caller: &Caller, id: i64, patch: UserPatch) -> Result<UserDetail> {
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: UserPatch,
+    ) -> Result<UserDetail> {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::User, &org);
         if !caller.can(user(Action::View)) {
             return Err(ServiceError::Forbidden);
         }
-        let current = users::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
+        let current = users::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if patch.version.is_some_and(|v| v != current.version) {
-            return Err(ServiceError::Stale { version: current.version });
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
         }
         let target_roles = roles::of_user(&mut tx, id).await?;
         let target_is_super = target_roles.iter().any(|r| r.kind == RoleKind::SuperAdmin);
         if target_is_super && !caller.actor.super_admin {
-            return Err(ServiceError::Refused { code: "super_admin_protected" });
+            return Err(ServiceError::Refused {
+                code: "super_admin_protected",
+            });
         }
 
         let edits_fields = patch.phone.is_some()
@@ -250,31 +282,45 @@ impl App {
         let draft = Draft {
             phone: patch.phone.unwrap_or(current.phone.clone()),
             name: patch.name.unwrap_or(current.name.clone()),
-            gender: patch.gender.unwrap_or(current.gender.map(|g| g.as_str().to_string())),
+            gender: patch
+                .gender
+                .unwrap_or(current.gender.map(|g| g.as_str().to_string())),
             email: patch.email.unwrap_or(current.email.clone()),
             department_id: Some(patch.department_id.unwrap_or(current.department_id)),
             post: patch.post.unwrap_or(current.post.clone()),
             superior_id: patch.superior_id.unwrap_or(current.superior_id),
         };
-        let fields = self.check_draft(&mut tx, caller, &org, Some(&current), &draft, &mut errors).await?;
+        let fields = self
+            .check_draft(&mut tx, caller, &org, Some(&current), &draft, &mut errors)
+            .await?;
         let old_role_ids: Vec<i64> = target_roles.iter().map(|r| r.id).collect();
         let role_ids = match &patch.role_ids {
             Some(ids) => Some(check_roles(&mut tx, caller, ids, &mut errors).await?),
             None => None,
         };
         errors.into_result()?;
-        let Some(fields) = fields else { return Err(ServiceError::Internal("draft".into())) };
+        let Some(fields) = fields else {
+            return Err(ServiceError::Internal("draft".into()));
+        };
 
         if status == Some(UserStatus::Disabled) && id == caller.user.id {
-            return Err(ServiceError::Refused { code: "cannot_disable_self" });
+            return Err(ServiceError::Refused {
+                code: "cannot_disable_self",
+            });
         }
         let loses_super = target_is_super
             && (status == Some(UserStatus::Disabled)
-                || role_ids.as_ref().is_some_and(|ids| !holds_super(&target_roles, ids)));
+                || role_ids
+                    .as_ref()
+                    .is_some_and(|ids| !holds_super(&target_roles, ids)));
         if loses_super {
-            let super_role = roles::by_code(&mut tx, SUPER_ADMIN).await?.ok_or(ServiceError::NotFound)?;
+            let super_role = roles::by_code(&mut tx, SUPER_ADMIN)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
             if users::active_with_role(&mut tx, super_role.id).await? <= 1 {
-                return Err(ServiceError::Refused { code: "last_super_admin" });
+                return Err(ServiceError::Refused {
+                    code: "last_super_admin",
+                });
             }
         }
 
@@ -282,25 +328,46 @@ impl App {
         let mut diff = Diff::new();
         let old_fields = fields_of(&current);
         record_fields(&mut diff, Some(&old_fields), Some(&fields));
-        if !diff.is_empty() && !users::update(&mut tx, id, current.version, &fields, now).await.map_err(|e| unique_to_field(e, "phone", "phone", "phone_taken"))? {
-            return Err(ServiceError::Stale { version: current.version });
+        if !diff.is_empty()
+            && !users::update(&mut tx, id, current.version, &fields, now)
+                .await
+                .map_err(|e| unique_to_field(e, "phone", "phone", "phone_taken"))?
+        {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
         }
-        if let Some(role_ids) = &role_ids {
-            if *role_ids != old_role_ids {
-                users::set_roles(&mut tx, id, role_ids).await?;
-                diff.field("roles", Some(join_ids(&old_role_ids)), Some(join_ids(role_ids)));
-            }
+        if let Some(role_ids) = role_ids.as_ref().filter(|ids| **ids != old_role_ids) {
+            users::set_roles(&mut tx, id, role_ids).await?;
+            diff.field(
+                "roles",
+                Some(join_ids(&old_role_ids)),
+                Some(join_ids(role_ids)),
+            );
         }
         if let Some(status) = status.filter(|s| *s != current.status) {
             users::set_status(&mut tx, id, status, now).await?;
-            diff.field("status", Some(current.status.as_str()), Some(status.as_str()));
+            diff.field(
+                "status",
+                Some(current.status.as_str()),
+                Some(status.as_str()),
+            );
             if status == UserStatus::Disabled {
                 let ended = sessions::delete_for_user(&mut tx, id, None).await?;
-                tracing::info!(user.id = id, sessions = ended, "user disabled, sessions ended");
+                tracing::info!(
+                    user.id = id,
+                    sessions = ended,
+                    "user disabled, sessions ended"
+                );
             }
         }
         if !diff.is_empty() {
-            let change = Change { kind: Kind::User, record_id: id, action: ChangeAction::Update, fields: diff.into_fields() };
+            let change = Change {
+                kind: Kind::User,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields: diff.into_fields(),
+            };
             self.log(&mut tx, caller, change).await?;
         }
         tx.commit().await?;
@@ -317,16 +384,37 @@ impl App {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::User, &org);
-        users::get(&mut tx, &visibility, id).await?.ok_or(ServiceError::NotFound)?;
-        let target_is_super = roles::of_user(&mut tx, id).await?.iter().any(|r| r.kind == RoleKind::SuperAdmin);
+        users::get(&mut tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let target_is_super = roles::of_user(&mut tx, id)
+            .await?
+            .iter()
+            .any(|r| r.kind == RoleKind::SuperAdmin);
         if target_is_super && !caller.actor.super_admin {
-            return Err(ServiceError::Refused { code: "super_admin_protected" });
+            return Err(ServiceError::Refused {
+                code: "super_admin_protected",
+            });
         }
         let hash = password::hash(&self.settings.password, new_password).await?;
         users::set_password(&mut tx, id, &hash, self.now()).await?;
         sessions::delete_for_user(&mut tx, id, None).await?;
-        let fields = vec![kuijing_domain::FieldChange { field: "password".into(), old: None, new: None }];
-        self.log(&mut tx, caller, Change { kind: Kind::User, record_id: id, action: ChangeAction::Update, fields }).await?;
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "password".into(),
+            old: None,
+            new: None,
+        }];
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::User,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields,
+            },
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(user.id = id, actor.id = caller.user.id, "password reset");
         Ok(())
@@ -352,15 +440,29 @@ impl App {
     ) -> Result<Option<UserFields>> {
         let phone = errors.take("phone", text::parse_phone(&draft.phone));
         let name = errors.take("name", text::parse_name(&draft.name, 50));
-        let gender = match draft.gender.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        let gender = match draft
+            .gender
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
             Some(g) => errors.take("gender", Gender::parse(g).map(Some)).flatten(),
             None => None,
         };
-        let email = match draft.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(e) => errors.take("email", text::parse_email(e).map(Some)).flatten(),
+        let email = match draft
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            Some(e) => errors
+                .take("email", text::parse_email(e).map(Some))
+                .flatten(),
             None => None,
         };
-        let post = errors.take("post", text::parse_optional_text(draft.post.as_deref(), 50)).flatten();
+        let post = errors
+            .take("post", text::parse_optional_text(draft.post.as_deref(), 50))
+            .flatten();
 
         let department_visibility = caller.actor.visibility(Kind::Department, org);
         let department_id = match draft.department_id {
@@ -379,7 +481,9 @@ impl App {
             let found = users::get(tx, &visibility, superior).await?;
             match (found, current) {
                 (None, _) => errors.add("superior_id", "superior_unknown"),
-                (Some(s), _) if s.status != UserStatus::Active => errors.add("superior_id", "superior_disabled"),
+                (Some(s), _) if s.status != UserStatus::Active => {
+                    errors.add("superior_id", "superior_disabled")
+                }
                 (Some(_), Some(me)) if org.superior_would_cycle(me.id, superior) => {
                     errors.add("superior_id", "superior_cycle");
                 }
@@ -387,7 +491,9 @@ impl App {
             }
         }
 
-        let (Some(phone), Some(name)) = (phone, name) else { return Ok(None) };
+        let (Some(phone), Some(name)) = (phone, name) else {
+            return Ok(None);
+        };
         Ok(Some(UserFields {
             search_text: search_text(&name, &phone, email.as_deref()),
             phone,
@@ -413,9 +519,18 @@ struct Draft {
 
 /// Checks that every role exists and that only a super administrator hands
 /// out the super administrator role.
-async fn check_roles(tx: &mut Tx, caller: &Caller, ids: &[i64], errors: &mut FieldErrors) -> Result<Vec<i64>> {
+async fn check_roles(
+    tx: &mut Tx,
+    caller: &Caller,
+    ids: &[i64],
+    errors: &mut FieldErrors,
+) -> Result<Vec<i64>> {
     let unique: BTreeSet<i64> = ids.iter().copied().collect();
-    let all: BTreeMap<i64, RoleKind> = roles::list(tx, None).await?.into_iter().map(|r| (r.id, r.kind)).collect();
+    let all: BTreeMap<i64, RoleKind> = roles::list(tx, None)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.kind))
+        .collect();
     for id in &unique {
         match all.get(id) {
             None => {
@@ -433,7 +548,10 @@ async fn check_roles(tx: &mut Tx, caller: &Caller, ids: &[i64], errors: &mut Fie
 }
 
 fn holds_super(current: &[kuijing_domain::Role], new_ids: &[i64]) -> bool {
-    current.iter().filter(|r| r.kind == RoleKind::SuperAdmin).all(|r| new_ids.contains(&r.id))
+    current
+        .iter()
+        .filter(|r| r.kind == RoleKind::SuperAdmin)
+        .all(|r| new_ids.contains(&r.id))
 }
 
 fn fields_of(user: &User) -> UserFields {
@@ -450,13 +568,41 @@ fn fields_of(user: &User) -> UserFields {
 }
 
 fn record_fields(diff: &mut Diff, old: Option<&UserFields>, new: Option<&UserFields>) {
-    diff.field("phone", old.map(|f| f.phone.clone()), new.map(|f| f.phone.clone()));
-    diff.field("name", old.map(|f| f.name.clone()), new.map(|f| f.name.clone()));
-    diff.field("gender", old.and_then(|f| f.gender.map(Gender::as_str)), new.and_then(|f| f.gender.map(Gender::as_str)));
-    diff.field("email", old.and_then(|f| f.email.clone()), new.and_then(|f| f.email.clone()));
-    diff.field("department_id", old.map(|f| f.department_id), new.map(|f| f.department_id));
-    diff.field("post", old.and_then(|f| f.post.clone()), new.and_then(|f| f.post.clone()));
-    diff.field("superior_id", old.and_then(|f| f.superior_id), new.and_then(|f| f.superior_id));
+    diff.field(
+        "phone",
+        old.map(|f| f.phone.clone()),
+        new.map(|f| f.phone.clone()),
+    );
+    diff.field(
+        "name",
+        old.map(|f| f.name.clone()),
+        new.map(|f| f.name.clone()),
+    );
+    diff.field(
+        "gender",
+        old.and_then(|f| f.gender.map(Gender::as_str)),
+        new.and_then(|f| f.gender.map(Gender::as_str)),
+    );
+    diff.field(
+        "email",
+        old.and_then(|f| f.email.clone()),
+        new.and_then(|f| f.email.clone()),
+    );
+    diff.field(
+        "department_id",
+        old.map(|f| f.department_id),
+        new.map(|f| f.department_id),
+    );
+    diff.field(
+        "post",
+        old.and_then(|f| f.post.clone()),
+        new.and_then(|f| f.post.clone()),
+    );
+    diff.field(
+        "superior_id",
+        old.and_then(|f| f.superior_id),
+        new.and_then(|f| f.superior_id),
+    );
 }
 
 fn join_ids(ids: &[i64]) -> String {
@@ -464,12 +610,24 @@ fn join_ids(ids: &[i64]) -> String {
 }
 
 async fn views(tx: &mut Tx, found: Vec<User>) -> Result<Vec<UserView>> {
-    let department_ids: Vec<i64> = found.iter().map(|u| u.department_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let names: BTreeMap<i64, String> = departments::names(tx, &department_ids).await?.into_iter().collect();
+    let department_ids: Vec<i64> = found
+        .iter()
+        .map(|u| u.department_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let names: BTreeMap<i64, String> = departments::names(tx, &department_ids)
+        .await?
+        .into_iter()
+        .collect();
     let mut items = Vec::with_capacity(found.len());
     for user in found {
         let role_ids = users::role_ids(tx, user.id).await?;
-        items.push(UserView { department_name: names.get(&user.department_id).cloned(), role_ids, user });
+        items.push(UserView {
+            department_name: names.get(&user.department_id).cloned(),
+            role_ids,
+            user,
+        });
     }
     Ok(items)
 }

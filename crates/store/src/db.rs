@@ -125,9 +125,14 @@ pub enum Tx {
 }
 
 /// Rows that decode from both backends.
-pub trait AnyRow: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
-impl<T> AnyRow for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
-{}
+pub trait AnyRow:
+    for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> AnyRow for T where
+    T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
+{
+}
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
@@ -149,11 +154,15 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(&sql, values).fetch_all(&mut **tx).await
+                sqlx::query_as_with::<_, T, _>(&sql, values)
+                    .fetch_all(&mut **tx)
+                    .await
             }
             Tx::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(&sql, values).fetch_all(&mut **tx).await
+                sqlx::query_as_with::<_, T, _>(&sql, values)
+                    .fetch_all(&mut **tx)
+                    .await
             }
         }
         .map_err(StoreError::from_sqlx)
@@ -166,11 +175,15 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(&sql, values).fetch_optional(&mut **tx).await
+                sqlx::query_as_with::<_, T, _>(&sql, values)
+                    .fetch_optional(&mut **tx)
+                    .await
             }
             Tx::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_as_with::<_, T, _>(&sql, values).fetch_optional(&mut **tx).await
+                sqlx::query_as_with::<_, T, _>(&sql, values)
+                    .fetch_optional(&mut **tx)
+                    .await
             }
         }
         .map_err(StoreError::from_sqlx)
@@ -187,11 +200,17 @@ impl Tx {
         match self {
             Tx::Sqlite(tx) => {
                 let (sql, values) = statement.build_sqlx(SqliteQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **tx).await.map(|r| r.rows_affected())
+                sqlx::query_with(&sql, values)
+                    .execute(&mut **tx)
+                    .await
+                    .map(|r| r.rows_affected())
             }
             Tx::Postgres(tx) => {
                 let (sql, values) = statement.build_sqlx(PostgresQueryBuilder);
-                sqlx::query_with(&sql, values).execute(&mut **tx).await.map(|r| r.rows_affected())
+                sqlx::query_with(&sql, values)
+                    .execute(&mut **tx)
+                    .await
+                    .map(|r| r.rows_affected())
             }
         }
         .map_err(StoreError::from_sqlx)

@@ -72,9 +72,16 @@ fn visible(visibility: &Visibility) -> Condition {
 }
 
 /// The visible departments in display order; the caller arranges them as a tree.
-pub async fn list(tx: &mut Tx, visibility: &Visibility, search: Option<&str>) -> Result<Vec<Department>> {
+pub async fn list(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    search: Option<&str>,
+) -> Result<Vec<Department>> {
     let mut query = Query::select();
-    query.columns(COLUMNS).from(Departments::Table).cond_where(visible(visibility));
+    query
+        .columns(COLUMNS)
+        .from(Departments::Table)
+        .cond_where(visible(visibility));
     if let Some(search) = search {
         let pattern = crate::visibility::contains_pattern(&search.to_lowercase());
         query.and_where(
@@ -82,7 +89,9 @@ pub async fn list(tx: &mut Tx, visibility: &Visibility, search: Option<&str>) ->
                 .like(sea_query::LikeExpr::new(pattern).escape('\\')),
         );
     }
-    query.order_by(Departments::SortOrder, Order::Asc).order_by(Departments::Id, Order::Asc);
+    query
+        .order_by(Departments::SortOrder, Order::Asc)
+        .order_by(Departments::Id, Order::Asc);
     let rows: Vec<DepartmentRow> = tx.all(&query).await?;
     Ok(rows.into_iter().map(Department::from).collect())
 }

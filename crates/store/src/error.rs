@@ -16,12 +16,12 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn from_sqlx(error: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &error {
-            if db.is_unique_violation() {
-                // SQLite names the columns ("users.phone"), PostgreSQL the
-                // constraint ("users_phone_key"); both contain table and column.
-                return StoreError::Unique(db.constraint().unwrap_or(db.message()).to_string());
-            }
+        if let sqlx::Error::Database(db) = &error
+            && db.is_unique_violation()
+        {
+            // SQLite names the columns ("users.phone"), PostgreSQL the
+            // constraint ("users_phone_key"); both contain table and column.
+            return StoreError::Unique(db.constraint().unwrap_or(db.message()).to_string());
         }
         StoreError::Database(error)
     }

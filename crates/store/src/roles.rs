@@ -184,7 +184,10 @@ pub async fn update(
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
-    let query = Query::delete().from_table(Roles::Table).and_where(Expr::col(Roles::Id).eq(id)).to_owned();
+    let query = Query::delete()
+        .from_table(Roles::Table)
+        .and_where(Expr::col(Roles::Id).eq(id))
+        .to_owned();
     tx.execute(&query).await?;
     Ok(())
 }

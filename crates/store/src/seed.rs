@@ -1,8 +1,8 @@
 //! The rows every company starts with, written once after the migrations.
 
 use chrono::Utc;
-use kuijing_domain::defaults::{builtin_roles, SUPER_ADMIN, TOP_DEPARTMENT};
 use kuijing_domain::RoleKind;
+use kuijing_domain::defaults::{SUPER_ADMIN, TOP_DEPARTMENT, builtin_roles};
 
 use crate::db::Tx;
 use crate::departments::{self, DepartmentFields};
@@ -24,7 +24,11 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
         if roles::by_code(tx, role.code).await?.is_some() {
             continue;
         }
-        let kind = if role.code == SUPER_ADMIN { RoleKind::SuperAdmin } else { RoleKind::Builtin };
+        let kind = if role.code == SUPER_ADMIN {
+            RoleKind::SuperAdmin
+        } else {
+            RoleKind::Builtin
+        };
         let fields = RoleFields {
             name: role.name.to_string(),
             description: Some(role.description.to_string()),

@@ -66,10 +66,18 @@ pub async fn find(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<O
 }
 
 /// Moves the expiry of a sliding session forward.
-pub async fn extend(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+pub async fn extend(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<()> {
     let query = Query::update()
         .table(Sessions::Table)
-        .values([(Sessions::LastSeenAt, now.into()), (Sessions::ExpiresAt, expires.into())])
+        .values([
+            (Sessions::LastSeenAt, now.into()),
+            (Sessions::ExpiresAt, expires.into()),
+        ])
         .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
         .to_owned();
     tx.execute(&query).await?;
@@ -88,7 +96,9 @@ pub async fn delete(tx: &mut Tx, token_hash: &str) -> Result<()> {
 /// Ends every session and token of a user, except the one kept (if any).
 pub async fn delete_for_user(tx: &mut Tx, user: i64, keep: Option<&str>) -> Result<u64> {
     let mut query = Query::delete();
-    query.from_table(Sessions::Table).and_where(Expr::col(Sessions::UserId).eq(user));
+    query
+        .from_table(Sessions::Table)
+        .and_where(Expr::col(Sessions::UserId).eq(user));
     if let Some(keep) = keep {
         query.and_where(Expr::col(Sessions::TokenHash).ne(keep));
     }

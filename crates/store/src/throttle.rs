@@ -16,7 +16,11 @@ pub struct Failures {
 
 pub async fn get(tx: &mut Tx, phone: &str) -> Result<Option<Failures>> {
     let query = Query::select()
-        .columns([LoginThrottle::Failures, LoginThrottle::LastFailureAt, LoginThrottle::LockedUntil])
+        .columns([
+            LoginThrottle::Failures,
+            LoginThrottle::LastFailureAt,
+            LoginThrottle::LockedUntil,
+        ])
         .from(LoginThrottle::Table)
         .and_where(Expr::col(LoginThrottle::Phone).eq(phone))
         .to_owned();

@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use kuijing_domain::{Gender, User, UserStatus, Visibility};
 use sea_query::{Expr, Func, LikeExpr, Order, Query, SelectStatement};
 
+use crate::Page;
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
 use crate::schema::{UserRoles, Users};
 use crate::visibility::{contains_pattern, owned_by_visible};
-use crate::Page;
 
 #[derive(sqlx::FromRow)]
 struct UserRow {
@@ -35,7 +35,12 @@ impl TryFrom<UserRow> for User {
         let corrupt = |what: &str| StoreError::Corrupt(format!("user `{}` {what}", row.id));
         Ok(User {
             id: row.id,
-            gender: row.gender.as_deref().map(Gender::parse).transpose().map_err(|_| corrupt("gender"))?,
+            gender: row
+                .gender
+                .as_deref()
+                .map(Gender::parse)
+                .transpose()
+                .map_err(|_| corrupt("gender"))?,
             status: UserStatus::parse(&row.status).map_err(|_| corrupt("status"))?,
             phone: row.phone,
             name: row.name,
@@ -93,7 +98,9 @@ pub struct UserFilter {
 
 fn filtered(visibility: &Visibility, filter: &UserFilter) -> SelectStatement {
     let mut query = Query::select();
-    query.from(Users::Table).cond_where(owned_by_visible(Users::Id, visibility));
+    query
+        .from(Users::Table)
+        .cond_where(owned_by_visible(Users::Id, visibility));
     if let Some(search) = &filter.search {
         query.and_where(
             Expr::col(Users::SearchText).like(LikeExpr::new(contains_pattern(search)).escape('\\')),
@@ -133,7 +140,9 @@ pub async fn count(tx: &mut Tx, visibility: &Visibility, filter: &UserFilter) ->
 
 pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option<User>> {
     let mut query = filtered(visibility, &UserFilter::default());
-    query.columns(COLUMNS).and_where(Expr::col(Users::Id).eq(id));
+    query
+        .columns(COLUMNS)
+        .and_where(Expr::col(Users::Id).eq(id));
     let row: Option<UserRow> = tx.optional(&query).await?;
     row.map(User::try_from).transpose()
 }
@@ -162,7 +171,8 @@ pub async fn for_sign_in(tx: &mut Tx, phone: &str) -> Result<Option<(User, Strin
         .and_where(Expr::col(Users::Phone).eq(phone))
         .to_owned();
     let row: Option<SignInRow> = tx.optional(&query).await?;
-    row.map(|row| Ok((User::try_from(row.user)?, row.password_hash))).transpose()
+    row.map(|row| Ok((User::try_from(row.user)?, row.password_hash)))
+        .transpose()
 }
 
 /// The user behind a session or token, whatever the scope: it is how the
@@ -175,7 +185,8 @@ pub async fn for_actor(tx: &mut Tx, id: i64) -> Result<Option<(User, String)>> {
         .and_where(Expr::col(Users::Id).eq(id))
         .to_owned();
     let row: Option<SignInRow> = tx.optional(&query).await?;
-    row.map(|row| Ok((User::try_from(row.user)?, row.password_hash))).transpose()
+    row.map(|row| Ok((User::try_from(row.user)?, row.password_hash)))
+        .transpose()
 }
 
 #[derive(sqlx::FromRow)]
@@ -256,12 +267,17 @@ pub async fn update(
     Ok(tx.execute(&query).await? == 1)
 }
 
-pub async fn set_status(tx: &mut Tx, id: i64, status: UserStatus, now: DateTime<Utc>) -> Result<()> {
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: UserStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let query = Query::update()
         .table(Users::Table)
         .values([
             (Users::Status, status.as_str().into()),
-            (Users::Version, Expr::col(Users::Version).add(1).into()),
+            (Users::Version, Expr::col(Users::Version).add(1)),
             (Users::UpdatedAt, now.into()),
         ])
         .and_where(Expr::col(Users::Id).eq(id))
@@ -273,7 +289,10 @@ pub async fn set_status(tx: &mut Tx, id: i64, status: UserStatus, now: DateTime<
 pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: DateTime<Utc>) -> Result<()> {
     let query = Query::update()
         .table(Users::Table)
-        .values([(Users::PasswordHash, hash.into()), (Users::UpdatedAt, now.into())])
+        .values([
+            (Users::PasswordHash, hash.into()),
+            (Users::UpdatedAt, now.into()),
+        ])
         .and_where(Expr::col(Users::Id).eq(id))
         .to_owned();
     tx.execute(&query).await?;
@@ -302,7 +321,10 @@ pub async fn touch_sign_in(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<(
 
 /// How many users there are at all; zero means the company is not set up yet.
 pub async fn total(tx: &mut Tx) -> Result<i64> {
-    let query = Query::select().expr(Func::count(Expr::col(Users::Id))).from(Users::Table).to_owned();
+    let query = Query::select()
+        .expr(Func::count(Expr::col(Users::Id)))
+        .from(Users::Table)
+        .to_owned();
     tx.count(&query).await
 }
 

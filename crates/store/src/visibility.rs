@@ -6,7 +6,10 @@ use sea_query::{Condition, Expr, IntoColumnRef, Query};
 use crate::schema::Users;
 
 /// Rows whose owner (the user id in `owner`) is visible.
-pub(crate) fn owned_by_visible(owner: impl IntoColumnRef + Clone, visibility: &Visibility) -> Condition {
+pub(crate) fn owned_by_visible(
+    owner: impl IntoColumnRef + Clone,
+    visibility: &Visibility,
+) -> Condition {
     if visibility.all {
         return Condition::all();
     }

@@ -6,10 +6,10 @@ mod departments;
 mod roles;
 mod users;
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -17,10 +17,10 @@ use utoipa::{IntoParams, Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::request_id::RequestId;
-use crate::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,7 +42,9 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
         );
     }
 }
@@ -54,7 +56,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
-        .routes(routes!(departments::list_departments, departments::create_department))
+        .routes(routes!(
+            departments::list_departments,
+            departments::create_department
+        ))
         .routes(routes!(
             departments::get_department,
             departments::update_department,
@@ -64,7 +69,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::get_user, users::update_user))
         .routes(routes!(users::reset_password))
         .routes(routes!(roles::list_roles, roles::create_role))
-        .routes(routes!(roles::get_role, roles::update_role, roles::delete_role))
+        .routes(routes!(
+            roles::get_role,
+            roles::update_role,
+            roles::delete_role
+        ))
 }
 
 /// The OpenAPI document of every API route.
@@ -93,11 +102,18 @@ impl ListParams {
         let cursor = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
             Some(cursor) => Some(cursor.parse::<i64>().map_err(|_| {
                 let errors = kuijing_domain::FieldError::new("cursor", "cursor_invalid").into();
-                ApiError::from_service(kuijing_service::ServiceError::Invalid(errors), lang, request_id)
+                ApiError::from_service(
+                    kuijing_service::ServiceError::Invalid(errors),
+                    lang,
+                    request_id,
+                )
             })?),
             None => None,
         };
-        Ok(kuijing_service::PageRequest { cursor, limit: self.limit })
+        Ok(kuijing_service::PageRequest {
+            cursor,
+            limit: self.limit,
+        })
     }
 }
 
@@ -111,7 +127,11 @@ pub struct Everything<T> {
 
 impl<T> Everything<T> {
     fn new(items: Vec<T>) -> Self {
-        Self { total: items.len() as i64, items, next_cursor: None }
+        Self {
+            total: items.len() as i64,
+            items,
+            next_cursor: None,
+        }
     }
 }
 
@@ -126,8 +146,16 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let lang = request.extensions().get::<Lang>().copied().unwrap_or(Lang::En);
-        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let lang = request
+            .extensions()
+            .get::<Lang>()
+            .copied()
+            .unwrap_or(Lang::En);
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Body(value)),
             Err(rejection) => Err(ApiError::bad_body(lang, &request_id, describe(rejection))),

@@ -2,16 +2,16 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use kuijing_service::{Caller, ServiceError};
 
+use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::request_id::RequestId;
-use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "kj_session";
 pub const LANG_COOKIE: &str = "kj_lang";
@@ -31,7 +31,9 @@ pub enum Credential {
 }
 
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    CookieJar::from_headers(headers).get(name).map(|c| c.value().to_string())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_string())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -42,7 +44,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// Finds the caller and the language before any handler runs.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let headers = request.headers();
     let (secret, credential) = match bearer(headers) {
         Some(token) => (Some(token.to_string()), Credential::Bearer),
@@ -55,7 +61,9 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         Some(secret) => match state.app.authenticate(&secret, &request_id).await {
             Ok(caller) => Some(caller),
             Err(ServiceError::Unauthenticated) => None,
-            Err(error) => return ApiError::from_service(error, Lang::En, &request_id).into_response(),
+            Err(error) => {
+                return ApiError::from_service(error, Lang::En, &request_id).into_response();
+            }
         },
         None => None,
     };
@@ -67,7 +75,11 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         request.headers(),
         &state.app.settings().default_locale,
     );
-    let credential = if caller.is_some() { credential } else { Credential::None };
+    let credential = if caller.is_some() {
+        credential
+    } else {
+        Credential::None
+    };
     request.extensions_mut().insert(Identity(caller));
     request.extensions_mut().insert(credential);
     request.extensions_mut().insert(lang);
@@ -84,7 +96,11 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
         match parts.extensions.get::<Identity>().and_then(|i| i.0.clone()) {
             Some(caller) => Ok(PageUser(caller)),
             None => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
                 let target = format!("/login?next={}", url_encode(next));
                 Err(Redirect::to(&target).into_response())
             }
@@ -100,10 +116,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
-        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
         match parts.extensions.get::<Identity>().and_then(|i| i.0.clone()) {
             Some(caller) => Ok(ApiUser(caller)),
-            None => Err(ApiError::from_service(ServiceError::Unauthenticated, lang, &request_id)),
+            None => Err(ApiError::from_service(
+                ServiceError::Unauthenticated,
+                lang,
+                &request_id,
+            )),
         }
     }
 }
@@ -120,7 +144,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Context {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Context {
             lang: parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En),
-            request_id: parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default(),
+            request_id: parts
+                .extensions
+                .get::<RequestId>()
+                .map(|r| r.0.clone())
+                .unwrap_or_default(),
         })
     }
 }
@@ -136,7 +164,10 @@ pub fn session_cookie(secret: String, secure: bool, max_age_hours: i64) -> Cooki
 }
 
 pub fn removal(name: &'static str) -> Cookie<'static> {
-    Cookie::build((name, "")).path("/").max_age(time_hours(0)).build()
+    Cookie::build((name, ""))
+        .path("/")
+        .max_age(time_hours(0))
+        .build()
 }
 
 fn time_hours(hours: i64) -> time::Duration {

@@ -3,7 +3,7 @@
 //! once, here, and answered with the request id only.
 
 use askama::Template;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kuijing_domain::FieldError;
 use kuijing_service::ServiceError;
@@ -35,7 +35,7 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
 
 /// The status, code and message key of a service error.
 fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
@@ -43,8 +43,12 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         ServiceError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
         ServiceError::Disabled => (StatusCode::FORBIDDEN, "account_disabled"),
-        ServiceError::Throttled { locked: true, .. } => (StatusCode::TOO_MANY_REQUESTS, "sign_in_locked"),
-        ServiceError::Throttled { locked: false, .. } => (StatusCode::TOO_MANY_REQUESTS, "sign_in_slowed"),
+        ServiceError::Throttled { locked: true, .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, "sign_in_locked")
+        }
+        ServiceError::Throttled { locked: false, .. } => {
+            (StatusCode::TOO_MANY_REQUESTS, "sign_in_slowed")
+        }
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         ServiceError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
@@ -61,7 +65,8 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
     match error {
         ServiceError::Throttled { retry_after, .. } => {
             let minutes = (retry_after + 59) / 60;
-            text.replace("%{seconds}", &retry_after.to_string()).replace("%{minutes}", &minutes.to_string())
+            text.replace("%{seconds}", &retry_after.to_string())
+                .replace("%{minutes}", &minutes.to_string())
         }
         _ => text,
     }
@@ -74,7 +79,8 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
     if let Some((_, rest)) = error.field.split_once('.') {
         label = format!("{label} `{rest}`");
     }
-    lang.t(&format!("errors.{}", error.code)).replace("%{field}", &label)
+    lang.t(&format!("errors.{}", error.code))
+        .replace("%{field}", &label)
 }
 
 impl ApiError {
@@ -87,11 +93,15 @@ impl ApiError {
             ServiceError::Invalid(errors) => errors
                 .0
                 .iter()
-                .map(|e| FieldProblem { field: e.field.clone(), code: e.code.to_string(), message: field_message(e, lang) })
+                .map(|e| FieldProblem {
+                    field: e.field.clone(),
+                    code: e.code.to_string(),
+                    message: field_message(e, lang),
+                })
                 .collect(),
             _ => Vec::new(),
         };
-        ApiError(Problem {
+        ApiError(Box::new(Problem {
             code: code.to_string(),
             title: message(&error, lang),
             status: status.as_u16(),
@@ -105,11 +115,11 @@ impl ApiError {
                 _ => None,
             },
             request_id: request_id.to_string(),
-        })
+        }))
     }
 
     pub fn csrf(lang: Lang, request_id: &str) -> Self {
-        ApiError(Problem {
+        ApiError(Box::new(Problem {
             code: "csrf".into(),
             title: lang.t("problems.csrf"),
             status: 403,
@@ -117,12 +127,12 @@ impl ApiError {
             retry_after: None,
             version: None,
             request_id: request_id.to_string(),
-        })
+        }))
     }
 
     /// A body that is not the JSON the route expects.
     pub fn bad_body(lang: Lang, request_id: &str, detail: String) -> Self {
-        ApiError(Problem {
+        ApiError(Box::new(Problem {
             code: "bad_body".into(),
             title: format!("{} {detail}", lang.t("problems.bad_body")),
             status: 400,
@@ -130,19 +140,24 @@ impl ApiError {
             retry_after: None,
             version: None,
             request_id: request_id.to_string(),
-        })
+        }))
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.0.retry_after;
-        let body = serde_json::to_vec(&self.0).unwrap_or_default();
+        let body = serde_json::to_vec(&*self.0).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+        {
             headers.insert(header::RETRY_AFTER, seconds);
         }
         response
@@ -174,9 +189,12 @@ impl PageError {
             tracing::error!(request.id = request_id, error = %detail, "page failed");
         }
         let title = match &error {
-            ServiceError::Invalid(errors) => {
-                errors.0.iter().map(|e| field_message(e, lang)).collect::<Vec<_>>().join(" ")
-            }
+            ServiceError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|e| field_message(e, lang))
+                .collect::<Vec<_>>()
+                .join(" "),
             _ => message(&error, lang),
         };
         Self {

@@ -34,7 +34,9 @@ impl Lang {
     }
 
     pub fn parse(code: &str) -> Option<Lang> {
-        Lang::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+        Lang::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 
     /// The best of ours for an `Accept-Language` header: Taiwan, Hong Kong
@@ -56,7 +58,11 @@ impl Lang {
         tags.into_iter().find_map(|(_, tag)| {
             if tag.starts_with("zh") {
                 let traditional = ["hant", "tw", "hk", "mo"].iter().any(|m| tag.contains(m));
-                Some(if traditional { Lang::ZhHant } else { Lang::ZhHans })
+                Some(if traditional {
+                    Lang::ZhHant
+                } else {
+                    Lang::ZhHans
+                })
             } else if tag.starts_with("en") {
                 Some(Lang::En)
             } else {
@@ -92,8 +98,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_script() {
-        assert_eq!(Lang::from_accept_language("zh-TW,zh;q=0.9"), Some(Lang::ZhHant));
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Some(Lang::ZhHans));
+        assert_eq!(
+            Lang::from_accept_language("zh-TW,zh;q=0.9"),
+            Some(Lang::ZhHant)
+        );
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Lang::ZhHans)
+        );
         assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
     }

@@ -12,7 +12,7 @@ mod pages;
 mod request_id;
 
 use axum::routing::get;
-use axum::{middleware, Router};
+use axum::{Router, middleware};
 use kuijing_service::App;
 
 pub use api::openapi_document;
@@ -35,12 +35,17 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(healthz))
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::identify))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::identify,
+        ))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::http::StatusCode {
+async fn healthz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::http::StatusCode {
     match state.app.health().await {
         Ok(()) => axum::http::StatusCode::OK,
         Err(error) => {

@@ -8,19 +8,19 @@ mod session;
 mod users;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::Caller;
 
+use crate::AppState;
 use crate::auth::Identity;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::request_id::RequestId;
-use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,18 +30,33 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(session::set_language))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
-        .route("/departments", get(departments::list_departments).post(departments::create_department))
-        .route("/departments/{id}", get(departments::show_department).post(departments::update_department))
-        .route("/departments/{id}/delete", post(departments::delete_department))
+        .route(
+            "/departments",
+            get(departments::list_departments).post(departments::create_department),
+        )
+        .route(
+            "/departments/{id}",
+            get(departments::show_department).post(departments::update_department),
+        )
+        .route(
+            "/departments/{id}/delete",
+            post(departments::delete_department),
+        )
         .route("/users", get(users::list_users).post(users::create_user))
         .route("/users/new", get(users::new_user))
-        .route("/users/{id}", get(users::show_user).post(users::update_user))
+        .route(
+            "/users/{id}",
+            get(users::show_user).post(users::update_user),
+        )
         .route("/users/{id}/edit", get(users::edit_user))
         .route("/users/{id}/status", post(users::set_status))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/roles", get(roles::list_roles).post(roles::create_role))
         .route("/roles/new", get(roles::new_role))
-        .route("/roles/{id}", get(roles::show_role).post(roles::update_role))
+        .route(
+            "/roles/{id}",
+            get(roles::show_role).post(roles::update_role),
+        )
         .route("/roles/{id}/delete", post(roles::delete_role))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
@@ -52,16 +67,32 @@ pub fn router() -> Router<AppState> {
 /// The first page after signing in: the organisation for those who manage
 /// it, the user's own account for everyone else.
 async fn home(crate::auth::PageUser(caller): crate::auth::PageUser) -> Response {
-    let target = if caller.can(Permission::new(Kind::User, Action::View)) { "/users" } else { "/profile" };
+    let target = if caller.can(Permission::new(Kind::User, Action::View)) {
+        "/users"
+    } else {
+        "/profile"
+    };
     axum::response::Redirect::to(target).into_response()
 }
 
 pub async fn not_found(request: Request) -> Response {
-    let lang = request.extensions().get::<Lang>().copied().unwrap_or(Lang::En);
-    let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let lang = request
+        .extensions()
+        .get::<Lang>()
+        .copied()
+        .unwrap_or(Lang::En);
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     if request.uri().path().starts_with("/api/") {
-        return crate::error::ApiError::from_service(kuijing_service::ServiceError::NotFound, lang, &request_id)
-            .into_response();
+        return crate::error::ApiError::from_service(
+            kuijing_service::ServiceError::NotFound,
+            lang,
+            &request_id,
+        )
+        .into_response();
     }
     let _ = request.extensions().get::<Identity>();
     PageError::not_found(lang, &request_id).into_response()
@@ -90,25 +121,53 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn new(state: &AppState, caller: &Caller, lang: Lang, active: &'static str, title_key: &str) -> Self {
+    pub fn new(
+        state: &AppState,
+        caller: &Caller,
+        lang: Lang,
+        active: &'static str,
+        title_key: &str,
+    ) -> Self {
         let can = |kind: Kind| caller.can(Permission::new(kind, Action::View));
         // The modules in their order; each appears once its pages exist.
-        let nav = vec![NavItem { key: "nav.profile", href: "/profile", icon: "user" }];
+        let nav = vec![NavItem {
+            key: "nav.profile",
+            href: "/profile",
+            icon: "user",
+        }];
         let mut settings_nav = Vec::new();
         if can(Kind::Department) {
-            settings_nav.push(NavItem { key: "nav.departments", href: "/departments", icon: "tree" });
+            settings_nav.push(NavItem {
+                key: "nav.departments",
+                href: "/departments",
+                icon: "tree",
+            });
         }
         if can(Kind::User) {
-            settings_nav.push(NavItem { key: "nav.users", href: "/users", icon: "users" });
+            settings_nav.push(NavItem {
+                key: "nav.users",
+                href: "/users",
+                icon: "users",
+            });
         }
         if can(Kind::Role) {
-            settings_nav.push(NavItem { key: "nav.roles", href: "/roles", icon: "shield" });
+            settings_nav.push(NavItem {
+                key: "nav.roles",
+                href: "/roles",
+                icon: "shield",
+            });
         }
         Self {
             lang,
             csrf: caller.session.csrf_token.clone(),
             me_id: caller.user.id,
-            me_initial: caller.user.name.chars().next().map(String::from).unwrap_or_default(),
+            me_initial: caller
+                .user
+                .name
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default(),
             me_name: caller.user.name.clone(),
             nav,
             settings_nav,
@@ -142,7 +201,9 @@ impl Shell {
 
     /// A date and time in the company's time zone.
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&self.zone).format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&self.zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 }
 
@@ -162,7 +223,10 @@ async fn stylesheet() -> Response {
 }
 
 async fn script() -> Response {
-    static_file("text/javascript; charset=utf-8", include_str!("../static/app.js"))
+    static_file(
+        "text/javascript; charset=utf-8",
+        include_str!("../static/app.js"),
+    )
 }
 
 async fn icon() -> Response {
@@ -170,9 +234,19 @@ async fn icon() -> Response {
 }
 
 async fn manifest(State(_): State<AppState>) -> Response {
-    static_file("application/manifest+json", include_str!("../static/manifest.webmanifest"))
+    static_file(
+        "application/manifest+json",
+        include_str!("../static/manifest.webmanifest"),
+    )
 }
 
 fn static_file(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -4,16 +4,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use kuijing_service::users::UserView;
 use kuijing_service::SessionKind;
+use kuijing_service::users::UserView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{respond, Body};
+use super::{Body, respond};
+use crate::AppState;
 use crate::auth::{ApiUser, Context};
 use crate::error::{ApiError, Problem};
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -41,9 +41,16 @@ pub struct Me {
 impl Me {
     fn of(caller: &kuijing_service::Caller) -> Self {
         let permissions = if caller.actor.super_admin {
-            kuijing_domain::Permission::all().map(|p| p.to_string()).collect()
+            kuijing_domain::Permission::all()
+                .map(|p| p.to_string())
+                .collect()
         } else {
-            caller.actor.permissions.iter().map(|p| p.to_string()).collect()
+            caller
+                .actor
+                .permissions
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
         };
         Me {
             user: caller.user.clone(),
@@ -61,16 +68,39 @@ impl Me {
         (status = 401, description = "Wrong phone or password", body = Problem),
         (status = 429, description = "Too many failed attempts", body = Problem),
     ))]
-pub async fn login(State(state): State<AppState>, context: Context, Body(body): Body<LoginRequest>) -> Response {
-    match state.app.sign_in(&body.phone, &body.password, SessionKind::Token, &context.request_id).await {
-        Ok(signed) => Json(LoginResponse { token: signed.secret, user: Me::of(&signed.caller) }).into_response(),
-        Err(error) => ApiError::from_service(error, context.lang, &context.request_id).into_response(),
+pub async fn login(
+    State(state): State<AppState>,
+    context: Context,
+    Body(body): Body<LoginRequest>,
+) -> Response {
+    match state
+        .app
+        .sign_in(
+            &body.phone,
+            &body.password,
+            SessionKind::Token,
+            &context.request_id,
+        )
+        .await
+    {
+        Ok(signed) => Json(LoginResponse {
+            token: signed.secret,
+            user: Me::of(&signed.caller),
+        })
+        .into_response(),
+        Err(error) => {
+            ApiError::from_service(error, context.lang, &context.request_id).into_response()
+        }
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "The token or session has ended")))]
-pub async fn logout(State(state): State<AppState>, Extension(lang): Extension<Lang>, ApiUser(caller): ApiUser) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
     match state.app.sign_out(&caller).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
@@ -96,7 +126,11 @@ pub async fn change_password(
     ApiUser(caller): ApiUser,
     Body(body): Body<PasswordChange>,
 ) -> Response {
-    match state.app.change_own_password(&caller, &body.current_password, &body.new_password).await {
+    match state
+        .app
+        .change_own_password(&caller, &body.current_password, &body.new_password)
+        .await
+    {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => respond::<UserView>(Err(error), &caller, lang),
     }

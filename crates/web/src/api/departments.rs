@@ -1,16 +1,18 @@
 //! `/api/v1/departments`
 
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use kuijing_service::departments::{DepartmentDetail, DepartmentPatch, DepartmentView, NewDepartment};
+use kuijing_service::departments::{
+    DepartmentDetail, DepartmentPatch, DepartmentView, NewDepartment,
+};
 
-use super::{respond, Body, Everything, ListParams};
+use super::{Body, Everything, ListParams, respond};
+use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "departments", params(ListParams),
     responses((status = 200, description = "Every department in scope, in display order: `{items, total, next_cursor}`", body = Vec<DepartmentView>)))]
@@ -20,7 +22,11 @@ pub async fn list_departments(
     ApiUser(caller): ApiUser,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let result = state.app.list_departments(&caller, params.q.as_deref()).await.map(Everything::new);
+    let result = state
+        .app
+        .list_departments(&caller, params.q.as_deref())
+        .await
+        .map(Everything::new);
     respond(result, &caller, lang)
 }
 
@@ -32,7 +38,11 @@ pub async fn create_department(
     ApiUser(caller): ApiUser,
     Body(body): Body<NewDepartment>,
 ) -> Response {
-    respond(state.app.create_department(&caller, body).await, &caller, lang)
+    respond(
+        state.app.create_department(&caller, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "departments",
@@ -55,7 +65,11 @@ pub async fn update_department(
     Path(id): Path<i64>,
     Body(body): Body<DepartmentPatch>,
 ) -> Response {
-    respond(state.app.update_department(&caller, id, body).await, &caller, lang)
+    respond(
+        state.app.update_department(&caller, id, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "departments",

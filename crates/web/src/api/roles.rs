@@ -1,16 +1,16 @@
 //! `/api/v1/roles`
 
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use kuijing_service::roles::{NewRole, RoleDetail, RolePatch, RoleView};
 
-use super::{respond, Body, Everything, ListParams};
+use super::{Body, Everything, ListParams, respond};
+use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles", params(ListParams),
     responses((status = 200, description = "Every role: `{items, total, next_cursor}`", body = Vec<RoleView>)))]
@@ -20,7 +20,15 @@ pub async fn list_roles(
     ApiUser(caller): ApiUser,
     Query(params): Query<ListParams>,
 ) -> Response {
-    respond(state.app.list_roles(&caller, params.q.as_deref()).await.map(Everything::new), &caller, lang)
+    respond(
+        state
+            .app
+            .list_roles(&caller, params.q.as_deref())
+            .await
+            .map(Everything::new),
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/roles", tag = "roles", request_body = NewRole,
@@ -54,7 +62,11 @@ pub async fn update_role(
     Path(id): Path<i64>,
     Body(body): Body<RolePatch>,
 ) -> Response {
-    respond(state.app.update_role(&caller, id, body).await, &caller, lang)
+    respond(
+        state.app.update_role(&caller, id, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(delete, path = "/api/v1/roles/{id}", tag = "roles",

@@ -1,19 +1,19 @@
 //! `/api/v1/users`
 
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use kuijing_service::users::{NewUser, UserDetail, UserPatch, UserQuery, UserView};
 use kuijing_service::ListPage;
+use kuijing_service::users::{NewUser, UserDetail, UserPatch, UserQuery, UserView};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{respond, Body, ListParams};
+use super::{Body, ListParams, respond};
+use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -46,7 +46,11 @@ pub async fn list_users(
         with_sub_departments: filters.with_sub_departments,
         status: filters.status,
     };
-    respond(state.app.list_users(&caller, &query, page).await, &caller, lang)
+    respond(
+        state.app.list_users(&caller, &query, page).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
@@ -80,7 +84,11 @@ pub async fn update_user(
     Path(id): Path<i64>,
     Body(body): Body<UserPatch>,
 ) -> Response {
-    respond(state.app.update_user(&caller, id, body).await, &caller, lang)
+    respond(
+        state.app.update_user(&caller, id, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

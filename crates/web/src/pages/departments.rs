@@ -8,17 +8,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_service::departments::{DepartmentDetail, DepartmentPatch, DepartmentView, NewDepartment};
+use kuijing_service::departments::{
+    DepartmentDetail, DepartmentPatch, DepartmentView, NewDepartment,
+};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{done, error_page, optional_id, FormErrors, INVALID};
+use super::forms::{FormErrors, INVALID, done, error_page, optional_id};
 use super::profile::DoneQuery;
-use super::{render, Shell};
+use super::{Shell, render};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::AppState;
 
 /// A department with its depth in the tree, for indented lists and pickers.
 pub struct TreeRow {
@@ -42,8 +44,13 @@ pub fn tree(views: Vec<DepartmentView>) -> Vec<TreeRow> {
         children.entry(parent).or_default().push(view);
     }
     let mut rows = Vec::new();
-    let mut stack: Vec<(usize, DepartmentView)> =
-        children.remove(&None).unwrap_or_default().into_iter().rev().map(|v| (0, v)).collect();
+    let mut stack: Vec<(usize, DepartmentView)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|v| (0, v))
+        .collect();
     while let Some((depth, view)) = stack.pop() {
         if let Some(kids) = children.remove(&Some(view.department.id)) {
             stack.extend(kids.into_iter().rev().map(|v| (depth + 1, v)));
@@ -77,6 +84,9 @@ struct DepartmentPage {
     errors: FormErrors,
 }
 
+/// Parent, head and order, as typed.
+type Numbers = (Option<i64>, Option<i64>, Option<i64>);
+
 #[derive(Debug, Default, Deserialize)]
 pub struct DepartmentForm {
     #[serde(default)]
@@ -104,11 +114,20 @@ impl DepartmentForm {
     }
 
     /// Numbers that are not numbers become field errors before the service.
-    fn numbers(&self) -> Result<(Option<i64>, Option<i64>, Option<i64>), ServiceError> {
+    fn numbers(&self) -> Result<Numbers, ServiceError> {
         let mut errors = kuijing_domain::FieldErrors::new();
-        let parent = optional_id(&self.parent_id).map_err(|_| errors.add("parent_id", "department_unknown")).ok().flatten();
-        let head = optional_id(&self.head_id).map_err(|_| errors.add("head_id", "user_unknown")).ok().flatten();
-        let order = optional_id(&self.sort_order).map_err(|_| errors.add("sort_order", "number_invalid")).ok().flatten();
+        let parent = optional_id(&self.parent_id)
+            .map_err(|_| errors.add("parent_id", "department_unknown"))
+            .ok()
+            .flatten();
+        let head = optional_id(&self.head_id)
+            .map_err(|_| errors.add("head_id", "user_unknown"))
+            .ok()
+            .flatten();
+        let order = optional_id(&self.sort_order)
+            .map_err(|_| errors.add("sort_order", "number_invalid"))
+            .ok()
+            .flatten();
         errors.into_result()?;
         Ok((parent, head, order))
     }
@@ -122,10 +141,18 @@ async fn people(state: &AppState, caller: &Caller) -> Vec<UserView> {
     }
 }
 
-async fn list_page(state: &AppState, caller: &Caller, lang: Lang, form: DepartmentForm, errors: FormErrors, done: Option<&str>) -> Result<DepartmentsPage, ServiceError> {
+async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    form: DepartmentForm,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<DepartmentsPage, ServiceError> {
     let rows = tree(state.app.list_departments(caller, None).await?);
     Ok(DepartmentsPage {
-        shell: Shell::new(state, caller, lang, "/departments", "departments.title").with_notice(done),
+        shell: Shell::new(state, caller, lang, "/departments", "departments.title")
+            .with_notice(done),
         rows,
         can_create: caller.can(Permission::new(Kind::Department, Action::Create)),
         people: people(state, caller).await,
@@ -140,7 +167,16 @@ pub async fn list_departments(
     PageUser(caller): PageUser,
     Query(query): Query<DoneQuery>,
 ) -> Response {
-    match list_page(&state, &caller, lang, DepartmentForm::default(), FormErrors::default(), query.done.as_deref()).await {
+    match list_page(
+        &state,
+        &caller,
+        lang,
+        DepartmentForm::default(),
+        FormErrors::default(),
+        query.done.as_deref(),
+    )
+    .await
+    {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
@@ -154,13 +190,21 @@ pub async fn create_department(
 ) -> Response {
     let result = match form.numbers() {
         Ok((parent_id, head_id, sort_order)) => {
-            let input = NewDepartment { name: form.name.clone(), parent_id, head_id, sort_order };
+            let input = NewDepartment {
+                name: form.name.clone(),
+                parent_id,
+                head_id,
+                sort_order,
+            };
             state.app.create_department(&caller, input).await
         }
         Err(error) => Err(error),
     };
     match result {
-        Ok(detail) => done(&format!("/departments/{}", detail.view.department.id), "created"),
+        Ok(detail) => done(
+            &format!("/departments/{}", detail.view.department.id),
+            "created",
+        ),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => match list_page(&state, &caller, lang, form, errors, None).await {
                 Ok(page) => render(&page, INVALID),
@@ -171,10 +215,19 @@ pub async fn create_department(
     }
 }
 
-async fn detail_page(state: &AppState, caller: &Caller, lang: Lang, id: i64, form: Option<DepartmentForm>, errors: FormErrors, done: Option<&str>) -> Result<DepartmentPage, ServiceError> {
+async fn detail_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    form: Option<DepartmentForm>,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<DepartmentPage, ServiceError> {
     let detail = state.app.get_department(caller, id).await?;
     let parents = tree(state.app.list_departments(caller, None).await?);
-    let mut shell = Shell::new(state, caller, lang, "/departments", "departments.title").with_notice(done);
+    let mut shell =
+        Shell::new(state, caller, lang, "/departments", "departments.title").with_notice(done);
     shell.title = detail.view.department.name.clone();
     Ok(DepartmentPage {
         shell,
@@ -195,7 +248,17 @@ pub async fn show_department(
     Path(id): Path<i64>,
     Query(query): Query<DoneQuery>,
 ) -> Response {
-    match detail_page(&state, &caller, lang, id, None, FormErrors::default(), query.done.as_deref()).await {
+    match detail_page(
+        &state,
+        &caller,
+        lang,
+        id,
+        None,
+        FormErrors::default(),
+        query.done.as_deref(),
+    )
+    .await
+    {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
@@ -224,10 +287,12 @@ pub async fn update_department(
     match result {
         Ok(_) => done(&format!("/departments/{id}"), "saved"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => match detail_page(&state, &caller, lang, id, Some(form), errors, None).await {
-                Ok(page) => render(&page, INVALID),
-                Err(error) => error_page(error, &caller, lang),
-            },
+            Some(errors) => {
+                match detail_page(&state, &caller, lang, id, Some(form), errors, None).await {
+                    Ok(page) => render(&page, INVALID),
+                    Err(error) => error_page(error, &caller, lang),
+                }
+            }
             None => error_page(error, &caller, lang),
         },
     }
@@ -242,10 +307,12 @@ pub async fn delete_department(
     match state.app.delete_department(&caller, id).await {
         Ok(()) => done("/departments", "deleted"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => match detail_page(&state, &caller, lang, id, None, errors, None).await {
-                Ok(page) => render(&page, StatusCode::CONFLICT),
-                Err(error) => error_page(error, &caller, lang),
-            },
+            Some(errors) => {
+                match detail_page(&state, &caller, lang, id, None, errors, None).await {
+                    Ok(page) => render(&page, StatusCode::CONFLICT),
+                    Err(error) => error_page(error, &caller, lang),
+                }
+            }
             None => error_page(error, &caller, lang),
         },
     }

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kuijing_service::{Caller, ServiceError};
 
-use crate::error::{field_message, message, PageError};
+use crate::error::{PageError, field_message, message};
 use crate::i18n::Lang;
 
 /// Messages keyed by field name, plus one for the whole form.
@@ -31,9 +31,10 @@ impl FormErrors {
                 let form = Some(lang.t("problems.invalid"));
                 Some(Self { fields, form })
             }
-            ServiceError::Stale { .. } | ServiceError::Refused { .. } => {
-                Some(Self { fields: HashMap::new(), form: Some(message(error, lang)) })
-            }
+            ServiceError::Stale { .. } | ServiceError::Refused { .. } => Some(Self {
+                fields: HashMap::new(),
+                form: Some(message(error, lang)),
+            }),
             _ => None,
         }
     }

@@ -6,11 +6,11 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::forms::{done, error_page, FormErrors, INVALID};
-use super::{render, Shell};
+use super::forms::{FormErrors, INVALID, done, error_page};
+use super::{Shell, render};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "profile.html")]
@@ -26,10 +26,25 @@ pub struct DoneQuery {
     pub done: Option<String>,
 }
 
-async fn page(state: &AppState, caller: &kuijing_service::Caller, lang: Lang, errors: FormErrors, done: Option<&str>) -> ProfilePage {
+async fn page(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> ProfilePage {
     let shell = Shell::new(state, caller, lang, "/profile", "profile.title").with_notice(done);
-    let department = state.app.department_name(caller.user.department_id).await.unwrap_or_default();
-    ProfilePage { shell, department, roles: caller.role_names.clone(), errors }
+    let department = state
+        .app
+        .department_name(caller.user.department_id)
+        .await
+        .unwrap_or_default();
+    ProfilePage {
+        shell,
+        department,
+        roles: caller.role_names.clone(),
+        errors,
+    }
 }
 
 pub async fn show_profile(
@@ -38,7 +53,14 @@ pub async fn show_profile(
     PageUser(caller): PageUser,
     Query(query): Query<DoneQuery>,
 ) -> Response {
-    let page = page(&state, &caller, lang, FormErrors::default(), query.done.as_deref()).await;
+    let page = page(
+        &state,
+        &caller,
+        lang,
+        FormErrors::default(),
+        query.done.as_deref(),
+    )
+    .await;
     render(&page, axum::http::StatusCode::OK)
 }
 
@@ -57,10 +79,17 @@ pub async fn change_password(
 ) -> Response {
     if form.new_password != form.confirm_password {
         let mut errors = FormErrors::default();
-        errors.fields.insert("confirm_password".into(), lang.t("errors.password_mismatch"));
+        errors.fields.insert(
+            "confirm_password".into(),
+            lang.t("errors.password_mismatch"),
+        );
         return render(&page(&state, &caller, lang, errors, None).await, INVALID);
     }
-    match state.app.change_own_password(&caller, &form.current_password, &form.new_password).await {
+    match state
+        .app
+        .change_own_password(&caller, &form.current_password, &form.new_password)
+        .await
+    {
         Ok(()) => done("/profile", "password_changed"),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => render(&page(&state, &caller, lang, errors, None).await, INVALID),

@@ -3,23 +3,23 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, DataScope, Kind, Permission, RoleKind};
 use kuijing_service::changelog::LogView;
 use kuijing_service::roles::{NewRole, RolePatch, RoleView, ScopeInput};
 use kuijing_service::{Caller, ServiceError};
 
-use super::departments::{tree, TreeRow};
-use super::forms::{done, error_page, optional_text, FormErrors, INVALID};
+use super::departments::{TreeRow, tree};
+use super::forms::{FormErrors, INVALID, done, error_page, optional_text};
 use super::profile::DoneQuery;
-use super::{render, Shell};
+use super::{Shell, render};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "roles.html")]
@@ -38,7 +38,8 @@ pub async fn list_roles(
     match state.app.list_roles(&caller, None).await {
         Ok(roles) => {
             let page = RolesPage {
-                shell: Shell::new(&state, &caller, lang, "/roles", "roles.title").with_notice(query.done.as_deref()),
+                shell: Shell::new(&state, &caller, lang, "/roles", "roles.title")
+                    .with_notice(query.done.as_deref()),
                 roles,
                 can_create: caller.can(Permission::new(Kind::Role, Action::Create)),
             };
@@ -68,7 +69,15 @@ impl RoleForm {
             scopes: role
                 .scopes
                 .iter()
-                .map(|(k, g)| (k.as_str().to_string(), ScopeInput { scope: g.scope.as_str().into(), departments: g.departments.clone() }))
+                .map(|(k, g)| {
+                    (
+                        k.as_str().to_string(),
+                        ScopeInput {
+                            scope: g.scope.as_str().into(),
+                            departments: g.departments.clone(),
+                        },
+                    )
+                })
                 .collect(),
             version: role.version.to_string(),
         }
@@ -87,10 +96,14 @@ impl RoleForm {
                 _ => {
                     if let Some(kind) = key.strip_prefix("scope.") {
                         form.scopes.entry(kind.to_string()).or_default().scope = value;
-                    } else if let Some(kind) = key.strip_prefix("departments.") {
-                        if let Ok(id) = value.parse() {
-                            form.scopes.entry(kind.to_string()).or_default().departments.push(id);
-                        }
+                    } else if let Some(kind) = key.strip_prefix("departments.")
+                        && let Ok(id) = value.parse()
+                    {
+                        form.scopes
+                            .entry(kind.to_string())
+                            .or_default()
+                            .departments
+                            .push(id);
                     }
                 }
             }
@@ -111,11 +124,16 @@ impl RoleForm {
     }
 
     fn scope_of(&self, kind: &Kind) -> String {
-        self.scopes.get(kind.as_str()).map(|s| s.scope.clone()).unwrap_or_else(|| DataScope::Own.as_str().to_string())
+        self.scopes
+            .get(kind.as_str())
+            .map(|s| s.scope.clone())
+            .unwrap_or_else(|| DataScope::Own.as_str().to_string())
     }
 
     fn chose(&self, kind: &Kind, department: &i64) -> bool {
-        self.scopes.get(kind.as_str()).is_some_and(|s| s.departments.contains(department))
+        self.scopes
+            .get(kind.as_str())
+            .is_some_and(|s| s.departments.contains(department))
     }
 }
 
@@ -137,7 +155,15 @@ struct RoleFormPage {
     errors: FormErrors,
 }
 
-async fn form_page(state: &AppState, caller: &Caller, lang: Lang, id: Option<i64>, form: Option<RoleForm>, errors: FormErrors, done: Option<&str>) -> Result<RoleFormPage, ServiceError> {
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    form: Option<RoleForm>,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<RoleFormPage, ServiceError> {
     let detail = match id {
         Some(id) => Some(state.app.get_role(caller, id).await?),
         None => None,
@@ -158,9 +184,22 @@ async fn form_page(state: &AppState, caller: &Caller, lang: Lang, id: Option<i64
         fixed: kind == Some(RoleKind::SuperAdmin),
         kind,
         user_count: detail.as_ref().map(|d| d.view.user_count).unwrap_or(0),
-        can_edit: caller.can(Permission::new(Kind::Role, if id.is_some() { Action::Edit } else { Action::Create })),
-        can_delete: caller.can(Permission::new(Kind::Role, Action::Delete)) && kind == Some(RoleKind::Custom),
-        form: form.unwrap_or_else(|| detail.as_ref().map(|d| RoleForm::of(&d.view)).unwrap_or_default()),
+        can_edit: caller.can(Permission::new(
+            Kind::Role,
+            if id.is_some() {
+                Action::Edit
+            } else {
+                Action::Create
+            },
+        )),
+        can_delete: caller.can(Permission::new(Kind::Role, Action::Delete))
+            && kind == Some(RoleKind::Custom),
+        form: form.unwrap_or_else(|| {
+            detail
+                .as_ref()
+                .map(|d| RoleForm::of(&d.view))
+                .unwrap_or_default()
+        }),
         kinds: Kind::ALL,
         scopes: DataScope::ALL,
         departments,
@@ -169,18 +208,41 @@ async fn form_page(state: &AppState, caller: &Caller, lang: Lang, id: Option<i64
     })
 }
 
-fn answer(result: Result<RoleFormPage, ServiceError>, status: StatusCode, caller: &Caller, lang: Lang) -> Response {
+fn answer(
+    result: Result<RoleFormPage, ServiceError>,
+    status: StatusCode,
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
     match result {
         Ok(page) => render(&page, status),
         Err(error) => error_page(error, caller, lang),
     }
 }
 
-pub async fn new_role(State(state): State<AppState>, Extension(lang): Extension<Lang>, PageUser(caller): PageUser) -> Response {
+pub async fn new_role(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
     if !caller.can(Permission::new(Kind::Role, Action::Create)) {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
-    answer(form_page(&state, &caller, lang, None, None, FormErrors::default(), None).await, StatusCode::OK, &caller, lang)
+    answer(
+        form_page(
+            &state,
+            &caller,
+            lang,
+            None,
+            None,
+            FormErrors::default(),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 pub async fn show_role(
@@ -190,7 +252,21 @@ pub async fn show_role(
     Path(id): Path<i64>,
     Query(query): Query<DoneQuery>,
 ) -> Response {
-    answer(form_page(&state, &caller, lang, Some(id), None, FormErrors::default(), query.done.as_deref()).await, StatusCode::OK, &caller, lang)
+    answer(
+        form_page(
+            &state,
+            &caller,
+            lang,
+            Some(id),
+            None,
+            FormErrors::default(),
+            query.done.as_deref(),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 pub async fn create_role(
@@ -209,7 +285,12 @@ pub async fn create_role(
     match state.app.create_role(&caller, input).await {
         Ok(detail) => done(&format!("/roles/{}", detail.view.role.id), "created"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => answer(form_page(&state, &caller, lang, None, Some(form), errors, None).await, INVALID, &caller, lang),
+            Some(errors) => answer(
+                form_page(&state, &caller, lang, None, Some(form), errors, None).await,
+                INVALID,
+                &caller,
+                lang,
+            ),
             None => error_page(error, &caller, lang),
         },
     }
@@ -233,7 +314,12 @@ pub async fn update_role(
     match state.app.update_role(&caller, id, patch).await {
         Ok(_) => done(&format!("/roles/{id}"), "saved"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => answer(form_page(&state, &caller, lang, Some(id), Some(form), errors, None).await, INVALID, &caller, lang),
+            Some(errors) => answer(
+                form_page(&state, &caller, lang, Some(id), Some(form), errors, None).await,
+                INVALID,
+                &caller,
+                lang,
+            ),
             None => error_page(error, &caller, lang),
         },
     }
@@ -248,7 +334,12 @@ pub async fn delete_role(
     match state.app.delete_role(&caller, id).await {
         Ok(()) => done("/roles", "deleted"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => answer(form_page(&state, &caller, lang, Some(id), None, errors, None).await, StatusCode::CONFLICT, &caller, lang),
+            Some(errors) => answer(
+                form_page(&state, &caller, lang, Some(id), None, errors, None).await,
+                StatusCode::CONFLICT,
+                &caller,
+                lang,
+            ),
             None => error_page(error, &caller, lang),
         },
     }

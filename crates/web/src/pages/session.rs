@@ -10,10 +10,12 @@ use kuijing_service::{ServiceError, SessionKind};
 use serde::Deserialize;
 
 use super::render;
-use crate::auth::{removal, session_cookie, Context, Identity, CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+use crate::AppState;
+use crate::auth::{
+    CSRF_COOKIE, Context, Identity, LANG_COOKIE, SESSION_COOKIE, removal, session_cookie,
+};
 use crate::error::{field_message, message};
 use crate::i18n::Lang;
-use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -50,8 +52,13 @@ fn csrf_cookie(jar: CookieJar) -> (CookieJar, String) {
         let value = existing.value().to_string();
         return (jar, value);
     }
-    let value = uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
-    let cookie = Cookie::build((CSRF_COOKIE, value.clone())).http_only(true).same_site(SameSite::Strict).path("/").build();
+    let value =
+        uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
+    let cookie = Cookie::build((CSRF_COOKIE, value.clone()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .build();
     (jar.add(cookie), value)
 }
 
@@ -92,10 +99,20 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = safe_next(form.next.as_deref());
-    match state.app.sign_in(&form.phone, &form.password, SessionKind::Page, &context.request_id).await {
+    match state
+        .app
+        .sign_in(
+            &form.phone,
+            &form.password,
+            SessionKind::Page,
+            &context.request_id,
+        )
+        .await
+    {
         Ok(signed) => {
             let settings = &state.app.settings().session;
-            let cookie = session_cookie(signed.secret, settings.secure_cookies, settings.idle_hours);
+            let cookie =
+                session_cookie(signed.secret, settings.secure_cookies, settings.idle_hours);
             (jar.add(cookie), Redirect::to(&next)).into_response()
         }
         Err(error) => {
@@ -103,29 +120,47 @@ pub async fn login(
                 ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                 ServiceError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 ServiceError::Internal(_) => {
-                    return crate::error::PageError::from_service(error, context.lang, &context.request_id)
-                        .into_response();
+                    return crate::error::PageError::from_service(
+                        error,
+                        context.lang,
+                        &context.request_id,
+                    )
+                    .into_response();
                 }
                 _ => StatusCode::UNAUTHORIZED,
             };
             let text = match &error {
-                ServiceError::Invalid(errors) => {
-                    errors.0.iter().map(|e| field_message(e, context.lang)).collect::<Vec<_>>().join(" ")
-                }
+                ServiceError::Invalid(errors) => errors
+                    .0
+                    .iter()
+                    .map(|e| field_message(e, context.lang))
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 other => message(other, context.lang),
             };
             let (jar, csrf) = csrf_cookie(jar);
-            let page = LoginPage { lang: context.lang, csrf, phone: form.phone, next, error: Some(text), first_run: false };
+            let page = LoginPage {
+                lang: context.lang,
+                csrf,
+                phone: form.phone,
+                next,
+                error: Some(text),
+                first_run: false,
+            };
             (jar, render(&page, status)).into_response()
         }
     }
 }
 
-pub async fn logout(State(state): State<AppState>, Extension(identity): Extension<Identity>, jar: CookieJar) -> Response {
-    if let Some(caller) = identity.0 {
-        if let Err(error) = state.app.sign_out(&caller).await {
-            tracing::warn!(%error, "sign-out failed");
-        }
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(identity): Extension<Identity>,
+    jar: CookieJar,
+) -> Response {
+    if let Some(caller) = identity.0
+        && let Err(error) = state.app.sign_out(&caller).await
+    {
+        tracing::warn!(%error, "sign-out failed");
     }
     (jar.add(removal(SESSION_COOKIE)), Redirect::to("/login")).into_response()
 }
@@ -146,15 +181,19 @@ pub async fn set_language(
     let Some(lang) = Lang::parse(&form.lang) else {
         return Redirect::to(&safe_next(form.back.as_deref())).into_response();
     };
-    if let Some(caller) = identity.0 {
-        if let Err(error) = state.app.set_own_locale(&caller, lang.code()).await {
-            tracing::warn!(%error, "saving the language failed");
-        }
+    if let Some(caller) = identity.0
+        && let Err(error) = state.app.set_own_locale(&caller, lang.code()).await
+    {
+        tracing::warn!(%error, "saving the language failed");
     }
     let cookie = Cookie::build((LANG_COOKIE, lang.code().to_string()))
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
         .build();
-    (jar.add(cookie), Redirect::to(&safe_next(form.back.as_deref()))).into_response()
+    (
+        jar.add(cookie),
+        Redirect::to(&safe_next(form.back.as_deref())),
+    )
+        .into_response()
 }

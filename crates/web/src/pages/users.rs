@@ -1,23 +1,23 @@
 //! The users list, a user's page, and the user form.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission, RoleKind};
 use kuijing_service::users::{NewUser, UserDetail, UserPatch, UserQuery, UserView};
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
-use super::departments::{tree, TreeRow};
-use super::forms::{done, error_page, optional_id, optional_text, FormErrors, INVALID};
+use super::departments::{TreeRow, tree};
+use super::forms::{FormErrors, INVALID, done, error_page, optional_id, optional_text};
 use super::profile::DoneQuery;
-use super::{render, Shell};
-use crate::auth::{url_encode, PageUser};
-use crate::i18n::Lang;
+use super::{Shell, render};
 use crate::AppState;
+use crate::auth::{PageUser, url_encode};
+use crate::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -73,20 +73,38 @@ pub async fn list_users(
         with_sub_departments: true,
         status: optional_text(&filter.status),
     };
-    let limit = filter.limit.parse::<u64>().ok().filter(|l| [20, 50, 100].contains(l)).unwrap_or(20);
-    let page = PageRequest { cursor: filter.cursor.parse().ok(), limit: Some(limit) };
+    let limit = filter
+        .limit
+        .parse::<u64>()
+        .ok()
+        .filter(|l| [20, 50, 100].contains(l))
+        .unwrap_or(20);
+    let page = PageRequest {
+        cursor: filter.cursor.parse().ok(),
+        limit: Some(limit),
+    };
     let list = match state.app.list_users(&caller, &query, page).await {
         Ok(list) => list,
         Err(error) => return error_page(error, &caller, lang),
     };
     let departments = if caller.can(Permission::new(Kind::Department, Action::View)) {
-        tree(state.app.list_departments(&caller, None).await.unwrap_or_default())
+        tree(
+            state
+                .app
+                .list_departments(&caller, None)
+                .await
+                .unwrap_or_default(),
+        )
     } else {
         Vec::new()
     };
-    let next_href = list.next_cursor.as_ref().map(|c| format!("/users?{}&cursor={c}", filter.query_without_cursor()));
+    let next_href = list
+        .next_cursor
+        .as_ref()
+        .map(|c| format!("/users?{}&cursor={c}", filter.query_without_cursor()));
     let page = UsersPage {
-        shell: Shell::new(&state, &caller, lang, "/users", "users.title").with_notice(filter.done.as_deref()),
+        shell: Shell::new(&state, &caller, lang, "/users", "users.title")
+            .with_notice(filter.done.as_deref()),
         list,
         departments,
         next_href,
@@ -108,6 +126,9 @@ struct UserFormPage {
     errors: FormErrors,
     super_admin: bool,
 }
+
+/// Department, superior and roles, as typed.
+type Numbers = (Option<i64>, Option<i64>, Vec<i64>);
 
 #[derive(Debug, Default, Deserialize)]
 pub struct UserForm {
@@ -154,10 +175,16 @@ impl UserForm {
         self.role_ids.iter().any(|r| r == &id.to_string())
     }
 
-    fn numbers(&self) -> Result<(Option<i64>, Option<i64>, Vec<i64>), ServiceError> {
+    fn numbers(&self) -> Result<Numbers, ServiceError> {
         let mut errors = kuijing_domain::FieldErrors::new();
-        let department = optional_id(&self.department_id).map_err(|_| errors.add("department_id", "department_unknown")).ok().flatten();
-        let superior = optional_id(&self.superior_id).map_err(|_| errors.add("superior_id", "superior_unknown")).ok().flatten();
+        let department = optional_id(&self.department_id)
+            .map_err(|_| errors.add("department_id", "department_unknown"))
+            .ok()
+            .flatten();
+        let superior = optional_id(&self.superior_id)
+            .map_err(|_| errors.add("superior_id", "superior_unknown"))
+            .ok()
+            .flatten();
         let mut roles = Vec::new();
         for text in &self.role_ids {
             match text.parse() {
@@ -170,10 +197,27 @@ impl UserForm {
     }
 }
 
-async fn form_page(state: &AppState, caller: &Caller, lang: Lang, id: Option<i64>, form: UserForm, errors: FormErrors) -> Result<UserFormPage, ServiceError> {
-    let title = if id.is_some() { "users.edit" } else { "users.new" };
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    form: UserForm,
+    errors: FormErrors,
+) -> Result<UserFormPage, ServiceError> {
+    let title = if id.is_some() {
+        "users.edit"
+    } else {
+        "users.new"
+    };
     let departments = tree(state.app.list_departments(caller, None).await?);
-    let people = state.app.pick_users(caller, None).await?.into_iter().filter(|p| Some(p.user.id) != id).collect();
+    let people = state
+        .app
+        .pick_users(caller, None)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.user.id) != id)
+        .collect();
     Ok(UserFormPage {
         shell: Shell::new(state, caller, lang, "/users", title),
         id,
@@ -186,19 +230,36 @@ async fn form_page(state: &AppState, caller: &Caller, lang: Lang, id: Option<i64
     })
 }
 
-fn answer_form(result: Result<UserFormPage, ServiceError>, status: StatusCode, caller: &Caller, lang: Lang) -> Response {
+fn answer_form(
+    result: Result<UserFormPage, ServiceError>,
+    status: StatusCode,
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
     match result {
         Ok(page) => render(&page, status),
         Err(error) => error_page(error, caller, lang),
     }
 }
 
-pub async fn new_user(State(state): State<AppState>, Extension(lang): Extension<Lang>, PageUser(caller): PageUser) -> Response {
+pub async fn new_user(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
     if !caller.can(Permission::new(Kind::User, Action::Create)) {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
-    let form = UserForm { department_id: caller.user.department_id.to_string(), ..UserForm::default() };
-    answer_form(form_page(&state, &caller, lang, None, form, FormErrors::default()).await, StatusCode::OK, &caller, lang)
+    let form = UserForm {
+        department_id: caller.user.department_id.to_string(),
+        ..UserForm::default()
+    };
+    answer_form(
+        form_page(&state, &caller, lang, None, form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 pub async fn create_user(
@@ -228,15 +289,28 @@ pub async fn create_user(
         Ok(detail) => done(&format!("/users/{}", detail.view.user.id), "created"),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => {
-                let form = UserForm { password: String::new(), ..form };
-                answer_form(form_page(&state, &caller, lang, None, form, errors).await, INVALID, &caller, lang)
+                let form = UserForm {
+                    password: String::new(),
+                    ..form
+                };
+                answer_form(
+                    form_page(&state, &caller, lang, None, form, errors).await,
+                    INVALID,
+                    &caller,
+                    lang,
+                )
             }
             None => error_page(error, &caller, lang),
         },
     }
 }
 
-pub async fn edit_user(State(state): State<AppState>, Extension(lang): Extension<Lang>, PageUser(caller): PageUser, Path(id): Path<i64>) -> Response {
+pub async fn edit_user(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Path(id): Path<i64>,
+) -> Response {
     if !caller.can(Permission::new(Kind::User, Action::Edit)) {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
@@ -244,7 +318,20 @@ pub async fn edit_user(State(state): State<AppState>, Extension(lang): Extension
         Ok(detail) => detail,
         Err(error) => return error_page(error, &caller, lang),
     };
-    answer_form(form_page(&state, &caller, lang, Some(id), UserForm::of(&detail), FormErrors::default()).await, StatusCode::OK, &caller, lang)
+    answer_form(
+        form_page(
+            &state,
+            &caller,
+            lang,
+            Some(id),
+            UserForm::of(&detail),
+            FormErrors::default(),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 pub async fn update_user(
@@ -275,7 +362,12 @@ pub async fn update_user(
     match result {
         Ok(_) => done(&format!("/users/{id}"), "saved"),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => answer_form(form_page(&state, &caller, lang, Some(id), form, errors).await, INVALID, &caller, lang),
+            Some(errors) => answer_form(
+                form_page(&state, &caller, lang, Some(id), form, errors).await,
+                INVALID,
+                &caller,
+                lang,
+            ),
             None => error_page(error, &caller, lang),
         },
     }
@@ -293,17 +385,33 @@ struct UserPage {
     errors: FormErrors,
 }
 
-async fn user_page(state: &AppState, caller: &Caller, lang: Lang, id: i64, errors: FormErrors, done: Option<&str>) -> Result<UserPage, ServiceError> {
+async fn user_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<UserPage, ServiceError> {
     let detail = state.app.get_user(caller, id).await?;
     let mut shell = Shell::new(state, caller, lang, "/users", "users.title").with_notice(done);
     shell.title = detail.view.user.name.clone();
     let protected = detail.super_admin && !caller.actor.super_admin;
     Ok(UserPage {
         can_edit: caller.can(Permission::new(Kind::User, Action::Edit)) && !protected,
-        can_disable: caller.can(Permission::new(Kind::User, Action::Disable)) && !protected && id != caller.user.id,
+        can_disable: caller.can(Permission::new(Kind::User, Action::Disable))
+            && !protected
+            && id != caller.user.id,
         can_reset: caller.can(Permission::new(Kind::User, Action::ResetPassword)) && !protected,
         shell,
-        initial: detail.view.user.name.chars().next().map(String::from).unwrap_or_default(),
+        initial: detail
+            .view
+            .user
+            .name
+            .chars()
+            .next()
+            .map(String::from)
+            .unwrap_or_default(),
         detail,
         errors,
     })
@@ -316,7 +424,16 @@ pub async fn show_user(
     Path(id): Path<i64>,
     Query(query): Query<DoneQuery>,
 ) -> Response {
-    match user_page(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await {
+    match user_page(
+        &state,
+        &caller,
+        lang,
+        id,
+        FormErrors::default(),
+        query.done.as_deref(),
+    )
+    .await
+    {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
@@ -334,9 +451,24 @@ pub async fn set_status(
     Path(id): Path<i64>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    let patch = UserPatch { status: Some(form.status.clone()), ..UserPatch::default() };
+    let patch = UserPatch {
+        status: Some(form.status.clone()),
+        ..UserPatch::default()
+    };
     let result = state.app.update_user(&caller, id, patch).await;
-    answer_action(&state, &caller, lang, id, result.map(|_| ()), if form.status == "disabled" { "disabled" } else { "enabled" }).await
+    answer_action(
+        &state,
+        &caller,
+        lang,
+        id,
+        result.map(|_| ()),
+        if form.status == "disabled" {
+            "disabled"
+        } else {
+            "enabled"
+        },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -355,7 +487,14 @@ pub async fn reset_password(
     answer_action(&state, &caller, lang, id, result, "password_reset").await
 }
 
-async fn answer_action(state: &AppState, caller: &Caller, lang: Lang, id: i64, result: Result<(), ServiceError>, what: &str) -> Response {
+async fn answer_action(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    result: Result<(), ServiceError>,
+    what: &str,
+) -> Response {
     match result {
         Ok(()) => done(&format!("/users/{id}"), what),
         Err(error) => match FormErrors::from_service(&error, lang) {

@@ -1,11 +1,11 @@
 //! Signing in, throttling, sessions, tokens and cross-site forgery.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
 use serde_json::json;
 
-use crate::helpers::{TestApp, ADMIN_PHONE, PASSWORD};
+use crate::helpers::{ADMIN_PHONE, PASSWORD, TestApp};
 
 #[tokio::test]
 async fn a_wrong_phone_and_a_wrong_password_get_the_same_answer() {
@@ -35,7 +35,10 @@ async fn repeated_failures_slow_down_then_lock_the_phone() {
     let t = TestApp::new().await;
     // Three failures are free; the fourth attempt must wait.
     for _ in 0..3 {
-        assert_eq!(t.try_login(ADMIN_PHONE, "wrong-one").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            t.try_login(ADMIN_PHONE, "wrong-one").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let slowed = t.try_login(ADMIN_PHONE, PASSWORD).await;
     assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
@@ -45,7 +48,10 @@ async fn repeated_failures_slow_down_then_lock_the_phone() {
     // Waiting long enough allows another try, until ten failures lock the phone.
     for _ in 3..10 {
         t.clock.advance(Duration::seconds(61));
-        assert_eq!(t.try_login(ADMIN_PHONE, "wrong-one").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            t.try_login(ADMIN_PHONE, "wrong-one").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     t.clock.advance(Duration::seconds(61));
     let locked = t.try_login(ADMIN_PHONE, PASSWORD).await;
@@ -54,7 +60,10 @@ async fn repeated_failures_slow_down_then_lock_the_phone() {
 
     // Another phone is not affected, and the lock ends after its minutes.
     t.clock.advance(Duration::minutes(16));
-    assert_eq!(t.try_login(ADMIN_PHONE, PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        t.try_login(ADMIN_PHONE, PASSWORD).await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -62,20 +71,52 @@ async fn a_disabled_users_session_and_token_stop_working_at_once() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     let roles = t.get("/api/v1/roles", &admin).await;
-    let rep = roles.body["items"].as_array().expect("roles").iter().find(|r| r["kind"] == "builtin" && r["permissions"].as_array().is_some_and(|p| p.len() > 5)).expect("a built-in role")["id"].as_i64().expect("id");
-    let id = t.user(&admin, "0922000001", json!({ "role_ids": [rep] })).await;
+    let rep = roles.body["items"]
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| {
+            r["kind"] == "builtin" && r["permissions"].as_array().is_some_and(|p| p.len() > 5)
+        })
+        .expect("a built-in role")["id"]
+        .as_i64()
+        .expect("id");
+    let id = t
+        .user(&admin, "0922000001", json!({ "role_ids": [rep] }))
+        .await;
     let token = t.login("0922000001", PASSWORD).await;
     let cookie = page_session(&t, "0922000001").await;
-    assert_eq!(t.get("/api/v1/auth/me", &token).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get("/api/v1/auth/me", &token).await.status,
+        StatusCode::OK
+    );
 
-    let disabled = t.patch(&format!("/api/v1/users/{id}"), &admin, json!({ "status": "disabled" })).await;
+    let disabled = t
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            &admin,
+            json!({ "status": "disabled" }),
+        )
+        .await;
     assert_eq!(disabled.status, StatusCode::OK, "{}", disabled.text);
 
-    assert_eq!(t.get("/api/v1/auth/me", &token).await.status, StatusCode::UNAUTHORIZED);
-    let page = Request::builder().uri("/profile").header(header::COOKIE, &cookie).body(Body::empty()).expect("request");
+    assert_eq!(
+        t.get("/api/v1/auth/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let page = Request::builder()
+        .uri("/profile")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .expect("request");
     let answer = t.send(page).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    assert!(answer.headers[header::LOCATION].to_str().expect("location").starts_with("/login"));
+    assert!(
+        answer.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .starts_with("/login")
+    );
     let again = t.try_login("0922000001", PASSWORD).await;
     assert_eq!(again.status, StatusCode::FORBIDDEN);
     assert_eq!(again.body["code"], "account_disabled");
@@ -83,8 +124,25 @@ async fn a_disabled_users_session_and_token_stop_working_at_once() {
 
 /// Signs in through the sign-in form and answers the cookie header to send.
 pub async fn page_session(t: &TestApp, phone: &str) -> String {
-    let get = t.send(Request::builder().uri("/login").body(Body::empty()).expect("request")).await;
-    let csrf_cookie = get.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("kj_csrf=")).expect("csrf cookie").split(';').next().expect("pair").to_string();
+    let get = t
+        .send(
+            Request::builder()
+                .uri("/login")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let csrf_cookie = get
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("kj_csrf="))
+        .expect("csrf cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
     let csrf = csrf_cookie.trim_start_matches("kj_csrf=").to_string();
     let form = format!("_csrf={csrf}&phone={phone}&password={PASSWORD}&next=%2Fprofile");
     let post = Request::builder()
@@ -96,16 +154,34 @@ pub async fn page_session(t: &TestApp, phone: &str) -> String {
         .expect("request");
     let answer = t.send(post).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text);
-    let session = answer.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("kj_session=")).expect("session cookie");
+    let session = answer
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("kj_session="))
+        .expect("session cookie");
     session.split(';').next().expect("pair").to_string()
 }
 
 /// The CSRF token a page carries for its forms.
 pub async fn page_csrf(t: &TestApp, cookie: &str) -> String {
-    let page = t.send(Request::builder().uri("/profile").header(header::COOKIE, cookie).body(Body::empty()).expect("request")).await;
+    let page = t
+        .send(
+            Request::builder()
+                .uri("/profile")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     let marker = "name=\"csrf-token\" content=\"";
     let start = page.text.find(marker).expect("csrf meta") + marker.len();
-    page.text[start..].split('"').next().expect("token").to_string()
+    page.text[start..]
+        .split('"')
+        .next()
+        .expect("token")
+        .to_string()
 }
 
 #[tokio::test]
@@ -125,20 +201,40 @@ async fn a_cross_site_form_post_is_refused() {
         builder.body(Body::from(body)).expect("request")
     };
 
-    let forged = t.send(form("name=Forged&parent_id=1".into(), Some("https://evil.example"))).await;
+    let forged = t
+        .send(form(
+            "name=Forged&parent_id=1".into(),
+            Some("https://evil.example"),
+        ))
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let no_token = t.send(form("name=Forged&parent_id=1".into(), None)).await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
 
     let token = page_csrf(&t, &cookie).await;
-    let other_origin = t.send(form(format!("_csrf={token}&name=Forged&parent_id=1"), Some("https://evil.example"))).await;
+    let other_origin = t
+        .send(form(
+            format!("_csrf={token}&name=Forged&parent_id=1"),
+            Some("https://evil.example"),
+        ))
+        .await;
     assert_eq!(other_origin.status, StatusCode::FORBIDDEN);
 
     let admin = t.admin().await;
-    let names: Vec<String> = t.get("/api/v1/departments", &admin).await.body["items"].as_array().expect("items").iter().map(|d| d["name"].as_str().unwrap_or_default().to_string()).collect();
+    let names: Vec<String> = t.get("/api/v1/departments", &admin).await.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["name"].as_str().unwrap_or_default().to_string())
+        .collect();
     assert!(!names.contains(&"Forged".to_string()));
 
-    let genuine = t.send(form(format!("_csrf={token}&name=Genuine&parent_id=1"), Some("http://crm.example"))).await;
+    let genuine = t
+        .send(form(
+            format!("_csrf={token}&name=Genuine&parent_id=1"),
+            Some("http://crm.example"),
+        ))
+        .await;
     assert_eq!(genuine.status, StatusCode::SEE_OTHER, "{}", genuine.text);
 }
 
@@ -147,21 +243,47 @@ async fn changing_the_password_ends_the_other_sessions() {
     let t = TestApp::new().await;
     let first = t.admin().await;
     let second = t.admin().await;
-    let wrong = t.post("/api/v1/auth/password", &first, json!({ "current_password": "nope", "new_password": "another-password" })).await;
+    let wrong = t
+        .post(
+            "/api/v1/auth/password",
+            &first,
+            json!({ "current_password": "nope", "new_password": "another-password" }),
+        )
+        .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.body["errors"][0]["field"], "current_password");
-    let changed = t.post("/api/v1/auth/password", &first, json!({ "current_password": PASSWORD, "new_password": "another-password" })).await;
+    let changed = t
+        .post(
+            "/api/v1/auth/password",
+            &first,
+            json!({ "current_password": PASSWORD, "new_password": "another-password" }),
+        )
+        .await;
     assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.text);
-    assert_eq!(t.get("/api/v1/auth/me", &first).await.status, StatusCode::OK);
-    assert_eq!(t.get("/api/v1/auth/me", &second).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(t.try_login(ADMIN_PHONE, "another-password").await.status, StatusCode::OK);
+    assert_eq!(
+        t.get("/api/v1/auth/me", &first).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get("/api/v1/auth/me", &second).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        t.try_login(ADMIN_PHONE, "another-password").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn signing_out_ends_the_token() {
     let t = TestApp::new().await;
     let token = t.admin().await;
-    let out = t.call(Method::POST, "/api/v1/auth/logout", Some(&token), None).await;
+    let out = t
+        .call(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert_eq!(t.get("/api/v1/auth/me", &token).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/auth/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

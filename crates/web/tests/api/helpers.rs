@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use kuijing_service::clock::ManualClock;
 use kuijing_service::{App, Settings};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub const ADMIN_PHONE: &str = "0900000001";
@@ -33,41 +33,85 @@ pub struct Answer {
 impl TestApp {
     pub async fn new() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let mut settings = Settings::default();
-        settings.data_dir = dir.path().to_path_buf();
-        settings.default_locale = "en".into();
+        let mut settings = Settings {
+            data_dir: dir.path().to_path_buf(),
+            default_locale: "en".into(),
+            ..Settings::default()
+        };
         // A cheap hash keeps the tests fast; the cost is a setting, not a rule.
         settings.password.argon2_memory_kib = 64;
         settings.password.argon2_iterations = 1;
         let mut postgres = None;
         if let Ok(base) = std::env::var("KUIJING_TEST_DATABASE_URL") {
             let name = format!("kuijing_test_{}", uuid::Uuid::new_v4().simple());
-            let admin = sqlx::PgPool::connect(&base).await.expect("postgres answers");
-            sqlx::query(&format!("create database {name}")).execute(&admin).await.expect("create database");
+            let admin = sqlx::PgPool::connect(&base)
+                .await
+                .expect("postgres answers");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&admin)
+                .await
+                .expect("create database");
             admin.close().await;
             let (prefix, _) = base.rsplit_once('/').expect("url with a database");
             settings.database_url = format!("{prefix}/{name}");
             postgres = Some((base, name));
         }
-        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).single().expect("date")));
-        let app = App::open_with_clock(settings, clock.clone()).await.expect("app opens");
-        app.create_super_admin(ADMIN_PHONE, PASSWORD, "Admin").await.expect("first admin");
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+                .single()
+                .expect("date"),
+        ));
+        let app = App::open_with_clock(settings, clock.clone())
+            .await
+            .expect("app opens");
+        app.create_super_admin(ADMIN_PHONE, PASSWORD, "Admin")
+            .await
+            .expect("first admin");
         let router = kuijing_web::router(app.clone());
-        Self { router, clock, _dir: dir, postgres }
+        Self {
+            router,
+            clock,
+            _dir: dir,
+            postgres,
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         let text = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer { status, headers, body, text }
+        Answer {
+            status,
+            headers,
+            body,
+            text,
+        }
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
-        let mut builder = Request::builder().method(method).uri(path).header(header::ACCEPT_LANGUAGE, "en");
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ACCEPT_LANGUAGE, "en");
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -89,17 +133,24 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Answer {
-        self.call(Method::PATCH, path, Some(token), Some(body)).await
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     pub async fn try_login(&self, phone: &str, password: &str) -> Answer {
         let body = json!({ "phone": phone, "password": password });
-        self.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(body))
+            .await
     }
 
     pub async fn login(&self, phone: &str, password: &str) -> String {
         let answer = self.try_login(phone, password).await;
-        assert_eq!(answer.status, StatusCode::OK, "login {phone}: {}", answer.text);
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "login {phone}: {}",
+            answer.text
+        );
         answer.body["token"].as_str().expect("token").to_string()
     }
 
@@ -109,14 +160,21 @@ impl TestApp {
 
     /// Creates a department under `parent` and answers its id.
     pub async fn department(&self, token: &str, name: &str, parent: i64) -> i64 {
-        let answer = self.post("/api/v1/departments", token, json!({ "name": name, "parent_id": parent })).await;
+        let answer = self
+            .post(
+                "/api/v1/departments",
+                token,
+                json!({ "name": name, "parent_id": parent }),
+            )
+            .await;
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
         answer.body["id"].as_i64().expect("id")
     }
 
     /// Creates a user and answers their id.
     pub async fn user(&self, token: &str, phone: &str, fields: Value) -> i64 {
-        let mut body = json!({ "phone": phone, "password": PASSWORD, "name": format!("User {phone}") });
+        let mut body =
+            json!({ "phone": phone, "password": PASSWORD, "name": format!("User {phone}") });
         if let (Some(body), Some(fields)) = (body.as_object_mut(), fields.as_object()) {
             body.extend(fields.clone());
         }
@@ -136,14 +194,21 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let Some((base, name)) = self.postgres.take() else { return };
+        let Some((base, name)) = self.postgres.take() else {
+            return;
+        };
         // Dropping runs outside the test's runtime, on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             if let Ok(runtime) = runtime {
                 runtime.block_on(async move {
                     if let Ok(admin) = sqlx::PgPool::connect(&base).await {
-                        let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await;
+                        let _ =
+                            sqlx::query(&format!("drop database if exists {name} with (force)"))
+                                .execute(&admin)
+                                .await;
                         admin.close().await;
                     }
                 });
@@ -155,5 +220,8 @@ impl Drop for TestApp {
 
 /// The ids of the items of a list answer.
 pub fn ids(answer: &Answer) -> Vec<i64> {
-    answer.body["items"].as_array().map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect()).unwrap_or_default()
+    answer.body["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect())
+        .unwrap_or_default()
 }

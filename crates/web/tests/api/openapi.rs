@@ -53,10 +53,21 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let body = matches!(method, Method::POST | Method::PATCH).then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;
         if path.ends_with("999999") {
-            assert!(served.status == 404 || served.status == 422 || served.status == 400, "{route}: {}", served.status);
-            assert_eq!(served.headers["content-type"], "application/problem+json", "{route}");
+            assert!(
+                served.status == 404 || served.status == 422 || served.status == 400,
+                "{route}: {}",
+                served.status
+            );
+            assert_eq!(
+                served.headers["content-type"], "application/problem+json",
+                "{route}"
+            );
         } else {
-            assert!(served.status != 404 && served.status != 405, "{route}: {}", served.status);
+            assert!(
+                served.status != 404 && served.status != 405,
+                "{route}: {}",
+                served.status
+            );
         }
     }
 
@@ -69,5 +80,8 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
 #[tokio::test]
 async fn the_health_check_answers_when_the_database_answers() {
     let t = TestApp::new().await;
-    assert_eq!(t.call(Method::GET, "/healthz", None, None).await.status, 200);
+    assert_eq!(
+        t.call(Method::GET, "/healthz", None, None).await.status,
+        200
+    );
 }

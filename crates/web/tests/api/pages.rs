@@ -2,10 +2,10 @@
 //! what was typed when they are refused.
 
 use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{TestApp, ADMIN_PHONE};
+use crate::helpers::{ADMIN_PHONE, TestApp};
 
 async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
     let request = Request::builder()
@@ -21,12 +21,31 @@ async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode,
 async fn the_organisation_pages_render_in_every_language() {
     let t = TestApp::new().await;
     let cookie = page_session(&t, ADMIN_PHONE).await;
-    for (lang, word) in [("en", "Departments"), ("zh-Hant", "部門"), ("zh-Hans", "部门")] {
-        for path in ["/profile", "/departments", "/departments/1", "/users", "/users/new", "/users/1", "/users/1/edit", "/roles", "/roles/new", "/roles/1", "/roles/2"] {
+    for (lang, word) in [
+        ("en", "Departments"),
+        ("zh-Hant", "部門"),
+        ("zh-Hans", "部门"),
+    ] {
+        for path in [
+            "/profile",
+            "/departments",
+            "/departments/1",
+            "/users",
+            "/users/new",
+            "/users/1",
+            "/users/1/edit",
+            "/roles",
+            "/roles/new",
+            "/roles/1",
+            "/roles/2",
+        ] {
             let (status, html) = page(&t, &cookie, path, lang).await;
             assert_eq!(status, StatusCode::OK, "{path} in {lang}");
             assert!(html.contains(word), "{path} in {lang} lacks {word}");
-            assert!(!html.contains("nav.") && !html.contains("fields."), "{path} in {lang} shows a message key");
+            assert!(
+                !html.contains("nav.") && !html.contains("fields."),
+                "{path} in {lang} shows a message key"
+            );
         }
     }
 }
@@ -34,10 +53,25 @@ async fn the_organisation_pages_render_in_every_language() {
 #[tokio::test]
 async fn signed_out_visitors_are_sent_to_the_sign_in_page() {
     let t = TestApp::new().await;
-    let answer = t.send(Request::builder().uri("/users").body(Body::empty()).expect("request")).await;
+    let answer = t
+        .send(
+            Request::builder()
+                .uri("/users")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     assert_eq!(answer.headers[header::LOCATION], "/login?next=%2Fusers");
-    let login = t.send(Request::builder().uri("/login").header(header::ACCEPT_LANGUAGE, "zh-TW").body(Body::empty()).expect("request")).await;
+    let login = t
+        .send(
+            Request::builder()
+                .uri("/login")
+                .header(header::ACCEPT_LANGUAGE, "zh-TW")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
     assert!(login.text.contains("登入"));
 }
 
@@ -46,7 +80,9 @@ async fn a_refused_form_shows_the_error_beside_the_field_and_keeps_the_input() {
     let t = TestApp::new().await;
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let csrf = page_csrf(&t, &cookie).await;
-    let form = format!("_csrf={csrf}&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&phone=12&password=password-9&email=wang%40example.com&department_id=1");
+    let form = format!(
+        "_csrf={csrf}&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&phone=12&password=password-9&email=wang%40example.com&department_id=1"
+    );
     let request = Request::builder()
         .method(Method::POST)
         .uri("/users")
