@@ -107,7 +107,11 @@ impl Settings {
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment = figment.merge(Env::prefixed("KUIJING_").ignore(&["config"]).split("__"));
+        figment = figment.merge(
+            Env::prefixed("KUIJING_")
+                .ignore(&["config", "log", "test_database_url"])
+                .split("__"),
+        );
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
         if settings.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
