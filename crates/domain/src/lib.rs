@@ -2,6 +2,8 @@
 
 pub mod actor;
 pub mod change;
+pub mod company;
+pub mod dates;
 pub mod defaults;
 pub mod error;
 pub mod org;

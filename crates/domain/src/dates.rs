@@ -1,0 +1,169 @@
+//! Dates as people and spreadsheets write them, and the periods of filters.
+//!
+//! Import meets ISO dates, `2024/1/5`, Excel serial numbers, compact
+//! Gregorian `20240105`, and the ROC calendar (`113/01/05`, `1131029`, year
+//! 113 being 2024). A date that does not exist is refused, never rolled over
+//! into the next month.
+
+use chrono::{Datelike, Days, Duration, NaiveDate};
+
+/// Excel's day zero for serial numbers (it counts 1900 as a leap year, so
+/// serials from 61 on are right when counted from 1899-12-30).
+const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
+/// ROC year 1 is 1912.
+const ROC_OFFSET: i32 = 1911;
+
+pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
+    let text = crate::text::normalize(text);
+    if text.is_empty() {
+        return Err("required");
+    }
+    let digits_only = text.chars().all(|c| c.is_ascii_digit());
+    if digits_only && text.len() == 8 {
+        return ymd(&text[0..4], &text[4..6], &text[6..8], 0);
+    }
+    if digits_only && text.len() == 7 {
+        return ymd(&text[0..3], &text[3..5], &text[5..7], ROC_OFFSET);
+    }
+    if let Ok(serial) = text.parse::<f64>() {
+        return excel_serial(serial);
+    }
+    let parts: Vec<&str> = text.split(['-', '/', '.']).collect();
+    if let [y, m, d] = parts.as_slice() {
+        let year_digits = y.len();
+        let offset = if year_digits <= 3 { ROC_OFFSET } else { 0 };
+        // Spreadsheet cells sometimes carry a time after the date.
+        let d = d.split([' ', 't']).next().unwrap_or(d);
+        return ymd(y, m, d, offset);
+    }
+    Err("date_invalid")
+}
+
+fn ymd(y: &str, m: &str, d: &str, offset: i32) -> Result<NaiveDate, &'static str> {
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return Err("date_invalid");
+    };
+    if y <= 0 {
+        return Err("date_invalid");
+    }
+    NaiveDate::from_ymd_opt(y + offset, m, d).ok_or("date_invalid")
+}
+
+fn excel_serial(serial: f64) -> Result<NaiveDate, &'static str> {
+    if !(1.0..=2_958_465.0).contains(&serial) {
+        return Err("date_invalid");
+    }
+    let (y, m, d) = EXCEL_EPOCH;
+    let epoch = NaiveDate::from_ymd_opt(y, m, d).ok_or("date_invalid")?;
+    epoch.checked_add_days(Days::new(serial.trunc() as u64)).ok_or("date_invalid")
+}
+
+/// A named period of a date filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Today,
+    Yesterday,
+    ThisWeek,
+    LastWeek,
+    ThisMonth,
+    LastMonth,
+    ThisQuarter,
+    ThisYear,
+    LastYear,
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "today" => Self::Today,
+            "yesterday" => Self::Yesterday,
+            "this_week" => Self::ThisWeek,
+            "last_week" => Self::LastWeek,
+            "this_month" => Self::ThisMonth,
+            "last_month" => Self::LastMonth,
+            "this_quarter" => Self::ThisQuarter,
+            "this_year" => Self::ThisYear,
+            "last_year" => Self::LastYear,
+            _ => return None,
+        })
+    }
+
+    /// The first day and the day after the last, for a given today. Weeks
+    /// start on Monday.
+    pub fn range(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+        let next_month = |d: NaiveDate| {
+            let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+            NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
+        };
+        let week_start = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+        let year_start = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
+        match self {
+            Self::Today => (today, today + Duration::days(1)),
+            Self::Yesterday => (today - Duration::days(1), today),
+            Self::ThisWeek => (week_start, week_start + Duration::days(7)),
+            Self::LastWeek => (week_start - Duration::days(7), week_start),
+            Self::ThisMonth => (month_start(today), next_month(today)),
+            Self::LastMonth => {
+                let start = month_start(month_start(today) - Duration::days(1));
+                (start, month_start(today))
+            }
+            Self::ThisQuarter => {
+                let first = (today.month() - 1) / 3 * 3 + 1;
+                let start = NaiveDate::from_ymd_opt(today.year(), first, 1).unwrap_or(today);
+                let mut end = start;
+                for _ in 0..3 {
+                    end = next_month(end);
+                }
+                (start, end)
+            }
+            Self::ThisYear => (year_start(today.year()), year_start(today.year() + 1)),
+            Self::LastYear => (year_start(today.year() - 1), year_start(today.year())),
+        }
+    }
+}
+
+/// Monday of the week of a date, for callers that bucket by week.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(date.weekday().num_days_from_monday() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn every_import_form_of_a_date_is_read() {
+        assert_eq!(parse_date("2024-01-05"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("2024/1/5"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("113/01/05"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("1131029"), Ok(d(2024, 10, 29)));
+        assert_eq!(parse_date("19501229"), Ok(d(1950, 12, 29)));
+        assert_eq!(parse_date("45296"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("45296.5"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("２０２４－０１－０５"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("2024-01-05 10:30"), Ok(d(2024, 1, 5)));
+    }
+
+    #[test]
+    fn dates_out_of_range_are_refused_not_rolled_over() {
+        for bad in ["2024-02-30", "2023/2/29", "1130231", "20241301", "113/13/01", "0", "abc", "2024-1"] {
+            assert_eq!(parse_date(bad), Err("date_invalid"), "{bad}");
+        }
+        assert_eq!(parse_date("2024-02-29"), Ok(d(2024, 2, 29)));
+    }
+
+    #[test]
+    fn periods_have_the_expected_bounds() {
+        let today = d(2026, 3, 4); // a Wednesday
+        assert_eq!(Period::ThisWeek.range(today), (d(2026, 3, 2), d(2026, 3, 9)));
+        assert_eq!(Period::LastMonth.range(today), (d(2026, 2, 1), d(2026, 3, 1)));
+        assert_eq!(Period::ThisQuarter.range(today), (d(2026, 1, 1), d(2026, 4, 1)));
+        assert_eq!(Period::LastMonth.range(d(2026, 1, 15)), (d(2025, 12, 1), d(2026, 1, 1)));
+        assert_eq!(monday_of(today), d(2026, 3, 2));
+    }
+}
