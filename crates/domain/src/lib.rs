@@ -3,9 +3,11 @@
 pub mod actor;
 pub mod change;
 pub mod company;
+pub mod customer;
 pub mod dates;
 pub mod defaults;
 pub mod error;
+pub mod fields;
 pub mod org;
 pub mod permission;
 pub mod scope;

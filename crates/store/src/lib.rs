@@ -3,11 +3,12 @@
 
 mod db;
 mod error;
-mod schema;
+pub mod schema;
 mod seed;
 mod visibility;
 
 pub mod change_logs;
+pub mod customers;
 pub mod departments;
 pub mod roles;
 pub mod sessions;

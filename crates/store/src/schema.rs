@@ -2,7 +2,7 @@
 
 use sea_query::Iden;
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum Departments {
     Table,
     Id,
@@ -15,7 +15,7 @@ pub enum Departments {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum Users {
     Table,
     Id,
@@ -36,7 +36,7 @@ pub enum Users {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum Roles {
     Table,
     Id,
@@ -51,14 +51,14 @@ pub enum Roles {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum UserRoles {
     Table,
     UserId,
     RoleId,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum Sessions {
     Table,
     TokenHash,
@@ -70,7 +70,7 @@ pub enum Sessions {
     ExpiresAt,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum LoginThrottle {
     Table,
     Phone,
@@ -79,7 +79,7 @@ pub enum LoginThrottle {
     LockedUntil,
 }
 
-#[derive(Iden, Clone, Copy)]
+#[derive(Iden, Clone, Copy, Debug)]
 pub enum ChangeLogs {
     Table,
     Id,
@@ -90,4 +90,90 @@ pub enum ChangeLogs {
     Changes,
     RequestId,
     CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Customers {
+    Table,
+    Id,
+    Name,
+    NameKey,
+    LevelId,
+    IndustryId,
+    SourceId,
+    Phone,
+    PhoneKey,
+    Mobile,
+    MobileKey,
+    Email,
+    Website,
+    Address,
+    TaxId,
+    Notes,
+    Custom,
+    OwnerId,
+    PoolId,
+    PoolEnteredAt,
+    FormerOwnerId,
+    Locked,
+    Dealt,
+    DealtAt,
+    LastFollowUpAt,
+    LastFollowUpText,
+    NextContactAt,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum TeamMembers {
+    Table,
+    Kind,
+    RecordId,
+    UserId,
+    CanWrite,
+    ExpiresOn,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum FollowUps {
+    Table,
+    Id,
+    Kind,
+    RecordId,
+    MethodId,
+    Content,
+    HappenedAt,
+    NextContactAt,
+    AuthorId,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Options {
+    Table,
+    Id,
+    Kind,
+    Field,
+    Label,
+    SortOrder,
+    Active,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum FieldDefs {
+    Table,
+    Id,
+    Kind,
+    Key,
+    Label,
+    FieldType,
+    Required,
+    IsUnique,
+    DefaultValue,
+    Options,
+    SortOrder,
 }

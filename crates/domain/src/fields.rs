@@ -1,0 +1,270 @@
+//! Custom fields: what an administrator defines per kind, and the checking
+//! of the values users give them. Values are kept as JSON in one column.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::error::FieldErrors;
+use crate::text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    LongText,
+    Number,
+    Money,
+    Date,
+    DateTime,
+    Choice,
+    MultiChoice,
+    Phone,
+    Email,
+    Url,
+    User,
+    Department,
+    Bool,
+    Percent,
+}
+
+impl FieldType {
+    pub const ALL: &'static [FieldType] = &[
+        Self::Text,
+        Self::LongText,
+        Self::Number,
+        Self::Money,
+        Self::Date,
+        Self::DateTime,
+        Self::Choice,
+        Self::MultiChoice,
+        Self::Phone,
+        Self::Email,
+        Self::Url,
+        Self::User,
+        Self::Department,
+        Self::Bool,
+        Self::Percent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::LongText => "long_text",
+            Self::Number => "number",
+            Self::Money => "money",
+            Self::Date => "date",
+            Self::DateTime => "date_time",
+            Self::Choice => "choice",
+            Self::MultiChoice => "multi_choice",
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Url => "url",
+            Self::User => "user",
+            Self::Department => "department",
+            Self::Bool => "bool",
+            Self::Percent => "percent",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        Self::ALL.iter().copied().find(|t| t.as_str() == text).ok_or("invalid_choice")
+    }
+}
+
+/// A custom field of a kind.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldDef {
+    pub id: i64,
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+    pub required: bool,
+    pub unique: bool,
+    pub default_value: Option<String>,
+    /// The choices of a choice field.
+    pub options: Vec<String>,
+    pub sort_order: i64,
+}
+
+/// Checks and normalises the value of one custom field from what a form or
+/// the API sent. `None` means the field is empty.
+pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>, &'static str> {
+    let text = match raw {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Array(items)) if def.field_type == FieldType::MultiChoice => {
+            let chosen: Vec<String> = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            return multi(def, chosen);
+        }
+        Some(_) => return Err("invalid_value"),
+    };
+    if text.is_empty() {
+        return if def.required { Err("required") } else { Ok(None) };
+    }
+    let value = match def.field_type {
+        FieldType::Text | FieldType::Phone => {
+            if text.chars().count() > 200 {
+                return Err("too_long");
+            }
+            if def.field_type == FieldType::Phone && !text.chars().any(|c| c.is_ascii_digit()) {
+                return Err("phone_invalid");
+            }
+            Value::String(text)
+        }
+        FieldType::LongText => {
+            if text.chars().count() > 5000 {
+                return Err("too_long");
+            }
+            Value::String(text)
+        }
+        FieldType::Number | FieldType::Percent | FieldType::Money => {
+            let folded = text::normalize(&text).replace(',', "");
+            let number: f64 = folded.parse().map_err(|_| "number_invalid")?;
+            if !number.is_finite() {
+                return Err("number_invalid");
+            }
+            // Kept as the typed decimal text, so no digit is lost to a float.
+            Value::String(folded)
+        }
+        FieldType::Date => {
+            let date = crate::dates::parse_date(&text)?;
+            Value::String(date.format("%Y-%m-%d").to_string())
+        }
+        FieldType::DateTime => {
+            let at = chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| "date_invalid")?;
+            Value::String(at.with_timezone(&chrono::Utc).to_rfc3339())
+        }
+        FieldType::Choice => {
+            if !def.options.iter().any(|o| o == &text) {
+                return Err("invalid_choice");
+            }
+            Value::String(text)
+        }
+        FieldType::MultiChoice => {
+            let chosen = text.split([',', '，', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            return multi(def, chosen);
+        }
+        FieldType::Email => Value::String(text::parse_email(&text)?),
+        FieldType::Url => {
+            let lower = text.to_lowercase();
+            let with_scheme = if lower.starts_with("http://") || lower.starts_with("https://") {
+                text
+            } else if text.contains('.') && !text.contains(' ') {
+                format!("https://{text}")
+            } else {
+                return Err("url_invalid");
+            };
+            Value::String(with_scheme)
+        }
+        FieldType::User | FieldType::Department => {
+            let id: i64 = text.parse().map_err(|_| "invalid_value")?;
+            Value::from(id)
+        }
+        FieldType::Bool => match text.to_lowercase().as_str() {
+            "true" | "1" | "yes" | "y" | "是" | "on" => Value::Bool(true),
+            "false" | "0" | "no" | "n" | "否" | "off" => Value::Bool(false),
+            _ => return Err("invalid_value"),
+        },
+    };
+    Ok(Some(value))
+}
+
+fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static str> {
+    if chosen.is_empty() {
+        return if def.required { Err("required") } else { Ok(None) };
+    }
+    if chosen.iter().any(|c| !def.options.contains(c)) {
+        return Err("invalid_choice");
+    }
+    Ok(Some(Value::from(chosen)))
+}
+
+/// Checks every custom field of a record; errors are named `custom.<key>`.
+pub fn parse_custom(
+    defs: &[FieldDef],
+    raw: &serde_json::Map<String, Value>,
+    errors: &mut FieldErrors,
+) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for key in raw.keys() {
+        if !defs.iter().any(|d| &d.key == key) {
+            errors.add(format!("custom.{key}"), "field_unknown");
+        }
+    }
+    for def in defs {
+        let given = raw.get(&def.key);
+        let given = match (given, &def.default_value) {
+            (None, Some(default)) => Some(Value::String(default.clone())),
+            _ => given.cloned(),
+        };
+        match parse_value(def, given.as_ref()) {
+            Ok(Some(value)) => {
+                out.insert(def.key.clone(), value);
+            }
+            Ok(None) => {}
+            Err(code) => errors.add(format!("custom.{}", def.key), code),
+        }
+    }
+    out
+}
+
+/// The text of a value for lists, exports and the change log.
+pub fn display(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(field_type: FieldType) -> FieldDef {
+        FieldDef {
+            id: 1,
+            key: "k".into(),
+            label: "K".into(),
+            field_type,
+            required: false,
+            unique: false,
+            default_value: None,
+            options: vec!["A".into(), "B".into()],
+            sort_order: 0,
+        }
+    }
+
+    #[test]
+    fn values_are_checked_by_type() {
+        let v = |t, s: &str| parse_value(&def(t), Some(&Value::String(s.into())));
+        assert_eq!(v(FieldType::Number, "1,234.50"), Ok(Some(Value::String("1234.50".into()))));
+        assert_eq!(v(FieldType::Number, "lots"), Err("number_invalid"));
+        assert_eq!(v(FieldType::Date, "113/01/05"), Ok(Some(Value::String("2024-01-05".into()))));
+        assert_eq!(v(FieldType::Choice, "C"), Err("invalid_choice"));
+        assert_eq!(v(FieldType::MultiChoice, "A, B"), Ok(Some(serde_json::json!(["A", "B"]))));
+        assert_eq!(v(FieldType::Email, "x＠y.com"), Ok(Some(Value::String("x@y.com".into()))));
+        assert_eq!(v(FieldType::Url, "www.acc.com.tw"), Ok(Some(Value::String("https://www.acc.com.tw".into()))));
+        assert_eq!(v(FieldType::Bool, "是"), Ok(Some(Value::Bool(true))));
+        assert_eq!(v(FieldType::Text, "  "), Ok(None));
+    }
+
+    #[test]
+    fn required_unknown_and_default_fields() {
+        let mut required = def(FieldType::Text);
+        required.required = true;
+        let mut defaulted = def(FieldType::Choice);
+        defaulted.key = "d".into();
+        defaulted.default_value = Some("B".into());
+        let mut errors = FieldErrors::new();
+        let raw = serde_json::json!({ "zzz": 1 });
+        let out = parse_custom(&[required, defaulted], raw.as_object().expect("object"), &mut errors);
+        assert_eq!(out.get("d"), Some(&Value::String("B".into())));
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["custom.zzz", "custom.k"]);
+    }
+}

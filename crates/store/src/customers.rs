@@ -1,0 +1,442 @@
+//! Customers: the first kind of the record engine. Reads take the caller's
+//! visibility; a customer is also visible to its team members.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::customer::Customer;
+use kuijing_domain::{Kind, Visibility};
+use sea_query::{Condition, Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+
+use crate::db::Tx;
+use crate::error::{Result, StoreError};
+use crate::schema::{Customers, TeamMembers};
+use crate::visibility::{contains_pattern, owned_by_visible};
+
+#[derive(sqlx::FromRow)]
+struct CustomerRow {
+    id: i64,
+    name: String,
+    level_id: Option<i64>,
+    industry_id: Option<i64>,
+    source_id: Option<i64>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    address: Option<String>,
+    tax_id: Option<String>,
+    notes: Option<String>,
+    custom: String,
+    owner_id: Option<i64>,
+    pool_id: Option<i64>,
+    former_owner_id: Option<i64>,
+    locked: bool,
+    dealt: bool,
+    dealt_at: Option<DateTime<Utc>>,
+    last_follow_up_at: Option<DateTime<Utc>>,
+    last_follow_up_text: Option<String>,
+    next_contact_at: Option<DateTime<Utc>>,
+    created_by: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<CustomerRow> for Customer {
+    type Error = StoreError;
+
+    fn try_from(r: CustomerRow) -> Result<Self> {
+        let custom = serde_json::from_str(&r.custom)
+            .map_err(|_| StoreError::Corrupt(format!("customer `{}` custom fields", r.id)))?;
+        Ok(Customer {
+            id: r.id,
+            name: r.name,
+            level_id: r.level_id,
+            industry_id: r.industry_id,
+            source_id: r.source_id,
+            phone: r.phone,
+            mobile: r.mobile,
+            email: r.email,
+            website: r.website,
+            address: r.address,
+            tax_id: r.tax_id,
+            notes: r.notes,
+            custom,
+            owner_id: r.owner_id,
+            pool_id: r.pool_id,
+            former_owner_id: r.former_owner_id,
+            locked: r.locked,
+            dealt: r.dealt,
+            dealt_at: r.dealt_at,
+            last_follow_up_at: r.last_follow_up_at,
+            last_follow_up_text: r.last_follow_up_text,
+            next_contact_at: r.next_contact_at,
+            created_by: r.created_by,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+const COLUMNS: [Customers; 26] = [
+    Customers::Id,
+    Customers::Name,
+    Customers::LevelId,
+    Customers::IndustryId,
+    Customers::SourceId,
+    Customers::Phone,
+    Customers::Mobile,
+    Customers::Email,
+    Customers::Website,
+    Customers::Address,
+    Customers::TaxId,
+    Customers::Notes,
+    Customers::Custom,
+    Customers::OwnerId,
+    Customers::PoolId,
+    Customers::FormerOwnerId,
+    Customers::Locked,
+    Customers::Dealt,
+    Customers::DealtAt,
+    Customers::LastFollowUpAt,
+    Customers::LastFollowUpText,
+    Customers::NextContactAt,
+    Customers::CreatedBy,
+    Customers::Version,
+    Customers::CreatedAt,
+    Customers::UpdatedAt,
+];
+
+/// The fields a customer is written with by a form, the API or an import.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFields {
+    pub name: String,
+    pub level_id: Option<i64>,
+    pub industry_id: Option<i64>,
+    pub source_id: Option<i64>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub tax_id: Option<String>,
+    pub notes: Option<String>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+}
+
+/// One condition of a list's filter, already checked by the service.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    /// Text of a column contains the (lowercased) text.
+    Contains(Customers, String),
+    Equals(Customers, sea_query::Value),
+    OneOf(Customers, Vec<i64>),
+    IsEmpty(Customers),
+    NotEmpty(Customers),
+    /// From (inclusive) and to (exclusive).
+    Between(Customers, Option<sea_query::Value>, Option<sea_query::Value>),
+    /// A custom field's text equals.
+    CustomEquals(String, String),
+    CustomContains(String, String),
+}
+
+/// What a customer list is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerQuery {
+    /// Normalised text found in the name, phones, e-mail or tax ID.
+    pub search: Option<String>,
+    pub filters: Vec<Filter>,
+    /// Only customers of this pool (owned ones otherwise).
+    pub pool: Option<i64>,
+    /// Only these ids (a selection of rows).
+    pub ids: Option<Vec<i64>>,
+}
+
+/// A sortable column and the direction; ties break on the id.
+#[derive(Debug, Clone, Copy)]
+pub struct Sort {
+    pub column: Customers,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort { column: Customers::Id, descending: true }
+    }
+}
+
+/// Who may read: owners in scope, or team members whose membership holds.
+fn readable(visibility: &Visibility, actor: i64, today: NaiveDate) -> Condition {
+    let team = Query::select()
+        .column(TeamMembers::RecordId)
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
+                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
+        )
+        .to_owned();
+    Condition::any()
+        .add(owned_by_visible((Customers::Table, Customers::OwnerId), visibility))
+        .add(Expr::col((Customers::Table, Customers::Id)).in_subquery(team))
+}
+
+fn custom_text(tx: &Tx, key: &str) -> SimpleExpr {
+    // The key is checked against the field definitions before it gets here;
+    // it is still bound, never spliced.
+    match tx.backend() {
+        crate::Backend::Sqlite => Expr::cust_with_values("lower(json_extract(custom, ?))", [format!("$.\"{key}\"")]),
+        crate::Backend::Postgres => Expr::cust_with_values("lower((custom::jsonb) ->> $1)", [key.to_string()]),
+    }
+}
+
+fn filtered(tx: &Tx, visibility: &Visibility, actor: i64, today: NaiveDate, query: &CustomerQuery) -> SelectStatement {
+    let mut select = Query::select();
+    select.from(Customers::Table);
+    match query.pool {
+        Some(pool) => {
+            select.and_where(Expr::col(Customers::PoolId).eq(pool)).and_where(Expr::col(Customers::OwnerId).is_null());
+        }
+        None => {
+            select.cond_where(readable(visibility, actor, today));
+        }
+    }
+    if let Some(search) = &query.search {
+        select.and_where(Expr::col(Customers::SearchText).like(LikeExpr::new(contains_pattern(search)).escape('\\')));
+    }
+    if let Some(ids) = &query.ids {
+        select.and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()));
+    }
+    for filter in &query.filters {
+        let condition: SimpleExpr = match filter {
+            Filter::Contains(column, text) => Expr::expr(Func::lower(Expr::col(*column)))
+                .like(LikeExpr::new(contains_pattern(text)).escape('\\')),
+            Filter::Equals(column, value) => Expr::col(*column).eq(value.clone()),
+            Filter::OneOf(column, ids) => Expr::col(*column).is_in(ids.iter().copied()),
+            Filter::IsEmpty(column) => Expr::col(*column).is_null(),
+            Filter::NotEmpty(column) => Expr::col(*column).is_not_null(),
+            Filter::Between(column, from, to) => {
+                let mut all = Condition::all();
+                if let Some(from) = from {
+                    all = all.add(Expr::col(*column).gte(from.clone()));
+                }
+                if let Some(to) = to {
+                    all = all.add(Expr::col(*column).lt(to.clone()));
+                }
+                select.cond_where(all);
+                continue;
+            }
+            Filter::CustomEquals(key, text) => custom_text(tx, key).eq(text.to_lowercase()),
+            Filter::CustomContains(key, text) => {
+                custom_text(tx, key).like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\'))
+            }
+        };
+        select.and_where(condition);
+    }
+    select
+}
+
+/// A page of visible customers: sorted, then by id, starting after the
+/// cursor row (its sort value and id), so pages never skip or repeat.
+#[allow(clippy::too_many_arguments)]
+pub async fn list(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    query: &CustomerQuery,
+    sort: Sort,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
+) -> Result<Vec<Customer>> {
+    let mut select = filtered(tx, visibility, actor, today, query);
+    select.columns(COLUMNS.map(|c| (Customers::Table, c)));
+    let order = if sort.descending { Order::Desc } else { Order::Asc };
+    if let Some((value, id)) = after {
+        let past = |e: Expr, v: sea_query::Value| if sort.descending { e.lt(v) } else { e.gt(v) };
+        let key = Expr::col((Customers::Table, sort.column));
+        let condition = if matches!(sort.column, Customers::Id) {
+            Condition::all().add(past(Expr::col((Customers::Table, Customers::Id)), id.into()))
+        } else {
+            Condition::any()
+                .add(past(key.clone(), value.clone()))
+                .add(Condition::all().add(key.eq(value)).add(past(Expr::col((Customers::Table, Customers::Id)), id.into())))
+        };
+        select.cond_where(condition);
+    }
+    select.order_by((Customers::Table, sort.column), order.clone());
+    select.order_by((Customers::Table, Customers::Id), order).limit(limit);
+    let rows: Vec<CustomerRow> = tx.all(&select).await?;
+    rows.into_iter().map(Customer::try_from).collect()
+}
+
+pub async fn count(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, query: &CustomerQuery) -> Result<i64> {
+    let mut select = filtered(tx, visibility, actor, today, query);
+    select.expr(Func::count(Expr::col((Customers::Table, Customers::Id))));
+    tx.count(&select).await
+}
+
+/// A visible customer, owned or in a pool the caller may look into.
+pub async fn get(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, id: i64, pools: &[i64]) -> Result<Option<Customer>> {
+    let mut select = Query::select();
+    select
+        .columns(COLUMNS.map(|c| (Customers::Table, c)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .cond_where(
+            Condition::any().add(readable(visibility, actor, today)).add(
+                Condition::all()
+                    .add(Expr::col(Customers::OwnerId).is_null())
+                    .add(Expr::col(Customers::PoolId).is_in(pools.iter().copied())),
+            ),
+        );
+    let row: Option<CustomerRow> = tx.optional(&select).await?;
+    row.map(Customer::try_from).transpose()
+}
+
+/// Whether the caller may write: the owner in scope, or a team member with write.
+pub async fn writable(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, id: i64) -> Result<bool> {
+    let team = Query::select()
+        .column(TeamMembers::RecordId)
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
+        .and_where(Expr::col(TeamMembers::CanWrite).eq(true))
+        .cond_where(Condition::any().add(Expr::col(TeamMembers::ExpiresOn).is_null()).add(Expr::col(TeamMembers::ExpiresOn).gte(today)))
+        .to_owned();
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .cond_where(
+            Condition::any()
+                .add(owned_by_visible((Customers::Table, Customers::OwnerId), visibility))
+                .add(Expr::col(Customers::Id).in_subquery(team)),
+        )
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
+}
+
+fn keys(fields: &CustomerFields) -> (String, Option<String>, Option<String>, String) {
+    let name_key = kuijing_domain::company::match_key(&fields.name);
+    let phone_key = fields.phone.as_deref().map(kuijing_domain::company::phone_key).filter(|k| !k.is_empty());
+    let mobile_key = fields.mobile.as_deref().map(kuijing_domain::company::phone_key).filter(|k| !k.is_empty());
+    let mut search = format!("{} {}", kuijing_domain::text::normalize(&fields.name), name_key);
+    for extra in [&phone_key, &mobile_key, &fields.email, &fields.tax_id].into_iter().flatten() {
+        search.push(' ');
+        search.push_str(extra);
+    }
+    (name_key, phone_key, mobile_key, search)
+}
+
+fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
+    let (name_key, phone_key, mobile_key, search) = keys(fields);
+    let custom = serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(vec![
+        (Customers::Name, fields.name.clone().into()),
+        (Customers::NameKey, name_key.into()),
+        (Customers::LevelId, fields.level_id.into()),
+        (Customers::IndustryId, fields.industry_id.into()),
+        (Customers::SourceId, fields.source_id.into()),
+        (Customers::Phone, fields.phone.clone().into()),
+        (Customers::PhoneKey, phone_key.into()),
+        (Customers::Mobile, fields.mobile.clone().into()),
+        (Customers::MobileKey, mobile_key.into()),
+        (Customers::Email, fields.email.clone().into()),
+        (Customers::Website, fields.website.clone().into()),
+        (Customers::Address, fields.address.clone().into()),
+        (Customers::TaxId, fields.tax_id.clone().into()),
+        (Customers::Notes, fields.notes.clone().into()),
+        (Customers::Custom, custom.into()),
+        (Customers::NextContactAt, fields.next_contact_at.into()),
+        (Customers::SearchText, search.into()),
+    ])
+}
+
+pub async fn insert(tx: &mut Tx, fields: &CustomerFields, owner: Option<i64>, pool: Option<i64>, creator: i64, now: DateTime<Utc>) -> Result<i64> {
+    let mut pairs = values(fields)?;
+    pairs.extend([
+        (Customers::OwnerId, owner.into()),
+        (Customers::PoolId, pool.into()),
+        (Customers::PoolEnteredAt, pool.map(|_| now).into()),
+        (Customers::CreatedBy, creator.into()),
+        (Customers::Version, 1i64.into()),
+        (Customers::CreatedAt, now.into()),
+        (Customers::UpdatedAt, now.into()),
+    ]);
+    let (columns, exprs): (Vec<Customers>, Vec<SimpleExpr>) = pairs.into_iter().unzip();
+    let insert = Query::insert()
+        .into_table(Customers::Table)
+        .columns(columns)
+        .values_panic(exprs)
+        .returning_col(Customers::Id)
+        .to_owned();
+    tx.insert_id(&insert).await
+}
+
+/// Writes new fields when the stored version is still `version`.
+pub async fn update(tx: &mut Tx, id: i64, version: i64, fields: &CustomerFields, now: DateTime<Utc>) -> Result<bool> {
+    let mut pairs = values(fields)?;
+    pairs.extend([(Customers::Version, (version + 1).into()), (Customers::UpdatedAt, now.into())]);
+    let update = Query::update()
+        .table(Customers::Table)
+        .values(pairs)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .and_where(Expr::col(Customers::Version).eq(version))
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// Gives customers to a new owner, out of any pool.
+pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::FormerOwnerId, Expr::col(Customers::OwnerId).into()),
+            (Customers::OwnerId, owner.into()),
+            (Customers::PoolId, None::<i64>.into()),
+            (Customers::Version, Expr::col(Customers::Version).add(1)),
+            (Customers::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.execute(&update).await
+}
+
+pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
+    let team = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.execute(&team).await?;
+    let delete = Query::delete().from_table(Customers::Table).and_where(Expr::col(Customers::Id).is_in(ids.iter().copied())).to_owned();
+    tx.execute(&delete).await
+}
+
+/// Customers that look like the same company: by name key, phone or e-mail,
+/// across all owners (the caller shows only what the actor may see by name).
+pub async fn duplicates(tx: &mut Tx, name_key: Option<&str>, phone_key: Option<&str>, email: Option<&str>, except: Option<i64>) -> Result<Vec<(i64, String, Option<i64>)>> {
+    let mut any = Condition::any();
+    if let Some(key) = name_key.filter(|k| !k.is_empty()) {
+        any = any.add(Expr::col(Customers::NameKey).eq(key));
+    }
+    if let Some(key) = phone_key.filter(|k| k.len() >= 6) {
+        any = any.add(Expr::col(Customers::PhoneKey).eq(key)).add(Expr::col(Customers::MobileKey).eq(key));
+    }
+    if let Some(email) = email.filter(|e| !e.is_empty()) {
+        any = any.add(Expr::col(Customers::Email).eq(email));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut select = Query::select();
+    select.columns([Customers::Id, Customers::Name, Customers::OwnerId]).from(Customers::Table).cond_where(any).limit(20);
+    if let Some(except) = except {
+        select.and_where(Expr::col(Customers::Id).ne(except));
+    }
+    tx.all(&select).await
+}
