@@ -35,7 +35,10 @@ pub fn match_key(name: &str) -> String {
     let mut key = normalize(name).replace('臺', "台");
     loop {
         let trimmed = key.trim_end_matches([' ', ',', '.', '-']).to_string();
-        match SUFFIXES.iter().find(|s| trimmed.ends_with(*s) && trimmed.len() > s.len()) {
+        match SUFFIXES
+            .iter()
+            .find(|s| trimmed.ends_with(*s) && trimmed.len() > s.len())
+        {
             Some(suffix) => key = trimmed[..trimmed.len() - suffix.len()].to_string(),
             None => {
                 key = trimmed;

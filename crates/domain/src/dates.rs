@@ -55,7 +55,9 @@ fn excel_serial(serial: f64) -> Result<NaiveDate, &'static str> {
     }
     let (y, m, d) = EXCEL_EPOCH;
     let epoch = NaiveDate::from_ymd_opt(y, m, d).ok_or("date_invalid")?;
-    epoch.checked_add_days(Days::new(serial.trunc() as u64)).ok_or("date_invalid")
+    epoch
+        .checked_add_days(Days::new(serial.trunc() as u64))
+        .ok_or("date_invalid")
 }
 
 /// A named period of a date filter.
@@ -93,7 +95,11 @@ impl Period {
     pub fn range(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
         let next_month = |d: NaiveDate| {
-            let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+            let (y, m) = if d.month() == 12 {
+                (d.year() + 1, 1)
+            } else {
+                (d.year(), d.month() + 1)
+            };
             NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(d)
         };
         let week_start = today - Duration::days(today.weekday().num_days_from_monday() as i64);
@@ -151,7 +157,16 @@ mod tests {
 
     #[test]
     fn dates_out_of_range_are_refused_not_rolled_over() {
-        for bad in ["2024-02-30", "2023/2/29", "1130231", "20241301", "113/13/01", "0", "abc", "2024-1"] {
+        for bad in [
+            "2024-02-30",
+            "2023/2/29",
+            "1130231",
+            "20241301",
+            "113/13/01",
+            "0",
+            "abc",
+            "2024-1",
+        ] {
             assert_eq!(parse_date(bad), Err("date_invalid"), "{bad}");
         }
         assert_eq!(parse_date("2024-02-29"), Ok(d(2024, 2, 29)));
@@ -160,10 +175,22 @@ mod tests {
     #[test]
     fn periods_have_the_expected_bounds() {
         let today = d(2026, 3, 4); // a Wednesday
-        assert_eq!(Period::ThisWeek.range(today), (d(2026, 3, 2), d(2026, 3, 9)));
-        assert_eq!(Period::LastMonth.range(today), (d(2026, 2, 1), d(2026, 3, 1)));
-        assert_eq!(Period::ThisQuarter.range(today), (d(2026, 1, 1), d(2026, 4, 1)));
-        assert_eq!(Period::LastMonth.range(d(2026, 1, 15)), (d(2025, 12, 1), d(2026, 1, 1)));
+        assert_eq!(
+            Period::ThisWeek.range(today),
+            (d(2026, 3, 2), d(2026, 3, 9))
+        );
+        assert_eq!(
+            Period::LastMonth.range(today),
+            (d(2026, 2, 1), d(2026, 3, 1))
+        );
+        assert_eq!(
+            Period::ThisQuarter.range(today),
+            (d(2026, 1, 1), d(2026, 4, 1))
+        );
+        assert_eq!(
+            Period::LastMonth.range(d(2026, 1, 15)),
+            (d(2025, 12, 1), d(2026, 1, 1))
+        );
         assert_eq!(monday_of(today), d(2026, 3, 2));
     }
 }

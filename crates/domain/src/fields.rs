@@ -68,7 +68,11 @@ impl FieldType {
     }
 
     pub fn parse(text: &str) -> Result<Self, &'static str> {
-        Self::ALL.iter().copied().find(|t| t.as_str() == text).ok_or("invalid_choice")
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str() == text)
+            .ok_or("invalid_choice")
     }
 }
 
@@ -96,13 +100,20 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::Array(items)) if def.field_type == FieldType::MultiChoice => {
-            let chosen: Vec<String> = items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
+            let chosen: Vec<String> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
             return multi(def, chosen);
         }
         Some(_) => return Err("invalid_value"),
     };
     if text.is_empty() {
-        return if def.required { Err("required") } else { Ok(None) };
+        return if def.required {
+            Err("required")
+        } else {
+            Ok(None)
+        };
     }
     let value = match def.field_type {
         FieldType::Text | FieldType::Phone => {
@@ -144,7 +155,11 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             Value::String(text)
         }
         FieldType::MultiChoice => {
-            let chosen = text.split([',', '，', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let chosen = text
+                .split([',', '，', ';'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
             return multi(def, chosen);
         }
         FieldType::Email => Value::String(text::parse_email(&text)?),
@@ -174,7 +189,11 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
 
 fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static str> {
     if chosen.is_empty() {
-        return if def.required { Err("required") } else { Ok(None) };
+        return if def.required {
+            Err("required")
+        } else {
+            Ok(None)
+        };
     }
     if chosen.iter().any(|c| !def.options.contains(c)) {
         return Err("invalid_choice");
@@ -242,13 +261,28 @@ mod tests {
     #[test]
     fn values_are_checked_by_type() {
         let v = |t, s: &str| parse_value(&def(t), Some(&Value::String(s.into())));
-        assert_eq!(v(FieldType::Number, "1,234.50"), Ok(Some(Value::String("1234.50".into()))));
+        assert_eq!(
+            v(FieldType::Number, "1,234.50"),
+            Ok(Some(Value::String("1234.50".into())))
+        );
         assert_eq!(v(FieldType::Number, "lots"), Err("number_invalid"));
-        assert_eq!(v(FieldType::Date, "113/01/05"), Ok(Some(Value::String("2024-01-05".into()))));
+        assert_eq!(
+            v(FieldType::Date, "113/01/05"),
+            Ok(Some(Value::String("2024-01-05".into())))
+        );
         assert_eq!(v(FieldType::Choice, "C"), Err("invalid_choice"));
-        assert_eq!(v(FieldType::MultiChoice, "A, B"), Ok(Some(serde_json::json!(["A", "B"]))));
-        assert_eq!(v(FieldType::Email, "x＠y.com"), Ok(Some(Value::String("x@y.com".into()))));
-        assert_eq!(v(FieldType::Url, "www.acc.com.tw"), Ok(Some(Value::String("https://www.acc.com.tw".into()))));
+        assert_eq!(
+            v(FieldType::MultiChoice, "A, B"),
+            Ok(Some(serde_json::json!(["A", "B"])))
+        );
+        assert_eq!(
+            v(FieldType::Email, "x＠y.com"),
+            Ok(Some(Value::String("x@y.com".into())))
+        );
+        assert_eq!(
+            v(FieldType::Url, "www.acc.com.tw"),
+            Ok(Some(Value::String("https://www.acc.com.tw".into())))
+        );
         assert_eq!(v(FieldType::Bool, "是"), Ok(Some(Value::Bool(true))));
         assert_eq!(v(FieldType::Text, "  "), Ok(None));
     }
@@ -262,7 +296,11 @@ mod tests {
         defaulted.default_value = Some("B".into());
         let mut errors = FieldErrors::new();
         let raw = serde_json::json!({ "zzz": 1 });
-        let out = parse_custom(&[required, defaulted], raw.as_object().expect("object"), &mut errors);
+        let out = parse_custom(
+            &[required, defaulted],
+            raw.as_object().expect("object"),
+            &mut errors,
+        );
         assert_eq!(out.get("d"), Some(&Value::String("B".into())));
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["custom.zzz", "custom.k"]);

@@ -39,6 +39,12 @@ pub fn parse_optional_text(text: Option<&str>, max: usize) -> Result<Option<Stri
     if trimmed.chars().count() > max {
         return Err("too_long");
     }
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("invalid_characters");
+    }
     Ok(Some(trimmed.to_string()))
 }
 

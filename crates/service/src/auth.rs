@@ -187,13 +187,23 @@ impl App {
         let (_, hash) = users::for_actor(&mut tx, caller.user.id)
             .await?
             .ok_or(ServiceError::NotFound)?;
+        // Guessing the current password from a stolen session is throttled
+        // like signing in.
+        let key = format!("password:{}", caller.user.id);
+        let failures = throttle::get(&mut tx, &key).await?;
+        if let Some(wait) = failures.as_ref().and_then(|f| self.wait_before_attempt(f)) {
+            return Err(wait);
+        }
         if !password::verify(&self.settings.password, current, Some(hash)).await? {
+            throttle::put(&mut tx, &key, &self.count_failure(failures)).await?;
+            tx.commit().await?;
             return Err(FieldErrors::from(kuijing_domain::FieldError::new(
                 "current_password",
                 "password_wrong",
             ))
             .into());
         }
+        throttle::clear(&mut tx, &key).await?;
         let hash = password::hash(&self.settings.password, new).await?;
         users::set_password(&mut tx, caller.user.id, &hash, self.now()).await?;
         sessions::delete_for_user(&mut tx, caller.user.id, Some(&caller.session.token_hash))

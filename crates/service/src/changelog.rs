@@ -21,6 +21,52 @@ pub struct LogView {
     pub created_at: DateTime<Utc>,
 }
 
+/// Replaces ids in logged fields by the names a person reads: departments,
+/// users and roles as they are called when the change is made.
+pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<()> {
+    for field in fields.iter_mut() {
+        let lookup = match field.field.as_str() {
+            "department_id" | "parent_id" => Lookup::Department,
+            "superior_id" | "head_id" | "owner_id" => Lookup::User,
+            "roles" => Lookup::Role,
+            _ => continue,
+        };
+        for value in [&mut field.old, &mut field.new] {
+            let Some(text) = value.as_ref() else { continue };
+            let ids: Vec<i64> = text
+                .split(',')
+                .filter_map(|p| p.trim().parse().ok())
+                .collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let names: BTreeMap<i64, String> = match lookup {
+                Lookup::Department => kuijing_store::departments::names(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                Lookup::User => users::names(tx, &ids).await?.into_iter().collect(),
+                Lookup::Role => kuijing_store::roles::names(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            };
+            let shown: Vec<String> = ids
+                .iter()
+                .map(|id| names.get(id).cloned().unwrap_or_else(|| format!("#{id}")))
+                .collect();
+            *value = Some(shown.join(", "));
+        }
+    }
+    Ok(())
+}
+
+enum Lookup {
+    Department,
+    User,
+    Role,
+}
+
 /// How many entries a record page shows.
 const SHOWN: u64 = 200;
 

@@ -303,6 +303,11 @@ impl App {
             }
             (None, true) => {}
         }
+        if let Some(name) = &name
+            && departments::sibling_named(tx, draft.parent_id, name, current.map(|c| c.id)).await?
+        {
+            errors.add("name", "department_name_taken");
+        }
         if let Some(head) = draft.head_id {
             let users_visible = caller.actor.visibility(Kind::User, org);
             match users::get(tx, &users_visible, head).await? {

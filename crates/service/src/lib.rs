@@ -94,8 +94,9 @@ impl App {
     }
 
     /// Appends one change-log entry for the caller, inside their transaction.
-    async fn log(&self, tx: &mut Tx, caller: &Caller, change: Change) -> Result<()> {
+    async fn log(&self, tx: &mut Tx, caller: &Caller, mut change: Change) -> Result<()> {
         let now = self.now();
+        changelog::readable(tx, &mut change.fields).await?;
         let request = Some(caller.request_id.as_str());
         kuijing_store::change_logs::append(tx, &change, Some(caller.user.id), request, now).await?;
         Ok(())
@@ -184,11 +185,24 @@ impl PageRequest {
             limit,
         }
     }
+
+    /// The page to fetch: one row more than shown, to know if more follow.
+    fn probe(self) -> kuijing_store::Page {
+        let page = self.store_page();
+        kuijing_store::Page {
+            limit: page.limit + 1,
+            ..page
+        }
+    }
 }
 
 impl<T> ListPage<T> {
-    fn new(items: Vec<T>, total: i64, limit: u64, last_id: impl Fn(&T) -> i64) -> Self {
-        let next_cursor = if items.len() as u64 == limit {
+    /// `items` holds up to one row more than `limit`: that row, if there,
+    /// says a next page exists, so the last page has no cursor.
+    fn new(mut items: Vec<T>, total: i64, limit: u64, last_id: impl Fn(&T) -> i64) -> Self {
+        let more = items.len() as u64 > limit;
+        items.truncate(limit as usize);
+        let next_cursor = if more {
             items.last().map(|item| last_id(item).to_string())
         } else {
             None

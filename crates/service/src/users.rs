@@ -128,17 +128,18 @@ impl App {
                 vec![id]
             }
         });
+        // A phone typed with dashes or full-width digits finds the same user.
+        let search = query
+            .search
+            .as_deref()
+            .map(|q| text::parse_phone(q).unwrap_or_else(|_| text::normalize(q)));
         let filter = UserFilter {
-            search: query
-                .search
-                .as_deref()
-                .map(text::normalize)
-                .filter(|s| !s.is_empty()),
+            search: search.filter(|s| !s.is_empty()),
             department_ids,
             status,
         };
         let store_page = page.store_page();
-        let found = users::list(&mut tx, &visibility, &filter, store_page).await?;
+        let found = users::list(&mut tx, &visibility, &filter, page.probe()).await?;
         let total = users::count(&mut tx, &visibility, &filter).await?;
         let items = views(&mut tx, found).await?;
         Ok(ListPage::new(items, total, store_page.limit, |v| v.user.id))
@@ -205,7 +206,8 @@ impl App {
         let fields = self
             .check_draft(&mut tx, caller, &org, None, &draft, &mut errors)
             .await?;
-        let role_ids = check_roles(&mut tx, caller, &input.role_ids, &mut errors).await?;
+        let role_ids =
+            check_roles(&mut tx, caller, None, &[], &input.role_ids, &mut errors).await?;
         errors.into_result()?;
         let Some(fields) = fields else {
             return Err(ServiceError::Internal("draft".into()));
@@ -295,7 +297,9 @@ impl App {
             .await?;
         let old_role_ids: Vec<i64> = target_roles.iter().map(|r| r.id).collect();
         let role_ids = match &patch.role_ids {
-            Some(ids) => Some(check_roles(&mut tx, caller, ids, &mut errors).await?),
+            Some(ids) => {
+                Some(check_roles(&mut tx, caller, Some(id), &old_role_ids, ids, &mut errors).await?)
+            }
             None => None,
         };
         errors.into_result()?;
@@ -339,6 +343,10 @@ impl App {
         }
         if let Some(role_ids) = role_ids.as_ref().filter(|ids| **ids != old_role_ids) {
             users::set_roles(&mut tx, id, role_ids).await?;
+            if diff.is_empty() {
+                // A change of roles is a change of the user: it moves the version.
+                users::bump_version(&mut tx, id, now).await?;
+            }
             diff.field(
                 "roles",
                 Some(join_ids(&old_role_ids)),
@@ -353,6 +361,21 @@ impl App {
                 Some(status.as_str()),
             );
             if status == UserStatus::Disabled {
+                for department in departments::headed_by(&mut tx, id).await? {
+                    departments::set_head(&mut tx, department, None, now).await?;
+                    let fields = vec![kuijing_domain::FieldChange {
+                        field: "head_id".into(),
+                        old: Some(id.to_string()),
+                        new: None,
+                    }];
+                    let change = Change {
+                        kind: Kind::Department,
+                        record_id: department,
+                        action: ChangeAction::Update,
+                        fields,
+                    };
+                    self.log(&mut tx, caller, change).await?;
+                }
                 let ended = sessions::delete_for_user(&mut tx, id, None).await?;
                 tracing::info!(
                     user.id = id,
@@ -473,8 +496,25 @@ impl App {
                 }
                 id
             }
-            None => departments::top_id(tx).await?.unwrap_or_default(),
+            None => {
+                let top = departments::top_id(tx).await?.unwrap_or_default();
+                if departments::get(tx, &department_visibility, top)
+                    .await?
+                    .is_none()
+                {
+                    errors.add("department_id", "required");
+                }
+                top
+            }
         };
+        // The user must stay within the caller's sight, or a create would
+        // succeed and then answer that the new user does not exist.
+        let user_visibility = caller.actor.visibility(Kind::User, org);
+        let target = current.map(|c| c.id).unwrap_or(0);
+        let moved = current.is_none_or(|c| c.department_id != department_id);
+        if moved && !user_visibility.sees(target, department_id) {
+            errors.add("department_id", "department_out_of_scope");
+        }
 
         if let Some(superior) = draft.superior_id {
             let visibility = caller.actor.visibility(Kind::User, org);
@@ -517,15 +557,31 @@ struct Draft {
     superior_id: Option<i64>,
 }
 
-/// Checks that every role exists and that only a super administrator hands
-/// out the super administrator role.
+/// Checks that every role exists, and who may hand out what: only a super
+/// administrator gives the super administrator role, only someone who may
+/// edit roles gives roles at all, and nobody but a super administrator
+/// changes their own roles (else a user could widen their own rights).
 async fn check_roles(
     tx: &mut Tx,
     caller: &Caller,
+    target: Option<i64>,
+    current: &[i64],
     ids: &[i64],
     errors: &mut FieldErrors,
 ) -> Result<Vec<i64>> {
     let unique: BTreeSet<i64> = ids.iter().copied().collect();
+    let changes = unique.iter().copied().collect::<Vec<_>>() != current;
+    if changes && !caller.actor.super_admin {
+        if target == Some(caller.user.id) {
+            errors.add("role_ids", "own_roles_fixed");
+            return Ok(unique.into_iter().collect());
+        }
+        let granted = unique.iter().any(|id| !current.contains(id));
+        if granted && !caller.can(Permission::new(Kind::Role, Action::Edit)) {
+            errors.add("role_ids", "roles_need_role_edit");
+            return Ok(unique.into_iter().collect());
+        }
+    }
     let all: BTreeMap<i64, RoleKind> = roles::list(tx, None)
         .await?
         .into_iter()

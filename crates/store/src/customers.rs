@@ -135,7 +135,11 @@ pub enum Filter {
     IsEmpty(Customers),
     NotEmpty(Customers),
     /// From (inclusive) and to (exclusive).
-    Between(Customers, Option<sea_query::Value>, Option<sea_query::Value>),
+    Between(
+        Customers,
+        Option<sea_query::Value>,
+        Option<sea_query::Value>,
+    ),
     /// A custom field's text equals.
     CustomEquals(String, String),
     CustomContains(String, String),
@@ -162,7 +166,10 @@ pub struct Sort {
 
 impl Default for Sort {
     fn default() -> Self {
-        Sort { column: Customers::Id, descending: true }
+        Sort {
+            column: Customers::Id,
+            descending: true,
+        }
     }
 }
 
@@ -180,7 +187,10 @@ fn readable(visibility: &Visibility, actor: i64, today: NaiveDate) -> Condition 
         )
         .to_owned();
     Condition::any()
-        .add(owned_by_visible((Customers::Table, Customers::OwnerId), visibility))
+        .add(owned_by_visible(
+            (Customers::Table, Customers::OwnerId),
+            visibility,
+        ))
         .add(Expr::col((Customers::Table, Customers::Id)).in_subquery(team))
 }
 
@@ -188,24 +198,39 @@ fn custom_text(tx: &Tx, key: &str) -> SimpleExpr {
     // The key is checked against the field definitions before it gets here;
     // it is still bound, never spliced.
     match tx.backend() {
-        crate::Backend::Sqlite => Expr::cust_with_values("lower(json_extract(custom, ?))", [format!("$.\"{key}\"")]),
-        crate::Backend::Postgres => Expr::cust_with_values("lower((custom::jsonb) ->> $1)", [key.to_string()]),
+        crate::Backend::Sqlite => {
+            Expr::cust_with_values("lower(json_extract(custom, ?))", [format!("$.\"{key}\"")])
+        }
+        crate::Backend::Postgres => {
+            Expr::cust_with_values("lower((custom::jsonb) ->> $1)", [key.to_string()])
+        }
     }
 }
 
-fn filtered(tx: &Tx, visibility: &Visibility, actor: i64, today: NaiveDate, query: &CustomerQuery) -> SelectStatement {
+fn filtered(
+    tx: &Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    query: &CustomerQuery,
+) -> SelectStatement {
     let mut select = Query::select();
     select.from(Customers::Table);
     match query.pool {
         Some(pool) => {
-            select.and_where(Expr::col(Customers::PoolId).eq(pool)).and_where(Expr::col(Customers::OwnerId).is_null());
+            select
+                .and_where(Expr::col(Customers::PoolId).eq(pool))
+                .and_where(Expr::col(Customers::OwnerId).is_null());
         }
         None => {
             select.cond_where(readable(visibility, actor, today));
         }
     }
     if let Some(search) = &query.search {
-        select.and_where(Expr::col(Customers::SearchText).like(LikeExpr::new(contains_pattern(search)).escape('\\')));
+        select.and_where(
+            Expr::col(Customers::SearchText)
+                .like(LikeExpr::new(contains_pattern(search)).escape('\\')),
+        );
     }
     if let Some(ids) = &query.ids {
         select.and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()));
@@ -230,9 +255,8 @@ fn filtered(tx: &Tx, visibility: &Visibility, actor: i64, today: NaiveDate, quer
                 continue;
             }
             Filter::CustomEquals(key, text) => custom_text(tx, key).eq(text.to_lowercase()),
-            Filter::CustomContains(key, text) => {
-                custom_text(tx, key).like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\'))
-            }
+            Filter::CustomContains(key, text) => custom_text(tx, key)
+                .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
         };
         select.and_where(condition);
     }
@@ -254,58 +278,95 @@ pub async fn list(
 ) -> Result<Vec<Customer>> {
     let mut select = filtered(tx, visibility, actor, today, query);
     select.columns(COLUMNS.map(|c| (Customers::Table, c)));
-    let order = if sort.descending { Order::Desc } else { Order::Asc };
+    let order = if sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
     if let Some((value, id)) = after {
         let past = |e: Expr, v: sea_query::Value| if sort.descending { e.lt(v) } else { e.gt(v) };
         let key = Expr::col((Customers::Table, sort.column));
         let condition = if matches!(sort.column, Customers::Id) {
-            Condition::all().add(past(Expr::col((Customers::Table, Customers::Id)), id.into()))
+            Condition::all().add(past(
+                Expr::col((Customers::Table, Customers::Id)),
+                id.into(),
+            ))
         } else {
-            Condition::any()
-                .add(past(key.clone(), value.clone()))
-                .add(Condition::all().add(key.eq(value)).add(past(Expr::col((Customers::Table, Customers::Id)), id.into())))
+            Condition::any().add(past(key.clone(), value.clone())).add(
+                Condition::all().add(key.eq(value)).add(past(
+                    Expr::col((Customers::Table, Customers::Id)),
+                    id.into(),
+                )),
+            )
         };
         select.cond_where(condition);
     }
     select.order_by((Customers::Table, sort.column), order.clone());
-    select.order_by((Customers::Table, Customers::Id), order).limit(limit);
+    select
+        .order_by((Customers::Table, Customers::Id), order)
+        .limit(limit);
     let rows: Vec<CustomerRow> = tx.all(&select).await?;
     rows.into_iter().map(Customer::try_from).collect()
 }
 
-pub async fn count(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, query: &CustomerQuery) -> Result<i64> {
+pub async fn count(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    query: &CustomerQuery,
+) -> Result<i64> {
     let mut select = filtered(tx, visibility, actor, today, query);
     select.expr(Func::count(Expr::col((Customers::Table, Customers::Id))));
     tx.count(&select).await
 }
 
 /// A visible customer, owned or in a pool the caller may look into.
-pub async fn get(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, id: i64, pools: &[i64]) -> Result<Option<Customer>> {
+pub async fn get(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    id: i64,
+    pools: &[i64],
+) -> Result<Option<Customer>> {
     let mut select = Query::select();
     select
         .columns(COLUMNS.map(|c| (Customers::Table, c)))
         .from(Customers::Table)
         .and_where(Expr::col(Customers::Id).eq(id))
         .cond_where(
-            Condition::any().add(readable(visibility, actor, today)).add(
-                Condition::all()
-                    .add(Expr::col(Customers::OwnerId).is_null())
-                    .add(Expr::col(Customers::PoolId).is_in(pools.iter().copied())),
-            ),
+            Condition::any()
+                .add(readable(visibility, actor, today))
+                .add(
+                    Condition::all()
+                        .add(Expr::col(Customers::OwnerId).is_null())
+                        .add(Expr::col(Customers::PoolId).is_in(pools.iter().copied())),
+                ),
         );
     let row: Option<CustomerRow> = tx.optional(&select).await?;
     row.map(Customer::try_from).transpose()
 }
 
 /// Whether the caller may write: the owner in scope, or a team member with write.
-pub async fn writable(tx: &mut Tx, visibility: &Visibility, actor: i64, today: NaiveDate, id: i64) -> Result<bool> {
+pub async fn writable(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    id: i64,
+) -> Result<bool> {
     let team = Query::select()
         .column(TeamMembers::RecordId)
         .from(TeamMembers::Table)
         .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
         .and_where(Expr::col(TeamMembers::UserId).eq(actor))
         .and_where(Expr::col(TeamMembers::CanWrite).eq(true))
-        .cond_where(Condition::any().add(Expr::col(TeamMembers::ExpiresOn).is_null()).add(Expr::col(TeamMembers::ExpiresOn).gte(today)))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
+                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
+        )
         .to_owned();
     let select = Query::select()
         .expr(Func::count(Expr::col(Customers::Id)))
@@ -313,7 +374,10 @@ pub async fn writable(tx: &mut Tx, visibility: &Visibility, actor: i64, today: N
         .and_where(Expr::col(Customers::Id).eq(id))
         .cond_where(
             Condition::any()
-                .add(owned_by_visible((Customers::Table, Customers::OwnerId), visibility))
+                .add(owned_by_visible(
+                    (Customers::Table, Customers::OwnerId),
+                    visibility,
+                ))
                 .add(Expr::col(Customers::Id).in_subquery(team)),
         )
         .to_owned();
@@ -322,10 +386,25 @@ pub async fn writable(tx: &mut Tx, visibility: &Visibility, actor: i64, today: N
 
 fn keys(fields: &CustomerFields) -> (String, Option<String>, Option<String>, String) {
     let name_key = kuijing_domain::company::match_key(&fields.name);
-    let phone_key = fields.phone.as_deref().map(kuijing_domain::company::phone_key).filter(|k| !k.is_empty());
-    let mobile_key = fields.mobile.as_deref().map(kuijing_domain::company::phone_key).filter(|k| !k.is_empty());
-    let mut search = format!("{} {}", kuijing_domain::text::normalize(&fields.name), name_key);
-    for extra in [&phone_key, &mobile_key, &fields.email, &fields.tax_id].into_iter().flatten() {
+    let phone_key = fields
+        .phone
+        .as_deref()
+        .map(kuijing_domain::company::phone_key)
+        .filter(|k| !k.is_empty());
+    let mobile_key = fields
+        .mobile
+        .as_deref()
+        .map(kuijing_domain::company::phone_key)
+        .filter(|k| !k.is_empty());
+    let mut search = format!(
+        "{} {}",
+        kuijing_domain::text::normalize(&fields.name),
+        name_key
+    );
+    for extra in [&phone_key, &mobile_key, &fields.email, &fields.tax_id]
+        .into_iter()
+        .flatten()
+    {
         search.push(' ');
         search.push_str(extra);
     }
@@ -334,7 +413,8 @@ fn keys(fields: &CustomerFields) -> (String, Option<String>, Option<String>, Str
 
 fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
     let (name_key, phone_key, mobile_key, search) = keys(fields);
-    let custom = serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let custom =
+        serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(vec![
         (Customers::Name, fields.name.clone().into()),
         (Customers::NameKey, name_key.into()),
@@ -356,7 +436,14 @@ fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
     ])
 }
 
-pub async fn insert(tx: &mut Tx, fields: &CustomerFields, owner: Option<i64>, pool: Option<i64>, creator: i64, now: DateTime<Utc>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    fields: &CustomerFields,
+    owner: Option<i64>,
+    pool: Option<i64>,
+    creator: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
     let mut pairs = values(fields)?;
     pairs.extend([
         (Customers::OwnerId, owner.into()),
@@ -378,9 +465,18 @@ pub async fn insert(tx: &mut Tx, fields: &CustomerFields, owner: Option<i64>, po
 }
 
 /// Writes new fields when the stored version is still `version`.
-pub async fn update(tx: &mut Tx, id: i64, version: i64, fields: &CustomerFields, now: DateTime<Utc>) -> Result<bool> {
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    version: i64,
+    fields: &CustomerFields,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let mut pairs = values(fields)?;
-    pairs.extend([(Customers::Version, (version + 1).into()), (Customers::UpdatedAt, now.into())]);
+    pairs.extend([
+        (Customers::Version, (version + 1).into()),
+        (Customers::UpdatedAt, now.into()),
+    ]);
     let update = Query::update()
         .table(Customers::Table)
         .values(pairs)
@@ -395,7 +491,10 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
     let update = Query::update()
         .table(Customers::Table)
         .values([
-            (Customers::FormerOwnerId, Expr::col(Customers::OwnerId).into()),
+            (
+                Customers::FormerOwnerId,
+                Expr::col(Customers::OwnerId).into(),
+            ),
             (Customers::OwnerId, owner.into()),
             (Customers::PoolId, None::<i64>.into()),
             (Customers::Version, Expr::col(Customers::Version).add(1)),
@@ -413,19 +512,30 @@ pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
         .and_where(Expr::col(TeamMembers::RecordId).is_in(ids.iter().copied()))
         .to_owned();
     tx.execute(&team).await?;
-    let delete = Query::delete().from_table(Customers::Table).and_where(Expr::col(Customers::Id).is_in(ids.iter().copied())).to_owned();
+    let delete = Query::delete()
+        .from_table(Customers::Table)
+        .and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()))
+        .to_owned();
     tx.execute(&delete).await
 }
 
 /// Customers that look like the same company: by name key, phone or e-mail,
 /// across all owners (the caller shows only what the actor may see by name).
-pub async fn duplicates(tx: &mut Tx, name_key: Option<&str>, phone_key: Option<&str>, email: Option<&str>, except: Option<i64>) -> Result<Vec<(i64, String, Option<i64>)>> {
+pub async fn duplicates(
+    tx: &mut Tx,
+    name_key: Option<&str>,
+    phone_key: Option<&str>,
+    email: Option<&str>,
+    except: Option<i64>,
+) -> Result<Vec<(i64, String, Option<i64>)>> {
     let mut any = Condition::any();
     if let Some(key) = name_key.filter(|k| !k.is_empty()) {
         any = any.add(Expr::col(Customers::NameKey).eq(key));
     }
     if let Some(key) = phone_key.filter(|k| k.len() >= 6) {
-        any = any.add(Expr::col(Customers::PhoneKey).eq(key)).add(Expr::col(Customers::MobileKey).eq(key));
+        any = any
+            .add(Expr::col(Customers::PhoneKey).eq(key))
+            .add(Expr::col(Customers::MobileKey).eq(key));
     }
     if let Some(email) = email.filter(|e| !e.is_empty()) {
         any = any.add(Expr::col(Customers::Email).eq(email));
@@ -434,7 +544,11 @@ pub async fn duplicates(tx: &mut Tx, name_key: Option<&str>, phone_key: Option<&
         return Ok(Vec::new());
     }
     let mut select = Query::select();
-    select.columns([Customers::Id, Customers::Name, Customers::OwnerId]).from(Customers::Table).cond_where(any).limit(20);
+    select
+        .columns([Customers::Id, Customers::Name, Customers::OwnerId])
+        .from(Customers::Table)
+        .cond_where(any)
+        .limit(20);
     if let Some(except) = except {
         select.and_where(Expr::col(Customers::Id).ne(except));
     }

@@ -225,3 +225,51 @@ pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
         .to_owned();
     tx.all(&query).await
 }
+
+/// The departments a user heads.
+pub async fn headed_by(tx: &mut Tx, user: i64) -> Result<Vec<i64>> {
+    let query = Query::select()
+        .column(Departments::Id)
+        .from(Departments::Table)
+        .and_where(Expr::col(Departments::HeadId).eq(user))
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&query).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn set_head(tx: &mut Tx, id: i64, head: Option<i64>, now: DateTime<Utc>) -> Result<()> {
+    let query = Query::update()
+        .table(Departments::Table)
+        .values([
+            (Departments::HeadId, head.into()),
+            (Departments::Version, Expr::col(Departments::Version).add(1)),
+            (Departments::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Departments::Id).eq(id))
+        .to_owned();
+    tx.execute(&query).await?;
+    Ok(())
+}
+
+/// Whether a sibling under `parent` already has this name (compared
+/// normalised), other than `except`.
+pub async fn sibling_named(
+    tx: &mut Tx,
+    parent: Option<i64>,
+    name: &str,
+    except: Option<i64>,
+) -> Result<bool> {
+    let mut query = Query::select();
+    query
+        .columns([Departments::Id, Departments::Name])
+        .from(Departments::Table);
+    match parent {
+        Some(parent) => query.and_where(Expr::col(Departments::ParentId).eq(parent)),
+        None => query.and_where(Expr::col(Departments::ParentId).is_null()),
+    };
+    let rows: Vec<(i64, String)> = tx.all(&query).await?;
+    let wanted = kuijing_domain::text::normalize(name);
+    Ok(rows
+        .iter()
+        .any(|(id, n)| Some(*id) != except && kuijing_domain::text::normalize(n) == wanted))
+}

@@ -191,3 +191,13 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
     tx.execute(&query).await?;
     Ok(())
 }
+
+/// Role names by id, for the change log.
+pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    let query = Query::select()
+        .columns([Roles::Id, Roles::Name])
+        .from(Roles::Table)
+        .and_where(Expr::col(Roles::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.all(&query).await
+}

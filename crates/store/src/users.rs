@@ -286,6 +286,20 @@ pub async fn set_status(
     Ok(())
 }
 
+/// Moves the version on for a change kept outside the user's row (roles).
+pub async fn bump_version(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> Result<()> {
+    let query = Query::update()
+        .table(Users::Table)
+        .values([
+            (Users::Version, Expr::col(Users::Version).add(1)),
+            (Users::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Users::Id).eq(id))
+        .to_owned();
+    tx.execute(&query).await?;
+    Ok(())
+}
+
 pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, now: DateTime<Utc>) -> Result<()> {
     let query = Query::update()
         .table(Users::Table)

@@ -158,13 +158,38 @@ where
             .unwrap_or_default();
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(ApiError::bad_body(lang, &request_id, describe(rejection))),
+            Err(rejection) => Err(body_error(rejection, lang, &request_id)),
         }
     }
 }
 
-fn describe(rejection: JsonRejection) -> String {
-    rejection.body_text()
+/// A body of the wrong shape names the field when it can; one too large is 413.
+fn body_error(rejection: JsonRejection, lang: Lang, request_id: &str) -> ApiError {
+    let status = rejection.status();
+    let text = rejection.body_text();
+    if let JsonRejection::JsonDataError(_) = rejection
+        && let Some(error) = crate::extract::json_field_error(&text)
+    {
+        let errors = kuijing_domain::FieldErrors::from(error);
+        return ApiError::from_service(
+            kuijing_service::ServiceError::Invalid(errors),
+            lang,
+            request_id,
+        );
+    }
+    ApiError::bad_body(lang, request_id, status.as_u16(), text)
+}
+
+/// A created record: 201 with its JSON.
+pub fn respond_created<T: Serialize>(
+    result: kuijing_service::Result<T>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
+    match result {
+        Ok(value) => (axum::http::StatusCode::CREATED, Json(value)).into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
 }
 
 /// Turns a service result into JSON, or its error into a problem document.

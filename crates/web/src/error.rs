@@ -25,6 +25,9 @@ pub struct Problem {
     pub retry_after: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// Technical detail, in English, for the developer of a client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     pub request_id: String,
 }
 
@@ -74,11 +77,29 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
 
 /// The message of one invalid field, naming the field.
 pub fn field_message(error: &FieldError, lang: Lang) -> String {
-    let base = error.field.split('.').next().unwrap_or(&error.field);
-    let mut label = lang.t(&format!("fields.{base}"));
-    if let Some((_, rest)) = error.field.split_once('.') {
-        label = format!("{label} `{rest}`");
-    }
+    let (base, rest) = match error.field.split_once('.') {
+        Some((base, rest)) => (base, Some(rest)),
+        None => (error.field.as_str(), None),
+    };
+    let label = match (base, rest) {
+        // A data scope is named by its module, as the role editor shows it.
+        ("scopes", Some(kind)) => format!(
+            "{}: {}",
+            lang.t("fields.scopes"),
+            lang.t(&format!("kinds.{kind}"))
+        ),
+        ("custom", Some(key)) => key.to_string(),
+        (_, Some(rest)) => format!("{} `{rest}`", lang.t(&format!("fields.{base}"))),
+        (_, None) => {
+            let label = lang.t(&format!("fields.{base}"));
+            // A field the locale does not know (sent by a client) is named as sent.
+            if label.starts_with("fields.") {
+                base.to_string()
+            } else {
+                label
+            }
+        }
+    };
     lang.t(&format!("errors.{}", error.code))
         .replace("%{field}", &label)
 }
@@ -114,6 +135,7 @@ impl ApiError {
                 ServiceError::Stale { version } => Some(version),
                 _ => None,
             },
+            detail: None,
             request_id: request_id.to_string(),
         }))
     }
@@ -126,19 +148,27 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             version: None,
+            detail: None,
             request_id: request_id.to_string(),
         }))
     }
 
-    /// A body that is not the JSON the route expects.
-    pub fn bad_body(lang: Lang, request_id: &str, detail: String) -> Self {
+    /// A body that is not the JSON the route expects; the parser's words go
+    /// in `detail`, the title stays in the user's language.
+    pub fn bad_body(lang: Lang, request_id: &str, status: u16, detail: String) -> Self {
+        let code = if status == 413 {
+            "too_large"
+        } else {
+            "bad_body"
+        };
         ApiError(Box::new(Problem {
-            code: "bad_body".into(),
-            title: format!("{} {detail}", lang.t("problems.bad_body")),
-            status: 400,
+            code: code.into(),
+            title: lang.t(&format!("problems.{code}")),
+            status,
             errors: Vec::new(),
             retry_after: None,
             version: None,
+            detail: Some(detail),
             request_id: request_id.to_string(),
         }))
     }

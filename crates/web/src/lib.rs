@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod csrf;
 mod error;
+mod extract;
 mod i18n;
 mod pages;
 mod request_id;

@@ -16,7 +16,8 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| request.uri().path().to_string());
+        // An unmatched path is not logged: it may carry a name or a phone.
+        .unwrap_or_else(|| "(unmatched)".to_string());
     let span = tracing::info_span!(
         "http.request",
         method = %request.method(),

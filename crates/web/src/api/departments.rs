@@ -1,17 +1,18 @@
 //! `/api/v1/departments`
 
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::departments::{
     DepartmentDetail, DepartmentPatch, DepartmentView, NewDepartment,
 };
 
-use super::{Body, Everything, ListParams, respond};
+use super::{Body, Everything, ListParams, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "departments", params(ListParams),
@@ -20,7 +21,7 @@ pub async fn list_departments(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Query(params): Query<ListParams>,
+    Params(params): Params<ListParams>,
 ) -> Response {
     let result = state
         .app
@@ -31,14 +32,14 @@ pub async fn list_departments(
 }
 
 #[utoipa::path(post, path = "/api/v1/departments", tag = "departments", request_body = NewDepartment,
-    responses((status = 200, body = DepartmentDetail), (status = 422, body = Problem)))]
+    responses((status = 201, body = DepartmentDetail), (status = 422, body = Problem)))]
 pub async fn create_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Body(body): Body<NewDepartment>,
 ) -> Response {
-    respond(
+    respond_created(
         state.app.create_department(&caller, body).await,
         &caller,
         lang,
@@ -51,7 +52,7 @@ pub async fn get_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     respond(state.app.get_department(&caller, id).await, &caller, lang)
 }
@@ -62,7 +63,7 @@ pub async fn update_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<DepartmentPatch>,
 ) -> Response {
     respond(
@@ -78,7 +79,7 @@ pub async fn delete_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     match state.app.delete_department(&caller, id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

@@ -1,15 +1,16 @@
 //! `/api/v1/roles`
 
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::roles::{NewRole, RoleDetail, RolePatch, RoleView};
 
-use super::{Body, Everything, ListParams, respond};
+use super::{Body, Everything, ListParams, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 #[utoipa::path(get, path = "/api/v1/roles", tag = "roles", params(ListParams),
@@ -18,7 +19,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Query(params): Query<ListParams>,
+    Params(params): Params<ListParams>,
 ) -> Response {
     respond(
         state
@@ -32,14 +33,14 @@ pub async fn list_roles(
 }
 
 #[utoipa::path(post, path = "/api/v1/roles", tag = "roles", request_body = NewRole,
-    responses((status = 200, body = RoleDetail), (status = 422, body = Problem)))]
+    responses((status = 201, body = RoleDetail), (status = 422, body = Problem)))]
 pub async fn create_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Body(body): Body<NewRole>,
 ) -> Response {
-    respond(state.app.create_role(&caller, body).await, &caller, lang)
+    respond_created(state.app.create_role(&caller, body).await, &caller, lang)
 }
 
 #[utoipa::path(get, path = "/api/v1/roles/{id}", tag = "roles",
@@ -48,7 +49,7 @@ pub async fn get_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     respond(state.app.get_role(&caller, id).await, &caller, lang)
 }
@@ -59,7 +60,7 @@ pub async fn update_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<RolePatch>,
 ) -> Response {
     respond(
@@ -75,7 +76,7 @@ pub async fn delete_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     match state.app.delete_role(&caller, id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

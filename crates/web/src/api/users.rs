@@ -1,7 +1,7 @@
 //! `/api/v1/users`
 
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::ListPage;
@@ -9,10 +9,11 @@ use kuijing_service::users::{NewUser, UserDetail, UserPatch, UserQuery, UserView
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Body, ListParams, respond};
+use super::{Body, ListParams, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,8 +34,8 @@ pub async fn list_users(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Query(params): Query<ListParams>,
-    Query(filters): Query<UserFilters>,
+    Params(params): Params<ListParams>,
+    Params(filters): Params<UserFilters>,
 ) -> Response {
     let page = match params.page(lang, &caller.request_id) {
         Ok(page) => page,
@@ -54,14 +55,14 @@ pub async fn list_users(
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
-    responses((status = 200, body = UserDetail), (status = 422, body = Problem)))]
+    responses((status = 201, body = UserDetail), (status = 422, body = Problem)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Body(body): Body<NewUser>,
 ) -> Response {
-    respond(state.app.create_user(&caller, body).await, &caller, lang)
+    respond_created(state.app.create_user(&caller, body).await, &caller, lang)
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
@@ -70,7 +71,7 @@ pub async fn get_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     respond(state.app.get_user(&caller, id).await, &caller, lang)
 }
@@ -81,7 +82,7 @@ pub async fn update_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<UserPatch>,
 ) -> Response {
     respond(
@@ -102,7 +103,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Body(body): Body<PasswordReset>,
 ) -> Response {
     match state.app.reset_password(&caller, id, &body.password).await {

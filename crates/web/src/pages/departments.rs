@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::{Extension, Form};
@@ -15,11 +15,12 @@ use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{FormErrors, INVALID, done, error_page, optional_id};
+use super::forms::{FormErrors, done, error_page, optional_number, status_of};
 use super::profile::DoneQuery;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 /// A department with its depth in the tree, for indented lists and pickers.
@@ -113,23 +114,12 @@ impl DepartmentForm {
         }
     }
 
-    /// Numbers that are not numbers become field errors before the service.
-    fn numbers(&self) -> Result<Numbers, ServiceError> {
-        let mut errors = kuijing_domain::FieldErrors::new();
-        let parent = optional_id(&self.parent_id)
-            .map_err(|_| errors.add("parent_id", "department_unknown"))
-            .ok()
-            .flatten();
-        let head = optional_id(&self.head_id)
-            .map_err(|_| errors.add("head_id", "user_unknown"))
-            .ok()
-            .flatten();
-        let order = optional_id(&self.sort_order)
-            .map_err(|_| errors.add("sort_order", "number_invalid"))
-            .ok()
-            .flatten();
-        errors.into_result()?;
-        Ok((parent, head, order))
+    fn numbers(&self) -> Numbers {
+        (
+            optional_number(&self.parent_id),
+            optional_number(&self.head_id),
+            optional_number(&self.sort_order),
+        )
     }
 }
 
@@ -165,7 +155,7 @@ pub async fn list_departments(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Query(query): Query<DoneQuery>,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     match list_page(
         &state,
@@ -188,18 +178,14 @@ pub async fn create_department(
     PageUser(caller): PageUser,
     Form(form): Form<DepartmentForm>,
 ) -> Response {
-    let result = match form.numbers() {
-        Ok((parent_id, head_id, sort_order)) => {
-            let input = NewDepartment {
-                name: form.name.clone(),
-                parent_id,
-                head_id,
-                sort_order,
-            };
-            state.app.create_department(&caller, input).await
-        }
-        Err(error) => Err(error),
+    let (parent_id, head_id, sort_order) = form.numbers();
+    let input = NewDepartment {
+        name: form.name.clone(),
+        parent_id,
+        head_id,
+        sort_order,
     };
+    let result = state.app.create_department(&caller, input).await;
     match result {
         Ok(detail) => done(
             &format!("/departments/{}", detail.view.department.id),
@@ -207,7 +193,7 @@ pub async fn create_department(
         ),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => match list_page(&state, &caller, lang, form, errors, None).await {
-                Ok(page) => render(&page, INVALID),
+                Ok(page) => render(&page, status_of(&error)),
                 Err(error) => error_page(error, &caller, lang),
             },
             None => error_page(error, &caller, lang),
@@ -245,8 +231,8 @@ pub async fn show_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
-    Query(query): Query<DoneQuery>,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     match detail_page(
         &state,
@@ -268,28 +254,24 @@ pub async fn update_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<DepartmentForm>,
 ) -> Response {
-    let result = match form.numbers() {
-        Ok((parent_id, head_id, sort_order)) => {
-            let patch = DepartmentPatch {
-                version: form.version.trim().parse().ok(),
-                name: Some(form.name.clone()),
-                parent_id,
-                head_id: Some(head_id),
-                sort_order: Some(sort_order.unwrap_or(0)),
-            };
-            state.app.update_department(&caller, id, patch).await
-        }
-        Err(error) => Err(error),
+    let (parent_id, head_id, sort_order) = form.numbers();
+    let patch = DepartmentPatch {
+        version: form.version.trim().parse().ok(),
+        name: Some(form.name.clone()),
+        parent_id,
+        head_id: Some(head_id),
+        sort_order: Some(sort_order.unwrap_or(0)),
     };
+    let result = state.app.update_department(&caller, id, patch).await;
     match result {
         Ok(_) => done(&format!("/departments/{id}"), "saved"),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => {
                 match detail_page(&state, &caller, lang, id, Some(form), errors, None).await {
-                    Ok(page) => render(&page, INVALID),
+                    Ok(page) => render(&page, status_of(&error)),
                     Err(error) => error_page(error, &caller, lang),
                 }
             }
@@ -302,7 +284,7 @@ pub async fn delete_department(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     match state.app.delete_department(&caller, id).await {
         Ok(()) => done("/departments", "deleted"),

@@ -47,14 +47,24 @@ impl FormErrors {
 /// The status of a form shown again with errors.
 pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
-/// Text of an optional number field: blank is `None`, junk is kept as an
-/// invalid number for the service to refuse.
-pub fn optional_id(text: &str) -> Result<Option<i64>, ()> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
+/// The status of a form shown again: 409 when the record changed meanwhile
+/// or a rule refused, 422 for invalid input.
+pub fn status_of(error: &ServiceError) -> StatusCode {
+    match error {
+        ServiceError::Stale { .. } | ServiceError::Refused { .. } => StatusCode::CONFLICT,
+        _ => INVALID,
     }
-    text.parse().map(Some).map_err(|_| ())
+}
+
+/// An optional id or number as typed: blank is `None`; full-width digits
+/// are read; anything else becomes -1, which names no record and is out of
+/// every range, so the service reports it beside the other fields.
+pub fn optional_number(text: &str) -> Option<i64> {
+    let folded = kuijing_domain::text::normalize(text);
+    if folded.is_empty() {
+        return None;
+    }
+    Some(folded.parse().unwrap_or(-1))
 }
 
 /// Blank text as `None`.

@@ -1,7 +1,7 @@
 //! The user's own account: who they are and their password.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use super::forms::{FormErrors, INVALID, done, error_page};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::extract::Params;
 use crate::i18n::Lang;
 
 #[derive(Template)]
@@ -51,7 +52,7 @@ pub async fn show_profile(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Query(query): Query<DoneQuery>,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     let page = page(
         &state,

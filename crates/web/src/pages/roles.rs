@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
@@ -14,11 +14,12 @@ use kuijing_service::roles::{NewRole, RolePatch, RoleView, ScopeInput};
 use kuijing_service::{Caller, ServiceError};
 
 use super::departments::{TreeRow, tree};
-use super::forms::{FormErrors, INVALID, done, error_page, optional_text};
+use super::forms::{FormErrors, done, error_page, optional_text, status_of};
 use super::profile::DoneQuery;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 #[derive(Template)]
@@ -33,7 +34,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Query(query): Query<DoneQuery>,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     match state.app.list_roles(&caller, None).await {
         Ok(roles) => {
@@ -249,8 +250,8 @@ pub async fn show_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
-    Query(query): Query<DoneQuery>,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     answer(
         form_page(
@@ -287,7 +288,7 @@ pub async fn create_role(
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => answer(
                 form_page(&state, &caller, lang, None, Some(form), errors, None).await,
-                INVALID,
+                status_of(&error),
                 &caller,
                 lang,
             ),
@@ -300,7 +301,7 @@ pub async fn update_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = RoleForm::parse(pairs);
@@ -316,7 +317,7 @@ pub async fn update_role(
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => answer(
                 form_page(&state, &caller, lang, Some(id), Some(form), errors, None).await,
-                INVALID,
+                status_of(&error),
                 &caller,
                 lang,
             ),
@@ -329,7 +330,7 @@ pub async fn delete_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     match state.app.delete_role(&caller, id).await {
         Ok(()) => done("/roles", "deleted"),

@@ -1,7 +1,7 @@
 //! Signing in and out in the browser, and the language switch.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -15,6 +15,7 @@ use crate::auth::{
     CSRF_COOKIE, Context, Identity, LANG_COOKIE, SESSION_COOKIE, removal, session_cookie,
 };
 use crate::error::{field_message, message};
+use crate::extract::Params;
 use crate::i18n::Lang;
 
 #[derive(Template)]
@@ -67,7 +68,7 @@ pub async fn show_login(
     Extension(identity): Extension<Identity>,
     context: Context,
     jar: CookieJar,
-    Query(query): Query<NextQuery>,
+    Params(query): Params<NextQuery>,
 ) -> Response {
     if identity.0.is_some() {
         return Redirect::to(&safe_next(query.next.as_deref())).into_response();

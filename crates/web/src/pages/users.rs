@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
@@ -12,11 +12,12 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::departments::{TreeRow, tree};
-use super::forms::{FormErrors, INVALID, done, error_page, optional_id, optional_text};
+use super::forms::{FormErrors, done, error_page, optional_number, optional_text, status_of};
 use super::profile::DoneQuery;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
+use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
 #[derive(Template)]
@@ -65,11 +66,11 @@ pub async fn list_users(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Query(filter): Query<ListFilter>,
+    Params(filter): Params<ListFilter>,
 ) -> Response {
     let query = UserQuery {
         search: optional_text(&filter.q),
-        department_id: optional_id(&filter.department_id).ok().flatten(),
+        department_id: optional_number(&filter.department_id),
         with_sub_departments: true,
         status: optional_text(&filter.status),
     };
@@ -175,25 +176,17 @@ impl UserForm {
         self.role_ids.iter().any(|r| r == &id.to_string())
     }
 
-    fn numbers(&self) -> Result<Numbers, ServiceError> {
-        let mut errors = kuijing_domain::FieldErrors::new();
-        let department = optional_id(&self.department_id)
-            .map_err(|_| errors.add("department_id", "department_unknown"))
-            .ok()
-            .flatten();
-        let superior = optional_id(&self.superior_id)
-            .map_err(|_| errors.add("superior_id", "superior_unknown"))
-            .ok()
-            .flatten();
-        let mut roles = Vec::new();
-        for text in &self.role_ids {
-            match text.parse() {
-                Ok(id) => roles.push(id),
-                Err(_) => errors.add("role_ids", "role_unknown"),
-            }
-        }
-        errors.into_result()?;
-        Ok((department, superior, roles))
+    fn numbers(&self) -> Numbers {
+        let roles = self
+            .role_ids
+            .iter()
+            .filter_map(|r| optional_number(r))
+            .collect();
+        (
+            optional_number(&self.department_id),
+            optional_number(&self.superior_id),
+            roles,
+        )
     }
 }
 
@@ -268,23 +261,19 @@ pub async fn create_user(
     PageUser(caller): PageUser,
     Form(form): Form<UserForm>,
 ) -> Response {
-    let result = match form.numbers() {
-        Ok((department_id, superior_id, role_ids)) => {
-            let input = NewUser {
-                phone: form.phone.clone(),
-                password: form.password.clone(),
-                name: form.name.clone(),
-                gender: optional_text(&form.gender),
-                email: optional_text(&form.email),
-                department_id,
-                post: optional_text(&form.post),
-                superior_id,
-                role_ids,
-            };
-            state.app.create_user(&caller, input).await
-        }
-        Err(error) => Err(error),
+    let (department_id, superior_id, role_ids) = form.numbers();
+    let input = NewUser {
+        phone: form.phone.clone(),
+        password: form.password.clone(),
+        name: form.name.clone(),
+        gender: optional_text(&form.gender),
+        email: optional_text(&form.email),
+        department_id,
+        post: optional_text(&form.post),
+        superior_id,
+        role_ids,
     };
+    let result = state.app.create_user(&caller, input).await;
     match result {
         Ok(detail) => done(&format!("/users/{}", detail.view.user.id), "created"),
         Err(error) => match FormErrors::from_service(&error, lang) {
@@ -295,7 +284,7 @@ pub async fn create_user(
                 };
                 answer_form(
                     form_page(&state, &caller, lang, None, form, errors).await,
-                    INVALID,
+                    status_of(&error),
                     &caller,
                     lang,
                 )
@@ -309,7 +298,7 @@ pub async fn edit_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Response {
     if !caller.can(Permission::new(Kind::User, Action::Edit)) {
         return error_page(ServiceError::Forbidden, &caller, lang);
@@ -338,33 +327,29 @@ pub async fn update_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<UserForm>,
 ) -> Response {
-    let result = match form.numbers() {
-        Ok((department_id, superior_id, role_ids)) => {
-            let patch = UserPatch {
-                version: form.version.trim().parse().ok(),
-                phone: Some(form.phone.clone()),
-                name: Some(form.name.clone()),
-                gender: Some(optional_text(&form.gender)),
-                email: Some(optional_text(&form.email)),
-                department_id,
-                post: Some(optional_text(&form.post)),
-                superior_id: Some(superior_id),
-                role_ids: Some(role_ids),
-                status: None,
-            };
-            state.app.update_user(&caller, id, patch).await
-        }
-        Err(error) => Err(error),
+    let (department_id, superior_id, role_ids) = form.numbers();
+    let patch = UserPatch {
+        version: form.version.trim().parse().ok(),
+        phone: Some(form.phone.clone()),
+        name: Some(form.name.clone()),
+        gender: Some(optional_text(&form.gender)),
+        email: Some(optional_text(&form.email)),
+        department_id,
+        post: Some(optional_text(&form.post)),
+        superior_id: Some(superior_id),
+        role_ids: Some(role_ids),
+        status: None,
     };
+    let result = state.app.update_user(&caller, id, patch).await;
     match result {
         Ok(_) => done(&format!("/users/{id}"), "saved"),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => answer_form(
                 form_page(&state, &caller, lang, Some(id), form, errors).await,
-                INVALID,
+                status_of(&error),
                 &caller,
                 lang,
             ),
@@ -421,8 +406,8 @@ pub async fn show_user(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
-    Query(query): Query<DoneQuery>,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
 ) -> Response {
     match user_page(
         &state,
@@ -448,7 +433,7 @@ pub async fn set_status(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<StatusForm>,
 ) -> Response {
     let patch = UserPatch {
@@ -480,7 +465,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     Form(form): Form<ResetForm>,
 ) -> Response {
     let result = state.app.reset_password(&caller, id, &form.password).await;
@@ -499,7 +484,7 @@ async fn answer_action(
         Ok(()) => done(&format!("/users/{id}"), what),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => match user_page(state, caller, lang, id, errors, None).await {
-                Ok(page) => render(&page, INVALID),
+                Ok(page) => render(&page, status_of(&error)),
                 Err(error) => error_page(error, caller, lang),
             },
             None => error_page(error, caller, lang),

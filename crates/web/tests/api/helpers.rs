@@ -167,7 +167,7 @@ impl TestApp {
                 json!({ "name": name, "parent_id": parent }),
             )
             .await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
         answer.body["id"].as_i64().expect("id")
     }
 
@@ -179,7 +179,7 @@ impl TestApp {
             body.extend(fields.clone());
         }
         let answer = self.post("/api/v1/users", token, body).await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
         answer.body["id"].as_i64().expect("id")
     }
 
@@ -187,7 +187,7 @@ impl TestApp {
     pub async fn role(&self, token: &str, name: &str, permissions: &[&str], scopes: Value) -> i64 {
         let body = json!({ "name": name, "permissions": permissions, "scopes": scopes });
         let answer = self.post("/api/v1/roles", token, body).await;
-        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
         answer.body["id"].as_i64().expect("id")
     }
 }

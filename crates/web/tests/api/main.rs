@@ -7,4 +7,5 @@ mod auth;
 mod openapi;
 mod organisation;
 mod pages;
+mod regressions;
 mod scopes;

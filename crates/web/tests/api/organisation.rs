@@ -377,7 +377,9 @@ async fn lists_page_without_skipping_or_repeating_and_search_by_text() {
     }
     let mut seen = Vec::new();
     let mut cursor = String::new();
+    let mut pages = 0;
     loop {
+        pages += 1;
         let page = t
             .get(&format!("/api/v1/users?limit=3&cursor={cursor}"), &admin)
             .await;
@@ -390,6 +392,7 @@ async fn lists_page_without_skipping_or_repeating_and_search_by_text() {
     }
     let mut unique = seen.clone();
     unique.dedup();
+    assert_eq!(pages, 3, "the last full page has no cursor to an empty one");
     assert_eq!(seen.len(), 8);
     assert_eq!(unique, seen);
 

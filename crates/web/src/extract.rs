@@ -1,0 +1,115 @@
+//! Extractors whose refusals answer like every other error: a problem
+//! document under `/api`, a page in the user's language elsewhere.
+
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use kuijing_domain::{FieldError, FieldErrors};
+use kuijing_service::ServiceError;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::request_id::RequestId;
+
+fn refuse(parts: &Parts, error: ServiceError) -> Response {
+    let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
+    let request_id = parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    if parts.uri.path().starts_with("/api/") {
+        ApiError::from_service(error, lang, &request_id).into_response()
+    } else {
+        PageError::from_service(error, lang, &request_id).into_response()
+    }
+}
+
+/// The `{id}` of a path. One that is not a number names no record: 404.
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<i64>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(Id(id)),
+            Err(_) => Err(refuse(parts, ServiceError::NotFound)),
+        }
+    }
+}
+
+/// Query parameters; a value of the wrong type is a field error naming it.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(Params(value)),
+            Err(rejection) => {
+                let text = rejection.body_text();
+                let field = text
+                    .split_once("query string: ")
+                    .and_then(|(_, rest)| rest.split_once(':'))
+                    .map(|(field, _)| field.trim().to_string())
+                    .unwrap_or_else(|| "query".to_string());
+                let errors = FieldErrors::from(FieldError::new(field, "invalid_value"));
+                Err(refuse(parts, ServiceError::Invalid(errors)))
+            }
+        }
+    }
+}
+
+/// The field a JSON deserialisation error is about, with a message code:
+/// `parent_id: invalid type…`, ``missing field `name` ``, ``unknown field `foo` ``.
+pub fn json_field_error(text: &str) -> Option<FieldError> {
+    let detail = text
+        .split_once("target type: ")
+        .map(|(_, rest)| rest)
+        .unwrap_or(text);
+    let quoted = |s: &str| s.split('`').nth(1).map(str::to_string);
+    if let Some(rest) = detail.strip_prefix("missing field ") {
+        return quoted(rest).map(|f| FieldError::new(f, "required"));
+    }
+    if detail.starts_with("unknown field ") {
+        return quoted(detail).map(|f| FieldError::new(f, "field_unknown"));
+    }
+    let (path, message) = detail.split_once(": ")?;
+    if path.contains(' ') {
+        return None;
+    }
+    let path = path.trim_start_matches('.');
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        // The path already ends with the unknown key.
+        let field = quoted(rest)
+            .filter(|f| !path.ends_with(f.as_str()))
+            .map(|f| format!("{path}.{f}"));
+        return Some(FieldError::new(
+            field.unwrap_or_else(|| path.to_string()),
+            "field_unknown",
+        ));
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return quoted(rest).map(|f| FieldError::new(format!("{path}.{f}"), "required"));
+    }
+    Some(FieldError::new(path, "invalid_value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_errors_name_their_field() {
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: parent_id: invalid type: string \"abc\", expected i64 at line 1 column 29").expect("error");
+        assert_eq!((e.field.as_str(), e.code), ("parent_id", "invalid_value"));
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 2").expect("error");
+        assert_eq!((e.field.as_str(), e.code), ("password", "required"));
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: unknown field `foo`, expected one of `a`").expect("error");
+        assert_eq!((e.field.as_str(), e.code), ("foo", "field_unknown"));
+        assert!(json_field_error("EOF while parsing an object at line 1 column 10").is_none());
+    }
+}
