@@ -28,6 +28,10 @@ pub enum ServiceError {
     /// The record changed since it was read; `version` is the stored one.
     #[error("stale version, stored is {version}")]
     Stale { version: i64 },
+    /// As `Stale`, with the record as it is stored now, so nothing typed is
+    /// lost: the client shows what changed beside what the user entered.
+    #[error("stale version, stored is {version}")]
+    Changed { version: i64, current: Box<serde_json::Value> },
     /// A rule refuses the action; `code` names the reason for the message.
     #[error("refused: {code}")]
     Refused { code: &'static str },

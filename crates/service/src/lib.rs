@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod changelog;
 pub mod clock;
+pub mod customers;
 pub mod departments;
 pub mod error;
 mod input;

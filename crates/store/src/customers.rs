@@ -554,3 +554,70 @@ pub async fn duplicates(
     }
     tx.all(&select).await
 }
+
+/// Records a follow-up on the customer: its time and text, and the next
+/// contact time when one was given.
+pub async fn touch_follow_up(
+    tx: &mut Tx,
+    id: i64,
+    at: DateTime<Utc>,
+    text: &str,
+    next_contact: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let mut values = vec![
+        (Customers::LastFollowUpAt, at.into()),
+        (Customers::LastFollowUpText, text.chars().take(200).collect::<String>().into()),
+    ];
+    if let Some(next) = next_contact {
+        values.push((Customers::NextContactAt, next.into()));
+    }
+    let update = Query::update().table(Customers::Table).values(values).and_where(Expr::col(Customers::Id).eq(id)).to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
+/// Adds or changes a team member of a customer.
+pub async fn put_team_member(tx: &mut Tx, id: i64, user: i64, can_write: bool, expires_on: Option<NaiveDate>) -> Result<()> {
+    let delete = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).eq(id))
+        .and_where(Expr::col(TeamMembers::UserId).eq(user))
+        .to_owned();
+    tx.execute(&delete).await?;
+    let insert = Query::insert()
+        .into_table(TeamMembers::Table)
+        .columns([TeamMembers::Kind, TeamMembers::RecordId, TeamMembers::UserId, TeamMembers::CanWrite, TeamMembers::ExpiresOn])
+        .values_panic([Kind::Customer.as_str().into(), id.into(), user.into(), can_write.into(), expires_on.into()])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+pub async fn remove_team_member(tx: &mut Tx, id: i64, user: i64) -> Result<u64> {
+    let delete = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).eq(id))
+        .and_where(Expr::col(TeamMembers::UserId).eq(user))
+        .to_owned();
+    tx.execute(&delete).await
+}
+
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TeamMember {
+    pub user_id: i64,
+    pub can_write: bool,
+    pub expires_on: Option<NaiveDate>,
+}
+
+pub async fn team(tx: &mut Tx, id: i64) -> Result<Vec<TeamMember>> {
+    let select = Query::select()
+        .columns([TeamMembers::UserId, TeamMembers::CanWrite, TeamMembers::ExpiresOn])
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).eq(id))
+        .order_by(TeamMembers::UserId, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}

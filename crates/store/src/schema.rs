@@ -177,3 +177,13 @@ pub enum FieldDefs {
     Options,
     SortOrder,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Pools {
+    Table,
+    Id,
+    Name,
+    Rules,
+    CreatedAt,
+    UpdatedAt,
+}

@@ -20,6 +20,16 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
         };
         departments::insert(tx, &top, now).await?;
     }
+    if crate::options::count_all(tx).await? == 0 {
+        for (kind, field, labels) in DEFAULT_OPTIONS {
+            for (order, label) in labels.iter().enumerate() {
+                crate::options::insert(tx, kind, field, label, order as i64).await?;
+            }
+        }
+    }
+    if crate::pools::list(tx).await?.is_empty() {
+        crate::pools::insert(tx, "公海", "{}", now).await?;
+    }
     for role in builtin_roles() {
         if roles::by_code(tx, role.code).await?.is_some() {
             continue;
@@ -39,3 +49,11 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
     }
     Ok(())
 }
+
+/// The options a company starts with; administrators edit them afterwards.
+const DEFAULT_OPTIONS: &[(&str, &str, &[&str])] = &[
+    ("customer", "level_id", &["A（重點客戶）", "B（普通客戶）", "C（非優先客戶）"]),
+    ("customer", "industry_id", &["製造業", "批發零售", "資訊科技", "金融保險", "建築營造", "服務業", "其他"]),
+    ("customer", "source_id", &["網路", "電話開發", "客戶介紹", "展會", "廣告", "其他"]),
+    ("follow_up", "method_id", &["電話", "電子郵件", "拜訪", "簡訊", "微信", "其他"]),
+];

@@ -25,6 +25,9 @@ pub struct Problem {
     pub retry_after: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// The record as stored now, when a save came on an old version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<serde_json::Value>,
     /// Technical detail, in English, for the developer of a client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -55,7 +58,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         ServiceError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        ServiceError::Stale { .. } => (StatusCode::CONFLICT, "stale"),
+        ServiceError::Stale { .. } | ServiceError::Changed { .. } => (StatusCode::CONFLICT, "stale"),
         ServiceError::Refused { code } => (StatusCode::CONFLICT, code),
         ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
@@ -131,8 +134,12 @@ impl ApiError {
                 ServiceError::Throttled { retry_after, .. } => Some(retry_after),
                 _ => None,
             },
-            version: match error {
-                ServiceError::Stale { version } => Some(version),
+            version: match &error {
+                ServiceError::Stale { version } | ServiceError::Changed { version, .. } => Some(*version),
+                _ => None,
+            },
+            current: match error {
+                ServiceError::Changed { current, .. } => Some(*current),
                 _ => None,
             },
             detail: None,
@@ -148,6 +155,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             version: None,
+            current: None,
             detail: None,
             request_id: request_id.to_string(),
         }))
@@ -168,6 +176,7 @@ impl ApiError {
             errors: Vec::new(),
             retry_after: None,
             version: None,
+            current: None,
             detail: Some(detail),
             request_id: request_id.to_string(),
         }))

@@ -1,0 +1,794 @@
+//! Customers: lists in scope with filters and sorting, details with their
+//! follow-ups, team and change log, create and edit with optimistic locking,
+//! transfer, delete, and duplicate hints.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::change::Diff;
+use kuijing_domain::customer::{Customer, parse_website};
+use kuijing_domain::dates::Period;
+use kuijing_domain::fields::{self, FieldDef};
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text};
+use kuijing_store::customers::{self, CustomerFields, CustomerQuery, Filter, Sort};
+use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_store::schema::Customers;
+use kuijing_store::{Tx, departments, options, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::changelog::LogView;
+use crate::error::{Result, ServiceError};
+use crate::input::nullable;
+use crate::{App, Caller, ListPage};
+
+/// A customer as lists show it, with the names behind its ids.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerView {
+    #[serde(flatten)]
+    pub customer: Customer,
+    pub owner_name: Option<String>,
+    pub level: Option<String>,
+    pub industry: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CustomerDetail {
+    #[serde(flatten)]
+    pub view: CustomerView,
+    pub follow_ups: Vec<FollowUp>,
+    pub team: Vec<TeamView>,
+    pub change_log: Vec<LogView>,
+    /// Whether the caller may edit it (owner in scope, or team with write).
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TeamView {
+    pub user_id: i64,
+    pub name: String,
+    pub can_write: bool,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A new customer, or every field of an edit.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub name: String,
+    pub level_id: Option<i64>,
+    pub industry_id: Option<i64>,
+    pub source_id: Option<i64>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub tax_id: Option<String>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    /// The caller when left out.
+    pub owner_id: Option<i64>,
+}
+
+/// Changes to a customer; a field left out is kept, `null` clears it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerPatch {
+    /// The version read; a save on a newer one answers 409 with the stored record.
+    pub version: Option<i64>,
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub level_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub industry_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub source_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub mobile: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub website: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub tax_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+    /// Custom fields given here replace those stored; others are kept.
+    #[schema(value_type = Option<Object>)]
+    pub custom: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
+    pub next_contact_at: Option<Option<DateTime<Utc>>>,
+}
+
+/// One condition of a filter: a field, an operator and a value.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct FilterInput {
+    /// A system field (`name`, `level_id`, `created_at`, ...) or `custom.<key>`.
+    pub field: String,
+    /// `contains`, `equals`, `one_of`, `is_empty`, `not_empty`, `between`, or a
+    /// period: `today`, `this_week`, `last_month`, ...
+    pub op: String,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub value: Option<serde_json::Value>,
+}
+
+/// What a customer list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerListQuery {
+    pub search: Option<String>,
+    pub filters: Vec<FilterInput>,
+    /// `mine`, `team` (mine and my subordinates'), or all in scope.
+    pub view: Option<String>,
+    pub sort: Option<String>,
+    pub descending: bool,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TransferInput {
+    pub ids: Vec<i64>,
+    pub owner_id: i64,
+    /// Keep the former owner in the team: `read` or `write`.
+    pub keep_former_owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct FollowUpInput {
+    pub method_id: Option<i64>,
+    pub content: String,
+    /// Now when left out.
+    pub happened_at: Option<DateTime<Utc>>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct TeamInput {
+    pub user_id: i64,
+    #[serde(default)]
+    pub can_write: bool,
+    pub expires_on: Option<NaiveDate>,
+}
+
+/// A possible duplicate; its name only when the caller may see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DuplicateHint {
+    pub id: i64,
+    pub name: Option<String>,
+    /// Whose it is, or that it lies in the public pool.
+    pub owner_name: Option<String>,
+    pub in_pool: bool,
+    pub visible: bool,
+}
+
+fn customer(action: Action) -> Permission {
+    Permission::new(Kind::Customer, action)
+}
+
+const SORTABLE: &[(&str, Customers)] = &[
+    ("id", Customers::Id),
+    ("name", Customers::Name),
+    ("created_at", Customers::CreatedAt),
+    ("updated_at", Customers::UpdatedAt),
+];
+
+impl App {
+    pub async fn list_customers(&self, caller: &Caller, query: &CustomerListQuery) -> Result<ListPage<CustomerView>> {
+        caller.require(customer(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let today = self.today();
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        let mut store_query = self.customer_query(caller, &org, &defs, query)?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        store_query.pool = None;
+
+        let (sort, after) = parse_sort(query)?;
+        let limit = query.limit.unwrap_or(crate::PageRequest::DEFAULT_LIMIT).clamp(1, crate::PageRequest::MAX_LIMIT);
+        let found = customers::list(&mut tx, &visibility, caller.user.id, today, &store_query, sort, after, limit + 1).await?;
+        let total = customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
+        let more = found.len() as u64 > limit;
+        let mut found = found;
+        found.truncate(limit as usize);
+        let next_cursor = if more { found.last().map(|c| cursor_of(c, sort.column)) } else { None };
+        let items = self.customer_views(&mut tx, found).await?;
+        Ok(ListPage { items, total, next_cursor })
+    }
+
+    pub async fn get_customer(&self, caller: &Caller, id: i64) -> Result<CustomerDetail> {
+        caller.require(customer(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let today = self.today();
+        let pools = self.pools_of(&mut tx, caller).await?;
+        let found = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools).await?.ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(customer(Action::Edit)) && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
+        let follow_ups = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
+        let members = customers::team(&mut tx, id).await?;
+        let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
+        let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids).await?.into_iter().collect();
+        let team = members
+            .into_iter()
+            .map(|m| TeamView { name: names.get(&m.user_id).cloned().unwrap_or_default(), user_id: m.user_id, can_write: m.can_write, expires_on: m.expires_on })
+            .collect();
+        let change_log = self.change_log_of(&mut tx, Kind::Customer, id).await?;
+        let view = self.customer_views(&mut tx, vec![found]).await?.remove(0);
+        Ok(CustomerDetail { view, follow_ups, team, change_log, can_edit })
+    }
+
+    pub async fn create_customer(&self, caller: &Caller, input: CustomerInput) -> Result<CustomerDetail> {
+        caller.require(customer(Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        let owner = input.owner_id.unwrap_or(caller.user.id);
+        self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors).await?;
+        let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
+        let now = self.now();
+        let id = customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
+        let mut diff = Diff::new();
+        describe(&mut diff, None, Some(&fields));
+        diff.field("owner_id", None, Some(owner.to_string()));
+        let change = Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Create, fields: diff.into_fields() };
+        self.log(&mut tx, caller, change).await?;
+        tx.commit().await?;
+        tracing::info!(customer.id = id, actor.id = caller.user.id, "customer created");
+        self.get_customer(caller, id).await
+    }
+
+    pub async fn update_customer(&self, caller: &Caller, id: i64, patch: CustomerPatch) -> Result<CustomerDetail> {
+        caller.require(customer(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_customer(&mut tx, caller, id).await?;
+        if patch.version.is_some_and(|v| v != current.version) {
+            let view = self.customer_views(&mut tx, vec![current.clone()]).await?.remove(0);
+            let stored = serde_json::to_value(&view).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            return Err(ServiceError::Changed { version: current.version, current: Box::new(stored) });
+        }
+        let mut custom = current.custom.clone();
+        if let Some(given) = patch.custom {
+            custom.extend(given);
+        }
+        let input = CustomerInput {
+            name: patch.name.unwrap_or(current.name.clone()),
+            level_id: patch.level_id.unwrap_or(current.level_id),
+            industry_id: patch.industry_id.unwrap_or(current.industry_id),
+            source_id: patch.source_id.unwrap_or(current.source_id),
+            phone: patch.phone.unwrap_or(current.phone.clone()),
+            mobile: patch.mobile.unwrap_or(current.mobile.clone()),
+            email: patch.email.unwrap_or(current.email.clone()),
+            website: patch.website.unwrap_or(current.website.clone()),
+            address: patch.address.unwrap_or(current.address.clone()),
+            tax_id: patch.tax_id.unwrap_or(current.tax_id.clone()),
+            notes: patch.notes.unwrap_or(current.notes.clone()),
+            custom,
+            next_contact_at: patch.next_contact_at.unwrap_or(current.next_contact_at),
+            owner_id: None,
+        };
+        let mut errors = FieldErrors::new();
+        let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
+        let mut diff = Diff::new();
+        describe(&mut diff, Some(&fields_of(&current)), Some(&fields));
+        if !diff.is_empty() {
+            if !customers::update(&mut tx, id, current.version, &fields, self.now()).await? {
+                return Err(ServiceError::Stale { version: current.version });
+            }
+            let change = Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields: diff.into_fields() };
+            self.log(&mut tx, caller, change).await?;
+        }
+        tx.commit().await?;
+        self.get_customer(caller, id).await
+    }
+
+    pub async fn delete_customers(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
+        caller.require(customer(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let mut names = Vec::new();
+        for id in ids {
+            let current = self.writable_customer(&mut tx, caller, *id).await?;
+            if current.locked {
+                return Err(ServiceError::Refused { code: "customer_locked" });
+            }
+            names.push((current.id, current.name));
+        }
+        let deleted = customers::delete(&mut tx, ids).await?;
+        for (id, name) in names {
+            let fields = vec![kuijing_domain::FieldChange { field: "name".into(), old: Some(name), new: None }];
+            self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Delete, fields }).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    /// Gives customers to another owner; the former owner may stay in the team.
+    pub async fn transfer_customers(&self, caller: &Caller, input: TransferInput) -> Result<u64> {
+        caller.require(customer(Action::Transfer))?;
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        self.check_owner(&mut tx, caller, &org, input.owner_id, "owner_id", &mut errors).await?;
+        let keep = match input.keep_former_owner.as_deref() {
+            None | Some("") | Some("no") => None,
+            Some("read") => Some(false),
+            Some("write") => Some(true),
+            Some(_) => {
+                errors.add("keep_former_owner", "invalid_choice");
+                None
+            }
+        };
+        if input.ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        errors.into_result()?;
+
+        let now = self.now();
+        let mut former = Vec::new();
+        for id in &input.ids {
+            let current = self.writable_customer(&mut tx, caller, *id).await?;
+            former.push((current.id, current.owner_id));
+        }
+        let moved = customers::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        for (id, old_owner) in former {
+            if let (Some(can_write), Some(old)) = (keep, old_owner) {
+                if old != input.owner_id {
+                    customers::put_team_member(&mut tx, id, old, can_write, None).await?;
+                }
+            }
+            let fields = vec![kuijing_domain::FieldChange {
+                field: "owner_id".into(),
+                old: old_owner.map(|o| o.to_string()),
+                new: Some(input.owner_id.to_string()),
+            }];
+            self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(customers = moved, owner.id = input.owner_id, actor.id = caller.user.id, "customers transferred");
+        Ok(moved)
+    }
+
+    pub async fn add_customer_follow_up(&self, caller: &Caller, id: i64, input: FollowUpInput) -> Result<FollowUp> {
+        caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let pools = self.pools_of(&mut tx, caller).await?;
+        customers::get(&mut tx, &visibility, caller.user.id, self.today(), id, &pools).await?.ok_or(ServiceError::NotFound)?;
+        let mut errors = FieldErrors::new();
+        let content = errors.take("content", text::parse_optional_text(Some(&input.content), 5000)).flatten();
+        if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
+            errors.add("content", "required");
+        }
+        if let Some(method) = input.method_id {
+            let methods = options::of_field(&mut tx, "follow_up", "method_id").await?;
+            if !methods.iter().any(|m| m.id == method) {
+                errors.add("method_id", "invalid_choice");
+            }
+        }
+        let now = self.now();
+        let happened_at = input.happened_at.unwrap_or(now);
+        if input.next_contact_at.is_some_and(|next| next < happened_at) {
+            errors.add("next_contact_at", "next_contact_before");
+        }
+        errors.into_result()?;
+        let content = content.unwrap_or_default();
+        let new = NewFollowUp {
+            kind: Kind::Customer.as_str(),
+            record_id: id,
+            method_id: input.method_id,
+            content: &content,
+            happened_at,
+            next_contact_at: input.next_contact_at,
+            author_id: caller.user.id,
+        };
+        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
+        customers::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at).await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        let all = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
+        all.into_iter().find(|f| f.id == follow_up).ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn put_customer_team_member(&self, caller: &Caller, id: i64, input: TeamInput) -> Result<()> {
+        caller.require(customer(Action::Team))?;
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        self.writable_customer(&mut tx, caller, id).await?;
+        let mut errors = FieldErrors::new();
+        self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors).await?;
+        if input.expires_on.is_some_and(|d| d < self.today()) {
+            errors.add("expires_on", "date_past");
+        }
+        errors.into_result()?;
+        customers::put_team_member(&mut tx, id, input.user_id, input.can_write, input.expires_on).await?;
+        let fields = vec![kuijing_domain::FieldChange { field: "team".into(), old: None, new: Some(input.user_id.to_string()) }];
+        self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn remove_customer_team_member(&self, caller: &Caller, id: i64, user: i64) -> Result<()> {
+        caller.require(customer(Action::Team))?;
+        let mut tx = self.db.write().await?;
+        self.writable_customer(&mut tx, caller, id).await?;
+        if customers::remove_team_member(&mut tx, id, user).await? == 0 {
+            return Err(ServiceError::NotFound);
+        }
+        let fields = vec![kuijing_domain::FieldChange { field: "team".into(), old: Some(user.to_string()), new: None }];
+        self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Customers that look like the one being typed. A duplicate outside the
+    /// caller's scope is reported without its name, so a rep learns it is
+    /// taken without learning whose data it is.
+    pub async fn customer_duplicates(&self, caller: &Caller, name: Option<&str>, phone: Option<&str>, email: Option<&str>, except: Option<i64>) -> Result<Vec<DuplicateHint>> {
+        caller.require(customer(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let name_key = name.map(kuijing_domain::company::match_key);
+        let phone_key = phone.map(kuijing_domain::company::phone_key);
+        let email = email.and_then(|e| text::parse_email(e).ok());
+        let found = customers::duplicates(&mut tx, name_key.as_deref(), phone_key.as_deref(), email.as_deref(), except).await?;
+        let pools = self.pools_of(&mut tx, caller).await?;
+        let today = self.today();
+        let mut hints = Vec::new();
+        for (id, found_name, owner) in found {
+            let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools).await?.is_some();
+            let owner_name = match (visible, owner) {
+                (true, Some(owner)) => users::names(&mut tx, &[owner]).await?.pop().map(|(_, n)| n),
+                _ => None,
+            };
+            hints.push(DuplicateHint { id, name: visible.then_some(found_name), owner_name, in_pool: owner.is_none(), visible });
+        }
+        Ok(hints)
+    }
+
+    /// The options of the customer's choice fields, by field.
+    pub async fn customer_options(&self) -> Result<BTreeMap<String, Vec<options::OptionRow>>> {
+        let mut tx = self.db.read().await?;
+        let mut by_field: BTreeMap<String, Vec<options::OptionRow>> = BTreeMap::new();
+        for option in options::of_kind(&mut tx, "customer").await? {
+            by_field.entry(option.field.clone()).or_default().push(option);
+        }
+        by_field.insert("method_id".into(), options::of_field(&mut tx, "follow_up", "method_id").await?);
+        Ok(by_field)
+    }
+
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&self.time_zone()).date_naive()
+    }
+
+    pub(crate) async fn field_defs_in(&self, tx: &mut Tx, kind: Kind) -> Result<Vec<FieldDef>> {
+        Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?)
+    }
+
+    /// The pools whose customers the caller may look at. Pool membership
+    /// rules come with the pool's own module; until a pool names its members,
+    /// whoever may view the pool sees all of them.
+    async fn pools_of(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<i64>> {
+        if !caller.can(Permission::new(Kind::Pool, Action::View)) {
+            return Ok(Vec::new());
+        }
+        Ok(kuijing_store::pools::list(tx).await?.into_iter().map(|p| p.id).collect())
+    }
+
+    /// The customer, if the caller may change it; else 404 (not visible) or 403.
+    async fn writable_customer(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Customer> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let today = self.today();
+        let found = customers::get(tx, &visibility, caller.user.id, today, id, &[]).await?.ok_or(ServiceError::NotFound)?;
+        if !customers::writable(tx, &visibility, caller.user.id, today, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    /// An owner must be an active user whose records the caller may see.
+    async fn check_owner(&self, tx: &mut Tx, caller: &Caller, org: &kuijing_domain::OrgChart, owner: i64, field: &str, errors: &mut FieldErrors) -> Result<()> {
+        let visibility = caller.actor.visibility(Kind::Customer, org);
+        match users::for_actor(tx, owner).await? {
+            Some((user, _)) if user.status == UserStatus::Active => {
+                if !visibility.sees(user.id, user.department_id) {
+                    errors.add(field, "owner_out_of_scope");
+                }
+            }
+            Some(_) => errors.add(field, "user_disabled"),
+            None => errors.add(field, "user_unknown"),
+        }
+        Ok(())
+    }
+
+    async fn check_customer(&self, tx: &mut Tx, input: CustomerInput, errors: &mut FieldErrors) -> Result<CustomerFields> {
+        let name = errors.take("name", text::parse_name(&input.name, 100)).unwrap_or_default();
+        let choices = options::of_kind(tx, "customer").await?;
+        for (field, value) in [("level_id", input.level_id), ("industry_id", input.industry_id), ("source_id", input.source_id)] {
+            if let Some(id) = value {
+                if !choices.iter().any(|o| o.field == field && o.id == id) {
+                    errors.add(field, "invalid_choice");
+                }
+            }
+        }
+        let optional = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
+            errors.take(field, text::parse_optional_text(value.as_deref(), max)).flatten()
+        };
+        let phone = optional(errors, "phone", input.phone, 50);
+        let mobile = optional(errors, "mobile", input.mobile, 50);
+        for (field, value) in [("phone", &phone), ("mobile", &mobile)] {
+            if value.as_deref().is_some_and(|p| !p.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))) {
+                errors.add(field, "phone_invalid");
+            }
+        }
+        let email = match optional(errors, "email", input.email, 254) {
+            Some(email) => errors.take("email", text::parse_email(&email)),
+            None => None,
+        };
+        let website = match optional(errors, "website", input.website, 300) {
+            Some(site) => errors.take("website", parse_website(&site)),
+            None => None,
+        };
+        let defs = self.field_defs_in(tx, Kind::Customer).await?;
+        let custom = fields::parse_custom(&defs, &input.custom, errors);
+        Ok(CustomerFields {
+            name,
+            level_id: input.level_id,
+            industry_id: input.industry_id,
+            source_id: input.source_id,
+            phone,
+            mobile,
+            email,
+            website,
+            address: optional(errors, "address", input.address, 300),
+            tax_id: optional(errors, "tax_id", input.tax_id, 30),
+            notes: optional(errors, "notes", input.notes, 5000),
+            custom,
+            next_contact_at: input.next_contact_at,
+        })
+    }
+
+    /// Turns the filter inputs into store filters, refusing unknown fields
+    /// and operators by name.
+    fn customer_query(&self, caller: &Caller, org: &kuijing_domain::OrgChart, defs: &[FieldDef], query: &CustomerListQuery) -> Result<CustomerQuery> {
+        let mut errors = FieldErrors::new();
+        let mut filters = Vec::new();
+        match query.view.as_deref() {
+            None | Some("") | Some("all") => {}
+            Some("mine") => filters.push(Filter::OneOf(Customers::OwnerId, vec![caller.user.id])),
+            Some("team") => filters.push(Filter::OneOf(Customers::OwnerId, org.user_and_subordinates(caller.user.id).into_iter().collect())),
+            Some("created_this_week") => {
+                let (from, to) = Period::ThisWeek.range(self.today());
+                filters.push(Filter::Between(Customers::CreatedAt, Some(self.start_of(from).into()), Some(self.start_of(to).into())));
+            }
+            Some(_) => errors.add("view", "invalid_choice"),
+        }
+        for (index, input) in query.filters.iter().enumerate() {
+            match self.filter_of(defs, input) {
+                Ok(filter) => filters.push(filter),
+                Err(code) => errors.add(format!("filters.{index}"), code),
+            }
+        }
+        errors.into_result()?;
+        let search = query.search.as_deref().map(text::normalize).filter(|s| !s.is_empty());
+        // A phone typed with separators is found by its digits.
+        let search = search.map(|s| {
+            let digits = kuijing_domain::company::phone_key(&s);
+            if digits.len() >= 6 && digits.len() + 4 >= s.len() { digits } else { s }
+        });
+        Ok(CustomerQuery { search, filters, pool: None, ids: None })
+    }
+
+    fn filter_of(&self, defs: &[FieldDef], input: &FilterInput) -> Result<Filter, &'static str> {
+        let text_value = || input.value.as_ref().map(fields::display).unwrap_or_default();
+        if let Some(key) = input.field.strip_prefix("custom.") {
+            if !defs.iter().any(|d| d.key == key) {
+                return Err("field_unknown");
+            }
+            return match input.op.as_str() {
+                "equals" => Ok(Filter::CustomEquals(key.to_string(), text_value())),
+                "contains" => Ok(Filter::CustomContains(key.to_string(), text_value())),
+                _ => Err("operator_unknown"),
+            };
+        }
+        let column = match input.field.as_str() {
+            "name" => Customers::Name,
+            "phone" => Customers::PhoneKey,
+            "mobile" => Customers::MobileKey,
+            "email" => Customers::Email,
+            "website" => Customers::Website,
+            "address" => Customers::Address,
+            "tax_id" => Customers::TaxId,
+            "notes" => Customers::Notes,
+            "level_id" => Customers::LevelId,
+            "industry_id" => Customers::IndustryId,
+            "source_id" => Customers::SourceId,
+            "owner_id" => Customers::OwnerId,
+            "dealt" => Customers::Dealt,
+            "locked" => Customers::Locked,
+            "created_at" => Customers::CreatedAt,
+            "updated_at" => Customers::UpdatedAt,
+            "last_follow_up_at" => Customers::LastFollowUpAt,
+            "next_contact_at" => Customers::NextContactAt,
+            _ => return Err("field_unknown"),
+        };
+        let is_time = matches!(column, Customers::CreatedAt | Customers::UpdatedAt | Customers::LastFollowUpAt | Customers::NextContactAt);
+        let is_choice = matches!(column, Customers::LevelId | Customers::IndustryId | Customers::SourceId | Customers::OwnerId);
+        let is_bool = matches!(column, Customers::Dealt | Customers::Locked);
+        if let Some(period) = Period::parse(&input.op) {
+            if !is_time {
+                return Err("operator_unknown");
+            }
+            let (from, to) = period.range(self.today());
+            return Ok(Filter::Between(column, Some(self.start_of(from).into()), Some(self.start_of(to).into())));
+        }
+        match input.op.as_str() {
+            "is_empty" => Ok(Filter::IsEmpty(column)),
+            "not_empty" => Ok(Filter::NotEmpty(column)),
+            "contains" if !is_time && !is_choice && !is_bool => {
+                let text = text::normalize(&text_value());
+                let text = if matches!(column, Customers::PhoneKey | Customers::MobileKey) { kuijing_domain::company::phone_key(&text) } else { text };
+                Ok(Filter::Contains(column, text))
+            }
+            "equals" if is_bool => match input.value.as_ref().and_then(|v| v.as_bool()) {
+                Some(flag) => Ok(Filter::Equals(column, flag.into())),
+                None => Err("invalid_value"),
+            },
+            "equals" if !is_time && !is_choice => Ok(Filter::Equals(column, text_value().into())),
+            "one_of" | "equals" if is_choice => {
+                let ids: Option<Vec<i64>> = match &input.value {
+                    Some(serde_json::Value::Array(items)) => items.iter().map(|v| v.as_i64()).collect(),
+                    Some(serde_json::Value::Number(n)) => n.as_i64().map(|n| vec![n]),
+                    _ => None,
+                };
+                ids.map(|ids| Filter::OneOf(column, ids)).ok_or("invalid_value")
+            }
+            "between" if is_time => {
+                let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
+                    match input.value.as_ref().and_then(|v| v.get(key)).and_then(|v| v.as_str()) {
+                        None | Some("") => Ok(None),
+                        Some(text) => kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d))),
+                    }
+                };
+                let from = bound("from")?;
+                let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
+                Ok(Filter::Between(column, from.map(Into::into), to.map(Into::into)))
+            }
+            _ => Err("operator_unknown"),
+        }
+    }
+
+    /// Midnight of a calendar day in the company's zone, as an instant.
+    fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let zone = self.time_zone();
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(zone).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+    }
+
+    async fn customer_views(&self, tx: &mut Tx, found: Vec<Customer>) -> Result<Vec<CustomerView>> {
+        let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
+        let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
+        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer").await?.into_iter().map(|o| (o.id, o.label)).collect();
+        let label = |id: Option<i64>| id.and_then(|id| labels.get(&id).cloned());
+        Ok(found
+            .into_iter()
+            .map(|customer| CustomerView {
+                owner_name: customer.owner_id.and_then(|o| names.get(&o).cloned()),
+                level: label(customer.level_id),
+                industry: label(customer.industry_id),
+                source: label(customer.source_id),
+                customer,
+            })
+            .collect())
+    }
+}
+
+fn parse_sort(query: &CustomerListQuery) -> Result<(Sort, Option<(sea_query::Value, i64)>)> {
+    let name = query.sort.as_deref().unwrap_or("id");
+    let Some((_, column)) = SORTABLE.iter().find(|(n, _)| *n == name) else {
+        return Err(FieldErrors::from(kuijing_domain::FieldError::new("sort", "invalid_choice")).into());
+    };
+    let descending = if query.sort.is_none() { true } else { query.descending };
+    let sort = Sort { column: *column, descending };
+    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(cursor) => Some(decode_cursor(cursor, *column).ok_or_else(|| {
+            ServiceError::Invalid(kuijing_domain::FieldError::new("cursor", "cursor_invalid").into())
+        })?),
+    };
+    Ok((sort, after))
+}
+
+/// A cursor holds the sort value and id of the last row shown.
+fn cursor_of(customer: &Customer, column: Customers) -> String {
+    let value = match column {
+        Customers::Name => serde_json::Value::from(customer.name.clone()),
+        Customers::CreatedAt => serde_json::Value::from(customer.created_at.to_rfc3339()),
+        Customers::UpdatedAt => serde_json::Value::from(customer.updated_at.to_rfc3339()),
+        _ => serde_json::Value::Null,
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::json!([value, customer.id]).to_string())
+}
+
+fn decode_cursor(cursor: &str, column: Customers) -> Option<(sea_query::Value, i64)> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
+    let value: sea_query::Value = match column {
+        Customers::Name => value.as_str()?.to_string().into(),
+        Customers::CreatedAt | Customers::UpdatedAt => DateTime::parse_from_rfc3339(value.as_str()?).ok()?.with_timezone(&Utc).into(),
+        _ => id.into(),
+    };
+    Some((value, id))
+}
+
+fn fields_of(c: &Customer) -> CustomerFields {
+    CustomerFields {
+        name: c.name.clone(),
+        level_id: c.level_id,
+        industry_id: c.industry_id,
+        source_id: c.source_id,
+        phone: c.phone.clone(),
+        mobile: c.mobile.clone(),
+        email: c.email.clone(),
+        website: c.website.clone(),
+        address: c.address.clone(),
+        tax_id: c.tax_id.clone(),
+        notes: c.notes.clone(),
+        custom: c.custom.clone(),
+        next_contact_at: c.next_contact_at,
+    }
+}
+
+fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&CustomerFields>) {
+    diff.field("name", old.map(|f| f.name.clone()), new.map(|f| f.name.clone()));
+    diff.field("level_id", old.and_then(|f| f.level_id), new.and_then(|f| f.level_id));
+    diff.field("industry_id", old.and_then(|f| f.industry_id), new.and_then(|f| f.industry_id));
+    diff.field("source_id", old.and_then(|f| f.source_id), new.and_then(|f| f.source_id));
+    for (field, get) in [
+        ("phone", (|f: &CustomerFields| f.phone.clone()) as fn(&CustomerFields) -> Option<String>),
+        ("mobile", |f| f.mobile.clone()),
+        ("email", |f| f.email.clone()),
+        ("website", |f| f.website.clone()),
+        ("address", |f| f.address.clone()),
+        ("tax_id", |f| f.tax_id.clone()),
+        ("notes", |f| f.notes.clone()),
+    ] {
+        diff.field(field, old.and_then(get), new.and_then(get));
+    }
+    diff.field("next_contact_at", old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())), new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())));
+    let keys: std::collections::BTreeSet<&String> = old.iter().flat_map(|f| f.custom.keys()).chain(new.iter().flat_map(|f| f.custom.keys())).collect();
+    for key in keys {
+        let value = |f: Option<&CustomerFields>| f.and_then(|f| f.custom.get(key)).map(fields::display);
+        diff.field(&format!("custom.{key}"), value(old), value(new));
+    }
+}

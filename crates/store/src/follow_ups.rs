@@ -1,0 +1,84 @@
+//! Follow-ups: what was said or done with a customer, lead or contact.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Expr, Order, Query};
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::error::Result;
+use crate::schema::{FollowUps, Users};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub id: i64,
+    pub method_id: Option<i64>,
+    pub content: String,
+    pub happened_at: DateTime<Utc>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    pub author_id: i64,
+    pub author_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub struct NewFollowUp<'a> {
+    pub kind: &'a str,
+    pub record_id: i64,
+    pub method_id: Option<i64>,
+    pub content: &'a str,
+    pub happened_at: DateTime<Utc>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    pub author_id: i64,
+}
+
+pub async fn insert(tx: &mut Tx, new: &NewFollowUp<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let query = Query::insert()
+        .into_table(FollowUps::Table)
+        .columns([
+            FollowUps::Kind,
+            FollowUps::RecordId,
+            FollowUps::MethodId,
+            FollowUps::Content,
+            FollowUps::HappenedAt,
+            FollowUps::NextContactAt,
+            FollowUps::AuthorId,
+            FollowUps::CreatedAt,
+        ])
+        .values_panic([
+            new.kind.into(),
+            new.record_id.into(),
+            new.method_id.into(),
+            new.content.into(),
+            new.happened_at.into(),
+            new.next_contact_at.into(),
+            new.author_id.into(),
+            now.into(),
+        ])
+        .returning_col(FollowUps::Id)
+        .to_owned();
+    tx.insert_id(&query).await
+}
+
+/// The follow-ups of one record, newest first; the caller has checked that
+/// the record is visible.
+pub async fn of_record(tx: &mut Tx, kind: &str, record: i64, limit: u64) -> Result<Vec<FollowUp>> {
+    let query = Query::select()
+        .columns([
+            (FollowUps::Table, FollowUps::Id),
+            (FollowUps::Table, FollowUps::MethodId),
+            (FollowUps::Table, FollowUps::Content),
+            (FollowUps::Table, FollowUps::HappenedAt),
+            (FollowUps::Table, FollowUps::NextContactAt),
+            (FollowUps::Table, FollowUps::AuthorId),
+            (FollowUps::Table, FollowUps::CreatedAt),
+        ])
+        .expr_as(Expr::col((Users::Table, Users::Name)), sea_query::Alias::new("author_name"))
+        .from(FollowUps::Table)
+        .inner_join(Users::Table, Expr::col((Users::Table, Users::Id)).equals((FollowUps::Table, FollowUps::AuthorId)))
+        .and_where(Expr::col((FollowUps::Table, FollowUps::Kind)).eq(kind))
+        .and_where(Expr::col((FollowUps::Table, FollowUps::RecordId)).eq(record))
+        .order_by((FollowUps::Table, FollowUps::HappenedAt), Order::Desc)
+        .order_by((FollowUps::Table, FollowUps::Id), Order::Desc)
+        .limit(limit)
+        .to_owned();
+    tx.all(&query).await
+}

@@ -1,0 +1,57 @@
+//! Options of choice fields (level, industry, source, follow-up method),
+//! edited by administrators; records keep the option's id.
+
+use sea_query::{Expr, Order, Query};
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::error::Result;
+use crate::schema::Options;
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct OptionRow {
+    pub id: i64,
+    pub kind: String,
+    pub field: String,
+    pub label: String,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+pub async fn of_field(tx: &mut Tx, kind: &str, field: &str) -> Result<Vec<OptionRow>> {
+    let query = Query::select()
+        .columns([Options::Id, Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
+        .from(Options::Table)
+        .and_where(Expr::col(Options::Kind).eq(kind))
+        .and_where(Expr::col(Options::Field).eq(field))
+        .order_by(Options::SortOrder, Order::Asc)
+        .order_by(Options::Id, Order::Asc)
+        .to_owned();
+    tx.all(&query).await
+}
+
+pub async fn of_kind(tx: &mut Tx, kind: &str) -> Result<Vec<OptionRow>> {
+    let query = Query::select()
+        .columns([Options::Id, Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
+        .from(Options::Table)
+        .and_where(Expr::col(Options::Kind).eq(kind))
+        .order_by(Options::SortOrder, Order::Asc)
+        .order_by(Options::Id, Order::Asc)
+        .to_owned();
+    tx.all(&query).await
+}
+
+pub async fn insert(tx: &mut Tx, kind: &str, field: &str, label: &str, sort_order: i64) -> Result<i64> {
+    let query = Query::insert()
+        .into_table(Options::Table)
+        .columns([Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
+        .values_panic([kind.into(), field.into(), label.into(), sort_order.into(), true.into()])
+        .returning_col(Options::Id)
+        .to_owned();
+    tx.insert_id(&query).await
+}
+
+pub async fn count_all(tx: &mut Tx) -> Result<i64> {
+    let query = Query::select().expr(sea_query::Func::count(Expr::col(Options::Id))).from(Options::Table).to_owned();
+    tx.count(&query).await
+}
