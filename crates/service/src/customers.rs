@@ -11,9 +11,14 @@ use kuijing_domain::change::Diff;
 use kuijing_domain::customer::{Customer, parse_website};
 use kuijing_domain::dates::Period;
 use kuijing_domain::fields::{self, FieldDef};
-use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text};
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text,
+};
 use kuijing_store::customers::{self, CustomerFields, CustomerQuery, Filter, Sort};
 use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+
+/// A follow-up as the API shows it.
+pub type FollowUpView = FollowUp;
 use kuijing_store::schema::Customers;
 use kuijing_store::{Tx, departments, options, users};
 use serde::{Deserialize, Serialize};
@@ -196,7 +201,11 @@ const SORTABLE: &[(&str, Customers)] = &[
 ];
 
 impl App {
-    pub async fn list_customers(&self, caller: &Caller, query: &CustomerListQuery) -> Result<ListPage<CustomerView>> {
+    pub async fn list_customers(
+        &self,
+        caller: &Caller,
+        query: &CustomerListQuery,
+    ) -> Result<ListPage<CustomerView>> {
         caller.require(customer(Action::View))?;
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
@@ -207,15 +216,37 @@ impl App {
         store_query.pool = None;
 
         let (sort, after) = parse_sort(query)?;
-        let limit = query.limit.unwrap_or(crate::PageRequest::DEFAULT_LIMIT).clamp(1, crate::PageRequest::MAX_LIMIT);
-        let found = customers::list(&mut tx, &visibility, caller.user.id, today, &store_query, sort, after, limit + 1).await?;
-        let total = customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
+        let limit = query
+            .limit
+            .unwrap_or(crate::PageRequest::DEFAULT_LIMIT)
+            .clamp(1, crate::PageRequest::MAX_LIMIT);
+        let found = customers::list(
+            &mut tx,
+            &visibility,
+            caller.user.id,
+            today,
+            &store_query,
+            sort,
+            after,
+            limit + 1,
+        )
+        .await?;
+        let total =
+            customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
         let more = found.len() as u64 > limit;
         let mut found = found;
         found.truncate(limit as usize);
-        let next_cursor = if more { found.last().map(|c| cursor_of(c, sort.column)) } else { None };
+        let next_cursor = if more {
+            found.last().map(|c| cursor_of(c, sort.column))
+        } else {
+            None
+        };
         let items = self.customer_views(&mut tx, found).await?;
-        Ok(ListPage { items, total, next_cursor })
+        Ok(ListPage {
+            items,
+            total,
+            next_cursor,
+        })
     }
 
     pub async fn get_customer(&self, caller: &Caller, id: i64) -> Result<CustomerDetail> {
@@ -225,51 +256,95 @@ impl App {
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let today = self.today();
         let pools = self.pools_of(&mut tx, caller).await?;
-        let found = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools).await?.ok_or(ServiceError::NotFound)?;
-        let can_edit = caller.can(customer(Action::Edit)) && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
+        let found = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(customer(Action::Edit))
+            && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
         let follow_ups = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
         let members = customers::team(&mut tx, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
-        let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids).await?.into_iter().collect();
+        let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids)
+            .await?
+            .into_iter()
+            .collect();
         let team = members
             .into_iter()
-            .map(|m| TeamView { name: names.get(&m.user_id).cloned().unwrap_or_default(), user_id: m.user_id, can_write: m.can_write, expires_on: m.expires_on })
+            .map(|m| TeamView {
+                name: names.get(&m.user_id).cloned().unwrap_or_default(),
+                user_id: m.user_id,
+                can_write: m.can_write,
+                expires_on: m.expires_on,
+            })
             .collect();
         let change_log = self.change_log_of(&mut tx, Kind::Customer, id).await?;
         let view = self.customer_views(&mut tx, vec![found]).await?.remove(0);
-        Ok(CustomerDetail { view, follow_ups, team, change_log, can_edit })
+        Ok(CustomerDetail {
+            view,
+            follow_ups,
+            team,
+            change_log,
+            can_edit,
+        })
     }
 
-    pub async fn create_customer(&self, caller: &Caller, input: CustomerInput) -> Result<CustomerDetail> {
+    pub async fn create_customer(
+        &self,
+        caller: &Caller,
+        input: CustomerInput,
+    ) -> Result<CustomerDetail> {
         caller.require(customer(Action::Create))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let mut errors = FieldErrors::new();
         let owner = input.owner_id.unwrap_or(caller.user.id);
-        self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors).await?;
+        self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
+            .await?;
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
         errors.into_result()?;
 
         let now = self.now();
-        let id = customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
+        let id =
+            customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
         let mut diff = Diff::new();
         describe(&mut diff, None, Some(&fields));
         diff.field("owner_id", None, Some(owner.to_string()));
-        let change = Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Create, fields: diff.into_fields() };
+        let change = Change {
+            kind: Kind::Customer,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: diff.into_fields(),
+        };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
-        tracing::info!(customer.id = id, actor.id = caller.user.id, "customer created");
+        tracing::info!(
+            customer.id = id,
+            actor.id = caller.user.id,
+            "customer created"
+        );
         self.get_customer(caller, id).await
     }
 
-    pub async fn update_customer(&self, caller: &Caller, id: i64, patch: CustomerPatch) -> Result<CustomerDetail> {
+    pub async fn update_customer(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: CustomerPatch,
+    ) -> Result<CustomerDetail> {
         caller.require(customer(Action::Edit))?;
         let mut tx = self.db.write().await?;
         let current = self.writable_customer(&mut tx, caller, id).await?;
         if patch.version.is_some_and(|v| v != current.version) {
-            let view = self.customer_views(&mut tx, vec![current.clone()]).await?.remove(0);
-            let stored = serde_json::to_value(&view).map_err(|e| ServiceError::Internal(e.to_string()))?;
-            return Err(ServiceError::Changed { version: current.version, current: Box::new(stored) });
+            let view = self
+                .customer_views(&mut tx, vec![current.clone()])
+                .await?
+                .remove(0);
+            let stored =
+                serde_json::to_value(&view).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            return Err(ServiceError::Changed {
+                version: current.version,
+                current: Box::new(stored),
+            });
         }
         let mut custom = current.custom.clone();
         if let Some(given) = patch.custom {
@@ -299,9 +374,16 @@ impl App {
         describe(&mut diff, Some(&fields_of(&current)), Some(&fields));
         if !diff.is_empty() {
             if !customers::update(&mut tx, id, current.version, &fields, self.now()).await? {
-                return Err(ServiceError::Stale { version: current.version });
+                return Err(ServiceError::Stale {
+                    version: current.version,
+                });
             }
-            let change = Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields: diff.into_fields() };
+            let change = Change {
+                kind: Kind::Customer,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields: diff.into_fields(),
+            };
             self.log(&mut tx, caller, change).await?;
         }
         tx.commit().await?;
@@ -315,14 +397,30 @@ impl App {
         for id in ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
             if current.locked {
-                return Err(ServiceError::Refused { code: "customer_locked" });
+                return Err(ServiceError::Refused {
+                    code: "customer_locked",
+                });
             }
             names.push((current.id, current.name));
         }
         let deleted = customers::delete(&mut tx, ids).await?;
         for (id, name) in names {
-            let fields = vec![kuijing_domain::FieldChange { field: "name".into(), old: Some(name), new: None }];
-            self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Delete, fields }).await?;
+            let fields = vec![kuijing_domain::FieldChange {
+                field: "name".into(),
+                old: Some(name),
+                new: None,
+            }];
+            self.log(
+                &mut tx,
+                caller,
+                Change {
+                    kind: Kind::Customer,
+                    record_id: id,
+                    action: ChangeAction::Delete,
+                    fields,
+                },
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(deleted)
@@ -334,7 +432,15 @@ impl App {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let mut errors = FieldErrors::new();
-        self.check_owner(&mut tx, caller, &org, input.owner_id, "owner_id", &mut errors).await?;
+        self.check_owner(
+            &mut tx,
+            caller,
+            &org,
+            input.owner_id,
+            "owner_id",
+            &mut errors,
+        )
+        .await?;
         let keep = match input.keep_former_owner.as_deref() {
             None | Some("") | Some("no") => None,
             Some("read") => Some(false),
@@ -367,22 +473,56 @@ impl App {
                 old: old_owner.map(|o| o.to_string()),
                 new: Some(input.owner_id.to_string()),
             }];
-            self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+            self.log(
+                &mut tx,
+                caller,
+                Change {
+                    kind: Kind::Customer,
+                    record_id: id,
+                    action: ChangeAction::Update,
+                    fields,
+                },
+            )
+            .await?;
         }
         tx.commit().await?;
-        tracing::info!(customers = moved, owner.id = input.owner_id, actor.id = caller.user.id, "customers transferred");
+        tracing::info!(
+            customers = moved,
+            owner.id = input.owner_id,
+            actor.id = caller.user.id,
+            "customers transferred"
+        );
         Ok(moved)
     }
 
-    pub async fn add_customer_follow_up(&self, caller: &Caller, id: i64, input: FollowUpInput) -> Result<FollowUp> {
+    pub async fn add_customer_follow_up(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: FollowUpInput,
+    ) -> Result<FollowUp> {
         caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let pools = self.pools_of(&mut tx, caller).await?;
-        customers::get(&mut tx, &visibility, caller.user.id, self.today(), id, &pools).await?.ok_or(ServiceError::NotFound)?;
+        customers::get(
+            &mut tx,
+            &visibility,
+            caller.user.id,
+            self.today(),
+            id,
+            &pools,
+        )
+        .await?
+        .ok_or(ServiceError::NotFound)?;
         let mut errors = FieldErrors::new();
-        let content = errors.take("content", text::parse_optional_text(Some(&input.content), 5000)).flatten();
+        let content = errors
+            .take(
+                "content",
+                text::parse_optional_text(Some(&input.content), 5000),
+            )
+            .flatten();
         if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
             errors.add("content", "required");
         }
@@ -409,40 +549,89 @@ impl App {
             author_id: caller.user.id,
         };
         let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        customers::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at).await?;
+        customers::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at)
+            .await?;
         tx.commit().await?;
         let mut tx = self.db.read().await?;
         let all = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
-        all.into_iter().find(|f| f.id == follow_up).ok_or(ServiceError::NotFound)
+        all.into_iter()
+            .find(|f| f.id == follow_up)
+            .ok_or(ServiceError::NotFound)
     }
 
-    pub async fn put_customer_team_member(&self, caller: &Caller, id: i64, input: TeamInput) -> Result<()> {
+    pub async fn put_customer_team_member(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: TeamInput,
+    ) -> Result<()> {
         caller.require(customer(Action::Team))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         self.writable_customer(&mut tx, caller, id).await?;
         let mut errors = FieldErrors::new();
-        self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors).await?;
+        self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors)
+            .await?;
         if input.expires_on.is_some_and(|d| d < self.today()) {
             errors.add("expires_on", "date_past");
         }
         errors.into_result()?;
-        customers::put_team_member(&mut tx, id, input.user_id, input.can_write, input.expires_on).await?;
-        let fields = vec![kuijing_domain::FieldChange { field: "team".into(), old: None, new: Some(input.user_id.to_string()) }];
-        self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+        customers::put_team_member(
+            &mut tx,
+            id,
+            input.user_id,
+            input.can_write,
+            input.expires_on,
+        )
+        .await?;
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "team".into(),
+            old: None,
+            new: Some(input.user_id.to_string()),
+        }];
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::Customer,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn remove_customer_team_member(&self, caller: &Caller, id: i64, user: i64) -> Result<()> {
+    pub async fn remove_customer_team_member(
+        &self,
+        caller: &Caller,
+        id: i64,
+        user: i64,
+    ) -> Result<()> {
         caller.require(customer(Action::Team))?;
         let mut tx = self.db.write().await?;
         self.writable_customer(&mut tx, caller, id).await?;
         if customers::remove_team_member(&mut tx, id, user).await? == 0 {
             return Err(ServiceError::NotFound);
         }
-        let fields = vec![kuijing_domain::FieldChange { field: "team".into(), old: Some(user.to_string()), new: None }];
-        self.log(&mut tx, caller, Change { kind: Kind::Customer, record_id: id, action: ChangeAction::Update, fields }).await?;
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "team".into(),
+            old: Some(user.to_string()),
+            new: None,
+        }];
+        self.log(
+            &mut tx,
+            caller,
+            Change {
+                kind: Kind::Customer,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -450,7 +639,14 @@ impl App {
     /// Customers that look like the one being typed. A duplicate outside the
     /// caller's scope is reported without its name, so a rep learns it is
     /// taken without learning whose data it is.
-    pub async fn customer_duplicates(&self, caller: &Caller, name: Option<&str>, phone: Option<&str>, email: Option<&str>, except: Option<i64>) -> Result<Vec<DuplicateHint>> {
+    pub async fn customer_duplicates(
+        &self,
+        caller: &Caller,
+        name: Option<&str>,
+        phone: Option<&str>,
+        email: Option<&str>,
+        except: Option<i64>,
+    ) -> Result<Vec<DuplicateHint>> {
         caller.require(customer(Action::View))?;
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
@@ -458,17 +654,32 @@ impl App {
         let name_key = name.map(kuijing_domain::company::match_key);
         let phone_key = phone.map(kuijing_domain::company::phone_key);
         let email = email.and_then(|e| text::parse_email(e).ok());
-        let found = customers::duplicates(&mut tx, name_key.as_deref(), phone_key.as_deref(), email.as_deref(), except).await?;
+        let found = customers::duplicates(
+            &mut tx,
+            name_key.as_deref(),
+            phone_key.as_deref(),
+            email.as_deref(),
+            except,
+        )
+        .await?;
         let pools = self.pools_of(&mut tx, caller).await?;
         let today = self.today();
         let mut hints = Vec::new();
         for (id, found_name, owner) in found {
-            let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools).await?.is_some();
+            let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools)
+                .await?
+                .is_some();
             let owner_name = match (visible, owner) {
                 (true, Some(owner)) => users::names(&mut tx, &[owner]).await?.pop().map(|(_, n)| n),
                 _ => None,
             };
-            hints.push(DuplicateHint { id, name: visible.then_some(found_name), owner_name, in_pool: owner.is_none(), visible });
+            hints.push(DuplicateHint {
+                id,
+                name: visible.then_some(found_name),
+                owner_name,
+                in_pool: owner.is_none(),
+                visible,
+            });
         }
         Ok(hints)
     }
@@ -478,9 +689,15 @@ impl App {
         let mut tx = self.db.read().await?;
         let mut by_field: BTreeMap<String, Vec<options::OptionRow>> = BTreeMap::new();
         for option in options::of_kind(&mut tx, "customer").await? {
-            by_field.entry(option.field.clone()).or_default().push(option);
+            by_field
+                .entry(option.field.clone())
+                .or_default()
+                .push(option);
         }
-        by_field.insert("method_id".into(), options::of_field(&mut tx, "follow_up", "method_id").await?);
+        by_field.insert(
+            "method_id".into(),
+            options::of_field(&mut tx, "follow_up", "method_id").await?,
+        );
         Ok(by_field)
     }
 
@@ -499,7 +716,11 @@ impl App {
         if !caller.can(Permission::new(Kind::Pool, Action::View)) {
             return Ok(Vec::new());
         }
-        Ok(kuijing_store::pools::list(tx).await?.into_iter().map(|p| p.id).collect())
+        Ok(kuijing_store::pools::list(tx)
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect())
     }
 
     /// The customer, if the caller may change it; else 404 (not visible) or 403.
@@ -507,7 +728,9 @@ impl App {
         let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let today = self.today();
-        let found = customers::get(tx, &visibility, caller.user.id, today, id, &[]).await?.ok_or(ServiceError::NotFound)?;
+        let found = customers::get(tx, &visibility, caller.user.id, today, id, &[])
+            .await?
+            .ok_or(ServiceError::NotFound)?;
         if !customers::writable(tx, &visibility, caller.user.id, today, id).await? {
             return Err(ServiceError::Forbidden);
         }
@@ -515,7 +738,15 @@ impl App {
     }
 
     /// An owner must be an active user whose records the caller may see.
-    async fn check_owner(&self, tx: &mut Tx, caller: &Caller, org: &kuijing_domain::OrgChart, owner: i64, field: &str, errors: &mut FieldErrors) -> Result<()> {
+    async fn check_owner(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        org: &kuijing_domain::OrgChart,
+        owner: i64,
+        field: &str,
+        errors: &mut FieldErrors,
+    ) -> Result<()> {
         let visibility = caller.actor.visibility(Kind::Customer, org);
         match users::for_actor(tx, owner).await? {
             Some((user, _)) if user.status == UserStatus::Active => {
@@ -529,23 +760,40 @@ impl App {
         Ok(())
     }
 
-    async fn check_customer(&self, tx: &mut Tx, input: CustomerInput, errors: &mut FieldErrors) -> Result<CustomerFields> {
-        let name = errors.take("name", text::parse_name(&input.name, 100)).unwrap_or_default();
+    async fn check_customer(
+        &self,
+        tx: &mut Tx,
+        input: CustomerInput,
+        errors: &mut FieldErrors,
+    ) -> Result<CustomerFields> {
+        let name = errors
+            .take("name", text::parse_name(&input.name, 100))
+            .unwrap_or_default();
         let choices = options::of_kind(tx, "customer").await?;
-        for (field, value) in [("level_id", input.level_id), ("industry_id", input.industry_id), ("source_id", input.source_id)] {
+        for (field, value) in [
+            ("level_id", input.level_id),
+            ("industry_id", input.industry_id),
+            ("source_id", input.source_id),
+        ] {
             if let Some(id) = value {
                 if !choices.iter().any(|o| o.field == field && o.id == id) {
                     errors.add(field, "invalid_choice");
                 }
             }
         }
-        let optional = |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
-            errors.take(field, text::parse_optional_text(value.as_deref(), max)).flatten()
-        };
+        let optional =
+            |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
+                errors
+                    .take(field, text::parse_optional_text(value.as_deref(), max))
+                    .flatten()
+            };
         let phone = optional(errors, "phone", input.phone, 50);
         let mobile = optional(errors, "mobile", input.mobile, 50);
         for (field, value) in [("phone", &phone), ("mobile", &mobile)] {
-            if value.as_deref().is_some_and(|p| !p.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))) {
+            if value.as_deref().is_some_and(|p| {
+                !p.chars()
+                    .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            }) {
                 errors.add(field, "phone_invalid");
             }
         }
@@ -578,16 +826,31 @@ impl App {
 
     /// Turns the filter inputs into store filters, refusing unknown fields
     /// and operators by name.
-    fn customer_query(&self, caller: &Caller, org: &kuijing_domain::OrgChart, defs: &[FieldDef], query: &CustomerListQuery) -> Result<CustomerQuery> {
+    fn customer_query(
+        &self,
+        caller: &Caller,
+        org: &kuijing_domain::OrgChart,
+        defs: &[FieldDef],
+        query: &CustomerListQuery,
+    ) -> Result<CustomerQuery> {
         let mut errors = FieldErrors::new();
         let mut filters = Vec::new();
         match query.view.as_deref() {
             None | Some("") | Some("all") => {}
             Some("mine") => filters.push(Filter::OneOf(Customers::OwnerId, vec![caller.user.id])),
-            Some("team") => filters.push(Filter::OneOf(Customers::OwnerId, org.user_and_subordinates(caller.user.id).into_iter().collect())),
+            Some("team") => filters.push(Filter::OneOf(
+                Customers::OwnerId,
+                org.user_and_subordinates(caller.user.id)
+                    .into_iter()
+                    .collect(),
+            )),
             Some("created_this_week") => {
                 let (from, to) = Period::ThisWeek.range(self.today());
-                filters.push(Filter::Between(Customers::CreatedAt, Some(self.start_of(from).into()), Some(self.start_of(to).into())));
+                filters.push(Filter::Between(
+                    Customers::CreatedAt,
+                    Some(self.start_of(from).into()),
+                    Some(self.start_of(to).into()),
+                ));
             }
             Some(_) => errors.add("view", "invalid_choice"),
         }
@@ -598,17 +861,36 @@ impl App {
             }
         }
         errors.into_result()?;
-        let search = query.search.as_deref().map(text::normalize).filter(|s| !s.is_empty());
+        let search = query
+            .search
+            .as_deref()
+            .map(text::normalize)
+            .filter(|s| !s.is_empty());
         // A phone typed with separators is found by its digits.
         let search = search.map(|s| {
             let digits = kuijing_domain::company::phone_key(&s);
-            if digits.len() >= 6 && digits.len() + 4 >= s.len() { digits } else { s }
+            if digits.len() >= 6 && digits.len() + 4 >= s.len() {
+                digits
+            } else {
+                s
+            }
         });
-        Ok(CustomerQuery { search, filters, pool: None, ids: None })
+        Ok(CustomerQuery {
+            search,
+            filters,
+            pool: None,
+            ids: None,
+        })
     }
 
     fn filter_of(&self, defs: &[FieldDef], input: &FilterInput) -> Result<Filter, &'static str> {
-        let text_value = || input.value.as_ref().map(fields::display).unwrap_or_default();
+        let text_value = || {
+            input
+                .value
+                .as_ref()
+                .map(fields::display)
+                .unwrap_or_default()
+        };
         if let Some(key) = input.field.strip_prefix("custom.") {
             if !defs.iter().any(|d| d.key == key) {
                 return Err("field_unknown");
@@ -640,22 +922,39 @@ impl App {
             "next_contact_at" => Customers::NextContactAt,
             _ => return Err("field_unknown"),
         };
-        let is_time = matches!(column, Customers::CreatedAt | Customers::UpdatedAt | Customers::LastFollowUpAt | Customers::NextContactAt);
-        let is_choice = matches!(column, Customers::LevelId | Customers::IndustryId | Customers::SourceId | Customers::OwnerId);
+        let is_time = matches!(
+            column,
+            Customers::CreatedAt
+                | Customers::UpdatedAt
+                | Customers::LastFollowUpAt
+                | Customers::NextContactAt
+        );
+        let is_choice = matches!(
+            column,
+            Customers::LevelId | Customers::IndustryId | Customers::SourceId | Customers::OwnerId
+        );
         let is_bool = matches!(column, Customers::Dealt | Customers::Locked);
         if let Some(period) = Period::parse(&input.op) {
             if !is_time {
                 return Err("operator_unknown");
             }
             let (from, to) = period.range(self.today());
-            return Ok(Filter::Between(column, Some(self.start_of(from).into()), Some(self.start_of(to).into())));
+            return Ok(Filter::Between(
+                column,
+                Some(self.start_of(from).into()),
+                Some(self.start_of(to).into()),
+            ));
         }
         match input.op.as_str() {
             "is_empty" => Ok(Filter::IsEmpty(column)),
             "not_empty" => Ok(Filter::NotEmpty(column)),
             "contains" if !is_time && !is_choice && !is_bool => {
                 let text = text::normalize(&text_value());
-                let text = if matches!(column, Customers::PhoneKey | Customers::MobileKey) { kuijing_domain::company::phone_key(&text) } else { text };
+                let text = if matches!(column, Customers::PhoneKey | Customers::MobileKey) {
+                    kuijing_domain::company::phone_key(&text)
+                } else {
+                    text
+                };
                 Ok(Filter::Contains(column, text))
             }
             "equals" if is_bool => match input.value.as_ref().and_then(|v| v.as_bool()) {
@@ -665,22 +964,36 @@ impl App {
             "equals" if !is_time && !is_choice => Ok(Filter::Equals(column, text_value().into())),
             "one_of" | "equals" if is_choice => {
                 let ids: Option<Vec<i64>> = match &input.value {
-                    Some(serde_json::Value::Array(items)) => items.iter().map(|v| v.as_i64()).collect(),
+                    Some(serde_json::Value::Array(items)) => {
+                        items.iter().map(|v| v.as_i64()).collect()
+                    }
                     Some(serde_json::Value::Number(n)) => n.as_i64().map(|n| vec![n]),
                     _ => None,
                 };
-                ids.map(|ids| Filter::OneOf(column, ids)).ok_or("invalid_value")
+                ids.map(|ids| Filter::OneOf(column, ids))
+                    .ok_or("invalid_value")
             }
             "between" if is_time => {
                 let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
-                    match input.value.as_ref().and_then(|v| v.get(key)).and_then(|v| v.as_str()) {
+                    match input
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.get(key))
+                        .and_then(|v| v.as_str())
+                    {
                         None | Some("") => Ok(None),
-                        Some(text) => kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d))),
+                        Some(text) => {
+                            kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d)))
+                        }
                     }
                 };
                 let from = bound("from")?;
                 let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
-                Ok(Filter::Between(column, from.map(Into::into), to.map(Into::into)))
+                Ok(Filter::Between(
+                    column,
+                    from.map(Into::into),
+                    to.map(Into::into),
+                ))
             }
             _ => Err("operator_unknown"),
         }
@@ -698,7 +1011,11 @@ impl App {
     async fn customer_views(&self, tx: &mut Tx, found: Vec<Customer>) -> Result<Vec<CustomerView>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
-        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer").await?.into_iter().map(|o| (o.id, o.label)).collect();
+        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer")
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.label))
+            .collect();
         let label = |id: Option<i64>| id.and_then(|id| labels.get(&id).cloned());
         Ok(found
             .into_iter()
@@ -716,14 +1033,25 @@ impl App {
 fn parse_sort(query: &CustomerListQuery) -> Result<(Sort, Option<(sea_query::Value, i64)>)> {
     let name = query.sort.as_deref().unwrap_or("id");
     let Some((_, column)) = SORTABLE.iter().find(|(n, _)| *n == name) else {
-        return Err(FieldErrors::from(kuijing_domain::FieldError::new("sort", "invalid_choice")).into());
+        return Err(
+            FieldErrors::from(kuijing_domain::FieldError::new("sort", "invalid_choice")).into(),
+        );
     };
-    let descending = if query.sort.is_none() { true } else { query.descending };
-    let sort = Sort { column: *column, descending };
+    let descending = if query.sort.is_none() {
+        true
+    } else {
+        query.descending
+    };
+    let sort = Sort {
+        column: *column,
+        descending,
+    };
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(cursor) => Some(decode_cursor(cursor, *column).ok_or_else(|| {
-            ServiceError::Invalid(kuijing_domain::FieldError::new("cursor", "cursor_invalid").into())
+            ServiceError::Invalid(
+                kuijing_domain::FieldError::new("cursor", "cursor_invalid").into(),
+            )
         })?),
     };
     Ok((sort, after))
@@ -745,7 +1073,12 @@ fn decode_cursor(cursor: &str, column: Customers) -> Option<(sea_query::Value, i
     let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
     let value: sea_query::Value = match column {
         Customers::Name => value.as_str()?.to_string().into(),
-        Customers::CreatedAt | Customers::UpdatedAt => DateTime::parse_from_rfc3339(value.as_str()?).ok()?.with_timezone(&Utc).into(),
+        Customers::CreatedAt | Customers::UpdatedAt => {
+            DateTime::parse_from_rfc3339(value.as_str()?)
+                .ok()?
+                .with_timezone(&Utc)
+                .into()
+        }
         _ => id.into(),
     };
     Some((value, id))
@@ -770,12 +1103,31 @@ fn fields_of(c: &Customer) -> CustomerFields {
 }
 
 fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&CustomerFields>) {
-    diff.field("name", old.map(|f| f.name.clone()), new.map(|f| f.name.clone()));
-    diff.field("level_id", old.and_then(|f| f.level_id), new.and_then(|f| f.level_id));
-    diff.field("industry_id", old.and_then(|f| f.industry_id), new.and_then(|f| f.industry_id));
-    diff.field("source_id", old.and_then(|f| f.source_id), new.and_then(|f| f.source_id));
+    diff.field(
+        "name",
+        old.map(|f| f.name.clone()),
+        new.map(|f| f.name.clone()),
+    );
+    diff.field(
+        "level_id",
+        old.and_then(|f| f.level_id),
+        new.and_then(|f| f.level_id),
+    );
+    diff.field(
+        "industry_id",
+        old.and_then(|f| f.industry_id),
+        new.and_then(|f| f.industry_id),
+    );
+    diff.field(
+        "source_id",
+        old.and_then(|f| f.source_id),
+        new.and_then(|f| f.source_id),
+    );
     for (field, get) in [
-        ("phone", (|f: &CustomerFields| f.phone.clone()) as fn(&CustomerFields) -> Option<String>),
+        (
+            "phone",
+            (|f: &CustomerFields| f.phone.clone()) as fn(&CustomerFields) -> Option<String>,
+        ),
         ("mobile", |f| f.mobile.clone()),
         ("email", |f| f.email.clone()),
         ("website", |f| f.website.clone()),
@@ -785,10 +1137,19 @@ fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&Customer
     ] {
         diff.field(field, old.and_then(get), new.and_then(get));
     }
-    diff.field("next_contact_at", old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())), new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())));
-    let keys: std::collections::BTreeSet<&String> = old.iter().flat_map(|f| f.custom.keys()).chain(new.iter().flat_map(|f| f.custom.keys())).collect();
+    diff.field(
+        "next_contact_at",
+        old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
+        new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
+    );
+    let keys: std::collections::BTreeSet<&String> = old
+        .iter()
+        .flat_map(|f| f.custom.keys())
+        .chain(new.iter().flat_map(|f| f.custom.keys()))
+        .collect();
     for key in keys {
-        let value = |f: Option<&CustomerFields>| f.and_then(|f| f.custom.get(key)).map(fields::display);
+        let value =
+            |f: Option<&CustomerFields>| f.and_then(|f| f.custom.get(key)).map(fields::display);
         diff.field(&format!("custom.{key}"), value(old), value(new));
     }
 }

@@ -31,7 +31,10 @@ pub enum ServiceError {
     /// As `Stale`, with the record as it is stored now, so nothing typed is
     /// lost: the client shows what changed beside what the user entered.
     #[error("stale version, stored is {version}")]
-    Changed { version: i64, current: Box<serde_json::Value> },
+    Changed {
+        version: i64,
+        current: Box<serde_json::Value>,
+    },
     /// A rule refuses the action; `code` names the reason for the message.
     #[error("refused: {code}")]
     Refused { code: &'static str },

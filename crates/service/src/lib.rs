@@ -7,6 +7,7 @@ pub mod clock;
 pub mod customers;
 pub mod departments;
 pub mod error;
+pub mod fields;
 mod input;
 mod password;
 pub mod roles;

@@ -566,18 +566,31 @@ pub async fn touch_follow_up(
 ) -> Result<()> {
     let mut values = vec![
         (Customers::LastFollowUpAt, at.into()),
-        (Customers::LastFollowUpText, text.chars().take(200).collect::<String>().into()),
+        (
+            Customers::LastFollowUpText,
+            text.chars().take(200).collect::<String>().into(),
+        ),
     ];
     if let Some(next) = next_contact {
         values.push((Customers::NextContactAt, next.into()));
     }
-    let update = Query::update().table(Customers::Table).values(values).and_where(Expr::col(Customers::Id).eq(id)).to_owned();
+    let update = Query::update()
+        .table(Customers::Table)
+        .values(values)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .to_owned();
     tx.execute(&update).await?;
     Ok(())
 }
 
 /// Adds or changes a team member of a customer.
-pub async fn put_team_member(tx: &mut Tx, id: i64, user: i64, can_write: bool, expires_on: Option<NaiveDate>) -> Result<()> {
+pub async fn put_team_member(
+    tx: &mut Tx,
+    id: i64,
+    user: i64,
+    can_write: bool,
+    expires_on: Option<NaiveDate>,
+) -> Result<()> {
     let delete = Query::delete()
         .from_table(TeamMembers::Table)
         .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
@@ -587,8 +600,20 @@ pub async fn put_team_member(tx: &mut Tx, id: i64, user: i64, can_write: bool, e
     tx.execute(&delete).await?;
     let insert = Query::insert()
         .into_table(TeamMembers::Table)
-        .columns([TeamMembers::Kind, TeamMembers::RecordId, TeamMembers::UserId, TeamMembers::CanWrite, TeamMembers::ExpiresOn])
-        .values_panic([Kind::Customer.as_str().into(), id.into(), user.into(), can_write.into(), expires_on.into()])
+        .columns([
+            TeamMembers::Kind,
+            TeamMembers::RecordId,
+            TeamMembers::UserId,
+            TeamMembers::CanWrite,
+            TeamMembers::ExpiresOn,
+        ])
+        .values_panic([
+            Kind::Customer.as_str().into(),
+            id.into(),
+            user.into(),
+            can_write.into(),
+            expires_on.into(),
+        ])
         .to_owned();
     tx.execute(&insert).await?;
     Ok(())
@@ -613,7 +638,11 @@ pub struct TeamMember {
 
 pub async fn team(tx: &mut Tx, id: i64) -> Result<Vec<TeamMember>> {
     let select = Query::select()
-        .columns([TeamMembers::UserId, TeamMembers::CanWrite, TeamMembers::ExpiresOn])
+        .columns([
+            TeamMembers::UserId,
+            TeamMembers::CanWrite,
+            TeamMembers::ExpiresOn,
+        ])
         .from(TeamMembers::Table)
         .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
         .and_where(Expr::col(TeamMembers::RecordId).eq(id))

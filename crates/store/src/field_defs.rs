@@ -58,7 +58,8 @@ pub async fn of_kind(tx: &mut Tx, kind: &str) -> Result<Vec<FieldDef>> {
 }
 
 pub async fn insert(tx: &mut Tx, kind: &str, def: &FieldDef) -> Result<i64> {
-    let options = serde_json::to_string(&def.options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let options =
+        serde_json::to_string(&def.options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let query = Query::insert()
         .into_table(FieldDefs::Table)
         .columns([

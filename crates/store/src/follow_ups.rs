@@ -71,9 +71,15 @@ pub async fn of_record(tx: &mut Tx, kind: &str, record: i64, limit: u64) -> Resu
             (FollowUps::Table, FollowUps::AuthorId),
             (FollowUps::Table, FollowUps::CreatedAt),
         ])
-        .expr_as(Expr::col((Users::Table, Users::Name)), sea_query::Alias::new("author_name"))
+        .expr_as(
+            Expr::col((Users::Table, Users::Name)),
+            sea_query::Alias::new("author_name"),
+        )
         .from(FollowUps::Table)
-        .inner_join(Users::Table, Expr::col((Users::Table, Users::Id)).equals((FollowUps::Table, FollowUps::AuthorId)))
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((FollowUps::Table, FollowUps::AuthorId)),
+        )
         .and_where(Expr::col((FollowUps::Table, FollowUps::Kind)).eq(kind))
         .and_where(Expr::col((FollowUps::Table, FollowUps::RecordId)).eq(record))
         .order_by((FollowUps::Table, FollowUps::HappenedAt), Order::Desc)

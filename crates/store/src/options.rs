@@ -20,7 +20,14 @@ pub struct OptionRow {
 
 pub async fn of_field(tx: &mut Tx, kind: &str, field: &str) -> Result<Vec<OptionRow>> {
     let query = Query::select()
-        .columns([Options::Id, Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
+        .columns([
+            Options::Id,
+            Options::Kind,
+            Options::Field,
+            Options::Label,
+            Options::SortOrder,
+            Options::Active,
+        ])
         .from(Options::Table)
         .and_where(Expr::col(Options::Kind).eq(kind))
         .and_where(Expr::col(Options::Field).eq(field))
@@ -32,7 +39,14 @@ pub async fn of_field(tx: &mut Tx, kind: &str, field: &str) -> Result<Vec<Option
 
 pub async fn of_kind(tx: &mut Tx, kind: &str) -> Result<Vec<OptionRow>> {
     let query = Query::select()
-        .columns([Options::Id, Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
+        .columns([
+            Options::Id,
+            Options::Kind,
+            Options::Field,
+            Options::Label,
+            Options::SortOrder,
+            Options::Active,
+        ])
         .from(Options::Table)
         .and_where(Expr::col(Options::Kind).eq(kind))
         .order_by(Options::SortOrder, Order::Asc)
@@ -41,17 +55,38 @@ pub async fn of_kind(tx: &mut Tx, kind: &str) -> Result<Vec<OptionRow>> {
     tx.all(&query).await
 }
 
-pub async fn insert(tx: &mut Tx, kind: &str, field: &str, label: &str, sort_order: i64) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    kind: &str,
+    field: &str,
+    label: &str,
+    sort_order: i64,
+) -> Result<i64> {
     let query = Query::insert()
         .into_table(Options::Table)
-        .columns([Options::Kind, Options::Field, Options::Label, Options::SortOrder, Options::Active])
-        .values_panic([kind.into(), field.into(), label.into(), sort_order.into(), true.into()])
+        .columns([
+            Options::Kind,
+            Options::Field,
+            Options::Label,
+            Options::SortOrder,
+            Options::Active,
+        ])
+        .values_panic([
+            kind.into(),
+            field.into(),
+            label.into(),
+            sort_order.into(),
+            true.into(),
+        ])
         .returning_col(Options::Id)
         .to_owned();
     tx.insert_id(&query).await
 }
 
 pub async fn count_all(tx: &mut Tx) -> Result<i64> {
-    let query = Query::select().expr(sea_query::Func::count(Expr::col(Options::Id))).from(Options::Table).to_owned();
+    let query = Query::select()
+        .expr(sea_query::Func::count(Expr::col(Options::Id)))
+        .from(Options::Table)
+        .to_owned();
     tx.count(&query).await
 }

@@ -27,7 +27,12 @@ pub async fn list(tx: &mut Tx) -> Result<Vec<Pool>> {
 pub async fn insert(tx: &mut Tx, name: &str, rules: &str, now: DateTime<Utc>) -> Result<i64> {
     let query = Query::insert()
         .into_table(Pools::Table)
-        .columns([Pools::Name, Pools::Rules, Pools::CreatedAt, Pools::UpdatedAt])
+        .columns([
+            Pools::Name,
+            Pools::Rules,
+            Pools::CreatedAt,
+            Pools::UpdatedAt,
+        ])
         .values_panic([name.into(), rules.into(), now.into(), now.into()])
         .returning_col(Pools::Id)
         .to_owned();

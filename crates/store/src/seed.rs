@@ -52,8 +52,32 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
 
 /// The options a company starts with; administrators edit them afterwards.
 const DEFAULT_OPTIONS: &[(&str, &str, &[&str])] = &[
-    ("customer", "level_id", &["A（重點客戶）", "B（普通客戶）", "C（非優先客戶）"]),
-    ("customer", "industry_id", &["製造業", "批發零售", "資訊科技", "金融保險", "建築營造", "服務業", "其他"]),
-    ("customer", "source_id", &["網路", "電話開發", "客戶介紹", "展會", "廣告", "其他"]),
-    ("follow_up", "method_id", &["電話", "電子郵件", "拜訪", "簡訊", "微信", "其他"]),
+    (
+        "customer",
+        "level_id",
+        &["A（重點客戶）", "B（普通客戶）", "C（非優先客戶）"],
+    ),
+    (
+        "customer",
+        "industry_id",
+        &[
+            "製造業",
+            "批發零售",
+            "資訊科技",
+            "金融保險",
+            "建築營造",
+            "服務業",
+            "其他",
+        ],
+    ),
+    (
+        "customer",
+        "source_id",
+        &["網路", "電話開發", "客戶介紹", "展會", "廣告", "其他"],
+    ),
+    (
+        "follow_up",
+        "method_id",
+        &["電話", "電子郵件", "拜訪", "簡訊", "微信", "其他"],
+    ),
 ];

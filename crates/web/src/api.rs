@@ -2,6 +2,7 @@
 //! generated from the same route list the router is built from.
 
 mod auth;
+mod customers;
 mod departments;
 mod roles;
 mod users;
@@ -74,6 +75,23 @@ pub fn router() -> OpenApiRouter<AppState> {
             roles::update_role,
             roles::delete_role
         ))
+        .routes(routes!(
+            customers::list_customers,
+            customers::create_customer
+        ))
+        .routes(routes!(customers::customer_duplicates))
+        .routes(routes!(customers::transfer_customers))
+        .routes(routes!(
+            customers::get_customer,
+            customers::update_customer,
+            customers::delete_customer
+        ))
+        .routes(routes!(customers::add_follow_up))
+        .routes(routes!(
+            customers::put_team_member,
+            customers::remove_team_member
+        ))
+        .routes(routes!(customers::list_fields, customers::create_field))
 }
 
 /// The OpenAPI document of every API route.

@@ -58,7 +58,9 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         ServiceError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         ServiceError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-        ServiceError::Stale { .. } | ServiceError::Changed { .. } => (StatusCode::CONFLICT, "stale"),
+        ServiceError::Stale { .. } | ServiceError::Changed { .. } => {
+            (StatusCode::CONFLICT, "stale")
+        }
         ServiceError::Refused { code } => (StatusCode::CONFLICT, code),
         ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
@@ -135,7 +137,9 @@ impl ApiError {
                 _ => None,
             },
             version: match &error {
-                ServiceError::Stale { version } | ServiceError::Changed { version, .. } => Some(*version),
+                ServiceError::Stale { version } | ServiceError::Changed { version, .. } => {
+                    Some(*version)
+                }
                 _ => None,
             },
             current: match error {

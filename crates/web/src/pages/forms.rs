@@ -51,9 +51,9 @@ pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 /// or a rule refused, 422 for invalid input.
 pub fn status_of(error: &ServiceError) -> StatusCode {
     match error {
-        ServiceError::Stale { .. } | ServiceError::Changed { .. } | ServiceError::Refused { .. } => {
-            StatusCode::CONFLICT
-        }
+        ServiceError::Stale { .. }
+        | ServiceError::Changed { .. }
+        | ServiceError::Refused { .. } => StatusCode::CONFLICT,
         _ => INVALID,
     }
 }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod customers;
 mod openapi;
 mod organisation;
 mod pages;

@@ -25,6 +25,18 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/roles/{id}",
     "PATCH /api/v1/roles/{id}",
     "DELETE /api/v1/roles/{id}",
+    "GET /api/v1/customers",
+    "POST /api/v1/customers",
+    "GET /api/v1/customers/duplicates",
+    "POST /api/v1/customers/transfer",
+    "GET /api/v1/customers/{id}",
+    "PATCH /api/v1/customers/{id}",
+    "DELETE /api/v1/customers/{id}",
+    "POST /api/v1/customers/{id}/follow-ups",
+    "POST /api/v1/customers/{id}/team",
+    "DELETE /api/v1/customers/{id}/team",
+    "GET /api/v1/fields",
+    "POST /api/v1/fields",
 ];
 
 #[tokio::test]

@@ -1,0 +1,114 @@
+//! Custom fields: administrators define them per kind.
+
+use kuijing_domain::fields::{FieldDef, FieldType};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError, unique_to_field};
+use crate::{App, Caller};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewField {
+    /// The kind the field belongs to: `customer`, `lead`, `contact`, ...
+    pub kind: String,
+    /// Lowercase letters, digits and `_`, starting with a letter.
+    pub key: String,
+    pub label: String,
+    /// `text`, `long_text`, `number`, `money`, `date`, `date_time`, `choice`,
+    /// `multi_choice`, `phone`, `email`, `url`, `user`, `department`, `bool`, `percent`.
+    pub field_type: String,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub unique: bool,
+    pub default_value: Option<String>,
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub sort_order: i64,
+}
+
+impl App {
+    pub async fn list_fields(&self, caller: &Caller, kind: &str) -> Result<Vec<FieldDef>> {
+        let kind: Kind = kind.parse().map_err(|()| ServiceError::NotFound)?;
+        caller.require(Permission::new(kind, Action::View))?;
+        let mut tx = self.db.read().await?;
+        self.field_defs_in(&mut tx, kind).await
+    }
+
+    pub async fn create_field(&self, caller: &Caller, input: NewField) -> Result<FieldDef> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut errors = FieldErrors::new();
+        let kind = match input.kind.parse::<Kind>() {
+            Ok(kind) if kind.has_data_scope() => Some(kind),
+            _ => {
+                errors.add("kind", "kind_unknown");
+                None
+            }
+        };
+        let key_ok = input.key.len() <= 40
+            && input
+                .key
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase())
+            && input
+                .key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !key_ok {
+            errors.add("key", "key_invalid");
+        }
+        let label = errors.take("label", text::parse_name(&input.label, 50));
+        let field_type = errors.take("field_type", FieldType::parse(&input.field_type));
+        let options: Vec<String> = input
+            .options
+            .iter()
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
+            .collect();
+        if matches!(field_type, Some(FieldType::Choice | FieldType::MultiChoice))
+            && options.is_empty()
+        {
+            errors.add("options", "options_required");
+        }
+        errors.into_result()?;
+        let (Some(kind), Some(label), Some(field_type)) = (kind, label, field_type) else {
+            return Err(ServiceError::Internal("field".into()));
+        };
+        let mut def = FieldDef {
+            id: 0,
+            key: input.key,
+            label,
+            field_type,
+            required: input.required,
+            unique: input.unique,
+            default_value: input.default_value.filter(|d| !d.trim().is_empty()),
+            options,
+            sort_order: input.sort_order,
+        };
+        if def.default_value.is_some() {
+            let default = def.default_value.clone().map(serde_json::Value::String);
+            if let Err(code) = kuijing_domain::fields::parse_value(&def, default.as_ref()) {
+                return Err(FieldErrors::from(kuijing_domain::FieldError::new(
+                    "default_value",
+                    code,
+                ))
+                .into());
+            }
+        }
+        let mut tx = self.db.write().await?;
+        def.id = kuijing_store::field_defs::insert(&mut tx, kind.as_str(), &def)
+            .await
+            .map_err(|e| unique_to_field(e, "key", "key", "key_taken"))?;
+        tx.commit().await?;
+        tracing::info!(
+            field.id = def.id,
+            kind = kind.as_str(),
+            "custom field created"
+        );
+        Ok(def)
+    }
+}

@@ -1,0 +1,272 @@
+//! `/api/v1/customers`, and the custom fields of every kind at `/api/v1/fields`.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kuijing_domain::fields::FieldDef;
+use kuijing_service::ListPage;
+use kuijing_service::customers::{
+    CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, DuplicateHint,
+    FilterInput, FollowUpInput, TeamInput, TransferInput,
+};
+use kuijing_service::fields::NewField;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Body, respond, respond_created};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CustomerParams {
+    /// Text found in the name, phones, e-mail or tax ID.
+    pub q: Option<String>,
+    /// A saved view: `mine`, `team`, `created_this_week`, or `all`.
+    pub view: Option<String>,
+    /// `id`, `name`, `created_at` or `updated_at`.
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub desc: bool,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+    /// Conditions as JSON: `[{"field":"level_id","op":"one_of","value":[1]}]`.
+    pub filter: Option<String>,
+}
+
+impl CustomerParams {
+    pub fn into_query(self) -> Result<CustomerListQuery, kuijing_service::ServiceError> {
+        let filters: Vec<FilterInput> =
+            match self.filter.as_deref().filter(|f| !f.trim().is_empty()) {
+                Some(text) => serde_json::from_str(text).map_err(|_| {
+                    kuijing_service::ServiceError::Invalid(
+                        kuijing_domain::FieldError::new("filter", "invalid_value").into(),
+                    )
+                })?,
+                None => Vec::new(),
+            };
+        Ok(CustomerListQuery {
+            search: self.q,
+            filters,
+            view: self.view,
+            sort: self.sort,
+            descending: self.desc,
+            cursor: self.cursor,
+            limit: self.limit,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerParams),
+    responses((status = 200, body = ListPage<CustomerView>), (status = 422, body = Problem)))]
+pub async fn list_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(params): Params<CustomerParams>,
+) -> Response {
+    let result = match params.into_query() {
+        Ok(query) => state.app.list_customers(&caller, &query).await,
+        Err(error) => Err(error),
+    };
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", request_body = CustomerInput,
+    responses((status = 201, body = CustomerDetail), (status = 422, body = Problem)))]
+pub async fn create_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<CustomerInput>,
+) -> Response {
+    respond_created(
+        state.app.create_customer(&caller, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    responses((status = 200, body = CustomerDetail), (status = 404, body = Problem)))]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_customer(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerPatch,
+    responses((status = 200, body = CustomerDetail), (status = 409, description = "Saved by someone else meanwhile; `current` is the stored record", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<CustomerPatch>,
+) -> Response {
+    respond(
+        state.app.update_customer(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]
+pub async fn delete_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    match state.app.delete_customers(&caller, &[id]).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Affected {
+    pub count: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/transfer", tag = "customers", request_body = TransferInput,
+    responses((status = 200, body = Affected), (status = 422, body = Problem)))]
+pub async fn transfer_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<TransferInput>,
+) -> Response {
+    respond(
+        state
+            .app
+            .transfer_customers(&caller, body)
+            .await
+            .map(|count| Affected { count }),
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/follow-ups", tag = "customers", request_body = FollowUpInput,
+    responses((status = 201, body = kuijing_service::customers::FollowUpView), (status = 422, body = Problem)))]
+pub async fn add_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<FollowUpInput>,
+) -> Response {
+    respond_created(
+        state.app.add_customer_follow_up(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/team", tag = "customers", request_body = TeamInput,
+    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
+pub async fn put_team_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<TeamInput>,
+) -> Response {
+    match state.app.put_customer_team_member(&caller, id, body).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberParams {
+    pub user_id: i64,
+}
+
+#[utoipa::path(delete, path = "/api/v1/customers/{id}/team", tag = "customers", params(MemberParams),
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
+pub async fn remove_team_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<MemberParams>,
+) -> Response {
+    match state
+        .app
+        .remove_customer_team_member(&caller, id, params.user_id)
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DuplicateParams {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The customer being edited, which is not its own duplicate.
+    pub except: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/duplicates", tag = "customers", params(DuplicateParams),
+    responses((status = 200, body = Vec<DuplicateHint>)))]
+pub async fn customer_duplicates(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<DuplicateParams>,
+) -> Response {
+    let result = state
+        .app
+        .customer_duplicates(
+            &caller,
+            p.name.as_deref(),
+            p.phone.as_deref(),
+            p.email.as_deref(),
+            p.except,
+        )
+        .await;
+    respond(result, &caller, lang)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KindParams {
+    pub kind: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/fields", tag = "fields", params(KindParams),
+    responses((status = 200, body = Vec<FieldDef>)))]
+pub async fn list_fields(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<KindParams>,
+) -> Response {
+    respond(state.app.list_fields(&caller, &p.kind).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/fields", tag = "fields", request_body = NewField,
+    responses((status = 201, body = FieldDef), (status = 422, body = Problem)))]
+pub async fn create_field(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<NewField>,
+) -> Response {
+    respond_created(state.app.create_field(&caller, body).await, &caller, lang)
+}
