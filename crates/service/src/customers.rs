@@ -463,10 +463,10 @@ impl App {
         }
         let moved = customers::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
         for (id, old_owner) in former {
-            if let (Some(can_write), Some(old)) = (keep, old_owner) {
-                if old != input.owner_id {
-                    customers::put_team_member(&mut tx, id, old, can_write, None).await?;
-                }
+            if let (Some(can_write), Some(old)) = (keep, old_owner)
+                && old != input.owner_id
+            {
+                customers::put_team_member(&mut tx, id, old, can_write, None).await?;
             }
             let fields = vec![kuijing_domain::FieldChange {
                 field: "owner_id".into(),
@@ -775,10 +775,10 @@ impl App {
             ("industry_id", input.industry_id),
             ("source_id", input.source_id),
         ] {
-            if let Some(id) = value {
-                if !choices.iter().any(|o| o.field == field && o.id == id) {
-                    errors.add(field, "invalid_choice");
-                }
+            if let Some(id) = value
+                && !choices.iter().any(|o| o.field == field && o.id == id)
+            {
+                errors.add(field, "invalid_choice");
             }
         }
         let optional =
