@@ -211,7 +211,7 @@ impl App {
         let org = departments::org_chart(&mut tx).await?;
         let today = self.today();
         let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
-        let mut store_query = self.customer_query(caller, &org, &defs, query)?;
+        let mut store_query = self.customer_store_query(caller, &org, &defs, query)?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         store_query.pool = None;
 
@@ -738,7 +738,7 @@ impl App {
     }
 
     /// An owner must be an active user whose records the caller may see.
-    async fn check_owner(
+    pub(crate) async fn check_owner(
         &self,
         tx: &mut Tx,
         caller: &Caller,
@@ -760,7 +760,7 @@ impl App {
         Ok(())
     }
 
-    async fn check_customer(
+    pub(crate) async fn check_customer(
         &self,
         tx: &mut Tx,
         input: CustomerInput,
@@ -826,7 +826,7 @@ impl App {
 
     /// Turns the filter inputs into store filters, refusing unknown fields
     /// and operators by name.
-    fn customer_query(
+    pub(crate) fn customer_store_query(
         &self,
         caller: &Caller,
         org: &kuijing_domain::OrgChart,

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod changelog;
 pub mod clock;
+pub mod customer_io;
 pub mod customers;
 pub mod departments;
 pub mod error;
@@ -12,6 +13,7 @@ mod input;
 mod password;
 pub mod roles;
 pub mod settings;
+pub mod spreadsheets;
 pub mod users;
 
 use std::sync::Arc;

@@ -396,3 +396,14 @@ pub async fn any_with_role(tx: &mut Tx, role: i64) -> Result<i64> {
         .to_owned();
     tx.count(&query).await
 }
+
+/// Every user's name by id, active or not: for labels in exports and for
+/// reading owner names in imports, never for lists.
+pub async fn all_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
+    let query = Query::select()
+        .columns([Users::Id, Users::Name])
+        .from(Users::Table)
+        .order_by(Users::Id, Order::Asc)
+        .to_owned();
+    tx.all(&query).await
+}

@@ -2,6 +2,7 @@
 //! generated from the same route list the router is built from.
 
 mod auth;
+mod customer_io;
 mod customers;
 mod departments;
 mod roles;
@@ -80,6 +81,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::create_customer
         ))
         .routes(routes!(customers::customer_duplicates))
+        .routes(routes!(customer_io::export_customers))
+        .routes(routes!(customer_io::import_template))
+        .routes(routes!(customer_io::import_customers))
         .routes(routes!(customers::transfer_customers))
         .routes(routes!(
             customers::get_customer,

@@ -82,9 +82,14 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
 
 /// The message of one invalid field, naming the field.
 pub fn field_message(error: &FieldError, lang: Lang) -> String {
-    let (base, rest) = match error.field.split_once('.') {
+    message_for(&error.field, error.code, lang)
+}
+
+/// The message of a code about a field, naming the field.
+pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
+    let (base, rest) = match field.split_once('.') {
         Some((base, rest)) => (base, Some(rest)),
-        None => (error.field.as_str(), None),
+        None => (field, None),
     };
     let label = match (base, rest) {
         // A data scope is named by its module, as the role editor shows it.
@@ -105,7 +110,7 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
             }
         }
     };
-    lang.t(&format!("errors.{}", error.code))
+    lang.t(&format!("errors.{code}"))
         .replace("%{field}", &label)
 }
 

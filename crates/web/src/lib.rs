@@ -19,6 +19,9 @@ use kuijing_service::App;
 pub use api::openapi_document;
 pub use i18n::Lang;
 
+/// The largest body the API takes: a spreadsheet being imported.
+const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
+
 /// What every handler gets: the use cases.
 #[derive(Clone)]
 pub struct AppState {
@@ -31,7 +34,7 @@ pub fn router(app: App) -> Router {
     let (api, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
-        .merge(api)
+        .merge(api.layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/openapi.json", get(api::serve_openapi))
         .route("/healthz", get(healthz))
         .fallback(pages::not_found)

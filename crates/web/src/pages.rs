@@ -1,5 +1,7 @@
-//! The HTML pages: the application shell and the organisation pages.
+//! The HTML pages: the application shell, the customer pages and the
+//! organisation pages.
 
+mod customers;
 mod departments;
 mod forms;
 mod profile;
@@ -30,6 +32,24 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(session::set_language))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
+        .route(
+            "/customers",
+            get(customers::list_customers).post(customers::create_customer),
+        )
+        .route("/customers/new", get(customers::new_customer))
+        .route("/customers/transfer", post(customers::transfer_customers))
+        .route("/customers/delete", post(customers::delete_customers))
+        .route(
+            "/customers/{id}",
+            get(customers::show_customer).post(customers::update_customer),
+        )
+        .route("/customers/{id}/edit", get(customers::edit_customer))
+        .route("/customers/{id}/follow-ups", post(customers::add_follow_up))
+        .route("/customers/{id}/team", post(customers::put_team_member))
+        .route(
+            "/customers/{id}/team/remove",
+            post(customers::remove_team_member),
+        )
         .route(
             "/departments",
             get(departments::list_departments).post(departments::create_department),
@@ -130,11 +150,19 @@ impl Shell {
     ) -> Self {
         let can = |kind: Kind| caller.can(Permission::new(kind, Action::View));
         // The modules in their order; each appears once its pages exist.
-        let nav = vec![NavItem {
+        let mut nav = Vec::new();
+        if can(Kind::Customer) {
+            nav.push(NavItem {
+                key: "nav.customers",
+                href: "/customers",
+                icon: "building",
+            });
+        }
+        nav.push(NavItem {
             key: "nav.profile",
             href: "/profile",
             icon: "user",
-        }];
+        });
         let mut settings_nav = Vec::new();
         if can(Kind::Department) {
             settings_nav.push(NavItem {

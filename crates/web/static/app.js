@@ -1,6 +1,7 @@
 /* Kuijing CRM: small page behaviours. The pages work without this file;
    it only adds confirmations, an unsaved-changes warning, the scope picker
-   toggle, menu closing and toast hiding. The only global is window.kj. */
+   toggle, menu closing, toast hiding, the batch toolbar of lists and the
+   duplicate hint of the customer form. The only global is window.kj. */
 (function () {
   'use strict';
 
@@ -77,7 +78,9 @@
     var form = event.target;
     if (!form || form.tagName !== 'FORM') return;
 
-    var question = form.getAttribute('data-confirm');
+    // A button may ask its own question (delete beside transfer in one form).
+    var button = event.submitter;
+    var question = (button && button.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
@@ -195,11 +198,126 @@
     arm();
   }
 
+  /* ---- Batch toolbar: rows ticked with form="<id>" of a form[data-batch] ---- */
+
+  function rowsOf(form) {
+    return doc.querySelectorAll('input[type="checkbox"][form="' + form.id + '"]');
+  }
+
+  function syncBatch(form) {
+    var rows = rowsOf(form);
+    var ticked = 0;
+    for (var i = 0; i < rows.length; i++) if (rows[i].checked) ticked++;
+    var count = form.querySelector('[data-batch-count]');
+    if (count) {
+      if (!count.hasAttribute('data-hint')) count.setAttribute('data-hint', count.textContent);
+      count.textContent = ticked
+        ? count.getAttribute('data-template').replace('%{count}', ticked)
+        : count.getAttribute('data-hint');
+    }
+    var buttons = form.querySelectorAll('[data-needs-selection]');
+    for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !ticked;
+    var all = doc.querySelector('[data-select-all]');
+    if (all) {
+      all.hidden = false;
+      all.checked = ticked > 0 && ticked === rows.length;
+      all.indeterminate = ticked > 0 && ticked < rows.length;
+    }
+  }
+
+  function syncAllBatches() {
+    var forms = doc.querySelectorAll('form[data-batch]');
+    for (var i = 0; i < forms.length; i++) syncBatch(forms[i]);
+  }
+
+  doc.addEventListener('change', function (event) {
+    var el = event.target;
+    if (!el || el.type !== 'checkbox') return;
+    var form = el.hasAttribute('data-select-all')
+      ? doc.querySelector('form[data-batch]')
+      : el.form;
+    if (!form || !form.hasAttribute('data-batch')) return;
+    if (el.hasAttribute('data-select-all')) {
+      var rows = rowsOf(form);
+      for (var i = 0; i < rows.length; i++) rows[i].checked = el.checked;
+    }
+    syncBatch(form);
+  });
+
+  /* ---- Duplicate hint: [data-duplicates] asks while name or phone is typed ---- */
+
+  var DUPLICATE_MS = 400;
+
+  function showDuplicates(box, hints) {
+    var list = box.querySelector('.dup-hint');
+    if (!list) return;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    for (var i = 0; i < hints.length; i++) {
+      var hint = hints[i];
+      var item = doc.createElement('li');
+      if (hint.visible && hint.name) {
+        item.appendChild(doc.createTextNode(box.getAttribute('data-found') + ' '));
+        var link = doc.createElement('a');
+        link.href = '/customers/' + encodeURIComponent(hint.id);
+        link.textContent = hint.name;
+        item.appendChild(link);
+        var owner = hint.owner_name || (hint.in_pool ? box.getAttribute('data-pool') : '');
+        if (owner) item.appendChild(doc.createTextNode(' (' + owner + ')'));
+      } else {
+        item.textContent = box.getAttribute('data-hidden');
+      }
+      list.appendChild(item);
+    }
+    list.hidden = hints.length === 0;
+  }
+
+  function watchDuplicates(box) {
+    var form = box.closest('form');
+    if (!form || !window.fetch) return;
+    var timer = null;
+    var asked = 0;
+    function ask() {
+      var params = [];
+      var fields = form.querySelectorAll('[data-duplicate-field]');
+      for (var i = 0; i < fields.length; i++) {
+        var value = fields[i].value.trim();
+        if (value.length >= 2) {
+          params.push(fields[i].getAttribute('data-duplicate-field') + '=' + encodeURIComponent(value));
+        }
+      }
+      if (!params.length) {
+        showDuplicates(box, []);
+        return;
+      }
+      var except = box.getAttribute('data-except');
+      if (except) params.push('except=' + encodeURIComponent(except));
+      var mine = ++asked;
+      fetch(box.getAttribute('data-duplicates') + '?' + params.join('&'), {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' }
+      })
+        .then(function (answer) { return answer.ok ? answer.json() : []; })
+        .then(function (hints) {
+          // An older answer arriving late must not replace a newer one.
+          if (mine === asked) showDuplicates(box, Array.isArray(hints) ? hints : []);
+        })
+        .catch(function () {});
+    }
+    form.addEventListener('input', function (event) {
+      if (!event.target || !event.target.hasAttribute('data-duplicate-field')) return;
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(ask, DUPLICATE_MS);
+    });
+  }
+
   /* ---- Start ---- */
 
   function start() {
     syncAllScopes();
+    syncAllBatches();
     takeSnapshots();
+    var boxes = doc.querySelectorAll('[data-duplicates]');
+    for (var b = 0; b < boxes.length; b++) watchDuplicates(boxes[b]);
     var toasts = doc.querySelectorAll('.toast');
     for (var i = 0; i < toasts.length; i++) scheduleToast(toasts[i]);
   }
@@ -209,6 +327,7 @@
   window.addEventListener('pageshow', function (event) {
     if (event.persisted) {
       syncAllScopes();
+      syncAllBatches();
       takeSnapshots();
       closeMenus(null);
     }

@@ -4,6 +4,8 @@
 mod helpers;
 
 mod auth;
+mod customer_io;
+mod customer_pages;
 mod customers;
 mod openapi;
 mod organisation;

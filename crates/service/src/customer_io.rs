@@ -1,0 +1,739 @@
+//! Customers in and out of spreadsheets: export of exactly the rows the
+//! caller may see, and import with column mapping, cleaning, duplicate
+//! handling, a dry run and a report per row.
+
+use std::collections::{BTreeMap, HashMap};
+
+use kuijing_domain::company::{match_key, phone_key};
+use kuijing_domain::customer::Customer;
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldError, FieldErrors, Kind, Permission, text,
+};
+use kuijing_store::customers::{self, CustomerFields, Sort};
+use kuijing_store::schema::Customers;
+use kuijing_store::{departments, options, users};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::customers::{CustomerInput, CustomerListQuery};
+use crate::error::{Result, ServiceError};
+use crate::spreadsheets::{self, Format, TableWriter};
+use crate::{App, Caller};
+
+/// The columns of an export and an import template, in order.
+pub const COLUMNS: &[&str] = &[
+    "name",
+    "level_id",
+    "industry_id",
+    "source_id",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "address",
+    "tax_id",
+    "notes",
+    "owner_id",
+    "last_follow_up_at",
+    "next_contact_at",
+    "created_at",
+];
+
+/// Columns an import may fill (the rest are kept by the CRM itself).
+const IMPORTABLE: &[&str] = &[
+    "name",
+    "level_id",
+    "industry_id",
+    "source_id",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "address",
+    "tax_id",
+    "notes",
+    "owner_id",
+];
+
+/// Headers of registry files and common spreadsheets, read as our fields.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("公司名稱", "name"),
+    ("客戶名稱", "name"),
+    ("客户名称", "name"),
+    ("企業名稱", "name"),
+    ("company", "name"),
+    ("總機電話", "phone"),
+    ("電話", "phone"),
+    ("电话", "phone"),
+    ("手機", "mobile"),
+    ("手机", "mobile"),
+    ("住址", "address"),
+    ("地址", "address"),
+    ("營利事業統一編號", "tax_id"),
+    ("統一編號", "tax_id"),
+    ("统一社会信用代码", "tax_id"),
+    ("電子郵件信箱", "email"),
+    ("電子郵件", "email"),
+    ("电子邮箱", "email"),
+    ("e-mail", "email"),
+    ("網址", "website"),
+    ("网址", "website"),
+    ("備註", "notes"),
+    ("备注", "notes"),
+    ("負責人", "owner_id"),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateMode {
+    Skip,
+    Update,
+    Create,
+}
+
+impl DuplicateMode {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "skip" => Some(Self::Skip),
+            "update" => Some(Self::Update),
+            "create" => Some(Self::Create),
+            _ => None,
+        }
+    }
+}
+
+pub struct ImportOptions {
+    pub format: Format,
+    pub dry_run: bool,
+    pub duplicates: DuplicateMode,
+    /// Write the good rows when some fail; otherwise a failure writes nothing.
+    pub partial: bool,
+    /// Header → field; headers left out are matched by name.
+    pub mapping: Option<BTreeMap<String, String>>,
+    /// Field labels in every language, normalised, for matching headers.
+    pub aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub total: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Whether anything was written (not for a dry run, nor for a failed
+    /// all-or-nothing import).
+    pub written: bool,
+    /// Header → field, as used.
+    pub mapping: BTreeMap<String, String>,
+    /// Headers read as no field.
+    pub unmapped: Vec<String>,
+    pub problems: Vec<RowProblem>,
+    /// The first rows as they would be written, for the preview.
+    #[schema(value_type = Vec<Object>)]
+    pub preview: Vec<BTreeMap<String, String>>,
+}
+
+/// One row's error (the row is not written) or warning (it is, cleaned).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowProblem {
+    /// The row number as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    pub field: String,
+    pub code: String,
+    pub value: String,
+    /// A warning: the value was cleaned and the original kept in the notes.
+    pub warning: bool,
+    /// For skipped and updated duplicates: the customer it matched.
+    pub duplicate_of: Option<i64>,
+}
+
+impl App {
+    /// Writes the customers the caller sees through the list's filters (or
+    /// the chosen ids) to a temporary file, a page at a time.
+    pub async fn export_customers(
+        &self,
+        caller: &Caller,
+        query: &CustomerListQuery,
+        ids: Option<Vec<i64>>,
+        format: Format,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<tempfile::TempPath> {
+        caller.require(Permission::new(Kind::Customer, Action::Export))?;
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        let mut store_query = self.customer_store_query(caller, &org, &defs, query)?;
+        store_query.ids = ids;
+        let today = self.today();
+        let choice: HashMap<i64, String> = options::of_kind(&mut tx, "customer")
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.label))
+            .collect();
+        let names: HashMap<i64, String> = users::all_names(&mut tx).await?.into_iter().collect();
+
+        let dir = self.settings.data_dir.join("tmp");
+        let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
+        let mut writer = TableWriter::new(format, &dir).map_err(io)?;
+        let mut header: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| labels.get(*c).cloned().unwrap_or_else(|| c.to_string()))
+            .collect();
+        header.extend(defs.iter().map(|d| d.label.clone()));
+        writer.write_row(&header).map_err(io)?;
+
+        let sort = Sort {
+            column: Customers::Id,
+            descending: false,
+        };
+        let mut after = None;
+        let mut rows = 0u64;
+        loop {
+            let page = customers::list(
+                &mut tx,
+                &visibility,
+                caller.user.id,
+                today,
+                &store_query,
+                sort,
+                after.clone(),
+                500,
+            )
+            .await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.id.into(), last.id));
+            for customer in &page {
+                let mut cells = self.export_cells(customer, &choice, &names);
+                cells.extend(defs.iter().map(|d| {
+                    customer
+                        .custom
+                        .get(&d.key)
+                        .map(kuijing_domain::fields::display)
+                        .unwrap_or_default()
+                }));
+                writer.write_row(&cells).map_err(io)?;
+                rows += 1;
+            }
+        }
+        tracing::info!(rows, actor.id = caller.user.id, "customers exported");
+        writer.finish().map_err(io)
+    }
+
+    fn export_cells(
+        &self,
+        c: &Customer,
+        choice: &HashMap<i64, String>,
+        names: &HashMap<i64, String>,
+    ) -> Vec<String> {
+        let zone = self.time_zone();
+        let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        };
+        let label = |id: Option<i64>| {
+            id.and_then(|id| choice.get(&id).cloned())
+                .unwrap_or_default()
+        };
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        vec![
+            c.name.clone(),
+            label(c.level_id),
+            label(c.industry_id),
+            label(c.source_id),
+            text(&c.phone),
+            text(&c.mobile),
+            text(&c.email),
+            text(&c.website),
+            text(&c.address),
+            text(&c.tax_id),
+            text(&c.notes),
+            c.owner_id
+                .and_then(|o| names.get(&o).cloned())
+                .unwrap_or_default(),
+            at(c.last_follow_up_at),
+            at(c.next_contact_at),
+            at(Some(c.created_at)),
+        ]
+    }
+
+    /// Reads a file of customers and writes them, unless it is a dry run or
+    /// (without `partial`) any row fails.
+    pub async fn import_customers(
+        &self,
+        caller: &Caller,
+        bytes: &[u8],
+        options: ImportOptions,
+    ) -> Result<ImportReport> {
+        caller.require(Permission::new(Kind::Customer, Action::Import))?;
+        caller.require(Permission::new(Kind::Customer, Action::Create))?;
+        let table = spreadsheets::read(bytes, options.format)
+            .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
+        let (mapping, unmapped) =
+            map_headers(&table.headers, options.mapping.as_ref(), &options.aliases)?;
+        let column_of: Vec<Option<&str>> = table
+            .headers
+            .iter()
+            .map(|h| mapping.get(h).map(String::as_str))
+            .collect();
+        if !column_of.contains(&Some("name")) {
+            return Err(
+                FieldErrors::from(FieldError::new("mapping", "name_column_required")).into(),
+            );
+        }
+
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let choice = options::of_kind(&mut tx, "customer").await?;
+        let owners: Vec<(i64, String)> = users::all_names(&mut tx).await?;
+        let today = self.today();
+        let now = self.now();
+        let mut report = ImportReport {
+            total: table.rows.len(),
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            failed: 0,
+            written: false,
+            mapping: mapping.clone(),
+            unmapped,
+            problems: Vec::new(),
+            preview: Vec::new(),
+        };
+        // Keys of the rows already taken from this file, so a file does not
+        // duplicate itself.
+        let mut seen: HashMap<String, usize> = HashMap::new();
+
+        for (index, row) in table.rows.iter().enumerate() {
+            let line = index + 2;
+            let mut values: BTreeMap<&str, String> = BTreeMap::new();
+            for (cell, column) in row.iter().zip(&column_of) {
+                if let Some(column) = column {
+                    let cleaned = clean_text(spreadsheets::unsafe_cell(cell));
+                    if !cleaned.is_empty() {
+                        values.insert(column, cleaned);
+                    }
+                }
+            }
+            let mut problems = Vec::new();
+            let mut input = CustomerInput {
+                name: values.get("name").cloned().unwrap_or_default(),
+                ..CustomerInput::default()
+            };
+            let mut notes: Vec<String> = values.get("notes").cloned().into_iter().collect();
+            for (field, target) in [
+                ("level_id", &mut input.level_id),
+                ("industry_id", &mut input.industry_id),
+                ("source_id", &mut input.source_id),
+            ] {
+                if let Some(label) = values.get(field) {
+                    let wanted = text::normalize(label);
+                    match choice
+                        .iter()
+                        .find(|o| o.field == field && text::normalize(&o.label) == wanted)
+                    {
+                        Some(option) => *target = Some(option.id),
+                        None => problems.push(problem(line, field, "invalid_choice", label, false)),
+                    }
+                }
+            }
+            input.phone = values.get("phone").cloned();
+            input.mobile = values.get("mobile").cloned();
+            input.address = values.get("address").cloned();
+            input.tax_id = values.get("tax_id").cloned();
+            input.website = values.get("website").cloned().filter(|w| !is_nothing(w));
+            // Registry files put other things in the web address column now
+            // and then; such text is kept in the notes rather than refusing the row.
+            if let Some(site) = input.website.take() {
+                match kuijing_domain::customer::parse_website(&site) {
+                    Ok(url) => input.website = Some(url),
+                    Err(_) => {
+                        notes.push(format!("{}: {site}", self.note_label("website")));
+                        problems.push(problem(line, "website", "moved_to_notes", &site, true));
+                    }
+                }
+            }
+            if let Some(raw) = values.get("email") {
+                let (email, website, changed) = clean_email(raw);
+                input.email = email;
+                if input.website.is_none() {
+                    input.website = website;
+                }
+                if changed {
+                    notes.push(format!("{}: {raw}", self.note_label("email")));
+                    problems.push(problem(line, "email", "email_cleaned", raw, true));
+                }
+            }
+            if let Some(owner) = values.get("owner_id") {
+                let wanted = text::normalize(owner);
+                match owners
+                    .iter()
+                    .find(|(_, name)| text::normalize(name) == wanted)
+                {
+                    Some((id, _)) => input.owner_id = Some(*id),
+                    None => problems.push(problem(line, "owner_id", "user_unknown", owner, false)),
+                }
+            }
+            input.notes = (!notes.is_empty()).then(|| notes.join("\n"));
+
+            let owner = input.owner_id.unwrap_or(caller.user.id);
+            let mut errors = FieldErrors::new();
+            if owner != caller.user.id {
+                self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
+                    .await?;
+            }
+            let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+            problems.extend(errors.0.iter().map(|e| {
+                problem(
+                    line,
+                    &e.field,
+                    e.code,
+                    values
+                        .get(e.field.as_str())
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    false,
+                )
+            }));
+            let failed = problems.iter().any(|p| !p.warning);
+            if report.preview.len() < 5 && !failed {
+                report.preview.push(preview_of(&fields));
+            }
+            if failed {
+                report.failed += 1;
+                report.problems.extend(problems);
+                continue;
+            }
+            report.problems.extend(problems);
+
+            // A duplicate in the file itself, or among stored customers.
+            let keys = row_keys(&fields);
+            if let Some(first) = keys.iter().find_map(|k| seen.get(k)) {
+                if options.duplicates != DuplicateMode::Create {
+                    report.skipped += 1;
+                    report.problems.push(RowProblem {
+                        duplicate_of: None,
+                        ..problem(line, "name", "duplicate_in_file", &first.to_string(), true)
+                    });
+                    continue;
+                }
+            }
+            let existing = customers::duplicates(
+                &mut tx,
+                Some(&match_key(&fields.name)),
+                fields.phone.as_deref().map(phone_key).as_deref(),
+                fields.email.as_deref(),
+                None,
+            )
+            .await?;
+            match (existing.first(), options.duplicates) {
+                (Some((id, _, _)), DuplicateMode::Skip) => {
+                    report.skipped += 1;
+                    report.problems.push(RowProblem {
+                        duplicate_of: Some(*id),
+                        ..problem(line, "name", "duplicate_skipped", &fields.name, true)
+                    });
+                    continue;
+                }
+                (Some((id, _, _)), DuplicateMode::Update) => {
+                    let Some(current) =
+                        customers::get(&mut tx, &visibility, caller.user.id, today, *id, &[])
+                            .await?
+                    else {
+                        report.failed += 1;
+                        report.problems.push(RowProblem {
+                            duplicate_of: Some(*id),
+                            ..problem(line, "name", "duplicate_not_yours", &fields.name, false)
+                        });
+                        continue;
+                    };
+                    let merged = merge(&current, fields);
+                    customers::update(&mut tx, current.id, current.version, &merged, now).await?;
+                    self.log(
+                        &mut tx,
+                        caller,
+                        Change {
+                            kind: Kind::Customer,
+                            record_id: current.id,
+                            action: ChangeAction::Update,
+                            fields: vec![import_note()],
+                        },
+                    )
+                    .await?;
+                    report.updated += 1;
+                    report.problems.push(RowProblem {
+                        duplicate_of: Some(current.id),
+                        ..problem(line, "name", "duplicate_updated", &current.name, true)
+                    });
+                }
+                _ => {
+                    let id =
+                        customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now)
+                            .await?;
+                    self.log(
+                        &mut tx,
+                        caller,
+                        Change {
+                            kind: Kind::Customer,
+                            record_id: id,
+                            action: ChangeAction::Create,
+                            fields: vec![import_note()],
+                        },
+                    )
+                    .await?;
+                    report.created += 1;
+                }
+            }
+            for key in keys {
+                seen.entry(key).or_insert(line);
+            }
+        }
+
+        let write = !options.dry_run && (options.partial || report.failed == 0);
+        if write {
+            tx.commit().await?;
+            report.written = true;
+            tracing::info!(
+                created = report.created,
+                updated = report.updated,
+                actor.id = caller.user.id,
+                "customers imported"
+            );
+        } else {
+            // Dropping the transaction rolls every row back.
+            drop(tx);
+            if !options.dry_run {
+                report.created = 0;
+                report.updated = 0;
+            }
+        }
+        Ok(report)
+    }
+
+    /// The label under which an imported field's original text is kept in
+    /// the notes, in the company's language.
+    fn note_label(&self, field: &str) -> &'static str {
+        match (self.settings.default_locale.as_str(), field) {
+            ("en", "email") => "E-mail as imported",
+            ("en", _) => "Website as imported",
+            ("zh-Hans", "email") => "导入的原始电子邮箱",
+            ("zh-Hans", _) => "导入的原始网址",
+            (_, "email") => "匯入的原始電子郵件",
+            _ => "匯入的原始網址",
+        }
+    }
+}
+
+fn problem(row: usize, field: &str, code: &str, value: &str, warning: bool) -> RowProblem {
+    RowProblem {
+        row,
+        field: field.to_string(),
+        code: code.to_string(),
+        value: value.to_string(),
+        warning,
+        duplicate_of: None,
+    }
+}
+
+fn import_note() -> kuijing_domain::FieldChange {
+    kuijing_domain::FieldChange {
+        field: "import".into(),
+        old: None,
+        new: None,
+    }
+}
+
+/// Header → field: the given mapping first, then field keys, labels in any
+/// language and known synonyms, compared normalised.
+fn map_headers(
+    headers: &[String],
+    given: Option<&BTreeMap<String, String>>,
+    aliases: &BTreeMap<String, String>,
+) -> Result<(BTreeMap<String, String>, Vec<String>)> {
+    let mut mapping = BTreeMap::new();
+    let mut unmapped = Vec::new();
+    let mut errors = FieldErrors::new();
+    for header in headers {
+        let chosen = match given.and_then(|g| g.get(header)) {
+            Some(field) if field.is_empty() => None,
+            Some(field) => {
+                if !IMPORTABLE.contains(&field.as_str()) {
+                    errors.add(format!("mapping.{header}"), "field_unknown");
+                }
+                Some(field.clone())
+            }
+            None => {
+                let key = text::normalize(header);
+                IMPORTABLE
+                    .iter()
+                    .find(|f| **f == key)
+                    .map(|f| f.to_string())
+                    .or_else(|| {
+                        aliases
+                            .get(&key)
+                            .filter(|f| IMPORTABLE.contains(&f.as_str()))
+                            .cloned()
+                    })
+                    .or_else(|| {
+                        SYNONYMS
+                            .iter()
+                            .find(|(s, _)| text::normalize(s) == key)
+                            .map(|(_, f)| f.to_string())
+                    })
+            }
+        };
+        match chosen {
+            // The first header mapped to a field wins; a second is reported unmapped.
+            Some(field) if !mapping.values().any(|f| f == &field) => {
+                mapping.insert(header.clone(), field);
+            }
+            _ => unmapped.push(header.clone()),
+        }
+    }
+    errors.into_result()?;
+    Ok((mapping, unmapped))
+}
+
+/// Trims, decodes HTML entities (`&#20870;`), and drops padding.
+fn clean_text(cell: &str) -> String {
+    let decoded = html_escape::decode_html_entities(cell);
+    decoded
+        .trim_matches(|c: char| c.is_whitespace())
+        .to_string()
+}
+
+/// Words that mean "none" in registry files.
+fn is_nothing(text: &str) -> bool {
+    matches!(
+        text::normalize(text).as_str(),
+        "" | "無" | "无" | "-" | "--" | "0" | "n" | "n/a" | "na" | "none" | "null"
+    )
+}
+
+/// The first address of an e-mail cell, a web address found there, and
+/// whether the cell said more than the address kept (then its original
+/// text goes to the notes, so nothing is lost).
+fn clean_email(raw: &str) -> (Option<String>, Option<String>, bool) {
+    if is_nothing(raw) {
+        return (None, None, false);
+    }
+    let folded = text::normalize(raw);
+    let joined = folded.replace(" @", "@").replace("@ ", "@");
+    let tokens: Vec<&str> = joined
+        .split([';', ',', '，', '、', '/', ' '])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let valid: Vec<String> = tokens
+        .iter()
+        .filter_map(|t| text::parse_email(t).ok())
+        .collect();
+    let website = tokens
+        .iter()
+        .find(|t| !t.contains('@') && (t.starts_with("www.") || t.starts_with("http")))
+        .and_then(|t| kuijing_domain::customer::parse_website(t).ok());
+    match valid.first() {
+        Some(first) => {
+            let exact = text::parse_email(raw).ok().as_ref() == Some(first);
+            (Some(first.clone()), website, !exact)
+        }
+        None => (None, website, true),
+    }
+}
+
+fn row_keys(fields: &CustomerFields) -> Vec<String> {
+    if let Some(tax_id) = fields.tax_id.as_deref().filter(|t| !t.is_empty()) {
+        return vec![format!("t:{tax_id}")];
+    }
+    let mut keys = vec![format!("n:{}", match_key(&fields.name))];
+    if let Some(phone) = fields
+        .phone
+        .as_deref()
+        .map(phone_key)
+        .filter(|p| p.len() >= 6)
+    {
+        keys.push(format!("p:{phone}"));
+    }
+    keys
+}
+
+/// An update from a file fills what the file has and keeps the rest.
+fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
+    let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
+    let mut custom = current.custom.clone();
+    custom.extend(new.custom);
+    CustomerFields {
+        name: current.name.clone(),
+        level_id: new.level_id.or(current.level_id),
+        industry_id: new.industry_id.or(current.industry_id),
+        source_id: new.source_id.or(current.source_id),
+        phone: keep(new.phone, &current.phone),
+        mobile: keep(new.mobile, &current.mobile),
+        email: keep(new.email, &current.email),
+        website: keep(new.website, &current.website),
+        address: keep(new.address, &current.address),
+        tax_id: keep(new.tax_id, &current.tax_id),
+        notes: keep(new.notes, &current.notes),
+        custom,
+        next_contact_at: current.next_contact_at,
+    }
+}
+
+fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
+    let mut row = BTreeMap::new();
+    row.insert("name".to_string(), fields.name.clone());
+    for (key, value) in [
+        ("phone", &fields.phone),
+        ("email", &fields.email),
+        ("address", &fields.address),
+        ("tax_id", &fields.tax_id),
+        ("website", &fields.website),
+    ] {
+        if let Some(value) = value {
+            row.insert(key.to_string(), value.clone());
+        }
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_emails_are_cleaned_and_flagged() {
+        assert_eq!(
+            clean_email("service＠blgroup.com.tw"),
+            (Some("service@blgroup.com.tw".into()), None, true)
+        );
+        assert_eq!(clean_email("a@x.tw;b@x.tw").0.as_deref(), Some("a@x.tw"));
+        assert!(clean_email("a@x.tw;b@x.tw").2);
+        assert_eq!(
+            clean_email("irc82a0b@ acergadget.com").0.as_deref(),
+            Some("irc82a0b@acergadget.com")
+        );
+        assert_eq!(
+            clean_email("103 ir27c751@ubot.com.tw").0.as_deref(),
+            Some("ir27c751@ubot.com.tw")
+        );
+        assert_eq!(clean_email("無"), (None, None, false));
+        assert_eq!(
+            clean_email("ok@x.com.tw"),
+            (Some("ok@x.com.tw".into()), None, false)
+        );
+        let (email, site, changed) = clean_email("www.gmtc.com.tw\u{3000}");
+        assert_eq!(
+            (email, site.as_deref(), changed),
+            (None, Some("https://www.gmtc.com.tw"), true)
+        );
+        assert_eq!(clean_email("@dubuhouse.com.tw"), (None, None, true));
+    }
+
+    #[test]
+    fn html_entities_and_padding_are_cleaned() {
+        assert_eq!(
+            clean_text("  &#20870;星科技股份有限公司 "),
+            "冠星科技股份有限公司"
+        );
+    }
+}

@@ -1,0 +1,269 @@
+//! Tables in files: reading CSV and XLSX uploads into rows of text, and
+//! writing rows to a temporary file that is streamed to the client, so an
+//! export of any size never sits in memory.
+
+use std::io::Write;
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+
+/// The formats users import and export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "csv" => Some(Self::Csv),
+            "xlsx" => Some(Self::Xlsx),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
+/// A header row and the rows under it, every cell as text.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Reads an upload. CSV may be UTF-8 with or without a byte-order mark, or
+/// GB18030 (which covers GBK and GB2312); anything that is not valid UTF-8 is
+/// read as GB18030.
+pub fn read(bytes: &[u8], format: Format) -> Result<Table, &'static str> {
+    let rows = match format {
+        Format::Csv => read_csv(bytes)?,
+        Format::Xlsx => read_xlsx(bytes)?,
+    };
+    let mut rows = rows.into_iter();
+    let headers: Vec<String> = rows
+        .next()
+        .ok_or("file_empty")?
+        .into_iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let rows = rows
+        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+        .collect();
+    Ok(Table { headers, rows })
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => {
+            let (decoded, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            if had_errors {
+                return Err("encoding_unknown");
+            }
+            decoded.into_owned()
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|_| "csv_invalid")?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok(rows)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+    let mut workbook: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| "xlsx_invalid")?;
+    let sheet = workbook
+        .worksheet_range_at(0)
+        .ok_or("file_empty")?
+        .map_err(|_| "xlsx_invalid")?;
+    Ok(sheet
+        .rows()
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect())
+}
+
+/// A cell as text: whole numbers without `.0`, dates as ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(at) if at.time() == chrono::NaiveTime::MIN => {
+                at.date().format("%Y-%m-%d").to_string()
+            }
+            Some(at) => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => d.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(_) => String::new(),
+    }
+}
+
+/// Text that a spreadsheet would run as a formula gets a leading `'`.
+pub fn safe_cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// The reverse of `safe_cell`, for files that come back.
+pub fn unsafe_cell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => text,
+    }
+}
+
+/// Rows written to a temporary file in the data folder.
+pub enum TableWriter {
+    Csv(csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>),
+    Xlsx {
+        workbook: Box<rust_xlsxwriter::Workbook>,
+        row: u32,
+        path: tempfile::TempPath,
+    },
+}
+
+impl TableWriter {
+    pub fn new(format: Format, dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let file = tempfile::Builder::new()
+            .prefix("export-")
+            .suffix(format.extension())
+            .tempfile_in(dir)?;
+        Ok(match format {
+            Format::Csv => {
+                let mut out = std::io::BufWriter::new(file);
+                // Spreadsheet programs read UTF-8 CSV correctly only with a mark.
+                out.write_all(b"\xEF\xBB\xBF")?;
+                Self::Csv(csv::Writer::from_writer(out))
+            }
+            Format::Xlsx => {
+                let mut workbook = rust_xlsxwriter::Workbook::new();
+                workbook.set_tempdir(dir).map_err(std::io::Error::other)?;
+                workbook
+                    .add_worksheet_with_constant_memory()
+                    .map_err(std::io::Error::other)?;
+                Self::Xlsx {
+                    workbook: Box::new(workbook),
+                    row: 0,
+                    path: file.into_temp_path(),
+                }
+            }
+        })
+    }
+
+    pub fn write_row(&mut self, cells: &[String]) -> std::io::Result<()> {
+        match self {
+            Self::Csv(writer) => writer
+                .write_record(cells.iter().map(|c| safe_cell(c)))
+                .map_err(std::io::Error::other),
+            Self::Xlsx { workbook, row, .. } => {
+                let sheet = workbook
+                    .worksheet_from_index(0)
+                    .map_err(std::io::Error::other)?;
+                for (column, cell) in cells.iter().enumerate() {
+                    // Written as strings, never as formulas.
+                    sheet
+                        .write_string(*row, column as u16, cell.as_str())
+                        .map_err(std::io::Error::other)?;
+                }
+                *row += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// Closes the file and answers its path; it is deleted when dropped.
+    pub fn finish(self) -> std::io::Result<tempfile::TempPath> {
+        match self {
+            Self::Csv(writer) => {
+                let out = writer
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                let file = out
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                Ok(file.into_temp_path())
+            }
+            Self::Xlsx {
+                mut workbook, path, ..
+            } => {
+                workbook.save(&*path).map_err(std::io::Error::other)?;
+                Ok(path)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_in_utf8_with_a_mark_and_in_gb18030_is_read() {
+        let with_mark = "\u{feff}名稱,電話\n台泥,(02)2531-7099\n"
+            .as_bytes()
+            .to_vec();
+        let table = read(&with_mark, Format::Csv).expect("utf-8");
+        assert_eq!(table.headers, vec!["名稱", "電話"]);
+        assert_eq!(table.rows[0], vec!["台泥", "(02)2531-7099"]);
+
+        let (gb, _, _) = encoding_rs::GB18030.encode("名称,电话\n华为,0755-28780808\n");
+        let table = read(&gb, Format::Csv).expect("gb18030");
+        assert_eq!(table.rows[0][0], "华为");
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_restored() {
+        for text in ["=1+1", "+886912345678", "-3", "@SUM(A1)"] {
+            let safe = safe_cell(text);
+            assert!(safe.starts_with('\''), "{text}");
+            assert_eq!(unsafe_cell(&safe), text);
+        }
+        assert_eq!(safe_cell("台泥"), "台泥");
+        assert_eq!(unsafe_cell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn an_xlsx_written_here_reads_back() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut writer = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        writer
+            .write_row(&["名稱".into(), "統一編號".into()])
+            .expect("row");
+        writer
+            .write_row(&["台泥".into(), "03244509".into()])
+            .expect("row");
+        let path = writer.finish().expect("finish");
+        let bytes = std::fs::read(&path).expect("read");
+        let table = read(&bytes, Format::Xlsx).expect("xlsx");
+        assert_eq!(table.rows[0], vec!["台泥", "03244509"]);
+    }
+}

@@ -1,0 +1,288 @@
+//! Export and import of customers as CSV or XLSX.
+
+use std::collections::BTreeMap;
+
+use axum::Extension;
+use axum::body::{Body as HttpBody, Bytes};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use kuijing_service::customer_io::{COLUMNS, DuplicateMode, ImportOptions, ImportReport};
+use kuijing_service::spreadsheets::{Format, TableWriter};
+use kuijing_service::{Caller, ServiceError};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::customers::CustomerParams;
+use super::respond;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem, message_for};
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+/// Field labels in the caller's language, for headers.
+pub fn labels(lang: Lang) -> BTreeMap<String, String> {
+    COLUMNS
+        .iter()
+        .map(|c| (c.to_string(), lang.t(&format!("fields.{c}"))))
+        .collect()
+}
+
+/// Labels in every language, normalised, so a header in any of them maps.
+fn aliases() -> BTreeMap<String, String> {
+    let mut aliases = BTreeMap::new();
+    for lang in Lang::ALL {
+        for (key, label) in labels(lang) {
+            aliases.insert(kuijing_domain::text::normalize(&label), key);
+        }
+    }
+    aliases
+}
+
+fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
+}
+
+fn format_of(text: Option<&str>) -> Result<Format, ServiceError> {
+    Format::parse(text.unwrap_or("csv")).ok_or_else(|| invalid("format", "invalid_choice"))
+}
+
+/// Streams a finished file and removes it: it is unlinked once open, and
+/// the open handle reads it to the end.
+async fn send_file(
+    path: tempfile::TempPath,
+    format: Format,
+    name: &str,
+) -> Result<Response, ServiceError> {
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| ServiceError::Internal(format!("export file: {e}")))?;
+    drop(path);
+    let body = HttpBody::from_stream(tokio_util::io::ReaderStream::new(file));
+    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// Only these customers (comma-separated ids); otherwise all that match.
+    pub ids: Option<String>,
+    #[serde(flatten)]
+    #[param(ignore)]
+    pub list: CustomerParams,
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/export", tag = "customers", params(ExportParams, CustomerParams),
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem)))]
+pub async fn export_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(params): Params<ExportParams>,
+) -> Response {
+    match export(&state, &caller, lang, params).await {
+        Ok(response) => response,
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+pub async fn export(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    params: ExportParams,
+) -> Result<Response, ServiceError> {
+    let format = format_of(params.format.as_deref())?;
+    let ids = match params.ids.as_deref().filter(|i| !i.trim().is_empty()) {
+        Some(text) => Some(
+            text.split(',')
+                .map(|i| i.trim().parse::<i64>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| invalid("ids", "invalid_value"))?,
+        ),
+        None => None,
+    };
+    let query = params.list.into_query()?;
+    let path = state
+        .app
+        .export_customers(caller, &query, ids, format, &labels(lang))
+        .await?;
+    send_file(path, format, "customers").await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateParams {
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/import/template", tag = "customers", params(TemplateParams),
+    responses((status = 200, description = "A file with the header row to fill in")))]
+pub async fn import_template(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(params): Params<TemplateParams>,
+) -> Response {
+    let result = async {
+        caller.require(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Customer,
+            kuijing_domain::Action::Import,
+        ))?;
+        let format = format_of(params.format.as_deref())?;
+        let dir = state.app.settings().data_dir.join("tmp");
+        let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
+        let mut writer = TableWriter::new(format, &dir).map_err(io)?;
+        let importable = [
+            "name",
+            "level_id",
+            "industry_id",
+            "source_id",
+            "phone",
+            "mobile",
+            "email",
+            "website",
+            "address",
+            "tax_id",
+            "notes",
+            "owner_id",
+        ];
+        let header: Vec<String> = importable
+            .iter()
+            .map(|c| lang.t(&format!("fields.{c}")))
+            .collect();
+        writer.write_row(&header).map_err(io)?;
+        send_file(writer.finish().map_err(io)?, format, "customers-template").await
+    }
+    .await;
+    result.unwrap_or_else(|error| {
+        ApiError::from_service(error, lang, &caller.request_id).into_response()
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// Check and report without writing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// What to do with a row that matches an existing customer by name,
+    /// phone or e-mail: `skip` (the default), `update` or `create`.
+    pub duplicates: Option<String>,
+    /// Write the good rows when others fail (otherwise nothing is written).
+    #[serde(default)]
+    pub partial: bool,
+    /// Header → field as JSON, such as `{"公司名稱":"name"}`; `""` ignores a column.
+    pub mapping: Option<String>,
+    /// `csv` to answer with the per-row error report as a file.
+    pub report: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/import", tag = "customers", params(ImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent", content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportReport), (status = 422, body = Problem)))]
+pub async fn import_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(params): Params<ImportParams>,
+    bytes: Bytes,
+) -> Response {
+    let as_csv = params.report.as_deref() == Some("csv");
+    let result = import(&state, &caller, params, &bytes).await;
+    match result {
+        Ok(report) if as_csv => match report_file(&state, lang, &report).await {
+            Ok(response) => response,
+            Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+        },
+        other => respond(other, &caller, lang),
+    }
+}
+
+pub async fn import(
+    state: &AppState,
+    caller: &Caller,
+    params: ImportParams,
+    bytes: &[u8],
+) -> Result<ImportReport, ServiceError> {
+    let format = format_of(params.format.as_deref())?;
+    let duplicates = DuplicateMode::parse(params.duplicates.as_deref().unwrap_or("skip"))
+        .ok_or_else(|| invalid("duplicates", "invalid_choice"))?;
+    let mapping = match params.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
+        Some(text) => {
+            Some(serde_json::from_str(text).map_err(|_| invalid("mapping", "invalid_value"))?)
+        }
+        None => None,
+    };
+    let options = ImportOptions {
+        format,
+        dry_run: params.dry_run,
+        duplicates,
+        partial: params.partial,
+        mapping,
+        aliases: aliases(),
+    };
+    state.app.import_customers(caller, bytes, options).await
+}
+
+/// The problems of an import as a spreadsheet: row, field, value, message.
+pub async fn report_file(
+    state: &AppState,
+    lang: Lang,
+    report: &ImportReport,
+) -> Result<Response, ServiceError> {
+    let dir = state.app.settings().data_dir.join("tmp");
+    let io = |e: std::io::Error| ServiceError::Internal(format!("report file: {e}"));
+    let mut writer = TableWriter::new(Format::Csv, &dir).map_err(io)?;
+    let header = [
+        "import.row",
+        "import.field",
+        "import.value",
+        "import.message",
+    ]
+    .map(|k| lang.t(k));
+    writer.write_row(&header).map_err(io)?;
+    for problem in &report.problems {
+        let message = row_message(lang, problem);
+        let field = lang.t(&format!("fields.{}", problem.field));
+        writer
+            .write_row(&[
+                problem.row.to_string(),
+                field,
+                problem.value.clone(),
+                message,
+            ])
+            .map_err(io)?;
+    }
+    send_file(writer.finish().map_err(io)?, Format::Csv, "import-report").await
+}
+
+/// A row problem in words: field errors read as on forms, import codes
+/// from `import.*`.
+pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProblem) -> String {
+    let import_key = format!("import.{}", problem.code);
+    let text = lang.t(&import_key);
+    if text != import_key {
+        return text.replace(
+            "%{id}",
+            &problem
+                .duplicate_of
+                .map(|i| i.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    message_for(&problem.field, &problem.code, lang)
+}

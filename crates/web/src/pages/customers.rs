@@ -1,0 +1,1037 @@
+//! The customer list with its batch actions, a customer's record page with
+//! follow-ups and team, and the customer form.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use kuijing_domain::{Action, DataScope, FieldError, FieldErrors, Kind, Permission};
+use kuijing_service::customers::{
+    CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, FilterInput,
+    FollowUpInput, TeamInput, TransferInput,
+};
+use kuijing_service::users::UserView;
+use kuijing_service::{Caller, ListPage, ServiceError};
+use serde::Deserialize;
+
+use super::forms::{FormErrors, done, error_page, optional_number, optional_text, status_of};
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::{PageUser, url_encode};
+use crate::error::message;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+/// The periods the list offers for "created".
+const PERIODS: [&str; 4] = ["today", "this_week", "this_month", "last_month"];
+/// The saved views, in the order of their tabs.
+const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
+const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+
+fn customer(action: Action) -> Permission {
+    Permission::new(Kind::Customer, action)
+}
+
+/// One choice of a select: the option's id and label.
+pub struct Choice {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The option lists of the customer's choice fields and of follow-up methods.
+#[derive(Default)]
+pub struct Choices {
+    pub levels: Vec<Choice>,
+    pub industries: Vec<Choice>,
+    pub sources: Vec<Choice>,
+    pub methods: Vec<Choice>,
+}
+
+impl Choices {
+    async fn load(state: &AppState) -> Result<Self, ServiceError> {
+        let mut by_field = state.app.customer_options().await?;
+        // Retired options stay on the records that use them but are not offered.
+        let mut take = |field: &str| -> Vec<Choice> {
+            by_field
+                .remove(field)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| o.active)
+                .map(|o| Choice {
+                    id: o.id,
+                    label: o.label,
+                })
+                .collect()
+        };
+        Ok(Self {
+            levels: take("level_id"),
+            industries: take("industry_id"),
+            sources: take("source_id"),
+            methods: take("method_id"),
+        })
+    }
+
+    /// The place of a level among the levels, for its tag colour: the first
+    /// level is the most important.
+    pub fn level_rank(&self, id: &Option<i64>) -> usize {
+        id.and_then(|id| self.levels.iter().position(|l| l.id == id))
+            .map_or(9, |p| p.min(3))
+    }
+
+    fn method_names(&self) -> BTreeMap<i64, String> {
+        self.methods
+            .iter()
+            .map(|m| (m.id, m.label.clone()))
+            .collect()
+    }
+}
+
+/// The people a caller may pick as owner or team member. A caller whose
+/// customer scope is only their own records can give customers to nobody
+/// else, so the picker offers only them rather than names the save refuses.
+async fn people(state: &AppState, caller: &Caller) -> Vec<UserView> {
+    let own_only = !caller.actor.super_admin
+        && caller
+            .actor
+            .grants
+            .get(&Kind::Customer)
+            .is_none_or(|grants| grants.iter().all(|g| g.scope == DataScope::Own));
+    let found = if caller.can(Permission::new(Kind::User, Action::View)) {
+        state.app.pick_users(caller, None).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if own_only || found.is_empty() {
+        let me = found.into_iter().find(|p| p.user.id == caller.user.id);
+        return me.into_iter().collect();
+    }
+    found
+}
+
+// ---------- The list ----------
+
+#[derive(Template)]
+#[template(path = "customers.html")]
+struct CustomersPage {
+    shell: Shell,
+    list: ListPage<CustomerView>,
+    filter: ListFilter,
+    choices: Choices,
+    people: Vec<UserView>,
+    next_href: Option<String>,
+    can_create: bool,
+    can_transfer: bool,
+    can_delete: bool,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListFilter {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    level_id: String,
+    #[serde(default)]
+    industry_id: String,
+    #[serde(default)]
+    source_id: String,
+    #[serde(default)]
+    created: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+    #[serde(default)]
+    cursor: String,
+    #[serde(default)]
+    limit: String,
+    done: Option<String>,
+    /// How many records the action that led here touched.
+    n: Option<u64>,
+}
+
+impl ListFilter {
+    fn view(&self) -> &str {
+        if self.view.is_empty() {
+            "all"
+        } else {
+            &self.view
+        }
+    }
+
+    /// The conditions and page size, without the view, sort and cursor.
+    fn conditions(&self) -> String {
+        format!(
+            "q={}&level_id={}&industry_id={}&source_id={}&created={}&limit={}",
+            url_encode(&self.q),
+            url_encode(&self.level_id),
+            url_encode(&self.industry_id),
+            url_encode(&self.source_id),
+            url_encode(&self.created),
+            url_encode(&self.limit)
+        )
+    }
+
+    fn query_without_cursor(&self) -> String {
+        format!(
+            "{}&view={}&sort={}&dir={}",
+            self.conditions(),
+            url_encode(&self.view),
+            url_encode(&self.sort),
+            url_encode(&self.dir)
+        )
+    }
+
+    /// A tab keeps the conditions and the sort but starts on the first page.
+    fn view_href(&self, view: &str) -> String {
+        format!(
+            "/customers?{}&view={view}&sort={}&dir={}",
+            self.conditions(),
+            url_encode(&self.sort),
+            url_encode(&self.dir)
+        )
+    }
+
+    /// A column header sorts by its column; a second click turns the order.
+    fn sort_href(&self, column: &str) -> String {
+        let dir = if self.sort == column {
+            if self.dir == "asc" { "desc" } else { "asc" }
+        } else if column == "name" {
+            "asc"
+        } else {
+            "desc"
+        };
+        format!(
+            "/customers?{}&view={}&sort={column}&dir={dir}",
+            self.conditions(),
+            url_encode(&self.view)
+        )
+    }
+
+    /// The `aria-sort` of a column header.
+    fn sorted(&self, column: &str) -> &'static str {
+        if self.sort != column {
+            "none"
+        } else if self.dir == "asc" {
+            "ascending"
+        } else {
+            "descending"
+        }
+    }
+
+    fn is_filtered(&self) -> bool {
+        !self.q.is_empty()
+            || !self.level_id.is_empty()
+            || !self.industry_id.is_empty()
+            || !self.source_id.is_empty()
+            || !self.created.is_empty()
+    }
+
+    fn clear_href(&self) -> String {
+        format!("/customers?view={}", url_encode(&self.view))
+    }
+
+    fn limit(&self) -> u64 {
+        self.limit
+            .parse::<u64>()
+            .ok()
+            .filter(|l| [20, 50, 100].contains(l))
+            .unwrap_or(20)
+    }
+
+    fn query(&self) -> CustomerListQuery {
+        let mut filters = Vec::new();
+        for (field, value) in [
+            ("level_id", &self.level_id),
+            ("industry_id", &self.industry_id),
+            ("source_id", &self.source_id),
+        ] {
+            if let Some(id) = optional_number(value) {
+                filters.push(FilterInput {
+                    field: field.into(),
+                    op: "equals".into(),
+                    value: Some(id.into()),
+                });
+            }
+        }
+        if !self.created.is_empty() {
+            filters.push(FilterInput {
+                field: "created_at".into(),
+                op: self.created.clone(),
+                value: None,
+            });
+        }
+        CustomerListQuery {
+            search: optional_text(&self.q),
+            filters,
+            view: optional_text(&self.view),
+            // An unknown sort from an edited address falls back to the default.
+            sort: SORTS
+                .contains(&self.sort.as_str())
+                .then(|| self.sort.clone()),
+            descending: self.dir != "asc",
+            cursor: optional_text(&self.cursor),
+            limit: Some(self.limit()),
+        }
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    filter: ListFilter,
+    errors: FormErrors,
+) -> Result<CustomersPage, ServiceError> {
+    let list = state.app.list_customers(caller, &filter.query()).await?;
+    let next_href = list
+        .next_cursor
+        .as_ref()
+        .map(|c| format!("/customers?{}&cursor={c}", filter.query_without_cursor()));
+    let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
+    shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    let can_transfer = caller.can(customer(Action::Transfer));
+    Ok(CustomersPage {
+        shell,
+        list,
+        choices: Choices::load(state).await?,
+        people: if can_transfer {
+            people(state, caller).await
+        } else {
+            Vec::new()
+        },
+        next_href,
+        can_create: caller.can(customer(Action::Create)),
+        can_transfer,
+        can_delete: caller.can(customer(Action::Delete)),
+        filter,
+        errors,
+    })
+}
+
+/// The confirmation after a customer action, with its count where it has one.
+fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> {
+    let key = match done? {
+        "created" => "customers.done_created",
+        "saved" => "customers.done_saved",
+        "transferred" => "customers.done_transferred",
+        "deleted" => "customers.done_deleted",
+        "follow_up" => "customers.done_follow_up",
+        "team_saved" => "customers.done_team_saved",
+        "team_removed" => "customers.done_team_removed",
+        _ => return None,
+    };
+    Some(
+        lang.t(key)
+            .replace("%{count}", &count.unwrap_or(1).to_string()),
+    )
+}
+
+pub async fn list_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(filter): Params<ListFilter>,
+) -> Response {
+    match list_page(&state, &caller, lang, filter, FormErrors::default()).await {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchForm {
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    keep_former_owner: String,
+    /// The record page a single transfer came from.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+impl BatchForm {
+    fn ids(&self) -> Vec<i64> {
+        self.ids.iter().filter_map(|i| optional_number(i)).collect()
+    }
+
+    /// The record page to return to, when the transfer came from one.
+    fn back_id(&self) -> Option<i64> {
+        self.back
+            .as_deref()
+            .and_then(|b| b.strip_prefix("/customers/"))
+            .and_then(|id| id.parse().ok())
+    }
+}
+
+pub async fn transfer_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let input = TransferInput {
+        ids: form.ids(),
+        // No choice is no user: the service names the field.
+        owner_id: optional_number(&form.owner_id).unwrap_or(-1),
+        keep_former_owner: optional_text(&form.keep_former_owner),
+    };
+    let result = state.app.transfer_customers(&caller, input).await;
+    match result {
+        Ok(moved) => {
+            // Back to the record while the caller can still see it; a rep who
+            // gave it away would find a 404 there.
+            if let Some(id) = form.back_id()
+                && state.app.get_customer(&caller, id).await.is_ok()
+            {
+                return counted(&format!("/customers/{id}"), "transferred", moved);
+            }
+            counted("/customers", "transferred", moved)
+        }
+        Err(error) => batch_refused(&state, &caller, lang, error, form.back_id()).await,
+    }
+}
+
+pub async fn delete_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let ids = form.ids();
+    if ids.is_empty() {
+        let error = ServiceError::Invalid(FieldErrors::from(FieldError::new("ids", "required")));
+        return batch_refused(&state, &caller, lang, error, None).await;
+    }
+    match state.app.delete_customers(&caller, &ids).await {
+        Ok(deleted) => counted("/customers", "deleted", deleted),
+        Err(error) => batch_refused(&state, &caller, lang, error, form.back_id()).await,
+    }
+}
+
+fn counted(path: &str, what: &str, count: u64) -> Response {
+    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+}
+
+/// A refused batch action shows the list (or the record it came from) again
+/// with the reason on top.
+async fn batch_refused(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    error: ServiceError,
+    back: Option<i64>,
+) -> Response {
+    let Some(errors) = FormErrors::from_service(&error, lang) else {
+        return error_page(error, caller, lang);
+    };
+    let status = status_of(&error);
+    if let Some(id) = back {
+        let page = record_page(state, caller, lang, id, Composer::default(), errors, None).await;
+        return match page {
+            Ok(page) => render(&page, status),
+            Err(error) => error_page(error, caller, lang),
+        };
+    }
+    match list_page(state, caller, lang, ListFilter::default(), errors).await {
+        Ok(page) => render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+// ---------- The form ----------
+
+#[derive(Template)]
+#[template(path = "customer_form.html")]
+struct CustomerFormPage {
+    shell: Shell,
+    id: Option<i64>,
+    owner_name: Option<String>,
+    form: CustomerForm,
+    choices: Choices,
+    people: Vec<UserView>,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CustomerForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    level_id: String,
+    #[serde(default)]
+    industry_id: String,
+    #[serde(default)]
+    source_id: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    tax_id: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl CustomerForm {
+    fn of(detail: &CustomerDetail) -> Self {
+        let c = &detail.view.customer;
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            name: c.name.clone(),
+            level_id: id(c.level_id),
+            industry_id: id(c.industry_id),
+            source_id: id(c.source_id),
+            phone: text(&c.phone),
+            mobile: text(&c.mobile),
+            email: text(&c.email),
+            website: text(&c.website),
+            address: text(&c.address),
+            tax_id: text(&c.tax_id),
+            notes: text(&c.notes),
+            owner_id: id(c.owner_id),
+            version: c.version.to_string(),
+        }
+    }
+
+    fn input(&self) -> CustomerInput {
+        CustomerInput {
+            name: self.name.clone(),
+            level_id: optional_number(&self.level_id),
+            industry_id: optional_number(&self.industry_id),
+            source_id: optional_number(&self.source_id),
+            phone: optional_text(&self.phone),
+            mobile: optional_text(&self.mobile),
+            email: optional_text(&self.email),
+            website: optional_text(&self.website),
+            address: optional_text(&self.address),
+            tax_id: optional_text(&self.tax_id),
+            notes: optional_text(&self.notes),
+            owner_id: optional_number(&self.owner_id),
+            ..CustomerInput::default()
+        }
+    }
+
+    /// Every field of the form; the owner changes by transfer, and custom
+    /// fields and the next contact are kept as stored.
+    fn patch(&self) -> CustomerPatch {
+        let input = self.input();
+        CustomerPatch {
+            version: self.version.trim().parse().ok(),
+            name: Some(input.name),
+            level_id: Some(input.level_id),
+            industry_id: Some(input.industry_id),
+            source_id: Some(input.source_id),
+            phone: Some(input.phone),
+            mobile: Some(input.mobile),
+            email: Some(input.email),
+            website: Some(input.website),
+            address: Some(input.address),
+            tax_id: Some(input.tax_id),
+            notes: Some(input.notes),
+            custom: None,
+            next_contact_at: None,
+        }
+    }
+
+    fn is(&self, field: &str, id: &i64) -> bool {
+        let value = match field {
+            "level_id" => &self.level_id,
+            "industry_id" => &self.industry_id,
+            "source_id" => &self.source_id,
+            _ => &self.owner_id,
+        };
+        value == &id.to_string()
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    owner_name: Option<String>,
+    form: CustomerForm,
+    errors: FormErrors,
+) -> Result<CustomerFormPage, ServiceError> {
+    let title = if id.is_some() {
+        "customers.edit"
+    } else {
+        "customers.new"
+    };
+    Ok(CustomerFormPage {
+        shell: Shell::new(state, caller, lang, "/customers", title),
+        id,
+        owner_name,
+        form,
+        choices: Choices::load(state).await?,
+        people: if id.is_none() {
+            people(state, caller).await
+        } else {
+            Vec::new()
+        },
+        errors,
+    })
+}
+
+fn answer_form(
+    result: Result<CustomerFormPage, ServiceError>,
+    status: StatusCode,
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
+    match result {
+        Ok(page) => render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+pub async fn new_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
+    if !caller.can(customer(Action::Create)) {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let form = CustomerForm {
+        owner_id: caller.user.id.to_string(),
+        ..CustomerForm::default()
+    };
+    answer_form(
+        form_page(
+            &state,
+            &caller,
+            lang,
+            None,
+            None,
+            form,
+            FormErrors::default(),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn create_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<CustomerForm>,
+) -> Response {
+    match state.app.create_customer(&caller, form.input()).await {
+        Ok(detail) => done(
+            &format!("/customers/{}", detail.view.customer.id),
+            "created",
+        ),
+        Err(error) => match FormErrors::from_service(&error, lang) {
+            Some(errors) => answer_form(
+                form_page(&state, &caller, lang, None, None, form, errors).await,
+                status_of(&error),
+                &caller,
+                lang,
+            ),
+            None => error_page(error, &caller, lang),
+        },
+    }
+}
+
+pub async fn edit_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let detail = match state.app.get_customer(&caller, id).await {
+        Ok(detail) => detail,
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    if !detail.can_edit {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let form = CustomerForm::of(&detail);
+    answer_form(
+        form_page(
+            &state,
+            &caller,
+            lang,
+            Some(id),
+            detail.view.owner_name,
+            form,
+            FormErrors::default(),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn update_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<CustomerForm>,
+) -> Response {
+    let error = match state.app.update_customer(&caller, id, form.patch()).await {
+        Ok(_) => return done(&format!("/customers/{id}"), "saved"),
+        Err(error) => error,
+    };
+    let (errors, form) = match &error {
+        // Someone saved meanwhile: keep what was typed, and take their
+        // version so that saving again is a deliberate overwrite.
+        ServiceError::Changed { version, .. } => {
+            let errors = FormErrors {
+                fields: Default::default(),
+                form: Some(format!(
+                    "{} {}",
+                    message(&error, lang),
+                    lang.t("customers.stale_hint")
+                )),
+            };
+            let form = CustomerForm {
+                version: version.to_string(),
+                ..form
+            };
+            (errors, form)
+        }
+        _ => match FormErrors::from_service(&error, lang) {
+            Some(errors) => (errors, form),
+            None => return error_page(error, &caller, lang),
+        },
+    };
+    let owner_name = state
+        .app
+        .get_customer(&caller, id)
+        .await
+        .ok()
+        .and_then(|d| d.view.owner_name);
+    answer_form(
+        form_page(&state, &caller, lang, Some(id), owner_name, form, errors).await,
+        status_of(&error),
+        &caller,
+        lang,
+    )
+}
+
+// ---------- The record page ----------
+
+#[derive(Template)]
+#[template(path = "customer.html")]
+struct CustomerPage {
+    shell: Shell,
+    detail: CustomerDetail,
+    choices: Choices,
+    methods: BTreeMap<i64, String>,
+    people: Vec<UserView>,
+    composer: Composer,
+    team_form: TeamForm,
+    errors: FormErrors,
+    can_follow_up: bool,
+    can_transfer: bool,
+    can_team: bool,
+    can_delete: bool,
+}
+
+impl CustomerPage {
+    fn method(&self, id: &Option<i64>) -> Option<&String> {
+        id.as_ref().and_then(|id| self.methods.get(id))
+    }
+
+    fn date(&self, day: &NaiveDate) -> String {
+        day.format("%Y-%m-%d").to_string()
+    }
+
+    fn zone(&self) -> String {
+        self.shell.zone.name().to_string()
+    }
+}
+
+/// A follow-up as typed in the composer.
+#[derive(Debug, Default, Deserialize)]
+pub struct Composer {
+    #[serde(default)]
+    method_id: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    next_contact_at: String,
+}
+
+/// A team member as typed.
+#[derive(Debug, Default, Deserialize)]
+pub struct TeamForm {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    access: String,
+    #[serde(default)]
+    expires_on: String,
+}
+
+async fn record_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    composer: Composer,
+    errors: FormErrors,
+    done: Option<(&str, Option<u64>)>,
+) -> Result<CustomerPage, ServiceError> {
+    let mut detail = state.app.get_customer(caller, id).await?;
+    let choices = Choices::load(state).await?;
+    let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
+    shell.title = detail.view.customer.name.clone();
+    shell.notice = done.and_then(|(what, n)| notice(lang, Some(what), n));
+    let can_transfer = detail.can_edit && caller.can(customer(Action::Transfer));
+    let can_team = detail.can_edit && caller.can(customer(Action::Team));
+    let people = if can_transfer || can_team {
+        people(state, caller).await
+    } else {
+        Vec::new()
+    };
+    readable_log(&mut detail, state, &shell).await;
+    Ok(CustomerPage {
+        methods: choices.method_names(),
+        choices,
+        people,
+        composer,
+        team_form: TeamForm::default(),
+        errors,
+        can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
+        can_transfer,
+        can_team,
+        can_delete: detail.can_edit && caller.can(customer(Action::Delete)),
+        shell,
+        detail,
+    })
+}
+
+/// Shows option labels, member names and times in the change log where it
+/// keeps ids and instants.
+async fn readable_log(detail: &mut CustomerDetail, state: &AppState, shell: &Shell) {
+    let labels: BTreeMap<String, String> = state
+        .app
+        .customer_options()
+        .await
+        .unwrap_or_default()
+        .into_values()
+        .flatten()
+        .map(|o| (o.id.to_string(), o.label))
+        .collect();
+    let members: BTreeMap<String, String> = detail
+        .team
+        .iter()
+        .map(|m| (m.user_id.to_string(), m.name.clone()))
+        .collect();
+    for entry in &mut detail.change_log {
+        for field in &mut entry.fields {
+            let names = match field.field.as_str() {
+                "level_id" | "industry_id" | "source_id" => &labels,
+                "team" => &members,
+                "next_contact_at" => {
+                    for value in [&mut field.old, &mut field.new].into_iter().flatten() {
+                        if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+                            *value = shell.datetime(&at.with_timezone(&Utc));
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for value in [&mut field.old, &mut field.new].into_iter().flatten() {
+                if let Some(name) = names.get(value.as_str()) {
+                    *value = name.clone();
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordQuery {
+    done: Option<String>,
+    n: Option<u64>,
+}
+
+pub async fn show_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Params(query): Params<RecordQuery>,
+) -> Response {
+    let done = query.done.as_deref().map(|d| (d, query.n));
+    let page = record_page(
+        &state,
+        &caller,
+        lang,
+        id,
+        Composer::default(),
+        FormErrors::default(),
+        done,
+    )
+    .await;
+    match page {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+/// A `datetime-local` value, read as a time in the company's zone.
+fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(zone).earliest())
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
+}
+
+pub async fn add_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(composer): Form<Composer>,
+) -> Response {
+    let result = match local_time(&composer.next_contact_at, state.app.time_zone()) {
+        Ok(next_contact_at) => {
+            let input = FollowUpInput {
+                method_id: optional_number(&composer.method_id),
+                content: composer.content.clone(),
+                happened_at: None,
+                next_contact_at,
+            };
+            state
+                .app
+                .add_customer_follow_up(&caller, id, input)
+                .await
+                .map(|_| ())
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => done(&format!("/customers/{id}"), "follow_up"),
+        Err(error) => record_refused(&state, &caller, lang, id, error, composer, None).await,
+    }
+}
+
+pub async fn put_team_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<TeamForm>,
+) -> Response {
+    let expires_on = match form.expires_on.trim() {
+        "" => Ok(None),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| FieldErrors::from(FieldError::new("expires_on", "date_invalid"))),
+    };
+    let result = match expires_on {
+        Ok(expires_on) => {
+            let input = TeamInput {
+                user_id: optional_number(&form.user_id).unwrap_or(-1),
+                can_write: form.access == "write",
+                expires_on,
+            };
+            state.app.put_customer_team_member(&caller, id, input).await
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
+    };
+    match result {
+        Ok(()) => done(&format!("/customers/{id}"), "team_saved"),
+        Err(error) => {
+            record_refused(
+                &state,
+                &caller,
+                lang,
+                id,
+                error,
+                Composer::default(),
+                Some(form),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    user_id: String,
+}
+
+pub async fn remove_team_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let user = optional_number(&form.user_id).unwrap_or(-1);
+    match state
+        .app
+        .remove_customer_team_member(&caller, id, user)
+        .await
+    {
+        Ok(()) => done(&format!("/customers/{id}"), "team_removed"),
+        Err(error) => {
+            record_refused(&state, &caller, lang, id, error, Composer::default(), None).await
+        }
+    }
+}
+
+/// The record page again, with the errors of the form that was sent and
+/// what was typed in it.
+async fn record_refused(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    error: ServiceError,
+    composer: Composer,
+    team_form: Option<TeamForm>,
+) -> Response {
+    let Some(errors) = FormErrors::from_service(&error, lang) else {
+        return error_page(error, caller, lang);
+    };
+    match record_page(state, caller, lang, id, composer, errors, None).await {
+        Ok(mut page) => {
+            if let Some(team_form) = team_form {
+                page.team_form = team_form;
+            }
+            render(&page, status_of(&error))
+        }
+        Err(error) => error_page(error, caller, lang),
+    }
+}
