@@ -409,21 +409,27 @@ impl App {
 
             // A duplicate in the file itself, or among stored customers.
             let keys = row_keys(&fields);
-            if let Some(first) = keys.iter().find_map(|k| seen.get(k)) {
-                if options.duplicates != DuplicateMode::Create {
-                    report.skipped += 1;
-                    report.problems.push(RowProblem {
-                        duplicate_of: None,
-                        ..problem(line, "name", "duplicate_in_file", &first.to_string(), true)
-                    });
-                    continue;
-                }
+            if let Some(first) = keys.iter().find_map(|k| seen.get(k))
+                && options.duplicates != DuplicateMode::Create
+            {
+                report.skipped += 1;
+                report.problems.push(RowProblem {
+                    duplicate_of: None,
+                    ..problem(line, "name", "duplicate_in_file", &first.to_string(), true)
+                });
+                continue;
             }
-            let existing = customers::duplicates(
+            let phone = fields.phone.as_deref().map(phone_key);
+            let tax_id = fields
+                .tax_id
+                .as_deref()
+                .filter(|t| !is_placeholder_tax_id(t));
+            let existing = customers::duplicates_of(
                 &mut tx,
                 Some(&match_key(&fields.name)),
-                fields.phone.as_deref().map(phone_key).as_deref(),
+                phone.as_deref(),
                 fields.email.as_deref(),
+                tax_id,
                 None,
             )
             .await?;
@@ -641,8 +647,17 @@ fn clean_email(raw: &str) -> (Option<String>, Option<String>, bool) {
     }
 }
 
+/// Registries write `00000000` for companies without a local tax ID.
+fn is_placeholder_tax_id(tax_id: &str) -> bool {
+    tax_id.chars().all(|c| c == '0')
+}
+
 fn row_keys(fields: &CustomerFields) -> Vec<String> {
-    if let Some(tax_id) = fields.tax_id.as_deref().filter(|t| !t.is_empty()) {
+    let real_tax_id = fields
+        .tax_id
+        .as_deref()
+        .filter(|t| !t.is_empty() && !is_placeholder_tax_id(t));
+    if let Some(tax_id) = real_tax_id {
         return vec![format!("t:{tax_id}")];
     }
     let mut keys = vec![format!("n:{}", match_key(&fields.name))];
@@ -702,9 +717,10 @@ mod tests {
 
     #[test]
     fn odd_emails_are_cleaned_and_flagged() {
+        // Folding width loses nothing, so it needs no note.
         assert_eq!(
             clean_email("service＠blgroup.com.tw"),
-            (Some("service@blgroup.com.tw".into()), None, true)
+            (Some("service@blgroup.com.tw".into()), None, false)
         );
         assert_eq!(clean_email("a@x.tw;b@x.tw").0.as_deref(), Some("a@x.tw"));
         assert!(clean_email("a@x.tw;b@x.tw").2);
@@ -733,7 +749,7 @@ mod tests {
     fn html_entities_and_padding_are_cleaned() {
         assert_eq!(
             clean_text("  &#20870;星科技股份有限公司 "),
-            "冠星科技股份有限公司"
+            "円星科技股份有限公司"
         );
     }
 }

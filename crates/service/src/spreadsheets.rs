@@ -142,7 +142,7 @@ pub fn unsafe_cell(text: &str) -> &str {
 
 /// Rows written to a temporary file in the data folder.
 pub enum TableWriter {
-    Csv(csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>),
+    Csv(Box<csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>>),
     Xlsx {
         workbook: Box<rust_xlsxwriter::Workbook>,
         row: u32,
@@ -162,7 +162,7 @@ impl TableWriter {
                 let mut out = std::io::BufWriter::new(file);
                 // Spreadsheet programs read UTF-8 CSV correctly only with a mark.
                 out.write_all(b"\xEF\xBB\xBF")?;
-                Self::Csv(csv::Writer::from_writer(out))
+                Self::Csv(Box::new(csv::Writer::from_writer(out)))
             }
             Format::Xlsx => {
                 let mut workbook = rust_xlsxwriter::Workbook::new();

@@ -528,6 +528,20 @@ pub async fn duplicates(
     email: Option<&str>,
     except: Option<i64>,
 ) -> Result<Vec<(i64, String, Option<i64>)>> {
+    duplicates_of(tx, name_key, phone_key, email, None, except).await
+}
+
+/// As `duplicates`, where a tax ID decides: two customers with different
+/// tax IDs are different companies even when they share a name or a phone
+/// (companies of one group often share a switchboard).
+pub async fn duplicates_of(
+    tx: &mut Tx,
+    name_key: Option<&str>,
+    phone_key: Option<&str>,
+    email: Option<&str>,
+    tax_id: Option<&str>,
+    except: Option<i64>,
+) -> Result<Vec<(i64, String, Option<i64>)>> {
     let mut any = Condition::any();
     if let Some(key) = name_key.filter(|k| !k.is_empty()) {
         any = any.add(Expr::col(Customers::NameKey).eq(key));
@@ -540,19 +554,36 @@ pub async fn duplicates(
     if let Some(email) = email.filter(|e| !e.is_empty()) {
         any = any.add(Expr::col(Customers::Email).eq(email));
     }
+    let tax_id = tax_id.filter(|t| !t.is_empty());
+    if let Some(tax_id) = tax_id {
+        any = any.add(Expr::col(Customers::TaxId).eq(tax_id));
+    }
     if any.is_empty() {
         return Ok(Vec::new());
     }
     let mut select = Query::select();
     select
-        .columns([Customers::Id, Customers::Name, Customers::OwnerId])
+        .columns([
+            Customers::Id,
+            Customers::Name,
+            Customers::OwnerId,
+            Customers::TaxId,
+        ])
         .from(Customers::Table)
         .cond_where(any)
-        .limit(20);
+        .limit(50);
     if let Some(except) = except {
         select.and_where(Expr::col(Customers::Id).ne(except));
     }
-    tx.all(&select).await
+    let found: Vec<(i64, String, Option<i64>, Option<String>)> = tx.all(&select).await?;
+    Ok(found
+        .into_iter()
+        .filter(|(_, _, _, theirs)| match (tax_id, theirs.as_deref()) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => true,
+        })
+        .map(|(id, name, owner, _)| (id, name, owner))
+        .collect())
 }
 
 /// Records a follow-up on the customer: its time and text, and the next

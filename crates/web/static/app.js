@@ -217,6 +217,7 @@
     }
     var buttons = form.querySelectorAll('[data-needs-selection]');
     for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !ticked;
+    form.classList.toggle('idle', !ticked);
     var all = doc.querySelector('[data-select-all]');
     if (all) {
       all.hidden = false;

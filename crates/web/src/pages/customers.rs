@@ -765,8 +765,11 @@ impl CustomerPage {
         day.format("%Y-%m-%d").to_string()
     }
 
-    fn zone(&self) -> String {
-        self.shell.zone.name().to_string()
+    /// Which zone the next contact time is typed in.
+    fn zone_hint(&self) -> String {
+        self.shell
+            .t("customers.zone_hint")
+            .replace("%{zone}", self.shell.zone.name())
     }
 }
 

@@ -86,7 +86,16 @@ async fn every_listed_company_of_the_registry_imports_as_a_customer() {
             .filter(|p| p["code"] == "email_cleaned")
             .count();
         assert!(cleaned > 10, "cleaned {cleaned}");
-        let skipped: Vec<&Value> = real.body["problems"].as_array().expect("problems").iter().filter(|p| p["code"].as_str().is_some_and(|c| c.starts_with("duplicate"))).collect();
+        let skipped: Vec<&Value> = real.body["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .filter(|p| {
+                p["code"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("duplicate"))
+            })
+            .collect();
         assert!(skipped.is_empty(), "{skipped:?}");
     }
     let all = t.get("/api/v1/customers?limit=1", &admin).await;
@@ -107,20 +116,28 @@ async fn every_listed_company_of_the_registry_imports_as_a_customer() {
     // Leading zeros of tax IDs survive.
     let asia = t.get("/api/v1/customers?q=03244509", &admin).await;
     assert_eq!(asia.body["items"][0]["tax_id"], "03244509");
-    // A full-width ＠ is read as @, and the original kept in the notes.
+    // A full-width ＠ is read as @.
     let full_width = t
         .get("/api/v1/customers?q=service%40blgroup.com.tw", &admin)
         .await;
-    assert_eq!(full_width.body["total"], 1, "{}", full_width.text);
-    assert!(
-        full_width.body["items"][0]["notes"]
-            .as_str()
-            .is_some_and(|n| n.contains("service＠blgroup.com.tw"))
+    assert_eq!(
+        full_width.body["items"][0]["email"],
+        "service@blgroup.com.tw"
     );
+    // Of several addresses the first is kept, the cell itself goes to the notes.
+    let several = t
+        .get("/api/v1/customers?q=ir71e761%40maywufa.com.tw", &admin)
+        .await;
+    assert_eq!(several.body["total"], 1, "{}", several.text);
+    let notes = several.body["items"][0]["notes"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(notes.contains("irf4185a@maywufa.com.tw"), "{notes}");
     // HTML entities in names are decoded.
     assert_eq!(
         t.get(
-            "/api/v1/customers?q=%E5%86%A0%E6%98%9F%E7%A7%91%E6%8A%80",
+            "/api/v1/customers?q=%E5%86%86%E6%98%9F%E7%A7%91%E6%8A%80",
             &admin
         )
         .await
