@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod org;
 pub mod permission;
+pub mod pool;
 pub mod scope;
 pub mod text;
 

@@ -206,14 +206,26 @@ impl App {
         caller: &Caller,
         query: &CustomerListQuery,
     ) -> Result<ListPage<CustomerView>> {
-        caller.require(customer(Action::View))?;
+        self.list_customers_in(caller, None, query).await
+    }
+
+    /// Customers in the caller's scope, or those waiting in a pool.
+    pub(crate) async fn list_customers_in(
+        &self,
+        caller: &Caller,
+        pool: Option<i64>,
+        query: &CustomerListQuery,
+    ) -> Result<ListPage<CustomerView>> {
+        if pool.is_none() {
+            caller.require(customer(Action::View))?;
+        }
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
         let today = self.today();
         let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
         let mut store_query = self.customer_store_query(caller, &org, &defs, query)?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
-        store_query.pool = None;
+        store_query.pool = pool;
 
         let (sort, after) = parse_sort(query)?;
         let limit = query
@@ -724,7 +736,12 @@ impl App {
     }
 
     /// The customer, if the caller may change it; else 404 (not visible) or 403.
-    async fn writable_customer(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Customer> {
+    pub(crate) async fn writable_customer(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Customer> {
         let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let today = self.today();
@@ -1000,7 +1017,7 @@ impl App {
     }
 
     /// Midnight of a calendar day in the company's zone, as an instant.
-    fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+    pub(crate) fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
         let zone = self.time_zone();
         day.and_hms_opt(0, 0, 0)
             .and_then(|t| t.and_local_timezone(zone).earliest())

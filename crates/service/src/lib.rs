@@ -11,6 +11,7 @@ pub mod error;
 pub mod fields;
 mod input;
 mod password;
+pub mod pools;
 pub mod roles;
 pub mod settings;
 pub mod spreadsheets;

@@ -121,6 +121,7 @@ pub enum Customers {
     LastFollowUpAt,
     LastFollowUpText,
     NextContactAt,
+    ReleasedAt,
     SearchText,
     CreatedBy,
     Version,
@@ -186,4 +187,14 @@ pub enum Pools {
     Rules,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum PoolClaims {
+    Table,
+    Id,
+    PoolId,
+    CustomerId,
+    UserId,
+    ClaimedAt,
 }

@@ -5,6 +5,7 @@ mod auth;
 mod customer_io;
 mod customers;
 mod departments;
+mod pools;
 mod roles;
 mod users;
 
@@ -81,6 +82,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::create_customer
         ))
         .routes(routes!(customers::customer_duplicates))
+        .routes(routes!(pools::release_to_pool))
+        .routes(routes!(pools::list_pools))
+        .routes(routes!(pools::update_pool))
+        .routes(routes!(pools::list_pool_customers))
+        .routes(routes!(pools::claim_from_pool))
+        .routes(routes!(pools::assign_from_pool))
         .routes(routes!(customer_io::export_customers))
         .routes(routes!(customer_io::import_template))
         .routes(routes!(customer_io::import_customers))

@@ -10,5 +10,6 @@ mod customers;
 mod openapi;
 mod organisation;
 mod pages;
+mod pools;
 mod regressions;
 mod scopes;

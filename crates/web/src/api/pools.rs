@@ -1,0 +1,110 @@
+//! `/api/v1/pools`: the public pool, and releasing customers into it.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Response;
+use kuijing_service::ListPage;
+use kuijing_service::customers::CustomerView;
+use kuijing_service::pools::{
+    AssignInput, ClaimInput, ClaimResult, PoolInput, PoolView, ReleaseInput,
+};
+
+use super::customers::{Affected, CustomerParams};
+use super::{Body, respond};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::Problem;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[utoipa::path(get, path = "/api/v1/pools", tag = "pools", responses((status = 200, body = Vec<PoolView>)))]
+pub async fn list_pools(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
+    respond(state.app.list_pools(&caller).await, &caller, lang)
+}
+
+#[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PoolInput,
+    responses((status = 200, body = PoolView), (status = 422, body = Problem)))]
+pub async fn update_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<PoolInput>,
+) -> Response {
+    respond(
+        state.app.update_pool(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/pools/{id}/customers", tag = "pools", params(CustomerParams),
+    responses((status = 200, body = ListPage<CustomerView>)))]
+pub async fn list_pool_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<CustomerParams>,
+) -> Response {
+    let result = match params.into_query() {
+        Ok(query) => state.app.list_pool_customers(&caller, id, &query).await,
+        Err(error) => Err(error),
+    };
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/pools/{id}/claim", tag = "pools", request_body = ClaimInput,
+    responses((status = 200, body = ClaimResult), (status = 409, description = "Taken by someone else, or over the claim limit", body = Problem)))]
+pub async fn claim_from_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<ClaimInput>,
+) -> Response {
+    respond(
+        state.app.claim_from_pool(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/pools/{id}/assign", tag = "pools", request_body = AssignInput,
+    responses((status = 200, body = ClaimResult), (status = 422, body = Problem)))]
+pub async fn assign_from_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<AssignInput>,
+) -> Response {
+    respond(
+        state.app.assign_from_pool(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/release", tag = "pools", request_body = ReleaseInput,
+    responses((status = 200, body = Affected), (status = 422, body = Problem)))]
+pub async fn release_to_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<ReleaseInput>,
+) -> Response {
+    respond(
+        state
+            .app
+            .release_to_pool(&caller, body)
+            .await
+            .map(|count| Affected { count }),
+        &caller,
+        lang,
+    )
+}
