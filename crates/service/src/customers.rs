@@ -648,6 +648,34 @@ impl App {
         Ok(())
     }
 
+    pub async fn lock_customer(
+        &self,
+        caller: &Caller,
+        id: i64,
+        locked: bool,
+    ) -> Result<CustomerDetail> {
+        caller.require(customer(Action::Lock))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_customer(&mut tx, caller, id).await?;
+        if current.locked != locked {
+            customers::set_locked(&mut tx, id, locked, self.now()).await?;
+            let fields = vec![kuijing_domain::FieldChange {
+                field: "locked".into(),
+                old: Some(current.locked.to_string()),
+                new: Some(locked.to_string()),
+            }];
+            let change = Change {
+                kind: Kind::Customer,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields,
+            };
+            self.log(&mut tx, caller, change).await?;
+        }
+        tx.commit().await?;
+        self.get_customer(caller, id).await
+    }
+
     /// Customers that look like the one being typed. A duplicate outside the
     /// caller's scope is reported without its name, so a rep learns it is
     /// taken without learning whose data it is.

@@ -13,6 +13,7 @@ mod input;
 mod password;
 pub mod pools;
 pub mod roles;
+pub mod search;
 pub mod settings;
 pub mod spreadsheets;
 pub mod users;

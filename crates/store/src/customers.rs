@@ -681,3 +681,19 @@ pub async fn team(tx: &mut Tx, id: i64) -> Result<Vec<TeamMember>> {
         .to_owned();
     tx.all(&select).await
 }
+
+/// Locks or unlocks a customer: a locked customer is never recycled into a
+/// pool, nor released or deleted until unlocked.
+pub async fn set_locked(tx: &mut Tx, id: i64, locked: bool, now: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::Locked, locked.into()),
+            (Customers::Version, Expr::col(Customers::Version).add(1)),
+            (Customers::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}

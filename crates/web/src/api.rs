@@ -98,6 +98,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::delete_customer
         ))
         .routes(routes!(customers::add_follow_up))
+        .routes(routes!(customers::lock_customer))
+        .routes(routes!(customers::unlock_customer))
+        .routes(routes!(customers::search))
         .routes(routes!(
             customers::put_team_member,
             customers::remove_team_member

@@ -270,3 +270,51 @@ pub async fn create_field(
 ) -> Response {
     respond_created(state.app.create_field(&caller, body).await, &caller, lang)
 }
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/lock", tag = "customers",
+    responses((status = 200, body = CustomerDetail), (status = 403, body = Problem)))]
+pub async fn lock_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(
+        state.app.lock_customer(&caller, id, true).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/unlock", tag = "customers",
+    responses((status = 200, body = CustomerDetail), (status = 403, body = Problem)))]
+pub async fn unlock_customer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(
+        state.app.lock_customer(&caller, id, false).await,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Name, phone or e-mail, or part of one.
+    pub q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(SearchParams),
+    responses((status = 200, body = kuijing_service::search::SearchResults)))]
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<SearchParams>,
+) -> Response {
+    respond(state.app.search(&caller, &p.q).await, &caller, lang)
+}

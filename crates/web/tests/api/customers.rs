@@ -446,3 +446,70 @@ async fn custom_fields_are_checked_stored_and_filtered() {
     assert_eq!(found.body["total"], 1);
     assert_eq!(found.body["items"][0]["custom"]["employees"], "1200");
 }
+
+#[tokio::test]
+async fn a_locked_customer_cannot_be_released_or_deleted_until_unlocked() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let id = customer(&t, &admin, json!({ "name": "Keeper" })).await;
+    let locked = t
+        .post(&format!("/api/v1/customers/{id}/lock"), &admin, json!({}))
+        .await;
+    assert_eq!(locked.body["locked"], true, "{}", locked.text);
+    let release = t
+        .post(
+            "/api/v1/customers/release",
+            &admin,
+            json!({ "ids": [id], "reason": "x" }),
+        )
+        .await;
+    assert_eq!(release.body["code"], "customer_locked");
+    let delete = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/customers/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(delete.status, 409);
+    t.post(&format!("/api/v1/customers/{id}/unlock"), &admin, json!({}))
+        .await;
+    let delete = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/customers/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(delete.status, 204);
+}
+
+#[tokio::test]
+async fn the_search_box_finds_only_what_the_caller_may_see() {
+    let t = TestApp::new().await;
+    let team = team(&t).await;
+    customer(
+        &t,
+        &team.rep_a.1,
+        json!({ "name": "Findable Trading", "phone": "02-2345-6789" }),
+    )
+    .await;
+    let mine = t.get("/api/v1/search?q=findable", &team.rep_a.1).await;
+    assert_eq!(
+        mine.body["hits"][0]["title"], "Findable Trading",
+        "{}",
+        mine.text
+    );
+    let by_phone = t.get("/api/v1/search?q=0223456789", &team.rep_a.1).await;
+    assert_eq!(by_phone.body["hits"][0]["kind"], "customer");
+    let other = t.get("/api/v1/search?q=findable", &team.rep_b.1).await;
+    let kinds: Vec<&str> = other.body["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["kind"].as_str())
+        .collect();
+    assert!(!kinds.contains(&"customer"), "{}", other.text);
+}

@@ -1,0 +1,76 @@
+//! The search box: records of every kind the caller may see, while typing.
+
+use kuijing_domain::{Action, Kind, Permission};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::customers::CustomerListQuery;
+use crate::users::UserQuery;
+use crate::{App, Caller, PageRequest, Result};
+
+/// How many hits of each kind a search shows.
+const PER_KIND: u64 = 8;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    pub kind: String,
+    pub id: i64,
+    pub title: String,
+    /// A second line: phone, owner or department.
+    pub detail: Option<String>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+}
+
+impl App {
+    /// Finds records by name, phone or e-mail in each kind the caller may
+    /// view, scoped exactly like the lists.
+    pub async fn search(&self, caller: &Caller, text: &str) -> Result<SearchResults> {
+        let text = text.trim();
+        let mut hits = Vec::new();
+        if text.chars().count() < 1 {
+            return Ok(SearchResults { hits });
+        }
+        if caller.can(Permission::new(Kind::Customer, Action::View)) {
+            let query = CustomerListQuery {
+                search: Some(text.to_string()),
+                limit: Some(PER_KIND),
+                ..CustomerListQuery::default()
+            };
+            for view in self.list_customers(caller, &query).await?.items {
+                let detail = view.customer.phone.clone().or(view.owner_name.clone());
+                hits.push(SearchHit {
+                    kind: "customer".into(),
+                    id: view.customer.id,
+                    url: format!("/customers/{}", view.customer.id),
+                    title: view.customer.name,
+                    detail,
+                });
+            }
+        }
+        if caller.can(Permission::new(Kind::User, Action::View)) {
+            let query = UserQuery {
+                search: Some(text.to_string()),
+                ..UserQuery::default()
+            };
+            let page = PageRequest {
+                cursor: None,
+                limit: Some(PER_KIND),
+            };
+            for view in self.list_users(caller, &query, page).await?.items {
+                hits.push(SearchHit {
+                    kind: "user".into(),
+                    id: view.user.id,
+                    url: format!("/users/{}", view.user.id),
+                    title: view.user.name,
+                    detail: view.department_name,
+                });
+            }
+        }
+        Ok(SearchResults { hits })
+    }
+}
