@@ -159,6 +159,9 @@ pub struct TransferInput {
     pub owner_id: i64,
     /// Keep the former owner in the team: `read` or `write`.
     pub keep_former_owner: Option<String>,
+    /// Give the customers' contacts to the new owner too.
+    #[serde(default)]
+    pub with_contacts: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -474,6 +477,15 @@ impl App {
             former.push((current.id, current.owner_id));
         }
         let moved = customers::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        if input.with_contacts {
+            kuijing_store::contacts::set_owner_of_customers(
+                &mut tx,
+                &input.ids,
+                input.owner_id,
+                now,
+            )
+            .await?;
+        }
         for (id, old_owner) in former {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
                 && old != input.owner_id

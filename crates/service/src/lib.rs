@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod changelog;
 pub mod clock;
+pub mod contacts;
 pub mod customer_io;
 pub mod customers;
 pub mod departments;
@@ -205,7 +206,12 @@ impl PageRequest {
 impl<T> ListPage<T> {
     /// `items` holds up to one row more than `limit`: that row, if there,
     /// says a next page exists, so the last page has no cursor.
-    fn new(mut items: Vec<T>, total: i64, limit: u64, last_id: impl Fn(&T) -> i64) -> Self {
+    pub(crate) fn new(
+        mut items: Vec<T>,
+        total: i64,
+        limit: u64,
+        last_id: impl Fn(&T) -> i64,
+    ) -> Self {
         let more = items.len() as u64 > limit;
         items.truncate(limit as usize);
         let next_cursor = if more {

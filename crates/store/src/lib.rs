@@ -8,6 +8,7 @@ mod seed;
 mod visibility;
 
 pub mod change_logs;
+pub mod contacts;
 pub mod customers;
 pub mod departments;
 pub mod field_defs;

@@ -198,3 +198,27 @@ pub enum PoolClaims {
     UserId,
     ClaimedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Contacts {
+    Table,
+    Id,
+    CustomerId,
+    Name,
+    Mobile,
+    Phone,
+    PhoneKey,
+    Email,
+    Post,
+    DecisionMaker,
+    IsPrimary,
+    Address,
+    Notes,
+    NextContactAt,
+    OwnerId,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}

@@ -2,6 +2,7 @@
 //! generated from the same route list the router is built from.
 
 mod auth;
+mod contacts;
 mod customer_io;
 mod customers;
 mod departments;
@@ -106,6 +107,12 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::remove_team_member
         ))
         .routes(routes!(customers::list_fields, customers::create_field))
+        .routes(routes!(contacts::list_contacts, contacts::create_contact))
+        .routes(routes!(
+            contacts::get_contact,
+            contacts::update_contact,
+            contacts::delete_contact
+        ))
 }
 
 /// The OpenAPI document of every API route.

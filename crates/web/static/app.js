@@ -257,13 +257,18 @@
       var hint = hints[i];
       var item = doc.createElement('li');
       if (hint.visible && hint.name) {
-        item.appendChild(doc.createTextNode(box.getAttribute('data-found') + ' '));
+        // The locale's sentence, "%{name}" becoming a link to the record.
+        var parts = box.getAttribute('data-found').split('%{name}');
+        item.appendChild(doc.createTextNode(parts[0]));
         var link = doc.createElement('a');
         link.href = '/customers/' + encodeURIComponent(hint.id);
         link.textContent = hint.name;
         item.appendChild(link);
+        if (parts[1]) item.appendChild(doc.createTextNode(parts[1]));
         var owner = hint.owner_name || (hint.in_pool ? box.getAttribute('data-pool') : '');
-        if (owner) item.appendChild(doc.createTextNode(' (' + owner + ')'));
+        if (owner) {
+          item.appendChild(doc.createTextNode(box.getAttribute('data-owner').replace('%{owner}', owner)));
+        }
       } else {
         item.textContent = box.getAttribute('data-hidden');
       }

@@ -348,6 +348,9 @@ pub async fn list_customers(
 
 #[derive(Debug, Default, Deserialize)]
 pub struct BatchForm {
+    /// Present when the transfer takes the customers' contacts along.
+    #[serde(default)]
+    with_contacts: Option<String>,
     #[serde(default)]
     ids: Vec<String>,
     #[serde(default)]
@@ -384,6 +387,7 @@ pub async fn transfer_customers(
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
         keep_former_owner: optional_text(&form.keep_former_owner),
+        with_contacts: form.with_contacts.is_some(),
     };
     let result = state.app.transfer_customers(&caller, input).await;
     match result {

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod contacts;
 mod customer_io;
 mod customer_pages;
 mod customers;

@@ -47,6 +47,11 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/search",
     "POST /api/v1/customers/{id}/team",
     "DELETE /api/v1/customers/{id}/team",
+    "GET /api/v1/contacts",
+    "POST /api/v1/contacts",
+    "GET /api/v1/contacts/{id}",
+    "PUT /api/v1/contacts/{id}",
+    "DELETE /api/v1/contacts/{id}",
     "GET /api/v1/fields",
     "POST /api/v1/fields",
 ];
