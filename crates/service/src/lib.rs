@@ -11,6 +11,7 @@ pub mod departments;
 pub mod error;
 pub mod fields;
 mod input;
+pub mod leads;
 mod password;
 pub mod pools;
 pub mod roles;

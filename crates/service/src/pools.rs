@@ -127,6 +127,12 @@ impl App {
         query: &CustomerListQuery,
     ) -> Result<ListPage<CustomerView>> {
         caller.require(Permission::new(Kind::Pool, Action::View))?;
+        {
+            let mut tx = self.db.read().await?;
+            pools::get(&mut tx, pool)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+        }
         self.list_customers_in(caller, Some(pool), query).await
     }
 

@@ -13,6 +13,7 @@ pub mod customers;
 pub mod departments;
 pub mod field_defs;
 pub mod follow_ups;
+pub mod leads;
 pub mod options;
 pub mod pools;
 pub mod roles;

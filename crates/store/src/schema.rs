@@ -222,3 +222,31 @@ pub enum Contacts {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Leads {
+    Table,
+    Id,
+    Name,
+    ContactName,
+    Mobile,
+    Phone,
+    Email,
+    Address,
+    LevelId,
+    IndustryId,
+    SourceId,
+    Notes,
+    NextContactAt,
+    LastFollowUpAt,
+    LastFollowUpText,
+    OwnerId,
+    Converted,
+    CustomerId,
+    ConvertedAt,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}

@@ -6,6 +6,7 @@ mod contacts;
 mod customer_io;
 mod customers;
 mod departments;
+mod leads;
 mod pools;
 mod roles;
 mod users;
@@ -107,6 +108,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::remove_team_member
         ))
         .routes(routes!(customers::list_fields, customers::create_field))
+        .routes(routes!(leads::list_leads, leads::create_lead))
+        .routes(routes!(leads::convert_leads))
+        .routes(routes!(
+            leads::get_lead,
+            leads::update_lead,
+            leads::delete_lead
+        ))
+        .routes(routes!(leads::add_lead_follow_up))
         .routes(routes!(contacts::list_contacts, contacts::create_contact))
         .routes(routes!(
             contacts::get_contact,

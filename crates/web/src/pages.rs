@@ -19,7 +19,6 @@ use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::Caller;
 
 use crate::AppState;
-use crate::auth::Identity;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::request_id::RequestId;
@@ -87,7 +86,9 @@ pub fn router() -> Router<AppState> {
 /// The first page after signing in: the organisation for those who manage
 /// it, the user's own account for everyone else.
 async fn home(crate::auth::PageUser(caller): crate::auth::PageUser) -> Response {
-    let target = if caller.can(Permission::new(Kind::User, Action::View)) {
+    let target = if caller.can(Permission::new(Kind::Customer, Action::View)) {
+        "/customers"
+    } else if caller.can(Permission::new(Kind::User, Action::View)) {
         "/users"
     } else {
         "/profile"
@@ -107,14 +108,16 @@ pub async fn not_found(request: Request) -> Response {
         .map(|r| r.0.clone())
         .unwrap_or_default();
     if request.uri().path().starts_with("/api/") {
-        return crate::error::ApiError::from_service(
+        // Told apart from a missing record, so a client sees it called a
+        // path that does not exist.
+        let mut error = crate::error::ApiError::from_service(
             kuijing_service::ServiceError::NotFound,
             lang,
             &request_id,
-        )
-        .into_response();
+        );
+        error.0.code = "unknown_route".into();
+        return error.into_response();
     }
-    let _ = request.extensions().get::<Identity>();
     PageError::not_found(lang, &request_id).into_response()
 }
 
@@ -221,6 +224,21 @@ impl Shell {
     /// The text of `prefix.key`, for keys made of a value (`status.active`).
     pub fn tk(&self, prefix: &str, key: &str) -> String {
         self.lang.t(&format!("{prefix}.{key}"))
+    }
+
+    /// The label of a logged field: a custom field shows its key, a field the
+    /// locale does not name shows as stored.
+    pub fn field_label(&self, field: &str) -> String {
+        if let Some(key) = field.strip_prefix("custom.") {
+            return key.to_string();
+        }
+        let key = format!("fields.{field}");
+        let label = self.lang.t(&key);
+        if label == key {
+            field.to_string()
+        } else {
+            label
+        }
     }
 
     pub fn langs(&self) -> [Lang; 3] {

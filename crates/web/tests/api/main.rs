@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod leads;
+
 mod auth;
 mod contacts;
 mod customer_io;

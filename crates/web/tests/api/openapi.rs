@@ -47,6 +47,13 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/search",
     "POST /api/v1/customers/{id}/team",
     "DELETE /api/v1/customers/{id}/team",
+    "GET /api/v1/leads",
+    "POST /api/v1/leads",
+    "POST /api/v1/leads/convert",
+    "GET /api/v1/leads/{id}",
+    "PUT /api/v1/leads/{id}",
+    "DELETE /api/v1/leads/{id}",
+    "POST /api/v1/leads/{id}/follow-ups",
     "GET /api/v1/contacts",
     "POST /api/v1/contacts",
     "GET /api/v1/contacts/{id}",
@@ -79,9 +86,15 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let (method, path) = route.split_once(' ').expect("route");
         let method: Method = method.parse().expect("method");
         let path = path.replace("{id}", "999999");
-        let body = matches!(method, Method::POST | Method::PATCH).then(|| serde_json::json!({}));
+        let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
+            .then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;
-        if path.ends_with("999999") {
+        assert_ne!(
+            served.body["code"], "unknown_route",
+            "{route} is not served"
+        );
+        assert_ne!(served.status, 405, "{route}");
+        if path.contains("999999") {
             assert!(
                 served.status == 404 || served.status == 422 || served.status == 400,
                 "{route}: {}",
@@ -102,6 +115,7 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
 
     // A path the router does not have is a problem document too.
     let missing = t.get("/api/v1/nothing-here", &t.admin().await).await;
+    assert_eq!(missing.body["code"], "unknown_route");
     assert_eq!(missing.status, 404);
     assert_eq!(missing.headers["content-type"], "application/problem+json");
 }

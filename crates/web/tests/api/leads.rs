@@ -1,0 +1,98 @@
+//! Leads: scope, follow-ups, and conversion into customers, once.
+
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp, ids};
+
+#[tokio::test]
+async fn a_converted_lead_becomes_a_customer_with_its_contact_and_follow_ups() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let lead = t.post("/api/v1/leads", &admin, json!({ "name": "Prospect Ltd", "contact_name": "陳小姐", "mobile": "0933-123-456", "email": "chen＠prospect.tw" })).await;
+    assert_eq!(lead.status, 201, "{}", lead.text);
+    let id = lead.body["id"].as_i64().expect("id");
+    let note = t
+        .post(
+            &format!("/api/v1/leads/{id}/follow-ups"),
+            &admin,
+            json!({ "content": "Met at the fair" }),
+        )
+        .await;
+    assert_eq!(note.status, 201, "{}", note.text);
+    assert_eq!(
+        t.get("/api/v1/leads?q=0933123456", &admin).await.body["total"],
+        1
+    );
+
+    let converted = t
+        .post("/api/v1/leads/convert", &admin, json!({ "ids": [id] }))
+        .await;
+    assert_eq!(converted.status, 200, "{}", converted.text);
+    let customer = converted.body[0]["customer_id"].as_i64().expect("customer");
+    let detail = t
+        .get(&format!("/api/v1/customers/{customer}"), &admin)
+        .await;
+    assert_eq!(detail.body["name"], "Prospect Ltd");
+    assert_eq!(detail.body["email"], "chen@prospect.tw");
+    assert_eq!(detail.body["follow_ups"][0]["content"], "Met at the fair");
+    let contacts = t
+        .get(&format!("/api/v1/contacts?customer_id={customer}"), &admin)
+        .await;
+    assert_eq!(contacts.body["items"][0]["name"], "陳小姐");
+    assert_eq!(contacts.body["items"][0]["is_primary"], true);
+    let lead = t.get(&format!("/api/v1/leads/{id}"), &admin).await;
+    assert_eq!(lead.body["converted"], true);
+    assert_eq!(lead.body["customer_id"], customer);
+
+    let again = t
+        .post("/api/v1/leads/convert", &admin, json!({ "ids": [id] }))
+        .await;
+    assert_eq!(again.status, 409);
+    assert_eq!(t.get("/api/v1/customers", &admin).await.body["total"], 1);
+}
+
+#[tokio::test]
+async fn leads_stay_in_their_owners_scope() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "lead rep",
+            &["lead.view", "lead.create", "lead.edit"],
+            json!({ "lead": { "scope": "own" } }),
+        )
+        .await;
+    t.user(&admin, "0984000001", json!({ "role_ids": [role] }))
+        .await;
+    let rep = t.login("0984000001", PASSWORD).await;
+    let admins = t
+        .post("/api/v1/leads", &admin, json!({ "name": "Not yours" }))
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    let mine = t
+        .post("/api/v1/leads", &rep, json!({ "name": "Mine" }))
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(ids(&t.get("/api/v1/leads", &rep).await), vec![mine]);
+    assert_eq!(
+        t.get(&format!("/api/v1/leads/{admins}"), &rep).await.status,
+        404
+    );
+    let convert = t
+        .post("/api/v1/leads/convert", &rep, json!({ "ids": [mine] }))
+        .await;
+    assert_eq!(convert.status, 403);
+    let bad = t
+        .post(
+            "/api/v1/leads",
+            &rep,
+            json!({ "name": "", "email": "nope" }),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+}
