@@ -6,6 +6,7 @@ mod departments;
 mod forms;
 mod profile;
 mod roles;
+mod search;
 mod session;
 mod users;
 
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(session::show_login).post(session::login))
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
+        .route("/search", get(search::search))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
         .route(

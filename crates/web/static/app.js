@@ -345,3 +345,86 @@
     start();
   }
 })();
+
+// The search box: results grouped by kind while typing, "/" focuses it.
+(function () {
+  'use strict';
+  var form = document.querySelector('[data-search]');
+  if (!form) { return; }
+  var input = form.querySelector('[data-search-input]');
+  var box = form.querySelector('[data-search-results]');
+  var timer = null;
+  var asked = 0;
+
+  function close() {
+    box.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+  }
+
+  function show(hits) {
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    if (!hits.length) {
+      var empty = document.createElement('p');
+      empty.className = 'search-empty';
+      empty.textContent = box.getAttribute('data-empty');
+      box.appendChild(empty);
+    }
+    var lastKind = null;
+    hits.forEach(function (hit) {
+      if (hit.kind !== lastKind) {
+        var head = document.createElement('p');
+        head.className = 'search-kind';
+        head.textContent = box.getAttribute('data-kind-' + hit.kind) || hit.kind;
+        box.appendChild(head);
+        lastKind = hit.kind;
+      }
+      var link = document.createElement('a');
+      link.href = hit.url;
+      link.setAttribute('role', 'option');
+      var title = document.createElement('span');
+      title.textContent = hit.title;
+      link.appendChild(title);
+      if (hit.detail) {
+        var detail = document.createElement('small');
+        detail.textContent = hit.detail;
+        link.appendChild(detail);
+      }
+      box.appendChild(link);
+    });
+    box.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  }
+
+  input.addEventListener('input', function () {
+    clearTimeout(timer);
+    var text = input.value.trim();
+    if (!text) { close(); return; }
+    timer = setTimeout(function () {
+      var mine = ++asked;
+      fetch('/api/v1/search?q=' + encodeURIComponent(text), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+        .then(function (r) { return r.ok ? r.json() : { hits: [] }; })
+        .then(function (data) { if (mine === asked) { show(data.hits || []); } })
+        .catch(function () { close(); });
+    }, 200);
+  });
+
+  form.addEventListener('submit', function (event) {
+    var first = box.querySelector('a');
+    event.preventDefault();
+    if (first) { window.location.href = first.href; }
+  });
+
+  document.addEventListener('keydown', function (event) {
+    var typing = /^(input|textarea|select)$/i.test((document.activeElement || {}).tagName || '');
+    if (event.key === '/' && !typing) {
+      event.preventDefault();
+      input.focus();
+    } else if (event.key === 'Escape' && document.activeElement === input) {
+      close();
+    }
+  });
+
+  document.addEventListener('click', function (event) {
+    if (!form.contains(event.target)) { close(); }
+  });
+})();

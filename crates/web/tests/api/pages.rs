@@ -38,6 +38,7 @@ async fn the_organisation_pages_render_in_every_language() {
             "/roles/new",
             "/roles/1",
             "/roles/2",
+            "/search?q=Admin",
         ] {
             let (status, html) = page(&t, &cookie, path, lang).await;
             assert_eq!(status, StatusCode::OK, "{path} in {lang}");

@@ -1,0 +1,49 @@
+//! The search results page, for a search sent without the page's script.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use kuijing_service::search::SearchHit;
+use serde::Deserialize;
+
+use super::forms::error_page;
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    shell: Shell,
+    q: String,
+    hits: Vec<SearchHit>,
+}
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<SearchQuery>,
+) -> Response {
+    match state.app.search(&caller, &query.q).await {
+        Ok(results) => {
+            let page = SearchPage {
+                shell: Shell::new(&state, &caller, lang, "/search", "search.title"),
+                q: query.q,
+                hits: results.hits,
+            };
+            render(&page, StatusCode::OK)
+        }
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
