@@ -3,7 +3,7 @@
 
 mod auth;
 mod contacts;
-mod customer_io;
+pub(crate) mod customer_io;
 mod customers;
 mod departments;
 mod leads;

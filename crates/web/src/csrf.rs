@@ -62,7 +62,17 @@ pub async fn protect(request: Request, next: Next) -> Response {
         return refuse(&request);
     }
     if !is_form {
-        return refuse(&request);
+        // A file upload (multipart) names the token in its address, since
+        // its body is not read here.
+        let in_query = request
+            .uri()
+            .query()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "_csrf"))
+            .map(|(_, v)| v.into_owned());
+        return match in_query {
+            Some(sent) if equal(&sent, &expected) => next.run(request).await,
+            _ => refuse(&request),
+        };
     }
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {

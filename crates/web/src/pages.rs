@@ -1,6 +1,7 @@
 //! The HTML pages: the application shell, the customer pages and the
 //! organisation pages.
 
+mod customer_io;
 mod customers;
 mod departments;
 mod forms;
@@ -33,6 +34,15 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
+        .route("/customers/export", get(customer_io::export_customers))
+        .route(
+            "/customers/import",
+            get(customer_io::show_import).post(customer_io::upload_import),
+        )
+        .route(
+            "/customers/import/confirm",
+            post(customer_io::confirm_import),
+        )
         .route(
             "/customers",
             get(customers::list_customers).post(customers::create_customer),

@@ -22,7 +22,7 @@ use crate::extract::Params;
 use crate::i18n::Lang;
 
 /// Field labels in the caller's language, for headers.
-pub fn labels(lang: Lang) -> BTreeMap<String, String> {
+pub(crate) fn labels(lang: Lang) -> BTreeMap<String, String> {
     COLUMNS
         .iter()
         .map(|c| (c.to_string(), lang.t(&format!("fields.{c}"))))
@@ -30,7 +30,7 @@ pub fn labels(lang: Lang) -> BTreeMap<String, String> {
 }
 
 /// Labels in every language, normalised, so a header in any of them maps.
-fn aliases() -> BTreeMap<String, String> {
+pub(crate) fn aliases() -> BTreeMap<String, String> {
     let mut aliases = BTreeMap::new();
     for lang in Lang::ALL {
         for (key, label) in labels(lang) {
@@ -50,7 +50,7 @@ fn format_of(text: Option<&str>) -> Result<Format, ServiceError> {
 
 /// Streams a finished file and removes it: it is unlinked once open, and
 /// the open handle reads it to the end.
-async fn send_file(
+pub(crate) async fn send_file(
     path: tempfile::TempPath,
     format: Format,
     name: &str,

@@ -126,6 +126,8 @@ struct CustomersPage {
     next_href: Option<String>,
     can_create: bool,
     can_transfer: bool,
+    can_export: bool,
+    can_import: bool,
     can_delete: bool,
     errors: FormErrors,
 }
@@ -179,7 +181,7 @@ impl ListFilter {
         )
     }
 
-    fn query_without_cursor(&self) -> String {
+    pub(crate) fn query_without_cursor(&self) -> String {
         format!(
             "{}&view={}&sort={}&dir={}",
             self.conditions(),
@@ -246,7 +248,7 @@ impl ListFilter {
             .unwrap_or(20)
     }
 
-    fn query(&self) -> CustomerListQuery {
+    pub(crate) fn query(&self) -> CustomerListQuery {
         let mut filters = Vec::new();
         for (field, value) in [
             ("level_id", &self.level_id),
@@ -310,6 +312,8 @@ async fn list_page(
         next_href,
         can_create: caller.can(customer(Action::Create)),
         can_transfer,
+        can_export: caller.can(customer(Action::Export)),
+        can_import: caller.can(customer(Action::Import)),
         can_delete: caller.can(customer(Action::Delete)),
         filter,
         errors,

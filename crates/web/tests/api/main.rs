@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod import_pages;
+
 mod leads;
 
 mod auth;

@@ -1,0 +1,372 @@
+//! Import and export of customers from the pages: export links that carry
+//! the list's filters, and an import that checks first, shows the column
+//! mapping and a preview, then writes on confirmation.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
+use kuijing_service::spreadsheets::Format;
+use kuijing_service::{Caller, ServiceError};
+use serde::Deserialize;
+
+use super::customers::ListFilter;
+use super::forms::error_page;
+use super::{Shell, render};
+use crate::AppState;
+use crate::api::customer_io::{aliases, labels, report_file, row_message, send_file};
+use crate::auth::PageUser;
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+/// The fields a column may be read as, in the order the mapping offers them.
+const TARGETS: &[&str] = &[
+    "name",
+    "level_id",
+    "industry_id",
+    "source_id",
+    "phone",
+    "mobile",
+    "email",
+    "website",
+    "address",
+    "tax_id",
+    "notes",
+    "owner_id",
+];
+
+#[derive(Deserialize)]
+pub struct ExportExtra {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+/// Exports what the list shows (its filters), or the ticked rows.
+pub async fn export_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(filter): Params<ListFilter>,
+    axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
+) -> Response {
+    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
+    let ids: Vec<i64> = extra
+        .ids
+        .iter()
+        .filter_map(|i| i.trim().parse().ok())
+        .collect();
+    let ids = (!ids.is_empty()).then_some(ids);
+    let result = async {
+        let path = state
+            .app
+            .export_customers(&caller, &filter.query(), ids, format, &labels(lang))
+            .await?;
+        send_file(path, format, "customers").await
+    }
+    .await;
+    result.unwrap_or_else(|error| error_page(error, &caller, lang))
+}
+
+#[derive(Template)]
+#[template(path = "customer_import.html")]
+struct ImportPage {
+    shell: Shell,
+    report: Option<ReportView>,
+    error: Option<String>,
+    duplicates: String,
+    partial: bool,
+}
+
+/// A report as the page shows it.
+struct ReportView {
+    report: ImportReport,
+    upload: String,
+    format: String,
+    dry_run: bool,
+    /// Every header of the file with the field it is read as ("" for none).
+    columns: Vec<(String, String)>,
+    problems: Vec<(RowProblem, String)>,
+}
+
+impl ImportPage {
+    fn targets(&self) -> &'static [&'static str] {
+        TARGETS
+    }
+
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    fn cell(&self, row: &BTreeMap<String, String>, key: &str) -> String {
+        row.get(key).cloned().unwrap_or_default()
+    }
+}
+
+pub async fn show_import(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
+    let page = ImportPage {
+        shell: Shell::new(
+            &state,
+            &caller,
+            lang,
+            "/customers",
+            "customers.import_title",
+        ),
+        report: None,
+        error: None,
+        duplicates: "skip".into(),
+        partial: false,
+    };
+    render(&page, StatusCode::OK)
+}
+
+/// Where an upload waits between the check and the confirmation: in the
+/// data folder, named for its user so nobody else can use it.
+fn upload_path(
+    state: &AppState,
+    caller: &Caller,
+    token: &str,
+    format: Format,
+) -> Option<std::path::PathBuf> {
+    let safe = !token.is_empty() && token.chars().all(|c| c.is_ascii_alphanumeric());
+    safe.then(|| {
+        state.app.settings().data_dir.join("tmp").join(format!(
+            "import-{}-{token}.{}",
+            caller.user.id,
+            format.extension()
+        ))
+    })
+}
+
+/// Receives the file: checks it (a dry run) and shows what would happen.
+pub async fn upload_import(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    mut multipart: Multipart,
+) -> Response {
+    let mut bytes = Vec::new();
+    let mut file_name = String::new();
+    let mut duplicates = "skip".to_string();
+    let mut partial = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                file_name = field.file_name().unwrap_or_default().to_lowercase();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            "duplicates" => duplicates = field.text().await.unwrap_or_default(),
+            "partial" => partial = true,
+            _ => {}
+        }
+    }
+    let format = if file_name.ends_with(".xlsx") {
+        Format::Xlsx
+    } else {
+        Format::Csv
+    };
+    let shell = || {
+        Shell::new(
+            &state,
+            &caller,
+            lang,
+            "/customers",
+            "customers.import_title",
+        )
+    };
+    if bytes.is_empty() {
+        let page = ImportPage {
+            shell: shell(),
+            report: None,
+            error: Some(lang.t("customers.import_no_file")),
+            duplicates,
+            partial,
+        };
+        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let Some(path) = upload_path(&state, &caller, &token, format) else {
+        return error_page(ServiceError::Internal("upload token".into()), &caller, lang);
+    };
+    let stored = async {
+        tokio::fs::create_dir_all(path.parent().unwrap_or(&path)).await?;
+        tokio::fs::write(&path, &bytes).await
+    }
+    .await;
+    if let Err(error) = stored {
+        return error_page(
+            ServiceError::Internal(format!("storing upload: {error}")),
+            &caller,
+            lang,
+        );
+    }
+    let check = Run {
+        format,
+        upload: &token,
+        dry_run: true,
+        as_file: false,
+        duplicates: &duplicates,
+        partial,
+    };
+    run(&state, &caller, lang, &bytes, check, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    upload: String,
+    format: String,
+    #[serde(default)]
+    duplicates: String,
+    #[serde(default)]
+    partial: Option<String>,
+    /// `csv` downloads the report of a check instead of writing.
+    #[serde(default)]
+    report: Option<String>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
+}
+
+/// Writes a checked upload, with the mapping as the user left it.
+pub async fn confirm_import(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    axum::Form(form): axum::Form<ConfirmForm>,
+) -> Response {
+    let format = Format::parse(&form.format).unwrap_or(Format::Csv);
+    let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
+        return error_page(ServiceError::NotFound, &caller, lang);
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return error_page(ServiceError::NotFound, &caller, lang);
+    };
+    // `map.<n>` holds the field of the n-th header, `head.<n>` its text.
+    let mut mapping = BTreeMap::new();
+    for (key, header) in form.rest.iter().filter(|(k, _)| k.starts_with("head.")) {
+        let n = &key["head.".len()..];
+        let field = form
+            .rest
+            .get(&format!("map.{n}"))
+            .cloned()
+            .unwrap_or_default();
+        mapping.insert(header.clone(), field);
+    }
+    let dry_run = form.report.is_some();
+    let how = Run {
+        format,
+        upload: &form.upload,
+        dry_run,
+        as_file: dry_run,
+        duplicates: &form.duplicates,
+        partial: form.partial.is_some(),
+    };
+    let response = run(&state, &caller, lang, &bytes, how, Some(mapping)).await;
+    if !dry_run {
+        let _ = tokio::fs::remove_file(&path).await;
+    }
+    response
+}
+
+/// How an import runs: a check (dry run), its report as a file, or for real.
+struct Run<'a> {
+    format: Format,
+    upload: &'a str,
+    dry_run: bool,
+    as_file: bool,
+    duplicates: &'a str,
+    partial: bool,
+}
+
+async fn run(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    bytes: &[u8],
+    how: Run<'_>,
+    mapping: Option<BTreeMap<String, String>>,
+) -> Response {
+    let Run {
+        format,
+        upload,
+        dry_run,
+        as_file,
+        duplicates,
+        partial,
+    } = how;
+    let mode = DuplicateMode::parse(duplicates).unwrap_or(DuplicateMode::Skip);
+    let options = ImportOptions {
+        format,
+        dry_run,
+        duplicates: mode,
+        partial,
+        mapping,
+        aliases: aliases(),
+    };
+    let shell = Shell::new(state, caller, lang, "/customers", "customers.import_title");
+    match state.app.import_customers(caller, bytes, options).await {
+        Ok(report) if as_file => report_file(state, lang, &report)
+            .await
+            .unwrap_or_else(|e| error_page(e, caller, lang)),
+        Ok(report) => {
+            let headers = kuijing_service::spreadsheets::read(bytes, format)
+                .map(|t| t.headers)
+                .unwrap_or_default();
+            let columns = headers
+                .iter()
+                .map(|h| {
+                    (
+                        h.clone(),
+                        report.mapping.get(h).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let problems = report
+                .problems
+                .iter()
+                .map(|p| (p.clone(), row_message(lang, p)))
+                .collect();
+            let view = ReportView {
+                report,
+                upload: upload.to_string(),
+                format: format.extension().into(),
+                dry_run,
+                columns,
+                problems,
+            };
+            let page = ImportPage {
+                shell,
+                report: Some(view),
+                error: None,
+                duplicates: duplicates.to_string(),
+                partial,
+            };
+            render(&page, StatusCode::OK)
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            let text = errors
+                .0
+                .iter()
+                .map(|e| crate::error::field_message(e, lang))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let page = ImportPage {
+                shell,
+                report: None,
+                error: Some(text),
+                duplicates: duplicates.to_string(),
+                partial,
+            };
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(error) => error_page(error, caller, lang),
+    }
+}
