@@ -30,7 +30,85 @@ pub struct NewField {
     pub sort_order: i64,
 }
 
+/// Changes to a field; its key and type stay.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldPatch {
+    pub label: Option<String>,
+    pub required: Option<bool>,
+    pub unique: Option<bool>,
+    pub default_value: Option<String>,
+    pub options: Option<Vec<String>>,
+    pub sort_order: Option<i64>,
+}
+
 impl App {
+    /// The custom fields of a kind, for forms and pages: definitions, not
+    /// record data, so they need no scope.
+    pub async fn custom_fields(&self, kind: Kind) -> Result<Vec<FieldDef>> {
+        let mut tx = self.db.read().await?;
+        self.field_defs_in(&mut tx, kind).await
+    }
+
+    pub async fn update_field(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: FieldPatch,
+    ) -> Result<FieldDef> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        let kind = kuijing_store::field_defs::kind_of(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let kind: Kind = kind.parse().map_err(|()| ServiceError::NotFound)?;
+        let mut def = self
+            .field_defs_in(&mut tx, kind)
+            .await?
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or(ServiceError::NotFound)?;
+        let mut errors = FieldErrors::new();
+        if let Some(label) = patch.label {
+            if let Some(label) = errors.take("label", text::parse_name(&label, 50)) {
+                def.label = label;
+            }
+        }
+        def.required = patch.required.unwrap_or(def.required);
+        def.unique = patch.unique.unwrap_or(def.unique);
+        def.sort_order = patch.sort_order.unwrap_or(def.sort_order);
+        if let Some(options) = patch.options {
+            def.options = options
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect();
+            if matches!(def.field_type, FieldType::Choice | FieldType::MultiChoice)
+                && def.options.is_empty()
+            {
+                errors.add("options", "options_required");
+            }
+        }
+        if let Some(default) = patch.default_value {
+            def.default_value = Some(default).filter(|d| !d.trim().is_empty());
+        }
+        errors.into_result()?;
+        kuijing_store::field_defs::update(&mut tx, id, &def).await?;
+        tx.commit().await?;
+        Ok(def)
+    }
+
+    pub async fn delete_field(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        if !kuijing_store::field_defs::delete(&mut tx, id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        tx.commit().await?;
+        tracing::info!(field.id = id, "custom field deleted");
+        Ok(())
+    }
+
     pub async fn list_fields(&self, caller: &Caller, kind: &str) -> Result<Vec<FieldDef>> {
         let kind: Kind = kind.parse().map_err(|()| ServiceError::NotFound)?;
         caller.require(Permission::new(kind, Action::View))?;
@@ -44,7 +122,7 @@ impl App {
         let kind = match input.kind.parse::<Kind>() {
             Ok(kind) if kind.has_data_scope() => Some(kind),
             _ => {
-                errors.add("kind", "kind_unknown");
+                errors.add("kind", "field_kind_unknown");
                 None
             }
         };
@@ -60,6 +138,11 @@ impl App {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !key_ok {
             errors.add("key", "key_invalid");
+        } else if kuijing_domain::customer::SYSTEM_FIELDS
+            .iter()
+            .any(|(name, _)| *name == input.key)
+        {
+            errors.add("key", "key_taken");
         }
         let label = errors.take("label", text::parse_name(&input.label, 50));
         let field_type = errors.take("field_type", FieldType::parse(&input.field_type));

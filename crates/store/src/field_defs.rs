@@ -88,3 +88,44 @@ pub async fn insert(tx: &mut Tx, kind: &str, def: &FieldDef) -> Result<i64> {
         .to_owned();
     tx.insert_id(&query).await
 }
+
+/// Changes what administrators may change of a field: not its key or type,
+/// which stored values depend on.
+pub async fn update(tx: &mut Tx, id: i64, def: &FieldDef) -> Result<bool> {
+    let options =
+        serde_json::to_string(&def.options).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let query = Query::update()
+        .table(FieldDefs::Table)
+        .values([
+            (FieldDefs::Label, def.label.clone().into()),
+            (FieldDefs::Required, def.required.into()),
+            (FieldDefs::IsUnique, def.unique.into()),
+            (FieldDefs::DefaultValue, def.default_value.clone().into()),
+            (FieldDefs::Options, options.into()),
+            (FieldDefs::SortOrder, def.sort_order.into()),
+        ])
+        .and_where(Expr::col(FieldDefs::Id).eq(id))
+        .to_owned();
+    Ok(tx.execute(&query).await? == 1)
+}
+
+/// Removes a field's definition; values already stored stay in the records'
+/// JSON but are no longer shown or checked.
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<bool> {
+    let query = Query::delete()
+        .from_table(FieldDefs::Table)
+        .and_where(Expr::col(FieldDefs::Id).eq(id))
+        .to_owned();
+    Ok(tx.execute(&query).await? == 1)
+}
+
+/// The kind a field belongs to.
+pub async fn kind_of(tx: &mut Tx, id: i64) -> Result<Option<String>> {
+    let query = Query::select()
+        .column(FieldDefs::Kind)
+        .from(FieldDefs::Table)
+        .and_where(Expr::col(FieldDefs::Id).eq(id))
+        .to_owned();
+    let row: Option<(String,)> = tx.optional(&query).await?;
+    Ok(row.map(|(k,)| k))
+}

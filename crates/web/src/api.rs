@@ -108,6 +108,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::remove_team_member
         ))
         .routes(routes!(customers::list_fields, customers::create_field))
+        .routes(routes!(customers::update_field, customers::delete_field))
         .routes(routes!(leads::list_leads, leads::create_lead))
         .routes(routes!(leads::convert_leads))
         .routes(routes!(

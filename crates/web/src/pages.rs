@@ -5,6 +5,7 @@ mod customer_io;
 mod customers;
 mod departments;
 mod forms;
+mod pool;
 mod profile;
 mod roles;
 mod search;
@@ -32,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
         .route("/search", get(search::search))
+        .route("/pool", get(pool::show_pool))
+        .route("/pool/claim", post(pool::claim))
+        .route("/pool/assign", post(pool::assign))
+        .route("/customers/{id}/release", post(pool::release))
+        .route("/customers/{id}/lock", post(customers::set_lock))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
         .route("/customers/export", get(customer_io::export_customers))
@@ -171,6 +177,13 @@ impl Shell {
                 key: "nav.customers",
                 href: "/customers",
                 icon: "building",
+            });
+        }
+        if can(Kind::Pool) {
+            nav.push(NavItem {
+                key: "nav.pool",
+                href: "/pool",
+                icon: "pool",
             });
         }
         nav.push(NavItem {

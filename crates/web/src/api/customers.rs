@@ -10,7 +10,7 @@ use kuijing_service::customers::{
     CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, DuplicateHint,
     FilterInput, FollowUpInput, TeamInput, TransferInput,
 };
-use kuijing_service::fields::NewField;
+use kuijing_service::fields::{FieldPatch, NewField};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -317,4 +317,34 @@ pub async fn search(
     Params(p): Params<SearchParams>,
 ) -> Response {
     respond(state.app.search(&caller, &p.q).await, &caller, lang)
+}
+
+#[utoipa::path(patch, path = "/api/v1/fields/{id}", tag = "fields", request_body = FieldPatch,
+    responses((status = 200, body = FieldDef), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_field(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<FieldPatch>,
+) -> Response {
+    respond(
+        state.app.update_field(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/fields/{id}", tag = "fields",
+    responses((status = 204, description = "Deleted; stored values are kept but no longer shown"), (status = 404, body = Problem)))]
+pub async fn delete_field(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    match state.app.delete_field(&caller, id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
 }

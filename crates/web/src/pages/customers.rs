@@ -46,6 +46,8 @@ pub struct Choice {
 /// The option lists of the customer's choice fields and of follow-up methods.
 #[derive(Default)]
 pub struct Choices {
+    /// The custom fields of customers, in their order.
+    pub fields: Vec<kuijing_domain::fields::FieldDef>,
     pub levels: Vec<Choice>,
     pub industries: Vec<Choice>,
     pub sources: Vec<Choice>,
@@ -69,6 +71,7 @@ impl Choices {
                 .collect()
         };
         Ok(Self {
+            fields: state.app.custom_fields(Kind::Customer).await?,
             levels: take("level_id"),
             industries: take("industry_id"),
             sources: take("source_id"),
@@ -498,6 +501,9 @@ pub struct CustomerForm {
     owner_id: String,
     #[serde(default)]
     version: String,
+    /// `custom.<key>` values of custom fields, and whatever else the form sent.
+    #[serde(flatten)]
+    rest: BTreeMap<String, String>,
 }
 
 impl CustomerForm {
@@ -519,7 +525,36 @@ impl CustomerForm {
             notes: text(&c.notes),
             owner_id: id(c.owner_id),
             version: c.version.to_string(),
+            rest: c
+                .custom
+                .iter()
+                .map(|(k, v)| (format!("custom.{k}"), kuijing_domain::fields::display(v)))
+                .collect(),
         }
+    }
+
+    /// The typed value of a custom field.
+    fn custom_value(&self, key: &str) -> String {
+        self.rest
+            .get(&format!("custom.{key}"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Custom values as the service reads them: a blank clears the field.
+    fn custom(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.rest
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("custom.").map(|key| (key, v)))
+            .map(|(key, v)| {
+                let value = if v.trim().is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    serde_json::Value::String(v.clone())
+                };
+                (key.to_string(), value)
+            })
+            .collect()
     }
 
     fn input(&self) -> CustomerInput {
@@ -536,6 +571,11 @@ impl CustomerForm {
             tax_id: optional_text(&self.tax_id),
             notes: optional_text(&self.notes),
             owner_id: optional_number(&self.owner_id),
+            custom: self
+                .custom()
+                .into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .collect(),
             ..CustomerInput::default()
         }
     }
@@ -545,7 +585,9 @@ impl CustomerForm {
     fn patch(&self) -> CustomerPatch {
         let input = self.input();
         CustomerPatch {
-            version: self.version.trim().parse().ok(),
+            // A version that is not a number matches none, so the save is
+            // refused as stale rather than silently overwriting.
+            version: Some(self.version.trim().parse().unwrap_or(-1)),
             name: Some(input.name),
             level_id: Some(input.level_id),
             industry_id: Some(input.industry_id),
@@ -557,7 +599,7 @@ impl CustomerForm {
             address: Some(input.address),
             tax_id: Some(input.tax_id),
             notes: Some(input.notes),
-            custom: None,
+            custom: Some(self.custom()),
             next_contact_at: None,
         }
     }
@@ -1044,5 +1086,28 @@ async fn record_refused(
             render(&page, status_of(&error))
         }
         Err(error) => error_page(error, caller, lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LockForm {
+    locked: String,
+}
+
+/// Locks or unlocks a customer from its record page.
+pub async fn set_lock(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    axum::Form(form): axum::Form<LockForm>,
+) -> Response {
+    match state
+        .app
+        .lock_customer(&caller, id, form.locked == "true")
+        .await
+    {
+        Ok(_) => done(&format!("/customers/{id}"), "saved"),
+        Err(error) => error_page(error, &caller, lang),
     }
 }

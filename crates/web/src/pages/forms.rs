@@ -25,7 +25,13 @@ impl FormErrors {
             ServiceError::Invalid(errors) => {
                 let mut fields = HashMap::new();
                 for e in &errors.0 {
-                    let key = e.field.split('.').next().unwrap_or(&e.field).to_string();
+                    // A custom field keeps its whole name; the other nested
+                    // names (`scopes.customer`) belong to their first part.
+                    let key = if e.field.starts_with("custom.") {
+                        e.field.clone()
+                    } else {
+                        e.field.split('.').next().unwrap_or(&e.field).to_string()
+                    };
                     fields.entry(key).or_insert_with(|| field_message(e, lang));
                 }
                 let form = Some(lang.t("problems.invalid"));

@@ -513,3 +513,72 @@ async fn the_search_box_finds_only_what_the_caller_may_see() {
         .collect();
     assert!(!kinds.contains(&"customer"), "{}", other.text);
 }
+
+#[tokio::test]
+async fn a_required_custom_field_is_on_the_form_and_can_be_made_optional_or_removed() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let field = t.post("/api/v1/fields", &admin, json!({ "kind": "customer", "key": "tier", "label": "等級", "field_type": "choice", "options": ["金", "銀"], "required": true })).await;
+    let field_id = field.body["id"].as_i64().expect("id");
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form_page = t
+        .send(
+            axum::http::Request::builder()
+                .uri("/customers/new")
+                .header("cookie", &cookie)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        form_page.text.contains("name=\"custom.tier\""),
+        "the form offers the custom field"
+    );
+    let post = |body: String| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri("/customers")
+            .header("cookie", format!("{cookie}; kj_lang=en"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    let missing = t.send(post(format!("_csrf={csrf}&name=Tiered"))).await;
+    assert_eq!(missing.status, 422);
+    assert!(missing.text.contains("等級") || missing.text.contains("tier"));
+    let made = t
+        .send(post(format!(
+            "_csrf={csrf}&name=Tiered&custom.tier=%E9%87%91"
+        )))
+        .await;
+    assert_eq!(made.status, 303, "{}", made.text);
+
+    let optional = t
+        .patch(
+            &format!("/api/v1/fields/{field_id}"),
+            &admin,
+            json!({ "required": false }),
+        )
+        .await;
+    assert_eq!(optional.body["required"], false, "{}", optional.text);
+    assert_eq!(
+        t.post("/api/v1/customers", &admin, json!({ "name": "No tier" }))
+            .await
+            .status,
+        201
+    );
+    let removed = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/fields/{field_id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, 204);
+    assert_eq!(
+        t.get("/api/v1/fields?kind=customer", &admin).await.body,
+        json!([])
+    );
+}

@@ -61,6 +61,8 @@ const ROUTES: &[&str] = &[
     "DELETE /api/v1/contacts/{id}",
     "GET /api/v1/fields",
     "POST /api/v1/fields",
+    "PATCH /api/v1/fields/{id}",
+    "DELETE /api/v1/fields/{id}",
 ];
 
 #[tokio::test]
