@@ -69,10 +69,11 @@ impl App {
             .find(|d| d.id == id)
             .ok_or(ServiceError::NotFound)?;
         let mut errors = FieldErrors::new();
-        if let Some(label) = patch.label {
-            if let Some(label) = errors.take("label", text::parse_name(&label, 50)) {
-                def.label = label;
-            }
+        if let Some(label) = patch
+            .label
+            .and_then(|l| errors.take("label", text::parse_name(&l, 50)))
+        {
+            def.label = label;
         }
         def.required = patch.required.unwrap_or(def.required);
         def.unique = patch.unique.unwrap_or(def.unique);
