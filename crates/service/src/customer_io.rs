@@ -269,8 +269,24 @@ impl App {
         caller.require(Permission::new(Kind::Customer, Action::Create))?;
         let table = spreadsheets::read(bytes, options.format)
             .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
-        let (mapping, unmapped) =
-            map_headers(&table.headers, options.mapping.as_ref(), &options.aliases)?;
+        let defs = {
+            let mut tx = self.db.read().await?;
+            self.field_defs_in(&mut tx, Kind::Customer).await?
+        };
+        let mut importable: Vec<String> = IMPORTABLE.iter().map(|f| f.to_string()).collect();
+        let mut aliases = options.aliases.clone();
+        for def in &defs {
+            let target = format!("custom.{}", def.key);
+            aliases.insert(text::normalize(&def.label), target.clone());
+            aliases.insert(text::normalize(&def.key), target.clone());
+            importable.push(target);
+        }
+        let (mapping, unmapped) = map_headers(
+            &table.headers,
+            options.mapping.as_ref(),
+            &aliases,
+            &importable,
+        )?;
         let column_of: Vec<Option<&str>> = table
             .headers
             .iter()
@@ -376,6 +392,13 @@ impl App {
                 }
             }
             input.notes = (!notes.is_empty()).then(|| notes.join("\n"));
+            for (column, value) in &values {
+                if let Some(key) = column.strip_prefix("custom.") {
+                    input
+                        .custom
+                        .insert(key.to_string(), serde_json::Value::String(value.clone()));
+                }
+            }
 
             let owner = input.owner_id.unwrap_or(caller.user.id);
             let mut errors = FieldErrors::new();
@@ -556,6 +579,7 @@ fn map_headers(
     headers: &[String],
     given: Option<&BTreeMap<String, String>>,
     aliases: &BTreeMap<String, String>,
+    importable: &[String],
 ) -> Result<(BTreeMap<String, String>, Vec<String>)> {
     let mut mapping = BTreeMap::new();
     let mut unmapped = Vec::new();
@@ -564,21 +588,21 @@ fn map_headers(
         let chosen = match given.and_then(|g| g.get(header)) {
             Some(field) if field.is_empty() => None,
             Some(field) => {
-                if !IMPORTABLE.contains(&field.as_str()) {
+                if !importable.contains(field) {
                     errors.add(format!("mapping.{header}"), "field_unknown");
                 }
                 Some(field.clone())
             }
             None => {
                 let key = text::normalize(header);
-                IMPORTABLE
+                importable
                     .iter()
                     .find(|f| **f == key)
-                    .map(|f| f.to_string())
+                    .cloned()
                     .or_else(|| {
                         aliases
                             .get(&key)
-                            .filter(|f| IMPORTABLE.contains(&f.as_str()))
+                            .filter(|f| importable.contains(f))
                             .cloned()
                     })
                     .or_else(|| {

@@ -847,10 +847,11 @@ impl App {
         let phone = optional(errors, "phone", input.phone, 50);
         let mobile = optional(errors, "mobile", input.mobile, 50);
         for (field, value) in [("phone", &phone), ("mobile", &mobile)] {
-            if value.as_deref().is_some_and(|p| {
-                !p.chars()
-                    .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-            }) {
+            // 6 to 20 digits, extensions aside, whatever the separators.
+            let digits = value
+                .as_deref()
+                .map(|p| kuijing_domain::company::phone_key(p).len());
+            if digits.is_some_and(|n| !(6..=20).contains(&n)) {
                 errors.add(field, "phone_invalid");
             }
         }

@@ -67,15 +67,25 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Table, &'static str> {
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err("xlsx_as_csv");
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
+        // Taiwanese spreadsheets save CSV in Big5, mainland ones in GBK or
+        // GB18030. Either decoding may succeed on the other's bytes, so the
+        // one that reads as more everyday characters wins.
         Err(_) => {
-            let (decoded, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-            if had_errors {
-                return Err("encoding_unknown");
+            let (big5, _, big5_errors) = encoding_rs::BIG5.decode(bytes);
+            let (gb, _, gb_errors) = encoding_rs::GB18030.decode(bytes);
+            match (big5_errors, gb_errors) {
+                (true, true) => return Err("encoding_unknown"),
+                (false, true) => big5.into_owned(),
+                (true, false) => gb.into_owned(),
+                (false, false) if everyday(&big5) > everyday(&gb) => big5.into_owned(),
+                (false, false) => gb.into_owned(),
             }
-            decoded.into_owned()
         }
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -88,6 +98,14 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
         rows.push(record.iter().map(str::to_string).collect());
     }
     Ok(rows)
+}
+
+/// Characters common in business text, in both scripts: company words,
+/// places, and the most frequent characters of written Chinese.
+const EVERYDAY: &str = "的一是不了人我在有他這这中大來来上國国個个到說说們们為为子和你地出道也時时年得就那要下以生會会自著着去之過过家學学對对可她裡里後后小麼么心多天而能好都然沒没日於于起還还發发成事只作當当想看文無无開开手十用主行方又如前所本見见經经頭头面公同三已老從从動动兩两長长司電电話话名稱称業业號号市區区路段樓楼股份有限科技工程建設设材料實实產产服務务銀银行金融保險险投資资集團团興兴華华台臺北南東东西新竹高雄桃園园中心客戶户聯联繫系人郵邮件址統统一編编碼码網网站傳传真總总機机手";
+
+fn everyday(text: &str) -> usize {
+    text.chars().filter(|c| EVERYDAY.contains(*c)).count()
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
@@ -235,9 +253,19 @@ mod tests {
         assert_eq!(table.headers, vec!["名稱", "電話"]);
         assert_eq!(table.rows[0], vec!["台泥", "(02)2531-7099"]);
 
-        let (gb, _, _) = encoding_rs::GB18030.encode("名称,电话\n华为,0755-28780808\n");
+        let (gb, _, _) = encoding_rs::GB18030.encode("名称,电话\n华为技术,0755-28780808\n");
         let table = read(&gb, Format::Csv).expect("gb18030");
-        assert_eq!(table.rows[0][0], "华为");
+        assert_eq!(table.rows[0][0], "华为技术");
+
+        let (big5, _, _) = encoding_rs::BIG5.encode("公司名稱,總機電話\n繁體公司乙,02-2345-6789\n");
+        let table = read(&big5, Format::Csv).expect("big5");
+        assert_eq!(table.headers[0], "公司名稱");
+        assert_eq!(table.rows[0][0], "繁體公司乙");
+
+        assert_eq!(
+            read(b"PK\x03\x04rest", Format::Csv).err(),
+            Some("xlsx_as_csv")
+        );
     }
 
     #[test]

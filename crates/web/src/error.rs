@@ -93,13 +93,14 @@ pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
     };
     let label = match (base, rest) {
         // A data scope is named by its module, as the role editor shows it.
-        ("scopes", Some(kind)) => format!(
-            "{}: {}",
-            lang.t("fields.scopes"),
-            lang.t(&format!("kinds.{kind}"))
-        ),
+        ("scopes", Some(kind)) => {
+            let key = format!("kinds.{kind}");
+            let name = lang.t(&key);
+            let name = if name == key { kind.to_string() } else { name };
+            format!("{}: {name}", lang.t("fields.scopes"))
+        }
         ("custom", Some(key)) => key.to_string(),
-        (_, Some(rest)) => format!("{} `{rest}`", lang.t(&format!("fields.{base}"))),
+        (_, Some(rest)) => format!("{} {rest}", lang.t(&format!("fields.{base}"))),
         (_, None) => {
             let label = lang.t(&format!("fields.{base}"));
             // A field the locale does not know (sent by a client) is named as sent.

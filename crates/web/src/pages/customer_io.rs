@@ -86,6 +86,8 @@ struct ImportPage {
 /// A report as the page shows it.
 struct ReportView {
     report: ImportReport,
+    /// The fields a column may be read as, with their labels.
+    targets: Vec<(String, String)>,
     upload: String,
     format: String,
     dry_run: bool,
@@ -95,10 +97,6 @@ struct ReportView {
 }
 
 impl ImportPage {
-    fn targets(&self) -> &'static [&'static str] {
-        TARGETS
-    }
-
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
     }
@@ -334,8 +332,22 @@ async fn run(
                 .iter()
                 .map(|p| (p.clone(), row_message(lang, p)))
                 .collect();
+            let mut targets: Vec<(String, String)> = TARGETS
+                .iter()
+                .map(|t| (t.to_string(), shell.field_label(t)))
+                .collect();
+            let defs = state
+                .app
+                .custom_fields(kuijing_domain::Kind::Customer)
+                .await
+                .unwrap_or_default();
+            targets.extend(
+                defs.into_iter()
+                    .map(|d| (format!("custom.{}", d.key), d.label)),
+            );
             let view = ReportView {
                 report,
+                targets,
                 upload: upload.to_string(),
                 format: format.extension().into(),
                 dry_run,

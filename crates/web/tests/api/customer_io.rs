@@ -355,3 +355,45 @@ async fn an_export_holds_only_the_rows_the_user_may_see() {
     let viewer = t.login("0971000002", crate::helpers::PASSWORD).await;
     assert_eq!(export(&t, &viewer, "format=csv").await.status, 403);
 }
+
+#[tokio::test]
+async fn custom_fields_import_by_their_label_and_come_back_from_an_export() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let field = t
+        .post("/api/v1/fields", &admin, json!({ "kind": "customer", "key": "employees", "label": "員工數", "field_type": "number" }))
+        .await;
+    assert_eq!(field.status, 201);
+    let file = "公司名稱,員工數\n有員工公司,\"1,250\"\n壞數字公司,很多\n"
+        .as_bytes()
+        .to_vec();
+    let answer = import(&t, &admin, "partial=true", file).await;
+    assert_eq!(
+        answer.body["mapping"]["員工數"], "custom.employees",
+        "{}",
+        answer.text
+    );
+    assert_eq!(answer.body["created"], 1);
+    assert_eq!(answer.body["problems"][0]["field"], "custom.employees");
+    let found = t
+        .get("/api/v1/customers?q=%E6%9C%89%E5%93%A1%E5%B7%A5", &admin)
+        .await;
+    assert_eq!(found.body["items"][0]["custom"]["employees"], "1250");
+
+    let file = export(&t, &admin, "format=csv").await;
+    assert!(file.text.contains("員工數"));
+    let id = found.body["items"][0]["id"].as_i64().expect("id");
+    t.call(
+        Method::DELETE,
+        &format!("/api/v1/customers/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    let back = import(&t, &admin, "", file.text.into_bytes()).await;
+    assert_eq!(back.body["created"], 1, "{}", back.text);
+    let again = t
+        .get("/api/v1/customers?q=%E6%9C%89%E5%93%A1%E5%B7%A5", &admin)
+        .await;
+    assert_eq!(again.body["items"][0]["custom"]["employees"], "1250");
+}
