@@ -9,6 +9,10 @@ use utoipa::ToSchema;
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,
+    /// The name a person knows the field by, when it is not one of ours
+    /// (a custom field's label).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl FieldError {
@@ -16,6 +20,7 @@ impl FieldError {
         Self {
             field: field.into(),
             code,
+            label: None,
         }
     }
 }
@@ -31,6 +36,14 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: impl Into<String>, code: &'static str) {
         self.0.push(FieldError::new(field, code));
+    }
+
+    /// As `add`, for a field named by its label.
+    pub fn add_labelled(&mut self, field: impl Into<String>, label: &str, code: &'static str) {
+        self.0.push(FieldError {
+            label: Some(label.to_string()),
+            ..FieldError::new(field, code)
+        });
     }
 
     /// Keeps the value of a parse, or records its error under `field`.

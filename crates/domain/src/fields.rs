@@ -224,7 +224,7 @@ pub fn parse_custom(
                 out.insert(def.key.clone(), value);
             }
             Ok(None) => {}
-            Err(code) => errors.add(format!("custom.{}", def.key), code),
+            Err(code) => errors.add_labelled(format!("custom.{}", def.key), &def.label, code),
         }
     }
     out

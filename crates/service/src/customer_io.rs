@@ -145,6 +145,9 @@ pub struct RowProblem {
     pub warning: bool,
     /// For skipped and updated duplicates: the customer it matched.
     pub duplicate_of: Option<i64>,
+    /// A custom field's label, to name it in messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl App {
@@ -408,16 +411,14 @@ impl App {
             }
             let fields = self.check_customer(&mut tx, input, &mut errors).await?;
             problems.extend(errors.0.iter().map(|e| {
-                problem(
-                    line,
-                    &e.field,
-                    e.code,
-                    values
-                        .get(e.field.as_str())
-                        .map(String::as_str)
-                        .unwrap_or(""),
-                    false,
-                )
+                let value = values
+                    .get(e.field.as_str())
+                    .map(String::as_str)
+                    .unwrap_or("");
+                RowProblem {
+                    label: e.label.clone(),
+                    ..problem(line, &e.field, e.code, value, false)
+                }
             }));
             let failed = problems.iter().any(|p| !p.warning);
             if report.preview.len() < 5 && !failed {
@@ -562,6 +563,7 @@ fn problem(row: usize, field: &str, code: &str, value: &str, warning: bool) -> R
         value: value.to_string(),
         warning,
         duplicate_of: None,
+        label: None,
     }
 }
 

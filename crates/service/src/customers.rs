@@ -558,6 +558,10 @@ impl App {
         }
         let now = self.now();
         let happened_at = input.happened_at.unwrap_or(now);
+        // A follow-up records what happened: not later than today.
+        if happened_at > now + chrono::Duration::days(1) {
+            errors.add("happened_at", "date_future");
+        }
         if input.next_contact_at.is_some_and(|next| next < happened_at) {
             errors.add("next_contact_at", "next_contact_before");
         }
@@ -592,10 +596,13 @@ impl App {
         caller.require(customer(Action::Team))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
-        self.writable_customer(&mut tx, caller, id).await?;
+        let current = self.writable_customer(&mut tx, caller, id).await?;
         let mut errors = FieldErrors::new();
         self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors)
             .await?;
+        if current.owner_id == Some(input.user_id) {
+            errors.add("user_id", "already_owner");
+        }
         if input.expires_on.is_some_and(|d| d < self.today()) {
             errors.add("expires_on", "date_past");
         }

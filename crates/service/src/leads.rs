@@ -301,7 +301,9 @@ impl App {
         let visibility = self.lead_visibility(&mut tx, caller).await?;
         let now = self.now();
         let mut converted = Vec::new();
-        for id in &input.ids {
+        // A lead named twice is converted once.
+        let ids: std::collections::BTreeSet<i64> = input.ids.iter().copied().collect();
+        for id in &ids {
             let found = leads::get(&mut tx, &visibility, *id)
                 .await?
                 .ok_or(ServiceError::NotFound)?;

@@ -209,6 +209,28 @@ impl App {
             }
         }
         if result.claimed.is_empty() {
+            // Ids that were never in this pool are not found, not "taken",
+            // so a claim does not tell that a customer exists elsewhere.
+            let org = departments::org_chart(&mut tx).await?;
+            let visibility = caller.actor.visibility(Kind::Customer, &org);
+            let today = self.today();
+            let mut known = false;
+            for id in &result.taken {
+                let found = kuijing_store::customers::get(
+                    &mut tx,
+                    &visibility,
+                    caller.user.id,
+                    today,
+                    *id,
+                    &[pool],
+                )
+                .await?;
+                // Claimed from this pool by someone: it was there, now it is taken.
+                known |= found.is_some() || pools::was_claimed(&mut tx, pool, *id).await?;
+            }
+            if !known {
+                return Err(ServiceError::NotFound);
+            }
             return Err(ServiceError::Refused {
                 code: "customer_taken",
             });

@@ -52,6 +52,26 @@ impl App {
                 });
             }
         }
+        if caller.can(Permission::new(Kind::Contact, Action::View)) {
+            let page = PageRequest {
+                cursor: None,
+                limit: Some(PER_KIND),
+            };
+            for contact in self
+                .list_contacts(caller, Some(text), None, page)
+                .await?
+                .items
+            {
+                let detail = Some(contact.customer_name.clone());
+                hits.push(SearchHit {
+                    kind: "contact".into(),
+                    id: contact.id,
+                    url: format!("/customers/{}", contact.customer_id),
+                    title: contact.name,
+                    detail,
+                });
+            }
+        }
         if caller.can(Permission::new(Kind::User, Action::View)) {
             let query = UserQuery {
                 search: Some(text.to_string()),

@@ -197,3 +197,14 @@ pub async fn set_rules(
     tx.execute(&update).await?;
     Ok(())
 }
+
+/// Whether a customer was ever claimed from a pool.
+pub async fn was_claimed(tx: &mut Tx, pool: i64, customer: i64) -> Result<bool> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(PoolClaims::Id)))
+        .from(PoolClaims::Table)
+        .and_where(Expr::col(PoolClaims::PoolId).eq(pool))
+        .and_where(Expr::col(PoolClaims::CustomerId).eq(customer))
+        .to_owned();
+    Ok(tx.count(&query).await? > 0)
+}

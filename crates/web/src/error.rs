@@ -82,7 +82,12 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
 
 /// The message of one invalid field, naming the field.
 pub fn field_message(error: &FieldError, lang: Lang) -> String {
-    message_for(&error.field, error.code, lang)
+    match &error.label {
+        Some(label) => lang
+            .t(&format!("errors.{}", error.code))
+            .replace("%{field}", label),
+        None => message_for(&error.field, error.code, lang),
+    }
 }
 
 /// The message of a code about a field, naming the field.
@@ -205,6 +210,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
         {
             headers.insert(header::RETRY_AFTER, seconds);

@@ -251,6 +251,16 @@ impl Shell {
         self.lang.t(&format!("{prefix}.{key}"))
     }
 
+    /// A logged value as a person reads it: statuses and yes/no in words.
+    pub fn value_label(&self, field: &str, value: &str) -> String {
+        match (field, value) {
+            ("status", _) => self.tk("status", value),
+            (_, "true") => self.t("customers.yes"),
+            (_, "false") => self.t("customers.no"),
+            _ => value.to_string(),
+        }
+    }
+
     /// The label of a logged field: a custom field shows its key, a field the
     /// locale does not name shows as stored.
     pub fn field_label(&self, field: &str) -> String {

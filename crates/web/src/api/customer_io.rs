@@ -257,7 +257,18 @@ pub async fn report_file(
     writer.write_row(&header).map_err(io)?;
     for problem in &report.problems {
         let message = row_message(lang, problem);
-        let field = lang.t(&format!("fields.{}", problem.field));
+        let field = match &problem.label {
+            Some(label) => label.clone(),
+            None => {
+                let key = format!("fields.{}", problem.field);
+                let label = lang.t(&key);
+                if label == key {
+                    problem.field.clone()
+                } else {
+                    label
+                }
+            }
+        };
         writer
             .write_row(&[
                 problem.row.to_string(),
@@ -284,5 +295,10 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
                 .unwrap_or_default(),
         );
     }
-    message_for(&problem.field, &problem.code, lang)
+    match &problem.label {
+        Some(label) => lang
+            .t(&format!("errors.{}", problem.code))
+            .replace("%{field}", label),
+        None => message_for(&problem.field, &problem.code, lang),
+    }
 }

@@ -181,6 +181,17 @@ pub async fn upload_import(
             "customers.import_title",
         )
     };
+    if bytes.is_empty() && !file_name.is_empty() {
+        let message = crate::error::message_for("file", "file_empty", lang);
+        let page = ImportPage {
+            shell: shell(),
+            report: None,
+            error: Some(message),
+            duplicates,
+            partial,
+        };
+        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+    }
     if bytes.is_empty() {
         let page = ImportPage {
             shell: shell(),

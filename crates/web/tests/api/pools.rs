@@ -253,3 +253,31 @@ async fn a_manager_assigns_pool_customers_and_bad_rules_are_refused() {
         .await;
     assert_eq!(unknown.status, 422);
 }
+
+#[tokio::test]
+async fn claiming_an_id_that_was_never_in_the_pool_is_not_found() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let pool = pool_id(&t, &admin).await;
+    let reps = reps(&t, &admin, 1).await;
+    let owned = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Owned elsewhere" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    for id in [owned, 999_999] {
+        let answer = t
+            .post(
+                &format!("/api/v1/pools/{pool}/claim"),
+                &reps[0].1,
+                json!({ "ids": [id] }),
+            )
+            .await;
+        assert_eq!(answer.status, 404, "{id}: {}", answer.text);
+    }
+}
