@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/pool/assign", post(pool::assign))
         .route("/customers/{id}/release", post(pool::release))
         .route("/customers/{id}/lock", post(customers::set_lock))
+        .route("/customers/{id}/contacts", post(customers::add_contact))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
         .route("/customers/export", get(customer_io::export_customers))

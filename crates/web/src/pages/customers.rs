@@ -804,6 +804,9 @@ struct CustomerPage {
     can_transfer: bool,
     can_team: bool,
     can_delete: bool,
+    /// The customer's contacts the caller may see.
+    contacts: Vec<kuijing_service::contacts::Contact>,
+    can_add_contact: bool,
 }
 
 impl CustomerPage {
@@ -867,7 +870,23 @@ async fn record_page(
         Vec::new()
     };
     readable_log(&mut detail, state, &shell).await;
+    let contacts = if caller.can(Permission::new(Kind::Contact, Action::View)) {
+        let page = kuijing_service::PageRequest {
+            cursor: None,
+            limit: Some(100),
+        };
+        state
+            .app
+            .list_contacts(caller, None, Some(detail.view.customer.id), page)
+            .await
+            .map(|l| l.items)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     Ok(CustomerPage {
+        contacts,
+        can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),
         methods: choices.method_names(),
         choices,
         people,
@@ -1109,5 +1128,52 @@ pub async fn set_lock(
     {
         Ok(_) => done(&format!("/customers/{id}"), "saved"),
         Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ContactForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    post: String,
+    #[serde(default)]
+    is_primary: Option<String>,
+}
+
+/// Adds a contact from the customer's page.
+pub async fn add_contact(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    axum::Form(form): axum::Form<ContactForm>,
+) -> Response {
+    let input = kuijing_service::contacts::ContactInput {
+        customer_id: id,
+        name: form.name,
+        mobile: optional_text(&form.mobile),
+        email: optional_text(&form.email),
+        post: optional_text(&form.post),
+        is_primary: form.is_primary.is_some(),
+        ..Default::default()
+    };
+    match state.app.create_contact(&caller, input).await {
+        Ok(_) => done(&format!("/customers/{id}"), "contact_added"),
+        Err(error) => match FormErrors::from_service(&error, lang) {
+            Some(errors) => {
+                match record_page(&state, &caller, lang, id, Composer::default(), errors, None)
+                    .await
+                {
+                    Ok(page) => render(&page, status_of(&error)),
+                    Err(error) => error_page(error, &caller, lang),
+                }
+            }
+            None => error_page(error, &caller, lang),
+        },
     }
 }

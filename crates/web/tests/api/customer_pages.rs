@@ -243,3 +243,41 @@ async fn customers_are_transferred_and_deleted_from_the_list() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("One Co"), "the list is shown again");
 }
+
+#[tokio::test]
+async fn a_contact_added_on_the_customer_page_is_listed_there() {
+    let t = crate::helpers::TestApp::new().await;
+    let admin = t.admin().await;
+    let id = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            serde_json::json!({ "name": "With people" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let post = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/customers/{id}/contacts"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!(
+            "_csrf={csrf}&name=%E7%8E%8B%E7%B6%93%E7%90%86&mobile=0912000111&is_primary=1"
+        )))
+        .expect("request");
+    assert_eq!(t.send(post).await.status, axum::http::StatusCode::SEE_OTHER);
+    let page = t
+        .send(
+            axum::http::Request::builder()
+                .uri(format!("/customers/{id}"))
+                .header("cookie", &cookie)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(page.text.contains("王經理"), "the contact is on the page");
+}
