@@ -1,6 +1,7 @@
 //! Use cases: each one authorizes, validates, writes through the store,
 //! appends the change log and commits, for the API and the pages alike.
 
+pub mod attachments;
 pub mod auth;
 pub mod changelog;
 pub mod clock;

@@ -19,6 +19,8 @@ pub struct Settings {
     pub database_url: String,
     pub default_locale: String,
     pub time_zone: String,
+    /// The largest attachment, in MiB.
+    pub attachment_max_mb: u64,
     pub session: SessionSettings,
     pub sign_in: SignInSettings,
     pub password: PasswordSettings,
@@ -56,6 +58,7 @@ impl Default for Settings {
             database_url: String::new(),
             default_locale: "zh-Hant".into(),
             time_zone: "Asia/Shanghai".into(),
+            attachment_max_mb: 20,
             session: SessionSettings::default(),
             sign_in: SignInSettings::default(),
             password: PasswordSettings::default(),

@@ -7,6 +7,7 @@ pub mod schema;
 mod seed;
 mod visibility;
 
+pub mod attachments;
 pub mod change_logs;
 pub mod contacts;
 pub mod customers;

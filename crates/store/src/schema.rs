@@ -250,3 +250,17 @@ pub enum Leads {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Attachments {
+    Table,
+    Id,
+    Kind,
+    RecordId,
+    FileName,
+    ContentType,
+    Size,
+    StorageKey,
+    UploadedBy,
+    CreatedAt,
+}

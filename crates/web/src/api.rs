@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document that is
 //! generated from the same route list the router is built from.
 
+pub(crate) mod attachments;
 mod auth;
 mod contacts;
 pub(crate) mod customer_io;
@@ -100,6 +101,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::delete_customer
         ))
         .routes(routes!(customers::add_follow_up))
+        .routes(routes!(
+            attachments::list_attachments,
+            attachments::upload_attachment
+        ))
+        .routes(routes!(
+            attachments::download_attachment,
+            attachments::delete_attachment
+        ))
         .routes(routes!(customers::lock_customer))
         .routes(routes!(customers::unlock_customer))
         .routes(routes!(customers::search))

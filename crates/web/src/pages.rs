@@ -1,6 +1,7 @@
 //! The HTML pages: the application shell, the customer pages and the
 //! organisation pages.
 
+mod attachments;
 mod customer_io;
 mod customers;
 mod departments;
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/customers/{id}/release", post(pool::release))
         .route("/customers/{id}/lock", post(customers::set_lock))
         .route("/customers/{id}/contacts", post(customers::add_contact))
+        .route("/customers/{id}/attachments", post(attachments::upload))
+        .route("/attachments/{id}/delete", post(attachments::delete))
         .route("/profile", get(profile::show_profile))
         .route("/profile/password", post(profile::change_password))
         .route("/customers/export", get(customer_io::export_customers))

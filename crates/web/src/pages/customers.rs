@@ -806,6 +806,7 @@ struct CustomerPage {
     can_delete: bool,
     /// The customer's contacts the caller may see.
     contacts: Vec<kuijing_service::contacts::Contact>,
+    attachments: Vec<kuijing_service::attachments::Attachment>,
     can_add_contact: bool,
 }
 
@@ -884,8 +885,14 @@ async fn record_page(
     } else {
         Vec::new()
     };
+    let attachments = state
+        .app
+        .list_customer_attachments(caller, id)
+        .await
+        .unwrap_or_default();
     Ok(CustomerPage {
         contacts,
+        attachments,
         can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),
         methods: choices.method_names(),
         choices,

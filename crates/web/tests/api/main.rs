@@ -7,6 +7,7 @@ mod import_pages;
 
 mod leads;
 
+mod attachments;
 mod auth;
 mod contacts;
 mod customer_io;

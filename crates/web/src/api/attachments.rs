@@ -1,0 +1,109 @@
+//! Attachments: upload to a customer, list, download under the original
+//! name, delete.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kuijing_service::attachments::Attachment;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{respond, respond_created};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// The file's name, as the user knows it.
+    pub name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/attachments", tag = "attachments", params(UploadParams),
+    request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 201, body = Attachment), (status = 422, body = Problem)))]
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<UploadParams>,
+    bytes: Bytes,
+) -> Response {
+    respond_created(
+        state
+            .app
+            .attach_to_customer(&caller, id, &params.name, &bytes)
+            .await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}/attachments", tag = "attachments",
+    responses((status = 200, body = Vec<Attachment>), (status = 404, body = Problem)))]
+pub async fn list_attachments(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(
+        state.app.list_customer_attachments(&caller, id).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
+    responses((status = 200, description = "The file under its original name"), (status = 404, body = Problem)))]
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    match state.app.fetch_attachment(&caller, id).await {
+        Ok((attachment, bytes)) => file_response(&attachment, bytes),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+/// The file with its type and its name for saving (RFC 6266, UTF-8 aware).
+pub fn file_response(attachment: &Attachment, bytes: Vec<u8>) -> Response {
+    let encoded: String =
+        form_urlencoded::byte_serialize(attachment.file_name.as_bytes()).collect();
+    let encoded = encoded.replace('+', "%20");
+    let disposition = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (header::CONTENT_TYPE, attachment.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]
+pub async fn delete_attachment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    match state.app.delete_attachment(&caller, id).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
