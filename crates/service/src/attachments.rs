@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use kuijing_domain::{Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 pub use kuijing_store::attachments::Attachment;
 use kuijing_store::attachments::{self, NewAttachment};
 use kuijing_store::{Tx, customers, departments};
@@ -141,20 +141,14 @@ impl App {
             uploaded_by: caller.user.id,
         };
         let attachment = attachments::insert(&mut tx, &new, self.now()).await?;
-        let fields = vec![FieldChange {
-            field: "attachment".into(),
-            old: None,
-            new: Some(name),
-        }];
-        self.log(
+        self.log_update(
             &mut tx,
             caller,
-            Change {
-                kind: Kind::Customer,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields,
-            },
+            Kind::Customer,
+            id,
+            "attachment",
+            None,
+            Some(name),
         )
         .await?;
         tx.commit().await?;
@@ -200,20 +194,14 @@ impl App {
         self.writable_customer(&mut tx, caller, found.record_id)
             .await?;
         attachments::delete(&mut tx, id).await?;
-        let fields = vec![FieldChange {
-            field: "attachment".into(),
-            old: Some(found.file_name.clone()),
-            new: None,
-        }];
-        self.log(
+        self.log_update(
             &mut tx,
             caller,
-            Change {
-                kind: Kind::Customer,
-                record_id: found.record_id,
-                action: ChangeAction::Update,
-                fields,
-            },
+            Kind::Customer,
+            found.record_id,
+            "attachment",
+            Some(found.file_name.clone()),
+            None,
         )
         .await?;
         tx.commit().await?;
@@ -243,15 +231,7 @@ impl App {
         caller.require(Permission::new(Kind::Customer, Action::View))?;
         let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let pools: Vec<i64> = if caller.can(Permission::new(Kind::Pool, Action::View)) {
-            kuijing_store::pools::list(tx)
-                .await?
-                .into_iter()
-                .map(|p| p.id)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let pools = self.pools_of(tx, caller).await?;
         customers::get(tx, &visibility, caller.user.id, self.today(), id, &pools)
             .await?
             .ok_or(ServiceError::NotFound)?;

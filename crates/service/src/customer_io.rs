@@ -40,7 +40,7 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// Columns an import may fill (the rest are kept by the CRM itself).
-const IMPORTABLE: &[&str] = &[
+pub const IMPORTABLE: &[&str] = &[
     "name",
     "level_id",
     "industry_id",

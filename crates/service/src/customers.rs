@@ -492,20 +492,14 @@ impl App {
             {
                 customers::put_team_member(&mut tx, id, old, can_write, None).await?;
             }
-            let fields = vec![kuijing_domain::FieldChange {
-                field: "owner_id".into(),
-                old: old_owner.map(|o| o.to_string()),
-                new: Some(input.owner_id.to_string()),
-            }];
-            self.log(
+            self.log_update(
                 &mut tx,
                 caller,
-                Change {
-                    kind: Kind::Customer,
-                    record_id: id,
-                    action: ChangeAction::Update,
-                    fields,
-                },
+                Kind::Customer,
+                id,
+                "owner_id",
+                old_owner.map(|o| o.to_string()),
+                Some(input.owner_id.to_string()),
             )
             .await?;
         }
@@ -615,20 +609,14 @@ impl App {
             input.expires_on,
         )
         .await?;
-        let fields = vec![kuijing_domain::FieldChange {
-            field: "team".into(),
-            old: None,
-            new: Some(input.user_id.to_string()),
-        }];
-        self.log(
+        self.log_update(
             &mut tx,
             caller,
-            Change {
-                kind: Kind::Customer,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields,
-            },
+            Kind::Customer,
+            id,
+            "team",
+            None,
+            Some(input.user_id.to_string()),
         )
         .await?;
         tx.commit().await?;
@@ -647,20 +635,14 @@ impl App {
         if customers::remove_team_member(&mut tx, id, user).await? == 0 {
             return Err(ServiceError::NotFound);
         }
-        let fields = vec![kuijing_domain::FieldChange {
-            field: "team".into(),
-            old: Some(user.to_string()),
-            new: None,
-        }];
-        self.log(
+        self.log_update(
             &mut tx,
             caller,
-            Change {
-                kind: Kind::Customer,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields,
-            },
+            Kind::Customer,
+            id,
+            "team",
+            Some(user.to_string()),
+            None,
         )
         .await?;
         tx.commit().await?;
@@ -771,7 +753,7 @@ impl App {
     /// The pools whose customers the caller may look at. Pool membership
     /// rules come with the pool's own module; until a pool names its members,
     /// whoever may view the pool sees all of them.
-    async fn pools_of(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<i64>> {
+    pub(crate) async fn pools_of(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<i64>> {
         if !caller.can(Permission::new(Kind::Pool, Action::View)) {
             return Ok(Vec::new());
         }

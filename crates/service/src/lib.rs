@@ -102,6 +102,35 @@ impl App {
         Ok(kuijing_store::users::total(&mut tx).await? == 0)
     }
 
+    /// Logs a change of one field of a record.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the parts of one log entry, named at the call"
+    )]
+    async fn log_update(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: kuijing_domain::Kind,
+        record_id: i64,
+        field: &str,
+        old: Option<String>,
+        new: Option<String>,
+    ) -> Result<()> {
+        let fields = vec![kuijing_domain::FieldChange {
+            field: field.to_string(),
+            old,
+            new,
+        }];
+        let change = Change {
+            kind,
+            record_id,
+            action: kuijing_domain::ChangeAction::Update,
+            fields,
+        };
+        self.log(tx, caller, change).await
+    }
+
     /// Appends one change-log entry for the caller, inside their transaction.
     async fn log(&self, tx: &mut Tx, caller: &Caller, mut change: Change) -> Result<()> {
         let now = self.now();

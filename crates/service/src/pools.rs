@@ -99,20 +99,14 @@ impl App {
         let encoded =
             serde_json::to_string(&rules).map_err(|e| ServiceError::Internal(e.to_string()))?;
         pools::set_rules(&mut tx, id, &name, &encoded, self.now()).await?;
-        let fields = vec![FieldChange {
-            field: "rules".into(),
-            old: serde_json::to_string(&current.rules).ok(),
-            new: Some(encoded),
-        }];
-        self.log(
+        self.log_update(
             &mut tx,
             caller,
-            Change {
-                kind: Kind::Pool,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields,
-            },
+            Kind::Pool,
+            id,
+            "rules",
+            serde_json::to_string(&current.rules).ok(),
+            Some(encoded),
         )
         .await?;
         tx.commit().await?;
@@ -188,20 +182,14 @@ impl App {
         for id in &input.ids {
             if pools::claim(&mut tx, pool, *id, caller.user.id, free_after, now).await? {
                 result.claimed.push(*id);
-                let fields = vec![FieldChange {
-                    field: "owner_id".into(),
-                    old: None,
-                    new: Some(caller.user.id.to_string()),
-                }];
-                self.log(
+                self.log_update(
                     &mut tx,
                     caller,
-                    Change {
-                        kind: Kind::Customer,
-                        record_id: *id,
-                        action: ChangeAction::Update,
-                        fields,
-                    },
+                    Kind::Customer,
+                    *id,
+                    "owner_id",
+                    None,
+                    Some(caller.user.id.to_string()),
                 )
                 .await?;
             } else {
@@ -270,20 +258,14 @@ impl App {
         for id in &input.ids {
             if pools::assign(&mut tx, pool, *id, input.user_id, now).await? {
                 result.claimed.push(*id);
-                let fields = vec![FieldChange {
-                    field: "owner_id".into(),
-                    old: None,
-                    new: Some(input.user_id.to_string()),
-                }];
-                self.log(
+                self.log_update(
                     &mut tx,
                     caller,
-                    Change {
-                        kind: Kind::Customer,
-                        record_id: *id,
-                        action: ChangeAction::Update,
-                        fields,
-                    },
+                    Kind::Customer,
+                    *id,
+                    "owner_id",
+                    None,
+                    Some(input.user_id.to_string()),
                 )
                 .await?;
             } else {

@@ -422,22 +422,8 @@ impl App {
         let hash = password::hash(&self.settings.password, new_password).await?;
         users::set_password(&mut tx, id, &hash, self.now()).await?;
         sessions::delete_for_user(&mut tx, id, None).await?;
-        let fields = vec![kuijing_domain::FieldChange {
-            field: "password".into(),
-            old: None,
-            new: None,
-        }];
-        self.log(
-            &mut tx,
-            caller,
-            Change {
-                kind: Kind::User,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields,
-            },
-        )
-        .await?;
+        self.log_update(&mut tx, caller, Kind::User, id, "password", None, None)
+            .await?;
         tx.commit().await?;
         tracing::info!(user.id = id, actor.id = caller.user.id, "password reset");
         Ok(())

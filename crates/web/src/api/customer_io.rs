@@ -144,20 +144,7 @@ pub async fn import_template(
         let dir = state.app.settings().data_dir.join("tmp");
         let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
         let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-        let importable = [
-            "name",
-            "level_id",
-            "industry_id",
-            "source_id",
-            "phone",
-            "mobile",
-            "email",
-            "website",
-            "address",
-            "tax_id",
-            "notes",
-            "owner_id",
-        ];
+        let importable = kuijing_service::customer_io::IMPORTABLE;
         let header: Vec<String> = importable
             .iter()
             .map(|c| lang.t(&format!("fields.{c}")))

@@ -24,20 +24,7 @@ use crate::extract::Params;
 use crate::i18n::Lang;
 
 /// The fields a column may be read as, in the order the mapping offers them.
-const TARGETS: &[&str] = &[
-    "name",
-    "level_id",
-    "industry_id",
-    "source_id",
-    "phone",
-    "mobile",
-    "email",
-    "website",
-    "address",
-    "tax_id",
-    "notes",
-    "owner_id",
-];
+const TARGETS: &[&str] = kuijing_service::customer_io::IMPORTABLE;
 
 #[derive(Deserialize)]
 pub struct ExportExtra {
