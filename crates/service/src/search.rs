@@ -72,6 +72,26 @@ impl App {
                 });
             }
         }
+        if caller.can(Permission::new(Kind::Lead, Action::View)) {
+            let page = PageRequest {
+                cursor: None,
+                limit: Some(PER_KIND),
+            };
+            for lead in self
+                .list_leads(caller, Some(text), Some(false), page)
+                .await?
+                .items
+            {
+                let detail = lead.contact_name.clone().or(lead.phone.clone());
+                hits.push(SearchHit {
+                    kind: "lead".into(),
+                    id: lead.id,
+                    url: format!("/leads/{}", lead.id),
+                    title: lead.name,
+                    detail,
+                });
+            }
+        }
         if caller.can(Permission::new(Kind::User, Action::View)) {
             let query = UserQuery {
                 search: Some(text.to_string()),

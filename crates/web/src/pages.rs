@@ -6,6 +6,7 @@ mod customer_io;
 mod customers;
 mod departments;
 mod forms;
+mod leads;
 mod pool;
 mod profile;
 mod roles;
@@ -34,6 +35,11 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
         .route("/search", get(search::search))
+        .route("/leads", get(leads::list_leads).post(leads::create_lead))
+        .route("/leads/new", get(leads::new_lead))
+        .route("/leads/{id}", get(leads::show_lead))
+        .route("/leads/{id}/follow-ups", post(leads::add_follow_up))
+        .route("/leads/{id}/convert", post(leads::convert))
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
         .route("/pool/assign", post(pool::assign))
@@ -176,6 +182,13 @@ impl Shell {
         let can = |kind: Kind| caller.can(Permission::new(kind, Action::View));
         // The modules in their order; each appears once its pages exist.
         let mut nav = Vec::new();
+        if can(Kind::Lead) {
+            nav.push(NavItem {
+                key: "nav.leads",
+                href: "/leads",
+                icon: "lead",
+            });
+        }
         if can(Kind::Customer) {
             nav.push(NavItem {
                 key: "nav.customers",

@@ -55,7 +55,7 @@ pub struct Choices {
 }
 
 impl Choices {
-    async fn load(state: &AppState) -> Result<Self, ServiceError> {
+    pub(crate) async fn load(state: &AppState) -> Result<Self, ServiceError> {
         let mut by_field = state.app.customer_options().await?;
         // Retired options stay on the records that use them but are not offered.
         let mut take = |field: &str| -> Vec<Choice> {

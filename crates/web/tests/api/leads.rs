@@ -96,3 +96,67 @@ async fn leads_stay_in_their_owners_scope() {
         .await;
     assert_eq!(bad.status, 422);
 }
+
+#[tokio::test]
+async fn a_lead_made_on_the_pages_converts_from_its_page() {
+    let t = TestApp::new().await;
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let post = |path: String, body: String| {
+        axum::http::Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("cookie", &cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body))
+            .expect("request")
+    };
+    let empty = t
+        .send(post(
+            "/leads".into(),
+            format!("_csrf={csrf}&name=&mobile=0911"),
+        ))
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty.text.contains("value=\"0911\""),
+        "what was typed is kept"
+    );
+    let made = t
+        .send(post(
+            "/leads".into(),
+            format!("_csrf={csrf}&name=Page+Lead&contact_name=Lin"),
+        ))
+        .await;
+    assert_eq!(made.status, 303, "{}", made.text);
+    let location = made.headers["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let id = location
+        .trim_start_matches("/leads/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let noted = t
+        .send(post(
+            format!("/leads/{id}/follow-ups"),
+            format!("_csrf={csrf}&content=Called"),
+        ))
+        .await;
+    assert_eq!(noted.status, 303);
+    let converted = t
+        .send(post(
+            format!("/leads/{id}/convert"),
+            format!("_csrf={csrf}"),
+        ))
+        .await;
+    assert_eq!(converted.status, 303);
+    assert!(
+        converted.headers["location"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("/customers/")
+    );
+}

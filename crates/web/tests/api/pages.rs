@@ -42,6 +42,9 @@ async fn the_organisation_pages_render_in_every_language() {
             "/customers",
             "/customers/new",
             "/customers/import",
+            "/leads",
+            "/leads/new",
+            "/pool",
         ] {
             let (status, html) = page(&t, &cookie, path, lang).await;
             assert_eq!(status, StatusCode::OK, "{path} in {lang}");
