@@ -13,10 +13,11 @@ pub fn normalize(text: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A display name (person or department): trimmed, 1 to `max` characters.
+/// A display name (person, company, department, option): trimmed and with
+/// runs of white space made one space, 1 to `max` characters. The text is kept
+/// as typed otherwise (full-width brackets stay); matching uses `normalize`.
 pub fn parse_name(text: &str, max: usize) -> Result<String, &'static str> {
-    let cleaned: String = text.nfkc().collect::<String>();
-    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cleaned = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
         return Err("required");
     }
@@ -165,6 +166,7 @@ mod tests {
     #[test]
     fn names_are_trimmed_and_limited() {
         assert_eq!(parse_name("  王  小明 ", 20), Ok("王 小明".into()));
+        assert_eq!(parse_name("A（重點）", 20), Ok("A（重點）".into()));
         assert_eq!(parse_name("", 20), Err("required"));
         assert_eq!(parse_name("一二三", 2), Err("too_long"));
     }

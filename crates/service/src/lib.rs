@@ -13,6 +13,7 @@ pub mod error;
 pub mod fields;
 mod input;
 pub mod leads;
+pub mod options;
 mod password;
 pub mod pools;
 pub mod roles;

@@ -90,3 +90,41 @@ pub async fn count_all(tx: &mut Tx) -> Result<i64> {
         .to_owned();
     tx.count(&query).await
 }
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<OptionRow>> {
+    let query = Query::select()
+        .columns([
+            Options::Id,
+            Options::Kind,
+            Options::Field,
+            Options::Label,
+            Options::SortOrder,
+            Options::Active,
+        ])
+        .from(Options::Table)
+        .and_where(Expr::col(Options::Id).eq(id))
+        .to_owned();
+    tx.optional(&query).await
+}
+
+/// Renames, reorders or retires an option; records keep its id, so a
+/// retired option still shows on them but is no longer offered.
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    label: &str,
+    sort_order: i64,
+    active: bool,
+) -> Result<()> {
+    let query = Query::update()
+        .table(Options::Table)
+        .values([
+            (Options::Label, label.into()),
+            (Options::SortOrder, sort_order.into()),
+            (Options::Active, active.into()),
+        ])
+        .and_where(Expr::col(Options::Id).eq(id))
+        .to_owned();
+    tx.execute(&query).await?;
+    Ok(())
+}

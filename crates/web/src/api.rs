@@ -8,6 +8,7 @@ pub(crate) mod customer_io;
 mod customers;
 mod departments;
 mod leads;
+mod options;
 mod pools;
 mod roles;
 mod users;
@@ -117,6 +118,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::remove_team_member
         ))
         .routes(routes!(customers::list_fields, customers::create_field))
+        .routes(routes!(options::list_options, options::create_option))
+        .routes(routes!(options::update_option))
         .routes(routes!(customers::update_field, customers::delete_field))
         .routes(routes!(leads::list_leads, leads::create_lead))
         .routes(routes!(leads::convert_leads))

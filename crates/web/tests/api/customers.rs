@@ -582,3 +582,49 @@ async fn a_required_custom_field_is_on_the_form_and_can_be_made_optional_or_remo
         json!([])
     );
 }
+
+#[tokio::test]
+async fn administrators_edit_the_choices_and_retired_ones_are_not_offered() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let made = t
+        .post(
+            "/api/v1/options",
+            &admin,
+            json!({ "kind": "customer", "field": "level_id", "label": "D（觀察）" }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let twin = t
+        .post(
+            "/api/v1/options",
+            &admin,
+            json!({ "kind": "customer", "field": "level_id", "label": "d（觀察）" }),
+        )
+        .await;
+    assert_eq!(twin.status, 422);
+    let odd = t
+        .post(
+            "/api/v1/options",
+            &admin,
+            json!({ "kind": "customer", "field": "shoe", "label": "x" }),
+        )
+        .await;
+    assert_eq!(odd.body["errors"][0]["field"], "field");
+    let customer = customer(&t, &admin, json!({ "name": "Watched", "level_id": id })).await;
+    let retired = t
+        .patch(
+            &format!("/api/v1/options/{id}"),
+            &admin,
+            json!({ "active": false, "label": "D（停用）" }),
+        )
+        .await;
+    assert_eq!(retired.body["active"], false);
+    assert_eq!(
+        t.get(&format!("/api/v1/customers/{customer}"), &admin)
+            .await
+            .body["level"],
+        "D（停用）"
+    );
+}

@@ -1,0 +1,113 @@
+//! Options of choice fields (level, industry, source, follow-up method),
+//! edited by administrators.
+
+use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
+use kuijing_store::options;
+pub use kuijing_store::options::OptionRow;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller};
+
+/// The choice fields whose options administrators edit, as (kind, field).
+pub const EDITABLE: &[(&str, &str)] = &[
+    ("customer", "level_id"),
+    ("customer", "industry_id"),
+    ("customer", "source_id"),
+    ("follow_up", "method_id"),
+];
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOption {
+    /// `customer` or `follow_up`.
+    pub kind: String,
+    /// `level_id`, `industry_id`, `source_id` (customers) or `method_id` (follow-ups).
+    pub field: String,
+    pub label: String,
+    #[serde(default)]
+    pub sort_order: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionPatch {
+    pub label: Option<String>,
+    pub sort_order: Option<i64>,
+    /// `false` retires the option: kept on records, no longer offered.
+    pub active: Option<bool>,
+}
+
+impl App {
+    /// Every editable option, active or retired.
+    pub async fn list_options(&self, _caller: &Caller) -> Result<Vec<OptionRow>> {
+        let mut tx = self.db.read().await?;
+        let mut all = Vec::new();
+        for (kind, field) in EDITABLE {
+            all.extend(options::of_field(&mut tx, kind, field).await?);
+        }
+        Ok(all)
+    }
+
+    pub async fn create_option(&self, caller: &Caller, input: NewOption) -> Result<OptionRow> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut errors = FieldErrors::new();
+        if !EDITABLE.contains(&(input.kind.as_str(), input.field.as_str())) {
+            errors.add("field", "invalid_choice");
+        }
+        let label = errors.take("label", text::parse_name(&input.label, 50));
+        errors.into_result()?;
+        let label = label.unwrap_or_default();
+        let mut tx = self.db.write().await?;
+        let taken = options::of_field(&mut tx, &input.kind, &input.field).await?;
+        if taken
+            .iter()
+            .any(|o| text::normalize(&o.label) == text::normalize(&label))
+        {
+            return Err(
+                FieldErrors::from(kuijing_domain::FieldError::new("label", "name_taken")).into(),
+            );
+        }
+        let id =
+            options::insert(&mut tx, &input.kind, &input.field, &label, input.sort_order).await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        options::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn update_option(
+        &self,
+        caller: &Caller,
+        id: i64,
+        patch: OptionPatch,
+    ) -> Result<OptionRow> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        let current = options::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let mut errors = FieldErrors::new();
+        let label = match patch.label {
+            Some(label) => errors.take("label", text::parse_name(&label, 50)),
+            None => Some(current.label.clone()),
+        };
+        errors.into_result()?;
+        let label = label.unwrap_or_default();
+        options::update(
+            &mut tx,
+            id,
+            &label,
+            patch.sort_order.unwrap_or(current.sort_order),
+            patch.active.unwrap_or(current.active),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        options::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+}
