@@ -444,10 +444,7 @@ impl App {
                 continue;
             }
             let phone = fields.phone.as_deref().map(phone_key);
-            let tax_id = fields
-                .tax_id
-                .as_deref()
-                .filter(|t| !is_placeholder_tax_id(t));
+            let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
             let existing = customers::duplicates_of(
                 &mut tx,
                 Some(&match_key(&fields.name)),
@@ -674,7 +671,7 @@ fn clean_email(raw: &str) -> (Option<String>, Option<String>, bool) {
 }
 
 /// Registries write `00000000` for companies without a local tax ID.
-fn is_placeholder_tax_id(tax_id: &str) -> bool {
+fn is_dummy_tax_id(tax_id: &str) -> bool {
     tax_id.chars().all(|c| c == '0')
 }
 
@@ -682,7 +679,7 @@ fn row_keys(fields: &CustomerFields) -> Vec<String> {
     let real_tax_id = fields
         .tax_id
         .as_deref()
-        .filter(|t| !t.is_empty() && !is_placeholder_tax_id(t));
+        .filter(|t| !t.is_empty() && !is_dummy_tax_id(t));
     if let Some(tax_id) = real_tax_id {
         return vec![format!("t:{tax_id}")];
     }

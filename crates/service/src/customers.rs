@@ -815,18 +815,12 @@ impl App {
         let name = errors
             .take("name", text::parse_name(&input.name, 100))
             .unwrap_or_default();
-        let choices = options::of_kind(tx, "customer").await?;
-        for (field, value) in [
-            ("level_id", input.level_id),
-            ("industry_id", input.industry_id),
-            ("source_id", input.source_id),
-        ] {
-            if let Some(id) = value
-                && !choices.iter().any(|o| o.field == field && o.id == id)
-            {
-                errors.add(field, "invalid_choice");
-            }
-        }
+        check_choices(
+            tx,
+            [input.level_id, input.industry_id, input.source_id],
+            errors,
+        )
+        .await?;
         let optional =
             |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
                 errors
@@ -1199,4 +1193,24 @@ fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&Customer
             |f: Option<&CustomerFields>| f.and_then(|f| f.custom.get(key)).map(fields::display);
         diff.field(&format!("custom.{key}"), value(old), value(new));
     }
+}
+
+/// Level, industry and source must be options of customers (leads share them).
+pub(crate) async fn check_choices(
+    tx: &mut Tx,
+    values: [Option<i64>; 3],
+    errors: &mut FieldErrors,
+) -> Result<()> {
+    let choices = options::of_kind(tx, "customer").await?;
+    for (field, value) in ["level_id", "industry_id", "source_id"]
+        .into_iter()
+        .zip(values)
+    {
+        if let Some(id) = value
+            && !choices.iter().any(|o| o.field == field && o.id == id)
+        {
+            errors.add(field, "invalid_choice");
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use kuijing_domain::{
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
 use kuijing_store::leads::{self, LeadFields};
-use kuijing_store::{Page, Tx, customers, departments, options};
+use kuijing_store::{Page, Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -411,18 +411,12 @@ impl App {
         let name = errors
             .take("name", text::parse_name(&input.name, 100))
             .unwrap_or_default();
-        let choices = options::of_kind(tx, "customer").await?;
-        for (field, value) in [
-            ("level_id", input.level_id),
-            ("industry_id", input.industry_id),
-            ("source_id", input.source_id),
-        ] {
-            if let Some(id) = value
-                && !choices.iter().any(|o| o.field == field && o.id == id)
-            {
-                errors.add(field, "invalid_choice");
-            }
-        }
+        crate::customers::check_choices(
+            tx,
+            [input.level_id, input.industry_id, input.source_id],
+            &mut errors,
+        )
+        .await?;
         let optional =
             |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
                 errors
