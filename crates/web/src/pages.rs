@@ -2,6 +2,7 @@
 //! organisation pages.
 
 mod attachments;
+mod contacts;
 mod customer_io;
 mod customers;
 mod departments;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
         .route("/search", get(search::search))
+        .route("/contacts", get(contacts::list_contacts))
         .route("/leads", get(leads::list_leads).post(leads::create_lead))
         .route("/leads/new", get(leads::new_lead))
         .route("/leads/{id}", get(leads::show_lead))
@@ -194,6 +196,13 @@ impl Shell {
                 key: "nav.customers",
                 href: "/customers",
                 icon: "building",
+            });
+        }
+        if can(Kind::Contact) {
+            nav.push(NavItem {
+                key: "nav.contacts",
+                href: "/contacts",
+                icon: "user",
             });
         }
         if can(Kind::Pool) {

@@ -43,6 +43,7 @@ async fn the_organisation_pages_render_in_every_language() {
             "/customers/new",
             "/customers/import",
             "/leads",
+            "/contacts",
             "/leads/new",
             "/pool",
         ] {
