@@ -4,27 +4,24 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::customer::{Customer, parse_website};
-use kuijing_domain::dates::Period;
 use kuijing_domain::fields::{self, FieldDef};
 use kuijing_domain::{
     Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text,
 };
-use kuijing_store::customers::{self, CustomerFields, CustomerQuery, Filter, Sort};
+use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
 
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
-use kuijing_store::schema::Customers;
 use kuijing_store::{Tx, departments, options, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
+use crate::customer_filters::{cursor_of, parse_sort};
 use crate::error::{Result, ServiceError};
 use crate::input::nullable;
 use crate::{App, Caller, ListPage};
@@ -195,13 +192,6 @@ pub struct DuplicateHint {
 fn customer(action: Action) -> Permission {
     Permission::new(Kind::Customer, action)
 }
-
-const SORTABLE: &[(&str, Customers)] = &[
-    ("id", Customers::Id),
-    ("name", Customers::Name),
-    ("created_at", Customers::CreatedAt),
-    ("updated_at", Customers::UpdatedAt),
-];
 
 impl App {
     pub async fn list_customers(
@@ -865,190 +855,6 @@ impl App {
         })
     }
 
-    /// Turns the filter inputs into store filters, refusing unknown fields
-    /// and operators by name.
-    pub(crate) fn customer_store_query(
-        &self,
-        caller: &Caller,
-        org: &kuijing_domain::OrgChart,
-        defs: &[FieldDef],
-        query: &CustomerListQuery,
-    ) -> Result<CustomerQuery> {
-        let mut errors = FieldErrors::new();
-        let mut filters = Vec::new();
-        match query.view.as_deref() {
-            None | Some("") | Some("all") => {}
-            Some("mine") => filters.push(Filter::OneOf(Customers::OwnerId, vec![caller.user.id])),
-            Some("team") => filters.push(Filter::OneOf(
-                Customers::OwnerId,
-                org.user_and_subordinates(caller.user.id)
-                    .into_iter()
-                    .collect(),
-            )),
-            Some("created_this_week") => {
-                let (from, to) = Period::ThisWeek.range(self.today());
-                filters.push(Filter::Between(
-                    Customers::CreatedAt,
-                    Some(self.start_of(from).into()),
-                    Some(self.start_of(to).into()),
-                ));
-            }
-            Some(_) => errors.add("view", "invalid_choice"),
-        }
-        for (index, input) in query.filters.iter().enumerate() {
-            match self.filter_of(defs, input) {
-                Ok(filter) => filters.push(filter),
-                Err(code) => errors.add(format!("filters.{index}"), code),
-            }
-        }
-        errors.into_result()?;
-        let search = query
-            .search
-            .as_deref()
-            .map(text::normalize)
-            .filter(|s| !s.is_empty());
-        // A phone typed with separators is found by its digits.
-        let search = search.map(|s| {
-            let digits = kuijing_domain::company::phone_key(&s);
-            if digits.len() >= 6 && digits.len() + 4 >= s.len() {
-                digits
-            } else {
-                s
-            }
-        });
-        Ok(CustomerQuery {
-            search,
-            filters,
-            pool: None,
-            ids: None,
-        })
-    }
-
-    fn filter_of(&self, defs: &[FieldDef], input: &FilterInput) -> Result<Filter, &'static str> {
-        let text_value = || {
-            input
-                .value
-                .as_ref()
-                .map(fields::display)
-                .unwrap_or_default()
-        };
-        if let Some(key) = input.field.strip_prefix("custom.") {
-            if !defs.iter().any(|d| d.key == key) {
-                return Err("field_unknown");
-            }
-            return match input.op.as_str() {
-                "equals" => Ok(Filter::CustomEquals(key.to_string(), text_value())),
-                "contains" => Ok(Filter::CustomContains(key.to_string(), text_value())),
-                _ => Err("operator_unknown"),
-            };
-        }
-        let column = match input.field.as_str() {
-            "name" => Customers::Name,
-            "phone" => Customers::PhoneKey,
-            "mobile" => Customers::MobileKey,
-            "email" => Customers::Email,
-            "website" => Customers::Website,
-            "address" => Customers::Address,
-            "tax_id" => Customers::TaxId,
-            "notes" => Customers::Notes,
-            "level_id" => Customers::LevelId,
-            "industry_id" => Customers::IndustryId,
-            "source_id" => Customers::SourceId,
-            "owner_id" => Customers::OwnerId,
-            "dealt" => Customers::Dealt,
-            "locked" => Customers::Locked,
-            "created_at" => Customers::CreatedAt,
-            "updated_at" => Customers::UpdatedAt,
-            "last_follow_up_at" => Customers::LastFollowUpAt,
-            "next_contact_at" => Customers::NextContactAt,
-            _ => return Err("field_unknown"),
-        };
-        let is_time = matches!(
-            column,
-            Customers::CreatedAt
-                | Customers::UpdatedAt
-                | Customers::LastFollowUpAt
-                | Customers::NextContactAt
-        );
-        let is_choice = matches!(
-            column,
-            Customers::LevelId | Customers::IndustryId | Customers::SourceId | Customers::OwnerId
-        );
-        let is_bool = matches!(column, Customers::Dealt | Customers::Locked);
-        if let Some(period) = Period::parse(&input.op) {
-            if !is_time {
-                return Err("operator_unknown");
-            }
-            let (from, to) = period.range(self.today());
-            return Ok(Filter::Between(
-                column,
-                Some(self.start_of(from).into()),
-                Some(self.start_of(to).into()),
-            ));
-        }
-        match input.op.as_str() {
-            "is_empty" => Ok(Filter::IsEmpty(column)),
-            "not_empty" => Ok(Filter::NotEmpty(column)),
-            "contains" if !is_time && !is_choice && !is_bool => {
-                let text = text::normalize(&text_value());
-                let text = if matches!(column, Customers::PhoneKey | Customers::MobileKey) {
-                    kuijing_domain::company::phone_key(&text)
-                } else {
-                    text
-                };
-                Ok(Filter::Contains(column, text))
-            }
-            "equals" if is_bool => match input.value.as_ref().and_then(|v| v.as_bool()) {
-                Some(flag) => Ok(Filter::Equals(column, flag.into())),
-                None => Err("invalid_value"),
-            },
-            "equals" if !is_time && !is_choice => Ok(Filter::Equals(column, text_value().into())),
-            "one_of" | "equals" if is_choice => {
-                let ids: Option<Vec<i64>> = match &input.value {
-                    Some(serde_json::Value::Array(items)) => {
-                        items.iter().map(|v| v.as_i64()).collect()
-                    }
-                    Some(serde_json::Value::Number(n)) => n.as_i64().map(|n| vec![n]),
-                    _ => None,
-                };
-                ids.map(|ids| Filter::OneOf(column, ids))
-                    .ok_or("invalid_value")
-            }
-            "between" if is_time => {
-                let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
-                    match input
-                        .value
-                        .as_ref()
-                        .and_then(|v| v.get(key))
-                        .and_then(|v| v.as_str())
-                    {
-                        None | Some("") => Ok(None),
-                        Some(text) => {
-                            kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d)))
-                        }
-                    }
-                };
-                let from = bound("from")?;
-                let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
-                Ok(Filter::Between(
-                    column,
-                    from.map(Into::into),
-                    to.map(Into::into),
-                ))
-            }
-            _ => Err("operator_unknown"),
-        }
-    }
-
-    /// Midnight of a calendar day in the company's zone, as an instant.
-    pub(crate) fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
-        let zone = self.time_zone();
-        day.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(zone).earliest())
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
-    }
-
     async fn customer_views(&self, tx: &mut Tx, found: Vec<Customer>) -> Result<Vec<CustomerView>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
@@ -1069,60 +875,6 @@ impl App {
             })
             .collect())
     }
-}
-
-fn parse_sort(query: &CustomerListQuery) -> Result<(Sort, Option<(sea_query::Value, i64)>)> {
-    let name = query.sort.as_deref().unwrap_or("id");
-    let Some((_, column)) = SORTABLE.iter().find(|(n, _)| *n == name) else {
-        return Err(
-            FieldErrors::from(kuijing_domain::FieldError::new("sort", "invalid_choice")).into(),
-        );
-    };
-    let descending = if query.sort.is_none() {
-        true
-    } else {
-        query.descending
-    };
-    let sort = Sort {
-        column: *column,
-        descending,
-    };
-    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(cursor) => Some(decode_cursor(cursor, *column).ok_or_else(|| {
-            ServiceError::Invalid(
-                kuijing_domain::FieldError::new("cursor", "cursor_invalid").into(),
-            )
-        })?),
-    };
-    Ok((sort, after))
-}
-
-/// A cursor holds the sort value and id of the last row shown.
-fn cursor_of(customer: &Customer, column: Customers) -> String {
-    let value = match column {
-        Customers::Name => serde_json::Value::from(customer.name.clone()),
-        Customers::CreatedAt => serde_json::Value::from(customer.created_at.to_rfc3339()),
-        Customers::UpdatedAt => serde_json::Value::from(customer.updated_at.to_rfc3339()),
-        _ => serde_json::Value::Null,
-    };
-    URL_SAFE_NO_PAD.encode(serde_json::json!([value, customer.id]).to_string())
-}
-
-fn decode_cursor(cursor: &str, column: Customers) -> Option<(sea_query::Value, i64)> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
-    let value: sea_query::Value = match column {
-        Customers::Name => value.as_str()?.to_string().into(),
-        Customers::CreatedAt | Customers::UpdatedAt => {
-            DateTime::parse_from_rfc3339(value.as_str()?)
-                .ok()?
-                .with_timezone(&Utc)
-                .into()
-        }
-        _ => id.into(),
-    };
-    Some((value, id))
 }
 
 fn fields_of(c: &Customer) -> CustomerFields {

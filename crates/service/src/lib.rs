@@ -6,6 +6,7 @@ pub mod auth;
 pub mod changelog;
 pub mod clock;
 pub mod contacts;
+mod customer_filters;
 pub mod customer_io;
 pub mod customers;
 pub mod departments;
