@@ -8,9 +8,12 @@ pub mod dates;
 pub mod defaults;
 pub mod error;
 pub mod fields;
+pub mod money;
 pub mod org;
 pub mod permission;
+pub mod pipeline;
 pub mod pool;
+pub mod sales;
 pub mod scope;
 pub mod text;
 

@@ -1,0 +1,285 @@
+//! Contracts, payment plans and payments: their statuses, the numbers they are
+//! given, and what counts as received.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! status_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Result<Self, &'static str> {
+                match text.trim() { $($text => Ok($name::$variant),)+ _ => Err("invalid_choice") }
+            }
+        }
+    };
+}
+
+status_enum! {
+    /// Where a contract or a payment stands in its approval.
+    DocStatus {
+        Draft => "draft",
+        InApproval => "in_approval",
+        Approved => "approved",
+        Rejected => "rejected",
+        Withdrawn => "withdrawn",
+        Void => "void",
+    }
+}
+
+impl DocStatus {
+    /// Drafts and documents sent back may be edited; the rest are fixed.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::Rejected | Self::Withdrawn)
+    }
+
+    /// May be put into (or back into) its approval flow.
+    pub fn submittable(self) -> bool {
+        self.editable()
+    }
+
+    /// Only approved documents count in figures and take payments.
+    pub fn counts(self) -> bool {
+        self == Self::Approved
+    }
+}
+
+status_enum! {
+    /// How far an instalment has been paid.
+    PlanStatus {
+        Pending => "pending",
+        PartlyReceived => "partly_received",
+        Received => "received",
+        Overdue => "overdue",
+    }
+}
+
+/// An instalment's status from what approved payments brought in and today's
+/// date in the company's time zone.
+pub fn plan_status(
+    amount: i64,
+    received: i64,
+    planned_on: NaiveDate,
+    today: NaiveDate,
+) -> PlanStatus {
+    if received >= amount {
+        PlanStatus::Received
+    } else if today > planned_on {
+        PlanStatus::Overdue
+    } else if received > 0 {
+        PlanStatus::PartlyReceived
+    } else {
+        PlanStatus::Pending
+    }
+}
+
+/// Whether an instalment's reminder is due today.
+pub fn reminder_due(planned_on: NaiveDate, remind_days: i64, today: NaiveDate) -> bool {
+    let starts = planned_on - chrono::Duration::days(remind_days.max(0));
+    today >= starts && today <= planned_on
+}
+
+status_enum! {
+    /// The date part of a number.
+    DatePart {
+        None => "none",
+        Year => "yyyy",
+        Month => "yyyymm",
+        Day => "yyyymmdd",
+    }
+}
+
+status_enum! {
+    /// When a number's sequence starts again at 1.
+    Reset {
+        Never => "never",
+        Yearly => "yearly",
+        Monthly => "monthly",
+        Daily => "daily",
+    }
+}
+
+/// How contracts or payments are numbered: `HT` + `20241105` + `0001`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NumberRule {
+    pub prefix: String,
+    pub date_part: DatePart,
+    pub reset: Reset,
+    /// Digits of the sequence, zero-padded; 1 to 10.
+    pub width: i64,
+}
+
+impl NumberRule {
+    /// The rule a company starts with for a kind.
+    pub fn default_for(prefix: &str) -> Self {
+        Self {
+            prefix: prefix.to_string(),
+            date_part: DatePart::Day,
+            reset: Reset::Daily,
+            width: 4,
+        }
+    }
+
+    /// The sequence's bucket: numbers in the same bucket count up together.
+    pub fn period(&self, date: NaiveDate) -> String {
+        match self.reset {
+            Reset::Never => String::new(),
+            Reset::Yearly => format!("{:04}", date.year()),
+            Reset::Monthly => format!("{:04}{:02}", date.year(), date.month()),
+            Reset::Daily => date.format("%Y%m%d").to_string(),
+        }
+    }
+
+    pub fn format(&self, date: NaiveDate, sequence: i64) -> String {
+        let date_text = match self.date_part {
+            DatePart::None => String::new(),
+            DatePart::Year => date.format("%Y").to_string(),
+            DatePart::Month => date.format("%Y%m").to_string(),
+            DatePart::Day => date.format("%Y%m%d").to_string(),
+        };
+        let width = self.width.clamp(1, 10) as usize;
+        format!("{}{date_text}{sequence:0width$}", self.prefix)
+    }
+
+    /// Field errors as `(field, code)`.
+    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
+        let mut errors = Vec::new();
+        if self.prefix.chars().count() > 20 {
+            errors.push(("prefix", "too_long"));
+        }
+        if self
+            .prefix
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            errors.push(("prefix", "invalid_characters"));
+        }
+        if !(1..=10).contains(&self.width) {
+            errors.push(("width", "out_of_range"));
+        }
+        errors
+    }
+}
+
+/// A typed document number: trimmed, 1 to 50 characters, no spaces.
+pub fn parse_number(text: &str) -> Result<String, &'static str> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("required");
+    }
+    if trimmed.chars().count() > 50 {
+        return Err("too_long");
+    }
+    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("invalid_characters");
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Whether a payment of `amount` would take a contract past its amount.
+pub fn exceeds_outstanding(contract_amount: i64, received: i64, amount: i64) -> bool {
+    received.saturating_add(amount) > contract_amount
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("a real date")
+    }
+
+    #[test]
+    fn plan_status_follows_received_and_date() {
+        let due = date(2024, 5, 10);
+        assert_eq!(
+            plan_status(100, 0, due, date(2024, 5, 1)),
+            PlanStatus::Pending
+        );
+        assert_eq!(
+            plan_status(100, 40, due, date(2024, 5, 10)),
+            PlanStatus::PartlyReceived
+        );
+        assert_eq!(
+            plan_status(100, 40, due, date(2024, 5, 11)),
+            PlanStatus::Overdue
+        );
+        assert_eq!(
+            plan_status(100, 100, due, date(2024, 6, 1)),
+            PlanStatus::Received
+        );
+        assert_eq!(
+            plan_status(100, 120, due, date(2024, 5, 1)),
+            PlanStatus::Received
+        );
+    }
+
+    #[test]
+    fn reminders_start_n_days_before() {
+        let due = date(2024, 5, 10);
+        assert!(!reminder_due(due, 3, date(2024, 5, 6)));
+        assert!(reminder_due(due, 3, date(2024, 5, 7)));
+        assert!(reminder_due(due, 3, date(2024, 5, 10)));
+        assert!(!reminder_due(due, 3, date(2024, 5, 11)));
+    }
+
+    #[test]
+    fn numbers_follow_the_rule() {
+        let rule = NumberRule::default_for("HT");
+        let day = date(2024, 11, 5);
+        assert_eq!(rule.format(day, 7), "HT202411050007");
+        assert_eq!(rule.period(day), "20241105");
+        let yearly = NumberRule {
+            prefix: "PAY-".into(),
+            date_part: DatePart::Month,
+            reset: Reset::Yearly,
+            width: 3,
+        };
+        assert_eq!(yearly.format(day, 12), "PAY-202411012");
+        assert_eq!(yearly.period(day), "2024");
+        let plain = NumberRule {
+            prefix: String::new(),
+            date_part: DatePart::None,
+            reset: Reset::Never,
+            width: 1,
+        };
+        assert_eq!(plain.format(day, 123), "123");
+        assert_eq!(plain.period(day), "");
+        let bad = NumberRule {
+            prefix: "A B".into(),
+            width: 0,
+            ..plain
+        };
+        assert_eq!(
+            bad.check(),
+            vec![("prefix", "invalid_characters"), ("width", "out_of_range")]
+        );
+    }
+
+    #[test]
+    fn statuses() {
+        assert!(DocStatus::Draft.editable());
+        assert!(DocStatus::Rejected.submittable());
+        assert!(!DocStatus::InApproval.editable());
+        assert!(!DocStatus::Approved.editable());
+        assert!(DocStatus::Approved.counts());
+        for status in DocStatus::ALL {
+            assert_eq!(DocStatus::parse(status.as_str()), Ok(*status));
+        }
+        assert_eq!(parse_number(" HT-1 "), Ok("HT-1".to_string()));
+        assert_eq!(parse_number("A 1"), Err("invalid_characters"));
+        assert!(exceeds_outstanding(100, 60, 41));
+        assert!(!exceeds_outstanding(100, 60, 40));
+    }
+}
