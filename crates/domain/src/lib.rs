@@ -1,6 +1,7 @@
 //! The CRM's vocabulary and rules: pure data and functions, no I/O and no async.
 
 pub mod actor;
+pub mod approval;
 pub mod change;
 pub mod company;
 pub mod customer;

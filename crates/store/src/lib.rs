@@ -3,20 +3,30 @@
 
 mod db;
 mod error;
+mod record;
 pub mod schema;
 mod seed;
 mod visibility;
 
+pub mod approvals;
 pub mod attachments;
 pub mod change_logs;
 pub mod contacts;
+pub mod contracts;
 pub mod customers;
 pub mod departments;
 pub mod field_defs;
 pub mod follow_ups;
+pub mod jobs;
 pub mod leads;
+pub mod line_items;
+pub mod numbers;
+pub mod opportunities;
 pub mod options;
+pub mod payments;
+pub mod pipelines;
 pub mod pools;
+pub mod products;
 pub mod roles;
 pub mod sessions;
 pub mod throttle;

@@ -83,14 +83,6 @@ pub async fn insert(
     tx.insert_id(&query).await
 }
 
-pub async fn count_all(tx: &mut Tx) -> Result<i64> {
-    let query = Query::select()
-        .expr(sea_query::Func::count(Expr::col(Options::Id)))
-        .from(Options::Table)
-        .to_owned();
-    tx.count(&query).await
-}
-
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<OptionRow>> {
     let query = Query::select()
         .columns([

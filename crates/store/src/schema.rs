@@ -264,3 +264,276 @@ pub enum Attachments {
     UploadedBy,
     CreatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ProductCategories {
+    Table,
+    Id,
+    Name,
+    ParentId,
+    SortOrder,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Products {
+    Table,
+    Id,
+    CategoryId,
+    Code,
+    Name,
+    NameKey,
+    Unit,
+    Price,
+    Currency,
+    OnSale,
+    Description,
+    Custom,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Pipelines {
+    Table,
+    Id,
+    Name,
+    IsDefault,
+    Active,
+    Departments,
+    SortOrder,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Stages {
+    Table,
+    Id,
+    PipelineId,
+    Name,
+    WinRate,
+    SortOrder,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Opportunities {
+    Table,
+    Id,
+    Name,
+    CustomerId,
+    PipelineId,
+    StageId,
+    Outcome,
+    OutcomeReason,
+    ClosedAt,
+    Amount,
+    AmountByHand,
+    Currency,
+    ExpectedCloseOn,
+    NextContactAt,
+    LastFollowUpAt,
+    LastFollowUpText,
+    Notes,
+    Custom,
+    OwnerId,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum OpportunityContacts {
+    Table,
+    OpportunityId,
+    ContactId,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum StageChanges {
+    Table,
+    Id,
+    OpportunityId,
+    FromStageId,
+    ToStageId,
+    FromOutcome,
+    ToOutcome,
+    Reason,
+    Via,
+    ChangedBy,
+    ChangedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum LineItems {
+    Table,
+    Id,
+    Kind,
+    RecordId,
+    ProductId,
+    ListPrice,
+    Price,
+    Quantity,
+    Discount,
+    Subtotal,
+    SortOrder,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum NumberRules {
+    Table,
+    Kind,
+    Prefix,
+    DatePart,
+    Reset,
+    Width,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum NumberSequences {
+    Table,
+    Kind,
+    Period,
+    Last,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ApprovalFlows {
+    Table,
+    Id,
+    Kind,
+    Name,
+    Active,
+    Definition,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Approvals {
+    Table,
+    Id,
+    FlowId,
+    Kind,
+    RecordId,
+    Title,
+    SubmitterId,
+    Status,
+    State,
+    CreatedAt,
+    UpdatedAt,
+    FinishedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ApprovalWaits {
+    Table,
+    ApprovalId,
+    UserId,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ApprovalActions {
+    Table,
+    Id,
+    ApprovalId,
+    Step,
+    Action,
+    ActorId,
+    TargetId,
+    Comment,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Contracts {
+    Table,
+    Id,
+    Number,
+    Name,
+    CustomerId,
+    OpportunityId,
+    SignedOn,
+    StartsOn,
+    EndsOn,
+    Amount,
+    AmountByHand,
+    Currency,
+    Received,
+    CustomerSignerId,
+    CompanySignerId,
+    PaymentMethodId,
+    Status,
+    ApprovedAt,
+    Notes,
+    Custom,
+    OwnerId,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum PaymentPlans {
+    Table,
+    Id,
+    ContractId,
+    Instalment,
+    Amount,
+    PlannedOn,
+    MethodId,
+    RemindDays,
+    Received,
+    Status,
+    Notes,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Payments {
+    Table,
+    Id,
+    Number,
+    ContractId,
+    PlanId,
+    ReceivedOn,
+    MethodId,
+    Amount,
+    Currency,
+    Status,
+    ApprovedAt,
+    Notes,
+    OwnerId,
+    SearchText,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Jobs {
+    Table,
+    Id,
+    Kind,
+    UniqueKey,
+    Payload,
+    RunAt,
+    Attempts,
+    LeasedUntil,
+    LeasedBy,
+    DoneAt,
+    LastError,
+    CreatedAt,
+}

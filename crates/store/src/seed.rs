@@ -3,6 +3,7 @@
 use chrono::Utc;
 use kuijing_domain::RoleKind;
 use kuijing_domain::defaults::{SUPER_ADMIN, TOP_DEPARTMENT, builtin_roles};
+use kuijing_domain::pipeline::DEFAULT_STAGES;
 
 use crate::db::Tx;
 use crate::departments::{self, DepartmentFields};
@@ -20,11 +21,25 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
         };
         departments::insert(tx, &top, now).await?;
     }
-    if crate::options::count_all(tx).await? == 0 {
-        for (kind, field, labels) in DEFAULT_OPTIONS {
-            for (order, label) in labels.iter().enumerate() {
-                crate::options::insert(tx, kind, field, label, order as i64).await?;
-            }
+    // Per field, so a field added by a later version gets its options too.
+    for (kind, field, labels) in DEFAULT_OPTIONS {
+        if !crate::options::of_field(tx, kind, field).await?.is_empty() {
+            continue;
+        }
+        for (order, label) in labels.iter().enumerate() {
+            crate::options::insert(tx, kind, field, label, order as i64).await?;
+        }
+    }
+    if crate::pipelines::list(tx).await?.is_empty() {
+        let fields = crate::pipelines::PipelineFields {
+            name: DEFAULT_PIPELINE,
+            active: true,
+            departments: &[],
+            sort_order: 0,
+        };
+        let pipeline = crate::pipelines::insert(tx, &fields, true, now).await?;
+        for (order, (name, rate)) in DEFAULT_STAGES.iter().enumerate() {
+            crate::pipelines::insert_stage(tx, pipeline, name, *rate, order as i64).await?;
         }
     }
     if crate::pools::list(tx).await?.is_empty() {
@@ -80,4 +95,12 @@ const DEFAULT_OPTIONS: &[(&str, &str, &[&str])] = &[
         "method_id",
         &["電話", "電子郵件", "拜訪", "簡訊", "微信", "其他"],
     ),
+    (
+        "payment",
+        "method_id",
+        &["銀行轉帳", "支票", "現金", "信用卡", "其他"],
+    ),
 ];
+
+/// The pipeline a company starts with.
+const DEFAULT_PIPELINE: &str = "標準商機組";

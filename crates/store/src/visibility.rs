@@ -36,3 +36,77 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+/// Who may read a record of `kind`: owners in scope, team members whose
+/// membership holds, and anyone an approval of the record waits for.
+pub(crate) fn readable_record<T: sea_query::Iden + Copy + 'static>(
+    table: T,
+    owner: T,
+    id: T,
+    kind: &str,
+    visibility: &Visibility,
+    actor: i64,
+    today: chrono::NaiveDate,
+) -> Condition {
+    use crate::schema::{ApprovalWaits, Approvals, TeamMembers};
+    let team = Query::select()
+        .column(TeamMembers::RecordId)
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(kind))
+        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
+                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
+        )
+        .to_owned();
+    let waiting = Query::select()
+        .column((Approvals::Table, Approvals::RecordId))
+        .from(Approvals::Table)
+        .inner_join(
+            ApprovalWaits::Table,
+            Expr::col((ApprovalWaits::Table, ApprovalWaits::ApprovalId))
+                .equals((Approvals::Table, Approvals::Id)),
+        )
+        .and_where(Expr::col((Approvals::Table, Approvals::Kind)).eq(kind))
+        .and_where(Expr::col((ApprovalWaits::Table, ApprovalWaits::UserId)).eq(actor))
+        .to_owned();
+    Condition::any()
+        .add(owned_by_visible((table, owner), visibility))
+        .add(Expr::col((table, id)).in_subquery(team))
+        .add(Expr::col((table, id)).in_subquery(waiting))
+}
+
+/// Who may write a record of `kind`: owners in scope and team members with
+/// write access whose membership holds.
+pub(crate) fn writable_record<T: sea_query::Iden + Copy + 'static>(
+    table: T,
+    owner: T,
+    id: T,
+    kind: &str,
+    visibility: &Visibility,
+    actor: i64,
+    today: chrono::NaiveDate,
+) -> Condition {
+    use crate::schema::TeamMembers;
+    let team = Query::select()
+        .column(TeamMembers::RecordId)
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(kind))
+        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
+        .and_where(Expr::col(TeamMembers::CanWrite).eq(true))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
+                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
+        )
+        .to_owned();
+    Condition::any()
+        .add(owned_by_visible((table, owner), visibility))
+        .add(Expr::col((table, id)).in_subquery(team))
+}
+
+/// A `like` condition on a search column for typed text.
+pub(crate) fn search_matches<T: sea_query::IntoColumnRef>(column: T, text: &str) -> sea_query::SimpleExpr {
+    Expr::col(column).like(sea_query::LikeExpr::new(contains_pattern(text)).escape('\\'))
+}

@@ -1,0 +1,488 @@
+//! Approval flows and the approvals running through them: the engine's
+//! state as JSON, who it waits for as rows (so "waiting for me" is an index
+//! lookup), and every action as history.
+
+use chrono::{DateTime, Utc};
+use kuijing_domain::approval::{Approval, FlowDef};
+use sea_query::{Alias, Expr, Func, Order, Query};
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::error::{Result, StoreError};
+use crate::record;
+use crate::schema::{ApprovalActions, ApprovalFlows, ApprovalWaits, Approvals, Users};
+
+fn corrupt(error: serde_json::Error) -> StoreError {
+    StoreError::Corrupt(error.to_string())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct FlowRow {
+    id: i64,
+    kind: String,
+    name: String,
+    active: bool,
+    definition: String,
+    version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Flow {
+    pub id: i64,
+    pub kind: String,
+    pub name: String,
+    pub active: bool,
+    pub definition: FlowDef,
+    pub version: i64,
+}
+
+impl TryFrom<FlowRow> for Flow {
+    type Error = StoreError;
+
+    fn try_from(row: FlowRow) -> Result<Self> {
+        Ok(Flow {
+            definition: serde_json::from_str(&row.definition).map_err(corrupt)?,
+            id: row.id,
+            kind: row.kind,
+            name: row.name,
+            active: row.active,
+            version: row.version,
+        })
+    }
+}
+
+const FLOW_COLUMNS: [ApprovalFlows; 6] = [
+    ApprovalFlows::Id,
+    ApprovalFlows::Kind,
+    ApprovalFlows::Name,
+    ApprovalFlows::Active,
+    ApprovalFlows::Definition,
+    ApprovalFlows::Version,
+];
+
+pub async fn flows(tx: &mut Tx) -> Result<Vec<Flow>> {
+    let select = Query::select()
+        .columns(FLOW_COLUMNS)
+        .from(ApprovalFlows::Table)
+        .order_by(ApprovalFlows::Kind, Order::Asc)
+        .order_by(ApprovalFlows::Id, Order::Asc)
+        .to_owned();
+    let rows: Vec<FlowRow> = tx.all(&select).await?;
+    rows.into_iter().map(Flow::try_from).collect()
+}
+
+pub async fn flow(tx: &mut Tx, id: i64) -> Result<Option<Flow>> {
+    let select = Query::select()
+        .columns(FLOW_COLUMNS)
+        .from(ApprovalFlows::Table)
+        .and_where(Expr::col(ApprovalFlows::Id).eq(id))
+        .to_owned();
+    let row: Option<FlowRow> = tx.optional(&select).await?;
+    row.map(Flow::try_from).transpose()
+}
+
+/// The active flow of a kind: the newest one switched on.
+pub async fn active_flow(tx: &mut Tx, kind: &str) -> Result<Option<Flow>> {
+    let select = Query::select()
+        .columns(FLOW_COLUMNS)
+        .from(ApprovalFlows::Table)
+        .and_where(Expr::col(ApprovalFlows::Kind).eq(kind))
+        .and_where(Expr::col(ApprovalFlows::Active).eq(true))
+        .order_by(ApprovalFlows::Id, Order::Desc)
+        .limit(1)
+        .to_owned();
+    let row: Option<FlowRow> = tx.optional(&select).await?;
+    row.map(Flow::try_from).transpose()
+}
+
+pub async fn insert_flow(
+    tx: &mut Tx,
+    (kind, name, active): (&str, &str, bool),
+    definition: &FlowDef,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let definition = serde_json::to_string(definition).map_err(corrupt)?;
+    let pairs = vec![
+        (ApprovalFlows::Kind, kind.into()),
+        (ApprovalFlows::Name, name.into()),
+        (ApprovalFlows::Active, active.into()),
+        (ApprovalFlows::Definition, definition.into()),
+        (ApprovalFlows::CreatedAt, now.into()),
+        (ApprovalFlows::UpdatedAt, now.into()),
+    ];
+    tx.insert_id(&record::insert(ApprovalFlows::Table, ApprovalFlows::Id, pairs))
+        .await
+}
+
+pub async fn update_flow(
+    tx: &mut Tx,
+    (id, version): (i64, i64),
+    (name, active): (&str, bool),
+    definition: &FlowDef,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let definition = serde_json::to_string(definition).map_err(corrupt)?;
+    let update = record::update_versioned(
+        ApprovalFlows::Table,
+        (ApprovalFlows::Id, id),
+        (ApprovalFlows::Version, version),
+        vec![
+            (ApprovalFlows::Name, name.into()),
+            (ApprovalFlows::Active, active.into()),
+            (ApprovalFlows::Definition, definition.into()),
+            (ApprovalFlows::UpdatedAt, now.into()),
+        ],
+    );
+    Ok(tx.execute(&update).await? == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ApprovalRow {
+    id: i64,
+    flow_id: Option<i64>,
+    kind: String,
+    record_id: i64,
+    title: String,
+    submitter_id: i64,
+    submitter_name: String,
+    status: String,
+    state: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+/// A stored approval: the record it is about and the engine's state.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StoredApproval {
+    pub id: i64,
+    pub flow_id: Option<i64>,
+    pub kind: String,
+    pub record_id: i64,
+    pub title: String,
+    pub submitter_id: i64,
+    pub submitter_name: String,
+    pub status: String,
+    pub state: Approval,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<ApprovalRow> for StoredApproval {
+    type Error = StoreError;
+
+    fn try_from(row: ApprovalRow) -> Result<Self> {
+        Ok(StoredApproval {
+            state: serde_json::from_str(&row.state).map_err(corrupt)?,
+            id: row.id,
+            flow_id: row.flow_id,
+            kind: row.kind,
+            record_id: row.record_id,
+            title: row.title,
+            submitter_id: row.submitter_id,
+            submitter_name: row.submitter_name,
+            status: row.status,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            finished_at: row.finished_at,
+        })
+    }
+}
+
+fn select_approvals() -> sea_query::SelectStatement {
+    Query::select()
+        .columns(
+            [
+                Approvals::Id,
+                Approvals::FlowId,
+                Approvals::Kind,
+                Approvals::RecordId,
+                Approvals::Title,
+                Approvals::SubmitterId,
+                Approvals::Status,
+                Approvals::State,
+                Approvals::CreatedAt,
+                Approvals::UpdatedAt,
+                Approvals::FinishedAt,
+            ]
+            .map(|c| (Approvals::Table, c)),
+        )
+        .expr_as(
+            Expr::col((Users::Table, Users::Name)),
+            Alias::new("submitter_name"),
+        )
+        .from(Approvals::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((Approvals::Table, Approvals::SubmitterId)),
+        )
+        .to_owned()
+}
+
+/// The newest approval of a record, if it was ever submitted.
+pub async fn of_record(tx: &mut Tx, kind: &str, record: i64) -> Result<Option<StoredApproval>> {
+    let select = select_approvals()
+        .and_where(Expr::col((Approvals::Table, Approvals::Kind)).eq(kind))
+        .and_where(Expr::col((Approvals::Table, Approvals::RecordId)).eq(record))
+        .order_by((Approvals::Table, Approvals::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    let row: Option<ApprovalRow> = tx.optional(&select).await?;
+    row.map(StoredApproval::try_from).transpose()
+}
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<StoredApproval>> {
+    let select = select_approvals()
+        .and_where(Expr::col((Approvals::Table, Approvals::Id)).eq(id))
+        .to_owned();
+    let row: Option<ApprovalRow> = tx.optional(&select).await?;
+    row.map(StoredApproval::try_from).transpose()
+}
+
+/// Approvals waiting for a user, newest first.
+pub async fn waiting_for(
+    tx: &mut Tx,
+    user: i64,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<StoredApproval>> {
+    let mut select = select_approvals();
+    select
+        .inner_join(
+            ApprovalWaits::Table,
+            Expr::col((ApprovalWaits::Table, ApprovalWaits::ApprovalId))
+                .equals((Approvals::Table, Approvals::Id)),
+        )
+        .and_where(Expr::col((ApprovalWaits::Table, ApprovalWaits::UserId)).eq(user));
+    if let Some(after) = after {
+        select.and_where(Expr::col((Approvals::Table, Approvals::Id)).lt(after));
+    }
+    select
+        .order_by((Approvals::Table, Approvals::Id), Order::Desc)
+        .limit(limit);
+    let rows: Vec<ApprovalRow> = tx.all(&select).await?;
+    rows.into_iter().map(StoredApproval::try_from).collect()
+}
+
+pub async fn waiting_count(tx: &mut Tx, user: i64) -> Result<i64> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(ApprovalWaits::ApprovalId)))
+        .from(ApprovalWaits::Table)
+        .and_where(Expr::col(ApprovalWaits::UserId).eq(user))
+        .to_owned();
+    tx.count(&select).await
+}
+
+/// Approvals a user submitted, newest first.
+pub async fn submitted_by(
+    tx: &mut Tx,
+    user: i64,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<StoredApproval>> {
+    let mut select = select_approvals();
+    select.and_where(Expr::col((Approvals::Table, Approvals::SubmitterId)).eq(user));
+    if let Some(after) = after {
+        select.and_where(Expr::col((Approvals::Table, Approvals::Id)).lt(after));
+    }
+    select
+        .order_by((Approvals::Table, Approvals::Id), Order::Desc)
+        .limit(limit);
+    let rows: Vec<ApprovalRow> = tx.all(&select).await?;
+    rows.into_iter().map(StoredApproval::try_from).collect()
+}
+
+pub struct NewApproval<'a> {
+    pub flow_id: Option<i64>,
+    pub kind: &'a str,
+    pub record_id: i64,
+    pub title: &'a str,
+    pub submitter_id: i64,
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    new: &NewApproval<'_>,
+    state: &Approval,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let finished = (state.status != kuijing_domain::approval::Status::InProgress).then_some(now);
+    let pairs = vec![
+        (Approvals::FlowId, new.flow_id.into()),
+        (Approvals::Kind, new.kind.into()),
+        (Approvals::RecordId, new.record_id.into()),
+        (Approvals::Title, new.title.into()),
+        (Approvals::SubmitterId, new.submitter_id.into()),
+        (Approvals::Status, state.status.as_str().into()),
+        (
+            Approvals::State,
+            serde_json::to_string(state).map_err(corrupt)?.into(),
+        ),
+        (Approvals::CreatedAt, now.into()),
+        (Approvals::UpdatedAt, now.into()),
+        (Approvals::FinishedAt, finished.into()),
+    ];
+    let id = tx
+        .insert_id(&record::insert(Approvals::Table, Approvals::Id, pairs))
+        .await?;
+    set_waits(tx, id, &state.waiting_for()).await?;
+    Ok(id)
+}
+
+/// Saves a new state, guarded by the state read: a second decision made on
+/// the same state at the same moment finds nothing to update.
+pub async fn save(
+    tx: &mut Tx,
+    id: i64,
+    read: &Approval,
+    state: &Approval,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let finished = (state.status != kuijing_domain::approval::Status::InProgress).then_some(now);
+    let update = Query::update()
+        .table(Approvals::Table)
+        .values([
+            (Approvals::Status, state.status.as_str().into()),
+            (
+                Approvals::State,
+                serde_json::to_string(state).map_err(corrupt)?.into(),
+            ),
+            (Approvals::UpdatedAt, now.into()),
+            (Approvals::FinishedAt, finished.into()),
+        ])
+        .and_where(Expr::col(Approvals::Id).eq(id))
+        .and_where(Expr::col(Approvals::State).eq(serde_json::to_string(read).map_err(corrupt)?))
+        .to_owned();
+    if tx.execute(&update).await? != 1 {
+        return Ok(false);
+    }
+    set_waits(tx, id, &state.waiting_for()).await?;
+    Ok(true)
+}
+
+async fn set_waits(tx: &mut Tx, id: i64, users: &[i64]) -> Result<()> {
+    let delete = Query::delete()
+        .from_table(ApprovalWaits::Table)
+        .and_where(Expr::col(ApprovalWaits::ApprovalId).eq(id))
+        .to_owned();
+    tx.execute(&delete).await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(ApprovalWaits::Table)
+        .columns([ApprovalWaits::ApprovalId, ApprovalWaits::UserId]);
+    let mut seen = std::collections::BTreeSet::new();
+    for user in users {
+        if seen.insert(*user) {
+            insert.values_panic([id.into(), (*user).into()]);
+        }
+    }
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+pub struct NewAction<'a> {
+    pub step: Option<i64>,
+    pub action: &'a str,
+    pub actor_id: Option<i64>,
+    pub target_id: Option<i64>,
+    pub comment: Option<&'a str>,
+}
+
+pub async fn add_action(
+    tx: &mut Tx,
+    approval: i64,
+    action: &NewAction<'_>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let pairs = vec![
+        (ApprovalActions::ApprovalId, approval.into()),
+        (ApprovalActions::Step, action.step.into()),
+        (ApprovalActions::Action, action.action.into()),
+        (ApprovalActions::ActorId, action.actor_id.into()),
+        (ApprovalActions::TargetId, action.target_id.into()),
+        (ApprovalActions::Comment, action.comment.into()),
+        (ApprovalActions::CreatedAt, now.into()),
+    ];
+    tx.insert_id(&record::insert(
+        ApprovalActions::Table,
+        ApprovalActions::Id,
+        pairs,
+    ))
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ActionRow {
+    pub id: i64,
+    pub approval_id: i64,
+    pub step: Option<i64>,
+    pub action: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub target_id: Option<i64>,
+    pub comment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The history of every approval of a record, oldest first.
+pub async fn history(tx: &mut Tx, kind: &str, record: i64) -> Result<Vec<ActionRow>> {
+    let select = Query::select()
+        .columns(
+            [
+                ApprovalActions::Id,
+                ApprovalActions::ApprovalId,
+                ApprovalActions::Step,
+                ApprovalActions::Action,
+                ApprovalActions::ActorId,
+                ApprovalActions::TargetId,
+                ApprovalActions::Comment,
+                ApprovalActions::CreatedAt,
+            ]
+            .map(|c| (ApprovalActions::Table, c)),
+        )
+        .expr_as(
+            Expr::col((Users::Table, Users::Name)),
+            Alias::new("actor_name"),
+        )
+        .from(ApprovalActions::Table)
+        .inner_join(
+            Approvals::Table,
+            Expr::col((Approvals::Table, Approvals::Id))
+                .equals((ApprovalActions::Table, ApprovalActions::ApprovalId)),
+        )
+        .left_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id))
+                .equals((ApprovalActions::Table, ApprovalActions::ActorId)),
+        )
+        .and_where(Expr::col((Approvals::Table, Approvals::Kind)).eq(kind))
+        .and_where(Expr::col((Approvals::Table, Approvals::RecordId)).eq(record))
+        .order_by((ApprovalActions::Table, ApprovalActions::Id), Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}
+
+/// Whether an approval of this record waits for the user now.
+pub async fn waits_for(tx: &mut Tx, kind: &str, record: i64, user: i64) -> Result<bool> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col((
+            ApprovalWaits::Table,
+            ApprovalWaits::UserId,
+        ))))
+        .from(ApprovalWaits::Table)
+        .inner_join(
+            Approvals::Table,
+            Expr::col((Approvals::Table, Approvals::Id))
+                .equals((ApprovalWaits::Table, ApprovalWaits::ApprovalId)),
+        )
+        .and_where(Expr::col((Approvals::Table, Approvals::Kind)).eq(kind))
+        .and_where(Expr::col((Approvals::Table, Approvals::RecordId)).eq(record))
+        .and_where(Expr::col((ApprovalWaits::Table, ApprovalWaits::UserId)).eq(user))
+        .to_owned();
+    Ok(tx.count(&select).await? > 0)
+}

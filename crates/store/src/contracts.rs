@@ -1,0 +1,653 @@
+//! Contracts and their payment plans (instalments).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::Visibility;
+use kuijing_domain::sales::{DocStatus, PlanStatus};
+use sea_query::{Alias, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::error::{Result, StoreError};
+use crate::record;
+use crate::schema::{Contracts, Customers, PaymentPlans, Payments};
+use crate::visibility::{readable_record, search_matches, writable_record};
+
+const KIND: &str = "contract";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ContractRow {
+    id: i64,
+    number: String,
+    name: String,
+    customer_id: i64,
+    customer_name: String,
+    opportunity_id: Option<i64>,
+    signed_on: Option<NaiveDate>,
+    starts_on: Option<NaiveDate>,
+    ends_on: Option<NaiveDate>,
+    amount: i64,
+    amount_by_hand: bool,
+    currency: String,
+    received: i64,
+    customer_signer_id: Option<i64>,
+    company_signer_id: Option<i64>,
+    payment_method_id: Option<i64>,
+    status: String,
+    approved_at: Option<DateTime<Utc>>,
+    notes: Option<String>,
+    custom: String,
+    owner_id: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A contract; amounts in minor units of `currency`. `received` sums its
+/// approved payments.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Contract {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub opportunity_id: Option<i64>,
+    pub signed_on: Option<NaiveDate>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub amount: i64,
+    pub amount_by_hand: bool,
+    pub currency: String,
+    pub received: i64,
+    pub customer_signer_id: Option<i64>,
+    pub company_signer_id: Option<i64>,
+    pub payment_method_id: Option<i64>,
+    pub status: DocStatus,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub owner_id: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Contract {
+    pub fn outstanding(&self) -> i64 {
+        (self.amount - self.received).max(0)
+    }
+}
+
+impl TryFrom<ContractRow> for Contract {
+    type Error = StoreError;
+
+    fn try_from(row: ContractRow) -> Result<Self> {
+        Ok(Contract {
+            status: DocStatus::parse(&row.status).map_err(|e| StoreError::Corrupt(e.into()))?,
+            custom: serde_json::from_str(&row.custom)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            id: row.id,
+            number: row.number,
+            name: row.name,
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            opportunity_id: row.opportunity_id,
+            signed_on: row.signed_on,
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            amount: row.amount,
+            amount_by_hand: row.amount_by_hand,
+            currency: row.currency,
+            received: row.received,
+            customer_signer_id: row.customer_signer_id,
+            company_signer_id: row.company_signer_id,
+            payment_method_id: row.payment_method_id,
+            approved_at: row.approved_at,
+            notes: row.notes,
+            owner_id: row.owner_id,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContractFields {
+    pub name: String,
+    pub customer_id: i64,
+    pub opportunity_id: Option<i64>,
+    pub signed_on: Option<NaiveDate>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub amount: i64,
+    pub amount_by_hand: bool,
+    pub currency: String,
+    pub customer_signer_id: Option<i64>,
+    pub company_signer_id: Option<i64>,
+    pub payment_method_id: Option<i64>,
+    pub notes: Option<String>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContractQuery {
+    pub search: Option<String>,
+    pub status: Option<DocStatus>,
+    pub customer: Option<i64>,
+    pub opportunity: Option<i64>,
+    pub owners: Option<Vec<i64>>,
+    pub ids: Option<Vec<i64>>,
+    pub signed_from: Option<NaiveDate>,
+    pub signed_before: Option<NaiveDate>,
+    /// Approved contracts ending within this window, for expiry reminders.
+    pub ends_before: Option<NaiveDate>,
+}
+
+const COLUMNS: [Contracts; 24] = [
+    Contracts::Id,
+    Contracts::Number,
+    Contracts::Name,
+    Contracts::CustomerId,
+    Contracts::OpportunityId,
+    Contracts::SignedOn,
+    Contracts::StartsOn,
+    Contracts::EndsOn,
+    Contracts::Amount,
+    Contracts::AmountByHand,
+    Contracts::Currency,
+    Contracts::Received,
+    Contracts::CustomerSignerId,
+    Contracts::CompanySignerId,
+    Contracts::PaymentMethodId,
+    Contracts::Status,
+    Contracts::ApprovedAt,
+    Contracts::Notes,
+    Contracts::Custom,
+    Contracts::OwnerId,
+    Contracts::Version,
+    Contracts::CreatedAt,
+    Contracts::UpdatedAt,
+    Contracts::Id,
+];
+
+fn select_rows() -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .columns(COLUMNS[..23].iter().map(|c| (Contracts::Table, *c)))
+        .expr_as(
+            Expr::col((Customers::Table, Customers::Name)),
+            Alias::new("customer_name"),
+        )
+        .from(Contracts::Table)
+        .inner_join(
+            Customers::Table,
+            Expr::col((Customers::Table, Customers::Id))
+                .equals((Contracts::Table, Contracts::CustomerId)),
+        );
+    select
+}
+
+fn scoped(
+    select: &mut SelectStatement,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    query: &ContractQuery,
+) {
+    use Contracts as C;
+    select.cond_where(readable_record(
+        C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+    ));
+    let col = |c: C| Expr::col((C::Table, c));
+    if let Some(search) = &query.search {
+        select.and_where(search_matches((C::Table, C::SearchText), search));
+    }
+    if let Some(status) = query.status {
+        select.and_where(col(C::Status).eq(status.as_str()));
+    }
+    if let Some(customer) = query.customer {
+        select.and_where(col(C::CustomerId).eq(customer));
+    }
+    if let Some(opportunity) = query.opportunity {
+        select.and_where(col(C::OpportunityId).eq(opportunity));
+    }
+    if let Some(owners) = &query.owners {
+        select.and_where(col(C::OwnerId).is_in(owners.iter().copied()));
+    }
+    if let Some(ids) = &query.ids {
+        select.and_where(col(C::Id).is_in(ids.iter().copied()));
+    }
+    if let Some(from) = query.signed_from {
+        select.and_where(col(C::SignedOn).gte(from));
+    }
+    if let Some(before) = query.signed_before {
+        select.and_where(col(C::SignedOn).lt(before));
+    }
+    if let Some(before) = query.ends_before {
+        select
+            .and_where(col(C::EndsOn).lt(before))
+            .and_where(col(C::EndsOn).gte(today))
+            .and_where(col(C::Status).eq(DocStatus::Approved.as_str()));
+    }
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    query: &ContractQuery,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Contract>> {
+    let mut select = select_rows();
+    scoped(&mut select, visibility, actor, today, query);
+    if let Some(after) = after {
+        select.and_where(Expr::col((Contracts::Table, Contracts::Id)).lt(after));
+    }
+    select
+        .order_by((Contracts::Table, Contracts::Id), Order::Desc)
+        .limit(limit);
+    let rows: Vec<ContractRow> = tx.all(&select).await?;
+    rows.into_iter().map(Contract::try_from).collect()
+}
+
+/// Count, amount and received per currency of the matching rows.
+pub async fn totals(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    query: &ContractQuery,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let sum = |c: Contracts| -> SimpleExpr {
+        Func::coalesce([
+            Func::sum(Expr::col((Contracts::Table, c))).into(),
+            Expr::val(0i64).into(),
+        ])
+        .into()
+    };
+    let mut select = Query::select();
+    select
+        .column((Contracts::Table, Contracts::Currency))
+        .expr(Func::count(Expr::col((Contracts::Table, Contracts::Id))))
+        .expr(sum(Contracts::Amount))
+        .expr(sum(Contracts::Received))
+        .from(Contracts::Table);
+    scoped(&mut select, visibility, actor, today, query);
+    select.group_by_col((Contracts::Table, Contracts::Currency));
+    tx.all(&select).await
+}
+
+pub async fn get(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    id: i64,
+) -> Result<Option<Contract>> {
+    let mut select = select_rows();
+    let query = ContractQuery {
+        ids: Some(vec![id]),
+        ..ContractQuery::default()
+    };
+    scoped(&mut select, visibility, actor, today, &query);
+    let row: Option<ContractRow> = tx.optional(&select).await?;
+    row.map(Contract::try_from).transpose()
+}
+
+/// A contract read by a background job or by the approval engine acting
+/// for a waiting approver; the callers check their right first.
+pub async fn get_unscoped(tx: &mut Tx, id: i64) -> Result<Option<Contract>> {
+    let select = select_rows()
+        .and_where(Expr::col((Contracts::Table, Contracts::Id)).eq(id))
+        .to_owned();
+    let row: Option<ContractRow> = tx.optional(&select).await?;
+    row.map(Contract::try_from).transpose()
+}
+
+pub async fn writable(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    id: i64,
+) -> Result<bool> {
+    use Contracts as C;
+    let select = Query::select()
+        .expr(Func::count(Expr::col((C::Table, C::Id))))
+        .from(C::Table)
+        .and_where(Expr::col((C::Table, C::Id)).eq(id))
+        .cond_where(writable_record(
+            C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+        ))
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
+}
+
+pub async fn number_taken(tx: &mut Tx, number: &str, except: Option<i64>) -> Result<bool> {
+    let mut select = Query::select();
+    select
+        .expr(Func::count(Expr::col(Contracts::Id)))
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Number).eq(number));
+    if let Some(except) = except {
+        select.and_where(Expr::col(Contracts::Id).ne(except));
+    }
+    Ok(tx.count(&select).await? > 0)
+}
+
+fn values(
+    fields: &ContractFields,
+    number: &str,
+    customer_name: &str,
+) -> Result<Vec<(Contracts, SimpleExpr)>> {
+    let custom =
+        serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let search = format!(
+        "{} {} {}",
+        kuijing_domain::text::normalize(number),
+        kuijing_domain::text::normalize(&fields.name),
+        kuijing_domain::text::normalize(customer_name)
+    );
+    Ok(vec![
+        (Contracts::Number, number.into()),
+        (Contracts::Name, fields.name.clone().into()),
+        (Contracts::CustomerId, fields.customer_id.into()),
+        (Contracts::OpportunityId, fields.opportunity_id.into()),
+        (Contracts::SignedOn, fields.signed_on.into()),
+        (Contracts::StartsOn, fields.starts_on.into()),
+        (Contracts::EndsOn, fields.ends_on.into()),
+        (Contracts::Amount, fields.amount.into()),
+        (Contracts::AmountByHand, fields.amount_by_hand.into()),
+        (Contracts::Currency, fields.currency.clone().into()),
+        (Contracts::CustomerSignerId, fields.customer_signer_id.into()),
+        (Contracts::CompanySignerId, fields.company_signer_id.into()),
+        (Contracts::PaymentMethodId, fields.payment_method_id.into()),
+        (Contracts::Notes, fields.notes.clone().into()),
+        (Contracts::Custom, custom.into()),
+        (Contracts::SearchText, search.into()),
+    ])
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    fields: &ContractFields,
+    (number, customer_name): (&str, &str),
+    owner: i64,
+    (creator, now): (i64, DateTime<Utc>),
+) -> Result<i64> {
+    let mut pairs = values(fields, number, customer_name)?;
+    pairs.extend([
+        (Contracts::Status, DocStatus::Draft.as_str().into()),
+        (Contracts::OwnerId, owner.into()),
+        (Contracts::CreatedBy, creator.into()),
+        (Contracts::CreatedAt, now.into()),
+        (Contracts::UpdatedAt, now.into()),
+    ]);
+    tx.insert_id(&record::insert(Contracts::Table, Contracts::Id, pairs))
+        .await
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    (id, version): (i64, i64),
+    fields: &ContractFields,
+    (number, customer_name): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut pairs = values(fields, number, customer_name)?;
+    pairs.push((Contracts::UpdatedAt, now.into()));
+    let update = record::update_versioned(
+        Contracts::Table,
+        (Contracts::Id, id),
+        (Contracts::Version, version),
+        pairs,
+    );
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// Moves a contract from one status to another; lands only if it still has
+/// the status read.
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: DocStatus,
+    to: DocStatus,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut values: Vec<(Contracts, SimpleExpr)> = vec![
+        (Contracts::Status, to.as_str().into()),
+        (Contracts::Version, Expr::col(Contracts::Version).add(1)),
+        (Contracts::UpdatedAt, now.into()),
+    ];
+    if to == DocStatus::Approved {
+        values.push((Contracts::ApprovedAt, now.into()));
+    }
+    let update = Query::update()
+        .table(Contracts::Table)
+        .values(values)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .and_where(Expr::col(Contracts::Status).eq(from.as_str()))
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// Sets the approval time as given (for loading history); otherwise the
+/// approval time is the moment of the last approval.
+pub async fn set_approved_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Contracts::Table)
+        .value(Contracts::ApprovedAt, at)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
+/// Recomputes what a contract and each of its instalments received from
+/// its approved payments, and the instalments' statuses.
+pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<()> {
+    let approved = |select: &mut SelectStatement| {
+        select
+            .from(Payments::Table)
+            .and_where(Expr::col(Payments::Status).eq(DocStatus::Approved.as_str()));
+    };
+    let mut total = Query::select();
+    total.expr(Func::coalesce([
+        Func::sum(Expr::col(Payments::Amount)).into(),
+        Expr::val(0i64).into(),
+    ]));
+    approved(&mut total);
+    total.and_where(Expr::col(Payments::ContractId).eq(id));
+    let received = tx.count(&total).await?;
+    let update = Query::update()
+        .table(Contracts::Table)
+        .value(Contracts::Received, received)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    for plan in plans(tx, id).await? {
+        let mut sum = Query::select();
+        sum.expr(Func::coalesce([
+            Func::sum(Expr::col(Payments::Amount)).into(),
+            Expr::val(0i64).into(),
+        ]));
+        approved(&mut sum);
+        sum.and_where(Expr::col(Payments::PlanId).eq(plan.id));
+        let received = tx.count(&sum).await?;
+        let status =
+            kuijing_domain::sales::plan_status(plan.amount, received, plan.planned_on, today);
+        let update = Query::update()
+            .table(PaymentPlans::Table)
+            .values([
+                (PaymentPlans::Received, received.into()),
+                (PaymentPlans::Status, status.as_str().into()),
+            ])
+            .and_where(Expr::col(PaymentPlans::Id).eq(plan.id))
+            .to_owned();
+        tx.execute(&update).await?;
+    }
+    Ok(())
+}
+
+pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    let update = Query::update()
+        .table(Contracts::Table)
+        .values([
+            (Contracts::OwnerId, owner.into()),
+            (Contracts::Version, Expr::col(Contracts::Version).add(1)),
+            (Contracts::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Contracts::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.execute(&update).await
+}
+
+pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>> {
+    let select = Query::select()
+        .column(Contracts::Id)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::CustomerId).is_in(customers.iter().copied()))
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    let delete = Query::delete()
+        .from_table(Contracts::Table)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .to_owned();
+    tx.execute(&delete).await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    contract_id: i64,
+    instalment: i64,
+    amount: i64,
+    planned_on: NaiveDate,
+    method_id: Option<i64>,
+    remind_days: i64,
+    received: i64,
+    status: String,
+    notes: Option<String>,
+}
+
+/// An instalment of a contract's payment plan (回款計劃).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Plan {
+    pub id: i64,
+    pub contract_id: i64,
+    pub instalment: i64,
+    pub amount: i64,
+    pub planned_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub remind_days: i64,
+    pub received: i64,
+    pub status: PlanStatus,
+    pub notes: Option<String>,
+}
+
+impl TryFrom<PlanRow> for Plan {
+    type Error = StoreError;
+
+    fn try_from(row: PlanRow) -> Result<Self> {
+        Ok(Plan {
+            status: PlanStatus::parse(&row.status).map_err(|e| StoreError::Corrupt(e.into()))?,
+            id: row.id,
+            contract_id: row.contract_id,
+            instalment: row.instalment,
+            amount: row.amount,
+            planned_on: row.planned_on,
+            method_id: row.method_id,
+            remind_days: row.remind_days,
+            received: row.received,
+            notes: row.notes,
+        })
+    }
+}
+
+const PLAN_COLUMNS: [PaymentPlans; 10] = [
+    PaymentPlans::Id,
+    PaymentPlans::ContractId,
+    PaymentPlans::Instalment,
+    PaymentPlans::Amount,
+    PaymentPlans::PlannedOn,
+    PaymentPlans::MethodId,
+    PaymentPlans::RemindDays,
+    PaymentPlans::Received,
+    PaymentPlans::Status,
+    PaymentPlans::Notes,
+];
+
+pub async fn plans(tx: &mut Tx, contract: i64) -> Result<Vec<Plan>> {
+    let select = Query::select()
+        .columns(PLAN_COLUMNS)
+        .from(PaymentPlans::Table)
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .order_by(PaymentPlans::Instalment, Order::Asc)
+        .to_owned();
+    let rows: Vec<PlanRow> = tx.all(&select).await?;
+    rows.into_iter().map(Plan::try_from).collect()
+}
+
+pub struct PlanFields {
+    pub amount: i64,
+    pub planned_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub remind_days: i64,
+    pub notes: Option<String>,
+}
+
+/// Adds an instalment numbered after the contract's last one.
+pub async fn insert_plan(
+    tx: &mut Tx,
+    contract: i64,
+    fields: &PlanFields,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let last = Query::select()
+        .expr(Func::coalesce([
+            Func::max(Expr::col(PaymentPlans::Instalment)).into(),
+            Expr::val(0i64).into(),
+        ]))
+        .from(PaymentPlans::Table)
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .to_owned();
+    let instalment = tx.count(&last).await? + 1;
+    let pairs = vec![
+        (PaymentPlans::ContractId, contract.into()),
+        (PaymentPlans::Instalment, instalment.into()),
+        (PaymentPlans::Amount, fields.amount.into()),
+        (PaymentPlans::PlannedOn, fields.planned_on.into()),
+        (PaymentPlans::MethodId, fields.method_id.into()),
+        (PaymentPlans::RemindDays, fields.remind_days.into()),
+        (PaymentPlans::Notes, fields.notes.clone().into()),
+        (PaymentPlans::Status, PlanStatus::Pending.as_str().into()),
+        (PaymentPlans::CreatedAt, now.into()),
+        (PaymentPlans::UpdatedAt, now.into()),
+    ];
+    tx.insert_id(&record::insert(PaymentPlans::Table, PaymentPlans::Id, pairs))
+        .await
+}
+
+pub async fn delete_plan(tx: &mut Tx, contract: i64, plan: i64) -> Result<u64> {
+    let delete = Query::delete()
+        .from_table(PaymentPlans::Table)
+        .and_where(Expr::col(PaymentPlans::Id).eq(plan))
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .to_owned();
+    tx.execute(&delete).await
+}
+
+/// Marks instalments whose date has passed without full payment overdue;
+/// answers how many changed. Safe to run from several instances at once.
+pub async fn mark_overdue(tx: &mut Tx, today: NaiveDate) -> Result<u64> {
+    let update = Query::update()
+        .table(PaymentPlans::Table)
+        .value(PaymentPlans::Status, PlanStatus::Overdue.as_str())
+        .and_where(Expr::col(PaymentPlans::PlannedOn).lt(today))
+        .and_where(Expr::col(PaymentPlans::Status).is_in([
+            PlanStatus::Pending.as_str(),
+            PlanStatus::PartlyReceived.as_str(),
+        ]))
+        .to_owned();
+    tx.execute(&update).await
+}

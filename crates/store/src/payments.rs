@@ -1,0 +1,378 @@
+//! Payments (回款): money received against an approved contract.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::Visibility;
+use kuijing_domain::sales::DocStatus;
+use sea_query::{Alias, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::error::{Result, StoreError};
+use crate::record;
+use crate::schema::{Contracts, Customers, Payments};
+use crate::visibility::{readable_record, search_matches, writable_record};
+
+const KIND: &str = "payment";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct PaymentRow {
+    id: i64,
+    number: String,
+    contract_id: i64,
+    contract_number: String,
+    customer_id: i64,
+    customer_name: String,
+    plan_id: Option<i64>,
+    received_on: NaiveDate,
+    method_id: Option<i64>,
+    amount: i64,
+    currency: String,
+    status: String,
+    approved_at: Option<DateTime<Utc>>,
+    notes: Option<String>,
+    owner_id: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Payment {
+    pub id: i64,
+    pub number: String,
+    pub contract_id: i64,
+    pub contract_number: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub plan_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub amount: i64,
+    pub currency: String,
+    pub status: DocStatus,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    pub owner_id: Option<i64>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<PaymentRow> for Payment {
+    type Error = StoreError;
+
+    fn try_from(row: PaymentRow) -> Result<Self> {
+        Ok(Payment {
+            status: DocStatus::parse(&row.status).map_err(|e| StoreError::Corrupt(e.into()))?,
+            id: row.id,
+            number: row.number,
+            contract_id: row.contract_id,
+            contract_number: row.contract_number,
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            plan_id: row.plan_id,
+            received_on: row.received_on,
+            method_id: row.method_id,
+            amount: row.amount,
+            currency: row.currency,
+            approved_at: row.approved_at,
+            notes: row.notes,
+            owner_id: row.owner_id,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PaymentFields {
+    pub contract_id: i64,
+    pub plan_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub amount: i64,
+    pub currency: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PaymentQuery {
+    pub search: Option<String>,
+    pub status: Option<DocStatus>,
+    pub contract: Option<i64>,
+    pub customer: Option<i64>,
+    pub owners: Option<Vec<i64>>,
+    pub ids: Option<Vec<i64>>,
+    pub received_from: Option<NaiveDate>,
+    pub received_before: Option<NaiveDate>,
+}
+
+const COLUMNS: [Payments; 15] = [
+    Payments::Id,
+    Payments::Number,
+    Payments::ContractId,
+    Payments::PlanId,
+    Payments::ReceivedOn,
+    Payments::MethodId,
+    Payments::Amount,
+    Payments::Currency,
+    Payments::Status,
+    Payments::ApprovedAt,
+    Payments::Notes,
+    Payments::OwnerId,
+    Payments::Version,
+    Payments::CreatedAt,
+    Payments::UpdatedAt,
+];
+
+fn select_rows() -> SelectStatement {
+    let mut select = Query::select();
+    select
+        .columns(COLUMNS.map(|c| (Payments::Table, c)))
+        .expr_as(
+            Expr::col((Contracts::Table, Contracts::Number)),
+            Alias::new("contract_number"),
+        )
+        .expr_as(
+            Expr::col((Contracts::Table, Contracts::CustomerId)),
+            Alias::new("customer_id"),
+        )
+        .expr_as(
+            Expr::col((Customers::Table, Customers::Name)),
+            Alias::new("customer_name"),
+        )
+        .from(Payments::Table)
+        .inner_join(
+            Contracts::Table,
+            Expr::col((Contracts::Table, Contracts::Id))
+                .equals((Payments::Table, Payments::ContractId)),
+        )
+        .inner_join(
+            Customers::Table,
+            Expr::col((Customers::Table, Customers::Id))
+                .equals((Contracts::Table, Contracts::CustomerId)),
+        );
+    select
+}
+
+fn scoped(
+    select: &mut SelectStatement,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    query: &PaymentQuery,
+) {
+    use Payments as P;
+    select.cond_where(readable_record(
+        P::Table, P::OwnerId, P::Id, KIND, visibility, actor, today,
+    ));
+    let col = |c: P| Expr::col((P::Table, c));
+    if let Some(search) = &query.search {
+        select.and_where(search_matches((P::Table, P::SearchText), search));
+    }
+    if let Some(status) = query.status {
+        select.and_where(col(P::Status).eq(status.as_str()));
+    }
+    if let Some(contract) = query.contract {
+        select.and_where(col(P::ContractId).eq(contract));
+    }
+    if let Some(customer) = query.customer {
+        select.and_where(Expr::col((Contracts::Table, Contracts::CustomerId)).eq(customer));
+    }
+    if let Some(owners) = &query.owners {
+        select.and_where(col(P::OwnerId).is_in(owners.iter().copied()));
+    }
+    if let Some(ids) = &query.ids {
+        select.and_where(col(P::Id).is_in(ids.iter().copied()));
+    }
+    if let Some(from) = query.received_from {
+        select.and_where(col(P::ReceivedOn).gte(from));
+    }
+    if let Some(before) = query.received_before {
+        select.and_where(col(P::ReceivedOn).lt(before));
+    }
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: (&Visibility, i64, NaiveDate),
+    query: &PaymentQuery,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Payment>> {
+    let mut select = select_rows();
+    scoped(&mut select, scope, query);
+    if let Some(after) = after {
+        select.and_where(Expr::col((Payments::Table, Payments::Id)).lt(after));
+    }
+    select
+        .order_by((Payments::Table, Payments::Id), Order::Desc)
+        .limit(limit);
+    let rows: Vec<PaymentRow> = tx.all(&select).await?;
+    rows.into_iter().map(Payment::try_from).collect()
+}
+
+/// Count and amount per currency of the matching payments.
+pub async fn totals(
+    tx: &mut Tx,
+    scope: (&Visibility, i64, NaiveDate),
+    query: &PaymentQuery,
+) -> Result<Vec<(String, i64, i64)>> {
+    let mut select = Query::select();
+    select
+        .column((Payments::Table, Payments::Currency))
+        .expr(Func::count(Expr::col((Payments::Table, Payments::Id))))
+        .expr(Func::coalesce([
+            Func::sum(Expr::col((Payments::Table, Payments::Amount))).into(),
+            Expr::val(0i64).into(),
+        ]))
+        .from(Payments::Table)
+        .inner_join(
+            Contracts::Table,
+            Expr::col((Contracts::Table, Contracts::Id))
+                .equals((Payments::Table, Payments::ContractId)),
+        );
+    scoped(&mut select, scope, query);
+    select.group_by_col((Payments::Table, Payments::Currency));
+    tx.all(&select).await
+}
+
+pub async fn get(
+    tx: &mut Tx,
+    scope: (&Visibility, i64, NaiveDate),
+    id: i64,
+) -> Result<Option<Payment>> {
+    let mut select = select_rows();
+    let query = PaymentQuery {
+        ids: Some(vec![id]),
+        ..PaymentQuery::default()
+    };
+    scoped(&mut select, scope, &query);
+    let row: Option<PaymentRow> = tx.optional(&select).await?;
+    row.map(Payment::try_from).transpose()
+}
+
+/// A payment read for the approval engine acting for a waiting approver.
+pub async fn get_unscoped(tx: &mut Tx, id: i64) -> Result<Option<Payment>> {
+    let select = select_rows()
+        .and_where(Expr::col((Payments::Table, Payments::Id)).eq(id))
+        .to_owned();
+    let row: Option<PaymentRow> = tx.optional(&select).await?;
+    row.map(Payment::try_from).transpose()
+}
+
+pub async fn writable(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    id: i64,
+) -> Result<bool> {
+    use Payments as P;
+    let select = Query::select()
+        .expr(Func::count(Expr::col((P::Table, P::Id))))
+        .from(P::Table)
+        .and_where(Expr::col((P::Table, P::Id)).eq(id))
+        .cond_where(writable_record(
+            P::Table, P::OwnerId, P::Id, KIND, visibility, actor, today,
+        ))
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
+}
+
+pub async fn number_taken(tx: &mut Tx, number: &str, except: Option<i64>) -> Result<bool> {
+    let mut select = Query::select();
+    select
+        .expr(Func::count(Expr::col(Payments::Id)))
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::Number).eq(number));
+    if let Some(except) = except {
+        select.and_where(Expr::col(Payments::Id).ne(except));
+    }
+    Ok(tx.count(&select).await? > 0)
+}
+
+fn values(fields: &PaymentFields, number: &str, customer_name: &str) -> Vec<(Payments, SimpleExpr)> {
+    let search = format!(
+        "{} {}",
+        kuijing_domain::text::normalize(number),
+        kuijing_domain::text::normalize(customer_name)
+    );
+    vec![
+        (Payments::Number, number.into()),
+        (Payments::ContractId, fields.contract_id.into()),
+        (Payments::PlanId, fields.plan_id.into()),
+        (Payments::ReceivedOn, fields.received_on.into()),
+        (Payments::MethodId, fields.method_id.into()),
+        (Payments::Amount, fields.amount.into()),
+        (Payments::Currency, fields.currency.clone().into()),
+        (Payments::Notes, fields.notes.clone().into()),
+        (Payments::SearchText, search.into()),
+    ]
+}
+
+pub async fn insert(
+    tx: &mut Tx,
+    fields: &PaymentFields,
+    (number, customer_name): (&str, &str),
+    owner: i64,
+    (creator, now): (i64, DateTime<Utc>),
+) -> Result<i64> {
+    let mut pairs = values(fields, number, customer_name);
+    pairs.extend([
+        (Payments::Status, DocStatus::Draft.as_str().into()),
+        (Payments::OwnerId, owner.into()),
+        (Payments::CreatedBy, creator.into()),
+        (Payments::CreatedAt, now.into()),
+        (Payments::UpdatedAt, now.into()),
+    ]);
+    tx.insert_id(&record::insert(Payments::Table, Payments::Id, pairs))
+        .await
+}
+
+pub async fn update(
+    tx: &mut Tx,
+    (id, version): (i64, i64),
+    fields: &PaymentFields,
+    (number, customer_name): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut pairs = values(fields, number, customer_name);
+    pairs.push((Payments::UpdatedAt, now.into()));
+    let update = record::update_versioned(
+        Payments::Table,
+        (Payments::Id, id),
+        (Payments::Version, version),
+        pairs,
+    );
+    Ok(tx.execute(&update).await? == 1)
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    from: DocStatus,
+    to: DocStatus,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut values: Vec<(Payments, SimpleExpr)> = vec![
+        (Payments::Status, to.as_str().into()),
+        (Payments::Version, Expr::col(Payments::Version).add(1)),
+        (Payments::UpdatedAt, now.into()),
+    ];
+    if to == DocStatus::Approved {
+        values.push((Payments::ApprovedAt, now.into()));
+    }
+    let update = Query::update()
+        .table(Payments::Table)
+        .values(values)
+        .and_where(Expr::col(Payments::Id).eq(id))
+        .and_where(Expr::col(Payments::Status).eq(from.as_str()))
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    let delete = Query::delete()
+        .from_table(Payments::Table)
+        .and_where(Expr::col(Payments::Id).eq(id))
+        .to_owned();
+    tx.execute(&delete).await
+}
