@@ -267,7 +267,7 @@ impl App {
         let can_edit = caller.can(customer(Action::Edit))
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
         let follow_ups = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
-        let members = customers::team(&mut tx, id).await?;
+        let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
         let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids)
             .await?
@@ -446,15 +446,7 @@ impl App {
             &mut errors,
         )
         .await?;
-        let keep = match input.keep_former_owner.as_deref() {
-            None | Some("") | Some("no") => None,
-            Some("read") => Some(false),
-            Some("write") => Some(true),
-            Some(_) => {
-                errors.add("keep_former_owner", "invalid_choice");
-                None
-            }
-        };
+        let keep = keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
         if input.ids.is_empty() {
             errors.add("ids", "required");
         }
@@ -480,7 +472,7 @@ impl App {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
                 && old != input.owner_id
             {
-                customers::put_team_member(&mut tx, id, old, can_write, None).await?;
+                kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None).await?;
             }
             self.log_update(
                 &mut tx,
@@ -524,33 +516,8 @@ impl App {
         )
         .await?
         .ok_or(ServiceError::NotFound)?;
-        let mut errors = FieldErrors::new();
-        let content = errors
-            .take(
-                "content",
-                text::parse_optional_text(Some(&input.content), 5000),
-            )
-            .flatten();
-        if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
-            errors.add("content", "required");
-        }
-        if let Some(method) = input.method_id {
-            let methods = options::of_field(&mut tx, "follow_up", "method_id").await?;
-            if !methods.iter().any(|m| m.id == method) {
-                errors.add("method_id", "invalid_choice");
-            }
-        }
+        let (content, happened_at) = self.check_follow_up(&mut tx, &input).await?;
         let now = self.now();
-        let happened_at = input.happened_at.unwrap_or(now);
-        // A follow-up records what happened: not later than today.
-        if happened_at > now + chrono::Duration::days(1) {
-            errors.add("happened_at", "date_future");
-        }
-        if input.next_contact_at.is_some_and(|next| next < happened_at) {
-            errors.add("next_contact_at", "next_contact_before");
-        }
-        errors.into_result()?;
-        let content = content.unwrap_or_default();
         let new = NewFollowUp {
             kind: Kind::Customer.as_str(),
             record_id: id,
@@ -591,8 +558,9 @@ impl App {
             errors.add("expires_on", "date_past");
         }
         errors.into_result()?;
-        customers::put_team_member(
+        kuijing_store::teams::put(
             &mut tx,
+            Kind::Customer,
             id,
             input.user_id,
             input.can_write,
@@ -622,7 +590,7 @@ impl App {
         caller.require(customer(Action::Team))?;
         let mut tx = self.db.write().await?;
         self.writable_customer(&mut tx, caller, id).await?;
-        if customers::remove_team_member(&mut tx, id, user).await? == 0 {
+        if kuijing_store::teams::remove(&mut tx, Kind::Customer, id, user).await? == 0 {
             return Err(ServiceError::NotFound);
         }
         self.log_update(
@@ -752,6 +720,43 @@ impl App {
             .into_iter()
             .map(|p| p.id)
             .collect())
+    }
+
+    /// Checks a follow-up's content, method and times, for any record kind;
+    /// answers the content and when it happened.
+    pub(crate) async fn check_follow_up(
+        &self,
+        tx: &mut Tx,
+        input: &FollowUpInput,
+    ) -> Result<(String, DateTime<Utc>)> {
+        let mut errors = FieldErrors::new();
+        let content = errors
+            .take(
+                "content",
+                text::parse_optional_text(Some(&input.content), 5000),
+            )
+            .flatten();
+        if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
+            errors.add("content", "required");
+        }
+        if let Some(method) = input.method_id {
+            let methods = options::of_field(tx, "follow_up", "method_id").await?;
+            if !methods.iter().any(|m| m.id == method) {
+                errors.add("method_id", "invalid_choice");
+            }
+        }
+        let now = self.now();
+        let happened_at = input.happened_at.unwrap_or(now);
+        // A follow-up records what happened: not later than today.
+        if happened_at > now + chrono::Duration::days(1) {
+            errors.add("happened_at", "date_future");
+        }
+        if input.next_contact_at.is_some_and(|next| next < happened_at) {
+            errors.add("next_contact_at", "next_contact_before");
+        }
+        errors.into_result()?;
+        let content = content.unwrap_or_default();
+        Ok((content, happened_at))
     }
 
     /// The customer, if the caller may change it; else 404 (not visible) or 403.
@@ -965,4 +970,18 @@ pub(crate) async fn check_choices(
         }
     }
     Ok(())
+}
+
+/// Whether a transfer keeps the former owner in the team: `read` or `write`,
+/// or not at all (`no` or nothing). The answer is whether they may write.
+pub(crate) fn keep_former_owner(text: Option<&str>, errors: &mut FieldErrors) -> Option<bool> {
+    match text {
+        None | Some("") | Some("no") => None,
+        Some("read") => Some(false),
+        Some("write") => Some(true),
+        Some(_) => {
+            errors.add("keep_former_owner", "invalid_choice");
+            None
+        }
+    }
 }

@@ -14,9 +14,11 @@ pub mod error;
 pub mod fields;
 mod input;
 pub mod leads;
+pub mod opportunities;
 pub mod options;
 mod password;
 pub mod pools;
+pub mod products;
 pub mod roles;
 pub mod search;
 pub mod settings;
@@ -133,6 +135,54 @@ impl App {
         self.log(tx, caller, change).await
     }
 
+    /// Logs the changed fields of an edit, if any changed.
+    async fn log_diff(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: kuijing_domain::Kind,
+        record_id: i64,
+        diff: kuijing_domain::change::Diff,
+    ) -> Result<()> {
+        if diff.is_empty() {
+            return Ok(());
+        }
+        let change = Change {
+            kind,
+            record_id,
+            action: kuijing_domain::ChangeAction::Update,
+            fields: diff.into_fields(),
+        };
+        self.log(tx, caller, change).await
+    }
+
+    /// Logs the creation or the deletion of a record under its name.
+    async fn log_named(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (kind, record_id): (kuijing_domain::Kind, i64),
+        action: kuijing_domain::ChangeAction,
+        name: &str,
+    ) -> Result<()> {
+        let (old, new) = match action {
+            kuijing_domain::ChangeAction::Delete => (Some(name.to_string()), None),
+            _ => (None, Some(name.to_string())),
+        };
+        let fields = vec![kuijing_domain::FieldChange {
+            field: "name".into(),
+            old,
+            new,
+        }];
+        let change = Change {
+            kind,
+            record_id,
+            action,
+            fields,
+        };
+        self.log(tx, caller, change).await
+    }
+
     /// Appends one change-log entry for the caller, inside their transaction.
     async fn log(&self, tx: &mut Tx, caller: &Caller, mut change: Change) -> Result<()> {
         let now = self.now();
@@ -141,6 +191,20 @@ impl App {
         kuijing_store::change_logs::append(tx, &change, Some(caller.user.id), request, now).await?;
         Ok(())
     }
+}
+
+/// Refuses an edit made on an old version with the record as stored now,
+/// so the client can show what changed and keep what the user typed.
+pub(crate) fn stale_check<T: Serialize>(given: Option<i64>, stored: i64, current: &T) -> Result<()> {
+    if given.is_some_and(|v| v != stored) {
+        let current =
+            serde_json::to_value(current).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        return Err(ServiceError::Changed {
+            version: stored,
+            current: Box::new(current),
+        });
+    }
+    Ok(())
 }
 
 /// The signed-in user behind a request, with what they may do, and the id of

@@ -19,6 +19,8 @@ pub struct Settings {
     pub database_url: String,
     pub default_locale: String,
     pub time_zone: String,
+    /// The currency of new products, opportunities, contracts and payments.
+    pub currency: String,
     /// The largest attachment, in MiB.
     pub attachment_max_mb: u64,
     pub session: SessionSettings,
@@ -58,6 +60,7 @@ impl Default for Settings {
             database_url: String::new(),
             default_locale: "zh-Hant".into(),
             time_zone: "Asia/Shanghai".into(),
+            currency: "CNY".into(),
             attachment_max_mb: 20,
             session: SessionSettings::default(),
             sign_in: SignInSettings::default(),
@@ -116,6 +119,13 @@ impl Settings {
                 .split("__"),
         );
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
+        if kuijing_domain::money::parse_currency(&settings.currency).is_err() {
+            return Err(format!(
+                "currency `{}` is not one of {}",
+                settings.currency,
+                kuijing_domain::money::CURRENCIES.join(", ")
+            ));
+        }
         if settings.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(format!(
                 "time_zone `{}` is not a known time zone, such as Asia/Taipei",

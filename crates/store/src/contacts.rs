@@ -260,3 +260,28 @@ pub async fn set_owner_of_customers(
         .to_owned();
     tx.execute(&update).await
 }
+
+/// Names of contacts by id, for showing related records.
+pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = Query::select()
+        .columns([Contacts::Id, Contacts::Name])
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::Id).is_in(ids.iter().copied()))
+        .order_by(Contacts::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}
+
+/// The ids of a customer's contacts.
+pub async fn ids_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<i64>> {
+    let select = Query::select()
+        .column(Contacts::Id)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -498,6 +498,16 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
     tx.execute(&update).await
 }
 
+/// How many contracts were made from an opportunity, whoever owns them.
+pub async fn count_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<i64> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Contracts::Id)))
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::OpportunityId).eq(opportunity))
+        .to_owned();
+    tx.count(&select).await
+}
+
 pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>> {
     let select = Query::select()
         .column(Contracts::Id)

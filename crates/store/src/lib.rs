@@ -29,6 +29,7 @@ pub mod pools;
 pub mod products;
 pub mod roles;
 pub mod sessions;
+pub mod teams;
 pub mod throttle;
 pub mod users;
 

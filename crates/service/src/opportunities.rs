@@ -1,0 +1,1036 @@
+//! Opportunities and the pipelines they move through. Every stage change,
+//! from the form, the board, a bulk change, an import or the API, goes
+//! through [`App::move_opportunity`], which keeps the stage history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::change::Diff;
+use kuijing_domain::pipeline::{self, Move, Outcome};
+use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
+use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_store::line_items::{self, LineItem};
+use kuijing_store::opportunities::{
+    self, Opportunity, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageChange,
+    StageMove,
+};
+use kuijing_store::pipelines::{self, Pipeline, PipelineFields};
+use kuijing_store::{Tx, customers, departments};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::changelog::LogView;
+use crate::customers::FollowUpInput;
+use crate::error::{Result, ServiceError};
+use crate::products::{DecimalText, LineInput, lines_total};
+use crate::{App, Caller, ListPage, PageRequest};
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpportunityInput {
+    pub name: String,
+    pub customer_id: i64,
+    /// The default pipeline when left out.
+    pub pipeline_id: Option<i64>,
+    /// The pipeline's first stage when left out; only read on create (a
+    /// stage changes through the stage endpoint afterwards).
+    pub stage_id: Option<i64>,
+    /// Set by hand; left out, the amount follows the product lines.
+    pub amount: Option<DecimalText>,
+    pub currency: Option<String>,
+    pub expected_close_on: Option<NaiveDate>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub lines: Vec<LineInput>,
+    #[serde(default)]
+    pub contact_ids: Vec<i64>,
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    /// The version read, for an edit.
+    pub version: Option<i64>,
+}
+
+/// A stage change: a stage of the same pipeline, or an outcome.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    pub stage_id: Option<i64>,
+    /// `won`, `lost` (needs `reason`), `invalid`, or `open` to reopen.
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+}
+
+impl MoveInput {
+    /// The move asked for, or the field error that says what is missing.
+    pub fn to_move(&self) -> Result<Move> {
+        let outcome = match self.outcome.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(Outcome::parse(text).map_err(|code| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("outcome", code).into())
+            })?),
+        };
+        Ok(match (outcome, self.stage_id) {
+            (Some(Outcome::Won), _) => Move::Win,
+            (Some(Outcome::Lost), _) => Move::Lose {
+                reason: self.reason.clone().unwrap_or_default(),
+            },
+            (Some(Outcome::Invalid), _) => Move::Invalidate {
+                reason: self.reason.clone(),
+            },
+            (Some(Outcome::Open), stage) => Move::Reopen { stage },
+            (None, Some(stage)) => Move::Stage(stage),
+            (None, None) => {
+                return Err(ServiceError::Invalid(
+                    kuijing_domain::FieldError::new("stage_id", "required").into(),
+                ));
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkMoveInput {
+    pub ids: Vec<i64>,
+    #[serde(flatten)]
+    pub change: MoveInput,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpportunityTransferInput {
+    pub ids: Vec<i64>,
+    pub owner_id: i64,
+    /// `read` or `write` keeps the former owner in the team; left out, not.
+    pub keep_former_owner: Option<String>,
+}
+
+/// An opportunity as lists show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpportunityRow {
+    #[serde(flatten)]
+    pub opportunity: Opportunity,
+    pub stage_name: String,
+    pub win_rate: i64,
+    pub owner_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpportunityDetail {
+    #[serde(flatten)]
+    pub row: OpportunityRow,
+    pub pipeline: Pipeline,
+    pub lines: Vec<LineItem>,
+    pub contacts: Vec<(i64, String)>,
+    pub stage_history: Vec<StageChange>,
+    pub follow_ups: Vec<FollowUp>,
+    pub change_log: Vec<LogView>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OpportunityListQuery {
+    pub search: Option<String>,
+    pub pipeline_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    pub outcome: Option<String>,
+    pub customer_id: Option<i64>,
+    /// `mine`, or none for everything in scope.
+    pub view: Option<String>,
+    /// `amount`, `-amount`, `expected_close_on`, `-updated_at`, ...
+    pub sort: Option<String>,
+}
+
+/// A column of the board: a stage with its open opportunities' count and
+/// amount per currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BoardColumn {
+    pub stage_id: i64,
+    pub name: String,
+    pub win_rate: i64,
+    pub count: i64,
+    pub amounts: Vec<(String, i64)>,
+    pub cards: Vec<OpportunityRow>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Board {
+    pub pipeline: Pipeline,
+    pub columns: Vec<BoardColumn>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageInput {
+    /// An existing stage's id to keep it; left out, a new stage.
+    pub id: Option<i64>,
+    pub name: String,
+    pub win_rate: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineInput {
+    pub name: String,
+    #[serde(default = "active")]
+    pub active: bool,
+    /// Departments that may use it; empty for everyone.
+    #[serde(default)]
+    pub departments: Vec<i64>,
+    pub stages: Vec<StageInput>,
+    pub version: Option<i64>,
+}
+
+fn active() -> bool {
+    true
+}
+
+fn opportunity(action: Action) -> Permission {
+    Permission::new(Kind::Opportunity, action)
+}
+
+fn settings() -> Permission {
+    Permission::new(Kind::Settings, Action::Manage)
+}
+
+/// The sort a list asks for: a column and a direction (`-` first: descending).
+fn parse_sort(text: Option<&str>) -> Result<(SortColumn, bool)> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok((SortColumn::Id, true));
+    };
+    let (descending, name) = match text.strip_prefix('-') {
+        Some(name) => (true, name),
+        None => (false, text),
+    };
+    let column = match name {
+        "id" | "created_at" => SortColumn::Id,
+        "amount" => SortColumn::Amount,
+        "expected_close_on" => SortColumn::ExpectedCloseOn,
+        "updated_at" => SortColumn::UpdatedAt,
+        _ => {
+            return Err(ServiceError::Invalid(
+                kuijing_domain::FieldError::new("sort", "invalid_choice").into(),
+            ));
+        }
+    };
+    Ok((column, descending))
+}
+
+impl App {
+    /// The pipelines the caller may use: open to everyone, or to a
+    /// department the caller is in or below. Administrators see all.
+    pub async fn pipelines(&self, caller: &Caller) -> Result<Vec<Pipeline>> {
+        let mut tx = self.db.read().await?;
+        self.pipelines_in(&mut tx, caller).await
+    }
+
+    async fn pipelines_in(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<Pipeline>> {
+        let all = pipelines::list(tx).await?;
+        if caller.can(settings()) {
+            return Ok(all);
+        }
+        let org = departments::org_chart(tx).await?;
+        let mine = caller.user.department_id;
+        Ok(all
+            .into_iter()
+            .filter(|p| p.active)
+            .filter(|p| {
+                p.departments.is_empty()
+                    || p
+                        .departments
+                        .iter()
+                        .any(|d| org.department_and_below(*d).contains(&mine))
+            })
+            .collect())
+    }
+
+    pub async fn create_pipeline(&self, caller: &Caller, input: PipelineInput) -> Result<Pipeline> {
+        caller.require(settings())?;
+        let mut tx = self.db.write().await?;
+        let name = self.check_pipeline(&mut tx, &input, None).await?;
+        let now = self.now();
+        let fields = PipelineFields {
+            name: &name,
+            active: input.active,
+            departments: &input.departments,
+            sort_order: pipelines::list(&mut tx).await?.len() as i64,
+        };
+        let id = pipelines::insert(&mut tx, &fields, false, now).await?;
+        for (order, stage) in input.stages.iter().enumerate() {
+            pipelines::insert_stage(&mut tx, id, stage.name.trim(), stage.win_rate, order as i64)
+                .await?;
+        }
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Renames, reorders and re-rates stages; a stage left out is removed if
+    /// no opportunity stands at it or passed through it, else refused.
+    pub async fn update_pipeline(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: PipelineInput,
+    ) -> Result<Pipeline> {
+        caller.require(settings())?;
+        let mut tx = self.db.write().await?;
+        let current = pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        crate::stale_check(input.version, current.version, &current)?;
+        let name = self.check_pipeline(&mut tx, &input, Some(&current)).await?;
+        if current.is_default && !input.active {
+            return Err(ServiceError::Invalid(
+                kuijing_domain::FieldError::new("active", "default_pipeline").into(),
+            ));
+        }
+        let fields = PipelineFields {
+            name: &name,
+            active: input.active,
+            departments: &input.departments,
+            sort_order: current.sort_order,
+        };
+        if !pipelines::update(&mut tx, id, current.version, &fields, self.now()).await? {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        for stage in &current.stages {
+            if !input.stages.iter().any(|s| s.id == Some(stage.id))
+                && !pipelines::delete_stage(&mut tx, stage.id).await?
+            {
+                return Err(ServiceError::Refused { code: "stage_in_use" });
+            }
+        }
+        for (order, stage) in input.stages.iter().enumerate() {
+            let name = stage.name.trim();
+            match stage.id {
+                Some(stage_id) => {
+                    pipelines::update_stage(&mut tx, stage_id, name, stage.win_rate, order as i64)
+                        .await?
+                }
+                None => {
+                    pipelines::insert_stage(&mut tx, id, name, stage.win_rate, order as i64)
+                        .await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    async fn check_pipeline(
+        &self,
+        tx: &mut Tx,
+        input: &PipelineInput,
+        current: Option<&Pipeline>,
+    ) -> Result<String> {
+        let mut errors = FieldErrors::new();
+        let name = errors
+            .take("name", text::parse_name(&input.name, 50))
+            .unwrap_or_default();
+        let stages: Vec<(String, i64)> = input
+            .stages
+            .iter()
+            .map(|s| (s.name.clone(), s.win_rate))
+            .collect();
+        for (index, field, code) in pipeline::check_stages(&stages) {
+            if field == "stages" {
+                errors.add("stages", code);
+            } else {
+                errors.add(format!("stages.{index}.{field}"), code);
+            }
+        }
+        for (index, stage) in input.stages.iter().enumerate() {
+            if let Some(id) = stage.id
+                && current.is_none_or(|p| p.stage(id).is_none())
+            {
+                errors.add(format!("stages.{index}.id"), "unknown_stage");
+            }
+        }
+        let org = departments::org_chart(tx).await?;
+        let known: Vec<i64> = org.department_ids().collect();
+        if input.departments.iter().any(|d| !known.contains(d)) {
+            errors.add("departments", "invalid_choice");
+        }
+        let others = pipelines::list(tx).await?;
+        let key = text::normalize(&name);
+        if others
+            .iter()
+            .any(|p| Some(p.id) != current.map(|c| c.id) && text::normalize(&p.name) == key)
+        {
+            errors.add("name", "taken");
+        }
+        errors.into_result()?;
+        Ok(name)
+    }
+
+    pub async fn list_opportunities(
+        &self,
+        caller: &Caller,
+        query: &OpportunityListQuery,
+        page: PageRequest,
+    ) -> Result<ListPage<OpportunityRow>> {
+        caller.require(opportunity(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let store_query = self.opportunity_query(caller, query)?;
+        let sort = parse_sort(query.sort.as_deref())?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let today = self.today();
+        let probe = page.probe();
+        let after = match page.cursor {
+            Some(id) => {
+                let anchor = opportunities::get(&mut tx, &visibility, caller.user.id, today, id)
+                    .await?
+                    .ok_or_else(|| {
+                        ServiceError::Invalid(
+                            kuijing_domain::FieldError::new("cursor", "invalid_cursor").into(),
+                        )
+                    })?;
+                let value: sea_query::Value = match sort.0 {
+                    SortColumn::Id => anchor.id.into(),
+                    SortColumn::Amount => anchor.amount.into(),
+                    SortColumn::ExpectedCloseOn => anchor.expected_close_on.into(),
+                    SortColumn::UpdatedAt => anchor.updated_at.into(),
+                };
+                Some((value, anchor.id))
+            }
+            None => None,
+        };
+        let found = opportunities::list(
+            &mut tx,
+            &visibility,
+            caller.user.id,
+            today,
+            &store_query,
+            sort,
+            after,
+            probe.limit,
+        )
+        .await?;
+        let totals =
+            opportunities::totals(&mut tx, &visibility, caller.user.id, today, &store_query)
+                .await?;
+        let total = totals.iter().map(|(_, count, _)| count).sum();
+        let rows = self.opportunity_rows(&mut tx, found).await?;
+        Ok(ListPage::new(rows, total, probe.limit - 1, |r| {
+            r.opportunity.id
+        }))
+    }
+
+    /// The board of a pipeline: its stages with the open opportunities that
+    /// match, at most `per_stage` cards each.
+    pub async fn opportunity_board(
+        &self,
+        caller: &Caller,
+        pipeline_id: Option<i64>,
+        query: &OpportunityListQuery,
+        per_stage: u64,
+    ) -> Result<Board> {
+        caller.require(opportunity(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let usable = self.pipelines_in(&mut tx, caller).await?;
+        let pipeline = match pipeline_id {
+            Some(id) => usable.into_iter().find(|p| p.id == id),
+            None => usable.into_iter().next(),
+        }
+        .ok_or(ServiceError::NotFound)?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let today = self.today();
+        let mut store_query = self.opportunity_query(caller, query)?;
+        store_query.pipeline = Some(pipeline.id);
+        store_query.outcome = Some(Outcome::Open);
+        let sums =
+            opportunities::by_stage(&mut tx, &visibility, caller.user.id, today, &store_query)
+                .await?;
+        let mut columns = Vec::new();
+        for stage in &pipeline.stages {
+            let mut at_stage = store_query.clone();
+            at_stage.stage = Some(stage.id);
+            let cards = opportunities::list(
+                &mut tx,
+                &visibility,
+                caller.user.id,
+                today,
+                &at_stage,
+                (SortColumn::UpdatedAt, true),
+                None,
+                per_stage,
+            )
+            .await?;
+            let mine: Vec<&(i64, String, i64, i64)> =
+                sums.iter().filter(|(s, ..)| *s == stage.id).collect();
+            columns.push(BoardColumn {
+                stage_id: stage.id,
+                name: stage.name.clone(),
+                win_rate: stage.win_rate,
+                count: mine.iter().map(|(_, _, count, _)| count).sum(),
+                amounts: mine
+                    .iter()
+                    .map(|(_, currency, _, amount)| (currency.clone(), *amount))
+                    .collect(),
+                cards: self.opportunity_rows(&mut tx, cards).await?,
+            });
+        }
+        Ok(Board { pipeline, columns })
+    }
+
+    pub async fn get_opportunity(&self, caller: &Caller, id: i64) -> Result<OpportunityDetail> {
+        caller.require(opportunity(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let today = self.today();
+        let found = opportunities::get(&mut tx, &visibility, caller.user.id, today, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(opportunity(Action::Edit))
+            && opportunities::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
+        let pipeline = pipelines::get(&mut tx, found.pipeline_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let lines = line_items::of_record(&mut tx, Kind::Opportunity.as_str(), id).await?;
+        let contact_ids = opportunities::contacts(&mut tx, id).await?;
+        let contacts = kuijing_store::contacts::names(&mut tx, &contact_ids).await?;
+        let stage_history = opportunities::stage_history(&mut tx, id).await?;
+        let follow_ups =
+            follow_ups::of_record(&mut tx, Kind::Opportunity.as_str(), id, 200).await?;
+        let change_log = self.change_log_of(&mut tx, Kind::Opportunity, id).await?;
+        let mut rows = self.opportunity_rows(&mut tx, vec![found]).await?;
+        let row = rows.pop().ok_or(ServiceError::NotFound)?;
+        Ok(OpportunityDetail {
+            row,
+            pipeline,
+            lines,
+            contacts,
+            stage_history,
+            follow_ups,
+            change_log,
+            can_edit,
+        })
+    }
+
+    pub async fn create_opportunity(
+        &self,
+        caller: &Caller,
+        input: OpportunityInput,
+    ) -> Result<OpportunityDetail> {
+        caller.require(opportunity(Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let id = self
+            .insert_opportunity(&mut tx, caller, &input, "form")
+            .await?;
+        tx.commit().await?;
+        self.get_opportunity(caller, id).await
+    }
+
+    /// Checks and writes a new opportunity inside the caller's transaction;
+    /// shared by the form, the API and imports.
+    pub(crate) async fn insert_opportunity(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &OpportunityInput,
+        via: &str,
+    ) -> Result<i64> {
+        let usable = self.pipelines_in(tx, caller).await?;
+        let mut errors = FieldErrors::new();
+        let pipeline = match input.pipeline_id {
+            Some(id) => usable.iter().find(|p| p.id == id),
+            None => usable.iter().find(|p| p.is_default).or(usable.first()),
+        };
+        let stage = pipeline.and_then(|p| match input.stage_id {
+            Some(id) => p.stage(id),
+            None => p.stages.first(),
+        });
+        if pipeline.is_none() {
+            errors.add("pipeline_id", "invalid_choice");
+        } else if stage.is_none() {
+            errors.add("stage_id", "unknown_stage");
+        }
+        let checked = self.check_opportunity(tx, caller, input, errors).await?;
+        let (Some(pipeline), Some(stage)) = (pipeline, stage) else {
+            return Err(ServiceError::Internal("pipeline checked above".into()));
+        };
+        let now = self.now();
+        let placement = Placement {
+            pipeline_id: pipeline.id,
+            stage_id: stage.id,
+            outcome: Outcome::Open,
+            outcome_reason: None,
+            closed_at: None,
+        };
+        let id = opportunities::insert(
+            tx,
+            &checked.fields,
+            &checked.customer_name,
+            &placement,
+            caller.user.id,
+            (caller.user.id, now),
+        )
+        .await?;
+        line_items::replace(tx, Kind::Opportunity.as_str(), id, &checked.lines).await?;
+        opportunities::set_contacts(tx, id, &input.contact_ids).await?;
+        let first = StageMove {
+            id,
+            from_stage: stage.id,
+            from_outcome: Outcome::Open,
+            to_stage: stage.id,
+            to_outcome: Outcome::Open,
+            reason: None,
+            via,
+            by: caller.user.id,
+            at: now,
+        };
+        opportunities::record_stage_change(tx, &first, None).await?;
+        self.log_named(
+            tx,
+            caller,
+            (Kind::Opportunity, id),
+            ChangeAction::Create,
+            &checked.fields.name,
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn update_opportunity(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: OpportunityInput,
+    ) -> Result<OpportunityDetail> {
+        caller.require(opportunity(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_opportunity(&mut tx, caller, id).await?;
+        crate::stale_check(input.version, current.version, &current)?;
+        let checked = self
+            .check_opportunity(&mut tx, caller, &input, FieldErrors::new())
+            .await?;
+        let fields = &checked.fields;
+        let mut diff = Diff::new();
+        diff.field("name", Some(current.name.clone()), Some(fields.name.clone()));
+        diff.field(
+            "customer_id",
+            Some(current.customer_id.to_string()),
+            Some(fields.customer_id.to_string()),
+        );
+        diff.field(
+            "amount",
+            Some(money::amount_text(current.amount)),
+            Some(money::amount_text(fields.amount)),
+        );
+        diff.field(
+            "expected_close_on",
+            current.expected_close_on.map(|d| d.to_string()),
+            fields.expected_close_on.map(|d| d.to_string()),
+        );
+        diff.field("notes", current.notes.clone(), fields.notes.clone());
+        let now = self.now();
+        if !opportunities::update(
+            &mut tx,
+            id,
+            current.version,
+            fields,
+            &checked.customer_name,
+            now,
+        )
+        .await?
+        {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        line_items::replace(&mut tx, Kind::Opportunity.as_str(), id, &checked.lines).await?;
+        opportunities::set_contacts(&mut tx, id, &input.contact_ids).await?;
+        self.log_diff(&mut tx, caller, Kind::Opportunity, id, diff)
+            .await?;
+        tx.commit().await?;
+        self.get_opportunity(caller, id).await
+    }
+
+    /// The one stage change: checks the move against the pipeline, writes
+    /// it guarded by the stage read, and records who, when, from and to.
+    pub async fn move_opportunity(
+        &self,
+        caller: &Caller,
+        id: i64,
+        change: &MoveInput,
+        via: &str,
+    ) -> Result<Opportunity> {
+        caller.require(opportunity(Action::Edit))?;
+        let request = change.to_move()?;
+        let mut tx = self.db.write().await?;
+        self.move_in(&mut tx, caller, id, &request, via).await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        opportunities::get(&mut tx, &visibility, caller.user.id, self.today(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// The same change on several opportunities, all or none.
+    pub async fn move_opportunities(
+        &self,
+        caller: &Caller,
+        input: &BulkMoveInput,
+    ) -> Result<u64> {
+        caller.require(opportunity(Action::Edit))?;
+        if input.ids.is_empty() {
+            return Err(ServiceError::Invalid(
+                kuijing_domain::FieldError::new("ids", "required").into(),
+            ));
+        }
+        let request = input.change.to_move()?;
+        let mut tx = self.db.write().await?;
+        for id in &input.ids {
+            self.move_in(&mut tx, caller, *id, &request, "bulk").await?;
+        }
+        tx.commit().await?;
+        Ok(input.ids.len() as u64)
+    }
+
+    pub(crate) async fn move_in(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+        request: &Move,
+        via: &str,
+    ) -> Result<()> {
+        let current = self.writable_opportunity(tx, caller, id).await?;
+        let pipeline = pipelines::get(tx, current.pipeline_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let planned = pipeline::plan_move(
+            &pipeline.stage_defs(),
+            current.stage_id,
+            current.outcome,
+            request,
+        )
+        .map_err(|e| {
+            ServiceError::Invalid(kuijing_domain::FieldError::new(e.field(), e.code()).into())
+        })?;
+        let change = StageMove {
+            id,
+            from_stage: current.stage_id,
+            from_outcome: current.outcome,
+            to_stage: planned.stage_id,
+            to_outcome: planned.outcome,
+            reason: planned.reason.as_deref(),
+            via,
+            by: caller.user.id,
+            at: self.now(),
+        };
+        if !opportunities::move_stage(tx, &change).await? {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        let stage_name = |stage: i64| pipeline.stage(stage).map(|s| s.name.clone());
+        let mut diff = Diff::new();
+        diff.field(
+            "stage_id",
+            stage_name(current.stage_id),
+            stage_name(planned.stage_id),
+        );
+        diff.field(
+            "outcome",
+            Some(current.outcome.as_str()),
+            Some(planned.outcome.as_str()),
+        );
+        self.log_diff(tx, caller, Kind::Opportunity, id, diff).await?;
+        tracing::info!(
+            opportunity.id = id,
+            stage.id = planned.stage_id,
+            outcome = planned.outcome.as_str(),
+            via,
+            actor.id = caller.user.id,
+            "opportunity stage changed"
+        );
+        Ok(())
+    }
+
+    pub async fn transfer_opportunities(
+        &self,
+        caller: &Caller,
+        input: &OpportunityTransferInput,
+    ) -> Result<u64> {
+        caller.require(opportunity(Action::Transfer))?;
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        self.check_owner(&mut tx, caller, &org, input.owner_id, "owner_id", &mut errors)
+            .await?;
+        let keep = crate::customers::keep_former_owner(
+            input.keep_former_owner.as_deref(),
+            &mut errors,
+        );
+        if input.ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        errors.into_result()?;
+        let now = self.now();
+        for id in &input.ids {
+            let current = self.writable_opportunity(&mut tx, caller, *id).await?;
+            if let (Some(can_write), Some(old)) = (keep, current.owner_id)
+                && old != input.owner_id
+            {
+                kuijing_store::teams::put(
+                    &mut tx,
+                    Kind::Opportunity,
+                    *id,
+                    old,
+                    can_write,
+                    None,
+                )
+                .await?;
+            }
+            self.log_update(
+                &mut tx,
+                caller,
+                Kind::Opportunity,
+                *id,
+                "owner_id",
+                current.owner_id.map(|o| o.to_string()),
+                Some(input.owner_id.to_string()),
+            )
+            .await?;
+        }
+        let moved = opportunities::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    pub async fn delete_opportunity(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(opportunity(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_opportunity(&mut tx, caller, id).await?;
+        if kuijing_store::contracts::count_of_opportunity(&mut tx, id).await? > 0 {
+            return Err(ServiceError::Refused {
+                code: "opportunity_has_contracts",
+            });
+        }
+        line_items::replace(&mut tx, Kind::Opportunity.as_str(), id, &[]).await?;
+        opportunities::delete(&mut tx, id).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Opportunity, id),
+            ChangeAction::Delete,
+            &current.name,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_opportunity_follow_up(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: FollowUpInput,
+    ) -> Result<FollowUp> {
+        caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        opportunities::get(&mut tx, &visibility, caller.user.id, self.today(), id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let (content, happened_at) = self.check_follow_up(&mut tx, &input).await?;
+        let now = self.now();
+        let new = NewFollowUp {
+            kind: Kind::Opportunity.as_str(),
+            record_id: id,
+            method_id: input.method_id,
+            content: &content,
+            happened_at,
+            next_contact_at: input.next_contact_at,
+            author_id: caller.user.id,
+        };
+        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
+        opportunities::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at)
+            .await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        let all = follow_ups::of_record(&mut tx, Kind::Opportunity.as_str(), id, 200).await?;
+        all.into_iter()
+            .find(|f| f.id == follow_up)
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// The caller's visibility for a kind.
+    pub(crate) async fn visibility_of(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+    ) -> Result<kuijing_domain::Visibility> {
+        let org = departments::org_chart(tx).await?;
+        Ok(caller.actor.visibility(kind, &org))
+    }
+
+    async fn writable_opportunity(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Opportunity> {
+        let visibility = self.visibility_of(tx, caller, Kind::Opportunity).await?;
+        let today = self.today();
+        let found = opportunities::get(tx, &visibility, caller.user.id, today, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !opportunities::writable(tx, &visibility, caller.user.id, today, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    fn opportunity_query(
+        &self,
+        caller: &Caller,
+        query: &OpportunityListQuery,
+    ) -> Result<OpportunityQuery> {
+        let outcome = match query.outcome.as_deref().map(str::trim) {
+            None | Some("") | Some("all") => None,
+            Some(text) => Some(Outcome::parse(text).map_err(|code| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("outcome", code).into())
+            })?),
+        };
+        let owners = match query.view.as_deref() {
+            Some("mine") => Some(vec![caller.user.id]),
+            None | Some("") | Some("all") => None,
+            Some(_) => {
+                return Err(ServiceError::Invalid(
+                    kuijing_domain::FieldError::new("view", "invalid_choice").into(),
+                ));
+            }
+        };
+        Ok(OpportunityQuery {
+            search: query
+                .search
+                .as_deref()
+                .map(text::normalize)
+                .filter(|s| !s.is_empty()),
+            pipeline: query.pipeline_id,
+            stage: query.stage_id,
+            outcome,
+            customer: query.customer_id,
+            owners,
+            ..OpportunityQuery::default()
+        })
+    }
+
+    async fn opportunity_rows(
+        &self,
+        tx: &mut Tx,
+        found: Vec<Opportunity>,
+    ) -> Result<Vec<OpportunityRow>> {
+        let all = pipelines::list(tx).await?;
+        let owners: Vec<i64> = found.iter().filter_map(|o| o.owner_id).collect();
+        let names = kuijing_store::users::names(tx, &owners).await?;
+        Ok(found
+            .into_iter()
+            .map(|opportunity| {
+                let stage = all
+                    .iter()
+                    .find(|p| p.id == opportunity.pipeline_id)
+                    .and_then(|p| p.stage(opportunity.stage_id));
+                OpportunityRow {
+                    stage_name: stage.map(|s| s.name.clone()).unwrap_or_default(),
+                    win_rate: pipeline::forecast_rate(
+                        &stage.map(|s| vec![s.def()]).unwrap_or_default(),
+                        opportunity.stage_id,
+                        opportunity.outcome,
+                    ),
+                    owner_name: opportunity
+                        .owner_id
+                        .and_then(|o| names.iter().find(|(id, _)| *id == o))
+                        .map(|(_, name)| name.clone()),
+                    opportunity,
+                }
+            })
+            .collect())
+    }
+
+    async fn check_opportunity(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &OpportunityInput,
+        mut errors: FieldErrors,
+    ) -> Result<Checked> {
+        let name = errors
+            .take("name", text::parse_name(&input.name, 100))
+            .unwrap_or_default();
+        let notes = errors
+            .take(
+                "notes",
+                text::parse_optional_text(input.notes.as_deref(), 5000),
+            )
+            .flatten();
+        let customer_visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
+        let customer = customers::get(
+            tx,
+            &customer_visibility,
+            caller.user.id,
+            self.today(),
+            input.customer_id,
+            &[],
+        )
+        .await?;
+        if customer.is_none() {
+            errors.add("customer_id", "invalid_choice");
+        }
+        if !input.contact_ids.is_empty() {
+            let of_customer =
+                kuijing_store::contacts::ids_of_customer(tx, input.customer_id).await?;
+            if input.contact_ids.iter().any(|c| !of_customer.contains(c)) {
+                errors.add("contact_ids", "invalid_choice");
+            }
+        }
+        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let lines = self.check_lines(tx, &input.lines, &mut errors).await?;
+        let by_hand = input
+            .amount
+            .as_ref()
+            .filter(|a| !a.text().trim().is_empty());
+        let amount = match by_hand {
+            Some(amount) => errors
+                .take("amount", money::parse_amount(&amount.text()))
+                .unwrap_or_default(),
+            None => lines_total(&lines),
+        };
+        let defs = self.field_defs_in(tx, Kind::Opportunity).await?;
+        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        errors.into_result()?;
+        let customer_name = customer.map(|c| c.name).unwrap_or_default();
+        Ok(Checked {
+            fields: OpportunityFields {
+                name,
+                customer_id: input.customer_id,
+                amount,
+                amount_by_hand: by_hand.is_some(),
+                currency,
+                expected_close_on: input.expected_close_on,
+                next_contact_at: input.next_contact_at,
+                notes,
+                custom,
+            },
+            customer_name,
+            lines,
+        })
+    }
+}
+
+struct Checked {
+    fields: OpportunityFields,
+    customer_name: String,
+    lines: Vec<LineItem>,
+}
