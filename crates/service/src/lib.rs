@@ -1,11 +1,13 @@
 //! Use cases: each one authorizes, validates, writes through the store,
 //! appends the change log and commits, for the API and the pages alike.
 
+pub mod approvals;
 pub mod attachments;
 pub mod auth;
 pub mod changelog;
 pub mod clock;
 pub mod contacts;
+pub mod contracts;
 mod customer_filters;
 pub mod customer_io;
 pub mod customers;

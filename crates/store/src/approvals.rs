@@ -486,3 +486,79 @@ pub async fn waits_for(tx: &mut Tx, kind: &str, record: i64, user: i64) -> Resul
         .to_owned();
     Ok(tx.count(&select).await? > 0)
 }
+
+/// The organisation as the approval engine looks at it: superiors,
+/// departments and their heads, role members and who is disabled.
+pub async fn directory(tx: &mut Tx) -> Result<kuijing_domain::approval::MapDirectory> {
+    use crate::schema::{Departments, UserRoles};
+    let users = Query::select()
+        .columns([Users::Id, Users::DepartmentId, Users::SuperiorId, Users::Status])
+        .from(Users::Table)
+        .to_owned();
+    let users: Vec<(i64, i64, Option<i64>, String)> = tx.all(&users).await?;
+    let departments = Query::select()
+        .columns([Departments::Id, Departments::ParentId, Departments::HeadId])
+        .from(Departments::Table)
+        .to_owned();
+    let departments: Vec<(i64, Option<i64>, Option<i64>)> = tx.all(&departments).await?;
+    let roles = Query::select()
+        .columns([UserRoles::RoleId, UserRoles::UserId])
+        .from(UserRoles::Table)
+        .to_owned();
+    let roles: Vec<(i64, i64)> = tx.all(&roles).await?;
+    let mut directory = kuijing_domain::approval::MapDirectory::default();
+    for (user, department, superior, status) in users {
+        directory.departments.insert(user, department);
+        if let Some(superior) = superior {
+            directory.superiors.insert(user, superior);
+        }
+        if status != "active" {
+            directory.inactive.insert(user);
+        }
+    }
+    for (department, parent, head) in departments {
+        if let Some(parent) = parent {
+            directory.parents.insert(department, parent);
+        }
+        if let Some(head) = head {
+            directory.heads.insert(department, head);
+        }
+    }
+    for (role, user) in roles {
+        directory.roles.entry(role).or_default().push(user);
+    }
+    Ok(directory)
+}
+
+/// Per kind: approvals finished, approved, and their average duration in
+/// seconds, for the statistics page.
+pub async fn finished_by_kind(tx: &mut Tx) -> Result<Vec<(String, String, i64)>> {
+    let select = Query::select()
+        .column(Approvals::Kind)
+        .column(Approvals::Status)
+        .expr(Func::count(Expr::col(Approvals::Id)))
+        .from(Approvals::Table)
+        .group_by_col(Approvals::Kind)
+        .group_by_col(Approvals::Status)
+        .to_owned();
+    tx.all(&select).await
+}
+
+/// Every action with its time, oldest first, for step durations.
+pub async fn action_times(tx: &mut Tx) -> Result<Vec<(i64, String, Option<i64>, String, DateTime<Utc>)>> {
+    let select = Query::select()
+        .column((ApprovalActions::Table, ApprovalActions::ApprovalId))
+        .column((Approvals::Table, Approvals::Kind))
+        .column((ApprovalActions::Table, ApprovalActions::Step))
+        .column((ApprovalActions::Table, ApprovalActions::Action))
+        .column((ApprovalActions::Table, ApprovalActions::CreatedAt))
+        .from(ApprovalActions::Table)
+        .inner_join(
+            Approvals::Table,
+            Expr::col((Approvals::Table, Approvals::Id))
+                .equals((ApprovalActions::Table, ApprovalActions::ApprovalId)),
+        )
+        .order_by((ApprovalActions::Table, ApprovalActions::Id), Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}

@@ -1,0 +1,548 @@
+//! Approval flows (審批流) and the approvals that run through them. The
+//! engine is the domain's state machine; this module stores its state,
+//! records every action, and tells the record (a contract, a payment) how
+//! its approval ended.
+
+use std::collections::BTreeMap;
+
+use kuijing_domain::approval::{
+    Approval, ApprovalError, Chosen, Event, Facts, FlowDef, Status,
+};
+use kuijing_domain::sales::DocStatus;
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
+use kuijing_store::Tx;
+use kuijing_store::approvals::{self, ActionRow, Flow, NewAction, NewApproval, StoredApproval};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller, ListPage, PageRequest};
+
+/// The kinds with their own records; administrators may add other kinds
+/// (quotation, refund, expense, ...) whose approvals carry their own form.
+pub const RECORD_KINDS: &[&str] = &["contract", "payment"];
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowInput {
+    /// `contract`, `payment`, or a custom kind such as `refund`.
+    pub kind: String,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub definition: FlowDef,
+    pub version: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalActionInput {
+    /// `approve`, `reject`, `hand_over` or `withdraw`.
+    pub action: String,
+    /// Required to reject.
+    pub comment: Option<String>,
+    /// The user a `hand_over` gives the decision to.
+    pub to: Option<i64>,
+}
+
+/// An approval as its record's page shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalView {
+    pub approval: StoredApproval,
+    pub flow_name: Option<String>,
+    pub history: Vec<ActionRow>,
+    /// Who must act now, by name.
+    pub waiting_for: Vec<(i64, String)>,
+    /// Whether the caller may approve, reject or hand over now.
+    pub can_decide: bool,
+    pub can_withdraw: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct KindStats {
+    pub kind: String,
+    pub total: i64,
+    pub approved: i64,
+    pub rejected: i64,
+    pub in_progress: i64,
+    /// Approved out of finished (approved or rejected), in percent.
+    pub pass_rate: Option<i64>,
+    /// The average time from a step's start to its decision, in seconds.
+    pub average_step_seconds: Option<i64>,
+}
+
+fn manage() -> Permission {
+    Permission::new(Kind::Approval, Action::Manage)
+}
+
+fn engine_error(error: ApprovalError) -> ServiceError {
+    let field = match error {
+        ApprovalError::HandOverToSelf
+        | ApprovalError::HandOverToSubmitter
+        | ApprovalError::AlreadyASeat => "to",
+        ApprovalError::ChosenMissing { .. } => "approvers",
+        ApprovalError::InvalidFlow(_) | ApprovalError::NoApprover { .. } => "flow",
+        _ => {
+            return ServiceError::Refused { code: error.code() };
+        }
+    };
+    ServiceError::Invalid(FieldError::new(field, error.code()).into())
+}
+
+impl App {
+    pub async fn approval_flows(&self, caller: &Caller) -> Result<Vec<Flow>> {
+        caller.require(Permission::new(Kind::Approval, Action::View))?;
+        let mut tx = self.db.read().await?;
+        Ok(approvals::flows(&mut tx).await?)
+    }
+
+    pub async fn create_approval_flow(&self, caller: &Caller, input: FlowInput) -> Result<Flow> {
+        caller.require(manage())?;
+        let (kind, name) = check_flow(&input)?;
+        let mut tx = self.db.write().await?;
+        let id = approvals::insert_flow(
+            &mut tx,
+            (&kind, &name, input.active),
+            &input.definition,
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(flow.id = id, kind, actor.id = caller.user.id, "approval flow created");
+        let mut tx = self.db.read().await?;
+        approvals::flow(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn update_approval_flow(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: FlowInput,
+    ) -> Result<Flow> {
+        caller.require(manage())?;
+        let (kind, name) = check_flow(&input)?;
+        let mut tx = self.db.write().await?;
+        let current = approvals::flow(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if current.kind != kind {
+            return Err(ServiceError::Invalid(FieldError::new("kind", "fixed").into()));
+        }
+        crate::stale_check(input.version, current.version, &current)?;
+        if !approvals::update_flow(
+            &mut tx,
+            (id, current.version),
+            (&name, input.active),
+            &input.definition,
+            self.now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        approvals::flow(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Puts a record into its kind's flow (or back into it after a
+    /// rejection or a withdrawal). With no active flow it is approved at
+    /// once. Answers the approval's status.
+    pub(crate) async fn start_approval(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (kind, record_id, title): (&str, i64, &str),
+        facts: &Facts,
+        chosen: &Chosen,
+    ) -> Result<Status> {
+        let now = self.now();
+        let directory = approvals::directory(tx).await?;
+        let flow = approvals::active_flow(tx, kind).await?;
+        let previous = approvals::of_record(tx, kind, record_id).await?;
+        let user = caller.user.id;
+        let resumable = previous.filter(|p| {
+            p.flow_id.is_some()
+                && p.flow_id == flow.as_ref().map(|f| f.id)
+                && matches!(p.state.status, Status::Rejected | Status::Withdrawn)
+        });
+        let (id, state, events) = match (flow, resumable) {
+            (Some(flow), Some(previous)) => {
+                let mut state = previous.state.clone();
+                let events = state
+                    .resubmit(&flow.definition, facts, user, chosen, &directory)
+                    .map_err(engine_error)?;
+                if !approvals::save(tx, previous.id, &previous.state, &state, now).await? {
+                    return Err(ServiceError::Refused {
+                        code: "approval_changed",
+                    });
+                }
+                (previous.id, state, events)
+            }
+            (flow, _) => {
+                let (state, events) = match &flow {
+                    Some(flow) => Approval::submit(&flow.definition, facts, user, chosen, &directory)
+                        .map_err(engine_error)?,
+                    None => (
+                        Approval {
+                            plan: Vec::new(),
+                            current: 0,
+                            status: Status::Approved,
+                            submitter: user,
+                            rejected_step: None,
+                        },
+                        vec![Event::Submitted, Event::Approved],
+                    ),
+                };
+                let new = NewApproval {
+                    flow_id: flow.as_ref().map(|f| f.id),
+                    kind,
+                    record_id,
+                    title,
+                    submitter_id: user,
+                };
+                let id = approvals::insert(tx, &new, &state, now).await?;
+                (id, state, events)
+            }
+        };
+        self.record_events(tx, id, Some(user), &events, None).await?;
+        tracing::info!(
+            approval.id = id,
+            kind,
+            record.id = record_id,
+            status = state.status.as_str(),
+            actor.id = user,
+            "submitted for approval"
+        );
+        Ok(state.status)
+    }
+
+    /// Approve, reject, hand over or withdraw.
+    pub async fn act_on_approval(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &ApprovalActionInput,
+    ) -> Result<ApprovalView> {
+        let mut tx = self.db.write().await?;
+        let stored = approvals::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let user = caller.user.id;
+        let involved = stored.submitter_id == user || stored.state.waiting_for().contains(&user);
+        if !involved {
+            return Err(ServiceError::NotFound);
+        }
+        let comment = text::parse_optional_text(input.comment.as_deref(), 1000).map_err(|code| {
+            ServiceError::Invalid(FieldError::new("comment", code).into())
+        })?;
+        let mut state = stored.state.clone();
+        let events = match input.action.as_str() {
+            "approve" => state.approve(user),
+            "reject" => {
+                if comment.is_none() {
+                    return Err(ServiceError::Invalid(
+                        FieldError::new("comment", "required").into(),
+                    ));
+                }
+                state.reject(user)
+            }
+            "hand_over" => {
+                let Some(to) = input.to else {
+                    return Err(ServiceError::Invalid(FieldError::new("to", "required").into()));
+                };
+                match kuijing_store::users::for_actor(&mut tx, to).await? {
+                    Some((target, _))
+                        if target.status == kuijing_domain::UserStatus::Active => {}
+                    _ => {
+                        return Err(ServiceError::Invalid(
+                            FieldError::new("to", "user_unknown").into(),
+                        ));
+                    }
+                }
+                state.hand_over(user, to)
+            }
+            "withdraw" => state.withdraw(user),
+            _ => {
+                return Err(ServiceError::Invalid(
+                    FieldError::new("action", "invalid_choice").into(),
+                ));
+            }
+        }
+        .map_err(engine_error)?;
+        let now = self.now();
+        if !approvals::save(&mut tx, id, &stored.state, &state, now).await? {
+            return Err(ServiceError::Refused {
+                code: "approval_changed",
+            });
+        }
+        let action = NewAction {
+            step: Some(stored.state.current as i64),
+            action: &input.action,
+            actor_id: Some(user),
+            target_id: input.to.filter(|_| input.action == "hand_over"),
+            comment: comment.as_deref(),
+        };
+        approvals::add_action(&mut tx, id, &action, now).await?;
+        self.record_events(&mut tx, id, None, &events, Some(&input.action))
+            .await?;
+        if state.status != Status::InProgress {
+            self.approval_ended(&mut tx, &stored, state.status).await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            approval.id = id,
+            action = input.action.as_str(),
+            status = state.status.as_str(),
+            actor.id = user,
+            "approval action"
+        );
+        let mut tx = self.db.read().await?;
+        self.approval_view(&mut tx, caller, &stored.kind, stored.record_id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Tells the record how its approval ended.
+    async fn approval_ended(
+        &self,
+        tx: &mut Tx,
+        stored: &StoredApproval,
+        status: Status,
+    ) -> Result<()> {
+        let to = match status {
+            Status::Approved => DocStatus::Approved,
+            Status::Rejected => DocStatus::Rejected,
+            Status::Withdrawn => DocStatus::Withdrawn,
+            Status::InProgress => return Ok(()),
+        };
+        let now = self.now();
+        match stored.kind.as_str() {
+            "contract" => {
+                kuijing_store::contracts::set_status(
+                    tx,
+                    stored.record_id,
+                    DocStatus::InApproval,
+                    to,
+                    now,
+                )
+                .await?;
+            }
+            "payment" => {
+                kuijing_store::payments::set_status(
+                    tx,
+                    stored.record_id,
+                    DocStatus::InApproval,
+                    to,
+                    now,
+                )
+                .await?;
+                if let Some(payment) =
+                    kuijing_store::payments::get_unscoped(tx, stored.record_id).await?
+                {
+                    kuijing_store::contracts::recompute_received(
+                        tx,
+                        payment.contract_id,
+                        self.today(),
+                    )
+                    .await?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn record_events(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        actor: Option<i64>,
+        events: &[Event],
+        skip: Option<&str>,
+    ) -> Result<()> {
+        let now = self.now();
+        for event in events {
+            let (step, target) = match event {
+                Event::StepStarted { step, .. }
+                | Event::StepPassed { step }
+                | Event::StepSkipped { step, .. } => (Some(*step as i64), None),
+                Event::Rejected { step, by } => (Some(*step as i64), Some(*by)),
+                Event::HandedOver { step, to, .. } => (Some(*step as i64), Some(*to)),
+                _ => (None, None),
+            };
+            // The user's own action is recorded once, with its comment.
+            let name = event.as_str();
+            let same_as_action = matches!(
+                (skip, name),
+                (Some("reject"), "rejected")
+                    | (Some("hand_over"), "handed_over")
+                    | (Some("withdraw"), "withdrawn")
+            );
+            if same_as_action || matches!(event, Event::StepPassed { .. }) {
+                continue;
+            }
+            let action = NewAction {
+                step,
+                action: name,
+                actor_id: actor.filter(|_| matches!(event, Event::Submitted | Event::Resubmitted)),
+                target_id: target,
+                comment: None,
+            };
+            approvals::add_action(tx, id, &action, now).await?;
+        }
+        Ok(())
+    }
+
+    /// The newest approval of a record with its history, for its page.
+    pub(crate) async fn approval_view(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: &str,
+        record: i64,
+    ) -> Result<Option<ApprovalView>> {
+        let Some(approval) = approvals::of_record(tx, kind, record).await? else {
+            return Ok(None);
+        };
+        let history = approvals::history(tx, kind, record).await?;
+        let waiting = approval.state.waiting_for();
+        let waiting_for = kuijing_store::users::names(tx, &waiting).await?;
+        let flow_name = match approval.flow_id {
+            Some(flow) => approvals::flow(tx, flow).await?.map(|f| f.name),
+            None => None,
+        };
+        let in_progress = approval.state.status == Status::InProgress;
+        Ok(Some(ApprovalView {
+            can_decide: in_progress && waiting.contains(&caller.user.id),
+            can_withdraw: in_progress && approval.submitter_id == caller.user.id,
+            flow_name,
+            history,
+            waiting_for,
+            approval,
+        }))
+    }
+
+    /// Approvals waiting for the caller.
+    pub async fn approvals_waiting(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<ListPage<StoredApproval>> {
+        let mut tx = self.db.read().await?;
+        let probe = page.probe();
+        let found = approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
+        let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
+        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+    }
+
+    /// Approvals the caller submitted.
+    pub async fn approvals_submitted(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<ListPage<StoredApproval>> {
+        let mut tx = self.db.read().await?;
+        let probe = page.probe();
+        let found =
+            approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
+        let total = found.len() as i64;
+        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+    }
+
+    /// How many approvals wait for the caller, for the navigation.
+    pub async fn approvals_waiting_count(&self, caller: &Caller) -> Result<i64> {
+        let mut tx = self.db.read().await?;
+        Ok(approvals::waiting_count(&mut tx, caller.user.id).await?)
+    }
+
+    /// Approvals per kind, the pass rate and the average time per step.
+    pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
+        caller.require(Permission::new(Kind::Approval, Action::View))?;
+        let mut tx = self.db.read().await?;
+        let counts = approvals::finished_by_kind(&mut tx).await?;
+        let times = approvals::action_times(&mut tx).await?;
+        let mut stats: BTreeMap<String, KindStats> = BTreeMap::new();
+        for (kind, status, count) in counts {
+            let entry = stats.entry(kind.clone()).or_insert_with(|| KindStats {
+                kind,
+                total: 0,
+                approved: 0,
+                rejected: 0,
+                in_progress: 0,
+                pass_rate: None,
+                average_step_seconds: None,
+            });
+            entry.total += count;
+            match status.as_str() {
+                "approved" => entry.approved += count,
+                "rejected" => entry.rejected += count,
+                "in_progress" => entry.in_progress += count,
+                _ => {}
+            }
+        }
+        // A step lasts from its start to the next decision on that approval.
+        let mut started: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
+        let mut durations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (approval, kind, _, action, at) in times {
+            match action.as_str() {
+                "step_started" => {
+                    started.insert(approval, at);
+                }
+                "approve" | "reject" => {
+                    if let Some(start) = started.remove(&approval) {
+                        let entry = durations.entry(kind).or_default();
+                        entry.0 += (at - start).num_seconds();
+                        entry.1 += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(stats
+            .into_values()
+            .map(|mut stat| {
+                let decided = stat.approved + stat.rejected;
+                stat.pass_rate = (decided > 0).then(|| stat.approved * 100 / decided);
+                stat.average_step_seconds = durations
+                    .get(&stat.kind)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(total, n)| total / n);
+                stat
+            })
+            .collect())
+    }
+}
+
+fn check_flow(input: &FlowInput) -> Result<(String, String)> {
+    let mut errors = FieldErrors::new();
+    let name = errors
+        .take("name", text::parse_name(&input.name, 50))
+        .unwrap_or_default();
+    let kind = input.kind.trim().to_ascii_lowercase();
+    let well_formed = (2..=30).contains(&kind.len())
+        && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if !well_formed {
+        errors.add("kind", "invalid_kind");
+    }
+    if let Err(problems) = input.definition.check() {
+        for problem in problems {
+            match problem.step {
+                Some(step) => errors.add(format!("definition.steps.{step}"), problem.code),
+                None => errors.add("definition", problem.code),
+            }
+        }
+    }
+    errors.into_result()?;
+    Ok((kind, name))
+}

@@ -1,0 +1,1078 @@
+//! Contracts, their payment plans and the payments received against them.
+//! Only approved contracts count in figures and take payments; a contract
+//! or a payment is approved through its kind's approval flow.
+
+use chrono::NaiveDate;
+use kuijing_domain::approval::{Chosen, Facts, FactValue, Status};
+use kuijing_domain::change::Diff;
+use kuijing_domain::sales::{self, DocStatus};
+use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
+use kuijing_store::contracts::{self, Contract, ContractFields, ContractQuery, Plan, PlanFields};
+use kuijing_store::line_items::{self, LineItem};
+use kuijing_store::payments::{self, Payment, PaymentFields, PaymentQuery};
+use kuijing_store::{Tx, customers, numbers};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::approvals::ApprovalView;
+use crate::changelog::LogView;
+use crate::error::{Result, ServiceError};
+use crate::products::{DecimalText, LineInput, lines_total};
+use crate::{App, Caller, ListPage, PageRequest};
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractInput {
+    /// Typed, or left out to take the next number of the rule.
+    pub number: Option<String>,
+    pub name: String,
+    pub customer_id: i64,
+    pub opportunity_id: Option<i64>,
+    pub signed_on: Option<NaiveDate>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    /// Set by hand; left out, the amount follows the product lines.
+    pub amount: Option<DecimalText>,
+    pub currency: Option<String>,
+    pub customer_signer_id: Option<i64>,
+    pub company_signer_id: Option<i64>,
+    pub payment_method_id: Option<i64>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub lines: Vec<LineInput>,
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitInput {
+    /// Approvers the submitter picks, per step of the flow (by its index),
+    /// where the flow leaves the choice to them.
+    #[serde(default)]
+    pub approvers: Chosen,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    pub amount: DecimalText,
+    pub planned_on: NaiveDate,
+    pub method_id: Option<i64>,
+    #[serde(default)]
+    pub remind_days: i64,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    pub number: Option<String>,
+    pub contract_id: i64,
+    pub plan_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub amount: DecimalText,
+    pub notes: Option<String>,
+    /// Confirms a payment above what the contract still has outstanding.
+    #[serde(default)]
+    pub confirm_exceeding: bool,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContractListQuery {
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+    pub view: Option<String>,
+    /// Approved contracts ending within this many days.
+    pub ending_within_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PaymentListQuery {
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub contract_id: Option<i64>,
+    pub view: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractRow {
+    #[serde(flatten)]
+    pub contract: Contract,
+    pub owner_name: Option<String>,
+    pub outstanding: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContractDetail {
+    #[serde(flatten)]
+    pub row: ContractRow,
+    pub customer_signer_name: Option<String>,
+    pub company_signer_name: Option<String>,
+    pub lines: Vec<LineItem>,
+    pub plans: Vec<Plan>,
+    pub payments: Vec<Payment>,
+    pub approval: Option<ApprovalView>,
+    pub change_log: Vec<LogView>,
+    pub can_edit: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentDetail {
+    #[serde(flatten)]
+    pub payment: Payment,
+    pub owner_name: Option<String>,
+    pub approval: Option<ApprovalView>,
+    pub change_log: Vec<LogView>,
+    pub can_edit: bool,
+}
+
+/// Totals of a list, per currency.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CurrencyTotal {
+    pub currency: String,
+    pub count: i64,
+    pub amount: i64,
+    pub received: i64,
+}
+
+fn contract(action: Action) -> Permission {
+    Permission::new(Kind::Contract, action)
+}
+
+fn payment(action: Action) -> Permission {
+    Permission::new(Kind::Payment, action)
+}
+
+fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
+}
+
+fn parse_status(text: Option<&str>) -> Result<Option<DocStatus>> {
+    match text.map(str::trim) {
+        None | Some("") | Some("all") => Ok(None),
+        Some(text) => DocStatus::parse(text)
+            .map(Some)
+            .map_err(|code| invalid("status", code)),
+    }
+}
+
+fn owners_of_view(caller: &Caller, view: Option<&str>) -> Result<Option<Vec<i64>>> {
+    match view {
+        Some("mine") => Ok(Some(vec![caller.user.id])),
+        None | Some("") | Some("all") => Ok(None),
+        Some(_) => Err(invalid("view", "invalid_choice")),
+    }
+}
+
+impl App {
+    pub async fn list_contracts(
+        &self,
+        caller: &Caller,
+        query: &ContractListQuery,
+        page: PageRequest,
+    ) -> Result<(ListPage<ContractRow>, Vec<CurrencyTotal>)> {
+        caller.require(contract(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
+        let today = self.today();
+        let store_query = ContractQuery {
+            search: query
+                .search
+                .as_deref()
+                .map(text::normalize)
+                .filter(|s| !s.is_empty()),
+            status: parse_status(query.status.as_deref())?,
+            customer: query.customer_id,
+            owners: owners_of_view(caller, query.view.as_deref())?,
+            ends_before: query
+                .ending_within_days
+                .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),
+            ..ContractQuery::default()
+        };
+        let scope = (&visibility, caller.user.id, today);
+        let probe = page.probe();
+        let found = contracts::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
+        let totals: Vec<CurrencyTotal> = contracts::totals(&mut tx, scope, &store_query)
+            .await?
+            .into_iter()
+            .map(|(currency, count, amount, received)| CurrencyTotal {
+                currency,
+                count,
+                amount,
+                received,
+            })
+            .collect();
+        let total = totals.iter().map(|t| t.count).sum();
+        let rows = self.contract_rows(&mut tx, found).await?;
+        Ok((
+            ListPage::new(rows, total, probe.limit - 1, |r| r.contract.id),
+            totals,
+        ))
+    }
+
+    async fn contract_rows(&self, tx: &mut Tx, found: Vec<Contract>) -> Result<Vec<ContractRow>> {
+        let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
+        let names = kuijing_store::users::names(tx, &owners).await?;
+        Ok(found
+            .into_iter()
+            .map(|contract| ContractRow {
+                owner_name: name_of(&names, contract.owner_id),
+                outstanding: contract.outstanding(),
+                contract,
+            })
+            .collect())
+    }
+
+    pub async fn get_contract(&self, caller: &Caller, id: i64) -> Result<ContractDetail> {
+        caller.require(contract(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = contracts::get(&mut tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(contract(Action::Edit))
+            && contracts::writable(&mut tx, scope, id).await?;
+        let lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
+        let plans = contracts::plans(&mut tx, id).await?;
+        let payment_visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let payment_query = PaymentQuery {
+            contract: Some(id),
+            ..PaymentQuery::default()
+        };
+        let payments = payments::list(
+            &mut tx,
+            (&payment_visibility, caller.user.id, self.today()),
+            &payment_query,
+            None,
+            200,
+        )
+        .await?;
+        let approval = self
+            .approval_view(&mut tx, caller, Kind::Contract.as_str(), id)
+            .await?;
+        let change_log = self.change_log_of(&mut tx, Kind::Contract, id).await?;
+        let signers = kuijing_store::contacts::names(
+            &mut tx,
+            &found.customer_signer_id.into_iter().collect::<Vec<_>>(),
+        )
+        .await?;
+        let company = kuijing_store::users::names(
+            &mut tx,
+            &found.company_signer_id.into_iter().collect::<Vec<_>>(),
+        )
+        .await?;
+        let customer_signer_name = name_of(&signers, found.customer_signer_id);
+        let company_signer_name = name_of(&company, found.company_signer_id);
+        let mut rows = self.contract_rows(&mut tx, vec![found]).await?;
+        let row = rows.pop().ok_or(ServiceError::NotFound)?;
+        Ok(ContractDetail {
+            can_edit: can_edit && row.contract.status.editable(),
+            row,
+            customer_signer_name,
+            company_signer_name,
+            lines,
+            plans,
+            payments,
+            approval,
+            change_log,
+        })
+    }
+
+    pub async fn create_contract(
+        &self,
+        caller: &Caller,
+        input: ContractInput,
+    ) -> Result<ContractDetail> {
+        caller.require(contract(Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let id = self.insert_contract(&mut tx, caller, &input).await?;
+        tx.commit().await?;
+        self.get_contract(caller, id).await
+    }
+
+    pub(crate) async fn insert_contract(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &ContractInput,
+    ) -> Result<i64> {
+        let checked = self.check_contract(tx, caller, input, None).await?;
+        let now = self.now();
+        let number = match checked.number {
+            Some(number) => number,
+            None => {
+                let date = checked.fields.signed_on.unwrap_or_else(|| self.today());
+                numbers::next(tx, Kind::Contract.as_str(), "HT", date).await?
+            }
+        };
+        let id = contracts::insert(
+            tx,
+            &checked.fields,
+            (&number, &checked.customer_name),
+            caller.user.id,
+            (caller.user.id, now),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "contracts_number", "number", "taken"))?;
+        line_items::replace(tx, Kind::Contract.as_str(), id, &checked.lines).await?;
+        self.log_named(
+            tx,
+            caller,
+            (Kind::Contract, id),
+            ChangeAction::Create,
+            &number,
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn update_contract(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: ContractInput,
+    ) -> Result<ContractDetail> {
+        caller.require(contract(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        crate::stale_check(input.version, current.version, &current)?;
+        if !current.status.editable() {
+            return Err(ServiceError::Refused {
+                code: "contract_not_editable",
+            });
+        }
+        let checked = self.check_contract(&mut tx, caller, &input, Some(id)).await?;
+        let number = checked.number.clone().unwrap_or(current.number.clone());
+        let fields = &checked.fields;
+        let mut diff = Diff::new();
+        diff.field("number", Some(current.number.clone()), Some(number.clone()));
+        diff.field("name", Some(current.name.clone()), Some(fields.name.clone()));
+        diff.field(
+            "amount",
+            Some(money::amount_text(current.amount)),
+            Some(money::amount_text(fields.amount)),
+        );
+        diff.field(
+            "signed_on",
+            current.signed_on.map(|d| d.to_string()),
+            fields.signed_on.map(|d| d.to_string()),
+        );
+        diff.field(
+            "ends_on",
+            current.ends_on.map(|d| d.to_string()),
+            fields.ends_on.map(|d| d.to_string()),
+        );
+        diff.field("notes", current.notes.clone(), fields.notes.clone());
+        let saved = contracts::update(
+            &mut tx,
+            (id, current.version),
+            fields,
+            (&number, &checked.customer_name),
+            self.now(),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "contracts_number", "number", "taken"))?;
+        if !saved {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        line_items::replace(&mut tx, Kind::Contract.as_str(), id, &checked.lines).await?;
+        self.log_diff(&mut tx, caller, Kind::Contract, id, diff).await?;
+        tx.commit().await?;
+        self.get_contract(caller, id).await
+    }
+
+    /// Puts a contract into its approval flow; approved at once without one.
+    pub async fn submit_contract(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &SubmitInput,
+    ) -> Result<ContractDetail> {
+        caller.require(contract(Action::Submit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: "contract_not_submittable",
+            });
+        }
+        let now = self.now();
+        contracts::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
+        let facts = self
+            .facts_of(&mut tx, current.amount, current.owner_id)
+            .await?;
+        let status = self
+            .start_approval(
+                &mut tx,
+                caller,
+                (Kind::Contract.as_str(), id, &current.number),
+                &facts,
+                &input.approvers,
+            )
+            .await?;
+        if status == Status::Approved {
+            contracts::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
+                .await?;
+        }
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Contract,
+            id,
+            "status",
+            Some(current.status.as_str().to_string()),
+            Some(DocStatus::InApproval.as_str().to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_contract(caller, id).await
+    }
+
+    /// Voids an approved contract that has no approved payments.
+    pub async fn void_contract(&self, caller: &Caller, id: i64) -> Result<ContractDetail> {
+        caller.require(contract(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        if current.status != DocStatus::Approved {
+            return Err(ServiceError::Refused {
+                code: "contract_not_approved",
+            });
+        }
+        if current.received > 0 {
+            return Err(ServiceError::Refused {
+                code: "contract_has_payments",
+            });
+        }
+        contracts::set_status(&mut tx, id, DocStatus::Approved, DocStatus::Void, self.now())
+            .await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Contract,
+            id,
+            "status",
+            Some(DocStatus::Approved.as_str().to_string()),
+            Some(DocStatus::Void.as_str().to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_contract(caller, id).await
+    }
+
+    pub async fn delete_contract(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(contract(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        let has_payments = {
+            let query = PaymentQuery {
+                contract: Some(id),
+                ..PaymentQuery::default()
+            };
+            let everyone = kuijing_domain::Visibility::everything();
+            !payments::list(&mut tx, (&everyone, caller.user.id, self.today()), &query, None, 1)
+                .await?
+                .is_empty()
+        };
+        if !current.status.editable() || has_payments {
+            return Err(ServiceError::Refused {
+                code: "contract_not_deletable",
+            });
+        }
+        line_items::replace(&mut tx, Kind::Contract.as_str(), id, &[]).await?;
+        contracts::delete(&mut tx, id).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Contract, id),
+            ChangeAction::Delete,
+            &current.number,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn transfer_contracts(
+        &self,
+        caller: &Caller,
+        ids: &[i64],
+        owner: i64,
+        keep_former_owner: Option<&str>,
+    ) -> Result<u64> {
+        caller.require(contract(Action::Transfer))?;
+        let mut tx = self.db.write().await?;
+        let org = kuijing_store::departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
+            .await?;
+        let keep = crate::customers::keep_former_owner(keep_former_owner, &mut errors);
+        if ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        errors.into_result()?;
+        for id in ids {
+            let current = self.writable_contract(&mut tx, caller, *id).await?;
+            if let (Some(can_write), Some(old)) = (keep, current.owner_id)
+                && old != owner
+            {
+                kuijing_store::teams::put(&mut tx, Kind::Contract, *id, old, can_write, None)
+                    .await?;
+            }
+            self.log_update(
+                &mut tx,
+                caller,
+                Kind::Contract,
+                *id,
+                "owner_id",
+                current.owner_id.map(|o| o.to_string()),
+                Some(owner.to_string()),
+            )
+            .await?;
+        }
+        let moved = contracts::set_owner(&mut tx, ids, owner, self.now()).await?;
+        tx.commit().await?;
+        Ok(moved)
+    }
+
+    pub async fn add_payment_plan(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &PlanInput,
+    ) -> Result<Vec<Plan>> {
+        caller.require(Permission::new(Kind::PaymentPlan, Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        let mut errors = FieldErrors::new();
+        let amount = errors
+            .take("amount", money::parse_amount(&input.amount.text()))
+            .unwrap_or_default();
+        if amount == 0 && errors.is_empty() {
+            errors.add("amount", "not_positive");
+        }
+        if !(0..=365).contains(&input.remind_days) {
+            errors.add("remind_days", "out_of_range");
+        }
+        self.check_payment_method(&mut tx, input.method_id, &mut errors)
+            .await?;
+        let notes = errors
+            .take(
+                "notes",
+                text::parse_optional_text(input.notes.as_deref(), 1000),
+            )
+            .flatten();
+        let planned: i64 = contracts::plans(&mut tx, id)
+            .await?
+            .iter()
+            .map(|p| p.amount)
+            .sum();
+        if errors.is_empty() && planned + amount > current.amount {
+            errors.add("amount", "plans_exceed_amount");
+        }
+        errors.into_result()?;
+        let fields = PlanFields {
+            amount,
+            planned_on: input.planned_on,
+            method_id: input.method_id,
+            remind_days: input.remind_days,
+            notes,
+        };
+        contracts::insert_plan(&mut tx, id, &fields, self.now()).await?;
+        contracts::recompute_received(&mut tx, id, self.today()).await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Contract,
+            id,
+            "plans",
+            None,
+            Some(money::amount_text(amount)),
+        )
+        .await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        Ok(contracts::plans(&mut tx, id).await?)
+    }
+
+    pub async fn delete_payment_plan(&self, caller: &Caller, id: i64, plan: i64) -> Result<()> {
+        caller.require(Permission::new(Kind::PaymentPlan, Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        self.writable_contract(&mut tx, caller, id).await?;
+        let plans = contracts::plans(&mut tx, id).await?;
+        let found = plans
+            .iter()
+            .find(|p| p.id == plan)
+            .ok_or(ServiceError::NotFound)?;
+        if found.received > 0 {
+            return Err(ServiceError::Refused {
+                code: "plan_has_payments",
+            });
+        }
+        contracts::delete_plan(&mut tx, id, plan).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn writable_contract(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Contract> {
+        let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = contracts::get(tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !contracts::writable(tx, scope, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    /// The facts a flow's conditions look at: the amount (in minor units),
+    /// the owner and the owner's department.
+    async fn facts_of(&self, tx: &mut Tx, amount: i64, owner: Option<i64>) -> Result<Facts> {
+        let mut facts = Facts::new();
+        facts.insert("amount".into(), FactValue::Number(amount));
+        if let Some(owner) = owner {
+            facts.insert("owner_id".into(), FactValue::Id(owner));
+            let org = kuijing_store::departments::org_chart(tx).await?;
+            if let Some(department) = org.department_of(owner) {
+                facts.insert("department_id".into(), FactValue::Id(department));
+            }
+        }
+        Ok(facts)
+    }
+
+    async fn check_payment_method(
+        &self,
+        tx: &mut Tx,
+        method: Option<i64>,
+        errors: &mut FieldErrors,
+    ) -> Result<()> {
+        if let Some(method) = method {
+            let methods = kuijing_store::options::of_field(tx, "payment", "method_id").await?;
+            if !methods.iter().any(|m| m.id == method) {
+                errors.add("method_id", "invalid_choice");
+            }
+        }
+        Ok(())
+    }
+
+    async fn check_contract(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &ContractInput,
+        except: Option<i64>,
+    ) -> Result<CheckedContract> {
+        let mut errors = FieldErrors::new();
+        let name = errors
+            .take("name", text::parse_name(&input.name, 100))
+            .unwrap_or_default();
+        let number = match input.number.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(typed) => errors.take("number", sales::parse_number(typed)),
+        };
+        if let Some(number) = &number
+            && contracts::number_taken(tx, number, except).await?
+        {
+            errors.add("number", "taken");
+        }
+        let notes = errors
+            .take(
+                "notes",
+                text::parse_optional_text(input.notes.as_deref(), 5000),
+            )
+            .flatten();
+        let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
+        let customer = customers::get(
+            tx,
+            &visibility,
+            caller.user.id,
+            self.today(),
+            input.customer_id,
+            &[],
+        )
+        .await?;
+        if customer.is_none() {
+            errors.add("customer_id", "invalid_choice");
+        }
+        if let Some(opportunity) = input.opportunity_id {
+            let visibility = self.visibility_of(tx, caller, Kind::Opportunity).await?;
+            let found = kuijing_store::opportunities::get(
+                tx,
+                &visibility,
+                caller.user.id,
+                self.today(),
+                opportunity,
+            )
+            .await?;
+            if found.is_none_or(|o| o.customer_id != input.customer_id) {
+                errors.add("opportunity_id", "invalid_choice");
+            }
+        }
+        if let Some(signer) = input.customer_signer_id
+            && !kuijing_store::contacts::ids_of_customer(tx, input.customer_id)
+                .await?
+                .contains(&signer)
+        {
+            errors.add("customer_signer_id", "invalid_choice");
+        }
+        if let Some(signer) = input.company_signer_id {
+            match kuijing_store::users::for_actor(tx, signer).await? {
+                Some((user, _)) if user.status == kuijing_domain::UserStatus::Active => {}
+                _ => errors.add("company_signer_id", "user_unknown"),
+            }
+        }
+        if let (Some(starts), Some(ends)) = (input.starts_on, input.ends_on)
+            && ends < starts
+        {
+            errors.add("ends_on", "ends_before_start");
+        }
+        self.check_payment_method(tx, input.payment_method_id, &mut errors)
+            .await?;
+        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let lines = self.check_lines(tx, &input.lines, &mut errors).await?;
+        let by_hand = input
+            .amount
+            .as_ref()
+            .filter(|a| !a.text().trim().is_empty());
+        let amount = match by_hand {
+            Some(amount) => errors
+                .take("amount", money::parse_amount(&amount.text()))
+                .unwrap_or_default(),
+            None => lines_total(&lines),
+        };
+        let defs = self.field_defs_in(tx, Kind::Contract).await?;
+        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        errors.into_result()?;
+        Ok(CheckedContract {
+            number,
+            customer_name: customer.map(|c| c.name).unwrap_or_default(),
+            lines,
+            fields: ContractFields {
+                name,
+                customer_id: input.customer_id,
+                opportunity_id: input.opportunity_id,
+                signed_on: input.signed_on,
+                starts_on: input.starts_on,
+                ends_on: input.ends_on,
+                amount,
+                amount_by_hand: by_hand.is_some(),
+                currency,
+                customer_signer_id: input.customer_signer_id,
+                company_signer_id: input.company_signer_id,
+                payment_method_id: input.payment_method_id,
+                notes,
+                custom,
+            },
+        })
+    }
+
+    pub async fn list_payments(
+        &self,
+        caller: &Caller,
+        query: &PaymentListQuery,
+        page: PageRequest,
+    ) -> Result<(ListPage<Payment>, Vec<CurrencyTotal>)> {
+        caller.require(payment(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let store_query = PaymentQuery {
+            search: query
+                .search
+                .as_deref()
+                .map(text::normalize)
+                .filter(|s| !s.is_empty()),
+            status: parse_status(query.status.as_deref())?,
+            contract: query.contract_id,
+            owners: owners_of_view(caller, query.view.as_deref())?,
+            ..PaymentQuery::default()
+        };
+        let probe = page.probe();
+        let found = payments::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
+        let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
+            .await?
+            .into_iter()
+            .map(|(currency, count, amount)| CurrencyTotal {
+                currency,
+                count,
+                amount,
+                received: amount,
+            })
+            .collect();
+        let total = totals.iter().map(|t| t.count).sum();
+        Ok((
+            ListPage::new(found, total, probe.limit - 1, |p| p.id),
+            totals,
+        ))
+    }
+
+    pub async fn get_payment(&self, caller: &Caller, id: i64) -> Result<PaymentDetail> {
+        caller.require(payment(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = payments::get(&mut tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(payment(Action::Edit))
+            && payments::writable(&mut tx, scope, id).await?
+            && found.status.editable();
+        let approval = self
+            .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
+            .await?;
+        let change_log = self.change_log_of(&mut tx, Kind::Payment, id).await?;
+        let owner = found.owner_id.into_iter().collect::<Vec<_>>();
+        let names = kuijing_store::users::names(&mut tx, &owner).await?;
+        Ok(PaymentDetail {
+            owner_name: name_of(&names, found.owner_id),
+            payment: found,
+            approval,
+            change_log,
+            can_edit,
+        })
+    }
+
+    pub async fn create_payment(&self, caller: &Caller, input: PaymentInput) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let id = self.insert_payment(&mut tx, caller, &input).await?;
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub(crate) async fn insert_payment(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &PaymentInput,
+    ) -> Result<i64> {
+        let (fields, number, contract) = self.check_payment(tx, caller, input, None).await?;
+        let number = match number {
+            Some(number) => number,
+            None => numbers::next(tx, Kind::Payment.as_str(), "HK", fields.received_on).await?,
+        };
+        let now = self.now();
+        let id = payments::insert(
+            tx,
+            &fields,
+            (&number, &contract.customer_name),
+            caller.user.id,
+            (caller.user.id, now),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
+        self.log_named(tx, caller, (Kind::Payment, id), ChangeAction::Create, &number)
+            .await?;
+        Ok(id)
+    }
+
+    pub async fn update_payment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: PaymentInput,
+    ) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        crate::stale_check(input.version, current.version, &current)?;
+        if !current.status.editable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_editable",
+            });
+        }
+        let (fields, number, contract) = self.check_payment(&mut tx, caller, &input, Some(id)).await?;
+        let number = number.unwrap_or(current.number.clone());
+        let mut diff = Diff::new();
+        diff.field("number", Some(current.number.clone()), Some(number.clone()));
+        diff.field(
+            "amount",
+            Some(money::amount_text(current.amount)),
+            Some(money::amount_text(fields.amount)),
+        );
+        diff.field(
+            "received_on",
+            Some(current.received_on.to_string()),
+            Some(fields.received_on.to_string()),
+        );
+        let saved = payments::update(
+            &mut tx,
+            (id, current.version),
+            &fields,
+            (&number, &contract.customer_name),
+            self.now(),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
+        if !saved {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        self.log_diff(&mut tx, caller, Kind::Payment, id, diff).await?;
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub async fn submit_payment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &SubmitInput,
+    ) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Submit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_submittable",
+            });
+        }
+        let now = self.now();
+        payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
+        let facts = self
+            .facts_of(&mut tx, current.amount, current.owner_id)
+            .await?;
+        let status = self
+            .start_approval(
+                &mut tx,
+                caller,
+                (Kind::Payment.as_str(), id, &current.number),
+                &facts,
+                &input.approvers,
+            )
+            .await?;
+        if status == Status::Approved {
+            payments::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
+                .await?;
+            contracts::recompute_received(&mut tx, current.contract_id, self.today()).await?;
+        }
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub async fn delete_payment(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(payment(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        if !current.status.editable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_deletable",
+            });
+        }
+        payments::delete(&mut tx, id).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Payment, id),
+            ChangeAction::Delete,
+            &current.number,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn writable_payment(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Payment> {
+        let visibility = self.visibility_of(tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = payments::get(tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !payments::writable(tx, scope, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    async fn check_payment(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &PaymentInput,
+        except: Option<i64>,
+    ) -> Result<(PaymentFields, Option<String>, Contract)> {
+        let mut errors = FieldErrors::new();
+        let number = match input.number.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(typed) => errors.take("number", sales::parse_number(typed)),
+        };
+        if let Some(number) = &number
+            && payments::number_taken(tx, number, except).await?
+        {
+            errors.add("number", "taken");
+        }
+        let amount = errors
+            .take("amount", money::parse_amount(&input.amount.text()))
+            .unwrap_or_default();
+        if amount == 0 && !errors.0.iter().any(|e| e.field == "amount") {
+            errors.add("amount", "not_positive");
+        }
+        let notes = errors
+            .take(
+                "notes",
+                text::parse_optional_text(input.notes.as_deref(), 1000),
+            )
+            .flatten();
+        self.check_payment_method(tx, input.method_id, &mut errors)
+            .await?;
+        let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let contract = contracts::get(tx, scope, input.contract_id).await?;
+        let Some(contract) = contract.filter(|c| c.status == DocStatus::Approved) else {
+            errors.add("contract_id", "contract_not_approved");
+            return Err(errors.into());
+        };
+        if let Some(plan) = input.plan_id
+            && !contracts::plans(tx, contract.id)
+                .await?
+                .iter()
+                .any(|p| p.id == plan)
+        {
+            errors.add("plan_id", "invalid_choice");
+        }
+        if errors.is_empty()
+            && !input.confirm_exceeding
+            && sales::exceeds_outstanding(contract.amount, contract.received, amount)
+        {
+            errors.add("amount", "exceeds_outstanding");
+        }
+        errors.into_result()?;
+        Ok((
+            PaymentFields {
+                contract_id: contract.id,
+                plan_id: input.plan_id,
+                received_on: input.received_on,
+                method_id: input.method_id,
+                amount,
+                currency: contract.currency.clone(),
+                notes,
+            },
+            number,
+            contract,
+        ))
+    }
+}
+
+struct CheckedContract {
+    number: Option<String>,
+    customer_name: String,
+    lines: Vec<LineItem>,
+    fields: ContractFields,
+}
+
+fn name_of(names: &[(i64, String)], id: Option<i64>) -> Option<String> {
+    let id = id?;
+    names
+        .iter()
+        .find(|(candidate, _)| *candidate == id)
+        .map(|(_, name)| name.clone())
+}
