@@ -26,6 +26,9 @@ enum Command {
     },
     /// Print the documented default configuration.
     Config,
+    /// Load the demo company (a hardware seller's 2016–2017 pipeline) into
+    /// an empty company, and print how to sign in as its users.
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -98,7 +101,59 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
             app.close().await;
             Ok(())
         }
+        Command::Demo => {
+            let loaded = app.load_demo().await;
+            app.close().await;
+            match loaded {
+                Ok(report) => {
+                    print_demo(&report);
+                    Ok(())
+                }
+                Err(kuijing_service::ServiceError::Refused { code }) if code == "demo_needs_empty" => {
+                    eprintln!(
+                        "the demo loads into an empty company only, and this one already has customers;\n\
+                         point KUIJING_DATA_DIR (or KUIJING_DATABASE_URL) at a new database and run it again"
+                    );
+                    std::process::exit(2);
+                }
+                Err(error) => Err(anyhow::anyhow!("{error}")),
+            }
+        }
         Command::Config => Ok(()),
+    }
+}
+
+fn print_demo(report: &kuijing_service::demo::DemoReport) {
+    let opportunities: usize = report.opportunities.values().sum();
+    println!("Demo company loaded:");
+    println!("  {} regional offices, {} users", report.departments, report.users.len());
+    println!("  {} products, {} customers", report.products, report.customers);
+    let stages: Vec<String> = report
+        .opportunities
+        .iter()
+        .map(|(stage, count)| format!("{stage} {count}"))
+        .collect();
+    println!("  {opportunities} opportunities ({})", stages.join(", "));
+    println!("  {} leads", report.leads);
+    println!(
+        "  {} contracts and {} payments, approved",
+        report.contracts, report.payments
+    );
+    if !report.unmatched_products.is_empty() {
+        println!(
+            "  pipeline products matching no product (loaded without a line): {}",
+            report.unmatched_products.join(", ")
+        );
+    }
+    println!();
+    println!("Sign in with any of these phones and the password {}:", report.password);
+    for user in &report.users {
+        let department = if user.department.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", user.department)
+        };
+        println!("  {}  {} ({}{department})", user.phone, user.name, user.role);
     }
 }
 
@@ -119,11 +174,18 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
         .bind
         .parse()
         .with_context(|| format!("bind address `{}`", settings.bind))?;
-    if app
+    let first_start = app
         .needs_first_admin()
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-    {
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if first_start && settings.demo_on_first_start {
+        let report = app
+            .load_demo()
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("loading the demo company")?;
+        print_demo(&report);
+    } else if first_start {
         tracing::info!(
             "no users yet: create the first super administrator with \
              `kuijing admin create --phone <phone> --password <password> --name <name>` \

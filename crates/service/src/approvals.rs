@@ -337,6 +337,9 @@ impl App {
                     now,
                 )
                 .await?;
+                if to == DocStatus::Approved {
+                    self.contract_approved(tx, stored.record_id).await?;
+                }
             }
             "payment" => {
                 kuijing_store::payments::set_status(

@@ -421,6 +421,7 @@ impl App {
         if status == Status::Approved {
             contracts::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
                 .await?;
+            self.contract_approved(&mut tx, id).await?;
         }
         self.log_update(
             &mut tx,
@@ -434,6 +435,14 @@ impl App {
         .await?;
         tx.commit().await?;
         self.get_contract(caller, id).await
+    }
+
+    /// What follows a contract's approval: its customer is dealt (成交).
+    pub(crate) async fn contract_approved(&self, tx: &mut Tx, id: i64) -> Result<()> {
+        if let Some(found) = contracts::get_unscoped(tx, id).await? {
+            customers::mark_dealt(tx, found.customer_id, self.now()).await?;
+        }
+        Ok(())
     }
 
     /// Voids an approved contract that has no approved payments.

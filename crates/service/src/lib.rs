@@ -11,6 +11,7 @@ pub mod contracts;
 mod customer_filters;
 pub mod customer_io;
 pub mod customers;
+pub mod demo;
 pub mod departments;
 pub mod error;
 pub mod fields;

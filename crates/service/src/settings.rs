@@ -23,6 +23,8 @@ pub struct Settings {
     pub currency: String,
     /// The largest attachment, in MiB.
     pub attachment_max_mb: u64,
+    /// On a first start (nobody can sign in yet), load the demo company.
+    pub demo_on_first_start: bool,
     pub session: SessionSettings,
     pub sign_in: SignInSettings,
     pub password: PasswordSettings,
@@ -62,6 +64,7 @@ impl Default for Settings {
             time_zone: "Asia/Shanghai".into(),
             currency: "CNY".into(),
             attachment_max_mb: 20,
+            demo_on_first_start: true,
             session: SessionSettings::default(),
             sign_in: SignInSettings::default(),
             password: PasswordSettings::default(),

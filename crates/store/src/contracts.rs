@@ -439,6 +439,18 @@ pub async fn set_approved_at(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<
     Ok(())
 }
 
+/// Sets what a contract received, when loading data whose payments are
+/// known to be approved.
+pub async fn set_received(tx: &mut Tx, id: i64, received: i64) -> Result<()> {
+    let update = Query::update()
+        .table(Contracts::Table)
+        .value(Contracts::Received, received)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
 /// Recomputes what a contract and each of its instalments received from
 /// its approved payments, and the instalments' statuses.
 pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<()> {

@@ -629,3 +629,24 @@ pub async fn set_locked(tx: &mut Tx, id: i64, locked: bool, now: DateTime<Utc>) 
     tx.execute(&update).await?;
     Ok(())
 }
+
+/// How many customers the company has, owned or in a pool.
+pub async fn count_all(tx: &mut Tx) -> Result<i64> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .to_owned();
+    tx.count(&select).await
+}
+
+/// Marks a customer dealt (成交) from its first approved contract on.
+pub async fn mark_dealt(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([(Customers::Dealt, true.into()), (Customers::DealtAt, at.into())])
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .and_where(Expr::col(Customers::Dealt).eq(false))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}

@@ -407,3 +407,15 @@ pub async fn all_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
         .to_owned();
     tx.all(&query).await
 }
+
+/// The first user ever created (the first administrator).
+pub async fn first_id(tx: &mut Tx) -> Result<Option<i64>> {
+    let query = Query::select()
+        .column(Users::Id)
+        .from(Users::Table)
+        .order_by(Users::Id, Order::Asc)
+        .limit(1)
+        .to_owned();
+    let row: Option<(i64,)> = tx.optional(&query).await?;
+    Ok(row.map(|(id,)| id))
+}

@@ -18,6 +18,7 @@ pub const PASSWORD: &str = "password-1";
 
 pub struct TestApp {
     pub router: Router,
+    pub app: App,
     pub clock: Arc<ManualClock>,
     _dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
@@ -70,6 +71,7 @@ impl TestApp {
         let router = kuijing_web::router(app.clone());
         Self {
             router,
+            app,
             clock,
             _dir: dir,
             postgres,

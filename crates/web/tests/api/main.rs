@@ -13,6 +13,7 @@ mod contacts;
 mod customer_io;
 mod customer_pages;
 mod customers;
+mod demo;
 mod openapi;
 mod organisation;
 mod pages;

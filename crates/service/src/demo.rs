@@ -1,0 +1,653 @@
+//! The demo company: the Maven Analytics sample CRM (a hardware seller's
+//! teams, accounts, products and 8,800 pipeline rows) loaded into an empty
+//! company, so a new installation has real figures to look at.
+//!
+//! The files are embedded in the binary; see `demo/maven-crm/SOURCE.md`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use kuijing_domain::defaults::{SALES_MANAGER, SALES_REP, SUPER_ADMIN};
+use kuijing_domain::fields::{FieldDef, FieldType};
+use kuijing_domain::pipeline::Outcome;
+use kuijing_domain::sales::DocStatus;
+use kuijing_domain::{Kind, money, text};
+use kuijing_store::contracts::ContractFields;
+use kuijing_store::customers::CustomerFields;
+use kuijing_store::departments::DepartmentFields;
+use kuijing_store::leads::LeadFields;
+use kuijing_store::line_items::LineItem;
+use kuijing_store::opportunities::{OpportunityFields, Placement, StageMove};
+use kuijing_store::payments::PaymentFields;
+use kuijing_store::pipelines::PipelineFields;
+use kuijing_store::products::ProductFields;
+use kuijing_store::users::UserFields;
+use kuijing_store::{
+    Tx, contracts, customers, departments, field_defs, leads, line_items, opportunities, options,
+    payments, pipelines, products, roles, users,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, ServiceError};
+use crate::App;
+
+const TEAMS: &str = include_str!("../demo/maven-crm/sales_teams.csv");
+const ACCOUNTS: &str = include_str!("../demo/maven-crm/accounts.csv");
+const PRODUCTS: &str = include_str!("../demo/maven-crm/products.csv");
+const PIPELINE: &str = include_str!("../demo/maven-crm/sales_pipeline.csv");
+
+/// Every demo user signs in with this password.
+pub const DEMO_PASSWORD: &str = "demo-2017";
+/// The demo company's currency: the data is in US dollars.
+pub const DEMO_CURRENCY: &str = "USD";
+
+#[derive(Debug, Deserialize)]
+struct TeamRow {
+    sales_agent: String,
+    manager: String,
+    regional_office: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct AccountRow {
+    account: String,
+    sector: String,
+    year_established: Option<i64>,
+    revenue: Option<String>,
+    employees: Option<i64>,
+    office_location: Option<String>,
+    subsidiary_of: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ProductRow {
+    product: String,
+    series: String,
+    sales_price: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PipelineRow {
+    pub opportunity_id: String,
+    pub sales_agent: String,
+    pub product: String,
+    pub account: Option<String>,
+    pub deal_stage: String,
+    pub engage_date: Option<NaiveDate>,
+    pub close_date: Option<NaiveDate>,
+    pub close_value: Option<String>,
+}
+
+/// A demo user and how to sign in as them.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoUser {
+    pub name: String,
+    pub phone: String,
+    pub role: &'static str,
+    pub department: String,
+}
+
+/// What the demo load wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DemoReport {
+    pub departments: usize,
+    pub users: Vec<DemoUser>,
+    pub products: usize,
+    pub customers: usize,
+    pub opportunities: BTreeMap<String, usize>,
+    pub leads: usize,
+    pub contracts: usize,
+    pub payments: usize,
+    /// Product names in the pipeline that match no product, even after
+    /// case and spaces are ignored; their rows are loaded without a line.
+    pub unmatched_products: Vec<String>,
+    pub password: &'static str,
+}
+
+fn read<T: for<'de> Deserialize<'de>>(text: &str, file: &str) -> Result<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .collect::<std::result::Result<Vec<T>, _>>()
+        .map_err(|e| ServiceError::Internal(format!("demo file {file}: {e}")))
+}
+
+/// The pipeline rows, for tests that check figures against the files.
+pub fn pipeline_rows() -> Result<Vec<PipelineRow>> {
+    read(PIPELINE, "sales_pipeline.csv")
+}
+
+/// A demo phone for the n-th demo user: 139 0000 nnnn.
+fn phone(index: usize) -> String {
+    format!("1390000{index:04}")
+}
+
+fn blank(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+impl App {
+    /// Loads the demo company into an empty one (no customers yet).
+    pub async fn load_demo(&self) -> Result<DemoReport> {
+        let teams: Vec<TeamRow> = read(TEAMS, "sales_teams.csv")?;
+        let accounts: Vec<AccountRow> = read(ACCOUNTS, "accounts.csv")?;
+        let product_rows: Vec<ProductRow> = read(PRODUCTS, "products.csv")?;
+        let pipeline: Vec<PipelineRow> = pipeline_rows()?;
+        let hash = crate::password::hash(&self.settings.password, DEMO_PASSWORD).await?;
+
+        let mut tx = self.db.write().await?;
+        if customers::count_all(&mut tx).await? > 0 {
+            return Err(ServiceError::Refused {
+                code: "demo_needs_empty",
+            });
+        }
+        let now = self.now();
+        let mut report = DemoReport {
+            password: DEMO_PASSWORD,
+            ..DemoReport::default()
+        };
+        let people = self
+            .demo_people(&mut tx, &teams, &hash, now, &mut report)
+            .await?;
+        let admin = people.admin;
+        let product_ids = demo_products(&mut tx, &product_rows, admin, now).await?;
+        report.products = product_ids.len();
+
+        // Owner of an account: the agent with most pipeline rows on it, ties
+        // to the name first in alphabetical order.
+        let mut rows_per: HashMap<&str, BTreeMap<&str, usize>> = HashMap::new();
+        for row in &pipeline {
+            if let Some(account) = blank(row.account.as_deref()) {
+                *rows_per
+                    .entry(account)
+                    .or_default()
+                    .entry(row.sales_agent.as_str())
+                    .or_default() += 1;
+            }
+        }
+        let owner_of = |account: &str| -> Option<i64> {
+            let counts = rows_per.get(account)?;
+            let best = counts.values().max()?;
+            let name = counts.iter().find(|(_, n)| *n == best)?.0;
+            people.ids.get(*name).copied()
+        };
+        let customer_ids = self
+            .demo_customers(&mut tx, &accounts, &owner_of, admin, now)
+            .await?;
+        report.customers = customer_ids.len();
+
+        let pipeline_id = pipelines::insert(
+            &mut tx,
+            &PipelineFields {
+                name: "Maven CRM",
+                active: true,
+                departments: &[],
+                sort_order: 1,
+            },
+            false,
+            now,
+        )
+        .await?;
+        let prospecting = pipelines::insert_stage(&mut tx, pipeline_id, "Prospecting", 20, 0).await?;
+        let engaging = pipelines::insert_stage(&mut tx, pipeline_id, "Engaging", 60, 1).await?;
+
+        let mut unmatched = BTreeSet::new();
+        let mut dealt = BTreeMap::new();
+        for row in &pipeline {
+            let Some(&agent) = people.ids.get(row.sales_agent.as_str()) else {
+                return Err(ServiceError::Internal(format!(
+                    "demo pipeline row {} names an unknown agent",
+                    row.opportunity_id
+                )));
+            };
+            let product = product_ids.get(&products::name_key(&row.product));
+            if product.is_none() {
+                unmatched.insert(row.product.clone());
+            }
+            let Some(account) = blank(row.account.as_deref()) else {
+                let fields = LeadFields {
+                    name: row.opportunity_id.clone(),
+                    notes: Some(format!("Product: {}", row.product)),
+                    ..LeadFields::default()
+                };
+                let created = self.demo_instant(row.engage_date).unwrap_or(now);
+                leads::insert(&mut tx, &fields, agent, agent, created).await?;
+                report.leads += 1;
+                continue;
+            };
+            let Some(&(customer, ref customer_name)) = customer_ids.get(account) else {
+                return Err(ServiceError::Internal(format!(
+                    "demo pipeline row {} names an unknown account",
+                    row.opportunity_id
+                )));
+            };
+            let (outcome, stage) = match row.deal_stage.as_str() {
+                "Prospecting" => (Outcome::Open, prospecting),
+                "Engaging" => (Outcome::Open, engaging),
+                "Won" => (Outcome::Won, engaging),
+                "Lost" => (Outcome::Lost, engaging),
+                other => {
+                    return Err(ServiceError::Internal(format!(
+                        "demo pipeline row {} has the unknown stage {other}",
+                        row.opportunity_id
+                    )));
+                }
+            };
+            let list_price = product.map_or(0, |(_, price)| *price);
+            let amount = match (outcome.is_closed(), blank(row.close_value.as_deref())) {
+                (true, Some(value)) => money::parse_amount(value).map_err(|code| {
+                    ServiceError::Internal(format!(
+                        "demo pipeline row {}: close_value {code}",
+                        row.opportunity_id
+                    ))
+                })?,
+                (true, None) => 0,
+                (false, _) => list_price,
+            };
+            let created = self.demo_instant(row.engage_date).unwrap_or(now);
+            let closed = outcome
+                .is_closed()
+                .then(|| self.demo_instant(row.close_date))
+                .flatten();
+            let fields = OpportunityFields {
+                name: row.opportunity_id.clone(),
+                customer_id: customer,
+                amount,
+                amount_by_hand: outcome.is_closed(),
+                currency: DEMO_CURRENCY.into(),
+                expected_close_on: row.close_date,
+                ..OpportunityFields::default()
+            };
+            let placement = Placement {
+                pipeline_id,
+                stage_id: stage,
+                outcome,
+                outcome_reason: (outcome == Outcome::Lost).then(|| "Lost".to_string()),
+                closed_at: closed,
+            };
+            let id = opportunities::insert(
+                &mut tx,
+                &fields,
+                customer_name,
+                &placement,
+                agent,
+                (agent, created),
+            )
+            .await?;
+            let history = StageMove {
+                id,
+                from_stage: stage,
+                from_outcome: Outcome::Open,
+                to_stage: stage,
+                to_outcome: outcome,
+                reason: placement.outcome_reason.as_deref(),
+                via: "import",
+                by: agent,
+                at: closed.unwrap_or(created),
+            };
+            opportunities::record_stage_change(&mut tx, &history, None).await?;
+            if let Some((product, price)) = product {
+                let line = LineItem {
+                    product_id: *product,
+                    product_name: row.product.clone(),
+                    unit: None,
+                    list_price: *price,
+                    price: *price,
+                    quantity: money::QUANTITY_SCALE,
+                    discount: 0,
+                    subtotal: *price,
+                };
+                line_items::replace(&mut tx, Kind::Opportunity.as_str(), id, &[line]).await?;
+            }
+            *report
+                .opportunities
+                .entry(row.deal_stage.clone())
+                .or_default() += 1;
+            if outcome == Outcome::Won {
+                let signed = row.close_date;
+                let contract = ContractFields {
+                    name: row.opportunity_id.clone(),
+                    customer_id: customer,
+                    opportunity_id: Some(id),
+                    signed_on: signed,
+                    amount,
+                    amount_by_hand: true,
+                    currency: DEMO_CURRENCY.into(),
+                    ..ContractFields::default()
+                };
+                let at = closed.unwrap_or(created);
+                let contract_id = contracts::insert(
+                    &mut tx,
+                    &contract,
+                    (&row.opportunity_id, customer_name),
+                    agent,
+                    (agent, at),
+                )
+                .await?;
+                contracts::set_status(&mut tx, contract_id, DocStatus::Draft, DocStatus::Approved, at)
+                    .await?;
+                let received_on = signed.unwrap_or_else(|| at.date_naive());
+                let payment = PaymentFields {
+                    contract_id,
+                    plan_id: None,
+                    received_on,
+                    method_id: None,
+                    amount,
+                    currency: DEMO_CURRENCY.into(),
+                    notes: None,
+                };
+                let payment_id = payments::insert(
+                    &mut tx,
+                    &payment,
+                    (&row.opportunity_id, customer_name),
+                    agent,
+                    (agent, at),
+                )
+                .await?;
+                payments::set_status(&mut tx, payment_id, DocStatus::Draft, DocStatus::Approved, at)
+                    .await?;
+                contracts::set_received(&mut tx, contract_id, amount).await?;
+                let first = dealt.entry(customer).or_insert(at);
+                if at < *first {
+                    *first = at;
+                }
+                report.contracts += 1;
+                report.payments += 1;
+            }
+        }
+        for (customer, at) in dealt {
+            customers::mark_dealt(&mut tx, customer, at).await?;
+        }
+        report.unmatched_products = unmatched.into_iter().collect();
+        tx.commit().await?;
+        tracing::info!(
+            customers = report.customers,
+            opportunities = report.opportunities.values().sum::<usize>(),
+            leads = report.leads,
+            contracts = report.contracts,
+            "demo company loaded"
+        );
+        Ok(report)
+    }
+
+    /// A calendar date of the data as the start of that day in the
+    /// company's time zone.
+    fn demo_instant(&self, date: Option<NaiveDate>) -> Option<DateTime<Utc>> {
+        let midnight = date?.and_hms_opt(0, 0, 0)?;
+        self.time_zone()
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    async fn demo_people(
+        &self,
+        tx: &mut Tx,
+        teams: &[TeamRow],
+        hash: &str,
+        now: DateTime<Utc>,
+        report: &mut DemoReport,
+    ) -> Result<People> {
+        let top = departments::top_id(tx)
+            .await?
+            .ok_or(ServiceError::Internal("no top department".into()))?;
+        let manager_role = roles::by_code(tx, SALES_MANAGER)
+            .await?
+            .ok_or(ServiceError::Internal("no sales manager role".into()))?;
+        let rep_role = roles::by_code(tx, SALES_REP)
+            .await?
+            .ok_or(ServiceError::Internal("no sales rep role".into()))?;
+        let admin_role = roles::by_code(tx, SUPER_ADMIN)
+            .await?
+            .ok_or(ServiceError::Internal("no super administrator role".into()))?;
+        let mut index = 0;
+        let mut next_phone = || {
+            let phone = phone(index);
+            index += 1;
+            phone
+        };
+        let mut add_user = async |tx: &mut Tx,
+                                  (name, department, superior): (&str, i64, Option<i64>),
+                                  (role, role_id): (&'static str, i64),
+                                  department_name: &str,
+                                  phone: String|
+               -> Result<i64> {
+            let fields = UserFields {
+                search_text: crate::users::search_text(name, &phone, None),
+                phone: phone.clone(),
+                name: name.to_string(),
+                gender: None,
+                email: None,
+                department_id: department,
+                post: None,
+                superior_id: superior,
+            };
+            let id = users::insert(tx, &fields, hash, now).await?;
+            users::set_roles(tx, id, &[role_id]).await?;
+            report.users.push(DemoUser {
+                name: name.to_string(),
+                phone,
+                role,
+                department: department_name.to_string(),
+            });
+            Ok(id)
+        };
+        let admin = match users::total(tx).await? {
+            0 => {
+                let phone = next_phone();
+                add_user(
+                    tx,
+                    ("Demo Admin", top, None),
+                    (SUPER_ADMIN, admin_role.id),
+                    "",
+                    phone,
+                )
+                .await?
+            }
+            _ => {
+                let _ = next_phone();
+                users::first_id(tx).await?.unwrap_or_default()
+            }
+        };
+        let offices: BTreeSet<&str> = teams.iter().map(|t| t.regional_office.as_str()).collect();
+        let mut ids = HashMap::new();
+        for (order, office) in offices.iter().enumerate() {
+            let fields = DepartmentFields {
+                name: (*office).to_string(),
+                parent_id: Some(top),
+                head_id: None,
+                sort_order: order as i64 + 1,
+            };
+            let department = departments::insert(tx, &fields, now).await?;
+            report.departments += 1;
+            let managers: BTreeSet<&str> = teams
+                .iter()
+                .filter(|t| t.regional_office == *office)
+                .map(|t| t.manager.as_str())
+                .collect();
+            let mut head = None;
+            for manager in managers {
+                let phone = next_phone();
+                let id = add_user(
+                    tx,
+                    (manager, department, None),
+                    (SALES_MANAGER, manager_role.id),
+                    office,
+                    phone,
+                )
+                .await?;
+                head.get_or_insert(id);
+                ids.insert(manager.to_string(), id);
+            }
+            for team in teams.iter().filter(|t| t.regional_office == *office) {
+                let superior = ids.get(&team.manager).copied();
+                let phone = next_phone();
+                let id = add_user(
+                    tx,
+                    (&team.sales_agent, department, superior),
+                    (SALES_REP, rep_role.id),
+                    office,
+                    phone,
+                )
+                .await?;
+                ids.insert(team.sales_agent.clone(), id);
+            }
+            let fields = DepartmentFields {
+                head_id: head,
+                ..fields
+            };
+            departments::update(tx, department, 1, &fields, now).await?;
+        }
+        Ok(People { admin, ids })
+    }
+
+    async fn demo_customers(
+        &self,
+        tx: &mut Tx,
+        accounts: &[AccountRow],
+        owner_of: &dyn Fn(&str) -> Option<i64>,
+        admin: i64,
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<String, (i64, String)>> {
+        let definitions = [
+            ("year_established", "Year established", FieldType::Number),
+            ("revenue", "Annual revenue (USD millions)", FieldType::Number),
+            ("employees", "Employees", FieldType::Number),
+            ("country", "Country", FieldType::Text),
+            ("subsidiary_of", "Subsidiary of", FieldType::Text),
+        ];
+        let existing = field_defs::of_kind(tx, Kind::Customer.as_str()).await?;
+        for (order, (key, label, field_type)) in definitions.iter().enumerate() {
+            if existing.iter().any(|d| d.key == *key) {
+                continue;
+            }
+            let def = FieldDef {
+                id: 0,
+                key: (*key).to_string(),
+                label: (*label).to_string(),
+                field_type: *field_type,
+                required: false,
+                unique: false,
+                default_value: None,
+                options: Vec::new(),
+                sort_order: 100 + order as i64,
+            };
+            field_defs::insert(tx, Kind::Customer.as_str(), &def).await?;
+        }
+        // Sectors are kept as written, misspellings included.
+        let mut industries: HashMap<String, i64> = options::of_field(tx, "customer", "industry_id")
+            .await?
+            .into_iter()
+            .map(|o| (o.label, o.id))
+            .collect();
+        let mut out = HashMap::new();
+        for account in accounts {
+            let sector = account.sector.trim();
+            let industry = match industries.get(sector) {
+                Some(id) => Some(*id),
+                None if !sector.is_empty() => {
+                    let order = industries.len() as i64;
+                    let id = options::insert(tx, "customer", "industry_id", sector, order).await?;
+                    industries.insert(sector.to_string(), id);
+                    Some(id)
+                }
+                None => None,
+            };
+            let mut custom = serde_json::Map::new();
+            let mut put = |key: &str, value: serde_json::Value| {
+                custom.insert(key.to_string(), value);
+            };
+            if let Some(year) = account.year_established {
+                put("year_established", year.to_string().into());
+            }
+            if let Some(revenue) = blank(account.revenue.as_deref()) {
+                put("revenue", revenue.to_string().into());
+            }
+            if let Some(employees) = account.employees {
+                put("employees", employees.to_string().into());
+            }
+            if let Some(country) = blank(account.office_location.as_deref()) {
+                put("country", country.to_string().into());
+            }
+            if let Some(parent) = blank(account.subsidiary_of.as_deref()) {
+                put("subsidiary_of", parent.to_string().into());
+            }
+            let name = text::parse_name(&account.account, 100)
+                .map_err(|code| ServiceError::Internal(format!("demo account name {code}")))?;
+            let fields = CustomerFields {
+                name: name.clone(),
+                industry_id: industry,
+                custom,
+                ..CustomerFields::default()
+            };
+            let owner = owner_of(account.account.trim());
+            let id = customers::insert(tx, &fields, owner, None, admin, now).await?;
+            out.insert(account.account.trim().to_string(), (id, name));
+        }
+        Ok(out)
+    }
+}
+
+struct People {
+    admin: i64,
+    ids: HashMap<String, i64>,
+}
+
+/// Products by name key, with their list price.
+async fn demo_products(
+    tx: &mut Tx,
+    rows: &[ProductRow],
+    admin: i64,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, (i64, i64)>> {
+    let mut categories: HashMap<String, i64> = HashMap::new();
+    let mut out = HashMap::new();
+    for row in rows {
+        let series = row.series.trim().to_string();
+        let category = match categories.get(&series) {
+            Some(id) => *id,
+            None => {
+                let order = categories.len() as i64;
+                let id = products::insert_category(tx, &series, None, order, now).await?;
+                categories.insert(series, id);
+                id
+            }
+        };
+        let price = money::parse_amount(&row.sales_price)
+            .map_err(|code| ServiceError::Internal(format!("demo product price {code}")))?;
+        let fields = ProductFields {
+            category_id: Some(category),
+            code: None,
+            name: row.product.trim().to_string(),
+            unit: None,
+            price,
+            currency: DEMO_CURRENCY.into(),
+            on_sale: true,
+            description: None,
+            custom: serde_json::Map::new(),
+        };
+        let id = products::insert(tx, &fields, admin, now).await?;
+        out.insert(products::name_key(&row.product), (id, price));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_files_read_as_they_are() {
+        let teams: Vec<TeamRow> = read(TEAMS, "teams").expect("teams");
+        assert_eq!(teams.len(), 35);
+        let accounts: Vec<AccountRow> = read(ACCOUNTS, "accounts").expect("accounts");
+        assert_eq!(accounts.len(), 85);
+        let products: Vec<ProductRow> = read(PRODUCTS, "products").expect("products");
+        assert_eq!(products.len(), 7);
+        let pipeline = pipeline_rows().expect("pipeline");
+        assert_eq!(pipeline.len(), 8800);
+        // `GTXPro` in the pipeline is the product `GTX Pro`.
+        let keys: BTreeSet<String> = products.iter().map(|p| products::name_key(&p.product)).collect();
+        assert!(pipeline.iter().all(|r| keys.contains(&products::name_key(&r.product))));
+        assert_eq!(phone(7), "13900000007");
+    }
+}
