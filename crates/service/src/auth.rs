@@ -294,7 +294,9 @@ async fn load_caller(
     } else {
         SessionKind::Page
     };
+    let waiting_approvals = kuijing_store::approvals::waiting_count(tx, user.id).await?;
     Ok(Caller {
+        waiting_approvals,
         role_names: roles.iter().map(|r| r.name.clone()).collect(),
         user,
         actor,

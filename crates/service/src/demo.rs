@@ -187,6 +187,8 @@ impl App {
             now,
         )
         .await?;
+        // The demo's pipeline is the one its board and new opportunities use.
+        pipelines::set_default(&mut tx, pipeline_id).await?;
         let prospecting = pipelines::insert_stage(&mut tx, pipeline_id, "Prospecting", 20, 0).await?;
         let engaging = pipelines::insert_stage(&mut tx, pipeline_id, "Engaging", 60, 1).await?;
 

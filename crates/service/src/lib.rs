@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod attachments;
 pub mod auth;
 pub mod changelog;
+pub mod choices;
 pub mod clock;
 pub mod contacts;
 pub mod contracts;
@@ -217,6 +218,8 @@ pub struct Caller {
     pub user: User,
     pub actor: Actor,
     pub role_names: Vec<String>,
+    /// How many approvals wait for the user, for the navigation's badge.
+    pub waiting_approvals: i64,
     pub session: SessionRef,
     pub request_id: String,
 }

@@ -23,6 +23,9 @@ use crate::error::{Result, ServiceError};
 use crate::products::{DecimalText, LineInput, lines_total};
 use crate::{App, Caller, ListPage, PageRequest};
 
+pub use kuijing_store::opportunities::Opportunity as OpportunityRecord;
+pub use kuijing_store::pipelines::{Pipeline as PipelineView, Stage};
+
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpportunityInput {

@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller, ListPage, PageRequest};
 
+pub use kuijing_store::products::{Category as ProductCategory, Product as ProductRecord};
+
 /// A decimal typed as text (`"1,234.50"`) or sent as a JSON number.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(untagged)]

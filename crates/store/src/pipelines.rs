@@ -238,3 +238,13 @@ pub async fn delete_stage(tx: &mut Tx, id: i64) -> Result<bool> {
     tx.execute(&delete).await?;
     Ok(true)
 }
+
+/// Makes a pipeline the default one, the only one.
+pub async fn set_default(tx: &mut Tx, id: i64) -> Result<()> {
+    let update = Query::update()
+        .table(Pipelines::Table)
+        .value(Pipelines::IsDefault, Expr::col(Pipelines::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}

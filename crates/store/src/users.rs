@@ -419,3 +419,14 @@ pub async fn first_id(tx: &mut Tx) -> Result<Option<i64>> {
     let row: Option<(i64,)> = tx.optional(&query).await?;
     Ok(row.map(|(id,)| id))
 }
+
+/// Active users by name, for choosing an approver, a signer or an owner.
+pub async fn active_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
+    let query = Query::select()
+        .columns([Users::Id, Users::Name])
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Status).eq(UserStatus::Active.as_str()))
+        .order_by(Users::Name, Order::Asc)
+        .to_owned();
+    tx.all(&query).await
+}

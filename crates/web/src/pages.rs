@@ -8,6 +8,7 @@ mod customers;
 mod departments;
 mod forms;
 mod leads;
+mod opportunities;
 mod pool;
 mod profile;
 mod roles;
@@ -42,6 +43,26 @@ pub fn router() -> Router<AppState> {
         .route("/leads/{id}", get(leads::show_lead))
         .route("/leads/{id}/follow-ups", post(leads::add_follow_up))
         .route("/leads/{id}/convert", post(leads::convert))
+        .route(
+            "/opportunities",
+            get(opportunities::list_opportunities).post(opportunities::create_opportunity),
+        )
+        .route("/opportunities/board", get(opportunities::board))
+        .route("/opportunities/new", get(opportunities::new_opportunity))
+        .route(
+            "/opportunities/{id}",
+            get(opportunities::show_opportunity).post(opportunities::update_opportunity),
+        )
+        .route("/opportunities/{id}/edit", get(opportunities::edit_opportunity))
+        .route("/opportunities/{id}/stage", post(opportunities::move_stage))
+        .route(
+            "/opportunities/{id}/follow-ups",
+            post(opportunities::add_follow_up),
+        )
+        .route(
+            "/opportunities/{id}/delete",
+            post(opportunities::delete_opportunity),
+        )
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
         .route("/pool/assign", post(pool::assign))
@@ -198,6 +219,13 @@ impl Shell {
                 icon: "building",
             });
         }
+        if can(Kind::Opportunity) {
+            nav.push(NavItem {
+                key: "nav.opportunities",
+                href: "/opportunities",
+                icon: "funnel",
+            });
+        }
         if can(Kind::Contact) {
             nav.push(NavItem {
                 key: "nav.contacts",
@@ -304,6 +332,31 @@ impl Shell {
 
     pub fn langs(&self) -> [Lang; 3] {
         Lang::ALL
+    }
+
+    /// An amount in minor units with its currency: `USD 1,234.50`.
+    pub fn money(&self, minor: &i64, currency: &str) -> String {
+        format!("{currency} {}", kuijing_domain::money::format_amount(*minor))
+    }
+
+    /// An amount as a form shows it: `1234.50`.
+    pub fn plain_amount(&self, minor: &i64) -> String {
+        kuijing_domain::money::amount_text(*minor)
+    }
+
+    /// A quantity kept in thousandths: `1.5`.
+    pub fn quantity(&self, milli: &i64) -> String {
+        kuijing_domain::money::quantity_text(*milli)
+    }
+
+    /// A discount kept in basis points, as a percentage: `12.5`.
+    pub fn discount(&self, basis_points: &i64) -> String {
+        kuijing_domain::money::discount_text(*basis_points)
+    }
+
+    /// A calendar date, as stored (never shifted by a time zone).
+    pub fn date(&self, date: &chrono::NaiveDate) -> String {
+        date.format("%Y-%m-%d").to_string()
     }
 
     /// A date and time in the company's time zone.

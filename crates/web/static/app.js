@@ -428,3 +428,131 @@
     if (!form.contains(event.target)) { close(); }
   });
 })();
+
+/* ---- Sales pages: the board's drag and drop, the product lines editor,
+   stages that follow the chosen pipeline, and selects that submit. ---- */
+(function () {
+  'use strict';
+
+  var doc = document;
+  doc.documentElement.classList.add('js');
+
+  // select[data-autosubmit] sends its form when changed.
+  Array.prototype.forEach.call(doc.querySelectorAll('select[data-autosubmit]'), function (select) {
+    select.addEventListener('change', function () { select.form.submit(); });
+  });
+
+  // select[data-stages-for=ID]: only the chosen pipeline's stages are offered.
+  Array.prototype.forEach.call(doc.querySelectorAll('select[data-stages-for]'), function (pipeline) {
+    var stages = doc.getElementById(pipeline.getAttribute('data-stages-for'));
+    if (!stages) return;
+    function follow() {
+      Array.prototype.forEach.call(stages.options, function (option) {
+        var of = option.getAttribute('data-pipeline');
+        var mine = !of || of === pipeline.value;
+        option.hidden = !mine;
+        option.disabled = !mine;
+        if (!mine && option.selected) { stages.value = ''; }
+      });
+    }
+    pipeline.addEventListener('change', follow);
+    follow();
+  });
+
+  // fieldset[data-lines]: another row on demand; the list price as a hint.
+  Array.prototype.forEach.call(doc.querySelectorAll('[data-lines]'), function (lines) {
+    var add = lines.querySelector('[data-add-line]');
+    function hint(row) {
+      var select = row.querySelector('select');
+      var price = row.querySelector('input[name$="_price"]');
+      if (!select || !price) return;
+      select.addEventListener('change', function () {
+        var option = select.options[select.selectedIndex];
+        var list = option && option.getAttribute('data-price');
+        if (list) { price.placeholder = list; }
+      });
+    }
+    Array.prototype.forEach.call(lines.querySelectorAll('[data-line]'), hint);
+    if (!add) return;
+    add.addEventListener('click', function () {
+      var rows = lines.querySelectorAll('[data-line]');
+      var last = rows[rows.length - 1];
+      if (!last) return;
+      var copy = last.cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll('input'), function (input) { input.value = ''; });
+      Array.prototype.forEach.call(copy.querySelectorAll('select'), function (select) { select.selectedIndex = 0; });
+      last.parentNode.insertBefore(copy, add);
+      hint(copy);
+      var first = copy.querySelector('select');
+      if (first) first.focus();
+    });
+  });
+
+  // [data-board]: drag a card onto another stage; the move is saved through
+  // the same stage change as the card's menu, which works without a script.
+  var board = doc.querySelector('[data-board]');
+  if (!board) return;
+  var dragged = null;
+
+  function count(column, delta) {
+    var badge = column.querySelector('[data-count]');
+    if (badge) { badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + delta)); }
+  }
+
+  board.addEventListener('dragstart', function (event) {
+    var card = event.target.closest && event.target.closest('[data-card]');
+    if (!card) return;
+    dragged = card;
+    card.classList.add('dragging');
+    event.dataTransfer.effectAllowed = 'move';
+    event.dataTransfer.setData('text/plain', card.getAttribute('data-card'));
+  });
+  board.addEventListener('dragend', function () {
+    if (dragged) dragged.classList.remove('dragging');
+    Array.prototype.forEach.call(board.querySelectorAll('.drop-here'), function (el) { el.classList.remove('drop-here'); });
+    dragged = null;
+  });
+  board.addEventListener('dragover', function (event) {
+    var column = event.target.closest && event.target.closest('[data-stage]');
+    if (!column || !dragged) return;
+    event.preventDefault();
+    column.classList.add('drop-here');
+  });
+  board.addEventListener('dragleave', function (event) {
+    var column = event.target.closest && event.target.closest('[data-stage]');
+    if (column && !column.contains(event.relatedTarget)) column.classList.remove('drop-here');
+  });
+  board.addEventListener('drop', function (event) {
+    var column = event.target.closest && event.target.closest('[data-stage]');
+    if (!column || !dragged) return;
+    event.preventDefault();
+    column.classList.remove('drop-here');
+    var card = dragged;
+    var from = card.closest('[data-stage]');
+    var stage = column.getAttribute('data-stage');
+    if (from === column) return;
+    var body = new URLSearchParams();
+    body.set('_csrf', board.getAttribute('data-csrf') || window.kj.csrf());
+    body.set('stage_id', stage);
+    body.set('from', 'board');
+    var list = column.querySelector('[data-drop]');
+    list.insertBefore(card, list.firstChild);
+    count(column, 1);
+    count(from, -1);
+    fetch('/opportunities/' + card.getAttribute('data-card') + '/stage', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: body.toString()
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      var select = card.querySelector('select[name="stage_id"]');
+      if (select) select.value = stage;
+    }).catch(function () {
+      from.querySelector('[data-drop]').appendChild(card);
+      count(column, -1);
+      count(from, 1);
+      window.alert(board.getAttribute('data-failed'));
+    });
+  });
+})();

@@ -90,3 +90,38 @@ pub fn done(path: &str, what: &str) -> Response {
 pub fn error_page(error: ServiceError, caller: &Caller, lang: Lang) -> Response {
     PageError::from_service(error, lang, &caller.request_id).into_response()
 }
+
+/// A page built for a form, or the error page when building it failed.
+pub fn answer<T: askama::Template>(
+    built: Result<T, ServiceError>,
+    status: StatusCode,
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
+    match built {
+        Ok(page) => super::render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+/// A service answer to a posted form: where to go when it worked, the form
+/// again with the messages beside its fields when it was refused.
+pub async fn after_post<T, P, F>(
+    result: Result<T, ServiceError>,
+    on_ok: impl FnOnce(T) -> Response,
+    again: F,
+    caller: &Caller,
+    lang: Lang,
+) -> Response
+where
+    P: askama::Template,
+    F: AsyncFnOnce(FormErrors) -> Result<P, ServiceError>,
+{
+    match result {
+        Ok(value) => on_ok(value),
+        Err(error) => match FormErrors::from_service(&error, lang) {
+            Some(errors) => answer(again(errors).await, status_of(&error), caller, lang),
+            None => error_page(error, caller, lang),
+        },
+    }
+}

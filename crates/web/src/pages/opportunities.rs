@@ -1,0 +1,703 @@
+//! Opportunity pages: the list, the board (a column per stage, cards moved
+//! by dragging or by a menu), the record page and the form.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use kuijing_domain::pipeline::Outcome;
+use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_service::choices::Choice;
+use kuijing_service::customers::FollowUpInput;
+use kuijing_service::opportunities::{
+    Board, MoveInput, OpportunityDetail, OpportunityInput, OpportunityListQuery, OpportunityRow,
+};
+use kuijing_service::products::{DecimalText, LineInput, ProductListQuery};
+use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
+use kuijing_service::opportunities::PipelineView as Pipeline;
+use kuijing_service::products::ProductRecord as Product;
+use serde::Deserialize;
+
+use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number, optional_text};
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+fn can(caller: &Caller, action: Action) -> bool {
+    caller.can(Permission::new(Kind::Opportunity, action))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    pipeline_id: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    cursor: String,
+    done: Option<String>,
+}
+
+impl ListQuery {
+    fn service(&self) -> OpportunityListQuery {
+        OpportunityListQuery {
+            search: optional_text(&self.q),
+            pipeline_id: optional_number(&self.pipeline_id),
+            outcome: optional_text(&self.outcome),
+            view: optional_text(&self.view),
+            sort: optional_text(&self.sort),
+            ..OpportunityListQuery::default()
+        }
+    }
+
+    /// The query string of this list without the cursor, for tabs and pages.
+    fn keep(&self) -> String {
+        let mut parts = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("view", &self.view),
+            ("outcome", &self.outcome),
+            ("pipeline_id", &self.pipeline_id),
+            ("sort", &self.sort),
+        ] {
+            if !value.is_empty() {
+                parts.append_pair(key, value);
+            }
+        }
+        parts.finish()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "opportunities.html")]
+struct ListPageView {
+    shell: Shell,
+    list: ListPage<OpportunityRow>,
+    query: ListQuery,
+    keep: String,
+    pipelines: Vec<Pipeline>,
+    can_create: bool,
+}
+
+impl ListPageView {
+    fn outcomes(&self) -> [&'static str; 4] {
+        Outcome::ALL.map(Outcome::as_str)
+    }
+}
+
+pub async fn list_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<ListQuery>,
+) -> Response {
+    let page = PageRequest {
+        cursor: query.cursor.parse().ok(),
+        limit: Some(50),
+    };
+    let listed = state
+        .app
+        .list_opportunities(&caller, &query.service(), page)
+        .await;
+    let pipelines = state.app.pipelines(&caller).await;
+    match (listed, pipelines) {
+        (Ok(list), Ok(pipelines)) => {
+            let view = ListPageView {
+                shell: Shell::new(&state, &caller, lang, "/opportunities", "opportunities.title")
+                    .with_notice(query.done.as_deref()),
+                keep: query.keep(),
+                list,
+                query,
+                pipelines,
+                can_create: can(&caller, Action::Create),
+            };
+            render(&view, StatusCode::OK)
+        }
+        (Err(error), _) | (_, Err(error)) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "opportunity_board.html")]
+struct BoardView {
+    shell: Shell,
+    board: Board,
+    pipelines: Vec<Pipeline>,
+    mine: bool,
+    can_edit: bool,
+}
+
+impl BoardView {
+    fn amounts(&self, amounts: &[(String, i64)]) -> String {
+        if amounts.is_empty() {
+            return self.shell.money(&0, &self.currency());
+        }
+        amounts
+            .iter()
+            .map(|(currency, amount)| self.shell.money(amount, currency))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    fn currency(&self) -> String {
+        self.board
+            .columns
+            .iter()
+            .flat_map(|c| c.amounts.first())
+            .map(|(currency, _)| currency.clone())
+            .next()
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BoardQuery {
+    #[serde(default)]
+    pipeline_id: String,
+    #[serde(default)]
+    view: String,
+}
+
+pub async fn board(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<BoardQuery>,
+) -> Response {
+    let filter = OpportunityListQuery {
+        view: optional_text(&query.view),
+        ..OpportunityListQuery::default()
+    };
+    let board = state
+        .app
+        .opportunity_board(&caller, optional_number(&query.pipeline_id), &filter, 30)
+        .await;
+    let pipelines = state.app.pipelines(&caller).await;
+    match (board, pipelines) {
+        (Ok(board), Ok(pipelines)) => {
+            let view = BoardView {
+                shell: Shell::new(&state, &caller, lang, "/opportunities", "opportunities.board"),
+                board,
+                pipelines,
+                mine: query.view == "mine",
+                can_edit: can(&caller, Action::Edit),
+            };
+            render(&view, StatusCode::OK)
+        }
+        (Err(error), _) | (_, Err(error)) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "opportunity.html")]
+struct RecordView {
+    shell: Shell,
+    detail: OpportunityDetail,
+    errors: FormErrors,
+    methods: Vec<super::customers::Choice>,
+    can_follow_up: bool,
+    can_delete: bool,
+    can_contract: bool,
+}
+
+impl RecordView {
+    fn stage_name(&self, id: &i64) -> String {
+        self.detail
+            .pipeline
+            .stage(*id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether a stage lies before the opportunity's one (done) in the pipeline.
+    fn passed(&self, id: &i64) -> bool {
+        let at = |stage: i64| {
+            self.detail
+                .pipeline
+                .stages
+                .iter()
+                .position(|s| s.id == stage)
+        };
+        match (at(*id), at(self.detail.row.opportunity.stage_id)) {
+            (Some(stage), Some(current)) => stage < current,
+            _ => false,
+        }
+    }
+
+    fn open(&self) -> bool {
+        self.detail.row.opportunity.outcome == Outcome::Open
+    }
+
+    fn weighted(&self) -> String {
+        let o = &self.detail.row.opportunity;
+        self.shell
+            .money(&money::weighted(o.amount, self.detail.row.win_rate), &o.currency)
+    }
+}
+
+async fn record_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<RecordView, ServiceError> {
+    let detail = state.app.get_opportunity(caller, id).await?;
+    let choices = super::customers::Choices::load(state).await?;
+    let title = detail.row.opportunity.name.clone();
+    let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
+        .with_notice(done);
+    shell.title = title;
+    Ok(RecordView {
+        can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
+        can_delete: can(caller, Action::Delete) && detail.can_edit,
+        can_contract: caller.can(Permission::new(Kind::Contract, Action::Create)),
+        methods: choices.methods,
+        detail,
+        errors,
+        shell,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
+) -> Response {
+    answer(
+        record_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    stage_id: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+    /// `board` when the move comes from the board.
+    #[serde(default)]
+    from: String,
+}
+
+/// A stage change from the record page or the board. The board's script
+/// asks for JSON and moves the card itself; without it, the page reloads.
+pub async fn move_stage(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    headers: HeaderMap,
+    Form(form): Form<MoveForm>,
+) -> Response {
+    let input = MoveInput {
+        stage_id: optional_number(&form.stage_id),
+        outcome: optional_text(&form.outcome),
+        reason: optional_text(&form.reason),
+    };
+    let via = if form.from == "board" { "board" } else { "form" };
+    let result = state.app.move_opportunity(&caller, id, &input, via).await;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return match result {
+            Ok(moved) => axum::Json(moved).into_response(),
+            Err(error) => {
+                crate::error::ApiError::from_service(error, lang, &caller.request_id)
+                    .into_response()
+            }
+        };
+    }
+    let back = if via == "board" {
+        "/opportunities/board".to_string()
+    } else {
+        format!("/opportunities/{id}")
+    };
+    after_post(
+        result,
+        |_| done(&back, "saved"),
+        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FollowUpForm {
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    method_id: String,
+}
+
+pub async fn add_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<FollowUpForm>,
+) -> Response {
+    let input = FollowUpInput {
+        method_id: optional_number(&form.method_id),
+        content: form.content,
+        happened_at: None,
+        next_contact_at: None,
+    };
+    let result = state.app.add_opportunity_follow_up(&caller, id, input).await;
+    after_post(
+        result,
+        |_| done(&format!("/opportunities/{id}"), "saved"),
+        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn delete_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let result = state.app.delete_opportunity(&caller, id).await;
+    after_post(
+        result,
+        |_| done("/opportunities", "deleted"),
+        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+/// How many product lines the form offers; the script adds more.
+const LINE_ROWS: usize = 3;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OpportunityForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    pipeline_id: String,
+    #[serde(default)]
+    stage_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    expected_close_on: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    line_product: Vec<String>,
+    #[serde(default)]
+    line_quantity: Vec<String>,
+    #[serde(default)]
+    line_price: Vec<String>,
+    #[serde(default)]
+    line_discount: Vec<String>,
+    #[serde(default)]
+    version: String,
+}
+
+/// One row of the lines editor as typed.
+pub struct LineRow {
+    pub product: String,
+    pub quantity: String,
+    pub price: String,
+    pub discount: String,
+}
+
+/// Product lines from the editor's columns; rows without a product are
+/// left out, so empty rows cost nothing.
+pub fn line_inputs(
+    products: &[String],
+    quantities: &[String],
+    prices: &[String],
+    discounts: &[String],
+) -> Vec<LineInput> {
+    let text = |list: &[String], index: usize| -> Option<DecimalText> {
+        list.get(index)
+            .and_then(|v| optional_text(v))
+            .map(DecimalText::Text)
+    };
+    products
+        .iter()
+        .enumerate()
+        .filter_map(|(index, product)| {
+            Some(LineInput {
+                product_id: optional_number(product)?,
+                quantity: text(quantities, index),
+                price: text(prices, index),
+                discount: text(discounts, index),
+            })
+        })
+        .collect()
+}
+
+/// The editor's rows: what was typed, and empty rows up to a few more.
+pub fn line_rows(
+    products: &[String],
+    quantities: &[String],
+    prices: &[String],
+    discounts: &[String],
+) -> Vec<LineRow> {
+    let at = |list: &[String], index: usize| list.get(index).cloned().unwrap_or_default();
+    let typed = products.iter().filter(|p| !p.trim().is_empty()).count();
+    let mut rows: Vec<LineRow> = (0..products.len())
+        .filter(|index| !products[*index].trim().is_empty())
+        .map(|index| LineRow {
+            product: at(products, index),
+            quantity: at(quantities, index),
+            price: at(prices, index),
+            discount: at(discounts, index),
+        })
+        .collect();
+    for _ in typed..typed.max(LINE_ROWS).max(typed + 1) {
+        rows.push(LineRow {
+            product: String::new(),
+            quantity: String::new(),
+            price: String::new(),
+            discount: String::new(),
+        });
+    }
+    rows
+}
+
+impl OpportunityForm {
+    fn input(&self) -> OpportunityInput {
+        OpportunityInput {
+            name: self.name.clone(),
+            customer_id: optional_number(&self.customer_id).unwrap_or(-1),
+            pipeline_id: optional_number(&self.pipeline_id),
+            stage_id: optional_number(&self.stage_id),
+            amount: optional_text(&self.amount).map(DecimalText::Text),
+            currency: None,
+            expected_close_on: self.expected_close_on.trim().parse().ok(),
+            next_contact_at: None,
+            notes: optional_text(&self.notes),
+            lines: line_inputs(
+                &self.line_product,
+                &self.line_quantity,
+                &self.line_price,
+                &self.line_discount,
+            ),
+            contact_ids: Vec::new(),
+            custom: serde_json::Map::new(),
+            version: optional_number(&self.version),
+        }
+    }
+
+    fn of(detail: &OpportunityDetail) -> Self {
+        let o = &detail.row.opportunity;
+        let mut form = Self {
+            name: o.name.clone(),
+            customer_id: o.customer_id.to_string(),
+            pipeline_id: o.pipeline_id.to_string(),
+            stage_id: o.stage_id.to_string(),
+            amount: if o.amount_by_hand {
+                money::amount_text(o.amount)
+            } else {
+                String::new()
+            },
+            expected_close_on: o.expected_close_on.map(|d| d.to_string()).unwrap_or_default(),
+            notes: o.notes.clone().unwrap_or_default(),
+            version: o.version.to_string(),
+            ..Self::default()
+        };
+        for line in &detail.lines {
+            form.line_product.push(line.product_id.to_string());
+            form.line_quantity.push(money::quantity_text(line.quantity));
+            form.line_price.push(money::amount_text(line.price));
+            form.line_discount.push(money::discount_text(line.discount));
+        }
+        form
+    }
+
+    fn rows(&self) -> Vec<LineRow> {
+        line_rows(
+            &self.line_product,
+            &self.line_quantity,
+            &self.line_price,
+            &self.line_discount,
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "opportunity_form.html")]
+struct FormView {
+    shell: Shell,
+    id: Option<i64>,
+    form: OpportunityForm,
+    rows: Vec<LineRow>,
+    errors: FormErrors,
+    customers: Vec<Choice>,
+    pipelines: Vec<Pipeline>,
+    products: Vec<Product>,
+}
+
+impl FormView {
+    fn is(&self, value: &str, id: &i64) -> bool {
+        value == id.to_string()
+    }
+}
+
+async fn form_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    form: OpportunityForm,
+    errors: FormErrors,
+) -> Result<FormView, ServiceError> {
+    let mut customers = state.app.customer_choices(caller, 200).await?;
+    // The customer the form names stays offered even beyond the first 200.
+    if let Some(chosen) = optional_number(&form.customer_id)
+        && !customers.iter().any(|(c, _)| *c == chosen)
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
+    {
+        customers.insert(0, (chosen, found.view.customer.name));
+    }
+    let products = state
+        .app
+        .list_products(
+            caller,
+            &ProductListQuery {
+                on_sale: Some(true),
+                ..ProductListQuery::default()
+            },
+            PageRequest {
+                cursor: None,
+                limit: Some(PageRequest::MAX_LIMIT),
+            },
+        )
+        .await
+        .map(|page| page.items)
+        .unwrap_or_default();
+    let title = if id.is_some() {
+        "opportunities.edit"
+    } else {
+        "opportunities.new"
+    };
+    Ok(FormView {
+        shell: Shell::new(state, caller, lang, "/opportunities", title),
+        id,
+        rows: form.rows(),
+        form,
+        errors,
+        customers,
+        pipelines: state.app.pipelines(caller).await?,
+        products,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    customer_id: String,
+}
+
+pub async fn new_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<NewQuery>,
+) -> Response {
+    if !can(&caller, Action::Create) {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let form = OpportunityForm {
+        customer_id: query.customer_id,
+        ..OpportunityForm::default()
+    };
+    answer(
+        form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn create_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<OpportunityForm>,
+) -> Response {
+    let result = state.app.create_opportunity(&caller, form.input()).await;
+    after_post(
+        result,
+        |detail| done(&format!("/opportunities/{}", detail.row.opportunity.id), "created"),
+        async |errors| form_view(&state, &caller, lang, None, form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn edit_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let detail = match state.app.get_opportunity(&caller, id).await {
+        Ok(detail) if detail.can_edit => detail,
+        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let form = OpportunityForm::of(&detail);
+    answer(
+        form_view(&state, &caller, lang, Some(id), form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn update_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<OpportunityForm>,
+) -> Response {
+    let result = state.app.update_opportunity(&caller, id, form.input()).await;
+    after_post(
+        result,
+        |_| done(&format!("/opportunities/{id}"), "saved"),
+        async |errors| form_view(&state, &caller, lang, Some(id), form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
