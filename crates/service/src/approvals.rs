@@ -11,7 +11,8 @@ use kuijing_domain::approval::{
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
 use kuijing_store::Tx;
-use kuijing_store::approvals::{self, ActionRow, Flow, NewAction, NewApproval, StoredApproval};
+use kuijing_store::approvals::{self, NewAction, NewApproval};
+pub use kuijing_store::approvals::{ActionRow, Flow, StoredApproval};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -57,6 +58,8 @@ pub struct ApprovalView {
     pub history: Vec<ActionRow>,
     /// Who must act now, by name.
     pub waiting_for: Vec<(i64, String)>,
+    /// The names of everyone on the plan and in the history.
+    pub people: Vec<(i64, String)>,
     /// Whether the caller may approve, reject or hand over now.
     pub can_decide: bool,
     pub can_withdraw: bool,
@@ -421,6 +424,17 @@ impl App {
         let history = approvals::history(tx, kind, record).await?;
         let waiting = approval.state.waiting_for();
         let waiting_for = kuijing_store::users::names(tx, &waiting).await?;
+        let mut everyone: Vec<i64> = approval
+            .state
+            .plan
+            .iter()
+            .flat_map(|step| step.approvers.iter().map(|seat| seat.user))
+            .chain(history.iter().filter_map(|h| h.actor_id))
+            .chain(history.iter().filter_map(|h| h.target_id))
+            .collect();
+        everyone.sort_unstable();
+        everyone.dedup();
+        let people = kuijing_store::users::names(tx, &everyone).await?;
         let flow_name = match approval.flow_id {
             Some(flow) => approvals::flow(tx, flow).await?.map(|f| f.name),
             None => None,
@@ -432,8 +446,31 @@ impl App {
             flow_name,
             history,
             waiting_for,
+            people,
             approval,
         }))
+    }
+
+    /// The steps of a kind's active flow whose approvers the submitter
+    /// picks, by their index, with their names.
+    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String)>> {
+        let mut tx = self.db.read().await?;
+        let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(flow
+            .definition
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| {
+                matches!(
+                    step.approvers,
+                    kuijing_domain::approval::ApproverRule::ChosenBySubmitter
+                )
+            })
+            .map(|(index, step)| (index, step.name.clone()))
+            .collect())
     }
 
     /// Approvals waiting for the caller.

@@ -7,9 +7,9 @@ use kuijing_domain::approval::{Chosen, Facts, FactValue, Status};
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::contracts::{self, Contract, ContractFields, ContractQuery, Plan, PlanFields};
+use kuijing_store::contracts::{self, ContractFields, ContractQuery, Plan, PlanFields};
 use kuijing_store::line_items::{self, LineItem};
-use kuijing_store::payments::{self, Payment, PaymentFields, PaymentQuery};
+use kuijing_store::payments::{self, PaymentFields, PaymentQuery};
 use kuijing_store::{Tx, customers, numbers};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -19,6 +19,9 @@ use crate::changelog::LogView;
 use crate::error::{Result, ServiceError};
 use crate::products::{DecimalText, LineInput, lines_total};
 use crate::{App, Caller, ListPage, PageRequest};
+
+pub use kuijing_store::contracts::{Contract, Plan as PaymentPlan};
+pub use kuijing_store::payments::Payment;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +121,10 @@ pub struct ContractDetail {
     pub payments: Vec<Payment>,
     pub approval: Option<ApprovalView>,
     pub change_log: Vec<LogView>,
+    /// The caller may change the contract and it is still a draft (or sent back).
     pub can_edit: bool,
+    /// The caller may change the contract: submit, void or plan it.
+    pub writable: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -273,6 +279,7 @@ impl App {
         let row = rows.pop().ok_or(ServiceError::NotFound)?;
         Ok(ContractDetail {
             can_edit: can_edit && row.contract.status.editable(),
+            writable: can_edit,
             row,
             customer_signer_name,
             company_signer_name,

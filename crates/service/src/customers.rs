@@ -704,6 +704,11 @@ impl App {
         self.now().with_timezone(&self.time_zone()).date_naive()
     }
 
+    /// Today in the company's time zone, as a form's date field shows it.
+    pub fn today_text(&self) -> String {
+        self.today().to_string()
+    }
+
     pub(crate) async fn field_defs_in(&self, tx: &mut Tx, kind: Kind) -> Result<Vec<FieldDef>> {
         Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?)
     }

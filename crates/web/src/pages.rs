@@ -1,8 +1,10 @@
 //! The HTML pages: the application shell, the customer pages and the
 //! organisation pages.
 
+mod approvals;
 mod attachments;
 mod contacts;
+mod contracts;
 mod customer_io;
 mod customers;
 mod departments;
@@ -10,6 +12,7 @@ mod forms;
 mod leads;
 mod opportunities;
 mod pool;
+mod products;
 mod profile;
 mod roles;
 mod search;
@@ -62,6 +65,51 @@ pub fn router() -> Router<AppState> {
         .route(
             "/opportunities/{id}/delete",
             post(opportunities::delete_opportunity),
+        )
+        .route(
+            "/contracts",
+            get(contracts::list_contracts).post(contracts::create_contract),
+        )
+        .route("/contracts/new", get(contracts::new_contract))
+        .route(
+            "/contracts/{id}",
+            get(contracts::show_contract).post(contracts::update_contract),
+        )
+        .route("/contracts/{id}/edit", get(contracts::edit_contract))
+        .route("/contracts/{id}/submit", post(contracts::submit_contract))
+        .route("/contracts/{id}/void", post(contracts::void_contract))
+        .route("/contracts/{id}/delete", post(contracts::delete_contract))
+        .route("/contracts/{id}/plans", post(contracts::add_plan))
+        .route(
+            "/contracts/{id}/plans/{plan}/delete",
+            post(contracts::delete_plan),
+        )
+        .route(
+            "/payments",
+            get(contracts::list_payments).post(contracts::create_payment),
+        )
+        .route("/payments/new", get(contracts::new_payment))
+        .route(
+            "/payments/{id}",
+            get(contracts::show_payment).post(contracts::update_payment),
+        )
+        .route("/payments/{id}/edit", get(contracts::edit_payment))
+        .route("/payments/{id}/submit", post(contracts::submit_payment))
+        .route("/payments/{id}/delete", post(contracts::delete_payment))
+        .route("/approvals", get(approvals::list_approvals))
+        .route("/approvals/{id}/act", post(approvals::act))
+        .route(
+            "/products",
+            get(products::list_products).post(products::create_product),
+        )
+        .route("/products/new", get(products::new_product))
+        .route("/products/{id}", post(products::update_product))
+        .route("/products/{id}/edit", get(products::edit_product))
+        .route("/products/{id}/delete", post(products::delete_product))
+        .route("/products/categories", post(products::create_category))
+        .route(
+            "/products/categories/{id}/delete",
+            post(products::delete_category),
         )
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
@@ -177,6 +225,8 @@ pub struct NavItem {
     pub key: &'static str,
     pub href: &'static str,
     pub icon: &'static str,
+    /// A count beside the entry, such as approvals waiting.
+    pub badge: Option<i64>,
 }
 
 /// What every page of the application shows around its content.
@@ -210,6 +260,7 @@ impl Shell {
                 key: "nav.leads",
                 href: "/leads",
                 icon: "lead",
+                badge: None,
             });
         }
         if can(Kind::Customer) {
@@ -217,6 +268,7 @@ impl Shell {
                 key: "nav.customers",
                 href: "/customers",
                 icon: "building",
+                badge: None,
             });
         }
         if can(Kind::Opportunity) {
@@ -224,6 +276,15 @@ impl Shell {
                 key: "nav.opportunities",
                 href: "/opportunities",
                 icon: "funnel",
+                badge: None,
+            });
+        }
+        if can(Kind::Contract) {
+            nav.push(NavItem {
+                key: "nav.contracts",
+                href: "/contracts",
+                icon: "contract",
+                badge: None,
             });
         }
         if can(Kind::Contact) {
@@ -231,6 +292,7 @@ impl Shell {
                 key: "nav.contacts",
                 href: "/contacts",
                 icon: "user",
+                badge: None,
             });
         }
         if can(Kind::Pool) {
@@ -238,12 +300,36 @@ impl Shell {
                 key: "nav.pool",
                 href: "/pool",
                 icon: "pool",
+                badge: None,
             });
         }
+        if can(Kind::Payment) {
+            nav.push(NavItem {
+                key: "nav.payments",
+                href: "/payments",
+                icon: "coin",
+                badge: None,
+            });
+        }
+        if can(Kind::Product) {
+            nav.push(NavItem {
+                key: "nav.products",
+                href: "/products",
+                icon: "box",
+                badge: None,
+            });
+        }
+        nav.push(NavItem {
+            key: "nav.approvals",
+            href: "/approvals",
+            icon: "check",
+            badge: (caller.waiting_approvals > 0).then_some(caller.waiting_approvals),
+        });
         nav.push(NavItem {
             key: "nav.profile",
             href: "/profile",
             icon: "user",
+            badge: None,
         });
         let mut settings_nav = Vec::new();
         if can(Kind::Department) {
@@ -251,6 +337,7 @@ impl Shell {
                 key: "nav.departments",
                 href: "/departments",
                 icon: "tree",
+                badge: None,
             });
         }
         if can(Kind::User) {
@@ -258,6 +345,7 @@ impl Shell {
                 key: "nav.users",
                 href: "/users",
                 icon: "users",
+                badge: None,
             });
         }
         if can(Kind::Role) {
@@ -265,6 +353,7 @@ impl Shell {
                 key: "nav.roles",
                 href: "/roles",
                 icon: "shield",
+                badge: None,
             });
         }
         Self {

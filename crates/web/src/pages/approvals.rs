@@ -1,0 +1,237 @@
+//! Approval pages: what waits for me and what I submitted, the panel a
+//! contract's or a payment's page shows, and the actions posted from it.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use kuijing_domain::approval::Decision;
+use kuijing_service::approvals::{ApprovalActionInput, ApprovalView, StoredApproval};
+use kuijing_service::{ListPage, PageRequest};
+use serde::Deserialize;
+
+use super::forms::{error_page, optional_number, optional_text};
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+/// One step of a plan as the panel shows it.
+pub struct PanelStep {
+    pub name: String,
+    pub mode: &'static str,
+    /// `passed`, `current`, `waiting` or `skipped`.
+    pub state: &'static str,
+    pub seats: Vec<(String, &'static str)>,
+}
+
+/// One line of an approval's history.
+pub struct PanelEvent {
+    pub who: Option<String>,
+    pub action: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub comment: Option<String>,
+    pub target: Option<String>,
+}
+
+/// What the approval panel of a record shows.
+pub struct Panel {
+    pub approval_id: i64,
+    pub status: &'static str,
+    pub flow_name: Option<String>,
+    pub steps: Vec<PanelStep>,
+    pub history: Vec<PanelEvent>,
+    pub waiting_for: Vec<String>,
+    pub can_decide: bool,
+    pub can_withdraw: bool,
+}
+
+impl Panel {
+    pub fn of(view: &ApprovalView) -> Self {
+        let name = |id: i64| {
+            view.people
+                .iter()
+                .find(|(person, _)| *person == id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_else(|| format!("#{id}"))
+        };
+        let state = &view.approval.state;
+        let steps = state
+            .plan
+            .iter()
+            .enumerate()
+            .map(|(index, step)| PanelStep {
+                name: step.name.clone(),
+                mode: step.mode.as_str(),
+                state: if step.skipped.is_some() {
+                    "skipped"
+                } else if index < state.current {
+                    "passed"
+                } else if index == state.current
+                    && state.status == kuijing_domain::approval::Status::InProgress
+                {
+                    "current"
+                } else {
+                    "waiting"
+                },
+                seats: step
+                    .approvers
+                    .iter()
+                    .map(|seat| {
+                        let decision = match seat.decision {
+                            None => "pending",
+                            Some(Decision::Approved) => "approved",
+                            Some(Decision::Rejected) => "rejected",
+                            Some(Decision::HandedOver { .. }) => "handed_over",
+                        };
+                        (name(seat.user), decision)
+                    })
+                    .collect(),
+            })
+            .collect();
+        let history = view
+            .history
+            .iter()
+            .filter(|h| h.action != "step_started")
+            .map(|h| PanelEvent {
+                who: h.actor_name.clone(),
+                action: h.action.clone(),
+                at: h.created_at,
+                comment: h.comment.clone(),
+                target: h.target_id.map(name),
+            })
+            .collect();
+        Panel {
+            approval_id: view.approval.id,
+            status: state.status.as_str(),
+            flow_name: view.flow_name.clone(),
+            steps,
+            history,
+            waiting_for: view.waiting_for.iter().map(|(_, n)| n.clone()).collect(),
+            can_decide: view.can_decide,
+            can_withdraw: view.can_withdraw,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    to: String,
+    /// The page to go back to.
+    #[serde(default)]
+    back: String,
+}
+
+/// Approve, reject, hand over or withdraw from a record's page.
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<ActForm>,
+) -> Response {
+    let input = ApprovalActionInput {
+        action: form.action.clone(),
+        comment: optional_text(&form.comment),
+        to: optional_number(&form.to),
+    };
+    // Only a page of this application is a place to go back to.
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back.clone()
+    } else {
+        "/approvals".to_string()
+    };
+    match state.app.act_on_approval(&caller, id, &input).await {
+        Ok(_) => Redirect::to(&format!("{back}?done=approval_{}", form.action.replace('-', "_")))
+            .into_response(),
+        Err(error) => {
+            match super::forms::FormErrors::from_service(&error, lang) {
+                Some(errors) => {
+                    let mut message = errors.form.unwrap_or_default();
+                    for text in errors.fields.values() {
+                        message.push(' ');
+                        message.push_str(text);
+                    }
+                    let page = Problem {
+                        shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
+                        message,
+                        back,
+                    };
+                    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+                }
+                None => error_page(error, &caller, lang),
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "approval_problem.html")]
+struct Problem {
+    shell: Shell,
+    message: String,
+    back: String,
+}
+
+#[derive(Template)]
+#[template(path = "approvals.html")]
+struct ListView {
+    shell: Shell,
+    list: ListPage<StoredApproval>,
+    tab: String,
+}
+
+impl ListView {
+    fn link(&self, kind: &str, record: &i64) -> String {
+        match kind {
+            "contract" => format!("/contracts/{record}"),
+            "payment" => format!("/payments/{record}"),
+            _ => "/approvals".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    tab: String,
+    #[serde(default)]
+    cursor: String,
+}
+
+pub async fn list_approvals(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<ListQuery>,
+) -> Response {
+    let page = PageRequest {
+        cursor: query.cursor.parse().ok(),
+        limit: Some(50),
+    };
+    let submitted = query.tab == "submitted";
+    let list = if submitted {
+        state.app.approvals_submitted(&caller, page).await
+    } else {
+        state.app.approvals_waiting(&caller, page).await
+    };
+    match list {
+        Ok(list) => {
+            let view = ListView {
+                shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
+                list,
+                tab: if submitted { "submitted" } else { "waiting" }.into(),
+            };
+            render(&view, StatusCode::OK)
+        }
+        Err(error) => error_page(error, &caller, lang),
+    }
+}

@@ -1,0 +1,1025 @@
+//! Contract and payment pages: lists with their totals, the record pages
+//! with the approval panel, payment plans and payments, and the forms.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_service::choices::Choice;
+use kuijing_service::contracts::{
+    ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal, PaymentDetail,
+    PaymentInput, PaymentListQuery, PlanInput, SubmitInput,
+};
+use kuijing_service::products::{DecimalText, ProductListQuery, ProductRecord as Product};
+use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
+use serde::Deserialize;
+
+use super::approvals::Panel;
+use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number, optional_text};
+use super::opportunities::{LineRow, line_inputs, line_rows};
+use super::{Shell, render};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+pub use kuijing_service::contracts::Payment;
+pub use kuijing_service::contracts::PaymentPlan as Plan;
+
+fn can(caller: &Caller, kind: Kind, action: Action) -> bool {
+    caller.can(Permission::new(kind, action))
+}
+
+const STATUSES: [&str; 6] = [
+    "draft",
+    "in_approval",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "void",
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    ending: String,
+    #[serde(default)]
+    cursor: String,
+    done: Option<String>,
+}
+
+impl ListQuery {
+    fn keep(&self) -> String {
+        let mut parts = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("view", &self.view),
+            ("status", &self.status),
+            ("ending", &self.ending),
+        ] {
+            if !value.is_empty() {
+                parts.append_pair(key, value);
+            }
+        }
+        parts.finish()
+    }
+
+    fn page(&self) -> PageRequest {
+        PageRequest {
+            cursor: self.cursor.parse().ok(),
+            limit: Some(50),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contracts.html")]
+struct ContractsView {
+    shell: Shell,
+    list: ListPage<ContractRow>,
+    totals: Vec<CurrencyTotal>,
+    query: ListQuery,
+    keep: String,
+    can_create: bool,
+}
+
+impl ContractsView {
+    fn statuses(&self) -> [&'static str; 6] {
+        STATUSES
+    }
+}
+
+pub async fn list_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<ListQuery>,
+) -> Response {
+    let service = ContractListQuery {
+        search: optional_text(&query.q),
+        status: optional_text(&query.status),
+        view: optional_text(&query.view),
+        ending_within_days: (query.ending == "30").then_some(30),
+        ..ContractListQuery::default()
+    };
+    match state.app.list_contracts(&caller, &service, query.page()).await {
+        Ok((list, totals)) => {
+            let view = ContractsView {
+                shell: Shell::new(&state, &caller, lang, "/contracts", "contracts.title")
+                    .with_notice(query.done.as_deref()),
+                keep: query.keep(),
+                list,
+                totals,
+                query,
+                can_create: can(&caller, Kind::Contract, Action::Create),
+            };
+            render(&view, StatusCode::OK)
+        }
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contract.html")]
+struct ContractView {
+    shell: Shell,
+    detail: ContractDetail,
+    panel: Option<Panel>,
+    errors: FormErrors,
+    methods: Vec<Choice>,
+    people: Vec<Choice>,
+    steps_to_choose: Vec<(usize, String)>,
+    can_submit: bool,
+    can_pay: bool,
+    can_plan: bool,
+    can_delete: bool,
+    can_void: bool,
+}
+
+impl ContractView {
+    fn method(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.methods.iter().find(|(m, _)| *m == id))
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| "—".into())
+    }
+
+    /// How much of the contract has come in, as a percentage for the bar.
+    fn received_percent(&self) -> i64 {
+        let c = &self.detail.row.contract;
+        if c.amount <= 0 {
+            return 0;
+        }
+        (c.received.saturating_mul(100) / c.amount).clamp(0, 100)
+    }
+
+    fn back(&self) -> String {
+        format!("/contracts/{}", self.detail.row.contract.id)
+    }
+}
+
+async fn method_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
+    Ok(state
+        .app
+        .payment_methods()
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.label))
+        .collect())
+}
+
+async fn contract_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<ContractView, ServiceError> {
+    let detail = state.app.get_contract(caller, id).await?;
+    let mut shell =
+        Shell::new(state, caller, lang, "/contracts", "contracts.title").with_notice(done);
+    shell.title = detail.row.contract.number.clone();
+    let writable = detail.writable;
+    let status = detail.row.contract.status;
+    Ok(ContractView {
+        panel: detail.approval.as_ref().map(Panel::of),
+        can_submit: writable
+            && status.submittable()
+            && can(caller, Kind::Contract, Action::Submit),
+        can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
+        can_plan: writable && can(caller, Kind::PaymentPlan, Action::Create),
+        can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
+        can_void: writable && status.counts() && detail.row.contract.received == 0,
+        methods: method_choices(state).await?,
+        people: state.app.user_choices(caller).await?,
+        steps_to_choose: state.app.steps_to_choose("contract").await?,
+        detail,
+        errors,
+        shell,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn show_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
+) -> Response {
+    answer(
+        contract_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SubmitForm {
+    /// `step:user` pairs for the steps whose approvers the submitter picks.
+    #[serde(default)]
+    approver: Vec<String>,
+}
+
+impl SubmitForm {
+    fn input(&self) -> SubmitInput {
+        let mut input = SubmitInput::default();
+        for pair in &self.approver {
+            if let Some((step, user)) = pair.split_once(':')
+                && let (Ok(step), Ok(user)) = (step.parse::<usize>(), user.parse::<i64>())
+            {
+                input.approvers.entry(step).or_default().push(user);
+            }
+        }
+        input
+    }
+}
+
+pub async fn submit_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<SubmitForm>,
+) -> Response {
+    let result = state.app.submit_contract(&caller, id, &form.input()).await;
+    after_post(
+        result,
+        |_| done(&format!("/contracts/{id}"), "submitted"),
+        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn void_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let result = state.app.void_contract(&caller, id).await;
+    after_post(
+        result,
+        |_| done(&format!("/contracts/{id}"), "saved"),
+        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn delete_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let result = state.app.delete_contract(&caller, id).await;
+    after_post(
+        result,
+        |_| done("/contracts", "deleted"),
+        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    planned_on: String,
+    #[serde(default)]
+    method_id: String,
+    #[serde(default)]
+    remind_days: String,
+}
+
+pub async fn add_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<PlanForm>,
+) -> Response {
+    let result = match form.planned_on.trim().parse() {
+        Ok(planned_on) => {
+            let input = PlanInput {
+                amount: DecimalText::Text(form.amount.clone()),
+                planned_on,
+                method_id: optional_number(&form.method_id),
+                remind_days: optional_number(&form.remind_days).unwrap_or(0),
+                notes: None,
+            };
+            state.app.add_payment_plan(&caller, id, &input).await
+        }
+        Err(_) => Err(ServiceError::Invalid(
+            kuijing_domain::FieldError::new("planned_on", "invalid_date").into(),
+        )),
+    };
+    after_post(
+        result,
+        |_| done(&format!("/contracts/{id}"), "saved"),
+        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn delete_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Path((id, plan)): Path<(i64, i64)>,
+) -> Response {
+    let result = state.app.delete_payment_plan(&caller, id, plan).await;
+    after_post(
+        result,
+        |_| done(&format!("/contracts/{id}"), "deleted"),
+        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ContractForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    opportunity_id: String,
+    #[serde(default)]
+    signed_on: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    customer_signer_id: String,
+    #[serde(default)]
+    company_signer_id: String,
+    #[serde(default)]
+    payment_method_id: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    line_product: Vec<String>,
+    #[serde(default)]
+    line_quantity: Vec<String>,
+    #[serde(default)]
+    line_price: Vec<String>,
+    #[serde(default)]
+    line_discount: Vec<String>,
+    #[serde(default)]
+    version: String,
+}
+
+fn date(text: &str) -> Option<chrono::NaiveDate> {
+    text.trim().parse().ok()
+}
+
+impl ContractForm {
+    fn input(&self) -> ContractInput {
+        ContractInput {
+            number: optional_text(&self.number),
+            name: self.name.clone(),
+            customer_id: optional_number(&self.customer_id).unwrap_or(-1),
+            opportunity_id: optional_number(&self.opportunity_id),
+            signed_on: date(&self.signed_on),
+            starts_on: date(&self.starts_on),
+            ends_on: date(&self.ends_on),
+            amount: optional_text(&self.amount).map(DecimalText::Text),
+            currency: None,
+            customer_signer_id: optional_number(&self.customer_signer_id),
+            company_signer_id: optional_number(&self.company_signer_id),
+            payment_method_id: optional_number(&self.payment_method_id),
+            notes: optional_text(&self.notes),
+            lines: line_inputs(
+                &self.line_product,
+                &self.line_quantity,
+                &self.line_price,
+                &self.line_discount,
+            ),
+            custom: serde_json::Map::new(),
+            version: optional_number(&self.version),
+        }
+    }
+
+    fn of(detail: &ContractDetail) -> Self {
+        let c = &detail.row.contract;
+        let text = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut form = Self {
+            number: c.number.clone(),
+            name: c.name.clone(),
+            customer_id: c.customer_id.to_string(),
+            opportunity_id: id(c.opportunity_id),
+            signed_on: text(c.signed_on),
+            starts_on: text(c.starts_on),
+            ends_on: text(c.ends_on),
+            amount: if c.amount_by_hand {
+                money::amount_text(c.amount)
+            } else {
+                String::new()
+            },
+            customer_signer_id: id(c.customer_signer_id),
+            company_signer_id: id(c.company_signer_id),
+            payment_method_id: id(c.payment_method_id),
+            notes: c.notes.clone().unwrap_or_default(),
+            version: c.version.to_string(),
+            ..Self::default()
+        };
+        for line in &detail.lines {
+            form.line_product.push(line.product_id.to_string());
+            form.line_quantity.push(money::quantity_text(line.quantity));
+            form.line_price.push(money::amount_text(line.price));
+            form.line_discount.push(money::discount_text(line.discount));
+        }
+        form
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contract_form.html")]
+struct ContractFormView {
+    shell: Shell,
+    id: Option<i64>,
+    form: ContractForm,
+    rows: Vec<LineRow>,
+    errors: FormErrors,
+    customers: Vec<Choice>,
+    contacts: Vec<Choice>,
+    people: Vec<Choice>,
+    methods: Vec<Choice>,
+    products: Vec<Product>,
+}
+
+impl ContractFormView {
+    fn is(&self, value: &str, id: &i64) -> bool {
+        value == id.to_string()
+    }
+}
+
+async fn on_sale(state: &AppState, caller: &Caller) -> Vec<Product> {
+    state
+        .app
+        .list_products(
+            caller,
+            &ProductListQuery {
+                on_sale: Some(true),
+                ..ProductListQuery::default()
+            },
+            PageRequest {
+                cursor: None,
+                limit: Some(PageRequest::MAX_LIMIT),
+            },
+        )
+        .await
+        .map(|page| page.items)
+        .unwrap_or_default()
+}
+
+async fn contract_form_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    form: ContractForm,
+    errors: FormErrors,
+) -> Result<ContractFormView, ServiceError> {
+    let mut customers = state.app.customer_choices(caller, 200).await?;
+    let chosen = optional_number(&form.customer_id);
+    if let Some(chosen) = chosen
+        && !customers.iter().any(|(c, _)| *c == chosen)
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
+    {
+        customers.insert(0, (chosen, found.view.customer.name));
+    }
+    let contacts = match chosen {
+        Some(customer) => state
+            .app
+            .contact_choices(caller, customer)
+            .await
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let title = if id.is_some() {
+        "contracts.edit"
+    } else {
+        "contracts.new"
+    };
+    Ok(ContractFormView {
+        shell: Shell::new(state, caller, lang, "/contracts", title),
+        id,
+        rows: line_rows(
+            &form.line_product,
+            &form.line_quantity,
+            &form.line_price,
+            &form.line_discount,
+        ),
+        form,
+        errors,
+        customers,
+        contacts,
+        people: state.app.user_choices(caller).await?,
+        methods: method_choices(state).await?,
+        products: on_sale(state, caller).await,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewContractQuery {
+    #[serde(default)]
+    customer_id: String,
+    #[serde(default)]
+    opportunity_id: String,
+}
+
+pub async fn new_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<NewContractQuery>,
+) -> Response {
+    if !can(&caller, Kind::Contract, Action::Create) {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let mut form = ContractForm {
+        customer_id: query.customer_id.clone(),
+        opportunity_id: query.opportunity_id.clone(),
+        signed_on: state.app.today_text(),
+        company_signer_id: caller.user.id.to_string(),
+        ..ContractForm::default()
+    };
+    // From an opportunity: its name, customer and product lines.
+    if let Some(opportunity) = optional_number(&query.opportunity_id)
+        && let Ok(detail) = state.app.get_opportunity(&caller, opportunity).await
+    {
+        let o = &detail.row.opportunity;
+        form.name = o.name.clone();
+        form.customer_id = o.customer_id.to_string();
+        if o.amount_by_hand || detail.lines.is_empty() {
+            form.amount = money::amount_text(o.amount);
+        }
+        for line in &detail.lines {
+            form.line_product.push(line.product_id.to_string());
+            form.line_quantity.push(money::quantity_text(line.quantity));
+            form.line_price.push(money::amount_text(line.price));
+            form.line_discount.push(money::discount_text(line.discount));
+        }
+    }
+    answer(
+        contract_form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn create_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<ContractForm>,
+) -> Response {
+    let result = state.app.create_contract(&caller, form.input()).await;
+    after_post(
+        result,
+        |detail| done(&format!("/contracts/{}", detail.row.contract.id), "created"),
+        async |errors| contract_form_view(&state, &caller, lang, None, form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn edit_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let detail = match state.app.get_contract(&caller, id).await {
+        Ok(detail) if detail.can_edit => detail,
+        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let form = ContractForm::of(&detail);
+    answer(
+        contract_form_view(&state, &caller, lang, Some(id), form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn update_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<ContractForm>,
+) -> Response {
+    let result = state.app.update_contract(&caller, id, form.input()).await;
+    after_post(
+        result,
+        |_| done(&format!("/contracts/{id}"), "saved"),
+        async |errors| contract_form_view(&state, &caller, lang, Some(id), form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "payments.html")]
+struct PaymentsView {
+    shell: Shell,
+    list: ListPage<Payment>,
+    totals: Vec<CurrencyTotal>,
+    query: ListQuery,
+    keep: String,
+}
+
+impl PaymentsView {
+    fn statuses(&self) -> [&'static str; 5] {
+        ["draft", "in_approval", "approved", "rejected", "withdrawn"]
+    }
+}
+
+pub async fn list_payments(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<ListQuery>,
+) -> Response {
+    let service = PaymentListQuery {
+        search: optional_text(&query.q),
+        status: optional_text(&query.status),
+        view: optional_text(&query.view),
+        contract_id: None,
+    };
+    match state.app.list_payments(&caller, &service, query.page()).await {
+        Ok((list, totals)) => {
+            let view = PaymentsView {
+                shell: Shell::new(&state, &caller, lang, "/payments", "payments.title")
+                    .with_notice(query.done.as_deref()),
+                keep: query.keep(),
+                list,
+                totals,
+                query,
+            };
+            render(&view, StatusCode::OK)
+        }
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "payment.html")]
+struct PaymentView {
+    shell: Shell,
+    detail: PaymentDetail,
+    panel: Option<Panel>,
+    errors: FormErrors,
+    methods: Vec<Choice>,
+    people: Vec<Choice>,
+    steps_to_choose: Vec<(usize, String)>,
+    can_submit: bool,
+    can_delete: bool,
+}
+
+impl PaymentView {
+    fn method(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.methods.iter().find(|(m, _)| *m == id))
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| "—".into())
+    }
+
+    fn back(&self) -> String {
+        format!("/payments/{}", self.detail.payment.id)
+    }
+}
+
+async fn payment_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<PaymentView, ServiceError> {
+    let detail = state.app.get_payment(caller, id).await?;
+    let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title").with_notice(done);
+    shell.title = detail.payment.number.clone();
+    Ok(PaymentView {
+        panel: detail.approval.as_ref().map(Panel::of),
+        can_submit: detail.can_edit
+            && detail.payment.status.submittable()
+            && can(caller, Kind::Payment, Action::Submit),
+        can_delete: detail.can_edit && can(caller, Kind::Payment, Action::Delete),
+        methods: method_choices(state).await?,
+        people: state.app.user_choices(caller).await?,
+        steps_to_choose: state.app.steps_to_choose("payment").await?,
+        detail,
+        errors,
+        shell,
+    })
+}
+
+pub async fn show_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Params(query): Params<DoneQuery>,
+) -> Response {
+    answer(
+        payment_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn submit_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<SubmitForm>,
+) -> Response {
+    let result = state.app.submit_payment(&caller, id, &form.input()).await;
+    after_post(
+        result,
+        |_| done(&format!("/payments/{id}"), "submitted"),
+        async |errors| payment_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn delete_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let result = state.app.delete_payment(&caller, id).await;
+    after_post(
+        result,
+        |_| done("/payments", "deleted"),
+        async |errors| payment_view(&state, &caller, lang, id, errors, None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    contract_id: String,
+    #[serde(default)]
+    plan_id: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    method_id: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    confirm_exceeding: String,
+    #[serde(default)]
+    version: String,
+}
+
+impl PaymentForm {
+    fn input(&self) -> Result<PaymentInput, ServiceError> {
+        let Some(received_on) = date(&self.received_on) else {
+            return Err(ServiceError::Invalid(
+                kuijing_domain::FieldError::new("received_on", "invalid_date").into(),
+            ));
+        };
+        Ok(PaymentInput {
+            number: optional_text(&self.number),
+            contract_id: optional_number(&self.contract_id).unwrap_or(-1),
+            plan_id: optional_number(&self.plan_id),
+            received_on,
+            method_id: optional_number(&self.method_id),
+            amount: DecimalText::Text(self.amount.clone()),
+            notes: optional_text(&self.notes),
+            confirm_exceeding: !self.confirm_exceeding.is_empty(),
+            version: optional_number(&self.version),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "payment_form.html")]
+struct PaymentFormView {
+    shell: Shell,
+    id: Option<i64>,
+    form: PaymentForm,
+    errors: FormErrors,
+    contract: Option<ContractDetail>,
+    methods: Vec<Choice>,
+    /// The amount is above what the contract still has outstanding: the
+    /// form asks to confirm.
+    exceeding: bool,
+}
+
+impl PaymentFormView {
+    fn is(&self, value: &str, id: &i64) -> bool {
+        value == id.to_string()
+    }
+
+    fn plans(&self) -> Vec<Plan> {
+        self.contract
+            .as_ref()
+            .map(|c| c.plans.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn payment_form_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    form: PaymentForm,
+    errors: FormErrors,
+) -> Result<PaymentFormView, ServiceError> {
+    let contract = match optional_number(&form.contract_id) {
+        Some(contract) => state.app.get_contract(caller, contract).await.ok(),
+        None => None,
+    };
+    let title = if id.is_some() {
+        "payments.edit"
+    } else {
+        "payments.new"
+    };
+    let exceeding = errors
+        .get("amount")
+        .is_some_and(|m| *m == crate::error::message_for("amount", "exceeds_outstanding", lang));
+    Ok(PaymentFormView {
+        shell: Shell::new(state, caller, lang, "/payments", title),
+        id,
+        form,
+        errors,
+        contract,
+        methods: method_choices(state).await?,
+        exceeding,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewPaymentQuery {
+    #[serde(default)]
+    contract_id: String,
+    #[serde(default)]
+    plan_id: String,
+}
+
+pub async fn new_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<NewPaymentQuery>,
+) -> Response {
+    if !can(&caller, Kind::Payment, Action::Create) {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let mut form = PaymentForm {
+        contract_id: query.contract_id.clone(),
+        plan_id: query.plan_id.clone(),
+        received_on: state.app.today_text(),
+        ..PaymentForm::default()
+    };
+    // The amount still outstanding on the instalment, or on the contract.
+    if let Some(contract) = optional_number(&query.contract_id)
+        && let Ok(detail) = state.app.get_contract(&caller, contract).await
+    {
+        let plan = optional_number(&query.plan_id)
+            .and_then(|plan| detail.plans.iter().find(|p| p.id == plan));
+        let due = match plan {
+            Some(plan) => (plan.amount - plan.received).max(0),
+            None => detail.row.outstanding,
+        };
+        if due > 0 {
+            form.amount = money::amount_text(due);
+        }
+        if let Some(plan) = plan {
+            form.method_id = plan.method_id.map(|m| m.to_string()).unwrap_or_default();
+        }
+    }
+    answer(
+        payment_form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn create_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<PaymentForm>,
+) -> Response {
+    let result = match form.input() {
+        Ok(input) => state.app.create_payment(&caller, input).await,
+        Err(error) => Err(error),
+    };
+    after_post(
+        result,
+        |detail| done(&format!("/payments/{}", detail.payment.id), "created"),
+        async |errors| payment_form_view(&state, &caller, lang, None, form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn edit_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let detail = match state.app.get_payment(&caller, id).await {
+        Ok(detail) if detail.can_edit => detail,
+        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let p = &detail.payment;
+    let form = PaymentForm {
+        number: p.number.clone(),
+        contract_id: p.contract_id.to_string(),
+        plan_id: p.plan_id.map(|v| v.to_string()).unwrap_or_default(),
+        received_on: p.received_on.to_string(),
+        method_id: p.method_id.map(|v| v.to_string()).unwrap_or_default(),
+        amount: money::amount_text(p.amount),
+        notes: p.notes.clone().unwrap_or_default(),
+        confirm_exceeding: String::new(),
+        version: p.version.to_string(),
+    };
+    answer(
+        payment_form_view(&state, &caller, lang, Some(id), form, FormErrors::default()).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn update_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<PaymentForm>,
+) -> Response {
+    let result = match form.input() {
+        Ok(input) => state.app.update_payment(&caller, id, input).await,
+        Err(error) => Err(error),
+    };
+    after_post(
+        result,
+        |_| done(&format!("/payments/{id}"), "saved"),
+        async |errors| payment_form_view(&state, &caller, lang, Some(id), form, errors).await,
+        &caller,
+        lang,
+    )
+    .await
+}
