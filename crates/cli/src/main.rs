@@ -196,13 +196,40 @@ async fn serve(app: App, settings: &Settings) -> Result<()> {
         .await
         .with_context(|| format!("listening on {address}"))?;
     tracing::info!(%address, database = ?app_backend(settings), "kuijing crm is serving on http://{address}");
+    let worker = tokio::spawn(run_jobs(app.clone()));
     let router = kuijing_web::router(app.clone());
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await?;
+    worker.abort();
     app.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The background worker: every minute it enqueues the day's recurring jobs
+/// (once per day across instances) and runs whatever is due.
+async fn run_jobs(app: App) {
+    let worker = format!("{}-{}", std::process::id(), uuid_like());
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(error) = app.schedule_jobs().await {
+            tracing::warn!(%error, "scheduling jobs failed");
+            continue;
+        }
+        if let Err(error) = app.run_due_jobs(&worker).await {
+            tracing::warn!(%error, "running jobs failed");
+        }
+    }
+}
+
+/// A name for this instance's worker that differs between restarts.
+fn uuid_like() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default()
 }
 
 fn app_backend(settings: &Settings) -> &'static str {

@@ -57,3 +57,25 @@ impl App {
         Ok(page.items.into_iter().map(|c| (c.id, c.name)).collect())
     }
 }
+
+impl App {
+    /// Every department by name, for choosing who may use a pipeline.
+    pub async fn department_choices(&self) -> Result<Vec<Choice>> {
+        let mut tx = self.db.read().await?;
+        let org = kuijing_store::departments::org_chart(&mut tx).await?;
+        let ids: Vec<i64> = org.department_ids().collect();
+        let mut names = kuijing_store::departments::names(&mut tx, &ids).await?;
+        names.sort_by(|a, b| a.1.cmp(&b.1));
+        Ok(names)
+    }
+
+    /// Every role by name, for approval steps decided by a role's members.
+    pub async fn role_names(&self) -> Result<Vec<Choice>> {
+        let mut tx = self.db.read().await?;
+        Ok(kuijing_store::roles::list(&mut tx, None)
+            .await?
+            .into_iter()
+            .map(|role| (role.id, role.name))
+            .collect())
+    }
+}

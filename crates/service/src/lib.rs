@@ -17,6 +17,7 @@ pub mod departments;
 pub mod error;
 pub mod fields;
 mod input;
+pub mod jobs;
 pub mod leads;
 pub mod opportunities;
 pub mod options;

@@ -15,6 +15,7 @@ mod pool;
 mod products;
 mod profile;
 mod roles;
+mod sales_settings;
 mod search;
 mod session;
 mod users;
@@ -110,6 +111,18 @@ pub fn router() -> Router<AppState> {
         .route(
             "/products/categories/{id}/delete",
             post(products::delete_category),
+        )
+        .route(
+            "/settings/pipelines",
+            get(sales_settings::show_pipelines).post(sales_settings::create_pipeline),
+        )
+        .route(
+            "/settings/pipelines/{id}",
+            post(sales_settings::update_pipeline),
+        )
+        .route(
+            "/settings/approval-flows",
+            get(sales_settings::show_flows).post(sales_settings::save_flow),
         )
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
@@ -353,6 +366,22 @@ impl Shell {
                 key: "nav.roles",
                 href: "/roles",
                 icon: "shield",
+                badge: None,
+            });
+        }
+        if caller.can(Permission::new(Kind::Settings, Action::Manage)) {
+            settings_nav.push(NavItem {
+                key: "nav.pipelines",
+                href: "/settings/pipelines",
+                icon: "funnel",
+                badge: None,
+            });
+        }
+        if caller.can(Permission::new(Kind::Approval, Action::Manage)) {
+            settings_nav.push(NavItem {
+                key: "nav.flows",
+                href: "/settings/approval-flows",
+                icon: "check",
                 badge: None,
             });
         }

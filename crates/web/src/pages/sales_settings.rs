@@ -1,0 +1,555 @@
+//! Settings of the sales modules: pipelines with their stages, and approval
+//! flows with their steps.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use kuijing_domain::approval::{
+    ApproverRule, Comparison, FactValue, FlowDef, Mode, NoApprover, Op, Resubmit, StepDef,
+};
+use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_service::approvals::{Flow, FlowInput};
+use kuijing_service::choices::Choice;
+use kuijing_service::opportunities::{PipelineInput, PipelineView as Pipeline, StageInput};
+use kuijing_service::{Caller, ServiceError};
+use serde::Deserialize;
+
+use super::Shell;
+use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "settings_pipelines.html")]
+struct PipelinesView {
+    shell: Shell,
+    pipelines: Vec<Pipeline>,
+    departments: Vec<Choice>,
+    errors: FormErrors,
+    /// The pipeline whose form the errors belong to (0 for the new one).
+    failed: i64,
+}
+
+impl PipelinesView {
+    fn uses(&self, pipeline: &Pipeline, department: &i64) -> bool {
+        pipeline.departments.contains(department)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn pipelines_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (errors, failed): (FormErrors, i64),
+    done: Option<&str>,
+) -> Result<PipelinesView, ServiceError> {
+    if !caller.can(Permission::new(Kind::Settings, Action::Manage)) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(PipelinesView {
+        shell: Shell::new(state, caller, lang, "/settings/pipelines", "pipelines.title")
+            .with_notice(done),
+        pipelines: state.app.pipelines(caller).await?,
+        departments: state.app.department_choices().await?,
+        errors,
+        failed,
+    })
+}
+
+pub async fn show_pipelines(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<DoneQuery>,
+) -> Response {
+    answer(
+        pipelines_view(&state, &caller, lang, (FormErrors::default(), -1), query.done.as_deref())
+            .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PipelineForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    active: String,
+    #[serde(default)]
+    department: Vec<String>,
+    #[serde(default)]
+    stage_id: Vec<String>,
+    #[serde(default)]
+    stage_name: Vec<String>,
+    #[serde(default)]
+    stage_rate: Vec<String>,
+    #[serde(default)]
+    version: String,
+}
+
+impl PipelineForm {
+    /// Rows with a name are the stages, in order; a row left blank drops
+    /// its stage.
+    fn input(&self) -> PipelineInput {
+        let stages = self
+            .stage_name
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| !name.trim().is_empty())
+            .map(|(index, name)| StageInput {
+                id: self.stage_id.get(index).and_then(|id| optional_number(id)),
+                name: name.clone(),
+                win_rate: self
+                    .stage_rate
+                    .get(index)
+                    .and_then(|rate| optional_number(rate))
+                    .unwrap_or(-1),
+            })
+            .collect();
+        PipelineInput {
+            name: self.name.clone(),
+            active: !self.active.is_empty(),
+            departments: self
+                .department
+                .iter()
+                .filter_map(|d| optional_number(d))
+                .collect(),
+            stages,
+            version: optional_number(&self.version),
+        }
+    }
+}
+
+pub async fn create_pipeline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<PipelineForm>,
+) -> Response {
+    let result = state.app.create_pipeline(&caller, form.input()).await;
+    after_post(
+        result,
+        |_| done("/settings/pipelines", "created"),
+        async |errors| pipelines_view(&state, &caller, lang, (errors, 0), None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn update_pipeline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<PipelineForm>,
+) -> Response {
+    let result = state.app.update_pipeline(&caller, id, form.input()).await;
+    after_post(
+        result,
+        |_| done("/settings/pipelines", "saved"),
+        async |errors| pipelines_view(&state, &caller, lang, (errors, id), None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+/// How many step rows the flow form offers.
+const STEP_ROWS: usize = 5;
+
+/// One step row of the flow form, as shown.
+#[derive(Default)]
+pub struct StepRow {
+    pub name: String,
+    pub rule: String,
+    pub user: String,
+    pub levels: String,
+    pub role: String,
+    pub mode: String,
+    pub above: String,
+}
+
+#[derive(Template)]
+#[template(path = "settings_flows.html")]
+struct FlowsView {
+    shell: Shell,
+    flows: Vec<Flow>,
+    editing: Option<i64>,
+    form: FlowForm,
+    rows: Vec<StepRow>,
+    people: Vec<Choice>,
+    roles: Vec<Choice>,
+    errors: FormErrors,
+}
+
+impl FlowsView {
+    fn rule_label(&self, rule: &ApproverRule) -> String {
+        let key = match rule {
+            ApproverRule::Users(_) => "users",
+            ApproverRule::Superior { .. } => "superior",
+            ApproverRule::SuperiorsUpTo { .. } => "superiors_up_to",
+            ApproverRule::Role(_) => "role",
+            ApproverRule::DepartmentHead => "department_head",
+            ApproverRule::ChosenBySubmitter => "chosen",
+        };
+        let mut text = self.shell.tk("flow_rule", key);
+        match rule {
+            ApproverRule::Users(users) => {
+                let names: Vec<String> = users
+                    .iter()
+                    .filter_map(|u| self.people.iter().find(|(id, _)| id == u))
+                    .map(|(_, name)| name.clone())
+                    .collect();
+                text = format!("{text}: {}", names.join(", "));
+            }
+            ApproverRule::Superior { levels } | ApproverRule::SuperiorsUpTo { levels } => {
+                text = format!("{text} ({levels})");
+            }
+            ApproverRule::Role(role) => {
+                if let Some((_, name)) = self.roles.iter().find(|(id, _)| id == role) {
+                    text = format!("{text}: {name}");
+                }
+            }
+            _ => {}
+        }
+        text
+    }
+
+    fn condition_label(&self, step: &StepDef) -> String {
+        step.condition
+            .iter()
+            .map(|c| match (&c.value, c.op) {
+                (FactValue::Number(n), Op::Gt) => {
+                    format!("{} > {}", self.shell.t("fields.amount"), money::format_amount(*n))
+                }
+                _ => format!("{} {}", c.field, c.op.as_str()),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn kinds(&self) -> [&'static str; 2] {
+        ["contract", "payment"]
+    }
+
+    fn rules(&self) -> [&'static str; 6] {
+        [
+            "superior",
+            "superiors_up_to",
+            "users",
+            "role",
+            "department_head",
+            "chosen",
+        ]
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FlowForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    custom_kind: String,
+    #[serde(default)]
+    active: String,
+    #[serde(default)]
+    when_no_approver: String,
+    #[serde(default)]
+    fallback: String,
+    #[serde(default)]
+    resubmit: String,
+    #[serde(default)]
+    step_name: Vec<String>,
+    #[serde(default)]
+    step_rule: Vec<String>,
+    #[serde(default)]
+    step_user: Vec<String>,
+    #[serde(default)]
+    step_levels: Vec<String>,
+    #[serde(default)]
+    step_role: Vec<String>,
+    #[serde(default)]
+    step_mode: Vec<String>,
+    #[serde(default)]
+    step_above: Vec<String>,
+    #[serde(default)]
+    version: String,
+}
+
+fn at(list: &[String], index: usize) -> String {
+    list.get(index).cloned().unwrap_or_default()
+}
+
+impl FlowForm {
+    fn kind(&self) -> String {
+        if self.kind == "custom" {
+            self.custom_kind.trim().to_string()
+        } else {
+            self.kind.clone()
+        }
+    }
+
+    fn rows(&self) -> Vec<StepRow> {
+        let mut rows: Vec<StepRow> = (0..self.step_name.len())
+            .filter(|i| !self.step_name[*i].trim().is_empty())
+            .map(|i| StepRow {
+                name: at(&self.step_name, i),
+                rule: at(&self.step_rule, i),
+                user: at(&self.step_user, i),
+                levels: at(&self.step_levels, i),
+                role: at(&self.step_role, i),
+                mode: at(&self.step_mode, i),
+                above: at(&self.step_above, i),
+            })
+            .collect();
+        while rows.len() < STEP_ROWS {
+            rows.push(StepRow::default());
+        }
+        rows
+    }
+
+    /// The flow the form describes; a step whose amount field cannot be
+    /// read keeps an impossible condition so the check names it.
+    fn input(&self) -> Result<FlowInput, ServiceError> {
+        let mut steps = Vec::new();
+        for row in self.rows().into_iter().filter(|r| !r.name.trim().is_empty()) {
+            let index = steps.len();
+            let number = |text: &str| optional_number(text).unwrap_or(0);
+            let approvers = match row.rule.as_str() {
+                "users" => ApproverRule::Users(optional_number(&row.user).into_iter().collect()),
+                "superior" => ApproverRule::Superior {
+                    levels: u8::try_from(number(&row.levels)).unwrap_or(0),
+                },
+                "superiors_up_to" => ApproverRule::SuperiorsUpTo {
+                    levels: u8::try_from(number(&row.levels)).unwrap_or(0),
+                },
+                "role" => ApproverRule::Role(number(&row.role)),
+                "department_head" => ApproverRule::DepartmentHead,
+                _ => ApproverRule::ChosenBySubmitter,
+            };
+            let mut condition = Vec::new();
+            if !row.above.trim().is_empty() {
+                let amount = money::parse_amount(&row.above).map_err(|code| {
+                    ServiceError::Invalid(
+                        kuijing_domain::FieldError::new(format!("definition.steps.{index}"), code)
+                            .into(),
+                    )
+                })?;
+                condition.push(Comparison {
+                    field: "amount".into(),
+                    op: Op::Gt,
+                    value: FactValue::Number(amount),
+                });
+            }
+            steps.push(StepDef {
+                name: row.name.trim().to_string(),
+                approvers,
+                mode: if row.mode == "everyone" {
+                    Mode::Everyone
+                } else {
+                    Mode::AnyOne
+                },
+                condition,
+            });
+        }
+        let when_no_approver = match self.when_no_approver.as_str() {
+            "skip" => NoApprover::Skip,
+            "fallback" => NoApprover::Fallback(optional_number(&self.fallback).unwrap_or(0)),
+            _ => NoApprover::Refuse,
+        };
+        let resubmit = if self.resubmit == "from_rejected_step" {
+            Resubmit::FromRejectedStep
+        } else {
+            Resubmit::FromStart
+        };
+        Ok(FlowInput {
+            kind: self.kind(),
+            name: self.name.clone(),
+            active: !self.active.is_empty(),
+            definition: FlowDef {
+                steps,
+                when_no_approver,
+                resubmit,
+            },
+            version: optional_number(&self.version),
+        })
+    }
+
+    fn of(flow: &Flow) -> Self {
+        let mut form = Self {
+            name: flow.name.clone(),
+            kind: if ["contract", "payment"].contains(&flow.kind.as_str()) {
+                flow.kind.clone()
+            } else {
+                "custom".into()
+            },
+            custom_kind: flow.kind.clone(),
+            active: if flow.active { "1".into() } else { String::new() },
+            version: flow.version.to_string(),
+            ..Self::default()
+        };
+        let definition = &flow.definition;
+        match definition.when_no_approver {
+            NoApprover::Skip => form.when_no_approver = "skip".into(),
+            NoApprover::Fallback(user) => {
+                form.when_no_approver = "fallback".into();
+                form.fallback = user.to_string();
+            }
+            NoApprover::Refuse => form.when_no_approver = "refuse".into(),
+        }
+        if definition.resubmit == Resubmit::FromRejectedStep {
+            form.resubmit = "from_rejected_step".into();
+        }
+        for step in &definition.steps {
+            form.step_name.push(step.name.clone());
+            let (rule, user, levels, role) = match &step.approvers {
+                ApproverRule::Users(users) => (
+                    "users",
+                    users.first().map(|u| u.to_string()).unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                ),
+                ApproverRule::Superior { levels } => {
+                    ("superior", String::new(), levels.to_string(), String::new())
+                }
+                ApproverRule::SuperiorsUpTo { levels } => (
+                    "superiors_up_to",
+                    String::new(),
+                    levels.to_string(),
+                    String::new(),
+                ),
+                ApproverRule::Role(role) => ("role", String::new(), String::new(), role.to_string()),
+                ApproverRule::DepartmentHead => {
+                    ("department_head", String::new(), String::new(), String::new())
+                }
+                ApproverRule::ChosenBySubmitter => {
+                    ("chosen", String::new(), String::new(), String::new())
+                }
+            };
+            form.step_rule.push(rule.into());
+            form.step_user.push(user);
+            form.step_levels.push(levels);
+            form.step_role.push(role);
+            form.step_mode.push(step.mode.as_str().into());
+            let above = step.condition.iter().find_map(|c| match (&c.value, c.op) {
+                (FactValue::Number(n), Op::Gt) if c.field == "amount" => Some(money::amount_text(*n)),
+                _ => None,
+            });
+            form.step_above.push(above.unwrap_or_default());
+        }
+        form
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FlowsQuery {
+    #[serde(default)]
+    edit: String,
+    done: Option<String>,
+}
+
+async fn flows_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (editing, form): (Option<i64>, Option<FlowForm>),
+    errors: FormErrors,
+    done: Option<&str>,
+) -> Result<FlowsView, ServiceError> {
+    if !caller.can(Permission::new(Kind::Approval, Action::Manage)) {
+        return Err(ServiceError::Forbidden);
+    }
+    let flows = state.app.approval_flows(caller).await?;
+    let form = match (form, editing) {
+        (Some(form), _) => form,
+        (None, Some(id)) => flows
+            .iter()
+            .find(|f| f.id == id)
+            .map(FlowForm::of)
+            .ok_or(ServiceError::NotFound)?,
+        (None, None) => FlowForm {
+            kind: "contract".into(),
+            active: "1".into(),
+            ..FlowForm::default()
+        },
+    };
+    Ok(FlowsView {
+        shell: Shell::new(state, caller, lang, "/settings/approval-flows", "flows.title")
+            .with_notice(done),
+        rows: form.rows(),
+        form,
+        flows,
+        editing,
+        people: state.app.user_choices(caller).await?,
+        roles: state.app.role_names().await?,
+        errors,
+    })
+}
+
+pub async fn show_flows(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<FlowsQuery>,
+) -> Response {
+    let editing = optional_number(&query.edit);
+    answer(
+        flows_view(
+            &state,
+            &caller,
+            lang,
+            (editing, None),
+            FormErrors::default(),
+            query.done.as_deref(),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn save_flow(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<FlowsQuery>,
+    Form(form): Form<FlowForm>,
+) -> Response {
+    let editing = optional_number(&query.edit);
+    let result = match form.input() {
+        Ok(input) => match editing {
+            Some(id) => state.app.update_approval_flow(&caller, id, input).await,
+            None => state.app.create_approval_flow(&caller, input).await,
+        },
+        Err(error) => Err(error),
+    };
+    if let Err(ServiceError::Forbidden) = &result {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    after_post(
+        result,
+        |_| done("/settings/approval-flows", "saved"),
+        async |errors| {
+            flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await
+        },
+        &caller,
+        lang,
+    )
+    .await
+}
