@@ -11,7 +11,8 @@ use kuijing_domain::approval::{
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
 use kuijing_store::Tx;
-use kuijing_store::approvals::{self, ActionRow, Flow, NewAction, NewApproval, StoredApproval};
+use kuijing_store::approvals::{self, NewAction, NewApproval};
+pub use kuijing_store::approvals::{ActionRow, Flow, StoredApproval};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

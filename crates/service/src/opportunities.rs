@@ -6,13 +6,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+pub use kuijing_store::follow_ups::FollowUp;
+use kuijing_store::follow_ups::{self, NewFollowUp};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::opportunities::{
-    self, Opportunity, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageChange,
-    StageMove,
+    self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,
 };
-use kuijing_store::pipelines::{self, Pipeline, PipelineFields};
+pub use kuijing_store::opportunities::{Opportunity, StageChange};
+use kuijing_store::pipelines::{self, PipelineFields};
+pub use kuijing_store::pipelines::{Pipeline, Stage};
 use kuijing_store::{Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -2,8 +2,9 @@
 //! contracts.
 
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::line_items::LineItem;
-use kuijing_store::products::{self, Category, Product, ProductFields, ProductQuery};
+pub use kuijing_store::line_items::LineItem;
+use kuijing_store::products::{self, ProductFields, ProductQuery};
+pub use kuijing_store::products::{Category, Product};
 use kuijing_store::Tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
