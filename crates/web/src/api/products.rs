@@ -8,7 +8,9 @@ use kuijing_service::products::{Category, CategoryInput, Product, ProductInput, 
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Body, page_of, respond, respond_created, respond_done};
+use super::{
+    Body, page_of, respond, respond_created, respond_created_in, respond_done, respond_in,
+};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
@@ -121,11 +123,8 @@ pub async fn create_category(
     ApiUser(caller): ApiUser,
     Body(body): Body<CategoryInput>,
 ) -> Response {
-    respond_created(
-        state.app.create_category(&caller, body).await,
-        &caller,
-        lang,
-    )
+    let result = state.app.create_category(&caller, body).await;
+    respond_created_in("category", result, &caller, lang)
 }
 
 #[utoipa::path(put, path = "/api/v1/product-categories/{id}", tag = "products", request_body = CategoryInput,
@@ -137,11 +136,8 @@ pub async fn update_category(
     Id(id): Id,
     Body(body): Body<CategoryInput>,
 ) -> Response {
-    respond(
-        state.app.update_category(&caller, id, body).await,
-        &caller,
-        lang,
-    )
+    let result = state.app.update_category(&caller, id, body).await;
+    respond_in("category", result, &caller, lang)
 }
 
 #[utoipa::path(delete, path = "/api/v1/product-categories/{id}", tag = "products",
