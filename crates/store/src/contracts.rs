@@ -258,13 +258,7 @@ pub async fn totals(
     (visibility, actor, today): (&Visibility, i64, NaiveDate),
     query: &ContractQuery,
 ) -> Result<Vec<(String, i64, i64, i64)>> {
-    let sum = |c: Contracts| -> SimpleExpr {
-        Func::coalesce([
-            Func::sum(Expr::col((Contracts::Table, c))).into(),
-            Expr::val(0i64).into(),
-        ])
-        .into()
-    };
+    let sum = |c: Contracts| -> SimpleExpr { record::sum_or_zero((Contracts::Table, c)) };
     let mut select = Query::select();
     select
         .column((Contracts::Table, Contracts::Currency))
@@ -448,10 +442,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
             .and_where(Expr::col(Payments::Status).eq(DocStatus::Approved.as_str()));
     };
     let mut total = Query::select();
-    total.expr(Func::coalesce([
-        Func::sum(Expr::col(Payments::Amount)).into(),
-        Expr::val(0i64).into(),
-    ]));
+    total.expr(record::sum_or_zero(Payments::Amount));
     approved(&mut total);
     total.and_where(Expr::col(Payments::ContractId).eq(id));
     let received = tx.count(&total).await?;
@@ -463,10 +454,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
     tx.execute(&update).await?;
     for plan in plans(tx, id).await? {
         let mut sum = Query::select();
-        sum.expr(Func::coalesce([
-            Func::sum(Expr::col(Payments::Amount)).into(),
-            Expr::val(0i64).into(),
-        ]));
+        sum.expr(record::sum_or_zero(Payments::Amount));
         approved(&mut sum);
         sum.and_where(Expr::col(Payments::PlanId).eq(plan.id));
         let received = tx.count(&sum).await?;

@@ -271,10 +271,7 @@ pub async fn totals(
             Opportunities::Table,
             Opportunities::Id,
         ))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Opportunities::Table, Opportunities::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((Opportunities::Table, Opportunities::Amount)))
         .from(Opportunities::Table);
     scoped(&mut select, visibility, actor, today, query);
     select.group_by_col((Opportunities::Table, Opportunities::Currency));
@@ -299,10 +296,7 @@ pub async fn by_stage(
             Opportunities::Table,
             Opportunities::Id,
         ))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Opportunities::Table, Opportunities::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((Opportunities::Table, Opportunities::Amount)))
         .from(Opportunities::Table);
     scoped(&mut select, visibility, actor, today, query);
     select

@@ -221,10 +221,7 @@ pub async fn totals(
     select
         .column((Payments::Table, Payments::Currency))
         .expr(Func::count(Expr::col((Payments::Table, Payments::Id))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Payments::Table, Payments::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((Payments::Table, Payments::Amount)))
         .from(Payments::Table)
         .inner_join(
             Contracts::Table,
