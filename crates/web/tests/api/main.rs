@@ -18,4 +18,6 @@ mod organisation;
 mod pages;
 mod pools;
 mod regressions;
+mod sales_api;
+mod sales_fixtures;
 mod scopes;
