@@ -7,9 +7,11 @@ mod import_pages;
 
 mod leads;
 
+mod approvals_api;
 mod attachments;
 mod auth;
 mod contacts;
+mod contracts_api;
 mod customer_io;
 mod customer_pages;
 mod customers;
