@@ -457,7 +457,7 @@ impl App {
         let probe = page.probe();
         let found =
             approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
-        let total = found.len() as i64;
+        let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
         Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
     }
 

@@ -293,6 +293,16 @@ pub async fn submitted_by(
     rows.into_iter().map(StoredApproval::try_from).collect()
 }
 
+/// How many approvals a user submitted.
+pub async fn submitted_count(tx: &mut Tx, user: i64) -> Result<i64> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Approvals::Id)))
+        .from(Approvals::Table)
+        .and_where(Expr::col(Approvals::SubmitterId).eq(user))
+        .to_owned();
+    tx.count(&select).await
+}
+
 pub struct NewApproval<'a> {
     pub flow_id: Option<i64>,
     pub kind: &'a str,

@@ -175,6 +175,16 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     .await;
     let submitted = t.get("/api/v1/approvals/submitted", rep).await;
     assert_eq!(submitted.body["total"], 3, "{}", submitted.text);
+    // Paged, the total still counts them all.
+    let page = t.get("/api/v1/approvals/submitted?limit=1", rep).await;
+    assert_eq!(page.body["total"], 3, "{}", page.text);
+    assert_eq!(page.body["items"].as_array().map(Vec::len), Some(1));
+    let cursor = page.body["next_cursor"].as_str().expect("a next page");
+    let next = t
+        .get(&format!("/api/v1/approvals/submitted?limit=2&cursor={cursor}"), rep)
+        .await;
+    assert_eq!(next.body["items"].as_array().map(Vec::len), Some(2));
+    assert!(next.body["next_cursor"].is_null(), "{}", next.text);
 
     let stats = t.get("/api/v1/approvals/stats", &team.admin).await;
     assert_eq!(stats.status, 200, "{}", stats.text);
