@@ -236,6 +236,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PlanPath {
 }
 
 #[utoipa::path(delete, path = "/api/v1/contracts/{id}/plans/{plan_id}", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract"), ("plan_id" = i64, Path, description = "The instalment")),
     responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Money was received against it (`plan_has_payments`)", body = Problem)))]
 pub async fn delete_payment_plan(
     State(state): State<AppState>,
