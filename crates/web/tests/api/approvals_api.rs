@@ -30,8 +30,12 @@ async fn contract_flow(t: &TestApp, team: &SalesTeam) -> i64 {
 }
 
 async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(&format!("/api/v1/approvals/{approval}/actions"), token, body)
-        .await
+    t.post(
+        &format!("/api/v1/approvals/{approval}/actions"),
+        token,
+        body,
+    )
+    .await
 }
 
 async fn contract_of(t: &TestApp, token: &str, id: i64) -> Answer {
@@ -107,7 +111,10 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
         404
     );
     act(&t, manager, approval, json!({ "action": "approve" })).await;
-    assert_eq!(contract_of(&t, rep, large).await.body["status"], "in_approval");
+    assert_eq!(
+        contract_of(&t, rep, large).await.body["status"],
+        "in_approval"
+    );
     assert_eq!(waiting_count(&t, finance).await, 1);
     let seen = contract_of(&t, finance, large).await;
     assert_eq!(seen.status, 200, "{}", seen.text);
@@ -118,6 +125,10 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     let bare = act(&t, finance, approval, json!({ "action": "reject" })).await;
     assert_eq!(bare.status, 422, "{}", bare.text);
     assert_eq!(first_error(&bare), ("comment".into(), "required".into()));
+    assert_eq!(
+        bare.body["errors"][0]["message"],
+        "Comment is required to reject: tell the submitter what to change."
+    );
     let rejected = act(
         &t,
         finance,
@@ -150,7 +161,10 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     assert_eq!(by_manager.body["code"], "not_submitter");
     let withdrawn = act(&t, rep, approval, json!({ "action": "withdraw" })).await;
     assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
-    assert_eq!(contract_of(&t, rep, large).await.body["status"], "withdrawn");
+    assert_eq!(
+        contract_of(&t, rep, large).await.body["status"],
+        "withdrawn"
+    );
     assert_eq!(waiting_count(&t, manager).await, 0);
     let again = act(&t, rep, approval, json!({ "action": "withdraw" })).await;
     assert_eq!(again.body["code"], "not_in_progress");
@@ -181,7 +195,10 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     assert_eq!(page.body["items"].as_array().map(Vec::len), Some(1));
     let cursor = page.body["next_cursor"].as_str().expect("a next page");
     let next = t
-        .get(&format!("/api/v1/approvals/submitted?limit=2&cursor={cursor}"), rep)
+        .get(
+            &format!("/api/v1/approvals/submitted?limit=2&cursor={cursor}"),
+            rep,
+        )
         .await;
     assert_eq!(next.body["items"].as_array().map(Vec::len), Some(2));
     assert!(next.body["next_cursor"].is_null(), "{}", next.text);
@@ -291,4 +308,56 @@ async fn a_flow_is_checked_before_it_is_saved_and_only_administrators_define_one
         )
         .await;
     assert_eq!(by_rep.status, 403);
+}
+
+#[tokio::test]
+async fn an_approver_hands_the_decision_over_to_someone_else() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    contract_flow(&t, &team).await;
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let client = customer(&t, rep, "聯發科").await;
+    let id = contract(&t, rep, client, "1000").await;
+    submit(&t, rep, "contracts", id).await;
+    let approval = approval_of(&t, rep, id).await;
+
+    let nobody = act(&t, manager, approval, json!({ "action": "hand_over" })).await;
+    assert_eq!(first_error(&nobody), ("to".into(), "required".into()));
+    let to_self = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "hand_over", "to": team.manager.0 }),
+    )
+    .await;
+    assert_eq!(to_self.status, 422, "{}", to_self.text);
+    assert_eq!(
+        first_error(&to_self),
+        ("to".into(), "hand_over_to_self".into())
+    );
+    let unknown = act(&t, manager, approval, json!({ "action": "sign" })).await;
+    assert_eq!(
+        first_error(&unknown),
+        ("action".into(), "invalid_choice".into())
+    );
+
+    let handed = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "hand_over", "to": team.finance.0, "comment": "請財務決定" }),
+    )
+    .await;
+    assert_eq!(handed.status, 200, "{}", handed.text);
+    assert_eq!(waiting_count(&t, manager).await, 0);
+    assert_eq!(waiting_count(&t, &team.finance.1).await, 1);
+    let approved = act(
+        &t,
+        &team.finance.1,
+        approval,
+        json!({ "action": "approve" }),
+    )
+    .await;
+    assert_eq!(approved.status, 200, "{}", approved.text);
+    assert_eq!(contract_of(&t, rep, id).await.body["status"], "approved");
 }

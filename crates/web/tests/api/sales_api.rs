@@ -140,7 +140,8 @@ async fn a_rep_cannot_manage_products_but_sees_them() {
 async fn default_stages(t: &TestApp, token: &str) -> (i64, Vec<i64>) {
     let pipelines = t.get("/api/v1/pipelines", token).await;
     assert_eq!(pipelines.status, 200, "{}", pipelines.text);
-    let default = pipelines.body
+    let default = pipelines
+        .body
         .as_array()
         .and_then(|all| all.iter().find(|p| p["is_default"] == true))
         .expect("default pipeline")
@@ -227,7 +228,10 @@ async fn an_opportunity_moves_through_its_pipeline_and_keeps_the_history() {
     // Losing needs a reason, said on the field.
     let no_reason = move_to(&t, rep, id, json!({ "outcome": "lost" })).await;
     assert_eq!(no_reason.status, 422, "{}", no_reason.text);
-    assert_eq!(first_error(&no_reason), ("reason".into(), "required".into()));
+    assert_eq!(
+        first_error(&no_reason),
+        ("reason".into(), "required".into())
+    );
     let other_pipeline_stage = move_to(&t, rep, id, json!({ "stage_id": 999_999 })).await;
     assert_eq!(
         first_error(&other_pipeline_stage),
@@ -242,7 +246,10 @@ async fn an_opportunity_moves_through_its_pipeline_and_keeps_the_history() {
     assert!(won.body["closed_at"].is_string());
     let after_win = move_to(&t, rep, id, json!({ "stage_id": stages[2] })).await;
     assert_eq!(after_win.status, 422, "{}", after_win.text);
-    assert_eq!(first_error(&after_win), ("stage_id".into(), "closed".into()));
+    assert_eq!(
+        first_error(&after_win),
+        ("stage_id".into(), "closed".into())
+    );
     assert!(
         after_win.body["errors"][0]["message"]
             .as_str()
@@ -262,7 +269,10 @@ async fn an_opportunity_moves_through_its_pipeline_and_keeps_the_history() {
     assert_eq!(reopened.body["outcome"], "open");
     assert_eq!(reopened.body["stage_id"], stages[2]);
     let again = move_to(&t, rep, id, json!({ "outcome": "open" })).await;
-    assert_eq!(first_error(&again), ("stage_id".into(), "already_open".into()));
+    assert_eq!(
+        first_error(&again),
+        ("stage_id".into(), "already_open".into())
+    );
     let lost = move_to(
         &t,
         rep,
@@ -271,7 +281,10 @@ async fn an_opportunity_moves_through_its_pipeline_and_keeps_the_history() {
     )
     .await;
     assert_eq!(lost.body["outcome_reason"], "價格太高");
-    let history = t.get(&format!("/api/v1/opportunities/{id}"), rep).await.body["stage_history"]
+    let history = t
+        .get(&format!("/api/v1/opportunities/{id}"), rep)
+        .await
+        .body["stage_history"]
         .as_array()
         .map(Vec::len);
     // Created, to stage 2, won, reopened at stage 3, lost.
@@ -519,4 +532,38 @@ async fn pipelines_keep_stage_ids_and_refuse_removing_a_stage_in_use() {
     .await;
     assert_eq!(without_first.status, 409, "{}", without_first.text);
     assert_eq!(without_first.body["code"], "stage_in_use");
+}
+
+#[tokio::test]
+async fn a_follow_up_on_an_opportunity_is_kept_on_it_and_refused_to_those_who_cannot_see_it() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "緯創").await;
+    let id = create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Servers", "customer_id": client }),
+    )
+    .await;
+    let path = format!("/api/v1/opportunities/{id}/follow-ups");
+    let added = t
+        .post(
+            &path,
+            rep,
+            json!({ "content": "客戶要求下週報價", "next_contact_at": "2026-03-09T02:00:00Z" }),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    assert_eq!(added.body["content"], "客戶要求下週報價");
+    let detail = t.get(&format!("/api/v1/opportunities/{id}"), rep).await;
+    assert_eq!(detail.body["follow_ups"].as_array().map(Vec::len), Some(1));
+    assert_eq!(detail.body["next_contact_at"], "2026-03-09T02:00:00Z");
+    let empty = t.post(&path, rep, json!({ "content": " " })).await;
+    assert_eq!(first_error(&empty), ("content".into(), "required".into()));
+    let theirs = t
+        .post(&path, &team.other_rep.1, json!({ "content": "Hello" }))
+        .await;
+    assert_eq!(theirs.status, 404);
 }
