@@ -83,7 +83,12 @@ fn clean_name(name: &str) -> Option<String> {
 }
 
 /// The kinds of record that take attachments.
-pub const ATTACHABLE: [Kind; 4] = [Kind::Customer, Kind::Opportunity, Kind::Contract, Kind::Payment];
+pub const ATTACHABLE: [Kind; 4] = [
+    Kind::Customer,
+    Kind::Opportunity,
+    Kind::Contract,
+    Kind::Payment,
+];
 
 impl App {
     pub fn object_store(&self) -> ObjectStore {
@@ -241,7 +246,13 @@ impl App {
     }
 
     /// Refuses (404) unless the caller may read the record.
-    async fn visible_record(&self, tx: &mut Tx, caller: &Caller, kind: Kind, id: i64) -> Result<()> {
+    async fn visible_record(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+        id: i64,
+    ) -> Result<()> {
         caller.require(Permission::new(kind, Action::View))?;
         let visibility = self.visibility_of(tx, caller, kind).await?;
         let (user, today) = (caller.user.id, self.today());
@@ -272,7 +283,13 @@ impl App {
 
     /// Refuses unless the caller may change the record: 404 when they cannot
     /// see it, 403 when they may only read it.
-    async fn writable_record(&self, tx: &mut Tx, caller: &Caller, kind: Kind, id: i64) -> Result<()> {
+    async fn writable_record(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+        id: i64,
+    ) -> Result<()> {
         if kind == Kind::Customer {
             self.writable_customer(tx, caller, id).await?;
             return Ok(());

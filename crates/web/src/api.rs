@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document that is
 //! generated from the same route list the router is built from.
 
-pub(crate) mod attachments;
 mod approvals;
+pub(crate) mod attachments;
 mod auth;
 mod contacts;
 mod contracts;

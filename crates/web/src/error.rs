@@ -484,7 +484,11 @@ mod tests {
             for lang in Lang::ALL {
                 let text = lookup(lang, &format!("errors.{code}"));
                 let text = text.unwrap_or_else(|| panic!("errors.{code} in {}", lang.code()));
-                assert!(text.contains("%{field}"), "errors.{code} in {}", lang.code());
+                assert!(
+                    text.contains("%{field}"),
+                    "errors.{code} in {}",
+                    lang.code()
+                );
                 if lang != Lang::En {
                     assert_ne!(Some(&text), english.as_ref(), "errors.{code} untranslated");
                 }

@@ -96,7 +96,11 @@ pub async fn create_contract(
     ApiUser(caller): ApiUser,
     Body(body): Body<ContractInput>,
 ) -> Response {
-    respond_created(state.app.create_contract(&caller, body).await, &caller, lang)
+    respond_created(
+        state.app.create_contract(&caller, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts",
@@ -229,7 +233,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PlanPath {
                     .get::<RequestId>()
                     .map(|r| r.0.clone())
                     .unwrap_or_default();
-                Err(ApiError::from_service(ServiceError::NotFound, lang, &request_id).into_response())
+                Err(
+                    ApiError::from_service(ServiceError::NotFound, lang, &request_id)
+                        .into_response(),
+                )
             }
         }
     }

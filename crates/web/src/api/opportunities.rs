@@ -162,7 +162,11 @@ pub async fn delete_opportunity(
     ApiUser(caller): ApiUser,
     Id(id): Id,
 ) -> Response {
-    respond_done(state.app.delete_opportunity(&caller, id).await, &caller, lang)
+    respond_done(
+        state.app.delete_opportunity(&caller, id).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", request_body = MoveInput,

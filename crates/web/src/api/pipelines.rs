@@ -30,7 +30,11 @@ pub async fn create_pipeline(
     ApiUser(caller): ApiUser,
     Body(body): Body<PipelineInput>,
 ) -> Response {
-    respond_created(state.app.create_pipeline(&caller, body).await, &caller, lang)
+    respond_created(
+        state.app.create_pipeline(&caller, body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(put, path = "/api/v1/pipelines/{id}", tag = "pipelines", request_body = PipelineInput,

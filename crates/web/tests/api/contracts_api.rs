@@ -132,7 +132,12 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
             json!({ "amount": "40000", "planned_on": "2026-05-01" }),
         )
         .await;
-    assert_eq!(plans.body.as_array().map(Vec::len), Some(2), "{}", plans.text);
+    assert_eq!(
+        plans.body.as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        plans.text
+    );
     let plan = |n: usize, body: &Value| body[n]["id"].as_i64().expect("plan");
     let (plan_1, plan_2) = (plan(0, &plans.body), plan(1, &plans.body));
     assert_eq!(plans.body[1]["instalment"], 2);
@@ -284,10 +289,7 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
     // The other rep sees none of it.
     let theirs = t.get("/api/v1/payments", &team.other_rep.1).await;
     assert_eq!(theirs.body["total"], 0);
-    assert_eq!(
-        t.get(&contract_path, &team.other_rep.1).await.status,
-        404
-    );
+    assert_eq!(t.get(&contract_path, &team.other_rep.1).await.status, 404);
 }
 
 #[tokio::test]
@@ -299,7 +301,8 @@ async fn a_draft_contract_is_edited_voided_only_once_approved_and_deleted_while_
     let id = contract(&t, rep, client, "900").await;
     let path = format!("/api/v1/contracts/{id}");
     let version = t.get(&path, rep).await.body["version"].clone();
-    let edit = json!({ "name": "Acer 2026", "customer_id": client, "amount": "950", "version": version });
+    let edit =
+        json!({ "name": "Acer 2026", "customer_id": client, "amount": "950", "version": version });
     let saved = t
         .call(Method::PUT, &path, Some(rep), Some(edit.clone()))
         .await;
@@ -389,7 +392,11 @@ async fn sales_records_take_attachments_seen_only_by_those_who_see_the_record() 
         let list = t.get(&format!("/api/v1/{record}/attachments"), rep).await;
         assert_eq!(ids_of(&list.body), vec![file], "{record}");
 
-        assert_eq!(upload(&t, other, &record, pdf).await.status, 404, "{record}");
+        assert_eq!(
+            upload(&t, other, &record, pdf).await.status,
+            404,
+            "{record}"
+        );
         let theirs = t.get(&format!("/api/v1/{record}/attachments"), other).await;
         assert_eq!(theirs.status, 404, "{record}");
         let download = format!("/api/v1/attachments/{file}");

@@ -146,7 +146,9 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let token = t.admin().await;
         let (method, path) = route.split_once(' ').expect("route");
         let method: Method = method.parse().expect("method");
-        let path = path.replace("{id}", "999999").replace("{plan_id}", "999998");
+        let path = path
+            .replace("{id}", "999999")
+            .replace("{plan_id}", "999998");
         let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
             .then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;
