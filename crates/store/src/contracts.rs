@@ -198,7 +198,13 @@ fn scoped(
 ) {
     use Contracts as C;
     select.cond_where(readable_record(
-        C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+        C::Table,
+        C::OwnerId,
+        C::Id,
+        KIND,
+        visibility,
+        actor,
+        today,
     ));
     let col = |c: C| Expr::col((C::Table, c));
     if let Some(search) = &query.search {
@@ -307,7 +313,13 @@ pub async fn writable(
         .from(C::Table)
         .and_where(Expr::col((C::Table, C::Id)).eq(id))
         .cond_where(writable_record(
-            C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+            C::Table,
+            C::OwnerId,
+            C::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
         ))
         .to_owned();
     Ok(tx.count(&select).await? == 1)
@@ -349,7 +361,10 @@ fn values(
         (Contracts::Amount, fields.amount.into()),
         (Contracts::AmountByHand, fields.amount_by_hand.into()),
         (Contracts::Currency, fields.currency.clone().into()),
-        (Contracts::CustomerSignerId, fields.customer_signer_id.into()),
+        (
+            Contracts::CustomerSignerId,
+            fields.customer_signer_id.into(),
+        ),
         (Contracts::CompanySignerId, fields.company_signer_id.into()),
         (Contracts::PaymentMethodId, fields.payment_method_id.into()),
         (Contracts::Notes, fields.notes.clone().into()),
@@ -622,8 +637,12 @@ pub async fn insert_plan(
         (PaymentPlans::CreatedAt, now.into()),
         (PaymentPlans::UpdatedAt, now.into()),
     ];
-    tx.insert_id(&record::insert(PaymentPlans::Table, PaymentPlans::Id, pairs))
-        .await
+    tx.insert_id(&record::insert(
+        PaymentPlans::Table,
+        PaymentPlans::Id,
+        pairs,
+    ))
+    .await
 }
 
 pub async fn delete_plan(tx: &mut Tx, contract: i64, plan: i64) -> Result<u64> {
