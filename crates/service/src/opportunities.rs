@@ -14,7 +14,7 @@ use kuijing_store::opportunities::{
 };
 pub use kuijing_store::opportunities::{Opportunity, StageChange};
 use kuijing_store::pipelines::{self, PipelineFields};
-pub use kuijing_store::pipelines::{Pipeline, Stage};
+pub use kuijing_store::pipelines::Pipeline;
 use kuijing_store::{Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
