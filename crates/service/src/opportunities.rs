@@ -13,8 +13,8 @@ use kuijing_store::opportunities::{
     self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,
 };
 pub use kuijing_store::opportunities::{Opportunity, StageChange};
-use kuijing_store::pipelines::{self, PipelineFields};
 pub use kuijing_store::pipelines::Pipeline;
+use kuijing_store::pipelines::{self, PipelineFields};
 use kuijing_store::{Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
