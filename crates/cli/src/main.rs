@@ -109,7 +109,9 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                     print_demo(&report);
                     Ok(())
                 }
-                Err(kuijing_service::ServiceError::Refused { code }) if code == "demo_needs_empty" => {
+                Err(kuijing_service::ServiceError::Refused { code })
+                    if code == "demo_needs_empty" =>
+                {
                     eprintln!(
                         "the demo loads into an empty company only, and this one already has customers;\n\
                          point KUIJING_DATA_DIR (or KUIJING_DATABASE_URL) at a new database and run it again"
@@ -126,8 +128,15 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
 fn print_demo(report: &kuijing_service::demo::DemoReport) {
     let opportunities: usize = report.opportunities.values().sum();
     println!("Demo company loaded:");
-    println!("  {} regional offices, {} users", report.departments, report.users.len());
-    println!("  {} products, {} customers", report.products, report.customers);
+    println!(
+        "  {} regional offices, {} users",
+        report.departments,
+        report.users.len()
+    );
+    println!(
+        "  {} products, {} customers",
+        report.products, report.customers
+    );
     let stages: Vec<String> = report
         .opportunities
         .iter()
@@ -146,14 +155,20 @@ fn print_demo(report: &kuijing_service::demo::DemoReport) {
         );
     }
     println!();
-    println!("Sign in with any of these phones and the password {}:", report.password);
+    println!(
+        "Sign in with any of these phones and the password {}:",
+        report.password
+    );
     for user in &report.users {
         let department = if user.department.is_empty() {
             String::new()
         } else {
             format!(", {}", user.department)
         };
-        println!("  {}  {} ({}{department})", user.phone, user.name, user.role);
+        println!(
+            "  {}  {} ({}{department})",
+            user.phone, user.name, user.role
+        );
     }
 }
 

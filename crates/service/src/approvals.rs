@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use kuijing_domain::approval::{
-    Approval, ApprovalError, Chosen, Event, Facts, FlowDef, Status,
-};
+use kuijing_domain::approval::{Approval, ApprovalError, Chosen, Event, Facts, FlowDef, Status};
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
 use kuijing_store::Tx;
@@ -115,7 +113,12 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(flow.id = id, kind, actor.id = caller.user.id, "approval flow created");
+        tracing::info!(
+            flow.id = id,
+            kind,
+            actor.id = caller.user.id,
+            "approval flow created"
+        );
         let mut tx = self.db.read().await?;
         approvals::flow(&mut tx, id)
             .await?
@@ -135,7 +138,9 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if current.kind != kind {
-            return Err(ServiceError::Invalid(FieldError::new("kind", "fixed").into()));
+            return Err(ServiceError::Invalid(
+                FieldError::new("kind", "fixed").into(),
+            ));
         }
         crate::stale_check(input.version, current.version, &current)?;
         if !approvals::update_flow(
@@ -194,8 +199,10 @@ impl App {
             }
             (flow, _) => {
                 let (state, events) = match &flow {
-                    Some(flow) => Approval::submit(&flow.definition, facts, user, chosen, &directory)
-                        .map_err(engine_error)?,
+                    Some(flow) => {
+                        Approval::submit(&flow.definition, facts, user, chosen, &directory)
+                            .map_err(engine_error)?
+                    }
                     None => (
                         Approval {
                             plan: Vec::new(),
@@ -218,7 +225,8 @@ impl App {
                 (id, state, events)
             }
         };
-        self.record_events(tx, id, Some(user), &events, None).await?;
+        self.record_events(tx, id, Some(user), &events, None)
+            .await?;
         tracing::info!(
             approval.id = id,
             kind,
@@ -246,9 +254,8 @@ impl App {
         if !involved {
             return Err(ServiceError::NotFound);
         }
-        let comment = text::parse_optional_text(input.comment.as_deref(), 1000).map_err(|code| {
-            ServiceError::Invalid(FieldError::new("comment", code).into())
-        })?;
+        let comment = text::parse_optional_text(input.comment.as_deref(), 1000)
+            .map_err(|code| ServiceError::Invalid(FieldError::new("comment", code).into()))?;
         let mut state = stored.state.clone();
         let events = match input.action.as_str() {
             "approve" => state.approve(user),
@@ -262,11 +269,12 @@ impl App {
             }
             "hand_over" => {
                 let Some(to) = input.to else {
-                    return Err(ServiceError::Invalid(FieldError::new("to", "required").into()));
+                    return Err(ServiceError::Invalid(
+                        FieldError::new("to", "required").into(),
+                    ));
                 };
                 match kuijing_store::users::for_actor(&mut tx, to).await? {
-                    Some((target, _))
-                        if target.status == kuijing_domain::UserStatus::Active => {}
+                    Some((target, _)) if target.status == kuijing_domain::UserStatus::Active => {}
                     _ => {
                         return Err(ServiceError::Invalid(
                             FieldError::new("to", "user_unknown").into(),
@@ -481,7 +489,8 @@ impl App {
     ) -> Result<ListPage<StoredApproval>> {
         let mut tx = self.db.read().await?;
         let probe = page.probe();
-        let found = approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
+        let found =
+            approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
         let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
         Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
     }
@@ -496,7 +505,7 @@ impl App {
         let probe = page.probe();
         let found =
             approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
-        let total = found.len() as i64;
+        let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
         Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
     }
 
@@ -570,8 +579,8 @@ fn check_flow(input: &FlowInput) -> Result<(String, String)> {
         .take("name", text::parse_name(&input.name, 50))
         .unwrap_or_default();
     let kind = input.kind.trim().to_ascii_lowercase();
-    let well_formed = (2..=30).contains(&kind.len())
-        && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    let well_formed =
+        (2..=30).contains(&kind.len()) && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
     if !well_formed {
         errors.add("kind", "invalid_kind");
     }

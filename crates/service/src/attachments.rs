@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 pub use kuijing_store::attachments::Attachment;
 use kuijing_store::attachments::{self, NewAttachment};
-use kuijing_store::{Tx, customers, departments};
+use kuijing_store::{Tx, contracts, customers, opportunities, payments};
 
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
@@ -82,6 +82,14 @@ fn clean_name(name: &str) -> Option<String> {
     (!cleaned.is_empty() && cleaned.chars().count() <= 200).then_some(cleaned)
 }
 
+/// The kinds of record that take attachments.
+pub const ATTACHABLE: [Kind; 4] = [
+    Kind::Customer,
+    Kind::Opportunity,
+    Kind::Contract,
+    Kind::Payment,
+];
+
 impl App {
     pub fn object_store(&self) -> ObjectStore {
         ObjectStore::Folder(self.settings.data_dir.join("attachments"))
@@ -92,9 +100,7 @@ impl App {
         caller: &Caller,
         id: i64,
     ) -> Result<Vec<Attachment>> {
-        let mut tx = self.db.read().await?;
-        self.visible_customer(&mut tx, caller, id).await?;
-        Ok(attachments::of_record(&mut tx, Kind::Customer.as_str(), id).await?)
+        self.list_attachments(caller, Kind::Customer, id).await
     }
 
     pub async fn attach_to_customer(
@@ -104,7 +110,35 @@ impl App {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Attachment> {
-        caller.require(Permission::new(Kind::Customer, Action::Edit))?;
+        self.attach(caller, Kind::Customer, id, file_name, bytes)
+            .await
+    }
+
+    /// The files of a record the caller may read.
+    pub async fn list_attachments(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        id: i64,
+    ) -> Result<Vec<Attachment>> {
+        let mut tx = self.db.read().await?;
+        self.visible_record(&mut tx, caller, kind, id).await?;
+        Ok(attachments::of_record(&mut tx, kind.as_str(), id).await?)
+    }
+
+    /// Stores a file on a record the caller may change.
+    pub async fn attach(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment> {
+        if !ATTACHABLE.contains(&kind) {
+            return Err(ServiceError::NotFound);
+        }
+        caller.require(Permission::new(kind, Action::Edit))?;
         let mut errors = FieldErrors::new();
         let name = clean_name(file_name);
         if name.is_none() {
@@ -115,46 +149,39 @@ impl App {
         } else if bytes.len() as u64 > self.settings.attachment_max_mb * 1024 * 1024 {
             errors.add("file", "file_too_large");
         }
-        let kind = content_type(bytes);
-        if kind.is_none() && !bytes.is_empty() {
+        let content = content_type(bytes);
+        if content.is_none() && !bytes.is_empty() {
             errors.add("file", "file_type_refused");
         }
         errors.into_result()?;
-        let (Some(name), Some(kind)) = (name, kind) else {
+        let (Some(name), Some(content)) = (name, content) else {
             return Err(ServiceError::Internal("attachment".into()));
         };
 
         let mut tx = self.db.write().await?;
-        self.writable_customer(&mut tx, caller, id).await?;
+        self.writable_record(&mut tx, caller, kind, id).await?;
         let key = format!("{:032x}", rand_key());
         self.object_store()
             .put(&key, bytes)
             .await
             .map_err(|e| ServiceError::Internal(format!("storing attachment: {e}")))?;
         let new = NewAttachment {
-            kind: Kind::Customer.as_str(),
+            kind: kind.as_str(),
             record_id: id,
             file_name: &name,
-            content_type: kind,
+            content_type: content,
             size: bytes.len() as i64,
             storage_key: &key,
             uploaded_by: caller.user.id,
         };
         let attachment = attachments::insert(&mut tx, &new, self.now()).await?;
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Customer,
-            id,
-            "attachment",
-            None,
-            Some(name),
-        )
-        .await?;
+        self.log_update(&mut tx, caller, kind, id, "attachment", None, Some(name))
+            .await?;
         tx.commit().await?;
         tracing::info!(
             attachment.id = attachment,
-            customer.id = id,
+            record.kind = kind.as_str(),
+            record.id = id,
             bytes = bytes.len(),
             "attachment stored"
         );
@@ -174,7 +201,9 @@ impl App {
         let found = attachments::get(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        self.visible_record(&mut tx, caller, &found).await?;
+        let kind = kind_of(&found)?;
+        self.visible_record(&mut tx, caller, kind, found.record_id)
+            .await?;
         drop(tx);
         let bytes = self
             .object_store()
@@ -184,20 +213,24 @@ impl App {
         Ok((found, bytes))
     }
 
+    /// Deletes an attachment of a record the caller may change; answers the
+    /// record's id.
     pub async fn delete_attachment(&self, caller: &Caller, id: i64) -> Result<i64> {
         let mut tx = self.db.write().await?;
         let found = attachments::get(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        self.visible_record(&mut tx, caller, &found).await?;
-        caller.require(Permission::new(Kind::Customer, Action::Edit))?;
-        self.writable_customer(&mut tx, caller, found.record_id)
+        let kind = kind_of(&found)?;
+        self.visible_record(&mut tx, caller, kind, found.record_id)
+            .await?;
+        caller.require(Permission::new(kind, Action::Edit))?;
+        self.writable_record(&mut tx, caller, kind, found.record_id)
             .await?;
         attachments::delete(&mut tx, id).await?;
         self.log_update(
             &mut tx,
             caller,
-            Kind::Customer,
+            kind,
             found.record_id,
             "attachment",
             Some(found.file_name.clone()),
@@ -212,31 +245,80 @@ impl App {
         Ok(found.record_id)
     }
 
+    /// Refuses (404) unless the caller may read the record.
     async fn visible_record(
         &self,
         tx: &mut Tx,
         caller: &Caller,
-        attachment: &Attachment,
+        kind: Kind,
+        id: i64,
     ) -> Result<()> {
-        match attachment.kind.as_str() {
-            "customer" => {
-                self.visible_customer(tx, caller, attachment.record_id)
-                    .await
+        caller.require(Permission::new(kind, Action::View))?;
+        let visibility = self.visibility_of(tx, caller, kind).await?;
+        let (user, today) = (caller.user.id, self.today());
+        let found = match kind {
+            Kind::Customer => {
+                let pools = self.pools_of(tx, caller).await?;
+                customers::get(tx, &visibility, user, today, id, &pools)
+                    .await?
+                    .is_some()
             }
-            _ => Err(ServiceError::NotFound),
+            Kind::Opportunity => opportunities::get(tx, &visibility, user, today, id)
+                .await?
+                .is_some(),
+            Kind::Contract => contracts::get(tx, (&visibility, user, today), id)
+                .await?
+                .is_some(),
+            Kind::Payment => payments::get(tx, (&visibility, user, today), id)
+                .await?
+                .is_some(),
+            _ => false,
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound)
         }
     }
 
-    async fn visible_customer(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<()> {
-        caller.require(Permission::new(Kind::Customer, Action::View))?;
-        let org = departments::org_chart(tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let pools = self.pools_of(tx, caller).await?;
-        customers::get(tx, &visibility, caller.user.id, self.today(), id, &pools)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        Ok(())
+    /// Refuses unless the caller may change the record: 404 when they cannot
+    /// see it, 403 when they may only read it.
+    async fn writable_record(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+        id: i64,
+    ) -> Result<()> {
+        if kind == Kind::Customer {
+            self.writable_customer(tx, caller, id).await?;
+            return Ok(());
+        }
+        self.visible_record(tx, caller, kind, id).await?;
+        let visibility = self.visibility_of(tx, caller, kind).await?;
+        let (user, today) = (caller.user.id, self.today());
+        let writable = match kind {
+            Kind::Opportunity => opportunities::writable(tx, &visibility, user, today, id).await?,
+            Kind::Contract => contracts::writable(tx, (&visibility, user, today), id).await?,
+            Kind::Payment => payments::writable(tx, (&visibility, user, today), id).await?,
+            _ => false,
+        };
+        if writable {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
+        }
     }
+}
+
+/// The kind an attachment belongs to; one of another kind names no record.
+fn kind_of(attachment: &Attachment) -> Result<Kind> {
+    attachment
+        .kind
+        .parse::<Kind>()
+        .ok()
+        .filter(|kind| ATTACHABLE.contains(kind))
+        .ok_or(ServiceError::NotFound)
 }
 
 /// A random storage key: the user's file name never reaches the disk.

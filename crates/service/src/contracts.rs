@@ -3,11 +3,12 @@
 //! or a payment is approved through its kind's approval flow.
 
 use chrono::NaiveDate;
-use kuijing_domain::approval::{Chosen, Facts, FactValue, Status};
+use kuijing_domain::approval::{Chosen, FactValue, Facts, Status};
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::contracts::{self, ContractFields, ContractQuery, Plan, PlanFields};
+use kuijing_store::contracts::{self, ContractFields, ContractQuery, PlanFields};
+pub use kuijing_store::contracts::{Contract, Plan};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::payments::{self, PaymentFields, PaymentQuery};
 use kuijing_store::{Tx, customers, numbers};
@@ -20,7 +21,7 @@ use crate::error::{Result, ServiceError};
 use crate::products::{DecimalText, LineInput, lines_total};
 use crate::{App, Caller, ListPage, PageRequest};
 
-pub use kuijing_store::contracts::{Contract, Plan as PaymentPlan};
+pub use kuijing_store::contracts::Plan as PaymentPlan;
 pub use kuijing_store::payments::Payment;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -242,8 +243,8 @@ impl App {
         let found = contracts::get(&mut tx, scope, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let can_edit = caller.can(contract(Action::Edit))
-            && contracts::writable(&mut tx, scope, id).await?;
+        let can_edit =
+            caller.can(contract(Action::Edit)) && contracts::writable(&mut tx, scope, id).await?;
         let lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
         let plans = contracts::plans(&mut tx, id).await?;
         let payment_visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
@@ -354,12 +355,18 @@ impl App {
                 code: "contract_not_editable",
             });
         }
-        let checked = self.check_contract(&mut tx, caller, &input, Some(id)).await?;
+        let checked = self
+            .check_contract(&mut tx, caller, &input, Some(id))
+            .await?;
         let number = checked.number.clone().unwrap_or(current.number.clone());
         let fields = &checked.fields;
         let mut diff = Diff::new();
         diff.field("number", Some(current.number.clone()), Some(number.clone()));
-        diff.field("name", Some(current.name.clone()), Some(fields.name.clone()));
+        diff.field(
+            "name",
+            Some(current.name.clone()),
+            Some(fields.name.clone()),
+        );
         diff.field(
             "amount",
             Some(money::amount_text(current.amount)),
@@ -391,7 +398,8 @@ impl App {
             });
         }
         line_items::replace(&mut tx, Kind::Contract.as_str(), id, &checked.lines).await?;
-        self.log_diff(&mut tx, caller, Kind::Contract, id, diff).await?;
+        self.log_diff(&mut tx, caller, Kind::Contract, id, diff)
+            .await?;
         tx.commit().await?;
         self.get_contract(caller, id).await
     }
@@ -467,8 +475,14 @@ impl App {
                 code: "contract_has_payments",
             });
         }
-        contracts::set_status(&mut tx, id, DocStatus::Approved, DocStatus::Void, self.now())
-            .await?;
+        contracts::set_status(
+            &mut tx,
+            id,
+            DocStatus::Approved,
+            DocStatus::Void,
+            self.now(),
+        )
+        .await?;
         self.log_update(
             &mut tx,
             caller,
@@ -493,9 +507,15 @@ impl App {
                 ..PaymentQuery::default()
             };
             let everyone = kuijing_domain::Visibility::everything();
-            !payments::list(&mut tx, (&everyone, caller.user.id, self.today()), &query, None, 1)
-                .await?
-                .is_empty()
+            !payments::list(
+                &mut tx,
+                (&everyone, caller.user.id, self.today()),
+                &query,
+                None,
+                1,
+            )
+            .await?
+            .is_empty()
         };
         if !current.status.editable() || has_payments {
             return Err(ServiceError::Refused {
@@ -856,7 +876,11 @@ impl App {
         })
     }
 
-    pub async fn create_payment(&self, caller: &Caller, input: PaymentInput) -> Result<PaymentDetail> {
+    pub async fn create_payment(
+        &self,
+        caller: &Caller,
+        input: PaymentInput,
+    ) -> Result<PaymentDetail> {
         caller.require(payment(Action::Create))?;
         let mut tx = self.db.write().await?;
         let id = self.insert_payment(&mut tx, caller, &input).await?;
@@ -885,8 +909,14 @@ impl App {
         )
         .await
         .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
-        self.log_named(tx, caller, (Kind::Payment, id), ChangeAction::Create, &number)
-            .await?;
+        self.log_named(
+            tx,
+            caller,
+            (Kind::Payment, id),
+            ChangeAction::Create,
+            &number,
+        )
+        .await?;
         Ok(id)
     }
 
@@ -905,7 +935,9 @@ impl App {
                 code: "payment_not_editable",
             });
         }
-        let (fields, number, contract) = self.check_payment(&mut tx, caller, &input, Some(id)).await?;
+        let (fields, number, contract) = self
+            .check_payment(&mut tx, caller, &input, Some(id))
+            .await?;
         let number = number.unwrap_or(current.number.clone());
         let mut diff = Diff::new();
         diff.field("number", Some(current.number.clone()), Some(number.clone()));
@@ -933,7 +965,8 @@ impl App {
                 version: current.version,
             });
         }
-        self.log_diff(&mut tx, caller, Kind::Payment, id, diff).await?;
+        self.log_diff(&mut tx, caller, Kind::Payment, id, diff)
+            .await?;
         tx.commit().await?;
         self.get_payment(caller, id).await
     }

@@ -472,7 +472,8 @@ impl App {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
                 && old != input.owner_id
             {
-                kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None).await?;
+                kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None)
+                    .await?;
             }
             self.log_update(
                 &mut tx,

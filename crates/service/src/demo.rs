@@ -28,8 +28,8 @@ use kuijing_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Result, ServiceError};
 use crate::App;
+use crate::error::{Result, ServiceError};
 
 const TEAMS: &str = include_str!("../demo/maven-crm/sales_teams.csv");
 const ACCOUNTS: &str = include_str!("../demo/maven-crm/accounts.csv");
@@ -189,7 +189,8 @@ impl App {
         .await?;
         // The demo's pipeline is the one its board and new opportunities use.
         pipelines::set_default(&mut tx, pipeline_id).await?;
-        let prospecting = pipelines::insert_stage(&mut tx, pipeline_id, "Prospecting", 20, 0).await?;
+        let prospecting =
+            pipelines::insert_stage(&mut tx, pipeline_id, "Prospecting", 20, 0).await?;
         let engaging = pipelines::insert_stage(&mut tx, pipeline_id, "Engaging", 60, 1).await?;
 
         let mut unmatched = BTreeSet::new();
@@ -325,8 +326,14 @@ impl App {
                     (agent, at),
                 )
                 .await?;
-                contracts::set_status(&mut tx, contract_id, DocStatus::Draft, DocStatus::Approved, at)
-                    .await?;
+                contracts::set_status(
+                    &mut tx,
+                    contract_id,
+                    DocStatus::Draft,
+                    DocStatus::Approved,
+                    at,
+                )
+                .await?;
                 let received_on = signed.unwrap_or_else(|| at.date_naive());
                 let payment = PaymentFields {
                     contract_id,
@@ -345,8 +352,14 @@ impl App {
                     (agent, at),
                 )
                 .await?;
-                payments::set_status(&mut tx, payment_id, DocStatus::Draft, DocStatus::Approved, at)
-                    .await?;
+                payments::set_status(
+                    &mut tx,
+                    payment_id,
+                    DocStatus::Draft,
+                    DocStatus::Approved,
+                    at,
+                )
+                .await?;
                 contracts::set_received(&mut tx, contract_id, amount).await?;
                 let first = dealt.entry(customer).or_insert(at);
                 if at < *first {
@@ -512,7 +525,11 @@ impl App {
     ) -> Result<HashMap<String, (i64, String)>> {
         let definitions = [
             ("year_established", "Year established", FieldType::Number),
-            ("revenue", "Annual revenue (USD millions)", FieldType::Number),
+            (
+                "revenue",
+                "Annual revenue (USD millions)",
+                FieldType::Number,
+            ),
             ("employees", "Employees", FieldType::Number),
             ("country", "Country", FieldType::Text),
             ("subsidiary_of", "Subsidiary of", FieldType::Text),
@@ -648,8 +665,15 @@ mod tests {
         let pipeline = pipeline_rows().expect("pipeline");
         assert_eq!(pipeline.len(), 8800);
         // `GTXPro` in the pipeline is the product `GTX Pro`.
-        let keys: BTreeSet<String> = products.iter().map(|p| products::name_key(&p.product)).collect();
-        assert!(pipeline.iter().all(|r| keys.contains(&products::name_key(&r.product))));
+        let keys: BTreeSet<String> = products
+            .iter()
+            .map(|p| products::name_key(&p.product))
+            .collect();
+        assert!(
+            pipeline
+                .iter()
+                .all(|r| keys.contains(&products::name_key(&r.product)))
+        );
         assert_eq!(phone(7), "13900000007");
     }
 }

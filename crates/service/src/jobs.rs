@@ -57,7 +57,11 @@ impl App {
                 let mut tx = self.db.write().await?;
                 let marked = kuijing_store::contracts::mark_overdue(&mut tx, self.today()).await?;
                 tx.commit().await?;
-                tracing::info!(job.id = job.id, instalments = marked, "overdue instalments marked");
+                tracing::info!(
+                    job.id = job.id,
+                    instalments = marked,
+                    "overdue instalments marked"
+                );
                 Ok(())
             }
             other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),

@@ -200,7 +200,11 @@ impl App {
 
 /// Refuses an edit made on an old version with the record as stored now,
 /// so the client can show what changed and keep what the user typed.
-pub(crate) fn stale_check<T: Serialize>(given: Option<i64>, stored: i64, current: &T) -> Result<()> {
+pub(crate) fn stale_check<T: Serialize>(
+    given: Option<i64>,
+    stored: i64,
+    current: &T,
+) -> Result<()> {
     if given.is_some_and(|v| v != stored) {
         let current =
             serde_json::to_value(current).map_err(|e| ServiceError::Internal(e.to_string()))?;

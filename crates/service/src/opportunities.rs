@@ -6,13 +6,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+pub use kuijing_store::follow_ups::FollowUp;
+use kuijing_store::follow_ups::{self, NewFollowUp};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::opportunities::{
-    self, Opportunity, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageChange,
-    StageMove,
+    self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,
 };
-use kuijing_store::pipelines::{self, Pipeline, PipelineFields};
+pub use kuijing_store::opportunities::{Opportunity, StageChange};
+pub use kuijing_store::pipelines::Pipeline;
+use kuijing_store::pipelines::{self, PipelineFields};
 use kuijing_store::{Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -238,8 +240,7 @@ impl App {
             .filter(|p| p.active)
             .filter(|p| {
                 p.departments.is_empty()
-                    || p
-                        .departments
+                    || p.departments
                         .iter()
                         .any(|d| org.department_and_below(*d).contains(&mine))
             })
@@ -304,7 +305,9 @@ impl App {
             if !input.stages.iter().any(|s| s.id == Some(stage.id))
                 && !pipelines::delete_stage(&mut tx, stage.id).await?
             {
-                return Err(ServiceError::Refused { code: "stage_in_use" });
+                return Err(ServiceError::Refused {
+                    code: "stage_in_use",
+                });
             }
         }
         for (order, stage) in input.stages.iter().enumerate() {
@@ -383,7 +386,9 @@ impl App {
         let mut tx = self.db.read().await?;
         let store_query = self.opportunity_query(caller, query)?;
         let sort = parse_sort(query.sort.as_deref())?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let visibility = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
         let today = self.today();
         let probe = page.probe();
         let after = match page.cursor {
@@ -443,7 +448,9 @@ impl App {
             None => usable.into_iter().next(),
         }
         .ok_or(ServiceError::NotFound)?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let visibility = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
         let today = self.today();
         let mut store_query = self.opportunity_query(caller, query)?;
         store_query.pipeline = Some(pipeline.id);
@@ -486,7 +493,9 @@ impl App {
     pub async fn get_opportunity(&self, caller: &Caller, id: i64) -> Result<OpportunityDetail> {
         caller.require(opportunity(Action::View))?;
         let mut tx = self.db.read().await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let visibility = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
         let today = self.today();
         let found = opportunities::get(&mut tx, &visibility, caller.user.id, today, id)
             .await?
@@ -616,7 +625,11 @@ impl App {
             .await?;
         let fields = &checked.fields;
         let mut diff = Diff::new();
-        diff.field("name", Some(current.name.clone()), Some(fields.name.clone()));
+        diff.field(
+            "name",
+            Some(current.name.clone()),
+            Some(fields.name.clone()),
+        );
         diff.field(
             "customer_id",
             Some(current.customer_id.to_string()),
@@ -671,18 +684,16 @@ impl App {
         self.move_in(&mut tx, caller, id, &request, via).await?;
         tx.commit().await?;
         let mut tx = self.db.read().await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let visibility = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
         opportunities::get(&mut tx, &visibility, caller.user.id, self.today(), id)
             .await?
             .ok_or(ServiceError::NotFound)
     }
 
     /// The same change on several opportunities, all or none.
-    pub async fn move_opportunities(
-        &self,
-        caller: &Caller,
-        input: &BulkMoveInput,
-    ) -> Result<u64> {
+    pub async fn move_opportunities(&self, caller: &Caller, input: &BulkMoveInput) -> Result<u64> {
         caller.require(opportunity(Action::Edit))?;
         if input.ids.is_empty() {
             return Err(ServiceError::Invalid(
@@ -747,7 +758,8 @@ impl App {
             Some(current.outcome.as_str()),
             Some(planned.outcome.as_str()),
         );
-        self.log_diff(tx, caller, Kind::Opportunity, id, diff).await?;
+        self.log_diff(tx, caller, Kind::Opportunity, id, diff)
+            .await?;
         tracing::info!(
             opportunity.id = id,
             stage.id = planned.stage_id,
@@ -768,12 +780,17 @@ impl App {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let mut errors = FieldErrors::new();
-        self.check_owner(&mut tx, caller, &org, input.owner_id, "owner_id", &mut errors)
-            .await?;
-        let keep = crate::customers::keep_former_owner(
-            input.keep_former_owner.as_deref(),
+        self.check_owner(
+            &mut tx,
+            caller,
+            &org,
+            input.owner_id,
+            "owner_id",
             &mut errors,
-        );
+        )
+        .await?;
+        let keep =
+            crate::customers::keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
         if input.ids.is_empty() {
             errors.add("ids", "required");
         }
@@ -784,15 +801,8 @@ impl App {
             if let (Some(can_write), Some(old)) = (keep, current.owner_id)
                 && old != input.owner_id
             {
-                kuijing_store::teams::put(
-                    &mut tx,
-                    Kind::Opportunity,
-                    *id,
-                    old,
-                    can_write,
-                    None,
-                )
-                .await?;
+                kuijing_store::teams::put(&mut tx, Kind::Opportunity, *id, old, can_write, None)
+                    .await?;
             }
             self.log_update(
                 &mut tx,
@@ -841,7 +851,9 @@ impl App {
     ) -> Result<FollowUp> {
         caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
         let mut tx = self.db.write().await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Opportunity).await?;
+        let visibility = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
         opportunities::get(&mut tx, &visibility, caller.user.id, self.today(), id)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -1,5 +1,5 @@
-//! Options of choice fields (level, industry, source, follow-up method),
-//! edited by administrators.
+//! Options of choice fields (level, industry, source, follow-up method,
+//! payment method), edited by administrators.
 
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
 use kuijing_store::options;
@@ -16,6 +16,7 @@ pub const EDITABLE: &[(&str, &str)] = &[
     ("customer", "industry_id"),
     ("customer", "source_id"),
     ("follow_up", "method_id"),
+    ("payment", "method_id"),
 ];
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

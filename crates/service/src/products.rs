@@ -2,9 +2,10 @@
 //! contracts.
 
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::line_items::LineItem;
-use kuijing_store::products::{self, Category, Product, ProductFields, ProductQuery};
 use kuijing_store::Tx;
+pub use kuijing_store::line_items::LineItem;
+use kuijing_store::products::{self, ProductFields, ProductQuery};
+pub use kuijing_store::products::{Category, Product};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -98,7 +99,10 @@ impl App {
         caller.require(product(Action::View))?;
         let mut tx = self.db.read().await?;
         let categories = match query.category_id {
-            Some(root) => Some(category_and_below(&products::categories(&mut tx).await?, root)),
+            Some(root) => Some(category_and_below(
+                &products::categories(&mut tx).await?,
+                root,
+            )),
             None => None,
         };
         let store_query = ProductQuery {
@@ -158,7 +162,11 @@ impl App {
         crate::stale_check(input.version, current.version, &current)?;
         let fields = self.check_product(&mut tx, &input, Some(id)).await?;
         let mut diff = kuijing_domain::change::Diff::new();
-        diff.field("name", Some(current.name.clone()), Some(fields.name.clone()));
+        diff.field(
+            "name",
+            Some(current.name.clone()),
+            Some(fields.name.clone()),
+        );
         diff.field("code", current.code.clone(), fields.code.clone());
         diff.field(
             "price",
@@ -175,7 +183,8 @@ impl App {
                 version: current.version,
             });
         }
-        self.log_diff(&mut tx, caller, Kind::Product, id, diff).await?;
+        self.log_diff(&mut tx, caller, Kind::Product, id, diff)
+            .await?;
         tx.commit().await?;
         self.get_product(caller, id).await
     }
@@ -290,7 +299,10 @@ impl App {
         };
         let currency = self.currency_of(input.currency.as_deref(), &mut errors);
         if let Some(category) = input.category_id
-            && !products::categories(tx).await?.iter().any(|c| c.id == category)
+            && !products::categories(tx)
+                .await?
+                .iter()
+                .any(|c| c.id == category)
         {
             errors.add("category_id", "invalid_choice");
         }
@@ -396,11 +408,7 @@ impl App {
     }
 }
 
-fn check_category(
-    all: &[Category],
-    input: &CategoryInput,
-    id: Option<i64>,
-) -> Result<String> {
+fn check_category(all: &[Category], input: &CategoryInput, id: Option<i64>) -> Result<String> {
     let mut errors = FieldErrors::new();
     let name = errors
         .take("name", text::parse_name(&input.name, 50))
@@ -444,4 +452,3 @@ fn category_and_below(all: &[Category], root: i64) -> Vec<i64> {
 pub fn lines_total(lines: &[LineItem]) -> i64 {
     lines.iter().map(|line| line.subtotal).sum()
 }
-

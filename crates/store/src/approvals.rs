@@ -110,8 +110,12 @@ pub async fn insert_flow(
         (ApprovalFlows::CreatedAt, now.into()),
         (ApprovalFlows::UpdatedAt, now.into()),
     ];
-    tx.insert_id(&record::insert(ApprovalFlows::Table, ApprovalFlows::Id, pairs))
-        .await
+    tx.insert_id(&record::insert(
+        ApprovalFlows::Table,
+        ApprovalFlows::Id,
+        pairs,
+    ))
+    .await
 }
 
 pub async fn update_flow(
@@ -291,6 +295,16 @@ pub async fn submitted_by(
         .limit(limit);
     let rows: Vec<ApprovalRow> = tx.all(&select).await?;
     rows.into_iter().map(StoredApproval::try_from).collect()
+}
+
+/// How many approvals a user submitted.
+pub async fn submitted_count(tx: &mut Tx, user: i64) -> Result<i64> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Approvals::Id)))
+        .from(Approvals::Table)
+        .and_where(Expr::col(Approvals::SubmitterId).eq(user))
+        .to_owned();
+    tx.count(&select).await
 }
 
 pub struct NewApproval<'a> {
@@ -492,7 +506,12 @@ pub async fn waits_for(tx: &mut Tx, kind: &str, record: i64, user: i64) -> Resul
 pub async fn directory(tx: &mut Tx) -> Result<kuijing_domain::approval::MapDirectory> {
     use crate::schema::{Departments, UserRoles};
     let users = Query::select()
-        .columns([Users::Id, Users::DepartmentId, Users::SuperiorId, Users::Status])
+        .columns([
+            Users::Id,
+            Users::DepartmentId,
+            Users::SuperiorId,
+            Users::Status,
+        ])
         .from(Users::Table)
         .to_owned();
     let users: Vec<(i64, i64, Option<i64>, String)> = tx.all(&users).await?;
@@ -545,7 +564,9 @@ pub async fn finished_by_kind(tx: &mut Tx) -> Result<Vec<(String, String, i64)>>
 }
 
 /// Every action with its time, oldest first, for step durations.
-pub async fn action_times(tx: &mut Tx) -> Result<Vec<(i64, String, Option<i64>, String, DateTime<Utc>)>> {
+pub async fn action_times(
+    tx: &mut Tx,
+) -> Result<Vec<(i64, String, Option<i64>, String, DateTime<Utc>)>> {
     let select = Query::select()
         .column((ApprovalActions::Table, ApprovalActions::ApprovalId))
         .column((Approvals::Table, Approvals::Kind))

@@ -198,7 +198,13 @@ fn scoped(
 ) {
     use Contracts as C;
     select.cond_where(readable_record(
-        C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+        C::Table,
+        C::OwnerId,
+        C::Id,
+        KIND,
+        visibility,
+        actor,
+        today,
     ));
     let col = |c: C| Expr::col((C::Table, c));
     if let Some(search) = &query.search {
@@ -258,13 +264,7 @@ pub async fn totals(
     (visibility, actor, today): (&Visibility, i64, NaiveDate),
     query: &ContractQuery,
 ) -> Result<Vec<(String, i64, i64, i64)>> {
-    let sum = |c: Contracts| -> SimpleExpr {
-        Func::coalesce([
-            Func::sum(Expr::col((Contracts::Table, c))).into(),
-            Expr::val(0i64).into(),
-        ])
-        .into()
-    };
+    let sum = |c: Contracts| -> SimpleExpr { record::sum_or_zero((Contracts::Table, c)) };
     let mut select = Query::select();
     select
         .column((Contracts::Table, Contracts::Currency))
@@ -313,7 +313,13 @@ pub async fn writable(
         .from(C::Table)
         .and_where(Expr::col((C::Table, C::Id)).eq(id))
         .cond_where(writable_record(
-            C::Table, C::OwnerId, C::Id, KIND, visibility, actor, today,
+            C::Table,
+            C::OwnerId,
+            C::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
         ))
         .to_owned();
     Ok(tx.count(&select).await? == 1)
@@ -355,7 +361,10 @@ fn values(
         (Contracts::Amount, fields.amount.into()),
         (Contracts::AmountByHand, fields.amount_by_hand.into()),
         (Contracts::Currency, fields.currency.clone().into()),
-        (Contracts::CustomerSignerId, fields.customer_signer_id.into()),
+        (
+            Contracts::CustomerSignerId,
+            fields.customer_signer_id.into(),
+        ),
         (Contracts::CompanySignerId, fields.company_signer_id.into()),
         (Contracts::PaymentMethodId, fields.payment_method_id.into()),
         (Contracts::Notes, fields.notes.clone().into()),
@@ -460,10 +469,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
             .and_where(Expr::col(Payments::Status).eq(DocStatus::Approved.as_str()));
     };
     let mut total = Query::select();
-    total.expr(Func::coalesce([
-        Func::sum(Expr::col(Payments::Amount)).into(),
-        Expr::val(0i64).into(),
-    ]));
+    total.expr(record::sum_or_zero(Payments::Amount));
     approved(&mut total);
     total.and_where(Expr::col(Payments::ContractId).eq(id));
     let received = tx.count(&total).await?;
@@ -475,10 +481,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
     tx.execute(&update).await?;
     for plan in plans(tx, id).await? {
         let mut sum = Query::select();
-        sum.expr(Func::coalesce([
-            Func::sum(Expr::col(Payments::Amount)).into(),
-            Expr::val(0i64).into(),
-        ]));
+        sum.expr(record::sum_or_zero(Payments::Amount));
         approved(&mut sum);
         sum.and_where(Expr::col(Payments::PlanId).eq(plan.id));
         let received = tx.count(&sum).await?;
@@ -646,8 +649,12 @@ pub async fn insert_plan(
         (PaymentPlans::CreatedAt, now.into()),
         (PaymentPlans::UpdatedAt, now.into()),
     ];
-    tx.insert_id(&record::insert(PaymentPlans::Table, PaymentPlans::Id, pairs))
-        .await
+    tx.insert_id(&record::insert(
+        PaymentPlans::Table,
+        PaymentPlans::Id,
+        pairs,
+    ))
+    .await
 }
 
 pub async fn delete_plan(tx: &mut Tx, contract: i64, plan: i64) -> Result<u64> {

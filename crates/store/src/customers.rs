@@ -643,7 +643,10 @@ pub async fn count_all(tx: &mut Tx) -> Result<i64> {
 pub async fn mark_dealt(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
     let update = Query::update()
         .table(Customers::Table)
-        .values([(Customers::Dealt, true.into()), (Customers::DealtAt, at.into())])
+        .values([
+            (Customers::Dealt, true.into()),
+            (Customers::DealtAt, at.into()),
+        ])
         .and_where(Expr::col(Customers::Id).eq(id))
         .and_where(Expr::col(Customers::Dealt).eq(false))
         .to_owned();

@@ -92,15 +92,13 @@ pub async fn claim(
                 .add(Expr::col(Jobs::LeasedUntil).is_null())
                 .add(Expr::col(Jobs::LeasedUntil).lt(now)),
         )
-        .returning(
-            Query::returning().columns([
-                Jobs::Id,
-                Jobs::Kind,
-                Jobs::UniqueKey,
-                Jobs::Payload,
-                Jobs::Attempts,
-            ]),
-        )
+        .returning(Query::returning().columns([
+            Jobs::Id,
+            Jobs::Kind,
+            Jobs::UniqueKey,
+            Jobs::Payload,
+            Jobs::Attempts,
+        ]))
         .to_owned();
     tx.optional(&update).await
 }
@@ -123,7 +121,10 @@ pub async fn fail(tx: &mut Tx, id: i64, error: &str, retry_at: DateTime<Utc>) ->
     let update = Query::update()
         .table(Jobs::Table)
         .values([
-            (Jobs::LastError, error.chars().take(500).collect::<String>().into()),
+            (
+                Jobs::LastError,
+                error.chars().take(500).collect::<String>().into(),
+            ),
             (Jobs::RunAt, retry_at.into()),
             (Jobs::LeasedUntil, Option::<DateTime<Utc>>::None.into()),
         ])

@@ -193,7 +193,13 @@ fn scoped(
 ) {
     use Opportunities as O;
     select.cond_where(readable_record(
-        O::Table, O::OwnerId, O::Id, KIND, visibility, actor, today,
+        O::Table,
+        O::OwnerId,
+        O::Id,
+        KIND,
+        visibility,
+        actor,
+        today,
     ));
     if let Some(search) = &query.search {
         select.and_where(search_matches((O::Table, O::SearchText), search));
@@ -271,10 +277,10 @@ pub async fn totals(
             Opportunities::Table,
             Opportunities::Id,
         ))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Opportunities::Table, Opportunities::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((
+            Opportunities::Table,
+            Opportunities::Amount,
+        )))
         .from(Opportunities::Table);
     scoped(&mut select, visibility, actor, today, query);
     select.group_by_col((Opportunities::Table, Opportunities::Currency));
@@ -299,10 +305,10 @@ pub async fn by_stage(
             Opportunities::Table,
             Opportunities::Id,
         ))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Opportunities::Table, Opportunities::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((
+            Opportunities::Table,
+            Opportunities::Amount,
+        )))
         .from(Opportunities::Table);
     scoped(&mut select, visibility, actor, today, query);
     select
@@ -351,13 +357,22 @@ pub async fn writable(
         .from(O::Table)
         .and_where(Expr::col((O::Table, O::Id)).eq(id))
         .cond_where(writable_record(
-            O::Table, O::OwnerId, O::Id, KIND, visibility, actor, today,
+            O::Table,
+            O::OwnerId,
+            O::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
         ))
         .to_owned();
     Ok(tx.count(&select).await? == 1)
 }
 
-fn values(fields: &OpportunityFields, customer_name: &str) -> Result<Vec<(Opportunities, SimpleExpr)>> {
+fn values(
+    fields: &OpportunityFields,
+    customer_name: &str,
+) -> Result<Vec<(Opportunities, SimpleExpr)>> {
     let custom =
         serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let search = format!(
@@ -371,7 +386,10 @@ fn values(fields: &OpportunityFields, customer_name: &str) -> Result<Vec<(Opport
         (Opportunities::Amount, fields.amount.into()),
         (Opportunities::AmountByHand, fields.amount_by_hand.into()),
         (Opportunities::Currency, fields.currency.clone().into()),
-        (Opportunities::ExpectedCloseOn, fields.expected_close_on.into()),
+        (
+            Opportunities::ExpectedCloseOn,
+            fields.expected_close_on.into(),
+        ),
         (Opportunities::NextContactAt, fields.next_contact_at.into()),
         (Opportunities::Notes, fields.notes.clone().into()),
         (Opportunities::Custom, custom.into()),
@@ -471,7 +489,10 @@ pub async fn move_stage(tx: &mut Tx, change: &StageMove<'_>) -> Result<bool> {
             (Opportunities::Outcome, change.to_outcome.as_str().into()),
             (Opportunities::OutcomeReason, change.reason.into()),
             (Opportunities::ClosedAt, closed_at.into()),
-            (Opportunities::Version, Expr::col(Opportunities::Version).add(1)),
+            (
+                Opportunities::Version,
+                Expr::col(Opportunities::Version).add(1),
+            ),
             (Opportunities::UpdatedAt, change.at.into()),
         ])
         .and_where(Expr::col(Opportunities::Id).eq(change.id))
@@ -504,8 +525,12 @@ pub async fn record_stage_change(
         (StageChanges::ChangedBy, change.by.into()),
         (StageChanges::ChangedAt, change.at.into()),
     ];
-    tx.insert_id(&record::insert(StageChanges::Table, StageChanges::Id, pairs))
-        .await?;
+    tx.insert_id(&record::insert(
+        StageChanges::Table,
+        StageChanges::Id,
+        pairs,
+    ))
+    .await?;
     Ok(())
 }
 
@@ -557,7 +582,10 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
         .table(Opportunities::Table)
         .values([
             (Opportunities::OwnerId, owner.into()),
-            (Opportunities::Version, Expr::col(Opportunities::Version).add(1)),
+            (
+                Opportunities::Version,
+                Expr::col(Opportunities::Version).add(1),
+            ),
             (Opportunities::UpdatedAt, now.into()),
         ])
         .and_where(Expr::col(Opportunities::Id).is_in(ids.iter().copied()))
@@ -604,9 +632,10 @@ pub async fn set_contacts(tx: &mut Tx, id: i64, contacts: &[i64]) -> Result<()> 
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert
-        .into_table(OpportunityContacts::Table)
-        .columns([OpportunityContacts::OpportunityId, OpportunityContacts::ContactId]);
+    insert.into_table(OpportunityContacts::Table).columns([
+        OpportunityContacts::OpportunityId,
+        OpportunityContacts::ContactId,
+    ]);
     for contact in contacts {
         insert.values_panic([id.into(), (*contact).into()]);
     }

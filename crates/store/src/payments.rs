@@ -163,7 +163,13 @@ fn scoped(
 ) {
     use Payments as P;
     select.cond_where(readable_record(
-        P::Table, P::OwnerId, P::Id, KIND, visibility, actor, today,
+        P::Table,
+        P::OwnerId,
+        P::Id,
+        KIND,
+        visibility,
+        actor,
+        today,
     ));
     let col = |c: P| Expr::col((P::Table, c));
     if let Some(search) = &query.search {
@@ -221,10 +227,7 @@ pub async fn totals(
     select
         .column((Payments::Table, Payments::Currency))
         .expr(Func::count(Expr::col((Payments::Table, Payments::Id))))
-        .expr(Func::coalesce([
-            Func::sum(Expr::col((Payments::Table, Payments::Amount))).into(),
-            Expr::val(0i64).into(),
-        ]))
+        .expr(record::sum_or_zero((Payments::Table, Payments::Amount)))
         .from(Payments::Table)
         .inner_join(
             Contracts::Table,
@@ -271,7 +274,13 @@ pub async fn writable(
         .from(P::Table)
         .and_where(Expr::col((P::Table, P::Id)).eq(id))
         .cond_where(writable_record(
-            P::Table, P::OwnerId, P::Id, KIND, visibility, actor, today,
+            P::Table,
+            P::OwnerId,
+            P::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
         ))
         .to_owned();
     Ok(tx.count(&select).await? == 1)
@@ -289,7 +298,11 @@ pub async fn number_taken(tx: &mut Tx, number: &str, except: Option<i64>) -> Res
     Ok(tx.count(&select).await? > 0)
 }
 
-fn values(fields: &PaymentFields, number: &str, customer_name: &str) -> Vec<(Payments, SimpleExpr)> {
+fn values(
+    fields: &PaymentFields,
+    number: &str,
+    customer_name: &str,
+) -> Vec<(Payments, SimpleExpr)> {
     let search = format!(
         "{} {}",
         kuijing_domain::text::normalize(number),

@@ -1,7 +1,9 @@
 //! Statements every kind of record writes the same way: an insert that
 //! answers the new id, and an update that only lands on the version read.
 
-use sea_query::{Expr, Iden, InsertStatement, Query, SimpleExpr, UpdateStatement};
+use sea_query::{
+    Alias, Expr, Func, Iden, InsertStatement, IntoColumnRef, Query, SimpleExpr, UpdateStatement,
+};
 
 /// `insert into table (…) values (…) returning id`.
 pub(crate) fn insert<T: Iden + Copy + 'static>(
@@ -33,6 +35,16 @@ pub(crate) fn update_versioned<T: Iden + Copy + 'static>(
         .and_where(Expr::col(id_column).eq(id))
         .and_where(Expr::col(version_column).eq(version))
         .to_owned()
+}
+
+/// `coalesce(sum(column), 0)` read as a whole number on both databases:
+/// PostgreSQL sums a `bigint` column into a `numeric`, which `i64` cannot read.
+pub(crate) fn sum_or_zero(column: impl IntoColumnRef) -> SimpleExpr {
+    Func::cast_as(
+        Func::coalesce([Func::sum(Expr::col(column)).into(), Expr::val(0i64).into()]),
+        Alias::new("bigint"),
+    )
+    .into()
 }
 
 /// Rows past a cursor (the last row's sort value and id) in the list's

@@ -107,6 +107,9 @@ pub(crate) fn writable_record<T: sea_query::Iden + Copy + 'static>(
 }
 
 /// A `like` condition on a search column for typed text.
-pub(crate) fn search_matches<T: sea_query::IntoColumnRef>(column: T, text: &str) -> sea_query::SimpleExpr {
+pub(crate) fn search_matches<T: sea_query::IntoColumnRef>(
+    column: T,
+    text: &str,
+) -> sea_query::SimpleExpr {
     Expr::col(column).like(sea_query::LikeExpr::new(contains_pattern(text)).escape('\\'))
 }

@@ -1,21 +1,28 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document that is
 //! generated from the same route list the router is built from.
 
+mod approvals;
 pub(crate) mod attachments;
 mod auth;
 mod contacts;
+mod contracts;
 pub(crate) mod customer_io;
 mod customers;
 mod departments;
 mod leads;
+mod opportunities;
 mod options;
+mod payments;
+mod pipelines;
 mod pools;
+mod products;
 mod roles;
 mod users;
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -135,6 +142,79 @@ pub fn router() -> OpenApiRouter<AppState> {
             contacts::update_contact,
             contacts::delete_contact
         ))
+        .routes(routes!(products::list_products, products::create_product))
+        .routes(routes!(
+            products::get_product,
+            products::update_product,
+            products::delete_product
+        ))
+        .routes(routes!(
+            products::list_categories,
+            products::create_category
+        ))
+        .routes(routes!(
+            products::update_category,
+            products::delete_category
+        ))
+        .routes(routes!(
+            pipelines::list_pipelines,
+            pipelines::create_pipeline
+        ))
+        .routes(routes!(pipelines::update_pipeline))
+        .routes(routes!(
+            opportunities::list_opportunities,
+            opportunities::create_opportunity
+        ))
+        .routes(routes!(opportunities::opportunity_board))
+        .routes(routes!(opportunities::move_opportunities))
+        .routes(routes!(opportunities::transfer_opportunities))
+        .routes(routes!(
+            opportunities::get_opportunity,
+            opportunities::update_opportunity,
+            opportunities::delete_opportunity
+        ))
+        .routes(routes!(opportunities::move_opportunity))
+        .routes(routes!(opportunities::add_opportunity_follow_up))
+        .routes(routes!(
+            attachments::list_opportunity_attachments,
+            attachments::upload_opportunity_attachment
+        ))
+        .routes(routes!(
+            contracts::list_contracts,
+            contracts::create_contract
+        ))
+        .routes(routes!(contracts::transfer_contracts))
+        .routes(routes!(
+            contracts::get_contract,
+            contracts::update_contract,
+            contracts::delete_contract
+        ))
+        .routes(routes!(contracts::submit_contract))
+        .routes(routes!(contracts::void_contract))
+        .routes(routes!(contracts::add_payment_plan))
+        .routes(routes!(contracts::delete_payment_plan))
+        .routes(routes!(
+            attachments::list_contract_attachments,
+            attachments::upload_contract_attachment
+        ))
+        .routes(routes!(payments::list_payments, payments::create_payment))
+        .routes(routes!(
+            payments::get_payment,
+            payments::update_payment,
+            payments::delete_payment
+        ))
+        .routes(routes!(payments::submit_payment))
+        .routes(routes!(
+            attachments::list_payment_attachments,
+            attachments::upload_payment_attachment
+        ))
+        .routes(routes!(approvals::list_flows, approvals::create_flow))
+        .routes(routes!(approvals::update_flow))
+        .routes(routes!(approvals::approvals_waiting))
+        .routes(routes!(approvals::approvals_waiting_count))
+        .routes(routes!(approvals::approvals_submitted))
+        .routes(routes!(approvals::act_on_approval))
+        .routes(routes!(approvals::approval_stats))
 }
 
 /// The OpenAPI document of every API route.
@@ -176,6 +256,21 @@ impl ListParams {
             limit: self.limit,
         })
     }
+}
+
+/// The page a list asks for, or the problem with its cursor.
+fn page_of(
+    cursor: Option<String>,
+    limit: Option<u64>,
+    lang: Lang,
+    request_id: &str,
+) -> Result<kuijing_service::PageRequest, ApiError> {
+    ListParams {
+        q: None,
+        cursor,
+        limit,
+    }
+    .page(lang, request_id)
 }
 
 /// A list that is not paged: everything in scope, in one answer.
@@ -224,6 +319,31 @@ where
     }
 }
 
+/// A JSON body that may be left out: no body at all reads as the default.
+pub struct BodyOrDefault<T>(pub T);
+
+impl<S, T> FromRequest<S> for BodyOrDefault<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Default,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let headers = request.headers();
+        let no_body = !headers.contains_key(axum::http::header::CONTENT_TYPE)
+            && headers
+                .get(axum::http::header::CONTENT_LENGTH)
+                .is_none_or(|length| length == "0");
+        if no_body {
+            return Ok(BodyOrDefault(T::default()));
+        }
+        Body::<T>::from_request(request, state)
+            .await
+            .map(|Body(value)| BodyOrDefault(value))
+    }
+}
+
 /// A body of the wrong shape names the field when it can; one too large is 413.
 fn body_error(rejection: JsonRejection, lang: Lang, request_id: &str) -> ApiError {
     let status = rejection.status();
@@ -247,10 +367,7 @@ pub fn respond_created<T: Serialize>(
     caller: &kuijing_service::Caller,
     lang: Lang,
 ) -> Response {
-    match result {
-        Ok(value) => (axum::http::StatusCode::CREATED, Json(value)).into_response(),
-        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
-    }
+    answer(StatusCode::CREATED, result, None, caller, lang)
 }
 
 /// Turns a service result into JSON, or its error into a problem document.
@@ -259,8 +376,52 @@ pub fn respond<T: Serialize>(
     caller: &kuijing_service::Caller,
     lang: Lang,
 ) -> Response {
+    answer(StatusCode::OK, result, None, caller, lang)
+}
+
+/// As [`respond`], naming invalid fields as records of `kind` call them.
+pub fn respond_in<T: Serialize>(
+    kind: &str,
+    result: kuijing_service::Result<T>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
+    answer(StatusCode::OK, result, Some(kind), caller, lang)
+}
+
+/// As [`respond_created`], naming invalid fields as records of `kind` call them.
+pub fn respond_created_in<T: Serialize>(
+    kind: &str,
+    result: kuijing_service::Result<T>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
+    answer(StatusCode::CREATED, result, Some(kind), caller, lang)
+}
+
+/// A deletion, or another change with nothing to tell: 204.
+pub fn respond_done(
+    result: kuijing_service::Result<()>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
     match result {
-        Ok(value) => Json(value).into_response(),
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+fn answer<T: Serialize>(
+    status: StatusCode,
+    result: kuijing_service::Result<T>,
+    kind: Option<&str>,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+) -> Response {
+    match result {
+        Ok(value) => (status, Json(value)).into_response(),
+        Err(error) => {
+            ApiError::from_service_in(error, kind, lang, &caller.request_id).into_response()
+        }
     }
 }

@@ -82,46 +82,107 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
 
 /// The message of one invalid field, naming the field.
 pub fn field_message(error: &FieldError, lang: Lang) -> String {
+    field_message_in(error, None, lang)
+}
+
+/// As [`field_message`], with the kind of record the form is about, so a
+/// field is named as that kind calls it (a payment's `method_id` is its
+/// payment method, a follow-up's the way of contact).
+pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
     match &error.label {
-        Some(label) => lang
-            .t(&format!("errors.{}", error.code))
-            .replace("%{field}", label),
-        None => message_for(&error.field, error.code, lang),
+        Some(label) => error_text(&error.field, error.code, lang).replace("%{field}", label),
+        None => message_in(&error.field, error.code, kind, lang),
     }
 }
 
 /// The message of a code about a field, naming the field.
 pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
-    let (base, rest) = match field.split_once('.') {
-        Some((base, rest)) => (base, Some(rest)),
-        None => (field, None),
-    };
-    let label = match (base, rest) {
+    message_in(field, code, None, lang)
+}
+
+fn message_in(field: &str, code: &str, kind: Option<&str>, lang: Lang) -> String {
+    error_text(field, code, lang).replace("%{field}", &field_label(field, kind, lang))
+}
+
+/// A translation, or `None` where the locales have no such key.
+fn lookup(lang: Lang, key: &str) -> Option<String> {
+    let text = lang.t(key);
+    (text != key).then_some(text)
+}
+
+/// The message of a code; a field may have a message of its own for a code
+/// (`errors.by_field.<field>.<code>`), where the general one would mislead.
+fn error_text(field: &str, code: &str, lang: Lang) -> String {
+    let last = field
+        .rsplit('.')
+        .find(|part| part.parse::<usize>().is_err())
+        .unwrap_or(field);
+    lookup(lang, &format!("errors.by_field.{last}.{code}"))
+        .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
+}
+
+/// How a person knows a field. A path into a list names the item by its
+/// place: `lines.0.price` is the price of the first product line.
+fn field_label(field: &str, kind: Option<&str>, lang: Lang) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    match parts.as_slice() {
         // A data scope is named by its module, as the role editor shows it.
-        ("scopes", Some(kind)) => {
-            let key = format!("kinds.{kind}");
-            let name = lang.t(&key);
-            let name = if name == key { kind.to_string() } else { name };
-            format!("{}: {name}", lang.t("fields.scopes"))
+        ["scopes", kind] => {
+            let name = lookup(lang, &format!("kinds.{kind}")).unwrap_or_else(|| kind.to_string());
+            return format!("{}: {name}", lang.t("fields.scopes"));
         }
-        ("custom", Some(key)) => key.to_string(),
-        (_, Some(rest)) => format!("{} {rest}", lang.t(&format!("fields.{base}"))),
-        (_, None) => {
-            let label = lang.t(&format!("fields.{base}"));
-            // A field the locale does not know (sent by a client) is named as sent.
-            if label.starts_with("fields.") {
-                base.to_string()
-            } else {
-                label
+        ["custom", rest @ ..] if !rest.is_empty() => return rest.join("."),
+        _ => {}
+    }
+    let mut label = field_name(parts[0], kind, lang);
+    let mut index = 1;
+    while index < parts.len() {
+        let part = parts[index];
+        match part.parse::<usize>() {
+            Ok(position) => {
+                let place = (position + 1).to_string();
+                let inner = parts.get(index + 1).filter(|p| p.parse::<usize>().is_err());
+                label = match inner {
+                    Some(inner) => {
+                        index += 1;
+                        lang.t("fields.nth_field")
+                            .replace("%{list}", &label)
+                            .replace("%{n}", &place)
+                            .replace("%{field}", &field_name(inner, kind, lang))
+                    }
+                    None => lang
+                        .t("fields.nth")
+                        .replace("%{list}", &label)
+                        .replace("%{n}", &place),
+                };
             }
+            Err(_) => label = format!("{label} {}", field_name(part, kind, lang)),
         }
-    };
-    lang.t(&format!("errors.{code}"))
-        .replace("%{field}", &label)
+        index += 1;
+    }
+    label
+}
+
+/// One field's name: as the kind calls it, else as every form does; a
+/// field the locales do not know (sent by a client) is named as sent.
+fn field_name(field: &str, kind: Option<&str>, lang: Lang) -> String {
+    kind.and_then(|kind| lookup(lang, &format!("fields.{kind}.{field}")))
+        .or_else(|| lookup(lang, &format!("fields.{field}")))
+        .unwrap_or_else(|| field.to_string())
 }
 
 impl ApiError {
     pub fn from_service(error: ServiceError, lang: Lang, request_id: &str) -> Self {
+        Self::from_service_in(error, None, lang, request_id)
+    }
+
+    /// As [`ApiError::from_service`], naming fields as records of `kind` call them.
+    pub fn from_service_in(
+        error: ServiceError,
+        kind: Option<&str>,
+        lang: Lang,
+        request_id: &str,
+    ) -> Self {
         let (status, code) = classify(&error);
         if let ServiceError::Internal(detail) = &error {
             tracing::error!(request.id = request_id, error = %detail, "request failed");
@@ -133,7 +194,7 @@ impl ApiError {
                 .map(|e| FieldProblem {
                     field: e.field.clone(),
                     code: e.code.to_string(),
-                    message: field_message(e, lang),
+                    message: field_message_in(e, kind, lang),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -296,5 +357,191 @@ impl IntoResponse for PageError {
                 self.status.into_response()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes the sales services answer with, as field errors.
+    const FIELD_CODES: &[&str] = &[
+        "taken",
+        "not_positive",
+        "negative",
+        "too_many_decimals",
+        "invalid_number",
+        "too_large",
+        "above_hundred",
+        "unknown_stage",
+        "closed",
+        "already_open",
+        "unchanged",
+        "ends_before_start",
+        "exceeds_outstanding",
+        "plans_exceed_amount",
+        "contract_not_approved",
+        "default_pipeline",
+        "invalid_cursor",
+        "parent_cycle",
+        "fixed",
+        "invalid_kind",
+        "out_of_range",
+        "hand_over_to_self",
+        "hand_over_to_submitter",
+        "already_a_seat",
+        "chosen_missing",
+        "no_approver",
+        "invalid_flow",
+        "no_steps",
+        "name_required",
+        "no_users",
+        "levels_out_of_range",
+        "field_required",
+        "empty_list",
+        "nested_list",
+        "mismatched_types",
+        "in_needs_list",
+        "list_needs_in",
+        "order_needs_number",
+    ];
+
+    /// Codes the sales services refuse with.
+    const REFUSALS: &[&str] = &[
+        "product_in_use",
+        "category_in_use",
+        "stage_in_use",
+        "opportunity_has_contracts",
+        "contract_not_editable",
+        "contract_not_submittable",
+        "contract_not_approved",
+        "contract_has_payments",
+        "contract_not_deletable",
+        "plan_has_payments",
+        "payment_not_editable",
+        "payment_not_submittable",
+        "payment_not_deletable",
+        "approval_changed",
+        "not_in_progress",
+        "not_an_approver",
+        "already_decided",
+        "not_submitter",
+        "not_resubmittable",
+    ];
+
+    /// Fields of the sales forms.
+    const FIELDS: &[&str] = &[
+        "amount",
+        "currency",
+        "code",
+        "unit",
+        "price",
+        "category_id",
+        "on_sale",
+        "product_id",
+        "lines",
+        "quantity",
+        "discount",
+        "pipeline_id",
+        "stage_id",
+        "stages",
+        "win_rate",
+        "active",
+        "departments",
+        "outcome",
+        "reason",
+        "expected_close_on",
+        "contact_ids",
+        "customer_id",
+        "opportunity_id",
+        "number",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "customer_signer_id",
+        "company_signer_id",
+        "payment_method_id",
+        "method_id",
+        "contract_id",
+        "plan_id",
+        "received_on",
+        "planned_on",
+        "remind_days",
+        "confirm_exceeding",
+        "approvers",
+        "flow",
+        "definition",
+        "kind",
+        "action",
+        "comment",
+        "to",
+    ];
+
+    #[test]
+    fn every_sales_code_has_a_message_naming_its_field_in_every_language() {
+        for code in FIELD_CODES {
+            let english = lookup(Lang::En, &format!("errors.{code}"));
+            for lang in Lang::ALL {
+                let text = lookup(lang, &format!("errors.{code}"));
+                let text = text.unwrap_or_else(|| panic!("errors.{code} in {}", lang.code()));
+                assert!(
+                    text.contains("%{field}"),
+                    "errors.{code} in {}",
+                    lang.code()
+                );
+                if lang != Lang::En {
+                    assert_ne!(Some(&text), english.as_ref(), "errors.{code} untranslated");
+                }
+            }
+        }
+        for code in REFUSALS {
+            let english = lookup(Lang::En, &format!("problems.{code}"));
+            for lang in Lang::ALL {
+                let text = lookup(lang, &format!("problems.{code}"));
+                assert!(text.is_some(), "problems.{code} in {}", lang.code());
+                if lang != Lang::En {
+                    assert_ne!(text, english, "problems.{code} untranslated");
+                }
+            }
+        }
+        for field in FIELDS {
+            for lang in Lang::ALL {
+                assert!(
+                    lookup(lang, &format!("fields.{field}")).is_some(),
+                    "fields.{field} in {}",
+                    lang.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_in_a_list_is_named_by_its_place() {
+        assert_eq!(
+            message_for("lines.0.price", "negative", Lang::En),
+            "Product lines #1, Price cannot be negative; enter 0 or more."
+        );
+        assert_eq!(
+            message_for("stages.2.win_rate", "out_of_range", Lang::ZhHant),
+            "「階段第 3 項的贏率」是百分比，須介於 0 與 100 之間。"
+        );
+        assert_eq!(
+            message_for("definition.steps.1", "no_users", Lang::En),
+            "Flow definition Steps #2: choose at least one approver."
+        );
+        assert_eq!(
+            message_for("scopes.customer", "kind_unknown", Lang::En),
+            "Data scope: Customers: this kind has no data scope."
+        );
+    }
+
+    #[test]
+    fn a_field_is_named_as_its_kind_of_record_calls_it() {
+        let payment = FieldError::new("method_id", "invalid_choice");
+        assert!(field_message_in(&payment, Some("payment"), Lang::ZhHant).contains("回款方式"));
+        assert!(field_message_in(&payment, Some("payment"), Lang::ZhHans).contains("回款方式"));
+        assert!(field_message(&payment, Lang::ZhHant).contains("跟進方式"));
+        // A kind without a name of its own for the field uses the common one.
+        assert!(field_message_in(&payment, Some("contract"), Lang::ZhHant).contains("跟進方式"));
     }
 }

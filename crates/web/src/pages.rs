@@ -57,7 +57,10 @@ pub fn router() -> Router<AppState> {
             "/opportunities/{id}",
             get(opportunities::show_opportunity).post(opportunities::update_opportunity),
         )
-        .route("/opportunities/{id}/edit", get(opportunities::edit_opportunity))
+        .route(
+            "/opportunities/{id}/edit",
+            get(opportunities::edit_opportunity),
+        )
         .route("/opportunities/{id}/stage", post(opportunities::move_stage))
         .route(
             "/opportunities/{id}/follow-ups",
@@ -454,7 +457,10 @@ impl Shell {
 
     /// An amount in minor units with its currency: `USD 1,234.50`.
     pub fn money(&self, minor: &i64, currency: &str) -> String {
-        format!("{currency} {}", kuijing_domain::money::format_amount(*minor))
+        format!(
+            "{currency} {}",
+            kuijing_domain::money::format_amount(*minor)
+        )
     }
 
     /// An amount as a form shows it: `1234.50`.

@@ -1,12 +1,14 @@
-//! Attachments: upload to a customer, list, download under the original
-//! name, delete.
+//! Attachments: upload to a customer, an opportunity, a contract or a
+//! payment, list, download under the original name, delete.
 
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kuijing_service::Caller;
 use kuijing_service::attachments::Attachment;
+use kuijing_service::domain::Kind;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -24,41 +26,88 @@ pub struct UploadParams {
     pub name: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/customers/{id}/attachments", tag = "attachments", params(UploadParams),
-    request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
-    responses((status = 201, body = Attachment), (status = 422, body = Problem)))]
-pub async fn upload_attachment(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Params(params): Params<UploadParams>,
-    bytes: Bytes,
+/// Stores a file on a record of `kind`.
+async fn upload(
+    state: AppState,
+    lang: Lang,
+    caller: Caller,
+    (kind, id): (Kind, i64),
+    name: &str,
+    bytes: &[u8],
 ) -> Response {
     respond_created(
-        state
-            .app
-            .attach_to_customer(&caller, id, &params.name, &bytes)
-            .await,
+        state.app.attach(&caller, kind, id, name, bytes).await,
         &caller,
         lang,
     )
 }
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}/attachments", tag = "attachments",
-    responses((status = 200, body = Vec<Attachment>), (status = 404, body = Problem)))]
-pub async fn list_attachments(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-) -> Response {
+/// The files of a record of `kind`.
+async fn list(state: AppState, lang: Lang, caller: Caller, (kind, id): (Kind, i64)) -> Response {
     respond(
-        state.app.list_customer_attachments(&caller, id).await,
+        state.app.list_attachments(&caller, kind, id).await,
         &caller,
         lang,
     )
 }
+
+macro_rules! attachment_routes {
+    ($kind:expr, $path:literal, $tag:literal, $upload:ident, $list:ident) => {
+        #[utoipa::path(post, path = $path, tag = $tag, params(UploadParams),
+            request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
+            responses((status = 201, body = Attachment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+        pub async fn $upload(
+            State(state): State<AppState>,
+            Extension(lang): Extension<Lang>,
+            ApiUser(caller): ApiUser,
+            Id(id): Id,
+            Params(params): Params<UploadParams>,
+            bytes: Bytes,
+        ) -> Response {
+            upload(state, lang, caller, ($kind, id), &params.name, &bytes).await
+        }
+
+        #[utoipa::path(get, path = $path, tag = $tag,
+            responses((status = 200, body = Vec<Attachment>), (status = 404, body = Problem)))]
+        pub async fn $list(
+            State(state): State<AppState>,
+            Extension(lang): Extension<Lang>,
+            ApiUser(caller): ApiUser,
+            Id(id): Id,
+        ) -> Response {
+            list(state, lang, caller, ($kind, id)).await
+        }
+    };
+}
+
+attachment_routes!(
+    Kind::Customer,
+    "/api/v1/customers/{id}/attachments",
+    "attachments",
+    upload_attachment,
+    list_attachments
+);
+attachment_routes!(
+    Kind::Opportunity,
+    "/api/v1/opportunities/{id}/attachments",
+    "attachments",
+    upload_opportunity_attachment,
+    list_opportunity_attachments
+);
+attachment_routes!(
+    Kind::Contract,
+    "/api/v1/contracts/{id}/attachments",
+    "attachments",
+    upload_contract_attachment,
+    list_contract_attachments
+);
+attachment_routes!(
+    Kind::Payment,
+    "/api/v1/payments/{id}/attachments",
+    "attachments",
+    upload_payment_attachment,
+    list_payment_attachments
+);
 
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "attachments",
     responses((status = 200, description = "The file under its original name"), (status = 404, body = Problem)))]

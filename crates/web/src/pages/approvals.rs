@@ -150,26 +150,27 @@ pub async fn act(
         "/approvals".to_string()
     };
     match state.app.act_on_approval(&caller, id, &input).await {
-        Ok(_) => Redirect::to(&format!("{back}?done=approval_{}", form.action.replace('-', "_")))
-            .into_response(),
-        Err(error) => {
-            match super::forms::FormErrors::from_service(&error, lang) {
-                Some(errors) => {
-                    let mut message = errors.form.unwrap_or_default();
-                    for text in errors.fields.values() {
-                        message.push(' ');
-                        message.push_str(text);
-                    }
-                    let page = Problem {
-                        shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
-                        message,
-                        back,
-                    };
-                    render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        Ok(_) => Redirect::to(&format!(
+            "{back}?done=approval_{}",
+            form.action.replace('-', "_")
+        ))
+        .into_response(),
+        Err(error) => match super::forms::FormErrors::from_service(&error, lang) {
+            Some(errors) => {
+                let mut message = errors.form.unwrap_or_default();
+                for text in errors.fields.values() {
+                    message.push(' ');
+                    message.push_str(text);
                 }
-                None => error_page(error, &caller, lang),
+                let page = Problem {
+                    shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
+                    message,
+                    back,
+                };
+                render(&page, StatusCode::UNPROCESSABLE_ENTITY)
             }
-        }
+            None => error_page(error, &caller, lang),
+        },
     }
 }
 

@@ -18,7 +18,9 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::approvals::Panel;
-use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number, optional_text};
+use super::forms::{
+    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+};
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use super::{Shell, render};
 use crate::AppState;
@@ -111,7 +113,11 @@ pub async fn list_contracts(
         ending_within_days: (query.ending == "30").then_some(30),
         ..ContractListQuery::default()
     };
-    match state.app.list_contracts(&caller, &service, query.page()).await {
+    match state
+        .app
+        .list_contracts(&caller, &service, query.page())
+        .await
+    {
         Ok((list, totals)) => {
             let view = ContractsView {
                 shell: Shell::new(&state, &caller, lang, "/contracts", "contracts.title")
@@ -192,9 +198,7 @@ async fn contract_view(
     let status = detail.row.contract.status;
     Ok(ContractView {
         panel: detail.approval.as_ref().map(Panel::of),
-        can_submit: writable
-            && status.submittable()
-            && can(caller, Kind::Contract, Action::Submit),
+        can_submit: writable && status.submittable() && can(caller, Kind::Contract, Action::Submit),
         can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
         can_plan: writable && can(caller, Kind::PaymentPlan, Action::Create),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
@@ -221,7 +225,15 @@ pub async fn show_contract(
     Params(query): Params<DoneQuery>,
 ) -> Response {
     answer(
-        contract_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        contract_view(
+            &state,
+            &caller,
+            lang,
+            id,
+            FormErrors::default(),
+            query.done.as_deref(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -685,7 +697,11 @@ pub async fn list_payments(
         view: optional_text(&query.view),
         contract_id: None,
     };
-    match state.app.list_payments(&caller, &service, query.page()).await {
+    match state
+        .app
+        .list_payments(&caller, &service, query.page())
+        .await
+    {
         Ok((list, totals)) => {
             let view = PaymentsView {
                 shell: Shell::new(&state, &caller, lang, "/payments", "payments.title")
@@ -736,7 +752,8 @@ async fn payment_view(
     done: Option<&str>,
 ) -> Result<PaymentView, ServiceError> {
     let detail = state.app.get_payment(caller, id).await?;
-    let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title").with_notice(done);
+    let mut shell =
+        Shell::new(state, caller, lang, "/payments", "payments.title").with_notice(done);
     shell.title = detail.payment.number.clone();
     Ok(PaymentView {
         panel: detail.approval.as_ref().map(Panel::of),
@@ -761,7 +778,15 @@ pub async fn show_payment(
     Params(query): Params<DoneQuery>,
 ) -> Response {
     answer(
-        payment_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        payment_view(
+            &state,
+            &caller,
+            lang,
+            id,
+            FormErrors::default(),
+            query.done.as_deref(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,

@@ -11,16 +11,18 @@ use kuijing_domain::pipeline::Outcome;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::choices::Choice;
 use kuijing_service::customers::FollowUpInput;
+use kuijing_service::opportunities::PipelineView as Pipeline;
 use kuijing_service::opportunities::{
     Board, MoveInput, OpportunityDetail, OpportunityInput, OpportunityListQuery, OpportunityRow,
 };
+use kuijing_service::products::ProductRecord as Product;
 use kuijing_service::products::{DecimalText, LineInput, ProductListQuery};
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
-use kuijing_service::opportunities::PipelineView as Pipeline;
-use kuijing_service::products::ProductRecord as Product;
 use serde::Deserialize;
 
-use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number, optional_text};
+use super::forms::{
+    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -113,8 +115,14 @@ pub async fn list_opportunities(
     match (listed, pipelines) {
         (Ok(list), Ok(pipelines)) => {
             let view = ListPageView {
-                shell: Shell::new(&state, &caller, lang, "/opportunities", "opportunities.title")
-                    .with_notice(query.done.as_deref()),
+                shell: Shell::new(
+                    &state,
+                    &caller,
+                    lang,
+                    "/opportunities",
+                    "opportunities.title",
+                )
+                .with_notice(query.done.as_deref()),
                 keep: query.keep(),
                 list,
                 query,
@@ -186,7 +194,13 @@ pub async fn board(
     match (board, pipelines) {
         (Ok(board), Ok(pipelines)) => {
             let view = BoardView {
-                shell: Shell::new(&state, &caller, lang, "/opportunities", "opportunities.board"),
+                shell: Shell::new(
+                    &state,
+                    &caller,
+                    lang,
+                    "/opportunities",
+                    "opportunities.board",
+                ),
                 board,
                 pipelines,
                 mine: query.view == "mine",
@@ -240,8 +254,10 @@ impl RecordView {
 
     fn weighted(&self) -> String {
         let o = &self.detail.row.opportunity;
-        self.shell
-            .money(&money::weighted(o.amount, self.detail.row.win_rate), &o.currency)
+        self.shell.money(
+            &money::weighted(o.amount, self.detail.row.win_rate),
+            &o.currency,
+        )
     }
 }
 
@@ -256,8 +272,8 @@ async fn record_view(
     let detail = state.app.get_opportunity(caller, id).await?;
     let choices = super::customers::Choices::load(state).await?;
     let title = detail.row.opportunity.name.clone();
-    let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
-        .with_notice(done);
+    let mut shell =
+        Shell::new(state, caller, lang, "/opportunities", "opportunities.title").with_notice(done);
     shell.title = title;
     Ok(RecordView {
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
@@ -283,7 +299,15 @@ pub async fn show_opportunity(
     Params(query): Params<DoneQuery>,
 ) -> Response {
     answer(
-        record_view(&state, &caller, lang, id, FormErrors::default(), query.done.as_deref()).await,
+        record_view(
+            &state,
+            &caller,
+            lang,
+            id,
+            FormErrors::default(),
+            query.done.as_deref(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -318,7 +342,11 @@ pub async fn move_stage(
         outcome: optional_text(&form.outcome),
         reason: optional_text(&form.reason),
     };
-    let via = if form.from == "board" { "board" } else { "form" };
+    let via = if form.from == "board" {
+        "board"
+    } else {
+        "form"
+    };
     let result = state.app.move_opportunity(&caller, id, &input, via).await;
     let wants_json = headers
         .get(header::ACCEPT)
@@ -327,10 +355,8 @@ pub async fn move_stage(
     if wants_json {
         return match result {
             Ok(moved) => axum::Json(moved).into_response(),
-            Err(error) => {
-                crate::error::ApiError::from_service(error, lang, &caller.request_id)
-                    .into_response()
-            }
+            Err(error) => crate::error::ApiError::from_service(error, lang, &caller.request_id)
+                .into_response(),
         };
     }
     let back = if via == "board" {
@@ -369,7 +395,10 @@ pub async fn add_follow_up(
         happened_at: None,
         next_contact_at: None,
     };
-    let result = state.app.add_opportunity_follow_up(&caller, id, input).await;
+    let result = state
+        .app
+        .add_opportunity_follow_up(&caller, id, input)
+        .await;
     after_post(
         result,
         |_| done(&format!("/opportunities/{id}"), "saved"),
@@ -528,7 +557,10 @@ impl OpportunityForm {
             } else {
                 String::new()
             },
-            expected_close_on: o.expected_close_on.map(|d| d.to_string()).unwrap_or_default(),
+            expected_close_on: o
+                .expected_close_on
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             notes: o.notes.clone().unwrap_or_default(),
             version: o.version.to_string(),
             ..Self::default()
@@ -656,7 +688,12 @@ pub async fn create_opportunity(
     let result = state.app.create_opportunity(&caller, form.input()).await;
     after_post(
         result,
-        |detail| done(&format!("/opportunities/{}", detail.row.opportunity.id), "created"),
+        |detail| {
+            done(
+                &format!("/opportunities/{}", detail.row.opportunity.id),
+                "created",
+            )
+        },
         async |errors| form_view(&state, &caller, lang, None, form, errors).await,
         &caller,
         lang,
@@ -691,7 +728,10 @@ pub async fn update_opportunity(
     Id(id): Id,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = state.app.update_opportunity(&caller, id, form.input()).await;
+    let result = state
+        .app
+        .update_opportunity(&caller, id, form.input())
+        .await;
     after_post(
         result,
         |_| done(&format!("/opportunities/{id}"), "saved"),

@@ -14,8 +14,10 @@ use kuijing_service::products::{
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number, optional_text};
 use super::Shell;
+use super::forms::{
+    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -295,10 +297,17 @@ pub async fn edit_product(
     let form = ProductForm {
         name: product.name,
         code: product.code.unwrap_or_default(),
-        category_id: product.category_id.map(|c| c.to_string()).unwrap_or_default(),
+        category_id: product
+            .category_id
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         unit: product.unit.unwrap_or_default(),
         price: money::amount_text(product.price),
-        on_sale: if product.on_sale { "1".into() } else { String::new() },
+        on_sale: if product.on_sale {
+            "1".into()
+        } else {
+            String::new()
+        },
         description: product.description.unwrap_or_default(),
         version: product.version.to_string(),
     };
@@ -345,4 +354,3 @@ pub async fn delete_product(
     )
     .await
 }
-

@@ -57,8 +57,14 @@ async fn pipelines_view(
         return Err(ServiceError::Forbidden);
     }
     Ok(PipelinesView {
-        shell: Shell::new(state, caller, lang, "/settings/pipelines", "pipelines.title")
-            .with_notice(done),
+        shell: Shell::new(
+            state,
+            caller,
+            lang,
+            "/settings/pipelines",
+            "pipelines.title",
+        )
+        .with_notice(done),
         pipelines: state.app.pipelines(caller).await?,
         departments: state.app.department_choices().await?,
         errors,
@@ -73,8 +79,14 @@ pub async fn show_pipelines(
     Params(query): Params<DoneQuery>,
 ) -> Response {
     answer(
-        pipelines_view(&state, &caller, lang, (FormErrors::default(), -1), query.done.as_deref())
-            .await,
+        pipelines_view(
+            &state,
+            &caller,
+            lang,
+            (FormErrors::default(), -1),
+            query.done.as_deref(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -233,7 +245,11 @@ impl FlowsView {
             .iter()
             .map(|c| match (&c.value, c.op) {
                 (FactValue::Number(n), Op::Gt) => {
-                    format!("{} > {}", self.shell.t("fields.amount"), money::format_amount(*n))
+                    format!(
+                        "{} > {}",
+                        self.shell.t("fields.amount"),
+                        money::format_amount(*n)
+                    )
                 }
                 _ => format!("{} {}", c.field, c.op.as_str()),
             })
@@ -327,7 +343,11 @@ impl FlowForm {
     /// read keeps an impossible condition so the check names it.
     fn input(&self) -> Result<FlowInput, ServiceError> {
         let mut steps = Vec::new();
-        for row in self.rows().into_iter().filter(|r| !r.name.trim().is_empty()) {
+        for row in self
+            .rows()
+            .into_iter()
+            .filter(|r| !r.name.trim().is_empty())
+        {
             let index = steps.len();
             let number = |text: &str| optional_number(text).unwrap_or(0);
             let approvers = match row.rule.as_str() {
@@ -399,7 +419,11 @@ impl FlowForm {
                 "custom".into()
             },
             custom_kind: flow.kind.clone(),
-            active: if flow.active { "1".into() } else { String::new() },
+            active: if flow.active {
+                "1".into()
+            } else {
+                String::new()
+            },
             version: flow.version.to_string(),
             ..Self::default()
         };
@@ -433,10 +457,15 @@ impl FlowForm {
                     levels.to_string(),
                     String::new(),
                 ),
-                ApproverRule::Role(role) => ("role", String::new(), String::new(), role.to_string()),
-                ApproverRule::DepartmentHead => {
-                    ("department_head", String::new(), String::new(), String::new())
+                ApproverRule::Role(role) => {
+                    ("role", String::new(), String::new(), role.to_string())
                 }
+                ApproverRule::DepartmentHead => (
+                    "department_head",
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ),
                 ApproverRule::ChosenBySubmitter => {
                     ("chosen", String::new(), String::new(), String::new())
                 }
@@ -447,7 +476,9 @@ impl FlowForm {
             form.step_role.push(role);
             form.step_mode.push(step.mode.as_str().into());
             let above = step.condition.iter().find_map(|c| match (&c.value, c.op) {
-                (FactValue::Number(n), Op::Gt) if c.field == "amount" => Some(money::amount_text(*n)),
+                (FactValue::Number(n), Op::Gt) if c.field == "amount" => {
+                    Some(money::amount_text(*n))
+                }
                 _ => None,
             });
             form.step_above.push(above.unwrap_or_default());
@@ -489,8 +520,14 @@ async fn flows_view(
         },
     };
     Ok(FlowsView {
-        shell: Shell::new(state, caller, lang, "/settings/approval-flows", "flows.title")
-            .with_notice(done),
+        shell: Shell::new(
+            state,
+            caller,
+            lang,
+            "/settings/approval-flows",
+            "flows.title",
+        )
+        .with_notice(done),
         rows: form.rows(),
         form,
         flows,
@@ -545,9 +582,7 @@ pub async fn save_flow(
     after_post(
         result,
         |_| done("/settings/approval-flows", "saved"),
-        async |errors| {
-            flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await
-        },
+        async |errors| flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await,
         &caller,
         lang,
     )

@@ -15,7 +15,11 @@ fn from_the_file() -> (BTreeMap<String, (i64, i64)>, i64) {
     let mut reader = csv::Reader::from_reader(PIPELINE.as_bytes());
     let headers = reader.headers().expect("headers").clone();
     let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
-    let (account, stage, value) = (column("account"), column("deal_stage"), column("close_value"));
+    let (account, stage, value) = (
+        column("account"),
+        column("deal_stage"),
+        column("close_value"),
+    );
     let mut stages: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     let mut without_account = 0;
     for record in reader.records() {
@@ -48,12 +52,19 @@ async fn the_demo_reproduces_the_files() {
     assert_eq!(report.leads as i64, without_account);
     assert_eq!(without_account, 1425);
     for (stage, (count, _)) in &stages {
-        assert_eq!(report.opportunities.get(stage).copied(), Some(*count as usize), "{stage}");
+        assert_eq!(
+            report.opportunities.get(stage).copied(),
+            Some(*count as usize),
+            "{stage}"
+        );
     }
     assert_eq!(stages.values().map(|(n, _)| n).sum::<i64>(), 7375);
     assert_eq!(report.contracts as i64, stages["Won"].0);
     assert_eq!(report.contracts, 4238);
-    assert!(report.unmatched_products.is_empty(), "GTXPro matches GTX Pro");
+    assert!(
+        report.unmatched_products.is_empty(),
+        "GTXPro matches GTX Pro"
+    );
 
     // The administrator sees it all through the API.
     let token = app.login(ADMIN_PHONE, PASSWORD).await;
@@ -63,12 +74,17 @@ async fn the_demo_reproduces_the_files() {
     assert_eq!(total(&leads.body), 1425);
     for (outcome, stage) in [("won", "Won"), ("lost", "Lost")] {
         let found = app
-            .get(&format!("/api/v1/opportunities?outcome={outcome}&limit=1"), &token)
+            .get(
+                &format!("/api/v1/opportunities?outcome={outcome}&limit=1"),
+                &token,
+            )
             .await;
         assert_eq!(found.status, 200, "{}", found.text);
         assert_eq!(total(&found.body), stages[stage].0, "{outcome}");
     }
-    let contracts = app.get("/api/v1/contracts?status=approved&limit=1", &token).await;
+    let contracts = app
+        .get("/api/v1/contracts?status=approved&limit=1", &token)
+        .await;
     assert_eq!(contracts.status, 200, "{}", contracts.text);
     assert_eq!(total(&contracts.body), 4238);
     let won_amount: i64 = contracts.body["totals"]
@@ -78,7 +94,10 @@ async fn the_demo_reproduces_the_files() {
         .filter(|t| t["currency"] == "USD")
         .map(|t| t["amount"].as_i64().expect("amount"))
         .sum();
-    assert_eq!(won_amount, stages["Won"].1, "contract amounts are the won close values");
+    assert_eq!(
+        won_amount, stages["Won"].1,
+        "contract amounts are the won close values"
+    );
 
     // A rep sees their own customers only, and signs in with the demo password.
     let rep = report
@@ -86,7 +105,9 @@ async fn the_demo_reproduces_the_files() {
         .iter()
         .find(|u| u.name == "Darcel Schlecht")
         .expect("a demo rep");
-    let rep_token = app.login(&rep.phone, kuijing_service::demo::DEMO_PASSWORD).await;
+    let rep_token = app
+        .login(&rep.phone, kuijing_service::demo::DEMO_PASSWORD)
+        .await;
     let theirs = app.get("/api/v1/customers?limit=1", &rep_token).await;
     assert!(total(&theirs.body) > 0 && total(&theirs.body) < 85);
 

@@ -7,9 +7,11 @@ mod import_pages;
 
 mod leads;
 
+mod approvals_api;
 mod attachments;
 mod auth;
 mod contacts;
+mod contracts_api;
 mod customer_io;
 mod customer_pages;
 mod customers;
@@ -19,4 +21,6 @@ mod organisation;
 mod pages;
 mod pools;
 mod regressions;
+mod sales_api;
+mod sales_fixtures;
 mod scopes;

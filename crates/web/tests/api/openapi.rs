@@ -70,6 +70,58 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/fields",
     "PATCH /api/v1/fields/{id}",
     "DELETE /api/v1/fields/{id}",
+    "GET /api/v1/products",
+    "POST /api/v1/products",
+    "GET /api/v1/products/{id}",
+    "PUT /api/v1/products/{id}",
+    "DELETE /api/v1/products/{id}",
+    "GET /api/v1/product-categories",
+    "POST /api/v1/product-categories",
+    "PUT /api/v1/product-categories/{id}",
+    "DELETE /api/v1/product-categories/{id}",
+    "GET /api/v1/pipelines",
+    "POST /api/v1/pipelines",
+    "PUT /api/v1/pipelines/{id}",
+    "GET /api/v1/opportunities",
+    "POST /api/v1/opportunities",
+    "GET /api/v1/opportunities/board",
+    "POST /api/v1/opportunities/stage",
+    "POST /api/v1/opportunities/transfer",
+    "GET /api/v1/opportunities/{id}",
+    "PUT /api/v1/opportunities/{id}",
+    "DELETE /api/v1/opportunities/{id}",
+    "POST /api/v1/opportunities/{id}/stage",
+    "POST /api/v1/opportunities/{id}/follow-ups",
+    "GET /api/v1/opportunities/{id}/attachments",
+    "POST /api/v1/opportunities/{id}/attachments",
+    "GET /api/v1/contracts",
+    "POST /api/v1/contracts",
+    "POST /api/v1/contracts/transfer",
+    "GET /api/v1/contracts/{id}",
+    "PUT /api/v1/contracts/{id}",
+    "DELETE /api/v1/contracts/{id}",
+    "POST /api/v1/contracts/{id}/submit",
+    "POST /api/v1/contracts/{id}/void",
+    "POST /api/v1/contracts/{id}/plans",
+    "DELETE /api/v1/contracts/{id}/plans/{plan_id}",
+    "GET /api/v1/contracts/{id}/attachments",
+    "POST /api/v1/contracts/{id}/attachments",
+    "GET /api/v1/payments",
+    "POST /api/v1/payments",
+    "GET /api/v1/payments/{id}",
+    "PUT /api/v1/payments/{id}",
+    "DELETE /api/v1/payments/{id}",
+    "POST /api/v1/payments/{id}/submit",
+    "GET /api/v1/payments/{id}/attachments",
+    "POST /api/v1/payments/{id}/attachments",
+    "GET /api/v1/approvals/flows",
+    "POST /api/v1/approvals/flows",
+    "PUT /api/v1/approvals/flows/{id}",
+    "GET /api/v1/approvals/waiting",
+    "GET /api/v1/approvals/waiting/count",
+    "GET /api/v1/approvals/submitted",
+    "POST /api/v1/approvals/{id}/actions",
+    "GET /api/v1/approvals/stats",
 ];
 
 #[tokio::test]
@@ -94,7 +146,9 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let token = t.admin().await;
         let (method, path) = route.split_once(' ').expect("route");
         let method: Method = method.parse().expect("method");
-        let path = path.replace("{id}", "999999");
+        let path = path
+            .replace("{id}", "999999")
+            .replace("{plan_id}", "999998");
         let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
             .then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;

@@ -1,0 +1,259 @@
+//! `/api/v1/contracts`: contracts, their submission into the approval flow,
+//! voiding, transfer, and their payment plans (回款計劃).
+
+use axum::Extension;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use kuijing_service::ServiceError;
+use kuijing_service::contracts::{
+    ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal, Plan, PlanInput,
+    SubmitInput,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::customers::Affected;
+use super::{
+    Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
+};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+use crate::request_id::RequestId;
+
+/// A page of a list with the totals of everything that matches, per currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalledPage<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Count, amount and received amount per currency, in minor units.
+    pub totals: Vec<CurrencyTotal>,
+}
+
+impl<T> TotalledPage<T> {
+    pub fn new((page, totals): (kuijing_service::ListPage<T>, Vec<CurrencyTotal>)) -> Self {
+        Self {
+            items: page.items,
+            total: page.total,
+            next_cursor: page.next_cursor,
+            totals,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContractParams {
+    /// Text found in the number, the name or the customer's name.
+    pub q: Option<String>,
+    /// `draft`, `in_approval`, `approved`, `rejected`, `withdrawn`, `void`, or `all`.
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+    /// `mine` for the caller's own; everything in scope when left out.
+    pub view: Option<String>,
+    /// Approved contracts ending within this many days.
+    pub ending_within_days: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts", params(ContractParams),
+    responses((status = 200, body = TotalledPage<ContractRow>), (status = 422, body = Problem)))]
+pub async fn list_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ContractParams>,
+) -> Response {
+    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    let query = ContractListQuery {
+        search: p.q,
+        status: p.status,
+        customer_id: p.customer_id,
+        view: p.view,
+        ending_within_days: p.ending_within_days,
+    };
+    let result = state.app.list_contracts(&caller, &query, page).await;
+    respond(result.map(TotalledPage::new), &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts", tag = "contracts", request_body = ContractInput,
+    description = "A contract starts as a draft. Left without a number it takes the next one of the numbering rule; left without an amount, the amount follows the product lines.",
+    responses((status = 201, body = ContractDetail), (status = 422, body = Problem)))]
+pub async fn create_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<ContractInput>,
+) -> Response {
+    respond_created(
+        state.app.create_contract(&caller, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts",
+    description = "Readable in the caller's data scope, by team members, and by anyone its approval waits for.",
+    responses((status = 200, body = ContractDetail), (status = 404, body = Problem)))]
+pub async fn get_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_contract(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/contracts/{id}", tag = "contracts", request_body = ContractInput,
+    responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`contract_not_editable`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<ContractInput>,
+) -> Response {
+    respond(
+        state.app.update_contract(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/contracts/{id}", tag = "contracts",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Submitted, or has payments (`contract_not_deletable`)", body = Problem)))]
+pub async fn delete_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(state.app.delete_contract(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/submit", tag = "contracts", request_body = SubmitInput,
+    description = "Puts a draft, rejected or withdrawn contract into the contract approval flow; with no active flow it is approved at once. The body may be left out when the flow leaves no approver to choose.",
+    responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    BodyOrDefault(body): BodyOrDefault<SubmitInput>,
+) -> Response {
+    respond(
+        state.app.submit_contract(&caller, id, &body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/void", tag = "contracts",
+    responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Not approved (`contract_not_approved`), or money was received (`contract_has_payments`)", body = Problem)))]
+pub async fn void_contract(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.void_contract(&caller, id).await, &caller, lang)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractTransferInput {
+    pub ids: Vec<i64>,
+    pub owner_id: i64,
+    /// `read` or `write` keeps the former owner in the team; left out, not.
+    pub keep_former_owner: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/transfer", tag = "contracts", request_body = ContractTransferInput,
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<ContractTransferInput>,
+) -> Response {
+    let result = state
+        .app
+        .transfer_contracts(
+            &caller,
+            &body.ids,
+            body.owner_id,
+            body.keep_former_owner.as_deref(),
+        )
+        .await
+        .map(|count| Affected { count });
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/plans", tag = "contracts", request_body = PlanInput,
+    description = "Adds an instalment, numbered after the last one. The instalments together may not plan more than the contract's amount.",
+    responses((status = 201, description = "Every instalment of the contract", body = Vec<Plan>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_payment_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<PlanInput>,
+) -> Response {
+    let result = state.app.add_payment_plan(&caller, id, &body).await;
+    respond_created_in("payment", result, &caller, lang)
+}
+
+/// The `{id}` of a contract and the `{plan_id}` of one of its instalments.
+pub struct PlanPath {
+    pub contract: i64,
+    pub plan: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PlanPath {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
+            Ok(Path((contract, plan))) => Ok(PlanPath { contract, plan }),
+            Err(_) => {
+                let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
+                let request_id = parts
+                    .extensions
+                    .get::<RequestId>()
+                    .map(|r| r.0.clone())
+                    .unwrap_or_default();
+                Err(
+                    ApiError::from_service(ServiceError::NotFound, lang, &request_id)
+                        .into_response(),
+                )
+            }
+        }
+    }
+}
+
+#[utoipa::path(delete, path = "/api/v1/contracts/{id}/plans/{plan_id}", tag = "contracts",
+    params(("id" = i64, Path, description = "The contract"), ("plan_id" = i64, Path, description = "The instalment")),
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Money was received against it (`plan_has_payments`)", body = Problem)))]
+pub async fn delete_payment_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    path: PlanPath,
+) -> Response {
+    let result = state
+        .app
+        .delete_payment_plan(&caller, path.contract, path.plan)
+        .await;
+    respond_done(result, &caller, lang)
+}

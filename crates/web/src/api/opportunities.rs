@@ -1,0 +1,230 @@
+//! `/api/v1/opportunities`: the list, the board, stage changes one by one or
+//! in bulk, transfer and follow-ups.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use kuijing_service::ListPage;
+use kuijing_service::customers::FollowUpInput;
+use kuijing_service::opportunities::{
+    Board, BulkMoveInput, FollowUp, MoveInput, Opportunity, OpportunityDetail, OpportunityInput,
+    OpportunityListQuery, OpportunityRow, OpportunityTransferInput,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::customers::Affected;
+use super::{Body, page_of, respond, respond_created_in, respond_done, respond_in};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::Problem;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+/// Invalid fields are named as an opportunity's form names them.
+const KIND: &str = "opportunity";
+
+/// Cards per column of the board when the client does not say.
+const BOARD_CARDS: u64 = 20;
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OpportunityParams {
+    /// Text found in the name or the customer's name.
+    pub q: Option<String>,
+    pub pipeline_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    /// `open`, `won`, `lost`, `invalid`, or `all` (the default).
+    pub outcome: Option<String>,
+    pub customer_id: Option<i64>,
+    /// `mine` for the caller's own; everything in scope when left out.
+    pub view: Option<String>,
+    /// `id`, `amount`, `expected_close_on` or `updated_at`; `-` first for
+    /// descending (`-amount`). Newest first when left out.
+    pub sort: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+impl OpportunityParams {
+    fn query(&self) -> OpportunityListQuery {
+        OpportunityListQuery {
+            search: self.q.clone(),
+            pipeline_id: self.pipeline_id,
+            stage_id: self.stage_id,
+            outcome: self.outcome.clone(),
+            customer_id: self.customer_id,
+            view: self.view.clone(),
+            sort: self.sort.clone(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/opportunities", tag = "opportunities", params(OpportunityParams),
+    responses((status = 200, body = ListPage<OpportunityRow>), (status = 422, body = Problem)))]
+pub async fn list_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<OpportunityParams>,
+) -> Response {
+    let page = match page_of(p.cursor.clone(), p.limit, lang, &caller.request_id) {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    let result = state
+        .app
+        .list_opportunities(&caller, &p.query(), page)
+        .await;
+    respond(result, &caller, lang)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BoardParams {
+    /// The default pipeline (the first the caller may use) when left out.
+    pub pipeline_id: Option<i64>,
+    pub q: Option<String>,
+    pub customer_id: Option<i64>,
+    /// `mine` for the caller's own.
+    pub view: Option<String>,
+    /// Cards per stage, 1 to 100 (default 20); counts and amounts cover all.
+    pub per_stage: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/opportunities/board", tag = "opportunities", params(BoardParams),
+    responses((status = 200, description = "Each stage with the count and the amount per currency of its open opportunities", body = Board), (status = 404, body = Problem)))]
+pub async fn opportunity_board(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<BoardParams>,
+) -> Response {
+    let query = OpportunityListQuery {
+        search: p.q,
+        customer_id: p.customer_id,
+        view: p.view,
+        ..OpportunityListQuery::default()
+    };
+    let cards = p.per_stage.unwrap_or(BOARD_CARDS).clamp(1, 100);
+    let result = state
+        .app
+        .opportunity_board(&caller, p.pipeline_id, &query, cards)
+        .await;
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities", tag = "opportunities", request_body = OpportunityInput,
+    description = "Left without a pipeline, the opportunity goes into the default one; without a stage, into its first stage. Left without an amount, the amount follows the product lines.",
+    responses((status = 201, body = OpportunityDetail), (status = 422, body = Problem)))]
+pub async fn create_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<OpportunityInput>,
+) -> Response {
+    let result = state.app.create_opportunity(&caller, body).await;
+    respond_created_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/opportunities/{id}", tag = "opportunities",
+    responses((status = 200, body = OpportunityDetail), (status = 404, body = Problem)))]
+pub async fn get_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_opportunity(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/opportunities/{id}", tag = "opportunities", request_body = OpportunityInput,
+    description = "Changes everything but the stage and the outcome, which change through `POST /api/v1/opportunities/{id}/stage`.",
+    responses((status = 200, body = OpportunityDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile; `current` is the stored record", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<OpportunityInput>,
+) -> Response {
+    let result = state.app.update_opportunity(&caller, id, body).await;
+    respond_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(delete, path = "/api/v1/opportunities/{id}", tag = "opportunities",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Contracts were made from it (`opportunity_has_contracts`)", body = Problem)))]
+pub async fn delete_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(
+        state.app.delete_opportunity(&caller, id).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", request_body = MoveInput,
+    description = "Moves to a stage of the same pipeline, or sets the outcome (`won`, `lost` with a `reason`, `invalid`, or `open` to reopen). The move is kept in the stage history with who made it, from where, to where, and `via` = `api`.",
+    responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "`unknown_stage`, `closed`, `already_open`, `unchanged`, or `reason` required", body = Problem)))]
+pub async fn move_opportunity(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<MoveInput>,
+) -> Response {
+    let result = state.app.move_opportunity(&caller, id, &body, "api").await;
+    respond_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/stage", tag = "opportunities", request_body = BulkMoveInput,
+    description = "The same stage change on every opportunity of `ids`, all or none.",
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<BulkMoveInput>,
+) -> Response {
+    let result = state
+        .app
+        .move_opportunities(&caller, &body)
+        .await
+        .map(|count| Affected { count });
+    respond_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/transfer", tag = "opportunities", request_body = OpportunityTransferInput,
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<OpportunityTransferInput>,
+) -> Response {
+    let result = state
+        .app
+        .transfer_opportunities(&caller, &body)
+        .await
+        .map(|count| Affected { count });
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/follow-ups", tag = "opportunities", request_body = FollowUpInput,
+    responses((status = 201, body = FollowUp), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_opportunity_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<FollowUpInput>,
+) -> Response {
+    let result = state.app.add_opportunity_follow_up(&caller, id, body).await;
+    respond_created_in("follow_up", result, &caller, lang)
+}

@@ -1,0 +1,124 @@
+//! `/api/v1/payments`: money received (回款) against approved contracts.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use kuijing_service::contracts::{
+    Payment, PaymentDetail, PaymentInput, PaymentListQuery, SubmitInput,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::contracts::TotalledPage;
+use super::{Body, BodyOrDefault, page_of, respond, respond_created_in, respond_done, respond_in};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::Problem;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+/// Invalid fields are named as a payment's form names them.
+const KIND: &str = "payment";
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentParams {
+    /// Text found in the number, the contract's number or the customer's name.
+    pub q: Option<String>,
+    /// `draft`, `in_approval`, `approved`, `rejected`, `withdrawn`, or `all`.
+    pub status: Option<String>,
+    pub contract_id: Option<i64>,
+    /// `mine` for the caller's own; everything in scope when left out.
+    pub view: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/payments", tag = "payments", params(PaymentParams),
+    responses((status = 200, body = TotalledPage<Payment>), (status = 422, body = Problem)))]
+pub async fn list_payments(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<PaymentParams>,
+) -> Response {
+    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    let query = PaymentListQuery {
+        search: p.q,
+        status: p.status,
+        contract_id: p.contract_id,
+        view: p.view,
+    };
+    let result = state.app.list_payments(&caller, &query, page).await;
+    respond(result.map(TotalledPage::new), &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentInput,
+    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`) unless `confirm_exceeding` is true.",
+    responses((status = 201, body = PaymentDetail), (status = 422, body = Problem)))]
+pub async fn create_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<PaymentInput>,
+) -> Response {
+    let result = state.app.create_payment(&caller, body).await;
+    respond_created_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/payments/{id}", tag = "payments",
+    responses((status = 200, body = PaymentDetail), (status = 404, body = Problem)))]
+pub async fn get_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_payment(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/payments/{id}", tag = "payments", request_body = PaymentInput,
+    responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`payment_not_editable`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<PaymentInput>,
+) -> Response {
+    let result = state.app.update_payment(&caller, id, body).await;
+    respond_in(KIND, result, &caller, lang)
+}
+
+#[utoipa::path(delete, path = "/api/v1/payments/{id}", tag = "payments",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Submitted (`payment_not_deletable`)", body = Problem)))]
+pub async fn delete_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(state.app.delete_payment(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/{id}/submit", tag = "payments", request_body = SubmitInput,
+    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. An approved payment counts in its contract's `received` and in its instalment's status.",
+    responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    BodyOrDefault(body): BodyOrDefault<SubmitInput>,
+) -> Response {
+    respond(
+        state.app.submit_payment(&caller, id, &body).await,
+        &caller,
+        lang,
+    )
+}
