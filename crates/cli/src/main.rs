@@ -109,9 +109,9 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                     print_demo(&report);
                     Ok(())
                 }
-                Err(kuijing_service::ServiceError::Refused { code })
-                    if code == "demo_needs_empty" =>
-                {
+                Err(kuijing_service::ServiceError::Refused {
+                    code: "demo_needs_empty",
+                }) => {
                     eprintln!(
                         "the demo loads into an empty company only, and this one already has customers;\n\
                          point KUIJING_DATA_DIR (or KUIJING_DATABASE_URL) at a new database and run it again"
