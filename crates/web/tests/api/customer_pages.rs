@@ -1,39 +1,11 @@
 //! The customer pages: they render in every language, keep what was typed
 //! when refused, post follow-ups to the timeline, and stay in scope.
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp};
-
-async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .uri(path)
-        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
-        .body(Body::empty())
-        .expect("request");
-    let answer = t.send(request).await;
-    (answer.status, answer.text)
-}
-
-async fn post_form(t: &TestApp, cookie: &str, path: &str, form: String) -> (StatusCode, String) {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .expect("request");
-    let answer = t.send(request).await;
-    let location = answer
-        .headers
-        .get(header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .map(str::to_string);
-    (answer.status, location.unwrap_or(answer.text))
-}
+use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
 
 /// A rep of the built-in sales rep role, who sees only their own customers.
 async fn rep(t: &TestApp, admin: &str, phone: &str) -> i64 {

@@ -227,3 +227,37 @@ pub fn ids(answer: &Answer) -> Vec<i64> {
         .map(|items| items.iter().filter_map(|i| i["id"].as_i64()).collect())
         .unwrap_or_default()
 }
+
+/// A page as a signed-in browser in `lang` gets it.
+pub async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
+        .body(Body::empty())
+        .expect("request");
+    let answer = t.send(request).await;
+    (answer.status, answer.text)
+}
+
+/// A form posted from a page: the redirect's target, or the page shown.
+pub async fn post_form(
+    t: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: String,
+) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let answer = t.send(request).await;
+    let location = answer
+        .headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_string);
+    (answer.status, location.unwrap_or(answer.text))
+}

@@ -5,6 +5,7 @@ mod helpers;
 
 mod import_pages;
 
+mod jobs;
 mod leads;
 
 mod approvals_api;
@@ -23,4 +24,5 @@ mod pools;
 mod regressions;
 mod sales_api;
 mod sales_fixtures;
+mod sales_pages;
 mod scopes;

@@ -5,17 +5,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp};
-
-async fn page(t: &TestApp, cookie: &str, path: &str, lang: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .uri(path)
-        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
-        .body(Body::empty())
-        .expect("request");
-    let answer = t.send(request).await;
-    (answer.status, answer.text)
-}
+use crate::helpers::{ADMIN_PHONE, TestApp, page};
 
 #[tokio::test]
 async fn the_organisation_pages_render_in_every_language() {
@@ -107,7 +97,7 @@ async fn a_refused_form_shows_the_error_beside_the_field_and_keeps_the_input() {
 }
 
 /// A text between tags that is a message key (`customers.title`), if any.
-fn raw_key(html: &str) -> Option<String> {
+pub(crate) fn raw_key(html: &str) -> Option<String> {
     html.split('>')
         .filter_map(|part| part.split('<').next())
         .map(str::trim)
