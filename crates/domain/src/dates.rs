@@ -70,6 +70,7 @@ pub enum Period {
     ThisMonth,
     LastMonth,
     ThisQuarter,
+    LastQuarter,
     ThisYear,
     LastYear,
 }
@@ -84,6 +85,7 @@ impl Period {
             "this_month" => Self::ThisMonth,
             "last_month" => Self::LastMonth,
             "this_quarter" => Self::ThisQuarter,
+            "last_quarter" => Self::LastQuarter,
             "this_year" => Self::ThisYear,
             "last_year" => Self::LastYear,
             _ => return None,
@@ -123,10 +125,56 @@ impl Period {
                 }
                 (start, end)
             }
+            Self::LastQuarter => {
+                let (this_start, _) = Self::ThisQuarter.range(today);
+                Self::ThisQuarter.range(this_start - Duration::days(1))
+            }
             Self::ThisYear => (year_start(today.year()), year_start(today.year() + 1)),
             Self::LastYear => (year_start(today.year() - 1), year_start(today.year())),
         }
     }
+}
+
+/// The period of the same length just before `[from, to)`, for comparing
+/// a figure with the one before it. A calendar month is compared with the
+/// month before, a quarter with the quarter before, a year with the year
+/// before, whatever their lengths in days.
+pub fn previous_range(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let whole_months = from.day() == 1 && to.day() == 1 && months(to) > months(from);
+    if whole_months {
+        let span = months(to) - months(from);
+        let start = months(from) - span;
+        let first =
+            NaiveDate::from_ymd_opt(start.div_euclid(12), start.rem_euclid(12) as u32 + 1, 1);
+        if let Some(first) = first {
+            return (first, from);
+        }
+    }
+    (from - (to - from), from)
+}
+
+/// The change from `previous` to `current` in whole percent; none when
+/// there was nothing before.
+pub fn change_percent(current: i64, previous: i64) -> Option<i64> {
+    if previous == 0 {
+        return None;
+    }
+    let change = (i128::from(current) - i128::from(previous)) * 100 / i128::from(previous);
+    i64::try_from(change).ok()
+}
+
+/// The first days of the `count` months ending with the month of `last`,
+/// oldest first.
+pub fn months_back(last: NaiveDate, count: u32) -> Vec<NaiveDate> {
+    let end = last.year() * 12 + last.month0() as i32;
+    (0..count as i32)
+        .rev()
+        .filter_map(|back| {
+            let m = end - back;
+            NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
+        })
+        .collect()
 }
 
 /// Monday of the week of a date, for callers that bucket by week.
@@ -140,6 +188,44 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn previous_periods_have_the_same_length() {
+        // A month against the month before, even when their days differ.
+        assert_eq!(
+            previous_range(d(2024, 3, 1), d(2024, 4, 1)),
+            (d(2024, 2, 1), d(2024, 3, 1))
+        );
+        assert_eq!(
+            previous_range(d(2024, 1, 1), d(2025, 1, 1)),
+            (d(2023, 1, 1), d(2024, 1, 1))
+        );
+        assert_eq!(
+            previous_range(d(2024, 1, 1), d(2024, 4, 1)),
+            (d(2023, 10, 1), d(2024, 1, 1))
+        );
+        // A week against the week before; any other span by days.
+        assert_eq!(
+            previous_range(d(2024, 3, 4), d(2024, 3, 11)),
+            (d(2024, 2, 26), d(2024, 3, 4))
+        );
+        assert_eq!(
+            Period::LastQuarter.range(d(2024, 2, 10)),
+            (d(2023, 10, 1), d(2024, 1, 1))
+        );
+        assert_eq!(Period::parse("last_quarter"), Some(Period::LastQuarter));
+    }
+
+    #[test]
+    fn changes_and_months() {
+        assert_eq!(change_percent(150, 100), Some(50));
+        assert_eq!(change_percent(50, 100), Some(-50));
+        assert_eq!(change_percent(5, 0), None);
+        assert_eq!(
+            months_back(d(2024, 2, 17), 3),
+            vec![d(2023, 12, 1), d(2024, 1, 1), d(2024, 2, 1)]
+        );
     }
 
     #[test]

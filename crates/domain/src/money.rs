@@ -21,18 +21,47 @@ pub const CURRENCIES: &[&str] = &["CNY", "TWD", "HKD", "USD", "EUR", "JPY", "SGD
 /// below where sums of millions of rows could overflow an `i64`.
 const MAX_MAJOR: i64 = 1_000_000_000_000;
 
+/// The largest amount accepted, in minor units; totals of lines above it
+/// are refused as too large.
+pub const MAX_MINOR: i64 = MAX_MAJOR * MINOR_PER_MAJOR;
+
+/// Currency marks a typed amount may carry before or after the figure.
+const MARKS: &[&str] = &[
+    "nt$", "hk$", "us$", "s$", "rm", "$", "¥", "￥", "€", "元", "圓", "块", "塊", "cny", "rmb",
+    "twd", "ntd", "hkd", "usd", "eur", "jpy", "sgd", "myr",
+];
+
 fn decimal(text: &str) -> Result<Decimal, &'static str> {
     let folded = crate::text::normalize(text);
-    // A currency mark may stand before or after the figure (`NT$`, `USD`, `元`).
-    let figure = folded.trim_matches(|c: char| !(c.is_ascii_digit() || c == '-' || c == '.'));
-    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | ',' | ' ' | '_');
+    let mut figure = folded.as_str();
+    // One mark before and one after at most, with spaces around them.
+    for _ in 0..2 {
+        let trimmed = figure.trim();
+        figure = MARKS
+            .iter()
+            .find_map(|mark| {
+                trimmed
+                    .strip_prefix(mark)
+                    .or_else(|| trimmed.strip_suffix(mark))
+            })
+            .unwrap_or(trimmed);
+    }
+    let figure = figure.trim();
+    let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | ',');
     if figure.is_empty() || !figure.chars().all(allowed) {
         return Err("invalid_number");
     }
-    let cleaned: String = figure
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_'))
-        .collect();
+    // Commas only as thousands separators: 1,234,567.89.
+    let whole = figure.split('.').next().unwrap_or_default();
+    if whole.contains(',') {
+        let groups: Vec<&str> = whole.trim_start_matches('-').split(',').collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) || figure.matches('.').count() > 1
+        {
+            return Err("invalid_number");
+        }
+    }
+    let cleaned: String = figure.chars().filter(|c| *c != ',').collect();
     Decimal::from_str(&cleaned).map_err(|_| "invalid_number")
 }
 
@@ -152,7 +181,9 @@ pub fn line_subtotal(price: i64, quantity_milli: i64, discount_bp: i64) -> i64 {
     let net = gross * i128::from(FULL_DISCOUNT - discount_bp);
     let divisor = i128::from(QUANTITY_SCALE) * i128::from(FULL_DISCOUNT);
     let rounded = (net + divisor / 2).div_euclid(divisor);
-    i64::try_from(rounded).unwrap_or(i64::MAX)
+    i64::try_from(rounded)
+        .unwrap_or(i64::MAX)
+        .min(MAX_MINOR + 1)
 }
 
 /// The part of an amount a win rate (0–100) expects: the weighted forecast.
@@ -191,6 +222,15 @@ mod tests {
         assert_eq!(parse_amount("1.2.3"), Err("invalid_number"));
         assert_eq!(parse_amount("99999999999999"), Err("too_large"));
         assert_eq!(parse_optional_amount(Some("  ")), Ok(None));
+        // Only a currency mark may stand beside the figure.
+        for bad in [
+            "12abc", "abc12", "12e", "5%", "(5)", "12,34", "1_000", "1,2345", "1.2.3",
+        ] {
+            assert_eq!(parse_amount(bad), Err("invalid_number"), "{bad}");
+        }
+        assert_eq!(parse_amount("¥ 1,234,567.8"), Ok(123_456_780));
+        assert_eq!(parse_amount("1234 元"), Ok(123_400));
+        assert_eq!(parse_amount("USD 12"), Ok(1200));
     }
 
     #[test]

@@ -70,7 +70,11 @@ pub struct KindStats {
     pub approved: i64,
     pub rejected: i64,
     pub in_progress: i64,
-    /// Approved out of finished (approved or rejected), in percent.
+    /// Rejections ever made, and approvals ever completed, resubmissions
+    /// included.
+    pub rejected_decisions: i64,
+    pub approved_decisions: i64,
+    /// Completed approvals out of completions and rejections, in percent.
     pub pass_rate: Option<i64>,
     /// The average time from a step's start to its decision, in seconds.
     pub average_step_seconds: Option<i64>,
@@ -105,6 +109,9 @@ impl App {
         caller.require(manage())?;
         let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
+        let mut errors = FieldErrors::new();
+        check_references(&mut tx, &input.definition, &mut errors).await?;
+        errors.into_result()?;
         let id = approvals::insert_flow(
             &mut tx,
             (&kind, &name, input.active),
@@ -112,6 +119,10 @@ impl App {
             self.now(),
         )
         .await?;
+        // One flow of a kind is active: switching one on switches the others off.
+        if input.active {
+            approvals::deactivate_others(&mut tx, &kind, id).await?;
+        }
         tx.commit().await?;
         tracing::info!(
             flow.id = id,
@@ -142,6 +153,9 @@ impl App {
                 FieldError::new("kind", "fixed").into(),
             ));
         }
+        let mut errors = FieldErrors::new();
+        check_references(&mut tx, &input.definition, &mut errors).await?;
+        errors.into_result()?;
         crate::stale_check(input.version, current.version, &current)?;
         if !approvals::update_flow(
             &mut tx,
@@ -155,6 +169,9 @@ impl App {
             return Err(ServiceError::Stale {
                 version: current.version,
             });
+        }
+        if input.active {
+            approvals::deactivate_others(&mut tx, &kind, id).await?;
         }
         tx.commit().await?;
         let mut tx = self.db.read().await?;
@@ -175,6 +192,8 @@ impl App {
         chosen: &Chosen,
     ) -> Result<Status> {
         let now = self.now();
+        let facts_text =
+            serde_json::to_string(facts).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let directory = approvals::directory(tx).await?;
         let flow = approvals::active_flow(tx, kind).await?;
         let previous = approvals::of_record(tx, kind, record_id).await?;
@@ -186,10 +205,17 @@ impl App {
         });
         let (id, state, events) = match (flow, resumable) {
             (Some(flow), Some(previous)) => {
+                // Earlier approvals hold only for the record they saw: when
+                // its facts (the amount, say) changed, the flow starts over.
+                let mut definition = flow.definition.clone();
+                if previous.facts != facts_text {
+                    definition.resubmit = kuijing_domain::approval::Resubmit::FromStart;
+                }
                 let mut state = previous.state.clone();
                 let events = state
-                    .resubmit(&flow.definition, facts, user, chosen, &directory)
+                    .resubmit(&definition, facts, user, chosen, &directory)
                     .map_err(engine_error)?;
+                approvals::set_facts(tx, previous.id, &facts_text).await?;
                 if !approvals::save(tx, previous.id, &previous.state, &state, now).await? {
                     return Err(ServiceError::Refused {
                         code: "approval_changed",
@@ -215,6 +241,7 @@ impl App {
                     ),
                 };
                 let new = NewApproval {
+                    facts: &facts_text,
                     flow_id: flow.as_ref().map(|f| f.id),
                     kind,
                     record_id,
@@ -517,7 +544,7 @@ impl App {
 
     /// Approvals per kind, the pass rate and the average time per step.
     pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
-        caller.require(Permission::new(Kind::Approval, Action::View))?;
+        caller.require(manage())?;
         let mut tx = self.db.read().await?;
         let counts = approvals::finished_by_kind(&mut tx).await?;
         let times = approvals::action_times(&mut tx).await?;
@@ -529,6 +556,8 @@ impl App {
                 approved: 0,
                 rejected: 0,
                 in_progress: 0,
+                rejected_decisions: 0,
+                approved_decisions: 0,
                 pass_rate: None,
                 average_step_seconds: None,
             });
@@ -544,6 +573,14 @@ impl App {
         let mut started: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
         let mut durations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (approval, kind, _, action, at) in times {
+            // Every decision counts, also those a resubmission later undid.
+            if let Some(stat) = stats.get_mut(&kind) {
+                match action.as_str() {
+                    "reject" => stat.rejected_decisions += 1,
+                    "approved" => stat.approved_decisions += 1,
+                    _ => {}
+                }
+            }
             match action.as_str() {
                 "step_started" => {
                     started.insert(approval, at);
@@ -561,8 +598,8 @@ impl App {
         Ok(stats
             .into_values()
             .map(|mut stat| {
-                let decided = stat.approved + stat.rejected;
-                stat.pass_rate = (decided > 0).then(|| stat.approved * 100 / decided);
+                let decided = stat.approved_decisions + stat.rejected_decisions;
+                stat.pass_rate = (decided > 0).then(|| stat.approved_decisions * 100 / decided);
                 stat.average_step_seconds = durations
                     .get(&stat.kind)
                     .filter(|(_, n)| *n > 0)
@@ -571,6 +608,48 @@ impl App {
             })
             .collect())
     }
+}
+
+/// The facts a flow's conditions may look at.
+pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
+
+/// Checks what a flow names exists: users (active), roles, and facts.
+async fn check_references(tx: &mut Tx, def: &FlowDef, errors: &mut FieldErrors) -> Result<()> {
+    use kuijing_domain::approval::{ApproverRule, NoApprover};
+    let directory = approvals::directory(tx).await?;
+    let active = |user: i64| {
+        directory.departments.contains_key(&user) && !directory.inactive.contains(&user)
+    };
+    let roles: Vec<i64> = kuijing_store::roles::list(tx, None)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    for (index, step) in def.steps.iter().enumerate() {
+        let field = format!("definition.steps.{index}");
+        match &step.approvers {
+            ApproverRule::Users(users) if users.iter().any(|u| !active(*u)) => {
+                errors.add(field.clone(), "user_unknown");
+            }
+            ApproverRule::Role(role) if !roles.contains(role) => {
+                errors.add(field.clone(), "role_unknown");
+            }
+            _ => {}
+        }
+        if step
+            .condition
+            .iter()
+            .any(|c| !FACTS.contains(&c.field.as_str()))
+        {
+            errors.add(field, "unknown_fact");
+        }
+    }
+    if let NoApprover::Fallback(user) = def.when_no_approver
+        && !active(user)
+    {
+        errors.add("fallback", "user_unknown");
+    }
+    Ok(())
 }
 
 fn check_flow(input: &FlowInput) -> Result<(String, String)> {

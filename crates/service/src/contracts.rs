@@ -18,7 +18,7 @@ use utoipa::ToSchema;
 use crate::approvals::ApprovalView;
 use crate::changelog::LogView;
 use crate::error::{Result, ServiceError};
-use crate::products::{DecimalText, LineInput, lines_total};
+use crate::products::{DecimalText, LineInput, MoneyInput};
 use crate::{App, Caller, ListPage, PageRequest};
 
 pub use kuijing_store::contracts::Plan as PaymentPlan;
@@ -334,7 +334,7 @@ impl App {
             caller,
             (Kind::Contract, id),
             ChangeAction::Create,
-            &number,
+            ("number", &number),
         )
         .await?;
         Ok(id)
@@ -356,7 +356,7 @@ impl App {
             });
         }
         let checked = self
-            .check_contract(&mut tx, caller, &input, Some(id))
+            .check_contract(&mut tx, caller, &input, Some(&current))
             .await?;
         let number = checked.number.clone().unwrap_or(current.number.clone());
         let fields = &checked.fields;
@@ -433,11 +433,14 @@ impl App {
                 &input.approvers,
             )
             .await?;
-        if status == Status::Approved {
+        let reached = if status == Status::Approved {
             contracts::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
                 .await?;
             self.contract_approved(&mut tx, id).await?;
-        }
+            DocStatus::Approved
+        } else {
+            DocStatus::InApproval
+        };
         self.log_update(
             &mut tx,
             caller,
@@ -445,7 +448,7 @@ impl App {
             id,
             "status",
             Some(current.status.as_str().to_string()),
-            Some(DocStatus::InApproval.as_str().to_string()),
+            Some(reached.as_str().to_string()),
         )
         .await?;
         tx.commit().await?;
@@ -529,7 +532,7 @@ impl App {
             caller,
             (Kind::Contract, id),
             ChangeAction::Delete,
-            &current.number,
+            ("number", &current.number),
         )
         .await?;
         tx.commit().await?;
@@ -587,6 +590,11 @@ impl App {
         caller.require(Permission::new(Kind::PaymentPlan, Action::Create))?;
         let mut tx = self.db.write().await?;
         let current = self.writable_contract(&mut tx, caller, id).await?;
+        if current.status == DocStatus::Void {
+            return Err(ServiceError::Refused {
+                code: "contract_void",
+            });
+        }
         let mut errors = FieldErrors::new();
         let amount = errors
             .take("amount", money::parse_amount(&input.amount.text()))
@@ -704,8 +712,9 @@ impl App {
         tx: &mut Tx,
         caller: &Caller,
         input: &ContractInput,
-        except: Option<i64>,
+        current: Option<&Contract>,
     ) -> Result<CheckedContract> {
+        let except = current.map(|c| c.id);
         let mut errors = FieldErrors::new();
         let name = errors
             .take("name", text::parse_name(&input.name, 100))
@@ -735,9 +744,13 @@ impl App {
             &[],
         )
         .await?;
-        if customer.is_none() {
-            errors.add("customer_id", "invalid_choice");
-        }
+        // The opportunity it comes from, if any, must be the caller's to see
+        // and of the same customer; it vouches for a customer the caller no
+        // longer sees, as the contract being edited does for its own.
+        let mut opportunity_currency = None;
+        let mut vouched = current
+            .filter(|c| c.customer_id == input.customer_id)
+            .map(|c| c.customer_name.clone());
         if let Some(opportunity) = input.opportunity_id {
             let visibility = self.visibility_of(tx, caller, Kind::Opportunity).await?;
             let found = kuijing_store::opportunities::get(
@@ -748,9 +761,16 @@ impl App {
                 opportunity,
             )
             .await?;
-            if found.is_none_or(|o| o.customer_id != input.customer_id) {
-                errors.add("opportunity_id", "invalid_choice");
+            match found {
+                Some(o) if o.customer_id == input.customer_id => {
+                    opportunity_currency = Some(o.currency.clone());
+                    vouched.get_or_insert(o.customer_name);
+                }
+                _ => errors.add("opportunity_id", "invalid_choice"),
             }
+        }
+        if customer.is_none() && vouched.is_none() {
+            errors.add("customer_id", "invalid_choice");
         }
         if let Some(signer) = input.customer_signer_id
             && !kuijing_store::contacts::ids_of_customer(tx, input.customer_id)
@@ -772,24 +792,38 @@ impl App {
         }
         self.check_payment_method(tx, input.payment_method_id, &mut errors)
             .await?;
-        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
-        let lines = self.check_lines(tx, &input.lines, &mut errors).await?;
-        let by_hand = input
-            .amount
-            .as_ref()
-            .filter(|a| !a.text().trim().is_empty());
-        let amount = match by_hand {
-            Some(amount) => errors
-                .take("amount", money::parse_amount(&amount.text()))
-                .unwrap_or_default(),
-            None => lines_total(&lines),
-        };
+        let priced = self
+            .check_money(
+                tx,
+                MoneyInput {
+                    currency: input.currency.as_deref(),
+                    current_currency: current
+                        .map(|c| c.currency.as_str())
+                        .or(opportunity_currency.as_deref()),
+                    lines: &input.lines,
+                    amount: input.amount.as_ref(),
+                },
+                &mut errors,
+            )
+            .await?;
+        if let Some(current) = current {
+            let planned: i64 = contracts::plans(tx, current.id)
+                .await?
+                .iter()
+                .map(|p| p.amount)
+                .sum();
+            if errors.is_empty() && priced.amount < planned {
+                errors.add("amount", "below_plans");
+            }
+        }
+        let (currency, lines, amount, by_hand) =
+            (priced.currency, priced.lines, priced.amount, priced.by_hand);
         let defs = self.field_defs_in(tx, Kind::Contract).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         errors.into_result()?;
         Ok(CheckedContract {
             number,
-            customer_name: customer.map(|c| c.name).unwrap_or_default(),
+            customer_name: customer.map(|c| c.name).or(vouched).unwrap_or_default(),
             lines,
             fields: ContractFields {
                 name,
@@ -799,7 +833,7 @@ impl App {
                 starts_on: input.starts_on,
                 ends_on: input.ends_on,
                 amount,
-                amount_by_hand: by_hand.is_some(),
+                amount_by_hand: by_hand,
                 currency,
                 customer_signer_id: input.customer_signer_id,
                 company_signer_id: input.company_signer_id,
@@ -836,11 +870,11 @@ impl App {
         let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
-            .map(|(currency, count, amount)| CurrencyTotal {
+            .map(|(currency, count, amount, received)| CurrencyTotal {
                 currency,
                 count,
                 amount,
-                received: amount,
+                received,
             })
             .collect();
         let total = totals.iter().map(|t| t.count).sum();
@@ -914,7 +948,7 @@ impl App {
             caller,
             (Kind::Payment, id),
             ChangeAction::Create,
-            &number,
+            ("number", &number),
         )
         .await?;
         Ok(id)
@@ -985,6 +1019,18 @@ impl App {
                 code: "payment_not_submittable",
             });
         }
+        // Checked again: other payments may have come in since it was saved.
+        if !current.exceeding_confirmed
+            && let Some(contract) = contracts::get_unscoped(&mut tx, current.contract_id).await?
+        {
+            let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
+            let committed = contract.received.saturating_add(pending);
+            if sales::exceeds_outstanding(contract.amount, committed, current.amount) {
+                return Err(ServiceError::Invalid(
+                    kuijing_domain::FieldError::new("amount", "exceeds_outstanding").into(),
+                ));
+            }
+        }
         let now = self.now();
         payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
         let facts = self
@@ -999,11 +1045,24 @@ impl App {
                 &input.approvers,
             )
             .await?;
-        if status == Status::Approved {
+        let reached = if status == Status::Approved {
             payments::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
                 .await?;
             contracts::recompute_received(&mut tx, current.contract_id, self.today()).await?;
-        }
+            DocStatus::Approved
+        } else {
+            DocStatus::InApproval
+        };
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Payment,
+            id,
+            "status",
+            Some(current.status.as_str().to_string()),
+            Some(reached.as_str().to_string()),
+        )
+        .await?;
         tx.commit().await?;
         self.get_payment(caller, id).await
     }
@@ -1023,7 +1082,7 @@ impl App {
             caller,
             (Kind::Payment, id),
             ChangeAction::Delete,
-            &current.number,
+            ("number", &current.number),
         )
         .await?;
         tx.commit().await?;
@@ -1088,15 +1147,24 @@ impl App {
         {
             errors.add("plan_id", "invalid_choice");
         }
-        if errors.is_empty()
-            && !input.confirm_exceeding
-            && sales::exceeds_outstanding(contract.amount, contract.received, amount)
-        {
+        if input.received_on > self.today() {
+            errors.add("received_on", "date_future");
+        }
+        // Payments not yet approved count too, so several drafts cannot
+        // together pass the contract's amount unnoticed.
+        let pending = payments::pending_total(tx, contract.id, except, true).await?;
+        let exceeding = sales::exceeds_outstanding(
+            contract.amount,
+            contract.received.saturating_add(pending),
+            amount,
+        );
+        if errors.is_empty() && exceeding && !input.confirm_exceeding {
             errors.add("amount", "exceeds_outstanding");
         }
         errors.into_result()?;
         Ok((
             PaymentFields {
+                exceeding_confirmed: exceeding && input.confirm_exceeding,
                 contract_id: contract.id,
                 plan_id: input.plan_id,
                 received_on: input.received_on,

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::defaults::{SALES_MANAGER, SALES_REP, SUPER_ADMIN};
 use kuijing_domain::fields::{FieldDef, FieldType};
 use kuijing_domain::pipeline::Outcome;
@@ -336,6 +336,7 @@ impl App {
                 .await?;
                 let received_on = signed.unwrap_or_else(|| at.date_naive());
                 let payment = PaymentFields {
+                    exceeding_confirmed: false,
                     contract_id,
                     plan_id: None,
                     received_on,
@@ -387,11 +388,7 @@ impl App {
     /// A calendar date of the data as the start of that day in the
     /// company's time zone.
     fn demo_instant(&self, date: Option<NaiveDate>) -> Option<DateTime<Utc>> {
-        let midnight = date?.and_hms_opt(0, 0, 0)?;
-        self.time_zone()
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
+        date.map(|day| self.start_of(day))
     }
 
     async fn demo_people(

@@ -12,6 +12,7 @@ pub mod contracts;
 mod customer_filters;
 pub mod customer_io;
 pub mod customers;
+pub mod dashboard;
 pub mod demo;
 pub mod departments;
 pub mod error;
@@ -161,21 +162,22 @@ impl App {
         self.log(tx, caller, change).await
     }
 
-    /// Logs the creation or the deletion of a record under its name.
+    /// Logs the creation or the deletion of a record under its name (or
+    /// its number).
     async fn log_named(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         (kind, record_id): (kuijing_domain::Kind, i64),
         action: kuijing_domain::ChangeAction,
-        name: &str,
+        (field, name): (&str, &str),
     ) -> Result<()> {
         let (old, new) = match action {
             kuijing_domain::ChangeAction::Delete => (Some(name.to_string()), None),
             _ => (None, Some(name.to_string())),
         };
         let fields = vec![kuijing_domain::FieldChange {
-            field: "name".into(),
+            field: field.into(),
             old,
             new,
         }];

@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use crate::changelog::LogView;
 use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
-use crate::products::{DecimalText, LineInput, lines_total};
+use crate::products::{DecimalText, LineInput, MoneyInput};
 use crate::{App, Caller, ListPage, PageRequest};
 
 pub use kuijing_store::opportunities::Opportunity as OpportunityRecord;
@@ -531,10 +531,21 @@ impl App {
         caller: &Caller,
         input: OpportunityInput,
     ) -> Result<OpportunityDetail> {
+        self.create_opportunity_via(caller, input, "form").await
+    }
+
+    /// As `create_opportunity`, naming where it came from (`form`, `api`,
+    /// `import`) in the first row of the stage history.
+    pub async fn create_opportunity_via(
+        &self,
+        caller: &Caller,
+        input: OpportunityInput,
+        via: &str,
+    ) -> Result<OpportunityDetail> {
         caller.require(opportunity(Action::Create))?;
         let mut tx = self.db.write().await?;
         let id = self
-            .insert_opportunity(&mut tx, caller, &input, "form")
+            .insert_opportunity(&mut tx, caller, &input, via)
             .await?;
         tx.commit().await?;
         self.get_opportunity(caller, id).await
@@ -564,7 +575,9 @@ impl App {
         } else if stage.is_none() {
             errors.add("stage_id", "unknown_stage");
         }
-        let checked = self.check_opportunity(tx, caller, input, errors).await?;
+        let checked = self
+            .check_opportunity(tx, caller, (input, None), errors)
+            .await?;
         let (Some(pipeline), Some(stage)) = (pipeline, stage) else {
             return Err(ServiceError::Internal("pipeline checked above".into()));
         };
@@ -604,7 +617,7 @@ impl App {
             caller,
             (Kind::Opportunity, id),
             ChangeAction::Create,
-            &checked.fields.name,
+            ("name", &checked.fields.name),
         )
         .await?;
         Ok(id)
@@ -621,7 +634,12 @@ impl App {
         let current = self.writable_opportunity(&mut tx, caller, id).await?;
         crate::stale_check(input.version, current.version, &current)?;
         let checked = self
-            .check_opportunity(&mut tx, caller, &input, FieldErrors::new())
+            .check_opportunity(
+                &mut tx,
+                caller,
+                (&input, Some(&current)),
+                FieldErrors::new(),
+            )
             .await?;
         let fields = &checked.fields;
         let mut diff = Diff::new();
@@ -836,7 +854,7 @@ impl App {
             caller,
             (Kind::Opportunity, id),
             ChangeAction::Delete,
-            &current.name,
+            ("name", &current.name),
         )
         .await?;
         tx.commit().await?;
@@ -978,7 +996,7 @@ impl App {
         &self,
         tx: &mut Tx,
         caller: &Caller,
-        input: &OpportunityInput,
+        (input, current): (&OpportunityInput, Option<&Opportunity>),
         mut errors: FieldErrors,
     ) -> Result<Checked> {
         let name = errors
@@ -1000,7 +1018,12 @@ impl App {
             &[],
         )
         .await?;
-        if customer.is_none() {
+        // The owner of an opportunity keeps its customer even when the
+        // customer is someone else's now; a new one must be a visible one.
+        let kept = current
+            .filter(|c| c.customer_id == input.customer_id)
+            .map(|c| c.customer_name.clone());
+        if customer.is_none() && kept.is_none() {
             errors.add("customer_id", "invalid_choice");
         }
         if !input.contact_ids.is_empty() {
@@ -1010,29 +1033,30 @@ impl App {
                 errors.add("contact_ids", "invalid_choice");
             }
         }
-        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
-        let lines = self.check_lines(tx, &input.lines, &mut errors).await?;
-        let by_hand = input
-            .amount
-            .as_ref()
-            .filter(|a| !a.text().trim().is_empty());
-        let amount = match by_hand {
-            Some(amount) => errors
-                .take("amount", money::parse_amount(&amount.text()))
-                .unwrap_or_default(),
-            None => lines_total(&lines),
-        };
+        let priced = self
+            .check_money(
+                tx,
+                MoneyInput {
+                    currency: input.currency.as_deref(),
+                    current_currency: current.map(|c| c.currency.as_str()),
+                    lines: &input.lines,
+                    amount: input.amount.as_ref(),
+                },
+                &mut errors,
+            )
+            .await?;
         let defs = self.field_defs_in(tx, Kind::Opportunity).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         errors.into_result()?;
-        let customer_name = customer.map(|c| c.name).unwrap_or_default();
+        let customer_name = customer.map(|c| c.name).or(kept).unwrap_or_default();
+        let lines = priced.lines;
         Ok(Checked {
             fields: OpportunityFields {
                 name,
                 customer_id: input.customer_id,
-                amount,
-                amount_by_hand: by_hand.is_some(),
-                currency,
+                amount: priced.amount,
+                amount_by_hand: priced.by_hand,
+                currency: priced.currency,
                 expected_close_on: input.expected_close_on,
                 next_contact_at: input.next_contact_at,
                 notes,

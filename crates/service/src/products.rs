@@ -297,7 +297,13 @@ impl App {
                 .unwrap_or_default(),
             None => 0,
         };
-        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let currency = match (input.currency.as_deref(), except) {
+            (None, Some(id)) => match products::get(tx, id).await? {
+                Some(current) => current.currency,
+                None => self.settings.currency.clone(),
+            },
+            (given, _) => self.currency_of(given, &mut errors),
+        };
         if let Some(category) = input.category_id
             && !products::categories(tx)
                 .await?
@@ -343,11 +349,64 @@ impl App {
         }
     }
 
+    /// The money of an opportunity or a contract: its currency (the one
+    /// given, else the record's, else its first product's, else the
+    /// company's), its product lines priced in it, and its amount (typed by
+    /// hand, or the lines' total).
+    pub(crate) async fn check_money(
+        &self,
+        tx: &mut Tx,
+        input: MoneyInput<'_>,
+        errors: &mut FieldErrors,
+    ) -> Result<Priced> {
+        let given = input.currency.map(str::trim).filter(|c| !c.is_empty());
+        let first_product = match input.lines.first() {
+            Some(line) if given.is_none() && input.current_currency.is_none() => {
+                products::get(tx, line.product_id)
+                    .await?
+                    .map(|p| p.currency)
+            }
+            _ => None,
+        };
+        let currency = match (given, input.current_currency, first_product) {
+            (Some(code), _, _) => errors
+                .take("currency", money::parse_currency(code))
+                .unwrap_or_default(),
+            (None, Some(current), _) => current.to_string(),
+            (None, None, Some(product)) => product,
+            (None, None, None) => self.settings.currency.clone(),
+        };
+        let lines = self.check_lines(tx, input.lines, &currency, errors).await?;
+        let by_hand = input.amount.filter(|a| !a.text().trim().is_empty());
+        let amount = match by_hand {
+            Some(amount) => errors
+                .take("amount", money::parse_amount(&amount.text()))
+                .unwrap_or_default(),
+            None => {
+                let total = lines
+                    .iter()
+                    .try_fold(0i64, |sum, line| sum.checked_add(line.subtotal))
+                    .filter(|total| *total <= money::MAX_MINOR);
+                total.unwrap_or_else(|| {
+                    errors.add("amount", "too_large");
+                    0
+                })
+            }
+        };
+        Ok(Priced {
+            currency,
+            lines,
+            amount,
+            by_hand: by_hand.is_some(),
+        })
+    }
+
     /// Checks product lines and prices them; errors name `lines.<n>.<field>`.
     pub(crate) async fn check_lines(
         &self,
         tx: &mut Tx,
         lines: &[LineInput],
+        currency: &str,
         errors: &mut FieldErrors,
     ) -> Result<Vec<LineItem>> {
         let ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
@@ -359,6 +418,12 @@ impl App {
                 errors.add(field("product_id"), "invalid_choice");
                 continue;
             };
+            // A price is a number in the record's currency: a product priced
+            // in another cannot be put on it.
+            if product.currency != currency {
+                errors.add(field("product_id"), "currency_mismatch");
+                continue;
+            }
             let price = match &line.price {
                 Some(price) if !price.text().trim().is_empty() => {
                     match money::parse_amount(&price.text()) {
@@ -393,6 +458,11 @@ impl App {
                 },
                 None => 0,
             };
+            let subtotal = money::line_subtotal(price, quantity, discount);
+            if subtotal > money::MAX_MINOR {
+                errors.add(field("quantity"), "too_large");
+                continue;
+            }
             out.push(LineItem {
                 product_id: product.id,
                 product_name: product.name.clone(),
@@ -401,7 +471,7 @@ impl App {
                 price,
                 quantity,
                 discount,
-                subtotal: money::line_subtotal(price, quantity, discount),
+                subtotal,
             });
         }
         Ok(out)
@@ -448,7 +518,19 @@ fn category_and_below(all: &[Category], root: i64) -> Vec<i64> {
     found
 }
 
-/// The amount a list of lines adds up to.
-pub fn lines_total(lines: &[LineItem]) -> i64 {
-    lines.iter().map(|line| line.subtotal).sum()
+/// What `check_money` reads.
+pub(crate) struct MoneyInput<'a> {
+    pub currency: Option<&'a str>,
+    /// The currency of the record being edited, kept unless another is given.
+    pub current_currency: Option<&'a str>,
+    pub lines: &'a [LineInput],
+    pub amount: Option<&'a DecimalText>,
+}
+
+/// The money of a record, checked.
+pub(crate) struct Priced {
+    pub currency: String,
+    pub lines: Vec<LineItem>,
+    pub amount: i64,
+    pub by_hand: bool,
 }

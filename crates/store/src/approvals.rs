@@ -140,6 +140,18 @@ pub async fn update_flow(
     Ok(tx.execute(&update).await? == 1)
 }
 
+/// Switches off every other flow of a kind.
+pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<()> {
+    let update = Query::update()
+        .table(ApprovalFlows::Table)
+        .value(ApprovalFlows::Active, false)
+        .and_where(Expr::col(ApprovalFlows::Kind).eq(kind))
+        .and_where(Expr::col(ApprovalFlows::Id).ne(keep))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct ApprovalRow {
     id: i64,
@@ -154,6 +166,7 @@ struct ApprovalRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     finished_at: Option<DateTime<Utc>>,
+    facts: String,
 }
 
 /// A stored approval: the record it is about and the engine's state.
@@ -171,6 +184,8 @@ pub struct StoredApproval {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The facts (as JSON) its plan was made from.
+    pub facts: String,
 }
 
 impl TryFrom<ApprovalRow> for StoredApproval {
@@ -190,6 +205,7 @@ impl TryFrom<ApprovalRow> for StoredApproval {
             created_at: row.created_at,
             updated_at: row.updated_at,
             finished_at: row.finished_at,
+            facts: row.facts,
         })
     }
 }
@@ -209,6 +225,7 @@ fn select_approvals() -> sea_query::SelectStatement {
                 Approvals::CreatedAt,
                 Approvals::UpdatedAt,
                 Approvals::FinishedAt,
+                Approvals::Facts,
             ]
             .map(|c| (Approvals::Table, c)),
         )
@@ -308,6 +325,8 @@ pub async fn submitted_count(tx: &mut Tx, user: i64) -> Result<i64> {
 }
 
 pub struct NewApproval<'a> {
+    /// The facts as JSON.
+    pub facts: &'a str,
     pub flow_id: Option<i64>,
     pub kind: &'a str,
     pub record_id: i64,
@@ -324,6 +343,7 @@ pub async fn insert(
     let finished = (state.status != kuijing_domain::approval::Status::InProgress).then_some(now);
     let pairs = vec![
         (Approvals::FlowId, new.flow_id.into()),
+        (Approvals::Facts, new.facts.into()),
         (Approvals::Kind, new.kind.into()),
         (Approvals::RecordId, new.record_id.into()),
         (Approvals::Title, new.title.into()),
@@ -373,6 +393,17 @@ pub async fn save(
     }
     set_waits(tx, id, &state.waiting_for()).await?;
     Ok(true)
+}
+
+/// Keeps the facts a resubmitted approval was planned from.
+pub async fn set_facts(tx: &mut Tx, id: i64, facts: &str) -> Result<()> {
+    let update = Query::update()
+        .table(Approvals::Table)
+        .value(Approvals::Facts, facts)
+        .and_where(Expr::col(Approvals::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
 }
 
 async fn set_waits(tx: &mut Tx, id: i64, users: &[i64]) -> Result<()> {

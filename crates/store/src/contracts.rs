@@ -74,8 +74,13 @@ pub struct Contract {
 }
 
 impl Contract {
+    /// What is still to come in: only an approved contract expects money.
     pub fn outstanding(&self) -> i64 {
-        (self.amount - self.received).max(0)
+        if self.status.counts() {
+            (self.amount - self.received).max(0)
+        } else {
+            0
+        }
     }
 }
 

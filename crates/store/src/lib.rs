@@ -17,6 +17,7 @@ pub mod customers;
 pub mod departments;
 pub mod field_defs;
 pub mod follow_ups;
+pub mod insight;
 pub mod jobs;
 pub mod leads;
 pub mod line_items;

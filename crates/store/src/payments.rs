@@ -34,6 +34,7 @@ struct PaymentRow {
     version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    exceeding_confirmed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -56,6 +57,7 @@ pub struct Payment {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub exceeding_confirmed: bool,
 }
 
 impl TryFrom<PaymentRow> for Payment {
@@ -81,12 +83,15 @@ impl TryFrom<PaymentRow> for Payment {
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            exceeding_confirmed: row.exceeding_confirmed,
         })
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct PaymentFields {
+    /// Recorded although it takes the contract past its amount.
+    pub exceeding_confirmed: bool,
     pub contract_id: i64,
     pub plan_id: Option<i64>,
     pub received_on: NaiveDate,
@@ -108,7 +113,7 @@ pub struct PaymentQuery {
     pub received_before: Option<NaiveDate>,
 }
 
-const COLUMNS: [Payments; 15] = [
+const COLUMNS: [Payments; 16] = [
     Payments::Id,
     Payments::Number,
     Payments::ContractId,
@@ -124,6 +129,7 @@ const COLUMNS: [Payments; 15] = [
     Payments::Version,
     Payments::CreatedAt,
     Payments::UpdatedAt,
+    Payments::ExceedingConfirmed,
 ];
 
 fn select_rows() -> SelectStatement {
@@ -217,17 +223,27 @@ pub async fn list(
     rows.into_iter().map(Payment::try_from).collect()
 }
 
-/// Count and amount per currency of the matching payments.
+/// Count, amount, and the approved part of the amount, per currency of the
+/// matching payments.
 pub async fn totals(
     tx: &mut Tx,
     scope: (&Visibility, i64, NaiveDate),
     query: &PaymentQuery,
-) -> Result<Vec<(String, i64, i64)>> {
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let approved = sea_query::Expr::case(
+        Expr::col((Payments::Table, Payments::Status)).eq(DocStatus::Approved.as_str()),
+        Expr::col((Payments::Table, Payments::Amount)),
+    )
+    .finally(Expr::val(0i64));
     let mut select = Query::select();
     select
         .column((Payments::Table, Payments::Currency))
         .expr(Func::count(Expr::col((Payments::Table, Payments::Id))))
         .expr(record::sum_or_zero((Payments::Table, Payments::Amount)))
+        .expr(Func::cast_as(
+            Func::coalesce([Func::sum(approved).into(), Expr::val(0i64).into()]),
+            sea_query::Alias::new("bigint"),
+        ))
         .from(Payments::Table)
         .inner_join(
             Contracts::Table,
@@ -317,6 +333,10 @@ fn values(
         (Payments::Amount, fields.amount.into()),
         (Payments::Currency, fields.currency.clone().into()),
         (Payments::Notes, fields.notes.clone().into()),
+        (
+            Payments::ExceedingConfirmed,
+            fields.exceeding_confirmed.into(),
+        ),
         (Payments::SearchText, search.into()),
     ]
 }
@@ -388,4 +408,29 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
         .and_where(Expr::col(Payments::Id).eq(id))
         .to_owned();
     tx.execute(&delete).await
+}
+
+/// What a contract's payments not yet approved (drafts and those in
+/// approval, or only those in approval) add up to, leaving one payment out.
+pub async fn pending_total(
+    tx: &mut Tx,
+    contract: i64,
+    except: Option<i64>,
+    with_drafts: bool,
+) -> Result<i64> {
+    let statuses: &[&str] = if with_drafts {
+        &["draft", "in_approval"]
+    } else {
+        &["in_approval"]
+    };
+    let mut select = Query::select();
+    select
+        .expr(crate::record::sum_or_zero(Payments::Amount))
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::ContractId).eq(contract))
+        .and_where(Expr::col(Payments::Status).is_in(statuses.iter().copied()));
+    if let Some(except) = except {
+        select.and_where(Expr::col(Payments::Id).ne(except));
+    }
+    tx.count(&select).await
 }

@@ -431,6 +431,7 @@ pub enum Approvals {
     CreatedAt,
     UpdatedAt,
     FinishedAt,
+    Facts,
 }
 
 #[derive(Iden, Clone, Copy, Debug)]
@@ -520,6 +521,7 @@ pub enum Payments {
     Version,
     CreatedAt,
     UpdatedAt,
+    ExceedingConfirmed,
 }
 
 #[derive(Iden, Clone, Copy, Debug)]
@@ -536,4 +538,18 @@ pub enum Jobs {
     DoneAt,
     LastError,
     CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Targets {
+    Table,
+    Id,
+    Year,
+    Month,
+    DepartmentId,
+    UserId,
+    Measure,
+    Amount,
+    Currency,
+    UpdatedAt,
 }

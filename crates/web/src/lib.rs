@@ -5,6 +5,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 mod api;
 mod auth;
+mod charts;
 mod csrf;
 mod error;
 mod extract;

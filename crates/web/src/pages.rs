@@ -7,6 +7,7 @@ mod contacts;
 mod contracts;
 mod customer_io;
 mod customers;
+mod dashboard;
 mod departments;
 mod forms;
 mod leads;
@@ -127,6 +128,7 @@ pub fn router() -> Router<AppState> {
             "/settings/approval-flows",
             get(sales_settings::show_flows).post(sales_settings::save_flow),
         )
+        .route("/dashboard", get(dashboard::show_dashboard))
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
         .route("/pool/assign", post(pool::assign))
@@ -202,7 +204,7 @@ pub fn router() -> Router<AppState> {
 /// it, the user's own account for everyone else.
 async fn home(crate::auth::PageUser(caller): crate::auth::PageUser) -> Response {
     let target = if caller.can(Permission::new(Kind::Customer, Action::View)) {
-        "/customers"
+        "/dashboard"
     } else if caller.can(Permission::new(Kind::User, Action::View)) {
         "/users"
     } else {
@@ -271,6 +273,12 @@ impl Shell {
         let can = |kind: Kind| caller.can(Permission::new(kind, Action::View));
         // The modules in their order; each appears once its pages exist.
         let mut nav = Vec::new();
+        nav.push(NavItem {
+            key: "nav.dashboard",
+            href: "/dashboard",
+            icon: "chart",
+            badge: None,
+        });
         if can(Kind::Lead) {
             nav.push(NavItem {
                 key: "nav.leads",
@@ -421,6 +429,17 @@ impl Shell {
         self.lang.t(key)
     }
 
+    /// The count the phone's "More" entry shows: what its hidden items count.
+    pub fn more_badge(&self) -> Option<i64> {
+        let total: i64 = self.nav.iter().skip(4).filter_map(|item| item.badge).sum();
+        (total > 0).then_some(total)
+    }
+
+    /// A text with a number in it (`第 %{n} 期`).
+    pub fn tn(&self, key: &str, n: &impl std::fmt::Display) -> String {
+        self.lang.t(key).replace("%{n}", &n.to_string())
+    }
+
     /// The text of `prefix.key`, for keys made of a value (`status.active`).
     pub fn tk(&self, prefix: &str, key: &str) -> String {
         self.lang.t(&format!("{prefix}.{key}"))
@@ -429,7 +448,16 @@ impl Shell {
     /// A logged value as a person reads it: statuses and yes/no in words.
     pub fn value_label(&self, field: &str, value: &str) -> String {
         match (field, value) {
-            ("status", _) => self.tk("status", value),
+            ("status", _) => {
+                // A user's status, or a contract's or a payment's.
+                let key = format!("status.{value}");
+                let text = self.lang.t(&key);
+                if text == key {
+                    self.tk("doc_status", value)
+                } else {
+                    text
+                }
+            }
             (_, "true") => self.t("customers.yes"),
             (_, "false") => self.t("customers.no"),
             _ => value.to_string(),

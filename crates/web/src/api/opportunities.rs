@@ -125,7 +125,7 @@ pub async fn create_opportunity(
     ApiUser(caller): ApiUser,
     Body(body): Body<OpportunityInput>,
 ) -> Response {
-    let result = state.app.create_opportunity(&caller, body).await;
+    let result = state.app.create_opportunity_via(&caller, body, "api").await;
     respond_created_in(KIND, result, &caller, lang)
 }
 

@@ -37,7 +37,9 @@ impl FormErrors {
                 let form = Some(lang.t("problems.invalid"));
                 Some(Self { fields, form })
             }
-            ServiceError::Stale { .. } | ServiceError::Refused { .. } => Some(Self {
+            ServiceError::Stale { .. }
+            | ServiceError::Changed { .. }
+            | ServiceError::Refused { .. } => Some(Self {
                 fields: HashMap::new(),
                 form: Some(message(error, lang)),
             }),

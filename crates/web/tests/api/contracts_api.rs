@@ -227,7 +227,7 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
     let rest = pay(
         &t,
         rep,
-        json!({ "contract_id": id, "plan_id": plan_1, "received_on": "2026-03-03", "amount": "30000" }),
+        json!({ "contract_id": id, "plan_id": plan_1, "received_on": "2026-03-02", "amount": "30000" }),
     )
     .await;
     submit(&t, rep, "payments", rest.body["id"].as_i64().expect("id")).await;
@@ -247,7 +247,7 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
     assert_eq!(keep.body["code"], "plan_has_payments");
 
     // 50,000 against 40,000 outstanding needs the confirmation.
-    let over = json!({ "contract_id": id, "plan_id": plan_2, "received_on": "2026-03-04", "amount": "50000" });
+    let over = json!({ "contract_id": id, "plan_id": plan_2, "received_on": "2026-03-02", "amount": "50000" });
     let refused = pay(&t, rep, over.clone()).await;
     assert_eq!(
         first_error(&refused),

@@ -1,0 +1,730 @@
+//! The dashboard (儀表盤): the sales brief against the period before, targets
+//! against what was achieved, a funnel per pipeline with its forecast, the
+//! trend of contract and payment amounts beside the year before, forgotten
+//! customers and rankings. Every figure is computed in the database, in the
+//! viewer's scope, with days in the company's time zone.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+use kuijing_domain::dates::{Period, change_percent, months_back, previous_range};
+use kuijing_domain::{Action, FieldError, Kind, OrgChart, Permission, Visibility, money};
+pub use kuijing_store::insight::Sum;
+use kuijing_store::insight::{self, MonthSum, Owners};
+use kuijing_store::{Tx, departments, pipelines};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller};
+
+/// Whose data and which days a dashboard shows.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct DashboardQuery {
+    /// `today`, `yesterday`, `this_week`, `last_week`, `this_month` (the
+    /// default), `last_month`, `this_quarter`, `last_quarter`, `this_year`,
+    /// `last_year`, or `custom` with `from` and `to` (both days included).
+    pub period: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// `company` (the default), `department`, `user` or `users`.
+    pub scope: Option<String>,
+    pub department_id: Option<i64>,
+    /// With the sub-departments of `department_id` (the default) or not.
+    pub with_children: Option<bool>,
+    #[serde(default)]
+    pub user_ids: Vec<i64>,
+}
+
+/// A figure: a count and amounts per currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Figure {
+    pub count: i64,
+    pub amounts: Vec<Sum>,
+}
+
+impl Figure {
+    fn of(sums: Vec<Sum>) -> Self {
+        Self {
+            count: sums.iter().map(|s| s.count).sum(),
+            amounts: sums,
+        }
+    }
+
+    fn counted(count: i64) -> Self {
+        Self {
+            count,
+            amounts: Vec::new(),
+        }
+    }
+
+    /// The amount in one currency.
+    pub fn amount_in(&self, currency: &str) -> i64 {
+        self.amounts
+            .iter()
+            .filter(|s| s.currency == currency)
+            .map(|s| s.amount)
+            .sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BriefItem {
+    /// `new_customers`, `new_contacts`, `new_opportunities`,
+    /// `contracts_approved`, `payments_received`, `follow_ups`.
+    pub key: &'static str,
+    pub current: Figure,
+    pub previous: Figure,
+    /// The change of the count (or, for money, of the main currency's
+    /// amount) in percent; none when the period before had nothing.
+    pub change: Option<i64>,
+    /// Whether the figure is money (shown as amounts) or a count.
+    pub money: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FunnelStage {
+    pub stage_id: i64,
+    pub name: String,
+    pub win_rate: i64,
+    pub count: i64,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Funnel {
+    pub pipeline_id: i64,
+    pub name: String,
+    pub stages: Vec<FunnelStage>,
+    /// Won and lost in the period.
+    pub won: Figure,
+    pub lost: Figure,
+    /// Open amounts weighted by their stages' win rates.
+    pub forecast: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TrendMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub contracts: i64,
+    pub payments: i64,
+    pub contracts_year_before: i64,
+    pub payments_year_before: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetMonth {
+    pub month: u32,
+    pub target: Option<i64>,
+    pub achieved: i64,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetView {
+    /// `contract_amount` or `payment_amount`.
+    pub measure: &'static str,
+    pub year: i32,
+    pub year_target: Option<i64>,
+    pub year_achieved: i64,
+    /// Achieved out of the target, in percent.
+    pub rate: Option<i64>,
+    pub months: Vec<TargetMonth>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Ranking {
+    /// `contract_amount`, `payment_amount`, `new_customers`, `follow_ups`.
+    pub measure: &'static str,
+    pub money: bool,
+    pub rows: Vec<(String, i64)>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Dashboard {
+    pub from: NaiveDate,
+    /// The last day shown (included).
+    pub to: NaiveDate,
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    /// The currency figures are compared and ranked in.
+    pub currency: String,
+    pub brief: Vec<BriefItem>,
+    pub targets: Vec<TargetView>,
+    pub funnels: Vec<Funnel>,
+    pub trend: Vec<TrendMonth>,
+    pub rankings: Vec<Ranking>,
+    /// Customers without a follow-up for 7, 15, 30, 90 and 180 days.
+    pub forgotten: Vec<(i64, i64)>,
+    /// Customers whose next contact time has passed.
+    pub contact_overdue: i64,
+}
+
+/// The days `[from, to)` a query asks for.
+pub fn period_of(query: &DashboardQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
+    let invalid = |field: &str, code| ServiceError::Invalid(FieldError::new(field, code).into());
+    match query.period.as_deref().unwrap_or("this_month") {
+        "custom" => {
+            let from = query.from.ok_or_else(|| invalid("from", "required"))?;
+            let to = query.to.ok_or_else(|| invalid("to", "required"))?;
+            if to < from {
+                return Err(invalid("to", "ends_before_start"));
+            }
+            if (to - from).num_days() > 3660 {
+                return Err(invalid("to", "out_of_range"));
+            }
+            Ok((from, to + chrono::Duration::days(1)))
+        }
+        text => Period::parse(text)
+            .map(|p| p.range(today))
+            .ok_or_else(|| invalid("period", "invalid_choice")),
+    }
+}
+
+impl App {
+    /// Anyone signed in has a dashboard; what it counts is their scope.
+    pub async fn dashboard(&self, caller: &Caller, query: &DashboardQuery) -> Result<Dashboard> {
+        let today = self.today();
+        let (from, to) = period_of(query, today)?;
+        let (previous_from, previous_to) = previous_range(from, to);
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let people = kuijing_store::users::all_names(&mut tx).await?;
+        let chosen = self.chosen_people(query, &org, &people)?;
+        let owners_of = |kind: Kind| -> Option<Vec<i64>> {
+            owners_for(
+                &caller.actor.visibility(kind, &org),
+                &org,
+                &people,
+                chosen.as_ref(),
+            )
+        };
+        let customers_owners = owners_of(Kind::Customer);
+        let contacts_owners = owners_of(Kind::Contact);
+        let opportunity_owners = owners_of(Kind::Opportunity);
+        let contract_owners = owners_of(Kind::Contract);
+        let payment_owners = owners_of(Kind::Payment);
+        let follow_up_authors = owners_of(Kind::FollowUp);
+
+        let instants = |(a, b): (NaiveDate, NaiveDate)| (self.start_of(a), self.start_of(b));
+        let now = (from, to);
+        let before = (previous_from, previous_to);
+        let mut figures: Vec<(&'static str, bool, Figure, Figure)> = Vec::new();
+        for (key, range) in [("current", now), ("previous", before)] {
+            let at = instants(range);
+            let items = [
+                (
+                    "new_customers",
+                    false,
+                    Figure::counted(
+                        insight::created(&mut tx, "customer", owned_by(&customers_owners), at)
+                            .await?,
+                    ),
+                ),
+                (
+                    "new_contacts",
+                    false,
+                    Figure::counted(
+                        insight::created(&mut tx, "contact", owned_by(&contacts_owners), at)
+                            .await?,
+                    ),
+                ),
+                (
+                    "new_opportunities",
+                    true,
+                    Figure::of(
+                        insight::new_opportunities(&mut tx, owned_by(&opportunity_owners), at)
+                            .await?,
+                    ),
+                ),
+                (
+                    "contracts_approved",
+                    true,
+                    Figure::of(
+                        insight::contracts_approved(&mut tx, owned_by(&contract_owners), at)
+                            .await?,
+                    ),
+                ),
+                (
+                    "payments_received",
+                    true,
+                    Figure::of(
+                        insight::payments_received(&mut tx, owned_by(&payment_owners), range)
+                            .await?,
+                    ),
+                ),
+                (
+                    "follow_ups",
+                    false,
+                    Figure::counted(
+                        insight::follow_ups(&mut tx, owned_by(&follow_up_authors), at).await?,
+                    ),
+                ),
+            ];
+            for (index, (name, is_money, figure)) in items.into_iter().enumerate() {
+                if key == "current" {
+                    figures.push((name, is_money, figure, Figure::default()));
+                } else {
+                    figures[index].3 = figure;
+                }
+            }
+        }
+
+        // The trend: twelve months ending with the period's last month.
+        let last_day = to - chrono::Duration::days(1);
+        let months = months_back(last_day, 12);
+        let window = |shift: i32| -> (NaiveDate, NaiveDate) {
+            let first = months.first().copied().unwrap_or(from);
+            let after = months.last().map_or(to, |last| next_month(*last));
+            (shifted(first, shift), shifted(after, shift))
+        };
+        let mut sums: Vec<(&str, i32, Vec<MonthSum>)> = Vec::new();
+        for (measure, owners) in [
+            ("contract_amount", &contract_owners),
+            ("payment_amount", &payment_owners),
+        ] {
+            for shift in [0, -1] {
+                let rows =
+                    insight::by_month(&mut tx, owned_by(owners), measure, window(shift)).await?;
+                sums.push((measure, shift, rows));
+            }
+        }
+        let currency = main_currency(&sums, &figures, &self.settings.currency);
+        let in_month = |measure: &str, shift: i32, month: &str| -> i64 {
+            sums.iter()
+                .filter(|(m, s, _)| *m == measure && *s == shift)
+                .flat_map(|(_, _, rows)| rows)
+                .filter(|r| r.month == month && r.currency == currency)
+                .map(|r| r.amount)
+                .sum()
+        };
+        let trend = months
+            .iter()
+            .map(|first| {
+                let month = first.format("%Y-%m").to_string();
+                let year_before = shifted(*first, -1).format("%Y-%m").to_string();
+                TrendMonth {
+                    contracts: in_month("contract_amount", 0, &month),
+                    payments: in_month("payment_amount", 0, &month),
+                    contracts_year_before: in_month("contract_amount", -1, &year_before),
+                    payments_year_before: in_month("payment_amount", -1, &year_before),
+                    month,
+                }
+            })
+            .collect();
+
+        let brief = figures
+            .into_iter()
+            .map(|(key, is_money, current, previous)| BriefItem {
+                change: if is_money {
+                    change_percent(current.amount_in(&currency), previous.amount_in(&currency))
+                } else {
+                    change_percent(current.count, previous.count)
+                },
+                key,
+                money: is_money,
+                current,
+                previous,
+            })
+            .collect();
+
+        let mut funnels = Vec::new();
+        let usable = self.pipelines_for_dashboard(&mut tx, caller).await?;
+        for pipeline in usable {
+            let open =
+                insight::open_by_stage(&mut tx, owned_by(&opportunity_owners), pipeline.id).await?;
+            let stages = pipeline
+                .stages
+                .iter()
+                .map(|stage| {
+                    let here = open.iter().filter(|s| s.stage_id == stage.id);
+                    FunnelStage {
+                        stage_id: stage.id,
+                        name: stage.name.clone(),
+                        win_rate: stage.win_rate,
+                        count: here.clone().map(|s| s.count).sum(),
+                        amount: here
+                            .filter(|s| s.currency == currency)
+                            .map(|s| s.amount)
+                            .sum(),
+                    }
+                })
+                .collect();
+            let at = instants(now);
+            let won = insight::closed(
+                &mut tx,
+                owned_by(&opportunity_owners),
+                pipeline.id,
+                "won",
+                at,
+            )
+            .await?;
+            let lost = insight::closed(
+                &mut tx,
+                owned_by(&opportunity_owners),
+                pipeline.id,
+                "lost",
+                at,
+            )
+            .await?;
+            let forecast = insight::forecast(&mut tx, owned_by(&opportunity_owners), pipeline.id)
+                .await?
+                .into_iter()
+                .filter(|(c, _)| *c == currency)
+                .map(|(_, amount)| amount)
+                .sum();
+            funnels.push(Funnel {
+                pipeline_id: pipeline.id,
+                name: pipeline.name.clone(),
+                stages,
+                won: Figure::of(won),
+                lost: Figure::of(lost),
+                forecast,
+            });
+        }
+
+        let targets = self
+            .target_views(
+                &mut tx,
+                query,
+                (&contract_owners, &payment_owners),
+                (last_day, &currency),
+            )
+            .await?;
+
+        let names: BTreeMap<i64, String> = people.iter().cloned().collect();
+        let mut rankings = Vec::new();
+        for (measure, is_money, owners) in [
+            ("contract_amount", true, &contract_owners),
+            ("payment_amount", true, &payment_owners),
+            ("new_customers", false, &customers_owners),
+            ("follow_ups", false, &follow_up_authors),
+        ] {
+            let rows = insight::ranking(
+                &mut tx,
+                owned_by(owners),
+                measure,
+                &currency,
+                (instants(now), now),
+            )
+            .await?
+            .into_iter()
+            .map(|r| (names.get(&r.user_id).cloned().unwrap_or_default(), r.value))
+            .collect();
+            rankings.push(Ranking {
+                measure,
+                money: is_money,
+                rows,
+            });
+        }
+
+        let current_time = self.now();
+        let mut forgotten = Vec::new();
+        for days in [7, 15, 30, 90, 180] {
+            let before = current_time - chrono::Duration::days(days);
+            forgotten.push((
+                days,
+                insight::forgotten(&mut tx, owned_by(&customers_owners), before).await?,
+            ));
+        }
+        let contact_overdue =
+            insight::contact_overdue(&mut tx, owned_by(&customers_owners), current_time).await?;
+
+        Ok(Dashboard {
+            from,
+            to: last_day,
+            previous_from,
+            previous_to: previous_to - chrono::Duration::days(1),
+            currency,
+            brief,
+            targets,
+            funnels,
+            trend,
+            rankings,
+            forgotten,
+            contact_overdue,
+        })
+    }
+
+    async fn pipelines_for_dashboard(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+    ) -> Result<Vec<pipelines::Pipeline>> {
+        let all = pipelines::list(tx).await?;
+        let mine = caller.user.department_id;
+        let org = departments::org_chart(tx).await?;
+        let admin = caller.can(Permission::new(Kind::Settings, Action::Manage));
+        Ok(all
+            .into_iter()
+            .filter(|p| p.active)
+            .filter(|p| {
+                admin
+                    || p.departments.is_empty()
+                    || p.departments
+                        .iter()
+                        .any(|d| org.department_and_below(*d).contains(&mine))
+            })
+            .collect())
+    }
+
+    /// The people a query names, checked: `None` for the whole company.
+    fn chosen_people(
+        &self,
+        query: &DashboardQuery,
+        org: &OrgChart,
+        people: &[(i64, String)],
+    ) -> Result<Option<BTreeSet<i64>>> {
+        let invalid =
+            |field: &str, code| ServiceError::Invalid(FieldError::new(field, code).into());
+        match query.scope.as_deref().unwrap_or("company") {
+            "company" => Ok(None),
+            "department" => {
+                let department = query
+                    .department_id
+                    .ok_or_else(|| invalid("department_id", "required"))?;
+                if !org.department_ids().any(|d| d == department) {
+                    return Err(invalid("department_id", "invalid_choice"));
+                }
+                let departments = if query.with_children.unwrap_or(true) {
+                    org.department_and_below(department)
+                } else {
+                    BTreeSet::from([department])
+                };
+                Ok(Some(
+                    people
+                        .iter()
+                        .map(|(id, _)| *id)
+                        .filter(|id| {
+                            org.department_of(*id)
+                                .is_some_and(|d| departments.contains(&d))
+                        })
+                        .collect(),
+                ))
+            }
+            "user" | "users" => {
+                if query.user_ids.is_empty() {
+                    return Err(invalid("user_ids", "required"));
+                }
+                if query
+                    .user_ids
+                    .iter()
+                    .any(|u| !people.iter().any(|(id, _)| id == u))
+                {
+                    return Err(invalid("user_ids", "invalid_choice"));
+                }
+                Ok(Some(query.user_ids.iter().copied().collect()))
+            }
+            _ => Err(invalid("scope", "invalid_choice")),
+        }
+    }
+
+    async fn target_views(
+        &self,
+        tx: &mut Tx,
+        query: &DashboardQuery,
+        (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
+        (last_day, currency): (NaiveDate, &str),
+    ) -> Result<Vec<TargetView>> {
+        // Targets belong to the company, one department or one user.
+        let holder = match query.scope.as_deref().unwrap_or("company") {
+            "company" => (None, None),
+            "department" => (query.department_id, None),
+            "user" if query.user_ids.len() == 1 => (None, query.user_ids.first().copied()),
+            _ => return Ok(Vec::new()),
+        };
+        let year = last_day.year();
+        let set = insight::targets(tx, i64::from(year), holder).await?;
+        let mut views = Vec::new();
+        for (measure, owners) in [
+            ("contract_amount", contract_owners),
+            ("payment_amount", payment_owners),
+        ] {
+            let mine: Vec<&insight::Target> = set
+                .iter()
+                .filter(|t| t.measure == measure && t.currency == currency)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(last_day);
+            let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(last_day);
+            let by_month = insight::by_month(tx, owners.as_deref(), measure, (start, end)).await?;
+            let achieved_in = |month: u32| -> i64 {
+                let key = format!("{year:04}-{month:02}");
+                by_month
+                    .iter()
+                    .filter(|r| r.month == key && r.currency == currency)
+                    .map(|r| r.amount)
+                    .sum()
+            };
+            let months: Vec<TargetMonth> = (1..=12)
+                .map(|month| TargetMonth {
+                    month,
+                    target: mine
+                        .iter()
+                        .find(|t| t.month == i64::from(month))
+                        .map(|t| t.amount),
+                    achieved: achieved_in(month),
+                })
+                .collect();
+            let year_target = mine
+                .iter()
+                .find(|t| t.month == 0)
+                .map(|t| t.amount)
+                .or_else(|| {
+                    let monthly: Vec<i64> = months.iter().filter_map(|m| m.target).collect();
+                    (!monthly.is_empty()).then(|| monthly.iter().sum())
+                });
+            let year_achieved = months.iter().map(|m| m.achieved).sum();
+            views.push(TargetView {
+                measure,
+                year,
+                rate: year_target
+                    .filter(|t| *t > 0)
+                    .map(|t| (i128::from(year_achieved) * 100 / i128::from(t)) as i64),
+                year_target,
+                year_achieved,
+                months,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Sets a target (an administrator's or a report manager's task).
+    pub async fn set_target(&self, caller: &Caller, input: &TargetInput) -> Result<()> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut errors = kuijing_domain::FieldErrors::new();
+        if !(2000..=2100).contains(&input.year) {
+            errors.add("year", "out_of_range");
+        }
+        if !(0..=12).contains(&input.month) {
+            errors.add("month", "out_of_range");
+        }
+        if !["contract_amount", "payment_amount"].contains(&input.measure.as_str()) {
+            errors.add("measure", "invalid_choice");
+        }
+        if input.department_id.is_some() && input.user_id.is_some() {
+            errors.add("user_id", "one_holder");
+        }
+        let amount = errors
+            .take("amount", money::parse_amount(&input.amount.text()))
+            .unwrap_or_default();
+        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        if let Some(department) = input.department_id
+            && !org.department_ids().any(|d| d == department)
+        {
+            errors.add("department_id", "invalid_choice");
+        }
+        if let Some(user) = input.user_id
+            && org.department_of(user).is_none()
+        {
+            errors.add("user_id", "invalid_choice");
+        }
+        errors.into_result()?;
+        insight::set_target(
+            &mut tx,
+            (input.year, input.month),
+            (input.department_id, input.user_id),
+            &input.measure,
+            (amount, &currency),
+            self.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            year = input.year,
+            month = input.month,
+            actor.id = caller.user.id,
+            "target set"
+        );
+        Ok(())
+    }
+}
+
+/// A target as an administrator sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetInput {
+    pub year: i64,
+    /// 0 for the whole year.
+    #[serde(default)]
+    pub month: i64,
+    pub department_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// `contract_amount` or `payment_amount`.
+    pub measure: String,
+    pub amount: crate::products::DecimalText,
+    pub currency: Option<String>,
+}
+
+/// The owners a kind's figures count: the chosen people the viewer may see,
+/// or `None` when the viewer sees all and chose the whole company.
+fn owners_for(
+    visibility: &Visibility,
+    org: &OrgChart,
+    people: &[(i64, String)],
+    chosen: Option<&BTreeSet<i64>>,
+) -> Option<Vec<i64>> {
+    if visibility.all && chosen.is_none() {
+        return None;
+    }
+    Some(
+        people
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| chosen.is_none_or(|c| c.contains(id)))
+            .filter(|id| {
+                visibility.all
+                    || org
+                        .department_of(*id)
+                        .is_some_and(|d| visibility.sees(*id, d))
+            })
+            .collect(),
+    )
+}
+
+fn next_month(first: NaiveDate) -> NaiveDate {
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first)
+}
+
+fn shifted(day: NaiveDate, years: i32) -> NaiveDate {
+    if years >= 0 {
+        day.checked_add_months(chrono::Months::new(12 * years as u32))
+    } else {
+        day.checked_sub_months(chrono::Months::new(12 * years.unsigned_abs()))
+    }
+    .unwrap_or(day)
+}
+
+/// The currency most of the money is in; the company's when there is none.
+fn main_currency(
+    sums: &[(&str, i32, Vec<MonthSum>)],
+    figures: &[(&'static str, bool, Figure, Figure)],
+    fallback: &str,
+) -> String {
+    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
+    for row in sums.iter().flat_map(|(_, _, rows)| rows) {
+        *totals.entry(row.currency.as_str()).or_default() += row.amount;
+    }
+    for sum in figures
+        .iter()
+        .flat_map(|(_, _, current, _)| &current.amounts)
+    {
+        *totals.entry(sum.currency.as_str()).or_default() += sum.amount;
+    }
+    totals
+        .into_iter()
+        .max_by_key(|(_, amount)| *amount)
+        .map(|(currency, _)| currency.to_string())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The owners a query filters on, borrowed.
+fn owned_by(owners: &Option<Vec<i64>>) -> Owners<'_> {
+    owners.as_deref()
+}

@@ -1,0 +1,499 @@
+//! The figures of the dashboard, computed in the database: counts and sums
+//! grouped by currency, for the owners the viewer may see, over half-open
+//! ranges `[from, to)`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Alias, Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use serde::Serialize;
+
+use crate::db::{Backend, Tx};
+use crate::error::Result;
+use crate::record::sum_or_zero;
+use crate::schema::{
+    Contacts, Contracts, Customers, FollowUps, Opportunities, Payments, Stages, Targets,
+};
+
+/// Whose records count: `None` for everyone's (a viewer who sees all),
+/// else these owners.
+pub type Owners<'a> = Option<&'a [i64]>;
+
+fn owned<T: sea_query::IntoColumnRef>(select: &mut SelectStatement, column: T, owners: Owners<'_>) {
+    if let Some(owners) = owners {
+        select.and_where(Expr::col(column).is_in(owners.iter().copied()));
+    }
+}
+
+/// A count and an amount in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Sum {
+    pub currency: String,
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// New customers or contacts created in the range.
+pub async fn created(
+    tx: &mut Tx,
+    kind: &str,
+    owners: Owners<'_>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<i64> {
+    let mut select = Query::select();
+    match kind {
+        "contact" => {
+            select
+                .expr(Func::count(Expr::col(Contacts::Id)))
+                .from(Contacts::Table)
+                .and_where(Expr::col(Contacts::CreatedAt).gte(from))
+                .and_where(Expr::col(Contacts::CreatedAt).lt(to));
+            owned(&mut select, Contacts::OwnerId, owners);
+        }
+        _ => {
+            select
+                .expr(Func::count(Expr::col(Customers::Id)))
+                .from(Customers::Table)
+                .and_where(Expr::col(Customers::CreatedAt).gte(from))
+                .and_where(Expr::col(Customers::CreatedAt).lt(to));
+            owned(&mut select, Customers::OwnerId, owners);
+        }
+    }
+    tx.count(&select).await
+}
+
+/// New opportunities created in the range, with their amounts.
+pub async fn new_opportunities(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Sum>> {
+    let mut select = Query::select();
+    select
+        .column(Opportunities::Currency)
+        .expr_as(
+            Func::count(Expr::col(Opportunities::Id)),
+            Alias::new("count"),
+        )
+        .expr_as(sum_or_zero(Opportunities::Amount), Alias::new("amount"))
+        .from(Opportunities::Table)
+        .and_where(Expr::col(Opportunities::CreatedAt).gte(from))
+        .and_where(Expr::col(Opportunities::CreatedAt).lt(to))
+        .group_by_col(Opportunities::Currency);
+    owned(&mut select, Opportunities::OwnerId, owners);
+    tx.all(&select).await
+}
+
+/// Contracts approved in the range, with their amounts.
+pub async fn contracts_approved(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Sum>> {
+    let mut select = Query::select();
+    select
+        .column(Contracts::Currency)
+        .expr_as(Func::count(Expr::col(Contracts::Id)), Alias::new("count"))
+        .expr_as(sum_or_zero(Contracts::Amount), Alias::new("amount"))
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Status).eq("approved"))
+        .and_where(Expr::col(Contracts::ApprovedAt).gte(from))
+        .and_where(Expr::col(Contracts::ApprovedAt).lt(to))
+        .group_by_col(Contracts::Currency);
+    owned(&mut select, Contracts::OwnerId, owners);
+    tx.all(&select).await
+}
+
+/// Approved payments received on the days of the range.
+pub async fn payments_received(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<Vec<Sum>> {
+    let mut select = Query::select();
+    select
+        .column(Payments::Currency)
+        .expr_as(Func::count(Expr::col(Payments::Id)), Alias::new("count"))
+        .expr_as(sum_or_zero(Payments::Amount), Alias::new("amount"))
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::Status).eq("approved"))
+        .and_where(Expr::col(Payments::ReceivedOn).gte(from))
+        .and_where(Expr::col(Payments::ReceivedOn).lt(to))
+        .group_by_col(Payments::Currency);
+    owned(&mut select, Payments::OwnerId, owners);
+    tx.all(&select).await
+}
+
+/// Follow-ups written in the range by these authors.
+pub async fn follow_ups(
+    tx: &mut Tx,
+    authors: Owners<'_>,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<i64> {
+    let mut select = Query::select();
+    select
+        .expr(Func::count(Expr::col(FollowUps::Id)))
+        .from(FollowUps::Table)
+        .and_where(Expr::col(FollowUps::HappenedAt).gte(from))
+        .and_where(Expr::col(FollowUps::HappenedAt).lt(to));
+    owned(&mut select, FollowUps::AuthorId, authors);
+    tx.count(&select).await
+}
+
+/// One stage of a funnel: the open opportunities at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StageSum {
+    pub stage_id: i64,
+    pub currency: String,
+    pub count: i64,
+    pub amount: i64,
+}
+
+/// Open opportunities of a pipeline per stage (whenever created).
+pub async fn open_by_stage(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    pipeline: i64,
+) -> Result<Vec<StageSum>> {
+    let mut select = Query::select();
+    select
+        .column(Opportunities::StageId)
+        .column(Opportunities::Currency)
+        .expr_as(
+            Func::count(Expr::col(Opportunities::Id)),
+            Alias::new("count"),
+        )
+        .expr_as(sum_or_zero(Opportunities::Amount), Alias::new("amount"))
+        .from(Opportunities::Table)
+        .and_where(Expr::col(Opportunities::PipelineId).eq(pipeline))
+        .and_where(Expr::col(Opportunities::Outcome).eq("open"))
+        .group_by_col(Opportunities::StageId)
+        .group_by_col(Opportunities::Currency);
+    owned(&mut select, Opportunities::OwnerId, owners);
+    tx.all(&select).await
+}
+
+/// Opportunities of a pipeline closed in the range with an outcome.
+pub async fn closed(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    pipeline: i64,
+    outcome: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Sum>> {
+    let mut select = Query::select();
+    select
+        .column(Opportunities::Currency)
+        .expr_as(
+            Func::count(Expr::col(Opportunities::Id)),
+            Alias::new("count"),
+        )
+        .expr_as(sum_or_zero(Opportunities::Amount), Alias::new("amount"))
+        .from(Opportunities::Table)
+        .and_where(Expr::col(Opportunities::PipelineId).eq(pipeline))
+        .and_where(Expr::col(Opportunities::Outcome).eq(outcome))
+        .and_where(Expr::col(Opportunities::ClosedAt).gte(from))
+        .and_where(Expr::col(Opportunities::ClosedAt).lt(to))
+        .group_by_col(Opportunities::Currency);
+    owned(&mut select, Opportunities::OwnerId, owners);
+    tx.all(&select).await
+}
+
+/// The weighted forecast of a pipeline's open opportunities, per currency:
+/// each amount times its stage's win rate, summed in the database.
+pub async fn forecast(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    pipeline: i64,
+) -> Result<Vec<(String, i64)>> {
+    let weighted = Expr::col((Opportunities::Table, Opportunities::Amount))
+        .mul(Expr::col((Stages::Table, Stages::WinRate)));
+    let mut select = Query::select();
+    select
+        .column((Opportunities::Table, Opportunities::Currency))
+        .expr(Func::cast_as(
+            Func::coalesce([Func::sum(weighted).into(), Expr::val(0i64).into()]),
+            Alias::new("bigint"),
+        ))
+        .from(Opportunities::Table)
+        .inner_join(
+            Stages::Table,
+            Expr::col((Stages::Table, Stages::Id))
+                .equals((Opportunities::Table, Opportunities::StageId)),
+        )
+        .and_where(Expr::col((Opportunities::Table, Opportunities::PipelineId)).eq(pipeline))
+        .and_where(Expr::col((Opportunities::Table, Opportunities::Outcome)).eq("open"))
+        .group_by_col((Opportunities::Table, Opportunities::Currency));
+    owned(
+        &mut select,
+        (Opportunities::Table, Opportunities::OwnerId),
+        owners,
+    );
+    let rows: Vec<(String, i64)> = tx.all(&select).await?;
+    // Rates are percentages: divide once, after summing, rounding half up.
+    Ok(rows
+        .into_iter()
+        .map(|(currency, total)| (currency, (total + 50).div_euclid(100)))
+        .collect())
+}
+
+/// `YYYY-MM` of a date column, on either backend.
+fn month_of(tx: &Tx, column: impl sea_query::IntoColumnRef) -> SimpleExpr {
+    match tx.backend() {
+        Backend::Sqlite => Func::cust(Alias::new("substr"))
+            .args([
+                Expr::col(column).into(),
+                Expr::val(1).into(),
+                Expr::val(7).into(),
+            ])
+            .into(),
+        Backend::Postgres => Func::cust(Alias::new("to_char"))
+            .args([Expr::col(column).into(), Expr::val("YYYY-MM").into()])
+            .into(),
+    }
+}
+
+/// A month's amount in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct MonthSum {
+    pub month: String,
+    pub currency: String,
+    pub amount: i64,
+}
+
+/// Approved contracts by the month they were signed, or approved payments by
+/// the month they came in, for the days `[from, to)`.
+pub async fn by_month(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    measure: &str,
+    (from, to): (NaiveDate, NaiveDate),
+) -> Result<Vec<MonthSum>> {
+    let mut select = Query::select();
+    if measure == "payment_amount" {
+        let month = month_of(tx, Payments::ReceivedOn);
+        select
+            .expr_as(month.clone(), Alias::new("month"))
+            .column(Payments::Currency)
+            .expr_as(sum_or_zero(Payments::Amount), Alias::new("amount"))
+            .from(Payments::Table)
+            .and_where(Expr::col(Payments::Status).eq("approved"))
+            .and_where(Expr::col(Payments::ReceivedOn).gte(from))
+            .and_where(Expr::col(Payments::ReceivedOn).lt(to))
+            .add_group_by([month, Expr::col(Payments::Currency).into()]);
+        owned(&mut select, Payments::OwnerId, owners);
+    } else {
+        let month = month_of(tx, Contracts::SignedOn);
+        select
+            .expr_as(month.clone(), Alias::new("month"))
+            .column(Contracts::Currency)
+            .expr_as(sum_or_zero(Contracts::Amount), Alias::new("amount"))
+            .from(Contracts::Table)
+            .and_where(Expr::col(Contracts::Status).eq("approved"))
+            .and_where(Expr::col(Contracts::SignedOn).gte(from))
+            .and_where(Expr::col(Contracts::SignedOn).lt(to))
+            .add_group_by([month, Expr::col(Contracts::Currency).into()]);
+        owned(&mut select, Contracts::OwnerId, owners);
+    }
+    tx.all(&select).await
+}
+
+/// Per owner, for a ranking: an amount or a count over the range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Ranked {
+    pub user_id: i64,
+    pub value: i64,
+}
+
+/// The top owners by a measure: `contract_amount` (approved in the range),
+/// `payment_amount` (received in the range), `new_customers` or
+/// `follow_ups`. Amounts are only ranked within one currency.
+pub async fn ranking(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    measure: &str,
+    currency: &str,
+    ((from, to), (from_day, to_day)): ((DateTime<Utc>, DateTime<Utc>), (NaiveDate, NaiveDate)),
+) -> Result<Vec<Ranked>> {
+    let mut select = Query::select();
+    let value = Alias::new("value");
+    match measure {
+        "payment_amount" => {
+            select
+                .expr_as(Expr::col(Payments::OwnerId), Alias::new("user_id"))
+                .expr_as(sum_or_zero(Payments::Amount), value.clone())
+                .from(Payments::Table)
+                .and_where(Expr::col(Payments::Status).eq("approved"))
+                .and_where(Expr::col(Payments::Currency).eq(currency))
+                .and_where(Expr::col(Payments::ReceivedOn).gte(from_day))
+                .and_where(Expr::col(Payments::ReceivedOn).lt(to_day))
+                .and_where(Expr::col(Payments::OwnerId).is_not_null())
+                .group_by_col(Payments::OwnerId);
+            owned(&mut select, Payments::OwnerId, owners);
+        }
+        "new_customers" => {
+            select
+                .expr_as(Expr::col(Customers::OwnerId), Alias::new("user_id"))
+                .expr_as(Func::count(Expr::col(Customers::Id)), value.clone())
+                .from(Customers::Table)
+                .and_where(Expr::col(Customers::CreatedAt).gte(from))
+                .and_where(Expr::col(Customers::CreatedAt).lt(to))
+                .and_where(Expr::col(Customers::OwnerId).is_not_null())
+                .group_by_col(Customers::OwnerId);
+            owned(&mut select, Customers::OwnerId, owners);
+        }
+        "follow_ups" => {
+            select
+                .expr_as(Expr::col(FollowUps::AuthorId), Alias::new("user_id"))
+                .expr_as(Func::count(Expr::col(FollowUps::Id)), value.clone())
+                .from(FollowUps::Table)
+                .and_where(Expr::col(FollowUps::HappenedAt).gte(from))
+                .and_where(Expr::col(FollowUps::HappenedAt).lt(to))
+                .group_by_col(FollowUps::AuthorId);
+            owned(&mut select, FollowUps::AuthorId, owners);
+        }
+        _ => {
+            select
+                .expr_as(Expr::col(Contracts::OwnerId), Alias::new("user_id"))
+                .expr_as(sum_or_zero(Contracts::Amount), value.clone())
+                .from(Contracts::Table)
+                .and_where(Expr::col(Contracts::Status).eq("approved"))
+                .and_where(Expr::col(Contracts::Currency).eq(currency))
+                .and_where(Expr::col(Contracts::ApprovedAt).gte(from))
+                .and_where(Expr::col(Contracts::ApprovedAt).lt(to))
+                .and_where(Expr::col(Contracts::OwnerId).is_not_null())
+                .group_by_col(Contracts::OwnerId);
+            owned(&mut select, Contracts::OwnerId, owners);
+        }
+    }
+    select.order_by(value, Order::Desc).limit(10);
+    tx.all(&select).await
+}
+
+/// Owned customers with no follow-up since `before` (none ever counts too),
+/// and those whose next contact time has passed.
+pub async fn forgotten(tx: &mut Tx, owners: Owners<'_>, before: DateTime<Utc>) -> Result<i64> {
+    let mut select = Query::select();
+    select
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::OwnerId).is_not_null())
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(Customers::LastFollowUpAt).lt(before))
+                .add(
+                    Condition::all()
+                        .add(Expr::col(Customers::LastFollowUpAt).is_null())
+                        .add(Expr::col(Customers::CreatedAt).lt(before)),
+                ),
+        );
+    owned(&mut select, Customers::OwnerId, owners);
+    tx.count(&select).await
+}
+
+pub async fn contact_overdue(tx: &mut Tx, owners: Owners<'_>, now: DateTime<Utc>) -> Result<i64> {
+    let mut select = Query::select();
+    select
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::OwnerId).is_not_null())
+        .and_where(Expr::col(Customers::NextContactAt).lt(now));
+    owned(&mut select, Customers::OwnerId, owners);
+    tx.count(&select).await
+}
+
+/// A target: the company's, a department's or a user's, for a year or one
+/// of its months.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Target {
+    pub id: i64,
+    pub year: i64,
+    pub month: i64,
+    pub department_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub measure: String,
+    pub amount: i64,
+    pub currency: String,
+}
+
+/// The targets of one holder (company, department or user) for a year.
+pub async fn targets(
+    tx: &mut Tx,
+    year: i64,
+    (department, user): (Option<i64>, Option<i64>),
+) -> Result<Vec<Target>> {
+    let mut select = Query::select();
+    select
+        .columns([
+            Targets::Id,
+            Targets::Year,
+            Targets::Month,
+            Targets::DepartmentId,
+            Targets::UserId,
+            Targets::Measure,
+            Targets::Amount,
+            Targets::Currency,
+        ])
+        .from(Targets::Table)
+        .and_where(Expr::col(Targets::Year).eq(year))
+        .order_by(Targets::Month, Order::Asc);
+    match department {
+        Some(d) => select.and_where(Expr::col(Targets::DepartmentId).eq(d)),
+        None => select.and_where(Expr::col(Targets::DepartmentId).is_null()),
+    };
+    match user {
+        Some(u) => select.and_where(Expr::col(Targets::UserId).eq(u)),
+        None => select.and_where(Expr::col(Targets::UserId).is_null()),
+    };
+    tx.all(&select).await
+}
+
+/// Sets a target, replacing the holder's target for that month and measure.
+#[allow(clippy::too_many_arguments)]
+pub async fn set_target(
+    tx: &mut Tx,
+    (year, month): (i64, i64),
+    (department, user): (Option<i64>, Option<i64>),
+    measure: &str,
+    (amount, currency): (i64, &str),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut delete = Query::delete();
+    delete
+        .from_table(Targets::Table)
+        .and_where(Expr::col(Targets::Year).eq(year))
+        .and_where(Expr::col(Targets::Month).eq(month))
+        .and_where(Expr::col(Targets::Measure).eq(measure));
+    match department {
+        Some(d) => delete.and_where(Expr::col(Targets::DepartmentId).eq(d)),
+        None => delete.and_where(Expr::col(Targets::DepartmentId).is_null()),
+    };
+    match user {
+        Some(u) => delete.and_where(Expr::col(Targets::UserId).eq(u)),
+        None => delete.and_where(Expr::col(Targets::UserId).is_null()),
+    };
+    tx.execute(&delete).await?;
+    let insert = Query::insert()
+        .into_table(Targets::Table)
+        .columns([
+            Targets::Year,
+            Targets::Month,
+            Targets::DepartmentId,
+            Targets::UserId,
+            Targets::Measure,
+            Targets::Amount,
+            Targets::Currency,
+            Targets::UpdatedAt,
+        ])
+        .values_panic([
+            year.into(),
+            month.into(),
+            department.into(),
+            user.into(),
+            measure.into(),
+            amount.into(),
+            currency.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Charts drawn on the server as SVG: legible in light and dark themes (they
+//! take their colours from the page's CSS variables), with each value in a
+//! `<title>` shown on hover, and always beside a table for screen readers.
+
+use std::fmt::Write;
+
+/// One group of bars: a label and its values, one per series.
+pub struct Group {
+    pub label: String,
+    pub values: Vec<i64>,
+    /// The text shown on hover for each value.
+    pub titles: Vec<String>,
+}
+
+fn escape(text: &str) -> String {
+    html_escape::encode_text(text).into_owned()
+}
+
+/// Grouped vertical bars (for example this year's month beside last
+/// year's). `series` names the series, in the order of the values.
+pub fn grouped_bars(groups: &[Group], series: &[&str], label: &str) -> String {
+    let width = 720.0_f64;
+    let height = 240.0_f64;
+    let (left, bottom, top) = (8.0, 28.0, 12.0);
+    let max = groups
+        .iter()
+        .flat_map(|g| g.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let slot = (width - left * 2.0) / groups.len().max(1) as f64;
+    let bar = (slot * 0.8 / series.len().max(1) as f64).min(28.0);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}" preserveAspectRatio="none">"#,
+        escape(label)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{left}" y1="{y}" x2="{x2}" y2="{y}"/>"#,
+        y = height - bottom,
+        x2 = width - left
+    );
+    for (index, group) in groups.iter().enumerate() {
+        let x0 = left + slot * index as f64 + (slot - bar * series.len() as f64) / 2.0;
+        for (s, value) in group.values.iter().enumerate() {
+            let h = (*value as f64 / max) * (height - bottom - top);
+            let x = x0 + bar * s as f64;
+            let y = height - bottom - h;
+            let title = group.titles.get(s).map(String::as_str).unwrap_or_default();
+            let _ = write!(
+                svg,
+                r#"<rect class="series-{s}" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="2"><title>{}</title></rect>"#,
+                escape(title),
+                w = (bar - 2.0).max(1.0),
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{x:.1}" y="{y}" text-anchor="middle">{}</text>"#,
+            escape(&group.label),
+            x = left + slot * index as f64 + slot / 2.0,
+            y = height - 10.0
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A funnel: one centred bar per stage, as wide as its share of the
+/// largest, with its label and value inside or beside.
+pub fn funnel(stages: &[(String, i64, String)], label: &str) -> String {
+    let width = 640.0_f64;
+    let row = 34.0_f64;
+    let height = row * stages.len().max(1) as f64 + 4.0;
+    let max = stages.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1) as f64;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart funnel-chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    for (index, (name, value, title)) in stages.iter().enumerate() {
+        let w = ((*value as f64 / max) * (width * 0.6)).max(6.0);
+        let x = (width * 0.6 - w) / 2.0;
+        let y = index as f64 * row + 2.0;
+        let _ = write!(
+            svg,
+            r#"<g><rect class="series-0" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="3"><title>{t}</title></rect><text class="label" x="{lx:.1}" y="{ty:.1}">{n}</text></g>"#,
+            h = row - 6.0,
+            t = escape(title),
+            lx = width * 0.6 + 12.0,
+            ty = y + row / 2.0 + 1.0,
+            n = escape(&format!("{name} · {title}")),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_escape_what_users_wrote_and_show_values_on_hover() {
+        let groups = vec![Group {
+            label: "<b>".into(),
+            values: vec![10, 5],
+            titles: vec!["USD 10.00".into(), "USD 5.00".into()],
+        }];
+        let svg = grouped_bars(&groups, &["now", "before"], "Trend & more");
+        assert!(svg.contains("&lt;b&gt;"));
+        assert!(svg.contains("Trend &amp; more"));
+        assert!(svg.contains("<title>USD 10.00</title>"));
+        let svg = funnel(&[("Stage <1>".into(), 3, "3".into())], "Funnel");
+        assert!(svg.contains("Stage &lt;1&gt;"));
+        // No data still draws an empty chart rather than dividing by zero.
+        assert!(grouped_bars(&[], &["a"], "x").starts_with("<svg"));
+    }
+}

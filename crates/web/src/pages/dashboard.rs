@@ -1,0 +1,247 @@
+//! The dashboard page: whose data and which period, the sales brief, the
+//! targets, the funnels, the trend and the lists of customers to look after.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use kuijing_service::Caller;
+use kuijing_service::choices::Choice;
+use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure};
+use serde::Deserialize;
+
+use super::Shell;
+use super::forms::{answer, optional_number, optional_text};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::charts::{self, Group};
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Query {
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    only_department: String,
+    #[serde(default)]
+    user_id: Vec<String>,
+}
+
+impl Query {
+    fn service(&self) -> DashboardQuery {
+        DashboardQuery {
+            period: optional_text(&self.period),
+            from: self.from.trim().parse().ok(),
+            to: self.to.trim().parse().ok(),
+            scope: optional_text(&self.scope),
+            department_id: optional_number(&self.department_id),
+            with_children: Some(self.only_department.is_empty()),
+            user_ids: self
+                .user_id
+                .iter()
+                .filter_map(|u| optional_number(u))
+                .collect(),
+        }
+    }
+
+    fn chosen(&self, id: &i64) -> bool {
+        self.user_id.iter().any(|u| *u == id.to_string())
+    }
+}
+
+const PERIODS: [&str; 11] = [
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+    "custom",
+];
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct View {
+    shell: Shell,
+    query: Query,
+    board: Dashboard,
+    departments: Vec<Choice>,
+    people: Vec<Choice>,
+    trend_chart: String,
+    funnel_charts: Vec<String>,
+}
+
+impl View {
+    fn periods(&self) -> [&'static str; 11] {
+        PERIODS
+    }
+
+    fn period(&self) -> &str {
+        if self.query.period.is_empty() {
+            "this_month"
+        } else {
+            &self.query.period
+        }
+    }
+
+    fn is_period(&self, period: &str) -> bool {
+        self.period() == period
+    }
+
+    fn amounts(&self, figure: &Figure) -> String {
+        self.figure(figure, &true)
+    }
+
+    /// A figure as the brief shows it: money in the main currency (others
+    /// beside it), or a count.
+    fn figure(&self, figure: &Figure, money: &bool) -> String {
+        if !*money {
+            return figure.count.to_string();
+        }
+        if figure.amounts.is_empty() {
+            return self.shell.money(&0, &self.board.currency);
+        }
+        let mut amounts: Vec<&kuijing_service::dashboard::Sum> = figure.amounts.iter().collect();
+        amounts.sort_by_key(|s| s.currency != self.board.currency);
+        amounts
+            .iter()
+            .map(|s| self.shell.money(&s.amount, &s.currency))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    fn main_money(&self, amount: &i64) -> String {
+        self.shell.money(amount, &self.board.currency)
+    }
+
+    fn change(&self, change: &Option<i64>) -> (String, &'static str) {
+        match change {
+            None => ("—".into(), "flat"),
+            Some(c) if *c > 0 => (format!("▲ {c}%"), "up"),
+            Some(c) if *c < 0 => (format!("▼ {}%", c.abs()), "down"),
+            Some(_) => ("0%".into(), "flat"),
+        }
+    }
+
+    fn month_label(&self, month: &u32) -> String {
+        format!("{month:02}")
+    }
+
+    fn ranking_value(&self, value: &i64, money: &bool) -> String {
+        if *money {
+            self.main_money(value)
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// Where the records behind a brief figure are listed.
+    fn link(&self, key: &str) -> Option<String> {
+        let period = self.period();
+        match key {
+            "contracts_approved" => Some("/contracts?status=approved".to_string()),
+            "payments_received" => Some("/payments?status=approved".to_string()),
+            "new_opportunities" => Some("/opportunities?sort=-amount".to_string()),
+            "new_customers" if period != "custom" => Some(format!("/customers?created={period}")),
+            _ => None,
+        }
+    }
+}
+
+async fn view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    query: Query,
+) -> Result<View, kuijing_service::ServiceError> {
+    let board = state.app.dashboard(caller, &query.service()).await?;
+    let shell = Shell::new(state, caller, lang, "/dashboard", "dashboard.title");
+    let groups: Vec<Group> = board
+        .trend
+        .iter()
+        .map(|m| Group {
+            label: m.month.get(5..).unwrap_or(&m.month).to_string(),
+            values: vec![m.contracts, m.contracts_year_before, m.payments],
+            titles: vec![
+                format!(
+                    "{} {}: {}",
+                    m.month,
+                    shell.t("dashboard.contracts"),
+                    shell.money(&m.contracts, &board.currency)
+                ),
+                format!(
+                    "{} {}: {}",
+                    m.month,
+                    shell.t("dashboard.year_before"),
+                    shell.money(&m.contracts_year_before, &board.currency)
+                ),
+                format!(
+                    "{} {}: {}",
+                    m.month,
+                    shell.t("dashboard.payments"),
+                    shell.money(&m.payments, &board.currency)
+                ),
+            ],
+        })
+        .collect();
+    let trend_chart = charts::grouped_bars(
+        &groups,
+        &["contracts", "year_before", "payments"],
+        &shell.t("dashboard.trend"),
+    );
+    let funnel_charts = board
+        .funnels
+        .iter()
+        .map(|f| {
+            let stages: Vec<(String, i64, String)> = f
+                .stages
+                .iter()
+                .map(|s| {
+                    (
+                        s.name.clone(),
+                        s.amount.max(s.count),
+                        format!("{} · {}", s.count, shell.money(&s.amount, &board.currency)),
+                    )
+                })
+                .collect();
+            charts::funnel(&stages, &f.name)
+        })
+        .collect();
+    Ok(View {
+        departments: state.app.department_choices().await?,
+        people: state.app.user_choices(caller).await?,
+        shell,
+        query,
+        board,
+        trend_chart,
+        funnel_charts,
+    })
+}
+
+pub async fn show_dashboard(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<Query>,
+) -> Response {
+    answer(
+        view(&state, &caller, lang, query).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
