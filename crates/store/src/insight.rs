@@ -235,19 +235,12 @@ pub async fn forecast(
         .collect())
 }
 
-/// `YYYY-MM` of a date column, on either backend.
-fn month_of(tx: &Tx, column: impl sea_query::IntoColumnRef) -> SimpleExpr {
+/// `YYYY-MM` of a date column, on either backend. Written out rather than
+/// bound, so the grouping and the selected column are the same expression.
+fn month_of(tx: &Tx, column: &str) -> SimpleExpr {
     match tx.backend() {
-        Backend::Sqlite => Func::cust(Alias::new("substr"))
-            .args([
-                Expr::col(column).into(),
-                Expr::val(1).into(),
-                Expr::val(7).into(),
-            ])
-            .into(),
-        Backend::Postgres => Func::cust(Alias::new("to_char"))
-            .args([Expr::col(column).into(), Expr::val("YYYY-MM").into()])
-            .into(),
+        Backend::Sqlite => Expr::cust(format!("substr({column}, 1, 7)")),
+        Backend::Postgres => Expr::cust(format!("to_char({column}, 'YYYY-MM')")),
     }
 }
 
@@ -269,7 +262,7 @@ pub async fn by_month(
 ) -> Result<Vec<MonthSum>> {
     let mut select = Query::select();
     if measure == "payment_amount" {
-        let month = month_of(tx, Payments::ReceivedOn);
+        let month = month_of(tx, "received_on");
         select
             .expr_as(month.clone(), Alias::new("month"))
             .column(Payments::Currency)
@@ -281,7 +274,7 @@ pub async fn by_month(
             .add_group_by([month, Expr::col(Payments::Currency).into()]);
         owned(&mut select, Payments::OwnerId, owners);
     } else {
-        let month = month_of(tx, Contracts::SignedOn);
+        let month = month_of(tx, "signed_on");
         select
             .expr_as(month.clone(), Alias::new("month"))
             .column(Contracts::Currency)

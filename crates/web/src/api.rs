@@ -8,6 +8,7 @@ mod contacts;
 mod contracts;
 pub(crate) mod customer_io;
 mod customers;
+mod dashboard;
 mod departments;
 mod leads;
 mod opportunities;
@@ -215,6 +216,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approvals::approvals_submitted))
         .routes(routes!(approvals::act_on_approval))
         .routes(routes!(approvals::approval_stats))
+        .routes(routes!(dashboard::dashboard))
+        .routes(routes!(dashboard::set_target))
 }
 
 /// The OpenAPI document of every API route.

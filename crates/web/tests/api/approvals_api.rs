@@ -215,7 +215,10 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     let approved = contracts["approved_decisions"].as_i64().expect("approved");
     let rejected = contracts["rejected_decisions"].as_i64().expect("rejected");
     assert!(rejected >= 1, "{}", stats.text);
-    assert_eq!(contracts["pass_rate"], approved * 100 / (approved + rejected));
+    assert_eq!(
+        contracts["pass_rate"],
+        approved * 100 / (approved + rejected)
+    );
 }
 
 #[tokio::test]

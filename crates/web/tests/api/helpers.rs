@@ -139,6 +139,10 @@ impl TestApp {
             .await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Answer {
+        self.call(Method::PUT, path, Some(token), Some(body)).await
+    }
+
     pub async fn try_login(&self, phone: &str, password: &str) -> Answer {
         let body = json!({ "phone": phone, "password": password });
         self.call(Method::POST, "/api/v1/auth/login", None, Some(body))

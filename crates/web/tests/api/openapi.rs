@@ -122,6 +122,8 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/approvals/submitted",
     "POST /api/v1/approvals/{id}/actions",
     "GET /api/v1/approvals/stats",
+    "GET /api/v1/dashboard",
+    "POST /api/v1/targets",
 ];
 
 #[tokio::test]

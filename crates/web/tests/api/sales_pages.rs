@@ -49,6 +49,8 @@ async fn the_sales_pages_render_in_every_language() {
             "/approvals?tab=submitted".to_string(),
             "/settings/pipelines".to_string(),
             "/settings/approval-flows".to_string(),
+            "/dashboard".to_string(),
+            "/dashboard?period=custom&from=2026-01-01&to=2026-03-02&scope=department&department_id=1".to_string(),
         ] {
             let (status, html) = page(&t, &cookie, &path, lang).await;
             assert_eq!(status, 200, "{path} in {lang}");

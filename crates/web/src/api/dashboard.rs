@@ -1,0 +1,77 @@
+//! `/api/v1/dashboard` and `/api/v1/targets`: the dashboard's figures in the
+//! caller's scope, and the targets they are measured against.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use kuijing_service::dashboard::{Dashboard, DashboardQuery, TargetInput};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::{Body, respond, respond_done};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::Problem;
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardParams {
+    /// `today`, `yesterday`, `this_week`, `last_week`, `this_month` (the
+    /// default), `last_month`, `this_quarter`, `last_quarter`, `this_year`,
+    /// `last_year` or `custom`.
+    pub period: Option<String>,
+    /// With `custom`: the first day.
+    pub from: Option<NaiveDate>,
+    /// With `custom`: the last day (included).
+    pub to: Option<NaiveDate>,
+    /// `company` (the default), `department` or `users`.
+    pub scope: Option<String>,
+    pub department_id: Option<i64>,
+    /// Whether a department's sub-departments count (default true).
+    pub with_children: Option<bool>,
+    /// With `users`: the people, comma-separated ids.
+    pub user_ids: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", params(DashboardParams),
+    description = "Every figure is computed in the database, in the caller's data scope and the company's time zone; amounts are in minor units per currency.",
+    responses((status = 200, body = Dashboard), (status = 422, body = Problem)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<DashboardParams>,
+) -> Response {
+    let user_ids = p
+        .user_ids
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let query = DashboardQuery {
+        period: p.period,
+        from: p.from,
+        to: p.to,
+        scope: p.scope,
+        department_id: p.department_id,
+        with_children: p.with_children,
+        user_ids,
+    };
+    respond(state.app.dashboard(&caller, &query).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/targets", tag = "dashboard", request_body = TargetInput,
+    description = "Sets the company's (no department or user), a department's or a user's target for a year (month 0) or a month; a second target for the same holder, month and measure replaces the first.",
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_target(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<TargetInput>,
+) -> Response {
+    respond_done(state.app.set_target(&caller, &body).await, &caller, lang)
+}

@@ -1,0 +1,163 @@
+//! Rules found by trying to break the sales modules: amounts that are not
+//! numbers, line totals past any contract, payments that together pass the
+//! contract's amount, currencies that must match, and flows that must name
+//! what exists.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use crate::sales_fixtures::{contract, customer, first_error, product, sales_team, submit};
+
+#[tokio::test]
+async fn amounts_must_be_numbers_and_lines_cannot_overflow() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for bad in ["12abc", "(5)", "12,34", "5%"] {
+        let answer = t
+            .post(
+                "/api/v1/products",
+                &admin,
+                json!({ "name": format!("P {bad}"), "price": bad }),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{bad}");
+        assert_eq!(
+            first_error(&answer),
+            ("price".into(), "invalid_number".into()),
+            "{bad}"
+        );
+    }
+    let item = product(&t, &admin, "Widget", "10").await;
+    let buyer = customer(&t, &admin, "Acme").await;
+    let huge = t
+        .post(
+            "/api/v1/opportunities",
+            &admin,
+            json!({ "name": "Huge", "customer_id": buyer, "lines": [{ "product_id": item, "price": "999999999999", "quantity": "1000" }] }),
+        )
+        .await;
+    assert_eq!(huge.status, 422, "{}", huge.text);
+    assert_eq!(first_error(&huge).1, "too_large");
+    // The list still answers for everyone.
+    assert_eq!(t.get("/api/v1/opportunities", &admin).await.status, 200);
+}
+
+#[tokio::test]
+async fn drafts_together_cannot_pass_the_contract_unnoticed() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let buyer = customer(&t, &admin, "Acme").await;
+    let deal = contract(&t, &admin, buyer, "1000").await;
+    assert_eq!(submit(&t, &admin, "contracts", deal).await, "approved");
+    let pay = |amount: &str, confirm: bool| json!({ "contract_id": deal, "received_on": "2026-03-02", "amount": amount, "confirm_exceeding": confirm });
+    let first = t.post("/api/v1/payments", &admin, pay("600", false)).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    // A second draft would take the contract past its amount with the first.
+    let second = t.post("/api/v1/payments", &admin, pay("600", false)).await;
+    assert_eq!(
+        first_error(&second),
+        ("amount".into(), "exceeds_outstanding".into())
+    );
+    let confirmed = t.post("/api/v1/payments", &admin, pay("600", true)).await;
+    assert_eq!(confirmed.status, 201);
+    let future = t
+        .post(
+            "/api/v1/payments",
+            &admin,
+            json!({ "contract_id": deal, "received_on": "2030-01-01", "amount": "1" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&future),
+        ("received_on".into(), "date_future".into())
+    );
+}
+
+#[tokio::test]
+async fn records_keep_their_currency_and_products_must_be_priced_in_it() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let dollars = t
+        .post(
+            "/api/v1/products",
+            &admin,
+            json!({ "name": "Chip", "price": "5", "currency": "USD" }),
+        )
+        .await;
+    let chip = dollars.body["id"].as_i64().expect("id");
+    let yuan = product(&t, &admin, "Board", "10").await;
+    let buyer = customer(&t, &admin, "Acme").await;
+    // From its first product, an opportunity takes its currency.
+    let deal = t
+        .post(
+            "/api/v1/opportunities",
+            &admin,
+            json!({ "name": "Chips", "customer_id": buyer, "lines": [{ "product_id": chip }] }),
+        )
+        .await;
+    assert_eq!(deal.status, 201, "{}", deal.text);
+    assert_eq!(deal.body["currency"], "USD");
+    let id = deal.body["id"].as_i64().expect("id");
+    // A product priced in another currency cannot join it.
+    let mixed = t
+        .put(&format!("/api/v1/opportunities/{id}"), &admin, json!({ "name": "Chips", "customer_id": buyer, "lines": [{ "product_id": chip }, { "product_id": yuan }] }))
+        .await;
+    assert_eq!(
+        first_error(&mixed),
+        ("lines.1.product_id".into(), "currency_mismatch".into())
+    );
+    // An edit that names no currency keeps the record's.
+    let kept = t
+        .put(&format!("/api/v1/opportunities/{id}"), &admin, json!({ "name": "Chips, more", "customer_id": buyer, "lines": [{ "product_id": chip, "quantity": "2" }] }))
+        .await;
+    assert_eq!(kept.status, 200, "{}", kept.text);
+    assert_eq!(kept.body["currency"], "USD");
+    assert_eq!(kept.body["amount"], 1000);
+}
+
+#[tokio::test]
+async fn one_flow_of_a_kind_is_active_and_it_names_what_exists() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let flow = |name: &str, approvers: serde_json::Value| json!({ "kind": "contract", "name": name, "definition": { "steps": [{ "name": "Step", "approvers": approvers, "mode": "any_one" }] } });
+    let unknown = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            flow("Ghost", json!({ "users": [9999] })),
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+    assert_eq!(first_error(&unknown).1, "user_unknown");
+    let first = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            flow("First", json!({ "superior": { "levels": 1 } })),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let second = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            flow("Second", json!({ "users": [team.finance.0] })),
+        )
+        .await;
+    assert_eq!(second.status, 201);
+    let flows = t.get("/api/v1/approvals/flows", &team.admin).await;
+    let active: Vec<&str> = flows
+        .body
+        .as_array()
+        .expect("flows")
+        .iter()
+        .filter(|f| f["active"] == true)
+        .map(|f| f["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(active, ["Second"]);
+    // Stats are for those who manage approvals.
+    assert_eq!(
+        t.get("/api/v1/approvals/stats", &team.rep.1).await.status,
+        403
+    );
+}
