@@ -479,6 +479,12 @@ impl Shell {
         }
     }
 
+    /// A fingerprint of the stylesheet and script, added to their links so a
+    /// browser fetches them again after an upgrade instead of its cached copy.
+    pub fn assets(&self) -> &'static str {
+        asset_version()
+    }
+
     pub fn langs(&self) -> [Lang; 3] {
         Lang::ALL
     }
@@ -528,6 +534,23 @@ pub fn render(template: &impl Template, status: StatusCode) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// The fingerprint of the static files, computed once.
+pub(crate) fn asset_version() -> &'static str {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    VERSION.get_or_init(|| {
+        // FNV-1a over both files: cheap, stable, and enough to tell versions apart.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in include_str!("../static/app.css")
+            .bytes()
+            .chain(include_str!("../static/app.js").bytes())
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    })
 }
 
 async fn stylesheet() -> Response {
