@@ -26,6 +26,7 @@ mod password;
 pub mod pools;
 pub mod products;
 pub mod roles;
+pub mod sales_export;
 pub mod search;
 pub mod settings;
 pub mod spreadsheets;

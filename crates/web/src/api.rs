@@ -10,6 +10,7 @@ pub(crate) mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod exports;
 mod leads;
 mod opportunities;
 mod options;
@@ -217,6 +218,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approvals::act_on_approval))
         .routes(routes!(approvals::approval_stats))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(exports::export_sales))
         .routes(routes!(dashboard::set_target))
 }
 
@@ -400,6 +402,17 @@ pub fn respond_created_in<T: Serialize>(
     lang: Lang,
 ) -> Response {
     answer(StatusCode::CREATED, result, Some(kind), caller, lang)
+}
+
+/// A sales list's export for the pages.
+pub(crate) async fn exports_page(
+    state: &crate::AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    kind: &str,
+    format: Option<&str>,
+) -> Response {
+    exports::export(state, caller, lang, kind, format).await
 }
 
 /// A deletion, or another change with nothing to tell: 204.

@@ -129,6 +129,7 @@ pub fn router() -> Router<AppState> {
             get(sales_settings::show_flows).post(sales_settings::save_flow),
         )
         .route("/dashboard", get(dashboard::show_dashboard))
+        .route("/exports/{kind}", get(export_sales))
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
         .route("/pool/assign", post(pool::assign))
@@ -211,6 +212,28 @@ async fn home(crate::auth::PageUser(caller): crate::auth::PageUser) -> Response 
         "/profile"
     };
     axum::response::Redirect::to(target).into_response()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+struct ExportQuery {
+    #[serde(default)]
+    format: String,
+}
+
+/// A list's export from its page: the same file the API gives.
+async fn export_sales(
+    State(state): State<AppState>,
+    axum::Extension(lang): axum::Extension<Lang>,
+    crate::auth::PageUser(caller): crate::auth::PageUser,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    crate::extract::Params(query): crate::extract::Params<ExportQuery>,
+) -> Response {
+    let format = if query.format.is_empty() {
+        "xlsx"
+    } else {
+        query.format.as_str()
+    };
+    crate::api::exports_page(&state, &caller, lang, &kind, Some(format)).await
 }
 
 pub async fn not_found(request: Request) -> Response {

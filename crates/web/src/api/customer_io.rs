@@ -44,7 +44,7 @@ fn invalid(field: &str, code: &'static str) -> ServiceError {
     ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
 }
 
-fn format_of(text: Option<&str>) -> Result<Format, ServiceError> {
+pub(crate) fn format_of(text: Option<&str>) -> Result<Format, ServiceError> {
     Format::parse(text.unwrap_or("csv")).ok_or_else(|| invalid("format", "invalid_choice"))
 }
 

@@ -123,6 +123,7 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/approvals/{id}/actions",
     "GET /api/v1/approvals/stats",
     "GET /api/v1/dashboard",
+    "GET /api/v1/exports/{kind}",
     "POST /api/v1/targets",
 ];
 
@@ -150,7 +151,8 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let method: Method = method.parse().expect("method");
         let path = path
             .replace("{id}", "999999")
-            .replace("{plan_id}", "999998");
+            .replace("{plan_id}", "999998")
+            .replace("{kind}", "products");
         let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
             .then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;

@@ -161,3 +161,45 @@ async fn one_flow_of_a_kind_is_active_and_it_names_what_exists() {
         403
     );
 }
+
+#[tokio::test]
+async fn exports_need_their_permission_and_never_write_a_formula() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let mine = customer(&t, &team.rep.1, "Mine Ltd").await;
+    let theirs = customer(&t, &team.other_rep.1, "Theirs Ltd").await;
+    for (token, customer, name) in [
+        (&team.rep.1, mine, "=HYPERLINK(\"x\")"),
+        (&team.other_rep.1, theirs, "Secret deal"),
+    ] {
+        let made = t
+            .post(
+                "/api/v1/opportunities",
+                token,
+                json!({ "name": name, "customer_id": customer }),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text);
+    }
+    // Reps export nothing unless a role lets them; the administrator grants it.
+    let refused = t
+        .get("/api/v1/exports/opportunities?format=csv", &team.rep.1)
+        .await;
+    assert_eq!(refused.status, 403);
+    let file = t
+        .get("/api/v1/exports/opportunities?format=csv", &team.admin)
+        .await;
+    assert_eq!(file.status, 200);
+    assert!(file.text.contains("'=HYPERLINK"), "{}", file.text);
+    assert!(file.text.contains("Secret deal"));
+    let manager = t
+        .get("/api/v1/exports/opportunities?format=csv", &team.manager.1)
+        .await;
+    assert_eq!(manager.status, 403, "export is its own permission");
+    assert_eq!(
+        t.get("/api/v1/exports/spaceships", &team.admin)
+            .await
+            .status,
+        404
+    );
+}

@@ -1,0 +1,57 @@
+//! `/api/v1/exports/{kind}`: opportunities, contracts, payments or products
+//! as CSV or XLSX, exactly the rows the caller may see.
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use kuijing_service::sales_export::SalesKind;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::customer_io::{format_of, send_file};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SalesExportParams {
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/exports/{kind}", tag = "exports",
+    params(("kind" = String, Path, description = "`opportunities`, `contracts`, `payments` or `products`"), SalesExportParams),
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn export_sales(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Path(kind): Path<String>,
+    Params(p): Params<SalesExportParams>,
+) -> Response {
+    export(&state, &caller, lang, &kind, p.format.as_deref()).await
+}
+
+/// The export answered to the API and to the pages alike.
+pub(crate) async fn export(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    kind: &str,
+    format: Option<&str>,
+) -> Response {
+    let result = async {
+        let sales = SalesKind::parse(kind).ok_or(kuijing_service::ServiceError::NotFound)?;
+        let format = format_of(format)?;
+        let text = |key: &str| lang.t(key);
+        let path = state.app.export_sales(caller, sales, format, &text).await?;
+        send_file(path, format, kind).await
+    }
+    .await;
+    result.unwrap_or_else(|error| {
+        ApiError::from_service(error, lang, &caller.request_id).into_response()
+    })
+}
