@@ -728,3 +728,17 @@ fn main_currency(
 fn owned_by(owners: &Option<Vec<i64>>) -> Owners<'_> {
     owners.as_deref()
 }
+
+impl App {
+    /// The targets of a holder for a year, for the settings page.
+    pub async fn targets_of(
+        &self,
+        caller: &Caller,
+        year: i64,
+        holder: (Option<i64>, Option<i64>),
+    ) -> Result<Vec<insight::Target>> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut tx = self.db.read().await?;
+        Ok(insight::targets(&mut tx, year, holder).await?)
+    }
+}

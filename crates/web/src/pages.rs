@@ -19,6 +19,7 @@ mod roles;
 mod sales_settings;
 mod search;
 mod session;
+mod targets;
 mod users;
 
 use askama::Template;
@@ -129,6 +130,10 @@ pub fn router() -> Router<AppState> {
             get(sales_settings::show_flows).post(sales_settings::save_flow),
         )
         .route("/dashboard", get(dashboard::show_dashboard))
+        .route(
+            "/settings/targets",
+            get(targets::show_targets).post(targets::save_targets),
+        )
         .route("/exports/{kind}", get(export_sales))
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
@@ -408,6 +413,14 @@ impl Shell {
                 key: "nav.pipelines",
                 href: "/settings/pipelines",
                 icon: "funnel",
+                badge: None,
+            });
+        }
+        if caller.can(Permission::new(Kind::Report, Action::Manage)) {
+            settings_nav.push(NavItem {
+                key: "nav.targets",
+                href: "/settings/targets",
+                icon: "chart",
                 badge: None,
             });
         }

@@ -50,6 +50,8 @@ async fn the_sales_pages_render_in_every_language() {
             "/settings/pipelines".to_string(),
             "/settings/approval-flows".to_string(),
             "/dashboard".to_string(),
+            "/settings/targets".to_string(),
+            "/settings/targets?year=2026&department_id=1".to_string(),
             "/dashboard?period=custom&from=2026-01-01&to=2026-03-02&scope=department&department_id=1".to_string(),
         ] {
             let (status, html) = page(&t, &cookie, &path, lang).await;
@@ -222,4 +224,25 @@ async fn an_approver_decides_on_the_record_page_and_the_badge_counts_it() {
         status == 409 || status == 422 || status == 404,
         "{status} {location}"
     );
+}
+
+#[tokio::test]
+async fn targets_set_on_their_page_show_on_the_dashboard() {
+    let t = TestApp::new().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&year=2026&department_id=&user_id=&key=contract_amount:0&amount=&key=contract_amount:3&amount=2%2C500&key=payment_amount:3&amount=abc"
+    );
+    let (status, html) = post_form(&t, &cookie, "/settings/targets", form).await;
+    assert_eq!(status, 422, "a bad amount is refused and named");
+    assert!(html.contains("2,500"), "what was typed stays");
+    let form = format!(
+        "_csrf={csrf}&year=2026&department_id=&user_id=&key=contract_amount:3&amount=2%2C500"
+    );
+    let (status, location) = post_form(&t, &cookie, "/settings/targets", form).await;
+    assert_eq!(status, 303, "{location}");
+    let admin = t.admin().await;
+    let board = t.get("/api/v1/dashboard?period=this_month", &admin).await;
+    assert_eq!(board.body["targets"][0]["months"][2]["target"], 250_000);
 }
