@@ -277,7 +277,14 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let user = caller.user.id;
-        let involved = stored.submitter_id == user || stored.state.waiting_for().contains(&user);
+        // Whoever holds a seat on the plan may ask: one who already decided
+        // is told so rather than that the approval does not exist.
+        let seated = stored
+            .state
+            .plan
+            .iter()
+            .any(|step| step.approvers.iter().any(|seat| seat.user == user));
+        let involved = stored.submitter_id == user || seated;
         if !involved {
             return Err(ServiceError::NotFound);
         }

@@ -563,8 +563,11 @@ impl App {
         let usable = self.pipelines_in(tx, caller).await?;
         let mut errors = FieldErrors::new();
         let pipeline = match input.pipeline_id {
-            Some(id) => usable.iter().find(|p| p.id == id),
-            None => usable.iter().find(|p| p.is_default).or(usable.first()),
+            Some(id) => usable.iter().find(|p| p.id == id && p.active),
+            None => usable
+                .iter()
+                .find(|p| p.is_default)
+                .or(usable.iter().find(|p| p.active)),
         };
         let stage = pipeline.and_then(|p| match input.stage_id {
             Some(id) => p.stage(id),

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::approvals::Panel;
 use super::forms::{
-    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+    FormErrors, after_post, answer, date_errors, done, error_page, optional_number, optional_text,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use super::{Shell, render};
@@ -344,7 +344,7 @@ pub async fn add_plan(
             state.app.add_payment_plan(&caller, id, &input).await
         }
         Err(_) => Err(ServiceError::Invalid(
-            kuijing_domain::FieldError::new("planned_on", "invalid_date").into(),
+            kuijing_domain::FieldError::new("planned_on", "date_invalid").into(),
         )),
     };
     after_post(
@@ -620,7 +620,14 @@ pub async fn create_contract(
     PageUser(caller): PageUser,
     Form(form): Form<ContractForm>,
 ) -> Response {
-    let result = state.app.create_contract(&caller, form.input()).await;
+    let result = match date_errors(&[
+        ("signed_on", &form.signed_on),
+        ("starts_on", &form.starts_on),
+        ("ends_on", &form.ends_on),
+    ]) {
+        Some(error) => Err(error),
+        None => state.app.create_contract(&caller, form.input()).await,
+    };
     after_post(
         result,
         |detail| done(&format!("/contracts/{}", detail.row.contract.id), "created"),
@@ -658,7 +665,14 @@ pub async fn update_contract(
     Id(id): Id,
     Form(form): Form<ContractForm>,
 ) -> Response {
-    let result = state.app.update_contract(&caller, id, form.input()).await;
+    let result = match date_errors(&[
+        ("signed_on", &form.signed_on),
+        ("starts_on", &form.starts_on),
+        ("ends_on", &form.ends_on),
+    ]) {
+        Some(error) => Err(error),
+        None => state.app.update_contract(&caller, id, form.input()).await,
+    };
     after_post(
         result,
         |_| done(&format!("/contracts/{id}"), "saved"),
@@ -854,7 +868,7 @@ impl PaymentForm {
     fn input(&self) -> Result<PaymentInput, ServiceError> {
         let Some(received_on) = date(&self.received_on) else {
             return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("received_on", "invalid_date").into(),
+                kuijing_domain::FieldError::new("received_on", "date_invalid").into(),
             ));
         };
         Ok(PaymentInput {

@@ -127,3 +127,16 @@ where
         },
     }
 }
+
+/// Dates typed into a form that are not dates (`2024-02-30`), as field
+/// errors, so they are refused rather than dropped.
+pub fn date_errors(fields: &[(&str, &str)]) -> Option<ServiceError> {
+    let mut errors = kuijing_domain::FieldErrors::new();
+    for (field, text) in fields {
+        let text = text.trim();
+        if !text.is_empty() && text.parse::<chrono::NaiveDate>().is_err() {
+            errors.add(*field, "date_invalid");
+        }
+    }
+    (!errors.is_empty()).then_some(ServiceError::Invalid(errors))
+}

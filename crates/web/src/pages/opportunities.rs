@@ -21,7 +21,7 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::forms::{
-    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+    FormErrors, after_post, answer, date_errors, done, error_page, optional_number, optional_text,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -685,7 +685,10 @@ pub async fn create_opportunity(
     PageUser(caller): PageUser,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = state.app.create_opportunity(&caller, form.input()).await;
+    let result = match date_errors(&[("expected_close_on", &form.expected_close_on)]) {
+        Some(error) => Err(error),
+        None => state.app.create_opportunity(&caller, form.input()).await,
+    };
     after_post(
         result,
         |detail| {
@@ -728,10 +731,15 @@ pub async fn update_opportunity(
     Id(id): Id,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = state
-        .app
-        .update_opportunity(&caller, id, form.input())
-        .await;
+    let result = match date_errors(&[("expected_close_on", &form.expected_close_on)]) {
+        Some(error) => Err(error),
+        None => {
+            state
+                .app
+                .update_opportunity(&caller, id, form.input())
+                .await
+        }
+    };
     after_post(
         result,
         |_| done(&format!("/opportunities/{id}"), "saved"),

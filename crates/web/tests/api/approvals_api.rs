@@ -102,14 +102,12 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     let large = contract(&t, rep, client, "200000").await;
     assert_eq!(submit(&t, rep, "contracts", large).await, "in_approval");
     let approval = approval_of(&t, rep, large).await;
-    // Outside the clerk's scope, and not yet theirs to decide.
+    // Outside the clerk's scope, and not yet theirs to decide: a later
+    // approver is told it is not their turn.
     assert_eq!(contract_of(&t, finance, large).await.status, 404);
-    assert_eq!(
-        act(&t, finance, approval, json!({ "action": "approve" }))
-            .await
-            .status,
-        404
-    );
+    let early = act(&t, finance, approval, json!({ "action": "approve" })).await;
+    assert_eq!(early.status, 409, "{}", early.text);
+    assert_eq!(early.body["code"], "not_an_approver");
     act(&t, manager, approval, json!({ "action": "approve" })).await;
     assert_eq!(
         contract_of(&t, rep, large).await.body["status"],

@@ -246,3 +246,21 @@ async fn targets_set_on_their_page_show_on_the_dashboard() {
     let board = t.get("/api/v1/dashboard?period=this_month", &admin).await;
     assert_eq!(board.body["targets"][0]["months"][2]["target"], 250_000);
 }
+
+#[tokio::test]
+async fn a_date_that_does_not_exist_is_refused_on_the_form_and_the_input_stays() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let buyer = customer(&t, &admin, "Acme").await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form =
+        format!("_csrf={csrf}&name=Spring+deal&customer_id={buyer}&expected_close_on=2024-02-30");
+    let (status, html) = post_form(&t, &cookie, "/opportunities", form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("value=\"Spring deal\""), "the name stays");
+    assert!(
+        html.contains("2024-01-05"),
+        "the message says how to write a date"
+    );
+}
