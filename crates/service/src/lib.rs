@@ -24,6 +24,7 @@ pub mod opportunities;
 pub mod options;
 mod password;
 pub mod pools;
+pub mod product_import;
 pub mod products;
 pub mod roles;
 pub mod sales_export;

@@ -269,7 +269,7 @@ impl App {
         Ok(())
     }
 
-    async fn check_product(
+    pub(crate) async fn check_product(
         &self,
         tx: &mut Tx,
         input: &ProductInput,

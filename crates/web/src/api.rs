@@ -219,6 +219,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approvals::approval_stats))
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(exports::export_sales))
+        .routes(routes!(exports::import_products))
         .routes(routes!(dashboard::set_target))
 }
 
@@ -403,6 +404,8 @@ pub fn respond_created_in<T: Serialize>(
 ) -> Response {
     answer(StatusCode::CREATED, result, Some(kind), caller, lang)
 }
+
+pub(crate) use exports::product_aliases;
 
 /// A sales list's export for the pages.
 pub(crate) async fn exports_page(

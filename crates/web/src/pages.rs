@@ -109,6 +109,7 @@ pub fn router() -> Router<AppState> {
             get(products::list_products).post(products::create_product),
         )
         .route("/products/new", get(products::new_product))
+        .route("/products/import", post(products::import_products))
         .route("/products/{id}", post(products::update_product))
         .route("/products/{id}/edit", get(products::edit_product))
         .route("/products/{id}/delete", post(products::delete_product))

@@ -55,3 +55,47 @@ pub(crate) async fn export(
         ApiError::from_service(error, lang, &caller.request_id).into_response()
     })
 }
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductImportParams {
+    /// `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// Only check the file and report; write nothing.
+    #[serde(default)]
+    pub check: bool,
+}
+
+/// Headers in every language, normalised, mapped to the product fields.
+pub(crate) fn product_aliases() -> std::collections::BTreeMap<String, String> {
+    let mut aliases = std::collections::BTreeMap::new();
+    for lang in Lang::ALL {
+        for field in kuijing_service::product_import::PRODUCT_COLUMNS {
+            let label = lang.t(&format!("fields.{field}"));
+            aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
+        }
+    }
+    aliases
+}
+
+#[utoipa::path(post, path = "/api/v1/products/import", tag = "products", params(ProductImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, code, category, unit, price, currency, on sale, description, in any of the three languages)", content_type = "application/octet-stream"),
+    description = "All or nothing: with a problem in any row nothing is written, and the report lists every problem by row and field.",
+    responses((status = 200, body = kuijing_service::product_import::ProductImportReport), (status = 422, body = Problem)))]
+pub async fn import_products(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ProductImportParams>,
+    bytes: axum::body::Bytes,
+) -> Response {
+    let result = async {
+        let format = format_of(p.format.as_deref())?;
+        state
+            .app
+            .import_products(&caller, (&bytes, format), &product_aliases(), p.check)
+            .await
+    }
+    .await;
+    super::respond(result, &caller, lang)
+}

@@ -43,6 +43,11 @@ pub struct ListQuery {
 #[derive(Template)]
 #[template(path = "products.html")]
 struct ListView {
+    /// What an import just found, by row, in the caller's language.
+    import: Option<(
+        kuijing_service::product_import::ProductImportReport,
+        Vec<String>,
+    )>,
     shell: Shell,
     list: ListPage<Product>,
     categories: Vec<Category>,
@@ -102,6 +107,7 @@ async fn list_view(
     };
     let list = state.app.list_products(caller, &service, page).await?;
     Ok(ListView {
+        import: None,
         shell: Shell::new(state, caller, lang, "/products", "products.title")
             .with_notice(query.done.as_deref()),
         categories: state.app.product_categories(caller).await?,
@@ -353,4 +359,71 @@ pub async fn delete_product(
         lang,
     )
     .await
+}
+
+/// A product file uploaded on the list page: checked only, or imported.
+pub async fn import_products(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    let mut bytes = Vec::new();
+    let mut file_name = String::new();
+    let mut check = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                file_name = field.file_name().unwrap_or_default().to_lowercase();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            "check" => check = true,
+            _ => {}
+        }
+    }
+    let format = if file_name.ends_with(".xlsx") {
+        kuijing_service::spreadsheets::Format::Xlsx
+    } else {
+        kuijing_service::spreadsheets::Format::Csv
+    };
+    let aliases = crate::api::product_aliases();
+    let result = state
+        .app
+        .import_products(&caller, (&bytes, format), &aliases, check)
+        .await;
+    let mut errors = FormErrors::default();
+    let report = match result {
+        Ok(report) => Some(report),
+        Err(error) => match FormErrors::from_service(&error, lang) {
+            Some(found) => {
+                errors = found;
+                None
+            }
+            None => return error_page(error, &caller, lang),
+        },
+    };
+    let built = list_view(&state, &caller, lang, ListQuery::default(), errors).await;
+    answer(
+        built.map(|mut view| {
+            view.import = report.map(|report| {
+                let lines = report
+                    .problems
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} {}: {}",
+                            lang.t("products.row"),
+                            p.row,
+                            crate::error::message_for(&p.field, &p.code, lang)
+                        )
+                    })
+                    .collect();
+                (report, lines)
+            });
+            view
+        }),
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }

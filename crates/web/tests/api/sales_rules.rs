@@ -203,3 +203,51 @@ async fn exports_need_their_permission_and_never_write_a_formula() {
         404
     );
 }
+
+async fn upload(t: &TestApp, token: &str, path: &str, bytes: &str) -> crate::helpers::Answer {
+    let request = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri(path)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/octet-stream")
+        .body(axum::body::Body::from(bytes.to_string()))
+        .expect("request");
+    t.send(request).await
+}
+
+#[tokio::test]
+async fn products_import_all_or_nothing_by_code_or_name() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let existing = t
+        .post(
+            "/api/v1/products",
+            &admin,
+            json!({ "name": "Servo", "code": "SV-1", "price": "100" }),
+        )
+        .await;
+    assert_eq!(existing.status, 201);
+    // Headers in Chinese; one bad price keeps every row out.
+    let file = "名稱,產品編號,產品分類,單位,價格\nServo motor,SV-1,Motion,set,120\nGear,,Motion,box,12abc\n";
+    let checked = upload(&t, &admin, "/api/v1/products/import?format=csv", file).await;
+    assert_eq!(checked.status, 200, "{}", checked.text);
+    assert_eq!(checked.body["written"], false);
+    assert_eq!(checked.body["problems"][0]["row"], 3);
+    assert_eq!(checked.body["problems"][0]["field"], "price");
+    let list = t.get("/api/v1/products", &admin).await;
+    assert_eq!(list.body["total"], 1, "nothing was written");
+
+    let file = "名稱,產品編號,產品分類,單位,價格\nServo motor,SV-1,Motion,set,120\nGear,,Motion,box,\"1,200\"\n";
+    let done = upload(&t, &admin, "/api/v1/products/import?format=csv", file).await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+    assert_eq!(done.body["updated"], 1);
+    assert_eq!(done.body["created"], 1);
+    let servo = t
+        .get(&format!("/api/v1/products/{}", existing.body["id"]), &admin)
+        .await;
+    assert_eq!(servo.body["name"], "Servo motor");
+    assert_eq!(servo.body["price"], 12_000);
+    let team = sales_team(&t).await;
+    let refused = upload(&t, &team.rep.1, "/api/v1/products/import?format=csv", file).await;
+    assert_eq!(refused.status, 403);
+}
