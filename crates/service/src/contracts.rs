@@ -56,6 +56,10 @@ pub struct SubmitInput {
     /// where the flow leaves the choice to them.
     #[serde(default)]
     pub approvers: Chosen,
+    /// For a payment: confirms it although, with the others under approval,
+    /// it takes the contract past its amount.
+    #[serde(default)]
+    pub confirm_exceeding: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -1021,6 +1025,7 @@ impl App {
         }
         // Checked again: other payments may have come in since it was saved.
         if !current.exceeding_confirmed
+            && !input.confirm_exceeding
             && let Some(contract) = contracts::get_unscoped(&mut tx, current.contract_id).await?
         {
             let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;

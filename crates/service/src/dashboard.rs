@@ -383,12 +383,19 @@ impl App {
             });
         }
 
+        let contract_scope = caller.actor.visibility(Kind::Contract, &org);
+        let own_holder = if contract_scope.departments.is_empty() {
+            (None, Some(caller.user.id))
+        } else {
+            (Some(caller.user.department_id), None)
+        };
         let targets = self
             .target_views(
                 &mut tx,
                 query,
                 (&contract_owners, &payment_owners),
                 (last_day, &currency),
+                (contract_scope.all, own_holder),
             )
             .await?;
 
@@ -525,12 +532,18 @@ impl App {
         query: &DashboardQuery,
         (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
         (last_day, currency): (NaiveDate, &str),
+        viewer: (bool, (Option<i64>, Option<i64>)),
     ) -> Result<Vec<TargetView>> {
-        // Targets belong to the company, one department or one user.
+        // Targets belong to the company, one department or one user. A
+        // viewer who does not see the whole company is measured against
+        // their own holder's target: their department's, or their own.
         let holder = match query.scope.as_deref().unwrap_or("company") {
-            "company" => (None, None),
+            "company" if viewer.0 => (None, None),
+            "company" => viewer.1,
             "department" => (query.department_id, None),
-            "user" if query.user_ids.len() == 1 => (None, query.user_ids.first().copied()),
+            "user" | "users" if query.user_ids.len() == 1 => {
+                (None, query.user_ids.first().copied())
+            }
             _ => return Ok(Vec::new()),
         };
         let year = last_day.year();

@@ -145,7 +145,12 @@ pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<()>
     let update = Query::update()
         .table(ApprovalFlows::Table)
         .value(ApprovalFlows::Active, false)
+        .value(
+            ApprovalFlows::Version,
+            Expr::col(ApprovalFlows::Version).add(1),
+        )
         .and_where(Expr::col(ApprovalFlows::Kind).eq(kind))
+        .and_where(Expr::col(ApprovalFlows::Active).eq(true))
         .and_where(Expr::col(ApprovalFlows::Id).ne(keep))
         .to_owned();
     tx.execute(&update).await?;

@@ -30,6 +30,8 @@ pub struct Query {
     department_id: String,
     #[serde(default)]
     user_id: String,
+    #[serde(default)]
+    currency: String,
     done: Option<String>,
 }
 
@@ -45,9 +47,14 @@ struct View {
     /// Per measure, the thirteen amounts (0 = the year) as typed.
     rows: Vec<(&'static str, Vec<(i64, String)>)>,
     errors: FormErrors,
+    currency: String,
 }
 
 impl View {
+    fn currencies(&self) -> &'static [&'static str] {
+        money::CURRENCIES
+    }
+
     fn is_department(&self, id: &i64) -> bool {
         self.department_id == Some(*id)
     }
@@ -105,6 +112,11 @@ async fn view(
         people: state.app.user_choices(caller).await?,
         rows,
         errors,
+        currency: if query.currency.is_empty() {
+            state.app.settings().currency.clone()
+        } else {
+            query.currency.clone()
+        },
     })
 }
 
@@ -144,6 +156,8 @@ pub struct TargetForm {
     department_id: String,
     #[serde(default)]
     user_id: String,
+    #[serde(default)]
+    currency: String,
     /// `measure:month` pairs, in the order of `amount`.
     #[serde(default)]
     key: Vec<String>,
@@ -195,7 +209,7 @@ pub async fn save_targets(
             user_id,
             measure: measure.to_string(),
             amount: DecimalText::Text(amount.clone()),
-            currency: None,
+            currency: Some(form.currency.clone()).filter(|c| !c.is_empty()),
         };
         result = state.app.set_target(&caller, &input).await;
     }
@@ -203,11 +217,12 @@ pub async fn save_targets(
         year: form.year.clone(),
         department_id: form.department_id.clone(),
         user_id: form.user_id.clone(),
+        currency: form.currency.clone(),
         done: None,
     };
     let back = format!(
-        "/settings/targets?year={}&department_id={}&user_id={}",
-        form.year, form.department_id, form.user_id
+        "/settings/targets?year={}&department_id={}&user_id={}&currency={}",
+        form.year, form.department_id, form.user_id, form.currency
     );
     after_post(
         result,

@@ -230,3 +230,41 @@ async fn targets_are_set_by_managers_of_reports_and_shown_against_what_was_achie
     assert_eq!(target["year_target"], 100_000);
     assert_eq!(target["year_achieved"], 0);
 }
+
+#[tokio::test]
+async fn a_rep_is_measured_against_their_own_target_not_the_companys() {
+    let t = TestApp::new().await;
+    let team = crate::sales_fixtures::sales_team(&t).await;
+    for (user, amount) in [(None, "9000"), (Some(team.rep.0), "100")] {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &team.admin,
+                serde_json::json!({ "year": 2026, "month": 0, "user_id": user, "measure": "contract_amount", "amount": amount }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    let theirs = t
+        .get("/api/v1/dashboard?period=this_year", &team.rep.1)
+        .await;
+    assert_eq!(
+        theirs.body["targets"][0]["year_target"], 10_000,
+        "{}",
+        theirs.text
+    );
+    let company = t
+        .get("/api/v1/dashboard?period=this_year", &team.admin)
+        .await;
+    assert_eq!(company.body["targets"][0]["year_target"], 900_000);
+    let chosen = t
+        .get(
+            &format!(
+                "/api/v1/dashboard?period=this_year&scope=users&user_ids={}",
+                team.rep.0
+            ),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(chosen.body["targets"][0]["year_target"], 10_000);
+}
