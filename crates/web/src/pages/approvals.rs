@@ -155,22 +155,7 @@ pub async fn act(
             form.action.replace('-', "_")
         ))
         .into_response(),
-        Err(error) => match super::forms::FormErrors::from_service(&error, lang) {
-            Some(errors) => {
-                let mut message = errors.form.unwrap_or_default();
-                for text in errors.fields.values() {
-                    message.push(' ');
-                    message.push_str(text);
-                }
-                let page = Problem {
-                    shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
-                    message,
-                    back,
-                };
-                render(&page, StatusCode::UNPROCESSABLE_ENTITY)
-            }
-            None => error_page(error, &caller, lang),
-        },
+        Err(error) => refused(&state, &caller, lang, (error, &back, "/approvals")),
     }
 }
 
@@ -180,6 +165,32 @@ struct Problem {
     shell: Shell,
     message: String,
     back: String,
+}
+
+/// A refused action shown with its messages and a way back, for actions
+/// posted from a list or a panel rather than from a form of their own.
+pub(crate) fn refused(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    (error, back, active): (kuijing_service::ServiceError, &str, &'static str),
+) -> Response {
+    match super::forms::FormErrors::from_service(&error, lang) {
+        Some(errors) => {
+            let mut message = errors.form.unwrap_or_default();
+            for text in errors.fields.values() {
+                message.push(' ');
+                message.push_str(text);
+            }
+            let page = Problem {
+                shell: Shell::new(state, caller, lang, active, "approvals.title"),
+                message,
+                back: back.to_string(),
+            };
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        None => error_page(error, caller, lang),
+    }
 }
 
 #[derive(Template)]

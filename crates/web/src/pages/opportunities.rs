@@ -89,6 +89,9 @@ struct ListPageView {
     keep: String,
     pipelines: Vec<Pipeline>,
     can_create: bool,
+    /// Rows can be ticked to transfer them or change their stage.
+    can_batch: bool,
+    people: Vec<Choice>,
 }
 
 impl ListPageView {
@@ -128,6 +131,8 @@ pub async fn list_opportunities(
                 query,
                 pipelines,
                 can_create: can(&caller, Action::Create),
+                can_batch: can(&caller, Action::Transfer) || can(&caller, Action::Edit),
+                people: state.app.user_choices(&caller).await.unwrap_or_default(),
             };
             render(&view, StatusCode::OK)
         }
@@ -748,4 +753,74 @@ pub async fn update_opportunity(
         lang,
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchForm {
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    keep_former_owner: String,
+    #[serde(default)]
+    stage_id: String,
+}
+
+impl BatchForm {
+    fn ids(&self) -> Vec<i64> {
+        self.ids
+            .iter()
+            .filter_map(|id| optional_number(id))
+            .collect()
+    }
+}
+
+/// The ticked opportunities given to another owner.
+pub async fn transfer(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let input = kuijing_service::opportunities::OpportunityTransferInput {
+        ids: form.ids(),
+        owner_id: optional_number(&form.owner_id).unwrap_or(-1),
+        keep_former_owner: optional_text(&form.keep_former_owner),
+    };
+    match state.app.transfer_opportunities(&caller, &input).await {
+        Ok(_) => done("/opportunities", "saved"),
+        Err(error) => super::approvals::refused(
+            &state,
+            &caller,
+            lang,
+            (error, "/opportunities", "/opportunities"),
+        ),
+    }
+}
+
+/// The ticked opportunities moved to one stage, all or none.
+pub async fn move_many(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let input = kuijing_service::opportunities::BulkMoveInput {
+        ids: form.ids(),
+        change: MoveInput {
+            stage_id: optional_number(&form.stage_id),
+            outcome: None,
+            reason: None,
+        },
+    };
+    match state.app.move_opportunities(&caller, &input).await {
+        Ok(_) => done("/opportunities", "saved"),
+        Err(error) => super::approvals::refused(
+            &state,
+            &caller,
+            lang,
+            (error, "/opportunities", "/opportunities"),
+        ),
+    }
 }

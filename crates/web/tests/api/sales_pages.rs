@@ -264,3 +264,54 @@ async fn a_date_that_does_not_exist_is_refused_on_the_form_and_the_input_stays()
         "the message says how to write a date"
     );
 }
+
+#[tokio::test]
+async fn ticked_opportunities_change_stage_together_from_the_list() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let buyer = customer(&t, &admin, "Acme").await;
+    let mut ids = Vec::new();
+    for name in ["One", "Two"] {
+        let made = t
+            .post(
+                "/api/v1/opportunities",
+                &admin,
+                json!({ "name": name, "customer_id": buyer }),
+            )
+            .await;
+        ids.push(made.body["id"].as_i64().expect("id"));
+    }
+    let pipelines = t.get("/api/v1/pipelines", &admin).await;
+    let second = pipelines.body[0]["stages"][1]["id"]
+        .as_i64()
+        .expect("stage");
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let picked = ids
+        .iter()
+        .map(|id| format!("&ids={id}"))
+        .collect::<String>();
+    let (status, _) = post_form(
+        &t,
+        &cookie,
+        "/opportunities/stage",
+        format!("_csrf={csrf}{picked}&stage_id={second}"),
+    )
+    .await;
+    assert_eq!(status, 303);
+    for id in &ids {
+        let one = t.get(&format!("/api/v1/opportunities/{id}"), &admin).await;
+        assert_eq!(one.body["stage_id"], second);
+        assert_eq!(one.body["stage_history"][1]["via"], "bulk");
+    }
+    // Moving them again to the same stage is refused and said, nothing moves.
+    let (status, html) = post_form(
+        &t,
+        &cookie,
+        "/opportunities/stage",
+        format!("_csrf={csrf}{picked}&stage_id={second}"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("alert"));
+}
