@@ -79,6 +79,7 @@ pub fn router() -> Router<AppState> {
             get(contracts::list_contracts).post(contracts::create_contract),
         )
         .route("/contracts/new", get(contracts::new_contract))
+        .route("/contracts/transfer", post(contracts::transfer_contracts))
         .route(
             "/contracts/{id}",
             get(contracts::show_contract).post(contracts::update_contract),

@@ -92,6 +92,8 @@ struct ContractsView {
     query: ListQuery,
     keep: String,
     can_create: bool,
+    can_transfer: bool,
+    people: Vec<Choice>,
 }
 
 impl ContractsView {
@@ -127,6 +129,8 @@ pub async fn list_contracts(
                 totals,
                 query,
                 can_create: can(&caller, Kind::Contract, Action::Create),
+                can_transfer: can(&caller, Kind::Contract, Action::Transfer),
+                people: state.app.user_choices(&caller).await.unwrap_or_default(),
             };
             render(&view, StatusCode::OK)
         }
@@ -1061,4 +1065,40 @@ pub async fn update_payment(
         lang,
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    keep_former_owner: String,
+}
+
+/// The ticked contracts given to another owner.
+pub async fn transfer_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<TransferForm>,
+) -> Response {
+    let ids: Vec<i64> = form
+        .ids
+        .iter()
+        .filter_map(|id| optional_number(id))
+        .collect();
+    let owner = optional_number(&form.owner_id).unwrap_or(-1);
+    let keep = optional_text(&form.keep_former_owner);
+    match state
+        .app
+        .transfer_contracts(&caller, &ids, owner, keep.as_deref())
+        .await
+    {
+        Ok(_) => done("/contracts", "saved"),
+        Err(error) => {
+            super::approvals::refused(&state, &caller, lang, (error, "/contracts", "/contracts"))
+        }
+    }
 }

@@ -315,3 +315,46 @@ async fn ticked_opportunities_change_stage_together_from_the_list() {
     assert_eq!(status, 422);
     assert!(html.contains("alert"));
 }
+
+#[tokio::test]
+async fn ticked_contracts_go_to_another_owner_who_keeps_the_former_in_the_team() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let buyer = customer(&t, &team.rep.1, "Initech").await;
+    let deal = contract(&t, &team.rep.1, buyer, "500").await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let (status, location) = post_form(
+        &t,
+        &cookie,
+        "/contracts/transfer",
+        format!(
+            "_csrf={csrf}&ids={deal}&owner_id={}&keep_former_owner=read",
+            team.other_rep.0
+        ),
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let now = t
+        .get(&format!("/api/v1/contracts/{deal}"), &team.other_rep.1)
+        .await;
+    assert_eq!(now.status, 200);
+    assert_eq!(now.body["owner_id"], team.other_rep.0);
+    // The former owner still reads it, as a team member.
+    assert_eq!(
+        t.get(&format!("/api/v1/contracts/{deal}"), &team.rep.1)
+            .await
+            .status,
+        200
+    );
+    // An owner who does not exist is refused with a message.
+    let (status, html) = post_form(
+        &t,
+        &cookie,
+        "/contracts/transfer",
+        format!("_csrf={csrf}&ids={deal}&owner_id=999999"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("alert"));
+}
