@@ -21,6 +21,7 @@ mod input;
 pub mod jobs;
 pub mod leads;
 pub mod opportunities;
+pub mod opportunity_import;
 pub mod options;
 mod password;
 pub mod pools;

@@ -653,3 +653,17 @@ pub async fn mark_dealt(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
     tx.execute(&update).await?;
     Ok(())
 }
+
+/// Customers whose name matches a match key, whoever owns them; the caller
+/// checks which of them the user may see.
+pub async fn ids_by_name_key(tx: &mut Tx, key: &str) -> Result<Vec<i64>> {
+    let select = Query::select()
+        .column(Customers::Id)
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::NameKey).eq(key))
+        .order_by(Customers::Id, Order::Asc)
+        .limit(20)
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -220,6 +220,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(dashboard::dashboard))
         .routes(routes!(exports::export_sales))
         .routes(routes!(exports::import_products))
+        .routes(routes!(exports::import_opportunities))
         .routes(routes!(dashboard::set_target))
 }
 
@@ -405,7 +406,7 @@ pub fn respond_created_in<T: Serialize>(
     answer(StatusCode::CREATED, result, Some(kind), caller, lang)
 }
 
-pub(crate) use exports::product_aliases;
+pub(crate) use exports::{opportunity_aliases, product_aliases};
 
 /// A sales list's export for the pages.
 pub(crate) async fn exports_page(

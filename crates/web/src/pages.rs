@@ -54,6 +54,7 @@ pub fn router() -> Router<AppState> {
             get(opportunities::list_opportunities).post(opportunities::create_opportunity),
         )
         .route("/opportunities/board", get(opportunities::board))
+        .route("/opportunities/import", post(opportunities::import))
         .route("/opportunities/transfer", post(opportunities::transfer))
         .route("/opportunities/stage", post(opportunities::move_many))
         .route("/opportunities/new", get(opportunities::new_opportunity))

@@ -66,16 +66,24 @@ pub struct ProductImportParams {
     pub check: bool,
 }
 
-/// Headers in every language, normalised, mapped to the product fields.
-pub(crate) fn product_aliases() -> std::collections::BTreeMap<String, String> {
+/// Headers in every language, normalised, mapped to the fields they name.
+fn aliases_for(columns: &[&str]) -> std::collections::BTreeMap<String, String> {
     let mut aliases = std::collections::BTreeMap::new();
     for lang in Lang::ALL {
-        for field in kuijing_service::product_import::PRODUCT_COLUMNS {
+        for field in columns {
             let label = lang.t(&format!("fields.{field}"));
             aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
         }
     }
     aliases
+}
+
+pub(crate) fn opportunity_aliases() -> std::collections::BTreeMap<String, String> {
+    aliases_for(kuijing_service::opportunity_import::OPPORTUNITY_COLUMNS)
+}
+
+pub(crate) fn product_aliases() -> std::collections::BTreeMap<String, String> {
+    aliases_for(kuijing_service::product_import::PRODUCT_COLUMNS)
 }
 
 #[utoipa::path(post, path = "/api/v1/products/import", tag = "products", params(ProductImportParams),
@@ -94,6 +102,29 @@ pub async fn import_products(
         state
             .app
             .import_products(&caller, (&bytes, format), &product_aliases(), p.check)
+            .await
+    }
+    .await;
+    super::respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/import", tag = "opportunities", params(ProductImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer, pipeline, stage, amount, currency, expected close date, notes, in any of the three languages)", content_type = "application/octet-stream"),
+    description = "Each row's customer must be one the caller may see; the pipeline and stage are found by name (the default pipeline's first stage when left out). All or nothing; the stage history marks the rows as imported.",
+    responses((status = 200, body = kuijing_service::product_import::ProductImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ProductImportParams>,
+    bytes: axum::body::Bytes,
+) -> Response {
+    let result = async {
+        let format = format_of(p.format.as_deref())?;
+        let aliases = opportunity_aliases();
+        state
+            .app
+            .import_opportunities(&caller, (&bytes, format), &aliases, p.check)
             .await
     }
     .await;

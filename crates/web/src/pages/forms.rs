@@ -140,3 +140,48 @@ pub fn date_errors(fields: &[(&str, &str)]) -> Option<ServiceError> {
     }
     (!errors.is_empty()).then_some(ServiceError::Invalid(errors))
 }
+
+/// A file uploaded with a form: its bytes, its format by name (XLSX or
+/// CSV), and whether only a check was asked for.
+pub async fn upload_of(
+    mut multipart: axum::extract::Multipart,
+) -> (Vec<u8>, kuijing_service::spreadsheets::Format, bool) {
+    let mut bytes = Vec::new();
+    let mut file_name = String::new();
+    let mut check = false;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                file_name = field.file_name().unwrap_or_default().to_lowercase();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            "check" => check = true,
+            _ => {}
+        }
+    }
+    let format = if file_name.ends_with(".xlsx") {
+        kuijing_service::spreadsheets::Format::Xlsx
+    } else {
+        kuijing_service::spreadsheets::Format::Csv
+    };
+    (bytes, format, check)
+}
+
+/// An import's problems as lines in the user's language.
+pub fn problem_lines(
+    report: &kuijing_service::product_import::ProductImportReport,
+    lang: Lang,
+) -> Vec<String> {
+    report
+        .problems
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}: {}",
+                lang.t("products.row"),
+                p.row,
+                crate::error::message_for(&p.field, &p.code, lang)
+            )
+        })
+        .collect()
+}

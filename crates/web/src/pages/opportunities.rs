@@ -92,6 +92,12 @@ struct ListPageView {
     /// Rows can be ticked to transfer them or change their stage.
     can_batch: bool,
     people: Vec<Choice>,
+    can_import: bool,
+    /// What an import just found, by row.
+    import: Option<(
+        kuijing_service::product_import::ProductImportReport,
+        Vec<String>,
+    )>,
 }
 
 impl ListPageView {
@@ -100,44 +106,54 @@ impl ListPageView {
     }
 }
 
+type ImportShown = Option<(
+    kuijing_service::product_import::ProductImportReport,
+    Vec<String>,
+)>;
+
+/// The list page, with what an import just found when there was one.
+async fn list_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    query: ListQuery,
+    import: ImportShown,
+) -> Result<ListPageView, ServiceError> {
+    let page = PageRequest {
+        cursor: query.cursor.parse().ok(),
+        limit: Some(50),
+    };
+    let list = state
+        .app
+        .list_opportunities(caller, &query.service(), page)
+        .await?;
+    Ok(ListPageView {
+        shell: Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
+            .with_notice(query.done.as_deref()),
+        keep: query.keep(),
+        list,
+        query,
+        pipelines: state.app.pipelines(caller).await?,
+        can_create: can(caller, Action::Create),
+        can_batch: can(caller, Action::Transfer) || can(caller, Action::Edit),
+        can_import: can(caller, Action::Import) && can(caller, Action::Create),
+        import,
+        people: state.app.user_choices(caller).await?,
+    })
+}
+
 pub async fn list_opportunities(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Params(query): Params<ListQuery>,
 ) -> Response {
-    let page = PageRequest {
-        cursor: query.cursor.parse().ok(),
-        limit: Some(50),
-    };
-    let listed = state
-        .app
-        .list_opportunities(&caller, &query.service(), page)
-        .await;
-    let pipelines = state.app.pipelines(&caller).await;
-    match (listed, pipelines) {
-        (Ok(list), Ok(pipelines)) => {
-            let view = ListPageView {
-                shell: Shell::new(
-                    &state,
-                    &caller,
-                    lang,
-                    "/opportunities",
-                    "opportunities.title",
-                )
-                .with_notice(query.done.as_deref()),
-                keep: query.keep(),
-                list,
-                query,
-                pipelines,
-                can_create: can(&caller, Action::Create),
-                can_batch: can(&caller, Action::Transfer) || can(&caller, Action::Edit),
-                people: state.app.user_choices(&caller).await.unwrap_or_default(),
-            };
-            render(&view, StatusCode::OK)
-        }
-        (Err(error), _) | (_, Err(error)) => error_page(error, &caller, lang),
-    }
+    answer(
+        list_view(&state, &caller, lang, query, None).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 #[derive(Template)]
@@ -823,4 +839,44 @@ pub async fn move_many(
             (error, "/opportunities", "/opportunities"),
         ),
     }
+}
+
+/// An opportunity file uploaded on the list page: checked, or imported.
+pub async fn import(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let (bytes, format, check) = super::forms::upload_of(multipart).await;
+    let aliases = crate::api::opportunity_aliases();
+    let report = match state
+        .app
+        .import_opportunities(&caller, (&bytes, format), &aliases, check)
+        .await
+    {
+        Ok(report) => report,
+        Err(error) => {
+            return super::approvals::refused(
+                &state,
+                &caller,
+                lang,
+                (error, "/opportunities", "/opportunities"),
+            );
+        }
+    };
+    let lines = super::forms::problem_lines(&report, lang);
+    answer(
+        list_view(
+            &state,
+            &caller,
+            lang,
+            ListQuery::default(),
+            Some((report, lines)),
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }

@@ -366,26 +366,9 @@ pub async fn import_products(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let mut bytes = Vec::new();
-    let mut file_name = String::new();
-    let mut check = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name().unwrap_or_default() {
-            "file" => {
-                file_name = field.file_name().unwrap_or_default().to_lowercase();
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-            "check" => check = true,
-            _ => {}
-        }
-    }
-    let format = if file_name.ends_with(".xlsx") {
-        kuijing_service::spreadsheets::Format::Xlsx
-    } else {
-        kuijing_service::spreadsheets::Format::Csv
-    };
+    let (bytes, format, check) = super::forms::upload_of(multipart).await;
     let aliases = crate::api::product_aliases();
     let result = state
         .app
@@ -406,18 +389,7 @@ pub async fn import_products(
     answer(
         built.map(|mut view| {
             view.import = report.map(|report| {
-                let lines = report
-                    .problems
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{} {}: {}",
-                            lang.t("products.row"),
-                            p.row,
-                            crate::error::message_for(&p.field, &p.code, lang)
-                        )
-                    })
-                    .collect();
+                let lines = super::forms::problem_lines(&report, lang);
                 (report, lines)
             });
             view

@@ -125,6 +125,7 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/dashboard",
     "GET /api/v1/exports/{kind}",
     "POST /api/v1/products/import",
+    "POST /api/v1/opportunities/import",
     "POST /api/v1/targets",
 ];
 

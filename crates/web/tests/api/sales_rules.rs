@@ -251,3 +251,76 @@ async fn products_import_all_or_nothing_by_code_or_name() {
     let refused = upload(&t, &team.rep.1, "/api/v1/products/import?format=csv", file).await;
     assert_eq!(refused.status, 403);
 }
+
+#[tokio::test]
+async fn opportunities_import_with_their_customer_pipeline_and_stage() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    customer(&t, &team.rep.1, "Acme 股份有限公司").await;
+    customer(&t, &team.other_rep.1, "Hidden Ltd").await;
+    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,需求確認,\"1,000\",2026/4/1\nSneaky,Hidden Ltd,,5,\n";
+    // The rep's customer is found by its name without the company suffix;
+    // another rep's customer is not the rep's to use.
+    let refused = upload(
+        &t,
+        &team.rep.1,
+        "/api/v1/opportunities/import?format=csv",
+        file,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "the rep's role has no import");
+    let grant = t
+        .role(
+            &team.admin,
+            "Rep who imports",
+            &[
+                "customer.view",
+                "opportunity.view",
+                "opportunity.create",
+                "opportunity.import",
+            ],
+            json!({ "customer": { "scope": "own" }, "opportunity": { "scope": "own" } }),
+        )
+        .await;
+    let set = t
+        .patch(
+            &format!("/api/v1/users/{}", team.rep.0),
+            &team.admin,
+            json!({ "role_ids": [grant] }),
+        )
+        .await;
+    assert!(set.status.is_success(), "{}", set.text);
+    let checked = upload(
+        &t,
+        &team.rep.1,
+        "/api/v1/opportunities/import?format=csv",
+        file,
+    )
+    .await;
+    assert_eq!(checked.status, 200, "{}", checked.text);
+    assert_eq!(checked.body["written"], false);
+    assert_eq!(checked.body["problems"][0]["row"], 3);
+    assert_eq!(checked.body["problems"][0]["field"], "customer_id");
+    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,需求確認,\"1,000\",2026/4/1\n";
+    let done = upload(
+        &t,
+        &team.rep.1,
+        "/api/v1/opportunities/import?format=csv",
+        file,
+    )
+    .await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+    let list = t.get("/api/v1/opportunities", &team.rep.1).await;
+    let made = &list.body["items"][0];
+    assert_eq!(made["name"], "Renewal");
+    assert_eq!(made["amount"], 100_000);
+    assert_eq!(made["expected_close_on"], "2026-04-01");
+    assert_eq!(made["stage_name"], "需求確認");
+    let detail = t
+        .get(
+            &format!("/api/v1/opportunities/{}", made["id"]),
+            &team.rep.1,
+        )
+        .await;
+    assert_eq!(detail.body["stage_history"][0]["via"], "import");
+}
