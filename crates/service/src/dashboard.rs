@@ -11,7 +11,7 @@ use kuijing_domain::dates::{Period, change_percent, months_back, previous_range}
 use kuijing_domain::{Action, FieldError, Kind, OrgChart, Permission, Visibility, money};
 pub use kuijing_store::insight::Sum;
 use kuijing_store::insight::{self, MonthSum, Owners};
-use kuijing_store::{Tx, departments, pipelines};
+use kuijing_store::{Tx, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -329,8 +329,8 @@ impl App {
             .collect();
 
         let mut funnels = Vec::new();
-        let usable = self.pipelines_for_dashboard(&mut tx, caller).await?;
-        for pipeline in usable {
+        let usable = self.pipelines_in(&mut tx, caller).await?;
+        for pipeline in usable.into_iter().filter(|p| p.active) {
             let open =
                 insight::open_by_stage(&mut tx, owned_by(&opportunity_owners), pipeline.id).await?;
             let stages = pipeline
@@ -451,28 +451,6 @@ impl App {
             forgotten,
             contact_overdue,
         })
-    }
-
-    async fn pipelines_for_dashboard(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-    ) -> Result<Vec<pipelines::Pipeline>> {
-        let all = pipelines::list(tx).await?;
-        let mine = caller.user.department_id;
-        let org = departments::org_chart(tx).await?;
-        let admin = caller.can(Permission::new(Kind::Settings, Action::Manage));
-        Ok(all
-            .into_iter()
-            .filter(|p| p.active)
-            .filter(|p| {
-                admin
-                    || p.departments.is_empty()
-                    || p.departments
-                        .iter()
-                        .any(|d| org.department_and_below(*d).contains(&mine))
-            })
-            .collect())
     }
 
     /// The people a query names, checked: `None` for the whole company.

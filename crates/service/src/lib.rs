@@ -24,6 +24,8 @@ pub mod opportunities;
 pub mod opportunity_import;
 pub mod options;
 mod password;
+pub mod payments;
+pub mod pipelines;
 pub mod pools;
 pub mod product_import;
 pub mod products;

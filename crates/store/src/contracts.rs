@@ -12,6 +12,14 @@ use crate::record;
 use crate::schema::{Contracts, Customers, PaymentPlans, Payments};
 use crate::visibility::{readable_record, search_matches, writable_record};
 
+const OWNED: record::OwnedTable<Contracts> = record::OwnedTable {
+    table: Contracts::Table,
+    id: Contracts::Id,
+    owner: Contracts::OwnerId,
+    version: Contracts::Version,
+    updated_at: Contracts::UpdatedAt,
+};
+
 const KIND: &str = "contract";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -424,20 +432,13 @@ pub async fn set_status(
     to: DocStatus,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut values: Vec<(Contracts, SimpleExpr)> = vec![
-        (Contracts::Status, to.as_str().into()),
-        (Contracts::Version, Expr::col(Contracts::Version).add(1)),
-        (Contracts::UpdatedAt, now.into()),
-    ];
-    if to == DocStatus::Approved {
-        values.push((Contracts::ApprovedAt, now.into()));
-    }
-    let update = Query::update()
-        .table(Contracts::Table)
-        .values(values)
-        .and_where(Expr::col(Contracts::Id).eq(id))
-        .and_where(Expr::col(Contracts::Status).eq(from.as_str()))
-        .to_owned();
+    let update = record::set_doc_status(
+        OWNED,
+        (Contracts::Status, Contracts::ApprovedAt),
+        id,
+        (from, to),
+        now,
+    );
     Ok(tx.execute(&update).await? == 1)
 }
 
@@ -506,16 +507,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
 }
 
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
-    let update = Query::update()
-        .table(Contracts::Table)
-        .values([
-            (Contracts::OwnerId, owner.into()),
-            (Contracts::Version, Expr::col(Contracts::Version).add(1)),
-            (Contracts::UpdatedAt, now.into()),
-        ])
-        .and_where(Expr::col(Contracts::Id).is_in(ids.iter().copied()))
-        .to_owned();
-    tx.execute(&update).await
+    tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 
 /// How many contracts were made from an opportunity, whoever owns them.
@@ -539,11 +531,8 @@ pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
-    let delete = Query::delete()
-        .from_table(Contracts::Table)
-        .and_where(Expr::col(Contracts::Id).eq(id))
-        .to_owned();
-    tx.execute(&delete).await
+    tx.execute(&record::delete(Contracts::Table, Contracts::Id, id))
+        .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -12,6 +12,14 @@ use crate::record;
 use crate::schema::{Customers, Opportunities, OpportunityContacts, StageChanges, Users};
 use crate::visibility::{readable_record, search_matches, writable_record};
 
+const OWNED: record::OwnedTable<Opportunities> = record::OwnedTable {
+    table: Opportunities::Table,
+    id: Opportunities::Id,
+    owner: Opportunities::OwnerId,
+    version: Opportunities::Version,
+    updated_at: Opportunities::UpdatedAt,
+};
+
 const KIND: &str = "opportunity";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -578,19 +586,7 @@ pub async fn stage_history(tx: &mut Tx, id: i64) -> Result<Vec<StageChange>> {
 }
 
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
-    let update = Query::update()
-        .table(Opportunities::Table)
-        .values([
-            (Opportunities::OwnerId, owner.into()),
-            (
-                Opportunities::Version,
-                Expr::col(Opportunities::Version).add(1),
-            ),
-            (Opportunities::UpdatedAt, now.into()),
-        ])
-        .and_where(Expr::col(Opportunities::Id).is_in(ids.iter().copied()))
-        .to_owned();
-    tx.execute(&update).await
+    tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 
 /// The ids of a customer's opportunities, for transfers that take them along.
@@ -605,11 +601,8 @@ pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
-    let delete = Query::delete()
-        .from_table(Opportunities::Table)
-        .and_where(Expr::col(Opportunities::Id).eq(id))
-        .to_owned();
-    tx.execute(&delete).await
+    tx.execute(&record::delete(Opportunities::Table, Opportunities::Id, id))
+        .await
 }
 
 pub async fn contacts(tx: &mut Tx, id: i64) -> Result<Vec<i64>> {

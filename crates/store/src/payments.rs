@@ -12,6 +12,14 @@ use crate::record;
 use crate::schema::{Contracts, Customers, Payments};
 use crate::visibility::{readable_record, search_matches, writable_record};
 
+const OWNED: record::OwnedTable<Payments> = record::OwnedTable {
+    table: Payments::Table,
+    id: Payments::Id,
+    owner: Payments::OwnerId,
+    version: Payments::Version,
+    updated_at: Payments::UpdatedAt,
+};
+
 const KIND: &str = "payment";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -385,29 +393,19 @@ pub async fn set_status(
     to: DocStatus,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut values: Vec<(Payments, SimpleExpr)> = vec![
-        (Payments::Status, to.as_str().into()),
-        (Payments::Version, Expr::col(Payments::Version).add(1)),
-        (Payments::UpdatedAt, now.into()),
-    ];
-    if to == DocStatus::Approved {
-        values.push((Payments::ApprovedAt, now.into()));
-    }
-    let update = Query::update()
-        .table(Payments::Table)
-        .values(values)
-        .and_where(Expr::col(Payments::Id).eq(id))
-        .and_where(Expr::col(Payments::Status).eq(from.as_str()))
-        .to_owned();
+    let update = record::set_doc_status(
+        OWNED,
+        (Payments::Status, Payments::ApprovedAt),
+        id,
+        (from, to),
+        now,
+    );
     Ok(tx.execute(&update).await? == 1)
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
-    let delete = Query::delete()
-        .from_table(Payments::Table)
-        .and_where(Expr::col(Payments::Id).eq(id))
-        .to_owned();
-    tx.execute(&delete).await
+    tx.execute(&record::delete(Payments::Table, Payments::Id, id))
+        .await
 }
 
 /// What a contract's payments not yet approved (drafts and those in

@@ -73,3 +73,71 @@ pub(crate) fn past_cursor<T: Iden + Copy + 'static>(
             .add(past(id_column, id.into())),
     )
 }
+
+/// The columns an owned, versioned record of any kind has.
+#[derive(Clone, Copy)]
+pub(crate) struct OwnedTable<T> {
+    pub table: T,
+    pub id: T,
+    pub owner: T,
+    pub version: T,
+    pub updated_at: T,
+}
+
+/// Gives records to another owner, each a new version.
+pub(crate) fn set_owner<T: Iden + Copy + 'static>(
+    t: OwnedTable<T>,
+    ids: &[i64],
+    owner: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> UpdateStatement {
+    Query::update()
+        .table(t.table)
+        .values([
+            (t.owner, owner.into()),
+            (t.version, Expr::col(t.version).add(1)),
+            (t.updated_at, now.into()),
+        ])
+        .and_where(Expr::col(t.id).is_in(ids.iter().copied()))
+        .to_owned()
+}
+
+/// `delete from table where id = ?`.
+pub(crate) fn delete<T: Iden + Copy + 'static>(
+    table: T,
+    id_column: T,
+    id: i64,
+) -> sea_query::DeleteStatement {
+    Query::delete()
+        .from_table(table)
+        .and_where(Expr::col(id_column).eq(id))
+        .to_owned()
+}
+
+/// Moves a contract or a payment from one status to another, landing only
+/// if it still has the status read; approval also sets its time.
+pub(crate) fn set_doc_status<T: Iden + Copy + 'static>(
+    t: OwnedTable<T>,
+    (status, approved_at): (T, T),
+    id: i64,
+    (from, to): (
+        kuijing_domain::sales::DocStatus,
+        kuijing_domain::sales::DocStatus,
+    ),
+    now: chrono::DateTime<chrono::Utc>,
+) -> UpdateStatement {
+    let mut values: Vec<(T, SimpleExpr)> = vec![
+        (status, to.as_str().into()),
+        (t.version, Expr::col(t.version).add(1)),
+        (t.updated_at, now.into()),
+    ];
+    if to == kuijing_domain::sales::DocStatus::Approved {
+        values.push((approved_at, now.into()));
+    }
+    Query::update()
+        .table(t.table)
+        .values(values)
+        .and_where(Expr::col(t.id).eq(id))
+        .and_where(Expr::col(status).eq(from.as_str()))
+        .to_owned()
+}

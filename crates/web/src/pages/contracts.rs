@@ -273,12 +273,13 @@ pub async fn submit_contract(
     Form(form): Form<SubmitForm>,
 ) -> Response {
     let result = state.app.submit_contract(&caller, id, &form.input()).await;
-    after_post(
-        result,
-        |_| done(&format!("/contracts/{id}"), "submitted"),
-        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+    on_contract(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/contracts/{id}"), "submitted"),
     )
     .await
 }
@@ -290,12 +291,13 @@ pub async fn void_contract(
     Id(id): Id,
 ) -> Response {
     let result = state.app.void_contract(&caller, id).await;
-    after_post(
-        result,
-        |_| done(&format!("/contracts/{id}"), "saved"),
-        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+    on_contract(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/contracts/{id}"), "saved"),
     )
     .await
 }
@@ -307,14 +309,7 @@ pub async fn delete_contract(
     Id(id): Id,
 ) -> Response {
     let result = state.app.delete_contract(&caller, id).await;
-    after_post(
-        result,
-        |_| done("/contracts", "deleted"),
-        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
-        &caller,
-        lang,
-    )
-    .await
+    on_contract(&state, &caller, lang, id, result, ("/contracts", "deleted")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -351,12 +346,13 @@ pub async fn add_plan(
             kuijing_domain::FieldError::new("planned_on", "date_invalid").into(),
         )),
     };
-    after_post(
-        result,
-        |_| done(&format!("/contracts/{id}"), "saved"),
-        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+    on_contract(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/contracts/{id}"), "saved"),
     )
     .await
 }
@@ -368,12 +364,13 @@ pub async fn delete_plan(
     Path((id, plan)): Path<(i64, i64)>,
 ) -> Response {
     let result = state.app.delete_payment_plan(&caller, id, plan).await;
-    after_post(
-        result,
-        |_| done(&format!("/contracts/{id}"), "deleted"),
-        async |errors| contract_view(&state, &caller, lang, id, errors, None).await,
+    on_contract(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/contracts/{id}"), "deleted"),
     )
     .await
 }
@@ -819,12 +816,13 @@ pub async fn submit_payment(
     Form(form): Form<SubmitForm>,
 ) -> Response {
     let result = state.app.submit_payment(&caller, id, &form.input()).await;
-    after_post(
-        result,
-        |_| done(&format!("/payments/{id}"), "submitted"),
-        async |errors| payment_view(&state, &caller, lang, id, errors, None).await,
+    on_payment(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/payments/{id}"), "submitted"),
     )
     .await
 }
@@ -836,14 +834,7 @@ pub async fn delete_payment(
     Id(id): Id,
 ) -> Response {
     let result = state.app.delete_payment(&caller, id).await;
-    after_post(
-        result,
-        |_| done("/payments", "deleted"),
-        async |errors| payment_view(&state, &caller, lang, id, errors, None).await,
-        &caller,
-        lang,
-    )
-    .await
+    on_payment(&state, &caller, lang, id, result, ("/payments", "deleted")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1101,4 +1092,44 @@ pub async fn transfer_contracts(
             super::approvals::refused(&state, &caller, lang, (error, "/contracts", "/contracts"))
         }
     }
+}
+
+/// After an action on the record's page: back to the page it names with a
+/// confirmation, or the record's page again with what refused it.
+async fn on_contract<T>(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    result: Result<T, ServiceError>,
+    (path, what): (&str, &str),
+) -> Response {
+    after_post(
+        result,
+        |_| done(path, what),
+        async |errors| contract_view(state, caller, lang, id, errors, None).await,
+        caller,
+        lang,
+    )
+    .await
+}
+
+/// After an action on the record's page: back to the page it names with a
+/// confirmation, or the record's page again with what refused it.
+async fn on_payment<T>(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    result: Result<T, ServiceError>,
+    (path, what): (&str, &str),
+) -> Response {
+    after_post(
+        result,
+        |_| done(path, what),
+        async |errors| payment_view(state, caller, lang, id, errors, None).await,
+        caller,
+        lang,
+    )
+    .await
 }

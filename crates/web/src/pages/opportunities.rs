@@ -385,14 +385,7 @@ pub async fn move_stage(
     } else {
         format!("/opportunities/{id}")
     };
-    after_post(
-        result,
-        |_| done(&back, "saved"),
-        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
-        &caller,
-        lang,
-    )
-    .await
+    on_record(&state, &caller, lang, id, result, (&back, "saved")).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -420,12 +413,13 @@ pub async fn add_follow_up(
         .app
         .add_opportunity_follow_up(&caller, id, input)
         .await;
-    after_post(
-        result,
-        |_| done(&format!("/opportunities/{id}"), "saved"),
-        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
+    on_record(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        (&format!("/opportunities/{id}"), "saved"),
     )
     .await
 }
@@ -437,12 +431,13 @@ pub async fn delete_opportunity(
     Id(id): Id,
 ) -> Response {
     let result = state.app.delete_opportunity(&caller, id).await;
-    after_post(
-        result,
-        |_| done("/opportunities", "deleted"),
-        async |errors| record_view(&state, &caller, lang, id, errors, None).await,
+    on_record(
+        &state,
         &caller,
         lang,
+        id,
+        result,
+        ("/opportunities", "deleted"),
     )
     .await
 }
@@ -879,4 +874,24 @@ pub async fn import(
         &caller,
         lang,
     )
+}
+
+/// After an action on the record's page: back to the page it names with a
+/// confirmation, or the record's page again with what refused it.
+async fn on_record<T>(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    result: Result<T, ServiceError>,
+    (path, what): (&str, &str),
+) -> Response {
+    after_post(
+        result,
+        |_| done(path, what),
+        async |errors| record_view(state, caller, lang, id, errors, None).await,
+        caller,
+        lang,
+    )
+    .await
 }

@@ -1,0 +1,398 @@
+//! Payments (回款): money received against an approved contract. A payment
+//! that would take its contract past its amount — counting the payments not
+//! yet approved — needs confirmation, checked again on submit; payments are
+//! approved through their kind's flow, and approved ones make up what the
+//! contract and its instalments received.
+
+use chrono::NaiveDate;
+use kuijing_domain::approval::Status;
+use kuijing_domain::change::Diff;
+use kuijing_domain::sales::{self, DocStatus};
+use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, money, text};
+use kuijing_store::contracts::{self, Contract};
+use kuijing_store::payments::{self, PaymentFields, PaymentQuery};
+use kuijing_store::{Tx, numbers};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::approvals::ApprovalView;
+use crate::changelog::LogView;
+use crate::contracts::{
+    CurrencyTotal, SubmitInput, name_of, owners_of_view, parse_status, payment,
+};
+use crate::error::{Result, ServiceError};
+use crate::products::DecimalText;
+use crate::{App, Caller, ListPage, PageRequest};
+
+pub use kuijing_store::payments::Payment;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    pub number: Option<String>,
+    pub contract_id: i64,
+    pub plan_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub method_id: Option<i64>,
+    pub amount: DecimalText,
+    pub notes: Option<String>,
+    /// Confirms a payment above what the contract still has outstanding.
+    #[serde(default)]
+    pub confirm_exceeding: bool,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PaymentListQuery {
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub contract_id: Option<i64>,
+    pub view: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentDetail {
+    #[serde(flatten)]
+    pub payment: Payment,
+    pub owner_name: Option<String>,
+    pub approval: Option<ApprovalView>,
+    pub change_log: Vec<LogView>,
+    pub can_edit: bool,
+}
+
+impl App {
+    pub async fn list_payments(
+        &self,
+        caller: &Caller,
+        query: &PaymentListQuery,
+        page: PageRequest,
+    ) -> Result<(ListPage<Payment>, Vec<CurrencyTotal>)> {
+        caller.require(payment(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let store_query = PaymentQuery {
+            search: query
+                .search
+                .as_deref()
+                .map(text::normalize)
+                .filter(|s| !s.is_empty()),
+            status: parse_status(query.status.as_deref())?,
+            contract: query.contract_id,
+            owners: owners_of_view(caller, query.view.as_deref())?,
+            ..PaymentQuery::default()
+        };
+        let probe = page.probe();
+        let found = payments::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
+        let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
+            .await?
+            .into_iter()
+            .map(|(currency, count, amount, received)| CurrencyTotal {
+                currency,
+                count,
+                amount,
+                received,
+            })
+            .collect();
+        let total = totals.iter().map(|t| t.count).sum();
+        Ok((
+            ListPage::new(found, total, probe.limit - 1, |p| p.id),
+            totals,
+        ))
+    }
+
+    pub async fn get_payment(&self, caller: &Caller, id: i64) -> Result<PaymentDetail> {
+        caller.require(payment(Action::View))?;
+        let mut tx = self.db.read().await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = payments::get(&mut tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let can_edit = caller.can(payment(Action::Edit))
+            && payments::writable(&mut tx, scope, id).await?
+            && found.status.editable();
+        let approval = self
+            .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
+            .await?;
+        let change_log = self.change_log_of(&mut tx, Kind::Payment, id).await?;
+        let owner = found.owner_id.into_iter().collect::<Vec<_>>();
+        let names = kuijing_store::users::names(&mut tx, &owner).await?;
+        Ok(PaymentDetail {
+            owner_name: name_of(&names, found.owner_id),
+            payment: found,
+            approval,
+            change_log,
+            can_edit,
+        })
+    }
+
+    pub async fn create_payment(
+        &self,
+        caller: &Caller,
+        input: PaymentInput,
+    ) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Create))?;
+        let mut tx = self.db.write().await?;
+        let id = self.insert_payment(&mut tx, caller, &input).await?;
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub(crate) async fn insert_payment(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &PaymentInput,
+    ) -> Result<i64> {
+        let (fields, number, contract) = self.check_payment(tx, caller, input, None).await?;
+        let number = match number {
+            Some(number) => number,
+            None => numbers::next(tx, Kind::Payment.as_str(), "HK", fields.received_on).await?,
+        };
+        let now = self.now();
+        let id = payments::insert(
+            tx,
+            &fields,
+            (&number, &contract.customer_name),
+            caller.user.id,
+            (caller.user.id, now),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
+        self.log_named(
+            tx,
+            caller,
+            (Kind::Payment, id),
+            ChangeAction::Create,
+            ("number", &number),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    pub async fn update_payment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: PaymentInput,
+    ) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Edit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        crate::stale_check(input.version, current.version, &current)?;
+        if !current.status.editable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_editable",
+            });
+        }
+        let (fields, number, contract) = self
+            .check_payment(&mut tx, caller, &input, Some(id))
+            .await?;
+        let number = number.unwrap_or(current.number.clone());
+        let mut diff = Diff::new();
+        diff.field("number", Some(current.number.clone()), Some(number.clone()));
+        diff.field(
+            "amount",
+            Some(money::amount_text(current.amount)),
+            Some(money::amount_text(fields.amount)),
+        );
+        diff.field(
+            "received_on",
+            Some(current.received_on.to_string()),
+            Some(fields.received_on.to_string()),
+        );
+        let saved = payments::update(
+            &mut tx,
+            (id, current.version),
+            &fields,
+            (&number, &contract.customer_name),
+            self.now(),
+        )
+        .await
+        .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
+        if !saved {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        self.log_diff(&mut tx, caller, Kind::Payment, id, diff)
+            .await?;
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub async fn submit_payment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &SubmitInput,
+    ) -> Result<PaymentDetail> {
+        caller.require(payment(Action::Submit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_submittable",
+            });
+        }
+        // Checked again: other payments may have come in since it was saved.
+        if !current.exceeding_confirmed
+            && !input.confirm_exceeding
+            && let Some(contract) = contracts::get_unscoped(&mut tx, current.contract_id).await?
+        {
+            let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
+            let committed = contract.received.saturating_add(pending);
+            if sales::exceeds_outstanding(contract.amount, committed, current.amount) {
+                return Err(ServiceError::Invalid(
+                    kuijing_domain::FieldError::new("amount", "exceeds_outstanding").into(),
+                ));
+            }
+        }
+        let now = self.now();
+        payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
+        let facts = self
+            .facts_of(&mut tx, current.amount, current.owner_id)
+            .await?;
+        let status = self
+            .start_approval(
+                &mut tx,
+                caller,
+                (Kind::Payment.as_str(), id, &current.number),
+                &facts,
+                &input.approvers,
+            )
+            .await?;
+        let reached = if status == Status::Approved {
+            payments::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
+                .await?;
+            contracts::recompute_received(&mut tx, current.contract_id, self.today()).await?;
+            DocStatus::Approved
+        } else {
+            DocStatus::InApproval
+        };
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Payment,
+            id,
+            "status",
+            Some(current.status.as_str().to_string()),
+            Some(reached.as_str().to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_payment(caller, id).await
+    }
+
+    pub async fn delete_payment(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(payment(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_payment(&mut tx, caller, id).await?;
+        if !current.status.editable() {
+            return Err(ServiceError::Refused {
+                code: "payment_not_deletable",
+            });
+        }
+        payments::delete(&mut tx, id).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Payment, id),
+            ChangeAction::Delete,
+            ("number", &current.number),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn writable_payment(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Payment> {
+        let visibility = self.visibility_of(tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = payments::get(tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !payments::writable(tx, scope, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
+    }
+
+    async fn check_payment(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        input: &PaymentInput,
+        except: Option<i64>,
+    ) -> Result<(PaymentFields, Option<String>, Contract)> {
+        let mut errors = FieldErrors::new();
+        let number = match input.number.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(typed) => errors.take("number", sales::parse_number(typed)),
+        };
+        if let Some(number) = &number
+            && payments::number_taken(tx, number, except).await?
+        {
+            errors.add("number", "taken");
+        }
+        let amount = errors
+            .take("amount", money::parse_amount(&input.amount.text()))
+            .unwrap_or_default();
+        if amount == 0 && !errors.0.iter().any(|e| e.field == "amount") {
+            errors.add("amount", "not_positive");
+        }
+        let notes = errors
+            .take(
+                "notes",
+                text::parse_optional_text(input.notes.as_deref(), 1000),
+            )
+            .flatten();
+        self.check_payment_method(tx, input.method_id, &mut errors)
+            .await?;
+        let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let contract = contracts::get(tx, scope, input.contract_id).await?;
+        let Some(contract) = contract.filter(|c| c.status == DocStatus::Approved) else {
+            errors.add("contract_id", "contract_not_approved");
+            return Err(errors.into());
+        };
+        if let Some(plan) = input.plan_id
+            && !contracts::plans(tx, contract.id)
+                .await?
+                .iter()
+                .any(|p| p.id == plan)
+        {
+            errors.add("plan_id", "invalid_choice");
+        }
+        if input.received_on > self.today() {
+            errors.add("received_on", "date_future");
+        }
+        // Payments not yet approved count too, so several drafts cannot
+        // together pass the contract's amount unnoticed.
+        let pending = payments::pending_total(tx, contract.id, except, true).await?;
+        let exceeding = sales::exceeds_outstanding(
+            contract.amount,
+            contract.received.saturating_add(pending),
+            amount,
+        );
+        if errors.is_empty() && exceeding && !input.confirm_exceeding {
+            errors.add("amount", "exceeds_outstanding");
+        }
+        errors.into_result()?;
+        Ok((
+            PaymentFields {
+                exceeding_confirmed: exceeding && input.confirm_exceeding,
+                contract_id: contract.id,
+                plan_id: input.plan_id,
+                received_on: input.received_on,
+                method_id: input.method_id,
+                amount,
+                currency: contract.currency.clone(),
+                notes,
+            },
+            number,
+            contract,
+        ))
+    }
+}
