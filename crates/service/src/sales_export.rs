@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_domain::{Action, Kind, Permission};
 use kuijing_store::contracts::ContractQuery;
 use kuijing_store::opportunities::{OpportunityQuery, SortColumn};
 use kuijing_store::payments::PaymentQuery;
@@ -12,7 +12,7 @@ use kuijing_store::products::ProductQuery;
 use kuijing_store::{contracts, opportunities, payments, pipelines, products, users};
 
 use crate::error::{Result, ServiceError};
-use crate::spreadsheets::{Format, TableWriter};
+use crate::spreadsheets::{Cell, Format, TableWriter};
 use crate::{App, Caller};
 
 /// The kinds of the sales modules that export.
@@ -127,7 +127,6 @@ impl App {
             .map(|c| text(&format!("fields.{c}")))
             .collect();
         writer.write_row(&header).map_err(io)?;
-        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         let mut rows = 0u64;
         match kind {
             SalesKind::Opportunity => {
@@ -152,20 +151,22 @@ impl App {
                         let pipeline = all.iter().find(|p| p.id == o.pipeline_id);
                         let stage = pipeline.and_then(|p| p.stage(o.stage_id));
                         writer
-                            .write_row(&[
-                                o.name.clone(),
-                                o.customer_name.clone(),
-                                pipeline.map(|p| p.name.clone()).unwrap_or_default(),
-                                stage.map(|s| s.name.clone()).unwrap_or_default(),
-                                text(&format!("outcome.{}", o.outcome.as_str())),
-                                money::amount_text(o.amount),
-                                o.currency.clone(),
-                                date(o.expected_close_on),
-                                person(o.owner_id),
-                                o.created_at
-                                    .with_timezone(&self.time_zone())
-                                    .format("%Y-%m-%d %H:%M")
-                                    .to_string(),
+                            .write_cells(&[
+                                Cell::Text(o.name.clone()),
+                                Cell::Text(o.customer_name.clone()),
+                                Cell::Text(pipeline.map(|p| p.name.clone()).unwrap_or_default()),
+                                Cell::Text(stage.map(|s| s.name.clone()).unwrap_or_default()),
+                                Cell::Text(text(&format!("outcome.{}", o.outcome.as_str()))),
+                                Cell::Money(o.amount),
+                                Cell::Text(o.currency.clone()),
+                                Cell::date(o.expected_close_on),
+                                Cell::Text(person(o.owner_id)),
+                                Cell::Text(
+                                    o.created_at
+                                        .with_timezone(&self.time_zone())
+                                        .format("%Y-%m-%d %H:%M")
+                                        .to_string(),
+                                ),
                             ])
                             .map_err(io)?;
                         rows += 1;
@@ -188,18 +189,18 @@ impl App {
                     after = Some(last.id);
                     for c in &page {
                         writer
-                            .write_row(&[
-                                c.number.clone(),
-                                c.name.clone(),
-                                c.customer_name.clone(),
-                                date(c.signed_on),
-                                date(c.starts_on),
-                                date(c.ends_on),
-                                money::amount_text(c.amount),
-                                money::amount_text(c.received),
-                                c.currency.clone(),
-                                text(&format!("doc_status.{}", c.status.as_str())),
-                                person(c.owner_id),
+                            .write_cells(&[
+                                Cell::Text(c.number.clone()),
+                                Cell::Text(c.name.clone()),
+                                Cell::Text(c.customer_name.clone()),
+                                Cell::date(c.signed_on),
+                                Cell::date(c.starts_on),
+                                Cell::date(c.ends_on),
+                                Cell::Money(c.amount),
+                                Cell::Money(c.received),
+                                Cell::Text(c.currency.clone()),
+                                Cell::Text(text(&format!("doc_status.{}", c.status.as_str()))),
+                                Cell::Text(person(c.owner_id)),
                             ])
                             .map_err(io)?;
                         rows += 1;
@@ -222,15 +223,15 @@ impl App {
                     after = Some(last.id);
                     for p in &page {
                         writer
-                            .write_row(&[
-                                p.number.clone(),
-                                p.contract_number.clone(),
-                                p.customer_name.clone(),
-                                p.received_on.to_string(),
-                                money::amount_text(p.amount),
-                                p.currency.clone(),
-                                text(&format!("doc_status.{}", p.status.as_str())),
-                                person(p.owner_id),
+                            .write_cells(&[
+                                Cell::Text(p.number.clone()),
+                                Cell::Text(p.contract_number.clone()),
+                                Cell::Text(p.customer_name.clone()),
+                                Cell::Date(p.received_on),
+                                Cell::Money(p.amount),
+                                Cell::Text(p.currency.clone()),
+                                Cell::Text(text(&format!("doc_status.{}", p.status.as_str()))),
+                                Cell::Text(person(p.owner_id)),
                             ])
                             .map_err(io)?;
                         rows += 1;
@@ -251,20 +252,22 @@ impl App {
                     after = Some(last.id);
                     for p in &page {
                         writer
-                            .write_row(&[
-                                p.code.clone().unwrap_or_default(),
-                                p.name.clone(),
-                                p.category_id
-                                    .and_then(|c| categories.get(&c).cloned())
-                                    .unwrap_or_default(),
-                                p.unit.clone().unwrap_or_default(),
-                                money::amount_text(p.price),
-                                p.currency.clone(),
-                                text(if p.on_sale {
+                            .write_cells(&[
+                                Cell::Text(p.code.clone().unwrap_or_default()),
+                                Cell::Text(p.name.clone()),
+                                Cell::Text(
+                                    p.category_id
+                                        .and_then(|c| categories.get(&c).cloned())
+                                        .unwrap_or_default(),
+                                ),
+                                Cell::Text(p.unit.clone().unwrap_or_default()),
+                                Cell::Money(p.price),
+                                Cell::Text(p.currency.clone()),
+                                Cell::Text(text(if p.on_sale {
                                     "customers.yes"
                                 } else {
                                     "customers.no"
-                                }),
+                                })),
                             ])
                             .map_err(io)?;
                         rows += 1;

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
+use kuijing_domain::money;
 
 /// The formats users import and export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +166,54 @@ pub enum TableWriter {
         workbook: Box<rust_xlsxwriter::Workbook>,
         row: u32,
         path: tempfile::TempPath,
+        formats: Box<CellFormats>,
     },
+}
+
+/// One cell of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// An amount in minor units.
+    Money(i64),
+    Count(i64),
+    Date(chrono::NaiveDate),
+    Empty,
+}
+
+impl Cell {
+    /// What the cell says in a CSV file (and what an import reads back).
+    pub fn text(&self) -> String {
+        match self {
+            Self::Text(text) => text.clone(),
+            Self::Money(minor) => money::amount_text(*minor),
+            Self::Count(count) => count.to_string(),
+            Self::Date(date) => date.to_string(),
+            Self::Empty => String::new(),
+        }
+    }
+
+    pub fn date(date: Option<chrono::NaiveDate>) -> Self {
+        date.map_or(Self::Empty, Self::Date)
+    }
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+/// How numbers and dates look in a spreadsheet.
+pub struct CellFormats {
+    money: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+}
+
+fn excel_date(date: chrono::NaiveDate) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    use chrono::Datelike;
+    let year = u16::try_from(date.year()).ok()?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, date.month() as u8, date.day() as u8).ok()
 }
 
 impl TableWriter {
@@ -192,25 +240,58 @@ impl TableWriter {
                     workbook: Box::new(workbook),
                     row: 0,
                     path: file.into_temp_path(),
+                    formats: Box::new(CellFormats {
+                        money: rust_xlsxwriter::Format::new().set_num_format("#,##0.00"),
+                        date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
+                    }),
                 }
             }
         })
     }
 
+    /// A row of text cells.
     pub fn write_row(&mut self, cells: &[String]) -> std::io::Result<()> {
+        let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.clone())).collect();
+        self.write_cells(&cells)
+    }
+
+    /// A row of typed cells: a spreadsheet gets numbers and dates it can
+    /// add up and sort, a CSV file their usual text.
+    pub fn write_cells(&mut self, cells: &[Cell]) -> std::io::Result<()> {
         match self {
             Self::Csv(writer) => writer
-                .write_record(cells.iter().map(|c| safe_cell(c)))
+                .write_record(cells.iter().map(|c| safe_cell(&c.text())))
                 .map_err(std::io::Error::other),
-            Self::Xlsx { workbook, row, .. } => {
+            Self::Xlsx {
+                workbook,
+                row,
+                formats,
+                ..
+            } => {
                 let sheet = workbook
                     .worksheet_from_index(0)
                     .map_err(std::io::Error::other)?;
                 for (column, cell) in cells.iter().enumerate() {
-                    // Written as strings, never as formulas.
-                    sheet
-                        .write_string(*row, column as u16, cell.as_str())
-                        .map_err(std::io::Error::other)?;
+                    let column = column as u16;
+                    let written = match cell {
+                        // Text is written as text, never as a formula.
+                        Cell::Text(text) => sheet.write_string(*row, column, text.as_str()),
+                        Cell::Money(minor) => sheet.write_number_with_format(
+                            *row,
+                            column,
+                            *minor as f64 / money::MINOR_PER_MAJOR as f64,
+                            &formats.money,
+                        ),
+                        Cell::Count(count) => sheet.write_number(*row, column, *count as f64),
+                        Cell::Date(date) => match excel_date(*date) {
+                            Some(at) => {
+                                sheet.write_datetime_with_format(*row, column, at, &formats.date)
+                            }
+                            None => sheet.write_string(*row, column, date.to_string()),
+                        },
+                        Cell::Empty => Ok(&mut *sheet),
+                    };
+                    written.map_err(std::io::Error::other)?;
                 }
                 *row += 1;
                 Ok(())
@@ -293,5 +374,43 @@ mod tests {
         let bytes = std::fs::read(&path).expect("read");
         let table = read(&bytes, Format::Xlsx).expect("xlsx");
         assert_eq!(table.rows[0], vec!["台泥", "03244509"]);
+    }
+
+    #[test]
+    fn amounts_and_dates_are_numbers_in_a_spreadsheet_and_text_in_csv() {
+        let dir = tempfile::tempdir().expect("dir");
+        let date = chrono::NaiveDate::from_ymd_opt(2017, 3, 9).expect("date");
+        let row = [
+            Cell::Text("=1+1".into()),
+            Cell::Money(123_456_789),
+            Cell::Date(date),
+            Cell::Count(7),
+            Cell::Empty,
+        ];
+        let mut xlsx = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        xlsx.write_cells(&row).expect("row");
+        let path = xlsx.finish().expect("finish");
+        let mut workbook: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let sheet = workbook
+            .worksheet_range_at(0)
+            .expect("sheet")
+            .expect("range");
+        let cells: Vec<&Data> = sheet.rows().next().expect("row").iter().collect();
+        assert_eq!(cells[0], &Data::String("=1+1".into()));
+        assert_eq!(cells[1], &Data::Float(1_234_567.89));
+        assert!(matches!(cells[2], Data::DateTime(_)), "{:?}", cells[2]);
+        assert_eq!(cell_text(cells[2]), "2017-03-09");
+        assert_eq!(cells[3], &Data::Float(7.0));
+        // Read back, the amount is the same decimal text an import takes.
+        assert_eq!(cell_text(cells[1]), "1234567.89");
+
+        let mut csv = TableWriter::new(Format::Csv, dir.path()).expect("writer");
+        csv.write_cells(&row).expect("row");
+        let path = csv.finish().expect("finish");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(
+            text.trim_start_matches('\u{feff}').trim_end(),
+            "'=1+1,1234567.89,2017-03-09,7,"
+        );
     }
 }
