@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{Result, ServiceError};
+use crate::notifications::ApprovalMove;
 use crate::{App, Caller, ListPage, PageRequest};
 
 /// The kinds with their own records; administrators may add other kinds
@@ -203,7 +204,7 @@ impl App {
                 && p.flow_id == flow.as_ref().map(|f| f.id)
                 && matches!(p.state.status, Status::Rejected | Status::Withdrawn)
         });
-        let (id, state, events) = match (flow, resumable) {
+        let (id, state, events, before) = match (flow, resumable) {
             (Some(flow), Some(previous)) => {
                 // Earlier approvals hold only for the record they saw: when
                 // its facts (the amount, say) changed, the flow starts over.
@@ -221,7 +222,7 @@ impl App {
                         code: "approval_changed",
                     });
                 }
-                (previous.id, state, events)
+                (previous.id, state, events, Some(previous.state))
             }
             (flow, _) => {
                 let (state, events) = match &flow {
@@ -249,10 +250,19 @@ impl App {
                     submitter_id: user,
                 };
                 let id = approvals::insert(tx, &new, &state, now).await?;
-                (id, state, events)
+                (id, state, events, None)
             }
         };
         self.record_events(tx, id, Some(user), &events, None)
+            .await?;
+        let moved = ApprovalMove {
+            approval_id: id,
+            kind,
+            record_id,
+            title,
+            actor: user,
+        };
+        self.notify_approval(tx, &moved, (before.as_ref(), &state))
             .await?;
         tracing::info!(
             approval.id = id,
@@ -341,6 +351,15 @@ impl App {
         approvals::add_action(&mut tx, id, &action, now).await?;
         self.record_events(&mut tx, id, None, &events, Some(&input.action))
             .await?;
+        let moved = ApprovalMove {
+            approval_id: id,
+            kind: &stored.kind,
+            record_id: stored.record_id,
+            title: &stored.title,
+            actor: user,
+        };
+        self.notify_approval(&mut tx, &moved, (Some(&stored.state), &state))
+            .await?;
         if state.status != Status::InProgress {
             self.approval_ended(&mut tx, &stored, state.status).await?;
         }
@@ -406,7 +425,16 @@ impl App {
                     .await?;
                 }
             }
-            _ => {}
+            // A request of a custom kind.
+            _ => {
+                kuijing_store::requests::set_status(
+                    tx,
+                    stored.record_id,
+                    (DocStatus::InApproval.as_str(), to.as_str()),
+                    now,
+                )
+                .await?;
+            }
         }
         Ok(())
     }

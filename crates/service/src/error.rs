@@ -54,6 +54,12 @@ impl From<FieldErrors> for ServiceError {
     }
 }
 
+impl From<kuijing_domain::FieldError> for ServiceError {
+    fn from(error: kuijing_domain::FieldError) -> Self {
+        ServiceError::Invalid(error.into())
+    }
+}
+
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
 /// Turns a unique violation on `constraint` into a field error on `field`.

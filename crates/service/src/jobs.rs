@@ -11,6 +11,9 @@ use crate::error::{Result, ServiceError};
 /// Marks instalments past their date without full payment as overdue.
 pub const MARK_OVERDUE: &str = "mark_overdue";
 
+/// Sends the day's reminders of instalments and ending contracts.
+pub const SEND_REMINDERS: &str = "send_reminders";
+
 /// How long a worker holds a job before another may take it over.
 const LEASE_SECONDS: i64 = 300;
 
@@ -20,6 +23,7 @@ impl App {
         let mut tx = self.db.write().await?;
         let today = self.today().to_string();
         jobs::enqueue(&mut tx, MARK_OVERDUE, Some(&today), "{}", self.now()).await?;
+        jobs::enqueue(&mut tx, SEND_REMINDERS, Some(&today), "{}", self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -62,6 +66,11 @@ impl App {
                     instalments = marked,
                     "overdue instalments marked"
                 );
+                Ok(())
+            }
+            SEND_REMINDERS => {
+                let made = self.send_reminders(self.today()).await?;
+                tracing::info!(job.id = job.id, notifications = made, "reminders sent");
                 Ok(())
             }
             other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),

@@ -553,3 +553,57 @@ pub enum Targets {
     Currency,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum SavedViews {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    Name,
+    Query,
+    CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Notifications {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    RecordKind,
+    RecordId,
+    Params,
+    DedupeKey,
+    CreatedAt,
+    ReadAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum RequestKinds {
+    Table,
+    Id,
+    Kind,
+    Name,
+    Fields,
+    Active,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Requests {
+    Table,
+    Id,
+    Kind,
+    Title,
+    Fields,
+    Amount,
+    Currency,
+    Status,
+    OwnerId,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}

@@ -1,0 +1,571 @@
+//! Requests of custom approval kinds (quotation, refund, expense, ...): an
+//! administrator defines a kind's form, users fill it in and submit it into
+//! the kind's approval flow. Their values are checked like custom fields;
+//! the first money field is the request's amount, which flows branch on.
+
+use kuijing_domain::approval::{Chosen, FactValue, Facts, Status};
+use kuijing_domain::fields::{self, FieldDef, FieldType};
+use kuijing_domain::sales::DocStatus;
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, money, text};
+use kuijing_store::requests::{self, RequestFields, RequestKindRow, RequestRow};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use crate::approvals::{ApprovalView, RECORD_KINDS};
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller, ListPage, PageRequest};
+
+/// One field of a kind's form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    /// Letters, digits and `_`, unique in the form.
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    /// The choices of a choice field.
+    #[serde(default)]
+    pub options: Vec<String>,
+}
+
+/// The field types a request form offers.
+pub const FORM_TYPES: &[FieldType] = &[
+    FieldType::Text,
+    FieldType::LongText,
+    FieldType::Number,
+    FieldType::Money,
+    FieldType::Date,
+    FieldType::Choice,
+    FieldType::Bool,
+];
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequestKind {
+    pub id: i64,
+    /// The kind's code, which its approval flow names.
+    pub kind: String,
+    pub name: String,
+    pub fields: Vec<FormField>,
+    pub active: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestKindInput {
+    pub kind: String,
+    pub name: String,
+    pub fields: Vec<FormField>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// The version read, to save an existing kind.
+    pub version: Option<i64>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestInput {
+    /// The kind, when making a request; fixed afterwards.
+    pub kind: Option<String>,
+    pub title: String,
+    /// The values of the kind's fields, by key.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Request {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub fields: Map<String, Value>,
+    /// The first money field, in minor units of `currency`.
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+    pub status: DocStatus,
+    pub owner_id: i64,
+    pub version: i64,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RequestDetail {
+    #[serde(flatten)]
+    pub request: Request,
+    pub kind_name: String,
+    pub form: Vec<FormField>,
+    pub owner_name: Option<String>,
+    pub approval: Option<ApprovalView>,
+    /// The owner may still change it (a draft, or back after a rejection
+    /// or a withdrawal).
+    pub can_edit: bool,
+}
+
+fn view() -> Permission {
+    Permission::new(Kind::Approval, Action::View)
+}
+
+fn manage() -> Permission {
+    Permission::new(Kind::Approval, Action::Manage)
+}
+
+fn corrupt(error: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(format!("stored request: {error}"))
+}
+
+fn kind_of(row: RequestKindRow) -> Result<RequestKind> {
+    Ok(RequestKind {
+        fields: serde_json::from_str(&row.fields).map_err(corrupt)?,
+        id: row.id,
+        kind: row.kind,
+        name: row.name,
+        active: row.active,
+        version: row.version,
+    })
+}
+
+fn request_of(row: RequestRow) -> Result<Request> {
+    Ok(Request {
+        fields: serde_json::from_str(&row.fields).map_err(corrupt)?,
+        status: DocStatus::parse(&row.status).map_err(corrupt)?,
+        id: row.id,
+        kind: row.kind,
+        title: row.title,
+        amount: row.amount,
+        currency: row.currency,
+        owner_id: row.owner_id,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+/// The form's fields as custom-field definitions, to check values with.
+fn defs_of(form: &[FormField]) -> Vec<FieldDef> {
+    form.iter()
+        .enumerate()
+        .map(|(index, field)| FieldDef {
+            id: index as i64,
+            key: field.key.clone(),
+            label: field.label.clone(),
+            field_type: field.field_type,
+            required: field.required,
+            unique: false,
+            default_value: None,
+            options: field.options.clone(),
+            sort_order: index as i64,
+        })
+        .collect()
+}
+
+/// Checks a kind's definition; errors name the field (`fields.2.label`).
+fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
+    let mut errors = FieldErrors::new();
+    let kind = input.kind.trim().to_ascii_lowercase();
+    let well_formed =
+        (2..=30).contains(&kind.len()) && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if !well_formed {
+        errors.add("kind", "invalid_kind");
+    } else if RECORD_KINDS.contains(&kind.as_str()) {
+        errors.add("kind", "kind_reserved");
+    }
+    let name = match text::parse_name(&input.name, 60) {
+        Ok(name) => name,
+        Err(code) => {
+            errors.add("name", code);
+            String::new()
+        }
+    };
+    if input.fields.len() > 30 {
+        errors.add("fields", "too_many");
+    }
+    let mut keys = Vec::new();
+    for (index, field) in input.fields.iter().enumerate() {
+        let key = field.key.trim();
+        let key_ok = (1..=40).contains(&key.len())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !key_ok {
+            errors.add(format!("fields.{index}.key"), "invalid_key");
+        } else if keys.contains(&key) {
+            errors.add(format!("fields.{index}.key"), "duplicate");
+        }
+        keys.push(key);
+        if field.label.trim().is_empty() || field.label.chars().count() > 60 {
+            errors.add(format!("fields.{index}.label"), "required");
+        }
+        if !FORM_TYPES.contains(&field.field_type) {
+            errors.add(format!("fields.{index}.field_type"), "invalid_choice");
+        }
+        let choice = field.field_type == FieldType::Choice;
+        if choice && field.options.iter().all(|o| o.trim().is_empty()) {
+            errors.add(format!("fields.{index}.options"), "options_required");
+        }
+    }
+    errors.into_result()?;
+    let form: Vec<FormField> = input
+        .fields
+        .iter()
+        .map(|f| FormField {
+            key: f.key.trim().to_string(),
+            label: f.label.trim().to_string(),
+            field_type: f.field_type,
+            required: f.required,
+            options: f
+                .options
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
+        })
+        .collect();
+    let form = serde_json::to_string(&form).map_err(corrupt)?;
+    Ok((kind, name, form))
+}
+
+impl App {
+    /// The kinds with a form, for everyone who makes requests.
+    pub async fn request_kinds(&self, caller: &Caller) -> Result<Vec<RequestKind>> {
+        caller.require(view())?;
+        let mut tx = self.db.read().await?;
+        requests::kinds(&mut tx)
+            .await?
+            .into_iter()
+            .map(kind_of)
+            .collect()
+    }
+
+    /// Defines a kind's form, or saves it on the version read.
+    pub async fn save_request_kind(
+        &self,
+        caller: &Caller,
+        input: &RequestKindInput,
+    ) -> Result<RequestKind> {
+        caller.require(manage())?;
+        let (kind, name, form) = check_kind(input)?;
+        let mut tx = self.db.write().await?;
+        let now = self.now();
+        let current = requests::kind(&mut tx, &kind).await?;
+        match (current, input.version) {
+            (Some(current), Some(version)) => {
+                if !requests::update_kind(
+                    &mut tx,
+                    (current.id, version),
+                    (&name, &form, input.active),
+                    now,
+                )
+                .await?
+                {
+                    return Err(ServiceError::Stale {
+                        version: current.version,
+                    });
+                }
+            }
+            (Some(_), None) => {
+                return Err(FieldError::new("kind", "duplicate").into());
+            }
+            (None, _) => {
+                requests::insert_kind(&mut tx, (&kind, &name, &form, input.active), now).await?;
+            }
+        }
+        let saved = requests::kind(&mut tx, &kind)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        tx.commit().await?;
+        tracing::info!(kind = %kind, actor.id = caller.user.id, "request form saved");
+        kind_of(saved)
+    }
+
+    /// Checks a request against its kind's form.
+    fn check_request(
+        &self,
+        form: &[FormField],
+        input: &RequestInput,
+    ) -> Result<(String, String, Option<i64>)> {
+        let mut errors = FieldErrors::new();
+        let title = match text::parse_name(&input.title, 200) {
+            Ok(title) => title,
+            Err(code) => {
+                errors.add("title", code);
+                String::new()
+            }
+        };
+        let defs = defs_of(form);
+        let values = fields::parse_custom(&defs, &input.fields, &mut errors);
+        let amount_field = form.iter().find(|f| f.field_type == FieldType::Money);
+        let mut amount = None;
+        if let Some(field) = amount_field
+            && let Some(Value::String(text)) = values.get(&field.key)
+        {
+            match money::parse_amount(text) {
+                Ok(minor) => amount = Some(minor),
+                Err(code) => {
+                    errors.add_labelled(format!("custom.{}", field.key), &field.label, code)
+                }
+            }
+        }
+        errors.into_result()?;
+        let values = serde_json::to_string(&values).map_err(corrupt)?;
+        Ok((title, values, amount))
+    }
+
+    async fn active_kind(&self, tx: &mut kuijing_store::Tx, kind: &str) -> Result<RequestKind> {
+        match requests::kind(tx, kind).await? {
+            Some(row) => kind_of(row),
+            None => Err(FieldError::new("kind", "invalid_choice").into()),
+        }
+    }
+
+    /// Makes a draft request of a kind.
+    pub async fn create_request(
+        &self,
+        caller: &Caller,
+        input: &RequestInput,
+    ) -> Result<RequestDetail> {
+        caller.require(view())?;
+        let mut tx = self.db.write().await?;
+        let kind = input.kind.as_deref().unwrap_or_default().trim();
+        let kind = self.active_kind(&mut tx, kind).await?;
+        if !kind.active {
+            return Err(FieldError::new("kind", "inactive").into());
+        }
+        let (title, values, amount) = self.check_request(&kind.fields, input)?;
+        let currency = amount.map(|_| self.settings.currency.clone());
+        let fields = RequestFields {
+            title: &title,
+            fields: &values,
+            amount,
+            currency: currency.as_deref(),
+        };
+        let id = requests::insert(&mut tx, &kind.kind, caller.user.id, &fields, self.now()).await?;
+        tx.commit().await?;
+        tracing::info!(request.id = id, kind = %kind.kind, actor.id = caller.user.id, "request made");
+        self.get_request(caller, id).await
+    }
+
+    /// The owner's request that they may still change.
+    async fn own_request(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Request> {
+        let row = requests::get_unscoped(tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let request = request_of(row)?;
+        if request.owner_id != caller.user.id {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(request)
+    }
+
+    pub async fn update_request(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &RequestInput,
+    ) -> Result<RequestDetail> {
+        caller.require(view())?;
+        let mut tx = self.db.write().await?;
+        let current = self.own_request(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: "request_not_editable",
+            });
+        }
+        let kind = self.active_kind(&mut tx, &current.kind).await?;
+        let (title, values, amount) = self.check_request(&kind.fields, input)?;
+        let currency = amount.map(|_| self.settings.currency.clone());
+        let fields = RequestFields {
+            title: &title,
+            fields: &values,
+            amount,
+            currency: currency.as_deref(),
+        };
+        let version = input.version.unwrap_or(current.version);
+        if !requests::update(&mut tx, (id, version), &fields, self.now()).await? {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        tx.commit().await?;
+        self.get_request(caller, id).await
+    }
+
+    /// Deletes a draft that was never submitted.
+    pub async fn delete_request(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(view())?;
+        let mut tx = self.db.write().await?;
+        let current = self.own_request(&mut tx, caller, id).await?;
+        if current.status != DocStatus::Draft
+            || !requests::delete(&mut tx, id, DocStatus::Draft.as_str()).await?
+        {
+            return Err(ServiceError::Refused {
+                code: "request_not_draft",
+            });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Submits a request into its kind's active flow; with none it is
+    /// approved at once.
+    pub async fn submit_request(
+        &self,
+        caller: &Caller,
+        id: i64,
+        chosen: &Chosen,
+    ) -> Result<RequestDetail> {
+        caller.require(view())?;
+        let mut tx = self.db.write().await?;
+        let current = self.own_request(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: "request_not_submittable",
+            });
+        }
+        let kind = self.active_kind(&mut tx, &current.kind).await?;
+        let now = self.now();
+        let from = current.status.as_str();
+        if !requests::set_status(&mut tx, id, (from, DocStatus::InApproval.as_str()), now).await? {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        let facts = self.request_facts(&mut tx, &kind.fields, &current).await?;
+        let status = self
+            .start_approval(
+                &mut tx,
+                caller,
+                (&current.kind, id, &current.title),
+                &facts,
+                chosen,
+            )
+            .await?;
+        if status == Status::Approved {
+            requests::set_status(
+                &mut tx,
+                id,
+                (DocStatus::InApproval.as_str(), DocStatus::Approved.as_str()),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.get_request(caller, id).await
+    }
+
+    /// What a flow may branch on: the amount, the owner and their
+    /// department, and every field by its key (numbers and money as
+    /// numbers, money in minor units; the rest as text).
+    async fn request_facts(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        form: &[FormField],
+        request: &Request,
+    ) -> Result<Facts> {
+        let mut facts = self
+            .facts_of(tx, request.amount.unwrap_or(0), Some(request.owner_id))
+            .await?;
+        for field in form {
+            let Some(value) = request.fields.get(&field.key) else {
+                continue;
+            };
+            let fact = match (field.field_type, value) {
+                (FieldType::Money, Value::String(text)) => {
+                    money::parse_amount(text).ok().map(FactValue::Number)
+                }
+                (FieldType::Number, Value::String(text)) => text
+                    .parse::<f64>()
+                    .ok()
+                    .map(|n| FactValue::Number(n.round() as i64)),
+                (_, value) => Some(FactValue::Text(fields::display(value))),
+            };
+            if let Some(fact) = fact {
+                facts.entry(field.key.clone()).or_insert(fact);
+            }
+        }
+        Ok(facts)
+    }
+
+    /// A request, for its owner, anyone on its approval, and approval
+    /// managers; others are told it does not exist.
+    pub async fn get_request(&self, caller: &Caller, id: i64) -> Result<RequestDetail> {
+        caller.require(view())?;
+        let mut tx = self.db.read().await?;
+        let row = requests::get_unscoped(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let request = request_of(row)?;
+        let approval = self
+            .approval_view(&mut tx, caller, &request.kind, id)
+            .await?;
+        let involved = approval
+            .as_ref()
+            .is_some_and(|a| a.people.iter().any(|(user, _)| *user == caller.user.id));
+        let own = request.owner_id == caller.user.id;
+        if !own && !involved && !caller.can(manage()) {
+            return Err(ServiceError::NotFound);
+        }
+        let kind = requests::kind(&mut tx, &request.kind).await?;
+        let (kind_name, form) = match kind {
+            Some(row) => {
+                let kind = kind_of(row)?;
+                (kind.name, kind.fields)
+            }
+            None => (request.kind.clone(), Vec::new()),
+        };
+        let owner_name = kuijing_store::users::names(&mut tx, &[request.owner_id])
+            .await?
+            .into_iter()
+            .next()
+            .map(|(_, name)| name);
+        Ok(RequestDetail {
+            can_edit: own && request.status.submittable(),
+            kind_name,
+            form,
+            owner_name,
+            approval,
+            request,
+        })
+    }
+
+    /// The caller's own requests, newest first.
+    pub async fn my_requests(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<ListPage<Request>> {
+        caller.require(view())?;
+        let limit = page.limit.unwrap_or(50).clamp(1, 200);
+        let mut tx = self.db.read().await?;
+        let rows = requests::of_owner(&mut tx, caller.user.id, page.cursor, limit + 1).await?;
+        let more = rows.len() as u64 > limit;
+        let items: Vec<Request> = rows
+            .into_iter()
+            .take(limit as usize)
+            .map(request_of)
+            .collect::<Result<_>>()?;
+        let next_cursor = more
+            .then(|| items.last().map(|r| r.id.to_string()))
+            .flatten();
+        Ok(ListPage {
+            total: requests::count_of_owner(&mut tx, caller.user.id).await?,
+            items,
+            next_cursor,
+        })
+    }
+}
