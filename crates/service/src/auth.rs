@@ -295,8 +295,10 @@ async fn load_caller(
         SessionKind::Page
     };
     let waiting_approvals = kuijing_store::approvals::waiting_count(tx, user.id).await?;
+    let unread_notifications = kuijing_store::notifications::unread_count(tx, user.id).await?;
     Ok(Caller {
         waiting_approvals,
+        unread_notifications,
         role_names: roles.iter().map(|r| r.name.clone()).collect(),
         user,
         actor,

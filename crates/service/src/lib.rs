@@ -235,6 +235,8 @@ pub struct Caller {
     pub role_names: Vec<String>,
     /// How many approvals wait for the user, for the navigation's badge.
     pub waiting_approvals: i64,
+    /// How many notifications the user has not read.
+    pub unread_notifications: i64,
     pub session: SessionRef,
     pub request_id: String,
 }

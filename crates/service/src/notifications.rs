@@ -159,7 +159,7 @@ impl App {
     /// [`CONTRACT_REMINDER_DAYS`], to the contract's owner. Safe to run
     /// more than once a day and from several instances: each reminder is
     /// made once per record and date.
-    pub(crate) async fn send_reminders(&self, today: NaiveDate) -> Result<u64> {
+    pub async fn send_reminders(&self, today: NaiveDate) -> Result<u64> {
         let mut tx = self.db.write().await?;
         let now = self.now();
         let mut made = 0;

@@ -188,7 +188,7 @@ fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
         }
     };
     if input.fields.len() > 30 {
-        errors.add("fields", "too_many");
+        errors.add("fields", "too_many_fields");
     }
     let mut keys = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
@@ -198,9 +198,9 @@ fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !key_ok {
-            errors.add(format!("fields.{index}.key"), "invalid_key");
+            errors.add(format!("fields.{index}.key"), "key_invalid");
         } else if keys.contains(&key) {
-            errors.add(format!("fields.{index}.key"), "duplicate");
+            errors.add(format!("fields.{index}.key"), "key_taken");
         }
         keys.push(key);
         if field.label.trim().is_empty() || field.label.chars().count() > 60 {
@@ -274,7 +274,7 @@ impl App {
                 }
             }
             (Some(_), None) => {
-                return Err(FieldError::new("kind", "duplicate").into());
+                return Err(FieldError::new("kind", "kind_taken").into());
             }
             (None, _) => {
                 requests::insert_kind(&mut tx, (&kind, &name, &form, input.active), now).await?;
@@ -339,7 +339,7 @@ impl App {
         let kind = input.kind.as_deref().unwrap_or_default().trim();
         let kind = self.active_kind(&mut tx, kind).await?;
         if !kind.active {
-            return Err(FieldError::new("kind", "inactive").into());
+            return Err(FieldError::new("kind", "kind_inactive").into());
         }
         let (title, values, amount) = self.check_request(&kind.fields, input)?;
         let currency = amount.map(|_| self.settings.currency.clone());

@@ -85,7 +85,7 @@ impl App {
         let mut tx = self.db.write().await?;
         let count = saved_views::of_user(&mut tx, caller.user.id, kind).await?;
         if count.len() >= 30 && !count.iter().any(|v| v.name == name) {
-            return Err(FieldError::new("name", "too_many").into());
+            return Err(FieldError::new("name", "too_many_views").into());
         }
         let id =
             saved_views::save(&mut tx, caller.user.id, (kind, &name, &query), self.now()).await?;

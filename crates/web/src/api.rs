@@ -18,6 +18,7 @@ mod payments;
 mod pipelines;
 mod pools;
 mod products;
+mod requests;
 mod roles;
 mod users;
 
@@ -222,6 +223,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::import_products))
         .routes(routes!(exports::import_opportunities))
         .routes(routes!(dashboard::set_target))
+        .routes(routes!(
+            requests::list_request_kinds,
+            requests::save_request_kind
+        ))
+        .routes(routes!(requests::list_requests, requests::create_request))
+        .routes(routes!(
+            requests::get_request,
+            requests::update_request,
+            requests::delete_request
+        ))
+        .routes(routes!(requests::submit_request))
+        .routes(routes!(requests::list_notifications))
+        .routes(routes!(requests::read_all_notifications))
+        .routes(routes!(requests::read_notification))
+        .routes(routes!(requests::list_views, requests::save_view))
+        .routes(routes!(requests::delete_view))
 }
 
 /// The OpenAPI document of every API route.

@@ -366,6 +366,13 @@ mod tests {
 
     /// Codes the sales services answer with, as field errors.
     const FIELD_CODES: &[&str] = &[
+        "kind_reserved",
+        "kind_taken",
+        "kind_inactive",
+        "too_many_fields",
+        "too_many_views",
+        "key_invalid",
+        "key_taken",
         "taken",
         "not_positive",
         "negative",
@@ -408,6 +415,9 @@ mod tests {
 
     /// Codes the sales services refuse with.
     const REFUSALS: &[&str] = &[
+        "request_not_editable",
+        "request_not_submittable",
+        "request_not_draft",
         "product_in_use",
         "category_in_use",
         "stage_in_use",
@@ -431,6 +441,8 @@ mod tests {
 
     /// Fields of the sales forms.
     const FIELDS: &[&str] = &[
+        "title",
+        "fields",
         "amount",
         "currency",
         "code",

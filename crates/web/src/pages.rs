@@ -10,6 +10,7 @@ mod customers;
 mod dashboard;
 mod departments;
 mod forms;
+mod inbox;
 mod leads;
 mod opportunities;
 mod pool;
@@ -108,6 +109,27 @@ pub fn router() -> Router<AppState> {
         .route("/payments/{id}/delete", post(contracts::delete_payment))
         .route("/approvals", get(approvals::list_approvals))
         .route("/approvals/{id}/act", post(approvals::act))
+        .route("/notifications", get(inbox::notifications))
+        .route("/notifications/read", post(inbox::read_all))
+        .route("/notifications/{id}/open", get(inbox::open_notification))
+        .route("/views", post(inbox::save_view))
+        .route("/views/delete", post(inbox::delete_view))
+        .route(
+            "/requests",
+            get(inbox::list_requests).post(inbox::create_request),
+        )
+        .route("/requests/new", get(inbox::new_request))
+        .route(
+            "/requests/{id}",
+            get(inbox::request_page).post(inbox::update_request),
+        )
+        .route("/requests/{id}/edit", get(inbox::edit_request))
+        .route("/requests/{id}/submit", post(inbox::submit_request))
+        .route("/requests/{id}/delete", post(inbox::delete_request))
+        .route(
+            "/settings/request-forms",
+            get(inbox::request_kinds).post(inbox::save_request_kind),
+        )
         .route(
             "/products",
             get(products::list_products).post(products::create_product),
@@ -383,6 +405,12 @@ impl Shell {
             badge: (caller.waiting_approvals > 0).then_some(caller.waiting_approvals),
         });
         nav.push(NavItem {
+            key: "nav.notifications",
+            href: "/notifications",
+            icon: "bell",
+            badge: (caller.unread_notifications > 0).then_some(caller.unread_notifications),
+        });
+        nav.push(NavItem {
             key: "nav.profile",
             href: "/profile",
             icon: "user",
@@ -434,6 +462,12 @@ impl Shell {
                 key: "nav.flows",
                 href: "/settings/approval-flows",
                 icon: "check",
+                badge: None,
+            });
+            settings_nav.push(NavItem {
+                key: "nav.request_forms",
+                href: "/settings/request-forms",
+                icon: "contract",
                 badge: None,
             });
         }

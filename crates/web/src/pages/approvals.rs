@@ -199,14 +199,19 @@ struct ListView {
     shell: Shell,
     list: ListPage<StoredApproval>,
     tab: String,
+    /// The names of custom approval kinds, by code.
+    kind_names: Vec<(String, String)>,
 }
 
 impl ListView {
     fn link(&self, kind: &str, record: &i64) -> String {
-        match kind {
-            "contract" => format!("/contracts/{record}"),
-            "payment" => format!("/payments/{record}"),
-            _ => "/approvals".to_string(),
+        super::inbox::record_link(kind, *record)
+    }
+
+    fn kind_label(&self, kind: &str) -> String {
+        match self.kind_names.iter().find(|(code, _)| code == kind) {
+            Some((_, name)) => name.clone(),
+            None => self.shell.tk("kinds", kind),
         }
     }
 }
@@ -241,6 +246,14 @@ pub async fn list_approvals(
                 shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
                 list,
                 tab: if submitted { "submitted" } else { "waiting" }.into(),
+                kind_names: state
+                    .app
+                    .request_kinds(&caller)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|k| (k.kind, k.name))
+                    .collect(),
             };
             render(&view, StatusCode::OK)
         }

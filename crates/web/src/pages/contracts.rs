@@ -14,6 +14,7 @@ use kuijing_service::contracts::{
     PaymentInput, PaymentListQuery, PlanInput, SubmitInput,
 };
 use kuijing_service::products::{DecimalText, ProductListQuery, ProductRecord as Product};
+use kuijing_service::saved_views::SavedView;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
@@ -91,6 +92,7 @@ struct ContractsView {
     totals: Vec<CurrencyTotal>,
     query: ListQuery,
     keep: String,
+    views: Vec<SavedView>,
     can_create: bool,
     can_transfer: bool,
     people: Vec<Choice>,
@@ -125,6 +127,11 @@ pub async fn list_contracts(
                 shell: Shell::new(&state, &caller, lang, "/contracts", "contracts.title")
                     .with_notice(query.done.as_deref()),
                 keep: query.keep(),
+                views: state
+                    .app
+                    .saved_views(&caller, "contract")
+                    .await
+                    .unwrap_or_default(),
                 list,
                 totals,
                 query,
@@ -252,7 +259,7 @@ pub struct SubmitForm {
 }
 
 impl SubmitForm {
-    fn input(&self) -> SubmitInput {
+    pub(crate) fn input(&self) -> SubmitInput {
         let mut input = SubmitInput::default();
         for pair in &self.approver {
             if let Some((step, user)) = pair.split_once(':')
@@ -692,6 +699,7 @@ struct PaymentsView {
     totals: Vec<CurrencyTotal>,
     query: ListQuery,
     keep: String,
+    views: Vec<SavedView>,
 }
 
 impl PaymentsView {
@@ -722,6 +730,11 @@ pub async fn list_payments(
                 shell: Shell::new(&state, &caller, lang, "/payments", "payments.title")
                     .with_notice(query.done.as_deref()),
                 keep: query.keep(),
+                views: state
+                    .app
+                    .saved_views(&caller, "payment")
+                    .await
+                    .unwrap_or_default(),
                 list,
                 totals,
                 query,

@@ -17,6 +17,7 @@ use kuijing_service::opportunities::{
 };
 use kuijing_service::products::ProductRecord as Product;
 use kuijing_service::products::{DecimalText, LineInput, ProductListQuery};
+use kuijing_service::saved_views::SavedView;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
@@ -87,6 +88,7 @@ struct ListPageView {
     list: ListPage<OpportunityRow>,
     query: ListQuery,
     keep: String,
+    views: Vec<SavedView>,
     pipelines: Vec<Pipeline>,
     can_create: bool,
     /// Rows can be ticked to transfer them or change their stage.
@@ -131,6 +133,7 @@ async fn list_view(
         shell: Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
             .with_notice(query.done.as_deref()),
         keep: query.keep(),
+        views: state.app.saved_views(caller, "opportunity").await?,
         list,
         query,
         pipelines: state.app.pipelines(caller).await?,

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod import_pages;
+mod inbox;
 
 mod jobs;
 mod leads;

@@ -127,6 +127,20 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/products/import",
     "POST /api/v1/opportunities/import",
     "POST /api/v1/targets",
+    "GET /api/v1/requests/kinds",
+    "PUT /api/v1/requests/kinds",
+    "GET /api/v1/requests",
+    "POST /api/v1/requests",
+    "GET /api/v1/requests/{id}",
+    "PUT /api/v1/requests/{id}",
+    "DELETE /api/v1/requests/{id}",
+    "POST /api/v1/requests/{id}/submit",
+    "GET /api/v1/notifications",
+    "POST /api/v1/notifications/read",
+    "POST /api/v1/notifications/{id}/read",
+    "GET /api/v1/views",
+    "POST /api/v1/views",
+    "DELETE /api/v1/views/{id}",
 ];
 
 #[tokio::test]

@@ -1,0 +1,243 @@
+//! `/api/v1/requests`, `/api/v1/notifications` and `/api/v1/views`: requests
+//! of custom approval kinds and their forms, the caller's notifications, and
+//! the views of lists the caller saved.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use kuijing_service::ListPage;
+use kuijing_service::contracts::SubmitInput;
+use kuijing_service::notifications::NotificationView;
+use kuijing_service::requests::{
+    Request, RequestDetail, RequestInput, RequestKind, RequestKindInput,
+};
+use kuijing_service::saved_views::{SavedView, SavedViewInput};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Body, BodyOrDefault, page_of, respond, respond_created, respond_done};
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::Problem;
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[utoipa::path(get, path = "/api/v1/requests/kinds", tag = "requests",
+    responses((status = 200, description = "Custom approval kinds and their forms", body = Vec<RequestKind>)))]
+pub async fn list_request_kinds(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
+    respond(state.app.request_kinds(&caller).await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/requests/kinds", tag = "requests", request_body = RequestKindInput,
+    description = "Defines a kind's form, or saves it with the `version` read. The first money field is the request's amount, which flows can branch on; every field is a fact by its key.",
+    responses((status = 200, body = RequestKind), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, description = "Problems of a field are named `fields.<n>.<part>`", body = Problem)))]
+pub async fn save_request_kind(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<RequestKindInput>,
+) -> Response {
+    respond(
+        state.app.save_request_kind(&caller, &body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50).
+    pub limit: Option<u64>,
+    /// Only unread notifications.
+    #[serde(default)]
+    pub unread: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(InboxParams),
+    responses((status = 200, description = "The caller's own requests, newest first", body = ListPage<Request>)))]
+pub async fn list_requests(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<InboxParams>,
+) -> Response {
+    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    respond(state.app.my_requests(&caller, page).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
+    description = "A draft request of a kind; field errors are named `custom.<key>`.",
+    responses((status = 201, body = RequestDetail), (status = 422, body = Problem)))]
+pub async fn create_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<RequestInput>,
+) -> Response {
+    respond_created(
+        state.app.create_request(&caller, &body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+    responses((status = 200, body = RequestDetail), (status = 404, description = "No such request, or the caller is neither its owner, on its approval, nor an approval manager", body = Problem)))]
+pub async fn get_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_request(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
+    responses((status = 200, body = RequestDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else first, or under approval (`request_not_editable`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<RequestInput>,
+) -> Response {
+    respond(
+        state.app.update_request(&caller, id, &body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(delete, path = "/api/v1/requests/{id}", tag = "requests",
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Only a draft that was never submitted is deleted", body = Problem)))]
+pub async fn delete_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(state.app.delete_request(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/submit", tag = "requests", request_body = SubmitInput,
+    description = "Puts a draft, rejected or withdrawn request into its kind's active flow; with none it is approved at once.",
+    responses((status = 200, body = RequestDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit_request(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    BodyOrDefault(body): BodyOrDefault<SubmitInput>,
+) -> Response {
+    respond(
+        state.app.submit_request(&caller, id, &body.approvers).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(InboxParams),
+    responses((status = 200, description = "The caller's notifications, newest first; `total` counts the unread ones", body = ListPage<NotificationView>)))]
+pub async fn list_notifications(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<InboxParams>,
+) -> Response {
+    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+        Ok(page) => page,
+        Err(error) => return error.into_response(),
+    };
+    respond(
+        state.app.notifications(&caller, p.unread, page).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications",
+    responses((status = 200, body = NotificationView), (status = 404, description = "Not the caller's", body = Problem)))]
+pub async fn read_notification(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(
+        state.app.read_notification(&caller, id).await,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Marked {
+    pub marked: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications",
+    responses((status = 200, description = "Every notification of the caller marked read", body = Marked)))]
+pub async fn read_all_notifications(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
+    let result = state
+        .app
+        .read_all_notifications(&caller)
+        .await
+        .map(|marked| Marked { marked });
+    respond(result, &caller, lang)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ViewParams {
+    /// The list: `customer`, `lead`, `contact`, `opportunity`, `contract`,
+    /// `payment` or `product`.
+    pub kind: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/views", tag = "views", params(ViewParams),
+    responses((status = 200, description = "The caller's own views of a list", body = Vec<SavedView>), (status = 422, body = Problem)))]
+pub async fn list_views(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ViewParams>,
+) -> Response {
+    respond(state.app.saved_views(&caller, &p.kind).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/views", tag = "views", request_body = SavedViewInput,
+    description = "Saves a list's query string under a name; a view of the same name is replaced. The cursor is not kept.",
+    responses((status = 201, body = SavedView), (status = 422, body = Problem)))]
+pub async fn save_view(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<SavedViewInput>,
+) -> Response {
+    respond_created(state.app.save_view(&caller, &body).await, &caller, lang)
+}
+
+#[utoipa::path(delete, path = "/api/v1/views/{id}", tag = "views",
+    responses((status = 204, description = "Deleted"), (status = 404, description = "Not the caller's view", body = Problem)))]
+pub async fn delete_view(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(state.app.delete_view(&caller, id).await, &caller, lang)
+}
