@@ -29,6 +29,8 @@ pub mod pipelines;
 pub mod pools;
 pub mod product_import;
 pub mod products;
+pub mod report_builder;
+pub mod reports;
 pub mod roles;
 pub mod sales_export;
 pub mod search;

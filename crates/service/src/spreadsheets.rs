@@ -158,6 +158,48 @@ pub fn unsafe_cell(text: &str) -> &str {
     }
 }
 
+/// A cell of an exported table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    /// A whole number scaled by ten to the `decimals` (cents: 2).
+    Number {
+        value: i64,
+        decimals: u8,
+    },
+    Empty,
+}
+
+impl Cell {
+    fn decimals(&self) -> i32 {
+        match self {
+            Cell::Number { decimals, .. } => i32::from(*decimals),
+            _ => 0,
+        }
+    }
+
+    /// The cell as CSV writes it: exact decimals, no grouping.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Empty => String::new(),
+            Cell::Number { value, decimals } => {
+                if *decimals == 0 {
+                    return value.to_string();
+                }
+                let scale = 10i64.pow(u32::from(*decimals));
+                let sign = if *value < 0 { "-" } else { "" };
+                let whole = value.unsigned_abs() / scale.unsigned_abs();
+                let part = value.unsigned_abs() % scale.unsigned_abs();
+                format!(
+                    "{sign}{whole}.{part:0width$}",
+                    width = usize::from(*decimals)
+                )
+            }
+        }
+    }
+}
+
 /// Rows written to a temporary file in the data folder.
 pub enum TableWriter {
     Csv(Box<csv::Writer<std::io::BufWriter<tempfile::NamedTempFile>>>),
@@ -211,6 +253,36 @@ impl TableWriter {
                     sheet
                         .write_string(*row, column as u16, cell.as_str())
                         .map_err(std::io::Error::other)?;
+                }
+                *row += 1;
+                Ok(())
+            }
+        }
+    }
+
+    /// A row of text and numbers: numbers are numbers in XLSX (so the
+    /// spreadsheet adds them up) and plain digits in CSV.
+    pub fn write_cells(&mut self, cells: &[Cell]) -> std::io::Result<()> {
+        match self {
+            Self::Csv(_) => {
+                let text: Vec<String> = cells.iter().map(Cell::text).collect();
+                self.write_row(&text)
+            }
+            Self::Xlsx { workbook, row, .. } => {
+                let sheet = workbook
+                    .worksheet_from_index(0)
+                    .map_err(std::io::Error::other)?;
+                for (column, cell) in cells.iter().enumerate() {
+                    match cell {
+                        Cell::Text(text) => sheet.write_string(*row, column as u16, text.as_str()),
+                        Cell::Number { value, .. } => sheet.write_number(
+                            *row,
+                            column as u16,
+                            *value as f64 / 10f64.powi(cell.decimals()),
+                        ),
+                        Cell::Empty => Ok(&mut *sheet),
+                    }
+                    .map_err(std::io::Error::other)?;
                 }
                 *row += 1;
                 Ok(())
@@ -277,6 +349,29 @@ mod tests {
         }
         assert_eq!(safe_cell("台泥"), "台泥");
         assert_eq!(unsafe_cell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn numbers_keep_their_decimals() {
+        let cell = |value, decimals| Cell::Number { value, decimals }.text();
+        assert_eq!(cell(123_456, 2), "1234.56");
+        assert_eq!(cell(-5, 2), "-0.05");
+        assert_eq!(cell(333, 1), "33.3");
+        assert_eq!(cell(7, 0), "7");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut writer = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        writer
+            .write_cells(&[
+                Cell::Text("x".into()),
+                Cell::Number {
+                    value: 150,
+                    decimals: 2,
+                },
+            ])
+            .expect("row");
+        let path = writer.finish().expect("finish");
+        let table = read(&std::fs::read(&path).expect("read"), Format::Xlsx).expect("xlsx");
+        assert_eq!(table.headers, vec!["x", "1.5"]);
     }
 
     #[test]

@@ -553,3 +553,24 @@ pub enum Targets {
     Currency,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum SavedReports {
+    Table,
+    Id,
+    Name,
+    Kind,
+    Definition,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ReportShares {
+    Table,
+    ReportId,
+    TargetKind,
+    TargetId,
+}

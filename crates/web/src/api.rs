@@ -18,6 +18,7 @@ mod payments;
 mod pipelines;
 mod pools;
 mod products;
+mod reports;
 mod roles;
 mod users;
 
@@ -222,6 +223,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::import_products))
         .routes(routes!(exports::import_opportunities))
         .routes(routes!(dashboard::set_target))
+        .routes(routes!(reports::list_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::export_report))
+        .routes(routes!(reports::builder_fields))
+        .routes(routes!(reports::list_saved, reports::create_saved))
+        .routes(routes!(
+            reports::get_saved,
+            reports::update_saved,
+            reports::delete_saved
+        ))
+        .routes(routes!(reports::run_saved))
+        .routes(routes!(reports::export_saved))
 }
 
 /// The OpenAPI document of every API route.
@@ -407,6 +420,7 @@ pub fn respond_created_in<T: Serialize>(
 }
 
 pub(crate) use exports::{opportunity_aliases, product_aliases};
+pub(crate) use reports::{export as report_export, export_custom as saved_report_export};
 
 /// A sales list's export for the pages.
 pub(crate) async fn exports_page(

@@ -23,6 +23,7 @@ mod organisation;
 mod pages;
 mod pools;
 mod regressions;
+mod reports;
 mod sales_api;
 mod sales_fixtures;
 mod sales_pages;
