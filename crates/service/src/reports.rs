@@ -1320,6 +1320,20 @@ pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync
     }
 }
 
+/// A grouping's name in a language: a report's own grouping, a field of
+/// the builder, or a custom field's key.
+pub fn grouping_label(by: &str, text: &(dyn Fn(&str) -> String + Sync)) -> String {
+    if let Some(key) = by.strip_prefix("custom:").or(by.strip_prefix("custom.")) {
+        return format!("{} · {key}", text("report_by.custom"));
+    }
+    let key = format!("report_by.{by}");
+    let own = text(&key);
+    if own != key {
+        return own;
+    }
+    text(&format!("fields.{by}"))
+}
+
 /// How many decimals a unit's whole numbers carry.
 pub fn decimals(unit: Unit) -> u8 {
     match unit {
@@ -1340,9 +1354,9 @@ pub(crate) fn write_report(
     use crate::spreadsheets::{Cell, TableWriter};
     let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
     let mut writer = TableWriter::new(format, &dir.join("tmp")).map_err(io)?;
-    let mut header = vec![Cell::Text(text(&format!("report_by.{}", report.by)))];
+    let mut header = vec![Cell::Text(grouping_label(&report.by, text))];
     if let Some(by2) = &report.by2 {
-        header.push(Cell::Text(text(&format!("report_by.{by2}"))));
+        header.push(Cell::Text(grouping_label(by2, text)));
     }
     header.extend(
         report

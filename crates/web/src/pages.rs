@@ -138,6 +138,9 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show_dashboard))
         .route("/reports", get(reports::list_reports))
         .route("/reports/{name}", get(reports::show_report))
+        .route("/reports/custom/{id}", get(reports::show_saved))
+        .route("/reports/custom/{id}/export", get(reports::export_saved))
+        .route("/reports/custom/{id}/delete", post(reports::delete_saved))
         .route("/reports/{name}/export", get(reports::export_report))
         .route(
             "/settings/targets",

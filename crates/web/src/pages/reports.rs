@@ -24,6 +24,7 @@ use crate::i18n::Lang;
 struct ListView {
     shell: Shell,
     names: Vec<&'static str>,
+    saved: Vec<kuijing_service::report_builder::SavedReportView>,
 }
 
 pub async fn list_reports(
@@ -39,7 +40,15 @@ pub async fn list_reports(
         .map(|()| ListView {
             shell: Shell::new(&state, &caller, lang, "/reports", "reports.title"),
             names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
+            saved: Vec::new(),
         });
+    let built = match built {
+        Ok(mut view) => state.app.saved_reports(&caller).await.map(|saved| {
+            view.saved = saved;
+            view
+        }),
+        Err(e) => Err(e),
+    };
     answer(built, StatusCode::OK, &caller, lang)
 }
 
@@ -93,10 +102,8 @@ impl ReportView {
     }
 
     pub(crate) fn grouping_label(&self, by: &str) -> String {
-        match by.strip_prefix("custom:") {
-            Some(key) => format!("{} · {key}", self.shell.t("report_by.custom")),
-            None => self.shell.tk("report_by", by),
-        }
+        let text = |key: &str| self.shell.t(key);
+        kuijing_service::reports::grouping_label(by, &text)
     }
 
     pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
@@ -362,4 +369,85 @@ pub async fn export_report(
         format.as_deref(),
     )
     .await
+}
+
+async fn saved_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    query: Query,
+) -> Result<ReportView, kuijing_service::ServiceError> {
+    let definition = state.app.saved_report(caller, id).await?;
+    let report = state.app.run_report(caller, id, &query.service()).await?;
+    let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    let title = definition.definition.name.clone();
+    let (chart, legend) = chart_of(&report, &shell, &title);
+    Ok(ReportView {
+        departments: state.app.department_choices().await?,
+        people: state.app.user_choices(caller).await?,
+        can_export: caller.can(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Report,
+            kuijing_domain::Action::Export,
+        )),
+        here: query_string(&query),
+        filter_action: format!("/reports/custom/{id}"),
+        shell,
+        query,
+        report,
+        title,
+        groupings: Vec::new(),
+        pipelines: Vec::new(),
+        chart,
+        legend,
+        saved: Some((id, definition.editable)),
+    })
+}
+
+/// A saved report of the builder, run for the viewer.
+pub async fn show_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+    Params(query): Params<Query>,
+) -> Response {
+    answer(
+        saved_view(&state, &caller, lang, id, query).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn export_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+    Params(query): Params<Query>,
+) -> Response {
+    let format = optional_text(&query.format);
+    crate::api::saved_report_export(
+        &state,
+        &caller,
+        lang,
+        id,
+        &report_query(&query),
+        format.as_deref(),
+    )
+    .await
+}
+
+/// Deletes a saved report from its page.
+pub async fn delete_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+) -> Response {
+    match state.app.delete_report(&caller, id).await {
+        Ok(()) => super::forms::done("/reports", "deleted"),
+        Err(error) => super::forms::error_page(error, &caller, lang),
+    }
 }

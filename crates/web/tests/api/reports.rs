@@ -440,4 +440,26 @@ async fn reports_refuse_what_they_do_not_know_and_export_their_table() {
             assert_eq!(answer.status, 200, "{name} by {by}: {}", answer.text);
         }
     }
+
+    // Every report's page, in every language, with no untranslated words.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    for lang in ["en", "zh-Hans", "zh-Hant"] {
+        let (status, html) = crate::helpers::page(&t, &cookie, "/reports", lang).await;
+        assert_eq!(status, 200);
+        assert!(
+            !html.contains("report_names.") && !html.contains("report_hints."),
+            "{lang}"
+        );
+        for kind in list.body.as_array().expect("reports") {
+            let name = kind["name"].as_str().expect("name");
+            let (status, html) =
+                crate::helpers::page(&t, &cookie, &format!("/reports/{name}?{YEAR_2017}"), lang)
+                    .await;
+            assert_eq!(status, 200, "{name} {lang}");
+            for raw in ["report_columns.", "report_by.", "report_names.", "reports."] {
+                assert!(!html.contains(raw), "{name} {lang}: {raw}");
+            }
+            assert!(html.contains("<table"), "{name}");
+        }
+    }
 }
