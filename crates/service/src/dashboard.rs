@@ -375,7 +375,7 @@ impl App {
             });
         }
 
-        let contract_scope = caller.actor.visibility(Kind::Contract, &org);
+        let contract_scope = caller.actor.visibility(Kind::Contract, org);
         let own_holder = if contract_scope.departments.is_empty() {
             (None, Some(caller.user.id))
         } else {

@@ -468,11 +468,11 @@ impl App {
                 "sum" | "average" => {
                     let name = measure.field.clone().unwrap_or_default();
                     if name.is_empty() {
-                        errors.add(&format!("{at}.field"), "required");
+                        errors.add(format!("{at}.field"), "required");
                         continue;
                     }
                     let Some(field) = resolve(&name) else {
-                        errors.add_labelled(&format!("{at}.field"), &name, "unknown_field");
+                        errors.add_labelled(format!("{at}.field"), &name, "unknown_field");
                         continue;
                     };
                     let numeric = match &field {
@@ -482,19 +482,19 @@ impl App {
                         }
                     };
                     if !numeric {
-                        errors.add_labelled(&format!("{at}.field"), &name, "not_a_number");
+                        errors.add_labelled(format!("{at}.field"), &name, "not_a_number");
                         continue;
                     }
                     measures.push((measure.op.clone(), Some(field)));
                 }
-                _ => errors.add(&format!("{at}.op"), "invalid_choice"),
+                _ => errors.add(format!("{at}.op"), "invalid_choice"),
             }
         }
         let mut filters = Vec::new();
         for (index, filter) in definition.filters.iter().enumerate() {
             let at = format!("filters.{index}");
             let Some(field) = resolve(&filter.field) else {
-                errors.add_labelled(&format!("{at}.field"), &filter.field, "unknown_field");
+                errors.add_labelled(format!("{at}.field"), &filter.field, "unknown_field");
                 continue;
             };
             let value = filter.value.clone().unwrap_or_default();
@@ -527,7 +527,7 @@ impl App {
                         Some(v) if filter.op == "eq" => Some(Filter::Eq(f.column, v)),
                         Some(v) => Some(Filter::NotEq(f.column, v)),
                         None => {
-                            errors.add_labelled(&format!("{at}.value"), f.name, "invalid_value");
+                            errors.add_labelled(format!("{at}.value"), f.name, "invalid_value");
                             continue;
                         }
                     }
@@ -536,7 +536,7 @@ impl App {
             };
             match condition {
                 Some(c) => filters.push(c),
-                None => errors.add_labelled(&format!("{at}.op"), &filter.field, "invalid_choice"),
+                None => errors.add_labelled(format!("{at}.op"), &filter.field, "invalid_choice"),
             }
         }
         let period_name = definition.period_field.as_deref().unwrap_or(spec.period);
@@ -572,12 +572,12 @@ impl App {
                 "department" => org.department_ids().any(|d| d == share.id),
                 "role" => roles.iter().any(|r| r.id == share.id),
                 _ => {
-                    errors.add(&format!("shares.{index}.kind"), "invalid_choice");
+                    errors.add(format!("shares.{index}.kind"), "invalid_choice");
                     continue;
                 }
             };
             if !known {
-                errors.add(&format!("shares.{index}.id"), "invalid_choice");
+                errors.add(format!("shares.{index}.id"), "invalid_choice");
                 continue;
             }
             let share = Share {
@@ -893,20 +893,19 @@ impl App {
                     for currency in &currencies {
                         table.column(op, Unit::Money, Some(currency), at);
                     }
-                    let mut sums: BTreeMap<(Option<String>, Option<String>, String), (i64, i64)> =
-                        BTreeMap::new();
+                    let mut sums: BTreeMap<(RowKey, String), (i64, i64)> = BTreeMap::new();
                     for row in &rows {
                         let currency = row
                             .currency
                             .clone()
                             .unwrap_or_else(|| frame.currency.clone());
                         let entry = sums
-                            .entry((row.k1.clone(), row.k2.clone(), currency))
+                            .entry(((row.k1.clone(), row.k2.clone()), currency))
                             .or_default();
                         entry.0 += row.measure(position);
                         entry.1 += row.m1;
                     }
-                    for ((k1, k2, currency), (sum, count)) in sums {
+                    for (((k1, k2), currency), (sum, count)) in sums {
                         let column = table.column(op, Unit::Money, Some(&currency), at);
                         let value = if op == "average" {
                             rounded(sum, count)
@@ -1038,6 +1037,9 @@ fn bool_label(field: &Resolved, key: &str) -> String {
         _ => key.to_string(),
     }
 }
+
+/// A row's keys: its first and second grouping's values.
+type RowKey = (Option<String>, Option<String>);
 
 /// An average, rounded half away from zero.
 fn rounded(sum: i64, count: i64) -> i64 {

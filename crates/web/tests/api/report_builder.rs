@@ -51,7 +51,7 @@ fn values(report: &Value, key: &str) -> BTreeMap<String, i64> {
 
 fn quarter(day: &str) -> String {
     let month: u32 = day[5..7].parse().expect("month");
-    format!("{}-Q{}", &day[..4], (month + 2) / 3)
+    format!("{}-Q{}", &day[..4], month.div_ceil(3))
 }
 
 #[tokio::test]
