@@ -63,6 +63,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Kind::Role,
         Kind::Settings,
         Kind::Approval,
+        Kind::Report,
     ];
     let mut admin_scopes = scoped(&[Kind::Department, Kind::User], DataScope::All);
     admin_scopes.extend(scoped(SELLING, DataScope::All));
@@ -75,6 +76,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Permission::new(Kind::Product, View),
         Permission::new(Kind::Report, View),
         Permission::new(Kind::Report, Export),
+        Permission::new(Kind::Report, Create),
         Permission::new(Kind::User, View),
         Permission::new(Kind::Department, View),
         Permission::new(Kind::Approval, View),
@@ -101,6 +103,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Permission::new(Kind::User, View),
         Permission::new(Kind::Department, View),
         Permission::new(Kind::Approval, View),
+        Permission::new(Kind::Report, View),
     ]);
     let mut rep_scopes = scoped(SELLING, DataScope::Own);
     rep_scopes.extend(scoped(

@@ -114,7 +114,7 @@ impl Kind {
             Kind::Task => &[View, Create, Edit, Delete],
             Kind::Event => &[View, Create, Edit, Delete],
             Kind::Approval => &[View, Manage],
-            Kind::Report => &[View, Export, Manage],
+            Kind::Report => &[View, Export, Create, Manage],
             Kind::Settings => &[Manage],
         }
     }

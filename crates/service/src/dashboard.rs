@@ -188,17 +188,9 @@ impl App {
         let (from, to) = period_of(query, today)?;
         let (previous_from, previous_to) = previous_range(from, to);
         let mut tx = self.db.read().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let people = kuijing_store::users::all_names(&mut tx).await?;
-        let chosen = self.chosen_people(query, &org, &people)?;
-        let owners_of = |kind: Kind| -> Option<Vec<i64>> {
-            owners_for(
-                &caller.actor.visibility(kind, &org),
-                &org,
-                &people,
-                chosen.as_ref(),
-            )
-        };
+        let whose = self.whose(&mut tx, query).await?;
+        let (org, people) = (&whose.org, &whose.people);
+        let owners_of = |kind: Kind| whose.owners(caller, kind);
         let customers_owners = owners_of(Kind::Customer);
         let contacts_owners = owners_of(Kind::Contact);
         let opportunity_owners = owners_of(Kind::Opportunity);
@@ -383,7 +375,7 @@ impl App {
             });
         }
 
-        let contract_scope = caller.actor.visibility(Kind::Contract, &org);
+        let contract_scope = caller.actor.visibility(Kind::Contract, org);
         let own_holder = if contract_scope.departments.is_empty() {
             (None, Some(caller.user.id))
         } else {
@@ -453,6 +445,18 @@ impl App {
         })
     }
 
+    /// Whose figures a query asks for, checked against the org chart.
+    pub(crate) async fn whose(&self, tx: &mut Tx, query: &DashboardQuery) -> Result<Whose> {
+        let org = departments::org_chart(tx).await?;
+        let people = kuijing_store::users::all_names(tx).await?;
+        let chosen = self.chosen_people(query, &org, &people)?;
+        Ok(Whose {
+            org,
+            people,
+            chosen,
+        })
+    }
+
     /// The people a query names, checked: `None` for the whole company.
     fn chosen_people(
         &self,
@@ -504,7 +508,7 @@ impl App {
         }
     }
 
-    async fn target_views(
+    pub(crate) async fn target_views(
         &self,
         tx: &mut Tx,
         query: &DashboardQuery,
@@ -649,6 +653,26 @@ pub struct TargetInput {
     pub measure: String,
     pub amount: crate::products::DecimalText,
     pub currency: Option<String>,
+}
+
+/// Whose figures count (the dashboard's and the reports' "whose data"):
+/// the org chart, everyone's names, and the people chosen.
+pub(crate) struct Whose {
+    pub(crate) org: OrgChart,
+    pub(crate) people: Vec<(i64, String)>,
+    chosen: Option<BTreeSet<i64>>,
+}
+
+impl Whose {
+    /// The owners whose records of a kind count for this viewer.
+    pub(crate) fn owners(&self, caller: &Caller, kind: Kind) -> Option<Vec<i64>> {
+        owners_for(
+            &caller.actor.visibility(kind, &self.org),
+            &self.org,
+            &self.people,
+            self.chosen.as_ref(),
+        )
+    }
 }
 
 /// The owners a kind's figures count: the chosen people the viewer may see,

@@ -326,6 +326,22 @@ impl App {
                     (agent, at),
                 )
                 .await?;
+                // The deal's product at the price it closed for, so product
+                // sales add up to the contracts.
+                if let Some((product, price)) = product {
+                    let line = LineItem {
+                        product_id: *product,
+                        product_name: row.product.clone(),
+                        unit: None,
+                        list_price: *price,
+                        price: amount,
+                        quantity: money::QUANTITY_SCALE,
+                        discount: 0,
+                        subtotal: amount,
+                    };
+                    line_items::replace(&mut tx, Kind::Contract.as_str(), contract_id, &[line])
+                        .await?;
+                }
                 contracts::set_status(
                     &mut tx,
                     contract_id,

@@ -30,6 +30,8 @@ pub mod pipelines;
 pub mod pools;
 pub mod product_import;
 pub mod products;
+pub mod report_builder;
+pub mod reports;
 pub mod requests;
 pub mod roles;
 pub mod sales_export;

@@ -171,12 +171,18 @@ pub enum TableWriter {
 }
 
 /// One cell of an export.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
     /// An amount in minor units.
     Money(i64),
     Count(i64),
+    /// A whole number scaled by ten to the `decimals` (a rate of 12.5 is
+    /// 125 with one decimal).
+    Number {
+        value: i64,
+        decimals: u8,
+    },
     Date(chrono::NaiveDate),
     Empty,
 }
@@ -188,6 +194,19 @@ impl Cell {
             Self::Text(text) => text.clone(),
             Self::Money(minor) => money::amount_text(*minor),
             Self::Count(count) => count.to_string(),
+            Self::Number { value, decimals } => {
+                if *decimals == 0 {
+                    return value.to_string();
+                }
+                let scale = 10u64.pow(u32::from(*decimals));
+                let sign = if *value < 0 { "-" } else { "" };
+                let whole = value.unsigned_abs() / scale;
+                let part = value.unsigned_abs() % scale;
+                format!(
+                    "{sign}{whole}.{part:0width$}",
+                    width = usize::from(*decimals)
+                )
+            }
             Self::Date(date) => date.to_string(),
             Self::Empty => String::new(),
         }
@@ -283,6 +302,11 @@ impl TableWriter {
                             &formats.money,
                         ),
                         Cell::Count(count) => sheet.write_number(*row, column, *count as f64),
+                        Cell::Number { value, decimals } => sheet.write_number(
+                            *row,
+                            column,
+                            *value as f64 / 10f64.powi(i32::from(*decimals)),
+                        ),
                         Cell::Date(date) => match excel_date(*date) {
                             Some(at) => {
                                 sheet.write_datetime_with_format(*row, column, at, &formats.date)
@@ -358,6 +382,29 @@ mod tests {
         }
         assert_eq!(safe_cell("台泥"), "台泥");
         assert_eq!(unsafe_cell("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn numbers_keep_their_decimals() {
+        let cell = |value, decimals| Cell::Number { value, decimals }.text();
+        assert_eq!(cell(123_456, 2), "1234.56");
+        assert_eq!(cell(-5, 2), "-0.05");
+        assert_eq!(cell(333, 1), "33.3");
+        assert_eq!(cell(7, 0), "7");
+        let dir = tempfile::tempdir().expect("dir");
+        let mut writer = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        writer
+            .write_cells(&[
+                Cell::Text("x".into()),
+                Cell::Number {
+                    value: 150,
+                    decimals: 2,
+                },
+            ])
+            .expect("row");
+        let path = writer.finish().expect("finish");
+        let table = read(&std::fs::read(&path).expect("read"), Format::Xlsx).expect("xlsx");
+        assert_eq!(table.headers, vec!["x", "1.5"]);
     }
 
     #[test]

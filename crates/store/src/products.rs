@@ -166,6 +166,15 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Product>> {
     row.map(Product::try_from).transpose()
 }
 
+/// Every product's id and name.
+pub async fn names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
+    let select = Query::select()
+        .columns([Products::Id, Products::Name])
+        .from(Products::Table)
+        .to_owned();
+    tx.all(&select).await
+}
+
 pub async fn many(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Product>> {
     let select = Query::select()
         .columns(COLUMNS)

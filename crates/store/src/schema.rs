@@ -607,3 +607,24 @@ pub enum Requests {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum SavedReports {
+    Table,
+    Id,
+    Name,
+    Kind,
+    Definition,
+    CreatedBy,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ReportShares {
+    Table,
+    ReportId,
+    TargetKind,
+    TargetId,
+}

@@ -18,6 +18,7 @@ mod payments;
 mod pipelines;
 mod pools;
 mod products;
+mod reports;
 mod requests;
 mod roles;
 mod users;
@@ -239,6 +240,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::read_notification))
         .routes(routes!(requests::list_views, requests::save_view))
         .routes(routes!(requests::delete_view))
+        .routes(routes!(reports::list_reports))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::export_report))
+        .routes(routes!(reports::builder_fields))
+        .routes(routes!(reports::list_saved, reports::create_saved))
+        .routes(routes!(
+            reports::get_saved,
+            reports::update_saved,
+            reports::delete_saved
+        ))
+        .routes(routes!(reports::run_saved))
+        .routes(routes!(reports::export_saved))
 }
 
 /// The OpenAPI document of every API route.
@@ -424,6 +437,7 @@ pub fn respond_created_in<T: Serialize>(
 }
 
 pub(crate) use exports::{opportunity_aliases, product_aliases};
+pub(crate) use reports::{export as report_export, export_custom as saved_report_export};
 
 /// A sales list's export for the pages.
 pub(crate) async fn exports_page(

@@ -99,6 +99,177 @@ pub fn funnel(stages: &[(String, i64, String)], label: &str) -> String {
     svg
 }
 
+/// How many series colours the style sheet defines.
+const COLOURS: usize = 6;
+
+/// Lines over groups (months, days): one polyline per series, with a dot
+/// per value that shows the value on hover.
+pub fn lines(groups: &[Group], series: &[&str], label: &str) -> String {
+    let width = 720.0_f64;
+    let height = 240.0_f64;
+    let (left, bottom, top) = (12.0, 28.0, 14.0);
+    let max = groups
+        .iter()
+        .flat_map(|g| g.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let slot = (width - left * 2.0) / groups.len().max(1) as f64;
+    let x_of = |index: usize| left + slot * index as f64 + slot / 2.0;
+    let y_of = |value: i64| height - bottom - (value.max(0) as f64 / max) * (height - bottom - top);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="{left}" y1="{y}" x2="{x2}" y2="{y}"/>"#,
+        y = height - bottom,
+        x2 = width - left
+    );
+    for s in 0..series.len() {
+        let points: Vec<String> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                format!(
+                    "{:.1},{:.1}",
+                    x_of(i),
+                    y_of(g.values.get(s).copied().unwrap_or(0))
+                )
+            })
+            .collect();
+        let _ = write!(
+            svg,
+            r#"<polyline class="line-{c}" points="{}"/>"#,
+            points.join(" "),
+            c = s % COLOURS
+        );
+        for (i, g) in groups.iter().enumerate() {
+            let value = g.values.get(s).copied().unwrap_or(0);
+            let title = g.titles.get(s).map(String::as_str).unwrap_or_default();
+            let _ = write!(
+                svg,
+                r#"<circle class="series-{c}" cx="{:.1}" cy="{:.1}" r="4"><title>{}</title></circle>"#,
+                x_of(i),
+                y_of(value),
+                escape(title),
+                c = s % COLOURS
+            );
+        }
+    }
+    // Every label when they fit, else every few.
+    let every = groups.len().div_ceil(12).max(1);
+    for (i, g) in groups.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            x_of(i),
+            height - 10.0,
+            escape(&g.label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Horizontal bars, one row per group (for many groups, such as people),
+/// the label on the left and each series as a thin bar.
+pub fn bars(groups: &[Group], series: &[&str], label: &str) -> String {
+    let width = 720.0_f64;
+    let label_width = 190.0_f64;
+    let bar = 12.0_f64;
+    let row = bar * series.len().max(1) as f64 + 10.0;
+    let height = row * groups.len().max(1) as f64 + 4.0;
+    let max = groups
+        .iter()
+        .flat_map(|g| g.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let room = width - label_width - 12.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart bars-chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    for (index, group) in groups.iter().enumerate() {
+        let y0 = index as f64 * row + 4.0;
+        let short: String = group.label.chars().take(24).collect();
+        let _ = write!(
+            svg,
+            r#"<text class="label" x="{x:.1}" y="{y:.1}" text-anchor="end">{}</text>"#,
+            escape(&short),
+            x = label_width - 8.0,
+            y = y0 + (row - 10.0) / 2.0
+        );
+        for (s, value) in group.values.iter().enumerate() {
+            let w = ((*value).max(0) as f64 / max * room).max(1.0);
+            let title = group.titles.get(s).map(String::as_str).unwrap_or_default();
+            let _ = write!(
+                svg,
+                r#"<rect class="series-{c}" x="{label_width}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="2"><title>{}</title></rect>"#,
+                escape(title),
+                c = s % COLOURS,
+                y = y0 + bar * s as f64,
+                h = bar - 2.0,
+            );
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A pie of one series: a slice per group, as large as its share.
+pub fn pie(slices: &[(String, i64, String)], label: &str) -> String {
+    let size = 240.0_f64;
+    let (cx, cy, r) = (size / 2.0, size / 2.0, size / 2.0 - 8.0);
+    let total: i64 = slices.iter().map(|(_, v, _)| (*v).max(0)).sum();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart pie-chart" viewBox="0 0 {size} {size}" role="img" aria-label="{}">"#,
+        escape(label)
+    );
+    if total == 0 {
+        let _ = write!(
+            svg,
+            r#"<circle class="empty" cx="{cx}" cy="{cy}" r="{r}"/>"#
+        );
+    }
+    let mut angle = -std::f64::consts::FRAC_PI_2;
+    for (index, (name, value, title)) in slices.iter().enumerate() {
+        let value = (*value).max(0);
+        if value == 0 || total == 0 {
+            continue;
+        }
+        let share = value as f64 / total as f64;
+        let class = index % COLOURS;
+        let text = escape(&format!("{name} · {title}"));
+        if share >= 0.9999 {
+            let _ = write!(
+                svg,
+                r#"<circle class="series-{class}" cx="{cx}" cy="{cy}" r="{r}"><title>{text}</title></circle>"#
+            );
+            break;
+        }
+        let end = angle + share * std::f64::consts::TAU;
+        let (x1, y1) = (cx + r * angle.cos(), cy + r * angle.sin());
+        let (x2, y2) = (cx + r * end.cos(), cy + r * end.sin());
+        let large = i32::from(share > 0.5);
+        let _ = write!(
+            svg,
+            r#"<path class="series-{class} slice" d="M{cx},{cy} L{x1:.2},{y1:.2} A{r},{r} 0 {large} 1 {x2:.2},{y2:.2} Z"><title>{text}</title></path>"#
+        );
+        angle = end;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +287,17 @@ mod tests {
         assert!(svg.contains("<title>USD 10.00</title>"));
         let svg = funnel(&[("Stage <1>".into(), 3, "3".into())], "Funnel");
         assert!(svg.contains("Stage &lt;1&gt;"));
+        let svg = lines(&groups, &["now", "before"], "Lines");
+        assert!(svg.contains("<title>USD 5.00</title>") && svg.contains("&lt;b&gt;"));
+        let svg = bars(&groups, &["now", "before"], "Bars");
+        assert!(svg.contains("<title>USD 10.00</title>"));
+        let svg = pie(
+            &[("A".into(), 1, "1".into()), ("<B>".into(), 3, "3".into())],
+            "Pie",
+        );
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert!(svg.contains("&lt;B&gt; · 3"));
+        assert!(pie(&[], "Empty").contains("empty"));
         // No data still draws an empty chart rather than dividing by zero.
         assert!(grouped_bars(&[], &["a"], "x").starts_with("<svg"));
     }

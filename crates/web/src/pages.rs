@@ -16,6 +16,7 @@ mod opportunities;
 mod pool;
 mod products;
 mod profile;
+mod reports;
 mod roles;
 mod sales_settings;
 mod search;
@@ -157,6 +158,12 @@ pub fn router() -> Router<AppState> {
             get(sales_settings::show_flows).post(sales_settings::save_flow),
         )
         .route("/dashboard", get(dashboard::show_dashboard))
+        .route("/reports", get(reports::list_reports))
+        .route("/reports/{name}", get(reports::show_report))
+        .route("/reports/custom/{id}", get(reports::show_saved))
+        .route("/reports/custom/{id}/export", get(reports::export_saved))
+        .route("/reports/custom/{id}/delete", post(reports::delete_saved))
+        .route("/reports/{name}/export", get(reports::export_report))
         .route(
             "/settings/targets",
             get(targets::show_targets).post(targets::save_targets),
@@ -395,6 +402,14 @@ impl Shell {
                 key: "nav.products",
                 href: "/products",
                 icon: "box",
+                badge: None,
+            });
+        }
+        if caller.can(Permission::new(Kind::Report, Action::View)) {
+            nav.push(NavItem {
+                key: "nav.reports",
+                href: "/reports",
+                icon: "chart",
                 badge: None,
             });
         }

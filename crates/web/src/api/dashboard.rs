@@ -45,23 +45,34 @@ pub async fn dashboard(
     ApiUser(caller): ApiUser,
     Params(p): Params<DashboardParams>,
 ) -> Response {
-    let user_ids = p
-        .user_ids
-        .as_deref()
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|id| id.trim().parse().ok())
-        .collect();
-    let query = DashboardQuery {
-        period: p.period,
-        from: p.from,
-        to: p.to,
-        scope: p.scope,
-        department_id: p.department_id,
-        with_children: p.with_children,
-        user_ids,
-    };
-    respond(state.app.dashboard(&caller, &query).await, &caller, lang)
+    respond(
+        state.app.dashboard(&caller, &p.query()).await,
+        &caller,
+        lang,
+    )
+}
+
+impl DashboardParams {
+    /// Whose data and which period, as the service takes them (the
+    /// dashboard's and the reports' alike).
+    pub(super) fn query(self) -> DashboardQuery {
+        let user_ids = self
+            .user_ids
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|id| id.trim().parse().ok())
+            .collect();
+        DashboardQuery {
+            period: self.period,
+            from: self.from,
+            to: self.to,
+            scope: self.scope,
+            department_id: self.department_id,
+            with_children: self.with_children,
+            user_ids,
+        }
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/targets", tag = "dashboard", request_body = TargetInput,

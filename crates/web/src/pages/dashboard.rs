@@ -19,26 +19,34 @@ use crate::charts::{self, Group};
 use crate::extract::Params;
 use crate::i18n::Lang;
 
+/// Whose data and which period, as the dashboard's and the reports'
+/// pickers send them (a report adds its grouping and pipeline).
 #[derive(Debug, Default, Deserialize)]
 pub struct Query {
     #[serde(default)]
-    period: String,
+    pub(crate) by: String,
     #[serde(default)]
-    from: String,
+    pub(crate) pipeline_id: String,
     #[serde(default)]
-    to: String,
+    pub(crate) format: String,
     #[serde(default)]
-    scope: String,
+    pub(crate) period: String,
     #[serde(default)]
-    department_id: String,
+    pub(crate) from: String,
     #[serde(default)]
-    only_department: String,
+    pub(crate) to: String,
     #[serde(default)]
-    user_id: Vec<String>,
+    pub(crate) scope: String,
+    #[serde(default)]
+    pub(crate) department_id: String,
+    #[serde(default)]
+    pub(crate) only_department: String,
+    #[serde(default)]
+    pub(crate) user_id: Vec<String>,
 }
 
 impl Query {
-    fn service(&self) -> DashboardQuery {
+    pub(crate) fn service(&self) -> DashboardQuery {
         DashboardQuery {
             period: optional_text(&self.period),
             from: self.from.trim().parse().ok(),
@@ -54,12 +62,12 @@ impl Query {
         }
     }
 
-    fn chosen(&self, id: &i64) -> bool {
+    pub(crate) fn chosen(&self, id: &i64) -> bool {
         self.user_id.iter().any(|u| *u == id.to_string())
     }
 }
 
-const PERIODS: [&str; 11] = [
+pub(crate) const PERIODS: [&str; 11] = [
     "today",
     "yesterday",
     "this_week",
@@ -78,6 +86,7 @@ const PERIODS: [&str; 11] = [
 struct View {
     shell: Shell,
     query: Query,
+    filter_action: String,
     board: Dashboard,
     departments: Vec<Choice>,
     people: Vec<Choice>,
@@ -85,23 +94,35 @@ struct View {
     funnel_charts: Vec<String>,
 }
 
-impl View {
+/// What the "whose data and which period" form asks of a page.
+pub(crate) trait Picker {
+    fn picked(&self) -> &Query;
+
     fn periods(&self) -> [&'static str; 11] {
         PERIODS
     }
 
     fn period(&self) -> &str {
-        if self.query.period.is_empty() {
+        let query = self.picked();
+        if query.period.is_empty() {
             "this_month"
         } else {
-            &self.query.period
+            &query.period
         }
     }
 
     fn is_period(&self, period: &str) -> bool {
         self.period() == period
     }
+}
 
+impl Picker for View {
+    fn picked(&self) -> &Query {
+        &self.query
+    }
+}
+
+impl View {
     fn amounts(&self, figure: &Figure) -> String {
         self.figure(figure, &true)
     }
@@ -226,6 +247,7 @@ async fn view(
         people: state.app.user_choices(caller).await?,
         shell,
         query,
+        filter_action: "/dashboard".into(),
         board,
         trend_chart,
         funnel_charts,

@@ -24,6 +24,8 @@ mod organisation;
 mod pages;
 mod pools;
 mod regressions;
+mod report_builder;
+mod reports;
 mod sales_api;
 mod sales_fixtures;
 mod sales_pages;

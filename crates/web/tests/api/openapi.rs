@@ -141,6 +141,17 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/views",
     "POST /api/v1/views",
     "DELETE /api/v1/views/{id}",
+    "GET /api/v1/reports",
+    "GET /api/v1/reports/{name}",
+    "GET /api/v1/reports/{name}/export",
+    "GET /api/v1/custom-reports/fields",
+    "GET /api/v1/custom-reports",
+    "POST /api/v1/custom-reports",
+    "GET /api/v1/custom-reports/{id}",
+    "PUT /api/v1/custom-reports/{id}",
+    "DELETE /api/v1/custom-reports/{id}",
+    "GET /api/v1/custom-reports/{id}/figures",
+    "GET /api/v1/custom-reports/{id}/export",
 ];
 
 #[tokio::test]
@@ -168,7 +179,8 @@ async fn the_openapi_document_lists_every_route_the_router_has() {
         let path = path
             .replace("{id}", "999999")
             .replace("{plan_id}", "999998")
-            .replace("{kind}", "products");
+            .replace("{kind}", "products")
+            .replace("{name}", "sales");
         let body = matches!(method, Method::POST | Method::PATCH | Method::PUT)
             .then(|| serde_json::json!({}));
         let served = t.call(method.clone(), &path, Some(&token), body).await;

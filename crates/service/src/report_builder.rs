@@ -1,0 +1,1077 @@
+//! The report builder: a kind of record, one or two groupings (system
+//! fields, custom fields, days bucketed in the company's time zone),
+//! measures (count, sum, average of a money or number field), filters and
+//! a chart; saved, shared with users, departments or roles, and always
+//! computed within the viewer's own scope.
+
+use std::collections::BTreeMap;
+
+use kuijing_domain::fields::FieldType as CustomType;
+use kuijing_domain::{Action, FieldErrors, Kind, Permission};
+use kuijing_store::figures::{self, Aggregate, Bucket, Filter, Key, Measure, Source};
+use kuijing_store::saved_reports::{self, SavedReport, Share, Viewer};
+use kuijing_store::{Tx, options, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::dashboard::DashboardQuery;
+use crate::error::{Result, ServiceError};
+use crate::reports::{Assembly, GROUP_LIMIT, Report, Unit, invalid};
+use crate::{App, Caller};
+
+/// What a system field holds, for grouping, measuring and filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Type {
+    User,
+    /// The department of the record's owner.
+    Department,
+    /// A choice administrators keep: (kind, field) of `options`.
+    Choice(&'static str, &'static str),
+    Stage,
+    Pipeline,
+    Text,
+    Bool,
+    Instant,
+    Day,
+    Money,
+}
+
+#[derive(Debug)]
+struct Field {
+    name: &'static str,
+    column: &'static str,
+    kind: Type,
+}
+
+const fn f(name: &'static str, column: &'static str, kind: Type) -> Field {
+    Field { name, column, kind }
+}
+
+/// A kind the builder reports on.
+struct Spec {
+    kind: &'static str,
+    source: Source,
+    permission: Kind,
+    owner: &'static str,
+    /// The day or instant the period applies to by default.
+    period: &'static str,
+    currency: Option<&'static str>,
+    /// The table whose `custom` column holds custom fields, if any.
+    custom: Option<&'static str>,
+    fields: &'static [Field],
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        kind: "customers",
+        source: Source::Customers,
+        permission: Kind::Customer,
+        owner: "customers.owner_id",
+        period: "created_at",
+        currency: None,
+        custom: Some("customers"),
+        fields: &[
+            f("owner_id", "customers.owner_id", Type::User),
+            f("department", "customers.owner_id", Type::Department),
+            f(
+                "industry_id",
+                "customers.industry_id",
+                Type::Choice("customer", "industry_id"),
+            ),
+            f(
+                "source_id",
+                "customers.source_id",
+                Type::Choice("customer", "source_id"),
+            ),
+            f(
+                "level_id",
+                "customers.level_id",
+                Type::Choice("customer", "level_id"),
+            ),
+            f("dealt", "customers.dealt", Type::Bool),
+            f("locked", "customers.locked", Type::Bool),
+            f("created_at", "customers.created_at", Type::Instant),
+            f("dealt_at", "customers.dealt_at", Type::Instant),
+            f(
+                "last_follow_up_at",
+                "customers.last_follow_up_at",
+                Type::Instant,
+            ),
+        ],
+    },
+    Spec {
+        kind: "leads",
+        source: Source::Leads,
+        permission: Kind::Lead,
+        owner: "leads.owner_id",
+        period: "created_at",
+        currency: None,
+        custom: None,
+        fields: &[
+            f("owner_id", "leads.owner_id", Type::User),
+            f("department", "leads.owner_id", Type::Department),
+            f(
+                "industry_id",
+                "leads.industry_id",
+                Type::Choice("lead", "industry_id"),
+            ),
+            f(
+                "source_id",
+                "leads.source_id",
+                Type::Choice("lead", "source_id"),
+            ),
+            f(
+                "level_id",
+                "leads.level_id",
+                Type::Choice("lead", "level_id"),
+            ),
+            f("converted", "leads.converted", Type::Bool),
+            f("created_at", "leads.created_at", Type::Instant),
+            f("converted_at", "leads.converted_at", Type::Instant),
+        ],
+    },
+    Spec {
+        kind: "contacts",
+        source: Source::Contacts,
+        permission: Kind::Contact,
+        owner: "contacts.owner_id",
+        period: "created_at",
+        currency: None,
+        custom: None,
+        fields: &[
+            f("owner_id", "contacts.owner_id", Type::User),
+            f("department", "contacts.owner_id", Type::Department),
+            f("decision_maker", "contacts.decision_maker", Type::Bool),
+            f("post", "contacts.post", Type::Text),
+            f("created_at", "contacts.created_at", Type::Instant),
+        ],
+    },
+    Spec {
+        kind: "opportunities",
+        source: Source::Opportunities,
+        permission: Kind::Opportunity,
+        owner: "opportunities.owner_id",
+        period: "created_at",
+        currency: Some("opportunities.currency"),
+        custom: Some("opportunities"),
+        fields: &[
+            f("owner_id", "opportunities.owner_id", Type::User),
+            f("department", "opportunities.owner_id", Type::Department),
+            f("pipeline_id", "opportunities.pipeline_id", Type::Pipeline),
+            f("stage_id", "opportunities.stage_id", Type::Stage),
+            f("outcome", "opportunities.outcome", Type::Text),
+            f("currency", "opportunities.currency", Type::Text),
+            f("created_at", "opportunities.created_at", Type::Instant),
+            f("closed_at", "opportunities.closed_at", Type::Instant),
+            f(
+                "expected_close_on",
+                "opportunities.expected_close_on",
+                Type::Day,
+            ),
+            f("amount", "opportunities.amount", Type::Money),
+        ],
+    },
+    Spec {
+        kind: "contracts",
+        source: Source::Contracts,
+        permission: Kind::Contract,
+        owner: "contracts.owner_id",
+        period: "signed_on",
+        currency: Some("contracts.currency"),
+        custom: Some("contracts"),
+        fields: &[
+            f("owner_id", "contracts.owner_id", Type::User),
+            f("department", "contracts.owner_id", Type::Department),
+            f("status", "contracts.status", Type::Text),
+            f("currency", "contracts.currency", Type::Text),
+            f("signed_on", "contracts.signed_on", Type::Day),
+            f("ends_on", "contracts.ends_on", Type::Day),
+            f("created_at", "contracts.created_at", Type::Instant),
+            f("approved_at", "contracts.approved_at", Type::Instant),
+            f("amount", "contracts.amount", Type::Money),
+            f("received", "contracts.received", Type::Money),
+        ],
+    },
+    Spec {
+        kind: "payments",
+        source: Source::Payments,
+        permission: Kind::Payment,
+        owner: "payments.owner_id",
+        period: "received_on",
+        currency: Some("payments.currency"),
+        custom: None,
+        fields: &[
+            f("owner_id", "payments.owner_id", Type::User),
+            f("department", "payments.owner_id", Type::Department),
+            f("status", "payments.status", Type::Text),
+            f(
+                "method_id",
+                "payments.method_id",
+                Type::Choice("payment", "method_id"),
+            ),
+            f("currency", "payments.currency", Type::Text),
+            f("received_on", "payments.received_on", Type::Day),
+            f("created_at", "payments.created_at", Type::Instant),
+            f("amount", "payments.amount", Type::Money),
+        ],
+    },
+    Spec {
+        kind: "follow_ups",
+        source: Source::FollowUps,
+        permission: Kind::FollowUp,
+        owner: "follow_ups.author_id",
+        period: "happened_at",
+        currency: None,
+        custom: None,
+        fields: &[
+            f("author_id", "follow_ups.author_id", Type::User),
+            f("department", "follow_ups.author_id", Type::Department),
+            f(
+                "method_id",
+                "follow_ups.method_id",
+                Type::Choice("follow_up", "method_id"),
+            ),
+            f("kind", "follow_ups.kind", Type::Text),
+            f("happened_at", "follow_ups.happened_at", Type::Instant),
+        ],
+    },
+];
+
+/// The kinds the builder offers.
+pub fn kinds() -> Vec<&'static str> {
+    SPECS.iter().map(|s| s.kind).collect()
+}
+
+/// A kind's system fields: (name, whether it groups, whether it is
+/// measured, whether it takes a day bucket).
+pub fn fields_of(kind: &str) -> Vec<(&'static str, bool, bool, bool)> {
+    SPECS
+        .iter()
+        .find(|s| s.kind == kind)
+        .map(|s| {
+            s.fields
+                .iter()
+                .map(|f| {
+                    let measured = matches!(f.kind, Type::Money);
+                    let dated = matches!(f.kind, Type::Instant | Type::Day);
+                    (f.name, !measured, measured, dated)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One measure: `count`, or `sum` / `average` of a money or number field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureInput {
+    /// `count`, `sum` or `average`.
+    pub op: String,
+    /// The field summed or averaged (`custom.KEY` for a custom field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// One condition: a field, `eq`, `ne`, `empty` or `not_empty`, and a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilterInput {
+    pub field: String,
+    pub op: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// Someone a report is shared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareInput {
+    /// `user`, `department` or `role`.
+    pub kind: String,
+    pub id: i64,
+}
+
+/// What a saved report computes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDefinition {
+    pub name: String,
+    /// `customers`, `leads`, `contacts`, `opportunities`, `contracts`,
+    /// `payments` or `follow_ups`.
+    pub kind: String,
+    /// One or two fields: a system field, `custom.KEY`, or a date field
+    /// with a bucket, `signed_on:month` (`day`, `week`, `month`,
+    /// `quarter`, `year`, in the company's time zone).
+    pub group_by: Vec<String>,
+    /// One to three measures.
+    pub measures: Vec<MeasureInput>,
+    #[serde(default)]
+    pub filters: Vec<FilterInput>,
+    /// The day or instant the period picker applies to (the kind's usual
+    /// one when empty: created, signed or received).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_field: Option<String>,
+    /// `bar`, `line`, `pie`, `funnel` or `table`.
+    pub chart: String,
+    #[serde(default)]
+    pub shares: Vec<ShareInput>,
+}
+
+/// The stored part of a definition (the name and kind have their columns,
+/// the shares their table).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Stored {
+    group_by: Vec<String>,
+    measures: Vec<MeasureInput>,
+    filters: Vec<FilterInput>,
+    period_field: Option<String>,
+    chart: String,
+}
+
+/// A saved report as its list and form show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedReportView {
+    pub id: i64,
+    pub version: i64,
+    pub created_by: i64,
+    /// Whether the viewer may change or delete it.
+    pub editable: bool,
+    #[serde(flatten)]
+    pub definition: ReportDefinition,
+}
+
+/// A grouping or measured field, resolved.
+#[derive(Debug, Clone)]
+enum Resolved {
+    System(&'static Field),
+    Custom(String, String, CustomType),
+}
+
+impl Resolved {
+    fn name(&self) -> String {
+        match self {
+            Resolved::System(f) => f.name.to_string(),
+            Resolved::Custom(key, _, _) => format!("custom.{key}"),
+        }
+    }
+}
+
+struct Checked {
+    spec: &'static Spec,
+    groups: Vec<(Resolved, Option<Bucket>)>,
+    measures: Vec<(String, Option<Resolved>)>,
+    filters: Vec<Filter>,
+    period: &'static Field,
+}
+
+const CHARTS: [&str; 5] = ["bar", "line", "pie", "funnel", "table"];
+
+impl App {
+    async fn custom_defs(
+        &self,
+        tx: &mut Tx,
+        spec: &Spec,
+    ) -> Result<Vec<kuijing_domain::fields::FieldDef>> {
+        let kind = match spec.custom {
+            Some("customers") => Kind::Customer,
+            Some("opportunities") => Kind::Opportunity,
+            Some("contracts") => Kind::Contract,
+            _ => return Ok(Vec::new()),
+        };
+        Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?)
+    }
+
+    /// Checks a definition into statements' parts; every refusal names the
+    /// field at fault.
+    async fn check(&self, tx: &mut Tx, definition: &ReportDefinition) -> Result<Checked> {
+        let mut errors = FieldErrors::new();
+        if definition.name.trim().is_empty() {
+            errors.add("name", "required");
+        } else if definition.name.chars().count() > 100 {
+            errors.add("name", "too_long");
+        }
+        let Some(spec) = SPECS.iter().find(|s| s.kind == definition.kind) else {
+            errors.add("kind", "invalid_choice");
+            return Err(ServiceError::Invalid(errors));
+        };
+        let defs = self.custom_defs(tx, spec).await?;
+        let resolve = |name: &str| -> Option<Resolved> {
+            match name.strip_prefix("custom.") {
+                Some(key) => defs
+                    .iter()
+                    .find(|d| d.key == key)
+                    .map(|d| Resolved::Custom(d.key.clone(), d.label.clone(), d.field_type)),
+                None => spec
+                    .fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map(Resolved::System),
+            }
+        };
+        if definition.group_by.is_empty() {
+            errors.add("group_by", "required");
+        }
+        if definition.group_by.len() > 2 {
+            errors.add("group_by", "too_many");
+        }
+        let mut groups = Vec::new();
+        for (index, text) in definition.group_by.iter().enumerate() {
+            let at = format!("group_by.{index}");
+            let (name, bucket) = match text.split_once(':') {
+                Some((name, bucket)) => (name, Some(bucket)),
+                None => (text.as_str(), None),
+            };
+            let Some(field) = resolve(name) else {
+                errors.add_labelled(&at, name, "unknown_field");
+                continue;
+            };
+            let dated = match &field {
+                Resolved::System(f) => matches!(f.kind, Type::Instant | Type::Day),
+                Resolved::Custom(..) => false,
+            };
+            let measured = match &field {
+                Resolved::System(f) => matches!(f.kind, Type::Money),
+                Resolved::Custom(_, _, t) => matches!(t, CustomType::Number | CustomType::Money),
+            };
+            if measured {
+                errors.add_labelled(&at, name, "not_groupable");
+                continue;
+            }
+            let bucket = match (dated, bucket) {
+                (true, None) => Some(Bucket::Month),
+                (true, Some(b)) => match Bucket::parse(b) {
+                    Some(b) => Some(b),
+                    None => {
+                        errors.add_labelled(&at, name, "invalid_bucket");
+                        continue;
+                    }
+                },
+                (false, Some(_)) => {
+                    errors.add_labelled(&at, name, "invalid_bucket");
+                    continue;
+                }
+                (false, None) => None,
+            };
+            groups.push((field, bucket));
+        }
+        if definition.measures.is_empty() {
+            errors.add("measures", "required");
+        }
+        if definition.measures.len() > 3 {
+            errors.add("measures", "too_many");
+        }
+        let mut measures = Vec::new();
+        for (index, measure) in definition.measures.iter().enumerate() {
+            let at = format!("measures.{index}");
+            match measure.op.as_str() {
+                "count" => measures.push(("count".to_string(), None)),
+                "sum" | "average" => {
+                    let name = measure.field.clone().unwrap_or_default();
+                    if name.is_empty() {
+                        errors.add(format!("{at}.field"), "required");
+                        continue;
+                    }
+                    let Some(field) = resolve(&name) else {
+                        errors.add_labelled(format!("{at}.field"), &name, "unknown_field");
+                        continue;
+                    };
+                    let numeric = match &field {
+                        Resolved::System(f) => matches!(f.kind, Type::Money),
+                        Resolved::Custom(_, _, t) => {
+                            matches!(t, CustomType::Number | CustomType::Money)
+                        }
+                    };
+                    if !numeric {
+                        errors.add_labelled(format!("{at}.field"), &name, "not_a_number");
+                        continue;
+                    }
+                    measures.push((measure.op.clone(), Some(field)));
+                }
+                _ => errors.add(format!("{at}.op"), "invalid_choice"),
+            }
+        }
+        let mut filters = Vec::new();
+        for (index, filter) in definition.filters.iter().enumerate() {
+            let at = format!("filters.{index}");
+            let Some(field) = resolve(&filter.field) else {
+                errors.add_labelled(format!("{at}.field"), &filter.field, "unknown_field");
+                continue;
+            };
+            let value = filter.value.clone().unwrap_or_default();
+            let value = value.trim();
+            let condition = match (&field, filter.op.as_str()) {
+                (Resolved::System(f), "empty") => Some(Filter::IsNull(f.column)),
+                (Resolved::System(f), "not_empty") => Some(Filter::NotNull(f.column)),
+                (Resolved::Custom(key, _, _), "eq") => Some(Filter::CustomEq(
+                    spec.custom.unwrap_or_default(),
+                    key.clone(),
+                    value.to_string(),
+                )),
+                (Resolved::System(f), "eq" | "ne") => {
+                    let typed: Option<sea_query::Value> = match f.kind {
+                        Type::User | Type::Choice(..) | Type::Stage | Type::Pipeline => {
+                            value.parse::<i64>().ok().map(Into::into)
+                        }
+                        Type::Bool => match value {
+                            "true" | "1" => Some(true.into()),
+                            "false" | "0" => Some(false.into()),
+                            _ => None,
+                        },
+                        Type::Text => Some(value.to_string().into()),
+                        Type::Money => kuijing_domain::money::parse_amount(value)
+                            .ok()
+                            .map(Into::into),
+                        Type::Department | Type::Instant | Type::Day => None,
+                    };
+                    match typed {
+                        Some(v) if filter.op == "eq" => Some(Filter::Eq(f.column, v)),
+                        Some(v) => Some(Filter::NotEq(f.column, v)),
+                        None => {
+                            errors.add_labelled(format!("{at}.value"), f.name, "invalid_value");
+                            continue;
+                        }
+                    }
+                }
+                _ => None,
+            };
+            match condition {
+                Some(c) => filters.push(c),
+                None => errors.add_labelled(format!("{at}.op"), &filter.field, "invalid_choice"),
+            }
+        }
+        let period_name = definition.period_field.as_deref().unwrap_or(spec.period);
+        let period = spec
+            .fields
+            .iter()
+            .find(|f| f.name == period_name && matches!(f.kind, Type::Instant | Type::Day));
+        if period.is_none() {
+            errors.add_labelled("period_field", period_name, "unknown_field");
+        }
+        if !CHARTS.contains(&definition.chart.as_str()) {
+            errors.add("chart", "invalid_choice");
+        }
+        errors.into_result()?;
+        let period = period.ok_or_else(|| invalid("period_field", "unknown_field"))?;
+        Ok(Checked {
+            spec,
+            groups,
+            measures,
+            filters,
+            period,
+        })
+    }
+
+    async fn check_shares(&self, tx: &mut Tx, shares: &[ShareInput]) -> Result<Vec<Share>> {
+        let org = kuijing_store::departments::org_chart(tx).await?;
+        let roles = kuijing_store::roles::list(tx, None).await?;
+        let mut errors = FieldErrors::new();
+        let mut out = Vec::new();
+        for (index, share) in shares.iter().enumerate() {
+            let known = match share.kind.as_str() {
+                "user" => org.department_of(share.id).is_some(),
+                "department" => org.department_ids().any(|d| d == share.id),
+                "role" => roles.iter().any(|r| r.id == share.id),
+                _ => {
+                    errors.add(format!("shares.{index}.kind"), "invalid_choice");
+                    continue;
+                }
+            };
+            if !known {
+                errors.add(format!("shares.{index}.id"), "invalid_choice");
+                continue;
+            }
+            let share = Share {
+                target_kind: share.kind.clone(),
+                target_id: share.id,
+            };
+            if !out.contains(&share) {
+                out.push(share);
+            }
+        }
+        errors.into_result()?;
+        Ok(out)
+    }
+
+    async fn viewer_roles(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<i64>> {
+        Ok(users::role_ids(tx, caller.user.id).await?)
+    }
+
+    /// A saved report the caller may open; any other is not found.
+    async fn open_saved(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<SavedReport> {
+        caller.require(Permission::new(Kind::Report, Action::View))?;
+        let roles = self.viewer_roles(tx, caller).await?;
+        let viewer = Viewer {
+            user: caller.user.id,
+            department: caller.user.department_id,
+            roles: &roles,
+        };
+        let all = caller.can(Permission::new(Kind::Report, Action::Manage));
+        saved_reports::get(tx, id, &viewer, all)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    fn may_edit(&self, caller: &Caller, report: &SavedReport) -> bool {
+        caller.can(Permission::new(Kind::Report, Action::Manage))
+            || (report.created_by == caller.user.id
+                && caller.can(Permission::new(Kind::Report, Action::Create)))
+    }
+
+    fn view_of(
+        &self,
+        caller: &Caller,
+        report: SavedReport,
+        shares: Vec<Share>,
+    ) -> Result<SavedReportView> {
+        let stored: Stored = serde_json::from_str(&report.definition)
+            .map_err(|e| ServiceError::Internal(format!("saved report {}: {e}", report.id)))?;
+        Ok(SavedReportView {
+            id: report.id,
+            version: report.version,
+            created_by: report.created_by,
+            editable: self.may_edit(caller, &report),
+            definition: ReportDefinition {
+                name: report.name,
+                kind: report.kind,
+                group_by: stored.group_by,
+                measures: stored.measures,
+                filters: stored.filters,
+                period_field: stored.period_field,
+                chart: stored.chart,
+                shares: shares
+                    .into_iter()
+                    .map(|s| ShareInput {
+                        kind: s.target_kind,
+                        id: s.target_id,
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// The saved reports the caller may open.
+    pub async fn saved_reports(&self, caller: &Caller) -> Result<Vec<SavedReportView>> {
+        caller.require(Permission::new(Kind::Report, Action::View))?;
+        let mut tx = self.db.read().await?;
+        let roles = self.viewer_roles(&mut tx, caller).await?;
+        let viewer = Viewer {
+            user: caller.user.id,
+            department: caller.user.department_id,
+            roles: &roles,
+        };
+        let all = caller.can(Permission::new(Kind::Report, Action::Manage));
+        let mut out = Vec::new();
+        for report in saved_reports::list(&mut tx, &viewer, all).await? {
+            let shares = saved_reports::shares(&mut tx, report.id).await?;
+            out.push(self.view_of(caller, report, shares)?);
+        }
+        Ok(out)
+    }
+
+    pub async fn saved_report(&self, caller: &Caller, id: i64) -> Result<SavedReportView> {
+        let mut tx = self.db.read().await?;
+        let report = self.open_saved(&mut tx, caller, id).await?;
+        let shares = saved_reports::shares(&mut tx, id).await?;
+        self.view_of(caller, report, shares)
+    }
+
+    fn stored_of(definition: &ReportDefinition) -> Result<String> {
+        serde_json::to_string(&Stored {
+            group_by: definition.group_by.clone(),
+            measures: definition.measures.clone(),
+            filters: definition.filters.clone(),
+            period_field: definition.period_field.clone(),
+            chart: definition.chart.clone(),
+        })
+        .map_err(|e| ServiceError::Internal(format!("report definition: {e}")))
+    }
+
+    /// Saves a new report (who may build reports).
+    pub async fn create_report(
+        &self,
+        caller: &Caller,
+        definition: &ReportDefinition,
+    ) -> Result<SavedReportView> {
+        if !caller.can(Permission::new(Kind::Report, Action::Create)) {
+            caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        }
+        let mut tx = self.db.write().await?;
+        self.check(&mut tx, definition).await?;
+        let shares = self.check_shares(&mut tx, &definition.shares).await?;
+        let stored = Self::stored_of(definition)?;
+        let id = saved_reports::insert(
+            &mut tx,
+            (definition.name.trim(), &definition.kind, &stored),
+            caller.user.id,
+            self.now(),
+        )
+        .await?;
+        saved_reports::set_shares(&mut tx, id, &shares).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Report, id),
+            kuijing_domain::ChangeAction::Create,
+            ("name", definition.name.trim()),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(report.id = id, actor.id = caller.user.id, "report saved");
+        self.saved_report(caller, id).await
+    }
+
+    /// Changes a saved report: its maker or a report manager, on the version read.
+    pub async fn update_report(
+        &self,
+        caller: &Caller,
+        (id, version): (i64, i64),
+        definition: &ReportDefinition,
+    ) -> Result<SavedReportView> {
+        let mut tx = self.db.write().await?;
+        let report = self.open_saved(&mut tx, caller, id).await?;
+        if !self.may_edit(caller, &report) {
+            return Err(ServiceError::Forbidden);
+        }
+        self.check(&mut tx, definition).await?;
+        let shares = self.check_shares(&mut tx, &definition.shares).await?;
+        let stored = Self::stored_of(definition)?;
+        let changed = saved_reports::update(
+            &mut tx,
+            (id, version),
+            (definition.name.trim(), &definition.kind, &stored),
+            self.now(),
+        )
+        .await?;
+        if !changed {
+            return Err(ServiceError::Stale {
+                version: report.version,
+            });
+        }
+        saved_reports::set_shares(&mut tx, id, &shares).await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Report,
+            id,
+            "definition",
+            Some(report.definition),
+            Some(stored),
+        )
+        .await?;
+        tx.commit().await?;
+        self.saved_report(caller, id).await
+    }
+
+    pub async fn delete_report(&self, caller: &Caller, id: i64) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        let report = self.open_saved(&mut tx, caller, id).await?;
+        if !self.may_edit(caller, &report) {
+            return Err(ServiceError::Forbidden);
+        }
+        saved_reports::delete(&mut tx, id).await?;
+        self.log_named(
+            &mut tx,
+            caller,
+            (Kind::Report, id),
+            kuijing_domain::ChangeAction::Delete,
+            ("name", &report.name),
+        )
+        .await?;
+        tx.commit().await?;
+        tracing::info!(report.id = id, actor.id = caller.user.id, "report deleted");
+        Ok(())
+    }
+
+    /// Runs a saved report for the caller: their scope, their period.
+    pub async fn run_report(
+        &self,
+        caller: &Caller,
+        id: i64,
+        query: &DashboardQuery,
+    ) -> Result<Report> {
+        let view = self.saved_report(caller, id).await?;
+        let mut report = self.run_definition(caller, &view.definition, query).await?;
+        report.name = view.definition.name;
+        Ok(report)
+    }
+
+    /// Runs a definition (saved or being tried out) in the caller's scope.
+    pub async fn run_definition(
+        &self,
+        caller: &Caller,
+        definition: &ReportDefinition,
+        query: &DashboardQuery,
+    ) -> Result<Report> {
+        caller.require(Permission::new(Kind::Report, Action::View))?;
+        let mut tx = self.db.read().await?;
+        let checked = self.check(&mut tx, definition).await?;
+        let frame = self.frame(&mut tx, query).await?;
+        let spec = checked.spec;
+        let owners = frame.whose.owners(caller, spec.permission);
+        let keys: Vec<Key> = checked
+            .groups
+            .iter()
+            .map(|(field, bucket)| match (field, bucket) {
+                (Resolved::Custom(key, _, _), _) => {
+                    Key::Custom(spec.custom.unwrap_or_default(), key.clone())
+                }
+                (Resolved::System(f), Some(b)) if f.kind == Type::Instant => {
+                    Key::Instant(f.column, *b)
+                }
+                (Resolved::System(f), Some(b)) => Key::Date(f.column, *b),
+                (Resolved::System(f), None) if f.kind == Type::Department => {
+                    Key::DepartmentOf(f.column)
+                }
+                (Resolved::System(f), None) => Key::Column(f.column),
+            })
+            .collect();
+        let money = checked
+            .measures
+            .iter()
+            .any(|(_, field)| matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money));
+        let mut measures = vec![Measure::Count];
+        for (_, field) in &checked.measures {
+            match field {
+                Some(Resolved::System(f)) => measures.push(Measure::Sum(f.column)),
+                Some(Resolved::Custom(key, _, _)) => measures.push(Measure::SumCustom(
+                    spec.custom.unwrap_or_default(),
+                    key.clone(),
+                )),
+                None => measures.push(Measure::Count),
+            }
+        }
+        let mut filters = checked.filters.clone();
+        filters.push(match checked.period.kind {
+            Type::Day => Filter::Days(checked.period.column, frame.from, frame.to),
+            _ => Filter::Between(checked.period.column, frame.at.0, frame.at.1),
+        });
+        let rows = figures::aggregate(
+            &mut tx,
+            &Aggregate {
+                source: spec.source,
+                owner: spec.owner,
+                owners: owners.as_deref(),
+                keys,
+                currency: if money { spec.currency } else { None },
+                measures,
+                filters,
+                limit: GROUP_LIMIT,
+            },
+            &frame.zone,
+        )
+        .await?;
+        let mut table = Assembly::default();
+        table.note(&rows);
+        for (index, (op, field)) in checked.measures.iter().enumerate() {
+            let position = index + 1;
+            let name = field.as_ref().map(Resolved::name);
+            let label = match field {
+                Some(Resolved::Custom(_, label, _)) => Some(label.as_str()),
+                _ => None,
+            };
+            let is_money = matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money);
+            let at = name.as_deref().map(|n| (n, label));
+            match (op.as_str(), is_money) {
+                ("count", _) => {
+                    let column = table.column("count", Unit::Count, None, None);
+                    for row in &rows {
+                        table.put(
+                            (row.k1.clone(), row.k2.clone()),
+                            column,
+                            row.measure(position),
+                        );
+                    }
+                }
+                (op, true) => {
+                    let currencies: std::collections::BTreeSet<String> =
+                        rows.iter().filter_map(|r| r.currency.clone()).collect();
+                    let currencies = if currencies.is_empty() {
+                        std::collections::BTreeSet::from([frame.currency.clone()])
+                    } else {
+                        currencies
+                    };
+                    for currency in &currencies {
+                        table.column(op, Unit::Money, Some(currency), at);
+                    }
+                    let mut sums: BTreeMap<(RowKey, String), (i64, i64)> = BTreeMap::new();
+                    for row in &rows {
+                        let currency = row
+                            .currency
+                            .clone()
+                            .unwrap_or_else(|| frame.currency.clone());
+                        let entry = sums
+                            .entry(((row.k1.clone(), row.k2.clone()), currency))
+                            .or_default();
+                        entry.0 += row.measure(position);
+                        entry.1 += row.m1;
+                    }
+                    for (((k1, k2), currency), (sum, count)) in sums {
+                        let column = table.column(op, Unit::Money, Some(&currency), at);
+                        let value = if op == "average" {
+                            rounded(sum, count)
+                        } else {
+                            sum
+                        };
+                        table.put((k1, k2), column, value);
+                        if op == "average" {
+                            table.not_additive(column);
+                        }
+                    }
+                }
+                (op, false) => {
+                    let column = table.column(op, Unit::Number, None, at);
+                    let mut sums: BTreeMap<(Option<String>, Option<String>), (i64, i64)> =
+                        BTreeMap::new();
+                    for row in &rows {
+                        let entry = sums.entry((row.k1.clone(), row.k2.clone())).or_default();
+                        entry.0 += row.measure(position);
+                        entry.1 += row.m1;
+                    }
+                    for (key, (sum, count)) in sums {
+                        let value = if op == "average" {
+                            rounded(sum, count)
+                        } else {
+                            sum
+                        };
+                        table.put(key, column, value);
+                    }
+                    if op == "average" {
+                        table.not_additive(column);
+                    }
+                }
+            }
+        }
+        let first_is_date = checked.groups.first().is_some_and(|(_, b)| b.is_some());
+        let truncated = table.truncated;
+        let (columns, mut rows, totals) = table.finish(!first_is_date);
+        for (index, (field, _)) in checked.groups.iter().enumerate() {
+            let names = self.names_of(&mut tx, &frame, field).await?;
+            for row in rows.iter_mut() {
+                let key = if index == 0 { &row.key } else { &row.key2 };
+                let label = match key {
+                    Some(k) => names
+                        .get(k)
+                        .cloned()
+                        .unwrap_or_else(|| bool_label(field, k)),
+                    None => String::new(),
+                };
+                if index == 0 {
+                    row.label = label;
+                } else {
+                    row.label2 = Some(label);
+                }
+            }
+        }
+        // The chart draws each measure once, money in the main currency.
+        let wanted: Vec<&str> = checked.measures.iter().map(|(op, _)| op.as_str()).collect();
+        let mut series = crate::reports::pick_series(&columns, &totals, &wanted);
+        series.dedup();
+        Ok(Report {
+            name: definition.name.clone(),
+            from: frame.from,
+            to: frame.to - chrono::Duration::days(1),
+            by: checked
+                .groups
+                .first()
+                .map(|(f, _)| f.name())
+                .unwrap_or_default(),
+            by2: checked.groups.get(1).map(|(f, _)| f.name()),
+            chart: definition.chart.clone(),
+            columns,
+            rows,
+            totals,
+            truncated,
+            series,
+        })
+    }
+
+    async fn names_of(
+        &self,
+        tx: &mut Tx,
+        frame: &crate::reports::Frame,
+        field: &Resolved,
+    ) -> Result<BTreeMap<String, String>> {
+        let Resolved::System(f) = field else {
+            return Ok(BTreeMap::new());
+        };
+        match f.kind {
+            Type::User => self.labels_for(tx, frame, "owner", "").await,
+            Type::Department => self.labels_for(tx, frame, "department", "").await,
+            Type::Stage => self.labels_for(tx, frame, "stage", "").await,
+            Type::Pipeline => Ok(kuijing_store::pipelines::list(tx)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.to_string(), p.name))
+                .collect()),
+            Type::Choice(kind, name) => Ok(options::of_field(tx, kind, name)
+                .await?
+                .into_iter()
+                .map(|o| (o.id.to_string(), o.label))
+                .collect()),
+            _ => Ok(BTreeMap::new()),
+        }
+    }
+}
+
+impl App {
+    /// A saved report's table as CSV or XLSX.
+    pub async fn export_saved_report(
+        &self,
+        caller: &Caller,
+        id: i64,
+        query: &DashboardQuery,
+        format: crate::spreadsheets::Format,
+        text: &(dyn Fn(&str) -> String + Sync),
+    ) -> Result<tempfile::TempPath> {
+        caller.require(Permission::new(Kind::Report, Action::Export))?;
+        let report = self.run_report(caller, id, query).await?;
+        crate::reports::write_report(&self.settings.data_dir, &report, format, text)
+    }
+}
+
+/// Yes and no for true/false groups (SQLite keeps 1 and 0).
+fn bool_label(field: &Resolved, key: &str) -> String {
+    match (field, key) {
+        (Resolved::System(f), "1" | "true") if f.kind == Type::Bool => "✓".into(),
+        (Resolved::System(f), "0" | "false") if f.kind == Type::Bool => "✗".into(),
+        _ => key.to_string(),
+    }
+}
+
+/// A row's keys: its first and second grouping's values.
+type RowKey = (Option<String>, Option<String>);
+
+/// An average, rounded half away from zero.
+fn rounded(sum: i64, count: i64) -> i64 {
+    if count == 0 {
+        return 0;
+    }
+    let (sum, count) = (i128::from(sum), i128::from(count));
+    ((sum * 2 + sum.signum() * count) / (count * 2)) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn averages_round_half_away_from_zero() {
+        assert_eq!(rounded(5, 2), 3);
+        assert_eq!(rounded(-5, 2), -3);
+        assert_eq!(rounded(4, 3), 1);
+        assert_eq!(rounded(0, 0), 0);
+    }
+
+    #[test]
+    fn every_kind_names_its_period_field_among_its_days() {
+        for spec in SPECS {
+            assert!(
+                spec.fields
+                    .iter()
+                    .any(|f| f.name == spec.period && matches!(f.kind, Type::Instant | Type::Day)),
+                "{}",
+                spec.kind
+            );
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! Grouped figures for the reports and the report builder: one statement
+//! shape for every kind of record — up to two group keys, the currency when
+//! money is summed, and up to four measures — computed in the database, for
+//! the owners the viewer may see, with instants bucketed in the company's
+//! time zone.
+//!
+//! Table and column names reach this module only as `&'static str` from
+//! the service's fixed catalogs; anything a user typed (a custom field's
+//! key, a filter's value) is bound as a parameter.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Alias, Condition, Expr, Query, SimpleExpr, Value};
+use serde::Serialize;
+
+use crate::db::{Backend, Tx};
+use crate::error::Result;
+use crate::insight::Owners;
+
+/// How instants or days are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Bucket {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Bucket {
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "quarter" => Self::Quarter,
+            "year" => Self::Year,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Quarter => "quarter",
+            Self::Year => "year",
+        }
+    }
+}
+
+/// The company's time zone as each backend applies it: PostgreSQL by name,
+/// SQLite by the offsets in force (in seconds east of UTC), each until the
+/// instant it ends (the last one has none).
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub name: String,
+    pub offsets: Vec<(Option<DateTime<Utc>>, i32)>,
+}
+
+impl Zone {
+    /// A zone name as PostgreSQL reads it, written out: IANA names only
+    /// hold letters, digits, `/`, `_`, `+` and `-`.
+    fn quoted_name(&self) -> String {
+        let clean: String = self
+            .name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "/_+-".contains(*c))
+            .collect();
+        format!("'{clean}'")
+    }
+}
+
+/// What rows are grouped by.
+#[derive(Debug, Clone)]
+pub enum Key {
+    /// A column's value, as text (ids, choices, text).
+    Column(&'static str),
+    /// The department of the user a column names.
+    DepartmentOf(&'static str),
+    /// The category of the product a column names.
+    CategoryOf(&'static str),
+    /// A custom field's value, by its key.
+    Custom(&'static str, String),
+    /// An instant column, bucketed in the company's time zone.
+    Instant(&'static str, Bucket),
+    /// A date column (already a calendar day), bucketed.
+    Date(&'static str, Bucket),
+}
+
+/// What is computed per group.
+#[derive(Debug, Clone)]
+pub enum Measure {
+    Count,
+    /// How many different values a column has.
+    Distinct(&'static str),
+    /// The sum of an integer column.
+    Sum(&'static str),
+    /// The sum of a number kept in a custom field, in thousandths.
+    SumCustom(&'static str, String),
+    /// Seconds from one instant column to another, summed (for averages).
+    Seconds(&'static str, &'static str),
+}
+
+/// A condition on the rows.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Eq(&'static str, Value),
+    NotEq(&'static str, Value),
+    In(&'static str, Vec<Value>),
+    IsNull(&'static str),
+    NotNull(&'static str),
+    /// `from <= column < to`, on instants.
+    Between(&'static str, DateTime<Utc>, DateTime<Utc>),
+    /// `from <= column < to`, on days.
+    Days(&'static str, NaiveDate, NaiveDate),
+    /// A custom field's value, as text, equal to one bound value.
+    CustomEq(&'static str, String, String),
+    /// A condition the caller built from the list filters.
+    Condition(Condition),
+}
+
+/// The rows a figure counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Customers,
+    Leads,
+    Contacts,
+    Opportunities,
+    Contracts,
+    Payments,
+    FollowUps,
+    /// Product lines of contracts, with their contract's columns.
+    ContractLines,
+    Approvals,
+    PoolClaims,
+}
+
+impl Source {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Customers => "customers",
+            Self::Leads => "leads",
+            Self::Contacts => "contacts",
+            Self::Opportunities => "opportunities",
+            Self::Contracts => "contracts",
+            Self::Payments => "payments",
+            Self::FollowUps => "follow_ups",
+            Self::ContractLines => "line_items",
+            Self::Approvals => "approvals",
+            Self::PoolClaims => "pool_claims",
+        }
+    }
+}
+
+/// One grouped statement.
+#[derive(Debug, Clone)]
+pub struct Aggregate<'a> {
+    pub source: Source,
+    /// The column naming whose rows these are (qualified, `table.column`).
+    pub owner: &'static str,
+    pub owners: Owners<'a>,
+    /// None, one or two keys.
+    pub keys: Vec<Key>,
+    /// The currency column, when money is summed: figures never add
+    /// different currencies together.
+    pub currency: Option<&'static str>,
+    /// One to four measures.
+    pub measures: Vec<Measure>,
+    pub filters: Vec<Filter>,
+    /// At most this many groups.
+    pub limit: u64,
+}
+
+/// A group's figures: its keys (`None` where the value is empty), the
+/// currency of its sums and the measures in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Grouped {
+    pub k1: Option<String>,
+    pub k2: Option<String>,
+    pub currency: Option<String>,
+    pub m1: i64,
+    pub m2: i64,
+    pub m3: i64,
+    pub m4: i64,
+}
+
+impl Grouped {
+    pub fn measure(&self, index: usize) -> i64 {
+        match index {
+            0 => self.m1,
+            1 => self.m2,
+            2 => self.m3,
+            _ => self.m4,
+        }
+    }
+}
+
+fn column(name: &'static str) -> Expr {
+    match name.split_once('.') {
+        Some((table, column)) => Expr::col((Alias::new(table), Alias::new(column))),
+        None => Expr::col(Alias::new(name)),
+    }
+}
+
+fn custom_value(backend: Backend, table: &'static str, key: &str) -> SimpleExpr {
+    match backend {
+        Backend::Sqlite => Expr::cust_with_values(
+            format!("cast(json_extract({table}.custom, ?) as text)"),
+            [format!("$.\"{key}\"")],
+        ),
+        Backend::Postgres => Expr::cust_with_values(
+            format!("(({table}.custom)::jsonb ->> $1)"),
+            [key.to_string()],
+        ),
+    }
+}
+
+/// A bucket of a column on SQLite, with a modifier that shifts instants
+/// into the company's zone.
+fn sqlite_bucket(column: &str, bucket: Bucket, shift: &str) -> String {
+    match bucket {
+        Bucket::Day => format!("strftime('%Y-%m-%d', {column}{shift})"),
+        Bucket::Week => format!("date({column}{shift}, 'weekday 0', '-6 days')"),
+        Bucket::Month => format!("strftime('%Y-%m', {column}{shift})"),
+        Bucket::Quarter => format!(
+            "(strftime('%Y', {column}{shift}) || '-Q' || ((cast(strftime('%m', {column}{shift}) as integer) + 2) / 3))"
+        ),
+        Bucket::Year => format!("strftime('%Y', {column}{shift})"),
+    }
+}
+
+fn postgres_bucket(local: &str, bucket: Bucket) -> String {
+    match bucket {
+        Bucket::Day => format!("to_char({local}, 'YYYY-MM-DD')"),
+        Bucket::Week => format!("to_char(date_trunc('week', {local}), 'YYYY-MM-DD')"),
+        Bucket::Month => format!("to_char({local}, 'YYYY-MM')"),
+        Bucket::Quarter => format!("to_char({local}, 'YYYY-\"Q\"Q')"),
+        Bucket::Year => format!("to_char({local}, 'YYYY')"),
+    }
+}
+
+fn key_expr(backend: Backend, key: &Key, zone: &Zone) -> SimpleExpr {
+    match key {
+        Key::Column(name) => Expr::cust(format!("cast({name} as text)")),
+        Key::DepartmentOf(name) => Expr::cust(format!(
+            "(select cast(key_users.department_id as text) from users key_users where key_users.id = {name})"
+        )),
+        Key::CategoryOf(name) => Expr::cust(format!(
+            "(select cast(key_products.category_id as text) from products key_products where key_products.id = {name})"
+        )),
+        Key::Custom(table, field) => custom_value(backend, table, field),
+        Key::Date(name, bucket) => match backend {
+            Backend::Sqlite => Expr::cust(sqlite_bucket(name, *bucket, "")),
+            Backend::Postgres => {
+                Expr::cust(postgres_bucket(&format!("({name})::timestamp"), *bucket))
+            }
+        },
+        Key::Instant(name, bucket) => match backend {
+            Backend::Postgres => Expr::cust(postgres_bucket(
+                &format!("({name} at time zone {})", zone.quoted_name()),
+                *bucket,
+            )),
+            Backend::Sqlite => {
+                // One branch per offset in force: exact across daylight
+                // saving changes, and a single expression for most zones.
+                let shift = |offset: i32| format!(", '{offset:+} seconds'");
+                if let [(None, offset)] = zone.offsets.as_slice() {
+                    return Expr::cust(sqlite_bucket(name, *bucket, &shift(*offset)));
+                }
+                let mut values: Vec<Value> = Vec::new();
+                let mut sql = String::from("(case");
+                let mut last = 0;
+                for (until, offset) in &zone.offsets {
+                    match until {
+                        Some(until) => {
+                            sql.push_str(&format!(
+                                " when {name} < ? then {}",
+                                sqlite_bucket(name, *bucket, &shift(*offset))
+                            ));
+                            values.push((*until).into());
+                        }
+                        None => last = *offset,
+                    }
+                }
+                sql.push_str(&format!(
+                    " else {} end)",
+                    sqlite_bucket(name, *bucket, &shift(last))
+                ));
+                Expr::cust_with_values(sql, values)
+            }
+        },
+    }
+}
+
+fn measure_expr(backend: Backend, measure: &Measure) -> SimpleExpr {
+    let whole = |inner: String| Expr::cust(format!("cast(coalesce({inner}, 0) as bigint)"));
+    match measure {
+        Measure::Count => Expr::cust("count(*)"),
+        Measure::Distinct(name) => Expr::cust(format!("count(distinct {name})")),
+        Measure::Sum(name) => whole(format!("sum({name})")),
+        Measure::Seconds(start, end) => match backend {
+            Backend::Sqlite => whole(format!(
+                "sum(cast(round((julianday({end}) - julianday({start})) * 86400) as integer))"
+            )),
+            Backend::Postgres => {
+                whole(format!("sum(round(extract(epoch from ({end} - {start}))))"))
+            }
+        },
+        Measure::SumCustom(table, key) => match backend {
+            Backend::Sqlite => Expr::cust_with_values(
+                format!(
+                    "cast(coalesce(sum(cast(round(cast(json_extract({table}.custom, ?) as real) * 1000) as integer)), 0) as bigint)"
+                ),
+                [format!("$.\"{key}\"")],
+            ),
+            // Only values that read as numbers count; anything else would
+            // stop the statement.
+            Backend::Postgres => Expr::cust_with_values(
+                format!(
+                    "cast(coalesce(sum(case when (({table}.custom)::jsonb ->> $1) ~ '^-?[0-9]+(\\.[0-9]+)?$' then round(((({table}.custom)::jsonb ->> $2))::numeric * 1000) end), 0) as bigint)"
+                ),
+                [key.to_string(), key.to_string()],
+            ),
+        },
+    }
+}
+
+fn filter_condition(backend: Backend, filter: &Filter) -> Condition {
+    let one = |e: SimpleExpr| Condition::all().add(e);
+    match filter {
+        Filter::Eq(name, value) => one(column(name).eq(value.clone())),
+        Filter::NotEq(name, value) => one(column(name).ne(value.clone())),
+        Filter::In(name, values) => one(column(name).is_in(values.clone())),
+        Filter::IsNull(name) => one(column(name).is_null()),
+        Filter::NotNull(name) => one(column(name).is_not_null()),
+        Filter::Between(name, from, to) => Condition::all()
+            .add(column(name).gte(*from))
+            .add(column(name).lt(*to)),
+        Filter::Days(name, from, to) => Condition::all()
+            .add(column(name).gte(*from))
+            .add(column(name).lt(*to)),
+        Filter::CustomEq(table, key, value) => {
+            let table: &'static str = table;
+            one(Expr::expr(custom_value(backend, table, key)).eq(value.clone()))
+        }
+        Filter::Condition(condition) => condition.clone(),
+    }
+}
+
+/// Runs one grouped statement.
+pub async fn aggregate(tx: &mut Tx, query: &Aggregate<'_>, zone: &Zone) -> Result<Vec<Grouped>> {
+    let backend = tx.backend();
+    let table = query.source.table();
+    let mut select = Query::select();
+    select.from(Alias::new(table));
+    if query.source == Source::ContractLines {
+        select.inner_join(
+            Alias::new("contracts"),
+            Condition::all()
+                .add(
+                    Expr::col((Alias::new("contracts"), Alias::new("id")))
+                        .equals((Alias::new("line_items"), Alias::new("record_id"))),
+                )
+                .add(Expr::col((Alias::new("line_items"), Alias::new("kind"))).eq("contract")),
+        );
+    }
+    let none = || Expr::cust("cast(null as text)");
+    for (index, alias) in ["k1", "k2"].into_iter().enumerate() {
+        let expr = query
+            .keys
+            .get(index)
+            .map_or_else(none, |key| key_expr(backend, key, zone));
+        select.expr_as(expr, Alias::new(alias));
+    }
+    let currency = query
+        .currency
+        .map_or_else(none, |c| Expr::cust(format!("cast({c} as text)")));
+    select.expr_as(currency, Alias::new("currency"));
+    for (index, alias) in ["m1", "m2", "m3", "m4"].into_iter().enumerate() {
+        let expr = query.measures.get(index).map_or_else(
+            || Expr::cust("cast(0 as bigint)"),
+            |m| measure_expr(backend, m),
+        );
+        select.expr_as(expr, Alias::new(alias));
+    }
+    if let Some(owners) = query.owners {
+        select.and_where(column(query.owner).is_in(owners.iter().copied()));
+    }
+    for filter in &query.filters {
+        select.cond_where(filter_condition(backend, filter));
+    }
+    // Grouped and ordered by position, so a key with bound values is one
+    // expression for PostgreSQL.
+    let mut positions: Vec<&str> = ["1", "2"][..query.keys.len().min(2)].to_vec();
+    if query.currency.is_some() {
+        positions.push("3");
+    }
+    if !positions.is_empty() {
+        select.add_group_by(positions.iter().map(|p| Expr::cust(*p)));
+        for p in &positions {
+            select.order_by_expr(Expr::cust(*p), sea_query::Order::Asc);
+        }
+    }
+    select.limit(query.limit.max(1));
+    tx.all(&select).await
+}

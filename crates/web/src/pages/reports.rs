@@ -1,0 +1,453 @@
+//! The reports pages: the list of reports, and each report with the
+//! dashboard's "whose data" and period pickers, its chart and its table.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use kuijing_service::Caller;
+use kuijing_service::choices::Choice;
+use kuijing_service::reports::{BUILT_IN, Report, ReportColumn, ReportQuery, Unit};
+
+use super::Shell;
+use super::dashboard::{Picker, Query};
+use super::forms::{answer, optional_number, optional_text};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::charts::{self, Group};
+use crate::extract::Params;
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ListView {
+    shell: Shell,
+    names: Vec<&'static str>,
+    saved: Vec<kuijing_service::report_builder::SavedReportView>,
+}
+
+pub async fn list_reports(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
+    let built = caller
+        .require(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Report,
+            kuijing_domain::Action::View,
+        ))
+        .map(|()| ListView {
+            shell: Shell::new(&state, &caller, lang, "/reports", "reports.title"),
+            names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
+            saved: Vec::new(),
+        });
+    let built = match built {
+        Ok(mut view) => state.app.saved_reports(&caller).await.map(|saved| {
+            view.saved = saved;
+            view
+        }),
+        Err(e) => Err(e),
+    };
+    answer(built, StatusCode::OK, &caller, lang)
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+pub(crate) struct ReportView {
+    pub(crate) shell: Shell,
+    pub(crate) query: Query,
+    pub(crate) filter_action: String,
+    pub(crate) departments: Vec<Choice>,
+    pub(crate) people: Vec<Choice>,
+    pub(crate) report: Report,
+    pub(crate) title: String,
+    pub(crate) groupings: Vec<String>,
+    pub(crate) pipelines: Vec<Choice>,
+    pub(crate) chart: String,
+    pub(crate) legend: Vec<(usize, String)>,
+    /// The query string of the current choice, for the export links.
+    pub(crate) here: String,
+    pub(crate) can_export: bool,
+    /// For a saved report: its id, and whether the viewer may edit it.
+    pub(crate) saved: Option<(i64, bool)>,
+}
+
+impl Picker for ReportView {
+    fn picked(&self) -> &Query {
+        &self.query
+    }
+}
+
+impl ReportView {
+    pub(crate) fn heading(&self, column: &ReportColumn) -> String {
+        let text = |key: &str| self.shell.t(key);
+        kuijing_service::reports::column_label(column, &text)
+    }
+
+    pub(crate) fn value(&self, value: &Option<i64>, column: &ReportColumn) -> String {
+        format_value(*value, column.unit)
+    }
+
+    pub(crate) fn label(&self, label: &str) -> String {
+        if label.is_empty() {
+            self.shell.t("reports.none")
+        } else {
+            label.to_string()
+        }
+    }
+
+    pub(crate) fn is_by(&self, by: &str) -> bool {
+        self.report.by == by
+    }
+
+    pub(crate) fn grouping_label(&self, by: &str) -> String {
+        let text = |key: &str| self.shell.t(key);
+        kuijing_service::reports::grouping_label(by, &text)
+    }
+
+    pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
+        self.query.pipeline_id == id.to_string()
+    }
+}
+
+/// A figure as the table shows it.
+pub(crate) fn format_value(value: Option<i64>, unit: Unit) -> String {
+    let Some(value) = value else {
+        return "—".into();
+    };
+    match unit {
+        Unit::Count => value.to_string(),
+        Unit::Money => kuijing_domain::money::format_amount(value),
+        Unit::Percent => format!("{}%", tenths(value)),
+        Unit::Hours => tenths(value),
+        Unit::Number => kuijing_domain::money::quantity_text(value),
+    }
+}
+
+fn tenths(value: i64) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", value.abs() / 10, value.abs() % 10)
+}
+
+/// The chart of a report (none for a table) and its legend.
+pub(crate) fn chart_of(
+    report: &Report,
+    shell: &Shell,
+    title: &str,
+) -> (String, Vec<(usize, String)>) {
+    let text = |key: &str| shell.t(key);
+    let label = |row: &kuijing_service::reports::ReportRow| {
+        let mut text = if row.label.is_empty() {
+            shell.t("reports.none")
+        } else {
+            row.label.clone()
+        };
+        if let Some(second) = &row.label2 {
+            text.push_str(" · ");
+            text.push_str(if second.is_empty() { "—" } else { second });
+        }
+        text
+    };
+    let series: Vec<&ReportColumn> = report
+        .series
+        .iter()
+        .filter_map(|i| report.columns.get(*i))
+        .collect();
+    let legend: Vec<(usize, String)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
+        .collect();
+    let groups: Vec<Group> = report
+        .rows
+        .iter()
+        .take(60)
+        .map(|row| {
+            let name = label(row);
+            Group {
+                values: report
+                    .series
+                    .iter()
+                    .map(|i| row.values.get(*i).copied().flatten().unwrap_or(0))
+                    .collect(),
+                titles: report
+                    .series
+                    .iter()
+                    .zip(&legend)
+                    .map(|(i, (_, heading))| {
+                        let unit = report.columns.get(*i).map_or(Unit::Count, |c| c.unit);
+                        format!(
+                            "{name} · {heading}: {}",
+                            format_value(row.values.get(*i).copied().flatten(), unit)
+                        )
+                    })
+                    .collect(),
+                label: name,
+            }
+        })
+        .collect();
+    let names: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
+    let svg = match report.chart.as_str() {
+        "table" => String::new(),
+        "line" => charts::lines(&groups, &names, title),
+        "pie" => {
+            let slices: Vec<(String, i64, String)> = groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.label.clone(),
+                        g.values.first().copied().unwrap_or(0),
+                        g.titles.first().cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            charts::pie(&slices, title)
+        }
+        "funnel" => {
+            let stages: Vec<(String, i64, String)> = groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.label.clone(),
+                        g.values.first().copied().unwrap_or(0),
+                        g.titles
+                            .iter()
+                            .map(|t| t.rsplit(": ").next().unwrap_or_default().to_string())
+                            .collect::<Vec<_>>()
+                            .join(" · "),
+                    )
+                })
+                .collect();
+            charts::funnel(&stages, title)
+        }
+        _ if groups.len() > 12 => charts::bars(&groups, &names, title),
+        _ => charts::grouped_bars(&groups, &names, title),
+    };
+    (svg, legend)
+}
+
+/// The page's choice as a query string (for the export links).
+pub(crate) fn query_string(query: &Query) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("period", &query.period),
+        ("from", &query.from),
+        ("to", &query.to),
+        ("scope", &query.scope),
+        ("department_id", &query.department_id),
+        ("only_department", &query.only_department),
+        ("by", &query.by),
+        ("pipeline_id", &query.pipeline_id),
+    ] {
+        if !value.is_empty() {
+            out.append_pair(key, value);
+        }
+    }
+    for user in &query.user_id {
+        out.append_pair("user_id", user);
+    }
+    out.finish()
+}
+
+fn report_query(query: &Query) -> ReportQuery {
+    ReportQuery {
+        insight: query.service(),
+        by: optional_text(&query.by),
+        pipeline_id: optional_number(&query.pipeline_id),
+    }
+}
+
+/// Names for the rows that are not records: outcomes, approval kinds.
+pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
+    for row in &mut report.rows {
+        let key = row.key.clone().unwrap_or_default();
+        match (report.name.as_str(), key.as_str()) {
+            ("funnel", "won" | "lost") => row.label = shell.tk("outcome", &key),
+            ("approvals", _) if report.by == "kind" => {
+                let text = shell.tk("kinds", &key);
+                if !text.starts_with("kinds.") {
+                    row.label = text;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+async fn view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    name: &str,
+    query: Query,
+) -> Result<ReportView, kuijing_service::ServiceError> {
+    let mut report = state
+        .app
+        .report(caller, name, &report_query(&query))
+        .await?;
+    let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    name_fixed_rows(&mut report, &shell);
+    let title = shell.tk("report_names", name);
+    let (chart, legend) = chart_of(&report, &shell, &title);
+    let mut groupings: Vec<String> = BUILT_IN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, by)| by.iter().map(|b| b.to_string()).collect())
+        .unwrap_or_default();
+    if name == "customers" {
+        groupings.extend(
+            state
+                .app
+                .custom_fields(kuijing_domain::Kind::Customer)
+                .await?
+                .into_iter()
+                .map(|f| format!("custom:{}", f.key)),
+        );
+    }
+    let pipelines = if name == "funnel" {
+        state
+            .app
+            .pipelines(caller)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ReportView {
+        departments: state.app.department_choices().await?,
+        people: state.app.user_choices(caller).await?,
+        can_export: caller.can(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Report,
+            kuijing_domain::Action::Export,
+        )),
+        here: query_string(&query),
+        filter_action: format!("/reports/{name}"),
+        shell,
+        query,
+        report,
+        title,
+        groupings,
+        pipelines,
+        chart,
+        legend,
+        saved: None,
+    })
+}
+
+pub async fn show_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Path(name): Path<String>,
+    Params(query): Params<Query>,
+) -> Response {
+    answer(
+        view(&state, &caller, lang, &name, query).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn export_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Path(name): Path<String>,
+    Params(query): Params<Query>,
+) -> Response {
+    let format = optional_text(&query.format);
+    crate::api::report_export(
+        &state,
+        &caller,
+        lang,
+        &name,
+        &report_query(&query),
+        format.as_deref(),
+    )
+    .await
+}
+
+async fn saved_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    query: Query,
+) -> Result<ReportView, kuijing_service::ServiceError> {
+    let definition = state.app.saved_report(caller, id).await?;
+    let report = state.app.run_report(caller, id, &query.service()).await?;
+    let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    let title = definition.definition.name.clone();
+    let (chart, legend) = chart_of(&report, &shell, &title);
+    Ok(ReportView {
+        departments: state.app.department_choices().await?,
+        people: state.app.user_choices(caller).await?,
+        can_export: caller.can(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Report,
+            kuijing_domain::Action::Export,
+        )),
+        here: query_string(&query),
+        filter_action: format!("/reports/custom/{id}"),
+        shell,
+        query,
+        report,
+        title,
+        groupings: Vec::new(),
+        pipelines: Vec::new(),
+        chart,
+        legend,
+        saved: Some((id, definition.editable)),
+    })
+}
+
+/// A saved report of the builder, run for the viewer.
+pub async fn show_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+    Params(query): Params<Query>,
+) -> Response {
+    answer(
+        saved_view(&state, &caller, lang, id, query).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+pub async fn export_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+    Params(query): Params<Query>,
+) -> Response {
+    let format = optional_text(&query.format);
+    crate::api::saved_report_export(
+        &state,
+        &caller,
+        lang,
+        id,
+        &report_query(&query),
+        format.as_deref(),
+    )
+    .await
+}
+
+/// Deletes a saved report from its page.
+pub async fn delete_saved(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+) -> Response {
+    match state.app.delete_report(&caller, id).await {
+        Ok(()) => super::forms::done("/reports", "deleted"),
+        Err(error) => super::forms::error_page(error, &caller, lang),
+    }
+}
