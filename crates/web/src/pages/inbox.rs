@@ -416,6 +416,13 @@ impl RequestPage {
         };
         let text = kuijing_domain::fields::display(value);
         match field.field_type {
+            FieldType::Money => match (
+                kuijing_domain::money::parse_amount(&text),
+                &self.detail.request.currency,
+            ) {
+                (Ok(minor), Some(currency)) => self.shell.money(&minor, currency),
+                _ => text,
+            },
             FieldType::Bool if text == "true" => self.shell.t("customers.yes"),
             FieldType::Bool => self.shell.t("customers.no"),
             _ => text,
@@ -441,9 +448,11 @@ pub async fn request_page(
         } else {
             Vec::new()
         };
+        let mut shell = Shell::new(&state, &caller, lang, "/approvals", "requests.title")
+            .with_notice(query.done.as_deref());
+        shell.title = detail.request.title.clone();
         Ok::<_, ServiceError>(RequestPage {
-            shell: Shell::new(&state, &caller, lang, "/approvals", "requests.title")
-                .with_notice(query.done.as_deref()),
+            shell,
             panel: detail.approval.as_ref().map(Panel::of),
             people: state.app.user_choices(&caller).await?,
             to_choose,
