@@ -9,6 +9,7 @@ mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod field_settings;
 mod forms;
 mod inbox;
 mod leads;
@@ -127,6 +128,20 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}/edit", get(inbox::edit_request))
         .route("/requests/{id}/submit", post(inbox::submit_request))
         .route("/requests/{id}/delete", post(inbox::delete_request))
+        .route(
+            "/settings/fields",
+            get(field_settings::show).post(field_settings::create_field),
+        )
+        .route("/settings/fields/{id}", post(field_settings::update_field))
+        .route(
+            "/settings/fields/{id}/delete",
+            post(field_settings::delete_field),
+        )
+        .route("/settings/options", post(field_settings::create_option))
+        .route(
+            "/settings/options/{id}",
+            post(field_settings::update_option),
+        )
         .route(
             "/settings/request-forms",
             get(inbox::request_kinds).post(inbox::save_request_kind),
@@ -457,6 +472,12 @@ impl Shell {
             });
         }
         if caller.can(Permission::new(Kind::Settings, Action::Manage)) {
+            settings_nav.push(NavItem {
+                key: "nav.fields",
+                href: "/settings/fields",
+                icon: "contract",
+                badge: None,
+            });
             settings_nav.push(NavItem {
                 key: "nav.pipelines",
                 href: "/settings/pipelines",

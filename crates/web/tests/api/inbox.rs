@@ -406,3 +406,76 @@ async fn a_saved_view_is_the_users_own_and_keeps_filters_not_the_page() {
         .await;
     assert_eq!(deleted.status, 204);
 }
+
+#[tokio::test]
+async fn administrators_add_custom_fields_and_options_on_the_settings_page() {
+    use crate::auth::page_csrf;
+    use crate::helpers::post_form;
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+
+    // A bad key is shown on the form again with its message; the label stays.
+    let form =
+        format!("_csrf={csrf}&kind=customer&label=Region&key=Bad+Key&field_type=choice&options=");
+    let (status, html) = post_form(&t, &cookie, "/settings/fields", form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("value=\"Region\""), "{html}");
+    assert!(html.contains("lowercase letters"), "{html}");
+
+    let form = format!(
+        "_csrf={csrf}&kind=customer&label=Region&key=region&field_type=choice&options=North%2C+South&required=on"
+    );
+    let (status, location) = post_form(&t, &cookie, "/settings/fields", form).await;
+    assert_eq!(status, 303, "{location}");
+    let fields = t.get("/api/v1/fields?kind=customer", &admin).await;
+    assert_eq!(fields.body[0]["key"], "region", "{}", fields.text);
+    assert_eq!(fields.body[0]["options"], json!(["North", "South"]));
+    let id = fields.body[0]["id"].as_i64().expect("id");
+    // The customer form now asks for it.
+    let (_, html) = page(&t, &cookie, "/customers/new", "en").await;
+    assert!(html.contains("name=\"custom.region\""));
+    let form =
+        format!("_csrf={csrf}&kind=customer&label=Sales+region&options=North%2C+South%2C+East");
+    let (status, _) = post_form(&t, &cookie, &format!("/settings/fields/{id}"), form).await;
+    assert_eq!(status, 303);
+    let fields = t.get("/api/v1/fields?kind=customer", &admin).await;
+    assert_eq!(fields.body[0]["label"], "Sales region");
+    assert_eq!(
+        fields.body[0]["required"], false,
+        "an unticked box clears it"
+    );
+
+    // Options: add one, retire it; it is no longer offered.
+    let form = format!("_csrf={csrf}&kind=customer&list=customer%3Aindustry_id&label=Shipbuilding");
+    let (status, _) = post_form(&t, &cookie, "/settings/options", form).await;
+    assert_eq!(status, 303);
+    let options = t.get("/api/v1/options", &admin).await;
+    let made = options
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["label"] == "Shipbuilding")
+        .cloned()
+        .expect("made");
+    let option = made["id"].as_i64().expect("id");
+    let form = format!("_csrf={csrf}&kind=customer&change=retire");
+    let (status, _) = post_form(&t, &cookie, &format!("/settings/options/{option}"), form).await;
+    assert_eq!(status, 303);
+    let options = t.get("/api/v1/options", &admin).await;
+    let retired = options
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|o| o["id"] == option)
+        .cloned()
+        .expect("kept");
+    assert_eq!(retired["active"], false);
+    assert_eq!(retired["label"], "Shipbuilding", "retiring keeps the label");
+    let (status, html) = page(&t, &cookie, "/settings/fields", "zh-Hant").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("已停用") && html.contains("Sales region"));
+}
