@@ -133,6 +133,9 @@ struct CustomersPage {
     can_import: bool,
     can_delete: bool,
     errors: FormErrors,
+    /// The user's own views of the list, and this list's query as they keep it.
+    views: Vec<kuijing_service::saved_views::SavedView>,
+    keep: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -318,6 +321,8 @@ async fn list_page(
         can_export: caller.can(customer(Action::Export)),
         can_import: caller.can(customer(Action::Import)),
         can_delete: caller.can(customer(Action::Delete)),
+        views: state.app.saved_views(caller, "customer").await?,
+        keep: kuijing_service::saved_views::clean_query(&filter.query_without_cursor()),
         filter,
         errors,
     })

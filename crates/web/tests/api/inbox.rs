@@ -390,6 +390,21 @@ async fn a_saved_view_is_the_users_own_and_keeps_filters_not_the_page() {
     let other = page_session(&t, "0971000003").await;
     let (_, html) = page(&t, &other, "/opportunities", "zh-Hant").await;
     assert!(!html.contains("重點大單"));
+    // Customers too, and the view's tab is current when its list is open.
+    let customers = t
+        .post(
+            "/api/v1/views",
+            &team.rep.1,
+            json!({ "kind": "customer", "name": "新竹客戶", "query": "q=%E6%96%B0%E7%AB%B9&view=&sort=&dir=" }),
+        )
+        .await;
+    assert_eq!(customers.body["query"], "q=%E6%96%B0%E7%AB%B9");
+    let (status, html) = page(&t, &rep, "/customers?q=%E6%96%B0%E7%AB%B9", "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("aria-current=\"page\">新竹客戶</a>"),
+        "{html}"
+    );
 
     let path = format!("/api/v1/views/{id}");
     let foreign = t
