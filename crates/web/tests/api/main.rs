@@ -25,6 +25,7 @@ mod pools;
 mod regressions;
 mod sales_api;
 mod sales_fixtures;
+mod sales_import;
 mod sales_pages;
 mod sales_rules;
 mod scopes;

@@ -126,6 +126,9 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/exports/{kind}",
     "POST /api/v1/products/import",
     "POST /api/v1/opportunities/import",
+    "POST /api/v1/contracts/import",
+    "POST /api/v1/payments/import",
+    "GET /api/v1/imports/{kind}/template",
     "POST /api/v1/targets",
 ];
 
