@@ -698,3 +698,41 @@ async fn the_list_pages_import_and_show_each_rows_problems() {
         missing.text
     );
 }
+
+/// The number after `number`: its trailing digits plus one, as wide.
+fn next_number(number: &str) -> String {
+    let digits = number.len() - number.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, tail) = number.split_at(number.len() - digits);
+    let next = tail.parse::<u64>().expect("digits") + 1;
+    format!("{head}{next:0digits$}")
+}
+
+#[tokio::test]
+async fn a_typed_number_the_rule_would_give_next_is_a_row_problem() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    importer(&t, &team).await;
+    let rep = &team.rep.1;
+    let acme = customer(&t, rep, "Acme").await;
+    let first = contract(&t, rep, acme, "10").await;
+    let taken = t.get(&format!("/api/v1/contracts/{first}"), rep).await;
+    let next = next_number(taken.body["number"].as_str().expect("number"));
+    let file =
+        format!("Number,Name,Customer,Amount\n{next},Typed,Acme,1\n,Ruled,Acme,1\n,Later,Acme,1\n");
+    let answer = upload(
+        &t,
+        rep,
+        "/api/v1/contracts/import",
+        ("c.csv", file.as_bytes()),
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(
+        problems(&answer),
+        vec![(3, "number".into(), "rule_number_taken".into())],
+        "{}",
+        answer.text
+    );
+    assert_eq!(contracts_of(&t, rep).await.len(), 1, "all or nothing");
+}
