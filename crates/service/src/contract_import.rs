@@ -115,11 +115,14 @@ impl App {
             let at = row.number;
             let problems = report.problems.len();
             let number = row.optional("number");
+            // A number twice in the file names the first row; the rest of
+            // the row is still checked.
             if let Some(number) = &number
-                && let Some(first) = numbers.insert(number.clone(), at)
+                && let Some(first) = numbers.get(number)
             {
-                report.duplicate(at, "number", first);
-                continue;
+                report.duplicate(at, "number", *first);
+            } else if let Some(number) = &number {
+                numbers.insert(number.clone(), at);
             }
             // The customer by its name, among those the user may change.
             let key = kuijing_domain::company::match_key(&row.cell("customer_id"));

@@ -58,11 +58,14 @@ impl App {
             let at = row.number;
             let problems = report.problems.len();
             let number = row.optional("number");
+            // A number twice in the file names the first row; the rest of
+            // the row is still checked.
             if let Some(number) = &number
-                && let Some(first) = numbers.insert(number.clone(), at)
+                && let Some(first) = numbers.get(number)
             {
-                report.duplicate(at, "number", first);
-                continue;
+                report.duplicate(at, "number", *first);
+            } else if let Some(number) = &number {
+                numbers.insert(number.clone(), at);
             }
             // The contract by its number, among those the user may see.
             let Some(contract_number) = row.optional("contract_id") else {
@@ -115,7 +118,7 @@ impl App {
                     None
                 }
             };
-            let (Some(received_on), true) = (received_on, report.problems.len() == problems) else {
+            let Some(received_on) = received_on else {
                 continue;
             };
             let input = PaymentInput {
@@ -129,21 +132,36 @@ impl App {
                 confirm_exceeding: allow_exceeding,
                 version: None,
             };
-            let made = self.insert_payment(&mut tx, caller, &input).await;
-            let before = report.problems.len();
-            let saved = report.absorb(at, made)?;
+            let refused = report.problems.len() > problems;
+            // A row refused already is still put through the form's checks,
+            // so every problem of the row is named at once.
+            let mut found = ImportReport::default();
+            let saved = if refused {
+                let checked = self.check_payment(&mut tx, caller, &input, None).await;
+                found.absorb(at, checked.map(|_| ()))?;
+                false
+            } else {
+                let made = self.insert_payment(&mut tx, caller, &input).await;
+                found.absorb(at, made)?.is_some()
+            };
             // The form's field is the method of the payment; the file's
             // column is the payment method, and exceeding is allowed by a
             // tick on the upload rather than a confirmation.
-            for problem in &mut report.problems[before..] {
+            for mut problem in found.problems {
                 if problem.field == "method_id" {
                     problem.field = "payment_method_id".into();
                 }
                 if problem.code == "exceeds_outstanding" {
                     problem.code = "exceeds_outstanding_import".into();
                 }
+                if !report.problems[problems..]
+                    .iter()
+                    .any(|p| p.field == problem.field)
+                {
+                    report.problems.push(problem);
+                }
             }
-            if saved.is_some() {
+            if saved {
                 report.created += 1;
             }
         }

@@ -327,7 +327,7 @@ impl App {
         Ok(found)
     }
 
-    async fn check_payment(
+    pub(crate) async fn check_payment(
         &self,
         tx: &mut Tx,
         caller: &Caller,

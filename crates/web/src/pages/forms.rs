@@ -165,9 +165,10 @@ impl ImportBox {
         self.kind.path()
     }
 
-    /// The box stays open to show a refusal.
+    /// The box stays open to show a refusal, and after a check or a failed
+    /// import, for the next upload.
     pub fn open(&self) -> bool {
-        self.error.is_some()
+        self.error.is_some() || self.result.as_ref().is_some_and(|(r, _)| !r.written)
     }
 
     pub fn title_key(&self) -> &'static str {

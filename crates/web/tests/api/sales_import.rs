@@ -289,7 +289,7 @@ async fn a_bad_contract_row_rolls_back_every_row_and_names_row_and_column() {
         A-1,Good,Acme,100,2026-01-05,\n\
         \n\
         A-2,Elsewhere,Hidden Ltd,100,,\n\
-        A-1,Twice,Acme,100,,\n\
+        A-1,Twice,Acme,100,2026-02-30,\n\
         A-3,Bad day,Acme,100,2026/13/40,\n\
         A-4,Bad owner,Acme,100,,0971000003\n\
         A-5,Free,Acme,,,\n";
@@ -308,6 +308,7 @@ async fn a_bad_contract_row_rolls_back_every_row_and_names_row_and_column() {
         vec![
             (4, "customer_id".into(), "not_found".into()),
             (5, "number".into(), "duplicate_in_file".into()),
+            (5, "signed_on".into(), "date_invalid".into()),
             (6, "signed_on".into(), "date_invalid".into()),
             (7, "owner_id".into(), "owner_out_of_scope".into()),
             (8, "amount".into(), "required".into()),
@@ -317,6 +318,7 @@ async fn a_bad_contract_row_rolls_back_every_row_and_names_row_and_column() {
     );
     let problems = &answer.body["problems"];
     assert_eq!(problems[1]["other_row"], 2);
+    assert!(problems[2].get("other_row").is_none());
     let message = problems[0]["message"].as_str().expect("message");
     assert!(message.starts_with("Customer: no customer"), "{message}");
     assert!(
@@ -428,7 +430,7 @@ async fn payments_import_against_approved_contracts_only() {
          {draft_no},,2026-03-01,,100\n\
          {approved_no},,2026-04-01,,100\n\
          {theirs_no},,2026-03-01,,100\n\
-         {approved_no},7,2026-03-01,,100\n"
+         {approved_no},7,2026-03-05,,100\n"
     );
     let answer = upload(
         &t,
@@ -447,6 +449,7 @@ async fn payments_import_against_approved_contracts_only() {
             (4, "received_on".into(), "date_future".into()),
             (5, "contract_id".into(), "not_found".into()),
             (6, "plan_id".into(), "not_found".into()),
+            (6, "received_on".into(), "date_future".into()),
         ],
         "{}",
         answer.text
@@ -677,7 +680,7 @@ async fn the_list_pages_import_and_show_each_rows_problems() {
     assert!(
         shown
             .text
-            .contains("<td class=\"num\">3</td><td>Customer</td>")
+            .contains(">3</td><td data-label=\"Column\">Customer</td>")
     );
     let good = "Name,Customer,Amount\nGood,Acme,10\n";
     let checked = t.send(send("/contracts/import", good, true)).await;
