@@ -150,6 +150,8 @@ pub struct ImportBox {
     pub result: Option<(ImportReport, Vec<ProblemLine>)>,
     /// Why the whole file was refused (a column missing, not a spreadsheet).
     pub error: Option<String>,
+    /// The last upload allowed payments above what is outstanding.
+    pub allowed_exceeding: bool,
 }
 
 impl ImportBox {
@@ -158,7 +160,17 @@ impl ImportBox {
             kind,
             result: None,
             error: None,
+            allowed_exceeding: false,
         }
+    }
+
+    /// "Only check" is ticked, except after a check that found nothing
+    /// wrong: the next upload of the same file imports it.
+    pub fn check_ticked(&self) -> bool {
+        !self
+            .result
+            .as_ref()
+            .is_some_and(|(r, lines)| !r.written && lines.is_empty())
     }
 
     pub fn path(&self) -> &'static str {
@@ -212,6 +224,7 @@ impl ImportBox {
         let mut shown = Self::new(kind);
         let result = async {
             let form = UploadForm::read(multipart).await?;
+            shown.allowed_exceeding = form.allow_exceeding;
             kind.run(state, caller, &form).await
         }
         .await;
