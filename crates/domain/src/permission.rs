@@ -108,7 +108,7 @@ impl Kind {
                 View, Create, Edit, Delete, Export, Import, Transfer, Team, Submit, Approve,
             ],
             Kind::PaymentPlan => &[View, Create, Edit, Delete],
-            Kind::Payment => &[View, Create, Edit, Delete, Export, Submit, Approve],
+            Kind::Payment => &[View, Create, Edit, Delete, Export, Import, Submit, Approve],
             Kind::Product => &[View, Create, Edit, Delete, Export, Import],
             Kind::FollowUp => &[View, Create, Edit, Delete],
             Kind::Task => &[View, Create, Edit, Delete],

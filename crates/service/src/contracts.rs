@@ -286,7 +286,14 @@ impl App {
             Some(number) => number,
             None => {
                 let date = checked.fields.signed_on.unwrap_or_else(|| self.today());
-                numbers::next(tx, Kind::Contract.as_str(), "HT", date).await?
+                let next = numbers::next(tx, Kind::Contract.as_str(), "HT", date).await?;
+                // A number typed earlier may be the rule's next one; refused
+                // here rather than by the unique index, which would end the
+                // transaction on PostgreSQL (an import goes on to other rows).
+                if contracts::number_taken(tx, &next, None).await? {
+                    return Err(invalid("number", "rule_number_taken"));
+                }
+                next
             }
         };
         let id = contracts::insert(

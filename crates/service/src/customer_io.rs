@@ -324,8 +324,7 @@ impl App {
         // duplicate itself.
         let mut seen: HashMap<String, usize> = HashMap::new();
 
-        for (index, row) in table.rows.iter().enumerate() {
-            let line = index + 2;
+        for (row, line) in table.rows.iter().zip(table.numbers.iter().copied()) {
             let mut values: BTreeMap<&str, String> = BTreeMap::new();
             for (cell, column) in row.iter().zip(&column_of) {
                 if let Some(column) = column {

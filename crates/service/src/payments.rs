@@ -148,7 +148,15 @@ impl App {
         let (fields, number, contract) = self.check_payment(tx, caller, input, None).await?;
         let number = match number {
             Some(number) => number,
-            None => numbers::next(tx, Kind::Payment.as_str(), "HK", fields.received_on).await?,
+            None => {
+                let next =
+                    numbers::next(tx, Kind::Payment.as_str(), "HK", fields.received_on).await?;
+                // As for contracts: a typed number may be the rule's next one.
+                if payments::number_taken(tx, &next, None).await? {
+                    return Err(crate::contracts::invalid("number", "rule_number_taken"));
+                }
+                next
+            }
         };
         let now = self.now();
         let id = payments::insert(
@@ -319,7 +327,7 @@ impl App {
         Ok(found)
     }
 
-    async fn check_payment(
+    pub(crate) async fn check_payment(
         &self,
         tx: &mut Tx,
         caller: &Caller,

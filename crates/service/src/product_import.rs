@@ -7,12 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use kuijing_domain::{Action, Kind, Permission, text};
 use kuijing_store::products;
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::error::{Result, ServiceError};
+use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::products::{CategoryInput, DecimalText, ProductInput};
-use crate::spreadsheets::{self, Format};
 use crate::{App, Caller};
 
 /// The fields a product file may have.
@@ -26,26 +24,6 @@ pub const PRODUCT_COLUMNS: &[&str] = &[
     "on_sale",
     "description",
 ];
-
-/// A row that could not be read: its number in the file (the header is 1),
-/// the field and the message code.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportProblem {
-    pub row: usize,
-    pub field: String,
-    pub code: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct ProductImportReport {
-    pub created: usize,
-    pub updated: usize,
-    /// Headers that name no field, left out.
-    pub ignored_columns: Vec<String>,
-    pub problems: Vec<ImportProblem>,
-    /// Whether anything was written: not on a check, nor with problems.
-    pub written: bool,
-}
 
 /// Whether a product is on sale, as a cell says it; empty is yes.
 fn on_sale(text: &str) -> Result<bool, &'static str> {
@@ -61,31 +39,17 @@ impl App {
     pub async fn import_products(
         &self,
         caller: &Caller,
-        (bytes, format): (&[u8], Format),
+        upload: Upload<'_>,
         aliases: &BTreeMap<String, String>,
-        check_only: bool,
-    ) -> Result<ProductImportReport> {
+    ) -> Result<ImportReport> {
         caller.require(Permission::new(Kind::Product, Action::Import))?;
-        let table = spreadsheets::read(bytes, format).map_err(|code| {
-            ServiceError::Invalid(kuijing_domain::FieldError::new("file", code).into())
-        })?;
-        let mut report = ProductImportReport::default();
-        let mut columns: HashMap<&str, usize> = HashMap::new();
-        for (index, header) in table.headers.iter().enumerate() {
-            let key = text::normalize(header);
-            let named = aliases.get(&key).map(String::as_str).unwrap_or(&key);
-            match PRODUCT_COLUMNS.iter().copied().find(|c| *c == named) {
-                Some(field) => {
-                    columns.entry(field).or_insert(index);
-                }
-                None => report.ignored_columns.push(header.clone()),
-            }
-        }
-        if !columns.contains_key("name") {
-            return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("file", "name_column_missing").into(),
-            ));
-        }
+        let mut report = ImportReport::default();
+        let columns = Columns {
+            fields: PRODUCT_COLUMNS,
+            required: &["name"],
+            aliases,
+        };
+        let sheet = imports::open(&upload, &columns, &mut report)?;
         let mut tx = self.db.write().await?;
         let existing = products::keys(&mut tx).await?;
         let mut categories: HashMap<String, i64> = products::categories(&mut tx)
@@ -96,27 +60,15 @@ impl App {
         let mut seen: HashMap<String, usize> = HashMap::new();
         // Each row is checked and written in one transaction; a problem
         // anywhere, or a check, rolls every row back.
-        for (index, row) in table.rows.iter().enumerate() {
-            let number = index + 2;
-            let cell = |field: &str| -> String {
-                columns
-                    .get(field)
-                    .and_then(|i| row.get(*i))
-                    .map(|c| spreadsheets::unsafe_cell(c).trim().to_string())
-                    .unwrap_or_default()
-            };
-            if row.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
+        for row in sheet.rows() {
+            let number = row.number;
+            let cell = |field: &str| row.cell(field);
             let name = cell("name");
             let code = Some(cell("code")).filter(|c| !c.is_empty());
             let key = code.clone().unwrap_or_else(|| products::name_key(&name));
             if let Some(first) = seen.insert(key.clone(), number) {
-                report.problems.push(ImportProblem {
-                    row: number,
-                    field: if code.is_some() { "code" } else { "name" }.into(),
-                    code: format!("duplicate_of_row_{first}"),
-                });
+                let field = if code.is_some() { "code" } else { "name" };
+                report.duplicate(number, field, first);
                 continue;
             }
             let category_name = cell("category_id");
@@ -146,11 +98,7 @@ impl App {
                                 Some(id)
                             }
                             Err(code) => {
-                                report.problems.push(ImportProblem {
-                                    row: number,
-                                    field: "category_id".into(),
-                                    code: code.into(),
-                                });
+                                report.problem(number, "category_id", code);
                                 continue;
                             }
                         }
@@ -175,11 +123,7 @@ impl App {
                 on_sale: match on_sale(&cell("on_sale")) {
                     Ok(value) => value,
                     Err(code) => {
-                        report.problems.push(ImportProblem {
-                            row: number,
-                            field: "on_sale".into(),
-                            code: code.into(),
-                        });
+                        report.problem(number, "on_sale", code);
                         continue;
                     }
                 },
@@ -188,42 +132,30 @@ impl App {
                 version: None,
             };
             let except = matched.map(|(id, ..)| *id);
-            match self.check_product(&mut tx, &input, except).await {
-                Ok(fields) => match except {
-                    Some(id) => {
-                        let current = products::get(&mut tx, id)
-                            .await?
-                            .ok_or(ServiceError::NotFound)?;
-                        products::update(&mut tx, id, current.version, &fields, self.now()).await?;
-                        report.updated += 1;
-                    }
-                    None => {
-                        products::insert(&mut tx, &fields, caller.user.id, self.now()).await?;
-                        report.created += 1;
-                    }
-                },
-                Err(ServiceError::Invalid(errors)) => {
-                    for error in errors.0 {
-                        report.problems.push(ImportProblem {
-                            row: number,
-                            field: error.field,
-                            code: error.code.into(),
-                        });
-                    }
+            let checked = self.check_product(&mut tx, &input, except).await;
+            let Some(fields) = report.absorb(number, checked)? else {
+                continue;
+            };
+            match except {
+                Some(id) => {
+                    let current = products::get(&mut tx, id)
+                        .await?
+                        .ok_or(ServiceError::NotFound)?;
+                    products::update(&mut tx, id, current.version, &fields, self.now()).await?;
+                    report.updated += 1;
                 }
-                Err(other) => return Err(other),
+                None => {
+                    products::insert(&mut tx, &fields, caller.user.id, self.now()).await?;
+                    report.created += 1;
+                }
             }
         }
-        if report.problems.is_empty() && !check_only {
-            tx.commit().await?;
-            report.written = true;
-            tracing::info!(
-                created = report.created,
-                updated = report.updated,
-                actor.id = caller.user.id,
-                "products imported"
-            );
-        }
-        Ok(report)
+        report
+            .finish(
+                tx,
+                upload.check_only,
+                (Kind::Product.as_str(), caller.user.id),
+            )
+            .await
     }
 }

@@ -9,8 +9,9 @@ use calamine::{Data, Reader, Xlsx};
 use kuijing_domain::money;
 
 /// The formats users import and export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Csv,
     Xlsx,
 }
@@ -44,6 +45,9 @@ impl Format {
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Where each row is in the file (the header is row 1), as blank rows
+    /// are left out of `rows`.
+    pub numbers: Vec<usize>,
 }
 
 /// Reads an upload. CSV may be UTF-8 with or without a byte-order mark, or
@@ -52,22 +56,34 @@ pub struct Table {
 pub fn read(bytes: &[u8], format: Format) -> Result<Table, &'static str> {
     let rows = match format {
         Format::Csv => read_csv(bytes)?,
-        Format::Xlsx => read_xlsx(bytes)?,
+        Format::Xlsx => read_xlsx(bytes)?
+            .into_iter()
+            .enumerate()
+            .map(|(index, row)| (index + 1, row))
+            .collect(),
     };
     let mut rows = rows.into_iter();
     let headers: Vec<String> = rows
         .next()
         .ok_or("file_empty")?
+        .1
         .into_iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let rows = rows
-        .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
-        .collect();
-    Ok(Table { headers, rows })
+    let (numbers, rows) = rows
+        .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
+        .unzip();
+    Ok(Table {
+        headers,
+        rows,
+        numbers,
+    })
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
+/// The records of a CSV file, each with its row as a spreadsheet shows the
+/// file: blank lines count as rows (the reader skips them), a line break
+/// inside a quoted cell does not.
+fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, &'static str> {
     if bytes.starts_with(b"PK\x03\x04") {
         return Err("xlsx_as_csv");
     }
@@ -94,9 +110,22 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|_| "csv_invalid")?;
-        rows.push(record.iter().map(str::to_string).collect());
+    let mut row = 0usize;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let starts = reader.position().line();
+        if !reader.read_record(&mut record).map_err(|_| "csv_invalid")? {
+            break;
+        }
+        // The lines read for this record, less its own, are blank lines
+        // before it.
+        let read = reader.position().line().saturating_sub(starts) as usize;
+        let own = 1 + record
+            .iter()
+            .map(|c| c.matches('\n').count())
+            .sum::<usize>();
+        row += 1 + read.saturating_sub(own);
+        rows.push((row, record.iter().map(str::to_string).collect()));
     }
     Ok(rows)
 }
@@ -371,6 +400,15 @@ mod tests {
             read(b"PK\x03\x04rest", Format::Csv).err(),
             Some("xlsx_as_csv")
         );
+    }
+
+    #[test]
+    fn csv_rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let table = read(b"a,b\n1,2\n\n3,4\n\"two\nlines\",5\n6,7\n", Format::Csv).expect("read");
+        assert_eq!(table.numbers, vec![2, 4, 5, 6]);
+        assert_eq!(table.rows[2], vec!["two\nlines", "5"]);
+        let table = read(b"a,b\r\n1,2\r\n,\r\n3,4", Format::Csv).expect("read");
+        assert_eq!(table.numbers, vec![2, 4]);
     }
 
     #[test]

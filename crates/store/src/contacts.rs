@@ -275,6 +275,18 @@ pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     tx.all(&select).await
 }
 
+/// A customer's contacts by name, for finding one an import names; the
+/// caller has checked the customer.
+pub async fn names_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<(i64, String)>> {
+    let select = Query::select()
+        .columns([Contacts::Id, Contacts::Name])
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .order_by(Contacts::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}
+
 /// The ids of a customer's contacts.
 pub async fn ids_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<i64>> {
     let select = Query::select()

@@ -350,6 +350,18 @@ pub async fn number_taken(tx: &mut Tx, number: &str, except: Option<i64>) -> Res
     Ok(tx.count(&select).await? > 0)
 }
 
+/// The contract with this number, whoever owns it; the caller checks that
+/// the user may see it.
+pub async fn id_by_number(tx: &mut Tx, number: &str) -> Result<Option<i64>> {
+    let select = Query::select()
+        .column(Contracts::Id)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Number).eq(number))
+        .to_owned();
+    let row: Option<(i64,)> = tx.optional(&select).await?;
+    Ok(row.map(|(id,)| id))
+}
+
 fn values(
     fields: &ContractFields,
     number: &str,

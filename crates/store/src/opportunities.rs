@@ -589,6 +589,18 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
     tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 
+/// A customer's opportunities by name, for finding one an import names; the
+/// caller checks that the user may see the one found.
+pub async fn names_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<(i64, String)>> {
+    let select = Query::select()
+        .columns([Opportunities::Id, Opportunities::Name])
+        .from(Opportunities::Table)
+        .and_where(Expr::col(Opportunities::CustomerId).eq(customer))
+        .order_by(Opportunities::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}
+
 /// The ids of a customer's opportunities, for transfers that take them along.
 pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>> {
     let select = Query::select()

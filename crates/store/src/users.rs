@@ -430,3 +430,15 @@ pub async fn active_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
         .to_owned();
     tx.all(&query).await
 }
+
+/// Active users with their phone and department, for finding a person an
+/// import names by phone or name; the caller checks whom it may choose.
+pub async fn active_people(tx: &mut Tx) -> Result<Vec<(i64, String, String, i64)>> {
+    let query = Query::select()
+        .columns([Users::Id, Users::Name, Users::Phone, Users::DepartmentId])
+        .from(Users::Table)
+        .and_where(Expr::col(Users::Status).eq(UserStatus::Active.as_str()))
+        .order_by(Users::Id, Order::Asc)
+        .to_owned();
+    tx.all(&query).await
+}

@@ -223,6 +223,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::export_sales))
         .routes(routes!(exports::import_products))
         .routes(routes!(exports::import_opportunities))
+        .routes(routes!(exports::import_contracts))
+        .routes(routes!(exports::import_payments))
+        .routes(routes!(exports::import_template))
         .routes(routes!(dashboard::set_target))
         .routes(routes!(
             requests::list_request_kinds,
@@ -436,7 +439,8 @@ pub fn respond_created_in<T: Serialize>(
     answer(StatusCode::CREATED, result, Some(kind), caller, lang)
 }
 
-pub(crate) use exports::{opportunity_aliases, product_aliases};
+pub(crate) use customer_io::send_file;
+pub(crate) use exports::kind_name;
 pub(crate) use reports::{export as report_export, export_custom as saved_report_export};
 
 /// A sales list's export for the pages.

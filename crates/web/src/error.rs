@@ -100,6 +100,16 @@ pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
     message_in(field, code, None, lang)
 }
 
+/// A field's message as records of `kind` name the field.
+pub fn message_in_kind(field: &str, code: &str, kind: &str, lang: Lang) -> String {
+    message_in(field, code, Some(kind), lang)
+}
+
+/// How records of `kind` name a field.
+pub fn field_label_in_kind(field: &str, kind: &str, lang: Lang) -> String {
+    field_label(field, Some(kind), lang)
+}
+
 fn message_in(field: &str, code: &str, kind: Option<&str>, lang: Lang) -> String {
     error_text(field, code, lang).replace("%{field}", &field_label(field, kind, lang))
 }

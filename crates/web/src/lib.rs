@@ -10,6 +10,7 @@ mod csrf;
 mod error;
 mod extract;
 mod i18n;
+mod imports;
 mod pages;
 mod request_id;
 

@@ -83,6 +83,7 @@ pub fn router() -> Router<AppState> {
             get(contracts::list_contracts).post(contracts::create_contract),
         )
         .route("/contracts/new", get(contracts::new_contract))
+        .route("/contracts/import", post(contracts::import_contracts))
         .route("/contracts/transfer", post(contracts::transfer_contracts))
         .route(
             "/contracts/{id}",
@@ -102,6 +103,7 @@ pub fn router() -> Router<AppState> {
             get(contracts::list_payments).post(contracts::create_payment),
         )
         .route("/payments/new", get(contracts::new_payment))
+        .route("/payments/import", post(contracts::import_payments))
         .route(
             "/payments/{id}",
             get(contracts::show_payment).post(contracts::update_payment),

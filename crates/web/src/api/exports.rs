@@ -14,6 +14,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::Params;
 use crate::i18n::Lang;
+use crate::imports::{ImportKind, UploadForm, explain};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -66,30 +67,61 @@ pub struct ProductImportParams {
     pub check: bool,
 }
 
-/// Headers in every language, normalised, mapped to the fields they name.
-fn aliases_for(columns: &[&str]) -> std::collections::BTreeMap<String, String> {
-    let mut aliases = std::collections::BTreeMap::new();
-    for lang in Lang::ALL {
-        for field in columns {
-            let label = lang.t(&format!("fields.{field}"));
-            aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
-        }
+/// A file sent as the whole body (products and opportunities), imported.
+async fn import_body(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    kind: ImportKind,
+    (p, bytes): (ProductImportParams, axum::body::Bytes),
+) -> Response {
+    let result = async {
+        let form = UploadForm {
+            bytes: bytes.to_vec(),
+            format: format_of(p.format.as_deref())?,
+            check: p.check,
+            allow_exceeding: false,
+        };
+        let mut report = kind.run(state, caller, &form).await?;
+        explain(&mut report, kind_name(kind), lang);
+        Ok(report)
     }
-    aliases
+    .await;
+    super::respond(result, caller, lang)
 }
 
-pub(crate) fn opportunity_aliases() -> std::collections::BTreeMap<String, String> {
-    aliases_for(kuijing_service::opportunity_import::OPPORTUNITY_COLUMNS)
+/// A file sent as a multipart form (contracts and payments), imported.
+async fn import_form(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    kind: ImportKind,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let result = async {
+        let form = UploadForm::read(multipart).await?;
+        let mut report = kind.run(state, caller, &form).await?;
+        explain(&mut report, kind_name(kind), lang);
+        Ok(report)
+    }
+    .await;
+    super::respond(result, caller, lang)
 }
 
-pub(crate) fn product_aliases() -> std::collections::BTreeMap<String, String> {
-    aliases_for(kuijing_service::product_import::PRODUCT_COLUMNS)
+/// The kind as field names are looked up for it.
+pub(crate) fn kind_name(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Product => "product",
+        ImportKind::Opportunity => "opportunity",
+        ImportKind::Contract => "contract",
+        ImportKind::Payment => "payment",
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/products/import", tag = "products", params(ProductImportParams),
     request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, code, category, unit, price, currency, on sale, description, in any of the three languages)", content_type = "application/octet-stream"),
     description = "All or nothing: with a problem in any row nothing is written, and the report lists every problem by row and field.",
-    responses((status = 200, body = kuijing_service::product_import::ProductImportReport), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 422, body = Problem)))]
 pub async fn import_products(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -97,21 +129,13 @@ pub async fn import_products(
     Params(p): Params<ProductImportParams>,
     bytes: axum::body::Bytes,
 ) -> Response {
-    let result = async {
-        let format = format_of(p.format.as_deref())?;
-        state
-            .app
-            .import_products(&caller, (&bytes, format), &product_aliases(), p.check)
-            .await
-    }
-    .await;
-    super::respond(result, &caller, lang)
+    import_body(&state, &caller, lang, ImportKind::Product, (p, bytes)).await
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/import", tag = "opportunities", params(ProductImportParams),
     request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer, pipeline, stage, amount, currency, expected close date, notes, in any of the three languages)", content_type = "application/octet-stream"),
     description = "Each row's customer must be one the caller may see; the pipeline and stage are found by name (the default pipeline's first stage when left out). All or nothing; the stage history marks the rows as imported.",
-    responses((status = 200, body = kuijing_service::product_import::ProductImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_opportunities(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -119,14 +143,70 @@ pub async fn import_opportunities(
     Params(p): Params<ProductImportParams>,
     bytes: axum::body::Bytes,
 ) -> Response {
+    import_body(&state, &caller, lang, ImportKind::Opportunity, (p, bytes)).await
+}
+
+/// The multipart form of a contract or payment import.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ImportUpload {
+    /// The CSV or XLSX file; its first row names the columns, in any of the
+    /// three languages (see the template).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `csv` or `xlsx`; left out, from the file's name.
+    format: Option<String>,
+    /// `true` to check the file and report, writing nothing.
+    check: Option<bool>,
+    /// Payments only: `true` to allow payments above what the contract still
+    /// has outstanding.
+    allow_exceeding: Option<bool>,
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/import", tag = "contracts",
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    description = "Columns: number (blank takes the number rule's next), name, customer (by name, one the caller may change), opportunity (by name, of that customer), amount, currency, signing, start and end dates, customer signer (a contact of the customer), company signer (a user by name or phone), payment method, owner (by name or phone, in the caller's scope), notes. Contracts are saved as drafts. All or nothing; every problem is named by row and field with its message.",
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    import_form(&state, &caller, lang, ImportKind::Contract, multipart).await
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/import", tag = "payments",
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    description = "Columns: number (blank takes the number rule's next), contract (by number, an approved one the caller may see), instalment (its number), date received (not in the future), payment method, amount, currency (the contract's), notes. Payments are saved as drafts awaiting submission; one above what the contract still has outstanding is refused unless `allow_exceeding` is set. All or nothing.",
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_payments(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    import_form(&state, &caller, lang, ImportKind::Payment, multipart).await
+}
+
+#[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "exports",
+    params(("kind" = String, Path, description = "`products`, `opportunities`, `contracts` or `payments`"), SalesExportParams),
+    description = "A file with the header row an import of the kind reads, in the caller's language.",
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn import_template(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Path(kind): Path<String>,
+    Params(p): Params<SalesExportParams>,
+) -> Response {
     let result = async {
+        let kind = ImportKind::parse(&kind).ok_or(kuijing_service::ServiceError::NotFound)?;
         let format = format_of(p.format.as_deref())?;
-        let aliases = opportunity_aliases();
-        state
-            .app
-            .import_opportunities(&caller, (&bytes, format), &aliases, p.check)
-            .await
+        crate::imports::template(&state, &caller, lang, kind, format).await
     }
     .await;
-    super::respond(result, &caller, lang)
+    result.unwrap_or_else(|error| {
+        ApiError::from_service(error, lang, &caller.request_id).into_response()
+    })
 }

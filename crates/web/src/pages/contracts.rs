@@ -18,16 +18,18 @@ use kuijing_service::saved_views::SavedView;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
+use super::Shell;
 use super::approvals::Panel;
 use super::forms::{
-    FormErrors, after_post, answer, date_errors, done, error_page, optional_number, optional_text,
+    FormErrors, ImportBox, after_post, answer, date_errors, done, error_page, optional_number,
+    optional_text,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
-use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
+use crate::imports::ImportKind;
 
 pub use kuijing_service::contracts::Payment;
 pub use kuijing_service::contracts::PaymentPlan as Plan;
@@ -96,6 +98,8 @@ struct ContractsView {
     can_create: bool,
     can_transfer: bool,
     people: Vec<Choice>,
+    /// The import box, for those who may import.
+    import: Option<ImportBox>,
 }
 
 impl ContractsView {
@@ -110,6 +114,21 @@ pub async fn list_contracts(
     PageUser(caller): PageUser,
     Params(query): Params<ListQuery>,
 ) -> Response {
+    answer(
+        contracts_view(&state, &caller, lang, query, None).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+async fn contracts_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    query: ListQuery,
+    import: Option<ImportBox>,
+) -> Result<ContractsView, ServiceError> {
     let service = ContractListQuery {
         search: optional_text(&query.q),
         status: optional_text(&query.status),
@@ -117,32 +136,45 @@ pub async fn list_contracts(
         ending_within_days: (query.ending == "30").then_some(30),
         ..ContractListQuery::default()
     };
-    match state
+    let (list, totals) = state
         .app
-        .list_contracts(&caller, &service, query.page())
-        .await
-    {
-        Ok((list, totals)) => {
-            let view = ContractsView {
-                shell: Shell::new(&state, &caller, lang, "/contracts", "contracts.title")
-                    .with_notice(query.done.as_deref()),
-                keep: query.keep(),
-                views: state
-                    .app
-                    .saved_views(&caller, "contract")
-                    .await
-                    .unwrap_or_default(),
-                list,
-                totals,
-                query,
-                can_create: can(&caller, Kind::Contract, Action::Create),
-                can_transfer: can(&caller, Kind::Contract, Action::Transfer),
-                people: state.app.user_choices(&caller).await.unwrap_or_default(),
-            };
-            render(&view, StatusCode::OK)
-        }
-        Err(error) => error_page(error, &caller, lang),
-    }
+        .list_contracts(caller, &service, query.page())
+        .await?;
+    let may_import =
+        can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
+    Ok(ContractsView {
+        shell: Shell::new(state, caller, lang, "/contracts", "contracts.title")
+            .with_notice(query.done.as_deref()),
+        keep: query.keep(),
+        views: state.app.saved_views(caller, "contract").await?,
+        list,
+        totals,
+        query,
+        can_create: can(caller, Kind::Contract, Action::Create),
+        can_transfer: can(caller, Kind::Contract, Action::Transfer),
+        people: state.app.user_choices(caller).await.unwrap_or_default(),
+        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Contract))),
+    })
+}
+
+/// A contract file uploaded on the list page: checked, or imported as drafts.
+pub async fn import_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let shown =
+        match ImportBox::upload(&state, &caller, lang, ImportKind::Contract, multipart).await {
+            Ok(shown) => shown,
+            Err(error) => return error_page(error, &caller, lang),
+        };
+    answer(
+        contracts_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 #[derive(Template)]
@@ -700,6 +732,8 @@ struct PaymentsView {
     query: ListQuery,
     keep: String,
     views: Vec<SavedView>,
+    /// The import box, for those who may import.
+    import: Option<ImportBox>,
 }
 
 impl PaymentsView {
@@ -714,35 +748,63 @@ pub async fn list_payments(
     PageUser(caller): PageUser,
     Params(query): Params<ListQuery>,
 ) -> Response {
+    answer(
+        payments_view(&state, &caller, lang, query, None).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+async fn payments_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    query: ListQuery,
+    import: Option<ImportBox>,
+) -> Result<PaymentsView, ServiceError> {
     let service = PaymentListQuery {
         search: optional_text(&query.q),
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         contract_id: None,
     };
-    match state
+    let (list, totals) = state
         .app
-        .list_payments(&caller, &service, query.page())
-        .await
+        .list_payments(caller, &service, query.page())
+        .await?;
+    let may_import =
+        can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
+    Ok(PaymentsView {
+        shell: Shell::new(state, caller, lang, "/payments", "payments.title")
+            .with_notice(query.done.as_deref()),
+        keep: query.keep(),
+        views: state.app.saved_views(caller, "payment").await?,
+        list,
+        totals,
+        query,
+        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Payment))),
+    })
+}
+
+/// A payment file uploaded on the list page: checked, or imported as drafts.
+pub async fn import_payments(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Payment, multipart).await
     {
-        Ok((list, totals)) => {
-            let view = PaymentsView {
-                shell: Shell::new(&state, &caller, lang, "/payments", "payments.title")
-                    .with_notice(query.done.as_deref()),
-                keep: query.keep(),
-                views: state
-                    .app
-                    .saved_views(&caller, "payment")
-                    .await
-                    .unwrap_or_default(),
-                list,
-                totals,
-                query,
-            };
-            render(&view, StatusCode::OK)
-        }
-        Err(error) => error_page(error, &caller, lang),
-    }
+        Ok(shown) => shown,
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    answer(
+        payments_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
 }
 
 #[derive(Template)]

@@ -9,6 +9,8 @@ use kuijing_service::{Caller, ServiceError};
 
 use crate::error::{PageError, field_message, message};
 use crate::i18n::Lang;
+use crate::imports::{ImportKind, ProblemLine, UploadForm, explain};
+use kuijing_service::imports::ImportReport;
 
 /// Messages keyed by field name, plus one for the whole form.
 #[derive(Debug, Default)]
@@ -141,47 +143,108 @@ pub fn date_errors(fields: &[(&str, &str)]) -> Option<ServiceError> {
     (!errors.is_empty()).then_some(ServiceError::Invalid(errors))
 }
 
-/// A file uploaded with a form: its bytes, its format by name (XLSX or
-/// CSV), and whether only a check was asked for.
-pub async fn upload_of(
-    mut multipart: axum::extract::Multipart,
-) -> (Vec<u8>, kuijing_service::spreadsheets::Format, bool) {
-    let mut bytes = Vec::new();
-    let mut file_name = String::new();
-    let mut check = false;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name().unwrap_or_default() {
-            "file" => {
-                file_name = field.file_name().unwrap_or_default().to_lowercase();
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-            "check" => check = true,
-            _ => {}
-        }
-    }
-    let format = if file_name.ends_with(".xlsx") {
-        kuijing_service::spreadsheets::Format::Xlsx
-    } else {
-        kuijing_service::spreadsheets::Format::Csv
-    };
-    (bytes, format, check)
+/// The import box of a list page (products excepted): the upload form with
+/// its template links and ticks, and what the last upload found.
+pub struct ImportBox {
+    pub kind: ImportKind,
+    pub result: Option<(ImportReport, Vec<ProblemLine>)>,
+    /// Why the whole file was refused (a column missing, not a spreadsheet).
+    pub error: Option<String>,
+    /// The last upload allowed payments above what is outstanding.
+    pub allowed_exceeding: bool,
 }
 
-/// An import's problems as lines in the user's language.
-pub fn problem_lines(
-    report: &kuijing_service::product_import::ProductImportReport,
-    lang: Lang,
-) -> Vec<String> {
-    report
-        .problems
-        .iter()
-        .map(|p| {
-            format!(
-                "{} {}: {}",
-                lang.t("products.row"),
-                p.row,
-                crate::error::message_for(&p.field, &p.code, lang)
-            )
-        })
-        .collect()
+impl ImportBox {
+    pub fn new(kind: ImportKind) -> Self {
+        Self {
+            kind,
+            result: None,
+            error: None,
+            allowed_exceeding: false,
+        }
+    }
+
+    /// "Only check" is ticked, except after a check that found nothing
+    /// wrong: the next upload of the same file imports it.
+    pub fn check_ticked(&self) -> bool {
+        !self
+            .result
+            .as_ref()
+            .is_some_and(|(r, lines)| !r.written && lines.is_empty())
+    }
+
+    pub fn path(&self) -> &'static str {
+        self.kind.path()
+    }
+
+    /// The box stays open to show a refusal, and after a check or a failed
+    /// import, for the next upload.
+    pub fn open(&self) -> bool {
+        self.error.is_some() || self.result.as_ref().is_some_and(|(r, _)| !r.written)
+    }
+
+    pub fn title_key(&self) -> &'static str {
+        match self.kind {
+            ImportKind::Product => "products.import",
+            ImportKind::Opportunity => "opportunities.import",
+            ImportKind::Contract => "contracts.import",
+            ImportKind::Payment => "payments.import",
+        }
+    }
+
+    pub fn hint_key(&self) -> &'static str {
+        match self.kind {
+            ImportKind::Product => "products.import_hint",
+            ImportKind::Opportunity => "opportunities.import_hint",
+            ImportKind::Contract => "contracts.import_hint",
+            ImportKind::Payment => "payments.import_hint",
+        }
+    }
+
+    /// Payments may be allowed above what their contract has outstanding.
+    pub fn allows_exceeding(&self) -> bool {
+        self.kind == ImportKind::Payment
+    }
+
+    /// What a check or an import did, in numbers.
+    pub fn counts(&self) -> usize {
+        self.result.as_ref().map(|(r, _)| r.created).unwrap_or(0)
+    }
+
+    /// Runs an upload from a list page: the report, or the refusal of the
+    /// whole file in the user's language; any other error is answered as a
+    /// page of its own.
+    pub async fn upload(
+        state: &crate::AppState,
+        caller: &kuijing_service::Caller,
+        lang: Lang,
+        kind: ImportKind,
+        multipart: axum::extract::Multipart,
+    ) -> Result<Self, ServiceError> {
+        let mut shown = Self::new(kind);
+        let result = async {
+            let form = UploadForm::read(multipart).await?;
+            shown.allowed_exceeding = form.allow_exceeding;
+            kind.run(state, caller, &form).await
+        }
+        .await;
+        match result {
+            Ok(mut report) => {
+                let lines = explain(&mut report, crate::api::kind_name(kind), lang);
+                shown.result = Some((report, lines));
+            }
+            Err(ServiceError::Invalid(errors)) => {
+                shown.error = Some(
+                    errors
+                        .0
+                        .iter()
+                        .map(|e| crate::error::message_for(&e.field, e.code, lang))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+            }
+            Err(other) => return Err(other),
+        }
+        Ok(shown)
+    }
 }

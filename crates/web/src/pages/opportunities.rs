@@ -22,13 +22,15 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::forms::{
-    FormErrors, after_post, answer, date_errors, done, error_page, optional_number, optional_text,
+    FormErrors, ImportBox, after_post, answer, date_errors, done, error_page, optional_number,
+    optional_text,
 };
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
+use crate::imports::ImportKind;
 
 fn can(caller: &Caller, action: Action) -> bool {
     caller.can(Permission::new(Kind::Opportunity, action))
@@ -94,12 +96,8 @@ struct ListPageView {
     /// Rows can be ticked to transfer them or change their stage.
     can_batch: bool,
     people: Vec<Choice>,
-    can_import: bool,
-    /// What an import just found, by row.
-    import: Option<(
-        kuijing_service::product_import::ProductImportReport,
-        Vec<String>,
-    )>,
+    /// The import box, for those who may import.
+    import: Option<ImportBox>,
 }
 
 impl ListPageView {
@@ -108,18 +106,13 @@ impl ListPageView {
     }
 }
 
-type ImportShown = Option<(
-    kuijing_service::product_import::ProductImportReport,
-    Vec<String>,
-)>;
-
 /// The list page, with what an import just found when there was one.
 async fn list_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
     query: ListQuery,
-    import: ImportShown,
+    import: Option<ImportBox>,
 ) -> Result<ListPageView, ServiceError> {
     let page = PageRequest {
         cursor: query.cursor.parse().ok(),
@@ -139,8 +132,8 @@ async fn list_view(
         pipelines: state.app.pipelines(caller).await?,
         can_create: can(caller, Action::Create),
         can_batch: can(caller, Action::Transfer) || can(caller, Action::Edit),
-        can_import: can(caller, Action::Import) && can(caller, Action::Create),
-        import,
+        import: (can(caller, Action::Import) && can(caller, Action::Create))
+            .then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Opportunity))),
         people: state.app.user_choices(caller).await?,
     })
 }
@@ -846,33 +839,13 @@ pub async fn import(
     PageUser(caller): PageUser,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let (bytes, format, check) = super::forms::upload_of(multipart).await;
-    let aliases = crate::api::opportunity_aliases();
-    let report = match state
-        .app
-        .import_opportunities(&caller, (&bytes, format), &aliases, check)
-        .await
-    {
-        Ok(report) => report,
-        Err(error) => {
-            return super::approvals::refused(
-                &state,
-                &caller,
-                lang,
-                (error, "/opportunities", "/opportunities"),
-            );
-        }
-    };
-    let lines = super::forms::problem_lines(&report, lang);
+    let shown =
+        match ImportBox::upload(&state, &caller, lang, ImportKind::Opportunity, multipart).await {
+            Ok(shown) => shown,
+            Err(error) => return error_page(error, &caller, lang),
+        };
     answer(
-        list_view(
-            &state,
-            &caller,
-            lang,
-            ListQuery::default(),
-            Some((report, lines)),
-        )
-        .await,
+        list_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
         StatusCode::OK,
         &caller,
         lang,

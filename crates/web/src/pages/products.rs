@@ -43,11 +43,8 @@ pub struct ListQuery {
 #[derive(Template)]
 #[template(path = "products.html")]
 struct ListView {
-    /// What an import just found, by row, in the caller's language.
-    import: Option<(
-        kuijing_service::product_import::ProductImportReport,
-        Vec<String>,
-    )>,
+    /// The import box, for those who may import; with what an upload found.
+    import: Option<super::forms::ImportBox>,
     shell: Shell,
     list: ListPage<Product>,
     categories: Vec<Category>,
@@ -107,7 +104,8 @@ async fn list_view(
     };
     let list = state.app.list_products(caller, &service, page).await?;
     Ok(ListView {
-        import: None,
+        import: can(caller, Action::Import)
+            .then(|| super::forms::ImportBox::new(crate::imports::ImportKind::Product)),
         shell: Shell::new(state, caller, lang, "/products", "products.title")
             .with_notice(query.done.as_deref()),
         categories: state.app.product_categories(caller).await?,
@@ -368,30 +366,23 @@ pub async fn import_products(
     PageUser(caller): PageUser,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let (bytes, format, check) = super::forms::upload_of(multipart).await;
-    let aliases = crate::api::product_aliases();
-    let result = state
-        .app
-        .import_products(&caller, (&bytes, format), &aliases, check)
-        .await;
-    let mut errors = FormErrors::default();
-    let report = match result {
-        Ok(report) => Some(report),
-        Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(found) => {
-                errors = found;
-                None
-            }
-            None => return error_page(error, &caller, lang),
-        },
+    let kind = crate::imports::ImportKind::Product;
+    let shown = match super::forms::ImportBox::upload(&state, &caller, lang, kind, multipart).await
+    {
+        Ok(shown) => shown,
+        Err(error) => return error_page(error, &caller, lang),
     };
-    let built = list_view(&state, &caller, lang, ListQuery::default(), errors).await;
+    let built = list_view(
+        &state,
+        &caller,
+        lang,
+        ListQuery::default(),
+        FormErrors::default(),
+    )
+    .await;
     answer(
         built.map(|mut view| {
-            view.import = report.map(|report| {
-                let lines = super::forms::problem_lines(&report, lang);
-                (report, lines)
-            });
+            view.import = Some(shown);
             view
         }),
         StatusCode::OK,

@@ -1,0 +1,288 @@
+//! Import of contracts from CSV or XLSX. Each row names its customer (one
+//! the user may change), and optionally the opportunity (of that customer),
+//! the signers (a contact of the customer; a user by name or phone), the
+//! payment method and the owner (someone in the user's scope for contracts)
+//! by name. Every row goes through the same checks as a typed contract and
+//! is saved as a draft, to be submitted for approval like any other; a blank
+//! number takes the next one of the number rule. Nothing is written unless
+//! every row is right (or when only checking).
+
+use std::collections::{BTreeMap, HashMap};
+
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_store::{Tx, contacts, contracts, customers, opportunities, options, users};
+
+use crate::contracts::ContractInput;
+use crate::error::Result;
+use crate::imports::{self, Columns, ImportReport, Row, Upload, one_named};
+use crate::products::DecimalText;
+use crate::{App, Caller};
+
+/// The fields a contract file may have.
+pub const CONTRACT_COLUMNS: &[&str] = &[
+    "number",
+    "name",
+    "customer_id",
+    "opportunity_id",
+    "amount",
+    "currency",
+    "signed_on",
+    "starts_on",
+    "ends_on",
+    "customer_signer_id",
+    "company_signer_id",
+    "payment_method_id",
+    "owner_id",
+    "notes",
+];
+
+/// Active users, looked up by phone or by name.
+pub(crate) struct People(Vec<(i64, String, String, i64)>);
+
+impl People {
+    pub(crate) async fn load(tx: &mut Tx) -> Result<Self> {
+        Ok(Self(users::active_people(tx).await?))
+    }
+
+    /// The user a cell names: by phone first (phones are unique), else by name.
+    pub(crate) fn find(&self, text: &str) -> Result<(i64, i64), &'static str> {
+        if let Ok(phone) = kuijing_domain::text::parse_phone(text)
+            && let Some((id, _, _, department)) = self.0.iter().find(|p| p.2 == phone)
+        {
+            return Ok((*id, *department));
+        }
+        let id = one_named(self.0.iter().map(|p| (p.0, p.1.as_str())), text).map_err(|code| {
+            if code == "not_found" {
+                "user_not_found"
+            } else {
+                code
+            }
+        })?;
+        let department = self.0.iter().find(|p| p.0 == id).map(|p| p.3);
+        Ok((id, department.unwrap_or_default()))
+    }
+}
+
+/// Payment methods (the administrators' choices), found by label.
+pub(crate) async fn payment_method(
+    tx: &mut Tx,
+    row: &Row<'_>,
+) -> Result<Result<Option<i64>, &'static str>> {
+    let Some(label) = row.optional("payment_method_id") else {
+        return Ok(Ok(None));
+    };
+    let methods = options::of_field(tx, "payment", "method_id").await?;
+    Ok(one_named(
+        methods
+            .iter()
+            .filter(|m| m.active)
+            .map(|m| (m.id, m.label.as_str())),
+        &label,
+    )
+    .map(Some)
+    .map_err(|code| {
+        if code == "not_found" {
+            "invalid_choice"
+        } else {
+            code
+        }
+    }))
+}
+
+impl App {
+    pub async fn import_contracts(
+        &self,
+        caller: &Caller,
+        upload: Upload<'_>,
+        aliases: &BTreeMap<String, String>,
+    ) -> Result<ImportReport> {
+        caller.require(Permission::new(Kind::Contract, Action::Import))?;
+        caller.require(Permission::new(Kind::Contract, Action::Create))?;
+        let mut report = ImportReport::default();
+        let columns = Columns {
+            fields: CONTRACT_COLUMNS,
+            required: &["name", "customer_id", "amount"],
+            aliases,
+        };
+        let sheet = imports::open(&upload, &columns, &mut report)?;
+        let mut tx = self.db.write().await?;
+        let customer_scope = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
+        let contract_scope = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
+        let people = People::load(&mut tx).await?;
+        let today = self.today();
+        let mut numbers: HashMap<String, usize> = HashMap::new();
+        for row in sheet.rows() {
+            let at = row.number;
+            let problems = report.problems.len();
+            let number = row.optional("number");
+            // A number twice in the file names the first row; the rest of
+            // the row is still checked.
+            if let Some(number) = &number
+                && let Some(first) = numbers.get(number)
+            {
+                report.duplicate(at, "number", *first);
+            } else if let Some(number) = &number {
+                numbers.insert(number.clone(), at);
+            }
+            // The customer by its name, among those the user may change.
+            let key = kuijing_domain::company::match_key(&row.cell("customer_id"));
+            let mut customer = None;
+            for id in customers::ids_by_name_key(&mut tx, &key).await? {
+                if customers::writable(&mut tx, &customer_scope, caller.user.id, today, id).await? {
+                    if customer.is_some() {
+                        customer = Some(Err("ambiguous_name"));
+                        break;
+                    }
+                    customer = Some(Ok(id));
+                }
+            }
+            let customer = match customer {
+                Some(Ok(id)) => id,
+                Some(Err(code)) => {
+                    report.problem(at, "customer_id", code);
+                    continue;
+                }
+                None => {
+                    let code = if key.is_empty() {
+                        "required"
+                    } else {
+                        "not_found"
+                    };
+                    report.problem(at, "customer_id", code);
+                    continue;
+                }
+            };
+            let opportunity_id = match row.optional("opportunity_id") {
+                None => None,
+                Some(name) => {
+                    let found = opportunities::names_of_customer(&mut tx, customer).await?;
+                    match one_named(found.iter().map(|(id, n)| (*id, n.as_str())), &name) {
+                        Ok(id) => Some(id),
+                        Err(code) => {
+                            report.problem(at, "opportunity_id", code);
+                            None
+                        }
+                    }
+                }
+            };
+            let customer_signer_id = match row.optional("customer_signer_id") {
+                None => None,
+                Some(name) => {
+                    let found = contacts::names_of_customer(&mut tx, customer).await?;
+                    match one_named(found.iter().map(|(id, n)| (*id, n.as_str())), &name) {
+                        Ok(id) => Some(id),
+                        Err(code) => {
+                            report.problem(at, "customer_signer_id", code);
+                            None
+                        }
+                    }
+                }
+            };
+            let company_signer_id = match row.optional("company_signer_id") {
+                None => None,
+                Some(text) => match people.find(&text) {
+                    Ok((id, _)) => Some(id),
+                    Err(code) => {
+                        report.problem(at, "company_signer_id", code);
+                        None
+                    }
+                },
+            };
+            let owner = match row.optional("owner_id") {
+                None => None,
+                Some(text) => match people.find(&text) {
+                    Ok((id, department)) if contract_scope.sees(id, department) => Some(id),
+                    Ok(_) => {
+                        report.problem(at, "owner_id", "owner_out_of_scope");
+                        None
+                    }
+                    Err(code) => {
+                        report.problem(at, "owner_id", code);
+                        None
+                    }
+                },
+            };
+            let payment_method_id = match payment_method(&mut tx, &row).await? {
+                Ok(method) => method,
+                Err(code) => {
+                    report.problem(at, "payment_method_id", code);
+                    None
+                }
+            };
+            let mut dates = [None; 3];
+            for (slot, field) in dates.iter_mut().zip(["signed_on", "starts_on", "ends_on"]) {
+                match row.date(field) {
+                    Ok(day) => *slot = day,
+                    Err(code) => report.problem(at, field, code),
+                }
+            }
+            let [signed_on, starts_on, ends_on] = dates;
+            let amount = row.optional("amount");
+            if amount.is_none() {
+                report.problem(at, "amount", "required");
+            }
+            if report.problems.len() > problems {
+                continue;
+            }
+            let input = ContractInput {
+                number,
+                name: row.cell("name"),
+                customer_id: customer,
+                opportunity_id,
+                signed_on,
+                starts_on,
+                ends_on,
+                amount: amount.map(DecimalText::Text),
+                currency: row.optional("currency"),
+                customer_signer_id,
+                company_signer_id,
+                payment_method_id,
+                notes: row.optional("notes"),
+                ..ContractInput::default()
+            };
+            let made = self.insert_contract(&mut tx, caller, &input).await;
+            let Some(id) = report.absorb(at, made)? else {
+                continue;
+            };
+            if let Some(owner) = owner.filter(|o| *o != caller.user.id) {
+                contracts::set_owner(&mut tx, &[id], owner, self.now()).await?;
+                self.log_update(
+                    &mut tx,
+                    caller,
+                    Kind::Contract,
+                    id,
+                    "owner_id",
+                    Some(caller.user.id.to_string()),
+                    Some(owner.to_string()),
+                )
+                .await?;
+            }
+            report.created += 1;
+        }
+        report
+            .finish(
+                tx,
+                upload.check_only,
+                (Kind::Contract.as_str(), caller.user.id),
+            )
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_are_found_by_phone_or_by_name() {
+        let people = People(vec![
+            (1, "王小明".into(), "0912345678".into(), 10),
+            (2, "Lee".into(), "0912000001".into(), 11),
+            (3, "Lee".into(), "0912000002".into(), 11),
+        ]);
+        assert_eq!(people.find("王小明"), Ok((1, 10)));
+        assert_eq!(people.find("0912-000-002"), Ok((3, 11)));
+        assert_eq!(people.find("lee"), Err("ambiguous_name"));
+        assert_eq!(people.find("Nobody"), Err("user_not_found"));
+    }
+}

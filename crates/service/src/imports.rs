@@ -1,0 +1,247 @@
+//! What every import of a sales file shares (products, opportunities,
+//! contracts, payments): the file read into rows, its columns found by their
+//! header in any of the three languages, each row's problems named by row,
+//! field and message code, and one transaction that is committed only when
+//! every row is right and the user did not ask for a check alone.
+
+use std::collections::{BTreeMap, HashMap};
+
+use kuijing_domain::{FieldError, text};
+use kuijing_store::Tx;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError};
+use crate::spreadsheets::{self, Format, Table};
+
+/// A row that could not be read: its number in the file (the header is 1),
+/// the field and the message code.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportProblem {
+    pub row: usize,
+    pub field: String,
+    pub code: String,
+    /// For `duplicate_in_file`: the earlier row with the same value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_row: Option<usize>,
+    /// What is wrong and how to put it right, in the user's language
+    /// (filled in by the web layer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What an import found and did.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    /// Headers that name no field, left out.
+    pub ignored_columns: Vec<String>,
+    pub problems: Vec<ImportProblem>,
+    /// Whether anything was written: not on a check, nor with problems.
+    pub written: bool,
+}
+
+/// An uploaded file: its bytes, its format, and whether to check it only.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub bytes: &'a [u8],
+    pub format: Format,
+    pub check_only: bool,
+}
+
+/// The columns of one kind of import: every field it reads, the ones a file
+/// must have, and the headers (normalised, any language) that name them.
+pub struct Columns<'a> {
+    pub fields: &'static [&'static str],
+    pub required: &'static [&'static str],
+    pub aliases: &'a BTreeMap<String, String>,
+}
+
+/// A file read and its columns found.
+pub(crate) struct Sheet {
+    table: Table,
+    columns: HashMap<&'static str, usize>,
+}
+
+/// Reads a file and finds its columns; headers that name no field are
+/// noted in the report. A file without a required column is refused whole,
+/// naming the column.
+pub(crate) fn open(
+    upload: &Upload<'_>,
+    columns: &Columns<'_>,
+    report: &mut ImportReport,
+) -> Result<Sheet> {
+    let table = spreadsheets::read(upload.bytes, upload.format)
+        .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
+    let mut found: HashMap<&'static str, usize> = HashMap::new();
+    for (index, header) in table.headers.iter().enumerate() {
+        let key = text::normalize(header);
+        let named = columns
+            .aliases
+            .get(&key)
+            .map(String::as_str)
+            .unwrap_or(&key);
+        match columns.fields.iter().copied().find(|c| *c == named) {
+            Some(field) => {
+                found.entry(field).or_insert(index);
+            }
+            None if header.trim().is_empty() => {}
+            None => report.ignored_columns.push(header.clone()),
+        }
+    }
+    if let Some(missing) = columns.required.iter().find(|c| !found.contains_key(*c)) {
+        return Err(ServiceError::Invalid(
+            FieldError::new(*missing, "column_missing").into(),
+        ));
+    }
+    Ok(Sheet {
+        table,
+        columns: found,
+    })
+}
+
+impl Sheet {
+    /// The rows with something in them, each with its number in the file.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.table
+            .rows
+            .iter()
+            .zip(&self.table.numbers)
+            .map(|(cells, number)| Row {
+                number: *number,
+                cells,
+                columns: &self.columns,
+            })
+    }
+}
+
+/// One row of a file.
+pub(crate) struct Row<'a> {
+    pub number: usize,
+    cells: &'a [String],
+    columns: &'a HashMap<&'static str, usize>,
+}
+
+impl Row<'_> {
+    /// A cell as text, trimmed, with the mark that kept a spreadsheet from
+    /// running it as a formula taken off; empty when the column is absent.
+    pub(crate) fn cell(&self, field: &str) -> String {
+        self.columns
+            .get(field)
+            .and_then(|i| self.cells.get(*i))
+            .map(|c| spreadsheets::unsafe_cell(c).trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// A cell, or `None` when it is empty.
+    pub(crate) fn optional(&self, field: &str) -> Option<String> {
+        Some(self.cell(field)).filter(|c| !c.is_empty())
+    }
+
+    /// A date cell in any of the forms `dates::parse_date` reads; empty is none.
+    pub(crate) fn date(&self, field: &str) -> Result<Option<chrono::NaiveDate>, &'static str> {
+        match self.optional(field) {
+            None => Ok(None),
+            Some(text) => kuijing_domain::dates::parse_date(&text).map(Some),
+        }
+    }
+}
+
+impl ImportReport {
+    pub(crate) fn problem(&mut self, row: usize, field: &str, code: &str) {
+        self.problems.push(ImportProblem {
+            row,
+            field: field.into(),
+            code: code.into(),
+            other_row: None,
+            message: None,
+        });
+    }
+
+    /// The same key seen twice in a file: the later row is named with the
+    /// earlier one.
+    pub(crate) fn duplicate(&mut self, row: usize, field: &str, first: usize) {
+        self.problems.push(ImportProblem {
+            row,
+            field: field.into(),
+            code: "duplicate_in_file".into(),
+            other_row: Some(first),
+            message: None,
+        });
+    }
+
+    /// A row's checks: field errors become the row's problems (and `None`);
+    /// any other error ends the import.
+    pub(crate) fn absorb<T>(&mut self, row: usize, result: Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(ServiceError::Invalid(errors)) => {
+                for error in errors.0 {
+                    self.problem(row, &error.field, error.code);
+                }
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Commits the import's transaction when every row was right and more
+    /// than a check was asked for; otherwise dropping it rolls every row back.
+    pub(crate) async fn finish(
+        mut self,
+        tx: Tx,
+        check_only: bool,
+        (kind, actor): (&'static str, i64),
+    ) -> Result<Self> {
+        if self.problems.is_empty() && !check_only {
+            tx.commit().await?;
+            self.written = true;
+            tracing::info!(
+                kind,
+                created = self.created,
+                updated = self.updated,
+                actor.id = actor,
+                "records imported"
+            );
+        }
+        Ok(self)
+    }
+}
+
+/// The one record whose name (or other key) matches `text`, compared
+/// normalised: `not_found` when none does, `ambiguous_name` when several do.
+pub(crate) fn one_named<'a>(
+    candidates: impl IntoIterator<Item = (i64, &'a str)>,
+    text: &str,
+) -> Result<i64, &'static str> {
+    let wanted = text::normalize(text);
+    let mut matched = candidates
+        .into_iter()
+        .filter(|(_, name)| text::normalize(name) == wanted)
+        .map(|(id, _)| id);
+    match (matched.next(), matched.next()) {
+        (Some(id), None) => Ok(id),
+        (Some(_), Some(_)) => Err("ambiguous_name"),
+        (None, _) => Err("not_found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_normalised_and_only_once() {
+        let people = [
+            (1, "王小明"),
+            (2, "Ａｌｉｃｅ Chen"),
+            (3, "Bob"),
+            (4, "bob"),
+        ];
+        assert_eq!(one_named(people, "王小明"), Ok(1));
+        assert_eq!(one_named(people, "alice chen"), Ok(2));
+        assert_eq!(one_named(people, "BOB"), Err("ambiguous_name"));
+        assert_eq!(one_named(people, "Carol"), Err("not_found"));
+    }
+}
