@@ -151,6 +151,26 @@ fn request_of(row: RequestRow) -> Result<Request> {
     })
 }
 
+/// A request as checked against its form, ready to store.
+struct Checked {
+    title: String,
+    /// The values by key, as JSON.
+    values: String,
+    amount: Option<i64>,
+    currency: Option<String>,
+}
+
+impl Checked {
+    fn fields(&self) -> RequestFields<'_> {
+        RequestFields {
+            title: &self.title,
+            fields: &self.values,
+            amount: self.amount,
+            currency: self.currency.as_deref(),
+        }
+    }
+}
+
 /// The form's fields as custom-field definitions, to check values with.
 fn defs_of(form: &[FormField]) -> Vec<FieldDef> {
     form.iter()
@@ -289,11 +309,7 @@ impl App {
     }
 
     /// Checks a request against its kind's form.
-    fn check_request(
-        &self,
-        form: &[FormField],
-        input: &RequestInput,
-    ) -> Result<(String, String, Option<i64>)> {
+    fn check_request(&self, form: &[FormField], input: &RequestInput) -> Result<Checked> {
         let mut errors = FieldErrors::new();
         let title = match text::parse_name(&input.title, 200) {
             Ok(title) => title,
@@ -317,8 +333,12 @@ impl App {
             }
         }
         errors.into_result()?;
-        let values = serde_json::to_string(&values).map_err(corrupt)?;
-        Ok((title, values, amount))
+        Ok(Checked {
+            values: serde_json::to_string(&values).map_err(corrupt)?,
+            currency: amount.map(|_| self.settings.currency.clone()),
+            title,
+            amount,
+        })
     }
 
     async fn active_kind(&self, tx: &mut kuijing_store::Tx, kind: &str) -> Result<RequestKind> {
@@ -341,14 +361,8 @@ impl App {
         if !kind.active {
             return Err(FieldError::new("kind", "kind_inactive").into());
         }
-        let (title, values, amount) = self.check_request(&kind.fields, input)?;
-        let currency = amount.map(|_| self.settings.currency.clone());
-        let fields = RequestFields {
-            title: &title,
-            fields: &values,
-            amount,
-            currency: currency.as_deref(),
-        };
+        let checked = self.check_request(&kind.fields, input)?;
+        let fields = checked.fields();
         let id = requests::insert(&mut tx, &kind.kind, caller.user.id, &fields, self.now()).await?;
         tx.commit().await?;
         tracing::info!(request.id = id, kind = %kind.kind, actor.id = caller.user.id, "request made");
@@ -372,6 +386,22 @@ impl App {
         Ok(request)
     }
 
+    /// The owner's request while it is theirs to change (a draft, or back
+    /// after a rejection or a withdrawal); else refused with `code`.
+    async fn changeable_request(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        id: i64,
+        code: &'static str,
+    ) -> Result<Request> {
+        let current = self.own_request(tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused { code });
+        }
+        Ok(current)
+    }
+
     pub async fn update_request(
         &self,
         caller: &Caller,
@@ -380,21 +410,12 @@ impl App {
     ) -> Result<RequestDetail> {
         caller.require(view())?;
         let mut tx = self.db.write().await?;
-        let current = self.own_request(&mut tx, caller, id).await?;
-        if !current.status.submittable() {
-            return Err(ServiceError::Refused {
-                code: "request_not_editable",
-            });
-        }
+        let current = self
+            .changeable_request(&mut tx, caller, id, "request_not_editable")
+            .await?;
         let kind = self.active_kind(&mut tx, &current.kind).await?;
-        let (title, values, amount) = self.check_request(&kind.fields, input)?;
-        let currency = amount.map(|_| self.settings.currency.clone());
-        let fields = RequestFields {
-            title: &title,
-            fields: &values,
-            amount,
-            currency: currency.as_deref(),
-        };
+        let checked = self.check_request(&kind.fields, input)?;
+        let fields = checked.fields();
         let version = input.version.unwrap_or(current.version);
         if !requests::update(&mut tx, (id, version), &fields, self.now()).await? {
             return Err(ServiceError::Stale {
@@ -431,12 +452,9 @@ impl App {
     ) -> Result<RequestDetail> {
         caller.require(view())?;
         let mut tx = self.db.write().await?;
-        let current = self.own_request(&mut tx, caller, id).await?;
-        if !current.status.submittable() {
-            return Err(ServiceError::Refused {
-                code: "request_not_submittable",
-            });
-        }
+        let current = self
+            .changeable_request(&mut tx, caller, id, "request_not_submittable")
+            .await?;
         let kind = self.active_kind(&mut tx, &current.kind).await?;
         let now = self.now();
         let from = current.status.as_str();
