@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use kuijing_domain::approval::{Approval, ApprovalError, Chosen, Event, Facts, FlowDef, Status};
+use kuijing_domain::approval::{
+    Approval, ApprovalError, Chosen, Event, FactValue, Facts, FlowDef, Status,
+};
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
 use kuijing_store::Tx;
@@ -111,7 +113,7 @@ impl App {
         let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
         let mut errors = FieldErrors::new();
-        check_references(&mut tx, &input.definition, &mut errors).await?;
+        check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
         errors.into_result()?;
         let id = approvals::insert_flow(
             &mut tx,
@@ -155,7 +157,7 @@ impl App {
             ));
         }
         let mut errors = FieldErrors::new();
-        check_references(&mut tx, &input.definition, &mut errors).await?;
+        check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
         errors.into_result()?;
         crate::stale_check(input.version, current.version, &current)?;
         if !approvals::update_flow(
@@ -645,11 +647,68 @@ impl App {
     }
 }
 
-/// The facts a flow's conditions may look at.
+/// The facts every flow's conditions may look at; a kind's own fields
+/// (custom fields of contracts, the form fields of a request kind) come
+/// beside them by their keys.
 pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
 
-/// Checks what a flow names exists: users (active), roles, and facts.
-async fn check_references(tx: &mut Tx, def: &FlowDef, errors: &mut FieldErrors) -> Result<()> {
+/// A record's own field values as facts: numbers and money as numbers
+/// (money in minor units), the rest as their text. A field named like one
+/// of `FACTS` never replaces it.
+pub(crate) fn add_field_facts(
+    facts: &mut Facts,
+    defs: &[kuijing_domain::fields::FieldDef],
+    values: &serde_json::Map<String, serde_json::Value>,
+) {
+    use kuijing_domain::fields::FieldType;
+    use kuijing_domain::money;
+    use serde_json::Value;
+    for def in defs {
+        let Some(value) = values.get(&def.key) else {
+            continue;
+        };
+        let number = |text: &str| text.trim().parse::<f64>().ok().map(|n| n.round() as i64);
+        let fact = match (def.field_type, value) {
+            (FieldType::Money, Value::String(text)) => money::parse_amount(text).ok(),
+            (FieldType::Money, Value::Number(n)) => money::parse_amount(&n.to_string()).ok(),
+            (FieldType::Number, Value::String(text)) => number(text),
+            (FieldType::Number, Value::Number(n)) => number(&n.to_string()),
+            (_, value) => {
+                facts
+                    .entry(def.key.clone())
+                    .or_insert(FactValue::Text(kuijing_domain::fields::display(value)));
+                continue;
+            }
+        };
+        if let Some(n) = fact {
+            facts.entry(def.key.clone()).or_insert(FactValue::Number(n));
+        }
+    }
+}
+
+/// The keys of a kind's own fields that its flows' conditions may name.
+pub(crate) async fn field_keys(tx: &mut Tx, kind: &str) -> Result<Vec<String>> {
+    if let Ok(kind) = kind.parse::<Kind>() {
+        let defs = kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?;
+        return Ok(defs.into_iter().map(|d| d.key).collect());
+    }
+    let Some(row) = kuijing_store::requests::kind(tx, kind).await? else {
+        return Ok(Vec::new());
+    };
+    let form: Vec<crate::requests::FormField> =
+        serde_json::from_str(&row.fields).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(form.into_iter().map(|f| f.key).collect())
+}
+
+/// Checks what a flow names exists: users (active), roles, and facts (the
+/// common ones and the kind's own fields).
+async fn check_references(
+    tx: &mut Tx,
+    kind: &str,
+    def: &FlowDef,
+    errors: &mut FieldErrors,
+) -> Result<()> {
+    let own = field_keys(tx, kind).await?;
     use kuijing_domain::approval::{ApproverRule, NoApprover};
     let directory = approvals::directory(tx).await?;
     let active = |user: i64| {
@@ -674,7 +733,7 @@ async fn check_references(tx: &mut Tx, def: &FlowDef, errors: &mut FieldErrors) 
         if step
             .condition
             .iter()
-            .any(|c| !FACTS.contains(&c.field.as_str()))
+            .any(|c| !FACTS.contains(&c.field.as_str()) && !own.contains(&c.field))
         {
             errors.add(field, "unknown_fact");
         }

@@ -3,7 +3,7 @@
 //! the kind's approval flow. Their values are checked like custom fields;
 //! the first money field is the request's amount, which flows branch on.
 
-use kuijing_domain::approval::{Chosen, FactValue, Facts, Status};
+use kuijing_domain::approval::{Chosen, Facts, Status};
 use kuijing_domain::fields::{self, FieldDef, FieldType};
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, money, text};
@@ -498,24 +498,7 @@ impl App {
         let mut facts = self
             .facts_of(tx, request.amount.unwrap_or(0), Some(request.owner_id))
             .await?;
-        for field in form {
-            let Some(value) = request.fields.get(&field.key) else {
-                continue;
-            };
-            let fact = match (field.field_type, value) {
-                (FieldType::Money, Value::String(text)) => {
-                    money::parse_amount(text).ok().map(FactValue::Number)
-                }
-                (FieldType::Number, Value::String(text)) => text
-                    .parse::<f64>()
-                    .ok()
-                    .map(|n| FactValue::Number(n.round() as i64)),
-                (_, value) => Some(FactValue::Text(fields::display(value))),
-            };
-            if let Some(fact) = fact {
-                facts.entry(field.key.clone()).or_insert(fact);
-            }
-        }
+        crate::approvals::add_field_facts(&mut facts, &defs_of(form), &request.fields);
         Ok(facts)
     }
 

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
+use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::choices::Choice;
 use kuijing_service::contracts::{
@@ -21,8 +22,8 @@ use serde::Deserialize;
 use super::Shell;
 use super::approvals::Panel;
 use super::forms::{
-    FormErrors, ImportBox, after_post, answer, date_errors, done, error_page, optional_number,
-    optional_text,
+    CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
+    optional_number, optional_text,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use crate::AppState;
@@ -192,6 +193,7 @@ struct ContractView {
     can_plan: bool,
     can_delete: bool,
     can_void: bool,
+    fields: Vec<FieldDef>,
 }
 
 impl ContractView {
@@ -249,6 +251,7 @@ async fn contract_view(
         methods: method_choices(state).await?,
         people: state.app.user_choices(caller).await?,
         steps_to_choose: state.app.steps_to_choose("contract").await?,
+        fields: state.app.custom_fields(Kind::Contract).await?,
         detail,
         errors,
         shell,
@@ -450,6 +453,8 @@ pub struct ContractForm {
     line_discount: Vec<String>,
     #[serde(default)]
     version: String,
+    #[serde(flatten)]
+    custom: CustomValues,
 }
 
 fn date(text: &str) -> Option<chrono::NaiveDate> {
@@ -478,7 +483,7 @@ impl ContractForm {
                 &self.line_price,
                 &self.line_discount,
             ),
-            custom: serde_json::Map::new(),
+            custom: self.custom.input(),
             version: optional_number(&self.version),
         }
     }
@@ -505,6 +510,7 @@ impl ContractForm {
             payment_method_id: id(c.payment_method_id),
             notes: c.notes.clone().unwrap_or_default(),
             version: c.version.to_string(),
+            custom: CustomValues::of(&c.custom),
             ..Self::default()
         };
         for line in &detail.lines {
@@ -514,6 +520,10 @@ impl ContractForm {
             form.line_discount.push(money::discount_text(line.discount));
         }
         form
+    }
+
+    fn custom_value(&self, key: &str) -> String {
+        self.custom.value(key)
     }
 }
 
@@ -530,6 +540,8 @@ struct ContractFormView {
     people: Vec<Choice>,
     methods: Vec<Choice>,
     products: Vec<Product>,
+    /// The custom fields of contracts, in their order.
+    fields: Vec<FieldDef>,
 }
 
 impl ContractFormView {
@@ -589,6 +601,7 @@ async fn contract_form_view(
     Ok(ContractFormView {
         shell: Shell::new(state, caller, lang, "/contracts", title),
         id,
+        fields: state.app.custom_fields(Kind::Contract).await?,
         rows: line_rows(
             &form.line_product,
             &form.line_quantity,

@@ -19,7 +19,9 @@ use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{FormErrors, done, error_page, optional_number, optional_text, status_of};
+use super::forms::{
+    CustomValues, FormErrors, done, error_page, optional_number, optional_text, status_of,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
@@ -506,9 +508,8 @@ pub struct CustomerForm {
     owner_id: String,
     #[serde(default)]
     version: String,
-    /// `custom.<key>` values of custom fields, and whatever else the form sent.
     #[serde(flatten)]
-    rest: BTreeMap<String, String>,
+    custom: CustomValues,
 }
 
 impl CustomerForm {
@@ -530,36 +531,13 @@ impl CustomerForm {
             notes: text(&c.notes),
             owner_id: id(c.owner_id),
             version: c.version.to_string(),
-            rest: c
-                .custom
-                .iter()
-                .map(|(k, v)| (format!("custom.{k}"), kuijing_domain::fields::display(v)))
-                .collect(),
+            custom: CustomValues::of(&c.custom),
         }
     }
 
     /// The typed value of a custom field.
     fn custom_value(&self, key: &str) -> String {
-        self.rest
-            .get(&format!("custom.{key}"))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// Custom values as the service reads them: a blank clears the field.
-    fn custom(&self) -> serde_json::Map<String, serde_json::Value> {
-        self.rest
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix("custom.").map(|key| (key, v)))
-            .map(|(key, v)| {
-                let value = if v.trim().is_empty() {
-                    serde_json::Value::Null
-                } else {
-                    serde_json::Value::String(v.clone())
-                };
-                (key.to_string(), value)
-            })
-            .collect()
+        self.custom.value(key)
     }
 
     fn input(&self) -> CustomerInput {
@@ -576,11 +554,7 @@ impl CustomerForm {
             tax_id: optional_text(&self.tax_id),
             notes: optional_text(&self.notes),
             owner_id: optional_number(&self.owner_id),
-            custom: self
-                .custom()
-                .into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .collect(),
+            custom: self.custom.input(),
             ..CustomerInput::default()
         }
     }
@@ -604,7 +578,7 @@ impl CustomerForm {
             address: Some(input.address),
             tax_id: Some(input.tax_id),
             notes: Some(input.notes),
-            custom: Some(self.custom()),
+            custom: Some(self.custom.patch()),
             next_contact_at: None,
         }
     }

@@ -24,7 +24,12 @@ use crate::i18n::Lang;
 
 /// The kinds whose forms, pages, lists, imports and exports carry custom
 /// fields.
-const FIELD_KINDS: &[Kind] = &[Kind::Customer];
+const FIELD_KINDS: &[Kind] = &[
+    Kind::Customer,
+    Kind::Opportunity,
+    Kind::Contract,
+    Kind::Product,
+];
 
 const PATH: &str = "/settings/fields";
 
@@ -44,6 +49,11 @@ struct FieldsView {
 impl FieldsView {
     fn is_editing(&self, id: &i64) -> bool {
         self.editing == Some(*id)
+    }
+
+    /// The kinds an administrator switches between, as tabs.
+    fn kinds(&self) -> Vec<&'static str> {
+        FIELD_KINDS.iter().map(|k| k.as_str()).collect()
     }
 
     fn types(&self) -> Vec<&'static str> {

@@ -1,7 +1,7 @@
 //! Helpers shared by the pages' forms: errors beside fields, and answers to
 //! service errors that keep what the user typed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -77,6 +77,79 @@ pub fn optional_number(text: &str) -> Option<i64> {
         return None;
     }
     Some(folded.parse().unwrap_or(-1))
+}
+
+/// Custom-field values as typed, sent as `custom.<key>` beside a form's
+/// own fields (which this ignores, repeated ones included), so every form
+/// that carries custom fields reads and shows them the same way.
+#[derive(Debug, Default, Clone)]
+pub struct CustomValues(BTreeMap<String, String>);
+
+impl<'de> serde::Deserialize<'de> for CustomValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Sent {
+            One(String),
+            Many(Vec<String>),
+            Other(serde::de::IgnoredAny),
+        }
+        let sent = BTreeMap::<String, Sent>::deserialize(deserializer)?;
+        let values = sent
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let key = name.strip_prefix("custom.")?.to_string();
+                match value {
+                    Sent::One(text) => Some((key, text)),
+                    Sent::Many(texts) => texts.into_iter().last().map(|text| (key, text)),
+                    Sent::Other(_) => None,
+                }
+            })
+            .collect();
+        Ok(Self(values))
+    }
+}
+
+impl CustomValues {
+    /// The stored values of a record, as a form shows them.
+    pub fn of(stored: &serde_json::Map<String, serde_json::Value>) -> Self {
+        Self(
+            stored
+                .iter()
+                .map(|(k, v)| (k.clone(), kuijing_domain::fields::display(v)))
+                .collect(),
+        )
+    }
+
+    /// The typed text of one field.
+    pub fn value(&self, key: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_default()
+    }
+
+    /// The values as the service reads a whole record: blanks left out,
+    /// so a cleared field is cleared and a default may apply.
+    pub fn input(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect()
+    }
+
+    /// The values as a patch: a blank clears its field.
+    pub fn patch(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| {
+                let value = if v.trim().is_empty() {
+                    serde_json::Value::Null
+                } else {
+                    serde_json::Value::String(v.clone())
+                };
+                (k.clone(), value)
+            })
+            .collect()
+    }
 }
 
 /// Blank text as `None`.

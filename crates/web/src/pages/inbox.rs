@@ -22,7 +22,9 @@ use serde::Deserialize;
 
 use super::approvals::{Panel, refused};
 use super::contracts::SubmitForm;
-use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number};
+use super::forms::{
+    CustomValues, FormErrors, after_post, answer, done, error_page, optional_number,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -237,7 +239,7 @@ pub struct RequestForm {
     #[serde(default)]
     version: String,
     #[serde(flatten)]
-    rest: HashMap<String, String>,
+    custom: CustomValues,
 }
 
 impl RequestForm {
@@ -246,33 +248,19 @@ impl RequestForm {
             kind: detail.request.kind.clone(),
             title: detail.request.title.clone(),
             version: detail.request.version.to_string(),
-            rest: detail
-                .request
-                .fields
-                .iter()
-                .map(|(k, v)| (format!("custom.{k}"), kuijing_domain::fields::display(v)))
-                .collect(),
+            custom: CustomValues::of(&detail.request.fields),
         }
     }
 
     fn custom_value(&self, key: &str) -> String {
-        self.rest
-            .get(&format!("custom.{key}"))
-            .cloned()
-            .unwrap_or_default()
+        self.custom.value(key)
     }
 
     fn input(&self) -> RequestInput {
         RequestInput {
             kind: Some(self.kind.clone()),
             title: self.title.clone(),
-            fields: self
-                .rest
-                .iter()
-                .filter_map(|(k, v)| k.strip_prefix("custom.").map(|key| (key, v)))
-                .filter(|(_, v)| !v.trim().is_empty())
-                .map(|(key, v)| (key.to_string(), serde_json::Value::String(v.clone())))
-                .collect(),
+            fields: self.custom.input(),
             version: optional_number(&self.version),
         }
     }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::Form;
+use kuijing_domain::fields::FieldDef;
 use kuijing_domain::pipeline::Outcome;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::choices::Choice;
@@ -22,8 +23,8 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::forms::{
-    FormErrors, ImportBox, after_post, answer, date_errors, done, error_page, optional_number,
-    optional_text,
+    CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
+    optional_number, optional_text,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -239,6 +240,7 @@ struct RecordView {
     can_follow_up: bool,
     can_delete: bool,
     can_contract: bool,
+    fields: Vec<FieldDef>,
 }
 
 impl RecordView {
@@ -296,6 +298,7 @@ async fn record_view(
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
         can_delete: can(caller, Action::Delete) && detail.can_edit,
         can_contract: caller.can(Permission::new(Kind::Contract, Action::Create)),
+        fields: state.app.custom_fields(Kind::Opportunity).await?,
         methods: choices.methods,
         detail,
         errors,
@@ -467,6 +470,8 @@ pub struct OpportunityForm {
     line_discount: Vec<String>,
     #[serde(default)]
     version: String,
+    #[serde(flatten)]
+    custom: CustomValues,
 }
 
 /// One row of the lines editor as typed.
@@ -552,7 +557,7 @@ impl OpportunityForm {
                 &self.line_discount,
             ),
             contact_ids: Vec::new(),
-            custom: serde_json::Map::new(),
+            custom: self.custom.input(),
             version: optional_number(&self.version),
         }
     }
@@ -575,6 +580,7 @@ impl OpportunityForm {
                 .unwrap_or_default(),
             notes: o.notes.clone().unwrap_or_default(),
             version: o.version.to_string(),
+            custom: CustomValues::of(&o.custom),
             ..Self::default()
         };
         for line in &detail.lines {
@@ -584,6 +590,10 @@ impl OpportunityForm {
             form.line_discount.push(money::discount_text(line.discount));
         }
         form
+    }
+
+    fn custom_value(&self, key: &str) -> String {
+        self.custom.value(key)
     }
 
     fn rows(&self) -> Vec<LineRow> {
@@ -607,6 +617,8 @@ struct FormView {
     customers: Vec<Choice>,
     pipelines: Vec<Pipeline>,
     products: Vec<Product>,
+    /// The custom fields of opportunities, in their order.
+    fields: Vec<FieldDef>,
 }
 
 impl FormView {
@@ -655,6 +667,7 @@ async fn form_view(
     Ok(FormView {
         shell: Shell::new(state, caller, lang, "/opportunities", title),
         id,
+        fields: state.app.custom_fields(Kind::Opportunity).await?,
         rows: form.rows(),
         form,
         errors,

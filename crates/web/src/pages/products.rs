@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
+use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::products::{
     CategoryInput, DecimalText, ProductCategory as Category, ProductInput, ProductListQuery,
@@ -16,7 +17,7 @@ use serde::Deserialize;
 
 use super::Shell;
 use super::forms::{
-    FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
+    CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
 };
 use crate::AppState;
 use crate::auth::PageUser;
@@ -195,6 +196,8 @@ pub struct ProductForm {
     description: String,
     #[serde(default)]
     version: String,
+    #[serde(flatten)]
+    custom: CustomValues,
 }
 
 impl ProductForm {
@@ -208,9 +211,13 @@ impl ProductForm {
             currency: None,
             on_sale: !self.on_sale.is_empty(),
             description: optional_text(&self.description),
-            custom: serde_json::Map::new(),
+            custom: self.custom.input(),
             version: optional_number(&self.version),
         }
+    }
+
+    fn custom_value(&self, key: &str) -> String {
+        self.custom.value(key)
     }
 }
 
@@ -223,6 +230,8 @@ struct FormView {
     errors: FormErrors,
     categories: Vec<Category>,
     can_delete: bool,
+    /// The custom fields of products, in their order.
+    fields: Vec<FieldDef>,
 }
 
 async fn form_view(
@@ -245,6 +254,7 @@ async fn form_view(
         errors,
         categories: state.app.product_categories(caller).await?,
         can_delete: id.is_some() && can(caller, Action::Delete),
+        fields: state.app.custom_fields(Kind::Product).await?,
     })
 }
 
@@ -314,6 +324,7 @@ pub async fn edit_product(
         },
         description: product.description.unwrap_or_default(),
         version: product.version.to_string(),
+        custom: CustomValues::of(&product.custom),
     };
     answer(
         form_view(&state, &caller, lang, Some(id), form, FormErrors::default()).await,

@@ -10,6 +10,7 @@ use axum_extra::extract::Form;
 use kuijing_domain::approval::{
     ApproverRule, Comparison, FactValue, FlowDef, Mode, NoApprover, Op, Resubmit, StepDef,
 };
+use kuijing_domain::fields::FieldType;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::approvals::{Flow, FlowInput};
 use kuijing_service::choices::Choice;
@@ -192,6 +193,48 @@ pub struct StepRow {
     pub role: String,
     pub mode: String,
     pub above: String,
+    pub below: String,
+    pub department: String,
+    pub field: String,
+    pub value: String,
+}
+
+/// A field a flow's condition may name: the kind it belongs to, its key,
+/// its label and its type.
+pub struct FlowField {
+    pub kind: String,
+    /// A request kind's name; empty for contracts, named by the locale.
+    pub kind_name: String,
+    pub key: String,
+    pub label: String,
+    pub field_type: FieldType,
+}
+
+/// The custom fields of contracts and the form fields of request kinds.
+async fn flow_fields(state: &AppState, caller: &Caller) -> Result<Vec<FlowField>, ServiceError> {
+    let mut fields: Vec<FlowField> = state
+        .app
+        .custom_fields(Kind::Contract)
+        .await?
+        .into_iter()
+        .map(|d| FlowField {
+            kind: Kind::Contract.as_str().into(),
+            kind_name: String::new(),
+            key: d.key,
+            label: d.label,
+            field_type: d.field_type,
+        })
+        .collect();
+    for kind in state.app.request_kinds(caller).await? {
+        fields.extend(kind.fields.into_iter().map(|f| FlowField {
+            kind: kind.kind.clone(),
+            kind_name: kind.name.clone(),
+            key: f.key,
+            label: f.label,
+            field_type: f.field_type,
+        }));
+    }
+    Ok(fields)
 }
 
 #[derive(Template)]
@@ -204,6 +247,8 @@ struct FlowsView {
     rows: Vec<StepRow>,
     people: Vec<Choice>,
     roles: Vec<Choice>,
+    departments: Vec<Choice>,
+    fields: Vec<FlowField>,
     errors: FormErrors,
 }
 
@@ -241,17 +286,49 @@ impl FlowsView {
     }
 
     fn condition_label(&self, step: &StepDef) -> String {
+        let name = |list: &[Choice], id: &i64| {
+            list.iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
         step.condition
             .iter()
-            .map(|c| match (&c.value, c.op) {
-                (FactValue::Number(n), Op::Gt) => {
-                    format!(
-                        "{} > {}",
-                        self.shell.t("fields.amount"),
-                        money::format_amount(*n)
-                    )
+            .map(|c| match (c.field.as_str(), &c.value, c.op) {
+                ("amount", FactValue::Number(n), Op::Gt) => format!(
+                    "{} > {}",
+                    self.shell.t("fields.amount"),
+                    money::format_amount(*n)
+                ),
+                ("amount", FactValue::Number(n), Op::Le) => format!(
+                    "{} ≤ {}",
+                    self.shell.t("fields.amount"),
+                    money::format_amount(*n)
+                ),
+                ("department_id", FactValue::Id(d), Op::Eq) => format!(
+                    "{} = {}",
+                    self.shell.t("flows.department"),
+                    name(&self.departments, d)
+                ),
+                ("owner_id", FactValue::Id(u), Op::Eq) => format!(
+                    "{} = {}",
+                    self.shell.t("fields.owner_id"),
+                    name(&self.people, u)
+                ),
+                (field, value, op) => {
+                    let label = self
+                        .fields
+                        .iter()
+                        .find(|f| f.key == field)
+                        .map_or(field, |f| f.label.as_str());
+                    let value = match value {
+                        FactValue::Number(n) => n.to_string(),
+                        FactValue::Text(t) => t.clone(),
+                        FactValue::Id(i) => i.to_string(),
+                        FactValue::List(items) => items.len().to_string(),
+                    };
+                    format!("{label} {} {value}", op.as_str())
                 }
-                _ => format!("{} {}", c.field, c.op.as_str()),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -304,6 +381,14 @@ pub struct FlowForm {
     #[serde(default)]
     step_above: Vec<String>,
     #[serde(default)]
+    step_below: Vec<String>,
+    #[serde(default)]
+    step_department: Vec<String>,
+    #[serde(default)]
+    step_field: Vec<String>,
+    #[serde(default)]
+    step_value: Vec<String>,
+    #[serde(default)]
     version: String,
 }
 
@@ -331,6 +416,10 @@ impl FlowForm {
                 role: at(&self.step_role, i),
                 mode: at(&self.step_mode, i),
                 above: at(&self.step_above, i),
+                below: at(&self.step_below, i),
+                department: at(&self.step_department, i),
+                field: at(&self.step_field, i),
+                value: at(&self.step_value, i),
             })
             .collect();
         while rows.len() < STEP_ROWS {
@@ -339,9 +428,10 @@ impl FlowForm {
         rows
     }
 
-    /// The flow the form describes; a step whose amount field cannot be
-    /// read keeps an impossible condition so the check names it.
-    fn input(&self) -> Result<FlowInput, ServiceError> {
+    /// The flow the form describes; a step whose amount cannot be read is
+    /// refused beside its row. `fields` tells the type of a named field, so
+    /// money is compared in minor units and numbers as numbers.
+    fn input(&self, fields: &[FlowField]) -> Result<FlowInput, ServiceError> {
         let mut steps = Vec::new();
         for row in self
             .rows()
@@ -362,18 +452,51 @@ impl FlowForm {
                 "department_head" => ApproverRule::DepartmentHead,
                 _ => ApproverRule::ChosenBySubmitter,
             };
+            let refused = |code: &'static str| {
+                ServiceError::Invalid(
+                    kuijing_domain::FieldError::new(format!("definition.steps.{index}"), code)
+                        .into(),
+                )
+            };
+            let amount = |text: &str| money::parse_amount(text).map_err(refused);
             let mut condition = Vec::new();
-            if !row.above.trim().is_empty() {
-                let amount = money::parse_amount(&row.above).map_err(|code| {
-                    ServiceError::Invalid(
-                        kuijing_domain::FieldError::new(format!("definition.steps.{index}"), code)
-                            .into(),
-                    )
-                })?;
+            for (text, op) in [(&row.above, Op::Gt), (&row.below, Op::Le)] {
+                if !text.trim().is_empty() {
+                    condition.push(Comparison {
+                        field: "amount".into(),
+                        op,
+                        value: FactValue::Number(amount(text)?),
+                    });
+                }
+            }
+            if let Some(department) = optional_number(&row.department) {
                 condition.push(Comparison {
-                    field: "amount".into(),
-                    op: Op::Gt,
-                    value: FactValue::Number(amount),
+                    field: "department_id".into(),
+                    op: Op::Eq,
+                    value: FactValue::Id(department),
+                });
+            }
+            let field = row.field.trim();
+            if !field.is_empty() {
+                let kind = self.kind();
+                let typed = fields
+                    .iter()
+                    .find(|f| f.key == field && f.kind == kind)
+                    .map(|f| f.field_type);
+                let text = row.value.trim();
+                let value = match typed {
+                    Some(FieldType::Money) => FactValue::Number(amount(text)?),
+                    Some(FieldType::Number) => FactValue::Number(
+                        text.parse::<f64>()
+                            .map(|n| n.round() as i64)
+                            .map_err(|_| refused("number_invalid"))?,
+                    ),
+                    _ => FactValue::Text(text.to_string()),
+                };
+                condition.push(Comparison {
+                    field: field.to_string(),
+                    op: Op::Eq,
+                    value,
                 });
             }
             steps.push(StepDef {
@@ -475,13 +598,32 @@ impl FlowForm {
             form.step_levels.push(levels);
             form.step_role.push(role);
             form.step_mode.push(step.mode.as_str().into());
-            let above = step.condition.iter().find_map(|c| match (&c.value, c.op) {
-                (FactValue::Number(n), Op::Gt) if c.field == "amount" => {
-                    Some(money::amount_text(*n))
+            let mut above = String::new();
+            let mut below = String::new();
+            let mut department = String::new();
+            let mut field = String::new();
+            let mut value = String::new();
+            for c in &step.condition {
+                match (c.field.as_str(), &c.value, c.op) {
+                    ("amount", FactValue::Number(n), Op::Gt) => above = money::amount_text(*n),
+                    ("amount", FactValue::Number(n), Op::Le) => below = money::amount_text(*n),
+                    ("department_id", FactValue::Id(d), Op::Eq) => department = d.to_string(),
+                    (key, FactValue::Text(t), Op::Eq) => {
+                        field = key.to_string();
+                        value = t.clone();
+                    }
+                    (key, FactValue::Number(n), Op::Eq) => {
+                        field = key.to_string();
+                        value = n.to_string();
+                    }
+                    _ => {}
                 }
-                _ => None,
-            });
-            form.step_above.push(above.unwrap_or_default());
+            }
+            form.step_above.push(above);
+            form.step_below.push(below);
+            form.step_department.push(department);
+            form.step_field.push(field);
+            form.step_value.push(value);
         }
         form
     }
@@ -534,6 +676,8 @@ async fn flows_view(
         editing,
         people: state.app.user_choices(caller).await?,
         roles: state.app.role_names().await?,
+        departments: state.app.department_choices().await?,
+        fields: flow_fields(state, caller).await?,
         errors,
     })
 }
@@ -569,7 +713,11 @@ pub async fn save_flow(
     Form(form): Form<FlowForm>,
 ) -> Response {
     let editing = optional_number(&query.edit);
-    let result = match form.input() {
+    let fields = match flow_fields(&state, &caller).await {
+        Ok(fields) => fields,
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let result = match form.input(&fields) {
         Ok(input) => match editing {
             Some(id) => state.app.update_approval_flow(&caller, id, input).await,
             None => state.app.create_approval_flow(&caller, input).await,

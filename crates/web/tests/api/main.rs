@@ -19,6 +19,7 @@ mod customer_pages;
 mod customers;
 mod dashboard;
 mod demo;
+mod flow_conditions;
 mod openapi;
 mod organisation;
 mod pages;
