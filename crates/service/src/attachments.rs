@@ -95,25 +95,6 @@ impl App {
         ObjectStore::Folder(self.settings.data_dir.join("attachments"))
     }
 
-    pub async fn list_customer_attachments(
-        &self,
-        caller: &Caller,
-        id: i64,
-    ) -> Result<Vec<Attachment>> {
-        self.list_attachments(caller, Kind::Customer, id).await
-    }
-
-    pub async fn attach_to_customer(
-        &self,
-        caller: &Caller,
-        id: i64,
-        file_name: &str,
-        bytes: &[u8],
-    ) -> Result<Attachment> {
-        self.attach(caller, Kind::Customer, id, file_name, bytes)
-            .await
-    }
-
     /// The files of a record the caller may read.
     pub async fn list_attachments(
         &self,
@@ -214,8 +195,8 @@ impl App {
     }
 
     /// Deletes an attachment of a record the caller may change; answers the
-    /// record's id.
-    pub async fn delete_attachment(&self, caller: &Caller, id: i64) -> Result<i64> {
+    /// record's kind and id.
+    pub async fn delete_attachment(&self, caller: &Caller, id: i64) -> Result<(Kind, i64)> {
         let mut tx = self.db.write().await?;
         let found = attachments::get(&mut tx, id)
             .await?
@@ -242,7 +223,7 @@ impl App {
             .delete(&found.storage_key)
             .await
             .map_err(|e| ServiceError::Internal(format!("deleting attachment: {e}")))?;
-        Ok(found.record_id)
+        Ok((kind, found.record_id))
     }
 
     /// Refuses (404) unless the caller may read the record.

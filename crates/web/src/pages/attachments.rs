@@ -1,9 +1,11 @@
-//! Attachments from the customer page: upload and delete; downloads go
-//! through the API address, which the page session may use.
+//! Attachments from the record pages of customers, opportunities, contracts
+//! and payments: upload and delete; downloads go through the API address,
+//! which the page session may use.
 
 use axum::Extension;
-use axum::extract::{Multipart, State};
+use axum::extract::{MatchedPath, Multipart, State};
 use axum::response::Response;
+use kuijing_domain::Kind;
 
 use super::forms::{done, error_page};
 use crate::AppState;
@@ -11,13 +13,37 @@ use crate::auth::PageUser;
 use crate::extract::Id;
 use crate::i18n::Lang;
 
+/// The kinds whose record pages carry attachments, with their page path.
+const PAGES: &[(Kind, &str)] = &[
+    (Kind::Customer, "/customers"),
+    (Kind::Opportunity, "/opportunities"),
+    (Kind::Contract, "/contracts"),
+    (Kind::Payment, "/payments"),
+];
+
+/// The record page of a kind.
+fn page_of(kind: Kind) -> Option<&'static str> {
+    PAGES
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, path)| *path)
+}
+
+/// Upload to `/{kind's path}/{id}/attachments`; the route says the kind.
 pub async fn upload(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    matched: MatchedPath,
     Id(id): Id,
     mut multipart: Multipart,
 ) -> Response {
+    let Some((kind, path)) = PAGES
+        .iter()
+        .find(|(_, path)| matched.as_str().starts_with(&format!("{path}/")))
+    else {
+        return error_page(kuijing_service::ServiceError::NotFound, &caller, lang);
+    };
     let mut name = String::new();
     let mut bytes = Vec::new();
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -26,12 +52,8 @@ pub async fn upload(
             bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
         }
     }
-    match state
-        .app
-        .attach_to_customer(&caller, id, &name, &bytes)
-        .await
-    {
-        Ok(_) => done(&format!("/customers/{id}"), "attached"),
+    match state.app.attach(&caller, *kind, id, &name, &bytes).await {
+        Ok(_) => done(&format!("{path}/{id}"), "attached"),
         Err(error) => error_page(error, &caller, lang),
     }
 }
@@ -43,7 +65,10 @@ pub async fn delete(
     Id(id): Id,
 ) -> Response {
     match state.app.delete_attachment(&caller, id).await {
-        Ok(customer) => done(&format!("/customers/{customer}"), "deleted"),
+        Ok((kind, record)) => match page_of(kind) {
+            Some(path) => done(&format!("{path}/{record}"), "attachment_deleted"),
+            None => done("/", "attachment_deleted"),
+        },
         Err(error) => error_page(error, &caller, lang),
     }
 }

@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_service::attachments::Attachment;
 use kuijing_service::choices::Choice;
 use kuijing_service::contracts::{
     ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal, PaymentDetail,
@@ -194,6 +195,7 @@ struct ContractView {
     can_delete: bool,
     can_void: bool,
     fields: Vec<FieldDef>,
+    attachments: Vec<Attachment>,
 }
 
 impl ContractView {
@@ -252,6 +254,10 @@ async fn contract_view(
         people: state.app.user_choices(caller).await?,
         steps_to_choose: state.app.steps_to_choose("contract").await?,
         fields: state.app.custom_fields(Kind::Contract).await?,
+        attachments: state
+            .app
+            .list_attachments(caller, Kind::Contract, detail.row.contract.id)
+            .await?,
         detail,
         errors,
         shell,
@@ -832,6 +838,7 @@ struct PaymentView {
     steps_to_choose: Vec<(usize, String)>,
     can_submit: bool,
     can_delete: bool,
+    attachments: Vec<Attachment>,
 }
 
 impl PaymentView {
@@ -867,6 +874,10 @@ async fn payment_view(
         methods: method_choices(state).await?,
         people: state.app.user_choices(caller).await?,
         steps_to_choose: state.app.steps_to_choose("payment").await?,
+        attachments: state
+            .app
+            .list_attachments(caller, Kind::Payment, detail.payment.id)
+            .await?,
         detail,
         errors,
         shell,

@@ -340,6 +340,8 @@ fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> 
         "follow_up" => "customers.done_follow_up",
         "team_saved" => "customers.done_team_saved",
         "team_removed" => "customers.done_team_removed",
+        "attached" => "done.attached",
+        "attachment_deleted" => "done.attachment_deleted",
         _ => return None,
     };
     Some(
@@ -866,7 +868,7 @@ async fn record_page(
     };
     let attachments = state
         .app
-        .list_customer_attachments(caller, id)
+        .list_attachments(caller, Kind::Customer, id)
         .await
         .unwrap_or_default();
     Ok(CustomerPage {

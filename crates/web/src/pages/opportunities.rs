@@ -10,6 +10,7 @@ use axum_extra::extract::Form;
 use kuijing_domain::fields::FieldDef;
 use kuijing_domain::pipeline::Outcome;
 use kuijing_domain::{Action, Kind, Permission, money};
+use kuijing_service::attachments::Attachment;
 use kuijing_service::choices::Choice;
 use kuijing_service::customers::FollowUpInput;
 use kuijing_service::opportunities::PipelineView as Pipeline;
@@ -241,6 +242,7 @@ struct RecordView {
     can_delete: bool,
     can_contract: bool,
     fields: Vec<FieldDef>,
+    attachments: Vec<Attachment>,
 }
 
 impl RecordView {
@@ -299,6 +301,10 @@ async fn record_view(
         can_delete: can(caller, Action::Delete) && detail.can_edit,
         can_contract: caller.can(Permission::new(Kind::Contract, Action::Create)),
         fields: state.app.custom_fields(Kind::Opportunity).await?,
+        attachments: state
+            .app
+            .list_attachments(caller, Kind::Opportunity, detail.row.opportunity.id)
+            .await?,
         methods: choices.methods,
         detail,
         errors,
