@@ -1,5 +1,7 @@
 //! `kuijing`: the CRM in one binary. With no command it serves.
 
+mod bench;
+
 use std::net::SocketAddr;
 
 use anyhow::{Context, Result};
@@ -29,6 +31,17 @@ enum Command {
     /// Load the demo company (a hardware seller's 2016–2017 pipeline) into
     /// an empty company, and print how to sign in as its users.
     Demo,
+    /// Load a large company (the demo and as many more customers as asked)
+    /// into an empty database, and measure lists, search, the dashboard
+    /// and reports as an administrator, a manager and a rep.
+    Bench {
+        /// Customers to add to the demo company.
+        #[arg(long, default_value_t = 1_000_000)]
+        customers: usize,
+        /// How many times each request is timed.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -121,6 +134,7 @@ async fn run(command: Command, settings: Settings) -> Result<()> {
                 Err(error) => Err(anyhow::anyhow!("{error}")),
             }
         }
+        Command::Bench { customers, rounds } => bench::run(app, customers, rounds).await,
         Command::Config => Ok(()),
     }
 }

@@ -4,6 +4,7 @@
 pub mod approvals;
 pub mod attachments;
 pub mod auth;
+pub mod bench;
 pub mod changelog;
 pub mod choices;
 pub mod clock;
