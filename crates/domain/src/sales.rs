@@ -168,7 +168,28 @@ impl NumberRule {
         if !(1..=10).contains(&self.width) {
             errors.push(("width", "out_of_range"));
         }
+        // A sequence that starts again more often than the date part
+        // changes would hand out the same number twice (HT0001 each day).
+        let finest_reset = match self.date_part {
+            DatePart::None => Reset::Never,
+            DatePart::Year => Reset::Yearly,
+            DatePart::Month => Reset::Monthly,
+            DatePart::Day => Reset::Daily,
+        };
+        if reset_rank(self.reset) > reset_rank(finest_reset) {
+            errors.push(("reset", "reset_finer_than_date"));
+        }
         errors
+    }
+}
+
+/// How often a reset comes: never, then yearly, monthly, daily.
+fn reset_rank(reset: Reset) -> u8 {
+    match reset {
+        Reset::Never => 0,
+        Reset::Yearly => 1,
+        Reset::Monthly => 2,
+        Reset::Daily => 3,
     }
 }
 
@@ -264,6 +285,27 @@ mod tests {
         assert_eq!(
             bad.check(),
             vec![("prefix", "invalid_characters"), ("width", "out_of_range")]
+        );
+    }
+
+    #[test]
+    fn a_sequence_never_starts_again_more_often_than_its_date_part_changes() {
+        let rule = |date_part, reset| NumberRule {
+            prefix: "HT".into(),
+            date_part,
+            reset,
+            width: 4,
+        };
+        assert!(rule(DatePart::Day, Reset::Daily).check().is_empty());
+        assert!(rule(DatePart::Month, Reset::Yearly).check().is_empty());
+        assert!(rule(DatePart::None, Reset::Never).check().is_empty());
+        assert_eq!(
+            rule(DatePart::None, Reset::Daily).check(),
+            vec![("reset", "reset_finer_than_date")]
+        );
+        assert_eq!(
+            rule(DatePart::Year, Reset::Monthly).check(),
+            vec![("reset", "reset_finer_than_date")]
         );
     }
 

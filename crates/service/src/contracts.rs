@@ -11,7 +11,7 @@ use kuijing_store::contracts::{self, ContractFields, ContractQuery, PlanFields};
 pub use kuijing_store::contracts::{Contract, Plan};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::payments::{self, PaymentQuery};
-use kuijing_store::{Tx, customers, numbers};
+use kuijing_store::{Tx, customers};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -286,14 +286,10 @@ impl App {
             Some(number) => number,
             None => {
                 let date = checked.fields.signed_on.unwrap_or_else(|| self.today());
-                let next = numbers::next(tx, Kind::Contract.as_str(), "HT", date).await?;
-                // A number typed earlier may be the rule's next one; refused
-                // here rather than by the unique index, which would end the
-                // transaction on PostgreSQL (an import goes on to other rows).
-                if contracts::number_taken(tx, &next, None).await? {
-                    return Err(invalid("number", "rule_number_taken"));
-                }
-                next
+                // Checked before the insert rather than left to the unique
+                // index, which would end the transaction on PostgreSQL (an
+                // import goes on to other rows).
+                crate::numbering::next_free(tx, Kind::Contract, date).await?
             }
         };
         let id = contracts::insert(

@@ -24,6 +24,7 @@ mod input;
 pub mod jobs;
 pub mod leads;
 pub mod notifications;
+pub mod numbering;
 pub mod opportunities;
 pub mod opportunity_import;
 pub mod options;

@@ -9,9 +9,9 @@ use kuijing_domain::approval::Status;
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, money, text};
+use kuijing_store::Tx;
 use kuijing_store::contracts::{self, Contract};
 use kuijing_store::payments::{self, PaymentFields, PaymentQuery};
-use kuijing_store::{Tx, numbers};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -148,15 +148,7 @@ impl App {
         let (fields, number, contract) = self.check_payment(tx, caller, input, None).await?;
         let number = match number {
             Some(number) => number,
-            None => {
-                let next =
-                    numbers::next(tx, Kind::Payment.as_str(), "HK", fields.received_on).await?;
-                // As for contracts: a typed number may be the rule's next one.
-                if payments::number_taken(tx, &next, None).await? {
-                    return Err(crate::contracts::invalid("number", "rule_number_taken"));
-                }
-                next
-            }
+            None => crate::numbering::next_free(tx, Kind::Payment, fields.received_on).await?,
         };
         let now = self.now();
         let id = payments::insert(

@@ -12,6 +12,7 @@ mod dashboard;
 mod departments;
 mod exports;
 mod leads;
+mod numbering;
 mod opportunities;
 mod options;
 mod payments;
@@ -132,6 +133,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(options::list_options, options::create_option))
         .routes(routes!(options::update_option))
         .routes(routes!(customers::update_field, customers::delete_field))
+        .routes(routes!(numbering::list_number_rules))
+        .routes(routes!(numbering::set_number_rule))
         .routes(routes!(leads::list_leads, leads::create_lead))
         .routes(routes!(leads::convert_leads))
         .routes(routes!(

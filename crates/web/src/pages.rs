@@ -13,6 +13,7 @@ mod field_settings;
 mod forms;
 mod inbox;
 mod leads;
+mod numbering;
 mod opportunities;
 mod pool;
 mod products;
@@ -169,6 +170,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings/pipelines/{id}",
             post(sales_settings::update_pipeline),
+        )
+        .route("/settings/numbering", get(numbering::show_numbering))
+        .route(
+            "/settings/numbering/{kind}",
+            post(numbering::save_number_rule),
         )
         .route(
             "/settings/approval-flows",
@@ -487,6 +493,12 @@ impl Shell {
                 key: "nav.pipelines",
                 href: "/settings/pipelines",
                 icon: "funnel",
+                badge: None,
+            });
+            settings_nav.push(NavItem {
+                key: "nav.numbering",
+                href: "/settings/numbering",
+                icon: "contract",
                 badge: None,
             });
         }

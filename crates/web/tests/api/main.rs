@@ -8,6 +8,7 @@ mod inbox;
 
 mod jobs;
 mod leads;
+mod numbering;
 
 mod approvals_api;
 mod attachments;

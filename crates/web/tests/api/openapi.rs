@@ -139,6 +139,8 @@ const ROUTES: &[&str] = &[
     "DELETE /api/v1/requests/{id}",
     "POST /api/v1/requests/{id}/submit",
     "GET /api/v1/notifications",
+    "GET /api/v1/number-rules",
+    "PUT /api/v1/number-rules/{kind}",
     "POST /api/v1/notifications/read",
     "POST /api/v1/notifications/{id}/read",
     "GET /api/v1/views",

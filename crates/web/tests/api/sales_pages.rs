@@ -49,6 +49,7 @@ async fn the_sales_pages_render_in_every_language() {
             "/approvals?tab=submitted".to_string(),
             "/settings/pipelines".to_string(),
             "/settings/approval-flows".to_string(),
+            "/settings/numbering".to_string(),
             "/dashboard".to_string(),
             "/settings/targets".to_string(),
             "/settings/targets?year=2026&department_id=1".to_string(),
