@@ -67,6 +67,24 @@ impl Diff {
         }
     }
 
+    /// Records each custom field (`custom.<key>`) whose value differs,
+    /// as its text.
+    pub fn custom(
+        &mut self,
+        old: &serde_json::Map<String, serde_json::Value>,
+        new: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+        for key in keys {
+            let text = |m: &serde_json::Map<String, serde_json::Value>| {
+                m.get(key.as_str())
+                    .filter(|v| !v.is_null())
+                    .map(crate::fields::display)
+            };
+            self.field(&format!("custom.{key}"), text(old), text(new));
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

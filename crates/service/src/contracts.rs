@@ -356,6 +356,13 @@ impl App {
             fields.ends_on.map(|d| d.to_string()),
         );
         diff.field("notes", current.notes.clone(), fields.notes.clone());
+        diff.custom(&current.custom, &fields.custom);
+        let old_lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
+        diff.field(
+            "lines",
+            crate::products::lines_text(&old_lines),
+            crate::products::lines_text(&checked.lines),
+        );
         let saved = contracts::update(
             &mut tx,
             (id, current.version),

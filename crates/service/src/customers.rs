@@ -946,16 +946,11 @@ fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&Customer
         old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
         new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
     );
-    let keys: std::collections::BTreeSet<&String> = old
-        .iter()
-        .flat_map(|f| f.custom.keys())
-        .chain(new.iter().flat_map(|f| f.custom.keys()))
-        .collect();
-    for key in keys {
-        let value =
-            |f: Option<&CustomerFields>| f.and_then(|f| f.custom.get(key)).map(fields::display);
-        diff.field(&format!("custom.{key}"), value(old), value(new));
-    }
+    let none = serde_json::Map::new();
+    diff.custom(
+        old.map_or(&none, |f| &f.custom),
+        new.map_or(&none, |f| &f.custom),
+    );
 }
 
 /// Level, industry and source must be options of customers (leads share them).

@@ -487,6 +487,13 @@ impl App {
             fields.expected_close_on.map(|d| d.to_string()),
         );
         diff.field("notes", current.notes.clone(), fields.notes.clone());
+        diff.custom(&current.custom, &fields.custom);
+        let old_lines = line_items::of_record(&mut tx, Kind::Opportunity.as_str(), id).await?;
+        diff.field(
+            "lines",
+            crate::products::lines_text(&old_lines),
+            crate::products::lines_text(&checked.lines),
+        );
         let now = self.now();
         if !opportunities::update(
             &mut tx,

@@ -178,6 +178,14 @@ impl App {
             Some(current.on_sale.to_string()),
             Some(fields.on_sale.to_string()),
         );
+        diff.field("unit", current.unit.clone(), fields.unit.clone());
+        diff.field("category_id", current.category_id, fields.category_id);
+        diff.field(
+            "description",
+            current.description.clone(),
+            fields.description.clone(),
+        );
+        diff.custom(&current.custom, &fields.custom);
         if !products::update(&mut tx, id, current.version, &fields, self.now()).await? {
             return Err(ServiceError::Stale {
                 version: current.version,
@@ -533,4 +541,25 @@ pub(crate) struct Priced {
     pub lines: Vec<LineItem>,
     pub amount: i64,
     pub by_hand: bool,
+}
+
+/// Product lines as the change log shows them: `Router × 2 @ 100.00 −5%`
+/// per line; `None` without lines.
+pub(crate) fn lines_text(lines: &[kuijing_store::line_items::LineItem]) -> Option<String> {
+    let text: Vec<String> = lines
+        .iter()
+        .map(|line| {
+            let mut text = format!(
+                "{} × {} @ {}",
+                line.product_name,
+                money::quantity_text(line.quantity),
+                money::amount_text(line.price)
+            );
+            if line.discount != 0 {
+                text.push_str(&format!(" −{}%", money::discount_text(line.discount)));
+            }
+            text
+        })
+        .collect();
+    (!text.is_empty()).then(|| text.join("; "))
 }

@@ -275,3 +275,55 @@ async fn custom_fields_of_contracts_opportunities_and_products_are_on_their_form
     let detail = t.get(&format!("/api/v1/opportunities/{id}"), &admin).await;
     assert_eq!(detail.body["custom"]["grade"], "B", "{}", detail.text);
 }
+
+#[tokio::test]
+async fn the_change_log_names_custom_fields_and_product_lines_that_changed() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    region_field(&t, &admin).await;
+    let client = customer(&t, &admin, "中鋼").await;
+    let steel = crate::sales_fixtures::product(&t, &admin, "鋼板", "100").await;
+    let id = create(
+        &t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "鋼板", "customer_id": client, "custom": { "region": "北區" },
+                "lines": [{ "product_id": steel, "quantity": "2" }] }),
+    )
+    .await;
+    let edit = t
+        .put(
+            &format!("/api/v1/contracts/{id}"),
+            &admin,
+            json!({ "name": "鋼板", "customer_id": client, "custom": { "region": "南區" },
+                    "lines": [{ "product_id": steel, "quantity": "3" }], "version": 1 }),
+        )
+        .await;
+    assert_eq!(edit.status, 200, "{}", edit.text);
+    let log = &edit.body["change_log"];
+    let changed: Vec<(String, String, String)> = log
+        .as_array()
+        .expect("change log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or_default().to_string(),
+                f["old"].as_str().unwrap_or_default().to_string(),
+                f["new"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        changed.contains(&("custom.region".into(), "北區".into(), "南區".into())),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&(
+            "lines".into(),
+            "鋼板 × 2 @ 100.00".into(),
+            "鋼板 × 3 @ 100.00".into()
+        )),
+        "{changed:?}"
+    );
+}
