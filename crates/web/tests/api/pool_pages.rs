@@ -114,5 +114,5 @@ async fn the_settings_form_keeps_what_was_typed_and_names_each_bad_field() {
     assert_eq!(saved.body["rules"]["won_exempt"], true);
     assert_eq!(saved.body["member_departments"][0]["id"], top);
     let (_, html) = page(&t, &cookie, "/pool", "en").await;
-    assert!(html.contains("Claim at most 3 a day, 12 a week."), "{html}");
+    assert!(html.contains("Claim at most 3 a day, 12 a week"), "{html}");
 }
