@@ -114,6 +114,11 @@ impl OrgChart {
         self.department_parent.keys().copied()
     }
 
+    /// Every user, active or not, in no particular order.
+    pub fn user_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.user_department.keys().copied()
+    }
+
     pub fn department_of(&self, user: i64) -> Option<i64> {
         self.user_department.get(&user).copied()
     }
@@ -127,6 +132,21 @@ impl OrgChart {
             }
         }
         collect_below(root, &children)
+    }
+
+    /// The department and every department above it, nearest first,
+    /// stopping at a loop should the stored data ever contain one.
+    pub fn department_and_above(&self, department: i64) -> Vec<i64> {
+        let mut chain = vec![department];
+        let mut current = department;
+        while let Some(Some(parent)) = self.department_parent.get(&current) {
+            if chain.contains(parent) {
+                break;
+            }
+            chain.push(*parent);
+            current = *parent;
+        }
+        chain
     }
 
     /// The user and everyone who reports to them, directly or through others.
@@ -205,6 +225,12 @@ mod tests {
             chart().department_and_below(1),
             BTreeSet::from([1, 2, 3, 4])
         );
+    }
+
+    #[test]
+    fn department_and_above_climbs_to_the_top() {
+        assert_eq!(chart().department_and_above(4), vec![4, 2, 1]);
+        assert_eq!(chart().department_and_above(1), vec![1]);
     }
 
     #[test]

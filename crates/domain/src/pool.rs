@@ -1,7 +1,18 @@
-//! Public pool rules: who may take how many customers, and when.
+//! Public pool rules: who may take how many customers, and when; what makes
+//! an owned customer go back (see [`recycle`]); who belongs (see [`members`]).
+
+pub mod members;
+pub mod recycle;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::FieldErrors;
+pub use members::PoolMembers;
+pub use recycle::{CustomerDates, RecycleKind, RecycleRule, Verdict};
+
+/// The largest number a limit, a cap or a count of days may be.
+pub const MAX_NUMBER: i64 = 100_000;
 
 /// Claim limits; `None` means no limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -27,8 +38,15 @@ pub struct PoolRules {
     pub role_limits: Vec<RoleLimits>,
     /// Days before a former owner may claim the same customer again.
     pub reclaim_wait_days: Option<i64>,
-    /// The most customers one user may own; a claim past it is refused.
+    /// The most customers one user may own; a claim or an assignment past
+    /// it is refused.
     pub owned_cap: Option<i64>,
+    /// What sends an owned customer of a member back into this pool.
+    pub recycle: Vec<RecycleRule>,
+    /// Whether customers that have dealt (won) are never recycled.
+    pub won_exempt: bool,
+    /// Days before recycling that the owner is reminded; none when empty or 0.
+    pub remind_days: Option<i64>,
 }
 
 /// What a user has claimed lately and owns now.
@@ -82,19 +100,60 @@ impl PoolRules {
         .map(|room| room.max(0))
     }
 
-    /// Checks the rules themselves: no negative numbers.
-    pub fn check(&self) -> Result<(), &'static str> {
-        let mut numbers = vec![self.reclaim_wait_days, self.owned_cap];
-        for limits in
-            std::iter::once(&self.limits).chain(self.role_limits.iter().map(|r| &r.limits))
-        {
-            numbers.extend([limits.per_day, limits.per_week, limits.per_month]);
+    /// How many more customers a user who owns `owned` may be given, or
+    /// `None` without a cap.
+    pub fn cap_room(&self, owned: i64) -> Option<i64> {
+        self.owned_cap.map(|cap| (cap - owned).max(0))
+    }
+
+    /// Whether any recycle rule is set, so the pool's members are looked at
+    /// by the recycling job.
+    pub fn recycles(&self) -> bool {
+        !self.recycle.is_empty()
+    }
+
+    /// Checks the numbers of the rules, each error under the field a form
+    /// shows it in (`per_day`, `role_limits.0.per_week`, `recycle.1.days`).
+    /// Whether roles and levels exist is for the caller, who can look.
+    pub fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut number = |field: String, value: Option<i64>| {
+            if value.is_some_and(|n| !(0..=MAX_NUMBER).contains(&n)) {
+                errors.add(field, "out_of_range");
+            }
+        };
+        let limits = |prefix: &str, limits: &ClaimLimits| {
+            [
+                (format!("{prefix}per_day"), limits.per_day),
+                (format!("{prefix}per_week"), limits.per_week),
+                (format!("{prefix}per_month"), limits.per_month),
+            ]
+        };
+        for (field, value) in limits("", &self.limits) {
+            number(field, value);
         }
-        if numbers.into_iter().flatten().any(|n| n < 0) {
-            Err("out_of_range")
-        } else {
-            Ok(())
+        for (index, role) in self.role_limits.iter().enumerate() {
+            for (field, value) in limits(&format!("role_limits.{index}."), &role.limits) {
+                number(field, value);
+            }
         }
+        number("reclaim_wait_days".into(), self.reclaim_wait_days);
+        number("owned_cap".into(), self.owned_cap);
+        number("remind_days".into(), self.remind_days);
+        for (index, rule) in self.recycle.iter().enumerate() {
+            if rule.days < 1 {
+                errors.add(format!("recycle.{index}.days"), "not_positive");
+            } else if rule.days > MAX_NUMBER {
+                errors.add(format!("recycle.{index}.days"), "out_of_range");
+            }
+        }
+        for (index, role) in self.role_limits.iter().enumerate() {
+            let earlier = &self.role_limits[..index];
+            if earlier.iter().any(|r| r.role_id == role.role_id) {
+                errors.add(format!("role_limits.{index}.role_id"), "role_repeated");
+            }
+        }
+        errors.into_result()
     }
 }
 
@@ -131,6 +190,9 @@ mod tests {
             Some(0)
         );
         assert_eq!(PoolRules::default().room(&[], counts), None);
+        assert_eq!(rules.cap_room(48), Some(2));
+        assert_eq!(rules.cap_room(60), Some(0));
+        assert_eq!(PoolRules::default().cap_room(60), None);
     }
 
     #[test]
@@ -160,13 +222,62 @@ mod tests {
         };
         assert_eq!(rules.limits_for(&[1]).per_day, Some(2));
         assert_eq!(rules.limits_for(&[7, 8]).per_day, Some(9));
-        assert!(
-            PoolRules {
-                owned_cap: Some(-1),
-                ..PoolRules::default()
-            }
-            .check()
-            .is_err()
+    }
+
+    #[test]
+    fn bad_numbers_are_named_by_the_field_that_holds_them() {
+        let rules = PoolRules {
+            owned_cap: Some(-1),
+            limits: ClaimLimits {
+                per_week: Some(MAX_NUMBER + 1),
+                ..ClaimLimits::default()
+            },
+            role_limits: vec![
+                RoleLimits {
+                    role_id: 3,
+                    limits: ClaimLimits {
+                        per_month: Some(-5),
+                        ..ClaimLimits::default()
+                    },
+                },
+                RoleLimits {
+                    role_id: 3,
+                    limits: ClaimLimits::default(),
+                },
+            ],
+            recycle: vec![RecycleRule {
+                kind: RecycleKind::NoFollowUp,
+                days: 0,
+                levels: Vec::new(),
+            }],
+            ..PoolRules::default()
+        };
+        let errors = rules.check().expect_err("refused");
+        let fields: Vec<(&str, &str)> = errors
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("per_week", "out_of_range"),
+                ("role_limits.0.per_month", "out_of_range"),
+                ("owned_cap", "out_of_range"),
+                ("recycle.0.days", "not_positive"),
+                ("role_limits.1.role_id", "role_repeated"),
+            ]
         );
+        assert!(PoolRules::default().check().is_ok());
+    }
+
+    #[test]
+    fn rules_saved_before_recycling_existed_still_read() {
+        let old: PoolRules =
+            serde_json::from_str(r#"{"limits":{"per_day":3},"reclaim_wait_days":30}"#)
+                .expect("reads");
+        assert_eq!(old.limits.per_day, Some(3));
+        assert!(!old.recycles());
+        assert!(!old.won_exempt);
     }
 }

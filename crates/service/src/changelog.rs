@@ -29,6 +29,7 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
             "department_id" | "parent_id" => Lookup::Department,
             "superior_id" | "head_id" | "owner_id" => Lookup::User,
             "roles" => Lookup::Role,
+            "pool_id" => Lookup::Pool,
             _ => continue,
         };
         for value in [&mut field.old, &mut field.new] {
@@ -50,6 +51,10 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
                     .await?
                     .into_iter()
                     .collect(),
+                Lookup::Pool => kuijing_store::pools::names(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
             };
             let shown: Vec<String> = ids
                 .iter()
@@ -65,6 +70,7 @@ enum Lookup {
     Department,
     User,
     Role,
+    Pool,
 }
 
 /// How many entries a record page shows.

@@ -714,14 +714,11 @@ impl App {
         Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?)
     }
 
-    /// The pools whose customers the caller may look at. Pool membership
-    /// rules come with the pool's own module; until a pool names its members,
-    /// whoever may view the pool sees all of them.
+    /// The pools whose customers the caller may look at: those they belong
+    /// to or administer (super administrators all).
     pub(crate) async fn pools_of(&self, tx: &mut Tx, caller: &Caller) -> Result<Vec<i64>> {
-        if !caller.can(Permission::new(Kind::Pool, Action::View)) {
-            return Ok(Vec::new());
-        }
-        Ok(kuijing_store::pools::list(tx)
+        Ok(self
+            .visible_pools(tx, caller)
             .await?
             .into_iter()
             .map(|p| p.id)

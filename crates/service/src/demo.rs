@@ -571,6 +571,8 @@ impl App {
             .into_iter()
             .map(|o| (o.label, o.id))
             .collect();
+        // An account nobody sold to waits in the default pool.
+        let default_pool = kuijing_store::pools::list(tx).await?.first().map(|p| p.id);
         let mut out = HashMap::new();
         for account in accounts {
             let sector = account.sector.trim();
@@ -612,7 +614,8 @@ impl App {
                 ..CustomerFields::default()
             };
             let owner = owner_of(account.account.trim());
-            let id = customers::insert(tx, &fields, owner, None, admin, now).await?;
+            let pool = owner.is_none().then_some(default_pool).flatten();
+            let id = customers::insert(tx, &fields, owner, pool, admin, now).await?;
             out.insert(account.account.trim().to_string(), (id, name));
         }
         Ok(out)

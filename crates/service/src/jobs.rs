@@ -14,6 +14,10 @@ pub const MARK_OVERDUE: &str = "mark_overdue";
 /// Sends the day's reminders of instalments and ending contracts.
 pub const SEND_REMINDERS: &str = "send_reminders";
 
+/// Applies the pools' recycle rules: neglected customers go back, owners
+/// are warned before.
+pub const RECYCLE_POOLS: &str = "recycle_pools";
+
 /// How long a worker holds a job before another may take it over.
 const LEASE_SECONDS: i64 = 300;
 
@@ -24,6 +28,7 @@ impl App {
         let today = self.today().to_string();
         jobs::enqueue(&mut tx, MARK_OVERDUE, Some(&today), "{}", self.now()).await?;
         jobs::enqueue(&mut tx, SEND_REMINDERS, Some(&today), "{}", self.now()).await?;
+        jobs::enqueue(&mut tx, RECYCLE_POOLS, Some(&today), "{}", self.now()).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -71,6 +76,16 @@ impl App {
             SEND_REMINDERS => {
                 let made = self.send_reminders(self.today()).await?;
                 tracing::info!(job.id = job.id, notifications = made, "reminders sent");
+                Ok(())
+            }
+            RECYCLE_POOLS => {
+                let run = self.recycle_pools().await?;
+                tracing::info!(
+                    job.id = job.id,
+                    recycled = run.recycled,
+                    reminders = run.reminders,
+                    "pool recycle rules applied"
+                );
                 Ok(())
             }
             other => Err(ServiceError::Internal(format!("unknown job kind {other}"))),

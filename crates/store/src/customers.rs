@@ -449,6 +449,7 @@ pub async fn insert(
         (Customers::OwnerId, owner.into()),
         (Customers::PoolId, pool.into()),
         (Customers::PoolEnteredAt, pool.map(|_| now).into()),
+        (Customers::OwnedSince, owner.map(|_| now).into()),
         (Customers::CreatedBy, creator.into()),
         (Customers::Version, 1i64.into()),
         (Customers::CreatedAt, now.into()),
@@ -497,6 +498,8 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
             ),
             (Customers::OwnerId, owner.into()),
             (Customers::PoolId, None::<i64>.into()),
+            (Customers::OwnedSince, now.into()),
+            (Customers::RecycleRemindedFor, None::<DateTime<Utc>>.into()),
             (Customers::Version, Expr::col(Customers::Version).add(1)),
             (Customers::UpdatedAt, now.into()),
         ])

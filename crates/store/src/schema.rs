@@ -122,6 +122,8 @@ pub enum Customers {
     LastFollowUpText,
     NextContactAt,
     ReleasedAt,
+    OwnedSince,
+    RecycleRemindedFor,
     SearchText,
     CreatedBy,
     Version,
@@ -185,8 +187,18 @@ pub enum Pools {
     Id,
     Name,
     Rules,
+    DeletedAt,
     CreatedAt,
     UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum PoolMembers {
+    Table,
+    PoolId,
+    Role,
+    MemberKind,
+    MemberId,
 }
 
 #[derive(Iden, Clone, Copy, Debug)]

@@ -43,7 +43,17 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
         }
     }
     if crate::pools::list(tx).await?.is_empty() {
-        crate::pools::insert(tx, "公海", "{}", now).await?;
+        // The first pool is everyone's: its member is the top department.
+        let pool = crate::pools::insert(tx, "公海", "{}", now).await?;
+        if let Some(top) = departments::top_id(tx).await? {
+            let everyone = crate::pools::PoolMember {
+                pool_id: pool,
+                role: crate::pools::MEMBER.into(),
+                member_kind: crate::pools::DEPARTMENT.into(),
+                member_id: top,
+            };
+            crate::pools::set_members(tx, pool, &[everyone]).await?;
+        }
     }
     for role in builtin_roles() {
         if roles::by_code(tx, role.code).await?.is_some() {

@@ -99,11 +99,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(customers::customer_duplicates))
         .routes(routes!(pools::release_to_pool))
-        .routes(routes!(pools::list_pools))
-        .routes(routes!(pools::update_pool))
+        .routes(routes!(pools::list_pools, pools::create_pool))
+        .routes(routes!(pools::recycling_soon))
+        .routes(routes!(
+            pools::get_pool,
+            pools::update_pool,
+            pools::delete_pool
+        ))
         .routes(routes!(pools::list_pool_customers))
         .routes(routes!(pools::claim_from_pool))
         .routes(routes!(pools::assign_from_pool))
+        .routes(routes!(pools::move_between_pools))
         .routes(routes!(customer_io::export_customers))
         .routes(routes!(customer_io::import_template))
         .routes(routes!(customer_io::import_customers))

@@ -16,6 +16,10 @@ mod leads;
 mod numbering;
 mod opportunities;
 mod pool;
+mod pool_draft;
+mod pool_recycling;
+mod pool_rules;
+mod pool_settings;
 mod products;
 mod profile;
 mod reports;
@@ -195,6 +199,17 @@ pub fn router() -> Router<AppState> {
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))
         .route("/pool/assign", post(pool::assign))
+        .route("/pool/move", post(pool::move_customers))
+        .route("/pool/recycling", get(pool_recycling::show))
+        .route(
+            "/settings/pools",
+            get(pool_settings::list).post(pool_settings::create),
+        )
+        .route(
+            "/settings/pools/{id}",
+            get(pool_settings::show).post(pool_settings::save),
+        )
+        .route("/settings/pools/{id}/delete", post(pool_settings::delete))
         .route("/customers/{id}/release", post(pool::release))
         .route("/customers/{id}/lock", post(customers::set_lock))
         .route("/customers/{id}/contacts", post(customers::add_contact))
@@ -502,6 +517,14 @@ impl Shell {
                 badge: None,
             });
         }
+        if caller.can(Permission::new(Kind::Pool, Action::Manage)) {
+            settings_nav.push(NavItem {
+                key: "pools.nav",
+                href: "/settings/pools",
+                icon: "pool",
+                badge: None,
+            });
+        }
         if caller.can(Permission::new(Kind::Report, Action::Manage)) {
             settings_nav.push(NavItem {
                 key: "nav.targets",
@@ -586,6 +609,7 @@ impl Shell {
                     text
                 }
             }
+            ("recycle_reason", kind) => self.tk("pools.soon.reasons", kind),
             (_, "true") => self.t("customers.yes"),
             (_, "false") => self.t("customers.no"),
             _ => value.to_string(),

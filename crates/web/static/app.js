@@ -556,3 +556,13 @@
     });
   });
 })();
+
+/* ---- Folded summaries (a pool's rules) that stand open on a wide screen ---- */
+(function () {
+  'use strict';
+
+  if (!window.matchMedia || !window.matchMedia('(min-width: 721px)').matches) return;
+  Array.prototype.forEach.call(document.querySelectorAll('details[data-open-wide]'), function (box) {
+    box.open = true;
+  });
+})();

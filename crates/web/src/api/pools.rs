@@ -1,4 +1,5 @@
-//! `/api/v1/pools`: the public pool, and releasing customers into it.
+//! `/api/v1/pools`: the public pools the caller sees, their settings, their
+//! customers, and releasing customers into one.
 
 use axum::Extension;
 use axum::extract::State;
@@ -6,24 +7,49 @@ use axum::response::Response;
 use kuijing_service::ListPage;
 use kuijing_service::customers::CustomerView;
 use kuijing_service::pools::{
-    AssignInput, ClaimInput, ClaimResult, PoolInput, PoolView, ReleaseInput,
+    AssignInput, ClaimInput, ClaimResult, MoveInput, PoolInput, PoolView, ReleaseInput,
 };
+use kuijing_service::recycling::DueCustomer;
 
 use super::customers::{Affected, CustomerParams};
-use super::{Body, respond};
+use super::{Body, respond, respond_created_in, respond_done, respond_in};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
-#[utoipa::path(get, path = "/api/v1/pools", tag = "pools", responses((status = 200, body = Vec<PoolView>)))]
+#[utoipa::path(get, path = "/api/v1/pools", tag = "pools",
+    responses((status = 200, description = "The pools the caller belongs to or administers (every pool for a super administrator)", body = Vec<PoolView>)))]
 pub async fn list_pools(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
 ) -> Response {
     respond(state.app.list_pools(&caller).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/pools", tag = "pools", request_body = PoolInput,
+    responses((status = 201, body = PoolView), (status = 422, body = Problem)))]
+pub async fn create_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<PoolInput>,
+) -> Response {
+    let result = state.app.create_pool(&caller, body).await;
+    respond_created_in("pool", result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/pools/{id}", tag = "pools",
+    responses((status = 200, body = PoolView), (status = 404, body = Problem)))]
+pub async fn get_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.get_pool(&caller, id).await, &caller, lang)
 }
 
 #[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PoolInput,
@@ -35,15 +61,23 @@ pub async fn update_pool(
     Id(id): Id,
     Body(body): Body<PoolInput>,
 ) -> Response {
-    respond(
-        state.app.update_pool(&caller, id, body).await,
-        &caller,
-        lang,
-    )
+    let result = state.app.update_pool(&caller, id, body).await;
+    respond_in("pool", result, &caller, lang)
+}
+
+#[utoipa::path(delete, path = "/api/v1/pools/{id}", tag = "pools",
+    responses((status = 204), (status = 409, description = "Customers still wait in the pool, or it is the last one", body = Problem)))]
+pub async fn delete_pool(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond_done(state.app.delete_pool(&caller, id).await, &caller, lang)
 }
 
 #[utoipa::path(get, path = "/api/v1/pools/{id}/customers", tag = "pools", params(CustomerParams),
-    responses((status = 200, body = ListPage<CustomerView>)))]
+    responses((status = 200, body = ListPage<CustomerView>), (status = 404, body = Problem)))]
 pub async fn list_pool_customers(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -83,11 +117,31 @@ pub async fn assign_from_pool(
     Id(id): Id,
     Body(body): Body<AssignInput>,
 ) -> Response {
-    respond(
-        state.app.assign_from_pool(&caller, id, body).await,
-        &caller,
-        lang,
-    )
+    let result = state.app.assign_from_pool(&caller, id, body).await;
+    respond_in("pool", result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/pools/{id}/move", tag = "pools", request_body = MoveInput,
+    responses((status = 200, description = "`claimed` lists the customers moved", body = ClaimResult), (status = 422, body = Problem)))]
+pub async fn move_between_pools(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<MoveInput>,
+) -> Response {
+    let result = state.app.move_between_pools(&caller, id, body).await;
+    respond_in("pool", result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/pools/recycling", tag = "pools",
+    responses((status = 200, description = "The caller's customers that go back to a pool soon", body = Vec<DueCustomer>)))]
+pub async fn recycling_soon(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
+    respond(state.app.recycling_soon(&caller).await, &caller, lang)
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/release", tag = "pools", request_body = ReleaseInput,
@@ -98,13 +152,10 @@ pub async fn release_to_pool(
     ApiUser(caller): ApiUser,
     Body(body): Body<ReleaseInput>,
 ) -> Response {
-    respond(
-        state
-            .app
-            .release_to_pool(&caller, body)
-            .await
-            .map(|count| Affected { count }),
-        &caller,
-        lang,
-    )
+    let result = state
+        .app
+        .release_to_pool(&caller, body)
+        .await
+        .map(|count| Affected { count });
+    respond_in("pool", result, &caller, lang)
 }

@@ -789,6 +789,8 @@ struct CustomerPage {
     contacts: Vec<kuijing_service::contacts::Contact>,
     attachments: Vec<kuijing_service::attachments::Attachment>,
     can_add_contact: bool,
+    /// The pools the user may release the customer into, the default first.
+    release_pools: Vec<kuijing_service::pools::PoolView>,
 }
 
 impl CustomerPage {
@@ -871,7 +873,13 @@ async fn record_page(
         .list_attachments(caller, Kind::Customer, id)
         .await
         .unwrap_or_default();
+    let release_pools = if detail.can_edit && caller.can(customer(Action::Release)) {
+        state.app.list_pools(caller).await?
+    } else {
+        Vec::new()
+    };
     Ok(CustomerPage {
+        release_pools,
         contacts,
         attachments,
         can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),

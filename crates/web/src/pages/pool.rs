@@ -1,23 +1,26 @@
-//! The public pool page: customers waiting for an owner, to claim or assign,
-//! and releasing a customer from its record page.
+//! The public pool page: the pools the user sees as tabs, the customers
+//! waiting in one, to claim, assign or move; and releasing a customer from
+//! its record page.
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::customers::{CustomerListQuery, CustomerView};
-use kuijing_service::pools::{AssignInput, ClaimInput, PoolView, ReleaseInput};
+use kuijing_service::pools::{AssignInput, ClaimInput, MoveInput, PoolView, ReleaseInput};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{FormErrors, done, error_page, optional_number, optional_text};
+use super::forms::{FormErrors, error_page, optional_number, optional_text, status_of};
+use super::pool_rules::RulesSummary;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::error::field_message_in;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -25,23 +28,46 @@ use crate::i18n::Lang;
 #[template(path = "pool.html")]
 struct PoolPage {
     shell: Shell,
-    pool: PoolView,
+    pools: Vec<PoolView>,
+    /// The pool shown; none when the user is in no pool.
+    pool: Option<PoolView>,
     list: ListPage<CustomerView>,
     q: String,
     can_claim: bool,
     can_assign: bool,
+    can_settings: bool,
     people: Vec<UserView>,
     errors: FormErrors,
+    rules: Vec<String>,
+}
+
+impl PoolPage {
+    fn is_current(&self, id: &i64) -> bool {
+        self.pool.as_ref().is_some_and(|p| p.id == *id)
+    }
+
+    /// The pools the shown pool's customers can be moved into.
+    fn targets(&self) -> Vec<&PoolView> {
+        self.pools
+            .iter()
+            .filter(|p| !self.is_current(&p.id))
+            .collect()
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PoolQuery {
+    #[serde(default)]
+    pool: String,
     #[serde(default)]
     q: String,
     #[serde(default)]
     cursor: String,
     done: Option<String>,
 }
+
+/// Confirmations of this page, in its own locale section.
+const DONE: &[&str] = &["claimed", "assigned", "moved", "released"];
 
 async fn page(
     state: &AppState,
@@ -50,41 +76,63 @@ async fn page(
     query: &PoolQuery,
     errors: FormErrors,
 ) -> Result<PoolPage, ServiceError> {
-    let pool = state
-        .app
-        .list_pools(caller)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(ServiceError::NotFound)?;
-    let list_query = CustomerListQuery {
-        search: optional_text(&query.q),
-        cursor: optional_text(&query.cursor),
-        limit: Some(50),
-        ..CustomerListQuery::default()
+    let pools = state.app.list_pools(caller).await?;
+    let pool = match optional_number(&query.pool) {
+        Some(id) => Some(
+            pools
+                .iter()
+                .find(|p| p.id == id)
+                .cloned()
+                .ok_or(ServiceError::NotFound)?,
+        ),
+        None => pools.first().cloned(),
     };
-    let list = state
-        .app
-        .list_pool_customers(caller, pool.id, &list_query)
-        .await?;
-    let can_assign = caller.can(Permission::new(Kind::Pool, Action::Assign));
-    let people = if can_assign {
+    let list = match &pool {
+        Some(pool) => {
+            let list_query = CustomerListQuery {
+                search: optional_text(&query.q),
+                cursor: optional_text(&query.cursor),
+                limit: Some(50),
+                ..CustomerListQuery::default()
+            };
+            state
+                .app
+                .list_pool_customers(caller, pool.id, &list_query)
+                .await?
+        }
+        None => ListPage {
+            items: Vec::new(),
+            total: 0,
+            next_cursor: None,
+        },
+    };
+    let can_assign = pool.as_ref().is_some_and(|p| p.can_administer)
+        || caller.can(Permission::new(Kind::Pool, Action::Assign));
+    let people = if can_assign && pool.is_some() {
         state.app.pick_users(caller, None).await.unwrap_or_default()
     } else {
         Vec::new()
     };
-    let mut shell =
-        Shell::new(state, caller, lang, "/pool", "pool.title").with_notice(query.done.as_deref());
-    shell.title = pool.name.clone();
+    let mut shell = Shell::new(state, caller, lang, "/pool", "pool.title");
+    if let Some(done) = query.done.as_deref().filter(|d| DONE.contains(d)) {
+        shell.notice = Some(lang.t(&format!("pools.done.{done}")));
+    }
+    let rules = match &pool {
+        Some(pool) => RulesSummary::new(lang, &state.app.customer_options().await?).lines(pool),
+        None => Vec::new(),
+    };
     Ok(PoolPage {
         shell,
+        pools,
         pool,
         list,
         q: query.q.clone(),
         can_claim: caller.can(Permission::new(Kind::Pool, Action::Claim)),
         can_assign,
+        can_settings: caller.can(Permission::new(Kind::Pool, Action::Manage)),
         people,
         errors,
+        rules,
     })
 }
 
@@ -108,28 +156,53 @@ pub struct PoolForm {
     user_id: String,
     #[serde(default)]
     pool_id: String,
+    #[serde(default)]
+    to_pool_id: String,
 }
 
 impl PoolForm {
     fn ids(&self) -> Vec<i64> {
         self.ids.iter().filter_map(|i| optional_number(i)).collect()
     }
+
+    fn pool(&self) -> i64 {
+        optional_number(&self.pool_id).unwrap_or(-1)
+    }
 }
 
+/// Back to the pool with a confirmation, or the pool again with the reason
+/// it was refused.
 async fn answer(
     state: &AppState,
-    caller: &Caller,
-    lang: Lang,
+    (caller, lang): (&Caller, Lang),
+    pool: i64,
     result: Result<(), ServiceError>,
     what: &str,
 ) -> Response {
     match result {
-        Ok(()) => done("/pool", what),
+        Ok(()) => Redirect::to(&format!("/pool?pool={pool}&done={what}")).into_response(),
         Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => match page(state, caller, lang, &PoolQuery::default(), errors).await {
-                Ok(page) => render(&page, super::forms::status_of(&error)),
-                Err(error) => error_page(error, caller, lang),
-            },
+            Some(mut errors) => {
+                // The batch bar has no place per field: its messages, naming
+                // the field as the pool calls it, stand in the form's.
+                if let ServiceError::Invalid(found) = &error {
+                    let messages: Vec<String> = found
+                        .0
+                        .iter()
+                        .map(|e| field_message_in(e, Some("pool"), lang))
+                        .collect();
+                    errors.fields.clear();
+                    errors.form = Some(messages.join(" "));
+                }
+                let query = PoolQuery {
+                    pool: pool.to_string(),
+                    ..PoolQuery::default()
+                };
+                match page(state, caller, lang, &query, errors).await {
+                    Ok(page) => render(&page, status_of(&error)),
+                    Err(error) => error_page(error, caller, lang),
+                }
+            }
             None => error_page(error, caller, lang),
         },
     }
@@ -141,13 +214,13 @@ pub async fn claim(
     PageUser(caller): PageUser,
     Form(form): Form<PoolForm>,
 ) -> Response {
-    let pool = optional_number(&form.pool_id).unwrap_or(-1);
+    let pool = form.pool();
     let result = state
         .app
         .claim_from_pool(&caller, pool, ClaimInput { ids: form.ids() })
         .await
         .map(|_| ());
-    answer(&state, &caller, lang, result, "claimed").await
+    answer(&state, (&caller, lang), pool, result, "claimed").await
 }
 
 pub async fn assign(
@@ -156,7 +229,7 @@ pub async fn assign(
     PageUser(caller): PageUser,
     Form(form): Form<PoolForm>,
 ) -> Response {
-    let pool = optional_number(&form.pool_id).unwrap_or(-1);
+    let pool = form.pool();
     let input = AssignInput {
         ids: form.ids(),
         user_id: optional_number(&form.user_id).unwrap_or(-1),
@@ -166,16 +239,37 @@ pub async fn assign(
         .assign_from_pool(&caller, pool, input)
         .await
         .map(|_| ());
-    answer(&state, &caller, lang, result, "assigned").await
+    answer(&state, (&caller, lang), pool, result, "assigned").await
+}
+
+pub async fn move_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<PoolForm>,
+) -> Response {
+    let pool = form.pool();
+    let input = MoveInput {
+        ids: form.ids(),
+        to_pool_id: optional_number(&form.to_pool_id).unwrap_or(-1),
+    };
+    let result = state
+        .app
+        .move_between_pools(&caller, pool, input)
+        .await
+        .map(|_| ());
+    answer(&state, (&caller, lang), pool, result, "moved").await
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ReleaseForm {
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    pool_id: String,
 }
 
-/// Puts one customer back into the pool from its record page.
+/// Puts one customer into a pool from its record page.
 pub async fn release(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -185,11 +279,11 @@ pub async fn release(
 ) -> Response {
     let input = ReleaseInput {
         ids: vec![id],
-        pool_id: None,
+        pool_id: optional_number(&form.pool_id),
         reason: form.reason,
     };
     match state.app.release_to_pool(&caller, input).await {
-        Ok(_) => done("/customers", "released"),
+        Ok(_) => super::forms::done("/customers", "released"),
         Err(error) => error_page(error, &caller, lang),
     }
 }

@@ -25,15 +25,16 @@ async fn an_unpaid_instalment_becomes_overdue_after_its_date() {
     assert_eq!(plan_status(&t, &admin, deal).await, "pending");
 
     // On its day nothing changes; two days later the day's job marks it.
-    // Each day has two jobs: marking overdue instalments, and the reminders.
+    // Each day has three jobs: marking overdue instalments, the reminders,
+    // and the pools' recycle rules.
     t.app.schedule_jobs().await.expect("scheduled");
-    assert_eq!(t.app.run_due_jobs("test").await.expect("ran"), 2);
+    assert_eq!(t.app.run_due_jobs("test").await.expect("ran"), 3);
     assert_eq!(plan_status(&t, &admin, deal).await, "pending");
     t.clock.advance(Duration::days(2));
     t.app.schedule_jobs().await.expect("scheduled");
     // Another instance asking the same day enqueues nothing more.
     t.app.schedule_jobs().await.expect("scheduled again");
-    assert_eq!(t.app.run_due_jobs("a").await.expect("ran"), 2);
+    assert_eq!(t.app.run_due_jobs("a").await.expect("ran"), 3);
     assert_eq!(t.app.run_due_jobs("b").await.expect("ran"), 0);
     assert_eq!(plan_status(&t, &admin, deal).await, "overdue");
 }

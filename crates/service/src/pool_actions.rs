@@ -1,0 +1,375 @@
+//! What users do with the customers of a pool: list, claim, assign, move,
+//! and release owned customers into a pool.
+
+use chrono::{Datelike, Duration};
+use kuijing_domain::pool::ClaimCounts;
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission,
+    UserStatus, text,
+};
+use kuijing_store::{departments, pool_customers, users};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::customers::{CustomerListQuery, CustomerView};
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller, ListPage};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ClaimInput {
+    pub ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct AssignInput {
+    pub ids: Vec<i64>,
+    pub user_id: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct MoveInput {
+    pub ids: Vec<i64>,
+    /// The pool they go into.
+    pub to_pool_id: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReleaseInput {
+    pub ids: Vec<i64>,
+    /// One of the pools the releaser belongs to; the first of them when left out.
+    pub pool_id: Option<i64>,
+    pub reason: String,
+}
+
+/// Which customers a claim, an assignment or a move got, and which were
+/// no longer there (someone else took or moved them first).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClaimResult {
+    pub claimed: Vec<i64>,
+    pub taken: Vec<i64>,
+}
+
+impl App {
+    /// The customers waiting in a pool the caller sees.
+    pub async fn list_pool_customers(
+        &self,
+        caller: &Caller,
+        pool: i64,
+        query: &CustomerListQuery,
+    ) -> Result<ListPage<CustomerView>> {
+        {
+            let mut tx = self.db.read().await?;
+            self.visible_pool(&mut tx, caller, pool).await?;
+        }
+        self.list_customers_in(caller, Some(pool), query).await
+    }
+
+    /// Takes customers from a pool. Each is one atomic update, so of two
+    /// people claiming one customer at once exactly one gets it; the claim
+    /// limits are counted after locking the claimer, so they hold too.
+    pub async fn claim_from_pool(
+        &self,
+        caller: &Caller,
+        pool: i64,
+        input: ClaimInput,
+    ) -> Result<ClaimResult> {
+        caller.require(Permission::new(Kind::Pool, Action::Claim))?;
+        if input.ids.is_empty() {
+            return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
+        }
+        let mut tx = self.db.write().await?;
+        let rules = self.visible_pool(&mut tx, caller, pool).await?.rules;
+        pool_customers::lock_user(&mut tx, caller.user.id).await?;
+
+        let today = self.today();
+        let week = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+        let month = today.with_day(1).unwrap_or(today);
+        let user = caller.user.id;
+        let counts = ClaimCounts {
+            today: pool_customers::claims_since(&mut tx, user, self.start_of(today)).await?,
+            this_week: pool_customers::claims_since(&mut tx, user, self.start_of(week)).await?,
+            this_month: pool_customers::claims_since(&mut tx, user, self.start_of(month)).await?,
+            owned: pool_customers::owned_by(&mut tx, user).await?,
+        };
+        let roles = users::role_ids(&mut tx, user).await?;
+        if rules
+            .room(&roles, counts)
+            .is_some_and(|room| room < input.ids.len() as i64)
+        {
+            return Err(ServiceError::Refused {
+                code: "claim_limit",
+            });
+        }
+
+        let now = self.now();
+        let free_after = now - Duration::days(rules.reclaim_wait_days.unwrap_or(0));
+        let mut result = ClaimResult {
+            claimed: Vec::new(),
+            taken: Vec::new(),
+        };
+        for id in &input.ids {
+            if pool_customers::claim(&mut tx, pool, *id, user, free_after, now).await? {
+                result.claimed.push(*id);
+                let owner = Some(user.to_string());
+                self.log_update(
+                    &mut tx,
+                    caller,
+                    Kind::Customer,
+                    *id,
+                    "owner_id",
+                    None,
+                    owner,
+                )
+                .await?;
+            } else {
+                result.taken.push(*id);
+            }
+        }
+        if result.claimed.is_empty() {
+            // Ids that were never in this pool are not found, not "taken",
+            // so a claim does not tell that a customer exists elsewhere.
+            let mut known = false;
+            for id in &result.taken {
+                known |= self.pool_customer_seen(&mut tx, caller, pool, *id).await?;
+            }
+            if !known {
+                return Err(ServiceError::NotFound);
+            }
+            return Err(ServiceError::Refused {
+                code: "customer_taken",
+            });
+        }
+        tx.commit().await?;
+        tracing::info!(
+            pool.id = pool,
+            claimed = result.claimed.len(),
+            user.id = user,
+            "claimed from pool"
+        );
+        Ok(result)
+    }
+
+    /// Gives pool customers to a user: the pool's administrators may, and
+    /// so may members who hold the permission to assign. The recipient's
+    /// cap on owned customers holds.
+    pub async fn assign_from_pool(
+        &self,
+        caller: &Caller,
+        pool: i64,
+        input: AssignInput,
+    ) -> Result<ClaimResult> {
+        let mut tx = self.db.write().await?;
+        let loaded = self.visible_pool(&mut tx, caller, pool).await?;
+        if !loaded.administered_by(caller) {
+            caller.require(Permission::new(Kind::Pool, Action::Assign))?;
+        }
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        if input.ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        // A pool's administrator gives its customers to whoever belongs to
+        // the pool; anyone else only to people whose customers they see.
+        if loaded.administered_by(caller) && loaded.members.belongs(input.user_id, &org) {
+            match users::for_actor(&mut tx, input.user_id).await? {
+                Some((user, _)) if user.status == UserStatus::Active => {}
+                Some(_) => errors.add("user_id", "user_disabled"),
+                None => errors.add("user_id", "user_unknown"),
+            }
+        } else {
+            self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors)
+                .await?;
+        }
+        errors.into_result()?;
+        pool_customers::lock_user(&mut tx, input.user_id).await?;
+        let owned = pool_customers::owned_by(&mut tx, input.user_id).await?;
+        if loaded
+            .rules
+            .cap_room(owned)
+            .is_some_and(|room| room < input.ids.len() as i64)
+        {
+            return Err(FieldError::new("user_id", "owned_cap_reached").into());
+        }
+
+        let now = self.now();
+        let mut result = ClaimResult {
+            claimed: Vec::new(),
+            taken: Vec::new(),
+        };
+        for id in &input.ids {
+            if pool_customers::assign(&mut tx, pool, *id, input.user_id, now).await? {
+                result.claimed.push(*id);
+                let owner = Some(input.user_id.to_string());
+                self.log_update(
+                    &mut tx,
+                    caller,
+                    Kind::Customer,
+                    *id,
+                    "owner_id",
+                    None,
+                    owner,
+                )
+                .await?;
+            } else {
+                result.taken.push(*id);
+            }
+        }
+        tx.commit().await?;
+        tracing::info!(
+            pool.id = pool,
+            assigned = result.claimed.len(),
+            user.id = input.user_id,
+            actor.id = caller.user.id,
+            "assigned from pool"
+        );
+        Ok(result)
+    }
+
+    /// Moves waiting customers into another pool; for the administrators of
+    /// the pool they leave, into a pool the administrator sees.
+    pub async fn move_between_pools(
+        &self,
+        caller: &Caller,
+        pool: i64,
+        input: MoveInput,
+    ) -> Result<ClaimResult> {
+        let mut tx = self.db.write().await?;
+        let from = self.visible_pool(&mut tx, caller, pool).await?;
+        if !from.administered_by(caller) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut errors = FieldErrors::new();
+        if input.ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        let visible = self.visible_pools(&mut tx, caller).await?;
+        let to = visible.iter().find(|p| p.id == input.to_pool_id);
+        match to {
+            None => errors.add("to_pool_id", "invalid_choice"),
+            Some(to) if to.id == from.id => errors.add("to_pool_id", "same_pool"),
+            Some(_) => {}
+        }
+        errors.into_result()?;
+
+        let now = self.now();
+        let moved =
+            pool_customers::move_between(&mut tx, (pool, input.to_pool_id), &input.ids, now)
+                .await?;
+        for id in &moved {
+            let (old, new) = (Some(pool.to_string()), Some(input.to_pool_id.to_string()));
+            self.log_update(&mut tx, caller, Kind::Customer, *id, "pool_id", old, new)
+                .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            pool.id = pool,
+            to_pool.id = input.to_pool_id,
+            moved = moved.len(),
+            actor.id = caller.user.id,
+            "moved between pools"
+        );
+        let taken = input
+            .ids
+            .iter()
+            .copied()
+            .filter(|id| !moved.contains(id))
+            .collect();
+        Ok(ClaimResult {
+            claimed: moved,
+            taken,
+        })
+    }
+
+    /// An owner puts customers into one of the pools they belong to, saying why.
+    pub async fn release_to_pool(&self, caller: &Caller, input: ReleaseInput) -> Result<u64> {
+        caller.require(Permission::new(Kind::Customer, Action::Release))?;
+        let mut errors = FieldErrors::new();
+        let reason = errors
+            .take(
+                "reason",
+                text::parse_optional_text(Some(&input.reason), 500),
+            )
+            .flatten();
+        if reason.is_none() && errors.is_empty() {
+            errors.add("reason", "required");
+        }
+        if input.ids.is_empty() {
+            errors.add("ids", "required");
+        }
+        errors.into_result()?;
+        let mut tx = self.db.write().await?;
+        let mine = self.visible_pools(&mut tx, caller).await?;
+        let pool = match input.pool_id {
+            Some(id) => mine.iter().find(|p| p.id == id),
+            None => mine.first(),
+        };
+        let Some(pool) = pool.map(|p| p.id) else {
+            if input.pool_id.is_some() {
+                return Err(FieldError::new("pool_id", "invalid_choice").into());
+            }
+            return Err(ServiceError::Refused { code: "no_pool" });
+        };
+        let mut owners = Vec::new();
+        for id in &input.ids {
+            let current = self.writable_customer(&mut tx, caller, *id).await?;
+            if current.locked {
+                return Err(ServiceError::Refused {
+                    code: "customer_locked",
+                });
+            }
+            owners.push(current.owner_id);
+        }
+        let released = pool_customers::release(&mut tx, pool, &input.ids, self.now()).await?;
+        for (id, owner) in input.ids.iter().zip(owners) {
+            let fields = vec![
+                FieldChange {
+                    field: "owner_id".into(),
+                    old: owner.map(|o| o.to_string()),
+                    new: None,
+                },
+                FieldChange {
+                    field: "pool_id".into(),
+                    old: None,
+                    new: Some(pool.to_string()),
+                },
+                FieldChange {
+                    field: "release_reason".into(),
+                    old: None,
+                    new: reason.clone(),
+                },
+            ];
+            let change = Change {
+                kind: Kind::Customer,
+                record_id: *id,
+                action: ChangeAction::Update,
+                fields,
+            };
+            self.log(&mut tx, caller, change).await?;
+        }
+        tx.commit().await?;
+        Ok(released)
+    }
+
+    /// Whether the caller could have seen the customer in the pool: it is
+    /// visible to them now, or was claimed from this pool by someone.
+    async fn pool_customer_seen(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        pool: i64,
+        id: i64,
+    ) -> Result<bool> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let found = kuijing_store::customers::get(
+            tx,
+            &visibility,
+            caller.user.id,
+            self.today(),
+            id,
+            &[pool],
+        )
+        .await?;
+        Ok(found.is_some() || pool_customers::was_claimed(tx, pool, id).await?)
+    }
+}

@@ -1,0 +1,207 @@
+//! Customers going in and out of pools: claim, assign, release, move, and
+//! the counts the claim limits and the cap on owned customers need.
+
+use chrono::{DateTime, Utc};
+use sea_query::{Condition, Expr, Func, LockType, Query};
+
+use crate::db::Tx;
+use crate::error::Result;
+use crate::schema::{Customers, PoolClaims, Users};
+
+/// Takes a customer out of a pool for `user`, if it is still there and the
+/// user is not its former owner within the wait. One statement, so two
+/// people claiming at once cannot both get it.
+pub async fn claim(
+    tx: &mut Tx,
+    pool: i64,
+    customer: i64,
+    user: i64,
+    former_owner_free_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::OwnerId, user.into()),
+            (Customers::PoolId, None::<i64>.into()),
+            (Customers::PoolEnteredAt, None::<DateTime<Utc>>.into()),
+            (Customers::OwnedSince, now.into()),
+            (Customers::Version, Expr::col(Customers::Version).add(1)),
+            (Customers::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::PoolId).eq(pool))
+        .and_where(Expr::col(Customers::OwnerId).is_null())
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(Customers::FormerOwnerId).ne(user))
+                .add(Expr::col(Customers::FormerOwnerId).is_null())
+                .add(Expr::col(Customers::ReleasedAt).is_null())
+                .add(Expr::col(Customers::ReleasedAt).lte(former_owner_free_after)),
+        )
+        .to_owned();
+    let claimed = tx.execute(&update).await? == 1;
+    if claimed {
+        let insert = Query::insert()
+            .into_table(PoolClaims::Table)
+            .columns([
+                PoolClaims::PoolId,
+                PoolClaims::CustomerId,
+                PoolClaims::UserId,
+                PoolClaims::ClaimedAt,
+            ])
+            .values_panic([pool.into(), customer.into(), user.into(), now.into()])
+            .to_owned();
+        tx.execute(&insert).await?;
+    }
+    Ok(claimed)
+}
+
+/// Gives a pool customer to `user` (an assignment, not counted as a claim).
+pub async fn assign(
+    tx: &mut Tx,
+    pool: i64,
+    customer: i64,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::OwnerId, user.into()),
+            (Customers::PoolId, None::<i64>.into()),
+            (Customers::PoolEnteredAt, None::<DateTime<Utc>>.into()),
+            (Customers::OwnedSince, now.into()),
+            (Customers::Version, Expr::col(Customers::Version).add(1)),
+            (Customers::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::PoolId).eq(pool))
+        .and_where(Expr::col(Customers::OwnerId).is_null())
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// Puts owned customers into a pool, remembering who had them and when.
+pub async fn release(tx: &mut Tx, pool: i64, customers: &[i64], now: DateTime<Utc>) -> Result<u64> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values(released(pool, now))
+        .and_where(Expr::col(Customers::Id).is_in(customers.iter().copied()))
+        .and_where(Expr::col(Customers::OwnerId).is_not_null())
+        .to_owned();
+    tx.execute(&update).await
+}
+
+/// Puts one customer into a pool if `owner` still owns it and it is not
+/// locked: the recycling job's write, guarded on what it read, so two
+/// instances recycling at once recycle it once.
+pub async fn recycle(
+    tx: &mut Tx,
+    pool: i64,
+    customer: i64,
+    owner: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values(released(pool, now))
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::OwnerId).eq(owner))
+        .and_where(Expr::col(Customers::Locked).eq(false))
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+fn released(pool: i64, now: DateTime<Utc>) -> Vec<(Customers, sea_query::SimpleExpr)> {
+    vec![
+        (
+            Customers::FormerOwnerId,
+            Expr::col(Customers::OwnerId).into(),
+        ),
+        (Customers::OwnerId, None::<i64>.into()),
+        (Customers::PoolId, pool.into()),
+        (Customers::PoolEnteredAt, now.into()),
+        (Customers::ReleasedAt, now.into()),
+        (Customers::OwnedSince, None::<DateTime<Utc>>.into()),
+        (Customers::RecycleRemindedFor, None::<DateTime<Utc>>.into()),
+        (Customers::Version, Expr::col(Customers::Version).add(1)),
+        (Customers::UpdatedAt, now.into()),
+    ]
+}
+
+/// Moves customers still waiting in `from` into `to`; answers which moved.
+pub async fn move_between(
+    tx: &mut Tx,
+    (from, to): (i64, i64),
+    customers: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let mut moved = Vec::new();
+    for customer in customers {
+        let update = Query::update()
+            .table(Customers::Table)
+            .values([
+                (Customers::PoolId, to.into()),
+                (Customers::PoolEnteredAt, now.into()),
+                (Customers::Version, Expr::col(Customers::Version).add(1)),
+                (Customers::UpdatedAt, now.into()),
+            ])
+            .and_where(Expr::col(Customers::Id).eq(*customer))
+            .and_where(Expr::col(Customers::PoolId).eq(from))
+            .and_where(Expr::col(Customers::OwnerId).is_null())
+            .to_owned();
+        if tx.execute(&update).await? == 1 {
+            moved.push(*customer);
+        }
+    }
+    Ok(moved)
+}
+
+/// Claims by a user since an instant, for the claim limits.
+pub async fn claims_since(tx: &mut Tx, user: i64, since: DateTime<Utc>) -> Result<i64> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(PoolClaims::Id)))
+        .from(PoolClaims::Table)
+        .and_where(Expr::col(PoolClaims::UserId).eq(user))
+        .and_where(Expr::col(PoolClaims::ClaimedAt).gte(since))
+        .to_owned();
+    tx.count(&query).await
+}
+
+/// How many customers a user owns now, for the cap per user.
+pub async fn owned_by(tx: &mut Tx, user: i64) -> Result<i64> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::OwnerId).eq(user))
+        .to_owned();
+    tx.count(&query).await
+}
+
+/// Serialises what changes one user's customers across instances (their
+/// claims, assignments to them): on PostgreSQL the user's row is locked
+/// until the transaction ends; SQLite has one writer.
+pub async fn lock_user(tx: &mut Tx, user: i64) -> Result<()> {
+    if tx.backend() == crate::Backend::Postgres {
+        let query = Query::select()
+            .column(Users::Id)
+            .from(Users::Table)
+            .and_where(Expr::col(Users::Id).eq(user))
+            .lock(LockType::Update)
+            .to_owned();
+        let _: Option<(i64,)> = tx.optional(&query).await?;
+    }
+    Ok(())
+}
+
+/// Whether a customer was ever claimed from a pool.
+pub async fn was_claimed(tx: &mut Tx, pool: i64, customer: i64) -> Result<bool> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(PoolClaims::Id)))
+        .from(PoolClaims::Table)
+        .and_where(Expr::col(PoolClaims::PoolId).eq(pool))
+        .and_where(Expr::col(PoolClaims::CustomerId).eq(customer))
+        .to_owned();
+    Ok(tx.count(&query).await? > 0)
+}
