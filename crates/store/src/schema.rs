@@ -2,7 +2,7 @@
 
 use sea_query::Iden;
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Departments {
     Table,
     Id,
@@ -15,7 +15,7 @@ pub enum Departments {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Users {
     Table,
     Id,
@@ -36,7 +36,7 @@ pub enum Users {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Roles {
     Table,
     Id,
@@ -51,14 +51,14 @@ pub enum Roles {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserRoles {
     Table,
     UserId,
     RoleId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sessions {
     Table,
     TokenHash,
@@ -70,7 +70,7 @@ pub enum Sessions {
     ExpiresAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginThrottle {
     Table,
     Phone,
@@ -79,7 +79,7 @@ pub enum LoginThrottle {
     LockedUntil,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeLogs {
     Table,
     Id,
@@ -92,7 +92,7 @@ pub enum ChangeLogs {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Customers {
     Table,
     Id,
@@ -129,7 +129,7 @@ pub enum Customers {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TeamMembers {
     Table,
     Kind,
@@ -139,7 +139,7 @@ pub enum TeamMembers {
     ExpiresOn,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FollowUps {
     Table,
     Id,
@@ -153,7 +153,7 @@ pub enum FollowUps {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Options {
     Table,
     Id,
@@ -164,7 +164,7 @@ pub enum Options {
     Active,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldDefs {
     Table,
     Id,
@@ -179,7 +179,7 @@ pub enum FieldDefs {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pools {
     Table,
     Id,
@@ -189,7 +189,7 @@ pub enum Pools {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PoolClaims {
     Table,
     Id,
@@ -199,7 +199,7 @@ pub enum PoolClaims {
     ClaimedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contacts {
     Table,
     Id,
@@ -221,9 +221,12 @@ pub enum Contacts {
     Version,
     CreatedAt,
     UpdatedAt,
+    Custom,
+    LastFollowUpAt,
+    LastFollowUpText,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Leads {
     Table,
     Id,
@@ -249,9 +252,21 @@ pub enum Leads {
     Version,
     CreatedAt,
     UpdatedAt,
+    Custom,
+    NameKey,
+    PhoneKey,
+    MobileKey,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+/// Which customer custom field a lead custom field becomes on conversion.
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeadFieldMaps {
+    Table,
+    LeadKey,
+    CustomerKey,
+}
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attachments {
     Table,
     Id,
@@ -265,7 +280,7 @@ pub enum Attachments {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProductCategories {
     Table,
     Id,
@@ -276,7 +291,7 @@ pub enum ProductCategories {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Products {
     Table,
     Id,
@@ -297,7 +312,7 @@ pub enum Products {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pipelines {
     Table,
     Id,
@@ -311,7 +326,7 @@ pub enum Pipelines {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stages {
     Table,
     Id,
@@ -321,7 +336,7 @@ pub enum Stages {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Opportunities {
     Table,
     Id,
@@ -349,14 +364,14 @@ pub enum Opportunities {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpportunityContacts {
     Table,
     OpportunityId,
     ContactId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageChanges {
     Table,
     Id,
@@ -371,7 +386,7 @@ pub enum StageChanges {
     ChangedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineItems {
     Table,
     Id,
@@ -386,7 +401,7 @@ pub enum LineItems {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberRules {
     Table,
     Kind,
@@ -396,7 +411,7 @@ pub enum NumberRules {
     Width,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberSequences {
     Table,
     Kind,
@@ -404,7 +419,7 @@ pub enum NumberSequences {
     Last,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalFlows {
     Table,
     Id,
@@ -417,7 +432,7 @@ pub enum ApprovalFlows {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Approvals {
     Table,
     Id,
@@ -434,14 +449,14 @@ pub enum Approvals {
     Facts,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalWaits {
     Table,
     ApprovalId,
     UserId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalActions {
     Table,
     Id,
@@ -454,7 +469,7 @@ pub enum ApprovalActions {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contracts {
     Table,
     Id,
@@ -484,7 +499,7 @@ pub enum Contracts {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaymentPlans {
     Table,
     Id,
@@ -501,7 +516,7 @@ pub enum PaymentPlans {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Payments {
     Table,
     Id,
@@ -524,7 +539,7 @@ pub enum Payments {
     ExceedingConfirmed,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Jobs {
     Table,
     Id,
@@ -540,7 +555,7 @@ pub enum Jobs {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Targets {
     Table,
     Id,
@@ -554,7 +569,7 @@ pub enum Targets {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedViews {
     Table,
     Id,
@@ -565,7 +580,7 @@ pub enum SavedViews {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notifications {
     Table,
     Id,
@@ -579,7 +594,7 @@ pub enum Notifications {
     ReadAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKinds {
     Table,
     Id,
@@ -592,7 +607,7 @@ pub enum RequestKinds {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Requests {
     Table,
     Id,
@@ -608,7 +623,7 @@ pub enum Requests {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedReports {
     Table,
     Id,
@@ -621,7 +636,7 @@ pub enum SavedReports {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportShares {
     Table,
     ReportId,
