@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 pub use kuijing_store::attachments::Attachment;
 use kuijing_store::attachments::{self, NewAttachment};
-use kuijing_store::{Tx, contracts, customers, opportunities, payments};
 
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
@@ -83,8 +82,10 @@ fn clean_name(name: &str) -> Option<String> {
 }
 
 /// The kinds of record that take attachments.
-pub const ATTACHABLE: [Kind; 4] = [
+pub const ATTACHABLE: [Kind; 6] = [
     Kind::Customer,
+    Kind::Lead,
+    Kind::Contact,
     Kind::Opportunity,
     Kind::Contract,
     Kind::Payment,
@@ -218,77 +219,16 @@ impl App {
             None,
         )
         .await?;
+        // A converted lead's file is shared with its customer's copy.
+        let shared = attachments::key_in_use(&mut tx, &found.storage_key).await?;
         tx.commit().await?;
-        self.object_store()
-            .delete(&found.storage_key)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("deleting attachment: {e}")))?;
+        if !shared {
+            self.object_store()
+                .delete(&found.storage_key)
+                .await
+                .map_err(|e| ServiceError::Internal(format!("deleting attachment: {e}")))?;
+        }
         Ok((kind, found.record_id))
-    }
-
-    /// Refuses (404) unless the caller may read the record.
-    async fn visible_record(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        kind: Kind,
-        id: i64,
-    ) -> Result<()> {
-        caller.require(Permission::new(kind, Action::View))?;
-        let visibility = self.visibility_of(tx, caller, kind).await?;
-        let (user, today) = (caller.user.id, self.today());
-        let found = match kind {
-            Kind::Customer => {
-                let pools = self.pools_of(tx, caller).await?;
-                customers::get(tx, &visibility, user, today, id, &pools)
-                    .await?
-                    .is_some()
-            }
-            Kind::Opportunity => opportunities::get(tx, &visibility, user, today, id)
-                .await?
-                .is_some(),
-            Kind::Contract => contracts::get(tx, (&visibility, user, today), id)
-                .await?
-                .is_some(),
-            Kind::Payment => payments::get(tx, (&visibility, user, today), id)
-                .await?
-                .is_some(),
-            _ => false,
-        };
-        if found {
-            Ok(())
-        } else {
-            Err(ServiceError::NotFound)
-        }
-    }
-
-    /// Refuses unless the caller may change the record: 404 when they cannot
-    /// see it, 403 when they may only read it.
-    async fn writable_record(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        kind: Kind,
-        id: i64,
-    ) -> Result<()> {
-        if kind == Kind::Customer {
-            self.writable_customer(tx, caller, id).await?;
-            return Ok(());
-        }
-        self.visible_record(tx, caller, kind, id).await?;
-        let visibility = self.visibility_of(tx, caller, kind).await?;
-        let (user, today) = (caller.user.id, self.today());
-        let writable = match kind {
-            Kind::Opportunity => opportunities::writable(tx, &visibility, user, today, id).await?,
-            Kind::Contract => contracts::writable(tx, (&visibility, user, today), id).await?,
-            Kind::Payment => payments::writable(tx, (&visibility, user, today), id).await?,
-            _ => false,
-        };
-        if writable {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden)
-        }
     }
 }
 

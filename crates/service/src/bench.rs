@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use kuijing_domain::sales::DocStatus;
-use kuijing_domain::text;
+use kuijing_domain::{Kind, text};
 use kuijing_store::contracts::ContractFields;
 use kuijing_store::customers::CustomerFields;
 use kuijing_store::follow_ups::NewFollowUp;
@@ -105,7 +105,15 @@ impl App {
                         author_id: owner,
                     };
                     follow_ups::insert(&mut tx, &follow_up, happened).await?;
-                    customers::touch_follow_up(&mut tx, customer, happened, note, None).await?;
+                    follow_ups::touch_record(
+                        &mut tx,
+                        Kind::Customer,
+                        customer,
+                        happened,
+                        note,
+                        None,
+                    )
+                    .await?;
                     filled.follow_ups += 1;
                 }
                 if i % 20 == 0 {

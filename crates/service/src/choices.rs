@@ -5,7 +5,7 @@ use kuijing_store::options::OptionRow;
 
 use crate::customers::CustomerListQuery;
 use crate::error::Result;
-use crate::{App, Caller, PageRequest};
+use crate::{App, Caller};
 
 /// A record offered in a form: its id and what it is called.
 pub type Choice = (i64, String);
@@ -43,18 +43,11 @@ impl App {
 
     /// A visible customer's contacts.
     pub async fn contact_choices(&self, caller: &Caller, customer: i64) -> Result<Vec<Choice>> {
-        let page = self
-            .list_contacts(
-                caller,
-                None,
-                Some(customer),
-                PageRequest {
-                    cursor: None,
-                    limit: Some(PageRequest::MAX_LIMIT),
-                },
-            )
-            .await?;
-        Ok(page.items.into_iter().map(|c| (c.id, c.name)).collect())
+        let found = self.contacts_of_customer(caller, customer).await?;
+        Ok(found
+            .into_iter()
+            .map(|c| (c.contact.id, c.contact.name))
+            .collect())
     }
 }
 

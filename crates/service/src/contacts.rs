@@ -1,17 +1,53 @@
-//! Contacts: the people at a customer; one of them is the primary contact.
+//! Contacts: the people at a customer, one of them primary. Lists with
+//! filters and sorting, details with follow-ups and change log, create and
+//! edit with optimistic locking, transfer and delete; spreadsheets are in
+//! `contact_io`.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldError, FieldErrors, Kind, Permission, fields, text,
+};
 pub use kuijing_store::contacts::Contact;
 use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::{Page, customers, departments};
-use serde::Deserialize;
+use kuijing_store::follow_ups::{self, FollowUp};
+use kuijing_store::schema::Contacts;
+use kuijing_store::{Tx, customers, departments, users};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
+use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
-use crate::{App, Caller, ListPage, PageRequest};
+use crate::list_filters::{ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
+use crate::{App, Caller, ListPage, stale_check};
 
+pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
+    fields: &[
+        ("name", Contacts::Name, Shape::Text),
+        ("customer_id", Contacts::CustomerId, Shape::Choice),
+        ("mobile", Contacts::PhoneKey, Shape::Phone),
+        ("email", Contacts::Email, Shape::Text),
+        ("post", Contacts::Post, Shape::Text),
+        ("address", Contacts::Address, Shape::Text),
+        ("notes", Contacts::Notes, Shape::Text),
+        ("decision_maker", Contacts::DecisionMaker, Shape::Bool),
+        ("is_primary", Contacts::IsPrimary, Shape::Bool),
+        ("owner_id", Contacts::OwnerId, Shape::Choice),
+        ("created_at", Contacts::CreatedAt, Shape::Time),
+        ("updated_at", Contacts::UpdatedAt, Shape::Time),
+        ("last_follow_up_at", Contacts::LastFollowUpAt, Shape::Time),
+        ("next_contact_at", Contacts::NextContactAt, Shape::Time),
+    ],
+    sortable: &["id", "name", "created_at", "updated_at"],
+    id: Contacts::Id,
+    owner: Contacts::OwnerId,
+    created: Contacts::CreatedAt,
+};
+
+/// A new contact, or every field of an edit.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
@@ -23,20 +59,45 @@ pub struct ContactInput {
     pub post: Option<String>,
     #[serde(default)]
     pub decision_maker: bool,
+    /// The customer's primary contact; the one before stops being it.
     #[serde(default)]
     pub is_primary: bool,
     pub address: Option<String>,
     pub notes: Option<String>,
-    pub next_contact_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The version read, for an edit.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    /// The caller when left out; an edit changes owners by transfer.
+    pub owner_id: Option<i64>,
+    /// The version read, for an edit: a save on a newer one answers 409 with
+    /// the stored contact.
     pub version: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, ToSchema)]
-pub struct ContactDetail {
+/// A contact as lists show it, with its owner's name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactView {
     #[serde(flatten)]
     pub contact: Contact,
+    pub owner_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactDetail {
+    #[serde(flatten)]
+    pub view: ContactView,
+    pub follow_ups: Vec<FollowUp>,
     pub change_log: Vec<LogView>,
+    /// Whether the caller may edit it.
+    pub can_edit: bool,
+}
+
+/// Contacts to give to a new owner.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ContactTransfer {
+    pub ids: Vec<i64>,
+    pub owner_id: i64,
 }
 
 fn contact(action: Action) -> Permission {
@@ -47,41 +108,59 @@ impl App {
     pub async fn list_contacts(
         &self,
         caller: &Caller,
-        search: Option<&str>,
-        customer: Option<i64>,
-        page: PageRequest,
-    ) -> Result<ListPage<Contact>> {
+        query: &RecordQuery,
+    ) -> Result<ListPage<ContactView>> {
         caller.require(contact(Action::View))?;
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Contact, &org);
-        let search = search.map(text::normalize).filter(|s| !s.is_empty());
-        let limit = page
-            .limit
-            .unwrap_or(PageRequest::DEFAULT_LIMIT)
-            .clamp(1, PageRequest::MAX_LIMIT);
-        let probe = Page {
-            after: page.cursor,
-            limit: limit + 1,
-        };
+        let defs = self.field_defs_in(&mut tx, Kind::Contact).await?;
+        let store_query = self.list_narrowing(&CONTACT_LIST, (caller, &org), &defs, query)?;
+        let (sort, after) = parse_sort(&CONTACT_LIST, query)?;
+        let limit = limit_of(query);
         let found =
-            contacts::list(&mut tx, &visibility, search.as_deref(), customer, probe).await?;
-        let total = contacts::count(&mut tx, &visibility, search.as_deref(), customer).await?;
-        Ok(ListPage::new(found, total, limit, |c| c.id))
+            contacts::list(&mut tx, &visibility, &store_query, sort, after, limit + 1).await?;
+        let total = contacts::count(&mut tx, &visibility, &store_query).await?;
+        let sort_name = query.sort.as_deref().unwrap_or("id");
+        let (found, next_cursor) = paged(found, limit, sort_name, |c| c.id);
+        Ok(ListPage {
+            items: self.contact_views(&mut tx, found).await?,
+            total,
+            next_cursor,
+        })
+    }
+
+    /// The contacts of one customer the caller may see, primary first.
+    pub async fn contacts_of_customer(
+        &self,
+        caller: &Caller,
+        customer: i64,
+    ) -> Result<Vec<ContactView>> {
+        let query = RecordQuery {
+            filters: vec![crate::list_filters::FilterInput {
+                field: "customer_id".into(),
+                op: "equals".into(),
+                value: Some(customer.into()),
+            }],
+            limit: Some(crate::PageRequest::MAX_LIMIT),
+            ..RecordQuery::default()
+        };
+        let mut found = self.list_contacts(caller, &query).await?.items;
+        found.sort_by_key(|c| !c.contact.is_primary);
+        Ok(found)
     }
 
     pub async fn get_contact(&self, caller: &Caller, id: i64) -> Result<ContactDetail> {
         caller.require(contact(Action::View))?;
         let mut tx = self.db.read().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Contact, &org);
-        let found = contacts::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let found = self.visible_contact(&mut tx, caller, id).await?;
+        let follow_ups = follow_ups::of_record(&mut tx, Kind::Contact.as_str(), id, 200).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Contact, id).await?;
         Ok(ContactDetail {
-            contact: found,
+            view: self.contact_views(&mut tx, vec![found]).await?.remove(0),
+            follow_ups,
             change_log,
+            can_edit: caller.can(contact(Action::Edit)),
         })
     }
 
@@ -92,29 +171,43 @@ impl App {
     ) -> Result<ContactDetail> {
         caller.require(contact(Action::Create))?;
         let mut tx = self.db.write().await?;
-        let fields = self.check_contact(&mut tx, caller, input).await?;
-        let id =
-            contacts::insert(&mut tx, &fields, caller.user.id, caller.user.id, self.now()).await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        let owner = input.owner_id.unwrap_or(caller.user.id);
+        if owner != caller.user.id {
+            let field = ("owner_id", &mut errors);
+            self.check_owner_of(&mut tx, (caller, &org), Kind::Contact, owner, field)
+                .await?;
+        }
+        self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
+            .await?;
+        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
+        let id = contacts::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
         if fields.is_primary {
             contacts::make_primary(&mut tx, fields.customer_id, id).await?;
         }
         let mut diff = Diff::new();
         describe(&mut diff, None, Some(&fields));
-        self.log(
-            &mut tx,
-            caller,
-            Change {
-                kind: Kind::Contact,
-                record_id: id,
-                action: ChangeAction::Create,
-                fields: diff.into_fields(),
-            },
-        )
-        .await?;
+        let change = Change {
+            kind: Kind::Contact,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: diff.into_fields(),
+        };
+        self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
+        tracing::info!(
+            contact.id = id,
+            actor.id = caller.user.id,
+            "contact created"
+        );
         self.get_contact(caller, id).await
     }
 
+    /// Saves every field of a contact, refusing a save made on an older
+    /// version (409 with the stored contact).
     pub async fn update_contact(
         &self,
         caller: &Caller,
@@ -123,179 +216,183 @@ impl App {
     ) -> Result<ContactDetail> {
         caller.require(contact(Action::Edit))?;
         let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Contact, &org);
-        let current = contacts::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        if input.version.is_some_and(|v| v != current.version) {
-            let stored = serde_json::to_value(&current)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            return Err(ServiceError::Changed {
-                version: current.version,
-                current: Box::new(stored),
-            });
+        let current = self.visible_contact(&mut tx, caller, id).await?;
+        stale_check(input.version, current.version, &current)?;
+        let mut errors = FieldErrors::new();
+        // Moving a contact takes a customer the caller sees; staying keeps it.
+        if input.customer_id != current.customer_id {
+            self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
+                .await?;
         }
-        let fields = self.check_contact(&mut tx, caller, input).await?;
-        let old = fields_of(&current);
+        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
         let mut diff = Diff::new();
-        describe(&mut diff, Some(&old), Some(&fields));
+        describe(
+            &mut diff,
+            Some(&ContactFields::from(&current)),
+            Some(&fields),
+        );
         if !diff.is_empty() {
             if !contacts::update(&mut tx, id, current.version, &fields, self.now()).await? {
                 return Err(ServiceError::Stale {
                     version: current.version,
                 });
             }
-            if fields.is_primary && !current.is_primary {
+            if fields.is_primary {
                 contacts::make_primary(&mut tx, fields.customer_id, id).await?;
             }
-            self.log(
-                &mut tx,
-                caller,
-                Change {
-                    kind: Kind::Contact,
-                    record_id: id,
-                    action: ChangeAction::Update,
-                    fields: diff.into_fields(),
-                },
-            )
-            .await?;
+            let change = Change {
+                kind: Kind::Contact,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields: diff.into_fields(),
+            };
+            self.log(&mut tx, caller, change).await?;
         }
         tx.commit().await?;
         self.get_contact(caller, id).await
     }
 
     pub async fn delete_contact(&self, caller: &Caller, id: i64) -> Result<()> {
+        self.delete_contacts(caller, &[id]).await.map(|_| ())
+    }
+
+    /// Deletes contacts the caller may change, all or none.
+    pub async fn delete_contacts(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
         caller.require(contact(Action::Delete))?;
+        if ids.is_empty() {
+            return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
+        }
         let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Contact, &org);
-        let current = contacts::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        contacts::delete(&mut tx, id).await?;
-        let fields = vec![kuijing_domain::FieldChange {
-            field: "name".into(),
-            old: Some(current.name),
-            new: None,
-        }];
-        self.log(
-            &mut tx,
-            caller,
-            Change {
-                kind: Kind::Contact,
-                record_id: id,
-                action: ChangeAction::Delete,
-                fields,
-            },
-        )
-        .await?;
+        let mut names = Vec::new();
+        for id in ids {
+            let found = self.visible_contact(&mut tx, caller, *id).await?;
+            names.push((found.id, found.name));
+        }
+        let deleted = contacts::delete(&mut tx, ids).await?;
+        for (id, name) in names {
+            self.log_deleted(&mut tx, caller, (Kind::Contact, id), name)
+                .await?;
+        }
         tx.commit().await?;
+        Ok(deleted)
+    }
+
+    pub async fn transfer_contacts(&self, caller: &Caller, input: ContactTransfer) -> Result<u64> {
+        self.transfer_owned(caller, Kind::Contact, &input.ids, input.owner_id)
+            .await
+    }
+
+    pub async fn add_contact_follow_up(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: FollowUpInput,
+    ) -> Result<FollowUp> {
+        self.add_follow_up(caller, Kind::Contact, id, input).await
+    }
+
+    pub(crate) async fn visible_contact(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Contact> {
+        let visibility = self.visibility_of(tx, caller, Kind::Contact).await?;
+        contacts::get(tx, &visibility, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// A contact belongs to a customer the caller may change.
+    pub(crate) async fn check_contact_customer(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        customer: i64,
+        errors: &mut FieldErrors,
+    ) -> Result<()> {
+        let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
+        let today = self.today();
+        if !customers::writable(tx, &visibility, caller.user.id, today, customer).await? {
+            errors.add("customer_id", "customer_unknown");
+        }
         Ok(())
     }
 
-    async fn check_contact(
+    /// Checks a contact as typed into the fields it is stored with.
+    pub(crate) async fn check_contact(
         &self,
-        tx: &mut kuijing_store::Tx,
-        caller: &Caller,
+        tx: &mut Tx,
         input: ContactInput,
+        errors: &mut FieldErrors,
     ) -> Result<ContactFields> {
-        let mut errors = FieldErrors::new();
-        let org = departments::org_chart(tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        // A contact belongs to a customer the caller may see.
-        if customers::get(
-            tx,
-            &visibility,
-            caller.user.id,
-            self.today(),
-            input.customer_id,
-            &[],
-        )
-        .await?
-        .is_none()
-        {
-            errors.add("customer_id", "customer_unknown");
-        }
         let name = errors
             .take("name", text::parse_name(&input.name, 50))
             .unwrap_or_default();
-        let optional =
-            |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
-                errors
-                    .take(field, text::parse_optional_text(value.as_deref(), max))
-                    .flatten()
-            };
-        let email = match optional(&mut errors, "email", input.email, 254) {
+        let optional = |errors: &mut FieldErrors, field: &str, value: Option<String>, max| {
+            errors
+                .take(field, text::parse_optional_text(value.as_deref(), max))
+                .flatten()
+        };
+        let email = match optional(errors, "email", input.email, 254) {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,
         };
-        let fields = ContactFields {
+        let defs = self.field_defs_in(tx, Kind::Contact).await?;
+        Ok(ContactFields {
             customer_id: input.customer_id,
             name,
-            mobile: optional(&mut errors, "mobile", input.mobile, 50),
-            phone: optional(&mut errors, "phone", input.phone, 50),
+            mobile: optional(errors, "mobile", input.mobile, 50),
+            phone: optional(errors, "phone", input.phone, 50),
             email,
-            post: optional(&mut errors, "post", input.post, 50),
+            post: optional(errors, "post", input.post, 50),
             decision_maker: input.decision_maker,
             is_primary: input.is_primary,
-            address: optional(&mut errors, "address", input.address, 300),
-            notes: optional(&mut errors, "notes", input.notes, 5000),
+            address: optional(errors, "address", input.address, 300),
+            notes: optional(errors, "notes", input.notes, 5000),
+            custom: fields::parse_custom(&defs, &input.custom, errors),
             next_contact_at: input.next_contact_at,
-        };
-        errors.into_result()?;
-        Ok(fields)
+        })
+    }
+
+    pub(crate) async fn contact_views(
+        &self,
+        tx: &mut Tx,
+        found: Vec<Contact>,
+    ) -> Result<Vec<ContactView>> {
+        let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
+        let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
+        Ok(found
+            .into_iter()
+            .map(|contact| ContactView {
+                owner_name: contact.owner_id.and_then(|o| names.get(&o).cloned()),
+                contact,
+            })
+            .collect())
     }
 }
 
-fn fields_of(c: &Contact) -> ContactFields {
-    ContactFields {
-        customer_id: c.customer_id,
-        name: c.name.clone(),
-        mobile: c.mobile.clone(),
-        phone: c.phone.clone(),
-        email: c.email.clone(),
-        post: c.post.clone(),
-        decision_maker: c.decision_maker,
-        is_primary: c.is_primary,
-        address: c.address.clone(),
-        notes: c.notes.clone(),
-        next_contact_at: c.next_contact_at,
-    }
-}
-
+/// The fields of a contact that changed, for the change log.
 fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
-    diff.field(
-        "customer_id",
-        old.map(|f| f.customer_id),
-        new.map(|f| f.customer_id),
-    );
-    diff.field(
-        "name",
-        old.map(|f| f.name.clone()),
-        new.map(|f| f.name.clone()),
-    );
-    for (field, get) in [
-        (
-            "mobile",
-            (|f: &ContactFields| f.mobile.clone()) as fn(&ContactFields) -> Option<String>,
-        ),
+    type Get = fn(&ContactFields) -> Option<String>;
+    let texts: [(&str, Get); 10] = [
+        ("customer_id", |f| Some(f.customer_id.to_string())),
+        ("name", |f| Some(f.name.clone())),
+        ("mobile", |f| f.mobile.clone()),
         ("phone", |f| f.phone.clone()),
         ("email", |f| f.email.clone()),
         ("post", |f| f.post.clone()),
         ("address", |f| f.address.clone()),
         ("notes", |f| f.notes.clone()),
-    ] {
+        ("decision_maker", |f| Some(f.decision_maker.to_string())),
+        ("is_primary", |f| Some(f.is_primary.to_string())),
+    ];
+    for (field, get) in texts {
         diff.field(field, old.and_then(get), new.and_then(get));
     }
-    diff.field(
-        "decision_maker",
-        old.map(|f| f.decision_maker),
-        new.map(|f| f.decision_maker),
-    );
-    diff.field(
-        "is_primary",
-        old.map(|f| f.is_primary),
-        new.map(|f| f.is_primary),
-    );
+    let next = |f: &ContactFields| f.next_contact_at.map(|t| t.to_rfc3339());
+    diff.field("next_contact_at", old.and_then(next), new.and_then(next));
+    crate::customers::describe_custom(diff, old.map(|f| &f.custom), new.map(|f| &f.custom));
 }

@@ -103,6 +103,7 @@ impl App {
             fields: CONTRACT_COLUMNS,
             required: &["name", "customer_id", "amount"],
             aliases,
+            custom: &[],
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let mut tx = self.db.write().await?;

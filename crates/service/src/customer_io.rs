@@ -83,8 +83,9 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("負責人", "owner_id"),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DuplicateMode {
+    #[default]
     Skip,
     Update,
     Create,

@@ -8,11 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::customer::{Customer, parse_website};
 use kuijing_domain::fields::{self, FieldDef};
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text,
-};
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 use kuijing_store::customers::{self, CustomerFields};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_store::follow_ups::{self, FollowUp};
 
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
@@ -21,9 +19,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
-use crate::customer_filters::{cursor_of, parse_sort};
+use crate::customer_list::CUSTOMER_LIST;
 use crate::error::{Result, ServiceError};
 use crate::input::nullable;
+use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -124,31 +123,10 @@ pub struct CustomerPatch {
     pub next_contact_at: Option<Option<DateTime<Utc>>>,
 }
 
-/// One condition of a filter: a field, an operator and a value.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-pub struct FilterInput {
-    /// A system field (`name`, `level_id`, `created_at`, ...) or `custom.<key>`.
-    pub field: String,
-    /// `contains`, `equals`, `one_of`, `is_empty`, `not_empty`, `between`, or a
-    /// period: `today`, `this_week`, `last_month`, ...
-    pub op: String,
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub value: Option<serde_json::Value>,
-}
+pub use crate::list_filters::FilterInput;
 
 /// What a customer list shows.
-#[derive(Debug, Clone, Default)]
-pub struct CustomerListQuery {
-    pub search: Option<String>,
-    pub filters: Vec<FilterInput>,
-    /// `mine`, `team` (mine and my subordinates'), or all in scope.
-    pub view: Option<String>,
-    pub sort: Option<String>,
-    pub descending: bool,
-    pub cursor: Option<String>,
-    pub limit: Option<u64>,
-}
+pub type CustomerListQuery = crate::list_filters::RecordQuery;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TransferInput {
@@ -161,14 +139,7 @@ pub struct TransferInput {
     pub with_contacts: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct FollowUpInput {
-    pub method_id: Option<i64>,
-    pub content: String,
-    /// Now when left out.
-    pub happened_at: Option<DateTime<Utc>>,
-    pub next_contact_at: Option<DateTime<Utc>>,
-}
+pub use crate::follow_ups::FollowUpInput;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TeamInput {
@@ -220,11 +191,8 @@ impl App {
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         store_query.pool = pool;
 
-        let (sort, after) = parse_sort(query)?;
-        let limit = query
-            .limit
-            .unwrap_or(crate::PageRequest::DEFAULT_LIMIT)
-            .clamp(1, crate::PageRequest::MAX_LIMIT);
+        let (sort, after) = parse_sort(&CUSTOMER_LIST, query)?;
+        let limit = limit_of(query);
         let found = customers::list(
             &mut tx,
             &visibility,
@@ -238,14 +206,8 @@ impl App {
         .await?;
         let total =
             customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
-        let more = found.len() as u64 > limit;
-        let mut found = found;
-        found.truncate(limit as usize);
-        let next_cursor = if more {
-            found.last().map(|c| cursor_of(c, sort.column))
-        } else {
-            None
-        };
+        let sort_name = query.sort.as_deref().unwrap_or("id");
+        let (found, next_cursor) = paged(found, limit, sort_name, |c| c.id);
         let items = self.customer_views(&mut tx, found).await?;
         Ok(ListPage {
             items,
@@ -502,41 +464,7 @@ impl App {
         id: i64,
         input: FollowUpInput,
     ) -> Result<FollowUp> {
-        caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let pools = self.pools_of(&mut tx, caller).await?;
-        customers::get(
-            &mut tx,
-            &visibility,
-            caller.user.id,
-            self.today(),
-            id,
-            &pools,
-        )
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-        let (content, happened_at) = self.check_follow_up(&mut tx, &input).await?;
-        let now = self.now();
-        let new = NewFollowUp {
-            kind: Kind::Customer.as_str(),
-            record_id: id,
-            method_id: input.method_id,
-            content: &content,
-            happened_at,
-            next_contact_at: input.next_contact_at,
-            author_id: caller.user.id,
-        };
-        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        customers::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at)
-            .await?;
-        tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        let all = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
-        all.into_iter()
-            .find(|f| f.id == follow_up)
-            .ok_or(ServiceError::NotFound)
+        self.add_follow_up(caller, Kind::Customer, id, input).await
     }
 
     pub async fn put_customer_team_member(
@@ -725,43 +653,6 @@ impl App {
             .collect())
     }
 
-    /// Checks a follow-up's content, method and times, for any record kind;
-    /// answers the content and when it happened.
-    pub(crate) async fn check_follow_up(
-        &self,
-        tx: &mut Tx,
-        input: &FollowUpInput,
-    ) -> Result<(String, DateTime<Utc>)> {
-        let mut errors = FieldErrors::new();
-        let content = errors
-            .take(
-                "content",
-                text::parse_optional_text(Some(&input.content), 5000),
-            )
-            .flatten();
-        if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
-            errors.add("content", "required");
-        }
-        if let Some(method) = input.method_id {
-            let methods = options::of_field(tx, "follow_up", "method_id").await?;
-            if !methods.iter().any(|m| m.id == method) {
-                errors.add("method_id", "invalid_choice");
-            }
-        }
-        let now = self.now();
-        let happened_at = input.happened_at.unwrap_or(now);
-        // A follow-up records what happened: not later than today.
-        if happened_at > now + chrono::Duration::days(1) {
-            errors.add("happened_at", "date_future");
-        }
-        if input.next_contact_at.is_some_and(|next| next < happened_at) {
-            errors.add("next_contact_at", "next_contact_before");
-        }
-        errors.into_result()?;
-        let content = content.unwrap_or_default();
-        Ok((content, happened_at))
-    }
-
     /// The customer, if the caller may change it; else 404 (not visible) or 403.
     pub(crate) async fn writable_customer(
         &self,
@@ -781,7 +672,7 @@ impl App {
         Ok(found)
     }
 
-    /// An owner must be an active user whose records the caller may see.
+    /// An owner must be an active user whose customers the caller may see.
     pub(crate) async fn check_owner(
         &self,
         tx: &mut Tx,
@@ -791,17 +682,8 @@ impl App {
         field: &str,
         errors: &mut FieldErrors,
     ) -> Result<()> {
-        let visibility = caller.actor.visibility(Kind::Customer, org);
-        match users::for_actor(tx, owner).await? {
-            Some((user, _)) if user.status == UserStatus::Active => {
-                if !visibility.sees(user.id, user.department_id) {
-                    errors.add(field, "owner_out_of_scope");
-                }
-            }
-            Some(_) => errors.add(field, "user_disabled"),
-            None => errors.add(field, "user_unknown"),
-        }
-        Ok(())
+        self.check_owner_of(tx, (caller, org), Kind::Customer, owner, (field, errors))
+            .await
     }
 
     pub(crate) async fn check_customer(
@@ -943,11 +825,15 @@ fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&Customer
         old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
         new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
     );
-    let none = serde_json::Map::new();
-    diff.custom(
-        old.map_or(&none, |f| &f.custom),
-        new.map_or(&none, |f| &f.custom),
-    );
+    describe_custom(diff, old.map(|f| &f.custom), new.map(|f| &f.custom));
+}
+
+type Custom = serde_json::Map<String, serde_json::Value>;
+
+/// The custom fields that changed, for the change log of any kind.
+pub(crate) fn describe_custom(diff: &mut Diff, old: Option<&Custom>, new: Option<&Custom>) {
+    let none = Custom::new();
+    diff.custom(old.unwrap_or(&none), new.unwrap_or(&none));
 }
 
 /// Level, industry and source must be options of customers (leads share them).

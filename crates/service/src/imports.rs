@@ -35,6 +35,8 @@ pub struct ImportProblem {
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
+    /// Rows that matched a stored record and were left out, as asked.
+    pub skipped: usize,
     /// Headers that name no field, left out.
     pub ignored_columns: Vec<String>,
     pub problems: Vec<ImportProblem>,
@@ -48,6 +50,9 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
     pub format: Format,
     pub check_only: bool,
+    /// What a row matching a stored record does, for kinds that look for
+    /// duplicates (leads, contacts).
+    pub duplicates: crate::customer_io::DuplicateMode,
 }
 
 /// The columns of one kind of import: every field it reads, the ones a file
@@ -56,12 +61,15 @@ pub struct Columns<'a> {
     pub fields: &'static [&'static str],
     pub required: &'static [&'static str],
     pub aliases: &'a BTreeMap<String, String>,
+    /// The kind's custom fields, found by their label or key and read as
+    /// `custom.<key>`.
+    pub custom: &'a [kuijing_domain::fields::FieldDef],
 }
 
 /// A file read and its columns found.
 pub(crate) struct Sheet {
     table: Table,
-    columns: HashMap<&'static str, usize>,
+    columns: HashMap<String, usize>,
 }
 
 /// Reads a file and finds its columns; headers that name no field are
@@ -74,7 +82,7 @@ pub(crate) fn open(
 ) -> Result<Sheet> {
     let table = spreadsheets::read(upload.bytes, upload.format)
         .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
-    let mut found: HashMap<&'static str, usize> = HashMap::new();
+    let mut found: HashMap<String, usize> = HashMap::new();
     for (index, header) in table.headers.iter().enumerate() {
         let key = text::normalize(header);
         let named = columns
@@ -82,7 +90,15 @@ pub(crate) fn open(
             .get(&key)
             .map(String::as_str)
             .unwrap_or(&key);
-        match columns.fields.iter().copied().find(|c| *c == named) {
+        let field = match columns.fields.iter().find(|c| **c == named) {
+            Some(field) => Some(field.to_string()),
+            None => columns
+                .custom
+                .iter()
+                .find(|d| text::normalize(&d.label) == key || d.key == key)
+                .map(|d| format!("custom.{}", d.key)),
+        };
+        match field {
             Some(field) => {
                 found.entry(field).or_insert(index);
             }
@@ -90,7 +106,7 @@ pub(crate) fn open(
             None => report.ignored_columns.push(header.clone()),
         }
     }
-    if let Some(missing) = columns.required.iter().find(|c| !found.contains_key(*c)) {
+    if let Some(missing) = columns.required.iter().find(|c| !found.contains_key(**c)) {
         return Err(ServiceError::Invalid(
             FieldError::new(*missing, "column_missing").into(),
         ));
@@ -120,10 +136,22 @@ impl Sheet {
 pub(crate) struct Row<'a> {
     pub number: usize,
     cells: &'a [String],
-    columns: &'a HashMap<&'static str, usize>,
+    columns: &'a HashMap<String, usize>,
 }
 
 impl Row<'_> {
+    /// The custom fields the file has, as the service reads them: text by key.
+    pub(crate) fn custom(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.columns
+            .keys()
+            .filter_map(|c| c.strip_prefix("custom."))
+            .filter_map(|key| {
+                let value = self.optional(&format!("custom.{key}"))?;
+                Some((key.to_string(), serde_json::Value::String(value)))
+            })
+            .collect()
+    }
+
     /// A cell as text, trimmed, with the mark that kept a spreadsheet from
     /// running it as a formula taken off; empty when the column is absent.
     pub(crate) fn cell(&self, field: &str) -> String {
@@ -206,6 +234,16 @@ impl ImportReport {
             );
         }
         Ok(self)
+    }
+}
+
+/// A yes-or-no cell in any of the three languages; empty says neither.
+pub(crate) fn yes_no(cell: &str) -> Result<Option<bool>, &'static str> {
+    match text::normalize(cell).as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "1" | "是" | "上架" | "on" => Ok(Some(true)),
+        "no" | "n" | "false" | "0" | "否" | "下架" | "已下架" | "off" => Ok(Some(false)),
+        _ => Err("invalid_choice"),
     }
 }
 

@@ -1,23 +1,55 @@
-//! Leads: prospects, their follow-ups, and conversion into customers.
+//! Leads: prospects in their owner's scope: lists with views, filters and
+//! sorting, details, create and edit with optimistic locking, transfer and
+//! delete. Conversion is in `lead_convert`, spreadsheets in `lead_io`.
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission, text,
-};
-use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_domain::fields;
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
+use kuijing_store::follow_ups::{self, FollowUp};
 use kuijing_store::leads::{self, LeadFields};
-use kuijing_store::{Page, Tx, customers, departments};
+use kuijing_store::schema::Leads;
+use kuijing_store::{Tx, departments, options, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
-use crate::customers::{CustomerInput, FollowUpInput};
+use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
-use crate::{App, Caller, ListPage, PageRequest};
+use crate::list_filters::{FilterInput, ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
+use crate::{App, Caller, ListPage, stale_check};
 
 pub use kuijing_store::leads::Lead;
 
+pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
+    fields: &[
+        ("name", Leads::Name, Shape::Text),
+        ("contact_name", Leads::ContactName, Shape::Text),
+        ("mobile", Leads::MobileKey, Shape::Phone),
+        ("phone", Leads::PhoneKey, Shape::Phone),
+        ("email", Leads::Email, Shape::Text),
+        ("address", Leads::Address, Shape::Text),
+        ("notes", Leads::Notes, Shape::Text),
+        ("level_id", Leads::LevelId, Shape::Choice),
+        ("industry_id", Leads::IndustryId, Shape::Choice),
+        ("source_id", Leads::SourceId, Shape::Choice),
+        ("owner_id", Leads::OwnerId, Shape::Choice),
+        ("converted", Leads::Converted, Shape::Bool),
+        ("created_at", Leads::CreatedAt, Shape::Time),
+        ("updated_at", Leads::UpdatedAt, Shape::Time),
+        ("last_follow_up_at", Leads::LastFollowUpAt, Shape::Time),
+        ("next_contact_at", Leads::NextContactAt, Shape::Time),
+        ("converted_at", Leads::ConvertedAt, Shape::Time),
+    ],
+    sortable: &["id", "name", "created_at", "updated_at"],
+    id: Leads::Id,
+    owner: Leads::OwnerId,
+    created: Leads::CreatedAt,
+};
+
+/// A new lead, or every field of an edit.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeadInput {
@@ -31,29 +63,43 @@ pub struct LeadInput {
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
     pub notes: Option<String>,
-    pub next_contact_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The version read, for an edit.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+    pub next_contact_at: Option<DateTime<Utc>>,
+    /// The caller when left out; an edit changes owners by transfer.
+    pub owner_id: Option<i64>,
+    /// The version read, for an edit: a save on a newer one answers 409 with
+    /// the stored lead.
     pub version: Option<i64>,
+}
+
+/// A lead as lists show it, with the names behind its ids.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LeadView {
+    #[serde(flatten)]
+    pub lead: Lead,
+    pub owner_name: Option<String>,
+    pub level: Option<String>,
+    pub industry: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeadDetail {
     #[serde(flatten)]
-    pub lead: Lead,
+    pub view: LeadView,
     pub follow_ups: Vec<FollowUp>,
     pub change_log: Vec<LogView>,
+    /// Whether the caller may edit it.
+    pub can_edit: bool,
 }
 
+/// Leads to act on, and the new owner for a transfer.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct ConvertInput {
+pub struct LeadTransfer {
     pub ids: Vec<i64>,
-}
-
-/// Each converted lead and the customer it became.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Converted {
-    pub lead_id: i64,
-    pub customer_id: i64,
+    pub owner_id: i64,
 }
 
 fn lead(action: Action) -> Permission {
@@ -61,55 +107,66 @@ fn lead(action: Action) -> Permission {
 }
 
 impl App {
+    /// Leads in the caller's scope. Besides the common views, `open` and
+    /// `converted` narrow to leads not yet (or already) converted.
     pub async fn list_leads(
         &self,
         caller: &Caller,
-        search: Option<&str>,
-        converted: Option<bool>,
-        page: PageRequest,
-    ) -> Result<ListPage<Lead>> {
+        query: &RecordQuery,
+    ) -> Result<ListPage<LeadView>> {
         caller.require(lead(Action::View))?;
         let mut tx = self.db.read().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        let search = search.map(|s| {
-            let digits = kuijing_domain::company::phone_key(s);
-            if digits.len() >= 6 && digits.len() + 4 >= s.len() {
-                digits
-            } else {
-                text::normalize(s)
-            }
-        });
-        let search = search.filter(|s| !s.is_empty());
-        let limit = page
-            .limit
-            .unwrap_or(PageRequest::DEFAULT_LIMIT)
-            .clamp(1, PageRequest::MAX_LIMIT);
-        let found = leads::list(
-            &mut tx,
-            &visibility,
-            search.as_deref(),
-            converted,
-            Page {
-                after: page.cursor,
-                limit: limit + 1,
-            },
-        )
-        .await?;
-        let total = leads::count(&mut tx, &visibility, search.as_deref(), converted).await?;
-        Ok(ListPage::new(found, total, limit, |l| l.id))
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Lead, &org);
+        let store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
+        let (sort, after) = parse_sort(&LEAD_LIST, query)?;
+        let limit = limit_of(query);
+        let found = leads::list(&mut tx, &visibility, &store_query, sort, after, limit + 1).await?;
+        let total = leads::count(&mut tx, &visibility, &store_query).await?;
+        let sort_name = query.sort.as_deref().unwrap_or("id");
+        let (found, next_cursor) = paged(found, limit, sort_name, |l| l.id);
+        Ok(ListPage {
+            items: self.lead_views(&mut tx, found).await?,
+            total,
+            next_cursor,
+        })
+    }
+
+    /// The store's query of a lead list, with the lead views read as filters.
+    pub(crate) async fn lead_store_query(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        org: &kuijing_domain::OrgChart,
+        query: &RecordQuery,
+    ) -> Result<leads::LeadQuery> {
+        let mut query = query.clone();
+        let converted = match query.view.as_deref() {
+            Some("open") => Some(false),
+            Some("converted") => Some(true),
+            _ => None,
+        };
+        if let Some(flag) = converted {
+            query.view = None;
+            query.filters.push(FilterInput {
+                field: "converted".into(),
+                op: "equals".into(),
+                value: Some(flag.into()),
+            });
+        }
+        let defs = self.field_defs_in(tx, Kind::Lead).await?;
+        self.list_narrowing(&LEAD_LIST, (caller, org), &defs, &query)
     }
 
     pub async fn get_lead(&self, caller: &Caller, id: i64) -> Result<LeadDetail> {
         caller.require(lead(Action::View))?;
         let mut tx = self.db.read().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        let found = leads::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let found = self.visible_lead(&mut tx, caller, id).await?;
         let follow_ups = follow_ups::of_record(&mut tx, Kind::Lead.as_str(), id, 200).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
-            lead: found,
+            can_edit: caller.can(lead(Action::Edit)) && !found.converted,
+            view: self.lead_views(&mut tx, vec![found]).await?.remove(0),
             follow_ups,
             change_log,
         })
@@ -118,29 +175,34 @@ impl App {
     pub async fn create_lead(&self, caller: &Caller, input: LeadInput) -> Result<LeadDetail> {
         caller.require(lead(Action::Create))?;
         let mut tx = self.db.write().await?;
-        let fields = self.check_lead(&mut tx, input).await?;
-        let id =
-            leads::insert(&mut tx, &fields, caller.user.id, caller.user.id, self.now()).await?;
-        let fields = vec![FieldChange {
-            field: "name".into(),
-            old: None,
-            new: Some(fields.name),
-        }];
-        self.log(
-            &mut tx,
-            caller,
-            Change {
-                kind: Kind::Lead,
-                record_id: id,
-                action: ChangeAction::Create,
-                fields,
-            },
-        )
-        .await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        let owner = input.owner_id.unwrap_or(caller.user.id);
+        if owner != caller.user.id {
+            let field = ("owner_id", &mut errors);
+            self.check_owner_of(&mut tx, (caller, &org), Kind::Lead, owner, field)
+                .await?;
+        }
+        let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
+        let id = leads::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
+        let mut diff = Diff::new();
+        describe(&mut diff, None, Some(&fields));
+        let change = Change {
+            kind: Kind::Lead,
+            record_id: id,
+            action: ChangeAction::Create,
+            fields: diff.into_fields(),
+        };
+        self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
+        tracing::info!(lead.id = id, actor.id = caller.user.id, "lead created");
         self.get_lead(caller, id).await
     }
 
+    /// Saves every field of a lead, refusing a save made on an older version
+    /// (409 with the stored lead) and a converted lead.
     pub async fn update_lead(
         &self,
         caller: &Caller,
@@ -149,92 +211,67 @@ impl App {
     ) -> Result<LeadDetail> {
         caller.require(lead(Action::Edit))?;
         let mut tx = self.db.write().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        let current = leads::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let current = self.visible_lead(&mut tx, caller, id).await?;
         if current.converted {
             return Err(ServiceError::Refused {
                 code: "lead_converted",
             });
         }
-        if input.version.is_some_and(|v| v != current.version) {
-            let stored = serde_json::to_value(&current)
-                .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            return Err(ServiceError::Changed {
-                version: current.version,
-                current: Box::new(stored),
-            });
-        }
-        let fields = self.check_lead(&mut tx, input).await?;
+        stale_check(input.version, current.version, &current)?;
+        let mut errors = FieldErrors::new();
+        let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        errors.into_result()?;
+
         let mut diff = Diff::new();
-        diff.field(
-            "name",
-            Some(current.name.clone()),
-            Some(fields.name.clone()),
-        );
-        for (field, old, new) in [
-            ("contact_name", &current.contact_name, &fields.contact_name),
-            ("mobile", &current.mobile, &fields.mobile),
-            ("phone", &current.phone, &fields.phone),
-            ("email", &current.email, &fields.email),
-            ("address", &current.address, &fields.address),
-            ("notes", &current.notes, &fields.notes),
-        ] {
-            diff.field(field, old.clone(), new.clone());
-        }
-        if !diff.is_empty()
-            || fields.level_id != current.level_id
-            || fields.source_id != current.source_id
-            || fields.industry_id != current.industry_id
-        {
+        describe(&mut diff, Some(&LeadFields::from(&current)), Some(&fields));
+        if !diff.is_empty() {
             if !leads::update(&mut tx, id, current.version, &fields, self.now()).await? {
                 return Err(ServiceError::Stale {
                     version: current.version,
                 });
             }
-            self.log(
-                &mut tx,
-                caller,
-                Change {
-                    kind: Kind::Lead,
-                    record_id: id,
-                    action: ChangeAction::Update,
-                    fields: diff.into_fields(),
-                },
-            )
-            .await?;
+            let change = Change {
+                kind: Kind::Lead,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields: diff.into_fields(),
+            };
+            self.log(&mut tx, caller, change).await?;
         }
         tx.commit().await?;
         self.get_lead(caller, id).await
     }
 
     pub async fn delete_lead(&self, caller: &Caller, id: i64) -> Result<()> {
+        self.delete_leads(caller, &[id]).await.map(|_| ())
+    }
+
+    /// Deletes leads the caller may change, all or none.
+    pub async fn delete_leads(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
         caller.require(lead(Action::Delete))?;
+        if ids.is_empty() {
+            return Err(
+                FieldErrors::from(kuijing_domain::FieldError::new("ids", "required")).into(),
+            );
+        }
         let mut tx = self.db.write().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        let current = leads::get(&mut tx, &visibility, id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        leads::delete(&mut tx, id).await?;
-        let fields = vec![FieldChange {
-            field: "name".into(),
-            old: Some(current.name),
-            new: None,
-        }];
-        self.log(
-            &mut tx,
-            caller,
-            Change {
-                kind: Kind::Lead,
-                record_id: id,
-                action: ChangeAction::Delete,
-                fields,
-            },
-        )
-        .await?;
+        let mut names = Vec::new();
+        for id in ids {
+            let found = self.visible_lead(&mut tx, caller, *id).await?;
+            names.push((found.id, found.name));
+        }
+        let deleted = leads::delete(&mut tx, ids).await?;
+        for (id, name) in names {
+            self.log_deleted(&mut tx, caller, (Kind::Lead, id), name)
+                .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(deleted)
+    }
+
+    pub async fn transfer_leads(&self, caller: &Caller, input: LeadTransfer) -> Result<u64> {
+        self.transfer_owned(caller, Kind::Lead, &input.ids, input.owner_id)
+            .await
     }
 
     pub async fn add_lead_follow_up(
@@ -243,204 +280,106 @@ impl App {
         id: i64,
         input: FollowUpInput,
     ) -> Result<FollowUp> {
-        caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        leads::get(&mut tx, &visibility, id)
+        self.add_follow_up(caller, Kind::Lead, id, input).await
+    }
+
+    pub(crate) async fn visible_lead(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Lead> {
+        let visibility = self.visibility_of(tx, caller, Kind::Lead).await?;
+        leads::get(tx, &visibility, id)
             .await?
-            .ok_or(ServiceError::NotFound)?;
-        let mut errors = FieldErrors::new();
-        let content = errors
-            .take(
-                "content",
-                text::parse_optional_text(Some(&input.content), 5000),
-            )
-            .flatten();
-        if content.is_none() && errors.is_empty() {
-            errors.add("content", "required");
-        }
-        errors.into_result()?;
-        let content = content.unwrap_or_default();
-        let now = self.now();
-        let happened_at = input.happened_at.unwrap_or(now);
-        let new = NewFollowUp {
-            kind: Kind::Lead.as_str(),
-            record_id: id,
-            method_id: input.method_id,
-            content: &content,
-            happened_at,
-            next_contact_at: input.next_contact_at,
-            author_id: caller.user.id,
-        };
-        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        leads::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at).await?;
-        tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        let all = follow_ups::of_record(&mut tx, Kind::Lead.as_str(), id, 200).await?;
-        all.into_iter()
-            .find(|f| f.id == follow_up)
             .ok_or(ServiceError::NotFound)
     }
 
-    /// Turns leads into customers: the fields carried over, a primary
-    /// contact from the lead's contact name, the follow-ups copied, and the
-    /// lead marked converted with a link to its customer.
-    pub async fn convert_leads(
-        &self,
-        caller: &Caller,
-        input: ConvertInput,
-    ) -> Result<Vec<Converted>> {
-        caller.require(lead(Action::Convert))?;
-        caller.require(Permission::new(Kind::Customer, Action::Create))?;
-        if input.ids.is_empty() {
-            return Err(
-                FieldErrors::from(kuijing_domain::FieldError::new("ids", "required")).into(),
-            );
-        }
-        let mut tx = self.db.write().await?;
-        let visibility = self.lead_visibility(&mut tx, caller).await?;
-        let now = self.now();
-        let mut converted = Vec::new();
-        // A lead named twice is converted once.
-        let ids: std::collections::BTreeSet<i64> = input.ids.iter().copied().collect();
-        for id in &ids {
-            let found = leads::get(&mut tx, &visibility, *id)
-                .await?
-                .ok_or(ServiceError::NotFound)?;
-            if found.converted {
-                return Err(ServiceError::Refused {
-                    code: "lead_converted",
-                });
-            }
-            let customer_input = CustomerInput {
-                name: found.name.clone(),
-                level_id: found.level_id,
-                industry_id: found.industry_id,
-                source_id: found.source_id,
-                phone: found.phone.clone(),
-                mobile: found.mobile.clone(),
-                email: found.email.clone(),
-                address: found.address.clone(),
-                notes: found.notes.clone(),
-                next_contact_at: found.next_contact_at,
-                ..CustomerInput::default()
-            };
-            let mut errors = FieldErrors::new();
-            let fields = self
-                .check_customer(&mut tx, customer_input, &mut errors)
-                .await?;
-            errors.into_result()?;
-            let owner = found.owner_id.unwrap_or(caller.user.id);
-            let customer =
-                customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
-            if let Some(name) = found.contact_name.clone().filter(|n| !n.trim().is_empty()) {
-                let contact = ContactFields {
-                    customer_id: customer,
-                    name,
-                    mobile: found.mobile.clone(),
-                    phone: found.phone.clone(),
-                    email: found.email.clone(),
-                    is_primary: true,
-                    ..ContactFields::default()
-                };
-                contacts::insert(&mut tx, &contact, owner, caller.user.id, now).await?;
-            }
-            leads::carry_follow_ups(&mut tx, *id, customer).await?;
-            if !leads::mark_converted(&mut tx, *id, customer, now).await? {
-                return Err(ServiceError::Refused {
-                    code: "lead_converted",
-                });
-            }
-            let to_customer = vec![FieldChange {
-                field: "customer_id".into(),
-                old: None,
-                new: Some(customer.to_string()),
-            }];
-            self.log(
-                &mut tx,
-                caller,
-                Change {
-                    kind: Kind::Lead,
-                    record_id: *id,
-                    action: ChangeAction::Update,
-                    fields: to_customer,
-                },
-            )
-            .await?;
-            let from_lead = vec![FieldChange {
-                field: "lead".into(),
-                old: None,
-                new: Some(found.name.clone()),
-            }];
-            self.log(
-                &mut tx,
-                caller,
-                Change {
-                    kind: Kind::Customer,
-                    record_id: customer,
-                    action: ChangeAction::Create,
-                    fields: from_lead,
-                },
-            )
-            .await?;
-            converted.push(Converted {
-                lead_id: *id,
-                customer_id: customer,
-            });
-        }
-        tx.commit().await?;
-        tracing::info!(
-            leads = converted.len(),
-            actor.id = caller.user.id,
-            "leads converted"
-        );
-        Ok(converted)
-    }
-
-    async fn lead_visibility(
+    /// Checks a lead as typed into the fields it is stored with.
+    pub(crate) async fn check_lead(
         &self,
         tx: &mut Tx,
-        caller: &Caller,
-    ) -> Result<kuijing_domain::Visibility> {
-        let org = departments::org_chart(tx).await?;
-        Ok(caller.actor.visibility(Kind::Lead, &org))
-    }
-
-    async fn check_lead(&self, tx: &mut Tx, input: LeadInput) -> Result<LeadFields> {
-        let mut errors = FieldErrors::new();
+        input: LeadInput,
+        errors: &mut FieldErrors,
+    ) -> Result<LeadFields> {
         let name = errors
             .take("name", text::parse_name(&input.name, 100))
             .unwrap_or_default();
         crate::customers::check_choices(
             tx,
             [input.level_id, input.industry_id, input.source_id],
-            &mut errors,
+            errors,
         )
         .await?;
-        let optional =
-            |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
-                errors
-                    .take(field, text::parse_optional_text(value.as_deref(), max))
-                    .flatten()
-            };
-        let email = match optional(&mut errors, "email", input.email, 254) {
+        let optional = |errors: &mut FieldErrors, field: &str, value: Option<String>, max| {
+            errors
+                .take(field, text::parse_optional_text(value.as_deref(), max))
+                .flatten()
+        };
+        let email = match optional(errors, "email", input.email, 254) {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,
         };
-        let fields = LeadFields {
+        let defs = self.field_defs_in(tx, Kind::Lead).await?;
+        Ok(LeadFields {
             name,
-            contact_name: optional(&mut errors, "contact_name", input.contact_name, 50),
-            mobile: optional(&mut errors, "mobile", input.mobile, 50),
-            phone: optional(&mut errors, "phone", input.phone, 50),
+            contact_name: optional(errors, "contact_name", input.contact_name, 50),
+            mobile: optional(errors, "mobile", input.mobile, 50),
+            phone: optional(errors, "phone", input.phone, 50),
             email,
-            address: optional(&mut errors, "address", input.address, 300),
+            address: optional(errors, "address", input.address, 300),
             level_id: input.level_id,
             industry_id: input.industry_id,
             source_id: input.source_id,
-            notes: optional(&mut errors, "notes", input.notes, 5000),
+            notes: optional(errors, "notes", input.notes, 5000),
+            custom: fields::parse_custom(&defs, &input.custom, errors),
             next_contact_at: input.next_contact_at,
-        };
-        errors.into_result()?;
-        Ok(fields)
+        })
     }
+
+    pub(crate) async fn lead_views(&self, tx: &mut Tx, found: Vec<Lead>) -> Result<Vec<LeadView>> {
+        let owners: Vec<i64> = found.iter().filter_map(|l| l.owner_id).collect();
+        let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
+        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer")
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.label))
+            .collect();
+        let label = |id: Option<i64>| id.and_then(|id| labels.get(&id).cloned());
+        Ok(found
+            .into_iter()
+            .map(|lead| LeadView {
+                owner_name: lead.owner_id.and_then(|o| names.get(&o).cloned()),
+                level: label(lead.level_id),
+                industry: label(lead.industry_id),
+                source: label(lead.source_id),
+                lead,
+            })
+            .collect())
+    }
+}
+
+/// The fields of a lead that changed, for the change log.
+fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>) {
+    type Get = fn(&LeadFields) -> Option<String>;
+    let texts: [(&str, Get); 8] = [
+        ("name", |f| Some(f.name.clone())),
+        ("contact_name", |f| f.contact_name.clone()),
+        ("mobile", |f| f.mobile.clone()),
+        ("phone", |f| f.phone.clone()),
+        ("email", |f| f.email.clone()),
+        ("address", |f| f.address.clone()),
+        ("notes", |f| f.notes.clone()),
+        ("next_contact_at", |f| {
+            f.next_contact_at.map(|t| t.to_rfc3339())
+        }),
+    ];
+    for (field, get) in texts {
+        diff.field(field, old.and_then(get), new.and_then(get));
+    }
+    type Id = fn(&LeadFields) -> Option<i64>;
+    let ids: [(&str, Id); 3] = [
+        ("level_id", |f| f.level_id),
+        ("industry_id", |f| f.industry_id),
+        ("source_id", |f| f.source_id),
+    ];
+    for (field, get) in ids {
+        diff.field(field, old.and_then(get), new.and_then(get));
+    }
+    crate::customers::describe_custom(diff, old.map(|f| &f.custom), new.map(|f| &f.custom));
 }

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
+use kuijing_store::follow_ups;
 pub use kuijing_store::follow_ups::FollowUp;
-use kuijing_store::follow_ups::{self, NewFollowUp};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::opportunities::{
     self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,
@@ -697,34 +697,8 @@ impl App {
         id: i64,
         input: FollowUpInput,
     ) -> Result<FollowUp> {
-        caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let visibility = self
-            .visibility_of(&mut tx, caller, Kind::Opportunity)
-            .await?;
-        opportunities::get(&mut tx, &visibility, caller.user.id, self.today(), id)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        let (content, happened_at) = self.check_follow_up(&mut tx, &input).await?;
-        let now = self.now();
-        let new = NewFollowUp {
-            kind: Kind::Opportunity.as_str(),
-            record_id: id,
-            method_id: input.method_id,
-            content: &content,
-            happened_at,
-            next_contact_at: input.next_contact_at,
-            author_id: caller.user.id,
-        };
-        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        opportunities::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at)
-            .await?;
-        tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        let all = follow_ups::of_record(&mut tx, Kind::Opportunity.as_str(), id, 200).await?;
-        all.into_iter()
-            .find(|f| f.id == follow_up)
-            .ok_or(ServiceError::NotFound)
+        self.add_follow_up(caller, Kind::Opportunity, id, input)
+            .await
     }
 
     /// The caller's visibility for a kind.

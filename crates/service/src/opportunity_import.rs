@@ -41,6 +41,7 @@ impl App {
             fields: OPPORTUNITY_COLUMNS,
             required: &["name", "customer_id"],
             aliases,
+            custom: &[],
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let mut tx = self.db.write().await?;

@@ -48,6 +48,7 @@ impl App {
             fields: PAYMENT_COLUMNS,
             required: &["contract_id", "received_on", "amount"],
             aliases,
+            custom: &[],
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let mut tx = self.db.write().await?;

@@ -27,11 +27,7 @@ pub const PRODUCT_COLUMNS: &[&str] = &[
 
 /// Whether a product is on sale, as a cell says it; empty is yes.
 fn on_sale(text: &str) -> Result<bool, &'static str> {
-    match text::normalize(text).as_str() {
-        "" | "yes" | "y" | "true" | "1" | "是" | "上架" | "on" => Ok(true),
-        "no" | "n" | "false" | "0" | "否" | "下架" | "已下架" | "off" => Ok(false),
-        _ => Err("invalid_choice"),
-    }
+    imports::yes_no(text).map(|flag| flag.unwrap_or(true))
 }
 
 impl App {
@@ -48,6 +44,7 @@ impl App {
             fields: PRODUCT_COLUMNS,
             required: &["name"],
             aliases,
+            custom: &[],
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let mut tx = self.db.write().await?;

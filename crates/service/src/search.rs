@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::customers::CustomerListQuery;
+use crate::list_filters::RecordQuery;
 use crate::users::UserQuery;
 use crate::{App, Caller, PageRequest, Result};
 
@@ -53,35 +54,31 @@ impl App {
             }
         }
         if caller.can(Permission::new(Kind::Contact, Action::View)) {
-            let page = PageRequest {
-                cursor: None,
+            let query = RecordQuery {
+                search: Some(text.to_string()),
                 limit: Some(PER_KIND),
+                ..RecordQuery::default()
             };
-            for contact in self
-                .list_contacts(caller, Some(text), None, page)
-                .await?
-                .items
-            {
-                let detail = Some(contact.customer_name.clone());
+            for view in self.list_contacts(caller, &query).await?.items {
+                let contact = view.contact;
                 hits.push(SearchHit {
                     kind: "contact".into(),
                     id: contact.id,
-                    url: format!("/customers/{}", contact.customer_id),
+                    url: format!("/contacts/{}", contact.id),
                     title: contact.name,
-                    detail,
+                    detail: Some(contact.customer_name),
                 });
             }
         }
         if caller.can(Permission::new(Kind::Lead, Action::View)) {
-            let page = PageRequest {
-                cursor: None,
+            let query = RecordQuery {
+                search: Some(text.to_string()),
+                view: Some("open".into()),
                 limit: Some(PER_KIND),
+                ..RecordQuery::default()
             };
-            for lead in self
-                .list_leads(caller, Some(text), Some(false), page)
-                .await?
-                .items
-            {
+            for view in self.list_leads(caller, &query).await?.items {
+                let lead = view.lead;
                 let detail = lead.contact_name.clone().or(lead.phone.clone());
                 hits.push(SearchHit {
                     kind: "lead".into(),

@@ -113,3 +113,51 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
     tx.execute(&query).await?;
     Ok(())
 }
+
+/// Puts a record's attachments on another record too (a lead's on the
+/// customer it became); both rows name the same stored file.
+pub async fn copy(
+    tx: &mut Tx,
+    (from_kind, from): (&str, i64),
+    (to_kind, to): (&str, i64),
+) -> Result<u64> {
+    let columns = [
+        Attachments::FileName,
+        Attachments::ContentType,
+        Attachments::Size,
+        Attachments::StorageKey,
+        Attachments::UploadedBy,
+        Attachments::CreatedAt,
+    ];
+    let select = Query::select()
+        .expr(Expr::val(to_kind))
+        .expr(Expr::val(to))
+        .columns(columns)
+        .from(Attachments::Table)
+        .and_where(Expr::col(Attachments::Kind).eq(from_kind))
+        .and_where(Expr::col(Attachments::RecordId).eq(from))
+        .order_by(Attachments::Id, Order::Asc)
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(Attachments::Table)
+        .columns(
+            [Attachments::Kind, Attachments::RecordId]
+                .into_iter()
+                .chain(columns),
+        )
+        .select_from(select)
+        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    tx.execute(&insert).await
+}
+
+/// Whether any attachment still names a stored file, so deleting one of
+/// two rows that share it keeps the file.
+pub async fn key_in_use(tx: &mut Tx, key: &str) -> Result<bool> {
+    let select = Query::select()
+        .expr(sea_query::Func::count(Expr::col(Attachments::Id)))
+        .from(Attachments::Table)
+        .and_where(Expr::col(Attachments::StorageKey).eq(key))
+        .to_owned();
+    Ok(tx.count(&select).await? > 0)
+}

@@ -2,16 +2,17 @@
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::Visibility;
-use sea_query::{Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 
-use crate::Page;
 use crate::db::Tx;
 use crate::error::Result;
+use crate::lists::{ListQuery, Listed, Sort};
+use crate::record::{self, OwnedTable};
 use crate::schema::{Contacts, Customers};
-use crate::visibility::{contains_pattern, owned_by_visible};
+use crate::visibility::owned_by_visible;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contact {
     pub id: i64,
     pub customer_id: i64,
@@ -25,14 +26,73 @@ pub struct Contact {
     pub is_primary: bool,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// Values of custom fields, by key.
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
+    pub last_follow_up_at: Option<DateTime<Utc>>,
+    pub last_follow_up_text: Option<String>,
     pub owner_id: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: i64,
+    customer_id: i64,
+    customer_name: String,
+    name: String,
+    mobile: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    post: Option<String>,
+    decision_maker: bool,
+    is_primary: bool,
+    address: Option<String>,
+    notes: Option<String>,
+    custom: String,
+    next_contact_at: Option<DateTime<Utc>>,
+    last_follow_up_at: Option<DateTime<Utc>>,
+    last_follow_up_text: Option<String>,
+    owner_id: Option<i64>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<ContactRow> for Contact {
+    type Error = crate::StoreError;
+
+    fn try_from(r: ContactRow) -> Result<Self> {
+        Ok(Contact {
+            custom: record::custom_of(&r.custom, "contact", r.id)?,
+            id: r.id,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            name: r.name,
+            mobile: r.mobile,
+            phone: r.phone,
+            email: r.email,
+            post: r.post,
+            decision_maker: r.decision_maker,
+            is_primary: r.is_primary,
+            address: r.address,
+            notes: r.notes,
+            next_contact_at: r.next_contact_at,
+            last_follow_up_at: r.last_follow_up_at,
+            last_follow_up_text: r.last_follow_up_text,
+            owner_id: r.owner_id,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The fields a contact is written with by a form, the API or an import.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContactFields {
     pub customer_id: i64,
     pub name: String,
@@ -44,34 +104,72 @@ pub struct ContactFields {
     pub is_primary: bool,
     pub address: Option<String>,
     pub notes: Option<String>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
 }
 
-fn select(visibility: &Visibility) -> SelectStatement {
-    let mut query = Query::select();
-    query
-        .columns([
-            (Contacts::Table, Contacts::Id),
-            (Contacts::Table, Contacts::CustomerId),
-            (Contacts::Table, Contacts::Name),
-            (Contacts::Table, Contacts::Mobile),
-            (Contacts::Table, Contacts::Phone),
-            (Contacts::Table, Contacts::Email),
-            (Contacts::Table, Contacts::Post),
-            (Contacts::Table, Contacts::DecisionMaker),
-            (Contacts::Table, Contacts::IsPrimary),
-            (Contacts::Table, Contacts::Address),
-            (Contacts::Table, Contacts::Notes),
-            (Contacts::Table, Contacts::NextContactAt),
-            (Contacts::Table, Contacts::OwnerId),
-            (Contacts::Table, Contacts::Version),
-            (Contacts::Table, Contacts::CreatedAt),
-            (Contacts::Table, Contacts::UpdatedAt),
-        ])
-        .expr_as(
-            Expr::col((Customers::Table, Customers::Name)),
-            sea_query::Alias::new("customer_name"),
-        )
+impl From<&Contact> for ContactFields {
+    fn from(c: &Contact) -> Self {
+        ContactFields {
+            customer_id: c.customer_id,
+            name: c.name.clone(),
+            mobile: c.mobile.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+            post: c.post.clone(),
+            decision_maker: c.decision_maker,
+            is_primary: c.is_primary,
+            address: c.address.clone(),
+            notes: c.notes.clone(),
+            custom: c.custom.clone(),
+            next_contact_at: c.next_contact_at,
+        }
+    }
+}
+
+/// What a contact list is narrowed to.
+pub type ContactQuery = ListQuery<Contacts>;
+
+const COLUMNS: [Contacts; 19] = [
+    Contacts::Id,
+    Contacts::CustomerId,
+    Contacts::Name,
+    Contacts::Mobile,
+    Contacts::Phone,
+    Contacts::Email,
+    Contacts::Post,
+    Contacts::DecisionMaker,
+    Contacts::IsPrimary,
+    Contacts::Address,
+    Contacts::Notes,
+    Contacts::Custom,
+    Contacts::NextContactAt,
+    Contacts::LastFollowUpAt,
+    Contacts::LastFollowUpText,
+    Contacts::OwnerId,
+    Contacts::Version,
+    Contacts::CreatedAt,
+    Contacts::UpdatedAt,
+];
+
+const LISTED: Listed<Contacts> = Listed {
+    table: Contacts::Table,
+    id: Contacts::Id,
+    search_text: Contacts::SearchText,
+    custom: Contacts::Custom,
+};
+
+const OWNED: OwnedTable<Contacts> = OwnedTable {
+    table: Contacts::Table,
+    id: Contacts::Id,
+    owner: Contacts::OwnerId,
+    version: Contacts::Version,
+    updated_at: Contacts::UpdatedAt,
+};
+
+fn filtered(tx: &Tx, visibility: &Visibility, query: &ContactQuery) -> SelectStatement {
+    let mut select = Query::select();
+    select
         .from(Contacts::Table)
         .inner_join(
             Customers::Table,
@@ -82,69 +180,55 @@ fn select(visibility: &Visibility) -> SelectStatement {
             (Contacts::Table, Contacts::OwnerId),
             visibility,
         ));
-    query
+    crate::lists::narrow(tx, &mut select, LISTED, query);
+    select
 }
 
-fn count_of(visibility: &Visibility) -> SelectStatement {
-    Query::select()
-        .expr(Func::count(Expr::col((Contacts::Table, Contacts::Id))))
-        .from(Contacts::Table)
-        .cond_where(owned_by_visible(
-            (Contacts::Table, Contacts::OwnerId),
-            visibility,
-        ))
-        .to_owned()
-}
-
-fn narrow(query: &mut SelectStatement, search: Option<&str>, customer: Option<i64>) {
-    if let Some(search) = search {
-        query.and_where(
-            Expr::col((Contacts::Table, Contacts::SearchText))
-                .like(LikeExpr::new(contains_pattern(search)).escape('\\')),
+fn with_columns(select: &mut SelectStatement) {
+    select
+        .columns(COLUMNS.map(|c| (Contacts::Table, c)))
+        .expr_as(
+            Expr::col((Customers::Table, Customers::Name)),
+            sea_query::Alias::new("customer_name"),
         );
-    }
-    if let Some(customer) = customer {
-        query.and_where(Expr::col((Contacts::Table, Contacts::CustomerId)).eq(customer));
-    }
 }
 
-/// A page of visible contacts, newest first.
+/// A page of visible contacts in the list's order, after the cursor row.
 pub async fn list(
     tx: &mut Tx,
     visibility: &Visibility,
-    search: Option<&str>,
-    customer: Option<i64>,
-    page: Page,
+    query: &ContactQuery,
+    sort: Sort<Contacts>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
 ) -> Result<Vec<Contact>> {
-    let mut query = select(visibility);
-    narrow(&mut query, search, customer);
-    if let Some(after) = page.after {
-        query.and_where(Expr::col((Contacts::Table, Contacts::Id)).lt(after));
-    }
-    query
-        .order_by((Contacts::Table, Contacts::Id), Order::Desc)
-        .limit(page.limit);
-    tx.all(&query).await
+    let mut select = filtered(tx, visibility, query);
+    with_columns(&mut select);
+    crate::lists::page(&mut select, LISTED, sort, after, limit);
+    let rows: Vec<ContactRow> = tx.all(&select).await?;
+    rows.into_iter().map(Contact::try_from).collect()
 }
 
-pub async fn count(
-    tx: &mut Tx,
-    visibility: &Visibility,
-    search: Option<&str>,
-    customer: Option<i64>,
-) -> Result<i64> {
-    let mut query = count_of(visibility);
-    narrow(&mut query, search, customer);
-    tx.count(&query).await
+pub async fn count(tx: &mut Tx, visibility: &Visibility, query: &ContactQuery) -> Result<i64> {
+    let mut select = filtered(tx, visibility, query);
+    select.expr(Func::count(Expr::col((Contacts::Table, Contacts::Id))));
+    tx.count(&select).await
 }
 
 pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option<Contact>> {
-    let mut query = select(visibility);
-    query.and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id));
-    tx.optional(&query).await
+    let mut select = filtered(tx, visibility, &ContactQuery::default());
+    with_columns(&mut select);
+    select.and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id));
+    let row: Option<ContactRow> = tx.optional(&select).await?;
+    row.map(Contact::try_from).transpose()
 }
 
-fn values(fields: &ContactFields) -> Vec<(Contacts, SimpleExpr)> {
+/// Gives contacts to another owner.
+pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
+}
+
+fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
     let phone_key = fields
         .phone
         .as_deref()
@@ -160,7 +244,7 @@ fn values(fields: &ContactFields) -> Vec<(Contacts, SimpleExpr)> {
         search.push(' ');
         search.push_str(&kuijing_domain::text::normalize(extra));
     }
-    vec![
+    Ok(vec![
         (Contacts::CustomerId, fields.customer_id.into()),
         (Contacts::Name, fields.name.clone().into()),
         (Contacts::Mobile, fields.mobile.clone().into()),
@@ -173,8 +257,12 @@ fn values(fields: &ContactFields) -> Vec<(Contacts, SimpleExpr)> {
         (Contacts::Address, fields.address.clone().into()),
         (Contacts::Notes, fields.notes.clone().into()),
         (Contacts::NextContactAt, fields.next_contact_at.into()),
+        (
+            Contacts::Custom,
+            record::custom_text(&fields.custom)?.into(),
+        ),
         (Contacts::SearchText, search.into()),
-    ]
+    ])
 }
 
 pub async fn insert(
@@ -184,7 +272,7 @@ pub async fn insert(
     creator: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let mut pairs = values(fields);
+    let mut pairs = values(fields)?;
     pairs.extend([
         (Contacts::OwnerId, owner.into()),
         (Contacts::CreatedBy, creator.into()),
@@ -192,14 +280,8 @@ pub async fn insert(
         (Contacts::CreatedAt, now.into()),
         (Contacts::UpdatedAt, now.into()),
     ]);
-    let (columns, exprs): (Vec<Contacts>, Vec<SimpleExpr>) = pairs.into_iter().unzip();
-    let insert = Query::insert()
-        .into_table(Contacts::Table)
-        .columns(columns)
-        .values_panic(exprs)
-        .returning_col(Contacts::Id)
-        .to_owned();
-    tx.insert_id(&insert).await
+    tx.insert_id(&record::insert(Contacts::Table, Contacts::Id, pairs))
+        .await
 }
 
 pub async fn update(
@@ -209,17 +291,14 @@ pub async fn update(
     fields: &ContactFields,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields);
-    pairs.extend([
-        (Contacts::Version, (version + 1).into()),
-        (Contacts::UpdatedAt, now.into()),
-    ]);
-    let update = Query::update()
-        .table(Contacts::Table)
-        .values(pairs)
-        .and_where(Expr::col(Contacts::Id).eq(id))
-        .and_where(Expr::col(Contacts::Version).eq(version))
-        .to_owned();
+    let mut pairs = values(fields)?;
+    pairs.push((Contacts::UpdatedAt, now.into()));
+    let update = record::update_versioned(
+        Contacts::Table,
+        (Contacts::Id, id),
+        (Contacts::Version, version),
+        pairs,
+    );
     Ok(tx.execute(&update).await? == 1)
 }
 
@@ -234,13 +313,12 @@ pub async fn make_primary(tx: &mut Tx, customer: i64, contact: i64) -> Result<()
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
+pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
     let delete = Query::delete()
         .from_table(Contacts::Table)
-        .and_where(Expr::col(Contacts::Id).eq(id))
+        .and_where(Expr::col(Contacts::Id).is_in(ids.iter().copied()))
         .to_owned();
-    tx.execute(&delete).await?;
-    Ok(())
+    tx.execute(&delete).await
 }
 
 /// Gives a customer's contacts to its new owner, for a transfer that takes them along.
@@ -296,4 +374,19 @@ pub async fn ids_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<i64>> {
         .to_owned();
     let rows: Vec<(i64,)> = tx.all(&select).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// A customer's contact with this phone or mobile (by its digits), for
+/// finding a contact an import names again.
+pub async fn id_by_mobile(tx: &mut Tx, customer: i64, key: &str) -> Result<Option<i64>> {
+    let select = Query::select()
+        .column(Contacts::Id)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .and_where(Expr::col(Contacts::PhoneKey).eq(key))
+        .order_by(Contacts::Id, Order::Asc)
+        .limit(1)
+        .to_owned();
+    let row: Option<(i64,)> = tx.optional(&select).await?;
+    Ok(row.map(|(id,)| id))
 }

@@ -4,12 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::customer::Customer;
 use kuijing_domain::{Kind, Visibility};
-use sea_query::{Condition, Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::lists::Listed;
 use crate::schema::{Customers, TeamMembers};
-use crate::visibility::{contains_pattern, owned_by_visible};
+use crate::visibility::owned_by_visible;
 
 #[derive(sqlx::FromRow)]
 struct CustomerRow {
@@ -125,25 +126,8 @@ pub struct CustomerFields {
     pub next_contact_at: Option<DateTime<Utc>>,
 }
 
-/// One condition of a list's filter, already checked by the service.
-#[derive(Debug, Clone)]
-pub enum Filter {
-    /// Text of a column contains the (lowercased) text.
-    Contains(Customers, String),
-    Equals(Customers, sea_query::Value),
-    OneOf(Customers, Vec<i64>),
-    IsEmpty(Customers),
-    NotEmpty(Customers),
-    /// From (inclusive) and to (exclusive).
-    Between(
-        Customers,
-        Option<sea_query::Value>,
-        Option<sea_query::Value>,
-    ),
-    /// A custom field's text equals.
-    CustomEquals(String, String),
-    CustomContains(String, String),
-}
+/// One condition of a customer list's filter.
+pub type Filter = crate::lists::Filter<Customers>;
 
 /// What a customer list is narrowed to.
 #[derive(Debug, Clone, Default)]
@@ -158,20 +142,14 @@ pub struct CustomerQuery {
 }
 
 /// A sortable column and the direction; ties break on the id.
-#[derive(Debug, Clone, Copy)]
-pub struct Sort {
-    pub column: Customers,
-    pub descending: bool,
-}
+pub type Sort = crate::lists::Sort<Customers>;
 
-impl Default for Sort {
-    fn default() -> Self {
-        Sort {
-            column: Customers::Id,
-            descending: true,
-        }
-    }
-}
+const LISTED: Listed<Customers> = Listed {
+    table: Customers::Table,
+    id: Customers::Id,
+    search_text: Customers::SearchText,
+    custom: Customers::Custom,
+};
 
 /// Who may read: owners in scope, or team members whose membership holds.
 fn readable(visibility: &Visibility, actor: i64, today: NaiveDate) -> Condition {
@@ -194,19 +172,6 @@ fn readable(visibility: &Visibility, actor: i64, today: NaiveDate) -> Condition 
         .add(Expr::col((Customers::Table, Customers::Id)).in_subquery(team))
 }
 
-fn custom_text(tx: &Tx, key: &str) -> SimpleExpr {
-    // The key is checked against the field definitions before it gets here;
-    // it is still bound, never spliced.
-    match tx.backend() {
-        crate::Backend::Sqlite => {
-            Expr::cust_with_values("lower(json_extract(custom, ?))", [format!("$.\"{key}\"")])
-        }
-        crate::Backend::Postgres => {
-            Expr::cust_with_values("lower((custom::jsonb) ->> $1)", [key.to_string()])
-        }
-    }
-}
-
 fn filtered(
     tx: &Tx,
     visibility: &Visibility,
@@ -226,40 +191,12 @@ fn filtered(
             select.cond_where(readable(visibility, actor, today));
         }
     }
-    if let Some(search) = &query.search {
-        select.and_where(
-            Expr::col(Customers::SearchText)
-                .like(LikeExpr::new(contains_pattern(search)).escape('\\')),
-        );
-    }
-    if let Some(ids) = &query.ids {
-        select.and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()));
-    }
-    for filter in &query.filters {
-        let condition: SimpleExpr = match filter {
-            Filter::Contains(column, text) => Expr::expr(Func::lower(Expr::col(*column)))
-                .like(LikeExpr::new(contains_pattern(text)).escape('\\')),
-            Filter::Equals(column, value) => Expr::col(*column).eq(value.clone()),
-            Filter::OneOf(column, ids) => Expr::col(*column).is_in(ids.iter().copied()),
-            Filter::IsEmpty(column) => Expr::col(*column).is_null(),
-            Filter::NotEmpty(column) => Expr::col(*column).is_not_null(),
-            Filter::Between(column, from, to) => {
-                let mut all = Condition::all();
-                if let Some(from) = from {
-                    all = all.add(Expr::col(*column).gte(from.clone()));
-                }
-                if let Some(to) = to {
-                    all = all.add(Expr::col(*column).lt(to.clone()));
-                }
-                select.cond_where(all);
-                continue;
-            }
-            Filter::CustomEquals(key, text) => custom_text(tx, key).eq(text.to_lowercase()),
-            Filter::CustomContains(key, text) => custom_text(tx, key)
-                .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
-        };
-        select.and_where(condition);
-    }
+    let narrowing = crate::lists::ListQuery {
+        search: query.search.clone(),
+        filters: query.filters.clone(),
+        ids: query.ids.clone(),
+    };
+    crate::lists::narrow(tx, &mut select, LISTED, &narrowing);
     select
 }
 
@@ -278,33 +215,7 @@ pub async fn list(
 ) -> Result<Vec<Customer>> {
     let mut select = filtered(tx, visibility, actor, today, query);
     select.columns(COLUMNS.map(|c| (Customers::Table, c)));
-    let order = if sort.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
-    if let Some((value, id)) = after {
-        let past = |e: Expr, v: sea_query::Value| if sort.descending { e.lt(v) } else { e.gt(v) };
-        let key = Expr::col((Customers::Table, sort.column));
-        let condition = if matches!(sort.column, Customers::Id) {
-            Condition::all().add(past(
-                Expr::col((Customers::Table, Customers::Id)),
-                id.into(),
-            ))
-        } else {
-            Condition::any().add(past(key.clone(), value.clone())).add(
-                Condition::all().add(key.eq(value)).add(past(
-                    Expr::col((Customers::Table, Customers::Id)),
-                    id.into(),
-                )),
-            )
-        };
-        select.cond_where(condition);
-    }
-    select.order_by((Customers::Table, sort.column), order.clone());
-    select
-        .order_by((Customers::Table, Customers::Id), order)
-        .limit(limit);
+    crate::lists::page(&mut select, LISTED, sort, after, limit);
     let rows: Vec<CustomerRow> = tx.all(&select).await?;
     rows.into_iter().map(Customer::try_from).collect()
 }
@@ -587,34 +498,6 @@ pub async fn duplicates_of(
         })
         .map(|(id, name, owner, _)| (id, name, owner))
         .collect())
-}
-
-/// Records a follow-up on the customer: its time and text, and the next
-/// contact time when one was given.
-pub async fn touch_follow_up(
-    tx: &mut Tx,
-    id: i64,
-    at: DateTime<Utc>,
-    text: &str,
-    next_contact: Option<DateTime<Utc>>,
-) -> Result<()> {
-    let mut values = vec![
-        (Customers::LastFollowUpAt, at.into()),
-        (
-            Customers::LastFollowUpText,
-            text.chars().take(200).collect::<String>().into(),
-        ),
-    ];
-    if let Some(next) = next_contact {
-        values.push((Customers::NextContactAt, next.into()));
-    }
-    let update = Query::update()
-        .table(Customers::Table)
-        .values(values)
-        .and_where(Expr::col(Customers::Id).eq(id))
-        .to_owned();
-    tx.execute(&update).await?;
-    Ok(())
 }
 
 /// Locks or unlocks a customer: a locked customer is never recycled into a

@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use sea_query::{Expr, Order, Query};
 use serde::Serialize;
 
+use kuijing_domain::Kind;
+
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::{FollowUps, Users};
+use crate::record::{FollowUpColumns, touch_follow_up};
+use crate::schema::{Contacts, Customers, FollowUps, Leads, Opportunities, Users};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FollowUp {
@@ -87,4 +90,73 @@ pub async fn of_record(tx: &mut Tx, kind: &str, record: i64, limit: u64) -> Resu
         .limit(limit)
         .to_owned();
     tx.all(&query).await
+}
+
+/// Records a follow-up on the record it belongs to: its time and the start
+/// of its text, and the next contact time when one was given.
+pub async fn touch_record(
+    tx: &mut Tx,
+    kind: Kind,
+    id: i64,
+    at: DateTime<Utc>,
+    text: &str,
+    next: Option<DateTime<Utc>>,
+) -> Result<()> {
+    macro_rules! columns {
+        ($t:ident) => {
+            FollowUpColumns {
+                table: $t::Table,
+                id: $t::Id,
+                last_at: $t::LastFollowUpAt,
+                last_text: $t::LastFollowUpText,
+                next_contact: $t::NextContactAt,
+            }
+        };
+    }
+    let touched = (at, text, next);
+    let update = match kind {
+        Kind::Customer => touch_follow_up(columns!(Customers), id, touched),
+        Kind::Lead => touch_follow_up(columns!(Leads), id, touched),
+        Kind::Contact => touch_follow_up(columns!(Contacts), id, touched),
+        Kind::Opportunity => touch_follow_up(columns!(Opportunities), id, touched),
+        _ => return Ok(()),
+    };
+    tx.execute(&update).await?;
+    Ok(())
+}
+
+/// Copies a record's follow-ups onto another record (a lead's onto the
+/// customer it became), keeping the first record's history as it was.
+pub async fn copy(
+    tx: &mut Tx,
+    (from_kind, from): (&str, i64),
+    (to_kind, to): (&str, i64),
+) -> Result<u64> {
+    let columns = [
+        FollowUps::MethodId,
+        FollowUps::Content,
+        FollowUps::HappenedAt,
+        FollowUps::NextContactAt,
+        FollowUps::AuthorId,
+        FollowUps::CreatedAt,
+    ];
+    let select = Query::select()
+        .expr(Expr::val(to_kind))
+        .expr(Expr::val(to))
+        .columns(columns)
+        .from(FollowUps::Table)
+        .and_where(Expr::col(FollowUps::Kind).eq(from_kind))
+        .and_where(Expr::col(FollowUps::RecordId).eq(from))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(FollowUps::Table)
+        .columns(
+            [FollowUps::Kind, FollowUps::RecordId]
+                .into_iter()
+                .chain(columns),
+        )
+        .select_from(select)
+        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    tx.execute(&insert).await
 }

@@ -2,16 +2,18 @@
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::Visibility;
-use sea_query::{Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
+use kuijing_domain::company::{match_key, phone_key};
+use sea_query::{Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 
-use crate::Page;
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::{FollowUps, Leads};
-use crate::visibility::{contains_pattern, owned_by_visible};
+use crate::lists::{ListQuery, Listed, Sort};
+use crate::record::{self, OwnedTable};
+use crate::schema::Leads;
+use crate::visibility::owned_by_visible;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Lead {
     pub id: i64,
     pub name: String,
@@ -24,6 +26,9 @@ pub struct Lead {
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
     pub notes: Option<String>,
+    /// Values of custom fields, by key.
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
     pub last_follow_up_at: Option<DateTime<Utc>>,
     pub last_follow_up_text: Option<String>,
@@ -36,7 +41,65 @@ pub struct Lead {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    id: i64,
+    name: String,
+    contact_name: Option<String>,
+    mobile: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    level_id: Option<i64>,
+    industry_id: Option<i64>,
+    source_id: Option<i64>,
+    notes: Option<String>,
+    custom: String,
+    next_contact_at: Option<DateTime<Utc>>,
+    last_follow_up_at: Option<DateTime<Utc>>,
+    last_follow_up_text: Option<String>,
+    owner_id: Option<i64>,
+    converted: bool,
+    customer_id: Option<i64>,
+    converted_at: Option<DateTime<Utc>>,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<LeadRow> for Lead {
+    type Error = crate::StoreError;
+
+    fn try_from(r: LeadRow) -> Result<Self> {
+        Ok(Lead {
+            custom: record::custom_of(&r.custom, "lead", r.id)?,
+            id: r.id,
+            name: r.name,
+            contact_name: r.contact_name,
+            mobile: r.mobile,
+            phone: r.phone,
+            email: r.email,
+            address: r.address,
+            level_id: r.level_id,
+            industry_id: r.industry_id,
+            source_id: r.source_id,
+            notes: r.notes,
+            next_contact_at: r.next_contact_at,
+            last_follow_up_at: r.last_follow_up_at,
+            last_follow_up_text: r.last_follow_up_text,
+            owner_id: r.owner_id,
+            converted: r.converted,
+            customer_id: r.customer_id,
+            converted_at: r.converted_at,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The fields a lead is written with by a form, the API or an import.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LeadFields {
     pub name: String,
     pub contact_name: Option<String>,
@@ -48,10 +111,33 @@ pub struct LeadFields {
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
     pub notes: Option<String>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: [Leads; 21] = [
+impl From<&Lead> for LeadFields {
+    fn from(l: &Lead) -> Self {
+        LeadFields {
+            name: l.name.clone(),
+            contact_name: l.contact_name.clone(),
+            mobile: l.mobile.clone(),
+            phone: l.phone.clone(),
+            email: l.email.clone(),
+            address: l.address.clone(),
+            level_id: l.level_id,
+            industry_id: l.industry_id,
+            source_id: l.source_id,
+            notes: l.notes.clone(),
+            custom: l.custom.clone(),
+            next_contact_at: l.next_contact_at,
+        }
+    }
+}
+
+/// What a lead list is narrowed to.
+pub type LeadQuery = ListQuery<Leads>;
+
+const COLUMNS: [Leads; 22] = [
     Leads::Id,
     Leads::Name,
     Leads::ContactName,
@@ -63,6 +149,7 @@ const COLUMNS: [Leads; 21] = [
     Leads::IndustryId,
     Leads::SourceId,
     Leads::Notes,
+    Leads::Custom,
     Leads::NextContactAt,
     Leads::LastFollowUpAt,
     Leads::LastFollowUpText,
@@ -75,66 +162,67 @@ const COLUMNS: [Leads; 21] = [
     Leads::UpdatedAt,
 ];
 
-fn filtered(
-    visibility: &Visibility,
-    search: Option<&str>,
-    converted: Option<bool>,
-) -> SelectStatement {
-    let mut query = Query::select();
-    query
+const LISTED: Listed<Leads> = Listed {
+    table: Leads::Table,
+    id: Leads::Id,
+    search_text: Leads::SearchText,
+    custom: Leads::Custom,
+};
+
+const OWNED: OwnedTable<Leads> = OwnedTable {
+    table: Leads::Table,
+    id: Leads::Id,
+    owner: Leads::OwnerId,
+    version: Leads::Version,
+    updated_at: Leads::UpdatedAt,
+};
+
+fn filtered(tx: &Tx, visibility: &Visibility, query: &LeadQuery) -> SelectStatement {
+    let mut select = Query::select();
+    select
         .from(Leads::Table)
-        .cond_where(owned_by_visible(Leads::OwnerId, visibility));
-    if let Some(search) = search {
-        query.and_where(
-            Expr::col(Leads::SearchText).like(LikeExpr::new(contains_pattern(search)).escape('\\')),
-        );
-    }
-    if let Some(converted) = converted {
-        query.and_where(Expr::col(Leads::Converted).eq(converted));
-    }
-    query
+        .cond_where(owned_by_visible((Leads::Table, Leads::OwnerId), visibility));
+    crate::lists::narrow(tx, &mut select, LISTED, query);
+    select
 }
 
+/// A page of visible leads in the list's order, after the cursor row.
 pub async fn list(
     tx: &mut Tx,
     visibility: &Visibility,
-    search: Option<&str>,
-    converted: Option<bool>,
-    page: Page,
+    query: &LeadQuery,
+    sort: Sort<Leads>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
 ) -> Result<Vec<Lead>> {
-    let mut query = filtered(visibility, search, converted);
-    query.columns(COLUMNS);
-    if let Some(after) = page.after {
-        query.and_where(Expr::col(Leads::Id).lt(after));
-    }
-    query.order_by(Leads::Id, Order::Desc).limit(page.limit);
-    tx.all(&query).await
+    let mut select = filtered(tx, visibility, query);
+    select.columns(COLUMNS.map(|c| (Leads::Table, c)));
+    crate::lists::page(&mut select, LISTED, sort, after, limit);
+    let rows: Vec<LeadRow> = tx.all(&select).await?;
+    rows.into_iter().map(Lead::try_from).collect()
 }
 
-pub async fn count(
-    tx: &mut Tx,
-    visibility: &Visibility,
-    search: Option<&str>,
-    converted: Option<bool>,
-) -> Result<i64> {
-    let mut query = filtered(visibility, search, converted);
-    query.expr(Func::count(Expr::col(Leads::Id)));
-    tx.count(&query).await
+pub async fn count(tx: &mut Tx, visibility: &Visibility, query: &LeadQuery) -> Result<i64> {
+    let mut select = filtered(tx, visibility, query);
+    select.expr(Func::count(Expr::col((Leads::Table, Leads::Id))));
+    tx.count(&select).await
 }
 
 pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option<Lead>> {
-    let mut query = filtered(visibility, None, None);
-    query
-        .columns(COLUMNS)
-        .and_where(Expr::col(Leads::Id).eq(id));
-    tx.optional(&query).await
+    let mut select = filtered(tx, visibility, &LeadQuery::default());
+    select
+        .columns(COLUMNS.map(|c| (Leads::Table, c)))
+        .and_where(Expr::col((Leads::Table, Leads::Id)).eq(id));
+    let row: Option<LeadRow> = tx.optional(&select).await?;
+    row.map(Lead::try_from).transpose()
 }
 
-fn values(fields: &LeadFields) -> Vec<(Leads, SimpleExpr)> {
+fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
+    let name_key = match_key(&fields.name);
+    let key_of = |p: &Option<String>| p.as_deref().map(phone_key).filter(|k| !k.is_empty());
     let mut search = format!(
-        "{} {}",
-        kuijing_domain::text::normalize(&fields.name),
-        kuijing_domain::company::match_key(&fields.name)
+        "{} {name_key}",
+        kuijing_domain::text::normalize(&fields.name)
     );
     for extra in [
         &fields.contact_name,
@@ -148,22 +236,26 @@ fn values(fields: &LeadFields) -> Vec<(Leads, SimpleExpr)> {
         search.push(' ');
         search.push_str(&kuijing_domain::text::normalize(extra));
         search.push(' ');
-        search.push_str(&kuijing_domain::company::phone_key(extra));
+        search.push_str(&phone_key(extra));
     }
-    vec![
+    Ok(vec![
         (Leads::Name, fields.name.clone().into()),
+        (Leads::NameKey, name_key.into()),
         (Leads::ContactName, fields.contact_name.clone().into()),
         (Leads::Mobile, fields.mobile.clone().into()),
+        (Leads::MobileKey, key_of(&fields.mobile).into()),
         (Leads::Phone, fields.phone.clone().into()),
+        (Leads::PhoneKey, key_of(&fields.phone).into()),
         (Leads::Email, fields.email.clone().into()),
         (Leads::Address, fields.address.clone().into()),
         (Leads::LevelId, fields.level_id.into()),
         (Leads::IndustryId, fields.industry_id.into()),
         (Leads::SourceId, fields.source_id.into()),
         (Leads::Notes, fields.notes.clone().into()),
+        (Leads::Custom, record::custom_text(&fields.custom)?.into()),
         (Leads::NextContactAt, fields.next_contact_at.into()),
         (Leads::SearchText, search.into()),
-    ]
+    ])
 }
 
 pub async fn insert(
@@ -173,7 +265,7 @@ pub async fn insert(
     creator: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    let mut pairs = values(fields);
+    let mut pairs = values(fields)?;
     pairs.extend([
         (Leads::OwnerId, owner.into()),
         (Leads::CreatedBy, creator.into()),
@@ -181,16 +273,11 @@ pub async fn insert(
         (Leads::CreatedAt, now.into()),
         (Leads::UpdatedAt, now.into()),
     ]);
-    let (columns, exprs): (Vec<Leads>, Vec<SimpleExpr>) = pairs.into_iter().unzip();
-    let insert = Query::insert()
-        .into_table(Leads::Table)
-        .columns(columns)
-        .values_panic(exprs)
-        .returning_col(Leads::Id)
-        .to_owned();
-    tx.insert_id(&insert).await
+    tx.insert_id(&record::insert(Leads::Table, Leads::Id, pairs))
+        .await
 }
 
+/// Writes new fields when the stored version is still `version`.
 pub async fn update(
     tx: &mut Tx,
     id: i64,
@@ -198,18 +285,20 @@ pub async fn update(
     fields: &LeadFields,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields);
-    pairs.extend([
-        (Leads::Version, (version + 1).into()),
-        (Leads::UpdatedAt, now.into()),
-    ]);
-    let update = Query::update()
-        .table(Leads::Table)
-        .values(pairs)
-        .and_where(Expr::col(Leads::Id).eq(id))
-        .and_where(Expr::col(Leads::Version).eq(version))
-        .to_owned();
+    let mut pairs = values(fields)?;
+    pairs.push((Leads::UpdatedAt, now.into()));
+    let update = record::update_versioned(
+        Leads::Table,
+        (Leads::Id, id),
+        (Leads::Version, version),
+        pairs,
+    );
     Ok(tx.execute(&update).await? == 1)
+}
+
+/// Gives leads to another owner.
+pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 
 /// Marks a lead converted into a customer, if it was not already: one
@@ -235,73 +324,68 @@ pub async fn mark_converted(
     Ok(tx.execute(&update).await? == 1)
 }
 
-pub async fn touch_follow_up(
-    tx: &mut Tx,
-    id: i64,
-    at: DateTime<Utc>,
-    text: &str,
-    next: Option<DateTime<Utc>>,
-) -> Result<()> {
-    let mut values = vec![
-        (Leads::LastFollowUpAt, at.into()),
-        (
-            Leads::LastFollowUpText,
-            text.chars().take(200).collect::<String>().into(),
-        ),
-    ];
-    if let Some(next) = next {
-        values.push((Leads::NextContactAt, next.into()));
-    }
-    let update = Query::update()
-        .table(Leads::Table)
-        .values(values)
-        .and_where(Expr::col(Leads::Id).eq(id))
-        .to_owned();
-    tx.execute(&update).await?;
-    Ok(())
-}
-
-pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
+pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
     let delete = Query::delete()
         .from_table(Leads::Table)
-        .and_where(Expr::col(Leads::Id).eq(id))
+        .and_where(Expr::col(Leads::Id).is_in(ids.iter().copied()))
         .to_owned();
-    tx.execute(&delete).await?;
-    Ok(())
+    tx.execute(&delete).await
 }
 
-/// Copies a lead's follow-ups onto the customer it became, keeping the
-/// lead's own history as it was.
-pub async fn carry_follow_ups(tx: &mut Tx, lead: i64, customer: i64) -> Result<u64> {
+/// Leads that look like the same prospect: by name key, phone or e-mail,
+/// whoever owns them (the caller decides what the user may learn of them).
+pub async fn duplicates(
+    tx: &mut Tx,
+    name_key: Option<&str>,
+    phone_key: Option<&str>,
+    email: Option<&str>,
+) -> Result<Vec<(i64, Option<i64>)>> {
+    let mut any = Condition::any();
+    if let Some(key) = name_key.filter(|k| !k.is_empty()) {
+        any = any.add(Expr::col(Leads::NameKey).eq(key));
+    }
+    if let Some(key) = phone_key.filter(|k| k.len() >= 6) {
+        any = any
+            .add(Expr::col(Leads::PhoneKey).eq(key))
+            .add(Expr::col(Leads::MobileKey).eq(key));
+    }
+    if let Some(email) = email.filter(|e| !e.is_empty()) {
+        any = any.add(Expr::col(Leads::Email).eq(email));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
     let select = Query::select()
-        .expr(Expr::val("customer"))
-        .expr(Expr::val(customer))
-        .columns([
-            FollowUps::MethodId,
-            FollowUps::Content,
-            FollowUps::HappenedAt,
-            FollowUps::NextContactAt,
-            FollowUps::AuthorId,
-            FollowUps::CreatedAt,
-        ])
-        .from(FollowUps::Table)
-        .and_where(Expr::col(FollowUps::Kind).eq("lead"))
-        .and_where(Expr::col(FollowUps::RecordId).eq(lead))
+        .columns([Leads::Id, Leads::OwnerId])
+        .from(Leads::Table)
+        .cond_where(any)
+        .order_by(Leads::Id, Order::Asc)
+        .limit(20)
         .to_owned();
-    let insert = Query::insert()
-        .into_table(FollowUps::Table)
-        .columns([
-            FollowUps::Kind,
-            FollowUps::RecordId,
-            FollowUps::MethodId,
-            FollowUps::Content,
-            FollowUps::HappenedAt,
-            FollowUps::NextContactAt,
-            FollowUps::AuthorId,
-            FollowUps::CreatedAt,
-        ])
-        .select_from(select)
-        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+    tx.all(&select).await
+}
+
+/// Fills the matching keys of leads written before they were kept, once
+/// after the migration that added them.
+pub(crate) async fn fill_keys(tx: &mut Tx) -> Result<()> {
+    let select = Query::select()
+        .columns([Leads::Id, Leads::Name, Leads::Phone, Leads::Mobile])
+        .from(Leads::Table)
+        .and_where(Expr::col(Leads::NameKey).is_null())
         .to_owned();
-    tx.execute(&insert).await
+    let rows: Vec<(i64, String, Option<String>, Option<String>)> = tx.all(&select).await?;
+    for (id, name, phone, mobile) in rows {
+        let key_of = |p: Option<String>| p.as_deref().map(phone_key).filter(|k| !k.is_empty());
+        let update = Query::update()
+            .table(Leads::Table)
+            .values([
+                (Leads::NameKey, match_key(&name).into()),
+                (Leads::PhoneKey, key_of(phone).into()),
+                (Leads::MobileKey, key_of(mobile).into()),
+            ])
+            .and_where(Expr::col(Leads::Id).eq(id))
+            .to_owned();
+        tx.execute(&update).await?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+pub mod lists;
 mod record;
 pub mod schema;
 mod seed;
@@ -20,6 +21,7 @@ pub mod figures;
 pub mod follow_ups;
 pub mod insight;
 pub mod jobs;
+pub mod lead_field_maps;
 pub mod leads;
 pub mod line_items;
 pub mod notifications;

@@ -647,29 +647,3 @@ pub async fn set_contacts(tx: &mut Tx, id: i64, contacts: &[i64]) -> Result<()> 
     tx.execute(&insert).await?;
     Ok(())
 }
-
-pub async fn touch_follow_up(
-    tx: &mut Tx,
-    id: i64,
-    at: DateTime<Utc>,
-    text: &str,
-    next: Option<DateTime<Utc>>,
-) -> Result<()> {
-    let mut values = vec![
-        (Opportunities::LastFollowUpAt, at.into()),
-        (
-            Opportunities::LastFollowUpText,
-            text.chars().take(200).collect::<String>().into(),
-        ),
-    ];
-    if let Some(next) = next {
-        values.push((Opportunities::NextContactAt, next.into()));
-    }
-    let update = Query::update()
-        .table(Opportunities::Table)
-        .values(values)
-        .and_where(Expr::col(Opportunities::Id).eq(id))
-        .to_owned();
-    tx.execute(&update).await?;
-    Ok(())
-}

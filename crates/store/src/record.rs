@@ -141,3 +141,58 @@ pub(crate) fn set_doc_status<T: Iden + Copy + 'static>(
         .and_where(Expr::col(status).eq(from.as_str()))
         .to_owned()
 }
+
+/// The columns where a record keeps its last follow-up and next contact.
+#[derive(Clone, Copy)]
+pub(crate) struct FollowUpColumns<T> {
+    pub table: T,
+    pub id: T,
+    pub last_at: T,
+    pub last_text: T,
+    pub next_contact: T,
+}
+
+/// Records a follow-up on a record of any kind: its time and the start of
+/// its text, and the next contact time when one was given.
+pub(crate) fn touch_follow_up<T: Iden + Copy + 'static>(
+    c: FollowUpColumns<T>,
+    id: i64,
+    (at, text, next): (
+        chrono::DateTime<chrono::Utc>,
+        &str,
+        Option<chrono::DateTime<chrono::Utc>>,
+    ),
+) -> UpdateStatement {
+    let mut values: Vec<(T, SimpleExpr)> = vec![
+        (c.last_at, at.into()),
+        (
+            c.last_text,
+            text.chars().take(200).collect::<String>().into(),
+        ),
+    ];
+    if let Some(next) = next {
+        values.push((c.next_contact, next.into()));
+    }
+    Query::update()
+        .table(c.table)
+        .values(values)
+        .and_where(Expr::col(c.id).eq(id))
+        .to_owned()
+}
+
+/// Custom field values as stored: a JSON object in a text column.
+pub(crate) fn custom_of(
+    text: &str,
+    what: &str,
+    id: i64,
+) -> crate::error::Result<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_str(text)
+        .map_err(|_| crate::error::StoreError::Corrupt(format!("{what} `{id}` custom fields")))
+}
+
+/// Custom field values to store.
+pub(crate) fn custom_text(
+    custom: &serde_json::Map<String, serde_json::Value>,
+) -> crate::error::Result<String> {
+    serde_json::to_string(custom).map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))
+}

@@ -2,7 +2,7 @@
 
 use sea_query::Iden;
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Departments {
     Table,
     Id,
@@ -15,7 +15,7 @@ pub enum Departments {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Users {
     Table,
     Id,
@@ -36,7 +36,7 @@ pub enum Users {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Roles {
     Table,
     Id,
@@ -51,14 +51,14 @@ pub enum Roles {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UserRoles {
     Table,
     UserId,
     RoleId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Sessions {
     Table,
     TokenHash,
@@ -70,7 +70,7 @@ pub enum Sessions {
     ExpiresAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LoginThrottle {
     Table,
     Phone,
@@ -79,7 +79,7 @@ pub enum LoginThrottle {
     LockedUntil,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeLogs {
     Table,
     Id,
@@ -92,7 +92,7 @@ pub enum ChangeLogs {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Customers {
     Table,
     Id,
@@ -131,7 +131,7 @@ pub enum Customers {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TeamMembers {
     Table,
     Kind,
@@ -141,7 +141,7 @@ pub enum TeamMembers {
     ExpiresOn,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FollowUps {
     Table,
     Id,
@@ -155,7 +155,7 @@ pub enum FollowUps {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Options {
     Table,
     Id,
@@ -166,7 +166,7 @@ pub enum Options {
     Active,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldDefs {
     Table,
     Id,
@@ -181,7 +181,7 @@ pub enum FieldDefs {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pools {
     Table,
     Id,
@@ -201,7 +201,7 @@ pub enum PoolMembers {
     MemberId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PoolClaims {
     Table,
     Id,
@@ -211,7 +211,7 @@ pub enum PoolClaims {
     ClaimedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contacts {
     Table,
     Id,
@@ -233,9 +233,12 @@ pub enum Contacts {
     Version,
     CreatedAt,
     UpdatedAt,
+    Custom,
+    LastFollowUpAt,
+    LastFollowUpText,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Leads {
     Table,
     Id,
@@ -261,9 +264,21 @@ pub enum Leads {
     Version,
     CreatedAt,
     UpdatedAt,
+    Custom,
+    NameKey,
+    PhoneKey,
+    MobileKey,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+/// Which customer custom field a lead custom field becomes on conversion.
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeadFieldMaps {
+    Table,
+    LeadKey,
+    CustomerKey,
+}
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attachments {
     Table,
     Id,
@@ -277,7 +292,7 @@ pub enum Attachments {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProductCategories {
     Table,
     Id,
@@ -288,7 +303,7 @@ pub enum ProductCategories {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Products {
     Table,
     Id,
@@ -309,7 +324,7 @@ pub enum Products {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pipelines {
     Table,
     Id,
@@ -323,7 +338,7 @@ pub enum Pipelines {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stages {
     Table,
     Id,
@@ -333,7 +348,7 @@ pub enum Stages {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Opportunities {
     Table,
     Id,
@@ -361,14 +376,14 @@ pub enum Opportunities {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpportunityContacts {
     Table,
     OpportunityId,
     ContactId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageChanges {
     Table,
     Id,
@@ -383,7 +398,7 @@ pub enum StageChanges {
     ChangedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineItems {
     Table,
     Id,
@@ -398,7 +413,7 @@ pub enum LineItems {
     SortOrder,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberRules {
     Table,
     Kind,
@@ -408,7 +423,7 @@ pub enum NumberRules {
     Width,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberSequences {
     Table,
     Kind,
@@ -416,7 +431,7 @@ pub enum NumberSequences {
     Last,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalFlows {
     Table,
     Id,
@@ -429,7 +444,7 @@ pub enum ApprovalFlows {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Approvals {
     Table,
     Id,
@@ -446,14 +461,14 @@ pub enum Approvals {
     Facts,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalWaits {
     Table,
     ApprovalId,
     UserId,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApprovalActions {
     Table,
     Id,
@@ -466,7 +481,7 @@ pub enum ApprovalActions {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contracts {
     Table,
     Id,
@@ -496,7 +511,7 @@ pub enum Contracts {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PaymentPlans {
     Table,
     Id,
@@ -513,7 +528,7 @@ pub enum PaymentPlans {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Payments {
     Table,
     Id,
@@ -536,7 +551,7 @@ pub enum Payments {
     ExceedingConfirmed,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Jobs {
     Table,
     Id,
@@ -552,7 +567,7 @@ pub enum Jobs {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Targets {
     Table,
     Id,
@@ -566,7 +581,7 @@ pub enum Targets {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedViews {
     Table,
     Id,
@@ -577,7 +592,7 @@ pub enum SavedViews {
     CreatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Notifications {
     Table,
     Id,
@@ -591,7 +606,7 @@ pub enum Notifications {
     ReadAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestKinds {
     Table,
     Id,
@@ -604,7 +619,7 @@ pub enum RequestKinds {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Requests {
     Table,
     Id,
@@ -620,7 +635,7 @@ pub enum Requests {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SavedReports {
     Table,
     Id,
@@ -633,7 +648,7 @@ pub enum SavedReports {
     UpdatedAt,
 }
 
-#[derive(Iden, Clone, Copy, Debug)]
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportShares {
     Table,
     ReportId,

@@ -42,6 +42,7 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
             crate::pipelines::insert_stage(tx, pipeline, name, *rate, order as i64).await?;
         }
     }
+    crate::leads::fill_keys(tx).await?;
     if crate::pools::list(tx).await?.is_empty() {
         // The first pool is everyone's: its member is the top department.
         let pool = crate::pools::insert(tx, "公海", "{}", now).await?;

@@ -142,6 +142,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(numbering::list_number_rules))
         .routes(routes!(numbering::set_number_rule))
         .routes(routes!(leads::list_leads, leads::create_lead))
+        .routes(routes!(leads::export_leads))
+        .routes(routes!(exports::import_leads))
+        .routes(routes!(leads::transfer_leads))
+        .routes(routes!(leads::get_field_mapping, leads::put_field_mapping))
+        .routes(routes!(
+            attachments::list_lead_attachments,
+            attachments::upload_lead_attachment
+        ))
         .routes(routes!(leads::convert_leads))
         .routes(routes!(
             leads::get_lead,
@@ -150,6 +158,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(leads::add_lead_follow_up))
         .routes(routes!(contacts::list_contacts, contacts::create_contact))
+        .routes(routes!(contacts::export_contacts))
+        .routes(routes!(exports::import_contacts))
+        .routes(routes!(contacts::transfer_contacts))
+        .routes(routes!(contacts::add_contact_follow_up))
+        .routes(routes!(
+            attachments::list_contact_attachments,
+            attachments::upload_contact_attachment
+        ))
         .routes(routes!(
             contacts::get_contact,
             contacts::update_contact,
@@ -487,5 +503,24 @@ fn answer<T: Serialize>(
         Err(error) => {
             ApiError::from_service_in(error, kind, lang, &caller.request_id).into_response()
         }
+    }
+}
+
+/// Chosen rows as a query gives them: comma-separated ids, or none.
+pub(crate) fn ids_of(
+    text: Option<&str>,
+) -> Result<Option<Vec<i64>>, kuijing_service::ServiceError> {
+    match text.filter(|i| !i.trim().is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .split(',')
+            .map(|i| i.trim().parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+            .map_err(|_| {
+                kuijing_service::ServiceError::Invalid(
+                    kuijing_domain::FieldError::new("ids", "invalid_value").into(),
+                )
+            }),
     }
 }

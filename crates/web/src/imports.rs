@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kuijing_service::customer_io::DuplicateMode;
 use kuijing_service::imports::{ImportReport, Upload};
 use kuijing_service::spreadsheets::{Format, TableWriter};
 use kuijing_service::{Caller, ServiceError};
@@ -18,6 +19,8 @@ pub enum ImportKind {
     Opportunity,
     Contract,
     Payment,
+    Lead,
+    Contact,
 }
 
 impl ImportKind {
@@ -27,6 +30,8 @@ impl ImportKind {
             "opportunities" => Self::Opportunity,
             "contracts" => Self::Contract,
             "payments" => Self::Payment,
+            "leads" => Self::Lead,
+            "contacts" => Self::Contact,
             _ => return None,
         })
     }
@@ -37,6 +42,8 @@ impl ImportKind {
             Self::Opportunity => "opportunities",
             Self::Contract => "contracts",
             Self::Payment => "payments",
+            Self::Lead => "leads",
+            Self::Contact => "contacts",
         }
     }
 
@@ -47,6 +54,8 @@ impl ImportKind {
             Self::Opportunity => kuijing_service::opportunity_import::OPPORTUNITY_COLUMNS,
             Self::Contract => kuijing_service::contract_import::CONTRACT_COLUMNS,
             Self::Payment => kuijing_service::payment_import::PAYMENT_COLUMNS,
+            Self::Lead => kuijing_service::lead_io::LEAD_COLUMNS,
+            Self::Contact => kuijing_service::contact_io::CONTACT_COLUMNS,
         }
     }
 
@@ -82,6 +91,7 @@ impl ImportKind {
             bytes: &form.bytes,
             format: form.format,
             check_only: form.check,
+            duplicates: form.duplicates,
         };
         let aliases = self.aliases();
         let app = &state.app;
@@ -93,7 +103,15 @@ impl ImportKind {
                 app.import_payments(caller, upload, &aliases, form.allow_exceeding)
                     .await
             }
+            Self::Lead => app.import_leads(caller, upload, &aliases).await,
+            Self::Contact => app.import_contacts(caller, upload, &aliases).await,
         }
+    }
+
+    /// Whether rows matching a stored record are skipped, updated or
+    /// created as the user chooses.
+    pub fn finds_duplicates(self) -> bool {
+        matches!(self, Self::Lead | Self::Contact)
     }
 
     /// The permission to import this kind, for the template.
@@ -104,6 +122,8 @@ impl ImportKind {
             Self::Opportunity => Kind::Opportunity,
             Self::Contract => Kind::Contract,
             Self::Payment => Kind::Payment,
+            Self::Lead => Kind::Lead,
+            Self::Contact => Kind::Contact,
         };
         kuijing_domain::Permission::new(kind, kuijing_domain::Action::Import)
     }
@@ -118,6 +138,8 @@ pub struct UploadForm {
     pub format: Format,
     pub check: bool,
     pub allow_exceeding: bool,
+    /// What a row matching a stored lead or contact does.
+    pub duplicates: DuplicateMode,
 }
 
 /// Whether a form field says yes: present and not `false`, `0` or `no`.
@@ -126,6 +148,19 @@ fn ticked(value: &str) -> bool {
         value.trim().to_ascii_lowercase().as_str(),
         "false" | "0" | "no" | "off"
     )
+}
+
+/// What a row matching a stored record does: `skip` (the default),
+/// `update` or `create`.
+pub fn duplicates_of(text: &str) -> Result<DuplicateMode, ServiceError> {
+    match text.trim() {
+        "" => Ok(DuplicateMode::Skip),
+        text => DuplicateMode::parse(text).ok_or_else(|| {
+            ServiceError::Invalid(
+                kuijing_domain::FieldError::new("duplicates", "invalid_choice").into(),
+            )
+        }),
+    }
 }
 
 impl UploadForm {
@@ -143,11 +178,12 @@ impl UploadForm {
                     file_name = field.file_name().unwrap_or_default().to_lowercase();
                     form.bytes = field.bytes().await.map_err(|_| unreadable())?.to_vec();
                 }
-                "check" | "allow_exceeding" | "format" => {
+                "check" | "allow_exceeding" | "format" | "duplicates" => {
                     let value = field.text().await.map_err(|_| unreadable())?;
                     match name.as_str() {
                         "check" => form.check = ticked(&value),
                         "allow_exceeding" => form.allow_exceeding = ticked(&value),
+                        "duplicates" => form.duplicates = duplicates_of(&value)?,
                         _ => format = Some(value),
                     }
                 }
@@ -234,6 +270,8 @@ mod tests {
             ImportKind::Opportunity,
             ImportKind::Contract,
             ImportKind::Payment,
+            ImportKind::Lead,
+            ImportKind::Contact,
         ] {
             let aliases = kind.aliases();
             for lang in Lang::ALL {

@@ -3,6 +3,8 @@
 
 mod approvals;
 mod attachments;
+mod contact_form;
+mod contact_page;
 mod contacts;
 mod contracts;
 mod customer_io;
@@ -12,6 +14,9 @@ mod departments;
 mod field_settings;
 mod forms;
 mod inbox;
+mod lead_form;
+mod lead_mapping;
+mod lead_page;
 mod leads;
 mod numbering;
 mod opportunities;
@@ -22,6 +27,7 @@ mod pool_rules;
 mod pool_settings;
 mod products;
 mod profile;
+mod records;
 mod reports;
 mod roles;
 mod sales_settings;
@@ -51,12 +57,43 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(session::logout))
         .route("/language", post(session::set_language))
         .route("/search", get(search::search))
-        .route("/contacts", get(contacts::list_contacts))
-        .route("/leads", get(leads::list_leads).post(leads::create_lead))
-        .route("/leads/new", get(leads::new_lead))
-        .route("/leads/{id}", get(leads::show_lead))
-        .route("/leads/{id}/follow-ups", post(leads::add_follow_up))
-        .route("/leads/{id}/convert", post(leads::convert))
+        .route(
+            "/contacts",
+            get(contacts::list_contacts).post(contact_form::create_contact),
+        )
+        .route("/contacts/new", get(contact_form::new_contact))
+        .route("/contacts/export", get(contacts::export_contacts))
+        .route("/contacts/import", post(contacts::import_contacts))
+        .route("/contacts/transfer", post(contacts::transfer_contacts))
+        .route("/contacts/delete", post(contacts::delete_contacts))
+        .route(
+            "/contacts/{id}",
+            get(contact_page::show_contact).post(contact_form::update_contact),
+        )
+        .route("/contacts/{id}/edit", get(contact_form::edit_contact))
+        .route(
+            "/contacts/{id}/follow-ups",
+            post(contact_page::add_follow_up),
+        )
+        .route("/contacts/{id}/attachments", post(attachments::upload))
+        .route(
+            "/leads",
+            get(leads::list_leads).post(lead_form::create_lead),
+        )
+        .route("/leads/new", get(lead_form::new_lead))
+        .route("/leads/export", get(leads::export_leads))
+        .route("/leads/import", post(leads::import_leads))
+        .route("/leads/transfer", post(leads::transfer_leads))
+        .route("/leads/convert", post(leads::convert_leads))
+        .route("/leads/delete", post(leads::delete_leads))
+        .route(
+            "/leads/{id}",
+            get(lead_page::show_lead).post(lead_form::update_lead),
+        )
+        .route("/leads/{id}/edit", get(lead_form::edit_lead))
+        .route("/leads/{id}/follow-ups", post(lead_page::add_follow_up))
+        .route("/leads/{id}/convert", post(leads::convert_lead))
+        .route("/leads/{id}/attachments", post(attachments::upload))
         .route(
             "/opportunities",
             get(opportunities::list_opportunities).post(opportunities::create_opportunity),
@@ -140,6 +177,7 @@ pub fn router() -> Router<AppState> {
             get(field_settings::show).post(field_settings::create_field),
         )
         .route("/settings/fields/{id}", post(field_settings::update_field))
+        .route("/settings/fields/mapping", post(lead_mapping::save_mapping))
         .route(
             "/settings/fields/{id}/delete",
             post(field_settings::delete_field),
@@ -589,6 +627,12 @@ impl Shell {
     /// A text with a number in it (`第 %{n} 期`).
     pub fn tn(&self, key: &str, n: &impl std::fmt::Display) -> String {
         self.lang.t(key).replace("%{n}", &n.to_string())
+    }
+
+    /// Which zone a time on a form is typed in.
+    pub fn zone_hint(&self) -> String {
+        self.t("customers.zone_hint")
+            .replace("%{zone}", self.zone.name())
     }
 
     /// The text of `prefix.key`, for keys made of a value (`status.active`).

@@ -156,3 +156,17 @@ pub async fn delete_attachment(
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
     }
 }
+attachment_routes!(
+    Kind::Lead,
+    "/api/v1/leads/{id}/attachments",
+    "attachments",
+    upload_lead_attachment,
+    list_lead_attachments
+);
+attachment_routes!(
+    Kind::Contact,
+    "/api/v1/contacts/{id}/attachments",
+    "attachments",
+    upload_contact_attachment,
+    list_contact_attachments
+);

@@ -4,50 +4,107 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kuijing_service::contacts::Contact;
-use kuijing_service::contacts::{ContactDetail, ContactInput};
-use kuijing_service::{ListPage, PageRequest};
+use kuijing_service::contacts::{ContactDetail, ContactInput, ContactTransfer, ContactView};
+use kuijing_service::customers::{FilterInput, FollowUpInput};
+use kuijing_service::list_filters::RecordQuery;
+use kuijing_service::record_export::Labels;
+use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Body, respond, respond_created};
+use super::customer_io::{format_of, send_file};
+use super::customers::record_query;
+use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ContactParams {
     /// Name, phone or e-mail.
     pub q: Option<String>,
     /// Only the contacts of this customer.
     pub customer_id: Option<i64>,
-    pub cursor: Option<i64>,
+    /// `mine`, `team`, `created_this_week`, or `all`.
+    pub view: Option<String>,
+    /// `id`, `name`, `created_at` or `updated_at`.
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub desc: bool,
+    pub cursor: Option<String>,
     pub limit: Option<u64>,
+    /// Conditions as JSON: `[{"field":"post","op":"contains","value":"經理"}]`,
+    /// on any field, `custom.<key>` included.
+    pub filter: Option<String>,
+    /// Export only: `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// Export only: these contacts (comma-separated ids) among those that match.
+    pub ids: Option<String>,
+}
+
+impl ContactParams {
+    fn into_query(self) -> Result<RecordQuery, ServiceError> {
+        let mut query = record_query(
+            (self.q, self.view, self.filter),
+            (self.sort, self.desc),
+            (self.cursor, self.limit),
+        )?;
+        if let Some(customer) = self.customer_id {
+            query.filters.push(FilterInput {
+                field: "customer_id".into(),
+                op: "equals".into(),
+                value: Some(customer.into()),
+            });
+        }
+        Ok(query)
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactParams),
-    responses((status = 200, body = ListPage<Contact>)))]
+    responses((status = 200, body = ListPage<ContactView>), (status = 422, body = Problem)))]
 pub async fn list_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Params(p): Params<ContactParams>,
 ) -> Response {
-    let page = PageRequest {
-        cursor: p.cursor,
-        limit: p.limit,
+    let result = match p.into_query() {
+        Ok(query) => state.app.list_contacts(&caller, &query).await,
+        Err(error) => Err(error),
     };
-    respond(
-        state
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/contacts/export", tag = "contacts", params(ContactParams),
+    description = "Exactly the contacts the caller sees through the list's query (or the chosen ids among them), with their custom fields; the file imports again as it is.",
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem)))]
+pub async fn export_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(mut p): Params<ContactParams>,
+) -> Response {
+    let result = async {
+        let format = format_of(p.format.take().as_deref())?;
+        let ids = ids_of(p.ids.take().as_deref())?;
+        let text = |key: &str| lang.t(key);
+        let labels = Labels {
+            text: &text,
+            format,
+        };
+        let path = state
             .app
-            .list_contacts(&caller, p.q.as_deref(), p.customer_id, page)
-            .await,
-        &caller,
-        lang,
-    )
+            .export_contacts(&caller, &p.into_query()?, ids, &labels)
+            .await?;
+        send_file(path, format, "contacts").await
+    }
+    .await;
+    result.unwrap_or_else(|error| {
+        ApiError::from_service(error, lang, &caller.request_id).into_response()
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactInput,
@@ -73,6 +130,7 @@ pub async fn get_contact(
 }
 
 #[utoipa::path(put, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactInput,
+    description = "Saves every field; `version` is the version read, and a save on a newer one answers 409 with the stored contact as `current`.",
     responses((status = 200, body = ContactDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_contact(
     State(state): State<AppState>,
@@ -100,4 +158,35 @@ pub async fn delete_contact(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
     }
+}
+
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/follow-ups", tag = "contacts", request_body = FollowUpInput,
+    responses((status = 201, body = kuijing_service::customers::FollowUpView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_contact_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<FollowUpInput>,
+) -> Response {
+    respond_created(
+        state.app.add_contact_follow_up(&caller, id, body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/contacts/transfer", tag = "contacts", request_body = ContactTransfer,
+    responses((status = 200, body = u64), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<ContactTransfer>,
+) -> Response {
+    respond(
+        state.app.transfer_contacts(&caller, body).await,
+        &caller,
+        lang,
+    )
 }

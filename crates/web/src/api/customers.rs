@@ -40,25 +40,38 @@ pub struct CustomerParams {
 
 impl CustomerParams {
     pub fn into_query(self) -> Result<CustomerListQuery, kuijing_service::ServiceError> {
-        let filters: Vec<FilterInput> =
-            match self.filter.as_deref().filter(|f| !f.trim().is_empty()) {
-                Some(text) => serde_json::from_str(text).map_err(|_| {
-                    kuijing_service::ServiceError::Invalid(
-                        kuijing_domain::FieldError::new("filter", "invalid_value").into(),
-                    )
-                })?,
-                None => Vec::new(),
-            };
-        Ok(CustomerListQuery {
-            search: self.q,
-            filters,
-            view: self.view,
-            sort: self.sort,
-            descending: self.desc,
-            cursor: self.cursor,
-            limit: self.limit,
-        })
+        record_query(
+            (self.q, self.view, self.filter),
+            (self.sort, self.desc),
+            (self.cursor, self.limit),
+        )
     }
+}
+
+/// A list's query as the API takes it, for any kind: search, view and the
+/// filter conditions as JSON; sort; where the page starts and its length.
+pub(crate) fn record_query(
+    (search, view, filter): (Option<String>, Option<String>, Option<String>),
+    (sort, descending): (Option<String>, bool),
+    (cursor, limit): (Option<String>, Option<u64>),
+) -> Result<CustomerListQuery, kuijing_service::ServiceError> {
+    let filters: Vec<FilterInput> = match filter.as_deref().filter(|f| !f.trim().is_empty()) {
+        Some(text) => serde_json::from_str(text).map_err(|_| {
+            kuijing_service::ServiceError::Invalid(
+                kuijing_domain::FieldError::new("filter", "invalid_value").into(),
+            )
+        })?,
+        None => Vec::new(),
+    };
+    Ok(CustomerListQuery {
+        search,
+        filters,
+        view,
+        sort,
+        descending,
+        cursor,
+        limit,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(CustomerParams),

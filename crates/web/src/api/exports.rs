@@ -65,6 +65,9 @@ pub struct ProductImportParams {
     /// Only check the file and report; write nothing.
     #[serde(default)]
     pub check: bool,
+    /// Leads and contacts: what a row matching a stored one does, `skip`
+    /// (the default), `update` or `create`.
+    pub duplicates: Option<String>,
 }
 
 /// A file sent as the whole body (products and opportunities), imported.
@@ -81,6 +84,7 @@ async fn import_body(
             format: format_of(p.format.as_deref())?,
             check: p.check,
             allow_exceeding: false,
+            duplicates: crate::imports::duplicates_of(p.duplicates.as_deref().unwrap_or(""))?,
         };
         let mut report = kind.run(state, caller, &form).await?;
         explain(&mut report, kind_name(kind), lang);
@@ -115,6 +119,8 @@ pub(crate) fn kind_name(kind: ImportKind) -> &'static str {
         ImportKind::Opportunity => "opportunity",
         ImportKind::Contract => "contract",
         ImportKind::Payment => "payment",
+        ImportKind::Lead => "lead",
+        ImportKind::Contact => "contact",
     }
 }
 
@@ -209,4 +215,32 @@ pub async fn import_template(
     result.unwrap_or_else(|error| {
         ApiError::from_service(error, lang, &caller.request_id).into_response()
     })
+}
+
+#[utoipa::path(post, path = "/api/v1/leads/import", tag = "leads", params(ProductImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, contact, mobile, phone, e-mail, address, level, industry, source, notes, owner, and the leads' custom fields by label, in any of the three languages)", content_type = "application/octet-stream"),
+    description = "A row whose name, phone or e-mail matches a stored lead (normalised) is skipped, updated or created as `duplicates` says. All or nothing; every problem is named by row and field.",
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ProductImportParams>,
+    bytes: axum::body::Bytes,
+) -> Response {
+    import_body(&state, &caller, lang, ImportKind::Lead, (p, bytes)).await
+}
+
+#[utoipa::path(post, path = "/api/v1/contacts/import", tag = "contacts", params(ProductImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer by name, mobile, phone, e-mail, post, decision maker, primary, address, notes, owner, and the contacts' custom fields by label)", content_type = "application/octet-stream"),
+    description = "Each row's customer is found by name among the customers the caller may change. A row naming a contact the customer already has (same name or mobile) is skipped, updated or created as `duplicates` says. All or nothing.",
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<ProductImportParams>,
+    bytes: axum::body::Bytes,
+) -> Response {
+    import_body(&state, &caller, lang, ImportKind::Contact, (p, bytes)).await
 }

@@ -4,49 +4,108 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kuijing_service::customers::FollowUpInput;
-use kuijing_service::leads::{ConvertInput, Converted, Lead, LeadDetail, LeadInput};
-use kuijing_service::{ListPage, PageRequest};
+use kuijing_service::customers::{FilterInput, FollowUpInput};
+use kuijing_service::lead_convert::{ConvertInput, Converted, FieldPair};
+use kuijing_service::leads::{LeadDetail, LeadInput, LeadTransfer, LeadView};
+use kuijing_service::list_filters::RecordQuery;
+use kuijing_service::record_export::Labels;
+use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::{Body, respond, respond_created};
+use super::customer_io::{format_of, send_file};
+use super::customers::record_query;
+use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LeadParams {
     /// Name, contact, phone or e-mail.
     pub q: Option<String>,
+    /// `mine`, `team`, `created_this_week`, `open`, `converted`, or `all`.
+    pub view: Option<String>,
     /// Only converted (`true`) or open (`false`) leads.
     pub converted: Option<bool>,
-    pub cursor: Option<i64>,
+    /// `id`, `name`, `created_at` or `updated_at`.
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub desc: bool,
+    pub cursor: Option<String>,
     pub limit: Option<u64>,
+    /// Conditions as JSON: `[{"field":"source_id","op":"one_of","value":[1]}]`,
+    /// on any field, `custom.<key>` included.
+    pub filter: Option<String>,
+    /// Export only: `csv` (the default) or `xlsx`.
+    pub format: Option<String>,
+    /// Export only: these leads (comma-separated ids) among those that match.
+    pub ids: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadParams), responses((status = 200, body = ListPage<Lead>)))]
+impl LeadParams {
+    fn into_query(self) -> Result<RecordQuery, ServiceError> {
+        let mut query = record_query(
+            (self.q, self.view, self.filter),
+            (self.sort, self.desc),
+            (self.cursor, self.limit),
+        )?;
+        if let Some(flag) = self.converted {
+            query.filters.push(FilterInput {
+                field: "converted".into(),
+                op: "equals".into(),
+                value: Some(flag.into()),
+            });
+        }
+        Ok(query)
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/leads", tag = "leads", params(LeadParams),
+    responses((status = 200, body = ListPage<LeadView>), (status = 422, body = Problem)))]
 pub async fn list_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Params(p): Params<LeadParams>,
 ) -> Response {
-    let page = PageRequest {
-        cursor: p.cursor,
-        limit: p.limit,
+    let result = match p.into_query() {
+        Ok(query) => state.app.list_leads(&caller, &query).await,
+        Err(error) => Err(error),
     };
-    respond(
-        state
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/leads/export", tag = "leads", params(LeadParams),
+    description = "Exactly the leads the caller sees through the list's query (or the chosen ids among them), with their custom fields; the file imports again as it is.",
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem)))]
+pub async fn export_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(mut p): Params<LeadParams>,
+) -> Response {
+    let result = async {
+        let format = format_of(p.format.take().as_deref())?;
+        let ids = ids_of(p.ids.take().as_deref())?;
+        let text = |key: &str| lang.t(key);
+        let labels = Labels {
+            text: &text,
+            format,
+        };
+        let path = state
             .app
-            .list_leads(&caller, p.q.as_deref(), p.converted, page)
-            .await,
-        &caller,
-        lang,
-    )
+            .export_leads(&caller, &p.into_query()?, ids, &labels)
+            .await?;
+        send_file(path, format, "leads").await
+    }
+    .await;
+    result.unwrap_or_else(|error| {
+        ApiError::from_service(error, lang, &caller.request_id).into_response()
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = LeadInput,
@@ -71,6 +130,7 @@ pub async fn get_lead(
 }
 
 #[utoipa::path(put, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadInput,
+    description = "Saves every field; `version` is the version read, and a save on a newer one answers 409 with the stored lead as `current`.",
     responses((status = 200, body = LeadDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_lead(
     State(state): State<AppState>,
@@ -124,4 +184,42 @@ pub async fn convert_leads(
     Body(body): Body<ConvertInput>,
 ) -> Response {
     respond(state.app.convert_leads(&caller, body).await, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/leads/transfer", tag = "leads", request_body = LeadTransfer,
+    responses((status = 200, body = u64), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn transfer_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<LeadTransfer>,
+) -> Response {
+    respond(state.app.transfer_leads(&caller, body).await, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/lead-field-mapping", tag = "leads",
+    description = "Which customer custom field each lead custom field becomes when a lead is converted.",
+    responses((status = 200, body = Vec<FieldPair>)))]
+pub async fn get_field_mapping(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+) -> Response {
+    respond(state.app.lead_field_mapping().await, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/settings/lead-field-mapping", tag = "leads", request_body = Vec<FieldPair>,
+    description = "Replaces the mapping; both fields must exist and be of one type.",
+    responses((status = 200, body = Vec<FieldPair>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_field_mapping(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<Vec<FieldPair>>,
+) -> Response {
+    respond(
+        state.app.set_lead_field_mapping(&caller, body).await,
+        &caller,
+        lang,
+    )
 }

@@ -1,6 +1,6 @@
-//! Attachments from the record pages of customers, opportunities, contracts
-//! and payments: upload and delete; downloads go through the API address,
-//! which the page session may use.
+//! Attachments from the record pages of customers, leads, contacts,
+//! opportunities, contracts and payments: upload and delete; downloads go
+//! through the API address, which the page session may use.
 
 use axum::Extension;
 use axum::extract::{MatchedPath, Multipart, State};
@@ -13,23 +13,26 @@ use crate::auth::PageUser;
 use crate::extract::Id;
 use crate::i18n::Lang;
 
-/// The kinds whose record pages carry attachments, with their page path.
+/// The kinds whose record pages carry attachments, with their list's path.
 const PAGES: &[(Kind, &str)] = &[
-    (Kind::Customer, "/customers"),
-    (Kind::Opportunity, "/opportunities"),
-    (Kind::Contract, "/contracts"),
-    (Kind::Payment, "/payments"),
+    (Kind::Customer, "customers"),
+    (Kind::Lead, "leads"),
+    (Kind::Contact, "contacts"),
+    (Kind::Opportunity, "opportunities"),
+    (Kind::Contract, "contracts"),
+    (Kind::Payment, "payments"),
 ];
 
-/// The record page of a kind.
-fn page_of(kind: Kind) -> Option<&'static str> {
-    PAGES
+/// The page of a record of `kind`.
+pub fn record_path(kind: Kind, id: i64) -> String {
+    let list = PAGES
         .iter()
         .find(|(k, _)| *k == kind)
-        .map(|(_, path)| *path)
+        .map_or("customers", |(_, list)| *list);
+    format!("/{list}/{id}")
 }
 
-/// Upload to `/{kind's path}/{id}/attachments`; the route says the kind.
+/// Upload to `/{list}/{id}/attachments`; the route says the kind.
 pub async fn upload(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -38,9 +41,9 @@ pub async fn upload(
     Id(id): Id,
     mut multipart: Multipart,
 ) -> Response {
-    let Some((kind, path)) = PAGES
+    let Some((kind, _)) = PAGES
         .iter()
-        .find(|(_, path)| matched.as_str().starts_with(&format!("{path}/")))
+        .find(|(_, list)| matched.as_str().starts_with(&format!("/{list}/")))
     else {
         return error_page(kuijing_service::ServiceError::NotFound, &caller, lang);
     };
@@ -53,7 +56,7 @@ pub async fn upload(
         }
     }
     match state.app.attach(&caller, *kind, id, &name, &bytes).await {
-        Ok(_) => done(&format!("{path}/{id}"), "attached"),
+        Ok(_) => done(&record_path(*kind, id), "attached"),
         Err(error) => error_page(error, &caller, lang),
     }
 }
@@ -65,10 +68,7 @@ pub async fn delete(
     Id(id): Id,
 ) -> Response {
     match state.app.delete_attachment(&caller, id).await {
-        Ok((kind, record)) => match page_of(kind) {
-            Some(path) => done(&format!("{path}/{record}"), "attachment_deleted"),
-            None => done("/", "attachment_deleted"),
-        },
+        Ok((kind, record)) => done(&record_path(kind, record), "attachment_deleted"),
         Err(error) => error_page(error, &caller, lang),
     }
 }

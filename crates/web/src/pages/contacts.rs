@@ -1,60 +1,293 @@
-//! The contacts list: the people at the customers the user may see.
+//! The contact list: views, search, conditions on any field, sorting,
+//! pages, and the batch actions on ticked contacts (transfer, export,
+//! delete), with the import box.
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::Response;
-use kuijing_service::contacts::Contact;
-use kuijing_service::{ListPage, PageRequest};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_service::contacts::{ContactTransfer, ContactView};
+use kuijing_service::record_export::Labels;
+use kuijing_service::saved_views::{SavedView, clean_query};
+use kuijing_service::spreadsheets::Format;
+use kuijing_service::users::UserView;
+use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
-use super::forms::{error_page, optional_text};
+use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
+use super::records::{Compare, ConditionField, ListParams, condition_fields, people, ticked};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
+use crate::imports::ImportKind;
+
+/// The views, in the order of their tabs.
+const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
+const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+const PATH: &str = "/contacts";
+
+/// The fields conditions may be put on, besides the custom ones.
+const CONDITIONS: &[(&str, Compare)] = &[
+    ("name", Compare::Text),
+    ("mobile", Compare::Text),
+    ("email", Compare::Text),
+    ("post", Compare::Text),
+    ("address", Compare::Text),
+    ("notes", Compare::Text),
+    ("is_primary", Compare::YesNo),
+    ("decision_maker", Compare::YesNo),
+    ("created_at", Compare::Time),
+    ("updated_at", Compare::Time),
+    ("last_follow_up_at", Compare::Time),
+    ("next_contact_at", Compare::Time),
+];
+
+fn contact(action: Action) -> Permission {
+    Permission::new(Kind::Contact, action)
+}
 
 #[derive(Template)]
 #[template(path = "contacts.html")]
 struct ContactsPage {
     shell: Shell,
-    list: ListPage<Contact>,
-    q: String,
+    list: ListPage<ContactView>,
+    filter: ListParams,
+    fields: Vec<ConditionField>,
+    people: Vec<UserView>,
+    can_create: bool,
+    can_transfer: bool,
+    can_export: bool,
+    can_delete: bool,
+    import: Option<ImportBox>,
+    errors: FormErrors,
+    views: Vec<SavedView>,
+    keep: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ContactsQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    cursor: String,
+impl ContactsPage {
+    fn chips(&self) -> Vec<super::records::Chip> {
+        self.filter
+            .chips(PATH, &self.fields, |op| self.shell.tk("records.op", op))
+    }
+
+    fn can_batch(&self) -> bool {
+        self.can_transfer || self.can_delete || self.can_export
+    }
+}
+
+async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    filter: ListParams,
+    (errors, import): (FormErrors, Option<ImportBox>),
+) -> Result<ContactsPage, ServiceError> {
+    let list = state
+        .app
+        .list_contacts(caller, &filter.query(&SORTS))
+        .await?;
+    let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
+    shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    let defs = state.app.custom_fields(Kind::Contact).await?;
+    let can_transfer = caller.can(contact(Action::Transfer));
+    let may_import = caller.can(contact(Action::Import));
+    Ok(ContactsPage {
+        fields: condition_fields(CONDITIONS, &defs, |f| shell.field_label(f)),
+        shell,
+        list,
+        people: if can_transfer {
+            people(state, caller, Kind::Contact).await
+        } else {
+            Vec::new()
+        },
+        can_create: caller.can(contact(Action::Create)),
+        can_transfer,
+        can_export: caller.can(contact(Action::Export)),
+        can_delete: caller.can(contact(Action::Delete)),
+        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Contact))),
+        errors,
+        views: state.app.saved_views(caller, "contact").await?,
+        keep: clean_query(&filter.query_without_cursor()),
+        filter,
+    })
+}
+
+/// The confirmation after a contact action, with its count where it has one.
+pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> {
+    let key = match done? {
+        "created" => "records.contact_done_created",
+        "saved" => "records.contact_done_saved",
+        "transferred" => "records.contact_done_transferred",
+        "deleted" => "records.contact_done_deleted",
+        "follow_up" => "customers.done_follow_up",
+        "attached" => "records.done_attached",
+        _ => return None,
+    };
+    Some(
+        lang.t(key)
+            .replace("%{count}", &count.unwrap_or(1).to_string()),
+    )
 }
 
 pub async fn list_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Params(query): Params<ContactsQuery>,
+    Params(filter): Params<ListParams>,
 ) -> Response {
-    let page = PageRequest {
-        cursor: query.cursor.parse().ok(),
-        limit: Some(50),
-    };
-    match state
-        .app
-        .list_contacts(&caller, optional_text(&query.q).as_deref(), None, page)
-        .await
-    {
-        Ok(list) => {
-            let page = ContactsPage {
-                shell: Shell::new(&state, &caller, lang, "/contacts", "contacts.title"),
-                list,
-                q: query.q,
-            };
-            render(&page, StatusCode::OK)
-        }
+    let page = list_page(&state, &caller, lang, filter, Default::default()).await;
+    match page {
+        Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
+}
+
+/// Uploads a file of contacts from the list's import box.
+pub async fn import_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    multipart: Multipart,
+) -> Response {
+    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Contact, multipart).await
+    {
+        Ok(shown) => shown,
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let page = list_page(
+        &state,
+        &caller,
+        lang,
+        ListParams::default(),
+        (FormErrors::default(), Some(shown)),
+    )
+    .await;
+    match page {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchForm {
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    owner_id: String,
+    /// The record page a single action came from.
+    #[serde(default)]
+    back: Option<String>,
+}
+
+impl BatchForm {
+    fn back_id(&self) -> Option<i64> {
+        self.back
+            .as_deref()
+            .and_then(|b| b.strip_prefix("/contacts/"))
+            .and_then(|id| id.parse().ok())
+    }
+}
+
+fn counted(path: &str, what: &str, count: u64) -> Response {
+    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+}
+
+pub async fn transfer_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let input = ContactTransfer {
+        ids: ticked(&form.ids),
+        // No choice is no user: the service names the field.
+        owner_id: optional_number(&form.owner_id).unwrap_or(-1),
+    };
+    match state.app.transfer_contacts(&caller, input).await {
+        Ok(moved) => {
+            // Back to the contact while the caller can still see it.
+            if let Some(id) = form.back_id()
+                && state.app.get_contact(&caller, id).await.is_ok()
+            {
+                return counted(&format!("/contacts/{id}"), "transferred", moved);
+            }
+            counted(PATH, "transferred", moved)
+        }
+        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+    }
+}
+
+pub async fn delete_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    match state.app.delete_contacts(&caller, &ticked(&form.ids)).await {
+        Ok(deleted) => counted(PATH, "deleted", deleted),
+        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+    }
+}
+
+/// A refused batch action shows the list (or the contact it came from) again
+/// with the reason on top.
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    error: ServiceError,
+    back: Option<i64>,
+) -> Response {
+    let Some(errors) = FormErrors::from_service(&error, lang) else {
+        return error_page(error, caller, lang);
+    };
+    let status = status_of(&error);
+    if let Some(id) = back {
+        return super::contact_page::shown_again(state, caller, lang, id, errors, status).await;
+    }
+    let page = list_page(state, caller, lang, ListParams::default(), (errors, None)).await;
+    match page {
+        Ok(page) => render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportExtra {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+/// Exports what the list shows (its view and conditions), or the ticked rows.
+pub async fn export_contacts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(filter): Params<ListParams>,
+    axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
+) -> Response {
+    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
+    let ids = Some(ticked(&extra.ids)).filter(|ids| !ids.is_empty());
+    let result = async {
+        let text = |key: &str| lang.t(key);
+        let labels = Labels {
+            text: &text,
+            format,
+        };
+        let query = filter.query(&SORTS);
+        let path = state
+            .app
+            .export_contacts(&caller, &query, ids, &labels)
+            .await?;
+        crate::api::send_file(path, format, "contacts").await
+    }
+    .await;
+    result.unwrap_or_else(|error| error_page(error, &caller, lang))
 }

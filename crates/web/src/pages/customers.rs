@@ -9,11 +9,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use kuijing_domain::{Action, DataScope, FieldError, FieldErrors, Kind, Permission};
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
 use kuijing_service::customers::{
     CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, FilterInput,
-    FollowUpInput, TeamInput, TransferInput,
+    TeamInput, TransferInput,
 };
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::forms::{
     CustomValues, FormErrors, done, error_page, optional_number, optional_text, status_of,
 };
+use super::records::{Composer, people};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
@@ -58,6 +59,11 @@ pub struct Choices {
 
 impl Choices {
     pub(crate) async fn load(state: &AppState) -> Result<Self, ServiceError> {
+        Self::load_for(state, Kind::Customer).await
+    }
+
+    /// The option lists, with the custom fields of `kind`.
+    pub(crate) async fn load_for(state: &AppState, kind: Kind) -> Result<Self, ServiceError> {
         let mut by_field = state.app.customer_options().await?;
         // Retired options stay on the records that use them but are not offered.
         let mut take = |field: &str| -> Vec<Choice> {
@@ -73,7 +79,7 @@ impl Choices {
                 .collect()
         };
         Ok(Self {
-            fields: state.app.custom_fields(Kind::Customer).await?,
+            fields: state.app.custom_fields(kind).await?,
             levels: take("level_id"),
             industries: take("industry_id"),
             sources: take("source_id"),
@@ -88,34 +94,12 @@ impl Choices {
             .map_or(9, |p| p.min(3))
     }
 
-    fn method_names(&self) -> BTreeMap<i64, String> {
+    pub fn method_names(&self) -> BTreeMap<i64, String> {
         self.methods
             .iter()
             .map(|m| (m.id, m.label.clone()))
             .collect()
     }
-}
-
-/// The people a caller may pick as owner or team member. A caller whose
-/// customer scope is only their own records can give customers to nobody
-/// else, so the picker offers only them rather than names the save refuses.
-async fn people(state: &AppState, caller: &Caller) -> Vec<UserView> {
-    let own_only = !caller.actor.super_admin
-        && caller
-            .actor
-            .grants
-            .get(&Kind::Customer)
-            .is_none_or(|grants| grants.iter().all(|g| g.scope == DataScope::Own));
-    let found = if caller.can(Permission::new(Kind::User, Action::View)) {
-        state.app.pick_users(caller, None).await.unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    if own_only || found.is_empty() {
-        let me = found.into_iter().find(|p| p.user.id == caller.user.id);
-        return me.into_iter().collect();
-    }
-    found
 }
 
 // ---------- The list ----------
@@ -313,7 +297,7 @@ async fn list_page(
         list,
         choices: Choices::load(state).await?,
         people: if can_transfer {
-            people(state, caller).await
+            people(state, caller, Kind::Customer).await
         } else {
             Vec::new()
         },
@@ -617,7 +601,7 @@ async fn form_page(
         form,
         choices: Choices::load(state).await?,
         people: if id.is_none() {
-            people(state, caller).await
+            people(state, caller, Kind::Customer).await
         } else {
             Vec::new()
         },
@@ -786,7 +770,7 @@ struct CustomerPage {
     can_team: bool,
     can_delete: bool,
     /// The customer's contacts the caller may see.
-    contacts: Vec<kuijing_service::contacts::Contact>,
+    contacts: Vec<kuijing_service::contacts::ContactView>,
     attachments: Vec<kuijing_service::attachments::Attachment>,
     can_add_contact: bool,
     /// The pools the user may release the customer into, the default first.
@@ -794,31 +778,14 @@ struct CustomerPage {
 }
 
 impl CustomerPage {
-    fn method(&self, id: &Option<i64>) -> Option<&String> {
-        id.as_ref().and_then(|id| self.methods.get(id))
-    }
-
     fn date(&self, day: &NaiveDate) -> String {
         day.format("%Y-%m-%d").to_string()
     }
 
     /// Which zone the next contact time is typed in.
     fn zone_hint(&self) -> String {
-        self.shell
-            .t("customers.zone_hint")
-            .replace("%{zone}", self.shell.zone.name())
+        self.shell.zone_hint()
     }
-}
-
-/// A follow-up as typed in the composer.
-#[derive(Debug, Default, Deserialize)]
-pub struct Composer {
-    #[serde(default)]
-    method_id: String,
-    #[serde(default)]
-    content: String,
-    #[serde(default)]
-    next_contact_at: String,
 }
 
 /// A team member as typed.
@@ -849,22 +816,15 @@ async fn record_page(
     let can_transfer = detail.can_edit && caller.can(customer(Action::Transfer));
     let can_team = detail.can_edit && caller.can(customer(Action::Team));
     let people = if can_transfer || can_team {
-        people(state, caller).await
+        people(state, caller, Kind::Customer).await
     } else {
         Vec::new()
     };
     readable_log(&mut detail, state, &shell).await;
     let contacts = if caller.can(Permission::new(Kind::Contact, Action::View)) {
-        let page = kuijing_service::PageRequest {
-            cursor: None,
-            limit: Some(100),
-        };
-        state
-            .app
-            .list_contacts(caller, None, Some(detail.view.customer.id), page)
-            .await
-            .map(|l| l.items)
-            .unwrap_or_default()
+        let customer = detail.view.customer.id;
+        let found = state.app.contacts_of_customer(caller, customer).await;
+        found.unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -969,20 +929,6 @@ pub async fn show_customer(
     }
 }
 
-/// A `datetime-local` value, read as a time in the company's zone.
-fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
-        .and_then(|t| t.and_local_timezone(zone).earliest())
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
-}
-
 pub async fn add_follow_up(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -990,20 +936,12 @@ pub async fn add_follow_up(
     Id(id): Id,
     Form(composer): Form<Composer>,
 ) -> Response {
-    let result = match local_time(&composer.next_contact_at, state.app.time_zone()) {
-        Ok(next_contact_at) => {
-            let input = FollowUpInput {
-                method_id: optional_number(&composer.method_id),
-                content: composer.content.clone(),
-                happened_at: None,
-                next_contact_at,
-            };
-            state
-                .app
-                .add_customer_follow_up(&caller, id, input)
-                .await
-                .map(|_| ())
-        }
+    let result = match composer.input(state.app.time_zone()) {
+        Ok(input) => state
+            .app
+            .add_customer_follow_up(&caller, id, input)
+            .await
+            .map(|_| ()),
         Err(errors) => Err(ServiceError::Invalid(errors)),
     };
     match result {

@@ -1,6 +1,7 @@
-//! Settings of what records hold: the custom fields of customers, and the
-//! options of the choice fields administrators edit (level, industry,
-//! source, follow-up method, payment method).
+//! Settings of what records hold: the custom fields of customers, leads and
+//! contacts, which customer field each lead field becomes on conversion,
+//! and the options of the choice fields administrators edit (level,
+//! industry, source, follow-up method, payment method).
 
 use askama::Template;
 use axum::Extension;
@@ -24,8 +25,10 @@ use crate::i18n::Lang;
 
 /// The kinds whose forms, pages, lists, imports and exports carry custom
 /// fields.
-const FIELD_KINDS: &[Kind] = &[
+pub(super) const FIELD_KINDS: &[Kind] = &[
     Kind::Customer,
+    Kind::Lead,
+    Kind::Contact,
     Kind::Opportunity,
     Kind::Contract,
     Kind::Product,
@@ -35,7 +38,7 @@ const PATH: &str = "/settings/fields";
 
 #[derive(Template)]
 #[template(path = "settings_fields.html")]
-struct FieldsView {
+pub(super) struct FieldsView {
     shell: Shell,
     kind: &'static str,
     fields: Vec<FieldDef>,
@@ -44,16 +47,30 @@ struct FieldsView {
     /// The field whose edit failed, to show its errors beside it.
     editing: Option<i64>,
     errors: FormErrors,
+    /// On the leads' tab: the customer fields a lead field may become, and
+    /// the mapping as set.
+    customer_fields: Vec<FieldDef>,
+    mapping: Vec<kuijing_service::lead_convert::FieldPair>,
 }
 
 impl FieldsView {
-    fn is_editing(&self, id: &i64) -> bool {
-        self.editing == Some(*id)
-    }
-
-    /// The kinds an administrator switches between, as tabs.
     fn kinds(&self) -> Vec<&'static str> {
         FIELD_KINDS.iter().map(|k| k.as_str()).collect()
+    }
+
+    fn is_kind(&self, kind: &str) -> bool {
+        self.kind == kind
+    }
+
+    /// Whether a lead field maps to this customer field.
+    fn maps(&self, lead_key: &str, customer_key: &str) -> bool {
+        self.mapping
+            .iter()
+            .any(|p| p.lead_key == lead_key && p.customer_key == customer_key)
+    }
+
+    fn is_editing(&self, id: &i64) -> bool {
+        self.editing == Some(*id)
     }
 
     fn types(&self) -> Vec<&'static str> {
@@ -131,7 +148,7 @@ fn kind_of(text: &str) -> &'static str {
         .as_str()
 }
 
-async fn fields_view(
+pub(super) async fn fields_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -148,6 +165,12 @@ async fn fields_view(
         form,
         editing,
         errors,
+        customer_fields: if kind == "lead" {
+            state.app.list_fields(caller, "customer").await?
+        } else {
+            Vec::new()
+        },
+        mapping: state.app.lead_field_mapping().await?,
     })
 }
 
@@ -173,7 +196,7 @@ pub async fn show(
     answer(built, StatusCode::OK, &caller, lang)
 }
 
-fn back_to(kind: &str, what: &str) -> Response {
+pub(super) fn back_to(kind: &str, what: &str) -> Response {
     Redirect::to(&format!("{PATH}?kind={kind}&done={what}")).into_response()
 }
 

@@ -1,296 +1,347 @@
-//! Lead pages: the list, a new lead, and a lead's page with its follow-ups
-//! and the conversion into a customer.
+//! The lead list: views, search, conditions on any field, sorting, pages,
+//! and the batch actions on ticked leads (transfer, convert, export, delete),
+//! with the import box.
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_service::customers::FollowUpInput;
-use kuijing_service::leads::{ConvertInput, Lead, LeadDetail, LeadInput};
-use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
+use kuijing_service::lead_convert::ConvertInput;
+use kuijing_service::leads::{LeadTransfer, LeadView};
+use kuijing_service::record_export::Labels;
+use kuijing_service::saved_views::{SavedView, clean_query};
+use kuijing_service::spreadsheets::Format;
+use kuijing_service::users::UserView;
+use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
 use super::customers::Choices;
-use super::forms::{FormErrors, done, error_page, optional_number, optional_text, status_of};
+use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
+use super::records::{Compare, ConditionField, ListParams, condition_fields, people, ticked};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
+use crate::imports::ImportKind;
+
+/// The views, in the order of their tabs.
+const VIEWS: [&str; 6] = [
+    "open",
+    "all",
+    "mine",
+    "team",
+    "created_this_week",
+    "converted",
+];
+const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+const PATH: &str = "/leads";
+
+/// The fields conditions may be put on, besides the custom ones.
+const CONDITIONS: &[(&str, Compare)] = &[
+    ("name", Compare::Text),
+    ("contact_name", Compare::Text),
+    ("mobile", Compare::Text),
+    ("phone", Compare::Text),
+    ("email", Compare::Text),
+    ("address", Compare::Text),
+    ("notes", Compare::Text),
+    ("created_at", Compare::Time),
+    ("updated_at", Compare::Time),
+    ("last_follow_up_at", Compare::Time),
+    ("next_contact_at", Compare::Time),
+];
+
+fn lead(action: Action) -> Permission {
+    Permission::new(Kind::Lead, action)
+}
 
 #[derive(Template)]
 #[template(path = "leads.html")]
 struct LeadsPage {
     shell: Shell,
-    list: ListPage<Lead>,
-    q: String,
-    open_only: bool,
+    list: ListPage<LeadView>,
+    filter: ListParams,
+    choices: Choices,
+    fields: Vec<ConditionField>,
+    people: Vec<UserView>,
     can_create: bool,
+    can_transfer: bool,
+    can_convert: bool,
+    can_export: bool,
+    can_delete: bool,
+    import: Option<ImportBox>,
+    errors: FormErrors,
+    views: Vec<SavedView>,
+    keep: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct LeadsQuery {
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    all: String,
-    #[serde(default)]
-    cursor: String,
-    done: Option<String>,
+impl LeadsPage {
+    fn chips(&self) -> Vec<super::records::Chip> {
+        self.filter
+            .chips(PATH, &self.fields, |op| self.shell.tk("records.op", op))
+    }
+
+    fn can_batch(&self) -> bool {
+        self.can_transfer || self.can_convert || self.can_delete || self.can_export
+    }
+}
+
+/// The view a lead list opens on: the leads still open.
+fn with_default_view(mut filter: ListParams) -> ListParams {
+    if filter.view.is_empty() {
+        filter.view = "open".into();
+    }
+    filter.pick_field = "source_id".into();
+    filter
+}
+
+async fn list_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    filter: ListParams,
+    (errors, import): (FormErrors, Option<ImportBox>),
+) -> Result<LeadsPage, ServiceError> {
+    let filter = with_default_view(filter);
+    let list = state.app.list_leads(caller, &filter.query(&SORTS)).await?;
+    let mut shell = Shell::new(state, caller, lang, PATH, "leads.title");
+    shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    let defs = state.app.custom_fields(Kind::Lead).await?;
+    let can_transfer = caller.can(lead(Action::Transfer));
+    let may_import = caller.can(lead(Action::Import));
+    Ok(LeadsPage {
+        fields: condition_fields(CONDITIONS, &defs, |f| shell.field_label(f)),
+        shell,
+        list,
+        choices: Choices::load(state).await?,
+        people: if can_transfer {
+            people(state, caller, Kind::Lead).await
+        } else {
+            Vec::new()
+        },
+        can_create: caller.can(lead(Action::Create)),
+        can_transfer,
+        can_convert: caller.can(lead(Action::Convert))
+            && caller.can(Permission::new(Kind::Customer, Action::Create)),
+        can_export: caller.can(lead(Action::Export)),
+        can_delete: caller.can(lead(Action::Delete)),
+        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Lead))),
+        errors,
+        views: state.app.saved_views(caller, "lead").await?,
+        keep: clean_query(&filter.query_without_cursor()),
+        filter,
+    })
+}
+
+/// The confirmation after a lead action, with its count where it has one.
+pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> {
+    let key = match done? {
+        "created" => "records.lead_done_created",
+        "saved" => "records.lead_done_saved",
+        "transferred" => "records.lead_done_transferred",
+        "converted" => "records.lead_done_converted",
+        "deleted" => "records.lead_done_deleted",
+        "follow_up" => "customers.done_follow_up",
+        "attached" => "records.done_attached",
+        _ => return None,
+    };
+    Some(
+        lang.t(key)
+            .replace("%{count}", &count.unwrap_or(1).to_string()),
+    )
 }
 
 pub async fn list_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Params(query): Params<LeadsQuery>,
+    Params(filter): Params<ListParams>,
 ) -> Response {
-    let open_only = query.all.is_empty();
-    let page = PageRequest {
-        cursor: query.cursor.parse().ok(),
-        limit: Some(50),
+    let page = list_page(&state, &caller, lang, filter, Default::default()).await;
+    match page {
+        Ok(page) => render(&page, StatusCode::OK),
+        Err(error) => error_page(error, &caller, lang),
+    }
+}
+
+/// Uploads a file of leads from the list's import box.
+pub async fn import_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    multipart: Multipart,
+) -> Response {
+    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Lead, multipart).await {
+        Ok(shown) => shown,
+        Err(error) => return error_page(error, &caller, lang),
     };
-    match state
-        .app
-        .list_leads(
-            &caller,
-            optional_text(&query.q).as_deref(),
-            open_only.then_some(false),
-            page,
-        )
-        .await
-    {
-        Ok(list) => {
-            let page = LeadsPage {
-                shell: Shell::new(&state, &caller, lang, "/leads", "leads.title")
-                    .with_notice(query.done.as_deref()),
-                list,
-                q: query.q,
-                open_only,
-                can_create: caller.can(Permission::new(Kind::Lead, Action::Create)),
-            };
-            render(&page, StatusCode::OK)
-        }
-        Err(error) => error_page(error, &caller, lang),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "lead_form.html")]
-struct LeadFormPage {
-    shell: Shell,
-    form: LeadForm,
-    choices: Choices,
-    errors: FormErrors,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct LeadForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    contact_name: String,
-    #[serde(default)]
-    mobile: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    source_id: String,
-    #[serde(default)]
-    notes: String,
-}
-
-impl LeadForm {
-    fn input(&self) -> LeadInput {
-        LeadInput {
-            name: self.name.clone(),
-            contact_name: optional_text(&self.contact_name),
-            mobile: optional_text(&self.mobile),
-            phone: optional_text(&self.phone),
-            email: optional_text(&self.email),
-            address: optional_text(&self.address),
-            source_id: optional_number(&self.source_id),
-            notes: optional_text(&self.notes),
-            ..LeadInput::default()
-        }
-    }
-
-    fn is_source(&self, id: &i64) -> bool {
-        self.source_id == id.to_string()
-    }
-}
-
-pub async fn new_lead(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-) -> Response {
-    if !caller.can(Permission::new(Kind::Lead, Action::Create)) {
-        return error_page(ServiceError::Forbidden, &caller, lang);
-    }
-    match Choices::load(&state).await {
-        Ok(choices) => {
-            let page = LeadFormPage {
-                shell: Shell::new(&state, &caller, lang, "/leads", "leads.new"),
-                form: LeadForm::default(),
-                choices,
-                errors: FormErrors::default(),
-            };
-            render(&page, StatusCode::OK)
-        }
-        Err(error) => error_page(error, &caller, lang),
-    }
-}
-
-pub async fn create_lead(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    axum::Form(form): axum::Form<LeadForm>,
-) -> Response {
-    match state.app.create_lead(&caller, form.input()).await {
-        Ok(detail) => done(&format!("/leads/{}", detail.lead.id), "created"),
-        Err(error) => match (
-            FormErrors::from_service(&error, lang),
-            Choices::load(&state).await,
-        ) {
-            (Some(errors), Ok(choices)) => {
-                let page = LeadFormPage {
-                    shell: Shell::new(&state, &caller, lang, "/leads", "leads.new"),
-                    form,
-                    choices,
-                    errors,
-                };
-                render(&page, status_of(&error))
-            }
-            _ => error_page(error, &caller, lang),
-        },
-    }
-}
-
-#[derive(Template)]
-#[template(path = "lead.html")]
-struct LeadPage {
-    shell: Shell,
-    detail: LeadDetail,
-    source: Option<String>,
-    can_convert: bool,
-    can_follow_up: bool,
-    errors: FormErrors,
-}
-
-async fn lead_page(
-    state: &AppState,
-    caller: &Caller,
-    lang: Lang,
-    id: i64,
-    errors: FormErrors,
-    notice: Option<&str>,
-) -> Result<LeadPage, ServiceError> {
-    let detail = state.app.get_lead(caller, id).await?;
-    let choices = Choices::load(state).await?;
-    let source = detail.lead.source_id.and_then(|s| {
-        choices
-            .sources
-            .iter()
-            .find(|c| c.id == s)
-            .map(|c| c.label.clone())
-    });
-    let mut shell = Shell::new(state, caller, lang, "/leads", "leads.title").with_notice(notice);
-    shell.title = detail.lead.name.clone();
-    Ok(LeadPage {
-        can_convert: !detail.lead.converted
-            && caller.can(Permission::new(Kind::Lead, Action::Convert))
-            && caller.can(Permission::new(Kind::Customer, Action::Create)),
-        can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
-        shell,
-        detail,
-        source,
-        errors,
-    })
-}
-
-pub async fn show_lead(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Id(id): Id,
-    Params(query): Params<LeadsQuery>,
-) -> Response {
-    match lead_page(
+    let page = list_page(
         &state,
         &caller,
         lang,
-        id,
-        FormErrors::default(),
-        query.done.as_deref(),
+        ListParams::default(),
+        (FormErrors::default(), Some(shown)),
     )
-    .await
-    {
+    .await;
+    match page {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct NoteForm {
+pub struct BatchForm {
     #[serde(default)]
-    content: String,
+    ids: Vec<String>,
+    #[serde(default)]
+    owner_id: String,
+    /// The record page a single action came from.
+    #[serde(default)]
+    back: Option<String>,
 }
 
-pub async fn add_follow_up(
+impl BatchForm {
+    fn back_id(&self) -> Option<i64> {
+        self.back
+            .as_deref()
+            .and_then(|b| b.strip_prefix("/leads/"))
+            .and_then(|id| id.parse().ok())
+    }
+}
+
+fn counted(path: &str, what: &str, count: u64) -> Response {
+    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+}
+
+pub async fn transfer_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Id(id): Id,
-    axum::Form(form): axum::Form<NoteForm>,
+    Form(form): Form<BatchForm>,
 ) -> Response {
-    let input = FollowUpInput {
-        method_id: None,
-        content: form.content,
-        happened_at: None,
-        next_contact_at: None,
+    let input = LeadTransfer {
+        ids: ticked(&form.ids),
+        // No choice is no user: the service names the field.
+        owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
-    match state.app.add_lead_follow_up(&caller, id, input).await {
-        Ok(_) => done(&format!("/leads/{id}"), "saved"),
-        Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => match lead_page(&state, &caller, lang, id, errors, None).await {
-                Ok(page) => render(&page, status_of(&error)),
-                Err(error) => error_page(error, &caller, lang),
-            },
-            None => error_page(error, &caller, lang),
-        },
+    match state.app.transfer_leads(&caller, input).await {
+        Ok(moved) => {
+            // Back to the lead while the caller can still see it.
+            if let Some(id) = form.back_id()
+                && state.app.get_lead(&caller, id).await.is_ok()
+            {
+                return counted(&format!("/leads/{id}"), "transferred", moved);
+            }
+            counted(PATH, "transferred", moved)
+        }
+        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
     }
 }
 
-pub async fn convert(
+pub async fn convert_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let ids = ticked(&form.ids);
+    match state.app.convert_leads(&caller, ConvertInput { ids }).await {
+        // One lead from its page goes on to the customer it became.
+        Ok(converted) if form.back_id().is_some() && converted.len() == 1 => Redirect::to(
+            &format!("/customers/{}?done=converted", converted[0].customer_id),
+        )
+        .into_response(),
+        Ok(converted) => counted(PATH, "converted", converted.len() as u64),
+        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+    }
+}
+
+/// Converts one lead from its page and goes on to the customer it became.
+pub async fn convert_lead(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
 ) -> Response {
-    match state
-        .app
-        .convert_leads(&caller, ConvertInput { ids: vec![id] })
-        .await
-    {
-        Ok(converted) => match converted.first() {
-            Some(c) => Redirect::to(&format!("/customers/{}?done=converted", c.customer_id))
-                .into_response(),
-            None => done(&format!("/leads/{id}"), "saved"),
-        },
-        Err(error) => match FormErrors::from_service(&error, lang) {
-            Some(errors) => match lead_page(&state, &caller, lang, id, errors, None).await {
-                Ok(page) => render(&page, status_of(&error)),
-                Err(error) => error_page(error, &caller, lang),
-            },
-            None => error_page(error, &caller, lang),
-        },
+    let form = BatchForm {
+        ids: vec![id.to_string()],
+        back: Some(format!("/leads/{id}")),
+        ..BatchForm::default()
+    };
+    convert_leads(State(state), Extension(lang), PageUser(caller), Form(form)).await
+}
+
+pub async fn delete_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    match state.app.delete_leads(&caller, &ticked(&form.ids)).await {
+        Ok(deleted) => counted(PATH, "deleted", deleted),
+        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
     }
+}
+
+/// A refused batch action shows the list (or the lead it came from) again
+/// with the reason on top.
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    error: ServiceError,
+    back: Option<i64>,
+) -> Response {
+    let Some(errors) = FormErrors::from_service(&error, lang) else {
+        return error_page(error, caller, lang);
+    };
+    let status = status_of(&error);
+    if let Some(id) = back {
+        return super::lead_page::shown_again(state, caller, lang, id, errors, status).await;
+    }
+    let page = list_page(state, caller, lang, ListParams::default(), (errors, None)).await;
+    match page {
+        Ok(page) => render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ExportExtra {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+/// Exports what the list shows (its view and conditions), or the ticked rows.
+pub async fn export_leads(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(filter): Params<ListParams>,
+    axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
+) -> Response {
+    let filter = with_default_view(filter);
+    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
+    let ids = Some(ticked(&extra.ids)).filter(|ids| !ids.is_empty());
+    let result = async {
+        let text = |key: &str| lang.t(key);
+        let labels = Labels {
+            text: &text,
+            format,
+        };
+        let query = filter.query(&SORTS);
+        let path = state
+            .app
+            .export_leads(&caller, &query, ids, &labels)
+            .await?;
+        crate::api::send_file(path, format, "leads").await
+    }
+    .await;
+    result.unwrap_or_else(|error| error_page(error, &caller, lang))
 }

@@ -7,12 +7,15 @@ mod import_pages;
 mod inbox;
 
 mod jobs;
+mod lead_records;
 mod leads;
 mod numbering;
+mod record_fixtures;
 
 mod approvals_api;
 mod attachments;
 mod auth;
+mod contact_records;
 mod contacts;
 mod contracts_api;
 mod customer_io;

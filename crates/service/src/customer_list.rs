@@ -1,0 +1,57 @@
+//! The fields a customer list filters and sorts on, and its query as the
+//! store reads it.
+
+use kuijing_domain::fields::FieldDef;
+use kuijing_store::customers::CustomerQuery;
+use kuijing_store::schema::Customers;
+
+use crate::error::Result;
+use crate::list_filters::{ListSpec, RecordQuery, Shape};
+use crate::{App, Caller};
+
+pub(crate) const CUSTOMER_LIST: ListSpec<Customers> = ListSpec {
+    fields: &[
+        ("name", Customers::Name, Shape::Text),
+        ("phone", Customers::PhoneKey, Shape::Phone),
+        ("mobile", Customers::MobileKey, Shape::Phone),
+        ("email", Customers::Email, Shape::Text),
+        ("website", Customers::Website, Shape::Text),
+        ("address", Customers::Address, Shape::Text),
+        ("tax_id", Customers::TaxId, Shape::Text),
+        ("notes", Customers::Notes, Shape::Text),
+        ("level_id", Customers::LevelId, Shape::Choice),
+        ("industry_id", Customers::IndustryId, Shape::Choice),
+        ("source_id", Customers::SourceId, Shape::Choice),
+        ("owner_id", Customers::OwnerId, Shape::Choice),
+        ("dealt", Customers::Dealt, Shape::Bool),
+        ("locked", Customers::Locked, Shape::Bool),
+        ("created_at", Customers::CreatedAt, Shape::Time),
+        ("updated_at", Customers::UpdatedAt, Shape::Time),
+        ("last_follow_up_at", Customers::LastFollowUpAt, Shape::Time),
+        ("next_contact_at", Customers::NextContactAt, Shape::Time),
+    ],
+    sortable: &["id", "name", "created_at", "updated_at"],
+    id: Customers::Id,
+    owner: Customers::OwnerId,
+    created: Customers::CreatedAt,
+};
+
+impl App {
+    /// Turns the filter inputs into store filters, refusing unknown fields
+    /// and operators by name.
+    pub(crate) fn customer_store_query(
+        &self,
+        caller: &Caller,
+        org: &kuijing_domain::OrgChart,
+        defs: &[FieldDef],
+        query: &RecordQuery,
+    ) -> Result<CustomerQuery> {
+        let narrowed = self.list_narrowing(&CUSTOMER_LIST, (caller, org), defs, query)?;
+        Ok(CustomerQuery {
+            search: narrowed.search,
+            filters: narrowed.filters,
+            pool: None,
+            ids: None,
+        })
+    }
+}

@@ -1,0 +1,216 @@
+//! Converting leads into customers: the fields carried over, custom fields
+//! through the mapping an administrator sets, a primary contact from the
+//! lead's contact name, the follow-ups and attachments carried over, and the
+//! lead marked converted with a link to its customer.
+
+use std::collections::BTreeSet;
+
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission,
+};
+use kuijing_store::contacts::{self, ContactFields};
+use kuijing_store::{attachments, customers, follow_ups, lead_field_maps, leads};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::customers::CustomerInput;
+use crate::error::{Result, ServiceError};
+use crate::leads::Lead;
+use crate::{App, Caller};
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ConvertInput {
+    pub ids: Vec<i64>,
+}
+
+/// Each converted lead and the customer it became.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Converted {
+    pub lead_id: i64,
+    pub customer_id: i64,
+}
+
+/// One pair of the mapping: a lead custom field and the customer custom
+/// field it becomes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+pub struct FieldPair {
+    pub lead_key: String,
+    pub customer_key: String,
+}
+
+impl App {
+    /// Turns leads into customers, all of them or none: a lead that cannot
+    /// become a customer (already converted, or a value the customer's
+    /// fields refuse) stops the whole batch, naming the lead.
+    pub async fn convert_leads(
+        &self,
+        caller: &Caller,
+        input: ConvertInput,
+    ) -> Result<Vec<Converted>> {
+        caller.require(Permission::new(Kind::Lead, Action::Convert))?;
+        caller.require(Permission::new(Kind::Customer, Action::Create))?;
+        if input.ids.is_empty() {
+            return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
+        }
+        let mut tx = self.db.write().await?;
+        let mapping = lead_field_maps::all(&mut tx).await?;
+        let mut converted = Vec::new();
+        // A lead named twice is converted once.
+        let ids: BTreeSet<i64> = input.ids.iter().copied().collect();
+        for id in ids {
+            let found = self.visible_lead(&mut tx, caller, id).await?;
+            if found.converted {
+                return Err(ServiceError::Refused {
+                    code: "lead_converted",
+                });
+            }
+            let customer = self
+                .customer_from_lead(&mut tx, caller, &found, &mapping)
+                .await?;
+            follow_ups::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
+            attachments::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
+            if !leads::mark_converted(&mut tx, id, customer, self.now()).await? {
+                return Err(ServiceError::Refused {
+                    code: "lead_converted",
+                });
+            }
+            let (lead_id, new) = (id, Some(customer.to_string()));
+            self.log_update(
+                &mut tx,
+                caller,
+                Kind::Lead,
+                lead_id,
+                "customer_id",
+                None,
+                new,
+            )
+            .await?;
+            let from_lead = Change {
+                kind: Kind::Customer,
+                record_id: customer,
+                action: ChangeAction::Create,
+                fields: vec![FieldChange {
+                    field: "lead".into(),
+                    old: None,
+                    new: Some(found.name.clone()),
+                }],
+            };
+            self.log(&mut tx, caller, from_lead).await?;
+            converted.push(Converted {
+                lead_id: id,
+                customer_id: customer,
+            });
+        }
+        tx.commit().await?;
+        tracing::info!(
+            leads = converted.len(),
+            actor.id = caller.user.id,
+            "leads converted"
+        );
+        Ok(converted)
+    }
+
+    /// Writes the customer a lead becomes, with its primary contact.
+    async fn customer_from_lead(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        lead: &Lead,
+        mapping: &[(String, String)],
+    ) -> Result<i64> {
+        let custom = mapping
+            .iter()
+            .filter_map(|(from, to)| lead.custom.get(from).map(|v| (to.clone(), v.clone())))
+            .collect();
+        let input = CustomerInput {
+            name: lead.name.clone(),
+            level_id: lead.level_id,
+            industry_id: lead.industry_id,
+            source_id: lead.source_id,
+            phone: lead.phone.clone(),
+            mobile: lead.mobile.clone(),
+            email: lead.email.clone(),
+            address: lead.address.clone(),
+            notes: lead.notes.clone(),
+            next_contact_at: lead.next_contact_at,
+            custom,
+            ..CustomerInput::default()
+        };
+        let mut errors = FieldErrors::new();
+        let fields = self.check_customer(tx, input, &mut errors).await?;
+        errors.into_result()?;
+        let owner = lead.owner_id.unwrap_or(caller.user.id);
+        let now = self.now();
+        let customer =
+            customers::insert(tx, &fields, Some(owner), None, caller.user.id, now).await?;
+        if let Some(name) = lead.contact_name.clone().filter(|n| !n.trim().is_empty()) {
+            let contact = ContactFields {
+                customer_id: customer,
+                name,
+                mobile: lead.mobile.clone(),
+                phone: lead.phone.clone(),
+                email: lead.email.clone(),
+                is_primary: true,
+                ..ContactFields::default()
+            };
+            contacts::insert(tx, &contact, owner, caller.user.id, now).await?;
+        }
+        Ok(customer)
+    }
+
+    /// The mapping of lead custom fields to customer custom fields.
+    pub async fn lead_field_mapping(&self) -> Result<Vec<FieldPair>> {
+        let mut tx = self.db.read().await?;
+        Ok(lead_field_maps::all(&mut tx)
+            .await?
+            .into_iter()
+            .map(|(lead_key, customer_key)| FieldPair {
+                lead_key,
+                customer_key,
+            })
+            .collect())
+    }
+
+    /// Sets the whole mapping. Each lead field maps to at most one customer
+    /// field, both must exist, and their types must agree.
+    pub async fn set_lead_field_mapping(
+        &self,
+        caller: &Caller,
+        pairs: Vec<FieldPair>,
+    ) -> Result<Vec<FieldPair>> {
+        caller.require(Permission::new(Kind::Settings, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        let lead_defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
+        let customer_defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        let mut errors = FieldErrors::new();
+        let mut seen = BTreeSet::new();
+        let mut kept = Vec::new();
+        for pair in pairs.into_iter().filter(|p| !p.customer_key.is_empty()) {
+            let field = format!("mapping.{}", pair.lead_key);
+            let from = lead_defs.iter().find(|d| d.key == pair.lead_key);
+            let to = customer_defs.iter().find(|d| d.key == pair.customer_key);
+            match (from, to) {
+                (None, _) | (_, None) => errors.add(field, "field_unknown"),
+                (Some(from), Some(to)) if from.field_type != to.field_type => {
+                    errors.add(field, "field_type_differs")
+                }
+                _ if !seen.insert(pair.lead_key.clone()) => errors.add(field, "mapped_twice"),
+                _ => kept.push((pair.lead_key, pair.customer_key)),
+            }
+        }
+        errors.into_result()?;
+        lead_field_maps::replace(&mut tx, &kept).await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Settings,
+            0,
+            "lead_field_mapping",
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        self.lead_field_mapping().await
+    }
+}

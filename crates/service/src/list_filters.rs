@@ -1,0 +1,333 @@
+//! Reading a record list's query, for any kind: views, filters on system and
+//! custom fields, periods in the company's zone, sorting and keyset cursors.
+//! Each kind describes its fields once in a `ListSpec`.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::dates::Period;
+use kuijing_domain::fields::{self, FieldDef};
+use kuijing_domain::{FieldError, FieldErrors, text};
+use kuijing_store::lists::{Filter, ListQuery, Sort};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller};
+
+/// One condition of a filter: a field, an operator and a value.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub struct FilterInput {
+    /// A system field (`name`, `level_id`, `created_at`, ...) or `custom.<key>`.
+    pub field: String,
+    /// `contains`, `equals`, `one_of`, `is_empty`, `not_empty`, `between`, or a
+    /// period: `today`, `this_week`, `last_month`, ...
+    pub op: String,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub value: Option<serde_json::Value>,
+}
+
+/// What a list of records shows.
+#[derive(Debug, Clone, Default)]
+pub struct RecordQuery {
+    pub search: Option<String>,
+    pub filters: Vec<FilterInput>,
+    /// `mine`, `team` (mine and my subordinates'), `created_this_week`, the
+    /// kind's own views, or all in scope.
+    pub view: Option<String>,
+    pub sort: Option<String>,
+    pub descending: bool,
+    pub cursor: Option<String>,
+    pub limit: Option<u64>,
+}
+
+/// How a field filters: which operators fit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Text,
+    /// Text matched by its digits.
+    Phone,
+    /// An id among options, users or records: `equals` or `one_of`.
+    Choice,
+    Bool,
+    Time,
+}
+
+/// The fields of a kind's list, the columns they are kept in, and the
+/// columns its views and sorting use.
+pub struct ListSpec<C: 'static> {
+    pub fields: &'static [(&'static str, C, Shape)],
+    /// Sortable fields (each also in `fields`, or `id`).
+    pub sortable: &'static [&'static str],
+    pub id: C,
+    pub owner: C,
+    pub created: C,
+}
+
+impl<C: Copy> ListSpec<C> {
+    fn field(&self, name: &str) -> Option<(C, Shape)> {
+        if name == "id" {
+            return Some((self.id, Shape::Choice));
+        }
+        self.fields
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, c, s)| (*c, *s))
+    }
+}
+
+impl App {
+    /// Turns a list's query into the store's filters, refusing unknown
+    /// views, fields and operators by name.
+    pub(crate) fn list_narrowing<C: Copy>(
+        &self,
+        spec: &ListSpec<C>,
+        (caller, org): (&Caller, &kuijing_domain::OrgChart),
+        defs: &[FieldDef],
+        query: &RecordQuery,
+    ) -> Result<ListQuery<C>> {
+        let mut errors = FieldErrors::new();
+        let mut filters = Vec::new();
+        match query.view.as_deref() {
+            None | Some("") | Some("all") => {}
+            Some("mine") => filters.push(Filter::OneOf(spec.owner, vec![caller.user.id])),
+            Some("team") => filters.push(Filter::OneOf(
+                spec.owner,
+                org.user_and_subordinates(caller.user.id)
+                    .into_iter()
+                    .collect(),
+            )),
+            Some("created_this_week") => {
+                let (from, to) = Period::ThisWeek.range(self.today());
+                filters.push(Filter::Between(
+                    spec.created,
+                    Some(self.start_of(from).into()),
+                    Some(self.start_of(to).into()),
+                ));
+            }
+            Some(_) => errors.add("view", "invalid_choice"),
+        }
+        for (index, input) in query.filters.iter().enumerate() {
+            match self.filter_of(spec, defs, input) {
+                Ok(filter) => filters.push(filter),
+                Err(code) => errors.add(format!("filters.{index}"), code),
+            }
+        }
+        errors.into_result()?;
+        Ok(ListQuery {
+            search: query.search.as_deref().and_then(search_text),
+            filters,
+            ids: None,
+        })
+    }
+
+    fn filter_of<C: Copy>(
+        &self,
+        spec: &ListSpec<C>,
+        defs: &[FieldDef],
+        input: &FilterInput,
+    ) -> Result<Filter<C>, &'static str> {
+        let text_value = || {
+            input
+                .value
+                .as_ref()
+                .map(fields::display)
+                .unwrap_or_default()
+        };
+        if let Some(key) = input.field.strip_prefix("custom.") {
+            if !defs.iter().any(|d| d.key == key) {
+                return Err("field_unknown");
+            }
+            return match input.op.as_str() {
+                "equals" => Ok(Filter::CustomEquals(key.to_string(), text_value())),
+                "contains" => Ok(Filter::CustomContains(key.to_string(), text_value())),
+                _ => Err("operator_unknown"),
+            };
+        }
+        let (column, shape) = spec.field(&input.field).ok_or("field_unknown")?;
+        if let Some(period) = Period::parse(&input.op) {
+            if shape != Shape::Time {
+                return Err("operator_unknown");
+            }
+            let (from, to) = period.range(self.today());
+            return Ok(Filter::Between(
+                column,
+                Some(self.start_of(from).into()),
+                Some(self.start_of(to).into()),
+            ));
+        }
+        match (input.op.as_str(), shape) {
+            ("is_empty", _) => Ok(Filter::IsEmpty(column)),
+            ("not_empty", _) => Ok(Filter::NotEmpty(column)),
+            ("contains", Shape::Text) => {
+                Ok(Filter::Contains(column, text::normalize(&text_value())))
+            }
+            ("contains", Shape::Phone) => Ok(Filter::Contains(
+                column,
+                kuijing_domain::company::phone_key(&text_value()),
+            )),
+            ("equals", Shape::Bool) => match input.value.as_ref().and_then(as_flag) {
+                Some(flag) => Ok(Filter::Equals(column, flag.into())),
+                None => Err("invalid_value"),
+            },
+            ("equals", Shape::Text | Shape::Phone) => {
+                Ok(Filter::Equals(column, text_value().into()))
+            }
+            ("one_of" | "equals", Shape::Choice) => {
+                let ids: Option<Vec<i64>> = match &input.value {
+                    Some(serde_json::Value::Array(items)) => items.iter().map(as_id).collect(),
+                    Some(value) => as_id(value).map(|n| vec![n]),
+                    None => None,
+                };
+                ids.map(|ids| Filter::OneOf(column, ids))
+                    .ok_or("invalid_value")
+            }
+            ("between", Shape::Time) => {
+                let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
+                    match input
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.get(key))
+                        .and_then(|v| v.as_str())
+                    {
+                        None | Some("") => Ok(None),
+                        Some(text) => {
+                            kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d)))
+                        }
+                    }
+                };
+                let from = bound("from")?;
+                let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
+                Ok(Filter::Between(
+                    column,
+                    from.map(Into::into),
+                    to.map(Into::into),
+                ))
+            }
+            _ => Err("operator_unknown"),
+        }
+    }
+
+    /// Midnight of a calendar day in the company's zone, as an instant.
+    pub(crate) fn start_of(&self, day: NaiveDate) -> DateTime<Utc> {
+        let zone = self.time_zone();
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(zone).earliest())
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+    }
+}
+
+/// A search box's text, normalised; a phone typed with separators is found
+/// by its digits.
+fn search_text(typed: &str) -> Option<String> {
+    let normal = text::normalize(typed);
+    if normal.is_empty() {
+        return None;
+    }
+    let digits = kuijing_domain::company::phone_key(&normal);
+    if digits.len() >= 6 && digits.len() + 4 >= normal.len() {
+        Some(digits)
+    } else {
+        Some(normal)
+    }
+}
+
+/// An id as JSON gives it: a number, or a number written as text (a form).
+fn as_id(value: &serde_json::Value) -> Option<i64> {
+    value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// A yes or no as JSON gives it: a boolean, or `true`/`false` as text.
+fn as_flag(value: &serde_json::Value) -> Option<bool> {
+    value.as_bool().or_else(|| match value.as_str() {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    })
+}
+
+/// Where a page starts: the sort column's value and the id of the last row
+/// of the page before.
+type After = Option<(sea_query::Value, i64)>;
+
+/// The sort asked for (the newest first by default) and where the page starts.
+pub(crate) fn parse_sort<C: Copy>(
+    spec: &ListSpec<C>,
+    query: &RecordQuery,
+) -> Result<(Sort<C>, After)> {
+    let name = query.sort.as_deref().unwrap_or("id");
+    let found = spec
+        .sortable
+        .contains(&name)
+        .then(|| spec.field(name))
+        .flatten();
+    let Some((column, shape)) = found else {
+        return Err(FieldErrors::from(FieldError::new("sort", "invalid_choice")).into());
+    };
+    let descending = query.sort.is_none() || query.descending;
+    let sort = Sort { column, descending };
+    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(cursor) => Some(decode_cursor(cursor, name, shape).ok_or_else(|| {
+            ServiceError::Invalid(FieldError::new("cursor", "cursor_invalid").into())
+        })?),
+    };
+    Ok((sort, after))
+}
+
+/// A cursor holds the sort value and id of the last row shown, read from the
+/// record as the API shows it.
+pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String {
+    let value = match sort {
+        "id" => serde_json::Value::Null,
+        _ => serde_json::to_value(record)
+            .ok()
+            .and_then(|v| v.get(sort).cloned())
+            .unwrap_or_default(),
+    };
+    URL_SAFE_NO_PAD.encode(serde_json::json!([value, id]).to_string())
+}
+
+fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<(sea_query::Value, i64)> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
+    let value: sea_query::Value = match (sort, shape) {
+        ("id", _) => id.into(),
+        (_, Shape::Time) => DateTime::parse_from_rfc3339(value.as_str()?)
+            .ok()?
+            .with_timezone(&Utc)
+            .into(),
+        _ => value.as_str()?.to_string().into(),
+    };
+    Some((value, id))
+}
+
+/// The page a list answers: at most `limit` rows, the total, and a cursor
+/// when more follow.
+pub(crate) fn limit_of(query: &RecordQuery) -> u64 {
+    query
+        .limit
+        .unwrap_or(crate::PageRequest::DEFAULT_LIMIT)
+        .clamp(1, crate::PageRequest::MAX_LIMIT)
+}
+
+/// Cuts the probe row (one more than the page) and makes the next cursor.
+pub(crate) fn paged<T: Serialize>(
+    mut found: Vec<T>,
+    limit: u64,
+    sort: &str,
+    id_of: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
+    let more = found.len() as u64 > limit;
+    found.truncate(limit as usize);
+    let next = if more {
+        found.last().map(|r| cursor_of(r, sort, id_of(r)))
+    } else {
+        None
+    };
+    (found, next)
+}

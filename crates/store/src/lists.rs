@@ -1,0 +1,148 @@
+//! What every list of records shares: filters the service has already
+//! checked, a search text, chosen ids, and a sort with a keyset cursor, for
+//! any table whose columns are a sea-query `Iden`.
+
+use sea_query::{Condition, Expr, Func, Iden, LikeExpr, Order, SelectStatement, SimpleExpr};
+
+use crate::db::Tx;
+use crate::visibility::contains_pattern;
+
+/// One condition of a list's filter, already checked by the service.
+#[derive(Debug, Clone)]
+pub enum Filter<C> {
+    /// Text of a column contains the (lowercased) text.
+    Contains(C, String),
+    Equals(C, sea_query::Value),
+    OneOf(C, Vec<i64>),
+    IsEmpty(C),
+    NotEmpty(C),
+    /// From (inclusive) and to (exclusive).
+    Between(C, Option<sea_query::Value>, Option<sea_query::Value>),
+    /// A custom field's text equals.
+    CustomEquals(String, String),
+    CustomContains(String, String),
+}
+
+/// What a list is narrowed to.
+#[derive(Debug, Clone)]
+pub struct ListQuery<C> {
+    /// Normalised text found in the record's search text.
+    pub search: Option<String>,
+    pub filters: Vec<Filter<C>>,
+    /// Only these ids (a selection of rows).
+    pub ids: Option<Vec<i64>>,
+}
+
+impl<C> Default for ListQuery<C> {
+    fn default() -> Self {
+        Self {
+            search: None,
+            filters: Vec::new(),
+            ids: None,
+        }
+    }
+}
+
+/// A sortable column and the direction; ties break on the id.
+#[derive(Debug, Clone, Copy)]
+pub struct Sort<C> {
+    pub column: C,
+    pub descending: bool,
+}
+
+/// The columns of a table a list reads by.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Listed<C> {
+    pub table: C,
+    pub id: C,
+    pub search_text: C,
+    pub custom: C,
+}
+
+/// A custom field's value as lowercased text. The key is checked against the
+/// field definitions before it gets here; it is still bound, never spliced.
+fn custom_text<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, key: &str) -> SimpleExpr {
+    let column = format!("\"{}\".\"{}\"", t.table.to_string(), t.custom.to_string());
+    match tx.backend() {
+        crate::Backend::Sqlite => Expr::cust_with_values(
+            format!("lower(json_extract({column}, ?))"),
+            [format!("$.\"{key}\"")],
+        ),
+        crate::Backend::Postgres => Expr::cust_with_values(
+            format!("lower(({column}::jsonb) ->> $1)"),
+            [key.to_string()],
+        ),
+    }
+}
+
+/// Adds the search, the chosen ids and every filter to a statement.
+pub(crate) fn narrow<C: Iden + Copy + 'static>(
+    tx: &Tx,
+    select: &mut SelectStatement,
+    t: Listed<C>,
+    query: &ListQuery<C>,
+) {
+    let col = |c: C| Expr::col((t.table, c));
+    if let Some(search) = &query.search {
+        select.and_where(
+            col(t.search_text).like(LikeExpr::new(contains_pattern(search)).escape('\\')),
+        );
+    }
+    if let Some(ids) = &query.ids {
+        select.and_where(col(t.id).is_in(ids.iter().copied()));
+    }
+    for filter in &query.filters {
+        let condition: SimpleExpr = match filter {
+            Filter::Contains(column, text) => Expr::expr(Func::lower(col(*column)))
+                .like(LikeExpr::new(contains_pattern(text)).escape('\\')),
+            Filter::Equals(column, value) => col(*column).eq(value.clone()),
+            Filter::OneOf(column, ids) => col(*column).is_in(ids.iter().copied()),
+            Filter::IsEmpty(column) => col(*column).is_null(),
+            Filter::NotEmpty(column) => col(*column).is_not_null(),
+            Filter::Between(column, from, to) => {
+                let mut all = Condition::all();
+                if let Some(from) = from {
+                    all = all.add(col(*column).gte(from.clone()));
+                }
+                if let Some(to) = to {
+                    all = all.add(col(*column).lt(to.clone()));
+                }
+                select.cond_where(all);
+                continue;
+            }
+            Filter::CustomEquals(key, text) => custom_text(tx, t, key).eq(text.to_lowercase()),
+            Filter::CustomContains(key, text) => custom_text(tx, t, key)
+                .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
+        };
+        select.and_where(condition);
+    }
+}
+
+/// Orders by the sort column and then the id, starting after the cursor row
+/// (its sort value and id), so pages never skip or repeat a row.
+pub(crate) fn page<C: Iden + Copy + PartialEq + 'static>(
+    select: &mut SelectStatement,
+    t: Listed<C>,
+    sort: Sort<C>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
+) {
+    if let Some(after) = after {
+        select.cond_where(crate::record::past_cursor(
+            t.table,
+            (sort.column, t.id),
+            sort.descending,
+            after,
+            sort.column == t.id,
+        ));
+    }
+    let order = if sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    select
+        .order_by((t.table, sort.column), order.clone())
+        .order_by((t.table, t.id), order)
+        .limit(limit);
+}

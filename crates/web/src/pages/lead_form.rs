@@ -1,0 +1,251 @@
+//! The lead form: a new lead, and the edit of one with the version read,
+//! so a save on a newer version keeps what was typed and says so.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum_extra::extract::Form;
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_service::leads::{LeadDetail, LeadInput};
+use kuijing_service::users::UserView;
+use kuijing_service::{Caller, ServiceError};
+use serde::Deserialize;
+
+use super::Shell;
+use super::customers::Choices;
+use super::forms::CustomValues;
+use super::forms::{
+    FormErrors, answer, done, error_page, optional_number, optional_text, status_of,
+};
+use super::records::people;
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::message;
+use crate::extract::Id;
+use crate::i18n::Lang;
+
+#[derive(Template)]
+#[template(path = "lead_form.html")]
+struct LeadFormPage {
+    shell: Shell,
+    id: Option<i64>,
+    form: LeadForm,
+    choices: Choices,
+    people: Vec<UserView>,
+    errors: FormErrors,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LeadForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    level_id: String,
+    #[serde(default)]
+    industry_id: String,
+    #[serde(default)]
+    source_id: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    version: String,
+    /// The `custom.<key>` values the form sent.
+    #[serde(flatten)]
+    custom: CustomValues,
+}
+
+impl LeadForm {
+    fn of(detail: &LeadDetail) -> Self {
+        let l = &detail.view.lead;
+        let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Self {
+            name: l.name.clone(),
+            contact_name: text(&l.contact_name),
+            mobile: text(&l.mobile),
+            phone: text(&l.phone),
+            email: text(&l.email),
+            address: text(&l.address),
+            level_id: id(l.level_id),
+            industry_id: id(l.industry_id),
+            source_id: id(l.source_id),
+            notes: text(&l.notes),
+            owner_id: id(l.owner_id),
+            version: l.version.to_string(),
+            custom: CustomValues::of(&l.custom),
+        }
+    }
+
+    fn custom_value(&self, key: &str) -> String {
+        self.custom.value(key)
+    }
+
+    fn is(&self, field: &str, id: &i64) -> bool {
+        let value = match field {
+            "level_id" => &self.level_id,
+            "industry_id" => &self.industry_id,
+            "source_id" => &self.source_id,
+            _ => &self.owner_id,
+        };
+        value == &id.to_string()
+    }
+
+    /// Every field as the service reads it; on an edit, the version read (one
+    /// that is not a number matches none, so the save is refused as stale).
+    fn input(&self, editing: bool) -> LeadInput {
+        LeadInput {
+            name: self.name.clone(),
+            contact_name: optional_text(&self.contact_name),
+            mobile: optional_text(&self.mobile),
+            phone: optional_text(&self.phone),
+            email: optional_text(&self.email),
+            address: optional_text(&self.address),
+            level_id: optional_number(&self.level_id),
+            industry_id: optional_number(&self.industry_id),
+            source_id: optional_number(&self.source_id),
+            notes: optional_text(&self.notes),
+            custom: self.custom.input(),
+            next_contact_at: None,
+            owner_id: (!editing)
+                .then(|| optional_number(&self.owner_id))
+                .flatten(),
+            version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    (form, errors): (LeadForm, FormErrors),
+) -> Result<LeadFormPage, ServiceError> {
+    let title = if id.is_some() {
+        "records.lead_edit"
+    } else {
+        "leads.new"
+    };
+    Ok(LeadFormPage {
+        shell: Shell::new(state, caller, lang, "/leads", title),
+        id,
+        form,
+        choices: Choices::load_for(state, Kind::Lead).await?,
+        people: if id.is_none() {
+            people(state, caller, Kind::Lead).await
+        } else {
+            Vec::new()
+        },
+        errors,
+    })
+}
+
+pub async fn new_lead(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+) -> Response {
+    if !caller.can(Permission::new(Kind::Lead, Action::Create)) {
+        return error_page(ServiceError::Forbidden, &caller, lang);
+    }
+    let form = LeadForm {
+        owner_id: caller.user.id.to_string(),
+        ..LeadForm::default()
+    };
+    let page = form_page(&state, &caller, lang, None, (form, FormErrors::default())).await;
+    answer(page, StatusCode::OK, &caller, lang)
+}
+
+pub async fn create_lead(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<LeadForm>,
+) -> Response {
+    match state.app.create_lead(&caller, form.input(false)).await {
+        Ok(detail) => done(&format!("/leads/{}", detail.view.lead.id), "created"),
+        Err(error) => refused(&state, &caller, lang, None, (form, error)).await,
+    }
+}
+
+pub async fn edit_lead(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let detail = match state.app.get_lead(&caller, id).await {
+        Ok(detail) if detail.can_edit => detail,
+        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Err(error) => return error_page(error, &caller, lang),
+    };
+    let form = LeadForm::of(&detail);
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        Some(id),
+        (form, FormErrors::default()),
+    )
+    .await;
+    answer(page, StatusCode::OK, &caller, lang)
+}
+
+pub async fn update_lead(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<LeadForm>,
+) -> Response {
+    match state.app.update_lead(&caller, id, form.input(true)).await {
+        Ok(_) => done(&format!("/leads/{id}"), "saved"),
+        Err(error) => refused(&state, &caller, lang, Some(id), (form, error)).await,
+    }
+}
+
+/// The form again with what was typed and why it was refused. Someone
+/// saved meanwhile: the form takes their version, so saving again is a
+/// deliberate overwrite.
+async fn refused(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    (form, error): (LeadForm, ServiceError),
+) -> Response {
+    let (errors, form) = match &error {
+        ServiceError::Changed { version, .. } => {
+            let errors = FormErrors {
+                fields: Default::default(),
+                form: Some(format!(
+                    "{} {}",
+                    message(&error, lang),
+                    lang.t("customers.stale_hint")
+                )),
+            };
+            let version = version.to_string();
+            (errors, LeadForm { version, ..form })
+        }
+        _ => match FormErrors::from_service(&error, lang) {
+            Some(errors) => (errors, form),
+            None => return error_page(error, caller, lang),
+        },
+    };
+    let page = form_page(state, caller, lang, id, (form, errors)).await;
+    answer(page, status_of(&error), caller, lang)
+}

@@ -1,0 +1,386 @@
+//! What the pages of customers, leads and contacts share: a list's query as
+//! its address carries it (search, view, conditions on any field, sort,
+//! page), the follow-up composer, and the people a record may go to.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use kuijing_domain::fields::FieldDef;
+use kuijing_domain::{Action, DataScope, FieldError, FieldErrors, Kind, Permission};
+use kuijing_service::Caller;
+use kuijing_service::customers::{FilterInput, FollowUpInput};
+use kuijing_service::list_filters::RecordQuery;
+use kuijing_service::users::UserView;
+use serde::Deserialize;
+
+use super::forms::{optional_number, optional_text};
+use crate::AppState;
+use crate::auth::url_encode;
+
+/// How a condition's field is compared, which decides its operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compare {
+    Text,
+    Time,
+    YesNo,
+}
+
+impl Compare {
+    pub fn ops(self) -> &'static [&'static str] {
+        match self {
+            Self::Text => &["contains", "equals", "is_empty", "not_empty"],
+            Self::Time => &[
+                "today",
+                "this_week",
+                "last_week",
+                "this_month",
+                "last_month",
+                "this_year",
+                "is_empty",
+                "not_empty",
+            ],
+            Self::YesNo => &["yes", "no"],
+        }
+    }
+
+    fn wants_value(op: &str) -> bool {
+        matches!(op, "contains" | "equals")
+    }
+}
+
+/// A field a condition may be put on: its name and how it compares.
+pub struct ConditionField {
+    pub name: String,
+    pub label: String,
+    pub compare: Compare,
+}
+
+/// The fields of a kind's conditions: its own, then its custom fields.
+pub fn condition_fields(
+    own: &[(&str, Compare)],
+    defs: &[FieldDef],
+    label: impl Fn(&str) -> String,
+) -> Vec<ConditionField> {
+    let mut fields: Vec<ConditionField> = own
+        .iter()
+        .map(|(name, compare)| ConditionField {
+            name: name.to_string(),
+            label: label(name),
+            compare: *compare,
+        })
+        .collect();
+    fields.extend(defs.iter().map(|d| ConditionField {
+        name: format!("custom.{}", d.key),
+        label: d.label.clone(),
+        compare: Compare::Text,
+    }));
+    fields
+}
+
+/// The query of a record list's page, as its address carries it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub view: String,
+    /// The choice fields' selects (`level_id`, `source_id`, `owner_id`, ...).
+    #[serde(default)]
+    pub pick: String,
+    #[serde(default)]
+    pub pick_field: String,
+    /// Conditions kept so far, as JSON `[[field, op, value], ...]`.
+    #[serde(default)]
+    pub c: String,
+    /// A condition being added: `field|operator`, and its value.
+    #[serde(default)]
+    pub cond: String,
+    #[serde(default)]
+    pub cv: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub dir: String,
+    #[serde(default)]
+    pub cursor: String,
+    #[serde(default)]
+    pub limit: String,
+    pub done: Option<String>,
+    /// How many records the action that led here touched.
+    pub n: Option<u64>,
+}
+
+/// One condition as the page shows it, with the address that removes it.
+pub struct Chip {
+    pub field: String,
+    pub op: String,
+    pub value: String,
+    pub remove_href: String,
+}
+
+impl ListParams {
+    pub fn view(&self) -> &str {
+        if self.view.is_empty() {
+            "all"
+        } else {
+            &self.view
+        }
+    }
+
+    /// Every condition: those kept and the one being added.
+    pub fn conditions(&self) -> Vec<(String, String, String)> {
+        let mut all: Vec<(String, String, String)> =
+            serde_json::from_str(&self.c).unwrap_or_default();
+        let (field, op) = self.cond.rsplit_once('|').unwrap_or_default();
+        let (field, op) = (field.trim(), op.trim());
+        if !field.is_empty() && !op.is_empty() {
+            let value = if Compare::wants_value(op) {
+                self.cv.trim()
+            } else {
+                ""
+            };
+            let added = (field.to_string(), op.to_string(), value.to_string());
+            if !all.contains(&added) {
+                all.push(added);
+            }
+        }
+        all
+    }
+
+    fn kept(conditions: &[(String, String, String)]) -> String {
+        if conditions.is_empty() {
+            return String::new();
+        }
+        serde_json::to_string(conditions).unwrap_or_default()
+    }
+
+    /// The search, choices, conditions and page size, without the view,
+    /// sort and cursor.
+    fn narrowing_with(&self, conditions: &[(String, String, String)]) -> String {
+        format!(
+            "q={}&pick_field={}&pick={}&c={}&limit={}",
+            url_encode(&self.q),
+            url_encode(&self.pick_field),
+            url_encode(&self.pick),
+            url_encode(&Self::kept(conditions)),
+            url_encode(&self.limit)
+        )
+    }
+
+    fn narrowing(&self) -> String {
+        self.narrowing_with(&self.conditions())
+    }
+
+    pub fn query_without_cursor(&self) -> String {
+        format!(
+            "{}&view={}&sort={}&dir={}",
+            self.narrowing(),
+            url_encode(&self.view),
+            url_encode(&self.sort),
+            url_encode(&self.dir)
+        )
+    }
+
+    /// The kept conditions, for the filter form's hidden field.
+    pub fn kept_conditions(&self) -> String {
+        Self::kept(&self.conditions())
+    }
+
+    /// A tab keeps the conditions and the sort but starts on the first page.
+    pub fn view_href(&self, path: &str, view: &str) -> String {
+        format!(
+            "{path}?{}&view={view}&sort={}&dir={}",
+            self.narrowing(),
+            url_encode(&self.sort),
+            url_encode(&self.dir)
+        )
+    }
+
+    /// A column header sorts by its column; a second click turns the order.
+    pub fn sort_href(&self, path: &str, column: &str) -> String {
+        let dir = if self.sort == column {
+            if self.dir == "asc" { "desc" } else { "asc" }
+        } else if column == "name" {
+            "asc"
+        } else {
+            "desc"
+        };
+        format!(
+            "{path}?{}&view={}&sort={column}&dir={dir}",
+            self.narrowing(),
+            url_encode(&self.view)
+        )
+    }
+
+    /// The `aria-sort` of a column header.
+    pub fn sorted(&self, column: &str) -> &'static str {
+        if self.sort != column {
+            "none"
+        } else if self.dir == "asc" {
+            "ascending"
+        } else {
+            "descending"
+        }
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !self.q.is_empty() || !self.pick.is_empty() || !self.conditions().is_empty()
+    }
+
+    pub fn clear_href(&self, path: &str) -> String {
+        format!("{path}?view={}", url_encode(&self.view))
+    }
+
+    pub fn next_href(&self, path: &str, cursor: &str) -> String {
+        format!("{path}?{}&cursor={cursor}", self.query_without_cursor())
+    }
+
+    /// The conditions as sentences, each with the address without it.
+    pub fn chips(
+        &self,
+        path: &str,
+        fields: &[ConditionField],
+        op_label: impl Fn(&str) -> String,
+    ) -> Vec<Chip> {
+        let all = self.conditions();
+        all.iter()
+            .enumerate()
+            .map(|(index, (field, op, value))| {
+                let rest: Vec<_> = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != index)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                Chip {
+                    field: fields
+                        .iter()
+                        .find(|f| &f.name == field)
+                        .map(|f| f.label.clone())
+                        .unwrap_or_else(|| field.clone()),
+                    op: op_label(op),
+                    value: value.clone(),
+                    remove_href: format!(
+                        "{path}?{}&view={}&sort={}&dir={}",
+                        self.narrowing_with(&rest),
+                        url_encode(&self.view),
+                        url_encode(&self.sort),
+                        url_encode(&self.dir)
+                    ),
+                }
+            })
+            .collect()
+    }
+
+    pub fn limit(&self) -> u64 {
+        self.limit
+            .parse::<u64>()
+            .ok()
+            .filter(|l| [20, 50, 100].contains(l))
+            .unwrap_or(20)
+    }
+
+    /// The list's query for the service; `sortable` are the sorts the page
+    /// offers (an unknown one from an edited address falls back to the default).
+    pub fn query(&self, sortable: &[&str]) -> RecordQuery {
+        let mut filters: Vec<FilterInput> = self
+            .conditions()
+            .into_iter()
+            .map(|(field, op, value)| match op.as_str() {
+                "yes" | "no" => FilterInput {
+                    field,
+                    op: "equals".into(),
+                    value: Some((op == "yes").into()),
+                },
+                _ => FilterInput {
+                    value: Compare::wants_value(&op).then(|| value.into()),
+                    field,
+                    op,
+                },
+            })
+            .collect();
+        if let Some(id) = optional_number(&self.pick)
+            && !self.pick_field.is_empty()
+        {
+            filters.push(FilterInput {
+                field: self.pick_field.clone(),
+                op: "equals".into(),
+                value: Some(id.into()),
+            });
+        }
+        RecordQuery {
+            search: optional_text(&self.q),
+            filters,
+            view: optional_text(&self.view),
+            sort: sortable
+                .contains(&self.sort.as_str())
+                .then(|| self.sort.clone()),
+            descending: self.dir != "asc",
+            cursor: optional_text(&self.cursor),
+            limit: Some(self.limit()),
+        }
+    }
+}
+
+/// A follow-up as typed in the composer.
+#[derive(Debug, Default, Deserialize)]
+pub struct Composer {
+    #[serde(default)]
+    pub method_id: String,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default)]
+    pub next_contact_at: String,
+}
+
+impl Composer {
+    /// The follow-up for the service; a next contact time that is not one is
+    /// a field error.
+    pub fn input(&self, zone: chrono_tz::Tz) -> Result<FollowUpInput, FieldErrors> {
+        Ok(FollowUpInput {
+            method_id: optional_number(&self.method_id),
+            content: self.content.clone(),
+            happened_at: None,
+            next_contact_at: local_time(&self.next_contact_at, zone)?,
+        })
+    }
+}
+
+/// A `datetime-local` value, read as a time in the company's zone.
+pub fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(zone).earliest())
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
+}
+
+/// The people a caller may give records of `kind` to. A caller whose scope
+/// for the kind is only their own records can give them to nobody else, so
+/// the picker offers only them rather than names the save refuses.
+pub async fn people(state: &AppState, caller: &Caller, kind: Kind) -> Vec<UserView> {
+    let own_only = !caller.actor.super_admin
+        && caller
+            .actor
+            .grants
+            .get(&kind)
+            .is_none_or(|grants| grants.iter().all(|g| g.scope == DataScope::Own));
+    let found = if caller.can(Permission::new(Kind::User, Action::View)) {
+        state.app.pick_users(caller, None).await.unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    if own_only || found.is_empty() {
+        let me = found.into_iter().find(|p| p.user.id == caller.user.id);
+        return me.into_iter().collect();
+    }
+    found
+}
+
+/// The ids ticked on a list, as a form sends them.
+pub fn ticked(ids: &[String]) -> Vec<i64> {
+    ids.iter().filter_map(|i| optional_number(i)).collect()
+}
