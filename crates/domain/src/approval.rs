@@ -20,6 +20,15 @@
 //! * A step skipped for want of approvers stays in the plan (with no seats and
 //!   the reason), so the timeline can show it; a step whose condition does not
 //!   hold is left out of the plan.
+//! * A user disabled while an approval waits for them leaves their undecided
+//!   seats (on the current step and the steps still to come) to the flow's
+//!   rule for no approver ([`Approval::vacate`]): the fallback user takes
+//!   them over, or with [`NoApprover::Skip`] the seats are vacated (a step
+//!   whose seats are all vacated passes by itself); with
+//!   [`NoApprover::Refuse`] they stay, for an approval manager to hand over
+//!   ([`Approval::hand_over`] passes any undecided seat, not only one's own).
+//! * Approvers the submitter chooses must be active and other than the
+//!   submitter: choosing oneself is refused at submit, not silently dropped.
 //! * Step numbers in [`Event`]s and in [`Approval`] are positions in
 //!   [`Approval::plan`]; the two submit-time errors (`no_approver`,
 //!   `chosen_missing`) name the step's position in [`FlowDef::steps`], since
@@ -304,6 +313,9 @@ impl StepDef {
             }
             _ => {}
         }
+        if self.never_applies() {
+            codes.push("empty_range");
+        }
         for comparison in &self.condition {
             if let Some(code) = comparison.problem() {
                 codes.push(code);
@@ -315,6 +327,31 @@ impl StepDef {
             }
         }
         codes
+    }
+}
+
+impl StepDef {
+    /// Whether the numeric comparisons on one field leave no number that
+    /// meets them all ("above 100 and up to 50"): the step could never apply.
+    fn never_applies(&self) -> bool {
+        let mut bounds: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        for c in &self.condition {
+            let FactValue::Number(n) = c.value else {
+                continue;
+            };
+            let (low, high) = match c.op {
+                Op::Gt => (n.saturating_add(1), i64::MAX),
+                Op::Ge => (n, i64::MAX),
+                Op::Lt => (i64::MIN, n.saturating_sub(1)),
+                Op::Le => (i64::MIN, n),
+                Op::Eq => (n, n),
+                Op::Ne | Op::In => continue,
+            };
+            let entry = bounds.entry(&c.field).or_insert((i64::MIN, i64::MAX));
+            entry.0 = entry.0.max(low);
+            entry.1 = entry.1.min(high);
+        }
+        bounds.values().any(|(low, high)| low > high)
     }
 }
 
@@ -441,6 +478,8 @@ pub enum Decision {
     HandedOver {
         to: i64,
     },
+    /// The seat's user was disabled and the flow skips missing approvers.
+    Vacated,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -488,12 +527,32 @@ impl Status {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     Submitted,
-    StepStarted { step: usize, approvers: Vec<i64> },
-    StepPassed { step: usize },
-    StepSkipped { step: usize, reason: SkipReason },
+    StepStarted {
+        step: usize,
+        approvers: Vec<i64>,
+    },
+    StepPassed {
+        step: usize,
+    },
+    StepSkipped {
+        step: usize,
+        reason: SkipReason,
+    },
     Approved,
-    Rejected { step: usize, by: i64 },
-    HandedOver { step: usize, from: i64, to: i64 },
+    Rejected {
+        step: usize,
+        by: i64,
+    },
+    HandedOver {
+        step: usize,
+        from: i64,
+        to: i64,
+    },
+    /// A disabled user's seat was given up (see [`Approval::vacate`]).
+    SeatVacated {
+        step: usize,
+        user: i64,
+    },
     Withdrawn,
     Resubmitted,
 }
@@ -509,6 +568,7 @@ impl Event {
             Self::Approved => "approved",
             Self::Rejected { .. } => "rejected",
             Self::HandedOver { .. } => "handed_over",
+            Self::SeatVacated { .. } => "seat_vacated",
             Self::Withdrawn => "withdrawn",
             Self::Resubmitted => "resubmitted",
         }
@@ -536,6 +596,13 @@ pub enum ApprovalError {
     /// `step` is the position in [`FlowDef::steps`].
     #[error("step {step} needs approvers chosen by the submitter")]
     ChosenMissing { step: usize },
+    /// The submitter chose themselves; `step` is the position in
+    /// [`FlowDef::steps`].
+    #[error("step {step}: the submitter cannot approve their own submission")]
+    ChosenSelf { step: usize },
+    /// The submitter chose a disabled user; `step` as above.
+    #[error("step {step}: a chosen approver is not active")]
+    ChosenInactive { step: usize },
     #[error("invalid approval flow")]
     InvalidFlow(Vec<DefError>),
     #[error("cannot hand over to oneself")]
@@ -557,6 +624,8 @@ impl ApprovalError {
             Self::NotResubmittable => "not_resubmittable",
             Self::NoApprover { .. } => "no_approver",
             Self::ChosenMissing { .. } => "chosen_missing",
+            Self::ChosenSelf { .. } => "chosen_self",
+            Self::ChosenInactive { .. } => "chosen_inactive",
             Self::InvalidFlow(_) => "invalid_flow",
             Self::HandOverToSelf => "hand_over_to_self",
             Self::HandOverToSubmitter => "hand_over_to_submitter",
@@ -619,6 +688,12 @@ fn candidates(
             head => head.into_iter().collect(),
         },
         ApproverRule::ChosenBySubmitter => match chosen.get(&index) {
+            Some(users) if users.contains(&submitter) => {
+                return Err(ApprovalError::ChosenSelf { step: index });
+            }
+            Some(users) if users.iter().any(|user| !dir.is_active(*user)) => {
+                return Err(ApprovalError::ChosenInactive { step: index });
+            }
             Some(users) if !users.is_empty() => users.clone(),
             _ => return Err(ApprovalError::ChosenMissing { step: index }),
         },
@@ -690,21 +765,33 @@ fn plan(
 }
 
 impl PlannedStep {
-    /// Whether the step's decisions pass it.
+    /// Whether the step's decisions pass it. Vacated seats do not hold a
+    /// step back; a step whose seats were all vacated passes.
     fn passed(&self) -> bool {
         let approved = |seat: &Seat| seat.decision == Some(Decision::Approved);
+        let settled = |seat: &Seat| {
+            matches!(
+                seat.decision,
+                Some(Decision::Approved | Decision::HandedOver { .. } | Decision::Vacated)
+            )
+        };
+        let all_settled = self.approvers.iter().all(settled);
         match self.mode {
-            Mode::AnyOne => self.approvers.iter().any(approved),
-            Mode::Everyone => {
-                self.approvers.iter().any(approved)
-                    && self.approvers.iter().all(|seat| {
-                        matches!(
-                            seat.decision,
-                            Some(Decision::Approved | Decision::HandedOver { .. })
-                        )
-                    })
-            }
+            Mode::AnyOne => self.approvers.iter().any(approved) || all_settled,
+            Mode::Everyone => all_settled,
         }
+    }
+
+    /// Whether nobody is left to decide: every seat vacated (or handed over
+    /// to seats that were vacated).
+    fn emptied(&self) -> bool {
+        !self.approvers.is_empty()
+            && self.approvers.iter().all(|seat| {
+                matches!(
+                    seat.decision,
+                    Some(Decision::HandedOver { .. } | Decision::Vacated)
+                )
+            })
     }
 
     /// The approvers the plan gave the step, without those handed over to.
@@ -801,7 +888,10 @@ impl Approval {
     }
 
     /// Passes `from`'s seat to `to`, who gets a seat of their own on the
-    /// step. Whether `to` is an active user is for the caller to check.
+    /// step. `from` hands over their own seat, or an approval manager hands
+    /// over a seat that waits for someone who cannot act (a disabled user);
+    /// who may do so, and whether `to` is an active user, is for the caller
+    /// to check.
     pub fn hand_over(&mut self, from: i64, to: i64) -> Result<Vec<Event>, ApprovalError> {
         let seat = self.open_seat(from)?;
         if from == to {
@@ -828,6 +918,64 @@ impl Approval {
             from,
             to,
         }])
+    }
+
+    /// Gives up the undecided seats of a user who was disabled, on the
+    /// current step and the steps still to come, by the flow's rule for no
+    /// approver: an active fallback user (not the submitter) takes each
+    /// seat over, [`NoApprover::Skip`] vacates it; with
+    /// [`NoApprover::Refuse`] (or a fallback who cannot act) nothing
+    /// changes and the seats wait for an approval manager to hand them
+    /// over. When the current step has nobody left to wait for, it passes.
+    pub fn vacate(
+        &mut self,
+        user: i64,
+        rule: NoApprover,
+        dir: &dyn Directory,
+    ) -> Result<Vec<Event>, ApprovalError> {
+        if self.status != Status::InProgress {
+            return Err(ApprovalError::NotInProgress);
+        }
+        let fallback = match rule {
+            NoApprover::Fallback(to) if to != user && to != self.submitter && dir.is_active(to) => {
+                Some(to)
+            }
+            NoApprover::Skip => None,
+            _ => return Ok(Vec::new()),
+        };
+        let mut events = Vec::new();
+        for (index, step) in self.plan.iter_mut().enumerate().skip(self.current) {
+            let Some(seat) = step
+                .approvers
+                .iter()
+                .position(|seat| seat.user == user && seat.decision.is_none())
+            else {
+                continue;
+            };
+            match fallback {
+                Some(to) if !step.approvers.iter().any(|seat| seat.user == to) => {
+                    step.approvers[seat].decision = Some(Decision::HandedOver { to });
+                    step.approvers.push(Seat {
+                        user: to,
+                        decision: None,
+                    });
+                    events.push(Event::HandedOver {
+                        step: index,
+                        from: user,
+                        to,
+                    });
+                }
+                _ => {
+                    step.approvers[seat].decision = Some(Decision::Vacated);
+                    events.push(Event::SeatVacated { step: index, user });
+                }
+            }
+        }
+        if self.plan.get(self.current).is_some_and(PlannedStep::passed) {
+            events.push(Event::StepPassed { step: self.current });
+            self.enter(self.current + 1, &mut events);
+        }
+        Ok(events)
     }
 
     pub fn withdraw(&mut self, by: i64) -> Result<Vec<Event>, ApprovalError> {
@@ -914,7 +1062,10 @@ impl Approval {
     fn enter(&mut self, step: usize, events: &mut Vec<Event>) {
         self.current = step;
         while let Some(planned) = self.plan.get(self.current) {
-            if let Some(reason) = planned.skipped {
+            let reason = planned
+                .skipped
+                .or_else(|| planned.emptied().then_some(SkipReason::NoApprover));
+            if let Some(reason) = reason {
                 events.push(Event::StepSkipped {
                     step: self.current,
                     reason,
@@ -1299,6 +1450,144 @@ mod tests {
         assert_eq!(approval.status, Status::Approved);
     }
 
+    /// A directory where user 5 (of the finance role) has been disabled.
+    fn with_five_disabled() -> MapDirectory {
+        let mut directory = dir();
+        directory.inactive.insert(5);
+        directory
+    }
+
+    #[test]
+    fn a_manager_hands_over_the_seat_of_a_disabled_approver() {
+        let def = flow(vec![step(
+            "Finance",
+            ApproverRule::Role(100),
+            Mode::Everyone,
+        )]);
+        let mut approval = start(&def, &amount(1), 4);
+        // Refuse: disabling 5 leaves the seat for a manager.
+        let kept = approval.vacate(5, NoApprover::Refuse, &with_five_disabled());
+        assert_eq!(kept, Ok(Vec::new()));
+        assert_eq!(approval.waiting_for(), vec![5, 6]);
+        // The manager (8, no seat of their own) passes 5's seat to 9.
+        approval.hand_over(5, 9).expect("hands over");
+        assert_eq!(approval.waiting_for(), vec![6, 9]);
+        approval.approve(6).expect("approves");
+        approval.approve(9).expect("approves");
+        assert_eq!(approval.status, Status::Approved);
+    }
+
+    #[test]
+    fn a_disabled_approvers_seats_go_to_the_fallback_user() {
+        let mut def = flow(vec![
+            step("Finance", ApproverRule::Role(100), Mode::Everyone),
+            step("Again", ApproverRule::Users(vec![5]), Mode::AnyOne),
+        ]);
+        def.when_no_approver = NoApprover::Fallback(8);
+        let mut approval = start(&def, &amount(1), 4);
+        let events = approval
+            .vacate(5, def.when_no_approver, &with_five_disabled())
+            .expect("vacates");
+        assert_eq!(
+            events,
+            vec![
+                Event::HandedOver {
+                    step: 0,
+                    from: 5,
+                    to: 8
+                },
+                Event::HandedOver {
+                    step: 1,
+                    from: 5,
+                    to: 8
+                },
+            ]
+        );
+        assert_eq!(approval.waiting_for(), vec![6, 8]);
+        approval.approve(6).expect("approves");
+        approval.approve(8).expect("approves");
+        assert_eq!(approval.waiting_for(), vec![8]);
+        approval.approve(8).expect("approves");
+        assert_eq!(approval.status, Status::Approved);
+
+        // A fallback who is the disabled user, or inactive, leaves the seat.
+        let mut approval = start(&def, &amount(1), 4);
+        for rule in [NoApprover::Fallback(5), NoApprover::Fallback(7)] {
+            assert_eq!(
+                approval.vacate(5, rule, &with_five_disabled()),
+                Ok(Vec::new())
+            );
+        }
+        assert_eq!(approval.waiting_for(), vec![5, 6]);
+    }
+
+    #[test]
+    fn skipping_vacates_the_seat_and_passes_a_step_left_empty() {
+        let mut def = flow(vec![
+            step("Finance", ApproverRule::Role(100), Mode::Everyone),
+            step("Only five", ApproverRule::Users(vec![5]), Mode::AnyOne),
+            step(
+                "Superior",
+                ApproverRule::Superior { levels: 1 },
+                Mode::AnyOne,
+            ),
+        ]);
+        def.when_no_approver = NoApprover::Skip;
+        let mut approval = start(&def, &amount(1), 4);
+        approval.approve(6).expect("approves");
+        let events = approval
+            .vacate(5, NoApprover::Skip, &with_five_disabled())
+            .expect("vacates");
+        assert_eq!(
+            events,
+            vec![
+                Event::SeatVacated { step: 0, user: 5 },
+                Event::SeatVacated { step: 1, user: 5 },
+                Event::StepPassed { step: 0 },
+                Event::StepSkipped {
+                    step: 1,
+                    reason: SkipReason::NoApprover
+                },
+                Event::StepStarted {
+                    step: 2,
+                    approvers: vec![3]
+                },
+            ]
+        );
+        assert_eq!(approval.waiting_for(), vec![3]);
+
+        // An any-one step whose only waiting seat is vacated passes too.
+        let def = flow(vec![step(
+            "Only five",
+            ApproverRule::Users(vec![5]),
+            Mode::AnyOne,
+        )]);
+        let mut approval = start(&def, &amount(1), 4);
+        approval
+            .vacate(5, NoApprover::Skip, &with_five_disabled())
+            .expect("vacates");
+        assert_eq!(approval.status, Status::Approved);
+        assert_eq!(
+            code(approval.vacate(5, NoApprover::Skip, &dir())),
+            "not_in_progress"
+        );
+    }
+
+    #[test]
+    fn the_submitter_cannot_choose_themselves_or_a_disabled_user() {
+        let def = flow(vec![step(
+            "Chosen",
+            ApproverRule::ChosenBySubmitter,
+            Mode::AnyOne,
+        )]);
+        for chosen in [vec![4], vec![4, 5]] {
+            let own = Approval::submit(&def, &amount(1), 4, &Chosen::from([(0, chosen)]), &dir());
+            assert_eq!(own, Err(ApprovalError::ChosenSelf { step: 0 }));
+        }
+        let disabled = Approval::submit(&def, &amount(1), 4, &Chosen::from([(0, vec![7])]), &dir());
+        assert_eq!(disabled, Err(ApprovalError::ChosenInactive { step: 0 }));
+    }
+
     #[test]
     fn only_the_submitter_withdraws_and_only_in_progress() {
         let def = contract_flow();
@@ -1475,6 +1764,37 @@ mod tests {
         );
         let invalid = Approval::submit(&flow(vec![]), &amount(1), 4, &Chosen::new(), &dir());
         assert_eq!(code(invalid), "invalid_flow");
+    }
+
+    #[test]
+    fn a_step_whose_amount_range_is_empty_is_refused() {
+        let ranged = |low: Op, a: i64, high: Op, b: i64| {
+            let mut s = step("Range", ApproverRule::Superior { levels: 1 }, Mode::AnyOne);
+            s.condition = vec![
+                when("amount", low, FactValue::Number(a)),
+                when("amount", high, FactValue::Number(b)),
+            ];
+            flow(vec![
+                step("First", ApproverRule::DepartmentHead, Mode::AnyOne),
+                s,
+            ])
+        };
+        let empty = ranged(Op::Gt, 10_000, Op::Le, 5_000).check();
+        assert_eq!(
+            empty,
+            Err(vec![DefError {
+                step: Some(1),
+                code: "empty_range"
+            }])
+        );
+        assert!(ranged(Op::Gt, 100, Op::Le, 100).check().is_err());
+        assert!(ranged(Op::Gt, 100, Op::Lt, 101).check().is_err());
+        assert!(ranged(Op::Gt, 100, Op::Le, 101).check().is_ok());
+        assert!(ranged(Op::Ge, 100, Op::Le, 100).check().is_ok());
+        // Different fields never contradict each other.
+        let mut two = ranged(Op::Gt, 100, Op::Le, 50);
+        two.steps[1].condition[1].field = "discount".into();
+        assert!(two.check().is_ok());
     }
 
     #[test]

@@ -56,12 +56,15 @@ impl DocStatus {
 }
 
 status_enum! {
-    /// How far an instalment has been paid.
+    /// How far an instalment has been paid. `ended`: the contract was
+    /// voided before the instalment was paid, so it is owed no more and is
+    /// never overdue.
     PlanStatus {
         Pending => "pending",
         PartlyReceived => "partly_received",
         Received => "received",
         Overdue => "overdue",
+        Ended => "ended",
     }
 }
 
@@ -82,6 +85,38 @@ pub fn plan_status(
     } else {
         PlanStatus::Pending
     }
+}
+
+/// What each instalment received, in instalment order, from the approved
+/// payments recorded against each (`paid`, beside the instalments'
+/// `amounts`). Money beyond an instalment's amount carries to the next
+/// instalments in order, so a payment of 700 against an instalment of 600
+/// leaves 100 on the next one; past the last instalment the excess stays on
+/// it (it is money received, never dropped).
+pub fn spread_received(amounts: &[i64], paid: &[i64]) -> Vec<i64> {
+    let mut carry = 0i64;
+    let last = amounts.len().saturating_sub(1);
+    amounts
+        .iter()
+        .zip(paid)
+        .enumerate()
+        .map(|(index, (amount, paid))| {
+            let total = paid.saturating_add(carry);
+            let kept = if index == last {
+                total
+            } else {
+                total.min((*amount).max(0))
+            };
+            carry = total - kept;
+            kept
+        })
+        .collect()
+}
+
+/// Whether a payment of `amount` takes an instalment past what it still
+/// has outstanding (`received` and the payments waiting, `pending`).
+pub fn exceeds_instalment(plan_amount: i64, received: i64, pending: i64, amount: i64) -> bool {
+    received.saturating_add(pending).saturating_add(amount) > plan_amount
 }
 
 /// Whether an instalment's reminder is due today.
@@ -244,6 +279,22 @@ mod tests {
             plan_status(100, 120, due, date(2024, 5, 1)),
             PlanStatus::Received
         );
+    }
+
+    #[test]
+    fn money_beyond_an_instalment_carries_to_the_next_ones() {
+        // 300 + 400 against 600: 100 goes to the second instalment.
+        assert_eq!(spread_received(&[600, 400], &[700, 0]), vec![600, 100]);
+        // It passes a full instalment on to the one after.
+        assert_eq!(
+            spread_received(&[100, 100, 100], &[250, 100, 0]),
+            vec![100, 100, 150]
+        );
+        // Past the last instalment nothing is lost.
+        assert_eq!(spread_received(&[100, 100], &[50, 180]), vec![50, 180]);
+        assert_eq!(spread_received(&[], &[]), Vec::<i64>::new());
+        assert!(exceeds_instalment(600, 0, 300, 400));
+        assert!(!exceeds_instalment(600, 200, 100, 300));
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct ApprovalActionInput {
     pub comment: Option<String>,
     /// The user a `hand_over` gives the decision to.
     pub to: Option<i64>,
+    /// Whose waiting seat a `hand_over` passes on; the caller's own by
+    /// default. Passing another approver's seat (one who was disabled, or
+    /// is away) needs `approval.manage`.
+    pub from: Option<i64>,
 }
 
 /// An approval as its record's page shows it.
@@ -64,6 +68,9 @@ pub struct ApprovalView {
     /// Whether the caller may approve, reject or hand over now.
     pub can_decide: bool,
     pub can_withdraw: bool,
+    /// Whether the caller may hand over the seat of anyone the approval
+    /// waits for (`approval.manage`, while it is in progress).
+    pub can_reassign: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -92,7 +99,13 @@ fn engine_error(error: ApprovalError) -> ServiceError {
         ApprovalError::HandOverToSelf
         | ApprovalError::HandOverToSubmitter
         | ApprovalError::AlreadyASeat => "to",
-        ApprovalError::ChosenMissing { .. } => "approvers",
+        ApprovalError::ChosenMissing { step }
+        | ApprovalError::ChosenSelf { step }
+        | ApprovalError::ChosenInactive { step } => {
+            return ServiceError::Invalid(
+                FieldError::new(format!("approvers.{step}"), error.code()).into(),
+            );
+        }
         ApprovalError::InvalidFlow(_) | ApprovalError::NoApprover { .. } => "flow",
         _ => {
             return ServiceError::Refused { code: error.code() };
@@ -198,6 +211,7 @@ impl App {
         let facts_text =
             serde_json::to_string(facts).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let directory = approvals::directory(tx).await?;
+        check_chosen(chosen, &directory)?;
         let flow = approvals::active_flow(tx, kind).await?;
         let previous = approvals::of_record(tx, kind, record_id).await?;
         let user = caller.user.id;
@@ -289,6 +303,13 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let user = caller.user.id;
+        // Handing over someone else's seat is an approval manager's act.
+        let for_other = input.from.filter(|from| *from != user);
+        if for_other.is_some() && input.action != "hand_over" {
+            return Err(ServiceError::Invalid(
+                FieldError::new("from", "only_hand_over").into(),
+            ));
+        }
         // Whoever holds a seat on the plan may ask: one who already decided
         // is told so rather than that the approval does not exist.
         let seated = stored
@@ -297,7 +318,12 @@ impl App {
             .iter()
             .any(|step| step.approvers.iter().any(|seat| seat.user == user));
         let involved = stored.submitter_id == user || seated;
-        if !involved {
+        if for_other.is_some() {
+            if !involved && !caller.can(manage()) {
+                return Err(ServiceError::NotFound);
+            }
+            caller.require(manage())?;
+        } else if !involved {
             return Err(ServiceError::NotFound);
         }
         let comment = text::parse_optional_text(input.comment.as_deref(), 1000)
@@ -327,7 +353,7 @@ impl App {
                         ));
                     }
                 }
-                state.hand_over(user, to)
+                state.hand_over(for_other.unwrap_or(user), to)
             }
             "withdraw" => state.withdraw(user),
             _ => {
@@ -457,6 +483,7 @@ impl App {
                 | Event::StepSkipped { step, .. } => (Some(*step as i64), None),
                 Event::Rejected { step, by } => (Some(*step as i64), Some(*by)),
                 Event::HandedOver { step, to, .. } => (Some(*step as i64), Some(*to)),
+                Event::SeatVacated { step, user } => (Some(*step as i64), Some(*user)),
                 _ => (None, None),
             };
             // The user's own action is recorded once, with its comment.
@@ -478,6 +505,74 @@ impl App {
                 comment: None,
             };
             approvals::add_action(tx, id, &action, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Gives the undecided seats of a user who was just disabled to each
+    /// flow's rule for no approver (see `Approval::vacate`): the fallback
+    /// user, or a skip. Under the default rule (refuse) the seats stay, and
+    /// an approval manager hands them over from the record's panel.
+    pub(crate) async fn vacate_seats(&self, tx: &mut Tx, caller: &Caller, user: i64) -> Result<()> {
+        let seated: Vec<StoredApproval> = approvals::in_progress(tx)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                a.state.plan.iter().skip(a.state.current).any(|step| {
+                    step.approvers
+                        .iter()
+                        .any(|seat| seat.user == user && seat.decision.is_none())
+                })
+            })
+            .collect();
+        if seated.is_empty() {
+            return Ok(());
+        }
+        let directory = approvals::directory(tx).await?;
+        for stored in seated {
+            let Some(flow_id) = stored.flow_id else {
+                continue;
+            };
+            let Some(flow) = approvals::flow(tx, flow_id).await? else {
+                continue;
+            };
+            let mut state = stored.state.clone();
+            let events = state
+                .vacate(user, flow.definition.when_no_approver, &directory)
+                .map_err(engine_error)?;
+            if events.is_empty() {
+                tracing::info!(
+                    approval.id = stored.id,
+                    user.id = user,
+                    "disabled approver's seat left for an approval manager"
+                );
+                continue;
+            }
+            if !approvals::save(tx, stored.id, &stored.state, &state, self.now()).await? {
+                return Err(ServiceError::Refused {
+                    code: "approval_changed",
+                });
+            }
+            self.record_events(tx, stored.id, None, &events, None)
+                .await?;
+            let moved = ApprovalMove {
+                approval_id: stored.id,
+                kind: &stored.kind,
+                record_id: stored.record_id,
+                title: &stored.title,
+                actor: caller.user.id,
+            };
+            self.notify_approval(tx, &moved, (Some(&stored.state), &state))
+                .await?;
+            if state.status != Status::InProgress {
+                self.approval_ended(tx, &stored, state.status).await?;
+            }
+            tracing::info!(
+                approval.id = stored.id,
+                user.id = user,
+                status = state.status.as_str(),
+                "disabled approver's seats given to the flow's rule"
+            );
         }
         Ok(())
     }
@@ -515,6 +610,7 @@ impl App {
         Ok(Some(ApprovalView {
             can_decide: in_progress && waiting.contains(&caller.user.id),
             can_withdraw: in_progress && approval.submitter_id == caller.user.id,
+            can_reassign: in_progress && caller.can(manage()),
             flow_name,
             history,
             waiting_for,
@@ -743,6 +839,23 @@ async fn check_references(
     {
         errors.add("fallback", "user_unknown");
     }
+    Ok(())
+}
+
+/// Approvers the submitter chose must be users of the company: an unknown
+/// id is a field error naming the step (`approvers.<step>`). Whether they
+/// are active and other than the submitter is the engine's to say.
+fn check_chosen(chosen: &Chosen, directory: &kuijing_domain::approval::MapDirectory) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    for (step, users) in chosen {
+        if users
+            .iter()
+            .any(|user| !directory.departments.contains_key(user))
+        {
+            errors.add(format!("approvers.{step}"), "user_unknown");
+        }
+    }
+    errors.into_result()?;
     Ok(())
 }
 

@@ -112,7 +112,12 @@ pub struct ContractDetail {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CurrencyTotal {
     pub currency: String,
+    /// The records that match.
     pub count: i64,
+    /// For contracts: how many of them are approved, the only ones whose
+    /// amount and received count in `amount` and `received`. For payments,
+    /// as `count`.
+    pub approved: i64,
     pub amount: i64,
     pub received: i64,
 }
@@ -177,12 +182,15 @@ impl App {
         let totals: Vec<CurrencyTotal> = contracts::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
-            .map(|(currency, count, amount, received)| CurrencyTotal {
-                currency,
-                count,
-                amount,
-                received,
-            })
+            .map(
+                |(currency, count, approved, amount, received)| CurrencyTotal {
+                    currency,
+                    count,
+                    approved,
+                    amount,
+                    received,
+                },
+            )
             .collect();
         let total = totals.iter().map(|t| t.count).sum();
         let rows = self.contract_rows(&mut tx, found).await?;
@@ -468,6 +476,8 @@ impl App {
             self.now(),
         )
         .await?;
+        // Its instalments end with it: none of them is owed, or overdue.
+        contracts::recompute_received(&mut tx, id, self.today()).await?;
         self.log_update(
             &mut tx,
             caller,
@@ -779,6 +789,14 @@ impl App {
         }
         self.check_payment_method(tx, input.payment_method_id, &mut errors)
             .await?;
+        let kept_products: Vec<i64> = match current {
+            Some(current) => line_items::of_record(tx, Kind::Contract.as_str(), current.id)
+                .await?
+                .into_iter()
+                .map(|line| line.product_id)
+                .collect(),
+            None => Vec::new(),
+        };
         let priced = self
             .check_money(
                 tx,
@@ -789,6 +807,7 @@ impl App {
                         .or(opportunity_currency.as_deref()),
                     lines: &input.lines,
                     amount: input.amount.as_ref(),
+                    kept_products: &kept_products,
                 },
                 &mut errors,
             )

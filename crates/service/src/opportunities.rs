@@ -837,6 +837,14 @@ impl App {
                 errors.add("contact_ids", "invalid_choice");
             }
         }
+        let kept_products: Vec<i64> = match current {
+            Some(current) => line_items::of_record(tx, Kind::Opportunity.as_str(), current.id)
+                .await?
+                .into_iter()
+                .map(|line| line.product_id)
+                .collect(),
+            None => Vec::new(),
+        };
         let priced = self
             .check_money(
                 tx,
@@ -845,6 +853,7 @@ impl App {
                     current_currency: current.map(|c| c.currency.as_str()),
                     lines: &input.lines,
                     amount: input.amount.as_ref(),
+                    kept_products: &kept_products,
                 },
                 &mut errors,
             )

@@ -155,6 +155,9 @@ impl App {
                 if problem.code == "exceeds_outstanding" {
                     problem.code = "exceeds_outstanding_import".into();
                 }
+                if problem.code == "exceeds_instalment" {
+                    problem.code = "exceeds_instalment_import".into();
+                }
                 if !report.problems[problems..]
                     .iter()
                     .any(|p| p.field == problem.field)

@@ -58,6 +58,16 @@ pub struct PaymentDetail {
     pub approval: Option<ApprovalView>,
     pub change_log: Vec<LogView>,
     pub can_edit: bool,
+    /// Whether the caller may delete it now (see [`may_delete`]).
+    pub can_delete: bool,
+}
+
+/// Who deletes a payment not yet approved (a draft, or a rejected or
+/// withdrawn one): whoever has `payment.delete`, and its owner when they may
+/// create payments, since their drafts count against what is outstanding.
+fn may_delete(caller: &Caller, owner: Option<i64>) -> bool {
+    caller.can(payment(Action::Delete))
+        || (caller.can(payment(Action::Create)) && owner == Some(caller.user.id))
 }
 
 impl App {
@@ -90,6 +100,7 @@ impl App {
             .map(|(currency, count, amount, received)| CurrencyTotal {
                 currency,
                 count,
+                approved: count,
                 amount,
                 received,
             })
@@ -109,9 +120,9 @@ impl App {
         let found = payments::get(&mut tx, scope, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let can_edit = caller.can(payment(Action::Edit))
-            && payments::writable(&mut tx, scope, id).await?
-            && found.status.editable();
+        let writable = payments::writable(&mut tx, scope, id).await? && found.status.editable();
+        let can_edit = caller.can(payment(Action::Edit)) && writable;
+        let can_delete = writable && may_delete(caller, found.owner_id);
         let approval = self
             .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
             .await?;
@@ -124,6 +135,7 @@ impl App {
             approval,
             change_log,
             can_edit,
+            can_delete,
         })
     }
 
@@ -248,6 +260,19 @@ impl App {
                     kuijing_domain::FieldError::new("amount", "exceeds_outstanding").into(),
                 ));
             }
+            if let Some(plan) = current.plan_id
+                && let Some(plan) = contracts::plans(&mut tx, contract.id)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.id == plan)
+            {
+                let pending = payments::pending_on_plan(&mut tx, plan.id, Some(id), false).await?;
+                if sales::exceeds_instalment(plan.amount, plan.received, pending, current.amount) {
+                    return Err(ServiceError::Invalid(
+                        kuijing_domain::FieldError::new("amount", "exceeds_instalment").into(),
+                    ));
+                }
+            }
         }
         let now = self.now();
         payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
@@ -286,9 +311,14 @@ impl App {
     }
 
     pub async fn delete_payment(&self, caller: &Caller, id: i64) -> Result<()> {
-        caller.require(payment(Action::Delete))?;
+        if !caller.can(payment(Action::Delete)) {
+            caller.require(payment(Action::Create))?;
+        }
         let mut tx = self.db.write().await?;
         let current = self.writable_payment(&mut tx, caller, id).await?;
+        if !may_delete(caller, current.owner_id) {
+            return Err(ServiceError::Forbidden);
+        }
         if !current.status.editable() {
             return Err(ServiceError::Refused {
                 code: "payment_not_deletable",
@@ -357,14 +387,19 @@ impl App {
             errors.add("contract_id", "contract_not_approved");
             return Err(errors.into());
         };
-        if let Some(plan) = input.plan_id
-            && !contracts::plans(tx, contract.id)
-                .await?
-                .iter()
-                .any(|p| p.id == plan)
-        {
-            errors.add("plan_id", "invalid_choice");
-        }
+        let plan = match input.plan_id {
+            Some(plan) => {
+                let found = contracts::plans(tx, contract.id)
+                    .await?
+                    .into_iter()
+                    .find(|p| p.id == plan);
+                if found.is_none() {
+                    errors.add("plan_id", "invalid_choice");
+                }
+                found
+            }
+            None => None,
+        };
         if input.received_on > self.today() {
             errors.add("received_on", "date_future");
         }
@@ -379,10 +414,22 @@ impl App {
         if errors.is_empty() && exceeding && !input.confirm_exceeding {
             errors.add("amount", "exceeds_outstanding");
         }
+        // The same for the instalment it is paid against: what goes beyond
+        // it is carried to the next instalments, but only when confirmed.
+        let past_instalment = match &plan {
+            Some(plan) => {
+                let pending = payments::pending_on_plan(tx, plan.id, except, true).await?;
+                sales::exceeds_instalment(plan.amount, plan.received, pending, amount)
+            }
+            None => false,
+        };
+        if errors.is_empty() && past_instalment && !input.confirm_exceeding {
+            errors.add("amount", "exceeds_instalment");
+        }
         errors.into_result()?;
         Ok((
             PaymentFields {
-                exceeding_confirmed: exceeding && input.confirm_exceeding,
+                exceeding_confirmed: (exceeding || past_instalment) && input.confirm_exceeding,
                 contract_id: contract.id,
                 plan_id: input.plan_id,
                 received_on: input.received_on,

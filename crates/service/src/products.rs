@@ -384,7 +384,9 @@ impl App {
             (None, None, Some(product)) => product,
             (None, None, None) => self.settings.currency.clone(),
         };
-        let lines = self.check_lines(tx, input.lines, &currency, errors).await?;
+        let lines = self
+            .check_lines(tx, (input.lines, input.kept_products), &currency, errors)
+            .await?;
         let by_hand = input.amount.filter(|a| !a.text().trim().is_empty());
         let amount = match by_hand {
             Some(amount) => errors
@@ -410,10 +412,12 @@ impl App {
     }
 
     /// Checks product lines and prices them; errors name `lines.<n>.<field>`.
+    /// A product off sale is refused unless it is one of `kept` (on the
+    /// record's lines when it was saved before).
     pub(crate) async fn check_lines(
         &self,
         tx: &mut Tx,
-        lines: &[LineInput],
+        (lines, kept): (&[LineInput], &[i64]),
         currency: &str,
         errors: &mut FieldErrors,
     ) -> Result<Vec<LineItem>> {
@@ -426,6 +430,10 @@ impl App {
                 errors.add(field("product_id"), "invalid_choice");
                 continue;
             };
+            if !product.on_sale && !kept.contains(&product.id) {
+                errors.add(field("product_id"), "product_off_sale");
+                continue;
+            }
             // A price is a number in the record's currency: a product priced
             // in another cannot be put on it.
             if product.currency != currency {
@@ -533,6 +541,9 @@ pub(crate) struct MoneyInput<'a> {
     pub current_currency: Option<&'a str>,
     pub lines: &'a [LineInput],
     pub amount: Option<&'a DecimalText>,
+    /// Products already on the record's saved lines: they stay allowed when
+    /// taken off sale since; any other product must be on sale.
+    pub kept_products: &'a [i64],
 }
 
 /// The money of a record, checked.

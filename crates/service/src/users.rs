@@ -376,6 +376,7 @@ impl App {
                     };
                     self.log(&mut tx, caller, change).await?;
                 }
+                self.vacate_seats(&mut tx, caller, id).await?;
                 let ended = sessions::delete_for_user(&mut tx, id, None).await?;
                 tracing::info!(
                     user.id = id,

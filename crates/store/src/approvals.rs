@@ -266,6 +266,18 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<StoredApproval>> {
     row.map(StoredApproval::try_from).transpose()
 }
 
+/// Every approval in progress, oldest first: for the few moves that look
+/// at all of them (a user disabled, which is rare; in-progress approvals
+/// are few beside the finished ones).
+pub async fn in_progress(tx: &mut Tx) -> Result<Vec<StoredApproval>> {
+    let select = select_approvals()
+        .and_where(Expr::col((Approvals::Table, Approvals::Status)).eq("in_progress"))
+        .order_by((Approvals::Table, Approvals::Id), Order::Asc)
+        .to_owned();
+    let rows: Vec<ApprovalRow> = tx.all(&select).await?;
+    rows.into_iter().map(StoredApproval::try_from).collect()
+}
+
 /// Approvals waiting for a user, newest first.
 pub async fn waiting_for(
     tx: &mut Tx,

@@ -272,18 +272,37 @@ pub async fn list(
 }
 
 /// Count, amount and received per currency of the matching rows.
+/// Per currency: how many contracts match, and the count, amount and
+/// received of the approved ones among them (only approved contracts count
+/// in figures; drafts and voided ones are listed but not added up).
 pub async fn totals(
     tx: &mut Tx,
     (visibility, actor, today): (&Visibility, i64, NaiveDate),
     query: &ContractQuery,
-) -> Result<Vec<(String, i64, i64, i64)>> {
-    let sum = |c: Contracts| -> SimpleExpr { record::sum_or_zero((Contracts::Table, c)) };
+) -> Result<Vec<(String, i64, i64, i64, i64)>> {
+    let approved =
+        || Expr::col((Contracts::Table, Contracts::Status)).eq(DocStatus::Approved.as_str());
+    let sum_approved = |c: Contracts| -> SimpleExpr {
+        let value = Expr::case(approved(), Expr::col((Contracts::Table, c))).finally(0i64);
+        Func::cast_as(
+            Func::coalesce([Func::sum(value).into(), Expr::val(0i64).into()]),
+            Alias::new("bigint"),
+        )
+        .into()
+    };
     let mut select = Query::select();
     select
         .column((Contracts::Table, Contracts::Currency))
         .expr(Func::count(Expr::col((Contracts::Table, Contracts::Id))))
-        .expr(sum(Contracts::Amount))
-        .expr(sum(Contracts::Received))
+        .expr(Func::cast_as(
+            Func::coalesce([
+                Func::sum(Expr::case(approved(), 1i64).finally(0i64)).into(),
+                Expr::val(0i64).into(),
+            ]),
+            Alias::new("bigint"),
+        ))
+        .expr(sum_approved(Contracts::Amount))
+        .expr(sum_approved(Contracts::Received))
         .from(Contracts::Table);
     scoped(&mut select, visibility, actor, today, query);
     select.group_by_col((Contracts::Table, Contracts::Currency));
@@ -497,14 +516,32 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
         .and_where(Expr::col(Contracts::Id).eq(id))
         .to_owned();
     tx.execute(&update).await?;
-    for plan in plans(tx, id).await? {
+    let status = Query::select()
+        .column(Contracts::Status)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .to_owned();
+    let voided: Option<(String,)> = tx.optional(&status).await?;
+    let voided = voided.is_some_and(|(status,)| status == DocStatus::Void.as_str());
+    let plans = plans(tx, id).await?;
+    let mut paid = Vec::with_capacity(plans.len());
+    for plan in &plans {
         let mut sum = Query::select();
         sum.expr(record::sum_or_zero(Payments::Amount));
         approved(&mut sum);
         sum.and_where(Expr::col(Payments::PlanId).eq(plan.id));
-        let received = tx.count(&sum).await?;
+        paid.push(tx.count(&sum).await?);
+    }
+    let amounts: Vec<i64> = plans.iter().map(|plan| plan.amount).collect();
+    let spread = kuijing_domain::sales::spread_received(&amounts, &paid);
+    for (plan, received) in plans.iter().zip(spread) {
         let status =
             kuijing_domain::sales::plan_status(plan.amount, received, plan.planned_on, today);
+        let status = if voided && status != PlanStatus::Received {
+            PlanStatus::Ended
+        } else {
+            status
+        };
         let update = Query::update()
             .table(PaymentPlans::Table)
             .values([
@@ -674,7 +711,13 @@ pub async fn delete_plan(tx: &mut Tx, contract: i64, plan: i64) -> Result<u64> {
 
 /// Marks instalments whose date has passed without full payment overdue;
 /// answers how many changed. Safe to run from several instances at once.
+/// Instalments of a voided contract ended with it and are skipped.
 pub async fn mark_overdue(tx: &mut Tx, today: NaiveDate) -> Result<u64> {
+    let voided = Query::select()
+        .column(Contracts::Id)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Status).eq(DocStatus::Void.as_str()))
+        .to_owned();
     let update = Query::update()
         .table(PaymentPlans::Table)
         .value(PaymentPlans::Status, PlanStatus::Overdue.as_str())
@@ -683,6 +726,7 @@ pub async fn mark_overdue(tx: &mut Tx, today: NaiveDate) -> Result<u64> {
             PlanStatus::Pending.as_str(),
             PlanStatus::PartlyReceived.as_str(),
         ]))
+        .and_where(Expr::col(PaymentPlans::ContractId).not_in_subquery(voided))
         .to_owned();
     tx.execute(&update).await
 }

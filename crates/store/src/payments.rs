@@ -410,6 +410,31 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
 
 /// What a contract's payments not yet approved (drafts and those in
 /// approval, or only those in approval) add up to, leaving one payment out.
+/// The payments not yet approved against one instalment, as
+/// [`pending_total`] counts them for a contract.
+pub async fn pending_on_plan(
+    tx: &mut Tx,
+    plan: i64,
+    except: Option<i64>,
+    with_drafts: bool,
+) -> Result<i64> {
+    let statuses: &[&str] = if with_drafts {
+        &["draft", "in_approval"]
+    } else {
+        &["in_approval"]
+    };
+    let mut select = Query::select();
+    select
+        .expr(crate::record::sum_or_zero(Payments::Amount))
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::PlanId).eq(plan))
+        .and_where(Expr::col(Payments::Status).is_in(statuses.iter().copied()));
+    if let Some(except) = except {
+        select.and_where(Expr::col(Payments::Id).ne(except));
+    }
+    tx.count(&select).await
+}
+
 pub async fn pending_total(
     tx: &mut Tx,
     contract: i64,

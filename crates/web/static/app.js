@@ -494,10 +494,49 @@
   if (!board) return;
   var dragged = null;
 
-  function count(column, delta) {
+  // Money as the pages write it: "CNY 1,234.50" from minor units.
+  function money(currency, minor) {
+    var sign = minor < 0 ? '-' : '';
+    var abs = Math.abs(minor);
+    var whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    var cents = String(abs % 100);
+    return currency + ' ' + sign + whole + '.' + (cents.length < 2 ? '0' + cents : cents);
+  }
+
+  // A card moved in or out: the column's count and its amounts follow.
+  function count(column, delta, card) {
     var badge = column.querySelector('[data-count]');
     if (badge) { badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + delta)); }
+    var sums = column.querySelector('[data-amounts]');
+    if (!sums || !card) return;
+    var map = {};
+    try { map = JSON.parse(sums.getAttribute('data-amounts') || '{}'); } catch (e) { map = {}; }
+    var currency = card.getAttribute('data-currency');
+    var amount = parseInt(card.getAttribute('data-amount'), 10) || 0;
+    map[currency] = (map[currency] || 0) + delta * amount;
+    sums.setAttribute('data-amounts', JSON.stringify(map));
+    var parts = Object.keys(map).filter(function (c) { return map[c] !== 0; }).sort();
+    if (!parts.length) parts = [currency];
+    sums.textContent = parts.map(function (c) { return money(c, map[c] || 0); }).join(' · ');
   }
+
+  // On a phone a long column shows its first cards and a "show all N"
+  // button, so the next stage is one swipe away rather than a long scroll.
+  var SHORT = 5;
+  Array.prototype.forEach.call(board.querySelectorAll('[data-stage]'), function (column) {
+    var cards = column.querySelectorAll('[data-card]');
+    if (cards.length <= SHORT) return;
+    column.classList.add('collapsed');
+    var more = doc.createElement('button');
+    more.type = 'button';
+    more.className = 'btn small ghost board-expand';
+    more.textContent = (board.getAttribute('data-show-all') || '').replace('%{n}', String(cards.length));
+    more.addEventListener('click', function () {
+      column.classList.remove('collapsed');
+      more.remove();
+    });
+    column.querySelector('[data-drop]').insertAdjacentElement('afterend', more);
+  });
 
   board.addEventListener('dragstart', function (event) {
     var card = event.target.closest && event.target.closest('[data-card]');
@@ -537,8 +576,8 @@
     body.set('from', 'board');
     var list = column.querySelector('[data-drop]');
     list.insertBefore(card, list.firstChild);
-    count(column, 1);
-    count(from, -1);
+    count(column, 1, card);
+    count(from, -1, card);
     fetch('/opportunities/' + card.getAttribute('data-card') + '/stage', {
       method: 'POST',
       credentials: 'same-origin',
@@ -550,8 +589,8 @@
       if (select) select.value = stage;
     }).catch(function () {
       from.querySelector('[data-drop]').appendChild(card);
-      count(column, -1);
-      count(from, 1);
+      count(column, -1, card);
+      count(from, 1, card);
       window.alert(board.getAttribute('data-failed'));
     });
   });

@@ -129,7 +129,7 @@ pub async fn approvals_waiting_count(
 }
 
 #[utoipa::path(post, path = "/api/v1/approvals/{id}/actions", tag = "approvals", request_body = ApprovalActionInput,
-    description = "`approve`, `reject` (with a `comment`) or `hand_over` (`to` a user) by someone the approval waits for; `withdraw` by the submitter. A record is submitted again through its own `submit`.",
+    description = "`approve`, `reject` (with a `comment`) or `hand_over` (`to` a user) by someone the approval waits for; `withdraw` by the submitter. With `approval.manage`, `hand_over` with `from` passes the seat of anyone the approval waits for (a disabled user, say) to `to`. A record is submitted again through its own `submit`.",
     responses((status = 200, body = ApprovalView), (status = 404, description = "No such approval, or the caller is neither its submitter nor one it waits for", body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn act_on_approval(
     State(state): State<AppState>,

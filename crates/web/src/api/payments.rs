@@ -59,7 +59,7 @@ pub async fn list_payments(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentInput,
-    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`) unless `confirm_exceeding` is true.",
+    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order.",
     responses((status = 201, body = PaymentDetail), (status = 422, body = Problem)))]
 pub async fn create_payment(
     State(state): State<AppState>,

@@ -45,8 +45,12 @@ pub struct Panel {
     pub steps: Vec<PanelStep>,
     pub history: Vec<PanelEvent>,
     pub waiting_for: Vec<String>,
+    /// Who the approval waits for, for a manager's hand-over.
+    pub waiting_ids: Vec<(i64, String)>,
     pub can_decide: bool,
     pub can_withdraw: bool,
+    /// The caller may hand over any waiting seat (approval managers).
+    pub can_reassign: bool,
 }
 
 impl Panel {
@@ -86,6 +90,7 @@ impl Panel {
                             Some(Decision::Approved) => "approved",
                             Some(Decision::Rejected) => "rejected",
                             Some(Decision::HandedOver { .. }) => "handed_over",
+                            Some(Decision::Vacated) => "vacated",
                         };
                         (name(seat.user), decision)
                     })
@@ -111,8 +116,10 @@ impl Panel {
             steps,
             history,
             waiting_for: view.waiting_for.iter().map(|(_, n)| n.clone()).collect(),
+            waiting_ids: view.waiting_for.clone(),
             can_decide: view.can_decide,
             can_withdraw: view.can_withdraw,
+            can_reassign: view.can_reassign,
         }
     }
 }
@@ -125,6 +132,9 @@ pub struct ActForm {
     comment: String,
     #[serde(default)]
     to: String,
+    /// Whose seat a manager hands over.
+    #[serde(default)]
+    from: String,
     /// The page to go back to.
     #[serde(default)]
     back: String,
@@ -142,6 +152,7 @@ pub async fn act(
         action: form.action.clone(),
         comment: optional_text(&form.comment),
         to: optional_number(&form.to),
+        from: optional_number(&form.from),
     };
     // Only a page of this application is a place to go back to.
     let back = if form.back.starts_with('/') && !form.back.starts_with("//") {

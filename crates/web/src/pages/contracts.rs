@@ -870,7 +870,7 @@ async fn payment_view(
         can_submit: detail.can_edit
             && detail.payment.status.submittable()
             && can(caller, Kind::Payment, Action::Submit),
-        can_delete: detail.can_edit && can(caller, Kind::Payment, Action::Delete),
+        can_delete: detail.can_delete,
         methods: method_choices(state).await?,
         people: state.app.user_choices(caller).await?,
         steps_to_choose: state.app.steps_to_choose("payment").await?,
@@ -988,9 +988,9 @@ struct PaymentFormView {
     errors: FormErrors,
     contract: Option<ContractDetail>,
     methods: Vec<Choice>,
-    /// The amount is above what the contract still has outstanding: the
-    /// form asks to confirm.
-    exceeding: bool,
+    /// The amount is above what the contract or the instalment still has
+    /// outstanding: the form asks to confirm, with this text.
+    exceeding: Option<&'static str>,
 }
 
 impl PaymentFormView {
@@ -1023,9 +1023,17 @@ async fn payment_form_view(
     } else {
         "payments.new"
     };
-    let exceeding = errors
-        .get("amount")
-        .is_some_and(|m| *m == crate::error::message_for("amount", "exceeds_outstanding", lang));
+    let exceeding = [
+        ("exceeds_outstanding", "payments.confirm_exceeding"),
+        ("exceeds_instalment", "sales_fixes.confirm_past_instalment"),
+    ]
+    .into_iter()
+    .find(|(code, _)| {
+        errors
+            .get("amount")
+            .is_some_and(|m| *m == crate::error::message_for("amount", code, lang))
+    })
+    .map(|(_, label)| label);
     Ok(PaymentFormView {
         shell: Shell::new(state, caller, lang, "/payments", title),
         id,

@@ -176,6 +176,16 @@ impl BoardView {
             .join(" · ")
     }
 
+    /// A column's amounts by currency as JSON, for the board's script to
+    /// add and take away a dragged card's amount.
+    fn amounts_json(&self, amounts: &[(String, i64)]) -> String {
+        let map: serde_json::Map<String, serde_json::Value> = amounts
+            .iter()
+            .map(|(currency, amount)| (currency.clone(), (*amount).into()))
+            .collect();
+        serde_json::Value::Object(map).to_string()
+    }
+
     fn currency(&self) -> String {
         self.board
             .columns

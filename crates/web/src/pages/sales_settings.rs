@@ -188,7 +188,8 @@ const STEP_ROWS: usize = 5;
 pub struct StepRow {
     pub name: String,
     pub rule: String,
-    pub user: String,
+    /// The named people of a "users" step, by id.
+    pub users: Vec<String>,
     pub levels: String,
     pub role: String,
     pub mode: String,
@@ -250,9 +251,24 @@ struct FlowsView {
     departments: Vec<Choice>,
     fields: Vec<FlowField>,
     errors: FormErrors,
+    /// The messages of each step, by the step's place, shown on its row.
+    step_errors: Vec<(usize, String)>,
 }
 
 impl FlowsView {
+    /// The messages about the step of a row.
+    fn errors_of(&self, index: &usize) -> Vec<&str> {
+        self.step_errors
+            .iter()
+            .filter(|(step, _)| step == index)
+            .map(|(_, message)| message.as_str())
+            .collect()
+    }
+
+    fn chosen(&self, row: &StepRow, person: &i64) -> bool {
+        row.users.contains(&person.to_string())
+    }
+
     fn rule_label(&self, rule: &ApproverRule) -> String {
         let key = match rule {
             ApproverRule::Users(_) => "users",
@@ -370,8 +386,10 @@ pub struct FlowForm {
     step_name: Vec<String>,
     #[serde(default)]
     step_rule: Vec<String>,
+    /// The people of the "users" steps, as `row:user` (a row's select
+    /// takes several).
     #[serde(default)]
-    step_user: Vec<String>,
+    step_users: Vec<String>,
     #[serde(default)]
     step_levels: Vec<String>,
     #[serde(default)]
@@ -411,7 +429,13 @@ impl FlowForm {
             .map(|i| StepRow {
                 name: at(&self.step_name, i),
                 rule: at(&self.step_rule, i),
-                user: at(&self.step_user, i),
+                users: self
+                    .step_users
+                    .iter()
+                    .filter_map(|pair| pair.split_once(':'))
+                    .filter(|(row, _)| row.parse::<usize>().ok() == Some(i))
+                    .map(|(_, user)| user.to_string())
+                    .collect(),
                 levels: at(&self.step_levels, i),
                 role: at(&self.step_role, i),
                 mode: at(&self.step_mode, i),
@@ -441,7 +465,12 @@ impl FlowForm {
             let index = steps.len();
             let number = |text: &str| optional_number(text).unwrap_or(0);
             let approvers = match row.rule.as_str() {
-                "users" => ApproverRule::Users(optional_number(&row.user).into_iter().collect()),
+                "users" => ApproverRule::Users(
+                    row.users
+                        .iter()
+                        .filter_map(|u| optional_number(u))
+                        .collect(),
+                ),
                 "superior" => ApproverRule::Superior {
                     levels: u8::try_from(number(&row.levels)).unwrap_or(0),
                 },
@@ -460,15 +489,22 @@ impl FlowForm {
             };
             let amount = |text: &str| money::parse_amount(text).map_err(refused);
             let mut condition = Vec::new();
-            for (text, op) in [(&row.above, Op::Gt), (&row.below, Op::Le)] {
-                if !text.trim().is_empty() {
-                    condition.push(Comparison {
+            // An amount that cannot be read is named by its own field.
+            let mut unreadable = kuijing_domain::FieldErrors::new();
+            for (text, op, name) in [(&row.above, Op::Gt, "above"), (&row.below, Op::Le, "below")] {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                match money::parse_amount(text) {
+                    Ok(n) => condition.push(Comparison {
                         field: "amount".into(),
                         op,
-                        value: FactValue::Number(amount(text)?),
-                    });
+                        value: FactValue::Number(n),
+                    }),
+                    Err(code) => unreadable.add(format!("definition.steps.{index}.{name}"), code),
                 }
             }
+            unreadable.into_result()?;
             if let Some(department) = optional_number(&row.department) {
                 condition.push(Comparison {
                     field: "department_id".into(),
@@ -564,37 +600,24 @@ impl FlowForm {
         }
         for step in &definition.steps {
             form.step_name.push(step.name.clone());
-            let (rule, user, levels, role) = match &step.approvers {
-                ApproverRule::Users(users) => (
-                    "users",
-                    users.first().map(|u| u.to_string()).unwrap_or_default(),
-                    String::new(),
-                    String::new(),
-                ),
+            let index = form.step_name.len() - 1;
+            let (rule, levels, role) = match &step.approvers {
+                ApproverRule::Users(users) => {
+                    form.step_users
+                        .extend(users.iter().map(|user| format!("{index}:{user}")));
+                    ("users", String::new(), String::new())
+                }
                 ApproverRule::Superior { levels } => {
-                    ("superior", String::new(), levels.to_string(), String::new())
+                    ("superior", levels.to_string(), String::new())
                 }
-                ApproverRule::SuperiorsUpTo { levels } => (
-                    "superiors_up_to",
-                    String::new(),
-                    levels.to_string(),
-                    String::new(),
-                ),
-                ApproverRule::Role(role) => {
-                    ("role", String::new(), String::new(), role.to_string())
+                ApproverRule::SuperiorsUpTo { levels } => {
+                    ("superiors_up_to", levels.to_string(), String::new())
                 }
-                ApproverRule::DepartmentHead => (
-                    "department_head",
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ),
-                ApproverRule::ChosenBySubmitter => {
-                    ("chosen", String::new(), String::new(), String::new())
-                }
+                ApproverRule::Role(role) => ("role", String::new(), role.to_string()),
+                ApproverRule::DepartmentHead => ("department_head", String::new(), String::new()),
+                ApproverRule::ChosenBySubmitter => ("chosen", String::new(), String::new()),
             };
             form.step_rule.push(rule.into());
-            form.step_user.push(user);
             form.step_levels.push(levels);
             form.step_role.push(role);
             form.step_mode.push(step.mode.as_str().into());
@@ -641,7 +664,7 @@ async fn flows_view(
     caller: &Caller,
     lang: Lang,
     (editing, form): (Option<i64>, Option<FlowForm>),
-    errors: FormErrors,
+    (errors, step_errors): (FormErrors, Vec<(usize, String)>),
     done: Option<&str>,
 ) -> Result<FlowsView, ServiceError> {
     if !caller.can(Permission::new(Kind::Approval, Action::Manage)) {
@@ -679,6 +702,7 @@ async fn flows_view(
         departments: state.app.department_choices().await?,
         fields: flow_fields(state, caller).await?,
         errors,
+        step_errors,
     })
 }
 
@@ -695,7 +719,7 @@ pub async fn show_flows(
             &caller,
             lang,
             (editing, None),
-            FormErrors::default(),
+            (FormErrors::default(), Vec::new()),
             query.done.as_deref(),
         )
         .await,
@@ -727,12 +751,32 @@ pub async fn save_flow(
     if let Err(ServiceError::Forbidden) = &result {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
+    let step_errors = match &result {
+        Err(ServiceError::Invalid(errors)) => step_errors(errors, lang),
+        _ => Vec::new(),
+    };
     after_post(
         result,
         |_| done("/settings/approval-flows", "saved"),
-        async |errors| flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await,
+        async |errors| {
+            let errors = (errors, step_errors);
+            flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await
+        },
         &caller,
         lang,
     )
     .await
+}
+
+/// The messages of `definition.steps.<n>` (and of its fields), by step.
+fn step_errors(errors: &kuijing_domain::FieldErrors, lang: Lang) -> Vec<(usize, String)> {
+    errors
+        .0
+        .iter()
+        .filter_map(|e| {
+            let rest = e.field.strip_prefix("definition.steps.")?;
+            let step = rest.split('.').next()?.parse::<usize>().ok()?;
+            Some((step, crate::error::field_message(e, lang)))
+        })
+        .collect()
 }
