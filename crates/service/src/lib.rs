@@ -38,6 +38,7 @@ pub mod payment_import;
 pub mod payments;
 pub mod pipelines;
 pub mod pool_actions;
+pub mod pool_release;
 pub mod pool_settings;
 pub mod pools;
 pub mod product_import;

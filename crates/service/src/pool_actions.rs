@@ -1,12 +1,8 @@
-//! What users do with the customers of a pool: list, claim, assign, move,
-//! and release owned customers into a pool.
+//! What users do with the customers of a pool: list, claim, assign and move.
 
 use chrono::{Datelike, Duration};
 use kuijing_domain::pool::ClaimCounts;
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission,
-    UserStatus, text,
-};
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, UserStatus};
 use kuijing_store::{departments, pool_customers, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,14 +27,6 @@ pub struct MoveInput {
     pub ids: Vec<i64>,
     /// The pool they go into.
     pub to_pool_id: i64,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct ReleaseInput {
-    pub ids: Vec<i64>,
-    /// One of the pools the releaser belongs to; the first of them when left out.
-    pub pool_id: Option<i64>,
-    pub reason: String,
 }
 
 /// Which customers a claim, an assignment or a move got, and which were
@@ -278,76 +266,6 @@ impl App {
             claimed: moved,
             taken,
         })
-    }
-
-    /// An owner puts customers into one of the pools they belong to, saying why.
-    pub async fn release_to_pool(&self, caller: &Caller, input: ReleaseInput) -> Result<u64> {
-        caller.require(Permission::new(Kind::Customer, Action::Release))?;
-        let mut errors = FieldErrors::new();
-        let reason = errors
-            .take(
-                "reason",
-                text::parse_optional_text(Some(&input.reason), 500),
-            )
-            .flatten();
-        if reason.is_none() && errors.is_empty() {
-            errors.add("reason", "required");
-        }
-        if input.ids.is_empty() {
-            errors.add("ids", "required");
-        }
-        errors.into_result()?;
-        let mut tx = self.db.write().await?;
-        let mine = self.visible_pools(&mut tx, caller).await?;
-        let pool = match input.pool_id {
-            Some(id) => mine.iter().find(|p| p.id == id),
-            None => mine.first(),
-        };
-        let Some(pool) = pool.map(|p| p.id) else {
-            if input.pool_id.is_some() {
-                return Err(FieldError::new("pool_id", "invalid_choice").into());
-            }
-            return Err(ServiceError::Refused { code: "no_pool" });
-        };
-        let mut owners = Vec::new();
-        for id in &input.ids {
-            let current = self.writable_customer(&mut tx, caller, *id).await?;
-            if current.locked {
-                return Err(ServiceError::Refused {
-                    code: "customer_locked",
-                });
-            }
-            owners.push(current.owner_id);
-        }
-        let released = pool_customers::release(&mut tx, pool, &input.ids, self.now()).await?;
-        for (id, owner) in input.ids.iter().zip(owners) {
-            let fields = vec![
-                FieldChange {
-                    field: "owner_id".into(),
-                    old: owner.map(|o| o.to_string()),
-                    new: None,
-                },
-                FieldChange {
-                    field: "pool_id".into(),
-                    old: None,
-                    new: Some(pool.to_string()),
-                },
-                FieldChange {
-                    field: "release_reason".into(),
-                    old: None,
-                    new: reason.clone(),
-                },
-            ];
-            let change = Change {
-                kind: Kind::Customer,
-                record_id: *id,
-                action: ChangeAction::Update,
-                fields,
-            };
-            self.log(&mut tx, caller, change).await?;
-        }
-        tx.commit().await?;
-        Ok(released)
     }
 
     /// Whether the caller could have seen the customer in the pool: it is
