@@ -58,7 +58,13 @@ impl App {
             column: Contacts::Id,
             descending: false,
         };
-        let yes_no = |flag: bool| (labels.text)(if flag { "customers.yes" } else { "customers.no" });
+        let yes_no = |flag: bool| {
+            (labels.text)(if flag {
+                "customers.yes"
+            } else {
+                "customers.no"
+            })
+        };
         let mut after = None;
         loop {
             let page = contacts::list(&mut tx, &visibility, &store_query, sort, after, 500).await?;
@@ -116,11 +122,21 @@ impl App {
                 report.duplicate(number, "name", first);
                 continue;
             }
-            self.write_contact_row(&mut tx, caller, (number, fields, owner), upload.duplicates, &mut report)
-                .await?;
+            self.write_contact_row(
+                &mut tx,
+                caller,
+                (number, fields, owner),
+                upload.duplicates,
+                &mut report,
+            )
+            .await?;
         }
         report
-            .finish(tx, upload.check_only, (Kind::Contact.as_str(), caller.user.id))
+            .finish(
+                tx,
+                upload.check_only,
+                (Kind::Contact.as_str(), caller.user.id),
+            )
             .await
     }
 
@@ -136,7 +152,10 @@ impl App {
     ) -> Result<Option<ContactInput>> {
         let number = row.number;
         let mut ok = true;
-        let customer_id = match self.customer_named(tx, caller, &row.cell("customer_id")).await? {
+        let customer_id = match self
+            .customer_named(tx, caller, &row.cell("customer_id"))
+            .await?
+        {
             Ok(id) => id,
             Err(code) => {
                 report.problem(number, "customer_id", code);

@@ -198,7 +198,11 @@ impl App {
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
-        tracing::info!(contact.id = id, actor.id = caller.user.id, "contact created");
+        tracing::info!(
+            contact.id = id,
+            actor.id = caller.user.id,
+            "contact created"
+        );
         self.get_contact(caller, id).await
     }
 
@@ -224,7 +228,11 @@ impl App {
         errors.into_result()?;
 
         let mut diff = Diff::new();
-        describe(&mut diff, Some(&ContactFields::from(&current)), Some(&fields));
+        describe(
+            &mut diff,
+            Some(&ContactFields::from(&current)),
+            Some(&fields),
+        );
         if !diff.is_empty() {
             if !contacts::update(&mut tx, id, current.version, &fields, self.now()).await? {
                 return Err(ServiceError::Stale {
@@ -349,7 +357,11 @@ impl App {
         })
     }
 
-    pub(crate) async fn contact_views(&self, tx: &mut Tx, found: Vec<Contact>) -> Result<Vec<ContactView>> {
+    pub(crate) async fn contact_views(
+        &self,
+        tx: &mut Tx,
+        found: Vec<Contact>,
+    ) -> Result<Vec<ContactView>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
         Ok(found

@@ -8,9 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::customer::{Customer, parse_website};
 use kuijing_domain::fields::{self, FieldDef};
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldErrors, Kind, Permission, text,
-};
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::follow_ups::{self, FollowUp};
 
@@ -22,9 +20,9 @@ use utoipa::ToSchema;
 
 use crate::changelog::LogView;
 use crate::customer_list::CUSTOMER_LIST;
-use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::error::{Result, ServiceError};
 use crate::input::nullable;
+use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.

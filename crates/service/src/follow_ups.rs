@@ -91,5 +91,4 @@ impl App {
         let content = content.unwrap_or_default();
         Ok((content, happened_at))
     }
-
 }

@@ -75,8 +75,16 @@ impl App {
                 });
             }
             let (lead_id, new) = (id, Some(customer.to_string()));
-            self.log_update(&mut tx, caller, Kind::Lead, lead_id, "customer_id", None, new)
-                .await?;
+            self.log_update(
+                &mut tx,
+                caller,
+                Kind::Lead,
+                lead_id,
+                "customer_id",
+                None,
+                new,
+            )
+            .await?;
             let from_lead = Change {
                 kind: Kind::Customer,
                 record_id: customer,
@@ -133,7 +141,8 @@ impl App {
         errors.into_result()?;
         let owner = lead.owner_id.unwrap_or(caller.user.id);
         let now = self.now();
-        let customer = customers::insert(tx, &fields, Some(owner), None, caller.user.id, now).await?;
+        let customer =
+            customers::insert(tx, &fields, Some(owner), None, caller.user.id, now).await?;
         if let Some(name) = lead.contact_name.clone().filter(|n| !n.trim().is_empty()) {
             let contact = ContactFields {
                 customer_id: customer,
@@ -191,8 +200,16 @@ impl App {
         }
         errors.into_result()?;
         lead_field_maps::replace(&mut tx, &kept).await?;
-        self.log_update(&mut tx, caller, Kind::Settings, 0, "lead_field_mapping", None, None)
-            .await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Settings,
+            0,
+            "lead_field_mapping",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.lead_field_mapping().await
     }

@@ -96,7 +96,10 @@ impl App {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for row in sheet.rows() {
             let number = row.number;
-            let Some(input) = self.lead_row(&mut tx, &row, &people, &scope, &mut report).await? else {
+            let Some(input) = self
+                .lead_row(&mut tx, &row, &people, &scope, &mut report)
+                .await?
+            else {
                 continue;
             };
             let owner = input.owner_id.unwrap_or(caller.user.id);
@@ -114,8 +117,14 @@ impl App {
             for key in keys {
                 seen.insert(key, number);
             }
-            self.write_lead_row(&mut tx, caller, (number, fields, owner), upload.duplicates, &mut report)
-                .await?;
+            self.write_lead_row(
+                &mut tx,
+                caller,
+                (number, fields, owner),
+                upload.duplicates,
+                &mut report,
+            )
+            .await?;
         }
         report
             .finish(tx, upload.check_only, (Kind::Lead.as_str(), caller.user.id))
@@ -136,7 +145,10 @@ impl App {
         let choices = options::of_kind(tx, "customer").await?;
         let mut ok = true;
         let mut picked = [None; 3];
-        for (slot, field) in picked.iter_mut().zip(["level_id", "industry_id", "source_id"]) {
+        for (slot, field) in picked
+            .iter_mut()
+            .zip(["level_id", "industry_id", "source_id"])
+        {
             let Some(label) = row.optional(field) else {
                 continue;
             };
@@ -194,7 +206,11 @@ impl App {
         duplicates: DuplicateMode,
         report: &mut ImportReport,
     ) -> Result<()> {
-        let phone = fields.mobile.as_deref().or(fields.phone.as_deref()).map(phone_key);
+        let phone = fields
+            .mobile
+            .as_deref()
+            .or(fields.phone.as_deref())
+            .map(phone_key);
         let found = leads::duplicates(
             tx,
             Some(&match_key(&fields.name)),

@@ -250,7 +250,9 @@ impl App {
     pub async fn delete_leads(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
         caller.require(lead(Action::Delete))?;
         if ids.is_empty() {
-            return Err(FieldErrors::from(kuijing_domain::FieldError::new("ids", "required")).into());
+            return Err(
+                FieldErrors::from(kuijing_domain::FieldError::new("ids", "required")).into(),
+            );
         }
         let mut tx = self.db.write().await?;
         let mut names = Vec::new();
@@ -363,7 +365,9 @@ fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>)
         ("email", |f| f.email.clone()),
         ("address", |f| f.address.clone()),
         ("notes", |f| f.notes.clone()),
-        ("next_contact_at", |f| f.next_contact_at.map(|t| t.to_rfc3339())),
+        ("next_contact_at", |f| {
+            f.next_contact_at.map(|t| t.to_rfc3339())
+        }),
     ];
     for (field, get) in texts {
         diff.field(field, old.and_then(get), new.and_then(get));

@@ -160,7 +160,9 @@ impl App {
         match (input.op.as_str(), shape) {
             ("is_empty", _) => Ok(Filter::IsEmpty(column)),
             ("not_empty", _) => Ok(Filter::NotEmpty(column)),
-            ("contains", Shape::Text) => Ok(Filter::Contains(column, text::normalize(&text_value()))),
+            ("contains", Shape::Text) => {
+                Ok(Filter::Contains(column, text::normalize(&text_value())))
+            }
             ("contains", Shape::Phone) => Ok(Filter::Contains(
                 column,
                 kuijing_domain::company::phone_key(&text_value()),
@@ -248,11 +250,14 @@ fn as_flag(value: &serde_json::Value) -> Option<bool> {
     })
 }
 
+/// Where a page starts: the sort value and id of the last row shown.
+pub(crate) type Cursor = (sea_query::Value, i64);
+
 /// The sort asked for (the newest first by default) and where the page starts.
 pub(crate) fn parse_sort<C: Copy>(
     spec: &ListSpec<C>,
     query: &RecordQuery,
-) -> Result<(Sort<C>, Option<(sea_query::Value, i64)>)> {
+) -> Result<(Sort<C>, Option<Cursor>)> {
     let name = query.sort.as_deref().unwrap_or("id");
     let found = spec
         .sortable
@@ -266,10 +271,9 @@ pub(crate) fn parse_sort<C: Copy>(
     let sort = Sort { column, descending };
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(cursor) => Some(
-            decode_cursor(cursor, name, shape)
-                .ok_or_else(|| ServiceError::Invalid(FieldError::new("cursor", "cursor_invalid").into()))?,
-        ),
+        Some(cursor) => Some(decode_cursor(cursor, name, shape).ok_or_else(|| {
+            ServiceError::Invalid(FieldError::new("cursor", "cursor_invalid").into())
+        })?),
     };
     Ok((sort, after))
 }
@@ -287,7 +291,7 @@ pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String 
     URL_SAFE_NO_PAD.encode(serde_json::json!([value, id]).to_string())
 }
 
-fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<(sea_query::Value, i64)> {
+fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<Cursor> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
     let value: sea_query::Value = match (sort, shape) {

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-pub use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::follow_ups;
+pub use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::opportunities::{
     self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,

@@ -117,8 +117,14 @@ impl App {
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let mut errors = FieldErrors::new();
-        self.check_owner_of(&mut tx, (caller, &org), kind, owner, ("owner_id", &mut errors))
-            .await?;
+        self.check_owner_of(
+            &mut tx,
+            (caller, &org),
+            kind,
+            owner,
+            ("owner_id", &mut errors),
+        )
+        .await?;
         if ids.is_empty() {
             errors.add("ids", "required");
         }
@@ -129,7 +135,9 @@ impl App {
         for id in ids {
             self.writable_record(&mut tx, caller, kind, *id).await?;
             let old = match kind {
-                Kind::Lead => leads::get(&mut tx, &visibility, *id).await?.and_then(|l| l.owner_id),
+                Kind::Lead => leads::get(&mut tx, &visibility, *id)
+                    .await?
+                    .and_then(|l| l.owner_id),
                 _ => contacts::get(&mut tx, &visibility, *id)
                     .await?
                     .and_then(|c| c.owner_id),

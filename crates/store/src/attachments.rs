@@ -116,7 +116,11 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {
 
 /// Puts a record's attachments on another record too (a lead's on the
 /// customer it became); both rows name the same stored file.
-pub async fn copy(tx: &mut Tx, (from_kind, from): (&str, i64), (to_kind, to): (&str, i64)) -> Result<u64> {
+pub async fn copy(
+    tx: &mut Tx,
+    (from_kind, from): (&str, i64),
+    (to_kind, to): (&str, i64),
+) -> Result<u64> {
     let columns = [
         Attachments::FileName,
         Attachments::ContentType,
@@ -136,7 +140,11 @@ pub async fn copy(tx: &mut Tx, (from_kind, from): (&str, i64), (to_kind, to): (&
         .to_owned();
     let insert = Query::insert()
         .into_table(Attachments::Table)
-        .columns([Attachments::Kind, Attachments::RecordId].into_iter().chain(columns))
+        .columns(
+            [Attachments::Kind, Attachments::RecordId]
+                .into_iter()
+                .chain(columns),
+        )
         .select_from(select)
         .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
         .to_owned();

@@ -257,7 +257,10 @@ fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
         (Contacts::Address, fields.address.clone().into()),
         (Contacts::Notes, fields.notes.clone().into()),
         (Contacts::NextContactAt, fields.next_contact_at.into()),
-        (Contacts::Custom, record::custom_text(&fields.custom)?.into()),
+        (
+            Contacts::Custom,
+            record::custom_text(&fields.custom)?.into(),
+        ),
         (Contacts::SearchText, search.into()),
     ])
 }

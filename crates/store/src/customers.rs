@@ -8,8 +8,8 @@ use sea_query::{Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
-use crate::schema::{Customers, TeamMembers};
 use crate::lists::Listed;
+use crate::schema::{Customers, TeamMembers};
 use crate::visibility::owned_by_visible;
 
 #[derive(sqlx::FromRow)]
@@ -125,7 +125,6 @@ pub struct CustomerFields {
     pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
 }
-
 
 /// One condition of a customer list's filter.
 pub type Filter = crate::lists::Filter<Customers>;

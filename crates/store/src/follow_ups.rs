@@ -127,7 +127,11 @@ pub async fn touch_record(
 
 /// Copies a record's follow-ups onto another record (a lead's onto the
 /// customer it became), keeping the first record's history as it was.
-pub async fn copy(tx: &mut Tx, (from_kind, from): (&str, i64), (to_kind, to): (&str, i64)) -> Result<u64> {
+pub async fn copy(
+    tx: &mut Tx,
+    (from_kind, from): (&str, i64),
+    (to_kind, to): (&str, i64),
+) -> Result<u64> {
     let columns = [
         FollowUps::MethodId,
         FollowUps::Content,
@@ -146,7 +150,11 @@ pub async fn copy(tx: &mut Tx, (from_kind, from): (&str, i64), (to_kind, to): (&
         .to_owned();
     let insert = Query::insert()
         .into_table(FollowUps::Table)
-        .columns([FollowUps::Kind, FollowUps::RecordId].into_iter().chain(columns))
+        .columns(
+            [FollowUps::Kind, FollowUps::RecordId]
+                .into_iter()
+                .chain(columns),
+        )
         .select_from(select)
         .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
         .to_owned();

@@ -647,4 +647,3 @@ pub async fn set_contacts(tx: &mut Tx, id: i64, contacts: &[i64]) -> Result<()> 
     tx.execute(&insert).await?;
     Ok(())
 }
-

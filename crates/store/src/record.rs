@@ -165,7 +165,10 @@ pub(crate) fn touch_follow_up<T: Iden + Copy + 'static>(
 ) -> UpdateStatement {
     let mut values: Vec<(T, SimpleExpr)> = vec![
         (c.last_at, at.into()),
-        (c.last_text, text.chars().take(200).collect::<String>().into()),
+        (
+            c.last_text,
+            text.chars().take(200).collect::<String>().into(),
+        ),
     ];
     if let Some(next) = next {
         values.push((c.next_contact, next.into()));

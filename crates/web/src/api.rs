@@ -498,7 +498,9 @@ fn answer<T: Serialize>(
 }
 
 /// Chosen rows as a query gives them: comma-separated ids, or none.
-pub(crate) fn ids_of(text: Option<&str>) -> Result<Option<Vec<i64>>, kuijing_service::ServiceError> {
+pub(crate) fn ids_of(
+    text: Option<&str>,
+) -> Result<Option<Vec<i64>>, kuijing_service::ServiceError> {
     match text.filter(|i| !i.trim().is_empty()) {
         None => Ok(None),
         Some(text) => text

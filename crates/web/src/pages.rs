@@ -74,7 +74,10 @@ pub fn router() -> Router<AppState> {
             "/contacts/{id}/attachments",
             post(attachments::upload_contact),
         )
-        .route("/leads", get(leads::list_leads).post(lead_form::create_lead))
+        .route(
+            "/leads",
+            get(leads::list_leads).post(lead_form::create_lead),
+        )
         .route("/leads/new", get(lead_form::new_lead))
         .route("/leads/export", get(leads::export_leads))
         .route("/leads/import", post(leads::import_leads))
@@ -172,10 +175,7 @@ pub fn router() -> Router<AppState> {
             get(field_settings::show).post(field_settings::create_field),
         )
         .route("/settings/fields/{id}", post(field_settings::update_field))
-        .route(
-            "/settings/fields/mapping",
-            post(lead_mapping::save_mapping),
-        )
+        .route("/settings/fields/mapping", post(lead_mapping::save_mapping))
         .route(
             "/settings/fields/{id}/delete",
             post(field_settings::delete_field),

@@ -91,7 +91,10 @@ pub async fn export_contacts(
         let format = format_of(p.format.take().as_deref())?;
         let ids = ids_of(p.ids.take().as_deref())?;
         let text = |key: &str| lang.t(key);
-        let labels = Labels { text: &text, format };
+        let labels = Labels {
+            text: &text,
+            format,
+        };
         let path = state
             .app
             .export_contacts(&caller, &p.into_query()?, ids, &labels)
@@ -181,5 +184,9 @@ pub async fn transfer_contacts(
     ApiUser(caller): ApiUser,
     Body(body): Body<ContactTransfer>,
 ) -> Response {
-    respond(state.app.transfer_contacts(&caller, body).await, &caller, lang)
+    respond(
+        state.app.transfer_contacts(&caller, body).await,
+        &caller,
+        lang,
+    )
 }

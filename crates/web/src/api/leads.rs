@@ -92,7 +92,10 @@ pub async fn export_leads(
         let format = format_of(p.format.take().as_deref())?;
         let ids = ids_of(p.ids.take().as_deref())?;
         let text = |key: &str| lang.t(key);
-        let labels = Labels { text: &text, format };
+        let labels = Labels {
+            text: &text,
+            format,
+        };
         let path = state
             .app
             .export_leads(&caller, &p.into_query()?, ids, &labels)

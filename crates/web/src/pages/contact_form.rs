@@ -16,10 +16,12 @@ use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
-use super::customers::Choices;
-use super::forms::{FormErrors, answer, done, error_page, optional_number, optional_text, status_of};
-use super::records::{custom_of, custom_texts, custom_value, people};
 use super::Shell;
+use super::customers::Choices;
+use super::forms::{
+    FormErrors, answer, done, error_page, optional_number, optional_text, status_of,
+};
+use super::records::{custom_of, custom_texts, custom_value, people};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::message;
@@ -129,7 +131,9 @@ impl ContactForm {
                 .filter(|(_, v)| !v.is_null())
                 .collect(),
             next_contact_at: None,
-            owner_id: (!editing).then(|| optional_number(&self.owner_id)).flatten(),
+            owner_id: (!editing)
+                .then(|| optional_number(&self.owner_id))
+                .flatten(),
             version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
         }
     }
@@ -142,7 +146,11 @@ async fn form_page(
     id: Option<i64>,
     (form, errors): (ContactForm, FormErrors),
 ) -> Result<ContactFormPage, ServiceError> {
-    let title = if id.is_some() { "records.contact_edit" } else { "records.contact_new" };
+    let title = if id.is_some() {
+        "records.contact_edit"
+    } else {
+        "records.contact_new"
+    };
     let mut customers = state.app.customer_choices(caller, 200).await?;
     if let Ok(current) = form.customer_id.trim().parse::<i64>()
         && !form.customer_name.is_empty()
@@ -214,7 +222,14 @@ pub async fn edit_contact(
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = ContactForm::of(&detail);
-    let page = form_page(&state, &caller, lang, Some(id), (form, FormErrors::default())).await;
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        Some(id),
+        (form, FormErrors::default()),
+    )
+    .await;
     answer(page, StatusCode::OK, &caller, lang)
 }
 
@@ -225,7 +240,11 @@ pub async fn update_contact(
     Id(id): Id,
     Form(form): Form<ContactForm>,
 ) -> Response {
-    match state.app.update_contact(&caller, id, form.input(true)).await {
+    match state
+        .app
+        .update_contact(&caller, id, form.input(true))
+        .await
+    {
         Ok(_) => done(&format!("/contacts/{id}"), "saved"),
         Err(error) => refused(&state, &caller, lang, Some(id), (form, error)).await,
     }
@@ -245,7 +264,11 @@ async fn refused(
         ServiceError::Changed { version, .. } => {
             let errors = FormErrors {
                 fields: Default::default(),
-                form: Some(format!("{} {}", message(&error, lang), lang.t("customers.stale_hint"))),
+                form: Some(format!(
+                    "{} {}",
+                    message(&error, lang),
+                    lang.t("customers.stale_hint")
+                )),
             };
             let version = version.to_string();
             (errors, ContactForm { version, ..form })

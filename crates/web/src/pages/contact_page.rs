@@ -140,7 +140,11 @@ pub async fn add_follow_up(
     Form(composer): Form<Composer>,
 ) -> Response {
     let result = match composer.input(state.app.time_zone()) {
-        Ok(input) => state.app.add_contact_follow_up(&caller, id, input).await.map(|_| ()),
+        Ok(input) => state
+            .app
+            .add_contact_follow_up(&caller, id, input)
+            .await
+            .map(|_| ()),
         Err(errors) => Err(ServiceError::Invalid(errors)),
     };
     let error = match result {

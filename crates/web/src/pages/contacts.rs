@@ -6,19 +6,19 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::contacts::{ContactTransfer, ContactView};
 use kuijing_service::record_export::Labels;
 use kuijing_service::saved_views::{SavedView, clean_query};
-use kuijing_service::spreadsheets::Format;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
-use serde::Deserialize;
 
 use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
-use super::records::{Compare, ConditionField, ListParams, condition_fields, people, ticked};
+use super::records::{
+    BatchForm, Compare, ConditionField, ExportExtra, ListParams, condition_fields, counted, people,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -87,7 +87,10 @@ async fn list_page(
     filter: ListParams,
     (errors, import): (FormErrors, Option<ImportBox>),
 ) -> Result<ContactsPage, ServiceError> {
-    let list = state.app.list_contacts(caller, &filter.query(&SORTS)).await?;
+    let list = state
+        .app
+        .list_contacts(caller, &filter.query(&SORTS))
+        .await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
     let defs = state.app.custom_fields(Kind::Contact).await?;
@@ -125,7 +128,10 @@ pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Opti
         "attached" => "records.done_attached",
         _ => return None,
     };
-    Some(lang.t(key).replace("%{count}", &count.unwrap_or(1).to_string()))
+    Some(
+        lang.t(key)
+            .replace("%{count}", &count.unwrap_or(1).to_string()),
+    )
 }
 
 pub async fn list_contacts(
@@ -148,39 +154,23 @@ pub async fn import_contacts(
     PageUser(caller): PageUser,
     multipart: Multipart,
 ) -> Response {
-    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Contact, multipart).await {
+    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Contact, multipart).await
+    {
         Ok(shown) => shown,
         Err(error) => return error_page(error, &caller, lang),
     };
-    let page = list_page(&state, &caller, lang, ListParams::default(), (FormErrors::default(), Some(shown))).await;
+    let page = list_page(
+        &state,
+        &caller,
+        lang,
+        ListParams::default(),
+        (FormErrors::default(), Some(shown)),
+    )
+    .await;
     match page {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct BatchForm {
-    #[serde(default)]
-    ids: Vec<String>,
-    #[serde(default)]
-    owner_id: String,
-    /// The record page a single action came from.
-    #[serde(default)]
-    back: Option<String>,
-}
-
-impl BatchForm {
-    fn back_id(&self) -> Option<i64> {
-        self.back
-            .as_deref()
-            .and_then(|b| b.strip_prefix("/contacts/"))
-            .and_then(|id| id.parse().ok())
-    }
-}
-
-fn counted(path: &str, what: &str, count: u64) -> Response {
-    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
 }
 
 pub async fn transfer_contacts(
@@ -190,21 +180,21 @@ pub async fn transfer_contacts(
     Form(form): Form<BatchForm>,
 ) -> Response {
     let input = ContactTransfer {
-        ids: ticked(&form.ids),
+        ids: form.ids(),
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
     match state.app.transfer_contacts(&caller, input).await {
         Ok(moved) => {
             // Back to the contact while the caller can still see it.
-            if let Some(id) = form.back_id()
+            if let Some(id) = form.back_id(PATH)
                 && state.app.get_contact(&caller, id).await.is_ok()
             {
                 return counted(&format!("/contacts/{id}"), "transferred", moved);
             }
             counted(PATH, "transferred", moved)
         }
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -214,9 +204,9 @@ pub async fn delete_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    match state.app.delete_contacts(&caller, &ticked(&form.ids)).await {
+    match state.app.delete_contacts(&caller, &form.ids()).await {
         Ok(deleted) => counted(PATH, "deleted", deleted),
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -243,14 +233,6 @@ async fn refused(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ExportExtra {
-    #[serde(default)]
-    format: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
 /// Exports what the list shows (its view and conditions), or the ticked rows.
 pub async fn export_contacts(
     State(state): State<AppState>,
@@ -259,13 +241,18 @@ pub async fn export_contacts(
     Params(filter): Params<ListParams>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
-    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
-    let ids = Some(ticked(&extra.ids)).filter(|ids| !ids.is_empty());
+    let (format, ids) = (extra.format(), extra.ids());
     let result = async {
         let text = |key: &str| lang.t(key);
-        let labels = Labels { text: &text, format };
+        let labels = Labels {
+            text: &text,
+            format,
+        };
         let query = filter.query(&SORTS);
-        let path = state.app.export_contacts(&caller, &query, ids, &labels).await?;
+        let path = state
+            .app
+            .export_contacts(&caller, &query, ids, &labels)
+            .await?;
         crate::api::send_file(path, format, "contacts").await
     }
     .await;

@@ -47,6 +47,10 @@ pub(super) struct FieldsView {
 }
 
 impl FieldsView {
+    fn is_kind(&self, kind: &str) -> bool {
+        self.kind == kind
+    }
+
     fn kinds(&self) -> Vec<&'static str> {
         FIELD_KINDS.iter().map(|k| k.as_str()).collect()
     }

@@ -15,10 +15,12 @@ use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
-use super::customers::Choices;
-use super::forms::{FormErrors, answer, done, error_page, optional_number, optional_text, status_of};
-use super::records::{custom_of, custom_texts, custom_value, people};
 use super::Shell;
+use super::customers::Choices;
+use super::forms::{
+    FormErrors, answer, done, error_page, optional_number, optional_text, status_of,
+};
+use super::records::{custom_of, custom_texts, custom_value, people};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::message;
@@ -122,7 +124,9 @@ impl LeadForm {
                 .filter(|(_, v)| !v.is_null())
                 .collect(),
             next_contact_at: None,
-            owner_id: (!editing).then(|| optional_number(&self.owner_id)).flatten(),
+            owner_id: (!editing)
+                .then(|| optional_number(&self.owner_id))
+                .flatten(),
             version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
         }
     }
@@ -135,7 +139,11 @@ async fn form_page(
     id: Option<i64>,
     (form, errors): (LeadForm, FormErrors),
 ) -> Result<LeadFormPage, ServiceError> {
-    let title = if id.is_some() { "records.lead_edit" } else { "leads.new" };
+    let title = if id.is_some() {
+        "records.lead_edit"
+    } else {
+        "leads.new"
+    };
     Ok(LeadFormPage {
         shell: Shell::new(state, caller, lang, "/leads", title),
         id,
@@ -190,7 +198,14 @@ pub async fn edit_lead(
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = LeadForm::of(&detail);
-    let page = form_page(&state, &caller, lang, Some(id), (form, FormErrors::default())).await;
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        Some(id),
+        (form, FormErrors::default()),
+    )
+    .await;
     answer(page, StatusCode::OK, &caller, lang)
 }
 
@@ -221,7 +236,11 @@ async fn refused(
         ServiceError::Changed { version, .. } => {
             let errors = FormErrors {
                 fields: Default::default(),
-                form: Some(format!("{} {}", message(&error, lang), lang.t("customers.stale_hint"))),
+                form: Some(format!(
+                    "{} {}",
+                    message(&error, lang),
+                    lang.t("customers.stale_hint")
+                )),
             };
             let version = version.to_string();
             (errors, LeadForm { version, ..form })

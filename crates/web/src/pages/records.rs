@@ -127,11 +127,16 @@ impl ListParams {
 
     /// Every condition: those kept and the one being added.
     pub fn conditions(&self) -> Vec<(String, String, String)> {
-        let mut all: Vec<(String, String, String)> = serde_json::from_str(&self.c).unwrap_or_default();
+        let mut all: Vec<(String, String, String)> =
+            serde_json::from_str(&self.c).unwrap_or_default();
         let (field, op) = self.cond.rsplit_once('|').unwrap_or_default();
         let (field, op) = (field.trim(), op.trim());
         if !field.is_empty() && !op.is_empty() {
-            let value = if Compare::wants_value(op) { self.cv.trim() } else { "" };
+            let value = if Compare::wants_value(op) {
+                self.cv.trim()
+            } else {
+                ""
+            };
             let added = (field.to_string(), op.to_string(), value.to_string());
             if !all.contains(&added) {
                 all.push(added);
@@ -229,7 +234,12 @@ impl ListParams {
     }
 
     /// The conditions as sentences, each with the address without it.
-    pub fn chips(&self, path: &str, fields: &[ConditionField], op_label: impl Fn(&str) -> String) -> Vec<Chip> {
+    pub fn chips(
+        &self,
+        path: &str,
+        fields: &[ConditionField],
+        op_label: impl Fn(&str) -> String,
+    ) -> Vec<Chip> {
         let all = self.conditions();
         all.iter()
             .enumerate()
@@ -388,7 +398,9 @@ pub fn custom_texts(
 
 /// The typed value of a custom field.
 pub fn custom_value(rest: &std::collections::BTreeMap<String, String>, key: &str) -> String {
-    rest.get(&format!("custom.{key}")).cloned().unwrap_or_default()
+    rest.get(&format!("custom.{key}"))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Custom values as the service reads them: a blank clears the field.
@@ -406,4 +418,59 @@ pub fn custom_of(
             (key.to_string(), value)
         })
         .collect()
+}
+
+/// The batch form of a list (and of a record page's single actions): the
+/// ticked ids, the new owner of a transfer, and the page it came from.
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchForm {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub owner_id: String,
+    /// The record page a single action came from (`/leads/7`).
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+impl BatchForm {
+    pub fn ids(&self) -> Vec<i64> {
+        ticked(&self.ids)
+    }
+
+    /// The record the action came from, when it came from `{list}/{id}`.
+    pub fn back_id(&self, list: &str) -> Option<i64> {
+        self.back
+            .as_deref()
+            .and_then(|b| b.strip_prefix(list))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|id| id.parse().ok())
+    }
+}
+
+/// Back to a page with the confirmation of an action and its count.
+pub fn counted(path: &str, what: &str, count: u64) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::response::Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+}
+
+/// What an export link adds to the list's query: the format and the ticked rows.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportExtra {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+impl ExportExtra {
+    pub fn format(&self) -> kuijing_service::spreadsheets::Format {
+        kuijing_service::spreadsheets::Format::parse(&self.format)
+            .unwrap_or(kuijing_service::spreadsheets::Format::Xlsx)
+    }
+
+    /// The ticked rows, or none for every row that matches.
+    pub fn ids(&self) -> Option<Vec<i64>> {
+        Some(ticked(&self.ids)).filter(|ids| !ids.is_empty())
+    }
 }

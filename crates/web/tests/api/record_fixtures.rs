@@ -63,7 +63,8 @@ pub async fn made(t: &TestApp, token: &str, path: &str, body: Value) -> i64 {
 
 /// A custom field of `kind`.
 pub async fn custom_field(t: &TestApp, admin: &str, kind: &str, key: &str, field_type: &str) {
-    let body = json!({ "kind": kind, "key": key, "label": key.to_uppercase(), "field_type": field_type });
+    let body =
+        json!({ "kind": kind, "key": key, "label": key.to_uppercase(), "field_type": field_type });
     let answer = t.post("/api/v1/fields", admin, body).await;
     assert_eq!(answer.status, 201, "{}", answer.text);
 }
