@@ -46,6 +46,15 @@ struct ContactPage {
     can_delete: bool,
 }
 
+impl ContactPage {
+    /// How many more of the customer's opportunities the list holds, said
+    /// in the user's language; none when all are shown.
+    fn more_opportunities(&self) -> Option<String> {
+        let more = self.opportunities_total - self.opportunities.len() as i64;
+        (more > 0).then(|| self.shell.tn("records.contact_more_opportunities", &more))
+    }
+}
+
 async fn contact_page(
     state: &AppState,
     caller: &Caller,
