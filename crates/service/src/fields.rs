@@ -2,6 +2,7 @@
 
 use kuijing_domain::fields::{FieldDef, FieldType};
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
+use kuijing_store::lead_field_maps;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -102,8 +103,26 @@ impl App {
     pub async fn delete_field(&self, caller: &Caller, id: i64) -> Result<()> {
         caller.require(Permission::new(Kind::Settings, Action::Manage))?;
         let mut tx = self.db.write().await?;
+        let kind = kuijing_store::field_defs::kind_of(&mut tx, id).await?;
+        let key = match kind.as_deref().and_then(|k| k.parse::<Kind>().ok()) {
+            Some(kind) => self
+                .field_defs_in(&mut tx, kind)
+                .await?
+                .into_iter()
+                .find(|d| d.id == id)
+                .map(|d| (kind, d.key)),
+            None => None,
+        };
         if !kuijing_store::field_defs::delete(&mut tx, id).await? {
             return Err(ServiceError::NotFound);
+        }
+        // A conversion mapping naming the field forgets it.
+        match &key {
+            Some((Kind::Lead, key)) => lead_field_maps::forget(&mut tx, Some(key), None).await?,
+            Some((Kind::Customer, key)) => {
+                lead_field_maps::forget(&mut tx, None, Some(key)).await?
+            }
+            _ => {}
         }
         tx.commit().await?;
         tracing::info!(field.id = id, "custom field deleted");

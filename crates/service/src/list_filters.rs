@@ -250,15 +250,14 @@ fn as_flag(value: &serde_json::Value) -> Option<bool> {
     })
 }
 
-/// Where a page starts: the sort column's value and the id of the last row
-/// of the page before.
-type After = Option<(sea_query::Value, i64)>;
+/// Where a page starts: the sort value and id of the last row shown.
+pub(crate) type Cursor = (sea_query::Value, i64);
 
 /// The sort asked for (the newest first by default) and where the page starts.
 pub(crate) fn parse_sort<C: Copy>(
     spec: &ListSpec<C>,
     query: &RecordQuery,
-) -> Result<(Sort<C>, After)> {
+) -> Result<(Sort<C>, Option<Cursor>)> {
     let name = query.sort.as_deref().unwrap_or("id");
     let found = spec
         .sortable
@@ -292,7 +291,7 @@ pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String 
     URL_SAFE_NO_PAD.encode(serde_json::json!([value, id]).to_string())
 }
 
-fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<(sea_query::Value, i64)> {
+fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<Cursor> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
     let value: sea_query::Value = match (sort, shape) {

@@ -31,8 +31,10 @@ use crate::i18n::Lang;
 struct ContactPage {
     shell: Shell,
     detail: ContactDetail,
-    /// The customer's opportunities the caller may see.
+    /// The customer's latest opportunities the caller may see, and how many
+    /// they are.
     opportunities: Vec<OpportunityRow>,
+    opportunities_total: i64,
     choices: Choices,
     methods: BTreeMap<i64, String>,
     people: Vec<UserView>,
@@ -42,6 +44,15 @@ struct ContactPage {
     can_follow_up: bool,
     can_transfer: bool,
     can_delete: bool,
+}
+
+impl ContactPage {
+    /// How many more of the customer's opportunities the list holds, said
+    /// in the user's language; none when all are shown.
+    fn more_opportunities(&self) -> Option<String> {
+        let more = self.opportunities_total - self.opportunities.len() as i64;
+        (more > 0).then(|| self.shell.tn("records.contact_more_opportunities", &more))
+    }
 }
 
 async fn contact_page(
@@ -56,22 +67,24 @@ async fn contact_page(
     let mut shell = Shell::new(state, caller, lang, "/contacts", "contacts.title");
     shell.title = detail.view.contact.name.clone();
     let can_transfer = caller.can(Permission::new(Kind::Contact, Action::Transfer));
-    let opportunities = if caller.can(Permission::new(Kind::Opportunity, Action::View)) {
-        let query = OpportunityListQuery {
-            customer_id: Some(detail.view.contact.customer_id),
-            ..OpportunityListQuery::default()
+    let (opportunities, opportunities_total) =
+        if caller.can(Permission::new(Kind::Opportunity, Action::View)) {
+            let query = OpportunityListQuery {
+                customer_id: Some(detail.view.contact.customer_id),
+                ..OpportunityListQuery::default()
+            };
+            let page = kuijing_service::PageRequest {
+                cursor: None,
+                limit: Some(8),
+            };
+            let found = state.app.list_opportunities(caller, &query, page).await;
+            found.map(|p| (p.items, p.total)).unwrap_or_default()
+        } else {
+            (Vec::new(), 0)
         };
-        let page = kuijing_service::PageRequest {
-            cursor: None,
-            limit: Some(50),
-        };
-        let found = state.app.list_opportunities(caller, &query, page).await;
-        found.map(|p| p.items).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
     Ok(ContactPage {
         opportunities,
+        opportunities_total,
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
         can_delete: caller.can(Permission::new(Kind::Contact, Action::Delete)),
         people: if can_transfer {

@@ -6,19 +6,19 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::contacts::{ContactTransfer, ContactView};
 use kuijing_service::record_export::Labels;
 use kuijing_service::saved_views::{SavedView, clean_query};
-use kuijing_service::spreadsheets::Format;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
-use serde::Deserialize;
 
 use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
-use super::records::{Compare, ConditionField, ListParams, condition_fields, people, ticked};
+use super::records::{
+    BatchForm, Compare, ConditionField, ExportExtra, ListParams, condition_fields, counted, people,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -173,30 +173,6 @@ pub async fn import_contacts(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct BatchForm {
-    #[serde(default)]
-    ids: Vec<String>,
-    #[serde(default)]
-    owner_id: String,
-    /// The record page a single action came from.
-    #[serde(default)]
-    back: Option<String>,
-}
-
-impl BatchForm {
-    fn back_id(&self) -> Option<i64> {
-        self.back
-            .as_deref()
-            .and_then(|b| b.strip_prefix("/contacts/"))
-            .and_then(|id| id.parse().ok())
-    }
-}
-
-fn counted(path: &str, what: &str, count: u64) -> Response {
-    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
-}
-
 pub async fn transfer_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -204,21 +180,21 @@ pub async fn transfer_contacts(
     Form(form): Form<BatchForm>,
 ) -> Response {
     let input = ContactTransfer {
-        ids: ticked(&form.ids),
+        ids: form.ids(),
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
     match state.app.transfer_contacts(&caller, input).await {
         Ok(moved) => {
             // Back to the contact while the caller can still see it.
-            if let Some(id) = form.back_id()
+            if let Some(id) = form.back_id(PATH)
                 && state.app.get_contact(&caller, id).await.is_ok()
             {
                 return counted(&format!("/contacts/{id}"), "transferred", moved);
             }
             counted(PATH, "transferred", moved)
         }
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -228,9 +204,9 @@ pub async fn delete_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    match state.app.delete_contacts(&caller, &ticked(&form.ids)).await {
+    match state.app.delete_contacts(&caller, &form.ids()).await {
         Ok(deleted) => counted(PATH, "deleted", deleted),
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -257,14 +233,6 @@ async fn refused(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ExportExtra {
-    #[serde(default)]
-    format: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
 /// Exports what the list shows (its view and conditions), or the ticked rows.
 pub async fn export_contacts(
     State(state): State<AppState>,
@@ -273,8 +241,7 @@ pub async fn export_contacts(
     Params(filter): Params<ListParams>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
-    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
-    let ids = Some(ticked(&extra.ids)).filter(|ids| !ids.is_empty());
+    let (format, ids) = (extra.format(), extra.ids());
     let result = async {
         let text = |key: &str| lang.t(key);
         let labels = Labels {

@@ -13,14 +13,14 @@ use kuijing_service::lead_convert::ConvertInput;
 use kuijing_service::leads::{LeadTransfer, LeadView};
 use kuijing_service::record_export::Labels;
 use kuijing_service::saved_views::{SavedView, clean_query};
-use kuijing_service::spreadsheets::Format;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
-use serde::Deserialize;
 
 use super::customers::Choices;
 use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
-use super::records::{Compare, ConditionField, ListParams, condition_fields, people, ticked};
+use super::records::{
+    BatchForm, Compare, ConditionField, ExportExtra, ListParams, condition_fields, counted, people,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -193,30 +193,6 @@ pub async fn import_leads(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct BatchForm {
-    #[serde(default)]
-    ids: Vec<String>,
-    #[serde(default)]
-    owner_id: String,
-    /// The record page a single action came from.
-    #[serde(default)]
-    back: Option<String>,
-}
-
-impl BatchForm {
-    fn back_id(&self) -> Option<i64> {
-        self.back
-            .as_deref()
-            .and_then(|b| b.strip_prefix("/leads/"))
-            .and_then(|id| id.parse().ok())
-    }
-}
-
-fn counted(path: &str, what: &str, count: u64) -> Response {
-    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
-}
-
 pub async fn transfer_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -224,21 +200,21 @@ pub async fn transfer_leads(
     Form(form): Form<BatchForm>,
 ) -> Response {
     let input = LeadTransfer {
-        ids: ticked(&form.ids),
+        ids: form.ids(),
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
     match state.app.transfer_leads(&caller, input).await {
         Ok(moved) => {
             // Back to the lead while the caller can still see it.
-            if let Some(id) = form.back_id()
+            if let Some(id) = form.back_id(PATH)
                 && state.app.get_lead(&caller, id).await.is_ok()
             {
                 return counted(&format!("/leads/{id}"), "transferred", moved);
             }
             counted(PATH, "transferred", moved)
         }
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -248,15 +224,15 @@ pub async fn convert_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let ids = ticked(&form.ids);
+    let ids = form.ids();
     match state.app.convert_leads(&caller, ConvertInput { ids }).await {
         // One lead from its page goes on to the customer it became.
-        Ok(converted) if form.back_id().is_some() && converted.len() == 1 => Redirect::to(
+        Ok(converted) if form.back_id(PATH).is_some() && converted.len() == 1 => Redirect::to(
             &format!("/customers/{}?done=converted", converted[0].customer_id),
         )
         .into_response(),
         Ok(converted) => counted(PATH, "converted", converted.len() as u64),
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -281,9 +257,9 @@ pub async fn delete_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    match state.app.delete_leads(&caller, &ticked(&form.ids)).await {
+    match state.app.delete_leads(&caller, &form.ids()).await {
         Ok(deleted) => counted(PATH, "deleted", deleted),
-        Err(error) => refused(&state, &caller, lang, error, form.back_id()).await,
+        Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
 
@@ -310,14 +286,6 @@ async fn refused(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ExportExtra {
-    #[serde(default)]
-    format: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
 /// Exports what the list shows (its view and conditions), or the ticked rows.
 pub async fn export_leads(
     State(state): State<AppState>,
@@ -327,8 +295,7 @@ pub async fn export_leads(
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
     let filter = with_default_view(filter);
-    let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
-    let ids = Some(ticked(&extra.ids)).filter(|ids| !ids.is_empty());
+    let (format, ids) = (extra.format(), extra.ids());
     let result = async {
         let text = |key: &str| lang.t(key);
         let labels = Labels {

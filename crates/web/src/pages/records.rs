@@ -384,3 +384,58 @@ pub async fn people(state: &AppState, caller: &Caller, kind: Kind) -> Vec<UserVi
 pub fn ticked(ids: &[String]) -> Vec<i64> {
     ids.iter().filter_map(|i| optional_number(i)).collect()
 }
+
+/// The batch form of a list (and of a record page's single actions): the
+/// ticked ids, the new owner of a transfer, and the page it came from.
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchForm {
+    #[serde(default)]
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub owner_id: String,
+    /// The record page a single action came from (`/leads/7`).
+    #[serde(default)]
+    pub back: Option<String>,
+}
+
+impl BatchForm {
+    pub fn ids(&self) -> Vec<i64> {
+        ticked(&self.ids)
+    }
+
+    /// The record the action came from, when it came from `{list}/{id}`.
+    pub fn back_id(&self, list: &str) -> Option<i64> {
+        self.back
+            .as_deref()
+            .and_then(|b| b.strip_prefix(list))
+            .and_then(|rest| rest.strip_prefix('/'))
+            .and_then(|id| id.parse().ok())
+    }
+}
+
+/// Back to a page with the confirmation of an action and its count.
+pub fn counted(path: &str, what: &str, count: u64) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    axum::response::Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+}
+
+/// What an export link adds to the list's query: the format and the ticked rows.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportExtra {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+}
+
+impl ExportExtra {
+    pub fn format(&self) -> kuijing_service::spreadsheets::Format {
+        kuijing_service::spreadsheets::Format::parse(&self.format)
+            .unwrap_or(kuijing_service::spreadsheets::Format::Xlsx)
+    }
+
+    /// The ticked rows, or none for every row that matches.
+    pub fn ids(&self) -> Option<Vec<i64>> {
+        Some(ticked(&self.ids)).filter(|ids| !ids.is_empty())
+    }
+}
