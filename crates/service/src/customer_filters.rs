@@ -11,6 +11,7 @@ use kuijing_domain::{FieldErrors, text};
 use kuijing_store::customers::{CustomerQuery, Filter, Sort};
 use kuijing_store::schema::Customers;
 
+use crate::conditions::{self, Test, ValueKind};
 use crate::customers::{CustomerListQuery, FilterInput};
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
@@ -121,81 +122,55 @@ impl App {
             "next_contact_at" => Customers::NextContactAt,
             _ => return Err("field_unknown"),
         };
-        let is_time = matches!(
-            column,
+        let kind = match column {
             Customers::CreatedAt
-                | Customers::UpdatedAt
-                | Customers::LastFollowUpAt
-                | Customers::NextContactAt
-        );
-        let is_choice = matches!(
-            column,
-            Customers::LevelId | Customers::IndustryId | Customers::SourceId | Customers::OwnerId
-        );
-        let is_bool = matches!(column, Customers::Dealt | Customers::Locked);
-        if let Some(period) = Period::parse(&input.op) {
-            if !is_time {
-                return Err("operator_unknown");
+            | Customers::UpdatedAt
+            | Customers::LastFollowUpAt
+            | Customers::NextContactAt => ValueKind::Instant,
+            Customers::LevelId
+            | Customers::IndustryId
+            | Customers::SourceId
+            | Customers::OwnerId => ValueKind::Ids,
+            Customers::Dealt | Customers::Locked => ValueKind::Bool,
+            _ => ValueKind::Text,
+        };
+        // What the dashboard's "forgotten" and "next contact passed" count.
+        match (column, input.op.as_str()) {
+            (Customers::LastFollowUpAt, "older_than_days") => {
+                let days = input
+                    .value
+                    .as_ref()
+                    .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()))
+                    .filter(|d| (1..=3660).contains(d))
+                    .ok_or("invalid_value")?;
+                return Ok(Filter::FollowUpBefore(
+                    self.now() - chrono::Duration::days(days),
+                ));
             }
-            let (from, to) = period.range(self.today());
-            return Ok(Filter::Between(
-                column,
-                Some(self.start_of(from).into()),
-                Some(self.start_of(to).into()),
-            ));
+            (Customers::NextContactAt, "passed") => {
+                return Ok(Filter::Between(column, None, Some(self.now().into())));
+            }
+            _ => {}
         }
-        match input.op.as_str() {
-            "is_empty" => Ok(Filter::IsEmpty(column)),
-            "not_empty" => Ok(Filter::NotEmpty(column)),
-            "contains" if !is_time && !is_choice && !is_bool => {
-                let text = text::normalize(&text_value());
-                let text = if matches!(column, Customers::PhoneKey | Customers::MobileKey) {
-                    kuijing_domain::company::phone_key(&text)
-                } else {
-                    text
-                };
-                Ok(Filter::Contains(column, text))
-            }
-            "equals" if is_bool => match input.value.as_ref().and_then(|v| v.as_bool()) {
-                Some(flag) => Ok(Filter::Equals(column, flag.into())),
-                None => Err("invalid_value"),
+        let day = |d: Option<NaiveDate>| d.map(|d| sea_query::Value::from(self.start_of(d)));
+        Ok(
+            match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
+                Test::Empty => Filter::IsEmpty(column),
+                Test::NotEmpty => Filter::NotEmpty(column),
+                Test::Contains(text) => {
+                    if matches!(column, Customers::PhoneKey | Customers::MobileKey) {
+                        Filter::Contains(column, kuijing_domain::company::phone_key(&text))
+                    } else {
+                        Filter::Contains(column, text)
+                    }
+                }
+                Test::Equals(text) => Filter::Equals(column, text.into()),
+                Test::Flag(flag) => Filter::Equals(column, flag.into()),
+                Test::OneOf(ids) => Filter::OneOf(column, ids),
+                Test::Days(from, to) => Filter::Between(column, day(from), day(to)),
+                Test::OneOfText(_) | Test::Numbers(..) => return Err("operator_unknown"),
             },
-            "equals" if !is_time && !is_choice => Ok(Filter::Equals(column, text_value().into())),
-            "one_of" | "equals" if is_choice => {
-                let ids: Option<Vec<i64>> = match &input.value {
-                    Some(serde_json::Value::Array(items)) => {
-                        items.iter().map(|v| v.as_i64()).collect()
-                    }
-                    Some(serde_json::Value::Number(n)) => n.as_i64().map(|n| vec![n]),
-                    _ => None,
-                };
-                ids.map(|ids| Filter::OneOf(column, ids))
-                    .ok_or("invalid_value")
-            }
-            "between" if is_time => {
-                let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
-                    match input
-                        .value
-                        .as_ref()
-                        .and_then(|v| v.get(key))
-                        .and_then(|v| v.as_str())
-                    {
-                        None | Some("") => Ok(None),
-                        Some(text) => {
-                            kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d)))
-                        }
-                    }
-                };
-                let from = bound("from")?;
-                let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
-                Ok(Filter::Between(
-                    column,
-                    from.map(Into::into),
-                    to.map(Into::into),
-                ))
-            }
-            _ => Err("operator_unknown"),
-        }
+        )
     }
 
     /// Midnight of a calendar day in the company's zone, as an instant.

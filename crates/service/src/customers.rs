@@ -125,7 +125,7 @@ pub struct CustomerPatch {
 }
 
 /// One condition of a filter: a field, an operator and a value.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub struct FilterInput {
     /// A system field (`name`, `level_id`, `created_at`, ...) or `custom.<key>`.
     pub field: String,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod changelog;
 pub mod choices;
 pub mod clock;
+pub mod conditions;
 pub mod contacts;
 pub mod contract_import;
 pub mod contracts;

@@ -307,6 +307,7 @@ impl App {
                 .map(|p| p.id)
                 .ok_or(ServiceError::NotFound)?,
         };
+        let mut owners = Vec::new();
         for id in &input.ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
             if current.locked {
@@ -314,13 +315,14 @@ impl App {
                     code: "customer_locked",
                 });
             }
+            owners.push(current.owner_id);
         }
         let released = pools::release(&mut tx, pool, &input.ids, self.now()).await?;
-        for id in &input.ids {
+        for (id, owner) in input.ids.iter().zip(owners) {
             let fields = vec![
                 FieldChange {
                     field: "owner_id".into(),
-                    old: Some(caller.user.id.to_string()),
+                    old: owner.map(|o| o.to_string()),
                     new: None,
                 },
                 FieldChange {

@@ -161,7 +161,7 @@ fn chart_measures(name: &str, by: &str) -> &'static [&'static str] {
     match name {
         "customers" => &["new_customers", "dealt_customers"],
         "lead_conversion" => &["new_leads", "converted_leads"],
-        "pool" => &["released", "claimed"],
+        "pool" => &["released", "claimed", "assigned"],
         "follow_ups" => &["follow_ups"],
         "sales" if by == "month" => &[
             "contract_amount",
@@ -810,21 +810,21 @@ impl App {
             "month" => Key::Instant(at, Bucket::Month),
             _ => Key::Column(user),
         };
-        let released = figures::aggregate(
-            tx,
-            &Aggregate {
-                source: Source::Customers,
-                owner: "customers.former_owner_id",
-                owners: owners.as_deref(),
-                keys: vec![key("customers.former_owner_id", "customers.released_at")],
-                currency: None,
-                measures: vec![Measure::Count],
-                filters: vec![Filter::Between("customers.released_at", from, to)],
-                limit: GROUP_LIMIT,
-            },
-            &frame.zone,
-        )
-        .await?;
+        // Every release counts, with the owner who let the customer go.
+        let moves = |kind: &'static str| Aggregate {
+            source: Source::PoolMoves,
+            owner: "pool_moves.user_id",
+            owners: owners.as_deref(),
+            keys: vec![key("pool_moves.user_id", "pool_moves.moved_at")],
+            currency: None,
+            measures: vec![Measure::Count],
+            filters: vec![
+                Filter::Eq("pool_moves.move", kind.into()),
+                Filter::Between("pool_moves.moved_at", from, to),
+            ],
+            limit: GROUP_LIMIT,
+        };
+        let released = figures::aggregate(tx, &moves("release"), &frame.zone).await?;
         table.counts("released", Unit::Count, &released, 0);
         let claimed = figures::aggregate(
             tx,
@@ -842,6 +842,8 @@ impl App {
         )
         .await?;
         table.counts("claimed", Unit::Count, &claimed, 0);
+        let assigned = figures::aggregate(tx, &moves("assign"), &frame.zone).await?;
+        table.counts("assigned", Unit::Count, &assigned, 0);
         Ok(())
     }
 

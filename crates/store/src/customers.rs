@@ -143,6 +143,9 @@ pub enum Filter {
     /// A custom field's text equals.
     CustomEquals(String, String),
     CustomContains(String, String),
+    /// No follow-up since this instant: the last one before it, or none
+    /// and created before it (the dashboard's forgotten customers).
+    FollowUpBefore(chrono::DateTime<chrono::Utc>),
 }
 
 /// What a customer list is narrowed to.
@@ -257,6 +260,18 @@ fn filtered(
             Filter::CustomEquals(key, text) => custom_text(tx, key).eq(text.to_lowercase()),
             Filter::CustomContains(key, text) => custom_text(tx, key)
                 .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
+            Filter::FollowUpBefore(before) => {
+                select.cond_where(
+                    Condition::any()
+                        .add(Expr::col(Customers::LastFollowUpAt).lt(*before))
+                        .add(
+                            Condition::all()
+                                .add(Expr::col(Customers::LastFollowUpAt).is_null())
+                                .add(Expr::col(Customers::CreatedAt).lt(*before)),
+                        ),
+                );
+                continue;
+            }
         };
         select.and_where(condition);
     }

@@ -5,7 +5,7 @@ use sea_query::{Condition, Expr, Func, LockType, Order, Query};
 
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::{Customers, PoolClaims, Pools, Users};
+use crate::schema::{Customers, PoolClaims, PoolMoves, Pools, Users};
 
 #[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Pool {
@@ -117,11 +117,58 @@ pub async fn assign(
         .and_where(Expr::col(Customers::PoolId).eq(pool))
         .and_where(Expr::col(Customers::OwnerId).is_null())
         .to_owned();
-    Ok(tx.execute(&update).await? == 1)
+    let assigned = tx.execute(&update).await? == 1;
+    if assigned {
+        let insert = Query::insert()
+            .into_table(PoolMoves::Table)
+            .columns([
+                PoolMoves::PoolId,
+                PoolMoves::CustomerId,
+                PoolMoves::UserId,
+                PoolMoves::Move,
+                PoolMoves::MovedAt,
+            ])
+            .values_panic([
+                pool.into(),
+                customer.into(),
+                user.into(),
+                "assign".into(),
+                now.into(),
+            ])
+            .to_owned();
+        tx.execute(&insert).await?;
+    }
+    Ok(assigned)
 }
 
-/// Puts owned customers into a pool, remembering who had them and when.
+/// Puts owned customers into a pool, remembering who had them and when
+/// (on the customer for the former owner's wait, and as a move for the
+/// pool report).
 pub async fn release(tx: &mut Tx, pool: i64, customers: &[i64], now: DateTime<Utc>) -> Result<u64> {
+    let moves = Query::insert()
+        .into_table(PoolMoves::Table)
+        .columns([
+            PoolMoves::PoolId,
+            PoolMoves::CustomerId,
+            PoolMoves::UserId,
+            PoolMoves::Move,
+            PoolMoves::MovedAt,
+        ])
+        .select_from(
+            Query::select()
+                .expr(Expr::val(pool))
+                .column(Customers::Id)
+                .column(Customers::OwnerId)
+                .expr(Expr::val("release"))
+                .expr(Expr::val(now))
+                .from(Customers::Table)
+                .and_where(Expr::col(Customers::Id).is_in(customers.iter().copied()))
+                .and_where(Expr::col(Customers::OwnerId).is_not_null())
+                .to_owned(),
+        )
+        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    tx.execute(&moves).await?;
     let update = Query::update()
         .table(Customers::Table)
         .values([

@@ -247,6 +247,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::export_report))
         .routes(routes!(reports::builder_fields))
+        .routes(routes!(reports::builder_catalog))
         .routes(routes!(reports::list_saved, reports::create_saved))
         .routes(routes!(
             reports::get_saved,

@@ -17,6 +17,7 @@ mod opportunities;
 mod pool;
 mod products;
 mod profile;
+mod report_form;
 mod reports;
 mod roles;
 mod sales_settings;
@@ -177,6 +178,14 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show_dashboard))
         .route("/reports", get(reports::list_reports))
         .route("/reports/{name}", get(reports::show_report))
+        .route(
+            "/reports/custom/new",
+            get(report_form::new_report).post(report_form::create_report),
+        )
+        .route(
+            "/reports/custom/{id}/edit",
+            get(report_form::edit_report).post(report_form::update_report),
+        )
         .route("/reports/custom/{id}", get(reports::show_saved))
         .route("/reports/custom/{id}/export", get(reports::export_saved))
         .route("/reports/custom/{id}/delete", post(reports::delete_saved))

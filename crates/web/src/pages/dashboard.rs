@@ -43,6 +43,9 @@ pub struct Query {
     pub(crate) only_department: String,
     #[serde(default)]
     pub(crate) user_id: Vec<String>,
+    /// What the action that led here did (`saved`).
+    #[serde(default)]
+    pub(crate) done: String,
 }
 
 impl Query {

@@ -25,22 +25,30 @@ struct ListView {
     shell: Shell,
     names: Vec<&'static str>,
     saved: Vec<kuijing_service::report_builder::SavedReportView>,
+    can_build: bool,
 }
 
 pub async fn list_reports(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    Params(done): Params<super::profile::DoneQuery>,
 ) -> Response {
+    let notice = done.done.as_deref().and_then(|d| done_notice(lang, d));
     let built = caller
         .require(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::View,
         ))
-        .map(|()| ListView {
-            shell: Shell::new(&state, &caller, lang, "/reports", "reports.title"),
-            names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
-            saved: Vec::new(),
+        .map(|()| {
+            let mut shell = Shell::new(&state, &caller, lang, "/reports", "reports.title");
+            shell.notice = notice;
+            ListView {
+                shell,
+                names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
+                saved: Vec::new(),
+                can_build: state.app.may_build_reports(&caller).is_ok(),
+            }
         });
     let built = match built {
         Ok(mut view) => state.app.saved_reports(&caller).await.map(|saved| {
@@ -109,6 +117,11 @@ impl ReportView {
     pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
         self.query.pipeline_id == id.to_string()
     }
+}
+
+/// The confirmation after a report was saved or deleted.
+fn done_notice(lang: Lang, done: &str) -> Option<String> {
+    matches!(done, "saved" | "deleted").then(|| lang.t(&format!("done.{done}")))
 }
 
 /// A figure as the table shows it.
@@ -380,7 +393,8 @@ async fn saved_view(
 ) -> Result<ReportView, kuijing_service::ServiceError> {
     let definition = state.app.saved_report(caller, id).await?;
     let report = state.app.run_report(caller, id, &query.service()).await?;
-    let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
     let (chart, legend) = chart_of(&report, &shell, &title);
     Ok(ReportView {
