@@ -46,8 +46,8 @@ impl App {
         let page = self
             .list_contacts(
                 caller,
-                None,
-                Some(customer),
+                (None, Some(customer)),
+                &crate::dashboard::Drill::default(),
                 PageRequest {
                     cursor: None,
                     limit: Some(PageRequest::MAX_LIMIT),

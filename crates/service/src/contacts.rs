@@ -47,8 +47,8 @@ impl App {
     pub async fn list_contacts(
         &self,
         caller: &Caller,
-        search: Option<&str>,
-        customer: Option<i64>,
+        (search, customer): (Option<&str>, Option<i64>),
+        drill: &crate::dashboard::Drill,
         page: PageRequest,
     ) -> Result<ListPage<Contact>> {
         caller.require(contact(Action::View))?;
@@ -64,9 +64,15 @@ impl App {
             after: page.cursor,
             limit: limit + 1,
         };
-        let found =
-            contacts::list(&mut tx, &visibility, search.as_deref(), customer, probe).await?;
-        let total = contacts::count(&mut tx, &visibility, search.as_deref(), customer).await?;
+        let (from, before) = drill.days();
+        let drilled = contacts::ContactDrill {
+            created_from: from.map(|d| self.start_of(d)),
+            created_before: before.map(|d| self.start_of(d)),
+            owners: drill.owners(None),
+        };
+        let narrowed = (search.as_deref(), customer, &drilled);
+        let found = contacts::list(&mut tx, &visibility, narrowed, probe).await?;
+        let total = contacts::count(&mut tx, &visibility, narrowed).await?;
         Ok(ListPage::new(found, total, limit, |c| c.id))
     }
 

@@ -19,6 +19,7 @@ pub mod demo;
 pub mod departments;
 pub mod error;
 pub mod fields;
+pub mod follow_ups;
 pub mod imports;
 mod input;
 pub mod jobs;

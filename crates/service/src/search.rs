@@ -58,7 +58,7 @@ impl App {
                 limit: Some(PER_KIND),
             };
             for contact in self
-                .list_contacts(caller, Some(text), None, page)
+                .list_contacts(caller, (Some(text), None), &Default::default(), page)
                 .await?
                 .items
             {

@@ -96,6 +96,29 @@ fn count_of(visibility: &Visibility) -> SelectStatement {
         .to_owned()
 }
 
+/// The contacts behind a dashboard figure: created in `[from, before)`,
+/// of these owners.
+#[derive(Debug, Clone, Default)]
+pub struct ContactDrill {
+    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_before: Option<chrono::DateTime<chrono::Utc>>,
+    pub owners: Option<Vec<i64>>,
+}
+
+fn drill(query: &mut SelectStatement, drill: &ContactDrill) {
+    if let Some(from) = drill.created_from {
+        query.and_where(Expr::col((Contacts::Table, Contacts::CreatedAt)).gte(from));
+    }
+    if let Some(before) = drill.created_before {
+        query.and_where(Expr::col((Contacts::Table, Contacts::CreatedAt)).lt(before));
+    }
+    if let Some(owners) = &drill.owners {
+        query.and_where(
+            Expr::col((Contacts::Table, Contacts::OwnerId)).is_in(owners.iter().copied()),
+        );
+    }
+}
+
 fn narrow(query: &mut SelectStatement, search: Option<&str>, customer: Option<i64>) {
     if let Some(search) = search {
         query.and_where(
@@ -112,12 +135,12 @@ fn narrow(query: &mut SelectStatement, search: Option<&str>, customer: Option<i6
 pub async fn list(
     tx: &mut Tx,
     visibility: &Visibility,
-    search: Option<&str>,
-    customer: Option<i64>,
+    (search, customer, drilled): (Option<&str>, Option<i64>, &ContactDrill),
     page: Page,
 ) -> Result<Vec<Contact>> {
     let mut query = select(visibility);
     narrow(&mut query, search, customer);
+    drill(&mut query, drilled);
     if let Some(after) = page.after {
         query.and_where(Expr::col((Contacts::Table, Contacts::Id)).lt(after));
     }
@@ -130,11 +153,11 @@ pub async fn list(
 pub async fn count(
     tx: &mut Tx,
     visibility: &Visibility,
-    search: Option<&str>,
-    customer: Option<i64>,
+    (search, customer, drilled): (Option<&str>, Option<i64>, &ContactDrill),
 ) -> Result<i64> {
     let mut query = count_of(visibility);
     narrow(&mut query, search, customer);
+    drill(&mut query, drilled);
     tx.count(&query).await
 }
 

@@ -11,6 +11,7 @@ mod customers;
 mod dashboard;
 mod departments;
 mod exports;
+mod follow_ups;
 mod leads;
 mod opportunities;
 mod options;
@@ -220,6 +221,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approvals::act_on_approval))
         .routes(routes!(approvals::approval_stats))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(follow_ups::list_follow_ups))
         .routes(routes!(exports::export_sales))
         .routes(routes!(exports::import_products))
         .routes(routes!(exports::import_opportunities))

@@ -9,7 +9,9 @@ mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod drill;
 mod field_settings;
+mod follow_ups;
 mod forms;
 mod inbox;
 mod leads;
@@ -48,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/language", post(session::set_language))
         .route("/search", get(search::search))
         .route("/contacts", get(contacts::list_contacts))
+        .route("/follow-ups", get(follow_ups::list_follow_ups))
         .route("/leads", get(leads::list_leads).post(leads::create_lead))
         .route("/leads/new", get(leads::new_lead))
         .route("/leads/{id}", get(leads::show_lead))
@@ -346,6 +349,9 @@ pub struct Shell {
     pub settings_nav: Vec<NavItem>,
     pub active: &'static str,
     pub notice: Option<String>,
+    /// A list narrowed to the records behind a dashboard figure: what it
+    /// shows, and where the whole list is.
+    pub drill: Option<(String, String)>,
     pub title: String,
     pub zone: chrono_tz::Tz,
 }
@@ -534,6 +540,7 @@ impl Shell {
             settings_nav,
             active,
             notice: None,
+            drill: None,
             title: lang.t(title_key),
             zone: state.app.time_zone(),
         }

@@ -24,6 +24,12 @@ pub struct ContactParams {
     pub q: Option<String>,
     /// Only the contacts of this customer.
     pub customer_id: Option<i64>,
+    /// With `to`: only records of these days (both included; created,
+    /// approved or received, as the dashboard's figure counts them).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Only records of these owners, comma-separated ids.
+    pub owner_ids: Option<String>,
     pub cursor: Option<i64>,
     pub limit: Option<u64>,
 }
@@ -43,7 +49,12 @@ pub async fn list_contacts(
     respond(
         state
             .app
-            .list_contacts(&caller, p.q.as_deref(), p.customer_id, page)
+            .list_contacts(
+                &caller,
+                (p.q.as_deref(), p.customer_id),
+                &super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
+                page,
+            )
             .await,
         &caller,
         lang,

@@ -22,6 +22,8 @@ struct ContactsPage {
     shell: Shell,
     list: ListPage<Contact>,
     q: String,
+    /// This list's query without the cursor, for the next page.
+    keep: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,6 +32,12 @@ pub struct ContactsQuery {
     q: String,
     #[serde(default)]
     cursor: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    owner_id: Vec<String>,
 }
 
 pub async fn list_contacts(
@@ -42,16 +50,31 @@ pub async fn list_contacts(
         cursor: query.cursor.parse().ok(),
         limit: Some(50),
     };
+    let drilled = super::drill::of(&query.from, &query.to, &query.owner_id);
+    let keep = {
+        let mut keep = form_urlencoded::Serializer::new(String::new());
+        keep.append_pair("q", &query.q);
+        super::drill::keep(&mut keep, &drilled);
+        keep.finish()
+    };
     match state
         .app
-        .list_contacts(&caller, optional_text(&query.q).as_deref(), None, page)
+        .list_contacts(
+            &caller,
+            (optional_text(&query.q).as_deref(), None),
+            &drilled,
+            page,
+        )
         .await
     {
         Ok(list) => {
+            let mut shell = Shell::new(&state, &caller, lang, "/contacts", "contacts.title");
+            super::drill::note(&mut shell, &drilled, None, "/contacts");
             let page = ContactsPage {
-                shell: Shell::new(&state, &caller, lang, "/contacts", "contacts.title"),
+                shell,
                 list,
                 q: query.q,
+                keep,
             };
             render(&page, StatusCode::OK)
         }
