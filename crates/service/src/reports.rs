@@ -1006,6 +1006,46 @@ impl App {
                 "contract_amount",
                 "contract_amount_month_before",
             );
+        } else {
+            // Per person or department: the period before (a month against
+            // the month before) and the same period a year before.
+            let (before_from, before_to) =
+                kuijing_domain::dates::previous_range(frame.from, frame.to);
+            let (year_from, year_to) = (year_earlier(frame.from), year_earlier(frame.to));
+            for (key, from, to) in [
+                ("period_before", before_from, before_to),
+                ("year_before", year_from, year_to),
+            ] {
+                let signed = figures::aggregate(tx, &contracts(from, to), &frame.zone).await?;
+                table.money(
+                    &format!("contract_amount_{key}"),
+                    &signed,
+                    1,
+                    &frame.currency,
+                );
+                let received = figures::aggregate(tx, &payments(from, to), &frame.zone).await?;
+                table.money(
+                    &format!("payment_amount_{key}"),
+                    &received,
+                    1,
+                    &frame.currency,
+                );
+            }
+            for (change, key) in [
+                ("period_on_period", "period_before"),
+                ("year_on_year", "year_before"),
+            ] {
+                table.money_changes(
+                    &format!("contract_{change}"),
+                    "contract_amount",
+                    &format!("contract_amount_{key}"),
+                );
+                table.money_changes(
+                    &format!("payment_{change}"),
+                    "payment_amount",
+                    &format!("payment_amount_{key}"),
+                );
+            }
         }
         Ok(())
     }

@@ -200,6 +200,28 @@ pub(crate) fn chart_of(
             }
         })
         .collect();
+    // Series in different units (a count beside an amount) are each drawn
+    // against their own largest value, so none is flattened; the hover and
+    // the table keep the real figures.
+    let units: Vec<Unit> = series.iter().map(|c| c.unit).collect();
+    let mixed = units.windows(2).any(|w| w[0] != w[1])
+        || series.windows(2).any(|w| w[0].currency != w[1].currency);
+    let mut groups = groups;
+    if mixed {
+        for index in 0..series.len() {
+            let max = groups
+                .iter()
+                .filter_map(|g| g.values.get(index).copied())
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            for group in &mut groups {
+                if let Some(value) = group.values.get_mut(index) {
+                    *value = ((i128::from(*value) * 1_000_000) / i128::from(max)) as i64;
+                }
+            }
+        }
+    }
     let names: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
     let svg = match report.chart.as_str() {
         "table" => String::new(),
