@@ -88,8 +88,9 @@ pub fn read(
         "empty" => "is_empty",
         other => other,
     };
-    let listed = matches!(kind, ValueKind::Ids | ValueKind::Options);
-    if !kind.operators().contains(&op) && !(listed && op == "equals") {
+    // A list of ids or options also takes `equals` for one of them.
+    let listed = matches!(kind, ValueKind::Ids | ValueKind::Options) && op == "equals";
+    if !(kind.operators().contains(&op) || listed) {
         return Err("operator_unknown");
     }
     if let Some(period) = Period::parse(op) {
