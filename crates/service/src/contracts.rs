@@ -81,6 +81,8 @@ pub struct ContractListQuery {
     pub view: Option<String>,
     /// Approved contracts ending within this many days.
     pub ending_within_days: Option<i64>,
+    /// Approved on these days, of these owners (a dashboard figure's).
+    pub drill: crate::dashboard::Drill,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -170,7 +172,11 @@ impl App {
                 .filter(|s| !s.is_empty()),
             status: parse_status(query.status.as_deref())?,
             customer: query.customer_id,
-            owners: owners_of_view(caller, query.view.as_deref())?,
+            owners: query
+                .drill
+                .owners(owners_of_view(caller, query.view.as_deref())?),
+            approved_from: query.drill.days().0.map(|d| self.start_of(d)),
+            approved_before: query.drill.days().1.map(|d| self.start_of(d)),
             ends_before: query
                 .ending_within_days
                 .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),

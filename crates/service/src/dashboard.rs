@@ -36,6 +36,71 @@ pub struct DashboardQuery {
     pub user_ids: Vec<i64>,
 }
 
+/// The records behind a dashboard figure, as a list narrows to them: the
+/// days of the period (both included, in the company's zone) and whose
+/// records (authors for follow-ups). Empty narrows nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+pub struct Drill {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    #[serde(default)]
+    pub owner_ids: Vec<i64>,
+}
+
+impl Drill {
+    /// The owners to narrow to, within those a list already narrows to.
+    pub(crate) fn owners(&self, already: Option<Vec<i64>>) -> Option<Vec<i64>> {
+        match (already, self.owner_ids.is_empty()) {
+            (already, true) => already,
+            (None, false) => Some(self.owner_ids.clone()),
+            (Some(mine), false) => Some(
+                mine.into_iter()
+                    .filter(|id| self.owner_ids.contains(id))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The days `[from, to)`.
+    pub(crate) fn days(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        (self.from, self.to.map(|d| d + chrono::Duration::days(1)))
+    }
+
+    /// The narrowing as a record list's conditions (customers, leads,
+    /// contacts): created on these days, of these owners.
+    pub fn filters(&self) -> Vec<crate::list_filters::FilterInput> {
+        let mut filters = Vec::new();
+        if self.from.is_some() || self.to.is_some() {
+            let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            filters.push(crate::list_filters::FilterInput {
+                field: "created_at".into(),
+                op: "between".into(),
+                value: Some(serde_json::json!({"from": day(self.from), "to": day(self.to)})),
+            });
+        }
+        if !self.owner_ids.is_empty() {
+            filters.push(crate::list_filters::FilterInput {
+                field: "owner_id".into(),
+                op: "one_of".into(),
+                value: Some(serde_json::json!(self.owner_ids)),
+            });
+        }
+        filters
+    }
+}
+
+/// Whose records each figure of the dashboard counts (`None`: everyone's),
+/// so a click lists exactly those.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct DrillOwners {
+    pub customers: Option<Vec<i64>>,
+    pub contacts: Option<Vec<i64>>,
+    pub opportunities: Option<Vec<i64>>,
+    pub contracts: Option<Vec<i64>>,
+    pub payments: Option<Vec<i64>>,
+    pub follow_ups: Option<Vec<i64>>,
+}
+
 /// A figure: a count and amounts per currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Figure {
@@ -138,6 +203,8 @@ pub struct Ranking {
     pub measure: &'static str,
     pub money: bool,
     pub rows: Vec<(String, i64)>,
+    /// The user of each row, in the same order.
+    pub user_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -158,6 +225,8 @@ pub struct Dashboard {
     pub forgotten: Vec<(i64, i64)>,
     /// Customers whose next contact time has passed.
     pub contact_overdue: i64,
+    /// Whose records each figure counts.
+    pub owners: DrillOwners,
 }
 
 /// The days `[from, to)` a query asks for.
@@ -399,21 +468,22 @@ impl App {
             ("new_customers", false, &customers_owners),
             ("follow_ups", false, &follow_up_authors),
         ] {
-            let rows = insight::ranking(
+            let ranked = insight::ranking(
                 &mut tx,
                 owned_by(owners),
                 measure,
                 &currency,
                 (instants(now), now),
             )
-            .await?
-            .into_iter()
-            .map(|r| (names.get(&r.user_id).cloned().unwrap_or_default(), r.value))
-            .collect();
+            .await?;
             rankings.push(Ranking {
                 measure,
                 money: is_money,
-                rows,
+                rows: ranked
+                    .iter()
+                    .map(|r| (names.get(&r.user_id).cloned().unwrap_or_default(), r.value))
+                    .collect(),
+                user_ids: ranked.iter().map(|r| r.user_id).collect(),
             });
         }
 
@@ -442,6 +512,14 @@ impl App {
             rankings,
             forgotten,
             contact_overdue,
+            owners: DrillOwners {
+                customers: customers_owners,
+                contacts: contacts_owners,
+                opportunities: opportunity_owners,
+                contracts: contract_owners,
+                payments: payment_owners,
+                follow_ups: follow_up_authors,
+            },
         })
     }
 

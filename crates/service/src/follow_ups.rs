@@ -1,15 +1,20 @@
 //! Follow-ups: what was said or done with a record of any kind, written
-//! once for customers, leads, contacts and opportunities.
+//! once for customers, leads, contacts and opportunities; and the list of
+//! follow-ups across records: who wrote what about which record, within the
+//! viewer's scope of follow-ups (by author), narrowed to the days and
+//! authors of a dashboard figure.
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
-use kuijing_store::{Tx, options};
+pub use kuijing_store::follow_ups::FollowUpRow;
+use kuijing_store::follow_ups::{self, FollowUp, FollowUpQuery, NewFollowUp};
+use kuijing_store::{Tx, departments, options, users};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::dashboard::Drill;
 use crate::error::{Result, ServiceError};
-use crate::{App, Caller};
+use crate::{App, Caller, ListPage, PageRequest};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct FollowUpInput {
@@ -90,5 +95,51 @@ impl App {
         errors.into_result()?;
         let content = content.unwrap_or_default();
         Ok((content, happened_at))
+    }
+
+    pub async fn list_follow_ups(
+        &self,
+        caller: &Caller,
+        drill: &Drill,
+        page: PageRequest,
+    ) -> Result<ListPage<FollowUpRow>> {
+        caller.require(Permission::new(Kind::FollowUp, Action::View))?;
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::FollowUp, &org);
+        // The authors the viewer's scope sees, as the dashboard counts them.
+        let visible = if visibility.all {
+            None
+        } else {
+            Some(
+                users::all_names(&mut tx)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| {
+                        org.department_of(*id)
+                            .is_some_and(|d| visibility.sees(*id, d))
+                    })
+                    .collect(),
+            )
+        };
+        let (from, before) = drill.days();
+        let query = FollowUpQuery {
+            from: from.map(|d| self.start_of(d)),
+            before: before.map(|d| self.start_of(d)),
+            authors: drill.owners(visible),
+        };
+        let store_page = page.store_page();
+        let found = follow_ups::list(
+            &mut tx,
+            &query,
+            kuijing_store::Page {
+                limit: store_page.limit + 1,
+                ..store_page
+            },
+        )
+        .await?;
+        let total = follow_ups::count(&mut tx, &query).await?;
+        Ok(ListPage::new(found, total, store_page.limit, |f| f.id))
     }
 }

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod changelog;
 pub mod choices;
 pub mod clock;
+pub mod conditions;
 pub mod contact_io;
 pub mod contacts;
 pub mod contract_import;

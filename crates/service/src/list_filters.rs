@@ -12,16 +12,19 @@ use kuijing_store::lists::{Filter, ListQuery, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::conditions::{self, Test, ValueKind};
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
 /// One condition of a filter: a field, an operator and a value.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub struct FilterInput {
     /// A system field (`name`, `level_id`, `created_at`, ...) or `custom.<key>`.
     pub field: String,
     /// `contains`, `equals`, `one_of`, `is_empty`, `not_empty`, `between`, or a
-    /// period: `today`, `this_week`, `last_month`, ...
+    /// period: `today`, `this_week`, `last_month`, ...; on a time also
+    /// `older_than_days` (before that many days ago, or never and created
+    /// before) and `passed` (before now).
     pub op: String,
     #[serde(default)]
     #[schema(value_type = Option<Object>)]
@@ -146,67 +149,54 @@ impl App {
             };
         }
         let (column, shape) = spec.field(&input.field).ok_or("field_unknown")?;
-        if let Some(period) = Period::parse(&input.op) {
-            if shape != Shape::Time {
-                return Err("operator_unknown");
-            }
-            let (from, to) = period.range(self.today());
-            return Ok(Filter::Between(
-                column,
-                Some(self.start_of(from).into()),
-                Some(self.start_of(to).into()),
-            ));
-        }
-        match (input.op.as_str(), shape) {
-            ("is_empty", _) => Ok(Filter::IsEmpty(column)),
-            ("not_empty", _) => Ok(Filter::NotEmpty(column)),
-            ("contains", Shape::Text) => {
-                Ok(Filter::Contains(column, text::normalize(&text_value())))
-            }
-            ("contains", Shape::Phone) => Ok(Filter::Contains(
-                column,
-                kuijing_domain::company::phone_key(&text_value()),
-            )),
-            ("equals", Shape::Bool) => match input.value.as_ref().and_then(as_flag) {
-                Some(flag) => Ok(Filter::Equals(column, flag.into())),
-                None => Err("invalid_value"),
-            },
-            ("equals", Shape::Text | Shape::Phone) => {
-                Ok(Filter::Equals(column, text_value().into()))
-            }
-            ("one_of" | "equals", Shape::Choice) => {
-                let ids: Option<Vec<i64>> = match &input.value {
-                    Some(serde_json::Value::Array(items)) => items.iter().map(as_id).collect(),
-                    Some(value) => as_id(value).map(|n| vec![n]),
-                    None => None,
-                };
-                ids.map(|ids| Filter::OneOf(column, ids))
-                    .ok_or("invalid_value")
-            }
-            ("between", Shape::Time) => {
-                let bound = |key: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
-                    match input
+        let kind = match shape {
+            Shape::Text | Shape::Phone => ValueKind::Text,
+            Shape::Choice => ValueKind::Ids,
+            Shape::Bool => ValueKind::Bool,
+            Shape::Time => ValueKind::Instant,
+        };
+        // What the dashboard's "forgotten" and "next contact passed" count.
+        if shape == Shape::Time {
+            match input.op.as_str() {
+                "older_than_days" => {
+                    let days = input
                         .value
                         .as_ref()
-                        .and_then(|v| v.get(key))
-                        .and_then(|v| v.as_str())
-                    {
-                        None | Some("") => Ok(None),
-                        Some(text) => {
-                            kuijing_domain::dates::parse_date(text).map(|d| Some(self.start_of(d)))
-                        }
-                    }
-                };
-                let from = bound("from")?;
-                let to = bound("to")?.map(|t| t + chrono::Duration::days(1));
-                Ok(Filter::Between(
-                    column,
-                    from.map(Into::into),
-                    to.map(Into::into),
-                ))
+                        .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()))
+                        .filter(|d| (1..=3660).contains(d))
+                        .ok_or("invalid_value")?;
+                    return Ok(Filter::BeforeOrNever(
+                        column,
+                        spec.created,
+                        (self.now() - chrono::Duration::days(days)).into(),
+                    ));
+                }
+                "passed" => {
+                    return Ok(Filter::Between(column, None, Some(self.now().into())));
+                }
+                _ => {}
             }
-            _ => Err("operator_unknown"),
         }
+        let day = |d: Option<NaiveDate>| d.map(|d| sea_query::Value::from(self.start_of(d)));
+        let phone = |text: &str| {
+            if shape == Shape::Phone {
+                kuijing_domain::company::phone_key(text)
+            } else {
+                text.to_string()
+            }
+        };
+        Ok(
+            match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
+                Test::Empty => Filter::IsEmpty(column),
+                Test::NotEmpty => Filter::NotEmpty(column),
+                Test::Contains(text) => Filter::Contains(column, phone(&text)),
+                Test::Equals(text) => Filter::Equals(column, phone(&text).into()),
+                Test::Flag(flag) => Filter::Equals(column, flag.into()),
+                Test::OneOf(ids) => Filter::OneOf(column, ids),
+                Test::Days(from, to) => Filter::Between(column, day(from), day(to)),
+                Test::OneOfText(_) | Test::Numbers(..) => return Err("operator_unknown"),
+            },
+        )
     }
 
     /// Midnight of a calendar day in the company's zone, as an instant.
@@ -232,22 +222,6 @@ fn search_text(typed: &str) -> Option<String> {
     } else {
         Some(normal)
     }
-}
-
-/// An id as JSON gives it: a number, or a number written as text (a form).
-fn as_id(value: &serde_json::Value) -> Option<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-}
-
-/// A yes or no as JSON gives it: a boolean, or `true`/`false` as text.
-fn as_flag(value: &serde_json::Value) -> Option<bool> {
-    value.as_bool().or_else(|| match value.as_str() {
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        _ => None,
-    })
 }
 
 /// Where a page starts: the sort value and id of the last row shown.

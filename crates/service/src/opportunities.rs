@@ -144,6 +144,8 @@ pub struct OpportunityListQuery {
     pub view: Option<String>,
     /// `amount`, `-amount`, `expected_close_on`, `-updated_at`, ...
     pub sort: Option<String>,
+    /// Created on these days, by these owners (a dashboard figure's).
+    pub drill: crate::dashboard::Drill,
 }
 
 /// A column of the board: a stage with its open opportunities' count and
@@ -759,7 +761,9 @@ impl App {
             stage: query.stage_id,
             outcome,
             customer: query.customer_id,
-            owners,
+            owners: query.drill.owners(owners),
+            created_from: query.drill.days().0.map(|d| self.start_of(d)),
+            created_before: query.drill.days().1.map(|d| self.start_of(d)),
             ..OpportunityQuery::default()
         })
     }

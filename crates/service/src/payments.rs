@@ -48,6 +48,8 @@ pub struct PaymentListQuery {
     pub status: Option<String>,
     pub contract_id: Option<i64>,
     pub view: Option<String>,
+    /// Received on these days, by these owners (a dashboard figure's).
+    pub drill: crate::dashboard::Drill,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -89,7 +91,11 @@ impl App {
                 .filter(|s| !s.is_empty()),
             status: parse_status(query.status.as_deref())?,
             contract: query.contract_id,
-            owners: owners_of_view(caller, query.view.as_deref())?,
+            owners: query
+                .drill
+                .owners(owners_of_view(caller, query.view.as_deref())?),
+            received_from: query.drill.days().0,
+            received_before: query.drill.days().1,
             ..PaymentQuery::default()
         };
         let probe = page.probe();

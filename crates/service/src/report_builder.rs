@@ -8,16 +8,20 @@ use std::collections::BTreeMap;
 
 use kuijing_domain::fields::FieldType as CustomType;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
-use kuijing_store::figures::{self, Aggregate, Bucket, Filter, Key, Measure, Source};
+use kuijing_store::figures::{self, Aggregate, Bucket, CustomTest, Filter, Key, Measure, Source};
 use kuijing_store::saved_reports::{self, SavedReport, Share, Viewer};
 use kuijing_store::{Tx, options, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::conditions::{self, Test, ValueKind};
 use crate::dashboard::DashboardQuery;
 use crate::error::{Result, ServiceError};
 use crate::reports::{Assembly, GROUP_LIMIT, Report, Unit, invalid};
 use crate::{App, Caller};
+
+mod catalog;
+pub use catalog::{BuilderCatalog, CatalogField};
 
 /// What a system field holds, for grouping, measuring and filtering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +33,8 @@ enum Type {
     Choice(&'static str, &'static str),
     Stage,
     Pipeline,
+    /// One of a fixed list of values (statuses, outcomes).
+    Fixed(&'static [&'static str]),
     Text,
     Bool,
     Instant,
@@ -46,6 +52,18 @@ struct Field {
 const fn f(name: &'static str, column: &'static str, kind: Type) -> Field {
     Field { name, column, kind }
 }
+
+const OUTCOMES: &[&str] = &["open", "won", "lost", "invalid"];
+const CONTRACT_STATUSES: &[&str] = &[
+    "draft",
+    "in_approval",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "void",
+];
+const PAYMENT_STATUSES: &[&str] = CONTRACT_STATUSES;
+const FOLLOW_UP_KINDS: &[&str] = &["lead", "customer", "contact", "opportunity", "contract"];
 
 /// A kind the builder reports on.
 struct Spec {
@@ -159,7 +177,7 @@ const SPECS: &[Spec] = &[
             f("department", "opportunities.owner_id", Type::Department),
             f("pipeline_id", "opportunities.pipeline_id", Type::Pipeline),
             f("stage_id", "opportunities.stage_id", Type::Stage),
-            f("outcome", "opportunities.outcome", Type::Text),
+            f("outcome", "opportunities.outcome", Type::Fixed(OUTCOMES)),
             f("currency", "opportunities.currency", Type::Text),
             f("created_at", "opportunities.created_at", Type::Instant),
             f("closed_at", "opportunities.closed_at", Type::Instant),
@@ -182,7 +200,7 @@ const SPECS: &[Spec] = &[
         fields: &[
             f("owner_id", "contracts.owner_id", Type::User),
             f("department", "contracts.owner_id", Type::Department),
-            f("status", "contracts.status", Type::Text),
+            f("status", "contracts.status", Type::Fixed(CONTRACT_STATUSES)),
             f("currency", "contracts.currency", Type::Text),
             f("signed_on", "contracts.signed_on", Type::Day),
             f("ends_on", "contracts.ends_on", Type::Day),
@@ -203,7 +221,7 @@ const SPECS: &[Spec] = &[
         fields: &[
             f("owner_id", "payments.owner_id", Type::User),
             f("department", "payments.owner_id", Type::Department),
-            f("status", "payments.status", Type::Text),
+            f("status", "payments.status", Type::Fixed(PAYMENT_STATUSES)),
             f(
                 "method_id",
                 "payments.method_id",
@@ -231,7 +249,7 @@ const SPECS: &[Spec] = &[
                 "follow_ups.method_id",
                 Type::Choice("follow_up", "method_id"),
             ),
-            f("kind", "follow_ups.kind", Type::Text),
+            f("kind", "follow_ups.kind", Type::Fixed(FOLLOW_UP_KINDS)),
             f("happened_at", "follow_ups.happened_at", Type::Instant),
         ],
     },
@@ -272,15 +290,11 @@ pub struct MeasureInput {
     pub field: Option<String>,
 }
 
-/// One condition: a field, `eq`, `ne`, `empty` or `not_empty`, and a value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FilterInput {
-    pub field: String,
-    pub op: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
+/// One condition, as the lists take it: a field (`custom.KEY` for a custom
+/// field), an operator that fits the field (`contains`, `equals`, `one_of`,
+/// `between`, a period such as `this_month`, `is_empty`, `not_empty`) and
+/// its value (a text, ids, or `{"from": .., "to": ..}`).
+pub use crate::customers::FilterInput;
 
 /// Someone a report is shared with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -427,7 +441,7 @@ impl App {
             };
             let dated = match &field {
                 Resolved::System(f) => matches!(f.kind, Type::Instant | Type::Day),
-                Resolved::Custom(..) => false,
+                Resolved::Custom(_, _, t) => matches!(t, CustomType::Date | CustomType::DateTime),
             };
             let measured = match &field {
                 Resolved::System(f) => matches!(f.kind, Type::Money),
@@ -491,52 +505,40 @@ impl App {
             }
         }
         let mut filters = Vec::new();
+        let mut people: Option<(kuijing_domain::OrgChart, Vec<i64>)> = None;
         for (index, filter) in definition.filters.iter().enumerate() {
             let at = format!("filters.{index}");
             let Some(field) = resolve(&filter.field) else {
                 errors.add_labelled(format!("{at}.field"), &filter.field, "unknown_field");
                 continue;
             };
-            let value = filter.value.clone().unwrap_or_default();
-            let value = value.trim();
-            let condition = match (&field, filter.op.as_str()) {
-                (Resolved::System(f), "empty") => Some(Filter::IsNull(f.column)),
-                (Resolved::System(f), "not_empty") => Some(Filter::NotNull(f.column)),
-                (Resolved::Custom(key, _, _), "eq") => Some(Filter::CustomEq(
-                    spec.custom.unwrap_or_default(),
-                    key.clone(),
-                    value.to_string(),
-                )),
-                (Resolved::System(f), "eq" | "ne") => {
-                    let typed: Option<sea_query::Value> = match f.kind {
-                        Type::User | Type::Choice(..) | Type::Stage | Type::Pipeline => {
-                            value.parse::<i64>().ok().map(Into::into)
-                        }
-                        Type::Bool => match value {
-                            "true" | "1" => Some(true.into()),
-                            "false" | "0" => Some(false.into()),
-                            _ => None,
-                        },
-                        Type::Text => Some(value.to_string().into()),
-                        Type::Money => kuijing_domain::money::parse_amount(value)
-                            .ok()
-                            .map(Into::into),
-                        Type::Department | Type::Instant | Type::Day => None,
-                    };
-                    match typed {
-                        Some(v) if filter.op == "eq" => Some(Filter::Eq(f.column, v)),
-                        Some(v) => Some(Filter::NotEq(f.column, v)),
-                        None => {
-                            errors.add_labelled(format!("{at}.value"), f.name, "invalid_value");
-                            continue;
-                        }
-                    }
+            let test = match conditions::read(
+                value_kind(&field),
+                &filter.op,
+                filter.value.as_ref(),
+                self.today(),
+            ) {
+                Ok(test) => test,
+                Err("operator_unknown") => {
+                    errors.add_labelled(format!("{at}.op"), &filter.field, "invalid_choice");
+                    continue;
                 }
-                _ => None,
+                Err(code) => {
+                    errors.add_labelled(format!("{at}.value"), &filter.field, code);
+                    continue;
+                }
             };
-            match condition {
-                Some(c) => filters.push(c),
-                None => errors.add_labelled(format!("{at}.op"), &filter.field, "invalid_choice"),
+            // A department stands for the people in it.
+            if matches!(&field, Resolved::System(f) if f.kind == Type::Department)
+                && people.is_none()
+            {
+                let org = kuijing_store::departments::org_chart(tx).await?;
+                let ids = users::all_names(tx).await?.into_iter().map(|(id, _)| id);
+                people = Some((org, ids.collect()));
+            }
+            match self.filters_of(spec, &field, test, people.as_ref()) {
+                Some(mut more) => filters.append(&mut more),
+                None => errors.add_labelled(format!("{at}.value"), &filter.field, "invalid_value"),
             }
         }
         let period_name = definition.period_field.as_deref().unwrap_or(spec.period);
@@ -558,6 +560,127 @@ impl App {
             measures,
             filters,
             period,
+        })
+    }
+
+    /// The store's conditions for one checked test on a field; `None` when
+    /// the value does not fit the field (an amount that is not money).
+    fn filters_of(
+        &self,
+        spec: &Spec,
+        field: &Resolved,
+        test: Test,
+        people: Option<&(kuijing_domain::OrgChart, Vec<i64>)>,
+    ) -> Option<Vec<Filter>> {
+        let table = spec.custom.unwrap_or_default();
+        let instant = |d: chrono::NaiveDate| self.start_of(d);
+        Some(match (field, test) {
+            (Resolved::System(f), test) => {
+                let column = f.column;
+                match test {
+                    Test::Empty => vec![Filter::IsNull(column)],
+                    Test::NotEmpty => vec![Filter::NotNull(column)],
+                    Test::Contains(text) => vec![Filter::Contains(column, text)],
+                    Test::Equals(text) => vec![Filter::Eq(column, text.into())],
+                    Test::Flag(flag) => vec![Filter::Eq(column, flag.into())],
+                    Test::OneOf(ids) if f.kind == Type::Department => {
+                        let (org, everyone) = people?;
+                        let departments: std::collections::BTreeSet<i64> = ids
+                            .iter()
+                            .flat_map(|d| org.department_and_below(*d))
+                            .collect();
+                        let owners = everyone
+                            .iter()
+                            .filter(|u| {
+                                org.department_of(**u)
+                                    .is_some_and(|d| departments.contains(&d))
+                            })
+                            .map(|u| (*u).into())
+                            .collect();
+                        vec![Filter::In(column, owners)]
+                    }
+                    Test::OneOf(ids) => {
+                        vec![Filter::In(
+                            column,
+                            ids.into_iter().map(Into::into).collect(),
+                        )]
+                    }
+                    Test::OneOfText(texts) => {
+                        if let Type::Fixed(values) = f.kind
+                            && texts.iter().any(|t| !values.contains(&t.as_str()))
+                        {
+                            return None;
+                        }
+                        vec![Filter::In(
+                            column,
+                            texts.into_iter().map(Into::into).collect(),
+                        )]
+                    }
+                    Test::Days(from, to) => {
+                        let mut out = Vec::new();
+                        if f.kind == Type::Day {
+                            out.extend(from.map(|d| Filter::AtLeast(column, d.into())));
+                            out.extend(to.map(|d| Filter::Before(column, d.into())));
+                        } else {
+                            out.extend(from.map(|d| Filter::AtLeast(column, instant(d).into())));
+                            out.extend(to.map(|d| Filter::Before(column, instant(d).into())));
+                        }
+                        out
+                    }
+                    Test::Numbers(from, to) => {
+                        let cents = |text: Option<String>| -> Option<Option<i64>> {
+                            match text {
+                                None => Some(None),
+                                Some(t) => kuijing_domain::money::parse_amount(&t).ok().map(Some),
+                            }
+                        };
+                        let (from, to) = (cents(from)?, cents(to)?);
+                        let mut out = Vec::new();
+                        out.extend(from.map(|c| Filter::AtLeast(column, c.into())));
+                        out.extend(to.map(|c| Filter::AtMost(column, c.into())));
+                        out
+                    }
+                }
+            }
+            (Resolved::Custom(key, _, custom_type), test) => {
+                let custom = |t: CustomTest| Filter::Custom(table, key.clone(), t);
+                let iso = |d: chrono::NaiveDate| {
+                    if *custom_type == CustomType::DateTime {
+                        instant(d).to_rfc3339()
+                    } else {
+                        d.format("%Y-%m-%d").to_string()
+                    }
+                };
+                match test {
+                    Test::Empty => vec![custom(CustomTest::Empty)],
+                    Test::NotEmpty => vec![custom(CustomTest::NotEmpty)],
+                    Test::Contains(text) => vec![custom(CustomTest::Contains(text))],
+                    Test::Equals(text) => vec![custom(CustomTest::Equals(text))],
+                    // SQLite reads a JSON true as 1, PostgreSQL as `true`.
+                    Test::Flag(true) => {
+                        vec![custom(CustomTest::OneOf(vec!["1".into(), "true".into()]))]
+                    }
+                    Test::Flag(false) => {
+                        vec![custom(CustomTest::OneOf(vec!["0".into(), "false".into()]))]
+                    }
+                    Test::OneOf(ids) => vec![custom(CustomTest::OneOf(
+                        ids.iter().map(i64::to_string).collect(),
+                    ))],
+                    Test::OneOfText(texts) => vec![custom(CustomTest::OneOf(texts))],
+                    Test::Days(from, to) => {
+                        let mut out = Vec::new();
+                        out.extend(from.map(|d| custom(CustomTest::From(iso(d)))));
+                        out.extend(to.map(|d| custom(CustomTest::Before(iso(d)))));
+                        out
+                    }
+                    Test::Numbers(from, to) => {
+                        let mut out = Vec::new();
+                        out.extend(from.map(|n| custom(CustomTest::NumberAtLeast(n))));
+                        out.extend(to.map(|n| custom(CustomTest::NumberAtMost(n))));
+                        out
+                    }
+                }
+            }
         })
     }
 
@@ -692,9 +815,7 @@ impl App {
         caller: &Caller,
         definition: &ReportDefinition,
     ) -> Result<SavedReportView> {
-        if !caller.can(Permission::new(Kind::Report, Action::Create)) {
-            caller.require(Permission::new(Kind::Report, Action::Manage))?;
-        }
+        self.may_build_reports(caller)?;
         let mut tx = self.db.write().await?;
         self.check(&mut tx, definition).await?;
         let shares = self.check_shares(&mut tx, &definition.shares).await?;
@@ -812,7 +933,13 @@ impl App {
             .groups
             .iter()
             .map(|(field, bucket)| match (field, bucket) {
-                (Resolved::Custom(key, _, _), _) => {
+                (Resolved::Custom(key, _, t), Some(b)) if *t == CustomType::DateTime => {
+                    Key::CustomInstant(spec.custom.unwrap_or_default(), key.clone(), *b)
+                }
+                (Resolved::Custom(key, _, _), Some(b)) => {
+                    Key::CustomDate(spec.custom.unwrap_or_default(), key.clone(), *b)
+                }
+                (Resolved::Custom(key, _, _), None) => {
                     Key::Custom(spec.custom.unwrap_or_default(), key.clone())
                 }
                 (Resolved::System(f), Some(b)) if f.kind == Type::Instant => {
@@ -1026,6 +1153,36 @@ impl App {
         caller.require(Permission::new(Kind::Report, Action::Export))?;
         let report = self.run_report(caller, id, query).await?;
         crate::reports::write_report(&self.settings.data_dir, &report, format, text)
+    }
+}
+
+/// How a field is filtered.
+fn value_kind(field: &Resolved) -> ValueKind {
+    match field {
+        Resolved::System(f) => match f.kind {
+            Type::User | Type::Department | Type::Choice(..) | Type::Stage | Type::Pipeline => {
+                ValueKind::Ids
+            }
+            Type::Fixed(_) => ValueKind::Options,
+            Type::Text => ValueKind::Text,
+            Type::Bool => ValueKind::Bool,
+            Type::Instant => ValueKind::Instant,
+            Type::Day => ValueKind::Day,
+            Type::Money => ValueKind::Number,
+        },
+        Resolved::Custom(_, _, t) => custom_value_kind(*t),
+    }
+}
+
+fn custom_value_kind(t: CustomType) -> ValueKind {
+    match t {
+        CustomType::Number | CustomType::Money | CustomType::Percent => ValueKind::Number,
+        CustomType::Date => ValueKind::Day,
+        CustomType::DateTime => ValueKind::Instant,
+        CustomType::Choice => ValueKind::Options,
+        CustomType::User | CustomType::Department => ValueKind::Ids,
+        CustomType::Bool => ValueKind::Bool,
+        _ => ValueKind::Text,
     }
 }
 

@@ -161,7 +161,7 @@ fn chart_measures(name: &str, by: &str) -> &'static [&'static str] {
     match name {
         "customers" => &["new_customers", "dealt_customers"],
         "lead_conversion" => &["new_leads", "converted_leads"],
-        "pool" => &["released", "claimed"],
+        "pool" => &["released", "claimed", "assigned"],
         "follow_ups" => &["follow_ups"],
         "sales" if by == "month" => &[
             "contract_amount",
@@ -810,21 +810,21 @@ impl App {
             "month" => Key::Instant(at, Bucket::Month),
             _ => Key::Column(user),
         };
-        let released = figures::aggregate(
-            tx,
-            &Aggregate {
-                source: Source::Customers,
-                owner: "customers.former_owner_id",
-                owners: owners.as_deref(),
-                keys: vec![key("customers.former_owner_id", "customers.released_at")],
-                currency: None,
-                measures: vec![Measure::Count],
-                filters: vec![Filter::Between("customers.released_at", from, to)],
-                limit: GROUP_LIMIT,
-            },
-            &frame.zone,
-        )
-        .await?;
+        // Every release counts, with the owner who let the customer go.
+        let moves = |kind: &'static str| Aggregate {
+            source: Source::PoolMoves,
+            owner: "pool_moves.user_id",
+            owners: owners.as_deref(),
+            keys: vec![key("pool_moves.user_id", "pool_moves.moved_at")],
+            currency: None,
+            measures: vec![Measure::Count],
+            filters: vec![
+                Filter::Eq("pool_moves.move", kind.into()),
+                Filter::Between("pool_moves.moved_at", from, to),
+            ],
+            limit: GROUP_LIMIT,
+        };
+        let released = figures::aggregate(tx, &moves("release"), &frame.zone).await?;
         table.counts("released", Unit::Count, &released, 0);
         let claimed = figures::aggregate(
             tx,
@@ -842,6 +842,8 @@ impl App {
         )
         .await?;
         table.counts("claimed", Unit::Count, &claimed, 0);
+        let assigned = figures::aggregate(tx, &moves("assign"), &frame.zone).await?;
+        table.counts("assigned", Unit::Count, &assigned, 0);
         Ok(())
     }
 
@@ -1004,6 +1006,46 @@ impl App {
                 "contract_amount",
                 "contract_amount_month_before",
             );
+        } else {
+            // Per person or department: the period before (a month against
+            // the month before) and the same period a year before.
+            let (before_from, before_to) =
+                kuijing_domain::dates::previous_range(frame.from, frame.to);
+            let (year_from, year_to) = (year_earlier(frame.from), year_earlier(frame.to));
+            for (key, from, to) in [
+                ("period_before", before_from, before_to),
+                ("year_before", year_from, year_to),
+            ] {
+                let signed = figures::aggregate(tx, &contracts(from, to), &frame.zone).await?;
+                table.money(
+                    &format!("contract_amount_{key}"),
+                    &signed,
+                    1,
+                    &frame.currency,
+                );
+                let received = figures::aggregate(tx, &payments(from, to), &frame.zone).await?;
+                table.money(
+                    &format!("payment_amount_{key}"),
+                    &received,
+                    1,
+                    &frame.currency,
+                );
+            }
+            for (change, key) in [
+                ("period_on_period", "period_before"),
+                ("year_on_year", "year_before"),
+            ] {
+                table.money_changes(
+                    &format!("contract_{change}"),
+                    "contract_amount",
+                    &format!("contract_amount_{key}"),
+                );
+                table.money_changes(
+                    &format!("payment_{change}"),
+                    "payment_amount",
+                    &format!("payment_amount_{key}"),
+                );
+            }
         }
         Ok(())
     }

@@ -156,6 +156,9 @@ pub struct ContractQuery {
     pub signed_before: Option<NaiveDate>,
     /// Approved contracts ending within this window, for expiry reminders.
     pub ends_before: Option<NaiveDate>,
+    /// Approved in `[from, before)`.
+    pub approved_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub approved_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const COLUMNS: [Contracts; 24] = [
@@ -240,6 +243,12 @@ fn scoped(
     }
     if let Some(from) = query.signed_from {
         select.and_where(col(C::SignedOn).gte(from));
+    }
+    if let Some(from) = query.approved_from {
+        select.and_where(col(C::ApprovedAt).gte(from));
+    }
+    if let Some(before) = query.approved_before {
+        select.and_where(col(C::ApprovedAt).lt(before));
     }
     if let Some(before) = query.signed_before {
         select.and_where(col(C::SignedOn).lt(before));

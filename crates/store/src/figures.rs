@@ -86,6 +86,10 @@ pub enum Key {
     Instant(&'static str, Bucket),
     /// A date column (already a calendar day), bucketed.
     Date(&'static str, Bucket),
+    /// A custom date field (`YYYY-MM-DD`), bucketed like a date column.
+    CustomDate(&'static str, String, Bucket),
+    /// A custom date-time field (an instant), bucketed in the company's zone.
+    CustomInstant(&'static str, String, Bucket),
 }
 
 /// What is computed per group.
@@ -116,8 +120,40 @@ pub enum Filter {
     Days(&'static str, NaiveDate, NaiveDate),
     /// A custom field's value, as text, equal to one bound value.
     CustomEq(&'static str, String, String),
+    /// A test on a custom field's value.
+    Custom(&'static str, String, CustomTest),
+    /// The lowercased text of a column contains the (lowercased) text.
+    Contains(&'static str, String),
+    /// `column >= value`.
+    AtLeast(&'static str, Value),
+    /// `column <= value`.
+    AtMost(&'static str, Value),
+    /// `column < value`.
+    Before(&'static str, Value),
     /// A condition the caller built from the list filters.
     Condition(Condition),
+}
+
+/// A test on the text a custom field holds. Numbers are compared as
+/// numbers; days and instants as their ISO text, which sorts as they do.
+#[derive(Debug, Clone)]
+pub enum CustomTest {
+    /// Equal, ignoring case.
+    Equals(String),
+    /// Contains, ignoring case.
+    Contains(String),
+    /// One of these texts, exactly.
+    OneOf(Vec<String>),
+    Empty,
+    NotEmpty,
+    /// A number at least this (decimal text).
+    NumberAtLeast(String),
+    /// A number at most this (decimal text).
+    NumberAtMost(String),
+    /// Text at least this (an ISO day or instant).
+    From(String),
+    /// Text before this (an ISO day or instant).
+    Before(String),
 }
 
 /// The rows a figure counts.
@@ -134,6 +170,8 @@ pub enum Source {
     ContractLines,
     Approvals,
     PoolClaims,
+    /// Releases into pools and assignments out of them.
+    PoolMoves,
 }
 
 impl Source {
@@ -149,6 +187,7 @@ impl Source {
             Self::ContractLines => "line_items",
             Self::Approvals => "approvals",
             Self::PoolClaims => "pool_claims",
+            Self::PoolMoves => "pool_moves",
         }
     }
 }
@@ -256,41 +295,94 @@ fn key_expr(backend: Backend, key: &Key, zone: &Zone) -> SimpleExpr {
                 Expr::cust(postgres_bucket(&format!("({name})::timestamp"), *bucket))
             }
         },
+        Key::CustomDate(table, field, bucket) => match backend {
+            Backend::Sqlite => {
+                let value = format!("$.\"{field}\"");
+                let expr = format!(
+                    "(case when {SQLITE_CUSTOM} glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' then {SQLITE_CUSTOM} end)"
+                );
+                let sql = sqlite_bucket(&expr, *bucket, "").replace("{table}", table);
+                let count = sql.matches('?').count();
+                Expr::cust_with_values(sql, vec![value; count])
+            }
+            Backend::Postgres => Expr::cust_with_values(
+                postgres_bucket(
+                    &format!(
+                        "(case when (({table}.custom)::jsonb ->> $1) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' then (({table}.custom)::jsonb ->> $1)::date end)::timestamp"
+                    ),
+                    *bucket,
+                ),
+                [field.clone()],
+            ),
+        },
+        Key::CustomInstant(table, field, bucket) => match backend {
+            Backend::Postgres => Expr::cust_with_values(
+                postgres_bucket(
+                    &format!(
+                        "((case when (({table}.custom)::jsonb ->> $1) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T' then (({table}.custom)::jsonb ->> $1)::timestamptz end) at time zone {})",
+                        zone.quoted_name()
+                    ),
+                    *bucket,
+                ),
+                [field.clone()],
+            ),
+            Backend::Sqlite => {
+                // Kept as RFC 3339 in UTC, which SQLite's date functions read.
+                let expr = SQLITE_CUSTOM.replace("{table}", table);
+                sqlite_instant(&expr, &[format!("$.\"{field}\"").into()], *bucket, zone)
+            }
+        },
         Key::Instant(name, bucket) => match backend {
             Backend::Postgres => Expr::cust(postgres_bucket(
                 &format!("({name} at time zone {})", zone.quoted_name()),
                 *bucket,
             )),
-            Backend::Sqlite => {
-                // One branch per offset in force: exact across daylight
-                // saving changes, and a single expression for most zones.
-                let shift = |offset: i32| format!(", '{offset:+} seconds'");
-                if let [(None, offset)] = zone.offsets.as_slice() {
-                    return Expr::cust(sqlite_bucket(name, *bucket, &shift(*offset)));
-                }
-                let mut values: Vec<Value> = Vec::new();
-                let mut sql = String::from("(case");
-                let mut last = 0;
-                for (until, offset) in &zone.offsets {
-                    match until {
-                        Some(until) => {
-                            sql.push_str(&format!(
-                                " when {name} < ? then {}",
-                                sqlite_bucket(name, *bucket, &shift(*offset))
-                            ));
-                            values.push((*until).into());
-                        }
-                        None => last = *offset,
-                    }
-                }
-                sql.push_str(&format!(
-                    " else {} end)",
-                    sqlite_bucket(name, *bucket, &shift(last))
-                ));
-                Expr::cust_with_values(sql, values)
-            }
+            Backend::Sqlite => sqlite_instant(name, &[], *bucket, zone),
         },
     }
+}
+
+/// A custom field's value as text on SQLite, with one `?` for its path.
+const SQLITE_CUSTOM: &str = "cast(json_extract({table}.custom, ?) as text)";
+
+/// An instant expression bucketed in the company's zone on SQLite: one
+/// branch per offset in force, exact across daylight saving changes, and a
+/// single expression for most zones. `values` are the expression's own
+/// bound values, repeated wherever the expression is.
+fn sqlite_instant(expr: &str, values: &[Value], bucket: Bucket, zone: &Zone) -> SimpleExpr {
+    let shift = |offset: i32| format!(", '{offset:+} seconds'");
+    let mut bound: Vec<Value> = Vec::new();
+    let with_expr = |sql: String, bound: &mut Vec<Value>| {
+        let uses = sql.matches(expr).count();
+        for _ in 0..uses {
+            bound.extend(values.iter().cloned());
+        }
+        sql
+    };
+    if let [(None, offset)] = zone.offsets.as_slice() {
+        let sql = with_expr(sqlite_bucket(expr, bucket, &shift(*offset)), &mut bound);
+        return Expr::cust_with_values(sql, bound);
+    }
+    let mut sql = String::from("(case");
+    let mut last = 0;
+    for (until, offset) in &zone.offsets {
+        match until {
+            Some(until) => {
+                sql.push_str(&with_expr(format!(" when {expr} < ?"), &mut bound));
+                bound.push((*until).into());
+                sql.push_str(&with_expr(
+                    format!(" then {}", sqlite_bucket(expr, bucket, &shift(*offset))),
+                    &mut bound,
+                ));
+            }
+            None => last = *offset,
+        }
+    }
+    sql.push_str(&with_expr(
+        format!(" else {} end)", sqlite_bucket(expr, bucket, &shift(last))),
+        &mut bound,
+    ));
+    Expr::cust_with_values(sql, bound)
 }
 
 fn measure_expr(backend: Backend, measure: &Measure) -> SimpleExpr {
@@ -344,7 +436,66 @@ fn filter_condition(backend: Backend, filter: &Filter) -> Condition {
             let table: &'static str = table;
             one(Expr::expr(custom_value(backend, table, key)).eq(value.clone()))
         }
+        Filter::Custom(table, key, test) => custom_test(backend, table, key, test),
+        Filter::Contains(name, text) => one(Expr::expr(sea_query::Func::lower(column(name)))
+            .like(sea_query::LikeExpr::new(like_pattern(&text.to_lowercase())).escape('\\'))),
+        Filter::AtLeast(name, value) => one(column(name).gte(value.clone())),
+        Filter::AtMost(name, value) => one(column(name).lte(value.clone())),
+        Filter::Before(name, value) => one(column(name).lt(value.clone())),
         Filter::Condition(condition) => condition.clone(),
+    }
+}
+
+/// `%text%` with the LIKE wildcards in the text escaped.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A test on a custom field's text, with the key and every value bound.
+fn custom_test(backend: Backend, table: &'static str, key: &str, test: &CustomTest) -> Condition {
+    let value = Expr::expr(custom_value(backend, table, key));
+    let number = |op: &str, bound: &str| match backend {
+        Backend::Sqlite => Expr::cust_with_values(
+            format!("cast(json_extract({table}.custom, ?) as real) {op} cast(? as real)"),
+            [format!("$.\"{key}\""), bound.to_string()],
+        ),
+        // Only values that read as numbers are compared.
+        Backend::Postgres => Expr::cust_with_values(
+            format!(
+                "(case when (({table}.custom)::jsonb ->> $1) ~ '^-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}$' then (({table}.custom)::jsonb ->> $1)::numeric end) {op} cast($2 as numeric)"
+            ),
+            [key.to_string(), bound.to_string()],
+        ),
+    };
+    let one = |e: SimpleExpr| Condition::all().add(e);
+    match test {
+        CustomTest::Equals(text) => one({
+            Expr::expr(sea_query::Func::lower(custom_value(backend, table, key)))
+                .eq(text.to_lowercase())
+        }),
+        CustomTest::Contains(text) => one(Expr::expr(sea_query::Func::lower(custom_value(
+            backend, table, key,
+        )))
+        .like(sea_query::LikeExpr::new(like_pattern(&text.to_lowercase())).escape('\\'))),
+        CustomTest::OneOf(texts) => one(value.is_in(texts.iter().cloned())),
+        CustomTest::Empty => Condition::any()
+            .add(Expr::expr(custom_value(backend, table, key)).is_null())
+            .add(Expr::expr(custom_value(backend, table, key)).eq("")),
+        CustomTest::NotEmpty => Condition::all()
+            .add(Expr::expr(custom_value(backend, table, key)).is_not_null())
+            .add(Expr::expr(custom_value(backend, table, key)).ne("")),
+        CustomTest::NumberAtLeast(bound) => one(number(">=", bound)),
+        CustomTest::NumberAtMost(bound) => one(number("<=", bound)),
+        CustomTest::From(text) => one(value.gte(text.clone())),
+        CustomTest::Before(text) => one(value.lt(text.clone())),
     }
 }
 

@@ -160,3 +160,100 @@ pub async fn copy(
         .to_owned();
     tx.execute(&insert).await
 }
+
+/// A follow-up in a list across records: what it was about, by name.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct FollowUpRow {
+    pub id: i64,
+    /// `lead`, `customer`, `contact`, `opportunity` or `contract`.
+    pub kind: String,
+    pub record_id: i64,
+    pub record_name: Option<String>,
+    pub method_id: Option<i64>,
+    pub content: String,
+    pub happened_at: DateTime<Utc>,
+    pub author_id: i64,
+    pub author_name: String,
+}
+
+/// Which follow-ups a list shows: written in `[from, before)` by these
+/// authors (`None`: anyone's, for a viewer who sees all).
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpQuery {
+    pub from: Option<DateTime<Utc>>,
+    pub before: Option<DateTime<Utc>>,
+    pub authors: Option<Vec<i64>>,
+}
+
+fn narrowed(select: &mut sea_query::SelectStatement, query: &FollowUpQuery) {
+    if let Some(from) = query.from {
+        select.and_where(Expr::col((FollowUps::Table, FollowUps::HappenedAt)).gte(from));
+    }
+    if let Some(before) = query.before {
+        select.and_where(Expr::col((FollowUps::Table, FollowUps::HappenedAt)).lt(before));
+    }
+    if let Some(authors) = &query.authors {
+        select.and_where(
+            Expr::col((FollowUps::Table, FollowUps::AuthorId)).is_in(authors.iter().copied()),
+        );
+    }
+}
+
+/// Follow-ups, the last written first, after the id of the page before;
+/// the record's name is looked up by its kind.
+pub async fn list(
+    tx: &mut Tx,
+    query: &FollowUpQuery,
+    page: crate::Page,
+) -> Result<Vec<FollowUpRow>> {
+    let name_of = Expr::cust(
+        "(case follow_ups.kind \
+         when 'customer' then (select n.name from customers n where n.id = follow_ups.record_id) \
+         when 'lead' then (select n.name from leads n where n.id = follow_ups.record_id) \
+         when 'contact' then (select n.name from contacts n where n.id = follow_ups.record_id) \
+         when 'opportunity' then (select n.name from opportunities n where n.id = follow_ups.record_id) \
+         when 'contract' then (select n.name from contracts n where n.id = follow_ups.record_id) \
+         end)",
+    );
+    let mut select = Query::select();
+    select
+        .columns([
+            (FollowUps::Table, FollowUps::Id),
+            (FollowUps::Table, FollowUps::Kind),
+            (FollowUps::Table, FollowUps::RecordId),
+            (FollowUps::Table, FollowUps::MethodId),
+            (FollowUps::Table, FollowUps::Content),
+            (FollowUps::Table, FollowUps::HappenedAt),
+            (FollowUps::Table, FollowUps::AuthorId),
+        ])
+        .expr_as(name_of, sea_query::Alias::new("record_name"))
+        .expr_as(
+            Expr::col((Users::Table, Users::Name)),
+            sea_query::Alias::new("author_name"),
+        )
+        .from(FollowUps::Table)
+        .inner_join(
+            Users::Table,
+            Expr::col((Users::Table, Users::Id)).equals((FollowUps::Table, FollowUps::AuthorId)),
+        );
+    narrowed(&mut select, query);
+    if let Some(after) = page.after {
+        select.and_where(Expr::col((FollowUps::Table, FollowUps::Id)).lt(after));
+    }
+    select
+        .order_by((FollowUps::Table, FollowUps::Id), Order::Desc)
+        .limit(page.limit);
+    tx.all(&select).await
+}
+
+pub async fn count(tx: &mut Tx, query: &FollowUpQuery) -> Result<i64> {
+    let mut select = Query::select();
+    select
+        .expr(sea_query::Func::count(Expr::col((
+            FollowUps::Table,
+            FollowUps::Id,
+        ))))
+        .from(FollowUps::Table);
+    narrowed(&mut select, query);
+    tx.count(&select).await
+}

@@ -21,6 +21,10 @@ pub enum Filter<C> {
     /// A custom field's text equals.
     CustomEquals(String, String),
     CustomContains(String, String),
+    /// The first column before the value, or empty and the second column
+    /// before it (customers without a follow-up since then, counting those
+    /// never followed up from their creation).
+    BeforeOrNever(C, C, sea_query::Value),
 }
 
 /// What a list is narrowed to.
@@ -113,6 +117,16 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
             Filter::CustomEquals(key, text) => custom_text(tx, t, key).eq(text.to_lowercase()),
             Filter::CustomContains(key, text) => custom_text(tx, t, key)
                 .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
+            Filter::BeforeOrNever(column, fallback, before) => {
+                select.cond_where(
+                    Condition::any().add(col(*column).lt(before.clone())).add(
+                        Condition::all()
+                            .add(col(*column).is_null())
+                            .add(col(*fallback).lt(before.clone())),
+                    ),
+                );
+                continue;
+            }
         };
         select.and_where(condition);
     }

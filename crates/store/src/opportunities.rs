@@ -150,6 +150,9 @@ pub struct OpportunityQuery {
     pub ids: Option<Vec<i64>>,
     pub expected_from: Option<NaiveDate>,
     pub expected_before: Option<NaiveDate>,
+    /// Created in `[from, before)`.
+    pub created_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const COLUMNS: [Opportunities; 20] = [
@@ -230,6 +233,12 @@ fn scoped(
     }
     if let Some(ids) = &query.ids {
         select.and_where(col(O::Id).is_in(ids.iter().copied()));
+    }
+    if let Some(from) = query.created_from {
+        select.and_where(col(O::CreatedAt).gte(from));
+    }
+    if let Some(before) = query.created_before {
+        select.and_where(col(O::CreatedAt).lt(before));
     }
     if let Some(from) = query.expected_from {
         select.and_where(col(O::ExpectedCloseOn).gte(from));

@@ -6,7 +6,7 @@ use sea_query::{Condition, Expr, Func, LockType, Query};
 
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::{Customers, PoolClaims, Users};
+use crate::schema::{Customers, PoolClaims, PoolMoves, Users};
 
 /// Takes a customer out of a pool for `user`, if it is still there and the
 /// user is not its former owner within the wait. One statement, so two
@@ -79,11 +79,71 @@ pub async fn assign(
         .and_where(Expr::col(Customers::PoolId).eq(pool))
         .and_where(Expr::col(Customers::OwnerId).is_null())
         .to_owned();
-    Ok(tx.execute(&update).await? == 1)
+    let assigned = tx.execute(&update).await? == 1;
+    if assigned {
+        record_move(tx, (pool, customer, Some(user)), "assign", now).await?;
+    }
+    Ok(assigned)
 }
 
-/// Puts owned customers into a pool, remembering who had them and when.
+/// Keeps one move of a customer into, out of or between pools, for the
+/// pool report: `release` and `recycle` with the owner who had it,
+/// `assign` with the new owner, `move` (into another pool) with none.
+async fn record_move(
+    tx: &mut Tx,
+    (pool, customer, user): (i64, i64, Option<i64>),
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let insert = Query::insert()
+        .into_table(PoolMoves::Table)
+        .columns([
+            PoolMoves::PoolId,
+            PoolMoves::CustomerId,
+            PoolMoves::UserId,
+            PoolMoves::Move,
+            PoolMoves::MovedAt,
+        ])
+        .values_panic([
+            pool.into(),
+            customer.into(),
+            user.into(),
+            kind.into(),
+            now.into(),
+        ])
+        .to_owned();
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Puts owned customers into a pool, remembering who had them and when
+/// (on the customer for the former owner's wait, and as a move for the
+/// pool report).
 pub async fn release(tx: &mut Tx, pool: i64, customers: &[i64], now: DateTime<Utc>) -> Result<u64> {
+    let moves = Query::insert()
+        .into_table(PoolMoves::Table)
+        .columns([
+            PoolMoves::PoolId,
+            PoolMoves::CustomerId,
+            PoolMoves::UserId,
+            PoolMoves::Move,
+            PoolMoves::MovedAt,
+        ])
+        .select_from(
+            Query::select()
+                .expr(Expr::val(pool))
+                .column(Customers::Id)
+                .column(Customers::OwnerId)
+                .expr(Expr::val("release"))
+                .expr(Expr::val(now))
+                .from(Customers::Table)
+                .and_where(Expr::col(Customers::Id).is_in(customers.iter().copied()))
+                .and_where(Expr::col(Customers::OwnerId).is_not_null())
+                .to_owned(),
+        )
+        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+        .to_owned();
+    tx.execute(&moves).await?;
     let update = Query::update()
         .table(Customers::Table)
         .values(released(pool, now))
@@ -110,7 +170,11 @@ pub async fn recycle(
         .and_where(Expr::col(Customers::OwnerId).eq(owner))
         .and_where(Expr::col(Customers::Locked).eq(false))
         .to_owned();
-    Ok(tx.execute(&update).await? == 1)
+    let recycled = tx.execute(&update).await? == 1;
+    if recycled {
+        record_move(tx, (pool, customer, Some(owner)), "recycle", now).await?;
+    }
+    Ok(recycled)
 }
 
 fn released(pool: i64, now: DateTime<Utc>) -> Vec<(Customers, sea_query::SimpleExpr)> {
@@ -152,6 +216,7 @@ pub async fn move_between(
             .and_where(Expr::col(Customers::OwnerId).is_null())
             .to_owned();
         if tx.execute(&update).await? == 1 {
+            record_move(tx, (to, *customer, None), "move", now).await?;
             moved.push(*customer);
         }
     }

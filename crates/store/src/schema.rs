@@ -211,6 +211,19 @@ pub enum PoolClaims {
     ClaimedAt,
 }
 
+/// Releases into a pool and assignments out of it (`move`: `release`,
+/// `assign`), each one kept.
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum PoolMoves {
+    Table,
+    Id,
+    PoolId,
+    CustomerId,
+    UserId,
+    Move,
+    MovedAt,
+}
+
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contacts {
     Table,

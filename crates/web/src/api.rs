@@ -11,6 +11,7 @@ mod customers;
 mod dashboard;
 mod departments;
 mod exports;
+mod follow_ups;
 mod leads;
 mod numbering;
 mod opportunities;
@@ -245,6 +246,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approvals::act_on_approval))
         .routes(routes!(approvals::approval_stats))
         .routes(routes!(dashboard::dashboard))
+        .routes(routes!(follow_ups::list_follow_ups))
         .routes(routes!(exports::export_sales))
         .routes(routes!(exports::import_products))
         .routes(routes!(exports::import_opportunities))
@@ -272,6 +274,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::get_report))
         .routes(routes!(reports::export_report))
         .routes(routes!(reports::builder_fields))
+        .routes(routes!(reports::builder_catalog))
         .routes(routes!(reports::list_saved, reports::create_saved))
         .routes(routes!(
             reports::get_saved,

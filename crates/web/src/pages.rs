@@ -11,7 +11,9 @@ mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod drill;
 mod field_settings;
+mod follow_ups;
 mod forms;
 mod inbox;
 mod lead_form;
@@ -28,6 +30,7 @@ mod pool_settings;
 mod products;
 mod profile;
 mod records;
+mod report_form;
 mod reports;
 mod roles;
 mod sales_settings;
@@ -94,6 +97,7 @@ pub fn router() -> Router<AppState> {
         .route("/leads/{id}/follow-ups", post(lead_page::add_follow_up))
         .route("/leads/{id}/convert", post(leads::convert_lead))
         .route("/leads/{id}/attachments", post(attachments::upload))
+        .route("/follow-ups", get(follow_ups::list_follow_ups))
         .route(
             "/opportunities",
             get(opportunities::list_opportunities).post(opportunities::create_opportunity),
@@ -225,6 +229,14 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(dashboard::show_dashboard))
         .route("/reports", get(reports::list_reports))
         .route("/reports/{name}", get(reports::show_report))
+        .route(
+            "/reports/custom/new",
+            get(report_form::new_report).post(report_form::create_report),
+        )
+        .route(
+            "/reports/custom/{id}/edit",
+            get(report_form::edit_report).post(report_form::update_report),
+        )
         .route("/reports/custom/{id}", get(reports::show_saved))
         .route("/reports/custom/{id}/export", get(reports::export_saved))
         .route("/reports/custom/{id}/delete", post(reports::delete_saved))
@@ -399,6 +411,9 @@ pub struct Shell {
     pub settings_nav: Vec<NavItem>,
     pub active: &'static str,
     pub notice: Option<String>,
+    /// A list narrowed to the records behind a dashboard figure: what it
+    /// shows, and where the whole list is.
+    pub drill: Option<(String, String)>,
     pub title: String,
     pub zone: chrono_tz::Tz,
 }
@@ -601,6 +616,7 @@ impl Shell {
             settings_nav,
             active,
             notice: None,
+            drill: None,
             title: lang.t(title_key),
             zone: state.app.time_zone(),
         }

@@ -442,6 +442,14 @@
     select.addEventListener('change', function () { select.form.submit(); });
   });
 
+  // select[data-refresh]: the form is shown again for the new choice (the
+  // report builder's kind and filter fields), keeping what was typed.
+  Array.prototype.forEach.call(doc.querySelectorAll('select[data-refresh]'), function (select) {
+    var button = select.form && select.form.querySelector('[data-refresh-button]');
+    if (!button) return;
+    select.addEventListener('change', function () { button.click(); });
+  });
+
   // select[data-stages-for=ID]: only the chosen pipeline's stages are offered.
   Array.prototype.forEach.call(doc.querySelectorAll('select[data-stages-for]'), function (pipeline) {
     var stages = doc.getElementById(pipeline.getAttribute('data-stages-for'));

@@ -30,6 +30,12 @@ pub struct ContactParams {
     pub customer_id: Option<i64>,
     /// `mine`, `team`, `created_this_week`, or `all`.
     pub view: Option<String>,
+    /// With `to`: only contacts created on these days (both included), as
+    /// the dashboard's figure counts them.
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Only contacts of these owners, comma-separated ids.
+    pub owner_ids: Option<String>,
     /// `id`, `name`, `created_at` or `updated_at`.
     pub sort: Option<String>,
     #[serde(default)]
@@ -59,6 +65,8 @@ impl ContactParams {
                 value: Some(customer.into()),
             });
         }
+        let drill = super::dashboard::drill_of(self.from, self.to, self.owner_ids.as_deref());
+        query.filters.extend(drill.filters());
         Ok(query)
     }
 }

@@ -86,3 +86,24 @@ pub async fn set_target(
 ) -> Response {
     respond_done(state.app.set_target(&caller, &body).await, &caller, lang)
 }
+
+/// The records behind a dashboard figure, as the lists' parameters give
+/// them: `from` and `to` (days, both included) and `owner_ids`
+/// (comma-separated; one that is not a number names nobody).
+pub(super) fn drill_of(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    owner_ids: Option<&str>,
+) -> kuijing_service::dashboard::Drill {
+    kuijing_service::dashboard::Drill {
+        from,
+        to,
+        owner_ids: owner_ids
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .map(|id| id.parse().unwrap_or(-1))
+            .collect(),
+    }
+}

@@ -42,6 +42,12 @@ pub struct OpportunityParams {
     /// `id`, `amount`, `expected_close_on` or `updated_at`; `-` first for
     /// descending (`-amount`). Newest first when left out.
     pub sort: Option<String>,
+    /// With `to`: only records of these days (both included; created,
+    /// approved or received, as the dashboard's figure counts them).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Only records of these owners, comma-separated ids.
+    pub owner_ids: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -58,6 +64,7 @@ impl OpportunityParams {
             customer_id: self.customer_id,
             view: self.view.clone(),
             sort: self.sort.clone(),
+            drill: super::dashboard::drill_of(self.from, self.to, self.owner_ids.as_deref()),
         }
     }
 }

@@ -30,6 +30,12 @@ pub struct PaymentParams {
     pub contract_id: Option<i64>,
     /// `mine` for the caller's own; everything in scope when left out.
     pub view: Option<String>,
+    /// With `to`: only records of these days (both included; created,
+    /// approved or received, as the dashboard's figure counts them).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// Only records of these owners, comma-separated ids.
+    pub owner_ids: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -53,6 +59,7 @@ pub async fn list_payments(
         status: p.status,
         contract_id: p.contract_id,
         view: p.view,
+        drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
     };
     let result = state.app.list_payments(&caller, &query, page).await;
     respond(result.map(TotalledPage::new), &caller, lang)

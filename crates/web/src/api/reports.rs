@@ -197,6 +197,23 @@ pub async fn builder_fields() -> axum::Json<Vec<BuilderKind>> {
     )
 }
 
+#[utoipa::path(get, path = "/api/v1/custom-reports/catalog/{kind}", tag = "reports",
+    params(("kind" = String, Path, description = "`customers`, `leads`, `contacts`, `opportunities`, `contracts`, `payments` or `follow_ups`")),
+    description = "What the builder offers for a kind (needs `report.create`): every field, custom ones included, with whether it groups, is measured or takes a day bucket, the filter operators that fit it and the choices of fields that hold ids or options; and the users, departments and roles a report may be shared with.",
+    responses((status = 200, body = builder::BuilderCatalog), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn builder_catalog(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Path(kind): Path<String>,
+) -> Response {
+    respond(
+        state.app.report_catalog(&caller, &kind).await,
+        &caller,
+        lang,
+    )
+}
+
 #[utoipa::path(get, path = "/api/v1/custom-reports", tag = "reports",
     description = "The saved reports the caller may open: their own, those shared with them, their department or one of their roles (all of them with `report.manage`).",
     responses((status = 200, body = Vec<SavedReportView>), (status = 403, body = Problem)))]

@@ -93,6 +93,7 @@ async fn list_page(
         .await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    super::drill::note(&mut shell, &filter.drill(), None, PATH);
     let defs = state.app.custom_fields(Kind::Contact).await?;
     let can_transfer = caller.can(contact(Action::Transfer));
     let may_import = caller.can(contact(Action::Import));

@@ -60,6 +60,12 @@ pub struct ListQuery {
     #[serde(default)]
     ending: String,
     #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    owner_id: Vec<String>,
+    #[serde(default)]
     cursor: String,
     done: Option<String>,
 }
@@ -77,7 +83,12 @@ impl ListQuery {
                 parts.append_pair(key, value);
             }
         }
+        super::drill::keep(&mut parts, &self.drill());
         parts.finish()
+    }
+
+    fn drill(&self) -> kuijing_service::dashboard::Drill {
+        super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
     fn page(&self) -> PageRequest {
@@ -136,17 +147,20 @@ async fn contracts_view(
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         ending_within_days: (query.ending == "30").then_some(30),
-        ..ContractListQuery::default()
+        customer_id: None,
+        drill: query.drill(),
     };
     let (list, totals) = state
         .app
         .list_contracts(caller, &service, query.page())
         .await?;
+    let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
+        .with_notice(query.done.as_deref());
+    super::drill::note(&mut shell, &service.drill, None, "/contracts");
     let may_import =
         can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
     Ok(ContractsView {
-        shell: Shell::new(state, caller, lang, "/contracts", "contracts.title")
-            .with_notice(query.done.as_deref()),
+        shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "contract").await?,
         list,
@@ -787,16 +801,19 @@ async fn payments_view(
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         contract_id: None,
+        drill: query.drill(),
     };
     let (list, totals) = state
         .app
         .list_payments(caller, &service, query.page())
         .await?;
+    let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
+        .with_notice(query.done.as_deref());
+    super::drill::note(&mut shell, &service.drill, None, "/payments");
     let may_import =
         can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
     Ok(PaymentsView {
-        shell: Shell::new(state, caller, lang, "/payments", "payments.title")
-            .with_notice(query.done.as_deref()),
+        shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "payment").await?,
         list,

@@ -138,6 +138,19 @@ pub struct ListFilter {
     source_id: String,
     #[serde(default)]
     created: String,
+    /// A dashboard figure's customers: created on these days, of these
+    /// owners, without a follow-up for so many days, or with the next
+    /// contact time passed.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    owner_id: Vec<String>,
+    #[serde(default)]
+    forgotten: String,
+    #[serde(default)]
+    contact_overdue: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -162,15 +175,44 @@ impl ListFilter {
 
     /// The conditions and page size, without the view, sort and cursor.
     fn conditions(&self) -> String {
+        let mut drilled = form_urlencoded::Serializer::new(String::new());
+        super::drill::keep(&mut drilled, &self.drill());
+        for (key, value) in [
+            ("forgotten", &self.forgotten),
+            ("contact_overdue", &self.contact_overdue),
+        ] {
+            if !value.is_empty() {
+                drilled.append_pair(key, value);
+            }
+        }
+        let drilled = drilled.finish();
         format!(
-            "q={}&level_id={}&industry_id={}&source_id={}&created={}&limit={}",
+            "q={}&level_id={}&industry_id={}&source_id={}&created={}&limit={}{}{}",
             url_encode(&self.q),
             url_encode(&self.level_id),
             url_encode(&self.industry_id),
             url_encode(&self.source_id),
             url_encode(&self.created),
-            url_encode(&self.limit)
+            url_encode(&self.limit),
+            if drilled.is_empty() { "" } else { "&" },
+            drilled
         )
+    }
+
+    fn drill(&self) -> kuijing_service::dashboard::Drill {
+        super::drill::of(&self.from, &self.to, &self.owner_id)
+    }
+
+    /// What the dashboard figure asked beyond days and owners.
+    fn drill_more(&self, shell: &Shell) -> Option<String> {
+        if let Some(days) = optional_number(&self.forgotten) {
+            return Some(
+                shell
+                    .t("drill.forgotten")
+                    .replace("%{days}", &days.to_string()),
+            );
+        }
+        (!self.contact_overdue.is_empty()).then(|| shell.t("drill.contact_overdue"))
     }
 
     pub(crate) fn query_without_cursor(&self) -> String {
@@ -262,6 +304,36 @@ impl ListFilter {
                 value: None,
             });
         }
+        let drill = self.drill();
+        if drill.from.is_some() || drill.to.is_some() {
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            filters.push(FilterInput {
+                field: "created_at".into(),
+                op: "between".into(),
+                value: Some(serde_json::json!({"from": day(drill.from), "to": day(drill.to)})),
+            });
+        }
+        if !drill.owner_ids.is_empty() {
+            filters.push(FilterInput {
+                field: "owner_id".into(),
+                op: "one_of".into(),
+                value: Some(serde_json::json!(drill.owner_ids)),
+            });
+        }
+        if !self.forgotten.is_empty() {
+            filters.push(FilterInput {
+                field: "last_follow_up_at".into(),
+                op: "older_than_days".into(),
+                value: Some(serde_json::Value::from(self.forgotten.trim())),
+            });
+        }
+        if !self.contact_overdue.is_empty() {
+            filters.push(FilterInput {
+                field: "next_contact_at".into(),
+                op: "passed".into(),
+                value: None,
+            });
+        }
         CustomerListQuery {
             search: optional_text(&self.q),
             filters,
@@ -291,6 +363,8 @@ async fn list_page(
         .map(|c| format!("/customers?{}&cursor={c}", filter.query_without_cursor()));
     let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    let more = filter.drill_more(&shell);
+    super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));
     Ok(CustomersPage {
         shell,

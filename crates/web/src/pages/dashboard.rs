@@ -43,6 +43,9 @@ pub struct Query {
     pub(crate) only_department: String,
     #[serde(default)]
     pub(crate) user_id: Vec<String>,
+    /// What the action that led here did (`saved`).
+    #[serde(default)]
+    pub(crate) done: String,
 }
 
 impl Query {
@@ -170,16 +173,79 @@ impl View {
         }
     }
 
-    /// Where the records behind a brief figure are listed.
-    fn link(&self, key: &str) -> Option<String> {
-        let period = self.period();
-        match key {
-            "contracts_approved" => Some("/contracts?status=approved".to_string()),
-            "payments_received" => Some("/payments?status=approved".to_string()),
-            "new_opportunities" => Some("/opportunities?sort=-amount".to_string()),
-            "new_customers" if period != "custom" => Some(format!("/customers?created={period}")),
-            _ => None,
+    /// The days of the period and whose records, as a list's query; none
+    /// when the viewer may see nobody's records of the kind (the figure is 0).
+    fn drill_query(&self, owners: &Option<Vec<i64>>, dated: bool) -> Option<String> {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if dated {
+            query.append_pair("from", &self.board.from.to_string());
+            query.append_pair("to", &self.board.to.to_string());
         }
+        if let Some(owners) = owners {
+            if owners.is_empty() {
+                return None;
+            }
+            for owner in owners {
+                query.append_pair("owner_id", &owner.to_string());
+            }
+        }
+        Some(query.finish())
+    }
+
+    /// Where the records behind a brief figure are listed: exactly those
+    /// the figure counts.
+    fn link(&self, key: &str) -> Option<String> {
+        let owners = &self.board.owners;
+        let (path, whose) = match key {
+            "new_customers" => ("/customers?", &owners.customers),
+            "new_contacts" => ("/contacts?", &owners.contacts),
+            "new_opportunities" => ("/opportunities?", &owners.opportunities),
+            "contracts_approved" => ("/contracts?status=approved&", &owners.contracts),
+            "payments_received" => ("/payments?status=approved&", &owners.payments),
+            "follow_ups" => ("/follow-ups?", &owners.follow_ups),
+            _ => return None,
+        };
+        self.drill_query(whose, true).map(|q| format!("{path}{q}"))
+    }
+
+    /// The customers without a follow-up for so many days.
+    fn forgotten_link(&self, days: &i64) -> Option<String> {
+        self.drill_query(&self.board.owners.customers, false)
+            .map(|q| format!("/customers?forgotten={days}&{q}"))
+    }
+
+    /// The customers whose next contact time has passed.
+    fn overdue_link(&self) -> Option<String> {
+        self.drill_query(&self.board.owners.customers, false)
+            .map(|q| format!("/customers?contact_overdue=1&{q}"))
+    }
+
+    /// The records behind one person's place in a ranking.
+    fn ranking_link(
+        &self,
+        ranking: &kuijing_service::dashboard::Ranking,
+        index: &usize,
+    ) -> Option<String> {
+        let user = ranking.user_ids.get(*index)?;
+        let path = match ranking.measure {
+            "contract_amount" => "/contracts?status=approved&",
+            "payment_amount" => "/payments?status=approved&",
+            "new_customers" => "/customers?",
+            _ => "/follow-ups?",
+        };
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &self.board.from.to_string());
+        query.append_pair("to", &self.board.to.to_string());
+        query.append_pair("owner_id", &user.to_string());
+        Some(format!("{path}{}", query.finish()))
+    }
+
+    /// The open opportunities at a stage of a pipeline.
+    fn stage_link(&self, pipeline: &i64, stage: &i64) -> Option<String> {
+        self.drill_query(&self.board.owners.opportunities, false)
+            .map(|q| {
+                format!("/opportunities?pipeline_id={pipeline}&stage_id={stage}&outcome=open&{q}")
+            })
     }
 }
 

@@ -110,6 +110,7 @@ async fn list_page(
     let list = state.app.list_leads(caller, &filter.query(&SORTS)).await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "leads.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    super::drill::note(&mut shell, &filter.drill(), None, PATH);
     let defs = state.app.custom_fields(Kind::Lead).await?;
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));

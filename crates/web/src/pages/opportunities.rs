@@ -49,9 +49,17 @@ pub struct ListQuery {
     #[serde(default)]
     pipeline_id: String,
     #[serde(default)]
+    stage_id: String,
+    #[serde(default)]
     sort: String,
     #[serde(default)]
     cursor: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    owner_id: Vec<String>,
     done: Option<String>,
 }
 
@@ -60,9 +68,11 @@ impl ListQuery {
         OpportunityListQuery {
             search: optional_text(&self.q),
             pipeline_id: optional_number(&self.pipeline_id),
+            stage_id: optional_number(&self.stage_id),
             outcome: optional_text(&self.outcome),
             view: optional_text(&self.view),
             sort: optional_text(&self.sort),
+            drill: super::drill::of(&self.from, &self.to, &self.owner_id),
             ..OpportunityListQuery::default()
         }
     }
@@ -75,12 +85,14 @@ impl ListQuery {
             ("view", &self.view),
             ("outcome", &self.outcome),
             ("pipeline_id", &self.pipeline_id),
+            ("stage_id", &self.stage_id),
             ("sort", &self.sort),
         ] {
             if !value.is_empty() {
                 parts.append_pair(key, value);
             }
         }
+        super::drill::keep(&mut parts, &self.service().drill);
         parts.finish()
     }
 }
@@ -120,13 +132,13 @@ async fn list_view(
         cursor: query.cursor.parse().ok(),
         limit: Some(50),
     };
-    let list = state
-        .app
-        .list_opportunities(caller, &query.service(), page)
-        .await?;
+    let service = query.service();
+    let list = state.app.list_opportunities(caller, &service, page).await?;
+    let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
+        .with_notice(query.done.as_deref());
+    super::drill::note(&mut shell, &service.drill, None, "/opportunities");
     Ok(ListPageView {
-        shell: Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
-            .with_notice(query.done.as_deref()),
+        shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "opportunity").await?,
         list,

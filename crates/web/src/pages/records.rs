@@ -103,6 +103,13 @@ pub struct ListParams {
     pub cursor: String,
     #[serde(default)]
     pub limit: String,
+    /// A dashboard figure's records: created on these days, of these owners.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub owner_id: Vec<String>,
     pub done: Option<String>,
     /// How many records the action that led here touched.
     pub n: Option<u64>,
@@ -155,14 +162,24 @@ impl ListParams {
     /// The search, choices, conditions and page size, without the view,
     /// sort and cursor.
     fn narrowing_with(&self, conditions: &[(String, String, String)]) -> String {
+        let mut drilled = form_urlencoded::Serializer::new(String::new());
+        super::drill::keep(&mut drilled, &self.drill());
+        let drilled = drilled.finish();
         format!(
-            "q={}&pick_field={}&pick={}&c={}&limit={}",
+            "q={}&pick_field={}&pick={}&c={}&limit={}{}{}",
             url_encode(&self.q),
             url_encode(&self.pick_field),
             url_encode(&self.pick),
             url_encode(&Self::kept(conditions)),
-            url_encode(&self.limit)
+            url_encode(&self.limit),
+            if drilled.is_empty() { "" } else { "&" },
+            drilled
         )
+    }
+
+    /// The days and owners a link from the dashboard narrows to.
+    pub fn drill(&self) -> kuijing_service::dashboard::Drill {
+        super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
     fn narrowing(&self) -> String {
@@ -222,7 +239,10 @@ impl ListParams {
     }
 
     pub fn is_filtered(&self) -> bool {
-        !self.q.is_empty() || !self.pick.is_empty() || !self.conditions().is_empty()
+        !self.q.is_empty()
+            || !self.pick.is_empty()
+            || !self.conditions().is_empty()
+            || !self.drill().filters().is_empty()
     }
 
     pub fn clear_href(&self, path: &str) -> String {
@@ -306,6 +326,7 @@ impl ListParams {
                 value: Some(id.into()),
             });
         }
+        filters.extend(self.drill().filters());
         RecordQuery {
             search: optional_text(&self.q),
             filters,

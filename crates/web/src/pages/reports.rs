@@ -25,22 +25,30 @@ struct ListView {
     shell: Shell,
     names: Vec<&'static str>,
     saved: Vec<kuijing_service::report_builder::SavedReportView>,
+    can_build: bool,
 }
 
 pub async fn list_reports(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    Params(done): Params<super::profile::DoneQuery>,
 ) -> Response {
+    let notice = done.done.as_deref().and_then(|d| done_notice(lang, d));
     let built = caller
         .require(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::View,
         ))
-        .map(|()| ListView {
-            shell: Shell::new(&state, &caller, lang, "/reports", "reports.title"),
-            names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
-            saved: Vec::new(),
+        .map(|()| {
+            let mut shell = Shell::new(&state, &caller, lang, "/reports", "reports.title");
+            shell.notice = notice;
+            ListView {
+                shell,
+                names: BUILT_IN.iter().map(|(n, _)| *n).collect(),
+                saved: Vec::new(),
+                can_build: state.app.may_build_reports(&caller).is_ok(),
+            }
         });
     let built = match built {
         Ok(mut view) => state.app.saved_reports(&caller).await.map(|saved| {
@@ -109,6 +117,11 @@ impl ReportView {
     pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
         self.query.pipeline_id == id.to_string()
     }
+}
+
+/// The confirmation after a report was saved or deleted.
+fn done_notice(lang: Lang, done: &str) -> Option<String> {
+    matches!(done, "saved" | "deleted").then(|| lang.t(&format!("done.{done}")))
 }
 
 /// A figure as the table shows it.
@@ -187,6 +200,28 @@ pub(crate) fn chart_of(
             }
         })
         .collect();
+    // Series in different units (a count beside an amount) are each drawn
+    // against their own largest value, so none is flattened; the hover and
+    // the table keep the real figures.
+    let units: Vec<Unit> = series.iter().map(|c| c.unit).collect();
+    let mixed = units.windows(2).any(|w| w[0] != w[1])
+        || series.windows(2).any(|w| w[0].currency != w[1].currency);
+    let mut groups = groups;
+    if mixed {
+        for index in 0..series.len() {
+            let max = groups
+                .iter()
+                .filter_map(|g| g.values.get(index).copied())
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            for group in &mut groups {
+                if let Some(value) = group.values.get_mut(index) {
+                    *value = ((i128::from(*value) * 1_000_000) / i128::from(max)) as i64;
+                }
+            }
+        }
+    }
     let names: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
     let svg = match report.chart.as_str() {
         "table" => String::new(),
@@ -380,7 +415,8 @@ async fn saved_view(
 ) -> Result<ReportView, kuijing_service::ServiceError> {
     let definition = state.app.saved_report(caller, id).await?;
     let report = state.app.run_report(caller, id, &query.service()).await?;
-    let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
+    shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
     let (chart, legend) = chart_of(&report, &shell, &title);
     Ok(ReportView {

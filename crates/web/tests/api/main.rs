@@ -5,6 +5,7 @@ mod helpers;
 
 mod import_pages;
 mod inbox;
+mod insight_drill;
 
 mod jobs;
 mod lead_records;

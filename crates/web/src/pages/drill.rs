@@ -1,0 +1,61 @@
+//! The records behind a dashboard figure on a list page: the days and the
+//! owners a link from the dashboard carries (`from`, `to`, `owner_id`
+//! repeated), read into the service's narrowing, kept on the next page's
+//! link, and said above the list with a way back to the whole list.
+
+use kuijing_service::dashboard::Drill;
+
+use super::Shell;
+use super::forms::optional_number;
+
+/// The narrowing a list page was given; blank parts narrow nothing.
+pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
+    Drill {
+        from: from.trim().parse().ok(),
+        to: to.trim().parse().ok(),
+        owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
+    }
+}
+
+/// The narrowing as query pairs, for the links of the same list.
+pub(crate) fn keep(parts: &mut form_urlencoded::Serializer<'_, String>, drill: &Drill) {
+    if let Some(from) = drill.from {
+        parts.append_pair("from", &from.to_string());
+    }
+    if let Some(to) = drill.to {
+        parts.append_pair("to", &to.to_string());
+    }
+    for owner in &drill.owner_ids {
+        parts.append_pair("owner_id", &owner.to_string());
+    }
+}
+
+/// Says above the list what it is narrowed to (with `more`, what else the
+/// figure asked), and links the whole list.
+pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole: &str) {
+    let mut parts = Vec::new();
+    match (drill.from, drill.to) {
+        (Some(from), Some(to)) => parts.push(
+            shell
+                .t("drill.days")
+                .replace("%{from}", &shell.date(&from))
+                .replace("%{to}", &shell.date(&to)),
+        ),
+        (Some(from), None) => parts.push(format!("≥ {}", shell.date(&from))),
+        (None, Some(to)) => parts.push(format!("≤ {}", shell.date(&to))),
+        (None, None) => {}
+    }
+    if !drill.owner_ids.is_empty() {
+        parts.push(
+            shell
+                .t("drill.people")
+                .replace("%{count}", &drill.owner_ids.len().to_string()),
+        );
+    }
+    parts.extend(more);
+    if parts.is_empty() {
+        return;
+    }
+    let note = format!("{} {}", shell.t("drill.narrowed"), parts.join(" · "));
+    shell.drill = Some((note, whole.to_string()));
+}

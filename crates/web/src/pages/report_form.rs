@@ -1,0 +1,642 @@
+//! The report builder's form: a saved report's name, kind, groupings,
+//! measures, filters, chart and sharing, created and changed through the
+//! same service calls as the API. Changing the kind or a filter's field
+//! shows the form again with what fits (a button, pressed by the script
+//! when a choice changes), keeping everything typed.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use kuijing_domain::FieldErrors;
+use kuijing_service::customers::FilterInput;
+use kuijing_service::report_builder::{
+    BuilderCatalog, CatalogField, MeasureInput, ReportDefinition, SavedReportView, ShareInput,
+};
+use kuijing_service::{Caller, ServiceError};
+use serde::Deserialize;
+
+use super::Shell;
+use super::forms::{answer, error_page, status_of};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::{field_message, message};
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+/// Filter rows shown: those typed and one more, up to this many.
+const MAX_FILTERS: usize = 8;
+const BUCKETS: [&str; 5] = ["day", "week", "month", "quarter", "year"];
+const CHARTS: [&str; 5] = ["bar", "line", "pie", "funnel", "table"];
+const MEASURES: [&str; 3] = ["count", "sum", "average"];
+
+/// A filter row as typed.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FilterDraft {
+    pub(crate) field: String,
+    pub(crate) op: String,
+    pub(crate) value: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) ids: Vec<String>,
+}
+
+/// The form as typed, every field kept as text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Draft {
+    pub(crate) name: String,
+    pub(crate) kind: String,
+    pub(crate) chart: String,
+    pub(crate) period_field: String,
+    pub(crate) groups: [(String, String); 2],
+    pub(crate) measures: [(String, String); 3],
+    pub(crate) filters: Vec<FilterDraft>,
+    pub(crate) users: Vec<String>,
+    pub(crate) departments: Vec<String>,
+    pub(crate) roles: Vec<String>,
+    pub(crate) version: String,
+}
+
+impl Draft {
+    fn blank(kind: &str) -> Self {
+        Self {
+            kind: kind.to_string(),
+            chart: "bar".into(),
+            measures: [
+                ("count".into(), String::new()),
+                Default::default(),
+                Default::default(),
+            ],
+            ..Self::default()
+        }
+    }
+
+    /// What the browser sent: `group_0`, `bucket_0`, `measure_0_op`,
+    /// `filter_0_field`, `filter_0_ids` (repeated), `share_user`, ...
+    fn parse(pairs: Vec<(String, String)>) -> Self {
+        let mut draft = Self::default();
+        let mut filters: Vec<FilterDraft> = vec![FilterDraft::default(); MAX_FILTERS];
+        for (key, value) in pairs {
+            let indexed = |prefix: &str| -> Option<(usize, String)> {
+                let rest = key.strip_prefix(prefix)?;
+                let (index, part) = rest.split_once('_').unwrap_or((rest, ""));
+                Some((index.parse().ok()?, part.to_string()))
+            };
+            match key.as_str() {
+                "name" => draft.name = value,
+                "kind" => draft.kind = value,
+                "chart" => draft.chart = value,
+                "period_field" => draft.period_field = value,
+                "version" => draft.version = value,
+                "share_user" => draft.users.push(value),
+                "share_department" => draft.departments.push(value),
+                "share_role" => draft.roles.push(value),
+                _ => {
+                    if let Some((i, part)) = indexed("group_").filter(|(i, _)| *i < 2) {
+                        match part.as_str() {
+                            "" => draft.groups[i].0 = value,
+                            "bucket" => draft.groups[i].1 = value,
+                            _ => {}
+                        }
+                    } else if let Some((i, part)) = indexed("measure_").filter(|(i, _)| *i < 3) {
+                        match part.as_str() {
+                            "op" => draft.measures[i].0 = value,
+                            "field" => draft.measures[i].1 = value,
+                            _ => {}
+                        }
+                    } else if let Some((i, part)) =
+                        indexed("filter_").filter(|(i, _)| *i < MAX_FILTERS)
+                    {
+                        let row = &mut filters[i];
+                        match part.as_str() {
+                            "field" => row.field = value,
+                            "op" => row.op = value,
+                            "value" => row.value = value,
+                            "from" => row.from = value,
+                            "to" => row.to = value,
+                            "ids" => row.ids.push(value),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        draft.filters = filters
+            .into_iter()
+            .filter(|f| !f.field.trim().is_empty())
+            .collect();
+        draft
+    }
+
+    fn of_saved(view: &SavedReportView) -> Self {
+        let d = &view.definition;
+        let mut draft = Self {
+            name: d.name.clone(),
+            kind: d.kind.clone(),
+            chart: d.chart.clone(),
+            period_field: d.period_field.clone().unwrap_or_default(),
+            version: view.version.to_string(),
+            ..Self::default()
+        };
+        for (i, group) in d.group_by.iter().take(2).enumerate() {
+            let (field, bucket) = group.split_once(':').unwrap_or((group, ""));
+            draft.groups[i] = (field.to_string(), bucket.to_string());
+        }
+        for (i, m) in d.measures.iter().take(3).enumerate() {
+            draft.measures[i] = (m.op.clone(), m.field.clone().unwrap_or_default());
+        }
+        draft.filters = d
+            .filters
+            .iter()
+            .take(MAX_FILTERS)
+            .map(|f| {
+                let text = |v: &serde_json::Value| match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                let mut row = FilterDraft {
+                    field: f.field.clone(),
+                    op: f.op.clone(),
+                    ..FilterDraft::default()
+                };
+                match &f.value {
+                    Some(serde_json::Value::Array(items)) => {
+                        row.ids = items.iter().map(text).collect()
+                    }
+                    Some(serde_json::Value::Object(o)) => {
+                        row.from = o.get("from").map(text).unwrap_or_default();
+                        row.to = o.get("to").map(text).unwrap_or_default();
+                    }
+                    Some(other) => row.value = text(other),
+                    None => {}
+                }
+                row
+            })
+            .collect();
+        for share in &d.shares {
+            let list = match share.kind.as_str() {
+                "user" => &mut draft.users,
+                "department" => &mut draft.departments,
+                _ => &mut draft.roles,
+            };
+            list.push(share.id.to_string());
+        }
+        draft
+    }
+
+    /// The definition the service checks; every refusal comes back by name.
+    fn definition(&self, catalog: &BuilderCatalog) -> ReportDefinition {
+        let kind_of = |name: &str| {
+            catalog
+                .fields
+                .iter()
+                .find(|f| f.name == name)
+                .map_or("text", |f| f.value_kind)
+        };
+        let group_by = self
+            .groups
+            .iter()
+            .filter(|(field, _)| !field.is_empty())
+            .map(|(field, bucket)| {
+                if bucket.is_empty() {
+                    field.clone()
+                } else {
+                    format!("{field}:{bucket}")
+                }
+            })
+            .collect();
+        let measures = self
+            .measures
+            .iter()
+            .filter(|(op, _)| !op.is_empty())
+            .map(|(op, field)| MeasureInput {
+                op: op.clone(),
+                field: (op != "count" && !field.is_empty()).then(|| field.clone()),
+            })
+            .collect();
+        let filters = self
+            .filters
+            .iter()
+            .map(|f| {
+                let value = match (f.op.as_str(), kind_of(&f.field)) {
+                    ("is_empty" | "not_empty", _) => None,
+                    ("between", _) => Some(serde_json::json!({"from": f.from, "to": f.to})),
+                    (_, "ids" | "options") => Some(serde_json::json!(f.ids)),
+                    (_, "number") if f.value.trim().is_empty() => {
+                        Some(serde_json::Value::from(f.from.clone()))
+                    }
+                    (_, "instant" | "day") => None,
+                    _ => Some(serde_json::Value::from(f.value.clone())),
+                };
+                FilterInput {
+                    field: f.field.clone(),
+                    op: f.op.clone(),
+                    value,
+                }
+            })
+            .collect();
+        let mut shares = Vec::new();
+        for (kind, ids) in [
+            ("user", &self.users),
+            ("department", &self.departments),
+            ("role", &self.roles),
+        ] {
+            for id in ids {
+                // An id that is not a number names nobody; the service says so.
+                let id = id.trim().parse().unwrap_or(-1);
+                shares.push(ShareInput {
+                    kind: kind.into(),
+                    id,
+                });
+            }
+        }
+        ReportDefinition {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            group_by,
+            measures,
+            filters,
+            period_field: (!self.period_field.is_empty()).then(|| self.period_field.clone()),
+            chart: self.chart.clone(),
+            shares,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report_form.html")]
+struct FormView {
+    shell: Shell,
+    id: Option<i64>,
+    draft: Draft,
+    catalog: BuilderCatalog,
+    /// Filter rows: those typed and one blank.
+    rows: Vec<FilterDraft>,
+    errors: HashMap<String, String>,
+    problem: Option<String>,
+}
+
+impl FormView {
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/reports/custom/{id}/edit"),
+            None => "/reports/custom/new".into(),
+        }
+    }
+
+    fn buckets(&self) -> [&'static str; 5] {
+        BUCKETS
+    }
+
+    fn charts(&self) -> [&'static str; 5] {
+        CHARTS
+    }
+
+    fn measure_ops(&self) -> [&'static str; 3] {
+        MEASURES
+    }
+
+    fn label(&self, field: &CatalogField) -> String {
+        match &field.label {
+            Some(label) => label.clone(),
+            None => self.field_name(&field.name),
+        }
+    }
+
+    fn field_name(&self, name: &str) -> String {
+        if let Some(field) = self.catalog.fields.iter().find(|f| f.name == name)
+            && let Some(label) = &field.label
+        {
+            return label.clone();
+        }
+        let text = |key: &str| self.shell.t(key);
+        kuijing_service::reports::grouping_label(name, &text)
+    }
+
+    fn field(&self, name: &str) -> Option<&CatalogField> {
+        self.catalog.fields.iter().find(|f| f.name == name)
+    }
+
+    fn groupable(&self) -> Vec<&CatalogField> {
+        self.catalog.fields.iter().filter(|f| f.groupable).collect()
+    }
+
+    fn measurable(&self) -> Vec<&CatalogField> {
+        self.catalog
+            .fields
+            .iter()
+            .filter(|f| f.measurable)
+            .collect()
+    }
+
+    fn periods(&self) -> Vec<&CatalogField> {
+        self.catalog.fields.iter().filter(|f| f.period).collect()
+    }
+
+    fn operators(&self, row: &FilterDraft) -> Vec<&'static str> {
+        self.field(&row.field)
+            .map(|f| f.operators.clone())
+            .unwrap_or_default()
+    }
+
+    fn value_kind(&self, row: &FilterDraft) -> &'static str {
+        self.field(&row.field).map_or("", |f| f.value_kind)
+    }
+
+    fn operator_label(&self, op: &str) -> String {
+        let own = self.shell.tk("report_form.op", op);
+        if own.starts_with("report_form.op.") {
+            self.shell.tk("period", op)
+        } else {
+            own
+        }
+    }
+
+    fn choice_label(&self, field: &CatalogField, label: &str) -> String {
+        if !field.coded {
+            return label.to_string();
+        }
+        let prefix = match field.name.as_str() {
+            "outcome" => "outcome",
+            "kind" => "kinds",
+            _ => "doc_status",
+        };
+        let text = self.shell.tk(prefix, label);
+        if text.starts_with(prefix) {
+            label.to_string()
+        } else {
+            text
+        }
+    }
+
+    fn chosen(&self, list: &[String], id: &i64) -> bool {
+        list.iter().any(|v| *v == id.to_string())
+    }
+
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    fn picked(&self, list: &[String], value: &str) -> bool {
+        list.iter().any(|v| v == value)
+    }
+
+    fn group_error(&self, index: &usize) -> Option<&String> {
+        self.error_in(&format!("group_by.{index}"))
+    }
+
+    fn measure_error(&self, index: &usize) -> Option<&String> {
+        self.error_in(&format!("measures.{index}"))
+    }
+
+    fn filter_error(&self, index: &usize) -> Option<&String> {
+        self.error_in(&format!("filters.{index}"))
+    }
+
+    fn error(&self, key: &str) -> Option<&String> {
+        self.errors.get(key)
+    }
+
+    /// The first message for a field or anything inside it (`measures.0`
+    /// covers `measures.0.field`).
+    fn error_in(&self, key: &str) -> Option<&String> {
+        let nested = format!("{key}.");
+        self.errors
+            .iter()
+            .filter(|(k, _)| *k == key || k.starts_with(&nested))
+            .min_by_key(|(k, _)| k.len())
+            .map(|(_, m)| m)
+    }
+}
+
+/// Each refusal under its full name, with the field named as the form
+/// names it.
+fn messages(
+    errors: &FieldErrors,
+    catalog: &BuilderCatalog,
+    shell: &Shell,
+    lang: Lang,
+) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for error in &errors.0 {
+        let mut error = error.clone();
+        if let Some(label) = &error.label {
+            let named = catalog
+                .fields
+                .iter()
+                .find(|f| &f.name == label)
+                .and_then(|f| f.label.clone())
+                .unwrap_or_else(|| {
+                    let text = |key: &str| shell.t(key);
+                    kuijing_service::reports::grouping_label(label, &text)
+                });
+            error.label = Some(named);
+        }
+        out.entry(error.field.clone())
+            .or_insert_with(|| field_message(&error, lang));
+    }
+    out
+}
+
+async fn form_view(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (id, draft): (Option<i64>, Draft),
+    refused: Option<&ServiceError>,
+) -> Result<FormView, ServiceError> {
+    let kind = if draft.kind.is_empty() {
+        "customers".to_string()
+    } else {
+        draft.kind.clone()
+    };
+    // An unknown kind (an edited address) falls back to the first one.
+    let catalog = match state.app.report_catalog(caller, &kind).await {
+        Ok(catalog) => catalog,
+        Err(ServiceError::Invalid(_)) => state.app.report_catalog(caller, "customers").await?,
+        Err(other) => return Err(other),
+    };
+    let title = if id.is_some() {
+        "report_form.edit_title"
+    } else {
+        "report_form.new_title"
+    };
+    let shell = Shell::new(state, caller, lang, "/reports", title);
+    let (errors, problem) = match refused {
+        Some(ServiceError::Invalid(errors)) => (
+            messages(errors, &catalog, &shell, lang),
+            Some(lang.t("problems.invalid")),
+        ),
+        Some(other) => (HashMap::new(), Some(message(other, lang))),
+        None => (HashMap::new(), None),
+    };
+    let mut rows = draft.filters.clone();
+    if rows.len() < MAX_FILTERS {
+        rows.push(FilterDraft::default());
+    }
+    Ok(FormView {
+        shell,
+        id,
+        draft: Draft {
+            kind: catalog.kind.to_string(),
+            ..draft
+        },
+        catalog,
+        rows,
+        errors,
+        problem,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+/// `GET /reports/custom/new`: a blank report of a kind.
+pub async fn new_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<NewQuery>,
+) -> Response {
+    answer(
+        form_view(
+            &state,
+            &caller,
+            lang,
+            (None, Draft::blank(&query.kind)),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+        &caller,
+        lang,
+    )
+}
+
+/// `GET /reports/custom/{id}/edit`: a saved report its maker may change.
+pub async fn edit_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let built = async {
+        let view = state.app.saved_report(&caller, id).await?;
+        if !view.editable {
+            return Err(ServiceError::Forbidden);
+        }
+        form_view(
+            &state,
+            &caller,
+            lang,
+            (Some(id), Draft::of_saved(&view)),
+            None,
+        )
+        .await
+    }
+    .await;
+    answer(built, StatusCode::OK, &caller, lang)
+}
+
+/// `POST /reports/custom/new`: saves a new report, or shows the form again
+/// for another kind or filter field.
+pub async fn create_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    save(&state, &caller, lang, None, pairs).await
+}
+
+/// `POST /reports/custom/{id}/edit`: saves a changed report.
+pub async fn update_report(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    save(&state, &caller, lang, Some(id), pairs).await
+}
+
+async fn save(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    pairs: Vec<(String, String)>,
+) -> Response {
+    let refresh = pairs.iter().any(|(k, _)| k == "refresh");
+    let draft = Draft::parse(pairs);
+    if let Err(error) = state.app.may_build_reports(caller) {
+        return error_page(error, caller, lang);
+    }
+    if refresh {
+        return answer(
+            form_view(state, caller, lang, (id, draft), None).await,
+            StatusCode::OK,
+            caller,
+            lang,
+        );
+    }
+    let catalog = match state.app.report_catalog(caller, &draft.kind).await {
+        Ok(catalog) => catalog,
+        Err(ServiceError::Invalid(_)) => {
+            match state.app.report_catalog(caller, "customers").await {
+                Ok(catalog) => catalog,
+                Err(error) => return error_page(error, caller, lang),
+            }
+        }
+        Err(error) => return error_page(error, caller, lang),
+    };
+    let definition = draft.definition(&catalog);
+    let saved = match id {
+        None => state.app.create_report(caller, &definition).await,
+        Some(id) => {
+            let version = draft.version.trim().parse().unwrap_or(-1);
+            state
+                .app
+                .update_report(caller, (id, version), &definition)
+                .await
+        }
+    };
+    match saved {
+        Ok(view) => {
+            Redirect::to(&format!("/reports/custom/{}?done=saved", view.id)).into_response()
+        }
+        Err(ServiceError::Stale { version }) => {
+            // Saving again overwrites what the other person saved.
+            let draft = Draft {
+                version: version.to_string(),
+                ..draft
+            };
+            let error = ServiceError::Stale { version };
+            answer(
+                form_view(state, caller, lang, (id, draft), Some(&error)).await,
+                status_of(&error),
+                caller,
+                lang,
+            )
+        }
+        Err(
+            error @ (ServiceError::Invalid(_)
+            | ServiceError::Changed { .. }
+            | ServiceError::Refused { .. }),
+        ) => answer(
+            form_view(state, caller, lang, (id, draft), Some(&error)).await,
+            status_of(&error),
+            caller,
+            lang,
+        ),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
