@@ -145,7 +145,9 @@ impl ListParams {
                 ""
             };
             let added = (field.to_string(), op.to_string(), value.to_string());
-            if !all.contains(&added) {
+            // "Contains" nothing narrows nothing (the filter reader refuses it).
+            let blank = op == "contains" && value.is_empty();
+            if !blank && !all.contains(&added) {
                 all.push(added);
             }
         }
