@@ -12,7 +12,7 @@ use kuijing_domain::{
     Action, Change, ChangeAction, FieldErrors, Kind, Permission, UserStatus, text,
 };
 use kuijing_store::customers::{self, CustomerFields};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_store::follow_ups::FollowUp;
 
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
@@ -23,7 +23,9 @@ use utoipa::ToSchema;
 use crate::changelog::LogView;
 use crate::customer_filters::{cursor_of, parse_sort};
 use crate::error::{Result, ServiceError};
+use crate::follow_ups::{Target, Upload};
 use crate::input::nullable;
+use crate::selection::{CustomerMatch, chosen};
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -150,9 +152,14 @@ pub struct CustomerListQuery {
     pub limit: Option<u64>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct TransferInput {
+    /// The customers to give; or leave out and send `matching`.
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every customer that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<CustomerMatch>,
     pub owner_id: i64,
     /// Keep the former owner in the team: `read` or `write`.
     pub keep_former_owner: Option<String>,
@@ -161,13 +168,17 @@ pub struct TransferInput {
     pub with_contacts: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct FollowUpInput {
-    pub method_id: Option<i64>,
-    pub content: String,
-    /// Now when left out.
-    pub happened_at: Option<DateTime<Utc>>,
-    pub next_contact_at: Option<DateTime<Utc>>,
+pub use crate::follow_ups::FollowUpInput;
+
+/// Customers a batch action is for: ticked ones, or all that match a filter.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBatch {
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every customer that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<CustomerMatch>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -266,7 +277,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let can_edit = caller.can(customer(Action::Edit))
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
-        let follow_ups = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
         let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids)
@@ -395,9 +406,18 @@ impl App {
         self.get_customer(caller, id).await
     }
 
-    pub async fn delete_customers(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
+    /// Deletes the chosen customers, all or none; a locked one refuses the batch.
+    pub async fn delete_customers(&self, caller: &Caller, batch: &CustomerBatch) -> Result<u64> {
         caller.require(customer(Action::Delete))?;
         let mut tx = self.db.write().await?;
+        let matching = match &batch.matching {
+            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let mut errors = FieldErrors::new();
+        let ids = chosen(&batch.ids, matching, &mut errors);
+        errors.into_result()?;
+        let ids = &ids;
         let mut names = Vec::new();
         for id in ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
@@ -447,26 +467,23 @@ impl App {
         )
         .await?;
         let keep = keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
-        if input.ids.is_empty() {
-            errors.add("ids", "required");
-        }
+        let matching = match &input.matching {
+            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let ids = chosen(&input.ids, matching, &mut errors);
         errors.into_result()?;
 
         let now = self.now();
         let mut former = Vec::new();
-        for id in &input.ids {
+        for id in &ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
             former.push((current.id, current.owner_id));
         }
-        let moved = customers::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        let moved = customers::set_owner(&mut tx, &ids, input.owner_id, now).await?;
         if input.with_contacts {
-            kuijing_store::contacts::set_owner_of_customers(
-                &mut tx,
-                &input.ids,
-                input.owner_id,
-                now,
-            )
-            .await?;
+            kuijing_store::contacts::set_owner_of_customers(&mut tx, &ids, input.owner_id, now)
+                .await?;
         }
         for (id, old_owner) in former {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
@@ -496,18 +513,21 @@ impl App {
         Ok(moved)
     }
 
+    /// Writes a follow-up on a customer the caller sees, with the files
+    /// uploaded in the composer.
     pub async fn add_customer_follow_up(
         &self,
         caller: &Caller,
         id: i64,
         input: FollowUpInput,
+        files: Vec<Upload>,
     ) -> Result<FollowUp> {
         caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let pools = self.pools_of(&mut tx, caller).await?;
-        customers::get(
+        let found = customers::get(
             &mut tx,
             &visibility,
             caller.user.id,
@@ -517,26 +537,25 @@ impl App {
         )
         .await?
         .ok_or(ServiceError::NotFound)?;
-        let (content, happened_at) = self.check_follow_up(&mut tx, &input).await?;
-        let now = self.now();
-        let new = NewFollowUp {
-            kind: Kind::Customer.as_str(),
-            record_id: id,
-            method_id: input.method_id,
-            content: &content,
-            happened_at,
-            next_contact_at: input.next_contact_at,
-            author_id: caller.user.id,
+        let target = Target {
+            kind: Kind::Customer,
+            id,
+            customer: Some(id),
+            name: &found.name,
         };
-        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        customers::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at)
+        let written = self
+            .write_follow_up(&mut tx, caller, &target, &input, &files)
             .await?;
+        customers::touch_follow_up(
+            &mut tx,
+            id,
+            written.happened_at,
+            &written.content,
+            input.next_contact_at,
+        )
+        .await?;
         tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        let all = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
-        all.into_iter()
-            .find(|f| f.id == follow_up)
-            .ok_or(ServiceError::NotFound)
+        self.follow_up_written(Kind::Customer, id, written.id).await
     }
 
     pub async fn put_customer_team_member(
@@ -726,43 +745,6 @@ impl App {
             .into_iter()
             .map(|p| p.id)
             .collect())
-    }
-
-    /// Checks a follow-up's content, method and times, for any record kind;
-    /// answers the content and when it happened.
-    pub(crate) async fn check_follow_up(
-        &self,
-        tx: &mut Tx,
-        input: &FollowUpInput,
-    ) -> Result<(String, DateTime<Utc>)> {
-        let mut errors = FieldErrors::new();
-        let content = errors
-            .take(
-                "content",
-                text::parse_optional_text(Some(&input.content), 5000),
-            )
-            .flatten();
-        if content.is_none() && !errors.0.iter().any(|e| e.field == "content") {
-            errors.add("content", "required");
-        }
-        if let Some(method) = input.method_id {
-            let methods = options::of_field(tx, "follow_up", "method_id").await?;
-            if !methods.iter().any(|m| m.id == method) {
-                errors.add("method_id", "invalid_choice");
-            }
-        }
-        let now = self.now();
-        let happened_at = input.happened_at.unwrap_or(now);
-        // A follow-up records what happened: not later than today.
-        if happened_at > now + chrono::Duration::days(1) {
-            errors.add("happened_at", "date_future");
-        }
-        if input.next_contact_at.is_some_and(|next| next < happened_at) {
-            errors.add("next_contact_at", "next_contact_before");
-        }
-        errors.into_result()?;
-        let content = content.unwrap_or_default();
-        Ok((content, happened_at))
     }
 
     /// The customer, if the caller may change it; else 404 (not visible) or 403.

@@ -5,7 +5,7 @@ use kuijing_domain::{
     Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission, text,
 };
 use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::follow_ups::{self, FollowUp, NewFollowUp};
+use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::leads::{self, LeadFields};
 use kuijing_store::{Page, Tx, customers, departments};
 use serde::{Deserialize, Serialize};
@@ -106,7 +106,7 @@ impl App {
         let found = leads::get(&mut tx, &visibility, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let follow_ups = follow_ups::of_record(&mut tx, Kind::Lead.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Lead, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
             lead: found,
@@ -246,40 +246,30 @@ impl App {
         caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
         let mut tx = self.db.write().await?;
         let visibility = self.lead_visibility(&mut tx, caller).await?;
-        leads::get(&mut tx, &visibility, id)
+        let found = leads::get(&mut tx, &visibility, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let mut errors = FieldErrors::new();
-        let content = errors
-            .take(
-                "content",
-                text::parse_optional_text(Some(&input.content), 5000),
-            )
-            .flatten();
-        if content.is_none() && errors.is_empty() {
-            errors.add("content", "required");
-        }
-        errors.into_result()?;
-        let content = content.unwrap_or_default();
-        let now = self.now();
-        let happened_at = input.happened_at.unwrap_or(now);
-        let new = NewFollowUp {
-            kind: Kind::Lead.as_str(),
-            record_id: id,
-            method_id: input.method_id,
-            content: &content,
-            happened_at,
-            next_contact_at: input.next_contact_at,
-            author_id: caller.user.id,
+        // A lead has no customer yet, so a follow-up of it names no contacts
+        // or opportunities.
+        let target = crate::follow_ups::Target {
+            kind: Kind::Lead,
+            id,
+            customer: None,
+            name: &found.name,
         };
-        let follow_up = follow_ups::insert(&mut tx, &new, now).await?;
-        leads::touch_follow_up(&mut tx, id, happened_at, &content, input.next_contact_at).await?;
+        let written = self
+            .write_follow_up(&mut tx, caller, &target, &input, &[])
+            .await?;
+        leads::touch_follow_up(
+            &mut tx,
+            id,
+            written.happened_at,
+            &written.content,
+            input.next_contact_at,
+        )
+        .await?;
         tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        let all = follow_ups::of_record(&mut tx, Kind::Lead.as_str(), id, 200).await?;
-        all.into_iter()
-            .find(|f| f.id == follow_up)
-            .ok_or(ServiceError::NotFound)
+        self.follow_up_written(Kind::Lead, id, written.id).await
     }
 
     /// Turns leads into customers: the fields carried over, a primary

@@ -252,10 +252,8 @@ pub async fn add_follow_up(
     axum::Form(form): axum::Form<NoteForm>,
 ) -> Response {
     let input = FollowUpInput {
-        method_id: None,
         content: form.content,
-        happened_at: None,
-        next_contact_at: None,
+        ..FollowUpInput::default()
     };
     match state.app.add_lead_follow_up(&caller, id, input).await {
         Ok(_) => done(&format!("/leads/{id}"), "saved"),

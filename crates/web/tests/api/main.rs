@@ -8,6 +8,7 @@ mod inbox;
 
 mod jobs;
 mod leads;
+mod lists;
 
 mod approvals_api;
 mod attachments;
@@ -19,6 +20,7 @@ mod customer_pages;
 mod customers;
 mod dashboard;
 mod demo;
+mod follow_ups;
 mod openapi;
 mod organisation;
 mod pages;
