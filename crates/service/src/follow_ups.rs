@@ -473,7 +473,9 @@ impl App {
                 });
             }
         }
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        // Newest first; steps of the same moment in the order they were taken, last on top.
+        entries.reverse();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         Ok(entries)
     }
 }

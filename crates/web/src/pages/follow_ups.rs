@@ -123,7 +123,7 @@ impl TimelineEntry {
                 approval: Some(a),
             }))
             .collect();
-        entries.sort_by(|a, b| b.at.cmp(&a.at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         entries
     }
 }
