@@ -3,15 +3,18 @@
 
 mod approvals;
 mod attachments;
+mod columns;
 mod contact_form;
 mod contact_page;
 mod contacts;
+mod contract_lists;
 mod contracts;
 mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
 mod field_settings;
+mod follow_ups;
 mod forms;
 mod inbox;
 mod lead_form;
@@ -31,6 +34,7 @@ mod records;
 mod reports;
 mod roles;
 mod sales_settings;
+mod schedule;
 mod search;
 mod session;
 mod targets;
@@ -102,6 +106,8 @@ pub fn router() -> Router<AppState> {
         .route("/opportunities/import", post(opportunities::import))
         .route("/opportunities/transfer", post(opportunities::transfer))
         .route("/opportunities/stage", post(opportunities::move_many))
+        .route("/opportunities/delete", post(opportunities::delete_many))
+        .route("/opportunities/export", get(opportunities::export))
         .route("/opportunities/new", get(opportunities::new_opportunity))
         .route(
             "/opportunities/{id}",
@@ -127,6 +133,21 @@ pub fn router() -> Router<AppState> {
         .route("/contracts/new", get(contracts::new_contract))
         .route("/contracts/import", post(contracts::import_contracts))
         .route("/contracts/transfer", post(contracts::transfer_contracts))
+        .route("/contracts/delete", post(contracts::delete_contracts))
+        .route("/contracts/export", get(contracts::export_contracts))
+        .route("/payments/export", get(contracts::export_payments))
+        .route("/list-columns/{kind}", post(columns::save_columns))
+        .route(
+            "/schedule",
+            get(schedule::show_schedule).post(schedule::create_event),
+        )
+        .route("/schedule/new", get(schedule::new_event))
+        .route(
+            "/schedule/{id}",
+            get(schedule::edit_event).post(schedule::update_event),
+        )
+        .route("/schedule/{id}/done", post(schedule::mark_done))
+        .route("/schedule/{id}/delete", post(schedule::delete_event))
         .route(
             "/contracts/{id}",
             get(contracts::show_contract).post(contracts::update_contract),
@@ -351,7 +372,8 @@ async fn export_sales(
     } else {
         query.format.as_str()
     };
-    crate::api::exports_page(&state, &caller, lang, &kind, Some(format)).await
+    let filter = crate::api::SalesExportFilter::default();
+    crate::api::exports_page(&state, &caller, lang, &kind, (Some(format), &filter)).await
 }
 
 pub async fn not_found(request: Request) -> Response {
@@ -481,6 +503,14 @@ impl Shell {
                 key: "nav.products",
                 href: "/products",
                 icon: "box",
+                badge: None,
+            });
+        }
+        if can(Kind::Event) {
+            nav.push(NavItem {
+                key: "schedule.nav",
+                href: "/schedule",
+                icon: "calendar",
                 badge: None,
             });
         }
@@ -614,6 +644,14 @@ impl Shell {
         self
     }
 
+    /// Puts the count of a batch action into its confirmation.
+    pub fn with_count(mut self, count: Option<u64>) -> Self {
+        if let (Some(notice), Some(count)) = (self.notice.as_mut(), count) {
+            *notice = notice.replace("%{count}", &count.to_string());
+        }
+        self
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
@@ -711,6 +749,12 @@ impl Shell {
     /// A calendar date, as stored (never shifted by a time zone).
     pub fn date(&self, date: &chrono::NaiveDate) -> String {
         date.format("%Y-%m-%d").to_string()
+    }
+
+    /// The day of an instant in the company's time zone, as addresses
+    /// carry it: `2026-03-02`.
+    pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.zone).format("%Y-%m-%d").to_string()
     }
 
     /// A date and time in the company's time zone.

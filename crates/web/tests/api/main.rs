@@ -9,6 +9,7 @@ mod inbox;
 mod jobs;
 mod lead_records;
 mod leads;
+mod lists;
 mod numbering;
 mod record_fixtures;
 
@@ -24,6 +25,7 @@ mod customers;
 mod dashboard;
 mod demo;
 mod flow_conditions;
+mod follow_ups;
 mod openapi;
 mod organisation;
 mod pages;
