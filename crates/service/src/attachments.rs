@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 pub use kuijing_store::attachments::Attachment;
 use kuijing_store::attachments::{self, NewAttachment};
+use kuijing_store::{Tx, follow_ups};
 
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
@@ -91,7 +92,78 @@ pub const ATTACHABLE: [Kind; 6] = [
     Kind::Payment,
 ];
 
+/// A file that passed the checks: its clean name and its type.
+pub(crate) struct CheckedUpload {
+    pub name: String,
+    pub content_type: &'static str,
+}
+
 impl App {
+    /// Checks a file's name, size and type (from its content); what is
+    /// wrong is added to `errors` under `field`.
+    pub(crate) fn check_upload(
+        &self,
+        field: &str,
+        file_name: &str,
+        bytes: &[u8],
+        errors: &mut FieldErrors,
+    ) -> Option<CheckedUpload> {
+        let name = clean_name(file_name);
+        if name.is_none() {
+            errors.add(field, "file_name_invalid");
+        }
+        if bytes.is_empty() {
+            errors.add(field, "file_empty");
+        } else if bytes.len() as u64 > self.settings.attachment_max_mb * 1024 * 1024 {
+            errors.add(field, "file_too_large");
+        }
+        let content = content_type(bytes);
+        if content.is_none() && !bytes.is_empty() {
+            errors.add(field, "file_type_refused");
+        }
+        match (name, content) {
+            (Some(name), Some(content_type)) if !bytes.is_empty() => {
+                Some(CheckedUpload { name, content_type })
+            }
+            _ => None,
+        }
+    }
+
+    /// Puts a checked file in the object store under a generated key and
+    /// records it on `(kind, record)`; answers the attachment's id.
+    pub(crate) async fn store_upload(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (kind, record): (&str, i64),
+        checked: &CheckedUpload,
+        bytes: &[u8],
+    ) -> Result<i64> {
+        let key = format!("{:032x}", rand_key());
+        self.object_store()
+            .put(&key, bytes)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("storing attachment: {e}")))?;
+        let new = NewAttachment {
+            kind,
+            record_id: record,
+            file_name: &checked.name,
+            content_type: checked.content_type,
+            size: bytes.len() as i64,
+            storage_key: &key,
+            uploaded_by: caller.user.id,
+        };
+        let attachment = attachments::insert(tx, &new, self.now()).await?;
+        tracing::info!(
+            attachment.id = attachment,
+            record.kind = kind,
+            record.id = record,
+            bytes = bytes.len(),
+            "attachment stored"
+        );
+        Ok(attachment)
+    }
+
     pub fn object_store(&self) -> ObjectStore {
         ObjectStore::Folder(self.settings.data_dir.join("attachments"))
     }
@@ -122,51 +194,28 @@ impl App {
         }
         caller.require(Permission::new(kind, Action::Edit))?;
         let mut errors = FieldErrors::new();
-        let name = clean_name(file_name);
-        if name.is_none() {
-            errors.add("file", "file_name_invalid");
-        }
-        if bytes.is_empty() {
-            errors.add("file", "file_empty");
-        } else if bytes.len() as u64 > self.settings.attachment_max_mb * 1024 * 1024 {
-            errors.add("file", "file_too_large");
-        }
-        let content = content_type(bytes);
-        if content.is_none() && !bytes.is_empty() {
-            errors.add("file", "file_type_refused");
-        }
+        let checked = self.check_upload("file", file_name, bytes, &mut errors);
         errors.into_result()?;
-        let (Some(name), Some(content)) = (name, content) else {
+        let Some(checked) = checked else {
             return Err(ServiceError::Internal("attachment".into()));
         };
 
         let mut tx = self.db.write().await?;
         self.writable_record(&mut tx, caller, kind, id).await?;
-        let key = format!("{:032x}", rand_key());
-        self.object_store()
-            .put(&key, bytes)
-            .await
-            .map_err(|e| ServiceError::Internal(format!("storing attachment: {e}")))?;
-        let new = NewAttachment {
-            kind: kind.as_str(),
-            record_id: id,
-            file_name: &name,
-            content_type: content,
-            size: bytes.len() as i64,
-            storage_key: &key,
-            uploaded_by: caller.user.id,
-        };
-        let attachment = attachments::insert(&mut tx, &new, self.now()).await?;
-        self.log_update(&mut tx, caller, kind, id, "attachment", None, Some(name))
+        let attachment = self
+            .store_upload(&mut tx, caller, (kind.as_str(), id), &checked, bytes)
             .await?;
+        self.log_update(
+            &mut tx,
+            caller,
+            kind,
+            id,
+            "attachment",
+            None,
+            Some(checked.name),
+        )
+        .await?;
         tx.commit().await?;
-        tracing::info!(
-            attachment.id = attachment,
-            record.kind = kind.as_str(),
-            record.id = id,
-            bytes = bytes.len(),
-            "attachment stored"
-        );
         let mut tx = self.db.read().await?;
         attachments::get(&mut tx, attachment)
             .await?
@@ -183,9 +232,8 @@ impl App {
         let found = attachments::get(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let kind = kind_of(&found)?;
-        self.visible_record(&mut tx, caller, kind, found.record_id)
-            .await?;
+        let (kind, record) = self.holder_of(&mut tx, &found).await?;
+        self.visible_record(&mut tx, caller, kind, record).await?;
         drop(tx);
         let bytes = self
             .object_store()
@@ -202,18 +250,23 @@ impl App {
         let found = attachments::get(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let kind = kind_of(&found)?;
-        self.visible_record(&mut tx, caller, kind, found.record_id)
-            .await?;
-        caller.require(Permission::new(kind, Action::Edit))?;
-        self.writable_record(&mut tx, caller, kind, found.record_id)
-            .await?;
+        let (kind, record) = self.holder_of(&mut tx, &found).await?;
+        self.visible_record(&mut tx, caller, kind, record).await?;
+        if found.kind == Kind::FollowUp.as_str() {
+            // A follow-up's file is its author's to take back.
+            if found.uploaded_by != caller.user.id {
+                return Err(ServiceError::Forbidden);
+            }
+        } else {
+            caller.require(Permission::new(kind, Action::Edit))?;
+            self.writable_record(&mut tx, caller, kind, record).await?;
+        }
         attachments::delete(&mut tx, id).await?;
         self.log_update(
             &mut tx,
             caller,
             kind,
-            found.record_id,
+            record,
             "attachment",
             Some(found.file_name.clone()),
             None,
@@ -228,7 +281,23 @@ impl App {
                 .await
                 .map_err(|e| ServiceError::Internal(format!("deleting attachment: {e}")))?;
         }
-        Ok((kind, found.record_id))
+        Ok((kind, record))
+    }
+
+    /// The record whose readers may fetch an attachment: its own record, or
+    /// for a follow-up's file the record the follow-up belongs to.
+    async fn holder_of(&self, tx: &mut Tx, attachment: &Attachment) -> Result<(Kind, i64)> {
+        if attachment.kind == Kind::FollowUp.as_str() {
+            let owner = follow_ups::owner_of(tx, attachment.record_id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            let kind = owner
+                .kind
+                .parse::<Kind>()
+                .map_err(|_| ServiceError::NotFound)?;
+            return Ok((kind, owner.record_id));
+        }
+        Ok((kind_of(attachment)?, attachment.record_id))
     }
 }
 

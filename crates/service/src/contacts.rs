@@ -12,7 +12,7 @@ use kuijing_domain::{
 };
 pub use kuijing_store::contacts::Contact;
 use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::follow_ups::{self, FollowUp};
+use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::schema::Contacts;
 use kuijing_store::{Tx, customers, departments, users};
 use serde::{Deserialize, Serialize};
@@ -154,7 +154,7 @@ impl App {
         caller.require(contact(Action::View))?;
         let mut tx = self.db.read().await?;
         let found = self.visible_contact(&mut tx, caller, id).await?;
-        let follow_ups = follow_ups::of_record(&mut tx, Kind::Contact.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Contact, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Contact, id).await?;
         Ok(ContactDetail {
             view: self.contact_views(&mut tx, vec![found]).await?.remove(0),
@@ -284,13 +284,17 @@ impl App {
             .await
     }
 
+    /// Writes a follow-up on a contact the caller sees, with the files
+    /// uploaded in the composer.
     pub async fn add_contact_follow_up(
         &self,
         caller: &Caller,
         id: i64,
         input: FollowUpInput,
+        files: Vec<crate::follow_ups::Upload>,
     ) -> Result<FollowUp> {
-        self.add_follow_up(caller, Kind::Contact, id, input).await
+        self.add_follow_up(caller, Kind::Contact, id, input, &files)
+            .await
     }
 
     pub(crate) async fn visible_contact(

@@ -19,6 +19,7 @@ use crate::approvals::ApprovalView;
 use crate::changelog::LogView;
 use crate::error::{Result, ServiceError};
 use crate::products::{DecimalText, LineInput, MoneyInput};
+use crate::selection::{ContractMatch, chosen};
 use crate::{App, Caller, ListPage, PageRequest};
 
 pub use crate::payments::{Payment, PaymentDetail, PaymentInput, PaymentListQuery};
@@ -110,6 +111,17 @@ pub struct ContractDetail {
     pub writable: bool,
 }
 
+/// Contracts a batch action is for: ticked ones, or all that match.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContractBatch {
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every contract that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<ContractMatch>,
+}
+
 /// Totals of a list, per currency.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CurrencyTotal {
@@ -153,6 +165,33 @@ pub(crate) fn owners_of_view(caller: &Caller, view: Option<&str>) -> Result<Opti
     }
 }
 
+/// The store's query of a contract list: its search, status, view and window.
+pub(crate) fn contract_store_query(
+    app: &App,
+    caller: &Caller,
+    query: &ContractListQuery,
+    today: NaiveDate,
+) -> Result<ContractQuery> {
+    Ok(ContractQuery {
+        search: query
+            .search
+            .as_deref()
+            .map(text::normalize)
+            .filter(|s| !s.is_empty()),
+        status: parse_status(query.status.as_deref())?,
+        customer: query.customer_id,
+        owners: query
+            .drill
+            .owners(owners_of_view(caller, query.view.as_deref())?),
+        approved_from: query.drill.days().0.map(|d| app.start_of(d)),
+        approved_before: query.drill.days().1.map(|d| app.start_of(d)),
+        ends_before: query
+            .ending_within_days
+            .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),
+        ..ContractQuery::default()
+    })
+}
+
 impl App {
     pub async fn list_contracts(
         &self,
@@ -164,24 +203,7 @@ impl App {
         let mut tx = self.db.read().await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let today = self.today();
-        let store_query = ContractQuery {
-            search: query
-                .search
-                .as_deref()
-                .map(text::normalize)
-                .filter(|s| !s.is_empty()),
-            status: parse_status(query.status.as_deref())?,
-            customer: query.customer_id,
-            owners: query
-                .drill
-                .owners(owners_of_view(caller, query.view.as_deref())?),
-            approved_from: query.drill.days().0.map(|d| self.start_of(d)),
-            approved_before: query.drill.days().1.map(|d| self.start_of(d)),
-            ends_before: query
-                .ending_within_days
-                .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),
-            ..ContractQuery::default()
-        };
+        let store_query = contract_store_query(self, caller, query, today)?;
         let scope = (&visibility, caller.user.id, today);
         let probe = page.probe();
         let found = contracts::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
@@ -501,7 +523,32 @@ impl App {
     pub async fn delete_contract(&self, caller: &Caller, id: i64) -> Result<()> {
         caller.require(contract(Action::Delete))?;
         let mut tx = self.db.write().await?;
-        let current = self.writable_contract(&mut tx, caller, id).await?;
+        self.delete_contract_in(&mut tx, caller, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deletes the chosen contracts, all or none: one that is no longer a
+    /// draft, or that has payments, refuses the batch.
+    pub async fn delete_contracts(&self, caller: &Caller, batch: &ContractBatch) -> Result<u64> {
+        caller.require(contract(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let matching = match &batch.matching {
+            Some(filter) => Some(self.contracts_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let mut errors = FieldErrors::new();
+        let ids = chosen(&batch.ids, matching, &mut errors);
+        errors.into_result()?;
+        for id in &ids {
+            self.delete_contract_in(&mut tx, caller, *id).await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len() as u64)
+    }
+
+    async fn delete_contract_in(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<()> {
+        let current = self.writable_contract(tx, caller, id).await?;
         let has_payments = {
             let query = PaymentQuery {
                 contract: Some(id),
@@ -509,7 +556,7 @@ impl App {
             };
             let everyone = kuijing_domain::Visibility::everything();
             !payments::list(
-                &mut tx,
+                tx,
                 (&everyone, caller.user.id, self.today()),
                 &query,
                 None,
@@ -523,24 +570,22 @@ impl App {
                 code: "contract_not_deletable",
             });
         }
-        line_items::replace(&mut tx, Kind::Contract.as_str(), id, &[]).await?;
-        contracts::delete(&mut tx, id).await?;
+        line_items::replace(tx, Kind::Contract.as_str(), id, &[]).await?;
+        contracts::delete(tx, id).await?;
         self.log_named(
-            &mut tx,
+            tx,
             caller,
             (Kind::Contract, id),
             ChangeAction::Delete,
             ("number", &current.number),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     pub async fn transfer_contracts(
         &self,
         caller: &Caller,
-        ids: &[i64],
+        batch: &ContractBatch,
         owner: i64,
         keep_former_owner: Option<&str>,
     ) -> Result<u64> {
@@ -551,10 +596,13 @@ impl App {
         self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
             .await?;
         let keep = crate::customers::keep_former_owner(keep_former_owner, &mut errors);
-        if ids.is_empty() {
-            errors.add("ids", "required");
-        }
+        let matching = match &batch.matching {
+            Some(filter) => Some(self.contracts_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let ids = chosen(&batch.ids, matching, &mut errors);
         errors.into_result()?;
+        let ids = &ids;
         for id in ids {
             let current = self.writable_contract(&mut tx, caller, *id).await?;
             if let (Some(can_write), Some(old)) = (keep, current.owner_id)

@@ -55,6 +55,13 @@ pub const IMPORTABLE: &[&str] = &[
     "owner_id",
 ];
 
+/// What turns a customer's ids and flags into words in an export.
+struct Looks<'a> {
+    choice: &'a HashMap<i64, String>,
+    names: &'a HashMap<i64, String>,
+    text: &'a (dyn Fn(&str) -> String + Sync),
+}
+
 /// Headers of registry files and common spreadsheets, read as our fields.
 const SYNONYMS: &[(&str, &str)] = &[
     ("公司名稱", "name"),
@@ -153,14 +160,18 @@ pub struct RowProblem {
 
 impl App {
     /// Writes the customers the caller sees through the list's filters (or
-    /// the chosen ids) to a temporary file, a page at a time.
+    /// the chosen ids) to a temporary file, a page at a time. `columns`
+    /// are the list's columns the caller chose (system fields and
+    /// `custom.<key>`); left out, every column an import reads, and every
+    /// custom field. `text` turns a message key (`fields.phone`,
+    /// `customers.yes`) into the caller's language.
     pub async fn export_customers(
         &self,
         caller: &Caller,
         query: &CustomerListQuery,
-        ids: Option<Vec<i64>>,
+        (ids, columns): (Option<Vec<i64>>, Option<Vec<String>>),
         format: Format,
-        labels: &BTreeMap<String, String>,
+        text: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<tempfile::TempPath> {
         caller.require(Permission::new(Kind::Customer, Action::Export))?;
         let mut tx = self.db.read().await?;
@@ -176,20 +187,39 @@ impl App {
             .map(|o| (o.id, o.label))
             .collect();
         let names: HashMap<i64, String> = users::all_names(&mut tx).await?.into_iter().collect();
+        let columns: Vec<String> = match columns {
+            Some(columns) => columns,
+            None => COLUMNS
+                .iter()
+                .map(|c| c.to_string())
+                .chain(defs.iter().map(|d| format!("custom.{}", d.key)))
+                .collect(),
+        };
 
         let dir = self.settings.data_dir.join("tmp");
         let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
         let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-        let mut header: Vec<String> = COLUMNS
+        let header: Vec<String> = columns
             .iter()
-            .map(|c| labels.get(*c).cloned().unwrap_or_else(|| c.to_string()))
+            .map(|c| match c.strip_prefix("custom.") {
+                Some(key) => defs
+                    .iter()
+                    .find(|d| d.key == key)
+                    .map(|d| d.label.clone())
+                    .unwrap_or_else(|| key.to_string()),
+                None => text(&format!("fields.{c}")),
+            })
             .collect();
-        header.extend(defs.iter().map(|d| d.label.clone()));
         writer.write_row(&header).map_err(io)?;
 
         let sort = Sort {
             column: Customers::Id,
             descending: false,
+        };
+        let looks = Looks {
+            choice: &choice,
+            names: &names,
+            text,
         };
         let mut after = None;
         let mut rows = 0u64;
@@ -208,14 +238,10 @@ impl App {
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for customer in &page {
-                let mut cells = self.export_cells(customer, &choice, &names);
-                cells.extend(defs.iter().map(|d| {
-                    customer
-                        .custom
-                        .get(&d.key)
-                        .map(kuijing_domain::fields::display)
-                        .unwrap_or_default()
-                }));
+                let cells: Vec<String> = columns
+                    .iter()
+                    .map(|c| self.export_cell(customer, c, &looks))
+                    .collect();
                 writer.write_row(&cells).map_err(io)?;
                 rows += 1;
             }
@@ -224,41 +250,50 @@ impl App {
         writer.finish().map_err(io)
     }
 
-    fn export_cells(
-        &self,
-        c: &Customer,
-        choice: &HashMap<i64, String>,
-        names: &HashMap<i64, String>,
-    ) -> Vec<String> {
+    /// One cell of a customer as a spreadsheet shows it.
+    fn export_cell(&self, c: &Customer, column: &str, looks: &Looks<'_>) -> String {
         let zone = self.time_zone();
         let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
             t.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default()
         };
         let label = |id: Option<i64>| {
-            id.and_then(|id| choice.get(&id).cloned())
+            id.and_then(|id| looks.choice.get(&id).cloned())
                 .unwrap_or_default()
         };
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
-        vec![
-            c.name.clone(),
-            label(c.level_id),
-            label(c.industry_id),
-            label(c.source_id),
-            text(&c.phone),
-            text(&c.mobile),
-            text(&c.email),
-            text(&c.website),
-            text(&c.address),
-            text(&c.tax_id),
-            text(&c.notes),
-            c.owner_id
-                .and_then(|o| names.get(&o).cloned())
+        let yes_no = |b: bool| (looks.text)(if b { "customers.yes" } else { "customers.no" });
+        if let Some(key) = column.strip_prefix("custom.") {
+            return c
+                .custom
+                .get(key)
+                .map(kuijing_domain::fields::display)
+                .unwrap_or_default();
+        }
+        match column {
+            "name" => c.name.clone(),
+            "level_id" => label(c.level_id),
+            "industry_id" => label(c.industry_id),
+            "source_id" => label(c.source_id),
+            "phone" => text(&c.phone),
+            "mobile" => text(&c.mobile),
+            "email" => text(&c.email),
+            "website" => text(&c.website),
+            "address" => text(&c.address),
+            "tax_id" => text(&c.tax_id),
+            "notes" => text(&c.notes),
+            "owner_id" => c
+                .owner_id
+                .and_then(|o| looks.names.get(&o).cloned())
                 .unwrap_or_default(),
-            at(c.last_follow_up_at),
-            at(c.next_contact_at),
-            at(Some(c.created_at)),
-        ]
+            "dealt" => yes_no(c.dealt),
+            "locked" => yes_no(c.locked),
+            "last_follow_up_at" => at(c.last_follow_up_at),
+            "next_contact_at" => at(c.next_contact_at),
+            "created_at" => at(Some(c.created_at)),
+            "updated_at" => at(Some(c.updated_at)),
+            _ => String::new(),
+        }
     }
 
     /// Reads a file of customers and writes them, unless it is a dry run or

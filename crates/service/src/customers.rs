@@ -10,7 +10,7 @@ use kuijing_domain::customer::{Customer, parse_website};
 use kuijing_domain::fields::{self, FieldDef};
 use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 use kuijing_store::customers::{self, CustomerFields};
-use kuijing_store::follow_ups::{self, FollowUp};
+use kuijing_store::follow_ups::FollowUp;
 
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
@@ -21,8 +21,10 @@ use utoipa::ToSchema;
 use crate::changelog::LogView;
 use crate::customer_list::CUSTOMER_LIST;
 use crate::error::{Result, ServiceError};
+use crate::follow_ups::Upload;
 use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
+use crate::selection::{CustomerMatch, chosen};
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -128,9 +130,14 @@ pub use crate::list_filters::FilterInput;
 /// What a customer list shows.
 pub type CustomerListQuery = crate::list_filters::RecordQuery;
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct TransferInput {
+    /// The customers to give; or leave out and send `matching`.
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every customer that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<CustomerMatch>,
     pub owner_id: i64,
     /// Keep the former owner in the team: `read` or `write`.
     pub keep_former_owner: Option<String>,
@@ -140,6 +147,17 @@ pub struct TransferInput {
 }
 
 pub use crate::follow_ups::FollowUpInput;
+
+/// Customers a batch action is for: ticked ones, or all that match a filter.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerBatch {
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every customer that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<CustomerMatch>,
+}
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct TeamInput {
@@ -228,7 +246,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let can_edit = caller.can(customer(Action::Edit))
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
-        let follow_ups = follow_ups::of_record(&mut tx, Kind::Customer.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
         let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids)
@@ -357,9 +375,18 @@ impl App {
         self.get_customer(caller, id).await
     }
 
-    pub async fn delete_customers(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
+    /// Deletes the chosen customers, all or none; a locked one refuses the batch.
+    pub async fn delete_customers(&self, caller: &Caller, batch: &CustomerBatch) -> Result<u64> {
         caller.require(customer(Action::Delete))?;
         let mut tx = self.db.write().await?;
+        let matching = match &batch.matching {
+            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let mut errors = FieldErrors::new();
+        let ids = chosen(&batch.ids, matching, &mut errors);
+        errors.into_result()?;
+        let ids = &ids;
         let mut names = Vec::new();
         for id in ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
@@ -409,26 +436,23 @@ impl App {
         )
         .await?;
         let keep = keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
-        if input.ids.is_empty() {
-            errors.add("ids", "required");
-        }
+        let matching = match &input.matching {
+            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let ids = chosen(&input.ids, matching, &mut errors);
         errors.into_result()?;
 
         let now = self.now();
         let mut former = Vec::new();
-        for id in &input.ids {
+        for id in &ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
             former.push((current.id, current.owner_id));
         }
-        let moved = customers::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        let moved = customers::set_owner(&mut tx, &ids, input.owner_id, now).await?;
         if input.with_contacts {
-            kuijing_store::contacts::set_owner_of_customers(
-                &mut tx,
-                &input.ids,
-                input.owner_id,
-                now,
-            )
-            .await?;
+            kuijing_store::contacts::set_owner_of_customers(&mut tx, &ids, input.owner_id, now)
+                .await?;
         }
         for (id, old_owner) in former {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
@@ -458,13 +482,17 @@ impl App {
         Ok(moved)
     }
 
+    /// Writes a follow-up on a customer the caller sees, with the files
+    /// uploaded in the composer.
     pub async fn add_customer_follow_up(
         &self,
         caller: &Caller,
         id: i64,
         input: FollowUpInput,
+        files: Vec<Upload>,
     ) -> Result<FollowUp> {
-        self.add_follow_up(caller, Kind::Customer, id, input).await
+        self.add_follow_up(caller, Kind::Customer, id, input, &files)
+            .await
     }
 
     pub async fn put_customer_team_member(

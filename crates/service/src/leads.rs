@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::fields;
 use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
-use kuijing_store::follow_ups::{self, FollowUp};
+use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::leads::{self, LeadFields};
 use kuijing_store::schema::Leads;
 use kuijing_store::{Tx, departments, options, users};
@@ -162,7 +162,7 @@ impl App {
         caller.require(lead(Action::View))?;
         let mut tx = self.db.read().await?;
         let found = self.visible_lead(&mut tx, caller, id).await?;
-        let follow_ups = follow_ups::of_record(&mut tx, Kind::Lead.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Lead, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
             can_edit: caller.can(lead(Action::Edit)) && !found.converted,
@@ -274,13 +274,17 @@ impl App {
             .await
     }
 
+    /// Writes a follow-up on a lead the caller sees, with the files
+    /// uploaded in the composer.
     pub async fn add_lead_follow_up(
         &self,
         caller: &Caller,
         id: i64,
         input: FollowUpInput,
+        files: Vec<crate::follow_ups::Upload>,
     ) -> Result<FollowUp> {
-        self.add_follow_up(caller, Kind::Lead, id, input).await
+        self.add_follow_up(caller, Kind::Lead, id, input, &files)
+            .await
     }
 
     pub(crate) async fn visible_lead(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Lead> {

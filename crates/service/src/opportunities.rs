@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::follow_ups;
 pub use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::opportunities::{
@@ -20,9 +19,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::changelog::LogView;
-use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
+use crate::follow_ups::{FollowUpInput, Upload};
 use crate::products::{DecimalText, LineInput, MoneyInput};
+use crate::selection::{OpportunityMatch, chosen};
 use crate::{App, Caller, ListPage, PageRequest};
 
 pub use crate::pipelines::{PipelineInput, StageInput};
@@ -96,7 +96,11 @@ impl MoveInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkMoveInput {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every opportunity that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<OpportunityMatch>,
     #[serde(flatten)]
     pub change: MoveInput,
 }
@@ -104,10 +108,25 @@ pub struct BulkMoveInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpportunityTransferInput {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every opportunity that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<OpportunityMatch>,
     pub owner_id: i64,
     /// `read` or `write` keeps the former owner in the team; left out, not.
     pub keep_former_owner: Option<String>,
+}
+
+/// Opportunities a batch action is for: ticked ones, or all that match.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpportunityBatch {
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every opportunity that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<OpportunityMatch>,
 }
 
 /// An opportunity as lists show it.
@@ -115,6 +134,7 @@ pub struct OpportunityTransferInput {
 pub struct OpportunityRow {
     #[serde(flatten)]
     pub opportunity: Opportunity,
+    pub pipeline_name: String,
     pub stage_name: String,
     pub win_rate: i64,
     pub owner_name: Option<String>,
@@ -331,8 +351,7 @@ impl App {
         let contact_ids = opportunities::contacts(&mut tx, id).await?;
         let contacts = kuijing_store::contacts::names(&mut tx, &contact_ids).await?;
         let stage_history = opportunities::stage_history(&mut tx, id).await?;
-        let follow_ups =
-            follow_ups::of_record(&mut tx, Kind::Opportunity.as_str(), id, 200).await?;
+        let follow_ups = self.follow_ups_of(&mut tx, Kind::Opportunity, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Opportunity, id).await?;
         let mut rows = self.opportunity_rows(&mut tx, vec![found]).await?;
         let row = rows.pop().ok_or(ServiceError::NotFound)?;
@@ -545,18 +564,43 @@ impl App {
     /// The same change on several opportunities, all or none.
     pub async fn move_opportunities(&self, caller: &Caller, input: &BulkMoveInput) -> Result<u64> {
         caller.require(opportunity(Action::Edit))?;
-        if input.ids.is_empty() {
-            return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("ids", "required").into(),
-            ));
-        }
         let request = input.change.to_move()?;
         let mut tx = self.db.write().await?;
-        for id in &input.ids {
+        let matching = match &input.matching {
+            Some(filter) => Some(self.opportunities_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let mut errors = FieldErrors::new();
+        let ids = chosen(&input.ids, matching, &mut errors);
+        errors.into_result()?;
+        for id in &ids {
             self.move_in(&mut tx, caller, *id, &request, "bulk").await?;
         }
         tx.commit().await?;
-        Ok(input.ids.len() as u64)
+        Ok(ids.len() as u64)
+    }
+
+    /// Deletes the chosen opportunities, all or none: one with contracts
+    /// refuses the batch.
+    pub async fn delete_opportunities(
+        &self,
+        caller: &Caller,
+        batch: &OpportunityBatch,
+    ) -> Result<u64> {
+        caller.require(opportunity(Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let matching = match &batch.matching {
+            Some(filter) => Some(self.opportunities_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let mut errors = FieldErrors::new();
+        let ids = chosen(&batch.ids, matching, &mut errors);
+        errors.into_result()?;
+        for id in &ids {
+            self.delete_opportunity_in(&mut tx, caller, *id).await?;
+        }
+        tx.commit().await?;
+        Ok(ids.len() as u64)
     }
 
     pub(crate) async fn move_in(
@@ -641,12 +685,14 @@ impl App {
         .await?;
         let keep =
             crate::customers::keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
-        if input.ids.is_empty() {
-            errors.add("ids", "required");
-        }
+        let matching = match &input.matching {
+            Some(filter) => Some(self.opportunities_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let ids = chosen(&input.ids, matching, &mut errors);
         errors.into_result()?;
         let now = self.now();
-        for id in &input.ids {
+        for id in &ids {
             let current = self.writable_opportunity(&mut tx, caller, *id).await?;
             if let (Some(can_write), Some(old)) = (keep, current.owner_id)
                 && old != input.owner_id
@@ -665,7 +711,7 @@ impl App {
             )
             .await?;
         }
-        let moved = opportunities::set_owner(&mut tx, &input.ids, input.owner_id, now).await?;
+        let moved = opportunities::set_owner(&mut tx, &ids, input.owner_id, now).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -673,33 +719,40 @@ impl App {
     pub async fn delete_opportunity(&self, caller: &Caller, id: i64) -> Result<()> {
         caller.require(opportunity(Action::Delete))?;
         let mut tx = self.db.write().await?;
-        let current = self.writable_opportunity(&mut tx, caller, id).await?;
-        if kuijing_store::contracts::count_of_opportunity(&mut tx, id).await? > 0 {
+        self.delete_opportunity_in(&mut tx, caller, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_opportunity_in(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<()> {
+        let current = self.writable_opportunity(tx, caller, id).await?;
+        if kuijing_store::contracts::count_of_opportunity(tx, id).await? > 0 {
             return Err(ServiceError::Refused {
                 code: "opportunity_has_contracts",
             });
         }
-        line_items::replace(&mut tx, Kind::Opportunity.as_str(), id, &[]).await?;
-        opportunities::delete(&mut tx, id).await?;
+        line_items::replace(tx, Kind::Opportunity.as_str(), id, &[]).await?;
+        opportunities::delete(tx, id).await?;
         self.log_named(
-            &mut tx,
+            tx,
             caller,
             (Kind::Opportunity, id),
             ChangeAction::Delete,
             ("name", &current.name),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
+    /// Writes a follow-up on an opportunity the caller sees, with the files
+    /// uploaded in the composer.
     pub async fn add_opportunity_follow_up(
         &self,
         caller: &Caller,
         id: i64,
         input: FollowUpInput,
+        files: Vec<Upload>,
     ) -> Result<FollowUp> {
-        self.add_follow_up(caller, Kind::Opportunity, id, input)
+        self.add_follow_up(caller, Kind::Opportunity, id, input, &files)
             .await
     }
 
@@ -731,7 +784,7 @@ impl App {
         Ok(found)
     }
 
-    fn opportunity_query(
+    pub(crate) fn opportunity_query(
         &self,
         caller: &Caller,
         query: &OpportunityListQuery,
@@ -779,11 +832,10 @@ impl App {
         Ok(found
             .into_iter()
             .map(|opportunity| {
-                let stage = all
-                    .iter()
-                    .find(|p| p.id == opportunity.pipeline_id)
-                    .and_then(|p| p.stage(opportunity.stage_id));
+                let pipeline = all.iter().find(|p| p.id == opportunity.pipeline_id);
+                let stage = pipeline.and_then(|p| p.stage(opportunity.stage_id));
                 OpportunityRow {
+                    pipeline_name: pipeline.map(|p| p.name.clone()).unwrap_or_default(),
                     stage_name: stage.map(|s| s.name.clone()).unwrap_or_default(),
                     win_rate: pipeline::forecast_rate(
                         &stage.map(|s| vec![s.def()]).unwrap_or_default(),

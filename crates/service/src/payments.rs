@@ -72,6 +72,28 @@ fn may_delete(caller: &Caller, owner: Option<i64>) -> bool {
         || (caller.can(payment(Action::Create)) && owner == Some(caller.user.id))
 }
 
+/// The store's query of a payment list: its search, status, contract and view.
+pub(crate) fn payment_store_query(
+    caller: &Caller,
+    query: &PaymentListQuery,
+) -> Result<PaymentQuery> {
+    Ok(PaymentQuery {
+        search: query
+            .search
+            .as_deref()
+            .map(text::normalize)
+            .filter(|s| !s.is_empty()),
+        status: parse_status(query.status.as_deref())?,
+        contract: query.contract_id,
+        owners: query
+            .drill
+            .owners(owners_of_view(caller, query.view.as_deref())?),
+        received_from: query.drill.days().0,
+        received_before: query.drill.days().1,
+        ..PaymentQuery::default()
+    })
+}
+
 impl App {
     pub async fn list_payments(
         &self,
@@ -83,21 +105,7 @@ impl App {
         let mut tx = self.db.read().await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
         let scope = (&visibility, caller.user.id, self.today());
-        let store_query = PaymentQuery {
-            search: query
-                .search
-                .as_deref()
-                .map(text::normalize)
-                .filter(|s| !s.is_empty()),
-            status: parse_status(query.status.as_deref())?,
-            contract: query.contract_id,
-            owners: query
-                .drill
-                .owners(owners_of_view(caller, query.view.as_deref())?),
-            received_from: query.drill.days().0,
-            received_before: query.drill.days().1,
-            ..PaymentQuery::default()
-        };
+        let store_query = payment_store_query(caller, query)?;
         let probe = page.probe();
         let found = payments::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
         let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)

@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_store::contracts::ContractQuery;
-use kuijing_store::opportunities::{OpportunityQuery, SortColumn};
-use kuijing_store::payments::PaymentQuery;
+use kuijing_store::opportunities::SortColumn;
 use kuijing_store::products::ProductQuery;
 use kuijing_store::{contracts, opportunities, payments, pipelines, products, users};
 
+use crate::contracts::{ContractListQuery, contract_store_query};
 use crate::error::{Result, ServiceError};
+use crate::opportunities::OpportunityListQuery;
+use crate::payments::{PaymentListQuery, payment_store_query};
 use crate::spreadsheets::{Cell, Format, TableWriter};
 use crate::{App, Caller};
 
@@ -98,14 +99,68 @@ impl SalesKind {
 /// Rows per read.
 const BATCH: u64 = 500;
 
+/// Which rows and columns an export holds: the list's filter (or the
+/// ticked ids) and the columns the caller chose.
+#[derive(Debug, Clone, Default)]
+pub struct SalesExport {
+    /// Only these records (ticked rows); otherwise all that match.
+    pub ids: Option<Vec<i64>>,
+    /// The list's columns as the caller chose them; otherwise the kind's
+    /// export columns.
+    pub columns: Option<Vec<String>>,
+    pub search: Option<String>,
+    /// `mine` or `all`.
+    pub view: Option<String>,
+    /// A contract's or a payment's status.
+    pub status: Option<String>,
+    /// An opportunity's outcome.
+    pub outcome: Option<String>,
+    pub pipeline_id: Option<i64>,
+    /// Approved contracts ending within this many days.
+    pub ending_within_days: Option<i64>,
+}
+
+/// Money columns are numbers; the currency goes beside the first of them.
+const MONEY: &[&str] = &["amount", "received", "outstanding", "price"];
+
+/// The columns to write: those chosen (with the currency beside the first
+/// money column), or the kind's own.
+fn columns_of(kind: SalesKind, chosen: Option<&[String]>) -> Vec<String> {
+    let Some(chosen) = chosen else {
+        return kind.columns().iter().map(|c| c.to_string()).collect();
+    };
+    let mut columns = Vec::with_capacity(chosen.len() + 1);
+    let mut currency = chosen.iter().any(|c| c == "currency");
+    for column in chosen {
+        columns.push(column.clone());
+        if !currency && MONEY.contains(&column.as_str()) {
+            columns.push("currency".to_string());
+            currency = true;
+        }
+    }
+    columns
+}
+
+/// A custom field's value as text.
+fn custom_cell(custom: &serde_json::Map<String, serde_json::Value>, column: &str) -> Option<Cell> {
+    let key = column.strip_prefix("custom.")?;
+    Some(Cell::Text(
+        custom
+            .get(key)
+            .map(kuijing_domain::fields::display)
+            .unwrap_or_default(),
+    ))
+}
+
 impl App {
-    /// Writes every visible record of a kind to a file; `text` turns a
-    /// message key (`fields.amount`, `outcome.won`, `doc_status.approved`)
-    /// into the caller's language.
+    /// Writes the visible records of a kind that the export asks for to a
+    /// file; `text` turns a message key (`fields.amount`, `outcome.won`,
+    /// `doc_status.approved`) into the caller's language.
     pub async fn export_sales(
         &self,
         caller: &Caller,
         kind: SalesKind,
+        export: &SalesExport,
         format: Format,
         text: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<tempfile::TempPath> {
@@ -115,23 +170,51 @@ impl App {
         let today = self.today();
         let names: HashMap<i64, String> = users::all_names(&mut tx).await?.into_iter().collect();
         let person = |id: Option<i64>| {
-            id.and_then(|id| names.get(&id).cloned())
-                .unwrap_or_default()
+            Cell::Text(
+                id.and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_default(),
+            )
+        };
+        let zone = self.time_zone();
+        let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            Cell::Text(
+                t.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_default(),
+            )
+        };
+        let columns = columns_of(kind, export.columns.as_deref());
+        let defs = match kind {
+            SalesKind::Product => Vec::new(),
+            _ => self.field_defs_in(&mut tx, kind.kind()).await?,
         };
         let dir = self.settings.data_dir.join("tmp");
         let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
         let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-        let header: Vec<String> = kind
-            .columns()
+        let header: Vec<String> = columns
             .iter()
-            .map(|c| text(&format!("fields.{c}")))
+            .map(|c| match c.strip_prefix("custom.") {
+                Some(key) => defs
+                    .iter()
+                    .find(|d| d.key == key)
+                    .map(|d| d.label.clone())
+                    .unwrap_or_else(|| key.to_string()),
+                None => text(&format!("fields.{c}")),
+            })
             .collect();
         writer.write_row(&header).map_err(io)?;
         let mut rows = 0u64;
         match kind {
             SalesKind::Opportunity => {
                 let all = pipelines::list(&mut tx).await?;
-                let query = OpportunityQuery::default();
+                let list = OpportunityListQuery {
+                    search: export.search.clone(),
+                    pipeline_id: export.pipeline_id,
+                    outcome: export.outcome.clone(),
+                    view: export.view.clone(),
+                    ..OpportunityListQuery::default()
+                };
+                let mut query = self.opportunity_query(caller, &list)?;
+                query.ids = export.ids.clone();
                 let mut after = None;
                 loop {
                     let page = opportunities::list(
@@ -150,31 +233,49 @@ impl App {
                     for o in &page {
                         let pipeline = all.iter().find(|p| p.id == o.pipeline_id);
                         let stage = pipeline.and_then(|p| p.stage(o.stage_id));
-                        writer
-                            .write_cells(&[
-                                Cell::Text(o.name.clone()),
-                                Cell::Text(o.customer_name.clone()),
-                                Cell::Text(pipeline.map(|p| p.name.clone()).unwrap_or_default()),
-                                Cell::Text(stage.map(|s| s.name.clone()).unwrap_or_default()),
-                                Cell::Text(text(&format!("outcome.{}", o.outcome.as_str()))),
-                                Cell::Money(o.amount),
-                                Cell::Text(o.currency.clone()),
-                                Cell::date(o.expected_close_on),
-                                Cell::Text(person(o.owner_id)),
-                                Cell::Text(
-                                    o.created_at
-                                        .with_timezone(&self.time_zone())
-                                        .format("%Y-%m-%d %H:%M")
-                                        .to_string(),
-                                ),
-                            ])
-                            .map_err(io)?;
+                        let cell = |column: &str| -> Cell {
+                            if let Some(cell) = custom_cell(&o.custom, column) {
+                                return cell;
+                            }
+                            match column {
+                                "name" => Cell::Text(o.name.clone()),
+                                "customer_id" => Cell::Text(o.customer_name.clone()),
+                                "pipeline_id" => {
+                                    Cell::Text(pipeline.map(|p| p.name.clone()).unwrap_or_default())
+                                }
+                                "stage_id" => {
+                                    Cell::Text(stage.map(|s| s.name.clone()).unwrap_or_default())
+                                }
+                                "outcome" => {
+                                    Cell::Text(text(&format!("outcome.{}", o.outcome.as_str())))
+                                }
+                                "amount" => Cell::Money(o.amount),
+                                "currency" => Cell::Text(o.currency.clone()),
+                                "expected_close_on" => Cell::date(o.expected_close_on),
+                                "next_contact_at" => at(o.next_contact_at),
+                                "last_follow_up_at" => at(o.last_follow_up_at),
+                                "owner_id" => person(o.owner_id),
+                                "created_at" => at(Some(o.created_at)),
+                                "updated_at" => at(Some(o.updated_at)),
+                                _ => Cell::Empty,
+                            }
+                        };
+                        let cells: Vec<Cell> = columns.iter().map(|c| cell(c)).collect();
+                        writer.write_cells(&cells).map_err(io)?;
                         rows += 1;
                     }
                 }
             }
             SalesKind::Contract => {
-                let query = ContractQuery::default();
+                let list = ContractListQuery {
+                    search: export.search.clone(),
+                    status: export.status.clone(),
+                    view: export.view.clone(),
+                    ending_within_days: export.ending_within_days,
+                    ..ContractListQuery::default()
+                };
+                let mut query = contract_store_query(self, caller, &list, today)?;
+                query.ids = export.ids.clone();
                 let mut after = None;
                 loop {
                     let page = contracts::list(
@@ -188,27 +289,44 @@ impl App {
                     let Some(last) = page.last() else { break };
                     after = Some(last.id);
                     for c in &page {
-                        writer
-                            .write_cells(&[
-                                Cell::Text(c.number.clone()),
-                                Cell::Text(c.name.clone()),
-                                Cell::Text(c.customer_name.clone()),
-                                Cell::date(c.signed_on),
-                                Cell::date(c.starts_on),
-                                Cell::date(c.ends_on),
-                                Cell::Money(c.amount),
-                                Cell::Money(c.received),
-                                Cell::Text(c.currency.clone()),
-                                Cell::Text(text(&format!("doc_status.{}", c.status.as_str()))),
-                                Cell::Text(person(c.owner_id)),
-                            ])
-                            .map_err(io)?;
+                        let cell = |column: &str| -> Cell {
+                            if let Some(cell) = custom_cell(&c.custom, column) {
+                                return cell;
+                            }
+                            match column {
+                                "number" => Cell::Text(c.number.clone()),
+                                "name" => Cell::Text(c.name.clone()),
+                                "customer_id" => Cell::Text(c.customer_name.clone()),
+                                "signed_on" => Cell::date(c.signed_on),
+                                "starts_on" => Cell::date(c.starts_on),
+                                "ends_on" => Cell::date(c.ends_on),
+                                "amount" => Cell::Money(c.amount),
+                                "received" => Cell::Money(c.received),
+                                "outstanding" => Cell::Money(c.outstanding()),
+                                "currency" => Cell::Text(c.currency.clone()),
+                                "status" => {
+                                    Cell::Text(text(&format!("doc_status.{}", c.status.as_str())))
+                                }
+                                "owner_id" => person(c.owner_id),
+                                "created_at" => at(Some(c.created_at)),
+                                _ => Cell::Empty,
+                            }
+                        };
+                        let cells: Vec<Cell> = columns.iter().map(|c| cell(c)).collect();
+                        writer.write_cells(&cells).map_err(io)?;
                         rows += 1;
                     }
                 }
             }
             SalesKind::Payment => {
-                let query = PaymentQuery::default();
+                let list = PaymentListQuery {
+                    search: export.search.clone(),
+                    status: export.status.clone(),
+                    view: export.view.clone(),
+                    ..PaymentListQuery::default()
+                };
+                let mut query = payment_store_query(caller, &list)?;
+                query.ids = export.ids.clone();
                 let mut after = None;
                 loop {
                     let page = payments::list(
@@ -222,18 +340,24 @@ impl App {
                     let Some(last) = page.last() else { break };
                     after = Some(last.id);
                     for p in &page {
-                        writer
-                            .write_cells(&[
-                                Cell::Text(p.number.clone()),
-                                Cell::Text(p.contract_number.clone()),
-                                Cell::Text(p.customer_name.clone()),
-                                Cell::Date(p.received_on),
-                                Cell::Money(p.amount),
-                                Cell::Text(p.currency.clone()),
-                                Cell::Text(text(&format!("doc_status.{}", p.status.as_str()))),
-                                Cell::Text(person(p.owner_id)),
-                            ])
-                            .map_err(io)?;
+                        let cell = |column: &str| -> Cell {
+                            match column {
+                                "number" => Cell::Text(p.number.clone()),
+                                "contract_id" => Cell::Text(p.contract_number.clone()),
+                                "customer_id" => Cell::Text(p.customer_name.clone()),
+                                "received_on" => Cell::Date(p.received_on),
+                                "amount" => Cell::Money(p.amount),
+                                "currency" => Cell::Text(p.currency.clone()),
+                                "status" => {
+                                    Cell::Text(text(&format!("doc_status.{}", p.status.as_str())))
+                                }
+                                "owner_id" => person(p.owner_id),
+                                "created_at" => at(Some(p.created_at)),
+                                _ => Cell::Empty,
+                            }
+                        };
+                        let cells: Vec<Cell> = columns.iter().map(|c| cell(c)).collect();
+                        writer.write_cells(&cells).map_err(io)?;
                         rows += 1;
                     }
                 }
@@ -244,32 +368,38 @@ impl App {
                     .into_iter()
                     .map(|c| (c.id, c.name))
                     .collect();
-                let query = ProductQuery::default();
+                let query = ProductQuery {
+                    ids: export.ids.clone(),
+                    ..ProductQuery::default()
+                };
                 let mut after = None;
                 loop {
                     let page = products::list(&mut tx, &query, after, BATCH).await?;
                     let Some(last) = page.last() else { break };
                     after = Some(last.id);
                     for p in &page {
-                        writer
-                            .write_cells(&[
-                                Cell::Text(p.code.clone().unwrap_or_default()),
-                                Cell::Text(p.name.clone()),
-                                Cell::Text(
+                        let cell = |column: &str| -> Cell {
+                            match column {
+                                "code" => Cell::Text(p.code.clone().unwrap_or_default()),
+                                "name" => Cell::Text(p.name.clone()),
+                                "category_id" => Cell::Text(
                                     p.category_id
                                         .and_then(|c| categories.get(&c).cloned())
                                         .unwrap_or_default(),
                                 ),
-                                Cell::Text(p.unit.clone().unwrap_or_default()),
-                                Cell::Money(p.price),
-                                Cell::Text(p.currency.clone()),
-                                Cell::Text(text(if p.on_sale {
+                                "unit" => Cell::Text(p.unit.clone().unwrap_or_default()),
+                                "price" => Cell::Money(p.price),
+                                "currency" => Cell::Text(p.currency.clone()),
+                                "on_sale" => Cell::Text(text(if p.on_sale {
                                     "customers.yes"
                                 } else {
                                     "customers.no"
                                 })),
-                            ])
-                            .map_err(io)?;
+                                _ => Cell::Empty,
+                            }
+                        };
+                        let cells: Vec<Cell> = columns.iter().map(|c| cell(c)).collect();
+                        writer.write_cells(&cells).map_err(io)?;
                         rows += 1;
                     }
                 }

@@ -98,6 +98,22 @@ pub async fn of_record(tx: &mut Tx, kind: &str, record: i64) -> Result<Vec<Attac
     tx.all(&query).await
 }
 
+/// The attachments of several records of one kind (the follow-ups of a
+/// timeline); the caller has checked the records are visible.
+pub async fn of_records(tx: &mut Tx, kind: &str, records: &[i64]) -> Result<Vec<Attachment>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = select();
+    query
+        .and_where(Expr::col((Attachments::Table, Attachments::Kind)).eq(kind))
+        .and_where(
+            Expr::col((Attachments::Table, Attachments::RecordId)).is_in(records.iter().copied()),
+        )
+        .order_by((Attachments::Table, Attachments::Id), Order::Asc);
+    tx.all(&query).await
+}
+
 /// One attachment by id, before its record's visibility is checked.
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<Attachment>> {
     let mut query = select();

@@ -1,15 +1,16 @@
 //! Follow-ups: what was said or done with a customer, lead or contact.
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, Order, Query};
+use sea_query::{Alias, Expr, Order, Query};
 use serde::Serialize;
 
 use kuijing_domain::Kind;
 
+use crate::attachments::Attachment;
 use crate::db::Tx;
 use crate::error::Result;
 use crate::record::{FollowUpColumns, touch_follow_up};
-use crate::schema::{Contacts, Customers, FollowUps, Leads, Opportunities, Users};
+use crate::schema::{Contacts, Customers, FollowUpLinks, FollowUps, Leads, Opportunities, Users};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct FollowUp {
@@ -21,6 +22,31 @@ pub struct FollowUp {
     pub author_id: i64,
     pub author_name: String,
     pub created_at: DateTime<Utc>,
+    /// The contacts and opportunities it names besides its record.
+    #[sqlx(skip)]
+    pub links: Vec<FollowUpLink>,
+    /// Files uploaded with it.
+    #[sqlx(skip)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A contact or an opportunity a follow-up names.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct FollowUpLink {
+    #[serde(skip)]
+    pub follow_up_id: i64,
+    /// `contact` or `opportunity`.
+    pub kind: String,
+    pub id: i64,
+    pub name: String,
+}
+
+/// Where a follow-up belongs: its record's kind and id, and its author.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FollowUpOwner {
+    pub kind: String,
+    pub record_id: i64,
+    pub author_id: i64,
 }
 
 pub struct NewFollowUp<'a> {
@@ -256,4 +282,77 @@ pub async fn count(tx: &mut Tx, query: &FollowUpQuery) -> Result<i64> {
         .from(FollowUps::Table);
     narrowed(&mut select, query);
     tx.count(&select).await
+}
+
+/// The record and author of a follow-up, before the record's visibility is
+/// checked.
+pub async fn owner_of(tx: &mut Tx, id: i64) -> Result<Option<FollowUpOwner>> {
+    let query = Query::select()
+        .columns([FollowUps::Kind, FollowUps::RecordId, FollowUps::AuthorId])
+        .from(FollowUps::Table)
+        .and_where(Expr::col(FollowUps::Id).eq(id))
+        .to_owned();
+    tx.optional(&query).await
+}
+
+/// Names contacts or opportunities on a follow-up.
+pub async fn add_links(tx: &mut Tx, follow_up: i64, kind: &str, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table(FollowUpLinks::Table).columns([
+        FollowUpLinks::FollowUpId,
+        FollowUpLinks::Kind,
+        FollowUpLinks::RecordId,
+    ]);
+    for id in ids {
+        insert.values_panic([follow_up.into(), kind.into(), (*id).into()]);
+    }
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// The contacts and opportunities the given follow-ups name, with their names.
+pub async fn links_of(tx: &mut Tx, follow_ups: &[i64]) -> Result<Vec<FollowUpLink>> {
+    if follow_ups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let contacts = links_query(
+        "contact",
+        (Contacts::Table, Contacts::Id, Contacts::Name),
+        follow_ups,
+    );
+    let mut found: Vec<FollowUpLink> = tx.all(&contacts).await?;
+    let opportunities = links_query(
+        "opportunity",
+        (Opportunities::Table, Opportunities::Id, Opportunities::Name),
+        follow_ups,
+    );
+    found.extend(tx.all::<FollowUpLink>(&opportunities).await?);
+    Ok(found)
+}
+
+fn links_query<T: sea_query::Iden + Copy + 'static>(
+    kind: &str,
+    (table, id, name): (T, T, T),
+    follow_ups: &[i64],
+) -> sea_query::SelectStatement {
+    Query::select()
+        .column((FollowUpLinks::Table, FollowUpLinks::FollowUpId))
+        .column((FollowUpLinks::Table, FollowUpLinks::Kind))
+        .expr_as(Expr::col((table, id)), Alias::new("id"))
+        .expr_as(Expr::col((table, name)), Alias::new("name"))
+        .from(FollowUpLinks::Table)
+        .inner_join(
+            table,
+            Expr::col((table, id)).equals((FollowUpLinks::Table, FollowUpLinks::RecordId)),
+        )
+        .and_where(Expr::col((FollowUpLinks::Table, FollowUpLinks::Kind)).eq(kind))
+        .and_where(
+            Expr::col((FollowUpLinks::Table, FollowUpLinks::FollowUpId))
+                .is_in(follow_ups.iter().copied()),
+        )
+        .order_by((table, name), Order::Asc)
+        .to_owned()
 }

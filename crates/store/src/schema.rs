@@ -668,3 +668,41 @@ pub enum ReportShares {
     TargetKind,
     TargetId,
 }
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum ListColumns {
+    Table,
+    UserId,
+    Kind,
+    Columns,
+    UpdatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum FollowUpLinks {
+    Table,
+    FollowUpId,
+    Kind,
+    RecordId,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum Events {
+    Table,
+    Id,
+    OwnerId,
+    Title,
+    StartsAt,
+    EndsAt,
+    AllDay,
+    RelatedKind,
+    RelatedId,
+    FromFollowUpId,
+    NextContact,
+    Notes,
+    Done,
+    DoneAt,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}

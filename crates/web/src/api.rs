@@ -10,9 +10,11 @@ pub(crate) mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod events;
 mod exports;
 mod follow_ups;
 mod leads;
+pub(crate) mod list_columns;
 mod numbering;
 mod opportunities;
 mod options;
@@ -115,6 +117,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(customer_io::import_template))
         .routes(routes!(customer_io::import_customers))
         .routes(routes!(customers::transfer_customers))
+        .routes(routes!(customers::delete_customers))
         .routes(routes!(
             customers::get_customer,
             customers::update_customer,
@@ -198,6 +201,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opportunities::opportunity_board))
         .routes(routes!(opportunities::move_opportunities))
         .routes(routes!(opportunities::transfer_opportunities))
+        .routes(routes!(opportunities::delete_opportunities))
         .routes(routes!(
             opportunities::get_opportunity,
             opportunities::update_opportunity,
@@ -214,6 +218,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             contracts::create_contract
         ))
         .routes(routes!(contracts::transfer_contracts))
+        .routes(routes!(contracts::delete_contracts))
         .routes(routes!(
             contracts::get_contract,
             contracts::update_contract,
@@ -283,6 +288,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(reports::run_saved))
         .routes(routes!(reports::export_saved))
+        .routes(routes!(
+            list_columns::get_list_columns,
+            list_columns::put_list_columns,
+            list_columns::reset_list_columns
+        ))
+        .routes(routes!(events::list_events, events::create_event))
+        .routes(routes!(
+            events::get_event,
+            events::update_event,
+            events::delete_event
+        ))
+        .routes(routes!(attachments::upload_follow_up_attachment))
 }
 
 /// The OpenAPI document of every API route.
@@ -471,15 +488,17 @@ pub(crate) use customer_io::send_file;
 pub(crate) use exports::kind_name;
 pub(crate) use reports::{export as report_export, export_custom as saved_report_export};
 
+pub(crate) use exports::SalesExportFilter;
+
 /// A sales list's export for the pages.
 pub(crate) async fn exports_page(
     state: &crate::AppState,
     caller: &kuijing_service::Caller,
     lang: Lang,
     kind: &str,
-    format: Option<&str>,
+    (format, filter): (Option<&str>, &SalesExportFilter),
 ) -> Response {
-    exports::export(state, caller, lang, kind, format).await
+    exports::export(state, caller, lang, kind, (format, filter)).await
 }
 
 /// A deletion, or another change with nothing to tell: 204.

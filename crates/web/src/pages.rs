@@ -3,9 +3,11 @@
 
 mod approvals;
 mod attachments;
+mod columns;
 mod contact_form;
 mod contact_page;
 mod contacts;
+mod contract_lists;
 mod contracts;
 mod customer_io;
 mod customers;
@@ -13,6 +15,7 @@ mod dashboard;
 mod departments;
 mod drill;
 mod field_settings;
+mod follow_up_list;
 mod follow_ups;
 mod forms;
 mod inbox;
@@ -34,6 +37,7 @@ mod report_form;
 mod reports;
 mod roles;
 mod sales_settings;
+mod schedule;
 mod search;
 mod session;
 mod targets;
@@ -97,7 +101,7 @@ pub fn router() -> Router<AppState> {
         .route("/leads/{id}/follow-ups", post(lead_page::add_follow_up))
         .route("/leads/{id}/convert", post(leads::convert_lead))
         .route("/leads/{id}/attachments", post(attachments::upload))
-        .route("/follow-ups", get(follow_ups::list_follow_ups))
+        .route("/follow-ups", get(follow_up_list::list_follow_ups))
         .route(
             "/opportunities",
             get(opportunities::list_opportunities).post(opportunities::create_opportunity),
@@ -106,6 +110,8 @@ pub fn router() -> Router<AppState> {
         .route("/opportunities/import", post(opportunities::import))
         .route("/opportunities/transfer", post(opportunities::transfer))
         .route("/opportunities/stage", post(opportunities::move_many))
+        .route("/opportunities/delete", post(opportunities::delete_many))
+        .route("/opportunities/export", get(opportunities::export))
         .route("/opportunities/new", get(opportunities::new_opportunity))
         .route(
             "/opportunities/{id}",
@@ -131,6 +137,21 @@ pub fn router() -> Router<AppState> {
         .route("/contracts/new", get(contracts::new_contract))
         .route("/contracts/import", post(contracts::import_contracts))
         .route("/contracts/transfer", post(contracts::transfer_contracts))
+        .route("/contracts/delete", post(contracts::delete_contracts))
+        .route("/contracts/export", get(contracts::export_contracts))
+        .route("/payments/export", get(contracts::export_payments))
+        .route("/list-columns/{kind}", post(columns::save_columns))
+        .route(
+            "/schedule",
+            get(schedule::show_schedule).post(schedule::create_event),
+        )
+        .route("/schedule/new", get(schedule::new_event))
+        .route(
+            "/schedule/{id}",
+            get(schedule::edit_event).post(schedule::update_event),
+        )
+        .route("/schedule/{id}/done", post(schedule::mark_done))
+        .route("/schedule/{id}/delete", post(schedule::delete_event))
         .route(
             "/contracts/{id}",
             get(contracts::show_contract).post(contracts::update_contract),
@@ -363,7 +384,8 @@ async fn export_sales(
     } else {
         query.format.as_str()
     };
-    crate::api::exports_page(&state, &caller, lang, &kind, Some(format)).await
+    let filter = crate::api::SalesExportFilter::default();
+    crate::api::exports_page(&state, &caller, lang, &kind, (Some(format), &filter)).await
 }
 
 pub async fn not_found(request: Request) -> Response {
@@ -499,6 +521,14 @@ impl Shell {
                 badge: None,
             });
         }
+        if can(Kind::Event) {
+            nav.push(NavItem {
+                key: "schedule.nav",
+                href: "/schedule",
+                icon: "calendar",
+                badge: None,
+            });
+        }
         if caller.can(Permission::new(Kind::Report, Action::View)) {
             nav.push(NavItem {
                 key: "nav.reports",
@@ -630,6 +660,14 @@ impl Shell {
         self
     }
 
+    /// Puts the count of a batch action into its confirmation.
+    pub fn with_count(mut self, count: Option<u64>) -> Self {
+        if let (Some(notice), Some(count)) = (self.notice.as_mut(), count) {
+            *notice = notice.replace("%{count}", &count.to_string());
+        }
+        self
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }
@@ -727,6 +765,12 @@ impl Shell {
     /// A calendar date, as stored (never shifted by a time zone).
     pub fn date(&self, date: &chrono::NaiveDate) -> String {
         date.format("%Y-%m-%d").to_string()
+    }
+
+    /// The day of an instant in the company's time zone, as addresses
+    /// carry it: `2026-03-02`.
+    pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&self.zone).format("%Y-%m-%d").to_string()
     }
 
     /// A date and time in the company's time zone.

@@ -78,9 +78,13 @@
     var form = event.target;
     if (!form || form.tagName !== 'FORM') return;
 
-    // A button may ask its own question (delete beside transfer in one form).
+    // A button may ask its own question (delete beside transfer in one form);
+    // in a batch form it says how many rows it acts on.
     var button = event.submitter;
     var question = (button && button.getAttribute('data-confirm')) || form.getAttribute('data-confirm');
+    if (question && form.hasAttribute('data-batch')) {
+      question = question.replace('%{count}', String(batchCount(form)));
+    }
     if (question && !window.confirm(question)) {
       event.preventDefault();
       return;
@@ -204,15 +208,72 @@
     return doc.querySelectorAll('input[type="checkbox"][form="' + form.id + '"]');
   }
 
+  // "All N that match": offered once every row of the page is ticked and
+  // the list holds more; the server then acts on the list's filter.
+  function matchingOf(form) {
+    return form.querySelector('[data-select-matching]');
+  }
+
+  function allMatching(form) {
+    var flag = form.querySelector('[data-all-matching]');
+    return !!(flag && flag.value === '1');
+  }
+
+  function setAllMatching(form, on) {
+    var flag = form.querySelector('[data-all-matching]');
+    if (flag) flag.value = on ? '1' : '';
+  }
+
+  // How many rows an action on the batch touches.
+  function batchCount(form) {
+    var bar = matchingOf(form);
+    if (bar && allMatching(form)) return parseInt(bar.getAttribute('data-total'), 10) || 0;
+    var rows = rowsOf(form);
+    var ticked = 0;
+    for (var i = 0; i < rows.length; i++) if (rows[i].checked) ticked++;
+    return ticked;
+  }
+
+  function syncMatching(form, ticked, rows) {
+    var bar = matchingOf(form);
+    if (!bar) return;
+    var total = parseInt(bar.getAttribute('data-total'), 10) || 0;
+    var whole = ticked > 0 && ticked === rows && total > rows;
+    if (!whole) setAllMatching(form, false);
+    bar.hidden = !whole;
+    var on = allMatching(form);
+    bar.querySelector('[data-page-note]').hidden = on;
+    bar.querySelector('[data-choose-matching]').hidden = on;
+    bar.querySelector('[data-matching-note]').hidden = !on;
+    bar.querySelector('[data-clear-matching]').hidden = !on;
+  }
+
+  doc.addEventListener('click', function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    var choose = target.closest('[data-choose-matching]');
+    var clear = target.closest('[data-clear-matching]');
+    if (!choose && !clear) return;
+    var form = target.closest('form[data-batch]');
+    if (!form) return;
+    if (clear) {
+      var rows = rowsOf(form);
+      for (var i = 0; i < rows.length; i++) rows[i].checked = false;
+    }
+    setAllMatching(form, !!choose);
+    syncBatch(form);
+  });
+
   function syncBatch(form) {
     var rows = rowsOf(form);
     var ticked = 0;
     for (var i = 0; i < rows.length; i++) if (rows[i].checked) ticked++;
+    syncMatching(form, ticked, rows.length);
     var count = form.querySelector('[data-batch-count]');
     if (count) {
       if (!count.hasAttribute('data-hint')) count.setAttribute('data-hint', count.textContent);
       count.textContent = ticked
-        ? count.getAttribute('data-template').replace('%{count}', ticked)
+        ? count.getAttribute('data-template').replace('%{count}', batchCount(form))
         : count.getAttribute('data-hint');
     }
     var buttons = form.querySelectorAll('[data-needs-selection]');
@@ -243,6 +304,24 @@
       for (var i = 0; i < rows.length; i++) rows[i].checked = el.checked;
     }
     syncBatch(form);
+  });
+
+  /* ---- Column picker: ↑ and ↓ move a column without sending the form ---- */
+
+  doc.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest ? event.target.closest('[data-move]') : null;
+    if (!button) return;
+    var item = button.closest('[data-column]');
+    if (!item || !item.parentNode) return;
+    event.preventDefault();
+    if (button.getAttribute('data-move') === 'up') {
+      var before = item.previousElementSibling;
+      if (before) item.parentNode.insertBefore(item, before);
+    } else {
+      var after = item.nextElementSibling;
+      if (after) item.parentNode.insertBefore(after, item);
+    }
+    button.focus();
   });
 
   /* ---- Duplicate hint: [data-duplicates] asks while name or phone is typed ---- */

@@ -170,3 +170,25 @@ attachment_routes!(
     upload_contact_attachment,
     list_contact_attachments
 );
+
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/attachments", tag = "attachments", params(UploadParams),
+    request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
+    description = "Adds a file to one of the caller's own follow-ups. Whoever sees the follow-up's record may download it; nobody else finds it.",
+    responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn upload_follow_up_attachment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<UploadParams>,
+    bytes: Bytes,
+) -> Response {
+    respond_created(
+        state
+            .app
+            .attach_to_follow_up(&caller, id, &params.name, &bytes)
+            .await,
+        &caller,
+        lang,
+    )
+}

@@ -178,7 +178,10 @@ pub async fn add_contact_follow_up(
     Body(body): Body<FollowUpInput>,
 ) -> Response {
     respond_created(
-        state.app.add_contact_follow_up(&caller, id, body).await,
+        state
+            .app
+            .add_contact_follow_up(&caller, id, body, Vec::new())
+            .await,
         &caller,
         lang,
     )

@@ -7,9 +7,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::ServiceError;
 use kuijing_service::contracts::{
-    ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal, Plan, PlanInput,
-    SubmitInput,
+    ContractBatch, ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal,
+    Plan, PlanInput, SubmitInput,
 };
+use kuijing_service::selection::ContractMatch;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -180,7 +181,11 @@ pub async fn void_contract(
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContractTransferInput {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every contract that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<ContractMatch>,
     pub owner_id: i64,
     /// `read` or `write` keeps the former owner in the team; left out, not.
     pub keep_former_owner: Option<String>,
@@ -198,10 +203,30 @@ pub async fn transfer_contracts(
         .app
         .transfer_contracts(
             &caller,
-            &body.ids,
+            &ContractBatch {
+                ids: body.ids,
+                matching: body.matching,
+            },
             body.owner_id,
             body.keep_former_owner.as_deref(),
         )
+        .await
+        .map(|count| Affected { count });
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/delete", tag = "contracts", request_body = ContractBatch,
+    description = "Deletes the contracts of `ids`, or every contract that matches `matching` and that the caller may change; all or none: one that is no longer a draft or has payments refuses the batch (`contract_not_deletable`).",
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn delete_contracts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<ContractBatch>,
+) -> Response {
+    let result = state
+        .app
+        .delete_contracts(&caller, &body)
         .await
         .map(|count| Affected { count });
     respond(result, &caller, lang)

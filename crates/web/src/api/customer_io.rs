@@ -78,6 +78,9 @@ pub struct ExportParams {
     pub format: Option<String>,
     /// Only these customers (comma-separated ids); otherwise all that match.
     pub ids: Option<String>,
+    /// `mine` for the list's columns as the caller chose them, or field
+    /// names separated by commas; otherwise every column an import reads.
+    pub columns: Option<String>,
     #[serde(flatten)]
     #[param(ignore)]
     pub list: CustomerParams,
@@ -114,9 +117,17 @@ pub async fn export(
         None => None,
     };
     let query = params.list.into_query()?;
+    let columns = crate::api::list_columns::columns_param(
+        state,
+        caller,
+        kuijing_service::list_columns::ListKind::Customer,
+        params.columns.as_deref(),
+    )
+    .await?;
+    let text = |key: &str| lang.t(key);
     let path = state
         .app
-        .export_customers(caller, &query, ids, format, &labels(lang))
+        .export_customers(caller, &query, (ids, columns), format, &text)
         .await?;
     send_file(path, format, "customers").await
 }

@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use kuijing_domain::fields::FieldDef;
 use kuijing_service::ListPage;
 use kuijing_service::customers::{
-    CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, DuplicateHint,
-    FilterInput, FollowUpInput, TeamInput, TransferInput,
+    CustomerBatch, CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView,
+    DuplicateHint, FilterInput, FollowUpInput, TeamInput, TransferInput,
 };
 use kuijing_service::fields::{FieldPatch, NewField};
 use serde::{Deserialize, Serialize};
@@ -139,7 +139,11 @@ pub async fn delete_customer(
     ApiUser(caller): ApiUser,
     Id(id): Id,
 ) -> Response {
-    match state.app.delete_customers(&caller, &[id]).await {
+    let batch = CustomerBatch {
+        ids: vec![id],
+        matching: None,
+    };
+    match state.app.delete_customers(&caller, &batch).await {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
     }
@@ -169,6 +173,26 @@ pub async fn transfer_customers(
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/delete", tag = "customers", request_body = CustomerBatch,
+    description = "Deletes the customers of `ids`, or every customer that matches `matching` and that the caller may change; all or none: a locked one refuses the batch.",
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn delete_customers(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<CustomerBatch>,
+) -> Response {
+    respond(
+        state
+            .app
+            .delete_customers(&caller, &body)
+            .await
+            .map(|count| Affected { count }),
+        &caller,
+        lang,
+    )
+}
+
 #[utoipa::path(post, path = "/api/v1/customers/{id}/follow-ups", tag = "customers", request_body = FollowUpInput,
     responses((status = 201, body = kuijing_service::customers::FollowUpView), (status = 422, body = Problem)))]
 pub async fn add_follow_up(
@@ -179,7 +203,10 @@ pub async fn add_follow_up(
     Body(body): Body<FollowUpInput>,
 ) -> Response {
     respond_created(
-        state.app.add_customer_follow_up(&caller, id, body).await,
+        state
+            .app
+            .add_customer_follow_up(&caller, id, body, Vec::new())
+            .await,
         &caller,
         lang,
     )

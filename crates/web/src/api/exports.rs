@@ -4,7 +4,8 @@
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use kuijing_service::sales_export::SalesKind;
+use kuijing_service::list_columns::ListKind;
+use kuijing_service::sales_export::{SalesExport, SalesKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -23,17 +24,93 @@ pub struct SalesExportParams {
     pub format: Option<String>,
 }
 
+/// Which rows and columns a sales export holds.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SalesExportFilter {
+    /// Only these records (comma-separated ids); otherwise all that match.
+    pub ids: Option<String>,
+    /// `mine` for the list's columns as the caller chose them, or field
+    /// names separated by commas; otherwise the kind's export columns.
+    pub columns: Option<String>,
+    /// Text found in names and numbers.
+    pub q: Option<String>,
+    /// `mine` or `all`.
+    pub view: Option<String>,
+    /// Contracts and payments: their status.
+    pub status: Option<String>,
+    /// Opportunities: `open`, `won`, `lost` or `invalid`.
+    pub outcome: Option<String>,
+    /// Opportunities: their pipeline.
+    pub pipeline_id: Option<i64>,
+    /// Contracts: approved ones ending within this many days.
+    pub ending: Option<i64>,
+}
+
+impl SalesExportFilter {
+    /// The export the service writes, with the caller's chosen columns
+    /// looked up when asked for.
+    pub(crate) async fn export(
+        &self,
+        state: &AppState,
+        caller: &kuijing_service::Caller,
+        kind: SalesKind,
+    ) -> Result<SalesExport, kuijing_service::ServiceError> {
+        let ids = match self.ids.as_deref().filter(|i| !i.trim().is_empty()) {
+            Some(text) => Some(
+                text.split(',')
+                    .map(|i| i.trim().parse::<i64>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| {
+                        kuijing_service::ServiceError::Invalid(
+                            kuijing_domain::FieldError::new("ids", "invalid_value").into(),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        let columns = match ListKind::parse(kind_name_of(kind)) {
+            Some(list) => {
+                super::list_columns::columns_param(state, caller, list, self.columns.as_deref())
+                    .await?
+            }
+            None => None,
+        };
+        let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
+        Ok(SalesExport {
+            ids,
+            columns,
+            search: text(&self.q),
+            view: text(&self.view),
+            status: text(&self.status),
+            outcome: text(&self.outcome),
+            pipeline_id: self.pipeline_id,
+            ending_within_days: self.ending,
+        })
+    }
+}
+
+fn kind_name_of(kind: SalesKind) -> &'static str {
+    match kind {
+        SalesKind::Opportunity => "opportunity",
+        SalesKind::Contract => "contract",
+        SalesKind::Payment => "payment",
+        SalesKind::Product => "product",
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/exports/{kind}", tag = "exports",
-    params(("kind" = String, Path, description = "`opportunities`, `contracts`, `payments` or `products`"), SalesExportParams),
-    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    params(("kind" = String, Path, description = "`opportunities`, `contracts`, `payments` or `products`"), SalesExportParams, SalesExportFilter),
+    responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn export_sales(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Path(kind): Path<String>,
     Params(p): Params<SalesExportParams>,
+    Params(filter): Params<SalesExportFilter>,
 ) -> Response {
-    export(&state, &caller, lang, &kind, p.format.as_deref()).await
+    export(&state, &caller, lang, &kind, (p.format.as_deref(), &filter)).await
 }
 
 /// The export answered to the API and to the pages alike.
@@ -42,13 +119,17 @@ pub(crate) async fn export(
     caller: &kuijing_service::Caller,
     lang: Lang,
     kind: &str,
-    format: Option<&str>,
+    (format, filter): (Option<&str>, &SalesExportFilter),
 ) -> Response {
     let result = async {
         let sales = SalesKind::parse(kind).ok_or(kuijing_service::ServiceError::NotFound)?;
         let format = format_of(format)?;
+        let export = filter.export(state, caller, sales).await?;
         let text = |key: &str| lang.t(key);
-        let path = state.app.export_sales(caller, sales, format, &text).await?;
+        let path = state
+            .app
+            .export_sales(caller, sales, &export, format, &text)
+            .await?;
         send_file(path, format, kind).await
     }
     .await;

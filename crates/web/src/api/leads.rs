@@ -169,7 +169,10 @@ pub async fn add_lead_follow_up(
     Body(body): Body<FollowUpInput>,
 ) -> Response {
     respond_created(
-        state.app.add_lead_follow_up(&caller, id, body).await,
+        state
+            .app
+            .add_lead_follow_up(&caller, id, body, Vec::new())
+            .await,
         &caller,
         lang,
     )

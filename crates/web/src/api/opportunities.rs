@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use kuijing_service::ListPage;
 use kuijing_service::customers::FollowUpInput;
 use kuijing_service::opportunities::{
-    Board, BulkMoveInput, FollowUp, MoveInput, Opportunity, OpportunityDetail, OpportunityInput,
-    OpportunityListQuery, OpportunityRow, OpportunityTransferInput,
+    Board, BulkMoveInput, FollowUp, MoveInput, Opportunity, OpportunityBatch, OpportunityDetail,
+    OpportunityInput, OpportunityListQuery, OpportunityRow, OpportunityTransferInput,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -176,6 +176,23 @@ pub async fn delete_opportunity(
     )
 }
 
+#[utoipa::path(post, path = "/api/v1/opportunities/delete", tag = "opportunities", request_body = OpportunityBatch,
+    description = "Deletes the opportunities of `ids`, or every opportunity that matches `matching` and that the caller may change; all or none: one with contracts refuses the batch (`opportunity_has_contracts`).",
+    responses((status = 200, body = Affected), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn delete_opportunities(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Body(body): Body<OpportunityBatch>,
+) -> Response {
+    let result = state
+        .app
+        .delete_opportunities(&caller, &body)
+        .await
+        .map(|count| Affected { count });
+    respond(result, &caller, lang)
+}
+
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", request_body = MoveInput,
     description = "Moves to a stage of the same pipeline, or sets the outcome (`won`, `lost` with a `reason`, `invalid`, or `open` to reopen). The move is kept in the stage history with who made it, from where, to where, and `via` = `api`.",
     responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "`unknown_stage`, `closed`, `already_open`, `unchanged`, or `reason` required", body = Problem)))]
@@ -232,6 +249,9 @@ pub async fn add_opportunity_follow_up(
     Id(id): Id,
     Body(body): Body<FollowUpInput>,
 ) -> Response {
-    let result = state.app.add_opportunity_follow_up(&caller, id, body).await;
+    let result = state
+        .app
+        .add_opportunity_follow_up(&caller, id, body, Vec::new())
+        .await;
     respond_created_in("follow_up", result, &caller, lang)
 }

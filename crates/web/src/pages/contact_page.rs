@@ -2,24 +2,23 @@
 //! delete), follow-ups with the composer, details with custom fields, the
 //! customer's opportunities, attachments and change log.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::attachments::Attachment;
 use kuijing_service::contacts::ContactDetail;
+use kuijing_service::follow_ups::FollowUpChoices;
 use kuijing_service::opportunities::{OpportunityListQuery, OpportunityRow};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 
 use super::customers::Choices;
+use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{FormErrors, done, error_page, status_of};
-use super::records::{Composer, people};
+use super::records::people;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -36,7 +35,9 @@ struct ContactPage {
     opportunities: Vec<OpportunityRow>,
     opportunities_total: i64,
     choices: Choices,
-    methods: BTreeMap<i64, String>,
+    /// What the composer offers to name, and the follow-ups newest first.
+    follow_up_choices: FollowUpChoices,
+    timeline: Vec<TimelineEntry>,
     people: Vec<UserView>,
     composer: Composer,
     attachments: Vec<Attachment>,
@@ -82,6 +83,11 @@ async fn contact_page(
         } else {
             (Vec::new(), 0)
         };
+    let follow_up_choices = state
+        .app
+        .follow_up_choices(caller, Some(detail.view.contact.customer_id))
+        .await?;
+    let timeline = TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
     Ok(ContactPage {
         opportunities,
         opportunities_total,
@@ -98,7 +104,8 @@ async fn contact_page(
             .list_attachments(caller, Kind::Contact, id)
             .await
             .unwrap_or_default(),
-        methods: choices.method_names(),
+        follow_up_choices,
+        timeline,
         choices,
         composer,
         errors,
@@ -150,12 +157,13 @@ pub async fn add_follow_up(
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
-    Form(composer): Form<Composer>,
+    multipart: Multipart,
 ) -> Response {
+    let (composer, files) = Composer::read(multipart).await;
     let result = match composer.input(state.app.time_zone()) {
         Ok(input) => state
             .app
-            .add_contact_follow_up(&caller, id, input)
+            .add_contact_follow_up(&caller, id, input, files)
             .await
             .map(|_| ()),
         Err(errors) => Err(ServiceError::Invalid(errors)),

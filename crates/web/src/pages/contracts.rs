@@ -22,6 +22,8 @@ use serde::Deserialize;
 
 use super::Shell;
 use super::approvals::Panel;
+use super::columns::{Picker, Table};
+use super::contract_lists;
 use super::forms::{
     CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
     optional_number, optional_text,
@@ -52,13 +54,13 @@ const STATUSES: [&str; 6] = [
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
-    q: String,
+    pub(crate) q: String,
     #[serde(default)]
-    view: String,
+    pub(crate) view: String,
     #[serde(default)]
-    status: String,
+    pub(crate) status: String,
     #[serde(default)]
-    ending: String,
+    pub(crate) ending: String,
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -68,10 +70,15 @@ pub struct ListQuery {
     #[serde(default)]
     cursor: String,
     done: Option<String>,
+    /// How many records the batch action that led here touched.
+    n: Option<u64>,
+    /// `open` when the column picker should show open.
+    #[serde(default)]
+    pub(crate) columns: String,
 }
 
 impl ListQuery {
-    fn keep(&self) -> String {
+    pub(crate) fn keep(&self) -> String {
         let mut parts = form_urlencoded::Serializer::new(String::new());
         for (key, value) in [
             ("q", &self.q),
@@ -87,7 +94,7 @@ impl ListQuery {
         parts.finish()
     }
 
-    fn drill(&self) -> kuijing_service::dashboard::Drill {
+    pub(super) fn drill(&self) -> kuijing_service::dashboard::Drill {
         super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
@@ -113,11 +120,20 @@ struct ContractsView {
     people: Vec<Choice>,
     /// The import box, for those who may import.
     import: Option<ImportBox>,
+    can_delete: bool,
+    can_export: bool,
+    table: Table,
+    picker: Picker,
 }
 
 impl ContractsView {
     fn statuses(&self) -> [&'static str; 6] {
         STATUSES
+    }
+
+    /// Whether rows can be ticked for a batch action.
+    fn batch(&self) -> bool {
+        self.can_transfer || self.can_delete || self.can_export
     }
 }
 
@@ -155,11 +171,18 @@ async fn contracts_view(
         .list_contracts(caller, &service, query.page())
         .await?;
     let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
-        .with_notice(query.done.as_deref());
+        .with_notice(query.done.as_deref())
+        .with_count(query.n);
     super::drill::note(&mut shell, &service.drill, None, "/contracts");
     let may_import =
         can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
+    let (table, picker) =
+        contract_lists::contract_table(state, caller, &shell, &query, &list.items).await?;
     Ok(ContractsView {
+        can_delete: can(caller, Kind::Contract, Action::Delete),
+        can_export: can(caller, Kind::Contract, Action::Export),
+        table,
+        picker,
         shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "contract").await?,
@@ -767,6 +790,9 @@ struct PaymentsView {
     views: Vec<SavedView>,
     /// The import box, for those who may import.
     import: Option<ImportBox>,
+    can_export: bool,
+    table: Table,
+    picker: Picker,
 }
 
 impl PaymentsView {
@@ -812,7 +838,12 @@ async fn payments_view(
     super::drill::note(&mut shell, &service.drill, None, "/payments");
     let may_import =
         can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
+    let (table, picker) =
+        contract_lists::payment_table(state, caller, &shell, &query, &list.items).await?;
     Ok(PaymentsView {
+        can_export: can(caller, Kind::Payment, Action::Export),
+        table,
+        picker,
         shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "payment").await?,
@@ -1182,41 +1213,9 @@ pub async fn update_payment(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct TransferForm {
-    #[serde(default)]
-    ids: Vec<String>,
-    #[serde(default)]
-    owner_id: String,
-    #[serde(default)]
-    keep_former_owner: String,
-}
-
-/// The ticked contracts given to another owner.
-pub async fn transfer_contracts(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Form(form): Form<TransferForm>,
-) -> Response {
-    let ids: Vec<i64> = form
-        .ids
-        .iter()
-        .filter_map(|id| optional_number(id))
-        .collect();
-    let owner = optional_number(&form.owner_id).unwrap_or(-1);
-    let keep = optional_text(&form.keep_former_owner);
-    match state
-        .app
-        .transfer_contracts(&caller, &ids, owner, keep.as_deref())
-        .await
-    {
-        Ok(_) => done("/contracts", "saved"),
-        Err(error) => {
-            super::approvals::refused(&state, &caller, lang, (error, "/contracts", "/contracts"))
-        }
-    }
-}
+pub use super::contract_lists::{
+    delete_contracts, export_contracts, export_payments, transfer_contracts,
+};
 
 /// After an action on the record's page: back to the page it names with a
 /// confirmation, or the record's page again with what refused it.

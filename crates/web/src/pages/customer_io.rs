@@ -10,15 +10,17 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
+use kuijing_service::list_columns::ListKind;
 use kuijing_service::spreadsheets::Format;
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
+use super::columns::query_of;
 use super::customers::ListFilter;
 use super::forms::error_page;
 use super::{Shell, render};
 use crate::AppState;
-use crate::api::customer_io::{aliases, labels, report_file, row_message, send_file};
+use crate::api::customer_io::{aliases, report_file, row_message, send_file};
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
@@ -32,9 +34,16 @@ pub struct ExportExtra {
     format: String,
     #[serde(default)]
     ids: Vec<String>,
+    /// `1` from the batch form when every customer that matches is chosen.
+    #[serde(default)]
+    all_matching: String,
+    /// The list's query, sent by the batch form.
+    #[serde(default)]
+    matching: String,
 }
 
-/// Exports what the list shows (its filters), or the ticked rows.
+/// Exports what the list shows (its filters), the ticked rows, or all that
+/// match, in the columns the user chose for the list.
 pub async fn export_customers(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -43,16 +52,32 @@ pub async fn export_customers(
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
     let format = Format::parse(&extra.format).unwrap_or(Format::Xlsx);
-    let ids: Vec<i64> = extra
-        .ids
-        .iter()
-        .filter_map(|i| i.trim().parse().ok())
-        .collect();
-    let ids = (!ids.is_empty()).then_some(ids);
+    let (filter, ids) = if extra.all_matching == "1" {
+        (query_of::<ListFilter>(&extra.matching), None)
+    } else {
+        let ids: Vec<i64> = extra
+            .ids
+            .iter()
+            .filter_map(|i| i.trim().parse().ok())
+            .collect();
+        (filter, (!ids.is_empty()).then_some(ids))
+    };
     let result = async {
+        let columns = state
+            .app
+            .list_columns(&caller, ListKind::Customer)
+            .await?
+            .columns;
+        let text = |key: &str| lang.t(key);
         let path = state
             .app
-            .export_customers(&caller, &filter.query(), ids, format, &labels(lang))
+            .export_customers(
+                &caller,
+                &filter.query(),
+                (ids, Some(columns)),
+                format,
+                &text,
+            )
             .await?;
         send_file(path, format, "customers").await
     }

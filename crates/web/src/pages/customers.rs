@@ -5,24 +5,28 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
 use kuijing_service::customers::{
-    CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView, FilterInput,
-    TeamInput, TransferInput,
+    CustomerBatch, CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView,
+    FilterInput, TeamInput, TransferInput,
 };
+use kuijing_service::list_columns::ListKind;
+use kuijing_service::selection::CustomerMatch;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
+use super::columns::{Cell, Picker, Table, query_of, without_notices};
+use super::follow_ups::TimelineEntry;
 use super::forms::{
     CustomValues, FormErrors, done, error_page, optional_number, optional_text, status_of,
 };
-use super::records::{Composer, people};
+use super::records::people;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
@@ -122,6 +126,77 @@ struct CustomersPage {
     /// The user's own views of the list, and this list's query as they keep it.
     views: Vec<kuijing_service::saved_views::SavedView>,
     keep: String,
+    /// The rows in the columns the user chose, and the picker of them.
+    table: Table,
+    picker: Picker,
+}
+
+impl CustomersPage {
+    /// Whether rows can be ticked for a batch action.
+    fn batch(&self) -> bool {
+        self.can_transfer || self.can_delete || self.can_export
+    }
+}
+
+/// A customer's cell in a column of the list.
+fn customer_cell(shell: &Shell, choices: &Choices, item: &CustomerView, column: &str) -> Cell {
+    let c = &item.customer;
+    if let Some(key) = column.strip_prefix("custom.") {
+        return Cell::text(
+            c.custom
+                .get(key)
+                .map(kuijing_domain::fields::display)
+                .unwrap_or_default(),
+        );
+    }
+    let at = |t: Option<DateTime<Utc>>| {
+        Cell::text(t.map(|t| shell.datetime(&t)).unwrap_or_default()).with_class("muted")
+    };
+    let yes_no = |b: bool| shell.t(if b { "customers.yes" } else { "customers.no" });
+    match column {
+        "name" => {
+            let mut cell = Cell::link(c.name.clone(), format!("/customers/{}", c.id));
+            if c.locked {
+                cell = cell.tag("", shell.t("customers.locked"));
+            }
+            if c.dealt {
+                cell = cell.tag("dealt", shell.t("customers.dealt"));
+            }
+            cell
+        }
+        "level_id" => match &item.level {
+            Some(level) => Cell::default().tag(
+                format!("level-{}", choices.level_rank(&c.level_id)),
+                level.clone(),
+            ),
+            None => Cell::default(),
+        },
+        "industry_id" => Cell::optional(item.industry.as_ref()),
+        "source_id" => Cell::optional(item.source.as_ref()),
+        "phone" => Cell::optional(c.phone.as_ref().or(c.mobile.as_ref())).with_class("mono"),
+        "mobile" => Cell::optional(c.mobile.as_ref()).with_class("mono"),
+        "email" => Cell::optional(c.email.as_ref()),
+        "website" => Cell::optional(c.website.as_ref()),
+        "address" => Cell::optional(c.address.as_ref()),
+        "tax_id" => Cell::optional(c.tax_id.as_ref()).with_class("mono"),
+        "notes" => Cell::text(
+            c.notes
+                .as_deref()
+                .map(|n| n.chars().take(60).collect::<String>())
+                .unwrap_or_default(),
+        ),
+        "owner_id" => match &item.owner_name {
+            Some(owner) => Cell::text(owner.clone()),
+            None => Cell::text(shell.t("customers.in_pool")).with_class("muted"),
+        },
+        "dealt" => Cell::text(yes_no(c.dealt)),
+        "locked" => Cell::text(yes_no(c.locked)),
+        "last_follow_up_at" => at(c.last_follow_up_at),
+        "next_contact_at" => at(c.next_contact_at),
+        "created_at" => at(Some(c.created_at)),
+        "updated_at" => at(Some(c.updated_at)),
+        _ => Cell::default(),
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,6 +237,9 @@ pub struct ListFilter {
     done: Option<String>,
     /// How many records the action that led here touched.
     n: Option<u64>,
+    /// `open` when the column picker should show open.
+    #[serde(default)]
+    columns: String,
 }
 
 impl ListFilter {
@@ -366,10 +444,37 @@ async fn list_page(
     let more = filter.drill_more(&shell);
     super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));
+    let choices = Choices::load(state).await?;
+    let columns = state.app.list_columns(caller, ListKind::Customer).await?;
+    let table = Table::build(
+        &shell,
+        &columns,
+        &list.items,
+        (
+            |c: &CustomerView| c.customer.id,
+            |c: &CustomerView| c.customer.name.clone(),
+        ),
+        |item, column| customer_cell(&shell, &choices, item, column),
+        |column| {
+            SORTS
+                .contains(&column)
+                .then(|| (filter.sort_href(column), filter.sorted(column)))
+        },
+    );
+    let back = format!("/customers?{}", filter.query_without_cursor());
+    let picker = Picker::new(
+        &shell,
+        ListKind::Customer,
+        &columns,
+        back,
+        filter.columns == "open",
+    );
     Ok(CustomersPage {
+        table,
+        picker,
         shell,
         list,
-        choices: Choices::load(state).await?,
+        choices,
         people: if can_transfer {
             people(state, caller, Kind::Customer).await
         } else {
@@ -400,6 +505,7 @@ fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> 
         "team_removed" => "customers.done_team_removed",
         "attached" => "done.attached",
         "attachment_deleted" => "done.attachment_deleted",
+        "columns_saved" => "done.columns_saved",
         _ => return None,
     };
     Some(
@@ -434,11 +540,39 @@ pub struct BatchForm {
     /// The record page a single transfer came from.
     #[serde(default)]
     back: Option<String>,
+    /// `1` when the batch is every customer that matches the list's filter.
+    #[serde(default)]
+    all_matching: String,
+    /// The list's query, for "all that match".
+    #[serde(default)]
+    matching: String,
 }
 
 impl BatchForm {
+    /// The ticked ids, unless the batch is all that match.
     fn ids(&self) -> Vec<i64> {
+        if self.all_matching == "1" {
+            return Vec::new();
+        }
         self.ids.iter().filter_map(|i| optional_number(i)).collect()
+    }
+
+    /// The list's filter when the batch is every customer that matches it.
+    fn matching(&self) -> Option<CustomerMatch> {
+        (self.all_matching == "1").then(|| {
+            let filter: ListFilter = query_of(&self.matching);
+            CustomerMatch::from(&filter.query())
+        })
+    }
+
+    /// The list to come back to, with its filter.
+    fn list_path(&self) -> String {
+        let query = without_notices(&self.matching);
+        if query.is_empty() {
+            "/customers".to_string()
+        } else {
+            format!("/customers?{query}")
+        }
     }
 
     /// The record page to return to, when the transfer came from one.
@@ -458,6 +592,7 @@ pub async fn transfer_customers(
 ) -> Response {
     let input = TransferInput {
         ids: form.ids(),
+        matching: form.matching(),
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
         keep_former_owner: optional_text(&form.keep_former_owner),
@@ -473,7 +608,7 @@ pub async fn transfer_customers(
             {
                 return counted(&format!("/customers/{id}"), "transferred", moved);
             }
-            counted("/customers", "transferred", moved)
+            counted(&form.list_path(), "transferred", moved)
         }
         Err(error) => batch_refused(&state, &caller, lang, error, form.back_id()).await,
     }
@@ -485,19 +620,19 @@ pub async fn delete_customers(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let ids = form.ids();
-    if ids.is_empty() {
-        let error = ServiceError::Invalid(FieldErrors::from(FieldError::new("ids", "required")));
-        return batch_refused(&state, &caller, lang, error, None).await;
-    }
-    match state.app.delete_customers(&caller, &ids).await {
-        Ok(deleted) => counted("/customers", "deleted", deleted),
+    let batch = CustomerBatch {
+        ids: form.ids(),
+        matching: form.matching(),
+    };
+    match state.app.delete_customers(&caller, &batch).await {
+        Ok(deleted) => counted(&form.list_path(), "deleted", deleted),
         Err(error) => batch_refused(&state, &caller, lang, error, form.back_id()).await,
     }
 }
 
 fn counted(path: &str, what: &str, count: u64) -> Response {
-    Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+    let separator = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{separator}done={what}&n={count}")).into_response()
 }
 
 /// A refused batch action shows the list (or the record it came from) again
@@ -834,7 +969,6 @@ struct CustomerPage {
     shell: Shell,
     detail: CustomerDetail,
     choices: Choices,
-    methods: BTreeMap<i64, String>,
     people: Vec<UserView>,
     composer: Composer,
     team_form: TeamForm,
@@ -849,6 +983,10 @@ struct CustomerPage {
     can_add_contact: bool,
     /// The pools the user may release the customer into, the default first.
     release_pools: Vec<kuijing_service::pools::PoolView>,
+    /// What the composer offers to name, and the timeline of follow-ups and
+    /// the approvals of the customer's contracts and payments.
+    follow_up_choices: kuijing_service::follow_ups::FollowUpChoices,
+    timeline: Vec<TimelineEntry>,
 }
 
 impl CustomerPage {
@@ -861,6 +999,8 @@ impl CustomerPage {
         self.shell.zone_hint()
     }
 }
+
+pub use super::follow_ups::Composer;
 
 /// A team member as typed.
 #[derive(Debug, Default, Deserialize)]
@@ -912,12 +1052,19 @@ async fn record_page(
     } else {
         Vec::new()
     };
+    let follow_up_choices = state.app.follow_up_choices(caller, Some(id)).await?;
+    let approvals = state
+        .app
+        .timeline_approvals(caller, (Kind::Customer, id))
+        .await?;
+    let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
     Ok(CustomerPage {
         release_pools,
+        follow_up_choices,
+        timeline,
         contacts,
         attachments,
         can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),
-        methods: choices.method_names(),
         choices,
         people,
         composer,
@@ -1008,12 +1155,13 @@ pub async fn add_follow_up(
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
-    Form(composer): Form<Composer>,
+    multipart: Multipart,
 ) -> Response {
+    let (composer, files) = Composer::read(multipart).await;
     let result = match composer.input(state.app.time_zone()) {
         Ok(input) => state
             .app
-            .add_customer_follow_up(&caller, id, input)
+            .add_customer_follow_up(&caller, id, input, files)
             .await
             .map(|_| ()),
         Err(errors) => Err(ServiceError::Invalid(errors)),

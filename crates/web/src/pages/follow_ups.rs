@@ -1,113 +1,129 @@
-//! The follow-ups list: what was written about which record, by whom,
-//! within the viewer's scope; the dashboard's follow-up figure links here
-//! with its days and authors.
+//! The follow-up composer and the timeline every record page shares: the
+//! composer reads a multipart form (the files go with the follow-up), the
+//! timeline merges follow-ups with the approvals of the record's contracts
+//! and payments, newest first.
 
 use std::collections::BTreeMap;
 
-use askama::Template;
-use axum::Extension;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
-use kuijing_service::follow_ups::FollowUpRow;
-use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
-use serde::Deserialize;
+use axum::extract::Multipart;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use kuijing_domain::{FieldError, FieldErrors};
+use kuijing_service::follow_ups::{FollowUp, FollowUpInput, TimelineApproval, Upload};
 
-use super::Shell;
-use super::forms::answer;
-use crate::AppState;
-use crate::auth::PageUser;
-use crate::extract::Params;
-use crate::i18n::Lang;
+use super::forms::optional_number;
 
-#[derive(Template)]
-#[template(path = "follow_ups.html")]
-struct FollowUpsPage {
-    shell: Shell,
-    list: ListPage<FollowUpRow>,
-    methods: BTreeMap<i64, String>,
-    keep: String,
+/// A follow-up as typed in the composer, kept to show again after an error.
+#[derive(Debug, Default)]
+pub struct Composer {
+    pub method_id: String,
+    pub content: String,
+    pub next_contact_at: String,
+    pub contact_ids: Vec<String>,
+    pub opportunity_ids: Vec<String>,
 }
 
-impl FollowUpsPage {
-    /// Where the record a follow-up is about is shown.
-    fn record_href(&self, row: &FollowUpRow) -> Option<String> {
-        match row.kind.as_str() {
-            "customer" => Some(format!("/customers/{}", row.record_id)),
-            "lead" => Some(format!("/leads/{}", row.record_id)),
-            "opportunity" => Some(format!("/opportunities/{}", row.record_id)),
-            "contract" => Some(format!("/contracts/{}", row.record_id)),
-            _ => None,
+impl Composer {
+    /// Reads the composer's form with the files chosen in it; a file input
+    /// left empty sends no file.
+    pub async fn read(mut multipart: Multipart) -> (Self, Vec<Upload>) {
+        let mut composer = Self::default();
+        let mut files = Vec::new();
+        while let Ok(Some(field)) = multipart.next_field().await {
+            let name = field.name().unwrap_or_default().to_string();
+            if name == "files" {
+                let file_name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    files.push(Upload {
+                        name: file_name,
+                        bytes,
+                    });
+                }
+                continue;
+            }
+            let value = field.text().await.unwrap_or_default();
+            match name.as_str() {
+                "method_id" => composer.method_id = value,
+                "content" => composer.content = value,
+                "next_contact_at" => composer.next_contact_at = value,
+                "contact_ids" => composer.contact_ids.push(value),
+                "opportunity_ids" => composer.opportunity_ids.push(value),
+                _ => {}
+            }
+        }
+        (composer, files)
+    }
+
+    /// What the service takes; the next contact time is typed in the
+    /// company's zone.
+    pub fn input(&self, zone: chrono_tz::Tz) -> Result<FollowUpInput, FieldErrors> {
+        let ids = |texts: &[String]| texts.iter().filter_map(|t| optional_number(t)).collect();
+        Ok(FollowUpInput {
+            method_id: optional_number(&self.method_id),
+            content: self.content.clone(),
+            happened_at: None,
+            next_contact_at: local_time(&self.next_contact_at, zone)?,
+            contact_ids: ids(&self.contact_ids),
+            opportunity_ids: ids(&self.opportunity_ids),
+        })
+    }
+
+    /// Whether a contact or opportunity was ticked in the composer.
+    pub fn named(&self, kind: &str, id: &i64) -> bool {
+        let id = id.to_string();
+        match kind {
+            "contact" => self.contact_ids.contains(&id),
+            _ => self.opportunity_ids.contains(&id),
         }
     }
+}
 
-    fn method(&self, id: &Option<i64>) -> String {
-        id.and_then(|id| self.methods.get(&id).cloned())
-            .unwrap_or_default()
+/// A `datetime-local` value, read as a time in the company's zone.
+pub fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
     }
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .and_then(|t| t.and_local_timezone(zone).earliest())
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct FollowUpsQuery {
-    #[serde(default)]
-    cursor: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    owner_id: Vec<String>,
+/// One entry of a record's timeline: a follow-up (with its method's name)
+/// or a step of an approval.
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub follow_up: Option<FollowUp>,
+    pub method: Option<String>,
+    pub approval: Option<TimelineApproval>,
 }
 
-async fn page(
-    state: &AppState,
-    caller: &Caller,
-    lang: Lang,
-    query: FollowUpsQuery,
-) -> Result<FollowUpsPage, ServiceError> {
-    let drilled = super::drill::of(&query.from, &query.to, &query.owner_id);
-    let list = state
-        .app
-        .list_follow_ups(
-            caller,
-            &drilled,
-            PageRequest {
-                cursor: query.cursor.parse().ok(),
-                limit: Some(50),
-            },
-        )
-        .await?;
-    let mut shell = Shell::new(state, caller, lang, "/dashboard", "follow_ups.title");
-    super::drill::note(&mut shell, &drilled, None, "/follow-ups");
-    let keep = {
-        let mut keep = form_urlencoded::Serializer::new(String::new());
-        super::drill::keep(&mut keep, &drilled);
-        keep.finish()
-    };
-    let methods = super::customers::Choices::load(state)
-        .await?
-        .methods
-        .into_iter()
-        .map(|m| (m.id, m.label))
-        .collect();
-    Ok(FollowUpsPage {
-        shell,
-        list,
-        methods,
-        keep,
-    })
-}
-
-pub async fn list_follow_ups(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Params(query): Params<FollowUpsQuery>,
-) -> Response {
-    answer(
-        page(&state, &caller, lang, query).await,
-        StatusCode::OK,
-        &caller,
-        lang,
-    )
+impl TimelineEntry {
+    /// Follow-ups and approvals together, newest first.
+    pub fn merge(
+        follow_ups: &[FollowUp],
+        approvals: Vec<TimelineApproval>,
+        methods: &BTreeMap<i64, String>,
+    ) -> Vec<Self> {
+        let mut entries: Vec<Self> = follow_ups
+            .iter()
+            .map(|f| Self {
+                at: f.happened_at,
+                method: f.method_id.and_then(|m| methods.get(&m).cloned()),
+                follow_up: Some(f.clone()),
+                approval: None,
+            })
+            .chain(approvals.into_iter().map(|a| Self {
+                at: a.at,
+                follow_up: None,
+                method: None,
+                approval: Some(a),
+            }))
+            .collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+        entries
+    }
 }

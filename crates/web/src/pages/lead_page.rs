@@ -2,23 +2,22 @@
 //! convert, delete), follow-ups with the composer, details with custom
 //! fields, attachments and change log.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::attachments::Attachment;
+use kuijing_service::follow_ups::FollowUpChoices;
 use kuijing_service::leads::LeadDetail;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ServiceError};
 
 use super::customers::Choices;
+use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{FormErrors, done, error_page, status_of};
-use super::records::{Composer, people};
+use super::records::people;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -31,7 +30,9 @@ struct LeadPage {
     shell: Shell,
     detail: LeadDetail,
     choices: Choices,
-    methods: BTreeMap<i64, String>,
+    /// What the composer offers to name, and the follow-ups newest first.
+    follow_up_choices: FollowUpChoices,
+    timeline: Vec<TimelineEntry>,
     people: Vec<UserView>,
     composer: Composer,
     attachments: Vec<Attachment>,
@@ -55,6 +56,9 @@ async fn lead_page(
     shell.title = detail.view.lead.name.clone();
     let open = !detail.view.lead.converted;
     let can_transfer = open && caller.can(Permission::new(Kind::Lead, Action::Transfer));
+    // A lead has no customer yet: its follow-ups name no contacts or opportunities.
+    let follow_up_choices = FollowUpChoices::default();
+    let timeline = TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
     Ok(LeadPage {
         can_convert: open
             && caller.can(Permission::new(Kind::Lead, Action::Convert))
@@ -72,7 +76,8 @@ async fn lead_page(
             .list_attachments(caller, Kind::Lead, id)
             .await
             .unwrap_or_default(),
-        methods: choices.method_names(),
+        follow_up_choices,
+        timeline,
         choices,
         composer,
         errors,
@@ -124,12 +129,13 @@ pub async fn add_follow_up(
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
-    Form(composer): Form<Composer>,
+    multipart: Multipart,
 ) -> Response {
+    let (composer, files) = Composer::read(multipart).await;
     let result = match composer.input(state.app.time_zone()) {
         Ok(input) => state
             .app
-            .add_lead_follow_up(&caller, id, input)
+            .add_lead_follow_up(&caller, id, input, files)
             .await
             .map(|_| ()),
         Err(errors) => Err(ServiceError::Invalid(errors)),

@@ -12,7 +12,7 @@ use kuijing_domain::pipeline::Outcome;
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_service::attachments::Attachment;
 use kuijing_service::choices::Choice;
-use kuijing_service::customers::FollowUpInput;
+use kuijing_service::list_columns::ListKind;
 use kuijing_service::opportunities::PipelineView as Pipeline;
 use kuijing_service::opportunities::{
     Board, MoveInput, OpportunityDetail, OpportunityInput, OpportunityListQuery, OpportunityRow,
@@ -20,9 +20,12 @@ use kuijing_service::opportunities::{
 use kuijing_service::products::ProductRecord as Product;
 use kuijing_service::products::{DecimalText, LineInput, ProductListQuery};
 use kuijing_service::saved_views::SavedView;
+use kuijing_service::selection::OpportunityMatch;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
+use super::columns::{Cell, Picker, Table, query_of, without_notices};
+use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{
     CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
     optional_number, optional_text,
@@ -61,9 +64,39 @@ pub struct ListQuery {
     #[serde(default)]
     owner_id: Vec<String>,
     done: Option<String>,
+    /// How many records the batch action that led here touched.
+    n: Option<u64>,
+    /// `open` when the column picker should show open.
+    #[serde(default)]
+    columns: String,
 }
 
 impl ListQuery {
+    /// Which rows and columns an export from this list holds.
+    fn export(&self, ids: Option<String>) -> crate::api::SalesExportFilter {
+        crate::api::SalesExportFilter {
+            ids,
+            columns: Some("mine".into()),
+            q: optional_text(&self.q),
+            view: optional_text(&self.view),
+            outcome: optional_text(&self.outcome),
+            pipeline_id: optional_number(&self.pipeline_id),
+            ..Default::default()
+        }
+    }
+
+    /// The list's filter for a batch action on every row that matches.
+    fn matching(&self) -> OpportunityMatch {
+        OpportunityMatch {
+            q: optional_text(&self.q),
+            view: optional_text(&self.view),
+            pipeline_id: optional_number(&self.pipeline_id),
+            outcome: optional_text(&self.outcome),
+            drill: super::drill::of(&self.from, &self.to, &self.owner_id),
+            ..OpportunityMatch::default()
+        }
+    }
+
     fn service(&self) -> OpportunityListQuery {
         OpportunityListQuery {
             search: optional_text(&self.q),
@@ -112,11 +145,64 @@ struct ListPageView {
     people: Vec<Choice>,
     /// The import box, for those who may import.
     import: Option<ImportBox>,
+    can_delete: bool,
+    can_export: bool,
+    table: Table,
+    picker: Picker,
 }
 
 impl ListPageView {
     fn outcomes(&self) -> [&'static str; 4] {
         Outcome::ALL.map(Outcome::as_str)
+    }
+
+    /// Whether rows can be ticked for a batch action.
+    fn batch(&self) -> bool {
+        self.can_batch || self.can_delete || self.can_export
+    }
+}
+
+/// An opportunity's cell in a column of the list.
+fn opportunity_cell(shell: &Shell, row: &OpportunityRow, column: &str) -> Cell {
+    let o = &row.opportunity;
+    if let Some(key) = column.strip_prefix("custom.") {
+        return Cell::text(
+            o.custom
+                .get(key)
+                .map(kuijing_domain::fields::display)
+                .unwrap_or_default(),
+        );
+    }
+    let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        Cell::text(t.map(|t| shell.datetime(&t)).unwrap_or_default()).with_class("muted")
+    };
+    match column {
+        "name" => Cell::link(o.name.clone(), format!("/opportunities/{}", o.id)),
+        "customer_id" => Cell::link(
+            o.customer_name.clone(),
+            format!("/customers/{}", o.customer_id),
+        ),
+        "stage_id" if o.outcome == Outcome::Open => {
+            Cell::default().tag("", format!("{} · {}%", row.stage_name, row.win_rate))
+        }
+        "stage_id" | "outcome" => Cell::default().tag(
+            format!("outcome-{}", o.outcome.as_str()),
+            shell.tk("outcome", o.outcome.as_str()),
+        ),
+        "pipeline_id" => Cell::text(row.pipeline_name.clone()),
+        "amount" => Cell::text(shell.money(&o.amount, &o.currency)).with_class("num"),
+        "expected_close_on" => Cell::text(
+            o.expected_close_on
+                .map(|d| shell.date(&d))
+                .unwrap_or_default(),
+        )
+        .with_class("muted"),
+        "next_contact_at" => at(o.next_contact_at),
+        "last_follow_up_at" => at(o.last_follow_up_at),
+        "owner_id" => Cell::optional(row.owner_name.as_ref()),
+        "created_at" => at(Some(o.created_at)),
+        "updated_at" => at(Some(o.updated_at)),
+        _ => Cell::default(),
     }
 }
 
@@ -135,9 +221,36 @@ async fn list_view(
     let service = query.service();
     let list = state.app.list_opportunities(caller, &service, page).await?;
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
-        .with_notice(query.done.as_deref());
+        .with_notice(query.done.as_deref())
+        .with_count(query.n);
     super::drill::note(&mut shell, &service.drill, None, "/opportunities");
+    let columns = state
+        .app
+        .list_columns(caller, ListKind::Opportunity)
+        .await?;
+    let table = Table::build(
+        &shell,
+        &columns,
+        &list.items,
+        (
+            |r: &OpportunityRow| r.opportunity.id,
+            |r: &OpportunityRow| r.opportunity.name.clone(),
+        ),
+        |row, column| opportunity_cell(&shell, row, column),
+        |_| None,
+    );
+    let picker = Picker::new(
+        &shell,
+        ListKind::Opportunity,
+        &columns,
+        format!("/opportunities?{}", query.keep()),
+        query.columns == "open",
+    );
     Ok(ListPageView {
+        can_delete: can(caller, Action::Delete),
+        can_export: can(caller, Action::Export),
+        table,
+        picker,
         shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "opportunity").await?,
@@ -265,6 +378,9 @@ struct RecordView {
     can_contract: bool,
     fields: Vec<FieldDef>,
     attachments: Vec<Attachment>,
+    composer: Composer,
+    follow_up_choices: kuijing_service::follow_ups::FollowUpChoices,
+    timeline: Vec<TimelineEntry>,
 }
 
 impl RecordView {
@@ -295,6 +411,13 @@ impl RecordView {
         self.detail.row.opportunity.outcome == Outcome::Open
     }
 
+    /// Which zone the next contact time is typed in.
+    fn zone_hint(&self) -> String {
+        self.shell
+            .t("customers.zone_hint")
+            .replace("%{zone}", self.shell.zone.name())
+    }
+
     fn weighted(&self) -> String {
         let o = &self.detail.row.opportunity;
         self.shell.money(
@@ -318,7 +441,24 @@ async fn record_view(
     let mut shell =
         Shell::new(state, caller, lang, "/opportunities", "opportunities.title").with_notice(done);
     shell.title = title;
+    let follow_up_choices = state
+        .app
+        .follow_up_choices(caller, Some(detail.row.opportunity.customer_id))
+        .await?;
+    let approvals = state
+        .app
+        .timeline_approvals(caller, (Kind::Opportunity, id))
+        .await?;
+    let methods: std::collections::BTreeMap<i64, String> = choices
+        .methods
+        .iter()
+        .map(|m| (m.id, m.label.clone()))
+        .collect();
+    let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &methods);
     Ok(RecordView {
+        composer: Composer::default(),
+        follow_up_choices,
+        timeline,
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
         can_delete: can(caller, Action::Delete) && detail.can_edit,
         can_contract: caller.can(Permission::new(Kind::Contract, Action::Create)),
@@ -415,40 +555,38 @@ pub async fn move_stage(
     on_record(&state, &caller, lang, id, result, (&back, "saved")).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct FollowUpForm {
-    #[serde(default)]
-    content: String,
-    #[serde(default)]
-    method_id: String,
-}
-
 pub async fn add_follow_up(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
-    Form(form): Form<FollowUpForm>,
+    multipart: axum::extract::Multipart,
 ) -> Response {
-    let input = FollowUpInput {
-        method_id: optional_number(&form.method_id),
-        content: form.content,
-        happened_at: None,
-        next_contact_at: None,
+    let (composer, files) = Composer::read(multipart).await;
+    let result = match composer.input(state.app.time_zone()) {
+        Ok(input) => {
+            state
+                .app
+                .add_opportunity_follow_up(&caller, id, input, files)
+                .await
+        }
+        Err(errors) => Err(ServiceError::Invalid(errors)),
     };
-    let result = state
-        .app
-        .add_opportunity_follow_up(&caller, id, input)
-        .await;
-    on_record(
-        &state,
-        &caller,
-        lang,
-        id,
-        result,
-        (&format!("/opportunities/{id}"), "saved"),
-    )
-    .await
+    let error = match result {
+        Ok(_) => return done(&format!("/opportunities/{id}#follow-ups"), "saved"),
+        Err(error) => error,
+    };
+    // Refused: the page again with what was typed and why.
+    let Some(errors) = FormErrors::from_service(&error, lang) else {
+        return error_page(error, &caller, lang);
+    };
+    match record_view(&state, &caller, lang, id, errors, None).await {
+        Ok(mut view) => {
+            view.composer = composer;
+            render(&view, super::forms::status_of(&error))
+        }
+        Err(error) => error_page(error, &caller, lang),
+    }
 }
 
 pub async fn delete_opportunity(
@@ -813,15 +951,118 @@ pub struct BatchForm {
     keep_former_owner: String,
     #[serde(default)]
     stage_id: String,
+    /// `1` when the batch is every opportunity that matches the list's filter.
+    #[serde(default)]
+    all_matching: String,
+    /// The list's query, for "all that match".
+    #[serde(default)]
+    matching: String,
 }
 
 impl BatchForm {
+    /// The ticked ids, unless the batch is all that match.
     fn ids(&self) -> Vec<i64> {
+        if self.all_matching == "1" {
+            return Vec::new();
+        }
         self.ids
             .iter()
             .filter_map(|id| optional_number(id))
             .collect()
     }
+
+    fn matching(&self) -> Option<OpportunityMatch> {
+        (self.all_matching == "1").then(|| query_of::<ListQuery>(&self.matching).matching())
+    }
+
+    /// The list to come back to, with its filter.
+    fn list_path(&self) -> String {
+        let query = without_notices(&self.matching);
+        if query.is_empty() {
+            "/opportunities".to_string()
+        } else {
+            format!("/opportunities?{query}")
+        }
+    }
+}
+
+/// After a batch action: the list again with its filter and how many the
+/// action touched.
+fn batch_done(form: &BatchForm, count: u64) -> Response {
+    let path = form.list_path();
+    let separator = if path.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{path}{separator}done=batch_done&n={count}"))
+        .into_response()
+}
+
+/// The ticked opportunities (or all that match) deleted, all or none.
+pub async fn delete_many(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Form(form): Form<BatchForm>,
+) -> Response {
+    let batch = kuijing_service::opportunities::OpportunityBatch {
+        ids: form.ids(),
+        matching: form.matching(),
+    };
+    match state.app.delete_opportunities(&caller, &batch).await {
+        Ok(count) => batch_done(&form, count),
+        Err(error) => super::approvals::refused(
+            &state,
+            &caller,
+            lang,
+            (error, "/opportunities", "/opportunities"),
+        ),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    format: String,
+    #[serde(default)]
+    ids: Vec<String>,
+    #[serde(default)]
+    all_matching: String,
+    #[serde(default)]
+    matching: String,
+}
+
+/// Exports the list as filtered, the ticked rows, or all that match, in the
+/// columns the user chose.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Params(query): Params<ListQuery>,
+    axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportForm>,
+) -> Response {
+    let (query, ids) = if extra.all_matching == "1" {
+        (query_of::<ListQuery>(&extra.matching), None)
+    } else {
+        let ids: Vec<String> = extra
+            .ids
+            .iter()
+            .filter(|i| !i.trim().is_empty())
+            .cloned()
+            .collect();
+        (query, (!ids.is_empty()).then(|| ids.join(",")))
+    };
+    let format = if extra.format.is_empty() {
+        "xlsx"
+    } else {
+        extra.format.as_str()
+    };
+    let filter = query.export(ids);
+    crate::api::exports_page(
+        &state,
+        &caller,
+        lang,
+        "opportunities",
+        (Some(format), &filter),
+    )
+    .await
 }
 
 /// The ticked opportunities given to another owner.
@@ -833,11 +1074,12 @@ pub async fn transfer(
 ) -> Response {
     let input = kuijing_service::opportunities::OpportunityTransferInput {
         ids: form.ids(),
+        matching: form.matching(),
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
         keep_former_owner: optional_text(&form.keep_former_owner),
     };
     match state.app.transfer_opportunities(&caller, &input).await {
-        Ok(_) => done("/opportunities", "saved"),
+        Ok(count) => batch_done(&form, count),
         Err(error) => super::approvals::refused(
             &state,
             &caller,
@@ -856,6 +1098,7 @@ pub async fn move_many(
 ) -> Response {
     let input = kuijing_service::opportunities::BulkMoveInput {
         ids: form.ids(),
+        matching: form.matching(),
         change: MoveInput {
             stage_id: optional_number(&form.stage_id),
             outcome: None,
@@ -863,7 +1106,7 @@ pub async fn move_many(
         },
     };
     match state.app.move_opportunities(&caller, &input).await {
-        Ok(_) => done("/opportunities", "saved"),
+        Ok(count) => batch_done(&form, count),
         Err(error) => super::approvals::refused(
             &state,
             &caller,

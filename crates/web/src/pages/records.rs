@@ -1,12 +1,12 @@
 //! What the pages of customers, leads and contacts share: a list's query as
 //! its address carries it (search, view, conditions on any field, sort,
-//! page), the follow-up composer, and the people a record may go to.
+//! page), and the people a record may go to. The follow-up composer is in
+//! `follow_ups`.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
 use kuijing_domain::fields::FieldDef;
-use kuijing_domain::{Action, DataScope, FieldError, FieldErrors, Kind, Permission};
+use kuijing_domain::{Action, DataScope, Kind, Permission};
 use kuijing_service::Caller;
-use kuijing_service::customers::{FilterInput, FollowUpInput};
+use kuijing_service::customers::FilterInput;
 use kuijing_service::list_filters::RecordQuery;
 use kuijing_service::users::UserView;
 use serde::Deserialize;
@@ -341,44 +341,6 @@ impl ListParams {
             limit: Some(self.limit()),
         }
     }
-}
-
-/// A follow-up as typed in the composer.
-#[derive(Debug, Default, Deserialize)]
-pub struct Composer {
-    #[serde(default)]
-    pub method_id: String,
-    #[serde(default)]
-    pub content: String,
-    #[serde(default)]
-    pub next_contact_at: String,
-}
-
-impl Composer {
-    /// The follow-up for the service; a next contact time that is not one is
-    /// a field error.
-    pub fn input(&self, zone: chrono_tz::Tz) -> Result<FollowUpInput, FieldErrors> {
-        Ok(FollowUpInput {
-            method_id: optional_number(&self.method_id),
-            content: self.content.clone(),
-            happened_at: None,
-            next_contact_at: local_time(&self.next_contact_at, zone)?,
-        })
-    }
-}
-
-/// A `datetime-local` value, read as a time in the company's zone.
-pub fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
-        .and_then(|t| t.and_local_timezone(zone).earliest())
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
 }
 
 /// The people a caller may give records of `kind` to. A caller whose scope

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
+use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form, post_multipart};
 
 /// A rep of the built-in sales rep role, who sees only their own customers.
 async fn rep(t: &TestApp, admin: &str, phone: &str) -> i64 {
@@ -107,20 +107,20 @@ async fn a_follow_up_posted_from_the_page_shows_on_the_record() {
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let csrf = page_csrf(&t, &cookie).await;
 
-    let empty = format!("_csrf={csrf}&content=&next_contact_at=2026-03-09T10%3A30");
-    let (status, html) =
-        post_form(&t, &cookie, &format!("/customers/{id}/follow-ups"), empty).await;
+    let path = format!("/customers/{id}/follow-ups");
+    let empty = [("content", ""), ("next_contact_at", "2026-03-09T10:30")];
+    let (status, html) = post_multipart(&t, (&cookie, &csrf), &path, &empty, &[]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         html.contains("value=\"2026-03-09T10:30\""),
         "keeps the time"
     );
 
-    let form = format!(
-        "_csrf={csrf}&content=Called+about+the+spring+order&next_contact_at=2026-03-09T10%3A30"
-    );
-    let (status, location) =
-        post_form(&t, &cookie, &format!("/customers/{id}/follow-ups"), form).await;
+    let form = [
+        ("content", "Called about the spring order"),
+        ("next_contact_at", "2026-03-09T10:30"),
+    ];
+    let (status, location) = post_multipart(&t, (&cookie, &csrf), &path, &form, &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/customers/{id}?done=follow_up"));
     let (status, html) = page(&t, &cookie, &location, "en").await;

@@ -265,3 +265,54 @@ pub async fn post_form(
         .map(str::to_string);
     (answer.status, location.unwrap_or(answer.text))
 }
+
+/// A multipart form posted from a page (the composer with its files): the
+/// redirect's target, or the page shown. The token goes in the address, as
+/// the page's form sends it.
+pub async fn post_multipart(
+    t: &TestApp,
+    (cookie, csrf): (&str, &str),
+    path: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> (StatusCode, String) {
+    let boundary = "kuijing-test-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file_name, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("{path}{separator}_csrf={csrf}"))
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    let answer = t.send(request).await;
+    let location = answer
+        .headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_string);
+    (answer.status, location.unwrap_or(answer.text))
+}

@@ -139,13 +139,16 @@ async fn a_lead_made_on_the_pages_converts_from_its_page() {
         .next()
         .unwrap_or_default()
         .to_string();
-    let noted = t
-        .send(post(
-            format!("/leads/{id}/follow-ups"),
-            format!("_csrf={csrf}&content=Called"),
-        ))
-        .await;
-    assert_eq!(noted.status, 303);
+    // The composer sends a multipart form, files and all.
+    let (noted, _) = crate::helpers::post_multipart(
+        &t,
+        (&cookie, &csrf),
+        &format!("/leads/{id}/follow-ups"),
+        &[("content", "Called")],
+        &[("notes.txt", b"Called about the order".as_slice())],
+    )
+    .await;
+    assert_eq!(noted.as_u16(), 303);
     let converted = t
         .send(post(
             format!("/leads/{id}/convert"),

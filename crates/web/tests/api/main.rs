@@ -10,6 +10,7 @@ mod insight_drill;
 mod jobs;
 mod lead_records;
 mod leads;
+mod lists;
 mod numbering;
 mod record_fixtures;
 
@@ -25,6 +26,7 @@ mod customers;
 mod dashboard;
 mod demo;
 mod flow_conditions;
+mod follow_ups;
 mod openapi;
 mod organisation;
 mod pages;
