@@ -152,12 +152,21 @@ pub async fn touch_record(
 }
 
 /// Copies a record's follow-ups onto another record (a lead's onto the
-/// customer it became), keeping the first record's history as it was.
+/// customer it became), each with the files uploaded with it, keeping the
+/// first record's history as it was.
 pub async fn copy(
     tx: &mut Tx,
     (from_kind, from): (&str, i64),
     (to_kind, to): (&str, i64),
 ) -> Result<u64> {
+    let ids = Query::select()
+        .column(FollowUps::Id)
+        .from(FollowUps::Table)
+        .and_where(Expr::col(FollowUps::Kind).eq(from_kind))
+        .and_where(Expr::col(FollowUps::RecordId).eq(from))
+        .order_by(FollowUps::Id, Order::Asc)
+        .to_owned();
+    let ids: Vec<(i64,)> = tx.all(&ids).await?;
     let columns = [
         FollowUps::MethodId,
         FollowUps::Content,
@@ -166,25 +175,30 @@ pub async fn copy(
         FollowUps::AuthorId,
         FollowUps::CreatedAt,
     ];
-    let select = Query::select()
-        .expr(Expr::val(to_kind))
-        .expr(Expr::val(to))
-        .columns(columns)
-        .from(FollowUps::Table)
-        .and_where(Expr::col(FollowUps::Kind).eq(from_kind))
-        .and_where(Expr::col(FollowUps::RecordId).eq(from))
-        .to_owned();
-    let insert = Query::insert()
-        .into_table(FollowUps::Table)
-        .columns(
-            [FollowUps::Kind, FollowUps::RecordId]
-                .into_iter()
-                .chain(columns),
-        )
-        .select_from(select)
-        .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
-        .to_owned();
-    tx.execute(&insert).await
+    for (id,) in &ids {
+        let select = Query::select()
+            .expr(Expr::val(to_kind))
+            .expr(Expr::val(to))
+            .columns(columns)
+            .from(FollowUps::Table)
+            .and_where(Expr::col(FollowUps::Id).eq(*id))
+            .to_owned();
+        let insert = Query::insert()
+            .into_table(FollowUps::Table)
+            .columns(
+                [FollowUps::Kind, FollowUps::RecordId]
+                    .into_iter()
+                    .chain(columns),
+            )
+            .select_from(select)
+            .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+            .returning_col(FollowUps::Id)
+            .to_owned();
+        let copied = tx.insert_id(&insert).await?;
+        let follow_up = Kind::FollowUp.as_str();
+        crate::attachments::copy(tx, (follow_up, *id), (follow_up, copied)).await?;
+    }
+    Ok(ids.len() as u64)
 }
 
 /// A follow-up in a list across records: what it was about, by name.

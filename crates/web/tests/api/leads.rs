@@ -156,10 +156,16 @@ async fn a_lead_made_on_the_pages_converts_from_its_page() {
         ))
         .await;
     assert_eq!(converted.status, 303);
+    let customer = converted.headers["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(customer.starts_with("/customers/"));
+    let (status, html) = crate::helpers::page(&t, &cookie, &customer, "en").await;
+    assert_eq!(status.as_u16(), 200);
+    assert!(html.contains("Called"), "the follow-up came along");
     assert!(
-        converted.headers["location"]
-            .to_str()
-            .unwrap_or_default()
-            .starts_with("/customers/")
+        html.contains("notes.txt"),
+        "and so did the file uploaded with it"
     );
 }
