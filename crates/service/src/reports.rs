@@ -305,10 +305,10 @@ impl Assembly {
         column
     }
 
-    /// Per currency, a rate of one money column against another.
-    fn money_rates(&mut self, key: &str, of: &str, base: &str) {
-        let pairs: Vec<(usize, usize, String)> = self
-            .columns
+    /// The columns of `of` with the column of `base` in the same currency,
+    /// and that currency.
+    fn currency_pairs(&self, of: &str, base: &str) -> Vec<(usize, usize, String)> {
+        self.columns
             .iter()
             .enumerate()
             .filter(|(_, c)| c.key == of)
@@ -319,7 +319,12 @@ impl Assembly {
                 })?;
                 Some((i, b, currency))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Per currency, a rate of one money column against another.
+    fn money_rates(&mut self, key: &str, of: &str, base: &str) {
+        let pairs = self.currency_pairs(of, base);
         for (numerator, denominator, currency) in pairs {
             let column = self.column(key, Unit::Percent, Some(&currency), None);
             self.rates.push((column, numerator, denominator));
@@ -328,19 +333,7 @@ impl Assembly {
 
     /// Per currency, the change of one money column against another.
     fn money_changes(&mut self, key: &str, of: &str, base: &str) {
-        let pairs: Vec<(usize, usize, String)> = self
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.key == of)
-            .filter_map(|(i, c)| {
-                let currency = c.currency.clone()?;
-                let b = self.columns.iter().position(|d| {
-                    d.key == base && d.currency.as_deref() == Some(currency.as_str())
-                })?;
-                Some((i, b, currency))
-            })
-            .collect();
+        let pairs = self.currency_pairs(of, base);
         for (of, base, currency) in pairs {
             let column = self.column(key, Unit::Percent, Some(&currency), None);
             self.changes.push((column, of, base));
