@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod browser;
+
 mod import_pages;
 mod inbox;
 mod insight_drill;
