@@ -25,6 +25,7 @@ use crate::follow_ups::Upload;
 use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::selection::{CustomerMatch, chosen};
+use crate::unique_fields::check_unique_custom;
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -286,6 +287,16 @@ impl App {
         self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
             .await?;
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        check_unique_custom(
+            &mut tx,
+            Kind::Customer,
+            &defs,
+            &fields.custom,
+            None,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
 
         let now = self.now();
@@ -353,6 +364,16 @@ impl App {
         };
         let mut errors = FieldErrors::new();
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        check_unique_custom(
+            &mut tx,
+            Kind::Customer,
+            &defs,
+            &fields.custom,
+            Some(id),
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
 
         let mut diff = Diff::new();
@@ -397,6 +418,13 @@ impl App {
             }
             names.push((current.id, current.name));
         }
+        refuse_customers_with_deals(&mut tx, &names).await?;
+        let contacts = kuijing_store::record_purge::contacts_of(&mut tx, ids).await?;
+        let mut files =
+            kuijing_store::record_purge::purge(&mut tx, Kind::Contact.as_str(), &contacts).await?;
+        files.extend(
+            kuijing_store::record_purge::purge(&mut tx, Kind::Customer.as_str(), ids).await?,
+        );
         let deleted = customers::delete(&mut tx, ids).await?;
         for (id, name) in names {
             let fields = vec![kuijing_domain::FieldChange {
@@ -417,6 +445,13 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.delete_unused_files(files).await?;
+        tracing::info!(
+            customers = deleted,
+            contacts = contacts.len(),
+            actor.id = caller.user.id,
+            "customers deleted"
+        );
         Ok(deleted)
     }
 
@@ -862,6 +897,29 @@ type Custom = serde_json::Map<String, serde_json::Value>;
 pub(crate) fn describe_custom(diff: &mut Diff, old: Option<&Custom>, new: Option<&Custom>) {
     let none = Custom::new();
     diff.custom(old.unwrap_or(&none), new.unwrap_or(&none));
+}
+
+/// A customer with opportunities or contracts cannot be deleted: each such
+/// customer of the batch is named with what holds it, so the user transfers
+/// or deletes those first (they are not the customer's to take along).
+async fn refuse_customers_with_deals(tx: &mut Tx, chosen: &[(i64, String)]) -> Result<()> {
+    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+    let deals = kuijing_store::record_purge::deals_of(tx, &ids).await?;
+    let mut errors = FieldErrors::new();
+    for (id, opportunities, contracts) in deals {
+        let name = chosen
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or_default();
+        errors.push(
+            kuijing_domain::FieldError::new(format!("ids.{id}"), "customer_has_deals")
+                .labelled(name)
+                .with("opportunities", opportunities)
+                .with("contracts", contracts),
+        );
+    }
+    Ok(errors.into_result()?)
 }
 
 /// Level, industry and source must be options of customers (leads share them).
