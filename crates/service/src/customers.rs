@@ -48,6 +48,10 @@ pub struct CustomerDetail {
     pub change_log: Vec<LogView>,
     /// Whether the caller may edit it (owner in scope, or team with write).
     pub can_edit: bool,
+    /// Whether the caller owns it or sees its owner through their data
+    /// scope (a manager), not only as a team member: who may lock it and
+    /// put it into the pool.
+    pub can_manage: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -247,6 +251,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let can_edit = caller.can(customer(Action::Edit))
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
+        let can_manage = customers::owner_in_scope(&mut tx, &visibility, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
@@ -271,6 +276,7 @@ impl App {
             team,
             change_log,
             can_edit,
+            can_manage,
         })
     }
 
@@ -607,7 +613,7 @@ impl App {
     ) -> Result<CustomerDetail> {
         caller.require(customer(Action::Lock))?;
         let mut tx = self.db.write().await?;
-        let current = self.writable_customer(&mut tx, caller, id).await?;
+        let current = self.managed_customer(&mut tx, caller, id).await?;
         if current.locked != locked {
             customers::set_locked(&mut tx, id, locked, self.now()).await?;
             let fields = vec![kuijing_domain::FieldChange {
@@ -733,6 +739,52 @@ impl App {
             return Err(ServiceError::Forbidden);
         }
         Ok(found)
+    }
+
+    /// The customer, if the caller owns it or sees its owner through their
+    /// scope: a team member, even one who may write, may not lock it or
+    /// put it into the pool (403).
+    pub(crate) async fn managed_customer(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Customer> {
+        let found = self.writable_customer(tx, caller, id).await?;
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        if !customers::owner_in_scope(tx, &visibility, id).await? {
+            return Err(ServiceError::Refused {
+                code: "team_member_not_owner",
+            });
+        }
+        Ok(found)
+    }
+
+    /// A team member who may only read sees the customer but writes nothing
+    /// on it, follow-ups included; the owner's side and write members may.
+    pub(crate) async fn refuse_read_only_member(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<()> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        if customers::owner_in_scope(tx, &visibility, id).await? {
+            return Ok(());
+        }
+        let today = self.today();
+        let members = kuijing_store::teams::of_record(tx, Kind::Customer, id).await?;
+        let read_only = members.iter().any(|m| {
+            m.user_id == caller.user.id && !m.can_write && m.expires_on.is_none_or(|d| d >= today)
+        });
+        if read_only {
+            return Err(ServiceError::Refused {
+                code: "team_read_only",
+            });
+        }
+        Ok(())
     }
 
     /// An owner must be an active user whose customers the caller may see.

@@ -252,3 +252,100 @@ async fn a_unique_custom_field_refuses_a_value_another_customer_has_however_it_i
     assert_eq!(taken["row"], 4);
     assert_eq!(report.body["failed"], 2);
 }
+
+#[tokio::test]
+async fn team_members_neither_release_nor_lock_a_read_member_writes_no_follow_up_and_a_pool_empties_the_team()
+ {
+    use crate::pool_fixtures::{first_pool, rep, top_department};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "member rep",
+            &[
+                "customer.view",
+                "customer.create",
+                "customer.edit",
+                "customer.release",
+                "customer.lock",
+                "follow_up.create",
+                "pool.view",
+                "pool.claim",
+                "contact.view",
+            ],
+            json!({ "customer": { "scope": "own" }, "contact": { "scope": "own" } }),
+        )
+        .await;
+    let top = top_department(&t, &admin).await;
+    let (_, owner) = rep(&t, &admin, "0961000001", top, role).await;
+    let (writer_id, writer) = rep(&t, &admin, "0961000002", top, role).await;
+    let (reader_id, reader) = rep(&t, &admin, "0961000003", top, role).await;
+    let pool = first_pool(&t, &admin).await;
+    let id = customer(&t, &owner, "Team Co").await;
+    for (user, can_write) in [(writer_id, true), (reader_id, false)] {
+        let body = json!({ "user_id": user, "can_write": can_write });
+        let put = t
+            .post(&format!("/api/v1/customers/{id}/team"), &admin, body)
+            .await;
+        assert!(put.status.is_success(), "{}", put.text);
+    }
+    for name in ["A", "B", "C"] {
+        create(
+            &t,
+            &admin,
+            "/api/v1/contacts",
+            json!({ "customer_id": id, "name": name }),
+        )
+        .await;
+    }
+
+    let note = json!({ "content": "visited" });
+    let read = t
+        .post(
+            &format!("/api/v1/customers/{id}/follow-ups"),
+            &reader,
+            note.clone(),
+        )
+        .await;
+    assert_eq!(read.status, 409, "{}", read.text);
+    assert_eq!(read.body["code"], "team_read_only");
+    let wrote = t
+        .post(&format!("/api/v1/customers/{id}/follow-ups"), &writer, note)
+        .await;
+    assert_eq!(wrote.status, 201, "{}", wrote.text);
+
+    let seen = t.get(&format!("/api/v1/customers/{id}"), &writer).await;
+    assert_eq!(seen.body["can_edit"], true);
+    assert_eq!(seen.body["can_manage"], false);
+    let release = json!({ "ids": [id], "pool_id": pool, "reason": "no budget" });
+    let refused = t
+        .post("/api/v1/customers/release", &writer, release.clone())
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.body["code"], "team_member_not_owner");
+    let lock = t
+        .post(&format!("/api/v1/customers/{id}/lock"), &writer, json!({}))
+        .await;
+    assert_eq!(lock.status, 409, "{}", lock.text);
+
+    // The write member's page shows every contact but no lock or release.
+    let cookie = crate::auth::page_session(&t, "0961000002").await;
+    let (status, html) = crate::helpers::page(&t, &cookie, &format!("/customers/{id}"), "en").await;
+    assert_eq!(status, 200);
+    for name in ["/contacts/", ">A<", ">B<", ">C<"] {
+        assert!(html.contains(name), "{name} missing");
+    }
+    assert!(!html.contains(&format!("/customers/{id}/lock")));
+    assert!(!html.contains(&format!("/customers/{id}/release")));
+    assert!(html.contains(&format!("\"/customers/{id}/follow-ups")));
+    let cookie = crate::auth::page_session(&t, "0961000003").await;
+    let (_, html) = crate::helpers::page(&t, &cookie, &format!("/customers/{id}"), "en").await;
+    assert!(!html.contains(&format!("\"/customers/{id}/follow-ups")));
+
+    // Released and claimed again, the customer starts with an empty team.
+    let released = t.post("/api/v1/customers/release", &owner, release).await;
+    assert_eq!(released.status, 200, "{}", released.text);
+    let detail = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(detail.body["team"], json!([]), "{}", detail.text);
+}
