@@ -13,6 +13,10 @@ pub struct FieldError {
     /// (a custom field's label).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// Values the message names (`%{name}` in its text), such as counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub params: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
@@ -21,7 +25,20 @@ impl FieldError {
             field: field.into(),
             code,
             label: None,
+            params: Vec::new(),
         }
+    }
+
+    /// The error with a value its message names as `%{name}`.
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The error naming its field by `label` (a record's or a custom field's name).
+    pub fn labelled(mut self, label: &str) -> Self {
+        self.label = Some(label.to_string());
+        self
     }
 }
 
@@ -44,6 +61,10 @@ impl FieldErrors {
             label: Some(label.to_string()),
             ..FieldError::new(field, code)
         });
+    }
+
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
     }
 
     /// Keeps the value of a parse, or records its error under `field`.

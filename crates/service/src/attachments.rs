@@ -243,6 +243,31 @@ impl App {
         Ok((found, bytes))
     }
 
+    /// Deletes the stored files of attachment rows removed with their
+    /// records, where no other row names them (a converted lead's files are
+    /// shared with its customer). Called after the commit.
+    pub(crate) async fn delete_unused_files(&self, keys: Vec<String>) -> Result<()> {
+        let mut keys = keys;
+        keys.sort();
+        keys.dedup();
+        let mut unused = Vec::new();
+        {
+            let mut tx = self.db.read().await?;
+            for key in keys {
+                if !attachments::key_in_use(&mut tx, &key).await? {
+                    unused.push(key);
+                }
+            }
+        }
+        for key in unused {
+            if let Err(error) = self.object_store().delete(&key).await {
+                // The rows are gone; a file left behind is only disk space.
+                tracing::warn!(%error, "attachment file not deleted");
+            }
+        }
+        Ok(())
+    }
+
     /// Deletes an attachment of a record the caller may change; answers the
     /// record's kind and id.
     pub async fn delete_attachment(&self, caller: &Caller, id: i64) -> Result<(Kind, i64)> {

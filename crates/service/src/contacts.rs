@@ -130,22 +130,25 @@ impl App {
         })
     }
 
-    /// The contacts of one customer the caller may see, primary first.
+    /// The contacts of one customer the caller sees, primary first: all of
+    /// them, since they belong to the customer (a team member of the
+    /// customer sees its contacts whoever owns them).
     pub async fn contacts_of_customer(
         &self,
         caller: &Caller,
         customer: i64,
     ) -> Result<Vec<ContactView>> {
-        let query = RecordQuery {
-            filters: vec![crate::list_filters::FilterInput {
-                field: "customer_id".into(),
-                op: "equals".into(),
-                value: Some(customer.into()),
-            }],
-            limit: Some(crate::PageRequest::MAX_LIMIT),
-            ..RecordQuery::default()
-        };
-        let mut found = self.list_contacts(caller, &query).await?.items;
+        caller.require(contact(Action::View))?;
+        let mut tx = self.db.read().await?;
+        self.visible_record(&mut tx, caller, Kind::Customer, customer)
+            .await?;
+        let ids = kuijing_store::record_purge::contacts_of(&mut tx, &[customer]).await?;
+        let everything = kuijing_domain::Visibility::everything();
+        let mut found = Vec::new();
+        for id in ids.into_iter().take(crate::PageRequest::MAX_LIMIT as usize) {
+            found.extend(contacts::get(&mut tx, &everything, id).await?);
+        }
+        let mut found = self.contact_views(&mut tx, found).await?;
         found.sort_by_key(|c| !c.contact.is_primary);
         Ok(found)
     }

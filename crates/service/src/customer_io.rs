@@ -156,6 +156,9 @@ pub struct RowProblem {
     /// A custom field's label, to name it in messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// For a value repeated within the file: the row that has it first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_row: Option<usize>,
 }
 
 impl App {
@@ -359,6 +362,8 @@ impl App {
         // Keys of the rows already taken from this file, so a file does not
         // duplicate itself.
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // Unique custom fields' values taken by earlier rows: field, value → row.
+        let mut seen_values: HashMap<(String, String), usize> = HashMap::new();
 
         for (row, line) in table.rows.iter().zip(table.numbers.iter().copied()) {
             let mut values: BTreeMap<&str, String> = BTreeMap::new();
@@ -489,6 +494,25 @@ impl App {
                 None,
             )
             .await?;
+            let unique = (existing.is_empty() || options.duplicates != DuplicateMode::Skip)
+                .then(|| existing.first().map(|(id, _, _)| *id))
+                .map(|matched| matched.filter(|_| options.duplicates == DuplicateMode::Update));
+            if let Some(except) = unique {
+                let repeats = self
+                    .unique_problems(
+                        &mut tx,
+                        (&defs, &fields.custom),
+                        except,
+                        line,
+                        &mut seen_values,
+                    )
+                    .await?;
+                if !repeats.is_empty() {
+                    report.failed += 1;
+                    report.problems.extend(repeats);
+                    continue;
+                }
+            }
             match (existing.first(), options.duplicates) {
                 (Some((id, _, _)), DuplicateMode::Skip) => {
                     report.skipped += 1;
@@ -573,6 +597,78 @@ impl App {
         Ok(report)
     }
 
+    /// The problems of a row's unique custom fields: a value an earlier row
+    /// of the file has (naming that row), or one another customer holds
+    /// (`except` is the customer the row updates).
+    async fn unique_problems(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        (defs, custom): (
+            &[kuijing_domain::fields::FieldDef],
+            &serde_json::Map<String, serde_json::Value>,
+        ),
+        except: Option<i64>,
+        line: usize,
+        seen: &mut HashMap<(String, String), usize>,
+    ) -> Result<Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let mut stored = FieldErrors::new();
+        for def in defs.iter().filter(|d| d.unique) {
+            let Some(value) = custom.get(&def.key) else {
+                continue;
+            };
+            let key = (def.key.clone(), crate::unique_fields::unique_key(value));
+            let shown = kuijing_domain::fields::display(value);
+            match seen.get(&key) {
+                Some(first) => problems.push(RowProblem {
+                    label: Some(def.label.clone()),
+                    first_row: Some(*first),
+                    ..problem(
+                        line,
+                        &format!("custom.{}", def.key),
+                        "custom_value_repeated",
+                        &shown,
+                        false,
+                    )
+                }),
+                None => {
+                    let one = serde_json::Map::from_iter([(def.key.clone(), value.clone())]);
+                    let before = stored.0.len();
+                    crate::unique_fields::check_unique_custom(
+                        tx,
+                        Kind::Customer,
+                        std::slice::from_ref(def),
+                        &one,
+                        except,
+                        &mut stored,
+                    )
+                    .await?;
+                    if stored.0.len() > before {
+                        problems.push(RowProblem {
+                            label: Some(def.label.clone()),
+                            ..problem(
+                                line,
+                                &format!("custom.{}", def.key),
+                                "custom_value_taken",
+                                &shown,
+                                false,
+                            )
+                        });
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            for def in defs.iter().filter(|d| d.unique) {
+                if let Some(value) = custom.get(&def.key) {
+                    let key = (def.key.clone(), crate::unique_fields::unique_key(value));
+                    seen.entry(key).or_insert(line);
+                }
+            }
+        }
+        Ok(problems)
+    }
+
     /// The label under which an imported field's original text is kept in
     /// the notes, in the company's language.
     fn note_label(&self, field: &str) -> &'static str {
@@ -596,6 +692,7 @@ fn problem(row: usize, field: &str, code: &str, value: &str, warning: bool) -> R
         warning,
         duplicate_of: None,
         label: None,
+        first_row: None,
     }
 }
 

@@ -25,6 +25,7 @@ use crate::follow_ups::Upload;
 use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::selection::{CustomerMatch, chosen};
+use crate::unique_fields::check_unique_custom;
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -47,6 +48,10 @@ pub struct CustomerDetail {
     pub change_log: Vec<LogView>,
     /// Whether the caller may edit it (owner in scope, or team with write).
     pub can_edit: bool,
+    /// Whether the caller owns it or sees its owner through their data
+    /// scope (a manager), not only as a team member: who may lock it and
+    /// put it into the pool.
+    pub can_manage: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -246,6 +251,7 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let can_edit = caller.can(customer(Action::Edit))
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
+        let can_manage = customers::owner_in_scope(&mut tx, &visibility, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
         let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
@@ -270,6 +276,7 @@ impl App {
             team,
             change_log,
             can_edit,
+            can_manage,
         })
     }
 
@@ -286,6 +293,16 @@ impl App {
         self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
             .await?;
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        check_unique_custom(
+            &mut tx,
+            Kind::Customer,
+            &defs,
+            &fields.custom,
+            None,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
 
         let now = self.now();
@@ -353,6 +370,16 @@ impl App {
         };
         let mut errors = FieldErrors::new();
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
+        check_unique_custom(
+            &mut tx,
+            Kind::Customer,
+            &defs,
+            &fields.custom,
+            Some(id),
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
 
         let mut diff = Diff::new();
@@ -397,6 +424,13 @@ impl App {
             }
             names.push((current.id, current.name));
         }
+        refuse_customers_with_deals(&mut tx, &names).await?;
+        let contacts = kuijing_store::record_purge::contacts_of(&mut tx, ids).await?;
+        let mut files =
+            kuijing_store::record_purge::purge(&mut tx, Kind::Contact.as_str(), &contacts).await?;
+        files.extend(
+            kuijing_store::record_purge::purge(&mut tx, Kind::Customer.as_str(), ids).await?,
+        );
         let deleted = customers::delete(&mut tx, ids).await?;
         for (id, name) in names {
             let fields = vec![kuijing_domain::FieldChange {
@@ -417,6 +451,13 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.delete_unused_files(files).await?;
+        tracing::info!(
+            customers = deleted,
+            contacts = contacts.len(),
+            actor.id = caller.user.id,
+            "customers deleted"
+        );
         Ok(deleted)
     }
 
@@ -572,7 +613,7 @@ impl App {
     ) -> Result<CustomerDetail> {
         caller.require(customer(Action::Lock))?;
         let mut tx = self.db.write().await?;
-        let current = self.writable_customer(&mut tx, caller, id).await?;
+        let current = self.managed_customer(&mut tx, caller, id).await?;
         if current.locked != locked {
             customers::set_locked(&mut tx, id, locked, self.now()).await?;
             let fields = vec![kuijing_domain::FieldChange {
@@ -698,6 +739,52 @@ impl App {
             return Err(ServiceError::Forbidden);
         }
         Ok(found)
+    }
+
+    /// The customer, if the caller owns it or sees its owner through their
+    /// scope: a team member, even one who may write, may not lock it or
+    /// put it into the pool (403).
+    pub(crate) async fn managed_customer(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Customer> {
+        let found = self.writable_customer(tx, caller, id).await?;
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        if !customers::owner_in_scope(tx, &visibility, id).await? {
+            return Err(ServiceError::Refused {
+                code: "team_member_not_owner",
+            });
+        }
+        Ok(found)
+    }
+
+    /// A team member who may only read sees the customer but writes nothing
+    /// on it, follow-ups included; the owner's side and write members may.
+    pub(crate) async fn refuse_read_only_member(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<()> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        if customers::owner_in_scope(tx, &visibility, id).await? {
+            return Ok(());
+        }
+        let today = self.today();
+        let members = kuijing_store::teams::of_record(tx, Kind::Customer, id).await?;
+        let read_only = members.iter().any(|m| {
+            m.user_id == caller.user.id && !m.can_write && m.expires_on.is_none_or(|d| d >= today)
+        });
+        if read_only {
+            return Err(ServiceError::Refused {
+                code: "team_read_only",
+            });
+        }
+        Ok(())
     }
 
     /// An owner must be an active user whose customers the caller may see.
@@ -862,6 +949,29 @@ type Custom = serde_json::Map<String, serde_json::Value>;
 pub(crate) fn describe_custom(diff: &mut Diff, old: Option<&Custom>, new: Option<&Custom>) {
     let none = Custom::new();
     diff.custom(old.unwrap_or(&none), new.unwrap_or(&none));
+}
+
+/// A customer with opportunities or contracts cannot be deleted: each such
+/// customer of the batch is named with what holds it, so the user transfers
+/// or deletes those first (they are not the customer's to take along).
+async fn refuse_customers_with_deals(tx: &mut Tx, chosen: &[(i64, String)]) -> Result<()> {
+    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
+    let deals = kuijing_store::record_purge::deals_of(tx, &ids).await?;
+    let mut errors = FieldErrors::new();
+    for (id, opportunities, contracts) in deals {
+        let name = chosen
+            .iter()
+            .find(|(c, _)| *c == id)
+            .map(|(_, name)| name.as_str())
+            .unwrap_or_default();
+        errors.push(
+            kuijing_domain::FieldError::new(format!("ids.{id}"), "customer_has_deals")
+                .labelled(name)
+                .with("opportunities", opportunities)
+                .with("contracts", contracts),
+        );
+    }
+    Ok(errors.into_result()?)
 }
 
 /// Level, industry and source must be options of customers (leads share them).

@@ -59,6 +59,7 @@ pub mod search;
 pub mod selection;
 pub mod settings;
 pub mod spreadsheets;
+mod unique_fields;
 pub mod users;
 
 use std::sync::Arc;

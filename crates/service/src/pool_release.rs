@@ -51,7 +51,7 @@ impl App {
         };
         let mut owners = Vec::new();
         for id in &input.ids {
-            let current = self.writable_customer(&mut tx, caller, *id).await?;
+            let current = self.managed_customer(&mut tx, caller, *id).await?;
             if current.locked {
                 return Err(ServiceError::Refused {
                     code: "customer_locked",

@@ -259,6 +259,22 @@ pub async fn get(
     row.map(Customer::try_from).transpose()
 }
 
+/// Whether the customer's owner is in the caller's scope: the owner, or
+/// someone seeing the owner's customers (a manager), not a team member.
+pub async fn owner_in_scope(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<bool> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .and_where(Expr::col(Customers::OwnerId).is_not_null())
+        .cond_where(owned_by_visible(
+            (Customers::Table, Customers::OwnerId),
+            visibility,
+        ))
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
+}
+
 /// Whether the caller may write: the owner in scope, or a team member with write.
 pub async fn writable(
     tx: &mut Tx,

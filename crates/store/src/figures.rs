@@ -242,7 +242,7 @@ fn column(name: &'static str) -> Expr {
     }
 }
 
-fn custom_value(backend: Backend, table: &'static str, key: &str) -> SimpleExpr {
+pub(crate) fn custom_value(backend: Backend, table: &'static str, key: &str) -> SimpleExpr {
     match backend {
         Backend::Sqlite => Expr::cust_with_values(
             format!("cast(json_extract({table}.custom, ?) as text)"),

@@ -35,6 +35,7 @@ pub mod pipelines;
 pub mod pool_customers;
 pub mod pools;
 pub mod products;
+pub mod record_purge;
 pub mod recycling;
 pub mod requests;
 pub mod roles;

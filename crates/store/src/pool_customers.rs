@@ -6,7 +6,19 @@ use sea_query::{Condition, Expr, Func, LockType, Query};
 
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::{Customers, PoolClaims, PoolMoves, Users};
+use crate::schema::{Customers, PoolClaims, PoolMoves, TeamMembers, Users};
+
+/// Empties the team of customers that change hands through a pool: a team
+/// is the owner's choice of helpers, and goes with the owner.
+async fn clear_team(tx: &mut Tx, customers: &[i64]) -> Result<()> {
+    let delete = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(kuijing_domain::Kind::Customer.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).is_in(customers.iter().copied()))
+        .to_owned();
+    tx.execute(&delete).await?;
+    Ok(())
+}
 
 /// Takes a customer out of a pool for `user`, if it is still there and the
 /// user is not its former owner within the wait. One statement, so two
@@ -42,6 +54,7 @@ pub async fn claim(
         .to_owned();
     let claimed = tx.execute(&update).await? == 1;
     if claimed {
+        clear_team(tx, &[customer]).await?;
         let insert = Query::insert()
             .into_table(PoolClaims::Table)
             .columns([
@@ -81,6 +94,7 @@ pub async fn assign(
         .to_owned();
     let assigned = tx.execute(&update).await? == 1;
     if assigned {
+        clear_team(tx, &[customer]).await?;
         record_move(tx, (pool, customer, Some(user)), "assign", now).await?;
     }
     Ok(assigned)
@@ -150,7 +164,9 @@ pub async fn release(tx: &mut Tx, pool: i64, customers: &[i64], now: DateTime<Ut
         .and_where(Expr::col(Customers::Id).is_in(customers.iter().copied()))
         .and_where(Expr::col(Customers::OwnerId).is_not_null())
         .to_owned();
-    tx.execute(&update).await
+    let released = tx.execute(&update).await?;
+    clear_team(tx, customers).await?;
+    Ok(released)
 }
 
 /// Puts one customer into a pool if `owner` still owns it and it is not
@@ -172,6 +188,7 @@ pub async fn recycle(
         .to_owned();
     let recycled = tx.execute(&update).await? == 1;
     if recycled {
+        clear_team(tx, &[customer]).await?;
         record_move(tx, (pool, customer, Some(owner)), "recycle", now).await?;
     }
     Ok(recycled)

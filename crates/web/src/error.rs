@@ -69,7 +69,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
 /// The message of a service error, with waits filled in.
 pub fn message(error: &ServiceError, lang: Lang) -> String {
     let (_, code) = classify(error);
-    let text = lang.t(&format!("problems.{code}"));
+    let text = problem_text(code, lang);
     match error {
         ServiceError::Throttled { retry_after, .. } => {
             let minutes = (retry_after + 59) / 60;
@@ -89,10 +89,19 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
 /// field is named as that kind calls it (a payment's `method_id` is its
 /// payment method, a follow-up's the way of contact).
 pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
-    match &error.label {
+    let text = match &error.label {
         Some(label) => error_text(&error.field, error.code, lang).replace("%{field}", label),
         None => message_in(&error.field, error.code, kind, lang),
-    }
+    };
+    error.params.iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), value)
+    })
+}
+
+/// The message of a code about a field a person knows by `label` (a
+/// custom field's).
+pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> String {
+    error_text(field, code, lang).replace("%{field}", label)
 }
 
 /// The message of a code about a field, naming the field.
@@ -128,7 +137,15 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
+        .or_else(|| lookup(lang, &format!("life3.errors.{code}")))
         .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
+}
+
+/// The title of a problem code; codes of the customer fixes keep their
+/// texts in their own locale section.
+fn problem_text(code: &str, lang: Lang) -> String {
+    lookup(lang, &format!("life3.problems.{code}"))
+        .unwrap_or_else(|| lang.t(&format!("problems.{code}")))
 }
 
 /// How a person knows a field. A path into a list names the item by its

@@ -293,10 +293,12 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
                 .unwrap_or_default(),
         );
     }
-    match &problem.label {
-        Some(label) => lang
-            .t(&format!("errors.{}", problem.code))
-            .replace("%{field}", label),
+    let text = match &problem.label {
+        Some(label) => crate::error::labelled_message(&problem.field, &problem.code, label, lang),
         None => message_for(&problem.field, &problem.code, lang),
+    };
+    match problem.first_row {
+        Some(row) => text.replace("%{row}", &row.to_string()),
+        None => text,
     }
 }

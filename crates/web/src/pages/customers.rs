@@ -1047,7 +1047,7 @@ async fn record_page(
         .list_attachments(caller, Kind::Customer, id)
         .await
         .unwrap_or_default();
-    let release_pools = if detail.can_edit && caller.can(customer(Action::Release)) {
+    let release_pools = if detail.can_manage && caller.can(customer(Action::Release)) {
         state.app.list_pools(caller).await?
     } else {
         Vec::new()
@@ -1070,7 +1070,13 @@ async fn record_page(
         composer,
         team_form: TeamForm::default(),
         errors,
-        can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create)),
+        // A team member who may only read writes no follow-ups.
+        can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create))
+            && (detail.can_manage
+                || !detail
+                    .team
+                    .iter()
+                    .any(|m| m.user_id == caller.user.id && !m.can_write)),
         can_transfer,
         can_team,
         can_delete: detail.can_edit && caller.can(customer(Action::Delete)),

@@ -22,6 +22,7 @@ mod auth;
 mod contact_records;
 mod contacts;
 mod contracts_api;
+mod customer_fixes;
 mod customer_io;
 mod customer_pages;
 mod customers;
