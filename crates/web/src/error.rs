@@ -128,6 +128,8 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
+        .or_else(|| lookup(lang, &format!("errors.{code}")))
+        .or_else(|| lookup(lang, &format!("sales2.errors.{code}")))
         .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
 }
 
