@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_store::{Tx, contacts, contracts, customers, opportunities, options, users};
+use kuijing_store::{Tx, contacts, contracts, customers, opportunities, options, products, users};
 
 use crate::contracts::ContractInput;
 use crate::error::Result;
@@ -34,6 +34,7 @@ pub const CONTRACT_COLUMNS: &[&str] = &[
     "payment_method_id",
     "owner_id",
     "notes",
+    "lines",
 ];
 
 /// Active users, looked up by phone or by name.
@@ -99,14 +100,16 @@ impl App {
         caller.require(Permission::new(Kind::Contract, Action::Import))?;
         caller.require(Permission::new(Kind::Contract, Action::Create))?;
         let mut report = ImportReport::default();
+        let mut tx = self.db.write().await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         let columns = Columns {
             fields: CONTRACT_COLUMNS,
             required: &["name", "customer_id", "amount"],
             aliases,
-            custom: &[],
+            custom: &defs,
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
-        let mut tx = self.db.write().await?;
+        let products = products::keys(&mut tx).await?;
         let customer_scope = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
         let contract_scope = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let people = People::load(&mut tx).await?;
@@ -218,6 +221,13 @@ impl App {
                 }
             }
             let [signed_on, starts_on, ends_on] = dates;
+            let lines = match imports::parse_lines(&row.cell("lines"), &products) {
+                Ok(lines) => lines,
+                Err((field, code)) => {
+                    report.problem(at, &field, code);
+                    Vec::new()
+                }
+            };
             let amount = row.optional("amount");
             if amount.is_none() {
                 report.problem(at, "amount", "required");
@@ -239,6 +249,8 @@ impl App {
                 company_signer_id,
                 payment_method_id,
                 notes: row.optional("notes"),
+                lines,
+                custom: row.custom(),
                 ..ContractInput::default()
             };
             let made = self.insert_contract(&mut tx, caller, &input).await;

@@ -162,6 +162,11 @@ impl Row<'_> {
             .unwrap_or_default()
     }
 
+    /// Whether the file has a column for the field.
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.columns.contains_key(field)
+    }
+
     /// A cell, or `None` when it is empty.
     pub(crate) fn optional(&self, field: &str) -> Option<String> {
         Some(self.cell(field)).filter(|c| !c.is_empty())
@@ -247,6 +252,71 @@ pub(crate) fn yes_no(cell: &str) -> Result<Option<bool>, &'static str> {
     }
 }
 
+/// Product lines as an export writes them (`products::lines_text`): one per
+/// line or separated by `;`, each `product × quantity @ price −discount%`,
+/// where everything after the product may be left out (one at the list
+/// price, no discount). The product is found by its code or its name among
+/// `products` (id, name key, code). A line that reads otherwise, or names no
+/// product, is refused with `lines.<index>.<field>`.
+pub(crate) fn parse_lines(
+    cell: &str,
+    products: &[(i64, String, Option<String>)],
+) -> Result<Vec<crate::products::LineInput>, (String, &'static str)> {
+    use crate::products::{DecimalText, LineInput};
+    let mut lines = Vec::new();
+    for (index, piece) in cell
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        let field = |name: &str| format!("lines.{index}.{name}");
+        let mut rest = piece;
+        let mut discount = None;
+        if let Some(body) = rest.strip_suffix('%') {
+            let Some((head, value)) = body
+                .rsplit_once(" −")
+                .or_else(|| body.rsplit_once(" -"))
+                .filter(|(_, v)| !v.trim().is_empty())
+            else {
+                return Err((field("discount"), "line_unreadable"));
+            };
+            discount = Some(DecimalText::Text(value.trim().to_string()));
+            rest = head;
+        }
+        let mut price = None;
+        if let Some((head, value)) = rest.rsplit_once(" @ ") {
+            price = Some(DecimalText::Text(value.trim().to_string()));
+            rest = head;
+        }
+        let mut quantity = None;
+        if let Some((head, value)) = rest
+            .rsplit_once(" × ")
+            .or_else(|| rest.rsplit_once(" x "))
+            .or_else(|| rest.rsplit_once(" * "))
+        {
+            quantity = Some(DecimalText::Text(value.trim().to_string()));
+            rest = head;
+        }
+        let name = rest.trim();
+        let key = kuijing_store::products::name_key(name);
+        let product = products
+            .iter()
+            .find(|(_, _, code)| code.as_deref() == Some(name))
+            .or_else(|| products.iter().find(|(_, name_key, _)| *name_key == key));
+        let Some((product_id, ..)) = product else {
+            return Err((field("product_id"), "product_not_found"));
+        };
+        lines.push(LineInput {
+            product_id: *product_id,
+            price,
+            quantity,
+            discount,
+        });
+    }
+    Ok(lines)
+}
+
 /// The one record whose name (or other key) matches `text`, compared
 /// normalised: `not_found` when none does, `ambiguous_name` when several do.
 pub(crate) fn one_named<'a>(
@@ -281,5 +351,40 @@ mod tests {
         assert_eq!(one_named(people, "alice chen"), Ok(2));
         assert_eq!(one_named(people, "BOB"), Err("ambiguous_name"));
         assert_eq!(one_named(people, "Carol"), Err("not_found"));
+    }
+
+    #[test]
+    fn product_lines_read_as_an_export_writes_them() {
+        let products = [
+            (1, "router".to_string(), Some("R-1".to_string())),
+            (2, "cablex2".to_string(), None),
+        ];
+        let lines = parse_lines("Router × 2 @ 100.00 −5%; Cable x2 × 1.5\nR-1", &products)
+            .expect("lines");
+        let read: Vec<(i64, String, String, String)> = lines
+            .iter()
+            .map(|l| {
+                let text = |d: &Option<crate::products::DecimalText>| {
+                    d.as_ref().map(|d| d.text()).unwrap_or_default()
+                };
+                (l.product_id, text(&l.quantity), text(&l.price), text(&l.discount))
+            })
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (1, "2".into(), "100.00".into(), "5".into()),
+                (2, "1.5".into(), String::new(), String::new()),
+                (1, String::new(), String::new(), String::new()),
+            ]
+        );
+        assert_eq!(
+            parse_lines("Router × 1; Mouse", &products).map(|_| ()),
+            Err(("lines.1.product_id".to_string(), "product_not_found"))
+        );
+        assert_eq!(
+            parse_lines("Router −%", &products).map(|_| ()),
+            Err(("lines.0.discount".to_string(), "line_unreadable"))
+        );
     }
 }

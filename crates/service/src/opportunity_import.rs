@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use kuijing_domain::{Action, Kind, Permission, text};
-use kuijing_store::customers;
+use kuijing_store::{customers, products};
 
 use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Upload};
@@ -25,6 +25,7 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "currency",
     "expected_close_on",
     "notes",
+    "lines",
 ];
 
 impl App {
@@ -37,14 +38,16 @@ impl App {
         caller.require(Permission::new(Kind::Opportunity, Action::Import))?;
         caller.require(Permission::new(Kind::Opportunity, Action::Create))?;
         let mut report = ImportReport::default();
+        let mut tx = self.db.write().await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Opportunity).await?;
         let columns = Columns {
             fields: OPPORTUNITY_COLUMNS,
             required: &["name", "customer_id"],
             aliases,
-            custom: &[],
+            custom: &defs,
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
-        let mut tx = self.db.write().await?;
+        let products = products::keys(&mut tx).await?;
         let usable = self.pipelines(caller).await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
         let today = self.today();
@@ -98,6 +101,13 @@ impl App {
                     continue;
                 }
             };
+            let lines = match imports::parse_lines(&row.cell("lines"), &products) {
+                Ok(lines) => lines,
+                Err((field, code)) => {
+                    report.problem(number, &field, code);
+                    continue;
+                }
+            };
             let input = OpportunityInput {
                 name: row.cell("name"),
                 customer_id: customer,
@@ -107,6 +117,8 @@ impl App {
                 currency: row.optional("currency"),
                 expected_close_on,
                 notes: row.optional("notes"),
+                lines,
+                custom: row.custom(),
                 ..OpportunityInput::default()
             };
             let made = self

@@ -40,14 +40,15 @@ impl App {
     ) -> Result<ImportReport> {
         caller.require(Permission::new(Kind::Product, Action::Import))?;
         let mut report = ImportReport::default();
+        let mut tx = self.db.write().await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Product).await?;
         let columns = Columns {
             fields: PRODUCT_COLUMNS,
             required: &["name"],
             aliases,
-            custom: &[],
+            custom: &defs,
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
-        let mut tx = self.db.write().await?;
         let existing = products::keys(&mut tx).await?;
         let mut categories: HashMap<String, i64> = products::categories(&mut tx)
             .await?
@@ -108,11 +109,29 @@ impl App {
                     Some(code) => existing_code.as_deref() == Some(code.as_str()),
                     None => *name_key == products::name_key(&name),
                 });
+            // An update keeps what the file has no column for: its custom
+            // fields, unit and description.
+            let current = match matched {
+                Some((id, ..)) => products::get(&mut tx, *id).await?,
+                None => None,
+            };
+            let mut custom = row.custom();
+            if let Some(current) = &current {
+                for (key, value) in &current.custom {
+                    if !row.has(&format!("custom.{key}")) {
+                        custom.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            let kept = |field: &str, stored: Option<&Option<String>>| match stored {
+                Some(stored) if !row.has(field) => stored.clone(),
+                _ => row.optional(field),
+            };
             let input = ProductInput {
                 name,
                 code,
                 category_id,
-                unit: Some(cell("unit")).filter(|u| !u.is_empty()),
+                unit: kept("unit", current.as_ref().map(|c| &c.unit)),
                 price: Some(cell("price"))
                     .filter(|p| !p.is_empty())
                     .map(DecimalText::Text),
@@ -124,8 +143,8 @@ impl App {
                         continue;
                     }
                 },
-                description: Some(cell("description")).filter(|d| !d.is_empty()),
-                custom: serde_json::Map::new(),
+                description: kept("description", current.as_ref().map(|c| &c.description)),
+                custom,
                 version: None,
             };
             let except = matched.map(|(id, ..)| *id);

@@ -7,12 +7,15 @@ use std::collections::HashMap;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_store::opportunities::SortColumn;
 use kuijing_store::products::ProductQuery;
-use kuijing_store::{contracts, opportunities, payments, pipelines, products, users};
+use kuijing_store::{
+    contacts, contracts, line_items, opportunities, options, payments, pipelines, products, users,
+};
 
 use crate::contracts::{ContractListQuery, contract_store_query};
 use crate::error::{Result, ServiceError};
 use crate::opportunities::OpportunityListQuery;
 use crate::payments::{PaymentListQuery, payment_store_query};
+use crate::products::lines_text;
 use crate::spreadsheets::{Cell, Format, TableWriter};
 use crate::{App, Caller};
 
@@ -59,11 +62,14 @@ impl SalesKind {
                 "expected_close_on",
                 "owner_id",
                 "created_at",
+                "notes",
+                "lines",
             ],
             Self::Contract => &[
                 "number",
                 "name",
                 "customer_id",
+                "opportunity_id",
                 "signed_on",
                 "starts_on",
                 "ends_on",
@@ -71,17 +77,25 @@ impl SalesKind {
                 "received",
                 "currency",
                 "status",
+                "customer_signer_id",
+                "company_signer_id",
+                "payment_method_id",
                 "owner_id",
+                "notes",
+                "lines",
             ],
             Self::Payment => &[
                 "number",
                 "contract_id",
+                "plan_id",
                 "customer_id",
                 "received_on",
+                "payment_method_id",
                 "amount",
                 "currency",
                 "status",
                 "owner_id",
+                "notes",
             ],
             Self::Product => &[
                 "code",
@@ -91,6 +105,7 @@ impl SalesKind {
                 "price",
                 "currency",
                 "on_sale",
+                "description",
             ],
         }
     }
@@ -124,10 +139,20 @@ pub struct SalesExport {
 const MONEY: &[&str] = &["amount", "received", "outstanding", "price"];
 
 /// The columns to write: those chosen (with the currency beside the first
-/// money column), or the kind's own.
-fn columns_of(kind: SalesKind, chosen: Option<&[String]>) -> Vec<String> {
+/// money column), or the kind's own followed by every custom field, so an
+/// export imports again as it was.
+fn columns_of(
+    kind: SalesKind,
+    chosen: Option<&[String]>,
+    defs: &[kuijing_domain::fields::FieldDef],
+) -> Vec<String> {
     let Some(chosen) = chosen else {
-        return kind.columns().iter().map(|c| c.to_string()).collect();
+        return kind
+            .columns()
+            .iter()
+            .map(|c| c.to_string())
+            .chain(defs.iter().map(|d| format!("custom.{}", d.key)))
+            .collect();
     };
     let mut columns = Vec::with_capacity(chosen.len() + 1);
     let mut currency = chosen.iter().any(|c| c == "currency");
@@ -182,11 +207,24 @@ impl App {
                     .unwrap_or_default(),
             )
         };
-        let columns = columns_of(kind, export.columns.as_deref());
         let defs = match kind {
-            SalesKind::Product => Vec::new(),
+            SalesKind::Payment => Vec::new(),
             _ => self.field_defs_in(&mut tx, kind.kind()).await?,
         };
+        let columns = columns_of(kind, export.columns.as_deref(), &defs);
+        let wants = |column: &str| columns.iter().any(|c| c == column);
+        let methods: HashMap<i64, String> = options::of_field(&mut tx, "payment", "method_id")
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.label))
+            .collect();
+        let method = |id: Option<i64>| {
+            Cell::Text(
+                id.and_then(|id| methods.get(&id).cloned())
+                    .unwrap_or_default(),
+            )
+        };
+        let note = |notes: &Option<String>| Cell::Text(notes.clone().unwrap_or_default());
         let dir = self.settings.data_dir.join("tmp");
         let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
         let mut writer = TableWriter::new(format, &dir).map_err(io)?;
@@ -231,6 +269,12 @@ impl App {
                     let Some(last) = page.last() else { break };
                     after = Some((last.id.into(), last.id));
                     for o in &page {
+                        let lines = if wants("lines") {
+                            line_items::of_record(&mut tx, Kind::Opportunity.as_str(), o.id)
+                                .await?
+                        } else {
+                            Vec::new()
+                        };
                         let pipeline = all.iter().find(|p| p.id == o.pipeline_id);
                         let stage = pipeline.and_then(|p| p.stage(o.stage_id));
                         let cell = |column: &str| -> Cell {
@@ -257,6 +301,8 @@ impl App {
                                 "owner_id" => person(o.owner_id),
                                 "created_at" => at(Some(o.created_at)),
                                 "updated_at" => at(Some(o.updated_at)),
+                                "notes" => note(&o.notes),
+                                "lines" => Cell::Text(lines_text(&lines).unwrap_or_default()),
                                 _ => Cell::Empty,
                             }
                         };
@@ -289,6 +335,32 @@ impl App {
                     let Some(last) = page.last() else { break };
                     after = Some(last.id);
                     for c in &page {
+                        let lines = if wants("lines") {
+                            line_items::of_record(&mut tx, Kind::Contract.as_str(), c.id).await?
+                        } else {
+                            Vec::new()
+                        };
+                        let named = |found: Vec<(i64, String)>, id: Option<i64>| {
+                            Cell::Text(
+                                id.and_then(|id| found.into_iter().find(|f| f.0 == id))
+                                    .map(|f| f.1)
+                                    .unwrap_or_default(),
+                            )
+                        };
+                        let opportunity = match c.opportunity_id {
+                            Some(_) if wants("opportunity_id") => named(
+                                opportunities::names_of_customer(&mut tx, c.customer_id).await?,
+                                c.opportunity_id,
+                            ),
+                            _ => Cell::Empty,
+                        };
+                        let signer = match c.customer_signer_id {
+                            Some(_) if wants("customer_signer_id") => named(
+                                contacts::names_of_customer(&mut tx, c.customer_id).await?,
+                                c.customer_signer_id,
+                            ),
+                            _ => Cell::Empty,
+                        };
                         let cell = |column: &str| -> Cell {
                             if let Some(cell) = custom_cell(&c.custom, column) {
                                 return cell;
@@ -309,6 +381,12 @@ impl App {
                                 }
                                 "owner_id" => person(c.owner_id),
                                 "created_at" => at(Some(c.created_at)),
+                                "opportunity_id" => opportunity.clone(),
+                                "customer_signer_id" => signer.clone(),
+                                "company_signer_id" => person(c.company_signer_id),
+                                "payment_method_id" => method(c.payment_method_id),
+                                "notes" => note(&c.notes),
+                                "lines" => Cell::Text(lines_text(&lines).unwrap_or_default()),
                                 _ => Cell::Empty,
                             }
                         };
@@ -340,9 +418,21 @@ impl App {
                     let Some(last) = page.last() else { break };
                     after = Some(last.id);
                     for p in &page {
+                        let instalment = match p.plan_id {
+                            Some(plan) if wants("plan_id") => contracts::plans(&mut tx, p.contract_id)
+                                .await?
+                                .into_iter()
+                                .find(|found| found.id == plan)
+                                .map(|found| found.instalment.to_string())
+                                .unwrap_or_default(),
+                            _ => String::new(),
+                        };
                         let cell = |column: &str| -> Cell {
                             match column {
                                 "number" => Cell::Text(p.number.clone()),
+                                "plan_id" => Cell::Text(instalment.clone()),
+                                "payment_method_id" => method(p.method_id),
+                                "notes" => note(&p.notes),
                                 "contract_id" => Cell::Text(p.contract_number.clone()),
                                 "customer_id" => Cell::Text(p.customer_name.clone()),
                                 "received_on" => Cell::Date(p.received_on),
@@ -379,7 +469,11 @@ impl App {
                     after = Some(last.id);
                     for p in &page {
                         let cell = |column: &str| -> Cell {
+                            if let Some(cell) = custom_cell(&p.custom, column) {
+                                return cell;
+                            }
                             match column {
+                                "description" => note(&p.description),
                                 "code" => Cell::Text(p.code.clone().unwrap_or_default()),
                                 "name" => Cell::Text(p.name.clone()),
                                 "category_id" => Cell::Text(

@@ -138,6 +138,8 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
         .or_else(|| lookup(lang, &format!("life3.errors.{code}")))
+        .or_else(|| lookup(lang, &format!("errors.{code}")))
+        .or_else(|| lookup(lang, &format!("sales2.errors.{code}")))
         .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
 }
 

@@ -282,6 +282,11 @@ impl ImportBox {
         }
     }
 
+    /// Opportunities and contracts carry their product lines in one column.
+    pub fn has_lines(&self) -> bool {
+        matches!(self.kind, ImportKind::Opportunity | ImportKind::Contract)
+    }
+
     /// Leads and contacts ask what to do with rows matching stored ones.
     pub fn asks_duplicates(&self) -> bool {
         self.kind.finds_duplicates()

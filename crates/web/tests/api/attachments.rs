@@ -134,14 +134,14 @@ async fn upload_from_page(
 ) -> (axum::http::StatusCode, String) {
     let boundary = "kuijing-test-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"報價單.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"報價單.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let request = Request::builder()
         .method(Method::POST)
-        .uri(format!("{path}/attachments?_csrf={csrf}"))
+        .uri(format!("{path}/attachments"))
         .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
         .header(
             header::CONTENT_TYPE,

@@ -267,8 +267,8 @@ pub async fn post_form(
 }
 
 /// A multipart form posted from a page (the composer with its files): the
-/// redirect's target, or the page shown. The token goes in the address, as
-/// the page's form sends it.
+/// redirect's target, or the page shown. The token goes first in the body,
+/// as the page's form sends it.
 pub async fn post_multipart(
     t: &TestApp,
     (cookie, csrf): (&str, &str),
@@ -278,7 +278,7 @@ pub async fn post_multipart(
 ) -> (StatusCode, String) {
     let boundary = "kuijing-test-boundary";
     let mut body: Vec<u8> = Vec::new();
-    for (name, value) in fields {
+    for (name, value) in [("_csrf", csrf)].iter().chain(fields) {
         body.extend(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
@@ -297,10 +297,9 @@ pub async fn post_multipart(
         body.extend(b"\r\n");
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
-    let separator = if path.contains('?') { '&' } else { '?' };
     let request = Request::builder()
         .method(Method::POST)
-        .uri(format!("{path}{separator}_csrf={csrf}"))
+        .uri(path)
         .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
         .header(
             header::CONTENT_TYPE,

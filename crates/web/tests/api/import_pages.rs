@@ -25,19 +25,19 @@ async fn an_upload_is_checked_shown_and_written_on_confirmation() {
 
     let file = "公司名稱,總機電話,Fax\n頁面公司,(02)1234-5678,02-999\n";
     let boundary = "XBOUNDARYX";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    let body = |token: &str| format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
     );
     let upload = |token: &str| {
         Request::builder()
             .method(Method::POST)
-            .uri(format!("/customers/import?_csrf={token}"))
+            .uri("/customers/import")
             .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
             .header(
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),
             )
-            .body(Body::from(body.clone()))
+            .body(Body::from(body(token)))
             .expect("request")
     };
     assert_eq!(t.send(upload("forged")).await.status, StatusCode::FORBIDDEN);

@@ -656,11 +656,11 @@ async fn the_list_pages_import_and_show_each_rows_problems() {
             String::new()
         };
         let body = format!(
-            "{check}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n{check}--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
         );
         Request::builder()
             .method(Method::POST)
-            .uri(format!("{path}?_csrf={csrf}"))
+            .uri(path)
             .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
             .header(
                 header::CONTENT_TYPE,
