@@ -95,6 +95,35 @@ pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> S
     }
 }
 
+/// Names the fields of "whose data and which period" as the dashboard's and
+/// the reports' pickers show them (`to` is the period's last day there, not
+/// whom a record is handed over to), so the API, the pages and the exports
+/// all say "To" and "People"; a target's year and month likewise.
+pub fn name_insight_fields(error: ServiceError, lang: Lang) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                let key = match e.field.as_str() {
+                    "period" => "dashboard.period",
+                    "from" => "dashboard.from",
+                    "to" => "dashboard.to",
+                    "scope" => "dashboard.whose",
+                    "department_id" => "dashboard.department",
+                    "user_id" | "user_ids" => "dashboard.people",
+                    "year" => "targets.year",
+                    "month" => "dashboard.month",
+                    _ => continue,
+                };
+                if e.label.is_none() {
+                    e.label = Some(lang.t(key));
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 /// The message of a code about a field, naming the field.
 pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
     message_in(field, code, None, lang)
@@ -128,6 +157,8 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
+        .or_else(|| lookup(lang, &format!("errors.{code}")))
+        .or_else(|| lookup(lang, &format!("insight3.errors.{code}")))
         .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
 }
 

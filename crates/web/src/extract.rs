@@ -2,9 +2,9 @@
 //! document under `/api`, a page in the user's language elsewhere.
 
 use axum::extract::{FromRequestParts, Path};
-use axum_extra::extract::Query;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Query;
 use kuijing_domain::{FieldError, FieldErrors};
 use kuijing_service::ServiceError;
 use serde::de::DeserializeOwned;
