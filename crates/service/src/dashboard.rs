@@ -229,6 +229,9 @@ pub struct Dashboard {
     pub owners: DrillOwners,
 }
 
+/// The longest custom period: ten years.
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+
 /// The days `[from, to)` a query asks for.
 pub fn period_of(query: &DashboardQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
     let invalid = |field: &str, code| ServiceError::Invalid(FieldError::new(field, code).into());
@@ -239,8 +242,8 @@ pub fn period_of(query: &DashboardQuery, today: NaiveDate) -> Result<(NaiveDate,
             if to < from {
                 return Err(invalid("to", "ends_before_start"));
             }
-            if (to - from).num_days() > 3660 {
-                return Err(invalid("to", "out_of_range"));
+            if (to - from).num_days() > MAX_PERIOD_DAYS {
+                return Err(invalid("to", "period_too_long"));
             }
             Ok((from, to + chrono::Duration::days(1)))
         }
@@ -571,7 +574,7 @@ impl App {
             }
             "user" | "users" => {
                 if query.user_ids.is_empty() {
-                    return Err(invalid("user_ids", "required"));
+                    return Err(invalid("user_ids", "choose_people"));
                 }
                 if query
                     .user_ids
@@ -669,10 +672,10 @@ impl App {
         caller.require(Permission::new(Kind::Report, Action::Manage))?;
         let mut errors = kuijing_domain::FieldErrors::new();
         if !(2000..=2100).contains(&input.year) {
-            errors.add("year", "out_of_range");
+            errors.add("year", "year_out_of_range");
         }
         if !(0..=12).contains(&input.month) {
-            errors.add("month", "out_of_range");
+            errors.add("month", "month_out_of_range");
         }
         if !["contract_amount", "payment_amount"].contains(&input.measure.as_str()) {
             errors.add("measure", "invalid_choice");

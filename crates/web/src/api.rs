@@ -485,6 +485,7 @@ pub fn respond_created_in<T: Serialize>(
 }
 
 pub(crate) use customer_io::send_file;
+pub(crate) use dashboard::day_of;
 pub(crate) use exports::kind_name;
 pub(crate) use reports::{export as report_export, export_custom as saved_report_export};
 

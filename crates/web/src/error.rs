@@ -104,6 +104,35 @@ pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> Str
     error_text(field, code, lang).replace("%{field}", label)
 }
 
+/// Names the fields of "whose data and which period" as the dashboard's and
+/// the reports' pickers show them (`to` is the period's last day there, not
+/// whom a record is handed over to), so the API, the pages and the exports
+/// all say "To" and "People"; a target's year and month likewise.
+pub fn name_insight_fields(error: ServiceError, lang: Lang) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                let key = match e.field.as_str() {
+                    "period" => "dashboard.period",
+                    "from" => "dashboard.from",
+                    "to" => "dashboard.to",
+                    "scope" => "dashboard.whose",
+                    "department_id" => "dashboard.department",
+                    "user_id" | "user_ids" => "dashboard.people",
+                    "year" => "targets.year",
+                    "month" => "dashboard.month",
+                    _ => continue,
+                };
+                if e.label.is_none() {
+                    e.label = Some(lang.t(key));
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 /// The message of a code about a field, naming the field.
 pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
     message_in(field, code, None, lang)
@@ -129,6 +158,11 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
     (text != key).then_some(text)
 }
 
+/// Where codes keep their texts, first found first: the customer fixes
+/// word some general codes more precisely (with their limits), later
+/// sections add codes of their own.
+const ERROR_SECTIONS: &[&str] = &["life3.errors", "errors", "sales2.errors", "insight3.errors"];
+
 /// The message of a code; a field may have a message of its own for a code
 /// (`errors.by_field.<field>.<code>`), where the general one would mislead.
 fn error_text(field: &str, code: &str, lang: Lang) -> String {
@@ -137,9 +171,11 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
-        .or_else(|| lookup(lang, &format!("life3.errors.{code}")))
-        .or_else(|| lookup(lang, &format!("errors.{code}")))
-        .or_else(|| lookup(lang, &format!("sales2.errors.{code}")))
+        .or_else(|| {
+            ERROR_SECTIONS
+                .iter()
+                .find_map(|section| lookup(lang, &format!("{section}.{code}")))
+        })
         .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
 }
 

@@ -1,9 +1,10 @@
 //! Extractors whose refusals answer like every other error: a problem
 //! document under `/api`, a page in the user's language elsewhere.
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Query;
 use kuijing_domain::{FieldError, FieldErrors};
 use kuijing_service::ServiceError;
 use serde::de::DeserializeOwned;
@@ -41,6 +42,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 }
 
 /// Query parameters; a value of the wrong type is a field error naming it.
+/// A key may repeat (`owner_id=4&owner_id=5`) into a list field, and a list
+/// field takes a single value too.
 pub struct Params<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {

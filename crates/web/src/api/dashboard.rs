@@ -12,9 +12,11 @@ use utoipa::IntoParams;
 use super::{Body, respond, respond_done};
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::Problem;
+use crate::error::{Problem, name_insight_fields};
 use crate::extract::Params;
 use crate::i18n::Lang;
+use kuijing_domain::FieldErrors;
+use kuijing_service::ServiceError;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -23,10 +25,13 @@ pub struct DashboardParams {
     /// default), `last_month`, `this_quarter`, `last_quarter`, `this_year`,
     /// `last_year` or `custom`.
     pub period: Option<String>,
-    /// With `custom`: the first day.
-    pub from: Option<NaiveDate>,
-    /// With `custom`: the last day (included).
-    pub to: Option<NaiveDate>,
+    /// With `custom`: the first day, `YYYY-MM-DD`.
+    #[param(value_type = Option<NaiveDate>)]
+    pub from: Option<String>,
+    /// With `custom`: the last day (included), `YYYY-MM-DD`; at most ten
+    /// years after `from`.
+    #[param(value_type = Option<NaiveDate>)]
+    pub to: Option<String>,
     /// `company` (the default), `department` or `users`.
     pub scope: Option<String>,
     pub department_id: Option<i64>,
@@ -45,8 +50,12 @@ pub async fn dashboard(
     ApiUser(caller): ApiUser,
     Params(p): Params<DashboardParams>,
 ) -> Response {
+    let result = match p.query() {
+        Ok(query) => state.app.dashboard(&caller, &query).await,
+        Err(error) => Err(error),
+    };
     respond(
-        state.app.dashboard(&caller, &p.query()).await,
+        result.map_err(|e| name_insight_fields(e, lang)),
         &caller,
         lang,
     )
@@ -55,23 +64,45 @@ pub async fn dashboard(
 impl DashboardParams {
     /// Whose data and which period, as the service takes them (the
     /// dashboard's and the reports' alike).
-    pub(super) fn query(self) -> DashboardQuery {
-        let user_ids = self
-            .user_ids
-            .as_deref()
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|id| id.trim().parse().ok())
-            .collect();
-        DashboardQuery {
+    /// A day that is not a date, or an id that is not a number, is a field
+    /// error naming it.
+    pub(super) fn query(self) -> Result<DashboardQuery, ServiceError> {
+        let mut errors = FieldErrors::new();
+        let from = errors.take("from", day_of(self.from.as_deref())).flatten();
+        let to = errors.take("to", day_of(self.to.as_deref())).flatten();
+        let mut user_ids = Vec::new();
+        for id in self.user_ids.as_deref().unwrap_or_default().split(',') {
+            match id.trim() {
+                "" => {}
+                id => match id.parse() {
+                    Ok(id) => user_ids.push(id),
+                    Err(_) => {
+                        errors.add("user_ids", "invalid_value");
+                        break;
+                    }
+                },
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        Ok(DashboardQuery {
             period: self.period,
-            from: self.from,
-            to: self.to,
+            from,
+            to,
             scope: self.scope,
             department_id: self.department_id,
             with_children: self.with_children,
             user_ids,
-        }
+        })
+    }
+}
+
+/// A day as typed: blank is none; anything but a date that exists is an error.
+pub(crate) fn day_of(text: Option<&str>) -> Result<Option<NaiveDate>, &'static str> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| "date_invalid"),
     }
 }
 
@@ -84,7 +115,12 @@ pub async fn set_target(
     ApiUser(caller): ApiUser,
     Body(body): Body<TargetInput>,
 ) -> Response {
-    respond_done(state.app.set_target(&caller, &body).await, &caller, lang)
+    let result = state.app.set_target(&caller, &body).await;
+    respond_done(
+        result.map_err(|e| name_insight_fields(e, lang)),
+        &caller,
+        lang,
+    )
 }
 
 /// The records behind a dashboard figure, as the lists' parameters give

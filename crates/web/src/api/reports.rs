@@ -4,7 +4,6 @@
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use kuijing_service::report_builder::{self as builder, ReportDefinition, SavedReportView};
 use kuijing_service::reports::{BUILT_IN, Report, ReportQuery};
 use serde::{Deserialize, Serialize};
@@ -15,9 +14,10 @@ use super::dashboard::DashboardParams;
 use super::{Body, respond, respond_created, respond_done};
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Problem, name_insight_fields};
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
+use kuijing_service::ServiceError;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -26,10 +26,12 @@ pub struct ReportParams {
     /// default), `last_month`, `this_quarter`, `last_quarter`, `this_year`,
     /// `last_year` or `custom`.
     pub period: Option<String>,
-    /// With `custom`: the first day.
-    pub from: Option<NaiveDate>,
-    /// With `custom`: the last day (included).
-    pub to: Option<NaiveDate>,
+    /// With `custom`: the first day, `YYYY-MM-DD`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<String>,
+    /// With `custom`: the last day (included), at most ten years after `from`.
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<String>,
     /// `company` (the default), `department` or `users`.
     pub scope: Option<String>,
     pub department_id: Option<i64>,
@@ -47,7 +49,7 @@ pub struct ReportParams {
 }
 
 impl ReportParams {
-    fn query(self) -> (ReportQuery, Option<String>) {
+    fn query(self) -> (Result<ReportQuery, ServiceError>, Option<String>) {
         let insight = DashboardParams {
             period: self.period,
             from: self.from,
@@ -58,12 +60,13 @@ impl ReportParams {
             user_ids: self.user_ids,
         }
         .query();
+        let (by, pipeline_id) = (self.by, self.pipeline_id);
         (
-            ReportQuery {
+            insight.map(|insight| ReportQuery {
                 insight,
-                by: self.by,
-                pipeline_id: self.pipeline_id,
-            },
+                by,
+                pipeline_id,
+            }),
             self.format,
         )
     }
@@ -109,9 +112,12 @@ pub async fn get_report(
     Path(name): Path<String>,
     Params(p): Params<ReportParams>,
 ) -> Response {
-    let (query, _) = p.query();
+    let result = match p.query().0 {
+        Ok(query) => state.app.report(&caller, &name, &query).await,
+        Err(error) => Err(error),
+    };
     respond(
-        state.app.report(&caller, &name, &query).await,
+        result.map_err(|e| name_insight_fields(e, lang)),
         &caller,
         lang,
     )
@@ -129,10 +135,15 @@ pub async fn export_report(
     Params(p): Params<ReportParams>,
 ) -> Response {
     let (query, format) = p.query();
-    export(&state, &caller, lang, &name, &query, format.as_deref()).await
+    let result = match query {
+        Ok(query) => export(&state, &caller, lang, &name, &query, format.as_deref()).await,
+        Err(error) => Err(error),
+    };
+    result.unwrap_or_else(|error| problem(error, &caller, lang))
 }
 
-/// The export answered to the API and the pages alike.
+/// The export for the API and the pages alike; the pages show a refusal
+/// on the report's own form.
 pub(crate) async fn export(
     state: &AppState,
     caller: &kuijing_service::Caller,
@@ -140,20 +151,20 @@ pub(crate) async fn export(
     name: &str,
     query: &ReportQuery,
     format: Option<&str>,
-) -> Response {
-    let result = async {
-        let format = format_of(format)?;
-        let text = |key: &str| lang.t(key);
-        let path = state
-            .app
-            .export_report(caller, name, query, format, &text)
-            .await?;
-        send_file(path, format, name).await
-    }
-    .await;
-    result.unwrap_or_else(|error| {
-        ApiError::from_service(error, lang, &caller.request_id).into_response()
-    })
+) -> Result<Response, ServiceError> {
+    let format = format_of(format)?;
+    let text = |key: &str| lang.t(key);
+    let path = state
+        .app
+        .export_report(caller, name, query, format, &text)
+        .await?;
+    send_file(path, format, name).await
+}
+
+/// A refusal as a problem document, with the pickers' fields named as they show them.
+fn problem(error: ServiceError, caller: &kuijing_service::Caller, lang: Lang) -> Response {
+    ApiError::from_service(name_insight_fields(error, lang), lang, &caller.request_id)
+        .into_response()
 }
 
 /// What the report builder offers: the kinds and each one's system fields.
@@ -302,9 +313,12 @@ pub async fn run_saved(
     Id(id): Id,
     Params(p): Params<ReportParams>,
 ) -> Response {
-    let (query, _) = p.query();
+    let result = match p.query().0 {
+        Ok(query) => state.app.run_report(&caller, id, &query.insight).await,
+        Err(error) => Err(error),
+    };
     respond(
-        state.app.run_report(&caller, id, &query.insight).await,
+        result.map_err(|e| name_insight_fields(e, lang)),
         &caller,
         lang,
     )
@@ -321,7 +335,11 @@ pub async fn export_saved(
     Params(p): Params<ReportParams>,
 ) -> Response {
     let (query, format) = p.query();
-    export_custom(&state, &caller, lang, id, &query, format.as_deref()).await
+    let result = match query {
+        Ok(query) => export_custom(&state, &caller, lang, id, &query, format.as_deref()).await,
+        Err(error) => Err(error),
+    };
+    result.unwrap_or_else(|error| problem(error, &caller, lang))
 }
 
 /// A saved report's export, for the API and the pages.
@@ -332,18 +350,12 @@ pub(crate) async fn export_custom(
     id: i64,
     query: &ReportQuery,
     format: Option<&str>,
-) -> Response {
-    let result = async {
-        let format = format_of(format)?;
-        let text = |key: &str| lang.t(key);
-        let path = state
-            .app
-            .export_saved_report(caller, id, &query.insight, format, &text)
-            .await?;
-        send_file(path, format, "report").await
-    }
-    .await;
-    result.unwrap_or_else(|error| {
-        ApiError::from_service(error, lang, &caller.request_id).into_response()
-    })
+) -> Result<Response, ServiceError> {
+    let format = format_of(format)?;
+    let text = |key: &str| lang.t(key);
+    let path = state
+        .app
+        .export_saved_report(caller, id, &query.insight, format, &text)
+        .await?;
+    send_file(path, format, "report").await
 }

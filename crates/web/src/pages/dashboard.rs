@@ -12,16 +12,20 @@ use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure};
 use serde::Deserialize;
 
 use super::Shell;
-use super::forms::{answer, optional_number, optional_text};
+use super::forms::{FormErrors, INVALID, answer, error_page, optional_number, optional_text};
 use crate::AppState;
+use crate::api::day_of;
 use crate::auth::PageUser;
 use crate::charts::{self, Group};
+use crate::error::name_insight_fields;
 use crate::extract::Params;
 use crate::i18n::Lang;
+use kuijing_domain::FieldErrors;
+use kuijing_service::ServiceError;
 
 /// Whose data and which period, as the dashboard's and the reports'
 /// pickers send them (a report adds its grouping and pipeline).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct Query {
     #[serde(default)]
     pub(crate) by: String,
@@ -49,11 +53,19 @@ pub struct Query {
 }
 
 impl Query {
-    pub(crate) fn service(&self) -> DashboardQuery {
-        DashboardQuery {
+    /// Whose data and which period as the service takes them; a day that
+    /// is not a date is a field error naming it.
+    pub(crate) fn service(&self) -> Result<DashboardQuery, ServiceError> {
+        let mut errors = FieldErrors::new();
+        let from = errors.take("from", day_of(Some(&self.from))).flatten();
+        let to = errors.take("to", day_of(Some(&self.to))).flatten();
+        if !errors.is_empty() {
+            return Err(ServiceError::Invalid(errors));
+        }
+        Ok(DashboardQuery {
             period: optional_text(&self.period),
-            from: self.from.trim().parse().ok(),
-            to: self.to.trim().parse().ok(),
+            from,
+            to,
             scope: optional_text(&self.scope),
             department_id: optional_number(&self.department_id),
             with_children: Some(self.only_department.is_empty()),
@@ -62,7 +74,7 @@ impl Query {
                 .iter()
                 .filter_map(|u| optional_number(u))
                 .collect(),
-        }
+        })
     }
 
     pub(crate) fn chosen(&self, id: &i64) -> bool {
@@ -117,6 +129,82 @@ pub(crate) trait Picker {
     fn is_period(&self, period: &str) -> bool {
         self.period() == period
     }
+
+    /// The message beside a picker's field when the choice was refused.
+    fn field_error(&self, _field: &str) -> Option<String> {
+        None
+    }
+}
+
+/// The pickers again, with the message beside the field, when whose data
+/// or the period could not be shown (no one chosen, the last day before
+/// the first, a period over ten years).
+#[derive(Template)]
+#[template(path = "insight_refused.html")]
+pub(crate) struct Refused {
+    shell: Shell,
+    query: Query,
+    filter_action: String,
+    departments: Vec<Choice>,
+    people: Vec<Choice>,
+    errors: FormErrors,
+    /// The report's name, for its crumbs; none on the dashboard.
+    title: Option<String>,
+    /// What the page's other choices were (a report's grouping, pipeline).
+    keep: Vec<(&'static str, String)>,
+}
+
+impl Picker for Refused {
+    fn picked(&self) -> &Query {
+        &self.query
+    }
+
+    fn field_error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).cloned()
+    }
+}
+
+/// A dashboard or report page: the page built, or — when the pickers'
+/// choice was refused — the pickers again with the messages beside them.
+pub(crate) async fn insight_answer(
+    state: &AppState,
+    (caller, lang): (&Caller, Lang),
+    built: Result<Response, ServiceError>,
+    query: Query,
+    (filter_action, title): (String, Option<String>),
+) -> Response {
+    let error = match built {
+        Ok(page) => return page,
+        Err(error) => name_insight_fields(error, lang),
+    };
+    let Some(errors) = FormErrors::from_service(&error, lang)
+        .filter(|_| matches!(error, ServiceError::Invalid(_)))
+    else {
+        return error_page(error, caller, lang);
+    };
+    let (active, title_key) = if title.is_some() {
+        ("/reports", "reports.title")
+    } else {
+        ("/dashboard", "dashboard.title")
+    };
+    let keep = [("by", &query.by), ("pipeline_id", &query.pipeline_id)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.clone()))
+        .collect();
+    let refused = async {
+        Ok(Refused {
+            departments: state.app.department_choices().await?,
+            people: state.app.user_choices(caller).await?,
+            shell: Shell::new(state, caller, lang, active, title_key),
+            query,
+            filter_action,
+            errors,
+            title,
+            keep,
+        })
+    };
+    answer(refused.await, INVALID, caller, lang)
 }
 
 impl Picker for View {
@@ -255,7 +343,7 @@ async fn view(
     lang: Lang,
     query: Query,
 ) -> Result<View, kuijing_service::ServiceError> {
-    let board = state.app.dashboard(caller, &query.service()).await?;
+    let board = state.app.dashboard(caller, &query.service()?).await?;
     let shell = Shell::new(state, caller, lang, "/dashboard", "dashboard.title");
     let groups: Vec<Group> = board
         .trend
@@ -326,10 +414,15 @@ pub async fn show_dashboard(
     PageUser(caller): PageUser,
     Params(query): Params<Query>,
 ) -> Response {
-    answer(
-        view(&state, &caller, lang, query).await,
-        StatusCode::OK,
-        &caller,
-        lang,
+    let built = view(&state, &caller, lang, query.clone())
+        .await
+        .map(|page| super::render(&page, StatusCode::OK));
+    insight_answer(
+        &state,
+        (&caller, lang),
+        built,
+        query,
+        ("/dashboard".into(), None),
     )
+    .await
 }

@@ -11,13 +11,14 @@ use kuijing_service::choices::Choice;
 use kuijing_service::reports::{BUILT_IN, Report, ReportColumn, ReportQuery, Unit};
 
 use super::Shell;
-use super::dashboard::{Picker, Query};
+use super::dashboard::{Picker, Query, insight_answer};
 use super::forms::{answer, optional_number, optional_text};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::charts::{self, Group};
 use crate::extract::Params;
 use crate::i18n::Lang;
+use kuijing_service::ServiceError;
 
 #[derive(Template)]
 #[template(path = "reports.html")]
@@ -285,12 +286,12 @@ pub(crate) fn query_string(query: &Query) -> String {
     out.finish()
 }
 
-fn report_query(query: &Query) -> ReportQuery {
-    ReportQuery {
-        insight: query.service(),
+fn report_query(query: &Query) -> Result<ReportQuery, ServiceError> {
+    Ok(ReportQuery {
+        insight: query.service()?,
         by: optional_text(&query.by),
         pipeline_id: optional_number(&query.pipeline_id),
-    }
+    })
 }
 
 /// Names for the rows that are not records: outcomes, approval kinds.
@@ -319,7 +320,7 @@ async fn view(
 ) -> Result<ReportView, kuijing_service::ServiceError> {
     let mut report = state
         .app
-        .report(caller, name, &report_query(&query))
+        .report(caller, name, &report_query(&query)?)
         .await?;
     let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     name_fixed_rows(&mut report, &shell);
@@ -379,12 +380,18 @@ pub async fn show_report(
     Path(name): Path<String>,
     Params(query): Params<Query>,
 ) -> Response {
-    answer(
-        view(&state, &caller, lang, &name, query).await,
-        StatusCode::OK,
-        &caller,
-        lang,
+    let built = view(&state, &caller, lang, &name, query.clone())
+        .await
+        .map(|page| super::render(&page, StatusCode::OK));
+    let title = lang.t(&format!("report_names.{name}"));
+    insight_answer(
+        &state,
+        (&caller, lang),
+        built,
+        query,
+        (format!("/reports/{name}"), Some(title)),
     )
+    .await
 }
 
 pub async fn export_report(
@@ -395,13 +402,19 @@ pub async fn export_report(
     Params(query): Params<Query>,
 ) -> Response {
     let format = optional_text(&query.format);
-    crate::api::report_export(
+    let built = match report_query(&query) {
+        Ok(asked) => {
+            crate::api::report_export(&state, &caller, lang, &name, &asked, format.as_deref()).await
+        }
+        Err(error) => Err(error),
+    };
+    let title = lang.t(&format!("report_names.{name}"));
+    insight_answer(
         &state,
-        &caller,
-        lang,
-        &name,
-        &report_query(&query),
-        format.as_deref(),
+        (&caller, lang),
+        built,
+        query,
+        (format!("/reports/{name}"), Some(title)),
     )
     .await
 }
@@ -414,7 +427,7 @@ async fn saved_view(
     query: Query,
 ) -> Result<ReportView, kuijing_service::ServiceError> {
     let definition = state.app.saved_report(caller, id).await?;
-    let report = state.app.run_report(caller, id, &query.service()).await?;
+    let report = state.app.run_report(caller, id, &query.service()?).await?;
     let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
@@ -448,12 +461,40 @@ pub async fn show_saved(
     crate::extract::Id(id): crate::extract::Id,
     Params(query): Params<Query>,
 ) -> Response {
-    answer(
-        saved_view(&state, &caller, lang, id, query).await,
-        StatusCode::OK,
-        &caller,
-        lang,
+    let built = saved_view(&state, &caller, lang, id, query.clone())
+        .await
+        .map(|page| super::render(&page, StatusCode::OK));
+    saved_answer(&state, (&caller, lang), id, built, query).await
+}
+
+/// A saved report's page or export, or its pickers again when refused.
+async fn saved_answer(
+    state: &AppState,
+    (caller, lang): (&Caller, Lang),
+    id: i64,
+    built: Result<Response, ServiceError>,
+    query: Query,
+) -> Response {
+    let title = match &built {
+        Err(ServiceError::Invalid(_)) => state
+            .app
+            .saved_report(caller, id)
+            .await
+            .map(|d| d.definition.name)
+            .ok(),
+        _ => None,
+    };
+    insight_answer(
+        state,
+        (caller, lang),
+        built,
+        query,
+        (
+            format!("/reports/custom/{id}"),
+            Some(title.unwrap_or_default()),
+        ),
     )
+    .await
 }
 
 pub async fn export_saved(
@@ -464,15 +505,14 @@ pub async fn export_saved(
     Params(query): Params<Query>,
 ) -> Response {
     let format = optional_text(&query.format);
-    crate::api::saved_report_export(
-        &state,
-        &caller,
-        lang,
-        id,
-        &report_query(&query),
-        format.as_deref(),
-    )
-    .await
+    let built = match report_query(&query) {
+        Ok(asked) => {
+            crate::api::saved_report_export(&state, &caller, lang, id, &asked, format.as_deref())
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    saved_answer(&state, (&caller, lang), id, built, query).await
 }
 
 /// Deletes a saved report from its page.
