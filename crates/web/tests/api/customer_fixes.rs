@@ -349,3 +349,91 @@ async fn team_members_neither_release_nor_lock_a_read_member_writes_no_follow_up
     let detail = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
     assert_eq!(detail.body["team"], json!([]), "{}", detail.text);
 }
+
+#[tokio::test]
+async fn custom_money_number_and_date_values_stay_in_a_sane_range_on_forms_api_and_import() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    customer_field(&t, &admin, "budget", "money", json!({})).await;
+    customer_field(&t, &admin, "staff", "number", json!({})).await;
+    customer_field(&t, &admin, "founded", "date", json!({})).await;
+    let cases = [
+        (
+            json!({ "budget": "1e20" }),
+            "custom.budget",
+            "custom_amount_out_of_range",
+        ),
+        (
+            json!({ "budget": "12.345" }),
+            "custom.budget",
+            "too_many_decimals",
+        ),
+        (
+            json!({ "budget": "lots" }),
+            "custom.budget",
+            "custom_amount_invalid",
+        ),
+        (
+            json!({ "staff": "99999999999999999" }),
+            "custom.staff",
+            "custom_number_out_of_range",
+        ),
+        (
+            json!({ "founded": "1800-01-01" }),
+            "custom.founded",
+            "custom_date_out_of_range",
+        ),
+        (
+            json!({ "founded": "3024-01-01" }),
+            "custom.founded",
+            "custom_date_out_of_range",
+        ),
+    ];
+    for (custom, field, code) in cases {
+        let answer = t
+            .post(
+                "/api/v1/customers",
+                &admin,
+                json!({ "name": "Range Co", "custom": custom }),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{custom}: {}", answer.text);
+        assert_eq!(answer.body["errors"][0]["field"], field, "{}", answer.text);
+        assert_eq!(answer.body["errors"][0]["code"], code, "{}", answer.text);
+    }
+    let amount = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Range Co", "custom": { "budget": "lots" } }),
+        )
+        .await;
+    let message = amount.body["errors"][0]["message"]
+        .as_str()
+        .expect("message");
+    assert!(
+        message.contains("amount") && !message.contains("whole"),
+        "{message}"
+    );
+
+    let good = t
+        .post("/api/v1/customers", &admin, json!({ "name": "Range Co", "custom": { "budget": "1,234.50", "staff": "12", "founded": "1999-05-01" } }))
+        .await;
+    assert_eq!(good.status, 201, "{}", good.text);
+    assert_eq!(good.body["custom"]["budget"], "1234.50");
+
+    let file = "name,BUDGET,FOUNDED\nOne,10.001,2001-01-01\nTwo,5,1066-10-14\n";
+    let report = import(&t, &admin, "dry_run=true", file.as_bytes()).await;
+    let codes: Vec<&str> = report.body["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["too_many_decimals", "custom_date_out_of_range"],
+        "{}",
+        report.text
+    );
+}
