@@ -437,3 +437,60 @@ async fn custom_money_number_and_date_values_stay_in_a_sane_range_on_forms_api_a
         report.text
     );
 }
+
+#[tokio::test]
+async fn a_former_owner_claiming_within_the_wait_is_told_the_wait_and_its_end() {
+    use crate::pool_fixtures::{change_pool, first_pool, release, rep, rep_role, top_department};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let pool = first_pool(&t, &admin).await;
+    change_pool(
+        &t,
+        &admin,
+        pool,
+        json!({ "rules": { "reclaim_wait_days": 30 } }),
+    )
+    .await;
+    let role = rep_role(&t, &admin).await;
+    let top = top_department(&t, &admin).await;
+    let (_, former) = rep(&t, &admin, "0962000001", top, role).await;
+    let mine = customer(&t, &former, "Mine Once").await;
+    let other = customer(&t, &admin, "Never Mine").await;
+    release(&t, &former, mine, Some(pool)).await;
+    release(&t, &admin, other, Some(pool)).await;
+    use kuijing_service::clock::Clock;
+    let until = (t.clock.now() + chrono::Duration::days(30))
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .to_string();
+
+    let alone = t
+        .post(
+            &format!("/api/v1/pools/{pool}/claim"),
+            &former,
+            json!({ "ids": [mine] }),
+        )
+        .await;
+    assert_eq!(alone.status, 422, "{}", alone.text);
+    let error = &alone.body["errors"][0];
+    assert_eq!(error["code"], "reclaim_wait");
+    let message = error["message"].as_str().expect("message");
+    assert!(
+        message.contains("30 days") && message.contains(&until),
+        "{message}"
+    );
+    assert!(!message.contains("someone else"), "{message}");
+
+    let batch = t
+        .post(
+            &format!("/api/v1/pools/{pool}/claim"),
+            &former,
+            json!({ "ids": [mine, other] }),
+        )
+        .await;
+    assert_eq!(batch.status, 200, "{}", batch.text);
+    assert_eq!(batch.body["claimed"], json!([other]));
+    assert_eq!(batch.body["taken"], json!([]));
+    assert_eq!(batch.body["waiting"][0]["id"], mine);
+    assert_eq!(batch.body["waiting"][0]["claimable_on"], until.as_str());
+}
