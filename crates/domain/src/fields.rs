@@ -132,20 +132,16 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             Value::String(text)
         }
         FieldType::Number | FieldType::Percent | FieldType::Money => {
-            let folded = text::normalize(&text).replace(',', "");
-            let number: f64 = folded.parse().map_err(|_| "number_invalid")?;
-            if !number.is_finite() {
-                return Err("number_invalid");
-            }
-            // Kept as the typed decimal text, so no digit is lost to a float.
-            Value::String(folded)
+            Value::String(parse_figure(def.field_type, &text)?)
         }
         FieldType::Date => {
             let date = crate::dates::parse_date(&text)?;
+            in_years(date)?;
             Value::String(date.format("%Y-%m-%d").to_string())
         }
         FieldType::DateTime => {
             let at = chrono::DateTime::parse_from_rfc3339(&text).map_err(|_| "date_invalid")?;
+            in_years(at.date_naive())?;
             Value::String(at.with_timezone(&chrono::Utc).to_rfc3339())
         }
         FieldType::Choice => {
@@ -185,6 +181,55 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
         },
     };
     Ok(Some(value))
+}
+
+/// The largest figure a number, percent or money field takes, either sign:
+/// the product's largest amount, far beyond any real figure and exact in
+/// sums (no 1e20).
+const MAX_FIGURE: i64 = 1_000_000_000_000;
+
+/// The years a date field takes; anything else is a typing slip.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+fn in_years(date: chrono::NaiveDate) -> Result<(), &'static str> {
+    use chrono::Datelike;
+    if YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err("custom_date_out_of_range")
+    }
+}
+
+/// A number, percent or money value as exact decimal text. Money takes at
+/// most the currency's two decimals; every figure stays within
+/// ±[`MAX_FIGURE`]. Thousands separators and full-width digits are read.
+fn parse_figure(field_type: FieldType, text: &str) -> Result<String, &'static str> {
+    use std::str::FromStr;
+    let money = field_type == FieldType::Money;
+    let folded = text::normalize(text).replace([',', ' '], "");
+    let invalid = if money {
+        "custom_amount_invalid"
+    } else {
+        "custom_number_invalid"
+    };
+    let parsed = rust_decimal::Decimal::from_str(&folded)
+        .or_else(|_| rust_decimal::Decimal::from_scientific(&folded))
+        .map_err(|_| invalid)?;
+    if parsed.abs() > rust_decimal::Decimal::from(MAX_FIGURE) {
+        return Err(if money {
+            "custom_amount_out_of_range"
+        } else {
+            "custom_number_out_of_range"
+        });
+    }
+    let scale = parsed.normalize().scale();
+    if money && scale > 2 {
+        return Err("too_many_decimals");
+    }
+    if scale > 6 {
+        return Err("custom_number_too_precise");
+    }
+    Ok(parsed.to_string())
 }
 
 fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static str> {
@@ -265,7 +310,37 @@ mod tests {
             v(FieldType::Number, "1,234.50"),
             Ok(Some(Value::String("1234.50".into())))
         );
-        assert_eq!(v(FieldType::Number, "lots"), Err("number_invalid"));
+        assert_eq!(v(FieldType::Number, "lots"), Err("custom_number_invalid"));
+        assert_eq!(v(FieldType::Money, "lots"), Err("custom_amount_invalid"));
+        assert_eq!(v(FieldType::Money, "12.345"), Err("too_many_decimals"));
+        assert_eq!(
+            v(FieldType::Money, "１,２３４.5"),
+            Ok(Some(Value::String("1234.5".into())))
+        );
+        assert_eq!(
+            v(FieldType::Money, "1e20"),
+            Err("custom_amount_out_of_range")
+        );
+        assert_eq!(
+            v(FieldType::Number, "-1e13"),
+            Err("custom_number_out_of_range")
+        );
+        assert_eq!(
+            v(FieldType::Number, "1e3"),
+            Ok(Some(Value::String("1000".into())))
+        );
+        assert_eq!(
+            v(FieldType::Date, "1899-12-31"),
+            Err("custom_date_out_of_range")
+        );
+        assert_eq!(
+            v(FieldType::Date, "3000-01-01"),
+            Err("custom_date_out_of_range")
+        );
+        assert_eq!(
+            v(FieldType::DateTime, "0001-01-01T00:00:00Z"),
+            Err("custom_date_out_of_range")
+        );
         assert_eq!(
             v(FieldType::Date, "113/01/05"),
             Ok(Some(Value::String("2024-01-05".into())))

@@ -183,6 +183,9 @@ pub struct DuplicateHint {
     pub visible: bool,
 }
 
+/// The fields a customer list sorts by.
+pub const SORTABLE: &[&str] = CUSTOMER_LIST.sortable;
+
 fn customer(action: Action) -> Permission {
     Permission::new(Kind::Customer, action)
 }

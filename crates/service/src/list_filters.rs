@@ -270,10 +270,16 @@ fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<Cursor> {
     let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
     let value: sea_query::Value = match (sort, shape) {
         ("id", _) => id.into(),
+        // The last row had no value: the store orders such rows together.
+        (_, _) if value.is_null() => kuijing_store::lists::null_cursor_value(),
         (_, Shape::Time) => DateTime::parse_from_rfc3339(value.as_str()?)
             .ok()?
             .with_timezone(&Utc)
             .into(),
+        (_, Shape::Choice) => value.as_i64()?.into(),
+        (_, Shape::Bool) => value.as_bool()?.into(),
+        // Phones sort by their digits, as they are kept for matching.
+        (_, Shape::Phone) => kuijing_domain::company::phone_key(value.as_str()?).into(),
         _ => value.as_str()?.to_string().into(),
     };
     Some((value, id))

@@ -35,6 +35,41 @@ pub struct MoveInput {
 pub struct ClaimResult {
     pub claimed: Vec<i64>,
     pub taken: Vec<i64>,
+    /// Customers the caller let go and may claim again only after the
+    /// pool's wait (a claim's answer only).
+    pub waiting: Vec<ClaimWait>,
+}
+
+/// A customer its former owner may claim again from a day on.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClaimWait {
+    pub id: i64,
+    /// The pool's wait for former owners, in days.
+    pub wait_days: i64,
+    /// The first day (in the company's zone) the claim is allowed.
+    pub claimable_on: chrono::NaiveDate,
+}
+
+impl ClaimResult {
+    /// What was not claimed, each customer under its own reason, as field
+    /// errors (`ids.<id>`) for a message.
+    pub fn problems(&self) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        for wait in &self.waiting {
+            errors.push(
+                FieldError::new(format!("ids.{}", wait.id), "reclaim_wait")
+                    .labelled(&format!("#{}", wait.id))
+                    .with("days", wait.wait_days)
+                    .with("date", wait.claimable_on),
+            );
+        }
+        for id in &self.taken {
+            errors.push(
+                FieldError::new(format!("ids.{id}"), "claim_taken").labelled(&format!("#{id}")),
+            );
+        }
+        errors
+    }
 }
 
 impl App {
@@ -94,6 +129,7 @@ impl App {
         let mut result = ClaimResult {
             claimed: Vec::new(),
             taken: Vec::new(),
+            waiting: Vec::new(),
         };
         for id in &input.ids {
             if pool_customers::claim(&mut tx, pool, *id, user, free_after, now).await? {
@@ -109,9 +145,23 @@ impl App {
                     owner,
                 )
                 .await?;
+            } else if let Some(released) =
+                pool_customers::released_by(&mut tx, pool, *id, user).await?
+                && released > free_after
+            {
+                let wait_days = rules.reclaim_wait_days.unwrap_or(0);
+                let free_at = released + Duration::days(wait_days);
+                result.waiting.push(ClaimWait {
+                    id: *id,
+                    wait_days,
+                    claimable_on: free_at.with_timezone(&self.time_zone()).date_naive(),
+                });
             } else {
                 result.taken.push(*id);
             }
+        }
+        if result.claimed.is_empty() && !result.waiting.is_empty() {
+            return Err(ServiceError::Invalid(result.problems()));
         }
         if result.claimed.is_empty() {
             // Ids that were never in this pool are not found, not "taken",
@@ -183,6 +233,7 @@ impl App {
         let mut result = ClaimResult {
             claimed: Vec::new(),
             taken: Vec::new(),
+            waiting: Vec::new(),
         };
         for id in &input.ids {
             if pool_customers::assign(&mut tx, pool, *id, input.user_id, now).await? {
@@ -265,6 +316,7 @@ impl App {
         Ok(ClaimResult {
             claimed: moved,
             taken,
+            waiting: Vec::new(),
         })
     }
 

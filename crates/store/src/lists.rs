@@ -141,22 +141,95 @@ pub(crate) fn page<C: Iden + Copy + PartialEq + 'static>(
     after: Option<(sea_query::Value, i64)>,
     limit: u64,
 ) {
+    let nullable = sort.column != t.id && !NOT_NULL.contains(&sort.column.to_string().as_str());
     if let Some(after) = after {
-        select.cond_where(crate::record::past_cursor(
-            t.table,
-            (sort.column, t.id),
-            sort.descending,
-            after,
-            sort.column == t.id,
-        ));
+        let condition = if nullable {
+            past_nullable_cursor(t, sort, after)
+        } else {
+            crate::record::past_cursor(
+                t.table,
+                (sort.column, t.id),
+                sort.descending,
+                after,
+                sort.column == t.id,
+            )
+        };
+        select.cond_where(condition);
     }
     let order = if sort.descending {
         Order::Desc
     } else {
         Order::Asc
     };
+    if nullable {
+        // Empty values last going up and first going down, the same on
+        // both databases (SQLite and PostgreSQL place NULL differently).
+        select.order_by_expr(Expr::col((t.table, sort.column)).is_null(), order.clone());
+    }
     select
         .order_by((t.table, sort.column), order.clone())
         .order_by((t.table, t.id), order)
         .limit(limit);
+}
+
+/// Columns of the record tables that are never empty, so ordering by them
+/// needs no place for empty values (and keeps using their indexes).
+const NOT_NULL: &[&str] = &[
+    "name",
+    "created_at",
+    "updated_at",
+    "dealt",
+    "locked",
+    "converted",
+    "is_primary",
+    "decision_maker",
+];
+
+/// A cursor that marks an empty sort value.
+pub fn null_cursor_value() -> sea_query::Value {
+    sea_query::Value::String(None)
+}
+
+fn is_null_cursor(value: &sea_query::Value) -> bool {
+    *value == null_cursor_value()
+}
+
+/// The rows after the cursor row when the sort column may be empty, with
+/// empty values ordered after the others going up and before them going
+/// down (as `page` orders them).
+fn past_nullable_cursor<C: Iden + Copy + 'static>(
+    t: Listed<C>,
+    sort: Sort<C>,
+    (value, id): (sea_query::Value, i64),
+) -> Condition {
+    let column = || Expr::col((t.table, sort.column));
+    let id_past = || {
+        if sort.descending {
+            Expr::col((t.table, t.id)).lt(id)
+        } else {
+            Expr::col((t.table, t.id)).gt(id)
+        }
+    };
+    match (is_null_cursor(&value), sort.descending) {
+        // Going up, the empty ones come last: only empty ones after this one.
+        (true, false) => Condition::all().add(column().is_null()).add(id_past()),
+        // Going down, the empty ones come first: the rest of them, then all others.
+        (true, true) => Condition::any()
+            .add(column().is_not_null())
+            .add(Condition::all().add(column().is_null()).add(id_past())),
+        (false, descending) => {
+            let past = if descending {
+                column().lt(value.clone())
+            } else {
+                column().gt(value.clone())
+            };
+            let mut any = Condition::any()
+                .add(past)
+                .add(Condition::all().add(column().eq(value)).add(id_past()));
+            if !descending {
+                any = any.add(column().is_null());
+            }
+            any
+        }
+    }
 }

@@ -70,6 +70,27 @@ pub async fn claim(
     Ok(claimed)
 }
 
+/// When `user` let the customer waiting in `pool` go, if they are its
+/// former owner: a claim refused for this is the former owner's wait, not
+/// someone else's claim.
+pub async fn released_by(
+    tx: &mut Tx,
+    pool: i64,
+    customer: i64,
+    user: i64,
+) -> Result<Option<DateTime<Utc>>> {
+    let select = Query::select()
+        .column(Customers::ReleasedAt)
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::PoolId).eq(pool))
+        .and_where(Expr::col(Customers::OwnerId).is_null())
+        .and_where(Expr::col(Customers::FormerOwnerId).eq(user))
+        .to_owned();
+    let found: Option<(Option<DateTime<Utc>>,)> = tx.optional(&select).await?;
+    Ok(found.and_then(|(at,)| at))
+}
+
 /// Gives a pool customer to `user` (an assignment, not counted as a claim).
 pub async fn assign(
     tx: &mut Tx,

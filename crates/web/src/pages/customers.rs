@@ -38,7 +38,8 @@ use crate::i18n::Lang;
 const PERIODS: [&str; 4] = ["today", "this_week", "this_month", "last_month"];
 /// The saved views, in the order of their tabs.
 const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
-const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+/// The columns a customer list sorts by (every system column it shows).
+const SORTS: &[&str] = kuijing_service::customers::SORTABLE;
 
 fn customer(action: Action) -> Permission {
     Permission::new(Kind::Customer, action)

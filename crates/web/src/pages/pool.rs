@@ -219,7 +219,14 @@ pub async fn claim(
         .app
         .claim_from_pool(&caller, pool, ClaimInput { ids: form.ids() })
         .await
-        .map(|_| ());
+        .and_then(|claimed| {
+            // Some were claimed: the others are named, each with its reason.
+            let problems = claimed.problems();
+            match problems.is_empty() {
+                true => Ok(()),
+                false => Err(ServiceError::Invalid(problems)),
+            }
+        });
     answer(&state, (&caller, lang), pool, result, "claimed").await
 }
 

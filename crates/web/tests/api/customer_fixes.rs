@@ -349,3 +349,221 @@ async fn team_members_neither_release_nor_lock_a_read_member_writes_no_follow_up
     let detail = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
     assert_eq!(detail.body["team"], json!([]), "{}", detail.text);
 }
+
+#[tokio::test]
+async fn custom_money_number_and_date_values_stay_in_a_sane_range_on_forms_api_and_import() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    customer_field(&t, &admin, "budget", "money", json!({})).await;
+    customer_field(&t, &admin, "staff", "number", json!({})).await;
+    customer_field(&t, &admin, "founded", "date", json!({})).await;
+    let cases = [
+        (
+            json!({ "budget": "1e20" }),
+            "custom.budget",
+            "custom_amount_out_of_range",
+        ),
+        (
+            json!({ "budget": "12.345" }),
+            "custom.budget",
+            "too_many_decimals",
+        ),
+        (
+            json!({ "budget": "lots" }),
+            "custom.budget",
+            "custom_amount_invalid",
+        ),
+        (
+            json!({ "staff": "99999999999999999" }),
+            "custom.staff",
+            "custom_number_out_of_range",
+        ),
+        (
+            json!({ "founded": "1800-01-01" }),
+            "custom.founded",
+            "custom_date_out_of_range",
+        ),
+        (
+            json!({ "founded": "3024-01-01" }),
+            "custom.founded",
+            "custom_date_out_of_range",
+        ),
+    ];
+    for (custom, field, code) in cases {
+        let answer = t
+            .post(
+                "/api/v1/customers",
+                &admin,
+                json!({ "name": "Range Co", "custom": custom }),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{custom}: {}", answer.text);
+        assert_eq!(answer.body["errors"][0]["field"], field, "{}", answer.text);
+        assert_eq!(answer.body["errors"][0]["code"], code, "{}", answer.text);
+    }
+    let amount = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Range Co", "custom": { "budget": "lots" } }),
+        )
+        .await;
+    let message = amount.body["errors"][0]["message"]
+        .as_str()
+        .expect("message");
+    assert!(
+        message.contains("amount") && !message.contains("whole"),
+        "{message}"
+    );
+
+    let good = t
+        .post("/api/v1/customers", &admin, json!({ "name": "Range Co", "custom": { "budget": "1,234.50", "staff": "12", "founded": "1999-05-01" } }))
+        .await;
+    assert_eq!(good.status, 201, "{}", good.text);
+    assert_eq!(good.body["custom"]["budget"], "1234.50");
+
+    let file = "name,BUDGET,FOUNDED\nOne,10.001,2001-01-01\nTwo,5,1066-10-14\n";
+    let report = import(&t, &admin, "dry_run=true", file.as_bytes()).await;
+    let codes: Vec<&str> = report.body["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .filter_map(|p| p["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        ["too_many_decimals", "custom_date_out_of_range"],
+        "{}",
+        report.text
+    );
+}
+
+#[tokio::test]
+async fn a_former_owner_claiming_within_the_wait_is_told_the_wait_and_its_end() {
+    use crate::pool_fixtures::{change_pool, first_pool, release, rep, rep_role, top_department};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let pool = first_pool(&t, &admin).await;
+    change_pool(
+        &t,
+        &admin,
+        pool,
+        json!({ "rules": { "reclaim_wait_days": 30 } }),
+    )
+    .await;
+    let role = rep_role(&t, &admin).await;
+    let top = top_department(&t, &admin).await;
+    let (_, former) = rep(&t, &admin, "0962000001", top, role).await;
+    let mine = customer(&t, &former, "Mine Once").await;
+    let other = customer(&t, &admin, "Never Mine").await;
+    release(&t, &former, mine, Some(pool)).await;
+    release(&t, &admin, other, Some(pool)).await;
+    use kuijing_service::clock::Clock;
+    let until = (t.clock.now() + chrono::Duration::days(30))
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+        .to_string();
+
+    let alone = t
+        .post(
+            &format!("/api/v1/pools/{pool}/claim"),
+            &former,
+            json!({ "ids": [mine] }),
+        )
+        .await;
+    assert_eq!(alone.status, 422, "{}", alone.text);
+    let error = &alone.body["errors"][0];
+    assert_eq!(error["code"], "reclaim_wait");
+    let message = error["message"].as_str().expect("message");
+    assert!(
+        message.contains("30 days") && message.contains(&until),
+        "{message}"
+    );
+    assert!(!message.contains("someone else"), "{message}");
+
+    let batch = t
+        .post(
+            &format!("/api/v1/pools/{pool}/claim"),
+            &former,
+            json!({ "ids": [mine, other] }),
+        )
+        .await;
+    assert_eq!(batch.status, 200, "{}", batch.text);
+    assert_eq!(batch.body["claimed"], json!([other]));
+    assert_eq!(batch.body["taken"], json!([]));
+    assert_eq!(batch.body["waiting"][0]["id"], mine);
+    assert_eq!(batch.body["waiting"][0]["claimable_on"], until.as_str());
+}
+
+/// Every id of a list, read page by page through its cursors.
+async fn page_through(t: &TestApp, token: &str, path: &str, sort: &str, dir: &str) -> Vec<i64> {
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..20 {
+        let url = format!("{path}?sort={sort}&descending={dir}&limit=2&cursor={cursor}");
+        let page = t.get(&url, token).await;
+        assert_eq!(page.status, 200, "{url}: {}", page.text);
+        seen.extend(crate::helpers::ids(&page));
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => return seen,
+        }
+    }
+    panic!("{path} sorted by {sort} never ended");
+}
+
+#[tokio::test]
+async fn customer_and_lead_lists_sort_on_any_column_and_page_without_skipping_or_repeating() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = &team.admin;
+    let bodies = [
+        json!({ "name": "Alpha", "phone": "02-2345-6789", "email": "b@x.com", "next_contact_at": "2030-01-01T00:00:00Z" }),
+        json!({ "name": "Beta", "phone": "02-2345-6789" }),
+        json!({ "name": "Gamma", "email": "a@x.com", "owner_id": team.rep.0 }),
+        json!({ "name": "Delta", "phone": "03-1111-2222", "next_contact_at": "2030-01-01T00:00:00Z" }),
+        json!({ "name": "Epsilon", "owner_id": team.rep.0 }),
+        json!({ "name": "Zeta", "address": "Taipei" }),
+        json!({ "name": "Eta", "phone": "07-9999-0000", "owner_id": team.manager.0 }),
+    ];
+    let mut made = Vec::new();
+    for body in bodies {
+        made.push(create(&t, admin, "/api/v1/customers", body.clone()).await);
+        create(&t, admin, "/api/v1/leads", body).await;
+    }
+    made.sort();
+    for sort in [
+        "phone",
+        "email",
+        "owner_id",
+        "address",
+        "next_contact_at",
+        "locked",
+        "name",
+    ] {
+        for dir in ["true", "false"] {
+            let mut seen = page_through(&t, admin, "/api/v1/customers", sort, dir).await;
+            assert_eq!(
+                seen.len(),
+                made.len(),
+                "customers by {sort} {dir}: {seen:?}"
+            );
+            seen.sort();
+            assert_eq!(seen, made, "customers by {sort} {dir}");
+            let sort = if sort == "locked" { "converted" } else { sort };
+            let leads = page_through(&t, admin, "/api/v1/leads", sort, dir).await;
+            assert_eq!(leads.len(), made.len(), "leads by {sort} {dir}: {leads:?}");
+        }
+    }
+    // Going up, the phones come in order of their digits and the empty ones last.
+    let names: Vec<String> = t
+        .get("/api/v1/customers?sort=phone&descending=false", admin)
+        .await
+        .body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(&names[..4], ["Alpha", "Beta", "Delta", "Eta"]);
+}

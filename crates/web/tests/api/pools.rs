@@ -95,7 +95,8 @@ async fn release_then_claim_moves_the_customer_and_keeps_the_former_owner_waitin
             json!({ "ids": [id] }),
         )
         .await;
-    assert_eq!(again.status, 409);
+    assert_eq!(again.status, 422, "{}", again.text);
+    assert_eq!(again.body["errors"][0]["code"], "reclaim_wait");
     let claimed = t
         .post(
             &format!("/api/v1/pools/{pool}/claim"),
