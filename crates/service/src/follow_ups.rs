@@ -6,7 +6,7 @@
 //! follow-ups (by author), narrowed to the days and authors of a dashboard
 //! figure.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
 pub use kuijing_store::follow_ups::FollowUpRow;
 use kuijing_store::follow_ups::{self, FollowUpQuery, NewFollowUp};
@@ -191,8 +191,17 @@ impl App {
         if happened_at > now + chrono::Duration::days(1) {
             errors.add("happened_at", "date_future");
         }
+        if happened_at.year() < 2000 {
+            errors.add("happened_at", "follow_up_too_early");
+        }
         if input.next_contact_at.is_some_and(|next| next < happened_at) {
             errors.add("next_contact_at", "next_contact_before");
+        }
+        if input
+            .next_contact_at
+            .is_some_and(|next| next.year() > now.year() + 10)
+        {
+            errors.add("next_contact_at", "next_contact_too_far");
         }
         let contact_ids = unique(&input.contact_ids);
         let opportunity_ids = unique(&input.opportunity_ids);

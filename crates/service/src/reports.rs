@@ -1349,9 +1349,11 @@ pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync
             .unwrap_or_else(|| text(&format!("fields.{field}")));
         name = format!("{name} · {label}");
     }
+    // A share (a rate against the period before) has no currency, though
+    // it is worked out in one.
     match &column.currency {
-        Some(currency) => format!("{name} ({currency})"),
-        None => name,
+        Some(currency) if column.unit != Unit::Percent => format!("{name} ({currency})"),
+        _ => name,
     }
 }
 

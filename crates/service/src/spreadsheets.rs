@@ -308,7 +308,11 @@ impl TableWriter {
     pub fn write_cells(&mut self, cells: &[Cell]) -> std::io::Result<()> {
         match self {
             Self::Csv(writer) => writer
-                .write_record(cells.iter().map(|c| safe_cell(&c.text())))
+                // Only text can be a formula; a negative amount stays a number.
+                .write_record(cells.iter().map(|c| match c {
+                    Cell::Text(text) => safe_cell(text),
+                    other => other.text(),
+                }))
                 .map_err(std::io::Error::other),
             Self::Xlsx {
                 workbook,

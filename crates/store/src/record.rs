@@ -163,11 +163,26 @@ pub(crate) fn touch_follow_up<T: Iden + Copy + 'static>(
         Option<chrono::DateTime<chrono::Utc>>,
     ),
 ) -> UpdateStatement {
+    // A follow-up written for an earlier day does not move the last
+    // follow-up backwards: the latest one stays.
+    let latest = || {
+        Expr::col(c.last_at)
+            .is_null()
+            .or(Expr::col(c.last_at).lte(at))
+    };
+    let text: String = text.chars().take(200).collect();
     let mut values: Vec<(T, SimpleExpr)> = vec![
-        (c.last_at, at.into()),
+        (
+            c.last_at,
+            Expr::case(latest(), at)
+                .finally(Expr::col(c.last_at))
+                .into(),
+        ),
         (
             c.last_text,
-            text.chars().take(200).collect::<String>().into(),
+            Expr::case(latest(), text)
+                .finally(Expr::col(c.last_text))
+                .into(),
         ),
     ];
     if let Some(next) = next {

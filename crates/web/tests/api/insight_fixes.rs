@@ -319,3 +319,110 @@ async fn a_bad_custom_period_names_from_and_to_and_the_real_limit() {
         assert!(problems[0].1.contains(message), "{}", refused.text);
     }
 }
+
+#[tokio::test]
+async fn a_backdated_follow_up_keeps_the_latest_and_times_out_of_bounds_are_refused() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let made = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Late Notes Ltd" }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let path = format!("/api/v1/customers/{id}/follow-ups");
+    for (content, at) in [
+        ("Visit", "2026-03-01T08:00:00Z"),
+        ("Call noted late", "2026-02-10T08:00:00Z"),
+    ] {
+        let written = t
+            .post(
+                &path,
+                &admin,
+                json!({ "content": content, "happened_at": at }),
+            )
+            .await;
+        assert_eq!(written.status, 201, "{}", written.text);
+    }
+    let customer = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(customer.body["last_follow_up_at"], "2026-03-01T08:00:00Z");
+    assert_eq!(customer.body["last_follow_up_text"], "Visit");
+    let later = t
+        .post(
+            &path,
+            &admin,
+            json!({ "content": "Signed", "happened_at": "2026-03-02T08:00:00Z" }),
+        )
+        .await;
+    assert_eq!(later.status, 201);
+    let customer = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(customer.body["last_follow_up_text"], "Signed");
+
+    for (body, field, message) in [
+        (
+            json!({ "content": "Old", "happened_at": "1999-12-31T08:00:00Z" }),
+            "happened_at",
+            "is before 2000",
+        ),
+        (
+            json!({ "content": "Ahead", "happened_at": "2031-01-01T08:00:00Z" }),
+            "happened_at",
+            "is in the future",
+        ),
+        (
+            json!({ "content": "Far", "next_contact_at": "2090-01-01T08:00:00Z" }),
+            "next_contact_at",
+            "more than ten years ahead",
+        ),
+    ] {
+        let refused = t.post(&path, &admin, body).await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        let problems = problem_of(&refused);
+        assert_eq!(problems[0].0, field, "{}", refused.text);
+        assert!(problems[0].1.contains(message), "{}", refused.text);
+    }
+}
+
+#[tokio::test]
+async fn csv_exports_keep_negative_numbers_and_name_no_currency_on_rates() {
+    let t = TestApp::new().await;
+    t.app.load_demo().await.expect("demo loads");
+    let admin = t.login(ADMIN_PHONE, PASSWORD).await;
+    let export = t
+        .get(
+            "/api/v1/reports/sales/export?format=csv&by=month&period=custom&from=2017-01-01&to=2017-12-31",
+            &admin,
+        )
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(export.text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    let header = &rows[0];
+    let rates: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.contains("month on month") || h.contains("year on year"))
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!rates.is_empty(), "{header:?}");
+    for i in &rates {
+        assert!(!header[*i].contains('('), "{}", header[*i]);
+    }
+    assert!(header.iter().any(|h| h.ends_with("(USD)")), "{header:?}");
+    let cells: Vec<&String> = rows[1..].iter().flatten().collect();
+    assert!(cells.iter().all(|c| !c.starts_with("'-")), "{cells:?}");
+    let negative = rows[1..]
+        .iter()
+        .flat_map(|r| rates.iter().filter_map(|i| r.get(*i)))
+        .filter(|c| c.starts_with('-'))
+        .count();
+    assert!(negative > 0, "a month fell: {rows:?}");
+}
