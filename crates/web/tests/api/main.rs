@@ -6,6 +6,7 @@ mod helpers;
 mod import_pages;
 mod inbox;
 mod insight_drill;
+mod insight_more;
 
 mod jobs;
 mod lead_records;
