@@ -1,7 +1,7 @@
 //! Extractors whose refusals answer like every other error: a problem
 //! document under `/api`, a page in the user's language elsewhere.
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::{FieldError, FieldErrors};
@@ -41,14 +41,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
 }
 
 /// Query parameters; a value of the wrong type is a field error naming it.
+/// A repeated name (`owner_id=1&owner_id=2`) or a single one fills a list.
 pub struct Params<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(value)) => Ok(Params(value)),
+        match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
                 let text = rejection.body_text();
                 let field = text

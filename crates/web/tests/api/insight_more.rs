@@ -344,3 +344,199 @@ async fn older_customers_get_their_region_once_at_start() {
     assert_eq!(again.body["address"], "敦化南路2段207號");
     assert_eq!(again.body["version"], first.body["version"]);
 }
+
+#[tokio::test]
+async fn follow_ups_are_listed_by_their_time_with_a_stable_tiebreak_across_pages() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let created = t
+        .post("/api/v1/customers", &admin, json!({ "name": "Order Co" }))
+        .await;
+    let id = created.body["id"].as_i64().expect("id");
+    // Written in an order that is not their time's; two share a time.
+    let times = [
+        "2026-02-10T03:00:00Z",
+        "2026-02-20T03:00:00Z",
+        "2026-01-05T03:00:00Z",
+        "2026-02-20T03:00:00Z",
+        "2026-02-15T03:00:00Z",
+    ];
+    let mut written = Vec::new();
+    for (n, at) in times.iter().enumerate() {
+        let answer = t
+            .post(
+                &format!("/api/v1/customers/{id}/follow-ups"),
+                &admin,
+                json!({ "content": format!("note {n}"), "happened_at": at }),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text);
+        written.push((at.to_string(), answer.body["id"].as_i64().expect("id")));
+    }
+    let mut expected = written.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    let expected: Vec<i64> = expected.into_iter().map(|(_, id)| id).collect();
+
+    // Two rows a page: the pages together give every row once, in order.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = t
+            .get(&format!("/api/v1/follow-ups?limit=2{cursor}"), &admin)
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        seen.extend(crate::helpers::ids(&page));
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected);
+}
+
+#[tokio::test]
+async fn trend_and_target_cells_link_to_their_records_and_narrowed_lists_stay_narrowed() {
+    let t = TestApp::new().await;
+    t.app.load_demo().await.expect("demo loads");
+    let admin = t
+        .login(crate::helpers::ADMIN_PHONE, crate::helpers::PASSWORD)
+        .await;
+    let year = "period=custom&from=2017-01-01&to=2017-12-31";
+    let board = t.get(&format!("/api/v1/dashboard?{year}"), &admin).await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let currency = board.body["currency"]
+        .as_str()
+        .expect("currency")
+        .to_string();
+    let trend = board.body["trend"].as_array().expect("trend");
+    assert_eq!(trend.len(), 12);
+
+    // Each month's contracts (by the day signed) and payments (by the day
+    // received) listed through the link's narrowing add up to the cell.
+    let total_of = |list: &Answer| -> i64 {
+        list.body["totals"]
+            .as_array()
+            .expect("totals")
+            .iter()
+            .filter(|t| t["currency"] == currency.as_str())
+            .map(|t| t["amount"].as_i64().unwrap_or(0))
+            .sum()
+    };
+    let mut checked = 0;
+    for m in trend {
+        let month = m["month"].as_str().expect("month");
+        let first = format!("{month}-01");
+        let last = chrono::NaiveDate::parse_from_str(&first, "%Y-%m-%d")
+            .expect("day")
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|d| d.pred_opt())
+            .expect("last day");
+        let days = format!("from={first}&to={last}");
+        let contracts = t
+            .get(
+                &format!("/api/v1/contracts?status=approved&signed=true&{days}&limit=1"),
+                &admin,
+            )
+            .await;
+        assert_eq!(contracts.status, 200, "{}", contracts.text);
+        assert_eq!(
+            total_of(&contracts),
+            m["contracts"].as_i64().expect("contracts"),
+            "{month}"
+        );
+        let payments = t
+            .get(
+                &format!("/api/v1/payments?status=approved&{days}&limit=1"),
+                &admin,
+            )
+            .await;
+        assert_eq!(
+            total_of(&payments),
+            m["payments"].as_i64().expect("payments"),
+            "{month}"
+        );
+        if m["contracts"].as_i64() > Some(0) {
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+
+    // The page links the cells, the year before's too.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, &format!("/dashboard?{year}"), "en").await;
+    assert_eq!(status, 200);
+    for link in [
+        "/contracts?status=approved&#38;signed=1&#38;from=2017-03-01&#38;to=2017-03-31",
+        "/contracts?status=approved&#38;signed=1&#38;from=2016-03-01&#38;to=2016-03-31",
+        "/payments?status=approved&#38;from=2017-12-01&#38;to=2017-12-31",
+    ] {
+        assert!(html.contains(link), "{link}");
+    }
+
+    // A target's achieved cells link the same way.
+    let target = t
+        .post(
+            "/api/v1/targets",
+            &admin,
+            json!({ "year": 2017, "month": 3, "measure": "contract_amount",
+                    "amount": "1000", "currency": currency }),
+        )
+        .await;
+    assert!(target.status.is_success(), "{}", target.text);
+    let (_, html) = crate::helpers::page(&t, &cookie, &format!("/dashboard?{year}"), "en").await;
+    assert!(
+        html.contains(
+            "/contracts?status=approved&#38;signed=1&#38;from=2017-01-01&#38;to=2017-12-31"
+        ),
+        "the year's achievement"
+    );
+
+    // A narrowed list's search form carries the narrowing, so a search or
+    // another sort keeps it.
+    for path in [
+        "/contracts?status=approved&signed=1&from=2017-03-01&to=2017-03-31&owner_id=5",
+        "/payments?status=approved&from=2017-03-01&to=2017-03-31&owner_id=5",
+        "/opportunities?from=2017-03-01&to=2017-03-31&owner_id=5",
+        "/customers?from=2017-03-01&to=2017-03-31&owner_id=5&forgotten=30",
+        "/contacts?from=2017-03-01&to=2017-03-31&owner_id=5",
+    ] {
+        let (status, html) = crate::helpers::page(&t, &cookie, path, "en").await;
+        assert_eq!(
+            status,
+            200,
+            "{path}: {}",
+            html.split("<main").nth(1).unwrap_or_default()
+        );
+        let form = html
+            .split("class=\"filters\" role=\"search\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</form>").next())
+            .unwrap_or_else(|| panic!("{path}: no search form"));
+        for hidden in [
+            r#"name="from" value="2017-03-01""#,
+            r#"name="to" value="2017-03-31""#,
+            r#"name="owner_id" value="5""#,
+        ] {
+            assert!(form.contains(hidden), "{path}: {hidden}");
+        }
+        if path.contains("signed=1") {
+            assert!(form.contains(r#"name="signed" value="1""#), "{path}");
+        }
+        if path.contains("forgotten") {
+            assert!(form.contains(r#"name="forgotten" value="30""#), "{path}");
+        }
+    }
+    // Searching with what the form sends keeps the narrowing: fewer or as
+    // many rows as the narrowed list, never the whole list.
+    let narrowed = t
+        .get(
+            "/api/v1/contracts?status=approved&signed=true&from=2017-03-01&to=2017-03-31&limit=1",
+            &admin,
+        )
+        .await;
+    let all = t
+        .get("/api/v1/contracts?status=approved&limit=1", &admin)
+        .await;
+    assert!(narrowed.body["total"].as_i64() < all.body["total"].as_i64());
+}
