@@ -15,7 +15,11 @@ pub struct Customer {
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    /// The detail line of the address (street, number, floor).
     pub address: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub district: Option<String>,
     /// Kept as text: tax IDs have leading zeros.
     pub tax_id: Option<String>,
     pub notes: Option<String>,
@@ -38,6 +42,18 @@ pub struct Customer {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Customer {
+    /// Province, city and district as one line, when any is known.
+    pub fn region(&self) -> Option<String> {
+        let parts: Vec<&str> = [&self.province, &self.city, &self.district]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
 /// The system fields of a customer a user can filter, sort and export on,
 /// with their types; custom fields come after them.
 pub const SYSTEM_FIELDS: &[(&str, crate::fields::FieldType)] = {
@@ -51,6 +67,9 @@ pub const SYSTEM_FIELDS: &[(&str, crate::fields::FieldType)] = {
         ("mobile", Phone),
         ("email", Email),
         ("website", Url),
+        ("province", Text),
+        ("city", Text),
+        ("district", Text),
         ("address", Text),
         ("tax_id", Text),
         ("notes", LongText),

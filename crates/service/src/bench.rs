@@ -85,7 +85,9 @@ impl App {
                 let fields = CustomerFields {
                     name: name.clone(),
                     phone: Some(format!("02-{:04}-{:04}", (i / 10_000) % 10_000, i % 10_000)),
-                    address: Some(format!("台北市信義區松仁路{}號", i % 500 + 1)),
+                    city: Some(BENCH_CITIES[i % BENCH_CITIES.len()].0.to_string()),
+                    district: Some(BENCH_CITIES[i % BENCH_CITIES.len()].1.to_string()),
+                    address: Some(format!("松仁路{}號", i % 500 + 1)),
                     tax_id: Some(format!("{:08}", i % 100_000_000)),
                     ..CustomerFields::default()
                 };
@@ -184,3 +186,15 @@ mod tests {
         assert!(spread(500, 1_000) > first && spread(500, 1_000) < last);
     }
 }
+
+/// Cities and districts the measured customers are spread over.
+const BENCH_CITIES: &[(&str, &str)] = &[
+    ("臺北市", "信義區"),
+    ("臺北市", "中正區"),
+    ("新北市", "板橋區"),
+    ("桃園市", "中壢區"),
+    ("臺中市", "西屯區"),
+    ("臺南市", "東區"),
+    ("高雄市", "前鎮區"),
+    ("新竹縣", "竹北市"),
+];

@@ -183,8 +183,14 @@ pub(crate) fn contract_store_query(
         owners: query
             .drill
             .owners(owners_of_view(caller, query.view.as_deref())?),
-        approved_from: query.drill.days().0.map(|d| app.start_of(d)),
-        approved_before: query.drill.days().1.map(|d| app.start_of(d)),
+        approved_from: (!query.drill.signed)
+            .then(|| query.drill.days().0.map(|d| app.start_of(d)))
+            .flatten(),
+        approved_before: (!query.drill.signed)
+            .then(|| query.drill.days().1.map(|d| app.start_of(d)))
+            .flatten(),
+        signed_from: query.drill.signed.then(|| query.drill.days().0).flatten(),
+        signed_before: query.drill.signed.then(|| query.drill.days().1).flatten(),
         ends_before: query
             .ending_within_days
             .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),

@@ -30,6 +30,9 @@ pub const COLUMNS: &[&str] = &[
     "mobile",
     "email",
     "website",
+    "province",
+    "city",
+    "district",
     "address",
     "tax_id",
     "notes",
@@ -49,6 +52,9 @@ pub const IMPORTABLE: &[&str] = &[
     "mobile",
     "email",
     "website",
+    "province",
+    "city",
+    "district",
     "address",
     "tax_id",
     "notes",
@@ -75,6 +81,13 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("手機", "mobile"),
     ("手机", "mobile"),
     ("住址", "address"),
+    ("省", "province"),
+    ("省份", "province"),
+    ("縣市", "city"),
+    ("城市", "city"),
+    ("鄉鎮市區", "district"),
+    ("區縣", "district"),
+    ("区县", "district"),
     ("地址", "address"),
     ("營利事業統一編號", "tax_id"),
     ("統一編號", "tax_id"),
@@ -283,6 +296,9 @@ impl App {
             "email" => text(&c.email),
             "website" => text(&c.website),
             "address" => text(&c.address),
+            "province" => text(&c.province),
+            "city" => text(&c.city),
+            "district" => text(&c.district),
             "tax_id" => text(&c.tax_id),
             "notes" => text(&c.notes),
             "owner_id" => c
@@ -400,6 +416,16 @@ impl App {
             input.phone = values.get("phone").cloned();
             input.mobile = values.get("mobile").cloned();
             input.address = values.get("address").cloned();
+            input.province = values.get("province").cloned();
+            input.city = values.get("city").cloned();
+            input.district = values.get("district").cloned();
+            // A file without region columns has it in its one-line address.
+            if !column_of
+                .iter()
+                .any(|c| matches!(c, Some("province" | "city" | "district")))
+            {
+                crate::customers::read_region(&mut input);
+            }
             input.tax_id = values.get("tax_id").cloned();
             input.website = values.get("website").cloned().filter(|w| !is_nothing(w));
             // Registry files put other things in the web address column now
@@ -842,6 +868,9 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         email: keep(new.email, &current.email),
         website: keep(new.website, &current.website),
         address: keep(new.address, &current.address),
+        province: keep(new.province, &current.province),
+        city: keep(new.city, &current.city),
+        district: keep(new.district, &current.district),
         tax_id: keep(new.tax_id, &current.tax_id),
         notes: keep(new.notes, &current.notes),
         custom,
@@ -855,6 +884,9 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
     for (key, value) in [
         ("phone", &fields.phone),
         ("email", &fields.email),
+        ("province", &fields.province),
+        ("city", &fields.city),
+        ("district", &fields.district),
         ("address", &fields.address),
         ("tax_id", &fields.tax_id),
         ("website", &fields.website),

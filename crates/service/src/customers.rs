@@ -74,7 +74,11 @@ pub struct CustomerInput {
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    /// The detail line of the address (street, number, floor).
     pub address: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub district: Option<String>,
     pub tax_id: Option<String>,
     pub notes: Option<String>,
     #[serde(default)]
@@ -116,6 +120,15 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub province: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub city: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub district: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub tax_id: Option<Option<String>>,
@@ -365,6 +378,9 @@ impl App {
             email: patch.email.unwrap_or(current.email.clone()),
             website: patch.website.unwrap_or(current.website.clone()),
             address: patch.address.unwrap_or(current.address.clone()),
+            province: patch.province.unwrap_or(current.province.clone()),
+            city: patch.city.unwrap_or(current.city.clone()),
+            district: patch.district.unwrap_or(current.district.clone()),
             tax_id: patch.tax_id.unwrap_or(current.tax_id.clone()),
             notes: patch.notes.unwrap_or(current.notes.clone()),
             custom,
@@ -856,6 +872,9 @@ impl App {
             email,
             website,
             address: optional(errors, "address", input.address, 300),
+            province: optional(errors, "province", input.province, 50),
+            city: optional(errors, "city", input.city, 50),
+            district: optional(errors, "district", input.district, 50),
             tax_id: optional(errors, "tax_id", input.tax_id, 30),
             notes: optional(errors, "notes", input.notes, 5000),
             custom,
@@ -885,6 +904,25 @@ impl App {
     }
 }
 
+/// Reads the region from a one-line address when none was given apart: the
+/// city and district (and a province) go to their fields and the address
+/// keeps the rest.
+pub(crate) fn read_region(input: &mut CustomerInput) {
+    if input.province.is_some() || input.city.is_some() || input.district.is_some() {
+        return;
+    }
+    let Some(address) = input.address.as_deref() else {
+        return;
+    };
+    let region = kuijing_domain::region::split_address(address);
+    if region.city.is_some() {
+        input.province = region.province;
+        input.city = region.city;
+        input.district = region.district;
+        input.address = region.detail;
+    }
+}
+
 fn fields_of(c: &Customer) -> CustomerFields {
     CustomerFields {
         name: c.name.clone(),
@@ -896,6 +934,9 @@ fn fields_of(c: &Customer) -> CustomerFields {
         email: c.email.clone(),
         website: c.website.clone(),
         address: c.address.clone(),
+        province: c.province.clone(),
+        city: c.city.clone(),
+        district: c.district.clone(),
         tax_id: c.tax_id.clone(),
         notes: c.notes.clone(),
         custom: c.custom.clone(),
@@ -932,6 +973,9 @@ fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&Customer
         ("mobile", |f| f.mobile.clone()),
         ("email", |f| f.email.clone()),
         ("website", |f| f.website.clone()),
+        ("province", |f| f.province.clone()),
+        ("city", |f| f.city.clone()),
+        ("district", |f| f.district.clone()),
         ("address", |f| f.address.clone()),
         ("tax_id", |f| f.tax_id.clone()),
         ("notes", |f| f.notes.clone()),

@@ -45,6 +45,10 @@ pub struct Drill {
     pub to: Option<NaiveDate>,
     #[serde(default)]
     pub owner_ids: Vec<i64>,
+    /// For contracts: the days are those they were signed on (as the trend
+    /// and the targets count them), not those they were approved on.
+    #[serde(default)]
+    pub signed: bool,
 }
 
 impl Drill {

@@ -122,7 +122,7 @@ impl App {
             .iter()
             .filter_map(|(from, to)| lead.custom.get(from).map(|v| (to.clone(), v.clone())))
             .collect();
-        let input = CustomerInput {
+        let mut input = CustomerInput {
             name: lead.name.clone(),
             level_id: lead.level_id,
             industry_id: lead.industry_id,
@@ -136,6 +136,8 @@ impl App {
             custom,
             ..CustomerInput::default()
         };
+        // A lead keeps one address line; the customer has its region apart.
+        crate::customers::read_region(&mut input);
         let mut errors = FieldErrors::new();
         let fields = self.check_customer(tx, input, &mut errors).await?;
         errors.into_result()?;

@@ -30,6 +30,8 @@ pub const BUILT_IN: &[(&str, &[&str])] = &[
             "industry",
             "source",
             "level",
+            "province",
+            "city",
             "owner",
             "department",
             "month",
@@ -51,7 +53,7 @@ fn default_chart(name: &str, by: &str) -> &'static str {
     match (name, by) {
         ("funnel", _) => "funnel",
         (_, "month") => "line",
-        ("customers", "industry" | "source" | "level") => "bar",
+        ("customers", "industry" | "source" | "level" | "province" | "city") => "bar",
         ("approvals", "kind") => "pie",
         _ => "bar",
     }
@@ -689,6 +691,8 @@ impl App {
             (_, Some(field)) => Key::Custom("customers", field),
             ("source", _) => Key::Column("customers.source_id"),
             ("level", _) => Key::Column("customers.level_id"),
+            ("province", _) => Key::Column("customers.province"),
+            ("city", _) => Key::Column("customers.city"),
             ("owner", _) => Key::Column("customers.owner_id"),
             ("department", _) => Key::DepartmentOf("customers.owner_id"),
             ("month", _) => Key::Instant("customers.created_at", Bucket::Month),

@@ -24,6 +24,9 @@ struct CustomerRow {
     email: Option<String>,
     website: Option<String>,
     address: Option<String>,
+    province: Option<String>,
+    city: Option<String>,
+    district: Option<String>,
     tax_id: Option<String>,
     notes: Option<String>,
     custom: String,
@@ -59,6 +62,9 @@ impl TryFrom<CustomerRow> for Customer {
             email: r.email,
             website: r.website,
             address: r.address,
+            province: r.province,
+            city: r.city,
+            district: r.district,
             tax_id: r.tax_id,
             notes: r.notes,
             custom,
@@ -79,7 +85,7 @@ impl TryFrom<CustomerRow> for Customer {
     }
 }
 
-const COLUMNS: [Customers; 26] = [
+const COLUMNS: [Customers; 29] = [
     Customers::Id,
     Customers::Name,
     Customers::LevelId,
@@ -90,6 +96,9 @@ const COLUMNS: [Customers; 26] = [
     Customers::Email,
     Customers::Website,
     Customers::Address,
+    Customers::Province,
+    Customers::City,
+    Customers::District,
     Customers::TaxId,
     Customers::Notes,
     Customers::Custom,
@@ -119,7 +128,11 @@ pub struct CustomerFields {
     pub mobile: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
+    /// The detail line of the address.
     pub address: Option<String>,
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub district: Option<String>,
     pub tax_id: Option<String>,
     pub notes: Option<String>,
     pub custom: serde_json::Map<String, serde_json::Value>,
@@ -355,11 +368,16 @@ fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
         (Customers::Email, fields.email.clone().into()),
         (Customers::Website, fields.website.clone().into()),
         (Customers::Address, fields.address.clone().into()),
+        (Customers::Province, fields.province.clone().into()),
+        (Customers::City, fields.city.clone().into()),
+        (Customers::District, fields.district.clone().into()),
         (Customers::TaxId, fields.tax_id.clone().into()),
         (Customers::Notes, fields.notes.clone().into()),
         (Customers::Custom, custom.into()),
         (Customers::NextContactAt, fields.next_contact_at.into()),
         (Customers::SearchText, search.into()),
+        // A customer written since holds the region it was given.
+        (Customers::RegionPending, false.into()),
     ])
 }
 
@@ -568,4 +586,50 @@ pub async fn ids_by_name_key(tx: &mut Tx, key: &str) -> Result<Vec<i64>> {
         .to_owned();
     let rows: Vec<(i64,)> = tx.all(&select).await?;
     Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Reads the region of customers written before it was kept from their
+/// one-line address, once: the city and district (and a province) go to
+/// their columns and the address keeps the rest, the detail line. Each row's
+/// mark is cleared with its update, so running it again changes nothing.
+pub(crate) async fn fill_regions(tx: &mut Tx) -> Result<u64> {
+    let mut filled = 0;
+    loop {
+        let select = Query::select()
+            .columns([Customers::Id, Customers::Address])
+            .expr(Expr::cust(
+                "(province is not null or city is not null or district is not null)",
+            ))
+            .from(Customers::Table)
+            .and_where(Expr::col(Customers::RegionPending).eq(true))
+            .order_by(Customers::Id, Order::Asc)
+            .limit(500)
+            .to_owned();
+        let rows: Vec<(i64, Option<String>, bool)> = tx.all(&select).await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        for (id, address, has_region) in rows {
+            let mut values: Vec<(Customers, SimpleExpr)> =
+                vec![(Customers::RegionPending, false.into())];
+            let region = kuijing_domain::region::split_address(address.as_deref().unwrap_or(""));
+            // A region already given is the user's word and stays.
+            if region.city.is_some() && !has_region {
+                values.extend([
+                    (Customers::Province, region.province.into()),
+                    (Customers::City, region.city.into()),
+                    (Customers::District, region.district.into()),
+                    (Customers::Address, region.detail.into()),
+                ]);
+                filled += 1;
+            }
+            let update = Query::update()
+                .table(Customers::Table)
+                .values(values)
+                .and_where(Expr::col(Customers::Id).eq(id))
+                .and_where(Expr::col(Customers::RegionPending).eq(true))
+                .to_owned();
+            tx.execute(&update).await?;
+        }
+    }
 }

@@ -75,7 +75,11 @@ impl Db {
         }
         let mut tx = self.write().await?;
         crate::seed::ensure(&mut tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        if let Db::Postgres(pool) = self {
+            trigram_search(pool).await;
+        }
+        Ok(())
     }
 
     /// A transaction that will write.
@@ -225,5 +229,31 @@ impl Tx {
     pub(crate) async fn count(&mut self, statement: &impl SqlxBinder) -> Result<i64> {
         let (count,): (i64,) = self.one(statement).await?;
         Ok(count)
+    }
+}
+
+/// Search finds text anywhere in a name (`like '%…%'`), which no b-tree
+/// serves. On PostgreSQL a trigram GIN index does, when the server has the
+/// `pg_trgm` extension; without it search reads every row, as before, and
+/// the log says so once at start. Made outside the migrations, so a server
+/// without the extension still starts.
+async fn trigram_search(pool: &sqlx::PgPool) {
+    let made = async {
+        sqlx::query("create extension if not exists pg_trgm")
+            .execute(pool)
+            .await?;
+        for table in ["customers", "contacts", "leads"] {
+            sqlx::query(&format!(
+                "create index if not exists {table}_search_trgm \
+                 on {table} using gin (search_text gin_trgm_ops)"
+            ))
+            .execute(pool)
+            .await?;
+        }
+        Ok::<(), sqlx::Error>(())
+    }
+    .await;
+    if let Err(error) = made {
+        tracing::warn!(%error, "pg_trgm is not available: search scans without a trigram index");
     }
 }

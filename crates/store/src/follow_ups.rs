@@ -239,7 +239,8 @@ fn narrowed(select: &mut sea_query::SelectStatement, query: &FollowUpQuery) {
     }
 }
 
-/// Follow-ups, the last written first, after the id of the page before;
+/// Follow-ups, the latest first (by when they happened, then the id, so
+/// rows of one time keep their order), after the row of the page before;
 /// the record's name is looked up by its kind.
 pub async fn list(
     tx: &mut Tx,
@@ -278,9 +279,17 @@ pub async fn list(
         );
     narrowed(&mut select, query);
     if let Some(after) = page.after {
-        select.and_where(Expr::col((FollowUps::Table, FollowUps::Id)).lt(after));
+        // After the cursor's row in the order (time, then id, both
+        // descending): the cursor is that row's id, its time read here.
+        select.and_where(Expr::cust_with_values(
+            "(follow_ups.happened_at < (select c.happened_at from follow_ups c where c.id = ?) \
+             or (follow_ups.happened_at = (select c.happened_at from follow_ups c where c.id = ?) \
+             and follow_ups.id < ?))",
+            [after, after, after],
+        ));
     }
     select
+        .order_by((FollowUps::Table, FollowUps::HappenedAt), Order::Desc)
         .order_by((FollowUps::Table, FollowUps::Id), Order::Desc)
         .limit(page.limit);
     tx.all(&select).await

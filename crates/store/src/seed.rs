@@ -43,6 +43,7 @@ pub(crate) async fn ensure(tx: &mut Tx) -> Result<()> {
         }
     }
     crate::leads::fill_keys(tx).await?;
+    crate::customers::fill_regions(tx).await?;
     if crate::pools::list(tx).await?.is_empty() {
         // The first pool is everyone's: its member is the top department.
         let pool = crate::pools::insert(tx, "公海", "{}", now).await?;

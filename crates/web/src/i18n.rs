@@ -13,6 +13,9 @@ pub enum Lang {
     En,
 }
 
+/// Sections beside `fields` that name fields, each `<section>.<field>`.
+const FIELD_SECTIONS: &[&str] = &["insight2.fields"];
+
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::ZhHant, Lang::ZhHans, Lang::En];
 
@@ -88,7 +91,20 @@ impl Lang {
 
     /// The text of a message key in this language.
     pub fn t(self, key: &str) -> String {
-        rust_i18n::t!(key, locale = self.code()).into_owned()
+        let text = rust_i18n::t!(key, locale = self.code());
+        if text == key
+            && let Some(field) = key.strip_prefix("fields.")
+        {
+            // Fields added later are named in their module's own section.
+            for section in FIELD_SECTIONS {
+                let other = format!("{section}.{field}");
+                let found = rust_i18n::t!(&other, locale = self.code());
+                if found != other {
+                    return found.into_owned();
+                }
+            }
+        }
+        text.into_owned()
     }
 }
 

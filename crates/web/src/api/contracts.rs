@@ -65,6 +65,9 @@ pub struct ContractParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// `true`: `from` and `to` are days of signing (as the dashboard's
+    /// trend and targets count contracts), not of approval.
+    pub signed: Option<bool>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -89,7 +92,10 @@ pub async fn list_contracts(
         customer_id: p.customer_id,
         view: p.view,
         ending_within_days: p.ending_within_days,
-        drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
+        drill: kuijing_service::dashboard::Drill {
+            signed: p.signed.unwrap_or(false),
+            ..super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref())
+        },
     };
     let result = state.app.list_contracts(&caller, &query, page).await;
     respond(result.map(TotalledPage::new), &caller, lang)

@@ -67,6 +67,9 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     owner_id: Vec<String>,
+    /// `1` when `from` and `to` are days of signing (a trend's month).
+    #[serde(default)]
+    signed: String,
     #[serde(default)]
     cursor: String,
     done: Option<String>,
@@ -95,7 +98,15 @@ impl ListQuery {
     }
 
     pub(super) fn drill(&self) -> kuijing_service::dashboard::Drill {
-        super::drill::of(&self.from, &self.to, &self.owner_id)
+        kuijing_service::dashboard::Drill {
+            signed: self.signed == "1",
+            ..super::drill::of(&self.from, &self.to, &self.owner_id)
+        }
+    }
+
+    /// The dashboard's narrowing, for the search form to keep.
+    pub(crate) fn drill_inputs(&self) -> Vec<(&'static str, String)> {
+        super::drill::pairs(&self.drill())
     }
 
     fn page(&self) -> PageRequest {

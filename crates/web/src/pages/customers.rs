@@ -179,6 +179,9 @@ fn customer_cell(shell: &Shell, choices: &Choices, item: &CustomerView, column: 
         "email" => Cell::optional(c.email.as_ref()),
         "website" => Cell::optional(c.website.as_ref()),
         "address" => Cell::optional(c.address.as_ref()),
+        "province" => Cell::optional(c.province.as_ref()),
+        "city" => Cell::optional(c.city.as_ref()),
+        "district" => Cell::optional(c.district.as_ref()),
         "tax_id" => Cell::optional(c.tax_id.as_ref()).with_class("mono"),
         "notes" => Cell::text(
             c.notes
@@ -280,6 +283,21 @@ impl ListFilter {
 
     fn drill(&self) -> kuijing_service::dashboard::Drill {
         super::drill::of(&self.from, &self.to, &self.owner_id)
+    }
+
+    /// The dashboard's narrowing (days, people, forgotten, passed contact
+    /// times), for the search form to keep.
+    fn drill_inputs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = super::drill::pairs(&self.drill());
+        for (key, value) in [
+            ("forgotten", &self.forgotten),
+            ("contact_overdue", &self.contact_overdue),
+        ] {
+            if !value.is_empty() {
+                pairs.push((key, value.clone()));
+            }
+        }
+        pairs
     }
 
     /// What the dashboard figure asked beyond days and owners.
@@ -697,6 +715,12 @@ pub struct CustomerForm {
     #[serde(default)]
     address: String,
     #[serde(default)]
+    province: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
     tax_id: String,
     #[serde(default)]
     notes: String,
@@ -723,6 +747,9 @@ impl CustomerForm {
             email: text(&c.email),
             website: text(&c.website),
             address: text(&c.address),
+            province: text(&c.province),
+            city: text(&c.city),
+            district: text(&c.district),
             tax_id: text(&c.tax_id),
             notes: text(&c.notes),
             owner_id: id(c.owner_id),
@@ -736,6 +763,15 @@ impl CustomerForm {
         self.custom.value(key)
     }
 
+    /// The region's fields as typed, in order.
+    fn region(&self) -> [(&'static str, &str); 3] {
+        [
+            ("province", &self.province),
+            ("city", &self.city),
+            ("district", &self.district),
+        ]
+    }
+
     fn input(&self) -> CustomerInput {
         CustomerInput {
             name: self.name.clone(),
@@ -747,6 +783,9 @@ impl CustomerForm {
             email: optional_text(&self.email),
             website: optional_text(&self.website),
             address: optional_text(&self.address),
+            province: optional_text(&self.province),
+            city: optional_text(&self.city),
+            district: optional_text(&self.district),
             tax_id: optional_text(&self.tax_id),
             notes: optional_text(&self.notes),
             owner_id: optional_number(&self.owner_id),
@@ -772,6 +811,9 @@ impl CustomerForm {
             email: Some(input.email),
             website: Some(input.website),
             address: Some(input.address),
+            province: Some(input.province),
+            city: Some(input.city),
+            district: Some(input.district),
             tax_id: Some(input.tax_id),
             notes: Some(input.notes),
             custom: Some(self.custom.patch()),

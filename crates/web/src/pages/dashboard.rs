@@ -328,6 +328,64 @@ impl View {
         Some(format!("{path}{}", query.finish()))
     }
 
+    /// The records behind a month's amount of the trend or a target's
+    /// achievement: approved contracts signed in the month, or approved
+    /// payments received in it (`YYYY-MM`, or `YYYY` for the whole year).
+    fn month_link(&self, measure: &str, month: &str) -> Option<String> {
+        let (first, last) = month_days(month)?;
+        let (path, whose) = match measure {
+            "contract_amount" => (
+                "/contracts?status=approved&signed=1&",
+                &self.board.owners.contracts,
+            ),
+            _ => ("/payments?status=approved&", &self.board.owners.payments),
+        };
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &first.to_string());
+        query.append_pair("to", &last.to_string());
+        if let Some(owners) = whose {
+            if owners.is_empty() {
+                return None;
+            }
+            for owner in owners {
+                query.append_pair("owner_id", &owner.to_string());
+            }
+        }
+        Some(format!("{path}{}", query.finish()))
+    }
+
+    /// A month's row of the trend table: contracts, contracts a year
+    /// earlier, payments, payments a year earlier, each with its link.
+    fn trend_cells(
+        &self,
+        m: &kuijing_service::dashboard::TrendMonth,
+    ) -> [(Option<String>, i64); 4] {
+        let before = match m.month.split_once('-') {
+            Some((year, rest)) => year
+                .parse::<i32>()
+                .map(|year| format!("{:04}-{rest}", year - 1))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        [
+            (self.month_link("contract_amount", &m.month), m.contracts),
+            (
+                self.month_link("contract_amount", &before),
+                m.contracts_year_before,
+            ),
+            (self.month_link("payment_amount", &m.month), m.payments),
+            (
+                self.month_link("payment_amount", &before),
+                m.payments_year_before,
+            ),
+        ]
+    }
+
+    /// A target's month as the trend names months.
+    fn target_month(&self, year: &i32, month: &u32) -> String {
+        format!("{year:04}-{month:02}")
+    }
+
     /// The open opportunities at a stage of a pipeline.
     fn stage_link(&self, pipeline: &i64, stage: &i64) -> Option<String> {
         self.drill_query(&self.board.owners.opportunities, false)
@@ -335,6 +393,20 @@ impl View {
                 format!("/opportunities?pipeline_id={pipeline}&stage_id={stage}&outcome=open&{q}")
             })
     }
+}
+
+/// The first and last day of `YYYY-MM`, or of the year `YYYY`.
+fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let (year, month) = match month.split_once('-') {
+        Some((year, month)) => (year.parse::<i32>().ok()?, Some(month.parse::<u32>().ok()?)),
+        None => (month.parse::<i32>().ok()?, None),
+    };
+    let first = chrono::NaiveDate::from_ymd_opt(year, month.unwrap_or(1), 1)?;
+    let after = match month {
+        Some(12) | None => chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)?,
+        Some(m) => chrono::NaiveDate::from_ymd_opt(year, m + 1, 1)?,
+    };
+    Some((first, after.pred_opt()?))
 }
 
 async fn view(

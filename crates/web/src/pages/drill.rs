@@ -14,20 +14,35 @@ pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
         from: from.trim().parse().ok(),
         to: to.trim().parse().ok(),
         owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
+        signed: false,
     }
 }
 
 /// The narrowing as query pairs, for the links of the same list.
 pub(crate) fn keep(parts: &mut form_urlencoded::Serializer<'_, String>, drill: &Drill) {
+    for (key, value) in pairs(drill) {
+        parts.append_pair(key, &value);
+    }
+}
+
+/// The narrowing as names and values: the links of the same list carry
+/// them, and its search form as hidden fields, so searching or sorting a
+/// narrowed list keeps it narrowed.
+pub(crate) fn pairs(drill: &Drill) -> Vec<(&'static str, String)> {
+    let mut pairs = Vec::new();
     if let Some(from) = drill.from {
-        parts.append_pair("from", &from.to_string());
+        pairs.push(("from", from.to_string()));
     }
     if let Some(to) = drill.to {
-        parts.append_pair("to", &to.to_string());
+        pairs.push(("to", to.to_string()));
+    }
+    if drill.signed {
+        pairs.push(("signed", "1".to_string()));
     }
     for owner in &drill.owner_ids {
-        parts.append_pair("owner_id", &owner.to_string());
+        pairs.push(("owner_id", owner.to_string()));
     }
+    pairs
 }
 
 /// Says above the list what it is narrowed to (with `more`, what else the
@@ -51,6 +66,9 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
                 .t("drill.people")
                 .replace("%{count}", &drill.owner_ids.len().to_string()),
         );
+    }
+    if drill.signed {
+        parts.push(shell.t("insight2.signed_days"));
     }
     parts.extend(more);
     if parts.is_empty() {

@@ -110,6 +110,11 @@ impl ListQuery {
         }
     }
 
+    /// The dashboard's narrowing, for the search form to keep.
+    fn drill_inputs(&self) -> Vec<(&'static str, String)> {
+        super::drill::pairs(&self.service().drill)
+    }
+
     /// The query string of this list without the cursor, for tabs and pages.
     fn keep(&self) -> String {
         let mut parts = form_urlencoded::Serializer::new(String::new());

@@ -184,6 +184,11 @@ impl ListParams {
         super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
+    /// The dashboard's narrowing, for the search form to keep.
+    pub fn drill_inputs(&self) -> Vec<(&'static str, String)> {
+        super::drill::pairs(&self.drill())
+    }
+
     fn narrowing(&self) -> String {
         self.narrowing_with(&self.conditions())
     }

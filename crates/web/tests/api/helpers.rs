@@ -20,6 +20,8 @@ pub struct TestApp {
     pub router: Router,
     pub app: App,
     pub clock: Arc<ManualClock>,
+    /// What the app was opened with, to open it again.
+    pub settings: Settings,
     _dir: tempfile::TempDir,
     postgres: Option<(String, String)>,
 }
@@ -62,7 +64,7 @@ impl TestApp {
                 .single()
                 .expect("date"),
         ));
-        let app = App::open_with_clock(settings, clock.clone())
+        let app = App::open_with_clock(settings.clone(), clock.clone())
             .await
             .expect("app opens");
         app.create_super_admin(ADMIN_PHONE, PASSWORD, "Admin")
@@ -73,9 +75,42 @@ impl TestApp {
             router,
             app,
             clock,
+            settings,
             _dir: dir,
             postgres,
         }
+    }
+
+    /// Runs one SQL statement on the database beside the app, as an older
+    /// version or an administrator by hand would have written it.
+    pub async fn sql(&self, statement: &str) {
+        let url = self.settings.database_url();
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(&url).await.expect("postgres");
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect("statement");
+            pool.close().await;
+        } else {
+            let pool = sqlx::SqlitePool::connect(&url).await.expect("sqlite");
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .expect("statement");
+            pool.close().await;
+        }
+    }
+
+    /// Starts the app again on the same database (migrations and the work
+    /// done at start run again), as a restart of the server would.
+    pub async fn restart(&mut self) {
+        self.app.close().await;
+        let app = App::open_with_clock(self.settings.clone(), self.clock.clone())
+            .await
+            .expect("app opens again");
+        self.router = kuijing_web::router(app.clone());
+        self.app = app;
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {

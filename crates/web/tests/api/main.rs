@@ -9,6 +9,7 @@ mod import_pages;
 mod inbox;
 mod insight_drill;
 mod insight_fixes;
+mod insight_more;
 
 mod jobs;
 mod lead_records;

@@ -1,0 +1,336 @@
+//! A customer's region: province, city and district read from an address
+//! written in one line, as registry files and older records keep it
+//! (`臺北市中正區重慶南路一段122號`, `新竹縣竹北市…`, `广东省深圳市南山区…`).
+
+/// An address split into its region and the rest (the detail line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Region {
+    pub province: Option<String>,
+    pub city: Option<String>,
+    pub district: Option<String>,
+    /// What follows the region; the whole text when no region was found.
+    pub detail: Option<String>,
+}
+
+/// Taiwan's cities and counties in their official (臺) form.
+const TAIWAN: &[&str] = &[
+    "臺北市",
+    "新北市",
+    "桃園市",
+    "臺中市",
+    "臺南市",
+    "高雄市",
+    "基隆市",
+    "新竹市",
+    "嘉義市",
+    "新竹縣",
+    "苗栗縣",
+    "彰化縣",
+    "南投縣",
+    "雲林縣",
+    "嘉義縣",
+    "屏東縣",
+    "宜蘭縣",
+    "花蓮縣",
+    "臺東縣",
+    "澎湖縣",
+    "金門縣",
+    "連江縣",
+    "臺北縣",
+    "臺中縣",
+    "臺南縣",
+];
+
+const CITY_ENDS: &[char] = &['市', '縣', '县'];
+const DISTRICT_ENDS: &[char] = &['區', '区', '鄉', '乡', '鎮', '镇', '市', '縣', '县'];
+
+/// The region of a one-line address. A city (a name of two to four
+/// characters ending in 市 or 縣) must come first, after an optional postal
+/// code, country and province; without one nothing is taken and the whole
+/// text stays the detail. Taiwanese names written with 台 are kept in their
+/// official 臺 form, so 台北市 and 臺北市 are one city.
+pub fn split_address(address: &str) -> Region {
+    let trimmed = address.trim();
+    let whole = Region {
+        detail: (!trimmed.is_empty()).then(|| trimmed.to_string()),
+        ..Region::default()
+    };
+    // 巿 (fú) is a frequent slip for 市 in typed addresses.
+    let typed = trimmed.replace('巿', "市");
+    let found = split(&typed).or_else(|| {
+        // A science or industrial park written before the city
+        // (新竹科學園區新竹市力行二路…) stays in the detail line.
+        let at = typed.find("園區")? + "園區".len();
+        let (park, rest) = typed.split_at(at);
+        if park.chars().count() > 8 || !park.chars().all(is_han) {
+            return None;
+        }
+        let mut region = split(rest)?;
+        region.detail = Some(format!("{park}{}", region.detail.unwrap_or_default()));
+        Some(region)
+    });
+    found.unwrap_or(whole)
+}
+
+/// Abbreviations of Taiwanese cities in everyday addresses.
+const SHORT: &[(&str, &str)] = &[("北市", "臺北市"), ("高市", "高雄市")];
+
+fn split(text: &str) -> Option<Region> {
+    let mut rest = text
+        .trim_start_matches(|c: char| {
+            c.is_ascii_digit() || c.is_whitespace() || "()（）-".contains(c)
+        })
+        .trim_start();
+    for country in [
+        "中華民國",
+        "臺灣省",
+        "台灣省",
+        "臺灣",
+        "台灣",
+        "中国",
+        "中國",
+    ] {
+        if let Some(after) = rest.strip_prefix(country) {
+            rest = after.trim_start();
+            break;
+        }
+    }
+    let mut province = None;
+    if let Some((name, after)) = segment(rest, &["省", "自治区", "自治區"], 2, 8) {
+        province = Some(name.to_string());
+        rest = after;
+    }
+    let (city, after) = first_segment(rest, CITY_ENDS, 4)?;
+    let taiwanese = province.is_none();
+    let city = match SHORT.iter().find(|(short, _)| *short == city) {
+        Some((_, full)) if taiwanese => full.to_string(),
+        _ => official(
+            city,
+            taiwanese && TAIWAN.contains(&official(city, true).as_str()),
+        ),
+    };
+    rest = after;
+    let district = match first_segment(rest, DISTRICT_ENDS, 4) {
+        Some((district, after)) => {
+            rest = after;
+            Some(official(district, TAIWAN.contains(&city.as_str())))
+        }
+        None => None,
+    };
+    let detail = rest.trim();
+    Some(Region {
+        province,
+        city: Some(city),
+        district,
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+    })
+}
+
+/// The leading name (two to `longest` characters) ending in one of `ends`.
+fn first_segment<'a>(text: &'a str, ends: &[char], longest: usize) -> Option<(&'a str, &'a str)> {
+    let mut chars = text.char_indices();
+    // The first character is never an end: `市府路` is no city.
+    let (_, first) = chars.next()?;
+    if !is_han(first) {
+        return None;
+    }
+    for (count, (at, c)) in chars.enumerate() {
+        if count + 2 > longest || !is_han(c) {
+            return None;
+        }
+        if ends.contains(&c) {
+            let end = at + c.len_utf8();
+            return Some((&text[..end], &text[end..]));
+        }
+    }
+    None
+}
+
+/// The leading name ending in one of `ends` (words), within `shortest` to
+/// `longest` characters.
+fn segment<'a>(
+    text: &'a str,
+    ends: &[&str],
+    shortest: usize,
+    longest: usize,
+) -> Option<(&'a str, &'a str)> {
+    let mut best: Option<usize> = None;
+    for end in ends {
+        if let Some(at) = text.find(end) {
+            let stop = at + end.len();
+            let chars = text[..stop].chars().count();
+            let name = &text[..at];
+            if (shortest..=longest).contains(&chars)
+                && name.chars().all(is_han)
+                && !name.contains(DISTRICT_ENDS)
+                && best.is_none_or(|b| stop < b)
+            {
+                best = Some(stop);
+            }
+        }
+    }
+    best.map(|stop| (&text[..stop], &text[stop..]))
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// A Taiwanese name in its official form (臺 for 台); others as written.
+fn official(name: &str, taiwanese: bool) -> String {
+    match name.strip_prefix('台') {
+        Some(rest) if taiwanese => format!("臺{rest}"),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(
+        address: &str,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) {
+        let r = split_address(address);
+        (r.province, r.city, r.district, r.detail)
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn taiwanese_addresses_give_city_and_district() {
+        assert_eq!(
+            parts("臺北市中正區重慶南路一段122號"),
+            (
+                None,
+                some("臺北市"),
+                some("中正區"),
+                some("重慶南路一段122號")
+            )
+        );
+        assert_eq!(
+            parts("台北市大安區敦化南路2段207號30、31樓"),
+            (
+                None,
+                some("臺北市"),
+                some("大安區"),
+                some("敦化南路2段207號30、31樓")
+            )
+        );
+        assert_eq!(
+            parts("新竹縣竹北市台元一街8號"),
+            (None, some("新竹縣"), some("竹北市"), some("台元一街8號"))
+        );
+        assert_eq!(
+            parts("彰化縣鹿港鎮鹿工路1號"),
+            (None, some("彰化縣"), some("鹿港鎮"), some("鹿工路1號"))
+        );
+        assert_eq!(
+            parts("屏東縣三地門鄉中正路1號"),
+            (None, some("屏東縣"), some("三地門鄉"), some("中正路1號"))
+        );
+        assert_eq!(
+            parts("嘉義市東區民族路1號"),
+            (None, some("嘉義市"), some("東區"), some("民族路1號"))
+        );
+        assert_eq!(
+            parts("台東縣台東市中華路1號"),
+            (None, some("臺東縣"), some("臺東市"), some("中華路1號"))
+        );
+        assert_eq!(
+            parts("10048 臺北市中正區"),
+            (None, some("臺北市"), some("中正區"), None)
+        );
+    }
+
+    #[test]
+    fn registry_quirks_are_read() {
+        // 巿 for 市, a park before the city, the short 北市.
+        assert_eq!(
+            parts("高雄巿前金區中正四路170號"),
+            (None, some("高雄市"), some("前金區"), some("中正四路170號"))
+        );
+        assert_eq!(
+            parts("新竹科學園區新竹市力行二路三號"),
+            (None, some("新竹市"), None, some("新竹科學園區力行二路三號"))
+        );
+        assert_eq!(
+            parts("南部科學園區台南市善化區南科八路一號"),
+            (
+                None,
+                some("臺南市"),
+                some("善化區"),
+                some("南部科學園區南科八路一號")
+            )
+        );
+        assert_eq!(
+            parts("北市松山區東興路12號6樓"),
+            (None, some("臺北市"), some("松山區"), some("東興路12號6樓"))
+        );
+        assert_eq!(parts("新竹科學園區創新二路2號").1, None);
+        assert_eq!(parts("板橋區民生路一段一號").1, None);
+        assert_eq!(parts("越南海防市陽京郡海城坊范文同路第9里程").1, None);
+        assert_eq!(
+            parts("中國福建省晉江市青陽蓮嶼工業區"),
+            (some("福建省"), some("晉江市"), None, some("青陽蓮嶼工業區"))
+        );
+    }
+
+    #[test]
+    fn a_city_without_a_district_keeps_the_rest_as_detail() {
+        assert_eq!(
+            parts("台北市中山北路2段113號"),
+            (None, some("臺北市"), None, some("中山北路2段113號"))
+        );
+    }
+
+    #[test]
+    fn mainland_addresses_give_the_province_too() {
+        assert_eq!(
+            parts("广东省深圳市南山区科技园1号"),
+            (
+                some("广东省"),
+                some("深圳市"),
+                some("南山区"),
+                some("科技园1号")
+            )
+        );
+        assert_eq!(
+            parts("北京市朝阳区建国路1号"),
+            (None, some("北京市"), some("朝阳区"), some("建国路1号"))
+        );
+        // A road named after a province is no province.
+        assert_eq!(
+            parts("臺北市信義區省府路1號"),
+            (None, some("臺北市"), some("信義區"), some("省府路1號"))
+        );
+        // 台州 is a mainland city and keeps its name.
+        assert_eq!(parts("浙江省台州市椒江区").1, some("台州市"));
+    }
+
+    #[test]
+    fn text_without_a_city_stays_the_detail() {
+        assert_eq!(
+            parts("中山路100號"),
+            (None, None, None, some("中山路100號"))
+        );
+        assert_eq!(parts("市府路1號").1, None);
+        assert_eq!(
+            parts("No.113, Sec.2, Zhongshan N. Rd., Taipei"),
+            (
+                None,
+                None,
+                None,
+                some("No.113, Sec.2, Zhongshan N. Rd., Taipei")
+            )
+        );
+        assert_eq!(parts("  "), (None, None, None, None));
+    }
+}
