@@ -15,6 +15,7 @@ mod dashboard;
 mod departments;
 mod drill;
 mod field_settings;
+mod flow_form;
 mod follow_up_list;
 mod follow_ups;
 mod forms;

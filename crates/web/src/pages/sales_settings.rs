@@ -7,18 +7,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
-use kuijing_domain::approval::{
-    ApproverRule, Comparison, FactValue, FlowDef, Mode, NoApprover, Op, Resubmit, StepDef,
-};
-use kuijing_domain::fields::FieldType;
-use kuijing_domain::{Action, Kind, Permission, money};
-use kuijing_service::approvals::{Flow, FlowInput};
+use kuijing_domain::approval::{ApproverRule, StepDef};
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_service::approvals::Flow;
 use kuijing_service::choices::Choice;
 use kuijing_service::opportunities::{PipelineInput, PipelineView as Pipeline, StageInput};
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
+use super::flow_form::{COMMON_FACTS, FlowField, FlowForm, OPS, StepRow, Vocabulary, flow_fields};
 use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -180,64 +178,6 @@ pub async fn update_pipeline(
     .await
 }
 
-/// How many step rows the flow form offers.
-const STEP_ROWS: usize = 5;
-
-/// One step row of the flow form, as shown.
-#[derive(Default)]
-pub struct StepRow {
-    pub name: String,
-    pub rule: String,
-    /// The named people of a "users" step, by id.
-    pub users: Vec<String>,
-    pub levels: String,
-    pub role: String,
-    pub mode: String,
-    pub above: String,
-    pub below: String,
-    pub department: String,
-    pub field: String,
-    pub value: String,
-}
-
-/// A field a flow's condition may name: the kind it belongs to, its key,
-/// its label and its type.
-pub struct FlowField {
-    pub kind: String,
-    /// A request kind's name; empty for contracts, named by the locale.
-    pub kind_name: String,
-    pub key: String,
-    pub label: String,
-    pub field_type: FieldType,
-}
-
-/// The custom fields of contracts and the form fields of request kinds.
-async fn flow_fields(state: &AppState, caller: &Caller) -> Result<Vec<FlowField>, ServiceError> {
-    let mut fields: Vec<FlowField> = state
-        .app
-        .custom_fields(Kind::Contract)
-        .await?
-        .into_iter()
-        .map(|d| FlowField {
-            kind: Kind::Contract.as_str().into(),
-            kind_name: String::new(),
-            key: d.key,
-            label: d.label,
-            field_type: d.field_type,
-        })
-        .collect();
-    for kind in state.app.request_kinds(caller).await? {
-        fields.extend(kind.fields.into_iter().map(|f| FlowField {
-            kind: kind.kind.clone(),
-            kind_name: kind.name.clone(),
-            key: f.key,
-            label: f.label,
-            field_type: f.field_type,
-        }));
-    }
-    Ok(fields)
-}
-
 #[derive(Template)]
 #[template(path = "settings_flows.html")]
 struct FlowsView {
@@ -250,6 +190,8 @@ struct FlowsView {
     roles: Vec<Choice>,
     departments: Vec<Choice>,
     fields: Vec<FlowField>,
+    /// The request kinds by code, with their names.
+    request_kinds: Vec<(String, String)>,
     errors: FormErrors,
     /// The messages of each step, by the step's place, shown on its row.
     step_errors: Vec<(usize, String)>,
@@ -301,53 +243,60 @@ impl FlowsView {
         text
     }
 
-    fn condition_label(&self, step: &StepDef) -> String {
-        let name = |list: &[Choice], id: &i64| {
-            list.iter()
-                .find(|(c, _)| c == id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| id.to_string())
-        };
+    /// What the form and the list need to say a condition of `kind`.
+    fn vocabulary<'a>(&'a self, kind: &'a str) -> Vocabulary<'a> {
+        Vocabulary {
+            people: &self.people,
+            departments: &self.departments,
+            fields: &self.fields,
+            kind,
+            lang: self.shell.lang,
+        }
+    }
+
+    /// A step's conditions as sentences in the user's language.
+    fn condition_label(&self, flow: &Flow, step: &StepDef) -> String {
+        let vocabulary = self.vocabulary(&flow.kind);
         step.condition
             .iter()
-            .map(|c| match (c.field.as_str(), &c.value, c.op) {
-                ("amount", FactValue::Number(n), Op::Gt) => format!(
-                    "{} > {}",
-                    self.shell.t("fields.amount"),
-                    money::format_amount(*n)
-                ),
-                ("amount", FactValue::Number(n), Op::Le) => format!(
-                    "{} ≤ {}",
-                    self.shell.t("fields.amount"),
-                    money::format_amount(*n)
-                ),
-                ("department_id", FactValue::Id(d), Op::Eq) => format!(
-                    "{} = {}",
-                    self.shell.t("flows.department"),
-                    name(&self.departments, d)
-                ),
-                ("owner_id", FactValue::Id(u), Op::Eq) => format!(
-                    "{} = {}",
-                    self.shell.t("fields.owner_id"),
-                    name(&self.people, u)
-                ),
-                (field, value, op) => {
-                    let label = self
-                        .fields
-                        .iter()
-                        .find(|f| f.key == field)
-                        .map_or(field, |f| f.label.as_str());
-                    let value = match value {
-                        FactValue::Number(n) => n.to_string(),
-                        FactValue::Text(t) => t.clone(),
-                        FactValue::Id(i) => i.to_string(),
-                        FactValue::List(items) => items.len().to_string(),
-                    };
-                    format!("{label} {} {value}", op.as_str())
-                }
-            })
+            .map(|c| vocabulary.sentence(c))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(self.shell.t("sales4.and").as_str())
+    }
+
+    /// A condition the form keeps whole, as a sentence.
+    fn raw_label(&self, raw: &str) -> String {
+        let kind = self.form.kind();
+        serde_json::from_str(raw)
+            .map(|c| self.vocabulary(&kind).sentence(&c))
+            .unwrap_or_default()
+    }
+
+    /// The name of a condition's field.
+    fn fact_label(&self, key: &str) -> String {
+        self.vocabulary(&self.form.kind()).label(key)
+    }
+
+    fn facts(&self) -> [&'static str; 3] {
+        COMMON_FACTS
+    }
+
+    fn ops(&self) -> [&'static str; 7] {
+        OPS
+    }
+
+    /// A kind as people call it: the locale's word for contracts and
+    /// payments, a request kind by the name its administrator gave.
+    fn kind_name(&self, kind: &str) -> String {
+        self.request_kinds
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_else(|| {
+                let key = format!("kinds.{kind}");
+                let text = self.shell.t(&key);
+                if text == key { kind.to_string() } else { text }
+            })
     }
 
     fn kinds(&self) -> [&'static str; 2] {
@@ -367,296 +316,46 @@ impl FlowsView {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct FlowForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    custom_kind: String,
-    #[serde(default)]
-    active: String,
-    #[serde(default)]
-    when_no_approver: String,
-    #[serde(default)]
-    fallback: String,
-    #[serde(default)]
-    resubmit: String,
-    #[serde(default)]
-    step_name: Vec<String>,
-    #[serde(default)]
-    step_rule: Vec<String>,
-    /// The people of the "users" steps, as `row:user` (a row's select
-    /// takes several).
-    #[serde(default)]
-    step_users: Vec<String>,
-    #[serde(default)]
-    step_levels: Vec<String>,
-    #[serde(default)]
-    step_role: Vec<String>,
-    #[serde(default)]
-    step_mode: Vec<String>,
-    #[serde(default)]
-    step_above: Vec<String>,
-    #[serde(default)]
-    step_below: Vec<String>,
-    #[serde(default)]
-    step_department: Vec<String>,
-    #[serde(default)]
-    step_field: Vec<String>,
-    #[serde(default)]
-    step_value: Vec<String>,
-    #[serde(default)]
-    version: String,
-}
-
-fn at(list: &[String], index: usize) -> String {
-    list.get(index).cloned().unwrap_or_default()
-}
-
-impl FlowForm {
-    fn kind(&self) -> String {
-        if self.kind == "custom" {
-            self.custom_kind.trim().to_string()
-        } else {
-            self.kind.clone()
-        }
-    }
-
-    fn rows(&self) -> Vec<StepRow> {
-        let mut rows: Vec<StepRow> = (0..self.step_name.len())
-            .filter(|i| !self.step_name[*i].trim().is_empty())
-            .map(|i| StepRow {
-                name: at(&self.step_name, i),
-                rule: at(&self.step_rule, i),
-                users: self
-                    .step_users
-                    .iter()
-                    .filter_map(|pair| pair.split_once(':'))
-                    .filter(|(row, _)| row.parse::<usize>().ok() == Some(i))
-                    .map(|(_, user)| user.to_string())
-                    .collect(),
-                levels: at(&self.step_levels, i),
-                role: at(&self.step_role, i),
-                mode: at(&self.step_mode, i),
-                above: at(&self.step_above, i),
-                below: at(&self.step_below, i),
-                department: at(&self.step_department, i),
-                field: at(&self.step_field, i),
-                value: at(&self.step_value, i),
-            })
-            .collect();
-        while rows.len() < STEP_ROWS {
-            rows.push(StepRow::default());
-        }
-        rows
-    }
-
-    /// The flow the form describes; a step whose amount cannot be read is
-    /// refused beside its row. `fields` tells the type of a named field, so
-    /// money is compared in minor units and numbers as numbers.
-    fn input(&self, fields: &[FlowField]) -> Result<FlowInput, ServiceError> {
-        let mut steps = Vec::new();
-        for row in self
-            .rows()
-            .into_iter()
-            .filter(|r| !r.name.trim().is_empty())
-        {
-            let index = steps.len();
-            let number = |text: &str| optional_number(text).unwrap_or(0);
-            let approvers = match row.rule.as_str() {
-                "users" => ApproverRule::Users(
-                    row.users
-                        .iter()
-                        .filter_map(|u| optional_number(u))
-                        .collect(),
-                ),
-                "superior" => ApproverRule::Superior {
-                    levels: u8::try_from(number(&row.levels)).unwrap_or(0),
-                },
-                "superiors_up_to" => ApproverRule::SuperiorsUpTo {
-                    levels: u8::try_from(number(&row.levels)).unwrap_or(0),
-                },
-                "role" => ApproverRule::Role(number(&row.role)),
-                "department_head" => ApproverRule::DepartmentHead,
-                _ => ApproverRule::ChosenBySubmitter,
-            };
-            let refused = |code: &'static str| {
-                ServiceError::Invalid(
-                    kuijing_domain::FieldError::new(format!("definition.steps.{index}"), code)
-                        .into(),
-                )
-            };
-            let amount = |text: &str| money::parse_amount(text).map_err(refused);
-            let mut condition = Vec::new();
-            // An amount that cannot be read is named by its own field.
-            let mut unreadable = kuijing_domain::FieldErrors::new();
-            for (text, op, name) in [(&row.above, Op::Gt, "above"), (&row.below, Op::Le, "below")] {
-                if text.trim().is_empty() {
-                    continue;
-                }
-                match money::parse_amount(text) {
-                    Ok(n) => condition.push(Comparison {
-                        field: "amount".into(),
-                        op,
-                        value: FactValue::Number(n),
-                    }),
-                    Err(code) => unreadable.add(format!("definition.steps.{index}.{name}"), code),
-                }
-            }
-            unreadable.into_result()?;
-            if let Some(department) = optional_number(&row.department) {
-                condition.push(Comparison {
-                    field: "department_id".into(),
-                    op: Op::Eq,
-                    value: FactValue::Id(department),
-                });
-            }
-            let field = row.field.trim();
-            if !field.is_empty() {
-                let kind = self.kind();
-                let typed = fields
-                    .iter()
-                    .find(|f| f.key == field && f.kind == kind)
-                    .map(|f| f.field_type);
-                let text = row.value.trim();
-                let value = match typed {
-                    Some(FieldType::Money) => FactValue::Number(amount(text)?),
-                    Some(FieldType::Number) => FactValue::Number(
-                        text.parse::<f64>()
-                            .map(|n| n.round() as i64)
-                            .map_err(|_| refused("number_invalid"))?,
-                    ),
-                    _ => FactValue::Text(text.to_string()),
-                };
-                condition.push(Comparison {
-                    field: field.to_string(),
-                    op: Op::Eq,
-                    value,
-                });
-            }
-            steps.push(StepDef {
-                name: row.name.trim().to_string(),
-                approvers,
-                mode: if row.mode == "everyone" {
-                    Mode::Everyone
-                } else {
-                    Mode::AnyOne
-                },
-                condition,
-            });
-        }
-        let when_no_approver = match self.when_no_approver.as_str() {
-            "skip" => NoApprover::Skip,
-            "fallback" => NoApprover::Fallback(optional_number(&self.fallback).unwrap_or(0)),
-            _ => NoApprover::Refuse,
-        };
-        let resubmit = if self.resubmit == "from_rejected_step" {
-            Resubmit::FromRejectedStep
-        } else {
-            Resubmit::FromStart
-        };
-        Ok(FlowInput {
-            kind: self.kind(),
-            name: self.name.clone(),
-            active: !self.active.is_empty(),
-            definition: FlowDef {
-                steps,
-                when_no_approver,
-                resubmit,
-            },
-            version: optional_number(&self.version),
-        })
-    }
-
-    fn of(flow: &Flow) -> Self {
-        let mut form = Self {
-            name: flow.name.clone(),
-            kind: if ["contract", "payment"].contains(&flow.kind.as_str()) {
-                flow.kind.clone()
-            } else {
-                "custom".into()
-            },
-            custom_kind: flow.kind.clone(),
-            active: if flow.active {
-                "1".into()
-            } else {
-                String::new()
-            },
-            version: flow.version.to_string(),
-            ..Self::default()
-        };
-        let definition = &flow.definition;
-        match definition.when_no_approver {
-            NoApprover::Skip => form.when_no_approver = "skip".into(),
-            NoApprover::Fallback(user) => {
-                form.when_no_approver = "fallback".into();
-                form.fallback = user.to_string();
-            }
-            NoApprover::Refuse => form.when_no_approver = "refuse".into(),
-        }
-        if definition.resubmit == Resubmit::FromRejectedStep {
-            form.resubmit = "from_rejected_step".into();
-        }
-        for step in &definition.steps {
-            form.step_name.push(step.name.clone());
-            let index = form.step_name.len() - 1;
-            let (rule, levels, role) = match &step.approvers {
-                ApproverRule::Users(users) => {
-                    form.step_users
-                        .extend(users.iter().map(|user| format!("{index}:{user}")));
-                    ("users", String::new(), String::new())
-                }
-                ApproverRule::Superior { levels } => {
-                    ("superior", levels.to_string(), String::new())
-                }
-                ApproverRule::SuperiorsUpTo { levels } => {
-                    ("superiors_up_to", levels.to_string(), String::new())
-                }
-                ApproverRule::Role(role) => ("role", String::new(), role.to_string()),
-                ApproverRule::DepartmentHead => ("department_head", String::new(), String::new()),
-                ApproverRule::ChosenBySubmitter => ("chosen", String::new(), String::new()),
-            };
-            form.step_rule.push(rule.into());
-            form.step_levels.push(levels);
-            form.step_role.push(role);
-            form.step_mode.push(step.mode.as_str().into());
-            let mut above = String::new();
-            let mut below = String::new();
-            let mut department = String::new();
-            let mut field = String::new();
-            let mut value = String::new();
-            for c in &step.condition {
-                match (c.field.as_str(), &c.value, c.op) {
-                    ("amount", FactValue::Number(n), Op::Gt) => above = money::amount_text(*n),
-                    ("amount", FactValue::Number(n), Op::Le) => below = money::amount_text(*n),
-                    ("department_id", FactValue::Id(d), Op::Eq) => department = d.to_string(),
-                    (key, FactValue::Text(t), Op::Eq) => {
-                        field = key.to_string();
-                        value = t.clone();
-                    }
-                    (key, FactValue::Number(n), Op::Eq) => {
-                        field = key.to_string();
-                        value = n.to_string();
-                    }
-                    _ => {}
-                }
-            }
-            form.step_above.push(above);
-            form.step_below.push(below);
-            form.step_department.push(department);
-            form.step_field.push(field);
-            form.step_value.push(value);
-        }
-        form
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
 pub struct FlowsQuery {
     #[serde(default)]
     edit: String,
     done: Option<String>,
+}
+
+/// The names a flow's form and list show: people, departments, the kinds'
+/// own fields and the request kinds.
+struct FlowNames {
+    people: Vec<Choice>,
+    departments: Vec<Choice>,
+    fields: Vec<FlowField>,
+    request_kinds: Vec<(String, String)>,
+}
+
+impl FlowNames {
+    async fn load(state: &AppState, caller: &Caller) -> Result<Self, ServiceError> {
+        Ok(Self {
+            people: state.app.user_choices(caller).await?,
+            departments: state.app.department_choices().await?,
+            fields: flow_fields(state, caller).await?,
+            request_kinds: state
+                .app
+                .request_kinds(caller)
+                .await?
+                .into_iter()
+                .map(|k| (k.kind, k.name))
+                .collect(),
+        })
+    }
+
+    fn vocabulary<'a>(&'a self, kind: &'a str, lang: Lang) -> Vocabulary<'a> {
+        Vocabulary {
+            people: &self.people,
+            departments: &self.departments,
+            fields: &self.fields,
+            kind,
+            lang,
+        }
+    }
 }
 
 async fn flows_view(
@@ -671,18 +370,15 @@ async fn flows_view(
         return Err(ServiceError::Forbidden);
     }
     let flows = state.app.approval_flows(caller).await?;
+    let names = FlowNames::load(state, caller).await?;
     let form = match (form, editing) {
         (Some(form), _) => form,
         (None, Some(id)) => flows
             .iter()
             .find(|f| f.id == id)
-            .map(FlowForm::of)
+            .map(|flow| FlowForm::of(flow, &names.vocabulary(&flow.kind, lang)))
             .ok_or(ServiceError::NotFound)?,
-        (None, None) => FlowForm {
-            kind: "contract".into(),
-            active: "1".into(),
-            ..FlowForm::default()
-        },
+        (None, None) => FlowForm::new_flow(),
     };
     Ok(FlowsView {
         shell: Shell::new(
@@ -697,10 +393,11 @@ async fn flows_view(
         form,
         flows,
         editing,
-        people: state.app.user_choices(caller).await?,
+        people: names.people,
         roles: state.app.role_names().await?,
-        departments: state.app.department_choices().await?,
-        fields: flow_fields(state, caller).await?,
+        departments: names.departments,
+        fields: names.fields,
+        request_kinds: names.request_kinds,
         errors,
         step_errors,
     })
@@ -737,11 +434,29 @@ pub async fn save_flow(
     Form(form): Form<FlowForm>,
 ) -> Response {
     let editing = optional_number(&query.edit);
-    let fields = match flow_fields(&state, &caller).await {
-        Ok(fields) => fields,
+    let names = match FlowNames::load(&state, &caller).await {
+        Ok(names) => names,
         Err(error) => return error_page(error, &caller, lang),
     };
-    let result = match form.input(&fields) {
+    if !form.more.is_empty() {
+        // "Add a step": the same form again with another empty row.
+        return answer(
+            flows_view(
+                &state,
+                &caller,
+                lang,
+                (editing, Some(form)),
+                (FormErrors::default(), Vec::new()),
+                None,
+            )
+            .await,
+            StatusCode::OK,
+            &caller,
+            lang,
+        );
+    }
+    let kind = form.kind();
+    let result = match form.input(&names.vocabulary(&kind, lang)) {
         Ok(input) => match editing {
             Some(id) => state.app.update_approval_flow(&caller, id, input).await,
             None => state.app.create_approval_flow(&caller, input).await,

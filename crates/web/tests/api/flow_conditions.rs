@@ -152,10 +152,24 @@ async fn the_flow_settings_page_saves_ranges_departments_and_field_values() {
     region_field(&t, &admin).await;
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let csrf = page_csrf(&t, &cookie).await;
+    let departments = t.get("/api/v1/departments", &admin).await;
+    let top = departments.body["items"][0]["name"]
+        .as_str()
+        .unwrap_or_else(|| panic!("departments: {}", departments.text))
+        .to_string();
+    assert_eq!(
+        departments.body["items"][0]["id"], 1,
+        "{}",
+        departments.text
+    );
     let form = format!(
         "_csrf={csrf}&name=Regional&kind=contract&active=1&when_no_approver=refuse&resubmit=from_start\
          &step_name=Boss&step_rule=department_head&step_user=&step_levels=1&step_role=&step_mode=any_one\
-         &step_above=1000&step_below=5000.50&step_department=1&step_field=region&step_value=%E5%8C%97%E5%8D%80"
+         &cond_step=0&cond_field=amount&cond_op=gt&cond_value=1000&cond_raw=\
+         &cond_step=0&cond_field=amount&cond_op=le&cond_value=5000.50&cond_raw=\
+         &cond_step=0&cond_field=department_id&cond_op=eq&cond_value={}&cond_raw=\
+         &cond_step=0&cond_field=region&cond_op=eq&cond_value=%E5%8C%97%E5%8D%80&cond_raw=",
+        form_urlencoded::byte_serialize(top.as_bytes()).collect::<String>()
     );
     let (status, location) = post_form(&t, &cookie, "/settings/approval-flows", form).await;
     assert_eq!(status, 303, "{location}");
@@ -187,7 +201,7 @@ async fn the_flow_settings_page_saves_ranges_departments_and_field_values() {
     // An amount that is not one is named beside its step, and nothing is saved.
     let bad = format!(
         "_csrf={csrf}&name=Broken&kind=contract&active=1&step_name=Boss&step_rule=department_head\
-         &step_mode=any_one&step_below=lots"
+         &step_mode=any_one&cond_step=0&cond_field=amount&cond_op=le&cond_value=lots&cond_raw="
     );
     let (status, html) = post_form(&t, &cookie, "/settings/approval-flows", bad).await;
     assert_eq!(status, 422);

@@ -50,5 +50,6 @@ mod sales_fixes;
 mod sales_fixtures;
 mod sales_import;
 mod sales_pages;
+mod sales_pages_more;
 mod sales_rules;
 mod scopes;

@@ -404,12 +404,14 @@ async fn the_flow_page_refuses_an_empty_range_names_the_amount_field_and_takes_s
     };
     let head = format!(
         "_csrf={csrf}&name=Ranges&kind=contract&active=1&when_no_approver=refuse&resubmit=from_start\
-         &step_name=Boss&step_rule=department_head&step_mode=any_one&step_above=&step_below="
+         &step_name=Boss&step_rule=department_head&step_mode=any_one"
     );
 
     // Above 100, up to 50: the second step could never apply.
     let empty = format!(
-        "{head}&step_name=Big&step_rule=department_head&step_mode=any_one&step_above=100&step_below=50"
+        "{head}&step_name=Big&step_rule=department_head&step_mode=any_one\
+         &cond_step=1&cond_field=amount&cond_op=gt&cond_value=100&cond_raw=\
+         &cond_step=1&cond_field=amount&cond_op=le&cond_value=50&cond_raw="
     );
     let (status, html) = post(empty).await;
     assert_eq!(status, 422, "{html}");
@@ -419,7 +421,7 @@ async fn the_flow_page_refuses_an_empty_range_names_the_amount_field_and_takes_s
         .expect("the second step's row");
     assert!(row.contains("has-error"), "{row}");
     assert!(
-        row.contains("“Only above amount” must be less than “Only up to amount”"),
+        row.contains("its amount conditions leave no amount"),
         "{row}"
     );
     let api = t
@@ -441,18 +443,18 @@ async fn the_flow_page_refuses_an_empty_range_names_the_amount_field_and_takes_s
 
     // An amount that is not a number is named by its field, in the language.
     let unreadable = format!(
-        "{head}&step_name=Big&step_rule=department_head&step_mode=any_one&step_above=lots&step_below="
+        "{head}&step_name=Big&step_rule=department_head&step_mode=any_one\
+         &cond_step=1&cond_field=amount&cond_op=gt&cond_value=lots&cond_raw="
     );
     let (status, html) = post(unreadable).await;
     assert_eq!(status, 422);
     let row = html.split("class=\"flow-row").nth(2).expect("row");
-    assert!(row.contains("Only above amount"), "{row}");
+    assert!(row.contains("Amount is not a number"), "{row}");
 
     // Several named people in one "everyone" step.
     let (rep, finance) = (team.rep.0, team.finance.0);
     let several = format!(
-        "{head}&step_name=Pair&step_rule=users&step_mode=everyone&step_users=1:{rep}&step_users=1:{finance}\
-         &step_above=&step_below="
+        "{head}&step_name=Pair&step_rule=users&step_mode=everyone&step_users=1:{rep}&step_users=1:{finance}"
     );
     let (status, location) = post(several).await;
     assert_eq!(status, 303, "{location}");

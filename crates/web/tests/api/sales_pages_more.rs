@@ -1,0 +1,297 @@
+//! The sales pages as a new user meets them: approval flows saved from the
+//! settings page keep what the API made, the demo's people reach their
+//! deals, and the pages say things in words.
+
+use serde_json::{Value, json};
+
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
+use crate::sales_fixtures::sales_team;
+
+/// Decodes the few entities the templates write.
+fn unescape(text: &str) -> String {
+    text.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The attributes of a tag: `(name, value)`, a bare attribute with "".
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = tag.split_once(char::is_whitespace).map_or("", |(_, r)| r);
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let name = rest[..end].trim_end_matches('/').to_string();
+        rest = &rest[end..];
+        if let Some(after) = rest.strip_prefix("=\"") {
+            let close = after.find('"').expect("closing quote");
+            out.push((name, unescape(&after[..close])));
+            rest = &after[close + 1..];
+        } else if !name.is_empty() {
+            out.push((name, String::new()));
+        }
+    }
+    out
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// What a browser would send from the form whose action starts with
+/// `action`, left as the page shows it (no button pressed).
+fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = html
+        .find(&format!("action=\"{action}"))
+        .unwrap_or_else(|| panic!("form {action}: {html}"));
+    let form = &html[start..];
+    let form = &form[..form.find("</form>").expect("form end")];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let close = rest.find('>').expect("tag end");
+        let tag = &rest[..close];
+        let attrs = attributes(tag);
+        let disabled = attr(&attrs, "disabled").is_some();
+        let Some(name) = attr(&attrs, "name").map(str::to_string) else {
+            continue;
+        };
+        if tag.starts_with("input ") && !disabled {
+            let kind = attr(&attrs, "type").unwrap_or("text");
+            if ["checkbox", "radio"].contains(&kind) && attr(&attrs, "checked").is_none() {
+                continue;
+            }
+            if ["submit", "button"].contains(&kind) {
+                continue;
+            }
+            let value = attr(&attrs, "value").unwrap_or(if kind == "checkbox" { "on" } else { "" });
+            fields.push((name, value.to_string()));
+        } else if tag.starts_with("select ") && !disabled {
+            let body = &rest[close..rest.find("</select>").expect("select end")];
+            let options: Vec<(String, bool)> = body
+                .split("<option")
+                .skip(1)
+                .map(|option| {
+                    let tag = &option[..option.find('>').expect("option end")];
+                    let attrs = attributes(&format!("option{tag}"));
+                    let value = attr(&attrs, "value").unwrap_or_default().to_string();
+                    (value, attr(&attrs, "selected").is_some())
+                })
+                .collect();
+            let chosen: Vec<&String> = options.iter().filter(|o| o.1).map(|o| &o.0).collect();
+            if attr(&attrs, "multiple").is_some() {
+                fields.extend(chosen.into_iter().map(|v| (name.clone(), v.clone())));
+            } else if let Some(value) = chosen.first().copied().or(options.first().map(|o| &o.0)) {
+                fields.push((name, value.clone()));
+            }
+        } else if tag.starts_with("textarea ") && !disabled {
+            let body = &rest[close + 1..rest.find("</textarea>").expect("textarea end")];
+            fields.push((name, unescape(body)));
+        }
+    }
+    fields
+}
+
+fn encode(fields: &[(String, String)]) -> String {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields {
+        form.append_pair(name, value);
+    }
+    form.finish()
+}
+
+async fn field(t: &TestApp, admin: &str, body: Value) {
+    let made = t.post("/api/v1/fields", admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+}
+
+/// Six steps, several conditions each, every operator, money, numbers,
+/// choices, departments and people — and one condition whose value is of
+/// another type than its field's, which the form can only keep.
+fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)) -> Value {
+    let (rep, finance) = people;
+    json!({
+        "kind": "contract",
+        "name": "Everything",
+        "definition": {
+            "when_no_approver": "skip",
+            "resubmit": "from_rejected_step",
+            "steps": [
+                { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
+                  "condition": [{ "field": "amount", "op": "ge", "value": { "number": 10_000_000 } }] },
+                { "name": "Range", "approvers": { "users": [admin] }, "mode": "any_one",
+                  "condition": [
+                    { "field": "amount", "op": "gt", "value": { "number": 100_050 } },
+                    { "field": "amount", "op": "lt", "value": { "number": 900_000_000 } },
+                    { "field": "department_id", "op": "in",
+                      "value": { "list": [{ "id": sales }, { "id": finance_department }] } }
+                  ] },
+                { "name": "Region", "approvers": "department_head", "mode": "any_one",
+                  "condition": [
+                    { "field": "region", "op": "in", "value": { "list": [{ "text": "北區" }, { "text": "南區" }] } },
+                    { "field": "region", "op": "ne", "value": { "text": "東區" } }
+                  ] },
+                { "name": "Owner", "approvers": "chosen_by_submitter", "mode": "any_one",
+                  "condition": [
+                    { "field": "owner_id", "op": "eq", "value": { "id": rep } },
+                    { "field": "department_id", "op": "ne", "value": { "id": finance_department } }
+                  ] },
+                { "name": "Deposit", "approvers": { "superiors_up_to": { "levels": 2 } }, "mode": "any_one",
+                  "condition": [
+                    { "field": "deposit", "op": "le", "value": { "number": 500_050 } },
+                    { "field": "seats", "op": "ge", "value": { "number": 3 } }
+                  ] },
+                { "name": "Both", "approvers": { "users": [admin, finance] }, "mode": "everyone",
+                  "condition": [
+                    { "field": "grade", "op": "eq", "value": { "number": 5 } },
+                    { "field": "seats", "op": "lt", "value": { "number": 100 } }
+                  ] }
+            ]
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    field(
+        &t,
+        admin,
+        json!({ "kind": "contract", "key": "region", "label": "區域", "field_type": "choice", "options": ["北區", "南區", "東區"] }),
+    )
+    .await;
+    field(
+        &t,
+        admin,
+        json!({ "kind": "contract", "key": "deposit", "label": "Deposit", "field_type": "money" }),
+    )
+    .await;
+    field(
+        &t,
+        admin,
+        json!({ "kind": "contract", "key": "seats", "label": "Seats", "field_type": "number" }),
+    )
+    .await;
+    field(
+        &t,
+        admin,
+        json!({ "kind": "contract", "key": "grade", "label": "Grade", "field_type": "text" }),
+    )
+    .await;
+    let departments = t.get("/api/v1/departments", admin).await;
+    let department = |name: &str| {
+        departments.body["items"]
+            .as_array()
+            .and_then(|all| all.iter().find(|d| d["name"] == name))
+            .and_then(|d| d["id"].as_i64())
+            .unwrap_or_else(|| panic!("{name}: {}", departments.text))
+    };
+    // The first super administrator is the first user.
+    let admin_id = 1;
+    let body = rich_flow(
+        admin_id,
+        department("Sales"),
+        department("Finance"),
+        (team.rep.0, team.finance.0),
+    );
+    let made = t.post("/api/v1/approvals/flows", admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let before = made.body["definition"].clone();
+
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let path = format!("/settings/approval-flows?edit={id}");
+    let (status, html) = page(&t, &cookie, &path, "en").await;
+    assert_eq!(status, 200);
+    // Every step shows, with its conditions in words and money as money.
+    assert!(html.contains("value=\"Both\""), "the sixth step: {html}");
+    assert!(html.contains("Amount is at least 100,000.00"), "{html}");
+    assert!(html.contains("區域 is one of “北區”, “南區”"), "{html}");
+    assert!(
+        html.contains("Owner&#39;s department is one of Sales, Finance")
+            || html.contains("Owner's department is one of Sales, Finance"),
+        "{html}"
+    );
+    assert!(html.contains("Deposit is at most 5,000.50"), "{html}");
+    assert!(html.contains("Grade is 5"), "kept whole and said: {html}");
+    assert!(!html.contains("kinds.") && !html.contains(" ge "), "{html}");
+
+    // Saved as shown, nothing changes.
+    let fields = form_fields(&html, "/settings/approval-flows");
+    let csrf = page_csrf(&t, &cookie).await;
+    let mut sent = fields.clone();
+    sent.retain(|(name, _)| name != "_csrf");
+    sent.push(("_csrf".into(), csrf.clone()));
+    let (status, location) = post_form(&t, &cookie, &path, encode(&sent)).await;
+    assert_eq!(status, 303, "{location}");
+    let stored = t.get("/api/v1/approvals/flows", admin).await;
+    let after = stored
+        .body
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == id))
+        .map(|f| f["definition"].clone())
+        .expect("the flow");
+    assert_eq!(after, before, "the page's save keeps every condition");
+
+    // "Add a step" shows another empty row and saves nothing.
+    let (_, html) = page(&t, &cookie, &path, "en").await;
+    let rows = html.matches("name=\"step_name\"").count();
+    let mut more = form_fields(&html, "/settings/approval-flows");
+    more.retain(|(name, _)| name != "_csrf");
+    more.push(("_csrf".into(), csrf.clone()));
+    more.push(("more".into(), "1".into()));
+    let (status, html) = post_form(&t, &cookie, &path, encode(&more)).await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(html.matches("name=\"step_name\"").count(), rows + 1);
+
+    // A seventh step with a condition typed on the page, by a department's name.
+    let mut seventh = form_fields(&html, "/settings/approval-flows");
+    seventh.retain(|(name, _)| name != "_csrf");
+    seventh.push(("_csrf".into(), csrf.clone()));
+    let blank = seventh
+        .iter()
+        .position(|(name, value)| name == "step_name" && value.is_empty())
+        .expect("an empty row");
+    seventh[blank].1 = "Finance check".into();
+    // The empty row's first condition row follows its name.
+    let field_at = seventh[blank..]
+        .iter()
+        .position(|(name, _)| name == "cond_field")
+        .map(|p| p + blank)
+        .expect("a condition row");
+    seventh[field_at].1 = "department_id".into();
+    seventh[field_at + 1].1 = "eq".into();
+    seventh[field_at + 2].1 = "Finance".into();
+    let (status, location) = post_form(&t, &cookie, &path, encode(&seventh)).await;
+    assert_eq!(status, 303, "{location}");
+    let stored = t.get("/api/v1/approvals/flows", admin).await;
+    let steps = stored.body[0]["definition"]["steps"].clone();
+    assert_eq!(steps.as_array().map(Vec::len), Some(7), "{}", stored.text);
+    assert_eq!(
+        steps[6]["condition"],
+        json!([{ "field": "department_id", "op": "eq", "value": { "id": department("Finance") } }])
+    );
+
+    // A name that is no department's is named beside its step; nothing saved.
+    seventh[field_at + 2].1 = "Nowhere".into();
+    let (status, html) = post_form(&t, &cookie, &path, encode(&seventh)).await;
+    assert_eq!(status, 422);
+    let row = html.split("class=\"flow-row").nth(7).expect("seventh row");
+    assert!(row.contains("has-error"), "{row}");
+    assert!(row.contains("choose an existing department"), "{row}");
+}
