@@ -10,6 +10,7 @@ mod insight_drill;
 mod jobs;
 mod lead_records;
 mod leads;
+mod lifecycle_more;
 mod lists;
 mod numbering;
 mod record_fixtures;
