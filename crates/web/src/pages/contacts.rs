@@ -11,7 +11,6 @@ use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::contacts::{ContactTransfer, ContactView};
 use kuijing_service::list_columns::ListKind;
-use kuijing_service::record_export::Labels;
 use kuijing_service::saved_views::{SavedView, clean_query};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
@@ -321,25 +320,8 @@ pub async fn export_contacts(
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
     let filter = extra.params(filter);
-    let (format, ids) = (extra.format(), extra.ids());
-    let result = async {
-        let columns = state
-            .app
-            .list_columns(&caller, ListKind::Contact)
-            .await?
-            .columns;
-        let text = |key: &str| lang.t(key);
-        let labels = Labels {
-            text: &text,
-            format,
-        };
-        let query = filter.query(&SORTS);
-        let path = state
-            .app
-            .export_contacts(&caller, &query, (ids, Some(columns)), &labels)
-            .await?;
-        crate::api::send_file(path, format, "contacts").await
-    }
-    .await;
-    result.unwrap_or_else(|error| error_page(error, &caller, lang))
+    let fill = |params| params;
+    let query = fill(filter).query(&SORTS);
+    let ask = (ListKind::Contact, query, extra.ids(), extra.format());
+    super::records::export_records(&state, &caller, lang, ask).await
 }

@@ -12,7 +12,6 @@ use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::lead_convert::ConvertInput;
 use kuijing_service::leads::{LeadTransfer, LeadView};
 use kuijing_service::list_columns::ListKind;
-use kuijing_service::record_export::Labels;
 use kuijing_service::saved_views::{SavedView, clean_query};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
@@ -380,26 +379,9 @@ pub async fn export_leads(
     Params(filter): Params<ListParams>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
-    let filter = with_default_view(extra.params(filter));
-    let (format, ids) = (extra.format(), extra.ids());
-    let result = async {
-        let columns = state
-            .app
-            .list_columns(&caller, ListKind::Lead)
-            .await?
-            .columns;
-        let text = |key: &str| lang.t(key);
-        let labels = Labels {
-            text: &text,
-            format,
-        };
-        let query = filter.query(&SORTS);
-        let path = state
-            .app
-            .export_leads(&caller, &query, (ids, Some(columns)), &labels)
-            .await?;
-        crate::api::send_file(path, format, "leads").await
-    }
-    .await;
-    result.unwrap_or_else(|error| error_page(error, &caller, lang))
+    let filter = extra.params(filter);
+    let fill = with_default_view;
+    let query = fill(filter).query(&SORTS);
+    let ask = (ListKind::Lead, query, extra.ids(), extra.format());
+    super::records::export_records(&state, &caller, lang, ask).await
 }

@@ -614,3 +614,47 @@ impl ExportExtra {
         Some(ticked(&self.ids)).filter(|ids| !ids.is_empty())
     }
 }
+
+/// Exports leads or contacts as a list's query finds them (or the ticked
+/// rows among them), in the columns the caller chose for the list.
+pub async fn export_records(
+    state: &AppState,
+    caller: &Caller,
+    lang: crate::i18n::Lang,
+    (kind, query, ids, format): (
+        kuijing_service::list_columns::ListKind,
+        RecordQuery,
+        Option<Vec<i64>>,
+        kuijing_service::spreadsheets::Format,
+    ),
+) -> axum::response::Response {
+    use kuijing_service::list_columns::ListKind;
+    let result = async {
+        let columns = state.app.list_columns(caller, kind).await?.columns;
+        let text = |key: &str| lang.t(key);
+        let labels = kuijing_service::record_export::Labels {
+            text: &text,
+            format,
+        };
+        let chosen = (ids, Some(columns));
+        let (path, name) = match kind {
+            ListKind::Lead => (
+                state
+                    .app
+                    .export_leads(caller, &query, chosen, &labels)
+                    .await?,
+                "leads",
+            ),
+            _ => (
+                state
+                    .app
+                    .export_contacts(caller, &query, chosen, &labels)
+                    .await?,
+                "contacts",
+            ),
+        };
+        crate::api::send_file(path, format, name).await
+    }
+    .await;
+    result.unwrap_or_else(|error| super::forms::error_page(error, caller, lang))
+}
