@@ -17,7 +17,7 @@ use crate::customer_io::DuplicateMode;
 use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Row, Upload, yes_no};
 use crate::list_filters::RecordQuery;
-use crate::record_export::{ExportSheet, Labels};
+use crate::record_export::{self, ExportSheet, Labels, export_columns};
 use crate::{App, Caller};
 
 /// The columns of a contact file, in the template's and the export's order.
@@ -42,7 +42,7 @@ impl App {
         &self,
         caller: &Caller,
         query: &RecordQuery,
-        ids: Option<Vec<i64>>,
+        (ids, columns): (Option<Vec<i64>>, Option<Vec<String>>),
         labels: &Labels<'_>,
     ) -> Result<tempfile::TempPath> {
         caller.require(Permission::new(Kind::Contact, Action::Export))?;
@@ -53,17 +53,11 @@ impl App {
         let list = &crate::contacts::CONTACT_LIST;
         let mut store_query = self.list_narrowing(list, (caller, &org), &defs, query)?;
         store_query.ids = ids;
-        let mut sheet = ExportSheet::new(self, labels, CONTACT_COLUMNS, &defs)?;
+        let columns = export_columns(CONTACT_COLUMNS, &defs, columns);
+        let mut sheet = ExportSheet::new(self, labels, columns, &defs)?;
         let sort = Sort {
             column: Contacts::Id,
             descending: false,
-        };
-        let yes_no = |flag: bool| {
-            (labels.text)(if flag {
-                "customers.yes"
-            } else {
-                "customers.no"
-            })
         };
         let mut after = None;
         loop {
@@ -71,8 +65,9 @@ impl App {
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.contact_views(&mut tx, page).await? {
-                let cells = contact_cells(&view, yes_no);
-                sheet.row(cells, &view.contact.custom, view.contact.created_at)?;
+                let cell =
+                    |sheet: &ExportSheet, column: &str| contact_cell(sheet, &view, column, labels);
+                sheet.row(cell, &view.contact.custom)?;
             }
         }
         sheet.finish(Kind::Contact, caller)
@@ -297,22 +292,33 @@ impl App {
 }
 
 /// A contact as exported, before its custom fields and creation time.
-fn contact_cells(view: &ContactView, yes_no: impl Fn(bool) -> String) -> Vec<String> {
+/// One cell of a contact as a spreadsheet shows it.
+fn contact_cell(
+    sheet: &ExportSheet,
+    view: &ContactView,
+    column: &str,
+    labels: &Labels<'_>,
+) -> String {
     let c = &view.contact;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
-    vec![
-        c.name.clone(),
-        c.customer_name.clone(),
-        text(&c.mobile),
-        text(&c.phone),
-        text(&c.email),
-        text(&c.post),
-        yes_no(c.decision_maker),
-        yes_no(c.is_primary),
-        text(&c.address),
-        text(&c.notes),
-        text(&view.owner_name),
-    ]
+    match column {
+        "name" => c.name.clone(),
+        "customer_id" => c.customer_name.clone(),
+        "mobile" => text(&c.mobile),
+        "phone" => text(&c.phone),
+        "email" => text(&c.email),
+        "post" => text(&c.post),
+        "decision_maker" => record_export::yes_no(labels, c.decision_maker),
+        "is_primary" => record_export::yes_no(labels, c.is_primary),
+        "address" => text(&c.address),
+        "notes" => text(&c.notes),
+        "owner_id" => text(&view.owner_name),
+        "last_follow_up_at" => sheet.at(c.last_follow_up_at),
+        "next_contact_at" => sheet.at(c.next_contact_at),
+        "created_at" => sheet.at(Some(c.created_at)),
+        "updated_at" => sheet.at(Some(c.updated_at)),
+        _ => String::new(),
+    }
 }
 
 /// An update from a file fills what the file has and keeps the rest.

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldError, FieldErrors, Kind, Permission, fields, text,
-};
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, fields, text};
 pub use kuijing_store::contacts::Contact;
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::follow_ups::FollowUp;
@@ -22,6 +20,7 @@ use crate::changelog::LogView;
 use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
 use crate::list_filters::{ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
+use crate::selection::RecordBatch;
 use crate::{App, Caller, ListPage, stale_check};
 
 pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
@@ -109,8 +108,13 @@ pub struct ContactDetail {
 
 /// Contacts to give to a new owner.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ContactTransfer {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every contact that matches this filter, in the caller's scope, instead of `ids`.
+    #[serde(default)]
+    pub matching: Option<crate::selection::RecordMatch>,
     pub owner_id: i64,
 }
 
@@ -272,32 +276,25 @@ impl App {
     }
 
     pub async fn delete_contact(&self, caller: &Caller, id: i64) -> Result<()> {
-        self.delete_contacts(caller, &[id]).await.map(|_| ())
+        let batch = RecordBatch {
+            ids: vec![id],
+            matching: None,
+        };
+        self.delete_contacts(caller, &batch).await.map(|_| ())
     }
 
-    /// Deletes contacts the caller may change, all or none.
-    pub async fn delete_contacts(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
-        caller.require(contact(Action::Delete))?;
-        if ids.is_empty() {
-            return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
-        }
-        let mut tx = self.db.write().await?;
-        let mut names = Vec::new();
-        for id in ids {
-            let found = self.visible_contact(&mut tx, caller, *id).await?;
-            names.push((found.id, found.name));
-        }
-        let deleted = contacts::delete(&mut tx, ids).await?;
-        for (id, name) in names {
-            self.log_deleted(&mut tx, caller, (Kind::Contact, id), name)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(deleted)
+    /// Deletes contacts the caller may change (ticked, or all that match),
+    /// all or none.
+    pub async fn delete_contacts(&self, caller: &Caller, batch: &RecordBatch) -> Result<u64> {
+        self.delete_owned(caller, Kind::Contact, batch).await
     }
 
     pub async fn transfer_contacts(&self, caller: &Caller, input: ContactTransfer) -> Result<u64> {
-        self.transfer_owned(caller, Kind::Contact, &input.ids, input.owner_id)
+        let batch = RecordBatch {
+            ids: input.ids,
+            matching: input.matching,
+        };
+        self.transfer_owned(caller, Kind::Contact, &batch, input.owner_id)
             .await
     }
 

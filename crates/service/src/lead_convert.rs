@@ -5,9 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission,
-};
+use kuijing_domain::{Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission};
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::{attachments, customers, follow_ups, lead_field_maps, leads};
 use serde::{Deserialize, Serialize};
@@ -20,7 +18,12 @@ use crate::{App, Caller};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct ConvertInput {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every lead that matches this filter, in the caller's scope, instead
+    /// of `ids` (converted ones refuse the batch, so filter on open leads).
+    #[serde(default)]
+    pub matching: Option<crate::selection::RecordMatch>,
 }
 
 /// Each converted lead and the customer it became.
@@ -49,14 +52,20 @@ impl App {
     ) -> Result<Vec<Converted>> {
         caller.require(Permission::new(Kind::Lead, Action::Convert))?;
         caller.require(Permission::new(Kind::Customer, Action::Create))?;
-        if input.ids.is_empty() {
-            return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
-        }
         let mut tx = self.db.write().await?;
+        let batch = crate::selection::RecordBatch {
+            ids: input.ids,
+            matching: input.matching,
+        };
+        let mut errors = FieldErrors::new();
+        let chosen = self
+            .records_chosen(&mut tx, caller, Kind::Lead, &batch, &mut errors)
+            .await?;
+        errors.into_result()?;
         let mapping = lead_field_maps::all(&mut tx).await?;
         let mut converted = Vec::new();
         // A lead named twice is converted once.
-        let ids: BTreeSet<i64> = input.ids.iter().copied().collect();
+        let ids: BTreeSet<i64> = chosen.into_iter().collect();
         for id in ids {
             let found = self.visible_lead(&mut tx, caller, id).await?;
             if found.converted {

@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Row, Upload};
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
-use crate::record_export::{ExportSheet, Labels};
+use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
 use crate::{App, Caller};
 
 /// The columns of a lead file, in the template's and the export's order.
@@ -43,7 +43,7 @@ impl App {
         &self,
         caller: &Caller,
         query: &RecordQuery,
-        ids: Option<Vec<i64>>,
+        (ids, columns): (Option<Vec<i64>>, Option<Vec<String>>),
         labels: &Labels<'_>,
     ) -> Result<tempfile::TempPath> {
         caller.require(Permission::new(Kind::Lead, Action::Export))?;
@@ -53,7 +53,8 @@ impl App {
         let mut store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
         store_query.ids = ids;
         let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
-        let mut sheet = ExportSheet::new(self, labels, LEAD_COLUMNS, &defs)?;
+        let columns = export_columns(LEAD_COLUMNS, &defs, columns);
+        let mut sheet = ExportSheet::new(self, labels, columns, &defs)?;
         let sort = Sort {
             column: Leads::Id,
             descending: false,
@@ -64,7 +65,9 @@ impl App {
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.lead_views(&mut tx, page).await? {
-                sheet.row(lead_cells(&view), &view.lead.custom, view.lead.created_at)?;
+                let cell =
+                    |sheet: &ExportSheet, column: &str| lead_cell(sheet, &view, column, labels);
+                sheet.row(cell, &view.lead.custom)?;
             }
         }
         sheet.finish(Kind::Lead, caller)
@@ -255,22 +258,29 @@ impl App {
 }
 
 /// A lead as exported, before its custom fields and creation time.
-fn lead_cells(view: &LeadView) -> Vec<String> {
+/// One cell of a lead as a spreadsheet shows it.
+fn lead_cell(sheet: &ExportSheet, view: &LeadView, column: &str, labels: &Labels<'_>) -> String {
     let l = &view.lead;
     let text = |t: &Option<String>| t.clone().unwrap_or_default();
-    vec![
-        l.name.clone(),
-        text(&l.contact_name),
-        text(&l.mobile),
-        text(&l.phone),
-        text(&l.email),
-        text(&l.address),
-        text(&view.level),
-        text(&view.industry),
-        text(&view.source),
-        text(&l.notes),
-        text(&view.owner_name),
-    ]
+    match column {
+        "name" => l.name.clone(),
+        "contact_name" => text(&l.contact_name),
+        "mobile" => text(&l.mobile),
+        "phone" => text(&l.phone),
+        "email" => text(&l.email),
+        "address" => text(&l.address),
+        "level_id" => text(&view.level),
+        "industry_id" => text(&view.industry),
+        "source_id" => text(&view.source),
+        "notes" => text(&l.notes),
+        "owner_id" => text(&view.owner_name),
+        "converted" => yes_no(labels, l.converted),
+        "last_follow_up_at" => sheet.at(l.last_follow_up_at),
+        "next_contact_at" => sheet.at(l.next_contact_at),
+        "created_at" => sheet.at(Some(l.created_at)),
+        "updated_at" => sheet.at(Some(l.updated_at)),
+        _ => String::new(),
+    }
 }
 
 /// The keys a lead is matched by within one file.

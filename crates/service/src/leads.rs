@@ -19,6 +19,7 @@ use crate::changelog::LogView;
 use crate::customers::FollowUpInput;
 use crate::error::{Result, ServiceError};
 use crate::list_filters::{FilterInput, ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
+use crate::selection::RecordBatch;
 use crate::{App, Caller, ListPage, stale_check};
 
 pub use kuijing_store::leads::Lead;
@@ -115,8 +116,13 @@ pub struct LeadDetail {
 
 /// Leads to act on, and the new owner for a transfer.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LeadTransfer {
+    #[serde(default)]
     pub ids: Vec<i64>,
+    /// Every lead that matches this filter, in the caller's scope, instead of `ids`.
+    #[serde(default)]
+    pub matching: Option<crate::selection::RecordMatch>,
     pub owner_id: i64,
 }
 
@@ -261,34 +267,25 @@ impl App {
     }
 
     pub async fn delete_lead(&self, caller: &Caller, id: i64) -> Result<()> {
-        self.delete_leads(caller, &[id]).await.map(|_| ())
+        let batch = RecordBatch {
+            ids: vec![id],
+            matching: None,
+        };
+        self.delete_leads(caller, &batch).await.map(|_| ())
     }
 
-    /// Deletes leads the caller may change, all or none.
-    pub async fn delete_leads(&self, caller: &Caller, ids: &[i64]) -> Result<u64> {
-        caller.require(lead(Action::Delete))?;
-        if ids.is_empty() {
-            return Err(
-                FieldErrors::from(kuijing_domain::FieldError::new("ids", "required")).into(),
-            );
-        }
-        let mut tx = self.db.write().await?;
-        let mut names = Vec::new();
-        for id in ids {
-            let found = self.visible_lead(&mut tx, caller, *id).await?;
-            names.push((found.id, found.name));
-        }
-        let deleted = leads::delete(&mut tx, ids).await?;
-        for (id, name) in names {
-            self.log_deleted(&mut tx, caller, (Kind::Lead, id), name)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(deleted)
+    /// Deletes leads the caller may change (ticked, or all that match), all
+    /// or none.
+    pub async fn delete_leads(&self, caller: &Caller, batch: &RecordBatch) -> Result<u64> {
+        self.delete_owned(caller, Kind::Lead, batch).await
     }
 
     pub async fn transfer_leads(&self, caller: &Caller, input: LeadTransfer) -> Result<u64> {
-        self.transfer_owned(caller, Kind::Lead, &input.ids, input.owner_id)
+        let batch = RecordBatch {
+            ids: input.ids,
+            matching: input.matching,
+        };
+        self.transfer_owned(caller, Kind::Lead, &batch, input.owner_id)
             .await
     }
 

@@ -16,14 +16,18 @@ pub enum ListKind {
     Opportunity,
     Contract,
     Payment,
+    Lead,
+    Contact,
 }
 
 impl ListKind {
-    pub const ALL: [ListKind; 4] = [
+    pub const ALL: [ListKind; 6] = [
         ListKind::Customer,
         ListKind::Opportunity,
         ListKind::Contract,
         ListKind::Payment,
+        ListKind::Lead,
+        ListKind::Contact,
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
@@ -40,13 +44,15 @@ impl ListKind {
             Self::Opportunity => Kind::Opportunity,
             Self::Contract => Kind::Contract,
             Self::Payment => Kind::Payment,
+            Self::Lead => Kind::Lead,
+            Self::Contact => Kind::Contact,
         }
     }
 
     /// The column that names a row and links to it; it is always shown.
     pub fn identifying(self) -> &'static str {
         match self {
-            Self::Customer | Self::Opportunity => "name",
+            Self::Customer | Self::Opportunity | Self::Lead | Self::Contact => "name",
             Self::Contract | Self::Payment => "number",
         }
     }
@@ -115,6 +121,41 @@ impl ListKind {
                 "owner_id",
                 "created_at",
             ],
+            Self::Lead => &[
+                "name",
+                "contact_name",
+                "mobile",
+                "phone",
+                "email",
+                "address",
+                "level_id",
+                "industry_id",
+                "source_id",
+                "owner_id",
+                "converted",
+                "last_follow_up_at",
+                "next_contact_at",
+                "notes",
+                "created_at",
+                "updated_at",
+            ],
+            Self::Contact => &[
+                "name",
+                "customer_id",
+                "post",
+                "mobile",
+                "phone",
+                "email",
+                "decision_maker",
+                "is_primary",
+                "address",
+                "owner_id",
+                "last_follow_up_at",
+                "next_contact_at",
+                "notes",
+                "created_at",
+                "updated_at",
+            ],
         }
     }
 
@@ -155,6 +196,25 @@ impl ListKind {
                 "received_on",
                 "amount",
                 "status",
+            ],
+            Self::Lead => &[
+                "name",
+                "contact_name",
+                "mobile",
+                "source_id",
+                "owner_id",
+                "last_follow_up_at",
+                "created_at",
+                "converted",
+            ],
+            Self::Contact => &[
+                "name",
+                "customer_id",
+                "post",
+                "mobile",
+                "email",
+                "owner_id",
+                "created_at",
             ],
         }
     }

@@ -139,12 +139,14 @@ impl App {
                 .unwrap_or_default()
         };
         if let Some(key) = input.field.strip_prefix("custom.") {
-            if !defs.iter().any(|d| d.key == key) {
-                return Err("field_unknown");
-            }
+            let def = defs.iter().find(|d| d.key == key).ok_or("field_unknown")?;
+            let key = key.to_string();
+            let many = fields::FieldType::MultiChoice == def.field_type;
             return match input.op.as_str() {
-                "equals" => Ok(Filter::CustomEquals(key.to_string(), text_value())),
-                "contains" => Ok(Filter::CustomContains(key.to_string(), text_value())),
+                "equals" | "one_of" if many => Ok(Filter::CustomHasAny(key, texts_of(input)?)),
+                "equals" => Ok(Filter::CustomEquals(key, text_value())),
+                "one_of" => Ok(Filter::CustomOneOf(key, texts_of(input)?)),
+                "contains" => Ok(Filter::CustomContains(key, text_value())),
                 _ => Err("operator_unknown"),
             };
         }
@@ -206,6 +208,25 @@ impl App {
             .and_then(|t| t.and_local_timezone(zone).earliest())
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+    }
+}
+
+/// The texts of a custom field's `one_of`: an array, or one value.
+fn texts_of(input: &FilterInput) -> Result<Vec<String>, &'static str> {
+    let texts: Vec<String> = match input.value.as_ref() {
+        Some(serde_json::Value::Array(items)) => items.iter().map(fields::display).collect(),
+        Some(value) => vec![fields::display(value)],
+        None => Vec::new(),
+    };
+    let texts: Vec<String> = texts
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if texts.is_empty() {
+        Err("invalid_value")
+    } else {
+        Ok(texts)
     }
 }
 

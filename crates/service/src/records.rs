@@ -9,6 +9,7 @@ use kuijing_store::{
 };
 
 use crate::error::{Result, ServiceError};
+use crate::selection::RecordBatch;
 use crate::{App, Caller};
 
 impl App {
@@ -110,7 +111,7 @@ impl App {
         &self,
         caller: &Caller,
         kind: Kind,
-        ids: &[i64],
+        batch: &crate::selection::RecordBatch,
         owner: i64,
     ) -> Result<u64> {
         caller.require(Permission::new(kind, Action::Transfer))?;
@@ -125,10 +126,11 @@ impl App {
             ("owner_id", &mut errors),
         )
         .await?;
-        if ids.is_empty() {
-            errors.add("ids", "required");
-        }
+        let ids = self
+            .records_chosen(&mut tx, caller, kind, batch, &mut errors)
+            .await?;
         errors.into_result()?;
+        let ids = ids.as_slice();
 
         let visibility = caller.actor.visibility(kind, &org);
         let mut former = Vec::new();
@@ -163,6 +165,44 @@ impl App {
             "records transferred"
         );
         Ok(moved)
+    }
+
+    /// Deletes leads or contacts the caller may change (ticked, or all that
+    /// match), all or none, each logged under its name.
+    pub(crate) async fn delete_owned(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        batch: &RecordBatch,
+    ) -> Result<u64> {
+        caller.require(Permission::new(kind, Action::Delete))?;
+        let mut tx = self.db.write().await?;
+        let mut errors = FieldErrors::new();
+        let ids = self
+            .records_chosen(&mut tx, caller, kind, batch, &mut errors)
+            .await?;
+        errors.into_result()?;
+        let visibility = self.visibility_of(&mut tx, caller, kind).await?;
+        let mut names = Vec::new();
+        for id in &ids {
+            self.writable_record(&mut tx, caller, kind, *id).await?;
+            let name = match kind {
+                Kind::Lead => leads::get(&mut tx, &visibility, *id).await?.map(|l| l.name),
+                _ => contacts::get(&mut tx, &visibility, *id)
+                    .await?
+                    .map(|c| c.name),
+            };
+            names.push((*id, name.ok_or(ServiceError::NotFound)?));
+        }
+        let deleted = match kind {
+            Kind::Lead => leads::delete(&mut tx, &ids).await?,
+            _ => contacts::delete(&mut tx, &ids).await?,
+        };
+        for (id, name) in names {
+            self.log_deleted(&mut tx, caller, (kind, id), name).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// Logs the deletion of a record under its name.

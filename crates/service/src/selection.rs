@@ -16,6 +16,7 @@ use crate::contracts::{ContractListQuery, contract_store_query};
 use crate::customers::{CustomerListQuery, FilterInput};
 use crate::dashboard::Drill;
 use crate::error::Result;
+use crate::list_filters::RecordQuery;
 use crate::opportunities::OpportunityListQuery;
 use crate::{App, Caller};
 
@@ -118,6 +119,53 @@ impl ContractMatch {
     }
 }
 
+/// The filter of a lead or contact list (the record engine's lists), as
+/// its page or the API sends it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordMatch {
+    /// Text found in the name, phones or e-mail.
+    pub q: Option<String>,
+    /// `mine`, `team`, `created_this_week`, the kind's own views (leads:
+    /// `open`, `converted`) or `all`.
+    pub view: Option<String>,
+    /// Conditions, as the list takes them.
+    #[serde(default)]
+    pub filter: Vec<FilterInput>,
+}
+
+impl RecordMatch {
+    pub fn query(&self) -> RecordQuery {
+        RecordQuery {
+            search: self.q.clone(),
+            filters: self.filter.clone(),
+            view: self.view.clone(),
+            ..RecordQuery::default()
+        }
+    }
+}
+
+impl From<&RecordQuery> for RecordMatch {
+    fn from(query: &RecordQuery) -> Self {
+        Self {
+            q: query.search.clone(),
+            view: query.view.clone(),
+            filter: query.filters.clone(),
+        }
+    }
+}
+
+/// Leads or contacts a batch acts on: the ticked ones, or all that match.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordBatch {
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every record that matches this filter, in the caller's scope,
+    /// instead of `ids`.
+    pub matching: Option<RecordMatch>,
+}
+
 /// The ids a batch acts on: those given, or those the filter found; one of
 /// the two, never both. What is wrong is added to `errors`.
 pub(crate) fn chosen(
@@ -175,6 +223,83 @@ impl App {
             for customer in page {
                 if customers::writable(tx, &visibility, user, today, customer.id).await? {
                     found.push(customer.id);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The leads or contacts a batch acts on: the ticked ones, or those that
+    /// match its filter and that the caller may change, read inside the
+    /// action's transaction. What is wrong is added to `errors`.
+    pub(crate) async fn records_chosen(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+        batch: &RecordBatch,
+        errors: &mut FieldErrors,
+    ) -> Result<Vec<i64>> {
+        let found = match &batch.matching {
+            Some(matching) => Some(self.records_matching(tx, caller, kind, matching).await?),
+            None => None,
+        };
+        Ok(chosen(&batch.ids, found, errors))
+    }
+
+    async fn records_matching(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+        matching: &RecordMatch,
+    ) -> Result<Vec<i64>> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = self.visibility_of(tx, caller, kind).await?;
+        let query = matching.query();
+        let (leads_query, contacts_query) = if kind == Kind::Lead {
+            let query = self.lead_store_query(tx, caller, &org, &query).await?;
+            (Some(query), None)
+        } else {
+            let defs = self.field_defs_in(tx, Kind::Contact).await?;
+            let list = &crate::contacts::CONTACT_LIST;
+            let query = self.list_narrowing(list, (caller, &org), &defs, &query)?;
+            (None, Some(query))
+        };
+        let mut found = Vec::new();
+        let mut after: Option<i64> = None;
+        loop {
+            let key = after.map(|id| (id.into(), id));
+            let page: Vec<i64> = match (&leads_query, &contacts_query) {
+                (Some(query), _) => {
+                    let sort = kuijing_store::lists::Sort {
+                        column: kuijing_store::schema::Leads::Id,
+                        descending: false,
+                    };
+                    kuijing_store::leads::list(tx, &visibility, query, sort, key, BATCH)
+                        .await?
+                        .into_iter()
+                        .map(|l| l.id)
+                        .collect()
+                }
+                (_, Some(query)) => {
+                    let sort = kuijing_store::lists::Sort {
+                        column: kuijing_store::schema::Contacts::Id,
+                        descending: false,
+                    };
+                    kuijing_store::contacts::list(tx, &visibility, query, sort, key, BATCH)
+                        .await?
+                        .into_iter()
+                        .map(|c| c.id)
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            let Some(last) = page.last() else { break };
+            after = Some(*last);
+            for id in page {
+                if self.writable_record(tx, caller, kind, id).await.is_ok() {
+                    found.push(id);
                 }
             }
         }

@@ -2,7 +2,9 @@
 //! checked, a search text, chosen ids, and a sort with a keyset cursor, for
 //! any table whose columns are a sea-query `Iden`.
 
-use sea_query::{Condition, Expr, Func, Iden, LikeExpr, Order, SelectStatement, SimpleExpr};
+use sea_query::{
+    Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Order, SelectStatement, SimpleExpr,
+};
 
 use crate::db::Tx;
 use crate::visibility::contains_pattern;
@@ -21,6 +23,10 @@ pub enum Filter<C> {
     /// A custom field's text equals.
     CustomEquals(String, String),
     CustomContains(String, String),
+    /// A custom field whose value is one of these texts (case aside).
+    CustomOneOf(String, Vec<String>),
+    /// A multiple-choice custom field holding any of these choices.
+    CustomHasAny(String, Vec<String>),
     /// The first column before the value, or empty and the second column
     /// before it (customers without a follow-up since then, counting those
     /// never followed up from their creation).
@@ -117,6 +123,22 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
             Filter::CustomEquals(key, text) => custom_text(tx, t, key).eq(text.to_lowercase()),
             Filter::CustomContains(key, text) => custom_text(tx, t, key)
                 .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
+            Filter::CustomOneOf(key, texts) => {
+                custom_text(tx, t, key).is_in(texts.iter().map(|text| text.to_lowercase()))
+            }
+            Filter::CustomHasAny(key, texts) => {
+                // The stored array's text holds each choice in quotes.
+                let mut any = Condition::any();
+                for text in texts {
+                    let quoted = serde_json::Value::from(text.to_lowercase()).to_string();
+                    any = any.add(
+                        custom_text(tx, t, key)
+                            .like(LikeExpr::new(contains_pattern(&quoted)).escape('\\')),
+                    );
+                }
+                select.cond_where(any);
+                continue;
+            }
             Filter::BeforeOrNever(column, fallback, before) => {
                 select.cond_where(
                     Condition::any().add(col(*column).lt(before.clone())).add(

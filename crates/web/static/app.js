@@ -692,3 +692,33 @@
     box.open = true;
   });
 })();
+
+/* ---- The condition builder: a choice field is picked from its list ---- */
+(function () {
+  'use strict';
+
+  Array.prototype.forEach.call(document.querySelectorAll('.add-condition'), function (box) {
+    var chooser = box.querySelector('select[name="cond"]');
+    var text = box.querySelector('[data-condition-text]');
+    var pickers = box.querySelectorAll('[data-condition-choices]');
+    if (!chooser || !pickers.length) return;
+    function show() {
+      var parts = chooser.value.split('|');
+      var op = parts.pop();
+      var field = parts.join('|');
+      var picking = op === 'equals' || op === 'one_of';
+      var shown = false;
+      Array.prototype.forEach.call(pickers, function (picker) {
+        var mine = picking && picker.getAttribute('data-condition-choices') === field;
+        picker.hidden = !mine;
+        var select = picker.querySelector('select');
+        select.multiple = op === 'one_of';
+        if (!mine) select.selectedIndex = -1;
+        shown = shown || mine;
+      });
+      if (text) text.hidden = shown || op === 'is_empty' || op === 'not_empty';
+    }
+    chooser.addEventListener('change', show);
+    show();
+  });
+})();

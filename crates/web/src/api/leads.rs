@@ -44,6 +44,10 @@ pub struct LeadParams {
     pub format: Option<String>,
     /// Export only: these leads (comma-separated ids) among those that match.
     pub ids: Option<String>,
+    /// Export only: `mine` for the list's columns as the caller chose them,
+    /// or field names separated by commas; otherwise every column of the
+    /// kind's file, which imports again as it was.
+    pub columns: Option<String>,
 }
 
 impl LeadParams {
@@ -91,6 +95,10 @@ pub async fn export_leads(
     let result = async {
         let format = format_of(p.format.take().as_deref())?;
         let ids = ids_of(p.ids.take().as_deref())?;
+        let list = kuijing_service::list_columns::ListKind::Lead;
+        let columns =
+            super::list_columns::columns_param(&state, &caller, list, p.columns.take().as_deref())
+                .await?;
         let text = |key: &str| lang.t(key);
         let labels = Labels {
             text: &text,
@@ -98,7 +106,7 @@ pub async fn export_leads(
         };
         let path = state
             .app
-            .export_leads(&caller, &p.into_query()?, ids, &labels)
+            .export_leads(&caller, &p.into_query()?, (ids, columns), &labels)
             .await?;
         send_file(path, format, "leads").await
     }

@@ -64,6 +64,42 @@ impl Cell {
         self
     }
 
+    /// A custom field's cell, when `column` is one (`custom.<key>`).
+    pub fn custom(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        column: &str,
+    ) -> Option<Self> {
+        let key = column.strip_prefix("custom.")?;
+        Some(Self::text(
+            custom
+                .get(key)
+                .map(kuijing_domain::fields::display)
+                .unwrap_or_default(),
+        ))
+    }
+
+    /// An instant in the viewer's zone, muted.
+    pub fn at(shell: &Shell, at: Option<chrono::DateTime<chrono::Utc>>) -> Self {
+        Self::text(at.map(|t| shell.datetime(&t)).unwrap_or_default()).with_class("muted")
+    }
+
+    /// The start of a long text.
+    pub fn excerpt(text: Option<&str>) -> Self {
+        Self::text(
+            text.map(|n| n.chars().take(60).collect::<String>())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Yes or no in the viewer's language.
+    pub fn yes_no(shell: &Shell, flag: bool) -> Self {
+        Self::text(shell.t(if flag {
+            "customers.yes"
+        } else {
+            "customers.no"
+        }))
+    }
+
     /// A cell with nothing in it shows a dash.
     pub fn is_blank(&self) -> bool {
         self.text.is_empty() && self.tags.is_empty()
@@ -125,6 +161,22 @@ impl Table {
             .collect();
         Self { headers, rows }
     }
+}
+
+/// A list's table in the caller's chosen columns, and the picker of them;
+/// `back` is the list's address with its query.
+pub async fn chosen_table<T>(
+    (state, caller, shell): (&AppState, &kuijing_service::Caller, &Shell),
+    (kind, back, open): (ListKind, String, bool),
+    items: &[T],
+    (id_of, name_of): (impl Fn(&T) -> i64, impl Fn(&T) -> String),
+    cell: impl Fn(&T, &str) -> Cell,
+    sort: impl Fn(&str) -> Option<(String, &'static str)>,
+) -> Result<(Table, Picker), kuijing_service::ServiceError> {
+    let columns = state.app.list_columns(caller, kind).await?;
+    let table = Table::build(shell, &columns, items, (id_of, name_of), cell, sort);
+    let picker = Picker::new(shell, kind, &columns, back, open);
+    Ok((table, picker))
 }
 
 /// Columns of money, right-aligned.
@@ -269,6 +321,8 @@ fn default_path(kind: ListKind) -> &'static str {
         ListKind::Opportunity => "/opportunities",
         ListKind::Contract => "/contracts",
         ListKind::Payment => "/payments",
+        ListKind::Lead => "/leads",
+        ListKind::Contact => "/contacts",
     }
 }
 

@@ -10,14 +10,16 @@ use axum::response::Response;
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::contacts::{ContactTransfer, ContactView};
-use kuijing_service::record_export::Labels;
+use kuijing_service::list_columns::ListKind;
 use kuijing_service::saved_views::{SavedView, clean_query};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 
+use super::columns::{Cell, Picker, Table, chosen_table};
 use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
 use super::records::{
-    BatchForm, Compare, ConditionField, ExportExtra, ListParams, condition_fields, counted, people,
+    BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
+    counted, people,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -41,6 +43,7 @@ const CONDITIONS: &[(&str, Compare)] = &[
     ("notes", Compare::Text),
     ("is_primary", Compare::YesNo),
     ("decision_maker", Compare::YesNo),
+    ("owner_id", Compare::Choice),
     ("created_at", Compare::Time),
     ("updated_at", Compare::Time),
     ("last_follow_up_at", Compare::Time),
@@ -67,12 +70,16 @@ struct ContactsPage {
     errors: FormErrors,
     views: Vec<SavedView>,
     keep: String,
+    /// The rows in the columns the user chose, and the picker of them.
+    table: Table,
+    picker: Picker,
 }
 
 impl ContactsPage {
     fn chips(&self) -> Vec<super::records::Chip> {
-        self.filter
-            .chips(PATH, &self.fields, |op| self.shell.tk("records.op", op))
+        self.filter.chips(PATH, &self.fields, |op| {
+            super::records::op_label(&self.shell, op)
+        })
     }
 
     fn can_batch(&self) -> bool {
@@ -97,8 +104,35 @@ async fn list_page(
     let defs = state.app.custom_fields(Kind::Contact).await?;
     let can_transfer = caller.can(contact(Action::Transfer));
     let may_import = caller.can(contact(Action::Import));
+    let (table, picker) = chosen_table(
+        (state, caller, &shell),
+        (
+            ListKind::Contact,
+            format!("{PATH}?{}", filter.query_without_cursor()),
+            filter.columns == "open",
+        ),
+        &list.items,
+        (
+            |c: &ContactView| c.contact.id,
+            |c: &ContactView| c.contact.name.clone(),
+        ),
+        |item, column| contact_cell(&shell, item, column),
+        |column| {
+            SORTS
+                .contains(&column)
+                .then(|| (filter.sort_href(PATH, column), filter.sorted(column)))
+        },
+    )
+    .await?;
     Ok(ContactsPage {
-        fields: condition_fields(CONDITIONS, &defs, |f| shell.field_label(f)),
+        table,
+        picker,
+        fields: condition_fields(
+            CONDITIONS,
+            &defs,
+            |f| shell.field_label(f),
+            &Pickable::load(state, caller).await?,
+        ),
         shell,
         list,
         people: if can_transfer {
@@ -118,6 +152,44 @@ async fn list_page(
     })
 }
 
+/// One cell of a contact in the list.
+fn contact_cell(shell: &Shell, item: &ContactView, column: &str) -> Cell {
+    let c = &item.contact;
+    if let Some(cell) = Cell::custom(&c.custom, column) {
+        return cell;
+    }
+    match column {
+        "name" => {
+            let mut cell = Cell::link(c.name.clone(), format!("{PATH}/{}", c.id));
+            if c.is_primary {
+                cell = cell.tag("accent", shell.t("customers.primary"));
+            }
+            if c.decision_maker {
+                cell = cell.tag("", shell.t("fields.decision_maker"));
+            }
+            cell
+        }
+        "customer_id" => Cell::link(
+            c.customer_name.clone(),
+            format!("/customers/{}", c.customer_id),
+        ),
+        "post" => Cell::optional(c.post.as_ref()),
+        "mobile" => Cell::optional(c.mobile.as_ref().or(c.phone.as_ref())).with_class("mono"),
+        "phone" => Cell::optional(c.phone.as_ref()).with_class("mono"),
+        "email" => Cell::optional(c.email.as_ref()),
+        "decision_maker" => Cell::yes_no(shell, c.decision_maker),
+        "is_primary" => Cell::yes_no(shell, c.is_primary),
+        "address" => Cell::optional(c.address.as_ref()),
+        "owner_id" => Cell::optional(item.owner_name.as_ref()),
+        "last_follow_up_at" => Cell::at(shell, c.last_follow_up_at),
+        "next_contact_at" => Cell::at(shell, c.next_contact_at),
+        "notes" => Cell::excerpt(c.notes.as_deref()),
+        "created_at" => Cell::at(shell, Some(c.created_at)),
+        "updated_at" => Cell::at(shell, Some(c.updated_at)),
+        _ => Cell::default(),
+    }
+}
+
 /// The confirmation after a contact action, with its count where it has one.
 pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> {
     let key = match done? {
@@ -127,6 +199,7 @@ pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Opti
         "deleted" => "records.contact_done_deleted",
         "follow_up" => "customers.done_follow_up",
         "attached" => "records.done_attached",
+        "columns_saved" => "done.columns_saved",
         _ => return None,
     };
     Some(
@@ -139,7 +212,8 @@ pub async fn list_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Params(filter): Params<ListParams>,
+    // Repeated fields (the picked choices of a condition) need the form reader.
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListParams>,
 ) -> Response {
     let page = list_page(&state, &caller, lang, filter, Default::default()).await;
     match page {
@@ -180,8 +254,10 @@ pub async fn transfer_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
+    let batch = form.batch(&SORTS, |params| params);
     let input = ContactTransfer {
-        ids: form.ids(),
+        ids: batch.ids,
+        matching: batch.matching,
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
@@ -193,7 +269,7 @@ pub async fn transfer_contacts(
             {
                 return counted(&format!("/contacts/{id}"), "transferred", moved);
             }
-            counted(PATH, "transferred", moved)
+            counted(&form.list_path(PATH), "transferred", moved)
         }
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
@@ -205,8 +281,9 @@ pub async fn delete_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    match state.app.delete_contacts(&caller, &form.ids()).await {
-        Ok(deleted) => counted(PATH, "deleted", deleted),
+    let batch = form.batch(&SORTS, |params| params);
+    match state.app.delete_contacts(&caller, &batch).await {
+        Ok(deleted) => counted(&form.list_path(PATH), "deleted", deleted),
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
@@ -242,20 +319,9 @@ pub async fn export_contacts(
     Params(filter): Params<ListParams>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
-    let (format, ids) = (extra.format(), extra.ids());
-    let result = async {
-        let text = |key: &str| lang.t(key);
-        let labels = Labels {
-            text: &text,
-            format,
-        };
-        let query = filter.query(&SORTS);
-        let path = state
-            .app
-            .export_contacts(&caller, &query, ids, &labels)
-            .await?;
-        crate::api::send_file(path, format, "contacts").await
-    }
-    .await;
-    result.unwrap_or_else(|error| error_page(error, &caller, lang))
+    let filter = extra.params(filter);
+    let fill = |params| params;
+    let query = fill(filter).query(&SORTS);
+    let ask = (ListKind::Contact, query, extra.ids(), extra.format());
+    super::records::export_records(&state, &caller, lang, ask).await
 }

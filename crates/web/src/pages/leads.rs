@@ -11,15 +11,17 @@ use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::lead_convert::ConvertInput;
 use kuijing_service::leads::{LeadTransfer, LeadView};
-use kuijing_service::record_export::Labels;
+use kuijing_service::list_columns::ListKind;
 use kuijing_service::saved_views::{SavedView, clean_query};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 
+use super::columns::{Cell, Picker, Table, chosen_table};
 use super::customers::Choices;
 use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
 use super::records::{
-    BatchForm, Compare, ConditionField, ExportExtra, ListParams, condition_fields, counted, people,
+    BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
+    counted, people,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -49,6 +51,11 @@ const CONDITIONS: &[(&str, Compare)] = &[
     ("email", Compare::Text),
     ("address", Compare::Text),
     ("notes", Compare::Text),
+    ("level_id", Compare::Choice),
+    ("industry_id", Compare::Choice),
+    ("source_id", Compare::Choice),
+    ("owner_id", Compare::Choice),
+    ("converted", Compare::YesNo),
     ("created_at", Compare::Time),
     ("updated_at", Compare::Time),
     ("last_follow_up_at", Compare::Time),
@@ -77,12 +84,16 @@ struct LeadsPage {
     errors: FormErrors,
     views: Vec<SavedView>,
     keep: String,
+    /// The rows in the columns the user chose, and the picker of them.
+    table: Table,
+    picker: Picker,
 }
 
 impl LeadsPage {
     fn chips(&self) -> Vec<super::records::Chip> {
-        self.filter
-            .chips(PATH, &self.fields, |op| self.shell.tk("records.op", op))
+        self.filter.chips(PATH, &self.fields, |op| {
+            super::records::op_label(&self.shell, op)
+        })
     }
 
     fn can_batch(&self) -> bool {
@@ -114,11 +125,36 @@ async fn list_page(
     let defs = state.app.custom_fields(Kind::Lead).await?;
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));
+    let choices = Choices::load(state).await?;
+    let (table, picker) = chosen_table(
+        (state, caller, &shell),
+        (
+            ListKind::Lead,
+            format!("{PATH}?{}", filter.query_without_cursor()),
+            filter.columns == "open",
+        ),
+        &list.items,
+        (|l: &LeadView| l.lead.id, |l: &LeadView| l.lead.name.clone()),
+        |item, column| lead_cell(&shell, &choices, item, column),
+        |column| {
+            SORTS
+                .contains(&column)
+                .then(|| (filter.sort_href(PATH, column), filter.sorted(column)))
+        },
+    )
+    .await?;
     Ok(LeadsPage {
-        fields: condition_fields(CONDITIONS, &defs, |f| shell.field_label(f)),
+        table,
+        picker,
+        fields: condition_fields(
+            CONDITIONS,
+            &defs,
+            |f| shell.field_label(f),
+            &Pickable::load(state, caller).await?,
+        ),
         shell,
         list,
-        choices: Choices::load(state).await?,
+        choices,
         people: if can_transfer {
             people(state, caller, Kind::Lead).await
         } else {
@@ -138,6 +174,45 @@ async fn list_page(
     })
 }
 
+/// One cell of a lead in the list.
+fn lead_cell(shell: &Shell, choices: &Choices, item: &LeadView, column: &str) -> Cell {
+    let l = &item.lead;
+    if let Some(cell) = Cell::custom(&l.custom, column) {
+        return cell;
+    }
+    match column {
+        "name" => Cell::link(l.name.clone(), format!("{PATH}/{}", l.id)),
+        "contact_name" => Cell::optional(l.contact_name.as_ref()),
+        "mobile" => Cell::optional(l.mobile.as_ref().or(l.phone.as_ref())).with_class("mono"),
+        "phone" => Cell::optional(l.phone.as_ref()).with_class("mono"),
+        "email" => Cell::optional(l.email.as_ref()),
+        "address" => Cell::optional(l.address.as_ref()),
+        "level_id" => match &item.level {
+            Some(level) => Cell::default().tag(
+                format!("level-{}", choices.level_rank(&l.level_id)),
+                level.clone(),
+            ),
+            None => Cell::default(),
+        },
+        "industry_id" => Cell::optional(item.industry.as_ref()),
+        "source_id" => Cell::optional(item.source.as_ref()),
+        "owner_id" => Cell::optional(item.owner_name.as_ref()),
+        "converted" => {
+            if l.converted {
+                Cell::default().tag("status-active", shell.t("leads.converted"))
+            } else {
+                Cell::default().tag("", shell.t("leads.open"))
+            }
+        }
+        "last_follow_up_at" => Cell::at(shell, l.last_follow_up_at),
+        "next_contact_at" => Cell::at(shell, l.next_contact_at),
+        "notes" => Cell::excerpt(l.notes.as_deref()),
+        "created_at" => Cell::at(shell, Some(l.created_at)),
+        "updated_at" => Cell::at(shell, Some(l.updated_at)),
+        _ => Cell::default(),
+    }
+}
+
 /// The confirmation after a lead action, with its count where it has one.
 pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> {
     let key = match done? {
@@ -148,6 +223,7 @@ pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Opti
         "deleted" => "records.lead_done_deleted",
         "follow_up" => "customers.done_follow_up",
         "attached" => "records.done_attached",
+        "columns_saved" => "done.columns_saved",
         _ => return None,
     };
     Some(
@@ -160,7 +236,8 @@ pub async fn list_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
-    Params(filter): Params<ListParams>,
+    // Repeated fields (the picked choices of a condition) need the form reader.
+    axum_extra::extract::Query(filter): axum_extra::extract::Query<ListParams>,
 ) -> Response {
     let page = list_page(&state, &caller, lang, filter, Default::default()).await;
     match page {
@@ -200,8 +277,10 @@ pub async fn transfer_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
+    let batch = form.batch(&SORTS, with_default_view);
     let input = LeadTransfer {
-        ids: form.ids(),
+        ids: batch.ids,
+        matching: batch.matching,
         // No choice is no user: the service names the field.
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
     };
@@ -213,7 +292,7 @@ pub async fn transfer_leads(
             {
                 return counted(&format!("/leads/{id}"), "transferred", moved);
             }
-            counted(PATH, "transferred", moved)
+            counted(&form.list_path(PATH), "transferred", moved)
         }
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
@@ -225,14 +304,18 @@ pub async fn convert_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let ids = form.ids();
-    match state.app.convert_leads(&caller, ConvertInput { ids }).await {
+    let batch = form.batch(&SORTS, with_default_view);
+    let input = ConvertInput {
+        ids: batch.ids,
+        matching: batch.matching,
+    };
+    match state.app.convert_leads(&caller, input).await {
         // One lead from its page goes on to the customer it became.
         Ok(converted) if form.back_id(PATH).is_some() && converted.len() == 1 => Redirect::to(
             &format!("/customers/{}?done=converted", converted[0].customer_id),
         )
         .into_response(),
-        Ok(converted) => counted(PATH, "converted", converted.len() as u64),
+        Ok(converted) => counted(&form.list_path(PATH), "converted", converted.len() as u64),
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
@@ -258,8 +341,9 @@ pub async fn delete_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    match state.app.delete_leads(&caller, &form.ids()).await {
-        Ok(deleted) => counted(PATH, "deleted", deleted),
+    let batch = form.batch(&SORTS, with_default_view);
+    match state.app.delete_leads(&caller, &batch).await {
+        Ok(deleted) => counted(&form.list_path(PATH), "deleted", deleted),
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }
@@ -295,21 +379,9 @@ pub async fn export_leads(
     Params(filter): Params<ListParams>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportExtra>,
 ) -> Response {
-    let filter = with_default_view(filter);
-    let (format, ids) = (extra.format(), extra.ids());
-    let result = async {
-        let text = |key: &str| lang.t(key);
-        let labels = Labels {
-            text: &text,
-            format,
-        };
-        let query = filter.query(&SORTS);
-        let path = state
-            .app
-            .export_leads(&caller, &query, ids, &labels)
-            .await?;
-        crate::api::send_file(path, format, "leads").await
-    }
-    .await;
-    result.unwrap_or_else(|error| error_page(error, &caller, lang))
+    let filter = extra.params(filter);
+    let fill = with_default_view;
+    let query = fill(filter).query(&SORTS);
+    let ask = (ListKind::Lead, query, extra.ids(), extra.format());
+    super::records::export_records(&state, &caller, lang, ask).await
 }

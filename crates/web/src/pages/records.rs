@@ -8,6 +8,7 @@ use kuijing_domain::{Action, DataScope, Kind, Permission};
 use kuijing_service::Caller;
 use kuijing_service::customers::FilterInput;
 use kuijing_service::list_filters::RecordQuery;
+use kuijing_service::selection::{RecordBatch, RecordMatch};
 use kuijing_service::users::UserView;
 use serde::Deserialize;
 
@@ -21,6 +22,8 @@ pub enum Compare {
     Text,
     Time,
     YesNo,
+    /// Options, users, departments: picked from a list.
+    Choice,
 }
 
 impl Compare {
@@ -38,19 +41,118 @@ impl Compare {
                 "not_empty",
             ],
             Self::YesNo => &["yes", "no"],
+            Self::Choice => &["equals", "one_of", "is_empty", "not_empty"],
         }
     }
 
     fn wants_value(op: &str) -> bool {
-        matches!(op, "contains" | "equals")
+        matches!(op, "contains" | "equals" | "one_of")
     }
 }
 
-/// A field a condition may be put on: its name and how it compares.
+/// A field a condition may be put on: its name, how it compares, and the
+/// values it is picked from (value, label) when it is a choice.
 pub struct ConditionField {
     pub name: String,
     pub label: String,
     pub compare: Compare,
+    pub choices: Vec<(String, String)>,
+}
+
+/// An operator in the viewer's language.
+pub fn op_label(shell: &super::Shell, op: &str) -> String {
+    match op {
+        "one_of" => shell.t("life2.op_one_of"),
+        _ => shell.tk("records.op", op),
+    }
+}
+
+impl ConditionField {
+    /// An operator of this field in the viewer's language.
+    pub fn op_label(&self, shell: &super::Shell, op: &str) -> String {
+        op_label(shell, op)
+    }
+
+    /// A condition's value as the chips show it: picked values by label.
+    fn shown(&self, value: &str) -> String {
+        if self.choices.is_empty() {
+            return value.to_string();
+        }
+        let label = |v: &str| {
+            self.choices
+                .iter()
+                .find(|(value, _)| value == v)
+                .map_or_else(|| v.to_string(), |(_, label)| label.clone())
+        };
+        match serde_json::from_str::<Vec<String>>(value) {
+            Ok(many) => many.iter().map(|v| label(v)).collect::<Vec<_>>().join(", "),
+            Err(_) => label(value),
+        }
+    }
+}
+
+/// What choice fields are picked from: the options administrators keep
+/// (by field), the active users and the departments.
+#[derive(Default)]
+pub struct Pickable {
+    pub options: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    pub users: Vec<(String, String)>,
+    pub departments: Vec<(String, String)>,
+}
+
+impl Pickable {
+    pub async fn load(
+        state: &AppState,
+        caller: &Caller,
+    ) -> Result<Self, kuijing_service::ServiceError> {
+        let pairs = |found: Vec<(i64, String)>| {
+            found
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name))
+                .collect::<Vec<_>>()
+        };
+        let options = state
+            .app
+            .customer_options()
+            .await?
+            .into_iter()
+            .map(|(field, rows)| {
+                let active = rows
+                    .into_iter()
+                    .filter(|o| o.active)
+                    .map(|o| (o.id.to_string(), o.label))
+                    .collect();
+                (field, active)
+            })
+            .collect();
+        Ok(Self {
+            options,
+            users: pairs(state.app.user_choices(caller).await?),
+            departments: pairs(state.app.department_choices().await?),
+        })
+    }
+
+    /// The values of a system choice field.
+    fn of(&self, field: &str) -> Vec<(String, String)> {
+        match field {
+            "owner_id" => self.users.clone(),
+            _ => self.options.get(field).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// How a custom field compares, and the values it is picked from.
+    fn of_custom(&self, def: &FieldDef) -> (Compare, Vec<(String, String)>) {
+        use kuijing_domain::fields::FieldType;
+        match def.field_type {
+            FieldType::Choice | FieldType::MultiChoice => (
+                Compare::Choice,
+                def.options.iter().map(|o| (o.clone(), o.clone())).collect(),
+            ),
+            FieldType::User => (Compare::Choice, self.users.clone()),
+            FieldType::Department => (Compare::Choice, self.departments.clone()),
+            _ => (Compare::Text, Vec::new()),
+        }
+    }
 }
 
 /// The fields of a kind's conditions: its own, then its custom fields.
@@ -58,6 +160,7 @@ pub fn condition_fields(
     own: &[(&str, Compare)],
     defs: &[FieldDef],
     label: impl Fn(&str) -> String,
+    pickable: &Pickable,
 ) -> Vec<ConditionField> {
     let mut fields: Vec<ConditionField> = own
         .iter()
@@ -65,12 +168,21 @@ pub fn condition_fields(
             name: name.to_string(),
             label: label(name),
             compare: *compare,
+            choices: if *compare == Compare::Choice {
+                pickable.of(name)
+            } else {
+                Vec::new()
+            },
         })
         .collect();
-    fields.extend(defs.iter().map(|d| ConditionField {
-        name: format!("custom.{}", d.key),
-        label: d.label.clone(),
-        compare: Compare::Text,
+    fields.extend(defs.iter().map(|d| {
+        let (compare, choices) = pickable.of_custom(d);
+        ConditionField {
+            name: format!("custom.{}", d.key),
+            label: d.label.clone(),
+            compare,
+            choices,
+        }
     }));
     fields
 }
@@ -95,6 +207,9 @@ pub struct ListParams {
     pub cond: String,
     #[serde(default)]
     pub cv: String,
+    /// A choice condition's picked values, each `field|value`.
+    #[serde(default)]
+    pub cvc: Vec<String>,
     #[serde(default)]
     pub sort: String,
     #[serde(default)]
@@ -113,6 +228,9 @@ pub struct ListParams {
     pub done: Option<String>,
     /// How many records the action that led here touched.
     pub n: Option<u64>,
+    /// `open` when the column picker should show open.
+    #[serde(default)]
+    pub columns: String,
 }
 
 /// One condition as the page shows it, with the address that removes it.
@@ -139,14 +257,25 @@ impl ListParams {
         let (field, op) = self.cond.rsplit_once('|').unwrap_or_default();
         let (field, op) = (field.trim(), op.trim());
         if !field.is_empty() && !op.is_empty() {
-            let value = if Compare::wants_value(op) {
-                self.cv.trim()
-            } else {
-                ""
+            let picked: Vec<&str> = self
+                .cvc
+                .iter()
+                .filter_map(|v| v.strip_prefix(field)?.strip_prefix('|'))
+                .filter(|v| !v.trim().is_empty())
+                .collect();
+            let (op, value) = match (op, picked.as_slice()) {
+                (_, []) if Compare::wants_value(op) => (op, self.cv.trim().to_string()),
+                (_, []) => (op, String::new()),
+                ("equals", [one]) => ("equals", one.to_string()),
+                ("equals" | "one_of", many) => {
+                    ("one_of", serde_json::to_string(many).unwrap_or_default())
+                }
+                (op, _) => (op, String::new()),
             };
-            let added = (field.to_string(), op.to_string(), value.to_string());
-            // "Contains" nothing narrows nothing (the filter reader refuses it).
-            let blank = op == "contains" && value.is_empty();
+            let added = (field.to_string(), op.to_string(), value.clone());
+            // "Contains" or a pick of nothing narrows nothing (the filter
+            // reader refuses it).
+            let blank = matches!(op, "contains" | "one_of") && value.is_empty();
             if !blank && !all.contains(&added) {
                 all.push(added);
             }
@@ -277,14 +406,13 @@ impl ListParams {
                     .filter(|(i, _)| *i != index)
                     .map(|(_, c)| c.clone())
                     .collect();
+                let found = fields.iter().find(|f| &f.name == field);
                 Chip {
-                    field: fields
-                        .iter()
-                        .find(|f| &f.name == field)
+                    field: found
                         .map(|f| f.label.clone())
                         .unwrap_or_else(|| field.clone()),
                     op: op_label(op),
-                    value: value.clone(),
+                    value: found.map_or_else(|| value.clone(), |f| f.shown(value)),
                     remove_href: format!(
                         "{path}?{}&view={}&sort={}&dir={}",
                         self.narrowing_with(&rest),
@@ -316,6 +444,15 @@ impl ListParams {
                     field,
                     op: "equals".into(),
                     value: Some((op == "yes").into()),
+                },
+                "one_of" => FilterInput {
+                    value: Some(
+                        serde_json::from_str::<Vec<String>>(&value)
+                            .map(serde_json::Value::from)
+                            .unwrap_or_else(|_| value.into()),
+                    ),
+                    field,
+                    op,
                 },
                 _ => FilterInput {
                     value: Compare::wants_value(&op).then(|| value.into()),
@@ -376,7 +513,8 @@ pub fn ticked(ids: &[String]) -> Vec<i64> {
 }
 
 /// The batch form of a list (and of a record page's single actions): the
-/// ticked ids, the new owner of a transfer, and the page it came from.
+/// ticked ids or all that match the list's filter, the new owner of a
+/// transfer, and the page it came from.
 #[derive(Debug, Default, Deserialize)]
 pub struct BatchForm {
     #[serde(default)]
@@ -386,11 +524,44 @@ pub struct BatchForm {
     /// The record page a single action came from (`/leads/7`).
     #[serde(default)]
     pub back: Option<String>,
+    /// `1` when the batch is every record that matches the list's filter.
+    #[serde(default)]
+    pub all_matching: String,
+    /// The list's query, for "all that match" and to come back to.
+    #[serde(default)]
+    pub matching: String,
 }
 
 impl BatchForm {
+    /// The ticked ids, unless the batch is all that match.
     pub fn ids(&self) -> Vec<i64> {
+        if self.all_matching == "1" {
+            return Vec::new();
+        }
         ticked(&self.ids)
+    }
+
+    /// The ticked rows, or every row that matches the list's filter as the
+    /// list reads it (`sortable` as the list offers them).
+    pub fn batch(&self, sortable: &[&str], fill: impl Fn(ListParams) -> ListParams) -> RecordBatch {
+        let matching = (self.all_matching == "1").then(|| {
+            let params: ListParams = super::columns::query_of(&self.matching);
+            RecordMatch::from(&fill(params).query(sortable))
+        });
+        RecordBatch {
+            ids: self.ids(),
+            matching,
+        }
+    }
+
+    /// The list to come back to, with its filter.
+    pub fn list_path(&self, list: &str) -> String {
+        let query = super::columns::without_notices(&self.matching);
+        if query.is_empty() {
+            list.to_string()
+        } else {
+            format!("{list}?{query}")
+        }
     }
 
     /// The record the action came from, when it came from `{list}/{id}`.
@@ -406,19 +577,35 @@ impl BatchForm {
 /// Back to a page with the confirmation of an action and its count.
 pub fn counted(path: &str, what: &str, count: u64) -> axum::response::Response {
     use axum::response::IntoResponse;
-    axum::response::Redirect::to(&format!("{path}?done={what}&n={count}")).into_response()
+    let separator = if path.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{path}{separator}done={what}&n={count}")).into_response()
 }
 
-/// What an export link adds to the list's query: the format and the ticked rows.
+/// What an export link adds to the list's query: the format, and the
+/// ticked rows or all that match (the batch form's list query).
 #[derive(Debug, Default, Deserialize)]
 pub struct ExportExtra {
     #[serde(default)]
     format: String,
     #[serde(default)]
     ids: Vec<String>,
+    #[serde(default)]
+    all_matching: String,
+    #[serde(default)]
+    matching: String,
 }
 
 impl ExportExtra {
+    /// The list's query an export reads: the one the batch form sent for
+    /// "all that match", or the page's own.
+    pub fn params(&self, page: ListParams) -> ListParams {
+        if self.all_matching == "1" {
+            super::columns::query_of(&self.matching)
+        } else {
+            page
+        }
+    }
+
     pub fn format(&self) -> kuijing_service::spreadsheets::Format {
         kuijing_service::spreadsheets::Format::parse(&self.format)
             .unwrap_or(kuijing_service::spreadsheets::Format::Xlsx)
@@ -426,6 +613,53 @@ impl ExportExtra {
 
     /// The ticked rows, or none for every row that matches.
     pub fn ids(&self) -> Option<Vec<i64>> {
+        if self.all_matching == "1" {
+            return None;
+        }
         Some(ticked(&self.ids)).filter(|ids| !ids.is_empty())
     }
+}
+
+/// Exports leads or contacts as a list's query finds them (or the ticked
+/// rows among them), in the columns the caller chose for the list.
+pub async fn export_records(
+    state: &AppState,
+    caller: &Caller,
+    lang: crate::i18n::Lang,
+    (kind, query, ids, format): (
+        kuijing_service::list_columns::ListKind,
+        RecordQuery,
+        Option<Vec<i64>>,
+        kuijing_service::spreadsheets::Format,
+    ),
+) -> axum::response::Response {
+    use kuijing_service::list_columns::ListKind;
+    let result = async {
+        let columns = state.app.list_columns(caller, kind).await?.columns;
+        let text = |key: &str| lang.t(key);
+        let labels = kuijing_service::record_export::Labels {
+            text: &text,
+            format,
+        };
+        let chosen = (ids, Some(columns));
+        let (path, name) = match kind {
+            ListKind::Lead => (
+                state
+                    .app
+                    .export_leads(caller, &query, chosen, &labels)
+                    .await?,
+                "leads",
+            ),
+            _ => (
+                state
+                    .app
+                    .export_contacts(caller, &query, chosen, &labels)
+                    .await?,
+                "contacts",
+            ),
+        };
+        crate::api::send_file(path, format, name).await
+    }
+    .await;
+    result.unwrap_or_else(|error| super::forms::error_page(error, caller, lang))
 }

@@ -14,6 +14,7 @@ mod insight_more;
 mod jobs;
 mod lead_records;
 mod leads;
+mod lifecycle_more;
 mod lists;
 mod numbering;
 mod record_fixtures;
