@@ -69,7 +69,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
 /// The message of a service error, with waits filled in.
 pub fn message(error: &ServiceError, lang: Lang) -> String {
     let (_, code) = classify(error);
-    let text = lang.t(&format!("problems.{code}"));
+    let text = coded(lang, "problems", code);
     match error {
         ServiceError::Throttled { retry_after, .. } => {
             let minutes = (retry_after + 59) / 60;
@@ -120,6 +120,24 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
     (text != key).then_some(text)
 }
 
+/// Sections of the locales that add codes to `errors` and `problems`
+/// (`<section>.errors.<code>`, `<section>.problems.<code>`), looked up after
+/// the general ones.
+const CODE_SECTIONS: &[&str] = &["sales3"];
+
+/// The message of a code in a group (`errors`, `problems`): the general
+/// one, else a section's; the key itself where none has it.
+fn coded(lang: Lang, group: &str, code: &str) -> String {
+    let key = format!("{group}.{code}");
+    lookup(lang, &key)
+        .or_else(|| {
+            CODE_SECTIONS
+                .iter()
+                .find_map(|section| lookup(lang, &format!("{section}.{key}")))
+        })
+        .unwrap_or(key)
+}
+
 /// The message of a code; a field may have a message of its own for a code
 /// (`errors.by_field.<field>.<code>`), where the general one would mislead.
 fn error_text(field: &str, code: &str, lang: Lang) -> String {
@@ -128,7 +146,7 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
-        .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
+        .unwrap_or_else(|| coded(lang, "errors", code))
 }
 
 /// How a person knows a field. A path into a list names the item by its
@@ -257,7 +275,7 @@ impl ApiError {
         };
         ApiError(Box::new(Problem {
             code: code.into(),
-            title: lang.t(&format!("problems.{code}")),
+            title: coded(lang, "problems", code),
             status,
             errors: Vec::new(),
             retry_after: None,
@@ -427,6 +445,7 @@ mod tests {
         "in_needs_list",
         "list_needs_in",
         "order_needs_number",
+        "approver_cannot_approve",
     ];
 
     /// Codes the sales services refuse with.
@@ -453,6 +472,7 @@ mod tests {
         "already_decided",
         "not_submitter",
         "not_resubmittable",
+        "payment_not_approved",
     ];
 
     /// Fields of the sales forms.
@@ -508,9 +528,10 @@ mod tests {
     #[test]
     fn every_sales_code_has_a_message_naming_its_field_in_every_language() {
         for code in FIELD_CODES {
-            let english = lookup(Lang::En, &format!("errors.{code}"));
+            let english = Some(coded(Lang::En, "errors", code));
             for lang in Lang::ALL {
-                let text = lookup(lang, &format!("errors.{code}"));
+                let text =
+                    Some(coded(lang, "errors", code)).filter(|t| *t != format!("errors.{code}"));
                 let text = text.unwrap_or_else(|| panic!("errors.{code} in {}", lang.code()));
                 assert!(
                     text.contains("%{field}"),
@@ -523,9 +544,10 @@ mod tests {
             }
         }
         for code in REFUSALS {
-            let english = lookup(Lang::En, &format!("problems.{code}"));
+            let english = Some(coded(Lang::En, "problems", code));
             for lang in Lang::ALL {
-                let text = lookup(lang, &format!("problems.{code}"));
+                let text = Some(coded(lang, "problems", code))
+                    .filter(|t| *t != format!("problems.{code}"));
                 assert!(text.is_some(), "problems.{code} in {}", lang.code());
                 if lang != Lang::En {
                     assert_ne!(text, english, "problems.{code} untranslated");

@@ -47,4 +47,5 @@ mod sales_fixtures;
 mod sales_import;
 mod sales_pages;
 mod sales_rules;
+mod sales_rules_more;
 mod scopes;
