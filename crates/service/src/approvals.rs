@@ -240,7 +240,12 @@ impl App {
         check_chosen(chosen, &directory)?;
         let mut errors = FieldErrors::new();
         for (step, users) in chosen {
-            for user in users {
+            // The submitter and the disabled are the engine's to refuse,
+            // with their own messages.
+            let others = users
+                .iter()
+                .filter(|u| **u != caller.user.id && !directory.inactive.contains(u));
+            for user in others {
                 if !may_be_given_seat(tx, kind, *user).await? {
                     errors.add(format!("approvers.{step}"), "approver_cannot_approve");
                 }
