@@ -97,6 +97,9 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         Permission::new(Kind::Customer, Release),
         Permission::new(Kind::Contract, Submit),
         Permission::new(Kind::Payment, Submit),
+        // Their own drafts only (their scope is their own, and only
+        // payments not yet approved are deleted).
+        Permission::new(Kind::Payment, Delete),
         Permission::new(Kind::Pool, View),
         Permission::new(Kind::Pool, Claim),
         Permission::new(Kind::Product, View),

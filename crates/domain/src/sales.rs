@@ -87,16 +87,18 @@ pub fn plan_status(
     }
 }
 
-/// What each instalment received, in instalment order, from the approved
-/// payments recorded against each (`paid`, beside the instalments'
-/// `amounts`). Money beyond an instalment's amount carries to the next
-/// instalments in order, so a payment of 700 against an instalment of 600
-/// leaves 100 on the next one; past the last instalment the excess stays on
-/// it (it is money received, never dropped).
-pub fn spread_received(amounts: &[i64], paid: &[i64]) -> Vec<i64> {
+/// What each instalment received, in instalment order (by planned date),
+/// from the approved payments recorded against each (`paid`, beside the
+/// instalments' `amounts`) and those recorded against none (`unassigned`).
+/// Money beyond an instalment's amount carries to the next instalments in
+/// order, so a payment of 700 against an instalment of 600 leaves 100 on
+/// the next one. Money against no instalment then goes to the earliest
+/// instalments still open, in order. Past the last instalment the excess
+/// stays on it (it is money received, never dropped).
+pub fn spread_received(amounts: &[i64], paid: &[i64], unassigned: i64) -> Vec<i64> {
     let mut carry = 0i64;
     let last = amounts.len().saturating_sub(1);
-    amounts
+    let mut kept: Vec<i64> = amounts
         .iter()
         .zip(paid)
         .enumerate()
@@ -110,7 +112,18 @@ pub fn spread_received(amounts: &[i64], paid: &[i64]) -> Vec<i64> {
             carry = total - kept;
             kept
         })
-        .collect()
+        .collect();
+    let mut rest = unassigned.max(0);
+    for (received, amount) in kept.iter_mut().zip(amounts) {
+        let room = ((*amount).max(0) - *received).max(0);
+        let taken = room.min(rest);
+        *received += taken;
+        rest -= taken;
+    }
+    if let Some(last) = kept.last_mut() {
+        *last = last.saturating_add(rest);
+    }
+    kept
 }
 
 /// Whether a payment of `amount` takes an instalment past what it still
@@ -284,17 +297,35 @@ mod tests {
     #[test]
     fn money_beyond_an_instalment_carries_to_the_next_ones() {
         // 300 + 400 against 600: 100 goes to the second instalment.
-        assert_eq!(spread_received(&[600, 400], &[700, 0]), vec![600, 100]);
+        assert_eq!(spread_received(&[600, 400], &[700, 0], 0), vec![600, 100]);
         // It passes a full instalment on to the one after.
         assert_eq!(
-            spread_received(&[100, 100, 100], &[250, 100, 0]),
+            spread_received(&[100, 100, 100], &[250, 100, 0], 0),
             vec![100, 100, 150]
         );
         // Past the last instalment nothing is lost.
-        assert_eq!(spread_received(&[100, 100], &[50, 180]), vec![50, 180]);
-        assert_eq!(spread_received(&[], &[]), Vec::<i64>::new());
+        assert_eq!(spread_received(&[100, 100], &[50, 180], 0), vec![50, 180]);
+        assert_eq!(spread_received(&[], &[], 0), Vec::<i64>::new());
         assert!(exceeds_instalment(600, 0, 300, 400));
         assert!(!exceeds_instalment(600, 200, 100, 300));
+    }
+
+    #[test]
+    fn money_against_no_instalment_fills_the_earliest_open_ones() {
+        // 150 against none: the first instalment is filled, 50 on the second.
+        assert_eq!(
+            spread_received(&[100, 100, 100], &[0, 0, 0], 150),
+            vec![100, 50, 0]
+        );
+        // It skips what is already paid and fills the gaps in order.
+        assert_eq!(
+            spread_received(&[100, 100, 100], &[100, 0, 30], 100),
+            vec![100, 100, 30]
+        );
+        // Beyond every instalment it stays on the last.
+        assert_eq!(spread_received(&[100, 100], &[0, 0], 250), vec![100, 150]);
+        // With no instalments there is nowhere to put it.
+        assert_eq!(spread_received(&[], &[], 50), Vec::<i64>::new());
     }
 
     #[test]

@@ -94,6 +94,32 @@ fn manage() -> Permission {
     Permission::new(Kind::Approval, Action::Manage)
 }
 
+/// The permission that lets a user decide approvals of a kind:
+/// `contract.approve` or `payment.approve`. Custom kinds have none; their
+/// flows name who decides.
+fn approve_permission(kind: &str) -> Option<Permission> {
+    match kind.parse::<Kind>() {
+        Ok(kind @ (Kind::Contract | Kind::Payment)) => Some(Permission::new(kind, Action::Approve)),
+        _ => None,
+    }
+}
+
+/// Whether a user may be given a seat by a person rather than by the flow:
+/// chosen by the submitter or handed over to. The approvers a flow names
+/// itself (users, superiors, a role, the department head) decide by the
+/// flow, as the administrator who set it up chose them; anyone else must
+/// hold the kind's approve permission.
+pub(crate) async fn may_be_given_seat(tx: &mut Tx, kind: &str, user: i64) -> Result<bool> {
+    let Some(permission) = approve_permission(kind) else {
+        return Ok(true);
+    };
+    let Some((found, _)) = kuijing_store::users::for_actor(tx, user).await? else {
+        return Ok(false);
+    };
+    let roles = kuijing_store::roles::of_user(tx, user).await?;
+    Ok(kuijing_domain::Actor::new(found.id, found.department_id, &roles).can(permission))
+}
+
 fn engine_error(error: ApprovalError) -> ServiceError {
     let field = match error {
         ApprovalError::HandOverToSelf
@@ -212,6 +238,20 @@ impl App {
             serde_json::to_string(facts).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let directory = approvals::directory(tx).await?;
         check_chosen(chosen, &directory)?;
+        let mut errors = FieldErrors::new();
+        for (step, users) in chosen {
+            // The submitter and the disabled are the engine's to refuse,
+            // with their own messages.
+            let others = users
+                .iter()
+                .filter(|u| **u != caller.user.id && !directory.inactive.contains(u));
+            for user in others {
+                if !may_be_given_seat(tx, kind, *user).await? {
+                    errors.add(format!("approvers.{step}"), "approver_cannot_approve");
+                }
+            }
+        }
+        errors.into_result()?;
         let flow = approvals::active_flow(tx, kind).await?;
         let previous = approvals::of_record(tx, kind, record_id).await?;
         let user = caller.user.id;
@@ -299,6 +339,9 @@ impl App {
         input: &ApprovalActionInput,
     ) -> Result<ApprovalView> {
         let mut tx = self.db.write().await?;
+        // Approvers acting at once take turns, each reading the state the
+        // one before left.
+        approvals::lock(&mut tx, id).await?;
         let stored = approvals::get(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -353,6 +396,11 @@ impl App {
                         ));
                     }
                 }
+                if !may_be_given_seat(&mut tx, &stored.kind, to).await? {
+                    return Err(ServiceError::Invalid(
+                        FieldError::new("to", "approver_cannot_approve").into(),
+                    ));
+                }
                 state.hand_over(for_other.unwrap_or(user), to)
             }
             "withdraw" => state.withdraw(user),
@@ -389,7 +437,8 @@ impl App {
         self.notify_approval(&mut tx, &moved, (Some(&stored.state), &state))
             .await?;
         if state.status != Status::InProgress {
-            self.approval_ended(&mut tx, &stored, state.status).await?;
+            self.approval_ended(&mut tx, caller, &stored, state.status)
+                .await?;
         }
         tx.commit().await?;
         tracing::info!(
@@ -405,10 +454,13 @@ impl App {
             .ok_or(ServiceError::NotFound)
     }
 
-    /// Tells the record how its approval ended.
+    /// Tells the record how its approval ended, and writes the change of
+    /// status into the record's change log as the act of whoever ended it
+    /// (the last approver, the one who rejected, the submitter who withdrew).
     async fn approval_ended(
         &self,
         tx: &mut Tx,
+        caller: &Caller,
         stored: &StoredApproval,
         status: Status,
     ) -> Result<()> {
@@ -453,7 +505,7 @@ impl App {
                     .await?;
                 }
             }
-            // A request of a custom kind.
+            // A request of a custom kind (its page shows the approval's history).
             _ => {
                 kuijing_store::requests::set_status(
                     tx,
@@ -463,6 +515,18 @@ impl App {
                 )
                 .await?;
             }
+        }
+        if let Ok(kind @ (Kind::Contract | Kind::Payment)) = stored.kind.parse::<Kind>() {
+            self.log_update(
+                tx,
+                caller,
+                kind,
+                stored.record_id,
+                "status",
+                Some(DocStatus::InApproval.as_str().to_string()),
+                Some(to.as_str().to_string()),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -565,7 +629,8 @@ impl App {
             self.notify_approval(tx, &moved, (Some(&stored.state), &state))
                 .await?;
             if state.status != Status::InProgress {
-                self.approval_ended(tx, &stored, state.status).await?;
+                self.approval_ended(tx, caller, &stored, state.status)
+                    .await?;
             }
             tracing::info!(
                 approval.id = stored.id,
@@ -621,6 +686,19 @@ impl App {
 
     /// The steps of a kind's active flow whose approvers the submitter
     /// picks, by their index, with their names.
+    /// The active users who may be chosen as approvers of a kind or be
+    /// handed a seat (see [`may_be_given_seat`]), by name.
+    pub async fn approver_choices(&self, kind: &str) -> Result<Vec<crate::choices::Choice>> {
+        let mut tx = self.db.read().await?;
+        let mut found = Vec::new();
+        for (id, name) in kuijing_store::users::active_names(&mut tx).await? {
+            if may_be_given_seat(&mut tx, kind, id).await? {
+                found.push((id, name));
+            }
+        }
+        Ok(found)
+    }
+
     pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String)>> {
         let mut tx = self.db.read().await?;
         let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {

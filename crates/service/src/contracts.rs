@@ -22,8 +22,9 @@ use crate::products::{DecimalText, LineInput, MoneyInput};
 use crate::selection::{ContractMatch, chosen};
 use crate::{App, Caller, ListPage, PageRequest};
 
-pub use crate::payments::{Payment, PaymentDetail, PaymentInput, PaymentListQuery};
+pub use crate::payments::{Payment, PaymentDetail, PaymentInput, PaymentListQuery, VoidInput};
 pub use kuijing_store::contracts::Plan as PaymentPlan;
+pub use kuijing_store::payments::PendingPayment;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +104,9 @@ pub struct ContractDetail {
     pub lines: Vec<LineItem>,
     pub plans: Vec<Plan>,
     pub payments: Vec<Payment>,
+    /// Payments not yet approved, whoever's: with what was received they
+    /// use up what is outstanding, so a new payment's warning names them.
+    pub pending_payments: Vec<PendingPayment>,
     pub approval: Option<ApprovalView>,
     pub change_log: Vec<LogView>,
     /// The caller may change the contract and it is still a draft (or sent back).
@@ -272,6 +276,7 @@ impl App {
             200,
         )
         .await?;
+        let pending_payments = payments::pending_of_contract(&mut tx, id).await?;
         let approval = self
             .approval_view(&mut tx, caller, Kind::Contract.as_str(), id)
             .await?;
@@ -299,6 +304,7 @@ impl App {
             lines,
             plans,
             payments,
+            pending_payments,
             approval,
             change_log,
         })
@@ -512,6 +518,8 @@ impl App {
         .await?;
         // Its instalments end with it: none of them is owed, or overdue.
         contracts::recompute_received(&mut tx, id, self.today()).await?;
+        // Its customer was dealt by it; with no other approved contract, no more.
+        customers::undeal_unless_approved(&mut tx, current.customer_id).await?;
         self.log_update(
             &mut tx,
             caller,
@@ -606,8 +614,10 @@ impl App {
             Some(filter) => Some(self.contracts_matching(&mut tx, caller, filter).await?),
             None => None,
         };
-        let ids = chosen(&batch.ids, matching, &mut errors);
+        let mut ids = chosen(&batch.ids, matching, &mut errors);
         errors.into_result()?;
+        // Locked in one order, so two transfers at once cannot wait on each other.
+        ids.sort_unstable();
         let ids = &ids;
         for id in ids {
             let current = self.writable_contract(&mut tx, caller, *id).await?;
@@ -682,6 +692,7 @@ impl App {
             notes,
         };
         contracts::insert_plan(&mut tx, id, &fields, self.now()).await?;
+        contracts::renumber_plans(&mut tx, id).await?;
         contracts::recompute_received(&mut tx, id, self.today()).await?;
         self.log_update(
             &mut tx,
@@ -713,11 +724,16 @@ impl App {
             });
         }
         contracts::delete_plan(&mut tx, id, plan).await?;
+        contracts::renumber_plans(&mut tx, id).await?;
+        contracts::recompute_received(&mut tx, id, self.today()).await?;
         tx.commit().await?;
         Ok(())
     }
 
+    /// The contract the caller may change, locked for the rest of the
+    /// transaction so changes of one contract happen one after another.
     async fn writable_contract(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Contract> {
+        contracts::lock(tx, id).await?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
         let found = contracts::get(tx, scope, id)

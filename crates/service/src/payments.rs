@@ -42,6 +42,13 @@ pub struct PaymentInput {
     pub version: Option<i64>,
 }
 
+/// Why an approved payment is voided.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidInput {
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct PaymentListQuery {
     pub search: Option<String>,
@@ -62,14 +69,26 @@ pub struct PaymentDetail {
     pub can_edit: bool,
     /// Whether the caller may delete it now (see [`may_delete`]).
     pub can_delete: bool,
+    /// Whether the caller may void it now: it is approved, and they may
+    /// approve payments or manage approvals (see [`may_void`]).
+    pub can_void: bool,
+}
+
+/// Who voids an approved payment (money recorded by mistake, or returned):
+/// those who may approve payments, and approval managers.
+fn may_void(caller: &Caller) -> bool {
+    caller.can(payment(Action::Approve))
+        || caller.can(kuijing_domain::Permission::new(
+            Kind::Approval,
+            Action::Manage,
+        ))
 }
 
 /// Who deletes a payment not yet approved (a draft, or a rejected or
-/// withdrawn one): whoever has `payment.delete`, and its owner when they may
-/// create payments, since their drafts count against what is outstanding.
-fn may_delete(caller: &Caller, owner: Option<i64>) -> bool {
+/// withdrawn one) in their scope: whoever has `payment.delete` (the built-in
+/// sales rep has it, for their own drafts).
+fn may_delete(caller: &Caller) -> bool {
     caller.can(payment(Action::Delete))
-        || (caller.can(payment(Action::Create)) && owner == Some(caller.user.id))
 }
 
 /// The store's query of a payment list: its search, status, contract and view.
@@ -136,7 +155,8 @@ impl App {
             .ok_or(ServiceError::NotFound)?;
         let writable = payments::writable(&mut tx, scope, id).await? && found.status.editable();
         let can_edit = caller.can(payment(Action::Edit)) && writable;
-        let can_delete = writable && may_delete(caller, found.owner_id);
+        let can_delete = writable && may_delete(caller);
+        let found_approved = found.status == DocStatus::Approved;
         let approval = self
             .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
             .await?;
@@ -150,6 +170,7 @@ impl App {
             change_log,
             can_edit,
             can_delete,
+            can_void: found_approved && may_void(caller),
         })
     }
 
@@ -263,6 +284,9 @@ impl App {
             });
         }
         // Checked again: other payments may have come in since it was saved.
+        // The contract is held first, so payments submitted at once are
+        // checked one after another, each seeing those before it.
+        contracts::lock(&mut tx, current.contract_id).await?;
         if !current.exceeding_confirmed
             && !input.confirm_exceeding
             && let Some(contract) = contracts::get_unscoped(&mut tx, current.contract_id).await?
@@ -325,14 +349,9 @@ impl App {
     }
 
     pub async fn delete_payment(&self, caller: &Caller, id: i64) -> Result<()> {
-        if !caller.can(payment(Action::Delete)) {
-            caller.require(payment(Action::Create))?;
-        }
+        caller.require(payment(Action::Delete))?;
         let mut tx = self.db.write().await?;
         let current = self.writable_payment(&mut tx, caller, id).await?;
-        if !may_delete(caller, current.owner_id) {
-            return Err(ServiceError::Forbidden);
-        }
         if !current.status.editable() {
             return Err(ServiceError::Refused {
                 code: "payment_not_deletable",
@@ -351,7 +370,67 @@ impl App {
         Ok(())
     }
 
+    /// The payment the caller may change, locked for the rest of the
+    /// transaction (a payment first, then its contract).
+    /// Voids an approved payment with a reason: it no longer counts toward
+    /// its contract and instalments, which are computed again, and the
+    /// change log keeps who voided it and why. A contract whose payments are
+    /// all voided may then be voided itself.
+    pub async fn void_payment(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &VoidInput,
+    ) -> Result<PaymentDetail> {
+        if !may_void(caller) {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = text::parse_optional_text(Some(&input.reason), 500)
+            .map_err(|code| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("reason", code).into())
+            })?
+            .ok_or_else(|| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("reason", "required").into())
+            })?;
+        let mut tx = self.db.write().await?;
+        payments::lock(&mut tx, id).await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let current = payments::get(&mut tx, scope, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        contracts::lock(&mut tx, current.contract_id).await?;
+        if current.status != DocStatus::Approved
+            || !payments::set_status(
+                &mut tx,
+                id,
+                DocStatus::Approved,
+                DocStatus::Void,
+                self.now(),
+            )
+            .await?
+        {
+            return Err(ServiceError::Refused {
+                code: "payment_not_approved",
+            });
+        }
+        contracts::recompute_received(&mut tx, current.contract_id, self.today()).await?;
+        let mut diff = Diff::new();
+        diff.field(
+            "status",
+            Some(DocStatus::Approved.as_str().to_string()),
+            Some(DocStatus::Void.as_str().to_string()),
+        );
+        diff.field("void_reason", None, Some(reason));
+        self.log_diff(&mut tx, caller, Kind::Payment, id, diff)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(payment.id = id, actor.id = caller.user.id, "payment voided");
+        self.get_payment(caller, id).await
+    }
+
     async fn writable_payment(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Payment> {
+        payments::lock(tx, id).await?;
         let visibility = self.visibility_of(tx, caller, Kind::Payment).await?;
         let scope = (&visibility, caller.user.id, self.today());
         let found = payments::get(tx, scope, id)
@@ -370,6 +449,9 @@ impl App {
         input: &PaymentInput,
         except: Option<i64>,
     ) -> Result<(PaymentFields, Option<String>, Contract)> {
+        // What the contract has outstanding is read under its lock, so
+        // payments saved at once cannot each see the same room.
+        contracts::lock(tx, input.contract_id).await?;
         let mut errors = FieldErrors::new();
         let number = match input.number.as_deref().map(str::trim) {
             None | Some("") => None,

@@ -258,6 +258,12 @@ pub async fn of_record(tx: &mut Tx, kind: &str, record: i64) -> Result<Option<St
     row.map(StoredApproval::try_from).transpose()
 }
 
+/// Holds an approval's row to the end of the transaction (see
+/// `record::lock_row`), so approvers acting at once take turns.
+pub async fn lock(tx: &mut Tx, id: i64) -> Result<bool> {
+    crate::record::lock_row(tx, Approvals::Table, Approvals::Id, id).await
+}
+
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<StoredApproval>> {
     let select = select_approvals()
         .and_where(Expr::col((Approvals::Table, Approvals::Id)).eq(id))

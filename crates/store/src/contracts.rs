@@ -506,9 +506,18 @@ pub async fn set_received(tx: &mut Tx, id: i64, received: i64) -> Result<()> {
     Ok(())
 }
 
+/// Holds a contract's row to the end of the transaction (see
+/// `record::lock_row`): every change to its status, plans and payments
+/// takes it first, so they happen one after another per contract.
+pub async fn lock(tx: &mut Tx, id: i64) -> Result<bool> {
+    record::lock_row(tx, Contracts::Table, Contracts::Id, id).await
+}
+
 /// Recomputes what a contract and each of its instalments received from
-/// its approved payments, and the instalments' statuses.
+/// its approved payments, and the instalments' statuses. The contract is
+/// locked first, so the sums read include every payment approved before.
 pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Result<()> {
+    lock(tx, id).await?;
     let approved = |select: &mut SelectStatement| {
         select
             .from(Payments::Table)
@@ -541,8 +550,17 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
         sum.and_where(Expr::col(Payments::PlanId).eq(plan.id));
         paid.push(tx.count(&sum).await?);
     }
+    // Approved payments against no instalment count toward the earliest
+    // open ones.
+    let mut unassigned = Query::select();
+    unassigned.expr(record::sum_or_zero(Payments::Amount));
+    approved(&mut unassigned);
+    unassigned
+        .and_where(Expr::col(Payments::ContractId).eq(id))
+        .and_where(Expr::col(Payments::PlanId).is_null());
+    let unassigned = tx.count(&unassigned).await?;
     let amounts: Vec<i64> = plans.iter().map(|plan| plan.amount).collect();
-    let spread = kuijing_domain::sales::spread_received(&amounts, &paid);
+    let spread = kuijing_domain::sales::spread_received(&amounts, &paid, unassigned);
     for (plan, received) in plans.iter().zip(spread) {
         let status =
             kuijing_domain::sales::plan_status(plan.amount, received, plan.planned_on, today);
@@ -673,7 +691,8 @@ pub struct PlanFields {
     pub notes: Option<String>,
 }
 
-/// Adds an instalment numbered after the contract's last one.
+/// Adds an instalment numbered after the contract's last one (see
+/// [`renumber_plans`] for the numbers by date).
 pub async fn insert_plan(
     tx: &mut Tx,
     contract: i64,
@@ -707,6 +726,41 @@ pub async fn insert_plan(
         pairs,
     ))
     .await
+}
+
+/// Numbers a contract's instalments by planned date (then by when they
+/// were added): the first due is instalment 1. Run after every change of
+/// the plan, so the numbers a page shows and an import finds are the
+/// order of the dates. Two passes keep the unique (contract, instalment)
+/// pair unbroken in between.
+pub async fn renumber_plans(tx: &mut Tx, contract: i64) -> Result<()> {
+    let select = Query::select()
+        .column(PaymentPlans::Id)
+        .from(PaymentPlans::Table)
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .order_by(PaymentPlans::PlannedOn, Order::Asc)
+        .order_by(PaymentPlans::Id, Order::Asc)
+        .to_owned();
+    let ids: Vec<(i64,)> = tx.all(&select).await?;
+    for (index, (id,)) in ids.iter().enumerate() {
+        let update = Query::update()
+            .table(PaymentPlans::Table)
+            .value(PaymentPlans::Instalment, -(index as i64 + 1))
+            .and_where(Expr::col(PaymentPlans::Id).eq(*id))
+            .to_owned();
+        tx.execute(&update).await?;
+    }
+    let flip = Query::update()
+        .table(PaymentPlans::Table)
+        .value(
+            PaymentPlans::Instalment,
+            Expr::col(PaymentPlans::Instalment).mul(-1),
+        )
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .and_where(Expr::col(PaymentPlans::Instalment).lt(0))
+        .to_owned();
+    tx.execute(&flip).await?;
+    Ok(())
 }
 
 pub async fn delete_plan(tx: &mut Tx, contract: i64, plan: i64) -> Result<u64> {

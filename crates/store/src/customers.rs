@@ -574,6 +574,28 @@ pub async fn mark_dealt(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
+/// A customer stays dealt only while one of its contracts is approved:
+/// after the last one is voided it is no longer dealt.
+pub async fn undeal_unless_approved(tx: &mut Tx, id: i64) -> Result<()> {
+    let approved = Query::select()
+        .expr(Expr::val(1))
+        .from(crate::schema::Contracts::Table)
+        .and_where(Expr::col(crate::schema::Contracts::CustomerId).eq(id))
+        .and_where(Expr::col(crate::schema::Contracts::Status).eq("approved"))
+        .to_owned();
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::Dealt, false.into()),
+            (Customers::DealtAt, Option::<DateTime<Utc>>::None.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .and_where(Expr::exists(approved).not())
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
 /// Customers whose name matches a match key, whoever owns them; the caller
 /// checks which of them the user may see.
 pub async fn ids_by_name_key(tx: &mut Tx, key: &str) -> Result<Vec<i64>> {

@@ -403,6 +403,11 @@ pub async fn set_status(
     Ok(tx.execute(&update).await? == 1)
 }
 
+/// Holds a payment's row to the end of the transaction (see `record::lock_row`).
+pub async fn lock(tx: &mut Tx, id: i64) -> Result<bool> {
+    crate::record::lock_row(tx, Payments::Table, Payments::Id, id).await
+}
+
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
     tx.execute(&record::delete(Payments::Table, Payments::Id, id))
         .await
@@ -433,6 +438,35 @@ pub async fn pending_on_plan(
         select.and_where(Expr::col(Payments::Id).ne(except));
     }
     tx.count(&select).await
+}
+
+/// A payment not yet approved, as the outstanding warning names it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PendingPayment {
+    pub id: i64,
+    pub number: String,
+    pub amount: i64,
+    /// `draft` or `in_approval`.
+    pub status: String,
+}
+
+/// A contract's payments not yet approved (drafts and those in approval),
+/// whoever owns them: they make what it has outstanding smaller for the
+/// next payment, which is told which they are.
+pub async fn pending_of_contract(tx: &mut Tx, contract: i64) -> Result<Vec<PendingPayment>> {
+    let select = Query::select()
+        .columns([
+            Payments::Id,
+            Payments::Number,
+            Payments::Amount,
+            Payments::Status,
+        ])
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::ContractId).eq(contract))
+        .and_where(Expr::col(Payments::Status).is_in(["draft", "in_approval"]))
+        .order_by(Payments::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
 }
 
 pub async fn pending_total(

@@ -102,6 +102,31 @@ pub(crate) fn set_owner<T: Iden + Copy + 'static>(
         .to_owned()
 }
 
+/// Holds one row until the transaction ends: `select id … for update` on
+/// PostgreSQL, where writers of the same record would otherwise read the
+/// same figures side by side and both act on them. Statements after it see
+/// what the writer before committed. SQLite has one writer connection, so
+/// its write transactions already run one after another. Answers whether
+/// the row exists.
+pub(crate) async fn lock_row<T: Iden + Copy + 'static>(
+    tx: &mut crate::Tx,
+    table: T,
+    id_column: T,
+    id: i64,
+) -> crate::error::Result<bool> {
+    if tx.backend() != crate::Backend::Postgres {
+        return Ok(true);
+    }
+    let select = Query::select()
+        .column(id_column)
+        .from(table)
+        .and_where(Expr::col(id_column).eq(id))
+        .lock(sea_query::LockType::Update)
+        .to_owned();
+    let found: Option<(i64,)> = tx.optional(&select).await?;
+    Ok(found.is_some())
+}
+
 /// `delete from table where id = ?`.
 pub(crate) fn delete<T: Iden + Copy + 'static>(
     table: T,

@@ -239,6 +239,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             payments::delete_payment
         ))
         .routes(routes!(payments::submit_payment))
+        .routes(routes!(payments::void_payment))
         .routes(routes!(
             attachments::list_payment_attachments,
             attachments::upload_payment_attachment

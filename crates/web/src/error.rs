@@ -69,7 +69,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
 /// The message of a service error, with waits filled in.
 pub fn message(error: &ServiceError, lang: Lang) -> String {
     let (_, code) = classify(error);
-    let text = problem_text(code, lang);
+    let text = coded(lang, "problems", code);
     match error {
         ServiceError::Throttled { retry_after, .. } => {
             let minutes = (retry_after + 59) / 60;
@@ -158,10 +158,27 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
     (text != key).then_some(text)
 }
 
-/// Where codes keep their texts, first found first: the customer fixes
-/// word some general codes more precisely (with their limits), later
-/// sections add codes of their own.
-const ERROR_SECTIONS: &[&str] = &["life3.errors", "errors", "sales2.errors", "insight3.errors"];
+/// Sections of the locales that word codes of `errors` and `problems`
+/// (`<section>.<group>.<code>`): the customer fixes word some general codes
+/// more precisely (with their limits) and come first; the others add codes
+/// of their own, looked up after the general ones.
+const OVERRIDING_SECTIONS: &[&str] = &["life3"];
+const ADDING_SECTIONS: &[&str] = &["sales2", "insight3", "sales3"];
+
+/// The message of a code in a group (`errors`, `problems`); the key itself
+/// where no section has it.
+fn coded(lang: Lang, group: &str, code: &str) -> String {
+    let key = format!("{group}.{code}");
+    let in_section = |sections: &[&str]| {
+        sections
+            .iter()
+            .find_map(|section| lookup(lang, &format!("{section}.{key}")))
+    };
+    in_section(OVERRIDING_SECTIONS)
+        .or_else(|| lookup(lang, &key))
+        .or_else(|| in_section(ADDING_SECTIONS))
+        .unwrap_or(key)
+}
 
 /// The message of a code; a field may have a message of its own for a code
 /// (`errors.by_field.<field>.<code>`), where the general one would mislead.
@@ -171,19 +188,7 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
     lookup(lang, &format!("errors.by_field.{last}.{code}"))
-        .or_else(|| {
-            ERROR_SECTIONS
-                .iter()
-                .find_map(|section| lookup(lang, &format!("{section}.{code}")))
-        })
-        .unwrap_or_else(|| lang.t(&format!("errors.{code}")))
-}
-
-/// The title of a problem code; codes of the customer fixes keep their
-/// texts in their own locale section.
-fn problem_text(code: &str, lang: Lang) -> String {
-    lookup(lang, &format!("life3.problems.{code}"))
-        .unwrap_or_else(|| lang.t(&format!("problems.{code}")))
+        .unwrap_or_else(|| coded(lang, "errors", code))
 }
 
 /// How a person knows a field. A path into a list names the item by its
@@ -312,7 +317,7 @@ impl ApiError {
         };
         ApiError(Box::new(Problem {
             code: code.into(),
-            title: lang.t(&format!("problems.{code}")),
+            title: coded(lang, "problems", code),
             status,
             errors: Vec::new(),
             retry_after: None,
@@ -482,6 +487,7 @@ mod tests {
         "in_needs_list",
         "list_needs_in",
         "order_needs_number",
+        "approver_cannot_approve",
     ];
 
     /// Codes the sales services refuse with.
@@ -508,6 +514,7 @@ mod tests {
         "already_decided",
         "not_submitter",
         "not_resubmittable",
+        "payment_not_approved",
     ];
 
     /// Fields of the sales forms.
@@ -563,9 +570,10 @@ mod tests {
     #[test]
     fn every_sales_code_has_a_message_naming_its_field_in_every_language() {
         for code in FIELD_CODES {
-            let english = lookup(Lang::En, &format!("errors.{code}"));
+            let english = Some(coded(Lang::En, "errors", code));
             for lang in Lang::ALL {
-                let text = lookup(lang, &format!("errors.{code}"));
+                let text =
+                    Some(coded(lang, "errors", code)).filter(|t| *t != format!("errors.{code}"));
                 let text = text.unwrap_or_else(|| panic!("errors.{code} in {}", lang.code()));
                 assert!(
                     text.contains("%{field}"),
@@ -578,9 +586,10 @@ mod tests {
             }
         }
         for code in REFUSALS {
-            let english = lookup(Lang::En, &format!("problems.{code}"));
+            let english = Some(coded(Lang::En, "problems", code));
             for lang in Lang::ALL {
-                let text = lookup(lang, &format!("problems.{code}"));
+                let text = Some(coded(lang, "problems", code))
+                    .filter(|t| *t != format!("problems.{code}"));
                 assert!(text.is_some(), "problems.{code} in {}", lang.code());
                 if lang != Lang::En {
                     assert_ne!(text, english, "problems.{code} untranslated");

@@ -178,6 +178,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/payments/{id}/edit", get(contracts::edit_payment))
         .route("/payments/{id}/submit", post(contracts::submit_payment))
+        .route("/payments/{id}/void", post(contracts::void_payment))
         .route("/payments/{id}/delete", post(contracts::delete_payment))
         .route("/approvals", get(approvals::list_approvals))
         .route("/approvals/{id}/act", post(approvals::act))
@@ -723,7 +724,12 @@ impl Shell {
         }
         let key = format!("fields.{field}");
         let label = self.lang.t(&key);
-        if label == key {
+        if label != key {
+            return label;
+        }
+        let more = format!("sales3.fields.{field}");
+        let label = self.lang.t(&more);
+        if label == more {
             field.to_string()
         } else {
             label

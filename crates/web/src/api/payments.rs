@@ -4,7 +4,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::contracts::{
-    Payment, PaymentDetail, PaymentInput, PaymentListQuery, SubmitInput,
+    Payment, PaymentDetail, PaymentInput, PaymentListQuery, SubmitInput, VoidInput,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -125,6 +125,23 @@ pub async fn submit_payment(
 ) -> Response {
     respond(
         state.app.submit_payment(&caller, id, &body).await,
+        &caller,
+        lang,
+    )
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/{id}/void", tag = "payments", request_body = VoidInput,
+    description = "Voids an approved payment, with a reason (for those with `payment.approve` or `approval.manage`): it no longer counts toward its contract and instalments, and the change log keeps who voided it and why. A contract whose payments are all voided may then be voided.",
+    responses((status = 200, body = PaymentDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "Not approved (`payment_not_approved`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn void_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<VoidInput>,
+) -> Response {
+    respond(
+        state.app.void_payment(&caller, id, &body).await,
         &caller,
         lang,
     )

@@ -240,6 +240,8 @@ struct ContractView {
     can_submit: bool,
     can_pay: bool,
     can_plan: bool,
+    /// Instalments are deleted by those with `payment_plan.delete` only.
+    can_delete_plan: bool,
     can_delete: bool,
     can_void: bool,
     fields: Vec<FieldDef>,
@@ -296,10 +298,11 @@ async fn contract_view(
         can_submit: writable && status.submittable() && can(caller, Kind::Contract, Action::Submit),
         can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
         can_plan: writable && can(caller, Kind::PaymentPlan, Action::Create),
+        can_delete_plan: writable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
         can_void: writable && status.counts() && detail.row.contract.received == 0,
         methods: method_choices(state).await?,
-        people: state.app.user_choices(caller).await?,
+        people: state.app.approver_choices("contract").await?,
         steps_to_choose: state.app.steps_to_choose("contract").await?,
         fields: state.app.custom_fields(Kind::Contract).await?,
         attachments: state
@@ -931,7 +934,7 @@ async fn payment_view(
             && can(caller, Kind::Payment, Action::Submit),
         can_delete: detail.can_delete,
         methods: method_choices(state).await?,
-        people: state.app.user_choices(caller).await?,
+        people: state.app.approver_choices("payment").await?,
         steps_to_choose: state.app.steps_to_choose("payment").await?,
         attachments: state
             .app
@@ -981,6 +984,34 @@ pub async fn submit_payment(
         id,
         result,
         (&format!("/payments/{id}"), "submitted"),
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VoidForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn void_payment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<VoidForm>,
+) -> Response {
+    let input = kuijing_service::contracts::VoidInput {
+        reason: form.reason,
+    };
+    let result = state.app.void_payment(&caller, id, &input).await;
+    on_payment(
+        &state,
+        &caller,
+        lang,
+        id,
+        result,
+        (&format!("/payments/{id}"), "saved"),
     )
     .await
 }
@@ -1050,6 +1081,10 @@ struct PaymentFormView {
     /// The amount is above what the contract or the instalment still has
     /// outstanding: the form asks to confirm, with this text.
     exceeding: Option<&'static str>,
+    /// The contract's other payments not yet approved, and what is open
+    /// after them (see [`pending_others`]).
+    pending: Vec<kuijing_service::contracts::PendingPayment>,
+    open_after_pending: i64,
 }
 
 impl PaymentFormView {
@@ -1063,6 +1098,26 @@ impl PaymentFormView {
             .map(|c| c.plans.clone())
             .unwrap_or_default()
     }
+}
+
+/// The contract's other payments not yet approved (not the one edited),
+/// and what it still has outstanding once they come in.
+fn pending_others(
+    contract: Option<&ContractDetail>,
+    id: Option<i64>,
+) -> (Vec<kuijing_service::contracts::PendingPayment>, i64) {
+    let Some(contract) = contract else {
+        return (Vec::new(), 0);
+    };
+    let others: Vec<_> = contract
+        .pending_payments
+        .iter()
+        .filter(|p| Some(p.id) != id)
+        .cloned()
+        .collect();
+    let pending: i64 = others.iter().map(|p| p.amount).sum();
+    let open = contract.row.outstanding.saturating_sub(pending).max(0);
+    (others, open)
 }
 
 async fn payment_form_view(
@@ -1093,6 +1148,7 @@ async fn payment_form_view(
             .is_some_and(|m| *m == crate::error::message_for("amount", code, lang))
     })
     .map(|(_, label)| label);
+    let (pending, open_after_pending) = pending_others(contract.as_ref(), id);
     Ok(PaymentFormView {
         shell: Shell::new(state, caller, lang, "/payments", title),
         id,
@@ -1101,6 +1157,8 @@ async fn payment_form_view(
         contract,
         methods: method_choices(state).await?,
         exceeding,
+        pending,
+        open_after_pending,
     })
 }
 

@@ -53,4 +53,5 @@ mod sales_import;
 mod sales_pages;
 mod sales_pages_more;
 mod sales_rules;
+mod sales_rules_more;
 mod scopes;

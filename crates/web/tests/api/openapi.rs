@@ -131,6 +131,7 @@ const ROUTES: &[&str] = &[
     "PUT /api/v1/payments/{id}",
     "DELETE /api/v1/payments/{id}",
     "POST /api/v1/payments/{id}/submit",
+    "POST /api/v1/payments/{id}/void",
     "GET /api/v1/payments/{id}/attachments",
     "POST /api/v1/payments/{id}/attachments",
     "GET /api/v1/approvals/flows",

@@ -61,14 +61,27 @@ fn scopes(scope: &str) -> Value {
 pub async fn sales_team(t: &TestApp) -> SalesTeam {
     let admin = t.admin().await;
     let rep_role = t.role(&admin, "Rep", SELLING, scopes("own")).await;
+    // Those who approve hold the approve permissions (a submitter's choice
+    // and a hand-over must fall on such a person).
+    let managing: Vec<&str> = SELLING
+        .iter()
+        .copied()
+        .chain(["contract.approve", "payment.approve"])
+        .collect();
     let manager_role = t
-        .role(&admin, "Manager", SELLING, scopes("department_and_below"))
+        .role(&admin, "Manager", &managing, scopes("department_and_below"))
         .await;
     let finance_role = t
         .role(
             &admin,
             "Finance",
-            &["contract.view", "payment.view", "approval.view"],
+            &[
+                "contract.view",
+                "payment.view",
+                "approval.view",
+                "contract.approve",
+                "payment.approve",
+            ],
             scopes("own"),
         )
         .await;
