@@ -83,7 +83,7 @@ async fn a_deleted_customer_takes_its_contacts_follow_ups_team_and_files_along()
         json!({ "customer_id": gone, "name": "Wang" }),
     )
     .await;
-    let follow_up = json!({ "content": "called", "next_contact_at": "2999-01-01T02:00:00Z" });
+    let follow_up = json!({ "content": "called", "next_contact_at": "2030-01-01T02:00:00Z" });
     let written = t
         .post(
             &format!("/api/v1/customers/{gone}/follow-ups"),
@@ -132,7 +132,7 @@ async fn a_deleted_customer_takes_its_contacts_follow_ups_team_and_files_along()
     );
     let events = t
         .get(
-            "/api/v1/events?from=2998-12-15T00:00:00Z&to=2999-01-15T00:00:00Z",
+            "/api/v1/events?from=2029-12-15T00:00:00Z&to=2030-01-15T00:00:00Z",
             admin,
         )
         .await;

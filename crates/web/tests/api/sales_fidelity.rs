@@ -243,7 +243,7 @@ async fn products_export_and_import_again_as_updates_keeping_what_the_file_lacks
     assert_eq!(
         problems,
         [
-            (2, "custom.seats".into(), "number_invalid".into()),
+            (2, "custom.seats".into(), "custom_number_invalid".into()),
             (3, "custom.region".into(), "invalid_choice".into()),
         ],
         "{}",
