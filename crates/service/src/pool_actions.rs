@@ -12,18 +12,25 @@ use crate::error::{Result, ServiceError};
 use crate::{App, Caller, ListPage};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimInput {
     pub ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssignInput {
     pub ids: Vec<i64>,
     pub user_id: i64,
 }
 
+/// Customers waiting in a pool, moved into another (its own name in the
+/// API document, apart from an opportunity's stage move).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = PoolMoveInput)]
 pub struct MoveInput {
+    /// The customers to move, each waiting in the pool of the path.
     pub ids: Vec<i64>,
     /// The pool they go into.
     pub to_pool_id: i64,

@@ -567,3 +567,31 @@ async fn customer_and_lead_lists_sort_on_any_column_and_page_without_skipping_or
         .collect();
     assert_eq!(&names[..4], ["Alpha", "Beta", "Delta", "Eta"]);
 }
+
+#[tokio::test]
+async fn the_pool_move_is_documented_with_its_own_body_and_refuses_unknown_keys() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let doc = t.get("/api/openapi.json", &admin).await;
+    assert_eq!(doc.status, 200);
+    let body = &doc.body["paths"]["/api/v1/pools/{id}/move"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    assert_eq!(body, "#/components/schemas/PoolMoveInput", "{body}");
+    let schema = &doc.body["components"]["schemas"]["PoolMoveInput"]["properties"];
+    assert!(
+        schema.get("to_pool_id").is_some() && schema.get("ids").is_some(),
+        "{schema}"
+    );
+    let stage = &doc.body["components"]["schemas"]["MoveInput"]["properties"];
+    assert!(stage.get("to_pool_id").is_none(), "{stage}");
+
+    let pool = crate::pool_fixtures::first_pool(&t, &admin).await;
+    let odd = t
+        .post(
+            &format!("/api/v1/pools/{pool}/move"),
+            &admin,
+            json!({ "ids": [1], "to_pool_id": pool, "stage_id": 3 }),
+        )
+        .await;
+    assert_eq!(odd.status, 422, "{}", odd.text);
+}

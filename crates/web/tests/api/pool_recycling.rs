@@ -111,7 +111,7 @@ async fn a_customer_without_follow_up_goes_back_after_the_days_and_its_owner_wai
         )
         .await;
     assert_eq!(again.status, 422, "{}", again.text);
-    assert_eq!(again.body["errors"][0]["code"], "reclaim_wait", "{}", again.text);
+    assert_eq!(again.body["errors"][0]["code"], "reclaim_wait");
 }
 
 #[tokio::test]
