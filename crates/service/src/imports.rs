@@ -359,15 +359,20 @@ mod tests {
             (1, "router".to_string(), Some("R-1".to_string())),
             (2, "cablex2".to_string(), None),
         ];
-        let lines = parse_lines("Router × 2 @ 100.00 −5%; Cable x2 × 1.5\nR-1", &products)
-            .expect("lines");
+        let lines =
+            parse_lines("Router × 2 @ 100.00 −5%; Cable x2 × 1.5\nR-1", &products).expect("lines");
         let read: Vec<(i64, String, String, String)> = lines
             .iter()
             .map(|l| {
                 let text = |d: &Option<crate::products::DecimalText>| {
                     d.as_ref().map(|d| d.text()).unwrap_or_default()
                 };
-                (l.product_id, text(&l.quantity), text(&l.price), text(&l.discount))
+                (
+                    l.product_id,
+                    text(&l.quantity),
+                    text(&l.price),
+                    text(&l.discount),
+                )
             })
             .collect();
         assert_eq!(

@@ -270,8 +270,7 @@ impl App {
                     after = Some((last.id.into(), last.id));
                     for o in &page {
                         let lines = if wants("lines") {
-                            line_items::of_record(&mut tx, Kind::Opportunity.as_str(), o.id)
-                                .await?
+                            line_items::of_record(&mut tx, Kind::Opportunity.as_str(), o.id).await?
                         } else {
                             Vec::new()
                         };
@@ -419,12 +418,14 @@ impl App {
                     after = Some(last.id);
                     for p in &page {
                         let instalment = match p.plan_id {
-                            Some(plan) if wants("plan_id") => contracts::plans(&mut tx, p.contract_id)
-                                .await?
-                                .into_iter()
-                                .find(|found| found.id == plan)
-                                .map(|found| found.instalment.to_string())
-                                .unwrap_or_default(),
+                            Some(plan) if wants("plan_id") => {
+                                contracts::plans(&mut tx, p.contract_id)
+                                    .await?
+                                    .into_iter()
+                                    .find(|found| found.id == plan)
+                                    .map(|found| found.instalment.to_string())
+                                    .unwrap_or_default()
+                            }
                             _ => String::new(),
                         };
                         let cell = |column: &str| -> Cell {

@@ -706,3 +706,12 @@ pub enum Events {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormTokens {
+    Table,
+    Token,
+    UserId,
+    Result,
+    CreatedAt,
+}

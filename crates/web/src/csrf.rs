@@ -110,10 +110,11 @@ async fn multipart(request: Request, next: Next, expected: &str) -> Response {
         }
     }
     let sent = first_part_csrf(&head, &boundary);
-    let rest = futures_util::stream::once(async move {
-        Ok::<_, axum::Error>(axum::body::Bytes::from(head))
-    })
-    .chain(stream);
+    let rest =
+        futures_util::stream::once(
+            async move { Ok::<_, axum::Error>(axum::body::Bytes::from(head)) },
+        )
+        .chain(stream);
     let request = Request::from_parts(parts, Body::from_stream(rest));
     match sent {
         Some(sent) if equal(&sent, expected) => next.run(request).await,
@@ -210,6 +211,12 @@ mod tests {
         assert_eq!(first_part_csrf(body, "B").as_deref(), Some("secret"));
         let later = b"--B\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nsecret\r\n--B--\r\n";
         assert_eq!(first_part_csrf(later, "B"), None);
-        assert_eq!(first_part_csrf(b"--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nsec", "B"), None);
+        assert_eq!(
+            first_part_csrf(
+                b"--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nsec",
+                "B"
+            ),
+            None
+        );
     }
 }

@@ -25,9 +25,11 @@ async fn an_upload_is_checked_shown_and_written_on_confirmation() {
 
     let file = "公司名稱,總機電話,Fax\n頁面公司,(02)1234-5678,02-999\n";
     let boundary = "XBOUNDARYX";
-    let body = |token: &str| format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    );
+    let body = |token: &str| {
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+        )
+    };
     let upload = |token: &str| {
         Request::builder()
             .method(Method::POST)

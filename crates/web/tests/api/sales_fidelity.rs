@@ -12,7 +12,11 @@ use crate::sales_fixtures::{create, customer, submit};
 /// file as the body, contracts and payments a multipart form.
 pub async fn upload(t: &TestApp, token: &str, path: &str, name: &str, bytes: &[u8]) -> Answer {
     if path.contains("/products/") || path.contains("/opportunities/") {
-        let format = if name.ends_with(".xlsx") { "xlsx" } else { "csv" };
+        let format = if name.ends_with(".xlsx") {
+            "xlsx"
+        } else {
+            "csv"
+        };
         let request = Request::builder()
             .method(Method::POST)
             .uri(format!("{path}?format={format}"))
@@ -140,10 +144,15 @@ async fn world(t: &TestApp) -> World {
     )
     .await;
     let options = t.get("/api/v1/options", &admin).await;
-    let method = options.body.as_array().expect("options").iter().find(|o| {
-        o["kind"] == "payment" && o["field"] == "method_id" && o["active"] == true
-    });
-    let method = method.expect("a payment method")["id"].as_i64().expect("id");
+    let method = options
+        .body
+        .as_array()
+        .expect("options")
+        .iter()
+        .find(|o| o["kind"] == "payment" && o["field"] == "method_id" && o["active"] == true);
+    let method = method.expect("a payment method")["id"]
+        .as_i64()
+        .expect("id");
     World {
         admin,
         acme,
@@ -161,7 +170,10 @@ async fn products_export_and_import_again_as_updates_keeping_what_the_file_lacks
     let before = export(&t, admin, "products", &[]).await;
     assert!(before[0].contains(&"Description".to_string()), "{before:?}");
     assert!(before[0].contains(&"區域".to_string()), "{before:?}");
-    let file = t.get("/api/v1/exports/products?format=csv", admin).await.text;
+    let file = t
+        .get("/api/v1/exports/products?format=csv", admin)
+        .await
+        .text;
     // Everything changed by hand, then the export puts it back.
     let changed = t
         .put(
@@ -173,16 +185,32 @@ async fn products_export_and_import_again_as_updates_keeping_what_the_file_lacks
         )
         .await;
     assert!(changed.status.is_success(), "{}", changed.text);
-    let again = upload(&t, admin, "/api/v1/products/import", "p.csv", file.as_bytes()).await;
+    let again = upload(
+        &t,
+        admin,
+        "/api/v1/products/import",
+        "p.csv",
+        file.as_bytes(),
+    )
+    .await;
     assert_eq!(again.body["written"], true, "{}", again.text);
     assert_eq!(again.body["updated"], 2, "{}", again.text);
     assert_eq!(export(&t, admin, "products", &[]).await, before);
 
     // A file without the custom or description columns keeps them.
     let narrow = "Name,Code,Price\nRouter,R-1,120\n";
-    let done = upload(&t, admin, "/api/v1/products/import", "n.csv", narrow.as_bytes()).await;
+    let done = upload(
+        &t,
+        admin,
+        "/api/v1/products/import",
+        "n.csv",
+        narrow.as_bytes(),
+    )
+    .await;
     assert_eq!(done.body["written"], true, "{}", done.text);
-    let router = t.get(&format!("/api/v1/products/{}", w.router), admin).await;
+    let router = t
+        .get(&format!("/api/v1/products/{}", w.router), admin)
+        .await;
     assert_eq!(router.body["custom"]["region"], json!(["北區", "南區"]));
     assert_eq!(router.body["custom"]["seats"], "12");
     assert_eq!(router.body["description"], "Dual band, 4 ports");
@@ -191,7 +219,14 @@ async fn products_export_and_import_again_as_updates_keeping_what_the_file_lacks
     // A custom column is found by its key too, checked by type, and a bad
     // value is named by row and column.
     let bad = "Name,seats,區域\nRouter,many,北區\nCable 3 m,3,西區\n";
-    let refused = upload(&t, admin, "/api/v1/products/import", "b.csv", bad.as_bytes()).await;
+    let refused = upload(
+        &t,
+        admin,
+        "/api/v1/products/import",
+        "b.csv",
+        bad.as_bytes(),
+    )
+    .await;
     assert_eq!(refused.body["written"], false, "{}", refused.text);
     let problems: Vec<(u64, String, String)> = refused.body["problems"]
         .as_array()
@@ -222,10 +257,13 @@ async fn opportunities_contracts_and_payments_export_and_import_again_the_same()
     let t = TestApp::new().await;
     let w = world(&t).await;
     let admin = &w.admin;
-    let contact = items(&t.get(&format!("/api/v1/contacts?customer_id={}", w.acme), admin).await)
-        .into_iter()
-        .find(|c| c["name"] == "林經理")
-        .expect("contact")["id"]
+    let contact = items(
+        &t.get(&format!("/api/v1/contacts?customer_id={}", w.acme), admin)
+            .await,
+    )
+    .into_iter()
+    .find(|c| c["name"] == "林經理")
+    .expect("contact")["id"]
         .as_i64()
         .expect("id");
     let lines = json!([
@@ -257,7 +295,12 @@ async fn opportunities_contracts_and_payments_export_and_import_again_the_same()
     // Opportunities: exported, deleted, imported, exported again.
     let skip = ["Created", "Created at"];
     let before = export(&t, admin, "opportunities", &skip).await;
-    assert!(before[1].iter().any(|c| c.contains("Router × 2 @ 95.00 −5%")), "{before:?}");
+    assert!(
+        before[1]
+            .iter()
+            .any(|c| c.contains("Router × 2 @ 95.00 −5%")),
+        "{before:?}"
+    );
     let book = bytes_of(&t, admin, "/api/v1/exports/opportunities?format=xlsx").await;
     delete(&t, admin, &format!("/api/v1/contracts/{drafted}")).await;
     delete(&t, admin, &format!("/api/v1/opportunities/{deal}")).await;
@@ -281,14 +324,30 @@ async fn opportunities_contracts_and_payments_export_and_import_again_the_same()
     .await;
     let before = export(&t, admin, "contracts", &[]).await;
     let header = &before[0];
-    for column in ["Customer signer", "Company signer", "Start date", "Product lines", "區域"] {
+    for column in [
+        "Customer signer",
+        "Company signer",
+        "Start date",
+        "Product lines",
+        "區域",
+    ] {
         assert!(header.iter().any(|h| h == column), "{column}: {header:?}");
     }
-    let file = t.get("/api/v1/exports/contracts?format=csv", admin).await.text;
+    let file = t
+        .get("/api/v1/exports/contracts?format=csv", admin)
+        .await
+        .text;
     let id = items(&t.get("/api/v1/contracts", admin).await)[0]["id"].clone();
     let original = t.get(&format!("/api/v1/contracts/{id}"), admin).await.body;
     delete(&t, admin, &format!("/api/v1/contracts/{id}")).await;
-    let done = upload(&t, admin, "/api/v1/contracts/import", "c.csv", file.as_bytes()).await;
+    let done = upload(
+        &t,
+        admin,
+        "/api/v1/contracts/import",
+        "c.csv",
+        file.as_bytes(),
+    )
+    .await;
     assert_eq!(done.body["written"], true, "{}", done.text);
     assert_eq!(export(&t, admin, "contracts", &[]).await, before);
     let id = items(&t.get("/api/v1/contracts", admin).await)[0]["id"].clone();
@@ -341,9 +400,19 @@ async fn opportunities_contracts_and_payments_export_and_import_again_the_same()
     let before = export(&t, admin, "payments", &[]).await;
     assert!(before[1].contains(&"1".to_string()), "{before:?}");
     assert!(before[1].contains(&"First part".to_string()), "{before:?}");
-    let file = t.get("/api/v1/exports/payments?format=csv", admin).await.text;
+    let file = t
+        .get("/api/v1/exports/payments?format=csv", admin)
+        .await
+        .text;
     delete(&t, admin, &format!("/api/v1/payments/{paid}")).await;
-    let done = upload(&t, admin, "/api/v1/payments/import", "p.csv", file.as_bytes()).await;
+    let done = upload(
+        &t,
+        admin,
+        "/api/v1/payments/import",
+        "p.csv",
+        file.as_bytes(),
+    )
+    .await;
     assert_eq!(done.body["written"], true, "{}", done.text);
     assert_eq!(export(&t, admin, "payments", &[]).await, before);
     let paid = items(&t.get("/api/v1/payments", admin).await)[0].clone();
@@ -370,7 +439,10 @@ async fn a_product_line_that_names_no_product_is_named_by_row_and_column() {
     assert_eq!(problem["field"], "lines.1.product_id");
     assert_eq!(problem["code"], "product_not_found");
     let message = problem["message"].as_str().unwrap_or_default();
-    assert!(message.contains("no product has this code or name"), "{message}");
+    assert!(
+        message.contains("no product has this code or name"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -405,18 +477,187 @@ async fn a_multipart_form_carries_its_token_in_the_body_not_the_address() {
         .await;
     assert_eq!(in_address.status, 403);
     let forged = t
-        .send(send("/products/import".into(), format!("{}{file}", field("forged"))))
+        .send(send(
+            "/products/import".into(),
+            format!("{}{file}", field("forged")),
+        ))
         .await;
     assert_eq!(forged.status, 403);
     let (status, page) = crate::helpers::page(&t, &cookie, "/products", "en").await;
     assert_eq!(status, 200);
-    assert!(!page.contains("?_csrf="), "the page puts no token in an address");
+    assert!(
+        !page.contains("?_csrf="),
+        "the page puts no token in an address"
+    );
     assert!(!page.contains("Router"));
     // The token first in the body is taken, and the file behind it read.
     let done = t
-        .send(send("/products/import".into(), format!("{}{file}", field(&csrf))))
+        .send(send(
+            "/products/import".into(),
+            format!("{}{file}", field(&csrf)),
+        ))
         .await;
-    assert!(done.status.is_success() || done.status.is_redirection(), "{}", done.text);
+    assert!(
+        done.status.is_success() || done.status.is_redirection(),
+        "{}",
+        done.text
+    );
     let (_, page) = crate::helpers::page(&t, &cookie, "/products", "en").await;
     assert!(page.contains("Router"), "{page}");
+}
+
+/// The one-time token a page's form carries.
+fn once_of(html: &str) -> String {
+    let at = html.find("name=\"_once\" value=\"").expect("a form token") + 20;
+    html[at..at + 32].to_string()
+}
+
+#[tokio::test]
+async fn a_create_form_sent_twice_creates_once_and_lands_on_the_first_record() {
+    use crate::auth::{page_csrf, page_session};
+    use crate::helpers::{ADMIN_PHONE, page, post_form};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+
+    let (status, html) = page(&t, &cookie, "/contracts/new", "en").await;
+    assert_eq!(status, 200);
+    let once = once_of(&html);
+    let form = format!("_csrf={csrf}&_once={once}&name=Twice&customer_id={acme}&amount=100");
+    let (first, location) = post_form(&t, &cookie, "/contracts", form.clone()).await;
+    assert!(first.is_redirection(), "{location}");
+    assert!(location.starts_with("/contracts/"), "{location}");
+    // A double click, or back and submit again: the same record.
+    let (again, second) = post_form(&t, &cookie, "/contracts", form).await;
+    assert!(again.is_redirection());
+    assert_eq!(second, location);
+    let list = t.get("/api/v1/contracts", &admin).await;
+    assert_eq!(items(&list).len(), 1, "{}", list.text);
+
+    // A form with errors frees its token: the corrected form creates.
+    let (_, html) = page(&t, &cookie, "/customers/new", "en").await;
+    let once = once_of(&html);
+    let bad = format!("_csrf={csrf}&_once={once}&name=");
+    let (status, _) = post_form(&t, &cookie, "/customers", bad).await;
+    assert!(!status.is_redirection());
+    let good = format!("_csrf={csrf}&_once={once}&name=Beta");
+    let (status, location) = post_form(&t, &cookie, "/customers", good.clone()).await;
+    assert!(status.is_redirection(), "{location}");
+    let (_, again) = post_form(&t, &cookie, "/customers", good).await;
+    assert_eq!(again, location);
+    let all = t.get("/api/v1/customers", &admin).await;
+    let betas = items(&all)
+        .into_iter()
+        .filter(|c| c["name"] == "Beta")
+        .count();
+    assert_eq!(betas, 1, "{}", all.text);
+
+    // Every create form carries a token.
+    for path in [
+        "/payments/new",
+        "/opportunities/new",
+        "/products/new",
+        "/leads/new",
+        "/contacts/new",
+    ] {
+        let (status, html) = page(&t, &cookie, path, "en").await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains("name=\"_once\""), "{path}");
+    }
+    let (_, html) = page(&t, &cookie, &format!("/customers/{acme}"), "en").await;
+    assert!(
+        html.contains("/follow-ups?_once="),
+        "the composer carries one"
+    );
+}
+
+#[tokio::test]
+async fn an_api_create_with_an_idempotency_key_is_made_once() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let post = |path: &'static str, key: &'static str, body: Value| {
+        let t = &t;
+        let admin = admin.clone();
+        async move {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", key)
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            t.send(request).await
+        }
+    };
+    let body = json!({ "name": "Once", "customer_id": acme, "amount": "100" });
+    let first = post("/api/v1/contracts", "k-1", body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let second = post("/api/v1/contracts", "k-1", body.clone()).await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(second.body["id"], first.body["id"]);
+    let other = post("/api/v1/contracts", "k-2", body).await;
+    assert_ne!(other.body["id"], first.body["id"]);
+    assert_eq!(items(&t.get("/api/v1/contracts", &admin).await).len(), 2);
+
+    let contract = first.body["id"].as_i64().expect("id");
+    assert_eq!(submit(&t, &admin, "contracts", contract).await, "approved");
+    let pay = json!({ "contract_id": contract, "received_on": "2026-01-05", "amount": "10" });
+    let paid = post("/api/v1/payments", "p-1", pay.clone()).await;
+    assert_eq!(paid.status, 201, "{}", paid.text);
+    let again = post("/api/v1/payments", "p-1", pay).await;
+    assert_eq!(again.body["id"], paid.body["id"]);
+    assert_eq!(items(&t.get("/api/v1/payments", &admin).await).len(), 1);
+}
+
+#[tokio::test]
+async fn exports_are_offered_and_served_only_with_the_export_permission() {
+    use crate::auth::page_session;
+    use crate::helpers::page;
+    let t = TestApp::new().await;
+    let team = crate::sales_fixtures::sales_team(&t).await;
+    let rep = &team.rep.1;
+    let phone = t
+        .get(&format!("/api/v1/users/{}", team.rep.0), &team.admin)
+        .await
+        .body["phone"]
+        .as_str()
+        .expect("phone")
+        .to_string();
+    let cookie = page_session(&t, &phone).await;
+    for list in [
+        "/customers",
+        "/opportunities",
+        "/contracts",
+        "/payments",
+        "/products",
+    ] {
+        let (status, html) = page(&t, &cookie, list, "en").await;
+        assert_eq!(status, 200, "{list}");
+        assert!(!html.contains("export?format"), "{list} offers an export");
+        assert!(!html.contains("/exports/"), "{list} offers an export");
+    }
+    for url in [
+        "/customers/export?format=csv",
+        "/opportunities/export?format=csv",
+        "/contracts/export?format=csv",
+        "/payments/export?format=csv",
+        "/exports/products?format=csv",
+    ] {
+        let (status, _) = page(&t, &cookie, url, "en").await;
+        assert_eq!(status, 403, "{url}");
+    }
+    for kind in ["opportunities", "contracts", "payments", "products"] {
+        let answer = t
+            .get(&format!("/api/v1/exports/{kind}?format=csv"), rep)
+            .await;
+        assert_eq!(answer.status, 403, "{kind}");
+    }
+    // The administrator has every export, and is offered each.
+    let admin = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = page(&t, &admin, "/products", "en").await;
+    assert!(html.contains("/exports/products?format=xlsx"));
 }
