@@ -33,6 +33,7 @@ pub mod list_columns;
 pub mod list_filters;
 pub mod notifications;
 pub mod numbering;
+pub mod once;
 pub mod opportunities;
 pub mod opportunity_import;
 pub mod options;

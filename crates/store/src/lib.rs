@@ -20,6 +20,7 @@ pub mod events;
 pub mod field_defs;
 pub mod figures;
 pub mod follow_ups;
+pub mod form_tokens;
 pub mod insight;
 pub mod jobs;
 pub mod lead_field_maps;

@@ -710,3 +710,12 @@ pub enum Events {
     CreatedAt,
     UpdatedAt,
 }
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormTokens {
+    Table,
+    Token,
+    UserId,
+    Result,
+    CreatedAt,
+}

@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod i18n;
 mod imports;
+mod once;
 mod pages;
 mod request_id;
 
@@ -40,6 +41,7 @@ pub fn router(app: App) -> Router {
         .route("/api/openapi.json", get(api::serve_openapi))
         .route("/healthz", get(healthz))
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), once::guard))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(
             state.clone(),

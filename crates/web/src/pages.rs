@@ -443,6 +443,12 @@ pub struct Shell {
 }
 
 impl Shell {
+    /// A one-time token for a create form (see `once`): a second submit of
+    /// the same form lands on what the first created.
+    pub fn once(&self) -> String {
+        crate::once::token()
+    }
+
     pub fn new(
         state: &AppState,
         caller: &Caller,

@@ -53,6 +53,7 @@ struct ListView {
     errors: FormErrors,
     can_create: bool,
     can_edit: bool,
+    can_export: bool,
 }
 
 impl ListView {
@@ -115,6 +116,7 @@ async fn list_view(
         errors,
         can_create: can(caller, Action::Create),
         can_edit: can(caller, Action::Edit),
+        can_export: can(caller, Action::Export),
     })
 }
 

@@ -505,3 +505,159 @@ async fn a_multipart_form_carries_its_token_in_the_body_not_the_address() {
     let (_, page) = crate::helpers::page(&t, &cookie, "/products", "en").await;
     assert!(page.contains("Router"), "{page}");
 }
+
+/// The one-time token a page's form carries.
+fn once_of(html: &str) -> String {
+    let at = html.find("name=\"_once\" value=\"").expect("a form token") + 20;
+    html[at..at + 32].to_string()
+}
+
+#[tokio::test]
+async fn a_create_form_sent_twice_creates_once_and_lands_on_the_first_record() {
+    use crate::auth::{page_csrf, page_session};
+    use crate::helpers::{ADMIN_PHONE, page, post_form};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+
+    let (status, html) = page(&t, &cookie, "/contracts/new", "en").await;
+    assert_eq!(status, 200);
+    let once = once_of(&html);
+    let form = format!("_csrf={csrf}&_once={once}&name=Twice&customer_id={acme}&amount=100");
+    let (first, location) = post_form(&t, &cookie, "/contracts", form.clone()).await;
+    assert!(first.is_redirection(), "{location}");
+    assert!(location.starts_with("/contracts/"), "{location}");
+    // A double click, or back and submit again: the same record.
+    let (again, second) = post_form(&t, &cookie, "/contracts", form).await;
+    assert!(again.is_redirection());
+    assert_eq!(second, location);
+    let list = t.get("/api/v1/contracts", &admin).await;
+    assert_eq!(items(&list).len(), 1, "{}", list.text);
+
+    // A form with errors frees its token: the corrected form creates.
+    let (_, html) = page(&t, &cookie, "/customers/new", "en").await;
+    let once = once_of(&html);
+    let bad = format!("_csrf={csrf}&_once={once}&name=");
+    let (status, _) = post_form(&t, &cookie, "/customers", bad).await;
+    assert!(!status.is_redirection());
+    let good = format!("_csrf={csrf}&_once={once}&name=Beta");
+    let (status, location) = post_form(&t, &cookie, "/customers", good.clone()).await;
+    assert!(status.is_redirection(), "{location}");
+    let (_, again) = post_form(&t, &cookie, "/customers", good).await;
+    assert_eq!(again, location);
+    let all = t.get("/api/v1/customers", &admin).await;
+    let betas = items(&all)
+        .into_iter()
+        .filter(|c| c["name"] == "Beta")
+        .count();
+    assert_eq!(betas, 1, "{}", all.text);
+
+    // Every create form carries a token.
+    for path in [
+        "/payments/new",
+        "/opportunities/new",
+        "/products/new",
+        "/leads/new",
+        "/contacts/new",
+    ] {
+        let (status, html) = page(&t, &cookie, path, "en").await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains("name=\"_once\""), "{path}");
+    }
+    let (_, html) = page(&t, &cookie, &format!("/customers/{acme}"), "en").await;
+    assert!(
+        html.contains("/follow-ups?_once="),
+        "the composer carries one"
+    );
+}
+
+#[tokio::test]
+async fn an_api_create_with_an_idempotency_key_is_made_once() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let post = |path: &'static str, key: &'static str, body: Value| {
+        let t = &t;
+        let admin = admin.clone();
+        async move {
+            let request = Request::builder()
+                .method(Method::POST)
+                .uri(path)
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", key)
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            t.send(request).await
+        }
+    };
+    let body = json!({ "name": "Once", "customer_id": acme, "amount": "100" });
+    let first = post("/api/v1/contracts", "k-1", body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let second = post("/api/v1/contracts", "k-1", body.clone()).await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(second.body["id"], first.body["id"]);
+    let other = post("/api/v1/contracts", "k-2", body).await;
+    assert_ne!(other.body["id"], first.body["id"]);
+    assert_eq!(items(&t.get("/api/v1/contracts", &admin).await).len(), 2);
+
+    let contract = first.body["id"].as_i64().expect("id");
+    assert_eq!(submit(&t, &admin, "contracts", contract).await, "approved");
+    let pay = json!({ "contract_id": contract, "received_on": "2026-01-05", "amount": "10" });
+    let paid = post("/api/v1/payments", "p-1", pay.clone()).await;
+    assert_eq!(paid.status, 201, "{}", paid.text);
+    let again = post("/api/v1/payments", "p-1", pay).await;
+    assert_eq!(again.body["id"], paid.body["id"]);
+    assert_eq!(items(&t.get("/api/v1/payments", &admin).await).len(), 1);
+}
+
+#[tokio::test]
+async fn exports_are_offered_and_served_only_with_the_export_permission() {
+    use crate::auth::page_session;
+    use crate::helpers::page;
+    let t = TestApp::new().await;
+    let team = crate::sales_fixtures::sales_team(&t).await;
+    let rep = &team.rep.1;
+    let phone = t
+        .get(&format!("/api/v1/users/{}", team.rep.0), &team.admin)
+        .await
+        .body["phone"]
+        .as_str()
+        .expect("phone")
+        .to_string();
+    let cookie = page_session(&t, &phone).await;
+    for list in [
+        "/customers",
+        "/opportunities",
+        "/contracts",
+        "/payments",
+        "/products",
+    ] {
+        let (status, html) = page(&t, &cookie, list, "en").await;
+        assert_eq!(status, 200, "{list}");
+        assert!(!html.contains("export?format"), "{list} offers an export");
+        assert!(!html.contains("/exports/"), "{list} offers an export");
+    }
+    for url in [
+        "/customers/export?format=csv",
+        "/opportunities/export?format=csv",
+        "/contracts/export?format=csv",
+        "/payments/export?format=csv",
+        "/exports/products?format=csv",
+    ] {
+        let (status, _) = page(&t, &cookie, url, "en").await;
+        assert_eq!(status, 403, "{url}");
+    }
+    for kind in ["opportunities", "contracts", "payments", "products"] {
+        let answer = t
+            .get(&format!("/api/v1/exports/{kind}?format=csv"), rep)
+            .await;
+        assert_eq!(answer.status, 403, "{kind}");
+    }
+    // The administrator has every export, and is offered each.
+    let admin = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = page(&t, &admin, "/products", "en").await;
+    assert!(html.contains("/exports/products?format=xlsx"));
+}
