@@ -295,3 +295,59 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
     assert!(row.contains("has-error"), "{row}");
     assert!(row.contains("choose an existing department"), "{row}");
 }
+
+#[tokio::test]
+async fn a_second_active_flow_of_a_kind_says_which_one_it_switched_off() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let flow = |name: &str| {
+        json!({ "kind": "contract", "name": name, "definition": { "steps": [
+            { "name": "Boss", "approvers": "department_head", "mode": "any_one" }
+        ] } })
+    };
+    let first = t
+        .post("/api/v1/approvals/flows", &admin, flow("First"))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.body["switched_off"], json!([]));
+    let first_id = first.body["id"].as_i64().expect("id");
+    let second = t
+        .post("/api/v1/approvals/flows", &admin, flow("Second"))
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(
+        second.body["switched_off"],
+        json!([{ "id": first_id, "name": "First" }])
+    );
+    assert_eq!(second.body["active"], true);
+
+    // On the page: saving the first as active again names the second.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let path = format!("/settings/approval-flows?edit={first_id}");
+    let (_, html) = page(&t, &cookie, &path, "en").await;
+    assert!(
+        html.contains("One flow of a kind is active at a time"),
+        "{html}"
+    );
+    let mut fields = form_fields(&html, "/settings/approval-flows");
+    fields.retain(|(name, _)| name != "_csrf" && name != "active");
+    fields.push(("_csrf".into(), page_csrf(&t, &cookie).await));
+    fields.push(("active".into(), "1".into()));
+    let (status, location) = post_form(&t, &cookie, &path, encode(&fields)).await;
+    assert_eq!(status, 303, "{location}");
+    let (_, html) = page(&t, &cookie, &location, "zh-Hant").await;
+    assert!(
+        html.contains("已停用（同一種類只啟用一個審批流）：Second。"),
+        "{html}"
+    );
+    let flows = t.get("/api/v1/approvals/flows", &admin).await;
+    let active: Vec<&str> = flows
+        .body
+        .as_array()
+        .expect("flows")
+        .iter()
+        .filter(|f| f["active"] == true)
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(active, ["First"]);
+}
