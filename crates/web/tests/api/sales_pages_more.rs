@@ -351,3 +351,121 @@ async fn a_second_active_flow_of_a_kind_says_which_one_it_switched_off() {
         .collect();
     assert_eq!(active, ["First"]);
 }
+
+const PIPELINE: &str = include_str!("../../../service/demo/maven-crm/sales_pipeline.csv");
+
+/// From the file: the accounts each agent has deals with, and each
+/// account's first deal date (engaged, else closed).
+type FromFile = (
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    std::collections::BTreeMap<String, String>,
+);
+
+fn deals_from_the_file() -> FromFile {
+    let mut reader = csv::Reader::from_reader(PIPELINE.as_bytes());
+    let mut accounts_of =
+        std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    let mut first = std::collections::BTreeMap::<String, String>::new();
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let (agent, account) = (record[1].to_string(), record[3].trim().to_string());
+        if account.is_empty() {
+            continue;
+        }
+        accounts_of
+            .entry(agent)
+            .or_default()
+            .insert(account.clone());
+        let day = [&record[5], &record[6]]
+            .into_iter()
+            .find(|d| !d.is_empty())
+            .map(str::to_string);
+        if let Some(day) = day {
+            let entry = first.entry(account).or_insert(day.clone());
+            if day < *entry {
+                *entry = day;
+            }
+        }
+    }
+    (accounts_of, first)
+}
+
+#[tokio::test]
+async fn demo_reps_reach_the_customers_of_their_deals_which_are_as_old_as_their_first_deal() {
+    let t = TestApp::new().await;
+    let report = t.app.load_demo().await.expect("demo loads");
+    let (accounts_of, first) = deals_from_the_file();
+    let rep = report
+        .users
+        .iter()
+        .find(|u| u.name == "Darcel Schlecht")
+        .expect("a demo rep");
+    let password = kuijing_service::demo::DEMO_PASSWORD;
+    let token = t.login(&rep.phone, password).await;
+    let theirs = t.get("/api/v1/customers?limit=1", &token).await;
+    assert_eq!(
+        theirs.body["total"].as_i64(),
+        Some(accounts_of["Darcel Schlecht"].len() as i64),
+        "every customer of their deals, no other: {}",
+        theirs.text
+    );
+
+    // A deal of theirs on a customer someone else owns.
+    let deals = t.get("/api/v1/opportunities?limit=200", &token).await;
+    let me = deals.body["items"][0]["owner_id"].as_i64().expect("owner");
+    let mut found = None;
+    for deal in deals.body["items"].as_array().expect("deals") {
+        let customer = deal["customer_id"].as_i64().expect("customer");
+        let answer = t
+            .get(&format!("/api/v1/customers/{customer}"), &token)
+            .await;
+        assert_eq!(
+            answer.status, 200,
+            "their deal's customer opens: {}",
+            answer.text
+        );
+        if answer.body["owner_id"].as_i64() != Some(me) {
+            found = Some((deal["id"].as_i64().expect("id"), customer));
+            break;
+        }
+    }
+    let (deal, customer) = found.expect("a deal on another agent's customer");
+    let cookie = crate::auth::page_session_as(&t, &rep.phone, password).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/contracts/new?customer_id={customer}&opportunity_id={deal}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let made = t
+        .post(
+            "/api/v1/contracts",
+            &token,
+            json!({ "name": "Renewal", "customer_id": customer, "opportunity_id": deal, "amount": "1000" }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+
+    // Customers are dated by their first deal (the day starts in the
+    // company's zone, so UTC may show the day before).
+    let admin = t.admin().await;
+    let all = t.get("/api/v1/customers?limit=200", &admin).await;
+    let items = all.body["items"].as_array().expect("customers");
+    assert_eq!(items.len(), 85);
+    for customer in items {
+        let name = customer["name"].as_str().expect("name");
+        let created = customer["created_at"].as_str().expect("created_at");
+        let day = &first[name];
+        let next = chrono::NaiveDate::parse_from_str(&created[..10], "%Y-%m-%d")
+            .expect("a date")
+            .succ_opt()
+            .expect("next day")
+            .to_string();
+        assert!(
+            created.starts_with(day.as_str()) || next == *day,
+            "{name}: created {created}, first deal {day}"
+        );
+    }
+}
