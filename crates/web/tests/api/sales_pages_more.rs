@@ -469,3 +469,46 @@ async fn demo_reps_reach_the_customers_of_their_deals_which_are_as_old_as_their_
         );
     }
 }
+
+#[tokio::test]
+async fn change_logs_say_outcomes_and_genders_in_words() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = crate::sales_fixtures::customer(&t, rep, "鴻海").await;
+    let deal = crate::sales_fixtures::create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Servers", "customer_id": client, "amount": "1000" }),
+    )
+    .await;
+    let won = t
+        .post(
+            &format!("/api/v1/opportunities/{deal}/stage"),
+            rep,
+            json!({ "outcome": "won" }),
+        )
+        .await;
+    assert_eq!(won.status, 200, "{}", won.text);
+    let cookie = crate::auth::page_session(&t, "0971000002").await;
+    let (status, html) = page(&t, &cookie, &format!("/opportunities/{deal}"), "zh-Hant").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<del>進行中</del>"), "{html}");
+    assert!(html.contains("<ins>贏單</ins>"), "{html}");
+    assert!(!html.contains("<ins>won</ins>"), "{html}");
+
+    // A user's gender, on the user's page.
+    let admin = team.admin.as_str();
+    let changed = t
+        .patch(
+            &format!("/api/v1/users/{}", team.rep.0),
+            admin,
+            json!({ "gender": "female" }),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, &format!("/users/{}", team.rep.0), "en").await;
+    assert!(html.contains("<ins>Female</ins>"), "{html}");
+}
