@@ -512,3 +512,67 @@ async fn change_logs_say_outcomes_and_genders_in_words() {
     let (_, html) = page(&t, &cookie, &format!("/users/{}", team.rep.0), "en").await;
     assert!(html.contains("<ins>Female</ins>"), "{html}");
 }
+
+#[tokio::test]
+async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            admin,
+            json!({ "kind": "refund", "name": "退款", "fields": [
+                { "key": "reason", "label": "原因", "field_type": "choice", "required": true,
+                  "options": ["品質問題", "重複付款"] }
+            ] }),
+        )
+        .await;
+    assert!(kind.status.is_success(), "{}", kind.text);
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            admin,
+            json!({ "kind": "refund", "name": "退款審批", "definition": { "steps": [
+                { "name": "主管", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
+                  "condition": [
+                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 } },
+                    { "field": "reason", "op": "eq", "value": { "text": "品質問題" } }
+                  ] },
+                { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/settings/approval-flows", "zh-Hant").await;
+    assert!(html.contains("<span class=\"tag\">退款</span>"), "{html}");
+    assert!(!html.contains("kinds.refund"), "{html}");
+    assert!(
+        html.contains("金額 大於或等於 100,000.00；原因 等於 「品質問題」"),
+        "{html}"
+    );
+
+    let made = t
+        .post(
+            "/api/v1/requests",
+            &team.rep.1,
+            json!({ "kind": "refund", "title": "訂單 1024 退款",
+                    "fields": { "reason": "重複付款" } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    crate::sales_fixtures::submit(&t, &team.rep.1, "requests", id).await;
+    let report = t.get("/api/v1/reports/approvals?by=kind", admin).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let labels: Vec<&str> = report.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"退款"), "{}", report.text);
+    let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
+    assert!(html.contains("退款"), "{html}");
+}
