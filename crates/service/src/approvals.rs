@@ -36,6 +36,23 @@ pub struct FlowInput {
     pub version: Option<i64>,
 }
 
+/// A flow as saved, with the flows of its kind that saving it switched
+/// off: one flow of a kind is active at a time (a flow's steps carry
+/// conditions for the cases it must tell apart).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedFlow {
+    #[serde(flatten)]
+    pub flow: Flow,
+    /// The flows of the same kind that were active and are not any more.
+    pub switched_off: Vec<FlowName>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowName {
+    pub id: i64,
+    pub name: String,
+}
+
 fn yes() -> bool {
     true
 }
@@ -147,7 +164,11 @@ impl App {
         Ok(approvals::flows(&mut tx).await?)
     }
 
-    pub async fn create_approval_flow(&self, caller: &Caller, input: FlowInput) -> Result<Flow> {
+    pub async fn create_approval_flow(
+        &self,
+        caller: &Caller,
+        input: FlowInput,
+    ) -> Result<SavedFlow> {
         caller.require(manage())?;
         let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
@@ -162,9 +183,7 @@ impl App {
         )
         .await?;
         // One flow of a kind is active: switching one on switches the others off.
-        if input.active {
-            approvals::deactivate_others(&mut tx, &kind, id).await?;
-        }
+        let switched_off = switch_others_off(&mut tx, (&kind, id), input.active).await?;
         tx.commit().await?;
         tracing::info!(
             flow.id = id,
@@ -172,10 +191,15 @@ impl App {
             actor.id = caller.user.id,
             "approval flow created"
         );
+        self.saved_flow(id, switched_off).await
+    }
+
+    async fn saved_flow(&self, id: i64, switched_off: Vec<FlowName>) -> Result<SavedFlow> {
         let mut tx = self.db.read().await?;
-        approvals::flow(&mut tx, id)
+        let flow = approvals::flow(&mut tx, id)
             .await?
-            .ok_or(ServiceError::NotFound)
+            .ok_or(ServiceError::NotFound)?;
+        Ok(SavedFlow { flow, switched_off })
     }
 
     pub async fn update_approval_flow(
@@ -183,7 +207,7 @@ impl App {
         caller: &Caller,
         id: i64,
         input: FlowInput,
-    ) -> Result<Flow> {
+    ) -> Result<SavedFlow> {
         caller.require(manage())?;
         let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
@@ -212,14 +236,9 @@ impl App {
                 version: current.version,
             });
         }
-        if input.active {
-            approvals::deactivate_others(&mut tx, &kind, id).await?;
-        }
+        let switched_off = switch_others_off(&mut tx, (&kind, id), input.active).await?;
         tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        approvals::flow(&mut tx, id)
-            .await?
-            .ok_or(ServiceError::NotFound)
+        self.saved_flow(id, switched_off).await
     }
 
     /// Puts a record into its kind's flow (or back into it after a
@@ -819,6 +838,22 @@ impl App {
             })
             .collect())
     }
+}
+
+/// Switches off the other flows of a kind when `active`, and names them.
+async fn switch_others_off(
+    tx: &mut Tx,
+    (kind, keep): (&str, i64),
+    active: bool,
+) -> Result<Vec<FlowName>> {
+    if !active {
+        return Ok(Vec::new());
+    }
+    let switched = approvals::deactivate_others(tx, kind, keep).await?;
+    Ok(switched
+        .into_iter()
+        .map(|(id, name)| FlowName { id, name })
+        .collect())
 }
 
 /// The facts every flow's conditions may look at; a kind's own fields

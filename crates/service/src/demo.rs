@@ -24,7 +24,7 @@ use kuijing_store::products::ProductFields;
 use kuijing_store::users::UserFields;
 use kuijing_store::{
     Tx, contracts, customers, departments, field_defs, leads, line_items, opportunities, options,
-    payments, pipelines, products, roles, users,
+    payments, pipelines, products, roles, teams, users,
 };
 use serde::{Deserialize, Serialize};
 
@@ -174,6 +174,41 @@ impl App {
             .demo_customers(&mut tx, &accounts, &owner_of, admin, now)
             .await?;
         report.customers = customer_ids.len();
+        // Agents with deals on an account they do not own are on its team,
+        // reading and writing, so the customers of their deals open for them
+        // and take their contracts.
+        for (account, counts) in &rows_per {
+            let Some(&(customer, _)) = customer_ids.get(*account) else {
+                continue;
+            };
+            let owner = owner_of(account);
+            for agent in counts.keys() {
+                if let Some(&user) = people.ids.get(*agent)
+                    && Some(user) != owner
+                {
+                    teams::put(&mut tx, Kind::Customer, customer, user, true, None).await?;
+                }
+            }
+        }
+        // A customer is as old as its first deal in the files (the day it
+        // was engaged, else closed); one without deals is new today.
+        let mut first_deal: HashMap<&str, NaiveDate> = HashMap::new();
+        for row in &pipeline {
+            if let (Some(account), Some(day)) = (
+                blank(row.account.as_deref()),
+                row.engage_date.or(row.close_date),
+            ) {
+                let first = first_deal.entry(account).or_insert(day);
+                *first = (*first).min(day);
+            }
+        }
+        for (account, day) in &first_deal {
+            if let (Some(&(customer, _)), Some(at)) =
+                (customer_ids.get(*account), self.demo_instant(Some(*day)))
+            {
+                customers::set_history_start(&mut tx, customer, at).await?;
+            }
+        }
 
         let pipeline_id = pipelines::insert(
             &mut tx,

@@ -635,6 +635,15 @@ impl App {
         grouping: &str,
         report: &str,
     ) -> Result<BTreeMap<String, String>> {
+        if grouping == "kind" && report == "approvals" {
+            // Request kinds by the names their administrators gave; the
+            // pages name contracts and payments in the user's language.
+            return Ok(kuijing_store::requests::kinds(tx)
+                .await?
+                .into_iter()
+                .map(|k| (k.kind, k.name))
+                .collect());
+        }
         let pairs: Vec<(i64, String)> = match grouping {
             "owner" | "submitter" | "author" => frame.whose.people.clone(),
             "department" => {

@@ -141,7 +141,18 @@ pub async fn update_flow(
 }
 
 /// Switches off every other flow of a kind.
-pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<()> {
+/// Switches off the other active flows of a kind; answers which ones were
+/// switched off, by id and name.
+pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<Vec<(i64, String)>> {
+    let select = Query::select()
+        .columns([ApprovalFlows::Id, ApprovalFlows::Name])
+        .from(ApprovalFlows::Table)
+        .and_where(Expr::col(ApprovalFlows::Kind).eq(kind))
+        .and_where(Expr::col(ApprovalFlows::Active).eq(true))
+        .and_where(Expr::col(ApprovalFlows::Id).ne(keep))
+        .order_by(ApprovalFlows::Id, Order::Asc)
+        .to_owned();
+    let switched: Vec<(i64, String)> = tx.all(&select).await?;
     let update = Query::update()
         .table(ApprovalFlows::Table)
         .value(ApprovalFlows::Active, false)
@@ -154,7 +165,7 @@ pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<()>
         .and_where(Expr::col(ApprovalFlows::Id).ne(keep))
         .to_owned();
     tx.execute(&update).await?;
-    Ok(())
+    Ok(switched)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -596,6 +596,21 @@ pub async fn undeal_unless_approved(tx: &mut Tx, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Dates a customer from its source data (a loaded company's history):
+/// when it was created and has been owned since, and its last change.
+pub async fn set_history_start(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .values([
+            (Customers::CreatedAt, at.into()),
+            (Customers::UpdatedAt, at.into()),
+        ])
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
 /// Customers whose name matches a match key, whoever owns them; the caller
 /// checks which of them the user may see.
 pub async fn ids_by_name_key(tx: &mut Tx, key: &str) -> Result<Vec<i64>> {

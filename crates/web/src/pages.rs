@@ -716,6 +716,12 @@ impl Shell {
                 }
             }
             ("recycle_reason", kind) => self.tk("pools.soon.reasons", kind),
+            // The other fields whose logged value is a code of a fixed list.
+            ("outcome" | "gender", code) => {
+                let key = format!("{field}.{code}");
+                let text = self.lang.t(&key);
+                if text == key { code.to_string() } else { text }
+            }
             (_, "true") => self.t("customers.yes"),
             (_, "false") => self.t("customers.no"),
             _ => value.to_string(),

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::ListPage;
 use kuijing_service::approvals::{
-    ApprovalActionInput, ApprovalView, Flow, FlowInput, KindStats, StoredApproval,
+    ApprovalActionInput, ApprovalView, Flow, FlowInput, KindStats, SavedFlow, StoredApproval,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -29,8 +29,8 @@ pub async fn list_flows(
 }
 
 #[utoipa::path(post, path = "/api/v1/approvals/flows", tag = "approvals", request_body = FlowInput,
-    description = "The active flow of a kind is the one records of that kind are submitted into.",
-    responses((status = 201, body = Flow), (status = 403, body = Problem), (status = 422, description = "A step's problems are named `definition.steps.<n>`", body = Problem)))]
+    description = "The active flow of a kind is the one records of that kind are submitted into. One flow of a kind is active at a time: saving an active flow switches the others of its kind off, and the answer names them in `switched_off` (a flow's steps carry conditions for the cases it must tell apart).",
+    responses((status = 201, body = SavedFlow), (status = 403, body = Problem), (status = 422, description = "A step's problems are named `definition.steps.<n>`", body = Problem)))]
 pub async fn create_flow(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -45,8 +45,8 @@ pub async fn create_flow(
 }
 
 #[utoipa::path(put, path = "/api/v1/approvals/flows/{id}", tag = "approvals", request_body = FlowInput,
-    description = "Approvals already under way keep the plan they were given.",
-    responses((status = 200, body = Flow), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    description = "Approvals already under way keep the plan they were given. Saving an active flow switches the other flows of its kind off; the answer names them in `switched_off`.",
+    responses((status = 200, body = SavedFlow), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_flow(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

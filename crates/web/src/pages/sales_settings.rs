@@ -319,6 +319,9 @@ impl FlowsView {
 pub struct FlowsQuery {
     #[serde(default)]
     edit: String,
+    /// The flows a save switched off, by id, named in the notice.
+    #[serde(default)]
+    off: String,
     done: Option<String>,
 }
 
@@ -410,20 +413,36 @@ pub async fn show_flows(
     Params(query): Params<FlowsQuery>,
 ) -> Response {
     let editing = optional_number(&query.edit);
-    answer(
-        flows_view(
-            &state,
-            &caller,
-            lang,
-            (editing, None),
-            (FormErrors::default(), Vec::new()),
-            query.done.as_deref(),
-        )
-        .await,
-        StatusCode::OK,
+    let off: Vec<i64> = query
+        .off
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let view = flows_view(
+        &state,
         &caller,
         lang,
+        (editing, None),
+        (FormErrors::default(), Vec::new()),
+        query.done.as_deref(),
     )
+    .await
+    .map(|mut view| {
+        let names: Vec<String> = view
+            .flows
+            .iter()
+            .filter(|f| off.contains(&f.id))
+            .map(|f| f.name.clone())
+            .collect();
+        if let (Some(notice), false) = (view.shell.notice.as_mut(), names.is_empty()) {
+            let more = lang
+                .t("sales4.switched_off")
+                .replace("%{names}", &names.join(lang.t("sales4.and").as_str()));
+            *notice = format!("{notice} {more}");
+        }
+        view
+    });
+    answer(view, StatusCode::OK, &caller, lang)
 }
 
 pub async fn save_flow(
@@ -472,7 +491,21 @@ pub async fn save_flow(
     };
     after_post(
         result,
-        |_| done("/settings/approval-flows", "saved"),
+        |saved| {
+            let off: Vec<String> = saved
+                .switched_off
+                .iter()
+                .map(|f| f.id.to_string())
+                .collect();
+            if off.is_empty() {
+                done("/settings/approval-flows", "saved")
+            } else {
+                done(
+                    "/settings/approval-flows",
+                    &format!("saved&off={}", off.join(",")),
+                )
+            }
+        },
         async |errors| {
             let errors = (errors, step_errors);
             flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await

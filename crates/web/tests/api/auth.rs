@@ -124,6 +124,11 @@ async fn a_disabled_users_session_and_token_stop_working_at_once() {
 
 /// Signs in through the sign-in form and answers the cookie header to send.
 pub async fn page_session(t: &TestApp, phone: &str) -> String {
+    page_session_as(t, phone, PASSWORD).await
+}
+
+/// A page session of a user with their own password.
+pub async fn page_session_as(t: &TestApp, phone: &str, password: &str) -> String {
     let get = t
         .send(
             Request::builder()
@@ -144,7 +149,7 @@ pub async fn page_session(t: &TestApp, phone: &str) -> String {
         .expect("pair")
         .to_string();
     let csrf = csrf_cookie.trim_start_matches("kj_csrf=").to_string();
-    let form = format!("_csrf={csrf}&phone={phone}&password={PASSWORD}&next=%2Fprofile");
+    let form = format!("_csrf={csrf}&phone={phone}&password={password}&next=%2Fprofile");
     let post = Request::builder()
         .method(Method::POST)
         .uri("/login")

@@ -295,3 +295,284 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
     assert!(row.contains("has-error"), "{row}");
     assert!(row.contains("choose an existing department"), "{row}");
 }
+
+#[tokio::test]
+async fn a_second_active_flow_of_a_kind_says_which_one_it_switched_off() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let flow = |name: &str| {
+        json!({ "kind": "contract", "name": name, "definition": { "steps": [
+            { "name": "Boss", "approvers": "department_head", "mode": "any_one" }
+        ] } })
+    };
+    let first = t
+        .post("/api/v1/approvals/flows", &admin, flow("First"))
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert_eq!(first.body["switched_off"], json!([]));
+    let first_id = first.body["id"].as_i64().expect("id");
+    let second = t
+        .post("/api/v1/approvals/flows", &admin, flow("Second"))
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    assert_eq!(
+        second.body["switched_off"],
+        json!([{ "id": first_id, "name": "First" }])
+    );
+    assert_eq!(second.body["active"], true);
+
+    // On the page: saving the first as active again names the second.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let path = format!("/settings/approval-flows?edit={first_id}");
+    let (_, html) = page(&t, &cookie, &path, "en").await;
+    assert!(
+        html.contains("One flow of a kind is active at a time"),
+        "{html}"
+    );
+    let mut fields = form_fields(&html, "/settings/approval-flows");
+    fields.retain(|(name, _)| name != "_csrf" && name != "active");
+    fields.push(("_csrf".into(), page_csrf(&t, &cookie).await));
+    fields.push(("active".into(), "1".into()));
+    let (status, location) = post_form(&t, &cookie, &path, encode(&fields)).await;
+    assert_eq!(status, 303, "{location}");
+    let (_, html) = page(&t, &cookie, &location, "zh-Hant").await;
+    assert!(
+        html.contains("已停用（同一種類只啟用一個審批流）：Second。"),
+        "{html}"
+    );
+    let flows = t.get("/api/v1/approvals/flows", &admin).await;
+    let active: Vec<&str> = flows
+        .body
+        .as_array()
+        .expect("flows")
+        .iter()
+        .filter(|f| f["active"] == true)
+        .filter_map(|f| f["name"].as_str())
+        .collect();
+    assert_eq!(active, ["First"]);
+}
+
+const PIPELINE: &str = include_str!("../../../service/demo/maven-crm/sales_pipeline.csv");
+
+/// From the file: the accounts each agent has deals with, and each
+/// account's first deal date (engaged, else closed).
+type FromFile = (
+    std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    std::collections::BTreeMap<String, String>,
+);
+
+fn deals_from_the_file() -> FromFile {
+    let mut reader = csv::Reader::from_reader(PIPELINE.as_bytes());
+    let mut accounts_of =
+        std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    let mut first = std::collections::BTreeMap::<String, String>::new();
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let (agent, account) = (record[1].to_string(), record[3].trim().to_string());
+        if account.is_empty() {
+            continue;
+        }
+        accounts_of
+            .entry(agent)
+            .or_default()
+            .insert(account.clone());
+        let day = [&record[5], &record[6]]
+            .into_iter()
+            .find(|d| !d.is_empty())
+            .map(str::to_string);
+        if let Some(day) = day {
+            let entry = first.entry(account).or_insert(day.clone());
+            if day < *entry {
+                *entry = day;
+            }
+        }
+    }
+    (accounts_of, first)
+}
+
+#[tokio::test]
+async fn demo_reps_reach_the_customers_of_their_deals_which_are_as_old_as_their_first_deal() {
+    let t = TestApp::new().await;
+    let report = t.app.load_demo().await.expect("demo loads");
+    let (accounts_of, first) = deals_from_the_file();
+    let rep = report
+        .users
+        .iter()
+        .find(|u| u.name == "Darcel Schlecht")
+        .expect("a demo rep");
+    let password = kuijing_service::demo::DEMO_PASSWORD;
+    let token = t.login(&rep.phone, password).await;
+    let theirs = t.get("/api/v1/customers?limit=1", &token).await;
+    assert_eq!(
+        theirs.body["total"].as_i64(),
+        Some(accounts_of["Darcel Schlecht"].len() as i64),
+        "every customer of their deals, no other: {}",
+        theirs.text
+    );
+
+    // A deal of theirs on a customer someone else owns.
+    let deals = t.get("/api/v1/opportunities?limit=200", &token).await;
+    let me = deals.body["items"][0]["owner_id"].as_i64().expect("owner");
+    let mut found = None;
+    for deal in deals.body["items"].as_array().expect("deals") {
+        let customer = deal["customer_id"].as_i64().expect("customer");
+        let answer = t
+            .get(&format!("/api/v1/customers/{customer}"), &token)
+            .await;
+        assert_eq!(
+            answer.status, 200,
+            "their deal's customer opens: {}",
+            answer.text
+        );
+        if answer.body["owner_id"].as_i64() != Some(me) {
+            found = Some((deal["id"].as_i64().expect("id"), customer));
+            break;
+        }
+    }
+    let (deal, customer) = found.expect("a deal on another agent's customer");
+    let cookie = crate::auth::page_session_as(&t, &rep.phone, password).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/contracts/new?customer_id={customer}&opportunity_id={deal}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let made = t
+        .post(
+            "/api/v1/contracts",
+            &token,
+            json!({ "name": "Renewal", "customer_id": customer, "opportunity_id": deal, "amount": "1000" }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+
+    // Customers are dated by their first deal (the day starts in the
+    // company's zone, so UTC may show the day before).
+    let admin = t.admin().await;
+    let all = t.get("/api/v1/customers?limit=200", &admin).await;
+    let items = all.body["items"].as_array().expect("customers");
+    assert_eq!(items.len(), 85);
+    for customer in items {
+        let name = customer["name"].as_str().expect("name");
+        let created = customer["created_at"].as_str().expect("created_at");
+        let day = &first[name];
+        let next = chrono::NaiveDate::parse_from_str(&created[..10], "%Y-%m-%d")
+            .expect("a date")
+            .succ_opt()
+            .expect("next day")
+            .to_string();
+        assert!(
+            created.starts_with(day.as_str()) || next == *day,
+            "{name}: created {created}, first deal {day}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn change_logs_say_outcomes_and_genders_in_words() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = crate::sales_fixtures::customer(&t, rep, "鴻海").await;
+    let deal = crate::sales_fixtures::create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Servers", "customer_id": client, "amount": "1000" }),
+    )
+    .await;
+    let won = t
+        .post(
+            &format!("/api/v1/opportunities/{deal}/stage"),
+            rep,
+            json!({ "outcome": "won" }),
+        )
+        .await;
+    assert_eq!(won.status, 200, "{}", won.text);
+    let cookie = crate::auth::page_session(&t, "0971000002").await;
+    let (status, html) = page(&t, &cookie, &format!("/opportunities/{deal}"), "zh-Hant").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<del>進行中</del>"), "{html}");
+    assert!(html.contains("<ins>贏單</ins>"), "{html}");
+    assert!(!html.contains("<ins>won</ins>"), "{html}");
+
+    // A user's gender, on the user's page.
+    let admin = team.admin.as_str();
+    let changed = t
+        .patch(
+            &format!("/api/v1/users/{}", team.rep.0),
+            admin,
+            json!({ "gender": "female" }),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, &format!("/users/{}", team.rep.0), "en").await;
+    assert!(html.contains("<ins>Female</ins>"), "{html}");
+}
+
+#[tokio::test]
+async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            admin,
+            json!({ "kind": "refund", "name": "退款", "fields": [
+                { "key": "reason", "label": "原因", "field_type": "choice", "required": true,
+                  "options": ["品質問題", "重複付款"] }
+            ] }),
+        )
+        .await;
+    assert!(kind.status.is_success(), "{}", kind.text);
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            admin,
+            json!({ "kind": "refund", "name": "退款審批", "definition": { "steps": [
+                { "name": "主管", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
+                  "condition": [
+                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 } },
+                    { "field": "reason", "op": "eq", "value": { "text": "品質問題" } }
+                  ] },
+                { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/settings/approval-flows", "zh-Hant").await;
+    assert!(html.contains("<span class=\"tag\">退款</span>"), "{html}");
+    assert!(!html.contains("kinds.refund"), "{html}");
+    assert!(
+        html.contains("金額 大於或等於 100,000.00；原因 等於 「品質問題」"),
+        "{html}"
+    );
+
+    let made = t
+        .post(
+            "/api/v1/requests",
+            &team.rep.1,
+            json!({ "kind": "refund", "title": "訂單 1024 退款",
+                    "fields": { "reason": "重複付款" } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    crate::sales_fixtures::submit(&t, &team.rep.1, "requests", id).await;
+    let report = t.get("/api/v1/reports/approvals?by=kind", admin).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let labels: Vec<&str> = report.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"退款"), "{}", report.text);
+    let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
+    assert!(html.contains("退款"), "{html}");
+}
