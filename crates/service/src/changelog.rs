@@ -19,6 +19,16 @@ pub struct LogView {
     pub fields: Vec<FieldChange>,
     pub request_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The names of the custom fields the entry changed (`custom.<key>` to
+    /// the field's label); a deleted field has none and is named by its key.
+    pub labels: BTreeMap<String, String>,
+}
+
+impl LogView {
+    /// The label of a custom field the entry changed, while the field exists.
+    pub fn label(&self, field: &str) -> Option<&str> {
+        self.labels.get(field).map(String::as_str)
+    }
 }
 
 /// Replaces ids in logged fields by the names a person reads: departments,
@@ -89,6 +99,12 @@ impl App {
         let actors: BTreeSet<i64> = entries.iter().filter_map(|e| e.actor_id).collect();
         let actors: Vec<i64> = actors.into_iter().collect();
         let names: BTreeMap<i64, String> = users::names(tx, &actors).await?.into_iter().collect();
+        let labels: BTreeMap<String, String> = self
+            .field_defs_in(tx, kind)
+            .await?
+            .into_iter()
+            .map(|d| (format!("custom.{}", d.key), d.label))
+            .collect();
         Ok(entries
             .into_iter()
             .map(|entry| LogView {
@@ -96,6 +112,11 @@ impl App {
                 actor_name: entry.actor_id.and_then(|id| names.get(&id).cloned()),
                 actor_id: entry.actor_id,
                 action: entry.action,
+                labels: entry
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.field.clone(), labels.get(&f.field)?.clone())))
+                    .collect(),
                 fields: entry.fields,
                 request_id: entry.request_id,
                 created_at: entry.created_at,

@@ -661,3 +661,49 @@ async fn exports_are_offered_and_served_only_with_the_export_permission() {
     let (_, html) = page(&t, &admin, "/products", "en").await;
     assert!(html.contains("/exports/products?format=xlsx"));
 }
+
+#[tokio::test]
+async fn the_change_log_names_custom_fields_by_their_label_while_they_exist() {
+    use crate::auth::page_session;
+    use crate::helpers::{ADMIN_PHONE, page};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let field = t
+        .post(
+            "/api/v1/fields",
+            &admin,
+            json!({ "kind": "customer", "key": "headcount", "label": "員工人數", "field_type": "number" }),
+        )
+        .await;
+    assert_eq!(field.status, 201, "{}", field.text);
+    let field_id = field.body["id"].as_i64().expect("id");
+    let acme = create(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Acme", "custom": { "headcount": "12" } }),
+    )
+    .await;
+    let changed = t
+        .patch(
+            &format!("/api/v1/customers/{acme}"),
+            &admin,
+            json!({ "version": 1, "custom": { "headcount": "40" } }),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let named =
+        |html: &str, name: &str| html.contains(&format!("<span class=\"field\">{name}</span>"));
+    for lang in ["en", "zh-Hans", "zh-Hant"] {
+        let (_, html) = page(&t, &cookie, &format!("/customers/{acme}"), lang).await;
+        assert!(named(&html, "員工人數"), "{lang}");
+        assert!(!named(&html, "headcount"), "{lang}");
+    }
+    delete(&t, &admin, &format!("/api/v1/fields/{field_id}")).await;
+    let (_, html) = page(&t, &cookie, &format!("/customers/{acme}"), "en").await;
+    assert!(
+        named(&html, "headcount"),
+        "a deleted field is named by its key"
+    );
+}
