@@ -709,4 +709,14 @@ pub enum Events {
     Version,
     CreatedAt,
     UpdatedAt,
+    RemindMinutes,
+    RemindAt,
+    RemindedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum EventParticipants {
+    Table,
+    EventId,
+    UserId,
 }

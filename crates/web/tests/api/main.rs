@@ -55,3 +55,4 @@ mod sales_pages_more;
 mod sales_rules;
 mod sales_rules_more;
 mod scopes;
+mod events_more;
