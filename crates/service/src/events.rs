@@ -371,7 +371,9 @@ impl App {
         let mut tx = self.db.write().await?;
         let mut made = 0;
         for event in events::due_reminders(&mut tx, now, REMINDER_BATCH).await? {
-            if event.done || !events::claim_reminder(&mut tx, (event.id, event.version), now).await? {
+            if event.done
+                || !events::claim_reminder(&mut tx, (event.id, event.version), now).await?
+            {
                 continue;
             }
             let params = serde_json::json!({

@@ -33,7 +33,13 @@ async fn a_participant_sees_the_event_read_only_and_an_outsider_finds_nothing() 
     let (_, north) = &team.north;
     let (manager_id, manager) = &team.manager;
     let (south_id, south) = &team.south;
-    let customer = create(&t, north, "/api/v1/customers", json!({ "name": "Harbour Co" })).await;
+    let customer = create(
+        &t,
+        north,
+        "/api/v1/customers",
+        json!({ "name": "Harbour Co" }),
+    )
+    .await;
 
     // Bad choices are refused, naming the field.
     let body = |extra: Value| {
@@ -50,7 +56,10 @@ async fn a_participant_sees_the_event_read_only_and_an_outsider_finds_nothing() 
     ] {
         let refused = t.post("/api/v1/events", north, body(extra)).await;
         assert_eq!(refused.status, 422, "{}", refused.text);
-        assert_eq!(first_error(&refused), (field.into(), "invalid_choice".into()));
+        assert_eq!(
+            first_error(&refused),
+            (field.into(), "invalid_choice".into())
+        );
     }
 
     let made = t
@@ -82,7 +91,9 @@ async fn a_participant_sees_the_event_read_only_and_an_outsider_finds_nothing() 
     assert_eq!(one.status, 200, "{}", one.text);
     assert_eq!(one.body["owner_name"], made.body["owner_name"]);
     // ... and may not change or delete it.
-    let edit = t.patch(&path, manager, json!({ "title": "Mine now" })).await;
+    let edit = t
+        .patch(&path, manager, json!({ "title": "Mine now" }))
+        .await;
     assert_eq!(edit.status, 403, "{}", edit.text);
     let delete = t.call(Method::DELETE, &path, Some(manager), None).await;
     assert_eq!(delete.status, 403, "{}", delete.text);
@@ -112,7 +123,10 @@ async fn a_participant_sees_the_event_read_only_and_an_outsider_finds_nothing() 
         assert!(html.contains("Site visit"), "{lang}");
         let (status, html) = page(&t, &cookie, &format!("/schedule/{id}"), lang).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(!html.contains("name=\"title\""), "no form for a participant");
+        assert!(
+            !html.contains("name=\"title\""),
+            "no form for a participant"
+        );
         assert!(!html.contains("/delete\""), "no delete for a participant");
         assert!(!html.contains("life4."), "{lang} shows a message key");
     }
@@ -137,7 +151,10 @@ async fn the_event_form_takes_participants_and_a_reminder() {
     );
     let (status, html) = post_form(&t, &cookie, "/schedule", bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("Reminder has a value that is not one of the choices"), "{html}");
+    assert!(
+        html.contains("Reminder has a value that is not one of the choices"),
+        "{html}"
+    );
     assert!(html.contains("value=\"Demo\""), "what was typed stays");
 
     let good = format!(
@@ -198,7 +215,9 @@ async fn a_reminder_goes_to_everyone_once_and_a_new_time_arms_it_again() {
     assert!(sent.body["reminded_at"].is_string(), "{}", sent.text);
 
     // A new title keeps it sent; a new time arms it again.
-    let renamed = t.patch(&path, north, json!({ "title": "Board call (2)" })).await;
+    let renamed = t
+        .patch(&path, north, json!({ "title": "Board call (2)" }))
+        .await;
     assert!(renamed.body["reminded_at"].is_string(), "{}", renamed.text);
     t.app.run_due_jobs("a").await.expect("ran");
     assert_eq!(reminders(&t, north).await.len(), 1);
@@ -219,7 +238,10 @@ async fn a_reminder_goes_to_everyone_once_and_a_new_time_arms_it_again() {
     let cookie = page_session(&t, "0986000001").await;
     let (status, html) = page(&t, &cookie, "/notifications", "en").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Board call (2) starts at 2026-03-02"), "{html}");
+    assert!(
+        html.contains("Board call (2) starts at 2026-03-02"),
+        "{html}"
+    );
     let told = reminders(&t, manager).await;
     let open = format!("/notifications/{}/open", told[0]["id"]);
     let request = Request::builder()
