@@ -469,7 +469,7 @@ impl App {
         let record = (target.kind.as_str(), target.id);
         match events::open_next_contact(tx, caller.user.id, record).await? {
             Some(event) => {
-                events::move_next_contact(tx, event.id, (at, target.name), follow_up, now).await?;
+                events::move_next_contact(tx, &event, (at, target.name), follow_up, now).await?;
             }
             None => {
                 let fields = events::EventFields {
@@ -480,6 +480,8 @@ impl App {
                     related_kind: Some(target.kind.as_str().to_string()),
                     related_id: Some(target.id),
                     notes: None,
+                    remind_minutes: None,
+                    reminded_at: None,
                 };
                 events::insert(tx, caller.user.id, &fields, Some(follow_up), now).await?;
             }

@@ -33,8 +33,14 @@ impl App {
         Ok(())
     }
 
-    /// Runs due jobs until none is left; answers how many ran.
+    /// Sends the event reminders due now, then runs due jobs until none is
+    /// left; answers how many jobs ran. Reminders need minutes, not days,
+    /// so they go out on every run rather than as a daily job.
     pub async fn run_due_jobs(&self, worker: &str) -> Result<usize> {
+        let reminded = self.send_event_reminders().await?;
+        if reminded > 0 {
+            tracing::info!(notifications = reminded, "event reminders sent");
+        }
         let mut ran = 0;
         loop {
             let now = self.now();

@@ -1,4 +1,5 @@
-//! Schedule events: each is its owner's alone, so every read names the owner.
+//! Schedule events: each has an owner, who alone changes it, and may have
+//! participants, who see it; every read names the user reading.
 
 use chrono::{DateTime, Utc};
 use sea_query::{Condition, Expr, Order, Query, SelectStatement, SimpleExpr};
@@ -7,7 +8,7 @@ use serde::Serialize;
 use crate::db::Tx;
 use crate::error::Result;
 use crate::record;
-use crate::schema::Events;
+use crate::schema::{EventParticipants, Events};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Event {
@@ -29,9 +30,13 @@ pub struct Event {
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Minutes before the start to remind the owner and participants.
+    pub remind_minutes: Option<i64>,
+    /// When the reminder went out; cleared when the time moves.
+    pub reminded_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: [Events; 16] = [
+const COLUMNS: [Events; 18] = [
     Events::Id,
     Events::OwnerId,
     Events::Title,
@@ -48,6 +53,8 @@ const COLUMNS: [Events; 16] = [
     Events::Version,
     Events::CreatedAt,
     Events::UpdatedAt,
+    Events::RemindMinutes,
+    Events::RemindedAt,
 ];
 
 /// What a form, the API or a follow-up writes.
@@ -60,6 +67,17 @@ pub struct EventFields {
     pub related_kind: Option<String>,
     pub related_id: Option<i64>,
     pub notes: Option<String>,
+    pub remind_minutes: Option<i64>,
+    /// Kept while the reminder's instant stays; `None` arms it again.
+    pub reminded_at: Option<DateTime<Utc>>,
+}
+
+impl EventFields {
+    /// The instant the reminder is due, if there is one.
+    pub fn remind_at(&self) -> Option<DateTime<Utc>> {
+        self.remind_minutes
+            .map(|m| self.starts_at - chrono::Duration::minutes(m))
+    }
 }
 
 fn select_own(owner: i64) -> SelectStatement {
@@ -67,6 +85,27 @@ fn select_own(owner: i64) -> SelectStatement {
         .columns(COLUMNS)
         .from(Events::Table)
         .and_where(Expr::col(Events::OwnerId).eq(owner))
+        .to_owned()
+}
+
+/// The events a user owns or takes part in.
+fn select_seen(user: i64) -> SelectStatement {
+    Query::select()
+        .columns(COLUMNS)
+        .from(Events::Table)
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(Events::OwnerId).eq(user))
+                .add(
+                    Expr::col(Events::Id).in_subquery(
+                        Query::select()
+                            .column(EventParticipants::EventId)
+                            .from(EventParticipants::Table)
+                            .and_where(Expr::col(EventParticipants::UserId).eq(user))
+                            .to_owned(),
+                    ),
+                ),
+        )
         .to_owned()
 }
 
@@ -79,6 +118,9 @@ fn values(fields: &EventFields) -> Vec<(Events, SimpleExpr)> {
         (Events::RelatedKind, fields.related_kind.clone().into()),
         (Events::RelatedId, fields.related_id.into()),
         (Events::Notes, fields.notes.clone().into()),
+        (Events::RemindMinutes, fields.remind_minutes.into()),
+        (Events::RemindAt, fields.remind_at().into()),
+        (Events::RemindedAt, fields.reminded_at.into()),
     ]
 }
 
@@ -105,21 +147,22 @@ pub async fn insert(
         .await
 }
 
-/// One of the owner's events; anyone else's is not found.
-pub async fn get(tx: &mut Tx, owner: i64, id: i64) -> Result<Option<Event>> {
-    let mut select = select_own(owner);
+/// An event the user owns or takes part in; anyone else's is not found.
+pub async fn get(tx: &mut Tx, user: i64, id: i64) -> Result<Option<Event>> {
+    let mut select = select_seen(user);
     select.and_where(Expr::col(Events::Id).eq(id));
     tx.optional(&select).await
 }
 
-/// The owner's events that touch `[from, to)`, by start.
+/// The events the user owns or takes part in that touch `[from, to)`, by
+/// start.
 pub async fn between(
     tx: &mut Tx,
-    owner: i64,
+    user: i64,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Event>> {
-    let mut select = select_own(owner);
+    let mut select = select_seen(user);
     select
         .and_where(Expr::col(Events::StartsAt).lt(to))
         .cond_where(
@@ -168,18 +211,25 @@ pub async fn update(
     Ok(tx.execute(&update).await? == 1)
 }
 
-/// Moves a next contact to a new time, naming the follow-up that moved it.
+/// Moves a next contact to a new time, naming the follow-up that moved it;
+/// its reminder, if any, is armed again for the new time.
 pub async fn move_next_contact(
     tx: &mut Tx,
-    id: i64,
+    event: &Event,
     (at, title): (DateTime<Utc>, &str),
     follow_up: i64,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let id = event.id;
+    let remind_at = event
+        .remind_minutes
+        .map(|m| at - chrono::Duration::minutes(m));
     let update = Query::update()
         .table(Events::Table)
         .values([
             (Events::StartsAt, at.into()),
+            (Events::RemindAt, remind_at.into()),
+            (Events::RemindedAt, None::<DateTime<Utc>>.into()),
             (Events::EndsAt, None::<DateTime<Utc>>.into()),
             (Events::AllDay, false.into()),
             (Events::Title, title.into()),
@@ -296,4 +346,86 @@ pub async fn record_next_contacts(
     found.extend(tx.all::<RecordNextContact>(&opportunities).await?);
     found.sort_by_key(|n| n.at);
     Ok(found)
+}
+
+/// The users taking part in an event, besides its owner.
+pub async fn participants(tx: &mut Tx, event: i64) -> Result<Vec<i64>> {
+    let select = Query::select()
+        .column(EventParticipants::UserId)
+        .from(EventParticipants::Table)
+        .and_where(Expr::col(EventParticipants::EventId).eq(event))
+        .order_by(EventParticipants::UserId, Order::Asc)
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Replaces the users taking part in an event.
+pub async fn set_participants(tx: &mut Tx, event: i64, users: &[i64]) -> Result<()> {
+    let delete = Query::delete()
+        .from_table(EventParticipants::Table)
+        .and_where(Expr::col(EventParticipants::EventId).eq(event))
+        .to_owned();
+    tx.execute(&delete).await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(EventParticipants::Table)
+        .columns([EventParticipants::EventId, EventParticipants::UserId]);
+    for user in users {
+        insert.values_panic([event.into(), (*user).into()]);
+    }
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Events whose reminder is due at `now` and not sent yet, oldest first.
+pub async fn due_reminders(tx: &mut Tx, now: DateTime<Utc>, limit: u64) -> Result<Vec<Event>> {
+    let select = Query::select()
+        .columns(COLUMNS)
+        .from(Events::Table)
+        .and_where(Expr::col(Events::RemindAt).lte(now))
+        .and_where(Expr::col(Events::RemindedAt).is_null())
+        .order_by(Events::RemindAt, Order::Asc)
+        .order_by(Events::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    tx.all(&select).await
+}
+
+/// Claims an event's reminder: answers true for the one worker that marks
+/// it sent, false when another did first or the time moved meanwhile.
+pub async fn claim_reminder(
+    tx: &mut Tx,
+    (id, version): (i64, i64),
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let update = Query::update()
+        .table(Events::Table)
+        .values([(Events::RemindedAt, now.into())])
+        .and_where(Expr::col(Events::Id).eq(id))
+        .and_where(Expr::col(Events::Version).eq(version))
+        .and_where(Expr::col(Events::RemindedAt).is_null())
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
+/// The events linked to a record that the user owns or takes part in,
+/// newest first.
+pub async fn of_record(
+    tx: &mut Tx,
+    user: i64,
+    (kind, record): (&str, i64),
+    limit: u64,
+) -> Result<Vec<Event>> {
+    let mut select = select_seen(user);
+    select
+        .and_where(Expr::col(Events::RelatedKind).eq(kind))
+        .and_where(Expr::col(Events::RelatedId).eq(record))
+        .order_by(Events::StartsAt, Order::Desc)
+        .order_by(Events::Id, Order::Desc)
+        .limit(limit);
+    tx.all(&select).await
 }

@@ -709,6 +709,16 @@ pub enum Events {
     Version,
     CreatedAt,
     UpdatedAt,
+    RemindMinutes,
+    RemindAt,
+    RemindedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug)]
+pub enum EventParticipants {
+    Table,
+    EventId,
+    UserId,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

@@ -16,6 +16,11 @@ pub enum Lang {
 /// Sections beside `fields` that name fields, each `<section>.<field>`.
 const FIELD_SECTIONS: &[&str] = &["insight2.fields"];
 
+/// Sections that add keys under existing groups (`<section>.<key>`), found
+/// when the group itself has no such key: `life4.notifications.kinds.x`
+/// answers `notifications.kinds.x`.
+const ADDED_SECTIONS: &[&str] = &["life4"];
+
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::ZhHant, Lang::ZhHans, Lang::En];
 
@@ -98,6 +103,15 @@ impl Lang {
             // Fields added later are named in their module's own section.
             for section in FIELD_SECTIONS {
                 let other = format!("{section}.{field}");
+                let found = rust_i18n::t!(&other, locale = self.code());
+                if found != other {
+                    return found.into_owned();
+                }
+            }
+        }
+        if text == key {
+            for section in ADDED_SECTIONS {
+                let other = format!("{section}.{key}");
                 let found = rust_i18n::t!(&other, locale = self.code());
                 if found != other {
                     return found.into_owned();

@@ -37,6 +37,7 @@ pub fn record_link(kind: &str, id: i64) -> String {
     match kind {
         "contract" => format!("/contracts/{id}"),
         "payment" => format!("/payments/{id}"),
+        "event" => format!("/schedule/{id}"),
         // A pool's reminder lists the user's customers going back soon.
         "pool" => "/pool/recycling".to_string(),
         _ => format!("/requests/{id}"),

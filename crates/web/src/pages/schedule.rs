@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
-use kuijing_service::events::{EventInput, EventPatch, EventView, Schedule};
+use kuijing_service::choices::Choice;
+use kuijing_service::events::{EventInput, EventPatch, EventView, REMIND_CHOICES, Schedule};
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
@@ -285,6 +286,10 @@ fn lay_out(
         } else {
             "event".to_string()
         };
+        if !view.mine {
+            // Another user's event the user takes part in: read only.
+            class.push_str(" shared");
+        }
         if e.done {
             class.push_str(" done");
         }
@@ -309,7 +314,7 @@ fn lay_out(
                 class,
                 href: format!("{PATH}/{}", e.id),
                 related: related(&view),
-                event: Some((e.id, e.done)),
+                event: view.mine.then_some((e.id, e.done)),
             },
         ));
     }
@@ -376,7 +381,18 @@ pub struct EventForm {
     notes: String,
     #[serde(default)]
     version: String,
+    /// The users taking part, by id.
+    #[serde(default)]
+    participants: Vec<String>,
+    /// Minutes before the start to remind; empty for none.
+    #[serde(default)]
+    remind: String,
 }
+
+/// The start and end an event form gives.
+type Times = (DateTime<Utc>, Option<DateTime<Utc>>);
+/// The participants and reminder minutes an event form gives.
+type People = (Vec<i64>, Option<i64>);
 
 impl EventForm {
     /// The instants typed, read in the company's zone; a bad date or time
@@ -424,6 +440,47 @@ impl EventForm {
         Ok((starts_at, end.and_then(at)))
     }
 
+    /// The participants and reminder chosen; a value no choice gives is a
+    /// field error.
+    fn people(&self) -> Result<People, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut participants = Vec::new();
+        for id in &self.participants {
+            match id.trim().parse::<i64>() {
+                Ok(id) if !participants.contains(&id) => participants.push(id),
+                Ok(_) => {}
+                Err(_) => {
+                    errors.add("participants", "invalid_choice");
+                    break;
+                }
+            }
+        }
+        let remind = match self.remind.trim() {
+            "" => None,
+            text => match text.parse::<i64>() {
+                Ok(minutes) => Some(minutes),
+                Err(_) => {
+                    errors.add("remind_minutes", "invalid_choice");
+                    None
+                }
+            },
+        };
+        errors.into_result()?;
+        Ok((participants, remind))
+    }
+
+    /// Both the times and the people, with every field error at once.
+    fn read(&self, zone: chrono_tz::Tz) -> Result<(Times, People), FieldErrors> {
+        match (self.times(zone), self.people()) {
+            (Ok(times), Ok(people)) => Ok((times, people)),
+            (Err(mut a), Err(b)) => {
+                a.0.extend(b.0);
+                Err(a)
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
     fn of(event: &EventView, zone: chrono_tz::Tz) -> Self {
         let e = &event.event;
         let local = e.starts_at.with_timezone(&zone);
@@ -443,6 +500,12 @@ impl EventForm {
             all_day: e.all_day.then(|| "1".into()),
             notes: e.notes.clone().unwrap_or_default(),
             version: e.version.to_string(),
+            participants: event
+                .participants
+                .iter()
+                .map(|p| p.id.to_string())
+                .collect(),
+            remind: e.remind_minutes.map(|m| m.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -457,9 +520,46 @@ struct EventPage {
     event: Option<EventView>,
     can_edit: bool,
     can_delete: bool,
+    /// Who may take part: the other active users.
+    people: Vec<Choice>,
 }
 
 impl EventPage {
+    /// Whether the user may change what the form shows: a new event, or
+    /// one of their own.
+    fn editable(&self) -> bool {
+        match &self.event {
+            Some(e) => e.mine && self.can_edit,
+            None => true,
+        }
+    }
+
+    fn chosen(&self, id: &i64) -> bool {
+        self.form.participants.iter().any(|p| *p == id.to_string())
+    }
+
+    /// The reminder choices: value and label.
+    fn reminders(&self) -> Vec<(String, String)> {
+        let none = (String::new(), self.shell.t("life4.remind.none"));
+        std::iter::once(none)
+            .chain(REMIND_CHOICES.iter().map(|m| {
+                (
+                    m.to_string(),
+                    self.shell.tk("life4.remind", &format!("m{m}")),
+                )
+            }))
+            .collect()
+    }
+
+    /// The reminder as words, for a read-only view.
+    fn reminder_label(&self) -> String {
+        self.reminders()
+            .into_iter()
+            .find(|(value, _)| *value == self.form.remind)
+            .map(|(_, label)| label)
+            .unwrap_or_default()
+    }
+
     fn action(&self) -> String {
         match &self.event {
             Some(e) => format!("{PATH}/{}", e.event.id),
@@ -482,13 +582,21 @@ impl EventPage {
     }
 }
 
-fn event_page(
+async fn event_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
     (form, event): (EventForm, Option<EventView>),
     errors: FormErrors,
 ) -> EventPage {
+    let people = state
+        .app
+        .user_choices(caller)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(id, _)| *id != caller.user.id)
+        .collect();
     let mut shell = Shell::new(state, caller, lang, PATH, "schedule.title");
     shell.title = match &event {
         Some(e) => e.event.title.clone(),
@@ -501,6 +609,7 @@ fn event_page(
         event,
         can_edit: caller.can(Permission::new(Kind::Event, Action::Edit)),
         can_delete: caller.can(Permission::new(Kind::Event, Action::Delete)),
+        people,
     }
 }
 
@@ -527,7 +636,7 @@ pub async fn new_event(
         start: "09:00".into(),
         ..EventForm::default()
     };
-    let page = event_page(&state, &caller, lang, (form, None), FormErrors::default());
+    let page = event_page(&state, &caller, lang, (form, None), FormErrors::default()).await;
     render(&page, StatusCode::OK)
 }
 
@@ -537,14 +646,16 @@ pub async fn create_event(
     PageUser(caller): PageUser,
     Form(form): Form<EventForm>,
 ) -> Response {
-    let result = match form.times(state.app.time_zone()) {
-        Ok((starts_at, ends_at)) => {
+    let result = match form.read(state.app.time_zone()) {
+        Ok(((starts_at, ends_at), (participants, remind_minutes))) => {
             let input = EventInput {
                 title: form.title.clone(),
                 starts_at,
                 ends_at,
                 all_day: form.all_day.is_some(),
                 notes: Some(form.notes.clone()).filter(|n| !n.trim().is_empty()),
+                participants,
+                remind_minutes,
                 ..EventInput::default()
             };
             state.app.create_event(&caller, input).await
@@ -553,7 +664,7 @@ pub async fn create_event(
     };
     match result {
         Ok(event) => back_to_day(&state, &event, "event_saved"),
-        Err(error) => refused(&state, &caller, lang, (form, None), error),
+        Err(error) => refused(&state, &caller, lang, (form, None), error).await,
     }
 }
 
@@ -572,7 +683,8 @@ pub async fn edit_event(
                 lang,
                 (form, Some(event)),
                 FormErrors::default(),
-            );
+            )
+            .await;
             render(&page, StatusCode::OK)
         }
         Err(error) => error_page(error, &caller, lang),
@@ -590,8 +702,8 @@ pub async fn update_event(
         Ok(current) => current,
         Err(error) => return error_page(error, &caller, lang),
     };
-    let result = match form.times(state.app.time_zone()) {
-        Ok((starts_at, ends_at)) => {
+    let result = match form.read(state.app.time_zone()) {
+        Ok(((starts_at, ends_at), (participants, remind_minutes))) => {
             let patch = EventPatch {
                 version: form.version.parse().ok(),
                 title: Some(form.title.clone()),
@@ -600,6 +712,8 @@ pub async fn update_event(
                 all_day: Some(form.all_day.is_some()),
                 notes: Some(Some(form.notes.clone()).filter(|n| !n.trim().is_empty())),
                 done: None,
+                participants: Some(participants),
+                remind_minutes: Some(remind_minutes),
             };
             state.app.update_event(&caller, id, patch).await
         }
@@ -607,7 +721,7 @@ pub async fn update_event(
     };
     match result {
         Ok(event) => back_to_day(&state, &event, "event_saved"),
-        Err(error) => refused(&state, &caller, lang, (form, Some(current)), error),
+        Err(error) => refused(&state, &caller, lang, (form, Some(current)), error).await,
     }
 }
 
@@ -661,7 +775,7 @@ fn back_to_day(state: &AppState, event: &EventView, what: &str) -> Response {
 }
 
 /// The form again with what was typed and why it was refused.
-fn refused(
+async fn refused(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -672,7 +786,7 @@ fn refused(
         Some(errors) => {
             let status = status_of(&error);
             render(
-                &event_page(state, caller, lang, (form, event), errors),
+                &event_page(state, caller, lang, (form, event), errors).await,
                 status,
             )
         }

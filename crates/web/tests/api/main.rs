@@ -31,6 +31,7 @@ mod customer_pages;
 mod customers;
 mod dashboard;
 mod demo;
+mod events_more;
 mod flow_conditions;
 mod follow_ups;
 mod openapi;
