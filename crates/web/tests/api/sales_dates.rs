@@ -1,5 +1,5 @@
-//! Sales dates and currencies: absurd years refused on the API, forms and
-//! imports; one day a contract counts on everywhere; the company's currency.
+//! Sales dates: years outside 1900 to 2999 refused in the API, on forms
+//! and in imports.
 
 use serde_json::json;
 
