@@ -39,6 +39,28 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
     Err("date_invalid")
 }
 
+/// The years a date of a record takes; anything else is a typing slip
+/// (`0001`, `9999`), refused on forms, the API and imports alike.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// Refuses a date outside [`YEARS`].
+pub fn in_years(date: NaiveDate) -> Result<(), &'static str> {
+    if YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err("date_out_of_range")
+    }
+}
+
+/// Adds `date_out_of_range` for each named date outside [`YEARS`].
+pub fn check_years(errors: &mut crate::FieldErrors, dates: &[(&str, Option<NaiveDate>)]) {
+    for (field, date) in dates {
+        if let Some(Err(code)) = date.map(in_years) {
+            errors.add(*field, code);
+        }
+    }
+}
+
 fn ymd(y: &str, m: &str, d: &str, offset: i32) -> Result<NaiveDate, &'static str> {
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
         return Err("date_invalid");

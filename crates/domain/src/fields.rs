@@ -188,16 +188,10 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
 /// sums (no 1e20).
 const MAX_FIGURE: i64 = 1_000_000_000_000;
 
-/// The years a date field takes; anything else is a typing slip.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
-
+/// A date field takes the years of a record's own dates
+/// ([`crate::dates::YEARS`]).
 fn in_years(date: chrono::NaiveDate) -> Result<(), &'static str> {
-    use chrono::Datelike;
-    if YEARS.contains(&date.year()) {
-        Ok(())
-    } else {
-        Err("custom_date_out_of_range")
-    }
+    crate::dates::in_years(date).map_err(|_| "custom_date_out_of_range")
 }
 
 /// A number, percent or money value as exact decimal text. Money takes at

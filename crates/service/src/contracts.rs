@@ -664,6 +664,7 @@ impl App {
         if amount == 0 && errors.is_empty() {
             errors.add("amount", "not_positive");
         }
+        kuijing_domain::dates::check_years(&mut errors, &[("planned_on", Some(input.planned_on))]);
         if !(0..=365).contains(&input.remind_days) {
             errors.add("remind_days", "out_of_range");
         }
@@ -858,6 +859,14 @@ impl App {
                 _ => errors.add("company_signer_id", "user_unknown"),
             }
         }
+        kuijing_domain::dates::check_years(
+            &mut errors,
+            &[
+                ("signed_on", input.signed_on),
+                ("starts_on", input.starts_on),
+                ("ends_on", input.ends_on),
+            ],
+        );
         if let (Some(starts), Some(ends)) = (input.starts_on, input.ends_on)
             && ends < starts
         {

@@ -886,6 +886,10 @@ impl App {
         if customer.is_none() && kept.is_none() {
             errors.add("customer_id", "invalid_choice");
         }
+        kuijing_domain::dates::check_years(
+            &mut errors,
+            &[("expected_close_on", input.expected_close_on)],
+        );
         if !input.contact_ids.is_empty() {
             let of_customer =
                 kuijing_store::contacts::ids_of_customer(tx, input.customer_id).await?;

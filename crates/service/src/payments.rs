@@ -496,6 +496,10 @@ impl App {
             }
             None => None,
         };
+        kuijing_domain::dates::check_years(
+            &mut errors,
+            &[("received_on", Some(input.received_on))],
+        );
         if input.received_on > self.today() {
             errors.add("received_on", "date_future");
         }

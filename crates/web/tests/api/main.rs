@@ -47,6 +47,7 @@ mod regressions;
 mod report_builder;
 mod reports;
 mod sales_api;
+mod sales_dates;
 mod sales_fidelity;
 mod sales_fixes;
 mod sales_fixtures;

@@ -13,7 +13,7 @@ use crate::helpers::{Answer, TestApp};
 use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
 
 /// Sends a file as a multipart form, with the named ticks set.
-async fn upload(
+pub(crate) async fn upload(
     t: &TestApp,
     token: &str,
     path: &str,
