@@ -173,6 +173,18 @@ impl App {
     }
 }
 
+/// Cities and districts the measured customers are spread over.
+const BENCH_CITIES: &[(&str, &str)] = &[
+    ("臺北市", "信義區"),
+    ("臺北市", "中正區"),
+    ("新北市", "板橋區"),
+    ("桃園市", "中壢區"),
+    ("臺中市", "西屯區"),
+    ("臺南市", "東區"),
+    ("高雄市", "前鎮區"),
+    ("新竹縣", "竹北市"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,15 +198,3 @@ mod tests {
         assert!(spread(500, 1_000) > first && spread(500, 1_000) < last);
     }
 }
-
-/// Cities and districts the measured customers are spread over.
-const BENCH_CITIES: &[(&str, &str)] = &[
-    ("臺北市", "信義區"),
-    ("臺北市", "中正區"),
-    ("新北市", "板橋區"),
-    ("桃園市", "中壢區"),
-    ("臺中市", "西屯區"),
-    ("臺南市", "東區"),
-    ("高雄市", "前鎮區"),
-    ("新竹縣", "竹北市"),
-];

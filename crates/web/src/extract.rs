@@ -4,7 +4,6 @@
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Query;
 use kuijing_domain::{FieldError, FieldErrors};
 use kuijing_service::ServiceError;
 use serde::de::DeserializeOwned;
