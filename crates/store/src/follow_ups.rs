@@ -280,13 +280,22 @@ pub async fn list(
     narrowed(&mut select, query);
     if let Some(after) = page.after {
         // After the cursor's row in the order (time, then id, both
-        // descending): the cursor is that row's id, its time read here.
-        select.and_where(Expr::cust_with_values(
-            "(follow_ups.happened_at < (select c.happened_at from follow_ups c where c.id = ?) \
-             or (follow_ups.happened_at = (select c.happened_at from follow_ups c where c.id = ?) \
-             and follow_ups.id < ?))",
-            [after, after, after],
-        ));
+        // descending): the cursor is that row's id, its time read first.
+        let cursor = Query::select()
+            .column(FollowUps::HappenedAt)
+            .from(FollowUps::Table)
+            .and_where(Expr::col(FollowUps::Id).eq(after))
+            .to_owned();
+        let at: Option<(DateTime<Utc>,)> = tx.optional(&cursor).await?;
+        let Some((at,)) = at else {
+            return Ok(Vec::new());
+        };
+        let time = Expr::col((FollowUps::Table, FollowUps::HappenedAt));
+        select.and_where(
+            time.clone().lt(at).or(time
+                .eq(at)
+                .and(Expr::col((FollowUps::Table, FollowUps::Id)).lt(after))),
+        );
     }
     select
         .order_by((FollowUps::Table, FollowUps::HappenedAt), Order::Desc)

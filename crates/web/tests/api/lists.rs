@@ -159,7 +159,10 @@ async fn column_choices_are_remembered_per_user_and_list() {
     assert_eq!(other_list.body["default"], true);
     let other_user = t.get("/api/v1/list-columns/customer", rep).await;
     assert_eq!(other_user.body["default"], true);
-    assert_eq!(t.get("/api/v1/list-columns/nonsense", admin).await.status, 404);
+    assert_eq!(
+        t.get("/api/v1/list-columns/nonsense", admin).await.status,
+        404
+    );
 
     // The list page shows them in that order, and its export follows them.
     customer(&t, admin, "Columns Co").await;
