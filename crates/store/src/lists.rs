@@ -3,7 +3,8 @@
 //! any table whose columns are a sea-query `Iden`.
 
 use sea_query::{
-    Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Order, SelectStatement, SimpleExpr,
+    Alias, Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement,
+    SimpleExpr,
 };
 
 use crate::db::Tx;
@@ -85,6 +86,36 @@ fn custom_text<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, key: &str) -> Si
     }
 }
 
+/// The tables whose search text has an FTS5 trigram index on SQLite
+/// (migration 0028), named `<table>_search`.
+const SQLITE_SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
+
+/// The record's search text contains the text. On SQLite, a text of three
+/// characters or more is looked up in the kind's trigram index instead of
+/// reading every row; PostgreSQL's trigram index serves the plain `like`.
+/// Shorter texts (no whole trigram) and texts holding a `like` wildcard are
+/// matched by the plain `like`, which gives the same rows.
+fn search_condition<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, search: &str) -> SimpleExpr {
+    let table = t.table.to_string();
+    let indexed = tx.backend() == crate::Backend::Sqlite
+        && SQLITE_SEARCH_INDEXED.contains(&table.as_str())
+        && search.chars().count() >= 3
+        && !search.contains(['%', '_', '\\']);
+    if !indexed {
+        return Expr::col((t.table, t.search_text))
+            .like(LikeExpr::new(contains_pattern(search)).escape('\\'));
+    }
+    let hits = Query::select()
+        .expr(Expr::cust("rowid"))
+        .from(Alias::new(format!("{table}_search")))
+        .and_where(Expr::cust_with_values(
+            "search_text like ?",
+            [format!("%{search}%")],
+        ))
+        .to_owned();
+    Expr::col((t.table, t.id)).in_subquery(hits)
+}
+
 /// Adds the search, the chosen ids and every filter to a statement.
 pub(crate) fn narrow<C: Iden + Copy + 'static>(
     tx: &Tx,
@@ -94,9 +125,7 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
 ) {
     let col = |c: C| Expr::col((t.table, c));
     if let Some(search) = &query.search {
-        select.and_where(
-            col(t.search_text).like(LikeExpr::new(contains_pattern(search)).escape('\\')),
-        );
+        select.and_where(search_condition(tx, t, search));
     }
     if let Some(ids) = &query.ids {
         select.and_where(col(t.id).is_in(ids.iter().copied()));

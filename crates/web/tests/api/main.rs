@@ -57,3 +57,4 @@ mod sales_pages_more;
 mod sales_rules;
 mod sales_rules_more;
 mod scopes;
+mod search_index;
