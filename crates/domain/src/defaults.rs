@@ -5,8 +5,227 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::permission::{Action, Kind, Permission};
 use crate::scope::{DataScope, ScopeGrant};
 
-/// The name of the top department when a company is created; it can be renamed.
-pub const TOP_DEPARTMENT: &str = "辦公室";
+/// The names a company starts with, in the language it first starts in
+/// (the `default_locale` setting); administrators rename them afterwards.
+pub struct StartingNames {
+    pub top_department: &'static str,
+    pub pool: &'static str,
+    pub pipeline: &'static str,
+    /// The default pipeline's stages, in order, with their win rates.
+    pub stages: [(&'static str, i64); 4],
+    /// Per kind and field, the options of a choice field.
+    pub options: [(&'static str, &'static str, &'static [&'static str]); 5],
+    /// Per built-in role code, its name and description.
+    pub roles: [(&'static str, &'static str, &'static str); 4],
+}
+
+const ZH_HANT: StartingNames = StartingNames {
+    top_department: "辦公室",
+    pool: "公海",
+    pipeline: "標準商機組",
+    stages: [
+        ("初步接洽", 10),
+        ("需求確認", 30),
+        ("方案報價", 60),
+        ("談判審核", 80),
+    ],
+    options: [
+        (
+            "customer",
+            "level_id",
+            &["A（重點客戶）", "B（普通客戶）", "C（非優先客戶）"],
+        ),
+        (
+            "customer",
+            "industry_id",
+            &[
+                "製造業",
+                "批發零售",
+                "資訊科技",
+                "金融保險",
+                "建築營造",
+                "服務業",
+                "其他",
+            ],
+        ),
+        (
+            "customer",
+            "source_id",
+            &["網路", "電話開發", "客戶介紹", "展會", "廣告", "其他"],
+        ),
+        (
+            "follow_up",
+            "method_id",
+            &["電話", "電子郵件", "拜訪", "簡訊", "微信", "其他"],
+        ),
+        (
+            "payment",
+            "method_id",
+            &["銀行轉帳", "支票", "現金", "信用卡", "其他"],
+        ),
+    ],
+    roles: [
+        (SUPER_ADMIN, "超級管理員", "可查看與操作一切"),
+        (
+            ADMINISTRATOR,
+            "系統管理員",
+            "管理組織、員工、角色與系統設定",
+        ),
+        (
+            SALES_MANAGER,
+            "銷售經理",
+            "管理本部門及下級部門的客戶與業績",
+        ),
+        (SALES_REP, "銷售代表", "跟進自己的線索、客戶與商機"),
+    ],
+};
+
+const ZH_HANS: StartingNames = StartingNames {
+    top_department: "办公室",
+    pool: "公海",
+    pipeline: "标准商机组",
+    stages: [
+        ("初步接洽", 10),
+        ("需求确认", 30),
+        ("方案报价", 60),
+        ("谈判审核", 80),
+    ],
+    options: [
+        (
+            "customer",
+            "level_id",
+            &["A（重点客户）", "B（普通客户）", "C（非优先客户）"],
+        ),
+        (
+            "customer",
+            "industry_id",
+            &[
+                "制造业",
+                "批发零售",
+                "信息技术",
+                "金融保险",
+                "建筑工程",
+                "服务业",
+                "其他",
+            ],
+        ),
+        (
+            "customer",
+            "source_id",
+            &["网络", "电话开发", "客户介绍", "展会", "广告", "其他"],
+        ),
+        (
+            "follow_up",
+            "method_id",
+            &["电话", "电子邮件", "拜访", "短信", "微信", "其他"],
+        ),
+        (
+            "payment",
+            "method_id",
+            &["银行转账", "支票", "现金", "信用卡", "其他"],
+        ),
+    ],
+    roles: [
+        (SUPER_ADMIN, "超级管理员", "可查看与操作一切"),
+        (
+            ADMINISTRATOR,
+            "系统管理员",
+            "管理组织、员工、角色与系统设置",
+        ),
+        (
+            SALES_MANAGER,
+            "销售经理",
+            "管理本部门及下级部门的客户与业绩",
+        ),
+        (SALES_REP, "销售代表", "跟进自己的线索、客户与商机"),
+    ],
+};
+
+const EN: StartingNames = StartingNames {
+    top_department: "Head office",
+    pool: "Public pool",
+    pipeline: "Standard pipeline",
+    stages: [
+        ("First contact", 10),
+        ("Needs confirmed", 30),
+        ("Proposal and quote", 60),
+        ("Negotiation", 80),
+    ],
+    options: [
+        (
+            "customer",
+            "level_id",
+            &["A (key account)", "B (regular)", "C (low priority)"],
+        ),
+        (
+            "customer",
+            "industry_id",
+            &[
+                "Manufacturing",
+                "Wholesale and retail",
+                "Information technology",
+                "Finance and insurance",
+                "Construction",
+                "Services",
+                "Other",
+            ],
+        ),
+        (
+            "customer",
+            "source_id",
+            &[
+                "Website",
+                "Cold call",
+                "Referral",
+                "Trade show",
+                "Advertising",
+                "Other",
+            ],
+        ),
+        (
+            "follow_up",
+            "method_id",
+            &["Phone", "E-mail", "Visit", "SMS", "WeChat", "Other"],
+        ),
+        (
+            "payment",
+            "method_id",
+            &["Bank transfer", "Cheque", "Cash", "Credit card", "Other"],
+        ),
+    ],
+    roles: [
+        (
+            SUPER_ADMIN,
+            "Super administrator",
+            "Sees and does everything",
+        ),
+        (
+            ADMINISTRATOR,
+            "Administrator",
+            "Manages the organisation, users, roles and settings",
+        ),
+        (
+            SALES_MANAGER,
+            "Sales manager",
+            "Manages the customers and results of their department and those below it",
+        ),
+        (
+            SALES_REP,
+            "Sales rep",
+            "Follows up their own leads, customers and opportunities",
+        ),
+    ],
+};
+
+/// The starting names in a language (`zh-Hant`, `zh-Hans` or `en`);
+/// Traditional Chinese for any other.
+pub fn starting_names(language: &str) -> &'static StartingNames {
+    match language {
+        "en" => &EN,
+        "zh-Hans" => &ZH_HANS,
+        _ => &ZH_HANT,
+    }
+}
 
 pub const SUPER_ADMIN: &str = "super_admin";
 pub const ADMINISTRATOR: &str = "administrator";
@@ -54,8 +273,17 @@ fn scoped(kinds: &[Kind], scope: DataScope) -> BTreeMap<Kind, ScopeGrant> {
         .collect()
 }
 
-pub fn builtin_roles() -> Vec<BuiltinRole> {
+pub fn builtin_roles(language: &str) -> Vec<BuiltinRole> {
     use Action::*;
+    let names = starting_names(language);
+    let name_of = |code: &str| {
+        names
+            .roles
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map(|(_, name, description)| (*name, *description))
+            .unwrap_or(("", ""))
+    };
 
     let admin_kinds = [
         Kind::Department,
@@ -117,29 +345,29 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
     vec![
         BuiltinRole {
             code: SUPER_ADMIN,
-            name: "超級管理員",
-            description: "可查看與操作一切",
+            name: name_of(SUPER_ADMIN).0,
+            description: name_of(SUPER_ADMIN).1,
             permissions: BTreeSet::new(),
             scopes: BTreeMap::new(),
         },
         BuiltinRole {
             code: ADMINISTRATOR,
-            name: "系統管理員",
-            description: "管理組織、員工、角色與系統設定",
+            name: name_of(ADMINISTRATOR).0,
+            description: name_of(ADMINISTRATOR).1,
             permissions: every_action(&admin_kinds),
             scopes: admin_scopes,
         },
         BuiltinRole {
             code: SALES_MANAGER,
-            name: "銷售經理",
-            description: "管理本部門及下級部門的客戶與業績",
+            name: name_of(SALES_MANAGER).0,
+            description: name_of(SALES_MANAGER).1,
             permissions: manager,
             scopes: manager_scopes,
         },
         BuiltinRole {
             code: SALES_REP,
-            name: "銷售代表",
-            description: "跟進自己的線索、客戶與商機",
+            name: name_of(SALES_REP).0,
+            description: name_of(SALES_REP).1,
             permissions: rep,
             scopes: rep_scopes,
         },
@@ -152,7 +380,7 @@ mod tests {
 
     #[test]
     fn builtin_roles_use_only_catalog_permissions() {
-        for role in builtin_roles() {
+        for role in builtin_roles("zh-Hant") {
             for permission in &role.permissions {
                 assert!(
                     permission.kind.actions().contains(&permission.action),
@@ -160,5 +388,24 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_language_names_the_same_things() {
+        let hant = starting_names("zh-Hant");
+        for language in ["zh-Hans", "en"] {
+            let names = starting_names(language);
+            for (theirs, ours) in names.options.iter().zip(hant.options.iter()) {
+                assert_eq!((theirs.0, theirs.1), (ours.0, ours.1), "{language}");
+                assert_eq!(theirs.2.len(), ours.2.len(), "{language} {}", ours.1);
+            }
+            for (theirs, ours) in names.stages.iter().zip(hant.stages.iter()) {
+                assert_eq!(theirs.1, ours.1, "{language}: win rates agree");
+            }
+            for role in builtin_roles(language) {
+                assert!(!role.name.is_empty() && !role.description.is_empty());
+            }
+        }
+        assert_eq!(starting_names("fr").pool, hant.pool);
     }
 }

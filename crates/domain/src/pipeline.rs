@@ -218,12 +218,6 @@ pub fn check_stages(stages: &[(String, i64)]) -> Vec<(usize, &'static str, &'sta
 }
 
 /// The stages a new company starts with, with their win rates.
-pub const DEFAULT_STAGES: &[(&str, i64)] = &[
-    ("初步接洽", 10),
-    ("需求確認", 30),
-    ("方案報價", 60),
-    ("談判審核", 80),
-];
 
 #[cfg(test)]
 mod tests {
@@ -319,11 +313,14 @@ mod tests {
                 (2, "win_rate", "out_of_range")
             ]
         );
-        let defaults: Vec<(String, i64)> = DEFAULT_STAGES
-            .iter()
-            .map(|(name, rate)| (name.to_string(), *rate))
-            .collect();
-        assert!(check_stages(&defaults).is_empty());
+        for language in ["zh-Hant", "zh-Hans", "en"] {
+            let defaults: Vec<(String, i64)> = crate::defaults::starting_names(language)
+                .stages
+                .iter()
+                .map(|(name, rate)| (name.to_string(), *rate))
+                .collect();
+            assert!(check_stages(&defaults).is_empty(), "{language}");
+        }
     }
 
     #[test]

@@ -101,7 +101,7 @@ impl App {
                 .map_err(|e| ServiceError::Internal(format!("creating data folder: {e}")))?;
         }
         let db = Db::connect(&url).await?;
-        db.migrate().await?;
+        db.migrate(&settings.default_locale).await?;
         Ok(Self::new(db, settings, clock))
     }
 

@@ -67,14 +67,15 @@ impl Db {
     }
 
     /// Runs the migrations of this backend, then makes sure the rows every
-    /// company starts with (the top department, the built-in roles) exist.
-    pub async fn migrate(&self) -> Result<()> {
+    /// company starts with (the top department, the built-in roles) exist,
+    /// named in `language` when they are first made.
+    pub async fn migrate(&self, language: &str) -> Result<()> {
         match self {
             Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
             Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         let mut tx = self.write().await?;
-        crate::seed::ensure(&mut tx).await?;
+        crate::seed::ensure(&mut tx, language).await?;
         tx.commit().await?;
         if let Db::Postgres(pool) = self {
             trigram_search(pool).await;

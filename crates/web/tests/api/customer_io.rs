@@ -169,7 +169,7 @@ async fn import_cases_each_behave_as_chosen() {
     assert_eq!(huawei.body["items"][0]["tax_id"], "0914403001");
 
     // A bad row: nothing is written unless partial was chosen.
-    let file = "公司名稱,電子郵件信箱,客戶級別\n好公司,ok@example.com,A（重點客戶）\n,x@example.com,\n壞級別,,Z\n".as_bytes().to_vec();
+    let file = "公司名稱,電子郵件信箱,客戶級別\n好公司,ok@example.com,A (key account)\n,x@example.com,\n壞級別,,Z\n".as_bytes().to_vec();
     let strict = import(&t, &admin, "", file.clone()).await;
     assert_eq!(strict.body["failed"], 2);
     assert_eq!(strict.body["written"], false);
@@ -194,7 +194,7 @@ async fn import_cases_each_behave_as_chosen() {
     let good = t
         .get("/api/v1/customers?q=%E5%A5%BD%E5%85%AC%E5%8F%B8", &admin)
         .await;
-    assert_eq!(good.body["items"][0]["level"], "A（重點客戶）");
+    assert_eq!(good.body["items"][0]["level"], "A (key account)");
 
     // The per-row error report, as a file.
     let report = import(&t, &admin, "report=csv", file).await;

@@ -9,7 +9,7 @@ async fn the_top_department_exists_from_the_start_and_can_be_renamed() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     let list = t.get("/api/v1/departments", &admin).await;
-    assert_eq!(list.body["items"][0]["name"], "辦公室");
+    assert_eq!(list.body["items"][0]["name"], "Head office");
     let renamed = t
         .patch("/api/v1/departments/1", &admin, json!({ "name": "總公司" }))
         .await;
@@ -414,4 +414,48 @@ async fn lists_page_without_skipping_or_repeating_and_search_by_text() {
     );
     let bad = t.get("/api/v1/users?cursor=abc", &admin).await;
     assert_eq!(bad.status, 422);
+}
+
+/// The labels of one choice field's options, in order.
+async fn option_labels(t: &TestApp, token: &str, kind: &str, field: &str) -> Vec<String> {
+    let options = t.get("/api/v1/options", token).await;
+    options
+        .body
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter(|o| o["kind"] == kind && o["field"] == field)
+        .filter_map(|o| o["label"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_company_starts_with_names_in_its_language_and_keeps_them() {
+    let mut t = TestApp::new().await;
+    let admin = t.admin().await;
+    // The tests' company starts in English.
+    assert_eq!(
+        option_labels(&t, &admin, "payment", "method_id").await[0],
+        "Bank transfer"
+    );
+    let pools = t.get("/api/v1/pools", &admin).await;
+    assert!(pools.text.contains("Public pool"), "{}", pools.text);
+
+    // A field without options (as a version before it had them) gets them
+    // in the language set now; what exists keeps its names.
+    t.sql("delete from options where kind = 'follow_up' and field = 'method_id'")
+        .await;
+    t.settings.default_locale = "zh-Hans".into();
+    t.restart().await;
+    let admin = t.admin().await;
+    assert_eq!(
+        option_labels(&t, &admin, "follow_up", "method_id").await,
+        ["电话", "电子邮件", "拜访", "短信", "微信", "其他"]
+    );
+    assert_eq!(
+        option_labels(&t, &admin, "payment", "method_id").await[0],
+        "Bank transfer"
+    );
+    let top = t.get("/api/v1/departments", &admin).await;
+    assert_eq!(top.body["items"][0]["name"], "Head office", "{}", top.text);
 }

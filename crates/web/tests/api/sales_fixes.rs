@@ -549,7 +549,7 @@ async fn a_rep_with_the_built_in_role_deletes_their_own_draft_payment_only() {
     let roles = t.get("/api/v1/roles", &admin).await;
     let rep_role = roles.body["items"]
         .as_array()
-        .and_then(|all| all.iter().find(|r| r["name"] == "銷售代表"))
+        .and_then(|all| all.iter().find(|r| r["name"] == "Sales rep"))
         .and_then(|r| r["id"].as_i64())
         .unwrap_or_else(|| panic!("the built-in rep role: {}", roles.text));
     let mut reps = Vec::new();

@@ -164,7 +164,7 @@ async fn contracts_import_from_csv_and_xlsx_as_drafts() {
     .await;
     // Headers in Traditional Chinese; dates as ROC, slashes and an Excel serial.
     let file = "編號,標題,客戶,金額,幣別,簽約日期,開始日期,結束日期,客戶簽約人,公司簽約人,付款方式,備註\n\
-        HT-IMP-1,Maintenance 2026,Acme,\"12,000.50\",CNY,2026/1/5,115/01/10,46387,林經理,0971000001,銀行轉帳,First year\n\
+        HT-IMP-1,Maintenance 2026,Acme,\"12,000.50\",CNY,2026/1/5,115/01/10,46387,林經理,0971000001,Bank transfer,First year\n\
         ,Support,Acme,500,,2026-02-01,,,,,,\n";
     let checked = upload(
         &t,
@@ -426,7 +426,7 @@ async fn payments_import_against_approved_contracts_only() {
 
     let file = format!(
         "合同,回款期數,回款日期,付款方式,金額\n\
-         {approved_no},1,2026-03-01,支票,400\n\
+         {approved_no},1,2026-03-01,Cheque,400\n\
          {draft_no},,2026-03-01,,100\n\
          {approved_no},,2026-04-01,,100\n\
          {theirs_no},,2026-03-01,,100\n\
@@ -460,7 +460,7 @@ async fn payments_import_against_approved_contracts_only() {
     // 400 on the instalment and 700 more pass the contract's 1000.
     let file = format!(
         "Contract,Instalment,Date received,Payment method,Amount,Notes\n\
-         {approved_no},1,2026-03-01,支票,400,First\n\
+         {approved_no},1,2026-03-01,Cheque,400,First\n\
          {approved_no},,2026/3/2,,700,Second\n"
     );
     let over = upload(

@@ -258,7 +258,7 @@ async fn opportunities_import_with_their_customer_pipeline_and_stage() {
     let team = sales_team(&t).await;
     customer(&t, &team.rep.1, "Acme 股份有限公司").await;
     customer(&t, &team.other_rep.1, "Hidden Ltd").await;
-    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,需求確認,\"1,000\",2026/4/1\nSneaky,Hidden Ltd,,5,\n";
+    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,Needs confirmed,\"1,000\",2026/4/1\nSneaky,Hidden Ltd,,5,\n";
     // The rep's customer is found by its name without the company suffix;
     // another rep's customer is not the rep's to use.
     let refused = upload(
@@ -301,7 +301,7 @@ async fn opportunities_import_with_their_customer_pipeline_and_stage() {
     assert_eq!(checked.body["written"], false);
     assert_eq!(checked.body["problems"][0]["row"], 3);
     assert_eq!(checked.body["problems"][0]["field"], "customer_id");
-    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,需求確認,\"1,000\",2026/4/1\n";
+    let file = "Name,Customer,Stage,Amount,Expected close date\nRenewal,Acme,Needs confirmed,\"1,000\",2026/4/1\n";
     let done = upload(
         &t,
         &team.rep.1,
@@ -315,7 +315,7 @@ async fn opportunities_import_with_their_customer_pipeline_and_stage() {
     assert_eq!(made["name"], "Renewal");
     assert_eq!(made["amount"], 100_000);
     assert_eq!(made["expected_close_on"], "2026-04-01");
-    assert_eq!(made["stage_name"], "需求確認");
+    assert_eq!(made["stage_name"], "Needs confirmed");
     let detail = t
         .get(
             &format!("/api/v1/opportunities/{}", made["id"]),

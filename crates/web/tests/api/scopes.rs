@@ -1,7 +1,7 @@
 //! Every data scope, on a small organisation:
 //!
 //! ```text
-//! 辦公室 (top): the administrator
+//! Head office (top): the administrator
 //! ├── Sales: manager M, rep R            superiors: M ← L ← R, and L ← N
 //! │   └── North: lead L, rep N
 //! └── Support: agent S
