@@ -108,6 +108,7 @@ pub struct ContractDetail {
     /// use up what is outstanding, so a new payment's warning names them.
     pub pending_payments: Vec<PendingPayment>,
     pub approval: Option<ApprovalView>,
+    pub team: Vec<crate::teams::TeamView>,
     pub change_log: Vec<LogView>,
     /// The caller may change the contract and it is still a draft (or sent back).
     pub can_edit: bool,
@@ -238,6 +239,26 @@ impl App {
         ))
     }
 
+    /// The contracts of an opportunity the caller may see, newest first;
+    /// none when the caller may not view contracts at all.
+    pub(crate) async fn contracts_of_opportunity(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        opportunity: i64,
+    ) -> Result<Vec<Contract>> {
+        if !caller.can(contract(Action::View)) {
+            return Ok(Vec::new());
+        }
+        let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+        let query = ContractQuery {
+            opportunity: Some(opportunity),
+            ..ContractQuery::default()
+        };
+        let scope = (&visibility, caller.user.id, self.today());
+        Ok(contracts::list(tx, scope, &query, None, 200).await?)
+    }
+
     async fn contract_rows(&self, tx: &mut Tx, found: Vec<Contract>) -> Result<Vec<ContractRow>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names = kuijing_store::users::names(tx, &owners).await?;
@@ -280,6 +301,7 @@ impl App {
         let approval = self
             .approval_view(&mut tx, caller, Kind::Contract.as_str(), id)
             .await?;
+        let team = self.team_of(&mut tx, Kind::Contract, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Contract, id).await?;
         let signers = kuijing_store::contacts::names(
             &mut tx,
@@ -306,6 +328,7 @@ impl App {
             payments,
             pending_payments,
             approval,
+            team,
             change_log,
         })
     }
@@ -733,7 +756,12 @@ impl App {
 
     /// The contract the caller may change, locked for the rest of the
     /// transaction so changes of one contract happen one after another.
-    async fn writable_contract(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Contract> {
+    pub(crate) async fn writable_contract(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Contract> {
         contracts::lock(tx, id).await?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());

@@ -60,6 +60,7 @@ pub mod search;
 pub mod selection;
 pub mod settings;
 pub mod spreadsheets;
+pub mod teams;
 mod unique_fields;
 pub mod users;
 

@@ -25,6 +25,7 @@ mod products;
 mod reports;
 mod requests;
 mod roles;
+mod teams;
 mod users;
 
 use axum::Json;
@@ -210,6 +211,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(opportunities::move_opportunity))
         .routes(routes!(opportunities::add_opportunity_follow_up))
         .routes(routes!(
+            teams::put_opportunity_member,
+            teams::remove_opportunity_member
+        ))
+        .routes(routes!(
             attachments::list_opportunity_attachments,
             attachments::upload_opportunity_attachment
         ))
@@ -226,6 +231,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(contracts::submit_contract))
         .routes(routes!(contracts::void_contract))
+        .routes(routes!(
+            teams::put_contract_member,
+            teams::remove_contract_member
+        ))
         .routes(routes!(contracts::add_payment_plan))
         .routes(routes!(contracts::delete_payment_plan))
         .routes(routes!(

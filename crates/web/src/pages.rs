@@ -42,6 +42,7 @@ mod schedule;
 mod search;
 mod session;
 mod targets;
+mod teams;
 mod users;
 
 use askama::Template;
@@ -124,6 +125,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/opportunities/{id}/stage", post(opportunities::move_stage))
         .route(
+            "/opportunities/{id}/team",
+            post(teams::put_opportunity_member),
+        )
+        .route(
+            "/opportunities/{id}/team/remove",
+            post(teams::remove_opportunity_member),
+        )
+        .route(
             "/opportunities/{id}/follow-ups",
             post(opportunities::add_follow_up),
         )
@@ -160,6 +169,11 @@ pub fn router() -> Router<AppState> {
         .route("/contracts/{id}/edit", get(contracts::edit_contract))
         .route("/contracts/{id}/submit", post(contracts::submit_contract))
         .route("/contracts/{id}/void", post(contracts::void_contract))
+        .route("/contracts/{id}/team", post(teams::put_contract_member))
+        .route(
+            "/contracts/{id}/team/remove",
+            post(teams::remove_contract_member),
+        )
         .route("/contracts/{id}/delete", post(contracts::delete_contract))
         .route("/contracts/{id}/plans", post(contracts::add_plan))
         .route(

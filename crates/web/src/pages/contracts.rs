@@ -229,8 +229,12 @@ pub async fn import_contracts(
 
 #[derive(Template)]
 #[template(path = "contract.html")]
-struct ContractView {
+pub(super) struct ContractView {
     shell: Shell,
+    /// Who may join the team, and the member being added as typed.
+    team_people: Vec<kuijing_service::users::UserView>,
+    pub(super) team_form: super::teams::TeamForm,
+    can_team: bool,
     detail: ContractDetail,
     panel: Option<Panel>,
     errors: FormErrors,
@@ -279,7 +283,7 @@ async fn method_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
         .collect())
 }
 
-async fn contract_view(
+pub(super) async fn contract_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -288,12 +292,21 @@ async fn contract_view(
     done: Option<&str>,
 ) -> Result<ContractView, ServiceError> {
     let detail = state.app.get_contract(caller, id).await?;
+    let can_team = detail.writable && can(caller, Kind::Contract, Action::Team);
+    let team_people = if can_team {
+        super::records::people(state, caller, Kind::Contract).await
+    } else {
+        Vec::new()
+    };
     let mut shell =
         Shell::new(state, caller, lang, "/contracts", "contracts.title").with_notice(done);
     shell.title = detail.row.contract.number.clone();
     let writable = detail.writable;
     let status = detail.row.contract.status;
     Ok(ContractView {
+        team_people,
+        team_form: Default::default(),
+        can_team,
         panel: detail.approval.as_ref().map(Panel::of),
         can_submit: writable && status.submittable() && can(caller, Kind::Contract, Action::Submit),
         can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
