@@ -7,7 +7,7 @@ use kuijing_domain::approval::{Chosen, FactValue, Facts, Status};
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::contracts::{self, ContractFields, ContractQuery, PlanFields};
+use kuijing_store::contracts::{self, ContractFields, ContractQuery};
 pub use kuijing_store::contracts::{Contract, Plan};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::payments::{self, PaymentQuery};
@@ -664,94 +664,6 @@ impl App {
         let moved = contracts::set_owner(&mut tx, ids, owner, self.now()).await?;
         tx.commit().await?;
         Ok(moved)
-    }
-
-    pub async fn add_payment_plan(
-        &self,
-        caller: &Caller,
-        id: i64,
-        input: &PlanInput,
-    ) -> Result<Vec<Plan>> {
-        caller.require(Permission::new(Kind::PaymentPlan, Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let current = self.writable_contract(&mut tx, caller, id).await?;
-        if current.status == DocStatus::Void {
-            return Err(ServiceError::Refused {
-                code: "contract_void",
-            });
-        }
-        let mut errors = FieldErrors::new();
-        let amount = errors
-            .take("amount", money::parse_amount(&input.amount.text()))
-            .unwrap_or_default();
-        if amount == 0 && errors.is_empty() {
-            errors.add("amount", "not_positive");
-        }
-        kuijing_domain::dates::check_years(&mut errors, &[("planned_on", Some(input.planned_on))]);
-        if !(0..=365).contains(&input.remind_days) {
-            errors.add("remind_days", "out_of_range");
-        }
-        self.check_payment_method(&mut tx, input.method_id, &mut errors)
-            .await?;
-        let notes = errors
-            .take(
-                "notes",
-                text::parse_optional_text(input.notes.as_deref(), 1000),
-            )
-            .flatten();
-        let planned: i64 = contracts::plans(&mut tx, id)
-            .await?
-            .iter()
-            .map(|p| p.amount)
-            .sum();
-        if errors.is_empty() && planned + amount > current.amount {
-            errors.add("amount", "plans_exceed_amount");
-        }
-        errors.into_result()?;
-        let fields = PlanFields {
-            amount,
-            planned_on: input.planned_on,
-            method_id: input.method_id,
-            remind_days: input.remind_days,
-            notes,
-        };
-        contracts::insert_plan(&mut tx, id, &fields, self.now()).await?;
-        contracts::renumber_plans(&mut tx, id).await?;
-        contracts::recompute_received(&mut tx, id, self.today()).await?;
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Contract,
-            id,
-            "plans",
-            None,
-            Some(money::amount_text(amount)),
-        )
-        .await?;
-        tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        Ok(contracts::plans(&mut tx, id).await?)
-    }
-
-    pub async fn delete_payment_plan(&self, caller: &Caller, id: i64, plan: i64) -> Result<()> {
-        caller.require(Permission::new(Kind::PaymentPlan, Action::Delete))?;
-        let mut tx = self.db.write().await?;
-        self.writable_contract(&mut tx, caller, id).await?;
-        let plans = contracts::plans(&mut tx, id).await?;
-        let found = plans
-            .iter()
-            .find(|p| p.id == plan)
-            .ok_or(ServiceError::NotFound)?;
-        if found.received > 0 {
-            return Err(ServiceError::Refused {
-                code: "plan_has_payments",
-            });
-        }
-        contracts::delete_plan(&mut tx, id, plan).await?;
-        contracts::renumber_plans(&mut tx, id).await?;
-        contracts::recompute_received(&mut tx, id, self.today()).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// The contract the caller may change, locked for the rest of the

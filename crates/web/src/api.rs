@@ -236,7 +236,10 @@ pub fn router() -> OpenApiRouter<AppState> {
             teams::remove_contract_member
         ))
         .routes(routes!(contracts::add_payment_plan))
-        .routes(routes!(contracts::delete_payment_plan))
+        .routes(routes!(
+            contracts::update_payment_plan,
+            contracts::delete_payment_plan
+        ))
         .routes(routes!(
             attachments::list_contract_attachments,
             attachments::upload_contract_attachment

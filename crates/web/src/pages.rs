@@ -176,6 +176,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/contracts/{id}/delete", post(contracts::delete_contract))
         .route("/contracts/{id}/plans", post(contracts::add_plan))
+        .route("/contracts/{id}/plans/{plan}", post(contracts::update_plan))
         .route(
             "/contracts/{id}/plans/{plan}/delete",
             post(contracts::delete_plan),
@@ -747,6 +748,18 @@ impl Shell {
     pub fn field_label(&self, field: &str) -> String {
         if let Some(key) = field.strip_prefix("custom.") {
             return key.to_string();
+        }
+        // An instalment's field: `plans.2.amount` is instalment 2's amount.
+        if let Some(("plans", rest)) = field.split_once('.')
+            && let Some((n, inner)) = rest.split_once('.')
+        {
+            let inner = if inner == "method_id" {
+                "payment_method_id"
+            } else {
+                inner
+            };
+            let plan = self.tn("contracts.instalment_n", &n);
+            return format!("{plan} · {}", self.field_label(inner));
         }
         let key = format!("fields.{field}");
         let label = self.lang.t(&key);

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::customers::Affected;
 use super::{
     Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
+    respond_in,
 };
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -294,4 +295,22 @@ pub async fn delete_payment_plan(
         .delete_payment_plan(&caller, path.contract, path.plan)
         .await;
     respond_done(result, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/contracts/{id}/plans/{plan_id}", tag = "contracts", request_body = PlanInput,
+    params(("id" = i64, Path, description = "The contract"), ("plan_id" = i64, Path, description = "The instalment")),
+    description = "Changes an instalment. It may not fall below what it already received, nor take the plan past the contract's amount; its status and number follow from the change.",
+    responses((status = 200, description = "Every instalment of the contract", body = Vec<Plan>), (status = 404, body = Problem), (status = 409, description = "The contract is void (`contract_void`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_payment_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    path: PlanPath,
+    Body(body): Body<PlanInput>,
+) -> Response {
+    let result = state
+        .app
+        .update_payment_plan(&caller, (path.contract, path.plan), &body)
+        .await;
+    respond_in("payment", result, &caller, lang)
 }

@@ -194,6 +194,7 @@ const ROUTES: &[&str] = &[
     "DELETE /api/v1/opportunities/{id}/team",
     "POST /api/v1/contracts/{id}/team",
     "DELETE /api/v1/contracts/{id}/team",
+    "PUT /api/v1/contracts/{id}/plans/{plan_id}",
 ];
 
 #[tokio::test]

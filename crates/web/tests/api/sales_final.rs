@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
-use crate::sales_fixtures::{contract, create, customer, sales_team};
+use crate::sales_fixtures::{contract, create, customer, sales_team, submit};
 
 /// An opportunity of `customer` made by the caller: its id.
 async fn opportunity(t: &TestApp, token: &str, customer: i64, name: &str) -> i64 {
@@ -251,4 +251,166 @@ async fn a_contract_team_is_kept_from_its_page() {
     assert_eq!(t.get(&api, &team.other_rep.1).await.status, 404);
     let (_, html) = page(&t, &cookie, &path, "zh-Hant").await;
     assert!(html.contains("目前只有負責人處理此紀錄"), "{html}");
+}
+
+/// The codes of a problem's field errors, in order.
+fn codes(answer: &crate::helpers::Answer) -> Vec<(String, String)> {
+    answer.body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    let text = |key: &str| e[key].as_str().unwrap_or_default().to_string();
+                    (text("field"), text("code"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_instalment_is_changed_and_its_status_follows() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let method = crate::contracts_api::payment_method(&t, admin).await;
+    let buyer = customer(&t, admin, "Cyberdyne").await;
+    let deal = contract(&t, admin, buyer, "1000").await;
+    assert_eq!(submit(&t, admin, "contracts", deal).await, "approved");
+    let plans_path = format!("/api/v1/contracts/{deal}/plans");
+    let plan = |amount: &str, on: &str| json!({ "amount": amount, "planned_on": on });
+    let first = t.post(&plans_path, admin, plan("400", "2031-01-10")).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let plans = t.post(&plans_path, admin, plan("600", "2031-06-10")).await;
+    let (a, b) = (
+        plans.body[0]["id"].as_i64().expect("a"),
+        plans.body[1]["id"].as_i64().expect("b"),
+    );
+    let payment = create(
+        &t,
+        admin,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "plan_id": a, "received_on": "2026-03-02", "amount": "300" }),
+    )
+    .await;
+    assert_eq!(submit(&t, admin, "payments", payment).await, "approved");
+
+    // Down to what it received: received in full.
+    let changed = json!({ "amount": "300", "planned_on": "2031-01-10", "method_id": method,
+                          "remind_days": 5, "notes": "First half" });
+    let saved = t.put(&format!("{plans_path}/{a}"), admin, changed).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body[0]["status"], "received", "{}", saved.text);
+    assert_eq!(saved.body[0]["remind_days"], 5);
+    assert_eq!(saved.body[0]["notes"], "First half");
+    assert_eq!(saved.body[0]["method_id"], method);
+
+    // Every error at once: below what it received, and a reminder too far.
+    let wrong = json!({ "amount": "200", "planned_on": "2031-01-10", "remind_days": 400 });
+    let refused = t.put(&format!("{plans_path}/{a}"), admin, wrong).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        codes(&refused),
+        [
+            ("remind_days".to_string(), "out_of_range".to_string()),
+            ("amount".to_string(), "below_received".to_string()),
+        ]
+    );
+    assert!(refused.text.contains("300.00"), "{}", refused.text);
+    // Past the contract's amount with the others.
+    let much = t
+        .put(
+            &format!("{plans_path}/{b}"),
+            admin,
+            plan("800", "2031-06-10"),
+        )
+        .await;
+    assert_eq!(
+        codes(&much),
+        [("amount".to_string(), "plans_exceed_amount".to_string())]
+    );
+
+    // A date passed: overdue, and first in the numbering.
+    let moved = t
+        .put(
+            &format!("{plans_path}/{b}"),
+            admin,
+            plan("700", "2020-01-10"),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body[0]["id"], b);
+    assert_eq!(moved.body[0]["instalment"], 1);
+    assert_eq!(moved.body[0]["status"], "overdue");
+
+    // Kept in the change log, by instalment.
+    let detail = t.get(&format!("/api/v1/contracts/{deal}"), admin).await;
+    let log = detail.body["change_log"].to_string();
+    assert!(log.contains("plans.2.amount"), "{log}");
+    assert!(log.contains("plans.2.planned_on"), "{log}");
+
+    // Reps without the edit permission are refused.
+    let rep_buyer = customer(&t, &team.rep.1, "Soylent").await;
+    let rep_deal = contract(&t, &team.rep.1, rep_buyer, "50").await;
+    let rep_plans = format!("/api/v1/contracts/{rep_deal}/plans");
+    let made = t
+        .post(&rep_plans, &team.rep.1, plan("50", "2031-01-01"))
+        .await;
+    let rep_plan = made.body[0]["id"].as_i64().expect("plan");
+    let denied = t
+        .put(
+            &format!("{rep_plans}/{rep_plan}"),
+            &team.rep.1,
+            plan("40", "2031-01-01"),
+        )
+        .await;
+    assert_eq!(denied.status, 403, "{}", denied.text);
+}
+
+#[tokio::test]
+async fn an_instalment_is_changed_from_the_contract_page() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let buyer = customer(&t, &admin, "Tyrell").await;
+    let deal = contract(&t, &admin, buyer, "1000").await;
+    let plans = t
+        .post(
+            &format!("/api/v1/contracts/{deal}/plans"),
+            &admin,
+            json!({ "amount": "400", "planned_on": "2031-01-10" }),
+        )
+        .await;
+    let plan = plans.body[0]["id"].as_i64().expect("plan");
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let page_path = format!("/contracts/{deal}");
+
+    let (_, html) = page(&t, &cookie, &page_path, "en").await;
+    assert!(
+        html.contains(&format!("?edit_plan={plan}#plan-edit")),
+        "{html}"
+    );
+    let (_, html) = page(&t, &cookie, &format!("{page_path}?edit_plan={plan}"), "en").await;
+    assert!(
+        html.contains(&format!("action=\"{page_path}/plans/{plan}\"")),
+        "{html}"
+    );
+    assert!(html.contains("value=\"400.00\""), "{html}");
+
+    // Refused: the form stays open with what was typed.
+    let form = format!("_csrf={csrf}&amount=2000&planned_on=2031-02-01&remind_days=2&notes=Later");
+    let (status, html) = post_form(&t, &cookie, &format!("{page_path}/plans/{plan}"), form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("value=\"2000\""), "{html}");
+    assert!(html.contains(">Later</textarea>"), "{html}");
+
+    let form = format!("_csrf={csrf}&amount=500&planned_on=2031-02-01&remind_days=2&notes=Later");
+    let (status, location) =
+        post_form(&t, &cookie, &format!("{page_path}/plans/{plan}"), form).await;
+    assert_eq!(status, 303, "{location}");
+    let (_, html) = page(&t, &cookie, &page_path, "en").await;
+    assert!(html.contains("500.00"), "{html}");
+    assert!(html.contains("Later"), "{html}");
+    assert!(html.contains("No. 1 · Amount"), "{html}");
 }
