@@ -195,6 +195,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             pipelines::create_pipeline
         ))
         .routes(routes!(pipelines::update_pipeline))
+        .routes(routes!(pipelines::set_default_pipeline))
+        .routes(routes!(pipelines::move_stage))
         .routes(routes!(
             opportunities::list_opportunities,
             opportunities::create_opportunity

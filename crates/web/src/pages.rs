@@ -255,6 +255,14 @@ pub fn router() -> Router<AppState> {
             "/settings/pipelines/{id}",
             post(sales_settings::update_pipeline),
         )
+        .route(
+            "/settings/pipelines/{id}/stages",
+            post(sales_settings::move_stage),
+        )
+        .route(
+            "/settings/pipelines/{id}/default",
+            post(sales_settings::set_default_pipeline),
+        )
         .route("/settings/numbering", get(numbering::show_numbering))
         .route(
             "/settings/numbering/{kind}",

@@ -195,6 +195,8 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/contracts/{id}/team",
     "DELETE /api/v1/contracts/{id}/team",
     "PUT /api/v1/contracts/{id}/plans/{plan_id}",
+    "POST /api/v1/pipelines/{id}/default",
+    "POST /api/v1/pipelines/{id}/stages/{stage_id}/move",
 ];
 
 #[tokio::test]

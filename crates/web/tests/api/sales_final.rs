@@ -414,3 +414,142 @@ async fn an_instalment_is_changed_from_the_contract_page() {
     assert!(html.contains("Later"), "{html}");
     assert!(html.contains("No. 1 · Amount"), "{html}");
 }
+
+#[tokio::test]
+async fn stages_move_up_and_down_and_another_pipeline_becomes_the_default() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let made = t
+        .post(
+            "/api/v1/pipelines",
+            &admin,
+            json!({ "name": "Projects", "stages": [
+                { "name": "Brief", "win_rate": 10 },
+                { "name": "Offer", "win_rate": 50 },
+                { "name": "Signing", "win_rate": 90 } ] }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let stage = |n: usize| made.body["stages"][n]["id"].as_i64().expect("stage");
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["stages"]
+            .as_array()
+            .expect("stages")
+            .iter()
+            .map(|s| s["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    // From the API: the last stage up, the first stays first.
+    let moved = t
+        .post(
+            &format!("/api/v1/pipelines/{id}/stages/{}/move", stage(2)),
+            &admin,
+            json!({ "direction": "up" }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(names(&moved.body), ["Brief", "Signing", "Offer"]);
+    let stays = t
+        .post(
+            &format!("/api/v1/pipelines/{id}/stages/{}/move", stage(0)),
+            &admin,
+            json!({ "direction": "up" }),
+        )
+        .await;
+    assert_eq!(names(&stays.body), ["Brief", "Signing", "Offer"]);
+    let sideways = t
+        .post(
+            &format!("/api/v1/pipelines/{id}/stages/{}/move", stage(0)),
+            &admin,
+            json!({ "direction": "left" }),
+        )
+        .await;
+    assert_eq!(sideways.status, 422, "{}", sideways.text);
+
+    // From the settings page: the first stage down, without script.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let (_, html) = page(&t, &cookie, "/settings/pipelines", "en").await;
+    assert!(
+        html.contains(&format!(
+            "form=\"move-{id}\" name=\"move\" value=\"down:{}\"",
+            stage(0)
+        )),
+        "{html}"
+    );
+    let form = format!("_csrf={csrf}&move=down:{}", stage(0));
+    let (status, location) = post_form(
+        &t,
+        &cookie,
+        &format!("/settings/pipelines/{id}/stages"),
+        form,
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let all = t.get("/api/v1/pipelines", &admin).await;
+    let projects = all
+        .body
+        .as_array()
+        .expect("pipelines")
+        .iter()
+        .find(|p| p["id"] == id);
+    assert_eq!(
+        names(projects.expect("projects")),
+        ["Signing", "Brief", "Offer"]
+    );
+
+    // The default: made from the page, one at a time; an inactive one refused.
+    let (status, location) = post_form(
+        &t,
+        &cookie,
+        &format!("/settings/pipelines/{id}/default"),
+        format!("_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    let all = t.get("/api/v1/pipelines", &admin).await;
+    let defaults: Vec<i64> = all
+        .body
+        .as_array()
+        .expect("pipelines")
+        .iter()
+        .filter(|p| p["is_default"] == true)
+        .filter_map(|p| p["id"].as_i64())
+        .collect();
+    assert_eq!(defaults, [id]);
+    let buyer = customer(&t, &admin, "Initrode").await;
+    let deal = opportunity(&t, &admin, buyer, "Default pipeline").await;
+    let detail = t
+        .get(&format!("/api/v1/opportunities/{deal}"), &admin)
+        .await;
+    assert_eq!(detail.body["pipeline_id"], id);
+    assert_eq!(detail.body["stage_id"], stage(2));
+
+    let off = t
+        .post(
+            "/api/v1/pipelines",
+            &admin,
+            json!({ "name": "Old", "active": false, "stages": [{ "name": "Only", "win_rate": 50 }] }),
+        )
+        .await;
+    let off = off.body["id"].as_i64().expect("id");
+    let refused = t
+        .post(
+            &format!("/api/v1/pipelines/{off}/default"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.body["code"], "pipeline_inactive");
+    assert!(
+        refused.body["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("turn it on"),
+        "{}",
+        refused.text
+    );
+}
