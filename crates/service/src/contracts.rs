@@ -7,7 +7,7 @@ use kuijing_domain::approval::{Chosen, FactValue, Facts, Status};
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
-use kuijing_store::contracts::{self, ContractFields, ContractQuery, PlanFields};
+use kuijing_store::contracts::{self, ContractFields, ContractQuery};
 pub use kuijing_store::contracts::{Contract, Plan};
 use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::payments::{self, PaymentQuery};
@@ -108,6 +108,7 @@ pub struct ContractDetail {
     /// use up what is outstanding, so a new payment's warning names them.
     pub pending_payments: Vec<PendingPayment>,
     pub approval: Option<ApprovalView>,
+    pub team: Vec<crate::teams::TeamView>,
     pub change_log: Vec<LogView>,
     /// The caller may change the contract and it is still a draft (or sent back).
     pub can_edit: bool,
@@ -238,6 +239,26 @@ impl App {
         ))
     }
 
+    /// The contracts of an opportunity the caller may see, newest first;
+    /// none when the caller may not view contracts at all.
+    pub(crate) async fn contracts_of_opportunity(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        opportunity: i64,
+    ) -> Result<Vec<Contract>> {
+        if !caller.can(contract(Action::View)) {
+            return Ok(Vec::new());
+        }
+        let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+        let query = ContractQuery {
+            opportunity: Some(opportunity),
+            ..ContractQuery::default()
+        };
+        let scope = (&visibility, caller.user.id, self.today());
+        Ok(contracts::list(tx, scope, &query, None, 200).await?)
+    }
+
     async fn contract_rows(&self, tx: &mut Tx, found: Vec<Contract>) -> Result<Vec<ContractRow>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names = kuijing_store::users::names(tx, &owners).await?;
@@ -280,6 +301,7 @@ impl App {
         let approval = self
             .approval_view(&mut tx, caller, Kind::Contract.as_str(), id)
             .await?;
+        let team = self.team_of(&mut tx, Kind::Contract, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Contract, id).await?;
         let signers = kuijing_store::contacts::names(
             &mut tx,
@@ -306,6 +328,7 @@ impl App {
             payments,
             pending_payments,
             approval,
+            team,
             change_log,
         })
     }
@@ -643,97 +666,14 @@ impl App {
         Ok(moved)
     }
 
-    pub async fn add_payment_plan(
-        &self,
-        caller: &Caller,
-        id: i64,
-        input: &PlanInput,
-    ) -> Result<Vec<Plan>> {
-        caller.require(Permission::new(Kind::PaymentPlan, Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let current = self.writable_contract(&mut tx, caller, id).await?;
-        if current.status == DocStatus::Void {
-            return Err(ServiceError::Refused {
-                code: "contract_void",
-            });
-        }
-        let mut errors = FieldErrors::new();
-        let amount = errors
-            .take("amount", money::parse_amount(&input.amount.text()))
-            .unwrap_or_default();
-        if amount == 0 && errors.is_empty() {
-            errors.add("amount", "not_positive");
-        }
-        kuijing_domain::dates::check_years(&mut errors, &[("planned_on", Some(input.planned_on))]);
-        if !(0..=365).contains(&input.remind_days) {
-            errors.add("remind_days", "out_of_range");
-        }
-        self.check_payment_method(&mut tx, input.method_id, &mut errors)
-            .await?;
-        let notes = errors
-            .take(
-                "notes",
-                text::parse_optional_text(input.notes.as_deref(), 1000),
-            )
-            .flatten();
-        let planned: i64 = contracts::plans(&mut tx, id)
-            .await?
-            .iter()
-            .map(|p| p.amount)
-            .sum();
-        if errors.is_empty() && planned + amount > current.amount {
-            errors.add("amount", "plans_exceed_amount");
-        }
-        errors.into_result()?;
-        let fields = PlanFields {
-            amount,
-            planned_on: input.planned_on,
-            method_id: input.method_id,
-            remind_days: input.remind_days,
-            notes,
-        };
-        contracts::insert_plan(&mut tx, id, &fields, self.now()).await?;
-        contracts::renumber_plans(&mut tx, id).await?;
-        contracts::recompute_received(&mut tx, id, self.today()).await?;
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Contract,
-            id,
-            "plans",
-            None,
-            Some(money::amount_text(amount)),
-        )
-        .await?;
-        tx.commit().await?;
-        let mut tx = self.db.read().await?;
-        Ok(contracts::plans(&mut tx, id).await?)
-    }
-
-    pub async fn delete_payment_plan(&self, caller: &Caller, id: i64, plan: i64) -> Result<()> {
-        caller.require(Permission::new(Kind::PaymentPlan, Action::Delete))?;
-        let mut tx = self.db.write().await?;
-        self.writable_contract(&mut tx, caller, id).await?;
-        let plans = contracts::plans(&mut tx, id).await?;
-        let found = plans
-            .iter()
-            .find(|p| p.id == plan)
-            .ok_or(ServiceError::NotFound)?;
-        if found.received > 0 {
-            return Err(ServiceError::Refused {
-                code: "plan_has_payments",
-            });
-        }
-        contracts::delete_plan(&mut tx, id, plan).await?;
-        contracts::renumber_plans(&mut tx, id).await?;
-        contracts::recompute_received(&mut tx, id, self.today()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// The contract the caller may change, locked for the rest of the
     /// transaction so changes of one contract happen one after another.
-    async fn writable_contract(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Contract> {
+    pub(crate) async fn writable_contract(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Contract> {
         contracts::lock(tx, id).await?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());

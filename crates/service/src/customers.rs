@@ -25,6 +25,7 @@ use crate::follow_ups::Upload;
 use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::selection::{CustomerMatch, chosen};
+pub use crate::teams::{TeamInput, TeamView};
 use crate::unique_fields::check_unique_custom;
 use crate::{App, Caller, ListPage};
 
@@ -52,14 +53,6 @@ pub struct CustomerDetail {
     /// scope (a manager), not only as a team member: who may lock it and
     /// put it into the pool.
     pub can_manage: bool,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TeamView {
-    pub user_id: i64,
-    pub name: String,
-    pub can_write: bool,
-    pub expires_on: Option<NaiveDate>,
 }
 
 /// A new customer, or every field of an edit.
@@ -177,14 +170,6 @@ pub struct CustomerBatch {
     pub matching: Option<CustomerMatch>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-pub struct TeamInput {
-    pub user_id: i64,
-    #[serde(default)]
-    pub can_write: bool,
-    pub expires_on: Option<NaiveDate>,
-}
-
 /// A possible duplicate; its name only when the caller may see it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DuplicateHint {
@@ -269,21 +254,7 @@ impl App {
             && customers::writable(&mut tx, &visibility, caller.user.id, today, id).await?;
         let can_manage = customers::owner_in_scope(&mut tx, &visibility, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
-        let members = kuijing_store::teams::of_record(&mut tx, Kind::Customer, id).await?;
-        let member_ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
-        let names: BTreeMap<i64, String> = users::names(&mut tx, &member_ids)
-            .await?
-            .into_iter()
-            .collect();
-        let team = members
-            .into_iter()
-            .map(|m| TeamView {
-                name: names.get(&m.user_id).cloned().unwrap_or_default(),
-                user_id: m.user_id,
-                can_write: m.can_write,
-                expires_on: m.expires_on,
-            })
-            .collect();
+        let team = self.team_of(&mut tx, Kind::Customer, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Customer, id).await?;
         let view = self.customer_views(&mut tx, vec![found]).await?.remove(0);
         Ok(CustomerDetail {
@@ -555,75 +526,6 @@ impl App {
             .await
     }
 
-    pub async fn put_customer_team_member(
-        &self,
-        caller: &Caller,
-        id: i64,
-        input: TeamInput,
-    ) -> Result<()> {
-        caller.require(customer(Action::Team))?;
-        let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let current = self.writable_customer(&mut tx, caller, id).await?;
-        let mut errors = FieldErrors::new();
-        self.check_owner(&mut tx, caller, &org, input.user_id, "user_id", &mut errors)
-            .await?;
-        if current.owner_id == Some(input.user_id) {
-            errors.add("user_id", "already_owner");
-        }
-        if input.expires_on.is_some_and(|d| d < self.today()) {
-            errors.add("expires_on", "date_past");
-        }
-        errors.into_result()?;
-        kuijing_store::teams::put(
-            &mut tx,
-            Kind::Customer,
-            id,
-            input.user_id,
-            input.can_write,
-            input.expires_on,
-        )
-        .await?;
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Customer,
-            id,
-            "team",
-            None,
-            Some(input.user_id.to_string()),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn remove_customer_team_member(
-        &self,
-        caller: &Caller,
-        id: i64,
-        user: i64,
-    ) -> Result<()> {
-        caller.require(customer(Action::Team))?;
-        let mut tx = self.db.write().await?;
-        self.writable_customer(&mut tx, caller, id).await?;
-        if kuijing_store::teams::remove(&mut tx, Kind::Customer, id, user).await? == 0 {
-            return Err(ServiceError::NotFound);
-        }
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Customer,
-            id,
-            "team",
-            Some(user.to_string()),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     pub async fn lock_customer(
         &self,
         caller: &Caller,
@@ -778,32 +680,6 @@ impl App {
             });
         }
         Ok(found)
-    }
-
-    /// A team member who may only read sees the customer but writes nothing
-    /// on it, follow-ups included; the owner's side and write members may.
-    pub(crate) async fn refuse_read_only_member(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        id: i64,
-    ) -> Result<()> {
-        let org = departments::org_chart(tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        if customers::owner_in_scope(tx, &visibility, id).await? {
-            return Ok(());
-        }
-        let today = self.today();
-        let members = kuijing_store::teams::of_record(tx, Kind::Customer, id).await?;
-        let read_only = members.iter().any(|m| {
-            m.user_id == caller.user.id && !m.can_write && m.expires_on.is_none_or(|d| d >= today)
-        });
-        if read_only {
-            return Err(ServiceError::Refused {
-                code: "team_read_only",
-            });
-        }
-        Ok(())
     }
 
     /// An owner must be an active user whose customers the caller may see.

@@ -99,9 +99,8 @@ impl App {
         caller.require(Permission::new(Kind::FollowUp, Action::Create))?;
         let mut tx = self.db.write().await?;
         self.visible_record(&mut tx, caller, kind, id).await?;
-        if kind == Kind::Customer {
-            self.refuse_read_only_member(&mut tx, caller, id).await?;
-        }
+        self.refuse_read_only_member(&mut tx, caller, (kind, id))
+            .await?;
         let (customer, name) = self.follow_up_target(&mut tx, caller, kind, id).await?;
         let target = Target {
             kind,

@@ -39,6 +39,7 @@ pub mod opportunity_import;
 pub mod options;
 mod password;
 pub mod payment_import;
+pub mod payment_plans;
 pub mod payments;
 pub mod pipelines;
 pub mod pool_actions;
@@ -60,6 +61,7 @@ pub mod search;
 pub mod selection;
 pub mod settings;
 pub mod spreadsheets;
+pub mod teams;
 mod unique_fields;
 pub mod users;
 

@@ -148,6 +148,9 @@ pub struct OpportunityDetail {
     pub lines: Vec<LineItem>,
     pub contacts: Vec<(i64, String)>,
     pub stage_history: Vec<StageChange>,
+    /// Its contracts the caller may see, newest first.
+    pub contracts: Vec<kuijing_store::contracts::Contract>,
+    pub team: Vec<crate::teams::TeamView>,
     pub follow_ups: Vec<FollowUp>,
     pub change_log: Vec<LogView>,
     pub can_edit: bool,
@@ -351,6 +354,8 @@ impl App {
         let contact_ids = opportunities::contacts(&mut tx, id).await?;
         let contacts = kuijing_store::contacts::names(&mut tx, &contact_ids).await?;
         let stage_history = opportunities::stage_history(&mut tx, id).await?;
+        let contracts = self.contracts_of_opportunity(&mut tx, caller, id).await?;
+        let team = self.team_of(&mut tx, Kind::Opportunity, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Opportunity, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Opportunity, id).await?;
         let mut rows = self.opportunity_rows(&mut tx, vec![found]).await?;
@@ -361,6 +366,8 @@ impl App {
             lines,
             contacts,
             stage_history,
+            contracts,
+            team,
             follow_ups,
             change_log,
             can_edit,
@@ -767,7 +774,7 @@ impl App {
         Ok(caller.actor.visibility(kind, &org))
     }
 
-    async fn writable_opportunity(
+    pub(crate) async fn writable_opportunity(
         &self,
         tx: &mut Tx,
         caller: &Caller,

@@ -147,6 +147,71 @@ impl App {
             .ok_or(ServiceError::NotFound)
     }
 
+    /// Moves a stage one place up (earlier) or down in its pipeline; at
+    /// either end it stays where it is.
+    pub async fn move_pipeline_stage(
+        &self,
+        caller: &Caller,
+        (id, stage): (i64, i64),
+        up: bool,
+    ) -> Result<Pipeline> {
+        caller.require(settings())?;
+        let mut tx = self.db.write().await?;
+        let current = pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        let at = current
+            .stages
+            .iter()
+            .position(|s| s.id == stage)
+            .ok_or(ServiceError::NotFound)?;
+        let to = if up { at.checked_sub(1) } else { Some(at + 1) };
+        let mut stages = current.stages.clone();
+        if let Some(to) = to.filter(|to| *to < stages.len()) {
+            stages.swap(at, to);
+            for (order, s) in stages.iter().enumerate() {
+                pipelines::update_stage(&mut tx, s.id, &s.name, s.win_rate, order as i64).await?;
+            }
+            tracing::info!(
+                pipeline.id = id,
+                stage.id = stage,
+                actor.id = caller.user.id,
+                "pipeline stage moved"
+            );
+        }
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
+        pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
+    /// Makes an active pipeline the default one: new opportunities and the
+    /// board use it first.
+    pub async fn set_default_pipeline(&self, caller: &Caller, id: i64) -> Result<Pipeline> {
+        caller.require(settings())?;
+        let mut tx = self.db.write().await?;
+        let current = pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if !current.active {
+            return Err(ServiceError::Refused {
+                code: "pipeline_inactive",
+            });
+        }
+        pipelines::set_default(&mut tx, id).await?;
+        tx.commit().await?;
+        tracing::info!(
+            pipeline.id = id,
+            actor.id = caller.user.id,
+            "default pipeline set"
+        );
+        let mut tx = self.db.read().await?;
+        pipelines::get(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+
     async fn check_pipeline(
         &self,
         tx: &mut Tx,

@@ -728,6 +728,30 @@ pub async fn insert_plan(
     .await
 }
 
+/// Changes an instalment's amount, date, method, reminder and notes; what
+/// it received and its status are recomputed afterwards.
+pub async fn update_plan(
+    tx: &mut Tx,
+    (contract, plan): (i64, i64),
+    fields: &PlanFields,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let update = Query::update()
+        .table(PaymentPlans::Table)
+        .values([
+            (PaymentPlans::Amount, fields.amount.into()),
+            (PaymentPlans::PlannedOn, fields.planned_on.into()),
+            (PaymentPlans::MethodId, fields.method_id.into()),
+            (PaymentPlans::RemindDays, fields.remind_days.into()),
+            (PaymentPlans::Notes, fields.notes.clone().into()),
+            (PaymentPlans::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(PaymentPlans::Id).eq(plan))
+        .and_where(Expr::col(PaymentPlans::ContractId).eq(contract))
+        .to_owned();
+    tx.execute(&update).await
+}
+
 /// Numbers a contract's instalments by planned date (then by when they
 /// were added): the first due is instalment 1. Run after every change of
 /// the plan, so the numbers a page shows and an import finds are the

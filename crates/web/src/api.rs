@@ -25,6 +25,7 @@ mod products;
 mod reports;
 mod requests;
 mod roles;
+mod teams;
 mod users;
 
 use axum::Json;
@@ -194,6 +195,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             pipelines::create_pipeline
         ))
         .routes(routes!(pipelines::update_pipeline))
+        .routes(routes!(pipelines::set_default_pipeline))
+        .routes(routes!(pipelines::move_stage))
         .routes(routes!(
             opportunities::list_opportunities,
             opportunities::create_opportunity
@@ -209,6 +212,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(opportunities::move_opportunity))
         .routes(routes!(opportunities::add_opportunity_follow_up))
+        .routes(routes!(
+            teams::put_opportunity_member,
+            teams::remove_opportunity_member
+        ))
         .routes(routes!(
             attachments::list_opportunity_attachments,
             attachments::upload_opportunity_attachment
@@ -226,8 +233,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(contracts::submit_contract))
         .routes(routes!(contracts::void_contract))
+        .routes(routes!(
+            teams::put_contract_member,
+            teams::remove_contract_member
+        ))
         .routes(routes!(contracts::add_payment_plan))
-        .routes(routes!(contracts::delete_payment_plan))
+        .routes(routes!(
+            contracts::update_payment_plan,
+            contracts::delete_payment_plan
+        ))
         .routes(routes!(
             attachments::list_contract_attachments,
             attachments::upload_contract_attachment

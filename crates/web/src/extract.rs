@@ -40,6 +40,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// The two ids of a nested path (`/contracts/{id}/plans/{plan_id}`): the
+/// record's, then its part's. One that is not a number names nothing: 404.
+pub struct Ids(pub i64, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ids {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
+            Ok(Path((id, part))) => Ok(Ids(id, part)),
+            Err(_) => Err(refuse(parts, ServiceError::NotFound)),
+        }
+    }
+}
+
 /// Query parameters; a value of the wrong type is a field error naming it.
 /// A key may repeat (`owner_id=4&owner_id=5`) into a list field, and a list
 /// field takes a single value too.

@@ -42,6 +42,7 @@ mod schedule;
 mod search;
 mod session;
 mod targets;
+mod teams;
 mod users;
 
 use askama::Template;
@@ -124,6 +125,14 @@ pub fn router() -> Router<AppState> {
         )
         .route("/opportunities/{id}/stage", post(opportunities::move_stage))
         .route(
+            "/opportunities/{id}/team",
+            post(teams::put_opportunity_member),
+        )
+        .route(
+            "/opportunities/{id}/team/remove",
+            post(teams::remove_opportunity_member),
+        )
+        .route(
             "/opportunities/{id}/follow-ups",
             post(opportunities::add_follow_up),
         )
@@ -160,8 +169,14 @@ pub fn router() -> Router<AppState> {
         .route("/contracts/{id}/edit", get(contracts::edit_contract))
         .route("/contracts/{id}/submit", post(contracts::submit_contract))
         .route("/contracts/{id}/void", post(contracts::void_contract))
+        .route("/contracts/{id}/team", post(teams::put_contract_member))
+        .route(
+            "/contracts/{id}/team/remove",
+            post(teams::remove_contract_member),
+        )
         .route("/contracts/{id}/delete", post(contracts::delete_contract))
         .route("/contracts/{id}/plans", post(contracts::add_plan))
+        .route("/contracts/{id}/plans/{plan}", post(contracts::update_plan))
         .route(
             "/contracts/{id}/plans/{plan}/delete",
             post(contracts::delete_plan),
@@ -239,6 +254,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/settings/pipelines/{id}",
             post(sales_settings::update_pipeline),
+        )
+        .route(
+            "/settings/pipelines/{id}/stages",
+            post(sales_settings::move_stage),
+        )
+        .route(
+            "/settings/pipelines/{id}/default",
+            post(sales_settings::set_default_pipeline),
         )
         .route("/settings/numbering", get(numbering::show_numbering))
         .route(
@@ -733,6 +756,18 @@ impl Shell {
     pub fn field_label(&self, field: &str) -> String {
         if let Some(key) = field.strip_prefix("custom.") {
             return key.to_string();
+        }
+        // An instalment's field: `plans.2.amount` is instalment 2's amount.
+        if let Some(("plans", rest)) = field.split_once('.')
+            && let Some((n, inner)) = rest.split_once('.')
+        {
+            let inner = if inner == "method_id" {
+                "payment_method_id"
+            } else {
+                inner
+            };
+            let plan = self.tn("contracts.instalment_n", &n);
+            return format!("{plan} · {}", self.field_label(inner));
         }
         let key = format!("fields.{field}");
         let label = self.lang.t(&key);

@@ -2,10 +2,8 @@
 //! voiding, transfer, and their payment plans (回款計劃).
 
 use axum::Extension;
-use axum::extract::{FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use kuijing_service::ServiceError;
 use kuijing_service::contracts::{
     ContractBatch, ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal,
     Plan, PlanInput, SubmitInput,
@@ -17,13 +15,13 @@ use utoipa::{IntoParams, ToSchema};
 use super::customers::Affected;
 use super::{
     Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
+    respond_in,
 };
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, Problem};
-use crate::extract::{Id, Params};
+use crate::error::Problem;
+use crate::extract::{Id, Ids, Params};
 use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 /// A page of a list with the totals of everything that matches, per currency.
 #[derive(Debug, Serialize, ToSchema)]
@@ -252,34 +250,6 @@ pub async fn add_payment_plan(
     respond_created_in("payment", result, &caller, lang)
 }
 
-/// The `{id}` of a contract and the `{plan_id}` of one of its instalments.
-pub struct PlanPath {
-    pub contract: i64,
-    pub plan: i64,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for PlanPath {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
-        match Path::<(i64, i64)>::from_request_parts(parts, state).await {
-            Ok(Path((contract, plan))) => Ok(PlanPath { contract, plan }),
-            Err(_) => {
-                let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
-                let request_id = parts
-                    .extensions
-                    .get::<RequestId>()
-                    .map(|r| r.0.clone())
-                    .unwrap_or_default();
-                Err(
-                    ApiError::from_service(ServiceError::NotFound, lang, &request_id)
-                        .into_response(),
-                )
-            }
-        }
-    }
-}
-
 #[utoipa::path(delete, path = "/api/v1/contracts/{id}/plans/{plan_id}", tag = "contracts",
     params(("id" = i64, Path, description = "The contract"), ("plan_id" = i64, Path, description = "The instalment")),
     responses((status = 204, description = "Deleted"), (status = 404, body = Problem), (status = 409, description = "Money was received against it (`plan_has_payments`)", body = Problem)))]
@@ -287,11 +257,26 @@ pub async fn delete_payment_plan(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    path: PlanPath,
+    Ids(contract, plan): Ids,
+) -> Response {
+    let result = state.app.delete_payment_plan(&caller, contract, plan).await;
+    respond_done(result, &caller, lang)
+}
+
+#[utoipa::path(put, path = "/api/v1/contracts/{id}/plans/{plan_id}", tag = "contracts", request_body = PlanInput,
+    params(("id" = i64, Path, description = "The contract"), ("plan_id" = i64, Path, description = "The instalment")),
+    description = "Changes an instalment. It may not fall below what it already received, nor take the plan past the contract's amount; its status and number follow from the change.",
+    responses((status = 200, description = "Every instalment of the contract", body = Vec<Plan>), (status = 404, body = Problem), (status = 409, description = "The contract is void (`contract_void`)", body = Problem), (status = 422, body = Problem)))]
+pub async fn update_payment_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Ids(contract, plan): Ids,
+    Body(body): Body<PlanInput>,
 ) -> Response {
     let result = state
         .app
-        .delete_payment_plan(&caller, path.contract, path.plan)
+        .update_payment_plan(&caller, (contract, plan), &body)
         .await;
-    respond_done(result, &caller, lang)
+    respond_in("payment", result, &caller, lang)
 }

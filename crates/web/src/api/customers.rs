@@ -4,6 +4,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
 use kuijing_domain::fields::FieldDef;
 use kuijing_service::ListPage;
 use kuijing_service::customers::{
@@ -14,6 +15,7 @@ use kuijing_service::fields::{FieldPatch, NewField};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::teams::MemberParams;
 use super::{Body, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -221,16 +223,7 @@ pub async fn put_team_member(
     Id(id): Id,
     Body(body): Body<TeamInput>,
 ) -> Response {
-    match state.app.put_customer_team_member(&caller, id, body).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct MemberParams {
-    pub user_id: i64,
+    super::teams::put(&state, lang, &caller, (Kind::Customer, id), body).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/customers/{id}/team", tag = "customers", params(MemberParams),
@@ -242,14 +235,7 @@ pub async fn remove_team_member(
     Id(id): Id,
     Params(params): Params<MemberParams>,
 ) -> Response {
-    match state
-        .app
-        .remove_customer_team_member(&caller, id, params.user_id)
-        .await
-    {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
-    }
+    super::teams::remove(&state, lang, &caller, (Kind::Customer, id), params.user_id).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

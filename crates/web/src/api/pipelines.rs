@@ -4,12 +4,14 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 use kuijing_service::opportunities::{Pipeline, PipelineInput};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::{Body, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
-use crate::extract::Id;
+use crate::extract::{Id, Ids};
 use crate::i18n::Lang;
 
 #[utoipa::path(get, path = "/api/v1/pipelines", tag = "pipelines",
@@ -52,4 +54,54 @@ pub async fn update_pipeline(
         &caller,
         lang,
     )
+}
+
+#[utoipa::path(post, path = "/api/v1/pipelines/{id}/default", tag = "pipelines",
+    description = "Makes an active pipeline the default one, the one new opportunities and the board use first.",
+    responses((status = 200, body = Pipeline), (status = 404, body = Problem), (status = 409, description = "The pipeline is off (`pipeline_inactive`)", body = Problem)))]
+pub async fn set_default_pipeline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(
+        state.app.set_default_pipeline(&caller, id).await,
+        &caller,
+        lang,
+    )
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageMove {
+    /// `up` (earlier) or `down`.
+    pub direction: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/pipelines/{id}/stages/{stage_id}/move", tag = "pipelines",
+    request_body = StageMove,
+    params(("id" = i64, Path, description = "The pipeline"), ("stage_id" = i64, Path, description = "The stage")),
+    description = "Moves a stage one place up or down; at either end it stays.",
+    responses((status = 200, body = Pipeline), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn move_stage(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Ids(id, stage): Ids,
+    Body(body): Body<StageMove>,
+) -> Response {
+    let result = match body.direction.as_str() {
+        "up" | "down" => {
+            let up = body.direction == "up";
+            state
+                .app
+                .move_pipeline_stage(&caller, (id, stage), up)
+                .await
+        }
+        _ => Err(kuijing_service::ServiceError::Invalid(
+            kuijing_domain::FieldError::new("direction", "invalid_choice").into(),
+        )),
+    };
+    respond(result, &caller, lang)
 }

@@ -229,8 +229,14 @@ pub async fn import_contracts(
 
 #[derive(Template)]
 #[template(path = "contract.html")]
-struct ContractView {
+pub(super) struct ContractView {
     shell: Shell,
+    /// Who may join the team, and the member being added as typed.
+    team_people: Vec<kuijing_service::users::UserView>,
+    pub(super) team_form: super::teams::TeamForm,
+    can_team: bool,
+    /// The instalment being changed, as stored or as typed.
+    plan_edit: Option<PlanEdit>,
     detail: ContractDetail,
     panel: Option<Panel>,
     errors: FormErrors,
@@ -240,6 +246,8 @@ struct ContractView {
     can_submit: bool,
     can_pay: bool,
     can_plan: bool,
+    /// Instalments are changed by those with `payment_plan.edit` only.
+    can_edit_plan: bool,
     /// Instalments are deleted by those with `payment_plan.delete` only.
     can_delete_plan: bool,
     can_delete: bool,
@@ -279,7 +287,7 @@ async fn method_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
         .collect())
 }
 
-async fn contract_view(
+pub(super) async fn contract_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -288,16 +296,29 @@ async fn contract_view(
     done: Option<&str>,
 ) -> Result<ContractView, ServiceError> {
     let detail = state.app.get_contract(caller, id).await?;
+    let can_team = detail.writable && can(caller, Kind::Contract, Action::Team);
+    let team_people = if can_team {
+        super::records::people(state, caller, Kind::Contract).await
+    } else {
+        Vec::new()
+    };
     let mut shell =
         Shell::new(state, caller, lang, "/contracts", "contracts.title").with_notice(done);
     shell.title = detail.row.contract.number.clone();
     let writable = detail.writable;
     let status = detail.row.contract.status;
     Ok(ContractView {
+        plan_edit: None,
+        team_people,
+        team_form: Default::default(),
+        can_team,
         panel: detail.approval.as_ref().map(Panel::of),
         can_submit: writable && status.submittable() && can(caller, Kind::Contract, Action::Submit),
         can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
         can_plan: writable && can(caller, Kind::PaymentPlan, Action::Create),
+        can_edit_plan: writable
+            && status != kuijing_domain::sales::DocStatus::Void
+            && can(caller, Kind::PaymentPlan, Action::Edit),
         can_delete_plan: writable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
         can_void: writable && status.counts() && detail.row.contract.received == 0,
@@ -318,6 +339,8 @@ async fn contract_view(
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
+    /// The instalment whose form the page opens.
+    edit_plan: Option<i64>,
 }
 
 pub async fn show_contract(
@@ -327,20 +350,25 @@ pub async fn show_contract(
     Id(id): Id,
     Params(query): Params<DoneQuery>,
 ) -> Response {
-    answer(
-        contract_view(
-            &state,
-            &caller,
-            lang,
-            id,
-            FormErrors::default(),
-            query.done.as_deref(),
-        )
-        .await,
-        StatusCode::OK,
+    let view = contract_view(
+        &state,
         &caller,
         lang,
+        id,
+        FormErrors::default(),
+        query.done.as_deref(),
     )
+    .await
+    .map(|mut view| {
+        let plan = query
+            .edit_plan
+            .and_then(|plan| view.detail.plans.iter().find(|p| p.id == plan));
+        if view.can_edit_plan {
+            view.plan_edit = plan.map(PlanEdit::of);
+        }
+        view
+    });
+    answer(view, StatusCode::OK, &caller, lang)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -421,6 +449,25 @@ pub struct PlanForm {
     method_id: String,
     #[serde(default)]
     remind_days: String,
+    #[serde(default)]
+    notes: String,
+}
+
+impl PlanForm {
+    fn input(&self) -> Result<PlanInput, ServiceError> {
+        let planned_on = self.planned_on.trim().parse().map_err(|_| {
+            ServiceError::Invalid(
+                kuijing_domain::FieldError::new("planned_on", "date_invalid").into(),
+            )
+        })?;
+        Ok(PlanInput {
+            amount: DecimalText::Text(self.amount.clone()),
+            planned_on,
+            method_id: optional_number(&self.method_id),
+            remind_days: optional_number(&self.remind_days).unwrap_or(0),
+            notes: optional_text(&self.notes),
+        })
+    }
 }
 
 pub async fn add_plan(
@@ -430,20 +477,9 @@ pub async fn add_plan(
     Id(id): Id,
     Form(form): Form<PlanForm>,
 ) -> Response {
-    let result = match form.planned_on.trim().parse() {
-        Ok(planned_on) => {
-            let input = PlanInput {
-                amount: DecimalText::Text(form.amount.clone()),
-                planned_on,
-                method_id: optional_number(&form.method_id),
-                remind_days: optional_number(&form.remind_days).unwrap_or(0),
-                notes: None,
-            };
-            state.app.add_payment_plan(&caller, id, &input).await
-        }
-        Err(_) => Err(ServiceError::Invalid(
-            kuijing_domain::FieldError::new("planned_on", "date_invalid").into(),
-        )),
+    let result = match form.input() {
+        Ok(input) => state.app.add_payment_plan(&caller, id, &input).await,
+        Err(error) => Err(error),
     };
     on_contract(
         &state,
@@ -454,6 +490,61 @@ pub async fn add_plan(
         (&format!("/contracts/{id}"), "saved"),
     )
     .await
+}
+
+/// An instalment's form: which one, and its fields as stored or typed.
+struct PlanEdit {
+    id: i64,
+    instalment: i64,
+    form: PlanForm,
+}
+
+impl PlanEdit {
+    fn of(plan: &kuijing_service::contracts::PaymentPlan) -> Self {
+        PlanEdit {
+            id: plan.id,
+            instalment: plan.instalment,
+            form: PlanForm {
+                amount: money::amount_text(plan.amount),
+                planned_on: plan.planned_on.to_string(),
+                method_id: plan.method_id.map(|m| m.to_string()).unwrap_or_default(),
+                remind_days: plan.remind_days.to_string(),
+                notes: plan.notes.clone().unwrap_or_default(),
+            },
+        }
+    }
+}
+
+pub async fn update_plan(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Path((id, plan)): Path<(i64, i64)>,
+    Form(form): Form<PlanForm>,
+) -> Response {
+    let result = match form.input() {
+        Ok(input) => {
+            state
+                .app
+                .update_payment_plan(&caller, (id, plan), &input)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    // Refused: the page again with the form open as it was typed.
+    let again = async |errors| {
+        let mut view = contract_view(&state, &caller, lang, id, errors, None).await?;
+        let instalment = view.detail.plans.iter().find(|p| p.id == plan);
+        let instalment = instalment.map(|p| p.instalment).unwrap_or_default();
+        view.plan_edit = Some(PlanEdit {
+            id: plan,
+            instalment,
+            form,
+        });
+        Ok(view)
+    };
+    let back = format!("/contracts/{id}");
+    after_post(result, |_| done(&back, "saved"), again, &caller, lang).await
 }
 
 pub async fn delete_plan(

@@ -9,11 +9,11 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::{DateTime, NaiveDate, Utc};
-use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
+use chrono::{DateTime, Utc};
+use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::customers::{
     CustomerBatch, CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView,
-    FilterInput, TeamInput, TransferInput,
+    FilterInput, TransferInput,
 };
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::selection::CustomerMatch;
@@ -1033,10 +1033,6 @@ struct CustomerPage {
 }
 
 impl CustomerPage {
-    fn date(&self, day: &NaiveDate) -> String {
-        day.format("%Y-%m-%d").to_string()
-    }
-
     /// Which zone the next contact time is typed in.
     fn zone_hint(&self) -> String {
         self.shell.zone_hint()
@@ -1045,16 +1041,7 @@ impl CustomerPage {
 
 pub use super::follow_ups::Composer;
 
-/// A team member as typed.
-#[derive(Debug, Default, Deserialize)]
-pub struct TeamForm {
-    #[serde(default)]
-    user_id: String,
-    #[serde(default)]
-    access: String,
-    #[serde(default)]
-    expires_on: String,
-}
+use super::teams::{RemoveForm, TeamForm};
 
 async fn record_page(
     state: &AppState,
@@ -1228,22 +1215,12 @@ pub async fn put_team_member(
     Id(id): Id,
     Form(form): Form<TeamForm>,
 ) -> Response {
-    let expires_on = match form.expires_on.trim() {
-        "" => Ok(None),
-        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| FieldErrors::from(FieldError::new("expires_on", "date_invalid"))),
-    };
-    let result = match expires_on {
-        Ok(expires_on) => {
-            let input = TeamInput {
-                user_id: optional_number(&form.user_id).unwrap_or(-1),
-                can_write: form.access == "write",
-                expires_on,
-            };
-            state.app.put_customer_team_member(&caller, id, input).await
+    let result = match form.input() {
+        Ok(input) => {
+            let record = (Kind::Customer, id);
+            state.app.put_team_member(&caller, record, input).await
         }
-        Err(errors) => Err(ServiceError::Invalid(errors)),
+        Err(error) => Err(error),
     };
     match result {
         Ok(()) => done(&format!("/customers/{id}"), "team_saved"),
@@ -1262,12 +1239,6 @@ pub async fn put_team_member(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct RemoveForm {
-    #[serde(default)]
-    user_id: String,
-}
-
 pub async fn remove_team_member(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -1275,10 +1246,10 @@ pub async fn remove_team_member(
     Id(id): Id,
     Form(form): Form<RemoveForm>,
 ) -> Response {
-    let user = optional_number(&form.user_id).unwrap_or(-1);
+    let record = (Kind::Customer, id);
     match state
         .app
-        .remove_customer_team_member(&caller, id, user)
+        .remove_team_member(&caller, record, form.user())
         .await
     {
         Ok(()) => done(&format!("/customers/{id}"), "team_removed"),

@@ -373,8 +373,12 @@ pub async fn board(
 
 #[derive(Template)]
 #[template(path = "opportunity.html")]
-struct RecordView {
+pub(super) struct RecordView {
     shell: Shell,
+    /// Who may join the team, and the member being added as typed.
+    people: Vec<kuijing_service::users::UserView>,
+    pub(super) team_form: super::teams::TeamForm,
+    can_team: bool,
     detail: OpportunityDetail,
     errors: FormErrors,
     methods: Vec<super::customers::Choice>,
@@ -432,7 +436,7 @@ impl RecordView {
     }
 }
 
-async fn record_view(
+pub(super) async fn record_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -441,6 +445,12 @@ async fn record_view(
     done: Option<&str>,
 ) -> Result<RecordView, ServiceError> {
     let detail = state.app.get_opportunity(caller, id).await?;
+    let can_team = detail.can_edit && can(caller, Action::Team);
+    let people = if can_team {
+        super::records::people(state, caller, Kind::Opportunity).await
+    } else {
+        Vec::new()
+    };
     let choices = super::customers::Choices::load(state).await?;
     let title = detail.row.opportunity.name.clone();
     let mut shell =
@@ -461,6 +471,9 @@ async fn record_view(
         .collect();
     let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &methods);
     Ok(RecordView {
+        people,
+        team_form: Default::default(),
+        can_team,
         composer: Composer::default(),
         follow_up_choices,
         timeline,

@@ -178,6 +178,58 @@ pub async fn update_pipeline(
     .await
 }
 
+/// The stage a move button names: `up:<stage id>` or `down:<stage id>`.
+#[derive(Debug, Default, Deserialize)]
+pub struct StageMoveForm {
+    #[serde(default)]
+    r#move: String,
+}
+
+pub async fn move_stage(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<StageMoveForm>,
+) -> Response {
+    let result = match form.r#move.split_once(':') {
+        Some((way @ ("up" | "down"), stage)) => {
+            let stage = optional_number(stage).unwrap_or(-1);
+            let record = (id, stage);
+            state
+                .app
+                .move_pipeline_stage(&caller, record, way == "up")
+                .await
+        }
+        _ => Err(ServiceError::NotFound),
+    };
+    after_post(
+        result,
+        |_| done("/settings/pipelines", "saved"),
+        async |errors| pipelines_view(&state, &caller, lang, (errors, id), None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
+pub async fn set_default_pipeline(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+) -> Response {
+    let result = state.app.set_default_pipeline(&caller, id).await;
+    after_post(
+        result,
+        |_| done("/settings/pipelines", "saved"),
+        async |errors| pipelines_view(&state, &caller, lang, (errors, id), None).await,
+        &caller,
+        lang,
+    )
+    .await
+}
+
 #[derive(Template)]
 #[template(path = "settings_flows.html")]
 struct FlowsView {

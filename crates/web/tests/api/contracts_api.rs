@@ -80,7 +80,7 @@ async fn contract_numbers_come_from_the_rule_one_after_the_other() {
 }
 
 /// The id of the first payment method the company starts with.
-async fn payment_method(t: &TestApp, token: &str) -> i64 {
+pub(crate) async fn payment_method(t: &TestApp, token: &str) -> i64 {
     let options = t.get("/api/v1/options", token).await;
     options
         .body

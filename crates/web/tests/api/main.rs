@@ -49,6 +49,7 @@ mod reports;
 mod sales_api;
 mod sales_dates;
 mod sales_fidelity;
+mod sales_final;
 mod sales_fixes;
 mod sales_fixtures;
 mod sales_import;

@@ -190,6 +190,13 @@ const ROUTES: &[&str] = &[
     "PATCH /api/v1/events/{id}",
     "DELETE /api/v1/events/{id}",
     "POST /api/v1/follow-ups/{id}/attachments",
+    "POST /api/v1/opportunities/{id}/team",
+    "DELETE /api/v1/opportunities/{id}/team",
+    "POST /api/v1/contracts/{id}/team",
+    "DELETE /api/v1/contracts/{id}/team",
+    "PUT /api/v1/contracts/{id}/plans/{plan_id}",
+    "POST /api/v1/pipelines/{id}/default",
+    "POST /api/v1/pipelines/{id}/stages/{stage_id}/move",
 ];
 
 #[tokio::test]

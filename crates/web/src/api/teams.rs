@@ -1,0 +1,112 @@
+//! The teams of customers, opportunities and contracts: one answer for
+//! every kind, and the endpoints of opportunities and contracts.
+
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
+use kuijing_service::Caller;
+use kuijing_service::teams::TeamInput;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::Body;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{ApiError, Problem};
+use crate::extract::{Id, Params};
+use crate::i18n::Lang;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberParams {
+    pub user_id: i64,
+}
+
+/// Adds or changes a member of a record's team: 204, or the problem.
+pub(super) async fn put(
+    state: &AppState,
+    lang: Lang,
+    caller: &Caller,
+    record: (Kind, i64),
+    body: TeamInput,
+) -> Response {
+    match state.app.put_team_member(caller, record, body).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+/// Removes a member of a record's team: 204, or the problem.
+pub(super) async fn remove(
+    state: &AppState,
+    lang: Lang,
+    caller: &Caller,
+    record: (Kind, i64),
+    user: i64,
+) -> Response {
+    match state.app.remove_team_member(caller, record, user).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/opportunities/{id}/team", tag = "opportunities",
+    request_body = TeamInput,
+    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
+pub async fn put_opportunity_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<TeamInput>,
+) -> Response {
+    put(&state, lang, &caller, (Kind::Opportunity, id), body).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/opportunities/{id}/team", tag = "opportunities",
+    params(MemberParams),
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
+pub async fn remove_opportunity_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<MemberParams>,
+) -> Response {
+    remove(
+        &state,
+        lang,
+        &caller,
+        (Kind::Opportunity, id),
+        params.user_id,
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/team", tag = "contracts",
+    request_body = TeamInput,
+    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
+pub async fn put_contract_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<TeamInput>,
+) -> Response {
+    put(&state, lang, &caller, (Kind::Contract, id), body).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/contracts/{id}/team", tag = "contracts",
+    params(MemberParams),
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
+pub async fn remove_contract_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<MemberParams>,
+) -> Response {
+    remove(&state, lang, &caller, (Kind::Contract, id), params.user_id).await
+}
