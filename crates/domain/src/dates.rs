@@ -39,6 +39,26 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
     Err("date_invalid")
 }
 
+/// A date and time as a spreadsheet writes it: any date [`parse_date`]
+/// reads, then optionally a time of day (`14:30`, `14:30:00`); a date alone
+/// is taken at nine in the morning, when a working day starts.
+pub fn parse_date_time(text: &str) -> Result<chrono::NaiveDateTime, &'static str> {
+    let text = crate::text::normalize(text);
+    let (date, time) = match text.rsplit_once([' ', 't']) {
+        Some((date, time)) if time.contains(':') => (date.trim(), Some(time.trim())),
+        _ => (text.as_str(), None),
+    };
+    let date = parse_date(date)?;
+    in_years(date)?;
+    let time = match time {
+        None => chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default(),
+        Some(time) => chrono::NaiveTime::parse_from_str(time, "%H:%M")
+            .or_else(|_| chrono::NaiveTime::parse_from_str(time, "%H:%M:%S"))
+            .map_err(|_| "date_time_invalid")?,
+    };
+    Ok(date.and_time(time))
+}
+
 /// The years a date of a record takes; anything else is a typing slip
 /// (`0001`, `9999`), refused on forms, the API and imports alike.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;

@@ -1,23 +1,24 @@
 //! Contacts in and out of spreadsheets: export of exactly the contacts the
-//! caller may see, and import through the shared skeleton, each row's
+//! caller may see, and import through the engine customers and leads share, each row's
 //! customer found by name among the customers the importer may change.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use kuijing_domain::company::{match_key, phone_key};
-use kuijing_domain::{Action, Change, ChangeAction, FieldChange, Kind, Permission, text};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::lists::Sort;
 use kuijing_store::schema::Contacts;
 use kuijing_store::{Tx, customers};
 
 use crate::contacts::{ContactInput, ContactView};
-use crate::contract_import::People;
-use crate::customer_io::DuplicateMode;
+use crate::customer_io::{ImportOptions, ImportReport};
 use crate::error::Result;
-use crate::imports::{self, Columns, ImportReport, Row, Upload, yes_no};
+use crate::imports::yes_no;
 use crate::list_filters::RecordQuery;
 use crate::record_export::{self, ExportSheet, Labels, export_columns};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a contact file, in the template's and the export's order.
@@ -33,6 +34,7 @@ pub const CONTACT_COLUMNS: &[&str] = &[
     "address",
     "notes",
     "owner_id",
+    "next_contact_at",
 ];
 
 impl App {
@@ -73,133 +75,16 @@ impl App {
         sheet.finish(Kind::Contact, caller)
     }
 
-    /// Reads a file of contacts; nothing is written unless every row is right
-    /// and more than a check was asked for.
+    /// Reads a file of contacts and writes them, unless it is a dry run or
+    /// (without `partial`) any row fails.
     pub async fn import_contacts(
         &self,
         caller: &Caller,
-        upload: Upload<'_>,
-        aliases: &BTreeMap<String, String>,
+        bytes: &[u8],
+        options: ImportOptions,
     ) -> Result<ImportReport> {
-        caller.require(Permission::new(Kind::Contact, Action::Import))?;
-        caller.require(Permission::new(Kind::Contact, Action::Create))?;
-        let mut report = ImportReport::default();
-        let mut tx = self.db.write().await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Contact).await?;
-        let columns = Columns {
-            fields: CONTACT_COLUMNS,
-            required: &["name", "customer_id"],
-            aliases,
-            custom: &defs,
-        };
-        let sheet = imports::open(&upload, &columns, &mut report)?;
-        let people = People::load(&mut tx).await?;
-        let org = kuijing_store::departments::org_chart(&mut tx).await?;
-        let scope = caller.actor.visibility(Kind::Contact, &org);
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for row in sheet.rows() {
-            let number = row.number;
-            let Some(input) = self
-                .contact_row(&mut tx, caller, &row, (&people, &scope), &mut report)
-                .await?
-            else {
-                continue;
-            };
-            let owner = input.owner_id.unwrap_or(caller.user.id);
-            let mut errors = kuijing_domain::FieldErrors::new();
-            let fields = self.check_contact(&mut tx, input, &mut errors).await?;
-            let checked = errors.into_result().map_err(Into::into);
-            if report.absorb(number, checked)?.is_none() {
-                continue;
-            }
-            let key = format!("{}:{}", fields.customer_id, text::normalize(&fields.name));
-            if let Some(first) = seen.insert(key, number) {
-                report.duplicate(number, "name", first);
-                continue;
-            }
-            self.write_contact_row(
-                &mut tx,
-                caller,
-                (number, fields, owner),
-                upload.duplicates,
-                &mut report,
-            )
-            .await?;
-        }
-        report
-            .finish(
-                tx,
-                upload.check_only,
-                (Kind::Contact.as_str(), caller.user.id),
-            )
+        self.import_records(&ContactImport, caller, bytes, options)
             .await
-    }
-
-    /// A row as the form would send it; a cell naming nothing known is a
-    /// problem of the row.
-    async fn contact_row(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        row: &Row<'_>,
-        (people, scope): (&People, &kuijing_domain::Visibility),
-        report: &mut ImportReport,
-    ) -> Result<Option<ContactInput>> {
-        let number = row.number;
-        let mut ok = true;
-        let customer_id = match self
-            .customer_named(tx, caller, &row.cell("customer_id"))
-            .await?
-        {
-            Ok(id) => id,
-            Err(code) => {
-                report.problem(number, "customer_id", code);
-                ok = false;
-                0
-            }
-        };
-        let mut flags = [false; 2];
-        for (flag, field) in flags.iter_mut().zip(["decision_maker", "is_primary"]) {
-            match yes_no(&row.cell(field)) {
-                Ok(value) => *flag = value.unwrap_or(false),
-                Err(code) => {
-                    report.problem(number, field, code);
-                    ok = false;
-                }
-            }
-        }
-        let owner_id = match row.optional("owner_id") {
-            None => None,
-            Some(text) => match people.find(&text) {
-                Ok((id, department)) if scope.sees(id, department) => Some(id),
-                Ok(_) => {
-                    report.problem(number, "owner_id", "owner_out_of_scope");
-                    ok = false;
-                    None
-                }
-                Err(code) => {
-                    report.problem(number, "owner_id", code);
-                    ok = false;
-                    None
-                }
-            },
-        };
-        let [decision_maker, is_primary] = flags;
-        Ok(ok.then(|| ContactInput {
-            customer_id,
-            name: row.cell("name"),
-            mobile: row.optional("mobile"),
-            phone: row.optional("phone"),
-            email: row.optional("email"),
-            post: row.optional("post"),
-            decision_maker,
-            is_primary,
-            address: row.optional("address"),
-            notes: row.optional("notes"),
-            custom: row.custom(),
-            owner_id,
-            ..ContactInput::default()
-        }))
     }
 
     /// The customer a cell names, among those the caller may change:
@@ -224,70 +109,152 @@ impl App {
             _ => Err("ambiguous_name"),
         })
     }
+}
 
-    /// Writes one checked row: a new contact, or what the user chose for a
-    /// row naming a contact the customer already has (same name or mobile).
-    async fn write_contact_row(
+/// Contacts through the shared import: each row's customer found by name
+/// among the customers the importer may change, a contact matched by name
+/// or mobile within its customer.
+pub(crate) struct ContactImport;
+
+impl Importer for ContactImport {
+    type Input = ContactInput;
+    type Fields = ContactFields;
+    const KIND: Kind = Kind::Contact;
+    const COLUMNS: &'static [&'static str] = CONTACT_COLUMNS;
+    const REQUIRED: &'static [&'static str] = &["name", "customer_id"];
+    const SYNONYMS: &'static [(&'static str, &'static str)] = &[];
+
+    async fn input(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        caller: &Caller,
+        row: &mut RowIn<'_>,
+        common: Common,
+    ) -> Result<ContactInput> {
+        let named = row.get("customer_id").unwrap_or_default();
+        let customer_id = match app.customer_named(tx, caller, &named).await? {
+            Ok(id) => id,
+            Err(code) => {
+                row.problem("customer_id", code, &named, false);
+                0
+            }
+        };
+        let mut flags = [false; 2];
+        for (flag, field) in flags.iter_mut().zip(["decision_maker", "is_primary"]) {
+            let cell = row.get(field).unwrap_or_default();
+            match yes_no(&cell) {
+                Ok(value) => *flag = value.unwrap_or(false),
+                Err(code) => row.problem(field, code, &cell, false),
+            }
+        }
+        let [decision_maker, is_primary] = flags;
+        Ok(ContactInput {
+            customer_id,
+            name: row.get("name").unwrap_or_default(),
+            mobile: row.get("mobile"),
+            phone: row.get("phone"),
+            email: row.get("email"),
+            post: row.get("post"),
+            decision_maker,
+            is_primary,
+            address: row.get("address"),
+            notes: row.get("notes"),
+            custom: common.custom,
+            owner_id: common.owner_id,
+            next_contact_at: common.next_contact_at,
+            ..ContactInput::default()
+        })
+    }
+
+    async fn check(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        input: ContactInput,
+        errors: &mut FieldErrors,
+    ) -> Result<ContactFields> {
+        app.check_contact(tx, input, errors).await
+    }
+
+    fn name(fields: &ContactFields) -> &str {
+        &fields.name
+    }
+
+    fn custom(fields: &ContactFields) -> &serde_json::Map<String, serde_json::Value> {
+        &fields.custom
+    }
+
+    fn keys(fields: &ContactFields) -> Vec<String> {
+        vec![format!(
+            "{}:{}",
+            fields.customer_id,
+            text::normalize(&fields.name)
+        )]
+    }
+
+    fn preview(fields: &ContactFields) -> BTreeMap<String, String> {
+        let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
+        for (key, value) in [
+            ("mobile", &fields.mobile),
+            ("phone", &fields.phone),
+            ("email", &fields.email),
+            ("post", &fields.post),
+            ("address", &fields.address),
+        ] {
+            if let Some(value) = value {
+                row.insert(key.to_string(), value.clone());
+            }
+        }
+        row
+    }
+
+    async fn existing(&self, tx: &mut Tx, fields: &ContactFields) -> Result<Option<i64>> {
+        let name = text::normalize(&fields.name);
+        for (id, other) in contacts::names_of_customer(tx, fields.customer_id).await? {
+            if text::normalize(&other) == name {
+                return Ok(Some(id));
+            }
+        }
+        match fields.mobile.as_deref().map(phone_key) {
+            Some(mobile) if mobile.len() >= 6 => {
+                Ok(contacts::id_by_mobile(tx, fields.customer_id, &mobile).await?)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn update(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        caller: &Caller,
+        (id, fields): (i64, ContactFields),
+        now: DateTime<Utc>,
+    ) -> Result<Updated> {
+        let Ok(current) = app.visible_contact(tx, caller, id).await else {
+            return Ok(Updated::NotYours);
+        };
+        let merged = merge(&ContactFields::from(&current), fields);
+        contacts::update(tx, id, current.version, &merged, now).await?;
+        if merged.is_primary {
+            contacts::make_primary(tx, merged.customer_id, id).await?;
+        }
+        Ok(Updated::Done(id, current.name))
+    }
+
+    async fn insert(
         &self,
         tx: &mut Tx,
         caller: &Caller,
-        (number, fields, owner): (usize, ContactFields, i64),
-        duplicates: DuplicateMode,
-        report: &mut ImportReport,
-    ) -> Result<()> {
-        let name = text::normalize(&fields.name);
-        let mobile = fields.mobile.as_deref().map(phone_key);
-        let mut existing = None;
-        for (id, other) in contacts::names_of_customer(tx, fields.customer_id).await? {
-            if text::normalize(&other) == name {
-                existing = Some(id);
-                break;
-            }
+        (fields, owner): (ContactFields, i64),
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let id = contacts::insert(tx, &fields, owner, caller.user.id, now).await?;
+        if fields.is_primary {
+            contacts::make_primary(tx, fields.customer_id, id).await?;
         }
-        if existing.is_none()
-            && let Some(mobile) = mobile.filter(|m| m.len() >= 6)
-        {
-            existing = contacts::id_by_mobile(tx, fields.customer_id, &mobile).await?;
-        }
-        let now = self.now();
-        let (id, action) = match (existing, duplicates) {
-            (Some(_), DuplicateMode::Skip) => {
-                report.skipped += 1;
-                return Ok(());
-            }
-            (Some(id), DuplicateMode::Update) => {
-                let Ok(current) = self.visible_contact(tx, caller, id).await else {
-                    report.problem(number, "name", "duplicate_not_yours");
-                    return Ok(());
-                };
-                let merged = merge(&ContactFields::from(&current), fields);
-                contacts::update(tx, id, current.version, &merged, now).await?;
-                if merged.is_primary {
-                    contacts::make_primary(tx, merged.customer_id, id).await?;
-                }
-                report.updated += 1;
-                (id, ChangeAction::Update)
-            }
-            _ => {
-                let id = contacts::insert(tx, &fields, owner, caller.user.id, now).await?;
-                if fields.is_primary {
-                    contacts::make_primary(tx, fields.customer_id, id).await?;
-                }
-                report.created += 1;
-                (id, ChangeAction::Create)
-            }
-        };
-        let change = Change {
-            kind: Kind::Contact,
-            record_id: id,
-            action,
-            fields: vec![FieldChange {
-                field: "import".into(),
-                old: None,
-                new: None,
-            }],
-        };
-        self.log(tx, caller, change).await
+        Ok(id)
     }
 }
 
@@ -323,9 +290,7 @@ fn contact_cell(
 
 /// An update from a file fills what the file has and keeps the rest.
 fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
-    let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
-    let mut custom = current.custom.clone();
-    custom.extend(new.custom);
+    let custom = merged_custom(&current.custom, new.custom);
     ContactFields {
         customer_id: current.customer_id,
         name: current.name.clone(),
@@ -338,6 +303,6 @@ fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
         address: keep(new.address, &current.address),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: current.next_contact_at,
+        next_contact_at: new.next_contact_at.or(current.next_contact_at),
     }
 }

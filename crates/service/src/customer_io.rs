@@ -4,20 +4,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, Utc};
 use kuijing_domain::company::{match_key, phone_key};
 use kuijing_domain::customer::Customer;
-use kuijing_domain::{
-    Action, Change, ChangeAction, FieldError, FieldErrors, Kind, Permission, text,
-};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
 use kuijing_store::customers::{self, CustomerFields, Sort};
 use kuijing_store::schema::Customers;
-use kuijing_store::{departments, options, users};
+use kuijing_store::{Tx, departments, options, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::customers::{CustomerInput, CustomerListQuery};
 use crate::error::{Result, ServiceError};
-use crate::spreadsheets::{self, Format, TableWriter};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::spreadsheets::{Format, TableWriter};
 use crate::{App, Caller};
 
 /// The columns of an export and an import template, in order.
@@ -59,6 +59,7 @@ pub const IMPORTABLE: &[&str] = &[
     "tax_id",
     "notes",
     "owner_id",
+    "next_contact_at",
 ];
 
 /// What turns a customer's ids and flags into words in an export.
@@ -323,376 +324,8 @@ impl App {
         bytes: &[u8],
         options: ImportOptions,
     ) -> Result<ImportReport> {
-        caller.require(Permission::new(Kind::Customer, Action::Import))?;
-        caller.require(Permission::new(Kind::Customer, Action::Create))?;
-        let table = spreadsheets::read(bytes, options.format)
-            .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
-        let defs = {
-            let mut tx = self.db.read().await?;
-            self.field_defs_in(&mut tx, Kind::Customer).await?
-        };
-        let mut importable: Vec<String> = IMPORTABLE.iter().map(|f| f.to_string()).collect();
-        let mut aliases = options.aliases.clone();
-        for def in &defs {
-            let target = format!("custom.{}", def.key);
-            aliases.insert(text::normalize(&def.label), target.clone());
-            aliases.insert(text::normalize(&def.key), target.clone());
-            importable.push(target);
-        }
-        let (mapping, unmapped) = map_headers(
-            &table.headers,
-            options.mapping.as_ref(),
-            &aliases,
-            &importable,
-        )?;
-        let column_of: Vec<Option<&str>> = table
-            .headers
-            .iter()
-            .map(|h| mapping.get(h).map(String::as_str))
-            .collect();
-        if !column_of.contains(&Some("name")) {
-            return Err(
-                FieldErrors::from(FieldError::new("mapping", "name_column_required")).into(),
-            );
-        }
-
-        let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let choice = options::of_kind(&mut tx, "customer").await?;
-        let owners: Vec<(i64, String)> = users::all_names(&mut tx).await?;
-        let today = self.today();
-        let now = self.now();
-        let mut report = ImportReport {
-            total: table.rows.len(),
-            created: 0,
-            updated: 0,
-            skipped: 0,
-            failed: 0,
-            written: false,
-            mapping: mapping.clone(),
-            unmapped,
-            problems: Vec::new(),
-            preview: Vec::new(),
-        };
-        // Keys of the rows already taken from this file, so a file does not
-        // duplicate itself.
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        // Unique custom fields' values taken by earlier rows: field, value → row.
-        let mut seen_values: HashMap<(String, String), usize> = HashMap::new();
-
-        for (row, line) in table.rows.iter().zip(table.numbers.iter().copied()) {
-            let mut values: BTreeMap<&str, String> = BTreeMap::new();
-            for (cell, column) in row.iter().zip(&column_of) {
-                if let Some(column) = column {
-                    let cleaned = clean_text(spreadsheets::unsafe_cell(cell));
-                    if !cleaned.is_empty() {
-                        values.insert(column, cleaned);
-                    }
-                }
-            }
-            let mut problems = Vec::new();
-            let mut input = CustomerInput {
-                name: values.get("name").cloned().unwrap_or_default(),
-                ..CustomerInput::default()
-            };
-            let mut notes: Vec<String> = values.get("notes").cloned().into_iter().collect();
-            for (field, target) in [
-                ("level_id", &mut input.level_id),
-                ("industry_id", &mut input.industry_id),
-                ("source_id", &mut input.source_id),
-            ] {
-                if let Some(label) = values.get(field) {
-                    let wanted = text::normalize(label);
-                    match choice
-                        .iter()
-                        .find(|o| o.field == field && text::normalize(&o.label) == wanted)
-                    {
-                        Some(option) => *target = Some(option.id),
-                        None => problems.push(problem(line, field, "invalid_choice", label, false)),
-                    }
-                }
-            }
-            input.phone = values.get("phone").cloned();
-            input.mobile = values.get("mobile").cloned();
-            input.address = values.get("address").cloned();
-            input.province = values.get("province").cloned();
-            input.city = values.get("city").cloned();
-            input.district = values.get("district").cloned();
-            // A file without region columns has it in its one-line address.
-            if !column_of
-                .iter()
-                .any(|c| matches!(c, Some("province" | "city" | "district")))
-            {
-                crate::customers::read_region(&mut input);
-            }
-            input.tax_id = values.get("tax_id").cloned();
-            input.website = values.get("website").cloned().filter(|w| !is_nothing(w));
-            // Registry files put other things in the web address column now
-            // and then; such text is kept in the notes rather than refusing the row.
-            if let Some(site) = input.website.take() {
-                match kuijing_domain::customer::parse_website(&site) {
-                    Ok(url) => input.website = Some(url),
-                    Err(_) => {
-                        notes.push(format!("{}: {site}", self.note_label("website")));
-                        problems.push(problem(line, "website", "moved_to_notes", &site, true));
-                    }
-                }
-            }
-            if let Some(raw) = values.get("email") {
-                let (email, website, changed) = clean_email(raw);
-                input.email = email;
-                if input.website.is_none() {
-                    input.website = website;
-                }
-                if changed {
-                    notes.push(format!("{}: {raw}", self.note_label("email")));
-                    problems.push(problem(line, "email", "email_cleaned", raw, true));
-                }
-            }
-            if let Some(owner) = values.get("owner_id") {
-                let wanted = text::normalize(owner);
-                match owners
-                    .iter()
-                    .find(|(_, name)| text::normalize(name) == wanted)
-                {
-                    Some((id, _)) => input.owner_id = Some(*id),
-                    None => problems.push(problem(line, "owner_id", "user_unknown", owner, false)),
-                }
-            }
-            input.notes = (!notes.is_empty()).then(|| notes.join("\n"));
-            for (column, value) in &values {
-                if let Some(key) = column.strip_prefix("custom.") {
-                    input
-                        .custom
-                        .insert(key.to_string(), serde_json::Value::String(value.clone()));
-                }
-            }
-
-            let owner = input.owner_id.unwrap_or(caller.user.id);
-            let mut errors = FieldErrors::new();
-            if owner != caller.user.id {
-                self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
-                    .await?;
-            }
-            let fields = self.check_customer(&mut tx, input, &mut errors).await?;
-            problems.extend(errors.0.iter().map(|e| {
-                let value = values
-                    .get(e.field.as_str())
-                    .map(String::as_str)
-                    .unwrap_or("");
-                RowProblem {
-                    label: e.label.clone(),
-                    ..problem(line, &e.field, e.code, value, false)
-                }
-            }));
-            let failed = problems.iter().any(|p| !p.warning);
-            if report.preview.len() < 5 && !failed {
-                report.preview.push(preview_of(&fields));
-            }
-            if failed {
-                report.failed += 1;
-                report.problems.extend(problems);
-                continue;
-            }
-            report.problems.extend(problems);
-
-            // A duplicate in the file itself, or among stored customers.
-            let keys = row_keys(&fields);
-            if let Some(first) = keys.iter().find_map(|k| seen.get(k))
-                && options.duplicates != DuplicateMode::Create
-            {
-                report.skipped += 1;
-                report.problems.push(RowProblem {
-                    duplicate_of: None,
-                    ..problem(line, "name", "duplicate_in_file", &first.to_string(), true)
-                });
-                continue;
-            }
-            let phone = fields.phone.as_deref().map(phone_key);
-            let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
-            let existing = customers::duplicates_of(
-                &mut tx,
-                Some(&match_key(&fields.name)),
-                phone.as_deref(),
-                fields.email.as_deref(),
-                tax_id,
-                None,
-            )
-            .await?;
-            let unique = (existing.is_empty() || options.duplicates != DuplicateMode::Skip)
-                .then(|| existing.first().map(|(id, _, _)| *id))
-                .map(|matched| matched.filter(|_| options.duplicates == DuplicateMode::Update));
-            if let Some(except) = unique {
-                let repeats = self
-                    .unique_problems(
-                        &mut tx,
-                        (&defs, &fields.custom),
-                        except,
-                        line,
-                        &mut seen_values,
-                    )
-                    .await?;
-                if !repeats.is_empty() {
-                    report.failed += 1;
-                    report.problems.extend(repeats);
-                    continue;
-                }
-            }
-            match (existing.first(), options.duplicates) {
-                (Some((id, _, _)), DuplicateMode::Skip) => {
-                    report.skipped += 1;
-                    report.problems.push(RowProblem {
-                        duplicate_of: Some(*id),
-                        ..problem(line, "name", "duplicate_skipped", &fields.name, true)
-                    });
-                    continue;
-                }
-                (Some((id, _, _)), DuplicateMode::Update) => {
-                    let Some(current) =
-                        customers::get(&mut tx, &visibility, caller.user.id, today, *id, &[])
-                            .await?
-                    else {
-                        report.failed += 1;
-                        report.problems.push(RowProblem {
-                            duplicate_of: Some(*id),
-                            ..problem(line, "name", "duplicate_not_yours", &fields.name, false)
-                        });
-                        continue;
-                    };
-                    let merged = merge(&current, fields);
-                    customers::update(&mut tx, current.id, current.version, &merged, now).await?;
-                    self.log(
-                        &mut tx,
-                        caller,
-                        Change {
-                            kind: Kind::Customer,
-                            record_id: current.id,
-                            action: ChangeAction::Update,
-                            fields: vec![import_note()],
-                        },
-                    )
-                    .await?;
-                    report.updated += 1;
-                    report.problems.push(RowProblem {
-                        duplicate_of: Some(current.id),
-                        ..problem(line, "name", "duplicate_updated", &current.name, true)
-                    });
-                }
-                _ => {
-                    let id =
-                        customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now)
-                            .await?;
-                    self.log(
-                        &mut tx,
-                        caller,
-                        Change {
-                            kind: Kind::Customer,
-                            record_id: id,
-                            action: ChangeAction::Create,
-                            fields: vec![import_note()],
-                        },
-                    )
-                    .await?;
-                    report.created += 1;
-                }
-            }
-            for key in keys {
-                seen.entry(key).or_insert(line);
-            }
-        }
-
-        let write = !options.dry_run && (options.partial || report.failed == 0);
-        if write {
-            tx.commit().await?;
-            report.written = true;
-            tracing::info!(
-                created = report.created,
-                updated = report.updated,
-                actor.id = caller.user.id,
-                "customers imported"
-            );
-        } else {
-            // Dropping the transaction rolls every row back.
-            drop(tx);
-            if !options.dry_run {
-                report.created = 0;
-                report.updated = 0;
-            }
-        }
-        Ok(report)
-    }
-
-    /// The problems of a row's unique custom fields: a value an earlier row
-    /// of the file has (naming that row), or one another customer holds
-    /// (`except` is the customer the row updates).
-    async fn unique_problems(
-        &self,
-        tx: &mut kuijing_store::Tx,
-        (defs, custom): (
-            &[kuijing_domain::fields::FieldDef],
-            &serde_json::Map<String, serde_json::Value>,
-        ),
-        except: Option<i64>,
-        line: usize,
-        seen: &mut HashMap<(String, String), usize>,
-    ) -> Result<Vec<RowProblem>> {
-        let mut problems = Vec::new();
-        let mut stored = FieldErrors::new();
-        for def in defs.iter().filter(|d| d.unique) {
-            let Some(value) = custom.get(&def.key) else {
-                continue;
-            };
-            let key = (def.key.clone(), crate::unique_fields::unique_key(value));
-            let shown = kuijing_domain::fields::display(value);
-            match seen.get(&key) {
-                Some(first) => problems.push(RowProblem {
-                    label: Some(def.label.clone()),
-                    first_row: Some(*first),
-                    ..problem(
-                        line,
-                        &format!("custom.{}", def.key),
-                        "custom_value_repeated",
-                        &shown,
-                        false,
-                    )
-                }),
-                None => {
-                    let one = serde_json::Map::from_iter([(def.key.clone(), value.clone())]);
-                    let before = stored.0.len();
-                    crate::unique_fields::check_unique_custom(
-                        tx,
-                        Kind::Customer,
-                        std::slice::from_ref(def),
-                        &one,
-                        except,
-                        &mut stored,
-                    )
-                    .await?;
-                    if stored.0.len() > before {
-                        problems.push(RowProblem {
-                            label: Some(def.label.clone()),
-                            ..problem(
-                                line,
-                                &format!("custom.{}", def.key),
-                                "custom_value_taken",
-                                &shown,
-                                false,
-                            )
-                        });
-                    }
-                }
-            }
-        }
-        if problems.is_empty() {
-            for def in defs.iter().filter(|d| d.unique) {
-                if let Some(value) = custom.get(&def.key) {
-                    let key = (def.key.clone(), crate::unique_fields::unique_key(value));
-                    seen.entry(key).or_insert(line);
-                }
-            }
-        }
-        Ok(problems)
+        self.import_records(&CustomerImport, caller, bytes, options)
+            .await
     }
 
     /// The label under which an imported field's original text is kept in
@@ -709,85 +342,148 @@ impl App {
     }
 }
 
-fn problem(row: usize, field: &str, code: &str, value: &str, warning: bool) -> RowProblem {
-    RowProblem {
-        row,
-        field: field.to_string(),
-        code: code.to_string(),
-        value: value.to_string(),
-        warning,
-        duplicate_of: None,
-        label: None,
-        first_row: None,
-    }
-}
+/// Customers through the shared import: registry files' headers read,
+/// e-mail and web address cells cleaned (what is left out is kept in the
+/// notes), duplicates found by tax ID, normalised name, phone or e-mail.
+pub(crate) struct CustomerImport;
 
-fn import_note() -> kuijing_domain::FieldChange {
-    kuijing_domain::FieldChange {
-        field: "import".into(),
-        old: None,
-        new: None,
-    }
-}
+impl Importer for CustomerImport {
+    type Input = CustomerInput;
+    type Fields = CustomerFields;
+    const KIND: Kind = Kind::Customer;
+    const COLUMNS: &'static [&'static str] = IMPORTABLE;
+    const REQUIRED: &'static [&'static str] = &["name"];
+    const SYNONYMS: &'static [(&'static str, &'static str)] = SYNONYMS;
 
-/// Header → field: the given mapping first, then field keys, labels in any
-/// language and known synonyms, compared normalised.
-fn map_headers(
-    headers: &[String],
-    given: Option<&BTreeMap<String, String>>,
-    aliases: &BTreeMap<String, String>,
-    importable: &[String],
-) -> Result<(BTreeMap<String, String>, Vec<String>)> {
-    let mut mapping = BTreeMap::new();
-    let mut unmapped = Vec::new();
-    let mut errors = FieldErrors::new();
-    for header in headers {
-        let chosen = match given.and_then(|g| g.get(header)) {
-            Some(field) if field.is_empty() => None,
-            Some(field) => {
-                if !importable.contains(field) {
-                    errors.add(format!("mapping.{header}"), "field_unknown");
-                }
-                Some(field.clone())
-            }
-            None => {
-                let key = text::normalize(header);
-                importable
-                    .iter()
-                    .find(|f| **f == key)
-                    .cloned()
-                    .or_else(|| {
-                        aliases
-                            .get(&key)
-                            .filter(|f| importable.contains(f))
-                            .cloned()
-                    })
-                    .or_else(|| {
-                        SYNONYMS
-                            .iter()
-                            .find(|(s, _)| text::normalize(s) == key)
-                            .map(|(_, f)| f.to_string())
-                    })
-            }
+    async fn input(
+        &self,
+        app: &App,
+        _tx: &mut Tx,
+        _caller: &Caller,
+        row: &mut RowIn<'_>,
+        common: Common,
+    ) -> Result<CustomerInput> {
+        let mut notes: Vec<String> = row.get("notes").into_iter().collect();
+        let mut input = CustomerInput {
+            name: row.get("name").unwrap_or_default(),
+            level_id: common.level_id,
+            industry_id: common.industry_id,
+            source_id: common.source_id,
+            owner_id: common.owner_id,
+            next_contact_at: common.next_contact_at,
+            custom: common.custom,
+            phone: row.get("phone"),
+            mobile: row.get("mobile"),
+            address: row.get("address"),
+            province: row.get("province"),
+            city: row.get("city"),
+            district: row.get("district"),
+            tax_id: row.get("tax_id"),
+            ..CustomerInput::default()
         };
-        match chosen {
-            // The first header mapped to a field wins; a second is reported unmapped.
-            Some(field) if !mapping.values().any(|f| f == &field) => {
-                mapping.insert(header.clone(), field);
-            }
-            _ => unmapped.push(header.clone()),
+        // A file without region columns has it in its one-line address.
+        if !["province", "city", "district"]
+            .iter()
+            .any(|c| row.has_column(c))
+        {
+            crate::customers::read_region(&mut input);
         }
+        // Registry files put other things in the web address column now
+        // and then; such text is kept in the notes rather than refusing the row.
+        if let Some(site) = row.get("website").filter(|w| !is_nothing(w)) {
+            match kuijing_domain::customer::parse_website(&site) {
+                Ok(url) => input.website = Some(url),
+                Err(_) => {
+                    notes.push(format!("{}: {site}", app.note_label("website")));
+                    row.problem("website", "moved_to_notes", &site, true);
+                }
+            }
+        }
+        if let Some(raw) = row.get("email") {
+            let (email, website, changed) = clean_email(&raw);
+            input.email = email;
+            if input.website.is_none() {
+                input.website = website;
+            }
+            if changed {
+                notes.push(format!("{}: {raw}", app.note_label("email")));
+                row.problem("email", "email_cleaned", &raw, true);
+            }
+        }
+        input.notes = (!notes.is_empty()).then(|| notes.join("\n"));
+        Ok(input)
     }
-    errors.into_result()?;
-    Ok((mapping, unmapped))
-}
 
-/// Trims, decodes HTML entities (`&#20870;`), and drops padding.
-fn clean_text(cell: &str) -> String {
-    let decoded = html_escape::decode_html_entities(cell);
-    decoded
-        .trim_matches(|c: char| c.is_whitespace())
-        .to_string()
+    async fn check(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        input: CustomerInput,
+        errors: &mut FieldErrors,
+    ) -> Result<CustomerFields> {
+        app.check_customer(tx, input, errors).await
+    }
+
+    fn name(fields: &CustomerFields) -> &str {
+        &fields.name
+    }
+
+    fn custom(fields: &CustomerFields) -> &serde_json::Map<String, serde_json::Value> {
+        &fields.custom
+    }
+
+    fn keys(fields: &CustomerFields) -> Vec<String> {
+        row_keys(fields)
+    }
+
+    fn preview(fields: &CustomerFields) -> BTreeMap<String, String> {
+        preview_of(fields)
+    }
+
+    async fn existing(&self, tx: &mut Tx, fields: &CustomerFields) -> Result<Option<i64>> {
+        let phone = fields.phone.as_deref().map(phone_key);
+        let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
+        let found = customers::duplicates_of(
+            tx,
+            Some(&match_key(&fields.name)),
+            phone.as_deref(),
+            fields.email.as_deref(),
+            tax_id,
+            None,
+        )
+        .await?;
+        Ok(found.first().map(|(id, _, _)| *id))
+    }
+
+    async fn update(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        caller: &Caller,
+        (id, fields): (i64, CustomerFields),
+        now: DateTime<Utc>,
+    ) -> Result<Updated> {
+        let org = departments::org_chart(tx).await?;
+        let visibility = caller.actor.visibility(Kind::Customer, &org);
+        let today = app.today();
+        let Some(current) = customers::get(tx, &visibility, caller.user.id, today, id, &[]).await?
+        else {
+            return Ok(Updated::NotYours);
+        };
+        let merged = merge(&current, fields);
+        customers::update(tx, current.id, current.version, &merged, now).await?;
+        Ok(Updated::Done(current.id, current.name))
+    }
+
+    async fn insert(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (fields, owner): (CustomerFields, i64),
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(customers::insert(tx, &fields, Some(owner), None, caller.user.id, now).await?)
+    }
 }
 
 /// Words that mean "none" in registry files.
@@ -855,9 +551,7 @@ fn row_keys(fields: &CustomerFields) -> Vec<String> {
 
 /// An update from a file fills what the file has and keeps the rest.
 fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
-    let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
-    let mut custom = current.custom.clone();
-    custom.extend(new.custom);
+    let custom = merged_custom(&current.custom, new.custom);
     CustomerFields {
         name: current.name.clone(),
         level_id: new.level_id.or(current.level_id),
@@ -874,7 +568,9 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         tax_id: keep(new.tax_id, &current.tax_id),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: current.next_contact_at,
+        // A file may set when to contact the customer next; left empty, the
+        // time already planned stays.
+        next_contact_at: new.next_contact_at.or(current.next_contact_at),
     }
 }
 
@@ -930,13 +626,5 @@ mod tests {
             (None, Some("https://www.gmtc.com.tw"), true)
         );
         assert_eq!(clean_email("@dubuhouse.com.tw"), (None, None, true));
-    }
-
-    #[test]
-    fn html_entities_and_padding_are_cleaned() {
-        assert_eq!(
-            clean_text("  &#20870;星科技股份有限公司 "),
-            "円星科技股份有限公司"
-        );
     }
 }

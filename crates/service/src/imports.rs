@@ -50,9 +50,6 @@ pub struct Upload<'a> {
     pub bytes: &'a [u8],
     pub format: Format,
     pub check_only: bool,
-    /// What a row matching a stored record does, for kinds that look for
-    /// duplicates (leads, contacts).
-    pub duplicates: crate::customer_io::DuplicateMode,
 }
 
 /// The columns of one kind of import: every field it reads, the ones a file

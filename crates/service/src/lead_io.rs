@@ -1,24 +1,24 @@
 //! Leads in and out of spreadsheets: export of exactly the leads the caller
 //! may see (the list's filters, or the ticked rows), and import through the
-//! shared skeleton, with duplicates found by normalised name, phone or
-//! e-mail and skipped, updated or created as the user chose.
+//! engine customers and contacts share, with duplicates found by normalised
+//! name, phone or e-mail and skipped, updated or created as the user chose.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use kuijing_domain::company::{match_key, phone_key};
-use kuijing_domain::{Action, Change, ChangeAction, FieldChange, Kind, Permission, text};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission};
+use kuijing_store::Tx;
 use kuijing_store::leads::{self, LeadFields};
 use kuijing_store::lists::Sort;
 use kuijing_store::schema::Leads;
-use kuijing_store::{Tx, options};
 
-use crate::contract_import::People;
-use crate::customer_io::DuplicateMode;
+use crate::customer_io::{ImportOptions, ImportReport};
 use crate::error::Result;
-use crate::imports::{self, Columns, ImportReport, Row, Upload};
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
 use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a lead file, in the template's and the export's order.
@@ -34,6 +34,7 @@ pub const LEAD_COLUMNS: &[&str] = &[
     "source_id",
     "notes",
     "owner_id",
+    "next_contact_at",
 ];
 
 impl App {
@@ -73,142 +74,106 @@ impl App {
         sheet.finish(Kind::Lead, caller)
     }
 
-    /// Reads a file of leads; nothing is written unless every row is right
-    /// and more than a check was asked for.
+    /// Reads a file of leads and writes them, unless it is a dry run or
+    /// (without `partial`) any row fails.
     pub async fn import_leads(
         &self,
         caller: &Caller,
-        upload: Upload<'_>,
-        aliases: &BTreeMap<String, String>,
+        bytes: &[u8],
+        options: ImportOptions,
     ) -> Result<ImportReport> {
-        caller.require(Permission::new(Kind::Lead, Action::Import))?;
-        caller.require(Permission::new(Kind::Lead, Action::Create))?;
-        let mut report = ImportReport::default();
-        let mut tx = self.db.write().await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
-        let columns = Columns {
-            fields: LEAD_COLUMNS,
-            required: &["name"],
-            aliases,
-            custom: &defs,
-        };
-        let sheet = imports::open(&upload, &columns, &mut report)?;
-        let people = People::load(&mut tx).await?;
-        let org = kuijing_store::departments::org_chart(&mut tx).await?;
-        let scope = caller.actor.visibility(Kind::Lead, &org);
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for row in sheet.rows() {
-            let number = row.number;
-            let Some(input) = self
-                .lead_row(&mut tx, &row, &people, &scope, &mut report)
-                .await?
-            else {
-                continue;
-            };
-            let owner = input.owner_id.unwrap_or(caller.user.id);
-            let mut errors = kuijing_domain::FieldErrors::new();
-            let fields = self.check_lead(&mut tx, input, &mut errors).await?;
-            let checked = errors.into_result().map_err(Into::into);
-            if report.absorb(number, checked)?.is_none() {
-                continue;
-            }
-            let keys = row_keys(&fields);
-            if let Some(first) = keys.iter().find_map(|k| seen.get(k)) {
-                report.duplicate(number, "name", *first);
-                continue;
-            }
-            for key in keys {
-                seen.insert(key, number);
-            }
-            self.write_lead_row(
-                &mut tx,
-                caller,
-                (number, fields, owner),
-                upload.duplicates,
-                &mut report,
-            )
-            .await?;
-        }
-        report
-            .finish(tx, upload.check_only, (Kind::Lead.as_str(), caller.user.id))
+        self.import_records(&LeadImport, caller, bytes, options)
             .await
     }
+}
 
-    /// A row as the form would send it; a cell naming nothing known is a
-    /// problem of the row.
-    async fn lead_row(
+/// Leads through the shared import, matched by normalised name, phone or
+/// e-mail.
+pub(crate) struct LeadImport;
+
+impl Importer for LeadImport {
+    type Input = LeadInput;
+    type Fields = LeadFields;
+    const KIND: Kind = Kind::Lead;
+    const COLUMNS: &'static [&'static str] = LEAD_COLUMNS;
+    const REQUIRED: &'static [&'static str] = &["name"];
+    const SYNONYMS: &'static [(&'static str, &'static str)] = &[];
+
+    async fn input(
         &self,
-        tx: &mut Tx,
-        row: &Row<'_>,
-        people: &People,
-        scope: &kuijing_domain::Visibility,
-        report: &mut ImportReport,
-    ) -> Result<Option<LeadInput>> {
-        let number = row.number;
-        let choices = options::of_kind(tx, "customer").await?;
-        let mut ok = true;
-        let mut picked = [None; 3];
-        for (slot, field) in picked
-            .iter_mut()
-            .zip(["level_id", "industry_id", "source_id"])
-        {
-            let Some(label) = row.optional(field) else {
-                continue;
-            };
-            let wanted = text::normalize(&label);
-            *slot = choices
-                .iter()
-                .find(|o| o.field == field && text::normalize(&o.label) == wanted)
-                .map(|o| o.id);
-            if slot.is_none() {
-                report.problem(number, field, "invalid_choice");
-                ok = false;
-            }
-        }
-        let [level_id, industry_id, source_id] = picked;
-        let owner_id = match row.optional("owner_id") {
-            None => None,
-            Some(text) => match people.find(&text) {
-                Ok((id, department)) if scope.sees(id, department) => Some(id),
-                Ok(_) => {
-                    report.problem(number, "owner_id", "owner_out_of_scope");
-                    ok = false;
-                    None
-                }
-                Err(code) => {
-                    report.problem(number, "owner_id", code);
-                    ok = false;
-                    None
-                }
-            },
-        };
-        Ok(ok.then(|| LeadInput {
-            name: row.cell("name"),
-            contact_name: row.optional("contact_name"),
-            mobile: row.optional("mobile"),
-            phone: row.optional("phone"),
-            email: row.optional("email"),
-            address: row.optional("address"),
-            level_id,
-            industry_id,
-            source_id,
-            notes: row.optional("notes"),
-            custom: row.custom(),
-            owner_id,
+        _app: &App,
+        _tx: &mut Tx,
+        _caller: &Caller,
+        row: &mut RowIn<'_>,
+        common: Common,
+    ) -> Result<LeadInput> {
+        Ok(LeadInput {
+            name: row.get("name").unwrap_or_default(),
+            contact_name: row.get("contact_name"),
+            mobile: row.get("mobile"),
+            phone: row.get("phone"),
+            email: row.get("email"),
+            address: row.get("address"),
+            level_id: common.level_id,
+            industry_id: common.industry_id,
+            source_id: common.source_id,
+            notes: row.get("notes"),
+            custom: common.custom,
+            owner_id: common.owner_id,
+            next_contact_at: common.next_contact_at,
             ..LeadInput::default()
-        }))
+        })
     }
 
-    /// Writes one checked row: a new lead, or what the user chose for a row
-    /// that matches a stored lead.
-    async fn write_lead_row(
+    async fn check(
         &self,
+        app: &App,
         tx: &mut Tx,
-        caller: &Caller,
-        (number, fields, owner): (usize, LeadFields, i64),
-        duplicates: DuplicateMode,
-        report: &mut ImportReport,
-    ) -> Result<()> {
+        input: LeadInput,
+        errors: &mut FieldErrors,
+    ) -> Result<LeadFields> {
+        app.check_lead(tx, input, errors).await
+    }
+
+    fn name(fields: &LeadFields) -> &str {
+        &fields.name
+    }
+
+    fn custom(fields: &LeadFields) -> &serde_json::Map<String, serde_json::Value> {
+        &fields.custom
+    }
+
+    fn keys(fields: &LeadFields) -> Vec<String> {
+        let mut keys = vec![format!("n:{}", match_key(&fields.name))];
+        for phone in [&fields.mobile, &fields.phone].into_iter().flatten() {
+            let key = phone_key(phone);
+            if key.len() >= 6 {
+                keys.push(format!("p:{key}"));
+            }
+        }
+        if let Some(email) = &fields.email {
+            keys.push(format!("e:{email}"));
+        }
+        keys
+    }
+
+    fn preview(fields: &LeadFields) -> BTreeMap<String, String> {
+        let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
+        for (key, value) in [
+            ("contact_name", &fields.contact_name),
+            ("mobile", &fields.mobile),
+            ("phone", &fields.phone),
+            ("email", &fields.email),
+            ("address", &fields.address),
+        ] {
+            if let Some(value) = value {
+                row.insert(key.to_string(), value.clone());
+            }
+        }
+        row
+    }
+
+    async fn existing(&self, tx: &mut Tx, fields: &LeadFields) -> Result<Option<i64>> {
         let phone = fields
             .mobile
             .as_deref()
@@ -221,39 +186,33 @@ impl App {
             fields.email.as_deref(),
         )
         .await?;
-        let now = self.now();
-        let (id, action) = match (found.first(), duplicates) {
-            (Some(_), DuplicateMode::Skip) => {
-                report.skipped += 1;
-                return Ok(());
-            }
-            (Some((id, _)), DuplicateMode::Update) => {
-                let Ok(current) = self.visible_lead(tx, caller, *id).await else {
-                    report.problem(number, "name", "duplicate_not_yours");
-                    return Ok(());
-                };
-                let merged = merge(&LeadFields::from(&current), fields);
-                leads::update(tx, *id, current.version, &merged, now).await?;
-                report.updated += 1;
-                (*id, ChangeAction::Update)
-            }
-            _ => {
-                let id = leads::insert(tx, &fields, owner, caller.user.id, now).await?;
-                report.created += 1;
-                (id, ChangeAction::Create)
-            }
+        Ok(found.first().map(|(id, _)| *id))
+    }
+
+    async fn update(
+        &self,
+        app: &App,
+        tx: &mut Tx,
+        caller: &Caller,
+        (id, fields): (i64, LeadFields),
+        now: DateTime<Utc>,
+    ) -> Result<Updated> {
+        let Ok(current) = app.visible_lead(tx, caller, id).await else {
+            return Ok(Updated::NotYours);
         };
-        let change = Change {
-            kind: Kind::Lead,
-            record_id: id,
-            action,
-            fields: vec![FieldChange {
-                field: "import".into(),
-                old: None,
-                new: None,
-            }],
-        };
-        self.log(tx, caller, change).await
+        let merged = merge(&LeadFields::from(&current), fields);
+        leads::update(tx, id, current.version, &merged, now).await?;
+        Ok(Updated::Done(id, current.name))
+    }
+
+    async fn insert(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (fields, owner): (LeadFields, i64),
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        Ok(leads::insert(tx, &fields, owner, caller.user.id, now).await?)
     }
 }
 
@@ -283,26 +242,9 @@ fn lead_cell(sheet: &ExportSheet, view: &LeadView, column: &str, labels: &Labels
     }
 }
 
-/// The keys a lead is matched by within one file.
-fn row_keys(fields: &LeadFields) -> Vec<String> {
-    let mut keys = vec![format!("n:{}", match_key(&fields.name))];
-    for phone in [&fields.mobile, &fields.phone].into_iter().flatten() {
-        let key = phone_key(phone);
-        if key.len() >= 6 {
-            keys.push(format!("p:{key}"));
-        }
-    }
-    if let Some(email) = &fields.email {
-        keys.push(format!("e:{email}"));
-    }
-    keys
-}
-
 /// An update from a file fills what the file has and keeps the rest.
 fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
-    let keep = |new: Option<String>, old: &Option<String>| new.or_else(|| old.clone());
-    let mut custom = current.custom.clone();
-    custom.extend(new.custom);
+    let custom = merged_custom(&current.custom, new.custom);
     LeadFields {
         name: current.name.clone(),
         contact_name: keep(new.contact_name, &current.contact_name),
@@ -315,6 +257,6 @@ fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
         source_id: new.source_id.or(current.source_id),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: current.next_contact_at,
+        next_contact_at: new.next_contact_at.or(current.next_contact_at),
     }
 }

@@ -49,6 +49,7 @@ pub mod pools;
 pub mod product_import;
 pub mod products;
 pub mod record_export;
+mod record_import;
 mod records;
 pub mod recycling;
 pub mod report_builder;

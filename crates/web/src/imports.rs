@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use kuijing_service::customer_io::DuplicateMode;
+use kuijing_domain::{Action, Kind, Permission};
+use kuijing_service::customer_io::{ImportOptions, ImportReport as RecordReport};
 use kuijing_service::imports::{ImportReport, Upload};
 use kuijing_service::spreadsheets::{Format, TableWriter};
 use kuijing_service::{Caller, ServiceError};
@@ -19,8 +20,6 @@ pub enum ImportKind {
     Opportunity,
     Contract,
     Payment,
-    Lead,
-    Contact,
 }
 
 impl ImportKind {
@@ -30,8 +29,6 @@ impl ImportKind {
             "opportunities" => Self::Opportunity,
             "contracts" => Self::Contract,
             "payments" => Self::Payment,
-            "leads" => Self::Lead,
-            "contacts" => Self::Contact,
             _ => return None,
         })
     }
@@ -42,8 +39,6 @@ impl ImportKind {
             Self::Opportunity => "opportunities",
             Self::Contract => "contracts",
             Self::Payment => "payments",
-            Self::Lead => "leads",
-            Self::Contact => "contacts",
         }
     }
 
@@ -54,8 +49,6 @@ impl ImportKind {
             Self::Opportunity => kuijing_service::opportunity_import::OPPORTUNITY_COLUMNS,
             Self::Contract => kuijing_service::contract_import::CONTRACT_COLUMNS,
             Self::Payment => kuijing_service::payment_import::PAYMENT_COLUMNS,
-            Self::Lead => kuijing_service::lead_io::LEAD_COLUMNS,
-            Self::Contact => kuijing_service::contact_io::CONTACT_COLUMNS,
         }
     }
 
@@ -63,21 +56,7 @@ impl ImportKind {
     /// name: each field's label, and the other names a column goes by
     /// (`import.aliases.<kind>.<field>`, a list separated by `|`).
     pub fn aliases(self) -> BTreeMap<String, String> {
-        let mut aliases = BTreeMap::new();
-        for lang in Lang::ALL {
-            for field in self.columns() {
-                let label = lang.t(&format!("fields.{field}"));
-                aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
-                let key = format!("import.aliases.{}.{field}", self.path());
-                let others = lang.t(&key);
-                if others != key {
-                    for other in others.split('|') {
-                        aliases.insert(kuijing_domain::text::normalize(other), field.to_string());
-                    }
-                }
-            }
-        }
-        aliases
+        aliases_of(self.path(), self.columns())
     }
 
     /// Runs the import of this kind.
@@ -91,7 +70,6 @@ impl ImportKind {
             bytes: &form.bytes,
             format: form.format,
             check_only: form.check,
-            duplicates: form.duplicates,
         };
         let aliases = self.aliases();
         let app = &state.app;
@@ -103,29 +81,133 @@ impl ImportKind {
                 app.import_payments(caller, upload, &aliases, form.allow_exceeding)
                     .await
             }
-            Self::Lead => app.import_leads(caller, upload, &aliases).await,
-            Self::Contact => app.import_contacts(caller, upload, &aliases).await,
         }
     }
 
-    /// Whether rows matching a stored record are skipped, updated or
-    /// created as the user chooses.
-    pub fn finds_duplicates(self) -> bool {
-        matches!(self, Self::Lead | Self::Contact)
-    }
-
-    /// The permission to import this kind, for the template.
-    fn permission(self) -> kuijing_domain::Permission {
-        use kuijing_domain::Kind;
-        let kind = match self {
+    /// The kind of record the file holds.
+    pub fn kind(self) -> Kind {
+        match self {
             Self::Product => Kind::Product,
             Self::Opportunity => Kind::Opportunity,
             Self::Contract => Kind::Contract,
             Self::Payment => Kind::Payment,
+        }
+    }
+
+    /// Whether a file of this kind may carry its custom fields.
+    fn reads_custom(self) -> bool {
+        matches!(self, Self::Opportunity | Self::Contract)
+    }
+}
+
+/// Headers in every language, normalised, mapped to the fields they name:
+/// each field's label, and the other names a column goes by
+/// (`import.aliases.<path>.<field>`, a list separated by `|`).
+fn aliases_of(path: &str, columns: &[&str]) -> BTreeMap<String, String> {
+    let mut aliases = BTreeMap::new();
+    for lang in Lang::ALL {
+        for field in columns {
+            let label = lang.t(&format!("fields.{field}"));
+            aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
+            let key = format!("import.aliases.{path}.{field}");
+            let others = lang.t(&key);
+            if others != key {
+                for other in others.split('|') {
+                    aliases.insert(kuijing_domain::text::normalize(other), field.to_string());
+                }
+            }
+        }
+    }
+    aliases
+}
+
+/// The records that import with a column mapping, a preview, duplicates
+/// skipped, updated or created, and a choice to write the good rows alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordImport {
+    Customer,
+    Lead,
+    Contact,
+}
+
+impl RecordImport {
+    pub const ALL: [Self; 3] = [Self::Customer, Self::Lead, Self::Contact];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.path() == text)
+    }
+
+    /// The kind's part of its pages' and API's paths.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Customer => "customers",
+            Self::Lead => "leads",
+            Self::Contact => "contacts",
+        }
+    }
+
+    /// Where the kind's list is; its import page is under it.
+    pub fn base(self) -> &'static str {
+        match self {
+            Self::Customer => "/customers",
+            Self::Lead => "/leads",
+            Self::Contact => "/contacts",
+        }
+    }
+
+    pub fn kind(self) -> Kind {
+        match self {
+            Self::Customer => Kind::Customer,
             Self::Lead => Kind::Lead,
             Self::Contact => Kind::Contact,
-        };
-        kuijing_domain::Permission::new(kind, kuijing_domain::Action::Import)
+        }
+    }
+
+    /// The fields a file may fill, in the template's order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Customer => kuijing_service::customer_io::IMPORTABLE,
+            Self::Lead => kuijing_service::lead_io::LEAD_COLUMNS,
+            Self::Contact => kuijing_service::contact_io::CONTACT_COLUMNS,
+        }
+    }
+
+    /// The columns a preview shows, besides the custom fields.
+    pub fn preview_columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Customer => &["name", "phone", "email", "address", "tax_id", "website"],
+            Self::Lead => &["name", "contact_name", "mobile", "phone", "email"],
+            Self::Contact => &["name", "mobile", "phone", "email", "post"],
+        }
+    }
+
+    pub fn aliases(self) -> BTreeMap<String, String> {
+        aliases_of(self.path(), self.columns())
+    }
+
+    /// The list page's title, and the import page's.
+    pub fn titles(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Customer => ("customers.title", "customers.import_title"),
+            Self::Lead => ("leads.title", "records.lead_import"),
+            Self::Contact => ("contacts.title", "records.contact_import"),
+        }
+    }
+
+    /// Runs the import of this kind.
+    pub async fn run(
+        self,
+        state: &AppState,
+        caller: &Caller,
+        bytes: &[u8],
+        options: ImportOptions,
+    ) -> Result<RecordReport, ServiceError> {
+        let app = &state.app;
+        match self {
+            Self::Customer => app.import_customers(caller, bytes, options).await,
+            Self::Lead => app.import_leads(caller, bytes, options).await,
+            Self::Contact => app.import_contacts(caller, bytes, options).await,
+        }
     }
 }
 
@@ -138,8 +220,6 @@ pub struct UploadForm {
     pub format: Format,
     pub check: bool,
     pub allow_exceeding: bool,
-    /// What a row matching a stored lead or contact does.
-    pub duplicates: DuplicateMode,
 }
 
 /// Whether a form field says yes: present and not `false`, `0` or `no`.
@@ -148,19 +228,6 @@ fn ticked(value: &str) -> bool {
         value.trim().to_ascii_lowercase().as_str(),
         "false" | "0" | "no" | "off"
     )
-}
-
-/// What a row matching a stored record does: `skip` (the default),
-/// `update` or `create`.
-pub fn duplicates_of(text: &str) -> Result<DuplicateMode, ServiceError> {
-    match text.trim() {
-        "" => Ok(DuplicateMode::Skip),
-        text => DuplicateMode::parse(text).ok_or_else(|| {
-            ServiceError::Invalid(
-                kuijing_domain::FieldError::new("duplicates", "invalid_choice").into(),
-            )
-        }),
-    }
 }
 
 impl UploadForm {
@@ -178,12 +245,12 @@ impl UploadForm {
                     file_name = field.file_name().unwrap_or_default().to_lowercase();
                     form.bytes = field.bytes().await.map_err(|_| unreadable())?.to_vec();
                 }
-                "check" | "allow_exceeding" | "format" | "duplicates" => {
+                // `check` is the older name of `dry_run`, still read.
+                "dry_run" | "check" | "allow_exceeding" | "format" => {
                     let value = field.text().await.map_err(|_| unreadable())?;
                     match name.as_str() {
-                        "check" => form.check = ticked(&value),
+                        "dry_run" | "check" => form.check |= ticked(&value),
                         "allow_exceeding" => form.allow_exceeding = ticked(&value),
-                        "duplicates" => form.duplicates = duplicates_of(&value)?,
                         _ => format = Some(value),
                     }
                 }
@@ -237,25 +304,61 @@ pub fn explain(report: &mut ImportReport, kind: &str, lang: Lang) -> Vec<Problem
         .collect()
 }
 
-/// The template of a kind: its header row in the user's language.
+/// What a template is made for: the kind of record, the path that names
+/// its file, its columns, and whether its custom fields follow them.
+pub struct TemplateOf {
+    pub kind: Kind,
+    pub path: &'static str,
+    pub columns: &'static [&'static str],
+    pub custom: bool,
+}
+
+impl From<ImportKind> for TemplateOf {
+    fn from(kind: ImportKind) -> Self {
+        Self {
+            kind: kind.kind(),
+            path: kind.path(),
+            columns: kind.columns(),
+            custom: kind.reads_custom(),
+        }
+    }
+}
+
+impl From<RecordImport> for TemplateOf {
+    fn from(kind: RecordImport) -> Self {
+        Self {
+            kind: kind.kind(),
+            path: kind.path(),
+            columns: kind.columns(),
+            custom: true,
+        }
+    }
+}
+
+/// The template of a kind: its header row in the user's language, the
+/// custom fields last, by their labels.
 pub async fn template(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    kind: ImportKind,
+    of: TemplateOf,
     format: Format,
 ) -> Result<axum::response::Response, ServiceError> {
-    caller.require(kind.permission())?;
-    let dir = state.app.settings().data_dir.join("tmp");
-    let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
-    let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-    let header: Vec<String> = kind
-        .columns()
+    caller.require(Permission::new(of.kind, Action::Import))?;
+    let mut header: Vec<String> = of
+        .columns
         .iter()
         .map(|c| lang.t(&format!("fields.{c}")))
         .collect();
+    if of.custom {
+        let defs = state.app.custom_fields(of.kind).await?;
+        header.extend(defs.into_iter().map(|d| d.label));
+    }
+    let dir = state.app.settings().data_dir.join("tmp");
+    let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
+    let mut writer = TableWriter::new(format, &dir).map_err(io)?;
     writer.write_row(&header).map_err(io)?;
-    let name = format!("{}-template", kind.path());
+    let name = format!("{}-template", of.path);
     crate::api::send_file(writer.finish().map_err(io)?, format, &name).await
 }
 
@@ -270,8 +373,6 @@ mod tests {
             ImportKind::Opportunity,
             ImportKind::Contract,
             ImportKind::Payment,
-            ImportKind::Lead,
-            ImportKind::Contact,
         ] {
             let aliases = kind.aliases();
             for lang in Lang::ALL {
@@ -281,6 +382,14 @@ mod tests {
                     let key = kuijing_domain::text::normalize(&label);
                     assert_eq!(aliases.get(&key).map(String::as_str), Some(*field));
                 }
+            }
+        }
+        for kind in RecordImport::ALL {
+            let aliases = kind.aliases();
+            for field in kind.columns() {
+                let label = Lang::En.t(&format!("fields.{field}"));
+                let key = kuijing_domain::text::normalize(&label);
+                assert_eq!(aliases.get(&key).map(String::as_str), Some(*field));
             }
         }
     }

@@ -46,17 +46,18 @@ mod teams;
 mod users;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::Caller;
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
+use crate::imports::RecordImport;
 use crate::request_id::RequestId;
 
 pub fn router() -> Router<AppState> {
@@ -72,7 +73,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/contacts/new", get(contact_form::new_contact))
         .route("/contacts/export", get(contacts::export_contacts))
-        .route("/contacts/import", post(contacts::import_contacts))
+        .route(
+            "/contacts/import",
+            get(customer_io::show_import)
+                .post(customer_io::upload_import)
+                .layer(Extension(RecordImport::Contact)),
+        )
+        .route(
+            "/contacts/import/confirm",
+            post(customer_io::confirm_import).layer(Extension(RecordImport::Contact)),
+        )
         .route("/contacts/transfer", post(contacts::transfer_contacts))
         .route("/contacts/delete", post(contacts::delete_contacts))
         .route(
@@ -91,7 +101,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/leads/new", get(lead_form::new_lead))
         .route("/leads/export", get(leads::export_leads))
-        .route("/leads/import", post(leads::import_leads))
+        .route(
+            "/leads/import",
+            get(customer_io::show_import)
+                .post(customer_io::upload_import)
+                .layer(Extension(RecordImport::Lead)),
+        )
+        .route(
+            "/leads/import/confirm",
+            post(customer_io::confirm_import).layer(Extension(RecordImport::Lead)),
+        )
         .route("/leads/transfer", post(leads::transfer_leads))
         .route("/leads/convert", post(leads::convert_leads))
         .route("/leads/delete", post(leads::delete_leads))
@@ -319,11 +338,13 @@ pub fn router() -> Router<AppState> {
         .route("/customers/export", get(customer_io::export_customers))
         .route(
             "/customers/import",
-            get(customer_io::show_import).post(customer_io::upload_import),
+            get(customer_io::show_import)
+                .post(customer_io::upload_import)
+                .layer(Extension(RecordImport::Customer)),
         )
         .route(
             "/customers/import/confirm",
-            post(customer_io::confirm_import),
+            post(customer_io::confirm_import).layer(Extension(RecordImport::Customer)),
         )
         .route(
             "/customers",

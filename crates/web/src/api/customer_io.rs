@@ -1,13 +1,11 @@
 //! Export and import of customers as CSV or XLSX.
 
-use std::collections::BTreeMap;
-
 use axum::Extension;
 use axum::body::{Body as HttpBody, Bytes};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use kuijing_service::customer_io::{COLUMNS, DuplicateMode, ImportOptions, ImportReport};
+use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport};
 use kuijing_service::spreadsheets::{Format, TableWriter};
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
@@ -20,25 +18,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem, message_for};
 use crate::extract::Params;
 use crate::i18n::Lang;
-
-/// Field labels in the caller's language, for headers.
-pub(crate) fn labels(lang: Lang) -> BTreeMap<String, String> {
-    COLUMNS
-        .iter()
-        .map(|c| (c.to_string(), lang.t(&format!("fields.{c}"))))
-        .collect()
-}
-
-/// Labels in every language, normalised, so a header in any of them maps.
-pub(crate) fn aliases() -> BTreeMap<String, String> {
-    let mut aliases = BTreeMap::new();
-    for lang in Lang::ALL {
-        for (key, label) in labels(lang) {
-            aliases.insert(kuijing_domain::text::normalize(&label), key);
-        }
-    }
-    aliases
-}
+use crate::imports::RecordImport;
 
 fn invalid(field: &str, code: &'static str) -> ServiceError {
     ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
@@ -147,21 +127,8 @@ pub async fn import_template(
     Params(params): Params<TemplateParams>,
 ) -> Response {
     let result = async {
-        caller.require(kuijing_domain::Permission::new(
-            kuijing_domain::Kind::Customer,
-            kuijing_domain::Action::Import,
-        ))?;
         let format = format_of(params.format.as_deref())?;
-        let dir = state.app.settings().data_dir.join("tmp");
-        let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
-        let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-        let importable = kuijing_service::customer_io::IMPORTABLE;
-        let header: Vec<String> = importable
-            .iter()
-            .map(|c| lang.t(&format!("fields.{c}")))
-            .collect();
-        writer.write_row(&header).map_err(io)?;
-        send_file(writer.finish().map_err(io)?, format, "customers-template").await
+        crate::imports::template(&state, &caller, lang, RecordImport::Customer.into(), format).await
     }
     .await;
     result.unwrap_or_else(|error| {
@@ -177,8 +144,13 @@ pub struct ImportParams {
     /// Check and report without writing.
     #[serde(default)]
     pub dry_run: bool,
-    /// What to do with a row that matches an existing customer by name,
-    /// phone or e-mail: `skip` (the default), `update` or `create`.
+    /// The older name of `dry_run`, still read.
+    #[serde(default)]
+    pub check: bool,
+    /// What to do with a row that matches a stored record (customers by tax
+    /// ID, name, phone or e-mail; leads by name, phone or e-mail; contacts by
+    /// name or mobile within their customer): `skip` (the default), `update`
+    /// or `create`.
     pub duplicates: Option<String>,
     /// Write the good rows when others fail (otherwise nothing is written).
     #[serde(default)]
@@ -199,20 +171,40 @@ pub async fn import_customers(
     Params(params): Params<ImportParams>,
     bytes: Bytes,
 ) -> Response {
+    import_answer(
+        &state,
+        (&caller, lang),
+        RecordImport::Customer,
+        params,
+        &bytes,
+    )
+    .await
+}
+
+/// An import of customers, leads or contacts answered as JSON, or as its
+/// per-row report when `report=csv`.
+pub(crate) async fn import_answer(
+    state: &AppState,
+    (caller, lang): (&Caller, Lang),
+    kind: RecordImport,
+    params: ImportParams,
+    bytes: &[u8],
+) -> Response {
     let as_csv = params.report.as_deref() == Some("csv");
-    let result = import(&state, &caller, params, &bytes).await;
+    let result = import(state, caller, kind, params, bytes).await;
     match result {
-        Ok(report) if as_csv => match report_file(&state, lang, &report).await {
+        Ok(report) if as_csv => match report_file(state, lang, &report).await {
             Ok(response) => response,
             Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
         },
-        other => respond(other, &caller, lang),
+        other => respond(other, caller, lang),
     }
 }
 
 pub async fn import(
     state: &AppState,
     caller: &Caller,
+    kind: RecordImport,
     params: ImportParams,
     bytes: &[u8],
 ) -> Result<ImportReport, ServiceError> {
@@ -227,13 +219,13 @@ pub async fn import(
     };
     let options = ImportOptions {
         format,
-        dry_run: params.dry_run,
+        dry_run: params.dry_run || params.check,
         duplicates,
         partial: params.partial,
         mapping,
-        aliases: aliases(),
+        aliases: kind.aliases(),
     };
-    state.app.import_customers(caller, bytes, options).await
+    kind.run(state, caller, bytes, options).await
 }
 
 /// The problems of an import as a spreadsheet: row, field, value, message.

@@ -9,13 +9,13 @@ use kuijing_service::sales_export::{SalesExport, SalesKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::customer_io::{format_of, send_file};
+use super::customer_io::{ImportParams, format_of, import_answer, send_file};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::Params;
 use crate::i18n::Lang;
-use crate::imports::{ImportKind, UploadForm, explain};
+use crate::imports::{ImportKind, RecordImport, UploadForm, explain};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -145,10 +145,10 @@ pub struct ProductImportParams {
     pub format: Option<String>,
     /// Only check the file and report; write nothing.
     #[serde(default)]
+    pub dry_run: bool,
+    /// The older name of `dry_run`, still read.
+    #[serde(default)]
     pub check: bool,
-    /// Leads and contacts: what a row matching a stored one does, `skip`
-    /// (the default), `update` or `create`.
-    pub duplicates: Option<String>,
 }
 
 /// A file sent as the whole body (products and opportunities), imported.
@@ -163,9 +163,8 @@ async fn import_body(
         let form = UploadForm {
             bytes: bytes.to_vec(),
             format: format_of(p.format.as_deref())?,
-            check: p.check,
+            check: p.dry_run || p.check,
             allow_exceeding: false,
-            duplicates: crate::imports::duplicates_of(p.duplicates.as_deref().unwrap_or(""))?,
         };
         let mut report = kind.run(state, caller, &form).await?;
         explain(&mut report, kind_name(kind), lang);
@@ -200,8 +199,6 @@ pub(crate) fn kind_name(kind: ImportKind) -> &'static str {
         ImportKind::Opportunity => "opportunity",
         ImportKind::Contract => "contract",
         ImportKind::Payment => "payment",
-        ImportKind::Lead => "lead",
-        ImportKind::Contact => "contact",
     }
 }
 
@@ -243,8 +240,9 @@ pub struct ImportUpload {
     file: Vec<u8>,
     /// `csv` or `xlsx`; left out, from the file's name.
     format: Option<String>,
-    /// `true` to check the file and report, writing nothing.
-    check: Option<bool>,
+    /// `true` to check the file and report, writing nothing (`check`, the
+    /// older name, is still read).
+    dry_run: Option<bool>,
     /// Payments only: `true` to allow payments above what the contract still
     /// has outstanding.
     allow_exceeding: Option<bool>,
@@ -277,8 +275,8 @@ pub async fn import_payments(
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "exports",
-    params(("kind" = String, Path, description = "`products`, `opportunities`, `contracts` or `payments`"), SalesExportParams),
-    description = "A file with the header row an import of the kind reads, in the caller's language.",
+    params(("kind" = String, Path, description = "`customers`, `leads`, `contacts`, `products`, `opportunities`, `contracts` or `payments`"), SalesExportParams),
+    description = "A file with the header row an import of the kind reads, in the caller's language; customers, leads, contacts, opportunities and contracts end with their custom fields.",
     responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn import_template(
     State(state): State<AppState>,
@@ -288,9 +286,14 @@ pub async fn import_template(
     Params(p): Params<SalesExportParams>,
 ) -> Response {
     let result = async {
-        let kind = ImportKind::parse(&kind).ok_or(kuijing_service::ServiceError::NotFound)?;
+        let of: crate::imports::TemplateOf = match RecordImport::parse(&kind) {
+            Some(kind) => kind.into(),
+            None => ImportKind::parse(&kind)
+                .ok_or(kuijing_service::ServiceError::NotFound)?
+                .into(),
+        };
         let format = format_of(p.format.as_deref())?;
-        crate::imports::template(&state, &caller, lang, kind, format).await
+        crate::imports::template(&state, &caller, lang, of, format).await
     }
     .await;
     result.unwrap_or_else(|error| {
@@ -298,30 +301,30 @@ pub async fn import_template(
     })
 }
 
-#[utoipa::path(post, path = "/api/v1/leads/import", tag = "leads", params(ProductImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, contact, mobile, phone, e-mail, address, level, industry, source, notes, owner, and the leads' custom fields by label, in any of the three languages)", content_type = "application/octet-stream"),
-    description = "A row whose name, phone or e-mail matches a stored lead (normalised) is skipped, updated or created as `duplicates` says. All or nothing; every problem is named by row and field.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/leads/import", tag = "leads", params(ImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, contact, mobile, phone, e-mail, address, level, industry, source, notes, owner, next contact time, and the leads' custom fields by label, in any of the three languages; see `/api/v1/imports/leads/template`)", content_type = "application/octet-stream"),
+    description = "Works as the customer import: `mapping` reads headers as fields, a row whose name, phone or e-mail matches a stored lead (normalised) is skipped, updated or created as `duplicates` says, `dry_run` checks and previews without writing, and `partial` writes the good rows when others fail (otherwise nothing is). Every problem is named by its row as the spreadsheet shows it, its field and a message; `report=csv` answers with them as a file.",
+    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ProductImportParams>,
+    Params(p): Params<ImportParams>,
     bytes: axum::body::Bytes,
 ) -> Response {
-    import_body(&state, &caller, lang, ImportKind::Lead, (p, bytes)).await
+    import_answer(&state, (&caller, lang), RecordImport::Lead, p, &bytes).await
 }
 
-#[utoipa::path(post, path = "/api/v1/contacts/import", tag = "contacts", params(ProductImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer by name, mobile, phone, e-mail, post, decision maker, primary, address, notes, owner, and the contacts' custom fields by label)", content_type = "application/octet-stream"),
-    description = "Each row's customer is found by name among the customers the caller may change. A row naming a contact the customer already has (same name or mobile) is skipped, updated or created as `duplicates` says. All or nothing.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/contacts/import", tag = "contacts", params(ImportParams),
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer by name, mobile, phone, e-mail, post, decision maker, primary, address, notes, owner, next contact time, and the contacts' custom fields by label; see `/api/v1/imports/contacts/template`)", content_type = "application/octet-stream"),
+    description = "Works as the customer import. Each row's customer is found by name among the customers the caller may change; a row naming a contact the customer already has (same name or mobile) is skipped, updated or created as `duplicates` says. `dry_run`, `partial`, `mapping` and `report=csv` as for customers.",
+    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ProductImportParams>,
+    Params(p): Params<ImportParams>,
     bytes: axum::body::Bytes,
 ) -> Response {
-    import_body(&state, &caller, lang, ImportKind::Contact, (p, bytes)).await
+    import_answer(&state, (&caller, lang), RecordImport::Contact, p, &bytes).await
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Form;
@@ -16,7 +16,7 @@ use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 
 use super::columns::{Cell, Picker, Table, chosen_table};
-use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
+use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
     counted, people,
@@ -26,7 +26,6 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
-use crate::imports::ImportKind;
 
 /// The views, in the order of their tabs.
 const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
@@ -66,7 +65,8 @@ struct ContactsPage {
     can_transfer: bool,
     can_export: bool,
     can_delete: bool,
-    import: Option<ImportBox>,
+    /// Whether the user may import, for the link to the import page.
+    may_import: bool,
     errors: FormErrors,
     views: Vec<SavedView>,
     keep: String,
@@ -92,7 +92,7 @@ async fn list_page(
     caller: &Caller,
     lang: Lang,
     filter: ListParams,
-    (errors, import): (FormErrors, Option<ImportBox>),
+    errors: FormErrors,
 ) -> Result<ContactsPage, ServiceError> {
     let list = state
         .app
@@ -144,7 +144,7 @@ async fn list_page(
         can_transfer,
         can_export: caller.can(contact(Action::Export)),
         can_delete: caller.can(contact(Action::Delete)),
-        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Contact))),
+        may_import,
         errors,
         views: state.app.saved_views(caller, "contact").await?,
         keep: clean_query(&filter.query_without_cursor()),
@@ -222,32 +222,6 @@ pub async fn list_contacts(
     }
 }
 
-/// Uploads a file of contacts from the list's import box.
-pub async fn import_contacts(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: Multipart,
-) -> Response {
-    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Contact, multipart).await
-    {
-        Ok(shown) => shown,
-        Err(error) => return error_page(error, &caller, lang),
-    };
-    let page = list_page(
-        &state,
-        &caller,
-        lang,
-        ListParams::default(),
-        (FormErrors::default(), Some(shown)),
-    )
-    .await;
-    match page {
-        Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => error_page(error, &caller, lang),
-    }
-}
-
 pub async fn transfer_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -304,7 +278,7 @@ async fn refused(
     if let Some(id) = back {
         return super::contact_page::shown_again(state, caller, lang, id, errors, status).await;
     }
-    let page = list_page(state, caller, lang, ListParams::default(), (errors, None)).await;
+    let page = list_page(state, caller, lang, ListParams::default(), errors).await;
     match page {
         Ok(page) => render(&page, status),
         Err(error) => error_page(error, caller, lang),

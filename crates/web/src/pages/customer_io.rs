@@ -1,6 +1,7 @@
 //! Import and export of customers from the pages: export links that carry
-//! the list's filters, and an import that checks first, shows the column
-//! mapping and a preview, then writes on confirmation.
+//! the list's filters; and the import of customers, leads and contacts,
+//! which checks first, shows the column mapping and a preview, then writes
+//! on confirmation.
 
 use std::collections::BTreeMap;
 
@@ -20,13 +21,11 @@ use super::customers::ListFilter;
 use super::forms::error_page;
 use super::{Shell, render};
 use crate::AppState;
-use crate::api::customer_io::{aliases, report_file, row_message, send_file};
+use crate::api::customer_io::{report_file, row_message, send_file};
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
-
-/// The fields a column may be read as, in the order the mapping offers them.
-const TARGETS: &[&str] = kuijing_service::customer_io::IMPORTABLE;
+use crate::imports::RecordImport;
 
 #[derive(Deserialize)]
 pub struct ExportExtra {
@@ -89,6 +88,14 @@ pub async fn export_customers(
 #[template(path = "customer_import.html")]
 struct ImportPage {
     shell: Shell,
+    /// `/customers`, `/leads` or `/contacts`: where the list is, and the
+    /// import under it.
+    base: &'static str,
+    /// The list's title and the template's path part.
+    list_title: String,
+    path: &'static str,
+    /// What a file of the kind holds, for leads and contacts.
+    hint: Option<String>,
     report: Option<ReportView>,
     error: Option<String>,
     duplicates: String,
@@ -100,6 +107,9 @@ struct ReportView {
     report: ImportReport,
     /// The fields a column may be read as, with their labels.
     targets: Vec<(String, String)>,
+    /// The preview's columns with their labels: the kind's, then the custom
+    /// fields any previewed row has.
+    shown: Vec<(String, String)>,
     upload: String,
     format: String,
     dry_run: bool,
@@ -109,6 +119,27 @@ struct ReportView {
 }
 
 impl ImportPage {
+    fn new(state: &AppState, caller: &Caller, lang: Lang, kind: RecordImport) -> Self {
+        let (list, title) = kind.titles();
+        let base = kind.base();
+        let shell = Shell::new(state, caller, lang, base, title);
+        Self {
+            list_title: shell.t(list),
+            base,
+            path: kind.path(),
+            hint: match kind {
+                RecordImport::Customer => None,
+                RecordImport::Lead => Some(shell.t("records.lead_import_hint")),
+                RecordImport::Contact => Some(shell.t("records.contact_import_hint")),
+            },
+            report: None,
+            shell,
+            error: None,
+            duplicates: "skip".into(),
+            partial: false,
+        }
+    }
+
     fn same(&self, a: &str, b: &str) -> bool {
         a == b
     }
@@ -121,21 +152,10 @@ impl ImportPage {
 pub async fn show_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
+    Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
 ) -> Response {
-    let page = ImportPage {
-        shell: Shell::new(
-            &state,
-            &caller,
-            lang,
-            "/customers",
-            "customers.import_title",
-        ),
-        report: None,
-        error: None,
-        duplicates: "skip".into(),
-        partial: false,
-    };
+    let page = ImportPage::new(&state, &caller, lang, kind);
     render(&page, StatusCode::OK)
 }
 
@@ -161,6 +181,7 @@ fn upload_path(
 pub async fn upload_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
+    Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
     mut multipart: Multipart,
 ) -> Response {
@@ -184,33 +205,17 @@ pub async fn upload_import(
     } else {
         Format::Csv
     };
-    let shell = || {
-        Shell::new(
-            &state,
-            &caller,
-            lang,
-            "/customers",
-            "customers.import_title",
-        )
-    };
-    if bytes.is_empty() && !file_name.is_empty() {
-        let message = crate::error::message_for("file", "file_empty", lang);
-        let page = ImportPage {
-            shell: shell(),
-            report: None,
-            error: Some(message),
-            duplicates,
-            partial,
-        };
-        return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
-    }
     if bytes.is_empty() {
+        let error = if file_name.is_empty() {
+            lang.t("customers.import_no_file")
+        } else {
+            crate::error::message_for("file", "file_empty", lang)
+        };
         let page = ImportPage {
-            shell: shell(),
-            report: None,
-            error: Some(lang.t("customers.import_no_file")),
+            error: Some(error),
             duplicates,
             partial,
+            ..ImportPage::new(&state, &caller, lang, kind)
         };
         return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -231,6 +236,7 @@ pub async fn upload_import(
         );
     }
     let check = Run {
+        kind,
         format,
         upload: &token,
         dry_run: true,
@@ -260,6 +266,7 @@ pub struct ConfirmForm {
 pub async fn confirm_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
+    Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
     axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Response {
@@ -283,6 +290,7 @@ pub async fn confirm_import(
     }
     let dry_run = form.report.is_some();
     let how = Run {
+        kind,
         format,
         upload: &form.upload,
         dry_run,
@@ -299,6 +307,7 @@ pub async fn confirm_import(
 
 /// How an import runs: a check (dry run), its report as a file, or for real.
 struct Run<'a> {
+    kind: RecordImport,
     format: Format,
     upload: &'a str,
     dry_run: bool,
@@ -316,6 +325,7 @@ async fn run(
     mapping: Option<BTreeMap<String, String>>,
 ) -> Response {
     let Run {
+        kind,
         format,
         upload,
         dry_run,
@@ -330,10 +340,14 @@ async fn run(
         duplicates: mode,
         partial,
         mapping,
-        aliases: aliases(),
+        aliases: kind.aliases(),
     };
-    let shell = Shell::new(state, caller, lang, "/customers", "customers.import_title");
-    match state.app.import_customers(caller, bytes, options).await {
+    let page = ImportPage {
+        duplicates: duplicates.to_string(),
+        partial,
+        ..ImportPage::new(state, caller, lang, kind)
+    };
+    match kind.run(state, caller, bytes, options).await {
         Ok(report) if as_file => report_file(state, lang, &report)
             .await
             .unwrap_or_else(|e| error_page(e, caller, lang)),
@@ -355,22 +369,33 @@ async fn run(
                 .iter()
                 .map(|p| (p.clone(), row_message(lang, p)))
                 .collect();
-            let mut targets: Vec<(String, String)> = TARGETS
+            let shell = &page.shell;
+            let mut targets: Vec<(String, String)> = kind
+                .columns()
+                .iter()
+                .map(|t| (t.to_string(), shell.field_label(t)))
+                .collect();
+            let mut shown: Vec<(String, String)> = kind
+                .preview_columns()
                 .iter()
                 .map(|t| (t.to_string(), shell.field_label(t)))
                 .collect();
             let defs = state
                 .app
-                .custom_fields(kuijing_domain::Kind::Customer)
+                .custom_fields(kind.kind())
                 .await
                 .unwrap_or_default();
-            targets.extend(
-                defs.into_iter()
-                    .map(|d| (format!("custom.{}", d.key), d.label)),
-            );
+            for def in defs {
+                let target = format!("custom.{}", def.key);
+                if report.preview.iter().any(|row| row.contains_key(&target)) {
+                    shown.push((target.clone(), def.label.clone()));
+                }
+                targets.push((target, def.label));
+            }
             let view = ReportView {
                 report,
                 targets,
+                shown,
                 upload: upload.to_string(),
                 format: format.extension().into(),
                 dry_run,
@@ -378,11 +403,8 @@ async fn run(
                 problems,
             };
             let page = ImportPage {
-                shell,
                 report: Some(view),
-                error: None,
-                duplicates: duplicates.to_string(),
-                partial,
+                ..page
             };
             render(&page, StatusCode::OK)
         }
@@ -394,11 +416,8 @@ async fn run(
                 .collect::<Vec<_>>()
                 .join(" ");
             let page = ImportPage {
-                shell,
-                report: None,
                 error: Some(text),
-                duplicates: duplicates.to_string(),
-                partial,
+                ..page
             };
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }

@@ -10,7 +10,6 @@ use kuijing_service::{Caller, ServiceError};
 use crate::error::{PageError, field_message, message};
 use crate::i18n::Lang;
 use crate::imports::{ImportKind, ProblemLine, UploadForm, explain};
-use kuijing_service::customer_io::DuplicateMode;
 use kuijing_service::imports::ImportReport;
 
 /// Messages keyed by field name, plus one for the whole form.
@@ -226,8 +225,6 @@ pub struct ImportBox {
     pub error: Option<String>,
     /// The last upload allowed payments above what is outstanding.
     pub allowed_exceeding: bool,
-    /// What the last upload did with duplicates (`skip`, `update`, `create`).
-    pub duplicates: &'static str,
 }
 
 impl ImportBox {
@@ -237,7 +234,6 @@ impl ImportBox {
             result: None,
             error: None,
             allowed_exceeding: false,
-            duplicates: "skip",
         }
     }
 
@@ -266,8 +262,6 @@ impl ImportBox {
             ImportKind::Opportunity => "opportunities.import",
             ImportKind::Contract => "contracts.import",
             ImportKind::Payment => "payments.import",
-            ImportKind::Lead => "records.lead_import",
-            ImportKind::Contact => "records.contact_import",
         }
     }
 
@@ -277,19 +271,12 @@ impl ImportBox {
             ImportKind::Opportunity => "opportunities.import_hint",
             ImportKind::Contract => "contracts.import_hint",
             ImportKind::Payment => "payments.import_hint",
-            ImportKind::Lead => "records.lead_import_hint",
-            ImportKind::Contact => "records.contact_import_hint",
         }
     }
 
     /// Opportunities and contracts carry their product lines in one column.
     pub fn has_lines(&self) -> bool {
         matches!(self.kind, ImportKind::Opportunity | ImportKind::Contract)
-    }
-
-    /// Leads and contacts ask what to do with rows matching stored ones.
-    pub fn asks_duplicates(&self) -> bool {
-        self.kind.finds_duplicates()
     }
 
     /// Payments may be allowed above what their contract has outstanding.
@@ -316,11 +303,6 @@ impl ImportBox {
         let result = async {
             let form = UploadForm::read(multipart).await?;
             shown.allowed_exceeding = form.allow_exceeding;
-            shown.duplicates = match form.duplicates {
-                DuplicateMode::Skip => "skip",
-                DuplicateMode::Update => "update",
-                DuplicateMode::Create => "create",
-            };
             kind.run(state, caller, &form).await
         }
         .await;

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
@@ -18,7 +18,7 @@ use kuijing_service::{Caller, ListPage, ServiceError};
 
 use super::columns::{Cell, Picker, Table, chosen_table};
 use super::customers::Choices;
-use super::forms::{FormErrors, ImportBox, error_page, optional_number, status_of};
+use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
     counted, people,
@@ -28,7 +28,6 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
-use crate::imports::ImportKind;
 
 /// The views, in the order of their tabs.
 const VIEWS: [&str; 6] = [
@@ -80,7 +79,8 @@ struct LeadsPage {
     can_convert: bool,
     can_export: bool,
     can_delete: bool,
-    import: Option<ImportBox>,
+    /// Whether the user may import, for the link to the import page.
+    may_import: bool,
     errors: FormErrors,
     views: Vec<SavedView>,
     keep: String,
@@ -115,7 +115,7 @@ async fn list_page(
     caller: &Caller,
     lang: Lang,
     filter: ListParams,
-    (errors, import): (FormErrors, Option<ImportBox>),
+    errors: FormErrors,
 ) -> Result<LeadsPage, ServiceError> {
     let filter = with_default_view(filter);
     let list = state.app.list_leads(caller, &filter.query(&SORTS)).await?;
@@ -166,7 +166,7 @@ async fn list_page(
             && caller.can(Permission::new(Kind::Customer, Action::Create)),
         can_export: caller.can(lead(Action::Export)),
         can_delete: caller.can(lead(Action::Delete)),
-        import: may_import.then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Lead))),
+        may_import,
         errors,
         views: state.app.saved_views(caller, "lead").await?,
         keep: clean_query(&filter.query_without_cursor()),
@@ -240,31 +240,6 @@ pub async fn list_leads(
     axum_extra::extract::Query(filter): axum_extra::extract::Query<ListParams>,
 ) -> Response {
     let page = list_page(&state, &caller, lang, filter, Default::default()).await;
-    match page {
-        Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => error_page(error, &caller, lang),
-    }
-}
-
-/// Uploads a file of leads from the list's import box.
-pub async fn import_leads(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: Multipart,
-) -> Response {
-    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Lead, multipart).await {
-        Ok(shown) => shown,
-        Err(error) => return error_page(error, &caller, lang),
-    };
-    let page = list_page(
-        &state,
-        &caller,
-        lang,
-        ListParams::default(),
-        (FormErrors::default(), Some(shown)),
-    )
-    .await;
     match page {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
@@ -364,7 +339,7 @@ async fn refused(
     if let Some(id) = back {
         return super::lead_page::shown_again(state, caller, lang, id, errors, status).await;
     }
-    let page = list_page(state, caller, lang, ListParams::default(), (errors, None)).await;
+    let page = list_page(state, caller, lang, ListParams::default(), errors).await;
     match page {
         Ok(page) => render(&page, status),
         Err(error) => error_page(error, caller, lang),

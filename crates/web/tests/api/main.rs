@@ -5,6 +5,7 @@ mod helpers;
 
 mod browser;
 
+mod import_final;
 mod import_pages;
 mod inbox;
 mod insight_drill;

@@ -691,10 +691,12 @@ async fn the_list_pages_import_and_show_each_rows_problems() {
     );
     assert!(contracts_of(&t, &team.rep.1).await.is_empty());
     assert!(
-        !checked.text.contains("name=\"check\" value=\"1\" checked"),
+        !checked
+            .text
+            .contains("name=\"dry_run\" value=\"1\" checked"),
         "after a clean check the next upload imports"
     );
-    assert!(shown.text.contains("name=\"check\" value=\"1\" checked"));
+    assert!(shown.text.contains("name=\"dry_run\" value=\"1\" checked"));
     let done = t.send(send("/contracts/import", good, false)).await;
     assert!(done.text.contains("Imported."), "{}", done.text);
     assert_eq!(contracts_of(&t, &team.rep.1).await.len(), 1);
