@@ -334,10 +334,7 @@ impl View {
     fn month_link(&self, measure: &str, month: &str) -> Option<String> {
         let (first, last) = month_days(month)?;
         let (path, whose) = match measure {
-            "contract_amount" => (
-                "/contracts?status=approved&signed=1&",
-                &self.board.owners.contracts,
-            ),
+            "contract_amount" => ("/contracts?status=approved&", &self.board.owners.contracts),
             _ => ("/payments?status=approved&", &self.board.owners.payments),
         };
         let mut query = form_urlencoded::Serializer::new(String::new());

@@ -80,6 +80,8 @@ pub(crate) struct ReportView {
     pub(crate) can_export: bool,
     /// For a saved report: its id, and whether the viewer may edit it.
     pub(crate) saved: Option<(i64, bool)>,
+    /// What a built-in report counts, and on which day.
+    pub(crate) hint: Option<String>,
 }
 
 impl Picker for ReportView {
@@ -325,6 +327,7 @@ async fn view(
     let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
+    let shell_hint = shell.tk("report_hints", name);
     let (chart, legend) = chart_of(&report, &shell, &title);
     let mut groupings: Vec<String> = BUILT_IN
         .iter()
@@ -370,6 +373,7 @@ async fn view(
         chart,
         legend,
         saved: None,
+        hint: Some(shell_hint),
     })
 }
 
@@ -450,6 +454,7 @@ async fn saved_view(
         chart,
         legend,
         saved: Some((id, definition.editable)),
+        hint: None,
     })
 }
 

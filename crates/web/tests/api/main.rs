@@ -8,6 +8,7 @@ mod browser;
 mod import_pages;
 mod inbox;
 mod insight_drill;
+mod insight_final;
 mod insight_fixes;
 mod insight_more;
 

@@ -190,6 +190,8 @@ const ROUTES: &[&str] = &[
     "PATCH /api/v1/events/{id}",
     "DELETE /api/v1/events/{id}",
     "POST /api/v1/follow-ups/{id}/attachments",
+    "GET /api/v1/targets",
+    "DELETE /api/v1/targets/{id}",
 ];
 
 #[tokio::test]

@@ -1,0 +1,325 @@
+//! Insight, the last gaps: one counting day for contracts across every
+//! figure, targets (all errors at once, deletion, the company's currency),
+//! the target chart, the target achievement report, the funnel, whose-data
+//! pickers bounded by the viewer's scope, and smaller points.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::sales_fixtures::{create, customer, sales_team, submit};
+
+const MARCH_2020: &str = "period=custom&from=2020-03-01&to=2020-03-31";
+
+fn brief<'a>(board: &'a Value, key: &str) -> &'a Value {
+    board["brief"]
+        .as_array()
+        .expect("brief")
+        .iter()
+        .find(|b| b["key"] == key)
+        .unwrap_or_else(|| panic!("{key}: {board}"))
+}
+
+/// A figure's amount in one currency.
+fn amount_in(figure: &Value, currency: &str) -> i64 {
+    figure["amounts"]
+        .as_array()
+        .expect("amounts")
+        .iter()
+        .filter(|s| s["currency"] == currency)
+        .map(|s| s["amount"].as_i64().unwrap_or(0))
+        .sum()
+}
+
+/// The total of a report's column, by key and currency.
+fn report_total(report: &Value, key: &str, currency: &str) -> i64 {
+    let index = report["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .position(|c| c["key"] == key && c["currency"].as_str() == Some(currency))
+        .unwrap_or_else(|| panic!("column {key} {currency}: {report}"));
+    report["totals"][index].as_i64().unwrap_or(0)
+}
+
+/// An approved contract of the caller's, signed on `day` (approved today).
+async fn signed_contract(t: &TestApp, token: &str, client: i64, amount: &str, day: &str) -> i64 {
+    let id = create(
+        t,
+        token,
+        "/api/v1/contracts",
+        json!({ "name": format!("Signed {day}"), "customer_id": client,
+                "amount": amount, "signed_on": day }),
+    )
+    .await;
+    assert_eq!(submit(t, token, "contracts", id).await, "approved");
+    id
+}
+
+async fn amount_of(t: &TestApp, token: &str, id: i64) -> (i64, String) {
+    let detail = t.get(&format!("/api/v1/contracts/{id}"), token).await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    (
+        detail.body["amount"].as_i64().expect("amount"),
+        detail.body["currency"]
+            .as_str()
+            .expect("currency")
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn every_contract_figure_counts_the_signing_day_so_the_brief_equals_the_sales_report() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep_id, rep) = (team.rep.0, team.rep.1.as_str());
+    let other = team.other_rep.1.as_str();
+    let manager = team.manager.1.as_str();
+    let mine = customer(&t, rep, "Signed in March").await;
+    let theirs = customer(&t, other, "Also March").await;
+    // Approved today, signed in March 2020: March's, whenever approved.
+    let first = signed_contract(&t, rep, mine, "1,000", "2020-03-10").await;
+    let last_day = signed_contract(&t, other, theirs, "250", "2020-03-31").await;
+    // Signed the day before the period, and a draft signed in it: neither.
+    signed_contract(&t, rep, mine, "500", "2020-02-29").await;
+    create(
+        &t,
+        rep,
+        "/api/v1/contracts",
+        json!({ "name": "Draft", "customer_id": mine, "amount": "9999", "signed_on": "2020-03-15" }),
+    )
+    .await;
+    let (a, currency) = amount_of(&t, rep, first).await;
+    let (b, _) = amount_of(&t, other, last_day).await;
+
+    let sales = t.get(&format!("/api/v1/users/{rep_id}"), &team.admin).await;
+    let sales = sales.body["department_id"].as_i64().expect("department");
+    let admin = team.admin.as_str();
+    // Who looks, whose data, what they should see, and whether they may
+    // open reports (the team's roles may not).
+    for (who, token, whose, expected, reports) in [
+        ("admin", admin, String::new(), (2, a + b), true),
+        (
+            "the department chosen",
+            admin,
+            format!("&scope=department&department_id={sales}"),
+            (2, a + b),
+            true,
+        ),
+        (
+            "one rep chosen",
+            admin,
+            format!("&scope=users&user_ids={rep_id}"),
+            (1, a),
+            true,
+        ),
+        ("manager", manager, String::new(), (2, a + b), false),
+        ("a rep", other, String::new(), (1, b), false),
+    ] {
+        let board = t
+            .get(&format!("/api/v1/dashboard?{MARCH_2020}{whose}"), token)
+            .await;
+        assert_eq!(board.status, 200, "{who}: {}", board.text);
+        let contracts = &brief(&board.body, "contracts_approved")["current"];
+        assert_eq!(contracts["count"], expected.0, "{who}");
+        assert_eq!(amount_in(contracts, &currency), expected.1, "{who}");
+
+        // The sales report for the same period and people.
+        if reports {
+            let report = t
+                .get(
+                    &format!("/api/v1/reports/sales?{MARCH_2020}{whose}&by=owner"),
+                    token,
+                )
+                .await;
+            assert_eq!(report.status, 200, "{who}: {}", report.text);
+            assert_eq!(
+                report_total(&report.body, "contract_amount", &currency),
+                amount_in(contracts, &currency),
+                "{who}: the brief and the sales report"
+            );
+        }
+        // The trend's March and the contract ranking agree.
+        let march = board.body["trend"]
+            .as_array()
+            .expect("trend")
+            .iter()
+            .find(|m| m["month"] == "2020-03")
+            .expect("March");
+        assert_eq!(march["contracts"], expected.1, "{who}: the trend");
+        let ranked: i64 = board.body["rankings"]
+            .as_array()
+            .expect("rankings")
+            .iter()
+            .find(|r| r["measure"] == "contract_amount")
+            .expect("ranking")["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| r[1].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(ranked, expected.1, "{who}: the ranking");
+
+        // The list a click opens holds exactly the figure's contracts.
+        let owners = board.body["owners"]["contracts"]
+            .as_array()
+            .map(|ids| {
+                let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                format!("&owner_ids={}", ids.join(","))
+            })
+            .unwrap_or_default();
+        let list = t
+            .get(
+                &format!(
+                    "/api/v1/contracts?status=approved&from=2020-03-01&to=2020-03-31{owners}&limit=1"
+                ),
+                token,
+            )
+            .await;
+        assert_eq!(list.status, 200, "{who}: {}", list.text);
+        assert_eq!(list.body["total"], expected.0, "{who}: the list");
+    }
+
+    // The page says which day counts.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, &format!("/dashboard?{MARCH_2020}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Contracts signed"), "the brief's label");
+    assert!(
+        html.contains("counts approved contracts on the day they were signed"),
+        "the rule beside the brief"
+    );
+    let (_, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        "/contracts?status=approved&from=2020-03-01&to=2020-03-31",
+        "en",
+    )
+    .await;
+    assert!(html.contains("signed on these days"), "the list says it");
+}
+
+#[tokio::test]
+async fn the_targets_form_names_every_problem_at_once_and_saves_nothing_until_all_are_right() {
+    let t = TestApp::new().await;
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&year=1999&department_id=&user_id=&currency=ZZZ\
+         &key=contract_amount:0&amount=10\
+         &key=contract_amount:3&amount=-5\
+         &key=payment_amount:4&amount=abc"
+    );
+    let (status, html) = crate::helpers::post_form(&t, &cookie, "/settings/targets", form).await;
+    assert_eq!(status, 422, "{html}");
+    for message in [
+        "Year must be a year from 2000 to 2100",
+        "Contract amount target (3)",
+        "Payment amount target (4)",
+        "Currency",
+    ] {
+        assert!(html.contains(message), "{message}: {html}");
+    }
+    let admin = t.admin().await;
+    let saved = t.get("/api/v1/targets?year=1999", &admin).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body, json!([]), "nothing saved");
+
+    // Once right, all are saved together, in the company's currency.
+    let form = format!(
+        "_csrf={csrf}&year=2021&department_id=&user_id=&currency=\
+         &key=contract_amount:0&amount=10&key=contract_amount:3&amount=5"
+    );
+    let (status, location) =
+        crate::helpers::post_form(&t, &cookie, "/settings/targets", form).await;
+    assert_eq!(status, 303, "{location}");
+    let saved = t.get("/api/v1/targets?year=2021", &admin).await;
+    let company = t.app.settings().currency.clone();
+    let rows = saved.body.as_array().expect("targets");
+    assert_eq!(rows.len(), 2, "{}", saved.text);
+    assert!(rows.iter().all(|r| r["currency"] == company.as_str()));
+}
+
+#[tokio::test]
+async fn a_target_is_deleted_on_its_page_or_through_the_api_by_those_who_manage_reports() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    for month in [0, 5] {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                admin,
+                json!({ "year": 2022, "month": month, "measure": "payment_amount", "amount": "800" }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    let listed = t.get("/api/v1/targets?year=2022", admin).await;
+    let company = t.app.settings().currency.clone();
+    assert_eq!(
+        listed.body[0]["currency"],
+        company.as_str(),
+        "the company's currency"
+    );
+    let year_id = listed.body[0]["id"].as_i64().expect("id");
+    let may_id = listed.body[1]["id"].as_i64().expect("id");
+
+    // Someone who may not manage reports may not delete one.
+    let refused = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/targets/{year_id}"),
+            Some(&team.manager.1),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let deleted = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/targets/{year_id}"),
+            Some(admin),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let again = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/targets/{year_id}"),
+            Some(admin),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 404, "{}", again.text);
+    let listed = t.get("/api/v1/targets?year=2022", admin).await;
+    assert_eq!(listed.body.as_array().map(Vec::len), Some(1));
+
+    // The page offers the other one's deletion, asking first.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, "/settings/targets?year=2022", "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("action=\"/settings/targets/{may_id}/delete\"")),
+        "{html}"
+    );
+    assert!(html.contains("Delete this target?"));
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let (status, location) = crate::helpers::post_form(
+        &t,
+        &cookie,
+        &format!("/settings/targets/{may_id}/delete"),
+        format!("_csrf={csrf}&year=2022&department_id=&user_id=&currency={company}"),
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    assert!(location.contains("done=deleted"), "{location}");
+    let listed = t.get("/api/v1/targets?year=2022", admin).await;
+    assert_eq!(listed.body, json!([]));
+
+    let spec = t.get("/api/openapi.json", admin).await;
+    assert!(spec.body["paths"]["/api/v1/targets/{id}"]["delete"].is_object());
+    assert!(spec.body["paths"]["/api/v1/targets"]["get"].is_object());
+}
