@@ -184,8 +184,11 @@ pub struct TrendMonth {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TargetMonth {
     pub month: u32,
+    /// The month's own target; none when only the year has one.
     pub target: Option<i64>,
     pub achieved: i64,
+    /// Achieved out of the month's target, in percent.
+    pub rate: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -638,13 +641,18 @@ impl App {
                     .sum()
             };
             let months: Vec<TargetMonth> = (1..=12)
-                .map(|month| TargetMonth {
-                    month,
-                    target: mine
+                .map(|month| {
+                    let target = mine
                         .iter()
                         .find(|t| t.month == i64::from(month))
-                        .map(|t| t.amount),
-                    achieved: achieved_in(month),
+                        .map(|t| t.amount);
+                    let achieved = achieved_in(month);
+                    TargetMonth {
+                        month,
+                        target,
+                        achieved,
+                        rate: rate_of(achieved, target),
+                    }
                 })
                 .collect();
             let year_target = mine
@@ -659,9 +667,7 @@ impl App {
             views.push(TargetView {
                 measure,
                 year,
-                rate: year_target
-                    .filter(|t| *t > 0)
-                    .map(|t| (i128::from(year_achieved) * 100 / i128::from(t)) as i64),
+                rate: rate_of(year_achieved, year_target),
                 year_target,
                 year_achieved,
                 months,
@@ -855,6 +861,13 @@ fn owners_for(
             })
             .collect(),
     )
+}
+
+/// Achieved out of a target, in whole percent; none without a target above 0.
+pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
+    target
+        .filter(|t| *t > 0)
+        .map(|t| (i128::from(achieved) * 100 / i128::from(t)) as i64)
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {

@@ -323,3 +323,96 @@ async fn a_target_is_deleted_on_its_page_or_through_the_api_by_those_who_manage_
     assert!(spec.body["paths"]["/api/v1/targets/{id}"]["delete"].is_object());
     assert!(spec.body["paths"]["/api/v1/targets"]["get"].is_object());
 }
+
+#[tokio::test]
+async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_beside_the_year_before()
+ {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Charted Ltd").await;
+    let this_year = signed_contract(&t, &admin, client, "3,000", "2021-03-10").await;
+    let last_year = signed_contract(&t, &admin, client, "2,000", "2020-03-05").await;
+    for (contract, day, amount) in [
+        (this_year, "2021-03-20", "1,500"),
+        (last_year, "2020-03-25", "700"),
+    ] {
+        let paid = create(
+            &t,
+            &admin,
+            "/api/v1/payments",
+            json!({ "contract_id": contract, "received_on": day, "amount": amount }),
+        )
+        .await;
+        assert_eq!(submit(&t, &admin, "payments", paid).await, "approved");
+    }
+    let (_, currency) = amount_of(&t, &admin, this_year).await;
+    for (month, amount) in [(0, "40000"), (3, "2,500")] {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &admin,
+                json!({ "year": 2021, "month": month, "measure": "contract_amount", "amount": amount }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    let year = "period=custom&from=2021-01-01&to=2021-12-31";
+    let board = t.get(&format!("/api/v1/dashboard?{year}"), &admin).await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let march = board.body["trend"]
+        .as_array()
+        .expect("trend")
+        .iter()
+        .find(|m| m["month"] == "2021-03")
+        .expect("March")
+        .clone();
+    assert_eq!(march["payments"], 150_000);
+    assert_eq!(march["payments_year_before"], 70_000);
+    assert_eq!(march["contracts_year_before"], 200_000);
+    let target = &board.body["targets"][0];
+    assert_eq!(target["months"][2]["target"], 250_000);
+    assert_eq!(target["months"][2]["achieved"], 300_000);
+    assert_eq!(target["months"][2]["rate"], 120);
+    assert_eq!(target["months"][3]["target"], Value::Null, "April has none");
+    assert_eq!(target["months"][3]["rate"], Value::Null);
+    assert_eq!(target["rate"], 7, "3,000 of 40,000");
+
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, &format!("/dashboard?{year}"), "en").await;
+    assert_eq!(status, 200);
+    let section = html
+        .split("id=\"target-contract_amount\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the target's section");
+    // The chart: each month's target and achievement on hover.
+    assert!(section.contains("<svg class=\"chart\""), "{section}");
+    assert!(section.contains("2021-03 Target: "), "{section}");
+    assert!(section.contains("2021-03 Achieved: "), "{section}");
+    assert!(section.contains("2021-04 Target: —"), "{section}");
+    // The table: a row per month, amounts formatted, the rate, "—" where
+    // a month has no target of its own.
+    let table = section
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|rest| rest.split("</tbody>").next())
+        .expect("table");
+    let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
+    assert_eq!(rows.len(), 12, "{table}");
+    assert!(rows[2].contains("3/2021"), "{}", rows[2]);
+    assert!(
+        rows[2].contains("2,500.00") && rows[2].contains("3,000.00"),
+        "{}",
+        rows[2]
+    );
+    assert!(rows[2].contains("120%"), "{}", rows[2]);
+    assert!(rows[3].contains("—"), "{}", rows[3]);
+    // The trend's chart and legend carry payments a year before.
+    assert!(
+        html.contains("2021-03 Payments a year before: "),
+        "the trend"
+    );
+    assert!(html.contains("key series-3"));
+    let _ = currency;
+}
