@@ -501,3 +501,24 @@ pub async fn delete_target(tx: &mut Tx, id: i64) -> Result<bool> {
         .await?
         > 0)
 }
+
+/// Every target of a year, whoever holds it, in one currency of a measure.
+pub async fn targets_of_year(tx: &mut Tx, year: i64, measure: &str) -> Result<Vec<Target>> {
+    let mut select = Query::select();
+    select
+        .columns([
+            Targets::Id,
+            Targets::Year,
+            Targets::Month,
+            Targets::DepartmentId,
+            Targets::UserId,
+            Targets::Measure,
+            Targets::Amount,
+            Targets::Currency,
+        ])
+        .from(Targets::Table)
+        .and_where(Expr::col(Targets::Year).eq(year))
+        .and_where(Expr::col(Targets::Measure).eq(measure))
+        .order_by(Targets::Id, Order::Asc);
+    tx.all(&select).await
+}

@@ -31,6 +31,9 @@ pub struct Query {
     pub(crate) by: String,
     #[serde(default)]
     pub(crate) pipeline_id: String,
+    /// The target report's measure.
+    #[serde(default)]
+    pub(crate) measure: String,
     #[serde(default)]
     pub(crate) format: String,
     #[serde(default)]
@@ -189,11 +192,15 @@ pub(crate) async fn insight_answer(
     } else {
         ("/dashboard", "dashboard.title")
     };
-    let keep = [("by", &query.by), ("pipeline_id", &query.pipeline_id)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.clone()))
-        .collect();
+    let keep = [
+        ("by", &query.by),
+        ("pipeline_id", &query.pipeline_id),
+        ("measure", &query.measure),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k, v.clone()))
+    .collect();
     let refused = async {
         Ok(Refused {
             departments: state.app.department_choices().await?,

@@ -416,3 +416,150 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
     assert!(html.contains("key series-3"));
     let _ = currency;
 }
+
+/// A report's row by its keys, as values by column key.
+fn report_row(report: &Value, key: &str, key2: &str) -> std::collections::BTreeMap<String, Value> {
+    let columns = report["columns"].as_array().expect("columns");
+    let row = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"] == key && r["key2"] == key2)
+        .unwrap_or_else(|| panic!("row {key} {key2}: {report}"));
+    columns
+        .iter()
+        .zip(row["values"].as_array().expect("values"))
+        .map(|(c, v)| (c["key"].as_str().expect("key").to_string(), v.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_target_report_shows_each_holder_by_month_and_year_without_inventing_monthly_targets() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let (rep_id, rep) = (team.rep.0, team.rep.1.as_str());
+    let sales = t.get(&format!("/api/v1/users/{rep_id}"), admin).await;
+    let sales = sales.body["department_id"].as_i64().expect("department");
+
+    // None yet: the page says so and links where targets are set.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let year = "period=custom&from=2021-01-01&to=2021-12-31";
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, &format!("/reports/targets?{year}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No targets are set"), "{html}");
+    assert!(html.contains("href=\"/settings/targets?year=2021\""));
+
+    let client = customer(&t, rep, "Targeted").await;
+    let signed = signed_contract(&t, rep, client, "1,200", "2021-03-10").await;
+    let paid = create(
+        &t,
+        rep,
+        "/api/v1/payments",
+        json!({ "contract_id": signed, "received_on": "2021-04-02", "amount": "300" }),
+    )
+    .await;
+    assert_eq!(submit(&t, rep, "payments", paid).await, "approved");
+    for body in [
+        // The department: a year's target only.
+        json!({ "year": 2021, "month": 0, "department_id": sales, "measure": "contract_amount", "amount": "12,000" }),
+        // The rep: March only, and a payment target for April.
+        json!({ "year": 2021, "month": 3, "user_id": rep_id, "measure": "contract_amount", "amount": "1,000" }),
+        json!({ "year": 2021, "month": 4, "user_id": rep_id, "measure": "payment_amount", "amount": "600" }),
+    ] {
+        let set = t.post("/api/v1/targets", admin, body).await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+
+    let by_department = t
+        .get(
+            &format!("/api/v1/reports/targets?{year}&by=department"),
+            admin,
+        )
+        .await;
+    assert_eq!(by_department.status, 200, "{}", by_department.text);
+    let report = &by_department.body;
+    assert_eq!(report["by2"], "month");
+    let department = sales.to_string();
+    let whole = report_row(report, &department, "2021");
+    assert_eq!(whole["contract_amount_target"], 1_200_000);
+    assert_eq!(whole["contract_amount_achieved"], 120_000);
+    assert_eq!(whole["contract_amount_rate"], 100, "10.0%, in tenths");
+    let march = report_row(report, &department, "2021-03");
+    assert_eq!(
+        march["contract_amount_target"],
+        Value::Null,
+        "never a twelfth"
+    );
+    assert_eq!(march["contract_amount_achieved"], 120_000);
+    assert_eq!(march["contract_amount_rate"], Value::Null);
+    assert_eq!(
+        report["rows"].as_array().map(Vec::len),
+        Some(13),
+        "the year and its months"
+    );
+
+    let by_person = t
+        .get(&format!("/api/v1/reports/targets?{year}&by=owner"), admin)
+        .await;
+    let report = &by_person.body;
+    let person = rep_id.to_string();
+    let march = report_row(report, &person, "2021-03");
+    assert_eq!(march["contract_amount_target"], 100_000);
+    assert_eq!(march["contract_amount_rate"], 1200);
+    let whole = report_row(report, &person, "2021");
+    assert_eq!(whole["contract_amount_target"], 100_000, "the months' sum");
+    let payments = t
+        .get(
+            &format!("/api/v1/reports/targets?{year}&by=owner&measure=payment_amount"),
+            admin,
+        )
+        .await;
+    let april = report_row(&payments.body, &person, "2021-04");
+    assert_eq!(april["payment_amount_target"], 60_000);
+    assert_eq!(april["payment_amount_achieved"], 30_000);
+    assert_eq!(april["payment_amount_rate"], 500);
+    let refused = t
+        .get(
+            &format!("/api/v1/reports/targets?{year}&measure=profit"),
+            admin,
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+
+    // Exported like the other reports.
+    for format in ["csv", "xlsx"] {
+        let export = t
+            .get(
+                &format!("/api/v1/reports/targets/export?{year}&by=department&format={format}"),
+                admin,
+            )
+            .await;
+        assert_eq!(export.status, 200, "{format}: {}", export.text);
+    }
+    let csv = t
+        .get(
+            &format!("/api/v1/reports/targets/export?{year}&by=department&format=csv"),
+            admin,
+        )
+        .await;
+    assert!(
+        csv.text.contains("12,000.00") || csv.text.contains("12000"),
+        "{}",
+        csv.text
+    );
+
+    // The page: a measure to choose, names not ids, "—" for months.
+    let (status, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{year}&by=department"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("name=\"measure\""));
+    assert!(html.contains(">Sales<"), "the department's name");
+    assert!(html.contains("<td class=\"num\">—</td>"));
+}
