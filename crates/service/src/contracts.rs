@@ -172,7 +172,6 @@ pub(crate) fn owners_of_view(caller: &Caller, view: Option<&str>) -> Result<Opti
 
 /// The store's query of a contract list: its search, status, view and window.
 pub(crate) fn contract_store_query(
-    app: &App,
     caller: &Caller,
     query: &ContractListQuery,
     today: NaiveDate,
@@ -188,14 +187,8 @@ pub(crate) fn contract_store_query(
         owners: query
             .drill
             .owners(owners_of_view(caller, query.view.as_deref())?),
-        approved_from: (!query.drill.signed)
-            .then(|| query.drill.days().0.map(|d| app.start_of(d)))
-            .flatten(),
-        approved_before: (!query.drill.signed)
-            .then(|| query.drill.days().1.map(|d| app.start_of(d)))
-            .flatten(),
-        signed_from: query.drill.signed.then(|| query.drill.days().0).flatten(),
-        signed_before: query.drill.signed.then(|| query.drill.days().1).flatten(),
+        signed_from: query.drill.days().0,
+        signed_before: query.drill.days().1,
         ends_before: query
             .ending_within_days
             .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),
@@ -214,7 +207,7 @@ impl App {
         let mut tx = self.db.read().await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let today = self.today();
-        let store_query = contract_store_query(self, caller, query, today)?;
+        let store_query = contract_store_query(caller, query, today)?;
         let scope = (&visibility, caller.user.id, today);
         let probe = page.probe();
         let found = contracts::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use kuijing_domain::dates::{Period, change_percent, months_back, previous_range};
 use kuijing_domain::{Action, FieldError, Kind, OrgChart, Permission, Visibility, money};
-pub use kuijing_store::insight::Sum;
 use kuijing_store::insight::{self, MonthSum, Owners};
+pub use kuijing_store::insight::{Sum, Target};
 use kuijing_store::{Tx, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -38,17 +38,15 @@ pub struct DashboardQuery {
 
 /// The records behind a dashboard figure, as a list narrows to them: the
 /// days of the period (both included, in the company's zone) and whose
-/// records (authors for follow-ups). Empty narrows nothing.
+/// records (authors for follow-ups). Empty narrows nothing. Contracts are
+/// narrowed by the day they were signed on, the one day every figure counts
+/// them on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 pub struct Drill {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     #[serde(default)]
     pub owner_ids: Vec<i64>,
-    /// For contracts: the days are those they were signed on (as the trend
-    /// and the targets count them), not those they were approved on.
-    #[serde(default)]
-    pub signed: bool,
 }
 
 impl Drill {
@@ -140,7 +138,8 @@ impl Figure {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct BriefItem {
     /// `new_customers`, `new_contacts`, `new_opportunities`,
-    /// `contracts_approved`, `payments_received`, `follow_ups`.
+    /// `contracts_approved` (approved contracts signed in the period),
+    /// `payments_received`, `follow_ups`.
     pub key: &'static str,
     pub current: Figure,
     pub previous: Figure,
@@ -185,8 +184,11 @@ pub struct TrendMonth {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TargetMonth {
     pub month: u32,
+    /// The month's own target; none when only the year has one.
     pub target: Option<i64>,
     pub achieved: i64,
+    /// Achieved out of the month's target, in percent.
+    pub rate: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -309,7 +311,7 @@ impl App {
                     "contracts_approved",
                     true,
                     Figure::of(
-                        insight::contracts_approved(&mut tx, owned_by(&contract_owners), at)
+                        insight::contracts_signed(&mut tx, owned_by(&contract_owners), range)
                             .await?,
                     ),
                 ),
@@ -639,13 +641,18 @@ impl App {
                     .sum()
             };
             let months: Vec<TargetMonth> = (1..=12)
-                .map(|month| TargetMonth {
-                    month,
-                    target: mine
+                .map(|month| {
+                    let target = mine
                         .iter()
                         .find(|t| t.month == i64::from(month))
-                        .map(|t| t.amount),
-                    achieved: achieved_in(month),
+                        .map(|t| t.amount);
+                    let achieved = achieved_in(month);
+                    TargetMonth {
+                        month,
+                        target,
+                        achieved,
+                        rate: rate_of(achieved, target),
+                    }
                 })
                 .collect();
             let year_target = mine
@@ -660,9 +667,7 @@ impl App {
             views.push(TargetView {
                 measure,
                 year,
-                rate: year_target
-                    .filter(|t| *t > 0)
-                    .map(|t| (i128::from(year_achieved) * 100 / i128::from(t)) as i64),
+                rate: rate_of(year_achieved, year_target),
                 year_target,
                 year_achieved,
                 months,
@@ -673,24 +678,57 @@ impl App {
 
     /// Sets a target (an administrator's or a report manager's task).
     pub async fn set_target(&self, caller: &Caller, input: &TargetInput) -> Result<()> {
+        let batch = TargetsInput {
+            year: input.year,
+            department_id: input.department_id,
+            user_id: input.user_id,
+            currency: input.currency.clone(),
+            amounts: vec![TargetAmount {
+                measure: input.measure.clone(),
+                month: input.month,
+                amount: input.amount.text(),
+                label: None,
+            }],
+        };
+        self.set_targets(caller, &batch).await
+    }
+
+    /// Sets several targets of one holder and year at once: every problem
+    /// (the year, the holder, the currency, each amount) is reported
+    /// together, and nothing is saved unless all are right.
+    pub async fn set_targets(&self, caller: &Caller, input: &TargetsInput) -> Result<()> {
         caller.require(Permission::new(Kind::Report, Action::Manage))?;
         let mut errors = kuijing_domain::FieldErrors::new();
         if !(2000..=2100).contains(&input.year) {
             errors.add("year", "year_out_of_range");
         }
-        if !(0..=12).contains(&input.month) {
-            errors.add("month", "month_out_of_range");
-        }
-        if !["contract_amount", "payment_amount"].contains(&input.measure.as_str()) {
-            errors.add("measure", "invalid_choice");
-        }
         if input.department_id.is_some() && input.user_id.is_some() {
             errors.add("user_id", "one_holder");
         }
-        let amount = errors
-            .take("amount", money::parse_amount(&input.amount.text()))
-            .unwrap_or_default();
         let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let mut amounts = Vec::new();
+        for entry in &input.amounts {
+            // A labelled amount is one of many: its field names it
+            // (`amount:contract_amount:3`), so each keeps its own message.
+            let mut add = |field: &str, code: &'static str| match &entry.label {
+                Some(label) => errors.add_labelled(
+                    format!("{field}:{}:{}", entry.measure, entry.month),
+                    label,
+                    code,
+                ),
+                None => errors.add(field, code),
+            };
+            if !(0..=12).contains(&entry.month) {
+                add("month", "month_out_of_range");
+            }
+            if !MEASURES.contains(&entry.measure.as_str()) {
+                add("measure", "invalid_choice");
+            }
+            match money::parse_amount(&entry.amount) {
+                Ok(amount) => amounts.push((entry, amount)),
+                Err(code) => add("amount", code),
+            }
+        }
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         if let Some(department) = input.department_id
@@ -704,24 +742,62 @@ impl App {
             errors.add("user_id", "invalid_choice");
         }
         errors.into_result()?;
-        insight::set_target(
-            &mut tx,
-            (input.year, input.month),
-            (input.department_id, input.user_id),
-            &input.measure,
-            (amount, &currency),
-            self.now(),
-        )
-        .await?;
+        for (entry, amount) in &amounts {
+            insight::set_target(
+                &mut tx,
+                (input.year, entry.month),
+                (input.department_id, input.user_id),
+                &entry.measure,
+                (*amount, &currency),
+                self.now(),
+            )
+            .await?;
+        }
         tx.commit().await?;
         tracing::info!(
             year = input.year,
-            month = input.month,
+            targets = amounts.len(),
             actor.id = caller.user.id,
-            "target set"
+            "targets set"
         );
         Ok(())
     }
+
+    /// Deletes a target (an administrator's or a report manager's task).
+    pub async fn delete_target(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        if !insight::delete_target(&mut tx, id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        tx.commit().await?;
+        tracing::info!(target.id = id, actor.id = caller.user.id, "target deleted");
+        Ok(())
+    }
+}
+
+/// What a target measures.
+pub const MEASURES: [&str; 2] = ["contract_amount", "payment_amount"];
+
+/// Several targets of one holder and year, as the targets page saves them.
+#[derive(Debug, Clone)]
+pub struct TargetsInput {
+    pub year: i64,
+    pub department_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// The company's currency when none.
+    pub currency: Option<String>,
+    pub amounts: Vec<TargetAmount>,
+}
+
+/// One amount of [`TargetsInput`]: a measure and month (0 for the year),
+/// the amount as typed, and how a message names it (none: by its field).
+#[derive(Debug, Clone)]
+pub struct TargetAmount {
+    pub measure: String,
+    pub month: i64,
+    pub amount: String,
+    pub label: Option<String>,
 }
 
 /// A target as an administrator sets it.
@@ -737,6 +813,7 @@ pub struct TargetInput {
     /// `contract_amount` or `payment_amount`.
     pub measure: String,
     pub amount: crate::products::DecimalText,
+    /// The company's currency (its `currency` setting) when left out.
     pub currency: Option<String>,
 }
 
@@ -784,6 +861,13 @@ fn owners_for(
             })
             .collect(),
     )
+}
+
+/// Achieved out of a target, in whole percent; none without a target above 0.
+pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
+    target
+        .filter(|t| *t > 0)
+        .map(|t| (i128::from(achieved) * 100 / i128::from(t)) as i64)
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {

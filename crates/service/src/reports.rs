@@ -44,7 +44,7 @@ pub const BUILT_IN: &[(&str, &[&str])] = &[
     ("products", &["product", "category"]),
     ("funnel", &["stage"]),
     ("win_rates", &["owner", "department", "month"]),
-    ("targets", &["month"]),
+    ("targets", &["department", "owner"]),
     ("approvals", &["kind", "submitter"]),
 ];
 
@@ -68,6 +68,9 @@ pub struct ReportQuery {
     pub by: Option<String>,
     /// The funnel's pipeline (the default one when empty).
     pub pipeline_id: Option<i64>,
+    /// The target report's measure: `contract_amount` (the default) or
+    /// `payment_amount`.
+    pub measure: Option<String>,
 }
 
 /// What a column's numbers are.
@@ -174,7 +177,12 @@ fn chart_measures(name: &str, by: &str) -> &'static [&'static str] {
         "products" => &["sales_amount"],
         "funnel" => &["open"],
         "win_rates" => &["won", "lost"],
-        "targets" => &["contract_amount_target", "contract_amount_achieved"],
+        "targets" => &[
+            "contract_amount_target",
+            "contract_amount_achieved",
+            "payment_amount_target",
+            "payment_amount_achieved",
+        ],
         _ => &["submitted"],
     }
 }
@@ -193,6 +201,8 @@ pub(crate) struct Assembly {
     changes: Vec<(usize, usize, usize)>,
     /// Columns whose total is not the sum of the rows.
     not_additive: BTreeSet<usize>,
+    /// Columns where a cell never put is unknown ("—"), not 0.
+    sparse: BTreeSet<usize>,
     pub(crate) truncated: bool,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
@@ -357,8 +367,13 @@ impl Assembly {
         for key in &self.fixed_keys {
             cells.entry((Some(key.clone()), None)).or_default();
         }
+        let sparse = &self.sparse;
         let value_of = |values: &BTreeMap<usize, i64>, column: usize| -> Option<i64> {
-            Some(values.get(&column).copied().unwrap_or(0))
+            match values.get(&column) {
+                Some(value) => Some(*value),
+                None if sparse.contains(&column) => None,
+                None => Some(0),
+            }
         };
         let rate = |n: i64, d: i64| -> Option<i64> {
             (d != 0).then(|| ((i128::from(n) * 1000 + i128::from(d) / 2) / i128::from(d)) as i64)
@@ -381,7 +396,10 @@ impl Assembly {
             .map(|((key, key2), values)| {
                 let mut out: Vec<Option<i64>> = (0..width).map(|c| value_of(&values, c)).collect();
                 for (column, n, d) in &self.rates {
-                    out[*column] = rate(out[*n].unwrap_or(0), out[*d].unwrap_or(0));
+                    out[*column] = match (out[*n], out[*d]) {
+                        (Some(n), Some(d)) => rate(n, d),
+                        _ => None,
+                    };
                 }
                 for (column, of, base) in &self.changes {
                     out[*column] = change(out[*of].unwrap_or(0), out[*base].unwrap_or(0));
@@ -416,7 +434,10 @@ impl Assembly {
             })
             .collect();
         for (column, n, d) in &self.rates {
-            totals[*column] = rate(totals[*n].unwrap_or(0), totals[*d].unwrap_or(0));
+            totals[*column] = match (totals[*n], totals[*d]) {
+                (Some(n), Some(d)) => rate(n, d),
+                _ => None,
+            };
         }
         for (column, of, base) in &self.changes {
             totals[*column] = change(totals[*of].unwrap_or(0), totals[*base].unwrap_or(0));
@@ -577,7 +598,7 @@ impl App {
             }
             "targets" => {
                 by_value = false;
-                self.targets_report(&mut tx, caller, &frame, query, &mut table)
+                self.targets_report(&mut tx, caller, &frame, (&by, query), &mut table)
                     .await?
             }
             _ => {
@@ -600,8 +621,8 @@ impl App {
             from: frame.from,
             to: frame.to - chrono::Duration::days(1),
             chart: default_chart(name, &by).to_string(),
+            by2: (name == "targets").then(|| "month".to_string()),
             by,
-            by2: None,
             series,
             columns,
             rows,
@@ -1215,62 +1236,138 @@ impl App {
         Ok(())
     }
 
+    /// Target achievement: per department (the company's target too, for
+    /// a viewer who sees everyone) or per user holding a target for the
+    /// year of the period, a row for the year and one per month, each with
+    /// the target, what was achieved (approved contracts by signing day, or
+    /// approved payments by the day received) and the rate. A month without
+    /// a target of its own shows "—", never a share of the year's; a year
+    /// without its own target shows the sum of the months' targets.
     async fn targets_report(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         frame: &Frame,
-        query: &ReportQuery,
+        (by, query): (&str, &ReportQuery),
         table: &mut Assembly,
     ) -> Result<()> {
-        let last_day = frame.to - chrono::Duration::days(1);
-        let contract_owners = frame.whose.owners(caller, Kind::Contract);
-        let payment_owners = frame.whose.owners(caller, Kind::Payment);
-        let contract_scope = caller.actor.visibility(Kind::Contract, &frame.whose.org);
-        let own_holder = if contract_scope.departments.is_empty() {
-            (None, Some(caller.user.id))
-        } else {
-            (Some(caller.user.department_id), None)
+        let measure = match query.measure.as_deref().filter(|m| !m.is_empty()) {
+            None => "contract_amount",
+            Some(m) if crate::dashboard::MEASURES.contains(&m) => m,
+            Some(_) => return Err(invalid("measure", "invalid_choice")),
         };
-        // Targets are kept in one currency; report in the one they were set in.
-        let holders =
-            kuijing_store::insight::targets(tx, i64::from(last_day.year()), (None, None)).await?;
-        let currency = holders
+        let year = (frame.to - chrono::Duration::days(1)).year();
+        let kind = if measure == "payment_amount" {
+            Kind::Payment
+        } else {
+            Kind::Contract
+        };
+        // Whose records count: the chosen people the viewer sees.
+        let counted = frame.whose.owners(caller, kind);
+        let org = &frame.whose.org;
+        let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
+        let set = kuijing_store::insight::targets_of_year(tx, i64::from(year), measure).await?;
+        // The holders shown, each with the owners its achievement counts.
+        let mut holders: BTreeMap<String, Option<Vec<i64>>> = BTreeMap::new();
+        for target in &set {
+            let holder = match (by, target.department_id, target.user_id) {
+                ("department", Some(department), None) => {
+                    let below = org.department_and_below(department);
+                    let members = people
+                        .iter()
+                        .copied()
+                        .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)));
+                    let owners: Vec<i64> = match &counted {
+                        None => members.collect(),
+                        Some(seen) => members.filter(|id| seen.contains(id)).collect(),
+                    };
+                    if counted.is_some() && owners.is_empty() {
+                        continue;
+                    }
+                    (department.to_string(), Some(owners))
+                }
+                ("department", None, None) if counted.is_none() => ("company".to_string(), None),
+                ("owner", None, Some(user)) => {
+                    if counted.as_ref().is_some_and(|seen| !seen.contains(&user)) {
+                        continue;
+                    }
+                    (user.to_string(), Some(vec![user]))
+                }
+                _ => continue,
+            };
+            holders.insert(holder.0, holder.1);
+        }
+        let currency = set
             .first()
             .map_or_else(|| frame.currency.clone(), |t| t.currency.clone());
-        let views = self
-            .target_views(
-                tx,
-                &query.insight,
-                (&contract_owners, &payment_owners),
-                (last_day, &currency),
-                (contract_scope.all, own_holder),
-            )
-            .await?;
-        table.fixed_keys = (1..=12)
-            .map(|m| format!("{:04}-{m:02}", last_day.year()))
-            .collect();
-        for view in &views {
-            let target = table.column(
-                &format!("{}_target", view.measure),
-                Unit::Money,
-                Some(&currency),
-                None,
-            );
-            let achieved = table.column(
-                &format!("{}_achieved", view.measure),
-                Unit::Money,
-                Some(&currency),
-                None,
-            );
-            for month in &view.months {
-                let key = Some(format!("{:04}-{:02}", view.year, month.month));
-                if let Some(t) = month.target {
-                    table.put((key.clone(), None), target, t);
+        let target = table.column(
+            &format!("{measure}_target"),
+            Unit::Money,
+            Some(&currency),
+            None,
+        );
+        let achieved = table.column(
+            &format!("{measure}_achieved"),
+            Unit::Money,
+            Some(&currency),
+            None,
+        );
+        table.sparse.insert(target);
+        table.rate(&format!("{measure}_rate"), achieved, target);
+        // Rows of different holders and of the year beside its months do
+        // not add up.
+        table.not_additive(target);
+        table.not_additive(achieved);
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(frame.from);
+        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(frame.to);
+        for (holder, owners) in &holders {
+            let mine: Vec<&kuijing_store::insight::Target> = set
+                .iter()
+                .filter(|t| {
+                    t.currency == currency
+                        && match holder.as_str() {
+                            "company" => t.department_id.is_none() && t.user_id.is_none(),
+                            id if by == "owner" => {
+                                t.user_id.map(|u| u.to_string()).as_deref() == Some(id)
+                            }
+                            id => {
+                                t.user_id.is_none()
+                                    && t.department_id.map(|d| d.to_string()).as_deref() == Some(id)
+                            }
+                        }
+                })
+                .collect();
+            let sums =
+                kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (start, end))
+                    .await?;
+            let year_key = Some(format!("{year:04}"));
+            let mut year_sum = 0;
+            let mut monthly_targets = Vec::new();
+            for month in 1..=12 {
+                let key = format!("{year:04}-{month:02}");
+                let row = (Some(holder.clone()), Some(key.clone()));
+                let amount: i64 = sums
+                    .iter()
+                    .filter(|s| s.month == key && s.currency == currency)
+                    .map(|s| s.amount)
+                    .sum();
+                year_sum += amount;
+                table.put(row.clone(), achieved, amount);
+                if let Some(t) = mine.iter().find(|t| t.month == i64::from(month)) {
+                    table.put(row, target, t.amount);
+                    monthly_targets.push(t.amount);
                 }
-                table.put((key, None), achieved, month.achieved);
             }
-            table.rate(&format!("{}_rate", view.measure), achieved, target);
+            let row = (Some(holder.clone()), year_key);
+            table.put(row.clone(), achieved, year_sum);
+            let year_target = mine
+                .iter()
+                .find(|t| t.month == 0)
+                .map(|t| t.amount)
+                .or_else(|| (!monthly_targets.is_empty()).then(|| monthly_targets.iter().sum()));
+            if let Some(t) = year_target {
+                table.put(row, target, t);
+            }
         }
         Ok(())
     }

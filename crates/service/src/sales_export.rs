@@ -319,7 +319,7 @@ impl App {
                     ending_within_days: export.ending_within_days,
                     ..ContractListQuery::default()
                 };
-                let mut query = contract_store_query(self, caller, &list, today)?;
+                let mut query = contract_store_query(caller, &list, today)?;
                 query.ids = export.ids.clone();
                 let mut after = None;
                 loop {

@@ -349,7 +349,7 @@ impl App {
         matching: &ContractMatch,
     ) -> Result<Vec<i64>> {
         let today = self.today();
-        let query = contract_store_query(self, caller, &matching.query(), today)?;
+        let query = contract_store_query(caller, &matching.query(), today)?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, today);
         let mut found = Vec::new();

@@ -152,13 +152,11 @@ pub struct ContractQuery {
     pub opportunity: Option<i64>,
     pub owners: Option<Vec<i64>>,
     pub ids: Option<Vec<i64>>,
+    /// Signed on the days `[signed_from, signed_before)`.
     pub signed_from: Option<NaiveDate>,
     pub signed_before: Option<NaiveDate>,
     /// Approved contracts ending within this window, for expiry reminders.
     pub ends_before: Option<NaiveDate>,
-    /// Approved in `[from, before)`.
-    pub approved_from: Option<chrono::DateTime<chrono::Utc>>,
-    pub approved_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const COLUMNS: [Contracts; 24] = [
@@ -243,12 +241,6 @@ fn scoped(
     }
     if let Some(from) = query.signed_from {
         select.and_where(col(C::SignedOn).gte(from));
-    }
-    if let Some(from) = query.approved_from {
-        select.and_where(col(C::ApprovedAt).gte(from));
-    }
-    if let Some(before) = query.approved_before {
-        select.and_where(col(C::ApprovedAt).lt(before));
     }
     if let Some(before) = query.signed_before {
         select.and_where(col(C::SignedOn).lt(before));

@@ -82,11 +82,13 @@ pub async fn new_opportunities(
     tx.all(&select).await
 }
 
-/// Contracts approved in the range, with their amounts.
-pub async fn contracts_approved(
+/// Approved contracts signed on the days of the range, with their amounts:
+/// every figure counts a contract on its signing day (see
+/// docs/architecture.md, "One counting day for contracts").
+pub async fn contracts_signed(
     tx: &mut Tx,
     owners: Owners<'_>,
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    (from, to): (NaiveDate, NaiveDate),
 ) -> Result<Vec<Sum>> {
     let mut select = Query::select();
     select
@@ -95,8 +97,8 @@ pub async fn contracts_approved(
         .expr_as(sum_or_zero(Contracts::Amount), Alias::new("amount"))
         .from(Contracts::Table)
         .and_where(Expr::col(Contracts::Status).eq("approved"))
-        .and_where(Expr::col(Contracts::ApprovedAt).gte(from))
-        .and_where(Expr::col(Contracts::ApprovedAt).lt(to))
+        .and_where(Expr::col(Contracts::SignedOn).gte(from))
+        .and_where(Expr::col(Contracts::SignedOn).lt(to))
         .group_by_col(Contracts::Currency);
     owned(&mut select, Contracts::OwnerId, owners);
     tx.all(&select).await
@@ -296,7 +298,8 @@ pub struct Ranked {
     pub value: i64,
 }
 
-/// The top owners by a measure: `contract_amount` (approved in the range),
+/// The top owners by a measure: `contract_amount` (approved, signed in the
+/// range),
 /// `payment_amount` (received in the range), `new_customers` or
 /// `follow_ups`. Amounts are only ranked within one currency.
 pub async fn ranking(
@@ -350,8 +353,8 @@ pub async fn ranking(
                 .from(Contracts::Table)
                 .and_where(Expr::col(Contracts::Status).eq("approved"))
                 .and_where(Expr::col(Contracts::Currency).eq(currency))
-                .and_where(Expr::col(Contracts::ApprovedAt).gte(from))
-                .and_where(Expr::col(Contracts::ApprovedAt).lt(to))
+                .and_where(Expr::col(Contracts::SignedOn).gte(from_day))
+                .and_where(Expr::col(Contracts::SignedOn).lt(to_day))
                 .and_where(Expr::col(Contracts::OwnerId).is_not_null())
                 .group_by_col(Contracts::OwnerId);
             owned(&mut select, Contracts::OwnerId, owners);
@@ -489,4 +492,33 @@ pub async fn set_target(
         .to_owned();
     tx.execute(&insert).await?;
     Ok(())
+}
+
+/// Deletes one target; answers whether there was one.
+pub async fn delete_target(tx: &mut Tx, id: i64) -> Result<bool> {
+    Ok(tx
+        .execute(&crate::record::delete(Targets::Table, Targets::Id, id))
+        .await?
+        > 0)
+}
+
+/// Every target of a year, whoever holds it, in one currency of a measure.
+pub async fn targets_of_year(tx: &mut Tx, year: i64, measure: &str) -> Result<Vec<Target>> {
+    let mut select = Query::select();
+    select
+        .columns([
+            Targets::Id,
+            Targets::Year,
+            Targets::Month,
+            Targets::DepartmentId,
+            Targets::UserId,
+            Targets::Measure,
+            Targets::Amount,
+            Targets::Currency,
+        ])
+        .from(Targets::Table)
+        .and_where(Expr::col(Targets::Year).eq(year))
+        .and_where(Expr::col(Targets::Measure).eq(measure))
+        .order_by(Targets::Id, Order::Asc);
+    tx.all(&select).await
 }

@@ -273,7 +273,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::import_contracts))
         .routes(routes!(exports::import_payments))
         .routes(routes!(exports::import_template))
-        .routes(routes!(dashboard::set_target))
+        .routes(routes!(dashboard::set_target, dashboard::list_targets))
+        .routes(routes!(dashboard::delete_target))
         .routes(routes!(
             requests::list_request_kinds,
             requests::save_request_kind

@@ -33,7 +33,7 @@ pub fn grouped_bars(groups: &[Group], series: &[&str], label: &str) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}" preserveAspectRatio="none">"#,
+        r#"<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
         escape(label)
     );
     let _ = write!(
@@ -56,16 +56,56 @@ pub fn grouped_bars(groups: &[Group], series: &[&str], label: &str) -> String {
                 w = (bar - 2.0).max(1.0),
             );
         }
-        let _ = write!(
-            svg,
-            r#"<text class="tick" x="{x:.1}" y="{y}" text-anchor="middle">{}</text>"#,
-            escape(&group.label),
-            x = left + slot * index as f64 + slot / 2.0,
-            y = height - 10.0
-        );
+        if let Some(text) = tick_label(&group.label, index, slot, groups.len()) {
+            let _ = write!(
+                svg,
+                r#"<text class="tick" x="{x:.1}" y="{y}" text-anchor="middle"><title>{}</title>{}</text>"#,
+                escape(&group.label),
+                escape(&text),
+                x = left + slot * index as f64 + slot / 2.0,
+                y = height - 10.0
+            );
+        }
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// The width of a tick label's character, in the chart's units (12px text;
+/// wide characters such as Chinese count twice).
+const CHAR_WIDTH: f64 = 7.0;
+
+/// A group's label as it fits under its bars without touching the next
+/// one: shortened with "…" when long, and only every few labels shown when
+/// even two characters do not fit (the whole label stays on hover).
+fn tick_label(label: &str, index: usize, slot: f64, count: usize) -> Option<String> {
+    let width = |c: char| if c.is_ascii() { 1.0 } else { 2.0 };
+    let room = (slot - 4.0).max(0.0) / CHAR_WIDTH;
+    let every = if room >= 2.0 {
+        1
+    } else {
+        let needed = label.chars().map(width).sum::<f64>().clamp(2.0, 6.0);
+        ((needed * CHAR_WIDTH / slot.max(1.0)).ceil() as usize).clamp(1, count.max(1))
+    };
+    if !index.is_multiple_of(every) {
+        return None;
+    }
+    let room = room.max(2.0) * every as f64;
+    let total: f64 = label.chars().map(width).sum();
+    if total <= room {
+        return Some(label.to_string());
+    }
+    let mut used = 1.0;
+    let mut short = String::new();
+    for c in label.chars() {
+        if used + width(c) > room {
+            break;
+        }
+        used += width(c);
+        short.push(c);
+    }
+    short.push('…');
+    Some(short)
 }
 
 /// A funnel: one centred bar per stage, as wide as its share of the
@@ -298,6 +338,28 @@ mod tests {
         assert_eq!(svg.matches("<path").count(), 2);
         assert!(svg.contains("&lt;B&gt; · 3"));
         assert!(pie(&[], "Empty").contains("empty"));
+        // Labels never run into the next group's.
+        let many: Vec<Group> = (0..40)
+            .map(|i| Group {
+                label: format!("Someone with a long name {i}"),
+                values: vec![i],
+                titles: vec![String::new()],
+            })
+            .collect();
+        let svg = grouped_bars(&many, &["a"], "Many");
+        let shown: Vec<&str> = svg
+            .split("</title>")
+            .skip(1)
+            .filter_map(|rest| rest.split("</text>").next())
+            .filter(|t| !t.contains('<'))
+            .collect();
+        assert!(!shown.is_empty() && shown.len() < 40, "{shown:?}");
+        assert!(shown.iter().all(|t| t.chars().count() <= 6), "{shown:?}");
+        assert_eq!(
+            tick_label("01", 0, 58.0, 12),
+            Some("01".into()),
+            "months fit"
+        );
         // No data still draws an empty chart rather than dividing by zero.
         assert!(grouped_bars(&[], &["a"], "x").starts_with("<svg"));
     }

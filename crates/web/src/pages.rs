@@ -310,6 +310,10 @@ pub fn router() -> Router<AppState> {
             "/settings/targets",
             get(targets::show_targets).post(targets::save_targets),
         )
+        .route(
+            "/settings/targets/{id}/delete",
+            post(targets::delete_target),
+        )
         .route("/exports/{kind}", get(export_sales))
         .route("/pool", get(pool::show_pool))
         .route("/pool/claim", post(pool::claim))

@@ -57,15 +57,12 @@ pub struct ContractParams {
     pub view: Option<String>,
     /// Approved contracts ending within this many days.
     pub ending_within_days: Option<i64>,
-    /// With `to`: only records of these days (both included; created,
-    /// approved or received, as the dashboard's figure counts them).
+    /// With `to`: only contracts signed on these days (both included), the
+    /// day every dashboard and report figure counts a contract on.
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
-    /// `true`: `from` and `to` are days of signing (as the dashboard's
-    /// trend and targets count contracts), not of approval.
-    pub signed: Option<bool>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -90,10 +87,7 @@ pub async fn list_contracts(
         customer_id: p.customer_id,
         view: p.view,
         ending_within_days: p.ending_within_days,
-        drill: kuijing_service::dashboard::Drill {
-            signed: p.signed.unwrap_or(false),
-            ..super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref())
-        },
+        drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
     };
     let result = state.app.list_contracts(&caller, &query, page).await;
     respond(result.map(TotalledPage::new), &caller, lang)

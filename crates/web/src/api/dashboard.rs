@@ -123,6 +123,51 @@ pub async fn set_target(
     )
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TargetParams {
+    /// The year (the current one when left out).
+    pub year: Option<i64>,
+    /// A department's targets; with neither this nor `user_id`, the
+    /// company's.
+    pub department_id: Option<i64>,
+    /// A user's targets.
+    pub user_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/targets", tag = "dashboard", params(TargetParams),
+    description = "The targets of the company (no department or user), a department or a user for a year: month 0 is the whole year.",
+    responses((status = 200, body = Vec<kuijing_service::dashboard::Target>), (status = 403, body = Problem)))]
+pub async fn list_targets(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Params(p): Params<TargetParams>,
+) -> Response {
+    let year = p.year.unwrap_or_else(|| {
+        let today = state.app.now().with_timezone(&state.app.time_zone());
+        chrono::Datelike::year(&today.date_naive()).into()
+    });
+    let result = state
+        .app
+        .targets_of(&caller, year, (p.department_id, p.user_id))
+        .await;
+    respond(result, &caller, lang)
+}
+
+#[utoipa::path(delete, path = "/api/v1/targets/{id}", tag = "dashboard",
+    params(("id" = i64, Path)),
+    description = "Deletes one target; the dashboard and the target report no longer measure against it.",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_target(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    crate::extract::Id(id): crate::extract::Id,
+) -> Response {
+    respond_done(state.app.delete_target(&caller, id).await, &caller, lang)
+}
+
 /// The records behind a dashboard figure, as the lists' parameters give
 /// them: `from` and `to` (days, both included) and `owner_ids`
 /// (comma-separated; one that is not a number names nobody).
@@ -141,6 +186,5 @@ pub(super) fn drill_of(
             .filter(|id| !id.is_empty())
             .map(|id| id.parse().unwrap_or(-1))
             .collect(),
-        signed: false,
     }
 }

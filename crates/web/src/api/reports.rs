@@ -44,6 +44,9 @@ pub struct ReportParams {
     pub by: Option<String>,
     /// The funnel's pipeline.
     pub pipeline_id: Option<i64>,
+    /// The target report's measure: `contract_amount` (the default) or
+    /// `payment_amount`.
+    pub measure: Option<String>,
     /// For the export: `csv` (the default) or `xlsx`.
     pub format: Option<String>,
 }
@@ -60,12 +63,13 @@ impl ReportParams {
             user_ids: self.user_ids,
         }
         .query();
-        let (by, pipeline_id) = (self.by, self.pipeline_id);
+        let (by, pipeline_id, measure) = (self.by, self.pipeline_id, self.measure);
         (
             insight.map(|insight| ReportQuery {
                 insight,
                 by,
                 pipeline_id,
+                measure,
             }),
             self.format,
         )

@@ -67,9 +67,6 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     owner_id: Vec<String>,
-    /// `1` when `from` and `to` are days of signing (a trend's month).
-    #[serde(default)]
-    signed: String,
     #[serde(default)]
     cursor: String,
     done: Option<String>,
@@ -98,10 +95,7 @@ impl ListQuery {
     }
 
     pub(super) fn drill(&self) -> kuijing_service::dashboard::Drill {
-        kuijing_service::dashboard::Drill {
-            signed: self.signed == "1",
-            ..super::drill::of(&self.from, &self.to, &self.owner_id)
-        }
+        super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
     /// The dashboard's narrowing, for the search form to keep.
@@ -184,7 +178,9 @@ async fn contracts_view(
     let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
-    super::drill::note(&mut shell, &service.drill, None, "/contracts");
+    let signed = (service.drill.from.is_some() || service.drill.to.is_some())
+        .then(|| shell.t("insight2.signed_days"));
+    super::drill::note(&mut shell, &service.drill, signed, "/contracts");
     let may_import =
         can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
     let (table, picker) =

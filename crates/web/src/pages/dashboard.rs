@@ -31,6 +31,9 @@ pub struct Query {
     pub(crate) by: String,
     #[serde(default)]
     pub(crate) pipeline_id: String,
+    /// The target report's measure.
+    #[serde(default)]
+    pub(crate) measure: String,
     #[serde(default)]
     pub(crate) format: String,
     #[serde(default)]
@@ -107,6 +110,8 @@ struct View {
     people: Vec<Choice>,
     trend_chart: String,
     funnel_charts: Vec<String>,
+    /// Per target measure, its monthly chart of target against achieved.
+    target_charts: Vec<String>,
 }
 
 /// What the "whose data and which period" form asks of a page.
@@ -187,11 +192,15 @@ pub(crate) async fn insight_answer(
     } else {
         ("/dashboard", "dashboard.title")
     };
-    let keep = [("by", &query.by), ("pipeline_id", &query.pipeline_id)]
-        .into_iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, v.clone()))
-        .collect();
+    let keep = [
+        ("by", &query.by),
+        ("pipeline_id", &query.pipeline_id),
+        ("measure", &query.measure),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k, v.clone()))
+    .collect();
     let refused = async {
         Ok(Refused {
             departments: state.app.department_choices().await?,
@@ -249,8 +258,21 @@ impl View {
         }
     }
 
-    fn month_label(&self, month: &u32) -> String {
-        format!("{month:02}")
+    fn month_label(&self, year: &i32, month: &u32) -> String {
+        self.shell
+            .t("insight6.month_of")
+            .replace("%{year}", &year.to_string())
+            .replace("%{month}", &month.to_string())
+    }
+
+    /// An amount in the main currency for a table: thousands grouped, the
+    /// currency said once in the heading.
+    fn grouped(&self, amount: &i64) -> String {
+        kuijing_domain::money::format_amount(*amount)
+    }
+
+    fn rate_text(&self, rate: &Option<i64>) -> String {
+        rate.map_or_else(|| "—".to_string(), |r| format!("{r}%"))
     }
 
     fn ranking_value(&self, value: &i64, money: &bool) -> String {
@@ -334,10 +356,7 @@ impl View {
     fn month_link(&self, measure: &str, month: &str) -> Option<String> {
         let (first, last) = month_days(month)?;
         let (path, whose) = match measure {
-            "contract_amount" => (
-                "/contracts?status=approved&signed=1&",
-                &self.board.owners.contracts,
-            ),
+            "contract_amount" => ("/contracts?status=approved&", &self.board.owners.contracts),
             _ => ("/payments?status=approved&", &self.board.owners.payments),
         };
         let mut query = form_urlencoded::Serializer::new(String::new());
@@ -409,6 +428,41 @@ fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
     Some((first, after.pred_opt()?))
 }
 
+/// A target's months as bars: the month's target beside what was achieved,
+/// each with its amount on hover ("—" where the month has no target).
+fn target_chart(
+    target: &kuijing_service::dashboard::TargetView,
+    shell: &Shell,
+    currency: &str,
+) -> String {
+    let target_word = shell.t("dashboard.target");
+    let achieved_word = shell.t("dashboard.achieved");
+    let groups: Vec<Group> = target
+        .months
+        .iter()
+        .map(|m| {
+            let month = format!("{:04}-{:02}", target.year, m.month);
+            Group {
+                label: format!("{:02}", m.month),
+                values: vec![m.target.unwrap_or(0), m.achieved],
+                titles: vec![
+                    format!(
+                        "{month} {target_word}: {}",
+                        m.target
+                            .map_or_else(|| "—".to_string(), |v| shell.money(&v, currency))
+                    ),
+                    format!(
+                        "{month} {achieved_word}: {}",
+                        shell.money(&m.achieved, currency)
+                    ),
+                ],
+            }
+        })
+        .collect();
+    let title = format!("{} · {}", shell.tk("target", target.measure), target.year);
+    charts::grouped_bars(&groups, &[&target_word, &achieved_word], &title)
+}
+
 async fn view(
     state: &AppState,
     caller: &Caller,
@@ -422,7 +476,12 @@ async fn view(
         .iter()
         .map(|m| Group {
             label: m.month.get(5..).unwrap_or(&m.month).to_string(),
-            values: vec![m.contracts, m.contracts_year_before, m.payments],
+            values: vec![
+                m.contracts,
+                m.contracts_year_before,
+                m.payments,
+                m.payments_year_before,
+            ],
             titles: vec![
                 format!(
                     "{} {}: {}",
@@ -442,12 +501,23 @@ async fn view(
                     shell.t("dashboard.payments"),
                     shell.money(&m.payments, &board.currency)
                 ),
+                format!(
+                    "{} {}: {}",
+                    m.month,
+                    shell.t("dashboard.payments_year_before"),
+                    shell.money(&m.payments_year_before, &board.currency)
+                ),
             ],
         })
         .collect();
     let trend_chart = charts::grouped_bars(
         &groups,
-        &["contracts", "year_before", "payments"],
+        &[
+            "contracts",
+            "year_before",
+            "payments",
+            "payments_year_before",
+        ],
         &shell.t("dashboard.trend"),
     );
     let funnel_charts = board
@@ -468,6 +538,11 @@ async fn view(
             charts::funnel(&stages, &f.name)
         })
         .collect();
+    let target_charts = board
+        .targets
+        .iter()
+        .map(|t| target_chart(t, &shell, &board.currency))
+        .collect();
     Ok(View {
         departments: state.app.department_choices().await?,
         people: state.app.user_choices(caller).await?,
@@ -477,6 +552,7 @@ async fn view(
         board,
         trend_chart,
         funnel_charts,
+        target_charts,
     })
 }
 

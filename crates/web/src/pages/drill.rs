@@ -14,7 +14,6 @@ pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
         from: from.trim().parse().ok(),
         to: to.trim().parse().ok(),
         owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
-        signed: false,
     }
 }
 
@@ -35,9 +34,6 @@ pub(crate) fn pairs(drill: &Drill) -> Vec<(&'static str, String)> {
     }
     if let Some(to) = drill.to {
         pairs.push(("to", to.to_string()));
-    }
-    if drill.signed {
-        pairs.push(("signed", "1".to_string()));
     }
     for owner in &drill.owner_ids {
         pairs.push(("owner_id", owner.to_string()));
@@ -66,9 +62,6 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
                 .t("drill.people")
                 .replace("%{count}", &drill.owner_ids.len().to_string()),
         );
-    }
-    if drill.signed {
-        parts.push(shell.t("insight2.signed_days"));
     }
     parts.extend(more);
     if parts.is_empty() {

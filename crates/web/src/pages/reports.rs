@@ -80,6 +80,10 @@ pub(crate) struct ReportView {
     pub(crate) can_export: bool,
     /// For a saved report: its id, and whether the viewer may edit it.
     pub(crate) saved: Option<(i64, bool)>,
+    /// What a built-in report counts, and on which day.
+    pub(crate) hint: Option<String>,
+    /// Whether the viewer may set targets.
+    pub(crate) can_manage: bool,
 }
 
 impl Picker for ReportView {
@@ -117,6 +121,33 @@ impl ReportView {
 
     pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
         self.query.pipeline_id == id.to_string()
+    }
+
+    /// The measures the target report offers, with the chosen one.
+    pub(crate) fn measures(&self) -> Vec<(&'static str, bool)> {
+        if self.report.name != "targets" {
+            return Vec::new();
+        }
+        let chosen = match self.query.measure.as_str() {
+            "" => "contract_amount",
+            other => other,
+        };
+        kuijing_service::dashboard::MEASURES
+            .iter()
+            .map(|m| (*m, *m == chosen))
+            .collect()
+    }
+
+    /// Where targets are set, when the target report found none.
+    pub(crate) fn set_targets_link(&self) -> Option<String> {
+        (self.report.name == "targets" && self.report.rows.is_empty() && self.can_manage).then(
+            || {
+                format!(
+                    "/settings/targets?year={}",
+                    chrono::Datelike::year(&self.report.to)
+                )
+            },
+        )
     }
 }
 
@@ -275,6 +306,7 @@ pub(crate) fn query_string(query: &Query) -> String {
         ("only_department", &query.only_department),
         ("by", &query.by),
         ("pipeline_id", &query.pipeline_id),
+        ("measure", &query.measure),
     ] {
         if !value.is_empty() {
             out.append_pair(key, value);
@@ -291,6 +323,7 @@ fn report_query(query: &Query) -> Result<ReportQuery, ServiceError> {
         insight: query.service()?,
         by: optional_text(&query.by),
         pipeline_id: optional_number(&query.pipeline_id),
+        measure: optional_text(&query.measure),
     })
 }
 
@@ -300,6 +333,7 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
         let key = row.key.clone().unwrap_or_default();
         match (report.name.as_str(), key.as_str()) {
             ("funnel", "won" | "lost") => row.label = shell.tk("outcome", &key),
+            ("targets", "company") => row.label = shell.t("dashboard.company"),
             ("approvals", _) if report.by == "kind" => {
                 let text = shell.tk("kinds", &key);
                 if !text.starts_with("kinds.") {
@@ -325,6 +359,7 @@ async fn view(
     let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
+    let shell_hint = shell.tk("report_hints", name);
     let (chart, legend) = chart_of(&report, &shell, &title);
     let mut groupings: Vec<String> = BUILT_IN
         .iter()
@@ -370,6 +405,11 @@ async fn view(
         chart,
         legend,
         saved: None,
+        hint: Some(shell_hint),
+        can_manage: caller.can(kuijing_domain::Permission::new(
+            kuijing_domain::Kind::Report,
+            kuijing_domain::Action::Manage,
+        )),
     })
 }
 
@@ -450,6 +490,8 @@ async fn saved_view(
         chart,
         legend,
         saved: Some((id, definition.editable)),
+        hint: None,
+        can_manage: false,
     })
 }
 

@@ -10,8 +10,7 @@ use axum_extra::extract::Form;
 use chrono::Datelike;
 use kuijing_domain::money;
 use kuijing_service::choices::Choice;
-use kuijing_service::dashboard::TargetInput;
-use kuijing_service::products::DecimalText;
+use kuijing_service::dashboard::{TargetAmount, TargetsInput};
 use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
@@ -35,6 +34,10 @@ pub struct Query {
     done: Option<String>,
 }
 
+/// A month's cell (0 = the year): the amount as typed or saved, and the
+/// id of the saved target.
+type Cell = (i64, String, Option<i64>);
+
 #[derive(Template)]
 #[template(path = "targets.html")]
 struct View {
@@ -44,8 +47,9 @@ struct View {
     user_id: Option<i64>,
     departments: Vec<Choice>,
     people: Vec<Choice>,
-    /// Per measure, the thirteen amounts (0 = the year) as typed.
-    rows: Vec<(&'static str, Vec<(i64, String)>)>,
+    /// Per measure, the thirteen amounts (0 = the year) as typed, each
+    /// with the id of the target saved for it.
+    rows: Vec<(&'static str, Vec<Cell>)>,
     errors: FormErrors,
     currency: String,
 }
@@ -61,6 +65,25 @@ impl View {
 
     fn is_user(&self, id: &i64) -> bool {
         self.user_id == Some(*id)
+    }
+
+    /// Every problem of a refused save, the holder's first, then the
+    /// amounts in the table's order.
+    fn messages(&self) -> Vec<&String> {
+        let mut fields: Vec<(&String, &String)> = self.errors.fields.iter().collect();
+        fields.sort_by_key(|(field, _)| {
+            let order = ["year", "department_id", "user_id", "currency"]
+                .iter()
+                .position(|f| f == field)
+                .unwrap_or(9);
+            let month = field
+                .rsplit(':')
+                .next()
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(0);
+            (order, !field.contains("contract"), month)
+        });
+        fields.into_iter().map(|(_, message)| message).collect()
     }
 }
 
@@ -78,7 +101,7 @@ async fn view(
         .app
         .targets_of(caller, year, (department_id, user_id))
         .await?;
-    let rows = ["contract_amount", "payment_amount"]
+    let rows = kuijing_service::dashboard::MEASURES
         .into_iter()
         .map(|measure| {
             let months = (0..=12)
@@ -90,13 +113,15 @@ async fn view(
                             .position(|k| *k == key)
                             .and_then(|i| form.amount.get(i).cloned())
                     });
+                    let saved = set
+                        .iter()
+                        .find(|t| t.measure == measure && t.month == month);
                     let value = typed_value.unwrap_or_else(|| {
-                        set.iter()
-                            .find(|t| t.measure == measure && t.month == month)
+                        saved
                             .map(|t| money::amount_text(t.amount))
                             .unwrap_or_default()
                     });
-                    (month, value)
+                    (month, value, saved.map(|t| t.id))
                 })
                 .collect();
             (measure, months)
@@ -112,8 +137,12 @@ async fn view(
         people: state.app.user_choices(caller).await?,
         rows,
         errors,
+        // The currency asked for, else the one the holder's targets are
+        // in, else the company's.
         currency: if query.currency.is_empty() {
-            state.app.settings().currency.clone()
+            set.first()
+                .map(|t| t.currency.clone())
+                .unwrap_or_else(|| state.app.settings().currency.clone())
         } else {
             query.currency.clone()
         },
@@ -175,44 +204,40 @@ pub async fn save_targets(
     let year = optional_number(&form.year).unwrap_or(0);
     let department_id = optional_number(&form.department_id);
     let user_id = optional_number(&form.user_id).filter(|_| department_id.is_none());
-    // Every amount is read first, so a bad one saves none of the others.
-    let mut problems = kuijing_domain::FieldErrors::new();
-    for (key, amount) in form.key.iter().zip(&form.amount) {
-        if !amount.trim().is_empty()
-            && let Err(code) = money::parse_amount(amount)
-        {
-            let (measure, month) = key.split_once(':').unwrap_or((key.as_str(), "0"));
+    // Every amount goes in one batch: all problems come back together, and
+    // a bad one saves none of the others.
+    let amounts = form
+        .key
+        .iter()
+        .zip(&form.amount)
+        .filter(|(_, amount)| !amount.trim().is_empty())
+        .filter_map(|(key, amount)| {
+            let (measure, month) = key.split_once(':')?;
             let when = if month == "0" {
                 lang.t("targets.whole_year")
             } else {
                 month.to_string()
             };
-            let label = format!("{} ({when})", lang.t(&format!("target.{measure}")));
-            problems.add_labelled("amount", &label, code);
-        }
-    }
-    let mut result = problems.into_result().map_err(ServiceError::Invalid);
-    for (key, amount) in form.key.iter().zip(&form.amount) {
-        if result.is_err() {
-            break;
-        }
-        if amount.trim().is_empty() {
-            continue;
-        }
-        let Some((measure, month)) = key.split_once(':') else {
-            continue;
-        };
-        let input = TargetInput {
-            year,
-            month: month.parse().unwrap_or(-1),
-            department_id,
-            user_id,
-            measure: measure.to_string(),
-            amount: DecimalText::Text(amount.clone()),
-            currency: Some(form.currency.clone()).filter(|c| !c.is_empty()),
-        };
-        result = state.app.set_target(&caller, &input).await;
-    }
+            Some(TargetAmount {
+                label: Some(format!("{} ({when})", lang.t(&format!("target.{measure}")))),
+                measure: measure.to_string(),
+                month: month.parse().unwrap_or(-1),
+                amount: amount.clone(),
+            })
+        })
+        .collect();
+    let input = TargetsInput {
+        year,
+        department_id,
+        user_id,
+        currency: Some(form.currency.clone()).filter(|c| !c.is_empty()),
+        amounts,
+    };
+    let result = state
+        .app
+        .set_targets(&caller, &input)
+        .await
+        .map_err(|e| crate::error::name_insight_fields(e, lang));
     let query = Query {
         year: form.year.clone(),
         department_id: form.department_id.clone(),
@@ -220,20 +245,68 @@ pub async fn save_targets(
         currency: form.currency.clone(),
         done: None,
     };
-    let back = format!(
-        "/settings/targets?year={}&department_id={}&user_id={}&currency={}",
-        form.year, form.department_id, form.user_id, form.currency
+    let back = page_of(
+        &form.year,
+        &form.department_id,
+        &form.user_id,
+        &form.currency,
+        "saved",
     );
     after_post(
         result,
-        |_| {
-            axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
-                "{back}&done=saved"
-            )))
-        },
+        |_| axum::response::IntoResponse::into_response(axum::response::Redirect::to(&back)),
         async |errors| view(&state, &caller, lang, &query, (errors, Some(&form))).await,
         &caller,
         lang,
     )
     .await
+}
+
+/// Where the targets page of a holder and year is, with a confirmation.
+fn page_of(year: &str, department: &str, user: &str, currency: &str, done: &str) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("year", year),
+        ("department_id", department),
+        ("user_id", user),
+        ("currency", currency),
+        ("done", done),
+    ] {
+        query.append_pair(key, value);
+    }
+    format!("/settings/targets?{}", query.finish())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    department_id: String,
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    currency: String,
+}
+
+/// Deletes one target, back to the holder's page.
+pub async fn delete_target(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    crate::extract::Id(id): crate::extract::Id,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    match state.app.delete_target(&caller, id).await {
+        Ok(()) => {
+            axum::response::IntoResponse::into_response(axum::response::Redirect::to(&page_of(
+                &form.year,
+                &form.department_id,
+                &form.user_id,
+                &form.currency,
+                "deleted",
+            )))
+        }
+        Err(error) => super::forms::error_page(error, &caller, lang),
+    }
 }

@@ -9,6 +9,7 @@ mod import_final;
 mod import_pages;
 mod inbox;
 mod insight_drill;
+mod insight_final;
 mod insight_fixes;
 mod insight_more;
 

@@ -197,6 +197,8 @@ const ROUTES: &[&str] = &[
     "PUT /api/v1/contracts/{id}/plans/{plan_id}",
     "POST /api/v1/pipelines/{id}/default",
     "POST /api/v1/pipelines/{id}/stages/{stage_id}/move",
+    "GET /api/v1/targets",
+    "DELETE /api/v1/targets/{id}",
 ];
 
 #[tokio::test]
