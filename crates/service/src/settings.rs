@@ -118,7 +118,14 @@ impl Settings {
         }
         figment = figment.merge(
             Env::prefixed("KUIJING_")
-                .ignore(&["config", "log", "test_database_url", "browser_tests", "chromedriver", "chromium"])
+                .ignore(&[
+                    "config",
+                    "log",
+                    "test_database_url",
+                    "browser_tests",
+                    "chromedriver",
+                    "chromium",
+                ])
                 .split("__"),
         );
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;

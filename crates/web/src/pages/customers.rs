@@ -1030,9 +1030,23 @@ struct CustomerPage {
     /// the approvals of the customer's contracts and payments.
     follow_up_choices: kuijing_service::follow_ups::FollowUpChoices,
     timeline: Vec<TimelineEntry>,
+    /// Its opportunities, contracts, instalments and payments the user may see.
+    sales: kuijing_service::customer_sales::CustomerSales,
+    can_new_opportunity: bool,
+    can_new_contract: bool,
 }
 
 impl CustomerPage {
+    /// "Showing 20 of 31" under a table cut short; nothing when all show.
+    fn shown_of(&self, shown: usize, total: &i64) -> Option<String> {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < *total).then(|| {
+            self.shell
+                .t("life6.shown_of")
+                .replace("%{shown}", &shown.to_string())
+                .replace("%{total}", &total.to_string())
+        })
+    }
+
     fn date(&self, day: &NaiveDate) -> String {
         day.format("%Y-%m-%d").to_string()
     }
@@ -1101,7 +1115,12 @@ async fn record_page(
         .timeline_approvals(caller, (Kind::Customer, id))
         .await?;
     let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let sales = state.app.customer_sales(caller, id).await?;
+    let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
     Ok(CustomerPage {
+        sales,
+        can_new_opportunity: can_new(Kind::Opportunity),
+        can_new_contract: can_new(Kind::Contract),
         release_pools,
         follow_up_choices,
         timeline,

@@ -190,6 +190,7 @@ const ROUTES: &[&str] = &[
     "PATCH /api/v1/events/{id}",
     "DELETE /api/v1/events/{id}",
     "POST /api/v1/follow-ups/{id}/attachments",
+    "GET /api/v1/customers/{id}/sales",
 ];
 
 #[tokio::test]

@@ -1,0 +1,108 @@
+//! Customer lifecycle, the last gaps: a customer's sales records on its page
+//! and in the API, transfers that carry related records, duplicate checks
+//! across company suffixes and phone forms, and messages that name limits.
+
+use serde_json::json;
+
+use crate::auth::page_session;
+use crate::helpers::{TestApp, page};
+use crate::sales_fixtures::{contract, create, customer, sales_team, submit};
+
+#[tokio::test]
+async fn a_customer_shows_the_sales_records_its_viewer_may_see() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let client = customer(&t, rep, "鴻海精密").await;
+    let opportunity = |name: &str| json!({ "name": name, "customer_id": client, "amount": "500" });
+    let own = create(&t, rep, "/api/v1/opportunities", opportunity("伺服器")).await;
+    let managers = create(&t, manager, "/api/v1/opportunities", opportunity("機櫃")).await;
+    let deal = contract(&t, rep, client, "10,000").await;
+    let plans = format!("/api/v1/contracts/{deal}/plans");
+    let plan = t
+        .post(
+            &plans,
+            rep,
+            json!({ "amount": "4000", "planned_on": "2026-04-01" }),
+        )
+        .await;
+    assert_eq!(plan.status, 201, "{}", plan.text);
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "approved");
+    let body = json!({ "contract_id": deal, "received_on": "2026-03-02", "amount": "1,500" });
+    let paid = create(&t, rep, "/api/v1/payments", body).await;
+
+    let sales = format!("/api/v1/customers/{client}/sales");
+    let mine = t.get(&sales, rep).await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    assert_eq!(mine.body["opportunities"]["total"], 1, "{}", mine.text);
+    assert_eq!(mine.body["opportunities"]["items"][0]["id"], own);
+    assert_eq!(mine.body["contracts"]["items"][0]["id"], deal);
+    assert_eq!(mine.body["plans"][0]["amount"], 400_000);
+    assert_eq!(
+        mine.body["plans"][0]["contract_number"],
+        mine.body["contracts"]["items"][0]["number"]
+    );
+    assert_eq!(mine.body["payments"]["items"][0]["id"], paid);
+    let theirs = t.get(&sales, manager).await;
+    assert_eq!(theirs.body["opportunities"]["total"], 2, "{}", theirs.text);
+    // Out of scope, the customer does not exist.
+    assert_eq!(t.get(&sales, &team.other_rep.1).await.status, 404);
+
+    let cookie = page_session(&t, "0971000002").await;
+    for lang in ["en", "zh-Hant", "zh-Hans"] {
+        let (status, html) = page(&t, &cookie, &format!("/customers/{client}"), lang).await;
+        assert_eq!(status, 200);
+        for section in ["#opportunities", "#contracts", "#plans", "#payments"] {
+            assert!(
+                html.contains(&format!("href=\"{section}\"")),
+                "{section} in {lang}"
+            );
+        }
+        assert!(html.contains(&format!("/opportunities/{own}\"")));
+        assert!(
+            !html.contains(&format!("/opportunities/{managers}\"")),
+            "{lang}"
+        );
+        assert!(html.contains(&format!("/contracts/{deal}\"")));
+        assert!(html.contains(&format!("/payments/{paid}\"")));
+        assert!(!html.contains("life6."), "a raw key in {lang}");
+    }
+    let (_, html) = page(&t, &cookie, &format!("/customers/{client}"), "en").await;
+    assert!(
+        html.contains("USD 4,000.00") || html.contains("4,000.00"),
+        "the instalment"
+    );
+}
+
+#[tokio::test]
+async fn a_customer_page_leaves_out_the_kinds_its_viewer_may_not_view() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "Front desk",
+            &["customer.view", "customer.create"],
+            json!({ "customer": { "scope": "all" } }),
+        )
+        .await;
+    t.user(
+        &admin,
+        "0971000009",
+        json!({ "department_id": 1, "role_ids": [role] }),
+    )
+    .await;
+    let client = customer(&t, &admin, "台積電").await;
+    contract(&t, &admin, client, "1000").await;
+    let desk = t.login("0971000009", crate::helpers::PASSWORD).await;
+    let answer = t
+        .get(&format!("/api/v1/customers/{client}/sales"), &desk)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert!(answer.body["contracts"].is_null(), "{}", answer.text);
+    assert!(answer.body["payments"].is_null());
+    let cookie = page_session(&t, "0971000009").await;
+    let (status, html) = page(&t, &cookie, &format!("/customers/{client}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("href=\"#contracts\""));
+}
