@@ -16,6 +16,7 @@ pub mod contracts;
 pub mod customer_io;
 mod customer_list;
 pub mod customer_sales;
+mod customer_transfer;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;

@@ -120,6 +120,8 @@ struct CustomersPage {
     next_href: Option<String>,
     can_create: bool,
     can_transfer: bool,
+    /// Which related records a transfer may take along.
+    carry: Carry,
     can_export: bool,
     can_import: bool,
     can_delete: bool,
@@ -502,6 +504,7 @@ async fn list_page(
         next_href,
         can_create: caller.can(customer(Action::Create)),
         can_transfer,
+        carry: Carry::of(caller),
         can_export: caller.can(customer(Action::Export)),
         can_import: caller.can(customer(Action::Import)),
         can_delete: caller.can(customer(Action::Delete)),
@@ -550,6 +553,8 @@ pub struct BatchForm {
     /// Present when the transfer takes the customers' contacts along.
     #[serde(default)]
     with_contacts: Option<String>,
+    with_opportunities: Option<String>,
+    with_contracts: Option<String>,
     #[serde(default)]
     ids: Vec<String>,
     #[serde(default)]
@@ -603,6 +608,24 @@ impl BatchForm {
     }
 }
 
+/// The related records a customer's transfer may take along: contacts
+/// always, opportunities and contracts when the user may transfer those.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Carry {
+    opportunities: bool,
+    contracts: bool,
+}
+
+impl Carry {
+    fn of(caller: &Caller) -> Self {
+        let may = |kind| caller.can(Permission::new(kind, Action::Transfer));
+        Carry {
+            opportunities: may(Kind::Opportunity),
+            contracts: may(Kind::Contract),
+        }
+    }
+}
+
 pub async fn transfer_customers(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -616,6 +639,8 @@ pub async fn transfer_customers(
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
         keep_former_owner: optional_text(&form.keep_former_owner),
         with_contacts: form.with_contacts.is_some(),
+        with_opportunities: form.with_opportunities.is_some(),
+        with_contracts: form.with_contracts.is_some(),
     };
     let result = state.app.transfer_customers(&caller, input).await;
     match result {
@@ -1018,6 +1043,8 @@ struct CustomerPage {
     errors: FormErrors,
     can_follow_up: bool,
     can_transfer: bool,
+    /// Which related records a transfer may take along.
+    carry: Carry,
     can_team: bool,
     can_delete: bool,
     /// The customer's contacts the caller may see.
@@ -1140,6 +1167,7 @@ async fn record_page(
                     .iter()
                     .any(|m| m.user_id == caller.user.id && !m.can_write)),
         can_transfer,
+        carry: Carry::of(caller),
         can_team,
         can_delete: detail.can_edit && caller.can(customer(Action::Delete)),
         shell,

@@ -106,3 +106,127 @@ async fn a_customer_page_leaves_out_the_kinds_its_viewer_may_not_view() {
     assert_eq!(status, 200);
     assert!(!html.contains("href=\"#contracts\""));
 }
+
+#[tokio::test]
+async fn a_transfer_takes_along_what_the_former_owner_owned_of_the_customer() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let (other_id, admin) = (team.other_rep.0, team.admin.as_str());
+    let first = customer(&t, rep, "Carry Alpha").await;
+    let second = customer(&t, rep, "Carry Beta").await;
+    let opportunity =
+        |customer: i64| json!({ "name": "Deal", "customer_id": customer, "amount": "1" });
+    let own = create(&t, rep, "/api/v1/opportunities", opportunity(first)).await;
+    let colleague = create(&t, manager, "/api/v1/opportunities", opportunity(first)).await;
+    let later = create(&t, rep, "/api/v1/opportunities", opportunity(second)).await;
+    let deal = contract(&t, rep, first, "100").await;
+    let person = create(
+        &t,
+        admin,
+        "/api/v1/contacts",
+        json!({ "name": "王小明", "customer_id": first }),
+    )
+    .await;
+
+    // One customer, with its contracts only.
+    let one = json!({ "ids": [first], "owner_id": other_id, "with_contracts": true, "keep_former_owner": "read" });
+    let answer = t.post("/api/v1/customers/transfer", admin, one).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let t = &t;
+    let owner = |path: String| async move { t.get(&path, admin).await.body["owner_id"].clone() };
+    assert_eq!(owner(format!("/api/v1/contracts/{deal}")).await, other_id);
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{own}")).await,
+        team.rep.0
+    );
+    let contact_owner = t.get(&format!("/api/v1/contacts/{person}"), admin).await;
+    assert_ne!(
+        contact_owner.body["owner_id"], other_id,
+        "{}",
+        contact_owner.text
+    );
+    // The former owner stays on the contract's team, reading.
+    assert_eq!(
+        t.get(&format!("/api/v1/contracts/{deal}"), rep)
+            .await
+            .status,
+        200
+    );
+    let log = t.get(&format!("/api/v1/contracts/{deal}"), admin).await;
+    assert!(log.text.contains("owner_id"), "{}", log.text);
+
+    // Back, with everything, for all that match.
+    let all = json!({ "matching": { "q": "Carry", "view": "all" }, "owner_id": team.rep.0,
+        "with_contacts": true, "with_opportunities": true, "with_contracts": true });
+    let answer = t.post("/api/v1/customers/transfer", admin, all).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    // The rep got both customers; the opportunity the other rep never owned
+    // stays as it was, and the manager's stays the manager's.
+    assert_eq!(
+        owner(format!("/api/v1/customers/{second}")).await,
+        team.rep.0
+    );
+    assert_eq!(owner(format!("/api/v1/contracts/{deal}")).await, team.rep.0);
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{colleague}")).await,
+        team.manager.0
+    );
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{later}")).await,
+        team.rep.0
+    );
+
+    // Several, by the page's form, opportunities included.
+    let cookie = page_session(t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&ids={first}&ids={second}&owner_id={other_id}&with_opportunities=1&with_contacts=1"
+    );
+    let (status, _) = crate::helpers::post_form(t, &cookie, "/customers/transfer", form).await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{own}")).await,
+        other_id
+    );
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{later}")).await,
+        other_id
+    );
+    assert_eq!(
+        owner(format!("/api/v1/opportunities/{colleague}")).await,
+        team.manager.0
+    );
+    assert_eq!(owner(format!("/api/v1/contacts/{person}")).await, other_id);
+    assert_eq!(owner(format!("/api/v1/contracts/{deal}")).await, team.rep.0);
+}
+
+#[tokio::test]
+async fn a_transfer_takes_opportunities_along_only_for_who_may_transfer_them() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "Customer desk",
+            &["customer.view", "customer.edit", "customer.transfer", "opportunity.view"],
+            json!({ "customer": { "scope": "all" }, "opportunity": { "scope": "all" }, "user": { "scope": "all" } }),
+        )
+        .await;
+    let desk_id = t
+        .user(
+            &admin,
+            "0971000009",
+            json!({ "department_id": 1, "role_ids": [role] }),
+        )
+        .await;
+    let desk = t.login("0971000009", crate::helpers::PASSWORD).await;
+    let client = customer(&t, &admin, "Guarded").await;
+    let body = json!({ "ids": [client], "owner_id": desk_id, "with_opportunities": true });
+    let refused = t.post("/api/v1/customers/transfer", &desk, body).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let cookie = page_session(&t, "0971000009").await;
+    let (_, html) = page(&t, &cookie, &format!("/customers/{client}"), "en").await;
+    assert!(html.contains("name=\"with_contacts\""));
+    assert!(!html.contains("name=\"with_opportunities\""));
+}
