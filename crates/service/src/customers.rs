@@ -203,6 +203,8 @@ pub struct DuplicateHint {
     pub owner_name: Option<String>,
     pub in_pool: bool,
     pub visible: bool,
+    /// Which of the typed fields it shares: `name`, `phone`, `email`.
+    pub matched: Vec<String>,
 }
 
 /// The fields a customer list sorts by.
@@ -713,7 +715,8 @@ impl App {
         let pools = self.pools_of(&mut tx, caller).await?;
         let today = self.today();
         let mut hints = Vec::new();
-        for (id, found_name, owner) in found {
+        for found in found {
+            let (id, found_name, owner) = (found.id, found.name, found.owner_id);
             let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools)
                 .await?
                 .is_some();
@@ -727,6 +730,7 @@ impl App {
                 owner_name,
                 in_pool: owner.is_none(),
                 visible,
+                matched: found.matched.iter().map(|m| m.to_string()).collect(),
             });
         }
         Ok(hints)

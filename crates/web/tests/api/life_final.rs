@@ -230,3 +230,52 @@ async fn a_transfer_takes_opportunities_along_only_for_who_may_transfer_them() {
     assert!(html.contains("name=\"with_contacts\""));
     assert!(!html.contains("name=\"with_opportunities\""));
 }
+
+#[tokio::test]
+async fn the_duplicate_hint_sees_through_legal_forms_and_phone_forms_and_says_what_matched() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let body = json!({ "name": "台灣水泥股份有限公司", "phone": "02-2531-7099" });
+    let cement = create(&t, rep, "/api/v1/customers", body).await;
+    let t = &t;
+    let hints = |query: &str| {
+        let path = format!("/api/v1/customers/duplicates?{query}");
+        async move { t.get(&path, rep).await.body }
+    };
+    for name in [
+        "台灣水泥(股)",
+        "臺灣水泥（股）公司",
+        "台灣水泥有限公司",
+        "台灣水泥 Co., Ltd.",
+    ] {
+        let found = hints(&format!("name={}", urlencoding(name))).await;
+        assert_eq!(found[0]["id"], cement, "{name}: {found}");
+        assert_eq!(found[0]["matched"], json!(["name"]), "{name}");
+        assert_eq!(found[0]["visible"], true);
+    }
+    for phone in [
+        "+886 2 2531 7099",
+        "886-2-2531-7099",
+        "(02) 2531 7099",
+        "０２－２５３１－７０９９",
+    ] {
+        let found = hints(&format!("name=Other&phone={}", urlencoding(phone))).await;
+        assert_eq!(found[0]["id"], cement, "{phone}: {found}");
+        assert_eq!(found[0]["matched"], json!(["phone"]), "{phone}");
+    }
+    // Someone else's: said to exist, not named.
+    let found = t
+        .get(
+            "/api/v1/customers/duplicates?phone=%2B886225317099",
+            &team.other_rep.1,
+        )
+        .await
+        .body;
+    assert_eq!(found[0]["visible"], false, "{found}");
+    assert!(found[0]["name"].is_null());
+}
+
+fn urlencoding(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
