@@ -5,6 +5,8 @@ use crate::text::normalize;
 /// Legal-form suffixes that do not tell two companies apart, longest first.
 const SUFFIXES: &[&str] = &[
     "股份有限公司",
+    "(股)公司",
+    "(股)",
     "有限责任公司",
     "有限責任公司",
     "股份公司",
@@ -49,13 +51,31 @@ pub fn match_key(name: &str) -> String {
     key.replace(' ', "")
 }
 
-/// Digits of a phone for matching: `(02)2531-7099` and `02 2531 7099` agree.
-/// Extensions after `#`, `轉` or `ext` are dropped.
+/// Digits of a phone for matching: `(02)2531-7099`, `02 2531 7099`,
+/// `+886 2 2531 7099`, `886-2-2531-7099` and `+886 (0)2 2531 7099` agree, as
+/// the national number with its leading 0. Extensions after `#`, `轉` or
+/// `ext` are dropped.
 pub fn phone_key(phone: &str) -> String {
     let folded = normalize(phone);
     let main = folded.split(['#', '轉', 'x']).next().unwrap_or(&folded);
     let main = main.split("ext").next().unwrap_or(main);
-    main.chars().filter(char::is_ascii_digit).collect()
+    let digits: String = main.chars().filter(char::is_ascii_digit).collect();
+    national(&digits)
+}
+
+/// A Taiwanese number dialled from abroad (`886…`, `00886…`) as dialled at
+/// home (`0…`). Only a number long enough to hold an area code and a
+/// subscriber number is read so; `886` alone may be a local number's start.
+fn national(digits: &str) -> String {
+    const COUNTRY: &str = "886";
+    let rest = digits
+        .strip_prefix("00886")
+        .or_else(|| digits.strip_prefix(COUNTRY).filter(|r| r.len() >= 8));
+    match rest {
+        Some(rest) if rest.starts_with('0') => rest.to_string(),
+        Some(rest) => format!("0{rest}"),
+        None => digits.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +98,32 @@ mod tests {
         assert_eq!(phone_key("０２ ２５３１ ７０９９"), "0225317099");
         assert_eq!(phone_key("02-2531-7099#123"), "0225317099");
         assert_eq!(phone_key("02-2531-7099 轉 8"), "0225317099");
+        for form in [
+            "+886 2 2531 7099",
+            "886-2-2531-7099",
+            "+886 (0)2 2531-7099",
+            "00886 2 25317099",
+            "＋８８６－２－２５３１－７０９９",
+        ] {
+            assert_eq!(phone_key(form), "0225317099", "{form}");
+        }
+        assert_eq!(phone_key("+886 912 345 678"), "0912345678");
+        // Short numbers that happen to start with 886 stay as they are.
+        assert_eq!(phone_key("8861234"), "8861234");
+    }
+
+    #[test]
+    fn taiwanese_legal_forms_do_not_hide_a_duplicate() {
+        let key = match_key("台灣水泥");
+        for name in [
+            "台灣水泥(股)",
+            "台灣水泥（股）公司",
+            "台灣水泥股份有限公司",
+            "台灣水泥有限公司",
+        ] {
+            assert_eq!(match_key(name), key, "{name}");
+        }
+        assert_eq!(match_key("Acme Co., Ltd."), match_key("ACME Ltd"));
+        assert_eq!(match_key("Acme Inc."), "acme");
     }
 }

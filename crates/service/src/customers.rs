@@ -20,6 +20,7 @@ use utoipa::ToSchema;
 
 use crate::changelog::LogView;
 use crate::customer_list::CUSTOMER_LIST;
+use crate::customer_transfer::Handover;
 use crate::error::{Result, ServiceError};
 use crate::follow_ups::Upload;
 use crate::input::nullable;
@@ -155,6 +156,14 @@ pub struct TransferInput {
     /// Give the customers' contacts to the new owner too.
     #[serde(default)]
     pub with_contacts: bool,
+    /// Give the customers' opportunities that their former owner owned to
+    /// the new owner too (needs `opportunity.transfer`); others' stay theirs.
+    #[serde(default)]
+    pub with_opportunities: bool,
+    /// Give the customers' contracts that their former owner owned to the
+    /// new owner too (needs `contract.transfer`); others' stay theirs.
+    #[serde(default)]
+    pub with_contracts: bool,
 }
 
 pub use crate::follow_ups::FollowUpInput;
@@ -179,6 +188,8 @@ pub struct DuplicateHint {
     pub owner_name: Option<String>,
     pub in_pool: bool,
     pub visible: bool,
+    /// Which of the typed fields it shares: `name`, `phone`, `email`.
+    pub matched: Vec<String>,
 }
 
 /// The fields a customer list sorts by.
@@ -454,6 +465,12 @@ impl App {
     /// Gives customers to another owner; the former owner may stay in the team.
     pub async fn transfer_customers(&self, caller: &Caller, input: TransferInput) -> Result<u64> {
         caller.require(customer(Action::Transfer))?;
+        if input.with_opportunities {
+            caller.require(Permission::new(Kind::Opportunity, Action::Transfer))?;
+        }
+        if input.with_contracts {
+            caller.require(Permission::new(Kind::Contract, Action::Transfer))?;
+        }
         let mut tx = self.db.write().await?;
         let org = departments::org_chart(&mut tx).await?;
         let mut errors = FieldErrors::new();
@@ -485,12 +502,28 @@ impl App {
             kuijing_store::contacts::set_owner_of_customers(&mut tx, &ids, input.owner_id, now)
                 .await?;
         }
+        let mut carried = 0;
         for (id, old_owner) in former {
             if let (Some(can_write), Some(old)) = (keep, old_owner)
                 && old != input.owner_id
             {
                 kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None)
                     .await?;
+            }
+            for (kind, carry) in [
+                (Kind::Opportunity, input.with_opportunities),
+                (Kind::Contract, input.with_contracts),
+            ] {
+                if let (true, Some(old)) = (carry, old_owner) {
+                    let hand = Handover {
+                        from: old,
+                        to: input.owner_id,
+                        keep,
+                    };
+                    carried += self
+                        .carry_with_customer(&mut tx, caller, (kind, id), hand, now)
+                        .await?;
+                }
             }
             self.log_update(
                 &mut tx,
@@ -506,6 +539,7 @@ impl App {
         tx.commit().await?;
         tracing::info!(
             customers = moved,
+            related = carried,
             owner.id = input.owner_id,
             actor.id = caller.user.id,
             "customers transferred"
@@ -583,7 +617,8 @@ impl App {
         let pools = self.pools_of(&mut tx, caller).await?;
         let today = self.today();
         let mut hints = Vec::new();
-        for (id, found_name, owner) in found {
+        for found in found {
+            let (id, found_name, owner) = (found.id, found.name, found.owner_id);
             let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools)
                 .await?
                 .is_some();
@@ -597,6 +632,7 @@ impl App {
                 owner_name,
                 in_pool: owner.is_none(),
                 visible,
+                matched: found.matched.iter().map(|m| m.to_string()).collect(),
             });
         }
         Ok(hints)

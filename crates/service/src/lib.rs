@@ -15,6 +15,8 @@ pub mod contract_import;
 pub mod contracts;
 pub mod customer_io;
 mod customer_list;
+pub mod customer_sales;
+mod customer_transfer;
 pub mod customers;
 pub mod dashboard;
 pub mod demo;

@@ -54,6 +54,8 @@ pub struct PaymentListQuery {
     pub search: Option<String>,
     pub status: Option<String>,
     pub contract_id: Option<i64>,
+    /// Payments of this customer's contracts.
+    pub customer_id: Option<i64>,
     pub view: Option<String>,
     /// Received on these days, by these owners (a dashboard figure's).
     pub drill: crate::dashboard::Drill,
@@ -104,6 +106,7 @@ pub(crate) fn payment_store_query(
             .filter(|s| !s.is_empty()),
         status: parse_status(query.status.as_deref())?,
         contract: query.contract_id,
+        customer: query.customer_id,
         owners: query
             .drill
             .owners(owners_of_view(caller, query.view.as_deref())?),

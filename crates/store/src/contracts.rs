@@ -588,14 +588,18 @@ pub async fn count_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<i64> 
     tx.count(&select).await
 }
 
-pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>> {
+/// The ids and owners of customers' records, for transfers that take them along.
+pub async fn owners_of_customers(
+    tx: &mut Tx,
+    customers: &[i64],
+) -> Result<Vec<(i64, Option<i64>)>> {
     let select = Query::select()
-        .column(Contracts::Id)
+        .columns([Contracts::Id, Contracts::OwnerId])
         .from(Contracts::Table)
         .and_where(Expr::col(Contracts::CustomerId).is_in(customers.iter().copied()))
+        .order_by(Contracts::Id, Order::Asc)
         .to_owned();
-    let rows: Vec<(i64,)> = tx.all(&select).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    tx.all(&select).await
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {

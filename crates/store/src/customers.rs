@@ -475,8 +475,61 @@ pub async fn duplicates(
     phone_key: Option<&str>,
     email: Option<&str>,
     except: Option<i64>,
-) -> Result<Vec<(i64, String, Option<i64>)>> {
-    duplicates_of(tx, name_key, phone_key, email, None, except).await
+) -> Result<Vec<Duplicate>> {
+    let found = duplicates_of(tx, name_key, phone_key, email, None, except).await?;
+    let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = Query::select()
+        .columns([
+            Customers::Id,
+            Customers::NameKey,
+            Customers::PhoneKey,
+            Customers::MobileKey,
+            Customers::Email,
+        ])
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).is_in(ids))
+        .to_owned();
+    type Keys = (i64, String, Option<String>, Option<String>, Option<String>);
+    let keys: Vec<Keys> = tx.all(&select).await?;
+    let phone_key = phone_key.filter(|k| k.len() >= 6);
+    Ok(found
+        .into_iter()
+        .map(|(id, name, owner_id)| {
+            let mut matched = Vec::new();
+            if let Some((_, name_of, phone, mobile, mail)) = keys.iter().find(|k| k.0 == id) {
+                if name_key.is_some_and(|k| !k.is_empty() && k == name_of) {
+                    matched.push("name");
+                }
+                if phone_key
+                    .is_some_and(|k| [phone, mobile].iter().any(|p| p.as_deref() == Some(k)))
+                {
+                    matched.push("phone");
+                }
+                if email.is_some_and(|e| !e.is_empty() && mail.as_deref() == Some(e)) {
+                    matched.push("email");
+                }
+            }
+            Duplicate {
+                id,
+                name,
+                owner_id,
+                matched,
+            }
+        })
+        .collect())
+}
+
+/// A customer that looks like one being typed, and which of its fields
+/// matched (`name`, `phone`, `email`).
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub id: i64,
+    pub name: String,
+    pub owner_id: Option<i64>,
+    pub matched: Vec<&'static str>,
 }
 
 /// As `duplicates`, where a tax ID decides: two customers with different

@@ -610,15 +610,18 @@ pub async fn names_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<(i64, S
     tx.all(&select).await
 }
 
-/// The ids of a customer's opportunities, for transfers that take them along.
-pub async fn ids_of_customers(tx: &mut Tx, customers: &[i64]) -> Result<Vec<i64>> {
+/// The ids and owners of customers' records, for transfers that take them along.
+pub async fn owners_of_customers(
+    tx: &mut Tx,
+    customers: &[i64],
+) -> Result<Vec<(i64, Option<i64>)>> {
     let select = Query::select()
-        .column(Opportunities::Id)
+        .columns([Opportunities::Id, Opportunities::OwnerId])
         .from(Opportunities::Table)
         .and_where(Expr::col(Opportunities::CustomerId).is_in(customers.iter().copied()))
+        .order_by(Opportunities::Id, Order::Asc)
         .to_owned();
-    let rows: Vec<(i64,)> = tx.all(&select).await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    tx.all(&select).await
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {

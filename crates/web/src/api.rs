@@ -124,6 +124,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             customers::update_customer,
             customers::delete_customer
         ))
+        .routes(routes!(customers::customer_sales))
         .routes(routes!(customers::add_follow_up))
         .routes(routes!(
             attachments::list_attachments,

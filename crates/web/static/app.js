@@ -351,6 +351,13 @@
       } else {
         item.textContent = box.getAttribute('data-hidden');
       }
+      // Which typed field it shares: "same name", "same phone".
+      var matched = (hint.matched || []).map(function (field) {
+        return box.getAttribute('data-matched-' + field) || field;
+      });
+      if (matched.length) {
+        item.appendChild(doc.createTextNode(' (' + matched.join(', ') + ')'));
+      }
       list.appendChild(item);
     }
     list.hidden = hints.length === 0;

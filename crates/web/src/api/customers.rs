@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
 use kuijing_domain::fields::FieldDef;
 use kuijing_service::ListPage;
+use kuijing_service::customer_sales::CustomerSales;
 use kuijing_service::customers::{
     CustomerBatch, CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView,
     DuplicateHint, FilterInput, FollowUpInput, TeamInput, TransferInput,
@@ -115,6 +116,18 @@ pub async fn get_customer(
     Id(id): Id,
 ) -> Response {
     respond(state.app.get_customer(&caller, id).await, &caller, lang)
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}/sales", tag = "customers",
+    description = "The customer's opportunities, contracts, instalments and payments the caller may see, the first 20 of each with the total; a kind the caller may not view is left out.",
+    responses((status = 200, body = CustomerSales), (status = 404, body = Problem)))]
+pub async fn customer_sales(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+) -> Response {
+    respond(state.app.customer_sales(&caller, id).await, &caller, lang)
 }
 
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerPatch,

@@ -28,6 +28,8 @@ pub struct PaymentParams {
     /// `draft`, `in_approval`, `approved`, `rejected`, `withdrawn`, or `all`.
     pub status: Option<String>,
     pub contract_id: Option<i64>,
+    /// Only payments of this customer's contracts.
+    pub customer_id: Option<i64>,
     /// `mine` for the caller's own; everything in scope when left out.
     pub view: Option<String>,
     /// With `to`: only records of these days (both included; created,
@@ -58,6 +60,7 @@ pub async fn list_payments(
         search: p.q,
         status: p.status,
         contract_id: p.contract_id,
+        customer_id: p.customer_id,
         view: p.view,
         drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
     };

@@ -928,6 +928,7 @@ async fn payments_view(
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         contract_id: None,
+        customer_id: None,
         drill: query.drill(),
     };
     let (list, totals) = state

@@ -120,6 +120,8 @@ struct CustomersPage {
     next_href: Option<String>,
     can_create: bool,
     can_transfer: bool,
+    /// Which related records a transfer may take along.
+    carry: Carry,
     can_export: bool,
     can_import: bool,
     can_delete: bool,
@@ -502,6 +504,7 @@ async fn list_page(
         next_href,
         can_create: caller.can(customer(Action::Create)),
         can_transfer,
+        carry: Carry::of(caller),
         can_export: caller.can(customer(Action::Export)),
         can_import: caller.can(customer(Action::Import)),
         can_delete: caller.can(customer(Action::Delete)),
@@ -550,6 +553,8 @@ pub struct BatchForm {
     /// Present when the transfer takes the customers' contacts along.
     #[serde(default)]
     with_contacts: Option<String>,
+    with_opportunities: Option<String>,
+    with_contracts: Option<String>,
     #[serde(default)]
     ids: Vec<String>,
     #[serde(default)]
@@ -603,6 +608,24 @@ impl BatchForm {
     }
 }
 
+/// The related records a customer's transfer may take along: contacts
+/// always, opportunities and contracts when the user may transfer those.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Carry {
+    opportunities: bool,
+    contracts: bool,
+}
+
+impl Carry {
+    fn of(caller: &Caller) -> Self {
+        let may = |kind| caller.can(Permission::new(kind, Action::Transfer));
+        Carry {
+            opportunities: may(Kind::Opportunity),
+            contracts: may(Kind::Contract),
+        }
+    }
+}
+
 pub async fn transfer_customers(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -616,6 +639,8 @@ pub async fn transfer_customers(
         owner_id: optional_number(&form.owner_id).unwrap_or(-1),
         keep_former_owner: optional_text(&form.keep_former_owner),
         with_contacts: form.with_contacts.is_some(),
+        with_opportunities: form.with_opportunities.is_some(),
+        with_contracts: form.with_contracts.is_some(),
     };
     let result = state.app.transfer_customers(&caller, input).await;
     match result {
@@ -1018,6 +1043,8 @@ struct CustomerPage {
     errors: FormErrors,
     can_follow_up: bool,
     can_transfer: bool,
+    /// Which related records a transfer may take along.
+    carry: Carry,
     can_team: bool,
     can_delete: bool,
     /// The customer's contacts the caller may see.
@@ -1030,9 +1057,27 @@ struct CustomerPage {
     /// the approvals of the customer's contracts and payments.
     follow_up_choices: kuijing_service::follow_ups::FollowUpChoices,
     timeline: Vec<TimelineEntry>,
+    /// Its opportunities, contracts, instalments and payments the user may see.
+    sales: kuijing_service::customer_sales::CustomerSales,
+    can_new_opportunity: bool,
+    can_new_contract: bool,
 }
 
 impl CustomerPage {
+    /// "Showing 20 of 31" under a table cut short; nothing when all show.
+    fn shown_of(&self, shown: usize, total: &i64) -> Option<String> {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < *total).then(|| {
+            self.shell
+                .t("life6.shown_of")
+                .replace("%{shown}", &shown.to_string())
+                .replace("%{total}", &total.to_string())
+        })
+    }
+
+    fn date(&self, day: &NaiveDate) -> String {
+        day.format("%Y-%m-%d").to_string()
+    }
+
     /// Which zone the next contact time is typed in.
     fn zone_hint(&self) -> String {
         self.shell.zone_hint()
@@ -1088,7 +1133,12 @@ async fn record_page(
         .timeline_approvals(caller, (Kind::Customer, id))
         .await?;
     let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let sales = state.app.customer_sales(caller, id).await?;
+    let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
     Ok(CustomerPage {
+        sales,
+        can_new_opportunity: can_new(Kind::Opportunity),
+        can_new_contract: can_new(Kind::Contract),
         release_pools,
         follow_up_choices,
         timeline,
@@ -1108,6 +1158,7 @@ async fn record_page(
                     .iter()
                     .any(|m| m.user_id == caller.user.id && !m.can_write)),
         can_transfer,
+        carry: Carry::of(caller),
         can_team,
         can_delete: detail.can_edit && caller.can(customer(Action::Delete)),
         shell,

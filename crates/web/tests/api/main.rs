@@ -16,6 +16,7 @@ mod insight_more;
 mod jobs;
 mod lead_records;
 mod leads;
+mod life_final;
 mod lifecycle_more;
 mod lists;
 mod numbering;

@@ -199,6 +199,7 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/pipelines/{id}/stages/{stage_id}/move",
     "GET /api/v1/targets",
     "DELETE /api/v1/targets/{id}",
+    "GET /api/v1/customers/{id}/sales",
 ];
 
 #[tokio::test]
