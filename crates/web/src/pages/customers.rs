@@ -1074,10 +1074,6 @@ impl CustomerPage {
         })
     }
 
-    fn date(&self, day: &NaiveDate) -> String {
-        day.format("%Y-%m-%d").to_string()
-    }
-
     /// Which zone the next contact time is typed in.
     fn zone_hint(&self) -> String {
         self.shell.zone_hint()
