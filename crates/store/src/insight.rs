@@ -410,6 +410,17 @@ pub struct Target {
     pub currency: String,
 }
 
+const TARGET_COLUMNS: [Targets; 8] = [
+    Targets::Id,
+    Targets::Year,
+    Targets::Month,
+    Targets::DepartmentId,
+    Targets::UserId,
+    Targets::Measure,
+    Targets::Amount,
+    Targets::Currency,
+];
+
 /// The targets of one holder (company, department or user) for a year.
 pub async fn targets(
     tx: &mut Tx,
@@ -418,16 +429,7 @@ pub async fn targets(
 ) -> Result<Vec<Target>> {
     let mut select = Query::select();
     select
-        .columns([
-            Targets::Id,
-            Targets::Year,
-            Targets::Month,
-            Targets::DepartmentId,
-            Targets::UserId,
-            Targets::Measure,
-            Targets::Amount,
-            Targets::Currency,
-        ])
+        .columns(TARGET_COLUMNS)
         .from(Targets::Table)
         .and_where(Expr::col(Targets::Year).eq(year))
         .order_by(Targets::Month, Order::Asc);
@@ -506,16 +508,7 @@ pub async fn delete_target(tx: &mut Tx, id: i64) -> Result<bool> {
 pub async fn targets_of_year(tx: &mut Tx, year: i64, measure: &str) -> Result<Vec<Target>> {
     let mut select = Query::select();
     select
-        .columns([
-            Targets::Id,
-            Targets::Year,
-            Targets::Month,
-            Targets::DepartmentId,
-            Targets::UserId,
-            Targets::Measure,
-            Targets::Amount,
-            Targets::Currency,
-        ])
+        .columns(TARGET_COLUMNS)
         .from(Targets::Table)
         .and_where(Expr::col(Targets::Year).eq(year))
         .and_where(Expr::col(Targets::Measure).eq(measure))

@@ -277,25 +277,13 @@ fn page_of(year: &str, department: &str, user: &str, currency: &str, done: &str)
     format!("/settings/targets?{}", query.finish())
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct DeleteForm {
-    #[serde(default)]
-    year: String,
-    #[serde(default)]
-    department_id: String,
-    #[serde(default)]
-    user_id: String,
-    #[serde(default)]
-    currency: String,
-}
-
 /// Deletes one target, back to the holder's page.
 pub async fn delete_target(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     crate::extract::Id(id): crate::extract::Id,
-    Form(form): Form<DeleteForm>,
+    Form(form): Form<Query>,
 ) -> Response {
     match state.app.delete_target(&caller, id).await {
         Ok(()) => {

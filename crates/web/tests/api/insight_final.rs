@@ -266,32 +266,23 @@ async fn a_target_is_deleted_on_its_page_or_through_the_api_by_those_who_manage_
     let may_id = listed.body[1]["id"].as_i64().expect("id");
 
     // Someone who may not manage reports may not delete one.
-    let refused = t
-        .call(
-            axum::http::Method::DELETE,
-            &format!("/api/v1/targets/{year_id}"),
-            Some(&team.manager.1),
-            None,
-        )
-        .await;
+    let delete = |token: String| {
+        let t = &t;
+        async move {
+            t.call(
+                axum::http::Method::DELETE,
+                &format!("/api/v1/targets/{year_id}"),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    let refused = delete(team.manager.1.clone()).await;
     assert_eq!(refused.status, 403, "{}", refused.text);
-    let deleted = t
-        .call(
-            axum::http::Method::DELETE,
-            &format!("/api/v1/targets/{year_id}"),
-            Some(admin),
-            None,
-        )
-        .await;
+    let deleted = delete(admin.to_string()).await;
     assert_eq!(deleted.status, 204, "{}", deleted.text);
-    let again = t
-        .call(
-            axum::http::Method::DELETE,
-            &format!("/api/v1/targets/{year_id}"),
-            Some(admin),
-            None,
-        )
-        .await;
+    let again = delete(admin.to_string()).await;
     assert_eq!(again.status, 404, "{}", again.text);
     let listed = t.get("/api/v1/targets?year=2022", admin).await;
     assert_eq!(listed.body.as_array().map(Vec::len), Some(1));
