@@ -247,7 +247,7 @@ async fn contacts_filter_on_custom_fields_keep_one_primary_and_transfer() {
     .await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("hobby") && html.contains("聯絡人"),
+        html.contains("hobby") && html.contains("聯繫人"),
         "the settings page edits contact fields"
     );
     let _ = PASSWORD;
