@@ -87,43 +87,50 @@ pub fn plan_status(
     }
 }
 
+/// What each instalment received and what is left on no instalment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spread {
+    /// What each instalment received, in instalment order, never more than
+    /// its amount.
+    pub received: Vec<i64>,
+    /// Money received that no instalment has room for: it stays on the
+    /// contract as received, assigned to no instalment.
+    pub unassigned: i64,
+}
+
 /// What each instalment received, in instalment order (by planned date),
 /// from the approved payments recorded against each (`paid`, beside the
 /// instalments' `amounts`) and those recorded against none (`unassigned`).
 /// Money beyond an instalment's amount carries to the next instalments in
 /// order, so a payment of 700 against an instalment of 600 leaves 100 on
-/// the next one. Money against no instalment then goes to the earliest
-/// instalments still open, in order. Past the last instalment the excess
-/// stays on it (it is money received, never dropped).
-pub fn spread_received(amounts: &[i64], paid: &[i64], unassigned: i64) -> Vec<i64> {
+/// the next one. Money against no instalment, and whatever is carried past
+/// the last instalment, then goes to the earliest instalments still open,
+/// in order. An instalment never shows more than its amount: what no
+/// instalment has room for stays unassigned (it is money received, never
+/// dropped).
+pub fn spread_received(amounts: &[i64], paid: &[i64], unassigned: i64) -> Spread {
     let mut carry = 0i64;
-    let last = amounts.len().saturating_sub(1);
-    let mut kept: Vec<i64> = amounts
+    let mut received: Vec<i64> = amounts
         .iter()
-        .zip(paid)
-        .enumerate()
-        .map(|(index, (amount, paid))| {
-            let total = paid.saturating_add(carry);
-            let kept = if index == last {
-                total
-            } else {
-                total.min((*amount).max(0))
-            };
+        .zip(paid.iter().chain(std::iter::repeat(&0)))
+        .map(|(amount, paid)| {
+            let total = (*paid).max(0).saturating_add(carry);
+            let kept = total.min((*amount).max(0));
             carry = total - kept;
             kept
         })
         .collect();
-    let mut rest = unassigned.max(0);
-    for (received, amount) in kept.iter_mut().zip(amounts) {
-        let room = ((*amount).max(0) - *received).max(0);
+    let mut rest = unassigned.max(0).saturating_add(carry);
+    for (got, amount) in received.iter_mut().zip(amounts) {
+        let room = ((*amount).max(0) - *got).max(0);
         let taken = room.min(rest);
-        *received += taken;
+        *got += taken;
         rest -= taken;
     }
-    if let Some(last) = kept.last_mut() {
-        *last = last.saturating_add(rest);
+    Spread {
+        received,
+        unassigned: rest,
     }
-    kept
 }
 
 /// Whether a payment of `amount` takes an instalment past what it still
@@ -294,18 +301,25 @@ mod tests {
         );
     }
 
+    fn spread(amounts: &[i64], paid: &[i64], unassigned: i64) -> (Vec<i64>, i64) {
+        let spread = spread_received(amounts, paid, unassigned);
+        (spread.received, spread.unassigned)
+    }
+
     #[test]
     fn money_beyond_an_instalment_carries_to_the_next_ones() {
         // 300 + 400 against 600: 100 goes to the second instalment.
-        assert_eq!(spread_received(&[600, 400], &[700, 0], 0), vec![600, 100]);
+        assert_eq!(spread(&[600, 400], &[700, 0], 0), (vec![600, 100], 0));
         // It passes a full instalment on to the one after.
         assert_eq!(
-            spread_received(&[100, 100, 100], &[250, 100, 0], 0),
-            vec![100, 100, 150]
+            spread(&[100, 100, 100], &[250, 100, 0], 0),
+            (vec![100, 100, 100], 50)
         );
-        // Past the last instalment nothing is lost.
-        assert_eq!(spread_received(&[100, 100], &[50, 180], 0), vec![50, 180]);
-        assert_eq!(spread_received(&[], &[], 0), Vec::<i64>::new());
+        // Past the last instalment it fills earlier gaps, then stays
+        // unassigned: nothing is lost and no instalment shows more than
+        // its amount.
+        assert_eq!(spread(&[100, 100], &[50, 180], 0), (vec![100, 100], 30));
+        assert_eq!(spread(&[], &[], 0), (Vec::<i64>::new(), 0));
         assert!(exceeds_instalment(600, 0, 300, 400));
         assert!(!exceeds_instalment(600, 200, 100, 300));
     }
@@ -314,18 +328,33 @@ mod tests {
     fn money_against_no_instalment_fills_the_earliest_open_ones() {
         // 150 against none: the first instalment is filled, 50 on the second.
         assert_eq!(
-            spread_received(&[100, 100, 100], &[0, 0, 0], 150),
-            vec![100, 50, 0]
+            spread(&[100, 100, 100], &[0, 0, 0], 150),
+            (vec![100, 50, 0], 0)
         );
         // It skips what is already paid and fills the gaps in order.
         assert_eq!(
-            spread_received(&[100, 100, 100], &[100, 0, 30], 100),
-            vec![100, 100, 30]
+            spread(&[100, 100, 100], &[100, 0, 30], 100),
+            (vec![100, 100, 30], 0)
         );
-        // Beyond every instalment it stays on the last.
-        assert_eq!(spread_received(&[100, 100], &[0, 0], 250), vec![100, 150]);
+        // Beyond every instalment it stays unassigned.
+        assert_eq!(spread(&[100, 100], &[0, 0], 250), (vec![100, 100], 50));
         // With no instalments there is nowhere to put it.
-        assert_eq!(spread_received(&[], &[], 50), Vec::<i64>::new());
+        assert_eq!(spread(&[], &[], 50), (Vec::<i64>::new(), 50));
+    }
+
+    #[test]
+    fn a_paid_contract_given_a_small_plan_keeps_the_rest_unassigned() {
+        // A contract of 4,514.00 fully paid with no plan, then given one
+        // instalment of 100.00: the instalment shows 100.00, not 4,514.00.
+        assert_eq!(spread(&[10_000], &[0], 451_400), (vec![10_000], 441_400));
+        let spread = spread_received(&[10_000, 5_000], &[0, 0], 451_400);
+        for (got, amount) in spread.received.iter().zip([10_000, 5_000]) {
+            assert!(*got <= amount);
+        }
+        assert_eq!(
+            spread.received.iter().sum::<i64>() + spread.unassigned,
+            451_400
+        );
     }
 
     #[test]

@@ -49,6 +49,11 @@ pub struct ContractInput {
     #[serde(default)]
     pub custom: serde_json::Map<String, serde_json::Value>,
     pub version: Option<i64>,
+    /// What a form could not read (a date that does not exist): reported
+    /// with every other error of the input, so nothing is saved. Never
+    /// part of the API.
+    #[serde(skip)]
+    pub unread: FieldErrors,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -73,6 +78,11 @@ pub struct PlanInput {
     #[serde(default)]
     pub remind_days: i64,
     pub notes: Option<String>,
+    /// What a form could not read (a date that does not exist): reported
+    /// with every other error of the input, so nothing is saved. Never
+    /// part of the API.
+    #[serde(skip)]
+    pub unread: FieldErrors,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -103,6 +113,9 @@ pub struct ContractDetail {
     pub company_signer_name: Option<String>,
     pub lines: Vec<LineItem>,
     pub plans: Vec<Plan>,
+    /// Received money that no instalment has room for (all of it when the
+    /// contract has no plan): no instalment shows more than its amount.
+    pub unassigned: i64,
     pub payments: Vec<Payment>,
     /// Payments not yet approved, whoever's: with what was received they
     /// use up what is outstanding, so a new payment's warning names them.
@@ -310,7 +323,9 @@ impl App {
         let company_signer_name = name_of(&company, found.company_signer_id);
         let mut rows = self.contract_rows(&mut tx, vec![found]).await?;
         let row = rows.pop().ok_or(ServiceError::NotFound)?;
+        let planned: i64 = plans.iter().map(|plan| plan.received).sum();
         Ok(ContractDetail {
+            unassigned: (row.contract.received - planned).max(0),
             can_edit: can_edit && row.contract.status.editable(),
             writable: can_edit,
             row,
@@ -722,7 +737,7 @@ impl App {
         current: Option<&Contract>,
     ) -> Result<CheckedContract> {
         let except = current.map(|c| c.id);
-        let mut errors = FieldErrors::new();
+        let mut errors = input.unread.clone();
         let name = errors
             .take("name", text::parse_name(&input.name, 100))
             .unwrap_or_default();

@@ -53,6 +53,11 @@ pub struct OpportunityInput {
     pub custom: serde_json::Map<String, serde_json::Value>,
     /// The version read, for an edit.
     pub version: Option<i64>,
+    /// What a form could not read (a date that does not exist): reported
+    /// with every other error of the input, so nothing is saved. Never
+    /// part of the API.
+    #[serde(skip)]
+    pub unread: FieldErrors,
 }
 
 /// A stage change: a stage of the same pipeline, or an outcome.
@@ -409,7 +414,7 @@ impl App {
         via: &str,
     ) -> Result<i64> {
         let usable = self.pipelines_in(tx, caller).await?;
-        let mut errors = FieldErrors::new();
+        let mut errors = input.unread.clone();
         let pipeline = match input.pipeline_id {
             Some(id) => usable.iter().find(|p| p.id == id && p.active),
             None => usable
@@ -489,7 +494,7 @@ impl App {
                 &mut tx,
                 caller,
                 (&input, Some(&current)),
-                FieldErrors::new(),
+                input.unread.clone(),
             )
             .await?;
         let fields = &checked.fields;

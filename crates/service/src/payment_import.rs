@@ -132,6 +132,7 @@ impl App {
                 notes: row.optional("notes"),
                 confirm_exceeding: allow_exceeding,
                 version: None,
+                unread: Default::default(),
             };
             let refused = report.problems.len() > problems;
             // A row refused already is still put through the form's checks,

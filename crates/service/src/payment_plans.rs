@@ -4,7 +4,7 @@
 
 use kuijing_domain::change::Diff;
 use kuijing_domain::sales::DocStatus;
-use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, money, text};
+use kuijing_domain::{Action, FieldError, Kind, Permission, money, text};
 use kuijing_store::Tx;
 use kuijing_store::contracts::{self, Contract, Plan, PlanFields};
 
@@ -134,7 +134,7 @@ impl App {
         input: &PlanInput,
         (contract, others, before): (&Contract, i64, Option<&Plan>),
     ) -> Result<PlanFields> {
-        let mut errors = FieldErrors::new();
+        let mut errors = input.unread.clone();
         let amount = errors
             .take("amount", money::parse_amount(&input.amount.text()))
             .unwrap_or_default();

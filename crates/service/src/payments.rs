@@ -40,6 +40,11 @@ pub struct PaymentInput {
     #[serde(default)]
     pub confirm_exceeding: bool,
     pub version: Option<i64>,
+    /// What a form could not read (a date that does not exist): reported
+    /// with every other error of the input, so nothing is saved. Never
+    /// part of the API.
+    #[serde(skip)]
+    pub unread: FieldErrors,
 }
 
 /// Why an approved payment is voided.
@@ -455,7 +460,7 @@ impl App {
         // What the contract has outstanding is read under its lock, so
         // payments saved at once cannot each see the same room.
         contracts::lock(tx, input.contract_id).await?;
-        let mut errors = FieldErrors::new();
+        let mut errors = input.unread.clone();
         let number = match input.number.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(typed) => errors.take("number", sales::parse_number(typed)),

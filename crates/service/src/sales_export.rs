@@ -131,6 +131,8 @@ pub struct SalesExport {
     /// An opportunity's outcome.
     pub outcome: Option<String>,
     pub pipeline_id: Option<i64>,
+    /// An opportunity's stage.
+    pub stage_id: Option<i64>,
     /// Approved contracts ending within this many days.
     pub ending_within_days: Option<i64>,
 }
@@ -247,6 +249,7 @@ impl App {
                 let list = OpportunityListQuery {
                     search: export.search.clone(),
                     pipeline_id: export.pipeline_id,
+                    stage_id: export.stage_id,
                     outcome: export.outcome.clone(),
                     view: export.view.clone(),
                     ..OpportunityListQuery::default()

@@ -553,7 +553,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
     let unassigned = tx.count(&unassigned).await?;
     let amounts: Vec<i64> = plans.iter().map(|plan| plan.amount).collect();
     let spread = kuijing_domain::sales::spread_received(&amounts, &paid, unassigned);
-    for (plan, received) in plans.iter().zip(spread) {
+    for (plan, received) in plans.iter().zip(spread.received) {
         let status =
             kuijing_domain::sales::plan_status(plan.amount, received, plan.planned_on, today);
         let status = if voided && status != PlanStatus::Received {

@@ -98,6 +98,23 @@ pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> S
     })
 }
 
+/// Names each invalid field as records of `kind` call it (a payment's
+/// `method_id` is its payment method, not a follow-up's way of contact),
+/// for the pages, whose messages are made without the kind.
+pub fn name_fields_as(error: ServiceError, kind: &str, lang: Lang) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                if e.label.is_none() {
+                    e.label = Some(field_label(&e.field, Some(kind), lang));
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 /// The message of a code about a field a person knows by `label` (a
 /// custom field's).
 pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> String {

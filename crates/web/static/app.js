@@ -601,6 +601,8 @@
   function count(column, delta, card) {
     var badge = column.querySelector('[data-count]');
     if (badge) { badge.textContent = String(Math.max(0, parseInt(badge.textContent, 10) + delta)); }
+    var all = column.querySelector('[data-see-all]');
+    if (all && badge) { all.textContent = all.getAttribute('data-see-all').replace('%{n}', badge.textContent); }
     var sums = column.querySelector('[data-amounts]');
     if (!sums || !card) return;
     var map = {};
@@ -617,18 +619,29 @@
   // On a phone a long column shows its first cards and a "show all N"
   // button, so the next stage is one swipe away rather than a long scroll.
   var SHORT = 5;
+  // The count is the column's true count: when the board holds fewer cards
+  // than that, "show all" opens the list of the stage instead.
   Array.prototype.forEach.call(board.querySelectorAll('[data-stage]'), function (column) {
     var cards = column.querySelectorAll('[data-card]');
     if (cards.length <= SHORT) return;
     column.classList.add('collapsed');
-    var more = doc.createElement('button');
-    more.type = 'button';
+    var badge = column.querySelector('[data-count]');
+    var total = badge ? parseInt(badge.textContent, 10) || cards.length : cards.length;
+    var list = column.querySelector('[data-see-all]');
+    var more;
+    if (total > cards.length && list) {
+      more = doc.createElement('a');
+      more.href = list.getAttribute('href');
+    } else {
+      more = doc.createElement('button');
+      more.type = 'button';
+      more.addEventListener('click', function () {
+        column.classList.remove('collapsed');
+        more.remove();
+      });
+    }
     more.className = 'btn small ghost board-expand';
-    more.textContent = (board.getAttribute('data-show-all') || '').replace('%{n}', String(cards.length));
-    more.addEventListener('click', function () {
-      column.classList.remove('collapsed');
-      more.remove();
-    });
+    more.textContent = (board.getAttribute('data-show-all') || '').replace('%{n}', String(total));
     column.querySelector('[data-drop]').insertAdjacentElement('afterend', more);
   });
 

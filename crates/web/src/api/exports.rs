@@ -43,6 +43,8 @@ pub struct SalesExportFilter {
     pub outcome: Option<String>,
     /// Opportunities: their pipeline.
     pub pipeline_id: Option<i64>,
+    /// Opportunities: their stage.
+    pub stage_id: Option<i64>,
     /// Contracts: approved ones ending within this many days.
     pub ending: Option<i64>,
 }
@@ -85,6 +87,7 @@ impl SalesExportFilter {
             status: text(&self.status),
             outcome: text(&self.outcome),
             pipeline_id: self.pipeline_id,
+            stage_id: self.stage_id,
             ending_within_days: self.ending,
         })
     }

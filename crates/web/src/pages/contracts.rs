@@ -25,12 +25,13 @@ use super::approvals::Panel;
 use super::columns::{Picker, Table};
 use super::contract_lists;
 use super::forms::{
-    CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
-    optional_number, optional_text,
+    CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
+    optional_text, required_date, unread_dates,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use crate::AppState;
 use crate::auth::PageUser;
+use crate::error::name_fields_as;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 use crate::imports::ImportKind;
@@ -233,6 +234,9 @@ pub(super) struct ContractView {
     can_team: bool,
     /// The instalment being changed, as stored or as typed.
     plan_edit: Option<PlanEdit>,
+    /// The new instalment's form, as typed when it was refused.
+    plan_add: PlanForm,
+    plan_add_open: bool,
     detail: ContractDetail,
     panel: Option<Panel>,
     errors: FormErrors,
@@ -305,6 +309,11 @@ pub(super) async fn contract_view(
     let status = detail.row.contract.status;
     Ok(ContractView {
         plan_edit: None,
+        plan_add: PlanForm {
+            remind_days: "3".into(),
+            ..PlanForm::default()
+        },
+        plan_add_open: false,
         team_people,
         team_form: Default::default(),
         can_team,
@@ -450,19 +459,17 @@ pub struct PlanForm {
 }
 
 impl PlanForm {
-    fn input(&self) -> Result<PlanInput, ServiceError> {
-        let planned_on = self.planned_on.trim().parse().map_err(|_| {
-            ServiceError::Invalid(
-                kuijing_domain::FieldError::new("planned_on", "date_invalid").into(),
-            )
-        })?;
-        Ok(PlanInput {
+    fn input(&self) -> PlanInput {
+        let mut unread = kuijing_domain::FieldErrors::new();
+        let planned_on = required_date("planned_on", &self.planned_on, &mut unread);
+        PlanInput {
             amount: DecimalText::Text(self.amount.clone()),
             planned_on,
             method_id: optional_number(&self.method_id),
             remind_days: optional_number(&self.remind_days).unwrap_or(0),
             notes: optional_text(&self.notes),
-        })
+            unread,
+        }
     }
 }
 
@@ -473,19 +480,17 @@ pub async fn add_plan(
     Id(id): Id,
     Form(form): Form<PlanForm>,
 ) -> Response {
-    let result = match form.input() {
-        Ok(input) => state.app.add_payment_plan(&caller, id, &input).await,
-        Err(error) => Err(error),
+    let result = state.app.add_payment_plan(&caller, id, &form.input()).await;
+    let result = result.map_err(|error| name_fields_as(error, "payment", lang));
+    // Refused: the page again with the new instalment open as it was typed.
+    let again = async |errors| {
+        let mut view = contract_view(&state, &caller, lang, id, errors, None).await?;
+        view.plan_add = form;
+        view.plan_add_open = true;
+        Ok(view)
     };
-    on_contract(
-        &state,
-        &caller,
-        lang,
-        id,
-        result,
-        (&format!("/contracts/{id}"), "saved"),
-    )
-    .await
+    let back = format!("/contracts/{id}");
+    after_post(result, |_| done(&back, "saved"), again, &caller, lang).await
 }
 
 /// An instalment's form: which one, and its fields as stored or typed.
@@ -518,15 +523,11 @@ pub async fn update_plan(
     Path((id, plan)): Path<(i64, i64)>,
     Form(form): Form<PlanForm>,
 ) -> Response {
-    let result = match form.input() {
-        Ok(input) => {
-            state
-                .app
-                .update_payment_plan(&caller, (id, plan), &input)
-                .await
-        }
-        Err(error) => Err(error),
-    };
+    let result = state
+        .app
+        .update_payment_plan(&caller, (id, plan), &form.input())
+        .await
+        .map_err(|error| name_fields_as(error, "payment", lang));
     // Refused: the page again with the form open as it was typed.
     let again = async |errors| {
         let mut view = contract_view(&state, &caller, lang, id, errors, None).await?;
@@ -629,6 +630,11 @@ impl ContractForm {
             ),
             custom: self.custom.input(),
             version: optional_number(&self.version),
+            unread: unread_dates(&[
+                ("signed_on", &self.signed_on),
+                ("starts_on", &self.starts_on),
+                ("ends_on", &self.ends_on),
+            ]),
         }
     }
 
@@ -817,14 +823,7 @@ pub async fn create_contract(
     PageUser(caller): PageUser,
     Form(form): Form<ContractForm>,
 ) -> Response {
-    let result = match date_errors(&[
-        ("signed_on", &form.signed_on),
-        ("starts_on", &form.starts_on),
-        ("ends_on", &form.ends_on),
-    ]) {
-        Some(error) => Err(error),
-        None => state.app.create_contract(&caller, form.input()).await,
-    };
+    let result = state.app.create_contract(&caller, form.input()).await;
     after_post(
         result,
         |detail| done(&format!("/contracts/{}", detail.row.contract.id), "created"),
@@ -862,14 +861,7 @@ pub async fn update_contract(
     Id(id): Id,
     Form(form): Form<ContractForm>,
 ) -> Response {
-    let result = match date_errors(&[
-        ("signed_on", &form.signed_on),
-        ("starts_on", &form.starts_on),
-        ("ends_on", &form.ends_on),
-    ]) {
-        Some(error) => Err(error),
-        None => state.app.update_contract(&caller, id, form.input()).await,
-    };
+    let result = state.app.update_contract(&caller, id, form.input()).await;
     after_post(
         result,
         |_| done(&format!("/contracts/{id}"), "saved"),
@@ -1137,13 +1129,10 @@ pub struct PaymentForm {
 }
 
 impl PaymentForm {
-    fn input(&self) -> Result<PaymentInput, ServiceError> {
-        let Some(received_on) = date(&self.received_on) else {
-            return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("received_on", "date_invalid").into(),
-            ));
-        };
-        Ok(PaymentInput {
+    fn input(&self) -> PaymentInput {
+        let mut unread = kuijing_domain::FieldErrors::new();
+        let received_on = required_date("received_on", &self.received_on, &mut unread);
+        PaymentInput {
             number: optional_text(&self.number),
             contract_id: optional_number(&self.contract_id).unwrap_or(-1),
             plan_id: optional_number(&self.plan_id),
@@ -1153,7 +1142,8 @@ impl PaymentForm {
             notes: optional_text(&self.notes),
             confirm_exceeding: !self.confirm_exceeding.is_empty(),
             version: optional_number(&self.version),
-        })
+            unread,
+        }
     }
 }
 
@@ -1304,10 +1294,8 @@ pub async fn create_payment(
     PageUser(caller): PageUser,
     Form(form): Form<PaymentForm>,
 ) -> Response {
-    let result = match form.input() {
-        Ok(input) => state.app.create_payment(&caller, input).await,
-        Err(error) => Err(error),
-    };
+    let result = state.app.create_payment(&caller, form.input()).await;
+    let result = result.map_err(|error| name_fields_as(error, "payment", lang));
     after_post(
         result,
         |detail| done(&format!("/payments/{}", detail.payment.id), "created"),
@@ -1356,10 +1344,8 @@ pub async fn update_payment(
     Id(id): Id,
     Form(form): Form<PaymentForm>,
 ) -> Response {
-    let result = match form.input() {
-        Ok(input) => state.app.update_payment(&caller, id, input).await,
-        Err(error) => Err(error),
-    };
+    let result = state.app.update_payment(&caller, id, form.input()).await;
+    let result = result.map_err(|error| name_fields_as(error, "payment", lang));
     after_post(
         result,
         |_| done(&format!("/payments/{id}"), "saved"),

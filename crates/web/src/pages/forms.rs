@@ -204,8 +204,9 @@ where
 }
 
 /// Dates typed into a form that are not dates (`2024-02-30`), as field
-/// errors, so they are refused rather than dropped.
-pub fn date_errors(fields: &[(&str, &str)]) -> Option<ServiceError> {
+/// errors the service reports with every other error of the form, so they
+/// are refused rather than dropped, and all at once.
+pub fn unread_dates(fields: &[(&str, &str)]) -> kuijing_domain::FieldErrors {
     let mut errors = kuijing_domain::FieldErrors::new();
     for (field, text) in fields {
         let text = text.trim();
@@ -213,7 +214,23 @@ pub fn date_errors(fields: &[(&str, &str)]) -> Option<ServiceError> {
             errors.add(*field, "date_invalid");
         }
     }
-    (!errors.is_empty()).then_some(ServiceError::Invalid(errors))
+    errors
+}
+
+/// A date a form needs: the date typed, or a stand-in with the field's
+/// error added to `unread` (so the service refuses the input and names the
+/// field beside every other error).
+pub fn required_date(
+    field: &str,
+    text: &str,
+    unread: &mut kuijing_domain::FieldErrors,
+) -> chrono::NaiveDate {
+    let text = text.trim();
+    if text.is_empty() {
+        unread.add(field, "required");
+    }
+    unread.0.extend(unread_dates(&[(field, text)]).0);
+    text.parse().unwrap_or_default()
 }
 
 /// The import box of a list page (products excepted): the upload form with

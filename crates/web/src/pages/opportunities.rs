@@ -27,8 +27,8 @@ use serde::Deserialize;
 use super::columns::{Cell, Picker, Table, query_of, without_notices};
 use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{
-    CustomValues, FormErrors, ImportBox, after_post, answer, date_errors, done, error_page,
-    optional_number, optional_text,
+    CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
+    optional_text, unread_dates,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -81,6 +81,7 @@ impl ListQuery {
             view: optional_text(&self.view),
             outcome: optional_text(&self.outcome),
             pipeline_id: optional_number(&self.pipeline_id),
+            stage_id: optional_number(&self.stage_id),
             ..Default::default()
         }
     }
@@ -91,6 +92,7 @@ impl ListQuery {
             q: optional_text(&self.q),
             view: optional_text(&self.view),
             pipeline_id: optional_number(&self.pipeline_id),
+            stage_id: optional_number(&self.stage_id),
             outcome: optional_text(&self.outcome),
             drill: super::drill::of(&self.from, &self.to, &self.owner_id),
             ..OpportunityMatch::default()
@@ -295,6 +297,16 @@ struct BoardView {
 }
 
 impl BoardView {
+    /// The list of the open opportunities at a stage, as the board counts
+    /// them (all, or the caller's own).
+    fn stage_href(&self, stage_id: &i64) -> String {
+        let mine = if self.mine { "&view=mine" } else { "" };
+        format!(
+            "/opportunities?pipeline_id={}&stage_id={stage_id}&outcome=open{mine}",
+            self.board.pipeline.id
+        )
+    }
+
     fn amounts(&self, amounts: &[(String, i64)]) -> String {
         if amounts.is_empty() {
             return self.shell.money(&0, &self.currency());
@@ -732,6 +744,7 @@ impl OpportunityForm {
             amount: optional_text(&self.amount).map(DecimalText::Text),
             currency: None,
             expected_close_on: self.expected_close_on.trim().parse().ok(),
+            unread: unread_dates(&[("expected_close_on", &self.expected_close_on)]),
             next_contact_at: None,
             notes: optional_text(&self.notes),
             lines: line_inputs(
@@ -894,10 +907,7 @@ pub async fn create_opportunity(
     PageUser(caller): PageUser,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = match date_errors(&[("expected_close_on", &form.expected_close_on)]) {
-        Some(error) => Err(error),
-        None => state.app.create_opportunity(&caller, form.input()).await,
-    };
+    let result = state.app.create_opportunity(&caller, form.input()).await;
     after_post(
         result,
         |detail| {
@@ -940,15 +950,10 @@ pub async fn update_opportunity(
     Id(id): Id,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = match date_errors(&[("expected_close_on", &form.expected_close_on)]) {
-        Some(error) => Err(error),
-        None => {
-            state
-                .app
-                .update_opportunity(&caller, id, form.input())
-                .await
-        }
-    };
+    let result = state
+        .app
+        .update_opportunity(&caller, id, form.input())
+        .await;
     after_post(
         result,
         |_| done(&format!("/opportunities/{id}"), "saved"),

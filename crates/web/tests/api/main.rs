@@ -53,6 +53,7 @@ mod sales_api;
 mod sales_dates;
 mod sales_fidelity;
 mod sales_final;
+mod sales_final2;
 mod sales_fixes;
 mod sales_fixtures;
 mod sales_import;
