@@ -217,8 +217,6 @@ pub fn check_stages(stages: &[(String, i64)]) -> Vec<(usize, &'static str, &'sta
     errors
 }
 
-/// The stages a new company starts with, with their win rates.
-
 #[cfg(test)]
 mod tests {
     use super::*;
