@@ -30,36 +30,32 @@ pub enum Compare {
     Day,
 }
 
+/// The periods a time or a day is filtered by, before its own operators.
+const PERIODS: [&str; 6] = [
+    "today",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_year",
+];
+
 impl Compare {
-    pub fn ops(self) -> &'static [&'static str] {
-        match self {
+    pub fn ops(self) -> Vec<&'static str> {
+        let own: &[&str] = match self {
             Self::Text => &["contains", "equals", "is_empty", "not_empty"],
-            Self::Time => &[
-                "today",
-                "this_week",
-                "last_week",
-                "this_month",
-                "last_month",
-                "this_year",
-                "is_empty",
-                "not_empty",
-            ],
+            Self::Time => &["is_empty", "not_empty"],
             Self::YesNo => &["yes", "no"],
             Self::Choice => &["equals", "one_of", "is_empty", "not_empty"],
             Self::Number => &["equals", "at_least", "at_most", "is_empty", "not_empty"],
-            Self::Day => &[
-                "today",
-                "this_week",
-                "last_week",
-                "this_month",
-                "last_month",
-                "this_year",
-                "on_or_after",
-                "on_or_before",
-                "is_empty",
-                "not_empty",
-            ],
-        }
+            Self::Day => &["on_or_after", "on_or_before", "is_empty", "not_empty"],
+        };
+        let periods: &[&str] = if matches!(self, Self::Time | Self::Day) {
+            &PERIODS
+        } else {
+            &[]
+        };
+        periods.iter().chain(own).copied().collect()
     }
 
     fn wants_value(op: &str) -> bool {
