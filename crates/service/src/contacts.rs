@@ -203,6 +203,8 @@ impl App {
         self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
             .await?;
         let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        self.check_unique_in(&mut tx, Kind::Contact, &fields.custom, None, &mut errors)
+            .await?;
         errors.into_result()?;
 
         let id = contacts::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
@@ -246,6 +248,14 @@ impl App {
                 .await?;
         }
         let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        self.check_unique_in(
+            &mut tx,
+            Kind::Contact,
+            &fields.custom,
+            Some(id),
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
 
         let mut diff = Diff::new();

@@ -27,7 +27,6 @@ use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
 use crate::selection::{CustomerMatch, chosen};
 pub use crate::teams::{TeamInput, TeamView};
-use crate::unique_fields::check_unique_custom;
 use crate::{App, Caller, ListPage};
 
 /// A customer as lists show it, with the names behind its ids.
@@ -291,16 +290,8 @@ impl App {
         self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
             .await?;
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
-        check_unique_custom(
-            &mut tx,
-            Kind::Customer,
-            &defs,
-            &fields.custom,
-            None,
-            &mut errors,
-        )
-        .await?;
+        self.check_unique_in(&mut tx, Kind::Customer, &fields.custom, None, &mut errors)
+            .await?;
         errors.into_result()?;
 
         let now = self.now();
@@ -371,11 +362,9 @@ impl App {
         };
         let mut errors = FieldErrors::new();
         let fields = self.check_customer(&mut tx, input, &mut errors).await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
-        check_unique_custom(
+        self.check_unique_in(
             &mut tx,
             Kind::Customer,
-            &defs,
             &fields.custom,
             Some(id),
             &mut errors,

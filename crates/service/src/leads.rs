@@ -208,6 +208,8 @@ impl App {
                 .await?;
         }
         let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        self.check_unique_in(&mut tx, Kind::Lead, &fields.custom, None, &mut errors)
+            .await?;
         errors.into_result()?;
 
         let id = leads::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
@@ -244,6 +246,8 @@ impl App {
         stale_check(input.version, current.version, &current)?;
         let mut errors = FieldErrors::new();
         let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        self.check_unique_in(&mut tx, Kind::Lead, &fields.custom, Some(id), &mut errors)
+            .await?;
         errors.into_result()?;
 
         let mut diff = Diff::new();

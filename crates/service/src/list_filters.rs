@@ -142,7 +142,24 @@ impl App {
             let def = defs.iter().find(|d| d.key == key).ok_or("field_unknown")?;
             let key = key.to_string();
             let many = fields::FieldType::MultiChoice == def.field_type;
+            if let Some(kind) = typed_kind(def.field_type) {
+                return Ok(
+                    match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
+                        Test::Flag(flag) => Filter::CustomFlag(key, flag),
+                        Test::Numbers(from, to) => Filter::CustomNumbers(key, from, to),
+                        Test::Days(from, to) => {
+                            let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+                            Filter::CustomDays(key, day(from), day(to))
+                        }
+                        Test::Empty => Filter::CustomEmpty(key, true),
+                        Test::NotEmpty => Filter::CustomEmpty(key, false),
+                        _ => return Err("operator_unknown"),
+                    },
+                );
+            }
             return match input.op.as_str() {
+                "is_empty" => Ok(Filter::CustomEmpty(key, true)),
+                "not_empty" => Ok(Filter::CustomEmpty(key, false)),
                 "equals" | "one_of" if many => Ok(Filter::CustomHasAny(key, texts_of(input)?)),
                 "equals" => Ok(Filter::CustomEquals(key, text_value())),
                 "one_of" => Ok(Filter::CustomOneOf(key, texts_of(input)?)),
@@ -208,6 +225,18 @@ impl App {
             .and_then(|t| t.and_local_timezone(zone).earliest())
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
+    }
+}
+
+/// How a custom field of this type compares when not as text: yes/no as a
+/// flag, numbers and money as numbers, dates as days.
+fn typed_kind(field_type: fields::FieldType) -> Option<ValueKind> {
+    use fields::FieldType;
+    match field_type {
+        FieldType::Bool => Some(ValueKind::Bool),
+        FieldType::Number | FieldType::Percent | FieldType::Money => Some(ValueKind::Number),
+        FieldType::Date => Some(ValueKind::Day),
+        _ => None,
     }
 }
 

@@ -63,3 +63,19 @@ fn stored_key(text: &str) -> String {
         _ => text::normalize(text),
     }
 }
+
+impl crate::App {
+    /// Checks the unique custom fields of a `kind` record being created
+    /// (`except` `None`) or saved (`except` its id).
+    pub(crate) async fn check_unique_in(
+        &self,
+        tx: &mut Tx,
+        kind: Kind,
+        custom: &Map<String, Value>,
+        except: Option<i64>,
+        errors: &mut FieldErrors,
+    ) -> Result<()> {
+        let defs = self.field_defs_in(tx, kind).await?;
+        check_unique_custom(tx, kind, &defs, custom, except, errors).await
+    }
+}

@@ -28,6 +28,16 @@ pub enum Filter<C> {
     CustomOneOf(String, Vec<String>),
     /// A multiple-choice custom field holding any of these choices.
     CustomHasAny(String, Vec<String>),
+    /// A yes/no custom field set to this.
+    CustomFlag(String, bool),
+    /// A number or money custom field from and to these decimals, both
+    /// included, compared as numbers.
+    CustomNumbers(String, Option<String>, Option<String>),
+    /// A date custom field from (inclusive) and to (exclusive) these ISO
+    /// days, compared as dates.
+    CustomDays(String, Option<String>, Option<String>),
+    /// A custom field without a value, or with one.
+    CustomEmpty(String, bool),
     /// The first column before the value, or empty and the second column
     /// before it (customers without a follow-up since then, counting those
     /// never followed up from their creation).
@@ -84,6 +94,96 @@ fn custom_text<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, key: &str) -> Si
             [key.to_string()],
         ),
     }
+}
+
+/// A yes/no custom field set to `flag`: SQLite reads a stored `true` as 1,
+/// PostgreSQL's text of it is `true`.
+fn custom_flag<C: Iden + Copy + 'static>(
+    tx: &Tx,
+    t: Listed<C>,
+    key: &str,
+    flag: bool,
+) -> SimpleExpr {
+    let column = format!("\"{}\".\"{}\"", t.table.to_string(), t.custom.to_string());
+    match tx.backend() {
+        crate::Backend::Sqlite => Expr::cust_with_values(
+            format!("json_extract({column}, ?) = ?"),
+            [
+                sea_query::Value::from(format!("$.\"{key}\"")),
+                i64::from(flag).into(),
+            ],
+        ),
+        crate::Backend::Postgres => Expr::cust_with_values(
+            format!("(({column}::jsonb) ->> $1) = $2"),
+            [key.to_string(), flag.to_string()],
+        ),
+    }
+}
+
+/// How a custom field's stored text is compared in a range.
+#[derive(Clone, Copy)]
+enum Typed {
+    Number,
+    Day,
+}
+
+/// A custom field's value as a number or a day, null when it does not read
+/// as one (so it matches no range), beside one bound of its type.
+fn custom_typed<C: Iden + Copy + 'static>(
+    tx: &Tx,
+    t: Listed<C>,
+    key: &str,
+    typed: Typed,
+    op: &str,
+    bound: &str,
+) -> SimpleExpr {
+    let column = format!("\"{}\".\"{}\"", t.table.to_string(), t.custom.to_string());
+    match (tx.backend(), typed) {
+        (crate::Backend::Sqlite, Typed::Number) => Expr::cust_with_values(
+            format!("cast(json_extract({column}, ?) as real) {op} cast(? as real)"),
+            [format!("$.\"{key}\""), bound.to_string()],
+        ),
+        (crate::Backend::Sqlite, Typed::Day) => Expr::cust_with_values(
+            format!("date(json_extract({column}, ?)) {op} date(?)"),
+            [format!("$.\"{key}\""), bound.to_string()],
+        ),
+        (crate::Backend::Postgres, Typed::Number) => Expr::cust_with_values(
+            format!(
+                "(case when (({column}::jsonb) ->> $1) ~ '^-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}$' then (({column}::jsonb) ->> $1)::numeric end) {op} cast($2 as numeric)"
+            ),
+            [key.to_string(), bound.to_string()],
+        ),
+        (crate::Backend::Postgres, Typed::Day) => Expr::cust_with_values(
+            format!(
+                "(case when (({column}::jsonb) ->> $1) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' then (({column}::jsonb) ->> $1)::date end) {op} cast($2 as date)"
+            ),
+            [key.to_string(), bound.to_string()],
+        ),
+    }
+}
+
+/// A custom field's value within a range of its type: numbers with both
+/// ends included, days from the first up to (not including) the second.
+fn custom_range<C: Iden + Copy + 'static>(
+    tx: &Tx,
+    t: Listed<C>,
+    key: &str,
+    typed: Typed,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Condition {
+    let upper = match typed {
+        Typed::Number => "<=",
+        Typed::Day => "<",
+    };
+    let mut all = Condition::all();
+    if let Some(from) = from {
+        all = all.add(custom_typed(tx, t, key, typed, ">=", from));
+    }
+    if let Some(to) = to {
+        all = all.add(custom_typed(tx, t, key, typed, upper, to));
+    }
+    all
 }
 
 /// The tables whose search text has an FTS5 trigram index on SQLite
@@ -166,6 +266,22 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
                     );
                 }
                 select.cond_where(any);
+                continue;
+            }
+            Filter::CustomFlag(key, flag) => custom_flag(tx, t, key, *flag),
+            Filter::CustomNumbers(key, from, to) => {
+                select.cond_where(custom_range(tx, t, key, Typed::Number, from, to));
+                continue;
+            }
+            Filter::CustomDays(key, from, to) => {
+                select.cond_where(custom_range(tx, t, key, Typed::Day, from, to));
+                continue;
+            }
+            Filter::CustomEmpty(key, empty) => {
+                let blank = Condition::any()
+                    .add(custom_text(tx, t, key).is_null())
+                    .add(custom_text(tx, t, key).eq(""));
+                select.cond_where(if *empty { blank } else { blank.not() });
                 continue;
             }
             Filter::BeforeOrNever(column, fallback, before) => {

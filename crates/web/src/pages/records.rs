@@ -24,29 +24,51 @@ pub enum Compare {
     YesNo,
     /// Options, users, departments: picked from a list.
     Choice,
+    /// Numbers and money, compared as numbers.
+    Number,
+    /// Calendar days, compared as dates.
+    Day,
 }
 
+/// The periods a time or a day is filtered by, before its own operators.
+const PERIODS: [&str; 6] = [
+    "today",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_year",
+];
+
 impl Compare {
-    pub fn ops(self) -> &'static [&'static str] {
-        match self {
+    pub fn ops(self) -> Vec<&'static str> {
+        let own: &[&str] = match self {
             Self::Text => &["contains", "equals", "is_empty", "not_empty"],
-            Self::Time => &[
-                "today",
-                "this_week",
-                "last_week",
-                "this_month",
-                "last_month",
-                "this_year",
-                "is_empty",
-                "not_empty",
-            ],
+            Self::Time => &["is_empty", "not_empty"],
             Self::YesNo => &["yes", "no"],
             Self::Choice => &["equals", "one_of", "is_empty", "not_empty"],
-        }
+            Self::Number => &["equals", "at_least", "at_most", "is_empty", "not_empty"],
+            Self::Day => &["on_or_after", "on_or_before", "is_empty", "not_empty"],
+        };
+        let periods: &[&str] = if matches!(self, Self::Time | Self::Day) {
+            &PERIODS
+        } else {
+            &[]
+        };
+        periods.iter().chain(own).copied().collect()
     }
 
     fn wants_value(op: &str) -> bool {
-        matches!(op, "contains" | "equals" | "one_of")
+        matches!(op, "contains" | "equals" | "one_of") || Self::range_end(op).is_some()
+    }
+
+    /// The end of a range an operator sets: `from` or `to`.
+    fn range_end(op: &str) -> Option<&'static str> {
+        match op {
+            "at_least" | "on_or_after" => Some("from"),
+            "at_most" | "on_or_before" => Some("to"),
+            _ => None,
+        }
     }
 }
 
@@ -63,6 +85,7 @@ pub struct ConditionField {
 pub fn op_label(shell: &super::Shell, op: &str) -> String {
     match op {
         "one_of" => shell.t("life2.op_one_of"),
+        "at_least" | "at_most" | "on_or_after" | "on_or_before" => shell.tk("import7.op", op),
         _ => shell.tk("records.op", op),
     }
 }
@@ -150,6 +173,11 @@ impl Pickable {
             ),
             FieldType::User => (Compare::Choice, self.users.clone()),
             FieldType::Department => (Compare::Choice, self.departments.clone()),
+            FieldType::Bool => (Compare::YesNo, Vec::new()),
+            FieldType::Number | FieldType::Percent | FieldType::Money => {
+                (Compare::Number, Vec::new())
+            }
+            FieldType::Date => (Compare::Day, Vec::new()),
             _ => (Compare::Text, Vec::new()),
         }
     }
@@ -444,6 +472,11 @@ impl ListParams {
                     field,
                     op: "equals".into(),
                     value: Some((op == "yes").into()),
+                },
+                _ if Compare::range_end(&op).is_some() => FilterInput {
+                    field,
+                    op: "between".into(),
+                    value: Compare::range_end(&op).map(|end| serde_json::json!({ end: value })),
                 },
                 "one_of" => FilterInput {
                     value: Some(

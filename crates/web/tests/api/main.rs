@@ -6,6 +6,7 @@ mod helpers;
 mod browser;
 
 mod import_final;
+mod import_final2;
 mod import_pages;
 mod inbox;
 mod insight_drill;
