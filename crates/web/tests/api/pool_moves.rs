@@ -55,6 +55,13 @@ async fn an_administrator_moves_customers_into_another_pool_and_a_member_may_not
         )
         .await;
     assert_eq!(same.body["errors"][0]["code"], "same_pool");
+    // The message names the field as a person knows it.
+    let message = same.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("Pool to move to") && !message.contains("to_pool_id"),
+        "{}",
+        same.text
+    );
 
     let moved = t
         .post(
