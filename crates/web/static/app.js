@@ -528,6 +528,20 @@
     select.addEventListener('change', function () { select.form.submit(); });
   });
 
+  // select[data-autosubmit-custom]: the period of the insight filters. The
+  // From/To dates show only for a custom period (or when one of them is
+  // refused); without script they always show.
+  Array.prototype.forEach.call(doc.querySelectorAll('select[data-autosubmit-custom]'), function (select) {
+    var dates = select.form ? select.form.querySelectorAll('.custom-dates') : [];
+    function show() {
+      var refused = select.form.querySelector('.custom-dates [aria-invalid="true"]');
+      var custom = select.value === 'custom' || !!refused;
+      Array.prototype.forEach.call(dates, function (label) { label.hidden = !custom; });
+    }
+    select.addEventListener('change', show);
+    show();
+  });
+
   // select[data-refresh]: the form is shown again for the new choice (the
   // report builder's kind and filter fields), keeping what was typed.
   Array.prototype.forEach.call(doc.querySelectorAll('select[data-refresh]'), function (select) {
