@@ -84,6 +84,8 @@ pub(crate) struct ReportView {
     pub(crate) hint: Option<String>,
     /// Whether the viewer may set targets.
     pub(crate) can_manage: bool,
+    /// The labels of the custom fields a report may group by (`key`, label).
+    pub(crate) custom_labels: Vec<(String, String)>,
 }
 
 impl Picker for ReportView {
@@ -115,6 +117,14 @@ impl ReportView {
     }
 
     pub(crate) fn grouping_label(&self, by: &str) -> String {
+        let custom = by.strip_prefix("custom:");
+        if let Some((_, label)) = self
+            .custom_labels
+            .iter()
+            .find(|(key, _)| Some(key.as_str()) == custom)
+        {
+            return format!("{} · {label}", self.shell.t("report_by.custom"));
+        }
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::grouping_label(by, &text)
     }
@@ -366,15 +376,16 @@ async fn view(
         .find(|(n, _)| *n == name)
         .map(|(_, by)| by.iter().map(|b| b.to_string()).collect())
         .unwrap_or_default();
+    let mut custom_labels = Vec::new();
     if name == "customers" {
-        groupings.extend(
-            state
-                .app
-                .custom_fields(kuijing_domain::Kind::Customer)
-                .await?
-                .into_iter()
-                .map(|f| format!("custom:{}", f.key)),
-        );
+        for field in state
+            .app
+            .custom_fields(kuijing_domain::Kind::Customer)
+            .await?
+        {
+            groupings.push(format!("custom:{}", field.key));
+            custom_labels.push((field.key, field.label));
+        }
     }
     let pipelines = if name == "funnel" {
         state
@@ -405,6 +416,7 @@ async fn view(
         chart,
         legend,
         saved: None,
+        custom_labels,
         hint: Some(shell_hint),
         can_manage: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
@@ -490,6 +502,7 @@ async fn saved_view(
         chart,
         legend,
         saved: Some((id, definition.editable)),
+        custom_labels: Vec::new(),
         hint: None,
         can_manage: false,
     })

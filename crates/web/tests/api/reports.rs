@@ -373,6 +373,20 @@ async fn products_win_rates_and_customers_add_up() {
         report.body["totals"][total].as_i64(),
         Some(sectors.len() as i64)
     );
+    // The page names the grouping by the field's label, not its key.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        "/reports/customers?period=custom&from=2016-01-01&to=2017-12-31&by=custom:country",
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("· Country") && !html.contains("· country"),
+        "{html}"
+    );
 }
 
 #[tokio::test]
