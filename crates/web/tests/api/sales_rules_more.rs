@@ -160,22 +160,10 @@ async fn payments_approved_at_once_all_count_toward_the_contract() {
                 .expect("approval"),
         );
     }
-    let mut tasks = Vec::new();
-    for approval in approvals {
-        let (t, token) = (t.clone(), approvers[0].1.clone());
-        tasks.push(tokio::spawn(async move {
-            t.post(
-                &format!("/api/v1/approvals/{approval}/actions"),
-                &token,
-                json!({ "action": "approve" }),
-            )
-            .await
-        }));
-    }
-    for task in tasks {
-        let answer = task.await.expect("task");
-        assert_eq!(answer.status, 200, "{}", answer.text);
-    }
+    let seats = approvals
+        .into_iter()
+        .map(|approval| (approval, approvers[0].1.clone()));
+    approve_at_once(&t, seats).await;
     let after = t
         .get(&format!("/api/v1/contracts/{deal}"), &team.rep.1)
         .await;
@@ -254,22 +242,8 @@ async fn everyone_of_a_step_approving_at_once_approves_it() {
     let approval = detail.body["approval"]["approval"]["id"]
         .as_i64()
         .expect("approval");
-    let mut tasks = Vec::new();
-    for (_, token) in approvers.clone() {
-        let t = t.clone();
-        tasks.push(tokio::spawn(async move {
-            t.post(
-                &format!("/api/v1/approvals/{approval}/actions"),
-                &token,
-                json!({ "action": "approve" }),
-            )
-            .await
-        }));
-    }
-    for task in tasks {
-        let answer = task.await.expect("task");
-        assert_eq!(answer.status, 200, "{}", answer.text);
-    }
+    let seats = approvers.iter().map(|(_, token)| (approval, token.clone()));
+    approve_at_once(&t, seats).await;
     let after = t
         .get(&format!("/api/v1/contracts/{deal}"), &team.rep.1)
         .await;
@@ -791,4 +765,25 @@ async fn a_customer_with_another_approved_contract_stays_dealt_when_one_is_voide
         t.get(&format!("/api/v1/customers/{buyer}"), rep).await.body["dealt"],
         true
     );
+}
+
+/// Each approver approves their approval at the same moment; every one of
+/// them is answered 200.
+async fn approve_at_once(t: &Arc<TestApp>, seats: impl Iterator<Item = (i64, String)>) {
+    let mut tasks = Vec::new();
+    for (approval, token) in seats {
+        let t = t.clone();
+        tasks.push(tokio::spawn(async move {
+            t.post(
+                &format!("/api/v1/approvals/{approval}/actions"),
+                &token,
+                json!({ "action": "approve" }),
+            )
+            .await
+        }));
+    }
+    for task in tasks {
+        let answer = task.await.expect("task");
+        assert_eq!(answer.status, 200, "{}", answer.text);
+    }
 }
