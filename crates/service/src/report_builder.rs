@@ -1105,6 +1105,7 @@ impl App {
                 .first()
                 .map(|(f, _)| f.name())
                 .unwrap_or_default(),
+            by_label: None,
             by2: checked.groups.get(1).map(|(f, _)| f.name()),
             chart: definition.chart.clone(),
             columns,

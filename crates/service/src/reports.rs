@@ -124,6 +124,8 @@ pub struct Report {
     pub to: NaiveDate,
     /// How rows are grouped (`owner`, `month`, ...).
     pub by: String,
+    /// How a person knows `by` where it is a custom field: its label.
+    pub by_label: Option<String>,
     pub by2: Option<String>,
     /// `bar`, `line`, `pie`, `funnel` or `table`.
     pub chart: String,
@@ -548,11 +550,16 @@ impl App {
             .unwrap_or_else(|| groupings[0].to_string());
         let custom_key = by.strip_prefix("custom:").map(str::to_string);
         let mut tx = self.db.read().await?;
+        let mut by_label = None;
         if let Some(key) = &custom_key {
             let defs = kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?;
-            if name != "customers" || !defs.iter().any(|d| &d.key == key) {
+            let Some(def) = defs.into_iter().find(|d| &d.key == key) else {
+                return Err(invalid("by", "invalid_choice"));
+            };
+            if name != "customers" {
                 return Err(invalid("by", "invalid_choice"));
             }
+            by_label = Some(def.label);
         } else if !groupings.contains(&by.as_str()) {
             return Err(invalid("by", "invalid_choice"));
         }
@@ -623,6 +630,7 @@ impl App {
             chart: default_chart(name, &by).to_string(),
             by2: (name == "targets").then(|| "month".to_string()),
             by,
+            by_label,
             series,
             columns,
             rows,
@@ -1501,7 +1509,11 @@ pub(crate) fn write_report(
     use crate::spreadsheets::{Cell, TableWriter};
     let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
     let mut writer = TableWriter::new(format, &dir.join("tmp")).map_err(io)?;
-    let mut header = vec![Cell::Text(grouping_label(&report.by, text))];
+    let by = match &report.by_label {
+        Some(label) => format!("{} · {label}", text("report_by.custom")),
+        None => grouping_label(&report.by, text),
+    };
+    let mut header = vec![Cell::Text(by)];
     if let Some(by2) = &report.by2 {
         header.push(Cell::Text(grouping_label(by2, text)));
     }

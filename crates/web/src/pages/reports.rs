@@ -84,8 +84,6 @@ pub(crate) struct ReportView {
     pub(crate) hint: Option<String>,
     /// Whether the viewer may set targets.
     pub(crate) can_manage: bool,
-    /// The labels of the custom fields a report may group by (`key`, label).
-    pub(crate) custom_labels: Vec<(String, String)>,
 }
 
 impl Picker for ReportView {
@@ -117,11 +115,12 @@ impl ReportView {
     }
 
     pub(crate) fn grouping_label(&self, by: &str) -> String {
-        let custom = by.strip_prefix("custom:");
-        if let Some((_, label)) = self
-            .custom_labels
-            .iter()
-            .find(|(key, _)| Some(key.as_str()) == custom)
+        // A custom field's grouping is named by the label the report carries.
+        if let Some(label) = self
+            .report
+            .by_label
+            .as_ref()
+            .filter(|_| by == self.report.by)
         {
             return format!("{} · {label}", self.shell.t("report_by.custom"));
         }
@@ -376,16 +375,15 @@ async fn view(
         .find(|(n, _)| *n == name)
         .map(|(_, by)| by.iter().map(|b| b.to_string()).collect())
         .unwrap_or_default();
-    let mut custom_labels = Vec::new();
     if name == "customers" {
-        for field in state
-            .app
-            .custom_fields(kuijing_domain::Kind::Customer)
-            .await?
-        {
-            groupings.push(format!("custom:{}", field.key));
-            custom_labels.push((field.key, field.label));
-        }
+        groupings.extend(
+            state
+                .app
+                .custom_fields(kuijing_domain::Kind::Customer)
+                .await?
+                .into_iter()
+                .map(|f| format!("custom:{}", f.key)),
+        );
     }
     let pipelines = if name == "funnel" {
         state
@@ -416,7 +414,6 @@ async fn view(
         chart,
         legend,
         saved: None,
-        custom_labels,
         hint: Some(shell_hint),
         can_manage: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
@@ -502,7 +499,6 @@ async fn saved_view(
         chart,
         legend,
         saved: Some((id, definition.editable)),
-        custom_labels: Vec::new(),
         hint: None,
         can_manage: false,
     })

@@ -387,6 +387,16 @@ async fn products_win_rates_and_customers_add_up() {
         html.contains("· Country") && !html.contains("· country"),
         "{html}"
     );
+    // So does the export's heading.
+    let csv = t
+        .get(
+            "/api/v1/reports/customers/export?period=custom&from=2016-01-01&to=2017-12-31&by=custom:country&format=csv",
+            &admin,
+        )
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let heading = csv.text.lines().next().unwrap_or("");
+    assert!(heading.contains("Country"), "{heading}");
 }
 
 #[tokio::test]
