@@ -155,19 +155,25 @@ pub struct FunnelStage {
     pub stage_id: i64,
     pub name: String,
     pub win_rate: i64,
+    /// Open opportunities at the stage (won and lost ones never count).
     pub count: i64,
+    /// Their amount in the dashboard's currency.
     pub amount: i64,
+    /// That amount weighted by the stage's win rate.
+    pub forecast: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Funnel {
     pub pipeline_id: i64,
     pub name: String,
+    /// The stages with the open opportunities at each.
     pub stages: Vec<FunnelStage>,
-    /// Won and lost in the period.
+    /// Won and lost in the period, beside the stages.
     pub won: Figure,
     pub lost: Figure,
-    /// Open amounts weighted by their stages' win rates.
+    /// Open amounts weighted by their stages' win rates: the sum of the
+    /// stages' forecasts.
     pub forecast: i64,
 }
 
@@ -400,56 +406,38 @@ impl App {
 
         let mut funnels = Vec::new();
         let usable = self.pipelines_in(&mut tx, caller).await?;
+        let at = instants(now);
         for pipeline in usable.into_iter().filter(|p| p.active) {
+            // Only open opportunities stand at a stage; won and lost ones
+            // are counted beside the stages, never in them.
             let open =
                 insight::open_by_stage(&mut tx, owned_by(&opportunity_owners), pipeline.id).await?;
-            let stages = pipeline
+            let stages: Vec<FunnelStage> = pipeline
                 .stages
                 .iter()
                 .map(|stage| {
                     let here = open.iter().filter(|s| s.stage_id == stage.id);
+                    let in_currency = here.clone().filter(|s| s.currency == currency);
                     FunnelStage {
                         stage_id: stage.id,
                         name: stage.name.clone(),
                         win_rate: stage.win_rate,
-                        count: here.clone().map(|s| s.count).sum(),
-                        amount: here
-                            .filter(|s| s.currency == currency)
-                            .map(|s| s.amount)
-                            .sum(),
+                        count: here.map(|s| s.count).sum(),
+                        amount: in_currency.clone().map(|s| s.amount).sum(),
+                        forecast: in_currency.map(|s| s.forecast()).sum(),
                     }
                 })
                 .collect();
-            let at = instants(now);
-            let won = insight::closed(
-                &mut tx,
-                owned_by(&opportunity_owners),
-                pipeline.id,
-                "won",
-                at,
-            )
-            .await?;
-            let lost = insight::closed(
-                &mut tx,
-                owned_by(&opportunity_owners),
-                pipeline.id,
-                "lost",
-                at,
-            )
-            .await?;
-            let forecast = insight::forecast(&mut tx, owned_by(&opportunity_owners), pipeline.id)
-                .await?
-                .into_iter()
-                .filter(|(c, _)| *c == currency)
-                .map(|(_, amount)| amount)
-                .sum();
+            let opportunities = owned_by(&opportunity_owners);
+            let won = insight::closed(&mut tx, opportunities, pipeline.id, "won", at).await?;
+            let lost = insight::closed(&mut tx, opportunities, pipeline.id, "lost", at).await?;
             funnels.push(Funnel {
                 pipeline_id: pipeline.id,
                 name: pipeline.name.clone(),
+                forecast: stages.iter().map(|s| s.forecast).sum(),
                 stages,
                 won: Figure::of(won),
                 lost: Figure::of(lost),
-                forecast,
             });
         }
 

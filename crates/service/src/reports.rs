@@ -177,7 +177,7 @@ fn chart_measures(name: &str, by: &str) -> &'static [&'static str] {
         ],
         "sales" => &["contract_amount", "payment_amount"],
         "products" => &["sales_amount"],
-        "funnel" => &["open"],
+        "funnel" => &["open", "open_amount"],
         "win_rates" => &["won", "lost"],
         "targets" => &[
             "contract_amount_target",
@@ -1153,46 +1153,32 @@ impl App {
             },
         };
         table.fixed_keys = chosen.stages.iter().map(|s| s.id.to_string()).collect();
-        let run = |filters: Vec<Filter>, key: Key| Aggregate {
-            source: Source::Opportunities,
-            owner: "opportunities.owner_id",
-            owners: owners.as_deref(),
-            keys: vec![key],
-            currency: Some("opportunities.currency"),
-            measures: vec![Measure::Count, Measure::Sum("opportunities.amount")],
-            filters,
-            limit: GROUP_LIMIT,
-        };
+        // Only open opportunities stand at a stage. Each stage's amounts are
+        // also weighted by its win rate in the database (amount × rate).
         let open = figures::aggregate(
             tx,
-            &run(
-                vec![
+            &Aggregate {
+                source: Source::OpportunitiesAtStages,
+                owner: "opportunities.owner_id",
+                owners: owners.as_deref(),
+                keys: vec![Key::Column("opportunities.stage_id")],
+                currency: Some("opportunities.currency"),
+                measures: vec![
+                    Measure::Count,
+                    Measure::Sum("opportunities.amount"),
+                    Measure::Sum("opportunities.amount * stages.win_rate"),
+                ],
+                filters: vec![
                     Filter::Eq("opportunities.pipeline_id", chosen.id.into()),
                     Filter::Eq("opportunities.outcome", "open".into()),
                 ],
-                Key::Column("opportunities.stage_id"),
-            ),
+                limit: GROUP_LIMIT,
+            },
             &frame.zone,
         )
         .await?;
         table.counts("open", Unit::Count, &open, 0);
         table.money("open_amount", &open, 1, &frame.currency);
-        let (from, to) = frame.at;
-        let closed = figures::aggregate(
-            tx,
-            &run(
-                vec![
-                    Filter::Eq("opportunities.pipeline_id", chosen.id.into()),
-                    Filter::In("opportunities.outcome", vec!["won".into(), "lost".into()]),
-                    Filter::Between("opportunities.closed_at", from, to),
-                ],
-                Key::Column("opportunities.outcome"),
-            ),
-            &frame.zone,
-        )
-        .await?;
-        table.counts("open", Unit::Count, &closed, 0);
-        table.money("open_amount", &closed, 1, &frame.currency);
         let rate = table.column("stage_win_rate", Unit::Percent, None, None);
         table.not_additive(rate);
         for stage in &chosen.stages {
@@ -1201,6 +1187,42 @@ impl App {
                 rate,
                 stage.win_rate * 10,
             );
+        }
+        // The forecast: rates are percentages, divided once per stage after
+        // summing, half up, as the dashboard does.
+        let forecast: Vec<Grouped> = open
+            .iter()
+            .map(|row| Grouped {
+                m1: (row.m3 + 50).div_euclid(100),
+                ..row.clone()
+            })
+            .collect();
+        table.money("forecast", &forecast, 0, &frame.currency);
+        // Won and lost in the period, beside the stages: per stage they
+        // were closed at, never added to the open figures.
+        let (from, to) = frame.at;
+        for outcome in ["won", "lost"] {
+            let closed = figures::aggregate(
+                tx,
+                &Aggregate {
+                    source: Source::Opportunities,
+                    owner: "opportunities.owner_id",
+                    owners: owners.as_deref(),
+                    keys: vec![Key::Column("opportunities.stage_id")],
+                    currency: Some("opportunities.currency"),
+                    measures: vec![Measure::Count, Measure::Sum("opportunities.amount")],
+                    filters: vec![
+                        Filter::Eq("opportunities.pipeline_id", chosen.id.into()),
+                        Filter::Eq("opportunities.outcome", outcome.into()),
+                        Filter::Between("opportunities.closed_at", from, to),
+                    ],
+                    limit: GROUP_LIMIT,
+                },
+                &frame.zone,
+            )
+            .await?;
+            table.counts(outcome, Unit::Count, &closed, 0);
+            table.money(&format!("{outcome}_amount"), &closed, 1, &frame.currency);
         }
         Ok(())
     }
@@ -1459,7 +1481,15 @@ pub(crate) fn invalid(field: &str, code: &'static str) -> ServiceError {
 
 /// A column's heading in a language: its measure, and its currency.
 pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync)) -> String {
-    let mut name = text(&format!("report_columns.{}", column.key));
+    // A report's own wording of a column comes first (the funnel's open
+    // figures beside won and lost ones), then the general one.
+    let own_key = format!("insight7.report_columns.{}", column.key);
+    let own = text(&own_key);
+    let mut name = if own == own_key {
+        text(&format!("report_columns.{}", column.key))
+    } else {
+        own
+    };
     if let Some(field) = &column.field {
         let label = column
             .field_label

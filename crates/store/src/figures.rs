@@ -163,6 +163,8 @@ pub enum Source {
     Leads,
     Contacts,
     Opportunities,
+    /// Opportunities with their stage's columns (its win rate).
+    OpportunitiesAtStages,
     Contracts,
     Payments,
     FollowUps,
@@ -180,7 +182,7 @@ impl Source {
             Self::Customers => "customers",
             Self::Leads => "leads",
             Self::Contacts => "contacts",
-            Self::Opportunities => "opportunities",
+            Self::Opportunities | Self::OpportunitiesAtStages => "opportunities",
             Self::Contracts => "contracts",
             Self::Payments => "payments",
             Self::FollowUps => "follow_ups",
@@ -514,6 +516,13 @@ pub async fn aggregate(tx: &mut Tx, query: &Aggregate<'_>, zone: &Zone) -> Resul
                         .equals((Alias::new("line_items"), Alias::new("record_id"))),
                 )
                 .add(Expr::col((Alias::new("line_items"), Alias::new("kind"))).eq("contract")),
+        );
+    }
+    if query.source == Source::OpportunitiesAtStages {
+        select.inner_join(
+            Alias::new("stages"),
+            Expr::col((Alias::new("stages"), Alias::new("id")))
+                .equals((Alias::new("opportunities"), Alias::new("stage_id"))),
         );
     }
     let none = || Expr::cust("cast(null as text)");

@@ -140,36 +140,76 @@ pub async fn follow_ups(
     tx.count(&select).await
 }
 
-/// One stage of a funnel: the open opportunities at it.
+/// One stage of a funnel: the open opportunities at it, in one currency,
+/// with their amounts each weighted by the stage's win rate (amount × rate,
+/// in hundredths of the currency's minor unit).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct StageSum {
     pub stage_id: i64,
     pub currency: String,
     pub count: i64,
     pub amount: i64,
+    pub weighted: i64,
 }
 
-/// Open opportunities of a pipeline per stage (whenever created).
+impl StageSum {
+    /// The stage's forecast: its weighted amount, rates being percentages,
+    /// divided once after summing, half up.
+    pub fn forecast(&self) -> i64 {
+        (self.weighted + 50).div_euclid(100)
+    }
+}
+
+/// Open opportunities of a pipeline per stage (whenever created): only
+/// those still open, never the won or lost ones, each stage's amounts also
+/// weighted by its win rate, summed in the database.
 pub async fn open_by_stage(
     tx: &mut Tx,
     owners: Owners<'_>,
     pipeline: i64,
 ) -> Result<Vec<StageSum>> {
+    let weighted = Expr::col((Opportunities::Table, Opportunities::Amount))
+        .mul(Expr::col((Stages::Table, Stages::WinRate)));
     let mut select = Query::select();
     select
-        .column(Opportunities::StageId)
-        .column(Opportunities::Currency)
         .expr_as(
-            Func::count(Expr::col(Opportunities::Id)),
+            Expr::col((Opportunities::Table, Opportunities::StageId)),
+            Alias::new("stage_id"),
+        )
+        .expr_as(
+            Expr::col((Opportunities::Table, Opportunities::Currency)),
+            Alias::new("currency"),
+        )
+        .expr_as(
+            Func::count(Expr::col((Opportunities::Table, Opportunities::Id))),
             Alias::new("count"),
         )
-        .expr_as(sum_or_zero(Opportunities::Amount), Alias::new("amount"))
+        .expr_as(
+            sum_or_zero((Opportunities::Table, Opportunities::Amount)),
+            Alias::new("amount"),
+        )
+        .expr_as(
+            Func::cast_as(
+                Func::coalesce([Func::sum(weighted).into(), Expr::val(0i64).into()]),
+                Alias::new("bigint"),
+            ),
+            Alias::new("weighted"),
+        )
         .from(Opportunities::Table)
-        .and_where(Expr::col(Opportunities::PipelineId).eq(pipeline))
-        .and_where(Expr::col(Opportunities::Outcome).eq("open"))
-        .group_by_col(Opportunities::StageId)
-        .group_by_col(Opportunities::Currency);
-    owned(&mut select, Opportunities::OwnerId, owners);
+        .inner_join(
+            Stages::Table,
+            Expr::col((Stages::Table, Stages::Id))
+                .equals((Opportunities::Table, Opportunities::StageId)),
+        )
+        .and_where(Expr::col((Opportunities::Table, Opportunities::PipelineId)).eq(pipeline))
+        .and_where(Expr::col((Opportunities::Table, Opportunities::Outcome)).eq("open"))
+        .group_by_col((Opportunities::Table, Opportunities::StageId))
+        .group_by_col((Opportunities::Table, Opportunities::Currency));
+    owned(
+        &mut select,
+        (Opportunities::Table, Opportunities::OwnerId),
+        owners,
+    );
     tx.all(&select).await
 }
 
@@ -197,44 +237,6 @@ pub async fn closed(
         .group_by_col(Opportunities::Currency);
     owned(&mut select, Opportunities::OwnerId, owners);
     tx.all(&select).await
-}
-
-/// The weighted forecast of a pipeline's open opportunities, per currency:
-/// each amount times its stage's win rate, summed in the database.
-pub async fn forecast(
-    tx: &mut Tx,
-    owners: Owners<'_>,
-    pipeline: i64,
-) -> Result<Vec<(String, i64)>> {
-    let weighted = Expr::col((Opportunities::Table, Opportunities::Amount))
-        .mul(Expr::col((Stages::Table, Stages::WinRate)));
-    let mut select = Query::select();
-    select
-        .column((Opportunities::Table, Opportunities::Currency))
-        .expr(Func::cast_as(
-            Func::coalesce([Func::sum(weighted).into(), Expr::val(0i64).into()]),
-            Alias::new("bigint"),
-        ))
-        .from(Opportunities::Table)
-        .inner_join(
-            Stages::Table,
-            Expr::col((Stages::Table, Stages::Id))
-                .equals((Opportunities::Table, Opportunities::StageId)),
-        )
-        .and_where(Expr::col((Opportunities::Table, Opportunities::PipelineId)).eq(pipeline))
-        .and_where(Expr::col((Opportunities::Table, Opportunities::Outcome)).eq("open"))
-        .group_by_col((Opportunities::Table, Opportunities::Currency));
-    owned(
-        &mut select,
-        (Opportunities::Table, Opportunities::OwnerId),
-        owners,
-    );
-    let rows: Vec<(String, i64)> = tx.all(&select).await?;
-    // Rates are percentages: divide once, after summing, rounding half up.
-    Ok(rows
-        .into_iter()
-        .map(|(currency, total)| (currency, (total + 50).div_euclid(100)))
-        .collect())
 }
 
 /// `YYYY-MM` of a date column, on either backend. Written out rather than

@@ -108,12 +108,14 @@ fn tick_label(label: &str, index: usize, slot: f64, count: usize) -> Option<Stri
     Some(short)
 }
 
-/// A funnel: one centred bar per stage, as wide as its share of the
-/// largest, with its label and value inside or beside.
+/// A funnel: one row per stage, its name and figures on a line of their
+/// own above a centred bar as wide as its share of the largest. The chart is
+/// narrow, so its 13px text stays legible on a phone; a name too long for
+/// its line is shortened with "…" (the whole stays on hover).
 pub fn funnel(stages: &[(String, i64, String)], label: &str) -> String {
-    let width = 640.0_f64;
-    let row = 34.0_f64;
-    let height = row * stages.len().max(1) as f64 + 4.0;
+    let width = 360.0_f64;
+    let row = 50.0_f64;
+    let height = row * stages.len().max(1) as f64;
     let max = stages.iter().map(|(_, v, _)| *v).max().unwrap_or(0).max(1) as f64;
     let mut svg = String::new();
     let _ = write!(
@@ -121,22 +123,50 @@ pub fn funnel(stages: &[(String, i64, String)], label: &str) -> String {
         r#"<svg class="chart funnel-chart" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
         escape(label)
     );
-    for (index, (name, value, title)) in stages.iter().enumerate() {
-        let w = ((*value as f64 / max) * (width * 0.6)).max(6.0);
-        let x = (width * 0.6 - w) / 2.0;
-        let y = index as f64 * row + 2.0;
+    for (index, (name, value, figures)) in stages.iter().enumerate() {
+        let y = index as f64 * row;
+        let w = ((*value).max(0) as f64 / max * width).max(4.0);
+        let x = (width - w) / 2.0;
+        let room = width - label_width(figures) - 12.0;
         let _ = write!(
             svg,
-            r#"<g><rect class="series-0" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="3"><title>{t}</title></rect><text class="label" x="{lx:.1}" y="{ty:.1}">{n}</text></g>"#,
-            h = row - 6.0,
-            t = escape(title),
-            lx = width * 0.6 + 12.0,
-            ty = y + row / 2.0 + 1.0,
-            n = escape(&format!("{name} · {title}")),
+            r#"<g><title>{whole}</title><text class="label" x="0" y="{ty:.1}">{short}</text><text class="label" x="{width}" y="{ty:.1}" text-anchor="end">{figures}</text><rect class="series-0" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="24" rx="3"/></g>"#,
+            whole = escape(&format!("{name} · {figures}")),
+            ty = y + 11.0,
+            short = escape(&shortened(name, room)),
+            figures = escape(figures),
+            by = y + 21.0,
         );
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// How wide a 13px label is, in the chart's units (wide characters such
+/// as Chinese count about twice).
+fn label_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 7.5 } else { 13.0 })
+        .sum()
+}
+
+/// A label cut to `room` units, with "…" when cut.
+fn shortened(text: &str, room: f64) -> String {
+    if label_width(text) <= room {
+        return text.to_string();
+    }
+    let mut used = label_width("…");
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = label_width(&c.to_string());
+        if used + w > room {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 /// How many series colours the style sheet defines.
@@ -327,6 +357,23 @@ mod tests {
         assert!(svg.contains("<title>USD 10.00</title>"));
         let svg = funnel(&[("Stage <1>".into(), 3, "3".into())], "Funnel");
         assert!(svg.contains("Stage &lt;1&gt;"));
+        // A funnel's long name is cut to leave its figures room on the line.
+        let svg = funnel(
+            &[
+                (
+                    "A stage with a very long name indeed, longer than a phone".into(),
+                    3,
+                    "3 · 1,234,567.00".into(),
+                ),
+                ("接洽".into(), 1, "1 · 10.00".into()),
+            ],
+            "Funnel",
+        );
+        assert!(
+            svg.contains("…</text>") && svg.contains(">接洽</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains("<title>A stage with a very long name indeed, longer than a phone · 3 · 1,234,567.00</title>"));
         let svg = lines(&groups, &["now", "before"], "Lines");
         assert!(svg.contains("<title>USD 5.00</title>") && svg.contains("&lt;b&gt;"));
         let svg = bars(&groups, &["now", "before"], "Bars");

@@ -530,7 +530,7 @@ async fn view(
                 .map(|s| {
                     (
                         s.name.clone(),
-                        s.amount.max(s.count),
+                        s.count,
                         format!("{} · {}", s.count, shell.money(&s.amount, &board.currency)),
                     )
                 })

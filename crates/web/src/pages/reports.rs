@@ -147,6 +147,42 @@ impl ReportView {
             .collect()
     }
 
+    /// The funnel's figures beside its stages, in the currency its chart
+    /// draws: the weighted forecast, and what was won and lost in the
+    /// period (amount and count).
+    pub(crate) fn funnel_facts(&self) -> Vec<(String, String)> {
+        if self.report.name != "funnel" {
+            return Vec::new();
+        }
+        let report = &self.report;
+        let currency = report
+            .series
+            .iter()
+            .filter_map(|i| report.columns.get(*i))
+            .find_map(|c| c.currency.clone())
+            .unwrap_or_default();
+        let total = |key: &str, money: bool| -> i64 {
+            report
+                .columns
+                .iter()
+                .position(|c| c.key == key && (!money || c.currency.as_deref() == Some(&currency)))
+                .and_then(|i| report.totals.get(i).copied().flatten())
+                .unwrap_or(0)
+        };
+        let money = |key: &str| self.shell.money(&total(key, true), &currency);
+        vec![
+            (self.shell.t("dashboard.forecast"), money("forecast")),
+            (
+                self.shell.t("dashboard.won"),
+                format!("{} ({})", money("won_amount"), total("won", false)),
+            ),
+            (
+                self.shell.t("dashboard.lost"),
+                format!("{} ({})", money("lost_amount"), total("lost", false)),
+            ),
+        ]
+    }
+
     /// Where targets are set, when the target report found none.
     pub(crate) fn set_targets_link(&self) -> Option<String> {
         (self.report.name == "targets" && self.report.rows.is_empty() && self.can_manage).then(
@@ -341,7 +377,6 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
     for row in &mut report.rows {
         let key = row.key.clone().unwrap_or_default();
         match (report.name.as_str(), key.as_str()) {
-            ("funnel", "won" | "lost") => row.label = shell.tk("outcome", &key),
             ("targets", "company") => row.label = shell.t("dashboard.company"),
             ("approvals", _) if report.by == "kind" => {
                 let text = shell.tk("kinds", &key);
