@@ -272,7 +272,7 @@ impl App {
         let (from, to) = period_of(query, today)?;
         let (previous_from, previous_to) = previous_range(from, to);
         let mut tx = self.db.read().await?;
-        let whose = self.whose(&mut tx, query).await?;
+        let whose = self.whose(&mut tx, caller, query).await?;
         let (org, people) = (&whose.org, &whose.people);
         let owners_of = |kind: Kind| whose.owners(caller, kind);
         let customers_owners = owners_of(Kind::Customer);
@@ -520,11 +520,18 @@ impl App {
         })
     }
 
-    /// Whose figures a query asks for, checked against the org chart.
-    pub(crate) async fn whose(&self, tx: &mut Tx, query: &DashboardQuery) -> Result<Whose> {
+    /// Whose figures a query asks for, checked against the org chart and
+    /// the viewer's own data scope.
+    pub(crate) async fn whose(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        query: &DashboardQuery,
+    ) -> Result<Whose> {
         let org = departments::org_chart(tx).await?;
         let people = kuijing_store::users::all_names(tx).await?;
-        let chosen = self.chosen_people(query, &org, &people)?;
+        let reach = Reach::of(caller, &org);
+        let chosen = self.chosen_people(query, (&org, &reach), &people)?;
         Ok(Whose {
             org,
             people,
@@ -532,11 +539,37 @@ impl App {
         })
     }
 
-    /// The people a query names, checked: `None` for the whole company.
+    /// The departments and people a viewer may pick for the dashboard and
+    /// the reports: only those inside their own data scope, by name.
+    pub async fn insight_choices(
+        &self,
+        caller: &Caller,
+    ) -> Result<(Vec<crate::choices::Choice>, Vec<crate::choices::Choice>)> {
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let reach = Reach::of(caller, &org);
+        let ids: Vec<i64> = org
+            .department_ids()
+            .filter(|d| reach.has_department(*d))
+            .collect();
+        let mut departments = departments::names(&mut tx, &ids).await?;
+        departments.sort_by(|a, b| a.1.cmp(&b.1));
+        let people = kuijing_store::users::active_names(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| reach.has_user(&org, *id))
+            .collect();
+        Ok((departments, people))
+    }
+
+    /// The people a query names, checked: `None` for the whole company (as
+    /// far as the viewer sees it). A department or person outside the
+    /// viewer's data scope is refused, naming the field, never answered with
+    /// figures of nobody.
     fn chosen_people(
         &self,
         query: &DashboardQuery,
-        org: &OrgChart,
+        (org, reach): (&OrgChart, &Reach),
         people: &[(i64, String)],
     ) -> Result<Option<BTreeSet<i64>>> {
         let invalid =
@@ -549,6 +582,9 @@ impl App {
                     .ok_or_else(|| invalid("department_id", "required"))?;
                 if !org.department_ids().any(|d| d == department) {
                     return Err(invalid("department_id", "invalid_choice"));
+                }
+                if !reach.has_department(department) {
+                    return Err(invalid("department_id", "insight_department_out_of_scope"));
                 }
                 let departments = if query.with_children.unwrap_or(true) {
                     org.department_and_below(department)
@@ -576,6 +612,9 @@ impl App {
                     .any(|u| !people.iter().any(|(id, _)| id == u))
                 {
                     return Err(invalid("user_ids", "invalid_choice"));
+                }
+                if query.user_ids.iter().any(|u| !reach.has_user(org, *u)) {
+                    return Err(invalid("user_ids", "insight_people_out_of_scope"));
                 }
                 Ok(Some(query.user_ids.iter().copied().collect()))
             }
@@ -822,6 +861,48 @@ impl Whose {
             &self.people,
             self.chosen.as_ref(),
         )
+    }
+}
+
+/// The kinds whose figures the dashboard and the reports show.
+const INSIGHT_KINDS: [Kind; 7] = [
+    Kind::Customer,
+    Kind::Lead,
+    Kind::Contact,
+    Kind::Opportunity,
+    Kind::Contract,
+    Kind::Payment,
+    Kind::FollowUp,
+];
+
+/// How far a viewer's data scope reaches over the kinds the dashboard and
+/// the reports count: the union of their scopes for those kinds.
+pub(crate) struct Reach(Visibility);
+
+impl Reach {
+    pub(crate) fn of(caller: &Caller, org: &OrgChart) -> Self {
+        let mut reach = Visibility::default();
+        for kind in INSIGHT_KINDS {
+            let seen = caller.actor.visibility(kind, org);
+            reach.all |= seen.all;
+            reach.users.extend(seen.users);
+            reach.departments.extend(seen.departments);
+        }
+        Self(reach)
+    }
+
+    /// Whether the viewer may pick a whole department: they see everyone,
+    /// or everyone in it.
+    fn has_department(&self, department: i64) -> bool {
+        self.0.all || self.0.departments.contains(&department)
+    }
+
+    /// Whether the viewer may pick a person: they see some of their records.
+    fn has_user(&self, org: &OrgChart, user: i64) -> bool {
+        self.0.all
+            || org
+                .department_of(user)
+                .is_some_and(|d| self.0.sees(user, d))
     }
 }
 

@@ -929,7 +929,7 @@ impl App {
         caller.require(Permission::new(Kind::Report, Action::View))?;
         let mut tx = self.db.read().await?;
         let checked = self.check(&mut tx, definition).await?;
-        let frame = self.frame(&mut tx, query).await?;
+        let frame = self.frame(&mut tx, caller, query).await?;
         let spec = checked.spec;
         let owners = frame.whose.owners(caller, spec.permission);
         let keys: Vec<Key> = checked

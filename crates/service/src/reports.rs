@@ -521,12 +521,17 @@ pub(crate) struct Frame {
 
 impl App {
     /// The period, zone and "whose data" of a report.
-    pub(crate) async fn frame(&self, tx: &mut Tx, query: &DashboardQuery) -> Result<Frame> {
+    pub(crate) async fn frame(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        query: &DashboardQuery,
+    ) -> Result<Frame> {
         let (from, to) = period_of(query, self.today())?;
         let at = (self.start_of(from), self.start_of(to));
         // A year more before the period, for comparisons with the year before.
         let zone = zone_over(self.time_zone(), self.start_of(year_earlier(from)), at.1);
-        let whose = self.whose(tx, query).await?;
+        let whose = self.whose(tx, caller, query).await?;
         Ok(Frame {
             from,
             to,
@@ -563,7 +568,7 @@ impl App {
         } else if !groupings.contains(&by.as_str()) {
             return Err(invalid("by", "invalid_choice"));
         }
-        let frame = self.frame(&mut tx, &query.insight).await?;
+        let frame = self.frame(&mut tx, caller, &query.insight).await?;
         let mut table = Assembly::default();
         let mut by_value = !matches!(by.as_str(), "month" | "stage");
         if by == "month" {

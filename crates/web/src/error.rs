@@ -180,7 +180,9 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// more precisely (with their limits) and come first; the others add codes
 /// of their own, looked up after the general ones.
 const OVERRIDING_SECTIONS: &[&str] = &["life3"];
-const ADDING_SECTIONS: &[&str] = &["sales2", "insight3", "sales3", "life4", "sales5", "sales6"];
+const ADDING_SECTIONS: &[&str] = &[
+    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7",
+];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
 /// where no section has it.

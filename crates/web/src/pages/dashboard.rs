@@ -202,9 +202,10 @@ pub(crate) async fn insight_answer(
     .map(|(k, v)| (k, v.clone()))
     .collect();
     let refused = async {
+        let (departments, people) = state.app.insight_choices(caller).await?;
         Ok(Refused {
-            departments: state.app.department_choices().await?,
-            people: state.app.user_choices(caller).await?,
+            departments,
+            people,
             shell: Shell::new(state, caller, lang, active, title_key),
             query,
             filter_action,
@@ -543,9 +544,10 @@ async fn view(
         .iter()
         .map(|t| target_chart(t, &shell, &board.currency))
         .collect();
+    let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(View {
-        departments: state.app.department_choices().await?,
-        people: state.app.user_choices(caller).await?,
+        departments,
+        people,
         shell,
         query,
         filter_action: "/dashboard".into(),

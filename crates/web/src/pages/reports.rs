@@ -431,9 +431,10 @@ async fn view(
     } else {
         Vec::new()
     };
+    let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {
-        departments: state.app.department_choices().await?,
-        people: state.app.user_choices(caller).await?,
+        departments,
+        people,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,
@@ -516,9 +517,10 @@ async fn saved_view(
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
     let (chart, legend) = chart_of(&report, &shell, &title);
+    let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {
-        departments: state.app.department_choices().await?,
-        people: state.app.user_choices(caller).await?,
+        departments,
+        people,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,

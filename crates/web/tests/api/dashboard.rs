@@ -184,13 +184,8 @@ async fn the_dashboard_adds_up_what_the_files_say() {
             &rep_token,
         )
         .await;
-    assert_eq!(widened.status, 200);
-    assert_eq!(
-        brief(&widened.body, "contracts_approved")["current"]["count"],
-        0,
-        "{}",
-        others.name
-    );
+    assert_eq!(widened.status, 422, "{}: {}", others.name, widened.text);
+    assert_eq!(widened.body["errors"][0]["field"], "user_ids");
 
     // The period before a year is the year before: nothing in 2016.
     assert_eq!(board["previous_from"], "2016-01-01");

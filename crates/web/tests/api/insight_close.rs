@@ -1,5 +1,6 @@
 //! Insight, the gaps closed: the funnel counts only open opportunities at
-//! its stages (won, lost and the forecast beside them).
+//! its stages (won, lost and the forecast beside them), and whose-data
+//! pickers stay inside the viewer's data scope.
 
 use std::collections::BTreeMap;
 
@@ -248,4 +249,184 @@ async fn the_funnel_counts_open_opportunities_at_stages_and_won_lost_and_forecas
         assert_eq!(funnel["lost"]["count"], lost.0, "{who}");
         assert_eq!(funnel["lost"]["amounts"][0]["amount"], lost.1, "{who}");
     }
+}
+
+/// A brief figure's current count.
+fn brief_count(board: &Value, key: &str) -> i64 {
+    board["brief"]
+        .as_array()
+        .expect("brief")
+        .iter()
+        .find(|b| b["key"] == key)
+        .unwrap_or_else(|| panic!("{key}: {board}"))["current"]["count"]
+        .as_i64()
+        .unwrap_or(0)
+}
+
+/// Whether a page offers a choice of a select by its value.
+fn offers(html: &str, name: &str, value: i64) -> bool {
+    let Some(start) = html.find(&format!("<select name=\"{name}\"")) else {
+        return false;
+    };
+    let rest = &html[start..];
+    let select = &rest[..rest.find("</select>").unwrap_or(rest.len())];
+    select.contains(&format!("<option value=\"{value}\""))
+}
+
+#[tokio::test]
+async fn whose_data_offers_and_takes_only_departments_and_people_in_the_viewers_scope() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let (rep, rep_token) = (&team.rep.0, team.rep.1.as_str());
+    let other = team.other_rep.0;
+    let manager = team.manager.1.as_str();
+    let finance = team.finance.0;
+    let sales = t.get(&format!("/api/v1/users/{rep}"), admin).await;
+    let sales = sales.body["department_id"].as_i64().expect("department");
+    let finance_department = t.get(&format!("/api/v1/users/{finance}"), admin).await;
+    let finance_department = finance_department.body["department_id"]
+        .as_i64()
+        .expect("department");
+    for (token, name) in [(rep_token, "Mine 1"), (rep_token, "Mine 2")] {
+        customer(&t, token, name).await;
+    }
+    customer(&t, &team.other_rep.1, "Theirs").await;
+
+    // A rep asking for another rep's or a department's figures is refused,
+    // naming the field; their own are theirs.
+    let board = |token: &str, whose: String| {
+        let t = &t;
+        let token = token.to_string();
+        async move {
+            t.get(&format!("/api/v1/dashboard?{THIS_MONTH}{whose}"), &token)
+                .await
+        }
+    };
+    let refused = board(rep_token, format!("&scope=users&user_ids={other}")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "user_ids");
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("People: ") && message.contains("outside your data scope"),
+        "{message}"
+    );
+    let refused = board(rep_token, format!("&scope=users&user_ids={rep},{other}")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let refused = board(
+        rep_token,
+        format!("&scope=department&department_id={sales}"),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "department_id");
+    let own = board(rep_token, format!("&scope=users&user_ids={rep}")).await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    assert_eq!(brief_count(&own.body, "new_customers"), 2);
+
+    // A manager may ask for a rep of their department, or the department;
+    // not for someone of another.
+    let one = board(manager, format!("&scope=users&user_ids={rep}")).await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(brief_count(&one.body, "new_customers"), 2);
+    let both = board(manager, format!("&scope=users&user_ids={rep},{other}")).await;
+    assert_eq!(brief_count(&both.body, "new_customers"), 3);
+    let department = board(manager, format!("&scope=department&department_id={sales}")).await;
+    assert_eq!(department.status, 200, "{}", department.text);
+    assert_eq!(brief_count(&department.body, "new_customers"), 3);
+    for whose in [
+        format!("&scope=users&user_ids={finance}"),
+        format!("&scope=department&department_id={finance_department}"),
+    ] {
+        let refused = board(manager, whose.clone()).await;
+        assert_eq!(refused.status, 422, "{whose}: {}", refused.text);
+    }
+
+    // Reports refuse alike: an analyst who sees only their own records may
+    // not ask for a rep's; one who sees the department may.
+    let own_role = t
+        .role(
+            admin,
+            "Own reports",
+            &["report.view", "customer.view"],
+            json!({ "customer": { "scope": "own" } }),
+        )
+        .await;
+    let department_role = t
+        .role(
+            admin,
+            "Department reports",
+            &["report.view", "customer.view"],
+            json!({ "customer": { "scope": "department" } }),
+        )
+        .await;
+    t.user(
+        admin,
+        "0971000005",
+        json!({ "department_id": sales, "role_ids": [own_role] }),
+    )
+    .await;
+    t.user(
+        admin,
+        "0971000006",
+        json!({ "department_id": sales, "role_ids": [department_role] }),
+    )
+    .await;
+    let narrow = t.login("0971000005", crate::helpers::PASSWORD).await;
+    let wide = t.login("0971000006", crate::helpers::PASSWORD).await;
+    let customers = |token: &str, whose: String| {
+        let t = &t;
+        let token = token.to_string();
+        async move {
+            t.get(
+                &format!("/api/v1/reports/customers?{THIS_MONTH}&by=owner{whose}"),
+                &token,
+            )
+            .await
+        }
+    };
+    let refused = customers(&narrow, format!("&scope=users&user_ids={rep}")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "user_ids");
+    let refused = customers(&narrow, format!("&scope=department&department_id={sales}")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let allowed = customers(&wide, format!("&scope=users&user_ids={rep}")).await;
+    assert_eq!(allowed.status, 200, "{}", allowed.text);
+    let new = column(&allowed.body, "new_customers", None);
+    assert_eq!(total(&allowed.body, new), 2);
+    let refused = customers(&wide, format!("&scope=users&user_ids={finance}")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+
+    // The pages offer only what may be asked for, and say why a choice
+    // outside it is refused.
+    let rep_cookie = page_session(&t, "0971000002").await;
+    let (status, html) = page(&t, &rep_cookie, "/dashboard", "en").await;
+    assert_eq!(status, 200);
+    assert!(offers(&html, "user_id", *rep), "{html}");
+    assert!(!offers(&html, "user_id", other), "{html}");
+    assert!(!offers(&html, "department_id", sales), "{html}");
+    let (status, html) = page(
+        &t,
+        &rep_cookie,
+        &format!("/dashboard?scope=users&user_id={other}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("outside your data scope"), "{html}");
+    let manager_cookie = page_session(&t, "0971000001").await;
+    let (_, html) = page(&t, &manager_cookie, "/dashboard", "en").await;
+    assert!(offers(&html, "user_id", *rep) && offers(&html, "user_id", other));
+    assert!(offers(&html, "department_id", sales), "{html}");
+    assert!(!offers(&html, "user_id", finance), "{html}");
+    assert!(
+        !offers(&html, "department_id", finance_department),
+        "{html}"
+    );
+    let wide_cookie = page_session(&t, "0971000006").await;
+    let (status, html) = page(&t, &wide_cookie, "/reports/customers", "en").await;
+    assert_eq!(status, 200);
+    assert!(offers(&html, "user_id", *rep) && !offers(&html, "user_id", finance));
 }
