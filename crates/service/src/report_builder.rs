@@ -371,6 +371,15 @@ impl Resolved {
             Resolved::Custom(key, _, _) => format!("custom.{key}"),
         }
     }
+
+    /// How a person knows a custom field: its label (system fields are
+    /// named in the reader's language by the pages).
+    fn label(&self) -> Option<String> {
+        match self {
+            Resolved::System(_) => None,
+            Resolved::Custom(_, label, _) => Some(label.clone()),
+        }
+    }
 }
 
 struct Checked {
@@ -1071,9 +1080,12 @@ impl App {
                 }
             }
         }
-        let first_is_date = checked.groups.first().is_some_and(|(_, b)| b.is_some());
+        let dated = |index: usize| checked.groups.get(index).is_some_and(|(_, b)| b.is_some());
         let truncated = table.truncated;
-        let (columns, mut rows, totals) = table.finish(!first_is_date);
+        let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1));
+        if dated(0) || dated(1) {
+            in_time_order(&mut rows, (dated(0), dated(1)));
+        }
         for (index, (field, _)) in checked.groups.iter().enumerate() {
             let names = self.names_of(&mut tx, &frame, field).await?;
             for row in rows.iter_mut() {
@@ -1105,8 +1117,9 @@ impl App {
                 .first()
                 .map(|(f, _)| f.name())
                 .unwrap_or_default(),
-            by_label: None,
+            by_label: checked.groups.first().and_then(|(f, _)| f.label()),
             by2: checked.groups.get(1).map(|(f, _)| f.name()),
+            by2_label: checked.groups.get(1).and_then(|(f, _)| f.label()),
             chart: definition.chart.clone(),
             columns,
             rows,
@@ -1199,6 +1212,72 @@ fn bool_label(field: &Resolved, key: &str) -> String {
     }
 }
 
+/// Where a date bucket falls in time: `YYYY`, `YYYY-Qn`, `YYYY-MM` or
+/// `YYYY-MM-DD` (a day, or the Monday of a week) as (year, month, day);
+/// none for anything else.
+fn bucket_time(key: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = key.splitn(3, '-');
+    let year = parts.next()?.parse::<i32>().ok()?;
+    let (month, day) = match (parts.next(), parts.next()) {
+        (None, _) => (1, 1),
+        (Some(quarter), None) if quarter.starts_with('Q') => {
+            let q = quarter[1..]
+                .parse::<u32>()
+                .ok()
+                .filter(|q| (1..=4).contains(q))?;
+            (q * 3 - 2, 1)
+        }
+        (Some(month), day) => (
+            month.parse::<u32>().ok()?,
+            day.map_or(Some(1), |d| d.parse::<u32>().ok())?,
+        ),
+    };
+    Some((year, month, day))
+}
+
+/// Orders a group's keys in time: buckets by when they fall, those without
+/// a day last.
+fn time_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
+    let at = |k: &Option<String>| {
+        let key = k.as_deref();
+        (
+            key.is_none(),
+            key.and_then(bucket_time),
+            key.map(str::to_string),
+        )
+    };
+    at(a).cmp(&at(b))
+}
+
+/// Orders a builder's rows where a grouping is a date bucket: a dated first
+/// grouping in time (and within each bucket, a dated second one in time, or
+/// the largest first); a dated second grouping in time within each first
+/// group, the groups largest first.
+fn in_time_order(rows: &mut [crate::reports::ReportRow], dated: (bool, bool)) {
+    let first = |r: &crate::reports::ReportRow| r.values.first().copied().flatten().unwrap_or(0);
+    let mut group_totals: BTreeMap<Option<String>, i64> = BTreeMap::new();
+    for row in rows.iter() {
+        *group_totals.entry(row.key.clone()).or_default() += first(row);
+    }
+    rows.sort_by(|a, b| {
+        let outer = if dated.0 {
+            time_order(&a.key, &b.key)
+        } else {
+            let total = |k: &Option<String>| group_totals.get(k).copied().unwrap_or(0);
+            total(&b.key)
+                .cmp(&total(&a.key))
+                .then_with(|| a.key.cmp(&b.key))
+        };
+        outer.then_with(|| {
+            if dated.1 {
+                time_order(&a.key2, &b.key2)
+            } else {
+                first(b).cmp(&first(a))
+            }
+        })
+    });
+}
+
 /// A row's keys: its first and second grouping's values.
 type RowKey = (Option<String>, Option<String>);
 
@@ -1221,6 +1300,19 @@ mod tests {
         assert_eq!(rounded(-5, 2), -3);
         assert_eq!(rounded(4, 3), 1);
         assert_eq!(rounded(0, 0), 0);
+    }
+
+    #[test]
+    fn date_buckets_fall_in_time() {
+        assert_eq!(bucket_time("2020"), Some((2020, 1, 1)));
+        assert_eq!(bucket_time("2020-Q3"), Some((2020, 7, 1)));
+        assert_eq!(bucket_time("2020-11"), Some((2020, 11, 1)));
+        assert_eq!(bucket_time("2020-11-30"), Some((2020, 11, 30)));
+        assert_eq!(bucket_time("2020-Q5"), None);
+        let key = |k: &str| Some(k.to_string());
+        let mut keys = [None, key("2021-01"), key("2020-12"), key("2020-02")];
+        keys.sort_by(time_order);
+        assert_eq!(keys, [key("2020-02"), key("2020-12"), key("2021-01"), None]);
     }
 
     #[test]

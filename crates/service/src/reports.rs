@@ -127,6 +127,8 @@ pub struct Report {
     /// How a person knows `by` where it is a custom field: its label.
     pub by_label: Option<String>,
     pub by2: Option<String>,
+    /// How a person knows `by2` where it is a custom field: its label.
+    pub by2_label: Option<String>,
     /// `bar`, `line`, `pie`, `funnel` or `table`.
     pub chart: String,
     pub columns: Vec<ReportColumn>,
@@ -636,6 +638,7 @@ impl App {
             by2: (name == "targets").then(|| "month".to_string()),
             by,
             by_label,
+            by2_label: None,
             series,
             columns,
             rows,
@@ -1544,13 +1547,13 @@ pub(crate) fn write_report(
     use crate::spreadsheets::{Cell, TableWriter};
     let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
     let mut writer = TableWriter::new(format, &dir.join("tmp")).map_err(io)?;
-    let by = match &report.by_label {
+    let named = |by: &str, label: &Option<String>| match label {
         Some(label) => format!("{} · {label}", text("report_by.custom")),
-        None => grouping_label(&report.by, text),
+        None => grouping_label(by, text),
     };
-    let mut header = vec![Cell::Text(by)];
+    let mut header = vec![Cell::Text(named(&report.by, &report.by_label))];
     if let Some(by2) = &report.by2 {
-        header.push(Cell::Text(grouping_label(by2, text)));
+        header.push(Cell::Text(named(by2, &report.by2_label)));
     }
     header.extend(
         report

@@ -282,8 +282,16 @@ pub async fn update_saved(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<SavedReportUpdate>,
+    body: Result<Body<SavedReportUpdate>, ApiError>,
 ) -> Response {
+    // The report is looked up first: a missing one is 404 whatever the body.
+    if let Err(error) = state.app.saved_report(&caller, id).await {
+        return respond(Err::<SavedReportView, _>(error), &caller, lang);
+    }
+    let Body(body) = match body {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
     respond(
         state
             .app

@@ -116,12 +116,14 @@ impl ReportView {
 
     pub(crate) fn grouping_label(&self, by: &str) -> String {
         // A custom field's grouping is named by the label the report carries.
-        if let Some(label) = self
-            .report
-            .by_label
-            .as_ref()
-            .filter(|_| by == self.report.by)
-        {
+        let carried = if by == self.report.by {
+            self.report.by_label.as_ref()
+        } else if self.report.by2.as_deref() == Some(by) {
+            self.report.by2_label.as_ref()
+        } else {
+            None
+        };
+        if let Some(label) = carried {
             return format!("{} · {label}", self.shell.t("report_by.custom"));
         }
         let text = |key: &str| self.shell.t(key);

@@ -1,6 +1,7 @@
 //! Insight, the gaps closed: the funnel counts only open opportunities at
-//! its stages (won, lost and the forecast beside them), and whose-data
-//! pickers stay inside the viewer's data scope.
+//! its stages (won, lost and the forecast beside them), whose-data pickers
+//! stay inside the viewer's data scope, and saved reports order date
+//! buckets in time and name custom groupings by their labels.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::auth::page_session;
 use crate::helpers::{TestApp, page};
-use crate::sales_fixtures::{customer, sales_team};
+use crate::sales_fixtures::{create, customer, sales_team};
 
 const THIS_MONTH: &str = "period=this_month";
 
@@ -429,4 +430,177 @@ async fn whose_data_offers_and_takes_only_departments_and_people_in_the_viewers_
     let (status, html) = page(&t, &wide_cookie, "/reports/customers", "en").await;
     assert_eq!(status, 200);
     assert!(offers(&html, "user_id", *rep) && !offers(&html, "user_id", finance));
+}
+
+/// The rows of a report as (label, label2, first figure).
+fn rows_of(report: &Value) -> Vec<(String, String, i64)> {
+    report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap_or_default().to_string(),
+                r["label2"].as_str().unwrap_or_default().to_string(),
+                r["values"][0].as_i64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn saved_reports_order_date_buckets_in_time_and_name_custom_groupings_by_their_labels() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    crate::record_fixtures::custom_field(&t, &admin, "customer", "region", "text").await;
+    crate::record_fixtures::custom_field(&t, &admin, "customer", "visit", "date").await;
+    // (region, visit day): counts per month chosen so that largest-first
+    // and time order differ.
+    let customers = [
+        ("North", Some("2024-11-30")),
+        ("North", Some("2025-12-01")),
+        ("North", Some("2025-12-15")),
+        ("North", Some("2025-12-31")),
+        ("North", Some("2026-01-05")),
+        ("North", Some("2026-01-06")),
+        ("North", None),
+        ("South", Some("2026-02-01")),
+        ("South", Some("2025-03-01")),
+        ("South", Some("2025-03-02")),
+    ];
+    for (n, (region, visit)) in customers.iter().enumerate() {
+        let mut custom = serde_json::Map::new();
+        custom.insert("region".into(), json!(region));
+        if let Some(day) = visit {
+            custom.insert("visit".into(), json!(day));
+        }
+        create(
+            &t,
+            &admin,
+            "/api/v1/customers",
+            json!({ "name": format!("Visited {n}"), "custom": custom }),
+        )
+        .await;
+    }
+    let definition = |name: &str, group_by: Value| {
+        json!({ "name": name, "kind": "customers", "group_by": group_by,
+                "measures": [{ "op": "count" }], "chart": "table" })
+    };
+    let by_region = create(
+        &t,
+        &admin,
+        "/api/v1/custom-reports",
+        definition(
+            "By region and visit",
+            json!(["custom.region", "custom.visit:month"]),
+        ),
+    )
+    .await;
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{by_region}/figures?{THIS_MONTH}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(figures.status, 200, "{}", figures.text);
+    let row = |a: &str, b: &str, n: i64| (a.to_string(), b.to_string(), n);
+    // North (7) before South (3); within each, the months in time, the
+    // customers without a visit last.
+    assert_eq!(
+        rows_of(&figures.body),
+        vec![
+            row("North", "2024-11", 1),
+            row("North", "2025-12", 3),
+            row("North", "2026-01", 2),
+            row("North", "", 1),
+            row("South", "2025-03", 2),
+            row("South", "2026-02", 1),
+        ]
+    );
+    assert_eq!(figures.body["by_label"], "REGION");
+    assert_eq!(figures.body["by2_label"], "VISIT");
+
+    let by_quarter = create(
+        &t,
+        &admin,
+        "/api/v1/custom-reports",
+        definition("By visit quarter", json!(["custom.visit:quarter"])),
+    )
+    .await;
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{by_quarter}/figures?{THIS_MONTH}"),
+            &admin,
+        )
+        .await;
+    let quarters: Vec<(String, i64)> = rows_of(&figures.body)
+        .into_iter()
+        .map(|(label, _, n)| (label, n))
+        .collect();
+    assert_eq!(
+        quarters,
+        vec![
+            ("2024-Q4".to_string(), 1),
+            ("2025-Q1".to_string(), 2),
+            ("2025-Q4".to_string(), 3),
+            ("2026-Q1".to_string(), 3),
+            (String::new(), 1),
+        ]
+    );
+
+    // The page and the export name the groupings by the fields' labels.
+    let cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/custom/{by_region}?{THIS_MONTH}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<th scope=\"col\">Custom field · REGION</th><th scope=\"col\">Custom field · VISIT</th>"),
+        "{html}"
+    );
+    let export = t
+        .get(
+            &format!("/api/v1/custom-reports/{by_region}/export?{THIS_MONTH}&format=csv"),
+            &admin,
+        )
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    let header = export
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        header.starts_with("Custom field · REGION,Custom field · VISIT,"),
+        "{header}"
+    );
+
+    // A change to a report that does not exist is 404, whatever the body.
+    for body in ["{not json", "{\"version\": \"one\"}", ""] {
+        let request = axum::http::Request::builder()
+            .method(axum::http::Method::PUT)
+            .uri("/api/v1/custom-reports/999999")
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(body))
+            .expect("request");
+        let answer = t.send(request).await;
+        assert_eq!(answer.status, 404, "{body}: {}", answer.text);
+    }
+    // An existing one still names what is wrong with the body.
+    let request = axum::http::Request::builder()
+        .method(axum::http::Method::PUT)
+        .uri(format!("/api/v1/custom-reports/{by_quarter}"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from("{not json"))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
 }
