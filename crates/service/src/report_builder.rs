@@ -668,13 +668,7 @@ impl App {
                     Test::NotEmpty => vec![custom(CustomTest::NotEmpty)],
                     Test::Contains(text) => vec![custom(CustomTest::Contains(text))],
                     Test::Equals(text) => vec![custom(CustomTest::Equals(text))],
-                    // SQLite reads a JSON true as 1, PostgreSQL as `true`.
-                    Test::Flag(true) => {
-                        vec![custom(CustomTest::OneOf(vec!["1".into(), "true".into()]))]
-                    }
-                    Test::Flag(false) => {
-                        vec![custom(CustomTest::OneOf(vec!["0".into(), "false".into()]))]
-                    }
+                    Test::Flag(flag) => vec![custom(CustomTest::Flag(flag))],
                     Test::OneOf(ids) => vec![custom(CustomTest::OneOf(
                         ids.iter().map(i64::to_string).collect(),
                     ))],
@@ -1203,11 +1197,16 @@ fn custom_value_kind(t: CustomType) -> ValueKind {
     }
 }
 
-/// Yes and no for true/false groups (SQLite keeps 1 and 0).
+/// Yes and no for true/false groups, system or custom alike (SQLite keeps
+/// 1 and 0, PostgreSQL `true` and `false`).
 fn bool_label(field: &Resolved, key: &str) -> String {
-    match (field, key) {
-        (Resolved::System(f), "1" | "true") if f.kind == Type::Bool => "✓".into(),
-        (Resolved::System(f), "0" | "false") if f.kind == Type::Bool => "✗".into(),
+    let yes_no = match field {
+        Resolved::System(f) => f.kind == Type::Bool,
+        Resolved::Custom(_, _, t) => *t == CustomType::Bool,
+    };
+    match key {
+        "1" | "true" if yes_no => "✓".into(),
+        "0" | "false" if yes_no => "✗".into(),
         _ => key.to_string(),
     }
 }

@@ -154,6 +154,9 @@ pub enum CustomTest {
     From(String),
     /// Text before this (an ISO day or instant).
     Before(String),
+    /// A yes/no field set to yes or to no. SQLite reads a stored JSON
+    /// `true` as 1, PostgreSQL as `true`; both are taken for what they are.
+    Flag(bool),
 }
 
 /// The rows a figure counts.
@@ -496,6 +499,23 @@ fn custom_test(backend: Backend, table: &'static str, key: &str, test: &CustomTe
             .add(Expr::expr(custom_value(backend, table, key)).ne("")),
         CustomTest::NumberAtLeast(bound) => one(number(">=", bound)),
         CustomTest::NumberAtMost(bound) => one(number("<=", bound)),
+        CustomTest::Flag(flag) => {
+            let texts: [&str; 2] = if *flag { ["1", "true"] } else { ["0", "false"] };
+            one(match backend {
+                Backend::Sqlite => Expr::cust_with_values(
+                    format!("json_extract({table}.custom, ?) in (?, ?)"),
+                    [
+                        Value::from(format!("$.\"{key}\"")),
+                        Value::from(i64::from(*flag)),
+                        Value::from(texts[1]),
+                    ],
+                ),
+                Backend::Postgres => Expr::cust_with_values(
+                    format!("lower(({table}.custom)::jsonb ->> $1) in ($2, $3)"),
+                    [key.to_string(), texts[0].to_string(), texts[1].to_string()],
+                ),
+            })
+        }
         CustomTest::From(text) => one(value.gte(text.clone())),
         CustomTest::Before(text) => one(value.lt(text.clone())),
     }

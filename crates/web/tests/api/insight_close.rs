@@ -1,7 +1,8 @@
 //! Insight, the gaps closed: the funnel counts only open opportunities at
 //! its stages (won, lost and the forecast beside them), whose-data pickers
-//! stay inside the viewer's data scope, and saved reports order date
-//! buckets in time and name custom groupings by their labels.
+//! stay inside the viewer's data scope, saved reports order date buckets
+//! in time and name custom groupings by their labels, and yes/no custom
+//! conditions read alike on both databases.
 
 use std::collections::BTreeMap;
 
@@ -603,4 +604,88 @@ async fn saved_reports_order_date_buckets_in_time_and_name_custom_groupings_by_t
         .expect("request");
     let answer = t.send(request).await;
     assert_eq!(answer.status, 400, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn yes_no_custom_conditions_and_groups_read_alike_on_both_databases() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    crate::record_fixtures::custom_field(&t, &admin, "customer", "vip", "bool").await;
+    let flags = [
+        Some(true),
+        Some(true),
+        Some(true),
+        Some(false),
+        Some(false),
+        None,
+    ];
+    for (n, flag) in flags.iter().enumerate() {
+        let mut custom = serde_json::Map::new();
+        if let Some(flag) = flag {
+            custom.insert("vip".into(), json!(flag));
+        }
+        create(
+            &t,
+            &admin,
+            "/api/v1/customers",
+            json!({ "name": format!("Flagged {n}"), "custom": custom }),
+        )
+        .await;
+    }
+    let count = |wanted: bool| flags.iter().filter(|f| **f == Some(wanted)).count() as i64;
+    for (value, expected) in [
+        (json!(true), count(true)),
+        (json!("true"), count(true)),
+        (json!("yes"), count(true)),
+        (json!(false), count(false)),
+        (json!("0"), count(false)),
+    ] {
+        let id = create(
+            &t,
+            &admin,
+            "/api/v1/custom-reports",
+            json!({ "name": format!("VIP {value}"), "kind": "customers",
+                    "group_by": ["owner_id"], "measures": [{ "op": "count" }],
+                    "filters": [{ "field": "custom.vip", "op": "equals", "value": value }],
+                    "chart": "table" }),
+        )
+        .await;
+        let figures = t
+            .get(
+                &format!("/api/v1/custom-reports/{id}/figures?{THIS_MONTH}"),
+                &admin,
+            )
+            .await;
+        assert_eq!(figures.status, 200, "{}", figures.text);
+        let counted = column(&figures.body, "count", None);
+        assert_eq!(total(&figures.body, counted), expected, "{value}");
+    }
+    // Grouped by the field: yes, no and none, worded the same on both.
+    let id = create(
+        &t,
+        &admin,
+        "/api/v1/custom-reports",
+        json!({ "name": "By VIP", "kind": "customers", "group_by": ["custom.vip"],
+                "measures": [{ "op": "count" }], "chart": "table" }),
+    )
+    .await;
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{id}/figures?{THIS_MONTH}"),
+            &admin,
+        )
+        .await;
+    let mut groups: Vec<(String, i64)> = rows_of(&figures.body)
+        .into_iter()
+        .map(|(label, _, n)| (label, n))
+        .collect();
+    groups.sort();
+    assert_eq!(
+        groups,
+        vec![
+            (String::new(), 1),
+            ("✓".to_string(), count(true)),
+            ("✗".to_string(), count(false)),
+        ]
+    );
 }
