@@ -1,0 +1,137 @@
+//! A report's table written to CSV or XLSX.
+
+use super::*;
+
+/// A column's heading in a language: its measure, and its currency.
+pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync)) -> String {
+    // A report's own wording of a column comes first (the funnel's open
+    // figures beside won and lost ones), then the general one.
+    let own_key = format!("insight7.report_columns.{}", column.key);
+    let own = text(&own_key);
+    let mut name = if own == own_key {
+        text(&format!("report_columns.{}", column.key))
+    } else {
+        own
+    };
+    if let Some(field) = &column.field {
+        let label = column
+            .field_label
+            .clone()
+            .unwrap_or_else(|| text(&format!("fields.{field}")));
+        name = format!("{name} · {label}");
+    }
+    // A share (a rate against the period before) has no currency, though
+    // it is worked out in one.
+    match &column.currency {
+        Some(currency) if column.unit != Unit::Percent => format!("{name} ({currency})"),
+        _ => name,
+    }
+}
+
+/// A grouping's name in a language: a report's own grouping, a field of
+/// the builder, or a custom field's key.
+pub fn grouping_label(by: &str, text: &(dyn Fn(&str) -> String + Sync)) -> String {
+    if let Some(key) = by.strip_prefix("custom:").or(by.strip_prefix("custom.")) {
+        return format!("{} · {key}", text("report_by.custom"));
+    }
+    let key = format!("report_by.{by}");
+    let own = text(&key);
+    if own != key {
+        return own;
+    }
+    text(&format!("fields.{by}"))
+}
+
+/// How many decimals a unit's whole numbers carry.
+pub fn decimals(unit: Unit) -> u8 {
+    match unit {
+        Unit::Count => 0,
+        Unit::Money => 2,
+        Unit::Percent | Unit::Hours => 1,
+        Unit::Number => 3,
+    }
+}
+
+/// A report's table written to a file: the groups, each column, a total.
+pub(crate) fn write_report(
+    dir: &std::path::Path,
+    report: &Report,
+    format: crate::spreadsheets::Format,
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> Result<tempfile::TempPath> {
+    use crate::spreadsheets::{Cell, TableWriter};
+    let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
+    let mut writer = TableWriter::new(format, &dir.join("tmp")).map_err(io)?;
+    let named = |by: &str, label: &Option<String>| match label {
+        Some(label) => format!("{} · {label}", text("report_by.custom")),
+        None => grouping_label(by, text),
+    };
+    let mut header = vec![Cell::Text(named(&report.by, &report.by_label))];
+    if let Some(by2) = &report.by2 {
+        header.push(Cell::Text(named(by2, &report.by2_label)));
+    }
+    header.extend(
+        report
+            .columns
+            .iter()
+            .map(|c| Cell::Text(column_label(c, text))),
+    );
+    writer.write_cells(&header).map_err(io)?;
+    let number = |value: Option<i64>, column: &ReportColumn| match value {
+        Some(value) => Cell::Number {
+            value,
+            decimals: decimals(column.unit),
+        },
+        None => Cell::Empty,
+    };
+    let none = text("reports.none");
+    for row in &report.rows {
+        let label = |l: &str| {
+            if l.is_empty() {
+                none.clone()
+            } else {
+                l.to_string()
+            }
+        };
+        let mut cells = vec![Cell::Text(label(&row.label))];
+        if report.by2.is_some() {
+            cells.push(Cell::Text(label(row.label2.as_deref().unwrap_or_default())));
+        }
+        cells.extend(
+            row.values
+                .iter()
+                .zip(&report.columns)
+                .map(|(v, c)| number(*v, c)),
+        );
+        writer.write_cells(&cells).map_err(io)?;
+    }
+    let mut cells = vec![Cell::Text(text("reports.total"))];
+    if report.by2.is_some() {
+        cells.push(Cell::Empty);
+    }
+    cells.extend(
+        report
+            .totals
+            .iter()
+            .zip(&report.columns)
+            .map(|(v, c)| number(*v, c)),
+    );
+    writer.write_cells(&cells).map_err(io)?;
+    writer.finish().map_err(io)
+}
+
+impl App {
+    /// A built-in report as CSV or XLSX: the table the page shows.
+    pub async fn export_report(
+        &self,
+        caller: &Caller,
+        name: &str,
+        query: &ReportQuery,
+        format: crate::spreadsheets::Format,
+        text: &(dyn Fn(&str) -> String + Sync),
+    ) -> Result<tempfile::TempPath> {
+        caller.require(Permission::new(Kind::Report, Action::Export))?;
+        let report = self.report(caller, name, query).await?;
+        write_report(&self.settings.data_dir, &report, format, text)
+    }
+}

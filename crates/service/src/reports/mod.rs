@@ -1,0 +1,422 @@
+//! The built-in reports (報表): customer analysis, lead conversion, the
+//! pool, follow-ups, sales, product sales, the funnel, win rates, target
+//! achievement and approvals. Each is a table of groups and figures that a
+//! chart draws; every figure is computed in the database
+//! (`store::figures`), with the dashboard's "whose data" and period, in the
+//! viewer's scope and the company's time zone. Money is never added across
+//! currencies: each currency has its own column.
+
+mod approvals;
+mod assembly;
+mod customers;
+mod export;
+mod pipeline;
+mod sales;
+mod targets;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kuijing_domain::{Action, FieldError, Kind, Permission};
+use kuijing_store::figures::{
+    self, Aggregate, Bucket, Filter, Grouped, Key, Measure, Source, Zone,
+};
+use kuijing_store::{Tx, departments, options, pipelines, products};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::dashboard::{DashboardQuery, Whose, period_of};
+use crate::error::{Result, ServiceError};
+use crate::{App, Caller};
+
+pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
+use assembly::{months_between, year_earlier, year_later};
+pub(crate) use export::write_report;
+pub use export::{column_label, decimals, grouping_label};
+
+/// The built-in reports, with the groupings each offers (the first is the
+/// default).
+pub const BUILT_IN: &[(&str, &[&str])] = &[
+    (
+        "customers",
+        &[
+            "industry",
+            "source",
+            "level",
+            "province",
+            "city",
+            "owner",
+            "department",
+            "month",
+        ],
+    ),
+    ("lead_conversion", &["owner", "department", "month"]),
+    ("pool", &["owner", "department", "month"]),
+    ("follow_ups", &["owner", "department", "method", "month"]),
+    ("sales", &["owner", "department", "month"]),
+    ("products", &["product", "category"]),
+    ("funnel", &["stage"]),
+    ("win_rates", &["owner", "department", "month"]),
+    ("targets", &["department", "owner"]),
+    ("approvals", &["kind", "submitter"]),
+];
+
+/// The chart a report draws by default.
+fn default_chart(name: &str, by: &str) -> &'static str {
+    match (name, by) {
+        ("funnel", _) => "funnel",
+        (_, "month") => "line",
+        ("customers", "industry" | "source" | "level" | "province" | "city") => "bar",
+        ("approvals", "kind") => "pie",
+        _ => "bar",
+    }
+}
+
+/// Which report, grouped how, for whom and when.
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    pub insight: DashboardQuery,
+    /// One of the report's groupings; for customers also `custom:KEY` for
+    /// a custom field (a region, for example).
+    pub by: Option<String>,
+    /// The funnel's pipeline (the default one when empty).
+    pub pipeline_id: Option<i64>,
+    /// The target report's measure: `contract_amount` (the default) or
+    /// `payment_amount`.
+    pub measure: Option<String>,
+}
+
+/// What a column's numbers are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    /// Minor units of the column's currency.
+    Money,
+    /// Tenths of a percent.
+    Percent,
+    /// Thousandths (quantities, numbers of custom fields).
+    Number,
+    /// Tenths of an hour.
+    Hours,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportColumn {
+    /// What the column measures, such as `contract_amount`.
+    pub key: String,
+    pub unit: Unit,
+    /// The currency of a money column.
+    pub currency: Option<String>,
+    /// For the builder: the measured field's name, and the label of a
+    /// custom one.
+    pub field: Option<String>,
+    pub field_label: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ReportRow {
+    /// The group's key as the database has it (an id, a month, a value);
+    /// none for records without one.
+    pub key: Option<String>,
+    /// The group as a person reads it (a name, a month); empty for none.
+    pub label: String,
+    /// The second grouping's key and label, when there is one.
+    pub key2: Option<String>,
+    pub label2: Option<String>,
+    /// One value per column; none where it cannot be computed.
+    pub values: Vec<Option<i64>>,
+}
+
+/// A report: its groups and figures.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Report {
+    pub name: String,
+    pub from: NaiveDate,
+    /// The last day (included).
+    pub to: NaiveDate,
+    /// How rows are grouped (`owner`, `month`, ...).
+    pub by: String,
+    /// How a person knows `by` where it is a custom field: its label.
+    pub by_label: Option<String>,
+    pub by2: Option<String>,
+    /// How a person knows `by2` where it is a custom field: its label.
+    pub by2_label: Option<String>,
+    /// `bar`, `line`, `pie`, `funnel` or `table`.
+    pub chart: String,
+    pub columns: Vec<ReportColumn>,
+    pub rows: Vec<ReportRow>,
+    /// The whole's figures (none where groups do not add up, as rates).
+    pub totals: Vec<Option<i64>>,
+    /// Whether there were more groups than shown.
+    pub truncated: bool,
+    /// The columns the chart draws, by position.
+    pub series: Vec<usize>,
+}
+
+/// The columns a chart draws: each wanted measure once, money in the
+/// currency with the largest total.
+pub(crate) fn pick_series(
+    columns: &[ReportColumn],
+    totals: &[Option<i64>],
+    wanted: &[&str],
+) -> Vec<usize> {
+    let mut main: BTreeMap<&str, i64> = BTreeMap::new();
+    for (column, total) in columns.iter().zip(totals) {
+        if let (Unit::Money, Some(currency)) = (column.unit, column.currency.as_deref()) {
+            *main.entry(currency).or_default() += total.unwrap_or(0);
+        }
+    }
+    let currency = main.into_iter().max_by_key(|(_, t)| *t).map(|(c, _)| c);
+    wanted
+        .iter()
+        .filter_map(|key| {
+            columns.iter().position(|c| {
+                c.key == *key && (c.unit != Unit::Money || c.currency.as_deref() == currency)
+            })
+        })
+        .collect()
+}
+
+/// What each built-in report's chart draws.
+fn chart_measures(name: &str, by: &str) -> &'static [&'static str] {
+    match name {
+        "customers" => &["new_customers", "dealt_customers"],
+        "lead_conversion" => &["new_leads", "converted_leads"],
+        "pool" => &["released", "claimed", "assigned"],
+        "follow_ups" => &["follow_ups"],
+        "sales" if by == "month" => &[
+            "contract_amount",
+            "contract_amount_year_before",
+            "payment_amount",
+        ],
+        "sales" => &["contract_amount", "payment_amount"],
+        "products" => &["sales_amount"],
+        "funnel" => &["open", "open_amount"],
+        "win_rates" => &["won", "lost"],
+        "targets" => &[
+            "contract_amount_target",
+            "contract_amount_achieved",
+            "payment_amount_target",
+            "payment_amount_achieved",
+        ],
+        _ => &["submitted"],
+    }
+}
+
+/// What the period and scope resolve to, for one report.
+pub(crate) struct Frame {
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) at: (DateTime<Utc>, DateTime<Utc>),
+    pub(crate) zone: Zone,
+    pub(crate) whose: Whose,
+    pub(crate) currency: String,
+}
+
+impl App {
+    /// The period, zone and "whose data" of a report.
+    pub(crate) async fn frame(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        query: &DashboardQuery,
+    ) -> Result<Frame> {
+        let (from, to) = period_of(query, self.today())?;
+        let at = (self.start_of(from), self.start_of(to));
+        // A year more before the period, for comparisons with the year before.
+        let zone = zone_over(self.time_zone(), self.start_of(year_earlier(from)), at.1);
+        let whose = self.whose(tx, caller, query).await?;
+        Ok(Frame {
+            from,
+            to,
+            at,
+            zone,
+            whose,
+            currency: self.settings.currency.clone(),
+        })
+    }
+
+    /// A built-in report, in the caller's scope.
+    pub async fn report(&self, caller: &Caller, name: &str, query: &ReportQuery) -> Result<Report> {
+        caller.require(Permission::new(Kind::Report, Action::View))?;
+        let Some((_, groupings)) = BUILT_IN.iter().find(|(n, _)| *n == name) else {
+            return Err(ServiceError::NotFound);
+        };
+        let by = query
+            .by
+            .clone()
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| groupings[0].to_string());
+        let custom_key = by.strip_prefix("custom:").map(str::to_string);
+        let mut tx = self.db.read().await?;
+        let mut by_label = None;
+        if let Some(key) = &custom_key {
+            let defs = kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?;
+            let Some(def) = defs.into_iter().find(|d| &d.key == key) else {
+                return Err(invalid("by", "invalid_choice"));
+            };
+            if name != "customers" {
+                return Err(invalid("by", "invalid_choice"));
+            }
+            by_label = Some(def.label);
+        } else if !groupings.contains(&by.as_str()) {
+            return Err(invalid("by", "invalid_choice"));
+        }
+        let frame = self.frame(&mut tx, caller, &query.insight).await?;
+        let mut table = Assembly::default();
+        let mut by_value = !matches!(by.as_str(), "month" | "stage");
+        if by == "month" {
+            table.fixed_keys = months_between(frame.from, frame.to);
+        }
+        match name {
+            "customers" => {
+                self.customers_report(&mut tx, caller, &frame, &by, custom_key.clone(), &mut table)
+                    .await?
+            }
+            "lead_conversion" => {
+                self.leads_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "pool" => {
+                self.pool_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "follow_ups" => {
+                self.follow_ups_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "sales" => {
+                self.sales_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "products" => {
+                self.products_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "funnel" => {
+                by_value = false;
+                self.funnel_report(&mut tx, caller, &frame, query.pipeline_id, &mut table)
+                    .await?
+            }
+            "win_rates" => {
+                self.win_rates_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+            "targets" => {
+                by_value = false;
+                self.targets_report(&mut tx, caller, &frame, (&by, query), &mut table)
+                    .await?
+            }
+            _ => {
+                self.approvals_report(&mut tx, caller, &frame, &by, &mut table)
+                    .await?
+            }
+        }
+        let truncated = table.truncated;
+        let (columns, mut rows, totals) = table.finish(by_value);
+        let grouping = if custom_key.is_some() {
+            "custom"
+        } else {
+            by.as_str()
+        };
+        self.label_rows(&mut tx, &frame, grouping, &mut rows, name)
+            .await?;
+        let series = pick_series(&columns, &totals, chart_measures(name, &by));
+        Ok(Report {
+            name: name.to_string(),
+            from: frame.from,
+            to: frame.to - chrono::Duration::days(1),
+            chart: default_chart(name, &by).to_string(),
+            by2: (name == "targets").then(|| "month".to_string()),
+            by,
+            by_label,
+            by2_label: None,
+            series,
+            columns,
+            rows,
+            totals,
+            truncated,
+        })
+    }
+
+    /// Names for the keys of rows: people, departments, choices, products.
+    pub(crate) async fn label_rows(
+        &self,
+        tx: &mut Tx,
+        frame: &Frame,
+        grouping: &str,
+        rows: &mut [ReportRow],
+        report: &str,
+    ) -> Result<()> {
+        let names = self.labels_for(tx, frame, grouping, report).await?;
+        for row in rows.iter_mut() {
+            if let Some(label) = row.key.as_ref().and_then(|k| names.get(k)) {
+                row.label = label.clone();
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn labels_for(
+        &self,
+        tx: &mut Tx,
+        frame: &Frame,
+        grouping: &str,
+        report: &str,
+    ) -> Result<BTreeMap<String, String>> {
+        if grouping == "kind" && report == "approvals" {
+            // Request kinds by the names their administrators gave; the
+            // pages name contracts and payments in the user's language.
+            return Ok(kuijing_store::requests::kinds(tx)
+                .await?
+                .into_iter()
+                .map(|k| (k.kind, k.name))
+                .collect());
+        }
+        let pairs: Vec<(i64, String)> = match grouping {
+            "owner" | "submitter" | "author" => frame.whose.people.clone(),
+            "department" => {
+                let ids: Vec<i64> = frame.whose.org.department_ids().collect();
+                departments::names(tx, &ids).await?
+            }
+            "industry" | "source" | "level" => {
+                let kind = if report == "lead_conversion" {
+                    "lead"
+                } else {
+                    "customer"
+                };
+                options::of_field(tx, kind, &format!("{grouping}_id"))
+                    .await?
+                    .into_iter()
+                    .map(|o| (o.id, o.label))
+                    .collect()
+            }
+            "method" => options::of_field(tx, "follow_up", "method_id")
+                .await?
+                .into_iter()
+                .map(|o| (o.id, o.label))
+                .collect(),
+            "product" => products::names(tx).await?,
+            "category" => products::categories(tx)
+                .await?
+                .into_iter()
+                .map(|c| (c.id, c.name))
+                .collect(),
+            "stage" => pipelines::list(tx)
+                .await?
+                .into_iter()
+                .flat_map(|p| p.stages.into_iter().map(|s| (s.id, s.name)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(pairs
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect())
+    }
+}
+
+pub(crate) fn invalid(field: &str, code: &'static str) -> ServiceError {
+    ServiceError::Invalid(FieldError::new(field, code).into())
+}

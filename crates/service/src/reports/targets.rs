@@ -1,0 +1,141 @@
+//! Target achievement.
+
+use super::*;
+
+impl App {
+    /// Target achievement: per department (the company's target too, for
+    /// a viewer who sees everyone) or per user holding a target for the
+    /// year of the period, a row for the year and one per month, each with
+    /// the target, what was achieved (approved contracts by signing day, or
+    /// approved payments by the day received) and the rate. A month without
+    /// a target of its own shows "—", never a share of the year's; a year
+    /// without its own target shows the sum of the months' targets.
+    pub(super) async fn targets_report(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        frame: &Frame,
+        (by, query): (&str, &ReportQuery),
+        table: &mut Assembly,
+    ) -> Result<()> {
+        let measure = match query.measure.as_deref().filter(|m| !m.is_empty()) {
+            None => "contract_amount",
+            Some(m) if crate::dashboard::MEASURES.contains(&m) => m,
+            Some(_) => return Err(invalid("measure", "invalid_choice")),
+        };
+        let year = (frame.to - chrono::Duration::days(1)).year();
+        let kind = if measure == "payment_amount" {
+            Kind::Payment
+        } else {
+            Kind::Contract
+        };
+        // Whose records count: the chosen people the viewer sees.
+        let counted = frame.whose.owners(caller, kind);
+        let org = &frame.whose.org;
+        let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
+        let set = kuijing_store::insight::targets_of_year(tx, i64::from(year), measure).await?;
+        // The holders shown, each with the owners its achievement counts.
+        let mut holders: BTreeMap<String, Option<Vec<i64>>> = BTreeMap::new();
+        for target in &set {
+            let holder = match (by, target.department_id, target.user_id) {
+                ("department", Some(department), None) => {
+                    let below = org.department_and_below(department);
+                    let members = people
+                        .iter()
+                        .copied()
+                        .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)));
+                    let owners: Vec<i64> = match &counted {
+                        None => members.collect(),
+                        Some(seen) => members.filter(|id| seen.contains(id)).collect(),
+                    };
+                    if counted.is_some() && owners.is_empty() {
+                        continue;
+                    }
+                    (department.to_string(), Some(owners))
+                }
+                ("department", None, None) if counted.is_none() => ("company".to_string(), None),
+                ("owner", None, Some(user)) => {
+                    if counted.as_ref().is_some_and(|seen| !seen.contains(&user)) {
+                        continue;
+                    }
+                    (user.to_string(), Some(vec![user]))
+                }
+                _ => continue,
+            };
+            holders.insert(holder.0, holder.1);
+        }
+        let currency = set
+            .first()
+            .map_or_else(|| frame.currency.clone(), |t| t.currency.clone());
+        let target = table.column(
+            &format!("{measure}_target"),
+            Unit::Money,
+            Some(&currency),
+            None,
+        );
+        let achieved = table.column(
+            &format!("{measure}_achieved"),
+            Unit::Money,
+            Some(&currency),
+            None,
+        );
+        table.sparse.insert(target);
+        table.rate(&format!("{measure}_rate"), achieved, target);
+        // Rows of different holders and of the year beside its months do
+        // not add up.
+        table.not_additive(target);
+        table.not_additive(achieved);
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(frame.from);
+        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(frame.to);
+        for (holder, owners) in &holders {
+            let mine: Vec<&kuijing_store::insight::Target> = set
+                .iter()
+                .filter(|t| {
+                    t.currency == currency
+                        && match holder.as_str() {
+                            "company" => t.department_id.is_none() && t.user_id.is_none(),
+                            id if by == "owner" => {
+                                t.user_id.map(|u| u.to_string()).as_deref() == Some(id)
+                            }
+                            id => {
+                                t.user_id.is_none()
+                                    && t.department_id.map(|d| d.to_string()).as_deref() == Some(id)
+                            }
+                        }
+                })
+                .collect();
+            let sums =
+                kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (start, end))
+                    .await?;
+            let year_key = Some(format!("{year:04}"));
+            let mut year_sum = 0;
+            let mut monthly_targets = Vec::new();
+            for month in 1..=12 {
+                let key = format!("{year:04}-{month:02}");
+                let row = (Some(holder.clone()), Some(key.clone()));
+                let amount: i64 = sums
+                    .iter()
+                    .filter(|s| s.month == key && s.currency == currency)
+                    .map(|s| s.amount)
+                    .sum();
+                year_sum += amount;
+                table.put(row.clone(), achieved, amount);
+                if let Some(t) = mine.iter().find(|t| t.month == i64::from(month)) {
+                    table.put(row, target, t.amount);
+                    monthly_targets.push(t.amount);
+                }
+            }
+            let row = (Some(holder.clone()), year_key);
+            table.put(row.clone(), achieved, year_sum);
+            let year_target = mine
+                .iter()
+                .find(|t| t.month == 0)
+                .map(|t| t.amount)
+                .or_else(|| (!monthly_targets.is_empty()).then(|| monthly_targets.iter().sum()));
+            if let Some(t) = year_target {
+                table.put(row, target, t);
+            }
+        }
+        Ok(())
+    }
+}
