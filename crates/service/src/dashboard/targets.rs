@@ -1,0 +1,245 @@
+//! Targets: set, deleted and shown against what was achieved.
+
+use super::*;
+
+/// What a target measures.
+pub const MEASURES: [&str; 2] = ["contract_amount", "payment_amount"];
+
+/// Several targets of one holder and year, as the targets page saves them.
+#[derive(Debug, Clone)]
+pub struct TargetsInput {
+    pub year: i64,
+    pub department_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// The company's currency when none.
+    pub currency: Option<String>,
+    pub amounts: Vec<TargetAmount>,
+}
+
+/// One amount of [`TargetsInput`]: a measure and month (0 for the year),
+/// the amount as typed, and how a message names it (none: by its field).
+#[derive(Debug, Clone)]
+pub struct TargetAmount {
+    pub measure: String,
+    pub month: i64,
+    pub amount: String,
+    pub label: Option<String>,
+}
+
+/// A target as an administrator sets it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetInput {
+    pub year: i64,
+    /// 0 for the whole year.
+    #[serde(default)]
+    pub month: i64,
+    pub department_id: Option<i64>,
+    pub user_id: Option<i64>,
+    /// `contract_amount` or `payment_amount`.
+    pub measure: String,
+    pub amount: crate::products::DecimalText,
+    /// The company's currency (its `currency` setting) when left out.
+    pub currency: Option<String>,
+}
+
+/// Achieved out of a target, in whole percent; none without a target above 0.
+pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
+    target
+        .filter(|t| *t > 0)
+        .map(|t| (i128::from(achieved) * 100 / i128::from(t)) as i64)
+}
+
+impl App {
+    pub(crate) async fn target_views(
+        &self,
+        tx: &mut Tx,
+        query: &DashboardQuery,
+        (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
+        (last_day, currency): (NaiveDate, &str),
+        viewer: (bool, (Option<i64>, Option<i64>)),
+    ) -> Result<Vec<TargetView>> {
+        // Targets belong to the company, one department or one user. A
+        // viewer who does not see the whole company is measured against
+        // their own holder's target: their department's, or their own.
+        let holder = match query.scope.as_deref().unwrap_or("company") {
+            "company" if viewer.0 => (None, None),
+            "company" => viewer.1,
+            "department" => (query.department_id, None),
+            "user" | "users" if query.user_ids.len() == 1 => {
+                (None, query.user_ids.first().copied())
+            }
+            _ => return Ok(Vec::new()),
+        };
+        let year = last_day.year();
+        let set = insight::targets(tx, i64::from(year), holder).await?;
+        let mut views = Vec::new();
+        for (measure, owners) in [
+            ("contract_amount", contract_owners),
+            ("payment_amount", payment_owners),
+        ] {
+            let mine: Vec<&insight::Target> = set
+                .iter()
+                .filter(|t| t.measure == measure && t.currency == currency)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(last_day);
+            let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(last_day);
+            let by_month = insight::by_month(tx, owners.as_deref(), measure, (start, end)).await?;
+            let achieved_in = |month: u32| -> i64 {
+                let key = format!("{year:04}-{month:02}");
+                by_month
+                    .iter()
+                    .filter(|r| r.month == key && r.currency == currency)
+                    .map(|r| r.amount)
+                    .sum()
+            };
+            let months: Vec<TargetMonth> = (1..=12)
+                .map(|month| {
+                    let target = mine
+                        .iter()
+                        .find(|t| t.month == i64::from(month))
+                        .map(|t| t.amount);
+                    let achieved = achieved_in(month);
+                    TargetMonth {
+                        month,
+                        target,
+                        achieved,
+                        rate: rate_of(achieved, target),
+                    }
+                })
+                .collect();
+            let year_target = mine
+                .iter()
+                .find(|t| t.month == 0)
+                .map(|t| t.amount)
+                .or_else(|| {
+                    let monthly: Vec<i64> = months.iter().filter_map(|m| m.target).collect();
+                    (!monthly.is_empty()).then(|| monthly.iter().sum())
+                });
+            let year_achieved = months.iter().map(|m| m.achieved).sum();
+            views.push(TargetView {
+                measure,
+                year,
+                rate: rate_of(year_achieved, year_target),
+                year_target,
+                year_achieved,
+                months,
+            });
+        }
+        Ok(views)
+    }
+
+    /// Sets a target (an administrator's or a report manager's task).
+    pub async fn set_target(&self, caller: &Caller, input: &TargetInput) -> Result<()> {
+        let batch = TargetsInput {
+            year: input.year,
+            department_id: input.department_id,
+            user_id: input.user_id,
+            currency: input.currency.clone(),
+            amounts: vec![TargetAmount {
+                measure: input.measure.clone(),
+                month: input.month,
+                amount: input.amount.text(),
+                label: None,
+            }],
+        };
+        self.set_targets(caller, &batch).await
+    }
+
+    /// Sets several targets of one holder and year at once: every problem
+    /// (the year, the holder, the currency, each amount) is reported
+    /// together, and nothing is saved unless all are right.
+    pub async fn set_targets(&self, caller: &Caller, input: &TargetsInput) -> Result<()> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut errors = kuijing_domain::FieldErrors::new();
+        if !(2000..=2100).contains(&input.year) {
+            errors.add("year", "year_out_of_range");
+        }
+        if input.department_id.is_some() && input.user_id.is_some() {
+            errors.add("user_id", "one_holder");
+        }
+        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let mut amounts = Vec::new();
+        for entry in &input.amounts {
+            // A labelled amount is one of many: its field names it
+            // (`amount:contract_amount:3`), so each keeps its own message.
+            let mut add = |field: &str, code: &'static str| match &entry.label {
+                Some(label) => errors.add_labelled(
+                    format!("{field}:{}:{}", entry.measure, entry.month),
+                    label,
+                    code,
+                ),
+                None => errors.add(field, code),
+            };
+            if !(0..=12).contains(&entry.month) {
+                add("month", "month_out_of_range");
+            }
+            if !MEASURES.contains(&entry.measure.as_str()) {
+                add("measure", "invalid_choice");
+            }
+            match money::parse_amount(&entry.amount) {
+                Ok(amount) => amounts.push((entry, amount)),
+                Err(code) => add("amount", code),
+            }
+        }
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        if let Some(department) = input.department_id
+            && !org.department_ids().any(|d| d == department)
+        {
+            errors.add("department_id", "invalid_choice");
+        }
+        if let Some(user) = input.user_id
+            && org.department_of(user).is_none()
+        {
+            errors.add("user_id", "invalid_choice");
+        }
+        errors.into_result()?;
+        for (entry, amount) in &amounts {
+            insight::set_target(
+                &mut tx,
+                (input.year, entry.month),
+                (input.department_id, input.user_id),
+                &entry.measure,
+                (*amount, &currency),
+                self.now(),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            year = input.year,
+            targets = amounts.len(),
+            actor.id = caller.user.id,
+            "targets set"
+        );
+        Ok(())
+    }
+
+    /// Deletes a target (an administrator's or a report manager's task).
+    pub async fn delete_target(&self, caller: &Caller, id: i64) -> Result<()> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut tx = self.db.write().await?;
+        if !insight::delete_target(&mut tx, id).await? {
+            return Err(ServiceError::NotFound);
+        }
+        tx.commit().await?;
+        tracing::info!(target.id = id, actor.id = caller.user.id, "target deleted");
+        Ok(())
+    }
+
+    /// The targets of a holder for a year, for the settings page.
+    pub async fn targets_of(
+        &self,
+        caller: &Caller,
+        year: i64,
+        holder: (Option<i64>, Option<i64>),
+    ) -> Result<Vec<insight::Target>> {
+        caller.require(Permission::new(Kind::Report, Action::Manage))?;
+        let mut tx = self.db.read().await?;
+        Ok(insight::targets(&mut tx, year, holder).await?)
+    }
+}

@@ -1,0 +1,195 @@
+//! Whose data: the people and departments a viewer may choose, and the owners whose records count.
+
+use super::*;
+
+impl App {
+    /// Whose figures a query asks for, checked against the org chart and
+    /// the viewer's own data scope.
+    pub(crate) async fn whose(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        query: &DashboardQuery,
+    ) -> Result<Whose> {
+        let org = departments::org_chart(tx).await?;
+        let people = kuijing_store::users::all_names(tx).await?;
+        let reach = Reach::of(caller, &org);
+        let chosen = self.chosen_people(query, (&org, &reach), &people)?;
+        Ok(Whose {
+            org,
+            people,
+            chosen,
+        })
+    }
+
+    /// The departments and people a viewer may pick for the dashboard and
+    /// the reports: only those inside their own data scope, by name.
+    pub async fn insight_choices(
+        &self,
+        caller: &Caller,
+    ) -> Result<(Vec<crate::choices::Choice>, Vec<crate::choices::Choice>)> {
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let reach = Reach::of(caller, &org);
+        let ids: Vec<i64> = org
+            .department_ids()
+            .filter(|d| reach.has_department(*d))
+            .collect();
+        let mut departments = departments::names(&mut tx, &ids).await?;
+        departments.sort_by(|a, b| a.1.cmp(&b.1));
+        let people = kuijing_store::users::active_names(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|(id, _)| reach.has_user(&org, *id))
+            .collect();
+        Ok((departments, people))
+    }
+
+    /// The people a query names, checked: `None` for the whole company (as
+    /// far as the viewer sees it). A department or person outside the
+    /// viewer's data scope is refused, naming the field, never answered with
+    /// figures of nobody.
+    fn chosen_people(
+        &self,
+        query: &DashboardQuery,
+        (org, reach): (&OrgChart, &Reach),
+        people: &[(i64, String)],
+    ) -> Result<Option<BTreeSet<i64>>> {
+        let invalid =
+            |field: &str, code| ServiceError::Invalid(FieldError::new(field, code).into());
+        match query.scope.as_deref().unwrap_or("company") {
+            "company" => Ok(None),
+            "department" => {
+                let department = query
+                    .department_id
+                    .ok_or_else(|| invalid("department_id", "required"))?;
+                if !org.department_ids().any(|d| d == department) {
+                    return Err(invalid("department_id", "invalid_choice"));
+                }
+                if !reach.has_department(department) {
+                    return Err(invalid("department_id", "insight_department_out_of_scope"));
+                }
+                let departments = if query.with_children.unwrap_or(true) {
+                    org.department_and_below(department)
+                } else {
+                    BTreeSet::from([department])
+                };
+                Ok(Some(
+                    people
+                        .iter()
+                        .map(|(id, _)| *id)
+                        .filter(|id| {
+                            org.department_of(*id)
+                                .is_some_and(|d| departments.contains(&d))
+                        })
+                        .collect(),
+                ))
+            }
+            "user" | "users" => {
+                if query.user_ids.is_empty() {
+                    return Err(invalid("user_ids", "choose_people"));
+                }
+                if query
+                    .user_ids
+                    .iter()
+                    .any(|u| !people.iter().any(|(id, _)| id == u))
+                {
+                    return Err(invalid("user_ids", "invalid_choice"));
+                }
+                if query.user_ids.iter().any(|u| !reach.has_user(org, *u)) {
+                    return Err(invalid("user_ids", "insight_people_out_of_scope"));
+                }
+                Ok(Some(query.user_ids.iter().copied().collect()))
+            }
+            _ => Err(invalid("scope", "invalid_choice")),
+        }
+    }
+}
+
+/// Whose figures count (the dashboard's and the reports' "whose data"):
+/// the org chart, everyone's names, and the people chosen.
+pub(crate) struct Whose {
+    pub(crate) org: OrgChart,
+    pub(crate) people: Vec<(i64, String)>,
+    chosen: Option<BTreeSet<i64>>,
+}
+
+impl Whose {
+    /// The owners whose records of a kind count for this viewer.
+    pub(crate) fn owners(&self, caller: &Caller, kind: Kind) -> Option<Vec<i64>> {
+        owners_for(
+            &caller.actor.visibility(kind, &self.org),
+            &self.org,
+            &self.people,
+            self.chosen.as_ref(),
+        )
+    }
+}
+
+/// The kinds whose figures the dashboard and the reports show.
+const INSIGHT_KINDS: [Kind; 7] = [
+    Kind::Customer,
+    Kind::Lead,
+    Kind::Contact,
+    Kind::Opportunity,
+    Kind::Contract,
+    Kind::Payment,
+    Kind::FollowUp,
+];
+
+/// How far a viewer's data scope reaches over the kinds the dashboard and
+/// the reports count: the union of their scopes for those kinds.
+pub(crate) struct Reach(Visibility);
+
+impl Reach {
+    pub(crate) fn of(caller: &Caller, org: &OrgChart) -> Self {
+        let mut reach = Visibility::default();
+        for kind in INSIGHT_KINDS {
+            let seen = caller.actor.visibility(kind, org);
+            reach.all |= seen.all;
+            reach.users.extend(seen.users);
+            reach.departments.extend(seen.departments);
+        }
+        Self(reach)
+    }
+
+    /// Whether the viewer may pick a whole department: they see everyone,
+    /// or everyone in it.
+    fn has_department(&self, department: i64) -> bool {
+        self.0.all || self.0.departments.contains(&department)
+    }
+
+    /// Whether the viewer may pick a person: they see some of their records.
+    fn has_user(&self, org: &OrgChart, user: i64) -> bool {
+        self.0.all
+            || org
+                .department_of(user)
+                .is_some_and(|d| self.0.sees(user, d))
+    }
+}
+
+/// The owners a kind's figures count: the chosen people the viewer may see,
+/// or `None` when the viewer sees all and chose the whole company.
+fn owners_for(
+    visibility: &Visibility,
+    org: &OrgChart,
+    people: &[(i64, String)],
+    chosen: Option<&BTreeSet<i64>>,
+) -> Option<Vec<i64>> {
+    if visibility.all && chosen.is_none() {
+        return None;
+    }
+    Some(
+        people
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| chosen.is_none_or(|c| c.contains(id)))
+            .filter(|id| {
+                visibility.all
+                    || org
+                        .department_of(*id)
+                        .is_some_and(|d| visibility.sees(*id, d))
+            })
+            .collect(),
+    )
+}
