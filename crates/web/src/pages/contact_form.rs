@@ -15,6 +15,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
+use super::conflict::{self, Conflict, Names, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
@@ -23,7 +24,6 @@ use super::forms::{
 use super::records::people;
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::message;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -38,6 +38,8 @@ struct ContactFormPage {
     /// Customers to choose from: those the caller sees, recent first.
     customers: Vec<(i64, String)>,
     errors: FormErrors,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<Conflict>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +72,9 @@ pub struct ContactForm {
     owner_id: String,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     /// The `custom.<key>` values the form sent.
     #[serde(flatten)]
     custom: CustomValues,
@@ -94,8 +99,31 @@ impl ContactForm {
             notes: text(&p.notes),
             owner_id: p.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             version: p.version.to_string(),
+            read: String::new(),
             custom: CustomValues::of(&p.custom),
         }
+    }
+
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[kuijing_domain::fields::FieldDef]) -> Values {
+        let tick = |on: &Option<String>| if on.is_some() { "1" } else { "" }.to_string();
+        let mut values: Values = [
+            ("name", self.name.clone()),
+            ("customer_id", self.customer_id.trim().to_string()),
+            ("mobile", self.mobile.clone()),
+            ("phone", self.phone.clone()),
+            ("email", self.email.clone()),
+            ("post", self.post.clone()),
+            ("is_primary", tick(&self.is_primary)),
+            ("decision_maker", tick(&self.decision_maker)),
+            ("address", self.address.clone()),
+            ("notes", self.notes.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
     }
 
     fn custom_value(&self, key: &str) -> String {
@@ -140,7 +168,8 @@ async fn form_page(
     caller: &Caller,
     lang: Lang,
     id: Option<i64>,
-    (form, errors): (ContactForm, FormErrors),
+    (mut form, errors): (ContactForm, FormErrors),
+    conflict: Option<Conflict>,
 ) -> Result<ContactFormPage, ServiceError> {
     let title = if id.is_some() {
         "records.contact_edit"
@@ -154,18 +183,25 @@ async fn form_page(
     {
         customers.insert(0, (current, form.customer_name.clone()));
     }
+    let choices = Choices::load_for(state, Kind::Contact).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&choices.fields));
+    }
     Ok(ContactFormPage {
         shell: Shell::new(state, caller, lang, "/contacts", title),
         id,
         customers,
         form,
-        choices: Choices::load_for(state, Kind::Contact).await?,
+        choices,
         people: if id.is_none() {
             people(state, caller, Kind::Contact).await
         } else {
             Vec::new()
         },
         errors,
+        conflict,
     })
 }
 
@@ -190,7 +226,15 @@ pub async fn new_contact(
         customer_id: query.customer_id,
         ..ContactForm::default()
     };
-    let page = form_page(&state, &caller, lang, None, (form, FormErrors::default())).await;
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        None,
+        (form, FormErrors::default()),
+        None,
+    )
+    .await;
     answer(page, StatusCode::OK, &caller, lang)
 }
 
@@ -224,6 +268,7 @@ pub async fn edit_contact(
         lang,
         Some(id),
         (form, FormErrors::default()),
+        None,
     )
     .await;
     answer(page, StatusCode::OK, &caller, lang)
@@ -247,8 +292,8 @@ pub async fn update_contact(
 }
 
 /// The form again with what was typed and why it was refused. Someone
-/// saved meanwhile: the form takes their version, so saving again is a
-/// deliberate overwrite.
+/// saved meanwhile: the form keeps every entry, takes their version (so
+/// saving again is a deliberate overwrite) and shows what they changed.
 async fn refused(
     state: &AppState,
     caller: &Caller,
@@ -256,24 +301,48 @@ async fn refused(
     id: Option<i64>,
     (form, error): (ContactForm, ServiceError),
 ) -> Response {
-    let (errors, form) = match &error {
-        ServiceError::Changed { version, .. } => {
-            let errors = FormErrors {
-                fields: Default::default(),
-                form: Some(format!(
-                    "{} {}",
-                    message(&error, lang),
-                    lang.t("customers.stale_hint")
-                )),
-            };
-            let version = version.to_string();
-            (errors, ContactForm { version, ..form })
+    if let (ServiceError::Changed { .. }, Some(id)) = (&error, id) {
+        let stored = match state.app.get_contact(caller, id).await {
+            Ok(detail) => ContactForm::of(&detail),
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let defs = match state.app.custom_fields(Kind::Contact).await {
+            Ok(defs) => defs,
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let mut names = Names::new("contact", lang, &defs);
+        names.tick("is_primary");
+        names.tick("decision_maker");
+        // The customers are named as the user may see them.
+        let mut customers = vec![(stored.customer_id.clone(), stored.customer_name.clone())];
+        if let Some(chosen) = optional_number(&form.customer_id)
+            && chosen.to_string() != stored.customer_id
+            && let Ok(found) = state.app.get_customer(caller, chosen).await
+        {
+            customers.push((chosen.to_string(), found.view.customer.name));
         }
-        _ => match FormErrors::from_service(&error, lang) {
-            Some(errors) => (errors, form),
-            None => return error_page(error, caller, lang),
-        },
+        names.option("customer_id", customers);
+        let theirs = stored.values(&defs);
+        let shown = Conflict::new(
+            &form.read,
+            &theirs,
+            &form.values(&defs),
+            &names,
+            format!("/contacts/{id}/edit"),
+        );
+        let form = ContactForm {
+            version: stored.version,
+            read: conflict::mark(&theirs),
+            ..form
+        };
+        let errors = FormErrors::default();
+        let page = form_page(state, caller, lang, Some(id), (form, errors), Some(shown)).await;
+        return answer(page, status_of(&error), caller, lang);
+    }
+    let errors = match FormErrors::from_service(&error, lang) {
+        Some(errors) => errors,
+        None => return error_page(error, caller, lang),
     };
-    let page = form_page(state, caller, lang, id, (form, errors)).await;
+    let page = form_page(state, caller, lang, id, (form, errors), None).await;
     answer(page, status_of(&error), caller, lang)
 }

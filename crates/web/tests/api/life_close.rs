@@ -1,0 +1,317 @@
+//! Closing the customer lifecycle: a stale save on the edit forms shows
+//! what the other person changed beside what the user typed, with "Save
+//! over" and "Reload".
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
+use crate::record_fixtures::made;
+
+/// The value of the hidden input `name` on a page, as a browser sends it.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no hidden {name}"))
+        + marker.len();
+    let end = start + html[start..].find('"').expect("closing quote");
+    html_escape::decode_html_entities(&html[start..end]).into_owned()
+}
+
+/// A form body from its fields, encoded as a browser encodes it.
+fn body(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+/// The conflict box's rows: (field, theirs, yours), as the page shows them.
+fn conflict_rows(html: &str) -> Vec<(String, String, String)> {
+    let Some(start) = html.find("class=\"conflict span2\"") else {
+        return Vec::new();
+    };
+    let boxed = &html[start..];
+    let boxed = &boxed[..boxed.find("</table>").unwrap_or(0)];
+    boxed
+        .split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|row| {
+            let cells: Vec<String> = row
+                .split(['<', '>'])
+                .filter(|part| {
+                    !part.is_empty()
+                        && !part.starts_with("/t")
+                        && !part.starts_with("td")
+                        && !part.starts_with("tr")
+                })
+                .map(|part| html_escape::decode_html_entities(part).into_owned())
+                .collect();
+            (
+                cells.first().cloned().unwrap_or_default(),
+                cells.get(1).cloned().unwrap_or_default(),
+                cells.get(2).cloned().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+struct Case {
+    /// The record's page path, `/leads/7`.
+    path: String,
+    /// Its API path.
+    api: String,
+    /// How the API saves someone else's change.
+    method: axum::http::Method,
+    /// The other person's change (with the version read).
+    theirs: Value,
+    /// The form's fields the user sends, beside the hidden ones.
+    yours: Vec<(&'static str, String)>,
+    /// The field the other person changed: its label, their value and
+    /// the value the user's form still holds.
+    changed: (&'static str, &'static str, &'static str),
+    /// What the user typed that must survive, and the API field it lands in.
+    typed: (&'static str, &'static str),
+}
+
+async fn stale_save_round(t: &TestApp, admin: &str, case: Case) {
+    let cookie = page_session(t, ADMIN_PHONE).await;
+    let csrf = page_csrf(t, &cookie).await;
+    let (status, form) = page(t, &cookie, &format!("{}/edit", case.path), "en").await;
+    assert_eq!(status, StatusCode::OK, "{}", case.path);
+    let read = hidden(&form, "_read");
+    let version = hidden(&form, "version");
+
+    let saved = t
+        .call(
+            case.method.clone(),
+            &case.api,
+            Some(admin),
+            Some(case.theirs),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+
+    let mut fields: Vec<(&str, &str)> =
+        vec![("_csrf", &csrf), ("version", &version), ("_read", &read)];
+    fields.extend(case.yours.iter().map(|(k, v)| (*k, v.as_str())));
+    let (status, html) = post_form(t, &cookie, &case.path, body(&fields)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{}: {html}", case.path);
+    let rows = conflict_rows(&html);
+    let (label, theirs, yours) = case.changed;
+    assert_eq!(
+        rows,
+        vec![(label.to_string(), theirs.to_string(), yours.to_string())],
+        "{}: only what the other person changed is listed",
+        case.path
+    );
+    let (typed, field) = case.typed;
+    assert!(
+        html.contains(&format!("value=\"{typed}\"")) || html.contains(&format!(">{typed}<")),
+        "{}: what was typed is kept",
+        case.path
+    );
+    assert!(html.contains(">Save over</button>"), "{}", case.path);
+    assert!(
+        html.contains(&format!("href=\"{}/edit\"", case.path)),
+        "{}: Reload opens the record as stored now",
+        case.path
+    );
+    let newer = hidden(&html, "version");
+    assert_ne!(newer, version, "the form takes the stored version");
+
+    // Reload: the edit page of the record as stored now shows their value.
+    let (status, reloaded) = page(t, &cookie, &format!("{}/edit", case.path), "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        reloaded.contains(theirs),
+        "{}: reload shows {theirs}",
+        case.path
+    );
+
+    // Save over: the form as the page now holds it.
+    let read = hidden(&html, "_read");
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("_csrf", &csrf),
+        ("version", &newer),
+        ("_read", &read),
+        ("_over", "1"),
+    ];
+    fields.extend(case.yours.iter().map(|(k, v)| (*k, v.as_str())));
+    let (status, location) = post_form(t, &cookie, &case.path, body(&fields)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}: {location}", case.path);
+    let stored = t.get(&case.api, admin).await;
+    assert_eq!(stored.body[field], typed, "{}: saved over", case.path);
+}
+
+fn yours(fields: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    fields.iter().map(|(k, v)| (*k, v.to_string())).collect()
+}
+
+#[tokio::test]
+async fn a_stale_lead_save_shows_what_changed_and_saves_over() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let lead = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "Lead A", "phone": "02-1111-2222" }),
+    )
+    .await;
+    let case = Case {
+        path: format!("/leads/{lead}"),
+        api: format!("/api/v1/leads/{lead}"),
+        method: axum::http::Method::PUT,
+        theirs: json!({ "name": "Lead A", "phone": "02-1111-2222", "email": "new@acme.tw", "version": 1 }),
+        yours: yours(&[("name", "Lead A"), ("phone", "02-9999-0000"), ("email", "")]),
+        changed: ("E-mail", "new@acme.tw", "—"),
+        typed: ("02-9999-0000", "phone"),
+    };
+    stale_save_round(&t, &admin, case).await;
+    let stored = t.get(&format!("/api/v1/leads/{lead}"), &admin).await;
+    assert!(
+        stored.body["email"].is_null(),
+        "saving over clears their e-mail"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_customer_save_shows_what_changed_and_saves_over() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let customer = made(&t, &admin, "/api/v1/customers", json!({ "name": "Acme" })).await;
+    let case = Case {
+        path: format!("/customers/{customer}"),
+        api: format!("/api/v1/customers/{customer}"),
+        method: axum::http::Method::PATCH,
+        theirs: json!({ "website": "https://acme.tw", "version": 1 }),
+        yours: yours(&[("name", "Acme"), ("phone", "02-2345-6789"), ("website", "")]),
+        changed: ("Website", "https://acme.tw", "—"),
+        typed: ("02-2345-6789", "phone"),
+    };
+    stale_save_round(&t, &admin, case).await;
+}
+
+#[tokio::test]
+async fn a_stale_contact_save_shows_what_changed_and_saves_over() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let customer = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Edit Co" }),
+    )
+    .await;
+    let contact = made(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "customer_id": customer, "name": "李助理" }),
+    )
+    .await;
+    let case = Case {
+        path: format!("/contacts/{contact}"),
+        api: format!("/api/v1/contacts/{contact}"),
+        method: axum::http::Method::PUT,
+        theirs: json!({ "customer_id": customer, "name": "李助理", "post": "CFO", "version": 1 }),
+        yours: yours(&[
+            ("customer_id", &customer.to_string()),
+            ("name", "李助理"),
+            ("mobile", "0912345678"),
+            ("post", ""),
+        ]),
+        changed: ("Post", "CFO", "—"),
+        typed: ("0912345678", "mobile"),
+    };
+    stale_save_round(&t, &admin, case).await;
+}
+
+#[tokio::test]
+async fn a_stale_opportunity_save_shows_what_changed_and_saves_over() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let customer = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Deal Co" }),
+    )
+    .await;
+    let created = t
+        .post(
+            "/api/v1/opportunities",
+            &admin,
+            json!({ "name": "Deal", "customer_id": customer }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let pipeline = created.body["pipeline_id"].to_string();
+    let stage = created.body["stage_id"].to_string();
+    let case = Case {
+        path: format!("/opportunities/{id}"),
+        api: format!("/api/v1/opportunities/{id}"),
+        method: axum::http::Method::PUT,
+        theirs: json!({
+            "name": "Deal", "customer_id": customer, "pipeline_id": created.body["pipeline_id"],
+            "stage_id": created.body["stage_id"], "notes": "their note", "version": 1
+        }),
+        yours: yours(&[
+            ("name", "Deal"),
+            ("customer_id", &customer.to_string()),
+            ("pipeline_id", &pipeline),
+            ("stage_id", &stage),
+            ("expected_close_on", "2030-01-31"),
+            ("notes", ""),
+        ]),
+        changed: ("Notes", "their note", "—"),
+        typed: ("2030-01-31", "expected_close_on"),
+    };
+    stale_save_round(&t, &admin, case).await;
+}
+
+#[tokio::test]
+async fn a_stale_contract_save_shows_what_changed_and_saves_over() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let customer = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Sign Co" }),
+    )
+    .await;
+    let created = t
+        .post(
+            "/api/v1/contracts",
+            &admin,
+            json!({ "name": "Deal contract", "customer_id": customer, "amount": "100" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let number = created.body["number"].as_str().expect("number").to_string();
+    let case = Case {
+        path: format!("/contracts/{id}"),
+        api: format!("/api/v1/contracts/{id}"),
+        method: axum::http::Method::PUT,
+        theirs: json!({
+            "name": "Deal contract", "customer_id": customer, "amount": "100",
+            "notes": "their note", "version": 1
+        }),
+        yours: yours(&[
+            ("number", &number),
+            ("name", "Deal contract"),
+            ("customer_id", &customer.to_string()),
+            ("amount", "100"),
+            ("ends_on", "2030-12-31"),
+            ("notes", ""),
+        ]),
+        changed: ("Notes", "their note", "—"),
+        typed: ("2030-12-31", "ends_on"),
+    };
+    stale_save_round(&t, &admin, case).await;
+}
