@@ -315,3 +315,228 @@ async fn a_stale_contract_save_shows_what_changed_and_saves_over() {
     };
     stale_save_round(&t, &admin, case).await;
 }
+
+/// Converts leads through the API with `extra` beside their ids.
+async fn convert(t: &TestApp, token: &str, ids: &[i64], extra: Value) -> crate::helpers::Answer {
+    let mut body = json!({ "ids": ids });
+    if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+        body.extend(extra.clone());
+    }
+    t.post("/api/v1/leads/convert", token, body).await
+}
+
+#[tokio::test]
+async fn converting_a_lead_like_an_existing_customer_asks_to_link_or_create() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let existing = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "台灣積體電路製造股份有限公司" }),
+    )
+    .await;
+    let lead = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "台灣積體電路製造", "contact_name": "王經理" }),
+    )
+    .await;
+    let note = t
+        .post(
+            &format!("/api/v1/leads/{lead}/follow-ups"),
+            &admin,
+            json!({ "content": "Met at the fair" }),
+        )
+        .await;
+    assert_eq!(note.status, 201, "{}", note.text);
+    let before = t.get("/api/v1/customers", &admin).await.body["total"].clone();
+
+    let asked = convert(&t, &admin, &[lead], json!({})).await;
+    assert_eq!(asked.status, 409, "{}", asked.text);
+    assert_eq!(asked.body["code"], "duplicate_customer");
+    assert_eq!(asked.body["duplicates"][0]["lead_id"], lead);
+    assert_eq!(asked.body["duplicates"][0]["matches"][0]["id"], existing);
+    assert_eq!(
+        asked.body["duplicates"][0]["matches"][0]["matched"],
+        json!(["name"])
+    );
+    let still = t.get(&format!("/api/v1/leads/{lead}"), &admin).await;
+    assert_eq!(still.body["converted"], false, "nothing is written");
+    assert_eq!(
+        t.get("/api/v1/customers", &admin).await.body["total"],
+        before
+    );
+
+    let linked = convert(&t, &admin, &[lead], json!({ "on_duplicate": "link" })).await;
+    assert_eq!(linked.status, 200, "{}", linked.text);
+    assert_eq!(linked.body[0]["customer_id"], existing);
+    let done = t.get(&format!("/api/v1/leads/{lead}"), &admin).await;
+    assert_eq!(done.body["converted"], true);
+    assert_eq!(done.body["customer_id"], existing);
+    assert_eq!(
+        t.get("/api/v1/customers", &admin).await.body["total"],
+        before
+    );
+    let follow_ups = t
+        .get(&format!("/api/v1/customers/{existing}"), &admin)
+        .await;
+    assert!(
+        follow_ups.text.contains("Met at the fair"),
+        "the lead's follow-ups go to the customer: {}",
+        follow_ups.text
+    );
+
+    let again = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "台積電分公司", "phone": "03-5636688" }),
+    )
+    .await;
+    let by_phone = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Hsinchu office", "phone": "03 563 6688" }),
+    )
+    .await;
+    let asked = convert(&t, &admin, &[again], json!({})).await;
+    assert_eq!(asked.status, 409, "{}", asked.text);
+    assert_eq!(asked.body["duplicates"][0]["matches"][0]["id"], by_phone);
+    let created = convert(&t, &admin, &[again], json!({ "on_duplicate": "create" })).await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let new = created.body[0]["customer_id"].as_i64().expect("customer");
+    assert!(new != by_phone && new != existing, "a new customer anyway");
+}
+
+#[tokio::test]
+async fn a_batch_conversion_names_every_lead_that_needs_a_choice() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let one = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Alpha Ltd" }),
+    )
+    .await;
+    made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Beta", "email": "hi@beta.tw" }),
+    )
+    .await;
+    made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Beta Trading", "email": "sales@beta.tw" }),
+    )
+    .await;
+    let alpha = made(&t, &admin, "/api/v1/leads", json!({ "name": "ALPHA" })).await;
+    // Like two customers: one by name, the other by e-mail.
+    let beta = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "Beta", "email": "sales@beta.tw" }),
+    )
+    .await;
+    let clean = made(&t, &admin, "/api/v1/leads", json!({ "name": "Gamma" })).await;
+
+    let asked = convert(&t, &admin, &[alpha, beta, clean], json!({})).await;
+    assert_eq!(asked.status, 409, "{}", asked.text);
+    let named: Vec<i64> = asked.body["duplicates"]
+        .as_array()
+        .expect("duplicates")
+        .iter()
+        .filter_map(|d| d["lead_id"].as_i64())
+        .collect();
+    assert_eq!(named, vec![alpha, beta]);
+    let gamma = t.get(&format!("/api/v1/leads/{clean}"), &admin).await;
+    assert_eq!(gamma.body["converted"], false, "all or none");
+
+    let linked = convert(
+        &t,
+        &admin,
+        &[alpha, beta, clean],
+        json!({ "on_duplicate": "link" }),
+    )
+    .await;
+    assert_eq!(linked.status, 409, "{}", linked.text);
+    assert_eq!(linked.body["duplicates"][0]["lead_id"], beta);
+    assert_eq!(linked.body["duplicates"][0]["reason"], "several");
+
+    // On the list page: the box names the lead and offers both choices.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = body(&[
+        ("_csrf", csrf.as_str()),
+        ("ids", &alpha.to_string()),
+        ("ids", &clean.to_string()),
+    ]);
+    let (status, html) = post_form(&t, &cookie, "/leads/convert", form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains(&format!("href=\"/leads/{alpha}\">ALPHA</a>")));
+    assert!(html.contains(&format!("href=\"/customers/{one}\">Alpha Ltd</a>")));
+    assert!(html.contains("Link each to its existing customer"));
+    assert!(html.contains("Create anyway"));
+    let form = body(&[
+        ("_csrf", csrf.as_str()),
+        ("ids", &alpha.to_string()),
+        ("ids", &clean.to_string()),
+        ("on_duplicate", "link"),
+    ]);
+    let (status, location) = post_form(&t, &cookie, "/leads/convert", form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    assert!(location.contains("done=converted&n=2"), "{location}");
+    let alpha = t.get(&format!("/api/v1/leads/{alpha}"), &admin).await;
+    assert_eq!(alpha.body["customer_id"], one);
+}
+
+#[tokio::test]
+async fn a_lead_page_links_the_lead_to_the_customer_chosen() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let first = made(&t, &admin, "/api/v1/customers", json!({ "name": "Delta" })).await;
+    let second = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Delta North", "mobile": "0912-345-678" }),
+    )
+    .await;
+    let lead = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "Delta", "mobile": "0912345678" }),
+    )
+    .await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let back = format!("/leads/{lead}");
+    let ids = lead.to_string();
+    let form = body(&[("_csrf", csrf.as_str()), ("ids", &ids), ("back", &back)]);
+    let (status, html) = post_form(&t, &cookie, "/leads/convert", form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    for customer in [first, second] {
+        assert!(
+            html.contains(&format!("name=\"link_to\" value=\"{customer}\"")),
+            "each match may be chosen"
+        );
+    }
+    let chosen = second.to_string();
+    let form = body(&[
+        ("_csrf", csrf.as_str()),
+        ("ids", &ids),
+        ("back", &back),
+        ("link_to", &chosen),
+    ]);
+    let (status, location) = post_form(&t, &cookie, "/leads/convert", form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, format!("/customers/{second}?done=converted"));
+}
