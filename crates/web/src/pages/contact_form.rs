@@ -35,8 +35,9 @@ struct ContactFormPage {
     form: ContactForm,
     choices: Choices,
     people: Vec<UserView>,
-    /// Customers to choose from: those the caller sees, recent first.
-    customers: Vec<(i64, String)>,
+    /// The customers found for what was typed in the customer field, to
+    /// choose one from (the picker without a script).
+    found: Option<Vec<(i64, String, Option<String>)>>,
     errors: FormErrors,
     /// What someone else saved meanwhile, when a save met their version.
     conflict: Option<Conflict>,
@@ -46,10 +47,18 @@ struct ContactFormPage {
 pub struct ContactForm {
     #[serde(default)]
     customer_id: String,
-    /// The customer's name as the form was opened with it, so a customer
-    /// beyond the recent ones stays offered.
+    /// The text the chosen customer answers: its name, or what was searched
+    /// for when the customer was picked from the results. Typing something
+    /// else in the customer field asks for a new search.
     #[serde(default)]
     customer_name: String,
+    /// What the customer field holds: the chosen customer's name, or a
+    /// name, phone or e-mail to search for.
+    #[serde(default)]
+    customer_q: String,
+    /// Set by the customer field's "Find" button.
+    #[serde(default, rename = "_find")]
+    find: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -88,6 +97,8 @@ impl ContactForm {
         Self {
             customer_id: p.customer_id.to_string(),
             customer_name: p.customer_name.clone(),
+            customer_q: p.customer_name.clone(),
+            find: String::new(),
             name: p.name.clone(),
             mobile: text(&p.mobile),
             phone: text(&p.phone),
@@ -128,6 +139,12 @@ impl ContactForm {
 
     fn custom_value(&self, key: &str) -> String {
         self.custom.value(key)
+    }
+
+    /// Whether the post asks for customers rather than a save: "Find"
+    /// pressed, or the customer field changed since a customer was chosen.
+    fn finding(&self) -> bool {
+        !self.find.is_empty() || self.customer_q.trim() != self.customer_name.trim()
     }
 
     fn is(&self, field: &str, id: &i64) -> bool {
@@ -176,12 +193,13 @@ async fn form_page(
     } else {
         "records.contact_new"
     };
-    let mut customers = state.app.customer_choices(caller, 200).await?;
-    if let Ok(current) = form.customer_id.trim().parse::<i64>()
-        && !form.customer_name.is_empty()
-        && !customers.iter().any(|(id, _)| *id == current)
+    // A customer given by id alone (from the customer's page) is named.
+    if form.customer_q.is_empty()
+        && let Some(chosen) = optional_number(&form.customer_id)
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
     {
-        customers.insert(0, (current, form.customer_name.clone()));
+        form.customer_name = found.view.customer.name.clone();
+        form.customer_q = found.view.customer.name;
     }
     let choices = Choices::load_for(state, Kind::Contact).await?;
     // An edit opened now keeps what it shows, to tell later what someone
@@ -192,7 +210,7 @@ async fn form_page(
     Ok(ContactFormPage {
         shell: Shell::new(state, caller, lang, "/contacts", title),
         id,
-        customers,
+        found: None,
         form,
         choices,
         people: if id.is_none() {
@@ -244,6 +262,9 @@ pub async fn create_contact(
     PageUser(caller): PageUser,
     Form(form): Form<ContactForm>,
 ) -> Response {
+    if form.finding() {
+        return finding(&state, &caller, lang, None, form).await;
+    }
     match state.app.create_contact(&caller, form.input(false)).await {
         Ok(detail) => done(&format!("/contacts/{}", detail.view.contact.id), "created"),
         Err(error) => refused(&state, &caller, lang, None, (form, error)).await,
@@ -281,6 +302,9 @@ pub async fn update_contact(
     Id(id): Id,
     Form(form): Form<ContactForm>,
 ) -> Response {
+    if form.finding() {
+        return finding(&state, &caller, lang, Some(id), form).await;
+    }
     match state
         .app
         .update_contact(&caller, id, form.input(true))
@@ -290,6 +314,46 @@ pub async fn update_contact(
         Err(error) => refused(&state, &caller, lang, Some(id), (form, error)).await,
     }
 }
+
+/// The form again with the customers that match what the customer field
+/// holds, to choose one, and everything else as typed. Nothing is saved.
+async fn finding(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    mut form: ContactForm,
+) -> Response {
+    let mut found = match state
+        .app
+        .customer_picks(caller, &form.customer_q, PICKS)
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    // The customer chosen before stays offered.
+    if let Some(chosen) = optional_number(&form.customer_id)
+        && !found.iter().any(|(c, _, _)| *c == chosen)
+        && let Ok(detail) = state.app.get_customer(caller, chosen).await
+    {
+        let c = detail.view.customer;
+        found.insert(0, (c.id, c.name, c.phone));
+    }
+    // The choice now answers what was typed: saving takes it as it is.
+    form.customer_name = form.customer_q.clone();
+    form.find = String::new();
+    let page = form_page(state, caller, lang, id, (form, FormErrors::default()), None)
+        .await
+        .map(|mut page| {
+            page.found = Some(found);
+            page
+        });
+    answer(page, StatusCode::OK, caller, lang)
+}
+
+/// How many customers a search in the customer field offers.
+const PICKS: u64 = 20;
 
 /// The form again with what was typed and why it was refused. Someone
 /// saved meanwhile: the form keeps every entry, takes their version (so

@@ -540,3 +540,107 @@ async fn a_lead_page_links_the_lead_to_the_customer_chosen() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/customers/{second}?done=converted"));
 }
+
+#[tokio::test]
+async fn the_contact_forms_customer_is_found_and_chosen_within_the_users_scope() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let rep = crate::record_fixtures::own_scope_rep(&t, &admin, "0966000001").await;
+    let mine = made(
+        &t,
+        &rep,
+        "/api/v1/customers",
+        json!({ "name": "Acme Taipei" }),
+    )
+    .await;
+    let theirs = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Acme Tainan" }),
+    )
+    .await;
+    let cookie = page_session(&t, "0966000001").await;
+    let csrf = page_csrf(&t, &cookie).await;
+
+    let (status, html) = page(&t, &cookie, "/contacts/new", "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"customer_q\""), "a field to type in");
+    assert!(
+        !html.contains("<select name=\"customer_id\""),
+        "no list of every customer"
+    );
+    let (_, html) = page(
+        &t,
+        &cookie,
+        &format!("/contacts/new?customer_id={mine}"),
+        "en",
+    )
+    .await;
+    assert!(
+        html.contains("value=\"Acme Taipei\""),
+        "a customer given is named"
+    );
+
+    // Without a script: "Find" shows the customers that match, in scope.
+    let typed = body(&[
+        ("_csrf", csrf.as_str()),
+        ("name", "林小姐"),
+        ("customer_q", "acme"),
+        ("customer_name", ""),
+        ("customer_id", ""),
+        ("_find", "1"),
+    ]);
+    let (status, html) = post_form(&t, &cookie, "/contacts", typed).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains(&format!(
+        "type=\"radio\" name=\"customer_id\" value=\"{mine}\""
+    )));
+    assert!(
+        !html.contains(&format!("value=\"{theirs}\"")),
+        "outside the scope"
+    );
+    assert!(!html.contains("Acme Tainan"));
+    assert!(html.contains("value=\"林小姐\""), "what was typed is kept");
+    assert_eq!(hidden(&html, "customer_name"), "acme");
+    let list = t.get("/api/v1/contacts", &rep).await;
+    assert_eq!(list.body["total"], 0, "finding saves nothing");
+
+    // Typing another name without choosing searches again rather than
+    // saving the customer chosen before.
+    let retyped = body(&[
+        ("_csrf", csrf.as_str()),
+        ("name", "林小姐"),
+        ("customer_q", "Tainan"),
+        ("customer_name", "acme"),
+        ("customer_id", &mine.to_string()),
+    ]);
+    let (status, html) = post_form(&t, &cookie, "/contacts", retyped).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Choose the customer:"));
+    assert_eq!(t.get("/api/v1/contacts", &rep).await.body["total"], 0);
+
+    // Choosing one and saving.
+    let chosen = body(&[
+        ("_csrf", csrf.as_str()),
+        ("name", "林小姐"),
+        ("customer_q", "acme"),
+        ("customer_name", "acme"),
+        ("customer_id", &mine.to_string()),
+    ]);
+    let (status, location) = post_form(&t, &cookie, "/contacts", chosen).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location}");
+    let list = t.get("/api/v1/contacts", &rep).await;
+    assert_eq!(list.body["items"][0]["customer_id"], mine);
+
+    // A customer outside the scope cannot be forced by its id.
+    let forced = body(&[
+        ("_csrf", csrf.as_str()),
+        ("name", "陳先生"),
+        ("customer_q", ""),
+        ("customer_name", ""),
+        ("customer_id", &theirs.to_string()),
+    ]);
+    let (status, _) = post_form(&t, &cookie, "/contacts", forced).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
