@@ -1198,7 +1198,12 @@ async fn record_page(
         .app
         .timeline_approvals(caller, (Kind::Customer, id))
         .await?;
-    let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let mut timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let events = state
+        .app
+        .events_of_record(caller, (Kind::Customer, id))
+        .await?;
+    TimelineEntry::add_events(&mut timeline, events);
     let sales = state.app.customer_sales(caller, id).await?;
     let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
     Ok(CustomerPage {

@@ -60,7 +60,10 @@ async fn lead_page(
     let can_transfer = open && caller.can(Permission::new(Kind::Lead, Action::Transfer));
     // A lead has no customer yet: its follow-ups name no contacts or opportunities.
     let follow_up_choices = FollowUpChoices::default();
-    let timeline = TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let mut timeline =
+        TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let events = state.app.events_of_record(caller, (Kind::Lead, id)).await?;
+    TimelineEntry::add_events(&mut timeline, events);
     Ok(LeadPage {
         can_convert: open
             && caller.can(Permission::new(Kind::Lead, Action::Convert))

@@ -644,3 +644,91 @@ async fn the_contact_forms_customer_is_found_and_chosen_within_the_users_scope()
     let (status, _) = post_form(&t, &cookie, "/contacts", forced).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn record_timelines_show_the_viewers_events_beside_follow_ups_in_time_order() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let customer = made(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Timeline Co" }),
+    )
+    .await;
+    let lead = made(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "Timeline lead" }),
+    )
+    .await;
+    let contact = made(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "customer_id": customer, "name": "周先生" }),
+    )
+    .await;
+    for (kind, id) in [("customer", customer), ("lead", lead), ("contact", contact)] {
+        let note = t
+            .post(
+                &format!("/api/v1/{kind}s/{id}/follow-ups"),
+                &admin,
+                json!({ "content": "Phoned them", "happened_at": "2024-03-01T02:00:00Z" }),
+            )
+            .await;
+        assert_eq!(note.status, 201, "{}", note.text);
+        for (title, at) in [
+            ("Visit before the call", "2024-02-01T02:00:00Z"),
+            ("Visit after the call", "2024-04-01T02:00:00Z"),
+        ] {
+            let event = t
+                .post(
+                    "/api/v1/events",
+                    &admin,
+                    json!({ "title": title, "starts_at": at, "related_kind": kind, "related_id": id }),
+                )
+                .await;
+            assert_eq!(event.status, 201, "{}", event.text);
+        }
+    }
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    for path in [
+        format!("/customers/{customer}"),
+        format!("/leads/{lead}"),
+        format!("/contacts/{contact}"),
+    ] {
+        let (status, html) = page(&t, &cookie, &path, "en").await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let after = html.find("Visit after the call").expect("the later event");
+        let call = html.find("Phoned them").expect("the follow-up");
+        let before = html
+            .find("Visit before the call")
+            .expect("the earlier event");
+        assert!(
+            after < call && call < before,
+            "{path}: newest first, in time order"
+        );
+    }
+
+    // Someone else's events stay theirs.
+    let viewer = t
+        .role(
+            &admin,
+            "viewer",
+            &["customer.view", "event.view"],
+            json!({ "customer": { "scope": "all" } }),
+        )
+        .await;
+    t.user(&admin, "0966000002", json!({ "role_ids": [viewer] }))
+        .await;
+    let cookie = page_session(&t, "0966000002").await;
+    let (status, html) = page(&t, &cookie, &format!("/customers/{customer}"), "en").await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Phoned them"));
+    assert!(
+        !html.contains("Visit after the call"),
+        "not the viewer's event"
+    );
+}
