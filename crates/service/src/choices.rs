@@ -41,6 +41,35 @@ impl App {
             .collect())
     }
 
+    /// Customers the caller sees whose name, phone or e-mail match `text`
+    /// (as the search box finds them, scoped like the list), with a second
+    /// line (phone, else owner) to tell them apart; the most recently
+    /// changed first when nothing is typed.
+    pub async fn customer_picks(
+        &self,
+        caller: &Caller,
+        text: &str,
+        limit: u64,
+    ) -> Result<Vec<(i64, String, Option<String>)>> {
+        let text = text.trim();
+        let query = CustomerListQuery {
+            search: (!text.is_empty()).then(|| text.to_string()),
+            sort: Some("updated_at".into()),
+            descending: true,
+            limit: Some(limit),
+            ..CustomerListQuery::default()
+        };
+        let page = self.list_customers(caller, &query).await?;
+        Ok(page
+            .items
+            .into_iter()
+            .map(|row| {
+                let detail = row.customer.phone.clone().or(row.owner_name.clone());
+                (row.customer.id, row.customer.name, detail)
+            })
+            .collect())
+    }
+
     /// A visible customer's contacts.
     pub async fn contact_choices(&self, caller: &Caller, customer: i64) -> Result<Vec<Choice>> {
         let found = self.contacts_of_customer(caller, customer).await?;

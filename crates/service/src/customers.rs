@@ -590,29 +590,42 @@ impl App {
     ) -> Result<Vec<DuplicateHint>> {
         caller.require(customer(Action::View))?;
         let mut tx = self.db.read().await?;
-        let org = departments::org_chart(&mut tx).await?;
+        self.duplicate_hints(&mut tx, caller, (name, phone, email), except)
+            .await
+    }
+
+    /// [`App::customer_duplicates`] inside a transaction: the same matcher
+    /// for the hint while typing and for converting a lead.
+    pub(crate) async fn duplicate_hints(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (name, phone, email): (Option<&str>, Option<&str>, Option<&str>),
+        except: Option<i64>,
+    ) -> Result<Vec<DuplicateHint>> {
+        let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let name_key = name.map(kuijing_domain::company::match_key);
         let phone_key = phone.map(kuijing_domain::company::phone_key);
         let email = email.and_then(|e| text::parse_email(e).ok());
         let found = customers::duplicates(
-            &mut tx,
+            tx,
             name_key.as_deref(),
             phone_key.as_deref(),
             email.as_deref(),
             except,
         )
         .await?;
-        let pools = self.pools_of(&mut tx, caller).await?;
+        let pools = self.pools_of(tx, caller).await?;
         let today = self.today();
         let mut hints = Vec::new();
         for found in found {
             let (id, found_name, owner) = (found.id, found.name, found.owner_id);
-            let visible = customers::get(&mut tx, &visibility, caller.user.id, today, id, &pools)
+            let visible = customers::get(tx, &visibility, caller.user.id, today, id, &pools)
                 .await?
                 .is_some();
             let owner_name = match (visible, owner) {
-                (true, Some(owner)) => users::names(&mut tx, &[owner]).await?.pop().map(|(_, n)| n),
+                (true, Some(owner)) => users::names(tx, &[owner]).await?.pop().map(|(_, n)| n),
                 _ => None,
             };
             hints.push(DuplicateHint {

@@ -38,6 +38,10 @@ pub enum ServiceError {
     /// A rule refuses the action; `code` names the reason for the message.
     #[error("refused: {code}")]
     Refused { code: &'static str },
+    /// Leads to convert look like customers already there: each lead with
+    /// its matches, so the client offers to link them or create anyway.
+    #[error("leads match existing customers")]
+    Duplicates(Vec<crate::lead_convert::LeadDuplicates>),
     #[error("internal: {0}")]
     Internal(String),
 }

@@ -24,6 +24,37 @@ pub struct ConvertInput {
     /// of `ids` (converted ones refuse the batch, so filter on open leads).
     #[serde(default)]
     pub matching: Option<crate::selection::RecordMatch>,
+    /// What a lead that looks like an existing customer (same normalised
+    /// name, phone or e-mail) does: `link` marks it converted into that
+    /// customer, `create` makes a new customer anyway. Without it such a
+    /// lead refuses the batch (409 `duplicate_customer`, with the matches).
+    #[serde(default)]
+    pub on_duplicate: Option<OnDuplicate>,
+    /// With `link`: the customer to link to, one of the lead's matches
+    /// (needed when a lead matches several).
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDuplicate {
+    Link,
+    Create,
+}
+
+/// A lead that looks like customers already there, with its matches (a
+/// match outside the caller's scope without its name).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LeadDuplicates {
+    pub lead_id: i64,
+    pub lead_name: String,
+    pub matches: Vec<crate::customers::DuplicateHint>,
+    /// Why `link` could not take it: `several` (choose one with
+    /// `customer_id`), `hidden` (no match the caller may change), or
+    /// `not_a_match` (`customer_id` is none of its matches).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
 }
 
 /// Each converted lead and the customer it became.
@@ -44,7 +75,10 @@ pub struct FieldPair {
 impl App {
     /// Turns leads into customers, all of them or none: a lead that cannot
     /// become a customer (already converted, or a value the customer's
-    /// fields refuse) stops the whole batch, naming the lead.
+    /// fields refuse) stops the whole batch, naming the lead. A lead that
+    /// looks like an existing customer is linked to it or made a customer
+    /// anyway as `on_duplicate` says; without it, every such lead is named
+    /// with its matches and nothing is written.
     pub async fn convert_leads(
         &self,
         caller: &Caller,
@@ -64,6 +98,7 @@ impl App {
         errors.into_result()?;
         let mapping = lead_field_maps::all(&mut tx).await?;
         let mut converted = Vec::new();
+        let mut duplicates = Vec::new();
         // A lead named twice is converted once.
         let ids: BTreeSet<i64> = chosen.into_iter().collect();
         for id in ids {
@@ -73,9 +108,48 @@ impl App {
                     code: "lead_converted",
                 });
             }
-            let customer = self
-                .customer_from_lead(&mut tx, caller, &found, &mapping)
-                .await?;
+            let matches = self.lead_duplicates(&mut tx, caller, &found).await?;
+            let target = match (matches.is_empty(), input.on_duplicate) {
+                (true, _) | (false, Some(OnDuplicate::Create)) => None,
+                (false, None) => {
+                    duplicates.push(LeadDuplicates {
+                        lead_id: id,
+                        lead_name: found.name.clone(),
+                        matches,
+                        reason: None,
+                    });
+                    continue;
+                }
+                (false, Some(OnDuplicate::Link)) => {
+                    match self
+                        .link_target(&mut tx, caller, &matches, input.customer_id)
+                        .await?
+                    {
+                        Ok(customer) => Some(customer),
+                        Err(reason) => {
+                            duplicates.push(LeadDuplicates {
+                                lead_id: id,
+                                lead_name: found.name.clone(),
+                                matches,
+                                reason: Some(reason),
+                            });
+                            continue;
+                        }
+                    }
+                }
+            };
+            // Once a lead is refused nothing is written: the rest are only
+            // checked, so the answer names every lead that needs a choice.
+            if !duplicates.is_empty() {
+                continue;
+            }
+            let customer = match target {
+                Some(customer) => customer,
+                None => {
+                    self.customer_from_lead(&mut tx, caller, &found, &mapping)
+                        .await?
+                }
+            };
             follow_ups::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
             attachments::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
             if !leads::mark_converted(&mut tx, id, customer, self.now()).await? {
@@ -97,7 +171,11 @@ impl App {
             let from_lead = Change {
                 kind: Kind::Customer,
                 record_id: customer,
-                action: ChangeAction::Create,
+                action: if target.is_some() {
+                    ChangeAction::Update
+                } else {
+                    ChangeAction::Create
+                },
                 fields: vec![FieldChange {
                     field: "lead".into(),
                     old: None,
@@ -110,6 +188,9 @@ impl App {
                 customer_id: customer,
             });
         }
+        if !duplicates.is_empty() {
+            return Err(ServiceError::Duplicates(duplicates));
+        }
         tx.commit().await?;
         tracing::info!(
             leads = converted.len(),
@@ -117,6 +198,67 @@ impl App {
             "leads converted"
         );
         Ok(converted)
+    }
+
+    /// The customers a lead looks like, by the matcher of the duplicate
+    /// hint: its name, phone, mobile or e-mail.
+    async fn lead_duplicates(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        lead: &Lead,
+    ) -> Result<Vec<crate::customers::DuplicateHint>> {
+        let (name, email) = (Some(lead.name.as_str()), lead.email.as_deref());
+        let mut found = self
+            .duplicate_hints(tx, caller, (name, lead.phone.as_deref(), email), None)
+            .await?;
+        if let Some(mobile) = lead.mobile.as_deref() {
+            let by_mobile = self
+                .duplicate_hints(tx, caller, (None, Some(mobile), None), None)
+                .await?;
+            for hint in by_mobile {
+                match found.iter_mut().find(|f| f.id == hint.id) {
+                    Some(seen) => {
+                        for matched in hint.matched {
+                            if !seen.matched.contains(&matched) {
+                                seen.matched.push(matched);
+                            }
+                        }
+                    }
+                    None => found.push(hint),
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The customer a lead is linked to: the one asked for among its
+    /// matches, or its only match the caller may change; else why not.
+    async fn link_target(
+        &self,
+        tx: &mut kuijing_store::Tx,
+        caller: &Caller,
+        matches: &[crate::customers::DuplicateHint],
+        asked: Option<i64>,
+    ) -> Result<Result<i64, &'static str>> {
+        let mut writable = Vec::new();
+        for hint in matches.iter().filter(|m| m.visible) {
+            match self.writable_customer(tx, caller, hint.id).await {
+                Ok(_) => writable.push(hint.id),
+                Err(ServiceError::NotFound | ServiceError::Forbidden) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(match asked {
+            Some(id) if writable.contains(&id) => Ok(id),
+            Some(id) if matches.iter().any(|m| m.id == id) => Err("hidden"),
+            Some(_) => Err("not_a_match"),
+            None => match writable.as_slice() {
+                [one] => Ok(*one),
+                [] => Err("hidden"),
+                _ => Err("several"),
+            },
+        })
     }
 
     /// Writes the customer a lead becomes, with its primary contact.

@@ -28,6 +28,11 @@ pub struct Problem {
     /// The record as stored now, when a save came on an old version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<serde_json::Value>,
+    /// Leads that look like existing customers, each with its matches
+    /// (`duplicate_customer`), when converting leads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<kuijing_service::lead_convert::LeadDuplicates>>)]
+    pub duplicates: Option<serde_json::Value>,
     /// Technical detail, in English, for the developer of a client.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -62,6 +67,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
             (StatusCode::CONFLICT, "stale")
         }
         ServiceError::Refused { code } => (StatusCode::CONFLICT, code),
+        ServiceError::Duplicates(_) => (StatusCode::CONFLICT, "duplicate_customer"),
         ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -181,7 +187,7 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// of their own, looked up after the general ones.
 const OVERRIDING_SECTIONS: &[&str] = &["life3"];
 const ADDING_SECTIONS: &[&str] = &[
-    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7",
+    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7", "life_close",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -303,6 +309,10 @@ impl ApiError {
                 }
                 _ => None,
             },
+            duplicates: match &error {
+                ServiceError::Duplicates(leads) => serde_json::to_value(leads).ok(),
+                _ => None,
+            },
             current: match error {
                 ServiceError::Changed { current, .. } => Some(*current),
                 _ => None,
@@ -321,6 +331,7 @@ impl ApiError {
             retry_after: None,
             version: None,
             current: None,
+            duplicates: None,
             detail: None,
             request_id: request_id.to_string(),
         }))
@@ -342,6 +353,7 @@ impl ApiError {
             retry_after: None,
             version: None,
             current: None,
+            duplicates: None,
             detail: Some(detail),
             request_id: request_id.to_string(),
         }))

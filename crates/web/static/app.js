@@ -756,3 +756,125 @@
     show();
   });
 })();
+
+// A type-ahead picker ([data-picker], the contact's customer): customers
+// found by the search box's own API while typing; choosing one fills the
+// hidden id. Without a script the "Find" button shows the same results.
+(function () {
+  'use strict';
+  var pickers = document.querySelectorAll('[data-picker]');
+  Array.prototype.forEach.call(pickers, function (picker) {
+    var input = picker.querySelector('[data-picker-input]');
+    var box = picker.querySelector('[data-picker-results]');
+    var seen = picker.querySelector('[data-picker-seen]');
+    if (!input || !box || !seen) { return; }
+    var timer = null;
+    var asked = 0;
+    var active = -1;
+
+    function options() { return box.querySelectorAll('button'); }
+
+    function close() {
+      box.hidden = true;
+      active = -1;
+      input.setAttribute('aria-expanded', 'false');
+    }
+
+    function choose(id, title) {
+      // The results shown without a script give way to the one chosen.
+      var choices = picker.querySelector('[data-picker-choices]');
+      if (choices) { choices.parentNode.removeChild(choices); }
+      var value = picker.querySelector('[data-picker-value]');
+      if (!value) {
+        value = document.createElement('input');
+        value.type = 'hidden';
+        value.name = 'customer_id';
+        value.setAttribute('data-picker-value', '');
+        picker.appendChild(value);
+      }
+      value.value = String(id);
+      input.value = title;
+      seen.value = title;
+      close();
+    }
+
+    function show(hits) {
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      if (!hits.length) {
+        var empty = document.createElement('p');
+        empty.textContent = picker.getAttribute('data-empty');
+        box.appendChild(empty);
+      }
+      hits.forEach(function (hit) {
+        var option = document.createElement('button');
+        option.type = 'button';
+        option.setAttribute('role', 'option');
+        var title = document.createElement('span');
+        title.textContent = hit.title;
+        option.appendChild(title);
+        if (hit.detail) {
+          var detail = document.createElement('small');
+          detail.textContent = hit.detail;
+          option.appendChild(detail);
+        }
+        option.addEventListener('click', function () { choose(hit.id, hit.title); });
+        box.appendChild(option);
+      });
+      box.hidden = false;
+      input.setAttribute('aria-expanded', 'true');
+    }
+
+    function mark(index) {
+      var all = options();
+      if (!all.length) { return; }
+      active = (index + all.length) % all.length;
+      Array.prototype.forEach.call(all, function (o, i) {
+        o.setAttribute('aria-selected', i === active ? 'true' : 'false');
+      });
+      all[active].scrollIntoView({ block: 'nearest' });
+    }
+
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      var text = input.value.trim();
+      if (!text) { close(); return; }
+      timer = setTimeout(function () {
+        var mine = ++asked;
+        fetch('/api/v1/search?q=' + encodeURIComponent(text), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+          .then(function (r) { return r.ok ? r.json() : { hits: [] }; })
+          .then(function (data) {
+            if (mine !== asked) { return; }
+            show((data.hits || []).filter(function (h) { return h.kind === 'customer'; }));
+          })
+          .catch(function () { close(); });
+      }, 200);
+    });
+
+    input.addEventListener('keydown', function (event) {
+      if (event.key === 'ArrowDown' && !box.hidden) {
+        event.preventDefault();
+        mark(active + 1);
+      } else if (event.key === 'ArrowUp' && !box.hidden) {
+        event.preventDefault();
+        mark(active - 1);
+      } else if (event.key === 'Enter') {
+        // Enter in the customer field chooses, or finds; it never saves.
+        var all = options();
+        if (!box.hidden && all.length) {
+          event.preventDefault();
+          all[active >= 0 ? active : 0].click();
+        } else {
+          event.preventDefault();
+          var find = picker.querySelector('[data-picker-find]');
+          if (find) { find.click(); }
+        }
+      } else if (event.key === 'Escape') {
+        close();
+      }
+    });
+
+    document.addEventListener('click', function (event) {
+      if (!picker.contains(event.target)) { close(); }
+    });
+  });
+})();

@@ -187,7 +187,7 @@ pub async fn add_lead_follow_up(
 }
 
 #[utoipa::path(post, path = "/api/v1/leads/convert", tag = "leads", request_body = ConvertInput,
-    responses((status = 200, body = Vec<Converted>), (status = 409, description = "Already converted", body = Problem)))]
+    responses((status = 200, body = Vec<Converted>), (status = 409, description = "Already converted (`lead_converted`), or leads that look like existing customers by normalised name, phone or e-mail (`duplicate_customer`, each lead with its matches in `duplicates`; send `on_duplicate` to link or create)", body = Problem)))]
 pub async fn convert_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

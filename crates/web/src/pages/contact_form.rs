@@ -15,6 +15,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
+use super::conflict::{self, Conflict, Names, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
@@ -23,7 +24,6 @@ use super::forms::{
 use super::records::people;
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::message;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -35,19 +35,30 @@ struct ContactFormPage {
     form: ContactForm,
     choices: Choices,
     people: Vec<UserView>,
-    /// Customers to choose from: those the caller sees, recent first.
-    customers: Vec<(i64, String)>,
+    /// The customers found for what was typed in the customer field, to
+    /// choose one from (the picker without a script).
+    found: Option<Vec<(i64, String, Option<String>)>>,
     errors: FormErrors,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<Conflict>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ContactForm {
     #[serde(default)]
     customer_id: String,
-    /// The customer's name as the form was opened with it, so a customer
-    /// beyond the recent ones stays offered.
+    /// The text the chosen customer answers: its name, or what was searched
+    /// for when the customer was picked from the results. Typing something
+    /// else in the customer field asks for a new search.
     #[serde(default)]
     customer_name: String,
+    /// What the customer field holds: the chosen customer's name, or a
+    /// name, phone or e-mail to search for.
+    #[serde(default)]
+    customer_q: String,
+    /// Set by the customer field's "Find" button.
+    #[serde(default, rename = "_find")]
+    find: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -70,6 +81,9 @@ pub struct ContactForm {
     owner_id: String,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     /// The `custom.<key>` values the form sent.
     #[serde(flatten)]
     custom: CustomValues,
@@ -83,6 +97,8 @@ impl ContactForm {
         Self {
             customer_id: p.customer_id.to_string(),
             customer_name: p.customer_name.clone(),
+            customer_q: p.customer_name.clone(),
+            find: String::new(),
             name: p.name.clone(),
             mobile: text(&p.mobile),
             phone: text(&p.phone),
@@ -94,12 +110,41 @@ impl ContactForm {
             notes: text(&p.notes),
             owner_id: p.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             version: p.version.to_string(),
+            read: String::new(),
             custom: CustomValues::of(&p.custom),
         }
     }
 
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[kuijing_domain::fields::FieldDef]) -> Values {
+        let tick = |on: &Option<String>| if on.is_some() { "1" } else { "" }.to_string();
+        let mut values: Values = [
+            ("name", self.name.clone()),
+            ("customer_id", self.customer_id.trim().to_string()),
+            ("mobile", self.mobile.clone()),
+            ("phone", self.phone.clone()),
+            ("email", self.email.clone()),
+            ("post", self.post.clone()),
+            ("is_primary", tick(&self.is_primary)),
+            ("decision_maker", tick(&self.decision_maker)),
+            ("address", self.address.clone()),
+            ("notes", self.notes.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
+    }
+
     fn custom_value(&self, key: &str) -> String {
         self.custom.value(key)
+    }
+
+    /// Whether the post asks for customers rather than a save: "Find"
+    /// pressed, or the customer field changed since a customer was chosen.
+    fn finding(&self) -> bool {
+        !self.find.is_empty() || self.customer_q.trim() != self.customer_name.trim()
     }
 
     fn is(&self, field: &str, id: &i64) -> bool {
@@ -140,32 +185,41 @@ async fn form_page(
     caller: &Caller,
     lang: Lang,
     id: Option<i64>,
-    (form, errors): (ContactForm, FormErrors),
+    (mut form, errors): (ContactForm, FormErrors),
+    conflict: Option<Conflict>,
 ) -> Result<ContactFormPage, ServiceError> {
     let title = if id.is_some() {
         "records.contact_edit"
     } else {
         "records.contact_new"
     };
-    let mut customers = state.app.customer_choices(caller, 200).await?;
-    if let Ok(current) = form.customer_id.trim().parse::<i64>()
-        && !form.customer_name.is_empty()
-        && !customers.iter().any(|(id, _)| *id == current)
+    // A customer given by id alone (from the customer's page) is named.
+    if form.customer_q.is_empty()
+        && let Some(chosen) = optional_number(&form.customer_id)
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
     {
-        customers.insert(0, (current, form.customer_name.clone()));
+        form.customer_name = found.view.customer.name.clone();
+        form.customer_q = found.view.customer.name;
+    }
+    let choices = Choices::load_for(state, Kind::Contact).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&choices.fields));
     }
     Ok(ContactFormPage {
         shell: Shell::new(state, caller, lang, "/contacts", title),
         id,
-        customers,
+        found: None,
         form,
-        choices: Choices::load_for(state, Kind::Contact).await?,
+        choices,
         people: if id.is_none() {
             people(state, caller, Kind::Contact).await
         } else {
             Vec::new()
         },
         errors,
+        conflict,
     })
 }
 
@@ -190,7 +244,15 @@ pub async fn new_contact(
         customer_id: query.customer_id,
         ..ContactForm::default()
     };
-    let page = form_page(&state, &caller, lang, None, (form, FormErrors::default())).await;
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        None,
+        (form, FormErrors::default()),
+        None,
+    )
+    .await;
     answer(page, StatusCode::OK, &caller, lang)
 }
 
@@ -200,6 +262,9 @@ pub async fn create_contact(
     PageUser(caller): PageUser,
     Form(form): Form<ContactForm>,
 ) -> Response {
+    if form.finding() {
+        return finding(&state, &caller, lang, None, form).await;
+    }
     match state.app.create_contact(&caller, form.input(false)).await {
         Ok(detail) => done(&format!("/contacts/{}", detail.view.contact.id), "created"),
         Err(error) => refused(&state, &caller, lang, None, (form, error)).await,
@@ -224,6 +289,7 @@ pub async fn edit_contact(
         lang,
         Some(id),
         (form, FormErrors::default()),
+        None,
     )
     .await;
     answer(page, StatusCode::OK, &caller, lang)
@@ -236,6 +302,9 @@ pub async fn update_contact(
     Id(id): Id,
     Form(form): Form<ContactForm>,
 ) -> Response {
+    if form.finding() {
+        return finding(&state, &caller, lang, Some(id), form).await;
+    }
     match state
         .app
         .update_contact(&caller, id, form.input(true))
@@ -246,9 +315,49 @@ pub async fn update_contact(
     }
 }
 
+/// The form again with the customers that match what the customer field
+/// holds, to choose one, and everything else as typed. Nothing is saved.
+async fn finding(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: Option<i64>,
+    mut form: ContactForm,
+) -> Response {
+    let mut found = match state
+        .app
+        .customer_picks(caller, &form.customer_q, PICKS)
+        .await
+    {
+        Ok(found) => found,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    // The customer chosen before stays offered.
+    if let Some(chosen) = optional_number(&form.customer_id)
+        && !found.iter().any(|(c, _, _)| *c == chosen)
+        && let Ok(detail) = state.app.get_customer(caller, chosen).await
+    {
+        let c = detail.view.customer;
+        found.insert(0, (c.id, c.name, c.phone));
+    }
+    // The choice now answers what was typed: saving takes it as it is.
+    form.customer_name = form.customer_q.clone();
+    form.find = String::new();
+    let page = form_page(state, caller, lang, id, (form, FormErrors::default()), None)
+        .await
+        .map(|mut page| {
+            page.found = Some(found);
+            page
+        });
+    answer(page, StatusCode::OK, caller, lang)
+}
+
+/// How many customers a search in the customer field offers.
+const PICKS: u64 = 20;
+
 /// The form again with what was typed and why it was refused. Someone
-/// saved meanwhile: the form takes their version, so saving again is a
-/// deliberate overwrite.
+/// saved meanwhile: the form keeps every entry, takes their version (so
+/// saving again is a deliberate overwrite) and shows what they changed.
 async fn refused(
     state: &AppState,
     caller: &Caller,
@@ -256,24 +365,48 @@ async fn refused(
     id: Option<i64>,
     (form, error): (ContactForm, ServiceError),
 ) -> Response {
-    let (errors, form) = match &error {
-        ServiceError::Changed { version, .. } => {
-            let errors = FormErrors {
-                fields: Default::default(),
-                form: Some(format!(
-                    "{} {}",
-                    message(&error, lang),
-                    lang.t("customers.stale_hint")
-                )),
-            };
-            let version = version.to_string();
-            (errors, ContactForm { version, ..form })
+    if let (ServiceError::Changed { .. }, Some(id)) = (&error, id) {
+        let stored = match state.app.get_contact(caller, id).await {
+            Ok(detail) => ContactForm::of(&detail),
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let defs = match state.app.custom_fields(Kind::Contact).await {
+            Ok(defs) => defs,
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let mut names = Names::new("contact", lang, &defs);
+        names.tick("is_primary");
+        names.tick("decision_maker");
+        // The customers are named as the user may see them.
+        let mut customers = vec![(stored.customer_id.clone(), stored.customer_name.clone())];
+        if let Some(chosen) = optional_number(&form.customer_id)
+            && chosen.to_string() != stored.customer_id
+            && let Ok(found) = state.app.get_customer(caller, chosen).await
+        {
+            customers.push((chosen.to_string(), found.view.customer.name));
         }
-        _ => match FormErrors::from_service(&error, lang) {
-            Some(errors) => (errors, form),
-            None => return error_page(error, caller, lang),
-        },
+        names.option("customer_id", customers);
+        let theirs = stored.values(&defs);
+        let shown = Conflict::new(
+            &form.read,
+            &theirs,
+            &form.values(&defs),
+            &names,
+            format!("/contacts/{id}/edit"),
+        );
+        let form = ContactForm {
+            version: stored.version,
+            read: conflict::mark(&theirs),
+            ..form
+        };
+        let errors = FormErrors::default();
+        let page = form_page(state, caller, lang, Some(id), (form, errors), Some(shown)).await;
+        return answer(page, status_of(&error), caller, lang);
+    }
+    let errors = match FormErrors::from_service(&error, lang) {
+        Some(errors) => errors,
+        None => return error_page(error, caller, lang),
     };
-    let page = form_page(state, caller, lang, id, (form, errors)).await;
+    let page = form_page(state, caller, lang, id, (form, errors), None).await;
     answer(page, status_of(&error), caller, lang)
 }

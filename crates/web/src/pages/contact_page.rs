@@ -87,7 +87,13 @@ async fn contact_page(
         .app
         .follow_up_choices(caller, Some(detail.view.contact.customer_id))
         .await?;
-    let timeline = TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let mut timeline =
+        TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let events = state
+        .app
+        .events_of_record(caller, (Kind::Contact, id))
+        .await?;
+    TimelineEntry::add_events(&mut timeline, events);
     Ok(ContactPage {
         opportunities,
         opportunities_total,

@@ -23,10 +23,11 @@ use serde::Deserialize;
 use super::Shell;
 use super::approvals::Panel;
 use super::columns::{Picker, Table};
+use super::conflict;
 use super::contract_lists;
 use super::forms::{
     CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
-    optional_text, required_date, unread_dates,
+    optional_text, required_date, status_of, unread_dates,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use crate::AppState;
@@ -598,6 +599,9 @@ pub struct ContractForm {
     line_discount: Vec<String>,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     #[serde(flatten)]
     custom: CustomValues,
 }
@@ -675,6 +679,45 @@ impl ContractForm {
     fn custom_value(&self, key: &str) -> String {
         self.custom.value(key)
     }
+
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[FieldDef]) -> conflict::Values {
+        let lines = conflict::lines_value(
+            &self.line_product,
+            &self.line_quantity,
+            &self.line_price,
+            &self.line_discount,
+        );
+        let mut values: conflict::Values = [
+            ("number", self.number.clone()),
+            ("name", self.name.clone()),
+            ("customer_id", self.customer_id.trim().to_string()),
+            ("opportunity_id", self.opportunity_id.trim().to_string()),
+            ("signed_on", self.signed_on.clone()),
+            ("starts_on", self.starts_on.clone()),
+            ("ends_on", self.ends_on.clone()),
+            ("amount", self.amount.clone()),
+            (
+                "customer_signer_id",
+                self.customer_signer_id.trim().to_string(),
+            ),
+            (
+                "company_signer_id",
+                self.company_signer_id.trim().to_string(),
+            ),
+            (
+                "payment_method_id",
+                self.payment_method_id.trim().to_string(),
+            ),
+            ("notes", self.notes.clone()),
+            ("lines", lines),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
+    }
 }
 
 #[derive(Template)]
@@ -692,6 +735,8 @@ struct ContractFormView {
     products: Vec<Product>,
     /// The custom fields of contracts, in their order.
     fields: Vec<FieldDef>,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<conflict::Conflict>,
 }
 
 impl ContractFormView {
@@ -724,7 +769,7 @@ async fn contract_form_view(
     caller: &Caller,
     lang: Lang,
     id: Option<i64>,
-    form: ContractForm,
+    mut form: ContractForm,
     errors: FormErrors,
 ) -> Result<ContractFormView, ServiceError> {
     let mut customers = state.app.customer_choices(caller, 200).await?;
@@ -748,10 +793,16 @@ async fn contract_form_view(
     } else {
         "contracts.new"
     };
+    let fields = state.app.custom_fields(Kind::Contract).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&fields));
+    }
     Ok(ContractFormView {
         shell: Shell::new(state, caller, lang, "/contracts", title),
         id,
-        fields: state.app.custom_fields(Kind::Contract).await?,
+        fields,
         rows: line_rows(
             &form.line_product,
             &form.line_quantity,
@@ -765,6 +816,7 @@ async fn contract_form_view(
         people: state.app.user_choices(caller).await?,
         methods: method_choices(state).await?,
         products: on_sale(state, caller).await,
+        conflict: None,
     })
 }
 
@@ -861,7 +913,12 @@ pub async fn update_contract(
     Id(id): Id,
     Form(form): Form<ContractForm>,
 ) -> Response {
-    let result = state.app.update_contract(&caller, id, form.input()).await;
+    let result = match state.app.update_contract(&caller, id, form.input()).await {
+        Err(error @ ServiceError::Changed { .. }) => {
+            return stale_contract(&state, &caller, lang, (id, form), error).await;
+        }
+        result => result,
+    };
     after_post(
         result,
         |_| done(&format!("/contracts/{id}"), "saved"),
@@ -870,6 +927,118 @@ pub async fn update_contract(
         lang,
     )
     .await
+}
+
+/// The form again after a save met a newer version: every entry kept,
+/// their version taken (so saving again is a deliberate overwrite), and
+/// what they changed shown beside what was typed.
+async fn stale_contract(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (id, form): (i64, ContractForm),
+    error: ServiceError,
+) -> Response {
+    let detail = match state.app.get_contract(caller, id).await {
+        Ok(detail) => detail,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    let defs = match state.app.custom_fields(Kind::Contract).await {
+        Ok(defs) => defs,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    let stored = ContractForm::of(&detail);
+    let c = &detail.row.contract;
+    let mut names = conflict::Names::new("contract", lang, &defs);
+    // The customer, opportunity and signers of both versions, as the
+    // user may see them.
+    let mut customers = vec![(c.customer_id.to_string(), c.customer_name.clone())];
+    if let Some(chosen) = optional_number(&form.customer_id)
+        && chosen != c.customer_id
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
+    {
+        customers.push((chosen.to_string(), found.view.customer.name));
+    }
+    names.option("customer_id", customers);
+    for opportunity in [&stored.opportunity_id, &form.opportunity_id] {
+        if let Some(chosen) = optional_number(opportunity)
+            && let Ok(found) = state.app.get_opportunity(caller, chosen).await
+        {
+            names.option(
+                "opportunity_id",
+                [(chosen.to_string(), found.row.opportunity.name)],
+            );
+        }
+    }
+    for customer in [&stored.customer_id, &form.customer_id] {
+        if let Some(customer) = optional_number(customer) {
+            let contacts = state
+                .app
+                .contact_choices(caller, customer)
+                .await
+                .unwrap_or_default();
+            names.option(
+                "customer_signer_id",
+                contacts
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name)),
+            );
+        }
+    }
+    if let (Some(signer), Some(name)) = (c.customer_signer_id, &detail.customer_signer_name) {
+        names.option("customer_signer_id", [(signer.to_string(), name.clone())]);
+    }
+    let people = state.app.user_choices(caller).await.unwrap_or_default();
+    names.option(
+        "company_signer_id",
+        people.into_iter().map(|(id, name)| (id.to_string(), name)),
+    );
+    if let (Some(signer), Some(name)) = (c.company_signer_id, &detail.company_signer_name) {
+        names.option("company_signer_id", [(signer.to_string(), name.clone())]);
+    }
+    let methods = method_choices(state).await.unwrap_or_default();
+    names.option(
+        "payment_method_id",
+        methods.into_iter().map(|(id, name)| (id.to_string(), name)),
+    );
+    let theirs = stored.values(&defs);
+    let yours = form.values(&defs);
+    let lines = |values: &conflict::Values| {
+        values
+            .iter()
+            .find(|(k, _)| k == "lines")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let products = conflict::product_names(
+        state,
+        caller,
+        detail
+            .lines
+            .iter()
+            .map(|l| (l.product_id, l.product_name.clone())),
+    )
+    .await;
+    conflict::name_lines(&mut names, &[&lines(&theirs), &lines(&yours)], &products);
+    let shown = conflict::Conflict::new(
+        &form.read,
+        &theirs,
+        &yours,
+        &names,
+        format!("/contracts/{id}/edit"),
+    );
+    let form = ContractForm {
+        version: stored.version,
+        read: conflict::mark(&theirs),
+        ..form
+    };
+    let page = contract_form_view(state, caller, lang, Some(id), form, FormErrors::default())
+        .await
+        .map(|mut page| {
+            page.conflict = Some(shown);
+            page
+        });
+    answer(page, status_of(&error), caller, lang)
 }
 
 #[derive(Template)]

@@ -30,7 +30,6 @@ use super::records::people;
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
-use crate::error::message;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -717,6 +716,8 @@ struct CustomerFormPage {
     choices: Choices,
     people: Vec<UserView>,
     errors: FormErrors,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<super::conflict::Conflict>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -753,6 +754,9 @@ pub struct CustomerForm {
     owner_id: String,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     #[serde(flatten)]
     custom: CustomValues,
 }
@@ -779,8 +783,36 @@ impl CustomerForm {
             notes: text(&c.notes),
             owner_id: id(c.owner_id),
             version: c.version.to_string(),
+            read: String::new(),
             custom: CustomValues::of(&c.custom),
         }
+    }
+
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[kuijing_domain::fields::FieldDef]) -> super::conflict::Values {
+        let mut values: super::conflict::Values = [
+            ("name", &self.name),
+            ("level_id", &self.level_id),
+            ("industry_id", &self.industry_id),
+            ("source_id", &self.source_id),
+            ("phone", &self.phone),
+            ("mobile", &self.mobile),
+            ("email", &self.email),
+            ("website", &self.website),
+            ("province", &self.province),
+            ("city", &self.city),
+            ("district", &self.district),
+            ("address", &self.address),
+            ("tax_id", &self.tax_id),
+            ("notes", &self.notes),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+        values.extend(super::conflict::custom_values(defs, |k| {
+            self.custom.value(k)
+        }));
+        values
     }
 
     /// The typed value of a custom field.
@@ -863,26 +895,33 @@ async fn form_page(
     lang: Lang,
     id: Option<i64>,
     owner_name: Option<String>,
-    form: CustomerForm,
-    errors: FormErrors,
+    mut form: CustomerForm,
+    (errors, conflict): (FormErrors, Option<super::conflict::Conflict>),
 ) -> Result<CustomerFormPage, ServiceError> {
     let title = if id.is_some() {
         "customers.edit"
     } else {
         "customers.new"
     };
+    let choices = Choices::load(state).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = super::conflict::mark(&form.values(&choices.fields));
+    }
     Ok(CustomerFormPage {
         shell: Shell::new(state, caller, lang, "/customers", title),
         id,
         owner_name,
         form,
-        choices: Choices::load(state).await?,
+        choices,
         people: if id.is_none() {
             people(state, caller, Kind::Customer).await
         } else {
             Vec::new()
         },
         errors,
+        conflict,
     })
 }
 
@@ -918,7 +957,7 @@ pub async fn new_customer(
             None,
             None,
             form,
-            FormErrors::default(),
+            (FormErrors::default(), None),
         )
         .await,
         StatusCode::OK,
@@ -940,7 +979,7 @@ pub async fn create_customer(
         ),
         Err(error) => match FormErrors::from_service(&error, lang) {
             Some(errors) => answer_form(
-                form_page(&state, &caller, lang, None, None, form, errors).await,
+                form_page(&state, &caller, lang, None, None, form, (errors, None)).await,
                 status_of(&error),
                 &caller,
                 lang,
@@ -972,7 +1011,7 @@ pub async fn edit_customer(
             Some(id),
             detail.view.owner_name,
             form,
-            FormErrors::default(),
+            (FormErrors::default(), None),
         )
         .await,
         StatusCode::OK,
@@ -992,28 +1031,50 @@ pub async fn update_customer(
         Ok(_) => return done(&format!("/customers/{id}"), "saved"),
         Err(error) => error,
     };
-    let (errors, form) = match &error {
-        // Someone saved meanwhile: keep what was typed, and take their
-        // version so that saving again is a deliberate overwrite.
-        ServiceError::Changed { version, .. } => {
-            let errors = FormErrors {
-                fields: Default::default(),
-                form: Some(format!(
-                    "{} {}",
-                    message(&error, lang),
-                    lang.t("customers.stale_hint")
-                )),
-            };
-            let form = CustomerForm {
-                version: version.to_string(),
-                ..form
-            };
-            (errors, form)
-        }
-        _ => match FormErrors::from_service(&error, lang) {
-            Some(errors) => (errors, form),
-            None => return error_page(error, &caller, lang),
-        },
+    // Someone saved meanwhile: keep every entry, take their version so
+    // that saving again is a deliberate overwrite, and show what they
+    // changed.
+    if let ServiceError::Changed { .. } = &error {
+        let detail = match state.app.get_customer(&caller, id).await {
+            Ok(detail) => detail,
+            Err(error) => return error_page(error, &caller, lang),
+        };
+        let defs = match state.app.custom_fields(Kind::Customer).await {
+            Ok(defs) => defs,
+            Err(error) => return error_page(error, &caller, lang),
+        };
+        let stored = CustomerForm::of(&detail);
+        let mut names = super::conflict::Names::new("customer", lang, &defs);
+        super::conflict::customer_option_names(&state, &mut names).await;
+        let theirs = stored.values(&defs);
+        let shown = super::conflict::Conflict::new(
+            &form.read,
+            &theirs,
+            &form.values(&defs),
+            &names,
+            format!("/customers/{id}/edit"),
+        );
+        let form = CustomerForm {
+            version: stored.version,
+            read: super::conflict::mark(&theirs),
+            ..form
+        };
+        let owner_name = detail.view.owner_name;
+        let page = form_page(
+            &state,
+            &caller,
+            lang,
+            Some(id),
+            owner_name,
+            form,
+            (FormErrors::default(), Some(shown)),
+        )
+        .await;
+        return answer_form(page, status_of(&error), &caller, lang);
+    }
+    let errors = match FormErrors::from_service(&error, lang) {
+        Some(errors) => errors,
+        None => return error_page(error, &caller, lang),
     };
     let owner_name = state
         .app
@@ -1022,7 +1083,16 @@ pub async fn update_customer(
         .ok()
         .and_then(|d| d.view.owner_name);
     answer_form(
-        form_page(&state, &caller, lang, Some(id), owner_name, form, errors).await,
+        form_page(
+            &state,
+            &caller,
+            lang,
+            Some(id),
+            owner_name,
+            form,
+            (errors, None),
+        )
+        .await,
         status_of(&error),
         &caller,
         lang,
@@ -1128,7 +1198,12 @@ async fn record_page(
         .app
         .timeline_approvals(caller, (Kind::Customer, id))
         .await?;
-    let timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let mut timeline = TimelineEntry::merge(&detail.follow_ups, approvals, &choices.method_names());
+    let events = state
+        .app
+        .events_of_record(caller, (Kind::Customer, id))
+        .await?;
+    TimelineEntry::add_events(&mut timeline, events);
     let sales = state.app.customer_sales(caller, id).await?;
     let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
     Ok(CustomerPage {

@@ -99,6 +99,9 @@ pub struct TimelineEntry {
     pub follow_up: Option<FollowUp>,
     pub method: Option<String>,
     pub approval: Option<TimelineApproval>,
+    /// An event of the viewer's schedule about the record (a next contact
+    /// from a follow-up, or one made by hand).
+    pub event: Option<kuijing_service::events::Event>,
 }
 
 impl TimelineEntry {
@@ -115,15 +118,30 @@ impl TimelineEntry {
                 method: f.method_id.and_then(|m| methods.get(&m).cloned()),
                 follow_up: Some(f.clone()),
                 approval: None,
+                event: None,
             })
             .chain(approvals.into_iter().map(|a| Self {
                 at: a.at,
                 follow_up: None,
                 method: None,
                 approval: Some(a),
+                event: None,
             }))
             .collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.at));
         entries
+    }
+
+    /// Adds the record's events the viewer sees (their own, or ones they
+    /// take part in) at their start, keeping the timeline newest first.
+    pub fn add_events(entries: &mut Vec<Self>, events: Vec<kuijing_service::events::Event>) {
+        entries.extend(events.into_iter().map(|e| Self {
+            at: e.starts_at,
+            follow_up: None,
+            method: None,
+            approval: None,
+            event: Some(e),
+        }));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     }
 }

@@ -14,6 +14,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
+use super::conflict::{self, Conflict, Names, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
@@ -22,7 +23,6 @@ use super::forms::{
 use super::records::people;
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::error::message;
 use crate::extract::Id;
 use crate::i18n::Lang;
 
@@ -35,6 +35,8 @@ struct LeadFormPage {
     choices: Choices,
     people: Vec<UserView>,
     errors: FormErrors,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<Conflict>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +65,9 @@ pub struct LeadForm {
     owner_id: String,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     /// The `custom.<key>` values the form sent.
     #[serde(flatten)]
     custom: CustomValues,
@@ -86,8 +91,30 @@ impl LeadForm {
             notes: text(&l.notes),
             owner_id: id(l.owner_id),
             version: l.version.to_string(),
+            read: String::new(),
             custom: CustomValues::of(&l.custom),
         }
+    }
+
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[kuijing_domain::fields::FieldDef]) -> Values {
+        let mut values: Values = [
+            ("name", &self.name),
+            ("contact_name", &self.contact_name),
+            ("mobile", &self.mobile),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("level_id", &self.level_id),
+            ("industry_id", &self.industry_id),
+            ("source_id", &self.source_id),
+            ("address", &self.address),
+            ("notes", &self.notes),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
     }
 
     fn custom_value(&self, key: &str) -> String {
@@ -133,24 +160,32 @@ async fn form_page(
     caller: &Caller,
     lang: Lang,
     id: Option<i64>,
-    (form, errors): (LeadForm, FormErrors),
+    (mut form, errors): (LeadForm, FormErrors),
+    conflict: Option<Conflict>,
 ) -> Result<LeadFormPage, ServiceError> {
     let title = if id.is_some() {
         "records.lead_edit"
     } else {
         "leads.new"
     };
+    let choices = Choices::load_for(state, Kind::Lead).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&choices.fields));
+    }
     Ok(LeadFormPage {
         shell: Shell::new(state, caller, lang, "/leads", title),
         id,
         form,
-        choices: Choices::load_for(state, Kind::Lead).await?,
+        choices,
         people: if id.is_none() {
             people(state, caller, Kind::Lead).await
         } else {
             Vec::new()
         },
         errors,
+        conflict,
     })
 }
 
@@ -166,7 +201,15 @@ pub async fn new_lead(
         owner_id: caller.user.id.to_string(),
         ..LeadForm::default()
     };
-    let page = form_page(&state, &caller, lang, None, (form, FormErrors::default())).await;
+    let page = form_page(
+        &state,
+        &caller,
+        lang,
+        None,
+        (form, FormErrors::default()),
+        None,
+    )
+    .await;
     answer(page, StatusCode::OK, &caller, lang)
 }
 
@@ -200,6 +243,7 @@ pub async fn edit_lead(
         lang,
         Some(id),
         (form, FormErrors::default()),
+        None,
     )
     .await;
     answer(page, StatusCode::OK, &caller, lang)
@@ -219,8 +263,8 @@ pub async fn update_lead(
 }
 
 /// The form again with what was typed and why it was refused. Someone
-/// saved meanwhile: the form takes their version, so saving again is a
-/// deliberate overwrite.
+/// saved meanwhile: the form keeps every entry, takes their version (so
+/// saving again is a deliberate overwrite) and shows what they changed.
 async fn refused(
     state: &AppState,
     caller: &Caller,
@@ -228,24 +272,38 @@ async fn refused(
     id: Option<i64>,
     (form, error): (LeadForm, ServiceError),
 ) -> Response {
-    let (errors, form) = match &error {
-        ServiceError::Changed { version, .. } => {
-            let errors = FormErrors {
-                fields: Default::default(),
-                form: Some(format!(
-                    "{} {}",
-                    message(&error, lang),
-                    lang.t("customers.stale_hint")
-                )),
-            };
-            let version = version.to_string();
-            (errors, LeadForm { version, ..form })
-        }
-        _ => match FormErrors::from_service(&error, lang) {
-            Some(errors) => (errors, form),
-            None => return error_page(error, caller, lang),
-        },
+    if let (ServiceError::Changed { .. }, Some(id)) = (&error, id) {
+        let stored = match state.app.get_lead(caller, id).await {
+            Ok(detail) => LeadForm::of(&detail),
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let defs = match state.app.custom_fields(Kind::Lead).await {
+            Ok(defs) => defs,
+            Err(error) => return error_page(error, caller, lang),
+        };
+        let mut names = Names::new("lead", lang, &defs);
+        conflict::customer_option_names(state, &mut names).await;
+        let theirs = stored.values(&defs);
+        let shown = Conflict::new(
+            &form.read,
+            &theirs,
+            &form.values(&defs),
+            &names,
+            format!("/leads/{id}/edit"),
+        );
+        let form = LeadForm {
+            version: stored.version,
+            read: conflict::mark(&theirs),
+            ..form
+        };
+        let errors = FormErrors::default();
+        let page = form_page(state, caller, lang, Some(id), (form, errors), Some(shown)).await;
+        return answer(page, status_of(&error), caller, lang);
+    }
+    let errors = match FormErrors::from_service(&error, lang) {
+        Some(errors) => errors,
+        None => return error_page(error, caller, lang),
     };
-    let page = form_page(state, caller, lang, id, (form, errors)).await;
+    let page = form_page(state, caller, lang, id, (form, errors), None).await;
     answer(page, status_of(&error), caller, lang)
 }

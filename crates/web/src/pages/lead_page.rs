@@ -41,6 +41,8 @@ struct LeadPage {
     can_follow_up: bool,
     can_transfer: bool,
     can_delete: bool,
+    /// A conversion refused because the lead looks like existing customers.
+    duplicates: Option<super::leads::DuplicateChoice>,
 }
 
 async fn lead_page(
@@ -58,7 +60,10 @@ async fn lead_page(
     let can_transfer = open && caller.can(Permission::new(Kind::Lead, Action::Transfer));
     // A lead has no customer yet: its follow-ups name no contacts or opportunities.
     let follow_up_choices = FollowUpChoices::default();
-    let timeline = TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let mut timeline =
+        TimelineEntry::merge(&detail.follow_ups, Vec::new(), &choices.method_names());
+    let events = state.app.events_of_record(caller, (Kind::Lead, id)).await?;
+    TimelineEntry::add_events(&mut timeline, events);
     Ok(LeadPage {
         can_convert: open
             && caller.can(Permission::new(Kind::Lead, Action::Convert))
@@ -83,6 +88,7 @@ async fn lead_page(
         errors,
         shell,
         detail,
+        duplicates: None,
     })
 }
 
@@ -97,6 +103,25 @@ pub(crate) async fn shown_again(
 ) -> Response {
     match lead_page(state, caller, lang, id, (Composer::default(), errors)).await {
         Ok(page) => render(&page, status),
+        Err(error) => error_page(error, caller, lang),
+    }
+}
+
+/// The lead's page after its conversion met existing customers like it:
+/// the matches, with "link to this customer" and "create anyway".
+pub(crate) async fn duplicates_shown(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    id: i64,
+    choice: super::leads::DuplicateChoice,
+) -> Response {
+    let built = lead_page(state, caller, lang, id, Default::default()).await;
+    match built {
+        Ok(mut page) => {
+            page.duplicates = Some(choice);
+            render(&page, StatusCode::CONFLICT)
+        }
         Err(error) => error_page(error, caller, lang),
     }
 }

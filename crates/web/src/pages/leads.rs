@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_service::lead_convert::ConvertInput;
+use kuijing_service::lead_convert::{ConvertInput, LeadDuplicates, OnDuplicate};
 use kuijing_service::leads::{LeadTransfer, LeadView};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::saved_views::{SavedView, clean_query};
@@ -87,6 +87,85 @@ struct LeadsPage {
     /// The rows in the columns the user chose, and the picker of them.
     table: Table,
     picker: Picker,
+    /// Leads of a conversion that look like existing customers.
+    duplicates: Option<DuplicateChoice>,
+}
+
+/// Leads being converted that look like existing customers, and the form
+/// that converts them again with a choice: link to the existing customer
+/// or create anyway. Without a script.
+pub(crate) struct DuplicateChoice {
+    pub leads: Vec<DuplicateLead>,
+    /// The batch as it was sent, to send again.
+    pub ids: Vec<String>,
+    pub all_matching: String,
+    pub matching: String,
+    /// The lead's page, when one lead was converted from it.
+    pub back: Option<String>,
+}
+
+pub(crate) struct DuplicateLead {
+    pub id: i64,
+    pub name: String,
+    /// Why linking could not take it, in words.
+    pub reason: Option<String>,
+    pub matches: Vec<DuplicateMatch>,
+}
+
+pub(crate) struct DuplicateMatch {
+    pub id: i64,
+    /// The customer's name, when the user may see it.
+    pub name: Option<String>,
+    /// Whose it is, that it waits in the pool, or that it lies outside
+    /// the user's view.
+    pub whose: String,
+    /// What it shares with the lead, in words.
+    pub matched: String,
+    pub can_link: bool,
+}
+
+impl DuplicateChoice {
+    fn new(found: Vec<LeadDuplicates>, form: &BatchForm, lang: Lang) -> Self {
+        let leads = found
+            .into_iter()
+            .map(|lead| DuplicateLead {
+                id: lead.lead_id,
+                name: lead.lead_name,
+                reason: lead
+                    .reason
+                    .map(|r| lang.t(&format!("life_close.link_refused.{r}"))),
+                matches: lead
+                    .matches
+                    .into_iter()
+                    .map(|m| DuplicateMatch {
+                        id: m.id,
+                        whose: if !m.visible {
+                            lang.t("life_close.outside_view")
+                        } else if m.in_pool {
+                            lang.t("customers.in_pool")
+                        } else {
+                            m.owner_name.clone().unwrap_or_default()
+                        },
+                        matched: m
+                            .matched
+                            .iter()
+                            .map(|k| lang.t(&format!("life6.matched_{k}")))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        can_link: m.visible,
+                        name: m.name,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            leads,
+            ids: form.ids.clone(),
+            all_matching: form.all_matching.clone(),
+            matching: form.matching.clone(),
+            back: form.back.clone(),
+        }
+    }
 }
 
 impl LeadsPage {
@@ -171,6 +250,7 @@ async fn list_page(
         views: state.app.saved_views(caller, "lead").await?,
         keep: clean_query(&filter.query_without_cursor()),
         filter,
+        duplicates: None,
     })
 }
 
@@ -280,9 +360,18 @@ pub async fn convert_leads(
     Form(form): Form<BatchForm>,
 ) -> Response {
     let batch = form.batch(&SORTS, with_default_view);
+    let link_to = optional_number(&form.link_to);
+    let on_duplicate = match form.on_duplicate.as_str() {
+        _ if link_to.is_some() => Some(OnDuplicate::Link),
+        "link" => Some(OnDuplicate::Link),
+        "create" => Some(OnDuplicate::Create),
+        _ => None,
+    };
     let input = ConvertInput {
         ids: batch.ids,
         matching: batch.matching,
+        on_duplicate,
+        customer_id: link_to,
     };
     match state.app.convert_leads(&caller, input).await {
         // One lead from its page goes on to the customer it became.
@@ -291,6 +380,21 @@ pub async fn convert_leads(
         )
         .into_response(),
         Ok(converted) => counted(&form.list_path(PATH), "converted", converted.len() as u64),
+        Err(ServiceError::Duplicates(found)) => {
+            let choice = DuplicateChoice::new(found, &form, lang);
+            let status = StatusCode::CONFLICT;
+            if let Some(id) = form.back_id(PATH) {
+                return super::lead_page::duplicates_shown(&state, &caller, lang, id, choice).await;
+            }
+            let filter: ListParams = super::columns::query_of(&form.matching);
+            match list_page(&state, &caller, lang, filter, FormErrors::default()).await {
+                Ok(mut page) => {
+                    page.duplicates = Some(choice);
+                    render(&page, status)
+                }
+                Err(error) => error_page(error, &caller, lang),
+            }
+        }
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
 }

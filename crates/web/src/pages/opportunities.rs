@@ -25,10 +25,11 @@ use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
 use super::columns::{Cell, Picker, Table, query_of, without_notices};
+use super::conflict;
 use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{
     CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
-    optional_text, unread_dates,
+    optional_text, status_of, unread_dates,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -666,6 +667,9 @@ pub struct OpportunityForm {
     line_discount: Vec<String>,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     #[serde(flatten)]
     custom: CustomValues,
 }
@@ -793,6 +797,31 @@ impl OpportunityForm {
         self.custom.value(key)
     }
 
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[FieldDef]) -> conflict::Values {
+        let lines = conflict::lines_value(
+            &self.line_product,
+            &self.line_quantity,
+            &self.line_price,
+            &self.line_discount,
+        );
+        let mut values: conflict::Values = [
+            ("name", self.name.clone()),
+            ("customer_id", self.customer_id.trim().to_string()),
+            ("pipeline_id", self.pipeline_id.trim().to_string()),
+            ("stage_id", self.stage_id.trim().to_string()),
+            ("amount", self.amount.clone()),
+            ("expected_close_on", self.expected_close_on.clone()),
+            ("notes", self.notes.clone()),
+            ("lines", lines),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
+    }
+
     fn rows(&self) -> Vec<LineRow> {
         line_rows(
             &self.line_product,
@@ -816,6 +845,8 @@ struct FormView {
     products: Vec<Product>,
     /// The custom fields of opportunities, in their order.
     fields: Vec<FieldDef>,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<conflict::Conflict>,
 }
 
 impl FormView {
@@ -829,7 +860,7 @@ async fn form_view(
     caller: &Caller,
     lang: Lang,
     id: Option<i64>,
-    form: OpportunityForm,
+    mut form: OpportunityForm,
     errors: FormErrors,
 ) -> Result<FormView, ServiceError> {
     let mut customers = state.app.customer_choices(caller, 200).await?;
@@ -861,16 +892,23 @@ async fn form_view(
     } else {
         "opportunities.new"
     };
+    let fields = state.app.custom_fields(Kind::Opportunity).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&fields));
+    }
     Ok(FormView {
         shell: Shell::new(state, caller, lang, "/opportunities", title),
         id,
-        fields: state.app.custom_fields(Kind::Opportunity).await?,
+        fields,
         rows: form.rows(),
         form,
         errors,
         customers,
         pipelines: state.app.pipelines(caller).await?,
         products,
+        conflict: None,
     })
 }
 
@@ -950,10 +988,16 @@ pub async fn update_opportunity(
     Id(id): Id,
     Form(form): Form<OpportunityForm>,
 ) -> Response {
-    let result = state
+    let result = match state
         .app
         .update_opportunity(&caller, id, form.input())
-        .await;
+        .await
+    {
+        Err(error @ ServiceError::Changed { .. }) => {
+            return stale_opportunity(&state, &caller, lang, (id, form), error).await;
+        }
+        result => result,
+    };
     after_post(
         result,
         |_| done(&format!("/opportunities/{id}"), "saved"),
@@ -962,6 +1006,90 @@ pub async fn update_opportunity(
         lang,
     )
     .await
+}
+
+/// The form again after a save met a newer version: every entry kept,
+/// their version taken (so saving again is a deliberate overwrite), and
+/// what they changed shown beside what was typed.
+async fn stale_opportunity(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (id, form): (i64, OpportunityForm),
+    error: ServiceError,
+) -> Response {
+    let detail = match state.app.get_opportunity(caller, id).await {
+        Ok(detail) => detail,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    let defs = match state.app.custom_fields(Kind::Opportunity).await {
+        Ok(defs) => defs,
+        Err(error) => return error_page(error, caller, lang),
+    };
+    let stored = OpportunityForm::of(&detail);
+    let o = &detail.row.opportunity;
+    let mut names = conflict::Names::new("opportunity", lang, &defs);
+    let mut customers = vec![(o.customer_id.to_string(), o.customer_name.clone())];
+    if let Some(chosen) = optional_number(&form.customer_id)
+        && chosen != o.customer_id
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
+    {
+        customers.push((chosen.to_string(), found.view.customer.name));
+    }
+    names.option("customer_id", customers);
+    let mut pipelines = vec![detail.pipeline.clone()];
+    pipelines.extend(state.app.pipelines(caller).await.unwrap_or_default());
+    for pipeline in &pipelines {
+        names.option(
+            "pipeline_id",
+            [(pipeline.id.to_string(), pipeline.name.clone())],
+        );
+        names.option(
+            "stage_id",
+            pipeline
+                .stages
+                .iter()
+                .map(|s| (s.id.to_string(), s.name.clone())),
+        );
+    }
+    let theirs = stored.values(&defs);
+    let yours = form.values(&defs);
+    let lines = |values: &conflict::Values| {
+        values
+            .iter()
+            .find(|(k, _)| k == "lines")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let products = conflict::product_names(
+        state,
+        caller,
+        detail
+            .lines
+            .iter()
+            .map(|l| (l.product_id, l.product_name.clone())),
+    )
+    .await;
+    conflict::name_lines(&mut names, &[&lines(&theirs), &lines(&yours)], &products);
+    let shown = conflict::Conflict::new(
+        &form.read,
+        &theirs,
+        &yours,
+        &names,
+        format!("/opportunities/{id}/edit"),
+    );
+    let form = OpportunityForm {
+        version: stored.version,
+        read: conflict::mark(&theirs),
+        ..form
+    };
+    let page = form_view(state, caller, lang, Some(id), form, FormErrors::default())
+        .await
+        .map(|mut page| {
+            page.conflict = Some(shown);
+            page
+        });
+    answer(page, status_of(&error), caller, lang)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -563,6 +563,13 @@ pub struct BatchForm {
     /// The list's query, for "all that match" and to come back to.
     #[serde(default)]
     pub matching: String,
+    /// Converting leads: what a lead like an existing customer does
+    /// (`link` or `create`).
+    #[serde(default)]
+    pub on_duplicate: String,
+    /// Converting one lead: the existing customer to link it to.
+    #[serde(default)]
+    pub link_to: String,
 }
 
 impl BatchForm {
