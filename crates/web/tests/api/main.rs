@@ -38,6 +38,7 @@ mod demo;
 mod events_more;
 mod flow_conditions;
 mod follow_ups;
+mod life_lists;
 mod openapi;
 mod organisation;
 mod pages;
