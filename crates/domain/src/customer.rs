@@ -96,7 +96,9 @@ pub fn parse_website(text: &str) -> Result<String, &'static str> {
         options: Vec::new(),
         sort_order: 0,
     };
-    match crate::fields::parse_value(&def, Some(&serde_json::Value::String(text.into())))? {
+    match crate::fields::parse_value(&def, Some(&serde_json::Value::String(text.into())))
+        .map_err(|refusal| refusal.code)?
+    {
         Some(serde_json::Value::String(url)) => Ok(url),
         _ => Err("url_invalid"),
     }

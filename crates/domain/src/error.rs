@@ -67,12 +67,13 @@ impl FieldErrors {
         self.0.push(error);
     }
 
-    /// Keeps the value of a parse, or records its error under `field`.
-    pub fn take<T>(&mut self, field: &str, parsed: Result<T, &'static str>) -> Option<T> {
+    /// Keeps the value of a parse, or records its error under `field`
+    /// (with the values its message names, such as a maximum length).
+    pub fn take<T, E: Into<Refusal>>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
         match parsed {
             Ok(value) => Some(value),
-            Err(code) => {
-                self.add(field, code);
+            Err(refusal) => {
+                self.push(refusal.into().on(field));
                 None
             }
         }
@@ -91,5 +92,46 @@ impl FieldErrors {
 impl From<FieldError> for FieldErrors {
     fn from(error: FieldError) -> Self {
         Self(vec![error])
+    }
+}
+
+/// Why a typed value was refused: a message code and the values its message
+/// names (`too_long` names the maximum length as `%{max}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl Refusal {
+    /// Longer than `max` characters.
+    pub fn too_long(max: usize) -> Self {
+        Self {
+            code: "too_long",
+            params: vec![("max", max.to_string())],
+        }
+    }
+
+    /// The refusal as the error of `field`.
+    pub fn on(self, field: impl Into<String>) -> FieldError {
+        FieldError {
+            params: self.params,
+            ..FieldError::new(field, self.code)
+        }
+    }
+}
+
+impl From<&'static str> for Refusal {
+    fn from(code: &'static str) -> Self {
+        Self {
+            code,
+            params: Vec::new(),
+        }
+    }
+}
+
+impl PartialEq<&str> for Refusal {
+    fn eq(&self, code: &&str) -> bool {
+        self.code == *code
     }
 }

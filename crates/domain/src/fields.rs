@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::error::FieldErrors;
+use crate::error::{FieldErrors, Refusal};
 use crate::text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -91,9 +91,14 @@ pub struct FieldDef {
     pub sort_order: i64,
 }
 
+/// The longest text a custom text or phone field holds, in characters.
+pub const TEXT_MAX: usize = 200;
+/// The longest text a custom long-text field holds, in characters.
+pub const LONG_TEXT_MAX: usize = 5000;
+
 /// Checks and normalises the value of one custom field from what a form or
 /// the API sent. `None` means the field is empty.
-pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>, &'static str> {
+pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>, Refusal> {
     let text = match raw {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.trim().to_string(),
@@ -104,30 +109,30 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
                 .iter()
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
-            return multi(def, chosen);
+            return multi(def, chosen).map_err(Refusal::from);
         }
-        Some(_) => return Err("invalid_value"),
+        Some(_) => return Err(Refusal::from("invalid_value")),
     };
     if text.is_empty() {
         return if def.required {
-            Err("required")
+            Err("required".into())
         } else {
             Ok(None)
         };
     }
     let value = match def.field_type {
         FieldType::Text | FieldType::Phone => {
-            if text.chars().count() > 200 {
-                return Err("too_long");
+            if text.chars().count() > TEXT_MAX {
+                return Err(Refusal::too_long(TEXT_MAX));
             }
             if def.field_type == FieldType::Phone && !text.chars().any(|c| c.is_ascii_digit()) {
-                return Err("phone_invalid");
+                return Err(Refusal::from("phone_invalid"));
             }
             Value::String(text)
         }
         FieldType::LongText => {
-            if text.chars().count() > 5000 {
-                return Err("too_long");
+            if text.chars().count() > LONG_TEXT_MAX {
+                return Err(Refusal::too_long(LONG_TEXT_MAX));
             }
             Value::String(text)
         }
@@ -146,7 +151,7 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
         }
         FieldType::Choice => {
             if !def.options.iter().any(|o| o == &text) {
-                return Err("invalid_choice");
+                return Err(Refusal::from("invalid_choice"));
             }
             Value::String(text)
         }
@@ -156,7 +161,7 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect();
-            return multi(def, chosen);
+            return multi(def, chosen).map_err(Refusal::from);
         }
         FieldType::Email => Value::String(text::parse_email(&text)?),
         FieldType::Url => {
@@ -166,7 +171,7 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             } else if text.contains('.') && !text.contains(' ') {
                 format!("https://{text}")
             } else {
-                return Err("url_invalid");
+                return Err(Refusal::from("url_invalid"));
             };
             Value::String(with_scheme)
         }
@@ -177,7 +182,7 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
         FieldType::Bool => match text.to_lowercase().as_str() {
             "true" | "1" | "yes" | "y" | "是" | "on" => Value::Bool(true),
             "false" | "0" | "no" | "n" | "否" | "off" => Value::Bool(false),
-            _ => return Err("invalid_value"),
+            _ => return Err(Refusal::from("invalid_value")),
         },
     };
     Ok(Some(value))
@@ -263,10 +268,21 @@ pub fn parse_custom(
                 out.insert(def.key.clone(), value);
             }
             Ok(None) => {}
-            Err(code) => errors.add_labelled(format!("custom.{}", def.key), &def.label, code),
+            Err(refusal) => errors.push(
+                refusal
+                    .on(format!("custom.{}", def.key))
+                    .labelled(&def.label),
+            ),
         }
     }
     out
+}
+
+/// How a unique field's value is compared: as people read it (its text,
+/// a list's items joined), trimmed, full-width and half-width alike, in any
+/// case. Two values with one key are the same value.
+pub fn unique_key(value: &Value) -> String {
+    text::normalize(&display(value))
 }
 
 /// The text of a value for lists, exports and the change log.
@@ -299,7 +315,8 @@ mod tests {
 
     #[test]
     fn values_are_checked_by_type() {
-        let v = |t, s: &str| parse_value(&def(t), Some(&Value::String(s.into())));
+        let v =
+            |t, s: &str| parse_value(&def(t), Some(&Value::String(s.into()))).map_err(|r| r.code);
         assert_eq!(
             v(FieldType::Number, "1,234.50"),
             Ok(Some(Value::String("1234.50".into())))

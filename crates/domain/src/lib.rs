@@ -21,7 +21,7 @@ pub mod text;
 
 pub use actor::{Actor, Role, RoleKind};
 pub use change::{Change, ChangeAction, FieldChange};
-pub use error::{FieldError, FieldErrors};
+pub use error::{FieldError, FieldErrors, Refusal};
 pub use org::{Department, Gender, OrgChart, User, UserStatus};
 pub use permission::{Action, Kind, Permission};
 pub use scope::{DataScope, ScopeGrant, Visibility};

@@ -207,21 +207,21 @@ impl NumberRule {
         format!("{}{date_text}{sequence:0width$}", self.prefix)
     }
 
-    /// Field errors as `(field, code)`.
-    pub fn check(&self) -> Vec<(&'static str, &'static str)> {
+    /// Field errors as `(field, refusal)`.
+    pub fn check(&self) -> Vec<(&'static str, crate::Refusal)> {
         let mut errors = Vec::new();
         if self.prefix.chars().count() > 20 {
-            errors.push(("prefix", "too_long"));
+            errors.push(("prefix", crate::Refusal::too_long(20)));
         }
         if self
             .prefix
             .chars()
             .any(|c| c.is_whitespace() || c.is_control())
         {
-            errors.push(("prefix", "invalid_characters"));
+            errors.push(("prefix", "invalid_characters".into()));
         }
         if !(1..=10).contains(&self.width) {
-            errors.push(("width", "out_of_range"));
+            errors.push(("width", "out_of_range".into()));
         }
         // A sequence that starts again more often than the date part
         // changes would hand out the same number twice (HT0001 each day).
@@ -232,7 +232,7 @@ impl NumberRule {
             DatePart::Day => Reset::Daily,
         };
         if reset_rank(self.reset) > reset_rank(finest_reset) {
-            errors.push(("reset", "reset_finer_than_date"));
+            errors.push(("reset", "reset_finer_than_date".into()));
         }
         errors
     }
@@ -249,16 +249,16 @@ fn reset_rank(reset: Reset) -> u8 {
 }
 
 /// A typed document number: trimmed, 1 to 50 characters, no spaces.
-pub fn parse_number(text: &str) -> Result<String, &'static str> {
+pub fn parse_number(text: &str) -> Result<String, crate::Refusal> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err("required");
+        return Err("required".into());
     }
     if trimmed.chars().count() > 50 {
-        return Err("too_long");
+        return Err(crate::Refusal::too_long(50));
     }
     if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("invalid_characters");
+        return Err("invalid_characters".into());
     }
     Ok(trimmed.to_string())
 }
@@ -393,8 +393,9 @@ mod tests {
             width: 0,
             ..plain
         };
+        let codes: Vec<(&str, &str)> = bad.check().into_iter().map(|(f, r)| (f, r.code)).collect();
         assert_eq!(
-            bad.check(),
+            codes,
             vec![("prefix", "invalid_characters"), ("width", "out_of_range")]
         );
     }
@@ -412,7 +413,7 @@ mod tests {
         assert!(rule(DatePart::None, Reset::Never).check().is_empty());
         assert_eq!(
             rule(DatePart::None, Reset::Daily).check(),
-            vec![("reset", "reset_finer_than_date")]
+            vec![("reset", "reset_finer_than_date".into())]
         );
         assert_eq!(
             rule(DatePart::Year, Reset::Monthly).check(),

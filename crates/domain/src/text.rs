@@ -6,6 +6,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::Refusal;
+
 /// NFKC, trimmed, inner runs of white space collapsed to one space, lowercased.
 /// Used for matching and search, never for display.
 pub fn normalize(text: &str) -> String {
@@ -16,35 +18,35 @@ pub fn normalize(text: &str) -> String {
 /// A display name (person, company, department, option): trimmed and with
 /// runs of white space made one space, 1 to `max` characters. The text is kept
 /// as typed otherwise (full-width brackets stay); matching uses `normalize`.
-pub fn parse_name(text: &str, max: usize) -> Result<String, &'static str> {
+pub fn parse_name(text: &str, max: usize) -> Result<String, Refusal> {
     let cleaned = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() {
-        return Err("required");
+        return Err("required".into());
     }
     if cleaned.chars().count() > max {
-        return Err("too_long");
+        return Err(Refusal::too_long(max));
     }
     if cleaned.chars().any(char::is_control) {
-        return Err("invalid_characters");
+        return Err("invalid_characters".into());
     }
     Ok(cleaned)
 }
 
 /// Optional free text: `None` when blank, refused when longer than `max`.
-pub fn parse_optional_text(text: Option<&str>, max: usize) -> Result<Option<String>, &'static str> {
+pub fn parse_optional_text(text: Option<&str>, max: usize) -> Result<Option<String>, Refusal> {
     let Some(text) = text else { return Ok(None) };
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
     }
     if trimmed.chars().count() > max {
-        return Err("too_long");
+        return Err(Refusal::too_long(max));
     }
     if trimmed
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err("invalid_characters");
+        return Err("invalid_characters".into());
     }
     Ok(Some(trimmed.to_string()))
 }
@@ -99,16 +101,16 @@ pub fn parse_email(text: &str) -> Result<String, &'static str> {
 }
 
 /// A new password: 8 to 128 characters, not only white space.
-pub fn check_password(text: &str) -> Result<(), &'static str> {
+pub fn check_password(text: &str) -> Result<(), Refusal> {
     let count = text.chars().count();
     if text.trim().is_empty() {
-        return Err("required");
+        return Err("required".into());
     }
     if count < 8 {
-        return Err("password_too_short");
+        return Err("password_too_short".into());
     }
     if count > 128 {
-        return Err("too_long");
+        return Err(Refusal::too_long(128));
     }
     Ok(())
 }
@@ -167,14 +169,20 @@ mod tests {
     fn names_are_trimmed_and_limited() {
         assert_eq!(parse_name("  王  小明 ", 20), Ok("王 小明".into()));
         assert_eq!(parse_name("A（重點）", 20), Ok("A（重點）".into()));
-        assert_eq!(parse_name("", 20), Err("required"));
-        assert_eq!(parse_name("一二三", 2), Err("too_long"));
+        assert_eq!(parse_name("", 20).map_err(|r| r.code), Err("required"));
+        assert_eq!(parse_name("一二三", 2), Err(crate::Refusal::too_long(2)));
     }
 
     #[test]
     fn password_needs_eight_characters() {
-        assert_eq!(check_password("short"), Err("password_too_short"));
-        assert_eq!(check_password("        "), Err("required"));
+        assert_eq!(
+            check_password("short").map_err(|r| r.code),
+            Err("password_too_short")
+        );
+        assert_eq!(
+            check_password("        ").map_err(|r| r.code),
+            Err("required")
+        );
         assert_eq!(check_password("long enough"), Ok(()));
     }
 }

@@ -389,7 +389,7 @@ impl App {
             return Err(ServiceError::NotFound);
         }
         let comment = text::parse_optional_text(input.comment.as_deref(), 1000)
-            .map_err(|code| ServiceError::Invalid(FieldError::new("comment", code).into()))?;
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("comment").into()))?;
         let mut state = stored.state.clone();
         let events = match input.action.as_str() {
             "approve" => state.approve(user),

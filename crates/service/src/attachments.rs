@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use kuijing_domain::{Action, FieldErrors, Kind, Permission};
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
 pub use kuijing_store::attachments::Attachment;
 use kuijing_store::attachments::{self, NewAttachment};
 use kuijing_store::{Tx, follow_ups};
@@ -46,29 +46,67 @@ impl ObjectStore {
 }
 
 /// The kinds of file a CRM keeps: pictures, PDF, office documents and plain
-/// text. The type comes from the content, never from the name.
-fn content_type(bytes: &[u8]) -> Option<&'static str> {
+/// text, by the type their content shows and the name people know it by.
+const ALLOWED: &[(&str, &str)] = &[
+    ("image/png", "PNG"),
+    ("image/jpeg", "JPEG"),
+    ("image/gif", "GIF"),
+    ("image/webp", "WebP"),
+    ("application/pdf", "PDF"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "DOCX",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "XLSX",
+    ),
+    (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PPTX",
+    ),
+    ("application/msword", "DOC"),
+    ("application/vnd.ms-excel", "XLS"),
+    ("application/vnd.ms-powerpoint", "PPT"),
+    ("application/zip", "ZIP"),
+];
+
+/// The types an attachment may be, as a message names them.
+pub fn allowed_types() -> String {
+    let mut names: Vec<&str> = ALLOWED.iter().map(|(_, name)| *name).collect();
+    names.push("TXT");
+    names.join(", ")
+}
+
+/// The type of a file from its content (never its name): `Ok` with the
+/// type to keep when it is allowed, else `Err` with what was found.
+fn content_type(bytes: &[u8]) -> Result<&'static str, String> {
     if let Some(kind) = infer::get(bytes) {
-        let allowed = matches!(
-            kind.mime_type(),
-            "image/png"
-                | "image/jpeg"
-                | "image/gif"
-                | "image/webp"
-                | "application/pdf"
-                | "application/zip"
-                | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-                | "application/msword"
-                | "application/vnd.ms-excel"
-                | "application/vnd.ms-powerpoint"
-        );
-        return allowed.then_some(kind.mime_type());
+        return match ALLOWED.iter().find(|(mime, _)| *mime == kind.mime_type()) {
+            Some((mime, _)) => Ok(mime),
+            None => Err(format!(
+                "{} ({})",
+                kind.extension().to_uppercase(),
+                kind.mime_type()
+            )),
+        };
     }
-    std::str::from_utf8(bytes)
-        .ok()
-        .map(|_| "text/plain; charset=utf-8")
+    match std::str::from_utf8(bytes) {
+        Ok(_) => Ok("text/plain; charset=utf-8"),
+        Err(_) => Err("application/octet-stream".into()),
+    }
+}
+
+/// The size limit of an attachment as a message names it: "20 MB".
+pub fn size_limit(max_mb: u64) -> String {
+    format!("{max_mb} MB")
+}
+
+/// A size in megabytes, one decimal rounded up (a file just over the limit
+/// never reads as the limit itself), as a message names it.
+fn size_of(bytes: usize) -> String {
+    let tenths = (bytes as f64 / (1024.0 * 1024.0) * 10.0).ceil();
+    format!("{:.1} MB", tenths / 10.0)
 }
 
 /// A file name as shown and downloaded: no folders, no control characters.
@@ -112,17 +150,28 @@ impl App {
         if name.is_none() {
             errors.add(field, "file_name_invalid");
         }
+        let max = self.settings.attachment_max_mb;
         if bytes.is_empty() {
             errors.add(field, "file_empty");
-        } else if bytes.len() as u64 > self.settings.attachment_max_mb * 1024 * 1024 {
-            errors.add(field, "file_too_large");
+        } else if bytes.len() as u64 > max * 1024 * 1024 {
+            errors.push(
+                FieldError::new(field, "file_too_large")
+                    .with("max", size_limit(max))
+                    .with("size", size_of(bytes.len())),
+            );
         }
         let content = content_type(bytes);
-        if content.is_none() && !bytes.is_empty() {
-            errors.add(field, "file_type_refused");
+        if let Err(found) = &content
+            && !bytes.is_empty()
+        {
+            errors.push(
+                FieldError::new(field, "file_type_refused")
+                    .with("found", found)
+                    .with("allowed", allowed_types()),
+            );
         }
         match (name, content) {
-            (Some(name), Some(content_type)) if !bytes.is_empty() => {
+            (Some(name), Ok(content_type)) if !bytes.is_empty() => {
                 Some(CheckedUpload { name, content_type })
             }
             _ => None,

@@ -81,7 +81,7 @@ impl App {
                     i
                 );
                 let name = text::parse_name(&name, 100)
-                    .map_err(|code| ServiceError::Internal(format!("bench name {code}")))?;
+                    .map_err(|r| ServiceError::Internal(format!("bench name {}", r.code)))?;
                 let fields = CustomerFields {
                     name: name.clone(),
                     phone: Some(format!("02-{:04}-{:04}", (i / 10_000) % 10_000, i % 10_000)),

@@ -171,6 +171,32 @@ impl App {
         Ok(found)
     }
 
+    /// The contacts a customer's page shows: the first
+    /// [`crate::customer_sales::SHOWN`] (the primary one first) and how many
+    /// the customer has, the rest being on the contact list narrowed to it.
+    pub async fn customer_contacts(
+        &self,
+        caller: &Caller,
+        customer: i64,
+    ) -> Result<crate::ListPage<ContactView>> {
+        caller.require(contact(Action::View))?;
+        let mut tx = self.db.read().await?;
+        self.visible_record(&mut tx, caller, Kind::Customer, customer)
+            .await?;
+        let (ids, total) =
+            contacts::first_of_customer(&mut tx, customer, crate::customer_sales::SHOWN).await?;
+        let everything = kuijing_domain::Visibility::everything();
+        let mut found = Vec::new();
+        for id in ids {
+            found.extend(contacts::get(&mut tx, &everything, id).await?);
+        }
+        Ok(crate::ListPage {
+            items: self.contact_views(&mut tx, found).await?,
+            total,
+            next_cursor: None,
+        })
+    }
+
     pub async fn get_contact(&self, caller: &Caller, id: i64) -> Result<ContactDetail> {
         caller.require(contact(Action::View))?;
         let mut tx = self.db.read().await?;

@@ -173,6 +173,10 @@ pub struct RowProblem {
     /// For a value repeated within the file: the row that has it first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_row: Option<usize>,
+    /// Values the message names (`max`, the longest a text may be).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub params: Vec<(String, String)>,
 }
 
 impl App {

@@ -641,7 +641,7 @@ impl App {
                 put("subsidiary_of", parent.to_string().into());
             }
             let name = text::parse_name(&account.account, 100)
-                .map_err(|code| ServiceError::Internal(format!("demo account name {code}")))?;
+                .map_err(|r| ServiceError::Internal(format!("demo account name {}", r.code)))?;
             let fields = CustomerFields {
                 name: name.clone(),
                 industry_id: industry,

@@ -2,7 +2,7 @@
 
 use kuijing_domain::fields::{FieldDef, FieldType};
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
-use kuijing_store::lead_field_maps;
+use kuijing_store::{lead_field_maps, unique_values};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -77,6 +77,7 @@ impl App {
             def.label = label;
         }
         def.required = patch.required.unwrap_or(def.required);
+        let was_unique = def.unique;
         def.unique = patch.unique.unwrap_or(def.unique);
         def.sort_order = patch.sort_order.unwrap_or(def.sort_order);
         if let Some(options) = patch.options {
@@ -96,6 +97,12 @@ impl App {
         }
         errors.into_result()?;
         kuijing_store::field_defs::update(&mut tx, id, &def).await?;
+        // The values held already become what new ones are checked against.
+        match (was_unique, def.unique) {
+            (false, true) => unique_values::fill_field(&mut tx, kind.as_str(), &def.key).await?,
+            (true, false) => unique_values::forget_field(&mut tx, kind.as_str(), &def.key).await?,
+            _ => {}
+        }
         tx.commit().await?;
         Ok(def)
     }
@@ -115,6 +122,9 @@ impl App {
         };
         if !kuijing_store::field_defs::delete(&mut tx, id).await? {
             return Err(ServiceError::NotFound);
+        }
+        if let Some((kind, key)) = &key {
+            unique_values::forget_field(&mut tx, kind.as_str(), key).await?;
         }
         // A conversion mapping naming the field forgets it.
         match &key {
@@ -194,18 +204,18 @@ impl App {
         };
         if def.default_value.is_some() {
             let default = def.default_value.clone().map(serde_json::Value::String);
-            if let Err(code) = kuijing_domain::fields::parse_value(&def, default.as_ref()) {
-                return Err(FieldErrors::from(kuijing_domain::FieldError::new(
-                    "default_value",
-                    code,
-                ))
-                .into());
+            if let Err(refusal) = kuijing_domain::fields::parse_value(&def, default.as_ref()) {
+                return Err(FieldErrors::from(refusal.on("default_value")).into());
             }
         }
         let mut tx = self.db.write().await?;
         def.id = kuijing_store::field_defs::insert(&mut tx, kind.as_str(), &def)
             .await
             .map_err(|e| unique_to_field(e, "key", "key", "key_taken"))?;
+        if def.unique {
+            // Records may hold a value under this key from a field deleted before.
+            unique_values::fill_field(&mut tx, kind.as_str(), &def.key).await?;
+        }
         tx.commit().await?;
         tracing::info!(
             field.id = def.id,

@@ -24,6 +24,10 @@ pub struct ImportProblem {
     /// For `duplicate_in_file`: the earlier row with the same value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_row: Option<usize>,
+    /// Values the message names (`max`, the longest a text may be).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub params: Vec<(String, String)>,
     /// What is wrong and how to put it right, in the user's language
     /// (filled in by the web layer).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,6 +189,7 @@ impl ImportReport {
             field: field.into(),
             code: code.into(),
             other_row: None,
+            params: Vec::new(),
             message: None,
         });
     }
@@ -197,6 +202,7 @@ impl ImportReport {
             field: field.into(),
             code: "duplicate_in_file".into(),
             other_row: Some(first),
+            params: Vec::new(),
             message: None,
         });
     }
@@ -209,6 +215,9 @@ impl ImportReport {
             Err(ServiceError::Invalid(errors)) => {
                 for error in errors.0 {
                     self.problem(row, &error.field, error.code);
+                    if let Some(added) = self.problems.last_mut() {
+                        added.params = crate::record_import::params_of(&error);
+                    }
                 }
                 Ok(None)
             }

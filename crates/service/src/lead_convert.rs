@@ -291,6 +291,15 @@ impl App {
         crate::customers::read_region(&mut input);
         let mut errors = FieldErrors::new();
         let fields = self.check_customer(tx, input, &mut errors).await?;
+        // A unique customer field takes no value another customer holds.
+        self.check_unique_in(
+            tx,
+            kuijing_domain::Kind::Customer,
+            &fields.custom,
+            None,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
         let owner = lead.owner_id.unwrap_or(caller.user.id);
         let now = self.now();

@@ -87,8 +87,8 @@ impl App {
             ..rule
         };
         let mut errors = FieldErrors::new();
-        for (field, code) in rule.check() {
-            errors.add(field, code);
+        for (field, refusal) in rule.check() {
+            errors.push(refusal.on(field));
         }
         errors.into_result()?;
         let mut tx = self.db.write().await?;

@@ -394,9 +394,7 @@ impl App {
             return Err(ServiceError::Forbidden);
         }
         let reason = text::parse_optional_text(Some(&input.reason), 500)
-            .map_err(|code| {
-                ServiceError::Invalid(kuijing_domain::FieldError::new("reason", code).into())
-            })?
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?
             .ok_or_else(|| {
                 ServiceError::Invalid(kuijing_domain::FieldError::new("reason", "required").into())
             })?;

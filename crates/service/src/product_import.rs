@@ -95,8 +95,15 @@ impl App {
                                 categories.insert(normal, id);
                                 Some(id)
                             }
-                            Err(code) => {
-                                report.problem(number, "category_id", code);
+                            Err(refusal) => {
+                                report.problem(number, "category_id", refusal.code);
+                                if let Some(added) = report.problems.last_mut() {
+                                    added.params = refusal
+                                        .params
+                                        .into_iter()
+                                        .map(|(name, value)| (name.to_string(), value))
+                                        .collect();
+                                }
                                 continue;
                             }
                         }

@@ -292,6 +292,7 @@ impl App {
                 let value = row.get(&e.field).unwrap_or_default();
                 row.problems.push(RowProblem {
                     label: e.label.clone(),
+                    params: params_of(e),
                     ..problem(line, &e.field, e.code, &value, false)
                 });
             }
@@ -467,6 +468,15 @@ impl App {
     }
 }
 
+/// The values a field error's message names, as a row problem keeps them.
+pub(crate) fn params_of(error: &FieldError) -> Vec<(String, String)> {
+    error
+        .params
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone()))
+        .collect()
+}
+
 pub(crate) fn problem(
     row: usize,
     field: &str,
@@ -483,6 +493,7 @@ pub(crate) fn problem(
         duplicate_of: None,
         label: None,
         first_row: None,
+        params: Vec::new(),
     }
 }
 

@@ -414,7 +414,7 @@ impl App {
         if definition.name.trim().is_empty() {
             errors.add("name", "required");
         } else if definition.name.chars().count() > 100 {
-            errors.add("name", "too_long");
+            errors.push(kuijing_domain::Refusal::too_long(100).on("name"));
         }
         let Some(spec) = SPECS.iter().find(|s| s.kind == definition.kind) else {
             errors.add("kind", "invalid_choice");

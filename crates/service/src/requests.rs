@@ -202,8 +202,8 @@ fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
     }
     let name = match text::parse_name(&input.name, 60) {
         Ok(name) => name,
-        Err(code) => {
-            errors.add("name", code);
+        Err(refusal) => {
+            errors.push(refusal.on("name"));
             String::new()
         }
     };
@@ -313,8 +313,8 @@ impl App {
         let mut errors = FieldErrors::new();
         let title = match text::parse_name(&input.title, 200) {
             Ok(title) => title,
-            Err(code) => {
-                errors.add("title", code);
+            Err(refusal) => {
+                errors.push(refusal.on("title"));
                 String::new()
             }
         };

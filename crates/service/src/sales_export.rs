@@ -135,6 +135,9 @@ pub struct SalesExport {
     pub stage_id: Option<i64>,
     /// Approved contracts ending within this many days.
     pub ending_within_days: Option<i64>,
+    /// Only the records of this customer (opportunities, contracts, and
+    /// the payments of its contracts).
+    pub customer_id: Option<i64>,
 }
 
 /// Money columns are numbers; the currency goes beside the first of them.
@@ -252,6 +255,7 @@ impl App {
                     stage_id: export.stage_id,
                     outcome: export.outcome.clone(),
                     view: export.view.clone(),
+                    customer_id: export.customer_id,
                     ..OpportunityListQuery::default()
                 };
                 let mut query = self.opportunity_query(caller, &list)?;
@@ -320,6 +324,7 @@ impl App {
                     status: export.status.clone(),
                     view: export.view.clone(),
                     ending_within_days: export.ending_within_days,
+                    customer_id: export.customer_id,
                     ..ContractListQuery::default()
                 };
                 let mut query = contract_store_query(caller, &list, today)?;
@@ -403,6 +408,7 @@ impl App {
                     search: export.search.clone(),
                     status: export.status.clone(),
                     view: export.view.clone(),
+                    customer_id: export.customer_id,
                     ..PaymentListQuery::default()
                 };
                 let mut query = payment_store_query(caller, &list)?;

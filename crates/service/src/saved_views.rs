@@ -71,12 +71,12 @@ impl App {
             errors.add("kind", "invalid_choice");
         }
         let name = text::parse_name(&input.name, 40);
-        if let Err(code) = name {
-            errors.add("name", code);
+        if let Err(refusal) = name.clone() {
+            errors.push(refusal.on("name"));
         }
         let query = clean_query(&input.query);
         if query.len() > 2000 {
-            errors.add("query", "too_long");
+            errors.push(kuijing_domain::Refusal::too_long(2000).on("query"));
         }
         errors.into_result()?;
         let (Ok(kind), Ok(name)) = (kind, name) else {

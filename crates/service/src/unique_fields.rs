@@ -2,30 +2,26 @@
 //! as people read it (trimmed, full-width and half-width alike, any case).
 
 use kuijing_domain::fields::FieldDef;
-use kuijing_domain::{FieldError, FieldErrors, Kind, text};
+use kuijing_domain::{FieldError, FieldErrors, Kind};
 use kuijing_store::Tx;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
 
-/// The table of a record kind with custom fields; `None` for kinds whose
-/// values are not checked here.
-fn table_of(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Customer => Some("customers"),
-        Kind::Lead => Some("leads"),
-        Kind::Contact => Some("contacts"),
-        _ => None,
-    }
+/// The kinds whose unique custom values are checked here.
+fn checked(kind: Kind) -> bool {
+    matches!(kind, Kind::Customer | Kind::Lead | Kind::Contact)
 }
 
 /// How a unique value is compared: a list's items one by one, text folded.
 pub(crate) fn unique_key(value: &Value) -> String {
-    text::normalize(&kuijing_domain::fields::display(value))
+    kuijing_domain::fields::unique_key(value)
 }
 
 /// Adds a `taken` error (422) for each unique field of `custom` whose value
-/// another record of `kind` (not `except`) already holds.
+/// another record of `kind` (not `except`) already holds: one indexed
+/// lookup of the value's folded key per field (`store::unique_values`),
+/// which on PostgreSQL also holds the key until the transaction ends.
 pub(crate) async fn check_unique_custom(
     tx: &mut Tx,
     kind: Kind,
@@ -34,9 +30,9 @@ pub(crate) async fn check_unique_custom(
     except: Option<i64>,
     errors: &mut FieldErrors,
 ) -> Result<()> {
-    let Some(table) = table_of(kind) else {
+    if !checked(kind) {
         return Ok(());
-    };
+    }
     for def in defs.iter().filter(|d| d.unique) {
         let Some(value) = custom.get(&def.key) else {
             continue;
@@ -45,8 +41,9 @@ pub(crate) async fn check_unique_custom(
         if key.is_empty() {
             continue;
         }
-        let stored = kuijing_store::field_defs::values_of(tx, table, &def.key, except).await?;
-        if stored.iter().any(|(_, other)| stored_key(other) == key) {
+        let holder =
+            kuijing_store::unique_values::holder(tx, kind.as_str(), &def.key, &key, except).await?;
+        if holder.is_some() {
             errors.push(
                 FieldError::new(format!("custom.{}", def.key), "custom_value_taken")
                     .labelled(&def.label),
@@ -54,14 +51,6 @@ pub(crate) async fn check_unique_custom(
         }
     }
     Ok(())
-}
-
-/// A stored value as text (a list is kept as JSON), folded like a new one.
-fn stored_key(text: &str) -> String {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value @ Value::Array(_)) => unique_key(&value),
-        _ => text::normalize(text),
-    }
 }
 
 impl crate::App {

@@ -228,7 +228,8 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
     tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 
-fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
+/// A contact's phone key (its phone, else its mobile) and search text.
+fn search_of(fields: &ContactFields) -> (Option<String>, String) {
     let phone_key = fields
         .phone
         .as_deref()
@@ -244,6 +245,11 @@ fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
         search.push(' ');
         search.push_str(&kuijing_domain::text::normalize(extra));
     }
+    (phone_key, search)
+}
+
+fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
+    let (phone_key, search) = search_of(fields);
     Ok(vec![
         (Contacts::CustomerId, fields.customer_id.into()),
         (Contacts::Name, fields.name.clone().into()),
@@ -262,6 +268,7 @@ fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
             record::custom_text(&fields.custom)?.into(),
         ),
         (Contacts::SearchText, search.into()),
+        (Contacts::SearchPending, false.into()),
     ])
 }
 
@@ -280,8 +287,11 @@ pub async fn insert(
         (Contacts::CreatedAt, now.into()),
         (Contacts::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(Contacts::Table, Contacts::Id, pairs))
-        .await
+    let id = tx
+        .insert_id(&record::insert(Contacts::Table, Contacts::Id, pairs))
+        .await?;
+    crate::unique_values::record(tx, "contact", id, &fields.custom).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -299,7 +309,11 @@ pub async fn update(
         (Contacts::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, "contact", id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Makes one contact the primary one of its customer, and no other.
@@ -314,6 +328,7 @@ pub async fn make_primary(tx: &mut Tx, customer: i64, contact: i64) -> Result<()
 }
 
 pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
+    crate::unique_values::forget_records(tx, "contact", ids).await?;
     let delete = Query::delete()
         .from_table(Contacts::Table)
         .and_where(Expr::col(Contacts::Id).is_in(ids.iter().copied()))
@@ -376,6 +391,28 @@ pub async fn ids_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<i64>> {
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// The first `limit` of a customer's contacts (the primary one first, then
+/// in the order they were added) and how many it has; the caller has
+/// checked the customer.
+pub async fn first_of_customer(tx: &mut Tx, customer: i64, limit: u64) -> Result<(Vec<i64>, i64)> {
+    let select = Query::select()
+        .column(Contacts::Id)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .order_by(Contacts::IsPrimary, Order::Desc)
+        .order_by(Contacts::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    let count = Query::select()
+        .expr(Func::count(Expr::col(Contacts::Id)))
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .to_owned();
+    let total = tx.count(&count).await?;
+    Ok((rows.into_iter().map(|(id,)| id).collect(), total))
+}
+
 /// A customer's contact with this phone or mobile (by its digits), for
 /// finding a contact an import names again.
 pub async fn id_by_mobile(tx: &mut Tx, customer: i64, key: &str) -> Result<Option<i64>> {
@@ -389,4 +426,52 @@ pub async fn id_by_mobile(tx: &mut Tx, customer: i64, key: &str) -> Result<Optio
         .to_owned();
     let row: Option<(i64,)> = tx.optional(&select).await?;
     Ok(row.map(|(id,)| id))
+}
+
+/// Makes the search text and phone key of contacts written before they were
+/// made as they are now (migration 0032 marks them), a page at a time, as
+/// `customers::rebuild_search` does.
+pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
+    let mut rebuilt = 0;
+    loop {
+        let select = Query::select()
+            .columns([
+                Contacts::Id,
+                Contacts::Name,
+                Contacts::Mobile,
+                Contacts::Phone,
+                Contacts::Email,
+            ])
+            .from(Contacts::Table)
+            .and_where(crate::record::search_pending(tx.backend()))
+            .order_by(Contacts::Id, Order::Asc)
+            .limit(500)
+            .to_owned();
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>);
+        let rows: Vec<Row> = tx.all(&select).await?;
+        if rows.is_empty() {
+            return Ok(rebuilt);
+        }
+        for (id, name, mobile, phone, email) in rows {
+            let fields = ContactFields {
+                name,
+                mobile,
+                phone,
+                email,
+                ..ContactFields::default()
+            };
+            let (phone_key, search) = search_of(&fields);
+            let update = Query::update()
+                .table(Contacts::Table)
+                .values([
+                    (Contacts::PhoneKey, phone_key.into()),
+                    (Contacts::SearchText, search.into()),
+                    (Contacts::SearchPending, false.into()),
+                ])
+                .and_where(Expr::col(Contacts::Id).eq(id))
+                .to_owned();
+            tx.execute(&update).await?;
+            rebuilt += 1;
+        }
+    }
 }

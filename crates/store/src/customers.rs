@@ -376,6 +376,7 @@ fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
         (Customers::Custom, custom.into()),
         (Customers::NextContactAt, fields.next_contact_at.into()),
         (Customers::SearchText, search.into()),
+        (Customers::SearchPending, false.into()),
         // A customer written since holds the region it was given.
         (Customers::RegionPending, false.into()),
     ])
@@ -407,7 +408,9 @@ pub async fn insert(
         .values_panic(exprs)
         .returning_col(Customers::Id)
         .to_owned();
-    tx.insert_id(&insert).await
+    let id = tx.insert_id(&insert).await?;
+    crate::unique_values::record(tx, "customer", id, &fields.custom).await?;
+    Ok(id)
 }
 
 /// Writes new fields when the stored version is still `version`.
@@ -429,7 +432,11 @@ pub async fn update(
         .and_where(Expr::col(Customers::Id).eq(id))
         .and_where(Expr::col(Customers::Version).eq(version))
         .to_owned();
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, "customer", id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Gives customers to a new owner, out of any pool.
@@ -454,6 +461,7 @@ pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>)
 }
 
 pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
+    crate::unique_values::forget_records(tx, "customer", ids).await?;
     let team = Query::delete()
         .from_table(TeamMembers::Table)
         .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
@@ -720,6 +728,66 @@ pub(crate) async fn fill_regions(tx: &mut Tx) -> Result<u64> {
                 .and_where(Expr::col(Customers::RegionPending).eq(true))
                 .to_owned();
             tx.execute(&update).await?;
+        }
+    }
+}
+
+/// Makes the search text and match keys of customers written before they
+/// were made as they are now (migration 0032 marks them), a page at a time;
+/// each row's mark is cleared with its update, so running it again changes
+/// nothing and a start that stops half-way goes on where it stopped.
+pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
+    let mut rebuilt = 0;
+    loop {
+        let select = Query::select()
+            .columns([
+                Customers::Id,
+                Customers::Name,
+                Customers::Phone,
+                Customers::Mobile,
+                Customers::Email,
+                Customers::TaxId,
+            ])
+            .from(Customers::Table)
+            .and_where(crate::record::search_pending(tx.backend()))
+            .order_by(Customers::Id, Order::Asc)
+            .limit(500)
+            .to_owned();
+        type Row = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = tx.all(&select).await?;
+        if rows.is_empty() {
+            return Ok(rebuilt);
+        }
+        for (id, name, phone, mobile, email, tax_id) in rows {
+            let fields = CustomerFields {
+                name,
+                phone,
+                mobile,
+                email,
+                tax_id,
+                ..CustomerFields::default()
+            };
+            let (name_key, phone_key, mobile_key, search) = keys(&fields);
+            let update = Query::update()
+                .table(Customers::Table)
+                .values([
+                    (Customers::NameKey, name_key.into()),
+                    (Customers::PhoneKey, phone_key.into()),
+                    (Customers::MobileKey, mobile_key.into()),
+                    (Customers::SearchText, search.into()),
+                    (Customers::SearchPending, false.into()),
+                ])
+                .and_where(Expr::col(Customers::Id).eq(id))
+                .to_owned();
+            tx.execute(&update).await?;
+            rebuilt += 1;
         }
     }
 }

@@ -221,6 +221,20 @@ impl Tx {
         .map_err(StoreError::from_sqlx)
     }
 
+    /// Holds a lock named by `key` until the transaction ends, for checks
+    /// that no row can hold (PostgreSQL runs writers side by side; on
+    /// SQLite, which has one writer, it does nothing).
+    pub(crate) async fn lock_key(&mut self, key: &str) -> Result<()> {
+        if let Tx::Postgres(tx) = self {
+            sqlx::query("select pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut **tx)
+                .await
+                .map_err(StoreError::from_sqlx)?;
+        }
+        Ok(())
+    }
+
     /// Runs an insert with `returning id` and answers the new id.
     pub(crate) async fn insert_id(&mut self, statement: &impl SqlxBinder) -> Result<i64> {
         let (id,): (i64,) = self.one(statement).await?;

@@ -129,27 +129,3 @@ pub async fn kind_of(tx: &mut Tx, id: i64) -> Result<Option<String>> {
     let row: Option<(String,)> = tx.optional(&query).await?;
     Ok(row.map(|(k,)| k))
 }
-
-/// The values of one custom field across every record of `table` (one of
-/// the record tables, from the service's fixed catalog), except `except`:
-/// what a unique field's new value is compared with, after normalising.
-/// Only the field's text is read, not the rows.
-pub async fn values_of(
-    tx: &mut Tx,
-    table: &'static str,
-    key: &str,
-    except: Option<i64>,
-) -> Result<Vec<(i64, String)>> {
-    use sea_query::Alias;
-    let value = crate::figures::custom_value(tx.backend(), table, key);
-    let mut query = Query::select()
-        .column((Alias::new(table), Alias::new("id")))
-        .expr(value.clone())
-        .from(Alias::new(table))
-        .and_where(Expr::expr(value).is_not_null())
-        .to_owned();
-    if let Some(id) = except {
-        query.and_where(Expr::col((Alias::new(table), Alias::new("id"))).ne(id));
-    }
-    tx.all(&query).await
-}

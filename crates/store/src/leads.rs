@@ -217,9 +217,9 @@ pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option
     row.map(Lead::try_from).transpose()
 }
 
-fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
+/// A lead's match key of its name and its search text.
+fn search_of(fields: &LeadFields) -> (String, String) {
     let name_key = match_key(&fields.name);
-    let key_of = |p: &Option<String>| p.as_deref().map(phone_key).filter(|k| !k.is_empty());
     let mut search = format!(
         "{} {name_key}",
         kuijing_domain::text::normalize(&fields.name)
@@ -238,6 +238,15 @@ fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
         search.push(' ');
         search.push_str(&phone_key(extra));
     }
+    (name_key, search)
+}
+
+fn key_of(phone: &Option<String>) -> Option<String> {
+    phone.as_deref().map(phone_key).filter(|k| !k.is_empty())
+}
+
+fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
+    let (name_key, search) = search_of(fields);
     Ok(vec![
         (Leads::Name, fields.name.clone().into()),
         (Leads::NameKey, name_key.into()),
@@ -255,6 +264,7 @@ fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
         (Leads::Custom, record::custom_text(&fields.custom)?.into()),
         (Leads::NextContactAt, fields.next_contact_at.into()),
         (Leads::SearchText, search.into()),
+        (Leads::SearchPending, false.into()),
     ])
 }
 
@@ -273,8 +283,11 @@ pub async fn insert(
         (Leads::CreatedAt, now.into()),
         (Leads::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(Leads::Table, Leads::Id, pairs))
-        .await
+    let id = tx
+        .insert_id(&record::insert(Leads::Table, Leads::Id, pairs))
+        .await?;
+    crate::unique_values::record(tx, "lead", id, &fields.custom).await?;
+    Ok(id)
 }
 
 /// Writes new fields when the stored version is still `version`.
@@ -293,7 +306,11 @@ pub async fn update(
         (Leads::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, "lead", id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Gives leads to another owner.
@@ -325,6 +342,7 @@ pub async fn mark_converted(
 }
 
 pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
+    crate::unique_values::forget_records(tx, "lead", ids).await?;
     let delete = Query::delete()
         .from_table(Leads::Table)
         .and_where(Expr::col(Leads::Id).is_in(ids.iter().copied()))
@@ -388,4 +406,63 @@ pub(crate) async fn fill_keys(tx: &mut Tx) -> Result<()> {
         tx.execute(&update).await?;
     }
     Ok(())
+}
+
+/// Makes the search text and match keys of leads written before they were
+/// made as they are now (migration 0032 marks them), a page at a time, as
+/// `customers::rebuild_search` does.
+pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
+    let mut rebuilt = 0;
+    loop {
+        let select = Query::select()
+            .columns([
+                Leads::Id,
+                Leads::Name,
+                Leads::ContactName,
+                Leads::Mobile,
+                Leads::Phone,
+                Leads::Email,
+            ])
+            .from(Leads::Table)
+            .and_where(crate::record::search_pending(tx.backend()))
+            .order_by(Leads::Id, Order::Asc)
+            .limit(500)
+            .to_owned();
+        type Row = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = tx.all(&select).await?;
+        if rows.is_empty() {
+            return Ok(rebuilt);
+        }
+        for (id, name, contact_name, mobile, phone, email) in rows {
+            let fields = LeadFields {
+                name,
+                contact_name,
+                mobile,
+                phone,
+                email,
+                ..LeadFields::default()
+            };
+            let (name_key, search) = search_of(&fields);
+            let update = Query::update()
+                .table(Leads::Table)
+                .values([
+                    (Leads::NameKey, name_key.into()),
+                    (Leads::MobileKey, key_of(&fields.mobile).into()),
+                    (Leads::PhoneKey, key_of(&fields.phone).into()),
+                    (Leads::SearchText, search.into()),
+                    (Leads::SearchPending, false.into()),
+                ])
+                .and_where(Expr::col(Leads::Id).eq(id))
+                .to_owned();
+            tx.execute(&update).await?;
+            rebuilt += 1;
+        }
+    }
 }

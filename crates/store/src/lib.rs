@@ -45,6 +45,7 @@ pub mod saved_views;
 pub mod sessions;
 pub mod teams;
 pub mod throttle;
+pub mod unique_values;
 pub mod users;
 
 pub use db::{Backend, Db, Tx};

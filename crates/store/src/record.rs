@@ -236,3 +236,13 @@ pub(crate) fn custom_text(
 ) -> crate::error::Result<String> {
     serde_json::to_string(custom).map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))
 }
+
+/// Rows marked for their search text to be made again, written so the
+/// partial index of the marked rows serves it (SQLite matches the index's
+/// own `= 1`, which a bound parameter would not).
+pub(crate) fn search_pending(backend: crate::Backend) -> SimpleExpr {
+    match backend {
+        crate::Backend::Sqlite => Expr::cust("search_pending = 1"),
+        crate::Backend::Postgres => Expr::cust("search_pending"),
+    }
+}

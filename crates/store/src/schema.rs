@@ -129,6 +129,7 @@ pub enum Customers {
     OwnedSince,
     RecycleRemindedFor,
     SearchText,
+    SearchPending,
     CreatedBy,
     Version,
     CreatedAt,
@@ -246,6 +247,7 @@ pub enum Contacts {
     NextContactAt,
     OwnerId,
     SearchText,
+    SearchPending,
     CreatedBy,
     Version,
     CreatedAt,
@@ -277,6 +279,7 @@ pub enum Leads {
     CustomerId,
     ConvertedAt,
     SearchText,
+    SearchPending,
     CreatedBy,
     Version,
     CreatedAt,
@@ -728,4 +731,20 @@ pub enum FormTokens {
     UserId,
     Result,
     CreatedAt,
+}
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomUniqueValues {
+    Table,
+    Kind,
+    Field,
+    RecordId,
+    ValueKey,
+}
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CustomUniquePending {
+    Table,
+    Kind,
+    Field,
 }

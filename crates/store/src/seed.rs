@@ -46,6 +46,10 @@ pub(crate) async fn ensure(tx: &mut Tx, language: &str) -> Result<()> {
     }
     crate::leads::fill_keys(tx).await?;
     crate::customers::fill_regions(tx).await?;
+    crate::customers::rebuild_search(tx).await?;
+    crate::leads::rebuild_search(tx).await?;
+    crate::contacts::rebuild_search(tx).await?;
+    crate::unique_values::fill_pending(tx).await?;
     if crate::pools::list(tx).await?.is_empty() {
         // The first pool is everyone's: its member is the top department.
         let pool = crate::pools::insert(tx, names.pool, "{}", now).await?;

@@ -345,9 +345,11 @@ impl ApiError {
         } else {
             "bad_body"
         };
+        // A body over the limit is named with the limit.
+        let limit = format!("{} MB", crate::IMPORT_LIMIT / (1024 * 1024));
         ApiError(Box::new(Problem {
             code: code.into(),
-            title: coded(lang, "problems", code),
+            title: coded(lang, "problems", code).replace("%{max}", &limit),
             status,
             errors: Vec::new(),
             retry_after: None,

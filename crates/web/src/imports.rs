@@ -294,6 +294,9 @@ pub fn explain(report: &mut ImportReport, kind: &str, lang: Lang) -> Vec<Problem
             if let Some(other) = p.other_row {
                 message = message.replace("%{row}", &other.to_string());
             }
+            for (name, value) in &p.params {
+                message = message.replace(&format!("%{{{name}}}"), value);
+            }
             p.message = Some(message.clone());
             ProblemLine {
                 row: p.row,

@@ -33,10 +33,17 @@ pub struct AppState {
 
 /// The whole application: pages, API, OpenAPI document and health check.
 pub fn router(app: App) -> Router {
+    // A page's form carries a spreadsheet being imported or a file being
+    // attached: the body may be as large as either, and a little more for
+    // the form around it, so the service sees the file and names its limit.
+    let attachment = usize::try_from(app.settings().attachment_max_mb)
+        .unwrap_or(usize::MAX / 2)
+        .saturating_mul(1024 * 1024);
+    let page_limit = IMPORT_LIMIT.max(attachment.saturating_add(1024 * 1024));
     let state = AppState { app };
     let (api, _) = api::router().split_for_parts();
     Router::new()
-        .merge(pages::router())
+        .merge(pages::router().layer(axum::extract::DefaultBodyLimit::max(page_limit)))
         .merge(api.layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/openapi.json", get(api::serve_openapi))
         .route("/healthz", get(healthz))

@@ -289,6 +289,9 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
         Some(label) => crate::error::labelled_message(&problem.field, &problem.code, label, lang),
         None => message_for(&problem.field, &problem.code, lang),
     };
+    let text = problem.params.iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), value)
+    });
     match problem.first_row {
         Some(row) => text.replace("%{row}", &row.to_string()),
         None => text,

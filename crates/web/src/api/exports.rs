@@ -47,6 +47,8 @@ pub struct SalesExportFilter {
     pub stage_id: Option<i64>,
     /// Contracts: approved ones ending within this many days.
     pub ending: Option<i64>,
+    /// Opportunities, contracts and payments of this customer.
+    pub customer_id: Option<i64>,
 }
 
 impl SalesExportFilter {
@@ -89,6 +91,7 @@ impl SalesExportFilter {
             pipeline_id: self.pipeline_id,
             stage_id: self.stage_id,
             ending_within_days: self.ending,
+            customer_id: self.customer_id,
         })
     }
 }

@@ -52,7 +52,24 @@ pub async fn upload(
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() == Some("file") {
             name = field.file_name().unwrap_or_default().to_string();
-            bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            match field.bytes().await {
+                Ok(read) => bytes = read.to_vec(),
+                // Only a body over the limit stops a file half-way.
+                Err(_) => {
+                    let max = state.app.settings().attachment_max_mb;
+                    let error = kuijing_domain::FieldError::new("file", "file_too_large")
+                        .with("max", kuijing_service::attachments::size_limit(max))
+                        .with(
+                            "size",
+                            format!("> {}", kuijing_service::attachments::size_limit(max)),
+                        );
+                    return error_page(
+                        kuijing_service::ServiceError::Invalid(error.into()),
+                        &caller,
+                        lang,
+                    );
+                }
+            }
         }
     }
     match state.app.attach(&caller, *kind, id, &name, &bytes).await {

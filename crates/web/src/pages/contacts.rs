@@ -100,7 +100,8 @@ async fn list_page(
         .await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
-    super::drill::note(&mut shell, &filter.drill(), None, PATH);
+    let customer = super::drill::customer_note(state, caller, &shell, &filter.customer_id).await;
+    super::drill::note(&mut shell, &filter.drill(), customer, PATH);
     let defs = state.app.custom_fields(Kind::Contact).await?;
     let can_transfer = caller.can(contact(Action::Transfer));
     let may_import = caller.can(contact(Action::Import));

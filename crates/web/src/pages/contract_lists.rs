@@ -179,6 +179,7 @@ impl BatchForm {
                     view: optional_text(&query.view),
                     status: optional_text(&query.status),
                     ending_within_days: (query.ending == "30").then_some(30),
+                    customer_id: optional_number(&query.customer_id),
                     drill: query.drill(),
                     ..ContractMatch::default()
                 }),
@@ -286,6 +287,7 @@ fn export_filter(query: &ListQuery, ids: Option<String>) -> crate::api::SalesExp
         view: optional_text(&query.view),
         status: optional_text(&query.status),
         ending: (query.ending == "30").then_some(30),
+        customer_id: optional_number(&query.customer_id),
         ..Default::default()
     }
 }

@@ -63,6 +63,9 @@ pub struct ListQuery {
     pub(crate) status: String,
     #[serde(default)]
     pub(crate) ending: String,
+    /// Only this customer's records (from the customer's page).
+    #[serde(default)]
+    pub(crate) customer_id: String,
     #[serde(default)]
     from: String,
     #[serde(default)]
@@ -87,6 +90,7 @@ impl ListQuery {
             ("view", &self.view),
             ("status", &self.status),
             ("ending", &self.ending),
+            ("customer_id", &self.customer_id),
         ] {
             if !value.is_empty() {
                 parts.append_pair(key, value);
@@ -100,9 +104,11 @@ impl ListQuery {
         super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
-    /// The dashboard's narrowing, for the search form to keep.
+    /// The dashboard's narrowing and the customer, for the search form to keep.
     pub(crate) fn drill_inputs(&self) -> Vec<(&'static str, String)> {
-        super::drill::pairs(&self.drill())
+        let mut pairs = super::drill::pairs(&self.drill());
+        pairs.extend(super::drill::customer_pair(&self.customer_id));
+        pairs
     }
 
     fn page(&self) -> PageRequest {
@@ -170,7 +176,7 @@ async fn contracts_view(
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         ending_within_days: (query.ending == "30").then_some(30),
-        customer_id: None,
+        customer_id: optional_number(&query.customer_id),
         drill: query.drill(),
     };
     let (list, totals) = state
@@ -182,7 +188,13 @@ async fn contracts_view(
         .with_count(query.n);
     let signed = (service.drill.from.is_some() || service.drill.to.is_some())
         .then(|| shell.t("insight2.signed_days"));
-    super::drill::note(&mut shell, &service.drill, signed, "/contracts");
+    let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
+    super::drill::note(
+        &mut shell,
+        &service.drill,
+        super::drill::and(signed, customer),
+        "/contracts",
+    );
     let may_import =
         can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
     let (table, picker) =
@@ -1089,7 +1101,7 @@ async fn payments_view(
         status: optional_text(&query.status),
         view: optional_text(&query.view),
         contract_id: None,
-        customer_id: None,
+        customer_id: optional_number(&query.customer_id),
         drill: query.drill(),
     };
     let (list, totals) = state
@@ -1098,7 +1110,8 @@ async fn payments_view(
         .await?;
     let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
         .with_notice(query.done.as_deref());
-    super::drill::note(&mut shell, &service.drill, None, "/payments");
+    let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
+    super::drill::note(&mut shell, &service.drill, customer, "/payments");
     let may_import =
         can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
     let (table, picker) =

@@ -26,7 +26,10 @@ use super::follow_ups::TimelineEntry;
 use super::forms::{
     CustomValues, FormErrors, done, error_page, optional_number, optional_text, status_of,
 };
-use super::records::people;
+use super::records::{
+    Chip, Compare, ConditionField, Pickable, condition_fields, conditions_of, filters_of, kept,
+    people,
+};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
@@ -39,6 +42,31 @@ const PERIODS: [&str; 4] = ["today", "this_week", "this_month", "last_month"];
 const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
 /// The columns a customer list sorts by (every system column it shows).
 const SORTS: &[&str] = kuijing_service::customers::SORTABLE;
+
+/// The fields conditions may be put on, besides the custom ones.
+const CONDITIONS: &[(&str, Compare)] = &[
+    ("name", Compare::Text),
+    ("phone", Compare::Text),
+    ("mobile", Compare::Text),
+    ("email", Compare::Text),
+    ("website", Compare::Text),
+    ("address", Compare::Text),
+    ("province", Compare::Text),
+    ("city", Compare::Text),
+    ("district", Compare::Text),
+    ("tax_id", Compare::Text),
+    ("notes", Compare::Text),
+    ("level_id", Compare::Choice),
+    ("industry_id", Compare::Choice),
+    ("source_id", Compare::Choice),
+    ("owner_id", Compare::Choice),
+    ("dealt", Compare::YesNo),
+    ("locked", Compare::YesNo),
+    ("created_at", Compare::Time),
+    ("updated_at", Compare::Time),
+    ("last_follow_up_at", Compare::Time),
+    ("next_contact_at", Compare::Time),
+];
 
 fn customer(action: Action) -> Permission {
     Permission::new(Kind::Customer, action)
@@ -115,6 +143,8 @@ struct CustomersPage {
     list: ListPage<CustomerView>,
     filter: ListFilter,
     choices: Choices,
+    /// The fields the condition box offers, custom ones included.
+    fields: Vec<ConditionField>,
     people: Vec<UserView>,
     next_href: Option<String>,
     can_create: bool,
@@ -137,6 +167,24 @@ impl CustomersPage {
     /// Whether rows can be ticked for a batch action.
     fn batch(&self) -> bool {
         self.can_transfer || self.can_delete || self.can_export
+    }
+
+    /// The conditions as sentences, each with a link that removes it.
+    fn chips(&self) -> Vec<Chip> {
+        super::records::chips(
+            &self.filter.condition_list(),
+            &self.fields,
+            |op| super::records::op_label(&self.shell, op),
+            |rest| {
+                format!(
+                    "/customers?{}&view={}&sort={}&dir={}",
+                    self.filter.narrowing_with(rest),
+                    url_encode(&self.filter.view),
+                    url_encode(&self.filter.sort),
+                    url_encode(&self.filter.dir)
+                )
+            },
+        )
     }
 }
 
@@ -218,6 +266,17 @@ pub struct ListFilter {
     source_id: String,
     #[serde(default)]
     created: String,
+    /// Conditions kept so far (`c`), and the one being added: `field|operator`
+    /// (`cond`), its value (`cv`) or picked choices (`cvc`), as on every list
+    /// with the condition box.
+    #[serde(default)]
+    c: String,
+    #[serde(default)]
+    cond: String,
+    #[serde(default)]
+    cv: String,
+    #[serde(default)]
+    cvc: Vec<String>,
     /// A dashboard figure's customers: created on these days, of these
     /// owners, without a follow-up for so many days, or with the next
     /// contact time passed.
@@ -256,8 +315,23 @@ impl ListFilter {
         }
     }
 
+    /// Every condition: those kept and the one being added.
+    fn condition_list(&self) -> Vec<(String, String, String)> {
+        conditions_of(&self.c, &self.cond, &self.cv, &self.cvc)
+    }
+
+    /// The kept conditions, for the filter form's hidden field.
+    fn kept_conditions(&self) -> String {
+        kept(&self.condition_list())
+    }
+
     /// The conditions and page size, without the view, sort and cursor.
     fn conditions(&self) -> String {
+        self.narrowing_with(&self.condition_list())
+    }
+
+    /// As `conditions`, with these conditions of the box.
+    fn narrowing_with(&self, added: &[(String, String, String)]) -> String {
         let mut drilled = form_urlencoded::Serializer::new(String::new());
         super::drill::keep(&mut drilled, &self.drill());
         for (key, value) in [
@@ -270,12 +344,13 @@ impl ListFilter {
         }
         let drilled = drilled.finish();
         format!(
-            "q={}&level_id={}&industry_id={}&source_id={}&created={}&limit={}{}{}",
+            "q={}&level_id={}&industry_id={}&source_id={}&created={}&c={}&limit={}{}{}",
             url_encode(&self.q),
             url_encode(&self.level_id),
             url_encode(&self.industry_id),
             url_encode(&self.source_id),
             url_encode(&self.created),
+            url_encode(&kept(added)),
             url_encode(&self.limit),
             if drilled.is_empty() { "" } else { "&" },
             drilled
@@ -366,6 +441,7 @@ impl ListFilter {
             || !self.industry_id.is_empty()
             || !self.source_id.is_empty()
             || !self.created.is_empty()
+            || !self.condition_list().is_empty()
     }
 
     fn clear_href(&self) -> String {
@@ -381,7 +457,7 @@ impl ListFilter {
     }
 
     pub(crate) fn query(&self) -> CustomerListQuery {
-        let mut filters = Vec::new();
+        let mut filters = filters_of(self.condition_list());
         for (field, value) in [
             ("level_id", &self.level_id),
             ("industry_id", &self.industry_id),
@@ -465,6 +541,12 @@ async fn list_page(
     super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));
     let choices = Choices::load(state).await?;
+    let fields = condition_fields(
+        CONDITIONS,
+        &choices.fields,
+        |f| shell.field_label(f),
+        &Pickable::load(state, caller).await?,
+    );
     let columns = state.app.list_columns(caller, ListKind::Customer).await?;
     let table = Table::build(
         &shell,
@@ -495,6 +577,7 @@ async fn list_page(
         shell,
         list,
         choices,
+        fields,
         people: if can_transfer {
             people(state, caller, Kind::Customer).await
         } else {
@@ -1117,8 +1200,8 @@ struct CustomerPage {
     carry: Carry,
     can_team: bool,
     can_delete: bool,
-    /// The customer's contacts the caller may see.
-    contacts: Vec<kuijing_service::contacts::ContactView>,
+    /// The first of the customer's contacts, and how many it has.
+    contacts: ListPage<kuijing_service::contacts::ContactView>,
     attachments: Vec<kuijing_service::attachments::Attachment>,
     can_add_contact: bool,
     /// The pools the user may release the customer into, the default first.
@@ -1142,6 +1225,43 @@ impl CustomerPage {
                 .replace("%{shown}", &shown.to_string())
                 .replace("%{total}", &total.to_string())
         })
+    }
+
+    /// "See all 31" under a table cut short, linking `list` narrowed to
+    /// this customer; nothing when all show.
+    fn see_all(&self, shown: usize, total: &i64, list: &str) -> Option<(String, String)> {
+        (i64::try_from(shown).unwrap_or(i64::MAX) < *total).then(|| {
+            (
+                self.shell
+                    .t("sales7.see_all")
+                    .replace("%{n}", &total.to_string()),
+                format!("/{list}?customer_id={}", self.detail.view.customer.id),
+            )
+        })
+    }
+
+    /// Whether the instalments shown are only those of the contracts shown,
+    /// or fewer than those: then they link the customer's contract list.
+    fn plans_cut(&self) -> bool {
+        let contracts_cut = self
+            .sales
+            .contracts
+            .as_ref()
+            .is_some_and(|c| i64::try_from(c.items.len()).unwrap_or(i64::MAX) < c.total);
+        let plans_cut = self
+            .sales
+            .plans
+            .as_ref()
+            .is_some_and(|p| p.len() > kuijing_service::customer_sales::SHOWN as usize);
+        contracts_cut || plans_cut
+    }
+
+    /// The instalments the page shows: at most as many as the other tabs.
+    fn plans_shown(&self) -> &[kuijing_service::customer_sales::PlanRow] {
+        let plans = self.sales.plans.as_deref().unwrap_or_default();
+        &plans[..plans
+            .len()
+            .min(kuijing_service::customer_sales::SHOWN as usize)]
     }
 
     /// Which zone the next contact time is typed in.
@@ -1178,11 +1298,15 @@ async fn record_page(
     readable_log(&mut detail, state, &shell).await;
     let contacts = if caller.can(Permission::new(Kind::Contact, Action::View)) {
         let customer = detail.view.customer.id;
-        let found = state.app.contacts_of_customer(caller, customer).await;
-        found.unwrap_or_default()
+        state.app.customer_contacts(caller, customer).await.ok()
     } else {
-        Vec::new()
-    };
+        None
+    }
+    .unwrap_or(kuijing_service::ListPage {
+        items: Vec::new(),
+        total: 0,
+        next_cursor: None,
+    });
     let attachments = state
         .app
         .list_attachments(caller, Kind::Customer, id)

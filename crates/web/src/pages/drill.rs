@@ -70,3 +70,33 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
     let note = format!("{} {}", shell.t("drill.narrowed"), parts.join(" · "));
     shell.drill = Some((note, whole.to_string()));
 }
+
+/// The customer a list opened from a customer's page is narrowed to, as the
+/// pair its links and search form carry.
+pub(crate) fn customer_pair(id: &str) -> Option<(&'static str, String)> {
+    optional_number(id).map(|id| ("customer_id", id.to_string()))
+}
+
+/// Says which customer a list is narrowed to: by name when the viewer sees
+/// the customer, else by its number (the list is scoped either way).
+pub(crate) async fn customer_note(
+    state: &crate::AppState,
+    caller: &kuijing_service::Caller,
+    shell: &Shell,
+    id: &str,
+) -> Option<String> {
+    let id = optional_number(id)?;
+    let name = match state.app.get_customer(caller, id).await {
+        Ok(detail) => detail.view.customer.name,
+        Err(_) => format!("#{id}"),
+    };
+    Some(shell.t("life_lists.of_customer").replace("%{name}", &name))
+}
+
+/// Two parts of a note, either of which may be missing.
+pub(crate) fn and(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a} · {b}")),
+        (a, b) => a.or(b),
+    }
+}

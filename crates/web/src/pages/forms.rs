@@ -333,7 +333,7 @@ impl ImportBox {
                     errors
                         .0
                         .iter()
-                        .map(|e| crate::error::message_for(&e.field, e.code, lang))
+                        .map(|e| crate::error::field_message(e, lang))
                         .collect::<Vec<_>>()
                         .join(" "),
                 );

@@ -54,6 +54,9 @@ pub struct ListQuery {
     pipeline_id: String,
     #[serde(default)]
     stage_id: String,
+    /// Only this customer's opportunities (from the customer's page).
+    #[serde(default)]
+    customer_id: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -83,6 +86,7 @@ impl ListQuery {
             outcome: optional_text(&self.outcome),
             pipeline_id: optional_number(&self.pipeline_id),
             stage_id: optional_number(&self.stage_id),
+            customer_id: optional_number(&self.customer_id),
             ..Default::default()
         }
     }
@@ -95,6 +99,7 @@ impl ListQuery {
             pipeline_id: optional_number(&self.pipeline_id),
             stage_id: optional_number(&self.stage_id),
             outcome: optional_text(&self.outcome),
+            customer_id: optional_number(&self.customer_id),
             drill: super::drill::of(&self.from, &self.to, &self.owner_id),
             ..OpportunityMatch::default()
         }
@@ -108,14 +113,17 @@ impl ListQuery {
             outcome: optional_text(&self.outcome),
             view: optional_text(&self.view),
             sort: optional_text(&self.sort),
+            customer_id: optional_number(&self.customer_id),
             drill: super::drill::of(&self.from, &self.to, &self.owner_id),
             ..OpportunityListQuery::default()
         }
     }
 
-    /// The dashboard's narrowing, for the search form to keep.
+    /// The dashboard's narrowing and the customer, for the search form to keep.
     fn drill_inputs(&self) -> Vec<(&'static str, String)> {
-        super::drill::pairs(&self.service().drill)
+        let mut pairs = super::drill::pairs(&self.service().drill);
+        pairs.extend(super::drill::customer_pair(&self.customer_id));
+        pairs
     }
 
     /// The query string of this list without the cursor, for tabs and pages.
@@ -127,6 +135,7 @@ impl ListQuery {
             ("outcome", &self.outcome),
             ("pipeline_id", &self.pipeline_id),
             ("stage_id", &self.stage_id),
+            ("customer_id", &self.customer_id),
             ("sort", &self.sort),
         ] {
             if !value.is_empty() {
@@ -231,7 +240,8 @@ async fn list_view(
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
-    super::drill::note(&mut shell, &service.drill, None, "/opportunities");
+    let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
+    super::drill::note(&mut shell, &service.drill, customer, "/opportunities");
     let columns = state
         .app
         .list_columns(caller, ListKind::Opportunity)

@@ -215,6 +215,116 @@ pub fn condition_fields(
     fields
 }
 
+/// Every condition of a list's address: those kept (`c`, JSON
+/// `[[field, op, value], ...]`) and the one being added (`cond` as
+/// `field|operator`, its value `cv`, or the picked choices `cvc`, each
+/// `field|value`). Shared by every list with the condition box.
+pub fn conditions_of(
+    c: &str,
+    cond: &str,
+    cv: &str,
+    cvc: &[String],
+) -> Vec<(String, String, String)> {
+    let mut all: Vec<(String, String, String)> = serde_json::from_str(c).unwrap_or_default();
+    let (field, op) = cond.rsplit_once('|').unwrap_or_default();
+    let (field, op) = (field.trim(), op.trim());
+    if !field.is_empty() && !op.is_empty() {
+        let picked: Vec<&str> = cvc
+            .iter()
+            .filter_map(|v| v.strip_prefix(field)?.strip_prefix('|'))
+            .filter(|v| !v.trim().is_empty())
+            .collect();
+        let (op, value) = match (op, picked.as_slice()) {
+            (_, []) if Compare::wants_value(op) => (op, cv.trim().to_string()),
+            (_, []) => (op, String::new()),
+            ("equals", [one]) => ("equals", one.to_string()),
+            ("equals" | "one_of", many) => {
+                ("one_of", serde_json::to_string(many).unwrap_or_default())
+            }
+            (op, _) => (op, String::new()),
+        };
+        let added = (field.to_string(), op.to_string(), value.clone());
+        // "Contains" or a pick of nothing narrows nothing (the filter
+        // reader refuses it).
+        let blank = matches!(op, "contains" | "one_of") && value.is_empty();
+        if !blank && !all.contains(&added) {
+            all.push(added);
+        }
+    }
+    all
+}
+
+/// Conditions as the address keeps them (`c`); empty when there are none.
+pub fn kept(conditions: &[(String, String, String)]) -> String {
+    if conditions.is_empty() {
+        return String::new();
+    }
+    serde_json::to_string(conditions).unwrap_or_default()
+}
+
+/// The conditions of a list's address as the service's filters.
+pub fn filters_of(conditions: Vec<(String, String, String)>) -> Vec<FilterInput> {
+    conditions
+        .into_iter()
+        .map(|(field, op, value)| match op.as_str() {
+            "yes" | "no" => FilterInput {
+                field,
+                op: "equals".into(),
+                value: Some((op == "yes").into()),
+            },
+            _ if Compare::range_end(&op).is_some() => FilterInput {
+                field,
+                op: "between".into(),
+                value: Compare::range_end(&op).map(|end| serde_json::json!({ end: value })),
+            },
+            "one_of" => FilterInput {
+                value: Some(
+                    serde_json::from_str::<Vec<String>>(&value)
+                        .map(serde_json::Value::from)
+                        .unwrap_or_else(|_| value.into()),
+                ),
+                field,
+                op,
+            },
+            _ => FilterInput {
+                value: Compare::wants_value(&op).then(|| value.into()),
+                field,
+                op,
+            },
+        })
+        .collect()
+}
+
+/// The conditions as sentences, each with the address of the list without
+/// it (`without` makes that address from the conditions left).
+pub fn chips(
+    all: &[(String, String, String)],
+    fields: &[ConditionField],
+    op_label: impl Fn(&str) -> String,
+    without: impl Fn(&[(String, String, String)]) -> String,
+) -> Vec<Chip> {
+    all.iter()
+        .enumerate()
+        .map(|(index, (field, op, value))| {
+            let rest: Vec<_> = all
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let found = fields.iter().find(|f| &f.name == field);
+            Chip {
+                field: found
+                    .map(|f| f.label.clone())
+                    .unwrap_or_else(|| field.clone()),
+                op: op_label(op),
+                value: found.map_or_else(|| value.clone(), |f| f.shown(value)),
+                remove_href: without(&rest),
+            }
+        })
+        .collect()
+}
+
 /// The query of a record list's page, as its address carries it.
 #[derive(Debug, Default, Deserialize)]
 pub struct ListParams {
@@ -253,6 +363,9 @@ pub struct ListParams {
     pub to: String,
     #[serde(default)]
     pub owner_id: Vec<String>,
+    /// Only one customer's records (a customer's contacts, from its page).
+    #[serde(default)]
+    pub customer_id: String,
     pub done: Option<String>,
     /// How many records the action that led here touched.
     pub n: Option<u64>,
@@ -280,56 +393,23 @@ impl ListParams {
 
     /// Every condition: those kept and the one being added.
     pub fn conditions(&self) -> Vec<(String, String, String)> {
-        let mut all: Vec<(String, String, String)> =
-            serde_json::from_str(&self.c).unwrap_or_default();
-        let (field, op) = self.cond.rsplit_once('|').unwrap_or_default();
-        let (field, op) = (field.trim(), op.trim());
-        if !field.is_empty() && !op.is_empty() {
-            let picked: Vec<&str> = self
-                .cvc
-                .iter()
-                .filter_map(|v| v.strip_prefix(field)?.strip_prefix('|'))
-                .filter(|v| !v.trim().is_empty())
-                .collect();
-            let (op, value) = match (op, picked.as_slice()) {
-                (_, []) if Compare::wants_value(op) => (op, self.cv.trim().to_string()),
-                (_, []) => (op, String::new()),
-                ("equals", [one]) => ("equals", one.to_string()),
-                ("equals" | "one_of", many) => {
-                    ("one_of", serde_json::to_string(many).unwrap_or_default())
-                }
-                (op, _) => (op, String::new()),
-            };
-            let added = (field.to_string(), op.to_string(), value.clone());
-            // "Contains" or a pick of nothing narrows nothing (the filter
-            // reader refuses it).
-            let blank = matches!(op, "contains" | "one_of") && value.is_empty();
-            if !blank && !all.contains(&added) {
-                all.push(added);
-            }
-        }
-        all
-    }
-
-    fn kept(conditions: &[(String, String, String)]) -> String {
-        if conditions.is_empty() {
-            return String::new();
-        }
-        serde_json::to_string(conditions).unwrap_or_default()
+        conditions_of(&self.c, &self.cond, &self.cv, &self.cvc)
     }
 
     /// The search, choices, conditions and page size, without the view,
     /// sort and cursor.
     fn narrowing_with(&self, conditions: &[(String, String, String)]) -> String {
         let mut drilled = form_urlencoded::Serializer::new(String::new());
-        super::drill::keep(&mut drilled, &self.drill());
+        for (key, value) in self.drill_inputs() {
+            drilled.append_pair(key, &value);
+        }
         let drilled = drilled.finish();
         format!(
             "q={}&pick_field={}&pick={}&c={}&limit={}{}{}",
             url_encode(&self.q),
             url_encode(&self.pick_field),
             url_encode(&self.pick),
-            url_encode(&Self::kept(conditions)),
+            url_encode(&kept(conditions)),
             url_encode(&self.limit),
             if drilled.is_empty() { "" } else { "&" },
             drilled
@@ -341,9 +421,11 @@ impl ListParams {
         super::drill::of(&self.from, &self.to, &self.owner_id)
     }
 
-    /// The dashboard's narrowing, for the search form to keep.
+    /// The dashboard's narrowing and the customer, for the search form to keep.
     pub fn drill_inputs(&self) -> Vec<(&'static str, String)> {
-        super::drill::pairs(&self.drill())
+        let mut pairs = super::drill::pairs(&self.drill());
+        pairs.extend(super::drill::customer_pair(&self.customer_id));
+        pairs
     }
 
     fn narrowing(&self) -> String {
@@ -362,7 +444,7 @@ impl ListParams {
 
     /// The kept conditions, for the filter form's hidden field.
     pub fn kept_conditions(&self) -> String {
-        Self::kept(&self.conditions())
+        kept(&self.conditions())
     }
 
     /// A tab keeps the conditions and the sort but starts on the first page.
@@ -405,6 +487,7 @@ impl ListParams {
     pub fn is_filtered(&self) -> bool {
         !self.q.is_empty()
             || !self.pick.is_empty()
+            || !self.customer_id.is_empty()
             || !self.conditions().is_empty()
             || !self.drill().filters().is_empty()
     }
@@ -424,33 +507,15 @@ impl ListParams {
         fields: &[ConditionField],
         op_label: impl Fn(&str) -> String,
     ) -> Vec<Chip> {
-        let all = self.conditions();
-        all.iter()
-            .enumerate()
-            .map(|(index, (field, op, value))| {
-                let rest: Vec<_> = all
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != index)
-                    .map(|(_, c)| c.clone())
-                    .collect();
-                let found = fields.iter().find(|f| &f.name == field);
-                Chip {
-                    field: found
-                        .map(|f| f.label.clone())
-                        .unwrap_or_else(|| field.clone()),
-                    op: op_label(op),
-                    value: found.map_or_else(|| value.clone(), |f| f.shown(value)),
-                    remove_href: format!(
-                        "{path}?{}&view={}&sort={}&dir={}",
-                        self.narrowing_with(&rest),
-                        url_encode(&self.view),
-                        url_encode(&self.sort),
-                        url_encode(&self.dir)
-                    ),
-                }
-            })
-            .collect()
+        chips(&self.conditions(), fields, op_label, |rest| {
+            format!(
+                "{path}?{}&view={}&sort={}&dir={}",
+                self.narrowing_with(rest),
+                url_encode(&self.view),
+                url_encode(&self.sort),
+                url_encode(&self.dir)
+            )
+        })
     }
 
     pub fn limit(&self) -> u64 {
@@ -464,36 +529,7 @@ impl ListParams {
     /// The list's query for the service; `sortable` are the sorts the page
     /// offers (an unknown one from an edited address falls back to the default).
     pub fn query(&self, sortable: &[&str]) -> RecordQuery {
-        let mut filters: Vec<FilterInput> = self
-            .conditions()
-            .into_iter()
-            .map(|(field, op, value)| match op.as_str() {
-                "yes" | "no" => FilterInput {
-                    field,
-                    op: "equals".into(),
-                    value: Some((op == "yes").into()),
-                },
-                _ if Compare::range_end(&op).is_some() => FilterInput {
-                    field,
-                    op: "between".into(),
-                    value: Compare::range_end(&op).map(|end| serde_json::json!({ end: value })),
-                },
-                "one_of" => FilterInput {
-                    value: Some(
-                        serde_json::from_str::<Vec<String>>(&value)
-                            .map(serde_json::Value::from)
-                            .unwrap_or_else(|_| value.into()),
-                    ),
-                    field,
-                    op,
-                },
-                _ => FilterInput {
-                    value: Compare::wants_value(&op).then(|| value.into()),
-                    field,
-                    op,
-                },
-            })
-            .collect();
+        let mut filters = filters_of(self.conditions());
         if let Some(id) = optional_number(&self.pick)
             && !self.pick_field.is_empty()
         {
@@ -504,6 +540,13 @@ impl ListParams {
             });
         }
         filters.extend(self.drill().filters());
+        if let Some(customer) = optional_number(&self.customer_id) {
+            filters.push(FilterInput {
+                field: "customer_id".into(),
+                op: "equals".into(),
+                value: Some(customer.into()),
+            });
+        }
         RecordQuery {
             search: optional_text(&self.q),
             filters,

@@ -40,6 +40,7 @@ mod flow_conditions;
 mod follow_ups;
 mod insight_close;
 mod life_close;
+mod life_lists;
 mod openapi;
 mod organisation;
 mod pages;
