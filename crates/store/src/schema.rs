@@ -496,6 +496,7 @@ pub enum ApprovalActions {
     TargetId,
     Comment,
     CreatedAt,
+    FromId,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
