@@ -82,6 +82,16 @@ pub fn parse_amount(text: &str) -> Result<i64, &'static str> {
         .ok_or("too_large")
 }
 
+/// As [`parse_amount`], for an amount that must be more than zero: a
+/// negative one is `not_positive` (zero is for the caller to refuse, after
+/// the other checks).
+pub fn parse_positive(text: &str) -> Result<i64, &'static str> {
+    parse_amount(text).map_err(|code| match code {
+        "negative" => "not_positive",
+        other => other,
+    })
+}
+
 /// An optional amount: blank is `None`.
 pub fn parse_optional_amount(text: Option<&str>) -> Result<Option<i64>, &'static str> {
     match text.map(str::trim) {
@@ -217,6 +227,8 @@ mod tests {
         assert_eq!(parse_amount("1.005"), Err("too_many_decimals"));
         assert_eq!(parse_amount("1.50"), Ok(150));
         assert_eq!(parse_amount("-3"), Err("negative"));
+        assert_eq!(parse_positive("-3"), Err("not_positive"));
+        assert_eq!(parse_positive("3"), Ok(300));
         assert_eq!(parse_amount("abc"), Err("invalid_number"));
         assert_eq!(parse_amount("12ab34"), Err("invalid_number"));
         assert_eq!(parse_amount("1.2.3"), Err("invalid_number"));

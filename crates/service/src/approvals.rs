@@ -137,6 +137,42 @@ pub(crate) async fn may_be_given_seat(tx: &mut Tx, kind: &str, user: i64) -> Res
     Ok(kuijing_domain::Actor::new(found.id, found.department_id, &roles).can(permission))
 }
 
+/// As [`engine_error`], for the errors of a submit, which name a step of
+/// `def`: the message names the step by its place and name, and for a step
+/// that found no approver, what an administrator must set up for its rule
+/// (`errors.params.fix.<rule>`).
+fn submit_error(error: ApprovalError, def: &FlowDef) -> ServiceError {
+    let step = match &error {
+        ApprovalError::NoApprover { step }
+        | ApprovalError::ChosenMissing { step }
+        | ApprovalError::ChosenSelf { step }
+        | ApprovalError::ChosenInactive { step } => *step,
+        _ => return engine_error(error),
+    };
+    let Some(found) = def.steps.get(step) else {
+        return engine_error(error);
+    };
+    let mut problem = match engine_error(error.clone()) {
+        ServiceError::Invalid(mut errors) if errors.0.len() == 1 => errors.0.remove(0),
+        other => return other,
+    };
+    problem = problem
+        .with("step", step + 1)
+        .with("step_name", &found.name);
+    if let ApprovalError::NoApprover { .. } = error {
+        use kuijing_domain::approval::ApproverRule;
+        let fix = match found.approvers {
+            ApproverRule::Users(_) => "users",
+            ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. } => "superior",
+            ApproverRule::Role(_) => "role",
+            ApproverRule::DepartmentHead => "department_head",
+            ApproverRule::ChosenBySubmitter => "chosen",
+        };
+        problem = problem.with("fix", fix);
+    }
+    ServiceError::Invalid(problem.into())
+}
+
 fn engine_error(error: ApprovalError) -> ServiceError {
     let field = match error {
         ApprovalError::HandOverToSelf
@@ -290,7 +326,7 @@ impl App {
                 let mut state = previous.state.clone();
                 let events = state
                     .resubmit(&definition, facts, user, chosen, &directory)
-                    .map_err(engine_error)?;
+                    .map_err(|e| submit_error(e, &definition))?;
                 approvals::set_facts(tx, previous.id, &facts_text).await?;
                 if !approvals::save(tx, previous.id, &previous.state, &state, now).await? {
                     return Err(ServiceError::Refused {
@@ -303,7 +339,7 @@ impl App {
                 let (state, events) = match &flow {
                     Some(flow) => {
                         Approval::submit(&flow.definition, facts, user, chosen, &directory)
-                            .map_err(engine_error)?
+                            .map_err(|e| submit_error(e, &flow.definition))?
                     }
                     None => (
                         Approval {
@@ -441,6 +477,7 @@ impl App {
             action: &input.action,
             actor_id: Some(user),
             target_id: input.to.filter(|_| input.action == "hand_over"),
+            from_id: Some(for_other.unwrap_or(user)).filter(|_| input.action == "hand_over"),
             comment: comment.as_deref(),
         };
         approvals::add_action(&mut tx, id, &action, now).await?;
@@ -560,14 +597,16 @@ impl App {
     ) -> Result<()> {
         let now = self.now();
         for event in events {
-            let (step, target) = match event {
+            let (step, target, from) = match event {
                 Event::StepStarted { step, .. }
                 | Event::StepPassed { step }
-                | Event::StepSkipped { step, .. } => (Some(*step as i64), None),
-                Event::Rejected { step, by } => (Some(*step as i64), Some(*by)),
-                Event::HandedOver { step, to, .. } => (Some(*step as i64), Some(*to)),
-                Event::SeatVacated { step, user } => (Some(*step as i64), Some(*user)),
-                _ => (None, None),
+                | Event::StepSkipped { step, .. } => (Some(*step as i64), None, None),
+                Event::Rejected { step, by } => (Some(*step as i64), Some(*by), None),
+                Event::HandedOver { step, from, to } => {
+                    (Some(*step as i64), Some(*to), Some(*from))
+                }
+                Event::SeatVacated { step, user } => (Some(*step as i64), Some(*user), None),
+                _ => (None, None, None),
             };
             // The user's own action is recorded once, with its comment.
             let name = event.as_str();
@@ -585,6 +624,7 @@ impl App {
                 action: name,
                 actor_id: actor.filter(|_| matches!(event, Event::Submitted | Event::Resubmitted)),
                 target_id: target,
+                from_id: from,
                 comment: None,
             };
             approvals::add_action(tx, id, &action, now).await?;
@@ -682,6 +722,7 @@ impl App {
             .flat_map(|step| step.approvers.iter().map(|seat| seat.user))
             .chain(history.iter().filter_map(|h| h.actor_id))
             .chain(history.iter().filter_map(|h| h.target_id))
+            .chain(history.iter().filter_map(|h| h.from_id))
             .collect();
         everyone.sort_unstable();
         everyone.dedup();
@@ -718,7 +759,10 @@ impl App {
         Ok(found)
     }
 
-    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String)>> {
+    /// The steps of a kind's active flow whose approvers the submitter
+    /// picks: their index, name and mode (`any_one` or `everyone`, how the
+    /// several approvers chosen decide).
+    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String, &'static str)>> {
         let mut tx = self.db.read().await?;
         let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {
             return Ok(Vec::new());
@@ -734,7 +778,7 @@ impl App {
                     kuijing_domain::approval::ApproverRule::ChosenBySubmitter
                 )
             })
-            .map(|(index, step)| (index, step.name.clone()))
+            .map(|(index, step)| (index, step.name.clone(), step.mode.as_str()))
             .collect())
     }
 

@@ -135,10 +135,12 @@ impl App {
         (contract, others, before): (&Contract, i64, Option<&Plan>),
     ) -> Result<PlanFields> {
         let mut errors = input.unread.clone();
+        // An amount must be more than 0: a negative one is told so, not
+        // "0 or more".
         let amount = errors
-            .take("amount", money::parse_amount(&input.amount.text()))
+            .take("amount", money::parse_positive(&input.amount.text()))
             .unwrap_or_default();
-        if amount == 0 && errors.is_empty() {
+        if amount == 0 && !errors.0.iter().any(|e| e.field == "amount") {
             errors.add("amount", "not_positive");
         }
         kuijing_domain::dates::check_years(&mut errors, &[("planned_on", Some(input.planned_on))]);

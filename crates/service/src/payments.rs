@@ -81,6 +81,20 @@ pub struct PaymentDetail {
     pub can_void: bool,
 }
 
+/// A payment's amount past what remains, naming both: `remaining` is what
+/// the contract (or the instalment) still has outstanding, less the
+/// payments not yet approved, and never below zero.
+fn past_outstanding(
+    code: &'static str,
+    (amount, remaining): (i64, i64),
+    currency: &str,
+) -> kuijing_domain::FieldError {
+    let text = |minor: i64| format!("{currency} {}", money::format_amount(minor));
+    kuijing_domain::FieldError::new("amount", code)
+        .with("amount", text(amount))
+        .with("outstanding", text(remaining.max(0)))
+}
+
 /// Who voids an approved payment (money recorded by mistake, or returned):
 /// those who may approve payments, and approval managers.
 fn may_void(caller: &Caller) -> bool {
@@ -303,7 +317,12 @@ impl App {
             let committed = contract.received.saturating_add(pending);
             if sales::exceeds_outstanding(contract.amount, committed, current.amount) {
                 return Err(ServiceError::Invalid(
-                    kuijing_domain::FieldError::new("amount", "exceeds_outstanding").into(),
+                    past_outstanding(
+                        "exceeds_outstanding",
+                        (current.amount, contract.amount.saturating_sub(committed)),
+                        &contract.currency,
+                    )
+                    .into(),
                 ));
             }
             if let Some(plan) = current.plan_id
@@ -314,8 +333,14 @@ impl App {
             {
                 let pending = payments::pending_on_plan(&mut tx, plan.id, Some(id), false).await?;
                 if sales::exceeds_instalment(plan.amount, plan.received, pending, current.amount) {
+                    let left = plan.amount - plan.received.saturating_add(pending);
                     return Err(ServiceError::Invalid(
-                        kuijing_domain::FieldError::new("amount", "exceeds_instalment").into(),
+                        past_outstanding(
+                            "exceeds_instalment",
+                            (current.amount, left),
+                            &contract.currency,
+                        )
+                        .into(),
                     ));
                 }
             }
@@ -468,8 +493,10 @@ impl App {
         {
             errors.add("number", "taken");
         }
+        // An amount must be more than 0: a negative one is told so, not
+        // "0 or more".
         let amount = errors
-            .take("amount", money::parse_amount(&input.amount.text()))
+            .take("amount", money::parse_positive(&input.amount.text()))
             .unwrap_or_default();
         if amount == 0 && !errors.0.iter().any(|e| e.field == "amount") {
             errors.add("amount", "not_positive");
@@ -484,8 +511,17 @@ impl App {
             .await?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
+        kuijing_domain::dates::check_years(
+            &mut errors,
+            &[("received_on", Some(input.received_on))],
+        );
+        if input.received_on > self.today() {
+            errors.add("received_on", "date_future");
+        }
         let contract = contracts::get(tx, scope, input.contract_id).await?;
         let Some(contract) = contract.filter(|c| c.status == DocStatus::Approved) else {
+            // Reported with every other bad field; an instalment belongs
+            // to a contract, so there is none to check it against.
             errors.add("contract_id", "contract_not_approved");
             return Err(errors.into());
         };
@@ -502,35 +538,36 @@ impl App {
             }
             None => None,
         };
-        kuijing_domain::dates::check_years(
-            &mut errors,
-            &[("received_on", Some(input.received_on))],
-        );
-        if input.received_on > self.today() {
-            errors.add("received_on", "date_future");
-        }
         // Payments not yet approved count too, so several drafts cannot
         // together pass the contract's amount unnoticed.
         let pending = payments::pending_total(tx, contract.id, except, true).await?;
-        let exceeding = sales::exceeds_outstanding(
-            contract.amount,
-            contract.received.saturating_add(pending),
-            amount,
-        );
+        let committed = contract.received.saturating_add(pending);
+        let exceeding = sales::exceeds_outstanding(contract.amount, committed, amount);
         if errors.is_empty() && exceeding && !input.confirm_exceeding {
-            errors.add("amount", "exceeds_outstanding");
+            errors.push(past_outstanding(
+                "exceeds_outstanding",
+                (amount, contract.amount.saturating_sub(committed)),
+                &contract.currency,
+            ));
         }
         // The same for the instalment it is paid against: what goes beyond
         // it is carried to the next instalments, but only when confirmed.
-        let past_instalment = match &plan {
+        let (past_instalment, left) = match &plan {
             Some(plan) => {
                 let pending = payments::pending_on_plan(tx, plan.id, except, true).await?;
-                sales::exceeds_instalment(plan.amount, plan.received, pending, amount)
+                (
+                    sales::exceeds_instalment(plan.amount, plan.received, pending, amount),
+                    plan.amount - plan.received.saturating_add(pending),
+                )
             }
-            None => false,
+            None => (false, 0),
         };
         if errors.is_empty() && past_instalment && !input.confirm_exceeding {
-            errors.add("amount", "exceeds_instalment");
+            errors.push(past_outstanding(
+                "exceeds_instalment",
+                (amount, left),
+                &contract.currency,
+            ));
         }
         errors.into_result()?;
         Ok((

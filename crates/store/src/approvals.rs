@@ -468,6 +468,8 @@ pub struct NewAction<'a> {
     pub action: &'a str,
     pub actor_id: Option<i64>,
     pub target_id: Option<i64>,
+    /// Whose seat a hand-over passed on.
+    pub from_id: Option<i64>,
     pub comment: Option<&'a str>,
 }
 
@@ -483,6 +485,7 @@ pub async fn add_action(
         (ApprovalActions::Action, action.action.into()),
         (ApprovalActions::ActorId, action.actor_id.into()),
         (ApprovalActions::TargetId, action.target_id.into()),
+        (ApprovalActions::FromId, action.from_id.into()),
         (ApprovalActions::Comment, action.comment.into()),
         (ApprovalActions::CreatedAt, now.into()),
     ];
@@ -504,6 +507,9 @@ pub struct ActionRow {
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
     pub target_id: Option<i64>,
+    /// Whose seat a hand-over passed on (empty on rows written before it
+    /// was kept: the actor's own).
+    pub from_id: Option<i64>,
     pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
 }
@@ -519,6 +525,7 @@ pub async fn history(tx: &mut Tx, kind: &str, record: i64) -> Result<Vec<ActionR
                 ApprovalActions::Action,
                 ApprovalActions::ActorId,
                 ApprovalActions::TargetId,
+                ApprovalActions::FromId,
                 ApprovalActions::Comment,
                 ApprovalActions::CreatedAt,
             ]

@@ -499,6 +499,7 @@ pub enum ApprovalActions {
     TargetId,
     Comment,
     CreatedAt,
+    FromId,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

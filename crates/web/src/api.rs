@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI document that is
 //! generated from the same route list the router is built from.
 
+mod all_fields;
 mod approvals;
 pub(crate) mod attachments;
 mod auth;

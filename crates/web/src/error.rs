@@ -100,8 +100,22 @@ pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> S
         None => message_in(&error.field, error.code, kind, lang),
     };
     error.params.iter().fold(text, |text, (name, value)| {
-        text.replace(&format!("%{{{name}}}"), value)
+        text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
     })
+}
+
+/// A value a message names: a code with words of its own
+/// (`params.<name>.<value>`, such as what an administrator must set up for
+/// a flow step that found no approver) in the user's language, anything
+/// else (a count, an amount, a name) as it is.
+fn param_text(lang: Lang, name: &str, value: &str) -> String {
+    let key = format!("{name}.{value}");
+    let text = coded(lang, "params", &key);
+    if text == format!("params.{key}") {
+        value.to_string()
+    } else {
+        text
+    }
 }
 
 /// Names each invalid field as records of `kind` call it (a payment's
@@ -187,7 +201,7 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// of their own, looked up after the general ones.
 const OVERRIDING_SECTIONS: &[&str] = &["life3"];
 const ADDING_SECTIONS: &[&str] = &[
-    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7", "life_close",
+    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7", "life_close", "sales8",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

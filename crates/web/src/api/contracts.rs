@@ -12,6 +12,7 @@ use kuijing_service::selection::ContractMatch;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
 use super::{
     Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
@@ -100,10 +101,10 @@ pub async fn create_contract(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<ContractInput>,
+    AllFields(body): AllFields<ContractInput>,
 ) -> Response {
     respond_created(
-        state.app.create_contract(&caller, body).await,
+        first_per_field(state.app.create_contract(&caller, body).await),
         &caller,
         lang,
     )
@@ -128,10 +129,10 @@ pub async fn update_contract(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<ContractInput>,
+    AllFields(body): AllFields<ContractInput>,
 ) -> Response {
     respond(
-        state.app.update_contract(&caller, id, body).await,
+        first_per_field(state.app.update_contract(&caller, id, body).await),
         &caller,
         lang,
     )
@@ -238,9 +239,9 @@ pub async fn add_payment_plan(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<PlanInput>,
+    AllFields(body): AllFields<PlanInput>,
 ) -> Response {
-    let result = state.app.add_payment_plan(&caller, id, &body).await;
+    let result = first_per_field(state.app.add_payment_plan(&caller, id, &body).await);
     respond_created_in("payment", result, &caller, lang)
 }
 
@@ -266,11 +267,12 @@ pub async fn update_payment_plan(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Ids(contract, plan): Ids,
-    Body(body): Body<PlanInput>,
+    AllFields(body): AllFields<PlanInput>,
 ) -> Response {
     let result = state
         .app
         .update_payment_plan(&caller, (contract, plan), &body)
         .await;
+    let result = first_per_field(result);
     respond_in("payment", result, &caller, lang)
 }

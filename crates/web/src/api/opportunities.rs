@@ -13,6 +13,7 @@ use kuijing_service::opportunities::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
 use super::{Body, page_of, respond, respond_created_in, respond_done, respond_in};
 use crate::AppState;
@@ -130,9 +131,10 @@ pub async fn create_opportunity(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<OpportunityInput>,
+    AllFields(body): AllFields<OpportunityInput>,
 ) -> Response {
     let result = state.app.create_opportunity_via(&caller, body, "api").await;
+    let result = first_per_field(result);
     respond_created_in(KIND, result, &caller, lang)
 }
 
@@ -155,9 +157,9 @@ pub async fn update_opportunity(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<OpportunityInput>,
+    AllFields(body): AllFields<OpportunityInput>,
 ) -> Response {
-    let result = state.app.update_opportunity(&caller, id, body).await;
+    let result = first_per_field(state.app.update_opportunity(&caller, id, body).await);
     respond_in(KIND, result, &caller, lang)
 }
 

@@ -9,6 +9,7 @@ use kuijing_service::contracts::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::all_fields::{AllFields, first_per_field};
 use super::contracts::TotalledPage;
 use super::{Body, BodyOrDefault, page_of, respond, respond_created_in, respond_done, respond_in};
 use crate::AppState;
@@ -75,9 +76,9 @@ pub async fn create_payment(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<PaymentInput>,
+    AllFields(body): AllFields<PaymentInput>,
 ) -> Response {
-    let result = state.app.create_payment(&caller, body).await;
+    let result = first_per_field(state.app.create_payment(&caller, body).await);
     respond_created_in(KIND, result, &caller, lang)
 }
 
@@ -99,9 +100,9 @@ pub async fn update_payment(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<PaymentInput>,
+    AllFields(body): AllFields<PaymentInput>,
 ) -> Response {
-    let result = state.app.update_payment(&caller, id, body).await;
+    let result = first_per_field(state.app.update_payment(&caller, id, body).await);
     respond_in(KIND, result, &caller, lang)
 }
 

@@ -35,6 +35,8 @@ pub struct PanelEvent {
     pub at: chrono::DateTime<chrono::Utc>,
     pub comment: Option<String>,
     pub target: Option<String>,
+    /// Whose seat a hand-over passed on, when not the actor's own.
+    pub from: Option<String>,
 }
 
 /// What the approval panel of a record shows.
@@ -107,6 +109,7 @@ impl Panel {
                 at: h.created_at,
                 comment: h.comment.clone(),
                 target: h.target_id.map(name),
+                from: h.from_id.filter(|from| Some(*from) != h.actor_id).map(name),
             })
             .collect();
         Panel {

@@ -255,7 +255,7 @@ pub(super) struct ContractView {
     errors: FormErrors,
     methods: Vec<Choice>,
     people: Vec<Choice>,
-    steps_to_choose: Vec<(usize, String)>,
+    steps_to_choose: Vec<(usize, String, &'static str)>,
     can_submit: bool,
     can_pay: bool,
     can_plan: bool,
@@ -1159,7 +1159,7 @@ struct PaymentView {
     errors: FormErrors,
     methods: Vec<Choice>,
     people: Vec<Choice>,
-    steps_to_choose: Vec<(usize, String)>,
+    steps_to_choose: Vec<(usize, String, &'static str)>,
     can_submit: bool,
     can_delete: bool,
     attachments: Vec<Attachment>,
@@ -1380,11 +1380,29 @@ fn pending_others(
     (others, open)
 }
 
+/// The confirmation a refused payment asks for: the words of the box to
+/// tick when its amount is more than the contract (or the instalment)
+/// still has outstanding, found by the error's code.
+fn confirmation_asked<T>(result: &Result<T, ServiceError>) -> Option<&'static str> {
+    let Err(ServiceError::Invalid(errors)) = result else {
+        return None;
+    };
+    errors
+        .0
+        .iter()
+        .filter(|e| e.field == "amount")
+        .find_map(|e| match e.code {
+            "exceeds_outstanding" => Some("payments.confirm_exceeding"),
+            "exceeds_instalment" => Some("sales_fixes.confirm_past_instalment"),
+            _ => None,
+        })
+}
+
 async fn payment_form_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    id: Option<i64>,
+    (id, exceeding): (Option<i64>, Option<&'static str>),
     form: PaymentForm,
     errors: FormErrors,
 ) -> Result<PaymentFormView, ServiceError> {
@@ -1397,17 +1415,6 @@ async fn payment_form_view(
     } else {
         "payments.new"
     };
-    let exceeding = [
-        ("exceeds_outstanding", "payments.confirm_exceeding"),
-        ("exceeds_instalment", "sales_fixes.confirm_past_instalment"),
-    ]
-    .into_iter()
-    .find(|(code, _)| {
-        errors
-            .get("amount")
-            .is_some_and(|m| *m == crate::error::message_for("amount", code, lang))
-    })
-    .map(|(_, label)| label);
     let (pending, open_after_pending) = pending_others(contract.as_ref(), id);
     Ok(PaymentFormView {
         shell: Shell::new(state, caller, lang, "/payments", title),
@@ -1463,7 +1470,15 @@ pub async fn new_payment(
         }
     }
     answer(
-        payment_form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
+        payment_form_view(
+            &state,
+            &caller,
+            lang,
+            (None, None),
+            form,
+            FormErrors::default(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -1478,10 +1493,13 @@ pub async fn create_payment(
 ) -> Response {
     let result = state.app.create_payment(&caller, form.input()).await;
     let result = result.map_err(|error| name_fields_as(error, "payment", lang));
+    let exceeding = confirmation_asked(&result);
     after_post(
         result,
         |detail| done(&format!("/payments/{}", detail.payment.id), "created"),
-        async |errors| payment_form_view(&state, &caller, lang, None, form, errors).await,
+        async |errors| {
+            payment_form_view(&state, &caller, lang, (None, exceeding), form, errors).await
+        },
         &caller,
         lang,
     )
@@ -1512,7 +1530,15 @@ pub async fn edit_payment(
         version: p.version.to_string(),
     };
     answer(
-        payment_form_view(&state, &caller, lang, Some(id), form, FormErrors::default()).await,
+        payment_form_view(
+            &state,
+            &caller,
+            lang,
+            (Some(id), None),
+            form,
+            FormErrors::default(),
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -1528,10 +1554,13 @@ pub async fn update_payment(
 ) -> Response {
     let result = state.app.update_payment(&caller, id, form.input()).await;
     let result = result.map_err(|error| name_fields_as(error, "payment", lang));
+    let exceeding = confirmation_asked(&result);
     after_post(
         result,
         |_| done(&format!("/payments/{id}"), "saved"),
-        async |errors| payment_form_view(&state, &caller, lang, Some(id), form, errors).await,
+        async |errors| {
+            payment_form_view(&state, &caller, lang, (Some(id), exceeding), form, errors).await
+        },
         &caller,
         lang,
     )

@@ -397,7 +397,7 @@ struct RequestPage {
     panel: Option<Panel>,
     people: Vec<(i64, String)>,
     /// Steps of the flow whose approvers the submitter picks.
-    to_choose: Vec<(usize, String)>,
+    to_choose: Vec<(usize, String, &'static str)>,
 }
 
 impl RequestPage {

@@ -54,6 +54,7 @@ mod regressions;
 mod report_builder;
 mod reports;
 mod sales_api;
+mod sales_close;
 mod sales_dates;
 mod sales_fidelity;
 mod sales_final;
