@@ -201,7 +201,15 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// of their own, looked up after the general ones.
 const OVERRIDING_SECTIONS: &[&str] = &["life3"];
 const ADDING_SECTIONS: &[&str] = &[
-    "sales2", "insight3", "sales3", "life4", "sales5", "sales6", "insight7", "life_close", "sales8",
+    "sales2",
+    "insight3",
+    "sales3",
+    "life4",
+    "sales5",
+    "sales6",
+    "insight7",
+    "life_close",
+    "sales8",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
