@@ -128,14 +128,22 @@ pub fn funnel(stages: &[(String, i64, String)], label: &str) -> String {
         let w = ((*value).max(0) as f64 / max * width).max(4.0);
         let x = (width - w) / 2.0;
         let room = width - label_width(figures) - 12.0;
+        // A stage with nothing at it has no bar, only its line of figures.
+        let bar = if *value > 0 {
+            format!(
+                r#"<rect class="series-0" x="{x:.1}" y="{:.1}" width="{w:.1}" height="24" rx="3"/>"#,
+                y + 21.0
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             svg,
-            r#"<g><title>{whole}</title><text class="label" x="0" y="{ty:.1}">{short}</text><text class="label" x="{width}" y="{ty:.1}" text-anchor="end">{figures}</text><rect class="series-0" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="24" rx="3"/></g>"#,
+            r#"<g><title>{whole}</title><text class="label" x="0" y="{ty:.1}">{short}</text><text class="label" x="{width}" y="{ty:.1}" text-anchor="end">{figures}</text>{bar}</g>"#,
             whole = escape(&format!("{name} · {figures}")),
             ty = y + 11.0,
             short = escape(&shortened(name, room)),
             figures = escape(figures),
-            by = y + 21.0,
         );
     }
     svg.push_str("</svg>");

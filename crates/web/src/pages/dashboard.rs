@@ -532,7 +532,12 @@ async fn view(
                     (
                         s.name.clone(),
                         s.count,
-                        format!("{} · {}", s.count, shell.money(&s.amount, &board.currency)),
+                        // The currency is said once, beside the funnel's title.
+                        format!(
+                            "{} · {}",
+                            s.count,
+                            kuijing_domain::money::format_amount(s.amount)
+                        ),
                     )
                 })
                 .collect();

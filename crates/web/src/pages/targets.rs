@@ -59,6 +59,22 @@ impl View {
         money::CURRENCIES
     }
 
+    /// The amounts month by month (the year first), each month with its
+    /// cell of every measure: the table has a row per month, so it stays
+    /// narrow enough for a phone.
+    fn by_month(&self) -> Vec<(i64, Vec<(&'static str, &Cell)>)> {
+        (0..13)
+            .map(|index| {
+                let cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|(measure, months)| months.get(index).map(|c| (*measure, c)))
+                    .collect();
+                (index as i64, cells)
+            })
+            .collect()
+    }
+
     fn is_department(&self, id: &i64) -> bool {
         self.department_id == Some(*id)
     }
