@@ -417,7 +417,7 @@ mod tests {
         );
         assert_eq!(
             rule(DatePart::Year, Reset::Monthly).check(),
-            vec![("reset", "reset_finer_than_date")]
+            vec![("reset", "reset_finer_than_date".into())]
         );
     }
 
@@ -432,7 +432,11 @@ mod tests {
             assert_eq!(DocStatus::parse(status.as_str()), Ok(*status));
         }
         assert_eq!(parse_number(" HT-1 "), Ok("HT-1".to_string()));
-        assert_eq!(parse_number("A 1"), Err("invalid_characters"));
+        assert_eq!(parse_number("A 1"), Err("invalid_characters".into()));
+        assert_eq!(
+            parse_number(&"9".repeat(51)),
+            Err(crate::Refusal::too_long(50))
+        );
         assert!(exceeds_outstanding(100, 60, 41));
         assert!(!exceeds_outstanding(100, 60, 40));
     }

@@ -399,13 +399,24 @@ mod tests {
 
     #[test]
     fn types_come_from_the_content() {
-        assert_eq!(content_type(b"\x89PNG\r\n\x1a\n0000"), Some("image/png"));
-        assert_eq!(content_type(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(content_type(b"\x89PNG\r\n\x1a\n0000"), Ok("image/png"));
+        assert_eq!(content_type(b"%PDF-1.7\n"), Ok("application/pdf"));
         assert_eq!(
             content_type("會議紀錄".as_bytes()),
-            Some("text/plain; charset=utf-8")
+            Ok("text/plain; charset=utf-8")
         );
-        assert_eq!(content_type(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"), None);
+        // What was found is named, for the message.
+        let program = content_type(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00");
+        assert!(
+            program
+                .as_ref()
+                .is_err_and(|found| found.starts_with("EXE (")),
+            "{program:?}"
+        );
+        assert_eq!(
+            content_type(&[0xff, 0xfe, 0x00, 0xd8]),
+            Err("application/octet-stream".to_string())
+        );
     }
 
     #[test]

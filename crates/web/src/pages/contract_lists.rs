@@ -181,7 +181,6 @@ impl BatchForm {
                     ending_within_days: (query.ending == "30").then_some(30),
                     customer_id: optional_number(&query.customer_id),
                     drill: query.drill(),
-                    ..ContractMatch::default()
                 }),
             };
         }

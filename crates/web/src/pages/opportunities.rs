@@ -101,7 +101,6 @@ impl ListQuery {
             outcome: optional_text(&self.outcome),
             customer_id: optional_number(&self.customer_id),
             drill: super::drill::of(&self.from, &self.to, &self.owner_id),
-            ..OpportunityMatch::default()
         }
     }
 
@@ -115,7 +114,6 @@ impl ListQuery {
             sort: optional_text(&self.sort),
             customer_id: optional_number(&self.customer_id),
             drill: super::drill::of(&self.from, &self.to, &self.owner_id),
-            ..OpportunityListQuery::default()
         }
     }
 
