@@ -70,6 +70,12 @@ pub struct ApprovalActionInput {
     /// default. Passing another approver's seat (one who was disabled, or
     /// is away) needs `approval.manage`.
     pub from: Option<i64>,
+    /// The step (its place in the plan, from 0) the decision is meant for,
+    /// as the page showed it. When the approval has moved on since, the
+    /// action is refused (`approval_moved_on`) rather than taken on a step
+    /// the user has not seen: a double click on "approve" never decides the
+    /// next step too.
+    pub step: Option<i64>,
 }
 
 /// An approval as its record's page shows it.
@@ -423,6 +429,15 @@ impl App {
             caller.require(manage())?;
         } else if !involved {
             return Err(ServiceError::NotFound);
+        }
+        let moved_on = input.step.is_some_and(|step| {
+            step != stored.state.current as i64
+                || stored.state.status != kuijing_domain::approval::Status::InProgress
+        });
+        if moved_on {
+            return Err(ServiceError::Refused {
+                code: "approval_moved_on",
+            });
         }
         let comment = text::parse_optional_text(input.comment.as_deref(), 1000)
             .map_err(|refusal| ServiceError::Invalid(refusal.on("comment").into()))?;

@@ -564,6 +564,7 @@ mod tests {
         "payment_not_submittable",
         "payment_not_deletable",
         "approval_changed",
+        "approval_moved_on",
         "not_in_progress",
         "not_an_approver",
         "already_decided",

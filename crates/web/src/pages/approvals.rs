@@ -50,6 +50,8 @@ pub struct Panel {
     /// Who the approval waits for, for a manager's hand-over.
     pub waiting_ids: Vec<(i64, String)>,
     pub can_decide: bool,
+    /// The step being decided, sent back with a decision.
+    pub current_step: usize,
     pub can_withdraw: bool,
     /// The caller may hand over any waiting seat (approval managers).
     pub can_reassign: bool,
@@ -121,6 +123,7 @@ impl Panel {
             waiting_for: view.waiting_for.iter().map(|(_, n)| n.clone()).collect(),
             waiting_ids: view.waiting_for.clone(),
             can_decide: view.can_decide,
+            current_step: state.current,
             can_withdraw: view.can_withdraw,
             can_reassign: view.can_reassign,
         }
@@ -138,6 +141,9 @@ pub struct ActForm {
     /// Whose seat a manager hands over.
     #[serde(default)]
     from: String,
+    /// The step the page showed.
+    #[serde(default)]
+    step: String,
     /// The page to go back to.
     #[serde(default)]
     back: String,
@@ -156,6 +162,7 @@ pub async fn act(
         comment: optional_text(&form.comment),
         to: optional_number(&form.to),
         from: optional_number(&form.from),
+        step: optional_number(&form.step),
     };
     // Only a page of this application is a place to go back to.
     let back = if form.back.starts_with('/') && !form.back.starts_with("//") {

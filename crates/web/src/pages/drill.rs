@@ -63,11 +63,18 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
                 .replace("%{count}", &drill.owner_ids.len().to_string()),
         );
     }
+    // Without days or people the list was opened from a record (a
+    // customer's "see all"), not from a dashboard figure.
+    let lead = if parts.is_empty() {
+        "drill.narrowed_list"
+    } else {
+        "drill.narrowed"
+    };
     parts.extend(more);
     if parts.is_empty() {
         return;
     }
-    let note = format!("{} {}", shell.t("drill.narrowed"), parts.join(" · "));
+    let note = format!("{} {}", shell.t(lead), parts.join(" · "));
     shell.drill = Some((note, whole.to_string()));
 }
 

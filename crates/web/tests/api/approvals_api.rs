@@ -365,3 +365,65 @@ async fn an_approver_hands_the_decision_over_to_someone_else() {
     assert_eq!(approved.status, 200, "{}", approved.text);
     assert_eq!(contract_of(&t, rep, id).await.body["status"], "approved");
 }
+
+/// A decision names the step it is for: when the same person sits on two
+/// steps, a second "approve" sent for the first step (a double click, a page
+/// sent again) is refused and never decides the next step unseen.
+#[tokio::test]
+async fn a_decision_sent_twice_does_not_decide_the_next_step() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({
+                "kind": "contract",
+                "name": "Twice",
+                "definition": { "steps": [
+                    { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
+                    { "name": "Manager again", "approvers": { "users": [team.manager.0] }, "mode": "any_one" }
+                ] }
+            }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let client = customer(&t, rep, "Twice Ltd").await;
+    let deal = contract(&t, rep, client, "500").await;
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
+    let approval = approval_of(&t, rep, deal).await;
+
+    let first = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "approve", "step": 0 }),
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let again = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "approve", "step": 0 }),
+    )
+    .await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    assert_eq!(again.body["code"], "approval_moved_on", "{}", again.text);
+    assert!(again.text.contains("moved on"), "{}", again.text);
+    let detail = contract_of(&t, rep, deal).await;
+    assert_eq!(detail.body["status"], "in_approval", "{}", detail.text);
+    assert_eq!(detail.body["approval"]["approval"]["state"]["current"], 1);
+
+    // Sent for the step it now stands at, the decision is taken.
+    let second = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "approve", "step": 1 }),
+    )
+    .await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    assert_eq!(contract_of(&t, rep, deal).await.body["status"], "approved");
+}
