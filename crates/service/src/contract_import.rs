@@ -223,8 +223,10 @@ impl App {
             let [signed_on, starts_on, ends_on] = dates;
             let lines = match imports::parse_lines(&row.cell("lines"), &products) {
                 Ok(lines) => lines,
-                Err((field, code)) => {
-                    report.problem(at, &field, code);
+                Err(errors) => {
+                    for (field, code) in errors {
+                        report.problem(at, &field, code);
+                    }
                     Vec::new()
                 }
             };

@@ -225,6 +225,32 @@ impl ImportReport {
         }
     }
 
+    /// As [`ImportReport::absorb`], leaving out the field errors of a field
+    /// the row already has a problem on (found before the row was checked
+    /// whole), so each is named once.
+    pub(crate) fn absorb_more<T>(&mut self, row: usize, result: Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(ServiceError::Invalid(errors)) => {
+                for error in errors.0 {
+                    let named = self
+                        .problems
+                        .iter()
+                        .any(|p| p.row == row && p.field == error.field);
+                    if named {
+                        continue;
+                    }
+                    self.problem(row, &error.field, error.code);
+                    if let Some(added) = self.problems.last_mut() {
+                        added.params = crate::record_import::params_of(&error);
+                    }
+                }
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
     /// Commits the import's transaction when every row was right and more
     /// than a check was asked for; otherwise dropping it rolls every row back.
     pub(crate) async fn finish(
@@ -262,14 +288,15 @@ pub(crate) fn yes_no(cell: &str) -> Result<Option<bool>, &'static str> {
 /// line or separated by `;`, each `product × quantity @ price −discount%`,
 /// where everything after the product may be left out (one at the list
 /// price, no discount). The product is found by its code or its name among
-/// `products` (id, name key, code). A line that reads otherwise, or names no
-/// product, is refused with `lines.<index>.<field>`.
+/// `products` (id, name key, code). Every line that reads otherwise, or names
+/// no product, is refused with `lines.<index>.<field>`.
 pub(crate) fn parse_lines(
     cell: &str,
     products: &[(i64, String, Option<String>)],
-) -> Result<Vec<crate::products::LineInput>, (String, &'static str)> {
+) -> Result<Vec<crate::products::LineInput>, Vec<(String, &'static str)>> {
     use crate::products::{DecimalText, LineInput};
     let mut lines = Vec::new();
+    let mut errors = Vec::new();
     for (index, piece) in cell
         .split(['\n', ';'])
         .map(str::trim)
@@ -285,7 +312,8 @@ pub(crate) fn parse_lines(
                 .or_else(|| body.rsplit_once(" -"))
                 .filter(|(_, v)| !v.trim().is_empty())
             else {
-                return Err((field("discount"), "line_unreadable"));
+                errors.push((field("discount"), "line_unreadable"));
+                continue;
             };
             discount = Some(DecimalText::Text(value.trim().to_string()));
             rest = head;
@@ -304,23 +332,38 @@ pub(crate) fn parse_lines(
             quantity = Some(DecimalText::Text(value.trim().to_string()));
             rest = head;
         }
-        let name = rest.trim();
-        let key = kuijing_store::products::name_key(name);
-        let product = products
-            .iter()
-            .find(|(_, _, code)| code.as_deref() == Some(name))
-            .or_else(|| products.iter().find(|(_, name_key, _)| *name_key == key));
-        let Some((product_id, ..)) = product else {
-            return Err((field("product_id"), "product_not_found"));
+        let Some(product_id) = find_product(rest, products) else {
+            errors.push((field("product_id"), "product_not_found"));
+            continue;
         };
         lines.push(LineInput {
-            product_id: *product_id,
+            product_id,
             price,
             quantity,
             discount,
         });
     }
-    Ok(lines)
+    if errors.is_empty() {
+        Ok(lines)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The product a cell names: by its code (any case or width), else by its
+/// name, among `products` (id, name key, code).
+pub(crate) fn find_product(text: &str, products: &[(i64, String, Option<String>)]) -> Option<i64> {
+    let name = text.trim();
+    if name.is_empty() {
+        return None;
+    }
+    let code = text::normalize(name);
+    let key = kuijing_store::products::name_key(name);
+    products
+        .iter()
+        .find(|(_, _, c)| c.as_deref().map(text::normalize).as_deref() == Some(code.as_str()))
+        .or_else(|| products.iter().find(|(_, name_key, _)| *name_key == key))
+        .map(|(id, ..)| *id)
 }
 
 /// The one record whose name (or other key) matches `text`, compared
@@ -391,11 +434,23 @@ mod tests {
         );
         assert_eq!(
             parse_lines("Router × 1; Mouse", &products).map(|_| ()),
-            Err(("lines.1.product_id".to_string(), "product_not_found"))
+            Err(vec![(
+                "lines.1.product_id".to_string(),
+                "product_not_found"
+            )])
         );
         assert_eq!(
             parse_lines("Router −%", &products).map(|_| ()),
-            Err(("lines.0.discount".to_string(), "line_unreadable"))
+            Err(vec![("lines.0.discount".to_string(), "line_unreadable")])
+        );
+        // Every bad line is named, not only the first; codes match in any case.
+        assert_eq!(
+            parse_lines("Mouse; r-1 × 2; Router −%; Keyboard", &products).map(|_| ()),
+            Err(vec![
+                ("lines.0.product_id".to_string(), "product_not_found"),
+                ("lines.2.discount".to_string(), "line_unreadable"),
+                ("lines.3.product_id".to_string(), "product_not_found"),
+            ])
         );
     }
 }

@@ -1,18 +1,24 @@
 //! Import of opportunities from CSV or XLSX: each row names its customer (one
-//! the user may see), and optionally its pipeline and stage by name; every
-//! row goes through the same checks and the same stage history as a typed
-//! opportunity (marked as imported), and nothing is written unless every
-//! row is right (or when only checking).
+//! the user may see), and optionally its pipeline and stage by name, its
+//! outcome (won, lost with a reason, or invalid), its owner (a user in the
+//! importer's scope, by phone or by name) and its product lines (a `lines`
+//! cell, and one product with its quantity and price in columns of their
+//! own). Every row goes through the same checks and the same stage history
+//! as a typed opportunity (marked as imported): an outcome is the one stage
+//! change every other screen makes. Every problem of a row is named, and
+//! nothing is written unless every row is right (or when only checking).
 
 use std::collections::BTreeMap;
 
+use kuijing_domain::pipeline::{Move, Outcome};
 use kuijing_domain::{Action, Kind, Permission, text};
-use kuijing_store::{customers, products};
+use kuijing_store::{customers, opportunities, products};
 
+use crate::contract_import::People;
 use crate::error::Result;
-use crate::imports::{self, Columns, ImportReport, Upload};
+use crate::imports::{self, Columns, ImportReport, Row, Upload};
 use crate::opportunities::OpportunityInput;
-use crate::products::DecimalText;
+use crate::products::{DecimalText, LineInput};
 use crate::{App, Caller};
 
 /// The fields an opportunity file may have.
@@ -21,12 +27,55 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "customer_id",
     "pipeline_id",
     "stage_id",
+    "outcome",
+    "reason",
     "amount",
     "currency",
     "expected_close_on",
+    "owner_id",
     "notes",
     "lines",
+    "product_id",
+    "quantity",
+    "price",
 ];
+
+/// An outcome cell, as a code or as any of the three languages words it;
+/// empty says the opportunity stays open.
+fn outcome_of(cell: &str) -> Result<Option<Outcome>, &'static str> {
+    Ok(Some(match text::normalize(cell).as_str() {
+        "" => return Ok(None),
+        "open" | "進行中" | "进行中" => Outcome::Open,
+        "won" | "win" | "贏單" | "赢单" => Outcome::Won,
+        "lost" | "lose" | "輸單" | "输单" => Outcome::Lost,
+        "invalid" | "無效" | "无效" => Outcome::Invalid,
+        _ => return Err("invalid_choice"),
+    }))
+}
+
+/// The one product line a row names in its `product_id`, `quantity` and
+/// `price` columns, if any; a quantity or price without a product is
+/// refused, naming the product column.
+fn product_columns(
+    row: &Row<'_>,
+    products: &[(i64, String, Option<String>)],
+) -> Result<Option<LineInput>, &'static str> {
+    let quantity = row.optional("quantity");
+    let price = row.optional("price");
+    let Some(product) = row.optional("product_id") else {
+        return match quantity.or(price) {
+            Some(_) => Err("required"),
+            None => Ok(None),
+        };
+    };
+    let product_id = imports::find_product(&product, products).ok_or("product_not_found")?;
+    Ok(Some(LineInput {
+        product_id,
+        quantity: quantity.map(DecimalText::Text),
+        price: price.map(DecimalText::Text),
+        discount: None,
+    }))
+}
 
 impl App {
     pub async fn import_opportunities(
@@ -37,6 +86,7 @@ impl App {
     ) -> Result<ImportReport> {
         caller.require(Permission::new(Kind::Opportunity, Action::Import))?;
         caller.require(Permission::new(Kind::Opportunity, Action::Create))?;
+        let may_close = caller.can(Permission::new(Kind::Opportunity, Action::Edit));
         let mut report = ImportReport::default();
         let mut tx = self.db.write().await?;
         let defs = self.field_defs_in(&mut tx, Kind::Opportunity).await?;
@@ -50,9 +100,14 @@ impl App {
         let products = products::keys(&mut tx).await?;
         let usable = self.pipelines(caller).await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
+        let scope = self
+            .visibility_of(&mut tx, caller, Kind::Opportunity)
+            .await?;
+        let people = People::load(&mut tx).await?;
         let today = self.today();
         for row in sheet.rows() {
-            let number = row.number;
+            let at = row.number;
+            let before = report.problems.len();
             // The customer by its name, among those the user may see.
             let key = kuijing_domain::company::match_key(&row.cell("customer_id"));
             let mut customer = None;
@@ -65,10 +120,14 @@ impl App {
                     break;
                 }
             }
-            let Some(customer) = customer else {
-                report.problem(number, "customer_id", "not_found");
-                continue;
-            };
+            if customer.is_none() {
+                let code = if key.is_empty() {
+                    "required"
+                } else {
+                    "not_found"
+                };
+                report.problem(at, "customer_id", code);
+            }
             let pipeline_name = text::normalize(&row.cell("pipeline_id"));
             let pipeline = if pipeline_name.is_empty() {
                 usable.iter().find(|p| p.is_default && p.active)
@@ -77,42 +136,75 @@ impl App {
                     .iter()
                     .find(|p| p.active && text::normalize(&p.name) == pipeline_name)
             };
-            let Some(pipeline) = pipeline else {
-                report.problem(number, "pipeline_id", "invalid_choice");
-                continue;
-            };
+            if pipeline.is_none() {
+                report.problem(at, "pipeline_id", "invalid_choice");
+            }
             let stage_name = text::normalize(&row.cell("stage_id"));
-            let stage = if stage_name.is_empty() {
-                pipeline.stages.first()
-            } else {
-                pipeline
-                    .stages
-                    .iter()
-                    .find(|s| text::normalize(&s.name) == stage_name)
-            };
-            let Some(stage) = stage else {
-                report.problem(number, "stage_id", "unknown_stage");
-                continue;
-            };
-            let expected_close_on = match row.date("expected_close_on") {
-                Ok(day) => day,
-                Err(code) => {
-                    report.problem(number, "expected_close_on", code);
-                    continue;
+            let stage = pipeline.and_then(|pipeline| {
+                if stage_name.is_empty() {
+                    pipeline.stages.first()
+                } else {
+                    pipeline
+                        .stages
+                        .iter()
+                        .find(|s| text::normalize(&s.name) == stage_name)
                 }
+            });
+            if pipeline.is_some() && stage.is_none() {
+                report.problem(at, "stage_id", "unknown_stage");
+            }
+            let expected_close_on = row.date("expected_close_on").unwrap_or_else(|code| {
+                report.problem(at, "expected_close_on", code);
+                None
+            });
+            // The outcome, and the reason only a lost or invalid one keeps.
+            let outcome = outcome_of(&row.cell("outcome")).unwrap_or_else(|code| {
+                report.problem(at, "outcome", code);
+                None
+            });
+            let reason = row.optional("reason");
+            match (outcome, &reason) {
+                (Some(Outcome::Lost), None) => report.problem(at, "reason", "lost_needs_reason"),
+                (Some(Outcome::Lost | Outcome::Invalid), Some(_)) => {}
+                (_, Some(_)) => report.problem(at, "reason", "reason_unused"),
+                _ => {}
+            }
+            let closing = outcome.filter(|o| o.is_closed());
+            if closing.is_some() && !may_close {
+                report.problem(at, "outcome", "outcome_not_allowed");
+            }
+            let owner = match row.optional("owner_id") {
+                None => None,
+                Some(text) => match people.find(&text) {
+                    Ok((id, department)) if scope.sees(id, department) => Some(id),
+                    Ok(_) => {
+                        report.problem(at, "owner_id", "owner_out_of_scope");
+                        None
+                    }
+                    Err(code) => {
+                        report.problem(at, "owner_id", code);
+                        None
+                    }
+                },
             };
-            let lines = match imports::parse_lines(&row.cell("lines"), &products) {
-                Ok(lines) => lines,
-                Err((field, code)) => {
-                    report.problem(number, &field, code);
-                    continue;
-                }
-            };
+            let mut lines =
+                imports::parse_lines(&row.cell("lines"), &products).unwrap_or_else(|errors| {
+                    for (field, code) in errors {
+                        report.problem(at, &field, code);
+                    }
+                    Vec::new()
+                });
+            match product_columns(&row, &products) {
+                Ok(line) => lines.extend(line),
+                Err(code) => report.problem(at, "product_id", code),
+            }
+            // The row is checked whole even when something above is wrong,
+            // so that every problem is named at once; nothing is kept then.
             let input = OpportunityInput {
                 name: row.cell("name"),
-                customer_id: customer,
-                pipeline_id: Some(pipeline.id),
-                stage_id: Some(stage.id),
+                customer_id: customer.unwrap_or_default(),
+                pipeline_id: pipeline.map(|p| p.id),
+                stage_id: stage.map(|s| s.id),
                 amount: row.optional("amount").map(DecimalText::Text),
                 currency: row.optional("currency"),
                 expected_close_on,
@@ -124,9 +216,41 @@ impl App {
             let made = self
                 .insert_opportunity(&mut tx, caller, &input, "import")
                 .await;
-            if report.absorb(number, made)?.is_some() {
-                report.created += 1;
+            let Some(id) = report.absorb_more(at, made)? else {
+                continue;
+            };
+            if report.problems.len() > before {
+                continue;
             }
+            if let Some(outcome) = closing {
+                let request = match outcome {
+                    Outcome::Won => Move::Win,
+                    Outcome::Lost => Move::Lose {
+                        reason: reason.clone().unwrap_or_default(),
+                    },
+                    _ => Move::Invalidate {
+                        reason: reason.clone(),
+                    },
+                };
+                let moved = self.move_in(&mut tx, caller, id, &request, "import").await;
+                if report.absorb_more(at, moved)?.is_none() {
+                    continue;
+                }
+            }
+            if let Some(owner) = owner.filter(|o| *o != caller.user.id) {
+                opportunities::set_owner(&mut tx, &[id], owner, self.now()).await?;
+                self.log_update(
+                    &mut tx,
+                    caller,
+                    Kind::Opportunity,
+                    id,
+                    "owner_id",
+                    Some(caller.user.id.to_string()),
+                    Some(owner.to_string()),
+                )
+                .await?;
+            }
+            report.created += 1;
         }
         report
             .finish(
@@ -135,5 +259,20 @@ impl App {
                 (Kind::Opportunity.as_str(), caller.user.id),
             )
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_in_every_language() {
+        assert_eq!(outcome_of(""), Ok(None));
+        assert_eq!(outcome_of(" Won "), Ok(Some(Outcome::Won)));
+        assert_eq!(outcome_of("輸單"), Ok(Some(Outcome::Lost)));
+        assert_eq!(outcome_of("无效"), Ok(Some(Outcome::Invalid)));
+        assert_eq!(outcome_of("進行中"), Ok(Some(Outcome::Open)));
+        assert_eq!(outcome_of("maybe"), Err("invalid_choice"));
     }
 }

@@ -223,8 +223,8 @@ pub async fn import_products(
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/import", tag = "opportunities", params(ProductImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer, pipeline, stage, amount, currency, expected close date, notes, in any of the three languages)", content_type = "application/octet-stream"),
-    description = "Each row's customer must be one the caller may see; the pipeline and stage are found by name (the default pipeline's first stage when left out). All or nothing; the stage history marks the rows as imported.",
+    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer, pipeline, stage, outcome, reason, amount, currency, expected close date, owner, notes, product lines, product, quantity, price, in any of the three languages)", content_type = "application/octet-stream"),
+    description = "Each row's customer must be one the caller may see; the pipeline and stage are found by name (the default pipeline's first stage when left out). An outcome (won, lost with a reason, invalid; in any of the three languages) needs the opportunity edit permission and is the same stage change as on the board. The owner is a user by phone or name within the caller's scope for opportunities. Product lines are read as the export writes them (product code or name × quantity @ price −discount%), and one more line from the product, quantity and price columns. All or nothing; every problem of every row is named by row and field with its message, and the stage history marks the rows as imported.",
     responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_opportunities(
     State(state): State<AppState>,

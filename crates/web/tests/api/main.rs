@@ -42,6 +42,7 @@ mod insight_close;
 mod life_close;
 mod life_lists;
 mod openapi;
+mod opportunity_import_more;
 mod organisation;
 mod pages;
 mod pool_fixtures;
