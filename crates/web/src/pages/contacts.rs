@@ -216,10 +216,18 @@ pub async fn list_contacts(
     // Repeated fields (the picked choices of a condition) need the form reader.
     axum_extra::extract::Query(filter): axum_extra::extract::Query<ListParams>,
 ) -> Response {
-    let page = list_page(&state, &caller, lang, filter, Default::default()).await;
-    match page {
-        Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => error_page(error, &caller, lang),
+    let mut retry = filter.clone();
+    let error = match list_page(&state, &caller, lang, filter, Default::default()).await {
+        Ok(page) => return render(&page, StatusCode::OK),
+        Err(error) => error,
+    };
+    let fields = (&mut retry.cond, &mut retry.cv, &mut retry.cvc);
+    match super::records::refused_condition(&error, lang, fields) {
+        Some(errors) => match list_page(&state, &caller, lang, retry, errors).await {
+            Ok(page) => render(&page, StatusCode::UNPROCESSABLE_ENTITY),
+            Err(error) => error_page(error, &caller, lang),
+        },
+        None => error_page(error, &caller, lang),
     }
 }
 

@@ -252,7 +252,7 @@ fn customer_cell(shell: &Shell, choices: &Choices, item: &CustomerView, column: 
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListFilter {
     #[serde(default)]
     q: String,
@@ -624,9 +624,18 @@ pub async fn list_customers(
     PageUser(caller): PageUser,
     Params(filter): Params<ListFilter>,
 ) -> Response {
-    match list_page(&state, &caller, lang, filter, FormErrors::default()).await {
-        Ok(page) => render(&page, StatusCode::OK),
-        Err(error) => error_page(error, &caller, lang),
+    let mut retry = filter.clone();
+    let error = match list_page(&state, &caller, lang, filter, FormErrors::default()).await {
+        Ok(page) => return render(&page, StatusCode::OK),
+        Err(error) => error,
+    };
+    let fields = (&mut retry.cond, &mut retry.cv, &mut retry.cvc);
+    match super::records::refused_condition(&error, lang, fields) {
+        Some(errors) => match list_page(&state, &caller, lang, retry, errors).await {
+            Ok(page) => render(&page, StatusCode::UNPROCESSABLE_ENTITY),
+            Err(error) => error_page(error, &caller, lang),
+        },
+        None => error_page(error, &caller, lang),
     }
 }
 

@@ -254,6 +254,26 @@ pub fn conditions_of(
     all
 }
 
+/// A list whose condition being added was refused (a value of the wrong
+/// type, a choice left unpicked): its errors, with that condition taken out
+/// of the address, so the page shows the list again (search, view and the
+/// other conditions kept) with the message above it rather than an error
+/// page that loses the list. None for any other error.
+pub fn refused_condition(
+    error: &kuijing_service::error::ServiceError,
+    lang: crate::i18n::Lang,
+    (cond, cv, cvc): (&mut String, &mut String, &mut Vec<String>),
+) -> Option<super::forms::FormErrors> {
+    if cond.is_empty() || !matches!(error, kuijing_service::error::ServiceError::Invalid(_)) {
+        return None;
+    }
+    let errors = super::forms::FormErrors::from_service(error, lang)?;
+    cond.clear();
+    cv.clear();
+    cvc.clear();
+    Some(errors)
+}
+
 /// Conditions as the address keeps them (`c`); empty when there are none.
 pub fn kept(conditions: &[(String, String, String)]) -> String {
     if conditions.is_empty() {
@@ -326,7 +346,7 @@ pub fn chips(
 }
 
 /// The query of a record list's page, as its address carries it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ListParams {
     #[serde(default)]
     pub q: String,

@@ -141,6 +141,19 @@ async fn the_customer_list_takes_typed_conditions_on_custom_fields() {
     let (_, html) = page(&t, &cookie, &remove, "en").await;
     assert_eq!(shown(&html, &all), ["Alpha Ltd", "Gamma Ltd"], "{remove}");
 
+    // A condition with a value of the wrong type shows the list again, its
+    // other conditions kept, with the message above it.
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/customers?c={kept}&cond=custom.staff%7Cat_least&cv=abc"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert_eq!(shown(&html, &all), ["Alpha Ltd", "Gamma Ltd"]);
+
     // The next page, the tabs and the export keep the conditions.
     let (_, html) = page(
         &t,
