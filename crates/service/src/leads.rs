@@ -114,6 +114,10 @@ pub struct LeadDetail {
     pub team: Vec<crate::teams::TeamView>,
     /// Whether the caller may edit it.
     pub can_edit: bool,
+    /// Whether the caller may change it at all: its owner is in their scope
+    /// or they are in its team with write access (a member who only reads
+    /// converts, transfers, deletes and follows up nothing).
+    pub writable: bool,
 }
 
 /// Leads to act on, and the new owner for a transfer.
@@ -133,8 +137,9 @@ fn lead(action: Action) -> Permission {
 }
 
 impl App {
-    /// Leads in the caller's scope and those whose team they are in. Besides the common views, `open` and
-    /// `converted` narrow to leads not yet (or already) converted.
+    /// Leads in the caller's scope and those whose team they are in. Besides
+    /// the common views, `open` and `converted` narrow to leads not yet (or
+    /// already) converted.
     pub async fn list_leads(
         &self,
         caller: &Caller,
@@ -191,14 +196,14 @@ impl App {
         let found = self.visible_lead(&mut tx, caller, id).await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Lead).await?;
         let scope = (&visibility, caller.user.id, self.today());
-        let can_edit = caller.can(lead(Action::Edit))
-            && !found.converted
-            && leads::writable(&mut tx, scope, id).await?;
+        let writable = leads::writable(&mut tx, scope, id).await?;
+        let can_edit = caller.can(lead(Action::Edit)) && !found.converted && writable;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Lead, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
         let team = self.team_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
             can_edit,
+            writable,
             view: self.lead_views(&mut tx, vec![found]).await?.remove(0),
             follow_ups,
             change_log,

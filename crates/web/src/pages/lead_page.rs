@@ -59,9 +59,10 @@ pub(super) async fn lead_page(
     let choices = Choices::load_for(state, Kind::Lead).await?;
     let mut shell = Shell::new(state, caller, lang, "/leads", "leads.title");
     shell.title = detail.view.lead.name.clone();
-    let open = !detail.view.lead.converted;
-    let can_transfer = open && caller.can(Permission::new(Kind::Lead, Action::Transfer));
-    let can_team = detail.can_edit && caller.can(Permission::new(Kind::Lead, Action::Team));
+    // A team member who only reads changes nothing on the lead.
+    let may_act = !detail.view.lead.converted && detail.writable;
+    let can_transfer = may_act && caller.can(Permission::new(Kind::Lead, Action::Transfer));
+    let can_team = detail.writable && caller.can(Permission::new(Kind::Lead, Action::Team));
     // A lead has no customer yet: its follow-ups name no contacts or opportunities.
     let follow_up_choices = FollowUpChoices::default();
     let mut timeline =
@@ -69,11 +70,11 @@ pub(super) async fn lead_page(
     let events = state.app.events_of_record(caller, (Kind::Lead, id)).await?;
     TimelineEntry::add_events(&mut timeline, events);
     Ok(LeadPage {
-        can_convert: open
+        can_convert: may_act
             && caller.can(Permission::new(Kind::Lead, Action::Convert))
             && caller.can(Permission::new(Kind::Customer, Action::Create)),
-        can_follow_up: open && caller.can(Permission::new(Kind::FollowUp, Action::Create)),
-        can_delete: caller.can(Permission::new(Kind::Lead, Action::Delete)),
+        can_follow_up: may_act && caller.can(Permission::new(Kind::FollowUp, Action::Create)),
+        can_delete: detail.writable && caller.can(Permission::new(Kind::Lead, Action::Delete)),
         people: if can_transfer || can_team {
             people(state, caller, Kind::Lead).await
         } else {

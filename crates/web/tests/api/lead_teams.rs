@@ -124,6 +124,7 @@ async fn a_lead_team_member_reads_or_writes_until_removed() {
     assert_eq!(seen.body["team"][0]["user_id"], member);
     assert_eq!(seen.body["team"][0]["can_write"], false);
     assert_eq!(seen.body["can_edit"], false);
+    assert_eq!(seen.body["writable"], false);
     let listed = t.get("/api/v1/leads", &team.other_rep.1).await;
     assert_eq!(ids(&listed), [id], "{}", listed.text);
     assert_eq!(listed.body["total"], 1);
@@ -161,6 +162,7 @@ async fn a_lead_team_member_reads_or_writes_until_removed() {
     assert_eq!(changed.status, 204, "{}", changed.text);
     let seen = t.get(&path, &team.other_rep.1).await;
     assert_eq!(seen.body["can_edit"], true, "{}", seen.text);
+    assert_eq!(seen.body["writable"], true);
     let version = seen.body["version"].clone();
     let saved = t
         .put(&path, &team.other_rep.1, edit("Initech Ltd", &version))
@@ -312,6 +314,13 @@ async fn the_lead_page_shows_and_changes_its_team() {
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Aviato"), "{html}");
     assert!(!html.contains(&format!("action=\"{path}/team\"")), "{html}");
+    // Reading only, they are offered no edit, conversion or follow-up.
+    assert!(!html.contains(&format!("href=\"{path}/edit\"")), "{html}");
+    assert!(!html.contains("action=\"/leads/convert\""), "{html}");
+    assert!(
+        !html.contains(&format!("action=\"{path}/follow-ups\"")),
+        "{html}"
+    );
 
     let form = format!("_csrf={csrf}&user_id={}", team.other_rep.0);
     let (status, location) = post_form(&t, &cookie, &format!("{path}/team/remove"), form).await;
