@@ -96,7 +96,7 @@ impl Kind {
             Kind::User => &[View, Create, Edit, ResetPassword, Disable],
             Kind::Role => &[View, Create, Edit, Delete],
             Kind::Lead => &[
-                View, Create, Edit, Delete, Export, Import, Transfer, Convert,
+                View, Create, Edit, Delete, Export, Import, Transfer, Team, Convert,
             ],
             Kind::Customer => &[
                 View, Create, Edit, Delete, Export, Import, Transfer, Team, Lock, Release,

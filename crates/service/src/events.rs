@@ -434,7 +434,9 @@ impl App {
                     .await?
                     .map(|c| c.name)
             }
-            Kind::Lead => leads::get(tx, &visibility, id).await?.map(|l| l.name),
+            Kind::Lead => leads::get(tx, (&visibility, user, today), id)
+                .await?
+                .map(|l| l.name),
             Kind::Contact => contacts::get(tx, &visibility, id).await?.map(|c| c.name),
             Kind::Opportunity => opportunities::get(tx, &visibility, user, today, id)
                 .await?

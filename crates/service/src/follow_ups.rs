@@ -143,7 +143,7 @@ impl App {
                     .await?
                     .map(|c| (Some(id), c.name))
             }
-            Kind::Lead => leads::get(tx, &visibility, id)
+            Kind::Lead => leads::get(tx, (&visibility, user, today), id)
                 .await?
                 .map(|l| (None, l.name)),
             Kind::Contact => contacts::get(tx, &visibility, id)

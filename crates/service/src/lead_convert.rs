@@ -102,7 +102,7 @@ impl App {
         // A lead named twice is converted once.
         let ids: BTreeSet<i64> = chosen.into_iter().collect();
         for id in ids {
-            let found = self.visible_lead(&mut tx, caller, id).await?;
+            let found = self.writable_lead(&mut tx, caller, id).await?;
             if found.converted {
                 return Err(ServiceError::Refused {
                     code: "lead_converted",

@@ -51,6 +51,7 @@ impl App {
         let mut tx = self.db.read().await?;
         let org = kuijing_store::departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Lead, &org);
+        let scope = (&visibility, caller.user.id, self.today());
         let mut store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
         store_query.ids = ids;
         let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
@@ -62,7 +63,7 @@ impl App {
         };
         let mut after = None;
         loop {
-            let page = leads::list(&mut tx, &visibility, &store_query, sort, after, 500).await?;
+            let page = leads::list(&mut tx, scope, &store_query, sort, after, 500).await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.lead_views(&mut tx, page).await? {
@@ -197,7 +198,7 @@ impl Importer for LeadImport {
         (id, fields): (i64, LeadFields),
         now: DateTime<Utc>,
     ) -> Result<Updated> {
-        let Ok(current) = app.visible_lead(tx, caller, id).await else {
+        let Ok(current) = app.writable_lead(tx, caller, id).await else {
             return Ok(Updated::NotYours);
         };
         let merged = merge(&LeadFields::from(&current), fields);

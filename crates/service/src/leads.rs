@@ -110,8 +110,14 @@ pub struct LeadDetail {
     pub view: LeadView,
     pub follow_ups: Vec<FollowUp>,
     pub change_log: Vec<LogView>,
+    /// Who shares the lead with its owner.
+    pub team: Vec<crate::teams::TeamView>,
     /// Whether the caller may edit it.
     pub can_edit: bool,
+    /// Whether the caller may change it at all: its owner is in their scope
+    /// or they are in its team with write access (a member who only reads
+    /// converts, transfers, deletes and follows up nothing).
+    pub writable: bool,
 }
 
 /// Leads to act on, and the new owner for a transfer.
@@ -131,8 +137,9 @@ fn lead(action: Action) -> Permission {
 }
 
 impl App {
-    /// Leads in the caller's scope. Besides the common views, `open` and
-    /// `converted` narrow to leads not yet (or already) converted.
+    /// Leads in the caller's scope and those whose team they are in. Besides
+    /// the common views, `open` and `converted` narrow to leads not yet (or
+    /// already) converted.
     pub async fn list_leads(
         &self,
         caller: &Caller,
@@ -145,8 +152,9 @@ impl App {
         let store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
         let (sort, after) = parse_sort(&LEAD_LIST, query)?;
         let limit = limit_of(query);
-        let found = leads::list(&mut tx, &visibility, &store_query, sort, after, limit + 1).await?;
-        let total = leads::count(&mut tx, &visibility, &store_query).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = leads::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;
+        let total = leads::count(&mut tx, scope, &store_query).await?;
         let sort_name = query.sort.as_deref().unwrap_or("id");
         let (found, next_cursor) = paged(found, limit, sort_name, |l| l.id);
         Ok(ListPage {
@@ -186,13 +194,20 @@ impl App {
         caller.require(lead(Action::View))?;
         let mut tx = self.db.read().await?;
         let found = self.visible_lead(&mut tx, caller, id).await?;
+        let visibility = self.visibility_of(&mut tx, caller, Kind::Lead).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let writable = leads::writable(&mut tx, scope, id).await?;
+        let can_edit = caller.can(lead(Action::Edit)) && !found.converted && writable;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Lead, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
+        let team = self.team_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
-            can_edit: caller.can(lead(Action::Edit)) && !found.converted,
+            can_edit,
+            writable,
             view: self.lead_views(&mut tx, vec![found]).await?.remove(0),
             follow_ups,
             change_log,
+            team,
         })
     }
 
@@ -237,7 +252,7 @@ impl App {
     ) -> Result<LeadDetail> {
         caller.require(lead(Action::Edit))?;
         let mut tx = self.db.write().await?;
-        let current = self.visible_lead(&mut tx, caller, id).await?;
+        let current = self.writable_lead(&mut tx, caller, id).await?;
         if current.converted {
             return Err(ServiceError::Refused {
                 code: "lead_converted",
@@ -306,11 +321,31 @@ impl App {
             .await
     }
 
+    /// A lead the caller sees: one in their scope, or one whose team they
+    /// are in while their membership holds (404 otherwise).
     pub(crate) async fn visible_lead(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<Lead> {
         let visibility = self.visibility_of(tx, caller, Kind::Lead).await?;
-        leads::get(tx, &visibility, id)
+        let scope = (&visibility, caller.user.id, self.today());
+        leads::get(tx, scope, id)
             .await?
             .ok_or(ServiceError::NotFound)
+    }
+
+    /// A lead the caller may change: one in their scope, or one whose team
+    /// they are in with write access (404 when they cannot see it, else 403).
+    pub(crate) async fn writable_lead(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<Lead> {
+        let found = self.visible_lead(tx, caller, id).await?;
+        let visibility = self.visibility_of(tx, caller, Kind::Lead).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        if !leads::writable(tx, scope, id).await? {
+            return Err(ServiceError::Forbidden);
+        }
+        Ok(found)
     }
 
     /// Checks a lead as typed into the fields it is stored with.

@@ -40,7 +40,9 @@ impl App {
             Kind::Payment => payments::get(tx, (&visibility, user, today), id)
                 .await?
                 .is_some(),
-            Kind::Lead => leads::get(tx, &visibility, id).await?.is_some(),
+            Kind::Lead => leads::get(tx, (&visibility, user, today), id)
+                .await?
+                .is_some(),
             Kind::Contact => contacts::get(tx, &visibility, id).await?.is_some(),
             _ => false,
         };
@@ -71,8 +73,9 @@ impl App {
             Kind::Opportunity => opportunities::writable(tx, &visibility, user, today, id).await?,
             Kind::Contract => contracts::writable(tx, (&visibility, user, today), id).await?,
             Kind::Payment => payments::writable(tx, (&visibility, user, today), id).await?,
-            // Leads and contacts have no team: whoever sees them may change them.
-            Kind::Lead | Kind::Contact => true,
+            Kind::Lead => leads::writable(tx, (&visibility, user, today), id).await?,
+            // Contacts have no team: whoever sees them may change them.
+            Kind::Contact => true,
             _ => false,
         };
         if writable {
@@ -133,11 +136,12 @@ impl App {
         let ids = ids.as_slice();
 
         let visibility = caller.actor.visibility(kind, &org);
+        let (user, today) = (caller.user.id, self.today());
         let mut former = Vec::new();
         for id in ids {
             self.writable_record(&mut tx, caller, kind, *id).await?;
             let old = match kind {
-                Kind::Lead => leads::get(&mut tx, &visibility, *id)
+                Kind::Lead => leads::get(&mut tx, (&visibility, user, today), *id)
                     .await?
                     .and_then(|l| l.owner_id),
                 _ => contacts::get(&mut tx, &visibility, *id)
@@ -183,11 +187,14 @@ impl App {
             .await?;
         errors.into_result()?;
         let visibility = self.visibility_of(&mut tx, caller, kind).await?;
+        let (user, today) = (caller.user.id, self.today());
         let mut names = Vec::new();
         for id in &ids {
             self.writable_record(&mut tx, caller, kind, *id).await?;
             let name = match kind {
-                Kind::Lead => leads::get(&mut tx, &visibility, *id).await?.map(|l| l.name),
+                Kind::Lead => leads::get(&mut tx, (&visibility, user, today), *id)
+                    .await?
+                    .map(|l| l.name),
                 _ => contacts::get(&mut tx, &visibility, *id)
                     .await?
                     .map(|c| c.name),

@@ -276,7 +276,8 @@ impl App {
                         column: kuijing_store::schema::Leads::Id,
                         descending: false,
                     };
-                    kuijing_store::leads::list(tx, &visibility, query, sort, key, BATCH)
+                    let scope = (&visibility, caller.user.id, self.today());
+                    kuijing_store::leads::list(tx, scope, query, sort, key, BATCH)
                         .await?
                         .into_iter()
                         .map(|l| l.id)

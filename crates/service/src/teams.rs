@@ -1,11 +1,11 @@
-//! Teams on customers, opportunities and contracts: users who share a
+//! Teams on customers, leads, opportunities and contracts: users who share a
 //! record with its owner, reading or also writing, until an optional date.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
-use kuijing_store::{Tx, contracts, customers, departments, opportunities, teams, users};
+use kuijing_store::{Tx, contracts, customers, departments, leads, opportunities, teams, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -145,6 +145,7 @@ impl App {
             Kind::Contract => {
                 contracts::writable(tx, (&visibility, caller.user.id, today), id).await?
             }
+            Kind::Lead => leads::writable(tx, (&visibility, caller.user.id, today), id).await?,
             _ => true,
         };
         match (owner_side, kind) {
@@ -171,6 +172,7 @@ impl App {
             Kind::Customer => Ok(self.writable_customer(tx, caller, id).await?.owner_id),
             Kind::Opportunity => Ok(self.writable_opportunity(tx, caller, id).await?.owner_id),
             Kind::Contract => Ok(self.writable_contract(tx, caller, id).await?.owner_id),
+            Kind::Lead => Ok(self.writable_lead(tx, caller, id).await?.owner_id),
             _ => Err(ServiceError::NotFound),
         }
     }

@@ -1,6 +1,6 @@
 //! Leads: prospects in the owner's scope, converted into customers.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::Visibility;
 use kuijing_domain::company::{match_key, phone_key};
 use sea_query::{Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
@@ -10,8 +10,14 @@ use crate::db::Tx;
 use crate::error::Result;
 use crate::lists::{ListQuery, Listed, Sort};
 use crate::record::{self, OwnedTable};
-use crate::schema::Leads;
-use crate::visibility::owned_by_visible;
+use crate::schema::{Leads, TeamMembers};
+use crate::visibility::{readable_record, writable_record};
+
+const KIND: &str = "lead";
+
+/// Whose leads a list or a read admits: the owners in the visibility, and
+/// the actor as a team member whose membership holds on the day.
+pub type Scope<'a> = (&'a Visibility, i64, NaiveDate);
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Lead {
@@ -177,11 +183,17 @@ const OWNED: OwnedTable<Leads> = OwnedTable {
     updated_at: Leads::UpdatedAt,
 };
 
-fn filtered(tx: &Tx, visibility: &Visibility, query: &LeadQuery) -> SelectStatement {
+fn filtered(tx: &Tx, (visibility, actor, today): Scope, query: &LeadQuery) -> SelectStatement {
     let mut select = Query::select();
-    select
-        .from(Leads::Table)
-        .cond_where(owned_by_visible((Leads::Table, Leads::OwnerId), visibility));
+    select.from(Leads::Table).cond_where(readable_record(
+        Leads::Table,
+        Leads::OwnerId,
+        Leads::Id,
+        KIND,
+        visibility,
+        actor,
+        today,
+    ));
     crate::lists::narrow(tx, &mut select, LISTED, query);
     select
 }
@@ -189,32 +201,52 @@ fn filtered(tx: &Tx, visibility: &Visibility, query: &LeadQuery) -> SelectStatem
 /// A page of visible leads in the list's order, after the cursor row.
 pub async fn list(
     tx: &mut Tx,
-    visibility: &Visibility,
+    scope: Scope<'_>,
     query: &LeadQuery,
     sort: Sort<Leads>,
     after: Option<(sea_query::Value, i64)>,
     limit: u64,
 ) -> Result<Vec<Lead>> {
-    let mut select = filtered(tx, visibility, query);
+    let mut select = filtered(tx, scope, query);
     select.columns(COLUMNS.map(|c| (Leads::Table, c)));
     crate::lists::page(&mut select, LISTED, sort, after, limit);
     let rows: Vec<LeadRow> = tx.all(&select).await?;
     rows.into_iter().map(Lead::try_from).collect()
 }
 
-pub async fn count(tx: &mut Tx, visibility: &Visibility, query: &LeadQuery) -> Result<i64> {
-    let mut select = filtered(tx, visibility, query);
+pub async fn count(tx: &mut Tx, scope: Scope<'_>, query: &LeadQuery) -> Result<i64> {
+    let mut select = filtered(tx, scope, query);
     select.expr(Func::count(Expr::col((Leads::Table, Leads::Id))));
     tx.count(&select).await
 }
 
-pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option<Lead>> {
-    let mut select = filtered(tx, visibility, &LeadQuery::default());
+pub async fn get(tx: &mut Tx, scope: Scope<'_>, id: i64) -> Result<Option<Lead>> {
+    let mut select = filtered(tx, scope, &LeadQuery::default());
     select
         .columns(COLUMNS.map(|c| (Leads::Table, c)))
         .and_where(Expr::col((Leads::Table, Leads::Id)).eq(id));
     let row: Option<LeadRow> = tx.optional(&select).await?;
     row.map(Lead::try_from).transpose()
+}
+
+/// Whether the actor may change the lead: its owner is in the visibility,
+/// or they are a team member with write access whose membership holds.
+pub async fn writable(tx: &mut Tx, (visibility, actor, today): Scope<'_>, id: i64) -> Result<bool> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col((Leads::Table, Leads::Id))))
+        .from(Leads::Table)
+        .and_where(Expr::col((Leads::Table, Leads::Id)).eq(id))
+        .cond_where(writable_record(
+            Leads::Table,
+            Leads::OwnerId,
+            Leads::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
+        ))
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
 }
 
 /// A lead's match key of its name and its search text.
@@ -342,7 +374,13 @@ pub async fn mark_converted(
 }
 
 pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
-    crate::unique_values::forget_records(tx, "lead", ids).await?;
+    crate::unique_values::forget_records(tx, KIND, ids).await?;
+    let team = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(KIND))
+        .and_where(Expr::col(TeamMembers::RecordId).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.execute(&team).await?;
     let delete = Query::delete()
         .from_table(Leads::Table)
         .and_where(Expr::col(Leads::Id).is_in(ids.iter().copied()))

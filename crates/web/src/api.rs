@@ -164,6 +164,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             leads::delete_lead
         ))
         .routes(routes!(leads::add_lead_follow_up))
+        .routes(routes!(teams::put_lead_member, teams::remove_lead_member))
         .routes(routes!(contacts::list_contacts, contacts::create_contact))
         .routes(routes!(contacts::export_contacts))
         .routes(routes!(exports::import_contacts))

@@ -121,6 +121,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/leads/{id}/edit", get(lead_form::edit_lead))
         .route("/leads/{id}/follow-ups", post(lead_page::add_follow_up))
+        .route("/leads/{id}/team", post(teams::put_lead_member))
+        .route("/leads/{id}/team/remove", post(teams::remove_lead_member))
         .route("/leads/{id}/convert", post(leads::convert_lead))
         .route("/leads/{id}/attachments", post(attachments::upload))
         .route("/follow-ups", get(follow_up_list::list_follow_ups))

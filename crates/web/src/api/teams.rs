@@ -1,5 +1,5 @@
-//! The teams of customers, opportunities and contracts: one answer for
-//! every kind, and the endpoints of opportunities and contracts.
+//! The teams of customers, leads, opportunities and contracts: one answer
+//! for every kind, and the endpoints of leads, opportunities and contracts.
 
 use axum::Extension;
 use axum::extract::State;
@@ -50,6 +50,32 @@ pub(super) async fn remove(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
     }
+}
+
+#[utoipa::path(post, path = "/api/v1/leads/{id}/team", tag = "leads",
+    request_body = TeamInput,
+    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
+pub async fn put_lead_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Body(body): Body<TeamInput>,
+) -> Response {
+    put(&state, lang, &caller, (Kind::Lead, id), body).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/leads/{id}/team", tag = "leads",
+    params(MemberParams),
+    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
+pub async fn remove_lead_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ApiUser(caller): ApiUser,
+    Id(id): Id,
+    Params(params): Params<MemberParams>,
+) -> Response {
+    remove(&state, lang, &caller, (Kind::Lead, id), params.user_id).await
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/team", tag = "opportunities",

@@ -1,6 +1,6 @@
 //! A lead's record page: its header with the actions (edit, transfer,
 //! convert, delete), follow-ups with the composer, details with custom
-//! fields, attachments and change log.
+//! fields, attachments, team and change log.
 
 use askama::Template;
 use axum::Extension;
@@ -26,8 +26,11 @@ use crate::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "lead.html")]
-struct LeadPage {
+pub(super) struct LeadPage {
     shell: Shell,
+    /// The member being added to the team as typed.
+    pub(super) team_form: super::teams::TeamForm,
+    can_team: bool,
     detail: LeadDetail,
     choices: Choices,
     /// What the composer offers to name, and the follow-ups newest first.
@@ -45,7 +48,7 @@ struct LeadPage {
     duplicates: Option<super::leads::DuplicateChoice>,
 }
 
-async fn lead_page(
+pub(super) async fn lead_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -56,8 +59,10 @@ async fn lead_page(
     let choices = Choices::load_for(state, Kind::Lead).await?;
     let mut shell = Shell::new(state, caller, lang, "/leads", "leads.title");
     shell.title = detail.view.lead.name.clone();
-    let open = !detail.view.lead.converted;
-    let can_transfer = open && caller.can(Permission::new(Kind::Lead, Action::Transfer));
+    // A team member who only reads changes nothing on the lead.
+    let may_act = !detail.view.lead.converted && detail.writable;
+    let can_transfer = may_act && caller.can(Permission::new(Kind::Lead, Action::Transfer));
+    let can_team = detail.writable && caller.can(Permission::new(Kind::Lead, Action::Team));
     // A lead has no customer yet: its follow-ups name no contacts or opportunities.
     let follow_up_choices = FollowUpChoices::default();
     let mut timeline =
@@ -65,17 +70,19 @@ async fn lead_page(
     let events = state.app.events_of_record(caller, (Kind::Lead, id)).await?;
     TimelineEntry::add_events(&mut timeline, events);
     Ok(LeadPage {
-        can_convert: open
+        can_convert: may_act
             && caller.can(Permission::new(Kind::Lead, Action::Convert))
             && caller.can(Permission::new(Kind::Customer, Action::Create)),
-        can_follow_up: open && caller.can(Permission::new(Kind::FollowUp, Action::Create)),
-        can_delete: caller.can(Permission::new(Kind::Lead, Action::Delete)),
-        people: if can_transfer {
+        can_follow_up: may_act && caller.can(Permission::new(Kind::FollowUp, Action::Create)),
+        can_delete: detail.writable && caller.can(Permission::new(Kind::Lead, Action::Delete)),
+        people: if can_transfer || can_team {
             people(state, caller, Kind::Lead).await
         } else {
             Vec::new()
         },
         can_transfer,
+        can_team,
+        team_form: Default::default(),
         attachments: state
             .app
             .list_attachments(caller, Kind::Lead, id)

@@ -302,6 +302,8 @@ pub(crate) fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Opti
         "converted" => "records.lead_done_converted",
         "deleted" => "records.lead_done_deleted",
         "follow_up" => "customers.done_follow_up",
+        "team_saved" => "customers.done_team_saved",
+        "team_removed" => "customers.done_team_removed",
         "attached" => "records.done_attached",
         "columns_saved" => "done.columns_saved",
         _ => return None,

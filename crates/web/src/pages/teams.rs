@@ -1,6 +1,6 @@
-//! The team card of customer, opportunity and contract pages: a member as
-//! typed, the form that removes one, and the opportunity's and contract's
-//! handlers (the customer's live with its page).
+//! The team card of customer, lead, opportunity and contract pages: a
+//! member as typed, the form that removes one, and the lead's,
+//! opportunity's and contract's handlers (the customer's live with its page).
 
 use axum::Extension;
 use axum::extract::State;
@@ -13,7 +13,9 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::contracts::contract_view;
+use super::follow_ups::Composer;
 use super::forms::{FormErrors, after_post, done, optional_number};
+use super::lead_page::lead_page;
 use super::opportunities::record_view;
 use crate::AppState;
 use crate::auth::PageUser;
@@ -82,6 +84,47 @@ async fn save(
                 .await
         }
     }
+}
+
+pub async fn put_lead_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<TeamForm>,
+) -> Response {
+    let result = save(&state, &caller, (Kind::Lead, id), Ok(&form)).await;
+    let again = async |errors: FormErrors| {
+        let blank = (Composer::default(), errors);
+        let mut page = lead_page(&state, &caller, lang, id, blank).await?;
+        page.team_form = form;
+        Ok(page)
+    };
+    let back = format!("/leads/{id}");
+    after_post(result, |_| done(&back, "team_saved"), again, &caller, lang).await
+}
+
+pub async fn remove_lead_member(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    PageUser(caller): PageUser,
+    Id(id): Id,
+    Form(form): Form<RemoveForm>,
+) -> Response {
+    let result = save(&state, &caller, (Kind::Lead, id), Err(&form)).await;
+    let again = async |errors| {
+        let blank = (Composer::default(), errors);
+        lead_page(&state, &caller, lang, id, blank).await
+    };
+    let back = format!("/leads/{id}");
+    after_post(
+        result,
+        |_| done(&back, "team_removed"),
+        again,
+        &caller,
+        lang,
+    )
+    .await
 }
 
 pub async fn put_opportunity_member(

@@ -39,6 +39,7 @@ mod events_more;
 mod flow_conditions;
 mod follow_ups;
 mod insight_close;
+mod lead_teams;
 mod life_close;
 mod life_lists;
 mod openapi;

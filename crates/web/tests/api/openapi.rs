@@ -63,6 +63,8 @@ const ROUTES: &[&str] = &[
     "PUT /api/v1/leads/{id}",
     "DELETE /api/v1/leads/{id}",
     "POST /api/v1/leads/{id}/follow-ups",
+    "POST /api/v1/leads/{id}/team",
+    "DELETE /api/v1/leads/{id}/team",
     "GET /api/v1/leads/export",
     "POST /api/v1/leads/import",
     "POST /api/v1/leads/transfer",
