@@ -40,18 +40,22 @@ impl App {
             let holder = match (by, target.department_id, target.user_id) {
                 ("department", Some(department), None) => {
                     let below = org.department_and_below(department);
-                    let members = people
+                    let members: Vec<i64> = people
                         .iter()
                         .copied()
-                        .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)));
-                    let owners: Vec<i64> = match &counted {
-                        None => members.collect(),
-                        Some(seen) => members.filter(|id| seen.contains(id)).collect(),
-                    };
-                    if counted.is_some() && owners.is_empty() {
+                        .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
+                        .collect();
+                    // A department's target stands against the whole
+                    // department: a viewer who counts only part of it (a rep
+                    // seeing their own contracts) is not shown the target
+                    // against their part as if it were the department's.
+                    let whole = counted
+                        .as_ref()
+                        .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
+                    if !whole || (counted.is_some() && members.is_empty()) {
                         continue;
                     }
-                    (department.to_string(), Some(owners))
+                    (department.to_string(), Some(members))
                 }
                 ("department", None, None) if counted.is_none() => ("company".to_string(), None),
                 ("owner", None, Some(user)) => {

@@ -491,6 +491,38 @@ async fn the_target_report_shows_each_holder_by_month_and_year_without_inventing
         "the year and its months"
     );
 
+    // One who sees only their own contracts is not shown the department's
+    // target against their part of it; their own target stays theirs.
+    let reader = t
+        .role(
+            admin,
+            "Own reports",
+            &["report.view", "contract.view", "payment.view"],
+            json!({ "contract": { "scope": "own" }, "payment": { "scope": "own" } }),
+        )
+        .await;
+    t.user(
+        admin,
+        "13700000077",
+        json!({ "department_id": sales, "role_ids": [reader] }),
+    )
+    .await;
+    let own = t.login("13700000077", crate::helpers::PASSWORD).await;
+    let partial = t
+        .get(
+            &format!("/api/v1/reports/targets?{year}&by=department"),
+            &own,
+        )
+        .await;
+    assert_eq!(partial.status, 200, "{}", partial.text);
+    assert!(
+        partial.body["rows"]
+            .as_array()
+            .is_some_and(|rows| rows.iter().all(|r| r["key"] != department.as_str())),
+        "{}",
+        partial.text
+    );
+
     let by_person = t
         .get(&format!("/api/v1/reports/targets?{year}&by=owner"), admin)
         .await;
