@@ -519,10 +519,18 @@ impl App {
             errors.add("received_on", "date_future");
         }
         let contract = contracts::get(tx, scope, input.contract_id).await?;
+        let seen = contract.is_some();
+        // Reported with every other bad field; an instalment belongs to a
+        // contract, so without one there is none to check it against. A
+        // contract outside the caller's scope is one they may not choose,
+        // never said to be unapproved.
         let Some(contract) = contract.filter(|c| c.status == DocStatus::Approved) else {
-            // Reported with every other bad field; an instalment belongs
-            // to a contract, so there is none to check it against.
-            errors.add("contract_id", "contract_not_approved");
+            let code = if seen {
+                "contract_not_approved"
+            } else {
+                "contract_unknown"
+            };
+            errors.add("contract_id", code);
             return Err(errors.into());
         };
         let plan = match input.plan_id {

@@ -114,6 +114,23 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
         first_error(&refused),
         ("contract_id".into(), "contract_not_approved".into())
     );
+    // Another rep, who may not see it, is asked to choose one they may see.
+    let hidden = pay(
+        &t,
+        &team.other_rep.1,
+        json!({ "contract_id": draft, "received_on": "2026-03-02", "amount": "100" }),
+    )
+    .await;
+    assert_eq!(hidden.status, 422, "{}", hidden.text);
+    assert_eq!(
+        first_error(&hidden),
+        ("contract_id".into(), "contract_unknown".into())
+    );
+    assert!(
+        hidden.text.contains("choose a contract you may see"),
+        "{}",
+        hidden.text
+    );
 
     let id = contract(&t, rep, client, "100,000").await;
     let plans_path = format!("/api/v1/contracts/{id}/plans");
