@@ -43,11 +43,13 @@ pub struct TargetInput {
     pub currency: Option<String>,
 }
 
-/// Achieved out of a target, in whole percent; none without a target above 0.
+/// Achieved out of a target, in whole percent rounded half up (97.6 is 98,
+/// as the report's tenths would round); none without a target above 0.
 pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
-    target
-        .filter(|t| *t > 0)
-        .map(|t| (i128::from(achieved) * 100 / i128::from(t)) as i64)
+    target.filter(|t| *t > 0).map(|t| {
+        let (achieved, t) = (i128::from(achieved), i128::from(t));
+        (achieved * 200 + t).div_euclid(2 * t) as i64
+    })
 }
 
 impl App {
@@ -241,5 +243,21 @@ impl App {
         caller.require(Permission::new(Kind::Report, Action::Manage))?;
         let mut tx = self.db.read().await?;
         Ok(insight::targets(&mut tx, year, holder).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_of;
+
+    #[test]
+    fn rates_are_whole_percents_rounded_half_up() {
+        assert_eq!(rate_of(976, Some(1000)), Some(98));
+        assert_eq!(rate_of(75, Some(1000)), Some(8));
+        assert_eq!(rate_of(74, Some(1000)), Some(7));
+        assert_eq!(rate_of(1200, Some(1000)), Some(120));
+        assert_eq!(rate_of(0, Some(1000)), Some(0));
+        assert_eq!(rate_of(5, Some(0)), None);
+        assert_eq!(rate_of(5, None), None);
     }
 }

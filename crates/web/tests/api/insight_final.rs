@@ -366,7 +366,10 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
     assert_eq!(target["months"][2]["rate"], 120);
     assert_eq!(target["months"][3]["target"], Value::Null, "April has none");
     assert_eq!(target["months"][3]["rate"], Value::Null);
-    assert_eq!(target["rate"], 7, "3,000 of 40,000");
+    assert_eq!(
+        target["rate"], 8,
+        "3,000 of 40,000 is 7.5%, rounded half up"
+    );
 
     let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
     let (status, html) =
