@@ -259,6 +259,28 @@ pub async fn product_names(
     names
 }
 
+/// The box of a record with product lines (an opportunity, a contract):
+/// its lines shown by product name (the record's own products, and those on
+/// sale), then the fields the other person changed.
+pub async fn with_lines(
+    (state, caller): (&crate::AppState, &kuijing_service::Caller),
+    names: &mut Names,
+    (read, theirs, yours): (&str, &Values, &Values),
+    stored_lines: impl IntoIterator<Item = (i64, String)>,
+    reload: String,
+) -> Conflict {
+    let lines = |values: &Values| {
+        values
+            .iter()
+            .find(|(k, _)| k == "lines")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let products = product_names(state, caller, stored_lines).await;
+    name_lines(names, &[&lines(theirs), &lines(yours)], &products);
+    Conflict::new(read, theirs, yours, names, reload)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

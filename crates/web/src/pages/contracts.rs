@@ -1015,30 +1015,17 @@ async fn stale_contract(
     );
     let theirs = stored.values(&defs);
     let yours = form.values(&defs);
-    let lines = |values: &conflict::Values| {
-        values
-            .iter()
-            .find(|(k, _)| k == "lines")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let products = conflict::product_names(
-        state,
-        caller,
+    let shown = conflict::with_lines(
+        (state, caller),
+        &mut names,
+        (&form.read, &theirs, &yours),
         detail
             .lines
             .iter()
             .map(|l| (l.product_id, l.product_name.clone())),
+        format!("/contracts/{id}/edit"),
     )
     .await;
-    conflict::name_lines(&mut names, &[&lines(&theirs), &lines(&yours)], &products);
-    let shown = conflict::Conflict::new(
-        &form.read,
-        &theirs,
-        &yours,
-        &names,
-        format!("/contracts/{id}/edit"),
-    );
     let form = ContractForm {
         version: stored.version,
         read: conflict::mark(&theirs),
