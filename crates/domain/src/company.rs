@@ -63,6 +63,25 @@ pub fn phone_key(phone: &str) -> String {
     national(&digits)
 }
 
+/// Whether a record's phone (a customer's, lead's or contact's; not a
+/// sign-in phone) reads as one: 6 to 20 digits before any extension, and no
+/// letters but an extension's marker (`#`, `轉`, `分機`, `x`, `ext`).
+pub fn phone_is_valid(phone: &str) -> bool {
+    let folded = normalize(phone);
+    let main = folded
+        .split("ext")
+        .next()
+        .unwrap_or_default()
+        .split("分機")
+        .next()
+        .unwrap_or_default()
+        .split(['#', '轉', 'x'])
+        .next()
+        .unwrap_or_default();
+    let digits = phone_key(phone).len();
+    !main.chars().any(char::is_alphabetic) && (6..=20).contains(&digits)
+}
+
 /// A Taiwanese number dialled from abroad (`886…`, `00886…`) as dialled at
 /// home (`0…`). Only a number long enough to hold an area code and a
 /// subscriber number is read so; `886` alone may be a local number's start.
@@ -110,6 +129,30 @@ mod tests {
         assert_eq!(phone_key("+886 912 345 678"), "0912345678");
         // Short numbers that happen to start with 886 stay as they are.
         assert_eq!(phone_key("8861234"), "8861234");
+    }
+
+    #[test]
+    fn record_phones_have_six_to_twenty_digits_and_no_letters() {
+        for good in [
+            "(02)2531-7099",
+            "02-2531-7099 轉 8",
+            "02-2531-7099 分機 12",
+            "02 2531 7099 ext. 5",
+            "+886 912 345 678",
+            "０２－２５３１－７０９９",
+        ] {
+            assert!(phone_is_valid(good), "{good}");
+        }
+        for bad in [
+            "1",
+            "x",
+            "12345",
+            "abc-2531-7099",
+            "02-25AB-7099",
+            "無請洽詢總機",
+        ] {
+            assert!(!phone_is_valid(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -102,6 +102,15 @@ pub fn size_limit(max_mb: u64) -> String {
     format!("{max_mb} MB")
 }
 
+/// The refusal of a file that did not arrive whole because it is over the
+/// limit of `max_mb` (its size is then known only to exceed it).
+pub fn over_the_limit(field: &str, max_mb: u64) -> crate::ServiceError {
+    let error = FieldError::new(field, "file_too_large")
+        .with("max", size_limit(max_mb))
+        .with("size", format!("> {}", size_limit(max_mb)));
+    crate::ServiceError::Invalid(error.into())
+}
+
 /// A size in megabytes, one decimal rounded up (a file just over the limit
 /// never reads as the limit itself), as a message names it.
 fn size_of(bytes: usize) -> String {
@@ -152,7 +161,7 @@ impl App {
         }
         let max = self.settings.attachment_max_mb;
         if bytes.is_empty() {
-            errors.add(field, "file_empty");
+            errors.add(field, "attachment_empty");
         } else if bytes.len() as u64 > max * 1024 * 1024 {
             errors.push(
                 FieldError::new(field, "file_too_large")

@@ -75,7 +75,9 @@ pub enum Test {
 }
 
 /// Reads an operator and its value for a kind of field. The error is a
-/// message code for the condition: `operator_unknown` or `invalid_value`.
+/// message code for the condition: `operator_unknown`, `value_missing` (an
+/// operator that compares with nothing: "contains" nothing, "is any of"
+/// with nothing picked) or `invalid_value`.
 pub fn read(
     kind: ValueKind,
     op: &str,
@@ -96,6 +98,9 @@ pub fn read(
     if let Some(period) = Period::parse(op) {
         let (from, to) = period.range(today);
         return Ok(Test::Days(Some(from), Some(to)));
+    }
+    if compares(op) && is_blank(value) {
+        return Err("value_missing");
     }
     match (op, kind) {
         ("is_empty", _) => Ok(Test::Empty),
@@ -171,6 +176,24 @@ pub fn read(
             Ok(Test::Numbers(from, to))
         }
         _ => Err("operator_unknown"),
+    }
+}
+
+/// Whether an operator compares with a value (rather than asking for a
+/// period or for emptiness).
+pub fn compares(op: &str) -> bool {
+    matches!(op, "contains" | "equals" | "eq" | "one_of" | "between")
+}
+
+/// Whether a condition's value holds nothing to compare with: left out,
+/// blank text, an empty pick, or a range with neither end.
+pub fn is_blank(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(items)) => items.iter().all(|item| is_blank(Some(item))),
+        Some(Value::Object(ends)) => ends.values().all(|end| is_blank(Some(end))),
+        Some(Value::Bool(_) | Value::Number(_)) => false,
     }
 }
 
@@ -294,7 +317,32 @@ mod tests {
         );
         assert_eq!(
             read(ValueKind::Text, "contains", Some(&json!("  ")), today()),
-            Err("invalid_value")
+            Err("value_missing")
+        );
+    }
+
+    #[test]
+    fn a_comparison_with_nothing_asks_for_a_value() {
+        for (kind, op, value) in [
+            (ValueKind::Ids, "one_of", json!([])),
+            (ValueKind::Options, "one_of", json!(["", " "])),
+            (
+                ValueKind::Number,
+                "between",
+                json!({"from": "", "to": null}),
+            ),
+            (ValueKind::Day, "between", json!({})),
+            (ValueKind::Bool, "equals", json!(null)),
+        ] {
+            assert_eq!(
+                read(kind, op, Some(&value), today()),
+                Err("value_missing"),
+                "{op} {value}"
+            );
+        }
+        assert_eq!(
+            read(ValueKind::Ids, "one_of", None, today()),
+            Err("value_missing")
         );
     }
 

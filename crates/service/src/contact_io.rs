@@ -86,29 +86,6 @@ impl App {
         self.import_records(&ContactImport, caller, bytes, options)
             .await
     }
-
-    /// The customer a cell names, among those the caller may change:
-    /// `not_found` when none, `ambiguous_name` when several.
-    async fn customer_named(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        name: &str,
-    ) -> Result<Result<i64, &'static str>> {
-        let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
-        let today = self.today();
-        let mut found = Vec::new();
-        for id in customers::ids_by_name_key(tx, &match_key(name)).await? {
-            if customers::writable(tx, &visibility, caller.user.id, today, id).await? {
-                found.push(id);
-            }
-        }
-        Ok(match found.as_slice() {
-            [one] => Ok(*one),
-            [] => Err("not_found"),
-            _ => Err("ambiguous_name"),
-        })
-    }
 }
 
 /// Contacts through the shared import: each row's customer found by name
@@ -133,7 +110,7 @@ impl Importer for ContactImport {
         common: Common,
     ) -> Result<ContactInput> {
         let named = row.get("customer_id").unwrap_or_default();
-        let customer_id = match app.customer_named(tx, caller, &named).await? {
+        let customer_id = match app.customer_named(tx, caller, &named, true).await? {
             Ok(id) => id,
             Err(code) => {
                 row.problem("customer_id", code, &named, false);

@@ -394,12 +394,19 @@ impl App {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,
         };
+        let mobile = optional(errors, "mobile", input.mobile, 50);
+        let phone = optional(errors, "phone", input.phone, 50);
+        crate::input::check_phones(
+            errors,
+            [("mobile", mobile.as_deref()), ("phone", phone.as_deref())],
+        );
+        crate::input::check_next_contact(errors, input.next_contact_at, self.now());
         let defs = self.field_defs_in(tx, Kind::Contact).await?;
         Ok(ContactFields {
             customer_id: input.customer_id,
             name,
-            mobile: optional(errors, "mobile", input.mobile, 50),
-            phone: optional(errors, "phone", input.phone, 50),
+            mobile,
+            phone,
             email,
             post: optional(errors, "post", input.post, 50),
             decision_maker: input.decision_maker,

@@ -129,29 +129,10 @@ impl App {
                 numbers.insert(number.clone(), at);
             }
             // The customer by its name, among those the user may change.
-            let key = kuijing_domain::company::match_key(&row.cell("customer_id"));
-            let mut customer = None;
-            for id in customers::ids_by_name_key(&mut tx, &key).await? {
-                if customers::writable(&mut tx, &customer_scope, caller.user.id, today, id).await? {
-                    if customer.is_some() {
-                        customer = Some(Err("ambiguous_name"));
-                        break;
-                    }
-                    customer = Some(Ok(id));
-                }
-            }
-            let customer = match customer {
-                Some(Ok(id)) => id,
-                Some(Err(code)) => {
-                    report.problem(at, "customer_id", code);
-                    continue;
-                }
-                None => {
-                    let code = if key.is_empty() {
-                        "required"
-                    } else {
-                        "not_found"
-                    };
+            let named = row.cell("customer_id");
+            let customer = match self.customer_named(&mut tx, caller, &named, true).await? {
+                Ok(id) => id,
+                Err(code) => {
                     report.problem(at, "customer_id", code);
                     continue;
                 }

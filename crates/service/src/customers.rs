@@ -757,15 +757,11 @@ impl App {
             };
         let phone = optional(errors, "phone", input.phone, 50);
         let mobile = optional(errors, "mobile", input.mobile, 50);
-        for (field, value) in [("phone", &phone), ("mobile", &mobile)] {
-            // 6 to 20 digits, extensions aside, whatever the separators.
-            let digits = value
-                .as_deref()
-                .map(|p| kuijing_domain::company::phone_key(p).len());
-            if digits.is_some_and(|n| !(6..=20).contains(&n)) {
-                errors.add(field, "phone_invalid");
-            }
-        }
+        crate::input::check_phones(
+            errors,
+            [("phone", phone.as_deref()), ("mobile", mobile.as_deref())],
+        );
+        crate::input::check_next_contact(errors, input.next_contact_at, self.now());
         let email = match optional(errors, "email", input.email, 254) {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kuijing_domain::{FieldError, text};
-use kuijing_store::Tx;
+use kuijing_store::{Tx, customers};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -364,6 +364,47 @@ pub(crate) fn find_product(text: &str, products: &[(i64, String, Option<String>)
         .find(|(_, _, c)| c.as_deref().map(text::normalize).as_deref() == Some(code.as_str()))
         .or_else(|| products.iter().find(|(_, name_key, _)| *name_key == key))
         .map(|(id, ..)| *id)
+}
+
+impl crate::App {
+    /// The customer a cell names (matched as companies match: width, case,
+    /// legal-form suffixes), among those the caller may see, or with
+    /// `to_change` may change: `required` when the cell is blank,
+    /// `not_found` when none, `ambiguous_name` when several — never the
+    /// first of several.
+    pub(crate) async fn customer_named(
+        &self,
+        tx: &mut Tx,
+        caller: &crate::Caller,
+        name: &str,
+        to_change: bool,
+    ) -> Result<Result<i64, &'static str>> {
+        let key = kuijing_domain::company::match_key(name);
+        if key.is_empty() {
+            return Ok(Err("required"));
+        }
+        let kind = kuijing_domain::Kind::Customer;
+        let visibility = self.visibility_of(tx, caller, kind).await?;
+        let (user, today) = (caller.user.id, self.today());
+        let mut found = Vec::new();
+        for id in customers::ids_by_name_key(tx, &key).await? {
+            let usable = if to_change {
+                customers::writable(tx, &visibility, user, today, id).await?
+            } else {
+                customers::get(tx, &visibility, user, today, id, &[])
+                    .await?
+                    .is_some()
+            };
+            if usable {
+                found.push(id);
+            }
+        }
+        Ok(match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err("not_found"),
+            _ => Err("ambiguous_name"),
+        })
+    }
 }
 
 /// The one record whose name (or other key) matches `text`, compared

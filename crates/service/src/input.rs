@@ -1,5 +1,9 @@
-//! Helpers for reading patches: a field left out is kept, a `null` clears it.
+//! Helpers for reading input: patches (a field left out is kept, a `null`
+//! clears it) and the checks the record kinds share.
 
+use chrono::{DateTime, Datelike, Utc};
+use kuijing_domain::FieldErrors;
+use kuijing_domain::company::phone_is_valid;
 use serde::{Deserialize, Deserializer};
 
 /// For `Option<Option<T>>` fields with `#[serde(default)]`: absent stays
@@ -10,4 +14,29 @@ where
     D: Deserializer<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Refuses a phone or mobile of a customer, lead or contact that does not
+/// read as a number (see [`phone_is_valid`]), under its own field.
+pub(crate) fn check_phones<'a>(
+    errors: &mut FieldErrors,
+    phones: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) {
+    for (field, phone) in phones {
+        if phone.is_some_and(|p| !phone_is_valid(p)) {
+            errors.add(field, "phone_invalid");
+        }
+    }
+}
+
+/// Refuses a next contact time more than ten years ahead (a mistyped year),
+/// as a follow-up's is.
+pub(crate) fn check_next_contact(
+    errors: &mut FieldErrors,
+    next_contact_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) {
+    if next_contact_at.is_some_and(|next| next.year() > now.year() + 10) {
+        errors.add("next_contact_at", "next_contact_too_far");
+    }
 }

@@ -1,13 +1,13 @@
 //! Converting leads into customers: the fields carried over, custom fields
 //! through the mapping an administrator sets, a primary contact from the
-//! lead's contact name, the follow-ups and attachments carried over, and the
+//! lead's contact name, the follow-ups, attachments and team carried over, and the
 //! lead marked converted with a link to its customer.
 
 use std::collections::BTreeSet;
 
 use kuijing_domain::{Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission};
 use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::{attachments, customers, follow_ups, lead_field_maps, leads};
+use kuijing_store::{attachments, customers, follow_ups, lead_field_maps, leads, teams};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -152,6 +152,13 @@ impl App {
             };
             follow_ups::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
             attachments::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
+            let today = self.today();
+            let everything = kuijing_domain::Visibility::everything();
+            let owner = customers::get(&mut tx, &everything, caller.user.id, today, customer, &[])
+                .await?
+                .and_then(|c| c.owner_id);
+            let (lead, to) = ((Kind::Lead, id), (Kind::Customer, customer));
+            teams::carry(&mut tx, lead, to, owner, today).await?;
             if !leads::mark_converted(&mut tx, id, customer, self.now()).await? {
                 return Err(ServiceError::Refused {
                     code: "lead_converted",

@@ -373,12 +373,19 @@ impl App {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,
         };
+        let mobile = optional(errors, "mobile", input.mobile, 50);
+        let phone = optional(errors, "phone", input.phone, 50);
+        crate::input::check_phones(
+            errors,
+            [("mobile", mobile.as_deref()), ("phone", phone.as_deref())],
+        );
+        crate::input::check_next_contact(errors, input.next_contact_at, self.now());
         let defs = self.field_defs_in(tx, Kind::Lead).await?;
         Ok(LeadFields {
             name,
             contact_name: optional(errors, "contact_name", input.contact_name, 50),
-            mobile: optional(errors, "mobile", input.mobile, 50),
-            phone: optional(errors, "phone", input.phone, 50),
+            mobile,
+            phone,
             email,
             address: optional(errors, "address", input.address, 300),
             level_id: input.level_id,

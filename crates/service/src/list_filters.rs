@@ -131,6 +131,9 @@ impl App {
         defs: &[FieldDef],
         input: &FilterInput,
     ) -> Result<Filter<C>, &'static str> {
+        if conditions::compares(&input.op) && conditions::is_blank(input.value.as_ref()) {
+            return Err("value_missing");
+        }
         let text_value = || {
             input
                 .value

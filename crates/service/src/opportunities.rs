@@ -930,6 +930,7 @@ impl App {
                 &mut errors,
             )
             .await?;
+        crate::input::check_next_contact(&mut errors, input.next_contact_at, self.now());
         let defs = self.field_defs_in(tx, Kind::Opportunity).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         errors.into_result()?;

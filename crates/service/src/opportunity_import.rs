@@ -109,25 +109,14 @@ impl App {
             let at = row.number;
             let before = report.problems.len();
             // The customer by its name, among those the user may see.
-            let key = kuijing_domain::company::match_key(&row.cell("customer_id"));
-            let mut customer = None;
-            for id in customers::ids_by_name_key(&mut tx, &key).await? {
-                if customers::get(&mut tx, &visibility, caller.user.id, today, id, &[])
-                    .await?
-                    .is_some()
-                {
-                    customer = Some(id);
-                    break;
+            let named = row.cell("customer_id");
+            let customer = match self.customer_named(&mut tx, caller, &named, false).await? {
+                Ok(id) => Some(id),
+                Err(code) => {
+                    report.problem(at, "customer_id", code);
+                    None
                 }
-            }
-            if customer.is_none() {
-                let code = if key.is_empty() {
-                    "required"
-                } else {
-                    "not_found"
-                };
-                report.problem(at, "customer_id", code);
-            }
+            };
             let pipeline_name = text::normalize(&row.cell("pipeline_id"));
             let pipeline = if pipeline_name.is_empty() {
                 usable.iter().find(|p| p.is_default && p.active)

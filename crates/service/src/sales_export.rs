@@ -57,6 +57,7 @@ impl SalesKind {
                 "pipeline_id",
                 "stage_id",
                 "outcome",
+                "reason",
                 "amount",
                 "currency",
                 "expected_close_on",
@@ -161,11 +162,17 @@ fn columns_of(
     };
     let mut columns = Vec::with_capacity(chosen.len() + 1);
     let mut currency = chosen.iter().any(|c| c == "currency");
+    let reason = chosen.iter().any(|c| c == "reason");
     for column in chosen {
         columns.push(column.clone());
         if !currency && MONEY.contains(&column.as_str()) {
             columns.push("currency".to_string());
             currency = true;
+        }
+        // An outcome goes with its reason, so that a lost opportunity
+        // exported is imported again.
+        if !reason && column == "outcome" {
+            columns.push("reason".to_string());
         }
     }
     columns
@@ -299,6 +306,7 @@ impl App {
                                 "outcome" => {
                                     Cell::Text(text(&format!("outcome.{}", o.outcome.as_str())))
                                 }
+                                "reason" => note(&o.outcome_reason),
                                 "amount" => Cell::Money(o.amount),
                                 "currency" => Cell::Text(o.currency.clone()),
                                 "expected_close_on" => Cell::date(o.expected_close_on),

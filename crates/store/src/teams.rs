@@ -78,3 +78,38 @@ pub async fn of_record(tx: &mut Tx, kind: Kind, id: i64) -> Result<Vec<TeamMembe
         .to_owned();
     tx.all(&select).await
 }
+
+/// Gives the members of one record's team to another record's (a lead's to
+/// the customer it became): members already on the other team stay as they
+/// are, and `owner` (the other record's owner) and members expired before
+/// `today` are left out.
+pub async fn carry(
+    tx: &mut Tx,
+    from: (Kind, i64),
+    to: (Kind, i64),
+    owner: Option<i64>,
+    today: NaiveDate,
+) -> Result<()> {
+    let present: Vec<i64> = of_record(tx, to.0, to.1)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    for member in of_record(tx, from.0, from.1).await? {
+        let expired = member.expires_on.is_some_and(|day| day < today);
+        if expired || Some(member.user_id) == owner || present.contains(&member.user_id) {
+            continue;
+        }
+        let (kind, id) = to;
+        put(
+            tx,
+            kind,
+            id,
+            member.user_id,
+            member.can_write,
+            member.expires_on,
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -414,6 +414,8 @@ pub struct PageError {
     title: String,
     request_id: String,
     to_sign_in: bool,
+    /// The page the user came from, offered as the way back.
+    back: Option<String>,
 }
 
 #[derive(Template)]
@@ -423,6 +425,7 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     request_id: &'a str,
+    back: Option<&'a str>,
 }
 
 impl PageError {
@@ -446,6 +449,15 @@ impl PageError {
             title,
             request_id: request_id.to_string(),
             to_sign_in: matches!(error, ServiceError::Unauthenticated),
+            back: None,
+        }
+    }
+
+    /// Offers `path` (the page the refused action came from) as the way back.
+    pub fn back_to(self, path: &str) -> Self {
+        Self {
+            back: Some(path.to_string()),
+            ..self
         }
     }
 
@@ -456,6 +468,7 @@ impl PageError {
             title: lang.t("problems.csrf"),
             request_id: request_id.to_string(),
             to_sign_in: false,
+            back: None,
         }
     }
 
@@ -474,6 +487,7 @@ impl IntoResponse for PageError {
             status: self.status.as_u16(),
             title: &self.title,
             request_id: &self.request_id,
+            back: self.back.as_deref(),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),
@@ -568,6 +582,7 @@ mod tests {
         "not_in_progress",
         "not_an_approver",
         "already_decided",
+        "handed_over",
         "not_submitter",
         "not_resubmittable",
         "payment_not_approved",

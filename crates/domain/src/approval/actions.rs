@@ -219,6 +219,7 @@ impl Approval {
             return Err(ApprovalError::NotAnApprover);
         };
         match step.approvers[seat].decision {
+            Some(Decision::HandedOver { .. }) => Err(ApprovalError::HandedOver),
             Some(_) => Err(ApprovalError::AlreadyDecided),
             None => Ok(seat),
         }

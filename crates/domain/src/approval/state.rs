@@ -153,9 +153,12 @@ pub enum ApprovalError {
     /// The user has no seat on the current step.
     #[error("not an approver of the current step")]
     NotAnApprover,
-    /// The user's seat on the current step is decided (or handed over).
+    /// The user's seat on the current step is decided.
     #[error("already decided")]
     AlreadyDecided,
+    /// The user handed their seat on the current step over to someone else.
+    #[error("handed over")]
+    HandedOver,
     #[error("only the submitter may do this")]
     NotSubmitter,
     /// Submitting again an approval that is neither rejected nor withdrawn.
@@ -191,6 +194,7 @@ impl ApprovalError {
             Self::NotInProgress => "not_in_progress",
             Self::NotAnApprover => "not_an_approver",
             Self::AlreadyDecided => "already_decided",
+            Self::HandedOver => "handed_over",
             Self::NotSubmitter => "not_submitter",
             Self::NotResubmittable => "not_resubmittable",
             Self::NoApprover { .. } => "no_approver",

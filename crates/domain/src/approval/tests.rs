@@ -359,7 +359,8 @@ fn a_handed_over_seat_passes_to_the_new_approver() {
         }]
     );
     assert_eq!(approval.waiting_for(), vec![6, 9]);
-    assert_eq!(code(approval.approve(5)), "already_decided");
+    assert_eq!(code(approval.approve(5)), "handed_over");
+    assert_eq!(code(approval.reject(5)), "handed_over");
     approval.approve(6).expect("approves");
     assert_eq!(approval.status, Status::InProgress);
     approval.approve(9).expect("approves");

@@ -4,6 +4,7 @@
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kuijing_service::Caller;
@@ -22,7 +23,9 @@ use crate::i18n::Lang;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// The file's name, as the user knows it.
+    /// The file's name, as the user knows it (required; one left out is
+    /// refused as `file_name_invalid`).
+    #[serde(default)]
     pub name: String,
 }
 
@@ -33,13 +36,19 @@ async fn upload(
     caller: Caller,
     (kind, id): (Kind, i64),
     name: &str,
-    bytes: &[u8],
+    bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
-    respond_created(
-        state.app.attach(&caller, kind, id, name, bytes).await,
-        &caller,
-        lang,
-    )
+    let result = match bytes {
+        Ok(bytes) => state.app.attach(&caller, kind, id, name, &bytes).await,
+        Err(_) => Err(too_large(&state)),
+    };
+    respond_created(result, &caller, lang)
+}
+
+/// A body that did not arrive whole: over the attachment size limit.
+fn too_large(state: &AppState) -> kuijing_service::ServiceError {
+    let max = state.app.settings().attachment_max_mb;
+    kuijing_service::attachments::over_the_limit("file", max)
 }
 
 /// The files of a record of `kind`.
@@ -62,9 +71,9 @@ macro_rules! attachment_routes {
             ApiUser(caller): ApiUser,
             Id(id): Id,
             Params(params): Params<UploadParams>,
-            bytes: Bytes,
+            bytes: Result<Bytes, BytesRejection>,
         ) -> Response {
-            upload(state, lang, caller, ($kind, id), &params.name, &bytes).await
+            upload(state, lang, caller, ($kind, id), &params.name, bytes).await
         }
 
         #[utoipa::path(get, path = $path, tag = $tag,
@@ -181,14 +190,16 @@ pub async fn upload_follow_up_attachment(
     ApiUser(caller): ApiUser,
     Id(id): Id,
     Params(params): Params<UploadParams>,
-    bytes: Bytes,
+    bytes: Result<Bytes, BytesRejection>,
 ) -> Response {
-    respond_created(
-        state
-            .app
-            .attach_to_follow_up(&caller, id, &params.name, &bytes)
-            .await,
-        &caller,
-        lang,
-    )
+    let result = match bytes {
+        Ok(bytes) => {
+            state
+                .app
+                .attach_to_follow_up(&caller, id, &params.name, &bytes)
+                .await
+        }
+        Err(_) => Err(too_large(&state)),
+    };
+    respond_created(result, &caller, lang)
 }

@@ -7,7 +7,7 @@ use axum::extract::{MatchedPath, Multipart, State};
 use axum::response::Response;
 use kuijing_domain::Kind;
 
-use super::forms::{done, error_page};
+use super::forms::{done, error_page, error_page_back};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Id;
@@ -57,24 +57,15 @@ pub async fn upload(
                 // Only a body over the limit stops a file half-way.
                 Err(_) => {
                     let max = state.app.settings().attachment_max_mb;
-                    let error = kuijing_domain::FieldError::new("file", "file_too_large")
-                        .with("max", kuijing_service::attachments::size_limit(max))
-                        .with(
-                            "size",
-                            format!("> {}", kuijing_service::attachments::size_limit(max)),
-                        );
-                    return error_page(
-                        kuijing_service::ServiceError::Invalid(error.into()),
-                        &caller,
-                        lang,
-                    );
+                    let error = kuijing_service::attachments::over_the_limit("file", max);
+                    return error_page_back(error, &caller, lang, &record_path(*kind, id));
                 }
             }
         }
     }
     match state.app.attach(&caller, *kind, id, &name, &bytes).await {
         Ok(_) => done(&record_path(*kind, id), "attached"),
-        Err(error) => error_page(error, &caller, lang),
+        Err(error) => error_page_back(error, &caller, lang, &record_path(*kind, id)),
     }
 }
 

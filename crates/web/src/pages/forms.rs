@@ -168,6 +168,14 @@ pub fn error_page(error: ServiceError, caller: &Caller, lang: Lang) -> Response 
     PageError::from_service(error, lang, &caller.request_id).into_response()
 }
 
+/// As [`error_page`], with a way back to `path`, the page the refused
+/// action was taken on.
+pub fn error_page_back(error: ServiceError, caller: &Caller, lang: Lang, path: &str) -> Response {
+    PageError::from_service(error, lang, &caller.request_id)
+        .back_to(path)
+        .into_response()
+}
+
 /// A page built for a form, or the error page when building it failed.
 pub fn answer<T: askama::Template>(
     built: Result<T, ServiceError>,

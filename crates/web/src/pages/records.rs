@@ -243,11 +243,11 @@ pub fn conditions_of(
             }
             (op, _) => (op, String::new()),
         };
-        let added = (field.to_string(), op.to_string(), value.clone());
-        // "Contains" or a pick of nothing narrows nothing (the filter
-        // reader refuses it).
-        let blank = matches!(op, "contains" | "one_of") && value.is_empty();
-        if !blank && !all.contains(&added) {
+        // "Contains" nothing or a pick of nothing is kept, so the filter
+        // reader refuses it with a message naming the field rather than the
+        // list quietly showing everything.
+        let added = (field.to_string(), op.to_string(), value);
+        if !all.contains(&added) {
             all.push(added);
         }
     }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, ids};
+use crate::helpers::{PASSWORD, TestApp, ids, urlencode};
 
 /// Two reps in one department under a manager, and a rep elsewhere.
 struct Team {
@@ -294,18 +294,6 @@ async fn lists_sort_filter_and_page_without_skipping_or_repeating() {
         .await;
     assert_eq!(refused.status, 422);
     assert_eq!(refused.body["errors"][0]["field"], "filters.0");
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -350,3 +350,8 @@ pub async fn post_multipart(
         .map(str::to_string);
     (answer.status, location.unwrap_or(answer.text))
 }
+
+/// Text for an address's query, percent-encoded.
+pub fn urlencode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

@@ -7,7 +7,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::json;
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp};
+use crate::helpers::{ADMIN_PHONE, TestApp, urlencode};
 use crate::record_fixtures::{custom_field, made, send_bytes};
 
 #[tokio::test]
@@ -304,13 +304,4 @@ async fn the_lead_and_contact_import_pages_check_map_and_preview_before_writing(
     let leads = t.get("/api/v1/leads?view=all", &admin).await;
     assert_eq!(leads.body["total"], 1);
     assert_eq!(leads.body["items"][0]["custom"]["budget"], "300");
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

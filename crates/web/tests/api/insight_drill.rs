@@ -5,13 +5,9 @@
 use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, PASSWORD, TestApp, page, post_form};
+use crate::helpers::{ADMIN_PHONE, PASSWORD, TestApp, page, post_form, urlencode};
 
 const YEAR_2017: &str = "period=custom&from=2017-01-01&to=2017-12-31";
-
-fn urlencode(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
 
 fn brief<'a>(board: &'a Value, key: &str) -> &'a Value {
     board["brief"]

@@ -52,6 +52,7 @@ mod pool_moves;
 mod pool_pages;
 mod pool_recycling;
 mod pools;
+mod record_input;
 mod regressions;
 mod report_builder;
 mod reports;

@@ -292,29 +292,63 @@ async fn opportunities_contracts_and_payments_export_and_import_again_the_same()
     )
     .await;
 
+    // A lost one goes out with its reason and comes back lost for it.
+    let lost = create(
+        &t,
+        admin,
+        "/api/v1/opportunities",
+        json!({ "name": "Cabling only", "customer_id": w.acme }),
+    )
+    .await;
+    let moved = t
+        .post(
+            &format!("/api/v1/opportunities/{lost}/stage"),
+            admin,
+            json!({ "outcome": "lost", "reason": "Went with a cheaper offer" }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+
     // Opportunities: exported, deleted, imported, exported again.
     let skip = ["Created", "Created at"];
     let before = export(&t, admin, "opportunities", &skip).await;
+    let reason = before[0]
+        .iter()
+        .position(|h| h == "Reason")
+        .expect("reason");
     assert!(
-        before[1]
+        before[1..]
             .iter()
+            .any(|row| row[reason] == "Went with a cheaper offer"),
+        "{before:?}"
+    );
+    assert!(
+        before[1..]
+            .iter()
+            .flatten()
             .any(|c| c.contains("Router × 2 @ 95.00 −5%")),
         "{before:?}"
     );
     let book = bytes_of(&t, admin, "/api/v1/exports/opportunities?format=xlsx").await;
     delete(&t, admin, &format!("/api/v1/contracts/{drafted}")).await;
     delete(&t, admin, &format!("/api/v1/opportunities/{deal}")).await;
+    delete(&t, admin, &format!("/api/v1/opportunities/{lost}")).await;
     let done = upload(&t, admin, "/api/v1/opportunities/import", "o.xlsx", &book).await;
     assert_eq!(done.body["written"], true, "{}", done.text);
     assert_eq!(export(&t, admin, "opportunities", &skip).await, before);
 
     // Contracts: the opportunity is found again by name.
+    let network = items(&t.get("/api/v1/opportunities", admin).await)
+        .into_iter()
+        .find(|o| o["name"] == "Office network")
+        .expect("imported again")["id"]
+        .clone();
     create(
         &t,
         admin,
         "/api/v1/contracts",
         json!({ "number": "HT-9", "name": "Network, phase 1", "customer_id": w.acme,
-                "opportunity_id": items(&t.get("/api/v1/opportunities", admin).await)[0]["id"],
+                "opportunity_id": network,
                 "signed_on": "2026-01-02", "starts_on": "2026-01-03",
                 "ends_on": "2027-01-02", "customer_signer_id": contact,
                 "company_signer_id": 1, "payment_method_id": w.method,
