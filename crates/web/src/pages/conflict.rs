@@ -8,6 +8,11 @@
 //! the box names what the other person changed rather than everything the
 //! user changed; a form sent without it compares the stored record with
 //! what was typed.
+//!
+//! A field only the other person changed (the user left it as read) takes
+//! their value in the form shown again, so "Save over" keeps their change;
+//! a field both changed keeps the user's value, and the box says which is
+//! which.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -106,11 +111,101 @@ impl Names {
     }
 }
 
+/// What the form shown again holds for a field the other person changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The user left it as read (or typed what they saved): the form holds
+    /// their value and "Save over" keeps it.
+    Theirs,
+    /// Both changed it to different values: the form holds the user's, and
+    /// "Save over" keeps it.
+    Both,
+}
+
+/// A value as compared: without the spaces around it, and with the line
+/// breaks a browser sends (`\r\n`) as the form shows them.
+fn plain(value: &str) -> String {
+    value.trim().replace("\r\n", "\n")
+}
+
+/// Each field the other person changed since the form was read (`read`,
+/// the `_read` field's text), in the order of `theirs`, with what the form
+/// keeps of it. A field the form did not have when it was opened (a custom
+/// field added meanwhile) was not changed by the user: it counts as theirs
+/// when the stored value differs from what is sent. Without `read`, every
+/// field where the stored value and the typed one differ, as both changed.
+pub fn changes(read: &str, theirs: &Values, yours: &Values) -> Vec<(String, Change)> {
+    let read: Option<BTreeMap<String, String>> = serde_json::from_str(read).ok();
+    let typed: HashMap<&str, &str> = yours
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    theirs
+        .iter()
+        .filter_map(|(field, stored)| {
+            let stored = plain(stored);
+            let yours = plain(typed.get(field.as_str()).copied().unwrap_or(""));
+            let before = read.as_ref().and_then(|r| r.get(field)).map(|v| plain(v));
+            let change = match (read.as_ref(), before) {
+                (None, _) if stored == yours => return None,
+                (None, _) => Change::Both,
+                (Some(_), Some(before)) if before == stored => return None,
+                // Left as read, or changed to what they saved.
+                (Some(_), Some(before)) if before == yours || stored == yours => Change::Theirs,
+                (Some(_), Some(_)) => Change::Both,
+                (Some(_), None) if stored == yours => return None,
+                (Some(_), None) => Change::Theirs,
+            };
+            Some((field.clone(), change))
+        })
+        .collect()
+}
+
+/// The fields the form takes the other person's value for (see
+/// [`changes`]), with that value; those already holding it left out.
+pub fn adopted(read: &str, theirs: &Values, yours: &Values) -> Values {
+    let typed: HashMap<&str, &str> = yours
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let stored: HashMap<&str, &str> = theirs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    changes(read, theirs, yours)
+        .into_iter()
+        .filter(|(_, change)| *change == Change::Theirs)
+        .filter_map(|(field, _)| {
+            let value = stored.get(field.as_str())?.to_string();
+            let typed = typed.get(field.as_str()).copied().unwrap_or("");
+            (plain(typed) != plain(&value)).then_some((field, value))
+        })
+        .collect()
+}
+
+/// A form whose fields are set by their keys in [`Values`].
+pub trait Take {
+    /// Sets the field `key` (`name`, `custom.<key>`, `lines`, …) to
+    /// `value` as [`Values`] holds it; an unknown key is ignored.
+    fn take(&mut self, key: &str, value: &str);
+
+    /// Takes the other person's value of every field only they changed
+    /// since the form was read (`read`), from the stored values
+    /// (`theirs`); `yours` are the form's values as sent.
+    fn take_theirs(&mut self, read: &str, theirs: &Values, yours: &Values) {
+        for (field, value) in adopted(read, theirs, yours) {
+            self.take(&field, &value);
+        }
+    }
+}
+
 /// One field the other person changed.
 pub struct ConflictRow {
     pub label: String,
     pub theirs: String,
+    /// What the form holds now: theirs for a [`Change::Theirs`] row.
     pub yours: String,
+    pub change: Change,
 }
 
 /// What the box shows.
@@ -121,35 +216,51 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    /// The fields whose stored value (`theirs`) is no longer the one the
-    /// form was opened with (`read`, the `_read` field's text), beside what
-    /// the user typed (`yours`). Without `read`, every field where the
-    /// stored value and the typed one differ.
+    /// The fields the other person changed (see [`changes`]): their
+    /// stored value (`theirs`) beside what the form now holds — theirs
+    /// where only they changed it, else what the user typed (`yours`).
     pub fn new(read: &str, theirs: &Values, yours: &Values, names: &Names, reload: String) -> Self {
-        let read: Option<BTreeMap<String, String>> = serde_json::from_str(read).ok();
-        let typed: HashMap<&str, &str> = yours
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let rows = theirs
-            .iter()
-            .filter_map(|(field, stored)| {
-                let yours = typed.get(field.as_str()).copied().unwrap_or("");
-                let changed = match read.as_ref().and_then(|r| r.get(field)) {
-                    Some(before) => before.trim() != stored.trim(),
-                    // A field the form did not have when it was opened (a
-                    // custom field added meanwhile) counts as changed when
-                    // it differs from what is sent now.
-                    None => stored.trim() != yours.trim(),
+        let value = |values: &Values, field: &str| {
+            values
+                .iter()
+                .find(|(k, _)| k == field)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let rows = changes(read, theirs, yours)
+            .into_iter()
+            .map(|(field, change)| {
+                let stored = value(theirs, &field);
+                let typed = match change {
+                    Change::Theirs => stored.clone(),
+                    Change::Both => value(yours, &field),
                 };
-                changed.then(|| ConflictRow {
-                    label: names.label_of(field),
-                    theirs: names.shown(field, stored),
-                    yours: names.shown(field, yours),
-                })
+                ConflictRow {
+                    label: names.label_of(&field),
+                    theirs: names.shown(&field, &stored),
+                    yours: names.shown(&field, &typed),
+                    change,
+                }
             })
             .collect();
         Self { rows, reload }
+    }
+
+    /// The rows of fields both changed: Save over keeps the user's value.
+    pub fn both(&self) -> Vec<&ConflictRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.change == Change::Both)
+            .collect()
+    }
+
+    /// The rows of fields only the other person changed: the form holds
+    /// their value.
+    pub fn kept(&self) -> Vec<&ConflictRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.change == Change::Theirs)
+            .collect()
     }
 }
 
@@ -197,6 +308,19 @@ pub fn lines_value(
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The rows of product lines written by [`lines_value`]: products,
+/// quantities, prices and discounts, one entry a line.
+pub fn lines_of(value: &str) -> [Vec<String>; 4] {
+    let mut rows: [Vec<String>; 4] = Default::default();
+    for line in value.lines().filter(|l| !l.trim().is_empty()) {
+        let mut parts = line.splitn(4, '|');
+        for list in rows.iter_mut() {
+            list.push(parts.next().unwrap_or("").trim().to_string());
+        }
+    }
+    rows
 }
 
 /// Shows the product lines of `values` (as [`lines_value`] writes them)
@@ -301,7 +425,139 @@ mod tests {
         let conflict = Conflict::new(&read, &theirs, &yours, &names, "/x".into());
         assert_eq!(conflict.rows.len(), 1);
         assert_eq!(conflict.rows[0].theirs, "a@b.tw");
-        assert_eq!(conflict.rows[0].yours, "—");
+        assert_eq!(conflict.rows[0].change, Change::Theirs);
+        assert_eq!(
+            conflict.rows[0].yours, "a@b.tw",
+            "the form holds their e-mail"
+        );
+    }
+
+    #[test]
+    fn takes_theirs_only_where_the_user_left_the_field_as_read() {
+        let read = mark(&values(&[
+            ("name", "Acme"),
+            ("phone", "1"),
+            ("email", ""),
+            ("notes", "old"),
+            ("website", ""),
+            ("custom.tier", "A"),
+            ("lines", "7|1|100|"),
+        ]));
+        let theirs = values(&[
+            ("name", "Acme"),
+            ("phone", "2"),
+            ("email", "their@b.tw"),
+            ("notes", "theirs"),
+            ("website", "acme.tw"),
+            ("custom.tier", "B"),
+            ("lines", "7|2|100|\n8|1|50|"),
+        ]);
+        let yours = values(&[
+            ("name", "Acme Ltd"),
+            ("phone", "1"),
+            ("email", ""),
+            ("notes", "mine"),
+            ("website", " acme.tw "),
+            ("custom.tier", "A"),
+            ("lines", "7|1|100|"),
+        ]);
+        assert_eq!(
+            changes(&read, &theirs, &yours),
+            vec![
+                ("phone".to_string(), Change::Theirs),
+                ("email".to_string(), Change::Theirs),
+                ("notes".to_string(), Change::Both),
+                ("website".to_string(), Change::Theirs),
+                ("custom.tier".to_string(), Change::Theirs),
+                ("lines".to_string(), Change::Theirs),
+            ],
+            "the user's own change (name) is no row; the same change on both sides is theirs"
+        );
+        assert_eq!(
+            adopted(&read, &theirs, &yours),
+            values(&[
+                ("phone", "2"),
+                ("email", "their@b.tw"),
+                ("custom.tier", "B"),
+                ("lines", "7|2|100|\n8|1|50|"),
+            ]),
+            "a field both changed keeps the user's value; one already equal is left"
+        );
+    }
+
+    #[test]
+    fn a_field_added_since_the_form_was_read_is_theirs_and_without_read_nothing_is_taken() {
+        let read = mark(&values(&[("name", "Acme")]));
+        let theirs = values(&[("name", "Acme"), ("custom.new", "x"), ("custom.empty", "")]);
+        let yours = values(&[("name", "Acme"), ("custom.new", ""), ("custom.empty", "")]);
+        assert_eq!(
+            adopted(&read, &theirs, &yours),
+            values(&[("custom.new", "x")])
+        );
+        let yours = values(&[("name", "Acme Ltd"), ("custom.new", "")]);
+        assert_eq!(
+            changes("", &theirs, &yours),
+            vec![
+                ("name".to_string(), Change::Both),
+                ("custom.new".to_string(), Change::Both),
+            ]
+        );
+        assert!(adopted("not json", &theirs, &yours).is_empty());
+    }
+
+    #[test]
+    fn line_breaks_as_a_browser_sends_them_are_no_change() {
+        let read = mark(&values(&[("notes", "a\nb")]));
+        let theirs = values(&[("notes", "a\nb\nc")]);
+        let yours = values(&[("notes", "a\r\nb")]);
+        assert_eq!(adopted(&read, &theirs, &yours), theirs);
+    }
+
+    #[derive(Default)]
+    struct Form {
+        phone: String,
+        notes: String,
+    }
+
+    impl Take for Form {
+        fn take(&mut self, key: &str, value: &str) {
+            match key {
+                "phone" => self.phone = value.to_string(),
+                "notes" => self.notes = value.to_string(),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_form_takes_their_values_by_key() {
+        let read = mark(&values(&[("phone", "1"), ("notes", "old")]));
+        let theirs = values(&[("phone", "2"), ("notes", "theirs")]);
+        let mut form = Form {
+            phone: "1".into(),
+            notes: "mine".into(),
+        };
+        let yours = values(&[("phone", "1"), ("notes", "mine")]);
+        form.take_theirs(&read, &theirs, &yours);
+        assert_eq!(form.phone, "2");
+        assert_eq!(form.notes, "mine");
+    }
+
+    #[test]
+    fn lines_read_back_as_written() {
+        let products = vec!["7".to_string(), String::new(), "8".to_string()];
+        let quantities = vec!["2".to_string(), "9".to_string(), "1.5".to_string()];
+        let prices = vec!["100".to_string(), String::new(), String::new()];
+        let discounts = vec![String::new(), String::new(), "10".to_string()];
+        let value = lines_value(&products, &quantities, &prices, &discounts);
+        assert_eq!(value, "7|2|100|\n8|1.5||10");
+        let [p, q, r, d] = lines_of(&value);
+        assert_eq!(p, vec!["7", "8"]);
+        assert_eq!(q, vec!["2", "1.5"]);
+        assert_eq!(r, vec!["100", ""]);
+        assert_eq!(d, vec!["", "10"]);
+        assert_eq!(lines_value(&p, &q, &r, &d), value);
+        assert!(lines_of("").iter().all(Vec::is_empty));
     }
 
     #[test]

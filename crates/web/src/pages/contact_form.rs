@@ -15,7 +15,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Conflict, Names, Values};
+use super::conflict::{self, Conflict, Names, Take, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
@@ -177,6 +177,32 @@ impl ContactForm {
                 .flatten(),
             version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
         }
+    }
+}
+
+impl Take for ContactForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let tick = (!value.trim().is_empty()).then(|| "1".to_string());
+        let field = match key {
+            "name" => &mut self.name,
+            "customer_id" => &mut self.customer_id,
+            "mobile" => &mut self.mobile,
+            "phone" => &mut self.phone,
+            "email" => &mut self.email,
+            "post" => &mut self.post,
+            "address" => &mut self.address,
+            "notes" => &mut self.notes,
+            "is_primary" => {
+                self.is_primary = tick;
+                return;
+            }
+            "decision_maker" => {
+                self.decision_maker = tick;
+                return;
+            }
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
     }
 }
 
@@ -387,13 +413,22 @@ async fn refused(
         }
         names.option("customer_id", customers);
         let theirs = stored.values(&defs);
+        let yours = form.values(&defs);
         let shown = Conflict::new(
             &form.read,
             &theirs,
-            &form.values(&defs),
+            &yours,
             &names,
             format!("/contacts/{id}/edit"),
         );
+        let mut form = form;
+        let read = std::mem::take(&mut form.read);
+        form.take_theirs(&read, &theirs, &yours);
+        // A customer taken from their version is shown by its name.
+        if form.customer_id.trim() == stored.customer_id {
+            form.customer_name = stored.customer_name.clone();
+            form.customer_q = stored.customer_name.clone();
+        }
         let form = ContactForm {
             version: stored.version,
             read: conflict::mark(&theirs),

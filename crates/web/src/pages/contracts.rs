@@ -622,6 +622,35 @@ fn date(text: &str) -> Option<chrono::NaiveDate> {
     text.trim().parse().ok()
 }
 
+impl conflict::Take for ContractForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "number" => &mut self.number,
+            "name" => &mut self.name,
+            "customer_id" => &mut self.customer_id,
+            "opportunity_id" => &mut self.opportunity_id,
+            "signed_on" => &mut self.signed_on,
+            "starts_on" => &mut self.starts_on,
+            "ends_on" => &mut self.ends_on,
+            "amount" => &mut self.amount,
+            "customer_signer_id" => &mut self.customer_signer_id,
+            "company_signer_id" => &mut self.company_signer_id,
+            "payment_method_id" => &mut self.payment_method_id,
+            "notes" => &mut self.notes,
+            "lines" => {
+                let [products, quantities, prices, discounts] = conflict::lines_of(value);
+                self.line_product = products;
+                self.line_quantity = quantities;
+                self.line_price = prices;
+                self.line_discount = discounts;
+                return;
+            }
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
+    }
+}
+
 impl ContractForm {
     fn input(&self) -> ContractInput {
         ContractInput {
@@ -1026,6 +1055,9 @@ async fn stale_contract(
         format!("/contracts/{id}/edit"),
     )
     .await;
+    let mut form = form;
+    let read = std::mem::take(&mut form.read);
+    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
     let form = ContractForm {
         version: stored.version,
         read: conflict::mark(&theirs),

@@ -981,6 +981,29 @@ impl CustomerForm {
     }
 }
 
+impl super::conflict::Take for CustomerForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "name" => &mut self.name,
+            "level_id" => &mut self.level_id,
+            "industry_id" => &mut self.industry_id,
+            "source_id" => &mut self.source_id,
+            "phone" => &mut self.phone,
+            "mobile" => &mut self.mobile,
+            "email" => &mut self.email,
+            "website" => &mut self.website,
+            "province" => &mut self.province,
+            "city" => &mut self.city,
+            "district" => &mut self.district,
+            "address" => &mut self.address,
+            "tax_id" => &mut self.tax_id,
+            "notes" => &mut self.notes,
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
+    }
+}
+
 async fn form_page(
     state: &AppState,
     caller: &Caller,
@@ -1139,13 +1162,17 @@ pub async fn update_customer(
         let mut names = super::conflict::Names::new("customer", lang, &defs);
         super::conflict::customer_option_names(&state, &mut names).await;
         let theirs = stored.values(&defs);
+        let yours = form.values(&defs);
         let shown = super::conflict::Conflict::new(
             &form.read,
             &theirs,
-            &form.values(&defs),
+            &yours,
             &names,
             format!("/customers/{id}/edit"),
         );
+        let mut form = form;
+        let read = std::mem::take(&mut form.read);
+        super::conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
         let form = CustomerForm {
             version: stored.version,
             read: super::conflict::mark(&theirs),

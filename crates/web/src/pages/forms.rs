@@ -126,6 +126,14 @@ impl CustomValues {
         self.0.get(key).cloned().unwrap_or_default()
     }
 
+    /// Sets a field named as a form names it (`custom.<key>`); other
+    /// names are not custom fields and are ignored.
+    pub fn take(&mut self, name: &str, value: &str) {
+        if let Some(key) = name.strip_prefix("custom.") {
+            self.0.insert(key.to_string(), value.to_string());
+        }
+    }
+
     /// The values as the service reads a whole record: blanks left out,
     /// so a cleared field is cleared and a default may apply.
     pub fn input(&self) -> serde_json::Map<String, serde_json::Value> {

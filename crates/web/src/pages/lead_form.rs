@@ -14,7 +14,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Conflict, Names, Values};
+use super::conflict::{self, Conflict, Names, Take, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
@@ -155,6 +155,25 @@ impl LeadForm {
     }
 }
 
+impl conflict::Take for LeadForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "name" => &mut self.name,
+            "contact_name" => &mut self.contact_name,
+            "mobile" => &mut self.mobile,
+            "phone" => &mut self.phone,
+            "email" => &mut self.email,
+            "level_id" => &mut self.level_id,
+            "industry_id" => &mut self.industry_id,
+            "source_id" => &mut self.source_id,
+            "address" => &mut self.address,
+            "notes" => &mut self.notes,
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
+    }
+}
+
 async fn form_page(
     state: &AppState,
     caller: &Caller,
@@ -284,13 +303,17 @@ async fn refused(
         let mut names = Names::new("lead", lang, &defs);
         conflict::customer_option_names(state, &mut names).await;
         let theirs = stored.values(&defs);
+        let yours = form.values(&defs);
         let shown = Conflict::new(
             &form.read,
             &theirs,
-            &form.values(&defs),
+            &yours,
             &names,
             format!("/leads/{id}/edit"),
         );
+        let mut form = form;
+        let read = std::mem::take(&mut form.read);
+        form.take_theirs(&read, &theirs, &yours);
         let form = LeadForm {
             version: stored.version,
             read: conflict::mark(&theirs),

@@ -746,6 +746,30 @@ pub fn line_rows(
     rows
 }
 
+impl conflict::Take for OpportunityForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "name" => &mut self.name,
+            "customer_id" => &mut self.customer_id,
+            "pipeline_id" => &mut self.pipeline_id,
+            "stage_id" => &mut self.stage_id,
+            "amount" => &mut self.amount,
+            "expected_close_on" => &mut self.expected_close_on,
+            "notes" => &mut self.notes,
+            "lines" => {
+                let [products, quantities, prices, discounts] = conflict::lines_of(value);
+                self.line_product = products;
+                self.line_quantity = quantities;
+                self.line_price = prices;
+                self.line_discount = discounts;
+                return;
+            }
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
+    }
+}
+
 impl OpportunityForm {
     fn input(&self) -> OpportunityInput {
         OpportunityInput {
@@ -1073,6 +1097,9 @@ async fn stale_opportunity(
         format!("/opportunities/{id}/edit"),
     )
     .await;
+    let mut form = form;
+    let read = std::mem::take(&mut form.read);
+    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
     let form = OpportunityForm {
         version: stored.version,
         read: conflict::mark(&theirs),

@@ -41,7 +41,7 @@ fn conflict_rows(html: &str) -> Vec<(String, String, String)> {
             let cells: Vec<String> = row
                 .split(['<', '>'])
                 .filter(|part| {
-                    !part.is_empty()
+                    !part.trim().is_empty()
                         && !part.starts_with("/t")
                         && !part.starts_with("td")
                         && !part.starts_with("tr")
@@ -68,8 +68,8 @@ struct Case {
     theirs: Value,
     /// The form's fields the user sends, beside the hidden ones.
     yours: Vec<(&'static str, String)>,
-    /// The field the other person changed: its label, their value and
-    /// the value the user's form still holds.
+    /// The field only the other person changed (the user sends it as
+    /// read): its label and their value, which the form now holds.
     changed: (&'static str, &'static str, &'static str),
     /// What the user typed that must survive, and the API field it lands in.
     typed: (&'static str, &'static str),
@@ -99,11 +99,21 @@ async fn stale_save_round(t: &TestApp, admin: &str, case: Case) {
     let (status, html) = post_form(t, &cookie, &case.path, body(&fields)).await;
     assert_eq!(status, StatusCode::CONFLICT, "{}: {html}", case.path);
     let rows = conflict_rows(&html);
-    let (label, theirs, yours) = case.changed;
+    let (label, theirs, name) = case.changed;
     assert_eq!(
         rows,
-        vec![(label.to_string(), theirs.to_string(), yours.to_string())],
-        "{}: only what the other person changed is listed",
+        vec![(label.to_string(), theirs.to_string(), String::new())],
+        "{}: only what the other person changed is listed, as kept",
+        case.path
+    );
+    let shown = crate::sales_pages_more::form_fields(&html, &format!("{}\"", case.path));
+    assert_eq!(
+        shown
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str()),
+        Some(theirs),
+        "{}: the form holds their value",
         case.path
     );
     let (typed, field) = case.typed;
@@ -130,7 +140,8 @@ async fn stale_save_round(t: &TestApp, admin: &str, case: Case) {
         case.path
     );
 
-    // Save over: the form as the page now holds it.
+    // Save over with the user's values sent again: a field emptied on
+    // purpose after the box is emptied.
     let read = hidden(&html, "_read");
     let mut fields: Vec<(&str, &str)> = vec![
         ("_csrf", &csrf),
@@ -166,7 +177,7 @@ async fn a_stale_lead_save_shows_what_changed_and_saves_over() {
         method: axum::http::Method::PUT,
         theirs: json!({ "name": "Lead A", "phone": "02-1111-2222", "email": "new@acme.tw", "version": 1 }),
         yours: yours(&[("name", "Lead A"), ("phone", "02-9999-0000"), ("email", "")]),
-        changed: ("E-mail", "new@acme.tw", "—"),
+        changed: ("E-mail", "new@acme.tw", "email"),
         typed: ("02-9999-0000", "phone"),
     };
     stale_save_round(&t, &admin, case).await;
@@ -188,7 +199,7 @@ async fn a_stale_customer_save_shows_what_changed_and_saves_over() {
         method: axum::http::Method::PATCH,
         theirs: json!({ "website": "https://acme.tw", "version": 1 }),
         yours: yours(&[("name", "Acme"), ("phone", "02-2345-6789"), ("website", "")]),
-        changed: ("Website", "https://acme.tw", "—"),
+        changed: ("Website", "https://acme.tw", "website"),
         typed: ("02-2345-6789", "phone"),
     };
     stale_save_round(&t, &admin, case).await;
@@ -223,7 +234,7 @@ async fn a_stale_contact_save_shows_what_changed_and_saves_over() {
             ("mobile", "0912345678"),
             ("post", ""),
         ]),
-        changed: ("Post", "CFO", "—"),
+        changed: ("Post", "CFO", "post"),
         typed: ("0912345678", "mobile"),
     };
     stale_save_round(&t, &admin, case).await;
@@ -267,7 +278,7 @@ async fn a_stale_opportunity_save_shows_what_changed_and_saves_over() {
             ("expected_close_on", "2030-01-31"),
             ("notes", ""),
         ]),
-        changed: ("Notes", "their note", "—"),
+        changed: ("Notes", "their note", "notes"),
         typed: ("2030-01-31", "expected_close_on"),
     };
     stale_save_round(&t, &admin, case).await;
@@ -310,7 +321,7 @@ async fn a_stale_contract_save_shows_what_changed_and_saves_over() {
             ("ends_on", "2030-12-31"),
             ("notes", ""),
         ]),
-        changed: ("Notes", "their note", "—"),
+        changed: ("Notes", "their note", "notes"),
         typed: ("2030-12-31", "ends_on"),
     };
     stale_save_round(&t, &admin, case).await;

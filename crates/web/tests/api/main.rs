@@ -69,5 +69,6 @@ mod sales_pages;
 mod sales_pages_more;
 mod sales_rules;
 mod sales_rules_more;
+mod save_over;
 mod scopes;
 mod search_index;

@@ -52,7 +52,7 @@ fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// What a browser would send from the form whose action starts with
 /// `action`, left as the page shows it (no button pressed).
-fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
+pub fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
     let start = html
         .find(&format!("action=\"{action}"))
         .unwrap_or_else(|| panic!("form {action}: {html}"));
@@ -105,7 +105,7 @@ fn form_fields(html: &str, action: &str) -> Vec<(String, String)> {
     fields
 }
 
-fn encode(fields: &[(String, String)]) -> String {
+pub fn encode(fields: &[(String, String)]) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (name, value) in fields {
         form.append_pair(name, value);
