@@ -21,6 +21,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod departments;
+pub mod edits;
 pub mod error;
 pub mod events;
 pub mod fields;

@@ -20,12 +20,21 @@ pub enum Claim {
     Pending,
     /// An earlier submit ended here.
     Done(String),
+    /// The user sent this key before with another body.
+    OtherBody,
 }
 
 /// Claims a token for a user, forgetting tokens older than a day first.
 /// A token claimed by another user is `Pending` to this one: it never
-/// reveals where theirs led.
-pub async fn claim(tx: &mut Tx, token: &str, user: i64, now: DateTime<Utc>) -> Result<Claim> {
+/// reveals where theirs led. `digest` identifies the body of an API
+/// request: the user's same key with another body is `OtherBody`.
+pub async fn claim(
+    tx: &mut Tx,
+    token: &str,
+    digest: Option<&str>,
+    user: i64,
+    now: DateTime<Utc>,
+) -> Result<Claim> {
     let old = Query::delete()
         .from_table(FormTokens::Table)
         .and_where(Expr::col(FormTokens::CreatedAt).lt(now - Duration::hours(KEPT_FOR_HOURS)))
@@ -33,8 +42,13 @@ pub async fn claim(tx: &mut Tx, token: &str, user: i64, now: DateTime<Utc>) -> R
     tx.execute(&old).await?;
     let insert = Query::insert()
         .into_table(FormTokens::Table)
-        .columns([FormTokens::Token, FormTokens::UserId, FormTokens::CreatedAt])
-        .values_panic([token.into(), user.into(), now.into()])
+        .columns([
+            FormTokens::Token,
+            FormTokens::BodyDigest,
+            FormTokens::UserId,
+            FormTokens::CreatedAt,
+        ])
+        .values_panic([token.into(), digest.into(), user.into(), now.into()])
         .on_conflict(
             OnConflict::column(FormTokens::Token)
                 .do_nothing()
@@ -45,13 +59,20 @@ pub async fn claim(tx: &mut Tx, token: &str, user: i64, now: DateTime<Utc>) -> R
         return Ok(Claim::Fresh);
     }
     let select = Query::select()
-        .columns([FormTokens::UserId, FormTokens::Result])
+        .columns([
+            FormTokens::UserId,
+            FormTokens::Result,
+            FormTokens::BodyDigest,
+        ])
         .from(FormTokens::Table)
         .and_where(Expr::col(FormTokens::Token).eq(token))
         .to_owned();
-    let found: Option<(i64, Option<String>)> = tx.optional(&select).await?;
+    let found: Option<(i64, Option<String>, Option<String>)> = tx.optional(&select).await?;
     Ok(match found {
-        Some((owner, Some(result))) if owner == user => Claim::Done(result),
+        Some((owner, _, Some(first))) if owner == user && digest.is_some_and(|d| d != first) => {
+            Claim::OtherBody
+        }
+        Some((owner, Some(result), _)) if owner == user => Claim::Done(result),
         _ => Claim::Pending,
     })
 }

@@ -732,6 +732,7 @@ pub enum FormTokens {
     UserId,
     Result,
     CreatedAt,
+    BodyDigest,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

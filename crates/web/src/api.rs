@@ -11,6 +11,7 @@ pub(crate) mod customer_io;
 mod customers;
 mod dashboard;
 mod departments;
+mod edits;
 mod events;
 mod exports;
 mod follow_ups;
@@ -48,7 +49,7 @@ use crate::request_id::RequestId;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Kuijing CRM", description = "The REST API of Kuijing CRM."),
+    info(title = "Kuijing CRM", description = "The REST API of Kuijing CRM. A `POST` may carry an `Idempotency-Key` header: sent again by the same user to the same path with the same body, it answers as the first did (`Idempotent-Replayed: true`); with another body it is refused with 422 (`idempotency_key_reused`). An edit (`PUT`) keeps every field its body leaves out."),
     modifiers(&Security),
     security(("bearer" = []), ("session" = [])),
     components(schemas(crate::error::Problem, crate::error::FieldProblem))

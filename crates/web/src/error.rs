@@ -210,6 +210,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight7",
     "life_close",
     "sales8",
+    "api_keep",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -350,6 +351,28 @@ impl ApiError {
             title: lang.t("problems.csrf"),
             status: 403,
             errors: Vec::new(),
+            retry_after: None,
+            version: None,
+            current: None,
+            duplicates: None,
+            detail: None,
+            request_id: request_id.to_string(),
+        }))
+    }
+
+    /// An `Idempotency-Key` the user sent before with another body: 422,
+    /// naming the header and what to do.
+    pub fn key_reused(lang: Lang, request_id: &str) -> Self {
+        let code = "idempotency_key_reused";
+        ApiError(Box::new(Problem {
+            code: code.into(),
+            title: coded(lang, "problems", code),
+            status: 422,
+            errors: vec![FieldProblem {
+                field: "Idempotency-Key".into(),
+                code: code.into(),
+                message: coded(lang, "errors", code),
+            }],
             retry_after: None,
             version: None,
             current: None,

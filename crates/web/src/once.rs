@@ -5,6 +5,8 @@
 //! redirected, the API answered 201) where it led is kept, and a second
 //! submit lands there instead of creating again. A submit that created
 //! nothing (a form with errors) frees the token for the corrected form.
+//! An API key is claimed with a digest of the request's body: the same key
+//! with the same body answers as the first did, with another body 422.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -15,6 +17,9 @@ use kuijing_service::once::Claim;
 
 use crate::AppState;
 use crate::auth::Identity;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::request_id::RequestId;
 
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 /// An API answer longer than this is not kept (a create answers far less).
@@ -51,6 +56,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let api = request.uri().path().starts_with("/api/");
+    let mut digest = None;
     let (request, key) = if api {
         let key = request
             .headers()
@@ -59,7 +65,27 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             .map(str::trim)
             .filter(|k| !k.is_empty() && k.len() <= 200)
             .map(|k| format!("k:{user}:{}:{k}", request.uri().path()));
-        (request, key)
+        match key {
+            Some(key) => {
+                let content_type = request
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
+                let (lang, request_id) = answer_in(&request);
+                let (parts, body) = request.into_parts();
+                let Ok(bytes) = to_bytes(body, crate::IMPORT_LIMIT).await else {
+                    let detail = "the body is larger than the API takes".to_string();
+                    return ApiError::bad_body(lang, &request_id, 413, detail).into_response();
+                };
+                digest = Some(kuijing_service::once::body_digest(
+                    content_type.as_deref(),
+                    &bytes,
+                ));
+                (Request::from_parts(parts, Body::from(bytes)), Some(key))
+            }
+            None => (request, None),
+        }
     } else {
         let is_form = request
             .headers()
@@ -83,8 +109,16 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let app = &state.app;
-    match app.claim_once(user, &key).await {
+    match app.claim_once(user, &key, digest.as_deref()).await {
         Ok(Claim::Fresh) => {}
+        Ok(Claim::OtherBody) => {
+            tracing::info!(
+                actor.id = user,
+                "an idempotency key came again with another body"
+            );
+            let (lang, request_id) = answer_in(&request);
+            return ApiError::key_reused(lang, &request_id).into_response();
+        }
         Ok(Claim::Done(result)) => {
             tracing::info!(actor.id = user, "a repeated submit led where the first did");
             return replay(api, result);
@@ -146,6 +180,21 @@ async fn keep(
         tracing::error!(%error, "form token could not be kept");
     }
     response
+}
+
+/// The language and the request id a problem document is answered with.
+fn answer_in(request: &Request) -> (Lang, String) {
+    let lang = request
+        .extensions()
+        .get::<Lang>()
+        .copied()
+        .unwrap_or(Lang::En);
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    (lang, request_id)
 }
 
 fn see_other(location: &str) -> Response {

@@ -70,18 +70,27 @@ where
             Ok(Json(value)) => value,
             Err(rejection) => return Err(body_error(rejection, lang, &request_id)),
         };
-        match read_all::<T>(value) {
-            Ok((mut input, noted)) => {
-                input.unread().0.extend(noted.0);
-                Ok(AllFields(input))
-            }
-            Err(Read::Noted(noted)) => Err(ApiError::from_service(
-                ServiceError::Invalid(noted),
-                lang,
-                &request_id,
-            )),
-            Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, &request_id)),
+        read_fields(value, lang, &request_id).map(AllFields)
+    }
+}
+
+/// Reads a body already parsed as JSON the way [`AllFields`] does.
+pub fn read_fields<T: DeserializeOwned + Unread>(
+    value: Value,
+    lang: Lang,
+    request_id: &str,
+) -> Result<T, ApiError> {
+    match read_all::<T>(value) {
+        Ok((mut input, noted)) => {
+            input.unread().0.extend(noted.0);
+            Ok(input)
         }
+        Err(Read::Noted(noted)) => Err(ApiError::from_service(
+            ServiceError::Invalid(noted),
+            lang,
+            request_id,
+        )),
+        Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, request_id)),
     }
 }
 

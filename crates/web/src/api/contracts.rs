@@ -4,6 +4,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
 use kuijing_service::contracts::{
     ContractBatch, ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal,
     Plan, PlanInput, SubmitInput,
@@ -14,6 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
+use super::edits::Edit;
 use super::{
     Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
     respond_in,
@@ -123,14 +125,22 @@ pub async fn get_contract(
 }
 
 #[utoipa::path(put, path = "/api/v1/contracts/{id}", tag = "contracts", request_body = ContractInput,
+    description = "Changes a draft. Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `amount` left out keeps its rule: an amount set by hand stays as it is, one that follows the product lines goes on following them; `null` makes it follow them. `lines` sent replace the stored ones. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
     responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`contract_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_contract(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    AllFields(body): AllFields<ContractInput>,
+    edit: Edit,
 ) -> Response {
+    let body: ContractInput = match edit
+        .fields(&state, &caller, lang, (Kind::Contract, id))
+        .await
+    {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     respond(
         first_per_field(state.app.update_contract(&caller, id, body).await),
         &caller,

@@ -4,6 +4,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
 use kuijing_service::customers::{FilterInput, FollowUpInput};
 use kuijing_service::lead_convert::{ConvertInput, Converted, FieldPair};
 use kuijing_service::leads::{LeadDetail, LeadInput, LeadTransfer, LeadView};
@@ -15,6 +16,7 @@ use utoipa::IntoParams;
 
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
+use super::edits::Edit;
 use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -138,15 +140,19 @@ pub async fn get_lead(
 }
 
 #[utoipa::path(put, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadInput,
-    description = "Saves every field; `version` is the version read, and a save on a newer one answers 409 with the stored lead as `current`.",
+    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
     responses((status = 200, body = LeadDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_lead(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<LeadInput>,
+    edit: Edit,
 ) -> Response {
+    let body: LeadInput = match edit.whole(&state, &caller, lang, (Kind::Lead, id)).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     respond(
         state.app.update_lead(&caller, id, body).await,
         &caller,

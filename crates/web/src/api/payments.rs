@@ -3,6 +3,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
 use kuijing_service::contracts::{
     Payment, PaymentDetail, PaymentInput, PaymentListQuery, SubmitInput, VoidInput,
 };
@@ -11,6 +12,7 @@ use utoipa::IntoParams;
 
 use super::all_fields::{AllFields, first_per_field};
 use super::contracts::TotalledPage;
+use super::edits::Edit;
 use super::{Body, BodyOrDefault, page_of, respond, respond_created_in, respond_done, respond_in};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -94,14 +96,22 @@ pub async fn get_payment(
 }
 
 #[utoipa::path(put, path = "/api/v1/payments/{id}", tag = "payments", request_body = PaymentInput,
+    description = "Changes a draft. Fields left out keep their stored values; `null` clears one. `confirm_exceeding` is asked of each save. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`payment_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_payment(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    AllFields(body): AllFields<PaymentInput>,
+    edit: Edit,
 ) -> Response {
+    let body: PaymentInput = match edit
+        .fields(&state, &caller, lang, (Kind::Payment, id))
+        .await
+    {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     let result = first_per_field(state.app.update_payment(&caller, id, body).await);
     respond_in(KIND, result, &caller, lang)
 }

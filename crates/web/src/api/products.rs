@@ -3,11 +3,13 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::Kind;
 use kuijing_service::ListPage;
 use kuijing_service::products::{Category, CategoryInput, Product, ProductInput, ProductListQuery};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::edits::Edit;
 use super::{
     Body, page_of, respond, respond_created, respond_created_in, respond_done, respond_in,
 };
@@ -79,14 +81,19 @@ pub async fn get_product(
 }
 
 #[utoipa::path(put, path = "/api/v1/products/{id}", tag = "products", request_body = ProductInput,
+    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
     responses((status = 200, body = Product), (status = 409, description = "Saved by someone else meanwhile; `current` is the stored product", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_product(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<ProductInput>,
+    edit: Edit,
 ) -> Response {
+    let body: ProductInput = match edit.whole(&state, &caller, lang, (Kind::Product, id)).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
     respond(
         state.app.update_product(&caller, id, body).await,
         &caller,

@@ -23,6 +23,7 @@ mod lists;
 mod numbering;
 mod record_fixtures;
 
+mod api_keep;
 mod approvals_api;
 mod attachments;
 mod auth;
