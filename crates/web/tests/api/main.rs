@@ -70,3 +70,4 @@ mod sales_rules;
 mod sales_rules_more;
 mod scopes;
 mod search_index;
+mod target_money;
