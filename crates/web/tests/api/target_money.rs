@@ -368,3 +368,12 @@ async fn deleting_a_target_twice_lands_back_on_the_targets_page() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn loading_the_demo_makes_its_dollars_the_company_currency() {
+    let mut t = TestApp::new().await;
+    t.app.load_demo().await.expect("the demo loads");
+    assert_eq!(t.app.currency(), "USD");
+    t.restart().await;
+    assert_eq!(t.app.currency(), "USD", "kept in the database");
+}
