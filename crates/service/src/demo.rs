@@ -425,7 +425,16 @@ impl App {
             customers::mark_dealt(&mut tx, customer, at).await?;
         }
         report.unmatched_products = unmatched.into_iter().collect();
+        // The company's money is the data's: new records, targets and the
+        // figures they are measured against all meet in US dollars.
+        kuijing_store::company_settings::set(
+            &mut tx,
+            kuijing_store::company_settings::CURRENCY,
+            DEMO_CURRENCY,
+        )
+        .await?;
         tx.commit().await?;
+        self.set_currency(DEMO_CURRENCY);
         tracing::info!(
             customers = report.customers,
             opportunities = report.opportunities.values().sum::<usize>(),

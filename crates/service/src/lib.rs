@@ -72,7 +72,7 @@ pub mod users;
 use std::sync::Arc;
 
 use kuijing_domain::{Actor, Change, Permission, User};
-use kuijing_store::{Db, Tx};
+use kuijing_store::{Db, Tx, company_settings};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -88,6 +88,10 @@ pub struct App {
     db: Db,
     settings: Arc<Settings>,
     clock: Arc<dyn Clock>,
+    /// The company currency: the one its data has set (the demo company's
+    /// is in US dollars), else the `currency` setting. Read once at open and
+    /// changed only by the demo load, which runs before anyone signs in.
+    currency: Arc<std::sync::RwLock<String>>,
 }
 
 impl App {
@@ -108,15 +112,42 @@ impl App {
         }
         let db = Db::connect(&url).await?;
         db.migrate(&settings.default_locale).await?;
-        Ok(Self::new(db, settings, clock))
+        let stored = {
+            let mut tx = db.read().await?;
+            company_settings::get(&mut tx, company_settings::CURRENCY).await?
+        };
+        let app = Self::new(db, settings, clock);
+        if let Some(currency) = stored {
+            app.set_currency(&currency);
+        }
+        Ok(app)
     }
 
     pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {
+        let currency = Arc::new(std::sync::RwLock::new(settings.currency.clone()));
         Self {
             db,
             settings: Arc::new(settings),
             clock,
+            currency,
         }
+    }
+
+    /// The company currency: of new records, and the one figures and targets
+    /// are shown in when nothing else decides.
+    pub fn currency(&self) -> String {
+        match self.currency.read() {
+            Ok(currency) => currency.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn set_currency(&self, currency: &str) {
+        let mut held = match self.currency.write() {
+            Ok(held) => held,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *held = currency.to_string();
     }
 
     pub fn settings(&self) -> &Settings {

@@ -308,7 +308,7 @@ impl App {
         let currency = match (input.currency.as_deref(), except) {
             (None, Some(id)) => match products::get(tx, id).await? {
                 Some(current) => current.currency,
-                None => self.settings.currency.clone(),
+                None => self.currency(),
             },
             (given, _) => self.currency_of(given, &mut errors),
         };
@@ -353,7 +353,7 @@ impl App {
             Some(code) => errors
                 .take("currency", money::parse_currency(code))
                 .unwrap_or_default(),
-            None => self.settings.currency.clone(),
+            None => self.currency(),
         }
     }
 
@@ -382,7 +382,7 @@ impl App {
                 .unwrap_or_default(),
             (None, Some(current), _) => current.to_string(),
             (None, None, Some(product)) => product,
-            (None, None, None) => self.settings.currency.clone(),
+            (None, None, None) => self.currency(),
         };
         let lines = self
             .check_lines(tx, (input.lines, input.kept_products), &currency, errors)

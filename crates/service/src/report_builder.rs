@@ -1120,6 +1120,7 @@ impl App {
             totals,
             truncated,
             series,
+            other_currencies: Vec::new(),
         })
     }
 

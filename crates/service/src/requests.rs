@@ -335,7 +335,7 @@ impl App {
         errors.into_result()?;
         Ok(Checked {
             values: serde_json::to_string(&values).map_err(corrupt)?,
-            currency: amount.map(|_| self.settings.currency.clone()),
+            currency: amount.map(|_| self.currency()),
             title,
             amount,
         })

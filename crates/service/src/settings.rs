@@ -19,7 +19,9 @@ pub struct Settings {
     pub database_url: String,
     pub default_locale: String,
     pub time_zone: String,
-    /// The currency of new products, opportunities, contracts and payments.
+    /// The currency of new products, opportunities, contracts, payments and
+    /// targets, unless the company's data has set its own (loading the demo
+    /// makes it USD, kept in the database).
     pub currency: String,
     /// The largest attachment, in MiB.
     pub attachment_max_mb: u64,

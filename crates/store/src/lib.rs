@@ -12,6 +12,7 @@ mod visibility;
 pub mod approvals;
 pub mod attachments;
 pub mod change_logs;
+pub mod company_settings;
 pub mod contacts;
 pub mod contracts;
 pub mod customers;

@@ -750,3 +750,10 @@ pub enum CustomUniquePending {
     Kind,
     Field,
 }
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompanySettings {
+    Table,
+    Key,
+    Value,
+}

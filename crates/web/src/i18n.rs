@@ -19,7 +19,7 @@ const FIELD_SECTIONS: &[&str] = &["insight2.fields"];
 /// Sections that add keys under existing groups (`<section>.<key>`), found
 /// when the group itself has no such key: `life4.notifications.kinds.x`
 /// answers `notifications.kinds.x`.
-const ADDED_SECTIONS: &[&str] = &["life4", "import6", "opportunity_import"];
+const ADDED_SECTIONS: &[&str] = &["life4", "import6", "opportunity_import", "targets_fix"];
 
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::ZhHant, Lang::ZhHans, Lang::En];

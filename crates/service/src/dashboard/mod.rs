@@ -21,7 +21,10 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub use targets::{MEASURES, TargetAmount, TargetInput, TargetsInput, rate_of};
+pub use targets::{
+    MEASURES, TargetAmount, TargetInput, TargetsInput, other_currencies, rate_of, target_currency,
+    year_target,
+};
 pub(crate) use whose::Whose;
 
 /// Whose data and which days a dashboard shows.
@@ -208,9 +211,15 @@ pub struct TargetView {
     /// `contract_amount` or `payment_amount`.
     pub measure: &'static str,
     pub year: i32,
+    /// The targets' currency: only money in it meets them.
+    pub currency: String,
+    /// Currencies of the year's money that this target leaves out.
+    pub other_currencies: Vec<String>,
+    /// The year's own target, else the twelve months' sum; none while
+    /// only some months are set.
     pub year_target: Option<i64>,
     pub year_achieved: i64,
-    /// Achieved out of the target, in percent.
+    /// Achieved of the year out of the year target, in percent.
     pub rate: Option<i64>,
     pub months: Vec<TargetMonth>,
 }
@@ -371,7 +380,7 @@ impl App {
                 sums.push((measure, shift, rows));
             }
         }
-        let currency = main_currency(&sums, &figures, &self.settings.currency);
+        let currency = main_currency(&sums, &figures, &self.currency());
         let in_month = |measure: &str, shift: i32, month: &str| -> i64 {
             sums.iter()
                 .filter(|(m, s, _)| *m == measure && *s == shift)
@@ -458,7 +467,7 @@ impl App {
                 &mut tx,
                 query,
                 (&contract_owners, &payment_owners),
-                (last_day, &currency),
+                last_day,
                 (contract_scope.all, own_holder),
             )
             .await?;

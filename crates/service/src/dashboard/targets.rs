@@ -52,13 +52,46 @@ pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
     })
 }
 
+/// The currency targets are shown in, the same on the dashboard and in the
+/// target report: the targets' own when all of those shown are in one
+/// currency, else the company currency. A target is met only by money in its
+/// currency; money in others is named beside it, never counted as zero
+/// silently (see [`TargetView::other_currencies`]).
+pub fn target_currency<'a>(targets: impl IntoIterator<Item = &'a str>, company: &str) -> String {
+    let currencies: BTreeSet<&str> = targets.into_iter().collect();
+    match currencies.first() {
+        Some(only) if currencies.len() == 1 => (*only).to_string(),
+        _ => company.to_string(),
+    }
+}
+
+/// A year's target: its own, else the sum of its months' when all twelve
+/// are set. A year with only some months set has no year target (and no
+/// year rate): the year's achievement would be measured against part of it.
+pub fn year_target(own: Option<i64>, months: &[Option<i64>]) -> Option<i64> {
+    own.or_else(|| {
+        let set: Vec<i64> = months.iter().flatten().copied().collect();
+        (set.len() == 12).then(|| set.iter().sum())
+    })
+}
+
+/// The currencies of money not counted against a target in `currency`.
+pub fn other_currencies(sums: &[insight::MonthSum], currency: &str) -> Vec<String> {
+    let others: BTreeSet<&str> = sums
+        .iter()
+        .filter(|s| s.currency != currency && s.amount != 0)
+        .map(|s| s.currency.as_str())
+        .collect();
+    others.into_iter().map(str::to_string).collect()
+}
+
 impl App {
     pub(crate) async fn target_views(
         &self,
         tx: &mut Tx,
         query: &DashboardQuery,
         (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
-        (last_day, currency): (NaiveDate, &str),
+        last_day: NaiveDate,
         viewer: (bool, (Option<i64>, Option<i64>)),
     ) -> Result<Vec<TargetView>> {
         // Targets belong to the company, one department or one user. A
@@ -75,14 +108,22 @@ impl App {
         };
         let year = last_day.year();
         let set = insight::targets(tx, i64::from(year), holder).await?;
+        let company = self.currency();
         let mut views = Vec::new();
         for (measure, owners) in [
             ("contract_amount", contract_owners),
             ("payment_amount", payment_owners),
         ] {
-            let mine: Vec<&insight::Target> = set
+            let of_measure: Vec<&insight::Target> =
+                set.iter().filter(|t| t.measure == measure).collect();
+            if of_measure.is_empty() {
+                continue;
+            }
+            let currency =
+                target_currency(of_measure.iter().map(|t| t.currency.as_str()), &company);
+            let mine: Vec<&&insight::Target> = of_measure
                 .iter()
-                .filter(|t| t.measure == measure && t.currency == currency)
+                .filter(|t| t.currency == currency)
                 .collect();
             if mine.is_empty() {
                 continue;
@@ -113,18 +154,15 @@ impl App {
                     }
                 })
                 .collect();
-            let year_target = mine
-                .iter()
-                .find(|t| t.month == 0)
-                .map(|t| t.amount)
-                .or_else(|| {
-                    let monthly: Vec<i64> = months.iter().filter_map(|m| m.target).collect();
-                    (!monthly.is_empty()).then(|| monthly.iter().sum())
-                });
+            let own = mine.iter().find(|t| t.month == 0).map(|t| t.amount);
+            let monthly: Vec<Option<i64>> = months.iter().map(|m| m.target).collect();
+            let year_target = year_target(own, &monthly);
             let year_achieved = months.iter().map(|m| m.achieved).sum();
             views.push(TargetView {
                 measure,
                 year,
+                other_currencies: other_currencies(&by_month, &currency),
+                currency,
                 rate: rate_of(year_achieved, year_target),
                 year_target,
                 year_achieved,
@@ -248,7 +286,23 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use super::rate_of;
+    use super::{rate_of, target_currency, year_target};
+
+    #[test]
+    fn targets_show_in_their_one_currency_else_the_company_currency() {
+        assert_eq!(target_currency(["USD", "USD"], "CNY"), "USD");
+        assert_eq!(target_currency(["USD", "EUR"], "CNY"), "CNY");
+        assert_eq!(target_currency([], "CNY"), "CNY");
+    }
+
+    #[test]
+    fn a_year_target_is_its_own_or_all_twelve_months() {
+        assert_eq!(year_target(Some(500), &[Some(10); 12]), Some(500));
+        assert_eq!(year_target(None, &[Some(10); 12]), Some(120));
+        let mut some = [None; 12];
+        some[2] = Some(10);
+        assert_eq!(year_target(None, &some), None, "one month is not a year");
+    }
 
     #[test]
     fn rates_are_whole_percents_rounded_half_up() {

@@ -19,6 +19,9 @@ pub(crate) struct Assembly {
     /// Columns where a cell never put is unknown ("—"), not 0.
     pub(super) sparse: BTreeSet<usize>,
     pub(crate) truncated: bool,
+    /// Currencies of money the figures leave out (a target report counts
+    /// only money in its targets' currency).
+    pub(crate) other_currencies: BTreeSet<String>,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
 }

@@ -42,6 +42,16 @@ pub fn grouping_label(by: &str, text: &(dyn Fn(&str) -> String + Sync)) -> Strin
     text(&format!("fields.{by}"))
 }
 
+/// A row that is no record, named in a language: the company's own target
+/// in the target report.
+pub fn fixed_row_label(
+    report: &Report,
+    key: Option<&str>,
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> Option<String> {
+    (report.is_target_report() && key == Some("company")).then(|| text("dashboard.company"))
+}
+
 /// How many decimals a unit's whole numbers carry.
 pub fn decimals(unit: Unit) -> u8 {
     match unit {
@@ -93,7 +103,8 @@ pub(crate) fn write_report(
                 l.to_string()
             }
         };
-        let mut cells = vec![Cell::Text(label(&row.label))];
+        let own = fixed_row_label(report, row.key.as_deref(), text);
+        let mut cells = vec![Cell::Text(own.unwrap_or_else(|| label(&row.label)))];
         if report.by2.is_some() {
             cells.push(Cell::Text(label(row.label2.as_deref().unwrap_or_default())));
         }
@@ -104,6 +115,11 @@ pub(crate) fn write_report(
                 .map(|(v, c)| number(*v, c)),
         );
         writer.write_cells(&cells).map_err(io)?;
+    }
+    // Where nothing adds up (a target report's holders and years), there is
+    // no total row rather than an empty one.
+    if report.totals.iter().all(Option::is_none) {
+        return writer.finish().map_err(io);
     }
     let mut cells = vec![Cell::Text(text("reports.total"))];
     if report.by2.is_some() {

@@ -32,7 +32,7 @@ use crate::{App, Caller};
 pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
-pub use export::{column_label, decimals, grouping_label};
+pub use export::{column_label, decimals, fixed_row_label, grouping_label};
 
 /// The built-in reports, with the groupings each offers (the first is the
 /// default).
@@ -152,6 +152,19 @@ pub struct Report {
     pub truncated: bool,
     /// The columns the chart draws, by position.
     pub series: Vec<usize>,
+    /// Currencies of money the figures leave out: a target report counts
+    /// only money in its targets' currency.
+    pub other_currencies: Vec<String>,
+}
+
+impl Report {
+    /// Whether this is the built-in target report (a saved report may
+    /// carry any name, but never its holders-by-month grouping).
+    pub fn is_target_report(&self) -> bool {
+        self.name == "targets"
+            && self.by2.as_deref() == Some("month")
+            && matches!(self.by.as_str(), "department" | "owner")
+    }
 }
 
 /// The columns a chart draws: each wanted measure once, money in the
@@ -233,7 +246,7 @@ impl App {
             at,
             zone,
             whose,
-            currency: self.settings.currency.clone(),
+            currency: self.currency(),
         })
     }
 
@@ -314,6 +327,7 @@ impl App {
             }
         }
         let truncated = table.truncated;
+        let other_currencies = std::mem::take(&mut table.other_currencies);
         let (columns, mut rows, totals) = table.finish(by_value);
         let grouping = if custom_key.is_some() {
             "custom"
@@ -337,6 +351,7 @@ impl App {
             rows,
             totals,
             truncated,
+            other_currencies: other_currencies.into_iter().collect(),
         })
     }
 

@@ -9,7 +9,10 @@ impl App {
     /// the target, what was achieved (approved contracts by signing day, or
     /// approved payments by the day received) and the rate. A month without
     /// a target of its own shows "—", never a share of the year's; a year
-    /// without its own target shows the sum of the months' targets.
+    /// without its own target shows the sum of the months' targets when all
+    /// twelve are set, else "—" (the year rate is the year's achievement out
+    /// of a whole year's target). Money in other currencies than the
+    /// targets' is named in `other_currencies`.
     pub(super) async fn targets_report(
         &self,
         tx: &mut Tx,
@@ -68,9 +71,13 @@ impl App {
             };
             holders.insert(holder.0, holder.1);
         }
-        let currency = set
-            .first()
-            .map_or_else(|| frame.currency.clone(), |t| t.currency.clone());
+        // One currency for the report, by the dashboard's rule, over the
+        // targets of the holders shown.
+        let shown = set
+            .iter()
+            .filter(|t| holders.contains_key(&holder_of(by, t)));
+        let currency =
+            crate::dashboard::target_currency(shown.map(|t| t.currency.as_str()), &frame.currency);
         let target = table.column(
             &format!("{measure}_target"),
             Unit::Money,
@@ -94,19 +101,7 @@ impl App {
         for (holder, owners) in &holders {
             let mine: Vec<&kuijing_store::insight::Target> = set
                 .iter()
-                .filter(|t| {
-                    t.currency == currency
-                        && match holder.as_str() {
-                            "company" => t.department_id.is_none() && t.user_id.is_none(),
-                            id if by == "owner" => {
-                                t.user_id.map(|u| u.to_string()).as_deref() == Some(id)
-                            }
-                            id => {
-                                t.user_id.is_none()
-                                    && t.department_id.map(|d| d.to_string()).as_deref() == Some(id)
-                            }
-                        }
-                })
+                .filter(|t| t.currency == currency && holder_of(by, t) == *holder)
                 .collect();
             let sums =
                 kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (start, end))
@@ -124,22 +119,33 @@ impl App {
                     .sum();
                 year_sum += amount;
                 table.put(row.clone(), achieved, amount);
-                if let Some(t) = mine.iter().find(|t| t.month == i64::from(month)) {
+                let month_target = mine.iter().find(|t| t.month == i64::from(month));
+                if let Some(t) = month_target {
                     table.put(row, target, t.amount);
-                    monthly_targets.push(t.amount);
                 }
+                monthly_targets.push(month_target.map(|t| t.amount));
+            }
+            for other in crate::dashboard::other_currencies(&sums, &currency) {
+                table.other_currencies.insert(other);
             }
             let row = (Some(holder.clone()), year_key);
             table.put(row.clone(), achieved, year_sum);
-            let year_target = mine
-                .iter()
-                .find(|t| t.month == 0)
-                .map(|t| t.amount)
-                .or_else(|| (!monthly_targets.is_empty()).then(|| monthly_targets.iter().sum()));
-            if let Some(t) = year_target {
+            let own = mine.iter().find(|t| t.month == 0).map(|t| t.amount);
+            if let Some(t) = crate::dashboard::year_target(own, &monthly_targets) {
                 table.put(row, target, t);
             }
         }
         Ok(())
+    }
+}
+
+/// The row key of a target's holder in a report grouped `by`: the company,
+/// a department's id or a user's id; empty for a target of another grouping.
+fn holder_of(by: &str, target: &kuijing_store::insight::Target) -> String {
+    match (by, target.department_id, target.user_id) {
+        ("department", None, None) => "company".to_string(),
+        ("department", Some(department), None) => department.to_string(),
+        ("owner", None, Some(user)) => user.to_string(),
+        _ => String::new(),
     }
 }

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use kuijing_service::Caller;
 use kuijing_service::choices::Choice;
-use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure};
+use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure, TargetView};
 use serde::Deserialize;
 
 use super::Shell;
@@ -250,6 +250,16 @@ impl View {
         self.shell.money(amount, &self.board.currency)
     }
 
+    /// An amount of a target, in the target's currency.
+    fn target_money(&self, amount: &i64, target: &TargetView) -> String {
+        self.shell.money(amount, &target.currency)
+    }
+
+    /// What a target does not count: money in currencies other than its own.
+    fn uncounted(&self, target: &TargetView) -> Option<String> {
+        uncounted_note(&self.shell, &target.other_currencies, &target.currency)
+    }
+
     fn change(&self, change: &Option<i64>) -> (String, &'static str) {
         match change {
             None => ("—".into(), "flat"),
@@ -429,6 +439,17 @@ fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
     Some((first, after.pred_opt()?))
 }
 
+/// Says which currencies' money a target leaves out, so an achievement of
+/// zero in the target's currency is not read as no sales at all.
+pub(crate) fn uncounted_note(shell: &Shell, others: &[String], currency: &str) -> Option<String> {
+    (!others.is_empty()).then(|| {
+        shell
+            .t("targets_fix.uncounted")
+            .replace("%{others}", &others.join(", "))
+            .replace("%{currency}", currency)
+    })
+}
+
 /// A target's months as bars: the month's target beside what was achieved,
 /// each with its amount on hover ("—" where the month has no target).
 fn target_chart(
@@ -547,7 +568,7 @@ async fn view(
     let target_charts = board
         .targets
         .iter()
-        .map(|t| target_chart(t, &shell, &board.currency))
+        .map(|t| target_chart(t, &shell, &t.currency))
         .collect();
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(View {

@@ -93,6 +93,23 @@ impl Picker for ReportView {
 }
 
 impl ReportView {
+    /// Whether the table has a total row: not where nothing adds up (a
+    /// target report's holders and years), as the export leaves it out.
+    pub(crate) fn has_total(&self) -> bool {
+        self.report.totals.iter().any(Option::is_some)
+    }
+
+    /// What the report does not count: money in currencies other than the
+    /// one its figures are in (a target report's).
+    pub(crate) fn uncounted(&self) -> Option<String> {
+        let currency = self
+            .report
+            .columns
+            .iter()
+            .find_map(|c| c.currency.clone())?;
+        super::dashboard::uncounted_note(&self.shell, &self.report.other_currencies, &currency)
+    }
+
     pub(crate) fn heading(&self, column: &ReportColumn) -> String {
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::column_label(column, &text)
@@ -251,9 +268,32 @@ pub(crate) fn chart_of(
         .enumerate()
         .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
         .collect();
+    // The target report's chart draws the months, each named by its month
+    // (and its holder when there are several): the year rows stand in the
+    // table, and a bar per year beside its months would dwarf them.
+    let targets = report.is_target_report();
+    let holders: std::collections::BTreeSet<&Option<String>> =
+        report.rows.iter().map(|r| &r.key).collect();
+    let short = |row: &kuijing_service::reports::ReportRow| match &row.key2 {
+        Some(month) if targets => {
+            let month = month.split_once('-').map_or(month.as_str(), |(_, m)| m);
+            if holders.len() > 1 {
+                let holder = if row.label.is_empty() {
+                    shell.t("reports.none")
+                } else {
+                    row.label.clone()
+                };
+                format!("{month} · {holder}")
+            } else {
+                month.to_string()
+            }
+        }
+        _ => label(row),
+    };
     let groups: Vec<Group> = report
         .rows
         .iter()
+        .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.contains('-')))
         .take(60)
         .map(|row| {
             let name = label(row);
@@ -275,7 +315,7 @@ pub(crate) fn chart_of(
                         )
                     })
                     .collect(),
-                label: name,
+                label: short(row),
             }
         })
         .collect();
@@ -376,10 +416,19 @@ fn report_query(query: &Query) -> Result<ReportQuery, ServiceError> {
 
 /// Names for the rows that are not records: outcomes, approval kinds.
 pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
-    for row in &mut report.rows {
+    let text = |k: &str| shell.t(k);
+    let fixed: Vec<Option<String>> = report
+        .rows
+        .iter()
+        .map(|row| kuijing_service::reports::fixed_row_label(report, row.key.as_deref(), &text))
+        .collect();
+    for (row, own) in report.rows.iter_mut().zip(fixed) {
         let key = row.key.clone().unwrap_or_default();
+        if let Some(own) = own {
+            row.label = own;
+            continue;
+        }
         match (report.name.as_str(), key.as_str()) {
-            ("targets", "company") => row.label = shell.t("dashboard.company"),
             ("approvals", _) if report.by == "kind" => {
                 let text = shell.tk("kinds", &key);
                 if !text.starts_with("kinds.") {
@@ -405,7 +454,11 @@ async fn view(
     let shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
-    let shell_hint = shell.tk("report_hints", name);
+    let shell_hint = if name == "targets" {
+        shell.t("targets_fix.report_hint")
+    } else {
+        shell.tk("report_hints", name)
+    };
     let (chart, legend) = chart_of(&report, &shell, &title);
     let mut groupings: Vec<String> = BUILT_IN
         .iter()

@@ -153,12 +153,13 @@ async fn view(
         people: state.app.user_choices(caller).await?,
         rows,
         errors,
-        // The currency asked for, else the one the holder's targets are
-        // in, else the company's.
+        // The currency asked for (the one just saved in), else the one the
+        // holder's targets are in, as the dashboard and the report choose.
         currency: if query.currency.is_empty() {
-            set.first()
-                .map(|t| t.currency.clone())
-                .unwrap_or_else(|| state.app.settings().currency.clone())
+            kuijing_service::dashboard::target_currency(
+                set.iter().map(|t| t.currency.as_str()),
+                &state.app.currency(),
+            )
         } else {
             query.currency.clone()
         },
@@ -293,7 +294,8 @@ fn page_of(year: &str, department: &str, user: &str, currency: &str, done: &str)
     format!("/settings/targets?{}", query.finish())
 }
 
-/// Deletes one target, back to the holder's page.
+/// Deletes one target, back to the holder's page; one already gone (a
+/// second click, or another tab) lands there too, saying so.
 pub async fn delete_target(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -301,16 +303,17 @@ pub async fn delete_target(
     crate::extract::Id(id): crate::extract::Id,
     Form(form): Form<Query>,
 ) -> Response {
-    match state.app.delete_target(&caller, id).await {
-        Ok(()) => {
-            axum::response::IntoResponse::into_response(axum::response::Redirect::to(&page_of(
-                &form.year,
-                &form.department_id,
-                &form.user_id,
-                &form.currency,
-                "deleted",
-            )))
-        }
-        Err(error) => super::forms::error_page(error, &caller, lang),
-    }
+    let done = match state.app.delete_target(&caller, id).await {
+        Ok(()) => "deleted",
+        Err(ServiceError::NotFound) => "target_gone",
+        Err(error) => return super::forms::error_page(error, &caller, lang),
+    };
+    let back = page_of(
+        &form.year,
+        &form.department_id,
+        &form.user_id,
+        &form.currency,
+        done,
+    );
+    axum::response::IntoResponse::into_response(axum::response::Redirect::to(&back))
 }

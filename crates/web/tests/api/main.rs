@@ -73,3 +73,4 @@ mod sales_rules_more;
 mod save_over;
 mod scopes;
 mod search_index;
+mod target_money;
