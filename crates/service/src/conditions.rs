@@ -2,7 +2,7 @@
 //! builder: which operators a kind of field takes, and what an operator with
 //! its value means (a text, a list of ids, a range of days or numbers).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kuijing_domain::dates::{Period, parse_date};
 use serde_json::Value;
 
@@ -103,7 +103,7 @@ pub fn read(
         ("contains", _) => {
             let text = kuijing_domain::text::normalize(&text_of(value));
             if text.is_empty() {
-                return Err("invalid_value");
+                return Err("text_to_find");
             }
             Ok(Test::Contains(text))
         }
@@ -113,18 +113,21 @@ pub fn read(
             Some(Value::String(s)) => match s.trim() {
                 "true" | "1" | "yes" => Ok(Test::Flag(true)),
                 "false" | "0" | "no" => Ok(Test::Flag(false)),
-                _ => Err("invalid_value"),
+                _ => Err("yes_or_no"),
             },
             Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Test::Flag(true)),
             Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Test::Flag(false)),
-            _ => Err("invalid_value"),
+            _ => Err("yes_or_no"),
         },
         ("equals", ValueKind::Number) => {
-            let number = number_of(Some(&text_of(value)))?.ok_or("invalid_value")?;
+            let number = number_of(Some(&text_of(value)))
+                .ok()
+                .flatten()
+                .ok_or("number_to_compare")?;
             Ok(Test::Numbers(Some(number.clone()), Some(number)))
         }
         ("one_of" | "equals", ValueKind::Ids) => {
-            let ids = ids_of(value).ok_or("invalid_value")?;
+            let ids = ids_of(value).ok_or("choose_values")?;
             Ok(Test::OneOf(ids))
         }
         ("one_of" | "equals", ValueKind::Options) => {
@@ -139,34 +142,47 @@ pub fn read(
                 .filter(|t| !t.is_empty())
                 .collect();
             if texts.is_empty() {
-                return Err("invalid_value");
+                return Err("choose_values");
             }
             Ok(Test::OneOfText(texts))
         }
         ("between", ValueKind::Day | ValueKind::Instant) => {
             let (from, to) = bounds(value);
-            let day = |text: Option<String>| -> Result<Option<NaiveDate>, &'static str> {
+            let day = |text: Option<String>, bad| -> Result<Option<NaiveDate>, &'static str> {
                 match text.as_deref().map(str::trim) {
                     None | Some("") => Ok(None),
-                    Some(text) => parse_date(text).map(Some).map_err(|_| "invalid_value"),
+                    Some(text) => match parse_date(text) {
+                        Ok(day) if kuijing_domain::dates::YEARS.contains(&day.year()) => {
+                            Ok(Some(day))
+                        }
+                        Ok(_) => Err("range_day_out_of_years"),
+                        Err(_) => Err(bad),
+                    },
                 }
             };
-            let (from, to) = (day(from)?, day(to)?);
+            let (from, to) = (day(from, "range_from_not_day")?, day(to, "range_to_not_day")?);
             if from.is_none() && to.is_none() {
-                return Err("invalid_value");
+                return Err("range_empty");
             }
             if let (Some(a), Some(b)) = (from, to)
                 && b < a
             {
-                return Err("ends_before_start");
+                return Err("range_reversed");
             }
             Ok(Test::Days(from, to.map(|d| d + chrono::Duration::days(1))))
         }
         ("between", ValueKind::Number) => {
             let (from, to) = bounds(value);
-            let (from, to) = (number_of(from.as_deref())?, number_of(to.as_deref())?);
+            let from = number_of(from.as_deref()).map_err(|_| "range_from_not_number")?;
+            let to = number_of(to.as_deref()).map_err(|_| "range_to_not_number")?;
             if from.is_none() && to.is_none() {
-                return Err("invalid_value");
+                return Err("range_empty");
+            }
+            if let (Some(a), Some(b)) = (&from, &to)
+                && let (Ok(a), Ok(b)) = (a.parse::<f64>(), b.parse::<f64>())
+                && b < a
+            {
+                return Err("range_reversed");
             }
             Ok(Test::Numbers(from, to))
         }
@@ -278,7 +294,44 @@ mod tests {
                 Some(&json!({"from": "2024-02-01", "to": "2024-01-31"})),
                 today()
             ),
-            Err("ends_before_start")
+            Err("range_reversed")
+        );
+    }
+
+    #[test]
+    fn ranges_say_which_side_is_wrong_and_take_one_side() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let range = |kind, from: &str, to: &str| {
+            read(
+                kind,
+                "between",
+                Some(&json!({"from": from, "to": to})),
+                today(),
+            )
+        };
+        assert_eq!(
+            range(ValueKind::Day, "2024-01-01", ""),
+            Ok(Test::Days(day(2024, 1, 1), None))
+        );
+        assert_eq!(
+            range(ValueKind::Number, "", "10"),
+            Ok(Test::Numbers(None, Some("10".into())))
+        );
+        assert_eq!(range(ValueKind::Day, "", " "), Err("range_empty"));
+        assert_eq!(range(ValueKind::Day, "x", ""), Err("range_from_not_day"));
+        assert_eq!(
+            range(ValueKind::Instant, "2024-01-01", "2024-13-01"),
+            Err("range_to_not_day")
+        );
+        assert_eq!(
+            range(ValueKind::Day, "1899-12-31", ""),
+            Err("range_day_out_of_years")
+        );
+        assert_eq!(range(ValueKind::Number, "5", "x"), Err("range_to_not_number"));
+        assert_eq!(range(ValueKind::Number, "10", "9.5"), Err("range_reversed"));
+        assert_eq!(
+            range(ValueKind::Number, "9.5", "10"),
+            Ok(Test::Numbers(Some("9.5".into()), Some("10".into())))
         );
     }
 
@@ -294,7 +347,7 @@ mod tests {
         );
         assert_eq!(
             read(ValueKind::Text, "contains", Some(&json!("  ")), today()),
-            Err("invalid_value")
+            Err("text_to_find")
         );
     }
 
@@ -328,7 +381,7 @@ mod tests {
                 Some(&json!({"from": "abc"})),
                 today()
             ),
-            Err("invalid_value")
+            Err("range_from_not_number")
         );
     }
 }

@@ -210,6 +210,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight7",
     "life_close",
     "sales8",
+    "builder_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
