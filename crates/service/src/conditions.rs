@@ -160,7 +160,10 @@ pub fn read(
                     },
                 }
             };
-            let (from, to) = (day(from, "range_from_not_day")?, day(to, "range_to_not_day")?);
+            let (from, to) = (
+                day(from, "range_from_not_day")?,
+                day(to, "range_to_not_day")?,
+            );
             if from.is_none() && to.is_none() {
                 return Err("range_empty");
             }
@@ -327,7 +330,10 @@ mod tests {
             range(ValueKind::Day, "1899-12-31", ""),
             Err("range_day_out_of_years")
         );
-        assert_eq!(range(ValueKind::Number, "5", "x"), Err("range_to_not_number"));
+        assert_eq!(
+            range(ValueKind::Number, "5", "x"),
+            Err("range_to_not_number")
+        );
         assert_eq!(range(ValueKind::Number, "10", "9.5"), Err("range_reversed"));
         assert_eq!(
             range(ValueKind::Number, "9.5", "10"),

@@ -561,7 +561,11 @@ impl App {
             ) {
                 Ok(test) => test,
                 Err("operator_unknown") => {
-                    errors.add_labelled(format!("{at}.op"), &filter.field, "operator_not_for_field");
+                    errors.add_labelled(
+                        format!("{at}.op"),
+                        &filter.field,
+                        "operator_not_for_field",
+                    );
                     continue;
                 }
                 Err(code) => {
@@ -584,15 +588,14 @@ impl App {
                 let seen = caller.actor.visibility(spec.permission, org);
                 let outside = ids.iter().any(|id| match f.kind {
                     Type::Department => !(seen.all || seen.departments.contains(id)),
-                    _ => {
-                        !(seen.all
-                            || org
-                                .department_of(*id)
-                                .is_some_and(|d| seen.sees(*id, d)))
-                    }
+                    _ => !(seen.all || org.department_of(*id).is_some_and(|d| seen.sees(*id, d))),
                 });
                 if owners && outside {
-                    errors.add_labelled(format!("{at}.value"), &filter.field, "outside_scope_values");
+                    errors.add_labelled(
+                        format!("{at}.value"),
+                        &filter.field,
+                        "outside_scope_values",
+                    );
                     continue;
                 }
             }

@@ -456,11 +456,7 @@ pub(crate) fn name_builder_fields(
 
 /// Each refusal under its full name, with the field named as the form
 /// names it.
-fn messages(
-    errors: &FieldErrors,
-    catalog: &BuilderCatalog,
-    lang: Lang,
-) -> HashMap<String, String> {
+fn messages(errors: &FieldErrors, catalog: &BuilderCatalog, lang: Lang) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for error in &errors.0 {
         let mut error = error.clone();

@@ -136,7 +136,10 @@ async fn a_builder_form_sent_twice_saves_one_report() {
     let (status, html) = page(&t, &cookie, "/reports/custom/new?kind=contracts", "en").await;
     assert_eq!(status, 200);
     let marker = "name=\"_once\" value=\"";
-    let start = html.find(marker).expect("the form carries a one-time token") + marker.len();
+    let start = html
+        .find(marker)
+        .expect("the form carries a one-time token")
+        + marker.len();
     let once = &html[start..start + html[start..].find('"').expect("end")];
     let form = format!(
         "_csrf={csrf}&_once={once}&name=Twice&kind=contracts&chart=bar&group_0=owner_id\
@@ -223,9 +226,18 @@ async fn builder_messages_name_the_field_by_its_label_and_say_the_fix() {
         "{refused:?}"
     );
     assert!(message(2).contains("not to a day, week"), "{refused:?}");
-    assert!(message(3).contains("a start, an end or both"), "{refused:?}");
-    assert!(message(4).contains("the end is not a number"), "{refused:?}");
-    assert!(!message(4).contains("amount:"), "named by its label: {refused:?}");
+    assert!(
+        message(3).contains("a start, an end or both"),
+        "{refused:?}"
+    );
+    assert!(
+        message(4).contains("the end is not a number"),
+        "{refused:?}"
+    );
+    assert!(
+        !message(4).contains("amount:"),
+        "named by its label: {refused:?}"
+    );
 
     // A range with one side only is a condition, not an error.
     let open = t
@@ -298,7 +310,11 @@ async fn definitions_that_mean_nothing_are_refused_naming_the_field() {
         ],
         "{refused:?}"
     );
-    assert!(refused[0].2.starts_with("Owner is already the first grouping"));
+    assert!(
+        refused[0]
+            .2
+            .starts_with("Owner is already the first grouping")
+    );
     assert!(refused[1].2.contains("a count counts records"));
 
     // The same date by two buckets is two groupings: year, then month.
