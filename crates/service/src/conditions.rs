@@ -2,7 +2,7 @@
 //! builder: which operators a kind of field takes, and what an operator with
 //! its value means (a text, a list of ids, a range of days or numbers).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kuijing_domain::dates::{Period, parse_date};
 use serde_json::Value;
 
@@ -75,9 +75,7 @@ pub enum Test {
 }
 
 /// Reads an operator and its value for a kind of field. The error is a
-/// message code for the condition: `operator_unknown`, `value_missing` (an
-/// operator that compares with nothing: "contains" nothing, "is any of"
-/// with nothing picked) or `invalid_value`.
+/// message code for the condition: `operator_unknown` or `invalid_value`.
 pub fn read(
     kind: ValueKind,
     op: &str,
@@ -99,16 +97,13 @@ pub fn read(
         let (from, to) = period.range(today);
         return Ok(Test::Days(Some(from), Some(to)));
     }
-    if compares(op) && is_blank(value) {
-        return Err("value_missing");
-    }
     match (op, kind) {
         ("is_empty", _) => Ok(Test::Empty),
         ("not_empty", _) => Ok(Test::NotEmpty),
         ("contains", _) => {
             let text = kuijing_domain::text::normalize(&text_of(value));
             if text.is_empty() {
-                return Err("invalid_value");
+                return Err("text_to_find");
             }
             Ok(Test::Contains(text))
         }
@@ -118,18 +113,21 @@ pub fn read(
             Some(Value::String(s)) => match s.trim() {
                 "true" | "1" | "yes" => Ok(Test::Flag(true)),
                 "false" | "0" | "no" => Ok(Test::Flag(false)),
-                _ => Err("invalid_value"),
+                _ => Err("yes_or_no"),
             },
             Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Test::Flag(true)),
             Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Test::Flag(false)),
-            _ => Err("invalid_value"),
+            _ => Err("yes_or_no"),
         },
         ("equals", ValueKind::Number) => {
-            let number = number_of(Some(&text_of(value)))?.ok_or("invalid_value")?;
+            let number = number_of(Some(&text_of(value)))
+                .ok()
+                .flatten()
+                .ok_or("number_to_compare")?;
             Ok(Test::Numbers(Some(number.clone()), Some(number)))
         }
         ("one_of" | "equals", ValueKind::Ids) => {
-            let ids = ids_of(value).ok_or("invalid_value")?;
+            let ids = ids_of(value).ok_or("choose_values")?;
             Ok(Test::OneOf(ids))
         }
         ("one_of" | "equals", ValueKind::Options) => {
@@ -144,56 +142,54 @@ pub fn read(
                 .filter(|t| !t.is_empty())
                 .collect();
             if texts.is_empty() {
-                return Err("invalid_value");
+                return Err("choose_values");
             }
             Ok(Test::OneOfText(texts))
         }
         ("between", ValueKind::Day | ValueKind::Instant) => {
             let (from, to) = bounds(value);
-            let day = |text: Option<String>| -> Result<Option<NaiveDate>, &'static str> {
+            let day = |text: Option<String>, bad| -> Result<Option<NaiveDate>, &'static str> {
                 match text.as_deref().map(str::trim) {
                     None | Some("") => Ok(None),
-                    Some(text) => parse_date(text).map(Some).map_err(|_| "invalid_value"),
+                    Some(text) => match parse_date(text) {
+                        Ok(day) if kuijing_domain::dates::YEARS.contains(&day.year()) => {
+                            Ok(Some(day))
+                        }
+                        Ok(_) => Err("range_day_out_of_years"),
+                        Err(_) => Err(bad),
+                    },
                 }
             };
-            let (from, to) = (day(from)?, day(to)?);
+            let (from, to) = (
+                day(from, "range_from_not_day")?,
+                day(to, "range_to_not_day")?,
+            );
             if from.is_none() && to.is_none() {
-                return Err("invalid_value");
+                return Err("range_empty");
             }
             if let (Some(a), Some(b)) = (from, to)
                 && b < a
             {
-                return Err("ends_before_start");
+                return Err("range_reversed");
             }
             Ok(Test::Days(from, to.map(|d| d + chrono::Duration::days(1))))
         }
         ("between", ValueKind::Number) => {
             let (from, to) = bounds(value);
-            let (from, to) = (number_of(from.as_deref())?, number_of(to.as_deref())?);
+            let from = number_of(from.as_deref()).map_err(|_| "range_from_not_number")?;
+            let to = number_of(to.as_deref()).map_err(|_| "range_to_not_number")?;
             if from.is_none() && to.is_none() {
-                return Err("invalid_value");
+                return Err("range_empty");
+            }
+            if let (Some(a), Some(b)) = (&from, &to)
+                && let (Ok(a), Ok(b)) = (a.parse::<f64>(), b.parse::<f64>())
+                && b < a
+            {
+                return Err("range_reversed");
             }
             Ok(Test::Numbers(from, to))
         }
         _ => Err("operator_unknown"),
-    }
-}
-
-/// Whether an operator compares with a value (rather than asking for a
-/// period or for emptiness).
-pub fn compares(op: &str) -> bool {
-    matches!(op, "contains" | "equals" | "eq" | "one_of" | "between")
-}
-
-/// Whether a condition's value holds nothing to compare with: left out,
-/// blank text, an empty pick, or a range with neither end.
-pub fn is_blank(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(Value::Array(items)) => items.iter().all(|item| is_blank(Some(item))),
-        Some(Value::Object(ends)) => ends.values().all(|end| is_blank(Some(end))),
-        Some(Value::Bool(_) | Value::Number(_)) => false,
     }
 }
 
@@ -301,7 +297,47 @@ mod tests {
                 Some(&json!({"from": "2024-02-01", "to": "2024-01-31"})),
                 today()
             ),
-            Err("ends_before_start")
+            Err("range_reversed")
+        );
+    }
+
+    #[test]
+    fn ranges_say_which_side_is_wrong_and_take_one_side() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let range = |kind, from: &str, to: &str| {
+            read(
+                kind,
+                "between",
+                Some(&json!({"from": from, "to": to})),
+                today(),
+            )
+        };
+        assert_eq!(
+            range(ValueKind::Day, "2024-01-01", ""),
+            Ok(Test::Days(day(2024, 1, 1), None))
+        );
+        assert_eq!(
+            range(ValueKind::Number, "", "10"),
+            Ok(Test::Numbers(None, Some("10".into())))
+        );
+        assert_eq!(range(ValueKind::Day, "", " "), Err("range_empty"));
+        assert_eq!(range(ValueKind::Day, "x", ""), Err("range_from_not_day"));
+        assert_eq!(
+            range(ValueKind::Instant, "2024-01-01", "2024-13-01"),
+            Err("range_to_not_day")
+        );
+        assert_eq!(
+            range(ValueKind::Day, "1899-12-31", ""),
+            Err("range_day_out_of_years")
+        );
+        assert_eq!(
+            range(ValueKind::Number, "5", "x"),
+            Err("range_to_not_number")
+        );
+        assert_eq!(range(ValueKind::Number, "10", "9.5"), Err("range_reversed"));
+        assert_eq!(
+            range(ValueKind::Number, "9.5", "10"),
+            Ok(Test::Numbers(Some("9.5".into()), Some("10".into())))
         );
     }
 
@@ -317,32 +353,7 @@ mod tests {
         );
         assert_eq!(
             read(ValueKind::Text, "contains", Some(&json!("  ")), today()),
-            Err("value_missing")
-        );
-    }
-
-    #[test]
-    fn a_comparison_with_nothing_asks_for_a_value() {
-        for (kind, op, value) in [
-            (ValueKind::Ids, "one_of", json!([])),
-            (ValueKind::Options, "one_of", json!(["", " "])),
-            (
-                ValueKind::Number,
-                "between",
-                json!({"from": "", "to": null}),
-            ),
-            (ValueKind::Day, "between", json!({})),
-            (ValueKind::Bool, "equals", json!(null)),
-        ] {
-            assert_eq!(
-                read(kind, op, Some(&value), today()),
-                Err("value_missing"),
-                "{op} {value}"
-            );
-        }
-        assert_eq!(
-            read(ValueKind::Ids, "one_of", None, today()),
-            Err("value_missing")
+            Err("text_to_find")
         );
     }
 
@@ -376,7 +387,7 @@ mod tests {
                 Some(&json!({"from": "abc"})),
                 today()
             ),
-            Err("invalid_value")
+            Err("range_from_not_number")
         );
     }
 }

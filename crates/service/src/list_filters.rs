@@ -131,9 +131,6 @@ impl App {
         defs: &[FieldDef],
         input: &FilterInput,
     ) -> Result<Filter<C>, &'static str> {
-        if conditions::compares(&input.op) && conditions::is_blank(input.value.as_ref()) {
-            return Err("value_missing");
-        }
         let text_value = || {
             input
                 .value
@@ -164,9 +161,9 @@ impl App {
                 "is_empty" => Ok(Filter::CustomEmpty(key, true)),
                 "not_empty" => Ok(Filter::CustomEmpty(key, false)),
                 "equals" | "one_of" if many => Ok(Filter::CustomHasAny(key, texts_of(input)?)),
-                "equals" => Ok(Filter::CustomEquals(key, text_value())),
+                "equals" => Ok(Filter::CustomEquals(key, text_to_find(text_value())?)),
                 "one_of" => Ok(Filter::CustomOneOf(key, texts_of(input)?)),
-                "contains" => Ok(Filter::CustomContains(key, text_value())),
+                "contains" => Ok(Filter::CustomContains(key, text_to_find(text_value())?)),
                 _ => Err("operator_unknown"),
             };
         }
@@ -256,9 +253,18 @@ fn texts_of(input: &FilterInput) -> Result<Vec<String>, &'static str> {
         .filter(|t| !t.is_empty())
         .collect();
     if texts.is_empty() {
-        Err("invalid_value")
+        Err("choose_values")
     } else {
         Ok(texts)
+    }
+}
+
+/// The text a condition compares with; blank compares with nothing.
+fn text_to_find(text: String) -> Result<String, &'static str> {
+    if text.trim().is_empty() {
+        Err("text_to_find")
+    } else {
+        Ok(text)
     }
 }
 

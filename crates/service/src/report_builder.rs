@@ -408,8 +408,16 @@ impl App {
     }
 
     /// Checks a definition into statements' parts; every refusal names the
-    /// field at fault.
-    async fn check(&self, tx: &mut Tx, definition: &ReportDefinition) -> Result<Checked> {
+    /// field at fault. A definition being saved must also mean something
+    /// (no grouping twice, no field on a count); one saved before these
+    /// checks still runs.
+    async fn check(
+        &self,
+        tx: &mut Tx,
+        definition: &ReportDefinition,
+        saver: Option<&Caller>,
+    ) -> Result<Checked> {
+        let saving = saver.is_some();
         let mut errors = FieldErrors::new();
         if definition.name.trim().is_empty() {
             errors.add("name", "required");
@@ -468,7 +476,8 @@ impl App {
                 (true, Some(b)) => match Bucket::parse(b) {
                     Some(b) => Some(b),
                     None => {
-                        errors.add_labelled(&at, name, "invalid_bucket");
+                        // A date with a bucket the builder does not know.
+                        errors.add_labelled(&at, name, "bucket_unknown");
                         continue;
                     }
                 },
@@ -478,6 +487,15 @@ impl App {
                 }
                 (false, None) => None,
             };
+            // The same grouping twice groups nothing more.
+            if saving
+                && groups.iter().any(|(g, b): &(Resolved, Option<Bucket>)| {
+                    g.name() == field.name() && *b == bucket
+                })
+            {
+                errors.add_labelled(&at, name, "grouped_twice");
+                continue;
+            }
             groups.push((field, bucket));
         }
         if definition.measures.is_empty() {
@@ -490,11 +508,17 @@ impl App {
         for (index, measure) in definition.measures.iter().enumerate() {
             let at = format!("measures.{index}");
             match measure.op.as_str() {
-                "count" => measures.push(("count".to_string(), None)),
+                "count" => match measure.field.as_deref().map(str::trim) {
+                    // A count counts records; a field would be ignored.
+                    Some(name) if saving && !name.is_empty() => {
+                        errors.add_labelled(format!("{at}.field"), name, "count_takes_no_field")
+                    }
+                    _ => measures.push(("count".to_string(), None)),
+                },
                 "sum" | "average" => {
                     let name = measure.field.clone().unwrap_or_default();
-                    if name.is_empty() {
-                        errors.add(format!("{at}.field"), "required");
+                    if name.trim().is_empty() {
+                        errors.add(format!("{at}.field"), "measure_field_required");
                         continue;
                     }
                     let Some(field) = resolve(&name) else {
@@ -513,7 +537,7 @@ impl App {
                     }
                     measures.push((measure.op.clone(), Some(field)));
                 }
-                _ => errors.add(format!("{at}.op"), "invalid_choice"),
+                _ => errors.add(format!("{at}.op"), "measure_unknown"),
             }
         }
         let mut filters = Vec::new();
@@ -521,7 +545,12 @@ impl App {
         for (index, filter) in definition.filters.iter().enumerate() {
             let at = format!("filters.{index}");
             let Some(field) = resolve(&filter.field) else {
-                errors.add_labelled(format!("{at}.field"), &filter.field, "unknown_field");
+                // A condition is on a date itself, never on a bucket of it.
+                let code = match filter.field.split_once(':') {
+                    Some((name, _)) if resolve(name).is_some() => "condition_on_bucket",
+                    _ => "unknown_field",
+                };
+                errors.add_labelled(format!("{at}.field"), &filter.field, code);
                 continue;
             };
             let test = match conditions::read(
@@ -532,7 +561,11 @@ impl App {
             ) {
                 Ok(test) => test,
                 Err("operator_unknown") => {
-                    errors.add_labelled(format!("{at}.op"), &filter.field, "invalid_choice");
+                    errors.add_labelled(
+                        format!("{at}.op"),
+                        &filter.field,
+                        "operator_not_for_field",
+                    );
                     continue;
                 }
                 Err(code) => {
@@ -541,12 +574,30 @@ impl App {
                 }
             };
             // A department stands for the people in it.
-            if matches!(&field, Resolved::System(f) if f.kind == Type::Department)
-                && people.is_none()
-            {
+            let owners = matches!(&field, Resolved::System(f) if matches!(f.kind, Type::Department | Type::User));
+            if owners && people.is_none() {
                 let org = kuijing_store::departments::org_chart(tx).await?;
                 let ids = users::all_names(tx).await?.into_iter().map(|(id, _)| id);
                 people = Some((org, ids.collect()));
+            }
+            // A report is saved naming only owners and departments in the
+            // saver's scope of the kind, as the form offers them.
+            if let (Some(caller), Some((org, _)), Test::OneOf(ids), Resolved::System(f)) =
+                (saver, people.as_ref(), &test, &field)
+            {
+                let seen = caller.actor.visibility(spec.permission, org);
+                let outside = ids.iter().any(|id| match f.kind {
+                    Type::Department => !(seen.all || seen.departments.contains(id)),
+                    _ => !(seen.all || org.department_of(*id).is_some_and(|d| seen.sees(*id, d))),
+                });
+                if owners && outside {
+                    errors.add_labelled(
+                        format!("{at}.value"),
+                        &filter.field,
+                        "outside_scope_values",
+                    );
+                    continue;
+                }
             }
             match self.filters_of(spec, &field, test, people.as_ref()) {
                 Some(mut more) => filters.append(&mut more),
@@ -823,7 +874,7 @@ impl App {
     ) -> Result<SavedReportView> {
         self.may_build_reports(caller)?;
         let mut tx = self.db.write().await?;
-        self.check(&mut tx, definition).await?;
+        self.check(&mut tx, definition, Some(caller)).await?;
         let shares = self.check_shares(&mut tx, &definition.shares).await?;
         let stored = Self::stored_of(definition)?;
         let id = saved_reports::insert(
@@ -859,7 +910,7 @@ impl App {
         if !self.may_edit(caller, &report) {
             return Err(ServiceError::Forbidden);
         }
-        self.check(&mut tx, definition).await?;
+        self.check(&mut tx, definition, Some(caller)).await?;
         let shares = self.check_shares(&mut tx, &definition.shares).await?;
         let stored = Self::stored_of(definition)?;
         let changed = saved_reports::update(
@@ -931,8 +982,23 @@ impl App {
     ) -> Result<Report> {
         caller.require(Permission::new(Kind::Report, Action::View))?;
         let mut tx = self.db.read().await?;
-        let checked = self.check(&mut tx, definition).await?;
-        let frame = self.frame(&mut tx, caller, query).await?;
+        // Every refusal at once: the definition's, the period's and whose data.
+        let mut errors = FieldErrors::new();
+        let checked = match self.check(&mut tx, definition, None).await {
+            Ok(checked) => Some(checked),
+            Err(ServiceError::Invalid(more)) => {
+                errors.0.extend(more.0);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        let frame = self
+            .frame_checked(&mut tx, caller, query, &mut errors)
+            .await?;
+        errors.into_result()?;
+        let (Some(checked), Some(frame)) = (checked, frame) else {
+            return Err(invalid("period", "invalid_choice"));
+        };
         let spec = checked.spec;
         let owners = frame.whose.owners(caller, spec.permission);
         let keys: Vec<Key> = checked

@@ -211,6 +211,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_close",
     "sales8",
     "api_keep",
+    "builder_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

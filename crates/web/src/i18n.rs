@@ -14,7 +14,7 @@ pub enum Lang {
 }
 
 /// Sections beside `fields` that name fields, each `<section>.<field>`.
-const FIELD_SECTIONS: &[&str] = &["insight2.fields"];
+const FIELD_SECTIONS: &[&str] = &["insight2.fields", "builder_fix.fields"];
 
 /// Sections that add keys under existing groups (`<section>.<key>`), found
 /// when the group itself has no such key: `life4.notifications.kinds.x`

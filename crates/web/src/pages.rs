@@ -35,7 +35,7 @@ mod pool_settings;
 mod products;
 mod profile;
 mod records;
-mod report_form;
+pub(crate) mod report_form;
 mod reports;
 mod roles;
 mod sales_settings;

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use kuijing_domain::dates::{Period, change_percent, months_back, previous_range};
-use kuijing_domain::{Action, FieldError, Kind, OrgChart, Permission, Visibility, money};
+use kuijing_domain::{
+    Action, FieldError, FieldErrors, Kind, OrgChart, Permission, Visibility, money,
+};
 use kuijing_store::insight::{self, MonthSum, Owners};
 pub use kuijing_store::insight::{Sum, Target};
 use kuijing_store::{Tx, departments};
@@ -43,6 +45,11 @@ pub struct DashboardQuery {
     pub with_children: Option<bool>,
     #[serde(default)]
     pub user_ids: Vec<i64>,
+    /// Fields the caller could not read (a day that is not a date), each
+    /// with its refusal, reported with every other refusal of the query.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub unread: Vec<FieldError>,
 }
 
 /// The records behind a dashboard figure, as a list narrows to them: the
@@ -256,27 +263,70 @@ pub struct Dashboard {
     pub owners: DrillOwners,
 }
 
-/// The longest custom period: ten years.
-pub const MAX_PERIOD_DAYS: i64 = 3660;
+/// The longest custom period, in months: ten years (from the first day to
+/// the day before the same day ten years later, both included).
+pub const MAX_PERIOD_MONTHS: u32 = 120;
 
-/// The days `[from, to)` a query asks for.
+/// The days `[from, to)` a query asks for; every refusal at once.
 pub fn period_of(query: &DashboardQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
-    let invalid = |field: &str, code| ServiceError::Invalid(FieldError::new(field, code).into());
+    let mut errors = FieldErrors::new();
+    let period = period_checked(query, today, &mut errors);
+    errors.into_result()?;
+    period.ok_or_else(|| ServiceError::Invalid(FieldError::new("period", "invalid_choice").into()))
+}
+
+/// The days `[from, to)` a query asks for, adding each refusal to `errors`
+/// (a field the caller could not read, a missing or reversed end, a day
+/// outside the years 1900–2999, a period over ten years).
+pub(crate) fn period_checked(
+    query: &DashboardQuery,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<(NaiveDate, NaiveDate)> {
+    let unread = |field: &str| query.unread.iter().any(|e| e.field == field);
+    for error in &query.unread {
+        errors.push(error.clone());
+    }
     match query.period.as_deref().unwrap_or("this_month") {
         "custom" => {
-            let from = query.from.ok_or_else(|| invalid("from", "required"))?;
-            let to = query.to.ok_or_else(|| invalid("to", "required"))?;
+            let mut day = |field: &str, value: Option<NaiveDate>| {
+                if unread(field) {
+                    return None;
+                }
+                let Some(day) = value else {
+                    errors.add(field, "required");
+                    return None;
+                };
+                if let Err(code) = kuijing_domain::dates::in_years(day) {
+                    errors.add(field, code);
+                    return None;
+                }
+                Some(day)
+            };
+            let from = day("from", query.from);
+            let to = day("to", query.to);
+            let (from, to) = (from?, to?);
             if to < from {
-                return Err(invalid("to", "ends_before_start"));
+                errors.add("to", "ends_before_start");
+                return None;
             }
-            if (to - from).num_days() > MAX_PERIOD_DAYS {
-                return Err(invalid("to", "period_too_long"));
+            let end = from + chrono::Months::new(MAX_PERIOD_MONTHS);
+            if to >= end {
+                errors.push(
+                    FieldError::new("to", "period_over_ten_years")
+                        .with("last", (end - chrono::Duration::days(1)).to_string()),
+                );
+                return None;
             }
-            Ok((from, to + chrono::Duration::days(1)))
+            Some((from, to + chrono::Duration::days(1)))
         }
-        text => Period::parse(text)
-            .map(|p| p.range(today))
-            .ok_or_else(|| invalid("period", "invalid_choice")),
+        text => match Period::parse(text) {
+            Some(p) => Some(p.range(today)),
+            None => {
+                errors.add("period", "invalid_choice");
+                None
+            }
+        },
     }
 }
 
@@ -284,10 +334,17 @@ impl App {
     /// Anyone signed in has a dashboard; what it counts is their scope.
     pub async fn dashboard(&self, caller: &Caller, query: &DashboardQuery) -> Result<Dashboard> {
         let today = self.today();
-        let (from, to) = period_of(query, today)?;
-        let (previous_from, previous_to) = previous_range(from, to);
+        let mut errors = FieldErrors::new();
+        let period = period_checked(query, today, &mut errors);
         let mut tx = self.db.read().await?;
-        let whose = self.whose(&mut tx, caller, query).await?;
+        let whose = self
+            .whose_checked(&mut tx, caller, query, &mut errors)
+            .await?;
+        errors.into_result()?;
+        let (from, to) = period.ok_or_else(|| {
+            ServiceError::Invalid(FieldError::new("period", "invalid_choice").into())
+        })?;
+        let (previous_from, previous_to) = previous_range(from, to);
         let (org, people) = (&whose.org, &whose.people);
         let owners_of = |kind: Kind| whose.owners(caller, kind);
         let customers_owners = owners_of(Kind::Customer);

@@ -4,17 +4,31 @@ use super::*;
 
 impl App {
     /// Whose figures a query asks for, checked against the org chart and
-    /// the viewer's own data scope.
-    pub(crate) async fn whose(
+    /// the viewer's own data scope, adding each refusal to `errors` (the
+    /// whole company where the choice cannot be read), so a report names
+    /// every bad field at once.
+    pub(crate) async fn whose_checked(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         query: &DashboardQuery,
+        errors: &mut FieldErrors,
     ) -> Result<Whose> {
         let org = departments::org_chart(tx).await?;
         let people = kuijing_store::users::all_names(tx).await?;
         let reach = Reach::of(caller, &org);
-        let chosen = self.chosen_people(query, (&org, &reach), &people)?;
+        let chosen = match self.chosen_people(query, (&org, &reach), &people) {
+            Ok(chosen) => chosen,
+            Err(ServiceError::Invalid(more)) => {
+                // A field the caller could not read is already refused.
+                let unread = |field: &str| query.unread.iter().any(|e| e.field == field);
+                errors
+                    .0
+                    .extend(more.0.into_iter().filter(|e| !unread(&e.field)));
+                None
+            }
+            Err(other) => return Err(other),
+        };
         Ok(Whose {
             org,
             people,
@@ -31,16 +45,37 @@ impl App {
         let mut tx = self.db.read().await?;
         let org = departments::org_chart(&mut tx).await?;
         let reach = Reach::of(caller, &org);
+        Self::choices_within(&mut tx, &org, &reach).await
+    }
+
+    /// The departments and people whose records of one kind a viewer sees
+    /// (the report builder's choices of owners and departments).
+    pub(crate) async fn scoped_choices(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: Kind,
+    ) -> Result<(Vec<crate::choices::Choice>, Vec<crate::choices::Choice>)> {
+        let org = departments::org_chart(tx).await?;
+        let reach = Reach(caller.actor.visibility(kind, &org));
+        Self::choices_within(tx, &org, &reach).await
+    }
+
+    async fn choices_within(
+        tx: &mut Tx,
+        org: &OrgChart,
+        reach: &Reach,
+    ) -> Result<(Vec<crate::choices::Choice>, Vec<crate::choices::Choice>)> {
         let ids: Vec<i64> = org
             .department_ids()
             .filter(|d| reach.has_department(*d))
             .collect();
-        let mut departments = departments::names(&mut tx, &ids).await?;
+        let mut departments = departments::names(tx, &ids).await?;
         departments.sort_by(|a, b| a.1.cmp(&b.1));
-        let people = kuijing_store::users::active_names(&mut tx)
+        let people = kuijing_store::users::active_names(tx)
             .await?
             .into_iter()
-            .filter(|(id, _)| reach.has_user(&org, *id))
+            .filter(|(id, _)| reach.has_user(org, *id))
             .collect();
         Ok((departments, people))
     }

@@ -80,16 +80,21 @@ impl App {
         let mut tx = self.db.read().await?;
         let people = users::active_names(&mut tx).await?;
         let departments = self.department_choices().await?;
+        // Owners and their departments are offered within the viewer's
+        // scope of the kind only, as the dashboard's whose-data picker does.
+        let (scoped_departments, scoped_people) = self
+            .scoped_choices(&mut tx, caller, spec.permission)
+            .await?;
         let all_pipelines = pipelines::list(&mut tx).await?;
         let mut fields = Vec::new();
         for field in spec.fields {
             let value_kind = super::value_kind(&super::Resolved::System(field));
             let choices: Vec<(String, String)> = match field.kind {
-                Type::User => people
+                Type::User => scoped_people
                     .iter()
                     .map(|(i, n)| (i.to_string(), n.clone()))
                     .collect(),
-                Type::Department => departments
+                Type::Department => scoped_departments
                     .iter()
                     .map(|(i, n)| (i.to_string(), n.clone()))
                     .collect(),

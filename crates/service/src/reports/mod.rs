@@ -17,7 +17,7 @@ mod targets;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use kuijing_domain::{Action, FieldError, Kind, Permission};
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission};
 use kuijing_store::figures::{
     self, Aggregate, Bucket, Filter, Grouped, Key, Measure, Source, Zone,
 };
@@ -25,7 +25,7 @@ use kuijing_store::{Tx, departments, options, pipelines, products};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::dashboard::{DashboardQuery, Whose, period_of};
+use crate::dashboard::{DashboardQuery, Whose, period_checked};
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
@@ -228,26 +228,32 @@ pub(crate) struct Frame {
 }
 
 impl App {
-    /// The period, zone and "whose data" of a report.
-    pub(crate) async fn frame(
+    /// The period, zone and "whose data" of a report, adding each refusal
+    /// of the period and of whose data to `errors`; none when the period
+    /// cannot be read.
+    pub(crate) async fn frame_checked(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         query: &DashboardQuery,
-    ) -> Result<Frame> {
-        let (from, to) = period_of(query, self.today())?;
+        errors: &mut FieldErrors,
+    ) -> Result<Option<Frame>> {
+        let period = period_checked(query, self.today(), errors);
+        let whose = self.whose_checked(tx, caller, query, errors).await?;
+        let Some((from, to)) = period else {
+            return Ok(None);
+        };
         let at = (self.start_of(from), self.start_of(to));
         // A year more before the period, for comparisons with the year before.
         let zone = zone_over(self.time_zone(), self.start_of(year_earlier(from)), at.1);
-        let whose = self.whose(tx, caller, query).await?;
-        Ok(Frame {
+        Ok(Some(Frame {
             from,
             to,
             at,
             zone,
             whose,
             currency: self.currency(),
-        })
+        }))
     }
 
     /// A built-in report, in the caller's scope.
@@ -264,19 +270,39 @@ impl App {
         let custom_key = by.strip_prefix("custom:").map(str::to_string);
         let mut tx = self.db.read().await?;
         let mut by_label = None;
+        // Every refusal at once: the grouping, the pipeline, the measure,
+        // the period and whose data.
+        let mut errors = FieldErrors::new();
         if let Some(key) = &custom_key {
             let defs = kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?;
-            let Some(def) = defs.into_iter().find(|d| &d.key == key) else {
-                return Err(invalid("by", "invalid_choice"));
-            };
-            if name != "customers" {
-                return Err(invalid("by", "invalid_choice"));
+            match defs.into_iter().find(|d| &d.key == key) {
+                Some(def) if name == "customers" => by_label = Some(def.label),
+                _ => errors.add("by", "invalid_choice"),
             }
-            by_label = Some(def.label);
         } else if !groupings.contains(&by.as_str()) {
-            return Err(invalid("by", "invalid_choice"));
+            errors.add("by", "invalid_choice");
         }
-        let frame = self.frame(&mut tx, caller, &query.insight).await?;
+        if name == "funnel"
+            && let Some(id) = query.pipeline_id
+            && !self
+                .pipelines_in(&mut tx, caller)
+                .await?
+                .iter()
+                .any(|p| p.id == id)
+        {
+            errors.add("pipeline_id", "invalid_choice");
+        }
+        if name == "targets"
+            && let Some(measure) = query.measure.as_deref().filter(|m| !m.is_empty())
+            && !crate::dashboard::MEASURES.contains(&measure)
+        {
+            errors.add("measure", "invalid_choice");
+        }
+        let frame = self
+            .frame_checked(&mut tx, caller, &query.insight, &mut errors)
+            .await?;
+        errors.into_result()?;
+        let frame = frame.ok_or_else(|| invalid("period", "invalid_choice"))?;
         let mut table = Assembly::default();
         let mut by_value = !matches!(by.as_str(), "month" | "stage");
         if by == "month" {

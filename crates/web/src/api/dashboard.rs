@@ -83,10 +83,9 @@ impl DashboardParams {
                 },
             }
         }
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
+        // Reported by the service with every other refusal of the query.
         Ok(DashboardQuery {
+            unread: errors.0,
             period: self.period,
             from,
             to,

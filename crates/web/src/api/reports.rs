@@ -249,7 +249,35 @@ pub async fn create_saved(
     ApiUser(caller): ApiUser,
     Body(body): Body<ReportDefinition>,
 ) -> Response {
-    respond_created(state.app.create_report(&caller, &body).await, &caller, lang)
+    let saved = state.app.create_report(&caller, &body).await;
+    let saved = named(&state, &caller, &body.kind, saved, lang).await;
+    respond_created(saved, &caller, lang)
+}
+
+/// A builder refusal with each field named by its label (a custom field's
+/// own, a system field's in the caller's language).
+async fn named<T>(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    kind: &str,
+    result: Result<T, ServiceError>,
+    lang: Lang,
+) -> Result<T, ServiceError> {
+    match result {
+        Err(error @ ServiceError::Invalid(_)) => {
+            let catalog = match state.app.report_catalog(caller, kind).await {
+                Ok(catalog) => Some(catalog),
+                Err(_) => state.app.report_catalog(caller, "customers").await.ok(),
+            };
+            Err(match catalog {
+                Some(catalog) => {
+                    crate::pages::report_form::name_builder_fields(error, &catalog, lang)
+                }
+                None => error,
+            })
+        }
+        other => other,
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/custom-reports/{id}", tag = "reports",
@@ -292,14 +320,12 @@ pub async fn update_saved(
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
-    respond(
-        state
-            .app
-            .update_report(&caller, (id, body.version), &body.definition)
-            .await,
-        &caller,
-        lang,
-    )
+    let saved = state
+        .app
+        .update_report(&caller, (id, body.version), &body.definition)
+        .await;
+    let saved = named(&state, &caller, &body.definition.kind, saved, lang).await;
+    respond(saved, &caller, lang)
 }
 
 #[utoipa::path(delete, path = "/api/v1/custom-reports/{id}", tag = "reports",

@@ -59,13 +59,12 @@ impl Query {
     /// Whose data and which period as the service takes them; a day that
     /// is not a date is a field error naming it.
     pub(crate) fn service(&self) -> Result<DashboardQuery, ServiceError> {
+        // A day that is not a date is reported with every other refusal.
         let mut errors = FieldErrors::new();
         let from = errors.take("from", day_of(Some(&self.from))).flatten();
         let to = errors.take("to", day_of(Some(&self.to))).flatten();
-        if !errors.is_empty() {
-            return Err(ServiceError::Invalid(errors));
-        }
         Ok(DashboardQuery {
+            unread: errors.0,
             period: optional_text(&self.period),
             from,
             to,

@@ -414,28 +414,54 @@ impl FormView {
     }
 }
 
+/// How a person knows a field the builder names in a refusal (`signed_on`,
+/// `signed_on:hour`, `custom.region`): a custom field by its label, a system
+/// field as the form shows it; anything else as it was sent.
+fn builder_label(name: &str, catalog: &BuilderCatalog, lang: Lang) -> String {
+    let base = name.split_once(':').map_or(name, |(base, _)| base);
+    let Some(field) = catalog.fields.iter().find(|f| f.name == base) else {
+        return name.to_string();
+    };
+    if let Some(label) = &field.label {
+        return label.clone();
+    }
+    let text = |key: &str| lang.t(key);
+    let label = kuijing_service::reports::grouping_label(base, &text);
+    if label.starts_with("fields.") {
+        base.to_string()
+    } else {
+        label
+    }
+}
+
+/// Names each refused field of a builder report by its label, for the form
+/// and the API alike.
+pub(crate) fn name_builder_fields(
+    error: ServiceError,
+    catalog: &BuilderCatalog,
+    lang: Lang,
+) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                if let Some(label) = &e.label {
+                    e.label = Some(builder_label(label, catalog, lang));
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 /// Each refusal under its full name, with the field named as the form
 /// names it.
-fn messages(
-    errors: &FieldErrors,
-    catalog: &BuilderCatalog,
-    shell: &Shell,
-    lang: Lang,
-) -> HashMap<String, String> {
+fn messages(errors: &FieldErrors, catalog: &BuilderCatalog, lang: Lang) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for error in &errors.0 {
         let mut error = error.clone();
         if let Some(label) = &error.label {
-            let named = catalog
-                .fields
-                .iter()
-                .find(|f| &f.name == label)
-                .and_then(|f| f.label.clone())
-                .unwrap_or_else(|| {
-                    let text = |key: &str| shell.t(key);
-                    kuijing_service::reports::grouping_label(label, &text)
-                });
-            error.label = Some(named);
+            error.label = Some(builder_label(label, catalog, lang));
         }
         out.entry(error.field.clone())
             .or_insert_with(|| field_message(&error, lang));
@@ -469,7 +495,7 @@ async fn form_view(
     let shell = Shell::new(state, caller, lang, "/reports", title);
     let (errors, problem) = match refused {
         Some(ServiceError::Invalid(errors)) => (
-            messages(errors, &catalog, &shell, lang),
+            messages(errors, &catalog, lang),
             Some(lang.t("problems.invalid")),
         ),
         Some(other) => (HashMap::new(), Some(message(other, lang))),

@@ -147,6 +147,17 @@ impl ReportView {
         kuijing_service::reports::grouping_label(by, &text)
     }
 
+    /// Whether the bar of choices and actions above the report has anything
+    /// that works for this viewer (a grouping to change, a pipeline or a
+    /// measure to pick, an export, an edit); without, it is not shown.
+    pub(crate) fn has_options(&self) -> bool {
+        self.groupings.len() > 1
+            || !self.pipelines.is_empty()
+            || !self.measures().is_empty()
+            || self.can_export
+            || self.saved.is_some_and(|(_, editable)| editable)
+    }
+
     pub(crate) fn is_pipeline(&self, id: &i64) -> bool {
         self.query.pipeline_id == id.to_string()
     }

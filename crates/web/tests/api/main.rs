@@ -4,6 +4,7 @@
 mod helpers;
 
 mod browser;
+mod builder_checks;
 
 mod import_final;
 mod import_final2;
