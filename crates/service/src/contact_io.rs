@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use kuijing_domain::company::{match_key, phone_key};
+use kuijing_domain::company::phone_key;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
+use kuijing_store::Tx;
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::lists::Sort;
 use kuijing_store::schema::Contacts;
-use kuijing_store::{Tx, customers};
 
 use crate::contacts::{ContactInput, ContactView};
 use crate::customer_io::{ImportOptions, ImportReport};

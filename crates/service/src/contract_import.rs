@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_store::{Tx, contacts, contracts, customers, opportunities, options, products, users};
+use kuijing_store::{Tx, contacts, contracts, opportunities, options, products, users};
 
 use crate::contracts::ContractInput;
 use crate::error::Result;
@@ -110,10 +110,8 @@ impl App {
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let products = products::keys(&mut tx).await?;
-        let customer_scope = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
         let contract_scope = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let people = People::load(&mut tx).await?;
-        let today = self.today();
         let mut numbers: HashMap<String, usize> = HashMap::new();
         for row in sheet.rows() {
             let at = row.number;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use kuijing_domain::pipeline::{Move, Outcome};
 use kuijing_domain::{Action, Kind, Permission, text};
-use kuijing_store::{customers, opportunities, products};
+use kuijing_store::{opportunities, products};
 
 use crate::contract_import::People;
 use crate::error::Result;
@@ -99,12 +99,10 @@ impl App {
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let products = products::keys(&mut tx).await?;
         let usable = self.pipelines(caller).await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Customer).await?;
         let scope = self
             .visibility_of(&mut tx, caller, Kind::Opportunity)
             .await?;
         let people = People::load(&mut tx).await?;
-        let today = self.today();
         for row in sheet.rows() {
             let at = row.number;
             let before = report.problems.len();

@@ -117,7 +117,9 @@ async fn a_condition_that_compares_with_nothing_is_refused_naming_the_field() {
     let answer = t.send(request).await;
     assert_eq!(answer.status, 422, "{}", answer.text);
     assert!(
-        answer.text.contains("choose one or more values from the list"),
+        answer
+            .text
+            .contains("choose one or more values from the list"),
         "{}",
         answer.text
     );
