@@ -45,7 +45,6 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -407,16 +406,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let lang = request
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or(Lang::En);
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let (lang, request_id) = crate::request_id::answer_in(request.extensions());
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Body(value)),
             Err(rejection) => Err(body_error(rejection, lang, &request_id)),

@@ -115,12 +115,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
-        let request_id = parts
-            .extensions
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let (lang, request_id) = crate::request_id::answer_in(&parts.extensions);
         match parts.extensions.get::<Identity>().and_then(|i| i.0.clone()) {
             Some(caller) => Ok(ApiUser(caller)),
             None => Err(ApiError::from_service(

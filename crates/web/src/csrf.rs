@@ -13,8 +13,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::{CSRF_COOKIE, Credential, Identity, cookie_value};
 use crate::error::{ApiError, PageError};
-use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 
@@ -183,16 +181,7 @@ fn equal(a: &str, b: &str) -> bool {
 }
 
 fn refuse(request: &Request) -> Response {
-    let lang = request
-        .extensions()
-        .get::<Lang>()
-        .copied()
-        .unwrap_or(Lang::En);
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let (lang, request_id) = crate::request_id::answer_in(request.extensions());
     tracing::warn!("state-changing request without a valid csrf token refused");
     if request.uri().path().starts_with("/api/") {
         ApiError::csrf(lang, &request_id).into_response()

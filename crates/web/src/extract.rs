@@ -9,16 +9,9 @@ use kuijing_service::ServiceError;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, PageError};
-use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 fn refuse(parts: &Parts, error: ServiceError) -> Response {
-    let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::En);
-    let request_id = parts
-        .extensions
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let (lang, request_id) = crate::request_id::answer_in(&parts.extensions);
     if parts.uri.path().starts_with("/api/") {
         ApiError::from_service(error, lang, &request_id).into_response()
     } else {

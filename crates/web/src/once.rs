@@ -18,8 +18,6 @@ use kuijing_service::once::Claim;
 use crate::AppState;
 use crate::auth::Identity;
 use crate::error::ApiError;
-use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 const FORM_LIMIT: usize = 2 * 1024 * 1024;
 /// An API answer longer than this is not kept (a create answers far less).
@@ -72,7 +70,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
-                let (lang, request_id) = answer_in(&request);
+                let (lang, request_id) = crate::request_id::answer_in(request.extensions());
                 let (parts, body) = request.into_parts();
                 let Ok(bytes) = to_bytes(body, crate::IMPORT_LIMIT).await else {
                     let detail = "the body is larger than the API takes".to_string();
@@ -116,7 +114,7 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
                 actor.id = user,
                 "an idempotency key came again with another body"
             );
-            let (lang, request_id) = answer_in(&request);
+            let (lang, request_id) = crate::request_id::answer_in(request.extensions());
             return ApiError::key_reused(lang, &request_id).into_response();
         }
         Ok(Claim::Done(result)) => {
@@ -180,21 +178,6 @@ async fn keep(
         tracing::error!(%error, "form token could not be kept");
     }
     response
-}
-
-/// The language and the request id a problem document is answered with.
-fn answer_in(request: &Request) -> (Lang, String) {
-    let lang = request
-        .extensions()
-        .get::<Lang>()
-        .copied()
-        .unwrap_or(Lang::En);
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
-    (lang, request_id)
 }
 
 fn see_other(location: &str) -> Response {

@@ -59,7 +59,6 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
 use crate::imports::RecordImport;
-use crate::request_id::RequestId;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -442,16 +441,7 @@ async fn export_sales(
 }
 
 pub async fn not_found(request: Request) -> Response {
-    let lang = request
-        .extensions()
-        .get::<Lang>()
-        .copied()
-        .unwrap_or(Lang::En);
-    let request_id = request
-        .extensions()
-        .get::<RequestId>()
-        .map(|r| r.0.clone())
-        .unwrap_or_default();
+    let (lang, request_id) = crate::request_id::answer_in(request.extensions());
     if request.uri().path().starts_with("/api/") {
         // Told apart from a missing record, so a client sees it called a
         // path that does not exist.

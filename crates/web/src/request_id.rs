@@ -9,6 +9,20 @@ use tracing::Instrument;
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
+/// The language a refusal is told in and the id of its request, from a
+/// request's extensions (English and no id before they are set).
+pub fn answer_in(extensions: &axum::http::Extensions) -> (crate::i18n::Lang, String) {
+    let lang = extensions
+        .get::<crate::i18n::Lang>()
+        .copied()
+        .unwrap_or(crate::i18n::Lang::En);
+    let request_id = extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    (lang, request_id)
+}
+
 pub async fn assign(mut request: Request, next: Next) -> Response {
     let id = uuid::Uuid::new_v4().simple().to_string();
     request.extensions_mut().insert(RequestId(id.clone()));

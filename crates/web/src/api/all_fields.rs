@@ -18,7 +18,6 @@ use serde_json::Value;
 use super::body_error;
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 /// An input that carries what could not be read, for the service to report.
 pub trait Unread {
@@ -56,16 +55,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let lang = request
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or(Lang::En);
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let (lang, request_id) = crate::request_id::answer_in(request.extensions());
         let value = match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => value,
             Err(rejection) => return Err(body_error(rejection, lang, &request_id)),

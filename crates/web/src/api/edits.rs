@@ -15,7 +15,6 @@ use super::{body_error, respond};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::request_id::RequestId;
 
 /// What an edit's body said, as JSON, before the stored record fills in
 /// what it left out.
@@ -25,16 +24,7 @@ impl<S: Send + Sync> FromRequest<S> for Edit {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let lang = request
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or(Lang::En);
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let (lang, request_id) = crate::request_id::answer_in(request.extensions());
         match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Edit(value)),
             Err(rejection) => Err(body_error(rejection, lang, &request_id)),
