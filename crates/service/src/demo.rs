@@ -202,6 +202,30 @@ impl App {
                 *first = (*first).min(day);
             }
         }
+        // Rows still prospecting have no date at all (nobody engaged them
+        // yet). Rather than the day of the load, which would pile them all
+        // on one day of the trend and the brief, they take a day from the
+        // files: an opportunity its account's first day (it is no older than
+        // its customer), a lead its agent's first day in the files, else the
+        // files' first day.
+        let mut first_of_agent: HashMap<&str, NaiveDate> = HashMap::new();
+        for row in &pipeline {
+            if let Some(day) = row.engage_date.or(row.close_date) {
+                let first = first_of_agent
+                    .entry(row.sales_agent.as_str())
+                    .or_insert(day);
+                *first = (*first).min(day);
+            }
+        }
+        let first_day = first_of_agent.values().min().copied();
+        let undated_day = |row: &PipelineRow| -> Option<NaiveDate> {
+            row.engage_date.or_else(|| {
+                blank(row.account.as_deref())
+                    .and_then(|account| first_deal.get(account).copied())
+                    .or_else(|| first_of_agent.get(row.sales_agent.as_str()).copied())
+                    .or(first_day)
+            })
+        };
         for (account, day) in &first_deal {
             if let (Some(&(customer, _)), Some(at)) =
                 (customer_ids.get(*account), self.demo_instant(Some(*day)))
@@ -247,7 +271,7 @@ impl App {
                     notes: Some(format!("Product: {}", row.product)),
                     ..LeadFields::default()
                 };
-                let created = self.demo_instant(row.engage_date).unwrap_or(now);
+                let created = self.demo_instant(undated_day(row)).unwrap_or(now);
                 leads::insert(&mut tx, &fields, agent, agent, created).await?;
                 report.leads += 1;
                 continue;
@@ -281,7 +305,7 @@ impl App {
                 (true, None) => 0,
                 (false, _) => list_price,
             };
-            let created = self.demo_instant(row.engage_date).unwrap_or(now);
+            let created = self.demo_instant(undated_day(row)).unwrap_or(now);
             let closed = outcome
                 .is_closed()
                 .then(|| self.demo_instant(row.close_date))

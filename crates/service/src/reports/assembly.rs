@@ -24,6 +24,10 @@ pub(crate) struct Assembly {
     pub(crate) other_currencies: BTreeSet<String>,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
+    /// Columns (by key, in every currency) that have figures only in some
+    /// rows (by key); elsewhere they are unknown ("—"), not 0: the funnel's
+    /// open figures are the stages', won and lost ones their own rows'.
+    pub(super) only_in: Vec<(String, BTreeSet<String>)>,
 }
 
 impl Assembly {
@@ -170,6 +174,12 @@ impl Assembly {
         }
     }
 
+    /// The columns of `key` have figures only in the rows of `rows`.
+    pub(super) fn only_in(&mut self, key: &str, rows: &[String]) {
+        self.only_in
+            .push((key.to_string(), rows.iter().cloned().collect()));
+    }
+
     pub(crate) fn not_additive(&mut self, column: usize) {
         self.not_additive.insert(column);
     }
@@ -186,6 +196,22 @@ impl Assembly {
             cells.entry((Some(key.clone()), None)).or_default();
         }
         let sparse = &self.sparse;
+        let only_in: Vec<(usize, &BTreeSet<String>)> = self
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                self.only_in
+                    .iter()
+                    .find(|(key, _)| *key == c.key)
+                    .map(|(_, rows)| (i, rows))
+            })
+            .collect();
+        let outside = |key: &Option<String>, column: usize| -> bool {
+            only_in
+                .iter()
+                .any(|(c, rows)| *c == column && !key.as_ref().is_some_and(|k| rows.contains(k)))
+        };
         let value_of = |values: &BTreeMap<usize, i64>, column: usize| -> Option<i64> {
             match values.get(&column) {
                 Some(value) => Some(*value),
@@ -212,7 +238,15 @@ impl Assembly {
         let mut rows: Vec<ReportRow> = cells
             .into_iter()
             .map(|((key, key2), values)| {
-                let mut out: Vec<Option<i64>> = (0..width).map(|c| value_of(&values, c)).collect();
+                let mut out: Vec<Option<i64>> = (0..width)
+                    .map(|c| {
+                        if outside(&key, c) {
+                            None
+                        } else {
+                            value_of(&values, c)
+                        }
+                    })
+                    .collect();
                 for (column, n, d) in &self.rates {
                     out[*column] = match (out[*n], out[*d]) {
                         (Some(n), Some(d)) => rate(n, d),

@@ -43,13 +43,21 @@ pub fn grouping_label(by: &str, text: &(dyn Fn(&str) -> String + Sync)) -> Strin
 }
 
 /// A row that is no record, named in a language: the company's own target
-/// in the target report.
+/// in the target report, what was won and lost in the period in the funnel.
 pub fn fixed_row_label(
     report: &Report,
     key: Option<&str>,
     text: &(dyn Fn(&str) -> String + Sync),
 ) -> Option<String> {
-    (report.is_target_report() && key == Some("company")).then(|| text("dashboard.company"))
+    if report.is_target_report() && key == Some("company") {
+        return Some(text("dashboard.company"));
+    }
+    match key {
+        Some(outcome) if report.is_funnel_report() && FUNNEL_OUTCOMES.contains(&outcome) => {
+            Some(text(&format!("dashboard.{outcome}")))
+        }
+        _ => None,
+    }
 }
 
 /// How many decimals a unit's whole numbers carry.

@@ -33,6 +33,7 @@ pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{column_label, decimals, fixed_row_label, grouping_label};
+use pipeline::FUNNEL_OUTCOMES;
 
 /// The built-in reports, with the groupings each offers (the first is the
 /// default).
@@ -164,6 +165,22 @@ impl Report {
         self.name == "targets"
             && self.by2.as_deref() == Some("month")
             && matches!(self.by.as_str(), "department" | "owner")
+    }
+
+    /// Whether this is the built-in funnel, whose rows after the stages are
+    /// what was won and lost in the period.
+    pub fn is_funnel_report(&self) -> bool {
+        self.name == "funnel" && self.by == "stage" && self.by2.is_none()
+    }
+
+    /// Whether a row is one of the funnel's won and lost rows rather than a
+    /// stage (the chart draws the stages only).
+    pub fn is_outcome_row(&self, row: &ReportRow) -> bool {
+        self.is_funnel_report()
+            && row
+                .key
+                .as_deref()
+                .is_some_and(|k| FUNNEL_OUTCOMES.contains(&k))
     }
 }
 

@@ -2,6 +2,10 @@
 
 use super::*;
 
+/// The funnel report's rows after its stages: what was won and lost in the
+/// period.
+pub(super) const FUNNEL_OUTCOMES: [&str; 2] = ["won", "lost"];
+
 impl App {
     pub(super) async fn funnel_report(
         &self,
@@ -27,7 +31,17 @@ impl App {
                 None => return Ok(()),
             },
         };
-        table.fixed_keys = chosen.stages.iter().map(|s| s.id.to_string()).collect();
+        // The stages, then what was won and lost in the period as rows of
+        // their own: a closed opportunity keeps the stage it was closed at,
+        // but its figures are never a stage's.
+        let stage_keys: Vec<String> = chosen.stages.iter().map(|s| s.id.to_string()).collect();
+        table.fixed_keys = stage_keys.clone();
+        table
+            .fixed_keys
+            .extend(FUNNEL_OUTCOMES.iter().map(|o| o.to_string()));
+        for key in ["open", "open_amount", "stage_win_rate", "forecast"] {
+            table.only_in(key, &stage_keys);
+        }
         // Only open opportunities stand at a stage. Each stage's amounts are
         // also weighted by its win rate in the database (amount × rate).
         let open = figures::aggregate(
@@ -73,17 +87,17 @@ impl App {
             })
             .collect();
         table.money("forecast", &forecast, 0, &frame.currency);
-        // Won and lost in the period, beside the stages: per stage they
-        // were closed at, never added to the open figures.
+        // Won and lost in the period, each in its own row and columns,
+        // never added to the open figures.
         let (from, to) = frame.at;
-        for outcome in ["won", "lost"] {
+        for outcome in FUNNEL_OUTCOMES {
             let closed = figures::aggregate(
                 tx,
                 &Aggregate {
                     source: Source::Opportunities,
                     owner: "opportunities.owner_id",
                     owners: owners.as_deref(),
-                    keys: vec![Key::Column("opportunities.stage_id")],
+                    keys: vec![Key::Column("opportunities.outcome")],
                     currency: Some("opportunities.currency"),
                     measures: vec![Measure::Count, Measure::Sum("opportunities.amount")],
                     filters: vec![
@@ -96,8 +110,12 @@ impl App {
                 &frame.zone,
             )
             .await?;
+            let row = [outcome.to_string()];
             table.counts(outcome, Unit::Count, &closed, 0);
-            table.money(&format!("{outcome}_amount"), &closed, 1, &frame.currency);
+            table.only_in(outcome, &row);
+            let amount = format!("{outcome}_amount");
+            table.money(&amount, &closed, 1, &frame.currency);
+            table.only_in(&amount, &row);
         }
         Ok(())
     }

@@ -119,6 +119,20 @@ impl App {
                 "contract_amount",
                 "contract_amount_month_before",
             );
+            // Each month's month before adds up to no period of its own (the
+            // period moved back a month, overlapping it), so the column and
+            // its change have no total; the year before's months add up to
+            // the same period a year before, and keep theirs.
+            let month_before: Vec<usize> = table
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.key == "contract_amount_month_before")
+                .map(|(i, _)| i)
+                .collect();
+            for column in month_before {
+                table.not_additive(column);
+            }
         } else {
             // Per person or department: the period before (a month against
             // the month before) and the same period a year before.

@@ -305,6 +305,8 @@ pub(crate) fn chart_of(
         .rows
         .iter()
         .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.contains('-')))
+        // The funnel draws its stages; won and lost are said beside it.
+        .filter(|row| !report.is_outcome_row(row))
         .take(60)
         .map(|row| {
             let name = label(row);

@@ -13,6 +13,7 @@ mod inbox;
 mod insight_drill;
 mod insight_final;
 mod insight_fixes;
+mod insight_meaning;
 mod insight_more;
 
 mod jobs;
