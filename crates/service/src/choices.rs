@@ -44,13 +44,14 @@ impl App {
     /// Customers the caller sees whose name, phone or e-mail match `text`
     /// (as the search box finds them, scoped like the list), with a second
     /// line (phone, else owner) to tell them apart; the most recently
-    /// changed first when nothing is typed.
+    /// changed first when nothing is typed; and how many more match than
+    /// the `limit` given.
     pub async fn customer_picks(
         &self,
         caller: &Caller,
         text: &str,
         limit: u64,
-    ) -> Result<Vec<(i64, String, Option<String>)>> {
+    ) -> Result<(Vec<(i64, String, Option<String>)>, u64)> {
         let text = text.trim();
         let query = CustomerListQuery {
             search: (!text.is_empty()).then(|| text.to_string()),
@@ -60,14 +61,18 @@ impl App {
             ..CustomerListQuery::default()
         };
         let page = self.list_customers(caller, &query).await?;
-        Ok(page
+        let picks: Vec<_> = page
             .items
             .into_iter()
             .map(|row| {
                 let detail = row.customer.phone.clone().or(row.owner_name.clone());
                 (row.customer.id, row.customer.name, detail)
             })
-            .collect())
+            .collect();
+        let more = u64::try_from(page.total)
+            .unwrap_or(0)
+            .saturating_sub(picks.len() as u64);
+        Ok((picks, more))
     }
 
     /// A visible customer's contacts.

@@ -34,6 +34,33 @@ pub struct ConvertInput {
     /// (needed when a lead matches several).
     #[serde(default)]
     pub customer_id: Option<i64>,
+    /// A choice for one lead of the batch, over `on_duplicate` and
+    /// `customer_id`: so a batch converts with each lead that matches
+    /// several customers linked to the one chosen for it, made a customer
+    /// anyway, or left out.
+    #[serde(default)]
+    pub choices: Vec<LeadChoice>,
+}
+
+/// What one lead of a batch does.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+pub struct LeadChoice {
+    pub lead_id: i64,
+    pub action: LeadAction,
+    /// With `link`: the customer, one of the lead's matches.
+    #[serde(default)]
+    pub customer_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadAction {
+    /// Linked to an existing customer it matches.
+    Link,
+    /// Made a new customer even if it matches some.
+    Create,
+    /// Left out of the batch, still open.
+    Skip,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -77,8 +104,9 @@ impl App {
     /// become a customer (already converted, or a value the customer's
     /// fields refuse) stops the whole batch, naming the lead. A lead that
     /// looks like an existing customer is linked to it or made a customer
-    /// anyway as `on_duplicate` says; without it, every such lead is named
-    /// with its matches and nothing is written.
+    /// anyway as its choice, else `on_duplicate`, says; without either,
+    /// every such lead is named with its matches and nothing is written.
+    /// A lead whose choice is `skip` is left out and stays open.
     pub async fn convert_leads(
         &self,
         caller: &Caller,
@@ -102,6 +130,15 @@ impl App {
         // A lead named twice is converted once.
         let ids: BTreeSet<i64> = chosen.into_iter().collect();
         for id in ids {
+            let choice = input.choices.iter().find(|c| c.lead_id == id);
+            let (on_duplicate, asked) = match choice.map(|c| c.action) {
+                Some(LeadAction::Skip) => continue,
+                Some(LeadAction::Link) => {
+                    (Some(OnDuplicate::Link), choice.and_then(|c| c.customer_id))
+                }
+                Some(LeadAction::Create) => (Some(OnDuplicate::Create), None),
+                None => (input.on_duplicate, input.customer_id),
+            };
             let found = self.writable_lead(&mut tx, caller, id).await?;
             if found.converted {
                 return Err(ServiceError::Refused {
@@ -109,7 +146,7 @@ impl App {
                 });
             }
             let matches = self.lead_duplicates(&mut tx, caller, &found).await?;
-            let target = match (matches.is_empty(), input.on_duplicate) {
+            let target = match (matches.is_empty(), on_duplicate) {
                 (true, _) | (false, Some(OnDuplicate::Create)) => None,
                 (false, None) => {
                     duplicates.push(LeadDuplicates {
@@ -121,10 +158,7 @@ impl App {
                     continue;
                 }
                 (false, Some(OnDuplicate::Link)) => {
-                    match self
-                        .link_target(&mut tx, caller, &matches, input.customer_id)
-                        .await?
-                    {
+                    match self.link_target(&mut tx, caller, &matches, asked).await? {
                         Ok(customer) => Some(customer),
                         Err(reason) => {
                             duplicates.push(LeadDuplicates {

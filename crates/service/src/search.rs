@@ -25,6 +25,9 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
+    /// For a kind with more matches than its hits: how many more
+    /// (`{"customer": 12}`), so a picker can ask for more of the name.
+    pub more: std::collections::BTreeMap<String, u64>,
 }
 
 impl App {
@@ -33,8 +36,17 @@ impl App {
     pub async fn search(&self, caller: &Caller, text: &str) -> Result<SearchResults> {
         let text = text.trim();
         let mut hits = Vec::new();
+        let mut more = std::collections::BTreeMap::new();
+        let mut count_more = |kind: &str, total: i64, shown: usize| {
+            let left = u64::try_from(total)
+                .unwrap_or(0)
+                .saturating_sub(shown as u64);
+            if left > 0 {
+                more.insert(kind.to_string(), left);
+            }
+        };
         if text.chars().count() < 1 {
-            return Ok(SearchResults { hits });
+            return Ok(SearchResults { hits, more });
         }
         if caller.can(Permission::new(Kind::Customer, Action::View)) {
             let query = CustomerListQuery {
@@ -42,7 +54,9 @@ impl App {
                 limit: Some(PER_KIND),
                 ..CustomerListQuery::default()
             };
-            for view in self.list_customers(caller, &query).await?.items {
+            let page = self.list_customers(caller, &query).await?;
+            count_more("customer", page.total, page.items.len());
+            for view in page.items {
                 let detail = view.customer.phone.clone().or(view.owner_name.clone());
                 hits.push(SearchHit {
                     kind: "customer".into(),
@@ -59,7 +73,9 @@ impl App {
                 limit: Some(PER_KIND),
                 ..RecordQuery::default()
             };
-            for view in self.list_contacts(caller, &query).await?.items {
+            let page = self.list_contacts(caller, &query).await?;
+            count_more("contact", page.total, page.items.len());
+            for view in page.items {
                 let contact = view.contact;
                 hits.push(SearchHit {
                     kind: "contact".into(),
@@ -77,7 +93,9 @@ impl App {
                 limit: Some(PER_KIND),
                 ..RecordQuery::default()
             };
-            for view in self.list_leads(caller, &query).await?.items {
+            let page = self.list_leads(caller, &query).await?;
+            count_more("lead", page.total, page.items.len());
+            for view in page.items {
                 let lead = view.lead;
                 let detail = lead.contact_name.clone().or(lead.phone.clone());
                 hits.push(SearchHit {
@@ -108,6 +126,6 @@ impl App {
                 });
             }
         }
-        Ok(SearchResults { hits })
+        Ok(SearchResults { hits, more })
     }
 }

@@ -82,8 +82,43 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
             text.replace("%{seconds}", &retry_after.to_string())
                 .replace("%{minutes}", &minutes.to_string())
         }
+        ServiceError::Duplicates(found) => {
+            let leads: Vec<String> = found
+                .iter()
+                .map(|lead| duplicate_line(lead, lang))
+                .collect();
+            format!("{text} {}", leads.join(" "))
+        }
         _ => text,
     }
+}
+
+/// One lead of a refused conversion in words: its name, its matches (one
+/// outside the caller's view by its number only) and why linking could not
+/// take it.
+fn duplicate_line(lead: &kuijing_service::lead_convert::LeadDuplicates, lang: Lang) -> String {
+    let matches: Vec<String> = lead
+        .matches
+        .iter()
+        .map(|m| match &m.name {
+            Some(name) => format!("{name} (#{})", m.id),
+            None => format!("#{}", m.id),
+        })
+        .collect();
+    let reason = match lead.reason {
+        Some(reason) => format!(
+            " {}",
+            lang.t(&format!("lifecycle_fix.link_refused.{reason}"))
+        ),
+        None => String::new(),
+    };
+    lang.t("lifecycle_fix.dup_lead")
+        .replace(
+            "%{lead}",
+            &format!("{} (#{})", lead.lead_name, lead.lead_id),
+        )
+        .replace("%{matches}", &matches.join(", "))
+        + &reason
 }
 
 /// The message of one invalid field, naming the field.
@@ -212,6 +247,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales8",
     "api_keep",
     "builder_fix",
+    "lifecycle_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -750,7 +750,9 @@
         if (!mine) select.selectedIndex = -1;
         shown = shown || mine;
       });
-      if (text) text.hidden = shown || op === 'is_empty' || op === 'not_empty';
+      if (text) text.hidden = shown || op === 'is_empty' || op === 'not_empty' || op === 'between';
+      var range = box.querySelector('[data-condition-range]');
+      if (range) range.hidden = op !== 'between';
     }
     chooser.addEventListener('change', show);
     show();
@@ -798,7 +800,7 @@
       close();
     }
 
-    function show(hits) {
+    function show(hits, more) {
       while (box.firstChild) { box.removeChild(box.firstChild); }
       if (!hits.length) {
         var empty = document.createElement('p');
@@ -820,6 +822,13 @@
         option.addEventListener('click', function () { choose(hit.id, hit.title); });
         box.appendChild(option);
       });
+      var moreText = picker.getAttribute('data-more');
+      if (more > 0 && moreText) {
+        var hint = document.createElement('p');
+        hint.className = 'hint';
+        hint.textContent = moreText.replace('%{n}', String(more));
+        box.appendChild(hint);
+      }
       box.hidden = false;
       input.setAttribute('aria-expanded', 'true');
     }
@@ -844,7 +853,7 @@
           .then(function (r) { return r.ok ? r.json() : { hits: [] }; })
           .then(function (data) {
             if (mine !== asked) { return; }
-            show((data.hits || []).filter(function (h) { return h.kind === 'customer'; }));
+            show((data.hits || []).filter(function (h) { return h.kind === 'customer'; }), (data.more || {}).customer || 0);
           })
           .catch(function () { close(); });
       }, 200);

@@ -64,6 +64,54 @@ where
     }
 }
 
+/// A JSON body of a kind whose service takes no noted fields (customers,
+/// leads, contacts): every bad field is still found and reported at once,
+/// and the body is refused while any is.
+pub struct EveryField<T>(pub T);
+
+impl<S, T> FromRequest<S> for EveryField<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let lang = request
+            .extensions()
+            .get::<Lang>()
+            .copied()
+            .unwrap_or(Lang::En);
+        let request_id = request
+            .extensions()
+            .get::<RequestId>()
+            .map(|r| r.0.clone())
+            .unwrap_or_default();
+        let value = match Json::<Value>::from_request(request, state).await {
+            Ok(Json(value)) => value,
+            Err(rejection) => return Err(body_error(rejection, lang, &request_id)),
+        };
+        read_every(value, lang, &request_id).map(EveryField)
+    }
+}
+
+/// Reads a body already parsed as JSON the way [`EveryField`] does.
+pub fn read_every<T: DeserializeOwned>(
+    value: Value,
+    lang: Lang,
+    request_id: &str,
+) -> Result<T, ApiError> {
+    match read_all::<T>(value) {
+        Ok((input, noted)) if noted.is_empty() => Ok(input),
+        Ok((_, noted)) | Err(Read::Noted(noted)) => Err(ApiError::from_service(
+            ServiceError::Invalid(noted),
+            lang,
+            request_id,
+        )),
+        Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, request_id)),
+    }
+}
+
 /// Reads a body already parsed as JSON the way [`AllFields`] does.
 pub fn read_fields<T: DeserializeOwned + Unread>(
     value: Value,

@@ -13,6 +13,7 @@ use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::all_fields::EveryField;
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
 use super::edits::Edit;
@@ -131,7 +132,7 @@ pub async fn create_contact(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<ContactInput>,
+    EveryField(body): EveryField<ContactInput>,
 ) -> Response {
     respond_created(state.app.create_contact(&caller, body).await, &caller, lang)
 }
@@ -157,7 +158,7 @@ pub async fn update_contact(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
-    let body: ContactInput = match edit.whole(&state, &caller, lang, (Kind::Contact, id)).await {
+    let body: ContactInput = match edit.every(&state, &caller, lang, (Kind::Contact, id)).await {
         Ok(body) => body,
         Err(response) => return response,
     };

@@ -16,6 +16,7 @@ use kuijing_service::fields::{FieldPatch, NewField};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::all_fields::EveryField;
 use super::teams::MemberParams;
 use super::{Body, respond, respond_created};
 use crate::AppState;
@@ -98,7 +99,7 @@ pub async fn create_customer(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<CustomerInput>,
+    EveryField(body): EveryField<CustomerInput>,
 ) -> Response {
     respond_created(
         state.app.create_customer(&caller, body).await,
@@ -137,7 +138,7 @@ pub async fn update_customer(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<CustomerPatch>,
+    EveryField(body): EveryField<CustomerPatch>,
 ) -> Response {
     respond(
         state.app.update_customer(&caller, id, body).await,

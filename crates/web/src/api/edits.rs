@@ -10,7 +10,7 @@ use kuijing_service::Caller;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::all_fields::{Unread, read_fields};
+use super::all_fields::{Unread, read_every, read_fields};
 use super::{body_error, respond};
 use crate::AppState;
 use crate::error::ApiError;
@@ -43,6 +43,19 @@ impl Edit {
     ) -> Result<T, Response> {
         let value = self.kept(state, caller, lang, (kind, id)).await?;
         read_fields(value, lang, &caller.request_id).map_err(IntoResponse::into_response)
+    }
+
+    /// The edit of a record whose every bad field is reported at once,
+    /// and refused while any is (customers, leads, contacts).
+    pub async fn every<T: DeserializeOwned>(
+        self,
+        state: &AppState,
+        caller: &Caller,
+        lang: Lang,
+        (kind, id): (Kind, i64),
+    ) -> Result<T, Response> {
+        let value = self.kept(state, caller, lang, (kind, id)).await?;
+        read_every(value, lang, &caller.request_id).map_err(IntoResponse::into_response)
     }
 
     /// The edit of a record whose body is read in one piece.

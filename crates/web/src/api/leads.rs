@@ -14,6 +14,7 @@ use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::all_fields::EveryField;
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
 use super::edits::Edit;
@@ -124,7 +125,7 @@ pub async fn create_lead(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Body(body): Body<LeadInput>,
+    EveryField(body): EveryField<LeadInput>,
 ) -> Response {
     respond_created(state.app.create_lead(&caller, body).await, &caller, lang)
 }
@@ -149,7 +150,7 @@ pub async fn update_lead(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
-    let body: LeadInput = match edit.whole(&state, &caller, lang, (Kind::Lead, id)).await {
+    let body: LeadInput = match edit.every(&state, &caller, lang, (Kind::Lead, id)).await {
         Ok(body) => body,
         Err(response) => return response,
     };
@@ -193,7 +194,7 @@ pub async fn add_lead_follow_up(
 }
 
 #[utoipa::path(post, path = "/api/v1/leads/convert", tag = "leads", request_body = ConvertInput,
-    responses((status = 200, body = Vec<Converted>), (status = 409, description = "Already converted (`lead_converted`), or leads that look like existing customers by normalised name, phone or e-mail (`duplicate_customer`, each lead with its matches in `duplicates`; send `on_duplicate` to link or create)", body = Problem)))]
+    responses((status = 200, body = Vec<Converted>), (status = 409, description = "Already converted (`lead_converted`), or leads that look like existing customers by normalised name, phone or e-mail (`duplicate_customer`, each lead with its matches in `duplicates`; send `on_duplicate` to link or create, or `choices` per lead to link one to the customer chosen, create, or leave it out)", body = Problem)))]
 pub async fn convert_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

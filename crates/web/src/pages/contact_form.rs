@@ -38,6 +38,8 @@ struct ContactFormPage {
     /// The customers found for what was typed in the customer field, to
     /// choose one from (the picker without a script).
     found: Option<Vec<(i64, String, Option<String>)>>,
+    /// How many more customers match than the search offers.
+    more_picks: u64,
     errors: FormErrors,
     /// What someone else saved meanwhile, when a save met their version.
     conflict: Option<Conflict>,
@@ -237,6 +239,7 @@ async fn form_page(
         shell: Shell::new(state, caller, lang, "/contacts", title),
         id,
         found: None,
+        more_picks: 0,
         form,
         choices,
         people: if id.is_none() {
@@ -350,7 +353,7 @@ async fn finding(
     id: Option<i64>,
     mut form: ContactForm,
 ) -> Response {
-    let mut found = match state
+    let (mut found, more) = match state
         .app
         .customer_picks(caller, &form.customer_q, PICKS)
         .await
@@ -373,6 +376,7 @@ async fn finding(
         .await
         .map(|mut page| {
             page.found = Some(found);
+            page.more_picks = more;
             page
         });
     answer(page, StatusCode::OK, caller, lang)

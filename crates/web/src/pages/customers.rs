@@ -27,8 +27,8 @@ use super::forms::{
     CustomValues, FormErrors, done, error_page, optional_number, optional_text, status_of,
 };
 use super::records::{
-    Chip, Compare, ConditionField, Pickable, condition_fields, conditions_of, filters_of, kept,
-    people,
+    Chip, Compare, ConditionField, Pickable, added_value, condition_fields, conditions_of,
+    filters_of, kept, people,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -275,6 +275,11 @@ pub struct ListFilter {
     cond: String,
     #[serde(default)]
     cv: String,
+    /// A range of days being added: its first and last day.
+    #[serde(default)]
+    cvf: String,
+    #[serde(default)]
+    cvt: String,
     #[serde(default)]
     cvc: Vec<String>,
     /// A dashboard figure's customers: created on these days, of these
@@ -317,7 +322,8 @@ impl ListFilter {
 
     /// Every condition: those kept and the one being added.
     fn condition_list(&self) -> Vec<(String, String, String)> {
-        conditions_of(&self.c, &self.cond, &self.cv, &self.cvc)
+        let cv = added_value(&self.cv, &self.cvf, &self.cvt);
+        conditions_of(&self.c, &self.cond, &cv, &self.cvc)
     }
 
     /// The kept conditions, for the filter form's hidden field.

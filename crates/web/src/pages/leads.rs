@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
-use kuijing_service::lead_convert::{ConvertInput, LeadDuplicates, OnDuplicate};
+use kuijing_service::lead_convert::{
+    ConvertInput, LeadAction, LeadChoice, LeadDuplicates, OnDuplicate,
+};
 use kuijing_service::leads::{LeadTransfer, LeadView};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::saved_views::{SavedView, clean_query};
@@ -133,7 +135,7 @@ impl DuplicateChoice {
                 name: lead.lead_name,
                 reason: lead
                     .reason
-                    .map(|r| lang.t(&format!("life_close.link_refused.{r}"))),
+                    .map(|r| lang.t(&format!("lifecycle_fix.link_refused.{r}"))),
                 matches: lead
                     .matches
                     .into_iter()
@@ -382,6 +384,7 @@ pub async fn convert_leads(
         matching: batch.matching,
         on_duplicate,
         customer_id: link_to,
+        choices: form.choice.iter().filter_map(|c| lead_choice(c)).collect(),
     };
     match state.app.convert_leads(&caller, input).await {
         // One lead from its page goes on to the customer it became.
@@ -407,6 +410,24 @@ pub async fn convert_leads(
         }
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
     }
+}
+
+/// One lead's choice as the form sends it: `7:link:12`, `7:create` or
+/// `7:skip`; anything else is no choice.
+fn lead_choice(text: &str) -> Option<LeadChoice> {
+    let mut parts = text.split(':');
+    let lead_id = parts.next()?.trim().parse().ok()?;
+    let (action, customer_id) = match (parts.next()?, parts.next()) {
+        ("link", Some(customer)) => (LeadAction::Link, Some(customer.trim().parse().ok()?)),
+        ("create", None) => (LeadAction::Create, None),
+        ("skip", None) => (LeadAction::Skip, None),
+        _ => return None,
+    };
+    Some(LeadChoice {
+        lead_id,
+        action,
+        customer_id,
+    })
 }
 
 /// Converts one lead from its page and goes on to the customer it became.

@@ -44,11 +44,17 @@ impl Compare {
     pub fn ops(self) -> Vec<&'static str> {
         let own: &[&str] = match self {
             Self::Text => &["contains", "equals", "is_empty", "not_empty"],
-            Self::Time => &["is_empty", "not_empty"],
+            Self::Time => &["between", "is_empty", "not_empty"],
             Self::YesNo => &["yes", "no"],
             Self::Choice => &["equals", "one_of", "is_empty", "not_empty"],
             Self::Number => &["equals", "at_least", "at_most", "is_empty", "not_empty"],
-            Self::Day => &["on_or_after", "on_or_before", "is_empty", "not_empty"],
+            Self::Day => &[
+                "between",
+                "on_or_after",
+                "on_or_before",
+                "is_empty",
+                "not_empty",
+            ],
         };
         let periods: &[&str] = if matches!(self, Self::Time | Self::Day) {
             &PERIODS
@@ -59,7 +65,7 @@ impl Compare {
     }
 
     fn wants_value(op: &str) -> bool {
-        matches!(op, "contains" | "equals" | "one_of") || Self::range_end(op).is_some()
+        matches!(op, "contains" | "equals" | "one_of" | "between") || Self::range_end(op).is_some()
     }
 
     /// The end of a range an operator sets: `from` or `to`.
@@ -85,6 +91,7 @@ pub struct ConditionField {
 pub fn op_label(shell: &super::Shell, op: &str) -> String {
     match op {
         "one_of" => shell.t("life2.op_one_of"),
+        "between" => shell.t("lifecycle_fix.op_between"),
         "at_least" | "at_most" | "on_or_after" | "on_or_before" => shell.tk("import7.op", op),
         _ => shell.tk("records.op", op),
     }
@@ -274,6 +281,29 @@ pub fn refused_condition(
     Some(errors)
 }
 
+/// The value of a condition being added: a range of days (`cvf` to `cvt`,
+/// kept as `from..to`, either end open) when either is given, else `cv`.
+pub fn added_value(cv: &str, cvf: &str, cvt: &str) -> String {
+    let (from, to) = (cvf.trim(), cvt.trim());
+    if from.is_empty() && to.is_empty() {
+        cv.to_string()
+    } else {
+        format!("{from}..{to}")
+    }
+}
+
+/// A range as a condition keeps it (`from..to`) as the service reads it.
+fn range_of(value: &str) -> serde_json::Value {
+    let (from, to) = value.split_once("..").unwrap_or((value, ""));
+    let mut range = serde_json::Map::new();
+    for (end, day) in [("from", from.trim()), ("to", to.trim())] {
+        if !day.is_empty() {
+            range.insert(end.into(), day.into());
+        }
+    }
+    range.into()
+}
+
 /// Conditions as the address keeps them (`c`); empty when there are none.
 pub fn kept(conditions: &[(String, String, String)]) -> String {
     if conditions.is_empty() {
@@ -291,6 +321,11 @@ pub fn filters_of(conditions: Vec<(String, String, String)>) -> Vec<FilterInput>
                 field,
                 op: "equals".into(),
                 value: Some((op == "yes").into()),
+            },
+            "between" => FilterInput {
+                field,
+                value: Some(range_of(&value)),
+                op,
             },
             _ if Compare::range_end(&op).is_some() => FilterInput {
                 field,
@@ -338,7 +373,10 @@ pub fn chips(
                     .map(|f| f.label.clone())
                     .unwrap_or_else(|| field.clone()),
                 op: op_label(op),
-                value: found.map_or_else(|| value.clone(), |f| f.shown(value)),
+                value: match op.as_str() {
+                    "between" => value.replace("..", " – "),
+                    _ => found.map_or_else(|| value.clone(), |f| f.shown(value)),
+                },
                 remove_href: without(&rest),
             }
         })
@@ -365,6 +403,11 @@ pub struct ListParams {
     pub cond: String,
     #[serde(default)]
     pub cv: String,
+    /// A range of days being added: its first and last day.
+    #[serde(default)]
+    pub cvf: String,
+    #[serde(default)]
+    pub cvt: String,
     /// A choice condition's picked values, each `field|value`.
     #[serde(default)]
     pub cvc: Vec<String>,
@@ -413,7 +456,8 @@ impl ListParams {
 
     /// Every condition: those kept and the one being added.
     pub fn conditions(&self) -> Vec<(String, String, String)> {
-        conditions_of(&self.c, &self.cond, &self.cv, &self.cvc)
+        let cv = added_value(&self.cv, &self.cvf, &self.cvt);
+        conditions_of(&self.c, &self.cond, &cv, &self.cvc)
     }
 
     /// The search, choices, conditions and page size, without the view,
@@ -633,6 +677,11 @@ pub struct BatchForm {
     /// Converting one lead: the existing customer to link it to.
     #[serde(default)]
     pub link_to: String,
+    /// Converting leads: one choice per lead that looks like existing
+    /// customers, `{lead}:link:{customer}`, `{lead}:create` or
+    /// `{lead}:skip` (empty: as the batch's button says).
+    #[serde(default)]
+    pub choice: Vec<String>,
 }
 
 impl BatchForm {

@@ -21,6 +21,7 @@ mod lead_records;
 mod leads;
 mod life_final;
 mod lifecycle_more;
+mod lifecycle_more2;
 mod lists;
 mod numbering;
 mod record_fixtures;
