@@ -16,7 +16,7 @@ use kuijing_store::{opportunities, products};
 
 use crate::contract_import::People;
 use crate::error::Result;
-use crate::imports::{self, Columns, ImportReport, Row, Upload};
+use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::opportunities::OpportunityInput;
 use crate::products::DecimalText;
 use crate::{App, Caller};
