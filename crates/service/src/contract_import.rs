@@ -2,10 +2,13 @@
 //! the user may change), and optionally the opportunity (of that customer),
 //! the signers (a contact of the customer; a user by name or phone), the
 //! payment method and the owner (someone in the user's scope for contracts)
-//! by name. Every row goes through the same checks as a typed contract and
-//! is saved as a draft, to be submitted for approval like any other; a blank
-//! number takes the next one of the number rule. Nothing is written unless
-//! every row is right (or when only checking).
+//! by name, and its product lines (a `lines` cell as an export writes it,
+//! and one product with its quantity, price and discount in columns of
+//! their own, `imports::line_columns`). Every row goes through the same
+//! checks as a typed contract and is saved as a draft, to be submitted for
+//! approval like any other; a blank number takes the next one of the number
+//! rule. Nothing is written unless every row is right (or when only
+//! checking).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,6 +38,10 @@ pub const CONTRACT_COLUMNS: &[&str] = &[
     "owner_id",
     "notes",
     "lines",
+    "product_id",
+    "quantity",
+    "price",
+    "discount",
 ];
 
 /// Active users, looked up by phone or by name.
@@ -200,7 +207,7 @@ impl App {
                 }
             }
             let [signed_on, starts_on, ends_on] = dates;
-            let lines = match imports::parse_lines(&row.cell("lines"), &products) {
+            let mut lines = match imports::parse_lines(&row.cell("lines"), &products) {
                 Ok(lines) => lines,
                 Err(errors) => {
                     for (field, code) in errors {
@@ -209,6 +216,14 @@ impl App {
                     Vec::new()
                 }
             };
+            match imports::line_columns(&row, &products) {
+                Ok(line) => lines.extend(line),
+                Err(errors) => {
+                    for (field, code) in errors {
+                        report.problem(at, field, code);
+                    }
+                }
+            }
             let amount = row.optional("amount");
             if amount.is_none() {
                 report.problem(at, "amount", "required");

@@ -350,6 +350,52 @@ pub(crate) fn parse_lines(
     }
 }
 
+/// The one product line a row names in its `product_id` (a code or a name),
+/// `quantity`, `price` and `discount` columns, if any, each
+/// value checked as the form checks it (`money::parse_quantity`,
+/// `parse_amount`, `parse_discount`) so a problem names its column. A
+/// quantity, price or discount without a product is refused, naming the
+/// product column.
+pub(crate) fn line_columns(
+    row: &Row<'_>,
+    products: &[(i64, String, Option<String>)],
+) -> Result<Option<crate::products::LineInput>, Vec<(&'static str, &'static str)>> {
+    use crate::products::{DecimalText, LineInput};
+    use kuijing_domain::money;
+    let quantity = row.optional("quantity");
+    let price = row.optional("price");
+    let discount = row.optional("discount");
+    let Some(product) = row.optional("product_id") else {
+        return match quantity.or(price).or(discount) {
+            Some(_) => Err(vec![("product_id", "required")]),
+            None => Ok(None),
+        };
+    };
+    let mut errors = Vec::new();
+    let product_id = find_product(&product, products);
+    if product_id.is_none() {
+        errors.push(("product_id", "product_not_found"));
+    }
+    if let Some(Err(code)) = quantity.as_deref().map(money::parse_quantity) {
+        errors.push(("quantity", code));
+    }
+    if let Some(Err(code)) = price.as_deref().map(money::parse_amount) {
+        errors.push(("price", code));
+    }
+    if let Some(Err(code)) = discount.as_deref().map(money::parse_discount) {
+        errors.push(("discount", code));
+    }
+    match product_id {
+        Some(product_id) if errors.is_empty() => Ok(Some(LineInput {
+            product_id,
+            quantity: quantity.map(DecimalText::Text),
+            price: price.map(DecimalText::Text),
+            discount: discount.map(DecimalText::Text),
+        })),
+        _ => Err(errors),
+    }
+}
+
 /// The product a cell names: by its code (any case or width), else by its
 /// name, among `products` (id, name key, code).
 pub(crate) fn find_product(text: &str, products: &[(i64, String, Option<String>)]) -> Option<i64> {

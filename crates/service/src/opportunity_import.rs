@@ -2,8 +2,8 @@
 //! the user may see), and optionally its pipeline and stage by name, its
 //! outcome (won, lost with a reason, or invalid), its owner (a user in the
 //! importer's scope, by phone or by name) and its product lines (a `lines`
-//! cell, and one product with its quantity and price in columns of their
-//! own). Every row goes through the same checks and the same stage history
+//! cell, and one product with its quantity, price and discount in columns
+//! of their own, `imports::line_columns`). Every row goes through the same checks and the same stage history
 //! as a typed opportunity (marked as imported): an outcome is the one stage
 //! change every other screen makes. Every problem of a row is named, and
 //! nothing is written unless every row is right (or when only checking).
@@ -16,9 +16,9 @@ use kuijing_store::{opportunities, products};
 
 use crate::contract_import::People;
 use crate::error::Result;
-use crate::imports::{self, Columns, ImportReport, Row, Upload};
+use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::opportunities::OpportunityInput;
-use crate::products::{DecimalText, LineInput};
+use crate::products::DecimalText;
 use crate::{App, Caller};
 
 /// The fields an opportunity file may have.
@@ -38,6 +38,7 @@ pub const OPPORTUNITY_COLUMNS: &[&str] = &[
     "product_id",
     "quantity",
     "price",
+    "discount",
 ];
 
 /// An outcome cell, as a code or as any of the three languages words it;
@@ -50,30 +51,6 @@ fn outcome_of(cell: &str) -> Result<Option<Outcome>, &'static str> {
         "lost" | "lose" | "輸單" | "输单" => Outcome::Lost,
         "invalid" | "無效" | "无效" => Outcome::Invalid,
         _ => return Err("invalid_choice"),
-    }))
-}
-
-/// The one product line a row names in its `product_id`, `quantity` and
-/// `price` columns, if any; a quantity or price without a product is
-/// refused, naming the product column.
-fn product_columns(
-    row: &Row<'_>,
-    products: &[(i64, String, Option<String>)],
-) -> Result<Option<LineInput>, &'static str> {
-    let quantity = row.optional("quantity");
-    let price = row.optional("price");
-    let Some(product) = row.optional("product_id") else {
-        return match quantity.or(price) {
-            Some(_) => Err("required"),
-            None => Ok(None),
-        };
-    };
-    let product_id = imports::find_product(&product, products).ok_or("product_not_found")?;
-    Ok(Some(LineInput {
-        product_id,
-        quantity: quantity.map(DecimalText::Text),
-        price: price.map(DecimalText::Text),
-        discount: None,
     }))
 }
 
@@ -181,9 +158,13 @@ impl App {
                     }
                     Vec::new()
                 });
-            match product_columns(&row, &products) {
+            match imports::line_columns(&row, &products) {
                 Ok(line) => lines.extend(line),
-                Err(code) => report.problem(at, "product_id", code),
+                Err(errors) => {
+                    for (field, code) in errors {
+                        report.problem(at, field, code);
+                    }
+                }
             }
             // The row is checked whole even when something above is wrong,
             // so that every problem is named at once; nothing is kept then.

@@ -18,8 +18,15 @@ const FIELD_SECTIONS: &[&str] = &["insight2.fields", "builder_fix.fields"];
 
 /// Sections that add keys under existing groups (`<section>.<key>`), found
 /// when the group itself has no such key: `life4.notifications.kinds.x`
-/// answers `notifications.kinds.x`.
-const ADDED_SECTIONS: &[&str] = &["life4", "import6", "opportunity_import", "targets_fix"];
+/// answers `notifications.kinds.x`. The first section with a key answers
+/// (`money_fix` words the product column's messages with the discount).
+const ADDED_SECTIONS: &[&str] = &[
+    "life4",
+    "import6",
+    "money_fix",
+    "opportunity_import",
+    "targets_fix",
+];
 
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::ZhHant, Lang::ZhHans, Lang::En];

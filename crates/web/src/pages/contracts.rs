@@ -26,8 +26,8 @@ use super::columns::{Picker, Table};
 use super::conflict;
 use super::contract_lists;
 use super::forms::{
-    CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
-    optional_text, required_date, status_of, unread_dates,
+    CustomValues, FormErrors, ImportBox, after_post, answer, currency_choices, done, error_page,
+    optional_number, optional_text, required_date, status_of, unread_dates,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
 use crate::AppState;
@@ -593,6 +593,10 @@ pub struct ContractForm {
     ends_on: String,
     #[serde(default)]
     amount: String,
+    /// The currency chosen; blank leaves it to the service (the contract's,
+    /// else its opportunity's, else its first product's, else the company's).
+    #[serde(default)]
+    currency: String,
     #[serde(default)]
     customer_signer_id: String,
     #[serde(default)]
@@ -633,6 +637,7 @@ impl conflict::Take for ContractForm {
             "starts_on" => &mut self.starts_on,
             "ends_on" => &mut self.ends_on,
             "amount" => &mut self.amount,
+            "currency" => &mut self.currency,
             "customer_signer_id" => &mut self.customer_signer_id,
             "company_signer_id" => &mut self.company_signer_id,
             "payment_method_id" => &mut self.payment_method_id,
@@ -662,7 +667,7 @@ impl ContractForm {
             starts_on: date(&self.starts_on),
             ends_on: date(&self.ends_on),
             amount: optional_text(&self.amount).map(DecimalText::Text),
-            currency: None,
+            currency: optional_text(&self.currency),
             customer_signer_id: optional_number(&self.customer_signer_id),
             company_signer_id: optional_number(&self.company_signer_id),
             payment_method_id: optional_number(&self.payment_method_id),
@@ -700,6 +705,7 @@ impl ContractForm {
             } else {
                 String::new()
             },
+            currency: c.currency.clone(),
             customer_signer_id: id(c.customer_signer_id),
             company_signer_id: id(c.company_signer_id),
             payment_method_id: id(c.payment_method_id),
@@ -738,6 +744,7 @@ impl ContractForm {
             ("starts_on", self.starts_on.clone()),
             ("ends_on", self.ends_on.clone()),
             ("amount", self.amount.clone()),
+            ("currency", self.currency.trim().to_string()),
             (
                 "customer_signer_id",
                 self.customer_signer_id.trim().to_string(),
@@ -774,6 +781,8 @@ struct ContractFormView {
     people: Vec<Choice>,
     methods: Vec<Choice>,
     products: Vec<Product>,
+    /// The currencies offered, the form's among them.
+    currencies: Vec<String>,
     /// The custom fields of contracts, in their order.
     fields: Vec<FieldDef>,
     /// What someone else saved meanwhile, when a save met their version.
@@ -835,6 +844,11 @@ async fn contract_form_view(
         "contracts.new"
     };
     let fields = state.app.custom_fields(Kind::Contract).await?;
+    // A new one is in the company currency unless another is chosen (one
+    // opened from an opportunity starts in the opportunity's).
+    if form.currency.trim().is_empty() {
+        form.currency = state.app.currency();
+    }
     // An edit opened now keeps what it shows, to tell later what someone
     // else changed meanwhile.
     if id.is_some() && form.read.is_empty() {
@@ -850,6 +864,7 @@ async fn contract_form_view(
             &form.line_price,
             &form.line_discount,
         ),
+        currencies: currency_choices(&form.currency),
         form,
         errors,
         customers,
@@ -885,13 +900,14 @@ pub async fn new_contract(
         company_signer_id: caller.user.id.to_string(),
         ..ContractForm::default()
     };
-    // From an opportunity: its name, customer and product lines.
+    // From an opportunity: its name, customer, currency and product lines.
     if let Some(opportunity) = optional_number(&query.opportunity_id)
         && let Ok(detail) = state.app.get_opportunity(&caller, opportunity).await
     {
         let o = &detail.row.opportunity;
         form.name = o.name.clone();
         form.customer_id = o.customer_id.to_string();
+        form.currency = o.currency.clone();
         if o.amount_by_hand || detail.lines.is_empty() {
             form.amount = money::amount_text(o.amount);
         }

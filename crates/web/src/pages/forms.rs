@@ -359,3 +359,18 @@ impl ImportBox {
         Ok(shown)
     }
 }
+
+/// The currencies a sales form offers (`money::CURRENCIES`), with the one
+/// the form holds first among them when it is not on the list (a record
+/// saved in a currency since taken off it keeps it).
+pub fn currency_choices(current: &str) -> Vec<String> {
+    let current = current.trim();
+    let mut codes: Vec<String> = kuijing_domain::money::CURRENCIES
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    if !current.is_empty() && !codes.iter().any(|c| c == current) {
+        codes.insert(0, current.to_string());
+    }
+    codes
+}

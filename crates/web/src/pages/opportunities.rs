@@ -28,8 +28,8 @@ use super::columns::{Cell, Picker, Table, query_of, without_notices};
 use super::conflict;
 use super::follow_ups::{Composer, TimelineEntry};
 use super::forms::{
-    CustomValues, FormErrors, ImportBox, after_post, answer, done, error_page, optional_number,
-    optional_text, status_of, unread_dates,
+    CustomValues, FormErrors, ImportBox, after_post, answer, currency_choices, done, error_page,
+    optional_number, optional_text, status_of, unread_dates,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -661,6 +661,10 @@ pub struct OpportunityForm {
     stage_id: String,
     #[serde(default)]
     amount: String,
+    /// The currency chosen; blank leaves it to the service (the record's,
+    /// else its first product's, else the company's).
+    #[serde(default)]
+    currency: String,
     #[serde(default)]
     expected_close_on: String,
     #[serde(default)]
@@ -754,6 +758,7 @@ impl conflict::Take for OpportunityForm {
             "pipeline_id" => &mut self.pipeline_id,
             "stage_id" => &mut self.stage_id,
             "amount" => &mut self.amount,
+            "currency" => &mut self.currency,
             "expected_close_on" => &mut self.expected_close_on,
             "notes" => &mut self.notes,
             "lines" => {
@@ -778,7 +783,7 @@ impl OpportunityForm {
             pipeline_id: optional_number(&self.pipeline_id),
             stage_id: optional_number(&self.stage_id),
             amount: optional_text(&self.amount).map(DecimalText::Text),
-            currency: None,
+            currency: optional_text(&self.currency),
             expected_close_on: self.expected_close_on.trim().parse().ok(),
             unread: unread_dates(&[("expected_close_on", &self.expected_close_on)]),
             next_contact_at: None,
@@ -807,6 +812,7 @@ impl OpportunityForm {
             } else {
                 String::new()
             },
+            currency: o.currency.clone(),
             expected_close_on: o
                 .expected_close_on
                 .map(|d| d.to_string())
@@ -843,6 +849,7 @@ impl OpportunityForm {
             ("pipeline_id", self.pipeline_id.trim().to_string()),
             ("stage_id", self.stage_id.trim().to_string()),
             ("amount", self.amount.clone()),
+            ("currency", self.currency.trim().to_string()),
             ("expected_close_on", self.expected_close_on.clone()),
             ("notes", self.notes.clone()),
             ("lines", lines),
@@ -875,6 +882,8 @@ struct FormView {
     customers: Vec<Choice>,
     pipelines: Vec<Pipeline>,
     products: Vec<Product>,
+    /// The currencies offered, the form's among them.
+    currencies: Vec<String>,
     /// The custom fields of opportunities, in their order.
     fields: Vec<FieldDef>,
     /// What someone else saved meanwhile, when a save met their version.
@@ -925,6 +934,10 @@ async fn form_view(
         "opportunities.new"
     };
     let fields = state.app.custom_fields(Kind::Opportunity).await?;
+    // A new one is in the company currency unless another is chosen.
+    if form.currency.trim().is_empty() {
+        form.currency = state.app.currency();
+    }
     // An edit opened now keeps what it shows, to tell later what someone
     // else changed meanwhile.
     if id.is_some() && form.read.is_empty() {
@@ -935,6 +948,7 @@ async fn form_view(
         id,
         fields,
         rows: form.rows(),
+        currencies: currency_choices(&form.currency),
         form,
         errors,
         customers,
