@@ -237,6 +237,8 @@ impl App {
         if fields.is_primary {
             contacts::make_primary(&mut tx, fields.customer_id, id).await?;
         }
+        // A customer's first contact is its primary one.
+        contacts::keep_a_primary(&mut tx, &[fields.customer_id]).await?;
         let mut diff = Diff::new();
         describe(&mut diff, None, Some(&fields));
         let change = Change {

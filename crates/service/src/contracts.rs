@@ -404,7 +404,7 @@ impl App {
         crate::stale_check(input.version, current.version, &current)?;
         if !current.status.editable() {
             return Err(ServiceError::Refused {
-                code: "contract_not_editable",
+                code: refusal_of(current.status, "contract_not_editable"),
             });
         }
         let checked = self
@@ -475,7 +475,7 @@ impl App {
         let current = self.writable_contract(&mut tx, caller, id).await?;
         if !current.status.submittable() {
             return Err(ServiceError::Refused {
-                code: "contract_not_submittable",
+                code: refusal_of(current.status, "contract_not_submittable"),
             });
         }
         let now = self.now();
@@ -897,4 +897,14 @@ pub(crate) fn name_of(names: &[(i64, String)], id: Option<i64>) -> Option<String
         .iter()
         .find(|(candidate, _)| *candidate == id)
         .map(|(_, name)| name.clone())
+}
+
+/// What refuses a change to a contract in `status`: a void one says so,
+/// any other the `otherwise` refusal (in approval or approved).
+fn refusal_of(status: DocStatus, otherwise: &'static str) -> &'static str {
+    if status == DocStatus::Void {
+        "contract_void"
+    } else {
+        otherwise
+    }
 }

@@ -185,6 +185,20 @@ impl App {
                 }
             };
             follow_ups::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
+            // The customer's last follow-up is the lead's latest, so it
+            // sorts, filters and recycles as followed up.
+            if let Some(last) = follow_ups::of_record(&mut tx, "lead", id, 1).await?.pop() {
+                let (at, next) = (last.happened_at, last.next_contact_at);
+                follow_ups::touch_record(
+                    &mut tx,
+                    Kind::Customer,
+                    customer,
+                    at,
+                    &last.content,
+                    next,
+                )
+                .await?;
+            }
             attachments::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
             let today = self.today();
             let everything = kuijing_domain::Visibility::everything();

@@ -327,13 +327,45 @@ pub async fn make_primary(tx: &mut Tx, customer: i64, contact: i64) -> Result<()
     Ok(())
 }
 
+/// Makes the earliest contact of each of `customers` its primary one where
+/// it has contacts but none is primary, so that a customer with contacts
+/// always has one.
+pub async fn keep_a_primary(tx: &mut Tx, customers: &[i64]) -> Result<()> {
+    for customer in customers {
+        let first = Query::select()
+            .columns([Contacts::Id, Contacts::IsPrimary])
+            .from(Contacts::Table)
+            .and_where(Expr::col(Contacts::CustomerId).eq(*customer))
+            .order_by(Contacts::IsPrimary, Order::Desc)
+            .order_by(Contacts::Id, Order::Asc)
+            .limit(1)
+            .to_owned();
+        if let Some((id, false)) = tx.optional::<(i64, bool)>(&first).await? {
+            make_primary(tx, *customer, id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes contacts; a customer that loses its primary contact gets its
+/// earliest remaining one as primary.
 pub async fn delete(tx: &mut Tx, ids: &[i64]) -> Result<u64> {
     crate::unique_values::forget_records(tx, "contact", ids).await?;
+    let customers = Query::select()
+        .distinct()
+        .column(Contacts::CustomerId)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    let customers: Vec<(i64,)> = tx.all(&customers).await?;
     let delete = Query::delete()
         .from_table(Contacts::Table)
         .and_where(Expr::col(Contacts::Id).is_in(ids.iter().copied()))
         .to_owned();
-    tx.execute(&delete).await
+    let deleted = tx.execute(&delete).await?;
+    let customers: Vec<i64> = customers.into_iter().map(|(id,)| id).collect();
+    keep_a_primary(tx, &customers).await?;
+    Ok(deleted)
 }
 
 /// Gives a customer's contacts to its new owner, for a transfer that takes them along.

@@ -631,6 +631,7 @@ mod tests {
         "contract_not_editable",
         "contract_not_submittable",
         "contract_not_approved",
+        "contract_void",
         "contract_has_payments",
         "contract_not_deletable",
         "plan_has_payments",

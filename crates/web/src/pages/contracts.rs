@@ -320,6 +320,8 @@ pub(super) async fn contract_view(
     shell.title = detail.row.contract.number.clone();
     let writable = detail.writable;
     let status = detail.row.contract.status;
+    // A voided contract takes no instalments.
+    let plannable = writable && status != kuijing_domain::sales::DocStatus::Void;
     Ok(ContractView {
         plan_edit: None,
         plan_add: PlanForm {
@@ -333,11 +335,9 @@ pub(super) async fn contract_view(
         panel: detail.approval.as_ref().map(Panel::of),
         can_submit: writable && status.submittable() && can(caller, Kind::Contract, Action::Submit),
         can_pay: status.counts() && can(caller, Kind::Payment, Action::Create),
-        can_plan: writable && can(caller, Kind::PaymentPlan, Action::Create),
-        can_edit_plan: writable
-            && status != kuijing_domain::sales::DocStatus::Void
-            && can(caller, Kind::PaymentPlan, Action::Edit),
-        can_delete_plan: writable && can(caller, Kind::PaymentPlan, Action::Delete),
+        can_plan: plannable && can(caller, Kind::PaymentPlan, Action::Create),
+        can_edit_plan: plannable && can(caller, Kind::PaymentPlan, Action::Edit),
+        can_delete_plan: plannable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
         can_void: writable && status.counts() && detail.row.contract.received == 0,
         methods: method_choices(state).await?,

@@ -1248,6 +1248,8 @@ struct CustomerPage {
     can_add_contact: bool,
     /// The pools the user may release the customer into, the default first.
     release_pools: Vec<kuijing_service::pools::PoolView>,
+    /// Whether the viewer's roles lock and unlock customers.
+    can_lock: bool,
     /// What the composer offers to name, and the timeline of follow-ups and
     /// the approvals of the customer's contracts and payments.
     follow_up_choices: kuijing_service::follow_ups::FollowUpChoices,
@@ -1377,6 +1379,7 @@ async fn record_page(
         can_new_opportunity: can_new(Kind::Opportunity),
         can_new_contract: can_new(Kind::Contract),
         release_pools,
+        can_lock: caller.can(customer(Action::Lock)),
         follow_up_choices,
         timeline,
         contacts,

@@ -230,3 +230,69 @@ async fn a_refused_file_says_why_and_the_page_leads_back_to_the_record() {
         answer.text
     );
 }
+
+#[tokio::test]
+async fn a_converted_lead_gives_its_customer_its_last_follow_up() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let lead = create(
+        &t,
+        &admin,
+        "/api/v1/leads",
+        json!({ "name": "Followed Co" }),
+    )
+    .await;
+    let note = json!({ "content": "Asked for a quote", "happened_at": "2026-01-05T03:00:00Z" });
+    let written = t
+        .post(&format!("/api/v1/leads/{lead}/follow-ups"), &admin, note)
+        .await;
+    assert_eq!(written.status, 201, "{}", written.text);
+    let converted = t
+        .post("/api/v1/leads/convert", &admin, json!({ "ids": [lead] }))
+        .await;
+    assert_eq!(converted.status, 200, "{}", converted.text);
+    let detail = t.get(&format!("/api/v1/leads/{lead}"), &admin).await;
+    let customer = detail.body["customer_id"].as_i64().expect("customer");
+    let seen = t
+        .get(&format!("/api/v1/customers/{customer}"), &admin)
+        .await;
+    let last = seen.body["last_follow_up_at"].as_str().unwrap_or_default();
+    assert!(last.starts_with("2026-01-05T03:00:00"), "{}", seen.text);
+}
+
+#[tokio::test]
+async fn a_customer_with_contacts_always_has_a_primary_one() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let owner = customer(&t, &admin, "Primary Co").await;
+    let first = create(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "name": "First", "customer_id": owner }),
+    )
+    .await;
+    let second = create(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "name": "Second", "customer_id": owner }),
+    )
+    .await;
+    let primary = |answer: &crate::helpers::Answer| answer.body["is_primary"].clone();
+    let seen = t.get(&format!("/api/v1/contacts/{first}"), &admin).await;
+    assert_eq!(primary(&seen), true, "{}", seen.text);
+    let seen = t.get(&format!("/api/v1/contacts/{second}"), &admin).await;
+    assert_eq!(primary(&seen), false, "{}", seen.text);
+    let gone = t
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/contacts/{first}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, 204, "{}", gone.text);
+    let seen = t.get(&format!("/api/v1/contacts/{second}"), &admin).await;
+    assert_eq!(primary(&seen), true, "{}", seen.text);
+}
