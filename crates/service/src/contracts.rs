@@ -517,9 +517,14 @@ impl App {
     }
 
     /// What follows a contract's approval: its customer is dealt (成交).
+    /// What an approval does to its contract: it marks the customer dealt,
+    /// and a contract without a signing date takes the day it is approved,
+    /// since approved contracts count on the day they were signed and one
+    /// without that day would count nowhere while its payments count.
     pub(crate) async fn contract_approved(&self, tx: &mut Tx, id: i64) -> Result<()> {
         if let Some(found) = contracts::get_unscoped(tx, id).await? {
             customers::mark_dealt(tx, found.customer_id, self.now()).await?;
+            contracts::date_if_undated(tx, id, self.today()).await?;
         }
         Ok(())
     }

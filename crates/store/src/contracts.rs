@@ -455,6 +455,18 @@ pub async fn update(
     Ok(tx.execute(&update).await? == 1)
 }
 
+/// Gives a contract without a signing date `day` as its signing date; one
+/// with a date keeps it. Whether it changed.
+pub async fn date_if_undated(tx: &mut Tx, id: i64, day: NaiveDate) -> Result<bool> {
+    let update = Query::update()
+        .table(Contracts::Table)
+        .values([(Contracts::SignedOn, day.into())])
+        .and_where(Expr::col(Contracts::Id).eq(id))
+        .and_where(Expr::col(Contracts::SignedOn).is_null())
+        .to_owned();
+    Ok(tx.execute(&update).await? == 1)
+}
+
 /// Moves a contract from one status to another; lands only if it still has
 /// the status read.
 pub async fn set_status(

@@ -231,6 +231,11 @@ async fn without_an_active_flow_a_contract_is_approved_on_submit() {
     let detail = contract_of(&t, rep, id).await;
     assert_eq!(detail.body["approval"]["approval"]["status"], "approved");
     assert!(detail.body["approved_at"].is_string());
+    // Made without a signing date, it is dated the day it was approved, so
+    // it counts in the figures like its payments.
+    let approved_at = detail.body["approved_at"].as_str().expect("approved");
+    let signed_on = detail.body["signed_on"].as_str().expect("dated");
+    assert_eq!(&approved_at[..4], &signed_on[..4], "{}", detail.text);
     assert_eq!(waiting_count(&t, &team.manager.1).await, 0);
     // Approved, it is not submitted twice.
     let twice = t
