@@ -77,16 +77,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let lang = request
-            .extensions()
-            .get::<Lang>()
-            .copied()
-            .unwrap_or(Lang::En);
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.0.clone())
-            .unwrap_or_default();
+        let (lang, request_id) = crate::request_id::answer_in(request.extensions());
         let value = match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => value,
             Err(rejection) => return Err(body_error(rejection, lang, &request_id)),
