@@ -202,8 +202,26 @@ pub fn change_percent(current: i64, previous: i64) -> Option<i64> {
     if previous == 0 {
         return None;
     }
-    let change = (i128::from(current) - i128::from(previous)) * 100 / i128::from(previous);
-    i64::try_from(change).ok()
+    percent_of(
+        i128::from(current) - i128::from(previous),
+        i128::from(previous),
+    )
+}
+
+/// `part` out of `whole` in whole percent, rounded half up (0.5 is 1,
+/// -0.5 is 0), as the target rates round; none when `whole` is 0.
+pub fn percent_of(part: i128, whole: i128) -> Option<i64> {
+    if whole == 0 {
+        return None;
+    }
+    // part / whole * 100 + 1/2, floored.
+    let (top, bottom) = (part * 200 + whole, whole * 2);
+    let (top, bottom) = if bottom < 0 {
+        (-top, -bottom)
+    } else {
+        (top, bottom)
+    };
+    i64::try_from(top.div_euclid(bottom)).ok()
 }
 
 /// The first days of the `count` months ending with the month of `last`,
@@ -264,6 +282,14 @@ mod tests {
         assert_eq!(change_percent(150, 100), Some(50));
         assert_eq!(change_percent(50, 100), Some(-50));
         assert_eq!(change_percent(5, 0), None);
+        // Rounded half up, never truncated.
+        assert_eq!(change_percent(10091, 10000), Some(1));
+        assert_eq!(change_percent(10049, 10000), Some(0));
+        assert_eq!(change_percent(18048, 1000), Some(1705));
+        assert_eq!(change_percent(9950, 10000), Some(0));
+        assert_eq!(change_percent(9949, 10000), Some(-1));
+        assert_eq!(change_percent(-50, -100), Some(-50));
+        assert_eq!(change_percent(-150, -100), Some(50));
         assert_eq!(
             months_back(d(2024, 2, 17), 3),
             vec![d(2023, 12, 1), d(2024, 1, 1), d(2024, 2, 1)]

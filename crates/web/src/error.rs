@@ -248,6 +248,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "api_keep",
     "builder_fix",
     "lifecycle_fix",
+    "targets2_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -14,7 +14,11 @@ pub enum Lang {
 }
 
 /// Sections beside `fields` that name fields, each `<section>.<field>`.
-const FIELD_SECTIONS: &[&str] = &["insight2.fields", "builder_fix.fields"];
+const FIELD_SECTIONS: &[&str] = &[
+    "insight2.fields",
+    "builder_fix.fields",
+    "targets2_fix.fields",
+];
 
 /// Sections that add keys under existing groups (`<section>.<key>`), found
 /// when the group itself has no such key: `life4.notifications.kinds.x`

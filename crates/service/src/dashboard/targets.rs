@@ -46,10 +46,9 @@ pub struct TargetInput {
 /// Achieved out of a target, in whole percent rounded half up (97.6 is 98,
 /// as the report's tenths would round); none without a target above 0.
 pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
-    target.filter(|t| *t > 0).map(|t| {
-        let (achieved, t) = (i128::from(achieved), i128::from(t));
-        (achieved * 200 + t).div_euclid(2 * t) as i64
-    })
+    target
+        .filter(|t| *t > 0)
+        .and_then(|t| kuijing_domain::dates::percent_of(i128::from(achieved), i128::from(t)))
 }
 
 /// The currency targets are shown in, the same on the dashboard and in the
@@ -97,35 +96,52 @@ impl App {
         // Targets belong to the company, one department or one user. A
         // viewer who does not see the whole company is measured against
         // their own holder's target: their department's, or their own.
-        let holder = match query.scope.as_deref().unwrap_or("company") {
-            "company" if viewer.0 => (None, None),
-            "company" => viewer.1,
-            "department" => (query.department_id, None),
-            "user" | "users" if query.user_ids.len() == 1 => {
-                (None, query.user_ids.first().copied())
-            }
-            _ => return Ok(Vec::new()),
-        };
+        // Chosen people are measured against their targets added up.
+        let holders: Vec<(Option<i64>, Option<i64>)> =
+            match query.scope.as_deref().unwrap_or("company") {
+                "company" if viewer.0 => vec![(None, None)],
+                "company" => vec![viewer.1],
+                "department" => vec![(query.department_id, None)],
+                "user" | "users" if !query.user_ids.is_empty() => {
+                    let people: BTreeSet<i64> = query.user_ids.iter().copied().collect();
+                    people.into_iter().map(|user| (None, Some(user))).collect()
+                }
+                _ => return Ok(Vec::new()),
+            };
         let year = last_day.year();
-        let set = insight::targets(tx, i64::from(year), holder).await?;
+        let mut sets = Vec::new();
+        for holder in &holders {
+            sets.push(insight::targets(tx, i64::from(year), *holder).await?);
+        }
         let company = self.currency();
         let mut views = Vec::new();
         for (measure, owners) in [
             ("contract_amount", contract_owners),
             ("payment_amount", payment_owners),
         ] {
-            let of_measure: Vec<&insight::Target> =
-                set.iter().filter(|t| t.measure == measure).collect();
-            if of_measure.is_empty() {
+            let of_measure = |set: &'_ Vec<insight::Target>| -> Vec<insight::Target> {
+                set.iter()
+                    .filter(|t| t.measure == measure)
+                    .cloned()
+                    .collect()
+            };
+            let all: Vec<insight::Target> = sets.iter().flat_map(of_measure).collect();
+            if all.is_empty() {
                 continue;
             }
-            let currency =
-                target_currency(of_measure.iter().map(|t| t.currency.as_str()), &company);
-            let mine: Vec<&&insight::Target> = of_measure
+            let currency = target_currency(all.iter().map(|t| t.currency.as_str()), &company);
+            // Each holder's targets in that currency: a target in another
+            // is never added to it.
+            let mine: Vec<Vec<insight::Target>> = sets
                 .iter()
-                .filter(|t| t.currency == currency)
+                .map(|set| {
+                    of_measure(set)
+                        .into_iter()
+                        .filter(|t| t.currency == currency)
+                        .collect()
+                })
                 .collect();
-            if mine.is_empty() {
+            if mine.iter().all(Vec::is_empty) {
                 continue;
             }
             let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(last_day);
@@ -139,12 +155,20 @@ impl App {
                     .map(|r| r.amount)
                     .sum()
             };
+            // Targets of several holders add up only when every one has
+            // one: the achievement counts them all.
+            let summed =
+                |each: Vec<Option<i64>>| -> Option<i64> { each.into_iter().sum::<Option<i64>>() };
+            let month_of = |targets: &[insight::Target], month: i64| {
+                targets.iter().find(|t| t.month == month).map(|t| t.amount)
+            };
             let months: Vec<TargetMonth> = (1..=12)
                 .map(|month| {
-                    let target = mine
-                        .iter()
-                        .find(|t| t.month == i64::from(month))
-                        .map(|t| t.amount);
+                    let target = summed(
+                        mine.iter()
+                            .map(|targets| month_of(targets, i64::from(month)))
+                            .collect(),
+                    );
                     let achieved = achieved_in(month);
                     TargetMonth {
                         month,
@@ -154,9 +178,15 @@ impl App {
                     }
                 })
                 .collect();
-            let own = mine.iter().find(|t| t.month == 0).map(|t| t.amount);
-            let monthly: Vec<Option<i64>> = months.iter().map(|m| m.target).collect();
-            let year_target = year_target(own, &monthly);
+            let year_target = summed(
+                mine.iter()
+                    .map(|targets| {
+                        let monthly: Vec<Option<i64>> =
+                            (1..=12).map(|month| month_of(targets, month)).collect();
+                        year_target(month_of(targets, 0), &monthly)
+                    })
+                    .collect(),
+            );
             let year_achieved = months.iter().map(|m| m.achieved).sum();
             views.push(TargetView {
                 measure,
@@ -236,6 +266,23 @@ impl App {
             && org.department_of(user).is_none()
         {
             errors.add("user_id", "invalid_choice");
+        }
+        // A holder's targets of a measure and year are in one currency:
+        // those not replaced here must already be in this one.
+        let saved =
+            insight::targets(&mut tx, input.year, (input.department_id, input.user_id)).await?;
+        let kept_in_other = saved.iter().find(|t| {
+            t.currency != currency
+                && amounts.iter().any(|(entry, _)| entry.measure == t.measure)
+                && !amounts
+                    .iter()
+                    .any(|(entry, _)| entry.measure == t.measure && entry.month == t.month)
+        });
+        if let Some(other) = kept_in_other {
+            errors.push(
+                kuijing_domain::FieldError::new("currency", "target_currency_mixed")
+                    .with("currency", &other.currency),
+            );
         }
         errors.into_result()?;
         for (entry, amount) in &amounts {
