@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::body_error;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::request_id::RequestId;
 
 /// An input that carries what could not be read, for the service to report.
 pub trait Unread {
