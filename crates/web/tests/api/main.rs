@@ -78,3 +78,4 @@ mod save_over;
 mod scopes;
 mod search_index;
 mod target_money;
+mod team_contacts;
