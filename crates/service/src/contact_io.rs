@@ -63,7 +63,8 @@ impl App {
         };
         let mut after = None;
         loop {
-            let page = contacts::list(&mut tx, &visibility, &store_query, sort, after, 500).await?;
+            let scope = (&visibility, caller.user.id, self.today());
+            let page = contacts::list(&mut tx, scope, &store_query, sort, after, 500).await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.contact_views(&mut tx, page).await? {

@@ -136,9 +136,9 @@ impl App {
         let store_query = self.list_narrowing(&CONTACT_LIST, (caller, &org), &defs, query)?;
         let (sort, after) = parse_sort(&CONTACT_LIST, query)?;
         let limit = limit_of(query);
-        let found =
-            contacts::list(&mut tx, &visibility, &store_query, sort, after, limit + 1).await?;
-        let total = contacts::count(&mut tx, &visibility, &store_query).await?;
+        let scope = (&visibility, caller.user.id, self.today());
+        let found = contacts::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;
+        let total = contacts::count(&mut tx, scope, &store_query).await?;
         let sort_name = query.sort.as_deref().unwrap_or("id");
         let (found, next_cursor) = paged(found, limit, sort_name, |c| c.id);
         Ok(ListPage {
@@ -164,7 +164,7 @@ impl App {
         let everything = kuijing_domain::Visibility::everything();
         let mut found = Vec::new();
         for id in ids.into_iter().take(crate::PageRequest::MAX_LIMIT as usize) {
-            found.extend(contacts::get(&mut tx, &everything, id).await?);
+            found.extend(contacts::get(&mut tx, (&everything, 0, self.today()), id).await?);
         }
         let mut found = self.contact_views(&mut tx, found).await?;
         found.sort_by_key(|c| !c.contact.is_primary);
@@ -188,7 +188,7 @@ impl App {
         let everything = kuijing_domain::Visibility::everything();
         let mut found = Vec::new();
         for id in ids {
-            found.extend(contacts::get(&mut tx, &everything, id).await?);
+            found.extend(contacts::get(&mut tx, (&everything, 0, self.today()), id).await?);
         }
         Ok(crate::ListPage {
             items: self.contact_views(&mut tx, found).await?,
@@ -203,11 +203,16 @@ impl App {
         let found = self.visible_contact(&mut tx, caller, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Contact, id).await?;
         let change_log = self.change_log_of(&mut tx, Kind::Contact, id).await?;
+        let can_edit = caller.can(contact(Action::Edit))
+            && self
+                .writable_record(&mut tx, caller, Kind::Contact, id)
+                .await
+                .is_ok();
         Ok(ContactDetail {
             view: self.contact_views(&mut tx, vec![found]).await?.remove(0),
             follow_ups,
             change_log,
-            can_edit: caller.can(contact(Action::Edit)),
+            can_edit,
         })
     }
 
@@ -268,6 +273,8 @@ impl App {
         caller.require(contact(Action::Edit))?;
         let mut tx = self.db.write().await?;
         let current = self.visible_contact(&mut tx, caller, id).await?;
+        self.writable_record(&mut tx, caller, Kind::Contact, id)
+            .await?;
         stale_check(input.version, current.version, &current)?;
         let mut errors = FieldErrors::new();
         // Moving a contact takes a customer the caller sees; staying keeps it.
@@ -356,7 +363,7 @@ impl App {
         id: i64,
     ) -> Result<Contact> {
         let visibility = self.visibility_of(tx, caller, Kind::Contact).await?;
-        contacts::get(tx, &visibility, id)
+        contacts::get(tx, (&visibility, caller.user.id, self.today()), id)
             .await?
             .ok_or(ServiceError::NotFound)
     }

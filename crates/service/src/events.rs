@@ -437,7 +437,9 @@ impl App {
             Kind::Lead => leads::get(tx, (&visibility, user, today), id)
                 .await?
                 .map(|l| l.name),
-            Kind::Contact => contacts::get(tx, &visibility, id).await?.map(|c| c.name),
+            Kind::Contact => contacts::get(tx, (&visibility, user, today), id)
+                .await?
+                .map(|c| c.name),
             Kind::Opportunity => opportunities::get(tx, &visibility, user, today, id)
                 .await?
                 .map(|o| o.name),

@@ -146,7 +146,7 @@ impl App {
             Kind::Lead => leads::get(tx, (&visibility, user, today), id)
                 .await?
                 .map(|l| (None, l.name)),
-            Kind::Contact => contacts::get(tx, &visibility, id)
+            Kind::Contact => contacts::get(tx, (&visibility, user, today), id)
                 .await?
                 .map(|c| (Some(c.customer_id), c.name)),
             Kind::Opportunity => opportunities::get(tx, &visibility, user, today, id)
@@ -330,7 +330,8 @@ impl App {
                 column: Contacts::Name,
                 descending: false,
             };
-            choices.contacts = contacts::list(&mut tx, &visibility, &query, sort, None, 200)
+            let scope = (&visibility, caller.user.id, self.today());
+            choices.contacts = contacts::list(&mut tx, scope, &query, sort, None, 200)
                 .await?
                 .into_iter()
                 .map(|c| (c.id, c.name))
@@ -419,7 +420,8 @@ impl App {
         if !contact_ids.is_empty() {
             let visibility = self.visibility_of(tx, caller, Kind::Contact).await?;
             for id in contact_ids {
-                let found = contacts::get(tx, &visibility, *id).await?;
+                let scope = (&visibility, caller.user.id, self.today());
+                let found = contacts::get(tx, scope, *id).await?;
                 match (found, customer) {
                     (Some(contact), Some(customer)) if contact.customer_id == customer => {}
                     (Some(_), _) => {

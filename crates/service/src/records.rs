@@ -43,7 +43,9 @@ impl App {
             Kind::Lead => leads::get(tx, (&visibility, user, today), id)
                 .await?
                 .is_some(),
-            Kind::Contact => contacts::get(tx, &visibility, id).await?.is_some(),
+            Kind::Contact => contacts::get(tx, (&visibility, user, today), id)
+                .await?
+                .is_some(),
             _ => false,
         };
         if found {
@@ -74,8 +76,8 @@ impl App {
             Kind::Contract => contracts::writable(tx, (&visibility, user, today), id).await?,
             Kind::Payment => payments::writable(tx, (&visibility, user, today), id).await?,
             Kind::Lead => leads::writable(tx, (&visibility, user, today), id).await?,
-            // Contacts have no team: whoever sees them may change them.
-            Kind::Contact => true,
+            // A contact's team is its customer's.
+            Kind::Contact => contacts::writable(tx, (&visibility, user, today), id).await?,
             _ => false,
         };
         if writable {
@@ -144,7 +146,7 @@ impl App {
                 Kind::Lead => leads::get(&mut tx, (&visibility, user, today), *id)
                     .await?
                     .and_then(|l| l.owner_id),
-                _ => contacts::get(&mut tx, &visibility, *id)
+                _ => contacts::get(&mut tx, (&visibility, user, today), *id)
                     .await?
                     .and_then(|c| c.owner_id),
             };
@@ -195,7 +197,7 @@ impl App {
                 Kind::Lead => leads::get(&mut tx, (&visibility, user, today), *id)
                     .await?
                     .map(|l| l.name),
-                _ => contacts::get(&mut tx, &visibility, *id)
+                _ => contacts::get(&mut tx, (&visibility, user, today), *id)
                     .await?
                     .map(|c| c.name),
             };

@@ -288,7 +288,8 @@ impl App {
                         column: kuijing_store::schema::Contacts::Id,
                         descending: false,
                     };
-                    kuijing_store::contacts::list(tx, &visibility, query, sort, key, BATCH)
+                    let scope = (&visibility, caller.user.id, self.today());
+                    kuijing_store::contacts::list(tx, scope, query, sort, key, BATCH)
                         .await?
                         .into_iter()
                         .map(|c| c.id)

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
-use kuijing_store::{Tx, contracts, customers, departments, leads, opportunities, teams, users};
+use kuijing_store::{
+    Tx, contacts, contracts, customers, departments, leads, opportunities, teams, users,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -129,6 +131,18 @@ impl App {
         (kind, id): (Kind, i64),
     ) -> Result<()> {
         let today = self.today();
+        if kind == Kind::Contact {
+            // A contact's team is its customer's: who reads it only through
+            // a read-only membership writes nothing on it.
+            let visibility = self.visibility_of(tx, caller, kind).await?;
+            let scope = (&visibility, caller.user.id, today);
+            return match contacts::writable(tx, scope, id).await? {
+                true => Ok(()),
+                false => Err(ServiceError::Refused {
+                    code: "team_read_only_record",
+                }),
+            };
+        }
         let members = teams::of_record(tx, kind, id).await?;
         let read_only = members.iter().any(|m| {
             m.user_id == caller.user.id && !m.can_write && m.expires_on.is_none_or(|d| d >= today)

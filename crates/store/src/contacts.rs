@@ -1,8 +1,10 @@
-//! Contacts: people at a customer. They follow their own owner's scope.
+//! Contacts: people at a customer. They follow their own owner's scope, and
+//! the active team members of their customer read them too (and write them
+//! if their membership lets them write the customer).
 
-use chrono::{DateTime, Utc};
-use kuijing_domain::Visibility;
-use sea_query::{Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use chrono::{DateTime, NaiveDate, Utc};
+use kuijing_domain::{Kind, Visibility};
+use sea_query::{Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 
 use crate::db::Tx;
@@ -10,7 +12,7 @@ use crate::error::Result;
 use crate::lists::{ListQuery, Listed, Sort};
 use crate::record::{self, OwnedTable};
 use crate::schema::{Contacts, Customers};
-use crate::visibility::owned_by_visible;
+use crate::visibility::{owned_by_visible, team_records};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Contact {
@@ -167,7 +169,24 @@ const OWNED: OwnedTable<Contacts> = OwnedTable {
     updated_at: Contacts::UpdatedAt,
 };
 
-fn filtered(tx: &Tx, visibility: &Visibility, query: &ContactQuery) -> SelectStatement {
+/// Whose contacts a caller reads: their scope (the contact kind's
+/// visibility), the caller and the day team memberships are checked on.
+pub type Scope<'a> = (&'a Visibility, i64, NaiveDate);
+
+/// The contact scope predicate: contacts whose owner is in scope, and the
+/// contacts of customers whose team the caller is on with a membership that
+/// holds (one that lets them write, if `writing`).
+fn in_scope((visibility, actor, today): Scope<'_>, writing: bool) -> Condition {
+    let team = team_records(Kind::Customer.as_str(), actor, today, writing);
+    Condition::any()
+        .add(owned_by_visible(
+            (Contacts::Table, Contacts::OwnerId),
+            visibility,
+        ))
+        .add(Expr::col((Contacts::Table, Contacts::CustomerId)).in_subquery(team))
+}
+
+fn filtered(tx: &Tx, scope: Scope<'_>, query: &ContactQuery) -> SelectStatement {
     let mut select = Query::select();
     select
         .from(Contacts::Table)
@@ -176,10 +195,7 @@ fn filtered(tx: &Tx, visibility: &Visibility, query: &ContactQuery) -> SelectSta
             Expr::col((Customers::Table, Customers::Id))
                 .equals((Contacts::Table, Contacts::CustomerId)),
         )
-        .cond_where(owned_by_visible(
-            (Contacts::Table, Contacts::OwnerId),
-            visibility,
-        ));
+        .cond_where(in_scope(scope, false));
     crate::lists::narrow(tx, &mut select, LISTED, query);
     select
 }
@@ -196,31 +212,43 @@ fn with_columns(select: &mut SelectStatement) {
 /// A page of visible contacts in the list's order, after the cursor row.
 pub async fn list(
     tx: &mut Tx,
-    visibility: &Visibility,
+    scope: Scope<'_>,
     query: &ContactQuery,
     sort: Sort<Contacts>,
     after: Option<(sea_query::Value, i64)>,
     limit: u64,
 ) -> Result<Vec<Contact>> {
-    let mut select = filtered(tx, visibility, query);
+    let mut select = filtered(tx, scope, query);
     with_columns(&mut select);
     crate::lists::page(&mut select, LISTED, sort, after, limit);
     let rows: Vec<ContactRow> = tx.all(&select).await?;
     rows.into_iter().map(Contact::try_from).collect()
 }
 
-pub async fn count(tx: &mut Tx, visibility: &Visibility, query: &ContactQuery) -> Result<i64> {
-    let mut select = filtered(tx, visibility, query);
+pub async fn count(tx: &mut Tx, scope: Scope<'_>, query: &ContactQuery) -> Result<i64> {
+    let mut select = filtered(tx, scope, query);
     select.expr(Func::count(Expr::col((Contacts::Table, Contacts::Id))));
     tx.count(&select).await
 }
 
-pub async fn get(tx: &mut Tx, visibility: &Visibility, id: i64) -> Result<Option<Contact>> {
-    let mut select = filtered(tx, visibility, &ContactQuery::default());
+pub async fn get(tx: &mut Tx, scope: Scope<'_>, id: i64) -> Result<Option<Contact>> {
+    let mut select = filtered(tx, scope, &ContactQuery::default());
     with_columns(&mut select);
     select.and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id));
     let row: Option<ContactRow> = tx.optional(&select).await?;
     row.map(Contact::try_from).transpose()
+}
+
+/// Whether the caller may change a contact: its owner is in scope, or they
+/// are on its customer's team with a membership that lets them write.
+pub async fn writable(tx: &mut Tx, scope: Scope<'_>, id: i64) -> Result<bool> {
+    let select = Query::select()
+        .expr(Func::count(Expr::col((Contacts::Table, Contacts::Id))))
+        .from(Contacts::Table)
+        .and_where(Expr::col((Contacts::Table, Contacts::Id)).eq(id))
+        .cond_where(in_scope(scope, true))
+        .to_owned();
+    Ok(tx.count(&select).await? == 1)
 }
 
 /// Gives contacts to another owner.

@@ -587,6 +587,7 @@ pub async fn recompute_received(tx: &mut Tx, id: i64, today: NaiveDate) -> Resul
 }
 
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    crate::teams::drop_owner(tx, kuijing_domain::Kind::Contract, ids, owner).await?;
     tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 

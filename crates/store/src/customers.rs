@@ -10,7 +10,7 @@ use crate::db::Tx;
 use crate::error::{Result, StoreError};
 use crate::lists::Listed;
 use crate::schema::{Customers, TeamMembers};
-use crate::visibility::owned_by_visible;
+use crate::visibility::{owned_by_visible, team_records};
 
 #[derive(sqlx::FromRow)]
 struct CustomerRow {
@@ -166,17 +166,7 @@ const LISTED: Listed<Customers> = Listed {
 
 /// Who may read: owners in scope, or team members whose membership holds.
 fn readable(visibility: &Visibility, actor: i64, today: NaiveDate) -> Condition {
-    let team = Query::select()
-        .column(TeamMembers::RecordId)
-        .from(TeamMembers::Table)
-        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
-        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
-                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
-        )
-        .to_owned();
+    let team = team_records(Kind::Customer.as_str(), actor, today, false);
     Condition::any()
         .add(owned_by_visible(
             (Customers::Table, Customers::OwnerId),
@@ -296,18 +286,7 @@ pub async fn writable(
     today: NaiveDate,
     id: i64,
 ) -> Result<bool> {
-    let team = Query::select()
-        .column(TeamMembers::RecordId)
-        .from(TeamMembers::Table)
-        .and_where(Expr::col(TeamMembers::Kind).eq(Kind::Customer.as_str()))
-        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
-        .and_where(Expr::col(TeamMembers::CanWrite).eq(true))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
-                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
-        )
-        .to_owned();
+    let team = team_records(Kind::Customer.as_str(), actor, today, true);
     let select = Query::select()
         .expr(Func::count(Expr::col(Customers::Id)))
         .from(Customers::Table)
@@ -439,8 +418,9 @@ pub async fn update(
     Ok(saved)
 }
 
-/// Gives customers to a new owner, out of any pool.
+/// Gives customers to a new owner, out of any pool and off their teams.
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    crate::teams::drop_owner(tx, Kind::Customer, ids, owner).await?;
     let update = Query::update()
         .table(Customers::Table)
         .values([

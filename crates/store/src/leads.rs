@@ -347,6 +347,7 @@ pub async fn update(
 
 /// Gives leads to another owner.
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    crate::teams::drop_owner(tx, kuijing_domain::Kind::Lead, ids, owner).await?;
     tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 

@@ -595,6 +595,7 @@ pub async fn stage_history(tx: &mut Tx, id: i64) -> Result<Vec<StageChange>> {
 }
 
 pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    crate::teams::drop_owner(tx, kuijing_domain::Kind::Opportunity, ids, owner).await?;
     tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
 }
 

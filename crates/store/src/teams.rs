@@ -57,6 +57,21 @@ pub async fn remove(tx: &mut Tx, kind: Kind, id: i64, user: i64) -> Result<u64> 
     tx.execute(&delete).await
 }
 
+/// Takes the new owner of records off their teams: an owner is no member of
+/// their own record, so a later transfer leaves them nothing behind.
+pub(crate) async fn drop_owner(tx: &mut Tx, kind: Kind, ids: &[i64], owner: i64) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let delete = Query::delete()
+        .from_table(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(kind.as_str()))
+        .and_where(Expr::col(TeamMembers::RecordId).is_in(ids.iter().copied()))
+        .and_where(Expr::col(TeamMembers::UserId).eq(owner))
+        .to_owned();
+    tx.execute(&delete).await
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TeamMember {
     pub user_id: i64,

@@ -37,6 +37,32 @@ pub(crate) fn contains_pattern(text: &str) -> String {
     pattern
 }
 
+/// The ids of records of `kind` whose team `actor` is on, with a
+/// membership that holds `today` (and lets them write, if `writing`): the
+/// one place team membership is read for a data scope.
+pub(crate) fn team_records(
+    kind: &str,
+    actor: i64,
+    today: chrono::NaiveDate,
+    writing: bool,
+) -> sea_query::SelectStatement {
+    use crate::schema::TeamMembers;
+    let mut team = Query::select();
+    team.column(TeamMembers::RecordId)
+        .from(TeamMembers::Table)
+        .and_where(Expr::col(TeamMembers::Kind).eq(kind))
+        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
+                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
+        );
+    if writing {
+        team.and_where(Expr::col(TeamMembers::CanWrite).eq(true));
+    }
+    team
+}
+
 /// Who may read a record of `kind`: owners in scope, team members whose
 /// membership holds, and anyone an approval of the record waits for.
 pub(crate) fn readable_record<T: sea_query::Iden + Copy + 'static>(
@@ -48,18 +74,8 @@ pub(crate) fn readable_record<T: sea_query::Iden + Copy + 'static>(
     actor: i64,
     today: chrono::NaiveDate,
 ) -> Condition {
-    use crate::schema::{ApprovalWaits, Approvals, TeamMembers};
-    let team = Query::select()
-        .column(TeamMembers::RecordId)
-        .from(TeamMembers::Table)
-        .and_where(Expr::col(TeamMembers::Kind).eq(kind))
-        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
-                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
-        )
-        .to_owned();
+    use crate::schema::{ApprovalWaits, Approvals};
+    let team = team_records(kind, actor, today, false);
     let waiting = Query::select()
         .column((Approvals::Table, Approvals::RecordId))
         .from(Approvals::Table)
@@ -88,19 +104,7 @@ pub(crate) fn writable_record<T: sea_query::Iden + Copy + 'static>(
     actor: i64,
     today: chrono::NaiveDate,
 ) -> Condition {
-    use crate::schema::TeamMembers;
-    let team = Query::select()
-        .column(TeamMembers::RecordId)
-        .from(TeamMembers::Table)
-        .and_where(Expr::col(TeamMembers::Kind).eq(kind))
-        .and_where(Expr::col(TeamMembers::UserId).eq(actor))
-        .and_where(Expr::col(TeamMembers::CanWrite).eq(true))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col(TeamMembers::ExpiresOn).is_null())
-                .add(Expr::col(TeamMembers::ExpiresOn).gte(today)),
-        )
-        .to_owned();
+    let team = team_records(kind, actor, today, true);
     Condition::any()
         .add(owned_by_visible((table, owner), visibility))
         .add(Expr::col((table, id)).in_subquery(team))

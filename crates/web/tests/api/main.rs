@@ -79,3 +79,4 @@ mod scopes;
 mod search_index;
 mod target_money;
 mod target_people;
+mod team_contacts;
