@@ -640,6 +640,7 @@ mod tests {
         "payment_not_submittable",
         "payment_not_deletable",
         "approval_changed",
+        "request_in_progress",
         "approval_moved_on",
         "not_in_progress",
         "not_an_approver",

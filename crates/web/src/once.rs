@@ -23,6 +23,8 @@ const FORM_LIMIT: usize = 2 * 1024 * 1024;
 /// An API answer longer than this is not kept (a create answers far less).
 const ANSWER_LIMIT: usize = 1024 * 1024;
 pub const HEADER: &str = "idempotency-key";
+/// How many tenths of a second a repeat waits for the first submit.
+const PATIENCE: u32 = 50;
 
 /// A fresh token for a form.
 pub fn token() -> String {
@@ -107,7 +109,17 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         return next.run(request).await;
     };
     let app = &state.app;
-    match app.claim_once(user, &key, digest.as_deref()).await {
+    // A repeat sent while the first submit is still at work (a true double
+    // click) waits a little for it, to land where it led.
+    let mut claim = app.claim_once(user, &key, digest.as_deref()).await;
+    for _ in 0..PATIENCE {
+        if !matches!(claim, Ok(Claim::Pending)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        claim = app.claim_once(user, &key, digest.as_deref()).await;
+    }
+    match claim {
         Ok(Claim::Fresh) => {}
         Ok(Claim::OtherBody) => {
             tracing::info!(
@@ -124,7 +136,15 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
         Ok(Claim::Pending) => {
             // The first submit is still at work: nothing is created twice.
             return if api {
-                StatusCode::CONFLICT.into_response()
+                let (lang, request_id) = crate::request_id::answer_in(request.extensions());
+                let busy = kuijing_service::ServiceError::Refused {
+                    code: "request_in_progress",
+                };
+                let mut response = ApiError::from_service(busy, lang, &request_id).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                response
             } else {
                 let back = request
                     .headers()

@@ -296,3 +296,28 @@ async fn a_customer_with_contacts_always_has_a_primary_one() {
     let seen = t.get(&format!("/api/v1/contacts/{second}"), &admin).await;
     assert_eq!(primary(&seen), true, "{}", seen.text);
 }
+
+#[tokio::test]
+async fn a_form_sent_twice_at_the_same_moment_creates_once_and_both_land_on_it() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let (status, html) = crate::helpers::page(&t, &cookie, "/customers/new", "en").await;
+    assert_eq!(status, 200);
+    let marker = "name=\"_once\" value=\"";
+    let start = html.find(marker).expect("a one-time token") + marker.len();
+    let once = &html[start..start + html[start..].find('"').expect("end")];
+    let form = format!("_csrf={csrf}&_once={once}&name=Double+Click+Co");
+    let send = || crate::helpers::post_form(&t, &cookie, "/customers", form.clone());
+    let ((first, led), (second, again)) = tokio::join!(send(), send());
+    assert_eq!(
+        (first.as_u16(), second.as_u16()),
+        (303, 303),
+        "{led} {again}"
+    );
+    assert!(led.starts_with("/customers/"), "{led}");
+    assert_eq!(led, again, "both land on the one customer");
+    let found = t.get("/api/v1/customers?q=Double%20Click", &admin).await;
+    assert_eq!(found.body["total"], 1, "{}", found.text);
+}
