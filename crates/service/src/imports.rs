@@ -396,8 +396,9 @@ pub(crate) fn line_columns(
     }
 }
 
-/// The product a cell names: by its code (any case or width), else by its
-/// name, among `products` (id, name key, code).
+/// The product a cell names: by its code as written, else by its code in
+/// any case or width (`W-1` and `w-1` may be two products: the one written
+/// so wins), else by its name, among `products` (id, name key, code).
 pub(crate) fn find_product(text: &str, products: &[(i64, String, Option<String>)]) -> Option<i64> {
     let name = text.trim();
     if name.is_empty() {
@@ -407,7 +408,12 @@ pub(crate) fn find_product(text: &str, products: &[(i64, String, Option<String>)
     let key = kuijing_store::products::name_key(name);
     products
         .iter()
-        .find(|(_, _, c)| c.as_deref().map(text::normalize).as_deref() == Some(code.as_str()))
+        .find(|(_, _, c)| c.as_deref().map(str::trim) == Some(name))
+        .or_else(|| {
+            products.iter().find(|(_, _, c)| {
+                c.as_deref().map(text::normalize).as_deref() == Some(code.as_str())
+            })
+        })
         .or_else(|| products.iter().find(|(_, name_key, _)| *name_key == key))
         .map(|(id, ..)| *id)
 }
@@ -474,6 +480,18 @@ pub(crate) fn one_named<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_code_written_exactly_wins_over_one_in_another_case() {
+        let products = vec![
+            (1, "widget".to_string(), Some("W-1".to_string())),
+            (2, "widget2".to_string(), Some("w-1".to_string())),
+        ];
+        assert_eq!(find_product("w-1", &products), Some(2));
+        assert_eq!(find_product("W-1", &products), Some(1));
+        assert_eq!(find_product("ｗ－１ ", &products[..1]), Some(1));
+        assert_eq!(find_product("widget2", &products), Some(2));
+    }
 
     #[test]
     fn names_match_normalised_and_only_once() {
