@@ -1,0 +1,208 @@
+//! Approval flows as administrators define them: the list, saving one
+//! (a kind has one active flow at a time), and the checks of a definition
+//! (its names, and the users, roles and facts it refers to).
+
+use super::*;
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowInput {
+    /// `contract`, `payment`, or a custom kind such as `refund`.
+    pub kind: String,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    pub definition: FlowDef,
+    pub version: Option<i64>,
+}
+
+/// A flow as saved, with the flows of its kind that saving it switched
+/// off: one flow of a kind is active at a time (a flow's steps carry
+/// conditions for the cases it must tell apart).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SavedFlow {
+    #[serde(flatten)]
+    pub flow: Flow,
+    /// The flows of the same kind that were active and are not any more.
+    pub switched_off: Vec<FlowName>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FlowName {
+    pub id: i64,
+    pub name: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl App {
+    pub async fn approval_flows(&self, caller: &Caller) -> Result<Vec<Flow>> {
+        caller.require(Permission::new(Kind::Approval, Action::View))?;
+        let mut tx = self.db.read().await?;
+        Ok(approvals::flows(&mut tx).await?)
+    }
+
+    pub async fn create_approval_flow(
+        &self,
+        caller: &Caller,
+        input: FlowInput,
+    ) -> Result<SavedFlow> {
+        caller.require(manage())?;
+        let (kind, name) = check_flow(&input)?;
+        let mut tx = self.db.write().await?;
+        let mut errors = FieldErrors::new();
+        check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
+        errors.into_result()?;
+        let id = approvals::insert_flow(
+            &mut tx,
+            (&kind, &name, input.active),
+            &input.definition,
+            self.now(),
+        )
+        .await?;
+        // One flow of a kind is active: switching one on switches the others off.
+        let switched_off = switch_others_off(&mut tx, (&kind, id), input.active).await?;
+        tx.commit().await?;
+        tracing::info!(
+            flow.id = id,
+            kind,
+            actor.id = caller.user.id,
+            "approval flow created"
+        );
+        self.saved_flow(id, switched_off).await
+    }
+
+    async fn saved_flow(&self, id: i64, switched_off: Vec<FlowName>) -> Result<SavedFlow> {
+        let mut tx = self.db.read().await?;
+        let flow = approvals::flow(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        Ok(SavedFlow { flow, switched_off })
+    }
+
+    pub async fn update_approval_flow(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: FlowInput,
+    ) -> Result<SavedFlow> {
+        caller.require(manage())?;
+        let (kind, name) = check_flow(&input)?;
+        let mut tx = self.db.write().await?;
+        let current = approvals::flow(&mut tx, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        if current.kind != kind {
+            return Err(ServiceError::Invalid(
+                FieldError::new("kind", "fixed").into(),
+            ));
+        }
+        let mut errors = FieldErrors::new();
+        check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
+        errors.into_result()?;
+        crate::stale_check(input.version, current.version, &current)?;
+        if !approvals::update_flow(
+            &mut tx,
+            (id, current.version),
+            (&name, input.active),
+            &input.definition,
+            self.now(),
+        )
+        .await?
+        {
+            return Err(ServiceError::Stale {
+                version: current.version,
+            });
+        }
+        let switched_off = switch_others_off(&mut tx, (&kind, id), input.active).await?;
+        tx.commit().await?;
+        self.saved_flow(id, switched_off).await
+    }
+}
+
+/// Switches off the other flows of a kind when `active`, and names them.
+async fn switch_others_off(
+    tx: &mut Tx,
+    (kind, keep): (&str, i64),
+    active: bool,
+) -> Result<Vec<FlowName>> {
+    if !active {
+        return Ok(Vec::new());
+    }
+    let switched = approvals::deactivate_others(tx, kind, keep).await?;
+    Ok(switched
+        .into_iter()
+        .map(|(id, name)| FlowName { id, name })
+        .collect())
+}
+
+/// Checks what a flow names exists: users (active), roles, and facts (the
+/// common ones and the kind's own fields).
+async fn check_references(
+    tx: &mut Tx,
+    kind: &str,
+    def: &FlowDef,
+    errors: &mut FieldErrors,
+) -> Result<()> {
+    let own = field_keys(tx, kind).await?;
+    use kuijing_domain::approval::{ApproverRule, NoApprover};
+    let directory = approvals::directory(tx).await?;
+    let active = |user: i64| {
+        directory.departments.contains_key(&user) && !directory.inactive.contains(&user)
+    };
+    let roles: Vec<i64> = kuijing_store::roles::list(tx, None)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    for (index, step) in def.steps.iter().enumerate() {
+        let field = format!("definition.steps.{index}");
+        match &step.approvers {
+            ApproverRule::Users(users) if users.iter().any(|u| !active(*u)) => {
+                errors.add(field.clone(), "user_unknown");
+            }
+            ApproverRule::Role(role) if !roles.contains(role) => {
+                errors.add(field.clone(), "role_unknown");
+            }
+            _ => {}
+        }
+        if step
+            .condition
+            .iter()
+            .any(|c| !FACTS.contains(&c.field.as_str()) && !own.contains(&c.field))
+        {
+            errors.add(field, "unknown_fact");
+        }
+    }
+    if let NoApprover::Fallback(user) = def.when_no_approver
+        && !active(user)
+    {
+        errors.add("fallback", "user_unknown");
+    }
+    Ok(())
+}
+
+fn check_flow(input: &FlowInput) -> Result<(String, String)> {
+    let mut errors = FieldErrors::new();
+    let name = errors
+        .take("name", text::parse_name(&input.name, 50))
+        .unwrap_or_default();
+    let kind = input.kind.trim().to_ascii_lowercase();
+    let well_formed =
+        (2..=30).contains(&kind.len()) && kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if !well_formed {
+        errors.add("kind", "invalid_kind");
+    }
+    if let Err(problems) = input.definition.check() {
+        for problem in problems {
+            match problem.step {
+                Some(step) => errors.add(format!("definition.steps.{step}"), problem.code),
+                None => errors.add("definition", problem.code),
+            }
+        }
+    }
+    errors.into_result()?;
+    Ok((kind, name))
+}

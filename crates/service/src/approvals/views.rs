@@ -1,0 +1,189 @@
+//! What people see of approvals: a record's approval with its history,
+//! whom a step may go to, the lists "waiting for me" and "submitted by me"
+//! with their count, and the statistics per kind.
+
+use super::*;
+
+impl App {
+    /// The newest approval of a record with its history, for its page.
+    pub(crate) async fn approval_view(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        kind: &str,
+        record: i64,
+    ) -> Result<Option<ApprovalView>> {
+        let Some(approval) = approvals::of_record(tx, kind, record).await? else {
+            return Ok(None);
+        };
+        let history = approvals::history(tx, kind, record).await?;
+        let waiting = approval.state.waiting_for();
+        let waiting_for = kuijing_store::users::names(tx, &waiting).await?;
+        let mut everyone: Vec<i64> = approval
+            .state
+            .plan
+            .iter()
+            .flat_map(|step| step.approvers.iter().map(|seat| seat.user))
+            .chain(history.iter().filter_map(|h| h.actor_id))
+            .chain(history.iter().filter_map(|h| h.target_id))
+            .chain(history.iter().filter_map(|h| h.from_id))
+            .collect();
+        everyone.sort_unstable();
+        everyone.dedup();
+        let people = kuijing_store::users::names(tx, &everyone).await?;
+        let flow_name = match approval.flow_id {
+            Some(flow) => approvals::flow(tx, flow).await?.map(|f| f.name),
+            None => None,
+        };
+        let in_progress = approval.state.status == Status::InProgress;
+        Ok(Some(ApprovalView {
+            can_decide: in_progress && waiting.contains(&caller.user.id),
+            can_withdraw: in_progress && approval.submitter_id == caller.user.id,
+            can_reassign: in_progress && caller.can(manage()),
+            flow_name,
+            history,
+            waiting_for,
+            people,
+            approval,
+        }))
+    }
+
+    /// The steps of a kind's active flow whose approvers the submitter
+    /// picks, by their index, with their names.
+    /// The active users who may be chosen as approvers of a kind or be
+    /// handed a seat (see [`may_be_given_seat`]), by name.
+    pub async fn approver_choices(&self, kind: &str) -> Result<Vec<crate::choices::Choice>> {
+        let mut tx = self.db.read().await?;
+        let mut found = Vec::new();
+        for (id, name) in kuijing_store::users::active_names(&mut tx).await? {
+            if may_be_given_seat(&mut tx, kind, id).await? {
+                found.push((id, name));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The steps of a kind's active flow whose approvers the submitter
+    /// picks: their index, name and mode (`any_one` or `everyone`, how the
+    /// several approvers chosen decide).
+    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String, &'static str)>> {
+        let mut tx = self.db.read().await?;
+        let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {
+            return Ok(Vec::new());
+        };
+        Ok(flow
+            .definition
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| {
+                matches!(
+                    step.approvers,
+                    kuijing_domain::approval::ApproverRule::ChosenBySubmitter
+                )
+            })
+            .map(|(index, step)| (index, step.name.clone(), step.mode.as_str()))
+            .collect())
+    }
+
+    /// Approvals waiting for the caller.
+    pub async fn approvals_waiting(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<ListPage<StoredApproval>> {
+        let mut tx = self.db.read().await?;
+        let probe = page.probe();
+        let found =
+            approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
+        let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
+        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+    }
+
+    /// Approvals the caller submitted.
+    pub async fn approvals_submitted(
+        &self,
+        caller: &Caller,
+        page: PageRequest,
+    ) -> Result<ListPage<StoredApproval>> {
+        let mut tx = self.db.read().await?;
+        let probe = page.probe();
+        let found =
+            approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
+        let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
+        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+    }
+
+    /// How many approvals wait for the caller, for the navigation.
+    pub async fn approvals_waiting_count(&self, caller: &Caller) -> Result<i64> {
+        let mut tx = self.db.read().await?;
+        Ok(approvals::waiting_count(&mut tx, caller.user.id).await?)
+    }
+
+    /// Approvals per kind, the pass rate and the average time per step.
+    pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
+        caller.require(manage())?;
+        let mut tx = self.db.read().await?;
+        let counts = approvals::finished_by_kind(&mut tx).await?;
+        let times = approvals::action_times(&mut tx).await?;
+        let mut stats: BTreeMap<String, KindStats> = BTreeMap::new();
+        for (kind, status, count) in counts {
+            let entry = stats.entry(kind.clone()).or_insert_with(|| KindStats {
+                kind,
+                total: 0,
+                approved: 0,
+                rejected: 0,
+                in_progress: 0,
+                rejected_decisions: 0,
+                approved_decisions: 0,
+                pass_rate: None,
+                average_step_seconds: None,
+            });
+            entry.total += count;
+            match status.as_str() {
+                "approved" => entry.approved += count,
+                "rejected" => entry.rejected += count,
+                "in_progress" => entry.in_progress += count,
+                _ => {}
+            }
+        }
+        // A step lasts from its start to the next decision on that approval.
+        let mut started: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
+        let mut durations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (approval, kind, _, action, at) in times {
+            // Every decision counts, also those a resubmission later undid.
+            if let Some(stat) = stats.get_mut(&kind) {
+                match action.as_str() {
+                    "reject" => stat.rejected_decisions += 1,
+                    "approved" => stat.approved_decisions += 1,
+                    _ => {}
+                }
+            }
+            match action.as_str() {
+                "step_started" => {
+                    started.insert(approval, at);
+                }
+                "approve" | "reject" => {
+                    if let Some(start) = started.remove(&approval) {
+                        let entry = durations.entry(kind).or_default();
+                        entry.0 += (at - start).num_seconds();
+                        entry.1 += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(stats
+            .into_values()
+            .map(|mut stat| {
+                let decided = stat.approved_decisions + stat.rejected_decisions;
+                stat.pass_rate = (decided > 0).then(|| stat.approved_decisions * 100 / decided);
+                stat.average_step_seconds = durations
+                    .get(&stat.kind)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(total, n)| total / n);
+                stat
+            })
+            .collect())
+    }
+}
