@@ -14,6 +14,12 @@ use kuijing_store::follow_ups::FollowUp;
 
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
+
+mod checks;
+mod duplicates;
+
+pub(crate) use checks::{check_choices, read_region};
+pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -176,19 +182,6 @@ pub struct CustomerBatch {
     /// Every customer that matches this filter and that the caller may
     /// change, instead of `ids`.
     pub matching: Option<CustomerMatch>,
-}
-
-/// A possible duplicate; its name only when the caller may see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DuplicateHint {
-    pub id: i64,
-    pub name: Option<String>,
-    /// Whose it is, or that it lies in the public pool.
-    pub owner_name: Option<String>,
-    pub in_pool: bool,
-    pub visible: bool,
-    /// Which of the typed fields it shares: `name`, `phone`, `email`.
-    pub matched: Vec<String>,
 }
 
 /// The fields a customer list sorts by.
@@ -577,69 +570,6 @@ impl App {
         self.get_customer(caller, id).await
     }
 
-    /// Customers that look like the one being typed. A duplicate outside the
-    /// caller's scope is reported without its name, so a rep learns it is
-    /// taken without learning whose data it is.
-    pub async fn customer_duplicates(
-        &self,
-        caller: &Caller,
-        name: Option<&str>,
-        phone: Option<&str>,
-        email: Option<&str>,
-        except: Option<i64>,
-    ) -> Result<Vec<DuplicateHint>> {
-        caller.require(customer(Action::View))?;
-        let mut tx = self.db.read().await?;
-        self.duplicate_hints(&mut tx, caller, (name, phone, email), except)
-            .await
-    }
-
-    /// [`App::customer_duplicates`] inside a transaction: the same matcher
-    /// for the hint while typing and for converting a lead.
-    pub(crate) async fn duplicate_hints(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        (name, phone, email): (Option<&str>, Option<&str>, Option<&str>),
-        except: Option<i64>,
-    ) -> Result<Vec<DuplicateHint>> {
-        let org = departments::org_chart(tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let name_key = name.map(kuijing_domain::company::match_key);
-        let phone_key = phone.map(kuijing_domain::company::phone_key);
-        let email = email.and_then(|e| text::parse_email(e).ok());
-        let found = customers::duplicates(
-            tx,
-            name_key.as_deref(),
-            phone_key.as_deref(),
-            email.as_deref(),
-            except,
-        )
-        .await?;
-        let pools = self.pools_of(tx, caller).await?;
-        let today = self.today();
-        let mut hints = Vec::new();
-        for found in found {
-            let (id, found_name, owner) = (found.id, found.name, found.owner_id);
-            let visible = customers::get(tx, &visibility, caller.user.id, today, id, &pools)
-                .await?
-                .is_some();
-            let owner_name = match (visible, owner) {
-                (true, Some(owner)) => users::names(tx, &[owner]).await?.pop().map(|(_, n)| n),
-                _ => None,
-            };
-            hints.push(DuplicateHint {
-                id,
-                name: visible.then_some(found_name),
-                owner_name,
-                in_pool: owner.is_none(),
-                visible,
-                matched: found.matched.iter().map(|m| m.to_string()).collect(),
-            });
-        }
-        Ok(hints)
-    }
-
     /// The options of the customer's choice fields, by field.
     pub async fn customer_options(&self) -> Result<BTreeMap<String, Vec<options::OptionRow>>> {
         let mut tx = self.db.read().await?;
@@ -720,78 +650,6 @@ impl App {
         Ok(found)
     }
 
-    /// An owner must be an active user whose customers the caller may see.
-    pub(crate) async fn check_owner(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        org: &kuijing_domain::OrgChart,
-        owner: i64,
-        field: &str,
-        errors: &mut FieldErrors,
-    ) -> Result<()> {
-        self.check_owner_of(tx, (caller, org), Kind::Customer, owner, (field, errors))
-            .await
-    }
-
-    pub(crate) async fn check_customer(
-        &self,
-        tx: &mut Tx,
-        input: CustomerInput,
-        errors: &mut FieldErrors,
-    ) -> Result<CustomerFields> {
-        let name = errors
-            .take("name", text::parse_name(&input.name, 100))
-            .unwrap_or_default();
-        check_choices(
-            tx,
-            [input.level_id, input.industry_id, input.source_id],
-            errors,
-        )
-        .await?;
-        let optional =
-            |errors: &mut FieldErrors, field: &str, value: Option<String>, max: usize| {
-                errors
-                    .take(field, text::parse_optional_text(value.as_deref(), max))
-                    .flatten()
-            };
-        let phone = optional(errors, "phone", input.phone, 50);
-        let mobile = optional(errors, "mobile", input.mobile, 50);
-        crate::input::check_phones(
-            errors,
-            [("phone", phone.as_deref()), ("mobile", mobile.as_deref())],
-        );
-        crate::input::check_next_contact(errors, input.next_contact_at, self.now());
-        let email = match optional(errors, "email", input.email, 254) {
-            Some(email) => errors.take("email", text::parse_email(&email)),
-            None => None,
-        };
-        let website = match optional(errors, "website", input.website, 300) {
-            Some(site) => errors.take("website", parse_website(&site)),
-            None => None,
-        };
-        let defs = self.field_defs_in(tx, Kind::Customer).await?;
-        let custom = fields::parse_custom(&defs, &input.custom, errors);
-        Ok(CustomerFields {
-            name,
-            level_id: input.level_id,
-            industry_id: input.industry_id,
-            source_id: input.source_id,
-            phone,
-            mobile,
-            email,
-            website,
-            address: optional(errors, "address", input.address, 300),
-            province: optional(errors, "province", input.province, 50),
-            city: optional(errors, "city", input.city, 50),
-            district: optional(errors, "district", input.district, 50),
-            tax_id: optional(errors, "tax_id", input.tax_id, 30),
-            notes: optional(errors, "notes", input.notes, 5000),
-            custom,
-            next_contact_at: input.next_contact_at,
-        })
-    }
-
     async fn customer_views(&self, tx: &mut Tx, found: Vec<Customer>) -> Result<Vec<CustomerView>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
@@ -811,25 +669,6 @@ impl App {
                 customer,
             })
             .collect())
-    }
-}
-
-/// Reads the region from a one-line address when none was given apart: the
-/// city and district (and a province) go to their fields and the address
-/// keeps the rest.
-pub(crate) fn read_region(input: &mut CustomerInput) {
-    if input.province.is_some() || input.city.is_some() || input.district.is_some() {
-        return;
-    }
-    let Some(address) = input.address.as_deref() else {
-        return;
-    };
-    let region = kuijing_domain::region::split_address(address);
-    if region.city.is_some() {
-        input.province = region.province;
-        input.city = region.city;
-        input.district = region.district;
-        input.address = region.detail;
     }
 }
 
@@ -929,26 +768,6 @@ async fn refuse_customers_with_deals(tx: &mut Tx, chosen: &[(i64, String)]) -> R
         );
     }
     Ok(errors.into_result()?)
-}
-
-/// Level, industry and source must be options of customers (leads share them).
-pub(crate) async fn check_choices(
-    tx: &mut Tx,
-    values: [Option<i64>; 3],
-    errors: &mut FieldErrors,
-) -> Result<()> {
-    let choices = options::of_kind(tx, "customer").await?;
-    for (field, value) in ["level_id", "industry_id", "source_id"]
-        .into_iter()
-        .zip(values)
-    {
-        if let Some(id) = value
-            && !choices.iter().any(|o| o.field == field && o.id == id)
-        {
-            errors.add(field, "invalid_choice");
-        }
-    }
-    Ok(())
 }
 
 /// Whether a transfer keeps the former owner in the team: `read` or `write`,
