@@ -52,87 +52,55 @@ pub(super) async fn remove(
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/leads/{id}/team", tag = "leads",
-    request_body = TeamInput,
-    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
-pub async fn put_lead_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Body(body): Body<TeamInput>,
-) -> Response {
-    put(&state, lang, &caller, (Kind::Lead, id), body).await
+/// The two endpoints of one kind's teams: add or change a member, remove one.
+macro_rules! team_routes {
+    ($kind:expr, $path:literal, $tag:literal, $put:ident, $remove:ident) => {
+        #[utoipa::path(post, path = $path, tag = $tag,
+            request_body = TeamInput,
+            responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
+        pub async fn $put(
+            State(state): State<AppState>,
+            Extension(lang): Extension<Lang>,
+            ApiUser(caller): ApiUser,
+            Id(id): Id,
+            Body(body): Body<TeamInput>,
+        ) -> Response {
+            put(&state, lang, &caller, ($kind, id), body).await
+        }
+
+        #[utoipa::path(delete, path = $path, tag = $tag,
+            params(MemberParams),
+            responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
+        pub async fn $remove(
+            State(state): State<AppState>,
+            Extension(lang): Extension<Lang>,
+            ApiUser(caller): ApiUser,
+            Id(id): Id,
+            Params(params): Params<MemberParams>,
+        ) -> Response {
+            remove(&state, lang, &caller, ($kind, id), params.user_id).await
+        }
+    };
 }
 
-#[utoipa::path(delete, path = "/api/v1/leads/{id}/team", tag = "leads",
-    params(MemberParams),
-    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
-pub async fn remove_lead_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Params(params): Params<MemberParams>,
-) -> Response {
-    remove(&state, lang, &caller, (Kind::Lead, id), params.user_id).await
-}
-
-#[utoipa::path(post, path = "/api/v1/opportunities/{id}/team", tag = "opportunities",
-    request_body = TeamInput,
-    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
-pub async fn put_opportunity_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Body(body): Body<TeamInput>,
-) -> Response {
-    put(&state, lang, &caller, (Kind::Opportunity, id), body).await
-}
-
-#[utoipa::path(delete, path = "/api/v1/opportunities/{id}/team", tag = "opportunities",
-    params(MemberParams),
-    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
-pub async fn remove_opportunity_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Params(params): Params<MemberParams>,
-) -> Response {
-    remove(
-        &state,
-        lang,
-        &caller,
-        (Kind::Opportunity, id),
-        params.user_id,
-    )
-    .await
-}
-
-#[utoipa::path(post, path = "/api/v1/contracts/{id}/team", tag = "contracts",
-    request_body = TeamInput,
-    responses((status = 204, description = "Added or changed"), (status = 422, body = Problem)))]
-pub async fn put_contract_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Body(body): Body<TeamInput>,
-) -> Response {
-    put(&state, lang, &caller, (Kind::Contract, id), body).await
-}
-
-#[utoipa::path(delete, path = "/api/v1/contracts/{id}/team", tag = "contracts",
-    params(MemberParams),
-    responses((status = 204, description = "Removed"), (status = 404, body = Problem)))]
-pub async fn remove_contract_member(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    ApiUser(caller): ApiUser,
-    Id(id): Id,
-    Params(params): Params<MemberParams>,
-) -> Response {
-    remove(&state, lang, &caller, (Kind::Contract, id), params.user_id).await
-}
+team_routes!(
+    Kind::Lead,
+    "/api/v1/leads/{id}/team",
+    "leads",
+    put_lead_member,
+    remove_lead_member
+);
+team_routes!(
+    Kind::Opportunity,
+    "/api/v1/opportunities/{id}/team",
+    "opportunities",
+    put_opportunity_member,
+    remove_opportunity_member
+);
+team_routes!(
+    Kind::Contract,
+    "/api/v1/contracts/{id}/team",
+    "contracts",
+    put_contract_member,
+    remove_contract_member
+);
