@@ -58,6 +58,36 @@ pub struct ClaimCounts {
     pub owned: i64,
 }
 
+/// Which of a pool's limits a room comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitKind {
+    Day,
+    Week,
+    Month,
+    /// The cap on customers owned at once.
+    Owned,
+}
+
+impl LimitKind {
+    /// The key of the refusal's message.
+    pub fn code(self) -> &'static str {
+        match self {
+            LimitKind::Day => "claim_limit_day",
+            LimitKind::Week => "claim_limit_week",
+            LimitKind::Month => "claim_limit_month",
+            LimitKind::Owned => "claim_limit_owned",
+        }
+    }
+}
+
+/// How many more customers a user may claim under one limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    pub kind: LimitKind,
+    pub limit: i64,
+    pub left: i64,
+}
+
 impl PoolRules {
     /// The limits of a user with these roles: a role's own limits when it
     /// has them (the most generous of them), else the pool's.
@@ -85,19 +115,30 @@ impl PoolRules {
         }
     }
 
-    /// How many more a user may claim now, or `None` for no limit.
-    pub fn room(&self, roles: &[i64], counts: ClaimCounts) -> Option<i64> {
+    /// The limit that leaves a user the least room to claim now, or `None`
+    /// when nothing limits them.
+    pub fn tightest(&self, roles: &[i64], counts: ClaimCounts) -> Option<Room> {
         let limits = self.limits_for(roles);
         [
-            limits.per_day.map(|l| l - counts.today),
-            limits.per_week.map(|l| l - counts.this_week),
-            limits.per_month.map(|l| l - counts.this_month),
-            self.owned_cap.map(|c| c - counts.owned),
+            (LimitKind::Day, limits.per_day, counts.today),
+            (LimitKind::Week, limits.per_week, counts.this_week),
+            (LimitKind::Month, limits.per_month, counts.this_month),
+            (LimitKind::Owned, self.owned_cap, counts.owned),
         ]
         .into_iter()
-        .flatten()
-        .min()
-        .map(|room| room.max(0))
+        .filter_map(|(kind, limit, used)| {
+            limit.map(|limit| Room {
+                kind,
+                limit,
+                left: (limit - used).max(0),
+            })
+        })
+        .min_by_key(|room| room.left)
+    }
+
+    /// How many more a user may claim now, or `None` for no limit.
+    pub fn room(&self, roles: &[i64], counts: ClaimCounts) -> Option<i64> {
+        self.tightest(roles, counts).map(|room| room.left)
     }
 
     /// How many more customers a user who owns `owned` may be given, or
@@ -179,6 +220,26 @@ mod tests {
             owned: 20,
         };
         assert_eq!(rules.room(&[], counts), Some(1));
+        assert_eq!(
+            rules.tightest(&[], counts),
+            Some(Room {
+                kind: LimitKind::Week,
+                limit: 10,
+                left: 1
+            })
+        );
+        assert_eq!(
+            rules
+                .tightest(
+                    &[],
+                    ClaimCounts {
+                        owned: 60,
+                        ..counts
+                    }
+                )
+                .map(|room| room.kind),
+            Some(LimitKind::Owned)
+        );
         assert_eq!(
             rules.room(
                 &[],

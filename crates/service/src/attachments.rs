@@ -111,6 +111,61 @@ pub fn over_the_limit(field: &str, max_mb: u64) -> crate::ServiceError {
     crate::ServiceError::Invalid(error.into())
 }
 
+/// Types whose files open in the same program, with the extensions their
+/// names take: a file named as one and holding another would not open as
+/// its name promises. Office documents are zip or OLE containers, so each
+/// container is one family.
+const FAMILIES: &[(&[&str], &[&str])] = &[
+    (&["image/png"], &["png"]),
+    (&["image/jpeg"], &["jpg", "jpeg", "jpe"]),
+    (&["image/gif"], &["gif"]),
+    (&["image/webp"], &["webp"]),
+    (&["application/pdf"], &["pdf"]),
+    (
+        &[
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "application/zip",
+        ],
+        &["docx", "xlsx", "pptx", "zip"],
+    ),
+    (
+        &[
+            "application/msword",
+            "application/vnd.ms-excel",
+            "application/vnd.ms-powerpoint",
+        ],
+        &["doc", "xls", "ppt"],
+    ),
+    (
+        &["text/plain; charset=utf-8"],
+        &["txt", "csv", "tsv", "md", "log", "json", "xml", "vcf"],
+    ),
+];
+
+/// When a file's name claims a type its content is not (`report.pdf`
+/// holding text): the type the name claims and the one the content is, as
+/// a message names them. A name without a known extension claims nothing.
+fn misnamed(name: &str, content_type: &str) -> Option<(String, String)> {
+    let (_, extension) = name.rsplit_once('.')?;
+    let extension = extension.to_ascii_lowercase();
+    let named = FAMILIES
+        .iter()
+        .position(|(_, names)| names.contains(&extension.as_str()))?;
+    let holds = FAMILIES
+        .iter()
+        .position(|(types, _)| types.contains(&content_type))?;
+    if named == holds {
+        return None;
+    }
+    let shown = ALLOWED
+        .iter()
+        .find(|(mime, _)| *mime == content_type)
+        .map_or("TXT", |(_, shown)| shown);
+    Some((extension.to_uppercase(), shown.to_string()))
+}
+
 /// A size in megabytes, one decimal rounded up (a file just over the limit
 /// never reads as the limit itself), as a message names it.
 fn size_of(bytes: usize) -> String {
@@ -178,6 +233,16 @@ impl App {
                     .with("found", found)
                     .with("allowed", allowed_types()),
             );
+        }
+        if let (Some(name), Ok(content_type)) = (&name, &content)
+            && let Some((named, found)) = misnamed(name, content_type)
+        {
+            errors.push(
+                FieldError::new(field, "file_type_misnamed")
+                    .with("named", named)
+                    .with("found", found),
+            );
+            return None;
         }
         match (name, content) {
             (Some(name), Ok(content_type)) if !bytes.is_empty() => {
@@ -426,6 +491,27 @@ mod tests {
             content_type(&[0xff, 0xfe, 0x00, 0xd8]),
             Err("application/octet-stream".to_string())
         );
+    }
+
+    #[test]
+    fn a_name_must_not_claim_another_type_than_the_content() {
+        let text = "text/plain; charset=utf-8";
+        assert_eq!(
+            misnamed("報價單.PDF", text),
+            Some(("PDF".into(), "TXT".into()))
+        );
+        assert_eq!(
+            misnamed("photo.jpg", "image/png"),
+            Some(("JPG".into(), "PNG".into()))
+        );
+        assert_eq!(misnamed("notes.txt", text), None);
+        assert_eq!(misnamed("list.csv", text), None);
+        assert_eq!(misnamed("README", text), None);
+        assert_eq!(misnamed("plan.final", "application/pdf"), None);
+        // Office files are containers that may read as their container.
+        assert_eq!(misnamed("sheet.xlsx", "application/zip"), None);
+        assert_eq!(misnamed("old.doc", "application/vnd.ms-excel"), None);
+        assert_eq!(misnamed("photo.jpeg", "image/jpeg"), None);
     }
 
     #[test]

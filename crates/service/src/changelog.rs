@@ -32,7 +32,8 @@ impl LogView {
 }
 
 /// Replaces ids in logged fields by the names a person reads: departments,
-/// users and roles as they are called when the change is made.
+/// users, roles, pools and customers as they are called when the change is
+/// made.
 pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<()> {
     for field in fields.iter_mut() {
         let lookup = match field.field.as_str() {
@@ -40,6 +41,7 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
             "superior_id" | "head_id" | "owner_id" => Lookup::User,
             "roles" => Lookup::Role,
             "pool_id" => Lookup::Pool,
+            "customer_id" => Lookup::Customer,
             _ => continue,
         };
         for value in [&mut field.old, &mut field.new] {
@@ -65,6 +67,10 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
                     .await?
                     .into_iter()
                     .collect(),
+                Lookup::Customer => kuijing_store::customers::names(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
             };
             let shown: Vec<String> = ids
                 .iter()
@@ -81,6 +87,7 @@ enum Lookup {
     User,
     Role,
     Pool,
+    Customer,
 }
 
 /// How many entries a record page shows.

@@ -213,7 +213,11 @@ impl Importer for ContactImport {
         let Ok(current) = app.visible_contact(tx, caller, id).await else {
             return Ok(Updated::NotYours);
         };
-        let merged = merge(&ContactFields::from(&current), fields);
+        let stored = ContactFields::from(&current);
+        let merged = merge(&stored, fields);
+        if merged == stored {
+            return Ok(Updated::Unchanged(id, current.name));
+        }
         contacts::update(tx, id, current.version, &merged, now).await?;
         if merged.is_primary {
             contacts::make_primary(tx, merged.customer_id, id).await?;

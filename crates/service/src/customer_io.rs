@@ -475,6 +475,13 @@ impl Importer for CustomerImport {
             return Ok(Updated::NotYours);
         };
         let merged = merge(&current, fields);
+        let stored = CustomerFields {
+            name: current.name.clone(),
+            ..CustomerFields::default()
+        };
+        if merged == merge(&current, stored) {
+            return Ok(Updated::Unchanged(current.id, current.name));
+        }
         customers::update(tx, current.id, current.version, &merged, now).await?;
         Ok(Updated::Done(current.id, current.name))
     }

@@ -38,6 +38,12 @@ pub enum ServiceError {
     /// A rule refuses the action; `code` names the reason for the message.
     #[error("refused: {code}")]
     Refused { code: &'static str },
+    /// As `Refused`, with numbers the message names (`%{limit}` ...).
+    #[error("refused: {code}")]
+    RefusedWith {
+        code: &'static str,
+        params: Vec<(&'static str, String)>,
+    },
     /// Leads to convert look like customers already there: each lead with
     /// its matches, so the client offers to link them or create anyway.
     #[error("leads match existing customers")]

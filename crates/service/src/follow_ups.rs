@@ -33,6 +33,7 @@ const TIMELINE: u64 = 200;
 const MAX_FILES: usize = 10;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FollowUpInput {
     /// A follow-up method (phone, e-mail, visit, ...), as administrators keep them.
     pub method_id: Option<i64>,

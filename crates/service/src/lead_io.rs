@@ -201,7 +201,11 @@ impl Importer for LeadImport {
         let Ok(current) = app.writable_lead(tx, caller, id).await else {
             return Ok(Updated::NotYours);
         };
-        let merged = merge(&LeadFields::from(&current), fields);
+        let stored = LeadFields::from(&current);
+        let merged = merge(&stored, fields);
+        if merged == stored {
+            return Ok(Updated::Unchanged(id, current.name));
+        }
         leads::update(tx, id, current.version, &merged, now).await?;
         Ok(Updated::Done(id, current.name))
     }

@@ -30,8 +30,24 @@ impl ListKind {
         ListKind::Contact,
     ];
 
+    /// A list by its kind, as one record (`customer`) or as the API's paths
+    /// name them (`customers`, `opportunities`).
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == text)
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text || k.plural() == text)
+    }
+
+    /// The list's name in the API's paths.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Customer => "customers",
+            Self::Opportunity => "opportunities",
+            Self::Contract => "contracts",
+            Self::Payment => "payments",
+            Self::Lead => "leads",
+            Self::Contact => "contacts",
+        }
     }
 
     pub fn as_str(self) -> &'static str {

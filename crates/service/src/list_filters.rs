@@ -27,8 +27,42 @@ pub struct FilterInput {
     /// before) and `passed` (before now).
     pub op: String,
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = filter_value)]
     pub value: Option<serde_json::Value>,
+}
+
+/// The shapes a condition's value takes, for the API's description: text,
+/// a number, a yes/no, a list for `one_of`, or nothing for `is_empty` and
+/// the periods.
+fn filter_value() -> utoipa::openapi::schema::OneOfBuilder {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+    let of = |kind: Type| ObjectBuilder::new().schema_type(kind);
+    let item = OneOfBuilder::new()
+        .item(of(Type::String))
+        .item(of(Type::Number));
+    OneOfBuilder::new()
+        .item(of(Type::String))
+        .item(of(Type::Number))
+        .item(of(Type::Boolean))
+        .item(ArrayBuilder::new().items(item))
+        .item(
+            of(Type::Object)
+                .property("from", of(Type::String))
+                .property("to", of(Type::String)),
+        )
+        .item(of(Type::Null))
+        .description(Some(
+            "Text or a number for `contains`, `equals` and the days of `older_than_days`; \
+             `true`/`false` on a yes/no field; a list of values or option ids for `one_of`; \
+             `{\"from\": …, \"to\": …}` (a day or a number; either may be left out) for \
+             `between`; none for `is_empty`, \
+             `not_empty`, `passed` and the periods.",
+        ))
+        .examples([
+            serde_json::json!("台北"),
+            serde_json::json!([3, 5]),
+            serde_json::json!({ "from": "2026-01-01", "to": "2026-03-31" }),
+        ])
 }
 
 /// What a list of records shows.

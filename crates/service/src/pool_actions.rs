@@ -122,12 +122,17 @@ impl App {
             owned: pool_customers::owned_by(&mut tx, user).await?,
         };
         let roles = users::role_ids(&mut tx, user).await?;
-        if rules
-            .room(&roles, counts)
-            .is_some_and(|room| room < input.ids.len() as i64)
+        if let Some(room) = rules
+            .tightest(&roles, counts)
+            .filter(|room| room.left < input.ids.len() as i64)
         {
-            return Err(ServiceError::Refused {
-                code: "claim_limit",
+            return Err(ServiceError::RefusedWith {
+                code: room.kind.code(),
+                params: vec![
+                    ("limit", room.limit.to_string()),
+                    ("left", room.left.to_string()),
+                    ("asked", input.ids.len().to_string()),
+                ],
             });
         }
 

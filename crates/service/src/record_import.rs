@@ -68,6 +68,9 @@ impl RowIn<'_> {
 pub(crate) enum Updated {
     /// The record's id and name.
     Done(i64, String),
+    /// The record already holds what the row says: nothing was written, so
+    /// its version and change log stay as they were.
+    Unchanged(i64, String),
     /// The record is outside what the importer may change.
     NotYours,
 }
@@ -353,6 +356,17 @@ impl App {
                             duplicate_of: Some(id),
                             ..problem(line, "name", "duplicate_not_yours", "", false)
                         });
+                        continue;
+                    }
+                    Updated::Unchanged(id, name) => {
+                        report.skipped += 1;
+                        report.problems.push(RowProblem {
+                            duplicate_of: Some(id),
+                            ..problem(line, "name", "duplicate_unchanged", &name, true)
+                        });
+                        for key in keys {
+                            seen.entry(key).or_insert(line);
+                        }
                         continue;
                     }
                     Updated::Done(id, name) => {

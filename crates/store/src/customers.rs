@@ -118,7 +118,7 @@ const COLUMNS: [Customers; 29] = [
 ];
 
 /// The fields a customer is written with by a form, the API or an import.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CustomerFields {
     pub name: String,
     pub level_id: Option<i64>,
@@ -589,6 +589,20 @@ pub async fn set_locked(tx: &mut Tx, id: i64, locked: bool, now: DateTime<Utc>) 
         .to_owned();
     tx.execute(&update).await?;
     Ok(())
+}
+
+/// Names of customers by id, for a change log that names what it links.
+pub async fn names(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = Query::select()
+        .columns([Customers::Id, Customers::Name])
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).is_in(ids.iter().copied()))
+        .order_by(Customers::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
 }
 
 /// How many customers the company has, owned or in a pool.

@@ -66,7 +66,9 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Stale { .. } | ServiceError::Changed { .. } => {
             (StatusCode::CONFLICT, "stale")
         }
-        ServiceError::Refused { code } => (StatusCode::CONFLICT, code),
+        ServiceError::Refused { code } | ServiceError::RefusedWith { code, .. } => {
+            (StatusCode::CONFLICT, code)
+        }
         ServiceError::Duplicates(_) => (StatusCode::CONFLICT, "duplicate_customer"),
         ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
@@ -88,6 +90,11 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
                 .map(|lead| duplicate_line(lead, lang))
                 .collect();
             format!("{text} {}", leads.join(" "))
+        }
+        ServiceError::RefusedWith { params, .. } => {
+            params.iter().fold(text, |text, (name, value)| {
+                text.replace(&format!("%{{{name}}}"), value)
+            })
         }
         _ => text,
     }
@@ -249,6 +256,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "builder_fix",
     "lifecycle_fix",
     "targets2_fix",
+    "life_fix2",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -17,7 +17,7 @@ fn kind_of(text: &str) -> Result<ListKind, ServiceError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/list-columns/{kind}", tag = "lists",
-    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`")),
+    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`, or as the paths name them (`customers`, `opportunities`, ...)")),
     responses((status = 200, body = ListColumns), (status = 404, body = Problem)))]
 pub async fn get_list_columns(
     State(state): State<AppState>,
@@ -33,7 +33,7 @@ pub async fn get_list_columns(
 }
 
 #[utoipa::path(put, path = "/api/v1/list-columns/{kind}", tag = "lists", request_body = ListColumnsInput,
-    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`")),
+    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`, or as the paths name them (`customers`, `opportunities`, ...)")),
     description = "Keeps the caller's columns of the list, in order; the naming column (`name` or `number`) stays first when left out. Other users keep theirs.",
     responses((status = 200, body = ListColumns), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_list_columns(
@@ -51,7 +51,7 @@ pub async fn put_list_columns(
 }
 
 #[utoipa::path(delete, path = "/api/v1/list-columns/{kind}", tag = "lists",
-    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`")),
+    params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`, or as the paths name them (`customers`, `opportunities`, ...)")),
     description = "Forgets the caller's choice: the list's default columns come back.",
     responses((status = 200, body = ListColumns), (status = 404, body = Problem)))]
 pub async fn reset_list_columns(

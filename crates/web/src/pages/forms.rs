@@ -41,7 +41,8 @@ impl FormErrors {
             }
             ServiceError::Stale { .. }
             | ServiceError::Changed { .. }
-            | ServiceError::Refused { .. } => Some(Self {
+            | ServiceError::Refused { .. }
+            | ServiceError::RefusedWith { .. } => Some(Self {
                 fields: HashMap::new(),
                 form: Some(message(error, lang)),
             }),
@@ -63,7 +64,8 @@ pub fn status_of(error: &ServiceError) -> StatusCode {
     match error {
         ServiceError::Stale { .. }
         | ServiceError::Changed { .. }
-        | ServiceError::Refused { .. } => StatusCode::CONFLICT,
+        | ServiceError::Refused { .. }
+        | ServiceError::RefusedWith { .. } => StatusCode::CONFLICT,
         _ => INVALID,
     }
 }

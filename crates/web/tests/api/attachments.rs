@@ -69,6 +69,16 @@ async fn an_attachment_is_checked_kept_and_fetched_only_by_those_who_see_the_cus
     .await;
     assert_eq!(exe.status, 422);
     assert_eq!(exe.body["errors"][0]["code"], "file_type_refused");
+    let text = upload(&t, &a, customer, "invoice.pdf", b"Total: 1,200").await;
+    assert_eq!(text.status, 422, "text named as a PDF: {}", text.text);
+    assert_eq!(text.body["errors"][0]["code"], "file_type_misnamed");
+    let message = text.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("PDF") && message.contains("TXT"),
+        "{message}"
+    );
     assert_eq!(
         upload(&t, &b, customer, "x.txt", b"hello").await.status,
         404

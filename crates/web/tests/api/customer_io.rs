@@ -220,6 +220,24 @@ async fn import_cases_each_behave_as_chosen() {
         .get("/api/v1/customers?q=%E5%A5%BD%E5%85%AC%E5%8F%B8", &admin)
         .await;
     assert_eq!(updated.body["items"][0]["city"], "臺中市");
+    // The same row again changes nothing: no new version, no log entry.
+    let version = updated.body["items"][0]["version"].clone();
+    let again = import(
+        &t,
+        &admin,
+        "duplicates=update",
+        "公司名稱,地址\n好公司 股份有限公司,台中市\n"
+            .as_bytes()
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(again.body["updated"], 0, "{}", again.text);
+    assert_eq!(again.body["skipped"], 1, "{}", again.text);
+    assert_eq!(again.body["problems"][0]["code"], "duplicate_unchanged");
+    let same = t
+        .get("/api/v1/customers?q=%E5%A5%BD%E5%85%AC%E5%8F%B8", &admin)
+        .await;
+    assert_eq!(same.body["items"][0]["version"], version);
     let create = import(
         &t,
         &admin,

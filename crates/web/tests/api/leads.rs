@@ -43,6 +43,14 @@ async fn a_converted_lead_becomes_a_customer_with_its_contact_and_follow_ups() {
     let lead = t.get(&format!("/api/v1/leads/{id}"), &admin).await;
     assert_eq!(lead.body["converted"], true);
     assert_eq!(lead.body["customer_id"], customer);
+    let linked = lead.body["change_log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .find(|field| field["field"] == "customer_id")
+        .expect("the conversion is logged");
+    assert_eq!(linked["new"], "Prospect Ltd", "named, not numbered");
 
     let again = t
         .post("/api/v1/leads/convert", &admin, json!({ "ids": [id] }))

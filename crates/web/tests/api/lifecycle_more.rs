@@ -186,6 +186,17 @@ async fn lead_and_contact_columns_are_chosen_per_user_and_followed_by_exports() 
     let other = crate::record_fixtures::own_scope_rep(&t, &admin, "0987000099").await;
     let theirs = t.get("/api/v1/list-columns/lead", &other).await;
     assert_eq!(theirs.body["default"], true);
+    // The list is found by its path's name too.
+    let plural = t.get("/api/v1/list-columns/opportunities", &admin).await;
+    assert_eq!(plural.status, 200, "{}", plural.text);
+    assert_eq!(
+        plural.body,
+        t.get("/api/v1/list-columns/opportunity", &admin).await.body
+    );
+    assert_eq!(
+        t.get("/api/v1/list-columns/pools", &admin).await.status,
+        404
+    );
 }
 
 #[tokio::test]

@@ -279,3 +279,26 @@ async fn the_health_check_answers_when_the_database_answers() {
         200
     );
 }
+
+#[tokio::test]
+async fn a_filter_value_is_described_by_the_shapes_it_takes() {
+    let t = TestApp::new().await;
+    let answer = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    let value = &answer.body["components"]["schemas"]["FilterInput"]["properties"]["value"];
+    let shapes: Vec<&str> = value["oneOf"]
+        .as_array()
+        .expect("one of several shapes")
+        .iter()
+        .filter_map(|shape| shape["type"].as_str())
+        .collect();
+    assert_eq!(
+        shapes,
+        ["string", "number", "boolean", "array", "object", "null"],
+        "{value}"
+    );
+    assert!(
+        value["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("one_of"))
+    );
+}

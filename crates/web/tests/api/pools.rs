@@ -210,7 +210,13 @@ async fn a_claim_limit_holds_when_one_user_claims_many_at_once() {
             json!({ "ids": [1] }),
         )
         .await;
-    assert_eq!(over.body["code"], "claim_limit");
+    assert_eq!(over.status, 409);
+    assert_eq!(over.body["code"], "claim_limit_day");
+    let detail = over.body["title"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("claim 3 customers a day") && detail.contains("0 of them are left"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
