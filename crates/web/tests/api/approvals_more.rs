@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::auth::page_session;
 use crate::helpers::{ADMIN_PHONE, TestApp, page};
-use crate::sales_fixtures::sales_team;
+use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
 
 /// A `refund` request kind whose form has an `amount` and a `channel`, and a
 /// `channel` custom field on contracts: the same keys on two kinds.
@@ -104,4 +104,111 @@ async fn each_flow_labels_its_conditions_from_its_own_kind() {
     // Editing, the form offers the flow's own kind's fields only.
     assert!(!refund.contains("Contracts · Sales channel"), "{refund}");
     assert!(!contract.contains("Refund · Refund channel"), "{contract}");
+}
+
+/// A contract flow of one step the manager decides.
+async fn manager_flow(t: &TestApp, team: &SalesTeam) {
+    let made = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({ "kind": "contract", "name": "Manager", "definition": { "steps": [
+                { "name": "Boss", "approvers": { "users": [team.manager.0] }, "mode": "any_one" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+}
+
+/// Takes `action` on the approval of contract `id`.
+async fn act(t: &TestApp, token: &str, viewer: &str, id: i64, action: Value) {
+    let detail = t.get(&format!("/api/v1/contracts/{id}"), viewer).await;
+    let approval = detail.body["approval"]["approval"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("contract {id} waits: {}", detail.text));
+    let answer = t
+        .post(
+            &format!("/api/v1/approvals/{approval}/actions"),
+            token,
+            action,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+/// Two contracts approved, one rejected, one withdrawn and one waiting.
+async fn five_approvals(t: &TestApp, team: &SalesTeam) -> Vec<i64> {
+    manager_flow(t, team).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(t, rep, "Harbour Freight").await;
+    let mut ids = Vec::new();
+    for amount in ["1000", "2000", "3000", "4000", "5000"] {
+        let id = contract(t, rep, client, amount).await;
+        assert_eq!(submit(t, rep, "contracts", id).await, "in_approval");
+        ids.push(id);
+    }
+    let manager = team.manager.1.as_str();
+    for id in &ids[..2] {
+        act(t, manager, rep, *id, json!({ "action": "approve" })).await;
+    }
+    act(
+        t,
+        manager,
+        rep,
+        ids[2],
+        json!({ "action": "reject", "comment": "Wrong terms" }),
+    )
+    .await;
+    act(t, rep, rep, ids[3], json!({ "action": "withdraw" })).await;
+    ids
+}
+
+#[tokio::test]
+async fn the_pass_rate_and_the_approved_share_are_approved_out_of_decided() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    five_approvals(&t, &team).await;
+    let stats = t.get("/api/v1/approvals/stats", &team.admin).await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let contracts = stats
+        .body
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["kind"] == "contract"))
+        .unwrap_or_else(|| panic!("contract figures: {}", stats.text));
+    assert_eq!(contracts["total"], 5, "{}", stats.text);
+    assert_eq!(contracts["pass_rate"], 67, "{}", stats.text);
+
+    let report = t
+        .get("/api/v1/reports/approvals?by=kind", &team.admin)
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let column = |key: &str| {
+        report.body["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .position(|c| c["key"] == key)
+            .unwrap_or_else(|| panic!("column {key}: {}", report.text))
+    };
+    let row = report.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"] == "contract")
+        .unwrap_or_else(|| panic!("contract row: {}", report.text));
+    assert_eq!(row["values"][column("submitted")], 5, "{}", report.text);
+    assert_eq!(row["values"][column("decided")], 3, "{}", report.text);
+    // In tenths of a percent: 66.7, the statistics' 67 to the percent.
+    let share = row["values"][column("approval_rate")]
+        .as_i64()
+        .expect("share");
+    assert_eq!(share, 667, "{}", report.text);
+    assert_eq!(Some((share + 5) / 10), contracts["pass_rate"].as_i64());
+
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
+    assert!(
+        html.contains("Approved share (approved / decided)"),
+        "{html}"
+    );
 }
