@@ -2,11 +2,26 @@
 //! conditions labelled from their own kind, one pass rate, read-only board
 //! cards, void reasons, outstanding amounts and lost-to-won answers.
 
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
 use crate::auth::page_session;
-use crate::helpers::{ADMIN_PHONE, TestApp, page};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page};
+use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
+
+/// A POST answered in another language than English.
+async fn post_in(t: &TestApp, lang: &str, path: &str, token: &str, body: Value) -> Answer {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    t.send(request).await
+}
 
 /// A `refund` request kind whose form has an `amount` and a `channel`, and a
 /// `channel` custom field on contracts: the same keys on two kinds.
@@ -211,4 +226,91 @@ async fn the_pass_rate_and_the_approved_share_are_approved_out_of_decided() {
         html.contains("Approved share (approved / decided)"),
         "{html}"
     );
+}
+
+/// An opportunity of the rep's, for `customer`.
+async fn opportunity(t: &TestApp, token: &str, customer: i64, name: &str) -> i64 {
+    create(
+        t,
+        token,
+        "/api/v1/opportunities",
+        json!({ "name": name, "customer_id": customer }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_read_only_member_can_neither_drag_nor_move_a_card() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let buyer = customer(&t, &team.rep.1, "Umbrella").await;
+    let deal = opportunity(&t, &team.rep.1, buyer, "Umbrella fleet").await;
+    let added = t
+        .post(
+            &format!("/api/v1/opportunities/{deal}/team"),
+            &team.admin,
+            json!({ "user_id": team.other_rep.0 }),
+        )
+        .await;
+    assert_eq!(added.status, 204, "{}", added.text);
+
+    let owner = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &owner, "/opportunities/board", "en").await;
+    assert!(
+        html.contains(&format!("draggable=\"true\" data-card=\"{deal}\"")),
+        "{html}"
+    );
+    let reader = page_session(&t, "0971000003").await;
+    let (status, html) = page(&t, &reader, "/opportunities/board", "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("<li class=\"board-card\" data-card=\"{deal}\"")),
+        "the card is shown, not draggable: {html}"
+    );
+    assert!(
+        !html.contains(&format!("action=\"/opportunities/{deal}/stage\"")),
+        "{html}"
+    );
+
+    let pipelines = t.get("/api/v1/pipelines", &team.admin).await;
+    let stage = pipelines.body[0]["stages"][1]["id"]
+        .as_i64()
+        .expect("stage");
+    let moved = t
+        .post(
+            &format!("/api/v1/opportunities/{deal}/stage"),
+            &team.other_rep.1,
+            json!({ "stage_id": stage }),
+        )
+        .await;
+    assert_eq!(moved.status, 403, "{}", moved.text);
+    assert_eq!(
+        moved.body["code"], "opportunity_read_only",
+        "{}",
+        moved.text
+    );
+    let title = moved.body["title"].as_str().unwrap_or_default();
+    assert!(
+        title.contains("not change it") && title.contains("let you write"),
+        "{title}"
+    );
+    let zh = post_in(
+        &t,
+        "zh-Hant",
+        &format!("/api/v1/opportunities/{deal}/stage"),
+        &team.other_rep.1,
+        json!({ "stage_id": stage }),
+    )
+    .await;
+    assert!(
+        zh.body["title"]
+            .as_str()
+            .is_some_and(|t| t.contains("唯讀")),
+        "{}",
+        zh.text
+    );
+    let unmoved = t
+        .get(&format!("/api/v1/opportunities/{deal}"), &team.rep.1)
+        .await;
+    assert_ne!(unmoved.body["stage_id"], stage, "{}", unmoved.text);
 }
