@@ -6,9 +6,11 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
-use crate::auth::page_session;
-use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page};
-use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
+use crate::sales_fixtures::{
+    SalesTeam, contract, create, customer, first_error, sales_team, submit,
+};
 
 /// A POST answered in another language than English.
 async fn post_in(t: &TestApp, lang: &str, path: &str, token: &str, body: Value) -> Answer {
@@ -313,4 +315,91 @@ async fn a_read_only_member_can_neither_drag_nor_move_a_card() {
         .get(&format!("/api/v1/opportunities/{deal}"), &team.rep.1)
         .await;
     assert_ne!(unmoved.body["stage_id"], stage, "{}", unmoved.text);
+}
+
+#[tokio::test]
+async fn voiding_a_contract_needs_a_reason_the_log_keeps_and_the_contract_shows() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "Initech").await;
+    let id = contract(&t, rep, client, "8000").await;
+    assert_eq!(submit(&t, rep, "contracts", id).await, "approved");
+    let path = format!("/api/v1/contracts/{id}/void");
+
+    let bare = t.call(Method::POST, &path, Some(rep), None).await;
+    assert_eq!(bare.status, 422, "{}", bare.text);
+    assert_eq!(first_error(&bare), ("reason".into(), "required".into()));
+    let blank = t.post(&path, rep, json!({ "reason": "  " })).await;
+    assert_eq!(first_error(&blank), ("reason".into(), "required".into()));
+    let long = t
+        .post(&path, rep, json!({ "reason": "x".repeat(501) }))
+        .await;
+    assert_eq!(long.status, 422, "{}", long.text);
+    assert_eq!(first_error(&long).0, "reason");
+    let still = t.get(&format!("/api/v1/contracts/{id}"), rep).await;
+    assert_eq!(still.body["status"], "approved", "{}", still.text);
+
+    // The form asks for it too.
+    let cookie = page_session(&t, "0971000002").await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let (status, html) = post_form(
+        &t,
+        &cookie,
+        &format!("/contracts/{id}/void"),
+        format!("_csrf={csrf}&reason="),
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("name=\"reason\""), "{html}");
+    let (status, _) = post_form(
+        &t,
+        &cookie,
+        &format!("/contracts/{id}/void"),
+        format!("_csrf={csrf}&reason=Signed+twice+by+mistake"),
+    )
+    .await;
+    assert_eq!(status, 303);
+
+    let void = t.get(&format!("/api/v1/contracts/{id}"), rep).await;
+    assert_eq!(void.body["status"], "void", "{}", void.text);
+    assert_eq!(void.body["void_reason"], "Signed twice by mistake");
+    let logged = void.body["change_log"]
+        .as_array()
+        .expect("change log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .any(|f| f["field"] == "void_reason" && f["new"] == "Signed twice by mistake");
+    assert!(logged, "{}", void.text);
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{id}"), "en").await;
+    assert!(
+        html.contains("<strong>Reason for voiding</strong>: Signed twice by mistake"),
+        "{html}"
+    );
+    assert!(html.contains("Void: no payments are expected."), "{html}");
+}
+
+#[tokio::test]
+async fn only_approved_contracts_show_what_is_outstanding() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "Hooli").await;
+    let draft = contract(&t, rep, client, "5000").await;
+    let approved = contract(&t, rep, client, "7000").await;
+    submit(&t, rep, "contracts", approved).await;
+    let cookie = page_session(&t, "0971000002").await;
+
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{draft}"), "en").await;
+    assert!(
+        html.contains("Payments open once approved: submit the contract for approval."),
+        "{html}"
+    );
+    assert!(!html.contains("Outstanding"), "{html}");
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{draft}"), "zh-Hans").await;
+    assert!(html.contains("审批通过后才开始回款"), "{html}");
+
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{approved}"), "en").await;
+    assert!(html.contains("Outstanding CNY 7,000.00"), "{html}");
+    assert!(!html.contains("Payments open once approved"), "{html}");
 }
