@@ -70,6 +70,9 @@ pub struct MoveInput {
     pub reason: Option<String>,
 }
 
+/// The longest reason an opportunity is lost or invalid for, in characters.
+pub const REASON_MAX: usize = 200;
+
 impl MoveInput {
     /// The move asked for, or the field error that says what is missing.
     pub fn to_move(&self) -> Result<Move> {
@@ -79,14 +82,15 @@ impl MoveInput {
                 ServiceError::Invalid(kuijing_domain::FieldError::new("outcome", code).into())
             })?),
         };
+        // The reason is capped as the form caps it.
+        let reason = text::parse_optional_text(self.reason.as_deref(), REASON_MAX)
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?;
         Ok(match (outcome, self.stage_id) {
             (Some(Outcome::Won), _) => Move::Win,
             (Some(Outcome::Lost), _) => Move::Lose {
-                reason: self.reason.clone().unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
             },
-            (Some(Outcome::Invalid), _) => Move::Invalidate {
-                reason: self.reason.clone(),
-            },
+            (Some(Outcome::Invalid), _) => Move::Invalidate { reason },
             (Some(Outcome::Open), stage) => Move::Reopen { stage },
             (None, Some(stage)) => Move::Stage(stage),
             (None, None) => {

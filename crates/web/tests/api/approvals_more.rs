@@ -403,3 +403,64 @@ async fn only_approved_contracts_show_what_is_outstanding() {
     assert!(html.contains("Outstanding CNY 7,000.00"), "{html}");
     assert!(!html.contains("Payments open once approved"), "{html}");
 }
+
+#[tokio::test]
+async fn a_lost_opportunity_is_reopened_before_it_is_won_and_its_reason_is_capped() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let buyer = customer(&t, rep, "Globex").await;
+    let deal = opportunity(&t, rep, buyer, "Globex rollout").await;
+    let path = format!("/api/v1/opportunities/{deal}/stage");
+
+    let long = t
+        .post(
+            &path,
+            rep,
+            json!({ "outcome": "lost", "reason": "x".repeat(201) }),
+        )
+        .await;
+    assert_eq!(long.status, 422, "{}", long.text);
+    assert_eq!(first_error(&long).0, "reason", "{}", long.text);
+    assert!(
+        long.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("200")),
+        "{}",
+        long.text
+    );
+    let lost = t
+        .post(
+            &path,
+            rep,
+            json!({ "outcome": "lost", "reason": "y".repeat(200) }),
+        )
+        .await;
+    assert_eq!(lost.status, 200, "{}", lost.text);
+
+    let won = t.post(&path, rep, json!({ "outcome": "won" })).await;
+    assert_eq!(won.status, 422, "{}", won.text);
+    assert_eq!(
+        first_error(&won),
+        ("outcome".into(), "closed_outcome".into())
+    );
+    let message = won.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.starts_with("Outcome: "), "{message}");
+    assert!(message.contains("reopen it first"), "{message}");
+    assert!(!message.contains("stage_id"), "{message}");
+    let zh = post_in(&t, "zh-Hans", &path, rep, json!({ "outcome": "won" })).await;
+    assert!(
+        zh.body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("重新打开")),
+        "{}",
+        zh.text
+    );
+
+    let reopened = t.post(&path, rep, json!({ "outcome": "open" })).await;
+    assert_eq!(reopened.status, 200, "{}", reopened.text);
+    let won = t.post(&path, rep, json!({ "outcome": "won" })).await;
+    assert_eq!(won.status, 200, "{}", won.text);
+}
