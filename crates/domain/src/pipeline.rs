@@ -83,6 +83,9 @@ pub enum MoveError {
     UnknownStage,
     /// A closed opportunity must be reopened before its stage changes.
     Closed,
+    /// Closing (won, lost, invalid) an opportunity already closed: it is
+    /// reopened first.
+    ClosedOutcome,
     /// Reopening an opportunity that is open.
     AlreadyOpen,
     /// Losing needs a reason.
@@ -95,6 +98,7 @@ impl MoveError {
     pub fn field(self) -> &'static str {
         match self {
             Self::ReasonRequired => "reason",
+            Self::ClosedOutcome => "outcome",
             _ => "stage_id",
         }
     }
@@ -103,6 +107,7 @@ impl MoveError {
         match self {
             Self::UnknownStage => "unknown_stage",
             Self::Closed => "closed",
+            Self::ClosedOutcome => "closed_outcome",
             Self::AlreadyOpen => "already_open",
             Self::ReasonRequired => "required",
             Self::Unchanged => "unchanged",
@@ -136,7 +141,7 @@ pub fn plan_move(
             })
         }
         Move::Win | Move::Lose { .. } | Move::Invalidate { .. } if outcome.is_closed() => {
-            Err(MoveError::Closed)
+            Err(MoveError::ClosedOutcome)
         }
         Move::Win => Ok(Planned {
             stage_id,
@@ -254,8 +259,9 @@ mod tests {
         );
         assert_eq!(
             plan_move(&stages(), 2, Outcome::Lost, &Move::Win),
-            Err(MoveError::Closed)
+            Err(MoveError::ClosedOutcome)
         );
+        assert_eq!(MoveError::ClosedOutcome.field(), "outcome");
         let reopened = plan_move(&stages(), 2, Outcome::Lost, &Move::Reopen { stage: None });
         assert_eq!(
             reopened,

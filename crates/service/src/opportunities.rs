@@ -70,6 +70,9 @@ pub struct MoveInput {
     pub reason: Option<String>,
 }
 
+/// The longest reason an opportunity is lost or invalid for, in characters.
+pub const REASON_MAX: usize = 200;
+
 impl MoveInput {
     /// The move asked for, or the field error that says what is missing.
     pub fn to_move(&self) -> Result<Move> {
@@ -79,14 +82,15 @@ impl MoveInput {
                 ServiceError::Invalid(kuijing_domain::FieldError::new("outcome", code).into())
             })?),
         };
+        // The reason is capped as the form caps it.
+        let reason = text::parse_optional_text(self.reason.as_deref(), REASON_MAX)
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?;
         Ok(match (outcome, self.stage_id) {
             (Some(Outcome::Won), _) => Move::Win,
             (Some(Outcome::Lost), _) => Move::Lose {
-                reason: self.reason.clone().unwrap_or_default(),
+                reason: reason.unwrap_or_default(),
             },
-            (Some(Outcome::Invalid), _) => Move::Invalidate {
-                reason: self.reason.clone(),
-            },
+            (Some(Outcome::Invalid), _) => Move::Invalidate { reason },
             (Some(Outcome::Open), stage) => Move::Reopen { stage },
             (None, Some(stage)) => Move::Stage(stage),
             (None, None) => {
@@ -192,6 +196,10 @@ pub struct BoardColumn {
 pub struct Board {
     pub pipeline: Pipeline,
     pub columns: Vec<BoardColumn>,
+    /// The cards the caller may move to another stage, by id: none without
+    /// the edit permission; a read-only team member's or a card outside the
+    /// caller's write scope is not among them.
+    pub movable: Vec<i64>,
 }
 
 fn opportunity(action: Action) -> Permission {
@@ -337,7 +345,20 @@ impl App {
                 cards: self.opportunity_rows(&mut tx, cards).await?,
             });
         }
-        Ok(Board { pipeline, columns })
+        let ids: Vec<i64> = columns
+            .iter()
+            .flat_map(|c| c.cards.iter().map(|card| card.opportunity.id))
+            .collect();
+        let movable = if caller.can(opportunity(Action::Edit)) {
+            opportunities::writable_of(&mut tx, &visibility, caller.user.id, today, &ids).await?
+        } else {
+            Vec::new()
+        };
+        Ok(Board {
+            pipeline,
+            columns,
+            movable,
+        })
     }
 
     pub async fn get_opportunity(&self, caller: &Caller, id: i64) -> Result<OpportunityDetail> {
@@ -623,7 +644,17 @@ impl App {
         request: &Move,
         via: &str,
     ) -> Result<()> {
-        let current = self.writable_opportunity(tx, caller, id).await?;
+        // Seen but not theirs to change (a read-only team member, a record
+        // outside the write scope): said so, not as a missing permission.
+        let current =
+            self.writable_opportunity(tx, caller, id)
+                .await
+                .map_err(|error| match error {
+                    ServiceError::Forbidden => ServiceError::Refused {
+                        code: "opportunity_read_only",
+                    },
+                    error => error,
+                })?;
         let pipeline = pipelines::get(tx, current.pipeline_id)
             .await?
             .ok_or(ServiceError::NotFound)?;

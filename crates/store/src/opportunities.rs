@@ -386,6 +386,36 @@ pub async fn writable(
     Ok(tx.count(&select).await? == 1)
 }
 
+/// Of `ids`, those the actor may change (as [`writable`] says of one).
+pub async fn writable_of(
+    tx: &mut Tx,
+    visibility: &Visibility,
+    actor: i64,
+    today: NaiveDate,
+    ids: &[i64],
+) -> Result<Vec<i64>> {
+    use Opportunities as O;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = Query::select()
+        .column((O::Table, O::Id))
+        .from(O::Table)
+        .and_where(Expr::col((O::Table, O::Id)).is_in(ids.iter().copied()))
+        .cond_where(writable_record(
+            O::Table,
+            O::OwnerId,
+            O::Id,
+            KIND,
+            visibility,
+            actor,
+            today,
+        ))
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 fn values(
     fields: &OpportunityFields,
     customer_name: &str,

@@ -66,6 +66,10 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         ServiceError::Stale { .. } | ServiceError::Changed { .. } => {
             (StatusCode::CONFLICT, "stale")
         }
+        // A record seen but not the caller's to change is forbidden to them.
+        ServiceError::Refused {
+            code: code @ "opportunity_read_only",
+        } => (StatusCode::FORBIDDEN, code),
         ServiceError::Refused { code } | ServiceError::RefusedWith { code, .. } => {
             (StatusCode::CONFLICT, code)
         }
@@ -257,6 +261,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "lifecycle_fix",
     "targets2_fix",
     "life_fix2",
+    "approvals_fix2",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

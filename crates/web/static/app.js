@@ -662,6 +662,12 @@
   board.addEventListener('dragstart', function (event) {
     var card = event.target.closest && event.target.closest('[data-card]');
     if (!card) return;
+    // A card the user may not move (read only to them) is not dragged,
+    // not even by its link.
+    if (card.getAttribute('draggable') !== 'true') {
+      event.preventDefault();
+      return;
+    }
     dragged = card;
     card.classList.add('dragging');
     event.dataTransfer.effectAllowed = 'move';
@@ -705,14 +711,24 @@
       headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
       body: body.toString()
     }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      var select = card.querySelector('select[name="stage_id"]');
-      if (select) select.value = stage;
-    }).catch(function () {
+      if (response.ok) return null;
+      // The server's reason, when it gives one, says why and what to do.
+      return response.json().then(function (problem) {
+        return (problem && problem.title) || '';
+      }, function () { return ''; });
+    }).then(function (refused) {
+      if (refused === null) {
+        var select = card.querySelector('select[name="stage_id"]');
+        if (select) select.value = stage;
+        return;
+      }
+      throw new Error(refused);
+    }).catch(function (error) {
       from.querySelector('[data-drop]').appendChild(card);
       count(column, -1, card);
       count(from, 1, card);
-      window.alert(board.getAttribute('data-failed'));
+      var failed = board.getAttribute('data-failed') || '';
+      window.alert(error && error.message ? error.message + '\n' + failed : failed);
     });
   });
 })();

@@ -79,7 +79,8 @@ pub struct KindStats {
     /// included.
     pub rejected_decisions: i64,
     pub approved_decisions: i64,
-    /// Completed approvals out of completions and rejections, in percent.
+    /// Approved out of decided (approved or rejected) approvals, in whole
+    /// percent rounded half up; withdrawn and in-progress ones left out.
     pub pass_rate: Option<i64>,
     /// The average time from a step's start to its decision, in seconds.
     pub average_step_seconds: Option<i64>,

@@ -176,8 +176,7 @@ impl App {
         Ok(stats
             .into_values()
             .map(|mut stat| {
-                let decided = stat.approved_decisions + stat.rejected_decisions;
-                stat.pass_rate = (decided > 0).then(|| stat.approved_decisions * 100 / decided);
+                stat.pass_rate = pass_rate(stat.approved, stat.rejected);
                 stat.average_step_seconds = durations
                     .get(&stat.kind)
                     .filter(|(_, n)| *n > 0)
@@ -186,4 +185,11 @@ impl App {
             })
             .collect())
     }
+}
+
+/// Approved out of decided (approved or rejected) approvals, in whole
+/// percent rounded half up: the approvals report's approved share, to the
+/// percent. Approvals withdrawn or in progress are not decided.
+pub fn pass_rate(approved: i64, rejected: i64) -> Option<i64> {
+    kuijing_domain::dates::percent_of(i128::from(approved), i128::from(approved + rejected))
 }

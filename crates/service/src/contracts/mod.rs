@@ -129,6 +129,8 @@ pub struct ContractDetail {
     pub can_edit: bool,
     /// The caller may change the contract: submit, void or plan it.
     pub writable: bool,
+    /// Why a void contract was voided, as its change log keeps it.
+    pub void_reason: Option<String>,
 }
 
 /// Contracts a batch action is for: ticked ones, or all that match.
@@ -326,6 +328,9 @@ impl App {
         let mut rows = self.contract_rows(&mut tx, vec![found]).await?;
         let row = rows.pop().ok_or(ServiceError::NotFound)?;
         let planned: i64 = plans.iter().map(|plan| plan.received).sum();
+        let void_reason = (row.contract.status == DocStatus::Void)
+            .then(|| void_reason(&change_log))
+            .flatten();
         Ok(ContractDetail {
             unassigned: (row.contract.received - planned).max(0),
             can_edit: can_edit && row.contract.status.editable(),
@@ -340,6 +345,7 @@ impl App {
             approval,
             team,
             change_log,
+            void_reason,
         })
     }
 
@@ -531,9 +537,20 @@ impl App {
         Ok(())
     }
 
-    /// Voids an approved contract that has no approved payments.
-    pub async fn void_contract(&self, caller: &Caller, id: i64) -> Result<ContractDetail> {
+    /// Voids an approved contract that has no approved payments, for a
+    /// reason the change log keeps.
+    pub async fn void_contract(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &VoidInput,
+    ) -> Result<ContractDetail> {
         caller.require(contract(Action::Edit))?;
+        let reason = text::parse_optional_text(Some(&input.reason), VOID_REASON_MAX)
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?
+            .ok_or_else(|| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("reason", "required").into())
+            })?;
         let mut tx = self.db.write().await?;
         let current = self.writable_contract(&mut tx, caller, id).await?;
         if current.status != DocStatus::Approved {
@@ -558,17 +575,21 @@ impl App {
         contracts::recompute_received(&mut tx, id, self.today()).await?;
         // Its customer was dealt by it; with no other approved contract, no more.
         customers::undeal_unless_approved(&mut tx, current.customer_id).await?;
-        self.log_update(
-            &mut tx,
-            caller,
-            Kind::Contract,
-            id,
+        let mut diff = Diff::new();
+        diff.field(
             "status",
             Some(DocStatus::Approved.as_str().to_string()),
             Some(DocStatus::Void.as_str().to_string()),
-        )
-        .await?;
+        );
+        diff.field("void_reason", None, Some(reason));
+        self.log_diff(&mut tx, caller, Kind::Contract, id, diff)
+            .await?;
         tx.commit().await?;
+        tracing::info!(
+            contract.id = id,
+            actor.id = caller.user.id,
+            "contract voided"
+        );
         self.get_contract(caller, id).await
     }
 
@@ -738,4 +759,24 @@ fn refusal_of(status: DocStatus, otherwise: &'static str) -> &'static str {
     } else {
         otherwise
     }
+}
+
+/// The longest reason a contract is voided for, in characters (as a
+/// payment's).
+pub const VOID_REASON_MAX: usize = 500;
+
+/// The reason of the latest voiding in a change log.
+fn void_reason(change_log: &[LogView]) -> Option<String> {
+    change_log
+        .iter()
+        .filter_map(|entry| {
+            entry
+                .fields
+                .iter()
+                .find(|f| f.field == "void_reason")
+                .and_then(|f| f.new.clone())
+                .map(|reason| (entry.id, reason))
+        })
+        .max_by_key(|(id, _)| *id)
+        .map(|(_, reason)| reason)
 }

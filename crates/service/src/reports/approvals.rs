@@ -47,7 +47,23 @@ impl App {
             .await?;
             table.counts(status, Unit::Count, &rows, 0);
         }
-        table.rate("approval_rate", 1, 0);
+        // Decided: approved or rejected; the approved share is approved out
+        // of decided, as the approval statistics' pass rate is, so neither
+        // counts approvals withdrawn or still in progress.
+        let decided = figures::aggregate(
+            tx,
+            &run(
+                vec![Filter::In(
+                    "approvals.status",
+                    vec!["approved".into(), "rejected".into()],
+                )],
+                vec![Measure::Count],
+            ),
+            &frame.zone,
+        )
+        .await?;
+        table.counts("decided", Unit::Count, &decided, 0);
+        table.rate("approval_rate", 1, 5);
         let finished = figures::aggregate(
             tx,
             &run(

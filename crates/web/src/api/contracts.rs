@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
 use kuijing_service::contracts::{
     ContractBatch, ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal,
-    Plan, PlanInput, SubmitInput,
+    Plan, PlanInput, SubmitInput, VoidInput,
 };
 use kuijing_service::selection::ContractMatch;
 use serde::{Deserialize, Serialize};
@@ -176,15 +176,21 @@ pub async fn submit_contract(
     )
 }
 
-#[utoipa::path(post, path = "/api/v1/contracts/{id}/void", tag = "contracts",
-    responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Not approved (`contract_not_approved`), or money was received (`contract_has_payments`)", body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/void", tag = "contracts", request_body = VoidInput,
+    description = "Voids an approved contract, with a reason (`reason`, up to 500 characters) that the change log keeps and the contract shows as `void_reason`.",
+    responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Not approved (`contract_not_approved`), or money was received (`contract_has_payments`)", body = Problem), (status = 422, description = "No reason given (`reason`: `required`), or one too long", body = Problem)))]
 pub async fn void_contract(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
+    BodyOrDefault(body): BodyOrDefault<VoidInput>,
 ) -> Response {
-    respond(state.app.void_contract(&caller, id).await, &caller, lang)
+    respond(
+        state.app.void_contract(&caller, id, &body).await,
+        &caller,
+        lang,
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

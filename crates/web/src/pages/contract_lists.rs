@@ -113,6 +113,10 @@ fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
         "ends_on" => date(shell, c.ends_on),
         "amount" => money(c.amount),
         "received" => money(c.received),
+        // Only an approved contract expects payments; the others owe nothing yet.
+        "outstanding" if c.status != kuijing_domain::sales::DocStatus::Approved => {
+            Cell::text("—".to_string()).with_class("num muted")
+        }
         "outstanding" => money(row.outstanding),
         "status" => Cell::default().tag(
             format!("status-{}", c.status.as_str()),

@@ -288,6 +288,16 @@ impl ContractView {
     fn back(&self) -> String {
         format!("/contracts/{}", self.detail.row.contract.id)
     }
+
+    /// Why a contract that is not approved shows no amount outstanding:
+    /// payments are expected only of approved contracts.
+    fn no_payments_yet(&self) -> Option<String> {
+        let status = self.detail.row.contract.status;
+        (status != kuijing_domain::sales::DocStatus::Approved).then(|| {
+            self.shell
+                .t(&format!("approvals_fix2.no_payments.{}", status.as_str()))
+        })
+    }
 }
 
 async fn method_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
@@ -434,8 +444,12 @@ pub async fn void_contract(
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
     Id(id): Id,
+    Form(form): Form<VoidForm>,
 ) -> Response {
-    let result = state.app.void_contract(&caller, id).await;
+    let input = kuijing_service::contracts::VoidInput {
+        reason: form.reason,
+    };
+    let result = state.app.void_contract(&caller, id, &input).await;
     on_contract(
         &state,
         &caller,

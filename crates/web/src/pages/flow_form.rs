@@ -117,11 +117,12 @@ fn split_list(text: &str) -> Vec<&str> {
 }
 
 impl Vocabulary<'_> {
+    /// The flow's own kind's field of `key`: a field of another kind with
+    /// the same key says nothing about this flow.
     fn field(&self, key: &str) -> Option<&FlowField> {
         self.fields
             .iter()
             .find(|f| f.key == key && f.kind == self.kind)
-            .or_else(|| self.fields.iter().find(|f| f.key == key))
     }
 
     fn value_type(&self, key: &str) -> ValueType {

@@ -306,6 +306,11 @@ struct BoardView {
 }
 
 impl BoardView {
+    /// Whether the caller may move a card: dragged or with its form.
+    fn movable(&self, id: &i64) -> bool {
+        self.board.movable.contains(id)
+    }
+
     /// The list of the open opportunities at a stage, as the board counts
     /// them (all, or the caller's own).
     fn stage_href(&self, stage_id: &i64) -> String {

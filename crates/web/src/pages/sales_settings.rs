@@ -16,7 +16,9 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::flow_form::{COMMON_FACTS, FlowField, FlowForm, OPS, StepRow, Vocabulary, flow_fields};
+use super::flow_form::{
+    COMMON_FACTS, CondRow, FlowField, FlowForm, OPS, StepRow, Vocabulary, flow_fields,
+};
 use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -327,6 +329,25 @@ impl FlowsView {
     /// The name of a condition's field.
     fn fact_label(&self, key: &str) -> String {
         self.vocabulary(&self.form.kind()).label(key)
+    }
+
+    /// The fields a condition may name beside the common facts: the
+    /// flow's own kind's when it is being edited (its kind is fixed), every
+    /// kind's for a new flow. A field keyed like a common fact is left out:
+    /// the fact always wins over it.
+    fn field_options(&self) -> Vec<&FlowField> {
+        let kind = self.form.kind();
+        self.fields
+            .iter()
+            .filter(|f| !COMMON_FACTS.contains(&f.key.as_str()))
+            .filter(|f| self.editing.is_none() || f.kind == kind)
+            .collect()
+    }
+
+    /// Whether a condition names `field`: by its key, and only when the
+    /// field is of the flow's own kind.
+    fn names_field(&self, cond: &CondRow, field: &FlowField) -> bool {
+        cond.field == field.key && field.kind == self.form.kind()
     }
 
     fn facts(&self) -> [&'static str; 3] {

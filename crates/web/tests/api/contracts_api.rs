@@ -285,7 +285,7 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
             Method::POST,
             &format!("/api/v1/contracts/{id}/void"),
             Some(rep),
-            None,
+            Some(json!({ "reason": "Signed twice" })),
         )
         .await;
     assert_eq!(void.body["code"], "contract_has_payments", "{}", void.text);
@@ -331,12 +331,22 @@ async fn a_draft_contract_is_edited_voided_only_once_approved_and_deleted_while_
     assert_eq!(stale.body["code"], "stale");
 
     let void = t
-        .call(Method::POST, &format!("{path}/void"), Some(rep), None)
+        .call(
+            Method::POST,
+            &format!("{path}/void"),
+            Some(rep),
+            Some(json!({ "reason": "Signed twice" })),
+        )
         .await;
     assert_eq!(void.body["code"], "contract_not_approved");
     submit(&t, rep, "contracts", id).await;
     let void = t
-        .call(Method::POST, &format!("{path}/void"), Some(rep), None)
+        .call(
+            Method::POST,
+            &format!("{path}/void"),
+            Some(rep),
+            Some(json!({ "reason": "Signed twice" })),
+        )
         .await;
     assert_eq!(void.status, 200, "{}", void.text);
     assert_eq!(void.body["status"], "void");

@@ -28,6 +28,7 @@ mod record_fixtures;
 
 mod api_keep;
 mod approvals_api;
+mod approvals_more;
 mod attachments;
 mod auth;
 mod contact_records;

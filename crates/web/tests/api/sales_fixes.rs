@@ -372,7 +372,7 @@ async fn the_instalments_of_a_voided_contract_end_and_are_never_overdue() {
             axum::http::Method::POST,
             &format!("/api/v1/contracts/{id}/void"),
             Some(rep),
-            None,
+            Some(json!({ "reason": "Cancelled by the customer" })),
         )
         .await;
     assert_eq!(void.status, 200, "{}", void.text);

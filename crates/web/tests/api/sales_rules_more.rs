@@ -698,7 +698,11 @@ async fn an_approved_payment_is_voided_with_a_reason_and_then_the_contract_and_i
     let refused = t.post(&path, rep, json!({ "reason": "Returned" })).await;
     assert_eq!(refused.status, 403, "{}", refused.text);
     let early = t
-        .post(&format!("/api/v1/contracts/{deal}/void"), rep, json!({}))
+        .post(
+            &format!("/api/v1/contracts/{deal}/void"),
+            rep,
+            json!({ "reason": "Cancelled" }),
+        )
         .await;
     assert_eq!(
         early.body["code"], "contract_has_payments",
@@ -739,7 +743,11 @@ async fn an_approved_payment_is_voided_with_a_reason_and_then_the_contract_and_i
     // Now the contract is voided, and its customer, with no other approved
     // contract, is no longer dealt.
     let void = t
-        .post(&format!("/api/v1/contracts/{deal}/void"), rep, json!({}))
+        .post(
+            &format!("/api/v1/contracts/{deal}/void"),
+            rep,
+            json!({ "reason": "Cancelled" }),
+        )
         .await;
     assert_eq!(void.status, 200, "{}", void.text);
     let customer = t.get(&format!("/api/v1/customers/{buyer}"), rep).await;
@@ -758,7 +766,11 @@ async fn a_customer_with_another_approved_contract_stays_dealt_when_one_is_voide
         assert_eq!(submit(&t, rep, "contracts", id).await, "approved");
     }
     let void = t
-        .post(&format!("/api/v1/contracts/{first}/void"), rep, json!({}))
+        .post(
+            &format!("/api/v1/contracts/{first}/void"),
+            rep,
+            json!({ "reason": "Cancelled" }),
+        )
         .await;
     assert_eq!(void.status, 200, "{}", void.text);
     assert_eq!(
