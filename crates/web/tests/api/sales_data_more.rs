@@ -269,3 +269,112 @@ async fn imported_contract_amounts_follow_their_lines_and_rows_name_every_proble
     );
     assert!(fields_of(3).contains(&"name".to_string()), "{found:?}");
 }
+
+/// The message of the error of `field` in a problem document.
+fn message_of(answer: &Answer, field: &str) -> String {
+    answer.body["errors"]
+        .as_array()
+        .and_then(|all| all.iter().find(|e| e["field"] == field))
+        .and_then(|e| e["message"].as_str())
+        .unwrap_or_else(|| panic!("an error on {field}: {}", answer.text))
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_disabled_head_stays_head_and_approvals_say_who_is_disabled() {
+    let t = TestApp::new().await;
+    let team = crate::sales_fixtures::sales_team(&t).await;
+    let (admin, rep) = (&team.admin, team.rep.1.as_str());
+    let manager = team.manager.0;
+    let sales = t.get(&format!("/api/v1/users/{manager}"), admin).await.body["department_id"]
+        .as_i64()
+        .expect("department");
+    let headed = t
+        .patch(
+            &format!("/api/v1/departments/{sales}"),
+            admin,
+            json!({ "head_id": manager }),
+        )
+        .await;
+    assert_eq!(headed.status, 200, "{}", headed.text);
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            admin,
+            json!({ "kind": "contract", "name": "contract flow", "definition": { "steps": [
+                { "name": "Head of sales", "approvers": "department_head", "mode": "any_one" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let flow_id = flow.body["id"].as_i64().expect("id");
+    let disabled = t
+        .patch(
+            &format!("/api/v1/users/{manager}"),
+            admin,
+            json!({ "status": "disabled" }),
+        )
+        .await;
+    assert_eq!(disabled.status, 200, "{}", disabled.text);
+    let department = t.get(&format!("/api/v1/departments/{sales}"), admin).await;
+    assert_eq!(department.body["head_id"], manager, "{}", department.text);
+    assert_eq!(
+        department.body["head_disabled"], true,
+        "{}",
+        department.text
+    );
+    // Its other fields still save with the disabled head kept.
+    let renamed = t
+        .patch(
+            &format!("/api/v1/departments/{sales}"),
+            admin,
+            json!({ "name": "Sales team" }),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+
+    let client = customer(&t, rep, "Acme").await;
+    let id = contract(&t, rep, client, "1000").await;
+    let refused = t
+        .post(&format!("/api/v1/contracts/{id}/submit"), rep, json!({}))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let message = message_of(&refused, "flow");
+    assert!(
+        message.contains("is disabled")
+            && message.contains(&format!("User 0971000001 (#{manager})")),
+        "{message}"
+    );
+
+    // A superior step names the disabled superior too.
+    let superior = json!({ "steps": [
+        { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }
+    ] });
+    let updated = t
+        .put(
+            &format!("/api/v1/approvals/flows/{flow_id}"),
+            admin,
+            json!({ "kind": "contract", "name": "contract flow", "definition": superior }),
+        )
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    let refused = t
+        .post(&format!("/api/v1/contracts/{id}/submit"), rep, json!({}))
+        .await;
+    let message = message_of(&refused, "flow");
+    assert!(
+        message.contains("superior")
+            && message.contains("is disabled")
+            && message.contains(&format!("#{manager}")),
+        "{message}"
+    );
+
+    // Enabled again, they head the department and approve as before.
+    t.patch(
+        &format!("/api/v1/users/{manager}"),
+        admin,
+        json!({ "status": "active" }),
+    )
+    .await;
+    assert_eq!(submit(&t, rep, "contracts", id).await, "in_approval");
+}
