@@ -111,7 +111,7 @@ impl App {
         let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         let columns = Columns {
             fields: CONTRACT_COLUMNS,
-            required: &["name", "customer_id", "amount"],
+            required: &["name", "customer_id"],
             aliases,
             custom: &defs,
         };
@@ -126,25 +126,29 @@ impl App {
             let number = row.optional("number");
             // A number twice in the file names the first row; the rest of
             // the row is still checked.
-            if let Some(number) = &number
-                && let Some(first) = numbers.get(number)
+            // Numbers differing only in case are one number.
+            let number_key = number.as_deref().map(|n| n.trim().to_lowercase());
+            if let Some(key) = &number_key
+                && let Some(first) = numbers.get(key)
             {
                 report.duplicate(at, "number", *first);
-            } else if let Some(number) = &number {
-                numbers.insert(number.clone(), at);
+            } else if let Some(key) = number_key {
+                numbers.insert(key, at);
             }
             // The customer by its name, among those the user may change.
             let named = row.cell("customer_id");
+            // Without its customer, the row's opportunity and signer cannot be
+            // looked for; the rest is still checked.
             let customer = match self.customer_named(&mut tx, caller, &named, true).await? {
-                Ok(id) => id,
+                Ok(id) => Some(id),
                 Err(code) => {
                     report.problem(at, "customer_id", code);
-                    continue;
+                    None
                 }
             };
-            let opportunity_id = match row.optional("opportunity_id") {
-                None => None,
-                Some(name) => {
+            let opportunity_id = match (row.optional("opportunity_id"), customer) {
+                (None, _) | (_, None) => None,
+                (Some(name), Some(customer)) => {
                     let found = opportunities::names_of_customer(&mut tx, customer).await?;
                     match one_named(found.iter().map(|(id, n)| (*id, n.as_str())), &name) {
                         Ok(id) => Some(id),
@@ -155,9 +159,9 @@ impl App {
                     }
                 }
             };
-            let customer_signer_id = match row.optional("customer_signer_id") {
-                None => None,
-                Some(name) => {
+            let customer_signer_id = match (row.optional("customer_signer_id"), customer) {
+                (None, _) | (_, None) => None,
+                (Some(name), Some(customer)) => {
                     let found = contacts::names_of_customer(&mut tx, customer).await?;
                     match one_named(found.iter().map(|(id, n)| (*id, n.as_str())), &name) {
                         Ok(id) => Some(id),
@@ -224,17 +228,17 @@ impl App {
                     }
                 }
             }
+            // Without an amount, the product lines give it, as in the form.
             let amount = row.optional("amount");
-            if amount.is_none() {
-                report.problem(at, "amount", "required");
+            if amount.is_none() && lines.is_empty() {
+                report.problem(at, "amount", "amount_or_lines_required");
             }
-            if report.problems.len() > problems {
-                continue;
-            }
+            // The row is checked whole even when something above is wrong,
+            // so that every problem is named at once; nothing is kept then.
             let input = ContractInput {
                 number,
                 name: row.cell("name"),
-                customer_id: customer,
+                customer_id: customer.unwrap_or_default(),
                 opportunity_id,
                 signed_on,
                 starts_on,
@@ -250,9 +254,12 @@ impl App {
                 ..ContractInput::default()
             };
             let made = self.insert_contract(&mut tx, caller, &input).await;
-            let Some(id) = report.absorb(at, made)? else {
+            let Some(id) = report.absorb_more(at, made)? else {
                 continue;
             };
+            if report.problems.len() > problems {
+                continue;
+            }
             if let Some(owner) = owner.filter(|o| *o != caller.user.id) {
                 contracts::set_owner(&mut tx, &[id], owner, self.now()).await?;
                 self.log_update(

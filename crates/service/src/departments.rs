@@ -22,6 +22,8 @@ pub struct DepartmentView {
     #[serde(flatten)]
     pub department: Department,
     pub head_name: Option<String>,
+    /// Whether the head is a disabled user (kept as head, approving nothing).
+    pub head_disabled: bool,
     /// Users of any status in this department, counted in the caller's scope.
     pub user_count: i64,
 }
@@ -308,7 +310,9 @@ impl App {
         {
             errors.add("name", "department_name_taken");
         }
-        if let Some(head) = draft.head_id {
+        // A disabled head kept as it was is no change; a new head must be active.
+        let kept_head = current.is_some_and(|c| c.head_id == draft.head_id);
+        if let Some(head) = draft.head_id.filter(|_| !kept_head) {
             let users_visible = caller.actor.visibility(Kind::User, org);
             match users::get(tx, &users_visible, head).await? {
                 None => errors.add("head_id", "user_unknown"),
@@ -344,9 +348,16 @@ impl App {
             };
             let user_count = users::count(tx, &user_visibility, &filter).await?;
             let head_name = department.head_id.and_then(|h| names.get(&h).cloned());
+            let head_disabled = match department.head_id {
+                Some(head) => users::for_actor(tx, head)
+                    .await?
+                    .is_some_and(|(u, _)| u.status != UserStatus::Active),
+                None => false,
+            };
             views.push(DepartmentView {
                 department,
                 head_name,
+                head_disabled,
                 user_count,
             });
         }

@@ -95,6 +95,17 @@ fn past_outstanding(
         .with("outstanding", text(remaining.max(0)))
 }
 
+/// Whether an edit keeps what was confirmed about a payment's amount: it
+/// was confirmed past what was outstanding, and the edit leaves its amount,
+/// contract and instalment as they were (its notes, date or method may
+/// change without confirming again).
+fn keeps_confirmation(current: &Payment, input: &PaymentInput) -> bool {
+    current.exceeding_confirmed
+        && input.contract_id == current.contract_id
+        && input.plan_id == current.plan_id
+        && money::parse_positive(&input.amount.text()).ok() == Some(current.amount)
+}
+
 /// Who voids an approved payment (money recorded by mistake, or returned):
 /// those who may approve payments, and approval managers.
 fn may_void(caller: &Caller) -> bool {
@@ -255,6 +266,8 @@ impl App {
                 code: "payment_not_editable",
             });
         }
+        let mut input = input;
+        input.confirm_exceeding |= keeps_confirmation(&current, &input);
         let (fields, number, contract) = self
             .check_payment(&mut tx, caller, &input, Some(id))
             .await?;

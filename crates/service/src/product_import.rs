@@ -30,6 +30,24 @@ fn on_sale(text: &str) -> Result<bool, &'static str> {
     imports::yes_no(text).map(|flag| flag.unwrap_or(true))
 }
 
+/// The product with this code: as written, else in any case, width or
+/// surrounding spaces.
+fn same_code<'a>(
+    existing: &'a [(i64, String, Option<String>)],
+    code: &str,
+) -> Option<&'a (i64, String, Option<String>)> {
+    let code = code.trim();
+    let key = products::code_key(code);
+    existing
+        .iter()
+        .find(|(_, _, c)| c.as_deref() == Some(code))
+        .or_else(|| {
+            existing
+                .iter()
+                .find(|(_, _, c)| c.as_deref().map(products::code_key).as_deref() == Some(&key))
+        })
+}
+
 impl App {
     /// `aliases` maps a normalised header (in any language) to a field.
     pub async fn import_products(
@@ -63,7 +81,10 @@ impl App {
             let cell = |field: &str| row.cell(field);
             let name = cell("name");
             let code = Some(cell("code")).filter(|c| !c.is_empty());
-            let key = code.clone().unwrap_or_else(|| products::name_key(&name));
+            let key = match &code {
+                Some(code) => format!("code:{}", products::code_key(code)),
+                None => format!("name:{}", products::name_key(&name)),
+            };
             if let Some(first) = seen.insert(key.clone(), number) {
                 let field = if code.is_some() { "code" } else { "name" };
                 report.duplicate(number, field, first);
@@ -110,12 +131,12 @@ impl App {
                     }
                 }
             };
-            let matched = existing
-                .iter()
-                .find(|(_, name_key, existing_code)| match &code {
-                    Some(code) => existing_code.as_deref() == Some(code.as_str()),
-                    None => *name_key == products::name_key(&name),
-                });
+            let matched = match &code {
+                Some(code) => same_code(&existing, code),
+                None => existing
+                    .iter()
+                    .find(|(_, name_key, _)| *name_key == products::name_key(&name)),
+            };
             // An update keeps what the file has no column for: its custom
             // fields, unit and description.
             let current = match matched {

@@ -85,6 +85,30 @@ pub struct ProductListQuery {
     pub on_sale: Option<bool>,
 }
 
+/// The refusal of a code another product has, ignoring case, width and
+/// surrounding spaces, naming the code and that product. A product keeping
+/// its own code is not refused, even where an older near-duplicate exists.
+async fn code_taken(
+    tx: &mut Tx,
+    code: &str,
+    except: Option<i64>,
+) -> Result<Option<kuijing_domain::FieldError>> {
+    if let Some(id) = except
+        && let Some(current) = products::get(tx, id).await?
+        && current.code.as_deref() == Some(code)
+    {
+        return Ok(None);
+    }
+    Ok(products::code_clash(tx, code, except)
+        .await?
+        .map(|(id, name, taken)| {
+            kuijing_domain::FieldError::new("code", "product_code_taken")
+                .with("code", taken)
+                .with("product", name)
+                .with("id", id)
+        }))
+}
+
 fn product(action: Action) -> Permission {
     Permission::new(Kind::Product, action)
 }
@@ -323,15 +347,16 @@ impl App {
         let defs = self.field_defs_in(tx, Kind::Product).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         if !name.is_empty()
-            && let Some((_, other)) =
-                products::clash(tx, code.as_deref(), &products::name_key(&name), except).await?
+            && products::clash(tx, None, &products::name_key(&name), except)
+                .await?
+                .is_some()
         {
-            let field = if kuijing_domain::text::normalize(&other) == text::normalize(&name) {
-                "name"
-            } else {
-                "code"
-            };
-            errors.add(field, "taken");
+            errors.add("name", "taken");
+        }
+        if let Some(code) = &code
+            && let Some(error) = code_taken(tx, code, except).await?
+        {
+            errors.push(error);
         }
         errors.into_result()?;
         Ok(ProductFields {

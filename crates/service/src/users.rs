@@ -361,21 +361,9 @@ impl App {
                 Some(status.as_str()),
             );
             if status == UserStatus::Disabled {
-                for department in departments::headed_by(&mut tx, id).await? {
-                    departments::set_head(&mut tx, department, None, now).await?;
-                    let fields = vec![kuijing_domain::FieldChange {
-                        field: "head_id".into(),
-                        old: Some(id.to_string()),
-                        new: None,
-                    }];
-                    let change = Change {
-                        kind: Kind::Department,
-                        record_id: department,
-                        action: ChangeAction::Update,
-                        fields,
-                    };
-                    self.log(&mut tx, caller, change).await?;
-                }
+                // A department keeps its head, shown as disabled, so that
+                // enabling them again restores everything; approvals say
+                // the head is disabled.
                 self.vacate_seats(&mut tx, caller, id).await?;
                 let ended = sessions::delete_for_user(&mut tx, id, None).await?;
                 tracing::info!(

@@ -359,15 +359,34 @@ pub async fn writable(
 }
 
 pub async fn number_taken(tx: &mut Tx, number: &str, except: Option<i64>) -> Result<bool> {
+    Ok(number_holder(tx, number, except).await?.is_some())
+}
+
+/// The condition of a number being `number` ignoring case and surrounding
+/// spaces (numbers have no spaces inside).
+fn same_number(number: &str) -> SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(Contracts::Number))).eq(number.trim().to_lowercase())
+}
+
+/// Another contract whose number is `number` ignoring case and surrounding
+/// spaces, as `(id, name, number)`; one with the number as written first.
+pub async fn number_holder(
+    tx: &mut Tx,
+    number: &str,
+    except: Option<i64>,
+) -> Result<Option<(i64, String, String)>> {
     let mut select = Query::select();
     select
-        .expr(Func::count(Expr::col(Contracts::Id)))
+        .columns([Contracts::Id, Contracts::Name, Contracts::Number])
         .from(Contracts::Table)
-        .and_where(Expr::col(Contracts::Number).eq(number));
+        .and_where(same_number(number))
+        .order_by(Contracts::Id, Order::Asc);
     if let Some(except) = except {
         select.and_where(Expr::col(Contracts::Id).ne(except));
     }
-    Ok(tx.count(&select).await? > 0)
+    let rows: Vec<(i64, String, String)> = tx.all(&select).await?;
+    let exact = rows.iter().find(|(_, _, n)| n == number.trim());
+    Ok(exact.or_else(|| rows.first()).cloned())
 }
 
 /// The contract with this number, whoever owns it; the caller checks that
@@ -376,10 +395,13 @@ pub async fn id_by_number(tx: &mut Tx, number: &str) -> Result<Option<i64>> {
     let select = Query::select()
         .column(Contracts::Id)
         .from(Contracts::Table)
-        .and_where(Expr::col(Contracts::Number).eq(number))
+        .and_where(Expr::col(Contracts::Number).eq(number.trim()))
         .to_owned();
     let row: Option<(i64,)> = tx.optional(&select).await?;
-    Ok(row.map(|(id,)| id))
+    if let Some((id,)) = row {
+        return Ok(Some(id));
+    }
+    Ok(number_holder(tx, number, None).await?.map(|(id, ..)| id))
 }
 
 fn values(

@@ -217,6 +217,38 @@ pub async fn clash(
     tx.optional(&select).await
 }
 
+/// The key product codes are compared on: case, width and surrounding
+/// spaces ignored, so `ab-1` and ` AB-1` are one code.
+pub fn code_key(code: &str) -> String {
+    kuijing_domain::text::normalize(code)
+}
+
+/// Another product whose code is `code` ignoring case, width and spaces, as
+/// `(id, name, code)`; one with the code as written comes first. Codes
+/// stored before they were compared so may have near-duplicates: those load,
+/// only a new one is refused.
+pub async fn code_clash(
+    tx: &mut Tx,
+    code: &str,
+    except: Option<i64>,
+) -> Result<Option<(i64, String, String)>> {
+    let mut select = Query::select();
+    select
+        .columns([Products::Id, Products::Name, Products::Code])
+        .from(Products::Table)
+        .and_where(Expr::col(Products::Code).is_not_null())
+        .order_by(Products::Id, Order::Asc);
+    if let Some(except) = except {
+        select.and_where(Expr::col(Products::Id).ne(except));
+    }
+    let rows: Vec<(i64, String, String)> = tx.all(&select).await?;
+    let key = code_key(code);
+    let exact = rows.iter().find(|(_, _, c)| c == code);
+    Ok(exact
+        .or_else(|| rows.iter().find(|(_, _, c)| code_key(c) == key))
+        .cloned())
+}
+
 /// The key product names are matched on: case, width and spaces ignored,
 /// so `GTXPro` finds `GTX Pro`.
 pub fn name_key(name: &str) -> String {

@@ -262,6 +262,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "targets2_fix",
     "life_fix2",
     "approvals_fix2",
+    "salesdata_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -120,7 +120,58 @@ pub(crate) async fn may_be_given_seat(tx: &mut Tx, kind: &str, user: i64) -> Res
 /// `def`: the message names the step by its place and name, and for a step
 /// that found no approver, what an administrator must set up for its rule
 /// (`errors.params.fix.<rule>`).
-fn submit_error(error: ApprovalError, def: &FlowDef) -> ServiceError {
+/// The disabled user a step's rule names (the submitter's superior that
+/// many levels up, or their department's head), when that is why a step
+/// found no approver: `(id, name)`.
+async fn disabled_approver(
+    tx: &mut Tx,
+    error: &ApprovalError,
+    def: &FlowDef,
+    submitter: i64,
+    dir: &kuijing_domain::approval::MapDirectory,
+) -> Result<Option<(i64, String)>> {
+    use kuijing_domain::approval::{ApproverRule, Directory};
+    let ApprovalError::NoApprover { step } = error else {
+        return Ok(None);
+    };
+    let Some(found) = def.steps.get(*step) else {
+        return Ok(None);
+    };
+    let named: Vec<i64> = match found.approvers {
+        ApproverRule::Superior { levels } | ApproverRule::SuperiorsUpTo { levels } => {
+            let mut chain = Vec::new();
+            let mut current = submitter;
+            while chain.len() < usize::from(levels) {
+                match dir.superior(current) {
+                    Some(next) if next != submitter && !chain.contains(&next) => {
+                        chain.push(next);
+                        current = next;
+                    }
+                    _ => break,
+                }
+            }
+            chain
+        }
+        ApproverRule::DepartmentHead => match dir.department_head(submitter) {
+            Some(head) if head == submitter => {
+                dir.parent_department_head(submitter).into_iter().collect()
+            }
+            head => head.into_iter().collect(),
+        },
+        _ => Vec::new(),
+    };
+    let Some(disabled) = named.into_iter().find(|user| !dir.is_active(*user)) else {
+        return Ok(None);
+    };
+    let names = kuijing_store::users::names(tx, &[disabled]).await?;
+    Ok(names.into_iter().next())
+}
+
+fn submit_error(
+    error: ApprovalError,
+    def: &FlowDef,
+    disabled: Option<(i64, String)>,
+) -> ServiceError {
     let step = match &error {
         ApprovalError::NoApprover { step }
         | ApprovalError::ChosenMissing { step }
@@ -140,14 +191,23 @@ fn submit_error(error: ApprovalError, def: &FlowDef) -> ServiceError {
         .with("step_name", &found.name);
     if let ApprovalError::NoApprover { .. } = error {
         use kuijing_domain::approval::ApproverRule;
-        let fix = match found.approvers {
-            ApproverRule::Users(_) => "users",
-            ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. } => "superior",
-            ApproverRule::Role(_) => "role",
-            ApproverRule::DepartmentHead => "department_head",
-            ApproverRule::ChosenBySubmitter => "chosen",
+        let fix = match (&found.approvers, disabled.is_some()) {
+            (ApproverRule::Users(_), _) => "users",
+            (ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. }, true) => {
+                "superior_disabled"
+            }
+            (ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. }, false) => {
+                "superior"
+            }
+            (ApproverRule::Role(_), _) => "role",
+            (ApproverRule::DepartmentHead, true) => "department_head_disabled",
+            (ApproverRule::DepartmentHead, false) => "department_head",
+            (ApproverRule::ChosenBySubmitter, _) => "chosen",
         };
         problem = problem.with("fix", fix);
+        if let Some((id, name)) = disabled {
+            problem = problem.with("person", format!("{name} (#{id})"));
+        }
     }
     ServiceError::Invalid(problem.into())
 }
@@ -220,9 +280,14 @@ impl App {
                     definition.resubmit = kuijing_domain::approval::Resubmit::FromStart;
                 }
                 let mut state = previous.state.clone();
-                let events = state
-                    .resubmit(&definition, facts, user, chosen, &directory)
-                    .map_err(|e| submit_error(e, &definition))?;
+                let events = match state.resubmit(&definition, facts, user, chosen, &directory) {
+                    Ok(events) => events,
+                    Err(e) => {
+                        let disabled =
+                            disabled_approver(tx, &e, &definition, user, &directory).await?;
+                        return Err(submit_error(e, &definition, disabled));
+                    }
+                };
                 approvals::set_facts(tx, previous.id, &facts_text).await?;
                 if !approvals::save(tx, previous.id, &previous.state, &state, now).await? {
                     return Err(ServiceError::Refused {
@@ -234,8 +299,15 @@ impl App {
             (flow, _) => {
                 let (state, events) = match &flow {
                     Some(flow) => {
-                        Approval::submit(&flow.definition, facts, user, chosen, &directory)
-                            .map_err(|e| submit_error(e, &flow.definition))?
+                        let def = &flow.definition;
+                        match Approval::submit(def, facts, user, chosen, &directory) {
+                            Ok(submitted) => submitted,
+                            Err(e) => {
+                                let disabled =
+                                    disabled_approver(tx, &e, def, user, &directory).await?;
+                                return Err(submit_error(e, def, disabled));
+                            }
+                        }
                     }
                     None => (
                         Approval {

@@ -36,10 +36,19 @@ impl App {
             None | Some("") => None,
             Some(typed) => errors.take("number", sales::parse_number(typed)),
         };
+        // A contract keeping its own number is not refused, even where an
+        // older one differing only in case exists.
+        let kept = current.is_some_and(|c| Some(&c.number) == number.as_ref());
         if let Some(number) = &number
-            && contracts::number_taken(tx, number, except).await?
+            && !kept
+            && let Some((id, name, taken)) = contracts::number_holder(tx, number, except).await?
         {
-            errors.add("number", "taken");
+            errors.push(
+                kuijing_domain::FieldError::new("number", "contract_number_taken")
+                    .with("number", taken)
+                    .with("contract", name)
+                    .with("id", id),
+            );
         }
         let notes = errors
             .take(

@@ -65,7 +65,10 @@ async fn contract_numbers_come_from_the_rule_one_after_the_other() {
         )
         .await;
     assert_eq!(typed.status, 422, "{}", typed.text);
-    assert_eq!(first_error(&typed), ("number".into(), "taken".into()));
+    assert_eq!(
+        first_error(&typed),
+        ("number".into(), "contract_number_taken".into())
+    );
     let dates = t
         .post(
             "/api/v1/contracts",

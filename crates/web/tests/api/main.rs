@@ -63,6 +63,7 @@ mod report_builder;
 mod reports;
 mod sales_api;
 mod sales_close;
+mod sales_data_more;
 mod sales_dates;
 mod sales_fidelity;
 mod sales_final;

@@ -199,7 +199,7 @@ async fn guessing_the_current_password_is_slowed_down() {
 }
 
 #[tokio::test]
-async fn the_change_log_names_departments_and_roles_and_disabling_a_head_clears_it() {
+async fn the_change_log_names_departments_and_roles_and_a_disabled_head_stays_head() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     let sales = t.department(&admin, "Sales", 1).await;
@@ -237,6 +237,8 @@ async fn the_change_log_names_departments_and_roles_and_disabling_a_head_clears_
     )
     .await;
     let department = t.get(&format!("/api/v1/departments/{sales}"), &admin).await;
-    assert_eq!(department.body["head_id"], serde_json::Value::Null);
+    // A disabled head stays head, shown as disabled.
+    assert_eq!(department.body["head_id"], id);
+    assert_eq!(department.body["head_disabled"], true);
     let _ = Method::GET;
 }

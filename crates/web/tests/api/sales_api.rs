@@ -65,7 +65,10 @@ async fn a_product_keeps_its_price_exactly_and_refuses_a_used_code_and_an_old_ve
         )
         .await;
     assert_eq!(same_code.status, 422, "{}", same_code.text);
-    assert_eq!(first_error(&same_code), ("code".into(), "taken".into()));
+    assert_eq!(
+        first_error(&same_code),
+        ("code".into(), "product_code_taken".into())
+    );
     assert!(
         same_code.body["errors"][0]["message"]
             .as_str()

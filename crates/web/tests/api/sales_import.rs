@@ -232,7 +232,10 @@ async fn contracts_import_from_csv_and_xlsx_as_drafts() {
     )
     .await;
     assert_eq!(again.body["written"], false);
-    assert_eq!(problems(&again), vec![(2, "number".into(), "taken".into())]);
+    assert_eq!(
+        problems(&again),
+        vec![(2, "number".into(), "contract_number_taken".into())]
+    );
     assert_eq!(contracts_of(&t, rep).await.len(), 2);
 
     // XLSX with English headers; the owner by phone, the opportunity by name.
@@ -311,7 +314,7 @@ async fn a_bad_contract_row_rolls_back_every_row_and_names_row_and_column() {
             (5, "signed_on".into(), "date_invalid".into()),
             (6, "signed_on".into(), "date_invalid".into()),
             (7, "owner_id".into(), "owner_out_of_scope".into()),
-            (8, "amount".into(), "required".into()),
+            (8, "amount".into(), "amount_or_lines_required".into()),
         ],
         "{}",
         answer.text
