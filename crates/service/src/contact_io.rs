@@ -57,14 +57,12 @@ impl App {
         store_query.ids = ids;
         let columns = export_columns(CONTACT_COLUMNS, &defs, columns);
         let mut sheet = ExportSheet::new(self, labels, columns, &defs)?;
-        let sort = Sort {
-            column: Contacts::Id,
-            descending: false,
-        };
+        let sort = Sort::by(Contacts::Id, false);
         let mut after = None;
         loop {
             let scope = (&visibility, caller.user.id, self.today());
-            let page = contacts::list(&mut tx, scope, &store_query, sort, after, 500).await?;
+            let page =
+                contacts::list(&mut tx, scope, &store_query, sort.clone(), after, 500).await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.contact_views(&mut tx, page).await? {

@@ -44,9 +44,12 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         "id",
         "name",
         "customer_id",
+        "mobile",
+        "phone",
         "email",
         "post",
         "address",
+        "notes",
         "decision_maker",
         "is_primary",
         "owner_id",
@@ -55,10 +58,19 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         "last_follow_up_at",
         "next_contact_at",
     ],
+    // The filter on `mobile` matches either phone by its digits; the list
+    // shows and sorts each as written.
+    sort_only: &[
+        ("mobile", Contacts::Mobile, Shape::Text),
+        ("phone", Contacts::Phone, Shape::Text),
+    ],
     id: Contacts::Id,
     owner: Contacts::OwnerId,
     created: Contacts::CreatedAt,
 };
+
+/// The fields a contact list sorts by, besides its custom fields.
+pub const SORTABLE: &[&str] = CONTACT_LIST.sortable;
 
 /// A new contact, or every field of an edit.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -134,7 +146,7 @@ impl App {
         let visibility = caller.actor.visibility(Kind::Contact, &org);
         let defs = self.field_defs_in(&mut tx, Kind::Contact).await?;
         let store_query = self.list_narrowing(&CONTACT_LIST, (caller, &org), &defs, query)?;
-        let (sort, after) = parse_sort(&CONTACT_LIST, query)?;
+        let (sort, after) = parse_sort(&CONTACT_LIST, &defs, query)?;
         let limit = limit_of(query);
         let scope = (&visibility, caller.user.id, self.today());
         let found = contacts::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;

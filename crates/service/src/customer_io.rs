@@ -233,10 +233,7 @@ impl App {
             .collect();
         writer.write_row(&header).map_err(io)?;
 
-        let sort = Sort {
-            column: Customers::Id,
-            descending: false,
-        };
+        let sort = Sort::by(Customers::Id, false);
         let looks = Looks {
             choice: &choice,
             names: &names,
@@ -251,7 +248,7 @@ impl App {
                 caller.user.id,
                 today,
                 &store_query,
-                sort,
+                sort.clone(),
                 after.clone(),
                 500,
             )

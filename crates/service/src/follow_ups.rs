@@ -327,10 +327,7 @@ impl App {
                 filters: vec![Filter::Equals(Contacts::CustomerId, customer.into())],
                 ..Default::default()
             };
-            let sort = Sort {
-                column: Contacts::Name,
-                descending: false,
-            };
+            let sort = Sort::by(Contacts::Name, false);
             let scope = (&visibility, caller.user.id, self.today());
             choices.contacts = contacts::list(&mut tx, scope, &query, sort, None, 200)
                 .await?

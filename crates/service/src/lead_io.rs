@@ -57,13 +57,10 @@ impl App {
         let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
         let columns = export_columns(LEAD_COLUMNS, &defs, columns);
         let mut sheet = ExportSheet::new(self, labels, columns, &defs)?;
-        let sort = Sort {
-            column: Leads::Id,
-            descending: false,
-        };
+        let sort = Sort::by(Leads::Id, false);
         let mut after = None;
         loop {
-            let page = leads::list(&mut tx, scope, &store_query, sort, after, 500).await?;
+            let page = leads::list(&mut tx, scope, &store_query, sort.clone(), after, 500).await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for view in self.lead_views(&mut tx, page).await? {

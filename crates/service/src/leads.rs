@@ -52,6 +52,7 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         "phone",
         "email",
         "address",
+        "notes",
         "level_id",
         "industry_id",
         "source_id",
@@ -63,10 +64,14 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         "next_contact_at",
         "converted_at",
     ],
+    sort_only: &[],
     id: Leads::Id,
     owner: Leads::OwnerId,
     created: Leads::CreatedAt,
 };
+
+/// The fields a lead list sorts by, besides its custom fields.
+pub const SORTABLE: &[&str] = LEAD_LIST.sortable;
 
 /// A new lead, or every field of an edit.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -150,7 +155,8 @@ impl App {
         let org = departments::org_chart(&mut tx).await?;
         let visibility = caller.actor.visibility(Kind::Lead, &org);
         let store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
-        let (sort, after) = parse_sort(&LEAD_LIST, query)?;
+        let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
+        let (sort, after) = parse_sort(&LEAD_LIST, &defs, query)?;
         let limit = limit_of(query);
         let scope = (&visibility, caller.user.id, self.today());
         let found = leads::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;

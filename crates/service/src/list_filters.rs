@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::dates::Period;
 use kuijing_domain::fields::{self, FieldDef};
 use kuijing_domain::{FieldError, FieldErrors, text};
-use kuijing_store::lists::{Filter, ListQuery, Sort};
+use kuijing_store::lists::{CustomOrder, Filter, ListQuery, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -95,14 +95,30 @@ pub enum Shape {
 /// columns its views and sorting use.
 pub struct ListSpec<C: 'static> {
     pub fields: &'static [(&'static str, C, Shape)],
-    /// Sortable fields (each also in `fields`, or `id`).
+    /// Sortable fields (each also in `fields` or `sort_only`, or `id`);
+    /// custom fields (`custom.<key>`) sort too.
     pub sortable: &'static [&'static str],
+    /// Fields that sort on a column of their own: shown but not filtered
+    /// on, or filtered on another column than the one shown.
+    pub sort_only: &'static [(&'static str, C, Shape)],
     pub id: C,
     pub owner: C,
     pub created: C,
 }
 
 impl<C: Copy> ListSpec<C> {
+    /// The column a field sorts on and how its cursor value reads.
+    fn sort_field(&self, name: &str) -> Option<(C, Shape)> {
+        if !self.sortable.contains(&name) {
+            return None;
+        }
+        self.sort_only
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, c, s)| (*c, *s))
+            .or_else(|| self.field(name))
+    }
+
     fn field(&self, name: &str) -> Option<(C, Shape)> {
         if name == "id" {
             return Some((self.id, Shape::Choice));
@@ -320,22 +336,61 @@ fn search_text(typed: &str) -> Option<String> {
 /// Where a page starts: the sort value and id of the last row shown.
 pub(crate) type Cursor = (sea_query::Value, i64);
 
-/// The sort asked for (the newest first by default) and where the page starts.
+/// Whether a list sorts by a column: one of its `sortable` system fields,
+/// or any custom field.
+pub fn is_sortable(sortable: &[&str], column: &str) -> bool {
+    sortable.contains(&column) || column.starts_with("custom.")
+}
+
+/// How a custom field of this type orders its values.
+fn custom_order(field_type: fields::FieldType) -> CustomOrder {
+    use fields::FieldType;
+    match field_type {
+        FieldType::Number
+        | FieldType::Percent
+        | FieldType::Money
+        | FieldType::User
+        | FieldType::Department => CustomOrder::Number,
+        FieldType::Date => CustomOrder::Day,
+        FieldType::DateTime => CustomOrder::Instant,
+        FieldType::Bool => CustomOrder::Flag,
+        FieldType::MultiChoice => CustomOrder::FirstChoice,
+        FieldType::Text
+        | FieldType::LongText
+        | FieldType::Choice
+        | FieldType::Phone
+        | FieldType::Email
+        | FieldType::Url => CustomOrder::Text,
+    }
+}
+
+/// The sort asked for (the newest first by default) and where the page
+/// starts. A custom field sorts by its values as its type compares them.
 pub(crate) fn parse_sort<C: Copy>(
     spec: &ListSpec<C>,
+    defs: &[FieldDef],
     query: &RecordQuery,
 ) -> Result<(Sort<C>, Option<Cursor>)> {
     let name = query.sort.as_deref().unwrap_or("id");
-    let found = spec
-        .sortable
-        .contains(&name)
-        .then(|| spec.field(name))
-        .flatten();
-    let Some((column, shape)) = found else {
-        return Err(FieldErrors::from(FieldError::new("sort", "invalid_choice")).into());
-    };
     let descending = query.sort.is_none() || query.descending;
-    let sort = Sort { column, descending };
+    let invalid =
+        || ServiceError::from(FieldErrors::from(FieldError::new("sort", "invalid_choice")));
+    let (sort, shape) = match name.strip_prefix("custom.") {
+        Some(key) => {
+            let def = defs.iter().find(|d| d.key == key).ok_or_else(invalid)?;
+            let how = custom_order(def.field_type);
+            let sort = Sort {
+                column: spec.id,
+                descending,
+                custom: Some((def.key.clone(), how)),
+            };
+            (sort, SortShape::Custom(how))
+        }
+        None => {
+            let (column, shape) = spec.sort_field(name).ok_or_else(invalid)?;
+            (Sort::by(column, descending), SortShape::System(shape))
+        }
+    };
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(cursor) => Some(decode_cursor(cursor, name, shape).ok_or_else(|| {
@@ -345,37 +400,101 @@ pub(crate) fn parse_sort<C: Copy>(
     Ok((sort, after))
 }
 
+/// How a sort's cursor value reads: as a system field's, or as a custom
+/// field's of its type.
+#[derive(Clone, Copy)]
+enum SortShape {
+    System(Shape),
+    Custom(CustomOrder),
+}
+
 /// A cursor holds the sort value and id of the last row shown, read from the
-/// record as the API shows it.
+/// record as the API shows it (a custom field's from its `custom`).
 pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String {
+    let shown = || serde_json::to_value(record).ok();
     let value = match sort {
         "id" => serde_json::Value::Null,
-        _ => serde_json::to_value(record)
-            .ok()
-            .and_then(|v| v.get(sort).cloned())
-            .unwrap_or_default(),
+        _ => match sort.strip_prefix("custom.") {
+            Some(key) => shown()
+                .and_then(|v| v.get("custom")?.get(key).cloned())
+                .unwrap_or_default(),
+            None => shown()
+                .and_then(|v| v.get(sort).cloned())
+                .unwrap_or_default(),
+        },
     };
     URL_SAFE_NO_PAD.encode(serde_json::json!([value, id]).to_string())
 }
 
-fn decode_cursor(cursor: &str, sort: &str, shape: Shape) -> Option<Cursor> {
+fn decode_cursor(cursor: &str, sort: &str, shape: SortShape) -> Option<Cursor> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
-    let value: sea_query::Value = match (sort, shape) {
-        ("id", _) => id.into(),
+    if sort == "id" {
+        return Some((id.into(), id));
+    }
+    if value.is_null() {
         // The last row had no value: the store orders such rows together.
-        (_, _) if value.is_null() => kuijing_store::lists::null_cursor_value(),
-        (_, Shape::Time) => DateTime::parse_from_rfc3339(value.as_str()?)
+        return Some((kuijing_store::lists::null_cursor_value(), id));
+    }
+    let value: sea_query::Value = match shape {
+        SortShape::System(shape) => system_cursor_value(&value, shape)?,
+        SortShape::Custom(how) => custom_cursor_value(&value, how)?,
+    };
+    Some((value, id))
+}
+
+fn system_cursor_value(value: &serde_json::Value, shape: Shape) -> Option<sea_query::Value> {
+    Some(match shape {
+        Shape::Time => DateTime::parse_from_rfc3339(value.as_str()?)
             .ok()?
             .with_timezone(&Utc)
             .into(),
-        (_, Shape::Choice) => value.as_i64()?.into(),
-        (_, Shape::Bool) => value.as_bool()?.into(),
+        Shape::Choice => value.as_i64()?.into(),
+        Shape::Bool => value.as_bool()?.into(),
         // Phones sort by their digits, as they are kept for matching.
-        (_, Shape::Phone) => kuijing_domain::company::phone_key(value.as_str()?).into(),
-        _ => value.as_str()?.to_string().into(),
+        Shape::Phone => kuijing_domain::company::phone_key(value.as_str()?).into(),
+        Shape::Text => value.as_str()?.to_string().into(),
+    })
+}
+
+/// A custom field's value in a cursor. A value that does not read as its
+/// type is ordered with the empty ones, as the store reads it.
+fn custom_cursor_value(value: &serde_json::Value, how: CustomOrder) -> Option<sea_query::Value> {
+    let text = match value {
+        serde_json::Value::Array(items) if how == CustomOrder::FirstChoice => items
+            .first()
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        serde_json::Value::String(text) => text.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(flag) if how == CustomOrder::Flag => {
+            return Some(i64::from(*flag).into());
+        }
+        _ => return None,
     };
-    Some((value, id))
+    let reads = match how {
+        CustomOrder::Text | CustomOrder::FirstChoice => !text.is_empty(),
+        CustomOrder::Number => is_decimal(&text),
+        CustomOrder::Day => NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
+        CustomOrder::Instant => DateTime::parse_from_rfc3339(&text).is_ok(),
+        CustomOrder::Flag => false,
+    };
+    Some(if reads {
+        text.into()
+    } else {
+        kuijing_store::lists::null_cursor_value()
+    })
+}
+
+/// Decimal text as figures are kept: an optional minus, digits, and
+/// optionally a point and more digits.
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    all_digits(whole) && all_digits(fraction)
 }
 
 /// The page a list answers: at most `limit` rows, the total, and a cursor

@@ -209,15 +209,21 @@ impl App {
         let query = self.customer_store_query(caller, &org, &defs, &matching.query())?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let (user, today) = (caller.user.id, self.today());
-        let sort = Sort {
-            column: Customers::Id,
-            descending: false,
-        };
+        let sort = Sort::by(Customers::Id, false);
         let mut found = Vec::new();
         let mut after = None;
         loop {
-            let page =
-                customers::list(tx, &visibility, user, today, &query, sort, after, BATCH).await?;
+            let page = customers::list(
+                tx,
+                &visibility,
+                user,
+                today,
+                &query,
+                sort.clone(),
+                after,
+                BATCH,
+            )
+            .await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
             for customer in page {
@@ -272,10 +278,8 @@ impl App {
             let key = after.map(|id| (id.into(), id));
             let page: Vec<i64> = match (&leads_query, &contacts_query) {
                 (Some(query), _) => {
-                    let sort = kuijing_store::lists::Sort {
-                        column: kuijing_store::schema::Leads::Id,
-                        descending: false,
-                    };
+                    let sort =
+                        kuijing_store::lists::Sort::by(kuijing_store::schema::Leads::Id, false);
                     let scope = (&visibility, caller.user.id, self.today());
                     kuijing_store::leads::list(tx, scope, query, sort, key, BATCH)
                         .await?
@@ -284,10 +288,8 @@ impl App {
                         .collect()
                 }
                 (_, Some(query)) => {
-                    let sort = kuijing_store::lists::Sort {
-                        column: kuijing_store::schema::Contacts::Id,
-                        descending: false,
-                    };
+                    let sort =
+                        kuijing_store::lists::Sort::by(kuijing_store::schema::Contacts::Id, false);
                     let scope = (&visibility, caller.user.id, self.today());
                     kuijing_store::contacts::list(tx, scope, query, sort, key, BATCH)
                         .await?

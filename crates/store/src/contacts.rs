@@ -220,7 +220,7 @@ pub async fn list(
 ) -> Result<Vec<Contact>> {
     let mut select = filtered(tx, scope, query);
     with_columns(&mut select);
-    crate::lists::page(&mut select, LISTED, sort, after, limit);
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<ContactRow> = tx.all(&select).await?;
     rows.into_iter().map(Contact::try_from).collect()
 }

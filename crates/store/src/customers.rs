@@ -218,7 +218,7 @@ pub async fn list(
 ) -> Result<Vec<Customer>> {
     let mut select = filtered(tx, visibility, actor, today, query);
     select.columns(COLUMNS.map(|c| (Customers::Table, c)));
-    crate::lists::page(&mut select, LISTED, sort, after, limit);
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<CustomerRow> = tx.all(&select).await?;
     rows.into_iter().map(Customer::try_from).collect()
 }

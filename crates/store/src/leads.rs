@@ -209,7 +209,7 @@ pub async fn list(
 ) -> Result<Vec<Lead>> {
     let mut select = filtered(tx, scope, query);
     select.columns(COLUMNS.map(|c| (Leads::Table, c)));
-    crate::lists::page(&mut select, LISTED, sort, after, limit);
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<LeadRow> = tx.all(&select).await?;
     rows.into_iter().map(Lead::try_from).collect()
 }

@@ -184,7 +184,7 @@ pub struct CustomerBatch {
     pub matching: Option<CustomerMatch>,
 }
 
-/// The fields a customer list sorts by.
+/// The fields a customer list sorts by, besides its custom fields.
 pub const SORTABLE: &[&str] = CUSTOMER_LIST.sortable;
 
 fn customer(action: Action) -> Permission {
@@ -218,7 +218,7 @@ impl App {
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         store_query.pool = pool;
 
-        let (sort, after) = parse_sort(&CUSTOMER_LIST, query)?;
+        let (sort, after) = parse_sort(&CUSTOMER_LIST, &defs, query)?;
         let limit = limit_of(query);
         let found = customers::list(
             &mut tx,

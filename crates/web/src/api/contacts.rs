@@ -39,7 +39,10 @@ pub struct ContactParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only contacts of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
-    /// `id`, `name`, `created_at` or `updated_at`.
+    /// `id` (the default, newest first), any column the list shows (`name`,
+    /// `phone`, `notes`, `created_at`, ...) or a custom field (`custom.<key>`,
+    /// numbers and money as numbers, dates in time order). Ties go by id;
+    /// empty values come last either way.
     pub sort: Option<String>,
     #[serde(default)]
     pub desc: bool,

@@ -32,7 +32,10 @@ pub struct CustomerParams {
     pub q: Option<String>,
     /// A saved view: `mine`, `team`, `created_this_week`, or `all`.
     pub view: Option<String>,
-    /// `id`, `name`, `created_at` or `updated_at`.
+    /// `id` (the default, newest first), any column the list shows (`name`,
+    /// `phone`, `notes`, `created_at`, ...) or a custom field (`custom.<key>`,
+    /// numbers and money as numbers, dates in time order). Ties go by id;
+    /// empty values come last either way.
     pub sort: Option<String>,
     #[serde(default)]
     pub desc: bool,

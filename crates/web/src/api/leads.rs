@@ -34,7 +34,10 @@ pub struct LeadParams {
     pub view: Option<String>,
     /// Only converted (`true`) or open (`false`) leads.
     pub converted: Option<bool>,
-    /// `id`, `name`, `created_at` or `updated_at`.
+    /// `id` (the default, newest first), any column the list shows (`name`,
+    /// `phone`, `notes`, `created_at`, ...) or a custom field (`custom.<key>`,
+    /// numbers and money as numbers, dates in time order). Ties go by id;
+    /// empty values come last either way.
     pub sort: Option<String>,
     #[serde(default)]
     pub desc: bool,

@@ -19,17 +19,20 @@ use super::columns::{Cell, Picker, Table, chosen_table};
 use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
-    counted, people,
+    counted, forget_gone_sort, people,
 };
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
+use kuijing_service::list_filters::is_sortable;
 
 /// The views, in the order of their tabs.
 const VIEWS: [&str; 4] = ["all", "mine", "team", "created_this_week"];
-const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+/// The columns a contact list sorts by (every system column it shows; custom
+/// ones sort too).
+const SORTS: &[&str] = kuijing_service::contacts::SORTABLE;
 const PATH: &str = "/contacts";
 
 /// The fields conditions may be put on, besides the custom ones.
@@ -91,18 +94,19 @@ async fn list_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    filter: ListParams,
+    mut filter: ListParams,
     errors: FormErrors,
 ) -> Result<ContactsPage, ServiceError> {
+    let defs = state.app.custom_fields(Kind::Contact).await?;
+    forget_gone_sort(&mut filter.sort, &defs);
     let list = state
         .app
-        .list_contacts(caller, &filter.query(&SORTS))
+        .list_contacts(caller, &filter.query(SORTS))
         .await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
     let customer = super::drill::customer_note(state, caller, &shell, &filter.customer_id).await;
     super::drill::note(&mut shell, &filter.drill(), customer, PATH);
-    let defs = state.app.custom_fields(Kind::Contact).await?;
     let can_transfer = caller.can(contact(Action::Transfer));
     let may_import = caller.can(contact(Action::Import));
     let (table, picker) = chosen_table(
@@ -119,8 +123,7 @@ async fn list_page(
         ),
         |item, column| contact_cell(&shell, item, column),
         |column| {
-            SORTS
-                .contains(&column)
+            is_sortable(SORTS, column)
                 .then(|| (filter.sort_href(PATH, column), filter.sorted(column)))
         },
     )
@@ -237,7 +240,7 @@ pub async fn transfer_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let batch = form.batch(&SORTS, |params| params);
+    let batch = form.batch(SORTS, |params| params);
     let input = ContactTransfer {
         ids: batch.ids,
         matching: batch.matching,
@@ -264,7 +267,7 @@ pub async fn delete_contacts(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let batch = form.batch(&SORTS, |params| params);
+    let batch = form.batch(SORTS, |params| params);
     match state.app.delete_contacts(&caller, &batch).await {
         Ok(deleted) => counted(&form.list_path(PATH), "deleted", deleted),
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
@@ -304,7 +307,7 @@ pub async fn export_contacts(
 ) -> Response {
     let filter = extra.params(filter);
     let fill = |params| params;
-    let query = fill(filter).query(&SORTS);
+    let query = fill(filter).query(SORTS);
     let ask = (ListKind::Contact, query, extra.ids(), extra.format());
     super::records::export_records(&state, &caller, lang, ask).await
 }

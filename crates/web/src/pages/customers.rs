@@ -16,6 +16,7 @@ use kuijing_service::customers::{
     FilterInput, TransferInput,
 };
 use kuijing_service::list_columns::ListKind;
+use kuijing_service::list_filters::is_sortable;
 use kuijing_service::selection::CustomerMatch;
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
@@ -28,7 +29,7 @@ use super::forms::{
 };
 use super::records::{
     Chip, Compare, ConditionField, Pickable, added_value, condition_fields, conditions_of,
-    filters_of, kept, people,
+    filters_of, forget_gone_sort, kept, people,
 };
 use super::{Shell, render};
 use crate::AppState;
@@ -519,9 +520,7 @@ impl ListFilter {
             filters,
             view: optional_text(&self.view),
             // An unknown sort from an edited address falls back to the default.
-            sort: SORTS
-                .contains(&self.sort.as_str())
-                .then(|| self.sort.clone()),
+            sort: is_sortable(SORTS, &self.sort).then(|| self.sort.clone()),
             descending: self.dir != "asc",
             cursor: optional_text(&self.cursor),
             limit: Some(self.limit()),
@@ -533,9 +532,11 @@ async fn list_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    filter: ListFilter,
+    mut filter: ListFilter,
     errors: FormErrors,
 ) -> Result<CustomersPage, ServiceError> {
+    let defs = state.app.custom_fields(Kind::Customer).await?;
+    forget_gone_sort(&mut filter.sort, &defs);
     let list = state.app.list_customers(caller, &filter.query()).await?;
     let next_href = list
         .next_cursor
@@ -564,9 +565,7 @@ async fn list_page(
         ),
         |item, column| customer_cell(&shell, &choices, item, column),
         |column| {
-            SORTS
-                .contains(&column)
-                .then(|| (filter.sort_href(column), filter.sorted(column)))
+            is_sortable(SORTS, column).then(|| (filter.sort_href(column), filter.sorted(column)))
         },
     );
     let back = format!("/customers?{}", filter.query_without_cursor());

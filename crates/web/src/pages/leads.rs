@@ -23,13 +23,14 @@ use super::customers::Choices;
 use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
-    counted, people,
+    counted, forget_gone_sort, people,
 };
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
+use kuijing_service::list_filters::is_sortable;
 
 /// The views, in the order of their tabs.
 const VIEWS: [&str; 6] = [
@@ -40,7 +41,9 @@ const VIEWS: [&str; 6] = [
     "created_this_week",
     "converted",
 ];
-const SORTS: [&str; 3] = ["name", "created_at", "updated_at"];
+/// The columns a lead list sorts by (every system column it shows; custom
+/// ones sort too).
+const SORTS: &[&str] = kuijing_service::leads::SORTABLE;
 const PATH: &str = "/leads";
 
 /// The fields conditions may be put on, besides the custom ones.
@@ -198,12 +201,13 @@ async fn list_page(
     filter: ListParams,
     errors: FormErrors,
 ) -> Result<LeadsPage, ServiceError> {
-    let filter = with_default_view(filter);
-    let list = state.app.list_leads(caller, &filter.query(&SORTS)).await?;
+    let mut filter = with_default_view(filter);
+    let defs = state.app.custom_fields(Kind::Lead).await?;
+    forget_gone_sort(&mut filter.sort, &defs);
+    let list = state.app.list_leads(caller, &filter.query(SORTS)).await?;
     let mut shell = Shell::new(state, caller, lang, PATH, "leads.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
     super::drill::note(&mut shell, &filter.drill(), None, PATH);
-    let defs = state.app.custom_fields(Kind::Lead).await?;
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));
     let choices = Choices::load(state).await?;
@@ -218,8 +222,7 @@ async fn list_page(
         (|l: &LeadView| l.lead.id, |l: &LeadView| l.lead.name.clone()),
         |item, column| lead_cell(&shell, &choices, item, column),
         |column| {
-            SORTS
-                .contains(&column)
+            is_sortable(SORTS, column)
                 .then(|| (filter.sort_href(PATH, column), filter.sorted(column)))
         },
     )
@@ -344,7 +347,7 @@ pub async fn transfer_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let batch = form.batch(&SORTS, with_default_view);
+    let batch = form.batch(SORTS, with_default_view);
     let input = LeadTransfer {
         ids: batch.ids,
         matching: batch.matching,
@@ -371,7 +374,7 @@ pub async fn convert_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let batch = form.batch(&SORTS, with_default_view);
+    let batch = form.batch(SORTS, with_default_view);
     let link_to = optional_number(&form.link_to);
     let on_duplicate = match form.on_duplicate.as_str() {
         _ if link_to.is_some() => Some(OnDuplicate::Link),
@@ -451,7 +454,7 @@ pub async fn delete_leads(
     PageUser(caller): PageUser,
     Form(form): Form<BatchForm>,
 ) -> Response {
-    let batch = form.batch(&SORTS, with_default_view);
+    let batch = form.batch(SORTS, with_default_view);
     match state.app.delete_leads(&caller, &batch).await {
         Ok(deleted) => counted(&form.list_path(PATH), "deleted", deleted),
         Err(error) => refused(&state, &caller, lang, error, form.back_id(PATH)).await,
@@ -491,7 +494,7 @@ pub async fn export_leads(
 ) -> Response {
     let filter = extra.params(filter);
     let fill = with_default_view;
-    let query = fill(filter).query(&SORTS);
+    let query = fill(filter).query(SORTS);
     let ask = (ListKind::Lead, query, extra.ids(), extra.format());
     super::records::export_records(&state, &caller, lang, ask).await
 }

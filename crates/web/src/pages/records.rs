@@ -7,7 +7,7 @@ use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{Action, DataScope, Kind, Permission};
 use kuijing_service::Caller;
 use kuijing_service::customers::FilterInput;
-use kuijing_service::list_filters::RecordQuery;
+use kuijing_service::list_filters::{RecordQuery, is_sortable};
 use kuijing_service::selection::{RecordBatch, RecordMatch};
 use kuijing_service::users::UserView;
 use serde::Deserialize;
@@ -615,13 +615,21 @@ impl ListParams {
             search: optional_text(&self.q),
             filters,
             view: optional_text(&self.view),
-            sort: sortable
-                .contains(&self.sort.as_str())
-                .then(|| self.sort.clone()),
+            sort: is_sortable(sortable, &self.sort).then(|| self.sort.clone()),
             descending: self.dir != "asc",
             cursor: optional_text(&self.cursor),
             limit: Some(self.limit()),
         }
+    }
+}
+
+/// Forgets a sort by a custom field that is no more (from an old address or
+/// saved view), so the list falls back to its default order.
+pub fn forget_gone_sort(sort: &mut String, defs: &[FieldDef]) {
+    if let Some(key) = sort.strip_prefix("custom.")
+        && !defs.iter().any(|d| d.key == key)
+    {
+        sort.clear();
     }
 }
 
