@@ -127,8 +127,8 @@ async fn lead_and_contact_columns_are_chosen_per_user_and_followed_by_exports() 
     contact(&t, &admin, customer, "Columns Contact").await;
 
     for (kind, path, left_out) in [
-        ("lead", "/leads", ">Source</th>"),
-        ("contact", "/contacts", ">Post</th>"),
+        ("lead", "/leads", ">Source</a></th>"),
+        ("contact", "/contacts", ">Post</a></th>"),
     ] {
         let defaults = t.get(&format!("/api/v1/list-columns/{kind}"), &admin).await;
         assert_eq!(defaults.status, 200, "{}", defaults.text);
@@ -151,7 +151,7 @@ async fn lead_and_contact_columns_are_chosen_per_user_and_followed_by_exports() 
         let (status, html) = page(&t, &cookie, path, "en").await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("data-column-picker"), "{kind} has a picker");
-        assert!(html.contains(">Phone</th>"), "{kind} shows the phone");
+        assert!(html.contains(">Phone</a></th>"), "{kind} shows the phone");
         assert!(!html.contains(left_out), "{kind} leaves out {left_out}");
         assert!(
             html.contains("02-2345-6789"),
