@@ -205,7 +205,7 @@ pub(crate) async fn insight_answer(
         Ok(Refused {
             departments,
             people,
-            shell: Shell::new(state, caller, lang, active, title_key),
+                shell: Shell::new(state, caller, lang, active, title_key),
             query,
             filter_action,
             errors,
@@ -465,6 +465,7 @@ fn target_chart(
             let month = format!("{:04}-{:02}", target.year, m.month);
             Group {
                 label: format!("{:02}", m.month),
+                note: None,
                 values: vec![m.target.unwrap_or(0), m.achieved],
                 titles: vec![
                     format!(
@@ -481,7 +482,12 @@ fn target_chart(
         })
         .collect();
     let title = format!("{} · {}", shell.tk("target", target.measure), target.year);
-    charts::grouped_bars(&groups, &[&target_word, &achieved_word], &title)
+    charts::grouped_bars(
+        &groups,
+        &[&target_word, &achieved_word],
+        &title,
+        &charts::Axis::money(2),
+    )
 }
 
 async fn view(
@@ -497,6 +503,7 @@ async fn view(
         .iter()
         .map(|m| Group {
             label: m.month.get(5..).unwrap_or(&m.month).to_string(),
+            note: None,
             values: vec![
                 m.contracts,
                 m.contracts_year_before,
@@ -540,6 +547,7 @@ async fn view(
             "payments_year_before",
         ],
         &shell.t("dashboard.trend"),
+        &charts::Axis::money(4),
     );
     let funnel_charts = board
         .funnels

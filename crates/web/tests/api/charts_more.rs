@@ -1,0 +1,193 @@
+//! Report charts and pickers: a pie's legend and colours, value axes for
+//! measures in different units, month labels, the "whose data" choice a
+//! viewer actually gets, target against achievement over a quarter, and a
+//! date grouped without saying by what.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PHONE, TestApp, page};
+use crate::sales_fixtures::{create, customer, submit};
+
+const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
+
+/// An approved contract of the caller's, signed on `day`.
+async fn signed(t: &TestApp, token: &str, client: i64, amount: &str, day: &str) {
+    let id = create(
+        t,
+        token,
+        "/api/v1/contracts",
+        json!({ "name": format!("Signed {day}"), "customer_id": client,
+                "amount": amount, "signed_on": day }),
+    )
+    .await;
+    assert_eq!(submit(t, token, "contracts", id).await, "approved");
+}
+
+async fn saved(t: &TestApp, token: &str, definition: Value) -> i64 {
+    let created = t.post("/api/v1/custom-reports", token, definition).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.body["id"].as_i64().expect("id")
+}
+
+/// Thirteen cities of 1..=13 new customers each.
+async fn thirteen_cities(t: &TestApp, admin: &str) {
+    for n in 1..=13 {
+        for i in 0..n {
+            create(
+                t,
+                admin,
+                "/api/v1/customers",
+                json!({ "name": format!("Buyer {n}-{i}"), "city": format!("City {n:02}") }),
+            )
+            .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_pie_names_each_slice_in_a_colour_of_its_own_and_groups_the_rest() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    thirteen_cities(&t, &admin).await;
+    let id = saved(
+        &t,
+        &admin,
+        json!({ "name": "Customers by city", "kind": "customers",
+                "group_by": ["city"], "measures": [{"op": "count"}], "chart": "pie" }),
+    )
+    .await;
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/custom/{id}?period=this_year"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let legend = html
+        .split(r#"<ul class="pie-legend">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_else(|| panic!("a legend beside the pie: {html}"));
+    // Eleven slices in colours of their own, the two smallest as "Other".
+    assert_eq!(legend.matches("<li>").count(), 12, "{legend}");
+    for colour in 0..11 {
+        assert_eq!(
+            legend.matches(&format!("key pie-{colour}\"")).count(),
+            1,
+            "{legend}"
+        );
+    }
+    assert!(
+        legend.contains("pie-other") && legend.contains(">Other<"),
+        "{legend}"
+    );
+    // 91 customers in all: the largest 13 is 14.3%, the other 1 + 2 = 3.
+    assert!(
+        legend.contains(">City 13<") && legend.contains(">13 · 14.3%<"),
+        "{legend}"
+    );
+    assert!(legend.contains(">3 · 3.3%<"), "{legend}");
+    assert!(!legend.contains("City 01"), "{legend}");
+    // A slice's hover names its own group and value, once.
+    assert!(
+        html.contains("<title>City 13: 13 (14.3%)</title>"),
+        "{html}"
+    );
+    assert!(!html.contains("City 13 · City 13"), "{html}");
+}
+
+#[tokio::test]
+async fn measures_in_different_units_have_their_own_value_axes_named_in_the_legend() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Axis Buyer").await;
+    signed(&t, &admin, client, "30,000", "2021-02-03").await;
+    signed(&t, &admin, client, "10,000", "2021-05-06").await;
+    let both = saved(
+        &t,
+        &admin,
+        json!({ "name": "Count and amount", "kind": "contracts",
+                "group_by": ["signed_on:quarter"],
+                "measures": [{"op": "count"}, {"op": "sum", "field": "amount"}], "chart": "bar" }),
+    )
+    .await;
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(&t, &cookie, &format!("/reports/custom/{both}?{YEAR}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(
+        html.matches(r#"class="grid""#).count(),
+        4,
+        "gridlines: {html}"
+    );
+    // Counts on the left (0 to 4), money on the right (0 to 32k).
+    assert!(
+        html.contains(">4</text>") && html.contains(">32k</text>"),
+        "{html}"
+    );
+    assert!(html.contains("value-tick axis-1"), "{html}");
+    assert!(html.contains("Records (left axis)"), "{html}");
+    assert!(
+        html.contains("(USD) (right axis)") || html.contains("(CNY) (right axis)"),
+        "{html}"
+    );
+
+    // One unit: one axis, and the legend says nothing of sides.
+    let one = saved(
+        &t,
+        &admin,
+        json!({ "name": "Amount", "kind": "contracts", "group_by": ["signed_on:quarter"],
+                "measures": [{"op": "sum", "field": "amount"}], "chart": "bar" }),
+    )
+    .await;
+    let (_, html) = page(&t, &cookie, &format!("/reports/custom/{one}?{YEAR}"), "en").await;
+    assert!(
+        html.contains("value-tick axis-0") && !html.contains("axis-1"),
+        "{html}"
+    );
+    assert!(!html.contains("left axis"), "{html}");
+}
+
+#[tokio::test]
+async fn months_under_a_chart_are_named_short_with_the_year_once() {
+    let t = TestApp::new().await;
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/sales?by=month&{YEAR}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let wide = html
+        .split(r#"<g class="ticks-wide">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</g>").next())
+        .expect("labels for wide screens");
+    assert!(
+        wide.contains(">Jan</text>") && wide.contains(">Dec</text>"),
+        "{wide}"
+    );
+    assert_eq!(wide.matches(">2021</text>").count(), 1, "{wide}");
+    assert!(!wide.contains(">2021-03<"), "{wide}");
+    // On a phone, every other month, in larger text.
+    let narrow = html
+        .split(r#"<g class="ticks-narrow">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</g>").next())
+        .expect("labels for phones");
+    assert!(
+        narrow.contains(">Jan</text>") && !narrow.contains(">Feb</text>"),
+        "{narrow}"
+    );
+    let (_, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/sales?by=month&{YEAR}"),
+        "zh-Hans",
+    )
+    .await;
+    assert!(html.contains(">3月</text>"), "{html}");
+}
