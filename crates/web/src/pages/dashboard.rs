@@ -107,6 +107,8 @@ struct View {
     board: Dashboard,
     departments: Vec<Choice>,
     people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer (`company`, `department`, `team`, `own`).
+    whole: &'static str,
     trend_chart: String,
     funnel_charts: Vec<String>,
     /// Per target measure, its monthly chart of target against achieved.
@@ -151,6 +153,8 @@ pub(crate) struct Refused {
     filter_action: String,
     departments: Vec<Choice>,
     people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer.
+    whole: &'static str,
     errors: FormErrors,
     /// The report's name, for its crumbs; none on the dashboard.
     title: Option<String>,
@@ -205,7 +209,8 @@ pub(crate) async fn insight_answer(
         Ok(Refused {
             departments,
             people,
-                shell: Shell::new(state, caller, lang, active, title_key),
+            whole: state.app.insight_whole(caller).await?,
+            shell: Shell::new(state, caller, lang, active, title_key),
             query,
             filter_action,
             errors,
@@ -581,6 +586,7 @@ async fn view(
     Ok(View {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         shell,
         query,
         filter_action: "/dashboard".into(),

@@ -69,6 +69,8 @@ pub(crate) struct ReportView {
     pub(crate) filter_action: String,
     pub(crate) departments: Vec<Choice>,
     pub(crate) people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer (`company`, `department`, `team`, `own`).
+    pub(crate) whole: &'static str,
     pub(crate) report: Report,
     pub(crate) title: String,
     pub(crate) groupings: Vec<String>,
@@ -579,6 +581,7 @@ async fn view(
     Ok(ReportView {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,
@@ -665,6 +668,7 @@ async fn saved_view(
     Ok(ReportView {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,

@@ -191,3 +191,35 @@ async fn months_under_a_chart_are_named_short_with_the_year_once() {
     .await;
     assert!(html.contains(">3月</text>"), "{html}");
 }
+
+#[tokio::test]
+async fn whose_data_offers_only_what_the_viewer_sees_and_names_it() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let own = t
+        .role(
+            &admin,
+            "Own reports",
+            &["report.view", "contract.view", "customer.view"],
+            json!({ "contract": { "scope": "own" }, "customer": { "scope": "own" } }),
+        )
+        .await;
+    t.user(&admin, "0932000001", json!({ "role_ids": [own] }))
+        .await;
+    let cookie = crate::auth::page_session(&t, "0932000001").await;
+    for path in ["/reports/sales", "/dashboard"] {
+        let (status, html) = page(&t, &cookie, path, "en").await;
+        assert_eq!(status, 200, "{path}: {html}");
+        assert!(!html.contains("The whole company"), "{path}: {html}");
+        assert!(
+            html.contains(r#"<option value="company">My own records</option>"#),
+            "{path}: {html}"
+        );
+    }
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/reports/sales", "en").await;
+    assert!(
+        html.contains(r#"<option value="company">The whole company</option>"#),
+        "{html}"
+    );
+}
