@@ -306,7 +306,7 @@ pub(crate) fn chart_of(
     let groups: Vec<Group> = report
         .rows
         .iter()
-        .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.contains('-')))
+        .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.len() == 7))
         // The funnel draws its stages; won and lost are said beside it.
         .filter(|row| !report.is_outcome_row(row))
         .take(60)
@@ -546,7 +546,7 @@ async fn view(
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
     let shell_hint = if name == "targets" {
-        shell.t("targets_fix.report_hint")
+        shell.t("charts_fix.targets_hint")
     } else {
         shell.tk("report_hints", name)
     };

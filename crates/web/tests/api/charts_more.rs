@@ -223,3 +223,69 @@ async fn whose_data_offers_only_what_the_viewer_sees_and_names_it() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_quarter_sets_its_months_targets_against_its_sales() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Quarter Buyer").await;
+    signed(&t, &admin, client, "500", "2021-02-10").await;
+    signed(&t, &admin, client, "700", "2021-04-10").await;
+    signed(&t, &admin, client, "300", "2021-06-30").await;
+    for month in 1..=12 {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &admin,
+                json!({ "year": 2021, "month": month, "measure": "contract_amount", "amount": "1,000" }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    let quarter = "period=custom&from=2021-04-01&to=2021-06-30";
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{quarter}&by=department"),
+            &admin,
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let keys: Vec<&str> = report.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["key2"].as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["2021 (04-01 – 06-30)", "2021-04", "2021-05", "2021-06"],
+        "{}",
+        report.text
+    );
+    let columns = report.body["columns"].as_array().expect("columns");
+    let at = |key: &str| columns.iter().position(|c| c["key"] == key).expect(key);
+    let period = &report.body["rows"][0]["values"];
+    assert_eq!(
+        period[at("contract_amount_target")],
+        300_000,
+        "three months' targets"
+    );
+    assert_eq!(
+        period[at("contract_amount_achieved")],
+        100_000,
+        "April to June only"
+    );
+    assert_eq!(period[at("contract_amount_rate")], 333, "33.3%, in tenths");
+
+    // The whole year still stands against the whole year's target.
+    let year = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=department"),
+            &admin,
+        )
+        .await;
+    let first = &year.body["rows"][0];
+    assert_eq!(first["key2"], "2021", "{}", year.text);
+    assert_eq!(first["values"][at("contract_amount_target")], 1_200_000);
+    assert_eq!(first["values"][at("contract_amount_achieved")], 150_000);
+}
