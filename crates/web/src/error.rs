@@ -257,6 +257,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "lifecycle_fix",
     "targets2_fix",
     "life_fix2",
+    "charts_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

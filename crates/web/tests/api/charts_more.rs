@@ -289,3 +289,44 @@ async fn a_quarter_sets_its_months_targets_against_its_sales() {
     assert_eq!(first["values"][at("contract_amount_target")], 1_200_000);
     assert_eq!(first["values"][at("contract_amount_achieved")], 150_000);
 }
+
+#[tokio::test]
+async fn a_date_grouped_without_a_bucket_is_refused_naming_it_with_the_other_faults() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let refused = t
+        .post(
+            "/api/v1/custom-reports",
+            &admin,
+            json!({ "name": "x", "kind": "contracts", "group_by": ["signed_on"],
+                    "measures": [{"op": "sum", "field": "status"}], "chart": "bar" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let errors = refused.body["errors"].as_array().expect("errors");
+    let date = errors
+        .iter()
+        .find(|e| e["field"] == "group_by.0")
+        .unwrap_or_else(|| panic!("{}", refused.text));
+    assert_eq!(date["code"], "bucket_required");
+    assert!(
+        date["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("day, week, month, quarter or year") || m.contains("日、")),
+        "{}",
+        refused.text
+    );
+    assert!(
+        errors.iter().any(|e| e["field"] == "measures.0.field"),
+        "every fault at once: {}",
+        refused.text
+    );
+    // With a bucket it is saved.
+    saved(
+        &t,
+        &admin,
+        json!({ "name": "By month", "kind": "contracts", "group_by": ["signed_on:month"],
+                "measures": [{"op": "count"}], "chart": "bar" }),
+    )
+    .await;
+}
