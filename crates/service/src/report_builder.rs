@@ -472,6 +472,12 @@ impl App {
                 continue;
             }
             let bucket = match (dated, bucket) {
+                // A date grouped without saying by what is refused when
+                // saved; one saved before this check still runs by month.
+                (true, None) if saving => {
+                    errors.add_labelled(&at, name, "bucket_required");
+                    continue;
+                }
                 (true, None) => Some(Bucket::Month),
                 (true, Some(b)) => match Bucket::parse(b) {
                     Some(b) => Some(b),

@@ -48,6 +48,25 @@ impl App {
         Self::choices_within(&mut tx, &org, &reach).await
     }
 
+    /// What "whose data: all" gives a viewer: `company` when they see
+    /// everyone's records, `department` when they see whole departments
+    /// (their own, and those below), `team` when theirs and some people's
+    /// (those below them), `own` when only their own.
+    pub async fn insight_whole(&self, caller: &Caller) -> Result<&'static str> {
+        let mut tx = self.db.read().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let reach = Reach::of(caller, &org);
+        Ok(if reach.0.all {
+            "company"
+        } else if reach.0.departments.is_empty() && reach.0.users.len() > 1 {
+            "team"
+        } else if reach.0.departments.is_empty() {
+            "own"
+        } else {
+            "department"
+        })
+    }
+
     /// The departments and people whose records of one kind a viewer sees
     /// (the report builder's choices of owners and departments).
     pub(crate) async fn scoped_choices(

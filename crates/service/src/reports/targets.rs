@@ -98,18 +98,32 @@ impl App {
         table.not_additive(achieved);
         let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(frame.from);
         let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(frame.to);
+        // A period shorter than the year (a quarter, a month) is followed:
+        // its months only, and what was achieved within it.
+        let (from, to) = (frame.from.max(start), frame.to.min(end));
+        let whole_year = from == start && to == end;
+        let months = months_within(year, (from, to));
         for (holder, owners) in &holders {
             let mine: Vec<&kuijing_store::insight::Target> = set
                 .iter()
                 .filter(|t| t.currency == currency && holder_of(by, t) == *holder)
                 .collect();
-            let sums =
-                kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (start, end))
-                    .await?;
-            let year_key = Some(format!("{year:04}"));
+            let sums = kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (from, to))
+                .await?;
+            let year_key = Some(if whole_year {
+                format!("{year:04}")
+            } else {
+                // The year and the days, sorted before the months.
+                let last = to - chrono::Duration::days(1);
+                format!(
+                    "{year:04} ({} – {})",
+                    from.format("%m-%d"),
+                    last.format("%m-%d")
+                )
+            });
             let mut year_sum = 0;
             let mut monthly_targets = Vec::new();
-            for month in 1..=12 {
+            for &month in &months {
                 let key = format!("{year:04}-{month:02}");
                 let row = (Some(holder.clone()), Some(key.clone()));
                 let amount: i64 = sums
@@ -131,7 +145,13 @@ impl App {
             let row = (Some(holder.clone()), year_key);
             table.put(row.clone(), achieved, year_sum);
             let own = mine.iter().find(|t| t.month == 0).map(|t| t.amount);
-            if let Some(t) = crate::dashboard::year_target(own, &monthly_targets) {
+            let period_target = if whole_year {
+                crate::dashboard::year_target(own, &monthly_targets)
+            } else {
+                // The months' own targets, summed; "—" unless all are set.
+                monthly_targets.iter().copied().sum::<Option<i64>>()
+            };
+            if let Some(t) = period_target {
                 table.put(row, target, t);
             }
         }
@@ -147,5 +167,44 @@ fn holder_of(by: &str, target: &kuijing_store::insight::Target) -> String {
         ("department", Some(department), None) => department.to_string(),
         ("owner", None, Some(user)) => user.to_string(),
         _ => String::new(),
+    }
+}
+
+/// The months of `year` that a period (`from` to the day before `to`)
+/// touches, in order.
+fn months_within(year: i32, (from, to): (NaiveDate, NaiveDate)) -> Vec<u32> {
+    (1..=12)
+        .filter(|month| {
+            let first = NaiveDate::from_ymd_opt(year, *month, 1);
+            let next = if *month == 12 {
+                NaiveDate::from_ymd_opt(year + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(year, month + 1, 1)
+            };
+            matches!((first, next), (Some(first), Some(next)) if first < to && next > from)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_keeps_the_months_it_touches() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        assert_eq!(months_within(2026, (day(4, 1), day(7, 1))), vec![4, 5, 6]);
+        assert_eq!(months_within(2026, (day(3, 15), day(3, 16))), vec![3]);
+        assert_eq!(
+            months_within(
+                2026,
+                (
+                    day(1, 1),
+                    NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default()
+                )
+            )
+            .len(),
+            12
+        );
     }
 }

@@ -107,6 +107,8 @@ struct View {
     board: Dashboard,
     departments: Vec<Choice>,
     people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer (`company`, `department`, `team`, `own`).
+    whole: &'static str,
     trend_chart: String,
     funnel_charts: Vec<String>,
     /// Per target measure, its monthly chart of target against achieved.
@@ -151,6 +153,8 @@ pub(crate) struct Refused {
     filter_action: String,
     departments: Vec<Choice>,
     people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer.
+    whole: &'static str,
     errors: FormErrors,
     /// The report's name, for its crumbs; none on the dashboard.
     title: Option<String>,
@@ -205,6 +209,7 @@ pub(crate) async fn insight_answer(
         Ok(Refused {
             departments,
             people,
+            whole: state.app.insight_whole(caller).await?,
             shell: Shell::new(state, caller, lang, active, title_key),
             query,
             filter_action,
@@ -465,6 +470,7 @@ fn target_chart(
             let month = format!("{:04}-{:02}", target.year, m.month);
             Group {
                 label: format!("{:02}", m.month),
+                note: None,
                 values: vec![m.target.unwrap_or(0), m.achieved],
                 titles: vec![
                     format!(
@@ -481,7 +487,12 @@ fn target_chart(
         })
         .collect();
     let title = format!("{} · {}", shell.tk("target", target.measure), target.year);
-    charts::grouped_bars(&groups, &[&target_word, &achieved_word], &title)
+    charts::grouped_bars(
+        &groups,
+        &[&target_word, &achieved_word],
+        &title,
+        &charts::Axis::money(2),
+    )
 }
 
 async fn view(
@@ -497,6 +508,7 @@ async fn view(
         .iter()
         .map(|m| Group {
             label: m.month.get(5..).unwrap_or(&m.month).to_string(),
+            note: None,
             values: vec![
                 m.contracts,
                 m.contracts_year_before,
@@ -540,6 +552,7 @@ async fn view(
             "payments_year_before",
         ],
         &shell.t("dashboard.trend"),
+        &charts::Axis::money(4),
     );
     let funnel_charts = board
         .funnels
@@ -573,6 +586,7 @@ async fn view(
     Ok(View {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         shell,
         query,
         filter_action: "/dashboard".into(),

@@ -69,6 +69,8 @@ pub(crate) struct ReportView {
     pub(crate) filter_action: String,
     pub(crate) departments: Vec<Choice>,
     pub(crate) people: Vec<Choice>,
+    /// What "whose data: all" gives this viewer (`company`, `department`, `team`, `own`).
+    pub(crate) whole: &'static str,
     pub(crate) report: Report,
     pub(crate) title: String,
     pub(crate) groupings: Vec<String>,
@@ -304,7 +306,7 @@ pub(crate) fn chart_of(
     let groups: Vec<Group> = report
         .rows
         .iter()
-        .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.contains('-')))
+        .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.len() == 7))
         // The funnel draws its stages; won and lost are said beside it.
         .filter(|row| !report.is_outcome_row(row))
         .take(60)
@@ -329,47 +331,56 @@ pub(crate) fn chart_of(
                     })
                     .collect(),
                 label: short(row),
+                note: None,
             }
         })
         .collect();
-    // Series in different units (a count beside an amount) are each drawn
-    // against their own largest value, so none is flattened; the hover and
-    // the table keep the real figures.
-    let units: Vec<Unit> = series.iter().map(|c| c.unit).collect();
-    let mixed = units.windows(2).any(|w| w[0] != w[1])
-        || series.windows(2).any(|w| w[0].currency != w[1].currency);
     let mut groups = groups;
-    if mixed {
-        for index in 0..series.len() {
-            let max = groups
-                .iter()
-                .filter_map(|g| g.values.get(index).copied())
-                .max()
-                .unwrap_or(0)
-                .max(1);
-            for group in &mut groups {
-                if let Some(value) = group.values.get_mut(index) {
-                    *value = ((i128::from(*value) * 1_000_000) / i128::from(max)) as i64;
-                }
-            }
+    if !targets {
+        name_months(&mut groups, shell);
+    }
+    // Series in the same unit share one value axis; a second unit (a count
+    // beside an amount) gets its own on the right, said in the legend.
+    let axes = value_axes(&series);
+    let mut legend = legend;
+    if axes.len() == 2 {
+        // Horizontal bars have the first axis under them, the second above.
+        let horizontal = groups.len() > 12
+            && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
+        let (first, second) = if horizontal {
+            ("charts_fix.bottom_axis", "charts_fix.top_axis")
+        } else {
+            ("charts_fix.left_axis", "charts_fix.right_axis")
+        };
+        for (i, entry) in legend.iter_mut() {
+            let side = if axes[0].series.contains(i) {
+                first
+            } else {
+                second
+            };
+            entry.push_str(&format!(" ({})", shell.t(side)));
         }
     }
     let names: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
     let svg = match report.chart.as_str() {
         "table" => String::new(),
-        "line" => charts::lines(&groups, &names, title),
+        "line" => charts::lines(&groups, &names, title, &axes),
         "pie" => {
-            let slices: Vec<(String, i64, String)> = groups
+            let slices: Vec<(String, i64)> = report
+                .rows
                 .iter()
-                .map(|g| {
-                    (
-                        g.label.clone(),
-                        g.values.first().copied().unwrap_or(0),
-                        g.titles.first().cloned().unwrap_or_default(),
-                    )
+                .filter(|row| !report.is_outcome_row(row))
+                .map(|row| {
+                    let value = report
+                        .series
+                        .first()
+                        .and_then(|i| row.values.get(*i).copied().flatten());
+                    (label(row), value.unwrap_or(0))
                 })
                 .collect();
-            charts::pie(&slices, title)
+            let unit = series.first().map_or(Unit::Count, |c| c.unit);
+            let figure = |value: i64| format_value(Some(value), unit);
+            charts::pie(&slices, title, &shell.t("charts_fix.other"), &figure)
         }
         "funnel" => {
             let stages: Vec<(String, i64, String)> = groups
@@ -388,10 +399,77 @@ pub(crate) fn chart_of(
                 .collect();
             charts::funnel(&stages, title)
         }
-        _ if groups.len() > 12 => charts::bars(&groups, &names, title),
-        _ => charts::grouped_bars(&groups, &names, title),
+        _ if groups.len() > 12 => charts::bars(&groups, &names, title, &axes),
+        _ => charts::grouped_bars(&groups, &names, title, &axes),
     };
     (svg, legend)
+}
+
+/// The value axes of a report's series: one for each unit (and currency)
+/// among them, the first on the left. Series in more than two units get
+/// none and are each drawn against their own largest value.
+fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
+    let mut axes: Vec<(Unit, Option<String>, charts::Axis)> = Vec::new();
+    for (index, column) in series.iter().enumerate() {
+        if let Some((_, _, axis)) = axes
+            .iter_mut()
+            .find(|(unit, currency, _)| *unit == column.unit && *currency == column.currency)
+        {
+            axis.series.push(index);
+            continue;
+        }
+        let (divisor, suffix) = match column.unit {
+            Unit::Count => (1, ""),
+            Unit::Money => (100, ""),
+            Unit::Percent => (10, "%"),
+            Unit::Hours => (10, ""),
+            Unit::Number => (1000, ""),
+        };
+        axes.push((
+            column.unit,
+            column.currency.clone(),
+            charts::Axis {
+                series: vec![index],
+                divisor,
+                suffix,
+            },
+        ));
+    }
+    if axes.len() > 2 {
+        return Vec::new();
+    }
+    axes.into_iter().map(|(_, _, axis)| axis).collect()
+}
+
+/// Months ("2026-03") under a chart named short, as the viewer's language
+/// names them ("Mar", "3月"), with the year under the first month and under
+/// each January; other labels are left as they are.
+fn name_months(groups: &mut [Group], shell: &Shell) {
+    let month_of = |label: &str| -> Option<(String, usize)> {
+        let (year, month) = label.split_once('-')?;
+        let month: usize = month.parse().ok()?;
+        (year.len() == 4
+            && year.parse::<i32>().is_ok()
+            && (1..=12).contains(&month)
+            && label.len() == 7)
+            .then(|| (year.to_string(), month))
+    };
+    if groups.is_empty() || !groups.iter().all(|g| month_of(&g.label).is_some()) {
+        return;
+    }
+    let names = shell.t("charts_fix.months");
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    for (index, group) in groups.iter_mut().enumerate() {
+        let Some((year, month)) = month_of(&group.label) else {
+            continue;
+        };
+        if let Some(name) = names.get(month - 1).filter(|_| names.len() == 12) {
+            group.label = (*name).to_string();
+        }
+        if index == 0 || month == 1 {
+            group.note = Some(year);
+        }
+    }
 }
 
 /// The page's choice as a query string (for the export links).
@@ -468,7 +546,7 @@ async fn view(
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
     let shell_hint = if name == "targets" {
-        shell.t("targets_fix.report_hint")
+        shell.t("charts_fix.targets_hint")
     } else {
         shell.tk("report_hints", name)
     };
@@ -503,6 +581,7 @@ async fn view(
     Ok(ReportView {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,
@@ -589,6 +668,7 @@ async fn saved_view(
     Ok(ReportView {
         departments,
         people,
+        whole: state.app.insight_whole(caller).await?,
         can_export: caller.can(kuijing_domain::Permission::new(
             kuijing_domain::Kind::Report,
             kuijing_domain::Action::Export,

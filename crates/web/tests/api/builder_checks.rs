@@ -335,7 +335,7 @@ async fn definitions_that_mean_nothing_are_refused_naming_the_field() {
             "/api/v1/custom-reports",
             &admin,
             definition(
-                json!(["signed_on", "signed_on:month"]),
+                json!(["signed_on:month", "signed_on:month"]),
                 json!([{"op": "count"}]),
                 json!([]),
             ),

@@ -5,6 +5,7 @@ mod helpers;
 
 mod browser;
 mod builder_checks;
+mod charts_more;
 
 mod import_final;
 mod import_final2;
