@@ -142,6 +142,15 @@ const FAMILIES: &[(&[&str], &[&str])] = &[
         &["text/plain; charset=utf-8"],
         &["txt", "csv", "tsv", "md", "log", "json", "xml", "vcf"],
     ),
+    // Programs, scripts and pages: text may hold them, but a file named so
+    // would run or render when opened, so no content is let in as one.
+    (
+        &[],
+        &[
+            "exe", "com", "bat", "cmd", "msi", "scr", "ps1", "vbs", "js", "jse", "wsf", "sh",
+            "jar", "apk", "html", "htm", "xhtml", "svg", "hta", "lnk", "reg",
+        ],
+    ),
 ];
 
 /// When a file's name claims a type its content is not (`report.pdf`
@@ -505,6 +514,11 @@ mod tests {
             Some(("JPG".into(), "PNG".into()))
         );
         assert_eq!(misnamed("notes.txt", text), None);
+        assert_eq!(
+            misnamed("run.BAT", text),
+            Some(("BAT".into(), "TXT".into()))
+        );
+        assert_eq!(misnamed("x.svg", text), Some(("SVG".into(), "TXT".into())));
         assert_eq!(misnamed("list.csv", text), None);
         assert_eq!(misnamed("README", text), None);
         assert_eq!(misnamed("plan.final", "application/pdf"), None);

@@ -444,16 +444,22 @@ impl Importer for CustomerImport {
     async fn existing(&self, tx: &mut Tx, fields: &CustomerFields) -> Result<Option<i64>> {
         let phone = fields.phone.as_deref().map(phone_key);
         let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
-        let found = customers::duplicates_of(
-            tx,
-            Some(&match_key(&fields.name)),
-            phone.as_deref(),
-            fields.email.as_deref(),
-            tax_id,
-            None,
-        )
-        .await?;
-        Ok(found.first().map(|(id, _, _)| *id))
+        let name = match_key(&fields.name);
+        // The surest sign first: a row matches the customer of its own name
+        // or tax ID (every try looks at that) before one that merely shares
+        // its e-mail or phone, as companies of one group share a switchboard.
+        let tries = [
+            (Some(name.as_str()), None, None),
+            (None, None, fields.email.as_deref()),
+            (None, phone.as_deref(), None),
+        ];
+        for (name, phone, email) in tries {
+            let found = customers::duplicates_of(tx, name, phone, email, tax_id, None).await?;
+            if let Some((id, _, _)) = found.into_iter().min_by_key(|(id, _, _)| *id) {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     }
 
     async fn update(
@@ -545,16 +551,9 @@ fn row_keys(fields: &CustomerFields) -> Vec<String> {
     if let Some(tax_id) = real_tax_id {
         return vec![format!("t:{tax_id}")];
     }
-    let mut keys = vec![format!("n:{}", match_key(&fields.name))];
-    if let Some(phone) = fields
-        .phone
-        .as_deref()
-        .map(phone_key)
-        .filter(|p| p.len() >= 6)
-    {
-        keys.push(format!("p:{phone}"));
-    }
-    keys
+    // Not the phone: companies of one group share a switchboard, and each
+    // has its row.
+    vec![format!("n:{}", match_key(&fields.name))]
 }
 
 /// An update from a file fills what the file has and keeps the rest.

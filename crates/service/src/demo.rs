@@ -295,15 +295,22 @@ impl App {
                 }
             };
             let list_price = product.map_or(0, |(_, price)| *price);
-            let amount = match (outcome.is_closed(), blank(row.close_value.as_deref())) {
-                (true, Some(value)) => money::parse_amount(value).map_err(|code| {
+            let close_value = match blank(row.close_value.as_deref()) {
+                Some(value) => money::parse_amount(value).map_err(|code| {
                     ServiceError::Internal(format!(
                         "demo pipeline row {}: close_value {code}",
                         row.opportunity_id
                     ))
                 })?,
-                (true, None) => 0,
-                (false, _) => list_price,
+                None => 0,
+            };
+            // A won deal is worth what it closed at; an open one, and a lost
+            // one (the file closes those at 0), what was at stake: the
+            // product's list price.
+            let amount = match outcome {
+                Outcome::Won => close_value,
+                Outcome::Lost if close_value > 0 => close_value,
+                _ => list_price,
             };
             let created = self.demo_instant(undated_day(row)).unwrap_or(now);
             let closed = outcome

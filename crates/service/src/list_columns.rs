@@ -246,7 +246,8 @@ impl ListKind {
 pub struct ColumnOption {
     /// A system field, or `custom.<key>` for a custom field.
     pub key: String,
-    /// The custom field's label; system fields are named by the client.
+    /// The column's name: a custom field's label, a system field's name in
+    /// the caller's language.
     pub label: Option<String>,
 }
 

@@ -16,6 +16,22 @@ fn kind_of(text: &str) -> Result<ListKind, ServiceError> {
     ListKind::parse(text).ok_or(ServiceError::NotFound)
 }
 
+/// The columns with every label filled: system fields named in the caller's
+/// language as the list pages name them.
+fn labelled(
+    result: Result<ListColumns, ServiceError>,
+    lang: Lang,
+) -> Result<ListColumns, ServiceError> {
+    result.map(|mut columns| {
+        for option in &mut columns.available {
+            if option.label.is_none() {
+                option.label = Some(lang.t(&format!("fields.{}", option.key)));
+            }
+        }
+        columns
+    })
+}
+
 #[utoipa::path(get, path = "/api/v1/list-columns/{kind}", tag = "lists",
     params(("kind" = String, Path, description = "`customer`, `opportunity`, `contract`, `payment`, `lead` or `contact`, or as the paths name them (`customers`, `opportunities`, ...)")),
     responses((status = 200, body = ListColumns), (status = 404, body = Problem)))]
@@ -29,7 +45,7 @@ pub async fn get_list_columns(
         Ok(kind) => state.app.list_columns(&caller, kind).await,
         Err(error) => Err(error),
     };
-    respond(result, &caller, lang)
+    respond(labelled(result, lang), &caller, lang)
 }
 
 #[utoipa::path(put, path = "/api/v1/list-columns/{kind}", tag = "lists", request_body = ListColumnsInput,
@@ -47,7 +63,7 @@ pub async fn put_list_columns(
         Ok(kind) => state.app.save_list_columns(&caller, kind, &body).await,
         Err(error) => Err(error),
     };
-    respond(result, &caller, lang)
+    respond(labelled(result, lang), &caller, lang)
 }
 
 #[utoipa::path(delete, path = "/api/v1/list-columns/{kind}", tag = "lists",
@@ -64,7 +80,7 @@ pub async fn reset_list_columns(
         Ok(kind) => state.app.reset_list_columns(&caller, kind).await,
         Err(error) => Err(error),
     };
-    respond(result, &caller, lang)
+    respond(labelled(result, lang), &caller, lang)
 }
 
 /// The columns an export asks for: `mine` (the caller's choice for the

@@ -417,3 +417,36 @@ async fn custom_fields_import_by_their_label_and_come_back_from_an_export() {
         .await;
     assert_eq!(again.body["items"][0]["custom"]["employees"], "1250");
 }
+
+#[tokio::test]
+async fn an_export_imported_again_as_updates_changes_no_customer_even_with_shared_phones() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (name, notes) in [("Alpha Trading", "first"), ("Beta Works", "second")] {
+        let made = t
+            .post(
+                "/api/v1/customers",
+                &admin,
+                json!({ "name": name, "phone": "02-2345-6789", "notes": notes }),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text);
+    }
+    let file = export(&t, &admin, "format=csv").await;
+    assert_eq!(file.status, 200);
+    let again = import(
+        &t,
+        &admin,
+        "duplicates=update",
+        file.text.clone().into_bytes(),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["updated"], 0, "{}", again.text);
+    assert_eq!(again.body["skipped"], 2, "{}", again.text);
+    for problem in again.body["problems"].as_array().expect("problems") {
+        assert_eq!(problem["code"], "duplicate_unchanged", "{problem}");
+    }
+    let after = export(&t, &admin, "format=csv").await;
+    assert_eq!(after.text, file.text, "every customer as it was");
+}

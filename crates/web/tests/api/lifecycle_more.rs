@@ -197,6 +197,14 @@ async fn lead_and_contact_columns_are_chosen_per_user_and_followed_by_exports() 
         t.get("/api/v1/list-columns/pools", &admin).await.status,
         404
     );
+    // Every column comes with its name, system fields too.
+    for option in plural.body["available"].as_array().expect("columns") {
+        let label = option["label"].as_str().unwrap_or_default();
+        assert!(
+            !label.is_empty() && !label.starts_with("fields."),
+            "{option}"
+        );
+    }
 }
 
 #[tokio::test]

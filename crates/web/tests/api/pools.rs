@@ -214,7 +214,7 @@ async fn a_claim_limit_holds_when_one_user_claims_many_at_once() {
     assert_eq!(over.body["code"], "claim_limit_day");
     let detail = over.body["title"].as_str().unwrap_or_default();
     assert!(
-        detail.contains("claim 3 customers a day") && detail.contains("0 of them are left"),
+        detail.contains("daily claim limit is 3") && detail.contains("0 left today"),
         "{detail}"
     );
 }
