@@ -197,6 +197,12 @@ impl App {
                     match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
                         Test::Flag(flag) => Filter::CustomFlag(key, flag),
                         Test::Numbers(from, to) => Filter::CustomNumbers(key, from, to),
+                        Test::Days(from, to) if kind == ValueKind::Instant => {
+                            // Whole days in the company's zone, as instants.
+                            let at =
+                                |d: Option<NaiveDate>| d.map(|d| self.start_of(d).to_rfc3339());
+                            Filter::CustomInstants(key, at(from), at(to))
+                        }
                         Test::Days(from, to) => {
                             let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
                             Filter::CustomDays(key, day(from), day(to))
@@ -279,13 +285,15 @@ impl App {
 }
 
 /// How a custom field of this type compares when not as text: yes/no as a
-/// flag, numbers and money as numbers, dates as days.
+/// flag, numbers and money as numbers, dates as days, date-times as
+/// instants within the company's days.
 fn typed_kind(field_type: fields::FieldType) -> Option<ValueKind> {
     use fields::FieldType;
     match field_type {
         FieldType::Bool => Some(ValueKind::Bool),
         FieldType::Number | FieldType::Percent | FieldType::Money => Some(ValueKind::Number),
         FieldType::Date => Some(ValueKind::Day),
+        FieldType::DateTime => Some(ValueKind::Instant),
         _ => None,
     }
 }
