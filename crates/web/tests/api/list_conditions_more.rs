@@ -171,3 +171,123 @@ async fn the_condition_builder_offers_periods_and_ranges_on_date_time_fields() {
         "from a day"
     );
 }
+
+/// What someone sees of a customer's contacts: the tab's names and count,
+/// and the contact list, its total and its export narrowed to the customer.
+struct ContactsSeen {
+    tab: Vec<&'static str>,
+    tab_count: String,
+    listed: Vec<String>,
+    total: i64,
+    exported: Vec<&'static str>,
+}
+
+const PEOPLE: [&str; 2] = ["Own Person", "Colleague Person"];
+
+async fn contacts_seen(t: &TestApp, phone: &str, customer: i64) -> ContactsSeen {
+    let token = t.login(phone, crate::helpers::PASSWORD).await;
+    let cookie = crate::auth::page_session(t, phone).await;
+    let (status, html) =
+        crate::helpers::page(t, &cookie, &format!("/customers/{customer}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    let section = html
+        .split("id=\"contacts\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the contacts tab")
+        .to_string();
+    let tab_count = section
+        .split("<span class=\"count\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("the tab's count")
+        .to_string();
+    let list = t
+        .get(&format!("/api/v1/contacts?customer_id={customer}"), &token)
+        .await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let export = t
+        .get(
+            &format!("/api/v1/contacts/export?format=csv&customer_id={customer}"),
+            &token,
+        )
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    ContactsSeen {
+        tab: PEOPLE.into_iter().filter(|p| section.contains(p)).collect(),
+        tab_count,
+        listed: list.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|c| c["name"].as_str().expect("name").to_string())
+            .collect(),
+        total: list.body["total"].as_i64().expect("total"),
+        exported: PEOPLE
+            .into_iter()
+            .filter(|p| export.text.contains(p))
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_customers_contacts_tab_count_list_and_export_agree_on_the_contact_scope() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    // Customers in the department's scope, contacts only their own.
+    let scopes = json!({ "customer": { "scope": "department" }, "contact": { "scope": "own" },
+                         "user": { "scope": "department" } });
+    let permissions = [
+        "customer.view",
+        "contact.view",
+        "contact.export",
+        "user.view",
+    ];
+    let role = t.role(&admin, "Desk", &permissions, scopes).await;
+    let desk = t.department(&admin, "Desk", 1).await;
+    let fields = json!({ "department_id": desk, "role_ids": [role] });
+    let viewer = t.user(&admin, "0974000001", fields.clone()).await;
+    let colleague = t.user(&admin, "0974000002", fields).await;
+    let customer = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Shared Co", "owner_id": colleague }),
+        )
+        .await;
+    assert_eq!(customer.status, 201, "{}", customer.text);
+    let customer = customer.body["id"].as_i64().expect("id");
+    for (name, owner) in [("Own Person", viewer), ("Colleague Person", colleague)] {
+        let body = json!({ "name": name, "customer_id": customer, "owner_id": owner });
+        let answer = t.post("/api/v1/contacts", &admin, body).await;
+        assert_eq!(answer.status, 201, "{}", answer.text);
+    }
+
+    // The viewer sees the customer through its owner, but only their own contact.
+    let seen = contacts_seen(&t, "0974000001", customer).await;
+    assert_eq!(seen.tab, ["Own Person"], "the tab");
+    assert_eq!(seen.tab_count, "1", "the tab's count");
+    assert_eq!(
+        seen.listed,
+        ["Own Person"],
+        "the list narrowed to the customer"
+    );
+    assert_eq!(seen.total, 1, "the list's total");
+    assert_eq!(seen.exported, ["Own Person"], "the export");
+
+    // On the customer's team, they read every contact of it, everywhere.
+    let joined = t
+        .post(
+            &format!("/api/v1/customers/{customer}/team"),
+            &admin,
+            json!({ "user_id": viewer, "can_write": false }),
+        )
+        .await;
+    assert_eq!(joined.status, 204, "{}", joined.text);
+    let seen = contacts_seen(&t, "0974000001", customer).await;
+    assert_eq!(seen.tab, PEOPLE, "the tab");
+    assert_eq!(seen.tab_count, "2", "the tab's count");
+    assert_eq!(seen.total, 2, "the list's total");
+    assert_eq!(seen.listed.len(), 2, "the list");
+    assert_eq!(seen.exported, PEOPLE, "the export");
+}
