@@ -291,3 +291,112 @@ async fn a_customers_contacts_tab_count_list_and_export_agree_on_the_contact_sco
     assert_eq!(seen.listed.len(), 2, "the list");
     assert_eq!(seen.exported, PEOPLE, "the export");
 }
+
+/// The names of a sales list read two a page through its cursors.
+async fn sales_names(t: &TestApp, token: &str, path: &str, sort: &str) -> String {
+    let mut names = String::new();
+    let mut cursor = String::new();
+    for _ in 0..10 {
+        let url = format!(
+            "{path}?sort={}&limit=2&cursor={}",
+            encoded(sort),
+            encoded(&cursor)
+        );
+        let answer = t.get(&url, token).await;
+        assert_eq!(answer.status, 200, "{url}: {}", answer.text);
+        for item in answer.body["items"].as_array().expect("items") {
+            names.push_str(item["name"].as_str().expect("name"));
+        }
+        match answer.body["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => return names,
+        }
+    }
+    panic!("{path} by {sort} never ended");
+}
+
+#[tokio::test]
+async fn opportunities_sort_on_every_column_and_custom_fields_with_empty_ones_last() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body =
+        json!({ "kind": "opportunity", "key": "staff", "label": "Staff", "field_type": "number" });
+    let answer = t.post("/api/v1/fields", &admin, body).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    let client = t
+        .post("/api/v1/customers", &admin, json!({ "name": "Client" }))
+        .await;
+    let client = client.body["id"].as_i64().expect("customer id");
+    // A and D tie on the close day; C and E have neither a day nor a staff.
+    let made = [
+        ("A", Some("2026-04-01"), Some("10")),
+        ("B", Some("2026-03-15"), Some("9")),
+        ("C", None, None),
+        ("D", Some("2026-04-01"), Some("-1")),
+        ("E", None, None),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    for (name, closes, staff) in made {
+        let custom = staff.map_or_else(|| json!({}), |s| json!({ "staff": s }));
+        let body = json!({ "name": name, "customer_id": client, "amount": "100",
+                           "expected_close_on": closes, "custom": custom });
+        let answer = t.post("/api/v1/opportunities", &admin, body).await;
+        assert_eq!(answer.status, 201, "{}", answer.text);
+        ids.insert(name, answer.body["id"].as_i64().expect("id"));
+    }
+    let path = "/api/v1/opportunities";
+    for (sort, order) in [
+        ("name", "ABCDE"),
+        ("-name", "EDCBA"),
+        ("expected_close_on", "BADCE"),
+        ("-expected_close_on", "DABEC"),
+        // As numbers: 9 before 10.
+        ("custom.staff", "DBACE"),
+        ("-custom.staff", "ABDEC"),
+        // Every amount is the same: the id decides.
+        ("amount", "ABCDE"),
+        ("-amount", "EDCBA"),
+        ("customer_id", "ABCDE"),
+        ("owner_id", "ABCDE"),
+        ("stage_id", "ABCDE"),
+    ] {
+        assert_eq!(
+            sales_names(&t, &admin, path, sort).await,
+            order,
+            "by {sort}"
+        );
+    }
+    let unknown = t
+        .get("/api/v1/opportunities?sort=custom.nothing", &admin)
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    assert_eq!(
+        unknown.body["errors"][0]["field"], "sort",
+        "{}",
+        unknown.text
+    );
+
+    // The page's headers sort, and the list follows them.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(&t, &cookie, "/opportunities", "en").await;
+    assert_eq!(status, 200, "{html}");
+    for link in [
+        "sort=name",
+        "sort=-customer_id",
+        "sort=-amount",
+        "sort=-owner_id",
+    ] {
+        assert!(html.contains(link), "a header sorts by {link}");
+    }
+    let (_, html) =
+        crate::helpers::page(&t, &cookie, "/opportunities?sort=-expected_close_on", "en").await;
+    let at = |name: &str| {
+        html.find(&format!("href=\"/opportunities/{}\"", ids[name]))
+            .expect(name)
+    };
+    assert!(at("D") < at("A") && at("A") < at("B") && at("B") < at("E"));
+    assert!(
+        html.contains("aria-sort=\"descending\""),
+        "the header says how"
+    );
+}
