@@ -185,7 +185,10 @@ impl App {
 
     /// The contacts a customer's page shows: the first
     /// [`crate::customer_sales::SHOWN`] (the primary one first) and how many
-    /// the customer has, the rest being on the contact list narrowed to it.
+    /// there are, the rest being on the contact list narrowed to it. Both are
+    /// in the caller's contact scope, as that list, its count and its export
+    /// are: seeing a customer does not show contacts whose owners are out of
+    /// scope (its team members see all of them).
     pub async fn customer_contacts(
         &self,
         caller: &Caller,
@@ -195,12 +198,15 @@ impl App {
         let mut tx = self.db.read().await?;
         self.visible_record(&mut tx, caller, Kind::Customer, customer)
             .await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let visibility = caller.actor.visibility(Kind::Contact, &org);
+        let scope = (&visibility, caller.user.id, self.today());
         let (ids, total) =
-            contacts::first_of_customer(&mut tx, customer, crate::customer_sales::SHOWN).await?;
-        let everything = kuijing_domain::Visibility::everything();
+            contacts::first_of_customer(&mut tx, scope, customer, crate::customer_sales::SHOWN)
+                .await?;
         let mut found = Vec::new();
         for id in ids {
-            found.extend(contacts::get(&mut tx, (&everything, 0, self.today()), id).await?);
+            found.extend(contacts::get(&mut tx, scope, id).await?);
         }
         Ok(crate::ListPage {
             items: self.contact_views(&mut tx, found).await?,

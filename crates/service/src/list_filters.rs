@@ -197,6 +197,12 @@ impl App {
                     match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
                         Test::Flag(flag) => Filter::CustomFlag(key, flag),
                         Test::Numbers(from, to) => Filter::CustomNumbers(key, from, to),
+                        Test::Days(from, to) if kind == ValueKind::Instant => {
+                            // Whole days in the company's zone, as instants.
+                            let at =
+                                |d: Option<NaiveDate>| d.map(|d| self.start_of(d).to_rfc3339());
+                            Filter::CustomInstants(key, at(from), at(to))
+                        }
                         Test::Days(from, to) => {
                             let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
                             Filter::CustomDays(key, day(from), day(to))
@@ -279,13 +285,15 @@ impl App {
 }
 
 /// How a custom field of this type compares when not as text: yes/no as a
-/// flag, numbers and money as numbers, dates as days.
+/// flag, numbers and money as numbers, dates as days, date-times as
+/// instants within the company's days.
 fn typed_kind(field_type: fields::FieldType) -> Option<ValueKind> {
     use fields::FieldType;
     match field_type {
         FieldType::Bool => Some(ValueKind::Bool),
         FieldType::Number | FieldType::Percent | FieldType::Money => Some(ValueKind::Number),
         FieldType::Date => Some(ValueKind::Day),
+        FieldType::DateTime => Some(ValueKind::Instant),
         _ => None,
     }
 }
@@ -377,13 +385,11 @@ pub(crate) fn parse_sort<C: Copy>(
         || ServiceError::from(FieldErrors::from(FieldError::new("sort", "invalid_choice")));
     let (sort, shape) = match name.strip_prefix("custom.") {
         Some(key) => {
-            let def = defs.iter().find(|d| d.key == key).ok_or_else(invalid)?;
-            let how = custom_order(def.field_type);
-            let sort = Sort {
-                column: spec.id,
-                descending,
-                custom: Some((def.key.clone(), how)),
-            };
+            let sort = custom_sort(defs, key, spec.id, descending).ok_or_else(invalid)?;
+            let how = sort
+                .custom
+                .as_ref()
+                .map_or(CustomOrder::Text, |(_, how)| *how);
             (sort, SortShape::Custom(how))
         }
         None => {
@@ -398,6 +404,37 @@ pub(crate) fn parse_sort<C: Copy>(
         })?),
     };
     Ok((sort, after))
+}
+
+/// A sort by a custom field (`key` among `defs`) for any list whose table
+/// keeps custom fields, ordered as its type compares: the record lists'
+/// and the sales lists' alike. None for a field that is not defined.
+pub(crate) fn custom_sort<C: Copy>(
+    defs: &[FieldDef],
+    key: &str,
+    id: C,
+    descending: bool,
+) -> Option<Sort<C>> {
+    let def = defs.iter().find(|d| d.key == key)?;
+    Some(Sort {
+        column: id,
+        descending,
+        custom: Some((def.key.clone(), custom_order(def.field_type))),
+    })
+}
+
+/// Where a page sorted by a custom field starts: the value the last row
+/// shown holds (empty when it has none or it does not read as its type).
+pub(crate) fn custom_after(
+    custom: &serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    how: CustomOrder,
+) -> sea_query::Value {
+    custom
+        .get(key)
+        .filter(|v| !v.is_null())
+        .and_then(|v| custom_cursor_value(v, how))
+        .unwrap_or_else(kuijing_store::lists::null_cursor_value)
 }
 
 /// How a sort's cursor value reads: as a system field's, or as a custom

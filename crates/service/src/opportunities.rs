@@ -4,16 +4,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::change::Diff;
+use kuijing_domain::fields::FieldDef;
 use kuijing_domain::pipeline::{self, Move, Outcome};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, Permission, money, text};
 pub use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::line_items::{self, LineItem};
+use kuijing_store::lists::Sort;
 use kuijing_store::opportunities::{
     self, OpportunityFields, OpportunityQuery, Placement, SortColumn, StageMove,
 };
 pub use kuijing_store::opportunities::{Opportunity, StageChange};
 use kuijing_store::pipelines;
 pub use kuijing_store::pipelines::Pipeline;
+use kuijing_store::schema::Opportunities;
 use kuijing_store::{Tx, customers, departments};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -210,27 +213,97 @@ pub(crate) fn settings() -> Permission {
     Permission::new(Kind::Settings, Action::Manage)
 }
 
-/// The sort a list asks for: a column and a direction (`-` first: descending).
-fn parse_sort(text: Option<&str>) -> Result<(SortColumn, bool)> {
+/// The columns the opportunity list sorts by, as the API and the page's
+/// headers name them; custom fields (`custom.<key>`) sort too. Choices
+/// (customer, pipeline, stage, owner) sort by their id, which groups them.
+pub const SORTABLE: &[&str] = &[
+    "id",
+    "name",
+    "customer_id",
+    "pipeline_id",
+    "stage_id",
+    "outcome",
+    "amount",
+    "expected_close_on",
+    "next_contact_at",
+    "last_follow_up_at",
+    "closed_at",
+    "owner_id",
+    "created_at",
+    "updated_at",
+];
+
+fn sort_column(name: &str) -> Option<Opportunities> {
+    use Opportunities as O;
+    Some(match name {
+        "id" => O::Id,
+        "name" => O::Name,
+        "customer_id" => O::CustomerId,
+        "pipeline_id" => O::PipelineId,
+        "stage_id" => O::StageId,
+        "outcome" => O::Outcome,
+        "amount" => O::Amount,
+        "expected_close_on" => O::ExpectedCloseOn,
+        "next_contact_at" => O::NextContactAt,
+        "last_follow_up_at" => O::LastFollowUpAt,
+        "closed_at" => O::ClosedAt,
+        "owner_id" => O::OwnerId,
+        "created_at" => O::CreatedAt,
+        "updated_at" => O::UpdatedAt,
+        _ => return None,
+    })
+}
+
+/// The sort a list asks for: a column or custom field and a direction (`-`
+/// first: descending); the newest first by default. Ties break on the id
+/// and empty values come last either way.
+fn parse_sort(text: Option<&str>, defs: &[FieldDef]) -> Result<(Sort<Opportunities>, String)> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
-        return Ok((SortColumn::Id, true));
+        return Ok((Sort::by(Opportunities::Id, true), "id".into()));
     };
     let (descending, name) = match text.strip_prefix('-') {
         Some(name) => (true, name),
         None => (false, text),
     };
-    let column = match name {
-        "id" | "created_at" => SortColumn::Id,
-        "amount" => SortColumn::Amount,
-        "expected_close_on" => SortColumn::ExpectedCloseOn,
-        "updated_at" => SortColumn::UpdatedAt,
-        _ => {
-            return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("sort", "invalid_choice").into(),
-            ));
-        }
+    let sort = match name.strip_prefix("custom.") {
+        Some(key) => crate::list_filters::custom_sort(defs, key, Opportunities::Id, descending),
+        None => sort_column(name).map(|column| Sort::by(column, descending)),
     };
-    Ok((column, descending))
+    let sort = sort.ok_or_else(|| {
+        ServiceError::Invalid(kuijing_domain::FieldError::new("sort", "invalid_choice").into())
+    })?;
+    Ok((sort, name.to_string()))
+}
+
+/// The sort value of the row a page starts after, typed as its column.
+fn sort_value(anchor: &Opportunity, sort: &Sort<Opportunities>, name: &str) -> sea_query::Value {
+    use kuijing_store::lists::null_cursor_value;
+    if let Some((key, how)) = &sort.custom {
+        return crate::list_filters::custom_after(&anchor.custom, key, *how);
+    }
+    let time = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map_or_else(null_cursor_value, sea_query::Value::from)
+    };
+    match name {
+        "name" => anchor.name.clone().into(),
+        "customer_id" => anchor.customer_id.into(),
+        "pipeline_id" => anchor.pipeline_id.into(),
+        "stage_id" => anchor.stage_id.into(),
+        "outcome" => anchor.outcome.as_str().into(),
+        "amount" => anchor.amount.into(),
+        "expected_close_on" => anchor
+            .expected_close_on
+            .map_or_else(null_cursor_value, sea_query::Value::from),
+        "next_contact_at" => time(anchor.next_contact_at),
+        "last_follow_up_at" => time(anchor.last_follow_up_at),
+        "closed_at" => time(anchor.closed_at),
+        "owner_id" => anchor
+            .owner_id
+            .map_or_else(null_cursor_value, sea_query::Value::from),
+        "created_at" => anchor.created_at.into(),
+        "updated_at" => anchor.updated_at.into(),
+        _ => anchor.id.into(),
+    }
 }
 
 impl App {
@@ -243,7 +316,8 @@ impl App {
         caller.require(opportunity(Action::View))?;
         let mut tx = self.db.read().await?;
         let store_query = self.opportunity_query(caller, query)?;
-        let sort = parse_sort(query.sort.as_deref())?;
+        let defs = self.field_defs_in(&mut tx, Kind::Opportunity).await?;
+        let (sort, sort_name) = parse_sort(query.sort.as_deref(), &defs)?;
         let visibility = self
             .visibility_of(&mut tx, caller, Kind::Opportunity)
             .await?;
@@ -258,13 +332,7 @@ impl App {
                             kuijing_domain::FieldError::new("cursor", "invalid_cursor").into(),
                         )
                     })?;
-                let value: sea_query::Value = match sort.0 {
-                    SortColumn::Id => anchor.id.into(),
-                    SortColumn::Amount => anchor.amount.into(),
-                    SortColumn::ExpectedCloseOn => anchor.expected_close_on.into(),
-                    SortColumn::UpdatedAt => anchor.updated_at.into(),
-                };
-                Some((value, anchor.id))
+                Some((sort_value(&anchor, &sort, &sort_name), anchor.id))
             }
             None => None,
         };

@@ -451,14 +451,21 @@ pub async fn ids_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<i64>> {
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// The first `limit` of a customer's contacts (the primary one first, then
-/// in the order they were added) and how many it has; the caller has
-/// checked the customer.
-pub async fn first_of_customer(tx: &mut Tx, customer: i64, limit: u64) -> Result<(Vec<i64>, i64)> {
+/// The first `limit` of a customer's contacts in the caller's contact scope
+/// (the primary one first, then in the order they were added) and how many
+/// of them there are, the same ones the contact list narrowed to the
+/// customer shows; the caller has checked the customer.
+pub async fn first_of_customer(
+    tx: &mut Tx,
+    scope: Scope<'_>,
+    customer: i64,
+    limit: u64,
+) -> Result<(Vec<i64>, i64)> {
     let select = Query::select()
         .column(Contacts::Id)
         .from(Contacts::Table)
         .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .cond_where(in_scope(scope, false))
         .order_by(Contacts::IsPrimary, Order::Desc)
         .order_by(Contacts::Id, Order::Asc)
         .limit(limit)
@@ -468,6 +475,7 @@ pub async fn first_of_customer(tx: &mut Tx, customer: i64, limit: u64) -> Result
         .expr(Func::count(Expr::col(Contacts::Id)))
         .from(Contacts::Table)
         .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .cond_where(in_scope(scope, false))
         .to_owned();
     let total = tx.count(&count).await?;
     Ok((rows.into_iter().map(|(id,)| id).collect(), total))

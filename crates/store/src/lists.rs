@@ -36,6 +36,9 @@ pub enum Filter<C> {
     /// A date custom field from (inclusive) and to (exclusive) these ISO
     /// days, compared as dates.
     CustomDays(String, Option<String>, Option<String>),
+    /// A date-time custom field from (inclusive) and to (exclusive) these
+    /// RFC 3339 instants, compared as instants.
+    CustomInstants(String, Option<String>, Option<String>),
     /// A custom field without a value, or with one.
     CustomEmpty(String, bool),
     /// The first column before the value, or empty and the second column
@@ -152,6 +155,7 @@ fn custom_flag<C: Iden + Copy + 'static>(
 enum Typed {
     Number,
     Day,
+    Instant,
 }
 
 /// A custom field's value as a number or a day, null when it does not read
@@ -174,6 +178,10 @@ fn custom_typed<C: Iden + Copy + 'static>(
             format!("date(json_extract({column}, ?)) {op} date(?)"),
             [format!("$.\"{key}\""), bound.to_string()],
         ),
+        (crate::Backend::Sqlite, Typed::Instant) => Expr::cust_with_values(
+            format!("julianday(json_extract({column}, ?)) {op} julianday(?)"),
+            [format!("$.\"{key}\""), bound.to_string()],
+        ),
         (crate::Backend::Postgres, Typed::Number) => Expr::cust_with_values(
             format!(
                 "(case when (({column}::jsonb) ->> $1) ~ '^-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}$' then (({column}::jsonb) ->> $1)::numeric end) {op} cast($2 as numeric)"
@@ -186,11 +194,22 @@ fn custom_typed<C: Iden + Copy + 'static>(
             ),
             [key.to_string(), bound.to_string()],
         ),
+        (crate::Backend::Postgres, Typed::Instant) => Expr::cust_with_values(
+            format!(
+                "(case when (({column}::jsonb) ->> $1) ~ '{INSTANT_PATTERN}' then (({column}::jsonb) ->> $1)::timestamptz end) {op} cast($2 as timestamptz)"
+            ),
+            [key.to_string(), bound.to_string()],
+        ),
     }
 }
 
+/// An RFC 3339 instant as date-time custom fields keep it, as a
+/// PostgreSQL pattern (other text reads as no instant).
+const INSTANT_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$";
+
 /// A custom field's value within a range of its type: numbers with both
-/// ends included, days from the first up to (not including) the second.
+/// ends included, days and instants from the first up to (not including)
+/// the second.
 fn custom_range<C: Iden + Copy + 'static>(
     tx: &Tx,
     t: Listed<C>,
@@ -201,7 +220,7 @@ fn custom_range<C: Iden + Copy + 'static>(
 ) -> Condition {
     let upper = match typed {
         Typed::Number => "<=",
-        Typed::Day => "<",
+        Typed::Day | Typed::Instant => "<",
     };
     let mut all = Condition::all();
     if let Some(from) = from {
@@ -302,6 +321,10 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
             }
             Filter::CustomDays(key, from, to) => {
                 select.cond_where(custom_range(tx, t, key, Typed::Day, from, to));
+                continue;
+            }
+            Filter::CustomInstants(key, from, to) => {
+                select.cond_where(custom_range(tx, t, key, Typed::Instant, from, to));
                 continue;
             }
             Filter::CustomEmpty(key, empty) => {
@@ -431,9 +454,11 @@ fn custom_sort_value<C: Iden + Copy + 'static>(
                 CustomOrder::Day => format!(
                     "(case when {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' then ({text})::date end)"
                 ),
-                CustomOrder::Instant => format!(
-                    "(case when {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\\.[0-9]+){{0,1}}(Z|[+-][0-9]{{2}}:[0-9]{{2}})$' then ({text})::timestamptz end)"
-                ),
+                CustomOrder::Instant => {
+                    format!(
+                        "(case when {text} ~ '{INSTANT_PATTERN}' then ({text})::timestamptz end)"
+                    )
+                }
                 CustomOrder::Flag => format!(
                     "(case ({column}::jsonb) ->> $1 when 'true' then 1 when 'false' then 0 end)"
                 ),

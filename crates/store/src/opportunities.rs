@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::lists::{Listed, Sort};
 use crate::record;
 use crate::schema::{Customers, Opportunities, OpportunityContacts, StageChanges, Users};
 use crate::visibility::{readable_record, search_matches, writable_record};
@@ -120,24 +121,31 @@ pub struct OpportunityFields {
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The orders the service's own reads use; a list sorts on any column
+/// through [`crate::lists::Sort`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
     Id,
-    Amount,
-    ExpectedCloseOn,
     UpdatedAt,
 }
 
-impl SortColumn {
-    fn column(self) -> Opportunities {
-        match self {
-            Self::Id => Opportunities::Id,
-            Self::Amount => Opportunities::Amount,
-            Self::ExpectedCloseOn => Opportunities::ExpectedCloseOn,
-            Self::UpdatedAt => Opportunities::UpdatedAt,
-        }
+impl From<(SortColumn, bool)> for Sort<Opportunities> {
+    fn from((column, descending): (SortColumn, bool)) -> Self {
+        let column = match column {
+            SortColumn::Id => Opportunities::Id,
+            SortColumn::UpdatedAt => Opportunities::UpdatedAt,
+        };
+        Sort::by(column, descending)
     }
 }
+
+/// The columns the shared list engine sorts and pages opportunities by.
+const LISTED: Listed<Opportunities> = Listed {
+    table: Opportunities::Table,
+    id: Opportunities::Id,
+    search_text: Opportunities::SearchText,
+    custom: Opportunities::Custom,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityQuery {
@@ -255,26 +263,13 @@ pub async fn list(
     actor: i64,
     today: NaiveDate,
     query: &OpportunityQuery,
-    (sort, descending): (SortColumn, bool),
+    sort: impl Into<Sort<Opportunities>>,
     after: Option<(sea_query::Value, i64)>,
     limit: u64,
 ) -> Result<Vec<Opportunity>> {
     let mut select = select_rows();
     scoped(&mut select, visibility, actor, today, query);
-    if let Some(cursor) = after {
-        select.cond_where(record::past_cursor(
-            Opportunities::Table,
-            (sort.column(), Opportunities::Id),
-            descending,
-            cursor,
-            sort == SortColumn::Id,
-        ));
-    }
-    let order = if descending { Order::Desc } else { Order::Asc };
-    select
-        .order_by((Opportunities::Table, sort.column()), order.clone())
-        .order_by((Opportunities::Table, Opportunities::Id), order)
-        .limit(limit);
+    crate::lists::page(tx, &mut select, LISTED, sort.into(), after, limit);
     let rows: Vec<OpportunityRow> = tx.all(&select).await?;
     rows.into_iter().map(Opportunity::try_from).collect()
 }

@@ -42,8 +42,11 @@ pub struct OpportunityParams {
     pub customer_id: Option<i64>,
     /// `mine` for the caller's own; everything in scope when left out.
     pub view: Option<String>,
-    /// `id`, `amount`, `expected_close_on` or `updated_at`; `-` first for
-    /// descending (`-amount`). Newest first when left out.
+    /// Any column the list shows (`name`, `customer_id`, `stage_id`,
+    /// `amount`, `expected_close_on`, `owner_id`, `updated_at`, ...) or a
+    /// custom field (`custom.<key>`); `-` first for descending (`-amount`).
+    /// Ties break on the id and empty values come last. Newest first when
+    /// left out.
     pub sort: Option<String>,
     /// With `to`: only records of these days (both included; created,
     /// approved or received, as the dashboard's figure counts them).

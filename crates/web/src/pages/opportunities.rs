@@ -126,15 +126,35 @@ impl ListQuery {
 
     /// The query string of this list without the cursor, for tabs and pages.
     fn keep(&self) -> String {
+        self.keep_sorted(&self.sort)
+    }
+
+    /// The address that sorts the list by a column (the other way when it
+    /// is already sorted by it), and the column's `aria-sort`.
+    fn sort_link(&self, column: &str) -> (String, &'static str) {
+        let current = self.sort.trim();
+        let (next, aria) = if current == column {
+            (format!("-{column}"), "ascending")
+        } else if current.strip_prefix('-') == Some(column) {
+            (column.to_string(), "descending")
+        } else if column == "name" {
+            (column.to_string(), "none")
+        } else {
+            (format!("-{column}"), "none")
+        };
+        (format!("/opportunities?{}", self.keep_sorted(&next)), aria)
+    }
+
+    fn keep_sorted(&self, sort: &str) -> String {
         let mut parts = form_urlencoded::Serializer::new(String::new());
         for (key, value) in [
-            ("q", &self.q),
+            ("q", self.q.as_str()),
             ("view", &self.view),
             ("outcome", &self.outcome),
             ("pipeline_id", &self.pipeline_id),
             ("stage_id", &self.stage_id),
             ("customer_id", &self.customer_id),
-            ("sort", &self.sort),
+            ("sort", sort),
         ] {
             if !value.is_empty() {
                 parts.append_pair(key, value);
@@ -253,7 +273,13 @@ async fn list_view(
             |r: &OpportunityRow| r.opportunity.name.clone(),
         ),
         |row, column| opportunity_cell(&shell, row, column),
-        |_| None,
+        |column| {
+            kuijing_service::list_filters::is_sortable(
+                kuijing_service::opportunities::SORTABLE,
+                column,
+            )
+            .then(|| query.sort_link(column))
+        },
     );
     let picker = Picker::new(
         &shell,

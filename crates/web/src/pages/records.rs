@@ -184,7 +184,8 @@ impl Pickable {
             FieldType::Number | FieldType::Percent | FieldType::Money => {
                 (Compare::Number, Vec::new())
             }
-            FieldType::Date => (Compare::Day, Vec::new()),
+            // A date-time is filtered by the company's days, as a date is.
+            FieldType::Date | FieldType::DateTime => (Compare::Day, Vec::new()),
             _ => (Compare::Text, Vec::new()),
         }
     }

@@ -48,6 +48,7 @@ mod insight_close;
 mod lead_teams;
 mod life_close;
 mod life_lists;
+mod list_conditions_more;
 mod list_sorting;
 mod openapi;
 mod opportunity_import_more;
