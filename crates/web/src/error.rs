@@ -263,6 +263,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_fix2",
     "approvals_fix2",
     "salesdata_fix",
+    "imports_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

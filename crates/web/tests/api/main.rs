@@ -6,6 +6,7 @@ mod helpers;
 mod browser;
 mod builder_checks;
 
+mod import_endpoints;
 mod import_final;
 mod import_final2;
 mod import_pages;
