@@ -264,6 +264,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "approvals_fix2",
     "salesdata_fix",
     "charts_fix",
+    "imports_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, PageError};
 
-fn refuse(parts: &Parts, error: ServiceError) -> Response {
+pub(crate) fn refuse(parts: &Parts, error: ServiceError) -> Response {
     let (lang, request_id) = crate::request_id::answer_in(&parts.extensions);
     if parts.uri.path().starts_with("/api/") {
         ApiError::from_service(error, lang, &request_id).into_response()
@@ -60,17 +60,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
         match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
-                let text = rejection.body_text();
-                let field = text
-                    .split_once("query string: ")
-                    .and_then(|(_, rest)| rest.split_once(':'))
-                    .map(|(field, _)| field.trim().to_string())
-                    .unwrap_or_else(|| "query".to_string());
+                let field = query_field(&rejection.body_text());
                 let errors = FieldErrors::from(FieldError::new(field, "invalid_value"));
                 Err(refuse(parts, ServiceError::Invalid(errors)))
             }
         }
     }
+}
+
+/// The parameter a query's deserialisation error names
+/// (`…query string: dry_run: provided string was not…`), else `query`.
+pub(crate) fn query_field(text: &str) -> String {
+    text.split_once("query string: ")
+        .and_then(|(_, rest)| rest.split_once(':'))
+        .map(|(field, _)| field.trim().to_string())
+        .unwrap_or_else(|| "query".to_string())
 }
 
 /// The field a JSON deserialisation error is about, with a message code:

@@ -1,7 +1,7 @@
 //! Export and import of customers as CSV or XLSX.
 
 use axum::Extension;
-use axum::body::{Body as HttpBody, Bytes};
+use axum::body::Body as HttpBody;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -18,7 +18,7 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem, message_for};
 use crate::extract::Params;
 use crate::i18n::Lang;
-use crate::imports::RecordImport;
+use crate::imports::{ImportRequest, RecordImport};
 
 fn invalid(field: &str, code: &'static str) -> ServiceError {
     ServiceError::Invalid(kuijing_domain::FieldError::new(field, code).into())
@@ -139,8 +139,16 @@ pub async fn import_template(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
-    /// `csv` (the default) or `xlsx`.
+    /// `csv` or `xlsx`; left out, from the file's name, else from its
+    /// content.
+    // Read by `ImportRequest` itself, which gives the format; named here
+    // for the API's document.
+    #[allow(dead_code)]
     pub format: Option<String>,
+    /// The file's name, when the body is the file itself (its extension
+    /// gives the format).
+    #[allow(dead_code)]
+    pub name: Option<String>,
     /// Check and report without writing.
     #[serde(default)]
     pub dry_run: bool,
@@ -157,28 +165,46 @@ pub struct ImportParams {
     pub partial: bool,
     /// Header → field as JSON, such as `{"公司名稱":"name"}`; `""` ignores a column.
     pub mapping: Option<String>,
-    /// `csv` to answer with the per-row error report as a file.
+    /// `csv` to answer with the per-row error report as a file; `json` (the
+    /// default) for the report as JSON.
     pub report: Option<String>,
 }
 
+/// The multipart form of a customer, lead or contact import; the options
+/// may be sent in the query instead.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RecordImportUpload {
+    /// The CSV or XLSX file; its first row names the columns, in any of the
+    /// three languages (see the template).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// `csv` or `xlsx`; left out, from the file's name, else its content.
+    format: Option<String>,
+    /// `true` to check and preview, writing nothing.
+    dry_run: Option<bool>,
+    /// `skip` (the default), `update` or `create`.
+    duplicates: Option<String>,
+    /// `true` to write the good rows when others fail.
+    partial: Option<bool>,
+    /// Header → field as JSON.
+    mapping: Option<String>,
+    /// `csv` for the per-row report as a file.
+    report: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/v1/customers/import", tag = "customers", params(ImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent", content_type = "application/octet-stream"),
-    responses((status = 200, body = ImportReport), (status = 422, body = Problem)))]
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content)",
+        content((RecordImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
+    description = "A file without a problem, or any refusal (no file, an empty one, an unknown format, one larger than 32 MB, an option of the wrong kind), answers a problem naming the field.",
+    responses((status = 200, body = ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_customers(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(params): Params<ImportParams>,
-    bytes: Bytes,
+    sent: ImportRequest<ImportParams>,
 ) -> Response {
-    import_answer(
-        &state,
-        (&caller, lang),
-        RecordImport::Customer,
-        params,
-        &bytes,
-    )
-    .await
+    import_answer(&state, (&caller, lang), RecordImport::Customer, sent).await
 }
 
 /// An import of customers, leads or contacts answered as JSON, or as its
@@ -187,11 +213,10 @@ pub(crate) async fn import_answer(
     state: &AppState,
     (caller, lang): (&Caller, Lang),
     kind: RecordImport,
-    params: ImportParams,
-    bytes: &[u8],
+    sent: ImportRequest<ImportParams>,
 ) -> Response {
-    let as_csv = params.report.as_deref() == Some("csv");
-    let result = import(state, caller, kind, params, bytes).await;
+    let as_csv = sent.options.report.as_deref().map(str::trim) == Some("csv");
+    let result = import(state, caller, kind, sent).await;
     match result {
         Ok(report) if as_csv => match report_file(state, lang, &report).await {
             Ok(response) => response,
@@ -205,27 +230,32 @@ pub async fn import(
     state: &AppState,
     caller: &Caller,
     kind: RecordImport,
-    params: ImportParams,
-    bytes: &[u8],
+    sent: ImportRequest<ImportParams>,
 ) -> Result<ImportReport, ServiceError> {
-    let format = format_of(params.format.as_deref())?;
+    let params = sent.options;
+    if !matches!(
+        params.report.as_deref().map(str::trim),
+        None | Some("" | "csv" | "json")
+    ) {
+        return Err(invalid("report", "import_report_unknown"));
+    }
     let duplicates = DuplicateMode::parse(params.duplicates.as_deref().unwrap_or("skip"))
-        .ok_or_else(|| invalid("duplicates", "invalid_choice"))?;
+        .ok_or_else(|| invalid("duplicates", "import_duplicates_unknown"))?;
     let mapping = match params.mapping.as_deref().filter(|m| !m.trim().is_empty()) {
-        Some(text) => {
-            Some(serde_json::from_str(text).map_err(|_| invalid("mapping", "invalid_value"))?)
-        }
+        Some(text) => Some(
+            serde_json::from_str(text).map_err(|_| invalid("mapping", "import_mapping_invalid"))?,
+        ),
         None => None,
     };
     let options = ImportOptions {
-        format,
+        format: sent.format,
         dry_run: params.dry_run || params.check,
         duplicates,
         partial: params.partial,
         mapping,
         aliases: kind.aliases(),
     };
-    kind.run(state, caller, bytes, options).await
+    kind.run(state, caller, &sent.bytes, options).await
 }
 
 /// The problems of an import as a spreadsheet: row, field, value, message.

@@ -9,13 +9,13 @@ use kuijing_service::sales_export::{SalesExport, SalesKind};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::customer_io::{ImportParams, format_of, import_answer, send_file};
+use super::customer_io::{ImportParams, RecordImportUpload, format_of, import_answer, send_file};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
 use crate::extract::Params;
 use crate::i18n::Lang;
-use crate::imports::{ImportKind, RecordImport, UploadForm, explain};
+use crate::imports::{ImportKind, ImportRequest, RecordImport, UploadForm, explain};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -147,49 +147,43 @@ pub(crate) async fn export(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductImportParams {
-    /// `csv` (the default) or `xlsx`.
+    /// `csv` or `xlsx`; left out, from the file's name, else from its
+    /// content.
+    // Read by `ImportRequest` itself, which gives the format; named here
+    // for the API's document.
+    #[allow(dead_code)]
     pub format: Option<String>,
+    /// The file's name, when the body is the file itself (its extension
+    /// gives the format).
+    #[allow(dead_code)]
+    pub name: Option<String>,
     /// Only check the file and report; write nothing.
     #[serde(default)]
     pub dry_run: bool,
     /// The older name of `dry_run`, still read.
     #[serde(default)]
     pub check: bool,
+    /// Payments only: allow payments above what the contract still has
+    /// outstanding.
+    #[serde(default)]
+    pub allow_exceeding: bool,
 }
 
-/// A file sent as the whole body (products and opportunities), imported.
-async fn import_body(
+/// A file of products, opportunities, contracts or payments, imported.
+async fn import_sales(
     state: &AppState,
-    caller: &kuijing_service::Caller,
-    lang: Lang,
+    (caller, lang): (&kuijing_service::Caller, Lang),
     kind: ImportKind,
-    (p, bytes): (ProductImportParams, axum::body::Bytes),
+    sent: ImportRequest<ProductImportParams>,
 ) -> Response {
     let result = async {
+        let p = sent.options;
         let form = UploadForm {
-            bytes: bytes.to_vec(),
-            format: format_of(p.format.as_deref())?,
+            bytes: sent.bytes,
+            format: sent.format,
             check: p.dry_run || p.check,
-            allow_exceeding: false,
+            allow_exceeding: p.allow_exceeding,
         };
-        let mut report = kind.run(state, caller, &form).await?;
-        explain(&mut report, kind_name(kind), lang);
-        Ok(report)
-    }
-    .await;
-    super::respond(result, caller, lang)
-}
-
-/// A file sent as a multipart form (contracts and payments), imported.
-async fn import_form(
-    state: &AppState,
-    caller: &kuijing_service::Caller,
-    lang: Lang,
-    kind: ImportKind,
-    multipart: axum::extract::Multipart,
-) -> Response {
-    let result = async {
-        let form = UploadForm::read(multipart).await?;
         let mut report = kind.run(state, caller, &form).await?;
         explain(&mut report, kind_name(kind), lang);
         Ok(report)
@@ -209,34 +203,35 @@ pub(crate) fn kind_name(kind: ImportKind) -> &'static str {
 }
 
 #[utoipa::path(post, path = "/api/v1/products/import", tag = "products", params(ProductImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, code, category, unit, price, currency, on sale, description, in any of the three languages)", content_type = "application/octet-stream"),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content); its first row names the columns (name, code, category, unit, price, currency, on sale, description, in any of the three languages)",
+        content((ImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "All or nothing: with a problem in any row nothing is written, and the report lists every problem by row and field.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_products(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ProductImportParams>,
-    bytes: axum::body::Bytes,
+    sent: ImportRequest<ProductImportParams>,
 ) -> Response {
-    import_body(&state, &caller, lang, ImportKind::Product, (p, bytes)).await
+    import_sales(&state, (&caller, lang), ImportKind::Product, sent).await
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/import", tag = "opportunities", params(ProductImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer, pipeline, stage, outcome, reason, amount, currency, expected close date, owner, notes, product lines, product, quantity, price, in any of the three languages)", content_type = "application/octet-stream"),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content); its first row names the columns (name, customer, pipeline, stage, outcome, reason, amount, currency, expected close date, owner, notes, product lines, product, quantity, price, in any of the three languages)",
+        content((ImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Each row's customer must be one the caller may see; the pipeline and stage are found by name (the default pipeline's first stage when left out). An outcome (won, lost with a reason, invalid; in any of the three languages) needs the opportunity edit permission and is the same stage change as on the board. The owner is a user by phone or name within the caller's scope for opportunities. Product lines are read as the export writes them (product code or name × quantity @ price −discount%), and one more line from the product, quantity, price and discount columns, each checked as the form checks it. All or nothing; every problem of every row is named by row and field with its message, and the stage history marks the rows as imported.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_opportunities(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ProductImportParams>,
-    bytes: axum::body::Bytes,
+    sent: ImportRequest<ProductImportParams>,
 ) -> Response {
-    import_body(&state, &caller, lang, ImportKind::Opportunity, (p, bytes)).await
+    import_sales(&state, (&caller, lang), ImportKind::Opportunity, sent).await
 }
 
-/// The multipart form of a contract or payment import.
+/// The multipart form of a product, opportunity, contract or payment
+/// import; the options may be sent in the query instead.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct ImportUpload {
@@ -244,7 +239,7 @@ pub struct ImportUpload {
     /// three languages (see the template).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-    /// `csv` or `xlsx`; left out, from the file's name.
+    /// `csv` or `xlsx`; left out, from the file's name, else its content.
     format: Option<String>,
     /// `true` to check the file and report, writing nothing (`check`, the
     /// older name, is still read).
@@ -254,30 +249,32 @@ pub struct ImportUpload {
     allow_exceeding: Option<bool>,
 }
 
-#[utoipa::path(post, path = "/api/v1/contracts/import", tag = "contracts",
-    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+#[utoipa::path(post, path = "/api/v1/contracts/import", tag = "contracts", params(ProductImportParams),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content)",
+        content((ImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Columns: number (blank takes the number rule's next), name, customer (by name, one the caller may change), opportunity (by name, of that customer), amount, currency, signing, start and end dates, customer signer (a contact of the customer), company signer (a user by name or phone), payment method, owner (by name or phone, in the caller's scope), notes, product lines as the export writes them (product code or name × quantity @ price −discount%), and one more line from the product, quantity, price and discount columns. Contracts are saved as drafts. All or nothing; every problem is named by row and field with its message.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_contracts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    multipart: axum::extract::Multipart,
+    sent: ImportRequest<ProductImportParams>,
 ) -> Response {
-    import_form(&state, &caller, lang, ImportKind::Contract, multipart).await
+    import_sales(&state, (&caller, lang), ImportKind::Contract, sent).await
 }
 
-#[utoipa::path(post, path = "/api/v1/payments/import", tag = "payments",
-    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+#[utoipa::path(post, path = "/api/v1/payments/import", tag = "payments", params(ProductImportParams),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content)",
+        content((ImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Columns: number (blank takes the number rule's next), contract (by number, an approved one the caller may see), instalment (its number), date received (not in the future), payment method, amount, currency (the contract's), notes. Payments are saved as drafts awaiting submission; one above what the contract still has outstanding is refused unless `allow_exceeding` is set. All or nothing.",
-    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_payments(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    multipart: axum::extract::Multipart,
+    sent: ImportRequest<ProductImportParams>,
 ) -> Response {
-    import_form(&state, &caller, lang, ImportKind::Payment, multipart).await
+    import_sales(&state, (&caller, lang), ImportKind::Payment, sent).await
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "exports",
@@ -308,29 +305,29 @@ pub async fn import_template(
 }
 
 #[utoipa::path(post, path = "/api/v1/leads/import", tag = "leads", params(ImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, contact, mobile, phone, e-mail, address, level, industry, source, notes, owner, next contact time, and the leads' custom fields by label, in any of the three languages; see `/api/v1/imports/leads/template`)", content_type = "application/octet-stream"),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content); its first row names the columns (name, contact, mobile, phone, e-mail, address, level, industry, source, notes, owner, next contact time, and the leads' custom fields by label, in any of the three languages; see `/api/v1/imports/leads/template`)",
+        content((RecordImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Works as the customer import: `mapping` reads headers as fields, a row whose name, phone or e-mail matches a stored lead (normalised) is skipped, updated or created as `duplicates` says, `dry_run` checks and previews without writing, and `partial` writes the good rows when others fail (otherwise nothing is). Every problem is named by its row as the spreadsheet shows it, its field and a message; `report=csv` answers with them as a file.",
-    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_leads(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ImportParams>,
-    bytes: axum::body::Bytes,
+    sent: ImportRequest<ImportParams>,
 ) -> Response {
-    import_answer(&state, (&caller, lang), RecordImport::Lead, p, &bytes).await
+    import_answer(&state, (&caller, lang), RecordImport::Lead, sent).await
 }
 
 #[utoipa::path(post, path = "/api/v1/contacts/import", tag = "contacts", params(ImportParams),
-    request_body(content = Vec<u8>, description = "The file, as sent; its first row names the columns (name, customer by name, mobile, phone, e-mail, post, decision maker, primary, address, notes, owner, next contact time, and the contacts' custom fields by label; see `/api/v1/imports/contacts/template`)", content_type = "application/octet-stream"),
+    request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content); its first row names the columns (name, customer by name, mobile, phone, e-mail, post, decision maker, primary, address, notes, owner, next contact time, and the contacts' custom fields by label; see `/api/v1/imports/contacts/template`)",
+        content((RecordImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Works as the customer import. Each row's customer is found by name among the customers the caller may change; a row naming a contact the customer already has (same name or mobile) is skipped, updated or created as `duplicates` says. `dry_run`, `partial`, `mapping` and `report=csv` as for customers.",
-    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = kuijing_service::customer_io::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_contacts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ImportParams>,
-    bytes: axum::body::Bytes,
+    sent: ImportRequest<ImportParams>,
 ) -> Response {
-    import_answer(&state, (&caller, lang), RecordImport::Contact, p, &bytes).await
+    import_answer(&state, (&caller, lang), RecordImport::Contact, sent).await
 }

@@ -7,6 +7,7 @@ mod browser;
 mod builder_checks;
 mod charts_more;
 
+mod import_endpoints;
 mod import_final;
 mod import_final2;
 mod import_pages;
