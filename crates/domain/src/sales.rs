@@ -250,14 +250,21 @@ fn reset_rank(reset: Reset) -> u8 {
 
 /// A typed document number: trimmed, 1 to 50 characters, no spaces.
 pub fn parse_number(text: &str) -> Result<String, crate::Refusal> {
-    let trimmed = text.trim();
+    use unicode_normalization::UnicodeNormalization;
+    // Full-width letters and digits are the half-width ones, as product
+    // codes compare them.
+    let folded: String = text.nfkc().collect();
+    let trimmed = folded.trim();
     if trimmed.is_empty() {
         return Err("required".into());
     }
     if trimmed.chars().count() > 50 {
         return Err(crate::Refusal::too_long(50));
     }
-    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if trimmed.chars().any(char::is_whitespace) {
+        return Err("number_has_spaces".into());
+    }
+    if trimmed.chars().any(char::is_control) {
         return Err("invalid_characters".into());
     }
     Ok(trimmed.to_string())
@@ -432,7 +439,9 @@ mod tests {
             assert_eq!(DocStatus::parse(status.as_str()), Ok(*status));
         }
         assert_eq!(parse_number(" HT-1 "), Ok("HT-1".to_string()));
-        assert_eq!(parse_number("A 1"), Err("invalid_characters".into()));
+        assert_eq!(parse_number("A 1"), Err("number_has_spaces".into()));
+        assert_eq!(parse_number("A\u{7}1"), Err("invalid_characters".into()));
+        assert_eq!(parse_number("ＲＥＶ-００１"), Ok("REV-001".to_string()));
         assert_eq!(
             parse_number(&"9".repeat(51)),
             Err(crate::Refusal::too_long(50))

@@ -265,6 +265,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "salesdata_fix",
     "charts_fix",
     "imports_fix",
+    "insight_fix3",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -43,12 +43,17 @@ impl App {
             && !kept
             && let Some((id, name, taken)) = contracts::number_holder(tx, number, except).await?
         {
-            errors.push(
+            // A contract outside the caller's view is not named.
+            let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
+            let scope = (&visibility, caller.user.id, self.today());
+            let error = if contracts::get(tx, scope, id).await?.is_some() {
                 kuijing_domain::FieldError::new("number", "contract_number_taken")
-                    .with("number", taken)
                     .with("contract", name)
-                    .with("id", id),
-            );
+                    .with("id", id)
+            } else {
+                kuijing_domain::FieldError::new("number", "contract_number_taken_elsewhere")
+            };
+            errors.push(error.with("number", taken));
         }
         let notes = errors
             .take(

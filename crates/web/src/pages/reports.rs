@@ -74,9 +74,13 @@ pub(crate) struct ReportView {
     pub(crate) report: Report,
     pub(crate) title: String,
     pub(crate) groupings: Vec<String>,
+    /// The labels of the custom fields offered as groupings, by key.
+    pub(crate) custom_labels: Vec<(String, String)>,
     pub(crate) pipelines: Vec<Choice>,
     pub(crate) chart: String,
     pub(crate) legend: Vec<(usize, String)>,
+    /// Said under a chart that could not draw every row.
+    pub(crate) chart_note: Option<String>,
     /// The query string of the current choice, for the export links.
     pub(crate) here: String,
     pub(crate) can_export: bool,
@@ -142,7 +146,13 @@ impl ReportView {
         } else {
             None
         };
-        if let Some(label) = carried {
+        let offered = by.strip_prefix("custom:").and_then(|key| {
+            self.custom_labels
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, label)| label)
+        });
+        if let Some(label) = carried.or(offered) {
             return format!("{} · {label}", self.shell.t("report_by.custom"));
         }
         let text = |key: &str| self.shell.t(key);
@@ -252,12 +262,18 @@ fn tenths(value: i64) -> String {
     format!("{sign}{}.{}", value.abs() / 10, value.abs() % 10)
 }
 
-/// The chart of a report (none for a table) and its legend.
+/// The most points a line draws, and the most bars a chart draws: beyond
+/// them a chart no one can read; the table keeps every row.
+const MOST_POINTS: usize = 400;
+const MOST_BARS: usize = 60;
+
+/// The chart of a report (none for a table), its legend, and a note when
+/// the chart leaves rows to the table.
 pub(crate) fn chart_of(
     report: &Report,
     shell: &Shell,
     title: &str,
-) -> (String, Vec<(usize, String)>) {
+) -> (String, Vec<(usize, String)>, Option<String>) {
     let text = |key: &str| shell.t(key);
     let label = |row: &kuijing_service::reports::ReportRow| {
         let mut text = if row.label.is_empty() {
@@ -303,13 +319,26 @@ pub(crate) fn chart_of(
         }
         _ => label(row),
     };
-    let groups: Vec<Group> = report
+    let most = if report.chart == "line" {
+        MOST_POINTS
+    } else {
+        MOST_BARS
+    };
+    let charted = report
         .rows
         .iter()
         .filter(|row| !targets || row.key2.as_ref().is_some_and(|k| k.len() == 7))
         // The funnel draws its stages; won and lost are said beside it.
-        .filter(|row| !report.is_outcome_row(row))
-        .take(60)
+        .filter(|row| !report.is_outcome_row(row));
+    let total = charted.clone().count();
+    let note = (total > most && !matches!(report.chart.as_str(), "table" | "pie")).then(|| {
+        shell
+            .t("insight_fix3.chart_cut")
+            .replace("%{shown}", &most.to_string())
+            .replace("%{total}", &total.to_string())
+    });
+    let groups: Vec<Group> = charted
+        .take(most)
         .map(|row| {
             let name = label(row);
             Group {
@@ -402,7 +431,7 @@ pub(crate) fn chart_of(
         _ if groups.len() > 12 => charts::bars(&groups, &names, title, &axes),
         _ => charts::grouped_bars(&groups, &names, title, &axes),
     };
-    (svg, legend)
+    (svg, legend, note)
 }
 
 /// The value axes of a report's series: one for each unit (and currency)
@@ -445,6 +474,7 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
 /// names them ("Mar", "3月"), with the year under the first month and under
 /// each January; other labels are left as they are.
 fn name_months(groups: &mut [Group], shell: &Shell) {
+    use chrono::Datelike;
     let month_of = |label: &str| -> Option<(String, usize)> {
         let (year, month) = label.split_once('-')?;
         let month: usize = month.parse().ok()?;
@@ -454,6 +484,22 @@ fn name_months(groups: &mut [Group], shell: &Shell) {
             && label.len() == 7)
             .then(|| (year.to_string(), month))
     };
+    let day_of = |label: &str| chrono::NaiveDate::parse_from_str(label, "%Y-%m-%d").ok();
+    if !groups.is_empty() && groups.iter().all(|g| day_of(&g.label).is_some()) {
+        // Days read as month and day, the year said once under its first.
+        let mut year = None;
+        for group in groups.iter_mut() {
+            let Some(day) = day_of(&group.label) else {
+                continue;
+            };
+            group.label = day.format("%m-%d").to_string();
+            if year != Some(day.year()) {
+                group.note = Some(day.year().to_string());
+                year = Some(day.year());
+            }
+        }
+        return;
+    }
     if groups.is_empty() || !groups.iter().all(|g| month_of(&g.label).is_some()) {
         return;
     }
@@ -531,6 +577,38 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
     }
 }
 
+/// A saved report's rows grouped by a field of fixed values (an outcome, a
+/// status, a follow-up's kind) named in the viewer's language, as the
+/// builder's form names those values.
+fn name_coded_rows(report: &mut Report, shell: &Shell, group_by: &[String]) {
+    let prefix = |grouping: Option<&String>| {
+        let field = grouping?.split(':').next()?;
+        match field {
+            "outcome" => Some("outcome"),
+            "status" => Some("doc_status"),
+            "kind" => Some("kinds"),
+            _ => None,
+        }
+    };
+    let named = |prefix: &str, value: &str| {
+        let text = shell.tk(prefix, value);
+        (!text.starts_with(prefix)).then_some(text)
+    };
+    let (first, second) = (prefix(group_by.first()), prefix(group_by.get(1)));
+    for row in &mut report.rows {
+        if let (Some(prefix), Some(key)) = (first, row.key.as_deref())
+            && let Some(text) = named(prefix, key)
+        {
+            row.label = text;
+        }
+        if let (Some(prefix), Some(key)) = (second, row.key2.as_deref())
+            && let Some(text) = named(prefix, key)
+        {
+            row.label2 = Some(text);
+        }
+    }
+}
+
 async fn view(
     state: &AppState,
     caller: &Caller,
@@ -550,21 +628,22 @@ async fn view(
     } else {
         shell.tk("report_hints", name)
     };
-    let (chart, legend) = chart_of(&report, &shell, &title);
+    let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let mut groupings: Vec<String> = BUILT_IN
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, by)| by.iter().map(|b| b.to_string()).collect())
         .unwrap_or_default();
+    let mut custom_labels = Vec::new();
     if name == "customers" {
-        groupings.extend(
-            state
-                .app
-                .custom_fields(kuijing_domain::Kind::Customer)
-                .await?
-                .into_iter()
-                .map(|f| format!("custom:{}", f.key)),
-        );
+        for field in state
+            .app
+            .custom_fields(kuijing_domain::Kind::Customer)
+            .await?
+        {
+            groupings.push(format!("custom:{}", field.key));
+            custom_labels.push((field.key, field.label));
+        }
     }
     let pipelines = if name == "funnel" {
         state
@@ -593,9 +672,11 @@ async fn view(
         report,
         title,
         groupings,
+        custom_labels,
         pipelines,
         chart,
         legend,
+        chart_note,
         saved: None,
         hint: Some(shell_hint),
         can_manage: caller.can(kuijing_domain::Permission::new(
@@ -659,11 +740,12 @@ async fn saved_view(
     query: Query,
 ) -> Result<ReportView, kuijing_service::ServiceError> {
     let definition = state.app.saved_report(caller, id).await?;
-    let report = state.app.run_report(caller, id, &query.service()?).await?;
+    let mut report = state.app.run_report(caller, id, &query.service()?).await?;
     let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
-    let (chart, legend) = chart_of(&report, &shell, &title);
+    name_coded_rows(&mut report, &shell, &definition.definition.group_by);
+    let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {
         departments,
@@ -680,9 +762,11 @@ async fn saved_view(
         report,
         title,
         groupings: Vec::new(),
+        custom_labels: Vec::new(),
         pipelines: Vec::new(),
         chart,
         legend,
+        chart_note,
         saved: Some((id, definition.editable)),
         hint: None,
         can_manage: false,

@@ -64,6 +64,7 @@ mod pools;
 mod record_input;
 mod regressions;
 mod report_builder;
+mod report_labels;
 mod reports;
 mod sales_api;
 mod sales_close;

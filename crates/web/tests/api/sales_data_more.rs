@@ -332,6 +332,28 @@ async fn a_disabled_head_stays_head_and_approvals_say_who_is_disabled() {
         )
         .await;
     assert_eq!(renamed.status, 200, "{}", renamed.text);
+    // The page's form offers the disabled head, chosen, so saving it keeps them.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let path = format!("/departments/{sales}");
+    let (_, html) = crate::helpers::page(&t, &cookie, &path, "en").await;
+    let chosen = format!("<option value=\"{manager}\" selected>");
+    let option = html
+        .split(&chosen)
+        .nth(1)
+        .and_then(|rest| rest.split("</option>").next())
+        .unwrap_or_else(|| panic!("the head is chosen: {html}"));
+    assert!(option.contains("(disabled)"), "{option}");
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Sales+team&parent_id=1&head_id={manager}&sort_order=0&version={}",
+        t.get(&format!("/api/v1/departments/{sales}"), admin)
+            .await
+            .body["version"]
+    );
+    let (status, _) = crate::helpers::post_form(&t, &cookie, &path, form).await;
+    assert_eq!(status, 303);
+    let kept = t.get(&format!("/api/v1/departments/{sales}"), admin).await;
+    assert_eq!(kept.body["head_id"], manager, "{}", kept.text);
 
     let client = customer(&t, rep, "Acme").await;
     let id = contract(&t, rep, client, "1000").await;
@@ -377,4 +399,33 @@ async fn a_disabled_head_stays_head_and_approvals_say_who_is_disabled() {
     )
     .await;
     assert_eq!(submit(&t, rep, "contracts", id).await, "in_approval");
+}
+
+#[tokio::test]
+async fn a_number_taken_outside_the_callers_view_is_refused_without_naming_its_contract() {
+    let t = TestApp::new().await;
+    let team = crate::sales_fixtures::sales_team(&t).await;
+    let (rep, other) = (team.rep.1.as_str(), team.other_rep.1.as_str());
+    let theirs = customer(&t, other, "Their Buyer").await;
+    create(
+        &t,
+        other,
+        "/api/v1/contracts",
+        json!({ "name": "Secret Deal", "customer_id": theirs, "amount": "10", "number": "HT-777" }),
+    )
+    .await;
+    let mine = customer(&t, rep, "My Buyer").await;
+    let refused = t
+        .post(
+            "/api/v1/contracts",
+            rep,
+            json!({ "name": "Mine", "customer_id": mine, "amount": "10", "number": "ht-777" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        ("number".into(), "contract_number_taken_elsewhere".into())
+    );
+    assert!(!refused.text.contains("Secret Deal"), "{}", refused.text);
 }
