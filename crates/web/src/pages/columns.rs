@@ -121,6 +121,11 @@ pub struct Table {
 }
 
 impl Table {
+    /// Whether any column sorts, so the phone's sort choice is offered.
+    pub fn sortable(&self) -> bool {
+        self.headers.iter().any(|h| h.sort.is_some())
+    }
+
     /// Builds the table: `cell` gives a row's cell of a column; the header
     /// of a column is its field's label (a custom field's own label).
     pub fn build<T>(

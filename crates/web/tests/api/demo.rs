@@ -81,14 +81,6 @@ async fn the_demo_reproduces_the_files() {
             .await;
         assert_eq!(found.status, 200, "{}", found.text);
         assert_eq!(total(&found.body), stages[stage].0, "{outcome}");
-        // Lost deals keep what was at stake, so the funnel can say what went.
-        let at_stake: i64 = found.body["totals"]
-            .as_array()
-            .expect("totals")
-            .iter()
-            .map(|t| t["amount"].as_i64().unwrap_or_default())
-            .sum();
-        assert!(at_stake > 0, "{outcome}: {}", found.body["totals"]);
     }
     let contracts = app
         .get("/api/v1/contracts?status=approved&limit=1", &token)

@@ -35,15 +35,32 @@ fn row<'a>(report: &'a Value, key: &str) -> &'a Vec<Value> {
         .expect("values")
 }
 
+const PRODUCTS: &str = include_str!("../../../service/demo/maven-crm/products.csv");
+
 /// The (count, cents) of demo deals with an account, of a stage, closed in
-/// 2017.
+/// 2017: a won deal worth its close value, a lost one (closed at 0 in the
+/// file) what was at stake, its product's list price.
 fn closed_in_2017(stage: &str) -> (i64, i64) {
+    let price = |product: &str| -> i64 {
+        let wanted = product.replace(' ', "");
+        csv::Reader::from_reader(PRODUCTS.as_bytes())
+            .records()
+            .map(|r| r.expect("a product"))
+            .find(|p| p[0].replace(' ', "") == wanted)
+            .and_then(|p| p[2].trim().parse::<i64>().ok())
+            .map_or(0, |d| d * 100)
+    };
     let mut out = (0, 0);
     for r in csv::Reader::from_reader(PIPELINE.as_bytes()).records() {
         let r = r.expect("a row");
         if !r[3].trim().is_empty() && &r[4] == stage && r[6].starts_with("2017") {
             out.0 += 1;
-            out.1 += r[7].trim().parse::<i64>().map(|d| d * 100).unwrap_or(0);
+            let value = r[7].trim().parse::<i64>().map(|d| d * 100).unwrap_or(0);
+            out.1 += if stage == "Lost" && value == 0 {
+                price(&r[2])
+            } else {
+                value
+            };
         }
     }
     out
