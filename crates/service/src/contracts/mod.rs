@@ -563,6 +563,19 @@ impl App {
                 code: "contract_has_payments",
             });
         }
+        // A payment in approval would otherwise pass on a void contract.
+        let in_approval: Vec<String> = payments::pending_of_contract(&mut tx, id)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == DocStatus::InApproval.as_str())
+            .map(|p| p.number)
+            .collect();
+        if !in_approval.is_empty() {
+            return Err(ServiceError::RefusedWith {
+                code: "contract_has_payments_in_approval",
+                params: vec![("payments", in_approval.join(", "))],
+            });
+        }
         contracts::set_status(
             &mut tx,
             id,
