@@ -131,6 +131,10 @@ pub struct ContractDetail {
     pub writable: bool,
     /// Why a void contract was voided, as its change log keeps it.
     pub void_reason: Option<String>,
+    /// Whether the caller may void it now: it is approved with nothing
+    /// received, they may change it, and they may approve contracts or
+    /// manage approvals (see [`may_void`]).
+    pub can_void: bool,
 }
 
 /// Contracts a batch action is for: ticked ones, or all that match.
@@ -160,6 +164,13 @@ pub struct CurrencyTotal {
 
 fn contract(action: Action) -> Permission {
     Permission::new(Kind::Contract, action)
+}
+
+/// Who voids an approved contract (signed by mistake, or cancelled): as
+/// for a payment, those who may approve contracts, and approval managers.
+fn may_void(caller: &Caller) -> bool {
+    caller.can(contract(Action::Approve))
+        || caller.can(Permission::new(Kind::Approval, Action::Manage))
 }
 
 pub(crate) fn payment(action: Action) -> Permission {
@@ -290,8 +301,8 @@ impl App {
         let found = contracts::get(&mut tx, scope, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let can_edit =
-            caller.can(contract(Action::Edit)) && contracts::writable(&mut tx, scope, id).await?;
+        let writable = contracts::writable(&mut tx, scope, id).await?;
+        let can_edit = caller.can(contract(Action::Edit)) && writable;
         let lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
         let plans = contracts::plans(&mut tx, id).await?;
         let payment_visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
@@ -331,7 +342,12 @@ impl App {
         let void_reason = (row.contract.status == DocStatus::Void)
             .then(|| void_reason(&change_log))
             .flatten();
+        let can_void = writable
+            && may_void(caller)
+            && row.contract.status == DocStatus::Approved
+            && row.contract.received == 0;
         Ok(ContractDetail {
+            can_void,
             unassigned: (row.contract.received - planned).max(0),
             can_edit: can_edit && row.contract.status.editable(),
             writable: can_edit,
@@ -538,14 +554,16 @@ impl App {
     }
 
     /// Voids an approved contract that has no approved payments, for a
-    /// reason the change log keeps.
+    /// reason the change log keeps: see [`may_void`] for who may.
     pub async fn void_contract(
         &self,
         caller: &Caller,
         id: i64,
         input: &VoidInput,
     ) -> Result<ContractDetail> {
-        caller.require(contract(Action::Edit))?;
+        if !may_void(caller) {
+            return Err(ServiceError::Forbidden);
+        }
         let reason = text::parse_optional_text(Some(&input.reason), VOID_REASON_MAX)
             .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?
             .ok_or_else(|| {

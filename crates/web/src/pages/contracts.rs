@@ -349,7 +349,7 @@ pub(super) async fn contract_view(
         can_edit_plan: plannable && can(caller, Kind::PaymentPlan, Action::Edit),
         can_delete_plan: plannable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
-        can_void: writable && status.counts() && detail.row.contract.received == 0,
+        can_void: detail.can_void,
         methods: method_choices(state).await?,
         people: state.app.approver_choices("contract").await?,
         steps_to_choose: state.app.steps_to_choose("contract").await?,

@@ -4,7 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Answer, TestApp};
+use crate::auth::page_session;
+use crate::helpers::{Answer, TestApp, page};
 use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
 
 /// An approved contract of the rep's, with no contract flow in place.
@@ -194,4 +195,30 @@ async fn a_payment_waiting_when_its_contract_was_voided_cannot_pass_but_can_be_r
         payment_of(&t, &team.rep.1, paid).await.body["status"],
         "rejected"
     );
+}
+
+#[tokio::test]
+async fn voiding_a_contract_needs_the_right_to_approve_contracts_as_a_payment_does() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let deal = approved_contract(&t, &team, "300").await;
+    let path = format!("/api/v1/contracts/{deal}");
+    // The rep may change the contract, not void it; nor see the box.
+    let detail = t.get(&path, &team.rep.1).await;
+    assert_eq!(detail.body["can_void"], false, "{}", detail.text);
+    let refused = void_contract(&t, &team.rep.1, deal).await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    let rep_cookie = page_session(&t, "0971000002").await;
+    let (status, html) = page(&t, &rep_cookie, &format!("/contracts/{deal}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(&format!("/contracts/{deal}/void")), "{html}");
+    assert_eq!(t.get(&path, &team.rep.1).await.body["status"], "approved");
+    // The manager, who approves contracts, sees the box and voids it.
+    assert_eq!(t.get(&path, &team.manager.1).await.body["can_void"], true);
+    let manager_cookie = page_session(&t, "0971000001").await;
+    let (_, html) = page(&t, &manager_cookie, &format!("/contracts/{deal}"), "en").await;
+    assert!(html.contains(&format!("/contracts/{deal}/void")), "{html}");
+    let voided = void_contract(&t, &team.manager.1, deal).await;
+    assert_eq!(voided.status, 200, "{}", voided.text);
+    assert_eq!(voided.body["can_void"], false);
 }
