@@ -104,7 +104,10 @@ pub struct ContractRow {
     #[serde(flatten)]
     pub contract: Contract,
     pub owner_name: Option<String>,
-    pub outstanding: i64,
+    /// What is still to come in: the amount less what was received, never
+    /// below 0. Null for a contract that is not approved (a draft, one in
+    /// approval, rejected, withdrawn or void), which expects no payments.
+    pub outstanding: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -287,7 +290,7 @@ impl App {
             .into_iter()
             .map(|contract| ContractRow {
                 owner_name: name_of(&names, contract.owner_id),
-                outstanding: contract.outstanding(),
+                outstanding: contract.status.counts().then(|| contract.outstanding()),
                 contract,
             })
             .collect())

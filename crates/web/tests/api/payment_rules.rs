@@ -222,3 +222,51 @@ async fn voiding_a_contract_needs_the_right_to_approve_contracts_as_a_payment_do
     assert_eq!(voided.status, 200, "{}", voided.text);
     assert_eq!(voided.body["can_void"], false);
 }
+
+#[tokio::test]
+async fn a_contract_not_approved_offers_no_payment_form_and_owes_nothing_yet() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let buyer = customer(&t, &team.rep.1, "Globex").await;
+    let draft = contract(&t, &team.rep.1, buyer, "300").await;
+    let detail = t
+        .get(&format!("/api/v1/contracts/{draft}"), &team.rep.1)
+        .await;
+    assert!(detail.body["outstanding"].is_null(), "{}", detail.text);
+    let list = t.get("/api/v1/contracts", &team.rep.1).await;
+    assert!(
+        list.body["items"][0]["outstanding"].is_null(),
+        "{}",
+        list.text
+    );
+    let cookie = page_session(&t, "0971000002").await;
+    let path = format!("/payments/new?contract_id={draft}");
+    let (status, html) = page(&t, &cookie, &path, "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-no-payments"), "{html}");
+    assert!(html.contains("Payments open once approved"), "{html}");
+    assert!(!html.contains("name=\"amount\""), "{html}");
+    assert!(!html.contains("Outstanding"), "{html}");
+    // Once approved, the form is offered with what is outstanding.
+    assert_eq!(
+        submit(&t, &team.rep.1, "contracts", draft).await,
+        "approved"
+    );
+    let detail = t
+        .get(&format!("/api/v1/contracts/{draft}"), &team.rep.1)
+        .await;
+    assert_eq!(detail.body["outstanding"], 30000, "{}", detail.text);
+    let (_, html) = page(&t, &cookie, &path, "en").await;
+    assert!(!html.contains("data-no-payments"), "{html}");
+    assert!(html.contains("name=\"amount\""), "{html}");
+    assert!(html.contains("Outstanding"), "{html}");
+    // A void one says no payments are expected.
+    assert_eq!(void_contract(&t, &team.manager.1, draft).await.status, 200);
+    let detail = t
+        .get(&format!("/api/v1/contracts/{draft}"), &team.rep.1)
+        .await;
+    assert!(detail.body["outstanding"].is_null(), "{}", detail.text);
+    let (_, html) = page(&t, &cookie, &path, "en").await;
+    assert!(html.contains("no payments are expected"), "{html}");
+    assert!(!html.contains("name=\"amount\""), "{html}");
+}
