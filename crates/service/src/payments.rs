@@ -182,11 +182,11 @@ impl App {
         let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
-            .map(|(currency, count, amount, received)| CurrencyTotal {
+            .map(|(currency, count, approved, received)| CurrencyTotal {
                 currency,
                 count,
-                approved: count,
-                amount,
+                approved,
+                amount: received,
                 received,
             })
             .collect();

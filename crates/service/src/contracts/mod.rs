@@ -157,9 +157,10 @@ pub struct CurrencyTotal {
     pub currency: String,
     /// The records that match.
     pub count: i64,
-    /// For contracts: how many of them are approved, the only ones whose
-    /// amount and received count in `amount` and `received`. For payments,
-    /// as `count`.
+    /// How many of them are approved. For contracts, the only ones whose
+    /// amount and received count in `amount` and `received`; for payments,
+    /// the only money received, so `amount` and `received` are both the
+    /// sum of the approved payments (void ones count nowhere).
     pub approved: i64,
     pub amount: i64,
     pub received: i64,

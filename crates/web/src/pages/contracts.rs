@@ -1124,8 +1124,8 @@ struct PaymentsView {
 }
 
 impl PaymentsView {
-    fn statuses(&self) -> [&'static str; 5] {
-        ["draft", "in_approval", "approved", "rejected", "withdrawn"]
+    fn statuses(&self) -> [&'static str; 6] {
+        STATUSES
     }
 }
 

@@ -270,3 +270,67 @@ async fn a_contract_not_approved_offers_no_payment_form_and_owes_nothing_yet() {
     assert!(html.contains("no payments are expected"), "{html}");
     assert!(!html.contains("name=\"amount\""), "{html}");
 }
+
+/// The list's totals block of a page.
+fn totals_of(html: &str) -> &str {
+    let start = html.find("<dl class=\"totals\">").expect("totals");
+    let end = start + html[start..].find("</dl>").expect("end of totals");
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn payment_totals_count_only_approved_payments_as_received() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let deal = approved_contract(&t, &team, "300").await;
+    let kept = draft_payment(&t, &team, deal, "100").await;
+    assert_eq!(submit(&t, &team.rep.1, "payments", kept).await, "approved");
+    let voided = draft_payment(&t, &team, deal, "50").await;
+    assert_eq!(
+        submit(&t, &team.rep.1, "payments", voided).await,
+        "approved"
+    );
+    let void = t
+        .post(
+            &format!("/api/v1/payments/{voided}/void"),
+            &team.manager.1,
+            json!({ "reason": "Returned" }),
+        )
+        .await;
+    assert_eq!(void.status, 200, "{}", void.text);
+    draft_payment(&t, &team, deal, "30").await;
+    let list = t.get("/api/v1/payments", &team.rep.1).await;
+    let totals = &list.body["totals"][0];
+    assert_eq!(totals["count"], 3, "{}", list.text);
+    assert_eq!(totals["approved"], 1, "{}", list.text);
+    assert_eq!(totals["amount"], 10000, "{}", list.text);
+    assert_eq!(totals["received"], 10000, "{}", list.text);
+    let void_only = t.get("/api/v1/payments?status=void", &team.rep.1).await;
+    assert_eq!(
+        void_only.body["totals"][0]["received"], 0,
+        "{}",
+        void_only.text
+    );
+    assert_eq!(
+        void_only.body["totals"][0]["count"], 1,
+        "{}",
+        void_only.text
+    );
+    assert_eq!(received_of(&t, &team.rep.1, deal).await, 10000);
+
+    let cookie = page_session(&t, "0971000002").await;
+    let (status, html) = page(&t, &cookie, "/payments", "en").await;
+    assert_eq!(status, 200);
+    let totals = totals_of(&html);
+    assert!(totals.contains("100.00"), "{totals}");
+    assert!(
+        !totals.contains("150.00") && !totals.contains("180.00"),
+        "{totals}"
+    );
+    assert!(totals.contains("1 of 3 approved"), "{totals}");
+    // "Void" is offered by the status filter, and filters.
+    assert!(html.contains("<option value=\"void\""), "{html}");
+    let (_, html) = page(&t, &cookie, "/payments?status=void", "en").await;
+    assert!(html.contains("<option value=\"void\" selected"), "{html}");
+    assert!(totals_of(&html).contains("0.00"), "{html}");
+}
