@@ -116,6 +116,25 @@ fn may_void(caller: &Caller) -> bool {
         ))
 }
 
+/// Refuses to move a payment toward approval (its submit, or its last
+/// approval step) while its contract is not approved: money counts only
+/// against approved contracts. The message names the contract, its status
+/// and the way out for that status.
+pub(crate) fn contract_must_be_approved(contract: &Contract) -> Result<()> {
+    if contract.status == DocStatus::Approved {
+        return Ok(());
+    }
+    let status = contract.status.as_str().to_string();
+    Err(ServiceError::RefusedWith {
+        code: "payment_contract_not_approved",
+        params: vec![
+            ("contract", contract.number.clone()),
+            ("contract_status", status.clone()),
+            ("contract_fix", status),
+        ],
+    })
+}
+
 /// Who deletes a payment not yet approved (a draft, or a rejected or
 /// withdrawn one) in their scope: whoever has `payment.delete` (the built-in
 /// sales rep has it, for their own drafts).
@@ -163,11 +182,11 @@ impl App {
         let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
-            .map(|(currency, count, amount, received)| CurrencyTotal {
+            .map(|(currency, count, approved, received)| CurrencyTotal {
                 currency,
                 count,
-                approved: count,
-                amount,
+                approved,
+                amount: received,
                 received,
             })
             .collect();
@@ -322,10 +341,11 @@ impl App {
         // The contract is held first, so payments submitted at once are
         // checked one after another, each seeing those before it.
         contracts::lock(&mut tx, current.contract_id).await?;
-        if !current.exceeding_confirmed
-            && !input.confirm_exceeding
-            && let Some(contract) = contracts::get_unscoped(&mut tx, current.contract_id).await?
-        {
+        let contract = contracts::get_unscoped(&mut tx, current.contract_id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        contract_must_be_approved(&contract)?;
+        if !current.exceeding_confirmed && !input.confirm_exceeding {
             let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
             let committed = contract.received.saturating_add(pending);
             if sales::exceeds_outstanding(contract.amount, committed, current.amount) {

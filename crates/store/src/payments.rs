@@ -233,25 +233,32 @@ pub async fn list(
 
 /// Count, amount, and the approved part of the amount, per currency of the
 /// matching payments.
+/// Per currency: how many payments match, how many of them are approved,
+/// and the amount of the approved ones (the only money received: drafts,
+/// payments in approval, rejected, withdrawn and void ones count nowhere).
 pub async fn totals(
     tx: &mut Tx,
     scope: (&Visibility, i64, NaiveDate),
     query: &PaymentQuery,
 ) -> Result<Vec<(String, i64, i64, i64)>> {
-    let approved = sea_query::Expr::case(
-        Expr::col((Payments::Table, Payments::Status)).eq(DocStatus::Approved.as_str()),
-        Expr::col((Payments::Table, Payments::Amount)),
-    )
-    .finally(Expr::val(0i64));
+    let is_approved =
+        || Expr::col((Payments::Table, Payments::Status)).eq(DocStatus::Approved.as_str());
+    let sum = |value: sea_query::CaseStatement| {
+        Func::cast_as(
+            Func::coalesce([Func::sum(value).into(), Expr::val(0i64).into()]),
+            sea_query::Alias::new("bigint"),
+        )
+    };
     let mut select = Query::select();
     select
         .column((Payments::Table, Payments::Currency))
         .expr(Func::count(Expr::col((Payments::Table, Payments::Id))))
-        .expr(record::sum_or_zero((Payments::Table, Payments::Amount)))
-        .expr(Func::cast_as(
-            Func::coalesce([Func::sum(approved).into(), Expr::val(0i64).into()]),
-            sea_query::Alias::new("bigint"),
-        ))
+        .expr(sum(sea_query::Expr::case(is_approved(), 1i64).finally(0i64)))
+        .expr(sum(sea_query::Expr::case(
+            is_approved(),
+            Expr::col((Payments::Table, Payments::Amount)),
+        )
+        .finally(Expr::val(0i64))))
         .from(Payments::Table)
         .inner_join(
             Contracts::Table,

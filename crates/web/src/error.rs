@@ -97,7 +97,7 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
         }
         ServiceError::RefusedWith { params, .. } => {
             params.iter().fold(text, |text, (name, value)| {
-                text.replace(&format!("%{{{name}}}"), value)
+                text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
             })
         }
         _ => text,
@@ -266,6 +266,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "charts_fix",
     "imports_fix",
     "insight_fix3",
+    "sales4_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

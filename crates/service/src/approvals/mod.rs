@@ -443,6 +443,9 @@ impl App {
             }
         }
         .map_err(engine_error)?;
+        if state.status == Status::Approved {
+            self.check_record_approvable(&mut tx, &stored).await?;
+        }
         let now = self.now();
         if !approvals::save(&mut tx, id, &stored.state, &state, now).await? {
             return Err(ServiceError::Refused {
@@ -485,6 +488,27 @@ impl App {
         self.approval_view(&mut tx, caller, &stored.kind, stored.record_id)
             .await?
             .ok_or(ServiceError::NotFound)
+    }
+
+    /// Whether the record may be approved now: a payment only while its
+    /// contract is approved (one voided meanwhile refuses the last step;
+    /// rejecting it still works). The contract is locked, so it is not
+    /// voided while the payment is being approved.
+    async fn check_record_approvable(&self, tx: &mut Tx, stored: &StoredApproval) -> Result<()> {
+        if stored.kind != Kind::Payment.as_str() {
+            return Ok(());
+        }
+        let Some(payment) = kuijing_store::payments::get_unscoped(tx, stored.record_id).await?
+        else {
+            return Ok(());
+        };
+        kuijing_store::contracts::lock(tx, payment.contract_id).await?;
+        if let Some(contract) =
+            kuijing_store::contracts::get_unscoped(tx, payment.contract_id).await?
+        {
+            crate::payments::contract_must_be_approved(&contract)?;
+        }
+        Ok(())
     }
 
     /// Tells the record how its approval ended, and writes the change of

@@ -104,7 +104,10 @@ pub struct ContractRow {
     #[serde(flatten)]
     pub contract: Contract,
     pub owner_name: Option<String>,
-    pub outstanding: i64,
+    /// What is still to come in: the amount less what was received, never
+    /// below 0. Null for a contract that is not approved (a draft, one in
+    /// approval, rejected, withdrawn or void), which expects no payments.
+    pub outstanding: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -131,6 +134,10 @@ pub struct ContractDetail {
     pub writable: bool,
     /// Why a void contract was voided, as its change log keeps it.
     pub void_reason: Option<String>,
+    /// Whether the caller may void it now: it is approved with nothing
+    /// received, they may change it, and they may approve contracts or
+    /// manage approvals (see [`may_void`]).
+    pub can_void: bool,
 }
 
 /// Contracts a batch action is for: ticked ones, or all that match.
@@ -150,9 +157,10 @@ pub struct CurrencyTotal {
     pub currency: String,
     /// The records that match.
     pub count: i64,
-    /// For contracts: how many of them are approved, the only ones whose
-    /// amount and received count in `amount` and `received`. For payments,
-    /// as `count`.
+    /// How many of them are approved. For contracts, the only ones whose
+    /// amount and received count in `amount` and `received`; for payments,
+    /// the only money received, so `amount` and `received` are both the
+    /// sum of the approved payments (void ones count nowhere).
     pub approved: i64,
     pub amount: i64,
     pub received: i64,
@@ -160,6 +168,13 @@ pub struct CurrencyTotal {
 
 fn contract(action: Action) -> Permission {
     Permission::new(Kind::Contract, action)
+}
+
+/// Who voids an approved contract (signed by mistake, or cancelled): as
+/// for a payment, those who may approve contracts, and approval managers.
+fn may_void(caller: &Caller) -> bool {
+    caller.can(contract(Action::Approve))
+        || caller.can(Permission::new(Kind::Approval, Action::Manage))
 }
 
 pub(crate) fn payment(action: Action) -> Permission {
@@ -276,7 +291,7 @@ impl App {
             .into_iter()
             .map(|contract| ContractRow {
                 owner_name: name_of(&names, contract.owner_id),
-                outstanding: contract.outstanding(),
+                outstanding: contract.status.counts().then(|| contract.outstanding()),
                 contract,
             })
             .collect())
@@ -290,8 +305,8 @@ impl App {
         let found = contracts::get(&mut tx, scope, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        let can_edit =
-            caller.can(contract(Action::Edit)) && contracts::writable(&mut tx, scope, id).await?;
+        let writable = contracts::writable(&mut tx, scope, id).await?;
+        let can_edit = caller.can(contract(Action::Edit)) && writable;
         let lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
         let plans = contracts::plans(&mut tx, id).await?;
         let payment_visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
@@ -331,7 +346,12 @@ impl App {
         let void_reason = (row.contract.status == DocStatus::Void)
             .then(|| void_reason(&change_log))
             .flatten();
+        let can_void = writable
+            && may_void(caller)
+            && row.contract.status == DocStatus::Approved
+            && row.contract.received == 0;
         Ok(ContractDetail {
+            can_void,
             unassigned: (row.contract.received - planned).max(0),
             can_edit: can_edit && row.contract.status.editable(),
             writable: can_edit,
@@ -538,14 +558,16 @@ impl App {
     }
 
     /// Voids an approved contract that has no approved payments, for a
-    /// reason the change log keeps.
+    /// reason the change log keeps: see [`may_void`] for who may.
     pub async fn void_contract(
         &self,
         caller: &Caller,
         id: i64,
         input: &VoidInput,
     ) -> Result<ContractDetail> {
-        caller.require(contract(Action::Edit))?;
+        if !may_void(caller) {
+            return Err(ServiceError::Forbidden);
+        }
         let reason = text::parse_optional_text(Some(&input.reason), VOID_REASON_MAX)
             .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?
             .ok_or_else(|| {
@@ -561,6 +583,19 @@ impl App {
         if current.received > 0 {
             return Err(ServiceError::Refused {
                 code: "contract_has_payments",
+            });
+        }
+        // A payment in approval would otherwise pass on a void contract.
+        let in_approval: Vec<String> = payments::pending_of_contract(&mut tx, id)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == DocStatus::InApproval.as_str())
+            .map(|p| p.number)
+            .collect();
+        if !in_approval.is_empty() {
+            return Err(ServiceError::RefusedWith {
+                code: "contract_has_payments_in_approval",
+                params: vec![("payments", in_approval.join(", "))],
             });
         }
         contracts::set_status(

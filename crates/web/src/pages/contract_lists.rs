@@ -114,10 +114,10 @@ fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
         "amount" => money(c.amount),
         "received" => money(c.received),
         // Only an approved contract expects payments; the others owe nothing yet.
-        "outstanding" if c.status != kuijing_domain::sales::DocStatus::Approved => {
-            Cell::text("—".to_string()).with_class("num muted")
-        }
-        "outstanding" => money(row.outstanding),
+        "outstanding" => match row.outstanding {
+            Some(outstanding) => money(outstanding),
+            None => Cell::text("—".to_string()).with_class("num muted"),
+        },
         "status" => Cell::default().tag(
             format!("status-{}", c.status.as_str()),
             shell.tk("doc_status", c.status.as_str()),

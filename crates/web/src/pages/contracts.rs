@@ -289,6 +289,11 @@ impl ContractView {
         format!("/contracts/{}", self.detail.row.contract.id)
     }
 
+    /// What the contract has outstanding (0 where it expects no payments).
+    fn outstanding(&self) -> &i64 {
+        self.detail.row.outstanding.as_ref().unwrap_or(&0)
+    }
+
     /// Why a contract that is not approved shows no amount outstanding:
     /// payments are expected only of approved contracts.
     fn no_payments_yet(&self) -> Option<String> {
@@ -349,7 +354,7 @@ pub(super) async fn contract_view(
         can_edit_plan: plannable && can(caller, Kind::PaymentPlan, Action::Edit),
         can_delete_plan: plannable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
-        can_void: writable && status.counts() && detail.row.contract.received == 0,
+        can_void: detail.can_void,
         methods: method_choices(state).await?,
         people: state.app.approver_choices("contract").await?,
         steps_to_choose: state.app.steps_to_choose("contract").await?,
@@ -1119,8 +1124,8 @@ struct PaymentsView {
 }
 
 impl PaymentsView {
-    fn statuses(&self) -> [&'static str; 5] {
-        ["draft", "in_approval", "approved", "rejected", "withdrawn"]
+    fn statuses(&self) -> [&'static str; 6] {
+        STATUSES
     }
 }
 
@@ -1401,6 +1406,24 @@ impl PaymentFormView {
         value == id.to_string()
     }
 
+    /// What the contract has outstanding (0 where it expects no payments).
+    fn outstanding(&self) -> &i64 {
+        self.contract
+            .as_ref()
+            .and_then(|c| c.row.outstanding.as_ref())
+            .unwrap_or(&0)
+    }
+
+    /// Why the contract takes no payments yet (it is not approved): the
+    /// form is not offered, and shows no amounts outstanding.
+    fn no_payments_yet(&self) -> Option<String> {
+        let status = self.contract.as_ref()?.row.contract.status;
+        (status != kuijing_domain::sales::DocStatus::Approved).then(|| {
+            self.shell
+                .t(&format!("approvals_fix2.no_payments.{}", status.as_str()))
+        })
+    }
+
     fn plans(&self) -> Vec<Plan> {
         self.contract
             .as_ref()
@@ -1425,7 +1448,12 @@ fn pending_others(
         .cloned()
         .collect();
     let pending: i64 = others.iter().map(|p| p.amount).sum();
-    let open = contract.row.outstanding.saturating_sub(pending).max(0);
+    let open = contract
+        .row
+        .outstanding
+        .unwrap_or_default()
+        .saturating_sub(pending)
+        .max(0);
     (others, open)
 }
 
@@ -1509,7 +1537,7 @@ pub async fn new_payment(
             .and_then(|plan| detail.plans.iter().find(|p| p.id == plan));
         let due = match plan {
             Some(plan) => (plan.amount - plan.received).max(0),
-            None => detail.row.outstanding,
+            None => detail.row.outstanding.unwrap_or_default(),
         };
         if due > 0 {
             form.amount = money::amount_text(due);

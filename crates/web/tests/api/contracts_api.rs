@@ -287,7 +287,7 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
         .call(
             Method::POST,
             &format!("/api/v1/contracts/{id}/void"),
-            Some(rep),
+            Some(team.manager.1.as_str()),
             Some(json!({ "reason": "Signed twice" })),
         )
         .await;
@@ -317,6 +317,8 @@ async fn a_draft_contract_is_edited_voided_only_once_approved_and_deleted_while_
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
     let rep = team.rep.1.as_str();
+    // Voiding is for those who approve contracts.
+    let manager = team.manager.1.as_str();
     let client = customer(&t, rep, "Acer").await;
     let id = contract(&t, rep, client, "900").await;
     let path = format!("/api/v1/contracts/{id}");
@@ -337,7 +339,7 @@ async fn a_draft_contract_is_edited_voided_only_once_approved_and_deleted_while_
         .call(
             Method::POST,
             &format!("{path}/void"),
-            Some(rep),
+            Some(manager),
             Some(json!({ "reason": "Signed twice" })),
         )
         .await;
@@ -347,7 +349,7 @@ async fn a_draft_contract_is_edited_voided_only_once_approved_and_deleted_while_
         .call(
             Method::POST,
             &format!("{path}/void"),
-            Some(rep),
+            Some(manager),
             Some(json!({ "reason": "Signed twice" })),
         )
         .await;

@@ -371,7 +371,7 @@ async fn the_instalments_of_a_voided_contract_end_and_are_never_overdue() {
         .call(
             axum::http::Method::POST,
             &format!("/api/v1/contracts/{id}/void"),
-            Some(rep),
+            Some(team.manager.1.as_str()),
             Some(json!({ "reason": "Cancelled by the customer" })),
         )
         .await;

@@ -700,7 +700,7 @@ async fn an_approved_payment_is_voided_with_a_reason_and_then_the_contract_and_i
     let early = t
         .post(
             &format!("/api/v1/contracts/{deal}/void"),
-            rep,
+            team.manager.1.as_str(),
             json!({ "reason": "Cancelled" }),
         )
         .await;
@@ -745,7 +745,7 @@ async fn an_approved_payment_is_voided_with_a_reason_and_then_the_contract_and_i
     let void = t
         .post(
             &format!("/api/v1/contracts/{deal}/void"),
-            rep,
+            manager,
             json!({ "reason": "Cancelled" }),
         )
         .await;
@@ -768,7 +768,7 @@ async fn a_customer_with_another_approved_contract_stays_dealt_when_one_is_voide
     let void = t
         .post(
             &format!("/api/v1/contracts/{first}/void"),
-            rep,
+            team.manager.1.as_str(),
             json!({ "reason": "Cancelled" }),
         )
         .await;
