@@ -363,22 +363,7 @@ pub async fn writable(
     today: NaiveDate,
     id: i64,
 ) -> Result<bool> {
-    use Opportunities as O;
-    let select = Query::select()
-        .expr(Func::count(Expr::col((O::Table, O::Id))))
-        .from(O::Table)
-        .and_where(Expr::col((O::Table, O::Id)).eq(id))
-        .cond_where(writable_record(
-            O::Table,
-            O::OwnerId,
-            O::Id,
-            KIND,
-            visibility,
-            actor,
-            today,
-        ))
-        .to_owned();
-    Ok(tx.count(&select).await? == 1)
+    Ok(writable_of(tx, visibility, actor, today, &[id]).await? == [id])
 }
 
 /// Of `ids`, those the actor may change (as [`writable`] says of one).
