@@ -962,6 +962,26 @@ pub async fn create_contract(
     .await
 }
 
+/// The page of a document the caller may not edit: why, when its status is
+/// the reason (in approval, approved, void), else that they may not.
+fn not_editable(
+    status: kuijing_domain::sales::DocStatus,
+    kind: &str,
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
+    let error = match (status.editable(), kind) {
+        (true, _) => ServiceError::Forbidden,
+        (false, "contract") => ServiceError::Refused {
+            code: "contract_not_editable",
+        },
+        (false, _) => ServiceError::Refused {
+            code: "payment_not_editable",
+        },
+    };
+    error_page(error, caller, lang)
+}
+
 pub async fn edit_contract(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -970,7 +990,7 @@ pub async fn edit_contract(
 ) -> Response {
     let detail = match state.app.get_contract(&caller, id).await {
         Ok(detail) if detail.can_edit => detail,
-        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Ok(detail) => return not_editable(detail.row.contract.status, "contract", &caller, lang),
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = ContractForm::of(&detail);
@@ -1591,7 +1611,7 @@ pub async fn edit_payment(
 ) -> Response {
     let detail = match state.app.get_payment(&caller, id).await {
         Ok(detail) if detail.can_edit => detail,
-        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Ok(detail) => return not_editable(detail.payment.status, "payment", &caller, lang),
         Err(error) => return error_page(error, &caller, lang),
     };
     let p = &detail.payment;

@@ -334,3 +334,27 @@ async fn payment_totals_count_only_approved_payments_as_received() {
     assert!(html.contains("<option value=\"void\" selected"), "{html}");
     assert!(totals_of(&html).contains("0.00"), "{html}");
 }
+
+#[tokio::test]
+async fn an_approved_document_s_edit_page_says_why_it_cannot_be_edited() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let deal = approved_contract(&t, &team, "1000").await;
+    let paid = draft_payment(&t, &team, deal, "100").await;
+    assert_eq!(submit(&t, &team.rep.1, "payments", paid).await, "approved");
+    let cookie = page_session(&t, "0971000002").await;
+    for (path, says) in [
+        (
+            format!("/contracts/{deal}/edit"),
+            "This contract cannot be edited",
+        ),
+        (
+            format!("/payments/{paid}/edit"),
+            "This payment cannot be edited",
+        ),
+    ] {
+        let (status, html) = page(&t, &cookie, &path, "en").await;
+        assert_eq!(status, 409, "{path}: {html}");
+        assert!(html.contains(says), "{path}: {html}");
+    }
+}
