@@ -361,17 +361,8 @@ impl FormView {
         if !field.coded {
             return label.to_string();
         }
-        let prefix = match field.name.as_str() {
-            "outcome" => "outcome",
-            "kind" => "kinds",
-            _ => "doc_status",
-        };
-        let text = self.shell.tk(prefix, label);
-        if text.starts_with(prefix) {
-            label.to_string()
-        } else {
-            text
-        }
+        super::reports::coded_value(&self.shell, &field.name, label)
+            .unwrap_or_else(|| label.to_string())
     }
 
     fn chosen(&self, list: &[String], id: &i64) -> bool {

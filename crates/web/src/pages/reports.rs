@@ -581,32 +581,37 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
 /// status, a follow-up's kind) named in the viewer's language, as the
 /// builder's form names those values.
 fn name_coded_rows(report: &mut Report, shell: &Shell, group_by: &[String]) {
-    let prefix = |grouping: Option<&String>| {
-        let field = grouping?.split(':').next()?;
-        match field {
-            "outcome" => Some("outcome"),
-            "status" => Some("doc_status"),
-            "kind" => Some("kinds"),
-            _ => None,
-        }
+    let field = |grouping: Option<&String>| {
+        grouping
+            .and_then(|g| g.split(':').next())
+            .filter(|f| matches!(*f, "outcome" | "status" | "kind"))
+            .map(str::to_string)
     };
-    let named = |prefix: &str, value: &str| {
-        let text = shell.tk(prefix, value);
-        (!text.starts_with(prefix)).then_some(text)
-    };
-    let (first, second) = (prefix(group_by.first()), prefix(group_by.get(1)));
+    let (first, second) = (field(group_by.first()), field(group_by.get(1)));
     for row in &mut report.rows {
-        if let (Some(prefix), Some(key)) = (first, row.key.as_deref())
-            && let Some(text) = named(prefix, key)
+        if let (Some(field), Some(key)) = (&first, row.key.as_deref())
+            && let Some(text) = coded_value(shell, field, key)
         {
             row.label = text;
         }
-        if let (Some(prefix), Some(key)) = (second, row.key2.as_deref())
-            && let Some(text) = named(prefix, key)
+        if let (Some(field), Some(key)) = (&second, row.key2.as_deref())
+            && let Some(text) = coded_value(shell, field, key)
         {
             row.label2 = Some(text);
         }
     }
+}
+
+/// A builder field's coded value (an outcome, a document's status, a
+/// follow-up's kind) in the viewer's language; none where no text has it.
+pub(crate) fn coded_value(shell: &Shell, field: &str, value: &str) -> Option<String> {
+    let prefix = match field {
+        "outcome" => "outcome",
+        "kind" => "kinds",
+        _ => "doc_status",
+    };
+    let text = shell.tk(prefix, value);
+    (!text.starts_with(prefix)).then_some(text)
 }
 
 async fn view(
