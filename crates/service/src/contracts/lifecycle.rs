@@ -1,0 +1,176 @@
+//! A contract's way through its approval: submitted, approved, or voided
+//! with a reason by those who may.
+
+use super::*;
+
+/// Who voids an approved contract (signed by mistake, or cancelled): as
+/// for a payment, those who may approve contracts, and approval managers.
+pub(super) fn may_void(caller: &Caller) -> bool {
+    caller.can(contract(Action::Approve))
+        || caller.can(Permission::new(Kind::Approval, Action::Manage))
+}
+
+impl App {
+    /// Puts a contract into its approval flow; approved at once without one.
+    pub async fn submit_contract(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &SubmitInput,
+    ) -> Result<ContractDetail> {
+        caller.require(contract(Action::Submit))?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        if !current.status.submittable() {
+            return Err(ServiceError::Refused {
+                code: refusal_of(current.status, "contract_not_submittable"),
+            });
+        }
+        let now = self.now();
+        contracts::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
+        let mut facts = self
+            .facts_of(&mut tx, current.amount, current.owner_id)
+            .await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
+        crate::approvals::add_field_facts(&mut facts, &defs, &current.custom);
+        let status = self
+            .start_approval(
+                &mut tx,
+                caller,
+                (Kind::Contract.as_str(), id, &current.number),
+                &facts,
+                &input.approvers,
+            )
+            .await?;
+        let reached = if status == Status::Approved {
+            contracts::set_status(&mut tx, id, DocStatus::InApproval, DocStatus::Approved, now)
+                .await?;
+            self.contract_approved(&mut tx, id).await?;
+            DocStatus::Approved
+        } else {
+            DocStatus::InApproval
+        };
+        self.log_update(
+            &mut tx,
+            caller,
+            Kind::Contract,
+            id,
+            "status",
+            Some(current.status.as_str().to_string()),
+            Some(reached.as_str().to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_contract(caller, id).await
+    }
+
+    /// What follows a contract's approval: its customer is dealt (成交).
+    /// What an approval does to its contract: it marks the customer dealt,
+    /// and a contract without a signing date takes the day it is approved,
+    /// since approved contracts count on the day they were signed and one
+    /// without that day would count nowhere while its payments count.
+    pub(crate) async fn contract_approved(&self, tx: &mut Tx, id: i64) -> Result<()> {
+        if let Some(found) = contracts::get_unscoped(tx, id).await? {
+            customers::mark_dealt(tx, found.customer_id, self.now()).await?;
+            contracts::date_if_undated(tx, id, self.today()).await?;
+        }
+        Ok(())
+    }
+
+    /// Voids an approved contract that has no approved payments, for a
+    /// reason the change log keeps: see [`may_void`] for who may.
+    pub async fn void_contract(
+        &self,
+        caller: &Caller,
+        id: i64,
+        input: &VoidInput,
+    ) -> Result<ContractDetail> {
+        if !may_void(caller) {
+            return Err(ServiceError::Forbidden);
+        }
+        let reason = text::parse_optional_text(Some(&input.reason), VOID_REASON_MAX)
+            .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?
+            .ok_or_else(|| {
+                ServiceError::Invalid(kuijing_domain::FieldError::new("reason", "required").into())
+            })?;
+        let mut tx = self.db.write().await?;
+        let current = self.writable_contract(&mut tx, caller, id).await?;
+        if current.status != DocStatus::Approved {
+            return Err(ServiceError::Refused {
+                code: "contract_not_approved",
+            });
+        }
+        if current.received > 0 {
+            return Err(ServiceError::Refused {
+                code: "contract_has_payments",
+            });
+        }
+        // A payment in approval would otherwise pass on a void contract.
+        let in_approval: Vec<String> = payments::pending_of_contract(&mut tx, id)
+            .await?
+            .into_iter()
+            .filter(|p| p.status == DocStatus::InApproval.as_str())
+            .map(|p| p.number)
+            .collect();
+        if !in_approval.is_empty() {
+            return Err(ServiceError::RefusedWith {
+                code: "contract_has_payments_in_approval",
+                params: vec![("payments", in_approval.join(", "))],
+            });
+        }
+        contracts::set_status(
+            &mut tx,
+            id,
+            DocStatus::Approved,
+            DocStatus::Void,
+            self.now(),
+        )
+        .await?;
+        // Its instalments end with it: none of them is owed, or overdue.
+        contracts::recompute_received(&mut tx, id, self.today()).await?;
+        // Its customer was dealt by it; with no other approved contract, no more.
+        customers::undeal_unless_approved(&mut tx, current.customer_id).await?;
+        let mut diff = Diff::new();
+        diff.field(
+            "status",
+            Some(DocStatus::Approved.as_str().to_string()),
+            Some(DocStatus::Void.as_str().to_string()),
+        );
+        diff.field("void_reason", None, Some(reason));
+        self.log_diff(&mut tx, caller, Kind::Contract, id, diff)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(
+            contract.id = id,
+            actor.id = caller.user.id,
+            "contract voided"
+        );
+        self.get_contract(caller, id).await
+    }
+}
+
+/// What refuses a change to a contract in `status`: a void one says so,
+/// any other the `otherwise` refusal (in approval or approved).
+pub(super) fn refusal_of(status: DocStatus, otherwise: &'static str) -> &'static str {
+    if status == DocStatus::Void {
+        "contract_void"
+    } else {
+        otherwise
+    }
+}
+
+/// The reason of the latest voiding in a change log.
+pub(super) fn void_reason(change_log: &[LogView]) -> Option<String> {
+    change_log
+        .iter()
+        .filter_map(|entry| {
+            entry
+                .fields
+                .iter()
+                .find(|f| f.field == "void_reason")
+                .and_then(|f| f.new.clone())
+                .map(|reason| (entry.id, reason))
+        })
+        .max_by_key(|(id, _)| *id)
+        .map(|(_, reason)| reason)
+}
