@@ -264,7 +264,10 @@ pub fn parse_number(text: &str) -> Result<String, crate::Refusal> {
     if trimmed.chars().any(char::is_whitespace) {
         return Err("number_has_spaces".into());
     }
-    if trimmed.chars().any(char::is_control) {
+    // Control and invisible format characters (a zero-width space) would
+    // make two numbers that read alike.
+    let invisible = |c: char| matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}');
+    if trimmed.chars().any(|c| c.is_control() || invisible(c)) {
         return Err("invalid_characters".into());
     }
     Ok(trimmed.to_string())
@@ -441,6 +444,10 @@ mod tests {
         assert_eq!(parse_number(" HT-1 "), Ok("HT-1".to_string()));
         assert_eq!(parse_number("A 1"), Err("number_has_spaces".into()));
         assert_eq!(parse_number("A\u{7}1"), Err("invalid_characters".into()));
+        assert_eq!(
+            parse_number("HT-\u{200b}1"),
+            Err("invalid_characters".into())
+        );
         assert_eq!(parse_number("ＲＥＶ-００１"), Ok("REV-001".to_string()));
         assert_eq!(
             parse_number(&"9".repeat(51)),
