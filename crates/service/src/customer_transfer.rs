@@ -1,12 +1,15 @@
-//! What a customer's transfer takes along: the opportunities and contracts
-//! its former owner owned, each logged and, if asked, with the former owner
-//! kept in its team.
+//! Transferring customers to another owner, and what a transfer takes
+//! along: the contacts, and the opportunities and contracts its former owner
+//! owned, each logged and, if asked, with the former owner kept in its team.
 
 use chrono::{DateTime, Utc};
-use kuijing_domain::Kind;
-use kuijing_store::{Tx, contracts, opportunities, teams};
+use kuijing_domain::{Action, FieldErrors, Kind, Permission};
+use kuijing_store::{Tx, contracts, customers, departments, opportunities, teams};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::error::Result;
+use crate::selection::{CustomerMatch, chosen};
 use crate::{App, Caller};
 
 /// Who gives a customer's records to whom, and whether the giver stays in
@@ -65,6 +68,131 @@ impl App {
         match kind {
             Kind::Opportunity => Ok(opportunities::set_owner(tx, &ids, hand.to, now).await?),
             _ => Ok(contracts::set_owner(tx, &ids, hand.to, now).await?),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct TransferInput {
+    /// The customers to give; or leave out and send `matching`.
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// Every customer that matches this filter and that the caller may
+    /// change, instead of `ids`.
+    pub matching: Option<CustomerMatch>,
+    pub owner_id: i64,
+    /// Keep the former owner in the team: `read` or `write`.
+    pub keep_former_owner: Option<String>,
+    /// Give the customers' contacts to the new owner too.
+    #[serde(default)]
+    pub with_contacts: bool,
+    /// Give the customers' opportunities that their former owner owned to
+    /// the new owner too (needs `opportunity.transfer`); others' stay theirs.
+    #[serde(default)]
+    pub with_opportunities: bool,
+    /// Give the customers' contracts that their former owner owned to the
+    /// new owner too (needs `contract.transfer`); others' stay theirs.
+    #[serde(default)]
+    pub with_contracts: bool,
+}
+
+impl App {
+    /// Gives customers to another owner; the former owner may stay in the team.
+    pub async fn transfer_customers(&self, caller: &Caller, input: TransferInput) -> Result<u64> {
+        caller.require(crate::customers::customer(Action::Transfer))?;
+        if input.with_opportunities {
+            caller.require(Permission::new(Kind::Opportunity, Action::Transfer))?;
+        }
+        if input.with_contracts {
+            caller.require(Permission::new(Kind::Contract, Action::Transfer))?;
+        }
+        let mut tx = self.db.write().await?;
+        let org = departments::org_chart(&mut tx).await?;
+        let mut errors = FieldErrors::new();
+        self.check_owner(
+            &mut tx,
+            caller,
+            &org,
+            input.owner_id,
+            "owner_id",
+            &mut errors,
+        )
+        .await?;
+        let keep = keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
+        let matching = match &input.matching {
+            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
+            None => None,
+        };
+        let ids = chosen(&input.ids, matching, &mut errors);
+        errors.into_result()?;
+
+        let now = self.now();
+        let mut former = Vec::new();
+        for id in &ids {
+            let current = self.writable_customer(&mut tx, caller, *id).await?;
+            former.push((current.id, current.owner_id));
+        }
+        let moved = customers::set_owner(&mut tx, &ids, input.owner_id, now).await?;
+        if input.with_contacts {
+            kuijing_store::contacts::set_owner_of_customers(&mut tx, &ids, input.owner_id, now)
+                .await?;
+        }
+        let mut carried = 0;
+        for (id, old_owner) in former {
+            if let (Some(can_write), Some(old)) = (keep, old_owner)
+                && old != input.owner_id
+            {
+                kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None)
+                    .await?;
+            }
+            for (kind, carry) in [
+                (Kind::Opportunity, input.with_opportunities),
+                (Kind::Contract, input.with_contracts),
+            ] {
+                if let (true, Some(old)) = (carry, old_owner) {
+                    let hand = Handover {
+                        from: old,
+                        to: input.owner_id,
+                        keep,
+                    };
+                    carried += self
+                        .carry_with_customer(&mut tx, caller, (kind, id), hand, now)
+                        .await?;
+                }
+            }
+            self.log_update(
+                &mut tx,
+                caller,
+                Kind::Customer,
+                id,
+                "owner_id",
+                old_owner.map(|o| o.to_string()),
+                Some(input.owner_id.to_string()),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        tracing::info!(
+            customers = moved,
+            related = carried,
+            owner.id = input.owner_id,
+            actor.id = caller.user.id,
+            "customers transferred"
+        );
+        Ok(moved)
+    }
+}
+
+/// Whether a transfer keeps the former owner in the team: `read` or `write`,
+/// or not at all (`no` or nothing). The answer is whether they may write.
+pub(crate) fn keep_former_owner(text: Option<&str>, errors: &mut FieldErrors) -> Option<bool> {
+    match text {
+        None | Some("") | Some("no") => None,
+        Some("read") => Some(false),
+        Some("write") => Some(true),
+        Some(_) => {
+            errors.add("keep_former_owner", "invalid_choice");
+            None
         }
     }
 }

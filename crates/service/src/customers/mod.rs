@@ -1,6 +1,6 @@
 //! Customers: lists in scope with filters and sorting, details with their
 //! follow-ups, team and change log, create and edit with optimistic locking,
-//! transfer, delete, and duplicate hints.
+//! transfer (customer_transfer), delete (deletion) and duplicate hints.
 
 use std::collections::BTreeMap;
 
@@ -15,9 +15,15 @@ use kuijing_store::follow_ups::FollowUp;
 /// A follow-up as the API shows it.
 pub type FollowUpView = FollowUp;
 
+mod changes;
 mod checks;
+mod deletion;
 mod duplicates;
 
+pub use crate::customer_transfer::TransferInput;
+pub(crate) use crate::customer_transfer::keep_former_owner;
+pub(crate) use changes::describe_custom;
+use changes::{describe, fields_of};
 pub(crate) use checks::{check_choices, read_region};
 pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};
@@ -26,12 +32,11 @@ use utoipa::ToSchema;
 
 use crate::changelog::LogView;
 use crate::customer_list::CUSTOMER_LIST;
-use crate::customer_transfer::Handover;
 use crate::error::{Result, ServiceError};
 use crate::follow_ups::Upload;
 use crate::input::nullable;
 use crate::list_filters::{limit_of, paged, parse_sort};
-use crate::selection::{CustomerMatch, chosen};
+use crate::selection::CustomerMatch;
 pub use crate::teams::{TeamInput, TeamView};
 use crate::{App, Caller, ListPage};
 
@@ -147,30 +152,6 @@ pub use crate::list_filters::FilterInput;
 /// What a customer list shows.
 pub type CustomerListQuery = crate::list_filters::RecordQuery;
 
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-pub struct TransferInput {
-    /// The customers to give; or leave out and send `matching`.
-    #[serde(default)]
-    pub ids: Vec<i64>,
-    /// Every customer that matches this filter and that the caller may
-    /// change, instead of `ids`.
-    pub matching: Option<CustomerMatch>,
-    pub owner_id: i64,
-    /// Keep the former owner in the team: `read` or `write`.
-    pub keep_former_owner: Option<String>,
-    /// Give the customers' contacts to the new owner too.
-    #[serde(default)]
-    pub with_contacts: bool,
-    /// Give the customers' opportunities that their former owner owned to
-    /// the new owner too (needs `opportunity.transfer`); others' stay theirs.
-    #[serde(default)]
-    pub with_opportunities: bool,
-    /// Give the customers' contracts that their former owner owned to the
-    /// new owner too (needs `contract.transfer`); others' stay theirs.
-    #[serde(default)]
-    pub with_contracts: bool,
-}
-
 pub use crate::follow_ups::FollowUpInput;
 
 /// Customers a batch action is for: ticked ones, or all that match a filter.
@@ -187,7 +168,7 @@ pub struct CustomerBatch {
 /// The fields a customer list sorts by, besides its custom fields.
 pub const SORTABLE: &[&str] = CUSTOMER_LIST.sortable;
 
-fn customer(action: Action) -> Permission {
+pub(crate) fn customer(action: Action) -> Permission {
     Permission::new(Kind::Customer, action)
 }
 
@@ -385,150 +366,6 @@ impl App {
         self.get_customer(caller, id).await
     }
 
-    /// Deletes the chosen customers, all or none; a locked one refuses the batch.
-    pub async fn delete_customers(&self, caller: &Caller, batch: &CustomerBatch) -> Result<u64> {
-        caller.require(customer(Action::Delete))?;
-        let mut tx = self.db.write().await?;
-        let matching = match &batch.matching {
-            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
-            None => None,
-        };
-        let mut errors = FieldErrors::new();
-        let ids = chosen(&batch.ids, matching, &mut errors);
-        errors.into_result()?;
-        let ids = &ids;
-        let mut names = Vec::new();
-        for id in ids {
-            let current = self.writable_customer(&mut tx, caller, *id).await?;
-            if current.locked {
-                return Err(ServiceError::Refused {
-                    code: "customer_locked",
-                });
-            }
-            names.push((current.id, current.name));
-        }
-        refuse_customers_with_deals(&mut tx, &names).await?;
-        let contacts = kuijing_store::record_purge::contacts_of(&mut tx, ids).await?;
-        let mut files =
-            kuijing_store::record_purge::purge(&mut tx, Kind::Contact.as_str(), &contacts).await?;
-        files.extend(
-            kuijing_store::record_purge::purge(&mut tx, Kind::Customer.as_str(), ids).await?,
-        );
-        let deleted = customers::delete(&mut tx, ids).await?;
-        for (id, name) in names {
-            let fields = vec![kuijing_domain::FieldChange {
-                field: "name".into(),
-                old: Some(name),
-                new: None,
-            }];
-            self.log(
-                &mut tx,
-                caller,
-                Change {
-                    kind: Kind::Customer,
-                    record_id: id,
-                    action: ChangeAction::Delete,
-                    fields,
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        self.delete_unused_files(files).await?;
-        tracing::info!(
-            customers = deleted,
-            contacts = contacts.len(),
-            actor.id = caller.user.id,
-            "customers deleted"
-        );
-        Ok(deleted)
-    }
-
-    /// Gives customers to another owner; the former owner may stay in the team.
-    pub async fn transfer_customers(&self, caller: &Caller, input: TransferInput) -> Result<u64> {
-        caller.require(customer(Action::Transfer))?;
-        if input.with_opportunities {
-            caller.require(Permission::new(Kind::Opportunity, Action::Transfer))?;
-        }
-        if input.with_contracts {
-            caller.require(Permission::new(Kind::Contract, Action::Transfer))?;
-        }
-        let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let mut errors = FieldErrors::new();
-        self.check_owner(
-            &mut tx,
-            caller,
-            &org,
-            input.owner_id,
-            "owner_id",
-            &mut errors,
-        )
-        .await?;
-        let keep = keep_former_owner(input.keep_former_owner.as_deref(), &mut errors);
-        let matching = match &input.matching {
-            Some(filter) => Some(self.customers_matching(&mut tx, caller, filter).await?),
-            None => None,
-        };
-        let ids = chosen(&input.ids, matching, &mut errors);
-        errors.into_result()?;
-
-        let now = self.now();
-        let mut former = Vec::new();
-        for id in &ids {
-            let current = self.writable_customer(&mut tx, caller, *id).await?;
-            former.push((current.id, current.owner_id));
-        }
-        let moved = customers::set_owner(&mut tx, &ids, input.owner_id, now).await?;
-        if input.with_contacts {
-            kuijing_store::contacts::set_owner_of_customers(&mut tx, &ids, input.owner_id, now)
-                .await?;
-        }
-        let mut carried = 0;
-        for (id, old_owner) in former {
-            if let (Some(can_write), Some(old)) = (keep, old_owner)
-                && old != input.owner_id
-            {
-                kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None)
-                    .await?;
-            }
-            for (kind, carry) in [
-                (Kind::Opportunity, input.with_opportunities),
-                (Kind::Contract, input.with_contracts),
-            ] {
-                if let (true, Some(old)) = (carry, old_owner) {
-                    let hand = Handover {
-                        from: old,
-                        to: input.owner_id,
-                        keep,
-                    };
-                    carried += self
-                        .carry_with_customer(&mut tx, caller, (kind, id), hand, now)
-                        .await?;
-                }
-            }
-            self.log_update(
-                &mut tx,
-                caller,
-                Kind::Customer,
-                id,
-                "owner_id",
-                old_owner.map(|o| o.to_string()),
-                Some(input.owner_id.to_string()),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        tracing::info!(
-            customers = moved,
-            related = carried,
-            owner.id = input.owner_id,
-            actor.id = caller.user.id,
-            "customers transferred"
-        );
-        Ok(moved)
-    }
-
     /// Writes a follow-up on a customer the caller sees, with the files
     /// uploaded in the composer.
     pub async fn add_customer_follow_up(
@@ -669,117 +506,5 @@ impl App {
                 customer,
             })
             .collect())
-    }
-}
-
-fn fields_of(c: &Customer) -> CustomerFields {
-    CustomerFields {
-        name: c.name.clone(),
-        level_id: c.level_id,
-        industry_id: c.industry_id,
-        source_id: c.source_id,
-        phone: c.phone.clone(),
-        mobile: c.mobile.clone(),
-        email: c.email.clone(),
-        website: c.website.clone(),
-        address: c.address.clone(),
-        province: c.province.clone(),
-        city: c.city.clone(),
-        district: c.district.clone(),
-        tax_id: c.tax_id.clone(),
-        notes: c.notes.clone(),
-        custom: c.custom.clone(),
-        next_contact_at: c.next_contact_at,
-    }
-}
-
-fn describe(diff: &mut Diff, old: Option<&CustomerFields>, new: Option<&CustomerFields>) {
-    diff.field(
-        "name",
-        old.map(|f| f.name.clone()),
-        new.map(|f| f.name.clone()),
-    );
-    diff.field(
-        "level_id",
-        old.and_then(|f| f.level_id),
-        new.and_then(|f| f.level_id),
-    );
-    diff.field(
-        "industry_id",
-        old.and_then(|f| f.industry_id),
-        new.and_then(|f| f.industry_id),
-    );
-    diff.field(
-        "source_id",
-        old.and_then(|f| f.source_id),
-        new.and_then(|f| f.source_id),
-    );
-    for (field, get) in [
-        (
-            "phone",
-            (|f: &CustomerFields| f.phone.clone()) as fn(&CustomerFields) -> Option<String>,
-        ),
-        ("mobile", |f| f.mobile.clone()),
-        ("email", |f| f.email.clone()),
-        ("website", |f| f.website.clone()),
-        ("province", |f| f.province.clone()),
-        ("city", |f| f.city.clone()),
-        ("district", |f| f.district.clone()),
-        ("address", |f| f.address.clone()),
-        ("tax_id", |f| f.tax_id.clone()),
-        ("notes", |f| f.notes.clone()),
-    ] {
-        diff.field(field, old.and_then(get), new.and_then(get));
-    }
-    diff.field(
-        "next_contact_at",
-        old.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
-        new.and_then(|f| f.next_contact_at.map(|t| t.to_rfc3339())),
-    );
-    describe_custom(diff, old.map(|f| &f.custom), new.map(|f| &f.custom));
-}
-
-type Custom = serde_json::Map<String, serde_json::Value>;
-
-/// The custom fields that changed, for the change log of any kind.
-pub(crate) fn describe_custom(diff: &mut Diff, old: Option<&Custom>, new: Option<&Custom>) {
-    let none = Custom::new();
-    diff.custom(old.unwrap_or(&none), new.unwrap_or(&none));
-}
-
-/// A customer with opportunities or contracts cannot be deleted: each such
-/// customer of the batch is named with what holds it, so the user transfers
-/// or deletes those first (they are not the customer's to take along).
-async fn refuse_customers_with_deals(tx: &mut Tx, chosen: &[(i64, String)]) -> Result<()> {
-    let ids: Vec<i64> = chosen.iter().map(|(id, _)| *id).collect();
-    let deals = kuijing_store::record_purge::deals_of(tx, &ids).await?;
-    let mut errors = FieldErrors::new();
-    for (id, opportunities, contracts) in deals {
-        let name = chosen
-            .iter()
-            .find(|(c, _)| *c == id)
-            .map(|(_, name)| name.as_str())
-            .unwrap_or_default();
-        errors.push(
-            kuijing_domain::FieldError::new(format!("ids.{id}"), "customer_has_deals")
-                .labelled(name)
-                .with("opportunities", opportunities)
-                .with("contracts", contracts),
-        );
-    }
-    Ok(errors.into_result()?)
-}
-
-/// Whether a transfer keeps the former owner in the team: `read` or `write`,
-/// or not at all (`no` or nothing). The answer is whether they may write.
-pub(crate) fn keep_former_owner(text: Option<&str>, errors: &mut FieldErrors) -> Option<bool> {
-    match text {
-        None | Some("") | Some("no") => None,
-        Some("read") => Some(false),
-        Some("write") => Some(true),
-        Some(_) => {
-            errors.add("keep_former_owner", "invalid_choice");
-            None
-        }
     }
 }
