@@ -19,7 +19,7 @@ use crate::approvals::ApprovalView;
 use crate::changelog::LogView;
 use crate::error::{Result, ServiceError};
 use crate::products::{DecimalText, LineInput, MoneyInput};
-use crate::selection::{ContractMatch, chosen};
+use crate::selection::ContractMatch;
 use crate::{App, Caller, ListPage, PageRequest};
 use lifecycle::{may_void, refusal_of, void_reason};
 
@@ -27,6 +27,7 @@ pub use crate::payments::{Payment, PaymentDetail, PaymentInput, PaymentListQuery
 pub use kuijing_store::contracts::Plan as PaymentPlan;
 pub use kuijing_store::payments::PendingPayment;
 
+mod batch;
 mod checks;
 mod lifecycle;
 
@@ -168,7 +169,7 @@ pub struct CurrencyTotal {
     pub received: i64,
 }
 
-fn contract(action: Action) -> Permission {
+pub(crate) fn contract(action: Action) -> Permission {
     Permission::new(Kind::Contract, action)
 }
 
@@ -484,115 +485,6 @@ impl App {
             .await?;
         tx.commit().await?;
         self.get_contract(caller, id).await
-    }
-
-    pub async fn delete_contract(&self, caller: &Caller, id: i64) -> Result<()> {
-        caller.require(contract(Action::Delete))?;
-        let mut tx = self.db.write().await?;
-        self.delete_contract_in(&mut tx, caller, id).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Deletes the chosen contracts, all or none: one that is no longer a
-    /// draft, or that has payments, refuses the batch.
-    pub async fn delete_contracts(&self, caller: &Caller, batch: &ContractBatch) -> Result<u64> {
-        caller.require(contract(Action::Delete))?;
-        let mut tx = self.db.write().await?;
-        let matching = match &batch.matching {
-            Some(filter) => Some(self.contracts_matching(&mut tx, caller, filter).await?),
-            None => None,
-        };
-        let mut errors = FieldErrors::new();
-        let ids = chosen(&batch.ids, matching, &mut errors);
-        errors.into_result()?;
-        for id in &ids {
-            self.delete_contract_in(&mut tx, caller, *id).await?;
-        }
-        tx.commit().await?;
-        Ok(ids.len() as u64)
-    }
-
-    async fn delete_contract_in(&self, tx: &mut Tx, caller: &Caller, id: i64) -> Result<()> {
-        let current = self.writable_contract(tx, caller, id).await?;
-        let has_payments = {
-            let query = PaymentQuery {
-                contract: Some(id),
-                ..PaymentQuery::default()
-            };
-            let everyone = kuijing_domain::Visibility::everything();
-            !payments::list(
-                tx,
-                (&everyone, caller.user.id, self.today()),
-                &query,
-                None,
-                1,
-            )
-            .await?
-            .is_empty()
-        };
-        if !current.status.editable() || has_payments {
-            return Err(ServiceError::Refused {
-                code: "contract_not_deletable",
-            });
-        }
-        line_items::replace(tx, Kind::Contract.as_str(), id, &[]).await?;
-        contracts::delete(tx, id).await?;
-        self.log_named(
-            tx,
-            caller,
-            (Kind::Contract, id),
-            ChangeAction::Delete,
-            ("number", &current.number),
-        )
-        .await
-    }
-
-    pub async fn transfer_contracts(
-        &self,
-        caller: &Caller,
-        batch: &ContractBatch,
-        owner: i64,
-        keep_former_owner: Option<&str>,
-    ) -> Result<u64> {
-        caller.require(contract(Action::Transfer))?;
-        let mut tx = self.db.write().await?;
-        let org = kuijing_store::departments::org_chart(&mut tx).await?;
-        let mut errors = FieldErrors::new();
-        self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
-            .await?;
-        let keep = crate::customers::keep_former_owner(keep_former_owner, &mut errors);
-        let matching = match &batch.matching {
-            Some(filter) => Some(self.contracts_matching(&mut tx, caller, filter).await?),
-            None => None,
-        };
-        let mut ids = chosen(&batch.ids, matching, &mut errors);
-        errors.into_result()?;
-        // Locked in one order, so two transfers at once cannot wait on each other.
-        ids.sort_unstable();
-        let ids = &ids;
-        for id in ids {
-            let current = self.writable_contract(&mut tx, caller, *id).await?;
-            if let (Some(can_write), Some(old)) = (keep, current.owner_id)
-                && old != owner
-            {
-                kuijing_store::teams::put(&mut tx, Kind::Contract, *id, old, can_write, None)
-                    .await?;
-            }
-            self.log_update(
-                &mut tx,
-                caller,
-                Kind::Contract,
-                *id,
-                "owner_id",
-                current.owner_id.map(|o| o.to_string()),
-                Some(owner.to_string()),
-            )
-            .await?;
-        }
-        let moved = contracts::set_owner(&mut tx, ids, owner, self.now()).await?;
-        tx.commit().await?;
-        Ok(moved)
     }
 
     /// The contract the caller may change, locked for the rest of the
