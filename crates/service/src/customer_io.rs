@@ -2,22 +2,21 @@
 //! caller may see, and import with column mapping, cleaning, duplicate
 //! handling, a dry run and a report per row.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::company::{match_key, phone_key};
 use kuijing_domain::customer::Customer;
-use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
-use kuijing_store::customers::{self, CustomerFields, Sort};
-use kuijing_store::schema::Customers;
-use kuijing_store::{Tx, departments, options, users};
+use kuijing_domain::{FieldErrors, Kind, text};
+use kuijing_store::customers::{self, CustomerFields};
+use kuijing_store::{Tx, departments};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::customers::{CustomerInput, CustomerListQuery};
-use crate::error::{Result, ServiceError};
+use crate::customers::CustomerInput;
+use crate::error::Result;
 use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
-use crate::spreadsheets::{Format, TableWriter};
+use crate::spreadsheets::Format;
 use crate::{App, Caller};
 
 /// The columns of an export and an import template, in order.
@@ -61,13 +60,6 @@ pub const IMPORTABLE: &[&str] = &[
     "owner_id",
     "next_contact_at",
 ];
-
-/// What turns a customer's ids and flags into words in an export.
-struct Looks<'a> {
-    choice: &'a HashMap<i64, String>,
-    names: &'a HashMap<i64, String>,
-    text: &'a (dyn Fn(&str) -> String + Sync),
-}
 
 /// Headers of registry files and common spreadsheets, read as our fields.
 const SYNONYMS: &[(&str, &str)] = &[
@@ -180,143 +172,6 @@ pub struct RowProblem {
 }
 
 impl App {
-    /// Writes the customers the caller sees through the list's filters (or
-    /// the chosen ids) to a temporary file, a page at a time. `columns`
-    /// are the list's columns the caller chose (system fields and
-    /// `custom.<key>`); left out, every column an import reads, and every
-    /// custom field. `text` turns a message key (`fields.phone`,
-    /// `customers.yes`) into the caller's language.
-    pub async fn export_customers(
-        &self,
-        caller: &Caller,
-        query: &CustomerListQuery,
-        (ids, columns): (Option<Vec<i64>>, Option<Vec<String>>),
-        format: Format,
-        text: &(dyn Fn(&str) -> String + Sync),
-    ) -> Result<tempfile::TempPath> {
-        caller.require(Permission::new(Kind::Customer, Action::Export))?;
-        let mut tx = self.db.read().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::Customer, &org);
-        let defs = self.field_defs_in(&mut tx, Kind::Customer).await?;
-        let mut store_query = self.customer_store_query(caller, &org, &defs, query)?;
-        store_query.ids = ids;
-        let today = self.today();
-        let choice: HashMap<i64, String> = options::of_kind(&mut tx, "customer")
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.label))
-            .collect();
-        let names: HashMap<i64, String> = users::all_names(&mut tx).await?.into_iter().collect();
-        let columns: Vec<String> = match columns {
-            Some(columns) => columns,
-            None => COLUMNS
-                .iter()
-                .map(|c| c.to_string())
-                .chain(defs.iter().map(|d| format!("custom.{}", d.key)))
-                .collect(),
-        };
-
-        let dir = self.settings.data_dir.join("tmp");
-        let io = |e: std::io::Error| ServiceError::Internal(format!("export file: {e}"));
-        let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-        let header: Vec<String> = columns
-            .iter()
-            .map(|c| match c.strip_prefix("custom.") {
-                Some(key) => defs
-                    .iter()
-                    .find(|d| d.key == key)
-                    .map(|d| d.label.clone())
-                    .unwrap_or_else(|| key.to_string()),
-                None => text(&format!("fields.{c}")),
-            })
-            .collect();
-        writer.write_row(&header).map_err(io)?;
-
-        let sort = Sort::by(Customers::Id, false);
-        let looks = Looks {
-            choice: &choice,
-            names: &names,
-            text,
-        };
-        let mut after = None;
-        let mut rows = 0u64;
-        loop {
-            let page = customers::list(
-                &mut tx,
-                &visibility,
-                caller.user.id,
-                today,
-                &store_query,
-                sort.clone(),
-                after.clone(),
-                500,
-            )
-            .await?;
-            let Some(last) = page.last() else { break };
-            after = Some((last.id.into(), last.id));
-            for customer in &page {
-                let cells: Vec<String> = columns
-                    .iter()
-                    .map(|c| self.export_cell(customer, c, &looks))
-                    .collect();
-                writer.write_row(&cells).map_err(io)?;
-                rows += 1;
-            }
-        }
-        tracing::info!(rows, actor.id = caller.user.id, "customers exported");
-        writer.finish().map_err(io)
-    }
-
-    /// One cell of a customer as a spreadsheet shows it.
-    fn export_cell(&self, c: &Customer, column: &str, looks: &Looks<'_>) -> String {
-        let zone = self.time_zone();
-        let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
-            t.map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default()
-        };
-        let label = |id: Option<i64>| {
-            id.and_then(|id| looks.choice.get(&id).cloned())
-                .unwrap_or_default()
-        };
-        let text = |t: &Option<String>| t.clone().unwrap_or_default();
-        let yes_no = |b: bool| (looks.text)(if b { "customers.yes" } else { "customers.no" });
-        if let Some(key) = column.strip_prefix("custom.") {
-            return c
-                .custom
-                .get(key)
-                .map(kuijing_domain::fields::display)
-                .unwrap_or_default();
-        }
-        match column {
-            "name" => c.name.clone(),
-            "level_id" => label(c.level_id),
-            "industry_id" => label(c.industry_id),
-            "source_id" => label(c.source_id),
-            "phone" => text(&c.phone),
-            "mobile" => text(&c.mobile),
-            "email" => text(&c.email),
-            "website" => text(&c.website),
-            "address" => text(&c.address),
-            "province" => text(&c.province),
-            "city" => text(&c.city),
-            "district" => text(&c.district),
-            "tax_id" => text(&c.tax_id),
-            "notes" => text(&c.notes),
-            "owner_id" => c
-                .owner_id
-                .and_then(|o| looks.names.get(&o).cloned())
-                .unwrap_or_default(),
-            "dealt" => yes_no(c.dealt),
-            "locked" => yes_no(c.locked),
-            "last_follow_up_at" => at(c.last_follow_up_at),
-            "next_contact_at" => at(c.next_contact_at),
-            "created_at" => at(Some(c.created_at)),
-            "updated_at" => at(Some(c.updated_at)),
-            _ => String::new(),
-        }
-    }
-
     /// Reads a file of customers and writes them, unless it is a dry run or
     /// (without `partial`) any row fails.
     pub async fn import_customers(

@@ -13,6 +13,7 @@ pub mod contact_io;
 pub mod contacts;
 pub mod contract_import;
 pub mod contracts;
+mod customer_export;
 pub mod customer_io;
 mod customer_list;
 pub mod customer_sales;
