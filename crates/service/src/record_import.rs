@@ -324,10 +324,15 @@ impl App {
             let existing = importer.existing(&mut tx, &fields).await?;
             if let (Some(id), DuplicateMode::Skip) = (existing, options.duplicates) {
                 report.skipped += 1;
-                report.problems.push(RowProblem {
-                    duplicate_of: Some(id),
-                    ..problem(line, "name", "duplicate_skipped", I::name(&fields), true)
-                });
+                let problem = match self.visible_record(&mut tx, caller, I::KIND, id).await {
+                    Ok(()) => RowProblem {
+                        duplicate_of: Some(id),
+                        ..problem(line, "name", "duplicate_skipped", I::name(&fields), true)
+                    },
+                    // Someone else's record: the row says it exists, not which.
+                    Err(_) => problem(line, "name", "duplicate_hidden", I::name(&fields), true),
+                };
+                report.problems.push(problem);
                 continue;
             }
             let except = existing.filter(|_| options.duplicates == DuplicateMode::Update);
@@ -352,9 +357,13 @@ impl App {
                 {
                     Updated::NotYours => {
                         report.failed += 1;
-                        report.problems.push(RowProblem {
-                            duplicate_of: Some(id),
-                            ..problem(line, "name", "duplicate_not_yours", "", false)
+                        let visible = self.visible_record(&mut tx, caller, I::KIND, id).await;
+                        report.problems.push(match visible {
+                            Ok(()) => RowProblem {
+                                duplicate_of: Some(id),
+                                ..problem(line, "name", "duplicate_not_yours", "", false)
+                            },
+                            Err(_) => problem(line, "name", "duplicate_hidden", "", false),
                         });
                         continue;
                     }

@@ -45,6 +45,7 @@ mod demo;
 mod events_more;
 mod flow_conditions;
 mod follow_ups;
+mod import_privacy;
 mod insight_close;
 mod lead_teams;
 mod life_close;
