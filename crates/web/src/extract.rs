@@ -1,12 +1,15 @@
 //! Extractors whose refusals answer like every other error: a problem
 //! document under `/api`, a page in the user's language elsewhere.
 
-use axum::extract::{FromRequestParts, Path};
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::{FromRequestParts, MatchedPath, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::{FieldError, FieldErrors};
 use kuijing_service::ServiceError;
 use serde::de::DeserializeOwned;
+use utoipa::openapi::path::ParameterIn;
 
 use crate::error::{ApiError, PageError};
 
@@ -57,6 +60,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        if let Some(unknown) = unknown_parameter(parts) {
+            return Err(refuse(parts, ServiceError::Invalid(unknown.into())));
+        }
         match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
@@ -66,6 +72,52 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             }
         }
     }
+}
+
+/// The query parameters each API operation takes, as its OpenAPI document
+/// declares them: method and path template (`get /api/v1/customers`).
+static DECLARED: std::sync::LazyLock<HashMap<String, BTreeSet<String>>> =
+    std::sync::LazyLock::new(|| {
+        let document = crate::api::openapi_document();
+        let mut declared = HashMap::new();
+        for (path, item) in &document.paths.paths {
+            let operations = [
+                ("get", &item.get),
+                ("post", &item.post),
+                ("put", &item.put),
+                ("patch", &item.patch),
+                ("delete", &item.delete),
+            ];
+            for (method, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let names = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter(|p| matches!(p.parameter_in, ParameterIn::Query))
+                    .map(|p| p.name.clone())
+                    .collect();
+                declared.insert(format!("{method} {path}"), names);
+            }
+        }
+        declared
+    });
+
+/// A query parameter the API operation does not take (a misspelt filter
+/// would otherwise be ignored and answer every record), named with the
+/// ones it takes. Pages take whatever their forms send.
+fn unknown_parameter(parts: &Parts) -> Option<FieldError> {
+    if !parts.uri.path().starts_with("/api/") {
+        return None;
+    }
+    let query = parts.uri.query()?;
+    let path = parts.extensions.get::<MatchedPath>()?.as_str();
+    let method = parts.method.as_str().to_ascii_lowercase();
+    let known = DECLARED.get(&format!("{method} {path}"))?;
+    let (key, _) = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| !key.is_empty() && !known.contains(key.as_ref()))?;
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    Some(FieldError::new(key.into_owned(), "parameter_unknown").with("known", names.join(", ")))
 }
 
 /// The parameter a query's deserialisation error names

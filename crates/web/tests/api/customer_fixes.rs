@@ -500,7 +500,7 @@ async fn page_through(t: &TestApp, token: &str, path: &str, sort: &str, dir: &st
     let mut seen = Vec::new();
     let mut cursor = String::new();
     for _ in 0..20 {
-        let url = format!("{path}?sort={sort}&descending={dir}&limit=2&cursor={cursor}");
+        let url = format!("{path}?sort={sort}&desc={dir}&limit=2&cursor={cursor}");
         let page = t.get(&url, token).await;
         assert_eq!(page.status, 200, "{url}: {}", page.text);
         seen.extend(crate::helpers::ids(&page));
@@ -557,7 +557,7 @@ async fn customer_and_lead_lists_sort_on_any_column_and_page_without_skipping_or
     }
     // Going up, the phones come in order of their digits and the empty ones last.
     let names: Vec<String> = t
-        .get("/api/v1/customers?sort=phone&descending=false", admin)
+        .get("/api/v1/customers?sort=phone&desc=false", admin)
         .await
         .body["items"]
         .as_array()

@@ -29,6 +29,7 @@ mod numbering;
 mod record_fixtures;
 
 mod api_keep;
+mod api_params;
 mod approvals_api;
 mod approvals_more;
 mod attachments;

@@ -41,7 +41,7 @@ fn problem(row: u64, field: &str, code: &str) -> (u64, String, String) {
 
 /// The opportunity of this name, in full.
 async fn named(t: &TestApp, token: &str, name: &str) -> Value {
-    let list = t.get("/api/v1/opportunities?per_page=100", token).await;
+    let list = t.get("/api/v1/opportunities?limit=100", token).await;
     let id = list.body["items"]
         .as_array()
         .and_then(|items| items.iter().find(|o| o["name"] == name))

@@ -143,7 +143,7 @@ async fn a_hand_over_for_someone_else_records_from_whom_to_whom() {
     // The record's page names both people on the history line.
     let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
     let (_, page) = crate::helpers::page(&t, &cookie, &format!("/contracts/{id}"), "en").await;
-    let names = t.get("/api/v1/users?per_page=100", admin).await;
+    let names = t.get("/api/v1/users?limit=100", admin).await;
     let name = |user: i64| {
         names.body["items"]
             .as_array()

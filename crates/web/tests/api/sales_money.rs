@@ -46,7 +46,7 @@ fn message_of(answer: &Answer, field: &str) -> String {
 
 /// The record of this name in a list, in full.
 async fn named(t: &TestApp, token: &str, kind: &str, name: &str) -> Value {
-    let list = t.get(&format!("/api/v1/{kind}?per_page=100"), token).await;
+    let list = t.get(&format!("/api/v1/{kind}?limit=100"), token).await;
     let id = list.body["items"]
         .as_array()
         .and_then(|items| items.iter().find(|o| o["name"] == name))
