@@ -212,17 +212,25 @@ impl App {
                     code: "lead_converted",
                 });
             }
-            let (lead_id, new) = (id, Some(customer.to_string()));
-            self.log_update(
-                &mut tx,
-                caller,
-                Kind::Lead,
-                lead_id,
-                "customer_id",
-                None,
-                new,
-            )
-            .await?;
+            // The lead's log says it was converted, and into which customer.
+            let converted_lead = Change {
+                kind: Kind::Lead,
+                record_id: id,
+                action: ChangeAction::Update,
+                fields: vec![
+                    FieldChange {
+                        field: "converted".into(),
+                        old: Some(false.to_string()),
+                        new: Some(true.to_string()),
+                    },
+                    FieldChange {
+                        field: "customer_id".into(),
+                        old: None,
+                        new: Some(customer.to_string()),
+                    },
+                ],
+            };
+            self.log(&mut tx, caller, converted_lead).await?;
             let from_lead = Change {
                 kind: Kind::Customer,
                 record_id: customer,

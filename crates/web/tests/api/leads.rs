@@ -51,6 +51,17 @@ async fn a_converted_lead_becomes_a_customer_with_its_contact_and_follow_ups() {
         .find(|field| field["field"] == "customer_id")
         .expect("the conversion is logged");
     assert_eq!(linked["new"], "Prospect Ltd", "named, not numbered");
+    let flagged = lead.body["change_log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .find(|field| field["field"] == "converted")
+        .expect("the conversion is logged as one");
+    assert_eq!(
+        (&flagged["old"], &flagged["new"]),
+        (&json!("false"), &json!("true"))
+    );
 
     let again = t
         .post("/api/v1/leads/convert", &admin, json!({ "ids": [id] }))
