@@ -104,6 +104,23 @@ pub async fn contracts_signed(
     tx.all(&select).await
 }
 
+/// The latest day an approved contract of these owners was signed: where
+/// to look when a period holds nothing (a company whose deals are older
+/// than the period, such as the demo's).
+pub async fn latest_signed(tx: &mut Tx, owners: Owners<'_>) -> Result<Option<NaiveDate>> {
+    let mut select = Query::select();
+    select
+        .column(Contracts::SignedOn)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::Status).eq("approved"))
+        .and_where(Expr::col(Contracts::SignedOn).is_not_null())
+        .order_by(Contracts::SignedOn, Order::Desc)
+        .limit(1);
+    owned(&mut select, Contracts::OwnerId, owners);
+    let row: Option<(NaiveDate,)> = tx.optional(&select).await?;
+    Ok(row.map(|(day,)| day))
+}
+
 /// Approved payments received on the days of the range.
 pub async fn payments_received(
     tx: &mut Tx,

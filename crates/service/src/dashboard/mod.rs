@@ -261,6 +261,9 @@ pub struct Dashboard {
     pub contact_overdue: i64,
     /// Whose records each figure counts.
     pub owners: DrillOwners,
+    /// When the brief holds nothing at all: the latest day a contract in
+    /// the same scope was signed, so the viewer can look there.
+    pub latest_signed: Option<NaiveDate>,
 }
 
 /// The longest custom period, in months: ten years (from the first day to
@@ -461,7 +464,7 @@ impl App {
             })
             .collect();
 
-        let brief = figures
+        let brief: Vec<BriefItem> = figures
             .into_iter()
             .map(|(key, is_money, current, previous)| BriefItem {
                 change: if is_money {
@@ -567,6 +570,11 @@ impl App {
         }
         let contact_overdue =
             insight::contact_overdue(&mut tx, owned_by(&customers_owners), current_time).await?;
+        let latest_signed = if brief.iter().all(|item| item.current.count == 0) {
+            insight::latest_signed(&mut tx, owned_by(&contract_owners)).await?
+        } else {
+            None
+        };
 
         Ok(Dashboard {
             from,
@@ -589,6 +597,7 @@ impl App {
                 payments: payment_owners,
                 follow_ups: follow_up_authors,
             },
+            latest_signed,
         })
     }
 }

@@ -6,6 +6,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
 use kuijing_service::Caller;
 use kuijing_service::choices::Choice;
 use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure, TargetView};
@@ -337,6 +338,44 @@ impl View {
     fn forgotten_link(&self, days: &i64) -> Option<String> {
         self.drill_query(&self.board.owners.customers, false)
             .map(|q| format!("/customers?forgotten={days}&{q}"))
+    }
+
+    /// When the period holds nothing: the latest day a contract was signed
+    /// in the same scope, with the dashboard of its month and of its year
+    /// (whose data kept).
+    fn look_there(&self) -> Option<(String, String, String)> {
+        let day = self.board.latest_signed?;
+        let link = |from: NaiveDate, to: NaiveDate| {
+            let mut query = form_urlencoded::Serializer::new(String::new());
+            query.append_pair("period", "custom");
+            query.append_pair("from", &from.to_string());
+            query.append_pair("to", &to.to_string());
+            let picked = &self.query;
+            for (key, value) in [
+                ("scope", &picked.scope),
+                ("department_id", &picked.department_id),
+                ("only_department", &picked.only_department),
+            ] {
+                if !value.is_empty() {
+                    query.append_pair(key, value);
+                }
+            }
+            for user in &picked.user_id {
+                query.append_pair("user_id", user);
+            }
+            format!("/dashboard?{}", query.finish())
+        };
+        let month = day.with_day(1)?;
+        let month_end = month
+            .checked_add_months(chrono::Months::new(1))?
+            .pred_opt()?;
+        let year = NaiveDate::from_ymd_opt(day.year(), 1, 1)?;
+        let year_end = NaiveDate::from_ymd_opt(day.year(), 12, 31)?;
+        Some((
+            self.shell.date(&day),
+            link(month, month_end),
+            link(year, year_end),
+        ))
     }
 
     /// The customers whose next contact time has passed.

@@ -42,6 +42,7 @@ mod customer_io;
 mod customer_pages;
 mod customers;
 mod dashboard;
+mod dashboard_hint;
 mod demo;
 mod events_more;
 mod flow_conditions;
