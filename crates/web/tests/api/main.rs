@@ -44,6 +44,7 @@ mod dashboard;
 mod demo;
 mod events_more;
 mod flow_conditions;
+mod flow_fix;
 mod follow_ups;
 mod insight_close;
 mod lead_teams;
