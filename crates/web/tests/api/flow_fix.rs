@@ -1,6 +1,9 @@
 //! Approval flows that finish the job: every kind's own fields as
 //! conditions (saved again from the page unchanged), choice values among
-//! their options, people by id and text in any case.
+//! their options, people by id and text in any case. `sales` has the rest:
+//! approval kinds named in the caller's language, dry runs that say what
+//! they would do, a draft payment of a void contract, and the way on from a
+//! record that cannot be edited.
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -9,6 +12,8 @@ use serde_json::{Value, json};
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
 use crate::sales_fixtures::{create, customer, sales_team, submit};
+
+mod sales;
 
 /// A request in `lang`: GET without a body, else POST with JSON.
 pub(super) async fn call_in(
