@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::call_in;
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, Answer, TestApp};
-use crate::sales_fixtures::{contract, create, customer, sales_team, submit};
+use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
 
 #[tokio::test]
 async fn the_approval_report_names_its_kinds_in_the_callers_language() {
@@ -239,4 +239,45 @@ async fn a_dry_run_says_what_it_would_create_and_update() {
         "{}",
         shown.text
     );
+}
+
+async fn approved_deal(t: &TestApp, team: &SalesTeam) -> i64 {
+    let rep = team.rep.1.as_str();
+    let client = customer(t, rep, "Hooli").await;
+    let deal = contract(t, rep, client, "900").await;
+    assert_eq!(submit(t, rep, "contracts", deal).await, "approved");
+    deal
+}
+
+#[tokio::test]
+async fn a_draft_payment_of_a_void_contract_is_told_to_be_deleted_or_moved() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let deal = approved_deal(&t, &team).await;
+    let rep = team.rep.1.as_str();
+    let paid = create(
+        &t,
+        rep,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "received_on": "2026-03-02", "amount": "100" }),
+    )
+    .await;
+    let voided = t
+        .post(
+            &format!("/api/v1/contracts/{deal}/void"),
+            &team.manager.1,
+            json!({ "reason": "Cancelled" }),
+        )
+        .await;
+    assert_eq!(voided.status, 200, "{}", voided.text);
+    let number = voided.body["number"].as_str().expect("number").to_string();
+    let path = format!("/api/v1/payments/{paid}/submit");
+    let refused = call_in(&t, "zh-Hant", &path, rep, Some(json!({}))).await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.body["code"], "payment_on_void_contract");
+    let title = refused.body["title"].as_str().expect("title");
+    assert!(title.contains(&format!("合同 {number} 已作廢")), "{title}");
+    assert!(title.contains("不能提交"), "{title}");
+    assert!(title.contains("請刪除此回款"), "{title}");
+    assert!(!title.contains("駁回"), "{title}");
 }
