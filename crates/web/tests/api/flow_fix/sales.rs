@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::call_in;
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, Answer, TestApp};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
 use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
 
 #[tokio::test]
@@ -280,4 +280,56 @@ async fn a_draft_payment_of_a_void_contract_is_told_to_be_deleted_or_moved() {
     assert!(title.contains("不能提交"), "{title}");
     assert!(title.contains("請刪除此回款"), "{title}");
     assert!(!title.contains("駁回"), "{title}");
+}
+
+#[tokio::test]
+async fn a_record_that_cannot_be_edited_links_to_itself_and_its_list() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let deal = approved_deal(&t, &team).await;
+    let rep = team.rep.1.as_str();
+    let paid = create(
+        &t,
+        rep,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "received_on": "2026-03-02", "amount": "100" }),
+    )
+    .await;
+    assert_eq!(submit(&t, rep, "payments", paid).await, "approved");
+    let cookie = page_session(&t, "0971000002").await;
+    for (path, record, list, words) in [
+        (
+            format!("/contracts/{deal}/edit"),
+            format!("/contracts/{deal}"),
+            "/contracts",
+            "Open the contract",
+        ),
+        (
+            format!("/payments/{paid}/edit"),
+            format!("/payments/{paid}"),
+            "/payments",
+            "Open the payment",
+        ),
+    ] {
+        let (status, html) = page(&t, &cookie, &path, "en").await;
+        assert_eq!(status, StatusCode::CONFLICT, "{html}");
+        assert!(
+            html.contains(&format!("href=\"{record}\">{words}</a>")),
+            "{html}"
+        );
+        assert!(html.contains(&format!("href=\"{list}\">")), "{html}");
+    }
+    // A save sent from a page opened before the approval says the same.
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!("_csrf={csrf}&name=Changed&customer_id=1&amount=900");
+    let (status, html) = post_form(&t, &cookie, &format!("/contracts/{deal}"), form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(
+        html.contains(&format!("href=\"/contracts/{deal}\">Open the contract</a>")),
+        "{html}"
+    );
+    assert!(
+        html.contains("href=\"/contracts\">All contracts</a>"),
+        "{html}"
+    );
 }
