@@ -130,8 +130,17 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportReport {
     pub total: usize,
+    /// Records created; none on a dry run, which counts them in
+    /// `would_create`.
     pub created: usize,
+    /// Records updated; none on a dry run (see `would_update`).
     pub updated: usize,
+    /// Whether this was a dry run: the rows were checked, nothing written.
+    pub dry_run: bool,
+    /// On a dry run, the rows that would be created by the import.
+    pub would_create: usize,
+    /// On a dry run, the stored records the import would update.
+    pub would_update: usize,
     pub skipped: usize,
     pub failed: usize,
     /// Whether anything was written (not for a dry run, nor for a failed

@@ -37,8 +37,17 @@ pub struct ImportProblem {
 /// What an import found and did.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ImportReport {
+    /// Records created; none on a check, which counts them in
+    /// `would_create`.
     pub created: usize,
+    /// Records updated; none on a check (see `would_update`).
     pub updated: usize,
+    /// Whether the file was only checked (a dry run): nothing written.
+    pub dry_run: bool,
+    /// On a check, the rows the import would create.
+    pub would_create: usize,
+    /// On a check, the stored records the import would update.
+    pub would_update: usize,
     /// Rows that matched a stored record and were left out, as asked.
     pub skipped: usize,
     /// Headers that name no field, left out.
@@ -269,6 +278,17 @@ impl ImportReport {
                 actor.id = actor,
                 "records imported"
             );
+        } else {
+            // Rolled back: nothing was created or updated. A check tells
+            // what the import would do.
+            drop(tx);
+            if check_only {
+                self.dry_run = true;
+                self.would_create = self.created;
+                self.would_update = self.updated;
+            }
+            self.created = 0;
+            self.updated = 0;
         }
         Ok(self)
     }

@@ -124,6 +124,23 @@ pub(crate) fn contract_must_be_approved(contract: &Contract) -> Result<()> {
     if contract.status == DocStatus::Approved {
         return Ok(());
     }
+    refuse_unapproved_contract(contract)
+}
+
+/// As [`contract_must_be_approved`], for the submit of a payment: a void
+/// contract is told as what it is (the payment cannot be submitted, and is
+/// deleted or moved to an approved contract), not as a payment to reject.
+fn contract_must_be_approved_to_submit(contract: &Contract) -> Result<()> {
+    if contract.status == DocStatus::Void {
+        return Err(ServiceError::RefusedWith {
+            code: "payment_on_void_contract",
+            params: vec![("contract", contract.number.clone())],
+        });
+    }
+    contract_must_be_approved(contract)
+}
+
+fn refuse_unapproved_contract(contract: &Contract) -> Result<()> {
     let status = contract.status.as_str().to_string();
     Err(ServiceError::RefusedWith {
         code: "payment_contract_not_approved",
@@ -344,7 +361,7 @@ impl App {
         let contract = contracts::get_unscoped(&mut tx, current.contract_id)
             .await?
             .ok_or(ServiceError::NotFound)?;
-        contract_must_be_approved(&contract)?;
+        contract_must_be_approved_to_submit(&contract)?;
         if !current.exceeding_confirmed && !input.confirm_exceeding {
             let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
             let committed = contract.received.saturating_add(pending);

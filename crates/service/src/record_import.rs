@@ -205,6 +205,9 @@ impl App {
             total: table.rows.len(),
             created: 0,
             updated: 0,
+            dry_run: options.dry_run,
+            would_create: 0,
+            would_update: 0,
             skipped: 0,
             failed: 0,
             written: false,
@@ -216,6 +219,12 @@ impl App {
         // Keys of the rows already taken from this file, so a file does not
         // duplicate itself.
         let mut seen: HashMap<String, usize> = HashMap::new();
+        // A dry run tells what the import would do, never what it did.
+        let updated_code = if options.dry_run {
+            "duplicate_would_update"
+        } else {
+            "duplicate_updated"
+        };
         // Unique custom fields' values taken by earlier rows: field, value → row.
         let mut seen_values: HashMap<(String, String), usize> = HashMap::new();
 
@@ -382,7 +391,7 @@ impl App {
                         report.updated += 1;
                         report.problems.push(RowProblem {
                             duplicate_of: Some(id),
-                            ..problem(line, "name", "duplicate_updated", &name, true)
+                            ..problem(line, "name", updated_code, &name, true)
                         });
                         (id, ChangeAction::Update)
                     }
@@ -426,10 +435,12 @@ impl App {
         } else {
             // Dropping the transaction rolls every row back.
             drop(tx);
-            if !options.dry_run {
-                report.created = 0;
-                report.updated = 0;
+            if options.dry_run {
+                report.would_create = report.created;
+                report.would_update = report.updated;
             }
+            report.created = 0;
+            report.updated = 0;
         }
         Ok(report)
     }

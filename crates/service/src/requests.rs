@@ -172,7 +172,7 @@ impl Checked {
 }
 
 /// The form's fields as custom-field definitions, to check values with.
-fn defs_of(form: &[FormField]) -> Vec<FieldDef> {
+pub(crate) fn defs_of(form: &[FormField]) -> Vec<FieldDef> {
     form.iter()
         .enumerate()
         .map(|(index, field)| FieldDef {

@@ -268,6 +268,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix3",
     "sales4_fix",
     "api_params",
+    "flow_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -496,6 +497,9 @@ pub struct PageError {
     to_sign_in: bool,
     /// The page the user came from, offered as the way back.
     back: Option<String>,
+    /// Other ways on: the record the refusal is about, its list (path and
+    /// words).
+    links: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -506,6 +510,7 @@ struct ErrorPage<'a> {
     title: &'a str,
     request_id: &'a str,
     back: Option<&'a str>,
+    links: &'a [(String, String)],
 }
 
 impl PageError {
@@ -530,6 +535,7 @@ impl PageError {
             request_id: request_id.to_string(),
             to_sign_in: matches!(error, ServiceError::Unauthenticated),
             back: None,
+            links: Vec::new(),
         }
     }
 
@@ -541,6 +547,12 @@ impl PageError {
         }
     }
 
+    /// Offers `path` as another way on, in `words`.
+    pub fn with_link(mut self, path: &str, words: String) -> Self {
+        self.links.push((path.to_string(), words));
+        self
+    }
+
     pub fn csrf(lang: Lang, request_id: &str) -> Self {
         Self {
             status: StatusCode::FORBIDDEN,
@@ -549,6 +561,7 @@ impl PageError {
             request_id: request_id.to_string(),
             to_sign_in: false,
             back: None,
+            links: Vec::new(),
         }
     }
 
@@ -568,6 +581,7 @@ impl IntoResponse for PageError {
             title: &self.title,
             request_id: &self.request_id,
             back: self.back.as_deref(),
+            links: &self.links,
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),

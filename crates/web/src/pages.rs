@@ -17,6 +17,8 @@ mod departments;
 mod drill;
 mod field_settings;
 mod flow_form;
+mod flow_settings;
+mod flow_vocabulary;
 mod follow_up_list;
 mod follow_ups;
 mod forms;
@@ -291,7 +293,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/settings/approval-flows",
-            get(sales_settings::show_flows).post(sales_settings::save_flow),
+            get(flow_settings::show_flows).post(flow_settings::save_flow),
         )
         .route("/dashboard", get(dashboard::show_dashboard))
         .route("/reports", get(reports::list_reports))

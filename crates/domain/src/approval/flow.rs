@@ -182,6 +182,17 @@ impl Mode {
 }
 
 impl FactValue {
+    /// Whether two values are the same: texts in any case and width, with
+    /// spaces around and between words aside; other values exactly.
+    pub fn same(&self, other: &FactValue) -> bool {
+        match (self, other) {
+            (Self::Text(a), Self::Text(b)) => {
+                crate::text::normalize(a) == crate::text::normalize(b)
+            }
+            (a, b) => a == b,
+        }
+    }
+
     /// The variant's name, to tell the types of values apart.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -195,16 +206,31 @@ impl FactValue {
 
 impl Comparison {
     /// Whether the comparison holds. A missing fact, or one of another type
-    /// than the value, never does (not even for `Ne`).
+    /// than the value, never does (not even for `Ne`). Texts are the same
+    /// in any case and width, spaces around them aside (`VIP` is `vip`). A
+    /// fact that is a list (the choices of a multiple-choice field) is
+    /// equal to each of its items: `eq` holds when it holds one, `in` when
+    /// it holds one of the list's, `ne` when it holds none.
     pub fn holds(&self, facts: &Facts) -> bool {
         let Some(fact) = facts.get(&self.field) else {
             return false;
         };
+        if let FactValue::List(held) = fact {
+            let one = |value: &FactValue| held.iter().any(|item| item.same(value));
+            return match (self.op, &self.value) {
+                (Op::In, FactValue::List(items)) => items.iter().any(one),
+                (Op::Eq, value) => one(value),
+                (Op::Ne, value) => {
+                    held.iter().all(|item| item.kind() == value.kind()) && !one(value)
+                }
+                _ => false,
+            };
+        }
         match (self.op, fact, &self.value) {
-            (Op::In, _, FactValue::List(items)) => items.contains(fact),
+            (Op::In, _, FactValue::List(items)) => items.iter().any(|item| fact.same(item)),
             (Op::In, _, _) => false,
-            (Op::Eq, _, value) => fact == value,
-            (Op::Ne, _, value) => fact.kind() == value.kind() && fact != value,
+            (Op::Eq, _, value) => fact.same(value),
+            (Op::Ne, _, value) => fact.kind() == value.kind() && !fact.same(value),
             (op, FactValue::Number(a), FactValue::Number(b)) => match op {
                 Op::Gt => a > b,
                 Op::Ge => a >= b,
@@ -334,5 +360,54 @@ impl FlowDef {
         } else {
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod comparison_tests {
+    use super::*;
+
+    fn on(field: &str, op: Op, value: FactValue) -> Comparison {
+        Comparison {
+            field: field.into(),
+            op,
+            value,
+        }
+    }
+
+    fn text(value: &str) -> FactValue {
+        FactValue::Text(value.into())
+    }
+
+    fn facts(field: &str, value: FactValue) -> Facts {
+        Facts::from([(field.to_string(), value)])
+    }
+
+    #[test]
+    fn texts_compare_in_any_case_and_width() {
+        let level = facts("level", text("VIP Gold"));
+        assert!(on("level", Op::Eq, text("vip gold")).holds(&level));
+        assert!(on("level", Op::Eq, text(" ＶＩＰ  gold ")).holds(&level));
+        assert!(!on("level", Op::Eq, text("VIP")).holds(&level));
+        assert!(!on("level", Op::Ne, text("vip GOLD")).holds(&level));
+        assert!(on("level", Op::Ne, text("Silver")).holds(&level));
+        let listed = FactValue::List(vec![text("silver"), text("vip gold")]);
+        assert!(on("level", Op::In, listed).holds(&level));
+        // Ids stay ids: a text of the same digits is another value.
+        assert!(!on("owner", Op::Eq, text("7")).holds(&facts("owner", FactValue::Id(7))));
+    }
+
+    #[test]
+    fn a_list_fact_holds_each_of_its_items() {
+        let tags = facts("tags", FactValue::List(vec![text("Export"), text("Rush")]));
+        assert!(on("tags", Op::Eq, text("rush")).holds(&tags));
+        assert!(!on("tags", Op::Eq, text("Local")).holds(&tags));
+        assert!(on("tags", Op::Ne, text("Local")).holds(&tags));
+        assert!(!on("tags", Op::Ne, text("export")).holds(&tags));
+        let any = FactValue::List(vec![text("Local"), text("EXPORT")]);
+        assert!(on("tags", Op::In, any).holds(&tags));
+        let none = FactValue::List(vec![text("Local")]);
+        assert!(!on("tags", Op::In, none).holds(&tags));
+        assert!(!on("tags", Op::Gt, FactValue::Number(1)).holds(&tags));
     }
 }

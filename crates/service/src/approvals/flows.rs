@@ -2,6 +2,7 @@
 //! (a kind has one active flow at a time), and the checks of a definition
 //! (its names, and the users, roles and facts it refers to).
 
+use super::facts;
 use super::*;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -139,14 +140,15 @@ async fn switch_others_off(
 }
 
 /// Checks what a flow names exists: users (active), roles, and facts (the
-/// common ones and the kind's own fields).
+/// common ones and the kind's own fields, compared with values of their
+/// type; see [`facts::check_conditions`]).
 async fn check_references(
     tx: &mut Tx,
     kind: &str,
     def: &FlowDef,
     errors: &mut FieldErrors,
 ) -> Result<()> {
-    let own = field_keys(tx, kind).await?;
+    let own = facts::kind_fields(tx, kind).await?;
     use kuijing_domain::approval::{ApproverRule, NoApprover};
     let directory = approvals::directory(tx).await?;
     let active = |user: i64| {
@@ -168,14 +170,8 @@ async fn check_references(
             }
             _ => {}
         }
-        if step
-            .condition
-            .iter()
-            .any(|c| !FACTS.contains(&c.field.as_str()) && !own.contains(&c.field))
-        {
-            errors.add(field, "unknown_fact");
-        }
     }
+    facts::check_conditions(def, &own, errors);
     if let NoApprover::Fallback(user) = def.when_no_approver
         && !active(user)
     {

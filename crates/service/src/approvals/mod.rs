@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use kuijing_domain::approval::{
-    Approval, ApprovalError, Chosen, Event, FactValue, Facts, FlowDef, Status,
-};
+use kuijing_domain::approval::{Approval, Chosen, Event, Facts, FlowDef, Status};
 use kuijing_domain::sales::DocStatus;
 use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, text};
 use kuijing_store::Tx;
@@ -20,10 +18,15 @@ use crate::error::{Result, ServiceError};
 use crate::notifications::ApprovalMove;
 use crate::{App, Caller, ListPage, PageRequest};
 
+mod facts;
 mod flows;
+mod refusals;
 mod views;
 
+pub use facts::FACTS;
+pub(crate) use facts::add_field_facts;
 pub use flows::{FlowInput, FlowName, SavedFlow};
+use refusals::{disabled_approver, engine_error, submit_error};
 
 /// The kinds with their own records; administrators may add other kinds
 /// (quotation, refund, expense, ...) whose approvals carry their own form.
@@ -114,122 +117,6 @@ pub(crate) async fn may_be_given_seat(tx: &mut Tx, kind: &str, user: i64) -> Res
     };
     let roles = kuijing_store::roles::of_user(tx, user).await?;
     Ok(kuijing_domain::Actor::new(found.id, found.department_id, &roles).can(permission))
-}
-
-/// As [`engine_error`], for the errors of a submit, which name a step of
-/// `def`: the message names the step by its place and name, and for a step
-/// that found no approver, what an administrator must set up for its rule
-/// (`errors.params.fix.<rule>`).
-/// The disabled user a step's rule names (the submitter's superior that
-/// many levels up, or their department's head), when that is why a step
-/// found no approver: `(id, name)`.
-async fn disabled_approver(
-    tx: &mut Tx,
-    error: &ApprovalError,
-    def: &FlowDef,
-    submitter: i64,
-    dir: &kuijing_domain::approval::MapDirectory,
-) -> Result<Option<(i64, String)>> {
-    use kuijing_domain::approval::{ApproverRule, Directory};
-    let ApprovalError::NoApprover { step } = error else {
-        return Ok(None);
-    };
-    let Some(found) = def.steps.get(*step) else {
-        return Ok(None);
-    };
-    let named: Vec<i64> = match found.approvers {
-        ApproverRule::Superior { levels } | ApproverRule::SuperiorsUpTo { levels } => {
-            let mut chain = Vec::new();
-            let mut current = submitter;
-            while chain.len() < usize::from(levels) {
-                match dir.superior(current) {
-                    Some(next) if next != submitter && !chain.contains(&next) => {
-                        chain.push(next);
-                        current = next;
-                    }
-                    _ => break,
-                }
-            }
-            chain
-        }
-        ApproverRule::DepartmentHead => match dir.department_head(submitter) {
-            Some(head) if head == submitter => {
-                dir.parent_department_head(submitter).into_iter().collect()
-            }
-            head => head.into_iter().collect(),
-        },
-        _ => Vec::new(),
-    };
-    let Some(disabled) = named.into_iter().find(|user| !dir.is_active(*user)) else {
-        return Ok(None);
-    };
-    let names = kuijing_store::users::names(tx, &[disabled]).await?;
-    Ok(names.into_iter().next())
-}
-
-fn submit_error(
-    error: ApprovalError,
-    def: &FlowDef,
-    disabled: Option<(i64, String)>,
-) -> ServiceError {
-    let step = match &error {
-        ApprovalError::NoApprover { step }
-        | ApprovalError::ChosenMissing { step }
-        | ApprovalError::ChosenSelf { step }
-        | ApprovalError::ChosenInactive { step } => *step,
-        _ => return engine_error(error),
-    };
-    let Some(found) = def.steps.get(step) else {
-        return engine_error(error);
-    };
-    let mut problem = match engine_error(error.clone()) {
-        ServiceError::Invalid(mut errors) if errors.0.len() == 1 => errors.0.remove(0),
-        other => return other,
-    };
-    problem = problem
-        .with("step", step + 1)
-        .with("step_name", &found.name);
-    if let ApprovalError::NoApprover { .. } = error {
-        use kuijing_domain::approval::ApproverRule;
-        let fix = match (&found.approvers, disabled.is_some()) {
-            (ApproverRule::Users(_), _) => "users",
-            (ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. }, true) => {
-                "superior_disabled"
-            }
-            (ApproverRule::Superior { .. } | ApproverRule::SuperiorsUpTo { .. }, false) => {
-                "superior"
-            }
-            (ApproverRule::Role(_), _) => "role",
-            (ApproverRule::DepartmentHead, true) => "department_head_disabled",
-            (ApproverRule::DepartmentHead, false) => "department_head",
-            (ApproverRule::ChosenBySubmitter, _) => "chosen",
-        };
-        problem = problem.with("fix", fix);
-        if let Some((id, name)) = disabled {
-            problem = problem.with("person", format!("{name} (#{id})"));
-        }
-    }
-    ServiceError::Invalid(problem.into())
-}
-
-fn engine_error(error: ApprovalError) -> ServiceError {
-    let field = match error {
-        ApprovalError::HandOverToSelf
-        | ApprovalError::HandOverToSubmitter
-        | ApprovalError::AlreadyASeat => "to",
-        ApprovalError::ChosenMissing { step }
-        | ApprovalError::ChosenSelf { step }
-        | ApprovalError::ChosenInactive { step } => {
-            return ServiceError::Invalid(
-                FieldError::new(format!("approvers.{step}"), error.code()).into(),
-            );
-        }
-        ApprovalError::InvalidFlow(_) | ApprovalError::NoApprover { .. } => "flow",
-        _ => {
-            return ServiceError::Refused { code: error.code() };
-        }
-    };
-    ServiceError::Invalid(FieldError::new(field, error.code()).into())
 }
 
 impl App {
@@ -701,59 +588,6 @@ impl App {
         }
         Ok(())
     }
-}
-
-/// The facts every flow's conditions may look at; a kind's own fields
-/// (custom fields of contracts, the form fields of a request kind) come
-/// beside them by their keys.
-pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
-
-/// A record's own field values as facts: numbers and money as numbers
-/// (money in minor units), the rest as their text. A field named like one
-/// of `FACTS` never replaces it.
-pub(crate) fn add_field_facts(
-    facts: &mut Facts,
-    defs: &[kuijing_domain::fields::FieldDef],
-    values: &serde_json::Map<String, serde_json::Value>,
-) {
-    use kuijing_domain::fields::FieldType;
-    use kuijing_domain::money;
-    use serde_json::Value;
-    for def in defs {
-        let Some(value) = values.get(&def.key) else {
-            continue;
-        };
-        let number = |text: &str| text.trim().parse::<f64>().ok().map(|n| n.round() as i64);
-        let fact = match (def.field_type, value) {
-            (FieldType::Money, Value::String(text)) => money::parse_amount(text).ok(),
-            (FieldType::Money, Value::Number(n)) => money::parse_amount(&n.to_string()).ok(),
-            (FieldType::Number, Value::String(text)) => number(text),
-            (FieldType::Number, Value::Number(n)) => number(&n.to_string()),
-            (_, value) => {
-                facts
-                    .entry(def.key.clone())
-                    .or_insert(FactValue::Text(kuijing_domain::fields::display(value)));
-                continue;
-            }
-        };
-        if let Some(n) = fact {
-            facts.entry(def.key.clone()).or_insert(FactValue::Number(n));
-        }
-    }
-}
-
-/// The keys of a kind's own fields that its flows' conditions may name.
-pub(crate) async fn field_keys(tx: &mut Tx, kind: &str) -> Result<Vec<String>> {
-    if let Ok(kind) = kind.parse::<Kind>() {
-        let defs = kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?;
-        return Ok(defs.into_iter().map(|d| d.key).collect());
-    }
-    let Some(row) = kuijing_store::requests::kind(tx, kind).await? else {
-        return Ok(Vec::new());
-    };
-    let form: Vec<crate::requests::FormField> =
-        serde_json::from_str(&row.fields).map_err(|e| ServiceError::Internal(e.to_string()))?;
-    Ok(form.into_iter().map(|f| f.key).collect())
 }
 
 /// Approvers the submitter chose must be users of the company: an unknown

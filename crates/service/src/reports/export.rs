@@ -43,7 +43,9 @@ pub fn grouping_label(by: &str, text: &(dyn Fn(&str) -> String + Sync)) -> Strin
 }
 
 /// A row that is no record, named in a language: the company's own target
-/// in the target report, what was won and lost in the period in the funnel.
+/// in the target report, what was won and lost in the period in the funnel,
+/// contracts and payments in the approval report by kind (request kinds
+/// carry the names their administrators gave them).
 pub fn fixed_row_label(
     report: &Report,
     key: Option<&str>,
@@ -55,6 +57,13 @@ pub fn fixed_row_label(
     match key {
         Some(outcome) if report.is_funnel_report() && FUNNEL_OUTCOMES.contains(&outcome) => {
             Some(text(&format!("dashboard.{outcome}")))
+        }
+        Some(kind)
+            if report.name == "approvals"
+                && report.by == "kind"
+                && crate::approvals::RECORD_KINDS.contains(&kind) =>
+        {
+            Some(text(&format!("kinds.{kind}")))
         }
         _ => None,
     }

@@ -305,7 +305,15 @@ pub async fn report_file(
 /// from `import.*`.
 pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProblem) -> String {
     let import_key = format!("import.{}", problem.code);
-    let text = lang.t(&import_key);
+    let mut text = lang.t(&import_key);
+    if text == import_key {
+        // Codes added since, in a section of their own.
+        let own = format!("flow_fix.{import_key}");
+        let found = lang.t(&own);
+        if found != own {
+            text = found;
+        }
+    }
     if text != import_key {
         return text.replace(
             "%{id}",

@@ -120,6 +120,10 @@ pub async fn get_report(
         Ok(query) => state.app.report(&caller, &name, &query).await,
         Err(error) => Err(error),
     };
+    let result = result.map(|mut report| {
+        name_fixed_rows(&mut report, lang);
+        report
+    });
     respond(
         result.map_err(|e| name_insight_fields(e, lang)),
         &caller,
@@ -163,6 +167,24 @@ pub(crate) async fn export(
         .export_report(caller, name, query, format, &text)
         .await?;
     send_file(path, format, name).await
+}
+
+/// Rows that are no record named in the caller's language, as the pages
+/// and the exports name them: the funnel's outcomes, the target report's
+/// company row, contracts and payments in the approval report. A row's
+/// `key` stays as it is (`contract`, `payment`, a request kind's code).
+fn name_fixed_rows(report: &mut Report, lang: Lang) {
+    let text = |key: &str| lang.t(key);
+    let named: Vec<Option<String>> = report
+        .rows
+        .iter()
+        .map(|row| kuijing_service::reports::fixed_row_label(report, row.key.as_deref(), &text))
+        .collect();
+    for (row, label) in report.rows.iter_mut().zip(named) {
+        if let Some(label) = label {
+            row.label = label;
+        }
+    }
 }
 
 /// A refusal as a problem document, with the pickers' fields named as they show them.

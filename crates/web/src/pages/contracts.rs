@@ -966,7 +966,7 @@ pub async fn create_contract(
 /// the reason (in approval, approved, void), else that they may not.
 fn not_editable(
     status: kuijing_domain::sales::DocStatus,
-    kind: &str,
+    (kind, id): (&str, i64),
     caller: &Caller,
     lang: Lang,
 ) -> Response {
@@ -979,7 +979,40 @@ fn not_editable(
             code: "payment_not_editable",
         },
     };
-    error_page(error, caller, lang)
+    refused_edit(error, (kind, id), caller, lang)
+}
+
+/// The page of an edit refused because of the record's state: with the
+/// way to the record itself and to its list, beside the start.
+fn refused_edit(
+    error: ServiceError,
+    (kind, id): (&str, i64),
+    caller: &Caller,
+    lang: Lang,
+) -> Response {
+    let list = if kind == "contract" {
+        "/contracts"
+    } else {
+        "/payments"
+    };
+    let page = crate::error::PageError::from_service(error, lang, &caller.request_id)
+        .with_link(
+            &format!("{list}/{id}"),
+            lang.t(&format!("flow_fix.open_{kind}")),
+        )
+        .with_link(list, lang.t(&format!("flow_fix.{kind}_list")));
+    axum::response::IntoResponse::into_response(page)
+}
+
+/// Whether a save was refused because the record cannot be edited in its
+/// state (approved, in approval, void).
+fn not_editable_now(result: &Result<impl Sized, ServiceError>) -> bool {
+    matches!(
+        result,
+        Err(ServiceError::Refused {
+            code: "contract_not_editable" | "payment_not_editable"
+        })
+    )
 }
 
 pub async fn edit_contract(
@@ -990,7 +1023,10 @@ pub async fn edit_contract(
 ) -> Response {
     let detail = match state.app.get_contract(&caller, id).await {
         Ok(detail) if detail.can_edit => detail,
-        Ok(detail) => return not_editable(detail.row.contract.status, "contract", &caller, lang),
+        Ok(detail) => {
+            let status = detail.row.contract.status;
+            return not_editable(status, ("contract", id), &caller, lang);
+        }
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = ContractForm::of(&detail);
@@ -1015,6 +1051,11 @@ pub async fn update_contract(
         }
         result => result,
     };
+    if not_editable_now(&result)
+        && let Err(error) = result
+    {
+        return refused_edit(error, ("contract", id), &caller, lang);
+    }
     after_post(
         result,
         |_| done(&format!("/contracts/{id}"), "saved"),
@@ -1611,7 +1652,7 @@ pub async fn edit_payment(
 ) -> Response {
     let detail = match state.app.get_payment(&caller, id).await {
         Ok(detail) if detail.can_edit => detail,
-        Ok(detail) => return not_editable(detail.payment.status, "payment", &caller, lang),
+        Ok(detail) => return not_editable(detail.payment.status, ("payment", id), &caller, lang),
         Err(error) => return error_page(error, &caller, lang),
     };
     let p = &detail.payment;
@@ -1650,6 +1691,11 @@ pub async fn update_payment(
     Form(form): Form<PaymentForm>,
 ) -> Response {
     let result = state.app.update_payment(&caller, id, form.input()).await;
+    if not_editable_now(&result)
+        && let Err(error) = result
+    {
+        return refused_edit(error, ("payment", id), &caller, lang);
+    }
     let result = result.map_err(|error| name_fields_as(error, "payment", lang));
     let exceeding = confirmation_asked(&result);
     after_post(

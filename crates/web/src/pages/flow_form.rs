@@ -2,19 +2,16 @@
 //! it has (field, operator, value), so whatever a flow holds — made here or
 //! through the API — is shown and saved back unchanged.
 
+use kuijing_domain::FieldErrors;
 use kuijing_domain::approval::{
-    ApproverRule, Comparison, FactValue, FlowDef, Mode, NoApprover, Op, Resubmit, StepDef,
+    ApproverRule, Comparison, FlowDef, Mode, NoApprover, Op, Resubmit, StepDef,
 };
-use kuijing_domain::fields::FieldType;
-use kuijing_domain::{FieldErrors, Kind, money};
+use kuijing_service::ServiceError;
 use kuijing_service::approvals::{Flow, FlowInput};
-use kuijing_service::choices::Choice;
-use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
+pub use super::flow_vocabulary::{FlowField, Vocabulary, flow_fields};
 use super::forms::optional_number;
-use crate::AppState;
-use crate::i18n::Lang;
 
 /// How many step rows the flow form offers at least; there is always one
 /// empty row more than the steps, and "add a step" adds another.
@@ -28,7 +25,8 @@ pub const COMMON_FACTS: [&str; 3] = ["amount", "department_id", "owner_id"];
 
 /// One condition of a step as the form shows it: the field, the operator
 /// and the value as text; or, in `raw`, a condition the three cannot say
-/// (a value of another type than its field's) kept as it was.
+/// (a value of another type than its field's, a field the form does not
+/// offer) kept as it was.
 #[derive(Debug, Default, Clone)]
 pub struct CondRow {
     pub field: String,
@@ -49,243 +47,6 @@ pub struct StepRow {
     pub mode: String,
     /// The step's conditions, then one empty row for another.
     pub conditions: Vec<CondRow>,
-}
-
-/// A field a flow's condition may name: the kind it belongs to, its key,
-/// its label and its type.
-pub struct FlowField {
-    pub kind: String,
-    pub key: String,
-    pub label: String,
-    pub field_type: FieldType,
-}
-
-/// The custom fields of contracts and the form fields of request kinds.
-pub async fn flow_fields(
-    state: &AppState,
-    caller: &Caller,
-) -> Result<Vec<FlowField>, ServiceError> {
-    let mut fields: Vec<FlowField> = state
-        .app
-        .custom_fields(Kind::Contract)
-        .await?
-        .into_iter()
-        .map(|d| FlowField {
-            kind: Kind::Contract.as_str().into(),
-            key: d.key,
-            label: d.label,
-            field_type: d.field_type,
-        })
-        .collect();
-    for kind in state.app.request_kinds(caller).await? {
-        fields.extend(kind.fields.into_iter().map(|f| FlowField {
-            kind: kind.kind.clone(),
-            key: f.key,
-            label: f.label,
-            field_type: f.field_type,
-        }));
-    }
-    Ok(fields)
-}
-
-/// How a condition's value is typed and read.
-#[derive(Clone, Copy, PartialEq)]
-enum ValueType {
-    Money,
-    Number,
-    Department,
-    Person,
-    Text,
-}
-
-/// What the form needs to turn conditions into text and back: the names of
-/// people and departments, and the kind's own fields.
-pub struct Vocabulary<'a> {
-    pub people: &'a [Choice],
-    pub departments: &'a [Choice],
-    pub fields: &'a [FlowField],
-    /// The flow's kind (`contract`, `payment`, `refund`, ...).
-    pub kind: &'a str,
-    pub lang: Lang,
-}
-
-fn split_list(text: &str) -> Vec<&str> {
-    text.split([',', '，', '、'])
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .collect()
-}
-
-impl Vocabulary<'_> {
-    /// The flow's own kind's field of `key`: a field of another kind with
-    /// the same key says nothing about this flow.
-    fn field(&self, key: &str) -> Option<&FlowField> {
-        self.fields
-            .iter()
-            .find(|f| f.key == key && f.kind == self.kind)
-    }
-
-    fn value_type(&self, key: &str) -> ValueType {
-        match key {
-            "amount" => ValueType::Money,
-            "department_id" => ValueType::Department,
-            "owner_id" => ValueType::Person,
-            _ => match self.field(key).map(|f| f.field_type) {
-                Some(FieldType::Money) => ValueType::Money,
-                Some(FieldType::Number) => ValueType::Number,
-                _ => ValueType::Text,
-            },
-        }
-    }
-
-    fn names(&self, value_type: ValueType) -> &[Choice] {
-        if value_type == ValueType::Department {
-            self.departments
-        } else {
-            self.people
-        }
-    }
-
-    /// A value as the form shows it in its input, or `None` when the text
-    /// would not read back as the same value.
-    fn value_text(&self, key: &str, value: &FactValue) -> Option<String> {
-        let value_type = self.value_type(key);
-        match (value_type, value) {
-            (_, FactValue::List(items)) => {
-                let texts = items
-                    .iter()
-                    .map(|item| match item {
-                        FactValue::List(_) => None,
-                        item => self.value_text(key, item),
-                    })
-                    .collect::<Option<Vec<_>>>()?;
-                Some(texts.join(", "))
-            }
-            (ValueType::Money, FactValue::Number(n)) => Some(money::amount_text(*n)),
-            (ValueType::Number, FactValue::Number(n)) => Some(n.to_string()),
-            (ValueType::Department | ValueType::Person, FactValue::Id(id)) => self
-                .names(value_type)
-                .iter()
-                .find(|(c, _)| c == id)
-                .map(|(_, name)| name.clone()),
-            (ValueType::Text, FactValue::Text(text)) => Some(text.clone()),
-            _ => None,
-        }
-    }
-
-    /// Reads one value typed for `key`.
-    fn read_one(&self, key: &str, text: &str) -> Result<FactValue, &'static str> {
-        let value_type = self.value_type(key);
-        match value_type {
-            ValueType::Money => money::parse_amount(text).map(FactValue::Number),
-            ValueType::Number => text
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(|n| FactValue::Number(n.round() as i64))
-                .ok_or("invalid_number"),
-            ValueType::Department | ValueType::Person => {
-                let found: Vec<i64> = self
-                    .names(value_type)
-                    .iter()
-                    .filter(|(_, name)| name.trim() == text)
-                    .map(|(id, _)| *id)
-                    .collect();
-                match found.as_slice() {
-                    [id] => Ok(FactValue::Id(*id)),
-                    _ if value_type == ValueType::Department => Err("department_unknown"),
-                    _ => Err("user_not_found"),
-                }
-            }
-            ValueType::Text => Ok(FactValue::Text(text.to_string())),
-        }
-    }
-
-    /// Reads a condition's value: for `in`, a list separated by commas.
-    fn read_value(&self, key: &str, op: Op, text: &str) -> Result<FactValue, &'static str> {
-        let text = text.trim();
-        if op == Op::In {
-            let items = split_list(text);
-            if items.is_empty() {
-                return Err("required");
-            }
-            return items
-                .into_iter()
-                .map(|item| self.read_one(key, item))
-                .collect::<Result<Vec<_>, _>>()
-                .map(FactValue::List);
-        }
-        if text.is_empty() {
-            return Err("required");
-        }
-        self.read_one(key, text)
-    }
-
-    /// A stored condition as a row: as field, operator and text when the
-    /// text reads back as the same condition, else kept whole.
-    pub fn row_of(&self, condition: &Comparison) -> CondRow {
-        let shown = self
-            .value_text(&condition.field, &condition.value)
-            .filter(|text| {
-                self.read_value(&condition.field, condition.op, text)
-                    .as_ref()
-                    == Ok(&condition.value)
-            });
-        match shown {
-            Some(value) => CondRow {
-                field: condition.field.clone(),
-                op: condition.op.as_str().into(),
-                value,
-                raw: String::new(),
-            },
-            None => CondRow {
-                raw: serde_json::to_string(condition).unwrap_or_default(),
-                ..CondRow::default()
-            },
-        }
-    }
-
-    /// The name of a condition's field.
-    pub fn label(&self, key: &str) -> String {
-        match key {
-            "amount" => self.lang.t("fields.amount"),
-            "department_id" => self.lang.t("flows.department"),
-            "owner_id" => self.lang.t("fields.owner_id"),
-            key => self
-                .field(key)
-                .map_or_else(|| key.to_string(), |f| f.label.clone()),
-        }
-    }
-
-    /// A value as a person reads it: money with thousands separators,
-    /// people and departments by name.
-    fn value_label(&self, key: &str, value: &FactValue) -> String {
-        match (self.value_type(key), value) {
-            (_, FactValue::List(items)) => items
-                .iter()
-                .map(|item| self.value_label(key, item))
-                .collect::<Vec<_>>()
-                .join(", "),
-            (ValueType::Money, FactValue::Number(n)) => money::format_amount(*n),
-            (_, FactValue::Number(n)) => n.to_string(),
-            (value_type, FactValue::Id(id)) => self
-                .names(value_type)
-                .iter()
-                .find(|(c, _)| c == id)
-                .map_or_else(|| format!("#{id}"), |(_, name)| name.clone()),
-            (_, FactValue::Text(text)) => self.lang.t("sales4.quoted").replace("%{text}", text),
-        }
-    }
-
-    /// A condition as a sentence: 「金額 大於或等於 100,000.00」.
-    pub fn sentence(&self, condition: &Comparison) -> String {
-        format!(
-            "{} {} {}",
-            self.label(&condition.field),
-            self.lang.t(&format!("sales4.op.{}", condition.op.as_str())),
-            self.value_label(&condition.field, &condition.value)
-        )
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -551,7 +551,8 @@ fn report_query(query: &Query) -> Result<ReportQuery, ServiceError> {
     })
 }
 
-/// Names for the rows that are not records: outcomes, approval kinds.
+/// Names for the rows that are not records: outcomes, approval kinds
+/// (the API names them alike, `api::reports::name_fixed_rows`).
 pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
     let text = |k: &str| shell.t(k);
     let fixed: Vec<Option<String>> = report
@@ -560,19 +561,8 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
         .map(|row| kuijing_service::reports::fixed_row_label(report, row.key.as_deref(), &text))
         .collect();
     for (row, own) in report.rows.iter_mut().zip(fixed) {
-        let key = row.key.clone().unwrap_or_default();
         if let Some(own) = own {
             row.label = own;
-            continue;
-        }
-        match (report.name.as_str(), key.as_str()) {
-            ("approvals", _) if report.by == "kind" => {
-                let text = shell.tk("kinds", &key);
-                if !text.starts_with("kinds.") {
-                    row.label = text;
-                }
-            }
-            _ => {}
         }
     }
 }

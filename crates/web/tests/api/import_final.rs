@@ -122,7 +122,7 @@ async fn a_lead_file_is_mapped_previewed_and_its_good_rows_written_with_a_report
     .await;
     assert_eq!(
         (
-            checked.body["created"].as_i64(),
+            checked.body["would_create"].as_i64(),
             checked.body["written"].as_bool()
         ),
         (Some(1), Some(false)),

@@ -244,7 +244,7 @@ async fn an_exported_lead_file_imports_again_with_the_same_values() {
     assert_eq!(check.status, 200, "{}", check.text);
     assert_eq!(
         (
-            check.body["created"].as_i64(),
+            check.body["would_create"].as_i64(),
             check.body["written"].as_bool()
         ),
         (Some(2), Some(false))

@@ -46,6 +46,7 @@ mod dashboard_hint;
 mod demo;
 mod events_more;
 mod flow_conditions;
+mod flow_fix;
 mod follow_ups;
 mod import_privacy;
 mod insight_close;

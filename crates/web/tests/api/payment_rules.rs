@@ -92,11 +92,14 @@ async fn a_draft_payment_of_a_voided_contract_is_not_submitted() {
         )
         .await;
     assert_eq!(refused.status, 409, "{}", refused.text);
-    assert_eq!(refused.body["code"], "payment_contract_not_approved");
+    // A draft is not rejected: it is deleted, or moved to another contract.
+    assert_eq!(refused.body["code"], "payment_on_void_contract");
     let title = refused.body["title"].as_str().expect("title");
     assert!(title.contains(&number), "{title}");
     assert!(title.contains("is void"), "{title}");
-    assert!(title.contains("approved contract instead"), "{title}");
+    assert!(title.contains("cannot be submitted"), "{title}");
+    assert!(title.contains("choose an approved contract"), "{title}");
+    assert!(!title.contains("Reject"), "{title}");
     assert_eq!(
         payment_of(&t, &team.rep.1, paid).await.body["status"],
         "draft"

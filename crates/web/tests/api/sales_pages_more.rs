@@ -156,7 +156,7 @@ fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)
                   ] },
                 { "name": "Both", "approvers": { "users": [admin, finance] }, "mode": "everyone",
                   "condition": [
-                    { "field": "grade", "op": "eq", "value": { "number": 5 } },
+                    { "field": "grade", "op": "eq", "value": { "text": "gold" } },
                     { "field": "seats", "op": "lt", "value": { "number": 100 } }
                   ] }
             ]
@@ -190,7 +190,7 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
     field(
         &t,
         admin,
-        json!({ "kind": "contract", "key": "grade", "label": "Grade", "field_type": "text" }),
+        json!({ "kind": "contract", "key": "grade", "label": "Grade", "field_type": "choice", "options": ["Gold", "Silver"] }),
     )
     .await;
     let departments = t.get("/api/v1/departments", admin).await;
@@ -228,7 +228,12 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
         "{html}"
     );
     assert!(html.contains("Deposit is at most 5,000.50"), "{html}");
-    assert!(html.contains("Grade is 5"), "kept whole and said: {html}");
+    // An option written in another case than the field's is kept whole
+    // (the page would write it as the option is).
+    assert!(
+        html.contains("Grade is “gold”"),
+        "kept whole and said: {html}"
+    );
     assert!(!html.contains("kinds.") && !html.contains(" ge "), "{html}");
 
     // Saved as shown, nothing changes.

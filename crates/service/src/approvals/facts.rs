@@ -1,0 +1,281 @@
+//! What a flow's conditions look at: the facts every kind has, a kind's own
+//! fields (custom fields of contracts and payments, the form fields of a
+//! request kind), a record's values as facts, and the checks that a flow's
+//! conditions name those fields with values of their type.
+
+use kuijing_domain::approval::{Comparison, FactValue, Facts, FlowDef};
+use kuijing_domain::fields::{FieldDef, FieldType};
+use kuijing_domain::{FieldError, FieldErrors, Kind, money, text};
+use kuijing_store::Tx;
+use serde_json::Value;
+
+use crate::error::{Result, ServiceError};
+
+/// The facts every flow's conditions may look at; a kind's own fields
+/// come beside them by their keys.
+pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
+
+/// A record's own field values as facts: numbers and money as numbers
+/// (money in minor units), people and departments by id, the choices of a
+/// multiple-choice field as a list, the rest as their text. A field named
+/// like one of `FACTS` never replaces it.
+pub(crate) fn add_field_facts(
+    facts: &mut Facts,
+    defs: &[FieldDef],
+    values: &serde_json::Map<String, Value>,
+) {
+    for def in defs {
+        let Some(value) = values.get(&def.key) else {
+            continue;
+        };
+        if let Some(fact) = fact_of(def.field_type, value) {
+            facts.entry(def.key.clone()).or_insert(fact);
+        }
+    }
+}
+
+/// One stored value as a fact; `None` for a value that does not read as
+/// its type.
+fn fact_of(field_type: FieldType, value: &Value) -> Option<FactValue> {
+    let number = |text: &str| text.trim().parse::<f64>().ok().map(|n| n.round() as i64);
+    let plain = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    match (field_type, value) {
+        (FieldType::Money, value) => money::parse_amount(&plain(value))
+            .ok()
+            .map(FactValue::Number),
+        (FieldType::Number, value) => number(&plain(value)).map(FactValue::Number),
+        (FieldType::User | FieldType::Department, value) => {
+            plain(value).trim().parse().ok().map(FactValue::Id)
+        }
+        (FieldType::MultiChoice, Value::Array(items)) => Some(FactValue::List(
+            items
+                .iter()
+                .map(|item| FactValue::Text(kuijing_domain::fields::display(item)))
+                .collect(),
+        )),
+        (_, value) => Some(FactValue::Text(kuijing_domain::fields::display(value))),
+    }
+}
+
+/// A kind's own fields that its flows' conditions may name: the custom
+/// fields of contracts and payments, the form fields of a request kind.
+pub(crate) async fn kind_fields(tx: &mut Tx, kind: &str) -> Result<Vec<FieldDef>> {
+    if let Ok(kind) = kind.parse::<Kind>() {
+        return Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?);
+    }
+    let Some(row) = kuijing_store::requests::kind(tx, kind).await? else {
+        return Ok(Vec::new());
+    };
+    let form: Vec<crate::requests::FormField> =
+        serde_json::from_str(&row.fields).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    Ok(crate::requests::defs_of(&form))
+}
+
+/// The type of value a field's conditions compare with, as the engine
+/// holds it: `number`, `id` or `text`.
+fn value_kind(key: &str, own: Option<&FieldDef>) -> &'static str {
+    match (key, own.map(|d| d.field_type)) {
+        ("amount", _) => "number",
+        ("owner_id" | "department_id", _) => "id",
+        (_, Some(FieldType::Money | FieldType::Number)) => "number",
+        (_, Some(FieldType::User | FieldType::Department)) => "id",
+        _ => "text",
+    }
+}
+
+/// The code of a value of the wrong type for a field: what it must be
+/// compared with.
+fn needs(key: &str, own: Option<&FieldDef>) -> &'static str {
+    match (key, own.map(|d| d.field_type)) {
+        ("department_id", _) | (_, Some(FieldType::Department)) => "condition_needs_department",
+        ("owner_id", _) | (_, Some(FieldType::User)) => "condition_needs_person",
+        ("amount", _) | (_, Some(FieldType::Money | FieldType::Number)) => "condition_needs_number",
+        _ => "condition_needs_text",
+    }
+}
+
+/// Checks that each condition of `def` names a fact or one of the kind's
+/// fields (`unknown_fact` on the step), compares it with values of its type
+/// (people and departments by id, figures as numbers), and that a choice
+/// field's values are among its options (`condition_not_an_option`,
+/// naming the field and listing its options). Errors are on
+/// `definition.steps.<step>.condition.<n>`, with the step's number and the
+/// field (its label; a fact by its key, `params.condition_field.<key>`).
+pub(crate) fn check_conditions(def: &FlowDef, own: &[FieldDef], errors: &mut FieldErrors) {
+    for (index, step) in def.steps.iter().enumerate() {
+        let mut unknown = false;
+        for (place, comparison) in step.condition.iter().enumerate() {
+            let field = own.iter().find(|d| d.key == comparison.field);
+            let fact = FACTS.contains(&comparison.field.as_str());
+            if !fact && field.is_none() {
+                unknown = true;
+                continue;
+            }
+            let field = field.filter(|_| !fact);
+            let at = format!("definition.steps.{index}.condition.{place}");
+            let named = |code: &'static str| {
+                FieldError::new(at.clone(), code)
+                    .with("step", index + 1)
+                    .with(
+                        "condition_field",
+                        field.map_or(comparison.field.as_str(), |f| f.label.as_str()),
+                    )
+            };
+            let values = values_of(comparison);
+            let expected = value_kind(&comparison.field, field);
+            if values.iter().any(|value| value.kind() != expected) {
+                errors.push(named(needs(&comparison.field, field)));
+                continue;
+            }
+            let Some(choice) = field
+                .filter(|f| matches!(f.field_type, FieldType::Choice | FieldType::MultiChoice))
+            else {
+                continue;
+            };
+            let stray = values.iter().find_map(|value| match value {
+                FactValue::Text(text) if !is_option(choice, text) => Some(text.clone()),
+                _ => None,
+            });
+            if let Some(stray) = stray {
+                errors.push(
+                    named("condition_not_an_option")
+                        .with("value", stray)
+                        .with("options", choice.options.join(", ")),
+                );
+            }
+        }
+        if unknown {
+            errors.add(format!("definition.steps.{index}"), "unknown_fact");
+        }
+    }
+}
+
+/// The values a comparison compares with: a list's items, or the one.
+fn values_of(comparison: &Comparison) -> Vec<&FactValue> {
+    match &comparison.value {
+        FactValue::List(items) => items.iter().collect(),
+        value => vec![value],
+    }
+}
+
+/// Whether `value` is one of a choice field's options, in any case.
+pub(crate) fn is_option(field: &FieldDef, value: &str) -> bool {
+    let wanted = text::normalize(value);
+    field
+        .options
+        .iter()
+        .any(|option| text::normalize(option) == wanted)
+}
+
+#[cfg(test)]
+mod tests {
+    use kuijing_domain::approval::{ApproverRule, Mode, Op, StepDef};
+
+    use super::*;
+
+    fn field(key: &str, field_type: FieldType, options: &[&str]) -> FieldDef {
+        FieldDef {
+            id: 1,
+            key: key.into(),
+            label: format!("{key} label"),
+            field_type,
+            required: false,
+            unique: false,
+            default_value: None,
+            options: options.iter().map(|o| o.to_string()).collect(),
+            sort_order: 0,
+        }
+    }
+
+    fn flow(condition: Vec<Comparison>) -> FlowDef {
+        FlowDef {
+            steps: vec![StepDef {
+                name: "Check".into(),
+                approvers: ApproverRule::DepartmentHead,
+                mode: Mode::AnyOne,
+                condition,
+            }],
+            when_no_approver: Default::default(),
+            resubmit: Default::default(),
+        }
+    }
+
+    fn when(field: &str, op: Op, value: FactValue) -> Comparison {
+        Comparison {
+            field: field.into(),
+            op,
+            value,
+        }
+    }
+
+    fn codes(def: &FlowDef, own: &[FieldDef]) -> Vec<&'static str> {
+        let mut errors = FieldErrors::new();
+        check_conditions(def, own, &mut errors);
+        errors.0.iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn conditions_take_values_of_their_fields_type() {
+        let own = [
+            field("channel", FieldType::Choice, &["Bank", "Cash"]),
+            field("handler", FieldType::User, &[]),
+            field("fee", FieldType::Money, &[]),
+        ];
+        let text = |t: &str| FactValue::Text(t.into());
+        assert!(codes(&flow(vec![when("channel", Op::Eq, text("cash"))]), &own).is_empty());
+        assert_eq!(
+            codes(&flow(vec![when("channel", Op::Eq, text("Cheque"))]), &own),
+            ["condition_not_an_option"]
+        );
+        let listed = FactValue::List(vec![text("Bank"), text("Card")]);
+        assert_eq!(
+            codes(&flow(vec![when("channel", Op::In, listed)]), &own),
+            ["condition_not_an_option"]
+        );
+        assert_eq!(
+            codes(&flow(vec![when("handler", Op::Eq, text("Ann"))]), &own),
+            ["condition_needs_person"]
+        );
+        assert_eq!(
+            codes(&flow(vec![when("owner_id", Op::Eq, text("Ann"))]), &own),
+            ["condition_needs_person"]
+        );
+        assert_eq!(
+            codes(&flow(vec![when("fee", Op::Gt, FactValue::Id(3))]), &own),
+            ["condition_needs_number"]
+        );
+        assert_eq!(
+            codes(&flow(vec![when("colour", Op::Eq, text("red"))]), &own),
+            ["unknown_fact"]
+        );
+        assert!(codes(&flow(vec![when("handler", Op::Eq, FactValue::Id(4))]), &own).is_empty());
+    }
+
+    #[test]
+    fn values_become_facts_of_their_type() {
+        let own = [
+            field("handler", FieldType::User, &[]),
+            field("tags", FieldType::MultiChoice, &["A", "B"]),
+            field("fee", FieldType::Money, &[]),
+            field("note", FieldType::Text, &[]),
+        ];
+        let values = serde_json::json!({
+            "handler": 7, "tags": ["A", "B"], "fee": "12.50", "note": "Rush"
+        });
+        let mut facts = Facts::new();
+        add_field_facts(&mut facts, &own, values.as_object().expect("an object"));
+        assert_eq!(facts["handler"], FactValue::Id(7));
+        assert_eq!(
+            facts["tags"],
+            FactValue::List(vec![
+                FactValue::Text("A".into()),
+                FactValue::Text("B".into())
+            ])
+        );
+        assert_eq!(facts["fee"], FactValue::Number(1250));
+        assert_eq!(facts["note"], FactValue::Text("Rush".into()));
+    }
+}
