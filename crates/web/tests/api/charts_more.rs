@@ -211,8 +211,11 @@ async fn whose_data_offers_only_what_the_viewer_sees_and_names_it() {
         let (status, html) = page(&t, &cookie, path, "en").await;
         assert_eq!(status, 200, "{path}: {html}");
         assert!(!html.contains("The whole company"), "{path}: {html}");
+        // Nobody else to choose: the whose-data choice is a sentence.
         assert!(
-            html.contains(r#"<option value="company">My own records</option>"#),
+            html.contains("<strong>My own records</strong>")
+                && html.contains(r#"<input type="hidden" name="scope" value="company">"#)
+                && !html.contains(r#"<select name="scope">"#),
             "{path}: {html}"
         );
     }

@@ -407,7 +407,8 @@ async fn whose_data_offers_and_takes_only_departments_and_people_in_the_viewers_
     let rep_cookie = page_session(&t, "0971000002").await;
     let (status, html) = page(&t, &rep_cookie, "/dashboard", "en").await;
     assert_eq!(status, 200);
-    assert!(offers(&html, "user_id", *rep), "{html}");
+    // A rep who sees only their own records is told so; nobody is offered.
+    assert!(html.contains("<strong>My own records</strong>"), "{html}");
     assert!(!offers(&html, "user_id", other), "{html}");
     assert!(!offers(&html, "department_id", sales), "{html}");
     let (status, html) = page(
