@@ -379,6 +379,9 @@ impl App {
         };
         self.label_rows(&mut tx, &frame, grouping, &mut rows, name)
             .await?;
+        if name == "targets" {
+            targets::name_month_parts(&mut rows, (frame.from, frame.to));
+        }
         let series = pick_series(&columns, &totals, chart_measures(name, &by));
         Ok(Report {
             name: name.to_string(),

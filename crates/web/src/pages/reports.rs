@@ -298,14 +298,20 @@ pub(crate) fn chart_of(
         .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
         .collect();
     // The target report's chart draws the months, each named by its month
-    // (and its holder when there are several): the year rows stand in the
+    // (and its holder when there are several): the period rows stand in the
     // table, and a bar per year beside its months would dwarf them.
     let targets = report.is_target_report();
     let holders: std::collections::BTreeSet<&Option<String>> =
         report.rows.iter().map(|r| &r.key).collect();
+    // A period across years names its months with their year.
+    let across = chrono::Datelike::year(&report.from) != chrono::Datelike::year(&report.to);
     let short = |row: &kuijing_service::reports::ReportRow| match &row.key2 {
         Some(month) if targets => {
-            let month = month.split_once('-').map_or(month.as_str(), |(_, m)| m);
+            let month = if across {
+                month.as_str()
+            } else {
+                month.split_once('-').map_or(month.as_str(), |(_, m)| m)
+            };
             if holders.len() > 1 {
                 let holder = if row.label.is_empty() {
                     shell.t("reports.none")
@@ -629,7 +635,7 @@ async fn view(
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
     let shell_hint = if name == "targets" {
-        shell.t("charts_fix.targets_hint")
+        shell.t("target_fix.targets_hint")
     } else {
         shell.tk("report_hints", name)
     };

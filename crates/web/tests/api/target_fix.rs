@@ -1,0 +1,427 @@
+//! Targets whose numbers are right for any period: the target report and
+//! the dashboard's target block follow the period picked (every month it
+//! touches, of both years; a month covered in part against its days' share
+//! of the target; a year target alone spread evenly), and target years take
+//! the same range as every date. Every expected figure is worked out here
+//! from the fixture itself.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PHONE, TestApp};
+use crate::sales_fixtures::{SalesTeam, create, customer, sales_team, submit};
+
+/// Approved contracts of the fixture: (rep or other rep, day signed, cents).
+const SIGNED: [(usize, &str, i64); 7] = [
+    (0, "2025-11-10", 40_000),
+    (0, "2025-11-20", 123_456),
+    (1, "2025-12-31", 99_999),
+    (0, "2026-01-15", 250_000),
+    (1, "2026-02-10", 77_700),
+    (0, "2026-02-11", 55_500),
+    (1, "2026-03-04", 31_000),
+];
+
+/// The company's targets: 2025 only for the year (12,000.00), 2026 by
+/// month (January 3,100.00, February 2,800.00, March 3,100.00).
+const TARGETS: [(i64, i64, &str); 4] = [
+    (2025, 0, "12,000"),
+    (2026, 1, "3,100"),
+    (2026, 2, "2,800"),
+    (2026, 3, "3,100"),
+];
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("day")
+}
+
+fn month_length(first: NaiveDate) -> i64 {
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .expect("next month");
+    (next - first).num_days()
+}
+
+/// A month's target as set, in cents: its own, else a twelfth of a year
+/// set alone (the first months taking the cents left over).
+fn month_target(year: i32, month: u32) -> Option<i64> {
+    let cents = |text: &str| text.replace(',', "").parse::<i64>().expect("amount") * 100;
+    let own = TARGETS
+        .iter()
+        .find(|(y, m, _)| *y == i64::from(year) && *m == i64::from(month))
+        .map(|(_, _, a)| cents(a));
+    let any_month = TARGETS
+        .iter()
+        .any(|(y, m, _)| *y == i64::from(year) && *m > 0);
+    own.or_else(|| {
+        if any_month {
+            return None;
+        }
+        let year_amount = TARGETS
+            .iter()
+            .find(|(y, m, _)| *y == i64::from(year) && *m == 0)
+            .map(|(_, _, a)| cents(a))?;
+        let left = year_amount % 12;
+        Some(year_amount / 12 + i64::from(i64::from(month) <= left))
+    })
+}
+
+/// `part` days' share of `cents` out of `of` days, half up.
+fn share(cents: i64, part: i64, of: i64) -> i64 {
+    (cents * part * 2 + of) / (of * 2)
+}
+
+/// What the fixture says about each month the period `[from, last]`
+/// touches: (`YYYY-MM`, first day in the period, last day in it, target,
+/// achieved), worked out day by day.
+fn expected(
+    from: &str,
+    last: &str,
+    whose: &[usize],
+) -> Vec<(String, String, String, Option<i64>, i64)> {
+    let (from, last) = (day(from), day(last));
+    let mut months: BTreeMap<String, (NaiveDate, NaiveDate)> = BTreeMap::new();
+    let mut d = from;
+    while d <= last {
+        let entry = months
+            .entry(d.format("%Y-%m").to_string())
+            .or_insert((d, d));
+        entry.1 = d;
+        d = d.succ_opt().expect("next day");
+    }
+    months
+        .into_iter()
+        .map(|(key, (first, end))| {
+            let whole = first.with_day(1).expect("first");
+            let days = (end - first).num_days() + 1;
+            let target = month_target(whole.year(), whole.month())
+                .map(|t| share(t, days, month_length(whole)));
+            let achieved = SIGNED
+                .iter()
+                .filter(|(who, on, _)| whose.contains(who) && day(on) >= first && day(on) <= end)
+                .map(|(_, _, cents)| cents)
+                .sum();
+            (key, first.to_string(), end.to_string(), target, achieved)
+        })
+        .collect()
+}
+
+fn rate(achieved: i64, target: Option<i64>, per: i64) -> Value {
+    match target {
+        Some(t) if t > 0 => json!((achieved * per * 2 + t) / (t * 2)),
+        _ => Value::Null,
+    }
+}
+
+async fn fixture(t: &TestApp) -> SalesTeam {
+    let team = sales_team(t).await;
+    let reps = [&team.rep.1, &team.other_rep.1];
+    for (who, on, cents) in SIGNED {
+        let client = customer(t, reps[who], &format!("Client {on}")).await;
+        let id = create(
+            t,
+            reps[who],
+            "/api/v1/contracts",
+            json!({ "name": format!("Signed {on}"), "customer_id": client,
+                    "amount": format!("{}.{:02}", cents / 100, cents % 100), "signed_on": on }),
+        )
+        .await;
+        assert_eq!(submit(t, reps[who], "contracts", id).await, "approved");
+    }
+    for (year, month, amount) in TARGETS {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &team.admin,
+                json!({ "year": year, "month": month, "measure": "contract_amount", "amount": amount }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    team
+}
+
+/// The report's row of a holder and month (or period) as column → value.
+fn row(report: &Value, key: &str, key2: &str) -> (Value, BTreeMap<String, Value>) {
+    let columns = report["columns"].as_array().expect("columns");
+    let found = report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"] == key && r["key2"] == key2)
+        .unwrap_or_else(|| panic!("{key} {key2}: {report}"));
+    let values = columns
+        .iter()
+        .zip(found["values"].as_array().expect("values"))
+        .map(|(c, v)| (c["key"].as_str().expect("key").to_string(), v.clone()))
+        .collect();
+    (found["label2"].clone(), values)
+}
+
+#[tokio::test]
+async fn the_target_report_shows_every_month_of_a_period_across_years_with_cut_months_prorated() {
+    let t = TestApp::new().await;
+    let team = fixture(&t).await;
+    let (from, last) = ("2025-11-15", "2026-02-10");
+    let period = format!("period=custom&from={from}&to={last}");
+    let answer = t
+        .get(
+            &format!("/api/v1/reports/targets?{period}&by=department"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let report = &answer.body;
+    let months = expected(from, last, &[0, 1]);
+    let keys: Vec<&str> = months.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(keys, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+    let mut target_sum = Some(0);
+    let mut achieved_sum = 0;
+    for (key, first, end, target, achieved) in &months {
+        let (label, values) = row(report, "company", key);
+        assert_eq!(values["contract_amount_target"], json!(target), "{key}");
+        assert_eq!(values["contract_amount_achieved"], json!(achieved), "{key}");
+        assert_eq!(
+            values["contract_amount_rate"],
+            rate(*achieved, *target, 1000),
+            "{key}"
+        );
+        let whole =
+            first.ends_with("-01") && day(end).succ_opt().is_some_and(|next| next.day() == 1);
+        if whole {
+            assert_eq!(label, json!(key), "a whole month is named as such");
+        } else {
+            assert_eq!(label, json!(format!("{first} – {end}")), "{key}");
+        }
+        target_sum = target_sum.zip(*target).map(|(a, b)| a + b);
+        achieved_sum += achieved;
+    }
+    // November is 16 of its 30 days of a twelfth of 12,000.00.
+    assert_eq!(months[0].3, Some(53_333));
+    // February is 10 of 28 days of 2,800.00.
+    assert_eq!(months[3].3, Some(100_000));
+    let (_, whole) = row(report, "company", "2025 – 2026 (11-15 – 02-10)");
+    assert_eq!(whole["contract_amount_target"], json!(target_sum));
+    assert_eq!(whole["contract_amount_achieved"], json!(achieved_sum));
+    assert_eq!(
+        whole["contract_amount_rate"],
+        rate(achieved_sum, target_sum, 1000)
+    );
+    assert_eq!(
+        report["rows"].as_array().map(Vec::len),
+        Some(5),
+        "the period and its four months: {report}"
+    );
+
+    // A whole year set only as a year: its months share it evenly, and the
+    // year row is the year's own target.
+    let year = t
+        .get(
+            "/api/v1/reports/targets?period=custom&from=2025-01-01&to=2025-12-31&by=department",
+            &team.admin,
+        )
+        .await;
+    let (_, whole) = row(&year.body, "company", "2025");
+    assert_eq!(whole["contract_amount_target"], 1_200_000);
+    for month in 1..=12 {
+        let (_, values) = row(&year.body, "company", &format!("2025-{month:02}"));
+        assert_eq!(values["contract_amount_target"], 100_000, "{month}");
+    }
+
+    // The page says how months cut by the period are measured, under the
+    // table, and names the months with their years in the chart.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{period}&by=department"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("class=\"muted small target-rule\""), "{html}");
+    assert!(html.contains("measured on those days"));
+    assert!(html.contains(">2025-11-15 – 2025-11-30<"), "{html}");
+    assert!(html.contains("2026-01"));
+    let (_, zh) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{period}&by=department"),
+        "zh-Hant",
+    )
+    .await;
+    assert!(zh.contains("按天數折算"), "{zh}");
+
+    // The export writes the same rows, the cut month named by its days.
+    let csv = t
+        .get(
+            &format!("/api/v1/reports/targets/export?{period}&by=department&format=csv"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert!(csv.text.contains("2025-11-15 – 2025-11-30"), "{}", csv.text);
+    assert!(csv.text.contains("2025 – 2026 (11-15 – 02-10)"));
+}
+
+#[tokio::test]
+async fn the_dashboard_target_follows_its_period_prorated_and_spread_as_the_report() {
+    let t = TestApp::new().await;
+    let team = fixture(&t).await;
+    let (from, last) = ("2025-11-15", "2026-02-10");
+    let board = t
+        .get(
+            &format!("/api/v1/dashboard?period=custom&from={from}&to={last}"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let target = &board.body["targets"][0];
+    assert_eq!(target["measure"], "contract_amount");
+    assert_eq!(target["from"], from);
+    assert_eq!(target["to"], last);
+    let months = expected(from, last, &[0, 1]);
+    let shown = target["months"].as_array().expect("months");
+    assert_eq!(shown.len(), months.len(), "{target}");
+    for ((key, first, end, month_target, achieved), got) in months.iter().zip(shown) {
+        assert_eq!(
+            format!("{}-{:02}", got["year"], got["month"].as_u64().unwrap_or(0)),
+            *key
+        );
+        assert_eq!(got["from"], json!(first));
+        assert_eq!(got["to"], json!(end));
+        assert_eq!(got["target"], json!(month_target), "{key}");
+        assert_eq!(got["achieved"], json!(achieved), "{key}");
+        assert_eq!(got["rate"], rate(*achieved, *month_target, 100), "{key}");
+    }
+    let period_target: Option<i64> = months.iter().map(|m| m.3).sum();
+    let achieved: i64 = months.iter().map(|m| m.4).sum();
+    assert_eq!(target["target"], json!(period_target));
+    assert_eq!(target["achieved"], achieved);
+    assert_eq!(target["rate"], rate(achieved, period_target, 100));
+
+    // The same figures as the report for the same choice.
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?period=custom&from={from}&to={last}&by=department"),
+            &team.admin,
+        )
+        .await;
+    let (_, whole) = row(&report.body, "company", "2025 – 2026 (11-15 – 02-10)");
+    assert_eq!(whole["contract_amount_target"], target["target"]);
+    assert_eq!(whole["contract_amount_achieved"], target["achieved"]);
+
+    // The test clock's week (Monday 2 to Sunday 8 March 2026): 7 of
+    // March's 31 days of 3,100.00, and only that week's contracts.
+    let week = t
+        .get("/api/v1/dashboard?period=this_week", &team.admin)
+        .await;
+    let target = &week.body["targets"][0];
+    assert_eq!(target["target"], 70_000, "{}", week.text);
+    assert_eq!(target["achieved"], 31_000);
+    assert_eq!(target["months"].as_array().map(Vec::len), Some(1));
+    assert_eq!(target["rate"], 44, "310 of 700 is 44.3%");
+
+    // A rep who sees their own contracts is measured with their own target
+    // only: the company's is not theirs.
+    let rep = t
+        .get(
+            &format!("/api/v1/dashboard?period=custom&from={from}&to={last}"),
+            &team.rep.1,
+        )
+        .await;
+    assert_eq!(rep.status, 200, "{}", rep.text);
+    assert_eq!(rep.body["targets"], json!([]), "{}", rep.text);
+
+    // Chosen people with targets of their own: summed over the period.
+    for (user, amount) in [(team.rep.0, "600"), (team.other_rep.0, "900")] {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &team.admin,
+                json!({ "year": 2026, "month": 1, "user_id": user, "measure": "contract_amount", "amount": amount }),
+            )
+            .await;
+        assert_eq!(set.status, 204, "{}", set.text);
+    }
+    let chosen = t
+        .get(
+            &format!(
+                "/api/v1/dashboard?period=custom&from=2026-01-11&to=2026-01-20&scope=users&user_ids={},{}",
+                team.rep.0, team.other_rep.0
+            ),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(chosen.status, 200, "{}", chosen.text);
+    let target = &chosen.body["targets"][0];
+    let both = share(60_000, 10, 31) + share(90_000, 10, 31);
+    assert_eq!(target["target"], both, "{target}");
+    assert_eq!(target["achieved"], 250_000);
+
+    // The page names the period and the rule beside the table.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/dashboard?period=custom&from={from}&to={last}"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("{from} – {last}")), "{html}");
+    assert!(html.contains("The period"));
+    assert!(html.contains("class=\"muted small target-rule\""));
+    assert!(
+        html.contains(&format!("from={from}&#38;to=2025-11-30")),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn target_years_take_the_years_of_every_date_with_a_message_naming_field_and_range() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (year, status) in [
+        (1900, 204),
+        (1950, 204),
+        (2999, 204),
+        (1899, 422),
+        (3000, 422),
+    ] {
+        let set = t
+            .post(
+                "/api/v1/targets",
+                &admin,
+                json!({ "year": year, "month": 0, "measure": "payment_amount", "amount": "10" }),
+            )
+            .await;
+        assert_eq!(set.status, status, "{year}: {}", set.text);
+        if status == 422 {
+            assert_eq!(set.body["errors"][0]["field"], "year");
+            assert_eq!(set.body["errors"][0]["code"], "year_outside_years");
+            let message = set.body["errors"][0]["message"].as_str().unwrap_or("");
+            assert!(
+                message.contains("Year") && message.contains("1900") && message.contains("2999"),
+                "{message}"
+            );
+        }
+    }
+    // A report period in the same years is taken, one outside refused.
+    let report = t
+        .get(
+            "/api/v1/reports/targets?period=custom&from=2999-01-01&to=2999-12-31&measure=payment_amount",
+            &admin,
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let refused = t
+        .get(
+            "/api/v1/reports/targets?period=custom&from=1899-12-01&to=1900-01-31",
+            &admin,
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+}
