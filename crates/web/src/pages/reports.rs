@@ -583,41 +583,10 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
     }
 }
 
-/// A saved report's rows grouped by a field of fixed values (an outcome, a
-/// status, a follow-up's kind) named in the viewer's language, as the
-/// builder's form names those values.
-fn name_coded_rows(report: &mut Report, shell: &Shell, group_by: &[String]) {
-    let field = |grouping: Option<&String>| {
-        grouping
-            .and_then(|g| g.split(':').next())
-            .filter(|f| matches!(*f, "outcome" | "status" | "kind"))
-            .map(str::to_string)
-    };
-    let (first, second) = (field(group_by.first()), field(group_by.get(1)));
-    for row in &mut report.rows {
-        if let (Some(field), Some(key)) = (&first, row.key.as_deref())
-            && let Some(text) = coded_value(shell, field, key)
-        {
-            row.label = text;
-        }
-        if let (Some(field), Some(key)) = (&second, row.key2.as_deref())
-            && let Some(text) = coded_value(shell, field, key)
-        {
-            row.label2 = Some(text);
-        }
-    }
-}
-
 /// A builder field's coded value (an outcome, a document's status, a
 /// follow-up's kind) in the viewer's language; none where no text has it.
 pub(crate) fn coded_value(shell: &Shell, field: &str, value: &str) -> Option<String> {
-    let prefix = match field {
-        "outcome" => "outcome",
-        "kind" => "kinds",
-        _ => "doc_status",
-    };
-    let text = shell.tk(prefix, value);
-    (!text.starts_with(prefix)).then_some(text)
+    kuijing_service::reports::coded_value(field, value, &|key: &str| shell.t(key))
 }
 
 async fn view(
@@ -755,7 +724,7 @@ async fn saved_view(
     let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
-    name_coded_rows(&mut report, &shell, &definition.definition.group_by);
+    kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| shell.t(key));
     let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {

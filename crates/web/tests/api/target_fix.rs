@@ -1,8 +1,11 @@
-//! Targets whose numbers are right for any period: the target report and
-//! the dashboard's target block follow the period picked (every month it
-//! touches, of both years; a month covered in part against its days' share
-//! of the target; a year target alone spread evenly), and target years take
-//! the same range as every date. Every expected figure is worked out here
+//! Targets and reports whose numbers are right for any period: the target
+//! report and the dashboard's target block follow the period picked (every
+//! month it touches, of both years; a month covered in part against its
+//! days' share of the target; a year target alone spread evenly), target
+//! years take the same range as every date; saved reports name coded
+//! values in the reader's language in their exports and figures; the
+//! builder's stages keep their pipeline order; averages and distinct
+//! contracts have their totals. Every expected figure is worked out here
 //! from the fixture itself.
 
 use std::collections::BTreeMap;
@@ -11,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_PHONE, TestApp};
-use crate::sales_fixtures::{SalesTeam, create, customer, sales_team, submit};
+use crate::sales_fixtures::{SalesTeam, create, customer, product, sales_team, submit};
 
 /// Approved contracts of the fixture: (rep or other rep, day signed, cents).
 const SIGNED: [(usize, &str, i64); 7] = [
@@ -424,4 +427,245 @@ async fn target_years_take_the_years_of_every_date_with_a_message_naming_field_a
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
+}
+
+/// Opportunities at the stages of a new pipeline: (stage, count), the last
+/// stage holding the most.
+const AT_STAGES: [(usize, usize); 3] = [(0, 1), (1, 2), (2, 4)];
+
+#[tokio::test]
+async fn built_reports_keep_stage_order_name_coded_values_and_total_averages_and_contracts() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let created = t
+        .post(
+            "/api/v1/pipelines",
+            admin,
+            json!({ "name": "Ordered", "stages": [
+                { "name": "Contact", "win_rate": 10 },
+                { "name": "Offer", "win_rate": 50 },
+                { "name": "Signing", "win_rate": 90 }
+            ] }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let pipeline = created.body["id"].as_i64().expect("pipeline");
+    let stages: Vec<i64> = (0..3)
+        .map(|i| created.body["stages"][i]["id"].as_i64().expect("stage"))
+        .collect();
+    let client = customer(&t, &team.rep.1, "Staged").await;
+    let mut n = 0;
+    for (stage, count) in AT_STAGES {
+        for _ in 0..count {
+            n += 1;
+            create(
+                &t,
+                &team.rep.1,
+                "/api/v1/opportunities",
+                json!({ "name": format!("Deal {n}"), "customer_id": client,
+                        "pipeline_id": pipeline, "stage_id": stages[stage], "amount": "100" }),
+            )
+            .await;
+        }
+    }
+    // One of them won: its outcome is named, not coded.
+    let won = create(
+        &t,
+        &team.rep.1,
+        "/api/v1/opportunities",
+        json!({ "name": "Won deal", "customer_id": client, "pipeline_id": pipeline,
+                "stage_id": stages[2], "amount": "100" }),
+    )
+    .await;
+    let moved = t
+        .post(
+            &format!("/api/v1/opportunities/{won}/stage"),
+            &team.rep.1,
+            json!({ "outcome": "won" }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    // Signing moved first: pipeline order is neither the stages' ids nor
+    // their sizes (Signing 5, Offer 2, Contact 1).
+    let mut order = Value::Null;
+    for _ in 0..2 {
+        let moved = t
+            .post(
+                &format!("/api/v1/pipelines/{pipeline}/stages/{}/move", stages[2]),
+                admin,
+                json!({ "direction": "up" }),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.text);
+        order = moved.body["stages"].clone();
+    }
+    let in_pipeline: Vec<i64> = order
+        .as_array()
+        .expect("stages")
+        .iter()
+        .filter_map(|s| s["id"].as_i64())
+        .collect();
+    assert_eq!(in_pipeline, [stages[2], stages[0], stages[1]]);
+    let funnel = create(
+        &t,
+        admin,
+        "/api/v1/custom-reports",
+        json!({ "name": "Stages", "kind": "opportunities", "group_by": ["stage_id"],
+                "measures": [{"op": "count"}],
+                "filters": [{"field": "pipeline_id", "op": "eq", "value": pipeline.to_string()}],
+                "chart": "funnel" }),
+    )
+    .await;
+    let month = "period=this_month";
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{funnel}/figures?{month}"),
+            admin,
+        )
+        .await;
+    assert_eq!(figures.status, 200, "{}", figures.text);
+    let order: Vec<i64> = figures.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["key"].as_str().and_then(|k| k.parse().ok()).unwrap_or(0))
+        .collect();
+    assert_eq!(
+        order, in_pipeline,
+        "pipeline order, not by size: {}",
+        figures.text
+    );
+
+    let outcomes = create(
+        &t,
+        admin,
+        "/api/v1/custom-reports",
+        json!({ "name": "Outcomes", "kind": "opportunities", "group_by": ["outcome"],
+                "measures": [{"op": "count"}], "chart": "bar" }),
+    )
+    .await;
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{outcomes}/figures?{month}"),
+            admin,
+        )
+        .await;
+    let rows = figures.body["rows"].as_array().expect("rows");
+    let won_row = rows
+        .iter()
+        .find(|r| r["key"] == "won")
+        .unwrap_or_else(|| panic!("{}", figures.text));
+    assert_eq!(won_row["label"], "Won", "the key stays in key: {won_row}");
+    let open_row = rows.iter().find(|r| r["key"] == "open").expect("open");
+    assert_eq!(open_row["label"], "Open");
+    let csv = t
+        .get(
+            &format!("/api/v1/custom-reports/{outcomes}/export?{month}&format=csv"),
+            admin,
+        )
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert!(lines.iter().any(|l| l.starts_with("Won,")), "{}", csv.text);
+    assert!(!lines.iter().any(|l| l.starts_with("won,")), "{}", csv.text);
+    let (status, zh) = {
+        let request = axum::http::Request::builder()
+            .uri(format!("/api/v1/custom-reports/{outcomes}/figures?{month}"))
+            .header(axum::http::header::ACCEPT_LANGUAGE, "zh-Hant")
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
+            .body(axum::body::Body::empty())
+            .expect("request");
+        let answer = t.send(request).await;
+        (answer.status, answer.body)
+    };
+    assert_eq!(status, 200);
+    let zh_won = zh["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["key"] == "won"))
+        .map(|r| r["label"].clone());
+    assert!(
+        zh_won.as_ref().is_some_and(|l| l != "won" && l != "Won"),
+        "{zh}"
+    );
+
+    // Contracts of several amounts: the average's total is over all of
+    // them, not the mean of the people's means.
+    let amounts: [(usize, i64); 3] = [(0, 10_000), (0, 20_000), (1, 100_001)];
+    let reps = [&team.rep.1, &team.other_rep.1];
+    for (who, cents) in amounts {
+        let id = create(
+            &t,
+            reps[who],
+            "/api/v1/contracts",
+            json!({ "name": format!("Averaged {cents}"), "customer_id": customer(&t, reps[who], &format!("Avg {cents}")).await,
+                    "amount": format!("{}.{:02}", cents / 100, cents % 100), "signed_on": "2026-03-02" }),
+        )
+        .await;
+        assert_eq!(submit(&t, reps[who], "contracts", id).await, "approved");
+    }
+    let averaged = create(
+        &t,
+        admin,
+        "/api/v1/custom-reports",
+        json!({ "name": "Average", "kind": "contracts", "group_by": ["owner_id"],
+                "measures": [{"op": "count"}, {"op": "average", "field": "amount"}],
+                "filters": [{"field": "status", "op": "eq", "value": "approved"}],
+                "chart": "bar" }),
+    )
+    .await;
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{averaged}/figures?{month}"),
+            admin,
+        )
+        .await;
+    assert_eq!(figures.status, 200, "{}", figures.text);
+    let columns = figures.body["columns"].as_array().expect("columns");
+    let average = columns
+        .iter()
+        .position(|c| c["key"] == "average")
+        .expect("average");
+    let (sum, count): (i64, i64) = amounts
+        .iter()
+        .fold((0, 0), |(s, c), (_, cents)| (s + cents, c + 1));
+    let overall = (sum * 2 + count) / (count * 2);
+    assert_eq!(figures.body["totals"][average], overall, "{}", figures.text);
+    let mean_of_means = (15_000 + 100_001) / 2;
+    assert_ne!(overall, mean_of_means);
+
+    // Product sales: a contract of two products counts once in the total.
+    let widget = product(&t, admin, "Widget", "10").await;
+    let gadget = product(&t, admin, "Gadget", "20").await;
+    let shop = customer(&t, &team.rep.1, "Shop").await;
+    for lines in [
+        json!([{ "product_id": widget, "quantity": "1" }, { "product_id": gadget, "quantity": "2" }]),
+        json!([{ "product_id": widget, "quantity": "3" }]),
+    ] {
+        let id = create(
+            &t,
+            &team.rep.1,
+            "/api/v1/contracts",
+            json!({ "name": "Lines", "customer_id": shop, "signed_on": "2026-03-02", "lines": lines }),
+        )
+        .await;
+        assert_eq!(submit(&t, &team.rep.1, "contracts", id).await, "approved");
+    }
+    let products = t
+        .get(&format!("/api/v1/reports/products?{month}"), admin)
+        .await;
+    assert_eq!(products.status, 200, "{}", products.text);
+    let columns = products.body["columns"].as_array().expect("columns");
+    let contracts = columns
+        .iter()
+        .position(|c| c["key"] == "contracts")
+        .expect("contracts");
+    let per_product: i64 = products.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["values"][contracts].as_i64())
+        .sum();
+    assert_eq!(per_product, 3, "widget twice, gadget once");
+    assert_eq!(products.body["totals"][contracts], 2, "{}", products.text);
 }
