@@ -21,6 +21,7 @@ use crate::reports::{Assembly, GROUP_LIMIT, Report, Unit, invalid};
 use crate::{App, Caller};
 
 mod catalog;
+mod whole;
 pub use catalog::{BuilderCatalog, CatalogField};
 
 /// What a system field holds, for grouping, measuring and filtering.
@@ -1050,21 +1051,28 @@ impl App {
             Type::Day => Filter::Days(checked.period.column, frame.from, frame.to),
             _ => Filter::Between(checked.period.column, frame.at.0, frame.at.1),
         });
-        let rows = figures::aggregate(
-            &mut tx,
-            &Aggregate {
-                source: spec.source,
-                owner: spec.owner,
-                owners: owners.as_deref(),
-                keys,
-                currency: if money { spec.currency } else { None },
-                measures,
-                filters,
-                limit: GROUP_LIMIT,
-            },
-            &frame.zone,
-        )
-        .await?;
+        let grouped = Aggregate {
+            source: spec.source,
+            owner: spec.owner,
+            owners: owners.as_deref(),
+            keys,
+            currency: if money { spec.currency } else { None },
+            measures,
+            filters,
+            limit: GROUP_LIMIT,
+        };
+        let rows = figures::aggregate(&mut tx, &grouped, &frame.zone).await?;
+        // Averages' totals are over all the rows, in one statement.
+        let averaged = checked.measures.iter().any(|(op, _)| op == "average");
+        let whole_rows = if averaged {
+            let all = Aggregate {
+                keys: Vec::new(),
+                ..grouped.clone()
+            };
+            figures::aggregate(&mut tx, &all, &frame.zone).await?
+        } else {
+            Vec::new()
+        };
         let mut table = Assembly::default();
         table.note(&rows);
         for (index, (op, field)) in checked.measures.iter().enumerate() {
@@ -1146,11 +1154,16 @@ impl App {
                 }
             }
         }
+        whole::average_totals(&mut table, &checked, &whole_rows, &frame.currency);
         let dated = |index: usize| checked.groups.get(index).is_some_and(|(_, b)| b.is_some());
+        let by_stage = matches!(checked.groups.first(), Some((Resolved::System(f), None)) if f.kind == Type::Stage);
         let truncated = table.truncated;
-        let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1));
+        let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1) && !by_stage);
         if dated(0) || dated(1) {
             in_time_order(&mut rows, (dated(0), dated(1)));
+        } else if by_stage {
+            let pipelines = kuijing_store::pipelines::list(&mut tx).await?;
+            whole::in_stage_order(&mut rows, &pipelines);
         }
         for (index, (field, _)) in checked.groups.iter().enumerate() {
             let names = self.names_of(&mut tx, &frame, field).await?;
@@ -1235,7 +1248,8 @@ impl App {
         text: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<tempfile::TempPath> {
         caller.require(Permission::new(Kind::Report, Action::Export))?;
-        let report = self.run_report(caller, id, query).await?;
+        let mut report = self.run_report(caller, id, query).await?;
+        crate::reports::name_coded_rows(&mut report, text);
         crate::reports::write_report(&self.settings.data_dir, &report, format, text)
     }
 }

@@ -523,13 +523,18 @@ pub async fn delete_target(tx: &mut Tx, id: i64) -> Result<bool> {
         > 0)
 }
 
-/// Every target of a year, whoever holds it, in one currency of a measure.
-pub async fn targets_of_year(tx: &mut Tx, year: i64, measure: &str) -> Result<Vec<Target>> {
+/// Every target of a measure in the years `first` to `last`, whoever holds it.
+pub async fn targets_of_years(
+    tx: &mut Tx,
+    (first, last): (i64, i64),
+    measure: &str,
+) -> Result<Vec<Target>> {
     let mut select = Query::select();
     select
         .columns(TARGET_COLUMNS)
         .from(Targets::Table)
-        .and_where(Expr::col(Targets::Year).eq(year))
+        .and_where(Expr::col(Targets::Year).gte(first))
+        .and_where(Expr::col(Targets::Year).lte(last))
         .and_where(Expr::col(Targets::Measure).eq(measure))
         .order_by(Targets::Id, Order::Asc);
     tx.all(&select).await

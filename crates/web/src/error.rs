@@ -269,6 +269,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales4_fix",
     "api_params",
     "flow_fix",
+    "target_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -23,9 +23,10 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
+pub(crate) use targets::year_targets;
 pub use targets::{
-    MEASURES, TargetAmount, TargetInput, TargetsInput, other_currencies, rate_of, target_currency,
-    year_target,
+    MEASURES, TargetAmount, TargetInput, TargetMonth, TargetView, TargetsInput, other_currencies,
+    rate_of, target_currency, year_target,
 };
 pub(crate) use whose::Whose;
 
@@ -201,34 +202,6 @@ pub struct TrendMonth {
     pub payments: i64,
     pub contracts_year_before: i64,
     pub payments_year_before: i64,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TargetMonth {
-    pub month: u32,
-    /// The month's own target; none when only the year has one.
-    pub target: Option<i64>,
-    pub achieved: i64,
-    /// Achieved out of the month's target, in percent.
-    pub rate: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TargetView {
-    /// `contract_amount` or `payment_amount`.
-    pub measure: &'static str,
-    pub year: i32,
-    /// The targets' currency: only money in it meets them.
-    pub currency: String,
-    /// Currencies of the year's money that this target leaves out.
-    pub other_currencies: Vec<String>,
-    /// The year's own target, else the twelve months' sum; none while
-    /// only some months are set.
-    pub year_target: Option<i64>,
-    pub year_achieved: i64,
-    /// Achieved of the year out of the year target, in percent.
-    pub rate: Option<i64>,
-    pub months: Vec<TargetMonth>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -527,7 +500,7 @@ impl App {
                 &mut tx,
                 query,
                 (&contract_owners, &payment_owners),
-                last_day,
+                (from, to),
                 (contract_scope.all, own_holder),
             )
             .await?;

@@ -1,4 +1,7 @@
-//! Targets: set, deleted and shown against what was achieved.
+//! Targets: set, deleted and shown against what was achieved over the
+//! dashboard's period.
+
+use kuijing_domain::targets::{YearTargets, months_of, period_target, summed};
 
 use super::*;
 
@@ -68,10 +71,32 @@ pub fn target_currency<'a>(targets: impl IntoIterator<Item = &'a str>, company: 
 /// are set. A year with only some months set has no year target (and no
 /// year rate): the year's achievement would be measured against part of it.
 pub fn year_target(own: Option<i64>, months: &[Option<i64>]) -> Option<i64> {
-    own.or_else(|| {
-        let set: Vec<i64> = months.iter().flatten().copied().collect();
-        (set.len() == 12).then(|| set.iter().sum())
-    })
+    let mut year = YearTargets {
+        year: own,
+        ..YearTargets::default()
+    };
+    for (slot, month) in year.months.iter_mut().zip(months) {
+        *slot = *month;
+    }
+    year.whole()
+}
+
+/// One holder's targets of `year` (of one measure and currency, as given)
+/// as the rule of [`kuijing_domain::targets`] reads them.
+pub(crate) fn year_targets(targets: &[&insight::Target], year: i32) -> YearTargets {
+    let mut out = YearTargets::default();
+    for target in targets.iter().filter(|t| t.year == i64::from(year)) {
+        match usize::try_from(target.month) {
+            Ok(0) => out.year = Some(target.amount),
+            Ok(month) => {
+                if let Some(slot) = out.months.get_mut(month - 1) {
+                    *slot = Some(target.amount);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    out
 }
 
 /// The currencies of money not counted against a target in `currency`.
@@ -84,13 +109,58 @@ pub fn other_currencies(sums: &[insight::MonthSum], currency: &str) -> Vec<Strin
     others.into_iter().map(str::to_string).collect()
 }
 
+/// A month the dashboard's period touches, with the days of it inside the
+/// period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetMonth {
+    pub year: i32,
+    pub month: u32,
+    /// The first and last day of the month inside the period: a month the
+    /// period covers in part is measured on those days.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The month's target for those days (its share of the month's target
+    /// by days covered); none when the month has no target.
+    pub target: Option<i64>,
+    /// Achieved on those days.
+    pub achieved: i64,
+    /// Achieved out of the target, in percent.
+    pub rate: Option<i64>,
+}
+
+/// A target measure over the dashboard's period.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TargetView {
+    /// `contract_amount` or `payment_amount`.
+    pub measure: &'static str,
+    /// The period (both days included).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The targets' currency: only money in it meets them.
+    pub currency: String,
+    /// Currencies of the period's money that this target leaves out.
+    pub other_currencies: Vec<String>,
+    /// The period's target: a whole calendar year's own (else its twelve
+    /// months' when all are set), and for the other months the sum of
+    /// their targets, a month covered in part by its days' share, a year
+    /// target with no month targets spread evenly over its months; none
+    /// while a month of the period has no target.
+    pub target: Option<i64>,
+    /// Achieved in the period.
+    pub achieved: i64,
+    /// Achieved out of the period's target, in percent.
+    pub rate: Option<i64>,
+    /// The months the period touches, in order.
+    pub months: Vec<TargetMonth>,
+}
+
 impl App {
     pub(crate) async fn target_views(
         &self,
         tx: &mut Tx,
         query: &DashboardQuery,
         (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
-        last_day: NaiveDate,
+        (from, to): (NaiveDate, NaiveDate),
         viewer: (bool, (Option<i64>, Option<i64>)),
     ) -> Result<Vec<TargetView>> {
         // Targets belong to the company, one department or one user. A
@@ -108,94 +178,83 @@ impl App {
                 }
                 _ => return Ok(Vec::new()),
             };
-        let year = last_day.year();
-        let mut sets = Vec::new();
+        let last_day = to - chrono::Duration::days(1);
+        // Every holder's targets of every year the period touches.
+        let mut sets: Vec<Vec<insight::Target>> = Vec::new();
         for holder in &holders {
-            sets.push(insight::targets(tx, i64::from(year), *holder).await?);
+            let mut set = Vec::new();
+            for year in from.year()..=last_day.year() {
+                set.extend(insight::targets(tx, i64::from(year), *holder).await?);
+            }
+            sets.push(set);
         }
         let company = self.currency();
+        let parts = months_of(from, to);
         let mut views = Vec::new();
         for (measure, owners) in [
             ("contract_amount", contract_owners),
             ("payment_amount", payment_owners),
         ] {
-            let of_measure = |set: &'_ Vec<insight::Target>| -> Vec<insight::Target> {
-                set.iter()
-                    .filter(|t| t.measure == measure)
-                    .cloned()
-                    .collect()
-            };
-            let all: Vec<insight::Target> = sets.iter().flat_map(of_measure).collect();
+            let all: Vec<&insight::Target> = sets
+                .iter()
+                .flatten()
+                .filter(|t| t.measure == measure)
+                .collect();
             if all.is_empty() {
                 continue;
             }
             let currency = target_currency(all.iter().map(|t| t.currency.as_str()), &company);
             // Each holder's targets in that currency: a target in another
             // is never added to it.
-            let mine: Vec<Vec<insight::Target>> = sets
+            let mine: Vec<Vec<&insight::Target>> = sets
                 .iter()
                 .map(|set| {
-                    of_measure(set)
-                        .into_iter()
-                        .filter(|t| t.currency == currency)
+                    set.iter()
+                        .filter(|t| t.measure == measure && t.currency == currency)
                         .collect()
                 })
                 .collect();
             if mine.iter().all(Vec::is_empty) {
                 continue;
             }
-            let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(last_day);
-            let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(last_day);
-            let by_month = insight::by_month(tx, owners.as_deref(), measure, (start, end)).await?;
-            let achieved_in = |month: u32| -> i64 {
-                let key = format!("{year:04}-{month:02}");
-                by_month
-                    .iter()
-                    .filter(|r| r.month == key && r.currency == currency)
-                    .map(|r| r.amount)
-                    .sum()
-            };
-            // Targets of several holders add up only when every one has
-            // one: the achievement counts them all.
-            let summed =
-                |each: Vec<Option<i64>>| -> Option<i64> { each.into_iter().sum::<Option<i64>>() };
-            let month_of = |targets: &[insight::Target], month: i64| {
-                targets.iter().find(|t| t.month == month).map(|t| t.amount)
-            };
-            let months: Vec<TargetMonth> = (1..=12)
-                .map(|month| {
+            let by_month = insight::by_month(tx, owners.as_deref(), measure, (from, to)).await?;
+            let months: Vec<TargetMonth> = parts
+                .iter()
+                .map(|part| {
+                    let key = part.key();
+                    let achieved = by_month
+                        .iter()
+                        .filter(|r| r.month == key && r.currency == currency)
+                        .map(|r| r.amount)
+                        .sum();
                     let target = summed(
                         mine.iter()
-                            .map(|targets| month_of(targets, i64::from(month)))
-                            .collect(),
+                            .map(|targets| part.target(&year_targets(targets, part.year()))),
                     );
-                    let achieved = achieved_in(month);
                     TargetMonth {
-                        month,
+                        year: part.year(),
+                        month: part.month(),
+                        from: part.from,
+                        to: part.to - chrono::Duration::days(1),
                         target,
                         achieved,
                         rate: rate_of(achieved, target),
                     }
                 })
                 .collect();
-            let year_target = summed(
-                mine.iter()
-                    .map(|targets| {
-                        let monthly: Vec<Option<i64>> =
-                            (1..=12).map(|month| month_of(targets, month)).collect();
-                        year_target(month_of(targets, 0), &monthly)
-                    })
-                    .collect(),
-            );
-            let year_achieved = months.iter().map(|m| m.achieved).sum();
+            let target = summed(mine.iter().map(|targets| {
+                period_target((from, to), |year| Some(year_targets(targets, year)))
+            }));
+            let achieved = months.iter().map(|m| m.achieved).sum();
             views.push(TargetView {
                 measure,
-                year,
+                from,
+                to: last_day,
                 other_currencies: other_currencies(&by_month, &currency),
                 currency,
-                rate: rate_of(year_achieved, year_target),
-                year_target,
-                year_achieved,
+                rate: rate_of(achieved, target),
+                target,
+                achieved,
                 months,
             });
         }
@@ -225,9 +284,7 @@ impl App {
     pub async fn set_targets(&self, caller: &Caller, input: &TargetsInput) -> Result<()> {
         caller.require(Permission::new(Kind::Report, Action::Manage))?;
         let mut errors = kuijing_domain::FieldErrors::new();
-        if !(2000..=2100).contains(&input.year) {
-            errors.add("year", "year_out_of_range");
-        }
+        kuijing_domain::targets::check_year("year", input.year, &mut errors);
         if input.department_id.is_some() && input.user_id.is_some() {
             errors.add("user_id", "one_holder");
         }

@@ -16,6 +16,9 @@ pub(crate) struct Assembly {
     changes: Vec<(usize, usize, usize)>,
     /// Columns whose total is not the sum of the rows.
     not_additive: BTreeSet<usize>,
+    /// Totals computed on their own over all the rows (an average, a count
+    /// of distinct contracts), in place of the sum of the groups.
+    whole: BTreeMap<usize, i64>,
     /// Columns where a cell never put is unknown ("—"), not 0.
     pub(super) sparse: BTreeSet<usize>,
     pub(crate) truncated: bool,
@@ -184,6 +187,13 @@ impl Assembly {
         self.not_additive.insert(column);
     }
 
+    /// A column's total, computed over all the rows at once rather than
+    /// added up from its groups.
+    pub(crate) fn total(&mut self, column: usize, value: i64) {
+        self.not_additive.insert(column);
+        self.whole.insert(column, value);
+    }
+
     /// The rows and totals, rows in key order (or by the first figure,
     /// largest first, when `by_value`).
     pub(crate) fn finish(
@@ -278,7 +288,9 @@ impl Assembly {
         }
         let mut totals: Vec<Option<i64>> = (0..width)
             .map(|c| {
-                if derived.contains(&c) || self.not_additive.contains(&c) {
+                if let Some(whole) = self.whole.get(&c) {
+                    Some(*whole)
+                } else if derived.contains(&c) || self.not_additive.contains(&c) {
                     None
                 } else {
                     Some(rows.iter().filter_map(|r| r.values[c]).sum())

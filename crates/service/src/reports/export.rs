@@ -69,6 +69,46 @@ pub fn fixed_row_label(
     }
 }
 
+/// A builder field's coded value (an opportunity's outcome, a contract's
+/// or payment's status, a follow-up's kind) in a language; none where the
+/// field has no coded values or no text names the value.
+pub fn coded_value(
+    field: &str,
+    value: &str,
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> Option<String> {
+    let prefix = match field {
+        "outcome" => "outcome",
+        "kind" => "kinds",
+        "status" => "doc_status",
+        _ => return None,
+    };
+    let key = format!("{prefix}.{value}");
+    let named = text(&key);
+    (named != key).then_some(named)
+}
+
+/// A saved report's rows grouped by a field of coded values named in a
+/// language, as its page, its exports and its figures in the API show
+/// them; each row keeps its value in `key` (`key2`).
+pub fn name_coded_rows(report: &mut Report, text: &(dyn Fn(&str) -> String + Sync)) {
+    let (first, second) = (report.by.clone(), report.by2.clone());
+    for row in &mut report.rows {
+        if let Some(named) = row
+            .key
+            .as_deref()
+            .and_then(|key| coded_value(&first, key, text))
+        {
+            row.label = named;
+        }
+        if let (Some(field), Some(key)) = (&second, row.key2.as_deref())
+            && let Some(named) = coded_value(field, key, text)
+        {
+            row.label2 = Some(named);
+        }
+    }
+}
+
 /// How many decimals a unit's whole numbers carry.
 pub fn decimals(unit: Unit) -> u8 {
     match unit {

@@ -32,7 +32,9 @@ use crate::{App, Caller};
 pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
-pub use export::{column_label, decimals, fixed_row_label, grouping_label};
+pub use export::{
+    coded_value, column_label, decimals, fixed_row_label, grouping_label, name_coded_rows,
+};
 use pipeline::FUNNEL_OUTCOMES;
 
 /// The built-in reports, with the groupings each offers (the first is the
@@ -379,6 +381,9 @@ impl App {
         };
         self.label_rows(&mut tx, &frame, grouping, &mut rows, name)
             .await?;
+        if name == "targets" {
+            targets::name_month_parts(&mut rows, (frame.from, frame.to));
+        }
         let series = pick_series(&columns, &totals, chart_measures(name, &by));
         Ok(Report {
             name: name.to_string(),

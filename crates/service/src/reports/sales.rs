@@ -186,37 +186,42 @@ impl App {
         table: &mut Assembly,
     ) -> Result<()> {
         let owners = frame.whose.owners(caller, Kind::Contract);
-        let rows = figures::aggregate(
-            tx,
-            &Aggregate {
-                source: Source::ContractLines,
-                owner: "contracts.owner_id",
-                owners: owners.as_deref(),
-                keys: vec![if by == "category" {
-                    Key::CategoryOf("line_items.product_id")
-                } else {
-                    Key::Column("line_items.product_id")
-                }],
-                currency: Some("contracts.currency"),
-                measures: vec![
-                    Measure::Distinct("contracts.id"),
-                    Measure::Sum("line_items.quantity"),
-                    Measure::Sum("line_items.subtotal"),
-                ],
-                filters: vec![
-                    Filter::Eq("contracts.status", "approved".into()),
-                    Filter::Days("contracts.signed_on", frame.from, frame.to),
-                ],
-                limit: GROUP_LIMIT,
-            },
-            &frame.zone,
-        )
-        .await?;
+        let lines = Aggregate {
+            source: Source::ContractLines,
+            owner: "contracts.owner_id",
+            owners: owners.as_deref(),
+            keys: vec![if by == "category" {
+                Key::CategoryOf("line_items.product_id")
+            } else {
+                Key::Column("line_items.product_id")
+            }],
+            currency: Some("contracts.currency"),
+            measures: vec![
+                Measure::Distinct("contracts.id"),
+                Measure::Sum("line_items.quantity"),
+                Measure::Sum("line_items.subtotal"),
+            ],
+            filters: vec![
+                Filter::Eq("contracts.status", "approved".into()),
+                Filter::Days("contracts.signed_on", frame.from, frame.to),
+            ],
+            limit: GROUP_LIMIT,
+        };
+        let rows = figures::aggregate(tx, &lines, &frame.zone).await?;
         table.money("sales_amount", &rows, 2, &frame.currency);
         table.counts("quantity", Unit::Number, &rows, 1);
         table.counts("contracts", Unit::Count, &rows, 0);
+        // A contract with several products counts once in the total: its
+        // contracts counted apart, in the database, over all the lines.
+        let whole = Aggregate {
+            keys: Vec::new(),
+            currency: None,
+            measures: vec![Measure::Distinct("contracts.id")],
+            ..lines
+        };
+        let all = figures::aggregate(tx, &whole, &frame.zone).await?;
         let contracts = table.column("contracts", Unit::Count, None, None);
-        table.not_additive(contracts);
+        table.total(contracts, all.first().map_or(0, |r| r.m1));
         Ok(())
     }
 }

@@ -1,17 +1,22 @@
 //! Target achievement.
 
+use kuijing_domain::targets::{MonthPart, months_of, period_target};
+
 use super::*;
+use crate::dashboard::year_targets;
 
 impl App {
     /// Target achievement: per department (the company's target too, for
-    /// a viewer who sees everyone) or per user holding a target for the
-    /// year of the period, a row for the year and one per month, each with
-    /// the target, what was achieved (approved contracts by signing day, or
-    /// approved payments by the day received) and the rate. A month without
-    /// a target of its own shows "—", never a share of the year's; a year
-    /// without its own target shows the sum of the months' targets when all
-    /// twelve are set, else "—" (the year rate is the year's achievement out
-    /// of a whole year's target). Money in other currencies than the
+    /// a viewer who sees everyone) or per user holding a target in a year
+    /// the period touches, a row for the period and one per month it
+    /// touches (of every year), each with the target, what was achieved in
+    /// the period (approved contracts by signing day, or approved payments
+    /// by the day received) and the rate. Targets follow
+    /// [`kuijing_domain::targets`]: a month the period covers in part
+    /// stands against the share of its target for the days covered; a year
+    /// with a target of its own and no month targets is spread evenly over
+    /// its months; a month with no target shows "—", and so does the period
+    /// when one of its months has none. Money in other currencies than the
     /// targets' is named in `other_currencies`.
     pub(super) async fn targets_report(
         &self,
@@ -26,17 +31,22 @@ impl App {
             Some(m) if crate::dashboard::MEASURES.contains(&m) => m,
             Some(_) => return Err(invalid("measure", "invalid_choice")),
         };
-        let year = (frame.to - chrono::Duration::days(1)).year();
         let kind = if measure == "payment_amount" {
             Kind::Payment
         } else {
             Kind::Contract
         };
+        let (from, to) = (frame.from, frame.to);
+        let parts = months_of(from, to);
+        let years = (
+            i64::from(from.year()),
+            i64::from((to - chrono::Duration::days(1)).year()),
+        );
         // Whose records count: the chosen people the viewer sees.
         let counted = frame.whose.owners(caller, kind);
         let org = &frame.whose.org;
         let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
-        let set = kuijing_store::insight::targets_of_year(tx, i64::from(year), measure).await?;
+        let set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
         // The holders shown, each with the owners its achievement counts.
         let mut holders: BTreeMap<String, Option<Vec<i64>>> = BTreeMap::new();
         for target in &set {
@@ -92,70 +102,90 @@ impl App {
         );
         table.sparse.insert(target);
         table.rate(&format!("{measure}_rate"), achieved, target);
-        // Rows of different holders and of the year beside its months do
+        // Rows of different holders and of the period beside its months do
         // not add up.
         table.not_additive(target);
         table.not_additive(achieved);
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(frame.from);
-        let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(frame.to);
-        // A period shorter than the year (a quarter, a month) is followed:
-        // its months only, and what was achieved within it.
-        let (from, to) = (frame.from.max(start), frame.to.min(end));
-        let whole_year = from == start && to == end;
-        let months = months_within(year, (from, to));
+        let period_key = period_key(from, to);
         for (holder, owners) in &holders {
             let mine: Vec<&kuijing_store::insight::Target> = set
                 .iter()
                 .filter(|t| t.currency == currency && holder_of(by, t) == *holder)
                 .collect();
+            let of_year = |year: i32| Some(year_targets(&mine, year));
             let sums = kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (from, to))
                 .await?;
-            let year_key = Some(if whole_year {
-                format!("{year:04}")
-            } else {
-                // The year and the days, sorted before the months.
-                let last = to - chrono::Duration::days(1);
-                format!(
-                    "{year:04} ({} – {})",
-                    from.format("%m-%d"),
-                    last.format("%m-%d")
-                )
-            });
-            let mut year_sum = 0;
-            let mut monthly_targets = Vec::new();
-            for &month in &months {
-                let key = format!("{year:04}-{month:02}");
+            let mut period_sum = 0;
+            for part in &parts {
+                let key = part.key();
                 let row = (Some(holder.clone()), Some(key.clone()));
                 let amount: i64 = sums
                     .iter()
                     .filter(|s| s.month == key && s.currency == currency)
                     .map(|s| s.amount)
                     .sum();
-                year_sum += amount;
+                period_sum += amount;
                 table.put(row.clone(), achieved, amount);
-                let month_target = mine.iter().find(|t| t.month == i64::from(month));
-                if let Some(t) = month_target {
-                    table.put(row, target, t.amount);
+                if let Some(t) = part.target(&year_targets(&mine, part.year())) {
+                    table.put(row, target, t);
                 }
-                monthly_targets.push(month_target.map(|t| t.amount));
             }
             for other in crate::dashboard::other_currencies(&sums, &currency) {
                 table.other_currencies.insert(other);
             }
-            let row = (Some(holder.clone()), year_key);
-            table.put(row.clone(), achieved, year_sum);
-            let own = mine.iter().find(|t| t.month == 0).map(|t| t.amount);
-            let period_target = if whole_year {
-                crate::dashboard::year_target(own, &monthly_targets)
-            } else {
-                // The months' own targets, summed; "—" unless all are set.
-                monthly_targets.iter().copied().sum::<Option<i64>>()
-            };
-            if let Some(t) = period_target {
+            let row = (Some(holder.clone()), Some(period_key.clone()));
+            table.put(row.clone(), achieved, period_sum);
+            if let Some(t) = period_target((from, to), of_year) {
                 table.put(row, target, t);
             }
         }
         Ok(())
+    }
+}
+
+/// The target report's row of the whole period, sorted before its months:
+/// `2026` for a calendar year, `2025 – 2026` for whole years, else the
+/// years and the days (`2026 (04-15 – 06-30)`, `2025 – 2026 (11-15 –
+/// 02-10)`).
+fn period_key(from: NaiveDate, to: NaiveDate) -> String {
+    let last = to - chrono::Duration::days(1);
+    let years = if from.year() == last.year() {
+        format!("{:04}", from.year())
+    } else {
+        format!("{:04} – {:04}", from.year(), last.year())
+    };
+    let whole_years = from.ordinal() == 1 && to.ordinal() == 1;
+    if whole_years {
+        years
+    } else {
+        format!(
+            "{years} ({} – {})",
+            from.format("%m-%d"),
+            last.format("%m-%d")
+        )
+    }
+}
+
+/// Names the target report's months that the period covers in part by
+/// their days (`2026-04-15 – 2026-04-30`), so a prorated target is read as
+/// the days' share.
+pub(super) fn name_month_parts(rows: &mut [ReportRow], (from, to): (NaiveDate, NaiveDate)) {
+    let parts: Vec<MonthPart> = months_of(from, to)
+        .into_iter()
+        .filter(|p| !p.whole())
+        .collect();
+    for row in rows {
+        let Some(part) = parts
+            .iter()
+            .find(|p| row.key2.as_deref() == Some(p.key().as_str()))
+        else {
+            continue;
+        };
+        row.label2 = Some(format!(
+            "{} – {}",
+            part.from,
+            part.to - chrono::Duration::days(1)
+        ));
     }
 }
 
@@ -170,41 +200,20 @@ fn holder_of(by: &str, target: &kuijing_store::insight::Target) -> String {
     }
 }
 
-/// The months of `year` that a period (`from` to the day before `to`)
-/// touches, in order.
-fn months_within(year: i32, (from, to): (NaiveDate, NaiveDate)) -> Vec<u32> {
-    (1..=12)
-        .filter(|month| {
-            let first = NaiveDate::from_ymd_opt(year, *month, 1);
-            let next = if *month == 12 {
-                NaiveDate::from_ymd_opt(year + 1, 1, 1)
-            } else {
-                NaiveDate::from_ymd_opt(year, month + 1, 1)
-            };
-            matches!((first, next), (Some(first), Some(next)) if first < to && next > from)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn a_period_keeps_the_months_it_touches() {
-        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
-        assert_eq!(months_within(2026, (day(4, 1), day(7, 1))), vec![4, 5, 6]);
-        assert_eq!(months_within(2026, (day(3, 15), day(3, 16))), vec![3]);
-        assert_eq!(
-            months_within(
-                2026,
-                (
-                    day(1, 1),
-                    NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default()
-                )
-            )
-            .len(),
-            12
-        );
+    fn the_period_row_sorts_before_its_months() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
+        assert_eq!(period_key(day(2026, 1, 1), day(2027, 1, 1)), "2026");
+        assert_eq!(period_key(day(2025, 1, 1), day(2027, 1, 1)), "2025 – 2026");
+        let cut = period_key(day(2026, 4, 15), day(2026, 7, 1));
+        assert_eq!(cut, "2026 (04-15 – 06-30)");
+        assert!(cut.as_str() < "2026-04");
+        let across = period_key(day(2025, 11, 15), day(2026, 2, 11));
+        assert_eq!(across, "2025 – 2026 (11-15 – 02-10)");
+        assert!(across.as_str() < "2025-11");
     }
 }

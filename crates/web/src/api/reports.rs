@@ -377,6 +377,12 @@ pub async fn run_saved(
         Ok(query) => state.app.run_report(&caller, id, &query.insight).await,
         Err(error) => Err(error),
     };
+    // Coded values (an outcome, a status) named in the caller's language
+    // in `label`; `key` keeps the value itself.
+    let result = result.map(|mut report| {
+        kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| lang.t(key));
+        report
+    });
     respond(
         result.map_err(|e| name_insight_fields(e, lang)),
         &caller,

@@ -1,6 +1,11 @@
 //! The dashboard page: whose data and which period, the sales brief, the
 //! targets, the funnels, the trend and the lists of customers to look after.
 
+mod targets;
+
+use targets::target_chart;
+pub(crate) use targets::uncounted_note;
+
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -9,7 +14,7 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use kuijing_service::Caller;
 use kuijing_service::choices::Choice;
-use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure, TargetView};
+use kuijing_service::dashboard::{Dashboard, DashboardQuery, Figure};
 use serde::Deserialize;
 
 use super::Shell;
@@ -255,16 +260,6 @@ impl View {
         self.shell.money(amount, &self.board.currency)
     }
 
-    /// An amount of a target, in the target's currency.
-    fn target_money(&self, amount: &i64, target: &TargetView) -> String {
-        self.shell.money(amount, &target.currency)
-    }
-
-    /// What a target does not count: money in currencies other than its own.
-    fn uncounted(&self, target: &TargetView) -> Option<String> {
-        uncounted_note(&self.shell, &target.other_currencies, &target.currency)
-    }
-
     fn change(&self, change: &Option<i64>) -> (String, &'static str) {
         match change {
             None => ("—".into(), "flat"),
@@ -409,6 +404,17 @@ impl View {
     /// payments received in it (`YYYY-MM`, or `YYYY` for the whole year).
     fn month_link(&self, measure: &str, month: &str) -> Option<String> {
         let (first, last) = month_days(month)?;
+        self.days_link(measure, first, last)
+    }
+
+    /// The approved contracts signed, or payments received, on the days
+    /// `first` to `last` (both included) by whose the figure counts.
+    fn days_link(
+        &self,
+        measure: &str,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Option<String> {
         let (path, whose) = match measure {
             "contract_amount" => ("/contracts?status=approved&", &self.board.owners.contracts),
             _ => ("/payments?status=approved&", &self.board.owners.payments),
@@ -454,11 +460,6 @@ impl View {
         ]
     }
 
-    /// A target's month as the trend names months.
-    fn target_month(&self, year: &i32, month: &u32) -> String {
-        format!("{year:04}-{month:02}")
-    }
-
     /// The open opportunities at a stage of a pipeline.
     fn stage_link(&self, pipeline: &i64, stage: &i64) -> Option<String> {
         self.drill_query(&self.board.owners.opportunities, false)
@@ -480,58 +481,6 @@ fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
         Some(m) => chrono::NaiveDate::from_ymd_opt(year, m + 1, 1)?,
     };
     Some((first, after.pred_opt()?))
-}
-
-/// Says which currencies' money a target leaves out, so an achievement of
-/// zero in the target's currency is not read as no sales at all.
-pub(crate) fn uncounted_note(shell: &Shell, others: &[String], currency: &str) -> Option<String> {
-    (!others.is_empty()).then(|| {
-        shell
-            .t("targets_fix.uncounted")
-            .replace("%{others}", &others.join(", "))
-            .replace("%{currency}", currency)
-    })
-}
-
-/// A target's months as bars: the month's target beside what was achieved,
-/// each with its amount on hover ("—" where the month has no target).
-fn target_chart(
-    target: &kuijing_service::dashboard::TargetView,
-    shell: &Shell,
-    currency: &str,
-) -> String {
-    let target_word = shell.t("dashboard.target");
-    let achieved_word = shell.t("dashboard.achieved");
-    let groups: Vec<Group> = target
-        .months
-        .iter()
-        .map(|m| {
-            let month = format!("{:04}-{:02}", target.year, m.month);
-            Group {
-                label: format!("{:02}", m.month),
-                note: None,
-                values: vec![m.target.unwrap_or(0), m.achieved],
-                titles: vec![
-                    format!(
-                        "{month} {target_word}: {}",
-                        m.target
-                            .map_or_else(|| "—".to_string(), |v| shell.money(&v, currency))
-                    ),
-                    format!(
-                        "{month} {achieved_word}: {}",
-                        shell.money(&m.achieved, currency)
-                    ),
-                ],
-            }
-        })
-        .collect();
-    let title = format!("{} · {}", shell.tk("target", target.measure), target.year);
-    charts::grouped_bars(
-        &groups,
-        &[&target_word, &achieved_word],
-        &title,
-        &charts::Axis::money(2),
-    )
 }
 
 async fn view(

@@ -298,14 +298,20 @@ pub(crate) fn chart_of(
         .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
         .collect();
     // The target report's chart draws the months, each named by its month
-    // (and its holder when there are several): the year rows stand in the
+    // (and its holder when there are several): the period rows stand in the
     // table, and a bar per year beside its months would dwarf them.
     let targets = report.is_target_report();
     let holders: std::collections::BTreeSet<&Option<String>> =
         report.rows.iter().map(|r| &r.key).collect();
+    // A period across years names its months with their year.
+    let across = chrono::Datelike::year(&report.from) != chrono::Datelike::year(&report.to);
     let short = |row: &kuijing_service::reports::ReportRow| match &row.key2 {
         Some(month) if targets => {
-            let month = month.split_once('-').map_or(month.as_str(), |(_, m)| m);
+            let month = if across {
+                month.as_str()
+            } else {
+                month.split_once('-').map_or(month.as_str(), |(_, m)| m)
+            };
             if holders.len() > 1 {
                 let holder = if row.label.is_empty() {
                     shell.t("reports.none")
@@ -567,41 +573,10 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
     }
 }
 
-/// A saved report's rows grouped by a field of fixed values (an outcome, a
-/// status, a follow-up's kind) named in the viewer's language, as the
-/// builder's form names those values.
-fn name_coded_rows(report: &mut Report, shell: &Shell, group_by: &[String]) {
-    let field = |grouping: Option<&String>| {
-        grouping
-            .and_then(|g| g.split(':').next())
-            .filter(|f| matches!(*f, "outcome" | "status" | "kind"))
-            .map(str::to_string)
-    };
-    let (first, second) = (field(group_by.first()), field(group_by.get(1)));
-    for row in &mut report.rows {
-        if let (Some(field), Some(key)) = (&first, row.key.as_deref())
-            && let Some(text) = coded_value(shell, field, key)
-        {
-            row.label = text;
-        }
-        if let (Some(field), Some(key)) = (&second, row.key2.as_deref())
-            && let Some(text) = coded_value(shell, field, key)
-        {
-            row.label2 = Some(text);
-        }
-    }
-}
-
 /// A builder field's coded value (an outcome, a document's status, a
 /// follow-up's kind) in the viewer's language; none where no text has it.
 pub(crate) fn coded_value(shell: &Shell, field: &str, value: &str) -> Option<String> {
-    let prefix = match field {
-        "outcome" => "outcome",
-        "kind" => "kinds",
-        _ => "doc_status",
-    };
-    let text = shell.tk(prefix, value);
-    (!text.starts_with(prefix)).then_some(text)
+    kuijing_service::reports::coded_value(field, value, &|key: &str| shell.t(key))
 }
 
 async fn view(
@@ -619,7 +594,7 @@ async fn view(
     name_fixed_rows(&mut report, &shell);
     let title = shell.tk("report_names", name);
     let shell_hint = if name == "targets" {
-        shell.t("charts_fix.targets_hint")
+        shell.t("target_fix.targets_hint")
     } else {
         shell.tk("report_hints", name)
     };
@@ -739,7 +714,7 @@ async fn saved_view(
     let mut shell = Shell::new(state, caller, lang, "/reports", "reports.title");
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
-    name_coded_rows(&mut report, &shell, &definition.definition.group_by);
+    kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| shell.t(key));
     let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {

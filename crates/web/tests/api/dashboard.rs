@@ -218,16 +218,22 @@ async fn targets_are_set_by_managers_of_reports_and_shown_against_what_was_achie
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
     assert!(fields.contains(&"month") && fields.contains(&"measure") && fields.contains(&"amount"));
+    // The test clock's month is March: its target is March's.
     let board = t.get("/api/v1/dashboard?period=this_month", &admin).await;
     let target = &board.body["targets"][0];
     assert_eq!(target["measure"], "contract_amount");
+    assert_eq!(target["months"][0]["month"], 3);
+    assert_eq!(target["months"][0]["target"], 100_000);
+    assert_eq!(target["target"], 100_000);
+    assert_eq!(target["achieved"], 0);
+    let year = t.get("/api/v1/dashboard?period=this_year", &admin).await;
+    let target = &year.body["targets"][0];
     assert_eq!(target["months"][2]["target"], 100_000);
     assert_eq!(
-        target["year_target"],
+        target["target"],
         serde_json::Value::Null,
         "March alone is no year's target"
     );
-    assert_eq!(target["year_achieved"], 0);
 }
 
 #[tokio::test]
@@ -248,14 +254,14 @@ async fn a_rep_is_measured_against_their_own_target_not_the_companys() {
         .get("/api/v1/dashboard?period=this_year", &team.rep.1)
         .await;
     assert_eq!(
-        theirs.body["targets"][0]["year_target"], 10_000,
+        theirs.body["targets"][0]["target"], 10_000,
         "{}",
         theirs.text
     );
     let company = t
         .get("/api/v1/dashboard?period=this_year", &team.admin)
         .await;
-    assert_eq!(company.body["targets"][0]["year_target"], 900_000);
+    assert_eq!(company.body["targets"][0]["target"], 900_000);
     let chosen = t
         .get(
             &format!(
@@ -265,5 +271,5 @@ async fn a_rep_is_measured_against_their_own_target_not_the_companys() {
             &team.admin,
         )
         .await;
-    assert_eq!(chosen.body["targets"][0]["year_target"], 10_000);
+    assert_eq!(chosen.body["targets"][0]["target"], 10_000);
 }

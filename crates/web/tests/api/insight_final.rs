@@ -205,7 +205,7 @@ async fn the_targets_form_names_every_problem_at_once_and_saves_nothing_until_al
     let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
     let csrf = crate::auth::page_csrf(&t, &cookie).await;
     let form = format!(
-        "_csrf={csrf}&year=1999&department_id=&user_id=&currency=ZZZ\
+        "_csrf={csrf}&year=1899&department_id=&user_id=&currency=ZZZ\
          &key=contract_amount:0&amount=10\
          &key=contract_amount:3&amount=-5\
          &key=payment_amount:4&amount=abc"
@@ -213,7 +213,7 @@ async fn the_targets_form_names_every_problem_at_once_and_saves_nothing_until_al
     let (status, html) = crate::helpers::post_form(&t, &cookie, "/settings/targets", form).await;
     assert_eq!(status, 422, "{html}");
     for message in [
-        "Year must be a year from 2000 to 2100",
+        "Year must be a year from 1900 to 2999",
         "Contract amount target (3)",
         "Payment amount target (4)",
         "Currency",
@@ -221,7 +221,7 @@ async fn the_targets_form_names_every_problem_at_once_and_saves_nothing_until_al
         assert!(html.contains(message), "{message}: {html}");
     }
     let admin = t.admin().await;
-    let saved = t.get("/api/v1/targets?year=1999", &admin).await;
+    let saved = t.get("/api/v1/targets?year=1899", &admin).await;
     assert_eq!(saved.status, 200, "{}", saved.text);
     assert_eq!(saved.body, json!([]), "nothing saved");
 
@@ -428,7 +428,7 @@ fn report_row(report: &Value, key: &str, key2: &str) -> std::collections::BTreeM
 }
 
 #[tokio::test]
-async fn the_target_report_shows_each_holder_by_month_and_year_without_inventing_monthly_targets() {
+async fn the_target_report_shows_each_holder_by_month_and_year_spreading_a_year_target_alone() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
     let admin = team.admin.as_str();
@@ -480,14 +480,11 @@ async fn the_target_report_shows_each_holder_by_month_and_year_without_inventing
     assert_eq!(whole["contract_amount_target"], 1_200_000);
     assert_eq!(whole["contract_amount_achieved"], 120_000);
     assert_eq!(whole["contract_amount_rate"], 100, "10.0%, in tenths");
+    // A year's target with no month targets is spread evenly.
     let march = report_row(report, &department, "2021-03");
-    assert_eq!(
-        march["contract_amount_target"],
-        Value::Null,
-        "never a twelfth"
-    );
+    assert_eq!(march["contract_amount_target"], 100_000, "a twelfth");
     assert_eq!(march["contract_amount_achieved"], 120_000);
-    assert_eq!(march["contract_amount_rate"], Value::Null);
+    assert_eq!(march["contract_amount_rate"], 1200);
     assert_eq!(
         report["rows"].as_array().map(Vec::len),
         Some(13),
@@ -591,5 +588,18 @@ async fn the_target_report_shows_each_holder_by_month_and_year_without_inventing
     assert_eq!(status, 200);
     assert!(html.contains("name=\"measure\""));
     assert!(html.contains(">Sales<"), "the department's name");
+    assert!(
+        html.contains("<td class=\"num\">1,000.00</td>"),
+        "a twelfth"
+    );
+    assert!(html.contains("spread evenly over the twelve months"));
+    // By person, the rep's months without a target of their own show "—".
+    let (_, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{year}&by=owner"),
+        "en",
+    )
+    .await;
     assert!(html.contains("<td class=\"num\">—</td>"));
 }

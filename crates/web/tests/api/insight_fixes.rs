@@ -304,7 +304,7 @@ async fn a_bad_custom_period_names_from_and_to_and_the_real_limit() {
         (
             json!({"year": 20170, "month": 0, "measure": "contract_amount", "amount": "10"}),
             "year",
-            "Year must be a year from 2000 to 2100",
+            "Year must be a year from 1900 to 2999",
         ),
         (
             json!({"year": 2017, "month": 13, "measure": "contract_amount", "amount": "10"}),

@@ -245,7 +245,7 @@ async fn targets_set_on_their_page_show_on_the_dashboard() {
     assert_eq!(status, 303, "{location}");
     let admin = t.admin().await;
     let board = t.get("/api/v1/dashboard?period=this_month", &admin).await;
-    assert_eq!(board.body["targets"][0]["months"][2]["target"], 250_000);
+    assert_eq!(board.body["targets"][0]["months"][0]["target"], 250_000);
 }
 
 #[tokio::test]

@@ -134,7 +134,7 @@ async fn a_target_in_a_currency_without_money_says_what_it_leaves_out() {
     let board = t.get(&format!("/api/v1/dashboard?{YEAR}"), &admin).await;
     let target = &board.body["targets"][0];
     assert_eq!(target["currency"], "CNY");
-    assert_eq!(target["year_achieved"], 0);
+    assert_eq!(target["achieved"], 0);
     assert_eq!(target["other_currencies"], json!(["EUR"]));
     let report = t
         .get(
@@ -194,7 +194,7 @@ async fn the_year_rate_is_the_years_achievement_out_of_the_years_target() {
     );
     assert_eq!(year["contract_amount_rate"], Value::Null);
     let board = t.get(&format!("/api/v1/dashboard?{YEAR}"), &admin).await;
-    assert_eq!(board.body["targets"][0]["year_target"], Value::Null);
+    assert_eq!(board.body["targets"][0]["target"], Value::Null);
     assert_eq!(board.body["targets"][0]["rate"], Value::Null);
 
     // The year's own target: the year's achievement out of it.

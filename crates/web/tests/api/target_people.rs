@@ -123,7 +123,7 @@ async fn a_target_in_another_currency_than_the_holders_others_is_refused() {
         .find(|v| v["measure"] == "contract_amount")
         .unwrap_or_else(|| panic!("{}", board.text));
     assert_eq!(contract["currency"], "CNY", "{contract}");
-    assert_eq!(contract["year_target"], 1_200_000);
+    assert_eq!(contract["target"], 1_200_000);
     // Replacing the holder's only target of the measure moves it to the
     // new currency.
     set_target(
@@ -236,8 +236,8 @@ async fn chosen_people_are_measured_against_their_targets_added_up() {
     let target = &board.body["targets"][0];
     assert_eq!(target["measure"], "contract_amount", "{}", board.text);
     assert_eq!(target["currency"], "CNY");
-    assert_eq!(target["year_target"], 400_000);
-    assert_eq!(target["year_achieved"], 21_000);
+    assert_eq!(target["target"], 400_000);
+    assert_eq!(target["achieved"], 21_000);
     assert_eq!(target["rate"], 5, "210 of 4000 is 5.25%");
     let april = &target["months"][3];
     assert_eq!(april["target"], 30_000);
@@ -268,7 +268,7 @@ async fn chosen_people_are_measured_against_their_targets_added_up() {
         .await;
     let target = &three.body["targets"][0];
     assert_eq!(target["currency"], t.app.currency(), "{}", three.text);
-    assert_ne!(target["year_target"], 400_000, "{}", three.text);
+    assert_ne!(target["target"], 400_000, "{}", three.text);
 }
 
 #[tokio::test]

@@ -1,0 +1,312 @@
+//! Targets over any period: which years a target may be set for, what a
+//! month's target is when only the year has one, and how much of a target a
+//! period that covers part of a month stands against.
+//!
+//! The rule, the same on the dashboard and in the target report:
+//!
+//! - a month's target is its own; a year with a target of its own and no
+//!   month targets at all is spread evenly over its twelve months (a
+//!   twelfth each, the cents left over going to the first months, so the
+//!   twelve add up to the year's); otherwise a month without its own target
+//!   has none;
+//! - a month the period covers only in part stands against the share of its
+//!   target for the days covered (rounded half up to the cent), and what was
+//!   achieved is counted on those days only;
+//! - a whole calendar year in the period stands against the year's own
+//!   target, else the sum of its twelve months when all are set;
+//! - a period's target is the sum over its years; it has none while any
+//!   month it touches has none.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::dates::YEARS;
+
+/// Refuses a target's year outside the years every date of the product
+/// takes ([`YEARS`]); the code's message names the field and the range
+/// (`min`, `max`).
+pub fn check_year(field: &str, year: i64, errors: &mut crate::FieldErrors) {
+    let inside = i32::try_from(year).is_ok_and(|y| YEARS.contains(&y));
+    if !inside {
+        errors.push(
+            crate::FieldError::new(field, "year_outside_years")
+                .with("min", YEARS.start())
+                .with("max", YEARS.end()),
+        );
+    }
+}
+
+/// The targets of one holder, measure and year, as set: the year's own and
+/// each month's (January first).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearTargets {
+    pub year: Option<i64>,
+    pub months: [Option<i64>; 12],
+}
+
+impl YearTargets {
+    /// The target of `month` (1 to 12): its own, else an even share of the
+    /// year's own when no month of the year has one, else none.
+    pub fn month(&self, month: u32) -> Option<i64> {
+        let index = usize::try_from(month.checked_sub(1)?).ok()?;
+        let own = *self.months.get(index)?;
+        if own.is_some() || self.months.iter().any(Option::is_some) {
+            return own;
+        }
+        let year = self.year?;
+        let (share, left) = (year.div_euclid(12), year.rem_euclid(12));
+        Some(share + i64::from(i64::try_from(index).is_ok_and(|i| i < left)))
+    }
+
+    /// The whole year's target: its own, else the twelve months' sum when
+    /// all are set.
+    pub fn whole(&self) -> Option<i64> {
+        self.year.or_else(|| self.months.iter().copied().sum())
+    }
+}
+
+/// The part of `amount` for `days` out of `of`, rounded half up.
+pub fn prorate(amount: i64, days: i64, of: i64) -> i64 {
+    if of <= 0 || days >= of {
+        return amount;
+    }
+    let top = i128::from(amount) * i128::from(days.max(0)) * 2 + i128::from(of);
+    i64::try_from(top.div_euclid(i128::from(of) * 2)).unwrap_or(amount)
+}
+
+/// A month a period touches: its first day, and the days of it inside the
+/// period `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthPart {
+    pub first: NaiveDate,
+    /// The first day of the month inside the period.
+    pub from: NaiveDate,
+    /// The day after the last day of the month inside the period.
+    pub to: NaiveDate,
+}
+
+impl MonthPart {
+    pub fn year(&self) -> i32 {
+        self.first.year()
+    }
+
+    pub fn month(&self) -> u32 {
+        self.first.month()
+    }
+
+    /// Days of the month inside the period.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days()
+    }
+
+    /// Days of the whole month.
+    pub fn length(&self) -> i64 {
+        (next_month(self.first) - self.first).num_days()
+    }
+
+    pub fn whole(&self) -> bool {
+        self.days() == self.length()
+    }
+
+    /// `YYYY-MM`.
+    pub fn key(&self) -> String {
+        self.first.format("%Y-%m").to_string()
+    }
+
+    /// The month's target for the days covered.
+    pub fn target(&self, year: &YearTargets) -> Option<i64> {
+        year.month(self.month())
+            .map(|t| prorate(t, self.days(), self.length()))
+    }
+}
+
+fn next_month(first: NaiveDate) -> NaiveDate {
+    first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first)
+}
+
+/// The months the period `[from, to)` touches, in order, each with the days
+/// of it inside the period.
+pub fn months_of(from: NaiveDate, to: NaiveDate) -> Vec<MonthPart> {
+    let mut parts = Vec::new();
+    let Some(mut first) = from.with_day(1).filter(|_| from < to) else {
+        return parts;
+    };
+    while first < to {
+        let after = next_month(first);
+        if after <= first {
+            break;
+        }
+        parts.push(MonthPart {
+            first,
+            from: from.max(first),
+            to: to.min(after),
+        });
+        first = after;
+    }
+    parts
+}
+
+/// The target of the period `[from, to)` given each year's targets (`of`
+/// answers for a year; a year it does not know has none): whole years by
+/// their whole target, other months by their part; none while any part has
+/// none.
+pub fn period_target(
+    (from, to): (NaiveDate, NaiveDate),
+    of: impl Fn(i32) -> Option<YearTargets>,
+) -> Option<i64> {
+    let parts = months_of(from, to);
+    let mut total = 0i64;
+    let mut index = 0;
+    while let Some(part) = parts.get(index) {
+        let year = of(part.year()).unwrap_or_default();
+        let of_year = parts[index..]
+            .iter()
+            .take_while(|p| p.year() == part.year())
+            .count();
+        let whole_year = of_year == 12 && parts[index..index + 12].iter().all(MonthPart::whole);
+        if whole_year {
+            total = total.checked_add(year.whole()?)?;
+            index += 12;
+        } else {
+            total = total.checked_add(part.target(&year)?)?;
+            index += 1;
+        }
+    }
+    Some(total)
+}
+
+/// Targets of several holders added up: only when every one has one, since
+/// what was achieved counts them all.
+pub fn summed(each: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
+    each.into_iter().sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_year_alone_is_spread_evenly_and_adds_up() {
+        let year = YearTargets {
+            year: Some(1_000_005),
+            months: [None; 12],
+        };
+        let months: Vec<i64> = (1..=12).filter_map(|m| year.month(m)).collect();
+        assert_eq!(months.len(), 12);
+        assert_eq!(months.iter().sum::<i64>(), 1_000_005);
+        assert_eq!(months[0], 83_334);
+        assert_eq!(months[11], 83_333);
+        assert_eq!(year.month(0), None);
+        assert_eq!(year.month(13), None);
+    }
+
+    #[test]
+    fn set_months_are_never_topped_up_from_the_year() {
+        let mut months = [None; 12];
+        months[2] = Some(300);
+        let year = YearTargets {
+            year: Some(12_000),
+            months,
+        };
+        assert_eq!(year.month(3), Some(300));
+        assert_eq!(year.month(4), None, "April has none of its own");
+        assert_eq!(year.whole(), Some(12_000));
+        let part = YearTargets { year: None, months };
+        assert_eq!(part.whole(), None, "March alone is no year");
+        assert_eq!(
+            YearTargets {
+                year: None,
+                months: [Some(10); 12]
+            }
+            .whole(),
+            Some(120)
+        );
+    }
+
+    #[test]
+    fn a_part_of_a_month_takes_its_days_share_rounded_half_up() {
+        assert_eq!(prorate(3_000, 16, 30), 1_600);
+        assert_eq!(prorate(100, 1, 3), 33);
+        assert_eq!(prorate(100, 2, 3), 67);
+        assert_eq!(prorate(1, 1, 2), 1, "a half rounds up");
+        assert_eq!(prorate(500, 31, 31), 500);
+        assert_eq!(prorate(500, 0, 31), 0);
+    }
+
+    #[test]
+    fn months_of_a_period_cross_years_and_keep_their_days() {
+        let parts = months_of(day(2025, 11, 15), day(2026, 2, 11));
+        let keys: Vec<String> = parts.iter().map(MonthPart::key).collect();
+        assert_eq!(keys, ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!(parts[0].days(), 16);
+        assert!(!parts[0].whole());
+        assert!(parts[1].whole() && parts[2].whole());
+        assert_eq!((parts[3].days(), parts[3].length()), (10, 28));
+        assert_eq!(months_of(day(2026, 3, 5), day(2026, 3, 6)).len(), 1);
+        assert!(months_of(day(2026, 3, 5), day(2026, 3, 5)).is_empty());
+    }
+
+    #[test]
+    fn a_period_target_adds_whole_years_and_parts_of_months() {
+        let mut months = [None; 12];
+        months[3] = Some(3_000);
+        let y2026 = YearTargets { year: None, months };
+        let y2025 = YearTargets {
+            year: Some(12_000),
+            months: [None; 12],
+        };
+        let of = |year: i32| match year {
+            2025 => Some(y2025),
+            2026 => Some(y2026),
+            _ => None,
+        };
+        // 15 to 30 April: 16 of 30 days.
+        assert_eq!(
+            period_target((day(2026, 4, 15), day(2026, 5, 1)), of),
+            Some(1_600)
+        );
+        // May has no target: the period has none.
+        assert_eq!(period_target((day(2026, 4, 15), day(2026, 5, 2)), of), None);
+        // The whole of 2025 by its own target; December 2025 a twelfth.
+        assert_eq!(
+            period_target((day(2025, 1, 1), day(2026, 1, 1)), of),
+            Some(12_000)
+        );
+        assert_eq!(
+            period_target((day(2025, 12, 1), day(2026, 1, 1)), of),
+            Some(1_000)
+        );
+        // Across the years: half of December 2025 is 16 of 31 days of 1000.
+        assert_eq!(
+            period_target((day(2025, 12, 16), day(2026, 1, 1)), of),
+            Some(516)
+        );
+        assert_eq!(period_target((day(2024, 12, 1), day(2025, 2, 1)), of), None);
+    }
+
+    #[test]
+    fn target_years_are_the_years_of_every_date() {
+        let mut errors = crate::FieldErrors::new();
+        check_year("year", 1900, &mut errors);
+        check_year("year", 2999, &mut errors);
+        assert!(errors.is_empty());
+        check_year("year", 1899, &mut errors);
+        check_year("year", 3000, &mut errors);
+        check_year("year", i64::MAX, &mut errors);
+        assert_eq!(errors.0.len(), 3);
+        assert_eq!(errors.0[0].code, "year_outside_years");
+        assert!(errors.0[0].params.contains(&("min", "1900".to_string())));
+        assert!(errors.0[0].params.contains(&("max", "2999".to_string())));
+    }
+
+    #[test]
+    fn several_holders_add_up_only_when_each_has_one() {
+        assert_eq!(summed([Some(1), Some(2)]), Some(3));
+        assert_eq!(summed([Some(1), None]), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! The dashboard's target blocks: the period's target, achieved and rate,
+//! and its months as a chart and a table.
+
+use kuijing_service::dashboard::{TargetMonth, TargetView};
+
+use super::{Shell, View};
+use crate::charts::{self, Group};
+
+impl View {
+    /// An amount of a target, in the target's currency.
+    pub(super) fn target_money(&self, amount: &i64, target: &TargetView) -> String {
+        self.shell.money(amount, &target.currency)
+    }
+
+    /// What a target does not count: money in currencies other than its own.
+    pub(super) fn uncounted(&self, target: &TargetView) -> Option<String> {
+        uncounted_note(&self.shell, &target.other_currencies, &target.currency)
+    }
+
+    /// The period a target block measures, as its heading says it.
+    pub(super) fn target_period(&self, target: &TargetView) -> String {
+        days_text(target.from, target.to)
+    }
+
+    /// A month of a target's table: the month, and the days of it inside
+    /// the period when the period covers it in part.
+    pub(super) fn target_month_label(&self, m: &TargetMonth) -> String {
+        let month = self.month_label(&m.year, &m.month);
+        if whole_month(m) {
+            month
+        } else {
+            format!("{month} ({})", days_text(m.from, m.to))
+        }
+    }
+
+    /// The records a target's achievement counts on the days given.
+    pub(super) fn target_link(
+        &self,
+        measure: &str,
+        from: &chrono::NaiveDate,
+        to: &chrono::NaiveDate,
+    ) -> Option<String> {
+        self.days_link(measure, *from, *to)
+    }
+}
+
+fn days_text(from: chrono::NaiveDate, to: chrono::NaiveDate) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from} – {to}")
+    }
+}
+
+fn whole_month(m: &TargetMonth) -> bool {
+    use chrono::Datelike;
+    m.from.day() == 1 && m.to.succ_opt().is_some_and(|next| next.day() == 1)
+}
+
+/// Says which currencies' money a target leaves out, so an achievement of
+/// zero in the target's currency is not read as no sales at all.
+pub(crate) fn uncounted_note(shell: &Shell, others: &[String], currency: &str) -> Option<String> {
+    (!others.is_empty()).then(|| {
+        shell
+            .t("targets_fix.uncounted")
+            .replace("%{others}", &others.join(", "))
+            .replace("%{currency}", currency)
+    })
+}
+
+/// A target's months as bars: the month's target (for the days of it in
+/// the period) beside what was achieved, each with its amount on hover ("—"
+/// where the month has no target). Months are named `MM`, or `YYYY-MM`
+/// when the period spans years.
+pub(super) fn target_chart(target: &TargetView, shell: &Shell, currency: &str) -> String {
+    let target_word = shell.t("dashboard.target");
+    let achieved_word = shell.t("dashboard.achieved");
+    let years = target
+        .months
+        .first()
+        .zip(target.months.last())
+        .is_some_and(|(a, b)| a.year != b.year);
+    let groups: Vec<Group> = target
+        .months
+        .iter()
+        .map(|m| {
+            let month = format!("{:04}-{:02}", m.year, m.month);
+            let days = if whole_month(m) {
+                month.clone()
+            } else {
+                days_text(m.from, m.to)
+            };
+            Group {
+                label: if years {
+                    month.clone()
+                } else {
+                    format!("{:02}", m.month)
+                },
+                note: None,
+                values: vec![m.target.unwrap_or(0), m.achieved],
+                titles: vec![
+                    format!(
+                        "{days} {target_word}: {}",
+                        m.target
+                            .map_or_else(|| "—".to_string(), |v| shell.money(&v, currency))
+                    ),
+                    format!(
+                        "{days} {achieved_word}: {}",
+                        shell.money(&m.achieved, currency)
+                    ),
+                ],
+            }
+        })
+        .collect();
+    let title = format!(
+        "{} · {}",
+        shell.tk("target", target.measure),
+        days_text(target.from, target.to)
+    );
+    charts::grouped_bars(
+        &groups,
+        &[&target_word, &achieved_word],
+        &title,
+        &charts::Axis::money(2),
+    )
+}
