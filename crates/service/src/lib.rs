@@ -64,6 +64,7 @@ pub mod saved_views;
 pub mod search;
 pub mod selection;
 pub mod settings;
+pub mod sorted_pages;
 pub mod spreadsheets;
 pub mod teams;
 mod unique_fields;

@@ -267,6 +267,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "imports_fix",
     "insight_fix3",
     "sales4_fix",
+    "sort_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
