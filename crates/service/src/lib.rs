@@ -50,6 +50,7 @@ pub mod pool_release;
 pub mod pool_settings;
 pub mod pools;
 pub mod product_import;
+pub mod product_list;
 pub mod products;
 pub mod record_export;
 mod record_import;
