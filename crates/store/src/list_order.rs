@@ -12,8 +12,7 @@ use sea_query::{
 use crate::db::Tx;
 use crate::lists::{INSTANT_PATTERN, Listed};
 use crate::schema::{
-    Contacts, Contracts, Customers, Departments, Opportunities, Options, Pipelines,
-    ProductCategories, Stages, Users,
+    Contracts, Customers, Departments, Options, Pipelines, ProductCategories, Stages, Users,
 };
 
 /// A sortable column and the direction; ties break on the id.
@@ -90,10 +89,6 @@ pub enum Shown {
     Option,
     /// A customer's name.
     Customer,
-    /// A contact's name.
-    Contact,
-    /// An opportunity's name.
-    Opportunity,
     /// A contract's number.
     Contract,
     /// A pipeline's name.
@@ -128,18 +123,6 @@ impl Shown {
                 Customers::Table,
                 Customers::Id,
                 Customers::Name,
-                id,
-            ))],
-            Shown::Contact => vec![name(lookup(
-                Contacts::Table,
-                Contacts::Id,
-                Contacts::Name,
-                id,
-            ))],
-            Shown::Opportunity => vec![name(lookup(
-                Opportunities::Table,
-                Opportunities::Id,
-                Opportunities::Name,
                 id,
             ))],
             Shown::Contract => vec![name(lookup(

@@ -162,21 +162,37 @@ async fn customers_and_leads_sort_choices_by_their_labels_and_text_case_aside() 
     }
 }
 
-/// Contacts by their customer's name.
+/// Contacts by their customer's name, and by a custom person field by
+/// that person's name.
 #[tokio::test]
 async fn contacts_sort_by_their_customers_name() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
+    let custom =
+        json!({ "kind": "contact", "key": "helper", "label": "Helper", "field_type": "user" });
+    let answer = t.post("/api/v1/fields", &admin, custom).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    let yan = person(&t, &admin, "0972000021", "yan").await;
+    let bo = person(&t, &admin, "0972000022", "Bo").await;
     let beta = create(&t, &admin, "/api/v1/customers", json!({ "name": "beta" })).await;
     let alpha = create(&t, &admin, "/api/v1/customers", json!({ "name": "Alpha" })).await;
     let gamma = create(&t, &admin, "/api/v1/customers", json!({ "name": "gamma" })).await;
     let mut made = Vec::new();
-    for (letter, customer) in [('A', gamma), ('B', beta), ('C', alpha), ('D', beta)] {
-        let body = json!({ "customer_id": customer, "name": format!("Person {letter}") });
+    let helpers = [Some(yan), Some(bo), None, Some(yan)];
+    for ((letter, customer), helper) in [('A', gamma), ('B', beta), ('C', alpha), ('D', beta)]
+        .into_iter()
+        .zip(helpers)
+    {
+        let mut body = json!({ "customer_id": customer, "name": format!("Person {letter}") });
+        if let Some(helper) = helper {
+            body["custom"] = json!({ "helper": helper });
+        }
         made.push((letter, create(&t, &admin, "/api/v1/contacts", body).await));
     }
     let path = "/api/v1/contacts";
     record_order(&t, &admin, (path, "customer_id"), &made, ("CBDA", "ADBC")).await;
+    // Bo before yan (whose id is smaller); C has none.
+    record_order(&t, &admin, (path, "custom.helper"), &made, ("BADC", "DABC")).await;
 }
 
 /// Opportunities by stage: by the stage's place in its pipeline, then the
