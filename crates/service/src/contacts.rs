@@ -22,6 +22,7 @@ use crate::error::{Result, ServiceError};
 use crate::list_filters::{ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
 use crate::selection::RecordBatch;
 use crate::{App, Caller, ListPage, stale_check};
+use kuijing_store::lists::Shown;
 
 pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
     fields: &[
@@ -64,6 +65,7 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         ("mobile", Contacts::Mobile, Shape::Text),
         ("phone", Contacts::Phone, Shape::Text),
     ],
+    shown: &[("customer_id", Shown::Customer), ("owner_id", Shown::User)],
     id: Contacts::Id,
     owner: Contacts::OwnerId,
     created: Contacts::CreatedAt,
@@ -151,8 +153,7 @@ impl App {
         let scope = (&visibility, caller.user.id, self.today());
         let found = contacts::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;
         let total = contacts::count(&mut tx, scope, &store_query).await?;
-        let sort_name = query.sort.as_deref().unwrap_or("id");
-        let (found, next_cursor) = paged(found, limit, sort_name, |c| c.id);
+        let (found, next_cursor) = paged(found, query, |c| c.id);
         Ok(ListPage {
             items: self.contact_views(&mut tx, found).await?,
             total,

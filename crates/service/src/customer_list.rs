@@ -8,6 +8,7 @@ use kuijing_store::schema::Customers;
 use crate::error::Result;
 use crate::list_filters::{ListSpec, RecordQuery, Shape};
 use crate::{App, Caller};
+use kuijing_store::lists::Shown;
 
 pub(crate) const CUSTOMER_LIST: ListSpec<Customers> = ListSpec {
     fields: &[
@@ -58,6 +59,12 @@ pub(crate) const CUSTOMER_LIST: ListSpec<Customers> = ListSpec {
         "next_contact_at",
     ],
     sort_only: &[],
+    shown: &[
+        ("level_id", Shown::Option),
+        ("industry_id", Shown::Option),
+        ("source_id", Shown::Option),
+        ("owner_id", Shown::User),
+    ],
     id: Customers::Id,
     owner: Customers::OwnerId,
     created: Customers::CreatedAt,

@@ -21,6 +21,7 @@ use crate::error::{Result, ServiceError};
 use crate::list_filters::{FilterInput, ListSpec, RecordQuery, Shape, limit_of, paged, parse_sort};
 use crate::selection::RecordBatch;
 use crate::{App, Caller, ListPage, stale_check};
+use kuijing_store::lists::Shown;
 
 pub use kuijing_store::leads::Lead;
 
@@ -65,6 +66,12 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         "converted_at",
     ],
     sort_only: &[],
+    shown: &[
+        ("level_id", Shown::Option),
+        ("industry_id", Shown::Option),
+        ("source_id", Shown::Option),
+        ("owner_id", Shown::User),
+    ],
     id: Leads::Id,
     owner: Leads::OwnerId,
     created: Leads::CreatedAt,
@@ -161,8 +168,7 @@ impl App {
         let scope = (&visibility, caller.user.id, self.today());
         let found = leads::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;
         let total = leads::count(&mut tx, scope, &store_query).await?;
-        let sort_name = query.sort.as_deref().unwrap_or("id");
-        let (found, next_cursor) = paged(found, limit, sort_name, |l| l.id);
+        let (found, next_cursor) = paged(found, query, |l| l.id);
         Ok(ListPage {
             items: self.lead_views(&mut tx, found).await?,
             total,

@@ -314,10 +314,15 @@ impl App {
         let available = self.column_options(&mut tx, kind).await?;
         let mut errors = FieldErrors::new();
         let mut columns: Vec<String> = Vec::new();
-        for (index, column) in input.columns.iter().enumerate() {
+        for column in &input.columns {
             let column = column.trim();
             if !available.iter().any(|a| a.key == column) {
-                errors.add(format!("columns.{index}"), "field_unknown");
+                // Named by its key: a position means little to whoever
+                // reads the answer.
+                errors.push(
+                    kuijing_domain::FieldError::new("columns", "column_unknown")
+                        .with("column", column),
+                );
             } else if !columns.iter().any(|c| c == column) {
                 columns.push(column.to_string());
             }

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::dates::Period;
 use kuijing_domain::fields::{self, FieldDef};
 use kuijing_domain::{FieldError, FieldErrors, text};
-use kuijing_store::lists::{CustomOrder, Filter, ListQuery, Sort};
+use kuijing_store::lists::{CustomOrder, Filter, ListQuery, Shown, Sort};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -101,6 +101,9 @@ pub struct ListSpec<C: 'static> {
     /// Fields that sort on a column of their own: shown but not filtered
     /// on, or filtered on another column than the one shown.
     pub sort_only: &'static [(&'static str, C, Shape)],
+    /// Choice fields and what their rows are ordered by: the name or label
+    /// the list shows for them, not the id they keep.
+    pub shown: &'static [(&'static str, Shown)],
     pub id: C,
     pub owner: C,
     pub created: C,
@@ -394,14 +397,16 @@ pub(crate) fn parse_sort<C: Copy>(
         }
         None => {
             let (column, shape) = spec.sort_field(name).ok_or_else(invalid)?;
-            (Sort::by(column, descending), SortShape::System(shape))
+            let shown = spec.shown.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
+            (
+                system_sort(column, descending, shape, shown),
+                SortShape::System(shape),
+            )
         }
     };
     let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => None,
-        Some(cursor) => Some(decode_cursor(cursor, name, shape).ok_or_else(|| {
-            ServiceError::Invalid(FieldError::new("cursor", "cursor_invalid").into())
-        })?),
+        Some(cursor) => Some(decode_cursor(cursor, &sort_tag(query), shape)?),
     };
     Ok((sort, after))
 }
@@ -416,11 +421,30 @@ pub(crate) fn custom_sort<C: Copy>(
     descending: bool,
 ) -> Option<Sort<C>> {
     let def = defs.iter().find(|d| d.key == key)?;
-    Some(Sort {
-        column: id,
-        descending,
-        custom: Some((def.key.clone(), custom_order(def.field_type))),
-    })
+    let shown = match def.field_type {
+        fields::FieldType::User => Some(Shown::User),
+        fields::FieldType::Department => Some(Shown::Department),
+        _ => None,
+    };
+    let mut sort = Sort::by(id, descending).showing(shown);
+    sort.custom = Some((def.key.clone(), custom_order(def.field_type)));
+    Some(sort)
+}
+
+/// A sort by a system field: text case aside, a choice by what its chosen
+/// row shows.
+pub(crate) fn system_sort<C>(
+    column: C,
+    descending: bool,
+    shape: Shape,
+    shown: Option<Shown>,
+) -> Sort<C> {
+    let sort = Sort::by(column, descending).showing(shown);
+    if shape == Shape::Text {
+        sort.as_text()
+    } else {
+        sort
+    }
 }
 
 /// Where a page sorted by a custom field starts: the value the last row
@@ -445,9 +469,19 @@ enum SortShape {
     Custom(CustomOrder),
 }
 
+/// The sort a cursor was made under: the field, `-` first when descending
+/// (the newest first when the list names no sort).
+fn sort_tag(query: &RecordQuery) -> String {
+    let name = query.sort.as_deref().unwrap_or("id");
+    let descending = query.sort.is_none() || query.descending;
+    format!("{}{name}", if descending { "-" } else { "" })
+}
+
 /// A cursor holds the sort value and id of the last row shown, read from the
-/// record as the API shows it (a custom field's from its `custom`).
-pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String {
+/// record as the API shows it (a custom field's from its `custom`), and the
+/// sort it was made under.
+pub(crate) fn cursor_of(record: &impl Serialize, query: &RecordQuery, id: i64) -> String {
+    let sort = query.sort.as_deref().unwrap_or("id");
     let shown = || serde_json::to_value(record).ok();
     let value = match sort {
         "id" => serde_json::Value::Null,
@@ -460,24 +494,36 @@ pub(crate) fn cursor_of(record: &impl Serialize, sort: &str, id: i64) -> String 
                 .unwrap_or_default(),
         },
     };
-    URL_SAFE_NO_PAD.encode(serde_json::json!([value, id]).to_string())
+    URL_SAFE_NO_PAD.encode(serde_json::json!([value, id, sort_tag(query)]).to_string())
 }
 
-fn decode_cursor(cursor: &str, sort: &str, shape: SortShape) -> Option<Cursor> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let (value, id): (serde_json::Value, i64) = serde_json::from_slice(&bytes).ok()?;
+/// Reads a cursor made under the sort `tag`; one made under another sort
+/// is refused, since its row's place differs in this order.
+fn decode_cursor(cursor: &str, tag: &str, shape: SortShape) -> Result<Cursor> {
+    let refused =
+        |code: &'static str| ServiceError::Invalid(FieldError::new("cursor", code).into());
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| refused("cursor_invalid"))?;
+    let (value, id, made_under): (serde_json::Value, i64, String) =
+        serde_json::from_slice(&bytes).map_err(|_| refused("cursor_invalid"))?;
+    if made_under != tag {
+        return Err(refused("cursor_other_sort"));
+    }
+    let sort = tag.trim_start_matches('-');
     if sort == "id" {
-        return Some((id.into(), id));
+        return Ok((id.into(), id));
     }
     if value.is_null() {
         // The last row had no value: the store orders such rows together.
-        return Some((kuijing_store::lists::null_cursor_value(), id));
+        return Ok((kuijing_store::lists::null_cursor_value(), id));
     }
     let value: sea_query::Value = match shape {
-        SortShape::System(shape) => system_cursor_value(&value, shape)?,
-        SortShape::Custom(how) => custom_cursor_value(&value, how)?,
-    };
-    Some((value, id))
+        SortShape::System(shape) => system_cursor_value(&value, shape),
+        SortShape::Custom(how) => custom_cursor_value(&value, how),
+    }
+    .ok_or_else(|| refused("cursor_invalid"))?;
+    Ok((value, id))
 }
 
 fn system_cursor_value(value: &serde_json::Value, shape: Shape) -> Option<sea_query::Value> {
@@ -546,14 +592,14 @@ pub(crate) fn limit_of(query: &RecordQuery) -> u64 {
 /// Cuts the probe row (one more than the page) and makes the next cursor.
 pub(crate) fn paged<T: Serialize>(
     mut found: Vec<T>,
-    limit: u64,
-    sort: &str,
+    query: &RecordQuery,
     id_of: impl Fn(&T) -> i64,
 ) -> (Vec<T>, Option<String>) {
+    let limit = limit_of(query);
     let more = found.len() as u64 > limit;
     found.truncate(limit as usize);
     let next = if more {
-        found.last().map(|r| cursor_of(r, sort, id_of(r)))
+        found.last().map(|r| cursor_of(r, query, id_of(r)))
     } else {
         None
     };

@@ -215,7 +215,8 @@ pub(crate) fn settings() -> Permission {
 
 /// The columns the opportunity list sorts by, as the API and the page's
 /// headers name them; custom fields (`custom.<key>`) sort too. Choices
-/// (customer, pipeline, stage, owner) sort by their id, which groups them.
+/// sort by what the list shows: the customer's, pipeline's and owner's
+/// names, and a stage by its place in its pipeline (then the pipeline's).
 pub const SORTABLE: &[&str] = &[
     "id",
     "name",
@@ -267,7 +268,18 @@ fn parse_sort(text: Option<&str>, defs: &[FieldDef]) -> Result<(Sort<Opportuniti
     };
     let sort = match name.strip_prefix("custom.") {
         Some(key) => crate::list_filters::custom_sort(defs, key, Opportunities::Id, descending),
-        None => sort_column(name).map(|column| Sort::by(column, descending)),
+        None => sort_column(name).map(|column| {
+            use kuijing_store::lists::Shown;
+            let sort = Sort::by(column, descending);
+            match name {
+                "name" => sort.as_text(),
+                "customer_id" => sort.showing(Some(Shown::Customer)),
+                "pipeline_id" => sort.showing(Some(Shown::Pipeline)),
+                "stage_id" => sort.showing(Some(Shown::Stage)),
+                "owner_id" => sort.showing(Some(Shown::User)),
+                _ => sort,
+            }
+        }),
     };
     let sort = sort.ok_or_else(|| {
         ServiceError::Invalid(kuijing_domain::FieldError::new("sort", "invalid_choice").into())
@@ -352,9 +364,10 @@ impl App {
                 .await?;
         let total = totals.iter().map(|(_, count, _)| count).sum();
         let rows = self.opportunity_rows(&mut tx, found).await?;
-        Ok(ListPage::new(rows, total, probe.limit - 1, |r| {
-            r.opportunity.id
-        }))
+        let mut page = ListPage::new(rows, total, probe.limit - 1, |r| r.opportunity.id);
+        page.next_cursor =
+            crate::sorted_pages::anchor_cursor(page.next_cursor, query.sort.as_deref());
+        Ok(page)
     }
 
     /// The board of a pipeline: its stages with the open opportunities that

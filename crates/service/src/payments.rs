@@ -183,35 +183,15 @@ pub(crate) fn payment_store_query(
 }
 
 impl App {
+    /// A page of payments, the newest first (see
+    /// [`App::list_payments_sorted`] for another order).
     pub async fn list_payments(
         &self,
         caller: &Caller,
         query: &PaymentListQuery,
         page: PageRequest,
     ) -> Result<(ListPage<Payment>, Vec<CurrencyTotal>)> {
-        caller.require(payment(Action::View))?;
-        let mut tx = self.db.read().await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
-        let scope = (&visibility, caller.user.id, self.today());
-        let store_query = payment_store_query(caller, query)?;
-        let probe = page.probe();
-        let found = payments::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
-        let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
-            .await?
-            .into_iter()
-            .map(|(currency, count, approved, received)| CurrencyTotal {
-                currency,
-                count,
-                approved,
-                amount: received,
-                received,
-            })
-            .collect();
-        let total = totals.iter().map(|t| t.count).sum();
-        Ok((
-            ListPage::new(found, total, probe.limit - 1, |p| p.id),
-            totals,
-        ))
+        self.list_payments_sorted(caller, query, None, page).await
     }
 
     pub async fn get_payment(&self, caller: &Caller, id: i64) -> Result<PaymentDetail> {

@@ -4,7 +4,7 @@
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, money, text};
 use kuijing_store::Tx;
 pub use kuijing_store::line_items::LineItem;
-use kuijing_store::products::{self, ProductFields, ProductQuery};
+use kuijing_store::products::{self, ProductFields};
 pub use kuijing_store::products::{Category, Product};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -109,40 +109,20 @@ async fn code_taken(
         }))
 }
 
-fn product(action: Action) -> Permission {
+pub(crate) fn product(action: Action) -> Permission {
     Permission::new(Kind::Product, action)
 }
 
 impl App {
+    /// Products in the order they were added (see
+    /// [`App::list_products_sorted`] for another order).
     pub async fn list_products(
         &self,
         caller: &Caller,
         query: &ProductListQuery,
         page: PageRequest,
     ) -> Result<ListPage<Product>> {
-        caller.require(product(Action::View))?;
-        let mut tx = self.db.read().await?;
-        let categories = match query.category_id {
-            Some(root) => Some(category_and_below(
-                &products::categories(&mut tx).await?,
-                root,
-            )),
-            None => None,
-        };
-        let store_query = ProductQuery {
-            search: query
-                .search
-                .as_deref()
-                .map(text::normalize)
-                .filter(|s| !s.is_empty()),
-            categories,
-            on_sale: query.on_sale,
-            ids: None,
-        };
-        let probe = page.probe();
-        let found = products::list(&mut tx, &store_query, probe.after, probe.limit).await?;
-        let total = products::count(&mut tx, &store_query).await?;
-        Ok(ListPage::new(found, total, probe.limit - 1, |p| p.id))
+        self.list_products_sorted(caller, query, None, page).await
     }
 
     pub async fn get_product(&self, caller: &Caller, id: i64) -> Result<Product> {
@@ -544,7 +524,7 @@ fn check_category(all: &[Category], input: &CategoryInput, id: Option<i64>) -> R
 }
 
 /// A category and every category below it.
-fn category_and_below(all: &[Category], root: i64) -> Vec<i64> {
+pub(crate) fn category_and_below(all: &[Category], root: i64) -> Vec<i64> {
     let mut found = vec![root];
     let mut index = 0;
     while index < found.len() {

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::lists::{Listed, Sort};
 use crate::record;
 use crate::schema::{Contracts, Customers, PaymentPlans, Payments};
 use crate::visibility::{readable_record, search_matches, writable_record};
@@ -253,23 +254,57 @@ fn scoped(
     }
 }
 
+/// Visible contracts, the newest first, after the contract `after`.
 pub async fn list(
     tx: &mut Tx,
-    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    scope: (&Visibility, i64, NaiveDate),
     query: &ContractQuery,
     after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Contract>> {
+    let sort = Sort::by(Contracts::Id, true);
+    let after = after.map(|id| (id.into(), id));
+    list_sorted(tx, scope, query, sort, after, limit).await
+}
+
+/// The columns the shared list engine sorts and pages contracts by.
+const LISTED: Listed<Contracts> = Listed {
+    table: Contracts::Table,
+    id: Contracts::Id,
+    search_text: Contracts::SearchText,
+    custom: Contracts::Custom,
+};
+
+/// A page of visible contracts in a list's order, starting after the
+/// cursor row (its sort value and id).
+pub async fn list_sorted(
+    tx: &mut Tx,
+    (visibility, actor, today): (&Visibility, i64, NaiveDate),
+    query: &ContractQuery,
+    sort: Sort<Contracts>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
+) -> Result<Vec<Contract>> {
     let mut select = select_rows();
     scoped(&mut select, visibility, actor, today, query);
-    if let Some(after) = after {
-        select.and_where(Expr::col((Contracts::Table, Contracts::Id)).lt(after));
-    }
-    select
-        .order_by((Contracts::Table, Contracts::Id), Order::Desc)
-        .limit(limit);
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<ContractRow> = tx.all(&select).await?;
     rows.into_iter().map(Contract::try_from).collect()
+}
+
+/// What an approved contract still expects (never below nothing); empty
+/// for the others, which expect nothing yet.
+pub fn outstanding_value() -> SimpleExpr {
+    let col = |c: Contracts| Expr::col((Contracts::Table, c));
+    Expr::case(
+        col(Contracts::Status).eq(DocStatus::Approved.as_str()),
+        Expr::case(
+            col(Contracts::Amount).gt(col(Contracts::Received)),
+            col(Contracts::Amount).sub(col(Contracts::Received)),
+        )
+        .finally(Expr::val(0i64)),
+    )
+    .into()
 }
 
 /// Count, amount and received per currency of the matching rows.

@@ -3,8 +3,7 @@
 //! any table whose columns are a sea-query `Iden`.
 
 use sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Order, Query, SelectStatement,
-    SimpleExpr,
+    Alias, Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Query, SelectStatement, SimpleExpr,
 };
 
 use crate::db::Tx;
@@ -67,39 +66,8 @@ impl<C> Default for ListQuery<C> {
     }
 }
 
-/// A sortable column and the direction; ties break on the id.
-#[derive(Debug, Clone)]
-pub struct Sort<C> {
-    pub column: C,
-    pub descending: bool,
-    /// A custom field ordered instead of the column: its key (checked
-    /// against the field definitions) and how its values compare.
-    pub custom: Option<(String, CustomOrder)>,
-}
-
-impl<C> Sort<C> {
-    /// The rows by a column of the table.
-    pub fn by(column: C, descending: bool) -> Self {
-        Self {
-            column,
-            descending,
-            custom: None,
-        }
-    }
-}
-
-/// How a custom field's stored values are ordered: as text, as numbers
-/// (numbers, money, percents, people and departments), as days, as
-/// instants, yes before no, or by the first of several choices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomOrder {
-    Text,
-    Number,
-    Day,
-    Instant,
-    Flag,
-    FirstChoice,
-}
+pub(crate) use crate::list_order::page;
+pub use crate::list_order::{CustomOrder, Shown, Sort, null_cursor_value};
 
 /// The columns of a table a list reads by.
 #[derive(Debug, Clone, Copy)]
@@ -205,7 +173,7 @@ fn custom_typed<C: Iden + Copy + 'static>(
 
 /// An RFC 3339 instant as date-time custom fields keep it, as a
 /// PostgreSQL pattern (other text reads as no instant).
-const INSTANT_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$";
+pub(crate) const INSTANT_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+){0,1}(Z|[+-][0-9]{2}:[0-9]{2})$";
 
 /// A custom field's value within a range of its type: numbers with both
 /// ends included, days and instants from the first up to (not including)
@@ -347,199 +315,4 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
         };
         select.and_where(condition);
     }
-}
-
-/// Orders by the sort column and then the id, starting after the cursor row
-/// (its sort value and id), so pages never skip or repeat a row. Empty
-/// values come last in both directions.
-pub(crate) fn page<C: Iden + Copy + PartialEq + 'static>(
-    tx: &Tx,
-    select: &mut SelectStatement,
-    t: Listed<C>,
-    sort: Sort<C>,
-    after: Option<(sea_query::Value, i64)>,
-    limit: u64,
-) {
-    let order = if sort.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
-    if let Some((key, how)) = &sort.custom {
-        let value = || custom_sort_value(tx, t, key, *how);
-        if let Some(after) = after {
-            let bound = |v: sea_query::Value| custom_sort_bound(tx, *how, v);
-            select.cond_where(past_nullable_cursor(
-                t,
-                sort.descending,
-                value,
-                bound,
-                after,
-            ));
-        }
-        select
-            .order_by_expr(value().is_null(), Order::Asc)
-            .order_by_expr(value(), order.clone())
-            .order_by((t.table, t.id), order)
-            .limit(limit);
-        return;
-    }
-    let nullable = sort.column != t.id && !NOT_NULL.contains(&sort.column.to_string().as_str());
-    if let Some(after) = after {
-        let condition = if nullable {
-            let column = || Expr::col((t.table, sort.column)).into();
-            past_nullable_cursor(t, sort.descending, column, SimpleExpr::from, after)
-        } else {
-            crate::record::past_cursor(
-                t.table,
-                (sort.column, t.id),
-                sort.descending,
-                after,
-                sort.column == t.id,
-            )
-        };
-        select.cond_where(condition);
-    }
-    if nullable {
-        // Empty values last in both directions, the same on both databases
-        // (SQLite and PostgreSQL place NULL differently).
-        select.order_by_expr(Expr::col((t.table, sort.column)).is_null(), Order::Asc);
-    }
-    select
-        .order_by((t.table, sort.column), order.clone())
-        .order_by((t.table, t.id), order)
-        .limit(limit);
-}
-
-/// A custom field's value in the order `how` gives, null when it is empty
-/// or does not read as its type (so it sorts with the empty ones). The key
-/// is bound, never spliced.
-fn custom_sort_value<C: Iden + Copy + 'static>(
-    tx: &Tx,
-    t: Listed<C>,
-    key: &str,
-    how: CustomOrder,
-) -> SimpleExpr {
-    let column = format!("\"{}\".\"{}\"", t.table.to_string(), t.custom.to_string());
-    match tx.backend() {
-        crate::Backend::Sqlite => {
-            let path = match how {
-                CustomOrder::FirstChoice => format!("$.\"{key}\"[0]"),
-                _ => format!("$.\"{key}\""),
-            };
-            let text = format!("nullif(trim(json_extract({column}, ?)), '')");
-            let sql = match how {
-                CustomOrder::Text | CustomOrder::FirstChoice => text,
-                CustomOrder::Number => format!("cast({text} as real)"),
-                CustomOrder::Day => format!("date({text})"),
-                CustomOrder::Instant => format!("julianday({text})"),
-                CustomOrder::Flag => format!(
-                    "(case json_type({column}, ?) when 'true' then 1 when 'false' then 0 end)"
-                ),
-            };
-            Expr::cust_with_values(sql, [path])
-        }
-        crate::Backend::Postgres => {
-            let text = match how {
-                CustomOrder::FirstChoice => {
-                    format!("nullif(trim((({column}::jsonb) -> $1) ->> 0), '')")
-                }
-                _ => format!("nullif(trim(({column}::jsonb) ->> $1), '')"),
-            };
-            let sql = match how {
-                CustomOrder::Text | CustomOrder::FirstChoice => text,
-                CustomOrder::Number => format!(
-                    "(case when {text} ~ '^-{{0,1}}[0-9]+(\\.[0-9]+){{0,1}}$' then ({text})::numeric end)"
-                ),
-                CustomOrder::Day => format!(
-                    "(case when {text} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' then ({text})::date end)"
-                ),
-                CustomOrder::Instant => {
-                    format!(
-                        "(case when {text} ~ '{INSTANT_PATTERN}' then ({text})::timestamptz end)"
-                    )
-                }
-                CustomOrder::Flag => format!(
-                    "(case ({column}::jsonb) ->> $1 when 'true' then 1 when 'false' then 0 end)"
-                ),
-            };
-            Expr::cust_with_values(sql, [key.to_string()])
-        }
-    }
-}
-
-/// A cursor's value of a custom field, typed as `custom_sort_value` reads
-/// the field (the service has checked it reads as its type).
-fn custom_sort_bound(tx: &Tx, how: CustomOrder, value: sea_query::Value) -> SimpleExpr {
-    let sql = match (tx.backend(), how) {
-        (_, CustomOrder::Text | CustomOrder::FirstChoice | CustomOrder::Flag) => {
-            return SimpleExpr::from(value);
-        }
-        (crate::Backend::Sqlite, CustomOrder::Number) => "cast(? as real)",
-        (crate::Backend::Sqlite, CustomOrder::Day) => "date(?)",
-        (crate::Backend::Sqlite, CustomOrder::Instant) => "julianday(?)",
-        (crate::Backend::Postgres, CustomOrder::Number) => "cast($1 as numeric)",
-        (crate::Backend::Postgres, CustomOrder::Day) => "cast($1 as date)",
-        (crate::Backend::Postgres, CustomOrder::Instant) => "cast($1 as timestamptz)",
-    };
-    Expr::cust_with_values(sql, [value])
-}
-
-/// Columns of the record tables that are never empty, so ordering by them
-/// needs no place for empty values (and keeps using their indexes).
-const NOT_NULL: &[&str] = &[
-    "name",
-    "created_at",
-    "updated_at",
-    "dealt",
-    "locked",
-    "converted",
-    "is_primary",
-    "decision_maker",
-];
-
-/// A cursor that marks an empty sort value.
-pub fn null_cursor_value() -> sea_query::Value {
-    sea_query::Value::String(None)
-}
-
-fn is_null_cursor(value: &sea_query::Value) -> bool {
-    *value == null_cursor_value()
-}
-
-/// The rows after the cursor row when the sort value may be empty, with
-/// empty values ordered after the others in both directions (as `page`
-/// orders them). `bound` turns the cursor's value into one comparable
-/// with the sort value.
-fn past_nullable_cursor<C: Iden + Copy + 'static>(
-    t: Listed<C>,
-    descending: bool,
-    column: impl Fn() -> SimpleExpr,
-    bound: impl Fn(sea_query::Value) -> SimpleExpr,
-    (value, id): (sea_query::Value, i64),
-) -> Condition {
-    let id_past = || {
-        if descending {
-            Expr::col((t.table, t.id)).lt(id)
-        } else {
-            Expr::col((t.table, t.id)).gt(id)
-        }
-    };
-    if is_null_cursor(&value) {
-        // The empty ones come last: only empty ones after this one.
-        return Condition::all().add(column().is_null()).add(id_past());
-    }
-    let past = if descending {
-        column().lt(bound(value.clone()))
-    } else {
-        column().gt(bound(value.clone()))
-    };
-    Condition::any()
-        .add(past)
-        .add(
-            Condition::all()
-                .add(column().eq(bound(value)))
-                .add(id_past()),
-        )
-        .add(column().is_null())
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::lists::{Listed, Sort};
 use crate::record;
 use crate::schema::{Contracts, Customers, Payments};
 use crate::visibility::{readable_record, search_matches, writable_record};
@@ -212,6 +213,7 @@ fn scoped(
     }
 }
 
+/// Visible payments, the newest first, after the payment `after`.
 pub async fn list(
     tx: &mut Tx,
     scope: (&Visibility, i64, NaiveDate),
@@ -219,16 +221,41 @@ pub async fn list(
     after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Payment>> {
+    let sort = Sort::by(Payments::Id, true);
+    let after = after.map(|id| (id.into(), id));
+    list_sorted(tx, scope, query, sort, after, limit).await
+}
+
+/// The columns the shared list engine sorts and pages payments by;
+/// payments keep no custom fields, so no custom sort reads `custom`.
+const LISTED: Listed<Payments> = Listed {
+    table: Payments::Table,
+    id: Payments::Id,
+    search_text: Payments::SearchText,
+    custom: Payments::SearchText,
+};
+
+/// A page of visible payments in a list's order, starting after the
+/// cursor row (its sort value and id).
+pub async fn list_sorted(
+    tx: &mut Tx,
+    scope: (&Visibility, i64, NaiveDate),
+    query: &PaymentQuery,
+    sort: Sort<Payments>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
+) -> Result<Vec<Payment>> {
     let mut select = select_rows();
     scoped(&mut select, scope, query);
-    if let Some(after) = after {
-        select.and_where(Expr::col((Payments::Table, Payments::Id)).lt(after));
-    }
-    select
-        .order_by((Payments::Table, Payments::Id), Order::Desc)
-        .limit(limit);
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<PaymentRow> = tx.all(&select).await?;
     rows.into_iter().map(Payment::try_from).collect()
+}
+
+/// The name of a payment's customer (through its contract), as the list
+/// shows it.
+pub fn customer_name_value() -> SimpleExpr {
+    Expr::col((Customers::Table, Customers::Name)).into()
 }
 
 /// Count, amount, and the approved part of the amount, per currency of the

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
+use crate::lists::{Listed, Sort};
 use crate::record;
 use crate::schema::{ProductCategories, Products};
 use crate::visibility::search_matches;
@@ -134,18 +135,38 @@ fn filtered(query: &ProductQuery) -> SelectStatement {
 }
 
 /// Products by name, keyset-paged on the id.
+/// Products in the order they were added, after the product `after`.
 pub async fn list(
     tx: &mut Tx,
     query: &ProductQuery,
     after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Product>> {
+    let sort = Sort::by(Products::Id, false);
+    let after = after.map(|id| (id.into(), id));
+    list_sorted(tx, query, sort, after, limit).await
+}
+
+/// The columns the shared list engine sorts and pages products by.
+const LISTED: Listed<Products> = Listed {
+    table: Products::Table,
+    id: Products::Id,
+    search_text: Products::SearchText,
+    custom: Products::Custom,
+};
+
+/// A page of products in a list's order, starting after the cursor row
+/// (its sort value and id).
+pub async fn list_sorted(
+    tx: &mut Tx,
+    query: &ProductQuery,
+    sort: Sort<Products>,
+    after: Option<(sea_query::Value, i64)>,
+    limit: u64,
+) -> Result<Vec<Product>> {
     let mut select = filtered(query);
-    select.columns(COLUMNS);
-    if let Some(after) = after {
-        select.and_where(Expr::col(Products::Id).gt(after));
-    }
-    select.order_by(Products::Id, Order::Asc).limit(limit);
+    select.columns(COLUMNS.map(|c| (Products::Table, c)));
+    crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<ProductRow> = tx.all(&select).await?;
     rows.into_iter().map(Product::try_from).collect()
 }

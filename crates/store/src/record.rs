@@ -47,33 +47,6 @@ pub(crate) fn sum_or_zero(column: impl IntoColumnRef) -> SimpleExpr {
     .into()
 }
 
-/// Rows past a cursor (the last row's sort value and id) in the list's
-/// order, so pages never skip or repeat a row; ties break on the id.
-pub(crate) fn past_cursor<T: Iden + Copy + 'static>(
-    table: T,
-    (sort, id_column): (T, T),
-    descending: bool,
-    (value, id): (sea_query::Value, i64),
-    sort_is_id: bool,
-) -> sea_query::Condition {
-    use sea_query::Condition;
-    let past = |column: T, value: sea_query::Value| {
-        if descending {
-            Expr::col((table, column)).lt(value)
-        } else {
-            Expr::col((table, column)).gt(value)
-        }
-    };
-    if sort_is_id {
-        return Condition::all().add(past(id_column, id.into()));
-    }
-    Condition::any().add(past(sort, value.clone())).add(
-        Condition::all()
-            .add(Expr::col((table, sort)).eq(value))
-            .add(past(id_column, id.into())),
-    )
-}
-
 /// The columns an owned, versioned record of any kind has.
 #[derive(Clone, Copy)]
 pub(crate) struct OwnedTable<T> {

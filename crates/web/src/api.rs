@@ -377,6 +377,20 @@ fn page_of(
     .page(lang, request_id)
 }
 
+/// The page a sorted list asks for: its cursor must have been made under
+/// the same `sort`, or it is refused naming the `cursor` parameter.
+fn sorted_page_of(
+    cursor: Option<&str>,
+    sort: Option<&str>,
+    limit: Option<u64>,
+    lang: Lang,
+    request_id: &str,
+) -> Result<kuijing_service::PageRequest, ApiError> {
+    let cursor = kuijing_service::sorted_pages::anchor_of(cursor, sort)
+        .map_err(|error| ApiError::from_service(error, lang, request_id))?;
+    Ok(kuijing_service::PageRequest { cursor, limit })
+}
+
 /// A list that is not paged: everything in scope, in one answer.
 #[derive(Debug, Serialize)]
 pub struct Everything<T> {

@@ -270,6 +270,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "api_params",
     "flow_fix",
     "target_fix",
+    "sort_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

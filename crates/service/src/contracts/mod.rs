@@ -13,6 +13,7 @@ use kuijing_store::line_items::{self, LineItem};
 use kuijing_store::payments::{self, PaymentQuery};
 use kuijing_store::{Tx, customers};
 use serde::{Deserialize, Serialize};
+pub use sorting::{contract_sorts_by, payment_sorts_by};
 use utoipa::ToSchema;
 
 use crate::approvals::ApprovalView;
@@ -30,6 +31,7 @@ pub use kuijing_store::payments::PendingPayment;
 mod batch;
 mod checks;
 mod lifecycle;
+mod sorting;
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -225,39 +227,15 @@ pub(crate) fn contract_store_query(
 }
 
 impl App {
+    /// A page of contracts, the newest first (see
+    /// [`App::list_contracts_sorted`] for another order).
     pub async fn list_contracts(
         &self,
         caller: &Caller,
         query: &ContractListQuery,
         page: PageRequest,
     ) -> Result<(ListPage<ContractRow>, Vec<CurrencyTotal>)> {
-        caller.require(contract(Action::View))?;
-        let mut tx = self.db.read().await?;
-        let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
-        let today = self.today();
-        let store_query = contract_store_query(caller, query, today)?;
-        let scope = (&visibility, caller.user.id, today);
-        let probe = page.probe();
-        let found = contracts::list(&mut tx, scope, &store_query, probe.after, probe.limit).await?;
-        let totals: Vec<CurrencyTotal> = contracts::totals(&mut tx, scope, &store_query)
-            .await?
-            .into_iter()
-            .map(
-                |(currency, count, approved, amount, received)| CurrencyTotal {
-                    currency,
-                    count,
-                    approved,
-                    amount,
-                    received,
-                },
-            )
-            .collect();
-        let total = totals.iter().map(|t| t.count).sum();
-        let rows = self.contract_rows(&mut tx, found).await?;
-        Ok((
-            ListPage::new(rows, total, probe.limit - 1, |r| r.contract.id),
-            totals,
-        ))
+        self.list_contracts_sorted(caller, query, None, page).await
     }
 
     /// The contracts of an opportunity the caller may see, newest first;

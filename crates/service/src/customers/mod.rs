@@ -214,8 +214,7 @@ impl App {
         .await?;
         let total =
             customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
-        let sort_name = query.sort.as_deref().unwrap_or("id");
-        let (found, next_cursor) = paged(found, limit, sort_name, |c| c.id);
+        let (found, next_cursor) = paged(found, query, |c| c.id);
         let items = self.customer_views(&mut tx, found).await?;
         Ok(ListPage {
             items,

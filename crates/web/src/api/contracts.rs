@@ -17,8 +17,8 @@ use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
 use super::edits::Edit;
 use super::{
-    Body, BodyOrDefault, page_of, respond, respond_created, respond_created_in, respond_done,
-    respond_in,
+    Body, BodyOrDefault, respond, respond_created, respond_created_in, respond_done, respond_in,
+    sorted_page_of,
 };
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -66,6 +66,12 @@ pub struct ContractParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Any column the list shows (`number`, `name`, `customer_id`,
+    /// `signed_on`, `amount`, `outstanding`, `status`, `owner_id`, ...) or a
+    /// custom field (`custom.<key>`); `-` first for descending
+    /// (`-amount`). A choice sorts by the name it shows. Ties break on the
+    /// id and empty values come last. Newest first when left out.
+    pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -80,7 +86,13 @@ pub async fn list_contracts(
     ApiUser(caller): ApiUser,
     Params(p): Params<ContractParams>,
 ) -> Response {
-    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+    let page = match sorted_page_of(
+        p.cursor.as_deref(),
+        p.sort.as_deref(),
+        p.limit,
+        lang,
+        &caller.request_id,
+    ) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
@@ -92,7 +104,10 @@ pub async fn list_contracts(
         ending_within_days: p.ending_within_days,
         drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
     };
-    let result = state.app.list_contracts(&caller, &query, page).await;
+    let result = state
+        .app
+        .list_contracts_sorted(&caller, &query, p.sort.as_deref(), page)
+        .await;
     respond(result.map(TotalledPage::new), &caller, lang)
 }
 

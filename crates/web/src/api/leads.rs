@@ -36,8 +36,10 @@ pub struct LeadParams {
     pub converted: Option<bool>,
     /// `id` (the default, newest first), any column the list shows (`name`,
     /// `phone`, `notes`, `created_at`, ...) or a custom field (`custom.<key>`,
-    /// numbers and money as numbers, dates in time order). Ties go by id;
-    /// empty values come last either way.
+    /// numbers and money as numbers, dates in time order). A choice sorts
+    /// by the name or label it shows, text case aside. Ties go by id;
+    /// empty values come last either way. A `cursor` is taken only under
+    /// the sort (and `desc`) it was made under.
     pub sort: Option<String>,
     #[serde(default)]
     pub desc: bool,

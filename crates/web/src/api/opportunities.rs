@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
 use super::edits::Edit;
-use super::{Body, page_of, respond, respond_created_in, respond_done, respond_in};
+use super::{Body, respond, respond_created_in, respond_done, respond_in, sorted_page_of};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
@@ -83,7 +83,13 @@ pub async fn list_opportunities(
     ApiUser(caller): ApiUser,
     Params(p): Params<OpportunityParams>,
 ) -> Response {
-    let page = match page_of(p.cursor.clone(), p.limit, lang, &caller.request_id) {
+    let page = match sorted_page_of(
+        p.cursor.as_deref(),
+        p.sort.as_deref(),
+        p.limit,
+        lang,
+        &caller.request_id,
+    ) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };

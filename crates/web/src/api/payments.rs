@@ -13,7 +13,9 @@ use utoipa::IntoParams;
 use super::all_fields::{AllFields, first_per_field};
 use super::contracts::TotalledPage;
 use super::edits::Edit;
-use super::{Body, BodyOrDefault, page_of, respond, respond_created_in, respond_done, respond_in};
+use super::{
+    Body, BodyOrDefault, respond, respond_created_in, respond_done, respond_in, sorted_page_of,
+};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
@@ -41,6 +43,12 @@ pub struct PaymentParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Any column the list shows (`number`, `contract_id`, `customer_id`,
+    /// `received_on`, `amount`, `method_id`, `status`, `owner_id`, ...); `-`
+    /// first for descending (`-received_on`). A choice sorts by the name it
+    /// shows. Ties break on the id and empty values come last. Newest first
+    /// when left out.
+    pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -55,7 +63,13 @@ pub async fn list_payments(
     ApiUser(caller): ApiUser,
     Params(p): Params<PaymentParams>,
 ) -> Response {
-    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+    let page = match sorted_page_of(
+        p.cursor.as_deref(),
+        p.sort.as_deref(),
+        p.limit,
+        lang,
+        &caller.request_id,
+    ) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
@@ -67,7 +81,10 @@ pub async fn list_payments(
         view: p.view,
         drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
     };
-    let result = state.app.list_payments(&caller, &query, page).await;
+    let result = state
+        .app
+        .list_payments_sorted(&caller, &query, p.sort.as_deref(), page)
+        .await;
     respond(result.map(TotalledPage::new), &caller, lang)
 }
 

@@ -11,7 +11,7 @@ use utoipa::IntoParams;
 
 use super::edits::Edit;
 use super::{
-    Body, page_of, respond, respond_created, respond_created_in, respond_done, respond_in,
+    Body, respond, respond_created, respond_created_in, respond_done, respond_in, sorted_page_of,
 };
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -28,6 +28,12 @@ pub struct ProductParams {
     pub category_id: Option<i64>,
     /// Only products on sale (`true`) or off sale (`false`).
     pub on_sale: Option<bool>,
+    /// Any column the list shows (`name`, `code`, `category_id`, `unit`,
+    /// `price`, `on_sale`, ...) or a custom field (`custom.<key>`); `-`
+    /// first for descending (`-price`). A category sorts by its name. Ties
+    /// break on the id and empty values come last. In the order added when
+    /// left out.
+    pub sort: Option<String>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50).
@@ -42,7 +48,13 @@ pub async fn list_products(
     ApiUser(caller): ApiUser,
     Params(p): Params<ProductParams>,
 ) -> Response {
-    let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
+    let page = match sorted_page_of(
+        p.cursor.as_deref(),
+        p.sort.as_deref(),
+        p.limit,
+        lang,
+        &caller.request_id,
+    ) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
@@ -52,7 +64,10 @@ pub async fn list_products(
         on_sale: p.on_sale,
     };
     respond(
-        state.app.list_products(&caller, &query, page).await,
+        state
+            .app
+            .list_products_sorted(&caller, &query, p.sort.as_deref(), page)
+            .await,
         &caller,
         lang,
     )

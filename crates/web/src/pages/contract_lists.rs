@@ -39,7 +39,10 @@ pub(crate) async fn contract_table(
             |r: &ContractRow| r.contract.number.clone(),
         ),
         |row, column| contract_cell(shell, row, column),
-        |_| None,
+        |column| {
+            kuijing_service::contracts::contract_sorts_by(column)
+                .then(|| (query.sort_href("/contracts", column), query.sorted(column)))
+        },
     );
     let back = format!("/contracts?{}", query.keep());
     let picker = Picker::new(
@@ -73,7 +76,10 @@ pub(crate) async fn payment_table(
         rows,
         (|p: &Payment| p.id, |p: &Payment| p.number.clone()),
         |row, column| payment_cell(shell, &people, row, column),
-        |_| None,
+        |column| {
+            kuijing_service::contracts::payment_sorts_by(column)
+                .then(|| (query.sort_href("/payments", column), query.sorted(column)))
+        },
     );
     let back = format!("/payments?{}", query.keep());
     let picker = Picker::new(

@@ -74,6 +74,9 @@ pub struct ListQuery {
     owner_id: Vec<String>,
     #[serde(default)]
     cursor: String,
+    /// A column, `-` first for descending; the newest first when blank.
+    #[serde(default)]
+    pub(crate) sort: String,
     done: Option<String>,
     /// How many records the batch action that led here touched.
     n: Option<u64>,
@@ -111,13 +114,63 @@ impl ListQuery {
         pairs
     }
 
+    /// The page asked for; a cursor of another sort (an old link) starts
+    /// from the first page.
     fn page(&self) -> PageRequest {
         PageRequest {
-            cursor: self.cursor.parse().ok(),
+            cursor: kuijing_service::sorted_pages::anchor_of(Some(&self.cursor), self.sort())
+                .ok()
+                .flatten(),
             limit: Some(50),
         }
     }
+
+    /// The sort asked for, if any.
+    pub(crate) fn sort(&self) -> Option<&str> {
+        Some(self.sort.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// The address of `path` sorted by `column`: the other way round when
+    /// it already is, else names and numbers up and the rest newest first.
+    pub(crate) fn sort_href(&self, path: &str, column: &str) -> String {
+        let sort = if self.sort == column {
+            format!("-{column}")
+        } else if self.sort == format!("-{column}") || UPWARDS.contains(&column) {
+            column.to_string()
+        } else {
+            format!("-{column}")
+        };
+        let keep = self.keep();
+        let joint = if keep.is_empty() { "" } else { "&" };
+        format!(
+            "{path}?{keep}{joint}sort={}",
+            crate::auth::url_encode(&sort)
+        )
+    }
+
+    /// The `aria-sort` of a column header.
+    pub(crate) fn sorted(&self, column: &str) -> &'static str {
+        if self.sort == column {
+            "ascending"
+        } else if self.sort == format!("-{column}") {
+            "descending"
+        } else {
+            "none"
+        }
+    }
 }
+
+/// Columns a first click sorts upwards (names, numbers, people); the
+/// others (days, amounts) start with the latest or largest.
+const UPWARDS: &[&str] = &[
+    "number",
+    "name",
+    "customer_id",
+    "contract_id",
+    "owner_id",
+    "method_id",
+    "status",
+];
 
 #[derive(Template)]
 #[template(path = "contracts.html")]
@@ -181,7 +234,7 @@ async fn contracts_view(
     };
     let (list, totals) = state
         .app
-        .list_contracts(caller, &service, query.page())
+        .list_contracts_sorted(caller, &service, query.sort(), query.page())
         .await?;
     let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
         .with_notice(query.done.as_deref())
@@ -1221,7 +1274,7 @@ async fn payments_view(
     };
     let (list, totals) = state
         .app
-        .list_payments(caller, &service, query.page())
+        .list_payments_sorted(caller, &service, query.sort(), query.page())
         .await?;
     let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
         .with_notice(query.done.as_deref());

@@ -249,11 +249,17 @@ async fn list_view(
     query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ListPageView, ServiceError> {
+    let service = query.service();
+    // A cursor of another sort (an old link) starts from the first page.
     let page = PageRequest {
-        cursor: query.cursor.parse().ok(),
+        cursor: kuijing_service::sorted_pages::anchor_of(
+            Some(&query.cursor),
+            service.sort.as_deref(),
+        )
+        .ok()
+        .flatten(),
         limit: Some(50),
     };
-    let service = query.service();
     let list = state.app.list_opportunities(caller, &service, page).await?;
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
         .with_notice(query.done.as_deref())

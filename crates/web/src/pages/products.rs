@@ -38,8 +38,67 @@ pub struct ListQuery {
     off_sale: String,
     #[serde(default)]
     cursor: String,
+    /// A column, `-` first for descending; the order added when blank.
+    #[serde(default)]
+    sort: String,
     done: Option<String>,
 }
+
+impl ListQuery {
+    fn sort(&self) -> Option<&str> {
+        Some(self.sort.trim()).filter(|s| !s.is_empty())
+    }
+
+    /// The list's search, category and sale filter, for links that keep them.
+    fn keep(&self) -> String {
+        let mut parts = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("q", &self.q),
+            ("category_id", &self.category_id),
+            ("off_sale", &self.off_sale),
+        ] {
+            if !value.is_empty() {
+                parts.append_pair(key, value);
+            }
+        }
+        parts.finish()
+    }
+
+    /// The list sorted by `column`: the other way round when it already
+    /// is, names upwards and prices from the highest at first.
+    fn sort_href(&self, column: &str) -> String {
+        let sort = if self.sort == column || (self.sort.is_empty() && column == "price") {
+            format!("-{column}")
+        } else if self.sort == format!("-{column}") || column != "price" {
+            column.to_string()
+        } else {
+            format!("-{column}")
+        };
+        let mut parts = form_urlencoded::Serializer::new(self.keep());
+        parts.append_pair("sort", &sort);
+        format!("/products?{}", parts.finish())
+    }
+
+    fn sorted(&self, column: &str) -> &'static str {
+        if self.sort == column {
+            "ascending"
+        } else if self.sort == format!("-{column}") {
+            "descending"
+        } else {
+            "none"
+        }
+    }
+}
+
+/// The columns of the product list, each sorting the list.
+const COLUMNS: [(&str, bool); 6] = [
+    ("name", false),
+    ("code", false),
+    ("category_id", false),
+    ("unit", false),
+    ("price", true),
+    ("on_sale", false),
+];
 
 #[derive(Template)]
 #[template(path = "products.html")]
@@ -83,6 +142,28 @@ impl ListView {
         out
     }
 
+    /// The headings: each links to the list sorted by its column.
+    fn headers(&self) -> Vec<super::columns::Header> {
+        COLUMNS
+            .iter()
+            .map(|(column, numeric)| super::columns::Header {
+                label: self.shell.t(&format!("fields.{column}")),
+                numeric: *numeric,
+                sort: Some((self.query.sort_href(column), self.query.sorted(column))),
+            })
+            .collect()
+    }
+
+    /// The address of the next page, keeping the filters and the sort.
+    fn next_href(&self, cursor: &str) -> String {
+        let mut parts = form_urlencoded::Serializer::new(self.query.keep());
+        if let Some(sort) = self.query.sort() {
+            parts.append_pair("sort", sort);
+        }
+        parts.append_pair("cursor", cursor);
+        format!("/products?{}", parts.finish())
+    }
+
     fn indent(&self, depth: &usize) -> String {
         format!("padding-left: {}rem", *depth as f32 * 1.0)
     }
@@ -100,11 +181,17 @@ async fn list_view(
         category_id: optional_number(&query.category_id),
         on_sale: query.off_sale.is_empty().then_some(true),
     };
+    // A cursor of another sort (an old link) starts from the first page.
     let page = PageRequest {
-        cursor: query.cursor.parse().ok(),
+        cursor: kuijing_service::sorted_pages::anchor_of(Some(&query.cursor), query.sort())
+            .ok()
+            .flatten(),
         limit: Some(50),
     };
-    let list = state.app.list_products(caller, &service, page).await?;
+    let list = state
+        .app
+        .list_products_sorted(caller, &service, query.sort(), page)
+        .await?;
     Ok(ListView {
         import: can(caller, Action::Import)
             .then(|| super::forms::ImportBox::new(crate::imports::ImportKind::Product)),

@@ -148,7 +148,12 @@ async fn column_choices_are_remembered_per_user_and_list() {
     assert_eq!(unknown.status, 422);
     assert_eq!(
         first_error(&unknown),
-        ("columns.1".into(), "field_unknown".into())
+        ("columns".into(), "column_unknown".into())
+    );
+    assert!(
+        unknown.text.contains("password_hash"),
+        "the message names the key: {}",
+        unknown.text
     );
 
     // Remembered for this user and this list only.

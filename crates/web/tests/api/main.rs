@@ -89,6 +89,7 @@ mod sales_rules_more;
 mod save_over;
 mod scopes;
 mod search_index;
+mod sort_fix;
 mod target_fix;
 mod target_money;
 mod target_people;
