@@ -103,21 +103,41 @@ static DECLARED: std::sync::LazyLock<HashMap<String, BTreeSet<String>>> =
         declared
     });
 
-/// A query parameter the API operation does not take (a misspelt filter
-/// would otherwise be ignored and answer every record), named with the
-/// ones it takes. Pages take whatever their forms send.
-fn unknown_parameter(parts: &Parts) -> Option<FieldError> {
+/// The query parameters the API operation of a request declares; none for
+/// pages (which take whatever their forms send) and unknown operations.
+pub(crate) fn declared(parts: &Parts) -> Option<&'static BTreeSet<String>> {
     if !parts.uri.path().starts_with("/api/") {
         return None;
     }
-    let query = parts.uri.query()?;
     let path = parts.extensions.get::<MatchedPath>()?.as_str();
     let method = parts.method.as_str().to_ascii_lowercase();
-    let known = DECLARED.get(&format!("{method} {path}"))?;
-    let (key, _) = form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| !key.is_empty() && !known.contains(key.as_ref()))?;
+    DECLARED.get(&format!("{method} {path}"))
+}
+
+/// The first of `keys` the operation does not take (a misspelt filter would
+/// otherwise be ignored and answer every record; a misspelt `dry_run`
+/// would write), named with the ones it takes. `also` are names it takes
+/// beside its declared ones (an import's `file`).
+pub(crate) fn undeclared<'a>(
+    parts: &Parts,
+    keys: impl IntoIterator<Item = &'a str>,
+    also: &[&str],
+) -> Option<FieldError> {
+    let known = declared(parts)?;
+    let key = keys
+        .into_iter()
+        .find(|key| !key.is_empty() && !known.contains(*key) && !also.contains(key))?;
     let names: Vec<&str> = known.iter().map(String::as_str).collect();
-    Some(FieldError::new(key.into_owned(), "parameter_unknown").with("known", names.join(", ")))
+    Some(FieldError::new(key, "parameter_unknown").with("known", names.join(", ")))
+}
+
+/// A query parameter the API operation does not take.
+fn unknown_parameter(parts: &Parts) -> Option<FieldError> {
+    let query = parts.uri.query()?;
+    let keys: Vec<String> = form_urlencoded::parse(query.as_bytes())
+        .map(|(key, _)| key.into_owned())
+        .collect();
+    undeclared(parts, keys.iter().map(String::as_str), &[])
 }
 
 /// The parameter a query's deserialisation error names

@@ -350,6 +350,15 @@ async fn read_import<S: Send + Sync, T: DeserializeOwned>(
             name: option(&options, "name").map(|n| (n, "name")),
         }
     };
+    // An option the operation does not take is refused before anything is
+    // read into the company: a misspelt `dry_run` must not write.
+    if let Some(unknown) = crate::extract::undeclared(
+        parts,
+        options.iter().map(|(key, _)| key.as_str()),
+        &["file", "name", "check"],
+    ) {
+        return Err(refused(unknown));
+    }
     let Some(bytes) = sent.bytes else {
         return Err(refused(FieldError::new("file", "import_file_missing")));
     };

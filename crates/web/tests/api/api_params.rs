@@ -38,3 +38,50 @@ async fn an_unknown_query_parameter_is_refused_naming_it_and_the_known_ones() {
     let users = t.get("/api/v1/users?q=a", &admin).await;
     assert_eq!(users.status, 200, "{}", users.text);
 }
+
+#[tokio::test]
+async fn a_misspelt_import_option_is_refused_and_writes_nothing() {
+    use axum::body::Body;
+    use axum::http::{Method, Request, header};
+
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (kind, query) in [
+        ("customers", "dryrun=true"),
+        ("leads", "dry-run=1"),
+        ("products", "dry_rnu=true"),
+    ] {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/{kind}/import?{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+            .header(header::CONTENT_TYPE, "text/csv")
+            .body(Body::from("name\nMisspelt Option Co\n"))
+            .expect("request");
+        let answer = t.send(request).await;
+        assert_eq!(answer.status, 422, "{kind}: {}", answer.text);
+        assert_eq!(
+            answer.body["errors"][0]["code"], "parameter_unknown",
+            "{kind}: {}",
+            answer.text
+        );
+        let listed = t.get(&format!("/api/v1/{kind}?q=Misspelt"), &admin).await;
+        assert_eq!(
+            listed.body["items"].as_array().map(Vec::len),
+            Some(0),
+            "{kind}: {}",
+            listed.text
+        );
+    }
+    // The right spelling still runs a dry run.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/customers/import?dry_run=true")
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from("name\nMisspelt Option Co\n"))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.body["written"], false, "{}", answer.text);
+}
