@@ -93,13 +93,19 @@ fn manage() -> Permission {
     Permission::new(Kind::Approval, Action::Manage)
 }
 
-/// The permission that lets a user decide approvals of a kind:
-/// `contract.approve` or `payment.approve`. Custom kinds have none; their
-/// flows name who decides.
-fn approve_permission(kind: &str) -> Option<Permission> {
+/// The permissions of which a user given a seat by a person must hold one
+/// for approvals of a kind: `contract.approve` or `payment.approve` for
+/// those kinds; for custom kinds (which have no approve permission of their
+/// own), either of those or `approval.manage`, so that a peer without any
+/// right to decide is never chosen or handed a decision.
+fn approve_permissions(kind: &str) -> Vec<Permission> {
     match kind.parse::<Kind>() {
-        Ok(kind @ (Kind::Contract | Kind::Payment)) => Some(Permission::new(kind, Action::Approve)),
-        _ => None,
+        Ok(kind @ (Kind::Contract | Kind::Payment)) => vec![Permission::new(kind, Action::Approve)],
+        _ => vec![
+            Permission::new(Kind::Contract, Action::Approve),
+            Permission::new(Kind::Payment, Action::Approve),
+            manage(),
+        ],
     }
 }
 
@@ -107,16 +113,16 @@ fn approve_permission(kind: &str) -> Option<Permission> {
 /// chosen by the submitter or handed over to. The approvers a flow names
 /// itself (users, superiors, a role, the department head) decide by the
 /// flow, as the administrator who set it up chose them; anyone else must
-/// hold the kind's approve permission.
+/// hold one of the kind's approve permissions.
 pub(crate) async fn may_be_given_seat(tx: &mut Tx, kind: &str, user: i64) -> Result<bool> {
-    let Some(permission) = approve_permission(kind) else {
-        return Ok(true);
-    };
     let Some((found, _)) = kuijing_store::users::for_actor(tx, user).await? else {
         return Ok(false);
     };
     let roles = kuijing_store::roles::of_user(tx, user).await?;
-    Ok(kuijing_domain::Actor::new(found.id, found.department_id, &roles).can(permission))
+    let actor = kuijing_domain::Actor::new(found.id, found.department_id, &roles);
+    Ok(approve_permissions(kind)
+        .into_iter()
+        .any(|permission| actor.can(permission)))
 }
 
 impl App {

@@ -30,6 +30,7 @@ mod record_fixtures;
 
 mod api_keep;
 mod api_params;
+mod approval_seats;
 mod approvals_api;
 mod approvals_more;
 mod attachments;
