@@ -170,7 +170,13 @@ pub fn optional_text(text: &str) -> Option<String> {
 
 /// After a successful post: back to a page with a confirmation.
 pub fn done(path: &str, what: &str) -> Response {
-    Redirect::to(&format!("{path}?done={what}")).into_response()
+    // The notice joins a query the path may have, before its fragment.
+    let (path, fragment) = match path.split_once('#') {
+        Some((path, fragment)) => (path, format!("#{fragment}")),
+        None => (path, String::new()),
+    };
+    let separator = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{separator}done={what}{fragment}")).into_response()
 }
 
 /// A service error that is not the form's own becomes an error page.

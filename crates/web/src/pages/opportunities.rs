@@ -624,7 +624,11 @@ pub async fn move_stage(
         };
     }
     let back = if via == "board" {
-        "/opportunities/board".to_string()
+        // Back to the board of the card's own pipeline, where it now stands.
+        match &result {
+            Ok(moved) => format!("/opportunities/board?pipeline_id={}", moved.pipeline_id),
+            Err(_) => "/opportunities/board".to_string(),
+        }
     } else {
         format!("/opportunities/{id}")
     };

@@ -94,7 +94,17 @@ async fn the_board_and_the_api_change_a_stage_the_same_way() {
     let (status, location) =
         post_form(&t, &cookie, &format!("/opportunities/{id}/stage"), form).await;
     assert_eq!(status, 303, "{location}");
-    assert!(location.starts_with("/opportunities/board"));
+    // Back to the board of the card's own pipeline, with the notice.
+    let pipeline = t
+        .get(&format!("/api/v1/opportunities/{id}"), &admin)
+        .await
+        .body["pipeline_id"]
+        .as_i64()
+        .expect("pipeline");
+    assert_eq!(
+        location,
+        format!("/opportunities/board?pipeline_id={pipeline}&done=saved")
+    );
 
     // From the API.
     let moved = t
