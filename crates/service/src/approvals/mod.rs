@@ -285,14 +285,22 @@ impl App {
         } else if !involved {
             return Err(ServiceError::NotFound);
         }
-        let moved_on = input.step.is_some_and(|step| {
-            step != stored.state.current as i64
-                || stored.state.status != kuijing_domain::approval::Status::InProgress
-        });
-        if moved_on {
-            return Err(ServiceError::Refused {
-                code: "approval_moved_on",
-            });
+        // The step the page showed is no longer the one to decide: say
+        // what happened instead (withdrawn, ended, not reached yet, or
+        // decided since).
+        if let Some(step) = input.step {
+            use kuijing_domain::approval::Status;
+            let current = stored.state.current as i64;
+            let code = match stored.state.status {
+                Status::Withdrawn => Some("approval_was_withdrawn"),
+                Status::Approved | Status::Rejected => Some("approval_ended"),
+                Status::InProgress if step > current => Some("approval_step_not_reached"),
+                Status::InProgress if step < current => Some("approval_moved_on"),
+                Status::InProgress => None,
+            };
+            if let Some(code) = code {
+                return Err(ServiceError::Refused { code });
+            }
         }
         let comment = text::parse_optional_text(input.comment.as_deref(), 1000)
             .map_err(|refusal| ServiceError::Invalid(refusal.on("comment").into()))?;

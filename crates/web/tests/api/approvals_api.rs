@@ -407,6 +407,20 @@ async fn a_decision_sent_twice_does_not_decide_the_next_step() {
     )
     .await;
     assert_eq!(first.status, 200, "{}", first.text);
+    // A step beyond the current one is not reached yet, not "moved on".
+    let early = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "approve", "step": 2 }),
+    )
+    .await;
+    assert_eq!(early.status, 409, "{}", early.text);
+    assert_eq!(
+        early.body["code"], "approval_step_not_reached",
+        "{}",
+        early.text
+    );
     let again = act(
         &t,
         manager,
@@ -431,4 +445,14 @@ async fn a_decision_sent_twice_does_not_decide_the_next_step() {
     .await;
     assert_eq!(second.status, 200, "{}", second.text);
     assert_eq!(contract_of(&t, rep, deal).await.body["status"], "approved");
+    // Once it has ended, a decision sent for its last step is told so.
+    let late = act(
+        &t,
+        manager,
+        approval,
+        json!({ "action": "approve", "step": 1 }),
+    )
+    .await;
+    assert_eq!(late.status, 409, "{}", late.text);
+    assert_eq!(late.body["code"], "approval_ended", "{}", late.text);
 }
