@@ -146,7 +146,12 @@ async fn a_deleted_customer_takes_its_contacts_follow_ups_team_and_files_along()
     assert_eq!(follow_ups.body["total"], 0, "{}", follow_ups.text);
 }
 
-async fn import(t: &TestApp, token: &str, query: &str, bytes: &[u8]) -> crate::helpers::Answer {
+pub(crate) async fn import(
+    t: &TestApp,
+    token: &str,
+    query: &str,
+    bytes: &[u8],
+) -> crate::helpers::Answer {
     let request = Request::builder()
         .method(Method::POST)
         .uri(format!("/api/v1/customers/import?{query}"))

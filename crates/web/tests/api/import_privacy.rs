@@ -1,23 +1,10 @@
 //! An import row that matches someone else's record says so without naming
 //! that record, to an importer who may not see it.
 
-use axum::body::Body;
-use axum::http::{Method, Request, header};
 use serde_json::json;
 
+use crate::customer_fixes::import;
 use crate::helpers::{PASSWORD, TestApp};
-
-async fn import(t: &TestApp, token: &str, query: &str, bytes: &[u8]) -> crate::helpers::Answer {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/customers/import?{query}"))
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::ACCEPT_LANGUAGE, "en")
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(bytes.to_vec()))
-        .expect("request");
-    t.send(request).await
-}
 
 #[tokio::test]
 async fn a_row_matching_a_customer_the_importer_cannot_see_names_no_id() {
