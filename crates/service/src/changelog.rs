@@ -32,8 +32,8 @@ impl LogView {
 }
 
 /// Replaces ids in logged fields by the names a person reads: departments,
-/// users, roles, pools and customers as they are called when the change is
-/// made.
+/// users, roles, pools, customers and options as they are called when the
+/// change is made.
 pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<()> {
     for field in fields.iter_mut() {
         let lookup = match field.field.as_str() {
@@ -42,6 +42,9 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
             "roles" => Lookup::Role,
             "pool_id" => Lookup::Pool,
             "customer_id" => Lookup::Customer,
+            // Administrator-edited options of customers and leads, and a
+            // follow-up's method.
+            "level_id" | "industry_id" | "source_id" | "method_id" => Lookup::Option,
             _ => continue,
         };
         for value in [&mut field.old, &mut field.new] {
@@ -71,6 +74,10 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
                     .await?
                     .into_iter()
                     .collect(),
+                Lookup::Option => kuijing_store::options::labels(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
             };
             let shown: Vec<String> = ids
                 .iter()
@@ -88,6 +95,7 @@ enum Lookup {
     Role,
     Pool,
     Customer,
+    Option,
 }
 
 /// How many entries a record page shows.

@@ -83,6 +83,19 @@ pub async fn insert(
     tx.insert_id(&query).await
 }
 
+/// The labels of options by id, for change logs.
+pub async fn labels(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = Query::select()
+        .columns([Options::Id, Options::Label])
+        .from(Options::Table)
+        .and_where(Expr::col(Options::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.all(&query).await
+}
+
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<OptionRow>> {
     let query = Query::select()
         .columns([

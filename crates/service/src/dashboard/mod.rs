@@ -263,7 +263,10 @@ pub(crate) fn period_checked(
     for error in &query.unread {
         errors.push(error.clone());
     }
-    match query.period.as_deref().unwrap_or("this_month") {
+    // Days given without a period name mean those days, not this month.
+    let dated = query.from.is_some() || query.to.is_some() || unread("from") || unread("to");
+    let default = if dated { "custom" } else { "this_month" };
+    match query.period.as_deref().unwrap_or(default) {
         "custom" => {
             let mut day = |field: &str, value: Option<NaiveDate>| {
                 if unread(field) {

@@ -187,6 +187,23 @@ struct ListPageView {
 }
 
 impl ListPageView {
+    /// A sort chosen from a column's header that the search form's own
+    /// choices lack, named so the form keeps it when it is sent again.
+    fn other_sort(&self) -> Option<(String, String)> {
+        let sort = self.query.sort.trim();
+        if sort.is_empty() || ["-amount", "expected_close_on", "-updated_at"].contains(&sort) {
+            return None;
+        }
+        let (name, arrow) = match sort.strip_prefix('-') {
+            Some(name) => (name, "↓"),
+            None => (sort, "↑"),
+        };
+        Some((
+            sort.to_string(),
+            format!("{} {arrow}", self.shell.field_label(name)),
+        ))
+    }
+
     fn outcomes(&self) -> [&'static str; 4] {
         Outcome::ALL.map(Outcome::as_str)
     }

@@ -32,6 +32,14 @@ async fn an_empty_period_names_the_latest_signing_day_in_scope() {
     assert_eq!(full.status, 200, "{}", full.text);
     assert!(full.body["latest_signed"].is_null(), "{}", full.text);
 
+    // Days without a period name are those days, not this month.
+    let dated = t
+        .get("/api/v1/dashboard?from=2019-01-01&to=2019-12-31", rep)
+        .await;
+    assert_eq!(dated.status, 200, "{}", dated.text);
+    assert_eq!(dated.body["from"], "2019-01-01", "{}", dated.text);
+    assert!(dated.body["latest_signed"].is_null(), "{}", dated.text);
+
     // Someone who does not see the contract is pointed nowhere.
     let other = t
         .get("/api/v1/dashboard?period=last_month", &team.other_rep.1)

@@ -188,3 +188,33 @@ async fn a_lead_made_on_the_pages_converts_from_its_page() {
         "and so did the file uploaded with it"
     );
 }
+
+#[tokio::test]
+async fn a_leads_change_log_names_its_options_by_label() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let level = t
+        .post(
+            "/api/v1/options",
+            &admin,
+            json!({ "kind": "customer", "field": "level_id", "label": "Z-Level" }),
+        )
+        .await;
+    assert_eq!(level.status, 201, "{}", level.text);
+    let level = level.body["id"].as_i64().expect("id");
+    let lead = t
+        .post("/api/v1/leads", &admin, json!({ "name": "Labelled Lead" }))
+        .await;
+    let lead = lead.body["id"].as_i64().expect("id");
+    let path = format!("/api/v1/leads/{lead}");
+    let changed = t.put(&path, &admin, json!({ "level_id": level })).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let logged = t.get(&path, &admin).await.body["change_log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .find(|field| field["field"] == "level_id")
+        .expect("the level change is logged");
+    assert_eq!(logged["new"], "Z-Level", "{logged}");
+}

@@ -550,3 +550,21 @@ async fn an_unknown_list_column_is_named_by_its_key() {
     );
     assert!(answer.text.contains("“shoe_size”"), "{}", answer.text);
 }
+
+#[tokio::test]
+async fn the_opportunity_search_form_keeps_a_sort_chosen_from_a_header() {
+    let t = TestApp::new().await;
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(&t, &cookie, "/opportunities?sort=-name", "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains(r#"<option value="-name" selected>"#),
+        "{html}"
+    );
+    let (_, html) = crate::helpers::page(&t, &cookie, "/opportunities?sort=-amount", "en").await;
+    assert!(
+        html.contains(r#"<option value="-amount" selected>"#),
+        "{html}"
+    );
+    assert_eq!(html.matches(r#"value="-amount""#).count(), 1, "{html}");
+}
