@@ -49,6 +49,7 @@ impl App {
         let page = PageRequest {
             cursor: None,
             limit: Some(SHOWN),
+            anchor: None,
         };
         let may = |kind| caller.can(Permission::new(kind, Action::View));
 
@@ -58,7 +59,10 @@ impl App {
                 sort: Some("-updated_at".into()),
                 ..OpportunityListQuery::default()
             };
-            Some(self.list_opportunities(caller, &query, page).await?)
+            Some(
+                self.list_opportunities(caller, &query, page.clone())
+                    .await?,
+            )
         } else {
             None
         };
@@ -68,7 +72,7 @@ impl App {
                 customer_id: Some(customer),
                 ..ContractListQuery::default()
             };
-            Some(self.list_contracts(caller, &query, page).await?.0)
+            Some(self.list_contracts(caller, &query, page.clone()).await?.0)
         } else {
             None
         };

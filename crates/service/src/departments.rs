@@ -117,6 +117,7 @@ impl App {
             let page = crate::PageRequest {
                 cursor: None,
                 limit: Some(crate::PageRequest::MAX_LIMIT),
+                anchor: None,
             };
             self.list_users(caller, &query, page).await?.items
         } else {

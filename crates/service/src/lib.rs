@@ -356,17 +356,22 @@ pub struct ListPage<T> {
 }
 
 /// Where a page of a list starts and how long it is.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct PageRequest {
     pub cursor: Option<i64>,
     pub limit: Option<u64>,
+    /// For the lists paged by id (opportunities, contracts, payments,
+    /// products): the sort value the row the page starts after had when the
+    /// cursor was made (see `sorted_pages`), so a row changed or deleted
+    /// since neither moves nor loses the page's place.
+    pub anchor: Option<String>,
 }
 
 impl PageRequest {
     pub const DEFAULT_LIMIT: u64 = 50;
     pub const MAX_LIMIT: u64 = 200;
 
-    fn store_page(self) -> kuijing_store::Page {
+    fn store_page(&self) -> kuijing_store::Page {
         let limit = self
             .limit
             .unwrap_or(Self::DEFAULT_LIMIT)
@@ -378,7 +383,7 @@ impl PageRequest {
     }
 
     /// The page to fetch: one row more than shown, to know if more follow.
-    fn probe(self) -> kuijing_store::Page {
+    fn probe(&self) -> kuijing_store::Page {
         let page = self.store_page();
         kuijing_store::Page {
             limit: page.limit + 1,

@@ -335,8 +335,9 @@ impl App {
             .await?;
         let today = self.today();
         let probe = page.probe();
-        let after = match page.cursor {
-            Some(id) => {
+        let after = match (page.cursor, crate::sorted_pages::carried(&page)) {
+            (Some(id), Some(value)) => Some((value, id)),
+            (Some(id), None) => {
                 let anchor = opportunities::get(&mut tx, &visibility, caller.user.id, today, id)
                     .await?
                     .ok_or_else(|| {
@@ -346,8 +347,9 @@ impl App {
                     })?;
                 Some((sort_value(&anchor, &sort, &sort_name), anchor.id))
             }
-            None => None,
+            (None, _) => None,
         };
+        let sorted = sort.clone();
         let found = opportunities::list(
             &mut tx,
             &visibility,
@@ -359,6 +361,8 @@ impl App {
             probe.limit,
         )
         .await?;
+        let next_value = crate::sorted_pages::last_shown(&found, probe.limit - 1)
+            .map(|row| sort_value(row, &sorted, &sort_name));
         let totals =
             opportunities::totals(&mut tx, &visibility, caller.user.id, today, &store_query)
                 .await?;
@@ -366,7 +370,7 @@ impl App {
         let rows = self.opportunity_rows(&mut tx, found).await?;
         let mut page = ListPage::new(rows, total, probe.limit - 1, |r| r.opportunity.id);
         page.next_cursor =
-            crate::sorted_pages::anchor_cursor(page.next_cursor, query.sort.as_deref());
+            crate::sorted_pages::anchor_cursor(page.next_cursor, query.sort.as_deref(), next_value);
         Ok(page)
     }
 

@@ -7,7 +7,9 @@ use kuijing_store::schema::Products;
 
 use crate::error::{Result, ServiceError};
 use crate::products::{Product, ProductListQuery, category_and_below, product};
-use crate::sorted_pages::{By, Column, Read, anchor_cursor, anchor_value, parse_sort};
+use crate::sorted_pages::{
+    By, Column, Read, anchor_cursor, anchor_value, carried, last_shown, parse_sort,
+};
 use crate::{App, Caller, ListPage, PageRequest};
 
 /// The columns a product list sorts by, as the API and the page's headers
@@ -117,8 +119,9 @@ impl App {
         let defs = self.field_defs_in(&mut tx, Kind::Product).await?;
         let oldest = Sort::by(Products::Id, false);
         let sort = parse_sort(PRODUCT_SORTS, (Products::Id, oldest), &defs, sort_text)?;
-        let after = match page.cursor {
-            Some(id) => {
+        let after = match (page.cursor, carried(&page)) {
+            (Some(id), Some(value)) => Some((value, id)),
+            (Some(id), None) => {
                 let anchor = products::get(&mut tx, id).await?.ok_or_else(|| {
                     ServiceError::Invalid(
                         kuijing_domain::FieldError::new("cursor", "invalid_cursor").into(),
@@ -126,13 +129,16 @@ impl App {
                 })?;
                 Some((anchor_value(PRODUCT_SORTS, &sort, sort_text, &anchor), id))
             }
-            None => None,
+            (None, _) => None,
         };
         let probe = page.probe();
+        let sorted = sort.clone();
         let found = products::list_sorted(&mut tx, &store_query, sort, after, probe.limit).await?;
+        let next_value = last_shown(&found, probe.limit - 1)
+            .map(|row| anchor_value(PRODUCT_SORTS, &sorted, sort_text, row));
         let total = products::count(&mut tx, &store_query).await?;
         let mut list = ListPage::new(found, total, probe.limit - 1, |p| p.id);
-        list.next_cursor = anchor_cursor(list.next_cursor, sort_text);
+        list.next_cursor = anchor_cursor(list.next_cursor, sort_text, next_value);
         Ok(list)
     }
 }

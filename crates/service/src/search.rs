@@ -115,6 +115,7 @@ impl App {
             let page = PageRequest {
                 cursor: None,
                 limit: Some(PER_KIND),
+                anchor: None,
             };
             for view in self.list_users(caller, &query, page).await?.items {
                 hits.push(SearchHit {

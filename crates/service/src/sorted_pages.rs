@@ -12,6 +12,8 @@ use sea_query::SimpleExpr;
 use serde::Serialize;
 
 use crate::error::{Result, ServiceError};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// How a column orders its rows.
 #[derive(Clone, Copy)]
@@ -126,14 +128,21 @@ fn tag(sort: Option<&str>) -> &str {
 }
 
 /// The next page's cursor: the last row's id, then `~` and the sort when
-/// the list names one.
-pub fn anchor_cursor(next: Option<String>, sort: Option<&str>) -> Option<String> {
+/// the list names one, then `~` and that row's sort value, so the next page
+/// starts where the row stood even if it changes or goes in between.
+pub fn anchor_cursor(
+    next: Option<String>,
+    sort: Option<&str>,
+    value: Option<sea_query::Value>,
+) -> Option<String> {
     let tag = tag(sort);
     next.map(|id| {
         if tag.is_empty() {
-            id
-        } else {
-            format!("{id}~{tag}")
+            return id;
+        }
+        match value.as_ref().and_then(encode_value) {
+            Some(value) => format!("{id}~{tag}~{value}"),
+            None => format!("{id}~{tag}"),
         }
     })
 }
@@ -147,12 +156,91 @@ pub fn anchor_of(cursor: Option<&str>, sort: Option<&str>) -> Result<Option<i64>
     };
     let refused =
         |code: &'static str| ServiceError::Invalid(FieldError::new("cursor", code).into());
-    let (id, made_under) = cursor.split_once('~').unwrap_or((cursor, ""));
+    let (id, rest) = cursor.split_once('~').unwrap_or((cursor, ""));
+    let (made_under, value) = rest.split_once('~').unwrap_or((rest, ""));
     let id: i64 = id.parse().map_err(|_| refused("cursor_invalid"))?;
     if made_under != tag(sort) {
         return Err(refused("cursor_other_sort"));
     }
+    if !value.is_empty() && decode_value(value).is_none() {
+        return Err(refused("cursor_invalid"));
+    }
     Ok(Some(id))
+}
+
+/// The page a cursor made under `sort` asks for (see [`anchor_of`]), with
+/// the sort value it carries.
+pub fn page_of(
+    cursor: Option<&str>,
+    sort: Option<&str>,
+    limit: Option<u64>,
+) -> Result<crate::PageRequest> {
+    Ok(crate::PageRequest {
+        cursor: anchor_of(cursor, sort)?,
+        limit,
+        anchor: carried_text(cursor),
+    })
+}
+
+/// The sort value a cursor carries, as `PageRequest::anchor` keeps it.
+pub fn carried_text(cursor: Option<&str>) -> Option<String> {
+    let (_, rest) = cursor?.trim().split_once('~')?;
+    let (_, value) = rest.split_once('~')?;
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// The sort value the page's cursor carries, if it carries one (cursors
+/// made before they did are read by looking their row up).
+pub(crate) fn carried(page: &crate::PageRequest) -> Option<sea_query::Value> {
+    decode_value(page.anchor.as_deref()?)
+}
+
+/// The row a next page starts after: the last one shown, when more follow.
+pub(crate) fn last_shown<T>(found: &[T], limit: u64) -> Option<&T> {
+    if found.len() as u64 > limit {
+        found.get(usize::try_from(limit).ok()?.checked_sub(1)?)
+    } else {
+        None
+    }
+}
+
+/// A sort value as cursor text: its type and value as JSON, in URL-safe
+/// base64. Values of other types are not carried.
+fn encode_value(value: &sea_query::Value) -> Option<String> {
+    use sea_query::Value as V;
+    let tagged = match value {
+        V::String(None) => serde_json::json!(["n"]),
+        V::String(Some(text)) => serde_json::json!(["s", text.as_str()]),
+        V::BigInt(Some(n)) => serde_json::json!(["i", n]),
+        V::Int(Some(n)) => serde_json::json!(["i", n]),
+        V::Bool(Some(flag)) => serde_json::json!(["b", flag]),
+        V::Double(Some(n)) => serde_json::json!(["f", n]),
+        V::ChronoDate(Some(day)) => serde_json::json!(["d", day.to_string()]),
+        V::ChronoDateTimeUtc(Some(at)) => serde_json::json!(["t", at.to_rfc3339()]),
+        _ => return None,
+    };
+    Some(URL_SAFE_NO_PAD.encode(tagged.to_string()))
+}
+
+fn decode_value(text: &str) -> Option<sea_query::Value> {
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    let tagged: Vec<serde_json::Value> = serde_json::from_slice(&bytes).ok()?;
+    let value = tagged.get(1);
+    Some(match tagged.first()?.as_str()? {
+        "n" => null_cursor_value(),
+        "s" => value?.as_str()?.to_string().into(),
+        "i" => value?.as_i64()?.into(),
+        "b" => value?.as_bool()?.into(),
+        "f" => value?.as_f64()?.into(),
+        "d" => NaiveDate::parse_from_str(value?.as_str()?, "%Y-%m-%d")
+            .ok()?
+            .into(),
+        "t" => DateTime::parse_from_rfc3339(value?.as_str()?)
+            .ok()?
+            .with_timezone(&Utc)
+            .into(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -161,15 +249,48 @@ mod tests {
 
     #[test]
     fn a_cursor_carries_its_sort() {
-        let next = anchor_cursor(Some("42".into()), Some("-amount"));
+        let next = anchor_cursor(Some("42".into()), Some("-amount"), None);
         assert_eq!(next.as_deref(), Some("42~-amount"));
         assert_eq!(
             anchor_of(next.as_deref(), Some("-amount")).expect("same sort"),
             Some(42)
         );
-        assert_eq!(anchor_cursor(Some("7".into()), None).as_deref(), Some("7"));
+        assert_eq!(
+            anchor_cursor(Some("7".into()), None, Some(5i64.into())).as_deref(),
+            Some("7")
+        );
         assert_eq!(anchor_of(Some("7"), None).expect("default sort"), Some(7));
         assert_eq!(anchor_of(Some(" "), Some("name")).expect("blank"), None);
+    }
+
+    #[test]
+    fn a_cursor_carries_the_rows_sort_value() {
+        let day = NaiveDate::from_ymd_opt(2024, 2, 29).expect("day");
+        for value in [
+            sea_query::Value::from(1234i64),
+            sea_query::Value::from("Ünïcode 名稱 ~ / +".to_string()),
+            sea_query::Value::from(true),
+            sea_query::Value::from(day),
+            null_cursor_value(),
+        ] {
+            let next =
+                anchor_cursor(Some("9".into()), Some("name"), Some(value.clone())).expect("cursor");
+            assert!(
+                next.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_~".contains(c)),
+                "{next}"
+            );
+            assert_eq!(
+                anchor_of(Some(&next), Some("name")).expect("same sort"),
+                Some(9)
+            );
+            let page = crate::PageRequest {
+                anchor: carried_text(Some(&next)),
+                ..crate::PageRequest::default()
+            };
+            assert_eq!(carried(&page), Some(value), "{next}");
+        }
+        assert!(anchor_of(Some("9~name~%%%"), Some("name")).is_err());
     }
 
     #[test]

@@ -156,6 +156,7 @@ impl App {
         let page = PageRequest {
             cursor: None,
             limit: Some(PageRequest::MAX_LIMIT),
+            anchor: None,
         };
         Ok(self.list_users(caller, &query, page).await?.items)
     }

@@ -358,6 +358,7 @@ impl ListParams {
         Ok(kuijing_service::PageRequest {
             cursor,
             limit: self.limit,
+            anchor: None,
         })
     }
 }
@@ -386,9 +387,8 @@ fn sorted_page_of(
     lang: Lang,
     request_id: &str,
 ) -> Result<kuijing_service::PageRequest, ApiError> {
-    let cursor = kuijing_service::sorted_pages::anchor_of(cursor, sort)
-        .map_err(|error| ApiError::from_service(error, lang, request_id))?;
-    Ok(kuijing_service::PageRequest { cursor, limit })
+    kuijing_service::sorted_pages::page_of(cursor, sort, limit)
+        .map_err(|error| ApiError::from_service(error, lang, request_id))
 }
 
 /// A list that is not paged: everything in scope, in one answer.

@@ -12,7 +12,9 @@ use super::{
 };
 use crate::error::Result;
 use crate::payments::{PaymentListQuery, payment_store_query};
-use crate::sorted_pages::{By, Column, Read, anchor_cursor, anchor_value, parse_sort};
+use crate::sorted_pages::{
+    By, Column, Read, anchor_cursor, anchor_value, carried, last_shown, parse_sort,
+};
 use crate::{App, Caller, ListPage, PageRequest};
 
 /// The columns a contract list sorts by, as the API and the page's headers
@@ -119,8 +121,9 @@ impl App {
         let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         let newest = Sort::by(Contracts::Id, true);
         let sort = parse_sort(CONTRACT_SORTS, (Contracts::Id, newest), &defs, sort_text)?;
-        let after = match page.cursor {
-            Some(id) => {
+        let after = match (page.cursor, carried(&page)) {
+            (Some(id), Some(value)) => Some((value, id)),
+            (Some(id), None) => {
                 let anchor = contracts::get(&mut tx, scope, id)
                     .await?
                     .ok_or_else(|| invalid("cursor", "invalid_cursor"))?;
@@ -128,11 +131,20 @@ impl App {
                 let value = anchor_value(CONTRACT_SORTS, &sort, sort_text, &row);
                 Some((value, id))
             }
-            None => None,
+            (None, _) => None,
         };
         let probe = page.probe();
+        let sorted = sort.clone();
         let found =
             contracts::list_sorted(&mut tx, scope, &store_query, sort, after, probe.limit).await?;
+        let next_value = last_shown(&found, probe.limit - 1).map(|row| {
+            anchor_value(
+                CONTRACT_SORTS,
+                &sorted,
+                sort_text,
+                &shown_contract(row.clone()),
+            )
+        });
         let totals: Vec<CurrencyTotal> = contracts::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
@@ -149,7 +161,7 @@ impl App {
         let total = totals.iter().map(|t| t.count).sum();
         let rows = self.contract_rows(&mut tx, found).await?;
         let mut list = ListPage::new(rows, total, probe.limit - 1, |r| r.contract.id);
-        list.next_cursor = anchor_cursor(list.next_cursor, sort_text);
+        list.next_cursor = anchor_cursor(list.next_cursor, sort_text, next_value);
         Ok((list, totals))
     }
 
@@ -170,18 +182,22 @@ impl App {
         let store_query = payment_store_query(caller, query)?;
         let newest = Sort::by(Payments::Id, true);
         let sort = parse_sort(PAYMENT_SORTS, (Payments::Id, newest), &[], sort_text)?;
-        let after = match page.cursor {
-            Some(id) => {
+        let after = match (page.cursor, carried(&page)) {
+            (Some(id), Some(value)) => Some((value, id)),
+            (Some(id), None) => {
                 let anchor = payments::get(&mut tx, scope, id)
                     .await?
                     .ok_or_else(|| invalid("cursor", "invalid_cursor"))?;
                 Some((anchor_value(PAYMENT_SORTS, &sort, sort_text, &anchor), id))
             }
-            None => None,
+            (None, _) => None,
         };
         let probe = page.probe();
+        let sorted = sort.clone();
         let found =
             payments::list_sorted(&mut tx, scope, &store_query, sort, after, probe.limit).await?;
+        let next_value = last_shown(&found, probe.limit - 1)
+            .map(|row| anchor_value(PAYMENT_SORTS, &sorted, sort_text, row));
         let totals: Vec<CurrencyTotal> = payments::totals(&mut tx, scope, &store_query)
             .await?
             .into_iter()
@@ -195,7 +211,7 @@ impl App {
             .collect();
         let total = totals.iter().map(|t| t.count).sum();
         let mut list = ListPage::new(found, total, probe.limit - 1, |p| p.id);
-        list.next_cursor = anchor_cursor(list.next_cursor, sort_text);
+        list.next_cursor = anchor_cursor(list.next_cursor, sort_text, next_value);
         Ok((list, totals))
     }
 }

@@ -42,6 +42,7 @@ pub async fn list_follow_ups(
     let page = PageRequest {
         cursor: p.cursor,
         limit: p.limit,
+        anchor: None,
     };
     respond(
         state.app.list_follow_ups(&caller, &drill, page).await,

@@ -254,6 +254,7 @@ pub async fn list_approvals(
     let page = PageRequest {
         cursor: query.cursor.parse().ok(),
         limit: Some(50),
+        anchor: None,
     };
     let submitted = query.tab == "submitted";
     let list = if submitted {

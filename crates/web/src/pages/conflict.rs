@@ -374,6 +374,7 @@ pub async fn product_names(
     let page = kuijing_service::PageRequest {
         cursor: None,
         limit: Some(kuijing_service::PageRequest::MAX_LIMIT),
+        anchor: None,
     };
     if let Ok(products) = state.app.list_products(caller, &query, page).await {
         for product in products.items {

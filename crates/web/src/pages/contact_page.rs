@@ -77,6 +77,7 @@ async fn contact_page(
             let page = kuijing_service::PageRequest {
                 cursor: None,
                 limit: Some(8),
+                anchor: None,
             };
             let found = state.app.list_opportunities(caller, &query, page).await;
             found.map(|p| (p.items, p.total)).unwrap_or_default()

@@ -117,12 +117,12 @@ impl ListQuery {
     /// The page asked for; a cursor of another sort (an old link) starts
     /// from the first page.
     fn page(&self) -> PageRequest {
-        PageRequest {
-            cursor: kuijing_service::sorted_pages::anchor_of(Some(&self.cursor), self.sort())
-                .ok()
-                .flatten(),
-            limit: Some(50),
-        }
+        kuijing_service::sorted_pages::page_of(Some(&self.cursor), self.sort(), Some(50)).unwrap_or(
+            PageRequest {
+                limit: Some(50),
+                ..PageRequest::default()
+            },
+        )
     }
 
     /// The sort asked for, if any.
@@ -879,6 +879,7 @@ async fn on_sale(state: &AppState, caller: &Caller) -> Vec<Product> {
             PageRequest {
                 cursor: None,
                 limit: Some(PageRequest::MAX_LIMIT),
+                anchor: None,
             },
         )
         .await

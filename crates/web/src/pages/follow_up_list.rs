@@ -74,6 +74,7 @@ async fn page(
             PageRequest {
                 cursor: query.cursor.parse().ok(),
                 limit: Some(50),
+                anchor: None,
             },
         )
         .await?;

@@ -94,6 +94,7 @@ pub async fn notifications(
     let page = PageRequest {
         cursor: query.cursor.parse().ok(),
         limit: Some(50),
+        anchor: None,
     };
     let unread_only = query.unread == "1";
     match state.app.notifications(&caller, unread_only, page).await {
@@ -219,6 +220,7 @@ pub async fn list_requests(
     let page = PageRequest {
         cursor: query.cursor.parse().ok(),
         limit: Some(50),
+        anchor: None,
     };
     let built = async {
         Ok::<_, ServiceError>(RequestsView {

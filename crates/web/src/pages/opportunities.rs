@@ -268,15 +268,15 @@ async fn list_view(
 ) -> Result<ListPageView, ServiceError> {
     let service = query.service();
     // A cursor of another sort (an old link) starts from the first page.
-    let page = PageRequest {
-        cursor: kuijing_service::sorted_pages::anchor_of(
-            Some(&query.cursor),
-            service.sort.as_deref(),
-        )
-        .ok()
-        .flatten(),
+    let page = kuijing_service::sorted_pages::page_of(
+        Some(&query.cursor),
+        service.sort.as_deref(),
+        Some(50),
+    )
+    .unwrap_or(PageRequest {
         limit: Some(50),
-    };
+        ..PageRequest::default()
+    });
     let list = state.app.list_opportunities(caller, &service, page).await?;
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
         .with_notice(query.done.as_deref())
@@ -981,6 +981,7 @@ async fn form_view(
             PageRequest {
                 cursor: None,
                 limit: Some(PageRequest::MAX_LIMIT),
+                anchor: None,
             },
         )
         .await

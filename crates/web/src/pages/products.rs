@@ -182,12 +182,11 @@ async fn list_view(
         on_sale: query.off_sale.is_empty().then_some(true),
     };
     // A cursor of another sort (an old link) starts from the first page.
-    let page = PageRequest {
-        cursor: kuijing_service::sorted_pages::anchor_of(Some(&query.cursor), query.sort())
-            .ok()
-            .flatten(),
-        limit: Some(50),
-    };
+    let page = kuijing_service::sorted_pages::page_of(Some(&query.cursor), query.sort(), Some(50))
+        .unwrap_or(PageRequest {
+            limit: Some(50),
+            ..PageRequest::default()
+        });
     let list = state
         .app
         .list_products_sorted(caller, &service, query.sort(), page)

@@ -83,6 +83,7 @@ pub async fn list_users(
     let page = PageRequest {
         cursor: filter.cursor.parse().ok(),
         limit: Some(limit),
+        anchor: None,
     };
     let list = match state.app.list_users(&caller, &query, page).await {
         Ok(list) => list,

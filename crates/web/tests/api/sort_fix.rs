@@ -568,3 +568,75 @@ async fn the_opportunity_search_form_keeps_a_sort_chosen_from_a_header() {
     );
     assert_eq!(html.matches(r#"value="-amount""#).count(), 1, "{html}");
 }
+
+#[tokio::test]
+async fn a_page_keeps_its_place_when_the_row_it_starts_after_changes_or_goes() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let mut made = Vec::new();
+    for (name, price) in [("P1", "10"), ("P2", "20"), ("P3", "30"), ("P4", "40")] {
+        made.push(
+            create(
+                &t,
+                &admin,
+                "/api/v1/products",
+                json!({ "name": name, "price": price }),
+            )
+            .await,
+        );
+    }
+    let first = t.get("/api/v1/products?sort=price&limit=2", &admin).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let cursor = first.body["next_cursor"]
+        .as_str()
+        .expect("cursor")
+        .to_string();
+    // The last row shown (P2, 20.00) is repriced far above the rest.
+    let changed = t
+        .put(
+            &format!("/api/v1/products/{}", made[1]),
+            &admin,
+            json!({ "price": "99999" }),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let next = t
+        .get(
+            &format!(
+                "/api/v1/products?sort=price&limit=2&cursor={}",
+                urlencode(&cursor)
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(next.status, 200, "{}", next.text);
+    let names: Vec<&str> = next.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["P3", "P4"], "{}", next.text);
+
+    // Gone altogether: the page still starts where it stood.
+    let deleted = t
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/v1/products/{}", made[1]),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(deleted.status.is_success(), "{}", deleted.text);
+    let next = t
+        .get(
+            &format!(
+                "/api/v1/products?sort=price&limit=2&cursor={}",
+                urlencode(&cursor)
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(next.status, 200, "{}", next.text);
+    assert_eq!(next.body["items"][0]["name"], "P3", "{}", next.text);
+}
