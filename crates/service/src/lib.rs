@@ -69,6 +69,7 @@ pub mod settings;
 pub mod sorted_pages;
 pub mod spreadsheets;
 pub mod teams;
+pub mod timeline;
 mod unique_fields;
 pub mod users;
 
