@@ -164,6 +164,7 @@ impl App {
             amount,
             currency: DEMO_CURRENCY.into(),
             notes: None,
+            custom: Default::default(),
         };
         let paid = payments::insert(tx, &payment, (&number, name), owner, (owner, signed)).await?;
         payments::set_status(tx, paid, DocStatus::Draft, DocStatus::Approved, signed).await?;

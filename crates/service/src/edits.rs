@@ -130,7 +130,7 @@ impl App {
                     "notes": p.notes,
                     "version": p.version,
                 });
-                return Ok(input);
+                (input, custom(&p.custom))
             }
             Kind::Product => {
                 let p = self.get_product(caller, id).await?;

@@ -234,11 +234,6 @@ impl ListKind {
             ],
         }
     }
-
-    /// Whether the kind's records carry custom fields, shown as `custom.<key>`.
-    fn has_custom_fields(self) -> bool {
-        !matches!(self, Self::Payment)
-    }
 }
 
 /// A column the list can show.
@@ -359,13 +354,12 @@ impl App {
                 label: None,
             })
             .collect();
-        if kind.has_custom_fields() {
-            for def in self.field_defs_in(tx, kind.kind()).await? {
-                options.push(ColumnOption {
-                    key: format!("custom.{}", def.key),
-                    label: Some(def.label),
-                });
-            }
+        // Every listed kind carries custom fields, shown as `custom.<key>`.
+        for def in self.field_defs_in(tx, kind.kind()).await? {
+            options.push(ColumnOption {
+                key: format!("custom.{}", def.key),
+                label: Some(def.label),
+            });
         }
         Ok(options)
     }

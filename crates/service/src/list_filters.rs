@@ -178,7 +178,7 @@ impl App {
         })
     }
 
-    fn filter_of<C: Copy>(
+    pub(crate) fn filter_of<C: Copy>(
         &self,
         spec: &ListSpec<C>,
         defs: &[FieldDef],

@@ -5,7 +5,9 @@
 //! saved as a draft awaiting submission. A payment above what its contract
 //! still has outstanding, counting the payments not yet approved and the
 //! rows above it, is refused unless the user allowed exceeding, as the form
-//! asks for a confirmation. Nothing is written unless every row is right.
+//! asks for a confirmation. Custom fields are found by their label or key
+//! and checked as the form checks them. Nothing is written unless every row
+//! is right.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,14 +46,15 @@ impl App {
         caller.require(Permission::new(Kind::Payment, Action::Import))?;
         caller.require(Permission::new(Kind::Payment, Action::Create))?;
         let mut report = ImportReport::default();
+        let mut tx = self.db.write().await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
         let columns = Columns {
             fields: PAYMENT_COLUMNS,
             required: &["contract_id", "received_on", "amount"],
             aliases,
-            custom: &[],
+            custom: &defs,
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
-        let mut tx = self.db.write().await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
         let mut numbers: HashMap<String, usize> = HashMap::new();
@@ -130,6 +133,7 @@ impl App {
                 method_id,
                 amount: DecimalText::Text(row.cell("amount")),
                 notes: row.optional("notes"),
+                custom: row.custom(),
                 confirm_exceeding: allow_exceeding,
                 version: None,
                 unread: Default::default(),

@@ -11,7 +11,9 @@ use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, money, text};
 use kuijing_store::Tx;
 use kuijing_store::contracts::{self, Contract};
+use kuijing_store::lists::Filter;
 use kuijing_store::payments::{self, PaymentFields, PaymentQuery};
+use kuijing_store::schema::Payments;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -36,6 +38,11 @@ pub struct PaymentInput {
     pub method_id: Option<i64>,
     pub amount: DecimalText,
     pub notes: Option<String>,
+    /// Values of the payment fields (`/api/v1/fields?kind=payment`), by
+    /// field key: a field left out takes its default, and a bad value is
+    /// refused naming the field (`custom.<key>`).
+    #[serde(default)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
     /// Confirms a payment above what the contract still has outstanding.
     #[serde(default)]
     pub confirm_exceeding: bool,
@@ -64,6 +71,9 @@ pub struct PaymentListQuery {
     pub view: Option<String>,
     /// Received on these days, by these owners (a dashboard figure's).
     pub drill: crate::dashboard::Drill,
+    /// Conditions on the payment's custom fields (`custom.<key>`), as the
+    /// record lists take them.
+    pub filters: Vec<crate::list_filters::FilterInput>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -182,7 +192,43 @@ pub(crate) fn payment_store_query(
     })
 }
 
+/// What a payment list filters on: custom fields only (its own fields have
+/// parameters of their own).
+const PAYMENT_FILTERS: crate::list_filters::ListSpec<Payments> = crate::list_filters::ListSpec {
+    fields: &[],
+    sortable: &[],
+    sort_only: &[],
+    shown: &[],
+    id: Payments::Id,
+    owner: Payments::OwnerId,
+    created: Payments::CreatedAt,
+};
+
 impl App {
+    /// The conditions of a payment list on custom fields as the store's
+    /// filters, each refused by its place (`filters.<n>`) when it names no
+    /// payment field or does not fit the field's type.
+    pub(crate) async fn payment_filters(
+        &self,
+        tx: &mut Tx,
+        filters: &[crate::list_filters::FilterInput],
+    ) -> Result<Vec<Filter<Payments>>> {
+        if filters.is_empty() {
+            return Ok(Vec::new());
+        }
+        let defs = self.field_defs_in(tx, Kind::Payment).await?;
+        let mut errors = FieldErrors::new();
+        let mut found = Vec::new();
+        for (index, input) in filters.iter().enumerate() {
+            match self.filter_of(&PAYMENT_FILTERS, &defs, input) {
+                Ok(filter) => found.push(filter),
+                Err(code) => errors.add(format!("filters.{index}"), code),
+            }
+        }
+        errors.into_result()?;
+        Ok(found)
+    }
+
     /// A page of payments, the newest first (see
     /// [`App::list_payments_sorted`] for another order).
     pub async fn list_payments(
@@ -300,6 +346,8 @@ impl App {
             Some(current.received_on.to_string()),
             Some(fields.received_on.to_string()),
         );
+        diff.field("notes", current.notes.clone(), fields.notes.clone());
+        diff.custom(&current.custom, &fields.custom);
         let saved = payments::update(
             &mut tx,
             (id, current.version),
@@ -377,9 +425,11 @@ impl App {
         }
         let now = self.now();
         payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
-        let facts = self
+        let mut facts = self
             .facts_of(&mut tx, current.amount, current.owner_id)
             .await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
+        crate::approvals::add_field_facts(&mut facts, &defs, &current.custom);
         let status = self
             .start_approval(
                 &mut tx,
@@ -539,6 +589,17 @@ impl App {
             .flatten();
         self.check_payment_method(tx, input.method_id, &mut errors)
             .await?;
+        let defs = self.field_defs_in(tx, Kind::Payment).await?;
+        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        crate::unique_fields::check_unique_custom(
+            tx,
+            Kind::Payment,
+            &defs,
+            &custom,
+            except,
+            &mut errors,
+        )
+        .await?;
         let visibility = self.visibility_of(tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
         kuijing_domain::dates::check_years(
@@ -610,6 +671,7 @@ impl App {
         errors.into_result()?;
         Ok((
             PaymentFields {
+                custom,
                 exceeding_confirmed: (exceeding || past_instalment) && input.confirm_exceeding,
                 contract_id: contract.id,
                 plan_id: input.plan_id,

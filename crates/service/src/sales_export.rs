@@ -139,6 +139,8 @@ pub struct SalesExport {
     /// Only the records of this customer (opportunities, contracts, and
     /// the payments of its contracts).
     pub customer_id: Option<i64>,
+    /// Conditions on custom fields (payments), as the list has them.
+    pub filters: Vec<crate::list_filters::FilterInput>,
 }
 
 /// Money columns are numbers; the currency goes beside the first of them.
@@ -219,10 +221,7 @@ impl App {
                     .unwrap_or_default(),
             )
         };
-        let defs = match kind {
-            SalesKind::Payment => Vec::new(),
-            _ => self.field_defs_in(&mut tx, kind.kind()).await?,
-        };
+        let defs = self.field_defs_in(&mut tx, kind.kind()).await?;
         let columns = columns_of(kind, export.columns.as_deref(), &defs);
         let wants = |column: &str| columns.iter().any(|c| c == column);
         let methods: HashMap<i64, String> = options::of_field(&mut tx, "payment", "method_id")
@@ -421,6 +420,7 @@ impl App {
                 };
                 let mut query = payment_store_query(caller, &list)?;
                 query.ids = export.ids.clone();
+                query.filters = self.payment_filters(&mut tx, &export.filters).await?;
                 let mut after = None;
                 loop {
                     let page = payments::list(
@@ -446,6 +446,9 @@ impl App {
                             _ => String::new(),
                         };
                         let cell = |column: &str| -> Cell {
+                            if let Some(cell) = custom_cell(&p.custom, column) {
+                                return cell;
+                            }
                             match column {
                                 "number" => Cell::Text(p.number.clone()),
                                 "plan_id" => Cell::Text(instalment.clone()),

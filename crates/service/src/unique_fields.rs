@@ -10,7 +10,10 @@ use crate::error::Result;
 
 /// The kinds whose unique custom values are checked here.
 fn checked(kind: Kind) -> bool {
-    matches!(kind, Kind::Customer | Kind::Lead | Kind::Contact)
+    matches!(
+        kind,
+        Kind::Customer | Kind::Lead | Kind::Contact | Kind::Payment
+    )
 }
 
 /// How a unique value is compared: a list's items one by one, text folded.

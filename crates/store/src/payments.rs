@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
-use crate::lists::{Listed, Sort};
+use crate::lists::{Filter, ListQuery, Listed, Sort};
 use crate::record;
 use crate::schema::{Contracts, Customers, Payments};
 use crate::visibility::{readable_record, search_matches, writable_record};
@@ -44,6 +44,7 @@ struct PaymentRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     exceeding_confirmed: bool,
+    custom: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -67,6 +68,9 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub exceeding_confirmed: bool,
+    /// Values of the payment fields administrators define, by field key.
+    #[schema(value_type = Object)]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 impl TryFrom<PaymentRow> for Payment {
@@ -74,6 +78,8 @@ impl TryFrom<PaymentRow> for Payment {
 
     fn try_from(row: PaymentRow) -> Result<Self> {
         Ok(Payment {
+            custom: serde_json::from_str(&row.custom)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             status: DocStatus::parse(&row.status).map_err(|e| StoreError::Corrupt(e.into()))?,
             id: row.id,
             number: row.number,
@@ -108,6 +114,7 @@ pub struct PaymentFields {
     pub amount: i64,
     pub currency: String,
     pub notes: Option<String>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -120,9 +127,11 @@ pub struct PaymentQuery {
     pub ids: Option<Vec<i64>>,
     pub received_from: Option<NaiveDate>,
     pub received_before: Option<NaiveDate>,
+    /// Conditions on the payment's custom fields, checked by the service.
+    pub filters: Vec<Filter<Payments>>,
 }
 
-const COLUMNS: [Payments; 16] = [
+const COLUMNS: [Payments; 17] = [
     Payments::Id,
     Payments::Number,
     Payments::ContractId,
@@ -139,6 +148,7 @@ const COLUMNS: [Payments; 16] = [
     Payments::CreatedAt,
     Payments::UpdatedAt,
     Payments::ExceedingConfirmed,
+    Payments::Custom,
 ];
 
 fn select_rows() -> SelectStatement {
@@ -226,14 +236,25 @@ pub async fn list(
     list_sorted(tx, scope, query, sort, after, limit).await
 }
 
-/// The columns the shared list engine sorts and pages payments by;
-/// payments keep no custom fields, so no custom sort reads `custom`.
+/// The columns the shared list engine sorts and pages payments by.
 const LISTED: Listed<Payments> = Listed {
     table: Payments::Table,
     id: Payments::Id,
     search_text: Payments::SearchText,
-    custom: Payments::SearchText,
+    custom: Payments::Custom,
 };
+
+/// Adds the conditions on custom fields of a payment query.
+fn narrow_custom(tx: &Tx, select: &mut SelectStatement, query: &PaymentQuery) {
+    if query.filters.is_empty() {
+        return;
+    }
+    let narrowing = ListQuery {
+        filters: query.filters.clone(),
+        ..ListQuery::default()
+    };
+    crate::lists::narrow(tx, select, LISTED, &narrowing);
+}
 
 /// A page of visible payments in a list's order, starting after the
 /// cursor row (its sort value and id).
@@ -247,6 +268,7 @@ pub async fn list_sorted(
 ) -> Result<Vec<Payment>> {
     let mut select = select_rows();
     scoped(&mut select, scope, query);
+    narrow_custom(tx, &mut select, query);
     crate::lists::page(tx, &mut select, LISTED, sort, after, limit);
     let rows: Vec<PaymentRow> = tx.all(&select).await?;
     rows.into_iter().map(Payment::try_from).collect()
@@ -293,6 +315,7 @@ pub async fn totals(
                 .equals((Payments::Table, Payments::ContractId)),
         );
     scoped(&mut select, scope, query);
+    narrow_custom(tx, &mut select, query);
     select.group_by_col((Payments::Table, Payments::Currency));
     tx.all(&select).await
 }
@@ -360,13 +383,15 @@ fn values(
     fields: &PaymentFields,
     number: &str,
     customer_name: &str,
-) -> Vec<(Payments, SimpleExpr)> {
+) -> Result<Vec<(Payments, SimpleExpr)>> {
+    let custom =
+        serde_json::to_string(&fields.custom).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let search = format!(
         "{} {}",
         kuijing_domain::text::normalize(number),
         kuijing_domain::text::normalize(customer_name)
     );
-    vec![
+    Ok(vec![
         (Payments::Number, number.into()),
         (Payments::ContractId, fields.contract_id.into()),
         (Payments::PlanId, fields.plan_id.into()),
@@ -380,7 +405,8 @@ fn values(
             fields.exceeding_confirmed.into(),
         ),
         (Payments::SearchText, search.into()),
-    ]
+        (Payments::Custom, custom.into()),
+    ])
 }
 
 pub async fn insert(
@@ -390,7 +416,7 @@ pub async fn insert(
     owner: i64,
     (creator, now): (i64, DateTime<Utc>),
 ) -> Result<i64> {
-    let mut pairs = values(fields, number, customer_name);
+    let mut pairs = values(fields, number, customer_name)?;
     pairs.extend([
         (Payments::Status, DocStatus::Draft.as_str().into()),
         (Payments::OwnerId, owner.into()),
@@ -398,8 +424,11 @@ pub async fn insert(
         (Payments::CreatedAt, now.into()),
         (Payments::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(Payments::Table, Payments::Id, pairs))
-        .await
+    let id = tx
+        .insert_id(&record::insert(Payments::Table, Payments::Id, pairs))
+        .await?;
+    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -409,7 +438,7 @@ pub async fn update(
     (number, customer_name): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields, number, customer_name);
+    let mut pairs = values(fields, number, customer_name)?;
     pairs.push((Payments::UpdatedAt, now.into()));
     let update = record::update_versioned(
         Payments::Table,
@@ -417,7 +446,11 @@ pub async fn update(
         (Payments::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 pub async fn set_status(
@@ -443,6 +476,7 @@ pub async fn lock(tx: &mut Tx, id: i64) -> Result<bool> {
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    crate::unique_values::forget_records(tx, KIND, &[id]).await?;
     tx.execute(&record::delete(Payments::Table, Payments::Id, id))
         .await
 }

@@ -570,6 +570,7 @@ pub enum Payments {
     CreatedAt,
     UpdatedAt,
     ExceedingConfirmed,
+    Custom,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

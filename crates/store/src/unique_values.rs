@@ -1,5 +1,5 @@
 //! Unique custom values, found by an index: each value of a unique custom
-//! field of a customer, lead or contact is kept here as its folded key
+//! field of a customer, lead, contact or payment is kept here as its folded key
 //! (`kuijing_domain::fields::unique_key`), so "does another record hold it"
 //! is one indexed lookup instead of a read of every record. The store keeps
 //! it in step itself: a record's keys are written with the record and
@@ -19,6 +19,7 @@ fn table_of(kind: &str) -> Option<&'static str> {
         "customer" => Some("customers"),
         "lead" => Some("leads"),
         "contact" => Some("contacts"),
+        "payment" => Some("payments"),
         _ => None,
     }
 }

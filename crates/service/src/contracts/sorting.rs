@@ -41,7 +41,8 @@ const CONTRACT_SORTS: &[Column<Contracts>] = &[
     plain("updated_at", Contracts::UpdatedAt, Read::Time),
 ];
 
-/// The columns a payment list sorts by (payments keep no custom fields).
+/// The columns a payment list sorts by; custom fields (`custom.<key>`)
+/// sort too.
 const PAYMENT_SORTS: &[Column<Payments>] = &[
     text("number", Payments::Number),
     shown("contract_id", Payments::ContractId, Shown::Contract),
@@ -66,9 +67,9 @@ pub fn contract_sorts_by(column: &str) -> bool {
     column.starts_with("custom.") || CONTRACT_SORTS.iter().any(|c| c.name == column)
 }
 
-/// Whether a payment list sorts by the column.
+/// Whether a payment list sorts by the column (custom fields sort too).
 pub fn payment_sorts_by(column: &str) -> bool {
-    PAYMENT_SORTS.iter().any(|c| c.name == column)
+    column.starts_with("custom.") || PAYMENT_SORTS.iter().any(|c| c.name == column)
 }
 
 const fn text<C>(name: &'static str, column: C) -> Column<C> {
@@ -166,7 +167,7 @@ impl App {
     }
 
     /// A page of payments in the order `sort` names (a column of
-    /// `PAYMENT_SORTS`, `-` first for descending; the newest first when
+    /// `PAYMENT_SORTS` or `custom.<key>`, `-` first for descending; the newest first when
     /// none). Ties break on the id, empty values last.
     pub async fn list_payments_sorted(
         &self,
@@ -179,9 +180,11 @@ impl App {
         let mut tx = self.db.read().await?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
         let scope = (&visibility, caller.user.id, self.today());
-        let store_query = payment_store_query(caller, query)?;
+        let mut store_query = payment_store_query(caller, query)?;
+        store_query.filters = self.payment_filters(&mut tx, &query.filters).await?;
+        let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
         let newest = Sort::by(Payments::Id, true);
-        let sort = parse_sort(PAYMENT_SORTS, (Payments::Id, newest), &[], sort_text)?;
+        let sort = parse_sort(PAYMENT_SORTS, (Payments::Id, newest), &defs, sort_text)?;
         let after = match (page.cursor, carried(&page)) {
             (Some(id), Some(value)) => Some((value, id)),
             (Some(id), None) => {

@@ -80,6 +80,7 @@ pub(super) async fn won_deal(tx: &mut Tx, row: &PipelineRow, deal: WonDeal<'_>) 
         amount,
         currency: DEMO_CURRENCY.into(),
         notes: None,
+        custom: Default::default(),
     };
     let payment_id = payments::insert(
         tx,

@@ -57,6 +57,20 @@ impl CustomerParams {
     }
 }
 
+/// A list's filter conditions as the API takes them: JSON, or nothing.
+pub(crate) fn filters_of(
+    filter: Option<&str>,
+) -> Result<Vec<FilterInput>, kuijing_service::ServiceError> {
+    match filter.filter(|f| !f.trim().is_empty()) {
+        Some(text) => serde_json::from_str(text).map_err(|_| {
+            kuijing_service::ServiceError::Invalid(
+                kuijing_domain::FieldError::new("filter", "invalid_value").into(),
+            )
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// A list's query as the API takes it, for any kind: search, view and the
 /// filter conditions as JSON; sort; where the page starts and its length.
 pub(crate) fn record_query(
@@ -64,14 +78,7 @@ pub(crate) fn record_query(
     (sort, descending): (Option<String>, bool),
     (cursor, limit): (Option<String>, Option<u64>),
 ) -> Result<CustomerListQuery, kuijing_service::ServiceError> {
-    let filters: Vec<FilterInput> = match filter.as_deref().filter(|f| !f.trim().is_empty()) {
-        Some(text) => serde_json::from_str(text).map_err(|_| {
-            kuijing_service::ServiceError::Invalid(
-                kuijing_domain::FieldError::new("filter", "invalid_value").into(),
-            )
-        })?,
-        None => Vec::new(),
-    };
+    let filters = filters_of(filter.as_deref())?;
     Ok(CustomerListQuery {
         search,
         filters,

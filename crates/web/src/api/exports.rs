@@ -49,6 +49,9 @@ pub struct SalesExportFilter {
     pub ending: Option<i64>,
     /// Opportunities, contracts and payments of this customer.
     pub customer_id: Option<i64>,
+    /// Payments: conditions on their custom fields as JSON, as the payment
+    /// list takes them (`[{"field":"custom.channel","op":"equals","value":"Wire"}]`).
+    pub filter: Option<String>,
 }
 
 impl SalesExportFilter {
@@ -92,6 +95,7 @@ impl SalesExportFilter {
             stage_id: self.stage_id,
             ending_within_days: self.ending,
             customer_id: self.customer_id,
+            filters: super::customers::filters_of(self.filter.as_deref())?,
         })
     }
 }

@@ -43,9 +43,13 @@ pub struct PaymentParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Conditions on payment custom fields as JSON, as the record lists
+    /// take them: `[{"field":"custom.channel","op":"equals","value":"Wire"}]`.
+    pub filter: Option<String>,
     /// Any column the list shows (`number`, `contract_id`, `customer_id`,
-    /// `received_on`, `amount`, `method_id`, `status`, `owner_id`, ...); `-`
-    /// first for descending (`-received_on`). A choice sorts by the name it
+    /// `received_on`, `amount`, `method_id`, `status`, `owner_id`, ...) or a
+    /// custom field (`custom.<key>`); `-` first for descending
+    /// (`-received_on`). A choice sorts by the name it
     /// shows. Ties break on the id and empty values come last. Newest first
     /// when left out.
     pub sort: Option<String>,
@@ -73,7 +77,12 @@ pub async fn list_payments(
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
+    let filters = match super::customers::filters_of(p.filter.as_deref()) {
+        Ok(filters) => filters,
+        Err(error) => return respond::<()>(Err(error), &caller, lang),
+    };
     let query = PaymentListQuery {
+        filters,
         search: p.q,
         status: p.status,
         contract_id: p.contract_id,

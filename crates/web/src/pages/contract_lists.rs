@@ -55,6 +55,28 @@ pub(crate) async fn contract_table(
     Ok((table, picker))
 }
 
+/// The fields a payment list's conditions are put on: its custom fields
+/// (its own have the search, status and view above the list).
+pub(crate) async fn payment_conditions(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<super::records::ConditionField>, ServiceError> {
+    let defs = state
+        .app
+        .custom_fields(kuijing_domain::Kind::Payment)
+        .await?;
+    if defs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let pickable = super::records::Pickable::load(state, caller).await?;
+    Ok(super::records::condition_fields(
+        &[],
+        &defs,
+        |f| f.to_string(),
+        &pickable,
+    ))
+}
+
 /// The payment list's table and column picker.
 pub(crate) async fn payment_table(
     state: &AppState,
@@ -140,6 +162,14 @@ fn payment_cell(
     p: &Payment,
     column: &str,
 ) -> Cell {
+    if let Some(key) = column.strip_prefix("custom.") {
+        return Cell::text(
+            p.custom
+                .get(key)
+                .map(kuijing_domain::fields::display)
+                .unwrap_or_default(),
+        );
+    }
     match column {
         "number" => Cell::link(p.number.clone(), format!("/payments/{}", p.id)),
         "contract_id" => Cell::link(
@@ -297,6 +327,11 @@ fn export_filter(query: &ListQuery, ids: Option<String>) -> crate::api::SalesExp
         status: optional_text(&query.status),
         ending: (query.ending == "30").then_some(30),
         customer_id: optional_number(&query.customer_id),
+        filter: Some(serde_json::to_string(&super::records::filters_of(
+            query.conditions(),
+        )))
+        .and_then(Result::ok)
+        .filter(|f| f != "[]"),
         ..Default::default()
     }
 }

@@ -53,7 +53,7 @@ const STATUSES: [&str; 6] = [
     "void",
 ];
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     pub(crate) q: String,
@@ -83,17 +83,51 @@ pub struct ListQuery {
     /// `open` when the column picker should show open.
     #[serde(default)]
     pub(crate) columns: String,
+    /// Payments: conditions on custom fields kept so far, as JSON
+    /// `[[field, op, value], ...]`, and the one being added (`cond` as
+    /// `field|operator`, its value `cv`, a range of days `cvf`–`cvt`, or
+    /// the picked choices `cvc`), as the record lists take them.
+    #[serde(default)]
+    pub(crate) c: String,
+    #[serde(default)]
+    pub(crate) cond: String,
+    #[serde(default)]
+    pub(crate) cv: String,
+    #[serde(default)]
+    cvf: String,
+    #[serde(default)]
+    cvt: String,
+    #[serde(default)]
+    pub(crate) cvc: Vec<String>,
 }
 
 impl ListQuery {
+    /// Every condition of the address: those kept and the one added.
+    pub(crate) fn conditions(&self) -> Vec<(String, String, String)> {
+        let cv = super::records::added_value(&self.cv, &self.cvf, &self.cvt);
+        super::records::conditions_of(&self.c, &self.cond, &cv, &self.cvc)
+    }
+
+    /// The conditions, as the address keeps them.
+    pub(crate) fn kept_conditions(&self) -> String {
+        super::records::kept(&self.conditions())
+    }
+
     pub(crate) fn keep(&self) -> String {
+        self.keep_with(&self.conditions())
+    }
+
+    /// The address's query with these conditions in place of its own.
+    pub(crate) fn keep_with(&self, conditions: &[(String, String, String)]) -> String {
         let mut parts = form_urlencoded::Serializer::new(String::new());
+        let kept = super::records::kept(conditions);
         for (key, value) in [
             ("q", &self.q),
             ("view", &self.view),
             ("status", &self.status),
             ("ending", &self.ending),
             ("customer_id", &self.customer_id),
+            ("c", &kept),
         ] {
             if !value.is_empty() {
                 parts.append_pair(key, value);
@@ -1236,11 +1270,25 @@ struct PaymentsView {
     can_export: bool,
     table: Table,
     picker: Picker,
+    /// The payment fields conditions may be put on.
+    fields: Vec<super::records::ConditionField>,
+    /// A condition refused (a value of the wrong type): why.
+    errors: FormErrors,
 }
 
 impl PaymentsView {
     fn statuses(&self) -> [&'static str; 6] {
         STATUSES
+    }
+
+    /// The conditions as sentences, each with the list's address without it.
+    fn chips(&self) -> Vec<super::records::Chip> {
+        super::records::chips(
+            &self.query.conditions(),
+            &self.fields,
+            |op| super::records::op_label(&self.shell, op),
+            |rest| format!("/payments?{}", self.query.keep_with(rest)),
+        )
     }
 }
 
@@ -1250,12 +1298,28 @@ pub async fn list_payments(
     PageUser(caller): PageUser,
     Params(query): Params<ListQuery>,
 ) -> Response {
-    answer(
-        payments_view(&state, &caller, lang, query, None).await,
-        StatusCode::OK,
-        &caller,
-        lang,
-    )
+    let mut retry = query.clone();
+    let error = match payments_view(&state, &caller, lang, query, None).await {
+        Ok(page) => return answer(Ok(page), StatusCode::OK, &caller, lang),
+        Err(error) => error,
+    };
+    // A condition being added that does not fit its field: the list again
+    // without it, saying why.
+    let fields = (&mut retry.cond, &mut retry.cv, &mut retry.cvc);
+    match super::records::refused_condition(&error, lang, fields) {
+        Some(errors) => {
+            retry.cvf.clear();
+            retry.cvt.clear();
+            let page = payments_view(&state, &caller, lang, retry, None)
+                .await
+                .map(|mut page| {
+                    page.errors = errors;
+                    page
+                });
+            answer(page, StatusCode::UNPROCESSABLE_ENTITY, &caller, lang)
+        }
+        None => error_page(error, &caller, lang),
+    }
 }
 
 async fn payments_view(
@@ -1272,6 +1336,7 @@ async fn payments_view(
         contract_id: None,
         customer_id: optional_number(&query.customer_id),
         drill: query.drill(),
+        filters: super::records::filters_of(query.conditions()),
     };
     let (list, totals) = state
         .app
@@ -1285,10 +1350,13 @@ async fn payments_view(
         can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
     let (table, picker) =
         contract_lists::payment_table(state, caller, &shell, &query, &list.items).await?;
+    let fields = contract_lists::payment_conditions(state, caller).await?;
     Ok(PaymentsView {
         can_export: can(caller, Kind::Payment, Action::Export),
         table,
         picker,
+        fields,
+        errors: FormErrors::default(),
         shell,
         keep: query.keep(),
         views: state.app.saved_views(caller, "payment").await?,
@@ -1332,6 +1400,8 @@ struct PaymentView {
     can_submit: bool,
     can_delete: bool,
     attachments: Vec<Attachment>,
+    /// The custom fields of payments, in their order.
+    fields: Vec<FieldDef>,
 }
 
 impl PaymentView {
@@ -1367,6 +1437,7 @@ async fn payment_view(
         methods: method_choices(state).await?,
         people: state.app.approver_choices("payment").await?,
         steps_to_choose: state.app.steps_to_choose("payment").await?,
+        fields: state.app.custom_fields(Kind::Payment).await?,
         attachments: state
             .app
             .list_attachments(caller, Kind::Payment, detail.payment.id)
@@ -1477,9 +1548,15 @@ pub struct PaymentForm {
     confirm_exceeding: String,
     #[serde(default)]
     version: String,
+    #[serde(flatten)]
+    custom: CustomValues,
 }
 
 impl PaymentForm {
+    fn custom_value(&self, key: &str) -> String {
+        self.custom.value(key)
+    }
+
     fn input(&self) -> PaymentInput {
         let mut unread = kuijing_domain::FieldErrors::new();
         let received_on = required_date("received_on", &self.received_on, &mut unread);
@@ -1491,6 +1568,7 @@ impl PaymentForm {
             method_id: optional_number(&self.method_id),
             amount: DecimalText::Text(self.amount.clone()),
             notes: optional_text(&self.notes),
+            custom: self.custom.input(),
             confirm_exceeding: !self.confirm_exceeding.is_empty(),
             version: optional_number(&self.version),
             unread,
@@ -1514,6 +1592,8 @@ struct PaymentFormView {
     /// after them (see [`pending_others`]).
     pending: Vec<kuijing_service::contracts::PendingPayment>,
     open_after_pending: i64,
+    /// The custom fields of payments, in their order.
+    fields: Vec<FieldDef>,
 }
 
 impl PaymentFormView {
@@ -1618,6 +1698,7 @@ async fn payment_form_view(
         exceeding,
         pending,
         open_after_pending,
+        fields: state.app.custom_fields(Kind::Payment).await?,
     })
 }
 
@@ -1720,6 +1801,7 @@ pub async fn edit_payment(
         notes: p.notes.clone().unwrap_or_default(),
         confirm_exceeding: String::new(),
         version: p.version.to_string(),
+        custom: CustomValues::of(&p.custom),
     };
     answer(
         payment_form_view(

@@ -31,6 +31,7 @@ pub(super) const FIELD_KINDS: &[Kind] = &[
     Kind::Contact,
     Kind::Opportunity,
     Kind::Contract,
+    Kind::Payment,
     Kind::Product,
 ];
 

@@ -60,6 +60,7 @@ mod openapi;
 mod opportunity_import_more;
 mod organisation;
 mod pages;
+mod payment_fields;
 mod payment_rules;
 mod pool_fixtures;
 mod pool_members;
