@@ -105,7 +105,7 @@ impl ImportKind {
 
     /// Whether a file of this kind may carry its custom fields.
     fn reads_custom(self) -> bool {
-        matches!(self, Self::Opportunity | Self::Contract)
+        matches!(self, Self::Opportunity | Self::Contract | Self::Payment)
     }
 }
 

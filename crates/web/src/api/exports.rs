@@ -270,7 +270,7 @@ pub async fn import_contracts(
 #[utoipa::path(post, path = "/api/v1/payments/import", tag = "payments", params(ProductImportParams),
     request_body(description = "The file: as a multipart form (the file in `file`, options as other fields or in the query), or as the whole body (the file's name in `name`, or the format from `format` or the content)",
         content((ImportUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
-    description = "Columns: number (blank takes the number rule's next), contract (by number, an approved one the caller may see), instalment (its number), date received (not in the future), payment method, amount, currency (the contract's), notes. Payments are saved as drafts awaiting submission; one above what the contract still has outstanding is refused unless `allow_exceeding` is set. All or nothing.",
+    description = "Columns: number (blank takes the number rule's next), contract (by number, an approved one the caller may see), instalment (its number), date received (not in the future), payment method, amount, currency (the contract's), notes, and the payment custom fields by their label or key, each checked as the form checks it. Payments are saved as drafts awaiting submission; one above what the contract still has outstanding is refused unless `allow_exceeding` is set. All or nothing.",
     responses((status = 200, body = kuijing_service::imports::ImportReport), (status = 403, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn import_payments(
     State(state): State<AppState>,
@@ -283,7 +283,7 @@ pub async fn import_payments(
 
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "exports",
     params(("kind" = String, Path, description = "`customers`, `leads`, `contacts`, `products`, `opportunities`, `contracts` or `payments`"), SalesExportParams),
-    description = "A file with the header row an import of the kind reads, in the caller's language; customers, leads, contacts, opportunities and contracts end with their custom fields.",
+    description = "A file with the header row an import of the kind reads, in the caller's language; customers, leads, contacts, opportunities, contracts and payments end with their custom fields.",
     responses((status = 200, description = "The file", content_type = "text/csv"), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn import_template(
     State(state): State<AppState>,

@@ -402,6 +402,11 @@ async fn payment_custom_values_export_and_import_again() {
         "{header}"
     );
     assert!(file.text.contains("Wire"), "{}", file.text);
+    let template = t
+        .get("/api/v1/imports/payments/template?format=csv", admin)
+        .await;
+    assert_eq!(template.status, 200, "{}", template.text);
+    assert!(template.text.contains("Bank fee"), "{}", template.text);
     let gone = t
         .call(
             axum::http::Method::DELETE,
