@@ -90,6 +90,10 @@ async fn payments_keep_check_filter_and_sort_custom_values_through_the_api() {
         "{}",
         refused.text
     );
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("Channel"), "{message}");
     let refused = t
         .post(
             "/api/v1/payments",
