@@ -366,6 +366,22 @@ async fn the_payment_form_pages_and_list_carry_custom_fields() {
     assert!(html.contains(&wire_no), "{html}");
     assert!(!html.contains(&other_no), "{html}");
     assert!(html.contains("class=\"chips\""), "{html}");
+    // A choice picked from the list of the field's options, as the box
+    // offers it.
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!(
+            "/payments?cond={}&cvc={}",
+            urlencode("custom.channel|equals"),
+            urlencode("custom.channel|Cheque")
+        ),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(&other_no), "{html}");
+    assert!(!html.contains(&wire_no), "{html}");
     let (status, html) = page(
         &t,
         &cookie,
