@@ -200,8 +200,18 @@ pub struct StoredApproval {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// The facts (as JSON) its plan was made from.
+    /// The facts its plan was made from (kept as JSON text, given out as
+    /// an object).
+    #[serde(serialize_with = "facts_object")]
+    #[schema(value_type = Object)]
     pub facts: String,
+}
+
+/// Writes the stored facts as the JSON object they are, not as a string.
+fn facts_object<S: serde::Serializer>(facts: &str, out: S) -> std::result::Result<S::Ok, S::Error> {
+    let value: serde_json::Value =
+        serde_json::from_str(facts).map_err(serde::ser::Error::custom)?;
+    value.serialize(out)
 }
 
 impl TryFrom<ApprovalRow> for StoredApproval {

@@ -1,0 +1,198 @@
+//! What a fresh user's review of approvals found: the page an approver
+//! outside the record's scope lands on after deciding, resubmitting from
+//! the rejected step after an edit, the approval figures of the report and
+//! the API, the people a seat may be handed to, the customer and amount in
+//! the approval lists, the facts as an object, and the language switch.
+
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+use serde_json::{Value, json};
+
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{Answer, PASSWORD, TestApp, page, post_form};
+use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
+
+async fn flow(t: &TestApp, team: &SalesTeam, definition: Value) {
+    let made = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({ "kind": "contract", "name": "Contract flow", "definition": definition }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+}
+
+async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
+    let answer = t
+        .post(
+            &format!("/api/v1/approvals/{approval}/actions"),
+            token,
+            body,
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer
+}
+
+/// The contract as its owner reads it.
+async fn detail(t: &TestApp, token: &str, id: i64) -> Answer {
+    t.get(&format!("/api/v1/contracts/{id}"), token).await
+}
+
+fn approval_id(detail: &Answer) -> i64 {
+    detail.body["approval"]["approval"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an approval: {}", detail.text))
+}
+
+fn waiting_ids(detail: &Answer) -> Vec<i64> {
+    let mut ids: Vec<i64> = detail.body["approval"]["waiting_for"]
+        .as_array()
+        .map(|all| all.iter().filter_map(|pair| pair[0].as_i64()).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids
+}
+
+/// A manager of Finance (another department than the reps') who sees the
+/// reports of their department and approves contracts: `(id, token)`.
+async fn finance_manager(t: &TestApp, team: &SalesTeam) -> (i64, String) {
+    let scope = json!({ "scope": "department_and_below" });
+    let role = t
+        .role(
+            &team.admin,
+            "Finance manager",
+            &[
+                "contract.view",
+                "contract.approve",
+                "payment.view",
+                "approval.view",
+                "report.view",
+            ],
+            json!({ "contract": scope, "payment": scope, "customer": scope, "user": scope }),
+        )
+        .await;
+    let departments = t.get("/api/v1/departments", &team.admin).await;
+    let finance = departments.body["items"]
+        .as_array()
+        .and_then(|all| all.iter().find(|d| d["name"] == "Finance"))
+        .and_then(|d| d["id"].as_i64())
+        .expect("the Finance department");
+    let id = t
+        .user(
+            &team.admin,
+            "0971000009",
+            json!({ "department_id": finance, "role_ids": [role] }),
+        )
+        .await;
+    (id, t.login("0971000009", PASSWORD).await)
+}
+
+/// Step 1 the submitter's superior; step 2 everyone named, above 10,000.
+async fn two_step_flow(t: &TestApp, team: &SalesTeam, resubmit: &str, last: &[i64]) {
+    flow(
+        t,
+        team,
+        json!({ "resubmit": resubmit, "steps": [
+            { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
+            { "name": "Everyone", "approvers": { "users": last }, "mode": "everyone",
+              "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_000_000 } }] }
+        ] }),
+    )
+    .await;
+}
+
+async fn set_amount(t: &TestApp, token: &str, id: i64, amount: &str) {
+    let path = format!("/api/v1/contracts/{id}");
+    let answer = t.put(&path, token, json!({ "amount": amount })).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+/// Rejected twice on its second step, then approved: two steps each time.
+async fn rejected_twice_then_approved(t: &TestApp, team: &SalesTeam, second: &str) -> i64 {
+    let rep = team.rep.1.as_str();
+    let buyer = customer(t, rep, "Umbrella").await;
+    let deal = contract(t, rep, buyer, "20000").await;
+    submit(t, rep, "contracts", deal).await;
+    let approval = approval_id(&detail(t, rep, deal).await);
+    for round in 0..3 {
+        if round > 0 {
+            submit(t, rep, "contracts", deal).await;
+        }
+        act(t, &team.manager.1, approval, json!({ "action": "approve" })).await;
+        let last = if round < 2 {
+            json!({ "action": "reject", "comment": "Not yet" })
+        } else {
+            json!({ "action": "approve" })
+        };
+        act(t, second, approval, last).await;
+    }
+    assert_eq!(detail(t, rep, deal).await.body["status"], "approved");
+    deal
+}
+
+/// The report's row of a key, as column → value.
+fn report_row(report: &Answer, key: &str) -> std::collections::HashMap<String, Value> {
+    let columns: Vec<String> = report.body["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["key"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let row = report.body["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["key"] == key))
+        .unwrap_or_else(|| panic!("row {key}: {}", report.text));
+    columns
+        .into_iter()
+        .zip(row["values"].as_array().expect("values").iter().cloned())
+        .collect()
+}
+
+/// The options of the first `<select name="to"` of a page after `from`.
+fn hand_over_options(html: &str, from: &str) -> String {
+    let start = html.find(from).expect("the form");
+    let rest = &html[start..];
+    let select = rest.find("<select name=\"to\"").expect("a select");
+    let end = rest[select..].find("</select>").expect("its end");
+    rest[select..select + end].to_string()
+}
+
+
+#[tokio::test]
+async fn the_facts_are_an_object() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let buyer = customer(&t, &team.rep.1, "Vandelay").await;
+    let deal = contract(&t, &team.rep.1, buyer, "700").await;
+    submit(&t, &team.rep.1, "contracts", deal).await;
+    let seen = detail(&t, &team.rep.1, deal).await;
+    let facts = &seen.body["approval"]["approval"]["facts"];
+    assert!(facts.is_object(), "{}", seen.text);
+    assert!(facts.get("amount").is_some(), "{facts}");
+    let doc = t.call(Method::GET, "/api/openapi.json", None, None).await;
+    let schema = &doc.body["components"]["schemas"]["StoredApproval"]["properties"]["facts"];
+    assert_eq!(schema["type"], "object", "{schema}");
+}
+
+async fn switch_language(t: &TestApp, cookie: &str, referer: &str, back: &str) -> String {
+    let csrf = page_csrf(t, cookie).await;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/language")
+        .header(header::COOKIE, cookie)
+        .header(header::HOST, "crm.local")
+        .header(header::REFERER, referer)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("_csrf={csrf}&lang=zh-Hant&back={back}")))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, 303, "{}", answer.text);
+    answer
+        .headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
