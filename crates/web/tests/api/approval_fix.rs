@@ -196,3 +196,30 @@ async fn switch_language(t: &TestApp, cookie: &str, referer: &str, back: &str) -
         .unwrap_or_default()
         .to_string()
 }
+
+#[tokio::test]
+async fn the_language_switch_returns_to_the_page_it_was_used_on() {
+    let t = TestApp::new().await;
+    let cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let here = "/opportunities/board?pipeline_id=1";
+    let location = switch_language(
+        &t,
+        &cookie,
+        &format!("http://crm.local{here}"),
+        "/opportunities",
+    )
+    .await;
+    assert_eq!(location, here);
+    // Another site's address is no place to go back to.
+    let location = switch_language(
+        &t,
+        &cookie,
+        "http://elsewhere.example/opportunities/board",
+        "/opportunities",
+    )
+    .await;
+    assert_eq!(location, "/opportunities");
+    // The board shows the first error's message when a drag is refused.
+    let script = include_str!("../../static/app.js");
+    assert!(script.contains("problem.errors[0]"), "app.js");
+}
