@@ -55,6 +55,9 @@ pub struct Panel {
     pub can_withdraw: bool,
     /// The caller may hand over any waiting seat (approval managers).
     pub can_reassign: bool,
+    /// Those a seat cannot be handed to: the submitter and whoever already
+    /// holds a seat on the current step (the server refuses them).
+    pub no_hand_over: Vec<i64>,
 }
 
 impl Panel {
@@ -114,7 +117,14 @@ impl Panel {
                 from: h.from_id.filter(|from| Some(*from) != h.actor_id).map(name),
             })
             .collect();
+        let mut no_hand_over: Vec<i64> = state
+            .plan
+            .get(state.current)
+            .map(|step| step.approvers.iter().map(|seat| seat.user).collect())
+            .unwrap_or_default();
+        no_hand_over.push(view.approval.submitter_id);
         Panel {
+            no_hand_over,
             approval_id: view.approval.id,
             status: state.status.as_str(),
             flow_name: view.flow_name.clone(),

@@ -159,6 +159,51 @@ fn hand_over_options(html: &str, from: &str) -> String {
     rest[select..select + end].to_string()
 }
 
+#[tokio::test]
+async fn the_hand_over_list_leaves_out_those_the_server_refuses() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (outsider, _) = finance_manager(&t, &team).await;
+    flow(
+        &t,
+        &team,
+        json!({ "steps": [
+            { "name": "Both", "approvers": { "users": [team.manager.0, team.finance.0] }, "mode": "everyone" }
+        ] }),
+    )
+    .await;
+    let buyer = customer(&t, &team.rep.1, "Hooli").await;
+    let deal = contract(&t, &team.rep.1, buyer, "3000").await;
+    submit(&t, &team.rep.1, "contracts", deal).await;
+    let cookie = page_session(&t, "0971000001").await;
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{deal}"), "en").await;
+    let options = hand_over_options(&html, "value=\"approve\"");
+    assert!(
+        options.contains(&format!("value=\"{outsider}\"")),
+        "{options}"
+    );
+    for refused in [team.finance.0, team.manager.0, team.rep.0] {
+        assert!(
+            !options.contains(&format!("value=\"{refused}\"")),
+            "{refused} is offered: {options}"
+        );
+    }
+    // The manager's own "hand over for someone" list leaves them out too.
+    let admin_cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = page(&t, &admin_cookie, &format!("/contracts/{deal}"), "en").await;
+    let options = hand_over_options(&html, "name=\"from\"");
+    assert!(
+        options.contains(&format!("value=\"{outsider}\"")),
+        "{options}"
+    );
+    for refused in [team.finance.0, team.manager.0, team.rep.0] {
+        assert!(
+            !options.contains(&format!("value=\"{refused}\"")),
+            "{options}"
+        );
+    }
+}
+
 
 #[tokio::test]
 async fn the_facts_are_an_object() {
