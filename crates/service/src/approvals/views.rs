@@ -48,8 +48,17 @@ impl App {
         }))
     }
 
-    /// The steps of a kind's active flow whose approvers the submitter
-    /// picks, by their index, with their names.
+    /// Whether the caller may open the record an approval is about (a
+    /// contract, a payment, a request of a custom kind) now: in their data
+    /// scope, on its team, or while an approval of it waits for them.
+    pub async fn may_view_record(&self, caller: &Caller, kind: &str, record: i64) -> bool {
+        match kind {
+            "contract" => self.get_contract(caller, record).await.is_ok(),
+            "payment" => self.get_payment(caller, record).await.is_ok(),
+            _ => self.get_request(caller, record).await.is_ok(),
+        }
+    }
+
     /// The active users who may be chosen as approvers of a kind or be
     /// handed a seat (see [`may_be_given_seat`]), by name.
     pub async fn approver_choices(&self, kind: &str) -> Result<Vec<crate::choices::Choice>> {

@@ -181,11 +181,24 @@ pub async fn act(
         "/approvals".to_string()
     };
     match state.app.act_on_approval(&caller, id, &input).await {
-        Ok(_) => Redirect::to(&format!(
-            "{back}?done=approval_{}",
-            form.action.replace('-', "_")
-        ))
-        .into_response(),
+        Ok(view) => {
+            // An approver outside the record's scope read it only while it
+            // waited for them: after their decision the record's page is no
+            // longer theirs, so they go to what still waits for them.
+            let kind = view.approval.kind.as_str();
+            let record = view.approval.record_id;
+            let back = if state.app.may_view_record(&caller, kind, record).await {
+                back
+            } else {
+                "/approvals".to_string()
+            };
+            let joint = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!(
+                "{back}{joint}done=approval_{}",
+                form.action.replace('-', "_")
+            ))
+            .into_response()
+        }
         Err(error) => refused(&state, &caller, lang, (error, &back, "/approvals")),
     }
 }
@@ -253,6 +266,9 @@ pub struct ListQuery {
     tab: String,
     #[serde(default)]
     cursor: String,
+    /// The confirmation of an action taken on a record's page.
+    #[serde(default)]
+    done: Option<String>,
 }
 
 pub async fn list_approvals(
@@ -275,7 +291,8 @@ pub async fn list_approvals(
     match list {
         Ok(list) => {
             let view = ListView {
-                shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
+                shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title")
+                    .with_notice(query.done.as_deref()),
                 list,
                 tab: if submitted { "submitted" } else { "waiting" }.into(),
                 kind_names: state

@@ -89,6 +89,65 @@ async fn finance_manager(t: &TestApp, team: &SalesTeam) -> (i64, String) {
     (id, t.login("0971000009", PASSWORD).await)
 }
 
+#[tokio::test]
+async fn an_approver_outside_the_scope_goes_to_the_inbox_after_deciding() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (outsider, _) = finance_manager(&t, &team).await;
+    flow(
+        &t,
+        &team,
+        json!({ "steps": [
+            { "name": "Finance", "approvers": { "users": [outsider] }, "mode": "any_one" },
+            { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }
+        ] }),
+    )
+    .await;
+    let buyer = customer(&t, &team.rep.1, "Globex").await;
+    let deal = contract(&t, &team.rep.1, buyer, "5000").await;
+    assert_eq!(
+        submit(&t, &team.rep.1, "contracts", deal).await,
+        "in_approval"
+    );
+    let approval = approval_id(&detail(&t, &team.rep.1, deal).await);
+    let back = format!("/contracts/{deal}");
+
+    // The Finance manager opens the contract while it waits for them, and
+    // approves: the contract is no longer theirs to see, so they land on
+    // their approvals with the notice, not on a 404.
+    let cookie = page_session(&t, "0971000009").await;
+    let (status, _) = page(&t, &cookie, &back, "en").await;
+    assert_eq!(status, 200);
+    let csrf = page_csrf(&t, &cookie).await;
+    let (status, location) = post_form(
+        &t,
+        &cookie,
+        &format!("/approvals/{approval}/act"),
+        format!("_csrf={csrf}&action=approve&step=0&back={back}"),
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    assert_eq!(location, "/approvals?done=approval_approve");
+    let (status, _) = page(&t, &cookie, &back, "en").await;
+    assert_eq!(status, 404, "the decision ended their access");
+    let (status, html) = page(&t, &cookie, &location, "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Approved."), "the notice shows: {html}");
+
+    // The rep's manager sees the contract in their scope: back to it.
+    let cookie = page_session(&t, "0971000001").await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let (status, location) = post_form(
+        &t,
+        &cookie,
+        &format!("/approvals/{approval}/act"),
+        format!("_csrf={csrf}&action=approve&step=1&back={back}"),
+    )
+    .await;
+    assert_eq!(status, 303, "{location}");
+    assert_eq!(location, format!("{back}?done=approval_approve"));
+}
+
 /// Step 1 the submitter's superior; step 2 everyone named, above 10,000.
 async fn two_step_flow(t: &TestApp, team: &SalesTeam, resubmit: &str, last: &[i64]) {
     flow(
