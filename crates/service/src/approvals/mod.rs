@@ -166,12 +166,11 @@ impl App {
         });
         let (id, state, events, before) = match (flow, resumable) {
             (Some(flow), Some(previous)) => {
-                // Earlier approvals hold only for the record they saw: when
-                // its facts (the amount, say) changed, the flow starts over.
-                let mut definition = flow.definition.clone();
-                if previous.facts != facts_text {
-                    definition.resubmit = kuijing_domain::approval::Resubmit::FromStart;
-                }
+                // The flow says where a resubmission starts; one that resumes
+                // from the rejected step does so while the edit leaves the
+                // steps up to it as they were (the engine checks), and
+                // otherwise starts over and records so.
+                let definition = flow.definition.clone();
                 let mut state = previous.state.clone();
                 let events = match state.resubmit(&definition, facts, user, chosen, &directory) {
                     Ok(events) => events,

@@ -168,6 +168,50 @@ async fn set_amount(t: &TestApp, token: &str, id: i64, amount: &str) {
     assert_eq!(answer.status, 200, "{}", answer.text);
 }
 
+#[tokio::test]
+async fn an_edit_that_keeps_the_steps_resumes_at_the_rejected_step() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let finance = team.finance.0;
+    two_step_flow(&t, &team, "from_rejected_step", &[finance]).await;
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let buyer = customer(&t, rep, "Initech").await;
+    let deal = contract(&t, rep, buyer, "15000").await;
+    submit(&t, rep, "contracts", deal).await;
+    let approval = approval_id(&detail(&t, rep, deal).await);
+    act(&t, manager, approval, json!({ "action": "approve" })).await;
+    let reject = json!({ "action": "reject", "comment": "Payment terms" });
+    act(&t, &team.finance.1, approval, reject.clone()).await;
+
+    // 12,000 still needs both steps: it resumes at the rejected one.
+    set_amount(&t, rep, deal, "12000").await;
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
+    let seen = detail(&t, rep, deal).await;
+    assert_eq!(waiting_ids(&seen), vec![finance], "{}", seen.text);
+    assert_eq!(seen.body["approval"]["approval"]["state"]["current"], 1);
+
+    // 8,000 drops the second step: from the start, and the history says so.
+    act(&t, &team.finance.1, approval, reject).await;
+    set_amount(&t, rep, deal, "8000").await;
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
+    let seen = detail(&t, rep, deal).await;
+    assert_eq!(waiting_ids(&seen), vec![team.manager.0], "{}", seen.text);
+    let history = seen.body["approval"]["history"]
+        .as_array()
+        .expect("history");
+    assert!(
+        history.iter().any(|h| h["action"] == "started_over"),
+        "{}",
+        seen.text
+    );
+    let cookie = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{deal}"), "en").await;
+    assert!(
+        html.contains("Changed since the rejection: starts again from the first step"),
+        "{html}"
+    );
+}
+
 /// Rejected twice on its second step, then approved: two steps each time.
 async fn rejected_twice_then_approved(t: &TestApp, team: &SalesTeam, second: &str) -> i64 {
     let rep = team.rep.1.as_str();
