@@ -28,6 +28,7 @@ pub(crate) use facts::add_field_facts;
 pub use flows::{FlowInput, FlowName, SavedFlow};
 use refusals::{disabled_approver, engine_error, submit_error};
 
+pub use views::ApprovalItem;
 /// The kinds with their own records; administrators may add other kinds
 /// (quotation, refund, expense, ...) whose approvals carry their own form.
 pub const RECORD_KINDS: &[&str] = &["contract", "payment"];

@@ -95,32 +95,34 @@ impl App {
             .collect())
     }
 
-    /// Approvals waiting for the caller.
+    /// Approvals waiting for the caller, with what each is about.
     pub async fn approvals_waiting(
         &self,
         caller: &Caller,
         page: PageRequest,
-    ) -> Result<ListPage<StoredApproval>> {
+    ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
         let probe = page.probe();
         let found =
             approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
         let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
-        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+        let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
+        with_subjects(&mut tx, list).await
     }
 
-    /// Approvals the caller submitted.
+    /// Approvals the caller submitted, with what each is about.
     pub async fn approvals_submitted(
         &self,
         caller: &Caller,
         page: PageRequest,
-    ) -> Result<ListPage<StoredApproval>> {
+    ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
         let probe = page.probe();
         let found =
             approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
         let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
-        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+        let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
+        with_subjects(&mut tx, list).await
     }
 
     /// How many approvals wait for the caller, for the navigation.
@@ -185,6 +187,71 @@ impl App {
         Ok(stats
             .into_values()
             .map(|mut stat| {
+
+/// An approval in the lists "waiting for me" and "submitted by me", with
+/// the customer and the amount of what it is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalItem {
+    #[serde(flatten)]
+    pub approval: StoredApproval,
+    /// The customer of a contract, or of a payment's contract.
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    /// The amount of the contract or payment, or a request's amount field
+    /// when its kind has one, in minor units.
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+}
+
+/// The customer and amount of each listed approval's record. The list holds
+/// only approvals the caller submitted or must decide, whose records they
+/// may open.
+async fn with_subjects(
+    tx: &mut Tx,
+    list: ListPage<StoredApproval>,
+) -> Result<ListPage<ApprovalItem>> {
+    let mut items = Vec::with_capacity(list.items.len());
+    for approval in list.items {
+        let mut item = ApprovalItem {
+            customer_id: None,
+            customer_name: None,
+            amount: None,
+            currency: None,
+            approval,
+        };
+        let record = item.approval.record_id;
+        match item.approval.kind.as_str() {
+            "contract" => {
+                if let Some(c) = kuijing_store::contracts::get_unscoped(tx, record).await? {
+                    item.customer_id = Some(c.customer_id);
+                    item.customer_name = Some(c.customer_name);
+                    item.amount = Some(c.amount);
+                    item.currency = Some(c.currency);
+                }
+            }
+            "payment" => {
+                if let Some(p) = kuijing_store::payments::get_unscoped(tx, record).await? {
+                    item.customer_id = Some(p.customer_id);
+                    item.customer_name = Some(p.customer_name);
+                    item.amount = Some(p.amount);
+                    item.currency = Some(p.currency);
+                }
+            }
+            _ => {
+                if let Some(r) = kuijing_store::requests::get_unscoped(tx, record).await? {
+                    item.amount = r.amount;
+                    item.currency = r.currency.filter(|_| r.amount.is_some());
+                }
+            }
+        }
+        items.push(item);
+    }
+    Ok(ListPage {
+        items,
+        total: list.total,
+        next_cursor: list.next_cursor,
+    })
+}
                 stat.pass_rate = pass_rate(stat.approved, stat.rejected);
                 stat.average_step_seconds = durations
                     .get(&stat.kind)

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::approval::Decision;
-use kuijing_service::approvals::{ApprovalActionInput, ApprovalView, StoredApproval};
+use kuijing_service::approvals::{ApprovalActionInput, ApprovalItem, ApprovalView};
 use kuijing_service::{ListPage, PageRequest};
 use serde::Deserialize;
 
@@ -241,7 +241,7 @@ pub(crate) fn refused(
 #[template(path = "approvals.html")]
 struct ListView {
     shell: Shell,
-    list: ListPage<StoredApproval>,
+    list: ListPage<ApprovalItem>,
     tab: String,
     /// The names of custom approval kinds, by code.
     kind_names: Vec<(String, String)>,

@@ -307,6 +307,45 @@ async fn the_hand_over_list_leaves_out_those_the_server_refuses() {
     }
 }
 
+#[tokio::test]
+async fn the_approval_lists_show_the_customer_and_the_amount() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    flow(
+        &t,
+        &team,
+        json!({ "steps": [
+            { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }
+        ] }),
+    )
+    .await;
+    let buyer = customer(&t, &team.rep.1, "Soylent Trading").await;
+    let deal = contract(&t, &team.rep.1, buyer, "15000").await;
+    submit(&t, &team.rep.1, "contracts", deal).await;
+    let waiting = t.get("/api/v1/approvals/waiting", &team.manager.1).await;
+    let item = &waiting.body["items"][0];
+    assert_eq!(item["customer_name"], "Soylent Trading", "{}", waiting.text);
+    assert_eq!(item["customer_id"], buyer);
+    assert_eq!(item["amount"], 1_500_000);
+    let currency = item["currency"].as_str().expect("a currency").to_string();
+    let submitted = t.get("/api/v1/approvals/submitted", &team.rep.1).await;
+    assert_eq!(
+        submitted.body["items"][0]["customer_name"],
+        "Soylent Trading"
+    );
+    for (phone, path) in [
+        ("0971000001", "/approvals"),
+        ("0971000002", "/approvals?tab=submitted"),
+    ] {
+        let cookie = page_session(&t, phone).await;
+        let (_, html) = page(&t, &cookie, path, "en").await;
+        assert!(html.contains("Soylent Trading"), "{html}");
+        assert!(html.contains(&format!("{currency} 15,000.00")), "{html}");
+        // Labelled for the phone's stacked rows too.
+        assert!(html.contains("data-label=\"Customer\""), "{html}");
+        assert!(html.contains("data-label=\"Amount\""), "{html}");
+    }
+}
 
 #[tokio::test]
 async fn the_facts_are_an_object() {
