@@ -131,12 +131,15 @@ impl App {
         Ok(approvals::waiting_count(&mut tx, caller.user.id).await?)
     }
 
-    /// Approvals per kind, the pass rate and the average time per step.
+    /// Approvals per kind, the decisions taken on them, the pass rate and
+    /// the average time per step (see `figures` for what each counts).
     pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
         caller.require(manage())?;
         let mut tx = self.db.read().await?;
         let counts = approvals::finished_by_kind(&mut tx).await?;
-        let times = approvals::action_times(&mut tx).await?;
+        let rows = approvals::action_facts(&mut tx).await?;
+        let (figures, _) =
+            super::figures::tally(&rows, &|_| true, &|row| row.kind.clone(), &|_| true);
         let mut stats: BTreeMap<String, KindStats> = BTreeMap::new();
         for (kind, status, count) in counts {
             let entry = stats.entry(kind.clone()).or_insert_with(|| KindStats {
@@ -145,6 +148,9 @@ impl App {
                 approved: 0,
                 rejected: 0,
                 in_progress: 0,
+                withdrawn: 0,
+                submissions: 0,
+                approved_submissions: 0,
                 rejected_decisions: 0,
                 approved_decisions: 0,
                 pass_rate: None,
@@ -155,38 +161,32 @@ impl App {
                 "approved" => entry.approved += count,
                 "rejected" => entry.rejected += count,
                 "in_progress" => entry.in_progress += count,
-                _ => {}
-            }
-        }
-        // A step lasts from its start to the next decision on that approval.
-        let mut started: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
-        let mut durations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for (approval, kind, _, action, at) in times {
-            // Every decision counts, also those a resubmission later undid.
-            if let Some(stat) = stats.get_mut(&kind) {
-                match action.as_str() {
-                    "reject" => stat.rejected_decisions += 1,
-                    "approved" => stat.approved_decisions += 1,
-                    _ => {}
-                }
-            }
-            match action.as_str() {
-                "step_started" => {
-                    started.insert(approval, at);
-                }
-                "approve" | "reject" => {
-                    if let Some(start) = started.remove(&approval) {
-                        let entry = durations.entry(kind).or_default();
-                        entry.0 += (at - start).num_seconds();
-                        entry.1 += 1;
-                    }
-                }
+                "withdrawn" => entry.withdrawn += count,
                 _ => {}
             }
         }
         Ok(stats
             .into_values()
             .map(|mut stat| {
+                let tally = figures.get(&stat.kind).copied().unwrap_or_default();
+                stat.submissions = tally.submissions;
+                stat.approved_submissions = tally.approved;
+                stat.approved_decisions = tally.approve_decisions;
+                stat.rejected_decisions = tally.reject_decisions;
+                stat.pass_rate = tally.pass_rate();
+                stat.average_step_seconds = tally.average_step_seconds();
+                stat
+            })
+            .collect())
+    }
+}
+
+/// Approved out of decided (approved or rejected) submissions, in whole
+/// percent rounded half up: the approvals report's approved share, to the
+/// percent. Submissions withdrawn or in progress are not decided.
+pub fn pass_rate(approved: i64, rejected: i64) -> Option<i64> {
+    kuijing_domain::dates::percent_of(i128::from(approved), i128::from(approved + rejected))
+}
 
 /// An approval in the lists "waiting for me" and "submitted by me", with
 /// the customer and the amount of what it is about.
@@ -251,21 +251,4 @@ async fn with_subjects(
         total: list.total,
         next_cursor: list.next_cursor,
     })
-}
-                stat.pass_rate = pass_rate(stat.approved, stat.rejected);
-                stat.average_step_seconds = durations
-                    .get(&stat.kind)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(total, n)| total / n);
-                stat
-            })
-            .collect())
-    }
-}
-
-/// Approved out of decided (approved or rejected) approvals, in whole
-/// percent rounded half up: the approvals report's approved share, to the
-/// percent. Approvals withdrawn or in progress are not decided.
-pub fn pass_rate(approved: i64, rejected: i64) -> Option<i64> {
-    kuijing_domain::dates::percent_of(i128::from(approved), i128::from(approved + rejected))
 }

@@ -253,6 +253,55 @@ fn report_row(report: &Answer, key: &str) -> std::collections::HashMap<String, V
         .collect()
 }
 
+#[tokio::test]
+async fn the_report_and_the_statistics_count_every_decision_alike() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (outsider, outsider_token) = finance_manager(&t, &team).await;
+    two_step_flow(&t, &team, "from_start", &[outsider]).await;
+    rejected_twice_then_approved(&t, &team, &outsider_token).await;
+
+    let stats = t.get("/api/v1/approvals/stats", &team.admin).await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let stat = stats
+        .body
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["kind"] == "contract"))
+        .unwrap_or_else(|| panic!("contract figures: {}", stats.text));
+    assert_eq!(stat["total"], 1, "{}", stats.text);
+    assert_eq!(stat["submissions"], 3, "{}", stats.text);
+    assert_eq!(stat["approved_decisions"], 4, "{}", stats.text);
+    assert_eq!(stat["rejected_decisions"], 2, "{}", stats.text);
+    assert_eq!(stat["approved_submissions"], 1, "{}", stats.text);
+    assert_eq!(stat["pass_rate"], 33, "{}", stats.text);
+    assert!(stat["average_step_seconds"].is_i64(), "{}", stats.text);
+
+    // The report says the same, for the administrator and for the Finance
+    // manager who decided on it though the rep is outside their scope.
+    for token in [team.admin.as_str(), outsider_token.as_str()] {
+        let report = t.get("/api/v1/reports/approvals?by=kind", token).await;
+        assert_eq!(report.status, 200, "{}", report.text);
+        let row = report_row(&report, "contract");
+        assert_eq!(row["submitted"], stat["submissions"], "{}", report.text);
+        assert_eq!(row["approve_decisions"], stat["approved_decisions"]);
+        assert_eq!(row["reject_decisions"], stat["rejected_decisions"]);
+        assert_eq!(row["approved"], stat["approved_submissions"]);
+        assert_eq!(row["decided"], 3);
+        let share = row["approval_rate"].as_i64().expect("a pass rate");
+        assert_eq!(share, 333, "{}", report.text);
+        assert_eq!(Some((share + 5) / 10), stat["pass_rate"].as_i64());
+        let seconds = stat["average_step_seconds"].as_i64().unwrap_or_default();
+        assert_eq!(row["hours_per_step"], (seconds * 10 + 1800) / 3600);
+    }
+
+    // The page says what the pass rate is and shows the time per step.
+    let cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
+    assert!(html.contains("Pass rate = submissions approved"), "{html}");
+    assert!(html.contains("Hours per step (average)"), "{html}");
+    assert!(html.contains("Reject decisions"), "{html}");
+}
+
 /// The options of the first `<select name="to"` of a page after `from`.
 fn hand_over_options(html: &str, from: &str) -> String {
     let start = html.find(from).expect("the form");
