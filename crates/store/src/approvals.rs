@@ -200,8 +200,18 @@ pub struct StoredApproval {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// The facts (as JSON) its plan was made from.
+    /// The facts its plan was made from (kept as JSON text, given out as
+    /// an object).
+    #[serde(serialize_with = "facts_object")]
+    #[schema(value_type = Object)]
     pub facts: String,
+}
+
+/// Writes the stored facts as the JSON object they are, not as a string.
+fn facts_object<S: serde::Serializer>(facts: &str, out: S) -> std::result::Result<S::Ok, S::Error> {
+    let value: serde_json::Value =
+        serde_json::from_str(facts).map_err(serde::ser::Error::custom)?;
+    value.serialize(out)
 }
 
 impl TryFrom<ApprovalRow> for StoredApproval {
@@ -635,15 +645,32 @@ pub async fn finished_by_kind(tx: &mut Tx) -> Result<Vec<(String, String, i64)>>
     tx.all(&select).await
 }
 
-/// Every action with its time, oldest first, for step durations.
-pub async fn action_times(
-    tx: &mut Tx,
-) -> Result<Vec<(i64, String, Option<i64>, String, DateTime<Utc>)>> {
+/// One row of an approval's history with what the statistics group and
+/// filter it by.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActionFact {
+    pub approval_id: i64,
+    pub kind: String,
+    pub submitter_id: i64,
+    /// The approval's status now.
+    pub status: String,
+    pub action: String,
+    pub actor_id: Option<i64>,
+    pub target_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Every action with its time and its approval's kind, submitter and
+/// status, oldest first, for the approval statistics.
+pub async fn action_facts(tx: &mut Tx) -> Result<Vec<ActionFact>> {
     let select = Query::select()
         .column((ApprovalActions::Table, ApprovalActions::ApprovalId))
         .column((Approvals::Table, Approvals::Kind))
-        .column((ApprovalActions::Table, ApprovalActions::Step))
+        .column((Approvals::Table, Approvals::SubmitterId))
+        .column((Approvals::Table, Approvals::Status))
         .column((ApprovalActions::Table, ApprovalActions::Action))
+        .column((ApprovalActions::Table, ApprovalActions::ActorId))
+        .column((ApprovalActions::Table, ApprovalActions::TargetId))
         .column((ApprovalActions::Table, ApprovalActions::CreatedAt))
         .from(ApprovalActions::Table)
         .inner_join(
@@ -654,4 +681,15 @@ pub async fn action_times(
         .order_by((ApprovalActions::Table, ApprovalActions::Id), Order::Asc)
         .to_owned();
     tx.all(&select).await
+}
+
+/// The approvals waiting for a user now.
+pub async fn waiting_ids(tx: &mut Tx, user: i64) -> Result<Vec<i64>> {
+    let select = Query::select()
+        .column(ApprovalWaits::ApprovalId)
+        .from(ApprovalWaits::Table)
+        .and_where(Expr::col(ApprovalWaits::UserId).eq(user))
+        .to_owned();
+    let rows: Vec<(i64,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -745,6 +745,17 @@ impl Shell {
         self.lang.t(&format!("{prefix}.{key}"))
     }
 
+    /// An approval history row's action in words; the newer ones are in
+    /// their own section of the locales.
+    pub fn approval_action(&self, action: &str) -> String {
+        let text = self.tk("approval_action", action);
+        if text == format!("approval_action.{action}") {
+            self.tk("approval_fix.approval_action", action)
+        } else {
+            text
+        }
+    }
+
     /// A logged value as a person reads it: statuses and yes/no in words.
     pub fn value_label(&self, field: &str, value: &str) -> String {
         match (field, value) {

@@ -713,8 +713,10 @@
     }).then(function (response) {
       if (response.ok) return null;
       // The server's reason, when it gives one, says why and what to do.
+      // The first error's message says what to do; the title only what kind of problem it is.
       return response.json().then(function (problem) {
-        return (problem && problem.title) || '';
+        var first = problem && problem.errors && problem.errors[0];
+        return (first && first.message) || (problem && problem.title) || '';
       }, function () { return ''; });
     }).then(function (refused) {
       if (refused === null) {
@@ -902,4 +904,14 @@
       if (!picker.contains(event.target)) { close(); }
     });
   });
+})();
+
+/* ---- The language switch comes back to the page it was used on, with its query ---- */
+(function () {
+  'use strict';
+
+  var forms = document.querySelectorAll('form[action="/language"] input[name="back"]');
+  for (var i = 0; i < forms.length; i++) {
+    forms[i].value = window.location.pathname + window.location.search;
+  }
 })();

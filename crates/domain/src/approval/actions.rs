@@ -169,7 +169,13 @@ impl Approval {
     }
 
     /// Plans anew with the new facts and starts again (see [`Resubmit`]).
-    /// On an error the approval is left as it was.
+    /// A flow that resumes from the rejected step does so when the new plan
+    /// has the same steps, with the same approvers, up to and including the
+    /// rejected one (an edit such as a new amount that leaves them as they
+    /// were); the decisions before it stand. When the edit changed which
+    /// steps apply or who decides them, it starts from the first step and
+    /// says so ([`Event::StartedOver`]). On an error the approval is left
+    /// as it was.
     pub fn resubmit(
         &mut self,
         def: &FlowDef,
@@ -185,24 +191,31 @@ impl Approval {
             return Err(ApprovalError::NotResubmittable);
         }
         let mut plan = plan(def, facts, by, chosen, dir)?;
+        let mut events = vec![Event::Resubmitted];
         let start = match (def.resubmit, self.rejected_step) {
-            (Resubmit::FromRejectedStep, Some(rejected)) if self.same_before(&plan, rejected) => {
+            (Resubmit::FromRejectedStep, Some(rejected))
+                if self.same_before(&plan, rejected + 1) =>
+            {
                 for (new, old) in plan.iter_mut().zip(&self.plan).take(rejected) {
                     *new = old.clone();
                 }
                 rejected
+            }
+            (Resubmit::FromRejectedStep, Some(_)) => {
+                events.push(Event::StartedOver);
+                0
             }
             _ => 0,
         };
         self.plan = plan;
         self.status = Status::InProgress;
         self.rejected_step = None;
-        let mut events = vec![Event::Resubmitted];
         self.enter(start, &mut events);
         Ok(events)
     }
 
-    /// Whether `plan` has the same steps as ours before `step`.
+    /// Whether `plan` has the same steps as ours before `step` (the same
+    /// flow steps and levels, skipped alike, with the same approvers).
     fn same_before(&self, plan: &[PlannedStep], step: usize) -> bool {
         match (self.plan.get(..step), plan.get(..step)) {
             (Some(old), Some(new)) => old.iter().zip(new).all(|(a, b)| a.same_as(b)),

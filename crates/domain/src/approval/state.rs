@@ -126,6 +126,10 @@ pub enum Event {
     },
     Withdrawn,
     Resubmitted,
+    /// A resubmission meant to resume from the rejected step started from
+    /// the first step instead: the edit changed the steps that apply (or
+    /// their approvers) up to the rejected one.
+    StartedOver,
 }
 
 impl Event {
@@ -142,6 +146,7 @@ impl Event {
             Self::SeatVacated { .. } => "seat_vacated",
             Self::Withdrawn => "withdrawn",
             Self::Resubmitted => "resubmitted",
+            Self::StartedOver => "started_over",
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::notifications::ApprovalMove;
 use crate::{App, Caller, ListPage, PageRequest};
 
 mod facts;
+pub(crate) mod figures;
 mod flows;
 mod refusals;
 mod views;
@@ -27,6 +28,7 @@ pub use facts::FACTS;
 pub(crate) use facts::add_field_facts;
 pub use flows::{FlowInput, FlowName, SavedFlow};
 use refusals::{disabled_approver, engine_error, submit_error};
+pub use views::ApprovalItem;
 
 /// The kinds with their own records; administrators may add other kinds
 /// (quotation, refund, expense, ...) whose approvals carry their own form.
@@ -71,6 +73,10 @@ pub struct ApprovalView {
     pub can_reassign: bool,
 }
 
+/// The approval figures of a kind. `total` and the statuses count the
+/// approvals (one per record) by where they stand now; the others count
+/// from the history, every submission and decision, also those a
+/// resubmission later undid — as the approvals report does.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct KindStats {
     pub kind: String,
@@ -78,14 +84,21 @@ pub struct KindStats {
     pub approved: i64,
     pub rejected: i64,
     pub in_progress: i64,
-    /// Rejections ever made, and approvals ever completed, resubmissions
-    /// included.
+    pub withdrawn: i64,
+    /// Times records were submitted: first submissions and resubmissions.
+    pub submissions: i64,
+    /// Submissions that ended approved.
+    pub approved_submissions: i64,
+    /// Reject decisions ever taken (each ends its submission).
     pub rejected_decisions: i64,
+    /// Approve decisions ever taken, one per approver and step.
     pub approved_decisions: i64,
-    /// Approved out of decided (approved or rejected) approvals, in whole
-    /// percent rounded half up; withdrawn and in-progress ones left out.
+    /// Submissions that ended approved out of those that ended approved or
+    /// rejected, in whole percent rounded half up; withdrawn ones and
+    /// those in progress left out.
     pub pass_rate: Option<i64>,
-    /// The average time from a step's start to its decision, in seconds.
+    /// The average time of a step, from its start until it passed or was
+    /// rejected, in seconds.
     pub average_step_seconds: Option<i64>,
 }
 
@@ -166,12 +179,11 @@ impl App {
         });
         let (id, state, events, before) = match (flow, resumable) {
             (Some(flow), Some(previous)) => {
-                // Earlier approvals hold only for the record they saw: when
-                // its facts (the amount, say) changed, the flow starts over.
-                let mut definition = flow.definition.clone();
-                if previous.facts != facts_text {
-                    definition.resubmit = kuijing_domain::approval::Resubmit::FromStart;
-                }
+                // The flow says where a resubmission starts; one that resumes
+                // from the rejected step does so while the edit leaves the
+                // steps up to it as they were (the engine checks), and
+                // otherwise starts over and records so.
+                let definition = flow.definition.clone();
                 let mut state = previous.state.clone();
                 let events = match state.resubmit(&definition, facts, user, chosen, &directory) {
                     Ok(events) => events,

@@ -48,8 +48,17 @@ impl App {
         }))
     }
 
-    /// The steps of a kind's active flow whose approvers the submitter
-    /// picks, by their index, with their names.
+    /// Whether the caller may open the record an approval is about (a
+    /// contract, a payment, a request of a custom kind) now: in their data
+    /// scope, on its team, or while an approval of it waits for them.
+    pub async fn may_view_record(&self, caller: &Caller, kind: &str, record: i64) -> bool {
+        match kind {
+            "contract" => self.get_contract(caller, record).await.is_ok(),
+            "payment" => self.get_payment(caller, record).await.is_ok(),
+            _ => self.get_request(caller, record).await.is_ok(),
+        }
+    }
+
     /// The active users who may be chosen as approvers of a kind or be
     /// handed a seat (see [`may_be_given_seat`]), by name.
     pub async fn approver_choices(&self, kind: &str) -> Result<Vec<crate::choices::Choice>> {
@@ -86,32 +95,34 @@ impl App {
             .collect())
     }
 
-    /// Approvals waiting for the caller.
+    /// Approvals waiting for the caller, with what each is about.
     pub async fn approvals_waiting(
         &self,
         caller: &Caller,
         page: PageRequest,
-    ) -> Result<ListPage<StoredApproval>> {
+    ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
         let probe = page.probe();
         let found =
             approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
         let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
-        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+        let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
+        with_subjects(&mut tx, list).await
     }
 
-    /// Approvals the caller submitted.
+    /// Approvals the caller submitted, with what each is about.
     pub async fn approvals_submitted(
         &self,
         caller: &Caller,
         page: PageRequest,
-    ) -> Result<ListPage<StoredApproval>> {
+    ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
         let probe = page.probe();
         let found =
             approvals::submitted_by(&mut tx, caller.user.id, probe.after, probe.limit).await?;
         let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
-        Ok(ListPage::new(found, total, probe.limit - 1, |a| a.id))
+        let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
+        with_subjects(&mut tx, list).await
     }
 
     /// How many approvals wait for the caller, for the navigation.
@@ -120,12 +131,15 @@ impl App {
         Ok(approvals::waiting_count(&mut tx, caller.user.id).await?)
     }
 
-    /// Approvals per kind, the pass rate and the average time per step.
+    /// Approvals per kind, the decisions taken on them, the pass rate and
+    /// the average time per step (see `figures` for what each counts).
     pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
         caller.require(manage())?;
         let mut tx = self.db.read().await?;
         let counts = approvals::finished_by_kind(&mut tx).await?;
-        let times = approvals::action_times(&mut tx).await?;
+        let rows = approvals::action_facts(&mut tx).await?;
+        let (figures, _) =
+            super::figures::tally(&rows, &|_| true, &|row| row.kind.clone(), &|_| true);
         let mut stats: BTreeMap<String, KindStats> = BTreeMap::new();
         for (kind, status, count) in counts {
             let entry = stats.entry(kind.clone()).or_insert_with(|| KindStats {
@@ -134,6 +148,9 @@ impl App {
                 approved: 0,
                 rejected: 0,
                 in_progress: 0,
+                withdrawn: 0,
+                submissions: 0,
+                approved_submissions: 0,
                 rejected_decisions: 0,
                 approved_decisions: 0,
                 pass_rate: None,
@@ -144,52 +161,94 @@ impl App {
                 "approved" => entry.approved += count,
                 "rejected" => entry.rejected += count,
                 "in_progress" => entry.in_progress += count,
-                _ => {}
-            }
-        }
-        // A step lasts from its start to the next decision on that approval.
-        let mut started: BTreeMap<i64, chrono::DateTime<chrono::Utc>> = BTreeMap::new();
-        let mut durations: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        for (approval, kind, _, action, at) in times {
-            // Every decision counts, also those a resubmission later undid.
-            if let Some(stat) = stats.get_mut(&kind) {
-                match action.as_str() {
-                    "reject" => stat.rejected_decisions += 1,
-                    "approved" => stat.approved_decisions += 1,
-                    _ => {}
-                }
-            }
-            match action.as_str() {
-                "step_started" => {
-                    started.insert(approval, at);
-                }
-                "approve" | "reject" => {
-                    if let Some(start) = started.remove(&approval) {
-                        let entry = durations.entry(kind).or_default();
-                        entry.0 += (at - start).num_seconds();
-                        entry.1 += 1;
-                    }
-                }
+                "withdrawn" => entry.withdrawn += count,
                 _ => {}
             }
         }
         Ok(stats
             .into_values()
             .map(|mut stat| {
-                stat.pass_rate = pass_rate(stat.approved, stat.rejected);
-                stat.average_step_seconds = durations
-                    .get(&stat.kind)
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(total, n)| total / n);
+                let tally = figures.get(&stat.kind).copied().unwrap_or_default();
+                stat.submissions = tally.submissions;
+                stat.approved_submissions = tally.approved;
+                stat.approved_decisions = tally.approve_decisions;
+                stat.rejected_decisions = tally.reject_decisions;
+                stat.pass_rate = tally.pass_rate();
+                stat.average_step_seconds = tally.average_step_seconds();
                 stat
             })
             .collect())
     }
 }
 
-/// Approved out of decided (approved or rejected) approvals, in whole
+/// Approved out of decided (approved or rejected) submissions, in whole
 /// percent rounded half up: the approvals report's approved share, to the
-/// percent. Approvals withdrawn or in progress are not decided.
+/// percent. Submissions withdrawn or in progress are not decided.
 pub fn pass_rate(approved: i64, rejected: i64) -> Option<i64> {
     kuijing_domain::dates::percent_of(i128::from(approved), i128::from(approved + rejected))
+}
+
+/// An approval in the lists "waiting for me" and "submitted by me", with
+/// the customer and the amount of what it is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApprovalItem {
+    #[serde(flatten)]
+    pub approval: StoredApproval,
+    /// The customer of a contract, or of a payment's contract.
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    /// The amount of the contract or payment, or a request's amount field
+    /// when its kind has one, in minor units.
+    pub amount: Option<i64>,
+    pub currency: Option<String>,
+}
+
+/// The customer and amount of each listed approval's record. The list holds
+/// only approvals the caller submitted or must decide, whose records they
+/// may open.
+async fn with_subjects(
+    tx: &mut Tx,
+    list: ListPage<StoredApproval>,
+) -> Result<ListPage<ApprovalItem>> {
+    let mut items = Vec::with_capacity(list.items.len());
+    for approval in list.items {
+        let mut item = ApprovalItem {
+            customer_id: None,
+            customer_name: None,
+            amount: None,
+            currency: None,
+            approval,
+        };
+        let record = item.approval.record_id;
+        match item.approval.kind.as_str() {
+            "contract" => {
+                if let Some(c) = kuijing_store::contracts::get_unscoped(tx, record).await? {
+                    item.customer_id = Some(c.customer_id);
+                    item.customer_name = Some(c.customer_name);
+                    item.amount = Some(c.amount);
+                    item.currency = Some(c.currency);
+                }
+            }
+            "payment" => {
+                if let Some(p) = kuijing_store::payments::get_unscoped(tx, record).await? {
+                    item.customer_id = Some(p.customer_id);
+                    item.customer_name = Some(p.customer_name);
+                    item.amount = Some(p.amount);
+                    item.currency = Some(p.currency);
+                }
+            }
+            _ => {
+                if let Some(r) = kuijing_store::requests::get_unscoped(tx, record).await? {
+                    item.amount = r.amount;
+                    item.currency = r.currency.filter(|_| r.amount.is_some());
+                }
+            }
+        }
+        items.push(item);
+    }
+    Ok(ListPage {
+        items,
+        total: list.total,
+        next_cursor: list.next_cursor,
+    })
 }

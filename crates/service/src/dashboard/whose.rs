@@ -169,6 +169,12 @@ pub(crate) struct Whose {
 }
 
 impl Whose {
+    /// Whether the viewer narrowed the figures to chosen departments or
+    /// people.
+    pub(crate) fn is_narrowed(&self) -> bool {
+        self.chosen.is_some()
+    }
+
     /// The owners whose records of a kind count for this viewer.
     pub(crate) fn owners(&self, caller: &Caller, kind: Kind) -> Option<Vec<i64>> {
         owners_for(

@@ -7,7 +7,15 @@ pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync
     // A report's own wording of a column comes first (the funnel's open
     // figures beside won and lost ones), then the general one.
     let own_key = format!("insight7.report_columns.{}", column.key);
-    let own = text(&own_key);
+    let mut own = text(&own_key);
+    if own == own_key {
+        // The approval figures' words, with what each counts.
+        let approvals = format!("approval_fix.report_columns.{}", column.key);
+        let found = text(&approvals);
+        if found != approvals {
+            own = found;
+        }
+    }
     let mut name = if own == own_key {
         text(&format!("report_columns.{}", column.key))
     } else {

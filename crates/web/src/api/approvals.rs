@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_service::ListPage;
 use kuijing_service::approvals::{
-    ApprovalActionInput, ApprovalView, Flow, FlowInput, KindStats, SavedFlow, StoredApproval,
+    ApprovalActionInput, ApprovalItem, ApprovalView, Flow, FlowInput, KindStats, SavedFlow,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -71,7 +71,7 @@ pub struct ApprovalPageParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/approvals/waiting", tag = "approvals", params(ApprovalPageParams),
-    responses((status = 200, description = "Approvals waiting for the caller's decision, newest first", body = ListPage<StoredApproval>)))]
+    responses((status = 200, description = "Approvals waiting for the caller's decision, newest first", body = ListPage<ApprovalItem>)))]
 pub async fn approvals_waiting(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -90,7 +90,7 @@ pub async fn approvals_waiting(
 }
 
 #[utoipa::path(get, path = "/api/v1/approvals/submitted", tag = "approvals", params(ApprovalPageParams),
-    responses((status = 200, description = "Approvals the caller submitted, newest first", body = ListPage<StoredApproval>)))]
+    responses((status = 200, description = "Approvals the caller submitted, newest first", body = ListPage<ApprovalItem>)))]
 pub async fn approvals_submitted(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

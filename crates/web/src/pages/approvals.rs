@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::approval::Decision;
-use kuijing_service::approvals::{ApprovalActionInput, ApprovalView, StoredApproval};
+use kuijing_service::approvals::{ApprovalActionInput, ApprovalItem, ApprovalView};
 use kuijing_service::{ListPage, PageRequest};
 use serde::Deserialize;
 
@@ -55,6 +55,9 @@ pub struct Panel {
     pub can_withdraw: bool,
     /// The caller may hand over any waiting seat (approval managers).
     pub can_reassign: bool,
+    /// Those a seat cannot be handed to: the submitter and whoever already
+    /// holds a seat on the current step (the server refuses them).
+    pub no_hand_over: Vec<i64>,
 }
 
 impl Panel {
@@ -114,7 +117,14 @@ impl Panel {
                 from: h.from_id.filter(|from| Some(*from) != h.actor_id).map(name),
             })
             .collect();
+        let mut no_hand_over: Vec<i64> = state
+            .plan
+            .get(state.current)
+            .map(|step| step.approvers.iter().map(|seat| seat.user).collect())
+            .unwrap_or_default();
+        no_hand_over.push(view.approval.submitter_id);
         Panel {
+            no_hand_over,
             approval_id: view.approval.id,
             status: state.status.as_str(),
             flow_name: view.flow_name.clone(),
@@ -171,11 +181,24 @@ pub async fn act(
         "/approvals".to_string()
     };
     match state.app.act_on_approval(&caller, id, &input).await {
-        Ok(_) => Redirect::to(&format!(
-            "{back}?done=approval_{}",
-            form.action.replace('-', "_")
-        ))
-        .into_response(),
+        Ok(view) => {
+            // An approver outside the record's scope read it only while it
+            // waited for them: after their decision the record's page is no
+            // longer theirs, so they go to what still waits for them.
+            let kind = view.approval.kind.as_str();
+            let record = view.approval.record_id;
+            let back = if state.app.may_view_record(&caller, kind, record).await {
+                back
+            } else {
+                "/approvals".to_string()
+            };
+            let joint = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!(
+                "{back}{joint}done=approval_{}",
+                form.action.replace('-', "_")
+            ))
+            .into_response()
+        }
         Err(error) => refused(&state, &caller, lang, (error, &back, "/approvals")),
     }
 }
@@ -218,7 +241,7 @@ pub(crate) fn refused(
 #[template(path = "approvals.html")]
 struct ListView {
     shell: Shell,
-    list: ListPage<StoredApproval>,
+    list: ListPage<ApprovalItem>,
     tab: String,
     /// The names of custom approval kinds, by code.
     kind_names: Vec<(String, String)>,
@@ -243,6 +266,9 @@ pub struct ListQuery {
     tab: String,
     #[serde(default)]
     cursor: String,
+    /// The confirmation of an action taken on a record's page.
+    #[serde(default)]
+    done: Option<String>,
 }
 
 pub async fn list_approvals(
@@ -265,7 +291,8 @@ pub async fn list_approvals(
     match list {
         Ok(list) => {
             let view = ListView {
-                shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title"),
+                shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title")
+                    .with_notice(query.done.as_deref()),
                 list,
                 tab: if submitted { "submitted" } else { "waiting" }.into(),
                 kind_names: state

@@ -595,6 +595,8 @@ async fn view(
     let title = shell.tk("report_names", name);
     let shell_hint = if name == "targets" {
         shell.t("target_fix.targets_hint")
+    } else if name == "approvals" {
+        shell.t("approval_fix.approvals_hint")
     } else {
         shell.tk("report_hints", name)
     };

@@ -172,15 +172,37 @@ pub struct LanguageForm {
     back: Option<String>,
 }
 
-/// Remembers the chosen language: on the user when signed in, in a cookie always.
+/// The page the switch was made on, with its query, when the browser says
+/// (`Referer`) and it is a page of this server; else the form's `back`.
+fn page_switched_on(headers: &axum::http::HeaderMap, back: Option<&str>) -> String {
+    use axum::http::{Uri, header};
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let here = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.parse::<Uri>().ok())
+        .filter(|uri| match (uri.authority(), host) {
+            (Some(authority), Some(host)) => authority.as_str() == host,
+            (None, _) => true,
+            (Some(_), None) => false,
+        })
+        .and_then(|uri| uri.path_and_query().map(|p| p.as_str().to_string()))
+        .filter(|path| path.as_str() != "/language");
+    safe_next(here.as_deref().or(back))
+}
+
+/// Remembers the chosen language: on the user when signed in, in a cookie
+/// always; then shows again the page it was chosen on.
 pub async fn set_language(
     State(state): State<AppState>,
     Extension(identity): Extension<Identity>,
     jar: CookieJar,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LanguageForm>,
 ) -> Response {
+    let back = page_switched_on(&headers, form.back.as_deref());
     let Some(lang) = Lang::parse(&form.lang) else {
-        return Redirect::to(&safe_next(form.back.as_deref())).into_response();
+        return Redirect::to(&back).into_response();
     };
     if let Some(caller) = identity.0
         && let Err(error) = state.app.set_own_locale(&caller, lang.code()).await
@@ -192,9 +214,5 @@ pub async fn set_language(
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
         .build();
-    (
-        jar.add(cookie),
-        Redirect::to(&safe_next(form.back.as_deref())),
-    )
-        .into_response()
+    (jar.add(cookie), Redirect::to(&back)).into_response()
 }

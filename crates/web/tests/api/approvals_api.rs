@@ -213,10 +213,13 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     let approved = contracts["approved_decisions"].as_i64().expect("approved");
     let rejected = contracts["rejected_decisions"].as_i64().expect("rejected");
     assert!(rejected >= 1 && approved >= 2, "{}", stats.text);
-    // The pass rate is approved out of decided approvals: two approved,
-    // one rejected.
+    // Where the approvals stand now: two approved, one rejected.
     assert_eq!(contracts["rejected"], 1, "{}", stats.text);
-    assert_eq!(contracts["pass_rate"], 67, "{}", stats.text);
+    // The pass rate is submissions approved out of those decided: two
+    // approved, two rejected (one of them before a resubmission).
+    assert_eq!(contracts["submissions"], 5, "{}", stats.text);
+    assert_eq!(contracts["rejected_decisions"], 2, "{}", stats.text);
+    assert_eq!(contracts["pass_rate"], 50, "{}", stats.text);
 }
 
 #[tokio::test]

@@ -224,10 +224,7 @@ async fn the_pass_rate_and_the_approved_share_are_approved_out_of_decided() {
 
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
-    assert!(
-        html.contains("Approved share (approved / decided)"),
-        "{html}"
-    );
+    assert!(html.contains("Pass rate (approved / decided)"), "{html}");
 }
 
 /// An opportunity of the rep's, for `customer`.

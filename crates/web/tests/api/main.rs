@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod approval_fix;
 mod browser;
 mod builder_checks;
 mod charts_more;

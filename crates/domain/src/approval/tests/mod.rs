@@ -78,4 +78,5 @@ fn contract_flow() -> FlowDef {
 
 mod definitions;
 mod planning;
+mod resubmit;
 mod seats;

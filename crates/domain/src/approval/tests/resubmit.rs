@@ -1,0 +1,124 @@
+//! Resubmitting from the rejected step: resumed while the edit leaves the
+//! steps up to the rejected one as they were, started over (and said so)
+//! when it changes them.
+
+use super::*;
+
+/// The submitter's superior, then everyone of finance above 10,000.00.
+fn two_step_flow() -> FlowDef {
+    let mut big = step("Finance", ApproverRule::Role(100), Mode::Everyone);
+    big.condition = vec![when("amount", Op::Gt, FactValue::Number(1_000_000))];
+    let mut def = flow(vec![
+        step(
+            "Superior",
+            ApproverRule::Superior { levels: 1 },
+            Mode::AnyOne,
+        ),
+        big,
+    ]);
+    def.resubmit = Resubmit::FromRejectedStep;
+    def
+}
+
+/// Submitted for 15,000.00 by 4, approved by their superior 3, rejected by
+/// 5 of finance on the second step.
+fn rejected_on_the_second_step(def: &FlowDef) -> Approval {
+    let mut approval = start(def, &amount(1_500_000), 4);
+    approval.approve(3).expect("the superior approves");
+    approval.approve(6).expect("one of finance approves");
+    approval.reject(5).expect("the other rejects");
+    assert_eq!(approval.rejected_step, Some(1));
+    approval
+}
+
+#[test]
+fn an_edit_that_keeps_the_steps_resumes_at_the_rejected_step() {
+    let def = two_step_flow();
+    let mut approval = rejected_on_the_second_step(&def);
+    let events = approval
+        .resubmit(&def, &amount(1_200_000), 4, &Chosen::new(), &dir())
+        .expect("resubmits");
+    assert_eq!(
+        events,
+        vec![
+            Event::Resubmitted,
+            Event::StepStarted {
+                step: 1,
+                approvers: vec![5, 6]
+            }
+        ]
+    );
+    assert_eq!(approval.current, 1);
+    assert_eq!(
+        approval.plan[0].approvers[0].decision,
+        Some(Decision::Approved)
+    );
+    // The rejected step is decided again by all of its approvers.
+    assert_eq!(approval.waiting_for(), vec![5, 6]);
+    approval.approve(5).expect("approves");
+    approval.approve(6).expect("approves");
+    assert_eq!(approval.status, Status::Approved);
+}
+
+#[test]
+fn an_edit_that_drops_the_rejected_step_starts_over_and_says_so() {
+    let def = two_step_flow();
+    let mut approval = rejected_on_the_second_step(&def);
+    let events = approval
+        .resubmit(&def, &amount(900_000), 4, &Chosen::new(), &dir())
+        .expect("resubmits");
+    assert_eq!(
+        events,
+        vec![
+            Event::Resubmitted,
+            Event::StartedOver,
+            Event::StepStarted {
+                step: 0,
+                approvers: vec![3]
+            }
+        ]
+    );
+    assert_eq!(approval.current, 0);
+    assert_eq!(approval.plan.len(), 1);
+    assert_eq!(approval.plan[0].approvers[0].decision, None);
+}
+
+#[test]
+fn other_approvers_on_the_rejected_step_start_over() {
+    let def = two_step_flow();
+    let mut approval = rejected_on_the_second_step(&def);
+    let mut six_disabled = dir();
+    six_disabled.inactive.insert(6);
+    let events = approval
+        .resubmit(&def, &amount(1_200_000), 4, &Chosen::new(), &six_disabled)
+        .expect("resubmits");
+    assert_eq!(events[1], Event::StartedOver);
+    assert_eq!(approval.current, 0);
+    assert_eq!(approval.waiting_for(), vec![3]);
+}
+
+#[test]
+fn a_flow_that_starts_from_the_start_never_resumes() {
+    let mut def = two_step_flow();
+    def.resubmit = Resubmit::FromStart;
+    let mut approval = rejected_on_the_second_step(&def);
+    let events = approval
+        .resubmit(&def, &amount(1_500_000), 4, &Chosen::new(), &dir())
+        .expect("resubmits");
+    assert!(!events.contains(&Event::StartedOver), "{events:?}");
+    assert_eq!(approval.current, 0);
+    assert_eq!(approval.waiting_for(), vec![3]);
+}
+
+#[test]
+fn a_withdrawn_approval_starts_from_the_start() {
+    let def = two_step_flow();
+    let mut approval = start(&def, &amount(1_500_000), 4);
+    approval.approve(3).expect("approves");
+    approval.withdraw(4).expect("withdraws");
+    let events = approval
+        .resubmit(&def, &amount(1_500_000), 4, &Chosen::new(), &dir())
+        .expect("resubmits");
+    assert!(!events.contains(&Event::StartedOver), "{events:?}");
+    assert_eq!(approval.waiting_for(), vec![3]);
+}
