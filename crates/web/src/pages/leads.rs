@@ -143,9 +143,11 @@ impl DuplicateChoice {
                     .matches
                     .into_iter()
                     .map(|m| DuplicateMatch {
-                        id: m.id,
+                        // Only a customer the user may see is linked to.
+                        id: m.id.unwrap_or_default(),
+                        // One outside the user's view says so in its name.
                         whose: if !m.visible {
-                            lang.t("life_close.outside_view")
+                            String::new()
                         } else if m.in_pool {
                             lang.t("customers.in_pool")
                         } else {

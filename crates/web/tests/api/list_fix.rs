@@ -141,3 +141,129 @@ async fn a_flow_on_a_yes_no_field_compares_yes_and_no() {
         assert_eq!(contract_status(&t, rep, id).await, "approved");
     }
 }
+
+/// Lets the sales team's second rep work with leads too, their own only.
+async fn leads_for(t: &TestApp, admin: &str, user: i64) {
+    let role = t
+        .role(
+            admin,
+            "Leads",
+            &[
+                "lead.view",
+                "lead.create",
+                "lead.edit",
+                "lead.convert",
+                "customer.view",
+                "customer.create",
+                "customer.edit",
+            ],
+            json!({ "lead": { "scope": "own" }, "customer": { "scope": "own" } }),
+        )
+        .await;
+    let current = t.get(&format!("/api/v1/users/{user}"), admin).await;
+    let mut roles = current.body["role_ids"].as_array().expect("roles").clone();
+    roles.push(json!(role));
+    let patched = t
+        .patch(
+            &format!("/api/v1/users/{user}"),
+            admin,
+            json!({ "role_ids": roles }),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+}
+
+#[tokio::test]
+async fn a_customer_outside_the_view_is_neither_named_nor_numbered() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, other) = (team.rep.1.as_str(), team.other_rep.1.as_str());
+    // Ids that differ from the lead's, so the answer cannot show it by chance.
+    customer(&t, rep, "第一商業銀行").await;
+    customer(&t, rep, "華南商業銀行").await;
+    let hidden = customer(&t, rep, "台灣積體電路製造股份有限公司").await;
+    leads_for(&t, &team.admin, team.other_rep.0).await;
+    let lead = create(
+        &t,
+        other,
+        "/api/v1/leads",
+        json!({ "name": "台灣積體電路製造", "contact_name": "王經理" }),
+    )
+    .await;
+    assert_ne!(lead, hidden);
+
+    let asked = t
+        .post("/api/v1/leads/convert", other, json!({ "ids": [lead] }))
+        .await;
+    assert_eq!(asked.status, 409, "{}", asked.text);
+    assert_eq!(asked.body["code"], "duplicate_customer");
+    let found = &asked.body["duplicates"][0]["matches"][0];
+    assert_eq!(found["visible"], false, "{}", asked.text);
+    assert_eq!(found["id"], Value::Null, "{}", asked.text);
+    assert_eq!(found["name"], Value::Null, "{}", asked.text);
+    assert_eq!(found["matched"], json!(["name"]));
+    assert!(
+        asked
+            .text
+            .contains("a customer that exists outside your view"),
+        "{}",
+        asked.text
+    );
+    assert!(
+        !asked.text.contains(&format!("#{hidden}")),
+        "{}",
+        asked.text
+    );
+    assert!(!asked.text.contains("股份有限公司"), "{}", asked.text);
+
+    // Guessing the id says nothing more than a wrong guess.
+    let guessed = t
+        .post(
+            "/api/v1/leads/convert",
+            other,
+            json!({ "ids": [lead], "on_duplicate": "link", "customer_id": hidden }),
+        )
+        .await;
+    assert_eq!(guessed.status, 409, "{}", guessed.text);
+    assert_eq!(guessed.body["duplicates"][0]["reason"], "not_a_match");
+    let wrong = t
+        .post(
+            "/api/v1/leads/convert",
+            other,
+            json!({ "ids": [lead], "on_duplicate": "link", "customer_id": hidden + 100 }),
+        )
+        .await;
+    assert_eq!(
+        wrong.body["duplicates"][0]["reason"],
+        guessed.body["duplicates"][0]["reason"]
+    );
+
+    // In Chinese too.
+    let zh = t
+        .send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/leads/convert")
+                .header("authorization", format!("Bearer {other}"))
+                .header("accept-language", "zh-Hant")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(json!({ "ids": [lead] }).to_string()))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(zh.status, 409, "{}", zh.text);
+    assert!(zh.text.contains("一個你看不到的既有客戶"), "{}", zh.text);
+
+    // The hint while typing: that it exists, not which it is.
+    let name = crate::helpers::urlencode("台灣積體電路製造");
+    let path = format!("/api/v1/customers/duplicates?name={name}");
+    let hint = t.get(&path, other).await;
+    assert_eq!(hint.status, 200, "{}", hint.text);
+    assert_eq!(hint.body[0]["visible"], false, "{}", hint.text);
+    assert_eq!(hint.body[0]["id"], Value::Null, "{}", hint.text);
+    assert_eq!(hint.body[0]["name"], Value::Null, "{}", hint.text);
+    // Its owner sees which.
+    let own = t.get(&path, rep).await;
+    assert_eq!(own.body[0]["id"], hidden, "{}", own.text);
+    assert_eq!(own.body[0]["visible"], true);
+}
