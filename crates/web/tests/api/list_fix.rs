@@ -267,3 +267,85 @@ async fn a_customer_outside_the_view_is_neither_named_nor_numbered() {
     assert_eq!(own.body[0]["id"], hidden, "{}", own.text);
     assert_eq!(own.body[0]["visible"], true);
 }
+
+fn urlencoded(text: &str) -> String {
+    crate::helpers::urlencode(text)
+}
+
+#[tokio::test]
+async fn list_pages_say_why_they_ignore_a_sort_or_a_page_link() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let cookie = crate::auth::page_session(&t, "0971000002").await;
+    let mut clients = Vec::new();
+    for name in ["甲公司", "乙公司", "丙公司"] {
+        clients.push(customer(&t, rep, name).await);
+    }
+    for amount in ["100", "300", "200"] {
+        crate::sales_fixtures::contract(&t, rep, clients[0], amount).await;
+    }
+
+    // Customers: a column the list does not sort by.
+    let (status, html) = crate::helpers::page(&t, &cookie, "/customers?sort=colour", "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("This list cannot be sorted by “colour”"),
+        "{html}"
+    );
+    assert!(html.contains("the newest first"), "{html}");
+    for name in ["甲公司", "乙公司", "丙公司"] {
+        assert!(html.contains(name), "the list is still shown: {html}");
+    }
+    let (_, html) = crate::helpers::page(&t, &cookie, "/customers?sort=colour", "zh-Hant").await;
+    assert!(html.contains("此列表不能依「colour」排序"), "{html}");
+    // A sort it offers says nothing.
+    let (_, html) = crate::helpers::page(&t, &cookie, "/customers?sort=name&dir=asc", "en").await;
+    assert!(!html.contains("list-note"), "{html}");
+
+    // Customers: a page link made under another sort starts again.
+    let by_name = t.get("/api/v1/customers?sort=name&limit=1", rep).await;
+    let cursor = by_name.body["next_cursor"]
+        .as_str()
+        .expect("a next page")
+        .to_string();
+    let path = format!("/customers?cursor={}", urlencoded(&cursor));
+    let (status, html) = crate::helpers::page(&t, &cookie, &path, "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("The page link was made for another sort of this list"),
+        "{html}"
+    );
+    for name in ["甲公司", "乙公司", "丙公司"] {
+        assert!(html.contains(name), "the first page is shown: {html}");
+    }
+
+    // Contracts: the same two.
+    let (status, html) = crate::helpers::page(&t, &cookie, "/contracts?sort=-colour", "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("This list cannot be sorted by “colour”"),
+        "{html}"
+    );
+    for amount in ["CNY 100.00", "CNY 200.00", "CNY 300.00"] {
+        assert!(html.contains(amount), "the list is still shown: {html}");
+    }
+    let by_amount = t.get("/api/v1/contracts?sort=amount&limit=1", rep).await;
+    let cursor = by_amount.body["next_cursor"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a next page: {}", by_amount.text))
+        .to_string();
+    let path = format!("/contracts?sort=name&cursor={}", urlencoded(&cursor));
+    let (status, html) = crate::helpers::page(&t, &cookie, &path, "zh-Hans").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("这个翻页链接来自此列表的另一种排序"),
+        "{html}"
+    );
+    for amount in ["CNY 100.00", "CNY 200.00", "CNY 300.00"] {
+        assert!(html.contains(amount), "the first page is shown: {html}");
+    }
+    // The API still refuses both.
+    let refused = t.get("/api/v1/contracts?sort=colour", rep).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+}
