@@ -349,3 +349,78 @@ async fn list_pages_say_why_they_ignore_a_sort_or_a_page_link() {
     let refused = t.get("/api/v1/contracts?sort=colour", rep).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
 }
+
+/// The statuses of a list's items, in its order, page by page.
+async fn statuses(t: &TestApp, token: &str, path: &str, field: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = t.get(&format!("{path}&limit=2{cursor}"), token).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        for item in page.body["items"].as_array().expect("items") {
+            let item = item.get("opportunity").unwrap_or(item);
+            found.push(item[field].as_str().expect("a status").to_string());
+        }
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = format!("&cursor={}", urlencoded(next)),
+            None => return found,
+        }
+    }
+}
+
+#[tokio::test]
+async fn statuses_and_outcomes_sort_in_their_business_order() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "排序客戶").await;
+    // Stored in an order that is neither the business order nor the codes'.
+    let stored = [
+        "void",
+        "approved",
+        "draft",
+        "withdrawn",
+        "in_approval",
+        "rejected",
+    ];
+    for (place, status) in stored.iter().enumerate() {
+        let id = crate::sales_fixtures::contract(&t, rep, client, &format!("{}", place + 1)).await;
+        t.sql(&format!(
+            "update contracts set status = '{status}' where id = {id}"
+        ))
+        .await;
+    }
+    let business = [
+        "draft",
+        "in_approval",
+        "approved",
+        "rejected",
+        "withdrawn",
+        "void",
+    ];
+    let found = statuses(&t, rep, "/api/v1/contracts?sort=status", "status").await;
+    assert_eq!(found, business);
+    let mut backwards = business.to_vec();
+    backwards.reverse();
+    let found = statuses(&t, rep, "/api/v1/contracts?sort=-status", "status").await;
+    assert_eq!(found, backwards);
+
+    let outcomes = ["won", "invalid", "open", "lost"];
+    for outcome in outcomes {
+        let id = create(
+            &t,
+            rep,
+            "/api/v1/opportunities",
+            json!({ "name": format!("商機 {outcome}"), "customer_id": client, "amount": "10" }),
+        )
+        .await;
+        t.sql(&format!(
+            "update opportunities set outcome = '{outcome}' where id = {id}"
+        ))
+        .await;
+    }
+    let found = statuses(&t, rep, "/api/v1/opportunities?sort=outcome", "outcome").await;
+    assert_eq!(found, ["open", "won", "lost", "invalid"]);
+    let found = statuses(&t, rep, "/api/v1/opportunities?sort=-outcome", "outcome").await;
+    assert_eq!(found, ["invalid", "lost", "won", "open"]);
+}
