@@ -424,3 +424,41 @@ async fn statuses_and_outcomes_sort_in_their_business_order() {
     let found = statuses(&t, rep, "/api/v1/opportunities?sort=-outcome", "outcome").await;
     assert_eq!(found, ["invalid", "lost", "won", "open"]);
 }
+
+#[tokio::test]
+async fn an_api_limit_outside_its_range_is_refused() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for path in [
+        "/api/v1/customers?limit=500",
+        "/api/v1/customers?limit=0",
+        "/api/v1/contracts?limit=201",
+        "/api/v1/approvals/waiting?limit=-3",
+        "/api/v1/users?limit=1000",
+    ] {
+        let refused = t.get(path, &admin).await;
+        assert_eq!(refused.status, 422, "{path}: {}", refused.text);
+        assert_eq!(
+            first_error(&refused),
+            ("limit".into(), "limit_out_of_range".into()),
+            "{path}"
+        );
+        assert!(refused.text.contains("from 1 to 200"), "{}", refused.text);
+    }
+    for path in ["/api/v1/customers?limit=200", "/api/v1/customers?limit=1"] {
+        let answer = t.get(path, &admin).await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.text);
+    }
+    let zh = t
+        .send(
+            axum::http::Request::builder()
+                .uri("/api/v1/customers?limit=201")
+                .header("authorization", format!("Bearer {admin}"))
+                .header("accept-language", "zh-Hans")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(zh.status, 422, "{}", zh.text);
+    assert!(zh.text.contains("必须在 1 到 200 之间"), "{}", zh.text);
+}
