@@ -179,13 +179,23 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             let id: i64 = text.parse().map_err(|_| "invalid_value")?;
             Value::from(id)
         }
-        FieldType::Bool => match text.to_lowercase().as_str() {
-            "true" | "1" | "yes" | "y" | "是" | "on" => Value::Bool(true),
-            "false" | "0" | "no" | "n" | "否" | "off" => Value::Bool(false),
-            _ => return Err(Refusal::from("invalid_value")),
+        FieldType::Bool => match parse_yes_no(&text) {
+            Some(yes) => Value::Bool(yes),
+            None => return Err(Refusal::from("invalid_value")),
         },
     };
     Ok(Some(value))
+}
+
+/// A yes/no value as forms, imports and conditions write it: `true`, `1`,
+/// `yes`, `是`, `on` (and their opposites), in any case and width; `None`
+/// for anything else.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text::normalize(text).as_str() {
+        "true" | "1" | "yes" | "y" | "是" | "on" => Some(true),
+        "false" | "0" | "no" | "n" | "否" | "off" => Some(false),
+        _ => None,
+    }
 }
 
 /// The largest figure a number, percent or money field takes, either sign:

@@ -36,6 +36,15 @@ impl Outcome {
             .ok_or("invalid_choice")
     }
 
+    /// The place in the business order (open, won, lost, invalid), which
+    /// lists sort by.
+    pub fn rank(self) -> i64 {
+        Self::ALL
+            .iter()
+            .position(|o| *o == self)
+            .unwrap_or_default() as i64
+    }
+
     pub fn is_closed(self) -> bool {
         self != Self::Open
     }
@@ -225,6 +234,15 @@ pub fn check_stages(stages: &[(String, i64)]) -> Vec<(usize, &'static str, &'sta
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outcomes_rank_open_won_lost_invalid() {
+        let ranks: Vec<i64> = [Outcome::Open, Outcome::Won, Outcome::Lost, Outcome::Invalid]
+            .into_iter()
+            .map(Outcome::rank)
+            .collect();
+        assert_eq!(ranks, [0, 1, 2, 3]);
+    }
 
     fn stages() -> Vec<StageDef> {
         [(1, 10), (2, 50), (3, 80)]

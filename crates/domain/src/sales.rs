@@ -22,6 +22,12 @@ macro_rules! status_enum {
             pub fn parse(text: &str) -> Result<Self, &'static str> {
                 match text.trim() { $($text => Ok($name::$variant),)+ _ => Err("invalid_choice") }
             }
+
+            /// The place in the business order `ALL` lists, which lists
+            /// sort by (the same in every language).
+            pub fn rank(self) -> i64 {
+                Self::ALL.iter().position(|s| *s == self).unwrap_or_default() as i64
+            }
         }
     };
 }
@@ -429,6 +435,27 @@ mod tests {
             rule(DatePart::Year, Reset::Monthly).check(),
             vec![("reset", "reset_finer_than_date".into())]
         );
+    }
+
+    #[test]
+    fn statuses_rank_in_their_business_order() {
+        let order: Vec<&str> = {
+            let mut all = DocStatus::ALL.to_vec();
+            all.sort_by_key(|s| s.rank());
+            all.into_iter().map(|s| s.as_str()).collect()
+        };
+        assert_eq!(
+            order,
+            [
+                "draft",
+                "in_approval",
+                "approved",
+                "rejected",
+                "withdrawn",
+                "void"
+            ]
+        );
+        assert!(PlanStatus::Pending.rank() < PlanStatus::Overdue.rank());
     }
 
     #[test]

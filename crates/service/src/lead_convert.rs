@@ -71,7 +71,7 @@ pub enum OnDuplicate {
 }
 
 /// A lead that looks like customers already there, with its matches (a
-/// match outside the caller's scope without its name).
+/// match outside the caller's scope without its id and name).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LeadDuplicates {
     pub lead_id: i64,
@@ -280,7 +280,7 @@ impl App {
                 .duplicate_hints(tx, caller, (None, Some(mobile), None), None)
                 .await?;
             for hint in by_mobile {
-                match found.iter_mut().find(|f| f.id == hint.id) {
+                match found.iter_mut().find(|f| f.customer_id == hint.customer_id) {
                     Some(seen) => {
                         for matched in hint.matched {
                             if !seen.matched.contains(&matched) {
@@ -306,15 +306,17 @@ impl App {
     ) -> Result<Result<i64, &'static str>> {
         let mut writable = Vec::new();
         for hint in matches.iter().filter(|m| m.visible) {
-            match self.writable_customer(tx, caller, hint.id).await {
-                Ok(_) => writable.push(hint.id),
+            match self.writable_customer(tx, caller, hint.customer_id).await {
+                Ok(_) => writable.push(hint.customer_id),
                 Err(ServiceError::NotFound | ServiceError::Forbidden) => {}
                 Err(other) => return Err(other),
             }
         }
         Ok(match asked {
             Some(id) if writable.contains(&id) => Ok(id),
-            Some(id) if matches.iter().any(|m| m.id == id) => Err("hidden"),
+            // A match the caller sees but may not change; one outside their
+            // view is no answer to a guessed id.
+            Some(id) if matches.iter().any(|m| m.id == Some(id)) => Err("hidden"),
             Some(_) => Err("not_a_match"),
             None => match writable.as_slice() {
                 [one] => Ok(*one),

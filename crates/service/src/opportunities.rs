@@ -277,6 +277,8 @@ fn parse_sort(text: Option<&str>, defs: &[FieldDef]) -> Result<(Sort<Opportuniti
                 "pipeline_id" => sort.showing(Some(Shown::Pipeline)),
                 "stage_id" => sort.showing(Some(Shown::Stage)),
                 "owner_id" => sort.showing(Some(Shown::User)),
+                // Open, won, lost, invalid: the same in every language.
+                "outcome" => sort.computed(kuijing_store::opportunities::outcome_rank()),
                 _ => sort,
             }
         }),
@@ -301,7 +303,7 @@ fn sort_value(anchor: &Opportunity, sort: &Sort<Opportunities>, name: &str) -> s
         "customer_id" => anchor.customer_id.into(),
         "pipeline_id" => anchor.pipeline_id.into(),
         "stage_id" => anchor.stage_id.into(),
-        "outcome" => anchor.outcome.as_str().into(),
+        "outcome" => anchor.outcome.rank().into(),
         "amount" => anchor.amount.into(),
         "expected_close_on" => anchor
             .expected_close_on

@@ -32,6 +32,8 @@ pub(crate) enum By {
 #[derive(Clone, Copy)]
 pub(crate) enum Read {
     Int,
+    /// A status code, as its place in the business order.
+    Rank(fn(&str) -> Option<i64>),
     Text,
     Bool,
     Day,
@@ -109,6 +111,7 @@ pub(crate) fn anchor_value<C>(
     let value = shown.get(column.field).filter(|v| !v.is_null());
     let typed = value.and_then(|value| match column.read {
         Read::Int => value.as_i64().map(sea_query::Value::from),
+        Read::Rank(rank) => value.as_str().and_then(rank).map(sea_query::Value::from),
         Read::Text => value.as_str().map(|t| t.to_string().into()),
         Read::Bool => value.as_bool().map(sea_query::Value::from),
         Read::Day => NaiveDate::parse_from_str(value.as_str()?, "%Y-%m-%d")

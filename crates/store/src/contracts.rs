@@ -292,6 +292,15 @@ pub async fn list_sorted(
     rows.into_iter().map(Contract::try_from).collect()
 }
 
+/// A contract's status as its place in the business order (draft, in
+/// approval, approved, rejected, withdrawn, void), to sort by.
+pub fn status_rank() -> SimpleExpr {
+    crate::lists::ranked(
+        Expr::col((Contracts::Table, Contracts::Status)).into(),
+        DocStatus::ALL.iter().map(|s| s.as_str()),
+    )
+}
+
 /// What an approved contract still expects (never below nothing); empty
 /// for the others, which expect nothing yet.
 pub fn outstanding_value() -> SimpleExpr {

@@ -399,6 +399,23 @@ const NOT_NULL: &[&str] = &[
     "decision_maker",
 ];
 
+/// The place of a code among `codes`, which are in their business order
+/// (a status's draft, in approval, approved, ...): what a status column
+/// sorts by, the same in every language. A code not listed comes last.
+pub fn ranked<'a>(column: SimpleExpr, codes: impl IntoIterator<Item = &'a str>) -> SimpleExpr {
+    let mut places = codes.into_iter().enumerate();
+    let Some((_, first)) = places.next() else {
+        return Expr::val(0i64).into();
+    };
+    let mut case = Expr::case(column.clone().eq(first), Expr::val(0i64));
+    let mut count = 1i64;
+    for (place, code) in places {
+        case = case.case(column.clone().eq(code), Expr::val(place as i64));
+        count = place as i64 + 1;
+    }
+    case.finally(Expr::val(count)).into()
+}
+
 /// A cursor that marks an empty sort value.
 pub fn null_cursor_value() -> sea_query::Value {
     sea_query::Value::String(None)

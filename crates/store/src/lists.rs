@@ -67,7 +67,7 @@ impl<C> Default for ListQuery<C> {
 }
 
 pub(crate) use crate::list_order::page;
-pub use crate::list_order::{CustomOrder, Shown, Sort, null_cursor_value};
+pub use crate::list_order::{CustomOrder, Shown, Sort, null_cursor_value, ranked};
 
 /// The columns of a table a list reads by.
 #[derive(Debug, Clone, Copy)]

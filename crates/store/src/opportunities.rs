@@ -256,6 +256,15 @@ fn scoped(
     }
 }
 
+/// An opportunity's outcome as its place in the business order (open,
+/// won, lost, invalid), to sort by.
+pub fn outcome_rank() -> SimpleExpr {
+    crate::lists::ranked(
+        Expr::col((Opportunities::Table, Opportunities::Outcome)).into(),
+        Outcome::ALL.iter().map(|o| o.as_str()),
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn list(
     tx: &mut Tx,

@@ -274,6 +274,15 @@ pub async fn list_sorted(
     rows.into_iter().map(Payment::try_from).collect()
 }
 
+/// A payment's status as its place in the business order (draft, in
+/// approval, approved, rejected, withdrawn, void), to sort by.
+pub fn status_rank() -> SimpleExpr {
+    crate::lists::ranked(
+        Expr::col((Payments::Table, Payments::Status)).into(),
+        DocStatus::ALL.iter().map(|s| s.as_str()),
+    )
+}
+
 /// The name of a payment's customer (through its contract), as the list
 /// shows it.
 pub fn customer_name_value() -> SimpleExpr {

@@ -105,15 +105,15 @@ pub fn message(error: &ServiceError, lang: Lang) -> String {
 }
 
 /// One lead of a refused conversion in words: its name, its matches (one
-/// outside the caller's view by its number only) and why linking could not
-/// take it.
+/// outside the caller's view said to exist, neither named nor numbered)
+/// and why linking could not take it.
 fn duplicate_line(lead: &kuijing_service::lead_convert::LeadDuplicates, lang: Lang) -> String {
     let matches: Vec<String> = lead
         .matches
         .iter()
-        .map(|m| match &m.name {
-            Some(name) => format!("{name} (#{})", m.id),
-            None => format!("#{}", m.id),
+        .map(|m| match (&m.name, m.id) {
+            (Some(name), Some(id)) => format!("{name} (#{id})"),
+            _ => lang.t("list_fix.hidden_customer"),
         })
         .collect();
     let reason = match lead.reason {
@@ -271,6 +271,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "flow_fix",
     "target_fix",
     "sort_fix",
+    "list_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

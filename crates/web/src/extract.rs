@@ -63,6 +63,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
         if let Some(unknown) = unknown_parameter(parts) {
             return Err(refuse(parts, ServiceError::Invalid(unknown.into())));
         }
+        if let Some(outside) = limit_outside_range(parts) {
+            return Err(refuse(parts, ServiceError::Invalid(outside.into())));
+        }
         match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
@@ -138,6 +141,26 @@ fn unknown_parameter(parts: &Parts) -> Option<FieldError> {
         .map(|(key, _)| key.into_owned())
         .collect();
     undeclared(parts, keys.iter().map(String::as_str), &[])
+}
+
+/// An API list's `limit` outside 1 to 200 rows, refused naming the range
+/// rather than cut to it without a word. A `limit` that is no whole number
+/// is left to the parameters' own reading (`invalid_value`); pages keep
+/// their own page sizes.
+fn limit_outside_range(parts: &Parts) -> Option<FieldError> {
+    if !parts.uri.path().starts_with("/api/") {
+        return None;
+    }
+    let query = parts.uri.query()?;
+    let (_, value) = form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == "limit")?;
+    let asked: i128 = value.trim().parse().ok()?;
+    let max = kuijing_service::PageRequest::MAX_LIMIT;
+    (asked < 1 || asked > i128::from(max)).then(|| {
+        FieldError::new("limit", "limit_out_of_range")
+            .with("min", 1)
+            .with("max", max)
+            .with("value", asked)
+    })
 }
 
 /// The parameter a query's deserialisation error names

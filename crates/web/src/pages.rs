@@ -27,6 +27,7 @@ mod lead_form;
 mod lead_mapping;
 mod lead_page;
 mod leads;
+mod list_notes;
 mod numbering;
 mod opportunities;
 mod pool;
@@ -478,6 +479,9 @@ pub struct Shell {
     pub settings_nav: Vec<NavItem>,
     pub active: &'static str,
     pub notice: Option<String>,
+    /// Why a list shows another order or page than its address asked for
+    /// (a sort it does not offer, a page link of another sort), above it.
+    pub list_note: Option<String>,
     /// A list narrowed to the records behind a dashboard figure: what it
     /// shows, and where the whole list is.
     pub drill: Option<(String, String)>,
@@ -697,6 +701,7 @@ impl Shell {
             settings_nav,
             active,
             notice: None,
+            list_note: None,
             drill: None,
             title: lang.t(title_key),
             zone: state.app.time_zone(),

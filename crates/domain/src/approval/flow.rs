@@ -55,12 +55,18 @@ pub enum Op {
 }
 
 /// A fact or a value to compare it with. Money is a `Number` in minor units;
-/// users, departments and choices are `Id`s. Values of different variants are
-/// never equal, so `Number(5)` is not `Id(5)`.
+/// the figure of a number or percent field is a `Figure` (decimals kept,
+/// equal to a `Number` of the same value); a yes/no field a `Bool`; a date
+/// field a `Date`; users, departments and choices are `Id`s. Values of
+/// different types are never equal, so `Number(5)` is not `Id(5)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FactValue {
     Number(i64),
+    Figure(f64),
+    Bool(bool),
+    #[schema(value_type = String, format = Date)]
+    Date(chrono::NaiveDate),
     Text(String),
     Id(i64),
     #[schema(no_recursion)]
@@ -183,20 +189,46 @@ impl Mode {
 
 impl FactValue {
     /// Whether two values are the same: texts in any case and width, with
-    /// spaces around and between words aside; other values exactly.
+    /// spaces around and between words aside; figures by their value (`50`
+    /// is `50.0`); other values exactly.
     pub fn same(&self, other: &FactValue) -> bool {
         match (self, other) {
             (Self::Text(a), Self::Text(b)) => {
                 crate::text::normalize(a) == crate::text::normalize(b)
             }
+            (Self::Number(a), Self::Number(b)) => a == b,
+            (a, b) if a.kind() == "number" && b.kind() == "number" => a.figure() == b.figure(),
             (a, b) => a == b,
         }
     }
 
-    /// The variant's name, to tell the types of values apart.
+    /// The value as a figure, for numbers and figures.
+    fn figure(&self) -> Option<f64> {
+        match self {
+            Self::Number(n) => Some(*n as f64),
+            Self::Figure(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// How two values of one type are ordered: figures by value, dates by
+    /// day; `None` for values that have no order (texts, yes/no, ids) or
+    /// are of two types.
+    fn order(&self, other: &FactValue) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Self::Date(a), Self::Date(b)) => Some(a.cmp(b)),
+            (Self::Number(a), Self::Number(b)) => Some(a.cmp(b)),
+            (a, b) => a.figure()?.partial_cmp(&b.figure()?),
+        }
+    }
+
+    /// The type of the value, to tell the types of values apart: numbers
+    /// and figures are both `number`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Number(_) => "number",
+            Self::Number(_) | Self::Figure(_) => "number",
+            Self::Bool(_) => "bool",
+            Self::Date(_) => "date",
             Self::Text(_) => "text",
             Self::Id(_) => "id",
             Self::List(_) => "list",
@@ -231,13 +263,12 @@ impl Comparison {
             (Op::In, _, _) => false,
             (Op::Eq, _, value) => fact.same(value),
             (Op::Ne, _, value) => fact.kind() == value.kind() && !fact.same(value),
-            (op, FactValue::Number(a), FactValue::Number(b)) => match op {
-                Op::Gt => a > b,
-                Op::Ge => a >= b,
-                Op::Lt => a < b,
-                _ => a <= b,
-            },
-            _ => false,
+            (op, fact, value) => fact.order(value).is_some_and(|order| match op {
+                Op::Gt => order.is_gt(),
+                Op::Ge => order.is_ge(),
+                Op::Lt => order.is_lt(),
+                _ => order.is_le(),
+            }),
         }
     }
 
@@ -266,7 +297,7 @@ impl Comparison {
             }
             (Op::In, _) => Some("in_needs_list"),
             (_, FactValue::List(_)) => Some("list_needs_in"),
-            (op, value) if op.orders() && !matches!(value, FactValue::Number(_)) => {
+            (op, value) if op.orders() && !matches!(value.kind(), "number" | "date") => {
                 Some("order_needs_number")
             }
             _ => None,

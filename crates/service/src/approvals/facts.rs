@@ -5,7 +5,7 @@
 
 use kuijing_domain::approval::{Comparison, FactValue, Facts, FlowDef};
 use kuijing_domain::fields::{FieldDef, FieldType};
-use kuijing_domain::{FieldError, FieldErrors, Kind, money, text};
+use kuijing_domain::{FieldError, FieldErrors, Kind, dates, fields, money, text};
 use kuijing_store::Tx;
 use serde_json::Value;
 
@@ -15,9 +15,10 @@ use crate::error::{Result, ServiceError};
 /// come beside them by their keys.
 pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
 
-/// A record's own field values as facts: numbers and money as numbers
-/// (money in minor units), people and departments by id, the choices of a
-/// multiple-choice field as a list, the rest as their text. A field named
+/// A record's own field values as facts: money as a number in minor units,
+/// numbers and percents as figures, yes/no as a flag, dates as days,
+/// people and departments by id, the choices of a multiple-choice field as
+/// a list, the rest as their text. A field named
 /// like one of `FACTS` never replaces it.
 pub(crate) fn add_field_facts(
     facts: &mut Facts,
@@ -37,7 +38,6 @@ pub(crate) fn add_field_facts(
 /// One stored value as a fact; `None` for a value that does not read as
 /// its type.
 fn fact_of(field_type: FieldType, value: &Value) -> Option<FactValue> {
-    let number = |text: &str| text.trim().parse::<f64>().ok().map(|n| n.round() as i64);
     let plain = |value: &Value| match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
@@ -46,7 +46,10 @@ fn fact_of(field_type: FieldType, value: &Value) -> Option<FactValue> {
         (FieldType::Money, value) => money::parse_amount(&plain(value))
             .ok()
             .map(FactValue::Number),
-        (FieldType::Number, value) => number(&plain(value)).map(FactValue::Number),
+        (FieldType::Number | FieldType::Percent, value) => figure(&plain(value)),
+        (FieldType::Bool, Value::Bool(flag)) => Some(FactValue::Bool(*flag)),
+        (FieldType::Bool, value) => fields::parse_yes_no(&plain(value)).map(FactValue::Bool),
+        (FieldType::Date, value) => dates::parse_date(&plain(value)).ok().map(FactValue::Date),
         (FieldType::User | FieldType::Department, value) => {
             plain(value).trim().parse().ok().map(FactValue::Id)
         }
@@ -57,6 +60,57 @@ fn fact_of(field_type: FieldType, value: &Value) -> Option<FactValue> {
                 .collect(),
         )),
         (_, value) => Some(FactValue::Text(kuijing_domain::fields::display(value))),
+    }
+}
+
+/// A figure as typed or stored (`12.5`, `12.5%`, `1,200`); `None` when it
+/// is no finite number.
+pub(crate) fn figure(typed: &str) -> Option<FactValue> {
+    let folded = text::normalize(typed).replace([',', ' '], "");
+    let folded = folded.strip_suffix('%').unwrap_or(&folded);
+    folded
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(FactValue::Figure)
+}
+
+/// The value a condition on a field of `field_type` compares with, read
+/// from a text: a figure, a flag or a day; `None` for a field whose values
+/// are texts, or a text that does not read as its type.
+fn typed_value(field_type: FieldType, typed: &str) -> Option<FactValue> {
+    match field_type {
+        FieldType::Number | FieldType::Percent => figure(typed),
+        FieldType::Bool => fields::parse_yes_no(typed).map(FactValue::Bool),
+        FieldType::Date => dates::parse_date(typed).ok().map(FactValue::Date),
+        _ => None,
+    }
+}
+
+/// Conditions on number, percent, yes/no and date fields written as text
+/// (by a flow saved before those fields were compared as their types, or a
+/// client sending `{"text": "是"}`) made values of the field's type, so
+/// `"50"` is the figure 50 and `"是"` is yes. A text that does not read as
+/// the type is kept, for the checks to refuse naming the condition.
+pub(crate) fn type_conditions(def: &mut FlowDef, own: &[FieldDef]) {
+    let typed = |field_type: FieldType, value: &mut FactValue| {
+        if let FactValue::Text(text) = value
+            && let Some(read) = typed_value(field_type, text)
+        {
+            *value = read;
+        }
+    };
+    for comparison in def.steps.iter_mut().flat_map(|s| s.condition.iter_mut()) {
+        if FACTS.contains(&comparison.field.as_str()) {
+            continue;
+        }
+        let Some(field) = own.iter().find(|d| d.key == comparison.field) else {
+            continue;
+        };
+        match &mut comparison.value {
+            FactValue::List(items) => items.iter_mut().for_each(|v| typed(field.field_type, v)),
+            value => typed(field.field_type, value),
+        }
     }
 }
 
@@ -75,12 +129,14 @@ pub(crate) async fn kind_fields(tx: &mut Tx, kind: &str) -> Result<Vec<FieldDef>
 }
 
 /// The type of value a field's conditions compare with, as the engine
-/// holds it: `number`, `id` or `text`.
+/// holds it: `number`, `bool`, `date`, `id` or `text`.
 fn value_kind(key: &str, own: Option<&FieldDef>) -> &'static str {
     match (key, own.map(|d| d.field_type)) {
         ("amount", _) => "number",
         ("owner_id" | "department_id", _) => "id",
-        (_, Some(FieldType::Money | FieldType::Number)) => "number",
+        (_, Some(FieldType::Money | FieldType::Number | FieldType::Percent)) => "number",
+        (_, Some(FieldType::Bool)) => "bool",
+        (_, Some(FieldType::Date)) => "date",
         (_, Some(FieldType::User | FieldType::Department)) => "id",
         _ => "text",
     }
@@ -92,7 +148,11 @@ fn needs(key: &str, own: Option<&FieldDef>) -> &'static str {
     match (key, own.map(|d| d.field_type)) {
         ("department_id", _) | (_, Some(FieldType::Department)) => "condition_needs_department",
         ("owner_id", _) | (_, Some(FieldType::User)) => "condition_needs_person",
-        ("amount", _) | (_, Some(FieldType::Money | FieldType::Number)) => "condition_needs_number",
+        ("amount", _) | (_, Some(FieldType::Money | FieldType::Number | FieldType::Percent)) => {
+            "condition_needs_number"
+        }
+        (_, Some(FieldType::Bool)) => "condition_needs_yes_no",
+        (_, Some(FieldType::Date)) => "condition_needs_date",
         _ => "condition_needs_text",
     }
 }
@@ -277,5 +337,62 @@ mod tests {
         );
         assert_eq!(facts["fee"], FactValue::Number(1250));
         assert_eq!(facts["note"], FactValue::Text("Rush".into()));
+    }
+
+    #[test]
+    fn percents_yes_no_and_dates_become_facts_of_their_type() {
+        let own = [
+            field("share", FieldType::Percent, &[]),
+            field("count", FieldType::Number, &[]),
+            field("urgent", FieldType::Bool, &[]),
+            field("legacy", FieldType::Bool, &[]),
+            field("due", FieldType::Date, &[]),
+        ];
+        let values = serde_json::json!({
+            "share": "12.5", "count": "50.0", "urgent": true, "legacy": "是", "due": "2025-03-10"
+        });
+        let mut facts = Facts::new();
+        add_field_facts(&mut facts, &own, values.as_object().expect("an object"));
+        assert_eq!(facts["share"], FactValue::Figure(12.5));
+        assert_eq!(facts["count"], FactValue::Figure(50.0));
+        assert_eq!(facts["urgent"], FactValue::Bool(true));
+        assert_eq!(facts["legacy"], FactValue::Bool(true));
+        assert_eq!(
+            facts["due"],
+            FactValue::Date("2025-03-10".parse().expect("a day"))
+        );
+    }
+
+    #[test]
+    fn conditions_written_as_text_take_their_fields_type() {
+        let own = [
+            field("share", FieldType::Percent, &[]),
+            field("urgent", FieldType::Bool, &[]),
+            field("due", FieldType::Date, &[]),
+            field("note", FieldType::Text, &[]),
+        ];
+        let text = |t: &str| FactValue::Text(t.into());
+        let mut def = flow(vec![
+            when("share", Op::Eq, text("50%")),
+            when("urgent", Op::Eq, text("是")),
+            when("due", Op::In, FactValue::List(vec![text("2025/1/5")])),
+            when("note", Op::Eq, text("1")),
+            when("urgent", Op::Ne, text("perhaps")),
+        ]);
+        type_conditions(&mut def, &own);
+        let values: Vec<&FactValue> = def.steps[0].condition.iter().map(|c| &c.value).collect();
+        assert_eq!(values[0], &FactValue::Figure(50.0));
+        assert_eq!(values[1], &FactValue::Bool(true));
+        assert_eq!(
+            values[2],
+            &FactValue::List(vec![FactValue::Date("2025-01-05".parse().expect("a day"))])
+        );
+        assert_eq!(values[3], &text("1"));
+        assert_eq!(values[4], &text("perhaps"));
+        assert_eq!(
+            codes(&def, &own),
+            ["condition_needs_yes_no"],
+            "a text that is no yes/no is refused"
+        );
     }
 }

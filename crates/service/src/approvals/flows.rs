@@ -48,11 +48,13 @@ impl App {
     pub async fn create_approval_flow(
         &self,
         caller: &Caller,
-        input: FlowInput,
+        mut input: FlowInput,
     ) -> Result<SavedFlow> {
         caller.require(manage())?;
-        let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
+        let own = facts::kind_fields(&mut tx, &input.kind.trim().to_ascii_lowercase()).await?;
+        facts::type_conditions(&mut input.definition, &own);
+        let (kind, name) = check_flow(&input)?;
         let mut errors = FieldErrors::new();
         check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
         errors.into_result()?;
@@ -87,11 +89,13 @@ impl App {
         &self,
         caller: &Caller,
         id: i64,
-        input: FlowInput,
+        mut input: FlowInput,
     ) -> Result<SavedFlow> {
         caller.require(manage())?;
-        let (kind, name) = check_flow(&input)?;
         let mut tx = self.db.write().await?;
+        let own = facts::kind_fields(&mut tx, &input.kind.trim().to_ascii_lowercase()).await?;
+        facts::type_conditions(&mut input.definition, &own);
+        let (kind, name) = check_flow(&input)?;
         let current = approvals::flow(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;

@@ -169,7 +169,11 @@ impl App {
             }
         }
         errors.into_result()?;
-        let flow = approvals::active_flow(tx, kind).await?;
+        let mut flow = approvals::active_flow(tx, kind).await?;
+        if let Some(flow) = flow.as_mut() {
+            let own = facts::kind_fields(tx, kind).await?;
+            facts::type_conditions(&mut flow.definition, &own);
+        }
         let previous = approvals::of_record(tx, kind, record_id).await?;
         let user = caller.user.id;
         let resumable = previous.filter(|p| {

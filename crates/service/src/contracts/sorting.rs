@@ -35,7 +35,13 @@ const CONTRACT_SORTS: &[Column<Contracts>] = &[
         field: "outstanding",
         read: Read::Int,
     },
-    plain("status", Contracts::Status, Read::Text),
+    Column {
+        name: "status",
+        column: Contracts::Status,
+        by: By::Computed(contracts::status_rank, false),
+        field: "status",
+        read: Read::Rank(doc_status_rank),
+    },
     shown("owner_id", Contracts::OwnerId, Shown::User),
     plain("created_at", Contracts::CreatedAt, Read::Time),
     plain("updated_at", Contracts::UpdatedAt, Read::Time),
@@ -56,11 +62,26 @@ const PAYMENT_SORTS: &[Column<Payments>] = &[
     plain("received_on", Payments::ReceivedOn, Read::Day),
     plain("amount", Payments::Amount, Read::Int),
     shown("method_id", Payments::MethodId, Shown::Option),
-    plain("status", Payments::Status, Read::Text),
+    Column {
+        name: "status",
+        column: Payments::Status,
+        by: By::Computed(payments::status_rank, false),
+        field: "status",
+        read: Read::Rank(doc_status_rank),
+    },
     shown("owner_id", Payments::OwnerId, Shown::User),
     plain("created_at", Payments::CreatedAt, Read::Time),
     plain("updated_at", Payments::UpdatedAt, Read::Time),
 ];
+
+/// A contract's or payment's status as its place in the business order
+/// (draft, in approval, approved, rejected, withdrawn, void): statuses sort
+/// so, the same in every language.
+fn doc_status_rank(code: &str) -> Option<i64> {
+    kuijing_domain::sales::DocStatus::parse(code)
+        .ok()
+        .map(|s| s.rank())
+}
 
 /// Whether a contract list sorts by the column (custom fields sort too).
 pub fn contract_sorts_by(column: &str) -> bool {

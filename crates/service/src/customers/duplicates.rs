@@ -4,10 +4,15 @@
 
 use super::*;
 
-/// A possible duplicate; its name only when the caller may see it.
+/// A possible duplicate; its id and name only when the caller may see it,
+/// so a customer outside the caller's view is told to exist, nothing more.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DuplicateHint {
-    pub id: i64,
+    pub id: Option<i64>,
+    /// The customer's id whether or not the caller may see it, for the
+    /// service's own use (never answered).
+    #[serde(skip)]
+    pub(crate) customer_id: i64,
     pub name: Option<String>,
     /// Whose it is, or that it lies in the public pool.
     pub owner_name: Option<String>,
@@ -19,8 +24,8 @@ pub struct DuplicateHint {
 
 impl App {
     /// Customers that look like the one being typed. A duplicate outside the
-    /// caller's scope is reported without its name, so a rep learns it is
-    /// taken without learning whose data it is.
+    /// caller's scope is reported without its id and name, so a rep learns
+    /// it is taken without learning whose data it is or where to find it.
     pub async fn customer_duplicates(
         &self,
         caller: &Caller,
@@ -70,7 +75,8 @@ impl App {
                 _ => None,
             };
             hints.push(DuplicateHint {
-                id,
+                id: visible.then_some(id),
+                customer_id: id,
                 name: visible.then_some(found_name),
                 owner_name,
                 in_pool: owner.is_none(),

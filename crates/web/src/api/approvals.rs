@@ -66,7 +66,7 @@ pub async fn update_flow(
 pub struct ApprovalPageParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// Rows per page, 1 to 200 (default 50).
+    /// Rows per page, 1 to 200 (default 50); a number outside the range is refused (422, `limit_out_of_range`).
     pub limit: Option<u64>,
 }
 

@@ -19,9 +19,9 @@ use super::columns::{Cell, Picker, Table, chosen_table};
 use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
-    counted, forget_gone_sort, people,
+    counted, people,
 };
-use super::{Shell, render};
+use super::{Shell, list_notes, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Params;
@@ -98,13 +98,21 @@ async fn list_page(
     errors: FormErrors,
 ) -> Result<ContactsPage, ServiceError> {
     let defs = state.app.custom_fields(Kind::Contact).await?;
-    forget_gone_sort(&mut filter.sort, &defs);
-    let list = state
-        .app
-        .list_contacts(caller, &filter.query(SORTS))
-        .await?;
+    let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
+    let list = match state.app.list_contacts(caller, &filter.query(SORTS)).await {
+        Err(error) if list_notes::refused(&error, "cursor") => {
+            filter.cursor.clear();
+            note = Some(list_notes::foreign_cursor(lang));
+            state
+                .app
+                .list_contacts(caller, &filter.query(SORTS))
+                .await?
+        }
+        listed => listed?,
+    };
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    shell.list_note = note;
     let customer = super::drill::customer_note(state, caller, &shell, &filter.customer_id).await;
     super::drill::note(&mut shell, &filter.drill(), customer, PATH);
     let can_transfer = caller.can(contact(Action::Transfer));

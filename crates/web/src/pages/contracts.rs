@@ -20,7 +20,6 @@ use kuijing_service::saved_views::SavedView;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
 use serde::Deserialize;
 
-use super::Shell;
 use super::approvals::Panel;
 use super::columns::{Picker, Table};
 use super::conflict;
@@ -30,6 +29,7 @@ use super::forms::{
     optional_number, optional_text, required_date, status_of, unread_dates,
 };
 use super::opportunities::{LineRow, line_inputs, line_rows};
+use super::{Shell, list_notes};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::name_fields_as;
@@ -148,22 +148,6 @@ impl ListQuery {
         pairs
     }
 
-    /// The page asked for; a cursor of another sort (an old link) starts
-    /// from the first page.
-    fn page(&self) -> PageRequest {
-        kuijing_service::sorted_pages::page_of(Some(&self.cursor), self.sort(), Some(50)).unwrap_or(
-            PageRequest {
-                limit: Some(50),
-                ..PageRequest::default()
-            },
-        )
-    }
-
-    /// The sort asked for, if any.
-    pub(crate) fn sort(&self) -> Option<&str> {
-        Some(self.sort.trim()).filter(|s| !s.is_empty())
-    }
-
     /// The address of `path` sorted by `column`: the other way round when
     /// it already is, else names and numbers up and the rest newest first.
     pub(crate) fn sort_href(&self, path: &str, column: &str) -> String {
@@ -255,7 +239,7 @@ async fn contracts_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    query: ListQuery,
+    mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ContractsView, ServiceError> {
     let service = ContractListQuery {
@@ -266,13 +250,21 @@ async fn contracts_view(
         customer_id: optional_number(&query.customer_id),
         drill: query.drill(),
     };
-    let (list, totals) = state
-        .app
-        .list_contracts_sorted(caller, &service, query.sort(), query.page())
-        .await?;
+    let asked = (&mut query.sort, &mut query.cursor);
+    let ((list, totals), note) = list_notes::listed(lang, asked, true, |sort, page| {
+        let service = &service;
+        async move {
+            state
+                .app
+                .list_contracts_sorted(caller, service, sort.as_deref(), page)
+                .await
+        }
+    })
+    .await?;
     let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
+    shell.list_note = note;
     let signed = (service.drill.from.is_some() || service.drill.to.is_some())
         .then(|| shell.t("insight2.signed_days"));
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
@@ -1326,7 +1318,7 @@ async fn payments_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    query: ListQuery,
+    mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<PaymentsView, ServiceError> {
     let service = PaymentListQuery {
@@ -1338,12 +1330,20 @@ async fn payments_view(
         drill: query.drill(),
         filters: super::records::filters_of(query.conditions()),
     };
-    let (list, totals) = state
-        .app
-        .list_payments_sorted(caller, &service, query.sort(), query.page())
-        .await?;
+    let asked = (&mut query.sort, &mut query.cursor);
+    let ((list, totals), note) = list_notes::listed(lang, asked, true, |sort, page| {
+        let service = &service;
+        async move {
+            state
+                .app
+                .list_payments_sorted(caller, service, sort.as_deref(), page)
+                .await
+        }
+    })
+    .await?;
     let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
         .with_notice(query.done.as_deref());
+    shell.list_note = note;
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
     super::drill::note(&mut shell, &service.drill, customer, "/payments");
     let may_import =

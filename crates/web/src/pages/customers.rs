@@ -29,9 +29,9 @@ use super::forms::{
 };
 use super::records::{
     Chip, Compare, ConditionField, Pickable, added_value, condition_fields, conditions_of,
-    filters_of, forget_gone_sort, kept, people,
+    filters_of, kept, people,
 };
-use super::{Shell, render};
+use super::{Shell, list_notes, render};
 use crate::AppState;
 use crate::auth::{PageUser, url_encode};
 use crate::extract::{Id, Params};
@@ -536,14 +536,22 @@ async fn list_page(
     errors: FormErrors,
 ) -> Result<CustomersPage, ServiceError> {
     let defs = state.app.custom_fields(Kind::Customer).await?;
-    forget_gone_sort(&mut filter.sort, &defs);
-    let list = state.app.list_customers(caller, &filter.query()).await?;
+    let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
+    let list = match state.app.list_customers(caller, &filter.query()).await {
+        Err(error) if list_notes::refused(&error, "cursor") => {
+            filter.cursor.clear();
+            note = Some(list_notes::foreign_cursor(lang));
+            state.app.list_customers(caller, &filter.query()).await?
+        }
+        listed => listed?,
+    };
     let next_href = list
         .next_cursor
         .as_ref()
         .map(|c| format!("/customers?{}&cursor={c}", filter.query_without_cursor()));
     let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    shell.list_note = note;
     let more = filter.drill_more(&shell);
     super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));

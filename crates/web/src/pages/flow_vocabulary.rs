@@ -5,7 +5,7 @@
 
 use kuijing_domain::approval::{Comparison, FactValue, Op};
 use kuijing_domain::fields::FieldType;
-use kuijing_domain::{Kind, money, text};
+use kuijing_domain::{Kind, fields, money, text};
 use kuijing_service::choices::Choice;
 use kuijing_service::{Caller, ServiceError};
 
@@ -66,7 +66,10 @@ pub async fn flow_fields(
 #[derive(Clone, Copy, PartialEq)]
 enum ValueType {
     Money,
+    /// A number or percent field's figure, decimals kept.
     Number,
+    YesNo,
+    Day,
     Department,
     Person,
     /// One of a choice field's options (of one or of several choices).
@@ -83,6 +86,23 @@ pub struct Vocabulary<'a> {
     /// The flow's kind (`contract`, `payment`, `refund`, ...).
     pub kind: &'a str,
     pub lang: Lang,
+}
+
+/// A figure as typed: `12.5`, `12.5%`, `1,200`. A whole number is kept
+/// as a `Number` (as flows made earlier and through the API hold it, so
+/// they read back unchanged), one with decimals as a `Figure`; the engine
+/// compares the two by value.
+fn figure(typed: &str) -> Option<FactValue> {
+    let folded = text::normalize(typed).replace([',', ' '], "");
+    let folded = folded.strip_suffix('%').unwrap_or(&folded);
+    if let Ok(whole) = folded.parse::<i64>() {
+        return Some(FactValue::Number(whole));
+    }
+    folded
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .map(FactValue::Figure)
 }
 
 fn split_list(text: &str) -> Vec<&str> {
@@ -114,7 +134,9 @@ impl Vocabulary<'_> {
             "owner_id" => ValueType::Person,
             _ => match self.field(key).map(|f| f.field_type) {
                 Some(FieldType::Money) => ValueType::Money,
-                Some(FieldType::Number) => ValueType::Number,
+                Some(FieldType::Number | FieldType::Percent) => ValueType::Number,
+                Some(FieldType::Bool) => ValueType::YesNo,
+                Some(FieldType::Date) => ValueType::Day,
                 Some(FieldType::User) => ValueType::Person,
                 Some(FieldType::Department) => ValueType::Department,
                 Some(FieldType::Choice | FieldType::MultiChoice) => ValueType::Choice,
@@ -123,12 +145,16 @@ impl Vocabulary<'_> {
         }
     }
 
-    /// The operators that fit a field: every one for figures, "is", "is
-    /// not" and "is any of" for the rest; every one while no field is
-    /// chosen.
+    /// The operators that fit a field: every one for figures and dates
+    /// (before and after being "less" and "greater"), "is" and "is not"
+    /// for yes/no, "is", "is not" and "is any of" for the rest; every one
+    /// while no field is chosen.
     pub fn ops_for(&self, key: &str) -> Vec<&'static str> {
         match (key.is_empty(), self.value_type(key)) {
-            (true, _) | (false, ValueType::Money | ValueType::Number) => OPS.to_vec(),
+            (true, _) | (false, ValueType::Money | ValueType::Number | ValueType::Day) => {
+                OPS.to_vec()
+            }
+            (false, ValueType::YesNo) => SAME_OR_NOT[..2].to_vec(),
             _ => SAME_OR_NOT.to_vec(),
         }
     }
@@ -158,6 +184,9 @@ impl Vocabulary<'_> {
             }
             (ValueType::Money, FactValue::Number(n)) => Some(money::amount_text(*n)),
             (ValueType::Number, FactValue::Number(n)) => Some(n.to_string()),
+            (ValueType::Number, FactValue::Figure(n)) => Some(n.to_string()),
+            (ValueType::YesNo, FactValue::Bool(yes)) => Some(self.yes_no(*yes)),
+            (ValueType::Day, FactValue::Date(day)) => Some(day.format("%Y-%m-%d").to_string()),
             (ValueType::Department | ValueType::Person, FactValue::Id(id)) => self
                 .names(value_type)
                 .iter()
@@ -176,12 +205,13 @@ impl Vocabulary<'_> {
         let value_type = self.value_type(key);
         match value_type {
             ValueType::Money => money::parse_amount(typed).map(FactValue::Number),
-            ValueType::Number => typed
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
-                .map(|n| FactValue::Number(n.round() as i64))
-                .ok_or("invalid_number"),
+            ValueType::Number => figure(typed).ok_or("invalid_number"),
+            ValueType::YesNo => fields::parse_yes_no(typed)
+                .map(FactValue::Bool)
+                .ok_or("invalid_yes_no"),
+            ValueType::Day => kuijing_domain::dates::parse_date(typed)
+                .map(FactValue::Date)
+                .map_err(|_| "date_invalid"),
             ValueType::Department | ValueType::Person => {
                 let wanted = text::normalize(typed);
                 let found: Vec<i64> = self
@@ -278,6 +308,9 @@ impl Vocabulary<'_> {
                 .join(", "),
             (ValueType::Money, FactValue::Number(n)) => money::format_amount(*n),
             (_, FactValue::Number(n)) => n.to_string(),
+            (_, FactValue::Figure(n)) => n.to_string(),
+            (_, FactValue::Bool(yes)) => self.yes_no(*yes),
+            (_, FactValue::Date(day)) => day.format("%Y-%m-%d").to_string(),
             (value_type, FactValue::Id(id)) => self
                 .names(value_type)
                 .iter()
@@ -285,6 +318,12 @@ impl Vocabulary<'_> {
                 .map_or_else(|| format!("#{id}"), |(_, name)| name.clone()),
             (_, FactValue::Text(text)) => self.lang.t("sales4.quoted").replace("%{text}", text),
         }
+    }
+
+    /// Yes or no, as the user's language says it (and reads it back).
+    fn yes_no(&self, yes: bool) -> String {
+        self.lang
+            .t(if yes { "customers.yes" } else { "customers.no" })
     }
 
     /// A condition as a sentence: 「金額 大於或等於 100,000.00」.

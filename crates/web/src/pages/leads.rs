@@ -23,9 +23,9 @@ use super::customers::Choices;
 use super::forms::{FormErrors, error_page, optional_number, status_of};
 use super::records::{
     BatchForm, Compare, ConditionField, ExportExtra, ListParams, Pickable, condition_fields,
-    counted, forget_gone_sort, people,
+    counted, people,
 };
-use super::{Shell, render};
+use super::{Shell, list_notes, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -143,9 +143,11 @@ impl DuplicateChoice {
                     .matches
                     .into_iter()
                     .map(|m| DuplicateMatch {
-                        id: m.id,
+                        // Only a customer the user may see is linked to.
+                        id: m.id.unwrap_or_default(),
+                        // One outside the user's view says so in its name.
                         whose: if !m.visible {
-                            lang.t("life_close.outside_view")
+                            String::new()
                         } else if m.in_pool {
                             lang.t("customers.in_pool")
                         } else {
@@ -203,10 +205,18 @@ async fn list_page(
 ) -> Result<LeadsPage, ServiceError> {
     let mut filter = with_default_view(filter);
     let defs = state.app.custom_fields(Kind::Lead).await?;
-    forget_gone_sort(&mut filter.sort, &defs);
-    let list = state.app.list_leads(caller, &filter.query(SORTS)).await?;
+    let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
+    let list = match state.app.list_leads(caller, &filter.query(SORTS)).await {
+        Err(error) if list_notes::refused(&error, "cursor") => {
+            filter.cursor.clear();
+            note = Some(list_notes::foreign_cursor(lang));
+            state.app.list_leads(caller, &filter.query(SORTS)).await?
+        }
+        listed => listed?,
+    };
     let mut shell = Shell::new(state, caller, lang, PATH, "leads.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
+    shell.list_note = note;
     super::drill::note(&mut shell, &filter.drill(), None, PATH);
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));

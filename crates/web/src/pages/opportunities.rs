@@ -31,7 +31,7 @@ use super::forms::{
     CustomValues, FormErrors, ImportBox, after_post, answer, currency_choices, done, error_page,
     optional_number, optional_text, status_of, unread_dates,
 };
-use super::{Shell, render};
+use super::{Shell, list_notes, render};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -263,24 +263,41 @@ async fn list_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    query: ListQuery,
+    mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ListPageView, ServiceError> {
     let service = query.service();
-    // A cursor of another sort (an old link) starts from the first page.
-    let page = kuijing_service::sorted_pages::page_of(
-        Some(&query.cursor),
-        service.sort.as_deref(),
-        Some(50),
-    )
-    .unwrap_or(PageRequest {
-        limit: Some(50),
-        ..PageRequest::default()
-    });
-    let list = state.app.list_opportunities(caller, &service, page).await?;
+    // A cursor of another sort (an old link) starts from the first page,
+    // a sort the list does not offer shows the newest first; both say so.
+    let mut note = None;
+    let sort = service.sort.as_deref();
+    let page = list_notes::page_or_first(lang, &mut query.cursor, sort, &mut note);
+    let list = match state.app.list_opportunities(caller, &service, page).await {
+        Err(error) if list_notes::refused(&error, "sort") => {
+            note = Some(list_notes::unknown_sort(lang, &query.sort, true));
+            query.sort.clear();
+            query.cursor.clear();
+            let first = list_notes::first_page();
+            state
+                .app
+                .list_opportunities(caller, &query.service(), first)
+                .await?
+        }
+        Err(error) if list_notes::refused(&error, "cursor") => {
+            note = Some(list_notes::foreign_cursor(lang));
+            query.cursor.clear();
+            let first = list_notes::first_page();
+            state
+                .app
+                .list_opportunities(caller, &service, first)
+                .await?
+        }
+        listed => listed?,
+    };
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
+    shell.list_note = note;
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
     super::drill::note(&mut shell, &service.drill, customer, "/opportunities");
     let columns = state

@@ -12,13 +12,13 @@ use kuijing_service::products::{
     CategoryInput, DecimalText, ProductCategory as Category, ProductInput, ProductListQuery,
     ProductRecord as Product,
 };
-use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
+use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
-use super::Shell;
 use super::forms::{
     CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
 };
+use super::{Shell, list_notes};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -173,7 +173,7 @@ async fn list_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
-    query: ListQuery,
+    mut query: ListQuery,
     errors: FormErrors,
 ) -> Result<ListView, ServiceError> {
     let service = ProductListQuery {
@@ -181,21 +181,27 @@ async fn list_view(
         category_id: optional_number(&query.category_id),
         on_sale: query.off_sale.is_empty().then_some(true),
     };
-    // A cursor of another sort (an old link) starts from the first page.
-    let page = kuijing_service::sorted_pages::page_of(Some(&query.cursor), query.sort(), Some(50))
-        .unwrap_or(PageRequest {
-            limit: Some(50),
-            ..PageRequest::default()
-        });
-    let list = state
-        .app
-        .list_products_sorted(caller, &service, query.sort(), page)
-        .await?;
+    // A sort the list does not offer shows the order the products were
+    // added, a cursor of another sort (an old link) the first page; both
+    // say so above the list.
+    let asked = (&mut query.sort, &mut query.cursor);
+    let (list, note) = list_notes::listed(lang, asked, false, |sort, page| {
+        let service = &service;
+        async move {
+            state
+                .app
+                .list_products_sorted(caller, service, sort.as_deref(), page)
+                .await
+        }
+    })
+    .await?;
+    let mut shell = Shell::new(state, caller, lang, "/products", "products.title")
+        .with_notice(query.done.as_deref());
+    shell.list_note = note;
     Ok(ListView {
         import: can(caller, Action::Import)
             .then(|| super::forms::ImportBox::new(crate::imports::ImportKind::Product)),
-        shell: Shell::new(state, caller, lang, "/products", "products.title")
-            .with_notice(query.done.as_deref()),
+        shell,
         categories: state.app.product_categories(caller).await?,
         list,
         query,

@@ -624,16 +624,6 @@ impl ListParams {
     }
 }
 
-/// Forgets a sort by a custom field that is no more (from an old address or
-/// saved view), so the list falls back to its default order.
-pub fn forget_gone_sort(sort: &mut String, defs: &[FieldDef]) {
-    if let Some(key) = sort.strip_prefix("custom.")
-        && !defs.iter().any(|d| d.key == key)
-    {
-        sort.clear();
-    }
-}
-
 /// The people a caller may give records of `kind` to. A caller whose scope
 /// for the kind is only their own records can give them to nobody else, so
 /// the picker offers only them rather than names the save refuses.

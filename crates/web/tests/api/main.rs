@@ -25,6 +25,7 @@ mod leads;
 mod life_final;
 mod lifecycle_more;
 mod lifecycle_more2;
+mod list_fix;
 mod lists;
 mod numbering;
 mod record_fixtures;

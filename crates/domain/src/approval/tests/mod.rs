@@ -80,3 +80,4 @@ mod definitions;
 mod planning;
 mod resubmit;
 mod seats;
+mod typed_conditions;
