@@ -5,6 +5,7 @@ mod helpers;
 
 mod browser;
 mod builder_checks;
+mod catalog_fix;
 mod charts_more;
 
 mod import_endpoints;
