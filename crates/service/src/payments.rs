@@ -89,7 +89,7 @@ fn past_outstanding(
     (amount, remaining): (i64, i64),
     currency: &str,
 ) -> kuijing_domain::FieldError {
-    let text = |minor: i64| format!("{currency} {}", money::format_amount(minor));
+    let text = |minor: i64| money::format_money(minor, currency);
     kuijing_domain::FieldError::new("amount", code)
         .with("amount", text(amount))
         .with("outstanding", text(remaining.max(0)))
@@ -563,6 +563,7 @@ impl App {
             errors.add("contract_id", code);
             return Err(errors.into());
         };
+        crate::products::fit_currency(&mut errors, "amount", amount, &contract.currency);
         let plan = match input.plan_id {
             Some(plan) => {
                 let found = contracts::plans(tx, contract.id)

@@ -1,7 +1,146 @@
-//! The Traditional Chinese wording and the multi-select hint.
+//! Currencies without decimals, and the Traditional Chinese wording.
+
+use serde_json::{Value, json};
 
 use crate::auth::page_session;
 use crate::helpers::{ADMIN_PHONE, TestApp, page};
+use crate::sales_fixtures::{create, customer, first_error, submit};
+
+#[tokio::test]
+async fn yen_amounts_take_no_decimals_and_list_totals_are_per_currency() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Tokyo KK").await;
+
+    let refused = t
+        .post(
+            "/api/v1/contracts",
+            &admin,
+            json!({ "name": "Yen", "customer_id": client, "amount": "1000.50", "currency": "JPY" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        ("amount".into(), "whole_amount_only".into())
+    );
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("JPY") && message.contains("1000"),
+        "{message}"
+    );
+    let price = t
+        .post(
+            "/api/v1/products",
+            &admin,
+            json!({ "name": "Bento", "price": "980.5", "currency": "JPY" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&price),
+        ("price".into(), "whole_amount_only".into())
+    );
+    let bento = create(
+        &t,
+        &admin,
+        "/api/v1/products",
+        json!({ "name": "Bento", "price": "980", "currency": "JPY" }),
+    )
+    .await;
+    // A line priced in sen is refused; a discount leaves whole yen.
+    let line = t
+        .post(
+            "/api/v1/contracts",
+            &admin,
+            json!({ "name": "Lunch", "customer_id": client, "currency": "JPY",
+                    "lines": [{ "product_id": bento, "price": "980.4" }] }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&line),
+        ("lines.0.price".into(), "whole_amount_only".into())
+    );
+    let lunch = create(
+        &t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "Lunch", "customer_id": client, "currency": "JPY",
+                "lines": [{ "product_id": bento, "quantity": "3", "discount": "7" }] }),
+    )
+    .await;
+    let stored = t.get(&format!("/api/v1/contracts/{lunch}"), &admin).await;
+    // 3 × 980 less 7 % is 2,734.2 yen: 2,734.
+    assert_eq!(stored.body["amount"], 273_400, "{}", stored.text);
+
+    let id = create(
+        &t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "Yen", "customer_id": client, "amount": "1,000", "currency": "JPY" }),
+    )
+    .await;
+    create(
+        &t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "Dollars", "customer_id": client, "amount": "20", "currency": "USD" }),
+    )
+    .await;
+    assert_eq!(submit(&t, &admin, "contracts", id).await, "approved");
+    let plan = t
+        .post(
+            &format!("/api/v1/contracts/{id}/plans"),
+            &admin,
+            json!({ "amount": "500.5", "planned_on": "2026-11-01" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&plan),
+        ("amount".into(), "whole_amount_only".into())
+    );
+    let payment = t
+        .post(
+            "/api/v1/payments",
+            &admin,
+            json!({ "contract_id": id, "amount": "10.5", "received_on": "2026-01-05" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&payment),
+        ("amount".into(), "whole_amount_only".into())
+    );
+
+    // Totals per currency: the approved yen contract counts, the drafts are
+    // listed but not added up.
+    let list = t.get("/api/v1/contracts?limit=50", &admin).await;
+    let totals = list.body["totals"].as_array().expect("totals").clone();
+    let of = |currency: &str| {
+        totals
+            .iter()
+            .find(|x| x["currency"] == currency)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(of("JPY")["count"], 2, "{totals:?}");
+    assert_eq!(of("JPY")["approved"], 1, "{totals:?}");
+    assert_eq!(of("JPY")["amount"], 100_000, "{totals:?}");
+    assert_eq!(of("USD")["approved"], 0, "{totals:?}");
+    assert_eq!(of("USD")["amount"], 0, "{totals:?}");
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/contracts", "en").await;
+    assert!(
+        html.contains("JPY 1,000<"),
+        "yen without decimals in the totals"
+    );
+    assert!(!html.contains("JPY 1,000.00"), "no decimals in yen");
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{lunch}"), "en").await;
+    assert!(
+        html.contains("JPY 2,734"),
+        "the contract page shows whole yen"
+    );
+}
 
 #[tokio::test]
 async fn traditional_chinese_says_contract_one_way_and_multi_select_keys_need_a_pointer() {
