@@ -209,7 +209,9 @@ impl App {
         let approval = self
             .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
             .await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Payment, id).await?;
+        let change_log = self
+            .change_log_in(&mut tx, (Kind::Payment, id), &found.currency)
+            .await?;
         let owner = found.owner_id.into_iter().collect::<Vec<_>>();
         let names = kuijing_store::users::names(&mut tx, &owner).await?;
         Ok(PaymentDetail {

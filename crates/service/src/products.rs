@@ -173,6 +173,11 @@ impl App {
         );
         diff.field("code", current.code.clone(), fields.code.clone());
         diff.field(
+            "currency",
+            Some(current.currency.clone()),
+            Some(fields.currency.clone()),
+        );
+        diff.field(
             "price",
             Some(money::amount_text(current.price)),
             Some(money::amount_text(fields.price)),

@@ -1,10 +1,152 @@
-//! Currencies without decimals, and the Traditional Chinese wording.
+//! Money shown with its currency everywhere, currencies without
+//! decimals, and the Traditional Chinese wording.
 
 use serde_json::{Value, json};
 
 use crate::auth::page_session;
 use crate::helpers::{ADMIN_PHONE, TestApp, page};
 use crate::sales_fixtures::{create, customer, first_error, submit};
+
+/// The (field, old, new) of every change in a record's log.
+fn logged(record: &Value) -> Vec<(String, String, String)> {
+    record["change_log"]
+        .as_array()
+        .expect("change log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("field"), s("old"), s("new"))
+        })
+        .collect()
+}
+
+fn change(field: &str, old: &str, new: &str) -> (String, String, String) {
+    (field.into(), old.into(), new.into())
+}
+
+#[tokio::test]
+async fn change_logs_and_instalment_choices_show_money_with_currency_and_grouping() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let fee =
+        json!({ "kind": "contract", "key": "fee", "label": "Setup fee", "field_type": "money" });
+    assert_eq!(t.post("/api/v1/fields", &admin, fee).await.status, 201);
+    let client = customer(&t, &admin, "Acme").await;
+    let id = create(
+        &t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "Support", "customer_id": client, "amount": "15000", "currency": "USD",
+                "custom": { "fee": "1200" } }),
+    )
+    .await;
+    let edit = t
+        .put(
+            &format!("/api/v1/contracts/{id}"),
+            &admin,
+            json!({ "name": "Support", "customer_id": client, "amount": "12000", "currency": "USD",
+                    "custom": { "fee": "2500.5" }, "version": 1 }),
+        )
+        .await;
+    assert_eq!(edit.status, 200, "{}", edit.text);
+    let changes = logged(&edit.body);
+    assert!(
+        changes.contains(&change("amount", "USD 15,000.00", "USD 12,000.00")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&change("custom.fee", "USD 1,200.00", "USD 2,500.50")),
+        "{changes:?}"
+    );
+
+    // An instalment, its change, and the payment form's choice of it.
+    let plans = format!("/api/v1/contracts/{id}/plans");
+    let added = t
+        .post(
+            &plans,
+            &admin,
+            json!({ "amount": "7000", "planned_on": "2026-11-01" }),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let plan = added.body[0]["id"].as_i64().expect("plan");
+    let changed = t
+        .put(
+            &format!("{plans}/{plan}"),
+            &admin,
+            json!({ "amount": "6500", "planned_on": "2026-11-01" }),
+        )
+        .await;
+    assert!(changed.status.is_success(), "{}", changed.text);
+    assert_eq!(submit(&t, &admin, "contracts", id).await, "approved");
+    let record = t.get(&format!("/api/v1/contracts/{id}"), &admin).await;
+    let changes = logged(&record.body);
+    assert!(
+        changes.contains(&change("plans", "", "USD 7,000.00")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&change("plans.1.amount", "USD 7,000.00", "USD 6,500.00")),
+        "{changes:?}"
+    );
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{id}"), "en").await;
+    assert!(
+        html.contains("USD 15,000.00"),
+        "the page's log shows the currency"
+    );
+    let (_, form) = page(
+        &t,
+        &cookie,
+        &format!("/payments/new?contract_id={id}"),
+        "zh-Hant",
+    )
+    .await;
+    assert!(form.contains("2026-11-01 · USD 6,500.00"), "{form}");
+
+    // A payment's and an opportunity's amounts too.
+    let payment = create(
+        &t,
+        &admin,
+        "/api/v1/payments",
+        json!({ "contract_id": id, "amount": "1000", "received_on": "2026-01-05" }),
+    )
+    .await;
+    let edited = t
+        .put(
+            &format!("/api/v1/payments/{payment}"),
+            &admin,
+            json!({ "contract_id": id, "amount": "1250", "received_on": "2026-01-05", "version": 1 }),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let changes = logged(&edited.body);
+    assert!(
+        changes.contains(&change("amount", "USD 1,000.00", "USD 1,250.00")),
+        "{changes:?}"
+    );
+    let deal = create(
+        &t,
+        &admin,
+        "/api/v1/opportunities",
+        json!({ "name": "Deal", "customer_id": client, "amount": "300000", "currency": "JPY" }),
+    )
+    .await;
+    let edited = t
+        .put(
+            &format!("/api/v1/opportunities/{deal}"),
+            &admin,
+            json!({ "name": "Deal", "customer_id": client, "amount": "250000", "currency": "JPY", "version": 1 }),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let changes = logged(&edited.body);
+    assert!(
+        changes.contains(&change("amount", "JPY 300,000", "JPY 250,000")),
+        "{changes:?}"
+    );
+}
 
 #[tokio::test]
 async fn yen_amounts_take_no_decimals_and_list_totals_are_per_currency() {
