@@ -1,11 +1,150 @@
-//! Money shown with its currency everywhere, currencies without
-//! decimals, and the Traditional Chinese wording.
+//! Products by category path, money shown with its currency everywhere,
+//! currencies without decimals, and the Traditional Chinese wording.
 
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
 use crate::auth::page_session;
-use crate::helpers::{ADMIN_PHONE, TestApp, page};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page};
 use crate::sales_fixtures::{create, customer, first_error, submit};
+
+/// Uploads a product file (CSV), read in `lang`.
+async fn import(t: &TestApp, token: &str, query: &str, csv: &str, lang: &str) -> Answer {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/products/import?format=csv{query}"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(csv.as_bytes().to_vec()))
+        .expect("request");
+    t.send(request).await
+}
+
+async fn category(t: &TestApp, admin: &str, name: &str, parent: Option<i64>) -> i64 {
+    create(
+        t,
+        admin,
+        "/api/v1/product-categories",
+        json!({ "name": name, "parent_id": parent }),
+    )
+    .await
+}
+
+/// (row, field, code, message) of each problem.
+fn problems(answer: &Answer) -> Vec<(u64, String, String, String)> {
+    answer.body["problems"]
+        .as_array()
+        .unwrap_or_else(|| panic!("problems: {}", answer.text))
+        .iter()
+        .map(|p| {
+            let s = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+            (
+                p["row"].as_u64().unwrap_or_default(),
+                s("field"),
+                s("code"),
+                s("message"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn product_categories_travel_as_paths_and_unknown_or_shared_names_are_refused() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let hardware = category(&t, &admin, "硬體", None).await;
+    let servers = category(&t, &admin, "伺服器", Some(hardware)).await;
+    let services = category(&t, &admin, "服務", None).await;
+    let hosting = category(&t, &admin, "伺服器", Some(services)).await;
+    let rack = create(
+        &t,
+        &admin,
+        "/api/v1/products",
+        json!({ "name": "機架伺服器", "code": "SRV-1", "price": "1000", "category_id": servers }),
+    )
+    .await;
+    create(
+        &t,
+        &admin,
+        "/api/v1/products",
+        json!({ "name": "代管", "code": "HOST-1", "price": "50", "category_id": hosting }),
+    )
+    .await;
+
+    // The export writes the whole path, and reads back into the same
+    // categories though two of them share their name.
+    let file = t
+        .get("/api/v1/exports/products?format=csv", &admin)
+        .await
+        .text;
+    assert!(file.contains("硬體 / 伺服器"), "{file}");
+    assert!(file.contains("服務 / 伺服器"), "{file}");
+    let again = import(&t, &admin, "", &file, "en").await;
+    assert_eq!(again.body["written"], true, "{}", again.text);
+    assert_eq!(again.body["updated"], 2, "{}", again.text);
+    let stored = t.get(&format!("/api/v1/products/{rack}"), &admin).await;
+    assert_eq!(stored.body["category_id"], servers, "{}", stored.text);
+    let all = t.get("/api/v1/product-categories", &admin).await;
+    assert_eq!(all.body.as_array().map(Vec::len), Some(4), "{}", all.text);
+
+    // A unique name will do; a typo and a shared name are problems of their
+    // rows, in the dry run too, and nothing is made up.
+    let csv =
+        "Name,Category,Price\nSwitch,硬體,10\nCable,Servrs,1\nVM,伺服器,5\nBackup,服務／伺服器,8\n";
+    for query in ["&dry_run=true", ""] {
+        let answer = import(&t, &admin, query, csv, "zh-Hant").await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.body["written"], false, "{}", answer.text);
+        let found = problems(&answer);
+        assert_eq!(found.len(), 2, "{found:?}");
+        let (row, field, code, message) = &found[0];
+        assert_eq!(
+            (*row, field.as_str(), code.as_str()),
+            (3, "category_id", "category_unknown")
+        );
+        assert!(
+            message.contains("Servrs") && message.contains("產品分類"),
+            "{message}"
+        );
+        assert!(message.contains("先在產品頁新增"), "{message}");
+        let (row, field, code, message) = &found[1];
+        assert_eq!(
+            (*row, field.as_str(), code.as_str()),
+            (4, "category_id", "category_ambiguous")
+        );
+        assert!(
+            message.contains("硬體 / 伺服器") && message.contains("服務 / 伺服器"),
+            "{message}"
+        );
+    }
+    let all = t.get("/api/v1/product-categories", &admin).await;
+    assert_eq!(all.body.as_array().map(Vec::len), Some(4), "{}", all.text);
+
+    // Fixed as the messages say, the file goes in.
+    let fixed = "Name,Category,Price\nSwitch,硬體,10\nVM,服務 / 伺服器,5\n";
+    let done = import(&t, &admin, "", fixed, "en").await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+    let list = t.get("/api/v1/products?limit=50", &admin).await;
+    let category_of = |name: &str| {
+        list.body["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|p| p["name"] == name))
+            .map(|p| p["category_id"].clone())
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(category_of("Switch"), hardware);
+    assert_eq!(category_of("VM"), hosting);
+
+    // The template's hint says how a category is written.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/products", "zh-Hant").await;
+    assert!(
+        html.contains("硬體 / 伺服器"),
+        "the import hint names a path"
+    );
+}
 
 /// The (field, old, new) of every change in a record's log.
 fn logged(record: &Value) -> Vec<(String, String, String)> {
