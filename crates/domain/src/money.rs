@@ -15,7 +15,49 @@ use rust_decimal::prelude::ToPrimitive;
 pub const MINOR_PER_MAJOR: i64 = 100;
 
 /// The currencies a company may choose, by ISO 4217 code.
-pub const CURRENCIES: &[&str] = &["CNY", "TWD", "HKD", "USD", "EUR", "JPY", "SGD", "MYR"];
+pub const CURRENCIES: &[&str] = &[
+    "CNY", "TWD", "HKD", "USD", "EUR", "JPY", "KRW", "SGD", "MYR",
+];
+
+/// The decimal places of a currency's minor unit, as ISO 4217 sets them:
+/// none for the yen and the won, two for every other currency offered.
+/// Amounts are still kept in hundredths of the major unit; a currency
+/// without decimals holds only whole hundreds of them.
+pub fn decimals(currency: &str) -> u32 {
+    match currency.trim().to_ascii_uppercase().as_str() {
+        "JPY" | "KRW" => 0,
+        _ => 2,
+    }
+}
+
+/// The smallest step of an amount in a currency, in hundredths: 100 for a
+/// currency without decimals, else 1.
+fn step(currency: &str) -> i64 {
+    10_i64.pow(2 - decimals(currency).min(2))
+}
+
+/// Whether an amount (in hundredths) can be paid in its currency: a yen
+/// amount with decimals is `whole_amount_only`.
+pub fn fits_currency(minor: i64, currency: &str) -> Result<(), &'static str> {
+    if minor % step(currency) == 0 {
+        Ok(())
+    } else {
+        Err("whole_amount_only")
+    }
+}
+
+/// An amount rounded half away from zero to its currency's smallest unit:
+/// a line subtotal of 1,234.5 yen is 1,235 yen.
+pub fn round_to_currency(minor: i64, currency: &str) -> i64 {
+    let step = step(currency);
+    if step == 1 {
+        return minor;
+    }
+    let half = step / 2;
+    let rounded = (minor.unsigned_abs() + half as u64) / step as u64 * step as u64;
+    let rounded = i64::try_from(rounded).unwrap_or(i64::MAX);
+    if minor < 0 { -rounded } else { rounded }
+}
 
 /// The largest amount accepted, in major units: far above any contract, far
 /// below where sums of millions of rows could overflow an `i64`.
@@ -28,7 +70,7 @@ pub const MAX_MINOR: i64 = MAX_MAJOR * MINOR_PER_MAJOR;
 /// Currency marks a typed amount may carry before or after the figure.
 const MARKS: &[&str] = &[
     "nt$", "hk$", "us$", "s$", "rm", "$", "¥", "￥", "€", "元", "圓", "块", "塊", "cny", "rmb",
-    "twd", "ntd", "hkd", "usd", "eur", "jpy", "sgd", "myr",
+    "twd", "ntd", "hkd", "usd", "eur", "jpy", "krw", "₩", "sgd", "myr",
 ];
 
 fn decimal(text: &str) -> Result<Decimal, &'static str> {
@@ -107,6 +149,33 @@ pub fn format_amount(minor: i64) -> String {
     let major = abs / MINOR_PER_MAJOR as u64;
     let cents = abs % MINOR_PER_MAJOR as u64;
     format!("{sign}{}.{cents:02}", group_thousands(major))
+}
+
+/// An amount with its currency, grouped, in the currency's decimals:
+/// `USD 1,234.50`, `JPY 1,000`. Every page, change log and message that
+/// shows money shows it so.
+pub fn format_money(minor: i64, currency: &str) -> String {
+    format!("{currency} {}", format_in(minor, currency))
+}
+
+/// As [`format_money`] without the code: `1,234.50`, or `1,000` in yen.
+pub fn format_in(minor: i64, currency: &str) -> String {
+    if decimals(currency) == 0 && minor % MINOR_PER_MAJOR == 0 {
+        let sign = if minor < 0 { "-" } else { "" };
+        let major = minor.unsigned_abs() / MINOR_PER_MAJOR as u64;
+        format!("{sign}{}", group_thousands(major))
+    } else {
+        format_amount(minor)
+    }
+}
+
+/// As [`amount_text`], in the currency's decimals: `1000` for 1,000 yen.
+pub fn amount_text_in(minor: i64, currency: &str) -> String {
+    if decimals(currency) == 0 && minor % MINOR_PER_MAJOR == 0 {
+        (minor / MINOR_PER_MAJOR).to_string()
+    } else {
+        amount_text(minor)
+    }
 }
 
 /// Minor units as plain decimal text for forms and exports: `1234.5` → `1234.50`.
@@ -283,6 +352,26 @@ mod tests {
         assert_eq!(weighted(10_000, 25), 2500);
         assert_eq!(weighted(333, 50), 167);
         assert_eq!(weighted(100, 150), 100);
+    }
+
+    #[test]
+    fn currencies_without_decimals() {
+        assert_eq!(decimals("JPY"), 0);
+        assert_eq!(decimals("krw"), 0);
+        assert_eq!(decimals("TWD"), 2);
+        assert_eq!(decimals("USD"), 2);
+        assert_eq!(fits_currency(100_050, "JPY"), Err("whole_amount_only"));
+        assert_eq!(fits_currency(100_000, "JPY"), Ok(()));
+        assert_eq!(fits_currency(100_050, "USD"), Ok(()));
+        assert_eq!(format_money(100_000, "JPY"), "JPY 1,000");
+        assert_eq!(format_money(1_500_000, "USD"), "USD 15,000.00");
+        assert_eq!(format_money(-150_000, "KRW"), "KRW -1,500");
+        assert_eq!(amount_text_in(100_000, "JPY"), "1000");
+        assert_eq!(amount_text_in(100_050, "USD"), "1000.50");
+        assert_eq!(round_to_currency(123_450, "JPY"), 123_500);
+        assert_eq!(round_to_currency(123_449, "JPY"), 123_400);
+        assert_eq!(round_to_currency(-150, "JPY"), -200);
+        assert_eq!(round_to_currency(123_449, "EUR"), 123_449);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
-use kuijing_domain::{ChangeAction, FieldChange, Kind};
+use kuijing_domain::fields::FieldType;
+use kuijing_domain::{ChangeAction, FieldChange, Kind, money};
 use kuijing_store::{Tx, change_logs, users};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -101,22 +102,97 @@ enum Lookup {
 /// How many entries a record page shows.
 const SHOWN: u64 = 200;
 
+/// Whether a logged field holds money: an amount, a price, an instalment's
+/// amount or what it received (`plans.2.amount`), an instalment added
+/// (`plans`), or a custom money field.
+fn is_money(field: &str, custom_money: &BTreeSet<String>) -> bool {
+    match field {
+        "amount" | "price" | "plans" => true,
+        _ => {
+            custom_money.contains(field)
+                || (field.starts_with("plans.")
+                    && (field.ends_with(".amount") || field.ends_with(".received")))
+        }
+    }
+}
+
+/// Shows the money of log entries (newest first) as the record's pages do,
+/// with its currency and grouping: `USD 15,000.00`, `JPY 1,000`. `currency`
+/// is the record's currency now; an entry that changed the currency shows
+/// its old amounts in the old one, and the entries before it in that one.
+/// A value that is not a plain amount (written otherwise) is left as it is.
+fn show_money(
+    entries: &mut [change_logs::LogEntry],
+    currency: &str,
+    custom_money: &BTreeSet<String>,
+) {
+    let mut current = currency.to_string();
+    for entry in entries.iter_mut() {
+        let (old_currency, new_currency) = match entry.fields.iter().find(|f| f.field == "currency")
+        {
+            Some(change) => (
+                change.old.clone().unwrap_or_else(|| current.clone()),
+                change.new.clone().unwrap_or_else(|| current.clone()),
+            ),
+            None => (current.clone(), current.clone()),
+        };
+        for field in entry.fields.iter_mut() {
+            if !is_money(&field.field, custom_money) {
+                continue;
+            }
+            for (value, currency) in [
+                (&mut field.old, &old_currency),
+                (&mut field.new, &new_currency),
+            ] {
+                let Some(text) = value.as_deref() else {
+                    continue;
+                };
+                if let Ok(minor) = money::parse_amount(text) {
+                    *value = Some(money::format_money(minor, currency));
+                } else if let Some(rest) = text.strip_prefix('-')
+                    && let Ok(minor) = money::parse_amount(rest)
+                {
+                    *value = Some(money::format_money(-minor, currency));
+                }
+            }
+        }
+        current = old_currency;
+    }
+}
+
 impl App {
     /// The log of a record, newest first, with the names of who acted. Call it
-    /// only after the record itself was read in the caller's scope.
+    /// only after the record itself was read in the caller's scope. Money of
+    /// custom fields is shown in the company currency.
     pub(crate) async fn change_log_of(
         &self,
         tx: &mut Tx,
         kind: Kind,
         record: i64,
     ) -> Result<Vec<LogView>> {
-        let entries = change_logs::of_record(tx, kind, record, SHOWN).await?;
+        let currency = self.currency();
+        self.change_log_in(tx, (kind, record), &currency).await
+    }
+
+    /// As [`App::change_log_of`], for a record with a currency of its own.
+    pub(crate) async fn change_log_in(
+        &self,
+        tx: &mut Tx,
+        (kind, record): (Kind, i64),
+        currency: &str,
+    ) -> Result<Vec<LogView>> {
+        let mut entries = change_logs::of_record(tx, kind, record, SHOWN).await?;
         let actors: BTreeSet<i64> = entries.iter().filter_map(|e| e.actor_id).collect();
         let actors: Vec<i64> = actors.into_iter().collect();
         let names: BTreeMap<i64, String> = users::names(tx, &actors).await?.into_iter().collect();
-        let labels: BTreeMap<String, String> = self
-            .field_defs_in(tx, kind)
-            .await?
+        let defs = self.field_defs_in(tx, kind).await?;
+        let custom_money: BTreeSet<String> = defs
+            .iter()
+            .filter(|d| d.field_type == FieldType::Money)
+            .map(|d| format!("custom.{}", d.key))
+            .collect();
+        show_money(&mut entries, currency, &custom_money);
+        let labels: BTreeMap<String, String> = defs
             .into_iter()
             .map(|d| (format!("custom.{}", d.key), d.label))
             .collect();

@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod attachments;
 pub mod auth;
 pub mod bench;
+pub mod category_paths;
 pub mod changelog;
 pub mod choices;
 pub mod clock;

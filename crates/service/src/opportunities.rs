@@ -470,7 +470,9 @@ impl App {
         let contracts = self.contracts_of_opportunity(&mut tx, caller, id).await?;
         let team = self.team_of(&mut tx, Kind::Opportunity, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Opportunity, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Opportunity, id).await?;
+        let change_log = self
+            .change_log_in(&mut tx, (Kind::Opportunity, id), &found.currency)
+            .await?;
         let mut rows = self.opportunity_rows(&mut tx, vec![found]).await?;
         let row = rows.pop().ok_or(ServiceError::NotFound)?;
         Ok(OpportunityDetail {
@@ -616,6 +618,11 @@ impl App {
             "customer_id",
             Some(current.customer_id.to_string()),
             Some(fields.customer_id.to_string()),
+        );
+        diff.field(
+            "currency",
+            Some(current.currency.clone()),
+            Some(fields.currency.clone()),
         );
         diff.field(
             "amount",

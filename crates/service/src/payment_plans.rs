@@ -143,6 +143,7 @@ impl App {
         if amount == 0 && !errors.0.iter().any(|e| e.field == "amount") {
             errors.add("amount", "not_positive");
         }
+        crate::products::fit_currency(&mut errors, "amount", amount, &contract.currency);
         kuijing_domain::dates::check_years(&mut errors, &[("planned_on", Some(input.planned_on))]);
         if !(0..=365).contains(&input.remind_days) {
             errors.add("remind_days", "out_of_range");

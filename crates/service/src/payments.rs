@@ -99,7 +99,7 @@ fn past_outstanding(
     (amount, remaining): (i64, i64),
     currency: &str,
 ) -> kuijing_domain::FieldError {
-    let text = |minor: i64| format!("{currency} {}", money::format_amount(minor));
+    let text = |minor: i64| money::format_money(minor, currency);
     kuijing_domain::FieldError::new("amount", code)
         .with("amount", text(amount))
         .with("outstanding", text(remaining.max(0)))
@@ -255,7 +255,9 @@ impl App {
         let approval = self
             .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
             .await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Payment, id).await?;
+        let change_log = self
+            .change_log_in(&mut tx, (Kind::Payment, id), &found.currency)
+            .await?;
         let owner = found.owner_id.into_iter().collect::<Vec<_>>();
         let names = kuijing_store::users::names(&mut tx, &owner).await?;
         Ok(PaymentDetail {
@@ -624,6 +626,7 @@ impl App {
             errors.add("contract_id", code);
             return Err(errors.into());
         };
+        crate::products::fit_currency(&mut errors, "amount", amount, &contract.currency);
         let plan = match input.plan_id {
             Some(plan) => {
                 let found = contracts::plans(tx, contract.id)

@@ -1,16 +1,19 @@
 //! Import of products from CSV or XLSX: columns found by their header in any
 //! of the three languages, each row checked like a typed product, rows
 //! matching an existing product by code (or else by name) updating it, and
-//! nothing written unless every row is right (or when only checking).
+//! nothing written unless every row is right (or when only checking). A
+//! category is named by its path (`硬體 / 伺服器`) or a name only one
+//! category has.
 
 use std::collections::{BTreeMap, HashMap};
 
-use kuijing_domain::{Action, Kind, Permission, text};
+use kuijing_domain::{Action, Kind, Permission};
 use kuijing_store::products;
 
+use crate::category_paths::{self, Found};
 use crate::error::{Result, ServiceError};
 use crate::imports::{self, Columns, ImportReport, Upload};
-use crate::products::{CategoryInput, DecimalText, ProductInput};
+use crate::products::{DecimalText, ProductInput};
 use crate::{App, Caller};
 
 /// The fields a product file may have.
@@ -68,11 +71,9 @@ impl App {
         };
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let existing = products::keys(&mut tx).await?;
-        let mut categories: HashMap<String, i64> = products::categories(&mut tx)
-            .await?
-            .into_iter()
-            .map(|c| (text::normalize(&c.name), c.id))
-            .collect();
+        // A category is named by its path or by a name only it has; one the
+        // company does not have is a problem of the row, never made up.
+        let categories = products::categories(&mut tx).await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
         // Each row is checked and written in one transaction; a problem
         // anywhere, or a check, rolls every row back.
@@ -94,40 +95,24 @@ impl App {
             let category_id = if category_name.is_empty() {
                 None
             } else {
-                let normal = text::normalize(&category_name);
-                match categories.get(&normal) {
-                    Some(id) => Some(*id),
-                    None => {
-                        let input = CategoryInput {
-                            name: category_name.clone(),
-                            parent_id: None,
-                        };
-                        let order = categories.len() as i64;
-                        match text::parse_name(&input.name, 50) {
-                            Ok(clean) => {
-                                let id = products::insert_category(
-                                    &mut tx,
-                                    &clean,
-                                    None,
-                                    order,
-                                    self.now(),
-                                )
-                                .await?;
-                                categories.insert(normal, id);
-                                Some(id)
-                            }
-                            Err(refusal) => {
-                                report.problem(number, "category_id", refusal.code);
-                                if let Some(added) = report.problems.last_mut() {
-                                    added.params = refusal
-                                        .params
-                                        .into_iter()
-                                        .map(|(name, value)| (name.to_string(), value))
-                                        .collect();
-                                }
-                                continue;
-                            }
+                match category_paths::find(&categories, &category_name) {
+                    Found::One(id) => Some(id),
+                    Found::Ambiguous(paths) => {
+                        report.problem(number, "category_id", "category_ambiguous");
+                        if let Some(added) = report.problems.last_mut() {
+                            added.params = vec![
+                                ("value".into(), category_name.clone()),
+                                ("paths".into(), paths.join("; ")),
+                            ];
                         }
+                        continue;
+                    }
+                    Found::Unknown => {
+                        report.problem(number, "category_id", "category_unknown");
+                        if let Some(added) = report.problems.last_mut() {
+                            added.params = vec![("value".into(), category_name.clone())];
+                        }
+                        continue;
                     }
                 }
             };

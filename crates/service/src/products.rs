@@ -1,7 +1,7 @@
 //! Products, their categories, and the product lines of opportunities and
 //! contracts.
 
-use kuijing_domain::{Action, FieldErrors, Kind, Permission, money, text};
+use kuijing_domain::{Action, FieldError, FieldErrors, Kind, Permission, money, text};
 use kuijing_store::Tx;
 pub use kuijing_store::line_items::LineItem;
 use kuijing_store::products::{self, ProductFields};
@@ -173,6 +173,11 @@ impl App {
         );
         diff.field("code", current.code.clone(), fields.code.clone());
         diff.field(
+            "currency",
+            Some(current.currency.clone()),
+            Some(fields.currency.clone()),
+        );
+        diff.field(
             "price",
             Some(money::amount_text(current.price)),
             Some(money::amount_text(fields.price)),
@@ -316,6 +321,7 @@ impl App {
             },
             (given, _) => self.currency_of(given, &mut errors),
         };
+        fit_currency(&mut errors, "price", price, &currency);
         if let Some(category) = input.category_id
             && !products::categories(tx)
                 .await?
@@ -394,9 +400,13 @@ impl App {
             .await?;
         let by_hand = input.amount.filter(|a| !a.text().trim().is_empty());
         let amount = match by_hand {
-            Some(amount) => errors
-                .take("amount", money::parse_amount(&amount.text()))
-                .unwrap_or_default(),
+            Some(amount) => {
+                let amount = errors
+                    .take("amount", money::parse_amount(&amount.text()))
+                    .unwrap_or_default();
+                fit_currency(errors, "amount", amount, &currency);
+                amount
+            }
             None => {
                 let total = lines
                     .iter()
@@ -448,7 +458,14 @@ impl App {
             let price = match &line.price {
                 Some(price) if !price.text().trim().is_empty() => {
                     match money::parse_amount(&price.text()) {
-                        Ok(price) => price,
+                        Ok(price) if money::fits_currency(price, currency).is_ok() => price,
+                        Ok(_) => {
+                            errors.push(
+                                FieldError::new(field("price"), "whole_amount_only")
+                                    .with("currency", currency),
+                            );
+                            continue;
+                        }
                         Err(code) => {
                             errors.add(field("price"), code);
                             continue;
@@ -479,7 +496,9 @@ impl App {
                 },
                 None => 0,
             };
-            let subtotal = money::line_subtotal(price, quantity, discount);
+            // In yen a subtotal is rounded to the yen, not the cent.
+            let subtotal =
+                money::round_to_currency(money::line_subtotal(price, quantity, discount), currency);
             if subtotal > money::MAX_MINOR {
                 errors.add(field("quantity"), "too_large");
                 continue;
@@ -496,6 +515,17 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+/// Refuses decimals in an amount of a currency that has none (yen, won),
+/// naming the currency, unless the field is already refused.
+pub(crate) fn fit_currency(errors: &mut FieldErrors, field: &str, minor: i64, currency: &str) {
+    if errors.0.iter().any(|e| e.field == field) {
+        return;
+    }
+    if let Err(code) = money::fits_currency(minor, currency) {
+        errors.push(FieldError::new(field, code).with("currency", currency));
     }
 }
 

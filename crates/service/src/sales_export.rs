@@ -474,10 +474,12 @@ impl App {
                 }
             }
             SalesKind::Product => {
-                let categories: HashMap<i64, String> = products::categories(&mut tx)
-                    .await?
-                    .into_iter()
-                    .map(|c| (c.id, c.name))
+                // Each category by its path from the top, as an import
+                // reads it back.
+                let all = products::categories(&mut tx).await?;
+                let categories: HashMap<i64, String> = all
+                    .iter()
+                    .filter_map(|c| Some((c.id, crate::category_paths::path_of(&all, c.id)?)))
                     .collect();
                 let query = ProductQuery {
                     ids: export.ids.clone(),

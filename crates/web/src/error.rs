@@ -272,6 +272,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "target_fix",
     "sort_fix",
     "list_fix",
+    "catalog_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -829,12 +829,10 @@ impl Shell {
         Lang::ALL
     }
 
-    /// An amount in minor units with its currency: `USD 1,234.50`.
+    /// An amount in minor units with its currency: `USD 1,234.50`, or
+    /// `JPY 1,000` in a currency without decimals.
     pub fn money(&self, minor: &i64, currency: &str) -> String {
-        format!(
-            "{currency} {}",
-            kuijing_domain::money::format_amount(*minor)
-        )
+        kuijing_domain::money::format_money(*minor, currency)
     }
 
     /// An amount as a form shows it: `1234.50`.

@@ -301,7 +301,9 @@ impl App {
             .approval_view(&mut tx, caller, Kind::Contract.as_str(), id)
             .await?;
         let team = self.team_of(&mut tx, Kind::Contract, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Contract, id).await?;
+        let change_log = self
+            .change_log_in(&mut tx, (Kind::Contract, id), &found.currency)
+            .await?;
         let signers = kuijing_store::contacts::names(
             &mut tx,
             &found.customer_signer_id.into_iter().collect::<Vec<_>>(),
@@ -420,6 +422,11 @@ impl App {
             "name",
             Some(current.name.clone()),
             Some(fields.name.clone()),
+        );
+        diff.field(
+            "currency",
+            Some(current.currency.clone()),
+            Some(fields.currency.clone()),
         );
         diff.field(
             "amount",

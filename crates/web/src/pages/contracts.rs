@@ -1625,6 +1625,14 @@ impl PaymentFormView {
             .map(|c| c.plans.clone())
             .unwrap_or_default()
     }
+
+    /// The contract's currency, in which its instalments are named.
+    fn currency(&self) -> String {
+        self.contract
+            .as_ref()
+            .map(|c| c.row.contract.currency.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// The contract's other payments not yet approved (not the one edited),

@@ -6,6 +6,7 @@ mod helpers;
 mod approval_fix;
 mod browser;
 mod builder_checks;
+mod catalog_fix;
 mod charts_more;
 
 mod import_endpoints;

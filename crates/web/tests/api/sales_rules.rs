@@ -227,6 +227,14 @@ async fn products_import_all_or_nothing_by_code_or_name() {
         )
         .await;
     assert_eq!(existing.status, 201);
+    let motion = t
+        .post(
+            "/api/v1/product-categories",
+            &admin,
+            json!({ "name": "Motion" }),
+        )
+        .await;
+    assert_eq!(motion.status, 201, "{}", motion.text);
     // Headers in Chinese; one bad price keeps every row out.
     let file = "名稱,產品編號,產品分類,單位,價格\nServo motor,SV-1,Motion,set,120\nGear,,Motion,box,12abc\n";
     let checked = upload(&t, &admin, "/api/v1/products/import?format=csv", file).await;
