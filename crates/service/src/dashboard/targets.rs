@@ -99,6 +99,38 @@ pub(crate) fn year_targets(targets: &[&insight::Target], year: i32) -> YearTarge
     out
 }
 
+/// Targets set in a currency other than the one shown, which the figures
+/// leave out: a target is met only by money in its own currency, and
+/// amounts in two currencies are never added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LeftOutTargets {
+    /// The currency they are set in.
+    pub currency: String,
+    /// How many: each a year's or a month's amount of one holder.
+    pub targets: usize,
+}
+
+/// The targets among `targets` that are not in `currency`, counted by
+/// their currency.
+pub fn left_out_targets<'a>(
+    targets: impl IntoIterator<Item = &'a insight::Target>,
+    currency: &str,
+) -> Vec<LeftOutTargets> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for target in targets {
+        if target.currency != currency {
+            *counts.entry(target.currency.as_str()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(currency, targets)| LeftOutTargets {
+            currency: currency.to_string(),
+            targets,
+        })
+        .collect()
+}
+
 /// The currencies of money not counted against a target in `currency`.
 pub fn other_currencies(sums: &[insight::MonthSum], currency: &str) -> Vec<String> {
     let others: BTreeSet<&str> = sums
@@ -140,6 +172,9 @@ pub struct TargetView {
     pub currency: String,
     /// Currencies of the period's money that this target leaves out.
     pub other_currencies: Vec<String>,
+    /// Targets of the period's years set in other currencies, left out of
+    /// `target` and of every month's.
+    pub targets_left_out: Vec<LeftOutTargets>,
     /// The period's target: a whole calendar year's own (else its twelve
     /// months' when all are set), and for the other months the sum of
     /// their targets, a month covered in part by its days' share, a year
@@ -251,6 +286,7 @@ impl App {
                 from,
                 to: last_day,
                 other_currencies: other_currencies(&by_month, &currency),
+                targets_left_out: left_out_targets(all.iter().copied(), &currency),
                 currency,
                 rate: rate_of(achieved, target),
                 target,

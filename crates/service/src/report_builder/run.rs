@@ -255,6 +255,7 @@ impl App {
             truncated,
             series,
             other_currencies: Vec::new(),
+            targets_left_out: Vec::new(),
         })
     }
 

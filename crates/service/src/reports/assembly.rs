@@ -25,6 +25,8 @@ pub(crate) struct Assembly {
     /// Currencies of money the figures leave out (a target report counts
     /// only money in its targets' currency).
     pub(crate) other_currencies: BTreeSet<String>,
+    /// Targets left out for being in another currency (a target report's).
+    pub(crate) targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
     /// Columns (by key, in every currency) that have figures only in some

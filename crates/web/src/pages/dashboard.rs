@@ -4,7 +4,7 @@
 mod targets;
 
 use targets::target_chart;
-pub(crate) use targets::uncounted_note;
+pub(crate) use targets::{left_out_note, uncounted_note};
 
 use askama::Template;
 use axum::Extension;

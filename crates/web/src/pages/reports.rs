@@ -116,6 +116,17 @@ impl ReportView {
         super::dashboard::uncounted_note(&self.shell, &self.report.other_currencies, &currency)
     }
 
+    /// What a target report leaves out: targets set in other currencies
+    /// than the one its figures are in.
+    pub(crate) fn left_out(&self) -> Option<String> {
+        let currency = self
+            .report
+            .columns
+            .iter()
+            .find_map(|c| c.currency.clone())?;
+        super::dashboard::left_out_note(&self.shell, &self.report.targets_left_out, &currency)
+    }
+
     pub(crate) fn heading(&self, column: &ReportColumn) -> String {
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::column_label(column, &text)

@@ -1,0 +1,112 @@
+//! Insight, legibility and consistency: targets set in another currency
+//! named where they are left out; the target report's chart labels; an
+//! average on an axis of its own; the dashboard trend's years; rates
+//! written alike on the dashboard and in the reports.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PHONE, TestApp, page};
+use crate::sales_fixtures::{create, customer, sales_team, submit};
+
+const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
+
+async fn set_target(t: &TestApp, token: &str, body: Value) {
+    let set = t.post("/api/v1/targets", token, body).await;
+    assert_eq!(set.status, 204, "{}", set.text);
+}
+
+/// An approved contract of the caller's, signed on `day`.
+async fn signed(t: &TestApp, token: &str, client: i64, amount: &str, day: &str) {
+    let id = create(
+        t,
+        token,
+        "/api/v1/contracts",
+        json!({ "name": format!("Signed {day} {amount}"), "customer_id": client,
+                "amount": amount, "signed_on": day }),
+    )
+    .await;
+    assert_eq!(submit(t, token, "contracts", id).await, "approved");
+}
+
+#[tokio::test]
+async fn targets_set_in_another_currency_are_named_where_they_are_left_out() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, other) = (team.rep.0, team.other_rep.0);
+    set_target(
+        &t,
+        &team.admin,
+        json!({ "year": 2021, "month": 0, "user_id": rep, "measure": "contract_amount",
+                "amount": "12000", "currency": "CNY" }),
+    )
+    .await;
+    for month in [3, 4] {
+        set_target(
+            &t,
+            &team.admin,
+            json!({ "year": 2021, "month": month, "user_id": other,
+                    "measure": "contract_amount", "amount": "500", "currency": "USD" }),
+        )
+        .await;
+    }
+    let left_out = json!([{ "currency": "USD", "targets": 2 }]);
+
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=owner"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    assert_eq!(report.body["columns"][0]["currency"], "CNY");
+    assert_eq!(
+        report.body["targets_left_out"], left_out,
+        "{}",
+        report.text
+    );
+    let board = t
+        .get(
+            &format!("/api/v1/dashboard?{YEAR}&scope=users&user_ids={rep}&user_ids={other}"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let target = &board.body["targets"][0];
+    assert_eq!(target["currency"], "CNY", "{}", board.text);
+    assert_eq!(target["targets_left_out"], left_out);
+    // One currency: nothing is left out, and nothing is said.
+    let alone = t
+        .get(
+            &format!("/api/v1/dashboard?{YEAR}&scope=users&user_ids={rep}"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(alone.body["targets"][0]["targets_left_out"], json!([]));
+
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    for (lang, said) in [
+        (
+            "en",
+            "Not counted here: 2 targets set in USD. These figures are in CNY",
+        ),
+        ("zh-Hans", "此处未计入：以 USD 设置的 2 个目标。"),
+        ("zh-Hant", "此處未計入：以 USD 設定的 2 個目標。"),
+    ] {
+        for path in [
+            format!("/reports/targets?{YEAR}&by=owner"),
+            format!("/dashboard?{YEAR}&scope=users&user_ids={rep}&user_ids={other}"),
+        ] {
+            let (status, html) = page(&t, &cookie, &path, lang).await;
+            assert_eq!(status, 200, "{path}");
+            assert!(html.contains(said), "{lang} {path}: {html}");
+        }
+    }
+    let (_, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{YEAR}&by=department"),
+        "en",
+    )
+    .await;
+    assert!(!html.contains("Not counted here"), "{html}");
+}
