@@ -308,12 +308,15 @@ pub(crate) fn chart_of(
         .enumerate()
         .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
         .collect();
-    // The target report's chart draws the months, each named by its month
-    // (and its holder when there are several): the period rows stand in the
-    // table, and a bar per year beside its months would dwarf them.
+    // The target report's chart draws the months, each named by its month:
+    // the period rows stand in the table, and a bar per year beside its
+    // months would dwarf them. Several holders are drawn as horizontal
+    // bars, each holder's name a heading above their months, so neither
+    // is cut to fit under a bar.
     let targets = report.is_target_report();
     let holders: std::collections::BTreeSet<&Option<String>> =
         report.rows.iter().map(|r| &r.key).collect();
+    let several = targets && holders.len() > 1;
     // A period across years names its months with their year.
     let across = chrono::Datelike::year(&report.from) != chrono::Datelike::year(&report.to);
     let short = |row: &kuijing_service::reports::ReportRow| match &row.key2 {
@@ -323,19 +326,18 @@ pub(crate) fn chart_of(
             } else {
                 month.split_once('-').map_or(month.as_str(), |(_, m)| m)
             };
-            if holders.len() > 1 {
-                let holder = if row.label.is_empty() {
-                    shell.t("reports.none")
-                } else {
-                    row.label.clone()
-                };
-                format!("{month} · {holder}")
-            } else {
-                month.to_string()
-            }
+            month.to_string()
         }
         _ => label(row),
     };
+    let holder_of = |row: &kuijing_service::reports::ReportRow| {
+        if row.label.is_empty() {
+            shell.t("reports.none")
+        } else {
+            row.label.clone()
+        }
+    };
+    let mut previous_holder: Option<Option<String>> = None;
     let most = if report.chart == "line" {
         MOST_POINTS
     } else {
@@ -377,7 +379,10 @@ pub(crate) fn chart_of(
                     })
                     .collect(),
                 label: short(row),
-                note: None,
+                note: (several && previous_holder.as_ref() != Some(&row.key)).then(|| {
+                    previous_holder = Some(row.key.clone());
+                    holder_of(row)
+                }),
             }
         })
         .collect();
@@ -389,10 +394,10 @@ pub(crate) fn chart_of(
     // beside an amount) gets its own on the right, said in the legend.
     let axes = value_axes(&series);
     let mut legend = legend;
+    let horizontal = (groups.len() > 12 || several)
+        && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
     if axes.len() == 2 {
         // Horizontal bars have the first axis under them, the second above.
-        let horizontal = groups.len() > 12
-            && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
         let (first, second) = if horizontal {
             ("charts_fix.bottom_axis", "charts_fix.top_axis")
         } else {
@@ -445,7 +450,7 @@ pub(crate) fn chart_of(
                 .collect();
             charts::funnel(&stages, title)
         }
-        _ if groups.len() > 12 => charts::bars(&groups, &names, title, &axes),
+        _ if horizontal => charts::bars(&groups, &names, title, &axes),
         _ => charts::grouped_bars(&groups, &names, title, &axes),
     };
     (svg, legend, note)

@@ -110,3 +110,52 @@ async fn targets_set_in_another_currency_are_named_where_they_are_left_out() {
     .await;
     assert!(!html.contains("Not counted here"), "{html}");
 }
+
+#[tokio::test]
+async fn the_target_chart_names_each_holder_above_their_months_uncut() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, other) = (team.rep.0, team.other_rep.0);
+    let long = "Representative With A Rather Long Name For A Chart";
+    let renamed = t
+        .patch(
+            &format!("/api/v1/users/{rep}"),
+            &team.admin,
+            json!({ "name": long }),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    for user in [rep, other] {
+        set_target(
+            &t,
+            &team.admin,
+            json!({ "year": 2021, "month": 0, "user_id": user, "measure": "contract_amount",
+                    "amount": "12000" }),
+        )
+        .await;
+    }
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/targets?{YEAR}&by=owner"),
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let chart = html
+        .split("<svg class=\"chart bars-chart\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .unwrap_or_else(|| panic!("horizontal bars for several holders: {html}"));
+    // Each holder once per label set (wide and phone), as a heading, whole.
+    assert_eq!(
+        chart.matches(&format!("</title>{long}</text>")).count(),
+        2,
+        "{chart}"
+    );
+    assert!(chart.contains("class=\"ticks-narrow\""), "{chart}");
+    // The months under each heading, named by their number alone.
+    assert!(chart.contains("</title>01</text>") && chart.contains("</title>12</text>"));
+    assert!(!chart.contains(" · 01"), "{chart}");
+}
