@@ -457,15 +457,17 @@ pub(crate) fn chart_of(
 }
 
 /// The value axes of a report's series: one for each unit (and currency)
-/// among them, the first on the left. Series in more than two units get
-/// none and are each drawn against their own largest value.
+/// among them, the first on the left; an average has an axis of its own
+/// on the right, never the scale of a sum or a count beside it. Series in
+/// more than two units get none and are each drawn against their own
+/// largest value.
 fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
-    let mut axes: Vec<(Unit, Option<String>, charts::Axis)> = Vec::new();
+    let averaged = |c: &ReportColumn| c.key == "average";
+    let mut axes: Vec<(Unit, Option<String>, bool, charts::Axis)> = Vec::new();
     for (index, column) in series.iter().enumerate() {
-        if let Some((_, _, axis)) = axes
-            .iter_mut()
-            .find(|(unit, currency, _)| *unit == column.unit && *currency == column.currency)
-        {
+        if let Some((_, _, _, axis)) = axes.iter_mut().find(|(unit, currency, average, _)| {
+            *unit == column.unit && *currency == column.currency && *average == averaged(column)
+        }) {
             axis.series.push(index);
             continue;
         }
@@ -479,6 +481,7 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
         axes.push((
             column.unit,
             column.currency.clone(),
+            averaged(column),
             charts::Axis {
                 series: vec![index],
                 divisor,
@@ -489,7 +492,9 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
     if axes.len() > 2 {
         return Vec::new();
     }
-    axes.into_iter().map(|(_, _, axis)| axis).collect()
+    // The average on the right, whichever measure comes first.
+    axes.sort_by_key(|(_, _, average, _)| *average);
+    axes.into_iter().map(|(_, _, _, axis)| axis).collect()
 }
 
 /// Months ("2026-03") under a chart named short, as the viewer's language

@@ -159,3 +159,44 @@ async fn the_target_chart_names_each_holder_above_their_months_uncut() {
     assert!(chart.contains("</title>01</text>") && chart.contains("</title>12</text>"));
     assert!(!chart.contains(" · 01"), "{chart}");
 }
+
+#[tokio::test]
+async fn an_average_beside_a_sum_is_drawn_on_an_axis_of_its_own() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Average Buyer").await;
+    signed(&t, &admin, client, "30,000", "2021-02-03").await;
+    signed(&t, &admin, client, "10,000", "2021-02-04").await;
+    signed(&t, &admin, client, "10,000", "2021-05-06").await;
+    let created = t
+        .post(
+            "/api/v1/custom-reports",
+            &admin,
+            json!({ "name": "Sum and average", "kind": "contracts",
+                    "group_by": ["signed_on:quarter"],
+                    "measures": [{"op": "average", "field": "amount"},
+                                 {"op": "sum", "field": "amount"}],
+                    "chart": "bar" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(&t, &cookie, &format!("/reports/custom/{id}?{YEAR}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    let svg = html
+        .split("<svg class=\"chart\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</svg>").next())
+        .unwrap_or_else(|| panic!("a chart: {html}"));
+    // The sums on the left up to 40k; the averages on the right up to 20k.
+    assert!(
+        svg.contains("axis-0\" x=\"70\" y=\"14.0\" text-anchor=\"end\" dominant-baseline=\"middle\">40k</text>"),
+        "{svg}"
+    );
+    assert!(svg.contains("value-tick axis-1"), "{svg}");
+    assert!(svg.contains(">20k</text>"), "{svg}");
+    assert!(html.contains("(right axis)") && html.contains("(left axis)"), "{html}");
+    // The hover and the table keep the average's own figure.
+    assert!(svg.contains(": 20,000.00</title>"), "{svg}");
+}
