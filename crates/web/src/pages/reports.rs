@@ -500,7 +500,7 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
 /// Months ("2026-03") under a chart named short, as the viewer's language
 /// names them ("Mar", "3月"), with the year under the first month and under
 /// each January; other labels are left as they are.
-fn name_months(groups: &mut [Group], shell: &Shell) {
+pub(crate) fn name_months(groups: &mut [Group], shell: &Shell) {
     use chrono::Datelike;
     let month_of = |label: &str| -> Option<(String, usize)> {
         let (year, month) = label.split_once('-')?;

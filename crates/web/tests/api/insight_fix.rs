@@ -200,3 +200,44 @@ async fn an_average_beside_a_sum_is_drawn_on_an_axis_of_its_own() {
     // The hover and the table keep the average's own figure.
     assert!(svg.contains(": 20,000.00</title>"), "{svg}");
 }
+
+#[tokio::test]
+async fn the_dashboard_trend_names_the_years_of_its_months_and_series() {
+    let t = TestApp::new().await;
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        "/dashboard?period=custom&from=2021-03-01&to=2021-08-31",
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    let section = html
+        .split("id=\"trend-title\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_else(|| panic!("the trend: {html}"));
+    // Twelve months to August 2021: the year under September 2020 and
+    // under January 2021, the months by their names.
+    assert!(
+        section.contains(">2020</text>") && section.contains(">2021</text>"),
+        "{section}"
+    );
+    assert!(
+        section.contains(">Sep</text>") && section.contains(">Jan</text>"),
+        "{section}"
+    );
+    // The legend and the table's headings say which years each series is.
+    assert!(section.contains("Contracts (2020–2021)"), "{section}");
+    assert!(
+        section.contains("Contracts a year before (2019–2020)"),
+        "{section}"
+    );
+    assert!(
+        section.contains("Payments a year before (2019–2020)"),
+        "{section}"
+    );
+    let (_, html) = page(&t, &cookie, &format!("/dashboard?{YEAR}"), "zh-Hans").await;
+    assert!(html.contains("（2020）"), "a year before 2021: {html}");
+}
