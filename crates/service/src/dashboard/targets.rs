@@ -46,12 +46,13 @@ pub struct TargetInput {
     pub currency: Option<String>,
 }
 
-/// Achieved out of a target, in whole percent rounded half up (97.6 is 98,
-/// as the report's tenths would round); none without a target above 0.
+/// Achieved out of a target, in tenths of a percent rounded half up (976
+/// is 97.6%), the same figure as the target report's rate; none without a
+/// target above 0.
 pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
     target
         .filter(|t| *t > 0)
-        .and_then(|t| kuijing_domain::dates::percent_of(i128::from(achieved), i128::from(t)))
+        .and_then(|t| kuijing_domain::dates::rate_tenths(i128::from(achieved), i128::from(t)))
 }
 
 /// The currency targets are shown in, the same on the dashboard and in the
@@ -156,7 +157,8 @@ pub struct TargetMonth {
     pub target: Option<i64>,
     /// Achieved on those days.
     pub achieved: i64,
-    /// Achieved out of the target, in percent.
+    /// Achieved out of the target, in tenths of a percent (976 is 97.6%),
+    /// as the reports' rates.
     pub rate: Option<i64>,
 }
 
@@ -183,7 +185,8 @@ pub struct TargetView {
     pub target: Option<i64>,
     /// Achieved in the period.
     pub achieved: i64,
-    /// Achieved out of the period's target, in percent.
+    /// Achieved out of the period's target, in tenths of a percent (976 is
+    /// 97.6%), as the reports' rates.
     pub rate: Option<i64>,
     /// The months the period touches, in order.
     pub months: Vec<TargetMonth>,
@@ -445,11 +448,12 @@ mod tests {
     }
 
     #[test]
-    fn rates_are_whole_percents_rounded_half_up() {
-        assert_eq!(rate_of(976, Some(1000)), Some(98));
-        assert_eq!(rate_of(75, Some(1000)), Some(8));
-        assert_eq!(rate_of(74, Some(1000)), Some(7));
-        assert_eq!(rate_of(1200, Some(1000)), Some(120));
+    fn rates_are_tenths_of_a_percent_rounded_half_up() {
+        assert_eq!(rate_of(976, Some(1000)), Some(976));
+        assert_eq!(rate_of(75, Some(1000)), Some(75));
+        assert_eq!(rate_of(7_45, Some(10_000)), Some(75), "7.45% is 7.5%");
+        assert_eq!(rate_of(7_44, Some(10_000)), Some(74));
+        assert_eq!(rate_of(1200, Some(1000)), Some(1200));
         assert_eq!(rate_of(0, Some(1000)), Some(0));
         assert_eq!(rate_of(5, Some(0)), None);
         assert_eq!(rate_of(5, None), None);

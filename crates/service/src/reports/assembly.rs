@@ -232,7 +232,7 @@ impl Assembly {
             }
         };
         let rate = |n: i64, d: i64| -> Option<i64> {
-            (d != 0).then(|| ((i128::from(n) * 1000 + i128::from(d) / 2) / i128::from(d)) as i64)
+            kuijing_domain::dates::rate_tenths(i128::from(n), i128::from(d))
         };
         let change = |n: i64, d: i64| -> Option<i64> {
             (d != 0).then(|| {

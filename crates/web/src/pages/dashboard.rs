@@ -282,8 +282,15 @@ impl View {
         kuijing_domain::money::format_amount(*amount)
     }
 
+    /// A rate in tenths of a percent, written as the reports write theirs
+    /// (97.6%).
     fn rate_text(&self, rate: &Option<i64>) -> String {
-        rate.map_or_else(|| "—".to_string(), |r| format!("{r}%"))
+        super::reports::format_value(*rate, kuijing_service::reports::Unit::Percent)
+    }
+
+    /// How far a progress bar reaches for a rate in tenths: 0 to 100%.
+    fn progress(&self, rate: &i64) -> i64 {
+        (rate / 10).clamp(0, 100)
     }
 
     fn ranking_value(&self, value: &i64, money: &bool) -> String {

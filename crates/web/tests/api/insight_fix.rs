@@ -241,3 +241,48 @@ async fn the_dashboard_trend_names_the_years_of_its_months_and_series() {
     let (_, html) = page(&t, &cookie, &format!("/dashboard?{YEAR}"), "zh-Hans").await;
     assert!(html.contains("（2020）"), "a year before 2021: {html}");
 }
+
+#[tokio::test]
+async fn rates_are_the_same_figure_on_the_dashboard_and_in_the_report() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Rate Buyer").await;
+    signed(&t, &admin, client, "310", "2021-03-10").await;
+    set_target(
+        &t,
+        &admin,
+        json!({ "year": 2021, "month": 3, "measure": "contract_amount", "amount": "700" }),
+    )
+    .await;
+    const MARCH: &str = "period=custom&from=2021-03-01&to=2021-03-31";
+    let board = t.get(&format!("/api/v1/dashboard?{MARCH}"), &admin).await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    assert_eq!(board.body["targets"][0]["rate"], 443, "44.3%, in tenths");
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{MARCH}&by=department"),
+            &admin,
+        )
+        .await;
+    let rates: Vec<&Value> = report.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| &r["values"][2])
+        .collect();
+    assert!(
+        rates.iter().all(|r| **r == json!(443)),
+        "{}",
+        report.text
+    );
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    for path in [
+        format!("/dashboard?{MARCH}"),
+        format!("/reports/targets?{MARCH}&by=department"),
+    ] {
+        let (status, html) = page(&t, &cookie, &path, "en").await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(">44.3%<"), "{path}: {html}");
+        assert!(!html.contains(">44%<"), "{path}: {html}");
+    }
+}
