@@ -59,14 +59,10 @@ async fn targets_set_in_another_currency_are_named_where_they_are_left_out() {
         .await;
     assert_eq!(report.status, 200, "{}", report.text);
     assert_eq!(report.body["columns"][0]["currency"], "CNY");
-    assert_eq!(
-        report.body["targets_left_out"], left_out,
-        "{}",
-        report.text
-    );
+    assert_eq!(report.body["targets_left_out"], left_out, "{}", report.text);
     let board = t
         .get(
-            &format!("/api/v1/dashboard?{YEAR}&scope=users&user_ids={rep}&user_ids={other}"),
+            &format!("/api/v1/dashboard?{YEAR}&scope=users&user_ids={rep},{other}"),
             &team.admin,
         )
         .await;
@@ -94,7 +90,7 @@ async fn targets_set_in_another_currency_are_named_where_they_are_left_out() {
     ] {
         for path in [
             format!("/reports/targets?{YEAR}&by=owner"),
-            format!("/dashboard?{YEAR}&scope=users&user_ids={rep}&user_ids={other}"),
+            format!("/dashboard?{YEAR}&scope=users&user_id={rep}&user_id={other}"),
         ] {
             let (status, html) = page(&t, &cookie, &path, lang).await;
             assert_eq!(status, 200, "{path}");
@@ -148,9 +144,22 @@ async fn the_target_chart_names_each_holder_above_their_months_uncut() {
         .nth(1)
         .and_then(|rest| rest.split("</svg>").next())
         .unwrap_or_else(|| panic!("horizontal bars for several holders: {html}"));
-    // Each holder once per label set (wide and phone), as a heading, whole.
+    // Each holder as a heading once per label set (wide and phone), whole
+    // on hover; whole on a wide screen, cut to the phone's width there.
+    assert_eq!(
+        chart.matches(&format!("<title>{long}</title>")).count(),
+        2,
+        "{chart}"
+    );
     assert_eq!(
         chart.matches(&format!("</title>{long}</text>")).count(),
+        1,
+        "{chart}"
+    );
+    assert_eq!(
+        chart
+            .matches("<title>User 0971000003</title>User 0971000003</text>")
+            .count(),
         2,
         "{chart}"
     );
@@ -196,7 +205,10 @@ async fn an_average_beside_a_sum_is_drawn_on_an_axis_of_its_own() {
     );
     assert!(svg.contains("value-tick axis-1"), "{svg}");
     assert!(svg.contains(">20k</text>"), "{svg}");
-    assert!(html.contains("(right axis)") && html.contains("(left axis)"), "{html}");
+    assert!(
+        html.contains("(right axis)") && html.contains("(left axis)"),
+        "{html}"
+    );
     // The hover and the table keep the average's own figure.
     assert!(svg.contains(": 20,000.00</title>"), "{svg}");
 }
@@ -270,11 +282,7 @@ async fn rates_are_the_same_figure_on_the_dashboard_and_in_the_report() {
         .iter()
         .map(|r| &r["values"][2])
         .collect();
-    assert!(
-        rates.iter().all(|r| **r == json!(443)),
-        "{}",
-        report.text
-    );
+    assert!(rates.iter().all(|r| **r == json!(443)), "{}", report.text);
     let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
     for path in [
         format!("/dashboard?{MARCH}"),
