@@ -209,13 +209,25 @@ pub fn change_percent(current: i64, previous: i64) -> Option<i64> {
 }
 
 /// `part` out of `whole` in whole percent, rounded half up (0.5 is 1,
-/// -0.5 is 0), as the target rates round; none when `whole` is 0.
+/// -0.5 is 0); none when `whole` is 0.
 pub fn percent_of(part: i128, whole: i128) -> Option<i64> {
+    share_of(part, whole, 100)
+}
+
+/// A rate: `part` out of `whole` in tenths of a percent (976 is 97.6%),
+/// rounded half up; none when `whole` is 0. The dashboard's target rates
+/// and every rate of the reports are this one figure.
+pub fn rate_tenths(part: i128, whole: i128) -> Option<i64> {
+    share_of(part, whole, 1000)
+}
+
+/// `part` out of `whole` times `scale`, rounded half up.
+fn share_of(part: i128, whole: i128, scale: i128) -> Option<i64> {
     if whole == 0 {
         return None;
     }
-    // part / whole * 100 + 1/2, floored.
-    let (top, bottom) = (part * 200 + whole, whole * 2);
+    // part / whole * scale + 1/2, floored.
+    let (top, bottom) = (part * scale * 2 + whole, whole * 2);
     let (top, bottom) = if bottom < 0 {
         (-top, -bottom)
     } else {
@@ -245,6 +257,15 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_are_in_tenths_rounded_half_up() {
+        assert_eq!(rate_tenths(976, 1000), Some(976));
+        assert_eq!(rate_tenths(310, 700), Some(443), "44.29% is 44.3%");
+        assert_eq!(rate_tenths(1, 2000), Some(1), "0.05% is 0.1%");
+        assert_eq!(rate_tenths(5, 0), None);
+        assert_eq!(percent_of(310, 700), Some(44));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")

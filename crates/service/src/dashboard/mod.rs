@@ -25,8 +25,8 @@ use crate::{App, Caller};
 
 pub(crate) use targets::year_targets;
 pub use targets::{
-    MEASURES, TargetAmount, TargetInput, TargetMonth, TargetView, TargetsInput, other_currencies,
-    rate_of, target_currency, year_target,
+    LeftOutTargets, MEASURES, TargetAmount, TargetInput, TargetMonth, TargetView, TargetsInput,
+    left_out_targets, other_currencies, rate_of, target_currency, year_target,
 };
 pub(crate) use whose::Whose;
 

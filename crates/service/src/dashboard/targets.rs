@@ -46,12 +46,13 @@ pub struct TargetInput {
     pub currency: Option<String>,
 }
 
-/// Achieved out of a target, in whole percent rounded half up (97.6 is 98,
-/// as the report's tenths would round); none without a target above 0.
+/// Achieved out of a target, in tenths of a percent rounded half up (976
+/// is 97.6%), the same figure as the target report's rate; none without a
+/// target above 0.
 pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
     target
         .filter(|t| *t > 0)
-        .and_then(|t| kuijing_domain::dates::percent_of(i128::from(achieved), i128::from(t)))
+        .and_then(|t| kuijing_domain::dates::rate_tenths(i128::from(achieved), i128::from(t)))
 }
 
 /// The currency targets are shown in, the same on the dashboard and in the
@@ -99,6 +100,38 @@ pub(crate) fn year_targets(targets: &[&insight::Target], year: i32) -> YearTarge
     out
 }
 
+/// Targets set in a currency other than the one shown, which the figures
+/// leave out: a target is met only by money in its own currency, and
+/// amounts in two currencies are never added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LeftOutTargets {
+    /// The currency they are set in.
+    pub currency: String,
+    /// How many: each a year's or a month's amount of one holder.
+    pub targets: usize,
+}
+
+/// The targets among `targets` that are not in `currency`, counted by
+/// their currency.
+pub fn left_out_targets<'a>(
+    targets: impl IntoIterator<Item = &'a insight::Target>,
+    currency: &str,
+) -> Vec<LeftOutTargets> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for target in targets {
+        if target.currency != currency {
+            *counts.entry(target.currency.as_str()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(currency, targets)| LeftOutTargets {
+            currency: currency.to_string(),
+            targets,
+        })
+        .collect()
+}
+
 /// The currencies of money not counted against a target in `currency`.
 pub fn other_currencies(sums: &[insight::MonthSum], currency: &str) -> Vec<String> {
     let others: BTreeSet<&str> = sums
@@ -124,7 +157,8 @@ pub struct TargetMonth {
     pub target: Option<i64>,
     /// Achieved on those days.
     pub achieved: i64,
-    /// Achieved out of the target, in percent.
+    /// Achieved out of the target, in tenths of a percent (976 is 97.6%),
+    /// as the reports' rates.
     pub rate: Option<i64>,
 }
 
@@ -140,6 +174,9 @@ pub struct TargetView {
     pub currency: String,
     /// Currencies of the period's money that this target leaves out.
     pub other_currencies: Vec<String>,
+    /// Targets of the period's years set in other currencies, left out of
+    /// `target` and of every month's.
+    pub targets_left_out: Vec<LeftOutTargets>,
     /// The period's target: a whole calendar year's own (else its twelve
     /// months' when all are set), and for the other months the sum of
     /// their targets, a month covered in part by its days' share, a year
@@ -148,7 +185,8 @@ pub struct TargetView {
     pub target: Option<i64>,
     /// Achieved in the period.
     pub achieved: i64,
-    /// Achieved out of the period's target, in percent.
+    /// Achieved out of the period's target, in tenths of a percent (976 is
+    /// 97.6%), as the reports' rates.
     pub rate: Option<i64>,
     /// The months the period touches, in order.
     pub months: Vec<TargetMonth>,
@@ -251,6 +289,7 @@ impl App {
                 from,
                 to: last_day,
                 other_currencies: other_currencies(&by_month, &currency),
+                targets_left_out: left_out_targets(all.iter().copied(), &currency),
                 currency,
                 rate: rate_of(achieved, target),
                 target,
@@ -409,11 +448,12 @@ mod tests {
     }
 
     #[test]
-    fn rates_are_whole_percents_rounded_half_up() {
-        assert_eq!(rate_of(976, Some(1000)), Some(98));
-        assert_eq!(rate_of(75, Some(1000)), Some(8));
-        assert_eq!(rate_of(74, Some(1000)), Some(7));
-        assert_eq!(rate_of(1200, Some(1000)), Some(120));
+    fn rates_are_tenths_of_a_percent_rounded_half_up() {
+        assert_eq!(rate_of(976, Some(1000)), Some(976));
+        assert_eq!(rate_of(75, Some(1000)), Some(75));
+        assert_eq!(rate_of(7_45, Some(10_000)), Some(75), "7.45% is 7.5%");
+        assert_eq!(rate_of(7_44, Some(10_000)), Some(74));
+        assert_eq!(rate_of(1200, Some(1000)), Some(1200));
         assert_eq!(rate_of(0, Some(1000)), Some(0));
         assert_eq!(rate_of(5, Some(0)), None);
         assert_eq!(rate_of(5, None), None);

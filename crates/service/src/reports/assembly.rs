@@ -25,6 +25,8 @@ pub(crate) struct Assembly {
     /// Currencies of money the figures leave out (a target report counts
     /// only money in its targets' currency).
     pub(crate) other_currencies: BTreeSet<String>,
+    /// Targets left out for being in another currency (a target report's).
+    pub(crate) targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
     /// Columns (by key, in every currency) that have figures only in some
@@ -230,7 +232,7 @@ impl Assembly {
             }
         };
         let rate = |n: i64, d: i64| -> Option<i64> {
-            (d != 0).then(|| ((i128::from(n) * 1000 + i128::from(d) / 2) / i128::from(d)) as i64)
+            kuijing_domain::dates::rate_tenths(i128::from(n), i128::from(d))
         };
         let change = |n: i64, d: i64| -> Option<i64> {
             (d != 0).then(|| {

@@ -158,6 +158,9 @@ pub struct Report {
     /// Currencies of money the figures leave out: a target report counts
     /// only money in its targets' currency.
     pub other_currencies: Vec<String>,
+    /// Targets the figures leave out because they are set in another
+    /// currency than the report's (the target report only).
+    pub targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
 }
 
 impl Report {
@@ -373,6 +376,7 @@ impl App {
         }
         let truncated = table.truncated;
         let other_currencies = std::mem::take(&mut table.other_currencies);
+        let targets_left_out = std::mem::take(&mut table.targets_left_out);
         let (columns, mut rows, totals) = table.finish(by_value);
         let grouping = if custom_key.is_some() {
             "custom"
@@ -400,6 +404,7 @@ impl App {
             totals,
             truncated,
             other_currencies: other_currencies.into_iter().collect(),
+            targets_left_out,
         })
     }
 

@@ -17,7 +17,8 @@ impl App {
     /// with a target of its own and no month targets is spread evenly over
     /// its months; a month with no target shows "—", and so does the period
     /// when one of its months has none. Money in other currencies than the
-    /// targets' is named in `other_currencies`.
+    /// targets' is named in `other_currencies`, and targets set in other
+    /// currencies than the one shown in `targets_left_out`.
     pub(super) async fn targets_report(
         &self,
         tx: &mut Tx,
@@ -83,11 +84,16 @@ impl App {
         }
         // One currency for the report, by the dashboard's rule, over the
         // targets of the holders shown.
-        let shown = set
+        let shown: Vec<&kuijing_store::insight::Target> = set
             .iter()
-            .filter(|t| holders.contains_key(&holder_of(by, t)));
-        let currency =
-            crate::dashboard::target_currency(shown.map(|t| t.currency.as_str()), &frame.currency);
+            .filter(|t| holders.contains_key(&holder_of(by, t)))
+            .collect();
+        let currency = crate::dashboard::target_currency(
+            shown.iter().map(|t| t.currency.as_str()),
+            &frame.currency,
+        );
+        // Targets in another currency are named, never dropped unsaid.
+        table.targets_left_out = crate::dashboard::left_out_targets(shown, &currency);
         let target = table.column(
             &format!("{measure}_target"),
             Unit::Money,

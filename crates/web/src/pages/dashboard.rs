@@ -4,7 +4,7 @@
 mod targets;
 
 use targets::target_chart;
-pub(crate) use targets::uncounted_note;
+pub(crate) use targets::{left_out_note, uncounted_note};
 
 use askama::Template;
 use axum::Extension;
@@ -282,8 +282,15 @@ impl View {
         kuijing_domain::money::format_amount(*amount)
     }
 
+    /// A rate in tenths of a percent, written as the reports write theirs
+    /// (97.6%).
     fn rate_text(&self, rate: &Option<i64>) -> String {
-        rate.map_or_else(|| "—".to_string(), |r| format!("{r}%"))
+        super::reports::format_value(*rate, kuijing_service::reports::Unit::Percent)
+    }
+
+    /// How far a progress bar reaches for a rate in tenths: 0 to 100%.
+    fn progress(&self, rate: &i64) -> i64 {
+        (rate / 10).clamp(0, 100)
     }
 
     fn ranking_value(&self, value: &i64, money: &bool) -> String {
@@ -433,6 +440,41 @@ impl View {
         Some(format!("{path}{}", query.finish()))
     }
 
+    /// The trend's four series, each named with the years its months fall
+    /// in: the period's for contracts and payments, a year earlier for the
+    /// months beside them.
+    fn trend_names(&self) -> Vec<String> {
+        let year = |m: Option<&kuijing_service::dashboard::TrendMonth>, back: i32| {
+            m.and_then(|m| m.month.get(..4))
+                .and_then(|y| y.parse::<i32>().ok())
+                .map(|y| y - back)
+        };
+        let years = |back: i32| match (
+            year(self.board.trend.first(), back),
+            year(self.board.trend.last(), back),
+        ) {
+            (Some(first), Some(last)) if first != last => Some(format!("{first}–{last}")),
+            (Some(first), _) => Some(first.to_string()),
+            _ => None,
+        };
+        [
+            ("dashboard.contracts", 0),
+            ("dashboard.year_before", 1),
+            ("dashboard.payments", 0),
+            ("dashboard.payments_year_before", 1),
+        ]
+        .iter()
+        .map(|(key, back)| match years(*back) {
+            Some(years) => self
+                .shell
+                .t("insight_fix.with_years")
+                .replace("%{name}", &self.shell.t(key))
+                .replace("%{years}", &years),
+            None => self.shell.t(key),
+        })
+        .collect()
+    }
+
     /// A month's row of the trend table: contracts, contracts a year
     /// earlier, payments, payments a year earlier, each with its link.
     fn trend_cells(
@@ -491,11 +533,13 @@ async fn view(
 ) -> Result<View, kuijing_service::ServiceError> {
     let board = state.app.dashboard(caller, &query.service()?).await?;
     let shell = Shell::new(state, caller, lang, "/dashboard", "dashboard.title");
-    let groups: Vec<Group> = board
+    // Months named short with their year under the first and each
+    // January, as the reports name them.
+    let mut groups: Vec<Group> = board
         .trend
         .iter()
         .map(|m| Group {
-            label: m.month.get(5..).unwrap_or(&m.month).to_string(),
+            label: m.month.clone(),
             note: None,
             values: vec![
                 m.contracts,
@@ -531,6 +575,7 @@ async fn view(
             ],
         })
         .collect();
+    super::reports::name_months(&mut groups, &shell);
     let trend_chart = charts::grouped_bars(
         &groups,
         &[

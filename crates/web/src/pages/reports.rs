@@ -116,6 +116,17 @@ impl ReportView {
         super::dashboard::uncounted_note(&self.shell, &self.report.other_currencies, &currency)
     }
 
+    /// What a target report leaves out: targets set in other currencies
+    /// than the one its figures are in.
+    pub(crate) fn left_out(&self) -> Option<String> {
+        let currency = self
+            .report
+            .columns
+            .iter()
+            .find_map(|c| c.currency.clone())?;
+        super::dashboard::left_out_note(&self.shell, &self.report.targets_left_out, &currency)
+    }
+
     pub(crate) fn heading(&self, column: &ReportColumn) -> String {
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::column_label(column, &text)
@@ -297,12 +308,15 @@ pub(crate) fn chart_of(
         .enumerate()
         .map(|(i, c)| (i, kuijing_service::reports::column_label(c, &text)))
         .collect();
-    // The target report's chart draws the months, each named by its month
-    // (and its holder when there are several): the period rows stand in the
-    // table, and a bar per year beside its months would dwarf them.
+    // The target report's chart draws the months, each named by its month:
+    // the period rows stand in the table, and a bar per year beside its
+    // months would dwarf them. Several holders are drawn as horizontal
+    // bars, each holder's name a heading above their months, so neither
+    // is cut to fit under a bar.
     let targets = report.is_target_report();
     let holders: std::collections::BTreeSet<&Option<String>> =
         report.rows.iter().map(|r| &r.key).collect();
+    let several = targets && holders.len() > 1;
     // A period across years names its months with their year.
     let across = chrono::Datelike::year(&report.from) != chrono::Datelike::year(&report.to);
     let short = |row: &kuijing_service::reports::ReportRow| match &row.key2 {
@@ -312,19 +326,18 @@ pub(crate) fn chart_of(
             } else {
                 month.split_once('-').map_or(month.as_str(), |(_, m)| m)
             };
-            if holders.len() > 1 {
-                let holder = if row.label.is_empty() {
-                    shell.t("reports.none")
-                } else {
-                    row.label.clone()
-                };
-                format!("{month} · {holder}")
-            } else {
-                month.to_string()
-            }
+            month.to_string()
         }
         _ => label(row),
     };
+    let holder_of = |row: &kuijing_service::reports::ReportRow| {
+        if row.label.is_empty() {
+            shell.t("reports.none")
+        } else {
+            row.label.clone()
+        }
+    };
+    let mut previous_holder: Option<Option<String>> = None;
     let most = if report.chart == "line" {
         MOST_POINTS
     } else {
@@ -366,7 +379,10 @@ pub(crate) fn chart_of(
                     })
                     .collect(),
                 label: short(row),
-                note: None,
+                note: (several && previous_holder.as_ref() != Some(&row.key)).then(|| {
+                    previous_holder = Some(row.key.clone());
+                    holder_of(row)
+                }),
             }
         })
         .collect();
@@ -378,10 +394,10 @@ pub(crate) fn chart_of(
     // beside an amount) gets its own on the right, said in the legend.
     let axes = value_axes(&series);
     let mut legend = legend;
+    let horizontal = (groups.len() > 12 || several)
+        && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
     if axes.len() == 2 {
         // Horizontal bars have the first axis under them, the second above.
-        let horizontal = groups.len() > 12
-            && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
         let (first, second) = if horizontal {
             ("charts_fix.bottom_axis", "charts_fix.top_axis")
         } else {
@@ -434,22 +450,24 @@ pub(crate) fn chart_of(
                 .collect();
             charts::funnel(&stages, title)
         }
-        _ if groups.len() > 12 => charts::bars(&groups, &names, title, &axes),
+        _ if horizontal => charts::bars(&groups, &names, title, &axes),
         _ => charts::grouped_bars(&groups, &names, title, &axes),
     };
     (svg, legend, note)
 }
 
 /// The value axes of a report's series: one for each unit (and currency)
-/// among them, the first on the left. Series in more than two units get
-/// none and are each drawn against their own largest value.
+/// among them, the first on the left; an average has an axis of its own
+/// on the right, never the scale of a sum or a count beside it. Series in
+/// more than two units get none and are each drawn against their own
+/// largest value.
 fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
-    let mut axes: Vec<(Unit, Option<String>, charts::Axis)> = Vec::new();
+    let averaged = |c: &ReportColumn| c.key == "average";
+    let mut axes: Vec<(Unit, Option<String>, bool, charts::Axis)> = Vec::new();
     for (index, column) in series.iter().enumerate() {
-        if let Some((_, _, axis)) = axes
-            .iter_mut()
-            .find(|(unit, currency, _)| *unit == column.unit && *currency == column.currency)
-        {
+        if let Some((_, _, _, axis)) = axes.iter_mut().find(|(unit, currency, average, _)| {
+            *unit == column.unit && *currency == column.currency && *average == averaged(column)
+        }) {
             axis.series.push(index);
             continue;
         }
@@ -463,6 +481,7 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
         axes.push((
             column.unit,
             column.currency.clone(),
+            averaged(column),
             charts::Axis {
                 series: vec![index],
                 divisor,
@@ -473,13 +492,15 @@ fn value_axes(series: &[&ReportColumn]) -> Vec<charts::Axis> {
     if axes.len() > 2 {
         return Vec::new();
     }
-    axes.into_iter().map(|(_, _, axis)| axis).collect()
+    // The average on the right, whichever measure comes first.
+    axes.sort_by_key(|(_, _, average, _)| *average);
+    axes.into_iter().map(|(_, _, _, axis)| axis).collect()
 }
 
 /// Months ("2026-03") under a chart named short, as the viewer's language
 /// names them ("Mar", "3月"), with the year under the first month and under
 /// each January; other labels are left as they are.
-fn name_months(groups: &mut [Group], shell: &Shell) {
+pub(crate) fn name_months(groups: &mut [Group], shell: &Shell) {
     use chrono::Datelike;
     let month_of = |label: &str| -> Option<(String, usize)> {
         let (year, month) = label.split_once('-')?;

@@ -363,13 +363,10 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
     let target = &board.body["targets"][0];
     assert_eq!(target["months"][2]["target"], 250_000);
     assert_eq!(target["months"][2]["achieved"], 300_000);
-    assert_eq!(target["months"][2]["rate"], 120);
+    assert_eq!(target["months"][2]["rate"], 1200);
     assert_eq!(target["months"][3]["target"], Value::Null, "April has none");
     assert_eq!(target["months"][3]["rate"], Value::Null);
-    assert_eq!(
-        target["rate"], 8,
-        "3,000 of 40,000 is 7.5%, rounded half up"
-    );
+    assert_eq!(target["rate"], 75, "3,000 of 40,000 is 7.5%, in tenths");
 
     let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
     let (status, html) =
@@ -400,7 +397,7 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
         "{}",
         rows[2]
     );
-    assert!(rows[2].contains("120%"), "{}", rows[2]);
+    assert!(rows[2].contains("120.0%"), "{}", rows[2]);
     assert!(rows[3].contains("—"), "{}", rows[3]);
     // The trend's chart and legend carry payments a year before.
     assert!(

@@ -16,6 +16,7 @@ mod import_pages;
 mod inbox;
 mod insight_drill;
 mod insight_final;
+mod insight_fix;
 mod insight_fixes;
 mod insight_meaning;
 mod insight_more;

@@ -297,13 +297,13 @@ async fn the_dashboard_target_follows_its_period_prorated_and_spread_as_the_repo
         assert_eq!(got["to"], json!(end));
         assert_eq!(got["target"], json!(month_target), "{key}");
         assert_eq!(got["achieved"], json!(achieved), "{key}");
-        assert_eq!(got["rate"], rate(*achieved, *month_target, 100), "{key}");
+        assert_eq!(got["rate"], rate(*achieved, *month_target, 1000), "{key}");
     }
     let period_target: Option<i64> = months.iter().map(|m| m.3).sum();
     let achieved: i64 = months.iter().map(|m| m.4).sum();
     assert_eq!(target["target"], json!(period_target));
     assert_eq!(target["achieved"], achieved);
-    assert_eq!(target["rate"], rate(achieved, period_target, 100));
+    assert_eq!(target["rate"], rate(achieved, period_target, 1000));
 
     // The same figures as the report for the same choice.
     let report = t
@@ -325,7 +325,7 @@ async fn the_dashboard_target_follows_its_period_prorated_and_spread_as_the_repo
     assert_eq!(target["target"], 70_000, "{}", week.text);
     assert_eq!(target["achieved"], 31_000);
     assert_eq!(target["months"].as_array().map(Vec::len), Some(1));
-    assert_eq!(target["rate"], 44, "310 of 700 is 44.3%");
+    assert_eq!(target["rate"], 443, "310 of 700 is 44.3%");
 
     // A rep who sees their own contracts is measured with their own target
     // only: the company's is not theirs.

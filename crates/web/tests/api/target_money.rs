@@ -83,7 +83,7 @@ async fn a_dollar_company_meets_its_dollar_targets_on_the_dashboard_and_in_the_r
     let target = &board.body["targets"][0];
     assert_eq!(target["currency"], "USD");
     assert_eq!(target["months"][2]["achieved"], 250_000);
-    assert_eq!(target["months"][2]["rate"], 125);
+    assert_eq!(target["months"][2]["rate"], 1250, "125.0%, in tenths");
     assert_eq!(target["other_currencies"], json!([]));
 
     let report = t
@@ -219,7 +219,7 @@ async fn the_year_rate_is_the_years_achievement_out_of_the_years_target() {
     let march = row(&report.body, "company", "2021-03");
     assert_eq!(march["contract_amount_rate"], 1200, "March against March's");
     let board = t.get(&format!("/api/v1/dashboard?{YEAR}"), &admin).await;
-    assert_eq!(board.body["targets"][0]["rate"], 20);
+    assert_eq!(board.body["targets"][0]["rate"], 200);
 
     // Twelve months set and no year target: their sum is the year's.
     let year_id = t.get("/api/v1/targets?year=2021", &admin).await.body[0]["id"]

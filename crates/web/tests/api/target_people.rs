@@ -238,11 +238,11 @@ async fn chosen_people_are_measured_against_their_targets_added_up() {
     assert_eq!(target["currency"], "CNY");
     assert_eq!(target["target"], 400_000);
     assert_eq!(target["achieved"], 21_000);
-    assert_eq!(target["rate"], 5, "210 of 4000 is 5.25%");
+    assert_eq!(target["rate"], 53, "210 of 4000 is 5.25%, 5.3% in tenths");
     let april = &target["months"][3];
     assert_eq!(april["target"], 30_000);
     assert_eq!(april["achieved"], 20_000);
-    assert_eq!(april["rate"], 67, "200 of 300 is 66.7%");
+    assert_eq!(april["rate"], 667, "200 of 300 is 66.7%");
     // May's target is only the rep's: it is not set against both people's
     // achievement.
     let may = &target["months"][4];

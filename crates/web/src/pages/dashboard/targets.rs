@@ -1,7 +1,7 @@
 //! The dashboard's target blocks: the period's target, achieved and rate,
 //! and its months as a chart and a table.
 
-use kuijing_service::dashboard::{TargetMonth, TargetView};
+use kuijing_service::dashboard::{LeftOutTargets, TargetMonth, TargetView};
 
 use super::{Shell, View};
 use crate::charts::{self, Group};
@@ -15,6 +15,11 @@ impl View {
     /// What a target does not count: money in currencies other than its own.
     pub(super) fn uncounted(&self, target: &TargetView) -> Option<String> {
         uncounted_note(&self.shell, &target.other_currencies, &target.currency)
+    }
+
+    /// What a target leaves out: targets set in other currencies.
+    pub(super) fn left_out(&self, target: &TargetView) -> Option<String> {
+        left_out_note(&self.shell, &target.targets_left_out, &target.currency)
     }
 
     /// The period a target block measures, as its heading says it.
@@ -64,6 +69,36 @@ pub(crate) fn uncounted_note(shell: &Shell, others: &[String], currency: &str) -
         shell
             .t("targets_fix.uncounted")
             .replace("%{others}", &others.join(", "))
+            .replace("%{currency}", currency)
+    })
+}
+
+/// Names the targets left out for being set in another currency than the
+/// figures', and how many in each, so a target shown as "—" or smaller
+/// than set is not read as unset.
+pub(crate) fn left_out_note(
+    shell: &Shell,
+    left: &[LeftOutTargets],
+    currency: &str,
+) -> Option<String> {
+    (!left.is_empty()).then(|| {
+        let list: Vec<String> = left
+            .iter()
+            .map(|l| {
+                let key = if l.targets == 1 {
+                    "insight_fix.targets_in_one"
+                } else {
+                    "insight_fix.targets_in_many"
+                };
+                shell
+                    .t(key)
+                    .replace("%{count}", &l.targets.to_string())
+                    .replace("%{currency}", &l.currency)
+            })
+            .collect();
+        shell
+            .t("insight_fix.targets_left_out")
+            .replace("%{list}", &list.join(&shell.t("insight_fix.separator")))
             .replace("%{currency}", currency)
     })
 }

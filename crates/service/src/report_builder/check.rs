@@ -1,0 +1,255 @@
+//! A definition read into statements' parts, every refusal naming the
+//! field at fault.
+
+use kuijing_domain::fields::FieldType as CustomType;
+use kuijing_domain::{FieldErrors, Kind};
+use kuijing_store::figures::Bucket;
+use kuijing_store::{Tx, users};
+
+use super::fields::value_kind;
+use super::{CHARTS, Checked, ReportDefinition, Resolved, SPECS, Spec, Type};
+use crate::conditions::{self, Test};
+use crate::error::{Result, ServiceError};
+use crate::reports::invalid;
+use crate::{App, Caller};
+
+impl App {
+    pub(super) async fn custom_defs(
+        &self,
+        tx: &mut Tx,
+        spec: &Spec,
+    ) -> Result<Vec<kuijing_domain::fields::FieldDef>> {
+        let kind = match spec.custom {
+            Some("customers") => Kind::Customer,
+            Some("opportunities") => Kind::Opportunity,
+            Some("contracts") => Kind::Contract,
+            _ => return Ok(Vec::new()),
+        };
+        Ok(kuijing_store::field_defs::of_kind(tx, kind.as_str()).await?)
+    }
+
+    /// Checks a definition into statements' parts; every refusal names the
+    /// field at fault. A definition being saved must also mean something
+    /// (no grouping twice, no field on a count); one saved before these
+    /// checks still runs.
+    pub(super) async fn check(
+        &self,
+        tx: &mut Tx,
+        definition: &ReportDefinition,
+        saver: Option<&Caller>,
+    ) -> Result<Checked> {
+        let saving = saver.is_some();
+        let mut errors = FieldErrors::new();
+        if definition.name.trim().is_empty() {
+            errors.add("name", "required");
+        } else if definition.name.chars().count() > 100 {
+            errors.push(kuijing_domain::Refusal::too_long(100).on("name"));
+        }
+        let Some(spec) = SPECS.iter().find(|s| s.kind == definition.kind) else {
+            errors.add("kind", "invalid_choice");
+            return Err(ServiceError::Invalid(errors));
+        };
+        let defs = self.custom_defs(tx, spec).await?;
+        let resolve = |name: &str| -> Option<Resolved> {
+            match name.strip_prefix("custom.") {
+                Some(key) => defs
+                    .iter()
+                    .find(|d| d.key == key)
+                    .map(|d| Resolved::Custom(d.key.clone(), d.label.clone(), d.field_type)),
+                None => spec
+                    .fields
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map(Resolved::System),
+            }
+        };
+        if definition.group_by.is_empty() {
+            errors.add("group_by", "required");
+        }
+        if definition.group_by.len() > 2 {
+            errors.add("group_by", "too_many");
+        }
+        let mut groups = Vec::new();
+        for (index, text) in definition.group_by.iter().enumerate() {
+            let at = format!("group_by.{index}");
+            let (name, bucket) = match text.split_once(':') {
+                Some((name, bucket)) => (name, Some(bucket)),
+                None => (text.as_str(), None),
+            };
+            let Some(field) = resolve(name) else {
+                errors.add_labelled(&at, name, "unknown_field");
+                continue;
+            };
+            let dated = match &field {
+                Resolved::System(f) => matches!(f.kind, Type::Instant | Type::Day),
+                Resolved::Custom(_, _, t) => matches!(t, CustomType::Date | CustomType::DateTime),
+            };
+            let measured = match &field {
+                Resolved::System(f) => matches!(f.kind, Type::Money),
+                Resolved::Custom(_, _, t) => matches!(t, CustomType::Number | CustomType::Money),
+            };
+            if measured {
+                errors.add_labelled(&at, name, "not_groupable");
+                continue;
+            }
+            let bucket = match (dated, bucket) {
+                // A date grouped without saying by what is refused when
+                // saved; one saved before this check still runs by month.
+                (true, None) if saving => {
+                    errors.add_labelled(&at, name, "bucket_required");
+                    continue;
+                }
+                (true, None) => Some(Bucket::Month),
+                (true, Some(b)) => match Bucket::parse(b) {
+                    Some(b) => Some(b),
+                    None => {
+                        // A date with a bucket the builder does not know.
+                        errors.add_labelled(&at, name, "bucket_unknown");
+                        continue;
+                    }
+                },
+                (false, Some(_)) => {
+                    errors.add_labelled(&at, name, "invalid_bucket");
+                    continue;
+                }
+                (false, None) => None,
+            };
+            // The same grouping twice groups nothing more.
+            if saving
+                && groups.iter().any(|(g, b): &(Resolved, Option<Bucket>)| {
+                    g.name() == field.name() && *b == bucket
+                })
+            {
+                errors.add_labelled(&at, name, "grouped_twice");
+                continue;
+            }
+            groups.push((field, bucket));
+        }
+        if definition.measures.is_empty() {
+            errors.add("measures", "required");
+        }
+        if definition.measures.len() > 3 {
+            errors.add("measures", "too_many");
+        }
+        let mut measures = Vec::new();
+        for (index, measure) in definition.measures.iter().enumerate() {
+            let at = format!("measures.{index}");
+            match measure.op.as_str() {
+                "count" => match measure.field.as_deref().map(str::trim) {
+                    // A count counts records; a field would be ignored.
+                    Some(name) if saving && !name.is_empty() => {
+                        errors.add_labelled(format!("{at}.field"), name, "count_takes_no_field")
+                    }
+                    _ => measures.push(("count".to_string(), None)),
+                },
+                "sum" | "average" => {
+                    let name = measure.field.clone().unwrap_or_default();
+                    if name.trim().is_empty() {
+                        errors.add(format!("{at}.field"), "measure_field_required");
+                        continue;
+                    }
+                    let Some(field) = resolve(&name) else {
+                        errors.add_labelled(format!("{at}.field"), &name, "unknown_field");
+                        continue;
+                    };
+                    let numeric = match &field {
+                        Resolved::System(f) => matches!(f.kind, Type::Money),
+                        Resolved::Custom(_, _, t) => {
+                            matches!(t, CustomType::Number | CustomType::Money)
+                        }
+                    };
+                    if !numeric {
+                        errors.add_labelled(format!("{at}.field"), &name, "not_a_number");
+                        continue;
+                    }
+                    measures.push((measure.op.clone(), Some(field)));
+                }
+                _ => errors.add(format!("{at}.op"), "measure_unknown"),
+            }
+        }
+        let mut filters = Vec::new();
+        let mut people: Option<(kuijing_domain::OrgChart, Vec<i64>)> = None;
+        for (index, filter) in definition.filters.iter().enumerate() {
+            let at = format!("filters.{index}");
+            let Some(field) = resolve(&filter.field) else {
+                // A condition is on a date itself, never on a bucket of it.
+                let code = match filter.field.split_once(':') {
+                    Some((name, _)) if resolve(name).is_some() => "condition_on_bucket",
+                    _ => "unknown_field",
+                };
+                errors.add_labelled(format!("{at}.field"), &filter.field, code);
+                continue;
+            };
+            let test = match conditions::read(
+                value_kind(&field),
+                &filter.op,
+                filter.value.as_ref(),
+                self.today(),
+            ) {
+                Ok(test) => test,
+                Err("operator_unknown") => {
+                    errors.add_labelled(
+                        format!("{at}.op"),
+                        &filter.field,
+                        "operator_not_for_field",
+                    );
+                    continue;
+                }
+                Err(code) => {
+                    errors.add_labelled(format!("{at}.value"), &filter.field, code);
+                    continue;
+                }
+            };
+            // A department stands for the people in it.
+            let owners = matches!(&field, Resolved::System(f) if matches!(f.kind, Type::Department | Type::User));
+            if owners && people.is_none() {
+                let org = kuijing_store::departments::org_chart(tx).await?;
+                let ids = users::all_names(tx).await?.into_iter().map(|(id, _)| id);
+                people = Some((org, ids.collect()));
+            }
+            // A report is saved naming only owners and departments in the
+            // saver's scope of the kind, as the form offers them.
+            if let (Some(caller), Some((org, _)), Test::OneOf(ids), Resolved::System(f)) =
+                (saver, people.as_ref(), &test, &field)
+            {
+                let seen = caller.actor.visibility(spec.permission, org);
+                let outside = ids.iter().any(|id| match f.kind {
+                    Type::Department => !(seen.all || seen.departments.contains(id)),
+                    _ => !(seen.all || org.department_of(*id).is_some_and(|d| seen.sees(*id, d))),
+                });
+                if owners && outside {
+                    errors.add_labelled(
+                        format!("{at}.value"),
+                        &filter.field,
+                        "outside_scope_values",
+                    );
+                    continue;
+                }
+            }
+            match self.filters_of(spec, &field, test, people.as_ref()) {
+                Some(mut more) => filters.append(&mut more),
+                None => errors.add_labelled(format!("{at}.value"), &filter.field, "invalid_value"),
+            }
+        }
+        let period_name = definition.period_field.as_deref().unwrap_or(spec.period);
+        let period = spec
+            .fields
+            .iter()
+            .find(|f| f.name == period_name && matches!(f.kind, Type::Instant | Type::Day));
+        if period.is_none() {
+            errors.add_labelled("period_field", period_name, "unknown_field");
+        }
+        if !CHARTS.contains(&definition.chart.as_str()) {
+            errors.add("chart", "invalid_choice");
+        }
+        errors.into_result()?;
+        let period = period.ok_or_else(|| invalid("period_field", "unknown_field"))?;
+        Ok(Checked {
+            spec,
+            groups,
+            measures,
+            filters,
+            period,
+        })
+    }
+}

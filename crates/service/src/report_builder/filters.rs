@@ -1,0 +1,126 @@
+//! A checked condition turned into the store's conditions on a column or
+//! a custom field.
+
+use kuijing_domain::fields::FieldType as CustomType;
+use kuijing_store::figures::{CustomTest, Filter};
+
+use super::{Resolved, Spec, Type};
+use crate::App;
+use crate::conditions::Test;
+
+impl App {
+    /// The store's conditions for one checked test on a field; `None` when
+    /// the value does not fit the field (an amount that is not money).
+    pub(super) fn filters_of(
+        &self,
+        spec: &Spec,
+        field: &Resolved,
+        test: Test,
+        people: Option<&(kuijing_domain::OrgChart, Vec<i64>)>,
+    ) -> Option<Vec<Filter>> {
+        let table = spec.custom.unwrap_or_default();
+        let instant = |d: chrono::NaiveDate| self.start_of(d);
+        Some(match (field, test) {
+            (Resolved::System(f), test) => {
+                let column = f.column;
+                match test {
+                    Test::Empty => vec![Filter::IsNull(column)],
+                    Test::NotEmpty => vec![Filter::NotNull(column)],
+                    Test::Contains(text) => vec![Filter::Contains(column, text)],
+                    Test::Equals(text) => vec![Filter::Eq(column, text.into())],
+                    Test::Flag(flag) => vec![Filter::Eq(column, flag.into())],
+                    Test::OneOf(ids) if f.kind == Type::Department => {
+                        let (org, everyone) = people?;
+                        let departments: std::collections::BTreeSet<i64> = ids
+                            .iter()
+                            .flat_map(|d| org.department_and_below(*d))
+                            .collect();
+                        let owners = everyone
+                            .iter()
+                            .filter(|u| {
+                                org.department_of(**u)
+                                    .is_some_and(|d| departments.contains(&d))
+                            })
+                            .map(|u| (*u).into())
+                            .collect();
+                        vec![Filter::In(column, owners)]
+                    }
+                    Test::OneOf(ids) => {
+                        vec![Filter::In(
+                            column,
+                            ids.into_iter().map(Into::into).collect(),
+                        )]
+                    }
+                    Test::OneOfText(texts) => {
+                        if let Type::Fixed(values) = f.kind
+                            && texts.iter().any(|t| !values.contains(&t.as_str()))
+                        {
+                            return None;
+                        }
+                        vec![Filter::In(
+                            column,
+                            texts.into_iter().map(Into::into).collect(),
+                        )]
+                    }
+                    Test::Days(from, to) => {
+                        let mut out = Vec::new();
+                        if f.kind == Type::Day {
+                            out.extend(from.map(|d| Filter::AtLeast(column, d.into())));
+                            out.extend(to.map(|d| Filter::Before(column, d.into())));
+                        } else {
+                            out.extend(from.map(|d| Filter::AtLeast(column, instant(d).into())));
+                            out.extend(to.map(|d| Filter::Before(column, instant(d).into())));
+                        }
+                        out
+                    }
+                    Test::Numbers(from, to) => {
+                        let cents = |text: Option<String>| -> Option<Option<i64>> {
+                            match text {
+                                None => Some(None),
+                                Some(t) => kuijing_domain::money::parse_amount(&t).ok().map(Some),
+                            }
+                        };
+                        let (from, to) = (cents(from)?, cents(to)?);
+                        let mut out = Vec::new();
+                        out.extend(from.map(|c| Filter::AtLeast(column, c.into())));
+                        out.extend(to.map(|c| Filter::AtMost(column, c.into())));
+                        out
+                    }
+                }
+            }
+            (Resolved::Custom(key, _, custom_type), test) => {
+                let custom = |t: CustomTest| Filter::Custom(table, key.clone(), t);
+                let iso = |d: chrono::NaiveDate| {
+                    if *custom_type == CustomType::DateTime {
+                        instant(d).to_rfc3339()
+                    } else {
+                        d.format("%Y-%m-%d").to_string()
+                    }
+                };
+                match test {
+                    Test::Empty => vec![custom(CustomTest::Empty)],
+                    Test::NotEmpty => vec![custom(CustomTest::NotEmpty)],
+                    Test::Contains(text) => vec![custom(CustomTest::Contains(text))],
+                    Test::Equals(text) => vec![custom(CustomTest::Equals(text))],
+                    Test::Flag(flag) => vec![custom(CustomTest::Flag(flag))],
+                    Test::OneOf(ids) => vec![custom(CustomTest::OneOf(
+                        ids.iter().map(i64::to_string).collect(),
+                    ))],
+                    Test::OneOfText(texts) => vec![custom(CustomTest::OneOf(texts))],
+                    Test::Days(from, to) => {
+                        let mut out = Vec::new();
+                        out.extend(from.map(|d| custom(CustomTest::From(iso(d)))));
+                        out.extend(to.map(|d| custom(CustomTest::Before(iso(d)))));
+                        out
+                    }
+                    Test::Numbers(from, to) => {
+                        let mut out = Vec::new();
+                        out.extend(from.map(|n| custom(CustomTest::NumberAtLeast(n))));
+                        out.extend(to.map(|n| custom(CustomTest::NumberAtMost(n))));
+                        out
+                    }
+                }
+            }
+        })
+    }
+}

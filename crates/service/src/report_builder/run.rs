@@ -1,0 +1,288 @@
+//! Running a definition: the grouped statement in the viewer's scope and
+//! period, the table filled measure by measure, and the chart's series.
+
+use std::collections::BTreeMap;
+
+use kuijing_domain::fields::FieldType as CustomType;
+use kuijing_domain::{Action, FieldErrors, Kind, Permission};
+use kuijing_store::figures::{self, Aggregate, Filter, Key, Measure};
+use kuijing_store::{Tx, options};
+
+use super::order::{RowKey, bool_label, in_time_order, rounded};
+use super::{ReportDefinition, Resolved, Type, whole};
+use crate::dashboard::DashboardQuery;
+use crate::error::{Result, ServiceError};
+use crate::reports::{Assembly, GROUP_LIMIT, Report, Unit, invalid};
+use crate::{App, Caller};
+
+impl App {
+    /// Runs a saved report for the caller: their scope, their period.
+    pub async fn run_report(
+        &self,
+        caller: &Caller,
+        id: i64,
+        query: &DashboardQuery,
+    ) -> Result<Report> {
+        let view = self.saved_report(caller, id).await?;
+        let mut report = self.run_definition(caller, &view.definition, query).await?;
+        report.name = view.definition.name;
+        Ok(report)
+    }
+
+    /// Runs a definition (saved or being tried out) in the caller's scope.
+    pub async fn run_definition(
+        &self,
+        caller: &Caller,
+        definition: &ReportDefinition,
+        query: &DashboardQuery,
+    ) -> Result<Report> {
+        caller.require(Permission::new(Kind::Report, Action::View))?;
+        let mut tx = self.db.read().await?;
+        // Every refusal at once: the definition's, the period's and whose data.
+        let mut errors = FieldErrors::new();
+        let checked = match self.check(&mut tx, definition, None).await {
+            Ok(checked) => Some(checked),
+            Err(ServiceError::Invalid(more)) => {
+                errors.0.extend(more.0);
+                None
+            }
+            Err(other) => return Err(other),
+        };
+        let frame = self
+            .frame_checked(&mut tx, caller, query, &mut errors)
+            .await?;
+        errors.into_result()?;
+        let (Some(checked), Some(frame)) = (checked, frame) else {
+            return Err(invalid("period", "invalid_choice"));
+        };
+        let spec = checked.spec;
+        let owners = frame.whose.owners(caller, spec.permission);
+        let keys: Vec<Key> = checked
+            .groups
+            .iter()
+            .map(|(field, bucket)| match (field, bucket) {
+                (Resolved::Custom(key, _, t), Some(b)) if *t == CustomType::DateTime => {
+                    Key::CustomInstant(spec.custom.unwrap_or_default(), key.clone(), *b)
+                }
+                (Resolved::Custom(key, _, _), Some(b)) => {
+                    Key::CustomDate(spec.custom.unwrap_or_default(), key.clone(), *b)
+                }
+                (Resolved::Custom(key, _, _), None) => {
+                    Key::Custom(spec.custom.unwrap_or_default(), key.clone())
+                }
+                (Resolved::System(f), Some(b)) if f.kind == Type::Instant => {
+                    Key::Instant(f.column, *b)
+                }
+                (Resolved::System(f), Some(b)) => Key::Date(f.column, *b),
+                (Resolved::System(f), None) if f.kind == Type::Department => {
+                    Key::DepartmentOf(f.column)
+                }
+                (Resolved::System(f), None) => Key::Column(f.column),
+            })
+            .collect();
+        let money = checked
+            .measures
+            .iter()
+            .any(|(_, field)| matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money));
+        let mut measures = vec![Measure::Count];
+        for (_, field) in &checked.measures {
+            match field {
+                Some(Resolved::System(f)) => measures.push(Measure::Sum(f.column)),
+                Some(Resolved::Custom(key, _, _)) => measures.push(Measure::SumCustom(
+                    spec.custom.unwrap_or_default(),
+                    key.clone(),
+                )),
+                None => measures.push(Measure::Count),
+            }
+        }
+        let mut filters = checked.filters.clone();
+        filters.push(match checked.period.kind {
+            Type::Day => Filter::Days(checked.period.column, frame.from, frame.to),
+            _ => Filter::Between(checked.period.column, frame.at.0, frame.at.1),
+        });
+        let grouped = Aggregate {
+            source: spec.source,
+            owner: spec.owner,
+            owners: owners.as_deref(),
+            keys,
+            currency: if money { spec.currency } else { None },
+            measures,
+            filters,
+            limit: GROUP_LIMIT,
+        };
+        let rows = figures::aggregate(&mut tx, &grouped, &frame.zone).await?;
+        // Averages' totals are over all the rows, in one statement.
+        let averaged = checked.measures.iter().any(|(op, _)| op == "average");
+        let whole_rows = if averaged {
+            let all = Aggregate {
+                keys: Vec::new(),
+                ..grouped.clone()
+            };
+            figures::aggregate(&mut tx, &all, &frame.zone).await?
+        } else {
+            Vec::new()
+        };
+        let mut table = Assembly::default();
+        table.note(&rows);
+        for (index, (op, field)) in checked.measures.iter().enumerate() {
+            let position = index + 1;
+            let name = field.as_ref().map(Resolved::name);
+            let label = match field {
+                Some(Resolved::Custom(_, label, _)) => Some(label.as_str()),
+                _ => None,
+            };
+            let is_money = matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money);
+            let at = name.as_deref().map(|n| (n, label));
+            match (op.as_str(), is_money) {
+                ("count", _) => {
+                    let column = table.column("count", Unit::Count, None, None);
+                    for row in &rows {
+                        table.put(
+                            (row.k1.clone(), row.k2.clone()),
+                            column,
+                            row.measure(position),
+                        );
+                    }
+                }
+                (op, true) => {
+                    let currencies: std::collections::BTreeSet<String> =
+                        rows.iter().filter_map(|r| r.currency.clone()).collect();
+                    let currencies = if currencies.is_empty() {
+                        std::collections::BTreeSet::from([frame.currency.clone()])
+                    } else {
+                        currencies
+                    };
+                    for currency in &currencies {
+                        table.column(op, Unit::Money, Some(currency), at);
+                    }
+                    let mut sums: BTreeMap<(RowKey, String), (i64, i64)> = BTreeMap::new();
+                    for row in &rows {
+                        let currency = row
+                            .currency
+                            .clone()
+                            .unwrap_or_else(|| frame.currency.clone());
+                        let entry = sums
+                            .entry(((row.k1.clone(), row.k2.clone()), currency))
+                            .or_default();
+                        entry.0 += row.measure(position);
+                        entry.1 += row.m1;
+                    }
+                    for (((k1, k2), currency), (sum, count)) in sums {
+                        let column = table.column(op, Unit::Money, Some(&currency), at);
+                        let value = if op == "average" {
+                            rounded(sum, count)
+                        } else {
+                            sum
+                        };
+                        table.put((k1, k2), column, value);
+                        if op == "average" {
+                            table.not_additive(column);
+                        }
+                    }
+                }
+                (op, false) => {
+                    let column = table.column(op, Unit::Number, None, at);
+                    let mut sums: BTreeMap<(Option<String>, Option<String>), (i64, i64)> =
+                        BTreeMap::new();
+                    for row in &rows {
+                        let entry = sums.entry((row.k1.clone(), row.k2.clone())).or_default();
+                        entry.0 += row.measure(position);
+                        entry.1 += row.m1;
+                    }
+                    for (key, (sum, count)) in sums {
+                        let value = if op == "average" {
+                            rounded(sum, count)
+                        } else {
+                            sum
+                        };
+                        table.put(key, column, value);
+                    }
+                    if op == "average" {
+                        table.not_additive(column);
+                    }
+                }
+            }
+        }
+        whole::average_totals(&mut table, &checked, &whole_rows, &frame.currency);
+        let dated = |index: usize| checked.groups.get(index).is_some_and(|(_, b)| b.is_some());
+        let by_stage = matches!(checked.groups.first(), Some((Resolved::System(f), None)) if f.kind == Type::Stage);
+        let truncated = table.truncated;
+        let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1) && !by_stage);
+        if dated(0) || dated(1) {
+            in_time_order(&mut rows, (dated(0), dated(1)));
+        } else if by_stage {
+            let pipelines = kuijing_store::pipelines::list(&mut tx).await?;
+            whole::in_stage_order(&mut rows, &pipelines);
+        }
+        for (index, (field, _)) in checked.groups.iter().enumerate() {
+            let names = self.names_of(&mut tx, &frame, field).await?;
+            for row in rows.iter_mut() {
+                let key = if index == 0 { &row.key } else { &row.key2 };
+                let label = match key {
+                    Some(k) => names
+                        .get(k)
+                        .cloned()
+                        .unwrap_or_else(|| bool_label(field, k)),
+                    None => String::new(),
+                };
+                if index == 0 {
+                    row.label = label;
+                } else {
+                    row.label2 = Some(label);
+                }
+            }
+        }
+        // The chart draws each measure once, money in the main currency.
+        let wanted: Vec<&str> = checked.measures.iter().map(|(op, _)| op.as_str()).collect();
+        let mut series = crate::reports::pick_series(&columns, &totals, &wanted);
+        series.dedup();
+        Ok(Report {
+            name: definition.name.clone(),
+            from: frame.from,
+            to: frame.to - chrono::Duration::days(1),
+            by: checked
+                .groups
+                .first()
+                .map(|(f, _)| f.name())
+                .unwrap_or_default(),
+            by_label: checked.groups.first().and_then(|(f, _)| f.label()),
+            by2: checked.groups.get(1).map(|(f, _)| f.name()),
+            by2_label: checked.groups.get(1).and_then(|(f, _)| f.label()),
+            chart: definition.chart.clone(),
+            columns,
+            rows,
+            totals,
+            truncated,
+            series,
+            other_currencies: Vec::new(),
+            targets_left_out: Vec::new(),
+        })
+    }
+
+    async fn names_of(
+        &self,
+        tx: &mut Tx,
+        frame: &crate::reports::Frame,
+        field: &Resolved,
+    ) -> Result<BTreeMap<String, String>> {
+        let Resolved::System(f) = field else {
+            return Ok(BTreeMap::new());
+        };
+        match f.kind {
+            Type::User => self.labels_for(tx, frame, "owner", "").await,
+            Type::Department => self.labels_for(tx, frame, "department", "").await,
+            Type::Stage => self.labels_for(tx, frame, "stage", "").await,
+            Type::Pipeline => Ok(kuijing_store::pipelines::list(tx)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.to_string(), p.name))
+                .collect()),
+            Type::Choice(kind, name) => Ok(options::of_field(tx, kind, name)
+                .await?
+                .into_iter()
+                .map(|o| (o.id.to_string(), o.label))
+                .collect()),
+            _ => Ok(BTreeMap::new()),
+        }
+    }
+}

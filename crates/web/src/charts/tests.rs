@@ -1,0 +1,204 @@
+use super::pie::pie_slices;
+use super::*;
+
+#[test]
+fn charts_escape_what_users_wrote_and_show_values_on_hover() {
+    let groups = vec![Group {
+        label: "<b>".into(),
+        values: vec![10, 5],
+        titles: vec!["USD 10.00".into(), "USD 5.00".into()],
+        note: None,
+    }];
+    let svg = grouped_bars(
+        &groups,
+        &["now", "before"],
+        "Trend & more",
+        &Axis::counts(2),
+    );
+    assert!(svg.contains("&lt;b&gt;"));
+    assert!(svg.contains("Trend &amp; more"));
+    assert!(svg.contains("<title>USD 10.00</title>"));
+    let svg = funnel(&[("Stage <1>".into(), 3, "3".into())], "Funnel");
+    assert!(svg.contains("Stage &lt;1&gt;"));
+    // A funnel's long name is cut to leave its figures room on the line.
+    let svg = funnel(
+        &[
+            (
+                "A stage with a very long name indeed, longer than a phone".into(),
+                3,
+                "3 · 1,234,567.00".into(),
+            ),
+            ("接洽".into(), 1, "1 · 10.00".into()),
+        ],
+        "Funnel",
+    );
+    assert!(
+        svg.contains("…</text>") && svg.contains(">接洽</text>"),
+        "{svg}"
+    );
+    assert!(svg.contains("<title>A stage with a very long name indeed, longer than a phone · 3 · 1,234,567.00</title>"));
+    let svg = lines(&groups, &["now", "before"], "Lines", &Axis::counts(2));
+    assert!(svg.contains("<title>USD 5.00</title>") && svg.contains("&lt;b&gt;"));
+    let svg = bars(&groups, &["now", "before"], "Bars", &Axis::counts(2));
+    assert!(svg.contains("<title>USD 10.00</title>"));
+    let figure = |v: i64| v.to_string();
+    let svg = pie(
+        &[("A".into(), 1), ("<B>".into(), 3)],
+        "Pie",
+        "Other",
+        &figure,
+    );
+    assert_eq!(svg.matches("<path").count(), 2);
+    assert!(svg.contains("<title>&lt;B&gt;: 3 (75.0%)</title>"), "{svg}");
+    assert!(pie(&[], "Empty", "Other", &figure).contains("empty"));
+    // Labels never run into the next group's.
+    let many: Vec<Group> = (0..40)
+        .map(|i| Group {
+            label: format!("Someone with a long name {i}"),
+            values: vec![i],
+            titles: vec![String::new()],
+            note: None,
+        })
+        .collect();
+    let svg = grouped_bars(&many, &["a"], "Many", &Axis::counts(1));
+    let wide = svg
+        .split(r#"<g class="ticks-wide">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</g>").next())
+        .unwrap_or_default();
+    let shown: Vec<&str> = wide
+        .split("</title>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</text>").next())
+        .filter(|t| !t.contains('<'))
+        .collect();
+    assert!(!shown.is_empty() && shown.len() < 40, "{shown:?}");
+    assert!(shown.iter().all(|t| t.chars().count() <= 6), "{shown:?}");
+    assert_eq!(
+        tick_label("01", 0, 58.0, 12, CHAR_WIDTH),
+        Some("01".into()),
+        "months fit"
+    );
+    // No data still draws an empty chart rather than dividing by zero.
+    assert!(grouped_bars(&[], &["a"], "x", &Axis::counts(1)).starts_with("<svg"));
+}
+
+#[test]
+fn value_axes_end_on_round_figures_above_the_largest_value() {
+    // 1,153,214.00 in cents: four steps of 300k reach 1.2M.
+    assert_eq!(axis_step(115_321_400, 100), 300_000.0);
+    assert_eq!(axis_step(0, 1), 1.0);
+    assert_eq!(axis_step(3, 1), 1.0, "counts step by whole records");
+    assert_eq!(compact(1_200_000.0), "1.2M");
+    assert_eq!(compact(8_000.0), "8k");
+    assert_eq!(compact(400.0), "400");
+    let groups = vec![
+        Group {
+            label: "2026-Q1".into(),
+            values: vec![2, 250_000],
+            titles: vec![String::new(), String::new()],
+            note: None,
+        },
+        Group {
+            label: "2026-Q2".into(),
+            values: vec![7, 100_000],
+            titles: vec![String::new(), String::new()],
+            note: Some("2026".into()),
+        },
+    ];
+    let axes = vec![
+        Axis {
+            series: vec![0],
+            divisor: 1,
+            suffix: "",
+        },
+        Axis {
+            series: vec![1],
+            divisor: 100,
+            suffix: "",
+        },
+    ];
+    let svg = grouped_bars(&groups, &["count", "amount"], "Two units", &axes);
+    // Counts 0 to 8 on the left, money 0 to 3.2k (four steps of 800) on the right.
+    assert!(
+        svg.contains(
+            r#"axis-0" x="70" y="14.0" text-anchor="end" dominant-baseline="middle">8</text>"#
+        ),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(r#"text-anchor="start" dominant-baseline="middle">3.2k</text>"#),
+        "{svg}"
+    );
+    assert!(
+        svg.contains("2026</text>"),
+        "the year under its label: {svg}"
+    );
+    // The taller bars stand at their own axis's share: 7 of 8, 2,500 of 3,200.
+    assert!(svg.contains(r#"height="173."#), "{svg}");
+    assert!(svg.contains(r#"height="154.7""#), "{svg}");
+    let svg = grouped_bars(&groups, &["count", "amount"], "No axis", &[]);
+    assert!(!svg.contains("value-tick"), "{svg}");
+}
+
+#[test]
+fn a_pie_keeps_eleven_colours_and_names_the_rest_other() {
+    let slices: Vec<(String, i64)> = (1..=14).map(|n| (format!("S{n}"), n)).collect();
+    let kept = pie_slices(&slices, "Other");
+    assert_eq!(kept.len(), 12);
+    let colours: std::collections::BTreeSet<&str> =
+        kept.iter().map(|(_, _, c)| c.as_str()).collect();
+    assert_eq!(colours.len(), 12, "{kept:?}");
+    assert_eq!(
+        kept.last(),
+        Some(&("Other".to_string(), 1 + 2 + 3, "pie-other".to_string()))
+    );
+    assert_eq!(kept[0].0, "S4", "the kept keep their order");
+    assert_eq!(pie_slices(&slices[..12], "Other").len(), 12, "twelve fit");
+}
+
+#[test]
+fn phone_labels_are_thinned_where_wide_ones_are_not() {
+    // Twelve months over 632 units: a slot of about 53.
+    let slot = (720.0 - 76.0 - 12.0) / 12.0;
+    assert_eq!(
+        tick_label("Mar", 2, slot, 12, CHAR_WIDTH),
+        Some("Mar".into())
+    );
+    assert_eq!(tick_label("Feb", 1, slot, 12, NARROW_CHAR_WIDTH), None);
+    assert_eq!(
+        tick_label("Mar", 2, slot, 12, NARROW_CHAR_WIDTH),
+        Some("Mar".into())
+    );
+}
+#[test]
+fn horizontal_bars_put_a_note_as_a_heading_above_its_row_uncut() {
+    let holder = "A holder whose name is far longer than the label column";
+    let groups: Vec<Group> = (1..=3)
+        .map(|m| Group {
+            label: format!("{m:02}"),
+            values: vec![m, m * 2],
+            titles: vec![String::new(), String::new()],
+            note: (m == 1).then(|| holder.to_string()),
+        })
+        .collect();
+    let svg = bars(&groups, &["target", "achieved"], "Bars", &Axis::counts(2));
+    // Whole in the wide set; the phone's set is cut to its width.
+    assert!(svg.contains(&format!("</title>{holder}</text>")), "{svg}");
+    assert_eq!(svg.matches("class=\"tick note\"").count(), 2, "{svg}");
+    assert!(svg.contains("<g class=\"ticks-narrow\">"), "{svg}");
+    assert!(svg.contains("</title>03</text>"), "{svg}");
+    // A long label is cut with "…", whole on hover.
+    let long = vec![Group {
+        label: "Someone with a name far too long for the column".into(),
+        values: vec![1],
+        titles: vec![String::new()],
+        note: None,
+    }];
+    let svg = bars(&long, &["a"], "Long", &Axis::counts(1));
+    assert!(
+        svg.contains("<title>Someone with a name far too long for the column</title>Someone"),
+        "{svg}"
+    );
+    assert!(svg.contains("…</text>"), "{svg}");
+}
