@@ -659,6 +659,16 @@ pub async fn set_history_start(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Resul
         .values([
             (Customers::CreatedAt, at.into()),
             (Customers::UpdatedAt, at.into()),
+            // Its owner has had it since then: recycle rules count from here.
+            (
+                Customers::OwnedSince,
+                Expr::case(
+                    Expr::col(Customers::OwnerId).is_null(),
+                    Expr::val(None::<DateTime<Utc>>),
+                )
+                .finally(at)
+                .into(),
+            ),
         ])
         .and_where(Expr::col(Customers::Id).eq(id))
         .to_owned();
@@ -785,3 +795,4 @@ pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
         }
     }
 }
+
