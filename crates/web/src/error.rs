@@ -271,6 +271,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "flow_fix",
     "target_fix",
     "sort_fix",
+    "life_fix3",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

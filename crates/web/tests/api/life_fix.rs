@@ -5,3 +5,4 @@
 //! update.
 
 mod pool;
+mod params;
