@@ -796,3 +796,19 @@ pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
     }
 }
 
+/// Gives a customer the next contact time `at` when it has none or a later
+/// one (a lead's, when the lead becomes or joins the customer).
+pub async fn take_next_contact(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .value(Customers::NextContactAt, at)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .cond_where(
+            sea_query::Condition::any()
+                .add(Expr::col(Customers::NextContactAt).is_null())
+                .add(Expr::col(Customers::NextContactAt).gt(at)),
+        )
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}

@@ -6,3 +6,4 @@
 
 mod pool;
 mod params;
+mod convert;
