@@ -7,3 +7,4 @@
 mod pool;
 mod params;
 mod convert;
+mod views;
