@@ -4,7 +4,8 @@
 //! unreadable dates, read-only team members and the owner on a customer's
 //! update.
 
-mod pool;
-mod params;
+mod claims;
 mod convert;
+mod params;
+mod pool;
 mod views;
