@@ -8,4 +8,5 @@ mod claims;
 mod convert;
 mod params;
 mod pool;
+mod read_only;
 mod views;
