@@ -6,6 +6,7 @@
 
 mod claims;
 mod convert;
+mod dates;
 mod owner_edit;
 mod params;
 mod pool;
