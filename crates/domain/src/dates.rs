@@ -13,17 +13,21 @@ const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
 /// ROC year 1 is 1912.
 const ROC_OFFSET: i32 = 1911;
 
+/// Reads a date in any of the forms above, and Chinese writing
+/// (`2024年1月5日`, ROC `113年1月5日`, `民國113年1月5日`). A date of a known
+/// form that does not exist (`2024-02-30`) is `date_invalid`; text of no
+/// form read here (`01012024`, `0`, `abc`) is `date_unreadable`.
 pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
-    let text = crate::text::normalize(text);
+    let text = chinese_date(&crate::text::normalize(text));
     if text.is_empty() {
         return Err("required");
     }
     let digits_only = text.chars().all(|c| c.is_ascii_digit());
     if digits_only && text.len() == 8 {
-        return ymd(&text[0..4], &text[4..6], &text[6..8], 0);
+        return compact(&text[0..4], &text[4..6], &text[6..8], 0);
     }
     if digits_only && text.len() == 7 {
-        return ymd(&text[0..3], &text[3..5], &text[5..7], ROC_OFFSET);
+        return compact(&text[0..3], &text[3..5], &text[5..7], ROC_OFFSET);
     }
     if let Ok(serial) = text.parse::<f64>() {
         return excel_serial(serial);
@@ -34,9 +38,43 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
         let offset = if year_digits <= 3 { ROC_OFFSET } else { 0 };
         // Spreadsheet cells sometimes carry a time after the date.
         let d = d.split([' ', 't']).next().unwrap_or(d);
+        let numeric = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+        if !(numeric(y) && numeric(m) && numeric(d)) {
+            return Err("date_unreadable");
+        }
         return ymd(y, m, d, offset);
     }
-    Err("date_invalid")
+    Err("date_unreadable")
+}
+
+/// `2024年1月5日` (or with a ROC year, `民國` before it) as `2024-1-5`;
+/// other text as it is.
+fn chinese_date(text: &str) -> String {
+    let text = text
+        .trim_start_matches("民國")
+        .trim_start_matches("民国")
+        .trim();
+    match text.split_once('年') {
+        Some((year, rest)) => match rest.split_once('月') {
+            Some((month, day)) => {
+                let day = day.trim_end_matches(['日', '號', '号']).trim();
+                format!("{}-{}-{day}", year.trim(), month.trim())
+            }
+            None => text.to_string(),
+        },
+        None => text.to_string(),
+    }
+}
+
+/// A compact date (`20240105`, `1131029`): one whose month or day is out of
+/// bounds is another order of digits (`01012024`), not read.
+fn compact(y: &str, m: &str, d: &str, offset: i32) -> Result<NaiveDate, &'static str> {
+    let in_bounds =
+        |text: &str, max: u32| text.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n));
+    if !in_bounds(m, 12) || !in_bounds(d, 31) {
+        return Err("date_unreadable");
+    }
+    ymd(y, m, d, offset)
 }
 
 /// A date and time as a spreadsheet writes it: any date [`parse_date`]
@@ -93,7 +131,7 @@ fn ymd(y: &str, m: &str, d: &str, offset: i32) -> Result<NaiveDate, &'static str
 
 fn excel_serial(serial: f64) -> Result<NaiveDate, &'static str> {
     if !(1.0..=2_958_465.0).contains(&serial) {
-        return Err("date_invalid");
+        return Err("date_unreadable");
     }
     let (y, m, d) = EXCEL_EPOCH;
     let epoch = NaiveDate::from_ymd_opt(y, m, d).ok_or("date_invalid")?;
@@ -328,6 +366,9 @@ mod tests {
         assert_eq!(parse_date("45296.5"), Ok(d(2024, 1, 5)));
         assert_eq!(parse_date("２０２４－０１－０５"), Ok(d(2024, 1, 5)));
         assert_eq!(parse_date("2024-01-05 10:30"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("2024年1月5日"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("113年1月5日"), Ok(d(2024, 1, 5)));
+        assert_eq!(parse_date("民國113年10月29日"), Ok(d(2024, 10, 29)));
     }
 
     #[test]
@@ -336,13 +377,21 @@ mod tests {
             "2024-02-30",
             "2023/2/29",
             "1130231",
-            "20241301",
             "113/13/01",
+            "2024年2月30日",
+        ] {
+            assert_eq!(parse_date(bad), Err("date_invalid"), "{bad}");
+        }
+        for unread in [
             "0",
             "abc",
             "2024-1",
+            "01012024",
+            "20241301",
+            "2024-x-05",
+            "-5",
         ] {
-            assert_eq!(parse_date(bad), Err("date_invalid"), "{bad}");
+            assert_eq!(parse_date(unread), Err("date_unreadable"), "{unread}");
         }
         assert_eq!(parse_date("2024-02-29"), Ok(d(2024, 2, 29)));
     }

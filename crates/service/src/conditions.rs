@@ -148,7 +148,11 @@ pub fn read(
         }
         ("between", ValueKind::Day | ValueKind::Instant) => {
             let (from, to) = bounds(value);
-            let day = |text: Option<String>, bad| -> Result<Option<NaiveDate>, &'static str> {
+            // A date of no form read (`01012024`) is named apart from one
+            // that does not exist (`2024-02-30`).
+            let day = |text: Option<String>,
+                       (bad, unread): (&'static str, &'static str)|
+             -> Result<Option<NaiveDate>, &'static str> {
                 match text.as_deref().map(str::trim) {
                     None | Some("") => Ok(None),
                     Some(text) => match parse_date(text) {
@@ -156,13 +160,14 @@ pub fn read(
                             Ok(Some(day))
                         }
                         Ok(_) => Err("range_day_out_of_years"),
+                        Err("date_unreadable") => Err(unread),
                         Err(_) => Err(bad),
                     },
                 }
             };
             let (from, to) = (
-                day(from, "range_from_not_day")?,
-                day(to, "range_to_not_day")?,
+                day(from, ("range_from_not_day", "range_from_unreadable"))?,
+                day(to, ("range_to_not_day", "range_to_unreadable"))?,
             );
             if from.is_none() && to.is_none() {
                 return Err("range_empty");
@@ -321,7 +326,11 @@ mod tests {
             Ok(Test::Numbers(None, Some("10".into())))
         );
         assert_eq!(range(ValueKind::Day, "", " "), Err("range_empty"));
-        assert_eq!(range(ValueKind::Day, "x", ""), Err("range_from_not_day"));
+        assert_eq!(range(ValueKind::Day, "x", ""), Err("range_from_unreadable"));
+        assert_eq!(
+            range(ValueKind::Day, "2024-02-30", ""),
+            Err("range_from_not_day")
+        );
         assert_eq!(
             range(ValueKind::Instant, "2024-01-01", "2024-13-01"),
             Err("range_to_not_day")

@@ -398,7 +398,19 @@ impl App {
         let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
         let today = self.today();
         if !customers::writable(tx, &visibility, caller.user.id, today, customer).await? {
-            errors.add("customer_id", "customer_unknown");
+            // One the caller reads through a read-only team membership is
+            // named as such, not as a customer they cannot see.
+            let seen = customers::get(tx, &visibility, caller.user.id, today, customer, &[])
+                .await?
+                .is_some();
+            errors.add(
+                "customer_id",
+                if seen {
+                    "customer_read_only"
+                } else {
+                    "customer_unknown"
+                },
+            );
         }
         Ok(())
     }

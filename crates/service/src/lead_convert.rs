@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use kuijing_domain::{Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission};
 use kuijing_store::contacts::{self, ContactFields};
-use kuijing_store::{attachments, customers, follow_ups, lead_field_maps, leads, teams};
+use kuijing_store::{attachments, customers, events, follow_ups, lead_field_maps, leads, teams};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -200,6 +200,12 @@ impl App {
                 .await?;
             }
             attachments::copy(&mut tx, ("lead", id), ("customer", customer)).await?;
+            // The lead's schedule is the customer's now: its open events
+            // (the next contact among them) and its next contact time.
+            events::move_open(&mut tx, ("lead", id), ("customer", customer), self.now()).await?;
+            if let Some(at) = found.next_contact_at {
+                customers::take_next_contact(&mut tx, customer, at).await?;
+            }
             let today = self.today();
             let everything = kuijing_domain::Visibility::everything();
             let owner = customers::get(&mut tx, &everything, caller.user.id, today, customer, &[])

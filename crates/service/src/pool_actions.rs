@@ -51,6 +51,8 @@ pub struct ClaimResult {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClaimWait {
     pub id: i64,
+    /// The customer's name (it waits in a pool the caller sees).
+    pub name: String,
     /// The pool's wait for former owners, in days.
     pub wait_days: i64,
     /// The first day (in the company's zone) the claim is allowed.
@@ -65,7 +67,7 @@ impl ClaimResult {
         for wait in &self.waiting {
             errors.push(
                 FieldError::new(format!("ids.{}", wait.id), "reclaim_wait")
-                    .labelled(&format!("#{}", wait.id))
+                    .labelled(&wait.name)
                     .with("days", wait.wait_days)
                     .with("date", wait.claimable_on),
             );
@@ -92,6 +94,33 @@ impl App {
             self.visible_pool(&mut tx, caller, pool).await?;
         }
         self.list_customers_in(caller, Some(pool), query).await
+    }
+
+    /// The customers of a pool that the caller let go and may claim again
+    /// only from a day on (the pool's wait for former owners), by id.
+    pub async fn reclaim_waits(
+        &self,
+        caller: &Caller,
+        pool: i64,
+    ) -> Result<std::collections::BTreeMap<i64, chrono::NaiveDate>> {
+        let mut tx = self.db.read().await?;
+        let rules = self.visible_pool(&mut tx, caller, pool).await?.rules;
+        let wait = rules.reclaim_wait_days.unwrap_or(0);
+        if wait <= 0 {
+            return Ok(Default::default());
+        }
+        let after = self.now() - Duration::days(wait);
+        let zone = self.time_zone();
+        Ok(
+            pool_customers::released_by_since(&mut tx, pool, caller.user.id, after)
+                .await?
+                .into_iter()
+                .map(|(id, released)| {
+                    let free = released + Duration::days(wait);
+                    (id, free.with_timezone(&zone).date_naive())
+                })
+                .collect(),
+        )
     }
 
     /// Takes customers from a pool. Each is one atomic update, so of two
@@ -157,7 +186,7 @@ impl App {
                     owner,
                 )
                 .await?;
-            } else if let Some(released) =
+            } else if let Some((released, name)) =
                 pool_customers::released_by(&mut tx, pool, *id, user).await?
                 && released > free_after
             {
@@ -165,6 +194,7 @@ impl App {
                 let free_at = released + Duration::days(wait_days);
                 result.waiting.push(ClaimWait {
                     id: *id,
+                    name,
                     wait_days,
                     claimable_on: free_at.with_timezone(&self.time_zone()).date_naive(),
                 });

@@ -44,6 +44,9 @@ pub struct DueCustomer {
     pub due_at: DateTime<Utc>,
     /// The rule that sends it back.
     pub reason: RecycleKind,
+    /// Since when that rule's days count: the later of the last act it
+    /// looks for and the day the owner got the customer.
+    pub counted_from: DateTime<Utc>,
     pub pool_id: i64,
     pub pool_name: String,
 }
@@ -53,7 +56,7 @@ pub struct DueCustomer {
 struct OwnerVerdicts {
     recycle: Vec<(i64, RecycleKind)>,
     remind: Vec<(i64, DateTime<Utc>)>,
-    soon: Vec<(OwnedCustomer, RecycleKind, DateTime<Utc>)>,
+    soon: Vec<(OwnedCustomer, RecycleKind, DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl App {
@@ -111,12 +114,13 @@ impl App {
             .await?
             .soon
             .into_iter()
-            .filter(|(_, _, at)| *at <= horizon)
-            .map(|(customer, reason, due_at)| DueCustomer {
+            .filter(|(_, _, at, _)| *at <= horizon)
+            .map(|(customer, reason, due_at, counted_from)| DueCustomer {
                 id: customer.id,
                 name: customer.name,
                 due_at,
                 reason,
+                counted_from,
                 pool_id: pool.id,
                 pool_name: pool.name.clone(),
             })
@@ -169,8 +173,8 @@ impl App {
                     }
                     _ => {}
                 }
-                if let Some((kind, due_at)) = pool.rules.due(&dates) {
-                    verdicts.soon.push((customer, kind, due_at));
+                if let Some((kind, due_at, from)) = pool.rules.due_counted(&dates) {
+                    verdicts.soon.push((customer, kind, due_at, from));
                 }
             }
         }

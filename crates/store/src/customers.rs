@@ -659,6 +659,16 @@ pub async fn set_history_start(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Resul
         .values([
             (Customers::CreatedAt, at.into()),
             (Customers::UpdatedAt, at.into()),
+            // Its owner has had it since then: recycle rules count from here.
+            (
+                Customers::OwnedSince,
+                Expr::case(
+                    Expr::col(Customers::OwnerId).is_null(),
+                    Expr::val(None::<DateTime<Utc>>),
+                )
+                .finally(at)
+                .into(),
+            ),
         ])
         .and_where(Expr::col(Customers::Id).eq(id))
         .to_owned();
@@ -784,4 +794,21 @@ pub(crate) async fn rebuild_search(tx: &mut Tx) -> Result<u64> {
             rebuilt += 1;
         }
     }
+}
+
+/// Gives a customer the next contact time `at` when it has none or a later
+/// one (a lead's, when the lead becomes or joins the customer).
+pub async fn take_next_contact(tx: &mut Tx, id: i64, at: DateTime<Utc>) -> Result<()> {
+    let update = Query::update()
+        .table(Customers::Table)
+        .value(Customers::NextContactAt, at)
+        .and_where(Expr::col(Customers::Id).eq(id))
+        .cond_where(
+            sea_query::Condition::any()
+                .add(Expr::col(Customers::NextContactAt).is_null())
+                .add(Expr::col(Customers::NextContactAt).gt(at)),
+        )
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
 }

@@ -429,3 +429,27 @@ pub async fn of_record(
         .limit(limit);
     tx.all(&select).await
 }
+
+/// Ties the open (not done) events of one record to another (a lead's to
+/// the customer it became); done ones stay with the record they were about.
+/// Answers how many moved.
+pub async fn move_open(
+    tx: &mut Tx,
+    (from_kind, from): (&str, i64),
+    (to_kind, to): (&str, i64),
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let update = Query::update()
+        .table(Events::Table)
+        .values([
+            (Events::RelatedKind, to_kind.into()),
+            (Events::RelatedId, to.into()),
+            (Events::Version, Expr::col(Events::Version).add(1)),
+            (Events::UpdatedAt, now.into()),
+        ])
+        .and_where(Expr::col(Events::RelatedKind).eq(from_kind))
+        .and_where(Expr::col(Events::RelatedId).eq(from))
+        .and_where(Expr::col(Events::Done).eq(false))
+        .to_owned();
+    tx.execute(&update).await
+}

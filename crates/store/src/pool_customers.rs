@@ -78,17 +78,37 @@ pub async fn released_by(
     pool: i64,
     customer: i64,
     user: i64,
-) -> Result<Option<DateTime<Utc>>> {
+) -> Result<Option<(DateTime<Utc>, String)>> {
     let select = Query::select()
-        .column(Customers::ReleasedAt)
+        .columns([Customers::ReleasedAt, Customers::Name])
         .from(Customers::Table)
         .and_where(Expr::col(Customers::Id).eq(customer))
         .and_where(Expr::col(Customers::PoolId).eq(pool))
         .and_where(Expr::col(Customers::OwnerId).is_null())
         .and_where(Expr::col(Customers::FormerOwnerId).eq(user))
         .to_owned();
-    let found: Option<(Option<DateTime<Utc>>,)> = tx.optional(&select).await?;
-    Ok(found.and_then(|(at,)| at))
+    let found: Option<(Option<DateTime<Utc>>, String)> = tx.optional(&select).await?;
+    Ok(found.and_then(|(at, name)| at.map(|at| (at, name))))
+}
+
+/// The customers of a pool that `user` let go after `after`, with when:
+/// those their former owner waits to claim again.
+pub async fn released_by_since(
+    tx: &mut Tx,
+    pool: i64,
+    user: i64,
+    after: DateTime<Utc>,
+) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    let select = Query::select()
+        .columns([Customers::Id, Customers::ReleasedAt])
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::PoolId).eq(pool))
+        .and_where(Expr::col(Customers::OwnerId).is_null())
+        .and_where(Expr::col(Customers::FormerOwnerId).eq(user))
+        .and_where(Expr::col(Customers::ReleasedAt).gt(after))
+        .limit(1000)
+        .to_owned();
+    tx.all(&select).await
 }
 
 /// Gives a pool customer to `user` (an assignment, not counted as a claim).

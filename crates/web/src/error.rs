@@ -273,6 +273,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sort_fix",
     "list_fix",
     "catalog_fix",
+    "life_fix3",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -70,8 +70,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
                 let field = query_field(&rejection.body_text());
-                let errors = FieldErrors::from(FieldError::new(field, "invalid_value"));
-                Err(refuse(parts, ServiceError::Invalid(errors)))
+                let (lang, _) = crate::request_id::answer_in(&parts.extensions);
+                let error = if field == "query" {
+                    FieldError::new(field, "invalid_value")
+                } else {
+                    crate::query_params::unreadable(parts, &field, lang)
+                };
+                Err(refuse(
+                    parts,
+                    ServiceError::Invalid(FieldErrors::from(error)),
+                ))
             }
         }
     }
@@ -131,7 +139,12 @@ pub(crate) fn undeclared<'a>(
         .into_iter()
         .find(|key| !key.is_empty() && !known.contains(*key) && !also.contains(key))?;
     let names: Vec<&str> = known.iter().map(String::as_str).collect();
-    Some(FieldError::new(key, "parameter_unknown").with("known", names.join(", ")))
+    // Named as sent: a form's label for a field of that name would mislead.
+    Some(
+        FieldError::new(key, "parameter_unknown")
+            .labelled(key)
+            .with("known", names.join(", ")),
+    )
 }
 
 /// A query parameter the API operation does not take.

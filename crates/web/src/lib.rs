@@ -13,6 +13,7 @@ mod i18n;
 mod imports;
 mod once;
 mod pages;
+mod query_params;
 mod request_id;
 
 use axum::routing::get;

@@ -48,6 +48,7 @@ mod session;
 mod targets;
 mod teams;
 mod users;
+pub(crate) mod view_check;
 
 use askama::Template;
 use axum::extract::{Request, State};

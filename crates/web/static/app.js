@@ -753,7 +753,8 @@
     var chooser = box.querySelector('select[name="cond"]');
     var text = box.querySelector('[data-condition-text]');
     var pickers = box.querySelectorAll('[data-condition-choices]');
-    if (!chooser || !pickers.length) return;
+    var typed = text ? text.querySelector('input') : null;
+    if (!chooser) return;
     function show() {
       var parts = chooser.value.split('|');
       var op = parts.pop();
@@ -771,6 +772,13 @@
       if (text) text.hidden = shown || op === 'is_empty' || op === 'not_empty' || op === 'between';
       var range = box.querySelector('[data-condition-range]');
       if (range) range.hidden = op !== 'between';
+      // One end of a range of days is picked from a calendar too.
+      if (typed) {
+        var dated = op === 'on_or_after' || op === 'on_or_before';
+        typed.type = dated ? 'date' : 'text';
+        if (dated) { typed.min = '1900-01-01'; typed.max = '2999-12-31'; }
+        else { typed.removeAttribute('min'); typed.removeAttribute('max'); }
+      }
     }
     chooser.addEventListener('change', show);
     show();

@@ -96,6 +96,17 @@ impl PoolRules {
     /// applies to its level. Locked customers never go back, nor dealt ones
     /// when the pool exempts them.
     pub fn due(&self, customer: &CustomerDates) -> Option<(RecycleKind, DateTime<Utc>)> {
+        self.due_counted(customer)
+            .map(|(kind, due_at, _)| (kind, due_at))
+    }
+
+    /// As [`PoolRules::due`], with the instant the days of that rule count
+    /// from: the later of the last act the rule looks for and the day the
+    /// owner got the customer (never the day the rule was set).
+    pub fn due_counted(
+        &self,
+        customer: &CustomerDates,
+    ) -> Option<(RecycleKind, DateTime<Utc>, DateTime<Utc>)> {
         if customer.locked || (self.won_exempt && customer.dealt) {
             return None;
         }
@@ -109,9 +120,9 @@ impl PoolRules {
                     RecycleKind::NotWon => customer.last_won_at,
                 };
                 let since = last.map_or(customer.owned_since, |l| l.max(customer.owned_since));
-                (rule.kind, since + Duration::days(rule.days))
+                (rule.kind, since + Duration::days(rule.days), since)
             })
-            .min_by_key(|(_, due)| *due)
+            .min_by_key(|(_, due, _)| *due)
     }
 
     /// Whether the customer goes back now, should be warned, or stays.

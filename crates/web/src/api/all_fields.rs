@@ -78,12 +78,57 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let (lang, request_id) = crate::request_id::answer_in(request.extensions());
+        let transfer = transfer_path(request.method(), request.uri().path());
         let value = match Json::<Value>::from_request(request, state).await {
             Ok(Json(value)) => value,
             Err(rejection) => return Err(body_error(rejection, lang, &request_id)),
         };
-        read_every(value, lang, &request_id).map(EveryField)
+        match read_all::<T>(value) {
+            Ok((input, noted)) if noted.is_empty() => Ok(EveryField(input)),
+            Ok((_, noted)) | Err(Read::Noted(noted)) => Err(ApiError::from_service(
+                ServiceError::Invalid(owner_by_transfer(noted, transfer.as_deref())),
+                lang,
+                &request_id,
+            )),
+            Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, &request_id)),
+        }
     }
+}
+
+/// The transfer endpoint of the record an edit (`PATCH /api/v1/<kind>/<id>`)
+/// is about, for the kinds whose owner changes by a transfer.
+fn transfer_path(method: &axum::http::Method, path: &str) -> Option<String> {
+    if method != axum::http::Method::PATCH {
+        return None;
+    }
+    match path.split('/').collect::<Vec<_>>().as_slice() {
+        ["", "api", "v1", kind, id]
+            if id.parse::<i64>().is_ok()
+                && [
+                    "customers",
+                    "leads",
+                    "contacts",
+                    "opportunities",
+                    "contracts",
+                ]
+                .contains(kind) =>
+        {
+            Some(format!("/api/v1/{kind}/transfer"))
+        }
+        _ => None,
+    }
+}
+
+/// An owner sent with an edit is pointed to the transfer, which changes it.
+fn owner_by_transfer(mut noted: FieldErrors, transfer: Option<&str>) -> FieldErrors {
+    if let Some(path) = transfer {
+        for e in &mut noted.0 {
+            if e.field == "owner_id" && e.code == "field_unknown" {
+                *e = FieldError::new("owner_id", "owner_by_transfer").with("path", path);
+            }
+        }
+    }
+    noted
 }
 
 /// Reads a body already parsed as JSON the way [`EveryField`] does.

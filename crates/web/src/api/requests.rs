@@ -228,7 +228,11 @@ pub async fn save_view(
     ApiUser(caller): ApiUser,
     Body(body): Body<SavedViewInput>,
 ) -> Response {
-    respond_created(state.app.save_view(&caller, &body).await, &caller, lang)
+    let saved = match crate::pages::view_check::check(&state, &caller, lang, &body).await {
+        Ok(()) => state.app.save_view(&caller, &body).await,
+        Err(error) => Err(error),
+    };
+    respond_created(saved, &caller, lang)
 }
 
 #[utoipa::path(delete, path = "/api/v1/views/{id}", tag = "views",

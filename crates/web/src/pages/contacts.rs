@@ -58,7 +58,7 @@ fn contact(action: Action) -> Permission {
 
 #[derive(Template)]
 #[template(path = "contacts.html")]
-struct ContactsPage {
+pub(super) struct ContactsPage {
     shell: Shell,
     list: ListPage<ContactView>,
     filter: ListParams,
@@ -90,7 +90,7 @@ impl ContactsPage {
     }
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

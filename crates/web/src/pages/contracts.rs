@@ -137,6 +137,25 @@ impl ListQuery {
         parts.finish()
     }
 
+    /// Whether anything narrows the list beyond its view: a search, a
+    /// status, the contracts ending soon, a customer or a dashboard's days
+    /// and people.
+    pub(crate) fn is_narrowed(&self) -> bool {
+        [&self.q, &self.status, &self.ending, &self.customer_id]
+            .iter()
+            .any(|v| !v.trim().is_empty())
+            || !self.drill().filters().is_empty()
+    }
+
+    /// The list (`/contracts`, `/payments`) of the same view without the
+    /// narrowing.
+    pub(crate) fn clear_href(&self, path: &str) -> String {
+        match self.view.as_str() {
+            "" => path.to_string(),
+            view => format!("{path}?view={}", crate::auth::url_encode(view)),
+        }
+    }
+
     pub(super) fn drill(&self) -> kuijing_service::dashboard::Drill {
         super::drill::of(&self.from, &self.to, &self.owner_id)
     }
@@ -192,7 +211,7 @@ const UPWARDS: &[&str] = &[
 
 #[derive(Template)]
 #[template(path = "contracts.html")]
-struct ContractsView {
+pub(super) struct ContractsView {
     shell: Shell,
     list: ListPage<ContractRow>,
     totals: Vec<CurrencyTotal>,
@@ -235,7 +254,7 @@ pub async fn list_contracts(
     )
 }
 
-async fn contracts_view(
+pub(super) async fn contracts_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,
@@ -1250,7 +1269,7 @@ async fn stale_contract(
 
 #[derive(Template)]
 #[template(path = "payments.html")]
-struct PaymentsView {
+pub(super) struct PaymentsView {
     shell: Shell,
     list: ListPage<Payment>,
     totals: Vec<CurrencyTotal>,
@@ -1314,7 +1333,7 @@ pub async fn list_payments(
     }
 }
 
-async fn payments_view(
+pub(super) async fn payments_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

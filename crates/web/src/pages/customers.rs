@@ -139,7 +139,7 @@ impl Choices {
 
 #[derive(Template)]
 #[template(path = "customers.html")]
-struct CustomersPage {
+pub(super) struct CustomersPage {
     shell: Shell,
     list: ListPage<CustomerView>,
     filter: ListFilter,
@@ -449,6 +449,9 @@ impl ListFilter {
             || !self.source_id.is_empty()
             || !self.created.is_empty()
             || !self.condition_list().is_empty()
+            || !self.drill().filters().is_empty()
+            || !self.forgotten.is_empty()
+            || !self.contact_overdue.is_empty()
     }
 
     fn clear_href(&self) -> String {
@@ -528,7 +531,7 @@ impl ListFilter {
     }
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

@@ -168,7 +168,12 @@ pub async fn save_view(
         name: form.name,
         query: form.query,
     };
-    match state.app.save_view(&caller, &input).await {
+    let checked = super::view_check::check(&state, &caller, lang, &input).await;
+    let saved = match checked {
+        Ok(()) => state.app.save_view(&caller, &input).await,
+        Err(error) => Err(error),
+    };
+    match saved {
         Ok(view) => {
             let joiner = if view.query.is_empty() { "?" } else { "&" };
             Redirect::to(&format!("{path}?{}{joiner}done=view_saved", view.query)).into_response()

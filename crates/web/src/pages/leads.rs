@@ -72,7 +72,7 @@ fn lead(action: Action) -> Permission {
 
 #[derive(Template)]
 #[template(path = "leads.html")]
-struct LeadsPage {
+pub(super) struct LeadsPage {
     shell: Shell,
     list: ListPage<LeadView>,
     filter: ListParams,
@@ -196,7 +196,7 @@ fn with_default_view(mut filter: ListParams) -> ListParams {
     filter
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

@@ -76,6 +76,31 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Whether anything narrows the list beyond its view: a search, an
+    /// outcome, pipeline, stage, customer or a dashboard's days and people.
+    fn is_narrowed(&self) -> bool {
+        [
+            &self.q,
+            &self.outcome,
+            &self.pipeline_id,
+            &self.stage_id,
+            &self.customer_id,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+            || !super::drill::of(&self.from, &self.to, &self.owner_id)
+                .filters()
+                .is_empty()
+    }
+
+    /// The list of the same view without the narrowing.
+    fn clear_href(&self) -> String {
+        match self.view.as_str() {
+            "" => "/opportunities".to_string(),
+            view => format!("/opportunities?view={}", crate::auth::url_encode(view)),
+        }
+    }
+
     /// Which rows and columns an export from this list holds.
     fn export(&self, ids: Option<String>) -> crate::api::SalesExportFilter {
         crate::api::SalesExportFilter {
@@ -167,7 +192,7 @@ impl ListQuery {
 
 #[derive(Template)]
 #[template(path = "opportunities.html")]
-struct ListPageView {
+pub(super) struct ListPageView {
     shell: Shell,
     list: ListPage<OpportunityRow>,
     query: ListQuery,
@@ -259,7 +284,7 @@ fn opportunity_cell(shell: &Shell, row: &OpportunityRow, column: &str) -> Cell {
 }
 
 /// The list page, with what an import just found when there was one.
-async fn list_view(
+pub(super) async fn list_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

@@ -39,11 +39,28 @@ struct PoolPage {
     people: Vec<UserView>,
     errors: FormErrors,
     rules: Vec<String>,
+    /// Customers the user let go and may claim again only from a day on.
+    waits: std::collections::BTreeMap<i64, chrono::NaiveDate>,
+    /// The rows ticked before a refused action, ticked again.
+    ticked: Vec<i64>,
 }
 
 impl PoolPage {
     fn is_current(&self, id: &i64) -> bool {
         self.pool.as_ref().is_some_and(|p| p.id == *id)
+    }
+
+    fn is_ticked(&self, id: &i64) -> bool {
+        self.ticked.contains(id)
+    }
+
+    /// "You may claim it again from …" for a customer the user let go.
+    fn wait_of(&self, id: &i64) -> Option<String> {
+        self.waits.get(id).map(|day| {
+            self.shell
+                .t("life_fix3.pool.claim_again_from")
+                .replace("%{date}", &self.shell.date(day))
+        })
     }
 
     /// The pools the shown pool's customers can be moved into.
@@ -74,7 +91,7 @@ async fn page(
     caller: &Caller,
     lang: Lang,
     query: &PoolQuery,
-    errors: FormErrors,
+    (errors, ticked): (FormErrors, Vec<i64>),
 ) -> Result<PoolPage, ServiceError> {
     let pools = state.app.list_pools(caller).await?;
     let pool = match optional_number(&query.pool) {
@@ -121,6 +138,10 @@ async fn page(
         Some(pool) => RulesSummary::new(lang, &state.app.customer_options().await?).lines(pool),
         None => Vec::new(),
     };
+    let waits = match &pool {
+        Some(pool) => state.app.reclaim_waits(caller, pool.id).await?,
+        None => Default::default(),
+    };
     Ok(PoolPage {
         shell,
         pools,
@@ -133,6 +154,8 @@ async fn page(
         people,
         errors,
         rules,
+        waits,
+        ticked,
     })
 }
 
@@ -142,7 +165,15 @@ pub async fn show_pool(
     PageUser(caller): PageUser,
     Params(query): Params<PoolQuery>,
 ) -> Response {
-    match page(&state, &caller, lang, &query, FormErrors::default()).await {
+    match page(
+        &state,
+        &caller,
+        lang,
+        &query,
+        (FormErrors::default(), Vec::new()),
+    )
+    .await
+    {
         Ok(page) => render(&page, StatusCode::OK),
         Err(error) => error_page(error, &caller, lang),
     }
@@ -175,7 +206,7 @@ impl PoolForm {
 async fn answer(
     state: &AppState,
     (caller, lang): (&Caller, Lang),
-    pool: i64,
+    (pool, ticked): (i64, Vec<i64>),
     result: Result<(), ServiceError>,
     what: &str,
 ) -> Response {
@@ -198,7 +229,7 @@ async fn answer(
                     pool: pool.to_string(),
                     ..PoolQuery::default()
                 };
-                match page(state, caller, lang, &query, errors).await {
+                match page(state, caller, lang, &query, (errors, ticked)).await {
                     Ok(page) => render(&page, status_of(&error)),
                     Err(error) => error_page(error, caller, lang),
                 }
@@ -227,7 +258,14 @@ pub async fn claim(
                 false => Err(ServiceError::Invalid(problems)),
             }
         });
-    answer(&state, (&caller, lang), pool, result, "claimed").await
+    answer(
+        &state,
+        (&caller, lang),
+        (pool, form.ids()),
+        result,
+        "claimed",
+    )
+    .await
 }
 
 pub async fn assign(
@@ -246,7 +284,14 @@ pub async fn assign(
         .assign_from_pool(&caller, pool, input)
         .await
         .map(|_| ());
-    answer(&state, (&caller, lang), pool, result, "assigned").await
+    answer(
+        &state,
+        (&caller, lang),
+        (pool, form.ids()),
+        result,
+        "assigned",
+    )
+    .await
 }
 
 pub async fn move_customers(
@@ -265,7 +310,7 @@ pub async fn move_customers(
         .move_between_pools(&caller, pool, input)
         .await
         .map(|_| ());
-    answer(&state, (&caller, lang), pool, result, "moved").await
+    answer(&state, (&caller, lang), (pool, form.ids()), result, "moved").await
 }
 
 #[derive(Debug, Default, Deserialize)]

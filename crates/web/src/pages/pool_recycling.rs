@@ -28,7 +28,11 @@ impl RecyclingPage {
         ((due.due_at - self.now).num_hours().max(0) + 23) / 24
     }
 
+    /// "in N days", or "at the next daily run" when it is due already.
     fn left_text(&self, due: &DueCustomer) -> String {
+        if due.due_at <= self.now {
+            return self.shell.t("life_fix3.pool.next_run");
+        }
         self.shell.tn("pools.soon.days_left", &self.days_left(due))
     }
 }

@@ -45,6 +45,11 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// Whether a search or a category narrows the list.
+    fn is_narrowed(&self) -> bool {
+        !self.q.trim().is_empty() || !self.category_id.trim().is_empty()
+    }
+
     fn sort(&self) -> Option<&str> {
         Some(self.sort.trim()).filter(|s| !s.is_empty())
     }
@@ -102,7 +107,7 @@ const COLUMNS: [(&str, bool); 6] = [
 
 #[derive(Template)]
 #[template(path = "products.html")]
-struct ListView {
+pub(super) struct ListView {
     /// The import box, for those who may import; with what an upload found.
     import: Option<super::forms::ImportBox>,
     shell: Shell,
@@ -169,7 +174,7 @@ impl ListView {
     }
 }
 
-async fn list_view(
+pub(super) async fn list_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

@@ -57,6 +57,7 @@ mod import_privacy;
 mod insight_close;
 mod lead_teams;
 mod life_close;
+mod life_fix;
 mod life_lists;
 mod list_conditions_more;
 mod list_sorting;

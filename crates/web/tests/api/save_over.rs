@@ -13,7 +13,7 @@ use crate::sales_pages_more::{encode, form_fields};
 /// The rows of one table of the box (`conflict-both` or `conflict-kept`),
 /// each as its cells' texts.
 fn box_rows(html: &str, table: &str) -> Vec<Vec<String>> {
-    let Some(start) = html.find(&format!("class=\"table {table}\"")) else {
+    let Some(start) = html.find(&format!(" {table}\"")) else {
         return Vec::new();
     };
     let table = &html[start..];
