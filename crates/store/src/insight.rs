@@ -383,25 +383,40 @@ pub async fn ranking(
     tx.all(&select).await
 }
 
-/// Owned customers with no follow-up since `before` (none ever counts too),
-/// and those whose next contact time has passed.
-pub async fn forgotten(tx: &mut Tx, owners: Owners<'_>, before: DateTime<Utc>) -> Result<i64> {
+/// For each of five instants, the owned customers with no follow-up since
+/// then (none ever counts too, when created before it), counted in one pass
+/// over the customers forgotten since the latest of them: five counts of a
+/// large book read its rows once, not five times.
+pub async fn forgotten(
+    tx: &mut Tx,
+    owners: Owners<'_>,
+    befores: [DateTime<Utc>; 5],
+) -> Result<[i64; 5]> {
+    let forgotten_since = |before: DateTime<Utc>| {
+        Condition::any()
+            .add(Expr::col(Customers::LastFollowUpAt).lt(before))
+            .add(
+                Condition::all()
+                    .add(Expr::col(Customers::LastFollowUpAt).is_null())
+                    .add(Expr::col(Customers::CreatedAt).lt(before)),
+            )
+    };
+    let latest = befores.iter().copied().max().unwrap_or_else(Utc::now);
     let mut select = Query::select();
+    for before in befores {
+        let counted = Expr::case(forgotten_since(before), 1i64).finally(0i64);
+        select.expr(Func::cast_as(
+            Func::coalesce([Func::sum(counted).into(), Expr::val(0i64).into()]),
+            Alias::new("bigint"),
+        ));
+    }
     select
-        .expr(Func::count(Expr::col(Customers::Id)))
         .from(Customers::Table)
         .and_where(Expr::col(Customers::OwnerId).is_not_null())
-        .cond_where(
-            Condition::any()
-                .add(Expr::col(Customers::LastFollowUpAt).lt(before))
-                .add(
-                    Condition::all()
-                        .add(Expr::col(Customers::LastFollowUpAt).is_null())
-                        .add(Expr::col(Customers::CreatedAt).lt(before)),
-                ),
-        );
+        .cond_where(forgotten_since(latest));
     owned(&mut select, Customers::OwnerId, owners);
-    tx.count(&select).await
+    let (a, b, c, d, e): (i64, i64, i64, i64, i64) = tx.one(&select).await?;
+    Ok([a, b, c, d, e])
 }
 
 pub async fn contact_overdue(tx: &mut Tx, owners: Owners<'_>, now: DateTime<Utc>) -> Result<i64> {

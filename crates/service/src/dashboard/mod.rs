@@ -536,14 +536,14 @@ impl App {
         }
 
         let current_time = self.now();
-        let mut forgotten = Vec::new();
-        for days in [7, 15, 30, 90, 180] {
-            let before = current_time - chrono::Duration::days(days);
-            forgotten.push((
-                days,
-                insight::forgotten(&mut tx, owned_by(&customers_owners), before).await?,
-            ));
-        }
+        let days = [7, 15, 30, 90, 180];
+        let counts = insight::forgotten(
+            &mut tx,
+            owned_by(&customers_owners),
+            days.map(|days| current_time - chrono::Duration::days(days)),
+        )
+        .await?;
+        let forgotten: Vec<(i64, i64)> = days.into_iter().zip(counts).collect();
         let contact_overdue =
             insight::contact_overdue(&mut tx, owned_by(&customers_owners), current_time).await?;
         let latest_signed = if brief.iter().all(|item| item.current.count == 0) {
