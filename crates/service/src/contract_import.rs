@@ -19,6 +19,7 @@ use crate::contracts::ContractInput;
 use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Row, Upload, one_named};
 use crate::products::DecimalText;
+use crate::unique_fields::SeenInFile;
 use crate::{App, Caller};
 
 /// The fields a contract file may have.
@@ -120,6 +121,7 @@ impl App {
         let contract_scope = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let people = People::load(&mut tx).await?;
         let mut numbers: HashMap<String, usize> = HashMap::new();
+        let mut unique = SeenInFile::default();
         for row in sheet.rows() {
             let at = row.number;
             let problems = report.problems.len();
@@ -253,6 +255,8 @@ impl App {
                 custom: row.custom(),
                 ..ContractInput::default()
             };
+            // A unique value an earlier row has is named with that row.
+            unique.check(&mut report, at, &defs, &input.custom);
             let made = self.insert_contract(&mut tx, caller, &input).await;
             let Some(id) = report.absorb_more(at, made)? else {
                 continue;

@@ -28,6 +28,9 @@ pub struct ImportProblem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Vec<String>>)]
     pub params: Vec<(String, String)>,
+    /// A custom field's label, to name it in the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// What is wrong and how to put it right, in the user's language
     /// (filled in by the web layer).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -199,6 +202,7 @@ impl ImportReport {
             code: code.into(),
             other_row: None,
             params: Vec::new(),
+            label: None,
             message: None,
         });
     }
@@ -212,6 +216,7 @@ impl ImportReport {
             code: "duplicate_in_file".into(),
             other_row: Some(first),
             params: Vec::new(),
+            label: None,
             message: None,
         });
     }
@@ -226,6 +231,7 @@ impl ImportReport {
                     self.problem(row, &error.field, error.code);
                     if let Some(added) = self.problems.last_mut() {
                         added.params = crate::record_import::params_of(&error);
+                        added.label = error.label;
                     }
                 }
                 Ok(None)
@@ -252,6 +258,7 @@ impl ImportReport {
                     self.problem(row, &error.field, error.code);
                     if let Some(added) = self.problems.last_mut() {
                         added.params = crate::record_import::params_of(&error);
+                        added.label = error.label;
                     }
                 }
                 Ok(None)

@@ -1058,6 +1058,15 @@ impl App {
         crate::input::check_next_contact(&mut errors, input.next_contact_at, self.now());
         let defs = self.field_defs_in(tx, Kind::Opportunity).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        crate::unique_fields::check_unique_custom(
+            tx,
+            Kind::Opportunity,
+            &defs,
+            &custom,
+            current.map(|c| c.id),
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
         let customer_name = customer.map(|c| c.name).or(kept).unwrap_or_default();
         let lines = priced.lines;

@@ -19,6 +19,7 @@ use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::opportunities::OpportunityInput;
 use crate::products::DecimalText;
+use crate::unique_fields::SeenInFile;
 use crate::{App, Caller};
 
 /// The fields an opportunity file may have.
@@ -80,6 +81,7 @@ impl App {
             .visibility_of(&mut tx, caller, Kind::Opportunity)
             .await?;
         let people = People::load(&mut tx).await?;
+        let mut unique = SeenInFile::default();
         for row in sheet.rows() {
             let at = row.number;
             let before = report.problems.len();
@@ -181,6 +183,8 @@ impl App {
                 custom: row.custom(),
                 ..OpportunityInput::default()
             };
+            // A unique value an earlier row has is named with that row.
+            unique.check(&mut report, at, &defs, &input.custom);
             let made = self
                 .insert_opportunity(&mut tx, caller, &input, "import")
                 .await;

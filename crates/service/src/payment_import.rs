@@ -19,6 +19,7 @@ use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::payments::PaymentInput;
 use crate::products::DecimalText;
+use crate::unique_fields::SeenInFile;
 use crate::{App, Caller};
 
 /// The fields a payment file may have.
@@ -58,6 +59,7 @@ impl App {
         let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
         let mut numbers: HashMap<String, usize> = HashMap::new();
+        let mut unique = SeenInFile::default();
         for row in sheet.rows() {
             let at = row.number;
             let problems = report.problems.len();
@@ -138,6 +140,8 @@ impl App {
                 version: None,
                 unread: Default::default(),
             };
+            // A unique value an earlier row has is named with that row.
+            unique.check(&mut report, at, &defs, &input.custom);
             let refused = report.problems.len() > problems;
             // A row refused already is still put through the form's checks,
             // so every problem of the row is named at once.

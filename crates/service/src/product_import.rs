@@ -14,6 +14,7 @@ use crate::category_paths::{self, Found};
 use crate::error::{Result, ServiceError};
 use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::products::{DecimalText, ProductInput};
+use crate::unique_fields::SeenInFile;
 use crate::{App, Caller};
 
 /// The fields a product file may have.
@@ -75,6 +76,7 @@ impl App {
         // company does not have is a problem of the row, never made up.
         let categories = products::categories(&mut tx).await?;
         let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut unique = SeenInFile::default();
         // Each row is checked and written in one transaction; a problem
         // anywhere, or a check, rolls every row back.
         for row in sheet.rows() {
@@ -161,10 +163,16 @@ impl App {
                 version: None,
             };
             let except = matched.map(|(id, ..)| *id);
+            // A unique value an earlier row has is named with that row; the
+            // row is still checked whole.
+            let repeated = unique.check(&mut report, number, &defs, &input.custom);
             let checked = self.check_product(&mut tx, &input, except).await;
-            let Some(fields) = report.absorb(number, checked)? else {
+            let Some(fields) = report.absorb_more(number, checked)? else {
                 continue;
             };
+            if repeated {
+                continue;
+            }
             match except {
                 Some(id) => {
                     let current = products::get(&mut tx, id)

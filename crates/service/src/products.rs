@@ -344,6 +344,15 @@ impl App {
         {
             errors.push(error);
         }
+        crate::unique_fields::check_unique_custom(
+            tx,
+            Kind::Product,
+            &defs,
+            &custom,
+            except,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
         Ok(ProductFields {
             category_id: input.category_id,

@@ -499,8 +499,11 @@ pub async fn insert(
         (Contracts::CreatedAt, now.into()),
         (Contracts::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(Contracts::Table, Contracts::Id, pairs))
-        .await
+    let id = tx
+        .insert_id(&record::insert(Contracts::Table, Contracts::Id, pairs))
+        .await?;
+    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -518,7 +521,11 @@ pub async fn update(
         (Contracts::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Gives a contract without a signing date `day` as its signing date; one
@@ -682,6 +689,7 @@ pub async fn owners_of_customers(
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    crate::unique_values::forget_records(tx, KIND, &[id]).await?;
     tx.execute(&record::delete(Contracts::Table, Contracts::Id, id))
         .await
 }

@@ -464,12 +464,15 @@ pub async fn insert(
         (Opportunities::CreatedAt, now.into()),
         (Opportunities::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(
-        Opportunities::Table,
-        Opportunities::Id,
-        pairs,
-    ))
-    .await
+    let id = tx
+        .insert_id(&record::insert(
+            Opportunities::Table,
+            Opportunities::Id,
+            pairs,
+        ))
+        .await?;
+    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -488,7 +491,11 @@ pub async fn update(
         (Opportunities::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Sets the amount from the product lines, unless it was set by hand.
@@ -645,6 +652,7 @@ pub async fn owners_of_customers(
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    crate::unique_values::forget_records(tx, KIND, &[id]).await?;
     tx.execute(&record::delete(Opportunities::Table, Opportunities::Id, id))
         .await
 }

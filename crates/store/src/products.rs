@@ -11,6 +11,9 @@ use crate::record;
 use crate::schema::{ProductCategories, Products};
 use crate::visibility::search_matches;
 
+/// The kind products' unique custom values are kept under.
+const KIND: &str = "product";
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Category {
     pub id: i64,
@@ -313,8 +316,11 @@ pub async fn insert(
         (Products::CreatedAt, now.into()),
         (Products::UpdatedAt, now.into()),
     ]);
-    tx.insert_id(&record::insert(Products::Table, Products::Id, pairs))
-        .await
+    let id = tx
+        .insert_id(&record::insert(Products::Table, Products::Id, pairs))
+        .await?;
+    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    Ok(id)
 }
 
 pub async fn update(
@@ -332,7 +338,11 @@ pub async fn update(
         (Products::Version, version),
         pairs,
     );
-    Ok(tx.execute(&update).await? == 1)
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
+    }
+    Ok(saved)
 }
 
 /// Whether any opportunity or contract line uses the product.
@@ -347,6 +357,7 @@ pub async fn in_use(tx: &mut Tx, id: i64) -> Result<bool> {
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
+    crate::unique_values::forget_records(tx, KIND, &[id]).await?;
     let delete = Query::delete()
         .from_table(Products::Table)
         .and_where(Expr::col(Products::Id).eq(id))

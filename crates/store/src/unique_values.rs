@@ -1,7 +1,8 @@
 //! Unique custom values, found by an index: each value of a unique custom
-//! field of a customer, lead, contact or payment is kept here as its folded key
-//! (`kuijing_domain::fields::unique_key`), so "does another record hold it"
-//! is one indexed lookup instead of a read of every record. The store keeps
+//! field of a record of any kind with custom fields (customers, leads,
+//! contacts, opportunities, contracts, payments, products) is kept here as
+//! its folded key (`kuijing_domain::fields::unique_key`), so "does another
+//! record hold it" is one indexed lookup instead of a read of every record. The store keeps
 //! it in step itself: a record's keys are written with the record and
 //! dropped with it; a field made unique is read in once.
 
@@ -20,6 +21,9 @@ fn table_of(kind: &str) -> Option<&'static str> {
         "lead" => Some("leads"),
         "contact" => Some("contacts"),
         "payment" => Some("payments"),
+        "opportunity" => Some("opportunities"),
+        "contract" => Some("contracts"),
+        "product" => Some("products"),
         _ => None,
     }
 }

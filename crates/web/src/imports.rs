@@ -536,7 +536,11 @@ pub fn explain(report: &mut ImportReport, kind: &str, lang: Lang) -> Vec<Problem
         .problems
         .iter_mut()
         .map(|p| {
-            let mut message = crate::error::message_in_kind(&p.field, &p.code, kind, lang);
+            // A custom field is named by its label where the check knew it.
+            let mut message = match &p.label {
+                Some(label) => crate::error::labelled_message(&p.field, &p.code, label, lang),
+                None => crate::error::message_in_kind(&p.field, &p.code, kind, lang),
+            };
             if let Some(other) = p.other_row {
                 message = message.replace("%{row}", &other.to_string());
             }
@@ -546,7 +550,10 @@ pub fn explain(report: &mut ImportReport, kind: &str, lang: Lang) -> Vec<Problem
             p.message = Some(message.clone());
             ProblemLine {
                 row: p.row,
-                column: crate::error::field_label_in_kind(&p.field, kind, lang),
+                column: p
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| crate::error::field_label_in_kind(&p.field, kind, lang)),
                 message,
             }
         })

@@ -164,6 +164,15 @@ impl App {
             (priced.currency, priced.lines, priced.amount, priced.by_hand);
         let defs = self.field_defs_in(tx, Kind::Contract).await?;
         let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        crate::unique_fields::check_unique_custom(
+            tx,
+            Kind::Contract,
+            &defs,
+            &custom,
+            except,
+            &mut errors,
+        )
+        .await?;
         errors.into_result()?;
         Ok(CheckedContract {
             number,

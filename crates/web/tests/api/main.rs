@@ -101,3 +101,4 @@ mod target_fix;
 mod target_money;
 mod target_people;
 mod team_contacts;
+mod unique_fix;
