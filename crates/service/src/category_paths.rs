@@ -66,7 +66,13 @@ pub fn find(all: &[Category], cell: &str) -> Found {
     match same.as_slice() {
         [] => Found::Unknown,
         [one] => Found::One(one.id),
-        several => Found::Ambiguous(several.iter().filter_map(|c| path_of(all, c.id)).collect()),
+        // A name that is also a whole path (a top category's, as the export
+        // writes it) is that category; the others sharing it are named by
+        // their paths.
+        several => match several.iter().find(|c| c.parent_id.is_none()) {
+            Some(top) => Found::One(top.id),
+            None => Found::Ambiguous(several.iter().filter_map(|c| path_of(all, c.id)).collect()),
+        },
     }
 }
 
@@ -102,6 +108,14 @@ mod tests {
             Found::Ambiguous(vec!["硬體 / 伺服器".into(), "服務 / 伺服器".into()])
         );
         assert_eq!(find(&all, "Servers"), Found::Unknown);
+        // A top category's name is its whole path, as the export writes it,
+        // even where a sub-category shares the name.
+        let mut shared = all.clone();
+        shared.push(category(6, "GTX", None));
+        shared.push(category(7, "GTX", Some(1)));
+        assert_eq!(find(&shared, "GTX"), Found::One(6));
+        assert_eq!(find(&shared, " gtx "), Found::One(6));
+        assert_eq!(find(&shared, "硬體 / GTX"), Found::One(7));
         assert_eq!(find(&all, "服務 / Cables"), Found::Unknown);
     }
 }

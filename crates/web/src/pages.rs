@@ -863,6 +863,16 @@ impl Shell {
     }
 
     /// A date and time in the company's time zone.
+    /// A custom field's value as the viewer reads it: yes or no in their
+    /// language, choices and texts as they are.
+    pub fn custom_text(&self, value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Bool(true) => self.t("customers.yes"),
+            serde_json::Value::Bool(false) => self.t("customers.no"),
+            other => kuijing_domain::fields::display(other),
+        }
+    }
+
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&self.zone)
             .format("%Y-%m-%d %H:%M")

@@ -66,6 +66,7 @@ impl Cell {
 
     /// A custom field's cell, when `column` is one (`custom.<key>`).
     pub fn custom(
+        shell: &Shell,
         custom: &serde_json::Map<String, serde_json::Value>,
         column: &str,
     ) -> Option<Self> {
@@ -73,7 +74,7 @@ impl Cell {
         Some(Self::text(
             custom
                 .get(key)
-                .map(kuijing_domain::fields::display)
+                .map(|value| shell.custom_text(value))
                 .unwrap_or_default(),
         ))
     }

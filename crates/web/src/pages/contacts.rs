@@ -167,7 +167,7 @@ pub(super) async fn list_page(
 /// One cell of a contact in the list.
 fn contact_cell(shell: &Shell, item: &ContactView, column: &str) -> Cell {
     let c = &item.contact;
-    if let Some(cell) = Cell::custom(&c.custom, column) {
+    if let Some(cell) = Cell::custom(shell, &c.custom, column) {
         return cell;
     }
     match column {

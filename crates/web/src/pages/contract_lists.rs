@@ -120,13 +120,8 @@ fn date(shell: &Shell, day: Option<chrono::NaiveDate>) -> Cell {
 
 fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
     let c = &row.contract;
-    if let Some(key) = column.strip_prefix("custom.") {
-        return Cell::text(
-            c.custom
-                .get(key)
-                .map(kuijing_domain::fields::display)
-                .unwrap_or_default(),
-        );
+    if let Some(cell) = Cell::custom(shell, &c.custom, column) {
+        return cell;
     }
     let money = |amount: i64| Cell::text(shell.money(&amount, &c.currency)).with_class("num");
     match column {
@@ -162,13 +157,8 @@ fn payment_cell(
     p: &Payment,
     column: &str,
 ) -> Cell {
-    if let Some(key) = column.strip_prefix("custom.") {
-        return Cell::text(
-            p.custom
-                .get(key)
-                .map(kuijing_domain::fields::display)
-                .unwrap_or_default(),
-        );
+    if let Some(cell) = Cell::custom(shell, &p.custom, column) {
+        return cell;
     }
     match column {
         "number" => Cell::link(p.number.clone(), format!("/payments/{}", p.id)),

@@ -192,13 +192,8 @@ impl CustomersPage {
 /// A customer's cell in a column of the list.
 fn customer_cell(shell: &Shell, choices: &Choices, item: &CustomerView, column: &str) -> Cell {
     let c = &item.customer;
-    if let Some(key) = column.strip_prefix("custom.") {
-        return Cell::text(
-            c.custom
-                .get(key)
-                .map(kuijing_domain::fields::display)
-                .unwrap_or_default(),
-        );
+    if let Some(cell) = Cell::custom(shell, &c.custom, column) {
+        return cell;
     }
     let at = |t: Option<DateTime<Utc>>| {
         Cell::text(t.map(|t| shell.datetime(&t)).unwrap_or_default()).with_class("muted")

@@ -272,7 +272,7 @@ pub(super) async fn list_page(
 /// One cell of a lead in the list.
 fn lead_cell(shell: &Shell, choices: &Choices, item: &LeadView, column: &str) -> Cell {
     let l = &item.lead;
-    if let Some(cell) = Cell::custom(&l.custom, column) {
+    if let Some(cell) = Cell::custom(shell, &l.custom, column) {
         return cell;
     }
     match column {

@@ -242,13 +242,8 @@ impl ListPageView {
 /// An opportunity's cell in a column of the list.
 fn opportunity_cell(shell: &Shell, row: &OpportunityRow, column: &str) -> Cell {
     let o = &row.opportunity;
-    if let Some(key) = column.strip_prefix("custom.") {
-        return Cell::text(
-            o.custom
-                .get(key)
-                .map(kuijing_domain::fields::display)
-                .unwrap_or_default(),
-        );
+    if let Some(cell) = Cell::custom(shell, &o.custom, column) {
+        return cell;
     }
     let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
         Cell::text(t.map(|t| shell.datetime(&t)).unwrap_or_default()).with_class("muted")

@@ -12,3 +12,4 @@ mod params;
 mod pool;
 mod read_only;
 mod views;
+mod yes_no;

@@ -88,3 +88,62 @@ async fn a_read_only_team_member_is_told_so_when_adding_a_contact() {
         hidden.text
     );
 }
+
+#[tokio::test]
+async fn a_read_only_team_member_editing_the_customer_is_told_the_access_is_read_only() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "Customer editor",
+            &["customer.view", "customer.edit"],
+            json!({ "customer": { "scope": "own" } }),
+        )
+        .await;
+    let desk = t.department(&admin, "Editing desk", 1).await;
+    let reader = t
+        .user(
+            &admin,
+            "0983000041",
+            json!({ "department_id": desk, "role_ids": [role] }),
+        )
+        .await;
+    let customer = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Shared Edit Co" }),
+        )
+        .await;
+    let customer = customer.body["id"].as_i64().expect("id");
+    let token = t.login("0983000041", PASSWORD).await;
+
+    // Before joining the team the customer is not theirs to see.
+    let unseen = t
+        .patch(
+            &format!("/api/v1/customers/{customer}"),
+            &token,
+            json!({ "notes": "x", "version": 1 }),
+        )
+        .await;
+    assert_eq!(unseen.status, 404, "{}", unseen.text);
+
+    let added = t
+        .post(
+            &format!("/api/v1/customers/{customer}/team"),
+            &admin,
+            json!({ "user_id": reader, "can_write": false }),
+        )
+        .await;
+    assert_eq!(added.status, 204, "{}", added.text);
+    let refused = t
+        .patch(
+            &format!("/api/v1/customers/{customer}"),
+            &token,
+            json!({ "notes": "x", "version": 1 }),
+        )
+        .await;
+    assert_eq!(refused.body["code"], "team_read_only", "{}", refused.text);
+    assert_ne!(refused.status, 200, "{}", refused.text);
+}
