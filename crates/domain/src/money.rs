@@ -23,6 +23,7 @@ pub const CURRENCIES: &[&str] = &[
 /// none for the yen and the won, two for every other currency offered.
 /// Amounts are still kept in hundredths of the major unit; a currency
 /// without decimals holds only whole hundreds of them.
+/// (The board script's `WHOLE_CURRENCIES` in `app.js` names the same ones.)
 pub fn decimals(currency: &str) -> u32 {
     match currency.trim().to_ascii_uppercase().as_str() {
         "JPY" | "KRW" => 0,

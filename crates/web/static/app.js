@@ -602,11 +602,14 @@
   if (!board) return;
   var dragged = null;
 
-  // Money as the pages write it: "CNY 1,234.50" from minor units.
+  // Money as the pages write it: "CNY 1,234.50" from hundredths, and a
+  // currency without a minor unit whole: "JPY 1,000" (domain::money).
+  var WHOLE_CURRENCIES = ['JPY', 'KRW'];
   function money(currency, minor) {
     var sign = minor < 0 ? '-' : '';
     var abs = Math.abs(minor);
     var whole = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    if (WHOLE_CURRENCIES.indexOf(currency) >= 0) return currency + ' ' + sign + whole;
     var cents = String(abs % 100);
     return currency + ' ' + sign + whole + '.' + (cents.length < 2 ? '0' + cents : cents);
   }
