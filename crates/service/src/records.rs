@@ -81,11 +81,10 @@ impl App {
             _ => false,
         };
         if writable {
-            return Ok(());
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden)
         }
-        // A read-only team member is told so, not sent to an administrator.
-        self.refuse_read_only_member(tx, caller, (kind, id)).await?;
-        Err(ServiceError::Forbidden)
     }
 
     /// An owner of a record of `kind` must be an active user whose records
