@@ -8,6 +8,7 @@ mod conflict;
 mod contact_form;
 mod contact_page;
 mod contacts;
+mod contract_form;
 mod contract_lists;
 mod contracts;
 mod customer_io;
@@ -30,6 +31,7 @@ mod leads;
 mod list_notes;
 mod numbering;
 mod opportunities;
+mod payments;
 mod pool;
 mod pool_draft;
 mod pool_recycling;
@@ -167,14 +169,14 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/contracts",
-            get(contracts::list_contracts).post(contracts::create_contract),
+            get(contracts::list_contracts).post(contract_form::create_contract),
         )
-        .route("/contracts/new", get(contracts::new_contract))
+        .route("/contracts/new", get(contract_form::new_contract))
         .route("/contracts/import", post(contracts::import_contracts))
         .route("/contracts/transfer", post(contracts::transfer_contracts))
         .route("/contracts/delete", post(contracts::delete_contracts))
         .route("/contracts/export", get(contracts::export_contracts))
-        .route("/payments/export", get(contracts::export_payments))
+        .route("/payments/export", get(payments::export_payments))
         .route("/list-columns/{kind}", post(columns::save_columns))
         .route(
             "/schedule",
@@ -189,9 +191,9 @@ pub fn router() -> Router<AppState> {
         .route("/schedule/{id}/delete", post(schedule::delete_event))
         .route(
             "/contracts/{id}",
-            get(contracts::show_contract).post(contracts::update_contract),
+            get(contracts::show_contract).post(contract_form::update_contract),
         )
-        .route("/contracts/{id}/edit", get(contracts::edit_contract))
+        .route("/contracts/{id}/edit", get(contract_form::edit_contract))
         .route("/contracts/{id}/submit", post(contracts::submit_contract))
         .route("/contracts/{id}/void", post(contracts::void_contract))
         .route("/contracts/{id}/team", post(teams::put_contract_member))
@@ -208,18 +210,18 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/payments",
-            get(contracts::list_payments).post(contracts::create_payment),
+            get(payments::list_payments).post(payments::create_payment),
         )
-        .route("/payments/new", get(contracts::new_payment))
-        .route("/payments/import", post(contracts::import_payments))
+        .route("/payments/new", get(payments::new_payment))
+        .route("/payments/import", post(payments::import_payments))
         .route(
             "/payments/{id}",
-            get(contracts::show_payment).post(contracts::update_payment),
+            get(payments::show_payment).post(payments::update_payment),
         )
-        .route("/payments/{id}/edit", get(contracts::edit_payment))
-        .route("/payments/{id}/submit", post(contracts::submit_payment))
-        .route("/payments/{id}/void", post(contracts::void_payment))
-        .route("/payments/{id}/delete", post(contracts::delete_payment))
+        .route("/payments/{id}/edit", get(payments::edit_payment))
+        .route("/payments/{id}/submit", post(payments::submit_payment))
+        .route("/payments/{id}/void", post(payments::void_payment))
+        .route("/payments/{id}/delete", post(payments::delete_payment))
         .route("/approvals", get(approvals::list_approvals))
         .route("/approvals/{id}/act", post(approvals::act))
         .route("/notifications", get(inbox::notifications))

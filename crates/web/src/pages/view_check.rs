@@ -59,7 +59,7 @@ pub(crate) async fn check(
         }
         "payment" => {
             let p = parse(&uri, lang)?;
-            super::contracts::payments_view(state, caller, lang, p, None)
+            super::payments::payments_view(state, caller, lang, p, None)
                 .await
                 .map(drop)
         }
