@@ -371,6 +371,19 @@ pub async fn get(
 
 /// A contract read by a background job or by the approval engine acting
 /// for a waiting approver; the callers check their right first.
+/// Several records by id, whatever the reader's scope, in one query (in
+/// no particular order; ids not found are left out).
+pub async fn many_unscoped(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Contract>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = select_rows()
+        .and_where(Expr::col((Contracts::Table, Contracts::Id)).is_in(ids.iter().copied()))
+        .to_owned();
+    let rows: Vec<ContractRow> = tx.all(&select).await?;
+    rows.into_iter().map(Contract::try_from).collect()
+}
+
 pub async fn get_unscoped(tx: &mut Tx, id: i64) -> Result<Option<Contract>> {
     let select = select_rows()
         .and_where(Expr::col((Contracts::Table, Contracts::Id)).eq(id))

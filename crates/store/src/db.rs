@@ -129,6 +129,13 @@ pub enum Tx {
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// A value bound to a statement written by hand.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Bound {
+    Int(i64),
+    At(chrono::DateTime<chrono::Utc>),
+}
+
 /// Rows that decode from both backends.
 pub trait AnyRow:
     for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin
@@ -168,6 +175,49 @@ impl Tx {
                 sqlx::query_as_with::<_, T, _>(&sql, values)
                     .fetch_all(&mut **tx)
                     .await
+            }
+        }
+        .map_err(StoreError::from_sqlx)
+    }
+
+    /// Runs a statement written by hand (for what the query builder does
+    /// not say, such as window functions), its values bound in order to
+    /// its `?` marks (numbered `$1`, `$2`, ... on PostgreSQL).
+    pub(crate) async fn all_sql<T: AnyRow>(
+        &mut self,
+        sql: &str,
+        values: &[Bound],
+    ) -> Result<Vec<T>> {
+        match self {
+            Tx::Sqlite(tx) => {
+                let mut query = sqlx::query_as::<_, T>(sql);
+                for value in values {
+                    query = match value {
+                        Bound::Int(n) => query.bind(*n),
+                        Bound::At(at) => query.bind(*at),
+                    };
+                }
+                query.fetch_all(&mut **tx).await
+            }
+            Tx::Postgres(tx) => {
+                let mut numbered = String::with_capacity(sql.len() + 16);
+                let mut n = 0;
+                for c in sql.chars() {
+                    if c == '?' {
+                        n += 1;
+                        numbered.push_str(&format!("${n}"));
+                    } else {
+                        numbered.push(c);
+                    }
+                }
+                let mut query = sqlx::query_as::<_, T>(&numbered);
+                for value in values {
+                    query = match value {
+                        Bound::Int(n) => query.bind(*n),
+                        Bound::At(at) => query.bind(*at),
+                    };
+                }
+                query.fetch_all(&mut **tx).await
             }
         }
         .map_err(StoreError::from_sqlx)

@@ -10,6 +10,7 @@ pub mod schema;
 mod seed;
 mod visibility;
 
+pub mod approval_figures;
 pub mod approvals;
 pub mod attachments;
 pub mod change_logs;

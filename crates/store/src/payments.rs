@@ -345,6 +345,19 @@ pub async fn get(
 }
 
 /// A payment read for the approval engine acting for a waiting approver.
+/// Several records by id, whatever the reader's scope, in one query (in
+/// no particular order; ids not found are left out).
+pub async fn many_unscoped(tx: &mut Tx, ids: &[i64]) -> Result<Vec<Payment>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = select_rows()
+        .and_where(Expr::col((Payments::Table, Payments::Id)).is_in(ids.iter().copied()))
+        .to_owned();
+    let rows: Vec<PaymentRow> = tx.all(&select).await?;
+    rows.into_iter().map(Payment::try_from).collect()
+}
+
 pub async fn get_unscoped(tx: &mut Tx, id: i64) -> Result<Option<Payment>> {
     let select = select_rows()
         .and_where(Expr::col((Payments::Table, Payments::Id)).eq(id))

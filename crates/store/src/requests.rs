@@ -176,6 +176,20 @@ pub async fn update(
 }
 
 /// One request, whoever owns it: the service decides who may see it.
+/// Several requests by id, in one query (in no particular order; ids not
+/// found are left out).
+pub async fn many_unscoped(tx: &mut Tx, ids: &[i64]) -> Result<Vec<RequestRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = Query::select()
+        .columns(REQUEST_COLUMNS)
+        .from(Requests::Table)
+        .and_where(Expr::col(Requests::Id).is_in(ids.iter().copied()))
+        .to_owned();
+    tx.all(&query).await
+}
+
 pub async fn get_unscoped(tx: &mut Tx, id: i64) -> Result<Option<RequestRow>> {
     let query = Query::select()
         .columns(REQUEST_COLUMNS)

@@ -57,7 +57,7 @@ pub enum Op {
 /// A fact or a value to compare it with. Money is a `Number` in minor units;
 /// the figure of a number or percent field is a `Figure` (decimals kept,
 /// equal to a `Number` of the same value); a yes/no field a `Bool`; a date
-/// field a `Date`; users, departments and choices are `Id`s. Values of
+/// field a `Date`; a date-and-time field an `Instant`; users, departments and choices are `Id`s. Values of
 /// different types are never equal, so `Number(5)` is not `Id(5)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +67,10 @@ pub enum FactValue {
     Bool(bool),
     #[schema(value_type = String, format = Date)]
     Date(chrono::NaiveDate),
+    /// A date-and-time field's instant (RFC 3339 with its offset, kept in
+    /// UTC): compared as instants, not as text.
+    #[schema(value_type = String, format = DateTime)]
+    Instant(chrono::DateTime<chrono::Utc>),
     Text(String),
     Id(i64),
     #[schema(no_recursion)]
@@ -217,6 +221,7 @@ impl FactValue {
     fn order(&self, other: &FactValue) -> Option<std::cmp::Ordering> {
         match (self, other) {
             (Self::Date(a), Self::Date(b)) => Some(a.cmp(b)),
+            (Self::Instant(a), Self::Instant(b)) => Some(a.cmp(b)),
             (Self::Number(a), Self::Number(b)) => Some(a.cmp(b)),
             (a, b) => a.figure()?.partial_cmp(&b.figure()?),
         }
@@ -229,6 +234,7 @@ impl FactValue {
             Self::Number(_) | Self::Figure(_) => "number",
             Self::Bool(_) => "bool",
             Self::Date(_) => "date",
+            Self::Instant(_) => "instant",
             Self::Text(_) => "text",
             Self::Id(_) => "id",
             Self::List(_) => "list",
@@ -297,7 +303,9 @@ impl Comparison {
             }
             (Op::In, _) => Some("in_needs_list"),
             (_, FactValue::List(_)) => Some("list_needs_in"),
-            (op, value) if op.orders() && !matches!(value.kind(), "number" | "date") => {
+            (op, value)
+                if op.orders() && !matches!(value.kind(), "number" | "date" | "instant") =>
+            {
                 Some("order_needs_number")
             }
             _ => None,

@@ -272,3 +272,45 @@ impl PlannedStep {
             && self.planned_users() == other.planned_users()
     }
 }
+
+impl Approval {
+    /// Where a step of the plan (by its position) stands, as people read
+    /// it: `skipped` (passed by itself), `passed`, `current` (being decided
+    /// now), `waiting` (after the current step of an approval in
+    /// progress), `ended` (the step a rejection or a withdrawal stopped)
+    /// or `not_reached` (after that step: the approval ended before it).
+    pub fn step_state(&self, index: usize) -> &'static str {
+        let step = self.plan.get(index);
+        if step.is_some_and(|step| step.skipped.is_some()) {
+            return "skipped";
+        }
+        let in_progress = self.status == Status::InProgress;
+        match index.cmp(&self.current) {
+            std::cmp::Ordering::Less => "passed",
+            std::cmp::Ordering::Equal if in_progress => "current",
+            std::cmp::Ordering::Equal => "ended",
+            std::cmp::Ordering::Greater if in_progress => "waiting",
+            std::cmp::Ordering::Greater => "not_reached",
+        }
+    }
+
+    /// Where a seat of a step stands: its decision (`approved`, `rejected`,
+    /// `handed_over`, `vacated`), or for a seat with none `pending` (its
+    /// approver must decide now), `upcoming` (on a later step of an
+    /// approval in progress), `not_reached` (on a step the approval ended
+    /// before) or `not_needed` (on a step that passed or ended without it).
+    pub fn seat_state(&self, index: usize, seat: &Seat) -> &'static str {
+        match seat.decision {
+            Some(Decision::Approved) => "approved",
+            Some(Decision::Rejected) => "rejected",
+            Some(Decision::HandedOver { .. }) => "handed_over",
+            Some(Decision::Vacated) => "vacated",
+            None => match self.step_state(index) {
+                "current" => "pending",
+                "waiting" => "upcoming",
+                "not_reached" => "not_reached",
+                _ => "not_needed",
+            },
+        }
+    }
+}

@@ -50,6 +50,7 @@ fn fact_of(field_type: FieldType, value: &Value) -> Option<FactValue> {
         (FieldType::Bool, Value::Bool(flag)) => Some(FactValue::Bool(*flag)),
         (FieldType::Bool, value) => fields::parse_yes_no(&plain(value)).map(FactValue::Bool),
         (FieldType::Date, value) => dates::parse_date(&plain(value)).ok().map(FactValue::Date),
+        (FieldType::DateTime, value) => instant(&plain(value)),
         (FieldType::User | FieldType::Department, value) => {
             plain(value).trim().parse().ok().map(FactValue::Id)
         }
@@ -75,6 +76,13 @@ pub(crate) fn figure(typed: &str) -> Option<FactValue> {
         .map(FactValue::Figure)
 }
 
+/// An instant as stored or typed (RFC 3339 with its offset), in UTC.
+fn instant(typed: &str) -> Option<FactValue> {
+    chrono::DateTime::parse_from_rfc3339(typed.trim())
+        .ok()
+        .map(|at| FactValue::Instant(at.with_timezone(&chrono::Utc)))
+}
+
 /// The value a condition on a field of `field_type` compares with, read
 /// from a text: a figure, a flag or a day; `None` for a field whose values
 /// are texts, or a text that does not read as its type.
@@ -83,6 +91,7 @@ fn typed_value(field_type: FieldType, typed: &str) -> Option<FactValue> {
         FieldType::Number | FieldType::Percent => figure(typed),
         FieldType::Bool => fields::parse_yes_no(typed).map(FactValue::Bool),
         FieldType::Date => dates::parse_date(typed).ok().map(FactValue::Date),
+        FieldType::DateTime => instant(typed),
         _ => None,
     }
 }
@@ -129,7 +138,7 @@ pub(crate) async fn kind_fields(tx: &mut Tx, kind: &str) -> Result<Vec<FieldDef>
 }
 
 /// The type of value a field's conditions compare with, as the engine
-/// holds it: `number`, `bool`, `date`, `id` or `text`.
+/// holds it: `number`, `bool`, `date`, `instant`, `id` or `text`.
 fn value_kind(key: &str, own: Option<&FieldDef>) -> &'static str {
     match (key, own.map(|d| d.field_type)) {
         ("amount", _) => "number",
@@ -137,6 +146,7 @@ fn value_kind(key: &str, own: Option<&FieldDef>) -> &'static str {
         (_, Some(FieldType::Money | FieldType::Number | FieldType::Percent)) => "number",
         (_, Some(FieldType::Bool)) => "bool",
         (_, Some(FieldType::Date)) => "date",
+        (_, Some(FieldType::DateTime)) => "instant",
         (_, Some(FieldType::User | FieldType::Department)) => "id",
         _ => "text",
     }
@@ -153,6 +163,7 @@ fn needs(key: &str, own: Option<&FieldDef>) -> &'static str {
         }
         (_, Some(FieldType::Bool)) => "condition_needs_yes_no",
         (_, Some(FieldType::Date)) => "condition_needs_date",
+        (_, Some(FieldType::DateTime)) => "condition_needs_date_time",
         _ => "condition_needs_text",
     }
 }

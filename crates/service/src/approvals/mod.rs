@@ -59,6 +59,9 @@ pub struct ApprovalActionInput {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApprovalView {
     pub approval: StoredApproval,
+    /// The plan's steps as people read them: a rejected or withdrawn
+    /// approval's later steps are `not_reached`, never waiting.
+    pub steps: Vec<StepReading>,
     pub flow_name: Option<String>,
     pub history: Vec<ActionRow>,
     /// Who must act now, by name.
@@ -73,8 +76,57 @@ pub struct ApprovalView {
     pub can_reassign: bool,
 }
 
+/// A step of an approval's plan as its panel shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StepReading {
+    pub name: String,
+    /// `any_one` or `everyone`.
+    pub mode: String,
+    /// `passed`, `skipped`, `current` (being decided), `waiting` (later in
+    /// an approval in progress), `ended` (where a rejection or withdrawal
+    /// stopped it) or `not_reached` (after that).
+    pub state: String,
+    pub seats: Vec<SeatReading>,
+}
+
+/// An approver's seat on a step as its panel shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeatReading {
+    pub user_id: i64,
+    /// `approved`, `rejected`, `handed_over`, `vacated`; undecided:
+    /// `pending` (must decide now), `upcoming` (a later step of an
+    /// approval in progress), `not_reached` (a step the approval ended
+    /// before) or `not_needed` (a step that passed or ended without it).
+    pub state: String,
+}
+
+impl StepReading {
+    /// Every step of an approval's plan, read.
+    pub fn of(state: &Approval) -> Vec<StepReading> {
+        state
+            .plan
+            .iter()
+            .enumerate()
+            .map(|(index, step)| StepReading {
+                name: step.name.clone(),
+                mode: step.mode.as_str().into(),
+                state: state.step_state(index).into(),
+                seats: step
+                    .approvers
+                    .iter()
+                    .map(|seat| SeatReading {
+                        user_id: seat.user,
+                        state: state.seat_state(index, seat).into(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
 /// The approval figures of a kind. `total` and the statuses count the
-/// approvals (one per record) by where they stand now; the others count
+/// approvals (one per record) that went through a flow by where they
+/// stand now; the others count
 /// from the history, every submission and decision, also those a
 /// resubmission later undid — as the approvals report does.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -100,6 +152,10 @@ pub struct KindStats {
     /// The average time of a step, from its start until it passed or was
     /// rejected, in seconds.
     pub average_step_seconds: Option<i64>,
+    /// Records approved on submit because their kind had no active flow:
+    /// decided by nobody, so counted here only, in none of the figures
+    /// above (`total` and the statuses included).
+    pub approved_without_flow: i64,
 }
 
 fn manage() -> Permission {

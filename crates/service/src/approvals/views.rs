@@ -2,6 +2,8 @@
 //! whom a step may go to, the lists "waiting for me" and "submitted by me"
 //! with their count, and the statistics per kind.
 
+use std::collections::HashMap;
+
 use super::*;
 
 impl App {
@@ -37,6 +39,7 @@ impl App {
         };
         let in_progress = approval.state.status == Status::InProgress;
         Ok(Some(ApprovalView {
+            steps: StepReading::of(&approval.state),
             can_decide: in_progress && waiting.contains(&caller.user.id),
             can_withdraw: in_progress && approval.submitter_id == caller.user.id,
             can_reassign: in_progress && caller.can(manage()),
@@ -133,29 +136,53 @@ impl App {
 
     /// Approvals per kind, the decisions taken on them, the pass rate and
     /// the average time per step (see `figures` for what each counts).
+    /// With `approval.manage`, every approval; with `report.view`, those
+    /// the approvals report counts for the caller: of the people whose
+    /// contracts they see, and those they held a seat on.
     pub async fn approval_stats(&self, caller: &Caller) -> Result<Vec<KindStats>> {
-        caller.require(manage())?;
+        let report = Permission::new(Kind::Report, Action::View);
+        if !caller.can(manage()) {
+            caller.require(report)?;
+        }
         let mut tx = self.db.read().await?;
-        let counts = approvals::finished_by_kind(&mut tx).await?;
-        let rows = approvals::action_facts(&mut tx).await?;
-        let (figures, _) =
-            super::figures::tally(&rows, &|_| true, &|row| row.kind.clone(), &|_| true);
+        let owners = if caller.can(manage()) {
+            None
+        } else {
+            let whose = self
+                .whose_checked(
+                    &mut tx,
+                    caller,
+                    &crate::dashboard::DashboardQuery::default(),
+                    &mut FieldErrors::new(),
+                )
+                .await?;
+            whose.owners(caller, Kind::Contract)
+        };
+        let query = super::figures::FigureQuery {
+            submitters: owners.as_deref(),
+            seated: owners.as_ref().map(|_| caller.user.id),
+            ..Default::default()
+        };
+        let counts = kuijing_store::approval_figures::standing(&mut tx, &query).await?;
+        let (figures, _) = super::figures::tally(&mut tx, &query).await?;
         let mut stats: BTreeMap<String, KindStats> = BTreeMap::new();
+        let blank = |kind: &str| KindStats {
+            kind: kind.to_string(),
+            total: 0,
+            approved: 0,
+            rejected: 0,
+            in_progress: 0,
+            withdrawn: 0,
+            submissions: 0,
+            approved_submissions: 0,
+            rejected_decisions: 0,
+            approved_decisions: 0,
+            pass_rate: None,
+            average_step_seconds: None,
+            approved_without_flow: 0,
+        };
         for (kind, status, count) in counts {
-            let entry = stats.entry(kind.clone()).or_insert_with(|| KindStats {
-                kind,
-                total: 0,
-                approved: 0,
-                rejected: 0,
-                in_progress: 0,
-                withdrawn: 0,
-                submissions: 0,
-                approved_submissions: 0,
-                rejected_decisions: 0,
-                approved_decisions: 0,
-                pass_rate: None,
-                average_step_seconds: None,
-            });
+            let entry = stats.entry(kind.clone()).or_insert_with(|| blank(&kind));
             entry.total += count;
             match status.as_str() {
                 "approved" => entry.approved += count,
@@ -164,6 +191,9 @@ impl App {
                 "withdrawn" => entry.withdrawn += count,
                 _ => {}
             }
+        }
+        for kind in figures.keys() {
+            stats.entry(kind.clone()).or_insert_with(|| blank(kind));
         }
         Ok(stats
             .into_values()
@@ -175,6 +205,7 @@ impl App {
                 stat.rejected_decisions = tally.reject_decisions;
                 stat.pass_rate = tally.pass_rate();
                 stat.average_step_seconds = tally.average_step_seconds();
+                stat.approved_without_flow = tally.approved_without_flow;
                 stat
             })
             .collect())
@@ -203,52 +234,90 @@ pub struct ApprovalItem {
     pub currency: Option<String>,
 }
 
-/// The customer and amount of each listed approval's record. The list holds
-/// only approvals the caller submitted or must decide, whose records they
-/// may open.
+/// The customer and amount of each listed approval's record, read for the
+/// whole page in one query per kind. The list holds only approvals the
+/// caller submitted or must decide, whose records they may open.
 async fn with_subjects(
     tx: &mut Tx,
     list: ListPage<StoredApproval>,
 ) -> Result<ListPage<ApprovalItem>> {
-    let mut items = Vec::with_capacity(list.items.len());
-    for approval in list.items {
-        let mut item = ApprovalItem {
-            customer_id: None,
-            customer_name: None,
-            amount: None,
-            currency: None,
-            approval,
-        };
-        let record = item.approval.record_id;
-        match item.approval.kind.as_str() {
-            "contract" => {
-                if let Some(c) = kuijing_store::contracts::get_unscoped(tx, record).await? {
-                    item.customer_id = Some(c.customer_id);
-                    item.customer_name = Some(c.customer_name);
-                    item.amount = Some(c.amount);
-                    item.currency = Some(c.currency);
-                }
+    let ids_of = |wanted: &dyn Fn(&str) -> bool| -> Vec<i64> {
+        let mut ids: Vec<i64> = list
+            .items
+            .iter()
+            .filter(|a| wanted(&a.kind))
+            .map(|a| a.record_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let own = |kind: &str| RECORD_KINDS.contains(&kind);
+    let contracts: HashMap<i64, Subject> =
+        kuijing_store::contracts::many_unscoped(tx, &ids_of(&|k| k == "contract"))
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.id,
+                    (
+                        Some((c.customer_id, c.customer_name)),
+                        Some(c.amount),
+                        Some(c.currency),
+                    ),
+                )
+            })
+            .collect();
+    let payments: HashMap<i64, Subject> =
+        kuijing_store::payments::many_unscoped(tx, &ids_of(&|k| k == "payment"))
+            .await?
+            .into_iter()
+            .map(|p| {
+                (
+                    p.id,
+                    (
+                        Some((p.customer_id, p.customer_name)),
+                        Some(p.amount),
+                        Some(p.currency),
+                    ),
+                )
+            })
+            .collect();
+    let requests: HashMap<i64, Subject> =
+        kuijing_store::requests::many_unscoped(tx, &ids_of(&|k| !own(k)))
+            .await?
+            .into_iter()
+            .map(|r| {
+                let currency = r.currency.filter(|_| r.amount.is_some());
+                (r.id, (None, r.amount, currency))
+            })
+            .collect();
+    let items = list
+        .items
+        .into_iter()
+        .map(|approval| {
+            let found = match approval.kind.as_str() {
+                "contract" => contracts.get(&approval.record_id),
+                "payment" => payments.get(&approval.record_id),
+                _ => requests.get(&approval.record_id),
+            };
+            let (customer, amount, currency) = found.cloned().unwrap_or_default();
+            let (customer_id, customer_name) = customer.unzip();
+            ApprovalItem {
+                customer_id,
+                customer_name,
+                amount,
+                currency,
+                approval,
             }
-            "payment" => {
-                if let Some(p) = kuijing_store::payments::get_unscoped(tx, record).await? {
-                    item.customer_id = Some(p.customer_id);
-                    item.customer_name = Some(p.customer_name);
-                    item.amount = Some(p.amount);
-                    item.currency = Some(p.currency);
-                }
-            }
-            _ => {
-                if let Some(r) = kuijing_store::requests::get_unscoped(tx, record).await? {
-                    item.amount = r.amount;
-                    item.currency = r.currency.filter(|_| r.amount.is_some());
-                }
-            }
-        }
-        items.push(item);
-    }
+        })
+        .collect();
     Ok(ListPage {
         items,
         total: list.total,
         next_cursor: list.next_cursor,
     })
 }
+
+/// A listed record's customer (id and name), amount and currency.
+type Subject = (Option<(i64, String)>, Option<i64>, Option<String>);

@@ -1,10 +1,8 @@
 //! Approval statistics: the same figures as `/approvals/stats` (see
 //! `approvals::figures`), over a period and what the viewer may see.
 
-use std::collections::HashSet;
-
 use super::*;
-use crate::approvals::figures::{Tally, tally};
+use crate::approvals::figures::{FigureQuery, Tally, tally};
 
 /// The report's columns, in order; `decided` and the share follow them.
 const COUNTS: [&str; 6] = [
@@ -30,37 +28,13 @@ impl App {
         // where the viewer held a seat: they acted on it, were handed it,
         // or it waits for them.
         let owners = frame.whose.owners(caller, Kind::Contract);
-        let me = caller.user.id;
-        let rows = kuijing_store::approvals::action_facts(tx).await?;
-        let mut seated: HashSet<i64> = kuijing_store::approvals::waiting_ids(tx, me)
-            .await?
-            .into_iter()
-            .collect();
-        if !frame.whose.is_narrowed() {
-            seated.extend(
-                rows.iter()
-                    .filter(|row| row.actor_id == Some(me) || row.target_id == Some(me))
-                    .map(|row| row.approval_id),
-            );
-        } else {
-            seated.clear();
-        }
-        let counts = |row: &kuijing_store::approvals::ActionFact| {
-            owners
-                .as_ref()
-                .is_none_or(|owners| owners.contains(&row.submitter_id))
-                || seated.contains(&row.approval_id)
+        let query = FigureQuery {
+            by_submitter: by == "submitter",
+            within: Some(frame.at),
+            submitters: owners.as_deref(),
+            seated: (!frame.whose.is_narrowed()).then_some(caller.user.id),
         };
-        let key = |row: &kuijing_store::approvals::ActionFact| {
-            if by == "submitter" {
-                row.submitter_id.to_string()
-            } else {
-                row.kind.clone()
-            }
-        };
-        let (from, to) = frame.at;
-        let within = |at: DateTime<Utc>| at >= from && at < to;
-        let (groups, all) = tally(&rows, &counts, &key, &within);
+        let (groups, all) = tally(tx, &query).await?;
         let columns: Vec<usize> = COUNTS
             .iter()
             .map(|name| table.column(name, Unit::Count, None, None))
@@ -69,6 +43,8 @@ impl App {
         table.rate("approval_rate", columns[3], decided);
         // The average time of a step, in tenths of an hour.
         let hours = table.column("hours_per_step", Unit::Hours, None, None);
+        // Records approved on submit, for want of an active flow, apart.
+        let without_flow = table.column("approved_without_flow", Unit::Count, None, None);
         let figures = |tally: &Tally| {
             [
                 tally.submissions,
@@ -90,6 +66,7 @@ impl App {
                 table.put(row.clone(), *column, value);
             }
             table.put(row.clone(), decided, tally.decided());
+            table.put(row.clone(), without_flow, tally.approved_without_flow);
             if let Some(tenths) = tenths(tally) {
                 table.put(row, hours, tenths);
             }

@@ -10,10 +10,13 @@ pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync
     let mut own = text(&own_key);
     if own == own_key {
         // The approval figures' words, with what each counts.
-        let approvals = format!("approval_fix.report_columns.{}", column.key);
-        let found = text(&approvals);
-        if found != approvals {
-            own = found;
+        for section in ["approval_fix", "approvals_fix3"] {
+            let approvals = format!("{section}.report_columns.{}", column.key);
+            let found = text(&approvals);
+            if found != approvals {
+                own = found;
+                break;
+            }
         }
     }
     let mut name = if own == own_key {

@@ -146,7 +146,8 @@ pub async fn act_on_approval(
 }
 
 #[utoipa::path(get, path = "/api/v1/approvals/stats", tag = "approvals",
-    responses((status = 200, description = "Per kind: approvals, the pass rate and the average time a step takes", body = Vec<KindStats>), (status = 403, body = Problem)))]
+    description = "Needs `approval.manage` (every approval) or `report.view` (the approvals the approvals report counts for the caller: those submitted by the people whose contracts they see, and those they held a seat on). Records approved on submit with no active flow count only in `approved_without_flow`: the pass rate is of approvals decided by people.",
+    responses((status = 200, description = "Per kind: approvals, the pass rate and the average time a step takes", body = Vec<KindStats>), (status = 403, description = "Neither `approval.manage` nor `report.view`", body = Problem)))]
 pub async fn approval_stats(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use kuijing_domain::approval::Decision;
 use kuijing_service::approvals::{ApprovalActionInput, ApprovalItem, ApprovalView};
 use kuijing_service::{ListPage, PageRequest};
 use serde::Deserialize;
@@ -22,10 +21,11 @@ use crate::i18n::Lang;
 /// One step of a plan as the panel shows it.
 pub struct PanelStep {
     pub name: String,
-    pub mode: &'static str,
-    /// `passed`, `current`, `waiting` or `skipped`.
-    pub state: &'static str,
-    pub seats: Vec<(String, &'static str)>,
+    pub mode: String,
+    /// As `StepReading::state` says.
+    pub state: String,
+    /// Each approver's name and where their seat stands.
+    pub seats: Vec<(String, String)>,
 }
 
 /// One line of an approval's history.
@@ -70,37 +70,17 @@ impl Panel {
                 .unwrap_or_else(|| format!("#{id}"))
         };
         let state = &view.approval.state;
-        let steps = state
-            .plan
+        let steps = view
+            .steps
             .iter()
-            .enumerate()
-            .map(|(index, step)| PanelStep {
+            .map(|step| PanelStep {
                 name: step.name.clone(),
-                mode: step.mode.as_str(),
-                state: if step.skipped.is_some() {
-                    "skipped"
-                } else if index < state.current {
-                    "passed"
-                } else if index == state.current
-                    && state.status == kuijing_domain::approval::Status::InProgress
-                {
-                    "current"
-                } else {
-                    "waiting"
-                },
+                mode: step.mode.clone(),
+                state: step.state.clone(),
                 seats: step
-                    .approvers
+                    .seats
                     .iter()
-                    .map(|seat| {
-                        let decision = match seat.decision {
-                            None => "pending",
-                            Some(Decision::Approved) => "approved",
-                            Some(Decision::Rejected) => "rejected",
-                            Some(Decision::HandedOver { .. }) => "handed_over",
-                            Some(Decision::Vacated) => "vacated",
-                        };
-                        (name(seat.user), decision)
-                    })
+                    .map(|seat| (name(seat.user_id), seat.state.clone()))
                     .collect(),
             })
             .collect();

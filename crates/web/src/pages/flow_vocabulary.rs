@@ -70,6 +70,8 @@ enum ValueType {
     Number,
     YesNo,
     Day,
+    /// A date-and-time field's instant, written in RFC 3339.
+    Instant,
     Department,
     Person,
     /// One of a choice field's options (of one or of several choices).
@@ -105,6 +107,24 @@ fn figure(typed: &str) -> Option<FactValue> {
         .map(FactValue::Figure)
 }
 
+/// An instant as the form writes it (and reads it back): RFC 3339 in UTC.
+fn instant_text(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// Whether a value read back from the form is the stored one: figures by
+/// their value (a whole `Figure` saved through the API reads back as a
+/// `Number`, which the engine compares alike), other values exactly.
+fn reads_as(read: &FactValue, stored: &FactValue) -> bool {
+    match (read, stored) {
+        (FactValue::List(read), FactValue::List(stored)) => {
+            read.len() == stored.len() && read.iter().zip(stored).all(|(r, s)| reads_as(r, s))
+        }
+        (read, stored) if read.kind() == "number" && stored.kind() == "number" => read.same(stored),
+        (read, stored) => read == stored,
+    }
+}
+
 fn split_list(text: &str) -> Vec<&str> {
     text.split([',', '，', '、'])
         .map(str::trim)
@@ -137,6 +157,7 @@ impl Vocabulary<'_> {
                 Some(FieldType::Number | FieldType::Percent) => ValueType::Number,
                 Some(FieldType::Bool) => ValueType::YesNo,
                 Some(FieldType::Date) => ValueType::Day,
+                Some(FieldType::DateTime) => ValueType::Instant,
                 Some(FieldType::User) => ValueType::Person,
                 Some(FieldType::Department) => ValueType::Department,
                 Some(FieldType::Choice | FieldType::MultiChoice) => ValueType::Choice,
@@ -151,7 +172,8 @@ impl Vocabulary<'_> {
     /// while no field is chosen.
     pub fn ops_for(&self, key: &str) -> Vec<&'static str> {
         match (key.is_empty(), self.value_type(key)) {
-            (true, _) | (false, ValueType::Money | ValueType::Number | ValueType::Day) => {
+            (true, _)
+            | (false, ValueType::Money | ValueType::Number | ValueType::Day | ValueType::Instant) => {
                 OPS.to_vec()
             }
             (false, ValueType::YesNo) => SAME_OR_NOT[..2].to_vec(),
@@ -187,6 +209,7 @@ impl Vocabulary<'_> {
             (ValueType::Number, FactValue::Figure(n)) => Some(n.to_string()),
             (ValueType::YesNo, FactValue::Bool(yes)) => Some(self.yes_no(*yes)),
             (ValueType::Day, FactValue::Date(day)) => Some(day.format("%Y-%m-%d").to_string()),
+            (ValueType::Instant, FactValue::Instant(at)) => Some(instant_text(at)),
             (ValueType::Department | ValueType::Person, FactValue::Id(id)) => self
                 .names(value_type)
                 .iter()
@@ -212,6 +235,9 @@ impl Vocabulary<'_> {
             ValueType::Day => kuijing_domain::dates::parse_date(typed)
                 .map(FactValue::Date)
                 .map_err(|_| "date_invalid"),
+            ValueType::Instant => chrono::DateTime::parse_from_rfc3339(typed)
+                .map(|at| FactValue::Instant(at.with_timezone(&chrono::Utc)))
+                .map_err(|_| "instant_invalid"),
             ValueType::Department | ValueType::Person => {
                 let wanted = text::normalize(typed);
                 let found: Vec<i64> = self
@@ -268,8 +294,7 @@ impl Vocabulary<'_> {
             .filter(|_| self.knows(&condition.field))
             .filter(|text| {
                 self.read_value(&condition.field, condition.op, text)
-                    .as_ref()
-                    == Ok(&condition.value)
+                    .is_ok_and(|read| reads_as(&read, &condition.value))
             });
         match shown {
             Some(value) => CondRow {
@@ -311,6 +336,7 @@ impl Vocabulary<'_> {
             (_, FactValue::Figure(n)) => n.to_string(),
             (_, FactValue::Bool(yes)) => self.yes_no(*yes),
             (_, FactValue::Date(day)) => day.format("%Y-%m-%d").to_string(),
+            (_, FactValue::Instant(at)) => instant_text(at),
             (value_type, FactValue::Id(id)) => self
                 .names(value_type)
                 .iter()

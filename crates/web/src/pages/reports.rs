@@ -617,7 +617,7 @@ async fn view(
     let shell_hint = if name == "targets" {
         shell.t("target_fix.targets_hint")
     } else if name == "approvals" {
-        shell.t("approval_fix.approvals_hint")
+        shell.t("approvals_fix3.approvals_hint")
     } else {
         shell.tk("report_hints", name)
     };

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod approval_fix;
+mod approvals_fix3;
 mod browser;
 mod builder_checks;
 mod catalog_fix;

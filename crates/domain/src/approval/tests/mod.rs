@@ -78,6 +78,7 @@ fn contract_flow() -> FlowDef {
 
 mod definitions;
 mod planning;
+mod reading;
 mod resubmit;
 mod seats;
 mod typed_conditions;

@@ -128,3 +128,29 @@ fn typed_conditions_are_checked_and_stored() {
         def
     );
 }
+
+fn instant(text: &str) -> FactValue {
+    FactValue::Instant(
+        chrono::DateTime::parse_from_rfc3339(text)
+            .expect("an instant")
+            .with_timezone(&chrono::Utc),
+    )
+}
+
+#[test]
+fn instants_compare_as_instants_whatever_their_offset() {
+    // 10:00 in Taipei is after 09:00 there, though "02:00Z" sorts first.
+    let due = facts("due_at", instant("2026-01-31T02:00:00Z"));
+    let nine = instant("2026-01-31T09:00:00+08:00");
+    assert!(on("due_at", Op::Gt, nine.clone()).holds(&due));
+    assert!(!on("due_at", Op::Le, nine.clone()).holds(&due));
+    assert!(on("due_at", Op::Eq, instant("2026-01-31T10:00:00+08:00")).holds(&due));
+    // An instant is no day and no text.
+    assert!(!on("due_at", Op::Gt, day("2026-01-30")).holds(&due));
+    let text = FactValue::Text("2026-01-31T02:00:00Z".into());
+    assert!(!on("due_at", Op::Eq, text).holds(&due));
+    // Ordered comparisons on instants are allowed.
+    let mut late = step("Late", ApproverRule::Users(vec![5]), Mode::AnyOne);
+    late.condition = vec![on("due_at", Op::Gt, nine)];
+    assert_eq!(flow(vec![late]).check(), Ok(()));
+}
