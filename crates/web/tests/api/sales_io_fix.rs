@@ -1,0 +1,153 @@
+//! Payments and sales files: a payment belongs to its contract's owner
+//! whoever records or imports it.
+
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+use serde_json::json;
+
+use crate::helpers::{Answer, PASSWORD, TestApp};
+use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
+
+/// Uploads a file to an import endpoint (multipart), the answer in `lang`.
+async fn upload_in(t: &TestApp, token: &str, path: &str, csv: &str, lang: &str) -> Answer {
+    let boundary = "XSALESIOBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    t.send(request).await
+}
+
+/// An approved contract of the rep's for `amount`, and its number.
+async fn rep_contract(t: &TestApp, team: &SalesTeam, amount: &str) -> (i64, String) {
+    let client = customer(t, &team.rep.1, "Acme 股份有限公司").await;
+    let id = contract(t, &team.rep.1, client, amount).await;
+    assert_eq!(submit(t, &team.rep.1, "contracts", id).await, "approved");
+    let detail = t.get(&format!("/api/v1/contracts/{id}"), &team.rep.1).await;
+    let number = detail.body["number"].as_str().expect("number").to_string();
+    (id, number)
+}
+
+fn numbers(answer: &Answer) -> Vec<String> {
+    answer.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p["number"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_imported_payment_belongs_to_the_contracts_owner() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (_, number) = rep_contract(&t, &team, "1000").await;
+    let csv = format!("Number,Contract,Date received,Amount\nPAY-IMP-1,{number},2026-01-05,300\n");
+    let done = upload_in(&t, &team.admin, "/api/v1/payments/import", &csv, "en").await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+
+    // The rep owns it, lists it and submits it.
+    let listed = t.get("/api/v1/payments", &team.rep.1).await;
+    assert_eq!(numbers(&listed), vec!["PAY-IMP-1"], "{}", listed.text);
+    let payment = &listed.body["items"][0];
+    assert_eq!(payment["owner_id"], team.rep.0, "{}", listed.text);
+    let id = payment["id"].as_i64().expect("id");
+    assert_eq!(submit(&t, &team.rep.1, "payments", id).await, "approved");
+    // Its manager counts it among their people's; the other rep sees nothing.
+    let managed = t.get("/api/v1/payments", &team.manager.1).await;
+    assert_eq!(numbers(&managed), vec!["PAY-IMP-1"], "{}", managed.text);
+    let other = t.get("/api/v1/payments", &team.other_rep.1).await;
+    assert!(numbers(&other).is_empty(), "{}", other.text);
+
+    // An owner column names another owner, who must be in the importer's scope.
+    let csv = format!(
+        "Number,Contract,Date received,Amount,Owner\nPAY-IMP-2,{number},2026-01-06,100,0971000003\n"
+    );
+    let done = upload_in(&t, &team.admin, "/api/v1/payments/import", &csv, "en").await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+    let other = t.get("/api/v1/payments", &team.other_rep.1).await;
+    assert_eq!(numbers(&other), vec!["PAY-IMP-2"], "{}", other.text);
+    let csv = format!(
+        "Number,Contract,Date received,Amount,Owner\nPAY-IMP-3,{number},2026-01-06,100,0971000003\n"
+    );
+    // A clerk who sees every contract but only their own payments.
+    let scopes = json!({ "contract": { "scope": "all" }, "payment": { "scope": "own" } });
+    let permissions = [
+        "contract.view",
+        "payment.view",
+        "payment.create",
+        "payment.import",
+    ];
+    let clerk_role = t.role(&team.admin, "Clerk", &permissions, scopes).await;
+    t.user(
+        &team.admin,
+        "0971000009",
+        json!({ "role_ids": [clerk_role] }),
+    )
+    .await;
+    let clerk = t.login("0971000009", PASSWORD).await;
+    let refused = upload_in(&t, &clerk, "/api/v1/payments/import", &csv, "en").await;
+    assert_eq!(refused.body["written"], false, "{}", refused.text);
+    let problem = &refused.body["problems"][0];
+    assert_eq!(problem["field"], "owner_id", "{}", refused.text);
+    assert_eq!(
+        problem["code"], "payment_owner_out_of_scope",
+        "{}",
+        refused.text
+    );
+    let message = problem["message"].as_str().unwrap_or_default();
+    assert!(message.contains("contract's owner"), "{message}");
+    // Without the column, the clerk's payment is the rep's.
+    let csv = format!("Number,Contract,Date received,Amount\nPAY-IMP-4,{number},2026-01-06,100\n");
+    let done = upload_in(&t, &clerk, "/api/v1/payments/import", &csv, "en").await;
+    assert_eq!(done.body["written"], true, "{}", done.text);
+    let listed = t.get("/api/v1/payments", &team.rep.1).await;
+    assert!(
+        numbers(&listed).contains(&"PAY-IMP-4".to_string()),
+        "{}",
+        listed.text
+    );
+}
+
+#[tokio::test]
+async fn a_payment_recorded_by_a_team_member_belongs_to_the_contracts_owner() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (contract_id, _) = rep_contract(&t, &team, "1000").await;
+    let joined = t
+        .post(
+            &format!("/api/v1/contracts/{contract_id}/team"),
+            &team.admin,
+            json!({ "user_id": team.other_rep.0, "can_write": true }),
+        )
+        .await;
+    assert!(joined.status.is_success(), "{}", joined.text);
+    let made = t
+        .post(
+            "/api/v1/payments",
+            &team.other_rep.1,
+            json!({ "contract_id": contract_id, "received_on": "2026-01-05", "amount": "200" }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    assert_eq!(made.body["owner_id"], team.rep.0, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    // The owner sees it; the one who recorded it still does, and submits it.
+    let listed = t.get("/api/v1/payments", &team.rep.1).await;
+    assert_eq!(numbers(&listed).len(), 1, "{}", listed.text);
+    assert_eq!(
+        submit(&t, &team.other_rep.1, "payments", id).await,
+        "approved"
+    );
+}
