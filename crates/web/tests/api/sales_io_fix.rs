@@ -1,5 +1,6 @@
 //! Payments and sales files: a payment belongs to its contract's owner
-//! whoever records or imports it.
+//! whoever records or imports it; import problems name custom fields by
+//! their label.
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
@@ -150,4 +151,70 @@ async fn a_payment_recorded_by_a_team_member_belongs_to_the_contracts_owner() {
         submit(&t, &team.other_rep.1, "payments", id).await,
         "approved"
     );
+}
+
+/// A custom field named `key` labelled `label` of `field_type` on `kind`.
+async fn field(t: &TestApp, admin: &str, kind: &str, key: &str, label: &str, field_type: &str) {
+    let body = json!({ "kind": kind, "key": key, "label": label, "field_type": field_type,
+                       "options": ["Wire", "Cheque"] });
+    let made = t.post("/api/v1/fields", admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+}
+
+/// The problems of a refused import: each one's column and message.
+fn problems(answer: &Answer) -> Vec<(String, String)> {
+    assert_eq!(answer.body["written"], false, "{}", answer.text);
+    answer.body["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            (
+                p["field"].as_str().unwrap_or_default().to_string(),
+                p["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sales_import_problems_name_custom_fields_by_their_label() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    for kind in ["payment", "contract", "opportunity", "product"] {
+        field(&t, admin, kind, "rate_x", "佣金比例", "percent").await;
+    }
+    let (_, number) = rep_contract(&t, &team, "1000").await;
+    customer(&t, admin, "Globex 有限公司").await;
+    let files = [
+        (
+            "/api/v1/payments/import",
+            format!("Contract,Date received,Amount,佣金比例\n{number},2026-01-05,100,lots\n"),
+        ),
+        (
+            "/api/v1/contracts/import",
+            "Name,Customer,Amount,佣金比例\nDeal,Globex 有限公司,100,lots\n".to_string(),
+        ),
+        (
+            "/api/v1/opportunities/import",
+            "Name,Customer,Amount,佣金比例\nDeal,Globex 有限公司,100,lots\n".to_string(),
+        ),
+        (
+            "/api/v1/products/import",
+            "Name,Price,佣金比例\nRouter,100,lots\n".to_string(),
+        ),
+    ];
+    for (path, csv) in files {
+        let answer = upload_in(&t, admin, path, &csv, "zh-Hans").await;
+        let found = problems(&answer);
+        let custom: Vec<_> = found.iter().filter(|(f, _)| f == "custom.rate_x").collect();
+        assert_eq!(custom.len(), 1, "{path}: {}", answer.text);
+        let message = &custom[0].1;
+        assert!(
+            message.contains("佣金比例") && !message.contains("rate_x"),
+            "{path}: {message}"
+        );
+    }
 }
