@@ -607,7 +607,7 @@ impl App {
         self.check_payment_method(tx, input.method_id, &mut errors)
             .await?;
         let defs = self.field_defs_in(tx, Kind::Payment).await?;
-        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        let mut custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         crate::unique_fields::check_unique_custom(
             tx,
             Kind::Payment,
@@ -642,6 +642,12 @@ impl App {
             return Err(errors.into());
         };
         crate::products::fit_currency(&mut errors, "amount", amount, &contract.currency);
+        kuijing_domain::fields::fit_custom_money(
+            &defs,
+            &mut custom,
+            &contract.currency,
+            &mut errors,
+        );
         let plan = match input.plan_id {
             Some(plan) => {
                 let found = contracts::plans(tx, contract.id)

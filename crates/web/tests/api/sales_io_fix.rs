@@ -1,13 +1,14 @@
 //! Payments and sales files: a payment belongs to its contract's owner
 //! whoever records or imports it; import problems name custom fields by
-//! their label.
+//! their label; percent fields carry their sign; yen and won show whole.
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use serde_json::json;
 
-use crate::helpers::{Answer, PASSWORD, TestApp};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
+use crate::auth::page_session;
+use crate::helpers::{ADMIN_PHONE, Answer, PASSWORD, TestApp, page};
+use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
 
 /// Uploads a file to an import endpoint (multipart), the answer in `lang`.
 async fn upload_in(t: &TestApp, token: &str, path: &str, csv: &str, lang: &str) -> Answer {
@@ -217,4 +218,175 @@ async fn sales_import_problems_name_custom_fields_by_their_label() {
             "{path}: {message}"
         );
     }
+}
+
+/// A contract in yen with a percent and a money field.
+struct YenDeal {
+    admin: String,
+    client: i64,
+    contract: i64,
+}
+
+async fn yen_deal(t: &TestApp) -> YenDeal {
+    let admin = t.admin().await;
+    field(t, &admin, "contract", "rate", "Commission", "percent").await;
+    field(t, &admin, "contract", "fee", "Bank fee", "money").await;
+    let client = customer(t, &admin, "Tokyo KK").await;
+    let contract = create(
+        t,
+        &admin,
+        "/api/v1/contracts",
+        json!({ "name": "Yen deal", "customer_id": client, "amount": "5000", "currency": "JPY",
+                "custom": { "rate": "12.5", "fee": "1000.00" } }),
+    )
+    .await;
+    YenDeal {
+        admin,
+        client,
+        contract,
+    }
+}
+
+#[tokio::test]
+async fn yen_custom_money_takes_no_decimals_and_percents_carry_their_sign() {
+    let t = TestApp::new().await;
+    let deal = yen_deal(&t).await;
+    let admin = deal.admin.as_str();
+    // A whole amount typed with zero decimals is kept whole.
+    let stored = t
+        .get(&format!("/api/v1/contracts/{}", deal.contract), admin)
+        .await;
+    assert_eq!(stored.body["custom"]["fee"], "1000", "{}", stored.text);
+    // Decimals in yen are refused, naming the field by its label and the currency.
+    let refused = t
+        .call(
+            Method::POST,
+            "/api/v1/contracts",
+            Some(admin),
+            Some(
+                json!({ "name": "Yen", "customer_id": deal.client, "amount": "5000",
+                         "currency": "JPY", "custom": { "fee": "10.5" } }),
+            ),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let error = &refused.body["errors"][0];
+    assert_eq!(error["field"], "custom.fee", "{}", refused.text);
+    assert_eq!(error["code"], "whole_amount_only", "{}", refused.text);
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Bank fee") && message.contains("JPY"),
+        "{message}"
+    );
+    // In dollars the same decimals are fine.
+    let dollars = t
+        .post(
+            "/api/v1/contracts",
+            admin,
+            json!({ "name": "Usd", "customer_id": deal.client, "amount": "5000",
+                    "currency": "USD", "custom": { "fee": "10.5", "rate": "7%" } }),
+        )
+        .await;
+    assert_eq!(dollars.status, 201, "{}", dollars.text);
+    assert_eq!(dollars.body["custom"]["rate"], "7", "{}", dollars.text);
+}
+
+#[tokio::test]
+async fn yen_and_percent_values_read_whole_and_signed_on_pages_and_in_exports() {
+    let mut t = TestApp::new().await;
+    let deal = yen_deal(&t).await;
+    let admin = deal.admin.as_str();
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let id = deal.contract;
+
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{id}"), "en").await;
+    assert!(html.contains("<dd>12.5%</dd>"), "{html}");
+    assert!(html.contains("<dd>1,000</dd>"), "{html}");
+    // The form is filled with whole yen.
+    let (_, form) = page(&t, &cookie, &format!("/contracts/{id}/edit"), "en").await;
+    assert!(form.contains("value=\"5000\""), "{form}");
+    assert!(!form.contains("5000.00"), "{form}");
+    // A list column of the percent field carries the sign.
+    let chosen = t
+        .put(
+            "/api/v1/list-columns/contracts",
+            admin,
+            json!({ "columns": ["number", "amount", "custom.rate"] }),
+        )
+        .await;
+    assert!(chosen.status.is_success(), "{}", chosen.text);
+    let (_, list) = page(&t, &cookie, "/contracts", "en").await;
+    assert!(list.contains(">12.5%<"), "{list}");
+    // The export writes yen whole and the percent with its sign.
+    let file = t.get("/api/v1/exports/contracts?format=csv", admin).await;
+    assert_eq!(file.status, 200, "{}", file.text);
+    let row = file.text.lines().nth(1).unwrap_or_default().to_string();
+    assert!(row.contains(",5000,") && !row.contains("5000.00"), "{row}");
+    assert!(row.contains(",12.5%") && row.contains(",1000"), "{row}");
+
+    // Approved, its payment form is filled with what is outstanding, whole.
+    assert_eq!(submit(&t, admin, "contracts", id).await, "approved");
+    let (_, form) = page(
+        &t,
+        &cookie,
+        &format!("/payments/new?contract_id={id}"),
+        "en",
+    )
+    .await;
+    assert!(form.contains("value=\"5000\""), "{form}");
+
+    // With yen as the company currency, the dashboard and the sales report
+    // write 5,000 yen whole.
+    t.sql("insert into company_settings (key, value) values ('currency', 'JPY')")
+        .await;
+    t.restart().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    for path in ["/dashboard", "/reports/sales?by=owner"] {
+        let (status, html) = page(&t, &cookie, path, "en").await;
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains("5,000"), "{path}: {html}");
+        assert!(!html.contains("5,000.00"), "{path}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn product_lines_in_the_change_log_write_yen_whole() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Tokyo KK").await;
+    let router = create(
+        &t,
+        &admin,
+        "/api/v1/products",
+        json!({ "name": "Router", "price": "100", "currency": "JPY" }),
+    )
+    .await;
+    let deal = create(
+        &t,
+        &admin,
+        "/api/v1/opportunities",
+        json!({ "name": "Deal", "customer_id": client, "currency": "JPY",
+                "lines": [{ "product_id": router, "quantity": "2" }] }),
+    )
+    .await;
+    let edited = t
+        .put(
+            &format!("/api/v1/opportunities/{deal}"),
+            &admin,
+            json!({ "name": "Deal", "customer_id": client, "currency": "JPY", "version": 1,
+                    "lines": [{ "product_id": router, "quantity": "3" }] }),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let log = edited.body["change_log"].to_string();
+    assert!(
+        log.contains("Router × 2 @ 100\"") && log.contains("Router × 3 @ 100\""),
+        "{log}"
+    );
+    // The export's lines read the same, and the amount is whole.
+    let file = t
+        .get("/api/v1/exports/opportunities?format=csv", &admin)
+        .await;
+    assert!(file.text.contains("Router × 3 @ 100"), "{}", file.text);
+    assert!(!file.text.contains("300.00"), "{}", file.text);
 }
