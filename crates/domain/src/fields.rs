@@ -215,7 +215,11 @@ fn in_years(date: chrono::NaiveDate) -> Result<(), &'static str> {
 fn parse_figure(field_type: FieldType, text: &str) -> Result<String, &'static str> {
     use std::str::FromStr;
     let money = field_type == FieldType::Money;
-    let folded = text::normalize(text).replace([',', ' '], "");
+    let mut folded = text::normalize(text).replace([',', ' '], "");
+    // A percent is read with its sign, as pages and exports write it.
+    if field_type == FieldType::Percent && folded.ends_with('%') {
+        folded.pop();
+    }
     let invalid = if money {
         "custom_amount_invalid"
     } else {
@@ -288,6 +292,89 @@ pub fn parse_custom(
     out
 }
 
+/// As [`parse_custom`], for a record in `currency`: a money value with
+/// decimals in a currency without them (yen, won) is refused as
+/// `whole_amount_only`, naming the currency, and a whole one is kept
+/// without zero decimals (`1000.00` is `1000`).
+pub fn parse_custom_in(
+    defs: &[FieldDef],
+    raw: &serde_json::Map<String, Value>,
+    currency: &str,
+    errors: &mut FieldErrors,
+) -> serde_json::Map<String, Value> {
+    let mut out = parse_custom(defs, raw, errors);
+    fit_custom_money(defs, &mut out, currency, errors);
+    out
+}
+
+/// The money values of checked custom fields fitted to the record's
+/// currency (see [`parse_custom_in`]).
+pub fn fit_custom_money(
+    defs: &[FieldDef],
+    out: &mut serde_json::Map<String, Value>,
+    currency: &str,
+    errors: &mut FieldErrors,
+) {
+    use std::str::FromStr;
+    if crate::money::decimals(currency) > 0 {
+        return;
+    }
+    for def in defs.iter().filter(|d| d.field_type == FieldType::Money) {
+        let Some(Value::String(text)) = out.get(&def.key) else {
+            continue;
+        };
+        let Ok(figure) = rust_decimal::Decimal::from_str(text) else {
+            continue;
+        };
+        if figure.fract().is_zero() {
+            out.insert(def.key.clone(), Value::String(figure.trunc().to_string()));
+        } else {
+            out.remove(&def.key);
+            errors.push(
+                crate::error::FieldError::new(format!("custom.{}", def.key), "whole_amount_only")
+                    .with("currency", currency)
+                    .labelled(&def.label),
+            );
+        }
+    }
+}
+
+/// How a custom value reads by its field's type, on pages (`grouped`, with
+/// thousands separators) and in exports (plain, as an import reads it
+/// back): a percent with its sign (`12.5%`); money in the decimals of the
+/// record's currency when it has one (`1,000` yen, `12.50` dollars on a
+/// page; `1000` yen, `12.5` dollars as typed in an export); any other value
+/// as [`display`] writes it.
+pub fn display_as(
+    field_type: FieldType,
+    value: &Value,
+    currency: Option<&str>,
+    grouped: bool,
+) -> String {
+    use rust_decimal::prelude::ToPrimitive;
+    use std::str::FromStr;
+    let text = display(value);
+    match (field_type, currency) {
+        (FieldType::Percent, _) if !text.is_empty() && !text.ends_with('%') => {
+            format!("{text}%")
+        }
+        (FieldType::Money, Some(currency)) => {
+            let minor = rust_decimal::Decimal::from_str(&text).ok().and_then(|d| {
+                (d * rust_decimal::Decimal::from(crate::money::MINOR_PER_MAJOR)).to_i64()
+            });
+            match minor {
+                Some(minor) if grouped => crate::money::format_in(minor, currency),
+                // An export keeps the value as typed, whole in yen.
+                Some(minor) if crate::money::decimals(currency) == 0 => {
+                    crate::money::amount_text_in(minor, currency)
+                }
+                _ => text,
+            }
+        }
+        _ => text,
+    }
+}
+
 /// How a unique field's value is compared: as people read it (its text,
 /// a list's items joined), trimmed, full-width and half-width alike, in any
 /// case. Two values with one key are the same value.
@@ -321,6 +408,61 @@ mod tests {
             options: vec!["A".into(), "B".into()],
             sort_order: 0,
         }
+    }
+
+    #[test]
+    fn percent_and_money_values_read_by_type() {
+        let percent = Value::String("12.5".into());
+        assert_eq!(
+            display_as(FieldType::Percent, &percent, None, true),
+            "12.5%"
+        );
+        assert_eq!(display_as(FieldType::Number, &percent, None, true), "12.5");
+        let fee = Value::String("1234.5".into());
+        assert_eq!(
+            display_as(FieldType::Money, &fee, Some("USD"), true),
+            "1,234.50"
+        );
+        assert_eq!(
+            display_as(FieldType::Money, &fee, Some("USD"), false),
+            "1234.5"
+        );
+        assert_eq!(display_as(FieldType::Money, &fee, None, true), "1234.5");
+        let yen = Value::String("1000".into());
+        assert_eq!(
+            display_as(FieldType::Money, &yen, Some("JPY"), true),
+            "1,000"
+        );
+        assert_eq!(
+            display_as(FieldType::Money, &yen, Some("JPY"), false),
+            "1000"
+        );
+        let v = |s: &str| parse_value(&def(FieldType::Percent), Some(&Value::String(s.into())));
+        assert_eq!(v("12.5%").map_err(|r| r.code), Ok(Some(percent.clone())));
+        assert_eq!(v("12.5％").map_err(|r| r.code), Ok(Some(percent)));
+
+        let mut money = def(FieldType::Money);
+        money.key = "fee".into();
+        money.label = "Bank fee".into();
+        let defs = [money];
+        let raw = |s: &str| {
+            let mut map = serde_json::Map::new();
+            map.insert("fee".into(), Value::String(s.into()));
+            map
+        };
+        let mut errors = FieldErrors::new();
+        let out = parse_custom_in(&defs, &raw("1000.00"), "JPY", &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(out["fee"], "1000");
+        let out = parse_custom_in(&defs, &raw("1000.5"), "KRW", &mut errors);
+        assert!(out.get("fee").is_none());
+        assert_eq!(errors.0[0].field, "custom.fee");
+        assert_eq!(errors.0[0].code, "whole_amount_only");
+        assert_eq!(errors.0[0].label.as_deref(), Some("Bank fee"));
+        let mut errors = FieldErrors::new();
+        let out = parse_custom_in(&defs, &raw("1000.5"), "USD", &mut errors);
+        assert!(errors.is_empty());
+        assert_eq!(out["fee"], "1000.5");
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::{App, Caller};
 
 /// What turns a customer's ids and flags into words in an export.
 struct Looks<'a> {
+    /// The customer fields, so a value is written as its type reads.
+    defs: &'a [kuijing_domain::fields::FieldDef],
     choice: &'a HashMap<i64, String>,
     names: &'a HashMap<i64, String>,
     text: &'a (dyn Fn(&str) -> String + Sync),
@@ -78,6 +80,7 @@ impl App {
 
         let sort = Sort::by(Customers::Id, false);
         let looks = Looks {
+            defs: &defs,
             choice: &choice,
             names: &names,
             text,
@@ -125,10 +128,16 @@ impl App {
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
         let yes_no = |b: bool| (looks.text)(if b { "customers.yes" } else { "customers.no" });
         if let Some(key) = column.strip_prefix("custom.") {
+            let def = looks.defs.iter().find(|d| d.key == key);
             return c
                 .custom
                 .get(key)
-                .map(kuijing_domain::fields::display)
+                .map(|value| match def {
+                    Some(def) => {
+                        kuijing_domain::fields::display_as(def.field_type, value, None, false)
+                    }
+                    None => kuijing_domain::fields::display(value),
+                })
                 .unwrap_or_default();
         }
         match column {

@@ -244,6 +244,10 @@ pub struct ColumnOption {
     /// The column's name: a custom field's label, a system field's name in
     /// the caller's language.
     pub label: Option<String>,
+    /// A custom field's type, so a page shows its values as the type reads
+    /// (a percent with its sign).
+    #[serde(skip)]
+    pub field_type: Option<kuijing_domain::fields::FieldType>,
 }
 
 /// The columns a user sees on a list and those they may add.
@@ -352,6 +356,7 @@ impl App {
             .map(|c| ColumnOption {
                 key: c.to_string(),
                 label: None,
+                field_type: None,
             })
             .collect();
         // Every listed kind carries custom fields, shown as `custom.<key>`.
@@ -359,6 +364,7 @@ impl App {
             options.push(ColumnOption {
                 key: format!("custom.{}", def.key),
                 label: Some(def.label),
+                field_type: Some(def.field_type),
             });
         }
         Ok(options)

@@ -639,8 +639,8 @@ impl App {
         let old_lines = line_items::of_record(&mut tx, Kind::Opportunity.as_str(), id).await?;
         diff.field(
             "lines",
-            crate::products::lines_text(&old_lines),
-            crate::products::lines_text(&checked.lines),
+            crate::products::lines_text(&old_lines, &current.currency),
+            crate::products::lines_text(&checked.lines, &checked.fields.currency),
         );
         let now = self.now();
         if !opportunities::update(
@@ -1057,7 +1057,12 @@ impl App {
             .await?;
         crate::input::check_next_contact(&mut errors, input.next_contact_at, self.now());
         let defs = self.field_defs_in(tx, Kind::Opportunity).await?;
-        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        let custom = kuijing_domain::fields::parse_custom_in(
+            &defs,
+            &input.custom,
+            &priced.currency,
+            &mut errors,
+        );
         crate::unique_fields::check_unique_custom(
             tx,
             Kind::Opportunity,

@@ -2,7 +2,9 @@
 //! number (an approved one the user may see) and optionally the instalment
 //! by its number; it goes through the same checks as a typed payment (no
 //! date in the future, the method among the administrators' choices) and is
-//! saved as a draft awaiting submission. A payment above what its contract
+//! saved as a draft awaiting submission, belonging to the owner the row
+//! names (someone in the importer's scope) or else to its contract's owner.
+//! A payment above what its contract
 //! still has outstanding, counting the payments not yet approved and the
 //! rows above it, is refused unless the user allowed exceeding, as the form
 //! asks for a confirmation. Custom fields are found by their label or key
@@ -14,7 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use kuijing_domain::{Action, Kind, Permission, money};
 use kuijing_store::contracts;
 
-use crate::contract_import::payment_method;
+use crate::contract_import::{People, payment_method};
 use crate::error::Result;
 use crate::imports::{self, Columns, ImportReport, Upload};
 use crate::payments::PaymentInput;
@@ -32,6 +34,7 @@ pub const PAYMENT_COLUMNS: &[&str] = &[
     "amount",
     "currency",
     "notes",
+    "owner_id",
 ];
 
 impl App {
@@ -58,6 +61,8 @@ impl App {
         let sheet = imports::open(&upload, &columns, &mut report)?;
         let visibility = self.visibility_of(&mut tx, caller, Kind::Contract).await?;
         let scope = (&visibility, caller.user.id, self.today());
+        let payment_scope = self.visibility_of(&mut tx, caller, Kind::Payment).await?;
+        let people = People::load(&mut tx).await?;
         let mut numbers: HashMap<String, usize> = HashMap::new();
         let mut unique = SeenInFile::default();
         for row in sheet.rows() {
@@ -106,6 +111,22 @@ impl App {
             {
                 report.problem(at, "currency", "not_contracts_currency");
             }
+            // Someone in the importer's scope; without the column, the
+            // contract's owner.
+            let owner = match row.optional("owner_id") {
+                None => None,
+                Some(text) => match people.find(&text) {
+                    Ok((id, department)) if payment_scope.sees(id, department) => Some(id),
+                    Ok(_) => {
+                        report.problem(at, "owner_id", "payment_owner_out_of_scope");
+                        None
+                    }
+                    Err(code) => {
+                        report.problem(at, "owner_id", code);
+                        None
+                    }
+                },
+            };
             let method_id = match payment_method(&mut tx, &row).await? {
                 Ok(method) => method,
                 Err(code) => {
@@ -151,7 +172,7 @@ impl App {
                 found.absorb(at, checked.map(|_| ()))?;
                 false
             } else {
-                let made = self.insert_payment(&mut tx, caller, &input).await;
+                let made = self.insert_payment(&mut tx, caller, &input, owner).await;
                 found.absorb(at, made)?.is_some()
             };
             // The form's field is the method of the payment; the file's

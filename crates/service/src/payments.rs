@@ -278,16 +278,22 @@ impl App {
     ) -> Result<PaymentDetail> {
         caller.require(payment(Action::Create))?;
         let mut tx = self.db.write().await?;
-        let id = self.insert_payment(&mut tx, caller, &input).await?;
+        let id = self.insert_payment(&mut tx, caller, &input, None).await?;
         tx.commit().await?;
         self.get_payment(caller, id).await
     }
 
+    /// Saves a new payment as a draft. It belongs to `owner` when given (an
+    /// import's owner column), else to its contract's owner, so that whoever
+    /// sees the contract's money sees it, whoever recorded it; someone who
+    /// records a payment they could not change then (a member of the
+    /// contract's team) joins its team, able to change and submit it.
     pub(crate) async fn insert_payment(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         input: &PaymentInput,
+        owner: Option<i64>,
     ) -> Result<i64> {
         let (fields, number, contract) = self.check_payment(tx, caller, input, None).await?;
         let number = match number {
@@ -295,15 +301,24 @@ impl App {
             None => crate::numbering::next_free(tx, Kind::Payment, fields.received_on).await?,
         };
         let now = self.now();
+        let owner = owner.or(contract.owner_id).unwrap_or(caller.user.id);
         let id = payments::insert(
             tx,
             &fields,
             (&number, &contract.customer_name),
-            caller.user.id,
+            owner,
             (caller.user.id, now),
         )
         .await
         .map_err(|e| crate::error::unique_to_field(e, "payments_number", "number", "taken"))?;
+        if owner != caller.user.id {
+            let visibility = self.visibility_of(tx, caller, Kind::Payment).await?;
+            let scope = (&visibility, caller.user.id, self.today());
+            if !payments::writable(tx, scope, id).await? {
+                kuijing_store::teams::put(tx, Kind::Payment, id, caller.user.id, true, None)
+                    .await?;
+            }
+        }
         self.log_named(
             tx,
             caller,
@@ -592,7 +607,7 @@ impl App {
         self.check_payment_method(tx, input.method_id, &mut errors)
             .await?;
         let defs = self.field_defs_in(tx, Kind::Payment).await?;
-        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        let mut custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
         crate::unique_fields::check_unique_custom(
             tx,
             Kind::Payment,
@@ -627,6 +642,12 @@ impl App {
             return Err(errors.into());
         };
         crate::products::fit_currency(&mut errors, "amount", amount, &contract.currency);
+        kuijing_domain::fields::fit_custom_money(
+            &defs,
+            &mut custom,
+            &contract.currency,
+            &mut errors,
+        );
         let plan = match input.plan_id {
             Some(plan) => {
                 let found = contracts::plans(tx, contract.id)

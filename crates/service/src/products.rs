@@ -331,7 +331,8 @@ impl App {
             errors.add("category_id", "invalid_choice");
         }
         let defs = self.field_defs_in(tx, Kind::Product).await?;
-        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        let custom =
+            kuijing_domain::fields::parse_custom_in(&defs, &input.custom, &currency, &mut errors);
         if !name.is_empty()
             && products::clash(tx, None, &products::name_key(&name), except)
                 .await?
@@ -598,9 +599,13 @@ pub(crate) struct Priced {
     pub by_hand: bool,
 }
 
-/// Product lines as the change log shows them: `Router × 2 @ 100.00 −5%`
-/// per line; `None` without lines.
-pub(crate) fn lines_text(lines: &[kuijing_store::line_items::LineItem]) -> Option<String> {
+/// Product lines as the change log and exports show them: `Router × 2 @
+/// 100.00 −5%` per line, the price in the decimals of `currency` (`@ 100`
+/// in yen); `None` without lines.
+pub(crate) fn lines_text(
+    lines: &[kuijing_store::line_items::LineItem],
+    currency: &str,
+) -> Option<String> {
     let text: Vec<String> = lines
         .iter()
         .map(|line| {
@@ -608,7 +613,7 @@ pub(crate) fn lines_text(lines: &[kuijing_store::line_items::LineItem]) -> Optio
                 "{} × {} @ {}",
                 line.product_name,
                 money::quantity_text(line.quantity),
-                money::amount_text(line.price)
+                money::amount_text_in(line.price, currency)
             );
             if line.discount != 0 {
                 text.push_str(&format!(" −{}%", money::discount_text(line.discount)));

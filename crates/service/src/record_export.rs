@@ -109,8 +109,11 @@ impl<'a> ExportSheet<'a> {
                     .defs
                     .iter()
                     .find(|d| d.key == key)
-                    .and_then(|d| custom.get(&d.key))
-                    .map(fields::display)
+                    .and_then(|d| {
+                        custom
+                            .get(&d.key)
+                            .map(|v| fields::display_as(d.field_type, v, None, false))
+                    })
                     .unwrap_or_default(),
                 None => cell(self, c),
             })

@@ -180,13 +180,24 @@ fn columns_of(
     columns
 }
 
-/// A custom field's value as text.
-fn custom_cell(custom: &serde_json::Map<String, serde_json::Value>, column: &str) -> Option<Cell> {
+/// A custom field's value as text, as an import reads it back: a percent
+/// with its sign, money in the decimals of the record's `currency`.
+fn custom_cell(
+    defs: &[kuijing_domain::fields::FieldDef],
+    (custom, currency): (&serde_json::Map<String, serde_json::Value>, &str),
+    column: &str,
+) -> Option<Cell> {
     let key = column.strip_prefix("custom.")?;
+    let def = defs.iter().find(|d| d.key == key);
     Some(Cell::Text(
         custom
             .get(key)
-            .map(kuijing_domain::fields::display)
+            .map(|value| match def {
+                Some(def) => {
+                    kuijing_domain::fields::display_as(def.field_type, value, Some(currency), false)
+                }
+                None => kuijing_domain::fields::display(value),
+            })
             .unwrap_or_default(),
     ))
 }
@@ -290,7 +301,8 @@ impl App {
                         let pipeline = all.iter().find(|p| p.id == o.pipeline_id);
                         let stage = pipeline.and_then(|p| p.stage(o.stage_id));
                         let cell = |column: &str| -> Cell {
-                            if let Some(cell) = custom_cell(&o.custom, column) {
+                            if let Some(cell) = custom_cell(&defs, (&o.custom, &o.currency), column)
+                            {
                                 return cell;
                             }
                             match column {
@@ -306,7 +318,7 @@ impl App {
                                     Cell::Text(text(&format!("outcome.{}", o.outcome.as_str())))
                                 }
                                 "reason" => note(&o.outcome_reason),
-                                "amount" => Cell::Money(o.amount),
+                                "amount" => Cell::money(o.amount, &o.currency),
                                 "currency" => Cell::Text(o.currency.clone()),
                                 "expected_close_on" => Cell::date(o.expected_close_on),
                                 "next_contact_at" => at(o.next_contact_at),
@@ -315,7 +327,9 @@ impl App {
                                 "created_at" => at(Some(o.created_at)),
                                 "updated_at" => at(Some(o.updated_at)),
                                 "notes" => note(&o.notes),
-                                "lines" => Cell::Text(lines_text(&lines).unwrap_or_default()),
+                                "lines" => {
+                                    Cell::Text(lines_text(&lines, &o.currency).unwrap_or_default())
+                                }
                                 _ => Cell::Empty,
                             }
                         };
@@ -376,7 +390,8 @@ impl App {
                             _ => Cell::Empty,
                         };
                         let cell = |column: &str| -> Cell {
-                            if let Some(cell) = custom_cell(&c.custom, column) {
+                            if let Some(cell) = custom_cell(&defs, (&c.custom, &c.currency), column)
+                            {
                                 return cell;
                             }
                             match column {
@@ -386,9 +401,9 @@ impl App {
                                 "signed_on" => Cell::date(c.signed_on),
                                 "starts_on" => Cell::date(c.starts_on),
                                 "ends_on" => Cell::date(c.ends_on),
-                                "amount" => Cell::Money(c.amount),
-                                "received" => Cell::Money(c.received),
-                                "outstanding" => Cell::Money(c.outstanding()),
+                                "amount" => Cell::money(c.amount, &c.currency),
+                                "received" => Cell::money(c.received, &c.currency),
+                                "outstanding" => Cell::money(c.outstanding(), &c.currency),
                                 "currency" => Cell::Text(c.currency.clone()),
                                 "status" => {
                                     Cell::Text(text(&format!("doc_status.{}", c.status.as_str())))
@@ -400,7 +415,9 @@ impl App {
                                 "company_signer_id" => person(c.company_signer_id),
                                 "payment_method_id" => method(c.payment_method_id),
                                 "notes" => note(&c.notes),
-                                "lines" => Cell::Text(lines_text(&lines).unwrap_or_default()),
+                                "lines" => {
+                                    Cell::Text(lines_text(&lines, &c.currency).unwrap_or_default())
+                                }
                                 _ => Cell::Empty,
                             }
                         };
@@ -446,7 +463,8 @@ impl App {
                             _ => String::new(),
                         };
                         let cell = |column: &str| -> Cell {
-                            if let Some(cell) = custom_cell(&p.custom, column) {
+                            if let Some(cell) = custom_cell(&defs, (&p.custom, &p.currency), column)
+                            {
                                 return cell;
                             }
                             match column {
@@ -457,7 +475,7 @@ impl App {
                                 "contract_id" => Cell::Text(p.contract_number.clone()),
                                 "customer_id" => Cell::Text(p.customer_name.clone()),
                                 "received_on" => Cell::Date(p.received_on),
-                                "amount" => Cell::Money(p.amount),
+                                "amount" => Cell::money(p.amount, &p.currency),
                                 "currency" => Cell::Text(p.currency.clone()),
                                 "status" => {
                                     Cell::Text(text(&format!("doc_status.{}", p.status.as_str())))
@@ -492,7 +510,8 @@ impl App {
                     after = Some(last.id);
                     for p in &page {
                         let cell = |column: &str| -> Cell {
-                            if let Some(cell) = custom_cell(&p.custom, column) {
+                            if let Some(cell) = custom_cell(&defs, (&p.custom, &p.currency), column)
+                            {
                                 return cell;
                             }
                             match column {
@@ -505,7 +524,7 @@ impl App {
                                         .unwrap_or_default(),
                                 ),
                                 "unit" => Cell::Text(p.unit.clone().unwrap_or_default()),
-                                "price" => Cell::Money(p.price),
+                                "price" => Cell::money(p.price, &p.currency),
                                 "currency" => Cell::Text(p.currency.clone()),
                                 "on_sale" => Cell::Text(text(if p.on_sale {
                                     "customers.yes"

@@ -203,8 +203,12 @@ pub enum TableWriter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell {
     Text(String),
-    /// An amount in minor units.
-    Money(i64),
+    /// An amount in minor units, written with the decimals of its currency
+    /// (see [`Cell::money`]).
+    Money {
+        minor: i64,
+        decimals: u32,
+    },
     Count(i64),
     /// A whole number scaled by ten to the `decimals` (a rate of 12.5 is
     /// 125 with one decimal).
@@ -217,11 +221,22 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// An amount in its currency: `1000` yen, `1000.50` dollars.
+    pub fn money(minor: i64, currency: &str) -> Self {
+        Self::Money {
+            minor,
+            decimals: money::decimals(currency),
+        }
+    }
+
     /// What the cell says in a CSV file (and what an import reads back).
     pub fn text(&self) -> String {
         match self {
             Self::Text(text) => text.clone(),
-            Self::Money(minor) => money::amount_text(*minor),
+            Self::Money { minor, decimals: 0 } if minor % money::MINOR_PER_MAJOR == 0 => {
+                (minor / money::MINOR_PER_MAJOR).to_string()
+            }
+            Self::Money { minor, .. } => money::amount_text(*minor),
             Self::Count(count) => count.to_string(),
             Self::Number { value, decimals } => {
                 if *decimals == 0 {
@@ -255,6 +270,8 @@ impl From<String> for Cell {
 /// How numbers and dates look in a spreadsheet.
 pub struct CellFormats {
     money: rust_xlsxwriter::Format,
+    /// Money in a currency without decimals (yen, won).
+    whole_money: rust_xlsxwriter::Format,
     date: rust_xlsxwriter::Format,
 }
 
@@ -290,6 +307,7 @@ impl TableWriter {
                     path: file.into_temp_path(),
                     formats: Box::new(CellFormats {
                         money: rust_xlsxwriter::Format::new().set_num_format("#,##0.00"),
+                        whole_money: rust_xlsxwriter::Format::new().set_num_format("#,##0"),
                         date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
                     }),
                 }
@@ -328,11 +346,15 @@ impl TableWriter {
                     let written = match cell {
                         // Text is written as text, never as a formula.
                         Cell::Text(text) => sheet.write_string(*row, column, text.as_str()),
-                        Cell::Money(minor) => sheet.write_number_with_format(
+                        Cell::Money { minor, decimals } => sheet.write_number_with_format(
                             *row,
                             column,
                             *minor as f64 / money::MINOR_PER_MAJOR as f64,
-                            &formats.money,
+                            if *decimals == 0 {
+                                &formats.whole_money
+                            } else {
+                                &formats.money
+                            },
                         ),
                         Cell::Count(count) => sheet.write_number(*row, column, *count as f64),
                         Cell::Number { value, decimals } => sheet.write_number(
@@ -471,7 +493,8 @@ mod tests {
         let date = chrono::NaiveDate::from_ymd_opt(2017, 3, 9).expect("date");
         let row = [
             Cell::Text("=1+1".into()),
-            Cell::Money(123_456_789),
+            Cell::money(123_456_789, "USD"),
+            Cell::money(100_000, "JPY"),
             Cell::Date(date),
             Cell::Count(7),
             Cell::Empty,
@@ -487,11 +510,13 @@ mod tests {
         let cells: Vec<&Data> = sheet.rows().next().expect("row").iter().collect();
         assert_eq!(cells[0], &Data::String("=1+1".into()));
         assert_eq!(cells[1], &Data::Float(1_234_567.89));
-        assert!(matches!(cells[2], Data::DateTime(_)), "{:?}", cells[2]);
-        assert_eq!(cell_text(cells[2]), "2017-03-09");
-        assert_eq!(cells[3], &Data::Float(7.0));
+        assert_eq!(cells[2], &Data::Float(1000.0));
+        assert!(matches!(cells[3], Data::DateTime(_)), "{:?}", cells[3]);
+        assert_eq!(cell_text(cells[3]), "2017-03-09");
+        assert_eq!(cells[4], &Data::Float(7.0));
         // Read back, the amount is the same decimal text an import takes.
         assert_eq!(cell_text(cells[1]), "1234567.89");
+        assert_eq!(cell_text(cells[2]), "1000");
 
         let mut csv = TableWriter::new(Format::Csv, dir.path()).expect("writer");
         csv.write_cells(&row).expect("row");
@@ -499,7 +524,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("read");
         assert_eq!(
             text.trim_start_matches('\u{feff}').trim_end(),
-            "'=1+1,1234567.89,2017-03-09,7,"
+            "'=1+1,1234567.89,1000,2017-03-09,7,"
         );
     }
 }

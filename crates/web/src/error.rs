@@ -275,6 +275,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "catalog_fix",
     "life_fix3",
     "approvals_fix3",
+    "salesio_fix",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

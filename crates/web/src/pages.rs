@@ -838,9 +838,10 @@ impl Shell {
         kuijing_domain::money::format_money(*minor, currency)
     }
 
-    /// An amount as a form shows it: `1234.50`.
-    pub fn plain_amount(&self, minor: &i64) -> String {
-        kuijing_domain::money::amount_text(*minor)
+    /// An amount as a form is filled with it, in the decimals of its
+    /// currency: `1234.50`, `1000` in yen.
+    pub fn plain_amount(&self, minor: &i64, currency: &str) -> String {
+        kuijing_domain::money::amount_text_in(*minor, currency)
     }
 
     /// A quantity kept in thousandths: `1.5`.
@@ -873,6 +874,23 @@ impl Shell {
             serde_json::Value::Bool(false) => self.t("customers.no"),
             other => kuijing_domain::fields::display(other),
         }
+    }
+
+    /// A custom field's value on a record's page, by its type: a percent
+    /// with its sign (`12.5%`), money grouped in the decimals of the
+    /// record's `currency` (`1,000` in yen; none given is ""), yes or no in
+    /// the viewer's language.
+    pub fn custom_shown(
+        &self,
+        def: &kuijing_domain::fields::FieldDef,
+        value: &serde_json::Value,
+        currency: &str,
+    ) -> String {
+        if value.is_boolean() {
+            return self.custom_text(value);
+        }
+        let currency = Some(currency).filter(|c| !c.is_empty());
+        kuijing_domain::fields::display_as(def.field_type, value, currency, true)
     }
 
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {

@@ -163,7 +163,8 @@ impl App {
         let (currency, lines, amount, by_hand) =
             (priced.currency, priced.lines, priced.amount, priced.by_hand);
         let defs = self.field_defs_in(tx, Kind::Contract).await?;
-        let custom = kuijing_domain::fields::parse_custom(&defs, &input.custom, &mut errors);
+        let custom =
+            kuijing_domain::fields::parse_custom_in(&defs, &input.custom, &currency, &mut errors);
         crate::unique_fields::check_unique_custom(
             tx,
             Kind::Contract,

@@ -448,8 +448,8 @@ impl App {
         let old_lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;
         diff.field(
             "lines",
-            crate::products::lines_text(&old_lines),
-            crate::products::lines_text(&checked.lines),
+            crate::products::lines_text(&old_lines, &current.currency),
+            crate::products::lines_text(&checked.lines, &checked.fields.currency),
         );
         let saved = contracts::update(
             &mut tx,

@@ -155,12 +155,14 @@ pub(crate) fn write_report(
             .map(|c| Cell::Text(column_label(c, text))),
     );
     writer.write_cells(&header).map_err(io)?;
-    let number = |value: Option<i64>, column: &ReportColumn| match value {
-        Some(value) => Cell::Number {
+    // Money in the decimals of its column's currency: yen and won whole.
+    let number = |value: Option<i64>, column: &ReportColumn| match (value, &column.currency) {
+        (Some(value), Some(currency)) if column.unit == Unit::Money => Cell::money(value, currency),
+        (Some(value), _) => Cell::Number {
             value,
             decimals: decimals(column.unit),
         },
-        None => Cell::Empty,
+        (None, _) => Cell::Empty,
     };
     let none = text("reports.none");
     for row in &report.rows {

@@ -161,12 +161,25 @@ impl Table {
                     .columns
                     .iter()
                     .zip(&labels)
-                    .map(|(column, label)| (label.clone(), cell(item, column)))
+                    .map(|(column, label)| {
+                        (label.clone(), typed(columns, column, cell(item, column)))
+                    })
                     .collect(),
             })
             .collect();
         Self { headers, rows }
     }
+}
+
+/// A custom field's cell as its type reads: a percent with its sign.
+fn typed(columns: &ListColumns, column: &str, mut cell: Cell) -> Cell {
+    let percent = columns.available.iter().any(|a| {
+        a.key == column && a.field_type == Some(kuijing_domain::fields::FieldType::Percent)
+    });
+    if percent && !cell.text.is_empty() && !cell.text.ends_with('%') {
+        cell.text.push('%');
+    }
+    cell
 }
 
 /// A list's table in the caller's chosen columns, and the picker of them;

@@ -153,7 +153,7 @@ impl ContractForm {
             starts_on: text(c.starts_on),
             ends_on: text(c.ends_on),
             amount: if c.amount_by_hand {
-                money::amount_text(c.amount)
+                money::amount_text_in(c.amount, &c.currency)
             } else {
                 String::new()
             },
@@ -169,7 +169,8 @@ impl ContractForm {
         for line in &detail.lines {
             form.line_product.push(line.product_id.to_string());
             form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price.push(money::amount_text(line.price));
+            form.line_price
+                .push(money::amount_text_in(line.price, &form.currency));
             form.line_discount.push(money::discount_text(line.discount));
         }
         form
@@ -362,12 +363,13 @@ pub async fn new_contract(
         form.customer_id = o.customer_id.to_string();
         form.currency = o.currency.clone();
         if o.amount_by_hand || detail.lines.is_empty() {
-            form.amount = money::amount_text(o.amount);
+            form.amount = money::amount_text_in(o.amount, &o.currency);
         }
         for line in &detail.lines {
             form.line_product.push(line.product_id.to_string());
             form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price.push(money::amount_text(line.price));
+            form.line_price
+                .push(money::amount_text_in(line.price, &form.currency));
             form.line_discount.push(money::discount_text(line.discount));
         }
     }

@@ -490,7 +490,8 @@ pub async fn show_contract(
             .edit_plan
             .and_then(|plan| view.detail.plans.iter().find(|p| p.id == plan));
         if view.can_edit_plan {
-            view.plan_edit = plan.map(PlanEdit::of);
+            let currency = &view.detail.row.contract.currency;
+            view.plan_edit = plan.map(|plan| PlanEdit::of(plan, currency));
         }
         view
     });
@@ -626,12 +627,13 @@ struct PlanEdit {
 }
 
 impl PlanEdit {
-    fn of(plan: &kuijing_service::contracts::PaymentPlan) -> Self {
+    /// The instalment's form, its amount in the contract's `currency`.
+    fn of(plan: &kuijing_service::contracts::PaymentPlan, currency: &str) -> Self {
         PlanEdit {
             id: plan.id,
             instalment: plan.instalment,
             form: PlanForm {
-                amount: money::amount_text(plan.amount),
+                amount: money::amount_text_in(plan.amount, currency),
                 planned_on: plan.planned_on.to_string(),
                 method_id: plan.method_id.map(|m| m.to_string()).unwrap_or_default(),
                 remind_days: plan.remind_days.to_string(),

@@ -279,13 +279,18 @@ impl View {
     /// An amount in the main currency for a table: thousands grouped, the
     /// currency said once in the heading.
     fn grouped(&self, amount: &i64) -> String {
-        kuijing_domain::money::format_amount(*amount)
+        self.grouped_in(amount, &self.board.currency)
+    }
+
+    /// As [`Self::grouped`], in the decimals of `currency`: `1,000` in yen.
+    fn grouped_in(&self, amount: &i64, currency: &str) -> String {
+        kuijing_domain::money::format_in(*amount, currency)
     }
 
     /// A rate in tenths of a percent, written as the reports write theirs
     /// (97.6%).
     fn rate_text(&self, rate: &Option<i64>) -> String {
-        super::reports::format_value(*rate, kuijing_service::reports::Unit::Percent)
+        super::reports::format_value(*rate, kuijing_service::reports::Unit::Percent, None)
     }
 
     /// How far a progress bar reaches for a rate in tenths: 0 to 100%.
@@ -602,7 +607,7 @@ async fn view(
                         format!(
                             "{} · {}",
                             s.count,
-                            kuijing_domain::money::format_amount(s.amount)
+                            kuijing_domain::money::format_in(s.amount, &board.currency)
                         ),
                     )
                 })

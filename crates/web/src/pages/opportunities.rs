@@ -903,7 +903,7 @@ impl OpportunityForm {
             pipeline_id: o.pipeline_id.to_string(),
             stage_id: o.stage_id.to_string(),
             amount: if o.amount_by_hand {
-                money::amount_text(o.amount)
+                money::amount_text_in(o.amount, &o.currency)
             } else {
                 String::new()
             },
@@ -920,7 +920,8 @@ impl OpportunityForm {
         for line in &detail.lines {
             form.line_product.push(line.product_id.to_string());
             form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price.push(money::amount_text(line.price));
+            form.line_price
+                .push(money::amount_text_in(line.price, &form.currency));
             form.line_discount.push(money::discount_text(line.discount));
         }
         form

@@ -531,7 +531,7 @@ pub async fn new_payment(
             None => detail.row.outstanding.unwrap_or_default(),
         };
         if due > 0 {
-            form.amount = money::amount_text(due);
+            form.amount = money::amount_text_in(due, &detail.row.contract.currency);
         }
         if let Some(plan) = plan {
             form.method_id = plan.method_id.map(|m| m.to_string()).unwrap_or_default();
@@ -592,7 +592,7 @@ pub async fn edit_payment(
         plan_id: p.plan_id.map(|v| v.to_string()).unwrap_or_default(),
         received_on: p.received_on.to_string(),
         method_id: p.method_id.map(|v| v.to_string()).unwrap_or_default(),
-        amount: money::amount_text(p.amount),
+        amount: money::amount_text_in(p.amount, &p.currency),
         notes: p.notes.clone().unwrap_or_default(),
         confirm_exceeding: String::new(),
         version: p.version.to_string(),

@@ -415,7 +415,7 @@ pub async fn edit_product(
             .map(|c| c.to_string())
             .unwrap_or_default(),
         unit: product.unit.unwrap_or_default(),
-        price: money::amount_text(product.price),
+        price: money::amount_text_in(product.price, &product.currency),
         on_sale: if product.on_sale {
             "1".into()
         } else {

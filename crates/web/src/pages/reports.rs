@@ -133,7 +133,7 @@ impl ReportView {
     }
 
     pub(crate) fn value(&self, value: &Option<i64>, column: &ReportColumn) -> String {
-        format_value(*value, column.unit)
+        format_value(*value, column.unit, column.currency.as_deref())
     }
 
     pub(crate) fn label(&self, label: &str) -> String {
@@ -254,14 +254,18 @@ fn done_notice(lang: Lang, done: &str) -> Option<String> {
     matches!(done, "saved" | "deleted").then(|| lang.t(&format!("done.{done}")))
 }
 
-/// A figure as the table shows it.
-pub(crate) fn format_value(value: Option<i64>, unit: Unit) -> String {
+/// A figure as the table shows it; money in the decimals of its column's
+/// currency (`1,000` in yen).
+pub(crate) fn format_value(value: Option<i64>, unit: Unit, currency: Option<&str>) -> String {
     let Some(value) = value else {
         return "—".into();
     };
     match unit {
         Unit::Count => value.to_string(),
-        Unit::Money => kuijing_domain::money::format_amount(value),
+        Unit::Money => match currency {
+            Some(currency) => kuijing_domain::money::format_in(value, currency),
+            None => kuijing_domain::money::format_amount(value),
+        },
         Unit::Percent => format!("{}%", tenths(value)),
         Unit::Hours => tenths(value),
         Unit::Number => kuijing_domain::money::quantity_text(value),
@@ -371,10 +375,12 @@ pub(crate) fn chart_of(
                     .iter()
                     .zip(&legend)
                     .map(|(i, (_, heading))| {
-                        let unit = report.columns.get(*i).map_or(Unit::Count, |c| c.unit);
+                        let column = report.columns.get(*i);
+                        let unit = column.map_or(Unit::Count, |c| c.unit);
+                        let currency = column.and_then(|c| c.currency.as_deref());
                         format!(
                             "{name} · {heading}: {}",
-                            format_value(row.values.get(*i).copied().flatten(), unit)
+                            format_value(row.values.get(*i).copied().flatten(), unit, currency)
                         )
                     })
                     .collect(),
@@ -430,7 +436,8 @@ pub(crate) fn chart_of(
                 })
                 .collect();
             let unit = series.first().map_or(Unit::Count, |c| c.unit);
-            let figure = |value: i64| format_value(Some(value), unit);
+            let currency = series.first().and_then(|c| c.currency.as_deref());
+            let figure = |value: i64| format_value(Some(value), unit, currency);
             charts::pie(&slices, title, &shell.t("charts_fix.other"), &figure)
         }
         "funnel" => {

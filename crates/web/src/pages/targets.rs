@@ -134,7 +134,7 @@ async fn view(
                         .find(|t| t.measure == measure && t.month == month);
                     let value = typed_value.unwrap_or_else(|| {
                         saved
-                            .map(|t| money::amount_text(t.amount))
+                            .map(|t| money::amount_text_in(t.amount, &t.currency))
                             .unwrap_or_default()
                     });
                     (month, value, saved.map(|t| t.id))

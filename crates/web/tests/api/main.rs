@@ -89,6 +89,7 @@ mod sales_final2;
 mod sales_fixes;
 mod sales_fixtures;
 mod sales_import;
+mod sales_io_fix;
 mod sales_money;
 mod sales_pages;
 mod sales_pages_more;
