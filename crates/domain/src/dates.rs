@@ -234,13 +234,14 @@ pub fn previous_range(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) 
     (from - (to - from), from)
 }
 
-/// The change from `previous` to `current` in whole percent; none when
-/// there was nothing before.
-pub fn change_percent(current: i64, previous: i64) -> Option<i64> {
+/// The change from `previous` to `current` in tenths of a percent rounded
+/// half up (125 is 12.5%), as every rate; none when there was nothing
+/// before.
+pub fn change_tenths(current: i64, previous: i64) -> Option<i64> {
     if previous == 0 {
         return None;
     }
-    percent_of(
+    rate_tenths(
         i128::from(current) - i128::from(previous),
         i128::from(previous),
     )
@@ -338,17 +339,19 @@ mod tests {
 
     #[test]
     fn changes_and_months() {
-        assert_eq!(change_percent(150, 100), Some(50));
-        assert_eq!(change_percent(50, 100), Some(-50));
-        assert_eq!(change_percent(5, 0), None);
-        // Rounded half up, never truncated.
-        assert_eq!(change_percent(10091, 10000), Some(1));
-        assert_eq!(change_percent(10049, 10000), Some(0));
-        assert_eq!(change_percent(18048, 1000), Some(1705));
-        assert_eq!(change_percent(9950, 10000), Some(0));
-        assert_eq!(change_percent(9949, 10000), Some(-1));
-        assert_eq!(change_percent(-50, -100), Some(-50));
-        assert_eq!(change_percent(-150, -100), Some(50));
+        assert_eq!(change_tenths(150, 100), Some(500));
+        assert_eq!(change_tenths(50, 100), Some(-500));
+        assert_eq!(change_tenths(5, 0), None);
+        // Tenths of a percent rounded half up, never truncated.
+        assert_eq!(change_tenths(10091, 10000), Some(9));
+        assert_eq!(change_tenths(10049, 10000), Some(5));
+        assert_eq!(change_tenths(18048, 1000), Some(17048));
+        assert_eq!(change_tenths(9950, 10000), Some(-5));
+        assert_eq!(change_tenths(9949, 10000), Some(-5));
+        assert_eq!(change_tenths(9995, 10000), Some(0), "-0.05% is 0.0%");
+        assert_eq!(change_tenths(10005, 10000), Some(1), "0.05% is 0.1%");
+        assert_eq!(change_tenths(-50, -100), Some(-500));
+        assert_eq!(change_tenths(-150, -100), Some(500));
         assert_eq!(
             months_back(d(2024, 2, 17), 3),
             vec![d(2023, 12, 1), d(2024, 1, 1), d(2024, 2, 1)]

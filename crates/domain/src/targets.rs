@@ -2,20 +2,21 @@
 //! month's target is when only the year has one, and how much of a target a
 //! period that covers part of a month stands against.
 //!
-//! The rule, the same on the dashboard and in the target report:
+//! The rule, the same on the dashboard, in the target report and in the
+//! API:
 //!
-//! - a month's target is its own; a year with a target of its own and no
-//!   month targets at all is spread evenly over its twelve months (a
-//!   twelfth each, the cents left over going to the first months, so the
-//!   twelve add up to the year's); otherwise a month without its own target
-//!   has none;
+//! - a month's target is its own; a month without one takes an even share
+//!   of what the year's own target leaves once the months set are taken
+//!   out (the cents left over going to the first of those months, so the
+//!   twelve add up to the year's); a year whose months set already reach
+//!   its target leaves the others at 0; without a year target a month
+//!   without its own has none;
 //! - a month the period covers only in part stands against the share of its
 //!   target for the days covered (rounded half up to the cent), and what was
 //!   achieved is counted on those days only;
-//! - a whole calendar year in the period stands against the year's own
-//!   target, else the sum of its twelve months when all are set;
-//! - a period's target is the sum over its years; it has none while any
-//!   month it touches has none.
+//! - a period's target is the sum of its months' (a whole year's is its own
+//!   target, or more when its months set add up to more); it has none while
+//!   any month it touches has none.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -44,23 +45,27 @@ pub struct YearTargets {
 }
 
 impl YearTargets {
-    /// The target of `month` (1 to 12): its own, else an even share of the
-    /// year's own when no month of the year has one, else none.
+    /// The target of `month` (1 to 12): its own, else an even share of
+    /// what the year's own target leaves after the months set (none without
+    /// a year target).
     pub fn month(&self, month: u32) -> Option<i64> {
         let index = usize::try_from(month.checked_sub(1)?).ok()?;
-        let own = *self.months.get(index)?;
-        if own.is_some() || self.months.iter().any(Option::is_some) {
-            return own;
+        if let Some(own) = *self.months.get(index)? {
+            return Some(own);
         }
         let year = self.year?;
-        let (share, left) = (year.div_euclid(12), year.rem_euclid(12));
-        Some(share + i64::from(i64::try_from(index).is_ok_and(|i| i < left)))
+        let set: i64 = self.months.iter().flatten().sum();
+        let rest = year.saturating_sub(set).max(0);
+        let open = i64::try_from(self.months.iter().filter(|m| m.is_none()).count()).ok()?;
+        let before = self.months[..index].iter().filter(|m| m.is_none()).count();
+        let (share, left) = (rest.div_euclid(open), rest.rem_euclid(open));
+        Some(share + i64::from(i64::try_from(before).is_ok_and(|i| i < left)))
     }
 
-    /// The whole year's target: its own, else the twelve months' sum when
-    /// all are set.
+    /// The whole year's target: the sum of its twelve months (the year's
+    /// own when the months set stay within it), none while a month has none.
     pub fn whole(&self) -> Option<i64> {
-        self.year.or_else(|| self.months.iter().copied().sum())
+        (1..=12).map(|m| self.month(m)).sum()
     }
 }
 
@@ -148,38 +153,32 @@ pub fn months_of(from: NaiveDate, to: NaiveDate) -> Vec<MonthPart> {
 }
 
 /// The target of the period `[from, to)` given each year's targets (`of`
-/// answers for a year; a year it does not know has none): whole years by
-/// their whole target, other months by their part; none while any part has
-/// none.
+/// answers for a year; a year it does not know has none): the sum of its
+/// months' targets, a month covered in part by its days' share; none while
+/// any month has none.
 pub fn period_target(
     (from, to): (NaiveDate, NaiveDate),
     of: impl Fn(i32) -> Option<YearTargets>,
 ) -> Option<i64> {
-    let parts = months_of(from, to);
-    let mut total = 0i64;
-    let mut index = 0;
-    while let Some(part) = parts.get(index) {
-        let year = of(part.year()).unwrap_or_default();
-        let of_year = parts[index..]
-            .iter()
-            .take_while(|p| p.year() == part.year())
-            .count();
-        let whole_year = of_year == 12 && parts[index..index + 12].iter().all(MonthPart::whole);
-        if whole_year {
-            total = total.checked_add(year.whole()?)?;
-            index += 12;
-        } else {
-            total = total.checked_add(part.target(&year)?)?;
-            index += 1;
-        }
-    }
-    Some(total)
+    months_of(from, to).iter().try_fold(0i64, |total, part| {
+        total.checked_add(part.target(&of(part.year()).unwrap_or_default())?)
+    })
 }
 
-/// Targets of several holders added up: only when every one has one, since
-/// what was achieved counts them all.
-pub fn summed(each: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
-    each.into_iter().sum()
+/// The target of a group of holders (a department's people, chosen
+/// people): the targets of those who have one added up, and the positions
+/// of those who have none, for a note naming them. None when nobody has
+/// one.
+pub fn group_target(each: impl IntoIterator<Item = Option<i64>>) -> (Option<i64>, Vec<usize>) {
+    let mut total: Option<i64> = None;
+    let mut without = Vec::new();
+    for (index, target) in each.into_iter().enumerate() {
+        match target {
+            Some(t) => total = Some(total.unwrap_or(0).saturating_add(t)),
+            None => without.push(index),
+        }
+    }
+    (total, without)
 }
 
 #[cfg(test)]
@@ -206,18 +205,40 @@ mod tests {
     }
 
     #[test]
-    fn set_months_are_never_topped_up_from_the_year() {
+    fn months_without_their_own_share_what_the_year_leaves() {
         let mut months = [None; 12];
         months[2] = Some(300);
+        months[5] = Some(1_000);
         let year = YearTargets {
-            year: Some(12_000),
+            year: Some(12_005),
             months,
         };
+        // 12005 less 1300 leaves 10705 for ten months: 1070.5 each, the five
+        // cents left over to the first five of them.
         assert_eq!(year.month(3), Some(300));
-        assert_eq!(year.month(4), None, "April has none of its own");
-        assert_eq!(year.whole(), Some(12_000));
+        assert_eq!(year.month(6), Some(1_000));
+        let rest: Vec<i64> = [1, 2, 4, 5, 7, 8, 9, 10, 11, 12]
+            .iter()
+            .filter_map(|m| year.month(*m))
+            .collect();
+        assert_eq!(
+            rest,
+            [1071, 1071, 1071, 1071, 1071, 1070, 1070, 1070, 1070, 1070]
+        );
+        assert_eq!(year.whole(), Some(12_005));
+        // Months set beyond the year's target leave the others at 0.
+        let mut over = [None; 12];
+        over[0] = Some(20_000);
+        let over = YearTargets {
+            year: Some(12_000),
+            months: over,
+        };
+        assert_eq!(over.month(2), Some(0));
+        assert_eq!(over.whole(), Some(20_000));
+        // Without a year target a month has only its own.
         let part = YearTargets { year: None, months };
-        assert_eq!(part.whole(), None, "March alone is no year");
+        assert_eq!(part.month(4), None, "April has none of its own");
+        assert_eq!(part.whole(), None, "two months are no year");
         assert_eq!(
             YearTargets {
                 year: None,
@@ -287,6 +308,20 @@ mod tests {
             Some(516)
         );
         assert_eq!(period_target((day(2024, 12, 1), day(2025, 2, 1)), of), None);
+        // A quarter of a year with a year target and April's own: April,
+        // and May and June's shares of the 9000 the other eleven months
+        // have (818 each, the two cents left going to January and February).
+        let with_year = YearTargets {
+            year: Some(12_000),
+            months,
+        };
+        let q2 = (day(2026, 4, 1), day(2026, 7, 1));
+        assert_eq!(
+            period_target(q2, |_| Some(with_year)),
+            Some(3_000 + 818 * 2)
+        );
+        let year = (day(2026, 1, 1), day(2027, 1, 1));
+        assert_eq!(period_target(year, |_| Some(with_year)), Some(12_000));
     }
 
     #[test]
@@ -305,8 +340,9 @@ mod tests {
     }
 
     #[test]
-    fn several_holders_add_up_only_when_each_has_one() {
-        assert_eq!(summed([Some(1), Some(2)]), Some(3));
-        assert_eq!(summed([Some(1), None]), None);
+    fn a_group_adds_up_those_with_a_target_and_names_the_others() {
+        assert_eq!(group_target([Some(1), Some(2)]), (Some(3), vec![]));
+        assert_eq!(group_target([Some(1), None, Some(5)]), (Some(6), vec![1]));
+        assert_eq!(group_target([None, None]), (None, vec![0, 1]));
     }
 }

@@ -258,7 +258,8 @@ pub fn grouped_bars(groups: &[Group], series: &[&str], label: &str, axes: &[Axis
     frame.axes(&mut svg, axes);
     for (index, group) in groups.iter().enumerate() {
         let x0 = frame.left + slot * index as f64 + (slot - bar * series.len() as f64) / 2.0;
-        for (s, value) in group.values.iter().enumerate() {
+        // Nothing draws no bar (the figure stays in the table).
+        for (s, value) in group.values.iter().enumerate().filter(|(_, v)| **v > 0) {
             let y = frame.y(s, *value);
             let h = frame.base() - y;
             let x = x0 + bar * s as f64;

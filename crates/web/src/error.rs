@@ -276,6 +276,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_fix3",
     "approvals_fix3",
     "salesio_fix",
+    "targets_fix2",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -54,7 +54,7 @@ impl Tally {
         self.approved + self.reject_decisions
     }
 
-    /// Approved out of decided, in whole percent rounded half up.
+    /// Approved out of decided, in tenths of a percent rounded half up.
     pub fn pass_rate(&self) -> Option<i64> {
         super::views::pass_rate(self.approved, self.reject_decisions)
     }

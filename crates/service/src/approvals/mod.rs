@@ -146,7 +146,8 @@ pub struct KindStats {
     /// Approve decisions ever taken, one per approver and step.
     pub approved_decisions: i64,
     /// Submissions that ended approved out of those that ended approved or
-    /// rejected, in whole percent rounded half up; withdrawn ones and
+    /// rejected, in tenths of a percent rounded half up (667 is 66.7%), as
+    /// the reports' rates; withdrawn ones and
     /// those in progress left out.
     pub pass_rate: Option<i64>,
     /// The average time of a step, from its start until it passed or was

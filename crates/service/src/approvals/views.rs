@@ -212,11 +212,11 @@ impl App {
     }
 }
 
-/// Approved out of decided (approved or rejected) submissions, in whole
-/// percent rounded half up: the approvals report's approved share, to the
-/// percent. Submissions withdrawn or in progress are not decided.
+/// Approved out of decided (approved or rejected) submissions, in tenths of
+/// a percent rounded half up (667 is 66.7%): the approvals report's
+/// approved share. Submissions withdrawn or in progress are not decided.
 pub fn pass_rate(approved: i64, rejected: i64) -> Option<i64> {
-    kuijing_domain::dates::percent_of(i128::from(approved), i128::from(approved + rejected))
+    kuijing_domain::dates::rate_tenths(i128::from(approved), i128::from(approved + rejected))
 }
 
 /// An approval in the lists "waiting for me" and "submitted by me", with

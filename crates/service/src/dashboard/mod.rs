@@ -10,7 +10,7 @@ mod whose;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use kuijing_domain::dates::{Period, change_percent, months_back, previous_range};
+use kuijing_domain::dates::{Period, change_tenths, months_back, previous_range};
 use kuijing_domain::{
     Action, FieldError, FieldErrors, Kind, OrgChart, Permission, Visibility, money,
 };
@@ -25,8 +25,8 @@ use crate::{App, Caller};
 
 pub(crate) use targets::year_targets;
 pub use targets::{
-    LeftOutTargets, MEASURES, TargetAmount, TargetInput, TargetMonth, TargetView, TargetsInput,
-    left_out_targets, other_currencies, rate_of, target_currency, year_target,
+    LeftOutTargets, MEASURES, TargetAmount, TargetHolder, TargetInput, TargetMonth, TargetView,
+    TargetsInput, left_out_targets, other_currencies, rate_of, target_currency, year_target,
 };
 pub(crate) use whose::Whose;
 
@@ -161,7 +161,8 @@ pub struct BriefItem {
     pub current: Figure,
     pub previous: Figure,
     /// The change of the count (or, for money, of the main currency's
-    /// amount) in percent; none when the period before had nothing.
+    /// amount) in tenths of a percent (125 is 12.5%), as the reports'
+    /// rates; none when the period before had nothing.
     pub change: Option<i64>,
     /// Whether the figure is money (shown as amounts) or a count.
     pub money: bool,
@@ -171,6 +172,8 @@ pub struct BriefItem {
 pub struct FunnelStage {
     pub stage_id: i64,
     pub name: String,
+    /// The stage's win rate in tenths of a percent (600 is 60.0%), as the
+    /// reports' rates.
     pub win_rate: i64,
     /// Open opportunities at the stage (won and lost ones never count).
     pub count: i64,
@@ -444,9 +447,9 @@ impl App {
             .into_iter()
             .map(|(key, is_money, current, previous)| BriefItem {
                 change: if is_money {
-                    change_percent(current.amount_in(&currency), previous.amount_in(&currency))
+                    change_tenths(current.amount_in(&currency), previous.amount_in(&currency))
                 } else {
-                    change_percent(current.count, previous.count)
+                    change_tenths(current.count, previous.count)
                 },
                 key,
                 money: is_money,
@@ -472,7 +475,7 @@ impl App {
                     FunnelStage {
                         stage_id: stage.id,
                         name: stage.name.clone(),
-                        win_rate: stage.win_rate,
+                        win_rate: stage.win_rate * 10,
                         count: here.map(|s| s.count).sum(),
                         amount: in_currency.clone().map(|s| s.amount).sum(),
                         forecast: in_currency.map(|s| s.forecast()).sum(),
@@ -502,6 +505,7 @@ impl App {
             .target_views(
                 &mut tx,
                 query,
+                &whose,
                 (&contract_owners, &payment_owners),
                 (from, to),
                 (contract_scope.all, own_holder),

@@ -1,7 +1,7 @@
 //! Targets: set, deleted and shown against what was achieved over the
 //! dashboard's period.
 
-use kuijing_domain::targets::{YearTargets, months_of, period_target, summed};
+use kuijing_domain::targets::{YearTargets, group_target, months_of, period_target};
 
 use super::*;
 
@@ -68,9 +68,11 @@ pub fn target_currency<'a>(targets: impl IntoIterator<Item = &'a str>, company: 
     }
 }
 
-/// A year's target: its own, else the sum of its months' when all twelve
-/// are set. A year with only some months set has no year target (and no
-/// year rate): the year's achievement would be measured against part of it.
+/// A year's target: the sum of its twelve months' by the rule of
+/// [`kuijing_domain::targets`] (its own when the months set stay within
+/// it). A year with only some months set and no target of its own has no
+/// year target (and no year rate): the year's achievement would be
+/// measured against part of it.
 pub fn year_target(own: Option<i64>, months: &[Option<i64>]) -> Option<i64> {
     let mut year = YearTargets {
         year: own,
@@ -177,11 +179,12 @@ pub struct TargetView {
     /// Targets of the period's years set in other currencies, left out of
     /// `target` and of every month's.
     pub targets_left_out: Vec<LeftOutTargets>,
-    /// The period's target: a whole calendar year's own (else its twelve
-    /// months' when all are set), and for the other months the sum of
-    /// their targets, a month covered in part by its days' share, a year
-    /// target with no month targets spread evenly over its months; none
-    /// while a month of the period has no target.
+    /// The period's target: the sum of its months' targets (see
+    /// [`kuijing_domain::targets`]: a month covered in part by its days'
+    /// share, months without their own target sharing what the year's
+    /// target leaves); none while a month of the period has none. For a
+    /// group (chosen people, or a department's people when it has no target
+    /// of its own) the targets of those who have one added up.
     pub target: Option<i64>,
     /// Achieved in the period.
     pub achieved: i64,
@@ -190,6 +193,17 @@ pub struct TargetView {
     pub rate: Option<i64>,
     /// The months the period touches, in order.
     pub months: Vec<TargetMonth>,
+    /// People of the group with no target in `currency` for the period,
+    /// left out of `target` and of every month's (what they achieved still
+    /// counts); empty for a single holder.
+    pub without_target: Vec<TargetHolder>,
+}
+
+/// A person named on a target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct TargetHolder {
+    pub user_id: i64,
+    pub name: String,
 }
 
 impl App {
@@ -197,6 +211,7 @@ impl App {
         &self,
         tx: &mut Tx,
         query: &DashboardQuery,
+        whose: &Whose,
         (contract_owners, payment_owners): (&Option<Vec<i64>>, &Option<Vec<i64>>),
         (from, to): (NaiveDate, NaiveDate),
         viewer: (bool, (Option<i64>, Option<i64>)),
@@ -204,28 +219,27 @@ impl App {
         // Targets belong to the company, one department or one user. A
         // viewer who does not see the whole company is measured against
         // their own holder's target: their department's, or their own.
-        // Chosen people are measured against their targets added up.
-        let holders: Vec<(Option<i64>, Option<i64>)> =
-            match query.scope.as_deref().unwrap_or("company") {
-                "company" if viewer.0 => vec![(None, None)],
-                "company" => vec![viewer.1],
-                "department" => vec![(query.department_id, None)],
-                "user" | "users" if !query.user_ids.is_empty() => {
-                    let people: BTreeSet<i64> = query.user_ids.iter().copied().collect();
-                    people.into_iter().map(|user| (None, Some(user))).collect()
-                }
-                _ => return Ok(Vec::new()),
-            };
+        // A group (chosen people, or a department without a target of its
+        // own of the measure) is measured against its people's targets
+        // added up.
+        let scope = query.scope.as_deref().unwrap_or("company");
+        let single: Option<(Option<i64>, Option<i64>)> = match scope {
+            "company" if viewer.0 => Some((None, None)),
+            "company" => Some(viewer.1),
+            "department" => Some((query.department_id, None)),
+            "user" | "users" => match query.user_ids.as_slice() {
+                [] => return Ok(Vec::new()),
+                [one] => Some((None, Some(*one))),
+                _ => None,
+            },
+            _ => return Ok(Vec::new()),
+        };
+        let people: Vec<i64> = whose
+            .chosen()
+            .map(|c| c.iter().copied().collect())
+            .unwrap_or_default();
         let last_day = to - chrono::Duration::days(1);
-        // Every holder's targets of every year the period touches.
-        let mut sets: Vec<Vec<insight::Target>> = Vec::new();
-        for holder in &holders {
-            let mut set = Vec::new();
-            for year in from.year()..=last_day.year() {
-                set.extend(insight::targets(tx, i64::from(year), *holder).await?);
-            }
-            sets.push(set);
-        }
+        let years = (i64::from(from.year()), i64::from(last_day.year()));
         let company = self.currency();
         let parts = months_of(from, to);
         let mut views = Vec::new();
@@ -233,28 +247,50 @@ impl App {
             ("contract_amount", contract_owners),
             ("payment_amount", payment_owners),
         ] {
-            let all: Vec<&insight::Target> = sets
-                .iter()
-                .flatten()
-                .filter(|t| t.measure == measure)
-                .collect();
+            let set = insight::targets_of_years(tx, years, measure).await?;
+            let of_holder = |holder: (Option<i64>, Option<i64>)| -> Vec<&insight::Target> {
+                set.iter()
+                    .filter(|t| (t.department_id, t.user_id) == holder)
+                    .collect()
+            };
+            // The holders measured: the single one when it has targets of
+            // the measure (a department's people when it has none),
+            // else each person of the group.
+            let holders: Vec<(Option<i64>, Option<i64>)> = match single {
+                Some(holder) if !of_holder(holder).is_empty() => vec![holder],
+                Some(_) if scope != "department" => continue,
+                _ => people.iter().map(|user| (None, Some(*user))).collect(),
+            };
+            let group = single.is_none() || holders.first() != single.as_ref();
+            let all: Vec<&insight::Target> = holders.iter().flat_map(|h| of_holder(*h)).collect();
             if all.is_empty() {
                 continue;
             }
             let currency = target_currency(all.iter().map(|t| t.currency.as_str()), &company);
             // Each holder's targets in that currency: a target in another
             // is never added to it.
-            let mine: Vec<Vec<&insight::Target>> = sets
+            let mine: Vec<Vec<&insight::Target>> = holders
                 .iter()
-                .map(|set| {
-                    set.iter()
-                        .filter(|t| t.measure == measure && t.currency == currency)
+                .map(|holder| {
+                    of_holder(*holder)
+                        .into_iter()
+                        .filter(|t| t.currency == currency)
                         .collect()
                 })
                 .collect();
-            if mine.iter().all(Vec::is_empty) {
-                continue;
-            }
+            let each: Vec<Option<i64>> = mine
+                .iter()
+                .map(|targets| period_target((from, to), |year| Some(year_targets(targets, year))))
+                .collect();
+            let (target, without) = group_target(each);
+            // In a group only those with a target for the period count in
+            // its months.
+            let counted: Vec<&Vec<&insight::Target>> = mine
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| !group || !without.contains(index))
+                .map(|(_, targets)| targets)
+                .collect();
             let by_month = insight::by_month(tx, owners.as_deref(), measure, (from, to)).await?;
             let months: Vec<TargetMonth> = parts
                 .iter()
@@ -265,10 +301,14 @@ impl App {
                         .filter(|r| r.month == key && r.currency == currency)
                         .map(|r| r.amount)
                         .sum();
-                    let target = summed(
-                        mine.iter()
-                            .map(|targets| part.target(&year_targets(targets, part.year()))),
-                    );
+                    let target = if counted.is_empty() {
+                        None
+                    } else {
+                        counted
+                            .iter()
+                            .map(|targets| part.target(&year_targets(targets, part.year())))
+                            .sum()
+                    };
                     TargetMonth {
                         year: part.year(),
                         month: part.month(),
@@ -280,9 +320,18 @@ impl App {
                     }
                 })
                 .collect();
-            let target = summed(mine.iter().map(|targets| {
-                period_target((from, to), |year| Some(year_targets(targets, year)))
-            }));
+            let without_target = if group {
+                without
+                    .iter()
+                    .filter_map(|index| holders.get(*index).and_then(|h| h.1))
+                    .map(|user_id| TargetHolder {
+                        user_id,
+                        name: whose.name_of(user_id),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let achieved = months.iter().map(|m| m.achieved).sum();
             views.push(TargetView {
                 measure,
@@ -295,13 +344,19 @@ impl App {
                 target,
                 achieved,
                 months,
+                without_target,
             });
         }
         Ok(views)
     }
 
-    /// Sets a target (an administrator's or a report manager's task).
-    pub async fn set_target(&self, caller: &Caller, input: &TargetInput) -> Result<()> {
+    /// Sets a target (an administrator's or a report manager's task) and
+    /// answers it as saved, with its id.
+    pub async fn set_target(
+        &self,
+        caller: &Caller,
+        input: &TargetInput,
+    ) -> Result<insight::Target> {
         let batch = TargetsInput {
             year: input.year,
             department_id: input.department_id,
@@ -314,7 +369,14 @@ impl App {
                 label: None,
             }],
         };
-        self.set_targets(caller, &batch).await
+        self.set_targets(caller, &batch).await?;
+        let holder = (input.department_id, input.user_id);
+        let mut tx = self.db.read().await?;
+        insight::targets(&mut tx, input.year, holder)
+            .await?
+            .into_iter()
+            .find(|t| t.measure == input.measure && t.month == input.month)
+            .ok_or(ServiceError::NotFound)
     }
 
     /// Sets several targets of one holder and year at once: every problem
@@ -439,8 +501,13 @@ mod tests {
     }
 
     #[test]
-    fn a_year_target_is_its_own_or_all_twelve_months() {
-        assert_eq!(year_target(Some(500), &[Some(10); 12]), Some(500));
+    fn a_year_target_is_its_twelve_months() {
+        assert_eq!(year_target(Some(500), &[None; 12]), Some(500));
+        assert_eq!(
+            year_target(Some(500), &[Some(10); 12]),
+            Some(120),
+            "twelve months set are the year"
+        );
         assert_eq!(year_target(None, &[Some(10); 12]), Some(120));
         let mut some = [None; 12];
         some[2] = Some(10);

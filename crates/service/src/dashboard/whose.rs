@@ -175,6 +175,20 @@ impl Whose {
         self.chosen.is_some()
     }
 
+    /// The people chosen (a department's, or those named), when any.
+    pub(crate) fn chosen(&self) -> Option<&BTreeSet<i64>> {
+        self.chosen.as_ref()
+    }
+
+    /// A person's name, empty when unknown.
+    pub(crate) fn name_of(&self, user: i64) -> String {
+        self.people
+            .iter()
+            .find(|(id, _)| *id == user)
+            .map(|(_, name)| name.clone())
+            .unwrap_or_default()
+    }
+
     /// The owners whose records of a kind count for this viewer.
     pub(crate) fn owners(&self, caller: &Caller, kind: Kind) -> Option<Vec<i64>> {
         owners_for(

@@ -230,7 +230,8 @@ impl App {
         Ok(())
     }
 
-    /// A saved report's table as CSV or XLSX.
+    /// A saved report's table as CSV or XLSX, with the report's name to
+    /// save it under.
     pub async fn export_saved_report(
         &self,
         caller: &Caller,
@@ -238,10 +239,11 @@ impl App {
         query: &DashboardQuery,
         format: crate::spreadsheets::Format,
         text: &(dyn Fn(&str) -> String + Sync),
-    ) -> Result<tempfile::TempPath> {
+    ) -> Result<(tempfile::TempPath, String)> {
         caller.require(Permission::new(Kind::Report, Action::Export))?;
         let mut report = self.run_report(caller, id, query).await?;
         crate::reports::name_coded_rows(&mut report, text);
-        crate::reports::write_report(&self.settings.data_dir, &report, format, text)
+        let path = crate::reports::write_report(&self.settings.data_dir, &report, format, text)?;
+        Ok((path, report.name))
     }
 }

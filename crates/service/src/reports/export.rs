@@ -188,22 +188,59 @@ pub(crate) fn write_report(
     }
     // Where nothing adds up (a target report's holders and years), there is
     // no total row rather than an empty one.
-    if report.totals.iter().all(Option::is_none) {
-        return writer.finish().map_err(io);
+    if report.totals.iter().any(Option::is_some) {
+        let mut cells = vec![Cell::Text(text("reports.total"))];
+        if report.by2.is_some() {
+            cells.push(Cell::Empty);
+        }
+        cells.extend(
+            report
+                .totals
+                .iter()
+                .zip(&report.columns)
+                .map(|(v, c)| number(*v, c)),
+        );
+        writer.write_cells(&cells).map_err(io)?;
     }
-    let mut cells = vec![Cell::Text(text("reports.total"))];
-    if report.by2.is_some() {
-        cells.push(Cell::Empty);
+    // The page's note on targets left out, under the table after a blank
+    // row, so a file read alone says what its targets do not count.
+    let currency = report.columns.iter().find_map(|c| c.currency.as_deref());
+    if let Some(note) = currency.and_then(|c| left_out_text(&report.targets_left_out, c, text)) {
+        // Every row as wide as the header: CSV rows keep one width.
+        let mut row = vec![Cell::Empty; header.len()];
+        writer.write_cells(&row).map_err(io)?;
+        row[0] = Cell::Text(note);
+        writer.write_cells(&row).map_err(io)?;
     }
-    cells.extend(
-        report
-            .totals
-            .iter()
-            .zip(&report.columns)
-            .map(|(v, c)| number(*v, c)),
-    );
-    writer.write_cells(&cells).map_err(io)?;
     writer.finish().map_err(io)
+}
+
+/// Names the targets left out for being set in another currency than the
+/// figures', and how many in each, so a target shown as "—" or smaller
+/// than set is not read as unset: the page's note and the exports' alike.
+pub fn left_out_text(
+    left: &[crate::dashboard::LeftOutTargets],
+    currency: &str,
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> Option<String> {
+    (!left.is_empty()).then(|| {
+        let list: Vec<String> = left
+            .iter()
+            .map(|l| {
+                let key = if l.targets == 1 {
+                    "insight_fix.targets_in_one"
+                } else {
+                    "insight_fix.targets_in_many"
+                };
+                text(key)
+                    .replace("%{count}", &l.targets.to_string())
+                    .replace("%{currency}", &l.currency)
+            })
+            .collect();
+        text("insight_fix.targets_left_out")
+            .replace("%{list}", &list.join(&text("insight_fix.separator")))
+            .replace("%{currency}", currency)
+    })
 }
 
 impl App {

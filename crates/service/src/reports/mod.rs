@@ -33,7 +33,8 @@ pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
-    coded_value, column_label, decimals, fixed_row_label, grouping_label, name_coded_rows,
+    coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,
+    name_coded_rows,
 };
 use pipeline::FUNNEL_OUTCOMES;
 

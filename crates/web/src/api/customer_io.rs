@@ -40,7 +40,7 @@ pub(crate) async fn send_file(
         .map_err(|e| ServiceError::Internal(format!("export file: {e}")))?;
     drop(path);
     let body = HttpBody::from_stream(tokio_util::io::ReaderStream::new(file));
-    let disposition = format!("attachment; filename=\"{name}.{}\"", format.extension());
+    let disposition = disposition(name, format.extension());
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),
@@ -49,6 +49,49 @@ pub(crate) async fn send_file(
         body,
     )
         .into_response())
+}
+
+/// A name made safe to save a file under: letters and digits of every
+/// script (Chinese included), `-`, `_`, `(` and `)` kept, spaces kept
+/// single, anything else (slashes, quotes, dots, control characters) an
+/// underscore; at most 80 characters; `export` when nothing is left.
+pub(crate) fn safe_file_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        let c = if c.is_alphanumeric() || matches!(c, '-' | '_' | '(' | ')') {
+            c
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            '_'
+        };
+        if !(c == ' ' && (out.is_empty() || out.ends_with(' '))) {
+            out.push(c);
+        }
+    }
+    let out: String = out.trim().chars().take(80).collect();
+    let out = out.trim_end().to_string();
+    if out.chars().any(char::is_alphanumeric) {
+        out
+    } else {
+        "export".to_string()
+    }
+}
+
+/// `Content-Disposition` of a file to save as `name.extension`: the name
+/// made safe, as UTF-8 in `filename*` (RFC 5987) with its ASCII part in
+/// `filename` for old clients.
+pub(crate) fn disposition(name: &str, extension: &str) -> String {
+    let safe = safe_file_name(name);
+    let ascii: String = safe.chars().filter(char::is_ascii).collect();
+    let ascii = match ascii.trim_matches(|c| c == ' ' || c == '_') {
+        plain if plain.chars().any(|c| c.is_ascii_alphanumeric()) => plain.to_string(),
+        _ => "export".to_string(),
+    };
+    let encoded: String =
+        form_urlencoded::byte_serialize(format!("{safe}.{extension}").as_bytes()).collect();
+    let encoded = encoded.replace('+', "%20");
+    format!("attachment; filename=\"{ascii}.{extension}\"; filename*=UTF-8''{encoded}")
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -333,5 +376,26 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
     match problem.first_row {
         Some(row) => text.replace("%{row}", &row.to_string()),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{disposition, safe_file_name};
+
+    #[test]
+    fn file_names_keep_chinese_and_lose_what_a_path_or_header_would_read() {
+        assert_eq!(safe_file_name("华东 季度 回款"), "华东 季度 回款");
+        assert_eq!(safe_file_name("../a/b\"c\r\n"), "___a_b_c");
+        assert_eq!(safe_file_name("  ..  "), "export");
+        assert_eq!(safe_file_name(&"長".repeat(100)).chars().count(), 80);
+        assert_eq!(
+            disposition("華東 Q2", "xlsx"),
+            "attachment; filename=\"Q2.xlsx\"; filename*=UTF-8''%E8%8F%AF%E6%9D%B1%20Q2.xlsx"
+        );
+        assert_eq!(
+            disposition("回款", "csv"),
+            "attachment; filename=\"export.csv\"; filename*=UTF-8''%E5%9B%9E%E6%AC%BE.csv"
+        );
     }
 }

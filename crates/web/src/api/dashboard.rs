@@ -107,7 +107,7 @@ pub(crate) fn day_of(text: Option<&str>) -> Result<Option<NaiveDate>, &'static s
 
 #[utoipa::path(post, path = "/api/v1/targets", tag = "dashboard", request_body = TargetInput,
     description = "Sets the company's (no department or user), a department's or a user's target for a year (month 0) or a month; a second target for the same holder, month and measure replaces the first.",
-    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "The target as saved, with its id", body = kuijing_service::dashboard::Target), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_target(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -115,7 +115,7 @@ pub async fn set_target(
     Body(body): Body<TargetInput>,
 ) -> Response {
     let result = state.app.set_target(&caller, &body).await;
-    respond_done(
+    super::respond_created(
         result.map_err(|e| name_insight_fields(e, lang)),
         &caller,
         lang,

@@ -419,9 +419,9 @@ pub(crate) async fn export_custom(
 ) -> Result<Response, ServiceError> {
     let format = format_of(format)?;
     let text = |key: &str| lang.t(key);
-    let path = state
+    let (path, name) = state
         .app
         .export_saved_report(caller, id, &query.insight, format, &text)
         .await?;
-    send_file(path, format, "report").await
+    send_file(path, format, &name).await
 }

@@ -116,8 +116,10 @@ pub fn bars(groups: &[Group], series: &[&str], label: &str, axes: &[Axis]) -> St
     }
     for (group, start) in groups.iter().zip(&starts) {
         let y0 = start + (row - bar * series.len().max(1) as f64) / 2.0;
-        for (s, value) in group.values.iter().enumerate() {
-            let share = (*value).max(0) as f64 / tops.get(s).copied().unwrap_or(1.0).max(1.0);
+        // Nothing (no target, nothing achieved) draws no bar, not a hairline
+        // that reads as a small amount; the figure stays in the table.
+        for (s, value) in group.values.iter().enumerate().filter(|(_, v)| **v > 0) {
+            let share = (*value) as f64 / tops.get(s).copied().unwrap_or(1.0).max(1.0);
             let w = (share * room).max(1.0);
             let title = group.titles.get(s).map(String::as_str).unwrap_or_default();
             let _ = write!(

@@ -202,3 +202,29 @@ fn horizontal_bars_put_a_note_as_a_heading_above_its_row_uncut() {
     );
     assert!(svg.contains("…</text>"), "{svg}");
 }
+
+#[test]
+fn nothing_draws_no_bar_rather_than_a_hairline() {
+    let groups = vec![
+        Group {
+            label: "2021-04".into(),
+            values: vec![0, 500],
+            titles: vec!["no target".into(), "500".into()],
+            note: Some("Holder without a target".into()),
+        },
+        Group {
+            label: "2021-05".into(),
+            values: vec![1_000, 0],
+            titles: vec!["1000".into(), "nothing".into()],
+            note: None,
+        },
+    ];
+    for svg in [
+        bars::bars(&groups, &["target", "achieved"], "Targets", &Axis::money(2)),
+        grouped_bars(&groups, &["target", "achieved"], "Targets", &Axis::money(2)),
+    ] {
+        assert_eq!(svg.matches("<rect").count(), 2, "{svg}");
+        assert!(!svg.contains("<title>no target</title>"), "{svg}");
+        assert!(!svg.contains("<title>nothing</title>"), "{svg}");
+    }
+}

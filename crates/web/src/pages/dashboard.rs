@@ -260,13 +260,21 @@ impl View {
         self.shell.money(amount, &self.board.currency)
     }
 
+    /// A change in tenths of a percent, written as the reports write rates
+    /// (▲ 12.5%).
     fn change(&self, change: &Option<i64>) -> (String, &'static str) {
+        let text = |c: i64| self.rate_text(&Some(c));
         match change {
             None => ("—".into(), "flat"),
-            Some(c) if *c > 0 => (format!("▲ {c}%"), "up"),
-            Some(c) if *c < 0 => (format!("▼ {}%", c.abs()), "down"),
-            Some(_) => ("0%".into(), "flat"),
+            Some(c) if *c > 0 => (format!("▲ {}", text(*c)), "up"),
+            Some(c) if *c < 0 => (format!("▼ {}", text(c.abs())), "down"),
+            Some(_) => (text(0), "flat"),
         }
+    }
+
+    /// A stage's win rate, in tenths of a percent.
+    fn win_rate_text(&self, rate: &i64) -> String {
+        self.rate_text(&Some(*rate))
     }
 
     fn month_label(&self, year: &i32, month: &u32) -> String {

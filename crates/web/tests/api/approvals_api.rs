@@ -219,7 +219,7 @@ async fn a_small_contract_needs_the_superior_and_a_large_one_finance_too() {
     // approved, two rejected (one of them before a resubmission).
     assert_eq!(contracts["submissions"], 5, "{}", stats.text);
     assert_eq!(contracts["rejected_decisions"], 2, "{}", stats.text);
-    assert_eq!(contracts["pass_rate"], 50, "{}", stats.text);
+    assert_eq!(contracts["pass_rate"], 500, "{}", stats.text);
 }
 
 #[tokio::test]

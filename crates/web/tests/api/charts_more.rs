@@ -243,7 +243,7 @@ async fn a_quarter_sets_its_months_targets_against_its_sales() {
                 json!({ "year": 2021, "month": month, "measure": "contract_amount", "amount": "1,000" }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     let quarter = "period=custom&from=2021-04-01&to=2021-06-30";
     let report = t

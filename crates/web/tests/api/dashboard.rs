@@ -202,7 +202,7 @@ async fn targets_are_set_by_managers_of_reports_and_shown_against_what_was_achie
             serde_json::json!({ "year": 2026, "month": 3, "measure": "contract_amount", "amount": "1000" }),
         )
         .await;
-    assert_eq!(set.status, 204, "{}", set.text);
+    assert_eq!(set.status, 201, "{}", set.text);
     let bad = t
         .post(
             "/api/v1/targets",
@@ -248,7 +248,7 @@ async fn a_rep_is_measured_against_their_own_target_not_the_companys() {
                 serde_json::json!({ "year": 2026, "month": 0, "user_id": user, "measure": "contract_amount", "amount": amount }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     let theirs = t
         .get("/api/v1/dashboard?period=this_year", &team.rep.1)

@@ -253,7 +253,7 @@ async fn a_target_is_deleted_on_its_page_or_through_the_api_by_those_who_manage_
                 json!({ "year": 2022, "month": month, "measure": "payment_amount", "amount": "800" }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     let listed = t.get("/api/v1/targets?year=2022", admin).await;
     let company = t.app.settings().currency.clone();
@@ -345,7 +345,7 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
                 json!({ "year": 2021, "month": month, "measure": "contract_amount", "amount": amount }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     let year = "period=custom&from=2021-01-01&to=2021-12-31";
     let board = t.get(&format!("/api/v1/dashboard?{year}"), &admin).await;
@@ -364,8 +364,14 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
     assert_eq!(target["months"][2]["target"], 250_000);
     assert_eq!(target["months"][2]["achieved"], 300_000);
     assert_eq!(target["months"][2]["rate"], 1200);
-    assert_eq!(target["months"][3]["target"], Value::Null, "April has none");
-    assert_eq!(target["months"][3]["rate"], Value::Null);
+    // April has none of its own: it shares the 37,500 the year leaves after
+    // March with the ten other months (340,909 cents each, the cent left
+    // over going to January).
+    let april = &target["months"][3];
+    assert_eq!(april["target"], 340_909, "{april}");
+    let achieved = april["achieved"].as_i64().expect("achieved");
+    assert_eq!(april["rate"], (achieved * 2000 + 340_909) / (2 * 340_909));
+    assert_eq!(target["months"][0]["target"], 340_910);
     assert_eq!(target["rate"], 75, "3,000 of 40,000 is 7.5%, in tenths");
 
     let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
@@ -381,7 +387,11 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
     assert!(section.contains("<svg class=\"chart\""), "{section}");
     assert!(section.contains("2021-03 Target: "), "{section}");
     assert!(section.contains("2021-03 Achieved: "), "{section}");
-    assert!(section.contains("2021-04 Target: —"), "{section}");
+    // April shares what the year leaves after March.
+    assert!(
+        section.contains("2021-04 Target: CNY 3,409.09"),
+        "{section}"
+    );
     // The table: a row per month, amounts formatted, the rate, "—" where
     // a month has no target of its own.
     let table = section
@@ -398,7 +408,7 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
         rows[2]
     );
     assert!(rows[2].contains("120.0%"), "{}", rows[2]);
-    assert!(rows[3].contains("—"), "{}", rows[3]);
+    assert!(rows[3].contains("3,409.09"), "{}", rows[3]);
     // The trend's chart and legend carry payments a year before.
     assert!(
         html.contains("2021-03 Payments a year before: "),
@@ -460,7 +470,7 @@ async fn the_target_report_shows_each_holder_by_month_and_year_spreading_a_year_
         json!({ "year": 2021, "month": 4, "user_id": rep_id, "measure": "payment_amount", "amount": "600" }),
     ] {
         let set = t.post("/api/v1/targets", admin, body).await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
 
     let by_department = t
@@ -589,7 +599,7 @@ async fn the_target_report_shows_each_holder_by_month_and_year_spreading_a_year_
         html.contains("<td class=\"num\">1,000.00</td>"),
         "a twelfth"
     );
-    assert!(html.contains("spread evenly over the twelve months"));
+    assert!(html.contains("takes an even share of what the year target leaves"));
     // By person, the rep's months without a target of their own show "—".
     let (_, html) = crate::helpers::page(
         &t,

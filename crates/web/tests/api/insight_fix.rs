@@ -12,7 +12,7 @@ const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
 
 async fn set_target(t: &TestApp, token: &str, body: Value) {
     let set = t.post("/api/v1/targets", token, body).await;
-    assert_eq!(set.status, 204, "{}", set.text);
+    assert_eq!(set.status, 201, "{}", set.text);
 }
 
 /// An approved contract of the caller's, signed on `day`.

@@ -141,7 +141,7 @@ async fn fixture(t: &TestApp) -> SalesTeam {
                 json!({ "year": year, "month": month, "measure": "contract_amount", "amount": amount }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     team
 }
@@ -347,7 +347,7 @@ async fn the_dashboard_target_follows_its_period_prorated_and_spread_as_the_repo
                 json!({ "year": 2026, "month": 1, "user_id": user, "measure": "contract_amount", "amount": amount }),
             )
             .await;
-        assert_eq!(set.status, 204, "{}", set.text);
+        assert_eq!(set.status, 201, "{}", set.text);
     }
     let chosen = t
         .get(
@@ -388,9 +388,9 @@ async fn target_years_take_the_years_of_every_date_with_a_message_naming_field_a
     let t = TestApp::new().await;
     let admin = t.admin().await;
     for (year, status) in [
-        (1900, 204),
-        (1950, 204),
-        (2999, 204),
+        (1900, 201),
+        (1950, 201),
+        (2999, 201),
         (1899, 422),
         (3000, 422),
     ] {

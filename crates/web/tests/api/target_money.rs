@@ -25,7 +25,7 @@ async fn signed(t: &TestApp, token: &str, client: i64, amount: &str, day: &str) 
 
 async fn set_target(t: &TestApp, token: &str, body: Value) {
     let set = t.post("/api/v1/targets", token, body).await;
-    assert_eq!(set.status, 204, "{}", set.text);
+    assert_eq!(set.status, 201, "{}", set.text);
 }
 
 /// A report's row by its keys, as values by column key.
@@ -301,7 +301,7 @@ async fn the_target_report_charts_months_by_name_and_exports_translated_rows_wit
     .await;
     assert_eq!(status, 200);
     assert!(
-        html.contains("十二個月都設了目標"),
+        html.contains("平均分攤年度目標減去已設月份目標後的餘額"),
         "the hint says how the year counts"
     );
 

@@ -14,7 +14,7 @@ const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
 
 async fn set_target(t: &TestApp, token: &str, body: Value) {
     let set = t.post("/api/v1/targets", token, body).await;
-    assert_eq!(set.status, 204, "{}", set.text);
+    assert_eq!(set.status, 201, "{}", set.text);
 }
 
 /// An approved contract of the caller's, signed on `day`.
@@ -243,13 +243,13 @@ async fn chosen_people_are_measured_against_their_targets_added_up() {
     assert_eq!(april["target"], 30_000);
     assert_eq!(april["achieved"], 20_000);
     assert_eq!(april["rate"], 667, "200 of 300 is 66.7%");
-    // May's target is only the rep's: it is not set against both people's
-    // achievement.
+    // May: the rep's own and the other's share of what their year leaves
+    // (2800 over eleven months, the six cents left going to the first six).
     let may = &target["months"][4];
-    assert_eq!(may["target"], Value::Null, "{may}");
+    assert_eq!(may["target"], 5_000 + 25_455, "{may}");
     assert_eq!(may["achieved"], 1_000);
-    // A person whose targets are in another currency leaves the year's
-    // target unset rather than adding dollars to yuan.
+    // A person whose targets are in another currency is left out of the
+    // year's target, and named, rather than adding dollars to yuan.
     set_target(
         &t,
         &team.admin,
@@ -268,7 +268,8 @@ async fn chosen_people_are_measured_against_their_targets_added_up() {
         .await;
     let target = &three.body["targets"][0];
     assert_eq!(target["currency"], t.app.currency(), "{}", three.text);
-    assert_ne!(target["target"], 400_000, "{}", three.text);
+    assert_eq!(target["target"], 400_000, "{}", three.text);
+    assert_eq!(target["without_target"][0]["user_id"], team.manager.0);
 }
 
 #[tokio::test]
@@ -280,7 +281,8 @@ async fn the_change_against_the_period_before_is_rounded_not_cut() {
     signed(&t, &admin, client, "1009.10", "2021-02-10").await;
     signed(&t, &admin, client, "1000", "2021-03-10").await;
     signed(&t, &admin, client, "17048", "2021-04-10").await;
-    for (month, expected) in [("02-01&to=2021-02-28", 1), ("04-01&to=2021-04-30", 1605)] {
+    // In tenths of a percent: 0.91% is 0.9%, 1604.8% stays 1604.8%.
+    for (month, expected) in [("02-01&to=2021-02-28", 9), ("04-01&to=2021-04-30", 16048)] {
         let board = t
             .get(
                 &format!("/api/v1/dashboard?period=custom&from=2021-{month}"),

@@ -22,6 +22,24 @@ impl View {
         left_out_note(&self.shell, &target.targets_left_out, &target.currency)
     }
 
+    /// Who in a group has no target for the period, left out of it.
+    pub(super) fn without_target(&self, target: &TargetView) -> Option<String> {
+        (!target.without_target.is_empty()).then(|| {
+            let names: Vec<&str> = target
+                .without_target
+                .iter()
+                .map(|h| h.name.as_str())
+                .collect();
+            self.shell
+                .t("targets_fix2.without_target")
+                .replace("%{currency}", &target.currency)
+                .replace(
+                    "%{names}",
+                    &names.join(&self.shell.t("targets_fix2.name_separator")),
+                )
+        })
+    }
+
     /// The period a target block measures, as its heading says it.
     pub(super) fn target_period(&self, target: &TargetView) -> String {
         days_text(target.from, target.to)
@@ -74,48 +92,24 @@ pub(crate) fn uncounted_note(shell: &Shell, others: &[String], currency: &str) -
 }
 
 /// Names the targets left out for being set in another currency than the
-/// figures', and how many in each, so a target shown as "—" or smaller
-/// than set is not read as unset.
+/// figures' (see [`kuijing_service::reports::left_out_text`]).
 pub(crate) fn left_out_note(
     shell: &Shell,
     left: &[LeftOutTargets],
     currency: &str,
 ) -> Option<String> {
-    (!left.is_empty()).then(|| {
-        let list: Vec<String> = left
-            .iter()
-            .map(|l| {
-                let key = if l.targets == 1 {
-                    "insight_fix.targets_in_one"
-                } else {
-                    "insight_fix.targets_in_many"
-                };
-                shell
-                    .t(key)
-                    .replace("%{count}", &l.targets.to_string())
-                    .replace("%{currency}", &l.currency)
-            })
-            .collect();
-        shell
-            .t("insight_fix.targets_left_out")
-            .replace("%{list}", &list.join(&shell.t("insight_fix.separator")))
-            .replace("%{currency}", currency)
-    })
+    kuijing_service::reports::left_out_text(left, currency, &|key: &str| shell.t(key))
 }
 
 /// A target's months as bars: the month's target (for the days of it in
 /// the period) beside what was achieved, each with its amount on hover ("—"
-/// where the month has no target). Months are named `MM`, or `YYYY-MM`
-/// when the period spans years.
+/// where the month has no target, which draws no bar). Months are named
+/// short, with the year under the first and under each January, as the
+/// trend names them, so a narrow chart thins its labels but never cuts them.
 pub(super) fn target_chart(target: &TargetView, shell: &Shell, currency: &str) -> String {
     let target_word = shell.t("dashboard.target");
     let achieved_word = shell.t("dashboard.achieved");
-    let years = target
-        .months
-        .first()
-        .zip(target.months.last())
-        .is_some_and(|(a, b)| a.year != b.year);
-    let groups: Vec<Group> = target
+    let mut groups: Vec<Group> = target
         .months
         .iter()
         .map(|m| {
@@ -126,11 +120,7 @@ pub(super) fn target_chart(target: &TargetView, shell: &Shell, currency: &str) -
                 days_text(m.from, m.to)
             };
             Group {
-                label: if years {
-                    month.clone()
-                } else {
-                    format!("{:02}", m.month)
-                },
+                label: month,
                 note: None,
                 values: vec![m.target.unwrap_or(0), m.achieved],
                 titles: vec![
@@ -147,6 +137,7 @@ pub(super) fn target_chart(target: &TargetView, shell: &Shell, currency: &str) -
             }
         })
         .collect();
+    crate::pages::reports::name_months(&mut groups, shell);
     let title = format!(
         "{} · {}",
         shell.tk("target", target.measure),
