@@ -5,6 +5,7 @@ mod helpers;
 
 mod approval_fix;
 mod browser;
+mod builder_charts;
 mod builder_checks;
 mod catalog_fix;
 mod charts_more;
