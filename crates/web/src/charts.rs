@@ -403,7 +403,7 @@ fn shortened(text: &str, room: f64) -> String {
 }
 
 /// How many series colours the style sheet defines.
-const COLOURS: usize = 6;
+pub const COLOURS: usize = 8;
 
 /// Lines over groups (months, days): one polyline per series, with a dot
 /// per value that shows the value on hover; each series against its axis.
@@ -451,9 +451,11 @@ pub fn lines(groups: &[Group], series: &[&str], label: &str, axes: &[Axis]) -> S
 }
 
 mod bars;
+mod multiples;
 mod pie;
 #[cfg(test)]
 mod tests;
 
 pub use bars::bars;
+pub use multiples::{Draw, Plot, Row2, multiples, pivot};
 pub use pie::pie;

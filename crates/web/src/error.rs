@@ -277,6 +277,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "approvals_fix3",
     "salesio_fix",
     "targets_fix2",
+    "builder_fix2",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -40,6 +40,7 @@ mod pool_settings;
 mod products;
 mod profile;
 mod records;
+mod report_chart;
 pub(crate) mod report_form;
 mod reports;
 mod roles;

@@ -7,7 +7,7 @@ use kuijing_store::figures::Bucket;
 use kuijing_store::{Tx, users};
 
 use super::fields::value_kind;
-use super::{CHARTS, Checked, ReportDefinition, Resolved, SPECS, Spec, Type};
+use super::{CHARTS, Checked, MeasureInput, ReportDefinition, Resolved, SPECS, Spec, Type};
 use crate::conditions::{self, Test};
 use crate::error::{Result, ServiceError};
 use crate::reports::invalid;
@@ -45,8 +45,36 @@ impl App {
         } else if definition.name.chars().count() > 100 {
             errors.push(kuijing_domain::Refusal::too_long(100).on("name"));
         }
-        let Some(spec) = SPECS.iter().find(|s| s.kind == definition.kind) else {
-            errors.add("kind", "invalid_choice");
+        let spec = SPECS.iter().find(|s| s.kind == definition.kind);
+        if spec.is_none() {
+            errors.add("kind", "report_kind_unknown");
+        }
+        // What the kind does not decide is checked whatever the kind, so a
+        // request hears of every problem at once.
+        let groupings = definition.group_by.len();
+        if groupings == 0 {
+            errors.add("group_by", "required");
+        }
+        if groupings > 2 {
+            errors.add("group_by", "too_many");
+        }
+        if definition.measures.is_empty() {
+            errors.add("measures", "required");
+        }
+        if definition.measures.len() > 3 {
+            errors.add("measures", "too_many");
+        }
+        // The measures' refusals follow the groupings'.
+        let mut measure_errors = FieldErrors::new();
+        let shapes: Vec<Option<Option<&str>>> = definition
+            .measures
+            .iter()
+            .enumerate()
+            .map(|(index, measure)| measure_shape(index, measure, saving, &mut measure_errors))
+            .collect();
+        let Some(spec) = spec else {
+            errors.0.append(&mut measure_errors.0);
+            check_chart(definition, saving, &mut errors);
             return Err(ServiceError::Invalid(errors));
         };
         let defs = self.custom_defs(tx, spec).await?;
@@ -63,12 +91,6 @@ impl App {
                     .map(Resolved::System),
             }
         };
-        if definition.group_by.is_empty() {
-            errors.add("group_by", "required");
-        }
-        if definition.group_by.len() > 2 {
-            errors.add("group_by", "too_many");
-        }
         let mut groups = Vec::new();
         for (index, text) in definition.group_by.iter().enumerate() {
             let at = format!("group_by.{index}");
@@ -125,47 +147,31 @@ impl App {
             }
             groups.push((field, bucket));
         }
-        if definition.measures.is_empty() {
-            errors.add("measures", "required");
-        }
-        if definition.measures.len() > 3 {
-            errors.add("measures", "too_many");
-        }
+        errors.0.append(&mut measure_errors.0);
         let mut measures = Vec::new();
-        for (index, measure) in definition.measures.iter().enumerate() {
+        for (index, (measure, shape)) in definition.measures.iter().zip(shapes).enumerate() {
             let at = format!("measures.{index}");
-            match measure.op.as_str() {
-                "count" => match measure.field.as_deref().map(str::trim) {
-                    // A count counts records; a field would be ignored.
-                    Some(name) if saving && !name.is_empty() => {
-                        errors.add_labelled(format!("{at}.field"), name, "count_takes_no_field")
-                    }
-                    _ => measures.push(("count".to_string(), None)),
-                },
-                "sum" | "average" => {
-                    let name = measure.field.clone().unwrap_or_default();
-                    if name.trim().is_empty() {
-                        errors.add(format!("{at}.field"), "measure_field_required");
-                        continue;
-                    }
-                    let Some(field) = resolve(&name) else {
-                        errors.add_labelled(format!("{at}.field"), &name, "unknown_field");
-                        continue;
-                    };
-                    let numeric = match &field {
-                        Resolved::System(f) => matches!(f.kind, Type::Money),
-                        Resolved::Custom(_, _, t) => {
-                            matches!(t, CustomType::Number | CustomType::Money)
-                        }
-                    };
-                    if !numeric {
-                        errors.add_labelled(format!("{at}.field"), &name, "not_a_number");
-                        continue;
-                    }
-                    measures.push((measure.op.clone(), Some(field)));
+            let name = match shape {
+                None => continue,
+                Some(None) => {
+                    measures.push(("count".to_string(), None));
+                    continue;
                 }
-                _ => errors.add(format!("{at}.op"), "measure_unknown"),
+                Some(Some(name)) => name,
+            };
+            let Some(field) = resolve(name) else {
+                errors.add_labelled(format!("{at}.field"), name, "unknown_field");
+                continue;
+            };
+            let numeric = match &field {
+                Resolved::System(f) => matches!(f.kind, Type::Money),
+                Resolved::Custom(_, _, t) => matches!(t, CustomType::Number | CustomType::Money),
+            };
+            if !numeric {
+                errors.add_labelled(format!("{at}.field"), name, "not_a_number");
+                continue;
             }
+            measures.push((measure.op.clone(), Some(field)));
         }
         let mut filters = Vec::new();
         let mut people: Option<(kuijing_domain::OrgChart, Vec<i64>)> = None;
@@ -239,9 +245,7 @@ impl App {
         if period.is_none() {
             errors.add_labelled("period_field", period_name, "unknown_field");
         }
-        if !CHARTS.contains(&definition.chart.as_str()) {
-            errors.add("chart", "invalid_choice");
-        }
+        check_chart(definition, saving, &mut errors);
         errors.into_result()?;
         let period = period.ok_or_else(|| invalid("period_field", "unknown_field"))?;
         Ok(Checked {
@@ -251,5 +255,49 @@ impl App {
             filters,
             period,
         })
+    }
+}
+
+/// What a measure asks for, read without its kind: a count (`Some(None)`),
+/// or a sum or an average of the named field; `None` where it is refused
+/// (the refusal added, naming the fix).
+fn measure_shape<'a>(
+    index: usize,
+    measure: &'a MeasureInput,
+    saving: bool,
+    errors: &mut FieldErrors,
+) -> Option<Option<&'a str>> {
+    let at = format!("measures.{index}");
+    let field = measure.field.as_deref().map(str::trim).unwrap_or_default();
+    match measure.op.as_str() {
+        // A count counts records; a field would be ignored.
+        "count" if saving && !field.is_empty() => {
+            errors.add_labelled(format!("{at}.field"), field, "count_takes_no_field");
+            None
+        }
+        "count" => Some(None),
+        "sum" | "average" if field.is_empty() => {
+            errors.add(format!("{at}.field"), "measure_field_required");
+            None
+        }
+        "sum" | "average" => measure.field.as_deref().map(Some),
+        _ => {
+            errors.add(format!("{at}.op"), "measure_unknown");
+            None
+        }
+    }
+}
+
+/// The chart: one the builder draws; a pie or a funnel draws one grouping,
+/// so a report being saved with two is refused (one saved before this
+/// check is drawn as bars, with a note).
+fn check_chart(definition: &ReportDefinition, saving: bool, errors: &mut FieldErrors) {
+    if !CHARTS.contains(&definition.chart.as_str()) {
+        errors.add("chart", "chart_unknown");
+    } else if saving
+        && matches!(definition.chart.as_str(), "pie" | "funnel")
+        && definition.group_by.len() > 1
+    {
+        errors.add("chart", "chart_one_grouping");
     }
 }

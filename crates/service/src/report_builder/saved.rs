@@ -22,7 +22,7 @@ impl App {
                 "department" => org.department_ids().any(|d| d == share.id),
                 "role" => roles.iter().any(|r| r.id == share.id),
                 _ => {
-                    errors.add(format!("shares.{index}.kind"), "invalid_choice");
+                    errors.add(format!("shares.{index}.kind"), "share_kind_unknown");
                     continue;
                 }
             };
@@ -144,8 +144,9 @@ impl App {
     ) -> Result<SavedReportView> {
         self.may_build_reports(caller)?;
         let mut tx = self.db.write().await?;
-        self.check(&mut tx, definition, Some(caller)).await?;
-        let shares = self.check_shares(&mut tx, &definition.shares).await?;
+        let checked = self.check(&mut tx, definition, Some(caller)).await;
+        let shares = self.check_shares(&mut tx, &definition.shares).await;
+        let (_, shares) = both(checked, shares)?;
         let stored = Self::stored_of(definition)?;
         let id = saved_reports::insert(
             &mut tx,
@@ -180,8 +181,9 @@ impl App {
         if !self.may_edit(caller, &report) {
             return Err(ServiceError::Forbidden);
         }
-        self.check(&mut tx, definition, Some(caller)).await?;
-        let shares = self.check_shares(&mut tx, &definition.shares).await?;
+        let checked = self.check(&mut tx, definition, Some(caller)).await;
+        let shares = self.check_shares(&mut tx, &definition.shares).await;
+        let (_, shares) = both(checked, shares)?;
         let stored = Self::stored_of(definition)?;
         let changed = saved_reports::update(
             &mut tx,
@@ -245,5 +247,17 @@ impl App {
         crate::reports::name_coded_rows(&mut report, text);
         let path = crate::reports::write_report(&self.settings.data_dir, &report, format, text)?;
         Ok((path, report.name))
+    }
+}
+
+/// Two checks' results, with the refusals of both at once.
+fn both<A, B>(first: Result<A>, second: Result<B>) -> Result<(A, B)> {
+    match (first, second) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(ServiceError::Invalid(mut errors)), Err(ServiceError::Invalid(more))) => {
+            errors.0.extend(more.0);
+            Err(ServiceError::Invalid(errors))
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
     }
 }

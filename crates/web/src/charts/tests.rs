@@ -228,3 +228,79 @@ fn nothing_draws_no_bar_rather_than_a_hairline() {
         assert!(!svg.contains("<title>nothing</title>"), "{svg}");
     }
 }
+fn row2(first: &str, second: &str, count: i64) -> Row2 {
+    Row2 {
+        first_key: Some(first.to_lowercase()),
+        first: first.into(),
+        second_key: Some(second.into()),
+        second: second.into(),
+        values: vec![Some(count), Some(count * 1000)],
+    }
+}
+
+#[test]
+fn two_groupings_draw_a_series_per_value_of_the_second_with_figures() {
+    let rows = vec![
+        row2("Ann", "2026-03", 2),
+        row2("Ann", "2026-01", 5),
+        row2("Bo", "2026-02", 1),
+        row2("Bo", "2026-03", 4),
+    ];
+    let headings = vec!["Records".to_string(), "Amount".to_string()];
+    let figure = |_: usize, v: Option<i64>| v.map_or("—".to_string(), |v| v.to_string());
+    let pivot = pivot(&rows, &headings, &figure, 8, true);
+    // Months are series in time; people along the axis, a value per month.
+    assert_eq!(pivot.series, ["2026-01", "2026-02", "2026-03"]);
+    assert_eq!(pivot.left_out, 0);
+    assert_eq!(pivot.plots.len(), 2, "a set of groups per measure");
+    let counts = &pivot.plots[0];
+    let labels: Vec<&str> = counts.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(labels, ["Ann", "Bo"]);
+    assert_eq!(counts[0].values, [5, 0, 2]);
+    assert_eq!(counts[1].values, [0, 1, 4]);
+    assert_eq!(counts[0].titles[1], "Ann · 2026-02 · Records: —");
+    assert_eq!(pivot.plots[1][1].titles[2], "Bo · 2026-03 · Amount: 4000");
+    // Not dates: the largest first, and only the `most` largest drawn.
+    let pivot2 = super::pivot(&rows, &headings, &figure, 2, false);
+    assert_eq!(pivot2.series, ["2026-03", "2026-01"]);
+    assert_eq!(pivot2.left_out, 1);
+
+    let names: Vec<&str> = pivot.series.iter().map(String::as_str).collect();
+    let plots: Vec<Plot> = pivot
+        .plots
+        .into_iter()
+        .zip(&headings)
+        .map(|(groups, caption)| Plot {
+            caption: caption.clone(),
+            groups,
+            axes: vec![Axis {
+                series: vec![0, 1, 2],
+                divisor: 1,
+                suffix: "",
+            }],
+        })
+        .collect();
+    let html = multiples(&plots, &names, "By month", grouped_bars);
+    assert_eq!(html.matches("<figure").count(), 2, "{html}");
+    assert!(html.contains("<figcaption>Amount</figcaption>"), "{html}");
+    // Each chart has its axis figures: counts to 6, amounts to 6k.
+    assert_eq!(html.matches("value-tick axis-0").count(), 10, "{html}");
+    assert!(
+        html.contains(">6</text>") && html.contains(">6k</text>"),
+        "{html}"
+    );
+    for colour in 0..3 {
+        assert_eq!(
+            html.matches(&format!(r#"<rect class="series-{colour}""#))
+                .count(),
+            4,
+            "a bar per person and measure: {html}"
+        );
+    }
+    let html = multiples(&plots, &names, "By month", lines);
+    assert_eq!(
+        html.matches("<polyline").count(),
+        6,
+        "a line per month and measure"
+    );
+}
