@@ -42,6 +42,9 @@ pub struct MoveInput {
 pub struct ClaimResult {
     pub claimed: Vec<i64>,
     pub taken: Vec<i64>,
+    /// Customers the claimant (or, for an assignment, the recipient)
+    /// already owns.
+    pub owned: Vec<i64>,
     /// Customers the caller let go and may claim again only after the
     /// pool's wait (a claim's answer only).
     pub waiting: Vec<ClaimWait>,
@@ -75,6 +78,11 @@ impl ClaimResult {
         for id in &self.taken {
             errors.push(
                 FieldError::new(format!("ids.{id}"), "claim_taken").labelled(&format!("#{id}")),
+            );
+        }
+        for id in &self.owned {
+            errors.push(
+                FieldError::new(format!("ids.{id}"), "claim_owned").labelled(&format!("#{id}")),
             );
         }
         errors
@@ -170,6 +178,7 @@ impl App {
         let mut result = ClaimResult {
             claimed: Vec::new(),
             taken: Vec::new(),
+            owned: Vec::new(),
             waiting: Vec::new(),
         };
         for id in &input.ids {
@@ -198,11 +207,13 @@ impl App {
                     wait_days,
                     claimable_on: free_at.with_timezone(&self.time_zone()).date_naive(),
                 });
+            } else if pool_customers::owns(&mut tx, user, *id).await? {
+                result.owned.push(*id);
             } else {
                 result.taken.push(*id);
             }
         }
-        if result.claimed.is_empty() && !result.waiting.is_empty() {
+        if result.claimed.is_empty() && !(result.waiting.is_empty() && result.owned.is_empty()) {
             return Err(ServiceError::Invalid(result.problems()));
         }
         if result.claimed.is_empty() {
@@ -275,6 +286,7 @@ impl App {
         let mut result = ClaimResult {
             claimed: Vec::new(),
             taken: Vec::new(),
+            owned: Vec::new(),
             waiting: Vec::new(),
         };
         for id in &input.ids {
@@ -291,6 +303,8 @@ impl App {
                     owner,
                 )
                 .await?;
+            } else if pool_customers::owns(&mut tx, input.user_id, *id).await? {
+                result.owned.push(*id);
             } else {
                 result.taken.push(*id);
             }
@@ -358,6 +372,7 @@ impl App {
         Ok(ClaimResult {
             claimed: moved,
             taken,
+            owned: Vec::new(),
             waiting: Vec::new(),
         })
     }

@@ -83,7 +83,11 @@ impl App {
         if writable {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden)
+            // Seen (through a read-only team membership, or for an
+            // approval) but not theirs to change: told so, as a 403.
+            Err(ServiceError::Refused {
+                code: "record_read_only",
+            })
         }
     }
 

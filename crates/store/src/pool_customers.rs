@@ -302,6 +302,18 @@ pub async fn owned_by(tx: &mut Tx, user: i64) -> Result<i64> {
     tx.count(&query).await
 }
 
+/// Whether a customer is owned by this user now (a claim or an
+/// assignment of a customer they already hold takes nothing).
+pub async fn owns(tx: &mut Tx, user: i64, customer: i64) -> Result<bool> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::OwnerId).eq(user))
+        .to_owned();
+    Ok(tx.count(&query).await? > 0)
+}
+
 /// Serialises what changes one user's customers across instances (their
 /// claims, assignments to them): on PostgreSQL the user's row is locked
 /// until the transaction ends; SQLite has one writer.

@@ -49,7 +49,7 @@ pub struct FieldProblem {
 pub struct ApiError(pub Box<Problem>);
 
 /// The status, code and message key of a service error.
-fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
+pub(crate) fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
     match error {
         ServiceError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         ServiceError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
@@ -68,7 +68,7 @@ fn classify(error: &ServiceError) -> (StatusCode, &'static str) {
         }
         // A record seen but not the caller's to change is forbidden to them.
         ServiceError::Refused {
-            code: code @ "opportunity_read_only",
+            code: code @ ("opportunity_read_only" | "record_read_only"),
         } => (StatusCode::FORBIDDEN, code),
         ServiceError::Refused { code } | ServiceError::RefusedWith { code, .. } => {
             (StatusCode::CONFLICT, code)
@@ -278,6 +278,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "salesio_fix",
     "targets_fix2",
     "builder_fix2",
+    "records_fix2",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

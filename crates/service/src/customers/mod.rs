@@ -461,7 +461,9 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         if !customers::writable(tx, &visibility, caller.user.id, today, id).await? {
-            return Err(ServiceError::Forbidden);
+            return Err(ServiceError::Refused {
+                code: "record_read_only",
+            });
         }
         Ok(found)
     }

@@ -98,6 +98,7 @@ pub(super) async fn list_page(
     errors: FormErrors,
 ) -> Result<ContactsPage, ServiceError> {
     let defs = state.app.custom_fields(Kind::Contact).await?;
+    let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
     let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
     let list = match state.app.list_contacts(caller, &filter.query(SORTS)).await {
         Err(error) if list_notes::refused(&error, "cursor") => {
@@ -112,7 +113,7 @@ pub(super) async fn list_page(
     };
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     let customer = super::drill::customer_note(state, caller, &shell, &filter.customer_id).await;
     super::drill::note(&mut shell, &filter.drill(), customer, PATH);
     let can_transfer = caller.can(contact(Action::Transfer));

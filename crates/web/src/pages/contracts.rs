@@ -256,6 +256,7 @@ pub(super) async fn contracts_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ContractsView, ServiceError> {
+    let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let service = ContractListQuery {
         search: optional_text(&query.q),
         status: optional_text(&query.status),
@@ -278,7 +279,7 @@ pub(super) async fn contracts_view(
     let mut shell = Shell::new(state, caller, lang, "/contracts", "contracts.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     let signed = (service.drill.from.is_some() || service.drill.to.is_some())
         .then(|| shell.t("insight2.signed_days"));
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;

@@ -534,6 +534,7 @@ pub(super) async fn list_page(
     errors: FormErrors,
 ) -> Result<CustomersPage, ServiceError> {
     let defs = state.app.custom_fields(Kind::Customer).await?;
+    let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
     let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
     let list = match state.app.list_customers(caller, &filter.query()).await {
         Err(error) if list_notes::refused(&error, "cursor") => {
@@ -549,7 +550,7 @@ pub(super) async fn list_page(
         .map(|c| format!("/customers?{}&cursor={c}", filter.query_without_cursor()));
     let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     let more = filter.drill_more(&shell);
     super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));
@@ -1126,7 +1127,8 @@ pub async fn edit_customer(
         Err(error) => return error_page(error, &caller, lang),
     };
     if !detail.can_edit {
-        return error_page(ServiceError::Forbidden, &caller, lang);
+        let refused = super::forms::not_writable(caller.can(customer(Action::Edit)));
+        return error_page(refused, &caller, lang);
     }
     let form = CustomerForm::of(&detail);
     answer_form(

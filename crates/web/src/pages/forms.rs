@@ -55,6 +55,18 @@ impl FormErrors {
     }
 }
 
+/// Why a record seen cannot be edited: read only to someone who holds the
+/// permission to edit (a read-only team member, an approver), forbidden
+/// to someone who does not.
+pub fn not_writable(may_edit: bool) -> ServiceError {
+    match may_edit {
+        true => ServiceError::Refused {
+            code: "record_read_only",
+        },
+        false => ServiceError::Forbidden,
+    }
+}
+
 /// The status of a form shown again with errors.
 pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
@@ -65,7 +77,7 @@ pub fn status_of(error: &ServiceError) -> StatusCode {
         ServiceError::Stale { .. }
         | ServiceError::Changed { .. }
         | ServiceError::Refused { .. }
-        | ServiceError::RefusedWith { .. } => StatusCode::CONFLICT,
+        | ServiceError::RefusedWith { .. } => crate::error::classify(error).0,
         _ => INVALID,
     }
 }

@@ -204,6 +204,8 @@ pub(super) async fn list_page(
     errors: FormErrors,
 ) -> Result<LeadsPage, ServiceError> {
     let mut filter = with_default_view(filter);
+    let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
+    filter = with_default_view(filter);
     let defs = state.app.custom_fields(Kind::Lead).await?;
     let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);
     let list = match state.app.list_leads(caller, &filter.query(SORTS)).await {
@@ -216,7 +218,7 @@ pub(super) async fn list_page(
     };
     let mut shell = Shell::new(state, caller, lang, PATH, "leads.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     super::drill::note(&mut shell, &filter.drill(), None, PATH);
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));

@@ -54,6 +54,32 @@ pub fn check_sort(
     None
 }
 
+/// The views every sales list (opportunities, contracts, payments) offers.
+pub const SALES_VIEWS: [&str; 2] = ["all", "mine"];
+
+/// Checks the view a list was asked for against those it `offered`: one it
+/// does not have (an edited or old address) is cleared, so the list opens
+/// on its default view, and named in the note.
+pub fn check_view(lang: Lang, view: &mut String, offered: &[&str]) -> Option<String> {
+    let asked = view.trim();
+    if asked.is_empty() || offered.contains(&asked) {
+        return None;
+    }
+    let note = lang
+        .t("records_fix2.view_unknown")
+        .replace("%{view}", asked);
+    view.clear();
+    Some(note)
+}
+
+/// Both notes of a list, one after the other, when it has two.
+pub fn joined(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a} {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The first page of a sales list (50 rows).
 pub fn first_page() -> kuijing_service::PageRequest {
     kuijing_service::PageRequest {

@@ -286,6 +286,7 @@ pub(super) async fn list_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ListPageView, ServiceError> {
+    let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let service = query.service();
     // A cursor of another sort (an old link) starts from the first page,
     // a sort the list does not offer shows the newest first; both say so.
@@ -317,7 +318,7 @@ pub(super) async fn list_view(
     let mut shell = Shell::new(state, caller, lang, "/opportunities", "opportunities.title")
         .with_notice(query.done.as_deref())
         .with_count(query.n);
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
     super::drill::note(&mut shell, &service.drill, customer, "/opportunities");
     let columns = state
@@ -1112,7 +1113,10 @@ pub async fn edit_opportunity(
 ) -> Response {
     let detail = match state.app.get_opportunity(&caller, id).await {
         Ok(detail) if detail.can_edit => detail,
-        Ok(_) => return error_page(ServiceError::Forbidden, &caller, lang),
+        Ok(_) => {
+            let refused = super::forms::not_writable(can(&caller, Action::Edit));
+            return error_page(refused, &caller, lang);
+        }
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = OpportunityForm::of(&detail);

@@ -114,6 +114,7 @@ pub(super) async fn payments_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<PaymentsView, ServiceError> {
+    let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let service = PaymentListQuery {
         search: optional_text(&query.q),
         status: optional_text(&query.status),
@@ -136,7 +137,7 @@ pub(super) async fn payments_view(
     .await?;
     let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
         .with_notice(query.done.as_deref());
-    shell.list_note = note;
+    shell.list_note = list_notes::joined(view_note, note);
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
     super::drill::note(&mut shell, &service.drill, customer, "/payments");
     let may_import =

@@ -10,7 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::customers::{CustomerListQuery, CustomerView};
-use kuijing_service::pools::{AssignInput, ClaimInput, MoveInput, PoolView, ReleaseInput};
+use kuijing_service::pools::{
+    AssignInput, ClaimInput, ClaimResult, MoveInput, PoolView, ReleaseInput,
+};
 use kuijing_service::users::UserView;
 use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
@@ -239,6 +241,17 @@ async fn answer(
     }
 }
 
+/// What a claim or an assignment did not take, each customer named with
+/// its reason (taken by someone else, already owned, waiting for its
+/// former owner).
+fn named_problems(result: ClaimResult) -> Result<(), ServiceError> {
+    let problems = result.problems();
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(ServiceError::Invalid(problems)),
+    }
+}
+
 pub async fn claim(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -250,14 +263,7 @@ pub async fn claim(
         .app
         .claim_from_pool(&caller, pool, ClaimInput { ids: form.ids() })
         .await
-        .and_then(|claimed| {
-            // Some were claimed: the others are named, each with its reason.
-            let problems = claimed.problems();
-            match problems.is_empty() {
-                true => Ok(()),
-                false => Err(ServiceError::Invalid(problems)),
-            }
-        });
+        .and_then(named_problems);
     answer(
         &state,
         (&caller, lang),
@@ -283,7 +289,7 @@ pub async fn assign(
         .app
         .assign_from_pool(&caller, pool, input)
         .await
-        .map(|_| ());
+        .and_then(named_problems);
     answer(
         &state,
         (&caller, lang),

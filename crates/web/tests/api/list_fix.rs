@@ -252,7 +252,7 @@ async fn a_customer_outside_the_view_is_neither_named_nor_numbered() {
         )
         .await;
     assert_eq!(zh.status, 409, "{}", zh.text);
-    assert!(zh.text.contains("一個你看不到的既有客戶"), "{}", zh.text);
+    assert!(zh.text.contains("一個您看不到的既有客戶"), "{}", zh.text);
 
     // The hint while typing: that it exists, not which it is.
     let name = crate::helpers::urlencode("台灣積體電路製造");

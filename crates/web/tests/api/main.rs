@@ -76,6 +76,7 @@ mod pool_pages;
 mod pool_recycling;
 mod pools;
 mod record_input;
+mod records_fix;
 mod regressions;
 mod report_builder;
 mod report_labels;

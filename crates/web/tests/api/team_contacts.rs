@@ -178,6 +178,7 @@ async fn a_customer_team_member_reads_its_contacts_and_writes_only_with_write() 
         .put(&path, &member_token, edit(customer, "Wesker A.", &version))
         .await;
     assert_eq!(saved.status, 403, "{}", saved.text);
+    assert_eq!(saved.body["code"], "record_read_only", "{}", saved.text);
     let written = t
         .post(
             &format!("{path}/follow-ups"),
