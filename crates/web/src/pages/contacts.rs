@@ -59,7 +59,7 @@ fn contact(action: Action) -> Permission {
 #[derive(Template)]
 #[template(path = "contacts.html")]
 pub(super) struct ContactsPage {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<ContactView>,
     filter: ListParams,
     fields: Vec<ConditionField>,

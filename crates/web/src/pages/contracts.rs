@@ -207,7 +207,7 @@ const UPWARDS: &[&str] = &[
 #[derive(Template)]
 #[template(path = "contracts.html")]
 pub(super) struct ContractsView {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<ContractRow>,
     totals: Vec<CurrencyTotal>,
     query: ListQuery,

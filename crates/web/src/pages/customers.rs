@@ -140,7 +140,7 @@ impl Choices {
 #[derive(Template)]
 #[template(path = "customers.html")]
 pub(super) struct CustomersPage {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<CustomerView>,
     filter: ListFilter,
     choices: Choices,

@@ -73,7 +73,7 @@ fn lead(action: Action) -> Permission {
 #[derive(Template)]
 #[template(path = "leads.html")]
 pub(super) struct LeadsPage {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<LeadView>,
     filter: ListParams,
     choices: Choices,

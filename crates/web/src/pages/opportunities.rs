@@ -193,7 +193,7 @@ impl ListQuery {
 #[derive(Template)]
 #[template(path = "opportunities.html")]
 pub(super) struct ListPageView {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<OpportunityRow>,
     query: ListQuery,
     keep: String,

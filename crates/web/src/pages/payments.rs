@@ -44,7 +44,7 @@ pub use super::contract_lists::export_payments;
 #[derive(Template)]
 #[template(path = "payments.html")]
 pub(super) struct PaymentsView {
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<Payment>,
     totals: Vec<CurrencyTotal>,
     query: ListQuery,

@@ -110,7 +110,7 @@ const COLUMNS: [(&str, bool); 6] = [
 pub(super) struct ListView {
     /// The import box, for those who may import; with what an upload found.
     import: Option<super::forms::ImportBox>,
-    shell: Shell,
+    pub(super) shell: Shell,
     list: ListPage<Product>,
     categories: Vec<Category>,
     query: ListQuery,

@@ -14,8 +14,9 @@ use super::records::{added_value, conditions_of};
 use crate::AppState;
 use crate::i18n::Lang;
 
-/// Refuses (422, on `query`) a view whose list would refuse its query,
-/// naming what is wrong in the user's language.
+/// Refuses (422, on `query`) a view whose list would refuse its query, or
+/// ignore part of it with a note, naming what is wrong in the user's
+/// language.
 pub(crate) async fn check(
     state: &AppState,
     caller: &Caller,
@@ -31,46 +32,46 @@ pub(crate) async fn check(
             let p = parse(&uri, lang)?;
             super::customers::list_page(state, caller, lang, p, FormErrors::default())
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "lead" => {
             let p = parse(&uri, lang)?;
             super::leads::list_page(state, caller, lang, p, FormErrors::default())
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "contact" => {
             let p = parse(&uri, lang)?;
             super::contacts::list_page(state, caller, lang, p, FormErrors::default())
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "opportunity" => {
             let p = parse(&uri, lang)?;
             super::opportunities::list_view(state, caller, lang, p, None)
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "contract" => {
             let p = parse(&uri, lang)?;
             super::contracts::contracts_view(state, caller, lang, p, None)
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "payment" => {
             let p = parse(&uri, lang)?;
             super::payments::payments_view(state, caller, lang, p, None)
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         "product" => {
             let p = parse(&uri, lang)?;
             super::products::list_view(state, caller, lang, p, FormErrors::default())
                 .await
-                .map(drop)
+                .map(|page| page.shell.list_note)
         }
         // The service names an unknown list.
-        _ => Ok(()),
+        _ => Ok(None),
     };
     match read {
         Err(ServiceError::Invalid(errors)) => {
@@ -82,7 +83,11 @@ pub(crate) async fn check(
             Err(refused(problems.join(" ")))
         }
         Err(other) => Err(other),
-        Ok(()) => Ok(()),
+        // The list would ignore part of the query (a view or a sort it does
+        // not have, a page link of another sort) and say so: the view
+        // would open onto that note, so it is refused with it.
+        Ok(Some(note)) => Err(refused(note)),
+        Ok(None) => Ok(()),
     }
 }
 

@@ -115,3 +115,23 @@ async fn a_read_only_team_member_who_edits_is_told_the_record_is_read_only() {
     assert_eq!(status, 403, "{html}");
     assert!(html.contains("唯讀權限"), "{html}");
 }
+
+#[tokio::test]
+async fn a_view_its_list_would_open_with_a_note_is_not_saved() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (kind, query, said) in [
+        ("customer", "sort=colour", "cannot be sorted by “colour”"),
+        ("contract", "view=bogus", "no view “bogus”"),
+        ("lead", "view=nobody", "no view “nobody”"),
+    ] {
+        let body = json!({ "kind": kind, "name": "odd", "query": query });
+        let refused = t.post("/api/v1/views", &admin, body).await;
+        assert_eq!(refused.status, 422, "{kind}: {}", refused.text);
+        let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(message.contains(said), "{kind}: {message}");
+    }
+    let body = json!({ "kind": "contract", "name": "Mine", "query": "view=mine&sort=amount" });
+    let saved = t.post("/api/v1/views", &admin, body).await;
+    assert_eq!(saved.status, 201, "{}", saved.text);
+}
