@@ -238,7 +238,7 @@ async fn records_approved_without_a_flow_are_counted_apart_from_the_pass_rate() 
         }
     }
     let stat = stats_of(&t, &team.admin, "contract").await;
-    assert_eq!(stat["pass_rate"], 50, "{stat}");
+    assert_eq!(stat["pass_rate"], 500, "in tenths of a percent: {stat}");
     assert_eq!(stat["total"], 2, "{stat}");
     assert_eq!(stat["approved"], 1, "{stat}");
     assert_eq!(stat["approved_without_flow"], 1, "{stat}");
@@ -476,7 +476,8 @@ async fn the_statistics_match_figures_worked_out_from_the_history() {
     assert_eq!(stat["withdrawn"], 1, "{stat}");
     assert_eq!(stat["in_progress"], 1, "{stat}");
     assert_eq!(stat["average_step_seconds"], seconds / steps, "{stat}");
-    let pass = (approved * 200 + approved + rejects) / (2 * (approved + rejects));
+    // In tenths of a percent, rounded.
+    let pass = (approved * 2000 + approved + rejects) / (2 * (approved + rejects));
     assert_eq!(stat["pass_rate"], pass, "{stat}");
 
     // The report over the whole year, and a period holding none of it.
