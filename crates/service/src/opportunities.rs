@@ -89,6 +89,14 @@ impl MoveInput {
         let reason = text::parse_optional_text(self.reason.as_deref(), REASON_MAX)
             .map_err(|refusal| ServiceError::Invalid(refusal.on("reason").into()))?;
         Ok(match (outcome, self.stage_id) {
+            // Closing does not move the stage: asked together, both would
+            // not happen, so neither does.
+            (Some(Outcome::Won | Outcome::Lost | Outcome::Invalid), Some(_)) => {
+                let mut errors = FieldErrors::new();
+                errors.add("stage_id", "stage_with_outcome");
+                errors.add("outcome", "stage_with_outcome");
+                return Err(ServiceError::Invalid(errors));
+            }
             (Some(Outcome::Won), _) => Move::Win,
             (Some(Outcome::Lost), _) => Move::Lose {
                 reason: reason.unwrap_or_default(),

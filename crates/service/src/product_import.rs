@@ -93,6 +93,9 @@ impl App {
                 report.duplicate(number, field, first);
                 continue;
             }
+            // Every problem of the row is named: a bad category or on-sale
+            // cell is noted and the rest of the row is still checked.
+            let mut bad = false;
             let category_name = cell("category_id");
             let category_id = if category_name.is_empty() {
                 None
@@ -107,14 +110,16 @@ impl App {
                                 ("paths".into(), paths.join("; ")),
                             ];
                         }
-                        continue;
+                        bad = true;
+                        None
                     }
                     Found::Unknown => {
                         report.problem(number, "category_id", "category_unknown");
                         if let Some(added) = report.problems.last_mut() {
                             added.params = vec![("value".into(), category_name.clone())];
                         }
-                        continue;
+                        bad = true;
+                        None
                     }
                 }
             };
@@ -155,7 +160,8 @@ impl App {
                     Ok(value) => value,
                     Err(code) => {
                         report.problem(number, "on_sale", code);
-                        continue;
+                        bad = true;
+                        true
                     }
                 },
                 description: kept("description", current.as_ref().map(|c| &c.description)),
@@ -170,7 +176,7 @@ impl App {
             let Some(fields) = report.absorb_more(number, checked)? else {
                 continue;
             };
-            if repeated {
+            if repeated || bad {
                 continue;
             }
             match except {

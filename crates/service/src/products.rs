@@ -510,7 +510,7 @@ impl App {
             let subtotal =
                 money::round_to_currency(money::line_subtotal(price, quantity, discount), currency);
             if subtotal > money::MAX_MINOR {
-                errors.add(field("quantity"), "too_large");
+                errors.add(field("quantity"), "line_total_too_large");
                 continue;
             }
             out.push(LineItem {

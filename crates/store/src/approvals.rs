@@ -422,6 +422,9 @@ pub async fn save(
         .table(Approvals::Table)
         .values([
             (Approvals::Status, state.status.as_str().into()),
+            // A resubmission by the record's new owner makes them the
+            // submitter.
+            (Approvals::SubmitterId, state.submitter.into()),
             (
                 Approvals::State,
                 serde_json::to_string(state).map_err(corrupt)?.into(),

@@ -279,6 +279,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "targets_fix2",
     "builder_fix2",
     "records_fix2",
+    "sales_fix9",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

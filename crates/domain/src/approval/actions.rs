@@ -82,7 +82,12 @@ impl Approval {
         let Some(step) = self.plan.get_mut(self.current) else {
             return Err(ApprovalError::NotInProgress);
         };
-        if step.approvers.iter().any(|seat| seat.user == to) {
+        // A seat `to` handed over earlier is theirs no longer: handing the
+        // decision back to them gives them a seat again.
+        let holds = |seat: &Seat| {
+            seat.user == to && !matches!(seat.decision, Some(Decision::HandedOver { .. }))
+        };
+        if step.approvers.iter().any(holds) {
             return Err(ApprovalError::AlreadyASeat);
         }
         if let Some(seat) = step.approvers.get_mut(seat) {
@@ -168,6 +173,18 @@ impl Approval {
         Ok(vec![Event::Withdrawn])
     }
 
+    /// Withdraws the approval while in progress: `by` is the submitter, or
+    /// `for_owner` says the caller is the record's owner now (one it was
+    /// transferred to while in approval), who may withdraw it too. Whether
+    /// the caller may see the record at all is for the caller to check.
+    pub fn withdraw_as(&mut self, by: i64, for_owner: bool) -> Result<Vec<Event>, ApprovalError> {
+        if for_owner {
+            self.withdraw(self.submitter)
+        } else {
+            self.withdraw(by)
+        }
+    }
+
     /// Plans anew with the new facts and starts again (see [`Resubmit`]).
     /// A flow that resumes from the rejected step does so when the new plan
     /// has the same steps, with the same approvers, up to and including the
@@ -176,6 +193,13 @@ impl Approval {
     /// steps apply or who decides them, it starts from the first step and
     /// says so ([`Event::StartedOver`]). On an error the approval is left
     /// as it was.
+    ///
+    /// `by` becomes the submitter: whoever may submit the record now (its
+    /// owner after a transfer, say) may submit it again; the caller checks
+    /// that. Steps a resumed approval does not ask again keep the approvers
+    /// the submitter chose for them then: a pick for such a step is not
+    /// asked for, and a different one is no change (it counts only when the
+    /// approval starts over).
     pub fn resubmit(
         &mut self,
         def: &FlowDef,
@@ -184,34 +208,54 @@ impl Approval {
         chosen: &Chosen,
         dir: &dyn Directory,
     ) -> Result<Vec<Event>, ApprovalError> {
-        if by != self.submitter {
-            return Err(ApprovalError::NotSubmitter);
-        }
         if !matches!(self.status, Status::Rejected | Status::Withdrawn) {
             return Err(ApprovalError::NotResubmittable);
         }
-        let mut plan = plan(def, facts, by, chosen, dir)?;
         let mut events = vec![Event::Resubmitted];
-        let start = match (def.resubmit, self.rejected_step) {
-            (Resubmit::FromRejectedStep, Some(rejected))
-                if self.same_before(&plan, rejected + 1) =>
-            {
-                for (new, old) in plan.iter_mut().zip(&self.plan).take(rejected) {
-                    *new = old.clone();
+        let resumed = match (def.resubmit, self.rejected_step) {
+            (Resubmit::FromRejectedStep, Some(rejected)) => {
+                let kept = self.kept_choices(def, chosen, rejected);
+                match plan(def, facts, by, &kept, dir) {
+                    Ok(mut plan) if self.same_before(&plan, rejected + 1) => {
+                        for (new, old) in plan.iter_mut().zip(&self.plan).take(rejected) {
+                            *new = old.clone();
+                        }
+                        Some((plan, rejected))
+                    }
+                    _ => {
+                        events.push(Event::StartedOver);
+                        None
+                    }
                 }
-                rejected
             }
-            (Resubmit::FromRejectedStep, Some(_)) => {
-                events.push(Event::StartedOver);
-                0
-            }
-            _ => 0,
+            _ => None,
         };
+        let (plan, start) = match resumed {
+            Some(found) => found,
+            None => (plan(def, facts, by, chosen, dir)?, 0),
+        };
+        self.submitter = by;
         self.plan = plan;
         self.status = Status::InProgress;
         self.rejected_step = None;
         self.enter(start, &mut events);
         Ok(events)
+    }
+
+    /// The submitter's picks with those of the steps passed before the
+    /// rejected one replaced by the approvers chosen for them then.
+    fn kept_choices(&self, def: &FlowDef, chosen: &Chosen, rejected: usize) -> Chosen {
+        let mut kept = chosen.clone();
+        for old in self.plan.iter().take(rejected) {
+            let chosen_step = def
+                .steps
+                .get(old.step)
+                .is_some_and(|s| matches!(s.approvers, ApproverRule::ChosenBySubmitter));
+            if chosen_step && old.skipped.is_none() {
+                kept.insert(old.step, old.planned_users());
+            }
+        }
+        kept
     }
 
     /// Whether `plan` has the same steps as ours before `step` (the same
@@ -228,7 +272,14 @@ impl Approval {
         let Some(step) = self.current_step() else {
             return Err(ApprovalError::NotInProgress);
         };
-        let Some(seat) = step.approvers.iter().position(|seat| seat.user == user) else {
+        // A seat handed back to its former holder is a new one, after the
+        // one they handed over.
+        let open = step
+            .approvers
+            .iter()
+            .position(|seat| seat.user == user && seat.decision.is_none());
+        let Some(seat) = open.or_else(|| step.approvers.iter().position(|seat| seat.user == user))
+        else {
             return Err(ApprovalError::NotAnApprover);
         };
         match step.approvers[seat].decision {

@@ -164,7 +164,9 @@ pub enum ApprovalError {
     /// The user handed their seat on the current step over to someone else.
     #[error("handed over")]
     HandedOver,
-    #[error("only the submitter may do this")]
+    /// Withdrawing by someone who neither submitted the approval nor owns
+    /// the record.
+    #[error("only the submitter or the record's owner may withdraw")]
     NotSubmitter,
     /// Submitting again an approval that is neither rejected nor withdrawn.
     #[error("only a rejected or withdrawn approval can be submitted again")]
@@ -244,21 +246,20 @@ impl PlannedStep {
             })
     }
 
-    /// The approvers the plan gave the step, without those handed over to.
-    fn planned_users(&self) -> Vec<i64> {
-        let handed_to: Vec<i64> = self
+    /// The approvers the plan gave the step, without those handed over to:
+    /// every hand-over adds one seat at the end, so the planned seats are
+    /// the first ones (a seat handed back to its former holder is one of
+    /// the added).
+    pub(super) fn planned_users(&self) -> Vec<i64> {
+        let handed = self
             .approvers
             .iter()
-            .filter_map(|seat| match seat.decision {
-                Some(Decision::HandedOver { to }) => Some(to),
-                _ => None,
-            })
-            .collect();
-        let mut users: Vec<i64> = self
-            .approvers
+            .filter(|seat| matches!(seat.decision, Some(Decision::HandedOver { .. })))
+            .count();
+        let planned = self.approvers.len().saturating_sub(handed);
+        let mut users: Vec<i64> = self.approvers[..planned]
             .iter()
             .map(|seat| seat.user)
-            .filter(|user| !handed_to.contains(user))
             .collect();
         users.sort_unstable();
         users

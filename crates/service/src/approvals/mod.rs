@@ -21,6 +21,7 @@ use crate::{App, Caller, ListPage, PageRequest};
 mod facts;
 pub(crate) mod figures;
 mod flows;
+mod owners;
 mod refusals;
 mod views;
 
@@ -66,6 +67,9 @@ pub struct ApprovalView {
     pub history: Vec<ActionRow>,
     /// Who must act now, by name.
     pub waiting_for: Vec<(i64, String)>,
+    /// Those of `waiting_for` who were disabled since: they act no more,
+    /// and an approval manager hands their seats over.
+    pub waiting_disabled: Vec<i64>,
     /// The names of everyone on the plan and in the history.
     pub people: Vec<(i64, String)>,
     /// Whether the caller may approve, reject or hand over now.
@@ -349,7 +353,20 @@ impl App {
             .plan
             .iter()
             .any(|step| step.approvers.iter().any(|seat| seat.user == user));
-        let involved = stored.submitter_id == user || seated;
+        // Withdrawing is for the submitter and the record's owner now (the
+        // record may have been transferred while in approval), and only
+        // while they see the record.
+        let mut for_owner = false;
+        if input.action == "withdraw" {
+            let access = self
+                .record_access(&mut tx, caller, &stored.kind, stored.record_id)
+                .await?;
+            if !access.visible {
+                return Err(ServiceError::NotFound);
+            }
+            for_owner = access.owner == Some(user);
+        }
+        let involved = stored.submitter_id == user || seated || for_owner;
         if for_other.is_some() {
             if !involved && !caller.can(manage()) {
                 return Err(ServiceError::NotFound);
@@ -409,7 +426,7 @@ impl App {
                 }
                 state.hand_over(for_other.unwrap_or(user), to)
             }
-            "withdraw" => state.withdraw(user),
+            "withdraw" => state.withdraw_as(user, for_owner),
             _ => {
                 return Err(ServiceError::Invalid(
                     FieldError::new("action", "invalid_choice").into(),

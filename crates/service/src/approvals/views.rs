@@ -21,6 +21,15 @@ impl App {
         let history = approvals::history(tx, kind, record).await?;
         let waiting = approval.state.waiting_for();
         let waiting_for = kuijing_store::users::names(tx, &waiting).await?;
+        let mut waiting_disabled = Vec::new();
+        for user in &waiting {
+            let active = kuijing_store::users::for_actor(tx, *user)
+                .await?
+                .is_some_and(|(found, _)| found.status == kuijing_domain::UserStatus::Active);
+            if !active {
+                waiting_disabled.push(*user);
+            }
+        }
         let mut everyone: Vec<i64> = approval
             .state
             .plan
@@ -38,14 +47,21 @@ impl App {
             None => None,
         };
         let in_progress = approval.state.status == Status::InProgress;
+        let owner = if in_progress && approval.submitter_id != caller.user.id {
+            self.record_access(tx, caller, kind, record).await?.owner
+        } else {
+            None
+        };
         Ok(Some(ApprovalView {
             steps: StepReading::of(&approval.state),
             can_decide: in_progress && waiting.contains(&caller.user.id),
-            can_withdraw: in_progress && approval.submitter_id == caller.user.id,
+            can_withdraw: in_progress
+                && (approval.submitter_id == caller.user.id || owner == Some(caller.user.id)),
             can_reassign: in_progress && caller.can(manage()),
             flow_name,
             history,
             waiting_for,
+            waiting_disabled,
             people,
             approval,
         }))

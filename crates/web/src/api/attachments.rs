@@ -3,8 +3,7 @@
 
 use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kuijing_service::Caller;
@@ -23,10 +22,113 @@ use crate::i18n::Lang;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UploadParams {
-    /// The file's name, as the user knows it (required; one left out is
-    /// refused as `file_name_invalid`).
+    /// The file's name, as the user knows it: required with a whole body
+    /// (one left out is refused as `file_name_invalid`); with a multipart
+    /// form, the file part's own name is taken unless this is given.
     #[serde(default)]
     pub name: String,
+}
+
+/// The multipart form of an attachment upload.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    /// The file, with its name (`filename`) as the user knows it.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// A form's `file` part: its name (empty when it has none) and its bytes;
+/// `None` when the form has no such part. Shared with the pages' upload.
+pub(crate) async fn file_part(
+    multipart: &mut Multipart,
+) -> Result<Option<(String, Bytes)>, axum::extract::multipart::MultipartError> {
+    let mut found = None;
+    while let Some(field) = multipart.next_field().await? {
+        if field.name() == Some("file") {
+            let name = field.file_name().map(str::trim).unwrap_or_default();
+            let name = name.to_string();
+            found = Some((name, field.bytes().await?));
+        }
+    }
+    Ok(found)
+}
+
+/// How an attachment was sent, read by its content type.
+enum Sent {
+    /// A multipart form: the file in its `file` part.
+    Form,
+    /// The whole body is the file.
+    Raw,
+    /// A URL-encoded form or another multipart type: never a file.
+    Refused,
+}
+
+fn sent_as(request: &Request) -> Sent {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        Sent::Form
+    } else if content_type.starts_with("multipart/")
+        || content_type.starts_with("application/x-www-form-urlencoded")
+    {
+        Sent::Refused
+    } else {
+        Sent::Raw
+    }
+}
+
+/// The file's name and bytes, as a multipart form or the whole body sent
+/// them.
+async fn read_upload(
+    state: &AppState,
+    name: &str,
+    request: Request,
+) -> Result<(String, Bytes), kuijing_service::ServiceError> {
+    use kuijing_service::ServiceError;
+    use kuijing_service::domain::FieldError;
+    let unread = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(state)
+        } else {
+            ServiceError::Invalid(FieldError::new("file", "file_unreadable").into())
+        }
+    };
+    match sent_as(&request) {
+        Sent::Raw => {
+            let bytes = Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| unread(rejection.status()))?;
+            Ok((name.to_string(), bytes))
+        }
+        Sent::Refused => Err(ServiceError::Invalid(
+            FieldError::new("file", "attachment_content_type").into(),
+        )),
+        Sent::Form => {
+            let mut form = Multipart::from_request(request, state)
+                .await
+                .map_err(|rejection| unread(rejection.status()))?;
+            let found = file_part(&mut form)
+                .await
+                .map_err(|error| unread(error.status()))?;
+            let Some((file_name, bytes)) = found else {
+                return Err(ServiceError::Invalid(
+                    FieldError::new("file", "attachment_file_missing").into(),
+                ));
+            };
+            let name = if name.trim().is_empty() {
+                file_name
+            } else {
+                name.to_string()
+            };
+            Ok((name, bytes))
+        }
+    }
 }
 
 /// Stores a file on a record of `kind`.
@@ -36,11 +138,11 @@ async fn upload(
     caller: Caller,
     (kind, id): (Kind, i64),
     name: &str,
-    bytes: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    let result = match bytes {
-        Ok(bytes) => state.app.attach(&caller, kind, id, name, &bytes).await,
-        Err(_) => Err(too_large(&state)),
+    let result = match read_upload(&state, name, request).await {
+        Ok((name, bytes)) => state.app.attach(&caller, kind, id, &name, &bytes).await,
+        Err(error) => Err(error),
     };
     respond_created(result, &caller, lang)
 }
@@ -63,17 +165,18 @@ async fn list(state: AppState, lang: Lang, caller: Caller, (kind, id): (Kind, i6
 macro_rules! attachment_routes {
     ($kind:expr, $path:literal, $tag:literal, $upload:ident, $list:ident) => {
         #[utoipa::path(post, path = $path, tag = $tag, params(UploadParams),
-            request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
-            responses((status = 201, body = Attachment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+            request_body(description = "The file: in a multipart form as the part `file` (its filename is the attachment's name unless `name` is given; `curl -F file=@quote.pdf`), or as the whole body of any other type (`application/octet-stream`, say) with its name in `name`. A URL-encoded form body is refused (422 `attachment_content_type`), as is a form without a `file` part (`attachment_file_missing`).",
+                content((AttachmentUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
+            responses((status = 201, body = Attachment), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
         pub async fn $upload(
             State(state): State<AppState>,
             Extension(lang): Extension<Lang>,
             ApiUser(caller): ApiUser,
             Id(id): Id,
             Params(params): Params<UploadParams>,
-            bytes: Result<Bytes, BytesRejection>,
+            request: Request,
         ) -> Response {
-            upload(state, lang, caller, ($kind, id), &params.name, bytes).await
+            upload(state, lang, caller, ($kind, id), &params.name, request).await
         }
 
         #[utoipa::path(get, path = $path, tag = $tag,
@@ -181,25 +284,26 @@ attachment_routes!(
 );
 
 #[utoipa::path(post, path = "/api/v1/follow-ups/{id}/attachments", tag = "attachments", params(UploadParams),
-    request_body(content = Vec<u8>, description = "The file", content_type = "application/octet-stream"),
+    request_body(description = "The file, as for a record's attachments: a multipart form's part `file`, or the whole body with `name`.",
+        content((AttachmentUpload = "multipart/form-data"), (Vec<u8> = "application/octet-stream"))),
     description = "Adds a file to one of the caller's own follow-ups. Whoever sees the follow-up's record may download it; nobody else finds it.",
-    responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
 pub async fn upload_follow_up_attachment(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
     Params(params): Params<UploadParams>,
-    bytes: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
-    let result = match bytes {
-        Ok(bytes) => {
+    let result = match read_upload(&state, &params.name, request).await {
+        Ok((name, bytes)) => {
             state
                 .app
-                .attach_to_follow_up(&caller, id, &params.name, &bytes)
+                .attach_to_follow_up(&caller, id, &name, &bytes)
                 .await
         }
-        Err(_) => Err(too_large(&state)),
+        Err(error) => Err(error),
     };
     respond_created(result, &caller, lang)
 }

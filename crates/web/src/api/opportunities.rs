@@ -214,8 +214,8 @@ pub async fn delete_opportunities(
 }
 
 #[utoipa::path(post, path = "/api/v1/opportunities/{id}/stage", tag = "opportunities", request_body = MoveInput,
-    description = "Moves to a stage of the same pipeline, or sets the outcome (`won`, `lost` with a `reason`, `invalid`, or `open` to reopen). The move is kept in the stage history with who made it, from where, to where, and `via` = `api`.",
-    responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "`unknown_stage`, `closed`, `already_open`, `unchanged`, or `reason` required", body = Problem)))]
+    description = "Moves to a stage of the same pipeline, or sets the outcome (`won`, `lost` with a `reason`, `invalid`, or `open` to reopen, optionally with a `stage_id` to reopen into). `stage_id` with `won`, `lost` or `invalid` is refused (422 `stage_with_outcome` on both fields): move the stage first, then close. The move is kept in the stage history with who made it, from where, to where, and `via` = `api`.",
+    responses((status = 200, body = Opportunity), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, description = "`unknown_stage`, `closed`, `already_open`, `unchanged`, `stage_with_outcome`, or `reason` required", body = Problem)))]
 pub async fn move_opportunity(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

@@ -46,7 +46,12 @@ pub struct Panel {
     pub flow_name: Option<String>,
     pub steps: Vec<PanelStep>,
     pub history: Vec<PanelEvent>,
-    pub waiting_for: Vec<String>,
+    /// Who the approval waits for, each with whether they were disabled.
+    pub waiting_for: Vec<(String, bool)>,
+    /// What the caller typed as a comment, when the page is shown again
+    /// after a refused action, and the message beside it.
+    pub comment: String,
+    pub error: Option<String>,
     /// Who the approval waits for, for a manager's hand-over.
     pub waiting_ids: Vec<(i64, String)>,
     pub can_decide: bool,
@@ -61,6 +66,11 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// Whether someone the approval waits for was disabled.
+    pub fn any_disabled(&self) -> bool {
+        self.waiting_for.iter().any(|(_, disabled)| *disabled)
+    }
+
     pub fn of(view: &ApprovalView) -> Self {
         let name = |id: i64| {
             view.people
@@ -110,7 +120,13 @@ impl Panel {
             flow_name: view.flow_name.clone(),
             steps,
             history,
-            waiting_for: view.waiting_for.iter().map(|(_, n)| n.clone()).collect(),
+            waiting_for: view
+                .waiting_for
+                .iter()
+                .map(|(id, n)| (n.clone(), view.waiting_disabled.contains(id)))
+                .collect(),
+            comment: String::new(),
+            error: None,
             waiting_ids: view.waiting_for.clone(),
             can_decide: view.can_decide,
             current_step: state.current,
@@ -179,8 +195,73 @@ pub async fn act(
             ))
             .into_response()
         }
-        Err(error) => refused(&state, &caller, lang, (error, &back, "/approvals")),
+        Err(error) => {
+            if let Some(page) = record_again(&state, (&caller, lang), &back, &error, &form).await {
+                return page;
+            }
+            refused(&state, &caller, lang, (error, &back, "/approvals"))
+        }
     }
+}
+
+/// The record's page again, for an action refused for its input (a
+/// rejection without a comment): the message beside the comment box and
+/// what was typed kept, answered 422. `None` where the action came from
+/// elsewhere than a contract's or a payment's page.
+async fn record_again(
+    state: &AppState,
+    (caller, lang): (&kuijing_service::Caller, Lang),
+    back: &str,
+    error: &kuijing_service::ServiceError,
+    form: &ActForm,
+) -> Option<Response> {
+    let errors = super::forms::FormErrors::from_service(error, lang)?;
+    let mut message = errors.form.clone().unwrap_or_default();
+    for text in errors.fields.values() {
+        if !message.is_empty() {
+            message.push(' ');
+        }
+        message.push_str(text);
+    }
+    let path = back.split(['?', '#']).next().unwrap_or_default();
+    let again = |panel: &mut Option<Panel>| {
+        if let Some(panel) = panel.as_mut() {
+            panel.comment = form.comment.clone();
+            panel.error = Some(message.clone());
+        }
+    };
+    if let Some(id) = path
+        .strip_prefix("/contracts/")
+        .and_then(|n| n.parse().ok())
+    {
+        let mut view = super::contracts::contract_view(
+            state,
+            caller,
+            lang,
+            id,
+            super::forms::FormErrors::default(),
+            None,
+        )
+        .await
+        .ok()?;
+        again(&mut view.panel);
+        return Some(render(&view, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    if let Some(id) = path.strip_prefix("/payments/").and_then(|n| n.parse().ok()) {
+        let mut view = super::payments::payment_view(
+            state,
+            caller,
+            lang,
+            id,
+            super::forms::FormErrors::default(),
+            None,
+        )
+        .await
+        .ok()?;
+        again(&mut view.panel);
+        return Some(render(&view, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    None
 }
 
 #[derive(Template)]

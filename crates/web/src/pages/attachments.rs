@@ -47,22 +47,15 @@ pub async fn upload(
     else {
         return error_page(kuijing_service::ServiceError::NotFound, &caller, lang);
     };
-    let mut name = String::new();
-    let mut bytes = Vec::new();
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            name = field.file_name().unwrap_or_default().to_string();
-            match field.bytes().await {
-                Ok(read) => bytes = read.to_vec(),
-                // Only a body over the limit stops a file half-way.
-                Err(_) => {
-                    let max = state.app.settings().attachment_max_mb;
-                    let error = kuijing_service::attachments::over_the_limit("file", max);
-                    return error_page_back(error, &caller, lang, &record_path(*kind, id));
-                }
-            }
+    let (name, bytes) = match crate::api::attachments::file_part(&mut multipart).await {
+        Ok(found) => found.unwrap_or_default(),
+        // Only a body over the limit stops a file half-way.
+        Err(_) => {
+            let max = state.app.settings().attachment_max_mb;
+            let error = kuijing_service::attachments::over_the_limit("file", max);
+            return error_page_back(error, &caller, lang, &record_path(*kind, id));
         }
-    }
+    };
     match state.app.attach(&caller, *kind, id, &name, &bytes).await {
         Ok(_) => done(&record_path(*kind, id), "attached"),
         Err(error) => error_page_back(error, &caller, lang, &record_path(*kind, id)),

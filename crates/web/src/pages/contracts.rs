@@ -345,7 +345,7 @@ pub(super) struct ContractView {
     plan_add: PlanForm,
     plan_add_open: bool,
     detail: ContractDetail,
-    panel: Option<Panel>,
+    pub(super) panel: Option<Panel>,
     errors: FormErrors,
     methods: Vec<Choice>,
     people: Vec<Choice>,

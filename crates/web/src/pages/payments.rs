@@ -183,10 +183,10 @@ pub async fn import_payments(
 
 #[derive(Template)]
 #[template(path = "payment.html")]
-struct PaymentView {
+pub(super) struct PaymentView {
     shell: Shell,
     detail: PaymentDetail,
-    panel: Option<Panel>,
+    pub(super) panel: Option<Panel>,
     errors: FormErrors,
     methods: Vec<Choice>,
     people: Vec<Choice>,
@@ -210,7 +210,7 @@ impl PaymentView {
     }
 }
 
-async fn payment_view(
+pub(super) async fn payment_view(
     state: &AppState,
     caller: &Caller,
     lang: Lang,

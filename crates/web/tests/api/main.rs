@@ -88,6 +88,8 @@ mod sales_dates;
 mod sales_fidelity;
 mod sales_final;
 mod sales_final2;
+mod sales_fix9;
+mod sales_fix9_more;
 mod sales_fixes;
 mod sales_fixtures;
 mod sales_import;

@@ -37,7 +37,7 @@ async fn amounts_must_be_numbers_and_lines_cannot_overflow() {
         )
         .await;
     assert_eq!(huge.status, 422, "{}", huge.text);
-    assert_eq!(first_error(&huge).1, "too_large");
+    assert_eq!(first_error(&huge).1, "line_total_too_large");
     // The list still answers for everyone.
     assert_eq!(t.get("/api/v1/opportunities", &admin).await.status, 200);
 }

@@ -122,3 +122,39 @@ fn a_withdrawn_approval_starts_from_the_start() {
     assert!(!events.contains(&Event::StartedOver), "{events:?}");
     assert_eq!(approval.waiting_for(), vec![3]);
 }
+
+#[test]
+fn a_resumed_approval_keeps_the_approvers_chosen_for_the_steps_passed() {
+    let mut def = flow(vec![
+        step("Chosen", ApproverRule::ChosenBySubmitter, Mode::AnyOne),
+        step("Director", ApproverRule::Users(vec![2]), Mode::AnyOne),
+    ]);
+    def.resubmit = Resubmit::FromRejectedStep;
+    let mut approval = start_chosen(&def, 4, &Chosen::from([(0, vec![5])]));
+    approval.approve(5).expect("the chosen approves");
+    approval.reject(2).expect("the director rejects");
+    let rejected = approval.clone();
+
+    // No pick for the step passed: resumed at the director.
+    let events = approval
+        .resubmit(&def, &amount(1), 4, &Chosen::new(), &dir())
+        .expect("resubmits without a pick");
+    assert!(!events.contains(&Event::StartedOver));
+    assert_eq!(approval.current, 1);
+    assert_eq!(approval.waiting_for(), vec![2]);
+
+    // Another pick for it is no change either.
+    let mut approval = rejected;
+    let events = approval
+        .resubmit(&def, &amount(1), 4, &Chosen::from([(0, vec![6])]), &dir())
+        .expect("resubmits with another pick");
+    assert!(!events.contains(&Event::StartedOver));
+    assert_eq!(approval.plan[0].approvers[0].user, 5);
+    assert_eq!(approval.waiting_for(), vec![2]);
+}
+
+fn start_chosen(def: &FlowDef, submitter: i64, chosen: &Chosen) -> Approval {
+    Approval::submit(def, &amount(1), submitter, chosen, &dir())
+        .expect("submits")
+        .0
+}

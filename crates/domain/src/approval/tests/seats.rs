@@ -176,6 +176,9 @@ fn only_the_submitter_withdraws_and_only_in_progress() {
     let def = contract_flow();
     let mut approval = start(&def, &amount(1), 4);
     assert_eq!(code(approval.withdraw(5)), "not_submitter");
+    let mut by_owner = approval.clone();
+    assert_eq!(by_owner.withdraw_as(9, true), Ok(vec![Event::Withdrawn]));
+    assert_eq!(code(approval.withdraw_as(9, false)), "not_submitter");
     assert_eq!(approval.withdraw(4), Ok(vec![Event::Withdrawn]));
     assert_eq!(approval.status, Status::Withdrawn);
     assert_eq!(code(approval.withdraw(4)), "not_in_progress");
@@ -193,10 +196,13 @@ fn resubmitting_starts_again_from_the_start() {
     );
     approval.approve(5).expect("approves");
     approval.reject(2).expect("rejects");
-    assert_eq!(
-        code(approval.resubmit(&def, &amount(1), 2, &Chosen::new(), &dir())),
-        "not_submitter"
-    );
+    // Whoever may submit the record now (its new owner) submits it again,
+    // and becomes the submitter.
+    let mut by_other = approval.clone();
+    by_other
+        .resubmit(&def, &amount(1), 9, &Chosen::new(), &dir())
+        .expect("another resubmits");
+    assert_eq!(by_other.submitter, 9);
     let events = approval
         .resubmit(&def, &amount(150_000), 4, &Chosen::new(), &dir())
         .expect("resubmits");
@@ -257,4 +263,21 @@ fn a_plan_without_steps_is_approved_at_once() {
             .expect("submits");
     assert_eq!(approval.status, Status::Approved);
     assert_eq!(events, vec![Event::Submitted, Event::Approved]);
+}
+
+#[test]
+fn a_seat_handed_over_can_be_handed_back() {
+    let def = flow(vec![step(
+        "Named",
+        ApproverRule::Users(vec![5]),
+        Mode::AnyOne,
+    )]);
+    let mut approval = start(&def, &amount(1), 4);
+    approval.hand_over(5, 6).expect("hands over");
+    assert_eq!(code(approval.hand_over(6, 6)), "hand_over_to_self");
+    approval.hand_over(6, 5).expect("hands back");
+    assert_eq!(approval.waiting_for(), vec![5]);
+    assert_eq!(code(approval.approve(6)), "handed_over");
+    approval.approve(5).expect("the former holder approves");
+    assert_eq!(approval.status, Status::Approved);
 }
