@@ -125,8 +125,12 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             if text.chars().count() > TEXT_MAX {
                 return Err(Refusal::too_long(TEXT_MAX));
             }
-            if def.field_type == FieldType::Phone && !text.chars().any(|c| c.is_ascii_digit()) {
-                return Err(Refusal::from("phone_invalid"));
+            if def.field_type == FieldType::Phone {
+                let text = crate::text::half_width(&text);
+                if !text.chars().any(|c| c.is_ascii_digit()) {
+                    return Err(Refusal::from("phone_invalid"));
+                }
+                return Ok(Some(Value::String(text)));
             }
             Value::String(text)
         }
@@ -149,12 +153,10 @@ pub fn parse_value(def: &FieldDef, raw: Option<&Value>) -> Result<Option<Value>,
             in_years(at.date_naive())?;
             Value::String(at.with_timezone(&chrono::Utc).to_rfc3339())
         }
-        FieldType::Choice => {
-            if !def.options.iter().any(|o| o == &text) {
-                return Err(Refusal::from("invalid_choice"));
-            }
-            Value::String(text)
-        }
+        FieldType::Choice => match option_of(def, &text) {
+            Some(option) => Value::String(option),
+            None => return Err(Refusal::from("invalid_choice")),
+        },
         FieldType::MultiChoice => {
             let chosen = text
                 .split([',', '，', ';'])
@@ -253,10 +255,22 @@ fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static 
             Ok(None)
         };
     }
-    if chosen.iter().any(|c| !def.options.contains(c)) {
-        return Err("invalid_choice");
-    }
+    let chosen = chosen
+        .iter()
+        .map(|c| option_of(def, c))
+        .collect::<Option<Vec<String>>>()
+        .ok_or("invalid_choice")?;
     Ok(Some(Value::from(chosen)))
+}
+
+/// The option a text names, as the field spells it: case, width and runs
+/// of spaces aside (`gold` and `ＧＯＬＤ` are `Gold`).
+fn option_of(def: &FieldDef, text: &str) -> Option<String> {
+    let wanted = text::normalize(text);
+    def.options
+        .iter()
+        .find(|o| text::normalize(o) == wanted)
+        .cloned()
 }
 
 /// Checks every custom field of a record; errors are named `custom.<key>`.
@@ -376,10 +390,11 @@ pub fn display_as(
 }
 
 /// How a unique field's value is compared: as people read it (its text,
-/// a list's items joined), trimmed, full-width and half-width alike, in any
-/// case. Two values with one key are the same value.
+/// a list's items joined), full-width and half-width alike, in any case,
+/// spaces left out wherever they are ("RS 42" is "rs42"). Two values with
+/// one key are the same value; stored keys are made by this same function.
 pub fn unique_key(value: &Value) -> String {
-    text::normalize(&display(value))
+    text::normalize(&display(value)).replace(' ', "")
 }
 
 /// The text of a value for lists, exports and the change log.
@@ -395,6 +410,37 @@ pub fn display(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_choice_is_read_whatever_its_case_and_width_and_kept_as_spelt() {
+        let mut def = def(FieldType::Choice);
+        def.options = vec!["Gold".into(), "Silver".into()];
+        let read = |t: &str| parse_value(&def, Some(&Value::String(t.into())));
+        assert_eq!(
+            read("gold").ok().flatten(),
+            Some(Value::String("Gold".into()))
+        );
+        assert_eq!(
+            read("ＧＯＬＤ").ok().flatten(),
+            Some(Value::String("Gold".into()))
+        );
+        assert!(read("Bronze").is_err());
+        def.field_type = FieldType::MultiChoice;
+        let both = parse_value(&def, Some(&Value::String("gold, SILVER".into())));
+        assert_eq!(
+            both.ok().flatten(),
+            Some(serde_json::json!(["Gold", "Silver"]))
+        );
+    }
+
+    #[test]
+    fn unique_keys_ignore_case_width_and_every_space() {
+        let key = |t: &str| unique_key(&Value::String(t.into()));
+        assert_eq!(key("RS 42"), key("rs42"));
+        assert_eq!(key("XY 999"), key("ｘｙ９９９"));
+        assert_eq!(key(" A　B "), "ab");
+        assert_ne!(key("AB1"), key("AB2"));
+    }
 
     fn def(field_type: FieldType) -> FieldDef {
         FieldDef {

@@ -15,6 +15,33 @@ pub fn normalize(text: &str) -> String {
     folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text without control characters: a tab or line break becomes a
+/// space, the rest (a NUL byte above all, which PostgreSQL refuses in text)
+/// go. For text that only finds or filters, never for what is stored.
+pub fn without_controls(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Full-width digits, letters and punctuation (`０２－２３４５`, `ＡＢ１２`) and
+/// the ideographic space as their half-width forms, everything else as
+/// typed: how phones, tax IDs and codes are stored, so search, filters and
+/// duplicate checks find them whichever width was typed.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// A display name (person, company, department, option): trimmed and with
 /// runs of white space made one space, 1 to `max` characters. The text is kept
 /// as typed otherwise (full-width brackets stay); matching uses `normalize`.
@@ -118,6 +145,18 @@ pub fn check_password(text: &str) -> Result<(), Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_width_folds_full_width_ascii_and_keeps_the_rest() {
+        assert_eq!(half_width("０２－２３４５－６７８９"), "02-2345-6789");
+        assert_eq!(half_width("１２３４５６７８"), "12345678");
+        assert_eq!(half_width("ＡＢ　１２（台北）"), "AB 12(台北)");
+    }
+
+    #[test]
+    fn control_characters_go_and_line_breaks_are_spaces() {
+        assert_eq!(without_controls("a\u{0}b\tc\u{7f}"), "ab c");
+    }
 
     #[test]
     fn normalize_folds_width_case_and_spaces() {

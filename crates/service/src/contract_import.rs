@@ -109,6 +109,7 @@ impl App {
         caller.require(Permission::new(Kind::Contract, Action::Create))?;
         let mut report = ImportReport::default();
         let mut tx = self.db.write().await?;
+        tx.lock_imports(Kind::Contract.as_str()).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         let columns = Columns {
             fields: CONTRACT_COLUMNS,

@@ -16,6 +16,23 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// An optional text field of up to `max` characters (trimmed, refused with
+/// control characters), stored half-width: phones, mobiles and tax IDs.
+pub(crate) fn half_width_text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value.map(|v| kuijing_domain::text::half_width(&v));
+    errors
+        .take(
+            field,
+            kuijing_domain::text::parse_optional_text(value.as_deref(), max),
+        )
+        .flatten()
+}
+
 /// Refuses a phone or mobile of a customer, lead or contact that does not
 /// read as a number (see [`phone_is_valid`]), under its own field.
 pub(crate) fn check_phones<'a>(

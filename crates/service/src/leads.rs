@@ -385,8 +385,8 @@ impl App {
             Some(email) => errors.take("email", text::parse_email(&email)),
             None => None,
         };
-        let mobile = optional(errors, "mobile", input.mobile, 50);
-        let phone = optional(errors, "phone", input.phone, 50);
+        let mobile = crate::input::half_width_text(errors, "mobile", input.mobile, 50);
+        let phone = crate::input::half_width_text(errors, "phone", input.phone, 50);
         crate::input::check_phones(
             errors,
             [("mobile", mobile.as_deref()), ("phone", phone.as_deref())],

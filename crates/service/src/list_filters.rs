@@ -184,6 +184,12 @@ impl App {
         defs: &[FieldDef],
         input: &FilterInput,
     ) -> Result<Filter<C>, &'static str> {
+        // A filter's text loses its control characters, as a query string's
+        // do: a JSON "\u0000" would otherwise reach SQL.
+        let input = &FilterInput {
+            value: input.value.as_ref().map(without_controls),
+            ..input.clone()
+        };
         let text_value = || {
             input
                 .value
@@ -298,6 +304,16 @@ fn typed_kind(field_type: fields::FieldType) -> Option<ValueKind> {
         FieldType::Date => Some(ValueKind::Day),
         FieldType::DateTime => Some(ValueKind::Instant),
         _ => None,
+    }
+}
+
+/// A filter's value with control characters taken out of its texts.
+fn without_controls(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => Value::String(text::without_controls(text)),
+        Value::Array(items) => Value::Array(items.iter().map(without_controls).collect()),
+        other => other.clone(),
     }
 }
 

@@ -67,6 +67,7 @@ impl App {
         let may_close = caller.can(Permission::new(Kind::Opportunity, Action::Edit));
         let mut report = ImportReport::default();
         let mut tx = self.db.write().await?;
+        tx.lock_imports(Kind::Opportunity.as_str()).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Opportunity).await?;
         let columns = Columns {
             fields: OPPORTUNITY_COLUMNS,

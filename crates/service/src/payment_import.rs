@@ -51,6 +51,7 @@ impl App {
         caller.require(Permission::new(Kind::Payment, Action::Create))?;
         let mut report = ImportReport::default();
         let mut tx = self.db.write().await?;
+        tx.lock_imports(Kind::Payment.as_str()).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
         let columns = Columns {
             fields: PAYMENT_COLUMNS,

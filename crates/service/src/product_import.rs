@@ -63,6 +63,7 @@ impl App {
         caller.require(Permission::new(Kind::Product, Action::Import))?;
         let mut report = ImportReport::default();
         let mut tx = self.db.write().await?;
+        tx.lock_imports(Kind::Product.as_str()).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Product).await?;
         let columns = Columns {
             fields: PRODUCT_COLUMNS,

@@ -188,15 +188,22 @@ impl App {
             .map(|h| mapping.get(h).map(String::as_str))
             .collect();
         if !column_of.contains(&Some("name")) {
-            return Err(
-                FieldErrors::from(FieldError::new("mapping", "name_column_required")).into(),
-            );
+            // Each kind names its own name: a contact's is the person's.
+            let code = match I::KIND {
+                Kind::Lead => "lead_name_column_required",
+                Kind::Contact => "contact_name_column_required",
+                _ => "name_column_required",
+            };
+            return Err(FieldErrors::from(FieldError::new("mapping", code)).into());
         }
         if let Some(missing) = I::REQUIRED.iter().find(|c| !column_of.contains(&Some(**c))) {
             return Err(FieldErrors::from(FieldError::new(*missing, "column_missing")).into());
         }
 
         let mut tx = self.db.write().await?;
+        // Before any duplicate is looked for: a parallel import of the same
+        // file then sees this one's rows (PostgreSQL; SQLite has one writer).
+        tx.lock_imports(I::KIND.as_str()).await?;
         let org = departments::org_chart(&mut tx).await?;
         let choice = options::of_kind(&mut tx, "customer").await?;
         let people = People::load(&mut tx).await?;
@@ -326,7 +333,7 @@ impl App {
                 report.skipped += 1;
                 report.problems.push(RowProblem {
                     first_row: Some(*first),
-                    ..problem(line, "name", "duplicate_in_file", &first.to_string(), true)
+                    ..problem(line, "name", "duplicate_in_file", I::name(&fields), true)
                 });
                 continue;
             }

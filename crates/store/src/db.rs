@@ -285,6 +285,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Holds the import lock of a kind until the transaction ends, so two
+    /// imports of one kind run one after the other and the second finds
+    /// what the first wrote (a duplicate check and its insert are one step).
+    pub async fn lock_imports(&mut self, kind: &str) -> Result<()> {
+        self.lock_key(&format!("import\u{1f}{kind}")).await
+    }
+
     /// Runs an insert with `returning id` and answers the new id.
     pub(crate) async fn insert_id(&mut self, statement: &impl SqlxBinder) -> Result<i64> {
         let (id,): (i64,) = self.one(statement).await?;

@@ -280,6 +280,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "builder_fix2",
     "records_fix2",
     "sales_fix9",
+    "life_fix9",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

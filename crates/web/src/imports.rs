@@ -111,18 +111,21 @@ impl ImportKind {
 
 /// Headers in every language, normalised, mapped to the fields they name:
 /// each field's label, and the other names a column goes by
-/// (`import.aliases.<path>.<field>`, a list separated by `|`).
+/// (`import.aliases.<path>.<field>` and `life_fix9.aliases.<path>.<field>`,
+/// lists separated by `|`).
 fn aliases_of(path: &str, columns: &[&str]) -> BTreeMap<String, String> {
     let mut aliases = BTreeMap::new();
     for lang in Lang::ALL {
         for field in columns {
             let label = lang.t(&format!("fields.{field}"));
             aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
-            let key = format!("import.aliases.{path}.{field}");
-            let others = lang.t(&key);
-            if others != key {
-                for other in others.split('|') {
-                    aliases.insert(kuijing_domain::text::normalize(other), field.to_string());
+            for section in ["import", "life_fix9"] {
+                let key = format!("{section}.aliases.{path}.{field}");
+                let others = lang.t(&key);
+                if others != key {
+                    for other in others.split('|') {
+                        aliases.insert(kuijing_domain::text::normalize(other), field.to_string());
+                    }
                 }
             }
         }

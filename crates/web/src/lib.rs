@@ -55,6 +55,7 @@ pub fn router(app: App) -> Router {
             state.clone(),
             auth::identify,
         ))
+        .layer(middleware::from_fn(query_params::without_controls))
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }

@@ -491,6 +491,8 @@ pub struct Shell {
     pub drill: Option<(String, String)>,
     pub title: String,
     pub zone: chrono_tz::Tz,
+    /// When the page was made, by the application's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Shell {
@@ -709,6 +711,7 @@ impl Shell {
             drill: None,
             title: lang.t(title_key),
             zone: state.app.time_zone(),
+            now: state.app.now(),
         }
     }
 
@@ -892,6 +895,14 @@ impl Shell {
         }
         let currency = Some(currency).filter(|c| !c.is_empty());
         kuijing_domain::fields::display_as(def.field_type, value, currency, true)
+    }
+
+    /// Now in the company's time zone, as a `datetime-local` box takes it.
+    pub fn now_local(&self) -> String {
+        self.now
+            .with_timezone(&self.zone)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
     }
 
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {

@@ -193,3 +193,57 @@ mod tests {
         assert_eq!(of(json!({ "type": "string" })), Expected::Text);
     }
 }
+
+/// Every query string, for the API and the pages alike, loses its control
+/// characters before any handler reads it: a NUL byte cannot reach SQL
+/// (PostgreSQL refuses it in text), and a tab or line break reads as a space.
+pub(crate) async fn without_controls(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(cleaned) = request.uri().query().and_then(cleaned_query) {
+        let mut parts = request.uri().clone().into_parts();
+        let path = request.uri().path();
+        if let Ok(path_and_query) = format!("{path}?{cleaned}").parse() {
+            parts.path_and_query = Some(path_and_query);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *request.uri_mut() = uri;
+            }
+        }
+    }
+    next.run(request).await
+}
+
+/// The query written again without control characters, or `None` when it
+/// has none (and is passed on untouched).
+fn cleaned_query(query: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+    {
+        return None;
+    }
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &pairs {
+        out.append_pair(
+            &kuijing_domain::text::without_controls(key),
+            &kuijing_domain::text::without_controls(value),
+        );
+    }
+    Some(out.finish())
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::cleaned_query;
+
+    #[test]
+    fn control_characters_leave_the_query_and_nothing_else_changes() {
+        assert_eq!(cleaned_query("q=a%00b&x=1").as_deref(), Some("q=ab&x=1"));
+        assert_eq!(cleaned_query("q=a%09b").as_deref(), Some("q=a+b"));
+        assert_eq!(cleaned_query("q=%E5%8F%B0+%25"), None);
+    }
+}

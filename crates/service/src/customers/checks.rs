@@ -39,8 +39,8 @@ impl App {
                     .take(field, text::parse_optional_text(value.as_deref(), max))
                     .flatten()
             };
-        let phone = optional(errors, "phone", input.phone, 50);
-        let mobile = optional(errors, "mobile", input.mobile, 50);
+        let phone = crate::input::half_width_text(errors, "phone", input.phone, 50);
+        let mobile = crate::input::half_width_text(errors, "mobile", input.mobile, 50);
         crate::input::check_phones(
             errors,
             [("phone", phone.as_deref()), ("mobile", mobile.as_deref())],
@@ -69,7 +69,7 @@ impl App {
             province: optional(errors, "province", input.province, 50),
             city: optional(errors, "city", input.city, 50),
             district: optional(errors, "district", input.district, 50),
-            tax_id: optional(errors, "tax_id", input.tax_id, 30),
+            tax_id: crate::input::half_width_text(errors, "tax_id", input.tax_id, 30),
             notes: optional(errors, "notes", input.notes, 5000),
             custom,
             next_contact_at: input.next_contact_at,

@@ -344,6 +344,17 @@ pub async fn report_file(
     send_file(writer.finish().map_err(io)?, Format::Csv, "import-report").await
 }
 
+/// The tag a row problem shows beside its message: an error, a row left
+/// out or written over as a duplicate, or a value cleaned.
+pub fn tag_of(problem: &kuijing_service::customer_io::RowProblem) -> &'static str {
+    match problem.code.as_str() {
+        _ if !problem.warning => "customers.import_error",
+        "duplicate_updated" | "duplicate_would_update" => "customers.import_updated",
+        code if code.starts_with("duplicate_") => "customers.import_skipped",
+        _ => "customers.import_warning",
+    }
+}
+
 /// A row problem in words: field errors read as on forms, import codes
 /// from `import.*`.
 pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProblem) -> String {
@@ -358,13 +369,10 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
         }
     }
     if text != import_key {
-        return text.replace(
-            "%{id}",
-            &problem
-                .duplicate_of
-                .map(|i| i.to_string())
-                .unwrap_or_default(),
-        );
+        // `%{id}` is the stored record, or for a duplicate within the file
+        // the earlier row that holds the same customer.
+        let id = problem.duplicate_of.or(problem.first_row.map(|r| r as i64));
+        return text.replace("%{id}", &id.map(|i| i.to_string()).unwrap_or_default());
     }
     let text = match &problem.label {
         Some(label) => crate::error::labelled_message(&problem.field, &problem.code, label, lang),

@@ -21,7 +21,7 @@ use super::customers::ListFilter;
 use super::forms::error_page;
 use super::{Shell, render};
 use crate::AppState;
-use crate::api::customer_io::{report_file, row_message, send_file};
+use crate::api::customer_io::{report_file, row_message, send_file, tag_of};
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
@@ -98,6 +98,8 @@ struct ImportPage {
     hint: Option<String>,
     report: Option<ReportView>,
     error: Option<String>,
+    /// The upload was confirmed before: the alert links to the list.
+    already: bool,
     duplicates: String,
     partial: bool,
 }
@@ -115,7 +117,8 @@ struct ReportView {
     dry_run: bool,
     /// Every header of the file with the field it is read as ("" for none).
     columns: Vec<(String, String)>,
-    problems: Vec<(RowProblem, String)>,
+    /// Each problem with its message and the key of its tag.
+    problems: Vec<(RowProblem, String, &'static str)>,
 }
 
 impl ImportPage {
@@ -135,6 +138,7 @@ impl ImportPage {
             report: None,
             shell,
             error: None,
+            already: false,
             duplicates: "skip".into(),
             partial: false,
         }
@@ -274,7 +278,26 @@ pub async fn confirm_import(
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
+    let dry_run = form.report.is_some();
+    // An upload is written once: the confirmation that renames it takes it,
+    // and one sent again (a double click, a second tab) is told so.
+    let with = |suffix: &str| path.with_extension(format!("{}.{suffix}", format.extension()));
+    let (taken, done) = (with("taken"), with("done"));
+    let source = if dry_run { &path } else { &taken };
+    if !dry_run && tokio::fs::rename(&path, &taken).await.is_err() {
+        if tokio::fs::try_exists(&taken).await.unwrap_or(false)
+            || tokio::fs::try_exists(&done).await.unwrap_or(false)
+        {
+            let page = ImportPage {
+                error: Some(lang.t("life_fix9.import_already_done")),
+                already: true,
+                ..ImportPage::new(&state, &caller, lang, kind)
+            };
+            return render(&page, StatusCode::CONFLICT);
+        }
+        return error_page(ServiceError::NotFound, &caller, lang);
+    }
+    let Ok(bytes) = tokio::fs::read(source).await else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
     // `map.<n>` holds the field of the n-th header, `head.<n>` its text.
@@ -288,7 +311,6 @@ pub async fn confirm_import(
             .unwrap_or_default();
         mapping.insert(header.clone(), field);
     }
-    let dry_run = form.report.is_some();
     let how = Run {
         kind,
         format,
@@ -300,7 +322,8 @@ pub async fn confirm_import(
     };
     let response = run(&state, &caller, lang, &bytes, how, Some(mapping)).await;
     if !dry_run {
-        let _ = tokio::fs::remove_file(&path).await;
+        let _ = tokio::fs::rename(&taken, &done).await;
+        let _ = tokio::fs::write(&done, b"").await;
     }
     response
 }
@@ -367,7 +390,7 @@ async fn run(
             let problems = report
                 .problems
                 .iter()
-                .map(|p| (p.clone(), row_message(lang, p)))
+                .map(|p| (p.clone(), row_message(lang, p), tag_of(p)))
                 .collect();
             let shell = &page.shell;
             let mut targets: Vec<(String, String)> = kind

@@ -17,6 +17,8 @@ use super::forms::optional_number;
 pub struct Composer {
     pub method_id: String,
     pub content: String,
+    /// When it happened, typed in the company's zone; empty shows now.
+    pub happened_at: String,
     pub next_contact_at: String,
     pub contact_ids: Vec<String>,
     pub opportunity_ids: Vec<String>,
@@ -45,6 +47,7 @@ impl Composer {
             match name.as_str() {
                 "method_id" => composer.method_id = value,
                 "content" => composer.content = value,
+                "happened_at" => composer.happened_at = value,
                 "next_contact_at" => composer.next_contact_at = value,
                 "contact_ids" => composer.contact_ids.push(value),
                 "opportunity_ids" => composer.opportunity_ids.push(value),
@@ -58,11 +61,23 @@ impl Composer {
     /// company's zone.
     pub fn input(&self, zone: chrono_tz::Tz) -> Result<FollowUpInput, FieldErrors> {
         let ids = |texts: &[String]| texts.iter().filter_map(|t| optional_number(t)).collect();
+        let happened_at = local_time(&self.happened_at, zone, "happened_at");
+        let next_contact_at = local_time(&self.next_contact_at, zone, "next_contact_at");
+        let (happened_at, next_contact_at) = match (happened_at, next_contact_at) {
+            (Ok(happened), Ok(next)) => (happened, next),
+            (happened, next) => {
+                let mut errors = FieldErrors::new();
+                for error in [happened.err(), next.err()].into_iter().flatten() {
+                    errors.0.extend(error.0);
+                }
+                return Err(errors);
+            }
+        };
         Ok(FollowUpInput {
             method_id: optional_number(&self.method_id),
             content: self.content.clone(),
-            happened_at: None,
-            next_contact_at: local_time(&self.next_contact_at, zone)?,
+            happened_at,
+            next_contact_at,
             contact_ids: ids(&self.contact_ids),
             opportunity_ids: ids(&self.opportunity_ids),
         })
@@ -78,8 +93,12 @@ impl Composer {
     }
 }
 
-/// A `datetime-local` value, read as a time in the company's zone.
-pub fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc>>, FieldErrors> {
+/// A `datetime-local` value of `field`, read as a time in the company's zone.
+pub fn local_time(
+    text: &str,
+    zone: chrono_tz::Tz,
+    field: &str,
+) -> Result<Option<DateTime<Utc>>, FieldErrors> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -89,7 +108,7 @@ pub fn local_time(text: &str, zone: chrono_tz::Tz) -> Result<Option<DateTime<Utc
         .ok()
         .and_then(|t| t.and_local_timezone(zone).earliest())
         .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| FieldErrors::from(FieldError::new("next_contact_at", "date_invalid")))
+        .ok_or_else(|| FieldErrors::from(FieldError::new(field, "date_invalid")))
 }
 
 /// One entry of a record's timeline: a follow-up (with its method's name)
