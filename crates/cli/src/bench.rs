@@ -149,6 +149,11 @@ fn probes() -> Vec<Probe> {
             1,
             "/api/v1/search?q=%E5%8F%B0%E9%81%94",
         ),
+        probe(
+            "global search, one character (manager)",
+            1,
+            "/api/v1/search?q=%E9%81%94",
+        ),
         probe("customer record (admin)", 0, "/api/v1/customers/100"),
         probe(
             "dashboard, two years (admin)",
@@ -169,6 +174,11 @@ fn probes() -> Vec<Probe> {
             "report: customers by month (admin)",
             0,
             &format!("/api/v1/reports/customers?{YEARS}&by=month"),
+        ),
+        probe(
+            "report: customers by owner (manager)",
+            1,
+            &format!("/api/v1/reports/customers?{YEARS}&by=owner"),
         ),
         probe(
             "report: sales by department (admin)",

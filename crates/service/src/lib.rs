@@ -125,7 +125,21 @@ impl App {
         if let Some(currency) = stored {
             app.set_currency(&currency);
         }
+        app.count_customer_days().await?;
         Ok(app)
+    }
+
+    /// Makes sure customers are counted per day in the company's time zone
+    /// (`customer_days`): counted again when the zone is new or changed.
+    async fn count_customer_days(&self) -> Result<()> {
+        let zone = self.time_zone();
+        let starts = reports::zone_starts(zone);
+        let mut tx = self.db.write().await?;
+        if kuijing_store::customer_days::ensure(&mut tx, zone.name(), &starts).await? {
+            tracing::info!(zone = zone.name(), "customers counted per day in the zone");
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {

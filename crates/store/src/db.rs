@@ -298,6 +298,22 @@ impl Tx {
         Ok(id)
     }
 
+    /// Runs a statement written out whole (no bound values) and answers
+    /// how many rows it touched.
+    pub(crate) async fn execute_text(&mut self, sql: &str) -> Result<u64> {
+        match self {
+            Tx::Sqlite(tx) => sqlx::query(sql)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+            Tx::Postgres(tx) => sqlx::query(sql)
+                .execute(&mut **tx)
+                .await
+                .map(|r| r.rows_affected()),
+        }
+        .map_err(StoreError::from_sqlx)
+    }
+
     pub(crate) async fn count(&mut self, statement: &impl SqlxBinder) -> Result<i64> {
         let (count,): (i64,) = self.one(statement).await?;
         Ok(count)

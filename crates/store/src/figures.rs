@@ -177,6 +177,10 @@ pub enum Source {
     PoolClaims,
     /// Releases into pools and assignments out of them.
     PoolMoves,
+    /// Customers counted per day and owner (`customer_days`): sum
+    /// `customer_days.created` or `.dealt` over `Filter::Days` on
+    /// `customer_days.day`.
+    CustomerDays,
 }
 
 impl Source {
@@ -193,6 +197,7 @@ impl Source {
             Self::Approvals => "approvals",
             Self::PoolClaims => "pool_claims",
             Self::PoolMoves => "pool_moves",
+            Self::CustomerDays => "customer_days",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! ranges `[from, to)`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_query::{Alias, Condition, Expr, Func, Order, Query, SelectStatement, SimpleExpr};
+use sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 use serde::Serialize;
 
 use crate::db::{Backend, Tx};
@@ -31,32 +31,20 @@ pub struct Sum {
     pub amount: i64,
 }
 
-/// New customers or contacts created in the range.
-pub async fn created(
+/// New contacts created in the range (customers are counted per day, see
+/// `customer_days`).
+pub async fn contacts_created(
     tx: &mut Tx,
-    kind: &str,
     owners: Owners<'_>,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<i64> {
     let mut select = Query::select();
-    match kind {
-        "contact" => {
-            select
-                .expr(Func::count(Expr::col(Contacts::Id)))
-                .from(Contacts::Table)
-                .and_where(Expr::col(Contacts::CreatedAt).gte(from))
-                .and_where(Expr::col(Contacts::CreatedAt).lt(to));
-            owned(&mut select, Contacts::OwnerId, owners);
-        }
-        _ => {
-            select
-                .expr(Func::count(Expr::col(Customers::Id)))
-                .from(Customers::Table)
-                .and_where(Expr::col(Customers::CreatedAt).gte(from))
-                .and_where(Expr::col(Customers::CreatedAt).lt(to));
-            owned(&mut select, Customers::OwnerId, owners);
-        }
-    }
+    select
+        .expr(Func::count(Expr::col(Contacts::Id)))
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CreatedAt).gte(from))
+        .and_where(Expr::col(Contacts::CreatedAt).lt(to));
+    owned(&mut select, Contacts::OwnerId, owners);
     tx.count(&select).await
 }
 
@@ -345,15 +333,9 @@ pub async fn ranking(
             owned(&mut select, Payments::OwnerId, owners);
         }
         "new_customers" => {
-            select
-                .expr_as(Expr::col(Customers::OwnerId), Alias::new("user_id"))
-                .expr_as(Func::count(Expr::col(Customers::Id)), value.clone())
-                .from(Customers::Table)
-                .and_where(Expr::col(Customers::CreatedAt).gte(from))
-                .and_where(Expr::col(Customers::CreatedAt).lt(to))
-                .and_where(Expr::col(Customers::OwnerId).is_not_null())
-                .group_by_col(Customers::OwnerId);
-            owned(&mut select, Customers::OwnerId, owners);
+            // Counted per day and owner (see `customer_days`).
+            return crate::customer_days::created_by_owner(tx, owners, (from_day, to_day), 10)
+                .await;
         }
         "follow_ups" => {
             select
@@ -386,25 +368,20 @@ pub async fn ranking(
 /// For each of five instants, the owned customers with no follow-up since
 /// then (none ever counts too, when created before it), counted in one pass
 /// over the customers forgotten since the latest of them: five counts of a
-/// large book read its rows once, not five times.
+/// large book read its rows once, not five times. A customer is forgotten
+/// since an instant when its last follow-up, or its creation when it has
+/// none, is older: one expression, which `customers_quiet` (migration
+/// 0038) holds for each owner.
 pub async fn forgotten(
     tx: &mut Tx,
     owners: Owners<'_>,
     befores: [DateTime<Utc>; 5],
 ) -> Result<[i64; 5]> {
-    let forgotten_since = |before: DateTime<Utc>| {
-        Condition::any()
-            .add(Expr::col(Customers::LastFollowUpAt).lt(before))
-            .add(
-                Condition::all()
-                    .add(Expr::col(Customers::LastFollowUpAt).is_null())
-                    .add(Expr::col(Customers::CreatedAt).lt(before)),
-            )
-    };
+    let quiet = || Expr::cust("coalesce(customers.last_follow_up_at, customers.created_at)");
     let latest = befores.iter().copied().max().unwrap_or_else(Utc::now);
     let mut select = Query::select();
     for before in befores {
-        let counted = Expr::case(forgotten_since(before), 1i64).finally(0i64);
+        let counted = Expr::case(quiet().lt(before), 1i64).finally(0i64);
         select.expr(Func::cast_as(
             Func::coalesce([Func::sum(counted).into(), Expr::val(0i64).into()]),
             Alias::new("bigint"),
@@ -413,7 +390,7 @@ pub async fn forgotten(
     select
         .from(Customers::Table)
         .and_where(Expr::col(Customers::OwnerId).is_not_null())
-        .cond_where(forgotten_since(latest));
+        .and_where(quiet().lt(latest));
     owned(&mut select, Customers::OwnerId, owners);
     let (a, b, c, d, e): (i64, i64, i64, i64, i64) = tx.one(&select).await?;
     Ok([a, b, c, d, e])

@@ -17,6 +17,7 @@ pub mod change_logs;
 pub mod company_settings;
 pub mod contacts;
 pub mod contracts;
+pub mod customer_days;
 pub mod customers;
 pub mod departments;
 pub mod events;

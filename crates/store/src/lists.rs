@@ -201,33 +201,53 @@ fn custom_range<C: Iden + Copy + 'static>(
 }
 
 /// The tables whose search text has an FTS5 trigram index on SQLite
-/// (migration 0028), named `<table>_search`.
+/// (migrations 0028 and 0039), named `<table>_search`, with its trigrams
+/// listed in `<table>_search_vocab`.
 const SQLITE_SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
 
 /// The record's search text contains the text. On SQLite, a text of three
 /// characters or more is looked up in the kind's trigram index instead of
-/// reading every row; PostgreSQL's trigram index serves the plain `like`.
-/// Shorter texts (no whole trigram) and texts holding a `like` wildcard are
-/// matched by the plain `like`, which gives the same rows.
+/// reading every row; a text of one or two characters asks the index for
+/// the rows holding a trigram that begins with it (the indexed text ends
+/// with two characters no one types, so every character begins one) and
+/// keeps those whose text contains it. PostgreSQL's trigram index serves
+/// the plain `like`. Texts holding a `like` wildcard are matched by the
+/// plain `like`, which gives the same rows.
 fn search_condition<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, search: &str) -> SimpleExpr {
     let table = t.table.to_string();
+    let plain = Expr::col((t.table, t.search_text))
+        .like(LikeExpr::new(contains_pattern(search)).escape('\\'));
     let indexed = tx.backend() == crate::Backend::Sqlite
         && SQLITE_SEARCH_INDEXED.contains(&table.as_str())
-        && search.chars().count() >= 3
-        && !search.contains(['%', '_', '\\']);
+        && !search.is_empty()
+        && !search.contains(['%', '_', '\\', '\u{1}']);
     if !indexed {
-        return Expr::col((t.table, t.search_text))
-            .like(LikeExpr::new(contains_pattern(search)).escape('\\'));
+        return plain;
     }
-    let hits = Query::select()
-        .expr(Expr::cust("rowid"))
-        .from(Alias::new(format!("{table}_search")))
-        .and_where(Expr::cust_with_values(
+    let mut hits = Query::select();
+    hits.expr(Expr::cust("rowid"))
+        .from(Alias::new(format!("{table}_search")));
+    if search.chars().count() >= 3 {
+        hits.and_where(Expr::cust_with_values(
             "search_text like ?",
             [format!("%{search}%")],
-        ))
-        .to_owned();
-    Expr::col((t.table, t.id)).in_subquery(hits)
+        ));
+        return Expr::col((t.table, t.id)).in_subquery(hits.to_owned());
+    }
+    // The trigrams are kept folded to lower case.
+    let start = search.to_lowercase();
+    let end = format!("{start}\u{10FFFF}");
+    hits.and_where(Expr::cust_with_values(
+        format!(
+            "{table}_search match coalesce((select group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') \
+             from {table}_search_vocab where term >= ? and term < ?), '\"\"')"
+        ),
+        [start, end],
+    ));
+    Condition::all()
+        .add(Expr::col((t.table, t.id)).in_subquery(hits.to_owned()))
+        .add(plain)
+        .into()
 }
 
 /// Adds the search, the chosen ids and every filter to a statement.

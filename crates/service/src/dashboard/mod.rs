@@ -14,6 +14,7 @@ use kuijing_domain::dates::{Period, change_tenths, months_back, previous_range};
 use kuijing_domain::{
     Action, FieldError, FieldErrors, Kind, OrgChart, Permission, Visibility, money,
 };
+use kuijing_store::customer_days::{self, Counted};
 use kuijing_store::insight::{self, MonthSum, Owners};
 pub use kuijing_store::insight::{Sum, Target};
 use kuijing_store::{Tx, departments};
@@ -347,16 +348,20 @@ impl App {
                     "new_customers",
                     false,
                     Figure::counted(
-                        insight::created(&mut tx, "customer", owned_by(&customers_owners), at)
-                            .await?,
+                        customer_days::count(
+                            &mut tx,
+                            Counted::Created,
+                            owned_by(&customers_owners),
+                            range,
+                        )
+                        .await?,
                     ),
                 ),
                 (
                     "new_contacts",
                     false,
                     Figure::counted(
-                        insight::created(&mut tx, "contact", owned_by(&contacts_owners), at)
-                            .await?,
+                        insight::contacts_created(&mut tx, owned_by(&contacts_owners), at).await?,
                     ),
                 ),
                 (

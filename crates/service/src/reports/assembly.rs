@@ -314,12 +314,40 @@ impl Assembly {
 
 /// The offsets of a time zone in force over `[from, to)`, for SQLite.
 pub(crate) fn zone_over(zone: chrono_tz::Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Zone {
+    zone_stepped(zone, (from, to), chrono::Duration::hours(6))
+}
+
+/// The offsets of the company's zone from 1900 to 2200, each with the
+/// instant it starts (the first from the year 1, so every record has one),
+/// as the customers counted per day read them (`customer_days`). Offsets
+/// are looked for a day apart: no zone changes twice within a day.
+pub(crate) fn zone_starts(zone: chrono_tz::Tz) -> Vec<(DateTime<Utc>, i32)> {
+    let at = |year| {
+        NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+            .unwrap_or_default()
+    };
+    let over = zone_stepped(zone, (at(1900), at(2200)), chrono::Duration::days(1));
+    let mut starts = Vec::with_capacity(over.offsets.len());
+    let mut start = at(1);
+    for (until, offset) in over.offsets {
+        starts.push((start, offset));
+        start = until.unwrap_or(start);
+    }
+    starts
+}
+
+fn zone_stepped(
+    zone: chrono_tz::Tz,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    step: chrono::Duration,
+) -> Zone {
     use chrono::Offset;
     let offset_at = |at: DateTime<Utc>| at.with_timezone(&zone).offset().fix().local_minus_utc();
     let mut offsets = Vec::new();
     let mut current = offset_at(from);
     let mut at = from;
-    let step = chrono::Duration::hours(6);
     while at < to {
         let next = (at + step).min(to);
         if offset_at(next) != current {

@@ -1,6 +1,20 @@
 //! Customer analysis, lead conversion, the pool and follow-ups.
 
+use kuijing_store::customer_days::Counted;
+use kuijing_store::insight::Owners;
+
 use super::*;
+
+/// The key of the customer analysis over the customers counted per day
+/// and owner, where it has one: by month, owner or department.
+fn by_day(key: &Key) -> Option<Key> {
+    match key {
+        Key::Instant(_, bucket) => Some(Key::Date("customer_days.day", *bucket)),
+        Key::Column("customers.owner_id") => Some(Key::Column("customer_days.owner_id")),
+        Key::DepartmentOf(_) => Some(Key::DepartmentOf("customer_days.owner_id")),
+        _ => None,
+    }
+}
 
 impl App {
     pub(super) async fn customers_report(
@@ -24,6 +38,11 @@ impl App {
             ("month", _) => Key::Instant("customers.created_at", Bucket::Month),
             _ => Key::Column("customers.industry_id"),
         };
+        if let Some(key) = by_day(&key) {
+            return self
+                .customers_by_day(tx, frame, owners.as_deref(), (by, key), table)
+                .await;
+        }
         let base = |filters: Vec<Filter>, key: Key| Aggregate {
             source: Source::Customers,
             owner: "customers.owner_id",
@@ -45,23 +64,63 @@ impl App {
         )
         .await?;
         table.counts("new_customers", Unit::Count, &created, 0);
-        let dealt_key = match key {
-            Key::Instant(_, bucket) => Key::Instant("customers.dealt_at", bucket),
-            other => other,
-        };
         let dealt = figures::aggregate(
             tx,
             &base(
                 vec![Filter::Between("customers.dealt_at", from, to)],
-                dealt_key.clone(),
+                key.clone(),
             ),
             &frame.zone,
         )
         .await?;
         table.counts("dealt_customers", Unit::Count, &dealt, 0);
-        if by != "month" {
-            let all = figures::aggregate(tx, &base(Vec::new(), dealt_key), &frame.zone).await?;
-            table.counts("all_customers", Unit::Count, &all, 0);
+        let all = figures::aggregate(tx, &base(Vec::new(), key), &frame.zone).await?;
+        table.counts("all_customers", Unit::Count, &all, 0);
+        Ok(())
+    }
+
+    /// The customer analysis by month, owner or department, from the
+    /// customers counted per day and owner (`customer_days`): the same
+    /// figures as counting the customers, without reading them.
+    async fn customers_by_day(
+        &self,
+        tx: &mut Tx,
+        frame: &Frame,
+        owners: Owners<'_>,
+        (by, key): (&str, Key),
+        table: &mut Assembly,
+    ) -> Result<()> {
+        let days = Some((frame.from, frame.to));
+        for (name, counted, days) in [
+            ("new_customers", Counted::Created, days),
+            ("dealt_customers", Counted::Dealt, days),
+            ("all_customers", Counted::Created, None),
+        ] {
+            if days.is_none() && by == "month" {
+                continue;
+            }
+            // Days whose count is 0 are not groups: a group is there only
+            // where a customer is counted.
+            let mut filters = vec![Filter::AtLeast(counted.column(), 1i64.into())];
+            if let Some((from, to)) = days {
+                filters.push(Filter::Days("customer_days.day", from, to));
+            }
+            let rows = figures::aggregate(
+                tx,
+                &Aggregate {
+                    source: Source::CustomerDays,
+                    owner: "customer_days.owner_id",
+                    owners,
+                    keys: vec![key.clone()],
+                    currency: None,
+                    measures: vec![Measure::Sum(counted.column())],
+                    filters,
+                    limit: GROUP_LIMIT,
+                },
+                &frame.zone,
+            )
+            .await?;
+            table.counts(name, Unit::Count, &rows, 0);
         }
         Ok(())
     }

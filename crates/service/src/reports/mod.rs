@@ -29,7 +29,7 @@ use crate::dashboard::{DashboardQuery, Whose, period_checked};
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over};
+pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over, zone_starts};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{

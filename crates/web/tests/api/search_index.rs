@@ -53,7 +53,8 @@ async fn search_follows_creates_renames_and_deletes() {
     )
     .await;
 
-    // Three characters or more go through the index; fewer read every row.
+    // Three characters or more go through the index; fewer through its
+    // vocabulary (see short_search.rs).
     assert_eq!(
         titles(&t, &admin, &encoded("水泥股")).await,
         ["customer:台灣水泥股份有限公司"]
