@@ -58,7 +58,7 @@ pub fn pivot(
         cells.insert((row.first_key.clone(), row.second_key.clone()), row);
     }
     let all = seconds.len();
-    seconds.sort_by(|a, b| b.2.cmp(&a.2));
+    seconds.sort_by_key(|s| std::cmp::Reverse(s.2));
     seconds.truncate(most.max(1));
     if dated {
         // Buckets (`2026`, `2026-Q1`, `2026-03`, `2026-03-02`) sort as text;
