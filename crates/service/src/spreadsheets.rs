@@ -213,6 +213,15 @@ pub enum Cell {
         decimals: u8,
     },
     Date(chrono::NaiveDate),
+    /// A rate in tenths of a percent (976 is 97.6%): a spreadsheet gets
+    /// 0.976 shown as 97.6%, a CSV file `97.6`.
+    Percent(i64),
+    /// An amount in minor units shown with the currency's decimals (none
+    /// for yen or won) and thousands grouped; a CSV file gets `1234.50`.
+    Amount {
+        minor: i64,
+        decimals: u32,
+    },
     Empty,
 }
 
@@ -237,6 +246,16 @@ impl Cell {
                 )
             }
             Self::Date(date) => date.to_string(),
+            Self::Percent(tenths) => Self::Number {
+                value: *tenths,
+                decimals: 1,
+            }
+            .text(),
+            Self::Amount { minor, .. } => Self::Number {
+                value: *minor,
+                decimals: 2,
+            }
+            .text(),
             Self::Empty => String::new(),
         }
     }
@@ -255,6 +274,8 @@ impl From<String> for Cell {
 /// How numbers and dates look in a spreadsheet.
 pub struct CellFormats {
     money: rust_xlsxwriter::Format,
+    whole_money: rust_xlsxwriter::Format,
+    percent: rust_xlsxwriter::Format,
     date: rust_xlsxwriter::Format,
 }
 
@@ -290,6 +311,8 @@ impl TableWriter {
                     path: file.into_temp_path(),
                     formats: Box::new(CellFormats {
                         money: rust_xlsxwriter::Format::new().set_num_format("#,##0.00"),
+                        whole_money: rust_xlsxwriter::Format::new().set_num_format("#,##0"),
+                        percent: rust_xlsxwriter::Format::new().set_num_format("0.0%"),
                         date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
                     }),
                 }
@@ -346,6 +369,22 @@ impl TableWriter {
                             }
                             None => sheet.write_string(*row, column, date.to_string()),
                         },
+                        Cell::Percent(tenths) => sheet.write_number_with_format(
+                            *row,
+                            column,
+                            *tenths as f64 / 1000.0,
+                            &formats.percent,
+                        ),
+                        Cell::Amount { minor, decimals } => sheet.write_number_with_format(
+                            *row,
+                            column,
+                            *minor as f64 / money::MINOR_PER_MAJOR as f64,
+                            if *decimals == 0 {
+                                &formats.whole_money
+                            } else {
+                                &formats.money
+                            },
+                        ),
                         Cell::Empty => Ok(&mut *sheet),
                     };
                     written.map_err(std::io::Error::other)?;

@@ -274,6 +274,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "list_fix",
     "catalog_fix",
     "life_fix3",
+    "insight_fix9",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -152,12 +152,21 @@ pub(crate) fn write_report(
             .map(|c| Cell::Text(column_label(c, text))),
     );
     writer.write_cells(&header).map_err(io)?;
-    let number = |value: Option<i64>, column: &ReportColumn| match value {
-        Some(value) => Cell::Number {
-            value,
-            decimals: decimals(column.unit),
+    // Rates as percentages, money grouped in its currency's decimals.
+    let number = |value: Option<i64>, column: &ReportColumn| match (value, column.unit) {
+        (None, _) => Cell::Empty,
+        (Some(tenths), Unit::Percent) => Cell::Percent(tenths),
+        (Some(minor), Unit::Money) => Cell::Amount {
+            minor,
+            decimals: column
+                .currency
+                .as_deref()
+                .map_or(2, kuijing_domain::money::decimals),
         },
-        None => Cell::Empty,
+        (Some(value), unit) => Cell::Number {
+            value,
+            decimals: decimals(unit),
+        },
     };
     let none = text("reports.none");
     for row in &report.rows {
@@ -184,7 +193,7 @@ pub(crate) fn write_report(
     // Where nothing adds up (a target report's holders and years), there is
     // no total row rather than an empty one.
     if report.totals.iter().all(Option::is_none) {
-        return writer.finish().map_err(io);
+        return finish_noting_cut(writer, report, text).map_err(io);
     }
     let mut cells = vec![Cell::Text(text("reports.total"))];
     if report.by2.is_some() {
@@ -198,7 +207,26 @@ pub(crate) fn write_report(
             .map(|(v, c)| number(*v, c)),
     );
     writer.write_cells(&cells).map_err(io)?;
-    writer.finish().map_err(io)
+    finish_noting_cut(writer, report, text).map_err(io)
+}
+
+/// Closes a report's file, with a last row saying so where groups were
+/// left out (and whether the total row counts them).
+fn finish_noting_cut(
+    mut writer: crate::spreadsheets::TableWriter,
+    report: &Report,
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> std::io::Result<tempfile::TempPath> {
+    if report.truncated {
+        let key = if report.totals_of_all {
+            "insight_fix9.reports.export_cut_total"
+        } else {
+            "insight_fix9.reports.export_cut"
+        };
+        let note = text(key).replace("%{n}", &report.rows.len().to_string());
+        writer.write_cells(&[crate::spreadsheets::Cell::Text(note)])?;
+    }
+    writer.finish()
 }
 
 impl App {

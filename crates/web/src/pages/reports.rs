@@ -260,11 +260,11 @@ pub(crate) fn format_value(value: Option<i64>, unit: Unit) -> String {
         return "—".into();
     };
     match unit {
-        Unit::Count => value.to_string(),
+        Unit::Count => kuijing_domain::money::grouped_count(value),
         Unit::Money => kuijing_domain::money::format_amount(value),
         Unit::Percent => format!("{}%", tenths(value)),
         Unit::Hours => tenths(value),
-        Unit::Number => kuijing_domain::money::quantity_text(value),
+        Unit::Number => kuijing_domain::money::grouped_quantity(value),
     }
 }
 
