@@ -157,6 +157,9 @@ fn print_demo(report: &kuijing_service::demo::DemoReport) {
         .map(|(stage, count)| format!("{stage} {count}"))
         .collect();
     println!("  {opportunities} opportunities ({})", stages.join(", "));
+    println!(
+        "  won ones at their close value; lost ones (closed at 0 in the files) at the product's list price, what was at stake"
+    );
     println!("  {} leads", report.leads);
     println!(
         "  {} contracts and {} payments, approved",

@@ -234,6 +234,43 @@ pub fn previous_range(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) 
     (from - (to - from), from)
 }
 
+impl Period {
+    /// Whether the period runs on past today (this week, month, quarter or
+    /// year), so a comparison must stop at today.
+    pub fn is_running(self) -> bool {
+        matches!(
+            self,
+            Self::ThisWeek | Self::ThisMonth | Self::ThisQuarter | Self::ThisYear
+        )
+    }
+}
+
+/// What a period still running compares with: the days so far (`from` to
+/// `today`, both included) against the same span of the period before,
+/// as `[from, to)` of that period: December 1–5 against November 1–5, this
+/// week's Monday to Wednesday against last week's. A day past the end of a
+/// shorter month stops at its end (March 1–30 against all of February). A
+/// `today` outside `[from, to)` compares the whole periods.
+pub fn previous_so_far(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let (before_from, before_to) = previous_range(from, to);
+    if today < from || today >= to {
+        return (before_from, before_to);
+    }
+    let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
+    let whole_months = from.day() == 1 && to.day() == 1 && months(to) > months(from);
+    let last = if whole_months {
+        let span = (months(to) - months(from)) as u32;
+        today.checked_sub_months(chrono::Months::new(span))
+    } else {
+        Some(today - (to - from))
+    };
+    let end = last
+        .and_then(|d| d.succ_opt())
+        .unwrap_or(before_to)
+        .clamp(before_from, before_to);
+    (before_from, end)
+}
+
 /// The change from `previous` to `current` in tenths of a percent rounded
 /// half up (125 is 12.5%), as every rate; none when there was nothing
 /// before.
@@ -296,6 +333,45 @@ pub fn monday_of(date: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_running_period_compares_its_days_so_far_with_the_same_days_before() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let month = Period::ThisMonth.range(d(2026, 12, 5));
+        assert_eq!(
+            previous_so_far(month.0, month.1, d(2026, 12, 5)),
+            (d(2026, 11, 1), d(2026, 11, 6))
+        );
+        // March 30 reaches past February: all of February.
+        let march = Period::ThisMonth.range(d(2026, 3, 30));
+        assert_eq!(
+            previous_so_far(march.0, march.1, d(2026, 3, 30)),
+            (d(2026, 2, 1), d(2026, 3, 1))
+        );
+        let quarter = Period::ThisQuarter.range(d(2026, 5, 10));
+        assert_eq!(
+            previous_so_far(quarter.0, quarter.1, d(2026, 5, 10)),
+            (d(2026, 1, 1), d(2026, 2, 11))
+        );
+        let year = Period::ThisYear.range(d(2026, 3, 2));
+        assert_eq!(
+            previous_so_far(year.0, year.1, d(2026, 3, 2)),
+            (d(2025, 1, 1), d(2025, 3, 3))
+        );
+        // Wednesday: Monday to Wednesday of the week before.
+        let week = Period::ThisWeek.range(d(2026, 12, 2));
+        assert_eq!(
+            previous_so_far(week.0, week.1, d(2026, 12, 2)),
+            (d(2026, 11, 23), d(2026, 11, 26))
+        );
+        // A period that has ended compares whole.
+        let last = Period::LastMonth.range(d(2026, 12, 5));
+        assert_eq!(
+            previous_so_far(last.0, last.1, d(2026, 12, 5)),
+            (d(2026, 10, 1), d(2026, 11, 1))
+        );
+        assert!(Period::ThisMonth.is_running() && !Period::LastMonth.is_running());
+    }
 
     #[test]
     fn rates_are_in_tenths_rounded_half_up() {

@@ -227,6 +227,28 @@ pub fn quantity_text(milli: i64) -> String {
     Decimal::new(milli, 3).normalize().to_string()
 }
 
+/// A number kept in thousandths as a person reads it: thousands grouped,
+/// no more decimals than it has (`4,636.113`, `142,997.85`, `12`).
+pub fn grouped_quantity(milli: i64) -> String {
+    let sign = if milli < 0 { "-" } else { "" };
+    let abs = milli.unsigned_abs();
+    let scale = QUANTITY_SCALE as u64;
+    let fraction = format!("{:03}", abs % scale);
+    let fraction = fraction.trim_end_matches('0');
+    let whole = group_thousands(abs / scale);
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
+/// A whole count with its thousands grouped: `7,375`.
+pub fn grouped_count(count: i64) -> String {
+    let sign = if count < 0 { "-" } else { "" };
+    format!("{sign}{}", group_thousands(count.unsigned_abs()))
+}
+
 /// Discounts are kept in basis points: 10000 is 100 %.
 pub const FULL_DISCOUNT: i64 = 10_000;
 
@@ -285,6 +307,16 @@ pub fn parse_currency(text: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_with_their_thousands_grouped_and_no_idle_decimals() {
+        assert_eq!(grouped_quantity(4_636_113), "4,636.113");
+        assert_eq!(grouped_quantity(142_997_850), "142,997.85");
+        assert_eq!(grouped_quantity(12_000), "12");
+        assert_eq!(grouped_quantity(-1_234_500), "-1,234.5");
+        assert_eq!(grouped_count(7375), "7,375");
+        assert_eq!(grouped_count(-999), "-999");
+    }
 
     #[test]
     fn amounts_are_read_exactly() {

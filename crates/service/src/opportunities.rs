@@ -187,7 +187,8 @@ pub struct OpportunityListQuery {
     pub view: Option<String>,
     /// `amount`, `-amount`, `expected_close_on`, `-updated_at`, ...
     pub sort: Option<String>,
-    /// Created on these days, by these owners (a dashboard figure's).
+    /// Created (or, as the drill says, won or lost) on these days, by these
+    /// owners (a dashboard figure's).
     pub drill: crate::dashboard::Drill,
 }
 
@@ -949,6 +950,12 @@ impl App {
                 ));
             }
         };
+        let (from, before) = query.drill.days();
+        let (from, before) = (
+            from.map(|d| self.start_of(d)),
+            before.map(|d| self.start_of(d)),
+        );
+        let closed = query.drill.closed;
         Ok(OpportunityQuery {
             search: query
                 .search
@@ -960,8 +967,10 @@ impl App {
             outcome,
             customer: query.customer_id,
             owners: query.drill.owners(owners),
-            created_from: query.drill.days().0.map(|d| self.start_of(d)),
-            created_before: query.drill.days().1.map(|d| self.start_of(d)),
+            created_from: from.filter(|_| !closed),
+            created_before: before.filter(|_| !closed),
+            closed_from: from.filter(|_| closed),
+            closed_before: before.filter(|_| closed),
             ..OpportunityQuery::default()
         })
     }

@@ -217,6 +217,9 @@ pub enum Cell {
         decimals: u8,
     },
     Date(chrono::NaiveDate),
+    /// A rate in tenths of a percent (976 is 97.6%): a spreadsheet gets
+    /// 0.976 shown as 97.6%, a CSV file `97.6`.
+    Percent(i64),
     Empty,
 }
 
@@ -252,6 +255,11 @@ impl Cell {
                 )
             }
             Self::Date(date) => date.to_string(),
+            Self::Percent(tenths) => Self::Number {
+                value: *tenths,
+                decimals: 1,
+            }
+            .text(),
             Self::Empty => String::new(),
         }
     }
@@ -272,6 +280,7 @@ pub struct CellFormats {
     money: rust_xlsxwriter::Format,
     /// Money in a currency without decimals (yen, won).
     whole_money: rust_xlsxwriter::Format,
+    percent: rust_xlsxwriter::Format,
     date: rust_xlsxwriter::Format,
 }
 
@@ -308,6 +317,7 @@ impl TableWriter {
                     formats: Box::new(CellFormats {
                         money: rust_xlsxwriter::Format::new().set_num_format("#,##0.00"),
                         whole_money: rust_xlsxwriter::Format::new().set_num_format("#,##0"),
+                        percent: rust_xlsxwriter::Format::new().set_num_format("0.0%"),
                         date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
                     }),
                 }
@@ -368,6 +378,12 @@ impl TableWriter {
                             }
                             None => sheet.write_string(*row, column, date.to_string()),
                         },
+                        Cell::Percent(tenths) => sheet.write_number_with_format(
+                            *row,
+                            column,
+                            *tenths as f64 / 1000.0,
+                            &formats.percent,
+                        ),
                         Cell::Empty => Ok(&mut *sheet),
                     };
                     written.map_err(std::io::Error::other)?;

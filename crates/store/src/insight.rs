@@ -253,12 +253,14 @@ fn month_of(tx: &Tx, column: &str) -> SimpleExpr {
     }
 }
 
-/// A month's amount in one currency.
+/// A month's amount in one currency, and how many contracts or payments
+/// make it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct MonthSum {
     pub month: String,
     pub currency: String,
     pub amount: i64,
+    pub count: i64,
 }
 
 /// Approved contracts by the month they were signed, or approved payments by
@@ -276,6 +278,7 @@ pub async fn by_month(
             .expr_as(month.clone(), Alias::new("month"))
             .column(Payments::Currency)
             .expr_as(sum_or_zero(Payments::Amount), Alias::new("amount"))
+            .expr_as(Func::count(Expr::col(Payments::Id)), Alias::new("count"))
             .from(Payments::Table)
             .and_where(Expr::col(Payments::Status).eq("approved"))
             .and_where(Expr::col(Payments::ReceivedOn).gte(from))
@@ -288,6 +291,7 @@ pub async fn by_month(
             .expr_as(month.clone(), Alias::new("month"))
             .column(Contracts::Currency)
             .expr_as(sum_or_zero(Contracts::Amount), Alias::new("amount"))
+            .expr_as(Func::count(Expr::col(Contracts::Id)), Alias::new("count"))
             .from(Contracts::Table)
             .and_where(Expr::col(Contracts::Status).eq("approved"))
             .and_where(Expr::col(Contracts::SignedOn).gte(from))

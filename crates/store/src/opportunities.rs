@@ -161,6 +161,9 @@ pub struct OpportunityQuery {
     /// Created in `[from, before)`.
     pub created_from: Option<chrono::DateTime<chrono::Utc>>,
     pub created_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Won or lost in `[from, before)`.
+    pub closed_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub closed_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const COLUMNS: [Opportunities; 20] = [
@@ -247,6 +250,12 @@ fn scoped(
     }
     if let Some(before) = query.created_before {
         select.and_where(col(O::CreatedAt).lt(before));
+    }
+    if let Some(from) = query.closed_from {
+        select.and_where(col(O::ClosedAt).gte(from));
+    }
+    if let Some(before) = query.closed_before {
+        select.and_where(col(O::ClosedAt).lt(before));
     }
     if let Some(from) = query.expected_from {
         select.and_where(col(O::ExpectedCloseOn).gte(from));

@@ -281,6 +281,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "records_fix2",
     "sales_fix9",
     "life_fix9",
+    "insight_fix9",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

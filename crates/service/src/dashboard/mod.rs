@@ -4,13 +4,14 @@
 //! customers and rankings. Every figure is computed in the database, in the
 //! viewer's scope, with days in the company's time zone.
 
+mod left_out;
 mod targets;
 mod whose;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use kuijing_domain::dates::{Period, change_tenths, months_back, previous_range};
+use kuijing_domain::dates::{Period, change_tenths, months_back, previous_range, previous_so_far};
 use kuijing_domain::{
     Action, FieldError, FieldErrors, Kind, OrgChart, Permission, Visibility, money,
 };
@@ -18,6 +19,8 @@ use kuijing_store::customer_days::{self, Counted};
 use kuijing_store::insight::{self, MonthSum, Owners};
 pub use kuijing_store::insight::{Sum, Target};
 use kuijing_store::{Tx, departments};
+pub use left_out::LeftOutMoney;
+use left_out::{left_out_of_figures, left_out_of_months};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -65,6 +68,10 @@ pub struct Drill {
     pub to: Option<NaiveDate>,
     #[serde(default)]
     pub owner_ids: Vec<i64>,
+    /// Opportunities only: the days are those they were won or lost on
+    /// (the funnel's won and lost figures), not those they were created on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closed: bool,
 }
 
 impl Drill {
@@ -223,15 +230,26 @@ pub struct Dashboard {
     pub from: NaiveDate,
     /// The last day shown (included).
     pub to: NaiveDate,
+    /// The days the brief's changes compare with (both included).
     pub previous_from: NaiveDate,
     pub previous_to: NaiveDate,
+    /// Whether those are only the days so far of the period before: a
+    /// period still running (this week, month, quarter, year) up to today
+    /// against the same span before it.
+    pub compared_so_far: bool,
     /// The currency figures are compared and ranked in.
     pub currency: String,
     pub brief: Vec<BriefItem>,
     pub targets: Vec<TargetView>,
     pub funnels: Vec<Funnel>,
     pub trend: Vec<TrendMonth>,
+    /// What the trend leaves out, its months and the year before together:
+    /// approved contracts and payments in other currencies.
+    pub trend_left_out: Vec<LeftOutMoney>,
     pub rankings: Vec<Ranking>,
+    /// What the contract and payment rankings leave out: the period's
+    /// approved contracts and payments in other currencies.
+    pub rankings_left_out: Vec<LeftOutMoney>,
     /// Customers without a follow-up for 7, 15, 30, 90 and 180 days.
     pub forgotten: Vec<(i64, i64)>,
     /// Customers whose next contact time has passed.
@@ -327,7 +345,19 @@ impl App {
         let (from, to) = period.ok_or_else(|| {
             ServiceError::Invalid(FieldError::new("period", "invalid_choice").into())
         })?;
-        let (previous_from, previous_to) = previous_range(from, to);
+        // A period still running compares its days so far with the same
+        // days of the period before; others compare whole periods.
+        let dated = query.from.is_some() || query.to.is_some();
+        let named = query.period.as_deref().or((!dated).then_some("this_month"));
+        let running = named
+            .and_then(Period::parse)
+            .is_some_and(Period::is_running);
+        let (previous_from, previous_to) = if running {
+            previous_so_far(from, to, today)
+        } else {
+            previous_range(from, to)
+        };
+        let compared_so_far = running && (previous_from, previous_to) != previous_range(from, to);
         let (org, people) = (&whose.org, &whose.people);
         let owners_of = |kind: Kind| whose.owners(caller, kind);
         let customers_owners = owners_of(Kind::Customer);
@@ -447,6 +477,8 @@ impl App {
                 }
             })
             .collect();
+        let trend_left_out = left_out_of_months(&sums, &currency);
+        let rankings_left_out = left_out_of_figures(&figures, &currency);
 
         let brief: Vec<BriefItem> = figures
             .into_iter()
@@ -566,12 +598,15 @@ impl App {
             to: last_day,
             previous_from,
             previous_to: previous_to - chrono::Duration::days(1),
+            compared_so_far,
             currency,
             brief,
             targets,
             funnels,
             trend,
+            trend_left_out,
             rankings,
+            rankings_left_out,
             forgotten,
             contact_overdue,
             owners: DrillOwners {

@@ -23,8 +23,22 @@ impl App {
         id: i64,
         query: &DashboardQuery,
     ) -> Result<Report> {
+        self.run_report_upto(caller, id, query, GROUP_LIMIT).await
+    }
+
+    /// Runs a saved report with at most `limit` groups (an export takes
+    /// far more than a page shows); the totals count every group.
+    pub(crate) async fn run_report_upto(
+        &self,
+        caller: &Caller,
+        id: i64,
+        query: &DashboardQuery,
+        limit: u64,
+    ) -> Result<Report> {
         let view = self.saved_report(caller, id).await?;
-        let mut report = self.run_definition(caller, &view.definition, query).await?;
+        let mut report = self
+            .run_definition_upto(caller, &view.definition, query, limit)
+            .await?;
         report.name = view.definition.name;
         Ok(report)
     }
@@ -35,6 +49,17 @@ impl App {
         caller: &Caller,
         definition: &ReportDefinition,
         query: &DashboardQuery,
+    ) -> Result<Report> {
+        self.run_definition_upto(caller, definition, query, GROUP_LIMIT)
+            .await
+    }
+
+    async fn run_definition_upto(
+        &self,
+        caller: &Caller,
+        definition: &ReportDefinition,
+        query: &DashboardQuery,
+        limit: u64,
     ) -> Result<Report> {
         caller.require(Permission::new(Kind::Report, Action::View))?;
         let mut tx = self.db.read().await?;
@@ -108,12 +133,15 @@ impl App {
             currency: if money { spec.currency } else { None },
             measures,
             filters,
-            limit: GROUP_LIMIT,
+            // One more than shown tells whether there are more.
+            limit: limit.saturating_add(1),
         };
-        let rows = figures::aggregate(&mut tx, &grouped, &frame.zone).await?;
-        // Averages' totals are over all the rows, in one statement.
+        let mut rows = figures::aggregate(&mut tx, &grouped, &frame.zone).await?;
+        let truncated = whole::cut(&mut rows, limit);
+        // Averages' totals, and every total where groups are left out, are
+        // over all the rows, in one statement.
         let averaged = checked.measures.iter().any(|(op, _)| op == "average");
-        let whole_rows = if averaged {
+        let whole_rows = if averaged || truncated {
             let all = Aggregate {
                 keys: Vec::new(),
                 ..grouped.clone()
@@ -123,7 +151,6 @@ impl App {
             Vec::new()
         };
         let mut table = Assembly::default();
-        table.note(&rows);
         for (index, (op, field)) in checked.measures.iter().enumerate() {
             let position = index + 1;
             let name = field.as_ref().map(Resolved::name);
@@ -203,10 +230,15 @@ impl App {
                 }
             }
         }
-        whole::average_totals(&mut table, &checked, &whole_rows, &frame.currency);
+        whole::whole_totals(
+            &mut table,
+            &checked,
+            &whole_rows,
+            &frame.currency,
+            truncated,
+        );
         let dated = |index: usize| checked.groups.get(index).is_some_and(|(_, b)| b.is_some());
         let by_stage = matches!(checked.groups.first(), Some((Resolved::System(f), None)) if f.kind == Type::Stage);
-        let truncated = table.truncated;
         let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1) && !by_stage);
         if dated(0) || dated(1) {
             in_time_order(&mut rows, (dated(0), dated(1)));
@@ -253,6 +285,7 @@ impl App {
             rows,
             totals,
             truncated,
+            totals_of_all: true,
             series,
             other_currencies: Vec::new(),
             targets_left_out: Vec::new(),

@@ -243,7 +243,11 @@ impl App {
         text: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<(tempfile::TempPath, String)> {
         caller.require(Permission::new(Kind::Report, Action::Export))?;
-        let mut report = self.run_report(caller, id, query).await?;
+        // Every group, up to a bound far beyond what a page shows; a file
+        // cut there says so in a row of its own.
+        let mut report = self
+            .run_report_upto(caller, id, query, crate::reports::EXPORT_GROUP_LIMIT)
+            .await?;
         crate::reports::name_coded_rows(&mut report, text);
         let path = crate::reports::write_report(&self.settings.data_dir, &report, format, text)?;
         Ok((path, report.name))

@@ -1,5 +1,6 @@
 //! What a built report computes over all its rows at once rather than per
-//! group (the averages' totals), and the order of stages.
+//! group (the averages' totals, every total where groups are left out),
+//! and the order of stages.
 
 use kuijing_store::figures::Grouped;
 use kuijing_store::pipelines::Pipeline;
@@ -7,21 +8,53 @@ use kuijing_store::pipelines::Pipeline;
 use super::{Checked, Resolved, Type, rounded};
 use crate::reports::{Assembly, ReportRow, Unit};
 
-/// Sets the total of each average column to the average over all the rows
-/// the report counts, as the database computed it in one statement without
-/// groups (`whole`: one row per currency when money is averaged), never a
-/// mean of the groups' means.
-pub(super) fn average_totals(
+/// Keeps the first `limit` groups of `rows` (fetched one beyond the limit)
+/// and tells whether any were left out. A group cut in the middle of its
+/// currencies is left out whole rather than shown in part.
+pub(super) fn cut(rows: &mut Vec<Grouped>, limit: u64) -> bool {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() <= limit {
+        return false;
+    }
+    let first_left = (rows[limit].k1.clone(), rows[limit].k2.clone());
+    rows.truncate(limit);
+    while rows
+        .last()
+        .is_some_and(|r| (r.k1.clone(), r.k2.clone()) == first_left)
+    {
+        rows.pop();
+    }
+    true
+}
+
+/// Sets the totals the groups cannot give: each average column's, the
+/// average over all the rows the report counts, never a mean of the groups'
+/// means; and where groups are left out (`all`), every column's, so the
+/// total row counts the whole and not only the groups shown. `whole` is the
+/// database's figures in one statement without groups (one row per
+/// currency when money is measured).
+pub(super) fn whole_totals(
     table: &mut Assembly,
     checked: &Checked,
     whole: &[Grouped],
     fallback: &str,
+    all: bool,
 ) {
     for (index, (op, field)) in checked.measures.iter().enumerate() {
-        if op != "average" {
+        let average = op == "average";
+        if !average && !all {
             continue;
         }
         let position = index + 1;
+        let value = |sum: i64, count: i64| {
+            if average { rounded(sum, count) } else { sum }
+        };
+        if op == "count" {
+            let count = whole.iter().map(|row| row.measure(position)).sum();
+            let column = table.column(op, Unit::Count, None, None);
+            table.total(column, count);
+            continue;
+        }
         let name = field.as_ref().map(Resolved::name);
         let label = match field {
             Some(Resolved::Custom(_, label, _)) => Some(label.as_str()),
@@ -33,14 +66,14 @@ pub(super) fn average_totals(
             for row in whole {
                 let currency = row.currency.as_deref().unwrap_or(fallback);
                 let column = table.column(op, Unit::Money, Some(currency), at);
-                table.total(column, rounded(row.measure(position), row.m1));
+                table.total(column, value(row.measure(position), row.m1));
             }
         } else {
             let (sum, count) = whole.iter().fold((0, 0), |(sum, count), row| {
                 (sum + row.measure(position), count + row.m1)
             });
             let column = table.column(op, Unit::Number, None, at);
-            table.total(column, rounded(sum, count));
+            table.total(column, value(sum, count));
         }
     }
 }

@@ -5,6 +5,9 @@ use super::*;
 /// How many groups a report shows at most.
 pub(crate) const GROUP_LIMIT: u64 = 500;
 
+/// How many groups a built report's export holds at most.
+pub(crate) const EXPORT_GROUP_LIMIT: u64 = 200_000;
+
 /// A table being put together from grouped statements.
 #[derive(Default)]
 pub(crate) struct Assembly {

@@ -155,14 +155,19 @@ pub(crate) fn write_report(
             .map(|c| Cell::Text(column_label(c, text))),
     );
     writer.write_cells(&header).map_err(io)?;
-    // Money in the decimals of its column's currency: yen and won whole.
-    let number = |value: Option<i64>, column: &ReportColumn| match (value, &column.currency) {
-        (Some(value), Some(currency)) if column.unit == Unit::Money => Cell::money(value, currency),
-        (Some(value), _) => Cell::Number {
-            value,
-            decimals: decimals(column.unit),
-        },
+    // Rates as percentages; money in the decimals of its column's
+    // currency (yen and won whole), thousands grouped in a spreadsheet.
+    let number = |value: Option<i64>, column: &ReportColumn| match (value, column.unit) {
         (None, _) => Cell::Empty,
+        (Some(tenths), Unit::Percent) => Cell::Percent(tenths),
+        (Some(minor), Unit::Money) => match column.currency.as_deref() {
+            Some(currency) => Cell::money(minor, currency),
+            None => Cell::Money { minor, decimals: 2 },
+        },
+        (Some(value), unit) => Cell::Number {
+            value,
+            decimals: decimals(unit),
+        },
     };
     let none = text("reports.none");
     for row in &report.rows {
@@ -212,7 +217,30 @@ pub(crate) fn write_report(
         row[0] = Cell::Text(note);
         writer.write_cells(&row).map_err(io)?;
     }
-    writer.finish().map_err(io)
+    finish_noting_cut(writer, report, text, header.len()).map_err(io)
+}
+
+/// Closes a report's file, with a last row saying so where groups were
+/// left out (and whether the total row counts them).
+fn finish_noting_cut(
+    mut writer: crate::spreadsheets::TableWriter,
+    report: &Report,
+    text: &(dyn Fn(&str) -> String + Sync),
+    width: usize,
+) -> std::io::Result<tempfile::TempPath> {
+    if report.truncated {
+        let key = if report.totals_of_all {
+            "insight_fix9.reports.export_cut_total"
+        } else {
+            "insight_fix9.reports.export_cut"
+        };
+        let note = text(key).replace("%{n}", &report.rows.len().to_string());
+        // As wide as the header: CSV rows keep one width.
+        let mut row = vec![Cell::Empty; width.max(1)];
+        row[0] = Cell::Text(note);
+        writer.write_cells(&row)?;
+    }
+    writer.finish()
 }
 
 /// Names the targets left out for being set in another currency than the

@@ -29,7 +29,7 @@ use crate::dashboard::{DashboardQuery, Whose, period_checked};
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub(crate) use assembly::{Assembly, GROUP_LIMIT, zone_over, zone_starts};
+pub(crate) use assembly::{Assembly, EXPORT_GROUP_LIMIT, GROUP_LIMIT, zone_over, zone_starts};
 use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
@@ -154,6 +154,10 @@ pub struct Report {
     pub totals: Vec<Option<i64>>,
     /// Whether there were more groups than shown.
     pub truncated: bool,
+    /// Whether `totals` count every group, those left out included (a
+    /// built report's always do; a built-in report's only when nothing is
+    /// left out).
+    pub totals_of_all: bool,
     /// The columns the chart draws, by position.
     pub series: Vec<usize>,
     /// Currencies of money the figures leave out: a target report counts
@@ -390,6 +394,15 @@ impl App {
             targets::name_month_parts(&mut rows, (frame.from, frame.to));
         }
         let series = pick_series(&columns, &totals, chart_measures(name, &by));
+        if by_value && let Some(&drawn) = series.first() {
+            // Largest first by what the chart draws (the contract amount,
+            // not the count of contracts), ties by name.
+            rows.sort_by(|a, b| {
+                b.values[drawn]
+                    .cmp(&a.values[drawn])
+                    .then_with(|| a.label.cmp(&b.label))
+            });
+        }
         Ok(Report {
             name: name.to_string(),
             from: frame.from,
@@ -404,6 +417,7 @@ impl App {
             rows,
             totals,
             truncated,
+            totals_of_all: !truncated,
             other_currencies: other_currencies.into_iter().collect(),
             targets_left_out,
         })

@@ -178,6 +178,7 @@ pub(super) fn drill_of(
     kuijing_service::dashboard::Drill {
         from,
         to,
+        closed: false,
         owner_ids: owner_ids
             .unwrap_or_default()
             .split(',')

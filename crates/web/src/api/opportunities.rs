@@ -54,6 +54,9 @@ pub struct OpportunityParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// `true`: `from` and `to` are the days the opportunities were won or
+    /// lost on (the dashboard funnel's figures), not created on.
+    pub closed: Option<bool>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1 to 200 (default 50); a number outside the range is refused (422, `limit_out_of_range`).
@@ -70,7 +73,10 @@ impl OpportunityParams {
             customer_id: self.customer_id,
             view: self.view.clone(),
             sort: self.sort.clone(),
-            drill: super::dashboard::drill_of(self.from, self.to, self.owner_ids.as_deref()),
+            drill: kuijing_service::dashboard::Drill {
+                closed: self.closed.unwrap_or(false),
+                ..super::dashboard::drill_of(self.from, self.to, self.owner_ids.as_deref())
+            },
         }
     }
 }

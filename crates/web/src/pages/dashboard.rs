@@ -1,6 +1,8 @@
 //! The dashboard page: whose data and which period, the sales brief, the
 //! targets, the funnels, the trend and the lists of customers to look after.
 
+mod compared;
+mod left_out;
 mod targets;
 
 use targets::target_chart;
@@ -277,11 +279,30 @@ impl View {
         self.rate_text(&Some(*rate))
     }
 
+    /// A month as the trend's chart names it, in the reader's language:
+    /// "Jan 2017", "2017年1月".
     fn month_label(&self, year: &i32, month: &u32) -> String {
+        let names = self.shell.t("charts_fix.months");
+        let names: Vec<&str> = names.split(',').map(str::trim).collect();
+        let name = match names.get((*month as usize).wrapping_sub(1)) {
+            Some(name) if names.len() == 12 => (*name).to_string(),
+            _ => month.to_string(),
+        };
         self.shell
-            .t("insight6.month_of")
+            .t("insight_fix9.month_of")
             .replace("%{year}", &year.to_string())
-            .replace("%{month}", &month.to_string())
+            .replace("%{month}", &name)
+    }
+
+    /// A trend month (`YYYY-MM`) named as [`Self::month_label`] names it.
+    fn trend_month(&self, month: &str) -> String {
+        match month.split_once('-') {
+            Some((year, number)) => match (year.parse::<i32>(), number.parse::<u32>()) {
+                (Ok(year), Ok(number)) => self.month_label(&year, &number),
+                _ => month.to_string(),
+            },
+            None => month.to_string(),
+        }
     }
 
     /// An amount in the main currency for a table: thousands grouped, the
@@ -513,6 +534,15 @@ impl View {
                 m.payments_year_before,
             ),
         ]
+    }
+
+    /// The opportunities of a pipeline won (or lost) in the period, by the
+    /// owners the funnel counts.
+    fn closed_link(&self, pipeline: &i64, outcome: &str) -> Option<String> {
+        self.drill_query(&self.board.owners.opportunities, true)
+            .map(|q| {
+                format!("/opportunities?pipeline_id={pipeline}&outcome={outcome}&closed=1&{q}")
+            })
     }
 
     /// The open opportunities at a stage of a pipeline.

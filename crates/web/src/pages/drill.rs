@@ -13,6 +13,7 @@ pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
     Drill {
         from: from.trim().parse().ok(),
         to: to.trim().parse().ok(),
+        closed: false,
         owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
     }
 }
@@ -38,6 +39,9 @@ pub(crate) fn pairs(drill: &Drill) -> Vec<(&'static str, String)> {
     for owner in &drill.owner_ids {
         pairs.push(("owner_id", owner.to_string()));
     }
+    if drill.closed {
+        pairs.push(("closed", "1".to_string()));
+    }
     pairs
 }
 
@@ -45,10 +49,15 @@ pub(crate) fn pairs(drill: &Drill) -> Vec<(&'static str, String)> {
 /// figure asked), and links the whole list.
 pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole: &str) {
     let mut parts = Vec::new();
+    let days = if drill.closed {
+        "insight_fix9.drill.closed_days"
+    } else {
+        "drill.days"
+    };
     match (drill.from, drill.to) {
         (Some(from), Some(to)) => parts.push(
             shell
-                .t("drill.days")
+                .t(days)
                 .replace("%{from}", &shell.date(&from))
                 .replace("%{to}", &shell.date(&to)),
         ),

@@ -67,6 +67,9 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     owner_id: Vec<String>,
+    /// `1`: the days are those the opportunities were won or lost on.
+    #[serde(default)]
+    closed: String,
     done: Option<String>,
     /// How many records the batch action that led here touched.
     n: Option<u64>,
@@ -88,9 +91,7 @@ impl ListQuery {
         ]
         .iter()
         .any(|v| !v.trim().is_empty())
-            || !super::drill::of(&self.from, &self.to, &self.owner_id)
-                .filters()
-                .is_empty()
+            || !self.drill().filters().is_empty()
     }
 
     /// The list of the same view without the narrowing.
@@ -125,7 +126,15 @@ impl ListQuery {
             stage_id: optional_number(&self.stage_id),
             outcome: optional_text(&self.outcome),
             customer_id: optional_number(&self.customer_id),
-            drill: super::drill::of(&self.from, &self.to, &self.owner_id),
+            drill: self.drill(),
+        }
+    }
+
+    /// The dashboard's narrowing: days (of creation, or of closing) and owners.
+    fn drill(&self) -> kuijing_service::dashboard::Drill {
+        kuijing_service::dashboard::Drill {
+            closed: self.closed.trim() == "1",
+            ..super::drill::of(&self.from, &self.to, &self.owner_id)
         }
     }
 
@@ -138,7 +147,7 @@ impl ListQuery {
             view: optional_text(&self.view),
             sort: optional_text(&self.sort),
             customer_id: optional_number(&self.customer_id),
-            drill: super::drill::of(&self.from, &self.to, &self.owner_id),
+            drill: self.drill(),
         }
     }
 

@@ -263,14 +263,14 @@ pub(crate) fn format_value(value: Option<i64>, unit: Unit, currency: Option<&str
         return "—".into();
     };
     match unit {
-        Unit::Count => value.to_string(),
+        Unit::Count => kuijing_domain::money::grouped_count(value),
         Unit::Money => match currency {
             Some(currency) => kuijing_domain::money::format_in(value, currency),
             None => kuijing_domain::money::format_amount(value),
         },
         Unit::Percent => format!("{}%", tenths(value)),
         Unit::Hours => tenths(value),
-        Unit::Number => kuijing_domain::money::quantity_text(value),
+        Unit::Number => kuijing_domain::money::grouped_quantity(value),
     }
 }
 

@@ -1,0 +1,53 @@
+//! What the dashboard's trend and rankings leave out: contracts and
+//! payments in other currencies, named with their currency and how many.
+
+use kuijing_service::dashboard::LeftOutMoney;
+
+use super::{Shell, View};
+
+impl View {
+    /// The note under the trend.
+    pub(super) fn trend_left_out(&self) -> Option<String> {
+        left_out_money(
+            &self.shell,
+            &self.board.trend_left_out,
+            &self.board.currency,
+        )
+    }
+
+    /// The note under the rankings.
+    pub(super) fn rankings_left_out(&self) -> Option<String> {
+        left_out_money(
+            &self.shell,
+            &self.board.rankings_left_out,
+            &self.board.currency,
+        )
+    }
+}
+
+/// "Not counted here: 3 contracts in EUR (EUR 1,200.00) …; these figures
+/// are in USD." None when nothing is left out.
+fn left_out_money(shell: &Shell, left: &[LeftOutMoney], currency: &str) -> Option<String> {
+    (!left.is_empty()).then(|| {
+        let list: Vec<String> = left
+            .iter()
+            .map(|l| {
+                let what = if l.measure == "payment_amount" {
+                    "payments"
+                } else {
+                    "contracts"
+                };
+                let many = if l.count == 1 { "one" } else { "many" };
+                shell
+                    .t(&format!("insight_fix9.left_out.{what}_{many}"))
+                    .replace("%{count}", &l.count.to_string())
+                    .replace("%{currency}", &l.currency)
+                    .replace("%{amount}", &shell.money(&l.amount, &l.currency))
+            })
+            .collect();
+        shell
+            .t("insight_fix9.left_out.note")
+            .replace("%{list}", &list.join(&shell.t("insight_fix.separator")))
+            .replace("%{currency}", currency)
+    })
+}
