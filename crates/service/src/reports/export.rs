@@ -214,7 +214,7 @@ pub(crate) fn write_report(
         // Every row as wide as the header: CSV rows keep one width.
         let mut row = vec![Cell::Empty; header.len()];
         writer.write_cells(&row).map_err(io)?;
-        row[0] = Cell::Text(note);
+        row[0] = crate::spreadsheets::Cell::Text(note);
         writer.write_cells(&row).map_err(io)?;
     }
     finish_noting_cut(writer, report, text, header.len()).map_err(io)
@@ -236,8 +236,8 @@ fn finish_noting_cut(
         };
         let note = text(key).replace("%{n}", &report.rows.len().to_string());
         // As wide as the header: CSV rows keep one width.
-        let mut row = vec![Cell::Empty; width.max(1)];
-        row[0] = Cell::Text(note);
+        let mut row = vec![crate::spreadsheets::Cell::Empty; width.max(1)];
+        row[0] = crate::spreadsheets::Cell::Text(note);
         writer.write_cells(&row)?;
     }
     writer.finish()

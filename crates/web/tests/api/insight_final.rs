@@ -401,7 +401,7 @@ async fn the_dashboard_charts_targets_by_month_in_a_readable_table_and_payments_
         .expect("table");
     let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
     assert_eq!(rows.len(), 12, "{table}");
-    assert!(rows[2].contains("3/2021"), "{}", rows[2]);
+    assert!(rows[2].contains("Mar 2021"), "{}", rows[2]);
     assert!(
         rows[2].contains("2,500.00") && rows[2].contains("3,000.00"),
         "{}",

@@ -189,7 +189,7 @@ async fn the_dashboard_names_money_its_trend_and_rankings_leave_out_and_links_wo
     let number = csv::Reader::from_reader(PIPELINE.as_bytes())
         .records()
         .map(|r| r.expect("row"))
-        .find(|r| &r[1] == deal.agent && &r[6] == deal.closed && &r[4] == "Won")
+        .find(|r| r[1] == deal.agent && r[6] == deal.closed && &r[4] == "Won")
         .map(|r| r[0].to_string())
         .expect("its id");
     t.sql(&format!(
