@@ -28,6 +28,26 @@ async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
     .await
 }
 
+/// A one-step flow decided by `approver`, and a draft contract of the rep
+/// for a new customer: the contract's id.
+async fn one_step_contract(
+    t: &TestApp,
+    team: &SalesTeam,
+    (step, approver): (&str, i64),
+    (buyer, amount): (&str, &str),
+) -> i64 {
+    flow(
+        t,
+        team,
+        json!({ "steps": [
+            { "name": step, "approvers": { "users": [approver] }, "mode": "any_one" }
+        ] }),
+    )
+    .await;
+    let buyer = customer(t, &team.rep.1, buyer).await;
+    contract(t, &team.rep.1, buyer, amount).await
+}
+
 async fn approval_of(t: &TestApp, token: &str, id: i64) -> (i64, Answer) {
     let detail = t.get(&format!("/api/v1/contracts/{id}"), token).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
@@ -52,16 +72,13 @@ async fn transfer(t: &TestApp, team: &SalesTeam, id: i64, to: i64) {
 async fn a_transferred_contract_is_withdrawn_and_submitted_again_by_its_new_owner() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
-    flow(
+    let id = one_step_contract(
         &t,
         &team,
-        json!({ "steps": [
-            { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
-        ] }),
+        ("Finance", team.finance.0),
+        ("Transfer Ltd", "500"),
     )
     .await;
-    let buyer = customer(&t, &team.rep.1, "Transfer Ltd").await;
-    let id = contract(&t, &team.rep.1, buyer, "500").await;
     assert_eq!(
         submit(&t, &team.rep.1, "contracts", id).await,
         "in_approval"
@@ -210,16 +227,7 @@ async fn a_resumed_approval_does_not_ask_again_for_the_approvers_chosen_before()
 async fn a_seat_handed_over_is_handed_back() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
-    flow(
-        &t,
-        &team,
-        json!({ "steps": [
-            { "name": "Manager", "approvers": { "users": [team.manager.0] }, "mode": "any_one" }
-        ] }),
-    )
-    .await;
-    let buyer = customer(&t, &team.rep.1, "Seat Ltd").await;
-    let id = contract(&t, &team.rep.1, buyer, "300").await;
+    let id = one_step_contract(&t, &team, ("Manager", team.manager.0), ("Seat Ltd", "300")).await;
     submit(&t, &team.rep.1, "contracts", id).await;
     let (approval, _) = approval_of(&t, &team.rep.1, id).await;
     let over = act(
