@@ -110,7 +110,7 @@ fn split(text: &str) -> Option<Region> {
         ),
     };
     rest = after;
-    let district = match first_segment(rest, DISTRICT_ENDS, 4) {
+    let district = match district_of(rest) {
         Some((district, after)) => {
             rest = after;
             Some(official(district, TAIWAN.contains(&city.as_str())))
@@ -124,6 +124,26 @@ fn split(text: &str) -> Option<Region> {
         district,
         detail: (!detail.is_empty()).then(|| detail.to_string()),
     })
+}
+
+/// The district leading `text`. A district whose name ends in 市 is
+/// read whole (臺南市新市區 is 新市區, not 新市), and a park (科學園區,
+/// 工業區 …) is no district: it stays in the detail line.
+fn district_of(text: &str) -> Option<(&str, &str)> {
+    let (mut name, mut after) = first_segment(text, DISTRICT_ENDS, 4)?;
+    if let Some(end) = after
+        .chars()
+        .next()
+        .filter(|c| ['區', '区', '鄉', '乡', '鎮', '镇'].contains(c))
+    {
+        let (city_like, end_len) = (name.ends_with(['市', '縣', '县']), end.len_utf8());
+        if city_like && name.chars().count() < 4 {
+            let whole = name.len() + end_len;
+            (name, after) = (&text[..whole], &text[whole..]);
+        }
+    }
+    let park = ["園區", "园区", "工業區", "工业区", "加工區", "加工区"];
+    (!park.iter().any(|p| name.ends_with(p))).then_some((name, after))
 }
 
 /// The leading name (two to `longest` characters) ending in one of `ends`.
@@ -275,6 +295,18 @@ mod tests {
             (None, some("臺北市"), some("松山區"), some("東興路12號6樓"))
         );
         assert_eq!(parts("新竹科學園區創新二路2號").1, None);
+        assert_eq!(
+            parts("74145 台南市新市區大利一路3號"),
+            (None, some("臺南市"), some("新市區"), some("大利一路3號"))
+        );
+        assert_eq!(
+            parts("新竹市科學園區力行路1號"),
+            (None, some("新竹市"), None, some("科學園區力行路1號"))
+        );
+        assert_eq!(
+            parts("高雄市楠梓加工區經三路1號"),
+            (None, some("高雄市"), None, some("楠梓加工區經三路1號"))
+        );
         assert_eq!(parts("板橋區民生路一段一號").1, None);
         assert_eq!(parts("越南海防市陽京郡海城坊范文同路第9里程").1, None);
         assert_eq!(
