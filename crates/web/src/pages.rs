@@ -491,6 +491,9 @@ pub struct Shell {
     pub drill: Option<(String, String)>,
     pub title: String,
     pub zone: chrono_tz::Tz,
+    /// The company currency: custom money on records without a currency
+    /// of their own (customers, leads, contacts) is shown in it.
+    pub currency: String,
     /// When the page was made, by the application's clock.
     pub now: chrono::DateTime<chrono::Utc>,
 }
@@ -711,6 +714,7 @@ impl Shell {
             drill: None,
             title: lang.t(title_key),
             zone: state.app.time_zone(),
+            currency: state.app.currency(),
             now: state.app.now(),
         }
     }
@@ -869,7 +873,6 @@ impl Shell {
         at.with_timezone(&self.zone).format("%Y-%m-%d").to_string()
     }
 
-    /// A date and time in the company's time zone.
     /// A custom field's value as the viewer reads it: yes or no in their
     /// language, choices and texts as they are.
     pub fn custom_text(&self, value: &serde_json::Value) -> String {
@@ -882,8 +885,9 @@ impl Shell {
 
     /// A custom field's value on a record's page, by its type: a percent
     /// with its sign (`12.5%`), money grouped in the decimals of the
-    /// record's `currency` (`1,000` in yen; none given is ""), yes or no in
-    /// the viewer's language.
+    /// record's `currency` (`1,000` in yen; on a record without one, such
+    /// as a customer, with the company currency's code, `USD 1,234.50`, as
+    /// its change log shows it), yes or no in the viewer's language.
     pub fn custom_shown(
         &self,
         def: &kuijing_domain::fields::FieldDef,
@@ -893,8 +897,13 @@ impl Shell {
         if value.is_boolean() {
             return self.custom_text(value);
         }
+        use kuijing_domain::fields::{FieldType, display_as};
+        if currency.is_empty() && def.field_type == FieldType::Money {
+            let shown = display_as(def.field_type, value, Some(&self.currency), true);
+            return format!("{} {shown}", self.currency);
+        }
         let currency = Some(currency).filter(|c| !c.is_empty());
-        kuijing_domain::fields::display_as(def.field_type, value, currency, true)
+        display_as(def.field_type, value, currency, true)
     }
 
     /// Now in the company's time zone, as a `datetime-local` box takes it.
@@ -905,6 +914,7 @@ impl Shell {
             .to_string()
     }
 
+    /// A date and time in the company's time zone.
     pub fn datetime(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&self.zone)
             .format("%Y-%m-%d %H:%M")

@@ -426,6 +426,17 @@ async fn custom_money_number_and_date_values_stay_in_a_sane_range_on_forms_api_a
         .await;
     assert_eq!(good.status, 201, "{}", good.text);
     assert_eq!(good.body["custom"]["budget"], "1234.50");
+    // A customer has no currency of its own: its page shows custom money in
+    // the company currency, as its change log does.
+    let currency = t.app.currency();
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let id = good.body["id"].as_i64().expect("id");
+    let (status, html) = crate::helpers::page(&t, &cookie, &format!("/customers/{id}"), "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("<dd>{currency} 1,234.50</dd>")),
+        "{html}"
+    );
 
     let file = "name,BUDGET,FOUNDED\nOne,10.001,2001-01-01\nTwo,5,1066-10-14\n";
     let report = import(&t, &admin, "dry_run=true", file.as_bytes()).await;
