@@ -161,6 +161,10 @@ impl Importer for ContactImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut ContactFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &ContactFields) -> Vec<String> {
         vec![format!(
             "{}:{}",

@@ -297,6 +297,10 @@ impl Importer for CustomerImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut CustomerFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &CustomerFields) -> Vec<String> {
         row_keys(fields)
     }

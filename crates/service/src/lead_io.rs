@@ -141,6 +141,10 @@ impl Importer for LeadImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut LeadFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &LeadFields) -> Vec<String> {
         let mut keys = vec![format!("n:{}", match_key(&fields.name))];
         for phone in [&fields.mobile, &fields.phone].into_iter().flatten() {

@@ -108,6 +108,7 @@ pub(crate) trait Importer: Sync {
 
     fn name(fields: &Self::Fields) -> &str;
     fn custom(fields: &Self::Fields) -> &Map<String, Value>;
+    fn custom_mut(fields: &mut Self::Fields) -> &mut Map<String, Value>;
     /// The keys a row is matched by within one file.
     fn keys(fields: &Self::Fields) -> Vec<String>;
     /// The row as the preview shows it (custom fields are added after).
@@ -291,6 +292,9 @@ impl App {
                         .insert(key.to_string(), Value::String(value.clone()));
                 }
             }
+            // The custom fields the row has a value for: an update changes
+            // these alone, and a default fills the others only on create.
+            let given: Vec<String> = common.custom.keys().cloned().collect();
             let owner = common.owner_id.unwrap_or(caller.user.id);
             let input = importer
                 .input(self, &mut tx, caller, &mut row, common)
@@ -306,8 +310,17 @@ impl App {
                 )
                 .await?;
             }
-            let fields = importer.check(self, &mut tx, input, &mut errors).await?;
-            for e in &errors.0 {
+            let mut fields = importer.check(self, &mut tx, input, &mut errors).await?;
+            // A required custom field the row leaves empty fails the row only
+            // when it creates a record: an update keeps the stored value.
+            let (deferred, errors): (Vec<FieldError>, Vec<FieldError>) =
+                errors.0.into_iter().partition(|e| {
+                    e.code == "required"
+                        && e.field
+                            .strip_prefix("custom.")
+                            .is_some_and(|key| !given.iter().any(|g| g == key))
+                });
+            for e in &errors {
                 let value = row.get(&e.field).unwrap_or_default();
                 row.problems.push(RowProblem {
                     label: e.label.clone(),
@@ -352,6 +365,22 @@ impl App {
                 continue;
             }
             let except = existing.filter(|_| options.duplicates == DuplicateMode::Update);
+            if except.is_none() && !deferred.is_empty() {
+                report.failed += 1;
+                for e in &deferred {
+                    report.problems.push(RowProblem {
+                        label: e.label.clone(),
+                        params: params_of(e),
+                        ..problem(line, &e.field, e.code, "", false)
+                    });
+                }
+                continue;
+            }
+            if except.is_some() {
+                // What the file has no value for stays as stored: no default
+                // overwrites it.
+                I::custom_mut(&mut fields).retain(|key, _| given.contains(key));
+            }
             let repeats = self
                 .unique_problems(
                     &mut tx,
