@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kuijing_domain::change::Diff;
 use kuijing_domain::company::{match_key, phone_key};
 use kuijing_domain::customer::Customer;
-use kuijing_domain::change::Diff;
 use kuijing_domain::{FieldChange, FieldErrors, Kind, text};
 use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::{Tx, departments};
