@@ -173,7 +173,10 @@ impl Importer for ContactImport {
         )]
     }
 
-    fn describe(old: Option<&ContactFields>, new: &ContactFields) -> Vec<kuijing_domain::FieldChange> {
+    fn describe(
+        old: Option<&ContactFields>,
+        new: &ContactFields,
+    ) -> Vec<kuijing_domain::FieldChange> {
         let mut diff = kuijing_domain::change::Diff::new();
         crate::contacts::describe(&mut diff, old, Some(new));
         diff.into_fields()
