@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::imports::yes_no;
 use crate::list_filters::RecordQuery;
 use crate::record_export::{self, ExportSheet, Labels, export_columns};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a contact file, in the template's and the export's order.
@@ -161,12 +161,25 @@ impl Importer for ContactImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut ContactFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &ContactFields) -> Vec<String> {
         vec![format!(
             "{}:{}",
             fields.customer_id,
             text::normalize(&fields.name)
         )]
+    }
+
+    fn describe(
+        old: Option<&ContactFields>,
+        new: &ContactFields,
+    ) -> Vec<kuijing_domain::FieldChange> {
+        let mut diff = kuijing_domain::change::Diff::new();
+        crate::contacts::describe(&mut diff, old, Some(new));
+        diff.into_fields()
     }
 
     fn preview(fields: &ContactFields) -> BTreeMap<String, String> {
@@ -177,11 +190,14 @@ impl Importer for ContactImport {
             ("email", &fields.email),
             ("post", &fields.post),
             ("address", &fields.address),
+            ("notes", &fields.notes),
         ] {
-            if let Some(value) = value {
-                row.insert(key.to_string(), value.clone());
-            }
+            // Every field, empty when the row leaves it so, so the preview
+            // never shows a cell as the file has it where cleaning dropped it.
+            row.insert(key.to_string(), value.clone().unwrap_or_default());
         }
+        row.insert("decision_maker".into(), fields.decision_maker.to_string());
+        row.insert("is_primary".into(), fields.is_primary.to_string());
         row
     }
 
@@ -220,7 +236,8 @@ impl Importer for ContactImport {
         if merged.is_primary {
             contacts::make_primary(tx, merged.customer_id, id).await?;
         }
-        Ok(Updated::Done(id, current.name))
+        let changes = Self::describe(Some(&stored), &merged);
+        Ok(Updated::Done(id, current.name, changes))
     }
 
     async fn insert(
@@ -283,6 +300,6 @@ fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
         address: keep(new.address, &current.address),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kuijing_domain::change::Diff;
 use kuijing_domain::company::{match_key, phone_key};
 use kuijing_domain::customer::Customer;
-use kuijing_domain::{FieldErrors, Kind, text};
+use kuijing_domain::{FieldChange, FieldErrors, Kind, text};
 use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::{Tx, departments};
 use serde::Serialize;
@@ -15,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::customers::CustomerInput;
 use crate::error::Result;
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::spreadsheets::Format;
 use crate::{App, Caller};
 
@@ -125,6 +126,10 @@ pub struct ImportOptions {
     pub mapping: Option<BTreeMap<String, String>>,
     /// Field labels in every language, normalised, for matching headers.
     pub aliases: BTreeMap<String, String>,
+    /// The importing user's language (`en`, `zh-Hant`, `zh-Hans`): what the
+    /// import writes into records (the notes an odd e-mail is kept in) is
+    /// in it.
+    pub locale: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -151,7 +156,11 @@ pub struct ImportReport {
     /// Headers read as no field.
     pub unmapped: Vec<String>,
     pub problems: Vec<RowProblem>,
-    /// The first rows as they would be written, for the preview.
+    /// The first rows as they would be written, for the preview: every
+    /// mapped column by field (options by label, the owner by name, the
+    /// next contact as local `YYYY-MM-DD HH:MM`, custom fields as
+    /// `custom.<key>`, an empty cell as ""), and the region a one-line
+    /// address is split into.
     #[schema(value_type = Vec<Object>)]
     pub preview: Vec<BTreeMap<String, String>>,
 }
@@ -192,18 +201,18 @@ impl App {
         self.import_records(&CustomerImport, caller, bytes, options)
             .await
     }
+}
 
-    /// The label under which an imported field's original text is kept in
-    /// the notes, in the company's language.
-    fn note_label(&self, field: &str) -> &'static str {
-        match (self.settings.default_locale.as_str(), field) {
-            ("en", "email") => "E-mail as imported",
-            ("en", _) => "Website as imported",
-            ("zh-Hans", "email") => "导入的原始电子邮箱",
-            ("zh-Hans", _) => "导入的原始网址",
-            (_, "email") => "匯入的原始電子郵件",
-            _ => "匯入的原始網址",
-        }
+/// The label under which an imported field's original text is kept in the
+/// notes, in the importing user's language.
+pub(crate) fn note_label(locale: &str, field: &str) -> &'static str {
+    match (locale, field) {
+        ("en", "email") => "E-mail as imported",
+        ("en", _) => "Website as imported",
+        ("zh-Hans", "email") => "导入的原始电子邮箱",
+        ("zh-Hans", _) => "导入的原始网址",
+        (_, "email") => "匯入的原始電子郵件",
+        _ => "匯入的原始網址",
     }
 }
 
@@ -222,7 +231,7 @@ impl Importer for CustomerImport {
 
     async fn input(
         &self,
-        app: &App,
+        _app: &App,
         _tx: &mut Tx,
         _caller: &Caller,
         row: &mut RowIn<'_>,
@@ -246,20 +255,17 @@ impl Importer for CustomerImport {
             tax_id: row.get("tax_id"),
             ..CustomerInput::default()
         };
-        // A file without region columns has it in its one-line address.
-        if !["province", "city", "district"]
-            .iter()
-            .any(|c| row.has_column(c))
-        {
-            crate::customers::read_region(&mut input);
-        }
+        // A row without region values has them in its one-line address,
+        // whether the file has no region columns or leaves them empty (as
+        // the template has them); a row with its own keeps them.
+        crate::customers::read_region(&mut input);
         // Registry files put other things in the web address column now
         // and then; such text is kept in the notes rather than refusing the row.
         if let Some(site) = row.get("website").filter(|w| !is_nothing(w)) {
             match kuijing_domain::customer::parse_website(&site) {
                 Ok(url) => input.website = Some(url),
                 Err(_) => {
-                    notes.push(format!("{}: {site}", app.note_label("website")));
+                    notes.push(format!("{}: {site}", note_label(&row.locale, "website")));
                     row.problem("website", "moved_to_notes", &site, true);
                 }
             }
@@ -271,7 +277,7 @@ impl Importer for CustomerImport {
                 input.website = website;
             }
             if changed {
-                notes.push(format!("{}: {raw}", app.note_label("email")));
+                notes.push(format!("{}: {raw}", note_label(&row.locale, "email")));
                 row.problem("email", "email_cleaned", &raw, true);
             }
         }
@@ -297,12 +303,22 @@ impl Importer for CustomerImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut CustomerFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &CustomerFields) -> Vec<String> {
         row_keys(fields)
     }
 
     fn preview(fields: &CustomerFields) -> BTreeMap<String, String> {
         preview_of(fields)
+    }
+
+    fn describe(old: Option<&CustomerFields>, new: &CustomerFields) -> Vec<FieldChange> {
+        let mut diff = Diff::new();
+        crate::customers::describe(&mut diff, old, Some(new));
+        diff.into_fields()
     }
 
     async fn existing(&self, tx: &mut Tx, fields: &CustomerFields) -> Result<Option<i64>> {
@@ -350,7 +366,8 @@ impl Importer for CustomerImport {
             return Ok(Updated::Unchanged(current.id, current.name));
         }
         customers::update(tx, current.id, current.version, &merged, now).await?;
-        Ok(Updated::Done(current.id, current.name))
+        let changes = Self::describe(Some(&crate::customers::fields_of(&current)), &merged);
+        Ok(Updated::Done(current.id, current.name, changes))
     }
 
     async fn insert(
@@ -441,7 +458,7 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         custom,
         // A file may set when to contact the customer next; left empty, the
         // time already planned stays.
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }
 
@@ -450,6 +467,7 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
     row.insert("name".to_string(), fields.name.clone());
     for (key, value) in [
         ("phone", &fields.phone),
+        ("mobile", &fields.mobile),
         ("email", &fields.email),
         ("province", &fields.province),
         ("city", &fields.city),
@@ -457,10 +475,11 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
         ("address", &fields.address),
         ("tax_id", &fields.tax_id),
         ("website", &fields.website),
+        ("notes", &fields.notes),
     ] {
-        if let Some(value) = value {
-            row.insert(key.to_string(), value.clone());
-        }
+        // Every field, empty when the row leaves it so, so the preview never
+        // shows a cell as the file has it where cleaning dropped it.
+        row.insert(key.to_string(), value.clone().unwrap_or_default());
     }
     row
 }

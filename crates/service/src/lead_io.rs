@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
 use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a lead file, in the template's and the export's order.
@@ -141,6 +141,10 @@ impl Importer for LeadImport {
         &fields.custom
     }
 
+    fn custom_mut(fields: &mut LeadFields) -> &mut serde_json::Map<String, serde_json::Value> {
+        &mut fields.custom
+    }
+
     fn keys(fields: &LeadFields) -> Vec<String> {
         let mut keys = vec![format!("n:{}", match_key(&fields.name))];
         for phone in [&fields.mobile, &fields.phone].into_iter().flatten() {
@@ -155,6 +159,12 @@ impl Importer for LeadImport {
         keys
     }
 
+    fn describe(old: Option<&LeadFields>, new: &LeadFields) -> Vec<kuijing_domain::FieldChange> {
+        let mut diff = kuijing_domain::change::Diff::new();
+        crate::leads::describe(&mut diff, old, Some(new));
+        diff.into_fields()
+    }
+
     fn preview(fields: &LeadFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [
@@ -163,10 +173,11 @@ impl Importer for LeadImport {
             ("phone", &fields.phone),
             ("email", &fields.email),
             ("address", &fields.address),
+            ("notes", &fields.notes),
         ] {
-            if let Some(value) = value {
-                row.insert(key.to_string(), value.clone());
-            }
+            // Every field, empty when the row leaves it so, so the preview
+            // never shows a cell as the file has it where cleaning dropped it.
+            row.insert(key.to_string(), value.clone().unwrap_or_default());
         }
         row
     }
@@ -204,7 +215,8 @@ impl Importer for LeadImport {
             return Ok(Updated::Unchanged(id, current.name));
         }
         leads::update(tx, id, current.version, &merged, now).await?;
-        Ok(Updated::Done(id, current.name))
+        let changes = Self::describe(Some(&stored), &merged);
+        Ok(Updated::Done(id, current.name, changes))
     }
 
     async fn insert(
@@ -259,6 +271,6 @@ fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
         source_id: new.source_id.or(current.source_id),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }

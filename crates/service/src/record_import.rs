@@ -47,15 +47,13 @@ pub(crate) struct RowIn<'a> {
     pub problems: Vec<RowProblem>,
     /// The fields the file has a column for.
     pub columns: &'a [Option<&'a str>],
+    /// The importing user's language, for what the import writes in words.
+    pub locale: &'a str,
 }
 
 impl RowIn<'_> {
     pub fn get(&self, field: &str) -> Option<String> {
         self.values.get(field).cloned()
-    }
-
-    pub fn has_column(&self, field: &str) -> bool {
-        self.columns.contains(&Some(field))
     }
 
     pub fn problem(&mut self, field: &str, code: &str, value: &str, warning: bool) {
@@ -66,8 +64,8 @@ impl RowIn<'_> {
 
 /// A stored record matched by a row and updated from it.
 pub(crate) enum Updated {
-    /// The record's id and name.
-    Done(i64, String),
+    /// The record's id and name, and each field's old and new value.
+    Done(i64, String, Vec<FieldChange>),
     /// The record already holds what the row says: nothing was written, so
     /// its version and change log stay as they were.
     Unchanged(i64, String),
@@ -108,10 +106,14 @@ pub(crate) trait Importer: Sync {
 
     fn name(fields: &Self::Fields) -> &str;
     fn custom(fields: &Self::Fields) -> &Map<String, Value>;
+    fn custom_mut(fields: &mut Self::Fields) -> &mut Map<String, Value>;
     /// The keys a row is matched by within one file.
     fn keys(fields: &Self::Fields) -> Vec<String>;
     /// The row as the preview shows it (custom fields are added after).
     fn preview(fields: &Self::Fields) -> BTreeMap<String, String>;
+    /// The fields that differ between a stored record (none on create) and
+    /// what is written, as a page's edit logs them.
+    fn describe(old: Option<&Self::Fields>, new: &Self::Fields) -> Vec<FieldChange>;
 
     /// The stored record the row matches, if any.
     fn existing(
@@ -138,6 +140,10 @@ pub(crate) trait Importer: Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<i64>> + Send;
 }
+
+/// The field of a change log entry that says how the change was made:
+/// `import` for a record created or updated from a file.
+pub const VIA: &str = "via";
 
 /// The options a row may name by label, with the field that holds each.
 const CHOICES: [&str; 3] = ["level_id", "industry_id", "source_id"];
@@ -241,6 +247,7 @@ impl App {
                 values: BTreeMap::new(),
                 problems: Vec::new(),
                 columns: &column_of,
+                locale: &options.locale,
             };
             for (cell, column) in cells.iter().zip(&column_of) {
                 if let Some(column) = column {
@@ -291,7 +298,15 @@ impl App {
                         .insert(key.to_string(), Value::String(value.clone()));
                 }
             }
+            // The custom fields the row has a value for: an update changes
+            // these alone, and a default fills the others only on create.
+            let given: Vec<String> = common.custom.keys().cloned().collect();
             let owner = common.owner_id.unwrap_or(caller.user.id);
+            let read = Read {
+                choices: [common.level_id, common.industry_id, common.source_id],
+                owner: common.owner_id,
+                next_contact_at: common.next_contact_at,
+            };
             let input = importer
                 .input(self, &mut tx, caller, &mut row, common)
                 .await?;
@@ -306,8 +321,17 @@ impl App {
                 )
                 .await?;
             }
-            let fields = importer.check(self, &mut tx, input, &mut errors).await?;
-            for e in &errors.0 {
+            let mut fields = importer.check(self, &mut tx, input, &mut errors).await?;
+            // A required custom field the row leaves empty fails the row only
+            // when it creates a record: an update keeps the stored value.
+            let (deferred, errors): (Vec<FieldError>, Vec<FieldError>) =
+                errors.0.into_iter().partition(|e| {
+                    e.code == "required"
+                        && e.field
+                            .strip_prefix("custom.")
+                            .is_some_and(|key| !given.iter().any(|g| g == key))
+                });
+            for e in &errors {
                 let value = row.get(&e.field).unwrap_or_default();
                 row.problems.push(RowProblem {
                     label: e.label.clone(),
@@ -317,7 +341,10 @@ impl App {
             }
             let failed = row.problems.iter().any(|p| !p.warning);
             if report.preview.len() < 5 && !failed {
-                report.preview.push(preview_of::<I>(&fields, &defs));
+                let mut shown = preview_of::<I>(&fields, &defs);
+                let context = (&choice[..], &people, self.time_zone());
+                fill_preview(&mut shown, &row, &read, context);
+                report.preview.push(shown);
             }
             report.problems.append(&mut row.problems);
             if failed {
@@ -352,6 +379,22 @@ impl App {
                 continue;
             }
             let except = existing.filter(|_| options.duplicates == DuplicateMode::Update);
+            if except.is_none() && !deferred.is_empty() {
+                report.failed += 1;
+                for e in &deferred {
+                    report.problems.push(RowProblem {
+                        label: e.label.clone(),
+                        params: params_of(e),
+                        ..problem(line, &e.field, e.code, "", false)
+                    });
+                }
+                continue;
+            }
+            if except.is_some() {
+                // What the file has no value for stays as stored: no default
+                // overwrites it.
+                I::custom_mut(&mut fields).retain(|key, _| given.contains(key));
+            }
             let repeats = self
                 .unique_problems(
                     &mut tx,
@@ -366,7 +409,7 @@ impl App {
                 report.problems.extend(repeats);
                 continue;
             }
-            let (id, action) = match except {
+            let (id, action, changes) = match except {
                 Some(id) => match importer
                     .update(self, &mut tx, caller, (id, fields), now)
                     .await?
@@ -394,32 +437,42 @@ impl App {
                         }
                         continue;
                     }
-                    Updated::Done(id, name) => {
+                    Updated::Done(id, name, changes) => {
                         report.updated += 1;
                         report.problems.push(RowProblem {
                             duplicate_of: Some(id),
                             ..problem(line, "name", updated_code, &name, true)
                         });
-                        (id, ChangeAction::Update)
+                        (id, ChangeAction::Update, changes)
                     }
                 },
                 None => {
+                    let mut changes = I::describe(None, &fields);
+                    changes.push(FieldChange {
+                        field: "owner_id".into(),
+                        old: None,
+                        new: Some(owner.to_string()),
+                    });
                     let id = importer
                         .insert(&mut tx, caller, (fields, owner), now)
                         .await?;
                     report.created += 1;
-                    (id, ChangeAction::Create)
+                    (id, ChangeAction::Create, changes)
                 }
             };
+            // Each field as a page's edit logs it, after a mark that says the
+            // change came from an import.
+            let mut fields = vec![FieldChange {
+                field: VIA.into(),
+                old: None,
+                new: Some("import".into()),
+            }];
+            fields.extend(changes);
             let change = Change {
                 kind: I::KIND,
                 record_id: id,
                 action,
-                fields: vec![FieldChange {
-                    field: "import".into(),
-                    old: None,
-                    new: None,
-                }],
+                fields,
             };
             self.log(&mut tx, caller, change).await?;
             for key in keys {
@@ -552,6 +605,48 @@ fn preview_of<I: Importer>(fields: &I::Fields, defs: &[FieldDef]) -> BTreeMap<St
     row
 }
 
+/// What a row named by label, name or local time, as it was read.
+struct Read {
+    choices: [Option<i64>; 3],
+    owner: Option<i64>,
+    next_contact_at: Option<DateTime<Utc>>,
+}
+
+/// Completes a preview row with every mapped column as it will be written:
+/// options by label, the owner by name, the next contact in local time, and
+/// any other column as the file has it (empty when its cell is).
+fn fill_preview(
+    shown: &mut BTreeMap<String, String>,
+    row: &RowIn<'_>,
+    read: &Read,
+    (choice, people, zone): (&[options::OptionRow], &People, chrono_tz::Tz),
+) {
+    for column in row.columns.iter().flatten() {
+        if shown.contains_key(*column) {
+            continue;
+        }
+        let text = match *column {
+            "level_id" | "industry_id" | "source_id" => {
+                let at = CHOICES.iter().position(|c| c == column).unwrap_or(0);
+                read.choices[at]
+                    .and_then(|id| choice.iter().find(|o| o.id == id))
+                    .map(|o| o.label.clone())
+            }
+            "owner_id" => read.owner.and_then(|id| people.name_of(id)),
+            "next_contact_at" => read
+                .next_contact_at
+                .map(|at| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
+            other => row.get(other),
+        };
+        shown.insert(column.to_string(), text.unwrap_or_default());
+    }
+    // The file's columns, and the region a one-line address was split into.
+    shown.retain(|key, value| {
+        row.columns.contains(&Some(key.as_str()))
+            || (matches!(key.as_str(), "province" | "city" | "district") && !value.is_empty())
+    });
+}
+
 /// Header → field: the given mapping first, then field keys, labels in any
 /// language and known synonyms, compared normalised.
 fn map_headers(
@@ -615,6 +710,24 @@ pub(crate) fn clean_text(cell: &str) -> String {
 /// An update from a file fills what the file has and keeps the rest.
 pub(crate) fn keep(new: Option<String>, old: &Option<String>) -> Option<String> {
     new.or_else(|| old.clone())
+}
+
+/// A time of an update: the file's, unless it is the stored one as an
+/// export writes it (to the minute), which keeps the stored one so an
+/// export imported again changes nothing.
+pub(crate) fn keep_time(
+    new: Option<DateTime<Utc>>,
+    old: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match (new, old) {
+        (Some(new), Some(old))
+            if new.timestamp().div_euclid(60) == old.timestamp().div_euclid(60) =>
+        {
+            Some(old)
+        }
+        (Some(new), _) => Some(new),
+        (None, old) => old,
+    }
 }
 
 /// Custom values of an update: the stored ones, overwritten by the file's.

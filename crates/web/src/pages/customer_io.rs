@@ -10,6 +10,7 @@ use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use kuijing_domain::{Action, Permission};
 use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::spreadsheets::Format;
@@ -148,9 +149,21 @@ impl ImportPage {
         a == b
     }
 
+    /// A preview cell as the record's page shows the value (yes or no in
+    /// the user's language).
     fn cell(&self, row: &BTreeMap<String, String>, key: &str) -> String {
-        row.get(key).cloned().unwrap_or_default()
+        match row.get(key) {
+            Some(value) if !value.is_empty() => self.shell.value_label(key, value),
+            _ => String::new(),
+        }
     }
+}
+
+/// Whether the user may import records of the kind (an import creates
+/// them): otherwise the import's pages answer 403 up front.
+fn may_import(caller: &Caller, kind: RecordImport) -> Result<(), ServiceError> {
+    caller.require(Permission::new(kind.kind(), Action::Import))?;
+    caller.require(Permission::new(kind.kind(), Action::Create))
 }
 
 pub async fn show_import(
@@ -159,6 +172,9 @@ pub async fn show_import(
     Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
 ) -> Response {
+    if let Err(refused) = may_import(&caller, kind) {
+        return error_page(refused, &caller, lang);
+    }
     let page = ImportPage::new(&state, &caller, lang, kind);
     render(&page, StatusCode::OK)
 }
@@ -189,6 +205,9 @@ pub async fn upload_import(
     PageUser(caller): PageUser,
     mut multipart: Multipart,
 ) -> Response {
+    if let Err(refused) = may_import(&caller, kind) {
+        return error_page(refused, &caller, lang);
+    }
     let mut bytes = Vec::new();
     let mut file_name = String::new();
     let mut duplicates = "skip".to_string();
@@ -274,6 +293,9 @@ pub async fn confirm_import(
     PageUser(caller): PageUser,
     axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Response {
+    if let Err(refused) = may_import(&caller, kind) {
+        return error_page(refused, &caller, lang);
+    }
     let format = Format::parse(&form.format).unwrap_or(Format::Csv);
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
@@ -364,6 +386,7 @@ async fn run(
         partial,
         mapping,
         aliases: kind.aliases(),
+        locale: lang.code().to_string(),
     };
     let page = ImportPage {
         duplicates: duplicates.to_string(),
@@ -398,9 +421,12 @@ async fn run(
                 .iter()
                 .map(|t| (t.to_string(), shell.field_label(t)))
                 .collect();
+            // Every column the rows will fill, in the template's order: the
+            // file's mapped columns and the region an address is split into.
             let mut shown: Vec<(String, String)> = kind
-                .preview_columns()
+                .columns()
                 .iter()
+                .filter(|t| report.preview.iter().any(|row| row.contains_key(**t)))
                 .map(|t| (t.to_string(), shell.field_label(t)))
                 .collect();
             let defs = state
