@@ -5,7 +5,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, TestApp, post_form};
 use crate::sales_fixtures::{create, customer};
 
 /// The entry of `changes` about `field`, if any.
@@ -107,4 +108,91 @@ async fn a_stale_api_save_names_each_field_it_would_overwrite() {
         // Nothing of the stale save was written.
         assert_eq!(t.get(&path, &admin).await.body["name"], "Theirs", "{kind}");
     }
+}
+
+#[tokio::test]
+async fn choice_options_that_read_the_same_are_refused_naming_the_field_and_the_option() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body = json!({ "kind": "customer", "key": "tier", "label": "Tier",
+                       "field_type": "choice", "options": ["Gold", "Silver", "ＧＯＬＤ "] });
+    let refused = t.post("/api/v1/fields", &admin, body).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert_eq!(refused.body["errors"][0]["field"], "options");
+    assert_eq!(refused.body["errors"][0]["code"], "option_repeated");
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("Tier") && message.contains("“ＧＯＬＤ”") && message.contains("“Gold”"),
+        "{message}"
+    );
+    let body = json!({ "kind": "customer", "key": "tier", "label": "Tier",
+                       "field_type": "choice", "options": ["Gold", "Silver"] });
+    let made = t.post("/api/v1/fields", &admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    for (lang, words) in [
+        ("zh-Hant", "是同一個選項"),
+        ("zh-Hans", "是同一个选项"),
+        ("en", "is the same option as"),
+    ] {
+        let request = axum::http::Request::builder()
+            .method(axum::http::Method::PATCH)
+            .uri(format!("/api/v1/fields/{id}"))
+            .header("authorization", format!("Bearer {admin}"))
+            .header("accept-language", lang)
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(
+                json!({ "options": ["Gold", "Silver", "sil ver"] }).to_string(),
+            ))
+            .expect("request");
+        let refused = t.send(request).await;
+        assert_eq!(refused.status, 422, "{lang}: {}", refused.text);
+        let message = refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message.contains(words) && message.contains("sil ver"),
+            "{lang}: {message}"
+        );
+    }
+    let fields = t.get("/api/v1/fields?kind=customer", &admin).await;
+    assert!(fields.text.contains("\"Silver\""), "kept: {}", fields.text);
+
+    // The settings page says the same beside the options, as typed.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&kind=customer&label=Tier&options=Gold%2C+Silver%2C+gold&sort_order=0"
+    );
+    let (status, html) = post_form(&t, &cookie, &format!("/settings/fields/{id}"), form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("is the same option as"), "{html}");
+    assert!(html.contains("value=\"Gold, Silver, gold\""), "{html}");
+
+    // Renaming a level into another level's name is refused as well.
+    let options = t.get("/api/v1/options", &admin).await;
+    let levels: Vec<&Value> = options
+        .body
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter(|o| o["field"] == "level_id")
+        .collect();
+    assert!(levels.len() >= 2, "{}", options.text);
+    let renamed = t
+        .patch(
+            &format!("/api/v1/options/{}", levels[1]["id"]),
+            &admin,
+            json!({ "label": levels[0]["label"].as_str().expect("label").to_uppercase() }),
+        )
+        .await;
+    assert_eq!(renamed.status, 422, "{}", renamed.text);
+    assert_eq!(renamed.body["errors"][0]["field"], "label");
 }
