@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, TestApp, post_form};
+use crate::pool_fixtures::{first_pool, top_department};
 use crate::sales_fixtures::{create, customer};
 
 /// The entry of `changes` about `field`, if any.
@@ -195,4 +196,93 @@ async fn choice_options_that_read_the_same_are_refused_naming_the_field_and_the_
         .await;
     assert_eq!(renamed.status, 422, "{}", renamed.text);
     assert_eq!(renamed.body["errors"][0]["field"], "label");
+}
+
+#[tokio::test]
+async fn pool_limits_hold_their_order_and_a_rules_patch_keeps_what_it_leaves_out() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let pool = first_pool(&t, &admin).await;
+    let path = format!("/api/v1/pools/{pool}");
+    let set = t
+        .patch(
+            &path,
+            &admin,
+            json!({ "rules": { "limits": { "per_day": 2, "per_week": 10, "per_month": 30 },
+                               "reclaim_wait_days": 30, "owned_cap": 50 } }),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text);
+
+    // Only the daily limit: the others stay.
+    let day = t
+        .patch(
+            &path,
+            &admin,
+            json!({ "rules": { "limits": { "per_day": 4 } } }),
+        )
+        .await;
+    assert_eq!(day.status, 200, "{}", day.text);
+    let rules = &day.body["rules"];
+    assert_eq!(rules["limits"]["per_day"], 4, "{rules}");
+    assert_eq!(rules["limits"]["per_week"], 10, "{rules}");
+    assert_eq!(rules["limits"]["per_month"], 30, "{rules}");
+    assert_eq!(rules["reclaim_wait_days"], 30, "{rules}");
+    assert_eq!(rules["owned_cap"], 50, "{rules}");
+    // `null` clears one.
+    let cleared = t
+        .patch(&path, &admin, json!({ "rules": { "owned_cap": null } }))
+        .await;
+    assert_eq!(
+        cleared.body["rules"]["owned_cap"],
+        Value::Null,
+        "{}",
+        cleared.text
+    );
+    assert_eq!(cleared.body["rules"]["reclaim_wait_days"], 30);
+
+    // A day's limit above the week's is refused naming both.
+    let above = t
+        .patch(
+            &path,
+            &admin,
+            json!({ "rules": { "limits": { "per_day": 11 } } }),
+        )
+        .await;
+    assert_eq!(above.status, 422, "{}", above.text);
+    assert_eq!(above.body["errors"][0]["field"], "per_day");
+    assert_eq!(above.body["errors"][0]["code"], "limit_above_wider");
+    let message = above.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("Claims per day") && message.contains("claims per week (10)"),
+        "{message}"
+    );
+    let kept = t.get(&path, &admin).await;
+    assert_eq!(kept.body["rules"]["limits"]["per_day"], 4, "nothing saved");
+
+    // The settings page says the same, beside the daily limit.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let top = top_department(&t, &admin).await;
+    for (lang, words) in [
+        ("en", "claims per week (3)"),
+        ("zh-Hant", "每週領取上限（3）"),
+        ("zh-Hans", "每周领取上限（3）"),
+    ] {
+        let form = format!(
+            "_csrf={csrf}&name=Everyone&member_department={top}&per_day=5&per_week=3&per_month="
+        );
+        let request = axum::http::Request::builder()
+            .method(axum::http::Method::POST)
+            .uri(format!("/settings/pools/{pool}"))
+            .header("cookie", format!("{cookie}; kj_lang={lang}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(form))
+            .expect("request");
+        let answer = t.send(request).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{lang}");
+        assert!(answer.text.contains(words), "{lang}: {}", answer.text);
+    }
 }
