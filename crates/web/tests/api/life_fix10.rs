@@ -286,3 +286,61 @@ async fn pool_limits_hold_their_order_and_a_rules_patch_keeps_what_it_leaves_out
         assert!(answer.text.contains(words), "{lang}: {}", answer.text);
     }
 }
+
+#[tokio::test]
+async fn a_view_name_already_used_is_refused_unless_replacing() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let first = json!({ "kind": "customer", "name": "Big ones", "query": "q=acme" });
+    let made = t.post("/api/v1/views", &admin, first).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].clone();
+
+    let again = json!({ "kind": "customer", "name": "big  ONES", "query": "q=beta" });
+    let refused = t.post("/api/v1/views", &admin, again.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(refused.body["code"], "view_name_taken");
+    assert_eq!(refused.body["errors"][0]["field"], "name");
+    assert!(refused.text.contains("Big ones"), "{}", refused.text);
+    let views = t.get("/api/v1/views?kind=customer", &admin).await;
+    assert_eq!(
+        views.body[0]["query"], "q=acme",
+        "unchanged: {}",
+        views.text
+    );
+
+    let mut replace = again;
+    replace["replace"] = json!(true);
+    let replaced = t.post("/api/v1/views", &admin, replace).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text);
+    assert_eq!(replaced.body["id"], id);
+    assert_eq!(replaced.body["name"], "Big ones");
+    assert_eq!(replaced.body["query"], "q=beta");
+    let views = t.get("/api/v1/views?kind=customer", &admin).await;
+    assert_eq!(
+        views.body.as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        views.text
+    );
+
+    // The page asks before replacing, and replaces when told to.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form =
+        format!("_csrf={csrf}&kind=customer&path=%2Fcustomers&query=q%3Dgamma&name=Big+ones");
+    let (status, html) = post_form(&t, &cookie, "/views", form.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{html}");
+    assert!(
+        html.contains("You already have a view named “Big ones”"),
+        "{html}"
+    );
+    assert!(html.contains("name=\"replace\" value=\"1\""), "{html}");
+    assert!(html.contains("href=\"/customers?q=gamma\""), "{html}");
+    let views = t.get("/api/v1/views?kind=customer", &admin).await;
+    assert_eq!(views.body[0]["query"], "q=beta", "not yet: {}", views.text);
+    let (status, _) = post_form(&t, &cookie, "/views", format!("{form}&replace=1")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let views = t.get("/api/v1/views?kind=customer", &admin).await;
+    assert_eq!(views.body[0]["query"], "q=gamma", "{}", views.text);
+}
