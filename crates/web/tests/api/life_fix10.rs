@@ -2,7 +2,8 @@
 //! options, pool limits and partial rules, saved view names, attachment
 //! names on download, and the column an import duplicate matched on.
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
@@ -343,4 +344,82 @@ async fn a_view_name_already_used_is_refused_unless_replacing() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     let views = t.get("/api/v1/views?kind=customer", &admin).await;
     assert_eq!(views.body[0]["query"], "q=gamma", "{}", views.text);
+}
+
+#[tokio::test]
+async fn attachment_names_keep_quotes_and_other_characters_on_download() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let name = r#"Quote "final" 50% #2 (v*).txt"#;
+    let encoded: String = name.bytes().map(|b| format!("%{b:02X}")).collect();
+    let upload = Request::builder()
+        .method(Method::POST)
+        .uri(format!(
+            "/api/v1/customers/{acme}/attachments?name={encoded}"
+        ))
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from("the quote".as_bytes().to_vec()))
+        .expect("request");
+    let stored = t.send(upload).await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    assert_eq!(stored.body["file_name"], name);
+    let file = t
+        .get(
+            &format!("/api/v1/attachments/{}", stored.body["id"]),
+            &admin,
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.text, "the quote");
+    let disposition = file.headers["content-disposition"].to_str().expect("ascii");
+    let ext = disposition
+        .split("filename*=UTF-8''")
+        .nth(1)
+        .expect("filename*");
+    let decoded: Vec<u8> = {
+        let bytes = ext.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+                out.push(u8::from_str_radix(hex, 16).expect("hex"));
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        out
+    };
+    assert_eq!(
+        String::from_utf8(decoded).expect("utf-8"),
+        name,
+        "{disposition}"
+    );
+    assert!(
+        disposition.starts_with("attachment; filename=\"Quote _final_ 50% #2 (v*).txt\";"),
+        "{disposition}"
+    );
+
+    // A browser writes the quotes of a file's name as %22 in its form.
+    let boundary = "FIXTENBOUNDARY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"say %22hi%22.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    );
+    let upload = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/customers/{acme}/attachments"))
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    let stored = t.send(upload).await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    assert_eq!(stored.body["file_name"], "say \"hi\".txt");
 }
