@@ -423,3 +423,89 @@ async fn attachment_names_keep_quotes_and_other_characters_on_download() {
     assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
     assert_eq!(stored.body["file_name"], "say \"hi\".txt");
 }
+
+async fn import(t: &TestApp, token: &str, kind: &str, file: &str) -> Value {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/{kind}/import?name=x.csv"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(file.as_bytes().to_vec()))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    answer.body
+}
+
+/// The problems of an import report as (row, field, code, value).
+fn problems(report: &Value) -> Vec<(i64, String, String, String)> {
+    report["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| {
+            let text = |key: &str| p[key].as_str().unwrap_or_default().to_string();
+            (
+                p["row"].as_i64().unwrap_or(0),
+                text("field"),
+                text("code"),
+                text("value"),
+            )
+        })
+        .filter(|(_, _, code, _)| code.starts_with("duplicate"))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_import_duplicate_is_reported_on_the_column_that_matched() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let stored = "Name,Phone,Tax ID,Email\nFirst Co,0223456781,12345675,first@acme.tw\n";
+    assert_eq!(import(&t, &admin, "customers", stored).await["created"], 1);
+
+    let file = "Name,Phone,Tax ID,Email\n\
+                First Co,,,\n\
+                Other Name Co,,12345675,\n\
+                Phone Match Co,02-2345-6781,,\n\
+                Mail Match Co,,,first@acme.tw\n\
+                New Co,0229999999,,\n\
+                New Co Again,0229999999,,\n";
+    let report = import(&t, &admin, "customers", file).await;
+    let found = problems(&report);
+    let codes: Vec<(i64, &str, &str)> = found
+        .iter()
+        .map(|(row, field, code, _)| (*row, field.as_str(), code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (2, "name", "duplicate_skipped"),
+            (3, "tax_id", "duplicate_skipped"),
+            (4, "phone", "duplicate_skipped"),
+            (5, "email", "duplicate_skipped"),
+            (7, "phone", "duplicate_skipped"),
+        ],
+        "{report}"
+    );
+    assert_eq!(found[1].3, "12345675");
+    assert_eq!(found[3].3, "first@acme.tw");
+
+    // Leads: the mobile that matched is named, within the file too.
+    let leads = "Name,Mobile\nLead One,0912345678\n";
+    assert_eq!(import(&t, &admin, "leads", leads).await["created"], 1);
+    let file = "Name,Mobile,Email\nLead Two,0912-345-678,\nLead Three,0987654321,x@y.tw\nLead Four,0987654321,\n";
+    let report = import(&t, &admin, "leads", file).await;
+    let codes: Vec<(i64, String, String)> = problems(&report)
+        .into_iter()
+        .map(|(row, field, code, _)| (row, field, code))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (2, "mobile".to_string(), "duplicate_skipped".to_string()),
+            (4, "mobile".to_string(), "duplicate_in_file".to_string()),
+        ],
+        "{report}"
+    );
+}
