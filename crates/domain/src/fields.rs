@@ -273,6 +273,29 @@ fn option_of(def: &FieldDef, text: &str) -> Option<String> {
         .cloned()
 }
 
+/// The options of a choice field as an administrator typed them, each
+/// trimmed and blank ones left out. Two that read the same — case, width
+/// and spaces aside (`Gold`, `ＧＯＬＤ`, `go ld`) — would be one option to
+/// whoever picks or imports a value, so the list is refused naming the
+/// repeated one (`option_repeated` on `options`, with `option`).
+pub fn parse_options(options: &[String]) -> Result<Vec<String>, crate::FieldError> {
+    let mut kept: Vec<String> = Vec::new();
+    for option in options.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let key = text::normalize(option).replace(' ', "");
+        if let Some(first) = kept
+            .iter()
+            .find(|k| text::normalize(k).replace(' ', "") == key)
+        {
+            let error = crate::FieldError::new("options", "option_repeated")
+                .with("option", option)
+                .with("first", first);
+            return Err(error);
+        }
+        kept.push(option.to_string());
+    }
+    Ok(kept)
+}
+
 /// Checks every custom field of a record; errors are named `custom.<key>`.
 pub fn parse_custom(
     defs: &[FieldDef],
@@ -410,6 +433,24 @@ pub fn display(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_that_read_the_same_are_refused_naming_the_repeat() {
+        let typed = |list: &[&str]| list.iter().map(|o| o.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_options(&typed(&[" Gold ", "", "Silver"])).expect("distinct"),
+            vec!["Gold", "Silver"]
+        );
+        for repeat in ["gold", "ＧＯＬＤ", "Go ld", "GOLD "] {
+            let error = parse_options(&typed(&["Gold", "Silver", repeat])).expect_err(repeat);
+            assert_eq!(
+                (error.field.as_str(), error.code),
+                ("options", "option_repeated")
+            );
+            assert_eq!(error.params[0], ("option", repeat.trim().to_string()));
+            assert_eq!(error.params[1], ("first", "Gold".to_string()));
+        }
+    }
 
     #[test]
     fn a_choice_is_read_whatever_its_case_and_width_and_kept_as_spelt() {

@@ -23,6 +23,39 @@ pub struct ClaimLimits {
     pub per_month: Option<i64>,
 }
 
+impl ClaimLimits {
+    /// A limit over a shorter span set above one over a longer span that
+    /// holds it (a day's above its week's, a week's or a day's above the
+    /// month's) could never be reached: each is refused on the shorter
+    /// span's field, naming the longer one (`limit_above_wider`, with
+    /// `value`, `other` and `limit`).
+    fn narrower_above_wider(&self, prefix: &str) -> Vec<crate::FieldError> {
+        let spans = [
+            ("per_day", self.per_day),
+            ("per_week", self.per_week),
+            ("per_month", self.per_month),
+        ];
+        let mut found = Vec::new();
+        for (index, (field, value)) in spans.iter().enumerate() {
+            let Some(value) = value else { continue };
+            // The nearest longer span that is set.
+            let wider = spans[index + 1..]
+                .iter()
+                .find_map(|(other, limit)| limit.map(|limit| (*other, limit)));
+            if let Some((other, limit)) = wider
+                && *value > limit
+            {
+                let error = crate::FieldError::new(format!("{prefix}{field}"), "limit_above_wider")
+                    .with("value", value)
+                    .with("other", other)
+                    .with("limit", limit);
+                found.push(error);
+            }
+        }
+        found
+    }
+}
+
 /// Limits for the holders of one role, instead of the pool's own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -188,6 +221,11 @@ impl PoolRules {
                 errors.add(format!("recycle.{index}.days"), "out_of_range");
             }
         }
+        errors.0.extend(self.limits.narrower_above_wider(""));
+        for (index, role) in self.role_limits.iter().enumerate() {
+            let prefix = format!("role_limits.{index}.");
+            errors.0.extend(role.limits.narrower_above_wider(&prefix));
+        }
         for (index, role) in self.role_limits.iter().enumerate() {
             let earlier = &self.role_limits[..index];
             if earlier.iter().any(|r| r.role_id == role.role_id) {
@@ -283,6 +321,53 @@ mod tests {
         };
         assert_eq!(rules.limits_for(&[1]).per_day, Some(2));
         assert_eq!(rules.limits_for(&[7, 8]).per_day, Some(9));
+    }
+
+    #[test]
+    fn a_shorter_spans_limit_above_a_longer_ones_is_refused_naming_both() {
+        let limits = |day, week, month| ClaimLimits {
+            per_day: day,
+            per_week: week,
+            per_month: month,
+        };
+        let rules = PoolRules {
+            limits: limits(Some(5), Some(3), None),
+            role_limits: vec![RoleLimits {
+                role_id: 1,
+                limits: limits(Some(9), None, Some(8)),
+            }],
+            ..PoolRules::default()
+        };
+        let errors = rules.check().expect_err("refused");
+        type Found<'a> = (&'a str, &'a str, Vec<(&'a str, String)>);
+        let found: Vec<Found> = errors
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.code, e.params.clone()))
+            .collect();
+        let params = |value: &str, other: &'static str, limit: &str| {
+            vec![
+                ("value", value.to_string()),
+                ("other", other.to_string()),
+                ("limit", limit.to_string()),
+            ]
+        };
+        assert_eq!(
+            found,
+            vec![
+                ("per_day", "limit_above_wider", params("5", "per_week", "3")),
+                (
+                    "role_limits.0.per_day",
+                    "limit_above_wider",
+                    params("9", "per_month", "8")
+                ),
+            ]
+        );
+        let fine = PoolRules {
+            limits: limits(Some(3), Some(3), Some(10)),
+            ..PoolRules::default()
+        };
+        assert!(fine.check().is_ok());
     }
 
     #[test]

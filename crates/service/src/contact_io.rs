@@ -201,16 +201,21 @@ impl Importer for ContactImport {
         row
     }
 
-    async fn existing(&self, tx: &mut Tx, fields: &ContactFields) -> Result<Option<i64>> {
+    async fn existing(
+        &self,
+        tx: &mut Tx,
+        fields: &ContactFields,
+    ) -> Result<Option<(i64, &'static str)>> {
         let name = text::normalize(&fields.name);
         for (id, other) in contacts::names_of_customer(tx, fields.customer_id).await? {
             if text::normalize(&other) == name {
-                return Ok(Some(id));
+                return Ok(Some((id, "name")));
             }
         }
         match fields.mobile.as_deref().map(phone_key) {
             Some(mobile) if mobile.len() >= 6 => {
-                Ok(contacts::id_by_mobile(tx, fields.customer_id, &mobile).await?)
+                let found = contacts::id_by_mobile(tx, fields.customer_id, &mobile).await?;
+                Ok(found.map(|id| (id, "mobile")))
             }
             _ => Ok(None),
         }

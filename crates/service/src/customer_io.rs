@@ -321,22 +321,31 @@ impl Importer for CustomerImport {
         diff.into_fields()
     }
 
-    async fn existing(&self, tx: &mut Tx, fields: &CustomerFields) -> Result<Option<i64>> {
+    async fn existing(
+        &self,
+        tx: &mut Tx,
+        fields: &CustomerFields,
+    ) -> Result<Option<(i64, &'static str)>> {
         let phone = fields.phone.as_deref().map(phone_key);
         let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
         let name = match_key(&fields.name);
-        // The surest sign first: a row matches the customer of its own name
-        // or tax ID (every try looks at that) before one that merely shares
-        // its e-mail or phone, as companies of one group share a switchboard.
+        // The surest signs first: a row matches the customer of its own tax
+        // ID, then of its name (a different tax ID on either side tells two
+        // companies apart in every try), before one that merely shares its
+        // e-mail or phone, as companies of one group share a switchboard.
         let tries = [
-            (Some(name.as_str()), None, None),
-            (None, None, fields.email.as_deref()),
-            (None, phone.as_deref(), None),
+            ("tax_id", None, None, None),
+            ("name", Some(name.as_str()), None, None),
+            ("email", None, None, fields.email.as_deref()),
+            ("phone", None, phone.as_deref(), None),
         ];
-        for (name, phone, email) in tries {
+        for (column, name, phone, email) in tries {
+            if column == "tax_id" && tax_id.is_none() {
+                continue;
+            }
             let found = customers::duplicates_of(tx, name, phone, email, tax_id, None).await?;
             if let Some((id, _, _)) = found.into_iter().min_by_key(|(id, _, _)| *id) {
-                return Ok(Some(id));
+                return Ok(Some((id, column)));
             }
         }
         Ok(None)

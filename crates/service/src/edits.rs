@@ -166,6 +166,29 @@ impl App {
                 });
                 (input, custom(&l.custom))
             }
+            Kind::Customer => {
+                let found = self.get_customer(caller, id).await?;
+                let c = &found.view.customer;
+                let input = json!({
+                    "name": c.name,
+                    "level_id": c.level_id,
+                    "industry_id": c.industry_id,
+                    "source_id": c.source_id,
+                    "phone": c.phone,
+                    "mobile": c.mobile,
+                    "email": c.email,
+                    "website": c.website,
+                    "province": c.province,
+                    "city": c.city,
+                    "district": c.district,
+                    "address": c.address,
+                    "tax_id": c.tax_id,
+                    "notes": c.notes,
+                    "next_contact_at": c.next_contact_at,
+                    "version": c.version,
+                });
+                (input, custom(&c.custom))
+            }
             Kind::Contact => {
                 let found = self.get_contact(caller, id).await?;
                 let c = &found.view.contact;

@@ -81,11 +81,13 @@ impl App {
         def.unique = patch.unique.unwrap_or(def.unique);
         def.sort_order = patch.sort_order.unwrap_or(def.sort_order);
         if let Some(options) = patch.options {
-            def.options = options
-                .iter()
-                .map(|o| o.trim().to_string())
-                .filter(|o| !o.is_empty())
-                .collect();
+            def.options = match kuijing_domain::fields::parse_options(&options) {
+                Ok(options) => options,
+                Err(error) => {
+                    errors.push(error.with("name", &def.label));
+                    def.options.clone()
+                }
+            };
             if matches!(def.field_type, FieldType::Choice | FieldType::MultiChoice)
                 && def.options.is_empty()
             {
@@ -176,14 +178,17 @@ impl App {
         }
         let label = errors.take("label", text::parse_name(&input.label, 50));
         let field_type = errors.take("field_type", FieldType::parse(&input.field_type));
-        let options: Vec<String> = input
-            .options
-            .iter()
-            .map(|o| o.trim().to_string())
-            .filter(|o| !o.is_empty())
-            .collect();
+        let options = match kuijing_domain::fields::parse_options(&input.options) {
+            Ok(options) => options,
+            Err(error) => {
+                let name = label.clone().unwrap_or_else(|| input.key.clone());
+                errors.push(error.with("name", name));
+                Vec::new()
+            }
+        };
         if matches!(field_type, Some(FieldType::Choice | FieldType::MultiChoice))
             && options.is_empty()
+            && !errors.0.iter().any(|e| e.field == "options")
         {
             errors.add("options", "options_required");
         }

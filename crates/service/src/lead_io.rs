@@ -182,20 +182,42 @@ impl Importer for LeadImport {
         row
     }
 
-    async fn existing(&self, tx: &mut Tx, fields: &LeadFields) -> Result<Option<i64>> {
-        let phone = fields
+    async fn existing(
+        &self,
+        tx: &mut Tx,
+        fields: &LeadFields,
+    ) -> Result<Option<(i64, &'static str)>> {
+        let (column, phone) = match (&fields.mobile, &fields.phone) {
+            (Some(mobile), _) => ("mobile", Some(phone_key(mobile))),
+            (None, phone) => ("phone", phone.as_deref().map(phone_key)),
+        };
+        let name = match_key(&fields.name);
+        // The name first, then the phone, then the e-mail: the report names
+        // the column that matched.
+        let tries = [
+            ("name", Some(name.as_str()), None, None),
+            (column, None, phone.as_deref(), None),
+            ("email", None, None, fields.email.as_deref()),
+        ];
+        for (column, name, phone, email) in tries {
+            if let Some((id, _)) = leads::duplicates(tx, name, phone, email).await?.first() {
+                return Ok(Some((*id, column)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn key_field(fields: &LeadFields, key: &str) -> &'static str {
+        let mobile = fields
             .mobile
             .as_deref()
-            .or(fields.phone.as_deref())
-            .map(phone_key);
-        let found = leads::duplicates(
-            tx,
-            Some(&match_key(&fields.name)),
-            phone.as_deref(),
-            fields.email.as_deref(),
-        )
-        .await?;
-        Ok(found.first().map(|(id, _)| *id))
+            .map(|m| format!("p:{}", phone_key(m)));
+        match key.split_once(':').map(|(kind, _)| kind) {
+            Some("p") if mobile.as_deref() == Some(key) => "mobile",
+            Some("p") => "phone",
+            Some("e") => "email",
+            _ => "name",
+        }
     }
 
     async fn update(

@@ -97,6 +97,16 @@ impl App {
         };
         errors.into_result()?;
         let label = label.unwrap_or_default();
+        // Renamed into another option's name, the two would read as one.
+        let taken = options::of_field(&mut tx, &current.kind, &current.field).await?;
+        if taken
+            .iter()
+            .any(|o| o.id != id && text::normalize(&o.label) == text::normalize(&label))
+        {
+            return Err(
+                FieldErrors::from(kuijing_domain::FieldError::new("label", "name_taken")).into(),
+            );
+        }
         options::update(
             &mut tx,
             id,

@@ -115,12 +115,24 @@ pub(crate) trait Importer: Sync {
     /// what is written, as a page's edit logs them.
     fn describe(old: Option<&Self::Fields>, new: &Self::Fields) -> Vec<FieldChange>;
 
-    /// The stored record the row matches, if any.
+    /// The stored record the row matches, if any, with the column that
+    /// matched it (`name`, `tax_id`, `phone`, `mobile`, `email`).
     fn existing(
         &self,
         tx: &mut Tx,
         fields: &Self::Fields,
-    ) -> impl Future<Output = Result<Option<i64>>> + Send;
+    ) -> impl Future<Output = Result<Option<(i64, &'static str)>>> + Send;
+
+    /// The column a key of [`Importer::keys`] comes from, for the report
+    /// of a row repeating an earlier one.
+    fn key_field(_fields: &Self::Fields, key: &str) -> &'static str {
+        match key.split_once(':').map(|(kind, _)| kind) {
+            Some("t") => "tax_id",
+            Some("p") => "phone",
+            Some("e") => "email",
+            _ => "name",
+        }
+    }
 
     /// Fills the stored record with what the row has, keeping the rest.
     fn update(
@@ -353,32 +365,43 @@ impl App {
             }
 
             // A duplicate in the file itself, or among stored records.
+            // A duplicate is reported on the column that matched, with the
+            // row's value in it.
+            let shown = |field: &str| {
+                I::preview(&fields)
+                    .remove(field)
+                    .unwrap_or_else(|| I::name(&fields).to_string())
+            };
             let keys = I::keys(&fields);
-            if let Some(first) = keys.iter().find_map(|k| seen.get(k))
+            if let Some((key, first)) = keys.iter().find_map(|k| seen.get(k).map(|f| (k, f)))
                 && options.duplicates != DuplicateMode::Create
             {
                 report.skipped += 1;
+                let field = I::key_field(&fields, key);
                 report.problems.push(RowProblem {
                     first_row: Some(*first),
-                    ..problem(line, "name", "duplicate_in_file", I::name(&fields), true)
+                    ..problem(line, field, "duplicate_in_file", &shown(field), true)
                 });
                 continue;
             }
             let existing = importer.existing(&mut tx, &fields).await?;
-            if let (Some(id), DuplicateMode::Skip) = (existing, options.duplicates) {
+            if let (Some((id, field)), DuplicateMode::Skip) = (existing, options.duplicates) {
                 report.skipped += 1;
+                let value = shown(field);
                 let problem = match self.visible_record(&mut tx, caller, I::KIND, id).await {
                     Ok(()) => RowProblem {
                         duplicate_of: Some(id),
-                        ..problem(line, "name", "duplicate_skipped", I::name(&fields), true)
+                        ..problem(line, field, "duplicate_skipped", &value, true)
                     },
                     // Someone else's record: the row says it exists, not which.
-                    Err(_) => problem(line, "name", "duplicate_hidden", I::name(&fields), true),
+                    Err(_) => problem(line, field, "duplicate_hidden", &value, true),
                 };
                 report.problems.push(problem);
                 continue;
             }
-            let except = existing.filter(|_| options.duplicates == DuplicateMode::Update);
+            let except = existing
+                .map(|(id, _)| id)
+                .filter(|_| options.duplicates == DuplicateMode::Update);
             if except.is_none() && !deferred.is_empty() {
                 report.failed += 1;
                 for e in &deferred {

@@ -34,6 +34,18 @@ pub struct SavedViewInput {
     pub name: String,
     /// The list's query string, as in its address after `?`.
     pub query: String,
+    /// Whether a view of the caller's with the same name (case, width and
+    /// spaces aside) is replaced; without it such a save is refused
+    /// (`view_name_taken`).
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// A view as saved, and whether it replaced one of the same name.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub view: SavedView,
+    pub replaced: bool,
 }
 
 fn check_kind(kind: &str) -> Result<&'static str> {
@@ -62,9 +74,11 @@ impl App {
         Ok(saved_views::of_user(&mut tx, caller.user.id, kind).await?)
     }
 
-    /// Saves the list's current filters under a name (replacing a view of
-    /// the same name).
-    pub async fn save_view(&self, caller: &Caller, input: &SavedViewInput) -> Result<SavedView> {
+    /// Saves the list's current filters under a name. A view of the same
+    /// name is replaced only when the input says so (`replace`), and keeps
+    /// its id and its name as first spelt; otherwise the save is refused
+    /// naming the view.
+    pub async fn save_view(&self, caller: &Caller, input: &SavedViewInput) -> Result<Saved> {
         let mut errors = FieldErrors::new();
         let kind = check_kind(&input.kind);
         if kind.is_err() {
@@ -83,18 +97,35 @@ impl App {
             return Err(ServiceError::Internal("checked above".into()));
         };
         let mut tx = self.db.write().await?;
-        let count = saved_views::of_user(&mut tx, caller.user.id, kind).await?;
-        if count.len() >= 30 && !count.iter().any(|v| v.name == name) {
-            return Err(FieldError::new("name", "too_many_views").into());
-        }
+        let views = saved_views::of_user(&mut tx, caller.user.id, kind).await?;
+        let key = text::normalize(&name).replace(' ', "");
+        let same = views
+            .iter()
+            .find(|v| text::normalize(&v.name).replace(' ', "") == key);
+        let name = match same {
+            Some(view) if !input.replace => {
+                return Err(ServiceError::RefusedWith {
+                    code: "view_name_taken",
+                    params: vec![("name", view.name.clone())],
+                });
+            }
+            Some(view) => view.name.clone(),
+            None if views.len() >= 30 => {
+                return Err(FieldError::new("name", "too_many_views").into());
+            }
+            None => name,
+        };
         let id =
             saved_views::save(&mut tx, caller.user.id, (kind, &name, &query), self.now()).await?;
         tx.commit().await?;
-        Ok(SavedView {
-            id,
-            kind: kind.to_string(),
-            name,
-            query,
+        Ok(Saved {
+            view: SavedView {
+                id,
+                kind: kind.to_string(),
+                name,
+                query,
+            },
+            replaced: same.is_some(),
         })
     }
 

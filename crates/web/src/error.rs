@@ -28,6 +28,11 @@ pub struct Problem {
     /// The record as stored now, when a save came on an old version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<serde_json::Value>,
+    /// Each field whose stored value differs from what the save sent, when
+    /// a save came on an old version (`stale`) of a customer, lead,
+    /// contact, opportunity or contract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<StaleField>>,
     /// Leads that look like existing customers, each with its matches
     /// (`duplicate_customer`), when converting leads.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,6 +49,21 @@ pub struct FieldProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+}
+
+/// A field a save on an old version would overwrite: the value stored
+/// now (`theirs`, saved meanwhile) beside the value sent (`yours`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaleField {
+    /// The field's key as the body names it (`custom.<key>` for a custom
+    /// field).
+    pub field: String,
+    /// The field's name in the caller's language.
+    pub label: String,
+    #[schema(value_type = Object)]
+    pub theirs: serde_json::Value,
+    #[schema(value_type = Object)]
+    pub yours: serde_json::Value,
 }
 
 pub struct ApiError(pub Box<Problem>);
@@ -283,6 +303,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_fix9",
     "insight_fix9",
     "imports_fix11",
+    "life_fix10",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -412,6 +433,7 @@ impl ApiError {
                 ServiceError::Changed { current, .. } => Some(*current),
                 _ => None,
             },
+            changes: None,
             detail: None,
             request_id: request_id.to_string(),
         }))
@@ -426,6 +448,7 @@ impl ApiError {
             retry_after: None,
             version: None,
             current: None,
+            changes: None,
             duplicates: None,
             detail: None,
             request_id: request_id.to_string(),
@@ -448,6 +471,7 @@ impl ApiError {
             retry_after: None,
             version: None,
             current: None,
+            changes: None,
             duplicates: None,
             detail: None,
             request_id: request_id.to_string(),
@@ -472,6 +496,7 @@ impl ApiError {
             retry_after: None,
             version: None,
             current: None,
+            changes: None,
             duplicates: None,
             detail: Some(detail),
             request_id: request_id.to_string(),

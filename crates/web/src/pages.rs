@@ -4,7 +4,7 @@
 mod approvals;
 mod attachments;
 mod columns;
-mod conflict;
+pub(crate) mod conflict;
 mod contact_form;
 mod contact_page;
 mod contacts;

@@ -140,13 +140,12 @@ pub(super) fn size_of(bytes: usize) -> String {
     format!("{:.1} MB", tenths / 10.0)
 }
 
-/// A file name as shown and downloaded: no folders, no control characters.
+/// A file name as shown and downloaded: no folders, no control characters;
+/// everything else (quotes, `*`, `%`, `#`, letters of any script) kept as
+/// uploaded, the download header encoding it.
 pub(super) fn clean_name(name: &str) -> Option<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
     let cleaned = cleaned.trim().to_string();
     (!cleaned.is_empty() && cleaned.chars().count() <= 200).then_some(cleaned)
 }

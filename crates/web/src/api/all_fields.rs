@@ -83,15 +83,26 @@ where
             Ok(Json(value)) => value,
             Err(rejection) => return Err(body_error(rejection, lang, &request_id)),
         };
-        match read_all::<T>(value) {
-            Ok((input, noted)) if noted.is_empty() => Ok(EveryField(input)),
-            Ok((_, noted)) | Err(Read::Noted(noted)) => Err(ApiError::from_service(
-                ServiceError::Invalid(owner_by_transfer(noted, transfer.as_deref())),
-                lang,
-                &request_id,
-            )),
-            Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, &request_id)),
-        }
+        read_patch(value, lang, &request_id, transfer.as_deref()).map(EveryField)
+    }
+}
+
+/// Reads the body of an edit (`PATCH`) as [`EveryField`] does; an owner
+/// sent with it is pointed to `transfer`, the endpoint that changes it.
+pub fn read_patch<T: DeserializeOwned>(
+    value: Value,
+    lang: Lang,
+    request_id: &str,
+    transfer: Option<&str>,
+) -> Result<T, ApiError> {
+    match read_all::<T>(value) {
+        Ok((input, noted)) if noted.is_empty() => Ok(input),
+        Ok((_, noted)) | Err(Read::Noted(noted)) => Err(ApiError::from_service(
+            ServiceError::Invalid(owner_by_transfer(noted, transfer)),
+            lang,
+            request_id,
+        )),
+        Err(Read::Rejected(rejection)) => Err(body_error(rejection, lang, request_id)),
     }
 }
 

@@ -46,12 +46,17 @@ pub(crate) async fn file_part(
     let mut found = None;
     while let Some(field) = multipart.next_field().await? {
         if field.name() == Some("file") {
-            let name = field.file_name().map(str::trim).unwrap_or_default();
-            let name = name.to_string();
+            let name = form_file_name(field.file_name().unwrap_or_default());
             found = Some((name, field.bytes().await?));
         }
     }
     Ok(found)
+}
+
+/// A file part's name as the user knows it: browsers write a double quote
+/// in it as `%22` (the HTML form encoding), read back as the quote.
+pub(crate) fn form_file_name(sent: &str) -> String {
+    sent.trim().replace("%22", "\"")
 }
 
 /// How an attachment was sent, read by its content type.
@@ -237,10 +242,7 @@ pub async fn download_attachment(
 
 /// The file with its type and its name for saving (RFC 6266, UTF-8 aware).
 pub fn file_response(attachment: &Attachment, bytes: Vec<u8>) -> Response {
-    let encoded: String =
-        form_urlencoded::byte_serialize(attachment.file_name.as_bytes()).collect();
-    let encoded = encoded.replace('+', "%20");
-    let disposition = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}");
+    let disposition = named_disposition(&attachment.file_name);
     (
         [
             (header::CONTENT_TYPE, attachment.content_type.clone()),
@@ -306,4 +308,80 @@ pub async fn upload_follow_up_attachment(
         Err(error) => Err(error),
     };
     respond_created(result, &caller, lang)
+}
+
+/// `Content-Disposition` of a file saved under `name` exactly as uploaded:
+/// the whole name, quotes and all, percent-encoded as UTF-8 in `filename*`
+/// (RFC 5987), which browsers and curl read; for clients that do not, an
+/// ASCII `filename` with what a quoted string cannot hold (`"`, a backslash, and
+/// letters beyond ASCII) as `_`, or `download` with the name's extension
+/// when little of it is ASCII.
+pub(crate) fn named_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => '_',
+            c if c.is_ascii() && !c.is_ascii_control() => c,
+            _ => '_',
+        })
+        .collect();
+    let fallback =
+        if ascii.chars().filter(char::is_ascii_alphanumeric).count() * 2 >= name.chars().count() {
+            ascii
+        } else {
+            match name.rsplit_once('.') {
+                Some((_, extension)) if extension.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                    format!("download.{extension}")
+                }
+                _ => "download".to_string(),
+            }
+        };
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        ext_value(name)
+    )
+}
+
+/// A value as RFC 5987 writes it: its UTF-8 bytes, each outside the
+/// characters it allows as is (`attr-char`) percent-encoded.
+pub(crate) fn ext_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'!'
+            | b'#'
+            | b'$'
+            | b'&'
+            | b'+'
+            | b'-'
+            | b'.'
+            | b'^'
+            | b'_'
+            | b'`'
+            | b'|'
+            | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_disposition;
+
+    #[test]
+    fn a_name_is_sent_whole_with_a_plain_fallback() {
+        assert_eq!(
+            named_disposition(r#"Quote "final" (v2) 50%*.pdf"#),
+            "attachment; filename=\"Quote _final_ (v2) 50%*.pdf\"; \
+             filename*=UTF-8''Quote%20%22final%22%20%28v2%29%2050%25%2A.pdf"
+        );
+        assert_eq!(
+            named_disposition("報價單「最終」.xlsx"),
+            "attachment; filename=\"download.xlsx\"; \
+             filename*=UTF-8''%E5%A0%B1%E5%83%B9%E5%96%AE%E3%80%8C%E6%9C%80%E7%B5%82%E3%80%8D.xlsx"
+        );
+    }
 }

@@ -5,6 +5,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
+use kuijing_service::ServiceError;
 use kuijing_service::contracts::{
     ContractBatch, ContractDetail, ContractInput, ContractListQuery, ContractRow, CurrencyTotal,
     Plan, PlanInput, SubmitInput, VoidInput,
@@ -15,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
-use super::edits::Edit;
+use super::edits::{Edit, stale};
 use super::{
     Body, BodyOrDefault, respond, respond_created, respond_created_in, respond_done, respond_in,
     sorted_page_of,
@@ -140,7 +141,7 @@ pub async fn get_contract(
 }
 
 #[utoipa::path(put, path = "/api/v1/contracts/{id}", tag = "contracts", request_body = ContractInput,
-    description = "Changes a draft. Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `amount` left out keeps its rule: an amount set by hand stays as it is, one that follows the product lines goes on following them; `null` makes it follow them. `lines` sent replace the stored ones. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
+    description = "Changes a draft. Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `amount` left out keeps its rule: an amount set by hand stays as it is, one that follows the product lines goes on following them; `null` makes it follow them. `lines` sent replace the stored ones. `version` is the version read; a save on a newer one answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent).",
     responses((status = 200, body = ContractDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`contract_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_contract(
     State(state): State<AppState>,
@@ -149,6 +150,7 @@ pub async fn update_contract(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
+    let sent = edit.clone();
     let body: ContractInput = match edit
         .fields(&state, &caller, lang, (Kind::Contract, id))
         .await
@@ -156,11 +158,12 @@ pub async fn update_contract(
         Ok(body) => body,
         Err(response) => return response,
     };
-    respond(
-        first_per_field(state.app.update_contract(&caller, id, body).await),
-        &caller,
-        lang,
-    )
+    match first_per_field(state.app.update_contract(&caller, id, body).await) {
+        Err(error @ ServiceError::Changed { .. }) => {
+            stale(&state, &caller, lang, (Kind::Contract, id), &sent, error).await
+        }
+        result => respond(result, &caller, lang),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/contracts/{id}", tag = "contracts",

@@ -6,17 +6,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
 use kuijing_domain::fields::FieldDef;
-use kuijing_service::ListPage;
 use kuijing_service::customer_sales::CustomerSales;
 use kuijing_service::customers::{
     CustomerBatch, CustomerDetail, CustomerInput, CustomerListQuery, CustomerPatch, CustomerView,
     DuplicateHint, FilterInput, FollowUpInput, TeamInput, TransferInput,
 };
 use kuijing_service::fields::{FieldPatch, NewField};
+use kuijing_service::{ListPage, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::all_fields::EveryField;
+use super::all_fields::{EveryField, read_patch};
+use super::edits::{Edit, stale};
 use super::teams::MemberParams;
 use super::{Body, respond, respond_created};
 use crate::AppState;
@@ -144,19 +145,25 @@ pub async fn customer_sales(
 }
 
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerPatch,
-    responses((status = 200, body = CustomerDetail), (status = 409, description = "Saved by someone else meanwhile; `current` is the stored record", body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = CustomerDetail), (status = 409, description = "Saved by someone else meanwhile: `current` is the stored record, `changes` each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_customer(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    EveryField(body): EveryField<CustomerPatch>,
+    edit: Edit,
 ) -> Response {
-    respond(
-        state.app.update_customer(&caller, id, body).await,
-        &caller,
-        lang,
-    )
+    let transfer = Some("/api/v1/customers/transfer");
+    let body: CustomerPatch = match read_patch(edit.0.clone(), lang, &caller.request_id, transfer) {
+        Ok(body) => body,
+        Err(error) => return error.into_response(),
+    };
+    match state.app.update_customer(&caller, id, body).await {
+        Err(error @ ServiceError::Changed { .. }) => {
+            stale(&state, &caller, lang, (Kind::Customer, id), &edit, error).await
+        }
+        result => respond(result, &caller, lang),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/customers/{id}", tag = "customers",

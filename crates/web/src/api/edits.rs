@@ -1,23 +1,33 @@
 //! The body of an API edit (`PUT`): every field it leaves out keeps its
 //! stored value (`kuijing_service::edits`); a field sent as `null` or `[]`
 //! is cleared. The edit is then read as its kind's input, as a create is.
+//!
+//! A save on an old version answers 409 (`stale`) with the record as
+//! stored now (`current`) and, under `changes`, each field the body sends
+//! whose stored value is now different: the key, its name, the stored value
+//! (`theirs`) and the one sent (`yours`). Fields the body leaves out are
+//! kept on a retry, so they are not listed. The comparison is the one the
+//! edit pages make (`pages::conflict::changes`).
 
 use axum::Json;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
-use kuijing_service::Caller;
+use kuijing_service::edits::keep_absent;
+use kuijing_service::{Caller, ServiceError};
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::all_fields::{Unread, read_every, read_fields};
 use super::{body_error, respond};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, StaleField};
 use crate::i18n::Lang;
+use crate::pages::conflict;
 
 /// What an edit's body said, as JSON, before the stored record fills in
 /// what it left out.
+#[derive(Clone)]
 pub struct Edit(pub Value);
 
 impl<S: Send + Sync> FromRequest<S> for Edit {
@@ -85,4 +95,83 @@ impl Edit {
             Err(error) => Err(respond::<()>(Err(error), caller, lang)),
         }
     }
+}
+
+/// A record's edit input as the fields of a form: each key with its value
+/// as text (`custom.<key>` for a custom field), the version left out; with
+/// the JSON value of each.
+fn flat(input: &Value) -> (conflict::Values, Map<String, Value>) {
+    let mut values = conflict::Values::new();
+    let mut json = Map::new();
+    let Value::Object(fields) = input else {
+        return (values, json);
+    };
+    let mut push = |key: String, value: &Value| {
+        let text = match value {
+            Value::Null => String::new(),
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        values.push((key.clone(), text));
+        json.insert(key, value.clone());
+    };
+    for (key, value) in fields {
+        match (key.as_str(), value) {
+            ("version", _) => {}
+            ("custom", Value::Object(custom)) => {
+                for (key, value) in custom {
+                    push(format!("custom.{key}"), value);
+                }
+            }
+            _ => push(key.clone(), value),
+        }
+    }
+    (values, json)
+}
+
+/// The answer to an edit of `kind` `id` that met a newer version: the
+/// problem with `changes` (see the module), or the plain problem when the
+/// record can no longer be read.
+pub async fn stale(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (kind, id): (Kind, i64),
+    sent: &Edit,
+    error: ServiceError,
+) -> Response {
+    let changes = stale_fields(state, caller, lang, (kind, id), &sent.0).await;
+    let mut problem = ApiError::from_service(error, lang, &caller.request_id);
+    problem.0.changes = changes;
+    problem.into_response()
+}
+
+async fn stale_fields(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (kind, id): (Kind, i64),
+    sent: &Value,
+) -> Option<Vec<StaleField>> {
+    let stored = state.app.stored_input(caller, kind, id).await.ok()?;
+    let defs = state.app.custom_fields(kind).await.unwrap_or_default();
+    let names = conflict::Names::new(kind.as_str(), lang, &defs);
+    let (yours, saved) = flat(&keep_absent(stored.clone(), sent.clone()));
+    let (mut theirs, stored) = flat(&stored);
+    // A custom field the record holds no value of is stored as empty.
+    for (key, _) in &yours {
+        if !stored.contains_key(key) {
+            theirs.push((key.clone(), String::new()));
+        }
+    }
+    let fields = conflict::changes("", &theirs, &yours)
+        .into_iter()
+        .map(|(field, _)| StaleField {
+            label: names.label_of(&field),
+            theirs: stored.get(&field).cloned().unwrap_or(Value::Null),
+            yours: saved.get(&field).cloned().unwrap_or(Value::Null),
+            field,
+        })
+        .collect();
+    Some(fields)
 }

@@ -17,7 +17,7 @@ use utoipa::IntoParams;
 use super::all_fields::EveryField;
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
-use super::edits::Edit;
+use super::edits::{Edit, stale};
 use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -146,7 +146,7 @@ pub async fn get_lead(
 }
 
 #[utoipa::path(put, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadInput,
-    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
+    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `version` is the version read; a save on a newer one answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent).",
     responses((status = 200, body = LeadDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_lead(
     State(state): State<AppState>,
@@ -155,15 +155,17 @@ pub async fn update_lead(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
+    let sent = edit.clone();
     let body: LeadInput = match edit.every(&state, &caller, lang, (Kind::Lead, id)).await {
         Ok(body) => body,
         Err(response) => return response,
     };
-    respond(
-        state.app.update_lead(&caller, id, body).await,
-        &caller,
-        lang,
-    )
+    match state.app.update_lead(&caller, id, body).await {
+        Err(error @ ServiceError::Changed { .. }) => {
+            stale(&state, &caller, lang, (Kind::Lead, id), &sent, error).await
+        }
+        result => respond(result, &caller, lang),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads", responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]

@@ -5,18 +5,18 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
-use kuijing_service::ListPage;
 use kuijing_service::customers::FollowUpInput;
 use kuijing_service::opportunities::{
     Board, BulkMoveInput, FollowUp, MoveInput, Opportunity, OpportunityBatch, OpportunityDetail,
     OpportunityInput, OpportunityListQuery, OpportunityRow, OpportunityTransferInput,
 };
+use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::all_fields::{AllFields, first_per_field};
 use super::customers::Affected;
-use super::edits::Edit;
+use super::edits::{Edit, stale};
 use super::{Body, respond, respond_created_in, respond_done, respond_in, sorted_page_of};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -167,7 +167,7 @@ pub async fn get_opportunity(
 }
 
 #[utoipa::path(put, path = "/api/v1/opportunities/{id}", tag = "opportunities", request_body = OpportunityInput,
-    description = "Changes everything but the stage and the outcome, which change through `POST /api/v1/opportunities/{id}/stage`. Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `amount` left out keeps its rule: an amount set by hand stays as it is, one that follows the product lines goes on following them; `null` makes it follow them. `contact_ids` and `lines` sent replace the stored ones. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
+    description = "Changes everything but the stage and the outcome, which change through `POST /api/v1/opportunities/{id}/stage`. Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `amount` left out keeps its rule: an amount set by hand stays as it is, one that follows the product lines goes on following them; `null` makes it follow them. `contact_ids` and `lines` sent replace the stored ones. `version` is the version read; a save on a newer one answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent).",
     responses((status = 200, body = OpportunityDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile; `current` is the stored record", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_opportunity(
     State(state): State<AppState>,
@@ -176,6 +176,7 @@ pub async fn update_opportunity(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
+    let sent = edit.clone();
     let body: OpportunityInput = match edit
         .fields(&state, &caller, lang, (Kind::Opportunity, id))
         .await
@@ -183,8 +184,12 @@ pub async fn update_opportunity(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let result = first_per_field(state.app.update_opportunity(&caller, id, body).await);
-    respond_in(KIND, result, &caller, lang)
+    match first_per_field(state.app.update_opportunity(&caller, id, body).await) {
+        Err(error @ ServiceError::Changed { .. }) => {
+            stale(&state, &caller, lang, (Kind::Opportunity, id), &sent, error).await
+        }
+        result => respond_in(KIND, result, &caller, lang),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/opportunities/{id}", tag = "opportunities",

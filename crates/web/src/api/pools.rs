@@ -1,18 +1,21 @@
 //! `/api/v1/pools`: the public pools the caller sees, their settings, their
 //! customers, and releasing customers into one.
 
-use axum::Extension;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use kuijing_service::ListPage;
 use kuijing_service::customers::CustomerView;
+use kuijing_service::edits::keep_absent;
 use kuijing_service::pools::{
     AssignInput, ClaimInput, ClaimResult, MoveInput, PoolInput, PoolView, ReleaseInput,
 };
 use kuijing_service::recycling::DueCustomer;
+use serde_json::Value;
 
 use super::customers::{Affected, CustomerParams};
-use super::{Body, respond, respond_created_in, respond_done, respond_in};
+use super::edits::Edit;
+use super::{Body, body_error, respond, respond_created_in, respond_done, respond_in};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
@@ -53,15 +56,31 @@ pub async fn get_pool(
 }
 
 #[utoipa::path(patch, path = "/api/v1/pools/{id}", tag = "pools", request_body = PoolInput,
-    responses((status = 200, body = PoolView), (status = 422, body = Problem)))]
+    description = "Fields left out keep their stored values. `rules` changes only the rule keys it sends, within `limits` too (`{\"rules\": {\"limits\": {\"per_day\": 5}}}` leaves the weekly and monthly limits and every other rule as they are); `null` clears a limit; `role_limits` and `recycle`, when sent, replace the stored lists. A limit over a shorter span above one over a longer span (a day's above the week's) is refused (`limit_above_wider`).",
+    responses((status = 200, body = PoolView), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_pool(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<PoolInput>,
+    Edit(mut body): Edit,
 ) -> Response {
-    let result = state.app.update_pool(&caller, id, body).await;
+    // The rule keys left out keep their stored values.
+    if let Some(sent @ Value::Object(_)) = body.get_mut("rules") {
+        let stored = match state.app.get_pool(&caller, id).await {
+            Ok(pool) => serde_json::to_value(&pool.rules).unwrap_or_default(),
+            Err(error) => return respond::<()>(Err(error), &caller, lang),
+        };
+        *sent = keep_absent(stored, sent.take());
+    }
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let input: PoolInput = match Json::<PoolInput>::from_bytes(&bytes) {
+        Ok(Json(input)) => input,
+        Err(rejection) => {
+            return body_error(rejection, lang, &caller.request_id).into_response();
+        }
+    };
+    let result = state.app.update_pool(&caller, id, input).await;
     respond_in("pool", result, &caller, lang)
 }
 

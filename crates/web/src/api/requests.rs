@@ -5,20 +5,20 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use kuijing_service::ListPage;
 use kuijing_service::contracts::SubmitInput;
 use kuijing_service::notifications::NotificationView;
 use kuijing_service::requests::{
     Request, RequestDetail, RequestInput, RequestKind, RequestKindInput,
 };
 use kuijing_service::saved_views::{SavedView, SavedViewInput};
+use kuijing_service::{ListPage, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, BodyOrDefault, page_of, respond, respond_created, respond_done};
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::Problem;
+use crate::error::{ApiError, FieldProblem, Problem};
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -220,8 +220,8 @@ pub async fn list_views(
 }
 
 #[utoipa::path(post, path = "/api/v1/views", tag = "views", request_body = SavedViewInput,
-    description = "Saves a list's query string under a name; a view of the same name is replaced. The cursor is not kept.",
-    responses((status = 201, body = SavedView), (status = 422, body = Problem)))]
+    description = "Saves a list's query string under a name. The caller already having a view of that name on the list (case, width and spaces aside) is refused with 409 `view_name_taken` naming `name`, unless the body says `\"replace\": true`: then that view takes the new query and keeps its id and name (200). The cursor is not kept.",
+    responses((status = 201, description = "Saved as a new view", body = SavedView), (status = 200, description = "Replaced the caller's view of that name (`replace: true`)", body = SavedView), (status = 409, description = "A view of that name exists (`view_name_taken`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn save_view(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -232,7 +232,29 @@ pub async fn save_view(
         Ok(()) => state.app.save_view(&caller, &body).await,
         Err(error) => Err(error),
     };
-    respond_created(saved, &caller, lang)
+    match saved {
+        Ok(saved) if saved.replaced => respond(Ok(saved.view), &caller, lang),
+        Ok(saved) => respond_created(Ok(saved.view), &caller, lang),
+        Err(error) => {
+            let taken = matches!(
+                error,
+                ServiceError::RefusedWith {
+                    code: "view_name_taken",
+                    ..
+                }
+            );
+            let mut problem = ApiError::from_service(error, lang, &caller.request_id);
+            if taken {
+                let message = problem.0.title.clone();
+                problem.0.errors.push(FieldProblem {
+                    field: "name".into(),
+                    code: "view_name_taken".into(),
+                    message,
+                });
+            }
+            problem.into_response()
+        }
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/views/{id}", tag = "views",

@@ -91,7 +91,7 @@ impl Names {
         self.option(field, [("1".to_string(), yes), (String::new(), no)]);
     }
 
-    fn label_of(&self, field: &str) -> String {
+    pub fn label_of(&self, field: &str) -> String {
         self.labels
             .get(field)
             .cloned()

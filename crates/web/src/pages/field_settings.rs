@@ -48,6 +48,9 @@ pub(super) struct FieldsView {
     /// The field whose edit failed, to show its errors beside it.
     editing: Option<i64>,
     errors: FormErrors,
+    /// The options typed into the field whose edit failed, shown again as
+    /// typed.
+    edit_options: Option<String>,
     /// On the leads' tab: the customer fields a lead field may become, and
     /// the mapping as set.
     customer_fields: Vec<FieldDef>,
@@ -92,6 +95,15 @@ impl FieldsView {
                 (format!("{kind}:{field}"), title, rows)
             })
             .collect()
+    }
+
+    /// The options a field's edit form shows: as typed when its edit
+    /// failed, else as stored.
+    fn options_of(&self, field: &FieldDef) -> String {
+        match (&self.edit_options, self.editing == Some(field.id)) {
+            (Some(typed), true) => typed.clone(),
+            _ => field.options.join(", "),
+        }
     }
 
     fn errors_for(&self, id: &i64, field: &str) -> Option<&String> {
@@ -166,6 +178,7 @@ pub(super) async fn fields_view(
         form,
         editing,
         errors,
+        edit_options: None,
         customer_fields: if kind == "lead" {
             state.app.list_fields(caller, "customer").await?
         } else {
@@ -251,14 +264,16 @@ pub async fn update_field(
         result,
         |_| back_to(kind, "saved"),
         async |errors| {
-            fields_view(
+            let mut view = fields_view(
                 &state,
                 &caller,
                 lang,
                 kind,
                 (FieldForm::default(), Some(id), errors),
             )
-            .await
+            .await?;
+            view.edit_options = Some(form.options.clone());
+            Ok(view)
         },
         &caller,
         lang,

@@ -33,7 +33,8 @@ impl Composer {
         while let Ok(Some(field)) = multipart.next_field().await {
             let name = field.name().unwrap_or_default().to_string();
             if name == "files" {
-                let file_name = field.file_name().unwrap_or_default().to_string();
+                let file_name =
+                    crate::api::attachments::form_file_name(field.file_name().unwrap_or_default());
                 let bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
                 if !file_name.is_empty() || !bytes.is_empty() {
                     files.push(Upload {

@@ -153,9 +153,27 @@ pub struct ViewForm {
     path: String,
     #[serde(default)]
     id: String,
+    /// Set by the question asked when a view of the same name exists.
+    #[serde(default)]
+    replace: String,
 }
 
-/// Saves the list's current filters as a view and opens it.
+/// The question asked when a view of the name typed exists: replace it
+/// with the filters now set, or go back to the list as it was.
+#[derive(Template)]
+#[template(path = "view_replace.html")]
+struct ReplaceView {
+    shell: Shell,
+    message: String,
+    kind: String,
+    name: String,
+    query: String,
+    path: String,
+    back: String,
+}
+
+/// Saves the list's current filters as a view and opens it. A name the
+/// user already gave a view of the list is first asked about.
 pub async fn save_view(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -167,6 +185,7 @@ pub async fn save_view(
         kind: form.kind,
         name: form.name,
         query: form.query,
+        replace: !form.replace.is_empty(),
     };
     let checked = super::view_check::check(&state, &caller, lang, &input).await;
     let saved = match checked {
@@ -174,9 +193,28 @@ pub async fn save_view(
         Err(error) => Err(error),
     };
     match saved {
-        Ok(view) => {
+        Ok(saved) => {
+            let view = saved.view;
             let joiner = if view.query.is_empty() { "?" } else { "&" };
             Redirect::to(&format!("{path}?{}{joiner}done=view_saved", view.query)).into_response()
+        }
+        Err(
+            error @ ServiceError::RefusedWith {
+                code: "view_name_taken",
+                ..
+            },
+        ) => {
+            let query = kuijing_service::saved_views::clean_query(&input.query);
+            let page = ReplaceView {
+                shell: Shell::new(&state, &caller, lang, "/dashboard", "views.save"),
+                message: crate::error::message(&error, lang),
+                kind: input.kind,
+                name: input.name,
+                back: format!("{path}?{query}"),
+                query,
+                path,
+            };
+            render(&page, StatusCode::CONFLICT)
         }
         Err(error) => refused(&state, &caller, lang, (error, &path, "/dashboard")),
     }

@@ -63,6 +63,7 @@ mod insight_close;
 mod lead_teams;
 mod life_close;
 mod life_fix;
+mod life_fix10;
 mod life_fix9;
 mod life_lists;
 mod list_conditions_more;
