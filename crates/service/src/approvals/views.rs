@@ -46,6 +46,12 @@ impl App {
             Some(flow) => approvals::flow(tx, flow).await?.map(|f| f.name),
             None => None,
         };
+        let choices_kept = match approvals::active_flow(tx, kind).await? {
+            Some(flow) if approval.state.rejected_step.is_some() => {
+                kept_steps(tx, &flow, kind, record).await?
+            }
+            _ => Vec::new(),
+        };
         let in_progress = approval.state.status == Status::InProgress;
         let owner = if in_progress && approval.submitter_id != caller.user.id {
             self.record_access(tx, caller, kind, record).await?.owner
@@ -54,6 +60,7 @@ impl App {
         };
         Ok(Some(ApprovalView {
             steps: StepReading::of(&approval.state),
+            choices_kept,
             can_decide: in_progress && waiting.contains(&caller.user.id),
             can_withdraw: in_progress
                 && (approval.submitter_id == caller.user.id || owner == Some(caller.user.id)),
@@ -92,23 +99,33 @@ impl App {
     }
 
     /// The steps of a kind's active flow whose approvers the submitter
-    /// picks: their index, name and mode (`any_one` or `everyone`, how the
-    /// several approvers chosen decide).
-    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String, &'static str)>> {
+    /// picks when submitting the record (`None` for a new one): their
+    /// index, name and mode (`any_one` or `everyone`, how the several
+    /// approvers chosen decide). A resubmission that resumes from the
+    /// rejected step asks only for the steps still to come.
+    pub async fn steps_to_choose(
+        &self,
+        kind: &str,
+        record: Option<i64>,
+    ) -> Result<Vec<(usize, String, &'static str)>> {
         let mut tx = self.db.read().await?;
         let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {
             return Ok(Vec::new());
+        };
+        let kept = match record {
+            Some(record) => kept_steps(&mut tx, &flow, kind, record).await?,
+            None => Vec::new(),
         };
         Ok(flow
             .definition
             .steps
             .iter()
             .enumerate()
-            .filter(|(_, step)| {
+            .filter(|(index, step)| {
                 matches!(
                     step.approvers,
                     kuijing_domain::approval::ApproverRule::ChosenBySubmitter
-                )
+                ) && !kept.contains(index)
             })
             .map(|(index, step)| (index, step.name.clone(), step.mode.as_str()))
             .collect())
@@ -337,3 +354,21 @@ async fn with_subjects(
 
 /// A listed record's customer (id and name), amount and currency.
 type Subject = (Option<(i64, String)>, Option<i64>, Option<String>);
+
+/// The steps (positions in the flow) whose chosen approvers a resubmission
+/// of the record into `flow` keeps: none unless its last approval ran
+/// through that flow and was sent back.
+async fn kept_steps(tx: &mut Tx, flow: &Flow, kind: &str, record: i64) -> Result<Vec<usize>> {
+    let Some(previous) = approvals::of_record(tx, kind, record).await? else {
+        return Ok(Vec::new());
+    };
+    if previous.flow_id != Some(flow.id) {
+        return Ok(Vec::new());
+    }
+    let directory = approvals::directory(tx).await?;
+    Ok(previous
+        .state
+        .choices_kept(&flow.definition, &directory)
+        .into_keys()
+        .collect())
+}
