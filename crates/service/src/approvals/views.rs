@@ -131,17 +131,31 @@ impl App {
             .collect())
     }
 
-    /// Approvals waiting for the caller, with what each is about.
+    /// Approvals waiting for the caller, with what each is about; with
+    /// `approver`, those waiting for that user, which an approval manager
+    /// lists to hand them over (a user disabled, or away).
     pub async fn approvals_waiting(
         &self,
         caller: &Caller,
+        approver: Option<i64>,
         page: PageRequest,
     ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
+        let user = approver.unwrap_or(caller.user.id);
+        if user != caller.user.id {
+            caller.require(manage())?;
+            if kuijing_store::users::names(&mut tx, &[user])
+                .await?
+                .is_empty()
+            {
+                return Err(ServiceError::Invalid(
+                    FieldError::new("approver_id", "user_unknown").into(),
+                ));
+            }
+        }
         let probe = page.probe();
-        let found =
-            approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
-        let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
+        let found = approvals::waiting_for(&mut tx, user, probe.after, probe.limit).await?;
+        let total = approvals::waiting_count(&mut tx, user).await?;
         let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
         with_subjects(&mut tx, list).await
     }
@@ -159,6 +173,13 @@ impl App {
         let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
         let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
         with_subjects(&mut tx, list).await
+    }
+
+    /// A user's name, whoever may ask (it is shown beside what they do).
+    pub async fn user_name(&self, user: i64) -> Result<Option<String>> {
+        let mut tx = self.db.read().await?;
+        let found = kuijing_store::users::names(&mut tx, &[user]).await?;
+        Ok(found.into_iter().next().map(|(_, name)| name))
     }
 
     /// How many approvals wait for the caller, for the navigation.

@@ -70,20 +70,37 @@ pub struct ApprovalPageParams {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/approvals/waiting", tag = "approvals", params(ApprovalPageParams),
-    responses((status = 200, description = "Approvals waiting for the caller's decision, newest first", body = ListPage<ApprovalItem>)))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WaitingParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50); a number outside the range is refused (422, `limit_out_of_range`).
+    pub limit: Option<u64>,
+    /// The approvals waiting for this user rather than for the caller
+    /// (needs `approval.manage` for anyone else): to hand over the seats
+    /// of someone disabled or away, each with `hand_over` and `from`.
+    pub approver_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/approvals/waiting", tag = "approvals", params(WaitingParams),
+    responses((status = 200, description = "Approvals waiting for the caller's decision (or `approver_id`'s), newest first", body = ListPage<ApprovalItem>),
+        (status = 403, body = Problem), (status = 422, description = "`approver_id` is no user", body = Problem)))]
 pub async fn approvals_waiting(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ApprovalPageParams>,
+    Params(p): Params<WaitingParams>,
 ) -> Response {
     let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
     respond(
-        state.app.approvals_waiting(&caller, page).await,
+        state
+            .app
+            .approvals_waiting(&caller, p.approver_id, page)
+            .await,
         &caller,
         lang,
     )
