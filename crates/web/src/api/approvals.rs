@@ -37,8 +37,10 @@ pub async fn create_flow(
     ApiUser(caller): ApiUser,
     Body(body): Body<FlowInput>,
 ) -> Response {
+    let steps = step_names(&body);
+    let result = state.app.create_approval_flow(&caller, body).await;
     respond_created(
-        state.app.create_approval_flow(&caller, body).await,
+        result.map_err(|error| crate::error::name_flow_fields(error, &steps, lang)),
         &caller,
         lang,
     )
@@ -54,11 +56,22 @@ pub async fn update_flow(
     Id(id): Id,
     Body(body): Body<FlowInput>,
 ) -> Response {
+    let steps = step_names(&body);
+    let result = state.app.update_approval_flow(&caller, id, body).await;
     respond(
-        state.app.update_approval_flow(&caller, id, body).await,
+        result.map_err(|error| crate::error::name_flow_fields(error, &steps, lang)),
         &caller,
         lang,
     )
+}
+
+/// The names of a flow's steps, to name a step's problems by.
+fn step_names(body: &FlowInput) -> Vec<String> {
+    body.definition
+        .steps
+        .iter()
+        .map(|step| step.name.clone())
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

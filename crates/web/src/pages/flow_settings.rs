@@ -376,13 +376,20 @@ pub async fn save_flow(
         );
     }
     let kind = form.kind();
+    let step_names: Vec<String> = form
+        .rows()
+        .into_iter()
+        .map(|row| row.name)
+        .filter(|name| !name.trim().is_empty())
+        .collect();
     let result = match form.input(&names.vocabulary(&kind, lang)) {
         Ok(input) => match editing {
             Some(id) => state.app.update_approval_flow(&caller, id, input).await,
             None => state.app.create_approval_flow(&caller, input).await,
         },
         Err(error) => Err(error),
-    };
+    }
+    .map_err(|error| crate::error::name_flow_fields(error, &step_names, lang));
     if let Err(ServiceError::Forbidden) = &result {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }

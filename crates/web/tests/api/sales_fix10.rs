@@ -1,13 +1,46 @@
 //! Sales and approvals: a resubmission that resumes from the rejected
 //! step asks only for the approvers of the steps still to come; the
 //! approvals waiting for a disabled user are counted, listed and handed
-//! over.
+//! over; request and flow editor errors name their fields in words.
 
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
-use crate::auth::page_session;
-use crate::helpers::{Answer, TestApp, page};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team};
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
+use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team};
+
+/// A request to the API answered in `lang`.
+async fn call_in(
+    t: &TestApp,
+    (method, lang): (Method, &str),
+    path: &str,
+    token: &str,
+    body: Value,
+) -> Answer {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    t.send(request).await
+}
+
+/// Every message of a refusal.
+fn messages(answer: &Answer) -> Vec<String> {
+    answer.body["errors"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 async fn flow(t: &TestApp, team: &SalesTeam, definition: Value) {
     let made = t
@@ -241,4 +274,151 @@ async fn approvals_waiting_for_a_disabled_user_are_counted_listed_and_handed_ove
     assert_eq!(detail.body["waiting_approvals"], 0, "{}", detail.text);
     let mine = t.get("/api/v1/approvals/waiting", &team.manager.1).await;
     assert_eq!(mine.body["total"], 1, "{}", mine.text);
+}
+
+async fn refund_kind(t: &TestApp, admin: &str) {
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            admin,
+            json!({ "kind": "refund", "name": "Refund", "fields": [
+                { "key": "amount", "label": "Refund sum", "field_type": "money", "required": true },
+                { "key": "reason", "label": "Reason", "field_type": "text" }
+            ] }),
+        )
+        .await;
+    assert_eq!(kind.status, 200, "{}", kind.text);
+}
+
+#[tokio::test]
+async fn request_form_errors_name_the_field_by_its_label() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    refund_kind(&t, &team.admin).await;
+    for amount in ["lots", "12.345", "1e20", "", "99999999999999"] {
+        for lang in ["en", "zh-Hant", "zh-Hans"] {
+            let answer = call_in(
+                &t,
+                (Method::POST, lang),
+                "/api/v1/requests",
+                &team.rep.1,
+                json!({ "kind": "refund", "title": "Refund 7", "fields": { "amount": amount } }),
+            )
+            .await;
+            assert_eq!(answer.status, 422, "{amount}: {}", answer.text);
+            for message in messages(&answer) {
+                assert!(!message.contains("custom."), "{lang} {amount}: {message}");
+                assert!(message.contains("Refund sum"), "{lang} {amount}: {message}");
+            }
+        }
+    }
+    // The page's form likewise.
+    let cookie = page_session(&t, "0971000002").await;
+    let csrf = page_csrf(&t, &cookie).await;
+    for lang_amount in ["lots", "12.345", ""] {
+        let form = format!(
+            "_csrf={csrf}&kind=refund&title=Refund+8&custom.amount={}",
+            crate::helpers::urlencode(lang_amount)
+        );
+        let (status, html) = post_form(&t, &cookie, "/requests", form).await;
+        assert_eq!(status, 422, "{html}");
+        assert!(!html.contains("custom.amount:"), "{html}");
+        assert!(!html.contains(">custom.amount"), "{html}");
+        assert!(html.contains("Refund sum"), "{html}");
+    }
+}
+
+#[tokio::test]
+async fn flow_editor_errors_name_the_field_and_the_fix() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let flow = |levels: i64, fallback: i64| {
+        json!({ "kind": "contract", "name": "Levels", "definition": {
+            "when_no_approver": { "fallback": fallback },
+            "steps": [
+                { "name": "Boss", "approvers": { "superior": { "levels": levels } }, "mode": "any_one" }
+            ] } })
+    };
+    // A number past what levels take, in three languages.
+    for (lang, words) in [
+        ("en", ["Step 1", "Levels up", "between 1 and 10"]),
+        ("zh-Hant", ["第 1 步", "上幾級", "1 與 10"]),
+        ("zh-Hans", ["第 1 步", "上几级", "1 与 10"]),
+    ] {
+        let answer = call_in(
+            &t,
+            (Method::POST, lang),
+            "/api/v1/approvals/flows",
+            &team.admin,
+            flow(300, team.finance.0),
+        )
+        .await;
+        assert_eq!(answer.status, 422, "{}", answer.text);
+        assert_eq!(
+            first_error(&answer),
+            (
+                "definition.steps.0.approvers.superior.levels".to_string(),
+                "levels_out_of_range".to_string()
+            )
+        );
+        let said = messages(&answer).join(" ");
+        for word in words {
+            assert!(said.contains(word), "{lang}: {said}");
+        }
+        assert!(!said.contains("wrong"), "{said}");
+    }
+    // A condition on the amount compared with a text names the amount in
+    // words.
+    let answer = call_in(
+        &t,
+        (Method::POST, "en"),
+        "/api/v1/approvals/flows",
+        &team.admin,
+        json!({ "kind": "contract", "name": "Amounts", "definition": { "steps": [
+            { "name": "Boss", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+              "condition": [{ "field": "amount", "op": "gt", "value": { "text": "many" } }] }
+        ] } }),
+    )
+    .await;
+    assert_eq!(answer.status, 422, "{}", answer.text);
+    let said = messages(&answer).join(" ");
+    assert!(said.contains("the amount is a figure"), "{said}");
+
+    // Levels 0 and an unknown person for steps without an approver: the
+    // step named by its place and name, the person by the editor's label.
+    let answer = call_in(
+        &t,
+        (Method::POST, "en"),
+        "/api/v1/approvals/flows",
+        &team.admin,
+        flow(0, 987_654),
+    )
+    .await;
+    assert_eq!(answer.status, 422, "{}", answer.text);
+    let said = messages(&answer);
+    assert!(
+        said.iter()
+            .any(|m| m.starts_with("Person for steps without an approver")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|m| m.contains("Step 1 “Boss”")), "{said:?}");
+    assert!(said.iter().all(|m| !m.starts_with("fallback")), "{said:?}");
+
+    // The settings page says the same beside the form.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Levels&kind=contract&active=on&when_no_approver=fallback&fallback=&resubmit=from_start&step_name=Boss&step_rule=superior&step_levels=300&step_mode=any_one"
+    );
+    let (status, html) = post_form(&t, &cookie, "/settings/approval-flows", form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Person for steps without an approver: choose"),
+        "{html}"
+    );
+    assert!(!html.contains("fallback:"), "{html}");
+    assert!(
+        html.contains("Step 1 “Boss”: the number of superior levels"),
+        "{html}"
+    );
 }
