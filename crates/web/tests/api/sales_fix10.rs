@@ -1,7 +1,8 @@
 //! Sales and approvals: a resubmission that resumes from the rejected
 //! step asks only for the approvers of the steps still to come; the
 //! approvals waiting for a disabled user are counted, listed and handed
-//! over; request and flow editor errors name their fields in words.
+//! over; request and flow editor errors name their fields in words; a
+//! contract's payments follow its transfer.
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
@@ -9,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
-use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team};
+use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team, submit};
 
 /// A request to the API answered in `lang`.
 async fn call_in(
@@ -421,4 +422,60 @@ async fn flow_editor_errors_name_the_field_and_the_fix() {
         html.contains("Step 1 “Boss”: the number of superior levels"),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn a_transferred_contract_takes_its_payments_along() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let buyer = customer(&t, &team.rep.1, "Payer Ltd").await;
+    let deal = contract(&t, &team.rep.1, buyer, "1000").await;
+    assert_eq!(submit(&t, &team.rep.1, "contracts", deal).await, "approved");
+    let paid = t
+        .post(
+            "/api/v1/payments",
+            &team.rep.1,
+            json!({ "contract_id": deal, "received_on": "2026-02-27", "amount": "400" }),
+        )
+        .await;
+    assert_eq!(paid.status, 201, "{}", paid.text);
+    let payment = paid.body["id"].as_i64().unwrap();
+    let other = t
+        .post(
+            "/api/v1/payments",
+            &team.rep.1,
+            json!({ "contract_id": deal, "received_on": "2026-02-28", "amount": "100" }),
+        )
+        .await;
+    assert_eq!(other.status, 201, "{}", other.text);
+
+    let moved = t
+        .post(
+            "/api/v1/contracts/transfer",
+            &team.admin,
+            json!({ "ids": [deal], "owner_id": team.other_rep.0 }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+
+    // The new owner sees and owns both payments; the former owner no longer
+    // sees them.
+    let theirs = t
+        .get(
+            &format!("/api/v1/payments?contract_id={deal}"),
+            &team.other_rep.1,
+        )
+        .await;
+    assert_eq!(theirs.body["total"], 2, "{}", theirs.text);
+    let former = t
+        .get(&format!("/api/v1/payments?contract_id={deal}"), &team.rep.1)
+        .await;
+    assert_eq!(former.body["total"], 0, "{}", former.text);
+    let detail = t
+        .get(&format!("/api/v1/payments/{payment}"), &team.other_rep.1)
+        .await;
+    assert_eq!(detail.status, 200, "{}", detail.text);
+    assert_eq!(detail.body["owner_id"], team.other_rep.0, "{}", detail.text);
+    let logged = detail.body["change_log"].to_string();
+    assert!(logged.contains("owner_id"), "{logged}");
 }
