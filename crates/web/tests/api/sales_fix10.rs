@@ -2,7 +2,8 @@
 //! step asks only for the approvers of the steps still to come; the
 //! approvals waiting for a disabled user are counted, listed and handed
 //! over; request and flow editor errors name their fields in words; a
-//! contract's payments follow its transfer.
+//! contract's payments follow its transfer; money in conditions and
+//! request lists in the currency's decimals.
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
@@ -478,4 +479,73 @@ async fn a_transferred_contract_takes_its_payments_along() {
     assert_eq!(detail.body["owner_id"], team.other_rep.0, "{}", detail.text);
     let logged = detail.body["change_log"].to_string();
     assert!(logged.contains("owner_id"), "{logged}");
+}
+
+#[tokio::test]
+async fn money_in_conditions_and_request_lists_shows_the_currency_decimals() {
+    let mut t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    refund_kind(&t, &team.admin).await;
+    t.sql("insert into company_settings (key, value) values ('currency', 'JPY')")
+        .await;
+    t.restart().await;
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({ "kind": "refund", "name": "Refunds", "definition": { "steps": [
+                { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+                  "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_500_000 } }] }
+            ] } }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/settings/approval-flows", "en").await;
+    assert!(html.contains("15,000"), "{html}");
+    assert!(!html.contains("15,000.00"), "{html}");
+    let (_, html) = page(
+        &t,
+        &cookie,
+        &format!("/settings/approval-flows?edit={}", flow.body["id"]),
+        "en",
+    )
+    .await;
+    assert!(html.contains("value=\"15000\""), "{html}");
+    assert!(!html.contains("15000.00"), "{html}");
+
+    // Yen take no decimals in a request; whole ones show grouped.
+    let yen_decimals = t
+        .post(
+            "/api/v1/requests",
+            &team.rep.1,
+            json!({ "kind": "refund", "title": "Refund 9", "fields": { "amount": "20000.50" } }),
+        )
+        .await;
+    assert_eq!(yen_decimals.status, 422, "{}", yen_decimals.text);
+    assert_eq!(first_error(&yen_decimals).1, "whole_amount_only");
+    let made = t
+        .post(
+            "/api/v1/requests",
+            &team.rep.1,
+            json!({ "kind": "refund", "title": "Refund 9", "fields": { "amount": "20000" } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().unwrap();
+    let sent = t
+        .post(
+            &format!("/api/v1/requests/{id}/submit"),
+            &team.rep.1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(sent.status, 200, "{}", sent.text);
+    let finance = page_session(&t, "0971000004").await;
+    let (_, html) = page(&t, &finance, "/approvals", "en").await;
+    assert!(html.contains("JPY 20,000"), "{html}");
+    assert!(!html.contains("20,000.00"), "{html}");
+    let rep = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &rep, "/approvals?tab=submitted", "en").await;
+    assert!(html.contains("JPY 20,000"), "{html}");
 }
