@@ -67,7 +67,12 @@ impl App {
         }
         match kind {
             Kind::Opportunity => Ok(opportunities::set_owner(tx, &ids, hand.to, now).await?),
-            _ => Ok(contracts::set_owner(tx, &ids, hand.to, now).await?),
+            _ => {
+                let moved = contracts::set_owner(tx, &ids, hand.to, now).await?;
+                self.carry_payments(tx, caller, &ids, (hand.to, hand.keep), now)
+                    .await?;
+                Ok(moved)
+            }
         }
     }
 }

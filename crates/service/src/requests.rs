@@ -319,7 +319,7 @@ impl App {
             }
         };
         let defs = defs_of(form);
-        let values = fields::parse_custom(&defs, &input.fields, &mut errors);
+        let values = fields::parse_custom_in(&defs, &input.fields, &self.currency(), &mut errors);
         let amount_field = form.iter().find(|f| f.field_type == FieldType::Money);
         let mut amount = None;
         if let Some(field) = amount_field

@@ -38,6 +38,11 @@ pub struct UserDetail {
     pub roles: Vec<(i64, String)>,
     pub super_admin: bool,
     pub change_log: Vec<LogView>,
+    /// Approvals waiting for the user's decision now. Disabling a user
+    /// gives their seats to the flow's fallback person (or skips them) as
+    /// the flow says; those left wait for an approval manager to hand them
+    /// over (`GET /api/v1/approvals/waiting?approver_id=`).
+    pub waiting_approvals: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -179,7 +184,9 @@ impl App {
         };
         let change_log = self.change_log_of(&mut tx, Kind::User, id).await?;
         let view = views(&mut tx, vec![found]).await?.remove(0);
+        let waiting_approvals = kuijing_store::approvals::waiting_count(&mut tx, id).await?;
         Ok(UserDetail {
+            waiting_approvals,
             view,
             superior_name,
             super_admin: held.iter().any(|r| r.kind == RoleKind::SuperAdmin),

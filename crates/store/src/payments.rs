@@ -581,3 +581,30 @@ pub async fn pending_total(
     }
     tx.count(&select).await
 }
+
+/// The ids and owners of the payments of contracts, for a transfer of the
+/// contracts that takes them along.
+pub async fn owners_of_contracts(
+    tx: &mut Tx,
+    contracts: &[i64],
+) -> Result<Vec<(i64, Option<i64>)>> {
+    if contracts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let select = Query::select()
+        .columns([Payments::Id, Payments::OwnerId])
+        .from(Payments::Table)
+        .and_where(Expr::col(Payments::ContractId).is_in(contracts.iter().copied()))
+        .order_by(Payments::Id, Order::Asc)
+        .to_owned();
+    tx.all(&select).await
+}
+
+/// Gives payments to another owner (who leaves their team, owning them).
+pub async fn set_owner(tx: &mut Tx, ids: &[i64], owner: i64, now: DateTime<Utc>) -> Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    crate::teams::drop_owner(tx, kuijing_domain::Kind::Payment, ids, owner).await?;
+    tx.execute(&record::set_owner(OWNED, ids, owner, now)).await
+}

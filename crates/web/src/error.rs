@@ -201,6 +201,63 @@ pub fn name_fields_as(error: ServiceError, kind: &str, lang: Lang) -> ServiceErr
     }
 }
 
+/// Names the fields of an approval flow as its editor shows them (see
+/// [`flow_field_label`]), each step by its place and the name given in
+/// `steps`.
+pub fn name_flow_fields(error: ServiceError, steps: &[String], lang: Lang) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                if e.label.is_none() {
+                    e.label = flow_field_label(&e.field, steps, lang);
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
+/// How the flow editor names a field of a flow: the person for steps
+/// without an approver, a step by its place (and name, when known), and
+/// what of the step a problem is about (its levels up, its approvers, a
+/// condition). `None` for fields that are not a flow's.
+fn flow_field_label(field: &str, steps: &[String], lang: Lang) -> Option<String> {
+    let parts: Vec<&str> = field.split('.').collect();
+    match parts.as_slice() {
+        ["fallback"] | ["definition", "when_no_approver", ..] => Some(lang.t("flows.fallback")),
+        ["definition", "resubmit"] => Some(lang.t("flows.resubmit")),
+        ["definition", "steps", n, rest @ ..] => {
+            let n = n.parse::<usize>().ok()?;
+            let place = (n + 1).to_string();
+            let step = match steps.get(n).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                Some(name) => lang
+                    .t("sales_fix10.flow.step_named")
+                    .replace("%{n}", &place)
+                    .replace("%{name}", name),
+                None => lang.t("flows.step_n").replace("%{n}", &place),
+            };
+            let part = match rest {
+                [] => None,
+                [.., "levels"] => Some(lang.t("flows.levels")),
+                ["approvers", ..] => Some(lang.t("flows.approvers")),
+                ["name"] => Some(lang.t("flows.step")),
+                ["mode", ..] => Some(lang.t("flows.mode")),
+                ["condition" | "conditions", m, ..] => m.parse::<usize>().ok().map(|m| {
+                    lang.t("sales_fix10.flow.condition_n")
+                        .replace("%{n}", &(m + 1).to_string())
+                }),
+                _ => None,
+            };
+            Some(match part {
+                Some(part) => format!("{step} · {part}"),
+                None => step,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The message of a code about a field a person knows by `label` (a
 /// custom field's).
 pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> String {
@@ -304,6 +361,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix9",
     "imports_fix11",
     "life_fix10",
+    "sales_fix10",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -344,6 +402,9 @@ fn field_label(field: &str, kind: Option<&str>, lang: Lang) -> String {
         }
         ["custom", rest @ ..] if !rest.is_empty() => return rest.join("."),
         _ => {}
+    }
+    if let Some(label) = flow_field_label(field, &[], lang) {
+        return label;
     }
     let mut label = field_name(parts[0], kind, lang);
     let mut index = 1;

@@ -203,7 +203,13 @@ pub fn json_field_error(text: &str) -> Option<FieldError> {
     if path.contains(' ') {
         return None;
     }
-    let path = path.trim_start_matches('.');
+    // A place in a list is named as the service names it
+    // (`steps.0.levels`, not `steps[0].levels`).
+    let path = path
+        .trim_start_matches('.')
+        .replace('[', ".")
+        .replace(']', "");
+    let path = path.as_str();
     if let Some(rest) = message.strip_prefix("unknown field ") {
         // The path already ends with the unknown key.
         let field = quoted(rest)
@@ -217,12 +223,37 @@ pub fn json_field_error(text: &str) -> Option<FieldError> {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return quoted(rest).map(|f| FieldError::new(format!("{path}.{f}"), "required"));
     }
+    // A whole number outside what the field takes (serde: `invalid
+    // value: integer `300`, expected u8`) is out of range, not of the
+    // wrong kind; a flow step's levels up say their range.
+    if message.starts_with("invalid value: integer") {
+        let code = if path.ends_with("levels") {
+            "levels_out_of_range"
+        } else {
+            "number_out_of_range"
+        };
+        return Some(FieldError::new(path, code));
+    }
     Some(FieldError::new(path, "invalid_value"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_out_of_range_is_named_so() {
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: definition.steps[0].approvers.superior.levels: invalid value: integer `300`, expected u8 at line 1 column 90").expect("error");
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            (
+                "definition.steps.0.approvers.superior.levels",
+                "levels_out_of_range"
+            )
+        );
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: limit: invalid value: integer `-1`, expected u64 at line 1 column 9").expect("error");
+        assert_eq!(e.code, "number_out_of_range", "{e:?}");
+    }
 
     #[test]
     fn json_errors_name_their_field() {

@@ -214,7 +214,7 @@ impl Approval {
         let mut events = vec![Event::Resubmitted];
         let resumed = match (def.resubmit, self.rejected_step) {
             (Resubmit::FromRejectedStep, Some(rejected)) => {
-                let kept = self.kept_choices(def, chosen, rejected);
+                let kept = self.kept_choices(def, chosen, dir);
                 match plan(def, facts, by, &kept, dir) {
                     Ok(mut plan) if self.same_before(&plan, rejected + 1) => {
                         for (new, old) in plan.iter_mut().zip(&self.plan).take(rejected) {
@@ -232,7 +232,12 @@ impl Approval {
         };
         let (plan, start) = match resumed {
             Some(found) => found,
-            None => (plan(def, facts, by, chosen, dir)?, 0),
+            // Starting over, the picks kept for the steps passed still
+            // stand: they were not asked for again.
+            None => (
+                plan(def, facts, by, &self.kept_choices(def, chosen, dir), dir)?,
+                0,
+            ),
         };
         self.submitter = by;
         self.plan = plan;
@@ -242,17 +247,45 @@ impl Approval {
         Ok(events)
     }
 
-    /// The submitter's picks with those of the steps passed before the
-    /// rejected one replaced by the approvers chosen for them then.
-    fn kept_choices(&self, def: &FlowDef, chosen: &Chosen, rejected: usize) -> Chosen {
+    /// The submitter's picks with those of the steps a resubmission keeps
+    /// (see [`Approval::choices_kept`]) replaced by the approvers chosen
+    /// for them then.
+    fn kept_choices(&self, def: &FlowDef, chosen: &Chosen, dir: &dyn Directory) -> Chosen {
         let mut kept = chosen.clone();
+        for (step, users) in self.choices_kept(def, dir) {
+            kept.insert(step, users);
+        }
+        kept
+    }
+
+    /// The steps (positions in the flow) whose approvers the submitter
+    /// chose and a resubmission now keeps, with those approvers: the steps
+    /// passed before the rejected one, when the flow resumes from the
+    /// rejected step, each of whose approvers is still active. The
+    /// submitter is not asked for them again, and picks sent for them are
+    /// ignored. Empty when a resubmission starts from the start.
+    pub fn choices_kept(&self, def: &FlowDef, dir: &dyn Directory) -> Chosen {
+        let mut kept = Chosen::new();
+        let Some(rejected) = self.rejected_step else {
+            return kept;
+        };
+        if def.resubmit != Resubmit::FromRejectedStep
+            || !matches!(self.status, Status::Rejected | Status::Withdrawn)
+        {
+            return kept;
+        }
         for old in self.plan.iter().take(rejected) {
             let chosen_step = def
                 .steps
                 .get(old.step)
                 .is_some_and(|s| matches!(s.approvers, ApproverRule::ChosenBySubmitter));
-            if chosen_step && old.skipped.is_none() {
-                kept.insert(old.step, old.planned_users());
+            let users = old.planned_users();
+            if chosen_step
+                && old.skipped.is_none()
+                && !users.is_empty()
+                && users.iter().all(|user| dir.is_active(*user))
+            {
+                kept.insert(old.step, users);
             }
         }
         kept

@@ -54,8 +54,9 @@ impl App {
         let mut tx = self.db.write().await?;
         let own = facts::kind_fields(&mut tx, &input.kind.trim().to_ascii_lowercase()).await?;
         facts::type_conditions(&mut input.definition, &own);
-        let (kind, name) = check_flow(&input)?;
+        // Every problem of the definition and its references at once.
         let mut errors = FieldErrors::new();
+        let (kind, name) = check_flow(&input, &mut errors);
         check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
         errors.into_result()?;
         let id = approvals::insert_flow(
@@ -95,7 +96,8 @@ impl App {
         let mut tx = self.db.write().await?;
         let own = facts::kind_fields(&mut tx, &input.kind.trim().to_ascii_lowercase()).await?;
         facts::type_conditions(&mut input.definition, &own);
-        let (kind, name) = check_flow(&input)?;
+        let mut errors = FieldErrors::new();
+        let (kind, name) = check_flow(&input, &mut errors);
         let current = approvals::flow(&mut tx, id)
             .await?
             .ok_or(ServiceError::NotFound)?;
@@ -104,7 +106,6 @@ impl App {
                 FieldError::new("kind", "fixed").into(),
             ));
         }
-        let mut errors = FieldErrors::new();
         check_references(&mut tx, &kind, &input.definition, &mut errors).await?;
         errors.into_result()?;
         crate::stale_check(input.version, current.version, &current)?;
@@ -184,8 +185,8 @@ async fn check_references(
     Ok(())
 }
 
-fn check_flow(input: &FlowInput) -> Result<(String, String)> {
-    let mut errors = FieldErrors::new();
+/// The flow's kind and name, its definition's problems added to `errors`.
+fn check_flow(input: &FlowInput, errors: &mut FieldErrors) -> (String, String) {
     let name = errors
         .take("name", text::parse_name(&input.name, 50))
         .unwrap_or_default();
@@ -203,6 +204,5 @@ fn check_flow(input: &FlowInput) -> Result<(String, String)> {
             }
         }
     }
-    errors.into_result()?;
-    Ok((kind, name))
+    (kind, name)
 }

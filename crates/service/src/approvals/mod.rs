@@ -63,6 +63,10 @@ pub struct ApprovalView {
     /// The plan's steps as people read them: a rejected or withdrawn
     /// approval's later steps are `not_reached`, never waiting.
     pub steps: Vec<StepReading>,
+    /// The steps (positions in the flow's `steps`) whose approvers the
+    /// submitter chose and a resubmission now keeps, resuming after them:
+    /// a submit asks no approvers for them, and ignores any sent.
+    pub choices_kept: Vec<usize>,
     pub flow_name: Option<String>,
     pub history: Vec<ActionRow>,
     /// Who must act now, by name.
@@ -215,6 +219,30 @@ impl App {
         let facts_text =
             serde_json::to_string(facts).map_err(|e| ServiceError::Internal(e.to_string()))?;
         let directory = approvals::directory(tx).await?;
+        let mut flow = approvals::active_flow(tx, kind).await?;
+        if let Some(flow) = flow.as_mut() {
+            let own = facts::kind_fields(tx, kind).await?;
+            facts::type_conditions(&mut flow.definition, &own);
+        }
+        let previous = approvals::of_record(tx, kind, record_id).await?;
+        let resumable = previous.filter(|p| {
+            p.flow_id.is_some()
+                && p.flow_id == flow.as_ref().map(|f| f.id)
+                && matches!(p.state.status, Status::Rejected | Status::Withdrawn)
+        });
+        // Picks for the steps a resubmission keeps are not asked for and
+        // are ignored: the approvers chosen then stand.
+        let mut chosen = chosen.clone();
+        if let (Some(flow), Some(previous)) = (&flow, &resumable) {
+            for step in previous
+                .state
+                .choices_kept(&flow.definition, &directory)
+                .keys()
+            {
+                chosen.remove(step);
+            }
+        }
+        let chosen = &chosen;
         check_chosen(chosen, &directory)?;
         let mut errors = FieldErrors::new();
         for (step, users) in chosen {
@@ -230,18 +258,7 @@ impl App {
             }
         }
         errors.into_result()?;
-        let mut flow = approvals::active_flow(tx, kind).await?;
-        if let Some(flow) = flow.as_mut() {
-            let own = facts::kind_fields(tx, kind).await?;
-            facts::type_conditions(&mut flow.definition, &own);
-        }
-        let previous = approvals::of_record(tx, kind, record_id).await?;
         let user = caller.user.id;
-        let resumable = previous.filter(|p| {
-            p.flow_id.is_some()
-                && p.flow_id == flow.as_ref().map(|f| f.id)
-                && matches!(p.state.status, Status::Rejected | Status::Withdrawn)
-        });
         let (id, state, events, before) = match (flow, resumable) {
             (Some(flow), Some(previous)) => {
                 // The flow says where a resubmission starts; one that resumes

@@ -46,6 +46,12 @@ impl App {
             Some(flow) => approvals::flow(tx, flow).await?.map(|f| f.name),
             None => None,
         };
+        let choices_kept = match approvals::active_flow(tx, kind).await? {
+            Some(flow) if approval.state.rejected_step.is_some() => {
+                kept_steps(tx, &flow, kind, record).await?
+            }
+            _ => Vec::new(),
+        };
         let in_progress = approval.state.status == Status::InProgress;
         let owner = if in_progress && approval.submitter_id != caller.user.id {
             self.record_access(tx, caller, kind, record).await?.owner
@@ -54,6 +60,7 @@ impl App {
         };
         Ok(Some(ApprovalView {
             steps: StepReading::of(&approval.state),
+            choices_kept,
             can_decide: in_progress && waiting.contains(&caller.user.id),
             can_withdraw: in_progress
                 && (approval.submitter_id == caller.user.id || owner == Some(caller.user.id)),
@@ -92,39 +99,63 @@ impl App {
     }
 
     /// The steps of a kind's active flow whose approvers the submitter
-    /// picks: their index, name and mode (`any_one` or `everyone`, how the
-    /// several approvers chosen decide).
-    pub async fn steps_to_choose(&self, kind: &str) -> Result<Vec<(usize, String, &'static str)>> {
+    /// picks when submitting the record (`None` for a new one): their
+    /// index, name and mode (`any_one` or `everyone`, how the several
+    /// approvers chosen decide). A resubmission that resumes from the
+    /// rejected step asks only for the steps still to come.
+    pub async fn steps_to_choose(
+        &self,
+        kind: &str,
+        record: Option<i64>,
+    ) -> Result<Vec<(usize, String, &'static str)>> {
         let mut tx = self.db.read().await?;
         let Some(flow) = approvals::active_flow(&mut tx, kind).await? else {
             return Ok(Vec::new());
+        };
+        let kept = match record {
+            Some(record) => kept_steps(&mut tx, &flow, kind, record).await?,
+            None => Vec::new(),
         };
         Ok(flow
             .definition
             .steps
             .iter()
             .enumerate()
-            .filter(|(_, step)| {
+            .filter(|(index, step)| {
                 matches!(
                     step.approvers,
                     kuijing_domain::approval::ApproverRule::ChosenBySubmitter
-                )
+                ) && !kept.contains(index)
             })
             .map(|(index, step)| (index, step.name.clone(), step.mode.as_str()))
             .collect())
     }
 
-    /// Approvals waiting for the caller, with what each is about.
+    /// Approvals waiting for the caller, with what each is about; with
+    /// `approver`, those waiting for that user, which an approval manager
+    /// lists to hand them over (a user disabled, or away).
     pub async fn approvals_waiting(
         &self,
         caller: &Caller,
+        approver: Option<i64>,
         page: PageRequest,
     ) -> Result<ListPage<ApprovalItem>> {
         let mut tx = self.db.read().await?;
+        let user = approver.unwrap_or(caller.user.id);
+        if user != caller.user.id {
+            caller.require(manage())?;
+            if kuijing_store::users::names(&mut tx, &[user])
+                .await?
+                .is_empty()
+            {
+                return Err(ServiceError::Invalid(
+                    FieldError::new("approver_id", "user_unknown").into(),
+                ));
+            }
+        }
         let probe = page.probe();
-        let found =
-            approvals::waiting_for(&mut tx, caller.user.id, probe.after, probe.limit).await?;
-        let total = approvals::waiting_count(&mut tx, caller.user.id).await?;
+        let found = approvals::waiting_for(&mut tx, user, probe.after, probe.limit).await?;
+        let total = approvals::waiting_count(&mut tx, user).await?;
         let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
         with_subjects(&mut tx, list).await
     }
@@ -142,6 +173,13 @@ impl App {
         let total = approvals::submitted_count(&mut tx, caller.user.id).await?;
         let list = ListPage::new(found, total, probe.limit - 1, |a| a.id);
         with_subjects(&mut tx, list).await
+    }
+
+    /// A user's name, whoever may ask (it is shown beside what they do).
+    pub async fn user_name(&self, user: i64) -> Result<Option<String>> {
+        let mut tx = self.db.read().await?;
+        let found = kuijing_store::users::names(&mut tx, &[user]).await?;
+        Ok(found.into_iter().next().map(|(_, name)| name))
     }
 
     /// How many approvals wait for the caller, for the navigation.
@@ -337,3 +375,21 @@ async fn with_subjects(
 
 /// A listed record's customer (id and name), amount and currency.
 type Subject = (Option<(i64, String)>, Option<i64>, Option<String>);
+
+/// The steps (positions in the flow) whose chosen approvers a resubmission
+/// of the record into `flow` keeps: none unless its last approval ran
+/// through that flow and was sent back.
+async fn kept_steps(tx: &mut Tx, flow: &Flow, kind: &str, record: i64) -> Result<Vec<usize>> {
+    let Some(previous) = approvals::of_record(tx, kind, record).await? else {
+        return Ok(Vec::new());
+    };
+    if previous.flow_id != Some(flow.id) {
+        return Ok(Vec::new());
+    }
+    let directory = approvals::directory(tx).await?;
+    Ok(previous
+        .state
+        .choices_kept(&flow.definition, &directory)
+        .into_keys()
+        .collect())
+}

@@ -115,8 +115,54 @@ impl App {
             )
             .await?;
         }
-        let moved = contracts::set_owner(&mut tx, ids, owner, self.now()).await?;
+        let now = self.now();
+        let moved = contracts::set_owner(&mut tx, ids, owner, now).await?;
+        self.carry_payments(&mut tx, caller, ids, (owner, keep), now)
+            .await?;
         tx.commit().await?;
+        Ok(moved)
+    }
+
+    /// Gives the payments of contracts changing hands to the contracts'
+    /// new owner (a payment belongs to its contract's owner), each change
+    /// in the payment's change log; with `keep`, a former owner stays on
+    /// the payment's team as on the contract's. Payment plans have no
+    /// owner of their own: they follow their contract.
+    pub(crate) async fn carry_payments(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        contracts: &[i64],
+        (owner, keep): (i64, Option<bool>),
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64> {
+        let owned = kuijing_store::payments::owners_of_contracts(tx, contracts).await?;
+        let mut ids = Vec::new();
+        for (id, old) in owned.into_iter().filter(|(_, old)| *old != Some(owner)) {
+            if let (Some(can_write), Some(old)) = (keep, old) {
+                kuijing_store::teams::put(tx, Kind::Payment, id, old, can_write, None).await?;
+            }
+            self.log_update(
+                tx,
+                caller,
+                Kind::Payment,
+                id,
+                "owner_id",
+                old.map(|o| o.to_string()),
+                Some(owner.to_string()),
+            )
+            .await?;
+            ids.push(id);
+        }
+        let moved = kuijing_store::payments::set_owner(tx, &ids, owner, now).await?;
+        if moved > 0 {
+            tracing::info!(
+                payments = moved,
+                owner.id = owner,
+                actor.id = caller.user.id,
+                "payments follow their contracts' owner"
+            );
+        }
         Ok(moved)
     }
 }

@@ -37,8 +37,10 @@ pub async fn create_flow(
     ApiUser(caller): ApiUser,
     Body(body): Body<FlowInput>,
 ) -> Response {
+    let steps = step_names(&body);
+    let result = state.app.create_approval_flow(&caller, body).await;
     respond_created(
-        state.app.create_approval_flow(&caller, body).await,
+        result.map_err(|error| crate::error::name_flow_fields(error, &steps, lang)),
         &caller,
         lang,
     )
@@ -54,11 +56,22 @@ pub async fn update_flow(
     Id(id): Id,
     Body(body): Body<FlowInput>,
 ) -> Response {
+    let steps = step_names(&body);
+    let result = state.app.update_approval_flow(&caller, id, body).await;
     respond(
-        state.app.update_approval_flow(&caller, id, body).await,
+        result.map_err(|error| crate::error::name_flow_fields(error, &steps, lang)),
         &caller,
         lang,
     )
+}
+
+/// The names of a flow's steps, to name a step's problems by.
+fn step_names(body: &FlowInput) -> Vec<String> {
+    body.definition
+        .steps
+        .iter()
+        .map(|step| step.name.clone())
+        .collect()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -70,20 +83,37 @@ pub struct ApprovalPageParams {
     pub limit: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/approvals/waiting", tag = "approvals", params(ApprovalPageParams),
-    responses((status = 200, description = "Approvals waiting for the caller's decision, newest first", body = ListPage<ApprovalItem>)))]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WaitingParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Rows per page, 1 to 200 (default 50); a number outside the range is refused (422, `limit_out_of_range`).
+    pub limit: Option<u64>,
+    /// The approvals waiting for this user rather than for the caller
+    /// (needs `approval.manage` for anyone else): to hand over the seats
+    /// of someone disabled or away, each with `hand_over` and `from`.
+    pub approver_id: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/approvals/waiting", tag = "approvals", params(WaitingParams),
+    responses((status = 200, description = "Approvals waiting for the caller's decision (or `approver_id`'s), newest first", body = ListPage<ApprovalItem>),
+        (status = 403, body = Problem), (status = 422, description = "`approver_id` is no user", body = Problem)))]
 pub async fn approvals_waiting(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
-    Params(p): Params<ApprovalPageParams>,
+    Params(p): Params<WaitingParams>,
 ) -> Response {
     let page = match page_of(p.cursor, p.limit, lang, &caller.request_id) {
         Ok(page) => page,
         Err(error) => return error.into_response(),
     };
     respond(
-        state.app.approvals_waiting(&caller, page).await,
+        state
+            .app
+            .approvals_waiting(&caller, p.approver_id, page)
+            .await,
         &caller,
         lang,
     )

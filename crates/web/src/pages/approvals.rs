@@ -1,6 +1,8 @@
 //! Approval pages: what waits for me and what I submitted, the panel a
 //! contract's or a payment's page shows, and the actions posted from it.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Extension;
 use axum::extract::State;
@@ -306,11 +308,40 @@ struct ListView {
     tab: String,
     /// The names of custom approval kinds, by code.
     kind_names: Vec<(String, String)>,
+    /// Whose waiting approvals are listed, when an approval manager lists
+    /// another user's (to hand them over).
+    approver: Option<(i64, String)>,
+    /// Who may be handed a seat, per kind on the page.
+    hand_over_to: HashMap<String, Vec<(i64, String)>>,
 }
 
 impl ListView {
     fn link(&self, kind: &str, record: &i64) -> String {
         super::inbox::record_link(kind, *record)
+    }
+
+    /// Those a seat of an approval of `kind` may be handed to, the
+    /// listed approver aside.
+    fn choices(&self, kind: &str) -> Vec<(i64, String)> {
+        let listed = self.approver.as_ref().map(|(id, _)| *id);
+        self.hand_over_to
+            .get(kind)
+            .map(|people| {
+                people
+                    .iter()
+                    .filter(|(id, _)| Some(*id) != listed)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// This page, to come back to after handing a seat over.
+    fn here(&self) -> String {
+        match &self.approver {
+            Some((id, _)) => format!("/approvals?approver={id}"),
+            None => "/approvals".to_string(),
+        }
     }
 
     fn kind_label(&self, kind: &str) -> String {
@@ -327,6 +358,9 @@ pub struct ListQuery {
     tab: String,
     #[serde(default)]
     cursor: String,
+    /// List the approvals waiting for this user (approval managers).
+    #[serde(default)]
+    approver: String,
     /// The confirmation of an action taken on a record's page.
     #[serde(default)]
     done: Option<String>,
@@ -344,14 +378,24 @@ pub async fn list_approvals(
         anchor: None,
     };
     let submitted = query.tab == "submitted";
+    let approver = query.approver.trim().parse::<i64>().ok();
     let list = if submitted {
         state.app.approvals_submitted(&caller, page).await
     } else {
-        state.app.approvals_waiting(&caller, page).await
+        state.app.approvals_waiting(&caller, approver, page).await
+    };
+    let list = match list {
+        Ok(list) => match others_waiting(&state, approver.filter(|_| !submitted), &list).await {
+            Ok(others) => Ok((list, others)),
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
     };
     match list {
-        Ok(list) => {
+        Ok((list, (approver, hand_over_to))) => {
             let view = ListView {
+                approver,
+                hand_over_to,
                 shell: Shell::new(&state, &caller, lang, "/approvals", "approvals.title")
                     .with_notice(query.done.as_deref()),
                 list,
@@ -370,3 +414,26 @@ pub async fn list_approvals(
         Err(error) => error_page(error, &caller, lang),
     }
 }
+
+/// Whose approvals are listed (when not the caller's own), and who may
+/// be handed their seats, per kind of the approvals listed.
+async fn others_waiting(
+    state: &AppState,
+    approver: Option<i64>,
+    list: &ListPage<ApprovalItem>,
+) -> Result<WaitingOn, kuijing_service::ServiceError> {
+    let Some(approver) = approver else {
+        return Ok((None, HashMap::new()));
+    };
+    let name = state.app.user_name(approver).await?;
+    let mut choices = HashMap::new();
+    for item in &list.items {
+        let kind = &item.approval.kind;
+        if !choices.contains_key(kind) {
+            choices.insert(kind.clone(), state.app.approver_choices(kind).await?);
+        }
+    }
+    Ok((name.map(|name| (approver, name)), choices))
+}
+
+type WaitingOn = (Option<(i64, String)>, HashMap<String, Vec<(i64, String)>>);

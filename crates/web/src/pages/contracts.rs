@@ -451,7 +451,10 @@ pub(super) async fn contract_view(
         can_void: detail.can_void,
         methods: method_choices(state).await?,
         people: state.app.approver_choices("contract").await?,
-        steps_to_choose: state.app.steps_to_choose("contract").await?,
+        steps_to_choose: state
+            .app
+            .steps_to_choose("contract", Some(detail.row.contract.id))
+            .await?,
         fields: state.app.custom_fields(Kind::Contract).await?,
         attachments: state
             .app

@@ -39,6 +39,8 @@ struct FlowsView {
     fields: Vec<FlowField>,
     /// The request kinds by code, with their names.
     request_kinds: Vec<(String, String)>,
+    /// The company currency, whose decimals money in conditions shows.
+    currency: String,
     errors: FormErrors,
     /// The messages of each step, by the step's place, shown on its row.
     step_errors: Vec<(usize, String)>,
@@ -98,6 +100,7 @@ impl FlowsView {
             fields: &self.fields,
             kind,
             lang: self.shell.lang,
+            currency: &self.currency,
         }
     }
 
@@ -233,11 +236,13 @@ struct FlowNames {
     departments: Vec<Choice>,
     fields: Vec<FlowField>,
     request_kinds: Vec<(String, String)>,
+    currency: String,
 }
 
 impl FlowNames {
     async fn load(state: &AppState, caller: &Caller) -> Result<Self, ServiceError> {
         Ok(Self {
+            currency: state.app.currency(),
             people: state.app.user_choices(caller).await?,
             departments: state.app.department_choices().await?,
             fields: flow_fields(state, caller).await?,
@@ -258,6 +263,7 @@ impl FlowNames {
             fields: &self.fields,
             kind,
             lang,
+            currency: &self.currency,
         }
     }
 }
@@ -302,6 +308,7 @@ async fn flows_view(
         departments: names.departments,
         fields: names.fields,
         request_kinds: names.request_kinds,
+        currency: names.currency,
         errors,
         step_errors,
     })
@@ -376,13 +383,20 @@ pub async fn save_flow(
         );
     }
     let kind = form.kind();
+    let step_names: Vec<String> = form
+        .rows()
+        .into_iter()
+        .map(|row| row.name)
+        .filter(|name| !name.trim().is_empty())
+        .collect();
     let result = match form.input(&names.vocabulary(&kind, lang)) {
         Ok(input) => match editing {
             Some(id) => state.app.update_approval_flow(&caller, id, input).await,
             None => state.app.create_approval_flow(&caller, input).await,
         },
         Err(error) => Err(error),
-    };
+    }
+    .map_err(|error| crate::error::name_flow_fields(error, &step_names, lang));
     if let Err(ServiceError::Forbidden) = &result {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }

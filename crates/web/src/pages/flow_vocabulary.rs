@@ -88,6 +88,9 @@ pub struct Vocabulary<'a> {
     /// The flow's kind (`contract`, `payment`, `refund`, ...).
     pub kind: &'a str,
     pub lang: Lang,
+    /// The company currency: money in conditions is written in its
+    /// decimals (none in yen or won), as everywhere else.
+    pub currency: &'a str,
 }
 
 /// A figure as typed: `12.5`, `12.5%`, `1,200`. A whole number is kept
@@ -204,7 +207,9 @@ impl Vocabulary<'_> {
                     .collect::<Option<Vec<_>>>()?;
                 Some(texts.join(", "))
             }
-            (ValueType::Money, FactValue::Number(n)) => Some(money::amount_text(*n)),
+            (ValueType::Money, FactValue::Number(n)) => {
+                Some(money::amount_text_in(*n, self.currency))
+            }
             (ValueType::Number, FactValue::Number(n)) => Some(n.to_string()),
             (ValueType::Number, FactValue::Figure(n)) => Some(n.to_string()),
             (ValueType::YesNo, FactValue::Bool(yes)) => Some(self.yes_no(*yes)),
@@ -331,7 +336,7 @@ impl Vocabulary<'_> {
                 .map(|item| self.value_label(key, item))
                 .collect::<Vec<_>>()
                 .join(", "),
-            (ValueType::Money, FactValue::Number(n)) => money::format_amount(*n),
+            (ValueType::Money, FactValue::Number(n)) => money::format_in(*n, self.currency),
             (_, FactValue::Number(n)) => n.to_string(),
             (_, FactValue::Figure(n)) => n.to_string(),
             (_, FactValue::Bool(yes)) => self.yes_no(*yes),

@@ -480,7 +480,10 @@ pub async fn request_page(
     let built = async {
         let detail = state.app.get_request(&caller, id).await?;
         let to_choose = if detail.can_edit {
-            state.app.steps_to_choose(&detail.request.kind).await?
+            state
+                .app
+                .steps_to_choose(&detail.request.kind, Some(id))
+                .await?
         } else {
             Vec::new()
         };

@@ -230,7 +230,10 @@ pub(super) async fn payment_view(
         can_delete: detail.can_delete,
         methods: method_choices(state).await?,
         people: state.app.approver_choices("payment").await?,
-        steps_to_choose: state.app.steps_to_choose("payment").await?,
+        steps_to_choose: state
+            .app
+            .steps_to_choose("payment", Some(detail.payment.id))
+            .await?,
         fields: state.app.custom_fields(Kind::Payment).await?,
         attachments: state
             .app

@@ -368,6 +368,8 @@ struct UserPage {
     can_edit: bool,
     can_disable: bool,
     can_reset: bool,
+    /// May hand over the seats of approvals waiting for the user.
+    can_reassign: bool,
     errors: FormErrors,
 }
 
@@ -389,6 +391,7 @@ async fn user_page(
             && !protected
             && id != caller.user.id,
         can_reset: caller.can(Permission::new(Kind::User, Action::ResetPassword)) && !protected,
+        can_reassign: caller.can(Permission::new(Kind::Approval, Action::Manage)),
         shell,
         initial: detail
             .view

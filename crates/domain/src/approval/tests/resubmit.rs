@@ -153,6 +153,56 @@ fn a_resumed_approval_keeps_the_approvers_chosen_for_the_steps_passed() {
     assert_eq!(approval.waiting_for(), vec![2]);
 }
 
+#[test]
+fn the_steps_kept_are_those_passed_whose_chosen_approvers_are_still_active() {
+    let mut def = flow(vec![
+        step("Chosen", ApproverRule::ChosenBySubmitter, Mode::AnyOne),
+        step("Director", ApproverRule::Users(vec![2]), Mode::AnyOne),
+        step("Later", ApproverRule::ChosenBySubmitter, Mode::AnyOne),
+    ]);
+    def.resubmit = Resubmit::FromRejectedStep;
+    let chosen = Chosen::from([(0, vec![5]), (2, vec![6])]);
+    let mut approval = start_chosen(&def, 4, &chosen);
+    // In progress, nothing is kept: nothing is to resubmit.
+    assert!(approval.choices_kept(&def, &dir()).is_empty());
+    approval.approve(5).expect("the chosen approves");
+    approval.reject(2).expect("the director rejects");
+    // Only the step passed: the later one is picked again.
+    assert_eq!(
+        approval.choices_kept(&def, &dir()),
+        Chosen::from([(0, vec![5])])
+    );
+    // One chosen then and disabled since is asked for again.
+    let mut five_disabled = dir();
+    five_disabled.inactive.insert(5);
+    assert!(approval.choices_kept(&def, &five_disabled).is_empty());
+    // A flow that starts over keeps nothing.
+    let mut from_start = def.clone();
+    from_start.resubmit = Resubmit::FromStart;
+    assert!(approval.choices_kept(&from_start, &dir()).is_empty());
+}
+
+#[test]
+fn starting_over_keeps_the_approvers_chosen_for_the_steps_passed() {
+    let mut def = flow(vec![
+        step("Chosen", ApproverRule::ChosenBySubmitter, Mode::AnyOne),
+        step("Director", ApproverRule::Users(vec![2]), Mode::AnyOne),
+    ]);
+    def.resubmit = Resubmit::FromRejectedStep;
+    def.steps[1].condition = vec![when("amount", Op::Gt, FactValue::Number(0))];
+    let mut approval = start_chosen(&def, 4, &Chosen::from([(0, vec![5])]));
+    approval.approve(5).expect("the chosen approves");
+    approval.reject(2).expect("the director rejects");
+    // The edit drops the director's step: started over, and the step
+    // passed needs no pick again.
+    let events = approval
+        .resubmit(&def, &amount(0), 4, &Chosen::new(), &dir())
+        .expect("resubmits without a pick");
+    assert!(events.contains(&Event::StartedOver), "{events:?}");
+    assert_eq!(approval.current, 0);
+    assert_eq!(approval.waiting_for(), vec![5]);
+}
+
 fn start_chosen(def: &FlowDef, submitter: i64, chosen: &Chosen) -> Approval {
     Approval::submit(def, &amount(1), submitter, chosen, &dir())
         .expect("submits")
