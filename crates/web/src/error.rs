@@ -362,6 +362,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "imports_fix11",
     "life_fix10",
     "sales_fix10",
+    "sales_fix11",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -53,7 +53,7 @@ fn flow(kind: &str, name: &str, manager: i64) -> Value {
     json!({ "kind": kind, "name": name, "definition": { "steps": [
         { "name": "Boss", "approvers": { "users": [manager] }, "mode": "any_one",
           "condition": [
-            { "field": "amount", "op": "ge", "value": { "number": 100_000 } },
+            { "field": "amount", "op": "ge", "value": { "number": 100_000 }, "currency": "CNY" },
             { "field": "channel", "op": "eq", "value": { "text": "web" } }
           ] }
     ] } })

@@ -131,11 +131,11 @@ fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)
             "resubmit": "from_rejected_step",
             "steps": [
                 { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
-                  "condition": [{ "field": "amount", "op": "ge", "value": { "number": 10_000_000 } }] },
+                  "condition": [{ "field": "amount", "op": "ge", "value": { "number": 10_000_000 }, "currency": "CNY" }] },
                 { "name": "Range", "approvers": { "users": [admin] }, "mode": "any_one",
                   "condition": [
-                    { "field": "amount", "op": "gt", "value": { "number": 100_050 } },
-                    { "field": "amount", "op": "lt", "value": { "number": 900_000_000 } },
+                    { "field": "amount", "op": "gt", "value": { "number": 100_050 }, "currency": "CNY" },
+                    { "field": "amount", "op": "lt", "value": { "number": 900_000_000 }, "currency": "CNY" },
                     { "field": "department_id", "op": "in",
                       "value": { "list": [{ "id": sales }, { "id": finance_department }] } }
                   ] },
@@ -151,7 +151,7 @@ fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)
                   ] },
                 { "name": "Deposit", "approvers": { "superiors_up_to": { "levels": 2 } }, "mode": "any_one",
                   "condition": [
-                    { "field": "deposit", "op": "le", "value": { "number": 500_050 } },
+                    { "field": "deposit", "op": "le", "value": { "number": 500_050 }, "currency": "CNY" },
                     { "field": "seats", "op": "ge", "value": { "number": 3 } }
                   ] },
                 { "name": "Both", "approvers": { "users": [admin, finance] }, "mode": "everyone",
@@ -541,7 +541,7 @@ async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
             json!({ "kind": "refund", "name": "退款審批", "definition": { "steps": [
                 { "name": "主管", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
                   "condition": [
-                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 } },
+                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 }, "currency": "CNY" },
                     { "field": "reason", "op": "eq", "value": { "text": "品質問題" } }
                   ] },
                 { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
