@@ -25,6 +25,7 @@ use crate::{App, Caller, ListPage, stale_check};
 use kuijing_store::lists::Shown;
 
 pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
+    kind: "contacts",
     fields: &[
         ("name", Contacts::Name, Shape::Text),
         ("customer_id", Contacts::CustomerId, Shape::Choice),

@@ -542,7 +542,14 @@ pub(super) async fn list_page(
             note = Some(list_notes::foreign_cursor(lang));
             state.app.list_customers(caller, &filter.query()).await?
         }
-        listed => listed?,
+        Err(error) => match list_notes::drop_conditions(lang, &error, &mut filter.c) {
+            Some(left_out) => {
+                note = list_notes::joined(Some(left_out), note);
+                state.app.list_customers(caller, &filter.query()).await?
+            }
+            None => return Err(error),
+        },
+        Ok(list) => list,
     };
     let next_href = list
         .next_cursor

@@ -1,0 +1,97 @@
+//! Record lists and the lifecycle, as they are used: a saved view whose
+//! condition names a deleted field or a bad value opens without it and
+//! says so; lead conversion through a mapping of choice fields; repeated
+//! options of a multiple choice; defaults on new-record forms; pool claims
+//! and moves with repeated or unknown ids; what pool members may do.
+
+use serde_json::json;
+
+use crate::helpers::{ADMIN_PHONE, TestApp, page, urlencode};
+use crate::record_fixtures::custom_field;
+
+const LISTS: [&str; 6] = [
+    "/customers",
+    "/leads",
+    "/contacts",
+    "/opportunities",
+    "/contracts",
+    "/payments",
+];
+
+#[tokio::test]
+async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_it() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for kind in ["customer", "lead", "contact", "payment"] {
+        custom_field(&t, &admin, kind, "budget", "number").await;
+    }
+    for name in ["Northwind", "Southwind"] {
+        let made = t
+            .post("/api/v1/customers", &admin, json!({ "name": name }))
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text);
+    }
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let gone = urlencode(r#"[["custom.nope","contains","x"]]"#);
+    let bad_value = urlencode(r#"[["custom.budget","between","abc"]]"#);
+    for list in LISTS {
+        let (status, html) = page(&t, &cookie, &format!("{list}?c={gone}"), "en").await;
+        assert_eq!(status, 200, "{list}: {html}");
+        let (status, html2) = page(&t, &cookie, &format!("{list}?c={bad_value}"), "en").await;
+        assert_eq!(status, 200, "{list}: {html2}");
+        if matches!(list, "/opportunities" | "/contracts") {
+            // These lists take no conditions on fields: nothing to refuse.
+            continue;
+        }
+        assert!(
+            html.contains("was opened without a condition it cannot apply"),
+            "{list}: {html}"
+        );
+        let kind = list.trim_start_matches('/');
+        assert!(
+            html.contains(&format!("custom.nope is not a field of {kind}")),
+            "{list}: {html}"
+        );
+        assert!(
+            html2.contains("was opened without a condition it cannot apply")
+                && html2.contains("BUDGET"),
+            "{list}: {html2}"
+        );
+    }
+    // The other conditions still apply; the refused one is gone from the
+    // address the page's links carry.
+    let both = urlencode(r#"[["name","contains","North"],["custom.nope","contains","x"]]"#);
+    let (status, html) = page(&t, &cookie, &format!("/customers?c={both}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Northwind") && !html.contains("Southwind"), "{html}");
+    let (_, html) = page(&t, &cookie, &format!("/customers?c={gone}"), "zh-Hant").await;
+    assert!(html.contains("「custom.nope」不是客戶的欄位"), "{html}");
+
+    // The API still refuses, naming the field and the list …
+    let filter = urlencode(r#"[{"field":"custom.nope","op":"contains","value":"x"}]"#);
+    for kind in ["customers", "leads", "contacts"] {
+        let refused = t
+            .get(&format!("/api/v1/{kind}?filter={filter}"), &admin)
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert_eq!(refused.body["errors"][0]["field"], "filters.0");
+        assert_eq!(refused.body["errors"][0]["code"], "field_unknown");
+        let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+        assert!(
+            message.contains(&format!("custom.nope is not a field of {kind}")),
+            "{message}"
+        );
+    }
+    // … and, for an operator the field does not take, the ones it takes.
+    let filter = urlencode(r#"[{"field":"custom.budget","op":"contains","value":"x"}]"#);
+    let refused = t
+        .get(&format!("/api/v1/customers?filter={filter}"), &admin)
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("BUDGET does not take the condition “contains”")
+            && message.contains("between, equals, is_empty, not_empty"),
+        "{message}"
+    );
+}
