@@ -260,7 +260,15 @@ fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static 
         .map(|c| option_of(def, c))
         .collect::<Option<Vec<String>>>()
         .ok_or("invalid_choice")?;
-    Ok(Some(Value::from(chosen)))
+    // An option named twice (`VIP` and `ｖｉｐ`) is chosen once, as the
+    // field spells it, in the order first named.
+    let mut once: Vec<String> = Vec::with_capacity(chosen.len());
+    for option in chosen {
+        if !once.contains(&option) {
+            once.push(option);
+        }
+    }
+    Ok(Some(Value::from(once)))
 }
 
 /// The option a text names, as the field spells it: case, width and runs
@@ -558,6 +566,10 @@ mod tests {
         assert_eq!(
             v(FieldType::MultiChoice, "A, B"),
             Ok(Some(serde_json::json!(["A", "B"])))
+        );
+        assert_eq!(
+            v(FieldType::MultiChoice, "b, A, Ｂ,a"),
+            Ok(Some(serde_json::json!(["B", "A"])))
         );
         assert_eq!(
             v(FieldType::Email, "x＠y.com"),

@@ -95,3 +95,34 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_multiple_choice_named_twice_is_kept_once_as_the_option_is_spelt() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let field = json!({
+        "kind": "customer", "key": "tags", "label": "Tags",
+        "field_type": "multi_choice", "options": ["VIP", "Partner"]
+    });
+    let made = t.post("/api/v1/fields", &admin, field).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let body = json!({ "name": "Twice Co", "custom": { "tags": ["VIP", "vip", "ｖｉｐ", "partner"] } });
+    let made = t.post("/api/v1/customers", &admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(
+        read.body["custom"]["tags"],
+        json!(["VIP", "Partner"]),
+        "{}",
+        read.text
+    );
+    // A text of the options folds the same way.
+    let body = json!({ "custom": { "tags": "partner, PARTNER,Partner" }, "version": read.body["version"] });
+    let changed = t
+        .patch(&format!("/api/v1/customers/{id}"), &admin, body)
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(read.body["custom"]["tags"], json!(["Partner"]), "{}", read.text);
+}
