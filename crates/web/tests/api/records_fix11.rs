@@ -126,3 +126,54 @@ async fn a_multiple_choice_named_twice_is_kept_once_as_the_option_is_spelt() {
     let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
     assert_eq!(read.body["custom"]["tags"], json!(["Partner"]), "{}", read.text);
 }
+
+#[tokio::test]
+async fn a_claim_counts_each_customer_once_and_a_move_names_what_was_not_in_the_pool() {
+    use crate::pool_fixtures::{
+        change_pool, first_pool, owned_customer, pool, release, rep, rep_role, top_department,
+    };
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let first = first_pool(&t, &admin).await;
+    change_pool(&t, &admin, first, json!({ "rules": { "limits": { "per_day": 1 } } })).await;
+    let top = top_department(&t, &admin).await;
+    let role = rep_role(&t, &admin).await;
+    let (rep_id, rep_token) = rep(&t, &admin, "0962110001", top, role).await;
+    let a = owned_customer(&t, &admin, json!({ "name": "Alpha Pool" })).await;
+    let b = owned_customer(&t, &admin, json!({ "name": "Beta Pool" })).await;
+    release(&t, &admin, a, Some(first)).await;
+    release(&t, &admin, b, Some(first)).await;
+
+    // One customer named twice is one claim, within a limit of one a day.
+    let claimed = t
+        .post(
+            &format!("/api/v1/pools/{first}/claim"),
+            &rep_token,
+            json!({ "ids": [a, a] }),
+        )
+        .await;
+    assert_eq!(claimed.status, 200, "{}", claimed.text);
+    assert_eq!(claimed.body["claimed"], json!([a]), "{}", claimed.text);
+    assert_eq!(claimed.body["owned"], json!([]), "{}", claimed.text);
+    let read = t.get(&format!("/api/v1/customers/{a}"), &admin).await;
+    assert_eq!(read.body["owner_id"].as_i64(), Some(rep_id));
+
+    // A move answers what it moved and names ids not waiting in the pool.
+    let other = pool(&t, &admin, json!({ "name": "Second", "member_departments": [top] })).await;
+    let moved = t
+        .post(
+            &format!("/api/v1/pools/{first}/move"),
+            &admin,
+            json!({ "ids": [b, b, a, 999_999], "to_pool_id": other }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(moved.body["moved"], json!([b]), "{}", moved.text);
+    assert_eq!(
+        moved.body["not_in_pool"],
+        json!([a, 999_999]),
+        "{}",
+        moved.text
+    );
+    assert!(moved.body.get("taken").is_none(), "{}", moved.text);
+}
