@@ -177,3 +177,74 @@ async fn a_claim_counts_each_customer_once_and_a_move_names_what_was_not_in_the_
     );
     assert!(moved.body.get("taken").is_none(), "{}", moved.text);
 }
+
+/// A choice field of `kind` with these options; answers its id.
+async fn choice_field(t: &TestApp, admin: &str, kind: &str, options: &[&str]) -> i64 {
+    let body = json!({
+        "kind": kind, "key": "tier", "label": "Tier", "field_type": "choice", "options": options
+    });
+    let made = t.post("/api/v1/fields", admin, body).await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    made.body["id"].as_i64().expect("field id")
+}
+
+#[tokio::test]
+async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_names_the_lead() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    choice_field(&t, &admin, "lead", &["Gold", "Silver", "Bronze"]).await;
+    let customer_tier = choice_field(&t, &admin, "customer", &["Gold", "Silver"]).await;
+    let mapping = json!([{ "lead_key": "tier", "customer_key": "tier" }]);
+    let refused = t
+        .put("/api/v1/settings/lead-field-mapping", &admin, mapping.clone())
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["code"], "mapping_options_missing");
+    let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("lead field Tier") && message.contains("customer field Tier")
+            && message.contains("Bronze")
+            && !message.contains("Silver"),
+        "{message}"
+    );
+    let all = json!({ "options": ["Gold", "Silver", "bronze"] });
+    let widened = t
+        .patch(&format!("/api/v1/fields/{customer_tier}"), &admin, all)
+        .await;
+    assert_eq!(widened.status, 200, "{}", widened.text);
+    let set = t
+        .put("/api/v1/settings/lead-field-mapping", &admin, mapping)
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text);
+
+    let lead = |name: &str, tier: &str| json!({ "name": name, "custom": { "tier": tier } });
+    let one = t.post("/api/v1/leads", &admin, lead("Lead One", "Gold")).await;
+    let two = t.post("/api/v1/leads", &admin, lead("Lead Two", "Bronze")).await;
+    let (one, two) = (
+        one.body["id"].as_i64().expect("lead"),
+        two.body["id"].as_i64().expect("lead"),
+    );
+    // The customer field loses the option after the mapping was set.
+    let narrowed = json!({ "options": ["Gold", "Silver"] });
+    let narrowed = t
+        .patch(&format!("/api/v1/fields/{customer_tier}"), &admin, narrowed)
+        .await;
+    assert_eq!(narrowed.status, 200, "{}", narrowed.text);
+    let converted = t
+        .post("/api/v1/leads/convert", &admin, json!({ "ids": [one, two] }))
+        .await;
+    assert_eq!(converted.status, 422, "{}", converted.text);
+    assert_eq!(converted.body["errors"][0]["code"], "lead_choice_not_offered");
+    let message = converted.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains(&format!("Lead Two (#{two})"))
+            && message.contains("“Bronze”")
+            && message.contains("customer field Tier")
+            && message.contains("neither was any other lead")
+            && message.contains("An administrator"),
+        "{message}"
+    );
+    // None of the batch was converted.
+    let read = t.get(&format!("/api/v1/leads/{one}"), &admin).await;
+    assert_eq!(read.body["converted"], false, "{}", read.text);
+}
