@@ -1423,6 +1423,7 @@ async fn record_page(
 /// Shows option labels, member names and times in the change log where it
 /// keeps ids and instants.
 async fn readable_log(detail: &mut CustomerDetail, state: &AppState, shell: &Shell) {
+    crate::i18n::word_log_fields(&mut detail.change_log, shell.lang);
     let labels: BTreeMap<String, String> = state
         .app
         .customer_options()

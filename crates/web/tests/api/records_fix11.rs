@@ -247,4 +247,31 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
     // None of the batch was converted.
     let read = t.get(&format!("/api/v1/leads/{one}"), &admin).await;
     assert_eq!(read.body["converted"], false, "{}", read.text);
+
+    // Converted alone, the lead's customer tells in its log where it came from.
+    let converted = t
+        .post("/api/v1/leads/convert", &admin, json!({ "ids": [one] }))
+        .await;
+    assert_eq!(converted.status, 200, "{}", converted.text);
+    let customer = converted.body[0]["customer_id"].as_i64().expect("customer");
+    let read = t.get(&format!("/api/v1/customers/{customer}"), &admin).await;
+    assert_eq!(read.body["custom"]["tier"], "Gold", "{}", read.text);
+    let from_lead = read.body["change_log"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|entry| entry["fields"][0]["field"] == "lead")
+        .unwrap_or_else(|| panic!("a log entry of the lead: {}", read.text));
+    assert_eq!(from_lead["labels"]["lead"], "Converted from lead", "{}", read.text);
+    assert_eq!(from_lead["fields"][0]["new"], "Lead One");
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    for (lang, words) in [
+        ("en", "Converted from lead"),
+        ("zh-Hant", "由線索轉換而來"),
+        ("zh-Hans", "由线索转换而来"),
+    ] {
+        let (status, html) = page(&t, &cookie, &format!("/customers/{customer}"), lang).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains(words), "{lang}: {html}");
+    }
 }
