@@ -135,6 +135,16 @@ impl CustomValues {
         )
     }
 
+    /// A new record's form: each field with a default shows it filled in,
+    /// as the record would be saved with it.
+    pub fn defaults(defs: &[kuijing_domain::fields::FieldDef]) -> Self {
+        Self(
+            defs.iter()
+                .filter_map(|d| Some((d.key.clone(), d.default_value.clone()?)))
+                .collect(),
+        )
+    }
+
     /// The typed text of one field.
     pub fn value(&self, key: &str) -> String {
         self.0.get(key).cloned().unwrap_or_default()

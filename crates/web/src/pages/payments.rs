@@ -534,6 +534,9 @@ pub async fn new_payment(
         contract_id: query.contract_id.clone(),
         plan_id: query.plan_id.clone(),
         received_on: state.app.today_text(),
+        custom: super::forms::CustomValues::defaults(
+            &state.app.custom_fields(Kind::Payment).await.unwrap_or_default(),
+        ),
         ..PaymentForm::default()
     };
     // The amount still outstanding on the instalment, or on the contract.

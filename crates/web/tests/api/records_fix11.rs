@@ -275,3 +275,41 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
         assert!(html.contains(words), "{lang}: {html}");
     }
 }
+
+#[tokio::test]
+async fn new_record_forms_show_defaults_and_a_multiple_choice_as_boxes_to_tick() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let kinds = [
+        ("customer", "/customers/new"),
+        ("lead", "/leads/new"),
+        ("contact", "/contacts/new"),
+        ("opportunity", "/opportunities/new"),
+        ("contract", "/contracts/new"),
+        ("payment", "/payments/new"),
+        ("product", "/products/new"),
+    ];
+    for (kind, _) in kinds {
+        let tier = json!({
+            "kind": kind, "key": "tier", "label": "Tier", "field_type": "choice",
+            "options": ["Gold", "Silver"], "required": true, "default_value": "Silver"
+        });
+        let made = t.post("/api/v1/fields", &admin, tier).await;
+        assert_eq!(made.status, 201, "{kind}: {}", made.text);
+        let tags = json!({
+            "kind": kind, "key": "tags", "label": "Tags", "field_type": "multi_choice",
+            "options": ["VIP", "Partner", "Reseller"], "default_value": "VIP, Reseller"
+        });
+        let made = t.post("/api/v1/fields", &admin, tags).await;
+        assert_eq!(made.status, 201, "{kind}: {}", made.text);
+    }
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    for (kind, path) in kinds {
+        let (status, html) = page(&t, &cookie, path, "en").await;
+        assert_eq!(status, 200, "{kind}: {html}");
+        assert!(
+            html.contains(r#"<option value="Silver" selected>"#),
+            "{kind}: the default is chosen: {html}"
+        );
+    }
+}
