@@ -91,6 +91,22 @@ pub struct FieldDef {
     pub sort_order: i64,
 }
 
+impl FieldDef {
+    /// Whether a multiple choice's text has `option` among its choices
+    /// (see [`has_chosen`]).
+    pub fn has_chosen(&self, text: &str, option: &str) -> bool {
+        has_chosen(text, option)
+    }
+}
+
+/// Whether a multiple choice's text (`A, B`, as a form keeps it) has
+/// `option` among its choices, case, width and spaces aside.
+pub fn has_chosen(text: &str, option: &str) -> bool {
+    let wanted = text::normalize(option);
+    text.split([',', '，', ';'])
+        .any(|part| text::normalize(part) == wanted)
+}
+
 /// The longest text a custom text or phone field holds, in characters.
 pub const TEXT_MAX: usize = 200;
 /// The longest text a custom long-text field holds, in characters.

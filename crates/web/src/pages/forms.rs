@@ -115,7 +115,13 @@ impl<'de> serde::Deserialize<'de> for CustomValues {
                 let key = name.strip_prefix("custom.")?.to_string();
                 match value {
                     Sent::One(text) => Some((key, text)),
-                    Sent::Many(texts) => texts.into_iter().last().map(|text| (key, text)),
+                    // The options ticked of a multiple choice (after its
+                    // blank, sent so that ticking none clears the field).
+                    Sent::Many(texts) => {
+                        let ticked: Vec<String> =
+                            texts.into_iter().filter(|t| !t.trim().is_empty()).collect();
+                        Some((key, ticked.join(", ")))
+                    }
                     Sent::Other(_) => None,
                 }
             })

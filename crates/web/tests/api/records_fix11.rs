@@ -311,5 +311,41 @@ async fn new_record_forms_show_defaults_and_a_multiple_choice_as_boxes_to_tick()
             html.contains(r#"<option value="Silver" selected>"#),
             "{kind}: the default is chosen: {html}"
         );
+        for (option, ticked) in [("VIP", true), ("Partner", false), ("Reseller", true)] {
+            let input = format!(r#"<input type="checkbox" name="custom.tags" value="{option}""#);
+            assert!(html.contains(&input), "{kind}: a box per option: {html}");
+            let checked = format!(r#"{input} checked>"#);
+            assert_eq!(html.contains(&checked), ticked, "{kind} {option}: {html}");
+        }
     }
+
+    // The boxes ticked are saved; ticking none clears the field.
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Ticked+Co&owner_id=1&custom.tier=Gold&custom.tags=&custom.tags=Partner&custom.tags=VIP"
+    );
+    let (status, location) = crate::helpers::post_form(&t, &cookie, "/customers", form).await;
+    assert_eq!(status, 303, "{location}");
+    let id: i64 = location
+        .trim_start_matches("/customers/")
+        .split(['?', '/'])
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{location}"));
+    let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert_eq!(read.body["custom"]["tags"], json!(["Partner", "VIP"]), "{}", read.text);
+    let (_, html) = page(&t, &cookie, &format!("/customers/{id}/edit"), "en").await;
+    assert!(
+        html.contains(r#"value="Partner" checked>"#) && !html.contains(r#"value="Reseller" checked>"#),
+        "{html}"
+    );
+    let version = read.body["version"].as_i64().expect("version");
+    let form = format!(
+        "_csrf={csrf}&name=Ticked+Co&owner_id=1&version={version}&custom.tier=Gold&custom.tags="
+    );
+    let (status, location) =
+        crate::helpers::post_form(&t, &cookie, &format!("/customers/{id}"), form).await;
+    assert_eq!(status, 303, "{location}");
+    let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
+    assert!(read.body["custom"]["tags"].is_null(), "{}", read.text);
 }
