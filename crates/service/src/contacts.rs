@@ -408,6 +408,9 @@ impl App {
                 "customer_id",
                 if seen {
                     "customer_read_only"
+                } else if self.seen_only_in_pool(tx, caller, customer).await? {
+                    // A pool member reads the customer and may claim it.
+                    "pool_claim_first"
                 } else {
                     "customer_unknown"
                 },

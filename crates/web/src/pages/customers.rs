@@ -1391,6 +1391,7 @@ async fn record_page(
     TimelineEntry::add_events(&mut timeline, events);
     let sales = state.app.customer_sales(caller, id).await?;
     let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
+    let waiting_in_pool = detail.view.customer.owner_id.is_none() && !detail.can_edit;
     Ok(CustomerPage {
         sales,
         can_new_opportunity: can_new(Kind::Opportunity),
@@ -1401,7 +1402,10 @@ async fn record_page(
         timeline,
         contacts,
         attachments,
-        can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),
+        // A pool member reads a customer waiting in the pool and claims
+        // it; follow-ups and contacts come after the claim.
+        can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create))
+            && !waiting_in_pool,
         choices,
         people,
         composer,
@@ -1409,6 +1413,7 @@ async fn record_page(
         errors,
         // A team member who may only read writes no follow-ups.
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create))
+            && !waiting_in_pool
             && (detail.can_manage
                 || !detail
                     .team

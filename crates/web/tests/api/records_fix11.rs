@@ -349,3 +349,82 @@ async fn new_record_forms_show_defaults_and_a_multiple_choice_as_boxes_to_tick()
     let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
     assert!(read.body["custom"]["tags"].is_null(), "{}", read.text);
 }
+
+#[tokio::test]
+async fn a_pool_member_reads_and_claims_a_waiting_customer_and_writes_on_it_after_the_claim() {
+    use crate::pool_fixtures::{first_pool, owned_customer, release, rep, top_department};
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "pool writer",
+            &[
+                "customer.view",
+                "customer.create",
+                "customer.edit",
+                "contact.view",
+                "contact.create",
+                "follow_up.create",
+                "pool.view",
+                "pool.claim",
+            ],
+            json!({ "customer": { "scope": "own" }, "contact": { "scope": "own" } }),
+        )
+        .await;
+    let top = top_department(&t, &admin).await;
+    let (_, member) = rep(&t, &admin, "0962110002", top, role).await;
+    let pool = first_pool(&t, &admin).await;
+    let waiting = owned_customer(&t, &admin, json!({ "name": "Waiting Co" })).await;
+    release(&t, &admin, waiting, Some(pool)).await;
+
+    let read = t.get(&format!("/api/v1/customers/{waiting}"), &member).await;
+    assert_eq!(read.status, 200, "a member reads it: {}", read.text);
+    let follow_up = json!({ "content": "Called them" });
+    let refused = t
+        .post(
+            &format!("/api/v1/customers/{waiting}/follow-ups"),
+            &member,
+            follow_up.clone(),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert_eq!(refused.body["code"], "pool_claim_first");
+    assert!(
+        refused.text.contains("claim it first"),
+        "{}",
+        refused.text
+    );
+    let contact = json!({ "name": "王小姐", "customer_id": waiting });
+    let refused = t.post("/api/v1/contacts", &member, contact.clone()).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["code"], "pool_claim_first");
+    assert!(refused.text.contains("claim it first"), "{}", refused.text);
+    // The record page offers neither until the claim.
+    let cookie = crate::auth::page_session(&t, "0962110002").await;
+    let (status, html) = page(&t, &cookie, &format!("/customers/{waiting}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        !html.contains(&format!("action=\"/customers/{waiting}/follow-ups?")),
+        "{html}"
+    );
+
+    let claimed = t
+        .post(
+            &format!("/api/v1/pools/{pool}/claim"),
+            &member,
+            json!({ "ids": [waiting] }),
+        )
+        .await;
+    assert_eq!(claimed.status, 200, "{}", claimed.text);
+    let written = t
+        .post(
+            &format!("/api/v1/customers/{waiting}/follow-ups"),
+            &member,
+            follow_up,
+        )
+        .await;
+    assert_eq!(written.status, 201, "{}", written.text);
+    let added = t.post("/api/v1/contacts", &member, contact).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+}
