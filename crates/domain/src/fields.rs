@@ -91,6 +91,22 @@ pub struct FieldDef {
     pub sort_order: i64,
 }
 
+impl FieldDef {
+    /// Whether a multiple choice's text has `option` among its choices
+    /// (see [`has_chosen`]).
+    pub fn has_chosen(&self, text: &str, option: &str) -> bool {
+        has_chosen(text, option)
+    }
+}
+
+/// Whether a multiple choice's text (`A, B`, as a form keeps it) has
+/// `option` among its choices, case, width and spaces aside.
+pub fn has_chosen(text: &str, option: &str) -> bool {
+    let wanted = text::normalize(option);
+    text.split([',', '，', ';'])
+        .any(|part| text::normalize(part) == wanted)
+}
+
 /// The longest text a custom text or phone field holds, in characters.
 pub const TEXT_MAX: usize = 200;
 /// The longest text a custom long-text field holds, in characters.
@@ -260,7 +276,15 @@ fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static 
         .map(|c| option_of(def, c))
         .collect::<Option<Vec<String>>>()
         .ok_or("invalid_choice")?;
-    Ok(Some(Value::from(chosen)))
+    // An option named twice (`VIP` and `ｖｉｐ`) is chosen once, as the
+    // field spells it, in the order first named.
+    let mut once: Vec<String> = Vec::with_capacity(chosen.len());
+    for option in chosen {
+        if !once.contains(&option) {
+            once.push(option);
+        }
+    }
+    Ok(Some(Value::from(once)))
 }
 
 /// The option a text names, as the field spells it: case, width and runs
@@ -599,6 +623,10 @@ mod tests {
         assert_eq!(
             v(FieldType::MultiChoice, "A, B"),
             Ok(Some(serde_json::json!(["A", "B"])))
+        );
+        assert_eq!(
+            v(FieldType::MultiChoice, "b, A, Ｂ,a"),
+            Ok(Some(serde_json::json!(["B", "A"])))
         );
         assert_eq!(
             v(FieldType::Email, "x＠y.com"),

@@ -25,6 +25,7 @@ use crate::{App, Caller, ListPage, stale_check};
 use kuijing_store::lists::Shown;
 
 pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
+    kind: "contacts",
     fields: &[
         ("name", Contacts::Name, Shape::Text),
         ("customer_id", Contacts::CustomerId, Shape::Choice),
@@ -407,6 +408,9 @@ impl App {
                 "customer_id",
                 if seen {
                     "customer_read_only"
+                } else if self.seen_only_in_pool(tx, caller, customer).await? {
+                    // A pool member reads the customer and may claim it.
+                    "pool_claim_first"
                 } else {
                     "customer_unknown"
                 },

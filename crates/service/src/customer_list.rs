@@ -11,6 +11,7 @@ use crate::{App, Caller};
 use kuijing_store::lists::Shown;
 
 pub(crate) const CUSTOMER_LIST: ListSpec<Customers> = ListSpec {
+    kind: "customers",
     fields: &[
         ("name", Customers::Name, Shape::Text),
         ("phone", Customers::PhoneKey, Shape::Phone),

@@ -103,6 +103,11 @@ impl App {
         self.visible_record(&mut tx, caller, kind, id).await?;
         self.refuse_read_only_member(&mut tx, caller, (kind, id))
             .await?;
+        if kind == Kind::Customer && self.seen_only_in_pool(&mut tx, caller, id).await? {
+            return Err(ServiceError::Refused {
+                code: "pool_claim_first",
+            });
+        }
         let (customer, name) = self.follow_up_target(&mut tx, caller, kind, id).await?;
         let target = Target {
             kind,

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use kuijing_domain::{Action, Change, ChangeAction, FieldChange, FieldErrors, Kind, Permission};
+use kuijing_domain::fields::{self, FieldType};
+use kuijing_domain::{
+    Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission,
+};
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::{attachments, customers, events, follow_ups, lead_field_maps, leads, teams};
 use serde::{Deserialize, Serialize};
@@ -340,10 +343,34 @@ impl App {
         lead: &Lead,
         mapping: &[(String, String)],
     ) -> Result<i64> {
-        let custom = mapping
+        let custom: serde_json::Map<String, serde_json::Value> = mapping
             .iter()
             .filter_map(|(from, to)| lead.custom.get(from).map(|v| (to.clone(), v.clone())))
             .collect();
+        // A mapped choice the customer field does not offer (its options
+        // changed since the mapping was set): named with the lead, the
+        // value and who can fix it, rather than as a customer's field.
+        let customer_defs = self.field_defs_in(tx, Kind::Customer).await?;
+        for (key, value) in &custom {
+            let Some(def) = customer_defs.iter().find(|d| &d.key == key) else {
+                continue;
+            };
+            if !matches!(def.field_type, FieldType::Choice | FieldType::MultiChoice) {
+                continue;
+            }
+            let values: Vec<String> = match value {
+                serde_json::Value::Array(items) => items.iter().map(fields::display).collect(),
+                other => vec![fields::display(other)],
+            };
+            let missing = not_offered(def, &values);
+            if !missing.is_empty() {
+                return Err(FieldError::new(format!("custom.{key}"), "lead_choice_not_offered")
+                    .labelled(&def.label)
+                    .with("lead", format!("{} (#{})", lead.name, lead.id))
+                    .with("value", missing.join(", "))
+                    .into());
+            }
+        }
         let mut input = CustomerInput {
             name: lead.name.clone(),
             level_id: lead.level_id,
@@ -428,6 +455,18 @@ impl App {
                     errors.add(field, "field_type_differs")
                 }
                 _ if !seen.insert(pair.lead_key.clone()) => errors.add(field, "mapped_twice"),
+                (Some(from), Some(to)) if !not_offered(to, &from.options).is_empty() => {
+                    // A lead's choice must be one the customer field offers,
+                    // or its conversion would be refused.
+                    let missing = not_offered(to, &from.options);
+                    errors.push(
+                        FieldError::new(field, "mapping_options_missing")
+                            .labelled(&from.label)
+                            .with("lead_field", &from.label)
+                            .with("customer_field", &to.label)
+                            .with("missing", missing.join(", ")),
+                    );
+                }
                 _ => kept.push((pair.lead_key, pair.customer_key)),
             }
         }
@@ -446,4 +485,16 @@ impl App {
         tx.commit().await?;
         self.lead_field_mapping().await
     }
+}
+
+/// The values among `values` that the choice field `def` does not offer,
+/// case, width and spaces aside.
+fn not_offered(def: &kuijing_domain::fields::FieldDef, values: &[String]) -> Vec<String> {
+    use kuijing_domain::text::normalize;
+    values
+        .iter()
+        .filter(|v| !v.trim().is_empty())
+        .filter(|v| !def.options.iter().any(|o| normalize(o) == normalize(v)))
+        .cloned()
+        .collect()
 }

@@ -26,6 +26,7 @@ use kuijing_store::lists::Shown;
 pub use kuijing_store::leads::Lead;
 
 pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
+    kind: "leads",
     fields: &[
         ("name", Leads::Name, Shape::Text),
         ("contact_name", Leads::ContactName, Shape::Text),

@@ -94,6 +94,8 @@ pub enum Shape {
 /// The fields of a kind's list, the columns they are kept in, and the
 /// columns its views and sorting use.
 pub struct ListSpec<C: 'static> {
+    /// The list, as its refusals name it (`customers`, `leads`, ...).
+    pub kind: &'static str,
     pub fields: &'static [(&'static str, C, Shape)],
     /// Sortable fields (each also in `fields` or `sort_only`, or `id`);
     /// custom fields (`custom.<key>`) sort too.
@@ -167,7 +169,7 @@ impl App {
         for (index, input) in query.filters.iter().enumerate() {
             match self.filter_of(spec, defs, input) {
                 Ok(filter) => filters.push(filter),
-                Err(code) => errors.add(format!("filters.{index}"), code),
+                Err(code) => errors.push(condition_error(spec, defs, (index, input), code)),
             }
         }
         errors.into_result()?;
@@ -291,6 +293,58 @@ impl App {
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(|| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())
     }
+}
+
+/// Why a list refuses its condition at `index`, naming the field as it
+/// was sent (`custom.nope`, gone or never there) or as the list labels a
+/// custom field, the list, the operator sent and, for an operator the field
+/// does not take, the ones it takes.
+pub(crate) fn condition_error<C: Copy>(
+    spec: &ListSpec<C>,
+    defs: &[FieldDef],
+    (index, input): (usize, &FilterInput),
+    code: &'static str,
+) -> FieldError {
+    let custom = input
+        .field
+        .strip_prefix("custom.")
+        .and_then(|key| defs.iter().find(|d| d.key == key));
+    let error = FieldError::new(format!("filters.{index}"), code)
+        .with("list", spec.kind)
+        .with("name", &input.field)
+        .with("op", &input.op);
+    let error = match custom {
+        Some(def) => error.labelled(&def.label),
+        None if code == "field_unknown" => error.labelled(&input.field),
+        None => error,
+    };
+    if code != "operator_unknown" {
+        return error;
+    }
+    let operators: Vec<&str> = match custom {
+        Some(def) => match typed_kind(def.field_type) {
+            Some(kind) => kind.operators().to_vec(),
+            None => vec!["contains", "equals", "one_of", "is_empty", "not_empty"],
+        },
+        None => match spec.field(&input.field) {
+            Some((_, shape)) => {
+                let mut ops = match shape {
+                    Shape::Text | Shape::Phone => ValueKind::Text,
+                    Shape::Choice => ValueKind::Ids,
+                    Shape::Bool => ValueKind::Bool,
+                    Shape::Time => ValueKind::Instant,
+                }
+                .operators()
+                .to_vec();
+                if shape == Shape::Time {
+                    ops.extend(["older_than_days", "passed"]);
+                }
+                ops
+            }
+            None => Vec::new(),
+        },
+    };
+    error.with("operators", operators.join(", "))
 }
 
 /// How a custom field of this type compares when not as text: yes/no as a

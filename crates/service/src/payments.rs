@@ -195,6 +195,7 @@ pub(crate) fn payment_store_query(
 /// What a payment list filters on: custom fields only (its own fields have
 /// parameters of their own).
 const PAYMENT_FILTERS: crate::list_filters::ListSpec<Payments> = crate::list_filters::ListSpec {
+    kind: "payments",
     fields: &[],
     sortable: &[],
     sort_only: &[],
@@ -222,7 +223,12 @@ impl App {
         for (index, input) in filters.iter().enumerate() {
             match self.filter_of(&PAYMENT_FILTERS, &defs, input) {
                 Ok(filter) => found.push(filter),
-                Err(code) => errors.add(format!("filters.{index}"), code),
+                Err(code) => errors.push(crate::list_filters::condition_error(
+                    &PAYMENT_FILTERS,
+                    &defs,
+                    (index, input),
+                    code,
+                )),
             }
         }
         errors.into_result()?;

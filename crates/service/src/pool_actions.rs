@@ -50,6 +50,23 @@ pub struct ClaimResult {
     pub waiting: Vec<ClaimWait>,
 }
 
+/// Which customers a move took into the other pool, and which were not
+/// waiting in the pool it moves from (no such customer, owned by someone,
+/// or in another pool).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = PoolMoveResult)]
+pub struct MoveResult {
+    pub moved: Vec<i64>,
+    pub not_in_pool: Vec<i64>,
+}
+
+/// The ids once each, in the order first named: a customer named twice
+/// is claimed, assigned or moved once and counts once against a limit.
+fn once(ids: &[i64]) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
 /// A customer its former owner may claim again from a day on.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ClaimWait {
@@ -141,6 +158,9 @@ impl App {
         input: ClaimInput,
     ) -> Result<ClaimResult> {
         caller.require(Permission::new(Kind::Pool, Action::Claim))?;
+        let input = ClaimInput {
+            ids: once(&input.ids),
+        };
         if input.ids.is_empty() {
             return Err(FieldErrors::from(FieldError::new("ids", "required")).into());
         }
@@ -249,6 +269,10 @@ impl App {
         pool: i64,
         input: AssignInput,
     ) -> Result<ClaimResult> {
+        let input = AssignInput {
+            ids: once(&input.ids),
+            ..input
+        };
         let mut tx = self.db.write().await?;
         let loaded = self.visible_pool(&mut tx, caller, pool).await?;
         if !loaded.administered_by(caller) {
@@ -327,7 +351,11 @@ impl App {
         caller: &Caller,
         pool: i64,
         input: MoveInput,
-    ) -> Result<ClaimResult> {
+    ) -> Result<MoveResult> {
+        let input = MoveInput {
+            ids: once(&input.ids),
+            ..input
+        };
         let mut tx = self.db.write().await?;
         let from = self.visible_pool(&mut tx, caller, pool).await?;
         if !from.administered_by(caller) {
@@ -363,18 +391,13 @@ impl App {
             actor.id = caller.user.id,
             "moved between pools"
         );
-        let taken = input
+        let not_in_pool = input
             .ids
             .iter()
             .copied()
             .filter(|id| !moved.contains(id))
             .collect();
-        Ok(ClaimResult {
-            claimed: moved,
-            taken,
-            owned: Vec::new(),
-            waiting: Vec::new(),
-        })
+        Ok(MoveResult { moved, not_in_pool })
     }
 
     /// Whether the caller could have seen the customer in the pool: it is

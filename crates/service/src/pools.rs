@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub use crate::pool_actions::{AssignInput, ClaimInput, ClaimResult, MoveInput};
+pub use crate::pool_actions::{AssignInput, ClaimInput, ClaimResult, MoveInput, MoveResult};
 pub use crate::pool_release::ReleaseInput;
 
 /// A pool as its members see it, with what the caller may do to it.

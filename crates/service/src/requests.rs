@@ -31,6 +31,13 @@ pub struct FormField {
     pub options: Vec<String>,
 }
 
+impl FormField {
+    /// Whether a multiple choice's text has `option` among its choices.
+    pub fn has_chosen(&self, text: &str, option: &str) -> bool {
+        kuijing_domain::fields::has_chosen(text, option)
+    }
+}
+
 /// The field types a request form offers.
 pub const FORM_TYPES: &[FieldType] = &[
     FieldType::Text,

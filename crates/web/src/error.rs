@@ -363,6 +363,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_fix10",
     "sales_fix10",
     "sales_fix11",
+    "records_fix11",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -387,8 +388,13 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
         .rsplit('.')
         .find(|part| part.parse::<usize>().is_err())
         .unwrap_or(field);
-    lookup(lang, &format!("errors.by_field.{last}.{code}"))
-        .unwrap_or_else(|| coded(lang, "errors", code))
+    let by_field = format!("by_field.{last}.{code}");
+    let text = coded(lang, "errors", &by_field);
+    if text == format!("errors.{by_field}") {
+        coded(lang, "errors", code)
+    } else {
+        text
+    }
 }
 
 /// How a person knows a field. A path into a list names the item by its

@@ -446,6 +446,29 @@ impl App {
             .collect())
     }
 
+    /// Whether the caller sees the customer only as a member of the pool
+    /// it waits in: a member reads it and claims it, and writes nothing on
+    /// it (follow-ups, contacts) until they have claimed it.
+    pub(crate) async fn seen_only_in_pool(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<bool> {
+        let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
+        let (user, today) = (caller.user.id, self.today());
+        if customers::get(tx, &visibility, user, today, id, &[])
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+        let pools = self.pools_of(tx, caller).await?;
+        Ok(customers::get(tx, &visibility, user, today, id, &pools)
+            .await?
+            .is_some_and(|c| c.owner_id.is_none()))
+    }
+
     /// The customer, if the caller may change it; else 404 (not visible) or 403.
     pub(crate) async fn writable_customer(
         &self,

@@ -129,7 +129,11 @@ pub async fn get_customer(
     ApiUser(caller): ApiUser,
     Id(id): Id,
 ) -> Response {
-    respond(state.app.get_customer(&caller, id).await, &caller, lang)
+    let detail = state.app.get_customer(&caller, id).await.map(|mut detail| {
+        crate::i18n::word_log_fields(&mut detail.change_log, lang);
+        detail
+    });
+    respond(detail, &caller, lang)
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}/sales", tag = "customers",

@@ -8,7 +8,7 @@ use kuijing_service::ListPage;
 use kuijing_service::customers::CustomerView;
 use kuijing_service::edits::keep_absent;
 use kuijing_service::pools::{
-    AssignInput, ClaimInput, ClaimResult, MoveInput, PoolInput, PoolView, ReleaseInput,
+    AssignInput, ClaimInput, ClaimResult, MoveInput, MoveResult, PoolInput, PoolView, ReleaseInput,
 };
 use kuijing_service::recycling::DueCustomer;
 use serde_json::Value;
@@ -141,7 +141,7 @@ pub async fn assign_from_pool(
 }
 
 #[utoipa::path(post, path = "/api/v1/pools/{id}/move", tag = "pools", request_body = MoveInput,
-    responses((status = 200, description = "`claimed` lists the customers moved", body = ClaimResult), (status = 422, body = Problem)))]
+    responses((status = 200, description = "`moved` lists the customers moved; `not_in_pool` those not waiting in this pool (no such customer, owned, or in another pool)", body = MoveResult), (status = 422, body = Problem)))]
 pub async fn move_between_pools(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

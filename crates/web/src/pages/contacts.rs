@@ -109,7 +109,17 @@ pub(super) async fn list_page(
                 .list_contacts(caller, &filter.query(SORTS))
                 .await?
         }
-        listed => listed?,
+        Err(error) => match list_notes::drop_conditions(lang, &error, &mut filter.c) {
+            Some(left_out) => {
+                note = list_notes::joined(Some(left_out), note);
+                state
+                    .app
+                    .list_contacts(caller, &filter.query(SORTS))
+                    .await?
+            }
+            None => return Err(error),
+        },
+        Ok(list) => list,
     };
     let mut shell = Shell::new(state, caller, lang, PATH, "contacts.title");
     shell.notice = notice(lang, filter.done.as_deref(), filter.n);

@@ -358,6 +358,9 @@ pub async fn new_contract(
         opportunity_id: query.opportunity_id.clone(),
         signed_on: state.app.today_text(),
         company_signer_id: caller.user.id.to_string(),
+        custom: super::forms::CustomValues::defaults(
+            &state.app.custom_fields(Kind::Contract).await.unwrap_or_default(),
+        ),
         ..ContractForm::default()
     };
     // From an opportunity: its name, customer, currency and product lines.

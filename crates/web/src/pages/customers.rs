@@ -542,7 +542,14 @@ pub(super) async fn list_page(
             note = Some(list_notes::foreign_cursor(lang));
             state.app.list_customers(caller, &filter.query()).await?
         }
-        listed => listed?,
+        Err(error) => match list_notes::drop_conditions(lang, &error, &mut filter.c) {
+            Some(left_out) => {
+                note = list_notes::joined(Some(left_out), note);
+                state.app.list_customers(caller, &filter.query()).await?
+            }
+            None => return Err(error),
+        },
+        Ok(list) => list,
     };
     let next_href = list
         .next_cursor
@@ -1074,6 +1081,9 @@ pub async fn new_customer(
     }
     let form = CustomerForm {
         owner_id: caller.user.id.to_string(),
+        custom: super::forms::CustomValues::defaults(
+            &state.app.custom_fields(Kind::Customer).await.unwrap_or_default(),
+        ),
         ..CustomerForm::default()
     };
     answer_form(
@@ -1381,6 +1391,7 @@ async fn record_page(
     TimelineEntry::add_events(&mut timeline, events);
     let sales = state.app.customer_sales(caller, id).await?;
     let can_new = |kind| caller.can(Permission::new(kind, Action::Create));
+    let waiting_in_pool = detail.view.customer.owner_id.is_none() && !detail.can_edit;
     Ok(CustomerPage {
         sales,
         can_new_opportunity: can_new(Kind::Opportunity),
@@ -1391,7 +1402,10 @@ async fn record_page(
         timeline,
         contacts,
         attachments,
-        can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create)),
+        // A pool member reads a customer waiting in the pool and claims
+        // it; follow-ups and contacts come after the claim.
+        can_add_contact: caller.can(Permission::new(Kind::Contact, Action::Create))
+            && !waiting_in_pool,
         choices,
         people,
         composer,
@@ -1399,6 +1413,7 @@ async fn record_page(
         errors,
         // A team member who may only read writes no follow-ups.
         can_follow_up: caller.can(Permission::new(Kind::FollowUp, Action::Create))
+            && !waiting_in_pool
             && (detail.can_manage
                 || !detail
                     .team
@@ -1416,6 +1431,7 @@ async fn record_page(
 /// Shows option labels, member names and times in the change log where it
 /// keeps ids and instants.
 async fn readable_log(detail: &mut CustomerDetail, state: &AppState, shell: &Shell) {
+    crate::i18n::word_log_fields(&mut detail.change_log, shell.lang);
     let labels: BTreeMap<String, String> = state
         .app
         .customer_options()

@@ -115,7 +115,13 @@ impl<'de> serde::Deserialize<'de> for CustomValues {
                 let key = name.strip_prefix("custom.")?.to_string();
                 match value {
                     Sent::One(text) => Some((key, text)),
-                    Sent::Many(texts) => texts.into_iter().last().map(|text| (key, text)),
+                    // The options ticked of a multiple choice (after its
+                    // blank, sent so that ticking none clears the field).
+                    Sent::Many(texts) => {
+                        let ticked: Vec<String> =
+                            texts.into_iter().filter(|t| !t.trim().is_empty()).collect();
+                        Some((key, ticked.join(", ")))
+                    }
                     Sent::Other(_) => None,
                 }
             })
@@ -131,6 +137,16 @@ impl CustomValues {
             stored
                 .iter()
                 .map(|(k, v)| (k.clone(), kuijing_domain::fields::display(v)))
+                .collect(),
+        )
+    }
+
+    /// A new record's form: each field with a default shows it filled in,
+    /// as the record would be saved with it.
+    pub fn defaults(defs: &[kuijing_domain::fields::FieldDef]) -> Self {
+        Self(
+            defs.iter()
+                .filter_map(|d| Some((d.key.clone(), d.default_value.clone()?)))
                 .collect(),
         )
     }

@@ -140,3 +140,43 @@ where
         listed => Ok((listed?, note)),
     }
 }
+
+/// Conditions kept in a list's address (`c`: a saved view or a bookmark)
+/// that the list refuses — a custom field deleted since, an operator the
+/// field does not take, a value that does not fit it — are taken out of
+/// `c`, so the list opens without them, and named in the note with why.
+/// None when the refusal is about none of them (the condition being added
+/// has its own message beside the form).
+pub fn drop_conditions(lang: Lang, error: &ServiceError, c: &mut String) -> Option<String> {
+    let ServiceError::Invalid(errors) = error else {
+        return None;
+    };
+    let mut kept: Vec<(String, String, String)> = serde_json::from_str(c).ok()?;
+    let at = |e: &kuijing_domain::FieldError| {
+        e.field
+            .strip_prefix("filters.")?
+            .parse::<usize>()
+            .ok()
+            .filter(|i| *i < kept.len())
+    };
+    let mut refused: Vec<usize> = errors.0.iter().filter_map(at).collect();
+    if refused.is_empty() {
+        return None;
+    }
+    let reasons: Vec<String> = errors
+        .0
+        .iter()
+        .filter(|e| at(e).is_some())
+        .map(|e| crate::error::field_message(e, lang))
+        .collect();
+    refused.sort_unstable();
+    refused.dedup();
+    for index in refused.into_iter().rev() {
+        kept.remove(index);
+    }
+    *c = super::records::kept(&kept);
+    Some(
+        lang.t("records_fix11.conditions_left_out")
+            .replace("%{reasons}", &reasons.join(" ")),
+    )
+}

@@ -1082,6 +1082,9 @@ pub async fn new_opportunity(
     }
     let form = OpportunityForm {
         customer_id: query.customer_id,
+        custom: super::forms::CustomValues::defaults(
+            &state.app.custom_fields(Kind::Opportunity).await.unwrap_or_default(),
+        ),
         ..OpportunityForm::default()
     };
     answer(

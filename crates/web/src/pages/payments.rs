@@ -115,26 +115,41 @@ pub(super) async fn payments_view(
     import: Option<ImportBox>,
 ) -> Result<PaymentsView, ServiceError> {
     let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
-    let service = PaymentListQuery {
-        search: optional_text(&query.q),
-        status: optional_text(&query.status),
-        view: optional_text(&query.view),
-        contract_id: None,
-        customer_id: optional_number(&query.customer_id),
-        drill: query.drill(),
-        filters: super::records::filters_of(query.conditions()),
-    };
-    let asked = (&mut query.sort, &mut query.cursor);
-    let ((list, totals), note) = list_notes::listed(lang, asked, true, |sort, page| {
-        let service = &service;
-        async move {
-            state
-                .app
-                .list_payments_sorted(caller, service, sort.as_deref(), page)
-                .await
+    let mut left_out = None;
+    // Kept conditions the list refuses (a field deleted since the view was
+    // saved) are left out, once, and named in the note.
+    let (service, ((list, totals), note)) = loop {
+        let service = PaymentListQuery {
+            search: optional_text(&query.q),
+            status: optional_text(&query.status),
+            view: optional_text(&query.view),
+            contract_id: None,
+            customer_id: optional_number(&query.customer_id),
+            drill: query.drill(),
+            filters: super::records::filters_of(query.conditions()),
+        };
+        let asked = (&mut query.sort, &mut query.cursor);
+        let listed = list_notes::listed(lang, asked, true, |sort, page| {
+            let service = &service;
+            async move {
+                state
+                    .app
+                    .list_payments_sorted(caller, service, sort.as_deref(), page)
+                    .await
+            }
+        })
+        .await;
+        match listed {
+            Err(error) if left_out.is_none() => {
+                match list_notes::drop_conditions(lang, &error, &mut query.c) {
+                    Some(note) => left_out = Some(note),
+                    None => return Err(error),
+                }
+            }
+            listed => break (service, listed?),
         }
-    })
-    .await?;
+    };
+    let note = list_notes::joined(left_out, note);
     let mut shell = Shell::new(state, caller, lang, "/payments", "payments.title")
         .with_notice(query.done.as_deref());
     shell.list_note = list_notes::joined(view_note, note);
@@ -522,6 +537,9 @@ pub async fn new_payment(
         contract_id: query.contract_id.clone(),
         plan_id: query.plan_id.clone(),
         received_on: state.app.today_text(),
+        custom: super::forms::CustomValues::defaults(
+            &state.app.custom_fields(Kind::Payment).await.unwrap_or_default(),
+        ),
         ..PaymentForm::default()
     };
     // The amount still outstanding on the instalment, or on the contract.

@@ -82,6 +82,7 @@ mod pool_recycling;
 mod pools;
 mod record_input;
 mod records_fix;
+mod records_fix11;
 mod regressions;
 mod report_builder;
 mod report_labels;

@@ -213,7 +213,7 @@ async fn a_pool_is_deleted_only_when_empty_and_never_the_last() {
             json!({ "ids": [id], "to_pool_id": r.south_pool }),
         )
         .await;
-    assert_eq!(moved.body["claimed"], json!([id]), "{}", moved.text);
+    assert_eq!(moved.body["moved"], json!([id]), "{}", moved.text);
     let deleted = t
         .call(axum::http::Method::DELETE, &path, Some(&r.admin), None)
         .await;
