@@ -96,7 +96,9 @@ async fn a_resumed_resubmission_asks_only_for_the_steps_still_to_come() {
         .await;
     assert_eq!(first.status, 200, "{}", first.text);
     let detail = t.get(&format!("/api/v1/contracts/{id}"), &team.rep.1).await;
-    let approval = detail.body["approval"]["approval"]["id"].as_i64().unwrap();
+    let approval = detail.body["approval"]["approval"]["id"]
+        .as_i64()
+        .expect("an approval");
     assert_eq!(detail.body["approval"]["choices_kept"], json!([]));
     let passed = act(
         &t,
@@ -218,7 +220,7 @@ async fn approvals_waiting_for_a_disabled_user_are_counted_listed_and_handed_ove
         .await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     assert_eq!(listed.body["total"], 1, "{}", listed.text);
-    let approval = listed.body["items"][0]["id"].as_i64().unwrap();
+    let approval = listed.body["items"][0]["id"].as_i64().expect("one listed");
     let refused = t
         .get(
             &format!("/api/v1/approvals/waiting?approver_id={finance}"),
@@ -440,7 +442,7 @@ async fn a_transferred_contract_takes_its_payments_along() {
         )
         .await;
     assert_eq!(paid.status, 201, "{}", paid.text);
-    let payment = paid.body["id"].as_i64().unwrap();
+    let payment = paid.body["id"].as_i64().expect("a payment");
     let other = t
         .post(
             "/api/v1/payments",
@@ -532,7 +534,7 @@ async fn money_in_conditions_and_request_lists_shows_the_currency_decimals() {
         )
         .await;
     assert_eq!(made.status, 201, "{}", made.text);
-    let id = made.body["id"].as_i64().unwrap();
+    let id = made.body["id"].as_i64().expect("a request");
     let sent = t
         .post(
             &format!("/api/v1/requests/{id}/submit"),
