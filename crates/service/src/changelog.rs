@@ -30,6 +30,20 @@ impl LogView {
     pub fn label(&self, field: &str) -> Option<&str> {
         self.labels.get(field).map(String::as_str)
     }
+
+    /// Whether the entry records a record created or changed by an import.
+    pub fn by_import(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.field == crate::record_import::VIA && f.new.as_deref() == Some("import"))
+    }
+
+    /// The fields the entry changed, without the mark of how it was made.
+    pub fn changes(&self) -> impl Iterator<Item = &FieldChange> {
+        self.fields
+            .iter()
+            .filter(|f| f.field != crate::record_import::VIA)
+    }
 }
 
 /// Replaces ids in logged fields by the names a person reads: departments,

@@ -173,6 +173,15 @@ impl Importer for ContactImport {
         )]
     }
 
+    fn describe(
+        old: Option<&ContactFields>,
+        new: &ContactFields,
+    ) -> Vec<kuijing_domain::FieldChange> {
+        let mut diff = kuijing_domain::change::Diff::new();
+        crate::contacts::describe(&mut diff, old, Some(new));
+        diff.into_fields()
+    }
+
     fn preview(fields: &ContactFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [
@@ -224,7 +233,8 @@ impl Importer for ContactImport {
         if merged.is_primary {
             contacts::make_primary(tx, merged.customer_id, id).await?;
         }
-        Ok(Updated::Done(id, current.name))
+        let changes = Self::describe(Some(&stored), &merged);
+        Ok(Updated::Done(id, current.name, changes))
     }
 
     async fn insert(

@@ -476,7 +476,7 @@ impl App {
 }
 
 /// The fields of a contact that changed, for the change log.
-fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
+pub(crate) fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
     type Get = fn(&ContactFields) -> Option<String>;
     let texts: [(&str, Get); 10] = [
         ("customer_id", |f| Some(f.customer_id.to_string())),

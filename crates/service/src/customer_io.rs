@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kuijing_domain::change::Diff;
 use kuijing_domain::company::{match_key, phone_key};
 use kuijing_domain::customer::Customer;
-use kuijing_domain::{FieldErrors, Kind, text};
+use kuijing_domain::{FieldChange, FieldErrors, Kind, text};
 use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::{Tx, departments};
 use serde::Serialize;
@@ -309,6 +310,12 @@ impl Importer for CustomerImport {
         preview_of(fields)
     }
 
+    fn describe(old: Option<&CustomerFields>, new: &CustomerFields) -> Vec<FieldChange> {
+        let mut diff = Diff::new();
+        crate::customers::describe(&mut diff, old, Some(new));
+        diff.into_fields()
+    }
+
     async fn existing(&self, tx: &mut Tx, fields: &CustomerFields) -> Result<Option<i64>> {
         let phone = fields.phone.as_deref().map(phone_key);
         let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
@@ -354,7 +361,8 @@ impl Importer for CustomerImport {
             return Ok(Updated::Unchanged(current.id, current.name));
         }
         customers::update(tx, current.id, current.version, &merged, now).await?;
-        Ok(Updated::Done(current.id, current.name))
+        let changes = Self::describe(Some(&crate::customers::fields_of(&current)), &merged);
+        Ok(Updated::Done(current.id, current.name, changes))
     }
 
     async fn insert(

@@ -159,6 +159,12 @@ impl Importer for LeadImport {
         keys
     }
 
+    fn describe(old: Option<&LeadFields>, new: &LeadFields) -> Vec<kuijing_domain::FieldChange> {
+        let mut diff = kuijing_domain::change::Diff::new();
+        crate::leads::describe(&mut diff, old, Some(new));
+        diff.into_fields()
+    }
+
     fn preview(fields: &LeadFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [
@@ -208,7 +214,8 @@ impl Importer for LeadImport {
             return Ok(Updated::Unchanged(id, current.name));
         }
         leads::update(tx, id, current.version, &merged, now).await?;
-        Ok(Updated::Done(id, current.name))
+        let changes = Self::describe(Some(&stored), &merged);
+        Ok(Updated::Done(id, current.name, changes))
     }
 
     async fn insert(

@@ -432,7 +432,7 @@ impl App {
 }
 
 /// The fields of a lead that changed, for the change log.
-fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>) {
+pub(crate) fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>) {
     type Get = fn(&LeadFields) -> Option<String>;
     let texts: [(&str, Get); 8] = [
         ("name", |f| Some(f.name.clone())),

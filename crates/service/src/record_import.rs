@@ -66,8 +66,8 @@ impl RowIn<'_> {
 
 /// A stored record matched by a row and updated from it.
 pub(crate) enum Updated {
-    /// The record's id and name.
-    Done(i64, String),
+    /// The record's id and name, and each field's old and new value.
+    Done(i64, String, Vec<FieldChange>),
     /// The record already holds what the row says: nothing was written, so
     /// its version and change log stay as they were.
     Unchanged(i64, String),
@@ -113,6 +113,9 @@ pub(crate) trait Importer: Sync {
     fn keys(fields: &Self::Fields) -> Vec<String>;
     /// The row as the preview shows it (custom fields are added after).
     fn preview(fields: &Self::Fields) -> BTreeMap<String, String>;
+    /// The fields that differ between a stored record (none on create) and
+    /// what is written, as a page's edit logs them.
+    fn describe(old: Option<&Self::Fields>, new: &Self::Fields) -> Vec<FieldChange>;
 
     /// The stored record the row matches, if any.
     fn existing(
@@ -139,6 +142,10 @@ pub(crate) trait Importer: Sync {
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<i64>> + Send;
 }
+
+/// The field of a change log entry that says how the change was made:
+/// `import` for a record created or updated from a file.
+pub const VIA: &str = "via";
 
 /// The options a row may name by label, with the field that holds each.
 const CHOICES: [&str; 3] = ["level_id", "industry_id", "source_id"];
@@ -395,7 +402,7 @@ impl App {
                 report.problems.extend(repeats);
                 continue;
             }
-            let (id, action) = match except {
+            let (id, action, changes) = match except {
                 Some(id) => match importer
                     .update(self, &mut tx, caller, (id, fields), now)
                     .await?
@@ -423,32 +430,42 @@ impl App {
                         }
                         continue;
                     }
-                    Updated::Done(id, name) => {
+                    Updated::Done(id, name, changes) => {
                         report.updated += 1;
                         report.problems.push(RowProblem {
                             duplicate_of: Some(id),
                             ..problem(line, "name", updated_code, &name, true)
                         });
-                        (id, ChangeAction::Update)
+                        (id, ChangeAction::Update, changes)
                     }
                 },
                 None => {
+                    let mut changes = I::describe(None, &fields);
+                    changes.push(FieldChange {
+                        field: "owner_id".into(),
+                        old: None,
+                        new: Some(owner.to_string()),
+                    });
                     let id = importer
                         .insert(&mut tx, caller, (fields, owner), now)
                         .await?;
                     report.created += 1;
-                    (id, ChangeAction::Create)
+                    (id, ChangeAction::Create, changes)
                 }
             };
+            // Each field as a page's edit logs it, after a mark that says the
+            // change came from an import.
+            let mut fields = vec![FieldChange {
+                field: VIA.into(),
+                old: None,
+                new: Some("import".into()),
+            }];
+            fields.extend(changes);
             let change = Change {
                 kind: I::KIND,
                 record_id: id,
                 action,
-                fields: vec![FieldChange {
-                    field: "import".into(),
-                    old: None,
-                    new: None,
-                }],
+                fields,
             };
             self.log(&mut tx, caller, change).await?;
             for key in keys {

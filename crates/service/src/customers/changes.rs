@@ -4,7 +4,7 @@ use kuijing_domain::change::Diff;
 use kuijing_domain::customer::Customer;
 use kuijing_store::customers::CustomerFields;
 
-pub(super) fn fields_of(c: &Customer) -> CustomerFields {
+pub(crate) fn fields_of(c: &Customer) -> CustomerFields {
     CustomerFields {
         name: c.name.clone(),
         level_id: c.level_id,
@@ -25,7 +25,7 @@ pub(super) fn fields_of(c: &Customer) -> CustomerFields {
     }
 }
 
-pub(super) fn describe(
+pub(crate) fn describe(
     diff: &mut Diff,
     old: Option<&CustomerFields>,
     new: Option<&CustomerFields>,

@@ -22,8 +22,7 @@ mod duplicates;
 
 pub use crate::customer_transfer::TransferInput;
 pub(crate) use crate::customer_transfer::keep_former_owner;
-pub(crate) use changes::describe_custom;
-use changes::{describe, fields_of};
+pub(crate) use changes::{describe, describe_custom, fields_of};
 pub(crate) use checks::{check_choices, read_region};
 pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};

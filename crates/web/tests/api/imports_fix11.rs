@@ -157,3 +157,93 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
     assert_eq!(found.body["items"][0]["custom"]["grade"], "N", "{}", found.text);
     assert_eq!(found.body["items"][0]["custom"]["tier"], "Silver", "{}", found.text);
 }
+
+/// The entry of a record's change log with the given action, newest first.
+fn entry<'a>(log: &'a Value, action: &str) -> &'a Value {
+    log.as_array()
+        .expect("log")
+        .iter()
+        .find(|e| e["action"] == action)
+        .unwrap_or_else(|| panic!("no {action} in {log}"))
+}
+
+/// A field of a log entry: its old and new value.
+fn logged(entry: &Value, field: &str) -> (Value, Value) {
+    let found = entry["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["field"] == field)
+        .unwrap_or_else(|| panic!("no {field} in {entry}"));
+    (found["old"].clone(), found["new"].clone())
+}
+
+#[tokio::test]
+async fn records_created_or_changed_by_an_import_log_each_field() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let file = "Name,Phone,Email\nLogged Trading,02-2345-6789,info@logged.tw\n";
+    let answer = import(&t, &admin, "customers", "", file).await;
+    assert_eq!(answer.body["created"], 1, "{}", answer.text);
+    let found = t.get("/api/v1/customers?q=Logged", &admin).await;
+    let id = found.body["items"][0]["id"].as_i64().expect("id");
+    let log = customer(&t, &admin, id).await["change_log"].clone();
+    let created = entry(&log, "create");
+    assert_eq!(logged(created, "via"), (Value::Null, json!("import")));
+    assert_eq!(logged(created, "name"), (Value::Null, json!("Logged Trading")));
+    assert_eq!(logged(created, "phone"), (Value::Null, json!("02-2345-6789")));
+    assert_eq!(logged(created, "email"), (Value::Null, json!("info@logged.tw")));
+    assert!(logged(created, "owner_id").1.is_string(), "{created}");
+    assert!(!created.to_string().contains("\"field\":\"import\""), "{created}");
+
+    let file = "Name,Phone\nLogged Trading,02-8765-4321\n";
+    let answer = import(&t, &admin, "customers", "duplicates=update", file).await;
+    assert_eq!(answer.body["updated"], 1, "{}", answer.text);
+    let log = customer(&t, &admin, id).await["change_log"].clone();
+    let changed = entry(&log, "update");
+    assert_eq!(
+        logged(changed, "phone"),
+        (json!("02-2345-6789"), json!("02-8765-4321"))
+    );
+    // Only what changed: the e-mail the file left out is not named.
+    let named: Vec<&Value> = changed["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| &f["field"])
+        .collect();
+    assert_eq!(named, [&json!("via"), &json!("phone")], "{changed}");
+
+    // The page says how the record was made and changed.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = crate::helpers::page(&t, &cookie, &format!("/customers/{id}"), "en").await;
+    assert!(html.contains("created by import"), "{html}");
+    assert!(html.contains("changed by import"), "{html}");
+    assert!(html.contains("02-8765-4321"));
+
+    // Leads and contacts import through the same code and log the same way.
+    let file = "Name,Mobile\nLead Logged,0912000111\n";
+    let answer = import(&t, &admin, "leads", "", file).await;
+    assert_eq!(answer.body["created"], 1, "{}", answer.text);
+    let leads = t.get("/api/v1/leads?q=Lead%20Logged", &admin).await;
+    let lead = leads.body["items"][0]["id"].as_i64().expect("lead");
+    let log = t.get(&format!("/api/v1/leads/{lead}"), &admin).await.body["change_log"].clone();
+    let created = entry(&log, "create");
+    assert_eq!(logged(created, "mobile"), (Value::Null, json!("0912000111")));
+    assert_eq!(logged(created, "via"), (Value::Null, json!("import")));
+
+    let file = "Name,Customer,Mobile\nConnie Chen,Logged Trading,0922000333\n";
+    let answer = import(&t, &admin, "contacts", "", file).await;
+    assert_eq!(answer.body["created"], 1, "{}", answer.text);
+    let file = "Name,Customer,Mobile\nConnie Chen,Logged Trading,0922000444\n";
+    let answer = import(&t, &admin, "contacts", "duplicates=update", file).await;
+    assert_eq!(answer.body["updated"], 1, "{}", answer.text);
+    let contacts = t.get("/api/v1/contacts?q=Connie", &admin).await;
+    let contact = contacts.body["items"][0]["id"].as_i64().expect("contact");
+    let log = t.get(&format!("/api/v1/contacts/{contact}"), &admin).await.body["change_log"].clone();
+    assert_eq!(
+        logged(entry(&log, "update"), "mobile"),
+        (json!("0922000333"), json!("0922000444"))
+    );
+    assert_eq!(logged(entry(&log, "create"), "name"), (Value::Null, json!("Connie Chen")));
+}
