@@ -247,13 +247,10 @@ impl Importer for CustomerImport {
             tax_id: row.get("tax_id"),
             ..CustomerInput::default()
         };
-        // A file without region columns has it in its one-line address.
-        if !["province", "city", "district"]
-            .iter()
-            .any(|c| row.has_column(c))
-        {
-            crate::customers::read_region(&mut input);
-        }
+        // A row without region values has them in its one-line address,
+        // whether the file has no region columns or leaves them empty (as
+        // the template has them); a row with its own keeps them.
+        crate::customers::read_region(&mut input);
         // Registry files put other things in the web address column now
         // and then; such text is kept in the notes rather than refusing the row.
         if let Some(site) = row.get("website").filter(|w| !is_nothing(w)) {

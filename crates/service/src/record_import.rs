@@ -54,10 +54,6 @@ impl RowIn<'_> {
         self.values.get(field).cloned()
     }
 
-    pub fn has_column(&self, field: &str) -> bool {
-        self.columns.contains(&Some(field))
-    }
-
     pub fn problem(&mut self, field: &str, code: &str, value: &str, warning: bool) {
         self.problems
             .push(problem(self.line, field, code, value, warning));

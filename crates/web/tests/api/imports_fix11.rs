@@ -247,3 +247,80 @@ async fn records_created_or_changed_by_an_import_log_each_field() {
     );
     assert_eq!(logged(entry(&log, "create"), "name"), (Value::Null, json!("Connie Chen")));
 }
+
+/// The customers' import template in English, as a list of headers.
+async fn template_headers(t: &TestApp, token: &str) -> Vec<String> {
+    let request = Request::builder()
+        .uri("/api/v1/customers/import/template?format=csv")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .body(Body::empty())
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(answer.text.trim_start_matches('\u{feff}').as_bytes());
+    let first = reader.records().next().expect("header").expect("row");
+    first.iter().map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn a_one_line_address_is_split_when_the_region_columns_of_its_row_are_empty() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let headers = template_headers(&t, &admin).await;
+    for wanted in ["Province", "City", "District", "Address"] {
+        assert!(headers.iter().any(|h| h == wanted), "{headers:?}");
+    }
+    let row = |cells: &[(&str, &str)]| -> String {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        let line: Vec<&str> = headers
+            .iter()
+            .map(|h| {
+                cells
+                    .iter()
+                    .find(|(name, _)| name == h)
+                    .map_or("", |(_, v)| *v)
+            })
+            .collect();
+        writer.write_record(line).expect("row");
+        String::from_utf8(writer.into_inner().expect("csv")).expect("utf-8")
+    };
+    let mut file = row(&headers.iter().map(|h| (h.as_str(), h.as_str())).collect::<Vec<_>>());
+    file.push_str(&row(&[
+        ("Name", "Split Ltd"),
+        ("Address", "臺北市中正區重慶南路一段122號"),
+    ]));
+    file.push_str(&row(&[
+        ("Name", "Own Region Ltd"),
+        ("City", "新北市"),
+        ("District", "板橋區"),
+        ("Address", "臺北市中正區重慶南路一段122號"),
+    ]));
+    file.push_str(&row(&[("Name", "Plain Ltd"), ("Address", "Somewhere 5")]));
+    let answer = import(&t, &admin, "customers", "", &file).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.body["created"], 3, "{}", answer.text);
+    let list = t.get("/api/v1/customers?sort=name", &admin).await;
+    let by_name = |name: &str| -> Value {
+        list.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {}", list.text))
+    };
+    let split = by_name("Split Ltd");
+    assert_eq!(split["city"], "臺北市", "{split}");
+    assert_eq!(split["district"], "中正區", "{split}");
+    assert_eq!(split["address"], "重慶南路一段122號", "{split}");
+    let own = by_name("Own Region Ltd");
+    assert_eq!(own["city"], "新北市", "{own}");
+    assert_eq!(own["district"], "板橋區", "{own}");
+    assert_eq!(own["address"], "臺北市中正區重慶南路一段122號", "{own}");
+    let plain = by_name("Plain Ltd");
+    assert_eq!(plain["city"], Value::Null, "{plain}");
+    assert_eq!(plain["address"], "Somewhere 5", "{plain}");
+}
