@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::imports::yes_no;
 use crate::list_filters::RecordQuery;
 use crate::record_export::{self, ExportSheet, Labels, export_columns};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a contact file, in the template's and the export's order.
@@ -297,6 +297,6 @@ fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
         address: keep(new.address, &current.address),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }

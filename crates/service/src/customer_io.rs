@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use crate::customers::CustomerInput;
 use crate::error::Result;
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::spreadsheets::Format;
 use crate::{App, Caller};
 
@@ -450,7 +450,7 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         custom,
         // A file may set when to contact the customer next; left empty, the
         // time already planned stays.
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }
 

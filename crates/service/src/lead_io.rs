@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
 use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, merged_custom};
+use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
 use crate::{App, Caller};
 
 /// The columns of a lead file, in the template's and the export's order.
@@ -270,6 +270,6 @@ fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
         source_id: new.source_id.or(current.source_id),
         notes: keep(new.notes, &current.notes),
         custom,
-        next_contact_at: new.next_contact_at.or(current.next_contact_at),
+        next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),
     }
 }

@@ -659,6 +659,24 @@ pub(crate) fn keep(new: Option<String>, old: &Option<String>) -> Option<String> 
     new.or_else(|| old.clone())
 }
 
+/// A time of an update: the file's, unless it is the stored one as an
+/// export writes it (to the minute), which keeps the stored one so an
+/// export imported again changes nothing.
+pub(crate) fn keep_time(
+    new: Option<DateTime<Utc>>,
+    old: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match (new, old) {
+        (Some(new), Some(old))
+            if new.timestamp().div_euclid(60) == old.timestamp().div_euclid(60) =>
+        {
+            Some(old)
+        }
+        (Some(new), _) => Some(new),
+        (None, old) => old,
+    }
+}
+
 /// Custom values of an update: the stored ones, overwritten by the file's.
 pub(crate) fn merged_custom(
     old: &Map<String, Value>,

@@ -48,10 +48,19 @@ fn without(csv_text: &str, headers: &[&str]) -> String {
         .iter()
         .map(|h| !headers.contains(&h.as_str()))
         .collect();
-    assert!(keep.iter().any(|k| !k), "{:?} has none of {headers:?}", rows[0]);
+    assert!(
+        keep.iter().any(|k| !k),
+        "{:?} has none of {headers:?}",
+        rows[0]
+    );
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        let kept: Vec<&String> = row.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c).collect();
+        let kept: Vec<&String> = row
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(c, _)| c)
+            .collect();
         writer.write_record(kept).expect("write");
     }
     String::from_utf8(writer.into_inner().expect("csv")).expect("utf-8")
@@ -78,7 +87,11 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     for (key, field_type, extra) in [
-        ("grade", "text", json!({ "required": true, "default_value": "N" })),
+        (
+            "grade",
+            "text",
+            json!({ "required": true, "default_value": "N" }),
+        ),
         ("tier", "text", json!({ "required": true })),
         ("staff", "number", json!({})),
         ("since", "date", json!({})),
@@ -100,7 +113,7 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
             "mobile": "0912345678", "email": format!("k{n}@keeper.tw"), "website": "https://keeper.tw",
             "address": "臺北市中正區重慶南路一段122號", "tax_id": format!("1234567{n}"),
             "notes": "line one\nline two", "level_id": level, "industry_id": industry,
-            "source_id": source,
+            "source_id": source, "next_contact_at": "2030-05-06T07:08:09Z",
             "custom": { "grade": "S", "tier": "Gold", "staff": "1250", "since": "2020-01-05" } });
         ids.push(made(&t, &admin, "/api/v1/customers", body).await);
     }
@@ -108,7 +121,14 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
     let file = without(&file, &["GRADE", "TIER"]);
 
     // Checked first: nothing would change.
-    let check = import(&t, &admin, "customers", "duplicates=update&dry_run=true", &file).await;
+    let check = import(
+        &t,
+        &admin,
+        "customers",
+        "duplicates=update&dry_run=true",
+        &file,
+    )
+    .await;
     assert_eq!(check.status, 200, "{}", check.text);
     assert_eq!(check.body["would_update"], 0, "{}", check.text);
     assert_eq!(check.body["failed"], 0, "{}", check.text);
@@ -130,7 +150,14 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
     // A row that changes something changes that alone; a new row gets the
     // default, and without a value for a required field with none it fails.
     let changed = "Name,Phone\nKeeper 0 Ltd,02-9999-0000\nNew Comer Ltd,02-8888-0000\n";
-    let answer = import(&t, &admin, "customers", "duplicates=update&partial=true", changed).await;
+    let answer = import(
+        &t,
+        &admin,
+        "customers",
+        "duplicates=update&partial=true",
+        changed,
+    )
+    .await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     assert_eq!(answer.body["updated"], 1, "{}", answer.text);
     assert_eq!(answer.body["failed"], 1, "{}", answer.text);
@@ -154,8 +181,16 @@ async fn an_update_from_a_file_leaves_alone_what_the_file_has_no_column_for() {
     let answer = import(&t, &admin, "customers", "duplicates=update", with_tier).await;
     assert_eq!(answer.body["created"], 1, "{}", answer.text);
     let found = t.get("/api/v1/customers?q=New%20Comer", &admin).await;
-    assert_eq!(found.body["items"][0]["custom"]["grade"], "N", "{}", found.text);
-    assert_eq!(found.body["items"][0]["custom"]["tier"], "Silver", "{}", found.text);
+    assert_eq!(
+        found.body["items"][0]["custom"]["grade"], "N",
+        "{}",
+        found.text
+    );
+    assert_eq!(
+        found.body["items"][0]["custom"]["tier"], "Silver",
+        "{}",
+        found.text
+    );
 }
 
 /// The entry of a record's change log with the given action, newest first.
@@ -190,11 +225,23 @@ async fn records_created_or_changed_by_an_import_log_each_field() {
     let log = customer(&t, &admin, id).await["change_log"].clone();
     let created = entry(&log, "create");
     assert_eq!(logged(created, "via"), (Value::Null, json!("import")));
-    assert_eq!(logged(created, "name"), (Value::Null, json!("Logged Trading")));
-    assert_eq!(logged(created, "phone"), (Value::Null, json!("02-2345-6789")));
-    assert_eq!(logged(created, "email"), (Value::Null, json!("info@logged.tw")));
+    assert_eq!(
+        logged(created, "name"),
+        (Value::Null, json!("Logged Trading"))
+    );
+    assert_eq!(
+        logged(created, "phone"),
+        (Value::Null, json!("02-2345-6789"))
+    );
+    assert_eq!(
+        logged(created, "email"),
+        (Value::Null, json!("info@logged.tw"))
+    );
     assert!(logged(created, "owner_id").1.is_string(), "{created}");
-    assert!(!created.to_string().contains("\"field\":\"import\""), "{created}");
+    assert!(
+        !created.to_string().contains("\"field\":\"import\""),
+        "{created}"
+    );
 
     let file = "Name,Phone\nLogged Trading,02-8765-4321\n";
     let answer = import(&t, &admin, "customers", "duplicates=update", file).await;
@@ -229,7 +276,10 @@ async fn records_created_or_changed_by_an_import_log_each_field() {
     let lead = leads.body["items"][0]["id"].as_i64().expect("lead");
     let log = t.get(&format!("/api/v1/leads/{lead}"), &admin).await.body["change_log"].clone();
     let created = entry(&log, "create");
-    assert_eq!(logged(created, "mobile"), (Value::Null, json!("0912000111")));
+    assert_eq!(
+        logged(created, "mobile"),
+        (Value::Null, json!("0912000111"))
+    );
     assert_eq!(logged(created, "via"), (Value::Null, json!("import")));
 
     let file = "Name,Customer,Mobile\nConnie Chen,Logged Trading,0922000333\n";
@@ -240,12 +290,19 @@ async fn records_created_or_changed_by_an_import_log_each_field() {
     assert_eq!(answer.body["updated"], 1, "{}", answer.text);
     let contacts = t.get("/api/v1/contacts?q=Connie", &admin).await;
     let contact = contacts.body["items"][0]["id"].as_i64().expect("contact");
-    let log = t.get(&format!("/api/v1/contacts/{contact}"), &admin).await.body["change_log"].clone();
+    let log = t
+        .get(&format!("/api/v1/contacts/{contact}"), &admin)
+        .await
+        .body["change_log"]
+        .clone();
     assert_eq!(
         logged(entry(&log, "update"), "mobile"),
         (json!("0922000333"), json!("0922000444"))
     );
-    assert_eq!(logged(entry(&log, "create"), "name"), (Value::Null, json!("Connie Chen")));
+    assert_eq!(
+        logged(entry(&log, "create"), "name"),
+        (Value::Null, json!("Connie Chen"))
+    );
 }
 
 /// The customers' import template in English, as a list of headers.
@@ -287,7 +344,10 @@ async fn a_one_line_address_is_split_when_the_region_columns_of_its_row_are_empt
         writer.write_record(line).expect("row");
         String::from_utf8(writer.into_inner().expect("csv")).expect("utf-8")
     };
-    let mut file = row(&headers.iter().map(|h| (h.as_str(), h.as_str())).collect::<Vec<_>>());
+    let mut file = row(&headers
+        .iter()
+        .map(|h| (h.as_str(), h.as_str()))
+        .collect::<Vec<_>>());
     file.push_str(&row(&[
         ("Name", "Split Ltd"),
         ("Address", "臺北市中正區重慶南路一段122號"),
