@@ -190,11 +190,14 @@ impl Importer for ContactImport {
             ("email", &fields.email),
             ("post", &fields.post),
             ("address", &fields.address),
+            ("notes", &fields.notes),
         ] {
-            if let Some(value) = value {
-                row.insert(key.to_string(), value.clone());
-            }
+            // Every field, empty when the row leaves it so, so the preview
+            // never shows a cell as the file has it where cleaning dropped it.
+            row.insert(key.to_string(), value.clone().unwrap_or_default());
         }
+        row.insert("decision_maker".into(), fields.decision_maker.to_string());
+        row.insert("is_primary".into(), fields.is_primary.to_string());
         row
     }
 

@@ -53,6 +53,11 @@ impl People {
         Ok(Self(users::active_people(tx).await?))
     }
 
+    /// The name of an active user.
+    pub(crate) fn name_of(&self, id: i64) -> Option<String> {
+        self.0.iter().find(|p| p.0 == id).map(|p| p.1.clone())
+    }
+
     /// The user a cell names: by phone first (phones are unique), else by name.
     pub(crate) fn find(&self, text: &str) -> Result<(i64, i64), &'static str> {
         if let Ok(phone) = kuijing_domain::text::parse_phone(text)

@@ -152,7 +152,11 @@ pub struct ImportReport {
     /// Headers read as no field.
     pub unmapped: Vec<String>,
     pub problems: Vec<RowProblem>,
-    /// The first rows as they would be written, for the preview.
+    /// The first rows as they would be written, for the preview: every
+    /// mapped column by field (options by label, the owner by name, the
+    /// next contact as local `YYYY-MM-DD HH:MM`, custom fields as
+    /// `custom.<key>`, an empty cell as ""), and the region a one-line
+    /// address is split into.
     #[schema(value_type = Vec<Object>)]
     pub preview: Vec<BTreeMap<String, String>>,
 }
@@ -459,6 +463,7 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
     row.insert("name".to_string(), fields.name.clone());
     for (key, value) in [
         ("phone", &fields.phone),
+        ("mobile", &fields.mobile),
         ("email", &fields.email),
         ("province", &fields.province),
         ("city", &fields.city),
@@ -466,10 +471,11 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
         ("address", &fields.address),
         ("tax_id", &fields.tax_id),
         ("website", &fields.website),
+        ("notes", &fields.notes),
     ] {
-        if let Some(value) = value {
-            row.insert(key.to_string(), value.clone());
-        }
+        // Every field, empty when the row leaves it so, so the preview never
+        // shows a cell as the file has it where cleaning dropped it.
+        row.insert(key.to_string(), value.clone().unwrap_or_default());
     }
     row
 }

@@ -173,10 +173,11 @@ impl Importer for LeadImport {
             ("phone", &fields.phone),
             ("email", &fields.email),
             ("address", &fields.address),
+            ("notes", &fields.notes),
         ] {
-            if let Some(value) = value {
-                row.insert(key.to_string(), value.clone());
-            }
+            // Every field, empty when the row leaves it so, so the preview
+            // never shows a cell as the file has it where cleaning dropped it.
+            row.insert(key.to_string(), value.clone().unwrap_or_default());
         }
         row
     }

@@ -299,6 +299,11 @@ impl App {
             // these alone, and a default fills the others only on create.
             let given: Vec<String> = common.custom.keys().cloned().collect();
             let owner = common.owner_id.unwrap_or(caller.user.id);
+            let read = Read {
+                choices: [common.level_id, common.industry_id, common.source_id],
+                owner: common.owner_id,
+                next_contact_at: common.next_contact_at,
+            };
             let input = importer
                 .input(self, &mut tx, caller, &mut row, common)
                 .await?;
@@ -333,7 +338,10 @@ impl App {
             }
             let failed = row.problems.iter().any(|p| !p.warning);
             if report.preview.len() < 5 && !failed {
-                report.preview.push(preview_of::<I>(&fields, &defs));
+                let mut shown = preview_of::<I>(&fields, &defs);
+                let context = (&choice[..], &people, self.time_zone());
+                fill_preview(&mut shown, &row, &read, context);
+                report.preview.push(shown);
             }
             report.problems.append(&mut row.problems);
             if failed {
@@ -592,6 +600,48 @@ fn preview_of<I: Importer>(fields: &I::Fields, defs: &[FieldDef]) -> BTreeMap<St
         }
     }
     row
+}
+
+/// What a row named by label, name or local time, as it was read.
+struct Read {
+    choices: [Option<i64>; 3],
+    owner: Option<i64>,
+    next_contact_at: Option<DateTime<Utc>>,
+}
+
+/// Completes a preview row with every mapped column as it will be written:
+/// options by label, the owner by name, the next contact in local time, and
+/// any other column as the file has it (empty when its cell is).
+fn fill_preview(
+    shown: &mut BTreeMap<String, String>,
+    row: &RowIn<'_>,
+    read: &Read,
+    (choice, people, zone): (&[options::OptionRow], &People, chrono_tz::Tz),
+) {
+    for column in row.columns.iter().flatten() {
+        if shown.contains_key(*column) {
+            continue;
+        }
+        let text = match *column {
+            "level_id" | "industry_id" | "source_id" => {
+                let at = CHOICES.iter().position(|c| c == column).unwrap_or(0);
+                read.choices[at]
+                    .and_then(|id| choice.iter().find(|o| o.id == id))
+                    .map(|o| o.label.clone())
+            }
+            "owner_id" => read.owner.and_then(|id| people.name_of(id)),
+            "next_contact_at" => read
+                .next_contact_at
+                .map(|at| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
+            other => row.get(other),
+        };
+        shown.insert(column.to_string(), text.unwrap_or_default());
+    }
+    // The file's columns, and the region a one-line address was split into.
+    shown.retain(|key, value| {
+        row.columns.contains(&Some(key.as_str()))
+            || (matches!(key.as_str(), "province" | "city" | "district") && !value.is_empty())
+    });
 }
 
 /// Header → field: the given mapping first, then field keys, labels in any

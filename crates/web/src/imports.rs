@@ -184,15 +184,6 @@ impl RecordImport {
         }
     }
 
-    /// The columns a preview shows, besides the custom fields.
-    pub fn preview_columns(self) -> &'static [&'static str] {
-        match self {
-            Self::Customer => &["name", "phone", "email", "address", "tax_id", "website"],
-            Self::Lead => &["name", "contact_name", "mobile", "phone", "email"],
-            Self::Contact => &["name", "mobile", "phone", "email", "post"],
-        }
-    }
-
     pub fn aliases(self) -> BTreeMap<String, String> {
         aliases_of(self.path(), self.columns())
     }

@@ -148,8 +148,13 @@ impl ImportPage {
         a == b
     }
 
+    /// A preview cell as the record's page shows the value (yes or no in
+    /// the user's language).
     fn cell(&self, row: &BTreeMap<String, String>, key: &str) -> String {
-        row.get(key).cloned().unwrap_or_default()
+        match row.get(key) {
+            Some(value) if !value.is_empty() => self.shell.value_label(key, value),
+            _ => String::new(),
+        }
     }
 }
 
@@ -398,9 +403,12 @@ async fn run(
                 .iter()
                 .map(|t| (t.to_string(), shell.field_label(t)))
                 .collect();
+            // Every column the rows will fill, in the template's order: the
+            // file's mapped columns and the region an address is split into.
             let mut shown: Vec<(String, String)> = kind
-                .preview_columns()
+                .columns()
                 .iter()
+                .filter(|t| report.preview.iter().any(|row| row.contains_key(**t)))
                 .map(|t| (t.to_string(), shell.field_label(t)))
                 .collect();
             let defs = state

@@ -22,6 +22,25 @@ async fn import(t: &TestApp, token: &str, kind: &str, query: &str, file: &str) -
     t.send(request).await
 }
 
+/// A file checked on an import page (a dry run): the page shown.
+async fn check_on_page(t: &TestApp, cookie: &str, csrf: &str, path: &str, file: &str) -> Answer {
+    let boundary = "IMPORTSELEVENBOUNDARY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    let upload = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    t.send(upload).await
+}
+
 async fn export(t: &TestApp, token: &str, kind: &str) -> String {
     let answer = t
         .call(
@@ -383,4 +402,68 @@ async fn a_one_line_address_is_split_when_the_region_columns_of_its_row_are_empt
     let plain = by_name("Plain Ltd");
     assert_eq!(plain["city"], Value::Null, "{plain}");
     assert_eq!(plain["address"], "Somewhere 5", "{plain}");
+}
+
+#[tokio::test]
+async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    option(&t, &admin, "level_id", "Key account").await;
+    option(&t, &admin, "industry_id", "Machinery").await;
+    option(&t, &admin, "source_id", "Trade fair").await;
+    let field = json!({ "kind": "customer", "key": "since", "label": "Customer since",
+        "field_type": "date" });
+    assert_eq!(t.post("/api/v1/fields", &admin, field).await.status, 201);
+    let file = "Name,Level,Industry,Source,Mobile,Notes,Owner,Next contact,Customer since,Address\n\
+        Preview Ltd,key account,Machinery,Trade fair,0912 345 678,Met at the fair,Admin,2030-03-04 09:30,2024/1/5,臺北市中正區重慶南路一段122號\n";
+    let answer = import(&t, &admin, "customers", "dry_run=true", file).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.body["would_create"], 1, "{}", answer.text);
+    let row = &answer.body["preview"][0];
+    for (key, value) in [
+        ("name", "Preview Ltd"),
+        ("level_id", "Key account"),
+        ("industry_id", "Machinery"),
+        ("source_id", "Trade fair"),
+        ("notes", "Met at the fair"),
+        ("owner_id", "Admin"),
+        ("next_contact_at", "2030-03-04 09:30"),
+        ("custom.since", "2024-01-05"),
+        ("city", "臺北市"),
+        ("address", "重慶南路一段122號"),
+    ] {
+        assert_eq!(row[key], value, "{key} in {row}");
+    }
+    assert!(
+        row["mobile"].as_str().is_some_and(|m| m.contains("0912")),
+        "{row}"
+    );
+    assert!(row.get("phone").is_none(), "a column the file lacks: {row}");
+
+    // The check page shows them too.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let page = check_on_page(&t, &cookie, &csrf, "/customers/import", file).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let html = page.text;
+    let preview = html
+        .split("import-preview")
+        .nth(1)
+        .expect("a preview table");
+    for text in [
+        ">Level<",
+        ">Industry<",
+        ">Source<",
+        ">Mobile<",
+        ">Notes<",
+        ">Owner<",
+        ">Next contact<",
+        ">Customer since<",
+        ">Key account<",
+        ">Admin<",
+        ">2030-03-04 09:30<",
+        ">Met at the fair<",
+    ] {
+        assert!(preview.contains(text), "{text} in {preview}");
+    }
 }
