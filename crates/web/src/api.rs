@@ -515,15 +515,20 @@ pub(crate) use reports::{export as report_export, export_custom as saved_report_
 
 pub(crate) use exports::SalesExportFilter;
 
-/// A sales list's export for the pages.
+/// A sales list's export for the pages: a browser that opened the address
+/// is told why there is no file on a page (an API client in JSON).
 pub(crate) async fn exports_page(
     state: &crate::AppState,
-    caller: &kuijing_service::Caller,
+    (caller, headers): (&kuijing_service::Caller, &axum::http::HeaderMap),
     lang: Lang,
     kind: &str,
     (format, filter): (Option<&str>, &SalesExportFilter),
 ) -> Response {
-    exports::export(state, caller, lang, kind, (format, filter)).await
+    exports::export_file(state, caller, lang, kind, (format, filter))
+        .await
+        .unwrap_or_else(|error| {
+            crate::error::error_answer(error, lang, &caller.request_id, headers)
+        })
 }
 
 /// A deletion, or another change with nothing to tell: 204.

@@ -502,6 +502,29 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Whether the request is a browser's (it accepts a page): an address a
+/// person opened answers its errors as a page rather than as the API's JSON.
+pub fn wants_page(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// An API error, or the error page when a browser opened the address.
+pub fn error_answer(
+    error: ServiceError,
+    lang: Lang,
+    request_id: &str,
+    headers: &axum::http::HeaderMap,
+) -> Response {
+    if wants_page(headers) {
+        PageError::from_service(error, lang, request_id).into_response()
+    } else {
+        ApiError::from_service(error, lang, request_id).into_response()
+    }
+}
+
 /// An error shown as a page of its own.
 pub struct PageError {
     status: StatusCode,

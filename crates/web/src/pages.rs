@@ -435,6 +435,7 @@ async fn export_sales(
     State(state): State<AppState>,
     axum::Extension(lang): axum::Extension<Lang>,
     crate::auth::PageUser(caller): crate::auth::PageUser,
+    headers: axum::http::HeaderMap,
     axum::extract::Path(kind): axum::extract::Path<String>,
     crate::extract::Params(query): crate::extract::Params<ExportQuery>,
 ) -> Response {
@@ -444,7 +445,14 @@ async fn export_sales(
         query.format.as_str()
     };
     let filter = crate::api::SalesExportFilter::default();
-    crate::api::exports_page(&state, &caller, lang, &kind, (Some(format), &filter)).await
+    crate::api::exports_page(
+        &state,
+        (&caller, &headers),
+        lang,
+        &kind,
+        (Some(format), &filter),
+    )
+    .await
 }
 
 pub async fn not_found(request: Request) -> Response {

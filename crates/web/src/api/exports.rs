@@ -131,7 +131,22 @@ pub(crate) async fn export(
     kind: &str,
     (format, filter): (Option<&str>, &SalesExportFilter),
 ) -> Response {
-    let result = async {
+    export_file(state, caller, lang, kind, (format, filter))
+        .await
+        .unwrap_or_else(|error| {
+            ApiError::from_service(error, lang, &caller.request_id).into_response()
+        })
+}
+
+/// A sales list's file, or why there is none.
+pub(crate) async fn export_file(
+    state: &AppState,
+    caller: &kuijing_service::Caller,
+    lang: Lang,
+    kind: &str,
+    (format, filter): (Option<&str>, &SalesExportFilter),
+) -> Result<Response, kuijing_service::ServiceError> {
+    async {
         let sales = SalesKind::parse(kind).ok_or(kuijing_service::ServiceError::NotFound)?;
         let format = format_of(format)?;
         let export = filter.export(state, caller, sales).await?;
@@ -142,10 +157,7 @@ pub(crate) async fn export(
             .await?;
         send_file(path, format, kind).await
     }
-    .await;
-    result.unwrap_or_else(|error| {
-        ApiError::from_service(error, lang, &caller.request_id).into_response()
-    })
+    .await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -289,6 +301,7 @@ pub async fn import_template(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
+    headers: axum::http::HeaderMap,
     Path(kind): Path<String>,
     Params(p): Params<SalesExportParams>,
 ) -> Response {
@@ -303,8 +316,9 @@ pub async fn import_template(
         crate::imports::template(&state, &caller, lang, of, format).await
     }
     .await;
+    // The import pages link here: a browser is shown a page.
     result.unwrap_or_else(|error| {
-        ApiError::from_service(error, lang, &caller.request_id).into_response()
+        crate::error::error_answer(error, lang, &caller.request_id, &headers)
     })
 }
 

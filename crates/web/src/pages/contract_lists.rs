@@ -332,6 +332,7 @@ pub async fn export_contracts(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    headers: axum::http::HeaderMap,
     Params(query): Params<ListQuery>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportForm>,
 ) -> Response {
@@ -339,7 +340,7 @@ pub async fn export_contracts(
     let filter = export_filter(&query, ids);
     crate::api::exports_page(
         &state,
-        &caller,
+        (&caller, &headers),
         lang,
         "contracts",
         (Some(extra.format()), &filter),
@@ -352,6 +353,7 @@ pub async fn export_payments(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    headers: axum::http::HeaderMap,
     Params(query): Params<ListQuery>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportForm>,
 ) -> Response {
@@ -359,7 +361,7 @@ pub async fn export_payments(
     let filter = export_filter(&query, ids);
     crate::api::exports_page(
         &state,
-        &caller,
+        (&caller, &headers),
         lang,
         "payments",
         (Some(extra.format()), &filter),

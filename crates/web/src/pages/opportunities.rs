@@ -1332,6 +1332,7 @@ pub async fn export(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     PageUser(caller): PageUser,
+    headers: axum::http::HeaderMap,
     Params(query): Params<ListQuery>,
     axum_extra::extract::Query(extra): axum_extra::extract::Query<ExportForm>,
 ) -> Response {
@@ -1354,7 +1355,7 @@ pub async fn export(
     let filter = query.export(ids);
     crate::api::exports_page(
         &state,
-        &caller,
+        (&caller, &headers),
         lang,
         "opportunities",
         (Some(format), &filter),

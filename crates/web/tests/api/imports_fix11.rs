@@ -467,3 +467,91 @@ async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
         assert!(preview.contains(text), "{text} in {preview}");
     }
 }
+
+/// A page opened by a browser: the status, the content type and the text.
+async fn browse(t: &TestApp, cookie: &str, path: &str) -> (u16, String, String) {
+    let request = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .body(Body::empty())
+        .expect("request");
+    let answer = t.send(request).await;
+    let kind = answer
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (answer.status.as_u16(), kind, answer.text)
+}
+
+#[tokio::test]
+async fn a_user_without_the_import_right_is_refused_the_import_pages_on_a_page() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let role = t
+        .role(
+            &admin,
+            "no imports",
+            &[
+                "customer.view",
+                "customer.create",
+                "lead.view",
+                "lead.create",
+                "contact.view",
+                "contact.create",
+            ],
+            json!({}),
+        )
+        .await;
+    t.user(&admin, "0975000001", json!({ "role_ids": [role] }))
+        .await;
+    let cookie = crate::auth::page_session(&t, "0975000001").await;
+    for path in ["/customers/import", "/leads/import", "/contacts/import"] {
+        let (status, kind, html) = browse(&t, &cookie, path).await;
+        assert_eq!(status, 403, "{path}: {html}");
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        assert!(!html.contains("type=\"file\""), "{path}: no upload form");
+    }
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let refused = check_on_page(&t, &cookie, &csrf, "/customers/import", "Name\nX\n").await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(
+        t.get("/api/v1/customers?q=X", &admin).await.body["total"],
+        0
+    );
+
+    // The template and export links answer a browser with a page.
+    for (path, status) in [
+        ("/api/v1/imports/customers/template?format=xlsx", 403),
+        ("/api/v1/imports/leads/template?format=csv", 403),
+        ("/exports/customers?ids=1,2", 404),
+    ] {
+        let (got, kind, text) = browse(&t, &cookie, path).await;
+        assert_eq!(got, status, "{path}: {text}");
+        assert!(kind.starts_with("text/html"), "{path}: {kind} {text}");
+        assert!(text.contains("<html"), "{path}: {text}");
+    }
+    // An API client still gets JSON.
+    let rep = t.login("0975000001", crate::helpers::PASSWORD).await;
+    let answer = t
+        .get("/api/v1/imports/customers/template?format=csv", &rep)
+        .await;
+    assert_eq!(answer.status, 403);
+    assert!(answer.body["code"].is_string(), "{}", answer.text);
+
+    // Someone with the right still opens the page and its template.
+    let admin_cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, _, html) = browse(&t, &admin_cookie, "/customers/import").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("type=\"file\""));
+    let (status, kind, _) = browse(
+        &t,
+        &admin_cookie,
+        "/api/v1/imports/customers/template?format=csv",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+}
