@@ -126,6 +126,10 @@ pub struct ImportOptions {
     pub mapping: Option<BTreeMap<String, String>>,
     /// Field labels in every language, normalised, for matching headers.
     pub aliases: BTreeMap<String, String>,
+    /// The importing user's language (`en`, `zh-Hant`, `zh-Hans`): what the
+    /// import writes into records (the notes an odd e-mail is kept in) is
+    /// in it.
+    pub locale: String,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -197,18 +201,18 @@ impl App {
         self.import_records(&CustomerImport, caller, bytes, options)
             .await
     }
+}
 
-    /// The label under which an imported field's original text is kept in
-    /// the notes, in the company's language.
-    fn note_label(&self, field: &str) -> &'static str {
-        match (self.settings.default_locale.as_str(), field) {
-            ("en", "email") => "E-mail as imported",
-            ("en", _) => "Website as imported",
-            ("zh-Hans", "email") => "导入的原始电子邮箱",
-            ("zh-Hans", _) => "导入的原始网址",
-            (_, "email") => "匯入的原始電子郵件",
-            _ => "匯入的原始網址",
-        }
+/// The label under which an imported field's original text is kept in the
+/// notes, in the importing user's language.
+pub(crate) fn note_label(locale: &str, field: &str) -> &'static str {
+    match (locale, field) {
+        ("en", "email") => "E-mail as imported",
+        ("en", _) => "Website as imported",
+        ("zh-Hans", "email") => "导入的原始电子邮箱",
+        ("zh-Hans", _) => "导入的原始网址",
+        (_, "email") => "匯入的原始電子郵件",
+        _ => "匯入的原始網址",
     }
 }
 
@@ -227,7 +231,7 @@ impl Importer for CustomerImport {
 
     async fn input(
         &self,
-        app: &App,
+        _app: &App,
         _tx: &mut Tx,
         _caller: &Caller,
         row: &mut RowIn<'_>,
@@ -261,7 +265,7 @@ impl Importer for CustomerImport {
             match kuijing_domain::customer::parse_website(&site) {
                 Ok(url) => input.website = Some(url),
                 Err(_) => {
-                    notes.push(format!("{}: {site}", app.note_label("website")));
+                    notes.push(format!("{}: {site}", note_label(&row.locale, "website")));
                     row.problem("website", "moved_to_notes", &site, true);
                 }
             }
@@ -273,7 +277,7 @@ impl Importer for CustomerImport {
                 input.website = website;
             }
             if changed {
-                notes.push(format!("{}: {raw}", app.note_label("email")));
+                notes.push(format!("{}: {raw}", note_label(&row.locale, "email")));
                 row.problem("email", "email_cleaned", &raw, true);
             }
         }

@@ -47,6 +47,8 @@ pub(crate) struct RowIn<'a> {
     pub problems: Vec<RowProblem>,
     /// The fields the file has a column for.
     pub columns: &'a [Option<&'a str>],
+    /// The importing user's language, for what the import writes in words.
+    pub locale: &'a str,
 }
 
 impl RowIn<'_> {
@@ -245,6 +247,7 @@ impl App {
                 values: BTreeMap::new(),
                 problems: Vec::new(),
                 columns: &column_of,
+                locale: &options.locale,
             };
             for (cell, column) in cells.iter().zip(&column_of) {
                 if let Some(column) = column {

@@ -259,7 +259,7 @@ pub(crate) async fn import_answer(
     sent: ImportRequest<ImportParams>,
 ) -> Response {
     let as_csv = sent.options.report.as_deref().map(str::trim) == Some("csv");
-    let result = import(state, caller, kind, sent).await;
+    let result = import(state, (caller, lang), kind, sent).await;
     match result {
         Ok(report) if as_csv => match report_file(state, lang, &report).await {
             Ok(response) => response,
@@ -271,7 +271,7 @@ pub(crate) async fn import_answer(
 
 pub async fn import(
     state: &AppState,
-    caller: &Caller,
+    (caller, lang): (&Caller, Lang),
     kind: RecordImport,
     sent: ImportRequest<ImportParams>,
 ) -> Result<ImportReport, ServiceError> {
@@ -297,6 +297,7 @@ pub async fn import(
         partial: params.partial,
         mapping,
         aliases: kind.aliases(),
+        locale: lang.code().to_string(),
     };
     kind.run(state, caller, &sent.bytes, options).await
 }

@@ -386,6 +386,7 @@ async fn run(
         partial,
         mapping,
         aliases: kind.aliases(),
+        locale: lang.code().to_string(),
     };
     let page = ImportPage {
         duplicates: duplicates.to_string(),

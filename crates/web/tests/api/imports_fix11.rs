@@ -468,6 +468,42 @@ async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
     }
 }
 
+#[tokio::test]
+async fn an_email_moved_into_the_notes_is_labelled_in_the_importing_users_language() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let file = "Name,Email\nMail One Ltd,a@one.tw;b@one.tw\n";
+    let answer = import(&t, &admin, "customers", "", file).await;
+    assert_eq!(answer.body["created"], 1, "{}", answer.text);
+    let found = t.get("/api/v1/customers?q=Mail%20One", &admin).await;
+    let notes = found.body["items"][0]["notes"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        notes.starts_with("E-mail as imported: a@one.tw;b@one.tw"),
+        "{notes}"
+    );
+    assert!(!notes.contains("匯入"), "{notes}");
+
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/customers/import?name=x.csv")
+        .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+        .header(header::ACCEPT_LANGUAGE, "zh-CN")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from("Name,Email\nMail Two Ltd,c@two.tw c@two.tw\n"))
+        .expect("request");
+    let answer = t.send(request).await;
+    assert_eq!(answer.body["created"], 1, "{}", answer.text);
+    let found = t.get("/api/v1/customers?q=Mail%20Two", &admin).await;
+    let notes = found.body["items"][0]["notes"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(notes.starts_with("导入的原始电子邮箱: "), "{notes}");
+}
+
 /// A page opened by a browser: the status, the content type and the text.
 async fn browse(t: &TestApp, cookie: &str, path: &str) -> (u16, String, String) {
     let request = Request::builder()
