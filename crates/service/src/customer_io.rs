@@ -356,7 +356,7 @@ impl Importer for CustomerImport {
         app: &App,
         tx: &mut Tx,
         caller: &Caller,
-        (id, fields): (i64, CustomerFields),
+        (id, mut fields): (i64, CustomerFields),
         now: DateTime<Utc>,
     ) -> Result<Updated> {
         let org = departments::org_chart(tx).await?;
@@ -366,6 +366,7 @@ impl Importer for CustomerImport {
         else {
             return Ok(Updated::NotYours);
         };
+        keep_one_line_address(&current, &mut fields);
         let merged = merge(&current, fields);
         let stored = CustomerFields {
             name: current.name.clone(),
@@ -444,6 +445,30 @@ fn row_keys(fields: &CustomerFields) -> Vec<String> {
     // Not the phone: companies of one group share a switchboard, and each
     // has its row.
     vec![format!("n:{}", match_key(&fields.name))]
+}
+
+/// A stored one-line address without a region (as a form saves it) that a
+/// row gives again, split by the import into its region, stays as stored:
+/// an export imported again changes nothing.
+fn keep_one_line_address(current: &Customer, row: &mut CustomerFields) {
+    if current.province.is_some() || current.city.is_some() || current.district.is_some() {
+        return;
+    }
+    let Some(address) = current.address.as_deref() else {
+        return;
+    };
+    let region = kuijing_domain::region::split_address(address);
+    let same = region.city.is_some()
+        && row.province == region.province
+        && row.city == region.city
+        && row.district == region.district
+        && row.address == region.detail;
+    if same {
+        row.province = None;
+        row.city = None;
+        row.district = None;
+        row.address = None;
+    }
 }
 
 /// An update from a file fills what the file has and keeps the rest.

@@ -415,7 +415,7 @@ async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
         "field_type": "date" });
     assert_eq!(t.post("/api/v1/fields", &admin, field).await.status, 201);
     let file = "Name,Level,Industry,Source,Mobile,Notes,Owner,Next contact,Customer since,Address\n\
-        Preview Ltd,key account,Machinery,Trade fair,0912 345 678,Met at the fair,Admin,2099-03-04 09:30,2024/1/5,臺北市中正區重慶南路一段122號\n";
+        Preview Ltd,key account,Machinery,Trade fair,0912 345 678,Met at the fair,Admin,2030-03-04 09:30,2024/1/5,臺北市中正區重慶南路一段122號\n";
     let answer = import(&t, &admin, "customers", "dry_run=true", file).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     assert_eq!(answer.body["would_create"], 1, "{}", answer.text);
@@ -427,7 +427,7 @@ async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
         ("source_id", "Trade fair"),
         ("notes", "Met at the fair"),
         ("owner_id", "Admin"),
-        ("next_contact_at", "2099-03-04 09:30"),
+        ("next_contact_at", "2030-03-04 09:30"),
         ("custom.since", "2024-01-05"),
         ("city", "臺北市"),
         ("address", "重慶南路一段122號"),
@@ -461,7 +461,7 @@ async fn the_preview_shows_every_mapped_column_as_it_will_be_written() {
         ">Customer since<",
         ">Key account<",
         ">Admin<",
-        ">2099-03-04 09:30<",
+        ">2030-03-04 09:30<",
         ">Met at the fair<",
     ] {
         assert!(preview.contains(text), "{text} in {preview}");
