@@ -364,11 +364,13 @@ impl App {
             };
             let missing = not_offered(def, &values);
             if !missing.is_empty() {
-                return Err(FieldError::new(format!("custom.{key}"), "lead_choice_not_offered")
-                    .labelled(&def.label)
-                    .with("lead", format!("{} (#{})", lead.name, lead.id))
-                    .with("value", missing.join(", "))
-                    .into());
+                return Err(
+                    FieldError::new(format!("custom.{key}"), "lead_choice_not_offered")
+                        .labelled(&def.label)
+                        .with("lead", format!("{} (#{})", lead.name, lead.id))
+                        .with("value", missing.join(", "))
+                        .into(),
+                );
             }
         }
         let mut input = CustomerInput {

@@ -272,7 +272,11 @@ pub async fn new_contact(
         owner_id: caller.user.id.to_string(),
         customer_id: query.customer_id,
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Contact).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Contact)
+                .await
+                .unwrap_or_default(),
         ),
         ..ContactForm::default()
     };

@@ -359,7 +359,11 @@ pub async fn new_contract(
         signed_on: state.app.today_text(),
         company_signer_id: caller.user.id.to_string(),
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Contract).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Contract)
+                .await
+                .unwrap_or_default(),
         ),
         ..ContractForm::default()
     };

@@ -1082,7 +1082,11 @@ pub async fn new_customer(
     let form = CustomerForm {
         owner_id: caller.user.id.to_string(),
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Customer).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Customer)
+                .await
+                .unwrap_or_default(),
         ),
         ..CustomerForm::default()
     };

@@ -219,7 +219,11 @@ pub async fn new_lead(
     let form = LeadForm {
         owner_id: caller.user.id.to_string(),
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Lead).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Lead)
+                .await
+                .unwrap_or_default(),
         ),
         ..LeadForm::default()
     };

@@ -1083,7 +1083,11 @@ pub async fn new_opportunity(
     let form = OpportunityForm {
         customer_id: query.customer_id,
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Opportunity).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Opportunity)
+                .await
+                .unwrap_or_default(),
         ),
         ..OpportunityForm::default()
     };

@@ -538,7 +538,11 @@ pub async fn new_payment(
         plan_id: query.plan_id.clone(),
         received_on: state.app.today_text(),
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Payment).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Payment)
+                .await
+                .unwrap_or_default(),
         ),
         ..PaymentForm::default()
     };

@@ -368,7 +368,11 @@ pub async fn new_product(
     let form = ProductForm {
         on_sale: "1".into(),
         custom: super::forms::CustomValues::defaults(
-            &state.app.custom_fields(Kind::Product).await.unwrap_or_default(),
+            &state
+                .app
+                .custom_fields(Kind::Product)
+                .await
+                .unwrap_or_default(),
         ),
         ..ProductForm::default()
     };

@@ -63,7 +63,10 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
     let both = urlencode(r#"[["name","contains","North"],["custom.nope","contains","x"]]"#);
     let (status, html) = page(&t, &cookie, &format!("/customers?c={both}"), "en").await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Northwind") && !html.contains("Southwind"), "{html}");
+    assert!(
+        html.contains("Northwind") && !html.contains("Southwind"),
+        "{html}"
+    );
     let (_, html) = page(&t, &cookie, &format!("/customers?c={gone}"), "zh-Hant").await;
     assert!(html.contains("「custom.nope」不是客戶的欄位"), "{html}");
 
@@ -106,7 +109,8 @@ async fn a_multiple_choice_named_twice_is_kept_once_as_the_option_is_spelt() {
     });
     let made = t.post("/api/v1/fields", &admin, field).await;
     assert_eq!(made.status, 201, "{}", made.text);
-    let body = json!({ "name": "Twice Co", "custom": { "tags": ["VIP", "vip", "ｖｉｐ", "partner"] } });
+    let body =
+        json!({ "name": "Twice Co", "custom": { "tags": ["VIP", "vip", "ｖｉｐ", "partner"] } });
     let made = t.post("/api/v1/customers", &admin, body).await;
     assert_eq!(made.status, 201, "{}", made.text);
     let id = made.body["id"].as_i64().expect("id");
@@ -124,7 +128,12 @@ async fn a_multiple_choice_named_twice_is_kept_once_as_the_option_is_spelt() {
         .await;
     assert_eq!(changed.status, 200, "{}", changed.text);
     let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
-    assert_eq!(read.body["custom"]["tags"], json!(["Partner"]), "{}", read.text);
+    assert_eq!(
+        read.body["custom"]["tags"],
+        json!(["Partner"]),
+        "{}",
+        read.text
+    );
 }
 
 #[tokio::test]
@@ -135,7 +144,13 @@ async fn a_claim_counts_each_customer_once_and_a_move_names_what_was_not_in_the_
     let t = TestApp::new().await;
     let admin = t.admin().await;
     let first = first_pool(&t, &admin).await;
-    change_pool(&t, &admin, first, json!({ "rules": { "limits": { "per_day": 1 } } })).await;
+    change_pool(
+        &t,
+        &admin,
+        first,
+        json!({ "rules": { "limits": { "per_day": 1 } } }),
+    )
+    .await;
     let top = top_department(&t, &admin).await;
     let role = rep_role(&t, &admin).await;
     let (rep_id, rep_token) = rep(&t, &admin, "0962110001", top, role).await;
@@ -159,7 +174,12 @@ async fn a_claim_counts_each_customer_once_and_a_move_names_what_was_not_in_the_
     assert_eq!(read.body["owner_id"].as_i64(), Some(rep_id));
 
     // A move answers what it moved and names ids not waiting in the pool.
-    let other = pool(&t, &admin, json!({ "name": "Second", "member_departments": [top] })).await;
+    let other = pool(
+        &t,
+        &admin,
+        json!({ "name": "Second", "member_departments": [top] }),
+    )
+    .await;
     let moved = t
         .post(
             &format!("/api/v1/pools/{first}/move"),
@@ -196,13 +216,18 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
     let customer_tier = choice_field(&t, &admin, "customer", &["Gold", "Silver"]).await;
     let mapping = json!([{ "lead_key": "tier", "customer_key": "tier" }]);
     let refused = t
-        .put("/api/v1/settings/lead-field-mapping", &admin, mapping.clone())
+        .put(
+            "/api/v1/settings/lead-field-mapping",
+            &admin,
+            mapping.clone(),
+        )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.body["errors"][0]["code"], "mapping_options_missing");
     let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
     assert!(
-        message.contains("lead field Tier") && message.contains("customer field Tier")
+        message.contains("lead field Tier")
+            && message.contains("customer field Tier")
             && message.contains("Bronze")
             && !message.contains("Silver"),
         "{message}"
@@ -218,8 +243,12 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
     assert_eq!(set.status, 200, "{}", set.text);
 
     let lead = |name: &str, tier: &str| json!({ "name": name, "custom": { "tier": tier } });
-    let one = t.post("/api/v1/leads", &admin, lead("Lead One", "Gold")).await;
-    let two = t.post("/api/v1/leads", &admin, lead("Lead Two", "Bronze")).await;
+    let one = t
+        .post("/api/v1/leads", &admin, lead("Lead One", "Gold"))
+        .await;
+    let two = t
+        .post("/api/v1/leads", &admin, lead("Lead Two", "Bronze"))
+        .await;
     let (one, two) = (
         one.body["id"].as_i64().expect("lead"),
         two.body["id"].as_i64().expect("lead"),
@@ -231,11 +260,20 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
         .await;
     assert_eq!(narrowed.status, 200, "{}", narrowed.text);
     let converted = t
-        .post("/api/v1/leads/convert", &admin, json!({ "ids": [one, two] }))
+        .post(
+            "/api/v1/leads/convert",
+            &admin,
+            json!({ "ids": [one, two] }),
+        )
         .await;
     assert_eq!(converted.status, 422, "{}", converted.text);
-    assert_eq!(converted.body["errors"][0]["code"], "lead_choice_not_offered");
-    let message = converted.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert_eq!(
+        converted.body["errors"][0]["code"],
+        "lead_choice_not_offered"
+    );
+    let message = converted.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or("");
     assert!(
         message.contains(&format!("Lead Two (#{two})"))
             && message.contains("“Bronze”")
@@ -254,7 +292,9 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
         .await;
     assert_eq!(converted.status, 200, "{}", converted.text);
     let customer = converted.body[0]["customer_id"].as_i64().expect("customer");
-    let read = t.get(&format!("/api/v1/customers/{customer}"), &admin).await;
+    let read = t
+        .get(&format!("/api/v1/customers/{customer}"), &admin)
+        .await;
     assert_eq!(read.body["custom"]["tier"], "Gold", "{}", read.text);
     let from_lead = read.body["change_log"]
         .as_array()
@@ -262,7 +302,11 @@ async fn a_mapping_of_choices_must_cover_the_leads_options_and_a_conversion_name
         .flatten()
         .find(|entry| entry["fields"][0]["field"] == "lead")
         .unwrap_or_else(|| panic!("a log entry of the lead: {}", read.text));
-    assert_eq!(from_lead["labels"]["lead"], "Converted from lead", "{}", read.text);
+    assert_eq!(
+        from_lead["labels"]["lead"], "Converted from lead",
+        "{}",
+        read.text
+    );
     assert_eq!(from_lead["fields"][0]["new"], "Lead One");
     let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
     for (lang, words) in [
@@ -333,10 +377,16 @@ async fn new_record_forms_show_defaults_and_a_multiple_choice_as_boxes_to_tick()
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("{location}"));
     let read = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
-    assert_eq!(read.body["custom"]["tags"], json!(["Partner", "VIP"]), "{}", read.text);
+    assert_eq!(
+        read.body["custom"]["tags"],
+        json!(["Partner", "VIP"]),
+        "{}",
+        read.text
+    );
     let (_, html) = page(&t, &cookie, &format!("/customers/{id}/edit"), "en").await;
     assert!(
-        html.contains(r#"value="Partner" checked>"#) && !html.contains(r#"value="Reseller" checked>"#),
+        html.contains(r#"value="Partner" checked>"#)
+            && !html.contains(r#"value="Reseller" checked>"#),
         "{html}"
     );
     let version = read.body["version"].as_i64().expect("version");
@@ -378,7 +428,9 @@ async fn a_pool_member_reads_and_claims_a_waiting_customer_and_writes_on_it_afte
     let waiting = owned_customer(&t, &admin, json!({ "name": "Waiting Co" })).await;
     release(&t, &admin, waiting, Some(pool)).await;
 
-    let read = t.get(&format!("/api/v1/customers/{waiting}"), &member).await;
+    let read = t
+        .get(&format!("/api/v1/customers/{waiting}"), &member)
+        .await;
     assert_eq!(read.status, 200, "a member reads it: {}", read.text);
     let follow_up = json!({ "content": "Called them" });
     let refused = t
@@ -390,11 +442,7 @@ async fn a_pool_member_reads_and_claims_a_waiting_customer_and_writes_on_it_afte
         .await;
     assert_eq!(refused.status, 409, "{}", refused.text);
     assert_eq!(refused.body["code"], "pool_claim_first");
-    assert!(
-        refused.text.contains("claim it first"),
-        "{}",
-        refused.text
-    );
+    assert!(refused.text.contains("claim it first"), "{}", refused.text);
     let contact = json!({ "name": "王小姐", "customer_id": waiting });
     let refused = t.post("/api/v1/contacts", &member, contact.clone()).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
