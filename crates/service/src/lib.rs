@@ -125,6 +125,7 @@ impl App {
         if let Some(currency) = stored {
             app.set_currency(&currency);
         }
+        app.state_condition_currencies().await?;
         app.count_customer_days().await?;
         Ok(app)
     }

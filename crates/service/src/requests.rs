@@ -486,7 +486,8 @@ impl App {
         self.get_request(caller, id).await
     }
 
-    /// What a flow may branch on: the amount, the owner and their
+    /// What a flow may branch on: the amount and its currency (the
+    /// company's), the owner and their
     /// department, and every field by its key (numbers and money as
     /// numbers, money in minor units; the rest as text).
     async fn request_facts(
@@ -495,8 +496,13 @@ impl App {
         form: &[FormField],
         request: &Request,
     ) -> Result<Facts> {
+        let currency = request.currency.clone().unwrap_or_else(|| self.currency());
         let mut facts = self
-            .facts_of(tx, request.amount.unwrap_or(0), Some(request.owner_id))
+            .facts_of(
+                tx,
+                (request.amount.unwrap_or(0), &currency),
+                Some(request.owner_id),
+            )
             .await?;
         crate::approvals::add_field_facts(&mut facts, &defs_of(form), &request.fields);
         Ok(facts)

@@ -140,7 +140,19 @@ pub async fn update_flow(
     Ok(tx.execute(&update).await? == 1)
 }
 
-/// Switches off every other flow of a kind.
+/// Replaces a flow's definition as an upgrade of the stored data does: its
+/// version stays, so a form open on it saves over it as before.
+pub async fn set_definition(tx: &mut Tx, id: i64, definition: &FlowDef) -> Result<()> {
+    let definition = serde_json::to_string(definition).map_err(corrupt)?;
+    let update = Query::update()
+        .table(ApprovalFlows::Table)
+        .value(ApprovalFlows::Definition, definition)
+        .and_where(Expr::col(ApprovalFlows::Id).eq(id))
+        .to_owned();
+    tx.execute(&update).await?;
+    Ok(())
+}
+
 /// Switches off the other active flows of a kind; answers which ones were
 /// switched off, by id and name.
 pub async fn deactivate_others(tx: &mut Tx, kind: &str, keep: i64) -> Result<Vec<(i64, String)>> {

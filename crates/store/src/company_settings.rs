@@ -5,7 +5,7 @@ use sea_query::{Expr, OnConflict, Query};
 
 use crate::db::Tx;
 use crate::error::Result;
-use crate::schema::CompanySettings;
+use crate::schema::{CompanySettings, PendingUpgrades};
 
 /// The key of the company currency.
 pub const CURRENCY: &str = "currency";
@@ -34,5 +34,28 @@ pub async fn set(tx: &mut Tx, key: &str, value: &str) -> Result<()> {
         )
         .to_owned();
     tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Whether a migration left work of this name for the application to do
+/// at start (work that needs what only the application knows, such as the
+/// configured company currency).
+pub async fn upgrade_pending(tx: &mut Tx, name: &str) -> Result<bool> {
+    let select = Query::select()
+        .column(PendingUpgrades::Name)
+        .from(PendingUpgrades::Table)
+        .and_where(Expr::col(PendingUpgrades::Name).eq(name))
+        .to_owned();
+    let found: Option<(String,)> = tx.optional(&select).await?;
+    Ok(found.is_some())
+}
+
+/// Marks the work a migration left as done.
+pub async fn upgrade_done(tx: &mut Tx, name: &str) -> Result<()> {
+    let delete = Query::delete()
+        .from_table(PendingUpgrades::Table)
+        .and_where(Expr::col(PendingUpgrades::Name).eq(name))
+        .to_owned();
+    tx.execute(&delete).await?;
     Ok(())
 }

@@ -758,3 +758,9 @@ pub enum CompanySettings {
     Key,
     Value,
 }
+
+#[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingUpgrades {
+    Table,
+    Name,
+}

@@ -7,6 +7,10 @@ use utoipa::ToSchema;
 
 use super::{Facts, MAX_LEVELS};
 
+/// The fact of a record's currency (`USD`, `JPY`, ...), which an amount
+/// condition's currency is compared with and a condition may branch on.
+pub const CURRENCY: &str = "currency";
+
 /// A flow: the steps in order, and what to do when a step finds no approver
 /// or a rejected approval is submitted again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -32,13 +36,19 @@ pub struct StepDef {
     pub condition: Vec<Comparison>,
 }
 
-/// `field op value`, e.g. `amount > 100000` (cents).
+/// `field op value`, e.g. `amount > 100000` (cents) in `USD`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Comparison {
     pub field: String,
     pub op: Op,
     pub value: FactValue,
+    /// The currency an amount is stated in (ISO 4217, e.g. `USD`): the
+    /// comparison holds only for a record whose `currency` fact is this
+    /// one, so 100,000 dollars is never met by 200,000 yen. Required of a
+    /// condition on money (the service checks); none for other fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -249,7 +259,16 @@ impl Comparison {
     /// fact that is a list (the choices of a multiple-choice field) is
     /// equal to each of its items: `eq` holds when it holds one, `in` when
     /// it holds one of the list's, `ne` when it holds none.
+    /// A comparison stated in a currency holds only for facts in that
+    /// currency (the `currency` fact, in any case).
     pub fn holds(&self, facts: &Facts) -> bool {
+        if let Some(currency) = &self.currency {
+            let same = matches!(facts.get(CURRENCY),
+                Some(FactValue::Text(held)) if held.trim().eq_ignore_ascii_case(currency.trim()));
+            if !same {
+                return false;
+            }
+        }
         let Some(fact) = facts.get(&self.field) else {
             return false;
         };
@@ -411,6 +430,7 @@ mod comparison_tests {
             field: field.into(),
             op,
             value,
+            currency: None,
         }
     }
 
@@ -448,5 +468,38 @@ mod comparison_tests {
         let none = FactValue::List(vec![text("Local")]);
         assert!(!on("tags", Op::In, none).holds(&tags));
         assert!(!on("tags", Op::Gt, FactValue::Number(1)).holds(&tags));
+    }
+
+    #[test]
+    fn an_amount_in_a_currency_holds_only_for_records_in_it() {
+        let above = Comparison {
+            currency: Some("USD".into()),
+            ..on("amount", Op::Gt, FactValue::Number(10_000_000))
+        };
+        let record = |amount: i64, currency: &str| {
+            Facts::from([
+                ("amount".to_string(), FactValue::Number(amount)),
+                (CURRENCY.to_string(), text(currency)),
+            ])
+        };
+        assert!(above.holds(&record(20_000_000, "USD")));
+        assert!(above.holds(&record(20_000_000, "usd")));
+        assert!(
+            !above.holds(&record(20_000_000, "JPY")),
+            "yen are not dollars"
+        );
+        assert!(!above.holds(&record(5_000_000, "USD")));
+        assert!(!above.holds(&facts("amount", FactValue::Number(20_000_000))));
+        let not = Comparison {
+            currency: Some("USD".into()),
+            ..on("amount", Op::Ne, FactValue::Number(100))
+        };
+        assert!(
+            !not.holds(&record(500, "JPY")),
+            "no currency, no comparison"
+        );
+        let yen = FactValue::List(vec![text("JPY"), text("KRW")]);
+        assert!(on(CURRENCY, Op::In, yen.clone()).holds(&record(1, "JPY")));
+        assert!(!on(CURRENCY, Op::In, yen).holds(&record(1, "USD")));
     }
 }

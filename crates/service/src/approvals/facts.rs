@@ -3,7 +3,7 @@
 //! request kind), a record's values as facts, and the checks that a flow's
 //! conditions name those fields with values of their type.
 
-use kuijing_domain::approval::{Comparison, FactValue, Facts, FlowDef};
+use kuijing_domain::approval::{CURRENCY, Comparison, FactValue, Facts, FlowDef};
 use kuijing_domain::fields::{FieldDef, FieldType};
 use kuijing_domain::{FieldError, FieldErrors, Kind, dates, fields, money, text};
 use kuijing_store::Tx;
@@ -12,8 +12,9 @@ use serde_json::Value;
 use crate::error::{Result, ServiceError};
 
 /// The facts every flow's conditions may look at; a kind's own fields
-/// come beside them by their keys.
-pub const FACTS: &[&str] = &["amount", "department_id", "owner_id"];
+/// come beside them by their keys. `currency` is the record's currency
+/// (a code such as `USD`), in which a condition on money is stated.
+pub const FACTS: &[&str] = &["amount", "department_id", "owner_id", CURRENCY];
 
 /// A record's own field values as facts: money as a number in minor units,
 /// numbers and percents as figures, yes/no as a flag, dates as days,
@@ -110,6 +111,20 @@ pub(crate) fn type_conditions(def: &mut FlowDef, own: &[FieldDef]) {
         }
     };
     for comparison in def.steps.iter_mut().flat_map(|s| s.condition.iter_mut()) {
+        if let Some(currency) = comparison.currency.as_mut() {
+            *currency = currency.trim().to_ascii_uppercase();
+        }
+        if comparison.field == CURRENCY {
+            let upper = |value: &mut FactValue| {
+                if let FactValue::Text(code) = value {
+                    *code = code.trim().to_ascii_uppercase();
+                }
+            };
+            match &mut comparison.value {
+                FactValue::List(items) => items.iter_mut().for_each(upper),
+                value => upper(value),
+            }
+        }
         if FACTS.contains(&comparison.field.as_str()) {
             continue;
         }
@@ -201,6 +216,11 @@ pub(crate) fn check_conditions(def: &FlowDef, own: &[FieldDef], errors: &mut Fie
                 errors.push(named(needs(&comparison.field, field)));
                 continue;
             }
+            if let Some(problem) = currency_problem(comparison, is_money(&comparison.field, field))
+            {
+                errors.push(named(problem).with("currencies", money::CURRENCIES.join(", ")));
+                continue;
+            }
             let Some(choice) = field
                 .filter(|f| matches!(f.field_type, FieldType::Choice | FieldType::MultiChoice))
             else {
@@ -221,6 +241,46 @@ pub(crate) fn check_conditions(def: &FlowDef, own: &[FieldDef], errors: &mut Fie
         if unknown {
             errors.add(format!("definition.steps.{index}"), "unknown_fact");
         }
+    }
+}
+
+/// Whether a condition on `key` compares money: the amount, or a money
+/// field of the kind.
+pub(crate) fn is_money(key: &str, own: Option<&FieldDef>) -> bool {
+    key == "amount" || own.is_some_and(|d| d.field_type == FieldType::Money)
+}
+
+/// What is wrong with a condition's currency: a condition on money states
+/// the currency of its amount (`condition_needs_currency`), one of those
+/// offered (`condition_currency_unknown`), and an amount that currency can
+/// hold (no decimals in yen: `condition_whole_amount`); a condition on
+/// anything else has none (`condition_currency_not_money`); a condition
+/// on the record's currency names offered currencies.
+fn currency_problem(comparison: &Comparison, money_field: bool) -> Option<&'static str> {
+    let offered = |code: &str| money::parse_currency(code).is_ok();
+    if comparison.field == CURRENCY {
+        let stray = values_of(comparison)
+            .into_iter()
+            .any(|value| matches!(value, FactValue::Text(code) if !offered(code)));
+        return if stray {
+            Some("condition_currency_unknown")
+        } else if comparison.currency.is_some() {
+            Some("condition_currency_not_money")
+        } else {
+            None
+        };
+    }
+    match (&comparison.currency, money_field) {
+        (None, true) => Some("condition_needs_currency"),
+        (Some(_), false) => Some("condition_currency_not_money"),
+        (Some(code), true) if !offered(code) => Some("condition_currency_unknown"),
+        (Some(code), true) => values_of(comparison)
+            .into_iter()
+            .any(|value| {
+                matches!(value, FactValue::Number(minor) if money::fits_currency(*minor, code).is_err())
+            })
+            .then_some("condition_whole_amount"),
+        (None, false) => None,
     }
 }
 
@@ -279,6 +339,7 @@ mod tests {
             field: field.into(),
             op,
             value,
+            currency: None,
         }
     }
 
@@ -318,6 +379,37 @@ mod tests {
             codes(&flow(vec![when("fee", Op::Gt, FactValue::Id(3))]), &own),
             ["condition_needs_number"]
         );
+        let in_usd = |field: &str, minor: i64| Comparison {
+            currency: Some("USD".into()),
+            ..when(field, Op::Gt, FactValue::Number(minor))
+        };
+        assert!(codes(&flow(vec![in_usd("fee", 100)]), &own).is_empty());
+        assert!(codes(&flow(vec![in_usd("amount", 150)]), &own).is_empty());
+        assert_eq!(
+            codes(
+                &flow(vec![when("fee", Op::Gt, FactValue::Number(100))]),
+                &own
+            ),
+            ["condition_needs_currency"]
+        );
+        let yen = Comparison {
+            currency: Some("JPY".into()),
+            ..in_usd("amount", 150)
+        };
+        assert_eq!(codes(&flow(vec![yen]), &own), ["condition_whole_amount"]);
+        let handler_in_usd = Comparison {
+            currency: Some("USD".into()),
+            ..when("handler", Op::Eq, FactValue::Id(4))
+        };
+        assert_eq!(
+            codes(&flow(vec![handler_in_usd]), &own),
+            ["condition_currency_not_money"]
+        );
+        assert_eq!(
+            codes(&flow(vec![when("currency", Op::Eq, text("XYZ"))]), &own),
+            ["condition_currency_unknown"]
+        );
+        assert!(codes(&flow(vec![when("currency", Op::Eq, text("JPY"))]), &own).is_empty());
         assert_eq!(
             codes(&flow(vec![when("colour", Op::Eq, text("red"))]), &own),
             ["unknown_fact"]

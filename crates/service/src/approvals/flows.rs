@@ -127,6 +127,56 @@ impl App {
     }
 }
 
+/// The name of the work migration 0046 leaves: conditions on money saved
+/// before they carried a currency get the company currency.
+const CONDITION_CURRENCY: &str = "flow_condition_currency";
+
+impl App {
+    /// Gives every condition on money saved without a currency the company
+    /// currency (what it meant when it was saved), once, when the migration
+    /// asks it; the flows keep their versions.
+    pub(crate) async fn state_condition_currencies(&self) -> Result<()> {
+        use kuijing_store::company_settings;
+        let mut tx = self.db.write().await?;
+        if !company_settings::upgrade_pending(&mut tx, CONDITION_CURRENCY).await? {
+            return Ok(());
+        }
+        let currency = self.currency();
+        let mut changed = 0;
+        for mut flow in approvals::flows(&mut tx).await? {
+            let own = facts::kind_fields(&mut tx, &flow.kind).await?;
+            let mut stated = false;
+            for comparison in flow
+                .definition
+                .steps
+                .iter_mut()
+                .flat_map(|s| s.condition.iter_mut())
+            {
+                let field = own
+                    .iter()
+                    .find(|d| d.key == comparison.field)
+                    .filter(|_| !facts::FACTS.contains(&comparison.field.as_str()));
+                if comparison.currency.is_none() && facts::is_money(&comparison.field, field) {
+                    comparison.currency = Some(currency.clone());
+                    stated = true;
+                }
+            }
+            if stated {
+                approvals::set_definition(&mut tx, flow.id, &flow.definition).await?;
+                changed += 1;
+            }
+        }
+        company_settings::upgrade_done(&mut tx, CONDITION_CURRENCY).await?;
+        tx.commit().await?;
+        tracing::info!(
+            flows = changed,
+            currency,
+            "amount conditions given the company currency"
+        );
+        Ok(())
+    }
+}
+
 /// Switches off the other flows of a kind when `active`, and names them.
 async fn switch_others_off(
     tx: &mut Tx,

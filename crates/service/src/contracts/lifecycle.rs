@@ -29,7 +29,11 @@ impl App {
         let now = self.now();
         contracts::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
         let mut facts = self
-            .facts_of(&mut tx, current.amount, current.owner_id)
+            .facts_of(
+                &mut tx,
+                (current.amount, &current.currency),
+                current.owner_id,
+            )
             .await?;
         let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         crate::approvals::add_field_facts(&mut facts, &defs, &current.custom);

@@ -21,7 +21,7 @@ const STEP_ROWS: usize = 5;
 pub const OPS: [&str; 7] = ["eq", "ne", "gt", "ge", "lt", "le", "in"];
 
 /// The facts every kind has, in the order the form offers them.
-pub const COMMON_FACTS: [&str; 3] = ["amount", "department_id", "owner_id"];
+pub const COMMON_FACTS: [&str; 4] = ["amount", "currency", "department_id", "owner_id"];
 
 /// One condition of a step as the form shows it: the field, the operator
 /// and the value as text; or, in `raw`, a condition the three cannot say
@@ -32,6 +32,8 @@ pub struct CondRow {
     pub field: String,
     pub op: String,
     pub value: String,
+    /// The currency of an amount (for a condition on money).
+    pub currency: String,
     pub raw: String,
 }
 
@@ -89,6 +91,10 @@ pub struct FlowForm {
     cond_op: Vec<String>,
     #[serde(default)]
     cond_value: Vec<String>,
+    /// The currency each condition's amount is stated in (read for
+    /// conditions on money only).
+    #[serde(default)]
+    cond_currency: Vec<String>,
     #[serde(default)]
     cond_raw: Vec<String>,
     /// Set by the "add a step" button: show the form again with another
@@ -133,6 +139,7 @@ impl FlowForm {
                         field: at(&self.cond_field, c),
                         op: at(&self.cond_op, c),
                         value: at(&self.cond_value, c),
+                        currency: at(&self.cond_currency, c),
                         raw: at(&self.cond_raw, c),
                     })
                     .filter(|row| {
@@ -221,11 +228,16 @@ impl FlowForm {
                     errors.add_labelled(at, &label, "operator_unknown");
                     continue;
                 };
+                // A blank currency of an amount is left for the service to
+                // refuse, naming the step and the field.
+                let currency = Some(cond.currency.trim().to_ascii_uppercase())
+                    .filter(|c| !c.is_empty() && vocabulary.is_money(field));
                 match vocabulary.read_value(field, op, &cond.value) {
                     Ok(value) => condition.push(Comparison {
                         field: field.to_string(),
                         op,
                         value,
+                        currency,
                     }),
                     Err(code) => errors.add_labelled(at, &label, code),
                 }
@@ -323,6 +335,7 @@ impl FlowForm {
                 form.cond_field.push(row.field);
                 form.cond_op.push(row.op);
                 form.cond_value.push(row.value);
+                form.cond_currency.push(row.currency);
                 form.cond_raw.push(row.raw);
             }
         }

@@ -42,6 +42,9 @@ struct FlowsView {
     errors: FormErrors,
     /// The messages of each step, by the step's place, shown on its row.
     step_errors: Vec<(usize, String)>,
+    /// The company currency, which a new condition's amount is stated in
+    /// unless another is chosen.
+    company_currency: String,
 }
 
 impl FlowsView {
@@ -143,8 +146,26 @@ impl FlowsView {
         cond.field == field.key && field.kind == self.form.kind()
     }
 
-    fn facts(&self) -> [&'static str; 3] {
+    fn facts(&self) -> [&'static str; 4] {
         COMMON_FACTS
+    }
+
+    fn currencies(&self) -> &'static [&'static str] {
+        kuijing_domain::money::CURRENCIES
+    }
+
+    /// The currency a condition row's amount is stated in: its own, else
+    /// the company's for a new row or one on money; none for a condition
+    /// on anything else.
+    fn currency_of(&self, cond: &CondRow) -> String {
+        let field = cond.field.trim();
+        if !cond.currency.trim().is_empty() {
+            cond.currency.trim().to_ascii_uppercase()
+        } else if field.is_empty() || self.vocabulary(&self.form.kind()).is_money(field) {
+            self.company_currency.clone()
+        } else {
+            String::new()
+        }
     }
 
     /// The operators a condition row offers: those that fit its field.
@@ -160,6 +181,7 @@ impl FlowsView {
         match cond.field.as_str() {
             "department_id" => return Some("flow-departments".into()),
             "owner_id" => return Some("flow-people".into()),
+            "currency" => return Some("flow-currencies".into()),
             _ => {}
         }
         let field = self
@@ -304,6 +326,7 @@ async fn flows_view(
         request_kinds: names.request_kinds,
         errors,
         step_errors,
+        company_currency: state.app.currency(),
     })
 }
 

@@ -76,6 +76,8 @@ enum ValueType {
     Person,
     /// One of a choice field's options (of one or of several choices).
     Choice,
+    /// A currency code of those offered (`USD`).
+    Currency,
     Text,
 }
 
@@ -152,6 +154,7 @@ impl Vocabulary<'_> {
             "amount" => ValueType::Money,
             "department_id" => ValueType::Department,
             "owner_id" => ValueType::Person,
+            "currency" => ValueType::Currency,
             _ => match self.field(key).map(|f| f.field_type) {
                 Some(FieldType::Money) => ValueType::Money,
                 Some(FieldType::Number | FieldType::Percent) => ValueType::Number,
@@ -181,6 +184,12 @@ impl Vocabulary<'_> {
         }
     }
 
+    /// Whether a condition on `key` compares money, and so states the
+    /// currency of its amount.
+    pub fn is_money(&self, key: &str) -> bool {
+        self.value_type(key) == ValueType::Money
+    }
+
     fn names(&self, value_type: ValueType) -> &[Choice] {
         if value_type == ValueType::Department {
             self.departments
@@ -189,9 +198,10 @@ impl Vocabulary<'_> {
         }
     }
 
-    /// A value as the form shows it in its input, or `None` when the text
-    /// would not read back as the same value.
-    fn value_text(&self, key: &str, value: &FactValue) -> Option<String> {
+    /// A value as the form shows it in its input (an amount in the
+    /// decimals of its `currency`), or `None` when the text would not read
+    /// back as the same value.
+    fn value_text(&self, key: &str, value: &FactValue, currency: Option<&str>) -> Option<String> {
         let value_type = self.value_type(key);
         match (value_type, value) {
             (_, FactValue::List(items)) => {
@@ -199,12 +209,15 @@ impl Vocabulary<'_> {
                     .iter()
                     .map(|item| match item {
                         FactValue::List(_) => None,
-                        item => self.value_text(key, item),
+                        item => self.value_text(key, item, currency),
                     })
                     .collect::<Option<Vec<_>>>()?;
                 Some(texts.join(", "))
             }
-            (ValueType::Money, FactValue::Number(n)) => Some(money::amount_text(*n)),
+            (ValueType::Money, FactValue::Number(n)) => Some(match currency {
+                Some(currency) => money::amount_text_in(*n, currency),
+                None => money::amount_text(*n),
+            }),
             (ValueType::Number, FactValue::Number(n)) => Some(n.to_string()),
             (ValueType::Number, FactValue::Figure(n)) => Some(n.to_string()),
             (ValueType::YesNo, FactValue::Bool(yes)) => Some(self.yes_no(*yes)),
@@ -215,7 +228,9 @@ impl Vocabulary<'_> {
                 .iter()
                 .find(|(c, _)| c == id)
                 .map(|(_, name)| name.clone()),
-            (ValueType::Text | ValueType::Choice, FactValue::Text(text)) => Some(text.clone()),
+            (ValueType::Text | ValueType::Choice | ValueType::Currency, FactValue::Text(text)) => {
+                Some(text.clone())
+            }
             _ => None,
         }
     }
@@ -261,6 +276,9 @@ impl Vocabulary<'_> {
                     option.map_or(typed, String::as_str).to_string(),
                 ))
             }
+            // An unknown code is kept as typed, for the service to refuse
+            // naming the currencies offered.
+            ValueType::Currency => Ok(FactValue::Text(typed.trim().to_ascii_uppercase())),
             ValueType::Text => Ok(FactValue::Text(typed.to_string())),
         }
     }
@@ -289,9 +307,11 @@ impl Vocabulary<'_> {
     /// form offers its field and the text reads back as the same
     /// condition, else kept whole.
     pub fn row_of(&self, condition: &Comparison) -> CondRow {
+        let currency = condition.currency.as_deref();
         let shown = self
-            .value_text(&condition.field, &condition.value)
+            .value_text(&condition.field, &condition.value, currency)
             .filter(|_| self.knows(&condition.field))
+            .filter(|_| currency.is_none() || self.is_money(&condition.field))
             .filter(|text| {
                 self.read_value(&condition.field, condition.op, text)
                     .is_ok_and(|read| reads_as(&read, &condition.value))
@@ -301,6 +321,7 @@ impl Vocabulary<'_> {
                 field: condition.field.clone(),
                 op: condition.op.as_str().into(),
                 value,
+                currency: currency.unwrap_or_default().to_string(),
                 raw: String::new(),
             },
             None => CondRow {
@@ -316,22 +337,27 @@ impl Vocabulary<'_> {
             "amount" => self.lang.t("fields.amount"),
             "department_id" => self.lang.t("flows.department"),
             "owner_id" => self.lang.t("fields.owner_id"),
+            "currency" => self.lang.t("fields.currency"),
             key => self
                 .field(key)
                 .map_or_else(|| key.to_string(), |f| f.label.clone()),
         }
     }
 
-    /// A value as a person reads it: money with thousands separators,
+    /// A value as a person reads it: money with thousands separators (and
+    /// the code of its `currency`: `USD 100,000.00`, `JPY 200,000`),
     /// people and departments by name.
-    fn value_label(&self, key: &str, value: &FactValue) -> String {
+    fn value_label(&self, key: &str, value: &FactValue, currency: Option<&str>) -> String {
         match (self.value_type(key), value) {
             (_, FactValue::List(items)) => items
                 .iter()
-                .map(|item| self.value_label(key, item))
+                .map(|item| self.value_label(key, item, currency))
                 .collect::<Vec<_>>()
                 .join(", "),
-            (ValueType::Money, FactValue::Number(n)) => money::format_amount(*n),
+            (ValueType::Money, FactValue::Number(n)) => match currency {
+                Some(currency) => money::format_money(*n, currency),
+                None => money::format_amount(*n),
+            },
             (_, FactValue::Number(n)) => n.to_string(),
             (_, FactValue::Figure(n)) => n.to_string(),
             (_, FactValue::Bool(yes)) => self.yes_no(*yes),
@@ -342,6 +368,7 @@ impl Vocabulary<'_> {
                 .iter()
                 .find(|(c, _)| c == id)
                 .map_or_else(|| format!("#{id}"), |(_, name)| name.clone()),
+            (ValueType::Currency, FactValue::Text(code)) => code.clone(),
             (_, FactValue::Text(text)) => self.lang.t("sales4.quoted").replace("%{text}", text),
         }
     }
@@ -352,13 +379,17 @@ impl Vocabulary<'_> {
             .t(if yes { "customers.yes" } else { "customers.no" })
     }
 
-    /// A condition as a sentence: 「金額 大於或等於 100,000.00」.
+    /// A condition as a sentence: 「金額 大於或等於 USD 100,000.00」.
     pub fn sentence(&self, condition: &Comparison) -> String {
         format!(
             "{} {} {}",
             self.label(&condition.field),
             self.lang.t(&format!("sales4.op.{}", condition.op.as_str())),
-            self.value_label(&condition.field, &condition.value)
+            self.value_label(
+                &condition.field,
+                &condition.value,
+                condition.currency.as_deref()
+            )
         )
     }
 }

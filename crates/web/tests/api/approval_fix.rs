@@ -156,7 +156,7 @@ async fn two_step_flow(t: &TestApp, team: &SalesTeam, resubmit: &str, last: &[i6
         json!({ "resubmit": resubmit, "steps": [
             { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
             { "name": "Everyone", "approvers": { "users": last }, "mode": "everyone",
-              "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_000_000 } }] }
+              "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_000_000 }, "currency": "CNY" }] }
         ] }),
     )
     .await;

@@ -20,7 +20,7 @@ async fn contract_flow(t: &TestApp, team: &SalesTeam) -> i64 {
                 "definition": { "steps": [
                     { "name": "直屬上級", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
                     { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
-                      "condition": [{ "field": "amount", "op": "gt", "value": { "number": 10_000_000 } }] }
+                      "condition": [{ "field": "amount", "op": "gt", "value": { "number": 10_000_000 }, "currency": "CNY" }] }
                 ] }
             }),
         )

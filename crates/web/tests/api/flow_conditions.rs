@@ -75,8 +75,8 @@ fn flow(team: &SalesTeam, sales: i64) -> Value {
             { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
               "condition": [
                 { "field": "department_id", "op": "eq", "value": { "id": sales } },
-                { "field": "amount", "op": "gt", "value": { "number": 10_000_000 } },
-                { "field": "amount", "op": "le", "value": { "number": 100_000_000 } }
+                { "field": "amount", "op": "gt", "value": { "number": 10_000_000 }, "currency": "CNY" },
+                { "field": "amount", "op": "le", "value": { "number": 100_000_000 }, "currency": "CNY" }
               ] }
         ] }
     })
@@ -165,8 +165,8 @@ async fn the_flow_settings_page_saves_ranges_departments_and_field_values() {
     let form = format!(
         "_csrf={csrf}&name=Regional&kind=contract&active=1&when_no_approver=refuse&resubmit=from_start\
          &step_name=Boss&step_rule=department_head&step_user=&step_levels=1&step_role=&step_mode=any_one\
-         &cond_step=0&cond_field=amount&cond_op=gt&cond_value=1000&cond_raw=\
-         &cond_step=0&cond_field=amount&cond_op=le&cond_value=5000.50&cond_raw=\
+         &cond_step=0&cond_field=amount&cond_op=gt&cond_value=1000&cond_currency=CNY&cond_raw=\
+         &cond_step=0&cond_field=amount&cond_op=le&cond_value=5000.50&cond_currency=CNY&cond_raw=\
          &cond_step=0&cond_field=department_id&cond_op=eq&cond_value={}&cond_raw=\
          &cond_step=0&cond_field=region&cond_op=eq&cond_value=%E5%8C%97%E5%8D%80&cond_raw=",
         form_urlencoded::byte_serialize(top.as_bytes()).collect::<String>()
@@ -178,8 +178,8 @@ async fn the_flow_settings_page_saves_ranges_departments_and_field_values() {
     assert_eq!(
         condition,
         &json!([
-            { "field": "amount", "op": "gt", "value": { "number": 100_000 } },
-            { "field": "amount", "op": "le", "value": { "number": 500_050 } },
+            { "field": "amount", "op": "gt", "value": { "number": 100_000 }, "currency": "CNY" },
+            { "field": "amount", "op": "le", "value": { "number": 500_050 }, "currency": "CNY" },
             { "field": "department_id", "op": "eq", "value": { "id": 1 } },
             { "field": "region", "op": "eq", "value": { "text": "北區" } }
         ]),

@@ -208,9 +208,9 @@ async fn flows_made_through_the_api_are_saved_again_from_the_page_unchanged() {
                 json!([
                     { "field": "channel", "op": "in", "value": { "list": [{ "text": "Bank transfer" }, { "text": "Cash" }] } },
                     { "field": "handler", "op": "eq", "value": { "id": team.manager.0 } },
-                    { "field": "fee", "op": "gt", "value": { "number": 5000 } },
+                    { "field": "fee", "op": "gt", "value": { "number": 5000 }, "currency": "CNY" },
                     { "field": "owner_id", "op": "eq", "value": { "id": team.rep.0 } },
-                    { "field": "amount", "op": "ge", "value": { "number": 100_000 } }
+                    { "field": "amount", "op": "ge", "value": { "number": 100_000 }, "currency": "CNY" }
                 ])
             )]),
             "Payments · Pay channel",
@@ -234,7 +234,7 @@ async fn flows_made_through_the_api_are_saved_again_from_the_page_unchanged() {
                 team.manager.0,
                 json!([
                     { "field": "urgency", "op": "ne", "value": { "text": "Low" } },
-                    { "field": "amount", "op": "le", "value": { "number": 500_000 } }
+                    { "field": "amount", "op": "le", "value": { "number": 500_000 }, "currency": "CNY" }
                 ])
             )]),
             "Refund · Urgency",
@@ -299,7 +299,7 @@ async fn a_choice_condition_takes_only_the_fields_options() {
         "Finance",
         team.finance.0,
         json!([
-            { "field": "amount", "op": "gt", "value": { "number": 100 } },
+            { "field": "amount", "op": "gt", "value": { "number": 100 }, "currency": "CNY" },
             { "field": "channel", "op": "in", "value": { "list": [{ "text": "cash" }, { "text": "Cheque" }] } }
         ])
     )]);

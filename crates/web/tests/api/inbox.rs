@@ -70,7 +70,7 @@ async fn a_refund_request_runs_through_its_flow_and_tells_each_person_in_turn() 
             json!({ "kind": "refund", "name": "退款審批", "definition": { "steps": [
                 { "name": "上級", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
                 { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
-                  "condition": [{ "field": "amount", "op": "gt", "value": { "number": 100_000 } }] }
+                  "condition": [{ "field": "amount", "op": "gt", "value": { "number": 100_000 }, "currency": "CNY" }] }
             ] } }),
         )
         .await;

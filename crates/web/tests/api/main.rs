@@ -91,6 +91,7 @@ mod sales_dates;
 mod sales_fidelity;
 mod sales_final;
 mod sales_final2;
+mod sales_fix11;
 mod sales_fix9;
 mod sales_fix9_more;
 mod sales_fixes;

@@ -430,8 +430,8 @@ async fn the_flow_page_refuses_an_empty_range_names_the_amount_field_and_takes_s
             &team.admin,
             json!({ "kind": "contract", "name": "x", "definition": { "steps": [
                 { "name": "Big", "approvers": "department_head", "mode": "any_one", "condition": [
-                    { "field": "amount", "op": "gt", "value": { "number": 10_000 } },
-                    { "field": "amount", "op": "le", "value": { "number": 5_000 } }
+                    { "field": "amount", "op": "gt", "value": { "number": 10_000 }, "currency": "CNY" },
+                    { "field": "amount", "op": "le", "value": { "number": 5_000 }, "currency": "CNY" }
                 ] }
             ] } }),
         )

@@ -131,11 +131,11 @@ fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)
             "resubmit": "from_rejected_step",
             "steps": [
                 { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
-                  "condition": [{ "field": "amount", "op": "ge", "value": { "number": 10_000_000 } }] },
+                  "condition": [{ "field": "amount", "op": "ge", "value": { "number": 10_000_000 }, "currency": "CNY" }] },
                 { "name": "Range", "approvers": { "users": [admin] }, "mode": "any_one",
                   "condition": [
-                    { "field": "amount", "op": "gt", "value": { "number": 100_050 } },
-                    { "field": "amount", "op": "lt", "value": { "number": 900_000_000 } },
+                    { "field": "amount", "op": "gt", "value": { "number": 100_050 }, "currency": "CNY" },
+                    { "field": "amount", "op": "lt", "value": { "number": 900_000_000 }, "currency": "CNY" },
                     { "field": "department_id", "op": "in",
                       "value": { "list": [{ "id": sales }, { "id": finance_department }] } }
                   ] },
@@ -151,7 +151,7 @@ fn rich_flow(admin: i64, sales: i64, finance_department: i64, people: (i64, i64)
                   ] },
                 { "name": "Deposit", "approvers": { "superiors_up_to": { "levels": 2 } }, "mode": "any_one",
                   "condition": [
-                    { "field": "deposit", "op": "le", "value": { "number": 500_050 } },
+                    { "field": "deposit", "op": "le", "value": { "number": 500_050 }, "currency": "CNY" },
                     { "field": "seats", "op": "ge", "value": { "number": 3 } }
                   ] },
                 { "name": "Both", "approvers": { "users": [admin, finance] }, "mode": "everyone",
@@ -220,14 +220,14 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
     assert_eq!(status, 200);
     // Every step shows, with its conditions in words and money as money.
     assert!(html.contains("value=\"Both\""), "the sixth step: {html}");
-    assert!(html.contains("Amount is at least 100,000.00"), "{html}");
+    assert!(html.contains("Amount is at least CNY 100,000.00"), "{html}");
     assert!(html.contains("區域 is one of “北區”, “南區”"), "{html}");
     assert!(
         html.contains("Owner&#39;s department is one of Sales, Finance")
             || html.contains("Owner's department is one of Sales, Finance"),
         "{html}"
     );
-    assert!(html.contains("Deposit is at most 5,000.50"), "{html}");
+    assert!(html.contains("Deposit is at most CNY 5,000.50"), "{html}");
     // An option written in another case than the field's is kept whole
     // (the page would write it as the option is).
     assert!(
@@ -541,7 +541,7 @@ async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
             json!({ "kind": "refund", "name": "退款審批", "definition": { "steps": [
                 { "name": "主管", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one",
                   "condition": [
-                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 } },
+                    { "field": "amount", "op": "ge", "value": { "number": 10_000_000 }, "currency": "CNY" },
                     { "field": "reason", "op": "eq", "value": { "text": "品質問題" } }
                   ] },
                 { "name": "財務", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
@@ -554,7 +554,7 @@ async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
     assert!(html.contains("<span class=\"tag\">退款</span>"), "{html}");
     assert!(!html.contains("kinds.refund"), "{html}");
     assert!(
-        html.contains("金額 大於或等於 100,000.00；原因 等於 「品質問題」"),
+        html.contains("金額 大於或等於 CNY 100,000.00；原因 等於 「品質問題」"),
         "{html}"
     );
 

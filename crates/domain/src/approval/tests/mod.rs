@@ -33,6 +33,7 @@ fn when(field: &str, op: Op, value: FactValue) -> Comparison {
         field: field.to_string(),
         op,
         value,
+        currency: None,
     }
 }
 

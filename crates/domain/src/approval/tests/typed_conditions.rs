@@ -8,6 +8,7 @@ fn on(field: &str, op: Op, value: FactValue) -> Comparison {
         field: field.into(),
         op,
         value,
+        currency: None,
     }
 }
 

@@ -1,0 +1,247 @@
+//! Sales found by trying the product: amount conditions of approval flows
+//! in their currency, instalment messages in the contract's money, the
+//! "submitted by me" list after a transfer, the fallback approver of a
+//! flow, the contract form's customer and the reason a deal was won.
+
+use serde_json::{Value, json};
+
+use crate::auth::{page_csrf, page_session};
+use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
+use crate::sales_fixtures::{SalesTeam, create, customer, first_error, sales_team, submit};
+
+/// A contract of `customer` for `amount` in `currency`.
+async fn contract_in(t: &TestApp, token: &str, customer: i64, amount: &str, currency: &str) -> i64 {
+    let body = json!({
+        "name": format!("{currency} {amount}"), "customer_id": customer,
+        "amount": amount, "currency": currency
+    });
+    create(t, token, "/api/v1/contracts", body).await
+}
+
+/// The names of the steps a contract's approval planned.
+async fn planned(t: &TestApp, token: &str, contract: i64) -> Vec<String> {
+    let detail = t.get(&format!("/api/v1/contracts/{contract}"), token).await;
+    detail.body["approval"]["approval"]["state"]["plan"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a plan: {}", detail.text))
+        .iter()
+        .map(|step| step["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Superior always; finance above 100,000 dollars; the yen desk for any
+/// contract in yen.
+fn currency_flow(team: &SalesTeam) -> Value {
+    json!({
+        "kind": "contract",
+        "name": "By currency",
+        "definition": { "steps": [
+            { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
+            { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+              "condition": [{ "field": "amount", "op": "gt", "value": { "number": 10_000_000 }, "currency": "usd" }] },
+            { "name": "Yen desk", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+              "condition": [{ "field": "currency", "op": "in", "value": { "list": [{ "text": "jpy" }] } }] }
+        ] }
+    })
+}
+
+#[tokio::test]
+async fn an_amount_condition_holds_only_for_records_in_its_currency() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let saved = t
+        .post("/api/v1/approvals/flows", &team.admin, currency_flow(&team))
+        .await;
+    assert_eq!(saved.status, 201, "{}", saved.text);
+    let steps = &saved.body["definition"]["steps"];
+    assert_eq!(
+        steps[1]["condition"][0]["currency"], "USD",
+        "{}",
+        saved.text
+    );
+    assert_eq!(steps[2]["condition"][0]["value"]["list"][0]["text"], "JPY");
+
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "Nippon Trading").await;
+    let yen = contract_in(&t, rep, client, "200000", "JPY").await;
+    let dollars = contract_in(&t, rep, client, "200000", "USD").await;
+    let few_dollars = contract_in(&t, rep, client, "50000", "USD").await;
+    for id in [yen, dollars, few_dollars] {
+        assert_eq!(submit(&t, rep, "contracts", id).await, "in_approval");
+    }
+    assert_eq!(
+        planned(&t, rep, yen).await,
+        ["Superior", "Yen desk"],
+        "200,000 yen are not above 100,000 dollars"
+    );
+    assert_eq!(planned(&t, rep, dollars).await, ["Superior", "Finance"]);
+    assert_eq!(planned(&t, rep, few_dollars).await, ["Superior"]);
+
+    // The settings page says each condition with its currency.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/settings/approval-flows", "en").await;
+    assert!(html.contains("Amount is above USD 100,000.00"), "{html}");
+    assert!(html.contains("Currency is one of JPY"), "{html}");
+    let id = saved.body["id"].as_i64().expect("id");
+    let (_, form) = page(
+        &t,
+        &cookie,
+        &format!("/settings/approval-flows?edit={id}"),
+        "en",
+    )
+    .await;
+    assert!(form.contains("<option value=\"USD\" selected>"), "{form}");
+    let (_, html) = page(&t, &cookie, "/settings/approval-flows", "zh-Hant").await;
+    assert!(html.contains("USD 100,000.00"), "{html}");
+}
+
+#[tokio::test]
+async fn an_amount_condition_without_a_currency_is_refused_naming_the_step() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let mut flow = currency_flow(&team);
+    flow["definition"]["steps"][1]["condition"][0]
+        .as_object_mut()
+        .expect("a condition")
+        .remove("currency");
+    let refused = t.post("/api/v1/approvals/flows", &team.admin, flow).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        (
+            "definition.steps.1.condition.0".into(),
+            "condition_needs_currency".into()
+        )
+    );
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("Step 2") && message.contains("the amount") && message.contains("USD"),
+        "{message}"
+    );
+
+    let mut flow = currency_flow(&team);
+    flow["definition"]["steps"][2]["condition"][0]["value"] =
+        json!({ "list": [{ "text": "Dollars" }] });
+    let refused = t.post("/api/v1/approvals/flows", &team.admin, flow).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(first_error(&refused).1, "condition_currency_unknown");
+
+    let mut flow = currency_flow(&team);
+    flow["definition"]["steps"][1]["condition"][0]["currency"] = json!("JPY");
+    flow["definition"]["steps"][1]["condition"][0]["value"] = json!({ "number": 10_050 });
+    let refused = t.post("/api/v1/approvals/flows", &team.admin, flow).await;
+    assert_eq!(
+        first_error(&refused).1,
+        "condition_whole_amount",
+        "{}",
+        refused.text
+    );
+
+    // The page: an amount with no currency chosen is named beside its step.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Page&kind=contract&active=1&when_no_approver=refuse&resubmit=from_start\
+         &step_name=Boss&step_rule=department_head&step_levels=1&step_role=&step_mode=any_one\
+         &cond_step=0&cond_field=amount&cond_op=gt&cond_value=1000&cond_currency=&cond_raw="
+    );
+    let (status, html) = post_form(&t, &cookie, "/settings/approval-flows", form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("Step 1: the amount is money; choose the currency"),
+        "{html}"
+    );
+    let form = format!(
+        "_csrf={csrf}&name=Page&kind=contract&active=1&when_no_approver=refuse&resubmit=from_start\
+         &step_name=Boss&step_rule=department_head&step_levels=1&step_role=&step_mode=any_one\
+         &cond_step=0&cond_field=amount&cond_op=gt&cond_value=1000&cond_currency=HKD&cond_raw="
+    );
+    let (status, location) = post_form(&t, &cookie, "/settings/approval-flows", form).await;
+    assert_eq!(status, 303, "{location}");
+    let flows = t.get("/api/v1/approvals/flows", &team.admin).await;
+    assert_eq!(
+        flows.body[0]["definition"]["steps"][0]["condition"][0],
+        json!({ "field": "amount", "op": "gt", "value": { "number": 100_000 }, "currency": "HKD" }),
+        "{}",
+        flows.text
+    );
+}
+
+#[tokio::test]
+async fn conditions_saved_without_a_currency_take_the_company_currency_once() {
+    let mut t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let field = t
+        .post(
+            "/api/v1/fields",
+            admin,
+            json!({ "kind": "contract", "key": "deposit", "label": "Deposit", "field_type": "money" }),
+        )
+        .await;
+    assert_eq!(field.status, 201, "{}", field.text);
+    let saved = t
+        .post(
+            "/api/v1/approvals/flows",
+            admin,
+            json!({
+                "kind": "contract",
+                "name": "Older",
+                "definition": { "steps": [
+                    { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+                      "condition": [
+                        { "field": "amount", "op": "ge", "value": { "number": 100 }, "currency": "CNY" },
+                        { "field": "deposit", "op": "ge", "value": { "number": 100 }, "currency": "CNY" },
+                        { "field": "owner_id", "op": "eq", "value": { "id": team.rep.0 } }
+                      ] }
+                ] }
+            }),
+        )
+        .await;
+    assert_eq!(saved.status, 201, "{}", saved.text);
+    let id = saved.body["id"].as_i64().expect("id");
+    let version = saved.body["version"].clone();
+    // As a version before currencies kept them: no currency anywhere; the
+    // company's currency was set to dollars by its data.
+    let rep = team.rep.0;
+    let older = json!({ "steps": [
+        { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
+          "condition": [
+            { "field": "amount", "op": "ge", "value": { "number": 100 } },
+            { "field": "deposit", "op": "ge", "value": { "number": 100 } },
+            { "field": "owner_id", "op": "eq", "value": { "id": rep } }
+          ] }
+    ], "when_no_approver": "refuse", "resubmit": "from_start" });
+    t.sql(&format!(
+        "update approval_flows set definition = '{older}' where id = {id}"
+    ))
+    .await;
+    t.sql("insert into company_settings (key, value) values ('currency', 'USD')")
+        .await;
+    t.sql("insert into pending_upgrades (name) values ('flow_condition_currency')")
+        .await;
+    t.restart().await;
+    let flows = t.get("/api/v1/approvals/flows", &t.admin().await).await;
+    let condition = &flows.body[0]["definition"]["steps"][0]["condition"];
+    assert_eq!(condition[0]["currency"], "USD", "{}", flows.text);
+    assert_eq!(condition[1]["currency"], "USD", "a money field's too");
+    assert!(condition[2].get("currency").is_none(), "a person has none");
+    assert_eq!(flows.body[0]["version"], version, "the version stays");
+
+    // Done once: a condition stored without one later is not touched again.
+    t.sql(&format!(
+        "update approval_flows set definition = '{older}' where id = {id}"
+    ))
+    .await;
+    t.restart().await;
+    let flows = t.get("/api/v1/approvals/flows", &t.admin().await).await;
+    assert!(
+        flows.body[0]["definition"]["steps"][0]["condition"][0]
+            .get("currency")
+            .is_none(),
+        "{}",
+        flows.text
+    );
+}
