@@ -160,7 +160,8 @@ impl App {
             && amount > 0
             && amount < before.received
         {
-            let received = money::amount_text(before.received);
+            // In the contract's money, as payment messages say it: `JPY 34,996`.
+            let received = money::format_money(before.received, &contract.currency);
             errors.push(FieldError::new("amount", "below_received").with("received", received));
         }
         if errors.is_empty() && others + amount > contract.amount {

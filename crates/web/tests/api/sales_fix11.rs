@@ -3,11 +3,32 @@
 //! "submitted by me" list after a transfer, the fallback approver of a
 //! flow, the contract form's customer and the reason a deal was won.
 
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form};
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
 use crate::sales_fixtures::{SalesTeam, create, customer, first_error, sales_team, submit};
+
+/// A request through the API, its messages in `lang`.
+async fn in_lang(
+    t: &TestApp,
+    (method, path): (Method, &str),
+    token: &str,
+    body: Value,
+    lang: &str,
+) -> Answer {
+    let request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, lang)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    t.send(request).await
+}
 
 /// A contract of `customer` for `amount` in `currency`.
 async fn contract_in(t: &TestApp, token: &str, customer: i64, amount: &str, currency: &str) -> i64 {
@@ -244,4 +265,51 @@ async fn conditions_saved_without_a_currency_take_the_company_currency_once() {
         "{}",
         flows.text
     );
+}
+
+#[tokio::test]
+async fn an_instalment_below_what_it_received_names_it_in_the_contracts_money() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let buyer = customer(&t, admin, "Kyoto Works").await;
+    let deal = contract_in(&t, admin, buyer, "50000", "JPY").await;
+    assert_eq!(submit(&t, admin, "contracts", deal).await, "approved");
+    let plans_path = format!("/api/v1/contracts/{deal}/plans");
+    let plans = t
+        .post(
+            &plans_path,
+            admin,
+            json!({ "amount": "40000", "planned_on": "2031-01-10" }),
+        )
+        .await;
+    assert_eq!(plans.status, 201, "{}", plans.text);
+    let plan = plans.body[0]["id"].as_i64().expect("plan");
+    let payment = create(
+        &t,
+        admin,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "plan_id": plan, "received_on": "2026-03-02", "amount": "34996" }),
+    )
+    .await;
+    assert_eq!(submit(&t, admin, "payments", payment).await, "approved");
+    let lower = json!({ "amount": "10000", "planned_on": "2031-01-10" });
+    let path = format!("{plans_path}/{plan}");
+    for (lang, words) in [
+        ("en", "less than the JPY 34,996 already received"),
+        ("zh-Hant", "已回款的 JPY 34,996"),
+        ("zh-Hans", "已回款的 JPY 34,996"),
+    ] {
+        let refused = in_lang(&t, (Method::PUT, &path), admin, lower.clone(), lang).await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert_eq!(
+            first_error(&refused),
+            ("amount".into(), "below_received".into())
+        );
+        let message = refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(message.contains(words), "{lang}: {message}");
+        assert!(!message.contains("34996.00"), "{lang}: {message}");
+    }
 }
