@@ -4,13 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::approval::{Approval, FlowDef};
-use sea_query::{Alias, Expr, Func, Order, Query};
+use sea_query::{Alias, Condition, Expr, Func, Iden, Order, Query, SimpleExpr};
 use serde::Serialize;
 
 use crate::db::Tx;
 use crate::error::{Result, StoreError};
 use crate::record;
-use crate::schema::{ApprovalActions, ApprovalFlows, ApprovalWaits, Approvals, Users};
+use crate::schema::{
+    ApprovalActions, ApprovalFlows, ApprovalWaits, Approvals, Contracts, Payments, Requests, Users,
+};
 
 fn corrupt(error: serde_json::Error) -> StoreError {
     StoreError::Corrupt(error.to_string())
@@ -351,7 +353,55 @@ pub async fn waiting_count(tx: &mut Tx, user: i64) -> Result<i64> {
     tx.count(&select).await
 }
 
-/// Approvals a user submitted, newest first.
+/// The approvals that are a user's as their submitter: those of the
+/// records they own now (a contract, payment or request transferred while
+/// in approval or after it is its new owner's, who may withdraw it and
+/// submit it again; its former owner may no longer open it), and those
+/// they submitted of records that have no owner.
+fn submitted_by_condition(user: i64) -> Condition {
+    fn of_records<T: Iden + Copy + 'static>(
+        kind_is: SimpleExpr,
+        (table, id, owner): (T, T, T),
+        user: i64,
+    ) -> Condition {
+        let record = |owned: SimpleExpr| {
+            Query::select()
+                .expr(Expr::val(1))
+                .from(table)
+                .and_where(Expr::col((table, id)).equals((Approvals::Table, Approvals::RecordId)))
+                .and_where(owned)
+                .to_owned()
+        };
+        let owned = Condition::all()
+            .add(kind_is.clone())
+            .add(Expr::exists(record(Expr::col((table, owner)).eq(user))));
+        let unowned = Condition::all()
+            .add(kind_is)
+            .add(Expr::col((Approvals::Table, Approvals::SubmitterId)).eq(user))
+            .add(Expr::exists(record(Expr::col((table, owner)).is_not_null())).not());
+        Condition::any().add(owned).add(unowned)
+    }
+    let kind = || Expr::col((Approvals::Table, Approvals::Kind));
+    Condition::any()
+        .add(of_records(
+            kind().eq("contract"),
+            (Contracts::Table, Contracts::Id, Contracts::OwnerId),
+            user,
+        ))
+        .add(of_records(
+            kind().eq("payment"),
+            (Payments::Table, Payments::Id, Payments::OwnerId),
+            user,
+        ))
+        .add(of_records(
+            kind().is_not_in(["contract", "payment"]),
+            (Requests::Table, Requests::Id, Requests::OwnerId),
+            user,
+        ))
+}
+
+/// Approvals that are a user's as their submitter (see
+/// [`submitted_by_condition`]), newest first.
 pub async fn submitted_by(
     tx: &mut Tx,
     user: i64,
@@ -359,7 +409,7 @@ pub async fn submitted_by(
     limit: u64,
 ) -> Result<Vec<StoredApproval>> {
     let mut select = select_approvals();
-    select.and_where(Expr::col((Approvals::Table, Approvals::SubmitterId)).eq(user));
+    select.cond_where(submitted_by_condition(user));
     if let Some(after) = after {
         select.and_where(Expr::col((Approvals::Table, Approvals::Id)).lt(after));
     }
@@ -370,12 +420,12 @@ pub async fn submitted_by(
     rows.into_iter().map(StoredApproval::try_from).collect()
 }
 
-/// How many approvals a user submitted.
+/// How many approvals are a user's as their submitter.
 pub async fn submitted_count(tx: &mut Tx, user: i64) -> Result<i64> {
     let select = Query::select()
-        .expr(Func::count(Expr::col(Approvals::Id)))
+        .expr(Func::count(Expr::col((Approvals::Table, Approvals::Id))))
         .from(Approvals::Table)
-        .and_where(Expr::col(Approvals::SubmitterId).eq(user))
+        .cond_where(submitted_by_condition(user))
         .to_owned();
     tx.count(&select).await
 }

@@ -313,3 +313,71 @@ async fn an_instalment_below_what_it_received_names_it_in_the_contracts_money() 
         assert!(!message.contains("34996.00"), "{lang}: {message}");
     }
 }
+
+#[tokio::test]
+async fn a_transferred_approval_moves_to_its_new_owners_submitted_list() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let made = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({ "kind": "contract", "name": "Finance", "definition": { "steps": [
+                { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
+            ] } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let (rep, other) = (team.rep.1.as_str(), team.other_rep.1.as_str());
+    let buyer = customer(&t, rep, "Handover Ltd").await;
+    let moving = contract_in(&t, rep, buyer, "500", "CNY").await;
+    let staying = contract_in(&t, rep, buyer, "700", "CNY").await;
+    for id in [moving, staying] {
+        assert_eq!(submit(&t, rep, "contracts", id).await, "in_approval");
+    }
+    let submitted = async |token: &str| {
+        let list = t.get("/api/v1/approvals/submitted", token).await;
+        assert_eq!(list.status, 200, "{}", list.text);
+        let records: Vec<i64> = list.body["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i["record_id"].as_i64())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (records, list.body["total"].as_i64().unwrap_or(-1))
+    };
+    assert_eq!(submitted(rep).await, (vec![staying, moving], 2));
+
+    let moved = t
+        .post(
+            "/api/v1/contracts/transfer",
+            &team.admin,
+            json!({ "ids": [moving], "owner_id": team.other_rep.0 }),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(
+        submitted(rep).await,
+        (vec![staying], 1),
+        "left the former owner's"
+    );
+    assert_eq!(
+        submitted(other).await,
+        (vec![moving], 1),
+        "the new owner's now"
+    );
+
+    // The pages link only to what each may open.
+    let former = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &former, "/approvals?tab=submitted", "en").await;
+    assert!(html.contains(&format!("/contracts/{staying}\"")), "{html}");
+    assert!(!html.contains(&format!("/contracts/{moving}\"")), "{html}");
+    let new_owner = page_session(&t, "0971000003").await;
+    let (_, html) = page(&t, &new_owner, "/approvals?tab=submitted", "en").await;
+    assert!(html.contains(&format!("/contracts/{moving}\"")), "{html}");
+    let (status, _) = page(&t, &new_owner, &format!("/contracts/{moving}"), "en").await;
+    assert_eq!(status, 200);
+}
