@@ -193,9 +193,10 @@ async fn switch_others_off(
         .collect())
 }
 
-/// Checks what a flow names exists: users (active), roles, and facts (the
+/// Checks what a flow names exists: users (active), roles, facts (the
 /// common ones and the kind's own fields, compared with values of their
-/// type; see [`facts::check_conditions`]).
+/// type; see [`facts::check_conditions`]), and a fallback person who may
+/// approve the kind (`when_no_approver`).
 async fn check_references(
     tx: &mut Tx,
     kind: &str,
@@ -226,10 +227,26 @@ async fn check_references(
         }
     }
     facts::check_conditions(def, &own, errors);
-    if let NoApprover::Fallback(user) = def.when_no_approver
-        && !active(user)
-    {
-        errors.add("fallback", "user_unknown");
+    if let NoApprover::Fallback(user) = def.when_no_approver {
+        // The person a step with no approver goes to must be able to
+        // decide it: a user, active, holding the kind's approve permission.
+        let named = kuijing_store::users::names(tx, &[user]).await?;
+        let person = named.first().map(|(id, name)| format!("{name} (#{id})"));
+        let may_approve = person.is_some() && may_be_given_seat(tx, kind, user).await?;
+        let problem = match person {
+            None => Some(FieldError::new("when_no_approver", "user_unknown")),
+            Some(person) if !active(user) => Some(
+                FieldError::new("when_no_approver", "fallback_disabled").with("person", person),
+            ),
+            Some(person) if !may_approve => Some(
+                FieldError::new("when_no_approver", "fallback_cannot_approve")
+                    .with("person", person),
+            ),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            errors.push(problem);
+        }
     }
     Ok(())
 }

@@ -28,7 +28,7 @@ mod views;
 pub use facts::FACTS;
 pub(crate) use facts::add_field_facts;
 pub use flows::{FlowInput, FlowName, SavedFlow};
-use refusals::{disabled_approver, engine_error, submit_error};
+use refusals::{engine_error, refused_submit};
 pub use views::ApprovalItem;
 
 /// The kinds with their own records; administrators may add other kinds
@@ -253,9 +253,7 @@ impl App {
                 let events = match state.resubmit(&definition, facts, user, chosen, &directory) {
                     Ok(events) => events,
                     Err(e) => {
-                        let disabled =
-                            disabled_approver(tx, &e, &definition, user, &directory).await?;
-                        return Err(submit_error(e, &definition, disabled));
+                        return Err(refused_submit(tx, e, &definition, user, &directory).await?);
                     }
                 };
                 approvals::set_facts(tx, previous.id, &facts_text).await?;
@@ -273,9 +271,7 @@ impl App {
                         match Approval::submit(def, facts, user, chosen, &directory) {
                             Ok(submitted) => submitted,
                             Err(e) => {
-                                let disabled =
-                                    disabled_approver(tx, &e, def, user, &directory).await?;
-                                return Err(submit_error(e, def, disabled));
+                                return Err(refused_submit(tx, e, def, user, &directory).await?);
                             }
                         }
                     }

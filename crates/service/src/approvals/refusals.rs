@@ -103,6 +103,52 @@ pub(super) fn submit_error(
     ServiceError::Invalid(problem.into())
 }
 
+/// Why a submit was refused, told as [`submit_error`] tells it; a step
+/// with no approver in a flow whose fallback person is the submitter (or
+/// no longer active) says so, since choosing what the flow does is done.
+pub(super) async fn refused_submit(
+    tx: &mut Tx,
+    error: ApprovalError,
+    def: &FlowDef,
+    submitter: i64,
+    dir: &kuijing_domain::approval::MapDirectory,
+) -> Result<ServiceError> {
+    use kuijing_domain::approval::{Directory, NoApprover};
+    let disabled = disabled_approver(tx, &error, def, submitter, dir).await?;
+    let fallback = match (&error, def.when_no_approver) {
+        (ApprovalError::NoApprover { .. }, NoApprover::Fallback(user)) if user == submitter => {
+            Some((user, "fallback_is_submitter"))
+        }
+        (ApprovalError::NoApprover { .. }, NoApprover::Fallback(user)) if !dir.is_active(user) => {
+            Some((user, "fallback_disabled"))
+        }
+        _ => None,
+    };
+    let refused = submit_error(error, def, disabled);
+    let Some((user, fix)) = fallback else {
+        return Ok(refused);
+    };
+    let ServiceError::Invalid(mut errors) = refused else {
+        return Ok(refused);
+    };
+    let person = kuijing_store::users::names(tx, &[user])
+        .await?
+        .into_iter()
+        .next()
+        .map_or_else(
+            || format!("#{user}"),
+            |(id, name)| format!("{name} (#{id})"),
+        );
+    for problem in &mut errors.0 {
+        problem
+            .params
+            .retain(|(name, _)| !matches!(*name, "fix" | "person"));
+        problem.params.push(("fix", fix.to_string()));
+        problem.params.push(("person", person.clone()));
+    }
+    Ok(ServiceError::Invalid(errors))
+}
+
 /// An error of the engine as the service answers it: a field error where
 /// the input can be put right, a refusal otherwise.
 pub(super) fn engine_error(error: ApprovalError) -> ServiceError {

@@ -381,3 +381,131 @@ async fn a_transferred_approval_moves_to_its_new_owners_submitted_list() {
     let (status, _) = page(&t, &new_owner, &format!("/contracts/{moving}"), "en").await;
     assert_eq!(status, 200);
 }
+
+/// A contract flow whose one step is the submitter's superior, with a
+/// fallback person for a step that finds none.
+fn fallback_flow(fallback: i64) -> Value {
+    json!({
+        "kind": "contract",
+        "name": "Superior or fallback",
+        "definition": {
+            "steps": [{ "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }],
+            "when_no_approver": { "fallback": fallback }
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_fallback_person_who_is_the_submitter_is_named_as_such() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let saved = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            fallback_flow(team.manager.0),
+        )
+        .await;
+    assert_eq!(saved.status, 201, "{}", saved.text);
+    // The manager has no superior: the step goes to the fallback person,
+    // who is the manager.
+    let manager = team.manager.1.as_str();
+    let buyer = customer(&t, manager, "Self Approval Ltd").await;
+    let deal = contract_in(&t, manager, buyer, "100", "CNY").await;
+    let path = format!("/api/v1/contracts/{deal}/submit");
+    for (lang, words) in [
+        ("en", "fallback person, User 0971000001"),
+        ("zh-Hant", "備選人 User 0971000001"),
+        ("zh-Hans", "备选人 User 0971000001"),
+    ] {
+        let refused = in_lang(&t, (Method::POST, &path), manager, json!({}), lang).await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert_eq!(first_error(&refused).1, "no_approver", "{}", refused.text);
+        let message = refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(message.contains(words), "{lang}: {message}");
+        assert!(
+            message.contains("submitter") || message.contains("提交人"),
+            "{lang}: {message}"
+        );
+        assert!(
+            !message.contains("choose in Settings → Approval flows what the flow does"),
+            "{message}"
+        );
+    }
+    let detail = t.get(&format!("/api/v1/contracts/{deal}"), manager).await;
+    assert_eq!(detail.body["status"], "draft", "{}", detail.text);
+}
+
+#[tokio::test]
+async fn a_fallback_person_who_may_not_approve_or_is_disabled_is_refused() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let refused = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            fallback_flow(team.rep.0),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        ("when_no_approver".into(), "fallback_cannot_approve".into())
+    );
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("when_no_approver")
+            && message.contains("User 0971000002")
+            && message.contains("Settings → Roles"),
+        "{message}"
+    );
+
+    let disabled = t
+        .patch(
+            &format!("/api/v1/users/{}", team.finance.0),
+            &team.admin,
+            json!({ "status": "disabled" }),
+        )
+        .await;
+    assert_eq!(disabled.status, 200, "{}", disabled.text);
+    let refused = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            fallback_flow(team.finance.0),
+        )
+        .await;
+    assert_eq!(
+        first_error(&refused),
+        ("when_no_approver".into(), "fallback_disabled".into()),
+        "{}",
+        refused.text
+    );
+    let flows = t.get("/api/v1/approvals/flows", &team.admin).await;
+    assert_eq!(
+        flows.body.as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        flows.text
+    );
+
+    // The page shows the message beside the fallback person.
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Page&kind=contract&active=1&when_no_approver=fallback&fallback={}\
+         &resubmit=from_start&step_name=Boss&step_rule=superior&step_levels=1&step_role=&step_mode=any_one",
+        team.rep.0
+    );
+    let (status, html) = post_form(&t, &cookie, "/settings/approval-flows", form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("may not approve this kind of record"),
+        "{html}"
+    );
+    assert!(t.get("/api/v1/approvals/flows", &team.admin).await.body == json!([]));
+}
