@@ -16,6 +16,15 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// A required id that may come as `null` (a form's empty choice): `0`,
+/// which no record has, for the checks to call it required.
+pub(crate) fn id_or_zero<'de, D>(deserializer: D) -> Result<i64, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Option::<i64>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
 /// An optional text field of up to `max` characters (trimmed, refused with
 /// control characters), stored half-width: phones, mobiles and tax IDs.
 pub(crate) fn half_width_text(

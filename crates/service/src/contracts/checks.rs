@@ -96,7 +96,10 @@ impl App {
                 _ => errors.add("opportunity_id", "invalid_choice"),
             }
         }
-        if customer.is_none() && vouched.is_none() {
+        if input.customer_id == 0 {
+            // None chosen: the form's empty choice, or `null`.
+            errors.add("customer_id", "required");
+        } else if customer.is_none() && vouched.is_none() {
             errors.add("customer_id", "invalid_choice");
         }
         if let Some(signer) = input.customer_signer_id

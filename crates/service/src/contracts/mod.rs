@@ -39,6 +39,8 @@ pub struct ContractInput {
     /// Typed, or left out to take the next number of the rule.
     pub number: Option<String>,
     pub name: String,
+    /// Required: `null` or `0` is refused as `required`.
+    #[serde(deserialize_with = "crate::input::id_or_zero")]
     pub customer_id: i64,
     pub opportunity_id: Option<i64>,
     pub signed_on: Option<NaiveDate>,

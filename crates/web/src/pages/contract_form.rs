@@ -113,7 +113,13 @@ impl ContractForm {
         ContractInput {
             number: optional_text(&self.number),
             name: self.name.clone(),
-            customer_id: optional_number(&self.customer_id).unwrap_or(-1),
+            // None chosen is 0 (required); a choice that reads as no
+            // number is -1 (not one of the choices).
+            customer_id: if self.customer_id.trim().is_empty() {
+                0
+            } else {
+                optional_number(&self.customer_id).unwrap_or(-1)
+            },
             opportunity_id: optional_number(&self.opportunity_id),
             signed_on: date(&self.signed_on),
             starts_on: date(&self.starts_on),

@@ -382,6 +382,90 @@ async fn a_transferred_approval_moves_to_its_new_owners_submitted_list() {
     assert_eq!(status, 200);
 }
 
+/// A form posted from a page in `lang`: the status and the page shown.
+async fn post_form_in(
+    t: &TestApp,
+    cookie: &str,
+    (path, form): (&str, String),
+    lang: &str,
+) -> (u16, String) {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let answer = t.send(request).await;
+    (answer.status.as_u16(), answer.text)
+}
+
+#[tokio::test]
+async fn a_contract_without_a_customer_says_the_customer_is_required() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (lang, words) in [
+        ("en", "Customer is required."),
+        ("zh-Hant", "「客戶」為必填。"),
+        ("zh-Hans", "“客户”为必填项。"),
+    ] {
+        let body = json!({ "name": "No customer", "customer_id": null, "amount": "100" });
+        let refused = in_lang(&t, (Method::POST, "/api/v1/contracts"), &admin, body, lang).await;
+        assert_eq!(refused.status, 422, "{}", refused.text);
+        assert_eq!(
+            first_error(&refused),
+            ("customer_id".into(), "required".into())
+        );
+        let message = refused.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(message, words, "{lang}");
+        assert!(
+            !refused.text.contains("not one of the choices"),
+            "{}",
+            refused.text
+        );
+    }
+    let zero = t
+        .post(
+            "/api/v1/contracts",
+            &admin,
+            json!({ "name": "Zero", "customer_id": 0, "amount": "1" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&zero),
+        ("customer_id".into(), "required".into())
+    );
+    let nobody = t
+        .post(
+            "/api/v1/contracts",
+            &admin,
+            json!({ "name": "Nobody", "customer_id": 999_999, "amount": "1" }),
+        )
+        .await;
+    assert_eq!(
+        first_error(&nobody),
+        ("customer_id".into(), "invalid_choice".into())
+    );
+
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    for (lang, words) in [
+        ("en", "Customer is required."),
+        ("zh-Hant", "「客戶」為必填。"),
+        ("zh-Hans", "“客户”为必填项。"),
+    ] {
+        let form = format!("_csrf={csrf}&name=Typed+deal&customer_id=&amount=100");
+        let (status, html) = post_form_in(&t, &cookie, ("/contracts", form), lang).await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains(words), "{lang}: {html}");
+        assert!(html.contains("Typed deal"), "what was typed is kept");
+    }
+    let contracts = t.get("/api/v1/contracts", &admin).await;
+    assert_eq!(contracts.body["total"], 0, "{}", contracts.text);
+}
+
 /// A contract flow whose one step is the submitter's superior, with a
 /// fallback person for a step that finds none.
 fn fallback_flow(fallback: i64) -> Value {
