@@ -64,7 +64,11 @@ pub struct StageDef {
 pub enum Move {
     /// To another open stage of the same pipeline.
     Stage(i64),
-    Win,
+    /// Won, with the reason it was won for if one is given (kept and
+    /// shown as a lost deal's is).
+    Win {
+        reason: Option<String>,
+    },
     Lose {
         reason: String,
     },
@@ -124,6 +128,15 @@ impl MoveError {
     }
 }
 
+/// An optional reason as kept: trimmed, none when blank.
+fn given(reason: &Option<String>) -> Option<String> {
+    reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .map(str::to_string)
+}
+
 /// Decides what a move does to an opportunity at `stage_id` with `outcome`.
 pub fn plan_move(
     stages: &[StageDef],
@@ -149,13 +162,13 @@ pub fn plan_move(
                 reason: None,
             })
         }
-        Move::Win | Move::Lose { .. } | Move::Invalidate { .. } if outcome.is_closed() => {
+        Move::Win { .. } | Move::Lose { .. } | Move::Invalidate { .. } if outcome.is_closed() => {
             Err(MoveError::ClosedOutcome)
         }
-        Move::Win => Ok(Planned {
+        Move::Win { reason } => Ok(Planned {
             stage_id,
             outcome: Outcome::Won,
-            reason: None,
+            reason: given(reason),
         }),
         Move::Lose { reason } => {
             let reason = reason.trim();
@@ -171,11 +184,7 @@ pub fn plan_move(
         Move::Invalidate { reason } => Ok(Planned {
             stage_id,
             outcome: Outcome::Invalid,
-            reason: reason
-                .as_deref()
-                .map(str::trim)
-                .filter(|text| !text.is_empty())
-                .map(str::to_string),
+            reason: given(reason),
         }),
         Move::Reopen { stage } => {
             if !outcome.is_closed() {
@@ -276,7 +285,7 @@ mod tests {
             Err(MoveError::Closed)
         );
         assert_eq!(
-            plan_move(&stages(), 2, Outcome::Lost, &Move::Win),
+            plan_move(&stages(), 2, Outcome::Lost, &Move::Win { reason: None }),
             Err(MoveError::ClosedOutcome)
         );
         assert_eq!(MoveError::ClosedOutcome.field(), "outcome");

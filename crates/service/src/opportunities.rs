@@ -70,10 +70,13 @@ pub struct MoveInput {
     pub stage_id: Option<i64>,
     /// `won`, `lost` (needs `reason`), `invalid`, or `open` to reopen.
     pub outcome: Option<String>,
+    /// Why it was lost (required), won or is invalid (optional); kept on
+    /// the opportunity and in its stage history.
     pub reason: Option<String>,
 }
 
-/// The longest reason an opportunity is lost or invalid for, in characters.
+/// The longest reason an opportunity is won, lost or invalid for, in
+/// characters.
 pub const REASON_MAX: usize = 200;
 
 impl MoveInput {
@@ -97,7 +100,7 @@ impl MoveInput {
                 errors.add("outcome", "stage_with_outcome");
                 return Err(ServiceError::Invalid(errors));
             }
-            (Some(Outcome::Won), _) => Move::Win,
+            (Some(Outcome::Won), _) => Move::Win { reason },
             (Some(Outcome::Lost), _) => Move::Lose {
                 reason: reason.unwrap_or_default(),
             },

@@ -124,7 +124,8 @@ impl App {
                 report.problem(at, "expected_close_on", code);
                 None
             });
-            // The outcome, and the reason only a lost or invalid one keeps.
+            // The outcome, and the reason only a closed one (won, lost or
+            // invalid) keeps.
             let outcome = outcome_of(&row.cell("outcome")).unwrap_or_else(|code| {
                 report.problem(at, "outcome", code);
                 None
@@ -132,7 +133,7 @@ impl App {
             let reason = row.optional("reason");
             match (outcome, &reason) {
                 (Some(Outcome::Lost), None) => report.problem(at, "reason", "lost_needs_reason"),
-                (Some(Outcome::Lost | Outcome::Invalid), Some(_)) => {}
+                (Some(Outcome::Won | Outcome::Lost | Outcome::Invalid), Some(_)) => {}
                 (_, Some(_)) => report.problem(at, "reason", "reason_unused"),
                 _ => {}
             }
@@ -197,7 +198,9 @@ impl App {
             }
             if let Some(outcome) = closing {
                 let request = match outcome {
-                    Outcome::Won => Move::Win,
+                    Outcome::Won => Move::Win {
+                        reason: reason.clone(),
+                    },
                     Outcome::Lost => Move::Lose {
                         reason: reason.clone().unwrap_or_default(),
                     },

@@ -126,7 +126,7 @@ async fn every_problem_of_a_row_is_named_and_nothing_is_written() {
     product(&t, &admin, "Router", "100").await;
     let csv = "Name,Customer,Outcome,Reason,Expected close date,Owner,Product lines,Product,Quantity,Price\n\
                ,Nobody Ltd,lost,,2026-02-30,Ghost,Mouse; Router −%,,2,\n\
-               Fine,Acme Trading,won,Because,,,,,,\n\
+               Fine,Acme Trading,,Because,,,,,,\n\
                Odd,Acme Trading,maybe,,,,,Keyboard,1,5\n\
                Good,Acme Trading,,,,,Router × 2,,,\n";
     let done = import(&t, &admin, csv).await;

@@ -466,6 +466,70 @@ async fn a_contract_without_a_customer_says_the_customer_is_required() {
     assert_eq!(contracts.body["total"], 0, "{}", contracts.text);
 }
 
+#[tokio::test]
+async fn a_won_opportunity_keeps_the_reason_it_was_won_for() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let buyer = customer(&t, rep, "Initech").await;
+    let deal = create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Initech rollout", "customer_id": buyer }),
+    )
+    .await;
+    let path = format!("/api/v1/opportunities/{deal}/stage");
+    let won = t
+        .post(
+            &path,
+            rep,
+            json!({ "outcome": "won", "reason": "  Best support offer " }),
+        )
+        .await;
+    assert_eq!(won.status, 200, "{}", won.text);
+    let detail = t.get(&format!("/api/v1/opportunities/{deal}"), rep).await;
+    assert_eq!(detail.body["outcome"], "won", "{}", detail.text);
+    assert_eq!(
+        detail.body["outcome_reason"], "Best support offer",
+        "{}",
+        detail.text
+    );
+    let history = detail.body["stage_history"].as_array().expect("history");
+    let closed = history
+        .iter()
+        .find(|h| h["to_outcome"] == "won")
+        .unwrap_or_else(|| panic!("{}", detail.text));
+    assert_eq!(closed["reason"], "Best support offer");
+
+    // The record says why, as it says why a deal was lost.
+    let cookie = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &cookie, &format!("/opportunities/{deal}"), "en").await;
+    assert!(
+        html.contains("Why it was won: Best support offer"),
+        "{html}"
+    );
+    assert!(!html.contains("Why it was lost"), "{html}");
+
+    // The page's "Won" takes a reason too.
+    let other = create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Second rollout", "customer_id": buyer }),
+    )
+    .await;
+    let (_, html) = page(&t, &cookie, &format!("/opportunities/{other}"), "zh-Hant").await;
+    assert!(html.contains("placeholder=\"贏單原因（選填）\""), "{html}");
+    let csrf = page_csrf(&t, &cookie).await;
+    let form = format!("_csrf={csrf}&outcome=won&reason=Faster+delivery");
+    let (status, location) =
+        post_form(&t, &cookie, &format!("/opportunities/{other}/stage"), form).await;
+    assert_eq!(status, 303, "{location}");
+    let (_, html) = page(&t, &cookie, &format!("/opportunities/{other}"), "zh-Hant").await;
+    assert!(html.contains("贏單原因： Faster delivery"), "{html}");
+}
+
 /// A contract flow whose one step is the submitter's superior, with a
 /// fallback person for a step that finds none.
 fn fallback_flow(fallback: i64) -> Value {
