@@ -364,6 +364,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_fix10",
     "sales_fix11",
     "records_fix11",
+    "sales_fix11",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

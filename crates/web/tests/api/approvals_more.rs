@@ -81,7 +81,7 @@ async fn each_flow_labels_its_conditions_from_its_own_kind() {
 
     let (_, list) = page(&t, &cookie, "/settings/approval-flows", "en").await;
     assert!(
-        list.contains("Amount is at least 1,000.00; Sales channel is"),
+        list.contains("Amount is at least CNY 1,000.00; Sales channel is"),
         "{list}"
     );
     assert!(!list.contains("Refund sum"), "{list}");

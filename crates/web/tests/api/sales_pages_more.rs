@@ -220,14 +220,14 @@ async fn a_flow_made_through_the_api_is_saved_unchanged_from_the_settings_page()
     assert_eq!(status, 200);
     // Every step shows, with its conditions in words and money as money.
     assert!(html.contains("value=\"Both\""), "the sixth step: {html}");
-    assert!(html.contains("Amount is at least 100,000.00"), "{html}");
+    assert!(html.contains("Amount is at least CNY 100,000.00"), "{html}");
     assert!(html.contains("區域 is one of “北區”, “南區”"), "{html}");
     assert!(
         html.contains("Owner&#39;s department is one of Sales, Finance")
             || html.contains("Owner's department is one of Sales, Finance"),
         "{html}"
     );
-    assert!(html.contains("Deposit is at most 5,000.50"), "{html}");
+    assert!(html.contains("Deposit is at most CNY 5,000.50"), "{html}");
     // An option written in another case than the field's is kept whole
     // (the page would write it as the option is).
     assert!(
@@ -554,7 +554,7 @@ async fn request_kinds_are_named_in_the_flow_list_and_the_approval_report() {
     assert!(html.contains("<span class=\"tag\">退款</span>"), "{html}");
     assert!(!html.contains("kinds.refund"), "{html}");
     assert!(
-        html.contains("金額 大於或等於 100,000.00；原因 等於 「品質問題」"),
+        html.contains("金額 大於或等於 CNY 100,000.00；原因 等於 「品質問題」"),
         "{html}"
     );
 
