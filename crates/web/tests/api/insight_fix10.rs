@@ -1,0 +1,234 @@
+//! A department without a target of its own stands against its people's
+//! targets added up in the target report as on the dashboard, and both say
+//! so the same way.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_PHONE, TestApp};
+use crate::sales_fixtures::{create, customer, sales_team, submit};
+
+const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
+
+async fn set_target(t: &TestApp, token: &str, body: Value) {
+    let set = t.post("/api/v1/targets", token, body).await;
+    assert_eq!(set.status, 201, "{}", set.text);
+}
+
+async fn signed(t: &TestApp, token: &str, client: i64, amount: &str, day: &str) {
+    let id = create(
+        t,
+        token,
+        "/api/v1/contracts",
+        json!({ "name": format!("Signed {day} {amount}"), "customer_id": client,
+                "amount": amount, "signed_on": day }),
+    )
+    .await;
+    assert_eq!(submit(t, token, "contracts", id).await, "approved");
+}
+
+/// The report's row of a holder and a month (or the period, `2021`).
+fn cell<'a>(report: &'a Value, holder: i64, key2: &str) -> &'a Value {
+    report["rows"]
+        .as_array()
+        .and_then(|rows| {
+            rows.iter()
+                .find(|r| r["key"] == holder.to_string().as_str() && r["key2"] == key2)
+        })
+        .unwrap_or_else(|| panic!("no row {holder} {key2}: {report}"))
+}
+
+#[tokio::test]
+async fn a_department_without_its_own_target_adds_up_its_people_in_the_report_as_on_the_dashboard()
+{
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (rep, other, manager) = (team.rep.0, team.other_rep.0, team.manager.0);
+    // 1,200 for the rep's year and 3,600 for the other's: 100 and 300 a
+    // month; the manager has none.
+    for (user, amount) in [(rep, "1200"), (other, "3600")] {
+        set_target(
+            &t,
+            &team.admin,
+            json!({ "year": 2021, "month": 0, "user_id": user,
+                    "measure": "contract_amount", "amount": amount }),
+        )
+        .await;
+    }
+    let client = customer(&t, &team.rep.1, "Rep's client").await;
+    signed(&t, &team.rep.1, client, "120", "2021-04-10").await;
+    let profile = t
+        .get(&format!("/api/v1/users/{manager}"), &team.admin)
+        .await;
+    let sales = profile.body["department_id"].as_i64().expect("department");
+
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=department"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let body = &report.body;
+    // Columns: target, achieved, rate.
+    let year = cell(body, sales, "2021");
+    assert_eq!(year["values"][0], 480_000, "1,200 and 3,600: {year}");
+    assert_eq!(year["values"][1], 12_000);
+    assert_eq!(year["values"][2], 25, "120 of 4,800 is 2.5%");
+    let april = cell(body, sales, "2021-04");
+    assert_eq!(april["values"][0], 40_000, "100 and 300 for April");
+    assert_eq!(april["values"][1], 12_000);
+    let added: Vec<&Value> = body["added_up"]
+        .as_array()
+        .expect("added_up")
+        .iter()
+        .filter(|h| h["key"] == sales.to_string().as_str())
+        .collect();
+    assert_eq!(added.len(), 1, "{body}");
+    assert_eq!(added[0]["name"], "Sales");
+    assert_eq!(
+        added[0]["without_target"],
+        json!([{ "user_id": manager, "name": "User 0971000001" }])
+    );
+    // The finance department's people have none: no row of theirs.
+    assert!(
+        !body["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["label"] == "Finance"),
+        "{body}"
+    );
+
+    // The dashboard measures the department the same way and says so.
+    let board = t
+        .get(
+            &format!("/api/v1/dashboard?{YEAR}&scope=department&department_id={sales}"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let target = &board.body["targets"][0];
+    assert_eq!(target["target"], year["values"][0], "{target}");
+    assert_eq!(target["months"][3]["target"], april["values"][0]);
+    assert_eq!(target["added_up"], true);
+    assert_eq!(target["without_target"], added[0]["without_target"]);
+
+    // The same note on the dashboard, the report page and the export.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let note_in = |html: &str| -> Vec<String> {
+        html.split(r#"<p class="notice without-target" role="note">"#)
+            .skip(1)
+            .filter_map(|rest| rest.split("</p>").next())
+            .map(str::to_string)
+            .collect()
+    };
+    for (lang, words) in [
+        ("en", "Added up from the people with a target"),
+        ("zh-Hans", "没有目标"),
+        ("zh-Hant", "沒有目標"),
+    ] {
+        let (status, html) = crate::helpers::page(
+            &t,
+            &cookie,
+            &format!("/dashboard?{YEAR}&scope=department&department_id={sales}"),
+            lang,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let dashboard = note_in(&html);
+        assert_eq!(dashboard.len(), 1, "{lang}: {dashboard:?}");
+        assert!(
+            dashboard[0].contains(words) && dashboard[0].contains("User 0971000001"),
+            "{lang}: {dashboard:?}"
+        );
+        let (status, html) = crate::helpers::page(
+            &t,
+            &cookie,
+            &format!("/reports/targets?{YEAR}&by=department"),
+            lang,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let notes = note_in(&html);
+        let sales_note = notes
+            .iter()
+            .find(|n| n.starts_with("Sales"))
+            .unwrap_or_else(|| panic!("{lang}: {notes:?}"));
+        assert!(
+            sales_note.ends_with(&dashboard[0]),
+            "{lang}: one wording: {sales_note} / {}",
+            dashboard[0]
+        );
+        assert!(!sales_note.contains("User 0971000002"), "the rep has one");
+    }
+    let export = t
+        .get(
+            &format!("/api/v1/reports/targets/export?format=csv&{YEAR}&by=department"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    assert!(
+        export.text.lines().any(|line| line
+            .contains("Sales: Added up from the people with a target")
+            && line.contains("User 0971000001")),
+        "{}",
+        export.text
+    );
+
+    // Everyone chosen has a target: the dashboard still says how the
+    // target is measured, naming nobody.
+    let board = t
+        .get(
+            &format!("/api/v1/dashboard?{YEAR}&scope=users&user_ids={rep},{other}"),
+            &team.admin,
+        )
+        .await;
+    let target = &board.body["targets"][0];
+    assert_eq!(target["added_up"], true);
+    assert_eq!(target["without_target"], json!([]));
+    let (_, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        &format!("/dashboard?{YEAR}&scope=users&user_id={rep}&user_id={other}"),
+        "en",
+    )
+    .await;
+    let notes = note_in(&html);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(!notes[0].contains("Without one"), "{notes:?}");
+
+    // A target of the department's own is the department's, in both.
+    set_target(
+        &t,
+        &team.admin,
+        json!({ "year": 2021, "month": 0, "department_id": sales,
+                "measure": "contract_amount", "amount": "9000" }),
+    )
+    .await;
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=department"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(cell(&report.body, sales, "2021")["values"][0], 900_000);
+    assert!(
+        !report.body["added_up"]
+            .as_array()
+            .expect("added_up")
+            .iter()
+            .any(|h| h["key"] == sales.to_string().as_str()),
+        "{}",
+        report.text
+    );
+    let board = t
+        .get(
+            &format!("/api/v1/dashboard?{YEAR}&scope=department&department_id={sales}"),
+            &team.admin,
+        )
+        .await;
+    assert_eq!(board.body["targets"][0]["target"], 900_000);
+    assert_eq!(board.body["targets"][0]["added_up"], false);
+}
+
