@@ -149,6 +149,12 @@ impl ReportView {
             .collect()
     }
 
+    /// The chart the report is drawn as (see
+    /// [`super::report_chart::drawn_chart`]).
+    pub(crate) fn drawn_chart(&self) -> &str {
+        super::report_chart::drawn_chart(&self.report)
+    }
+
     pub(crate) fn heading(&self, column: &ReportColumn) -> String {
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::column_label(column, &text)

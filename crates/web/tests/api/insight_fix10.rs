@@ -232,3 +232,91 @@ async fn a_department_without_its_own_target_adds_up_its_people_in_the_report_as
     assert_eq!(board.body["targets"][0]["added_up"], false);
 }
 
+/// A pie or a funnel draws one measure: saving one with several is refused
+/// on `measures`, naming the fix, as two groupings are refused on `chart`;
+/// one saved before is drawn as bars and says so.
+#[tokio::test]
+async fn a_pie_or_a_funnel_with_several_measures_is_refused_and_an_old_one_drawn_as_bars() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Pie Buyer").await;
+    signed(&t, &admin, client, "300", "2021-02-03").await;
+    let two = json!([{"op": "count"}, {"op": "sum", "field": "amount"}]);
+    for chart in ["pie", "funnel"] {
+        let answer = t
+            .post(
+                "/api/v1/custom-reports",
+                &admin,
+                json!({ "name": "Pie", "kind": "contracts", "group_by": ["status"],
+                        "measures": two, "chart": chart }),
+            )
+            .await;
+        assert_eq!(answer.status, 422, "{}", answer.text);
+        let errors = answer.body["errors"].as_array().expect("errors");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0]["field"], "measures");
+        assert_eq!(errors[0]["code"], "chart_one_measure");
+        let message = errors[0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("keep one measure"), "{message}");
+    }
+    // One measure is a pie; several as bars are kept.
+    for (chart, measures) in [("pie", json!([{"op": "count"}])), ("bar", two.clone())] {
+        let answer = t
+            .post(
+                "/api/v1/custom-reports",
+                &admin,
+                json!({ "name": format!("Kept {chart}"), "kind": "contracts",
+                        "group_by": ["status"], "measures": measures, "chart": chart }),
+            )
+            .await;
+        assert_eq!(answer.status, 201, "{}", answer.text);
+    }
+    // The form names the fix beside the measures, in each language.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = format!(
+        "_csrf={csrf}&name=Pie&kind=contracts&chart=pie&group_0=status\
+         &measure_0_op=count&measure_1_op=sum&measure_1_field=amount"
+    );
+    let (status, html) = crate::helpers::post_form(&t, &cookie, "/reports/custom/new", form).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("a pie or a funnel draws one measure"),
+        "{html}"
+    );
+
+    // A pie saved with two measures before this was refused: bars, said.
+    let id = t
+        .post(
+            "/api/v1/custom-reports",
+            &admin,
+            json!({ "name": "Old pie", "kind": "contracts", "group_by": ["status"],
+                    "measures": two, "chart": "bar" }),
+        )
+        .await
+        .body["id"]
+        .as_i64()
+        .expect("id");
+    t.sql(&format!(
+        "update saved_reports set definition = \
+         replace(definition, '\"chart\":\"bar\"', '\"chart\":\"pie\"') where id = {id}"
+    ))
+    .await;
+    for (lang, words) in [
+        ("en", "draws one measure"),
+        ("zh-Hans", "只能绘制一个统计值"),
+        ("zh-Hant", "只能繪製一個統計值"),
+    ] {
+        let (status, html) =
+            crate::helpers::page(&t, &cookie, &format!("/reports/custom/{id}?{YEAR}"), lang).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(!html.contains("pie-chart"), "{lang}: drawn as bars");
+        let note = html
+            .split(r#"<p class="muted chart-note">"#)
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_else(|| panic!("{lang}: no note"));
+        assert!(note.contains(words), "{lang}: {note}");
+        assert!(html.contains(r#"class="legend""#), "{lang}: both named");
+    }
+}
