@@ -202,8 +202,10 @@ fn custom_range<C: Iden + Copy + 'static>(
 
 /// The tables whose search text has an FTS5 trigram index on SQLite
 /// (migrations 0028 and 0039), named `<table>_search`, with its trigrams
-/// listed in `<table>_search_vocab`.
-const SQLITE_SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
+/// listed in `<table>_search_vocab`; on PostgreSQL a `pg_trgm` index and
+/// an index of the characters and pairs of characters of the text
+/// (`short_grams`, migration 0046).
+const SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
 
 /// The record's search text contains the text. On SQLite, a text of three
 /// characters or more is looked up in the kind's trigram index instead of
@@ -211,18 +213,36 @@ const SQLITE_SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
 /// the rows holding a trigram that begins with it (the indexed text ends
 /// with two characters no one types, so every character begins one) and
 /// keeps those whose text contains it. PostgreSQL's trigram index serves
-/// the plain `like`. Texts holding a `like` wildcard are matched by the
-/// plain `like`, which gives the same rows.
+/// the plain `like` of three characters or more; one or two characters are
+/// looked up in the index of the characters and pairs each text holds
+/// (`short_grams`), the `like` kept, so the rows are those the `like` alone
+/// gives. Texts holding a `like` wildcard are matched by the plain `like`,
+/// which gives the same rows.
 fn search_condition<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, search: &str) -> SimpleExpr {
     let table = t.table.to_string();
     let plain = Expr::col((t.table, t.search_text))
         .like(LikeExpr::new(contains_pattern(search)).escape('\\'));
-    let indexed = tx.backend() == crate::Backend::Sqlite
-        && SQLITE_SEARCH_INDEXED.contains(&table.as_str())
+    let indexed = SEARCH_INDEXED.contains(&table.as_str())
         && !search.is_empty()
         && !search.contains(['%', '_', '\\', '\u{1}']);
     if !indexed {
         return plain;
+    }
+    if tx.backend() == crate::Backend::Postgres {
+        if search.chars().count() >= 3 {
+            return plain;
+        }
+        // The array is built by a function: sea-query reads a placeholder
+        // inside `[…]` as part of a quoted name and would drop its value.
+        return Condition::all()
+            .add(Expr::cust_with_values(
+                format!(
+                    "short_grams({table}.search_text) @> array_append(cast(null as text[]), $1)"
+                ),
+                [search.to_string()],
+            ))
+            .add(plain)
+            .into();
     }
     let mut hits = Query::select();
     hits.expr(Expr::cust("rowid"))

@@ -365,6 +365,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_fix11",
     "records_fix11",
     "sales_fix11",
+    "insight_fix10",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -27,10 +27,11 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub(crate) use targets::year_targets;
+pub(crate) use targets::measure_targets;
 pub use targets::{
     LeftOutTargets, MEASURES, TargetAmount, TargetHolder, TargetInput, TargetMonth, TargetView,
-    TargetsInput, left_out_targets, other_currencies, rate_of, target_currency, year_target,
+    TargetsInput, group_target_text, left_out_targets, other_currencies, rate_of, target_currency,
+    year_target,
 };
 pub(crate) use whose::Whose;
 

@@ -193,10 +193,92 @@ pub struct TargetView {
     pub rate: Option<i64>,
     /// The months the period touches, in order.
     pub months: Vec<TargetMonth>,
+    /// Whether the target is a group's: its people's targets added up
+    /// (chosen people, or a department without a target of its own).
+    pub added_up: bool,
     /// People of the group with no target in `currency` for the period,
     /// left out of `target` and of every month's (what they achieved still
     /// counts); empty for a single holder.
     pub without_target: Vec<TargetHolder>,
+}
+
+/// What a holder, or a group of holders, stands against over a period:
+/// the period's target and each month's (in the order of
+/// [`months_of`]), and for a group the positions of those with no target
+/// for the whole period, left out of both. One rule for the dashboard's
+/// target block and the target report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Measured {
+    pub(crate) target: Option<i64>,
+    pub(crate) months: Vec<Option<i64>>,
+    pub(crate) without: Vec<usize>,
+}
+
+/// Measures the targets of `holders` (each one's targets, in the one
+/// currency shown) over `[from, to)`. A single holder (`group` false)
+/// stands against its own targets; a group against the sum of its
+/// holders' (see [`group_target`]), those without a target for the whole
+/// period left out of the period's target and of every month's.
+pub(crate) fn measure_targets(
+    (from, to): (NaiveDate, NaiveDate),
+    holders: &[Vec<&insight::Target>],
+    group: bool,
+) -> Measured {
+    let each = holders
+        .iter()
+        .map(|targets| period_target((from, to), |year| Some(year_targets(targets, year))));
+    let (target, without) = group_target(each);
+    let counted: Vec<&Vec<&insight::Target>> = holders
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !group || !without.contains(index))
+        .map(|(_, targets)| targets)
+        .collect();
+    let months = months_of(from, to)
+        .iter()
+        .map(|part| {
+            if counted.is_empty() {
+                return None;
+            }
+            counted
+                .iter()
+                .map(|targets| part.target(&year_targets(targets, part.year())))
+                .sum()
+        })
+        .collect();
+    Measured {
+        target,
+        months,
+        without: if group { without } else { Vec::new() },
+    }
+}
+
+/// How a group's target is measured, in the reader's language, the same
+/// on the dashboard, the target report's page and its exports: added up
+/// from its people with a target in `currency` for the whole period, and
+/// who has none (named, left out of the target; what they achieved still
+/// counts). `holder` names the group where several are shown.
+pub fn group_target_text(
+    holder: Option<&str>,
+    currency: &str,
+    without: &[TargetHolder],
+    text: &(dyn Fn(&str) -> String + Sync),
+) -> String {
+    let mut note = text("insight_fix10.group_target").replace("%{currency}", currency);
+    if !without.is_empty() {
+        let names: Vec<&str> = without.iter().map(|h| h.name.as_str()).collect();
+        note.push(' ');
+        note.push_str(&text("insight_fix10.group_without").replace(
+            "%{names}",
+            &names.join(&text("targets_fix2.name_separator")),
+        ));
+    }
+    match holder {
+        Some(holder) => text("insight_fix10.group_of")
+            .replace("%{holder}", holder)
+            .replace("%{note}", &note),
+        None => note,
+    }
 }
 
 /// A person named on a target.
@@ -278,60 +360,39 @@ impl App {
                         .collect()
                 })
                 .collect();
-            let each: Vec<Option<i64>> = mine
-                .iter()
-                .map(|targets| period_target((from, to), |year| Some(year_targets(targets, year))))
-                .collect();
-            let (target, without) = group_target(each);
-            // In a group only those with a target for the period count in
-            // its months.
-            let counted: Vec<&Vec<&insight::Target>> = mine
-                .iter()
-                .enumerate()
-                .filter(|(index, _)| !group || !without.contains(index))
-                .map(|(_, targets)| targets)
-                .collect();
+            let measured = measure_targets((from, to), &mine, group);
             let by_month = insight::by_month(tx, owners.as_deref(), measure, (from, to)).await?;
             let months: Vec<TargetMonth> = parts
                 .iter()
-                .map(|part| {
+                .zip(&measured.months)
+                .map(|(part, target)| {
                     let key = part.key();
                     let achieved = by_month
                         .iter()
                         .filter(|r| r.month == key && r.currency == currency)
                         .map(|r| r.amount)
                         .sum();
-                    let target = if counted.is_empty() {
-                        None
-                    } else {
-                        counted
-                            .iter()
-                            .map(|targets| part.target(&year_targets(targets, part.year())))
-                            .sum()
-                    };
                     TargetMonth {
                         year: part.year(),
                         month: part.month(),
                         from: part.from,
                         to: part.to - chrono::Duration::days(1),
-                        target,
+                        target: *target,
                         achieved,
-                        rate: rate_of(achieved, target),
+                        rate: rate_of(achieved, *target),
                     }
                 })
                 .collect();
-            let without_target = if group {
-                without
-                    .iter()
-                    .filter_map(|index| holders.get(*index).and_then(|h| h.1))
-                    .map(|user_id| TargetHolder {
-                        user_id,
-                        name: whose.name_of(user_id),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let target = measured.target;
+            let without = measured.without;
+            let without_target = without
+                .iter()
+                .filter_map(|index| holders.get(*index).and_then(|h| h.1))
+                .map(|user_id| TargetHolder {
+                    user_id,
+                    name: whose.name_of(user_id),
+                })
+                .collect();
             let achieved = months.iter().map(|m| m.achieved).sum();
             views.push(TargetView {
                 measure,
@@ -344,6 +405,7 @@ impl App {
                 target,
                 achieved,
                 months,
+                added_up: group,
                 without_target,
             });
         }

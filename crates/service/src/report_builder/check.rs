@@ -288,16 +288,19 @@ fn measure_shape<'a>(
     }
 }
 
-/// The chart: one the builder draws; a pie or a funnel draws one grouping,
-/// so a report being saved with two is refused (one saved before this
-/// check is drawn as bars, with a note).
+/// The chart: one the builder draws; a pie or a funnel draws one grouping
+/// and one measure, so a report being saved with two groupings is refused
+/// on `chart`, and one with several measures on `measures` (one saved
+/// before these checks is drawn as bars, with a note).
 fn check_chart(definition: &ReportDefinition, saving: bool, errors: &mut FieldErrors) {
     if !CHARTS.contains(&definition.chart.as_str()) {
         errors.add("chart", "chart_unknown");
-    } else if saving
-        && matches!(definition.chart.as_str(), "pie" | "funnel")
-        && definition.group_by.len() > 1
-    {
-        errors.add("chart", "chart_one_grouping");
+    } else if saving && matches!(definition.chart.as_str(), "pie" | "funnel") {
+        if definition.group_by.len() > 1 {
+            errors.add("chart", "chart_one_grouping");
+        }
+        if definition.measures.len() > 1 {
+            errors.add("measures", "chart_one_measure");
+        }
     }
 }

@@ -289,6 +289,7 @@ impl App {
             series,
             other_currencies: Vec::new(),
             targets_left_out: Vec::new(),
+            added_up: Vec::new(),
         })
     }
 

@@ -30,6 +30,9 @@ pub(crate) struct Assembly {
     pub(crate) other_currencies: BTreeSet<String>,
     /// Targets left out for being in another currency (a target report's).
     pub(crate) targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
+    /// The target report's holders measured against their people's targets
+    /// added up.
+    pub(crate) added_up: Vec<super::AddedUpTarget>,
     /// Row keys every report shows, even empty (the months of the period).
     pub(crate) fixed_keys: Vec<String>,
     /// Columns (by key, in every currency) that have figures only in some

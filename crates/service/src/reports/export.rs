@@ -207,15 +207,18 @@ pub(crate) fn write_report(
         );
         writer.write_cells(&cells).map_err(io)?;
     }
-    // The page's note on targets left out, under the table after a blank
-    // row, so a file read alone says what its targets do not count.
-    let currency = report.columns.iter().find_map(|c| c.currency.as_deref());
-    if let Some(note) = currency.and_then(|c| left_out_text(&report.targets_left_out, c, text)) {
+    // The page's notes on targets left out and on targets added up from a
+    // group's people, under the table after a blank row, so a file read
+    // alone says what its targets count.
+    let notes = target_notes(report, text);
+    if !notes.is_empty() {
         // Every row as wide as the header: CSV rows keep one width.
         let mut row = vec![Cell::Empty; header.len()];
         writer.write_cells(&row).map_err(io)?;
-        row[0] = crate::spreadsheets::Cell::Text(note);
-        writer.write_cells(&row).map_err(io)?;
+        for note in notes {
+            row[0] = crate::spreadsheets::Cell::Text(note);
+            writer.write_cells(&row).map_err(io)?;
+        }
     }
     finish_noting_cut(writer, report, text, header.len()).map_err(io)
 }
@@ -241,6 +244,27 @@ fn finish_noting_cut(
         writer.write_cells(&row)?;
     }
     writer.finish()
+}
+
+/// A target report's notes under its table, on the page and in its
+/// exports alike: the targets left out for their currency, then how each
+/// holder measured against its people's targets added up is measured.
+pub fn target_notes(report: &Report, text: &(dyn Fn(&str) -> String + Sync)) -> Vec<String> {
+    let Some(currency) = report.columns.iter().find_map(|c| c.currency.as_deref()) else {
+        return Vec::new();
+    };
+    let mut notes: Vec<String> = left_out_text(&report.targets_left_out, currency, text)
+        .into_iter()
+        .collect();
+    for holder in &report.added_up {
+        notes.push(crate::dashboard::group_target_text(
+            Some(&holder.name),
+            currency,
+            &holder.without_target,
+            text,
+        ));
+    }
+    notes
 }
 
 /// Names the targets left out for being set in another currency than the

@@ -34,7 +34,7 @@ use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
     coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,
-    name_coded_rows,
+    name_coded_rows, target_notes,
 };
 use pipeline::FUNNEL_OUTCOMES;
 
@@ -166,6 +166,23 @@ pub struct Report {
     /// Targets the figures leave out because they are set in another
     /// currency than the report's (the target report only).
     pub targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
+    /// The target report's holders (departments without a target of their
+    /// own) measured against their people's targets added up, as the
+    /// dashboard measures a group.
+    pub added_up: Vec<AddedUpTarget>,
+}
+
+/// A holder of the target report whose target is its people's targets
+/// added up: those with a target in the report's currency for the whole
+/// period; the others are named in `without_target` and left out of the
+/// target (what they achieved still counts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AddedUpTarget {
+    /// The row key of the holder (a department's id).
+    pub key: String,
+    /// The holder's name, as its rows show it.
+    pub name: String,
+    pub without_target: Vec<crate::dashboard::TargetHolder>,
 }
 
 impl Report {
@@ -382,6 +399,7 @@ impl App {
         let truncated = table.truncated;
         let other_currencies = std::mem::take(&mut table.other_currencies);
         let targets_left_out = std::mem::take(&mut table.targets_left_out);
+        let mut added_up = std::mem::take(&mut table.added_up);
         let (columns, mut rows, totals) = table.finish(by_value);
         let grouping = if custom_key.is_some() {
             "custom"
@@ -392,6 +410,11 @@ impl App {
             .await?;
         if name == "targets" {
             targets::name_month_parts(&mut rows, (frame.from, frame.to));
+            for holder in &mut added_up {
+                if let Some(row) = rows.iter().find(|r| r.key.as_deref() == Some(&holder.key)) {
+                    holder.name.clone_from(&row.label);
+                }
+            }
         }
         let series = pick_series(&columns, &totals, chart_measures(name, &by));
         if by_value && let Some(&drawn) = series.first() {
@@ -420,6 +443,7 @@ impl App {
             totals_of_all: !truncated,
             other_currencies: other_currencies.into_iter().collect(),
             targets_left_out,
+            added_up,
         })
     }
 

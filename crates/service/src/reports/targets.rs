@@ -1,9 +1,8 @@
 //! Target achievement.
 
-use kuijing_domain::targets::{MonthPart, months_of, period_target};
+use kuijing_domain::targets::{MonthPart, months_of};
 
 use super::*;
-use crate::dashboard::year_targets;
 
 impl App {
     /// Target achievement: per department (the company's target too, for
@@ -48,46 +47,87 @@ impl App {
         let org = &frame.whose.org;
         let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
         let set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
-        // The holders shown, each with the owners its achievement counts.
-        let mut holders: BTreeMap<String, Option<Vec<i64>>> = BTreeMap::new();
+        let held = |holder: (Option<i64>, Option<i64>)| {
+            set.iter().any(|t| (t.department_id, t.user_id) == holder)
+        };
+        // The holders shown, each with the owners its achievement counts
+        // and the holders whose targets it stands against.
+        let mut holders: BTreeMap<String, Shown> = BTreeMap::new();
+        let mut departments: BTreeSet<i64> = BTreeSet::new();
         for target in &set {
-            let holder = match (by, target.department_id, target.user_id) {
+            match (by, target.department_id, target.user_id) {
                 ("department", Some(department), None) => {
-                    let below = org.department_and_below(department);
-                    let members: Vec<i64> = people
-                        .iter()
-                        .copied()
-                        .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
-                        .collect();
-                    // A department's target stands against the whole
-                    // department: a viewer who counts only part of it (a rep
-                    // seeing their own contracts) is not shown the target
-                    // against their part as if it were the department's.
-                    let whole = counted
-                        .as_ref()
-                        .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
-                    if !whole || (counted.is_some() && members.is_empty()) {
-                        continue;
-                    }
-                    (department.to_string(), Some(members))
+                    departments.insert(department);
                 }
-                ("department", None, None) if counted.is_none() => ("company".to_string(), None),
+                ("department", None, None) if counted.is_none() => {
+                    holders.insert("company".to_string(), Shown::own(None, (None, None)));
+                }
                 ("owner", None, Some(user)) => {
                     if counted.as_ref().is_some_and(|seen| !seen.contains(&user)) {
                         continue;
                     }
-                    (user.to_string(), Some(vec![user]))
+                    holders.insert(
+                        user.to_string(),
+                        Shown::own(Some(vec![user]), (None, Some(user))),
+                    );
                 }
-                _ => continue,
+                _ => {}
+            }
+        }
+        if by == "department" {
+            // A department without a target of its own stands against its
+            // people's targets added up, as on the dashboard, when any of
+            // them has one.
+            for department in org.department_ids() {
+                if departments.contains(&department) {
+                    continue;
+                }
+                let below = org.department_and_below(department);
+                let has_one = people.iter().any(|id| {
+                    org.department_of(*id).is_some_and(|d| below.contains(&d))
+                        && held((None, Some(*id)))
+                });
+                if has_one {
+                    departments.insert(department);
+                }
+            }
+        }
+        for department in departments {
+            let below = org.department_and_below(department);
+            let members: Vec<i64> = people
+                .iter()
+                .copied()
+                .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
+                .collect();
+            // A department's target stands against the whole department: a
+            // viewer who counts only part of it (a rep seeing their own
+            // contracts) is not shown the target against their part as if
+            // it were the department's.
+            let whole = counted
+                .as_ref()
+                .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
+            if !whole || (counted.is_some() && members.is_empty()) {
+                continue;
+            }
+            let shown = if held((Some(department), None)) {
+                Shown::own(Some(members), (Some(department), None))
+            } else {
+                Shown {
+                    of: members.iter().map(|id| (None, Some(*id))).collect(),
+                    owners: Some(members),
+                    group: true,
+                }
             };
-            holders.insert(holder.0, holder.1);
+            holders.insert(department.to_string(), shown);
         }
         // One currency for the report, by the dashboard's rule, over the
-        // targets of the holders shown.
-        let shown: Vec<&kuijing_store::insight::Target> = set
-            .iter()
-            .filter(|t| holders.contains_key(&holder_of(by, t)))
-            .collect();
+        // targets of the holders shown (a group's people's among them).
+        let of_shown = |t: &&kuijing_store::insight::Target| {
+            holders
+                .values()
+                .any(|h| h.of.contains(&(t.department_id, t.user_id)))
+        };
+        let shown: Vec<&kuijing_store::insight::Target> = set.iter().filter(of_shown).collect();
         let currency = crate::dashboard::target_currency(
             shown.iter().map(|t| t.currency.as_str()),
             &frame.currency,
@@ -113,16 +153,38 @@ impl App {
         table.not_additive(target);
         table.not_additive(achieved);
         let period_key = period_key(from, to);
-        for (holder, owners) in &holders {
-            let mine: Vec<&kuijing_store::insight::Target> = set
+        for (holder, shown) in &holders {
+            // Each holder's targets in the report's currency.
+            let mine: Vec<Vec<&kuijing_store::insight::Target>> = shown
+                .of
                 .iter()
-                .filter(|t| t.currency == currency && holder_of(by, t) == *holder)
+                .map(|of| {
+                    set.iter()
+                        .filter(|t| t.currency == currency && (t.department_id, t.user_id) == *of)
+                        .collect()
+                })
                 .collect();
-            let of_year = |year: i32| Some(year_targets(&mine, year));
-            let sums = kuijing_store::insight::by_month(tx, owners.as_deref(), measure, (from, to))
-                .await?;
+            let measured = crate::dashboard::measure_targets((from, to), &mine, shown.group);
+            if shown.group {
+                table.added_up.push(AddedUpTarget {
+                    key: holder.clone(),
+                    name: String::new(),
+                    without_target: measured
+                        .without
+                        .iter()
+                        .filter_map(|index| shown.of.get(*index).and_then(|h| h.1))
+                        .map(|user_id| crate::dashboard::TargetHolder {
+                            user_id,
+                            name: frame.whose.name_of(user_id),
+                        })
+                        .collect(),
+                });
+            }
+            let sums =
+                kuijing_store::insight::by_month(tx, shown.owners.as_deref(), measure, (from, to))
+                    .await?;
             let mut period_sum = 0;
-            for part in &parts {
+            for (part, month_target) in parts.iter().zip(&measured.months) {
                 let key = part.key();
                 let row = (Some(holder.clone()), Some(key.clone()));
                 let amount: i64 = sums
@@ -132,8 +194,8 @@ impl App {
                     .sum();
                 period_sum += amount;
                 table.put(row.clone(), achieved, amount);
-                if let Some(t) = part.target(&year_targets(&mine, part.year())) {
-                    table.put(row, target, t);
+                if let Some(t) = month_target {
+                    table.put(row, target, *t);
                 }
             }
             for other in crate::dashboard::other_currencies(&sums, &currency) {
@@ -141,7 +203,7 @@ impl App {
             }
             let row = (Some(holder.clone()), Some(period_key.clone()));
             table.put(row.clone(), achieved, period_sum);
-            if let Some(t) = period_target((from, to), of_year) {
+            if let Some(t) = measured.target {
                 table.put(row, target, t);
             }
         }
@@ -195,14 +257,22 @@ pub(super) fn name_month_parts(rows: &mut [ReportRow], (from, to): (NaiveDate, N
     }
 }
 
-/// The row key of a target's holder in a report grouped `by`: the company,
-/// a department's id or a user's id; empty for a target of another grouping.
-fn holder_of(by: &str, target: &kuijing_store::insight::Target) -> String {
-    match (by, target.department_id, target.user_id) {
-        ("department", None, None) => "company".to_string(),
-        ("department", Some(department), None) => department.to_string(),
-        ("owner", None, Some(user)) => user.to_string(),
-        _ => String::new(),
+/// A holder of the target report: the owners its achievement counts, the
+/// holders whose targets it stands against (itself, or a group's people),
+/// and whether those are added up as a group's.
+struct Shown {
+    owners: Option<Vec<i64>>,
+    of: Vec<(Option<i64>, Option<i64>)>,
+    group: bool,
+}
+
+impl Shown {
+    fn own(owners: Option<Vec<i64>>, holder: (Option<i64>, Option<i64>)) -> Self {
+        Self {
+            owners,
+            of: vec![holder],
+            group: false,
+        }
     }
 }
 

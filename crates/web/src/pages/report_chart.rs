@@ -89,7 +89,7 @@ pub(crate) fn chart_of(
         // The funnel draws its stages; won and lost are said beside it.
         .filter(|row| !report.is_outcome_row(row));
     let total = charted.clone().count();
-    let note = (total > most && !matches!(report.chart.as_str(), "table" | "pie")).then(|| {
+    let note = (total > most && !matches!(drawn_chart(report), "table" | "pie")).then(|| {
         shell
             .t("insight_fix3.chart_cut")
             .replace("%{shown}", &most.to_string())
@@ -135,8 +135,10 @@ pub(crate) fn chart_of(
     // beside an amount) gets its own on the right, said in the legend.
     let axes = value_axes(&series);
     let mut legend = legend;
-    let horizontal = (groups.len() > 12 || several)
-        && !matches!(report.chart.as_str(), "line" | "pie" | "funnel" | "table");
+    let chart = drawn_chart(report);
+    let several_measures = chart != report.chart;
+    let horizontal =
+        (groups.len() > 12 || several) && !matches!(chart, "line" | "pie" | "funnel" | "table");
     if axes.len() == 2 {
         // Horizontal bars have the first axis under them, the second above.
         let (first, second) = if horizontal {
@@ -154,12 +156,18 @@ pub(crate) fn chart_of(
         }
     }
     let names: Vec<&str> = legend.iter().map(|(_, l)| l.as_str()).collect();
-    let draw: charts::Draw = match report.chart.as_str() {
+    let draw: charts::Draw = match chart {
         "line" => charts::lines,
         _ if horizontal => charts::bars,
         _ => charts::grouped_bars,
     };
-    let svg = match report.chart.as_str() {
+    let note = if several_measures {
+        let drawn = shell.t("insight_fix10.measures_drawn_as_bars");
+        Some(note.map_or(drawn.clone(), |cut| format!("{drawn} {cut}")))
+    } else {
+        note
+    };
+    let svg = match chart {
         "table" => String::new(),
         "pie" => {
             let slices: Vec<(String, i64)> = report
@@ -215,6 +223,18 @@ pub(crate) fn chart_of(
         _ => draw(&groups, &names, title, &axes),
     };
     (svg, legend, note)
+}
+
+/// The chart a report is drawn as: its own, except that a pie or a funnel
+/// draws one measure, so a built report saved with several before that was
+/// refused is drawn as bars (and says so). The built-in funnel draws its
+/// stages' count with every figure beside it.
+pub(crate) fn drawn_chart(report: &Report) -> &str {
+    let several = report.series.len() > 1 && !report.is_funnel_report();
+    match report.chart.as_str() {
+        "pie" | "funnel" if several && report.by2.is_none() => "bar",
+        chart => chart,
+    }
 }
 
 /// A group with only one of its series.

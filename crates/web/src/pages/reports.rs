@@ -129,6 +129,32 @@ impl ReportView {
         super::dashboard::left_out_note(&self.shell, &self.report.targets_left_out, &currency)
     }
 
+    /// How each target holder measured against its people's targets added
+    /// up is measured, as the dashboard says it for a group.
+    pub(crate) fn added_up(&self) -> Vec<String> {
+        let Some(currency) = self.report.columns.iter().find_map(|c| c.currency.clone()) else {
+            return Vec::new();
+        };
+        self.report
+            .added_up
+            .iter()
+            .map(|holder| {
+                kuijing_service::dashboard::group_target_text(
+                    Some(&holder.name),
+                    &currency,
+                    &holder.without_target,
+                    &|key: &str| self.shell.t(key),
+                )
+            })
+            .collect()
+    }
+
+    /// The chart the report is drawn as (see
+    /// [`super::report_chart::drawn_chart`]).
+    pub(crate) fn drawn_chart(&self) -> &str {
+        super::report_chart::drawn_chart(&self.report)
+    }
+
     pub(crate) fn heading(&self, column: &ReportColumn) -> String {
         let text = |key: &str| self.shell.t(key);
         kuijing_service::reports::column_label(column, &text)

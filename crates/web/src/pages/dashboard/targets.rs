@@ -22,21 +22,16 @@ impl View {
         left_out_note(&self.shell, &target.targets_left_out, &target.currency)
     }
 
-    /// Who in a group has no target for the period, left out of it.
+    /// How a group's target is measured: its people's targets added up,
+    /// naming who has none for the period (left out of it).
     pub(super) fn without_target(&self, target: &TargetView) -> Option<String> {
-        (!target.without_target.is_empty()).then(|| {
-            let names: Vec<&str> = target
-                .without_target
-                .iter()
-                .map(|h| h.name.as_str())
-                .collect();
-            self.shell
-                .t("targets_fix2.without_target")
-                .replace("%{currency}", &target.currency)
-                .replace(
-                    "%{names}",
-                    &names.join(&self.shell.t("targets_fix2.name_separator")),
-                )
+        target.added_up.then(|| {
+            kuijing_service::dashboard::group_target_text(
+                None,
+                &target.currency,
+                &target.without_target,
+                &|key: &str| self.shell.t(key),
+            )
         })
     }
 
