@@ -204,7 +204,7 @@ fn custom_range<C: Iden + Copy + 'static>(
 /// (migrations 0028 and 0039), named `<table>_search`, with its trigrams
 /// listed in `<table>_search_vocab`; on PostgreSQL a `pg_trgm` index and
 /// an index of the characters and pairs of characters of the text
-/// (`short_grams`, migration 0046).
+/// (`short_grams`, migration 0047).
 const SEARCH_INDEXED: [&str; 3] = ["customers", "contacts", "leads"];
 
 /// The record's search text contains the text. On SQLite, a text of three
