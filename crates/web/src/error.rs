@@ -282,6 +282,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_fix9",
     "life_fix9",
     "insight_fix9",
+    "insight_fix11",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
