@@ -34,7 +34,7 @@ use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
     coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,
-    name_coded_rows,
+    name_coded_rows, name_target_months,
 };
 use pipeline::FUNNEL_OUTCOMES;
 
@@ -166,6 +166,16 @@ pub struct Report {
     /// Targets the figures leave out because they are set in another
     /// currency than the report's (the target report only).
     pub targets_left_out: Vec<crate::dashboard::LeftOutTargets>,
+    /// Whether the first and the second grouping are yes/no fields (keys
+    /// `true` and `false`, named Yes and No in the reader's language).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub yes_no: [bool; 2],
+    /// The date bucket of the first and the second grouping (`day`,
+    /// `week`, `month`, `quarter`, `year`), where it is one.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub buckets: [Option<&'static str>; 2],
 }
 
 impl Report {
@@ -420,6 +430,8 @@ impl App {
             totals_of_all: !truncated,
             other_currencies: other_currencies.into_iter().collect(),
             targets_left_out,
+            yes_no: [false, false],
+            buckets: [None, None],
         })
     }
 
