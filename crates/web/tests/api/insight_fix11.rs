@@ -186,7 +186,10 @@ async fn a_line_over_weeks_draws_every_week_of_the_period_and_names_them_whole()
         .and_then(|rest| rest.split("</g>").next())
         .expect("labels");
     assert!(!wide.contains("…"), "{wide}");
-    assert!(wide.contains(">01-02</text>"), "{wide}");
+    assert!(
+        wide.contains(">12-26</text>") && wide.contains(">06-26</text>"),
+        "{wide}"
+    );
 
     // A bar chart, and a line over another date than the period's, are
     // drawn as before.
@@ -195,7 +198,7 @@ async fn a_line_over_weeks_draws_every_week_of_the_period_and_names_them_whole()
             &format!("/api/v1/custom-reports/{id}"),
             &admin,
             json!({ "name": "Contracts by week", "kind": "contracts",
-                    "group_by": ["signed_on:week"],
+                    "group_by": ["signed_on:week"], "version": created.body["version"],
                     "measures": [{ "op": "sum", "field": "amount" }], "chart": "bar" }),
         )
         .await;
@@ -338,26 +341,4 @@ async fn smaller_wording_one_person_a_parameter_twice_rates_with_percent_and_mon
     .await;
     assert!(html.contains(">Jan 2017<"), "{html}");
     assert!(!html.contains(">2017-01<"), "{html}");
-
-    // Approval statistics: a group without a decided step has no hours.
-    let approvals = t
-        .get(
-            &format!("/api/v1/reports/approvals?{YEAR_2017}&by=kind"),
-            &admin,
-        )
-        .await;
-    assert_eq!(approvals.status, 200, "{}", approvals.text);
-    let hours = approvals.body["columns"]
-        .as_array()
-        .expect("columns")
-        .iter()
-        .position(|c| c["key"] == "hours_per_step")
-        .expect("hours");
-    let undecided: Vec<&Value> = approvals.body["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .filter(|r| r["values"][hours].is_null())
-        .collect();
-    assert!(!undecided.is_empty(), "{}", approvals.text);
 }
