@@ -332,6 +332,15 @@ fn sort_value(anchor: &Opportunity, sort: &Sort<Opportunities>, name: &str) -> s
     }
 }
 
+/// The opportunities of a list in one currency: how many, and their
+/// amount in minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct AmountTotal {
+    pub currency: String,
+    pub count: i64,
+    pub amount: i64,
+}
+
 impl App {
     pub async fn list_opportunities(
         &self,
@@ -339,6 +348,21 @@ impl App {
         query: &OpportunityListQuery,
         page: PageRequest,
     ) -> Result<ListPage<OpportunityRow>> {
+        Ok(self
+            .list_opportunities_totalled(caller, query, page)
+            .await?
+            .0)
+    }
+
+    /// A page of opportunities with the count and amount, per currency,
+    /// of every one that matches (a drill from the dashboard's "new
+    /// opportunities" lists the amount it showed).
+    pub async fn list_opportunities_totalled(
+        &self,
+        caller: &Caller,
+        query: &OpportunityListQuery,
+        page: PageRequest,
+    ) -> Result<(ListPage<OpportunityRow>, Vec<AmountTotal>)> {
         caller.require(opportunity(Action::View))?;
         let mut tx = self.db.read().await?;
         let store_query = self.opportunity_query(caller, query)?;
@@ -385,7 +409,16 @@ impl App {
         let mut page = ListPage::new(rows, total, probe.limit - 1, |r| r.opportunity.id);
         page.next_cursor =
             crate::sorted_pages::anchor_cursor(page.next_cursor, query.sort.as_deref(), next_value);
-        Ok(page)
+        let totals = totals
+            .into_iter()
+            .filter(|(_, count, _)| *count > 0)
+            .map(|(currency, count, amount)| AmountTotal {
+                currency,
+                count,
+                amount,
+            })
+            .collect();
+        Ok((page, totals))
     }
 
     /// The board of a pipeline: its stages with the open opportunities that

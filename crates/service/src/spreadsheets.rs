@@ -218,7 +218,8 @@ pub enum Cell {
     },
     Date(chrono::NaiveDate),
     /// A rate in tenths of a percent (976 is 97.6%): a spreadsheet gets
-    /// 0.976 shown as 97.6%, a CSV file `97.6`.
+    /// 0.976 shown as 97.6%, a CSV file `97.6%`, so that the figure reads
+    /// as a rate beside amounts.
     Percent(i64),
     Empty,
 }
@@ -255,11 +256,14 @@ impl Cell {
                 )
             }
             Self::Date(date) => date.to_string(),
-            Self::Percent(tenths) => Self::Number {
-                value: *tenths,
-                decimals: 1,
-            }
-            .text(),
+            Self::Percent(tenths) => format!(
+                "{}%",
+                Self::Number {
+                    value: *tenths,
+                    decimals: 1,
+                }
+                .text()
+            ),
             Self::Empty => String::new(),
         }
     }

@@ -141,7 +141,9 @@ impl Frame {
             height: if notes { 272.0 } else { 256.0 },
             left: if axes.is_empty() { 12.0 } else { 76.0 },
             right: if axes.len() > 1 { 76.0 } else { 12.0 },
-            top: 14.0,
+            // Room above the top gridline for its figure at the phone's
+            // larger size, clear of whatever stands above the chart.
+            top: 24.0,
             bottom: if notes { 60.0 } else { 44.0 },
             tops,
         }
@@ -287,9 +289,16 @@ const CHAR_WIDTH: f64 = 7.0;
 /// phone's width.
 const NARROW_CHAR_WIDTH: f64 = 17.0;
 
+/// The longest label (in characters, wide ones counting twice) that is
+/// never cut: days and weeks (`02-13`), months and quarters read only
+/// whole, so fewer of them are shown instead.
+const WHOLE_LABEL: f64 = 8.0;
+
 /// A group's label as it fits under its bars without touching the next
-/// one: shortened with "…" when long, and only every few labels shown when
-/// even two characters do not fit (the whole label stays on hover).
+/// one: a short one (a day, a week, a month) whole, only every few shown
+/// when they do not all fit; a long one shortened with "…", and only every
+/// few shown when even two characters do not fit (the whole label stays
+/// on hover).
 fn tick_label(
     label: &str,
     index: usize,
@@ -300,7 +309,13 @@ fn tick_label(
     let width = |c: char| if c.is_ascii() { 1.0 } else { 2.0 };
     let room = (slot - 4.0).max(0.0) / char_width;
     let total: f64 = label.chars().map(width).sum();
-    let every = if room >= total.min(3.0) {
+    let every = if room >= total {
+        1
+    } else if total <= WHOLE_LABEL {
+        // With a character's room between neighbours.
+        ((((total + 1.0) * char_width + 4.0) / slot.max(1.0)).ceil() as usize)
+            .clamp(1, count.max(1))
+    } else if room >= 3.0 {
         1
     } else {
         let needed = total.clamp(2.0, 6.0) + 1.0;
@@ -309,7 +324,7 @@ fn tick_label(
     if !index.is_multiple_of(every) {
         return None;
     }
-    let room = (room * every as f64).max(2.0);
+    let room = ((slot * every as f64 - 4.0).max(0.0) / char_width).max(2.0);
     Some(fit(label, room))
 }
 

@@ -366,6 +366,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "records_fix11",
     "sales_fix11",
     "insight_fix10",
+    "insight_fix11",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -69,9 +69,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
         match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
-                let field = query_field(&rejection.body_text());
+                let text = rejection.body_text();
+                let field = query_field(&text);
                 let (lang, _) = crate::request_id::answer_in(&parts.extensions);
-                let error = if field == "query" {
+                let error = if let Some(twice) = twice_given(parts, &text, &field) {
+                    // Named as sent, as an unknown parameter is.
+                    FieldError::new(twice.clone(), "parameter_twice").labelled(&twice)
+                } else if field == "query" {
                     FieldError::new(field, "invalid_value")
                 } else {
                     crate::query_params::unreadable(parts, &field, lang)
@@ -183,6 +187,22 @@ pub(crate) fn query_field(text: &str) -> String {
         .and_then(|(_, rest)| rest.split_once(':'))
         .map(|(field, _)| field.trim().to_string())
         .unwrap_or_else(|| "query".to_string())
+}
+
+/// The parameter a query gave twice where it takes one value
+/// (`period=custom&period=custom`): the one the refusal names
+/// (``…duplicate field `period` ``, or `period: invalid type: sequence…`)
+/// when the query holds it more than once.
+pub(crate) fn twice_given(parts: &Parts, text: &str, field: &str) -> Option<String> {
+    let named = text
+        .split_once("duplicate field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map_or(field, |(name, _)| name);
+    let query = parts.uri.query()?;
+    let times = form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == named)
+        .count();
+    (times > 1).then(|| named.to_string())
 }
 
 /// The field a JSON deserialisation error is about, with a message code:

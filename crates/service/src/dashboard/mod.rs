@@ -20,7 +20,7 @@ use kuijing_store::insight::{self, MonthSum, Owners};
 pub use kuijing_store::insight::{Sum, Target};
 use kuijing_store::{Tx, departments};
 pub use left_out::LeftOutMoney;
-use left_out::{left_out_of_figures, left_out_of_months};
+use left_out::{left_out_of_figures, left_out_of_funnel, left_out_of_months};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -169,8 +169,8 @@ pub struct BriefItem {
     pub key: &'static str,
     pub current: Figure,
     pub previous: Figure,
-    /// The change of the count (or, for money, of the main currency's
-    /// amount) in tenths of a percent (125 is 12.5%), as the reports'
+    /// The change of the count (or, for money, of the amount in the
+    /// dashboard's currency) in tenths of a percent (125 is 12.5%), as the reports'
     /// rates; none when the period before had nothing.
     pub change: Option<i64>,
     /// Whether the figure is money (shown as amounts) or a count.
@@ -186,7 +186,8 @@ pub struct FunnelStage {
     pub win_rate: i64,
     /// Open opportunities at the stage (won and lost ones never count).
     pub count: i64,
-    /// Their amount in the dashboard's currency.
+    /// Their amount in the dashboard's currency (the funnel's `left_out`
+    /// names those in others).
     pub amount: i64,
     /// That amount weighted by the stage's win rate.
     pub forecast: i64,
@@ -204,6 +205,9 @@ pub struct Funnel {
     /// Open amounts weighted by their stages' win rates: the sum of the
     /// stages' forecasts.
     pub forecast: i64,
+    /// Open, won and lost opportunities in other currencies than the
+    /// dashboard's, which its amounts and forecast leave out.
+    pub left_out: Vec<LeftOutMoney>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -238,9 +242,14 @@ pub struct Dashboard {
     /// period still running (this week, month, quarter, year) up to today
     /// against the same span before it.
     pub compared_so_far: bool,
-    /// The currency figures are compared and ranked in.
+    /// The currency every amount is drawn, compared and ranked in: the
+    /// company's, whatever currency most of the period's money is in.
+    /// Money in others is named as left out beside each figure.
     pub currency: String,
     pub brief: Vec<BriefItem>,
+    /// What the brief's amounts and changes leave out: the period's new
+    /// opportunities, approved contracts and payments in other currencies.
+    pub brief_left_out: Vec<LeftOutMoney>,
     pub targets: Vec<TargetView>,
     pub funnels: Vec<Funnel>,
     pub trend: Vec<TrendMonth>,
@@ -444,7 +453,7 @@ impl App {
             let after = months.last().map_or(to, |last| next_month(*last));
             (shifted(first, shift), shifted(after, shift))
         };
-        let mut sums: Vec<(&str, i32, Vec<MonthSum>)> = Vec::new();
+        let mut sums: Vec<(&'static str, i32, Vec<MonthSum>)> = Vec::new();
         for (measure, owners) in [
             ("contract_amount", &contract_owners),
             ("payment_amount", &payment_owners),
@@ -455,7 +464,9 @@ impl App {
                 sums.push((measure, shift, rows));
             }
         }
-        let currency = main_currency(&sums, &figures, &self.currency());
+        // Always the company's currency: a dashboard that followed the
+        // money would change currency with one large contract.
+        let currency = self.currency();
         let in_month = |measure: &str, shift: i32, month: &str| -> i64 {
             sums.iter()
                 .filter(|(m, s, _)| *m == measure && *s == shift)
@@ -479,7 +490,8 @@ impl App {
             })
             .collect();
         let trend_left_out = left_out_of_months(&sums, &currency);
-        let rankings_left_out = left_out_of_figures(&figures, &currency);
+        let rankings_left_out = left_out_of_figures(&figures, &currency, false);
+        let brief_left_out = left_out_of_figures(&figures, &currency, true);
 
         let brief: Vec<BriefItem> = figures
             .into_iter()
@@ -521,15 +533,18 @@ impl App {
                 })
                 .collect();
             let opportunities = owned_by(&opportunity_owners);
-            let won = insight::closed(&mut tx, opportunities, pipeline.id, "won", at).await?;
-            let lost = insight::closed(&mut tx, opportunities, pipeline.id, "lost", at).await?;
+            let won =
+                Figure::of(insight::closed(&mut tx, opportunities, pipeline.id, "won", at).await?);
+            let lost =
+                Figure::of(insight::closed(&mut tx, opportunities, pipeline.id, "lost", at).await?);
             funnels.push(Funnel {
                 pipeline_id: pipeline.id,
                 name: pipeline.name.clone(),
                 forecast: stages.iter().map(|s| s.forecast).sum(),
+                left_out: left_out_of_funnel(&open, (&won, &lost), &currency),
                 stages,
-                won: Figure::of(won),
-                lost: Figure::of(lost),
+                won,
+                lost,
             });
         }
 
@@ -602,6 +617,7 @@ impl App {
             compared_so_far,
             currency,
             brief,
+            brief_left_out,
             targets,
             funnels,
             trend,
@@ -636,29 +652,6 @@ fn shifted(day: NaiveDate, years: i32) -> NaiveDate {
         day.checked_sub_months(chrono::Months::new(12 * years.unsigned_abs()))
     }
     .unwrap_or(day)
-}
-
-/// The currency most of the money is in; the company's when there is none.
-fn main_currency(
-    sums: &[(&str, i32, Vec<MonthSum>)],
-    figures: &[(&'static str, bool, Figure, Figure)],
-    fallback: &str,
-) -> String {
-    let mut totals: BTreeMap<&str, i64> = BTreeMap::new();
-    for row in sums.iter().flat_map(|(_, _, rows)| rows) {
-        *totals.entry(row.currency.as_str()).or_default() += row.amount;
-    }
-    for sum in figures
-        .iter()
-        .flat_map(|(_, _, current, _)| &current.amounts)
-    {
-        *totals.entry(sum.currency.as_str()).or_default() += sum.amount;
-    }
-    totals
-        .into_iter()
-        .max_by_key(|(_, amount)| *amount)
-        .map(|(currency, _)| currency.to_string())
-        .unwrap_or_else(|| fallback.to_string())
 }
 
 /// The owners a query filters on, borrowed.

@@ -1,20 +1,36 @@
-//! A builder's rows in time order, yes/no labels and rounded averages.
+//! A builder's rows in time order, yes/no keys and labels, and rounded
+//! averages.
 
 use std::collections::BTreeMap;
 
 use super::{Resolved, Type};
 use kuijing_domain::fields::FieldType as CustomType;
 
-/// Yes and no for true/false groups, system or custom alike (SQLite keeps
-/// 1 and 0, PostgreSQL `true` and `false`).
-pub(super) fn bool_label(field: &Resolved, key: &str) -> String {
-    let yes_no = match field {
+/// Whether a grouping is a yes/no field, system or custom alike.
+pub(super) fn is_yes_no(field: &Resolved) -> bool {
+    match field {
         Resolved::System(f) => f.kind == Type::Bool,
         Resolved::Custom(_, _, t) => *t == CustomType::Bool,
+    }
+}
+
+/// A yes/no group's key the same on both databases: SQLite keeps 1 and 0,
+/// PostgreSQL `true` and `false`; the key is `true` or `false` on both.
+pub(super) fn yes_no_key(key: &mut Option<String>) {
+    let same = match key.as_deref() {
+        Some("1" | "true") => "true",
+        Some("0" | "false") => "false",
+        _ => return,
     };
+    *key = Some(same.to_string());
+}
+
+/// Yes and no for true/false groups (named in the reader's language by
+/// [`crate::reports::name_coded_rows`]).
+pub(super) fn bool_label(field: &Resolved, key: &str) -> String {
     match key {
-        "1" | "true" if yes_no => "✓".into(),
-        "0" | "false" if yes_no => "✗".into(),
+        "true" if is_yes_no(field) => "Yes".into(),
+        "false" if is_yes_no(field) => "No".into(),
         _ => key.to_string(),
     }
 }

@@ -8,7 +8,7 @@ use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 use kuijing_store::figures::{self, Aggregate, Filter, Key, Measure};
 use kuijing_store::{Tx, options};
 
-use super::order::{RowKey, bool_label, in_time_order, rounded};
+use super::order::{RowKey, bool_label, in_time_order, is_yes_no, rounded, yes_no_key};
 use super::{ReportDefinition, Resolved, Type, whole};
 use crate::dashboard::DashboardQuery;
 use crate::error::{Result, ServiceError};
@@ -137,6 +137,15 @@ impl App {
             limit: limit.saturating_add(1),
         };
         let mut rows = figures::aggregate(&mut tx, &grouped, &frame.zone).await?;
+        let yes_no = [0, 1].map(|i| checked.groups.get(i).is_some_and(|(f, _)| is_yes_no(f)));
+        for row in &mut rows {
+            if yes_no[0] {
+                yes_no_key(&mut row.k1);
+            }
+            if yes_no[1] {
+                yes_no_key(&mut row.k2);
+            }
+        }
         let truncated = whole::cut(&mut rows, limit);
         // Averages' totals, and every total where groups are left out, are
         // over all the rows, in one statement.
@@ -290,6 +299,13 @@ impl App {
             other_currencies: Vec::new(),
             targets_left_out: Vec::new(),
             added_up: Vec::new(),
+            yes_no,
+            buckets: [0, 1].map(|i| {
+                checked
+                    .groups
+                    .get(i)
+                    .and_then(|(_, b)| b.map(figures::Bucket::as_str))
+            }),
         })
     }
 

@@ -43,6 +43,8 @@ impl App {
         table.rate("approval_rate", columns[3], decided);
         // The average time of a step, in tenths of an hour.
         let hours = table.column("hours_per_step", Unit::Hours, None, None);
+        // A group without a decided step has no average: "—", not 0.
+        table.sparse.insert(hours);
         // Records approved on submit, for want of an active flow, apart.
         let without_flow = table.column("approved_without_flow", Unit::Count, None, None);
         let figures = |tally: &Tally| {

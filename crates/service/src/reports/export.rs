@@ -80,6 +80,47 @@ pub fn fixed_row_label(
     }
 }
 
+/// A month (`YYYY-MM`) as the dashboard names it, in a language: "Jan
+/// 2017", "2017年1月"; none for anything else.
+pub fn month_label(month: &str, text: &(dyn Fn(&str) -> String + Sync)) -> Option<String> {
+    let (year, number) = month.split_once('-')?;
+    let number: usize = number.parse().ok()?;
+    if year.len() != 4 || year.parse::<i32>().is_err() || !(1..=12).contains(&number) {
+        return None;
+    }
+    let names = text("charts_fix.months");
+    let names: Vec<&str> = names.split(',').map(str::trim).collect();
+    let name = match names.get(number - 1) {
+        Some(name) if names.len() == 12 => (*name).to_string(),
+        _ => number.to_string(),
+    };
+    Some(
+        text("insight_fix9.month_of")
+            .replace("%{year}", year)
+            .replace("%{month}", &name),
+    )
+}
+
+/// The target report's whole months named as the dashboard names them
+/// ("Jan 2017"), on its page, in its files and in the API alike; a month
+/// the period covers in part keeps its days.
+pub fn name_target_months(report: &mut Report, text: &(dyn Fn(&str) -> String + Sync)) {
+    if !report.is_target_report() {
+        return;
+    }
+    for row in &mut report.rows {
+        let Some(month) = row.key2.as_deref() else {
+            continue;
+        };
+        if row.label2.as_deref() != Some(month) {
+            continue;
+        }
+        if let Some(named) = month_label(month, text) {
+            row.label2 = Some(named);
+        }
+    }
+}
+
 /// A builder field's coded value (an opportunity's outcome, a contract's
 /// or payment's status, a follow-up's kind) in a language; none where the
 /// field has no coded values or no text names the value.
@@ -104,7 +145,22 @@ pub fn coded_value(
 /// them; each row keeps its value in `key` (`key2`).
 pub fn name_coded_rows(report: &mut Report, text: &(dyn Fn(&str) -> String + Sync)) {
     let (first, second) = (report.by.clone(), report.by2.clone());
+    let yes_no = |key: Option<&str>| match key {
+        Some("true") => Some(text("report_form.yes")),
+        Some("false") => Some(text("report_form.no")),
+        _ => None,
+    };
     for row in &mut report.rows {
+        if report.yes_no[0]
+            && let Some(named) = yes_no(row.key.as_deref())
+        {
+            row.label = named;
+        }
+        if report.yes_no[1]
+            && let Some(named) = yes_no(row.key2.as_deref())
+        {
+            row.label2 = Some(named);
+        }
         if let Some(named) = row
             .key
             .as_deref()
@@ -306,7 +362,8 @@ impl App {
         text: &(dyn Fn(&str) -> String + Sync),
     ) -> Result<tempfile::TempPath> {
         caller.require(Permission::new(Kind::Report, Action::Export))?;
-        let report = self.report(caller, name, query).await?;
+        let mut report = self.report(caller, name, query).await?;
+        name_target_months(&mut report, text);
         write_report(&self.settings.data_dir, &report, format, text)
     }
 }

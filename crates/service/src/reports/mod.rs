@@ -34,7 +34,7 @@ use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
     coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,
-    name_coded_rows, target_notes,
+    name_coded_rows, name_target_months, target_notes,
 };
 use pipeline::FUNNEL_OUTCOMES;
 
@@ -170,6 +170,16 @@ pub struct Report {
     /// own) measured against their people's targets added up, as the
     /// dashboard measures a group.
     pub added_up: Vec<AddedUpTarget>,
+    /// Whether the first and the second grouping are yes/no fields (keys
+    /// `true` and `false`, named Yes and No in the reader's language).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub yes_no: [bool; 2],
+    /// The date bucket of the first and the second grouping (`day`,
+    /// `week`, `month`, `quarter`, `year`), where it is one.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub buckets: [Option<&'static str>; 2],
 }
 
 /// A holder of the target report whose target is its people's targets
@@ -444,6 +454,8 @@ impl App {
             other_currencies: other_currencies.into_iter().collect(),
             targets_left_out,
             added_up,
+            yes_no: [false, false],
+            buckets: [None, None],
         })
     }
 

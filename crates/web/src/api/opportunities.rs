@@ -81,8 +81,20 @@ impl OpportunityParams {
     }
 }
 
+/// A page of opportunities with the count and amount of every one that
+/// matches, per currency.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OpportunityPage {
+    pub items: Vec<OpportunityRow>,
+    pub total: i64,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Count and amount per currency, in minor units.
+    pub totals: Vec<kuijing_service::opportunities::AmountTotal>,
+}
+
 #[utoipa::path(get, path = "/api/v1/opportunities", tag = "opportunities", params(OpportunityParams),
-    responses((status = 200, body = ListPage<OpportunityRow>), (status = 422, body = Problem)))]
+    responses((status = 200, body = OpportunityPage), (status = 422, body = Problem)))]
 pub async fn list_opportunities(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -101,8 +113,14 @@ pub async fn list_opportunities(
     };
     let result = state
         .app
-        .list_opportunities(&caller, &p.query(), page)
-        .await;
+        .list_opportunities_totalled(&caller, &p.query(), page)
+        .await
+        .map(|(page, totals)| OpportunityPage {
+            items: page.items,
+            total: page.total,
+            next_cursor: page.next_cursor,
+            totals,
+        });
     respond(result, &caller, lang)
 }
 

@@ -185,6 +185,7 @@ fn name_fixed_rows(report: &mut Report, lang: Lang) {
             row.label = label;
         }
     }
+    kuijing_service::reports::name_target_months(report, &text);
 }
 
 /// A refusal as a problem document, with the pickers' fields named as they show them.

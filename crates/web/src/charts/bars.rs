@@ -19,8 +19,10 @@ pub fn bars(groups: &[Group], series: &[&str], label: &str, axes: &[Axis]) -> St
     let bar = 12.0_f64;
     let row = (bar * series.len().max(1) as f64 + 10.0).max(32.0);
     let heading = 34.0_f64;
-    let top = if axes.len() > 1 { 30.0 } else { 4.0 };
-    let bottom = if axes.is_empty() { 0.0 } else { 30.0 };
+    // The value axes' figures, above and below the bars, have room for
+    // the phone's larger labels without touching a bar.
+    let top = if axes.len() > 1 { 36.0 } else { 4.0 };
+    let bottom = if axes.is_empty() { 0.0 } else { 40.0 };
     // Where each group's row starts, below the headings before it.
     let mut starts = Vec::with_capacity(groups.len());
     let mut y = top;
@@ -79,10 +81,16 @@ pub fn bars(groups: &[Group], series: &[&str], label: &str, axes: &[Axis]) -> St
                     y2 = top + plot
                 );
             }
-            let y = if side == 0 { top + plot + 18.0 } else { 16.0 };
+            // Hung below the bars, or standing on the top of the chart's
+            // first row from above.
+            let (y, baseline) = if side == 0 {
+                (top + plot + 6.0, "hanging")
+            } else {
+                (top - 6.0, "auto")
+            };
             let _ = write!(
                 svg,
-                r#"<text class="tick value-tick axis-{side}" x="{x:.1}" y="{y}" text-anchor="middle">{}{}</text>"#,
+                r#"<text class="tick value-tick axis-{side}" x="{x:.1}" y="{y}" text-anchor="middle" dominant-baseline="{baseline}">{}{}</text>"#,
                 compact(shown_top * step as f64 / STEPS as f64),
                 axis.suffix
             );

@@ -74,6 +74,14 @@ fn charts_escape_what_users_wrote_and_show_values_on_hover() {
         .collect();
     assert!(!shown.is_empty() && shown.len() < 40, "{shown:?}");
     assert!(shown.iter().all(|t| t.chars().count() <= 6), "{shown:?}");
+    // Weeks (`02-13`) too many for their room are shown whole, every few
+    // of them, never cut to "02-…".
+    let slot = (720.0 - 76.0 - 12.0) / 27.0;
+    let shown: Vec<String> = (0..27)
+        .filter_map(|i| tick_label("02-13", i, slot, 27, CHAR_WIDTH))
+        .collect();
+    assert!(shown.len() > 5 && shown.len() < 27, "{shown:?}");
+    assert!(shown.iter().all(|l| l == "02-13"), "{shown:?}");
     assert_eq!(
         tick_label("01", 0, 58.0, 12, CHAR_WIDTH),
         Some("01".into()),

@@ -240,22 +240,16 @@ impl View {
         self.figure(figure, &true)
     }
 
-    /// A figure as the brief shows it: money in the main currency (others
-    /// beside it), or a count.
+    /// A figure as the brief shows it: money in the company's currency
+    /// (a note names what is in others), or a count.
     fn figure(&self, figure: &Figure, money: &bool) -> String {
         if !*money {
             return figure.count.to_string();
         }
-        if figure.amounts.is_empty() {
-            return self.shell.money(&0, &self.board.currency);
-        }
-        let mut amounts: Vec<&kuijing_service::dashboard::Sum> = figure.amounts.iter().collect();
-        amounts.sort_by_key(|s| s.currency != self.board.currency);
-        amounts
-            .iter()
-            .map(|s| self.shell.money(&s.amount, &s.currency))
-            .collect::<Vec<_>>()
-            .join(" · ")
+        self.shell.money(
+            &figure.amount_in(&self.board.currency),
+            &self.board.currency,
+        )
     }
 
     fn main_money(&self, amount: &i64) -> String {

@@ -66,9 +66,14 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
         (None, None) => {}
     }
     if !drill.owner_ids.is_empty() {
+        let key = if drill.owner_ids.len() == 1 {
+            "insight_fix11.drill.person"
+        } else {
+            "drill.people"
+        };
         parts.push(
             shell
-                .t("drill.people")
+                .t(key)
                 .replace("%{count}", &drill.owner_ids.len().to_string()),
         );
     }

@@ -204,6 +204,8 @@ impl ListQuery {
 pub(super) struct ListPageView {
     pub(super) shell: Shell,
     list: ListPage<OpportunityRow>,
+    /// The count and amount of every opportunity that matches, per currency.
+    totals: Vec<kuijing_service::opportunities::AmountTotal>,
     query: ListQuery,
     keep: String,
     views: Vec<SavedView>,
@@ -302,7 +304,11 @@ pub(super) async fn list_view(
     let mut note = None;
     let sort = service.sort.as_deref();
     let page = list_notes::page_or_first(lang, &mut query.cursor, sort, &mut note);
-    let list = match state.app.list_opportunities(caller, &service, page).await {
+    let (list, totals) = match state
+        .app
+        .list_opportunities_totalled(caller, &service, page)
+        .await
+    {
         Err(error) if list_notes::refused(&error, "sort") => {
             note = Some(list_notes::unknown_sort(lang, &query.sort, true));
             query.sort.clear();
@@ -310,7 +316,7 @@ pub(super) async fn list_view(
             let first = list_notes::first_page();
             state
                 .app
-                .list_opportunities(caller, &query.service(), first)
+                .list_opportunities_totalled(caller, &query.service(), first)
                 .await?
         }
         Err(error) if list_notes::refused(&error, "cursor") => {
@@ -319,7 +325,7 @@ pub(super) async fn list_view(
             let first = list_notes::first_page();
             state
                 .app
-                .list_opportunities(caller, &service, first)
+                .list_opportunities_totalled(caller, &service, first)
                 .await?
         }
         listed => listed?,
@@ -367,6 +373,7 @@ pub(super) async fn list_view(
         keep: query.keep(),
         views: state.app.saved_views(caller, "opportunity").await?,
         list,
+        totals,
         query,
         pipelines: state.app.pipelines(caller).await?,
         can_create: can(caller, Action::Create),

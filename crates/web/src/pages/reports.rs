@@ -352,6 +352,7 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
             row.label = own;
         }
     }
+    kuijing_service::reports::name_target_months(report, &text);
 }
 
 /// A builder field's coded value (an outcome, a document's status, a

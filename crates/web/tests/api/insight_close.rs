@@ -686,8 +686,31 @@ async fn yes_no_custom_conditions_and_groups_read_alike_on_both_databases() {
         groups,
         vec![
             (String::new(), 1),
-            ("✓".to_string(), count(true)),
-            ("✗".to_string(), count(false)),
+            ("No".to_string(), count(false)),
+            ("Yes".to_string(), count(true)),
         ]
+    );
+    // The same keys on both databases (SQLite keeps 1 and 0).
+    let mut keys: Vec<Value> = figures.body["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["key"].clone())
+        .collect();
+    keys.sort_by_key(|k| k.to_string());
+    assert_eq!(keys, vec![json!("false"), json!("true"), Value::Null]);
+    // Named in the reader's language on the page.
+    let cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        &format!("/reports/custom/{id}?{THIS_MONTH}"),
+        "zh-Hant",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(">是</th>") && html.contains(">否</th>"),
+        "{html}"
     );
 }

@@ -1,5 +1,6 @@
-//! What the dashboard's trend and rankings leave out: contracts and
-//! payments in other currencies, named with their currency and how many.
+//! What the dashboard's brief, funnels, trend and rankings leave out:
+//! money in other currencies than the company's, named with their currency
+//! and how many.
 
 use kuijing_service::dashboard::LeftOutMoney;
 
@@ -13,6 +14,23 @@ impl View {
             &self.board.trend_left_out,
             &self.board.currency,
         )
+    }
+
+    /// The note under the brief.
+    pub(super) fn brief_left_out(&self) -> Option<String> {
+        left_out_money(
+            &self.shell,
+            &self.board.brief_left_out,
+            &self.board.currency,
+        )
+    }
+
+    /// The note under a funnel.
+    pub(super) fn funnel_left_out(
+        &self,
+        funnel: &kuijing_service::dashboard::Funnel,
+    ) -> Option<String> {
+        left_out_money(&self.shell, &funnel.left_out, &self.board.currency)
     }
 
     /// The note under the rankings.
@@ -32,14 +50,17 @@ fn left_out_money(shell: &Shell, left: &[LeftOutMoney], currency: &str) -> Optio
         let list: Vec<String> = left
             .iter()
             .map(|l| {
-                let what = if l.measure == "payment_amount" {
-                    "payments"
-                } else {
-                    "contracts"
+                let (section, what) = match l.measure {
+                    "payment_amount" => ("insight_fix9", "payments"),
+                    "opportunity_amount" => ("insight_fix11", "opportunities"),
+                    "open_amount" => ("insight_fix11", "open"),
+                    "won_amount" => ("insight_fix11", "won"),
+                    "lost_amount" => ("insight_fix11", "lost"),
+                    _ => ("insight_fix9", "contracts"),
                 };
                 let many = if l.count == 1 { "one" } else { "many" };
                 shell
-                    .t(&format!("insight_fix9.left_out.{what}_{many}"))
+                    .t(&format!("{section}.left_out.{what}_{many}"))
                     .replace("%{count}", &l.count.to_string())
                     .replace("%{currency}", &l.currency)
                     .replace("%{amount}", &shell.money(&l.amount, &l.currency))
