@@ -237,6 +237,8 @@ pub(crate) fn drawn_chart(report: &Report) -> &str {
         "pie" | "funnel" if several && report.by2.is_none() => "bar",
         chart => chart,
     }
+}
+
 /// A line over days, weeks, months, quarters or years with every bucket
 /// of the period drawn, those without records at zero, so that time runs
 /// evenly along the axis and the line never joins across empty days. The
