@@ -5,12 +5,12 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
+use kuijing_service::ServiceError;
 use kuijing_service::customers::FollowUpInput;
 use kuijing_service::opportunities::{
     Board, BulkMoveInput, FollowUp, MoveInput, Opportunity, OpportunityBatch, OpportunityDetail,
     OpportunityInput, OpportunityListQuery, OpportunityRow, OpportunityTransferInput,
 };
-use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
