@@ -922,7 +922,7 @@ mod tests {
         );
         assert_eq!(
             message_for("definition.steps.1", "no_users", Lang::En),
-            "Flow definition Steps #2: choose at least one approver."
+            "Step 2: choose at least one approver."
         );
         assert_eq!(
             message_for("scopes.customer", "kind_unknown", Lang::En),

@@ -235,12 +235,16 @@ async fn check_references(
         let person = named.first().map(|(id, name)| format!("{name} (#{id})"));
         let may_approve = person.is_some() && may_be_given_seat(tx, kind, user).await?;
         let problem = match person {
-            None => Some(FieldError::new("when_no_approver", "user_unknown")),
+            None => Some(FieldError::new(
+                "definition.when_no_approver",
+                "user_unknown",
+            )),
             Some(person) if !active(user) => Some(
-                FieldError::new("when_no_approver", "fallback_disabled").with("person", person),
+                FieldError::new("definition.when_no_approver", "fallback_disabled")
+                    .with("person", person),
             ),
             Some(person) if !may_approve => Some(
-                FieldError::new("when_no_approver", "fallback_cannot_approve")
+                FieldError::new("definition.when_no_approver", "fallback_cannot_approve")
                     .with("person", person),
             ),
             Some(_) => None,

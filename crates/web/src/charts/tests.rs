@@ -73,7 +73,7 @@ fn charts_escape_what_users_wrote_and_show_values_on_hover() {
         .filter(|t| !t.contains('<'))
         .collect();
     assert!(!shown.is_empty() && shown.len() < 40, "{shown:?}");
-    assert!(shown.iter().all(|t| t.chars().count() <= 6), "{shown:?}");
+    assert!(shown.iter().all(|t| t.chars().count() <= 8), "{shown:?}");
     // Weeks (`02-13`) too many for their room are shown whole, every few
     // of them, never cut to "02-…".
     let slot = (720.0 - 76.0 - 12.0) / 27.0;
@@ -130,7 +130,7 @@ fn value_axes_end_on_round_figures_above_the_largest_value() {
     // Counts 0 to 8 on the left, money 0 to 3.2k (four steps of 800) on the right.
     assert!(
         svg.contains(
-            r#"axis-0" x="70" y="14.0" text-anchor="end" dominant-baseline="middle">8</text>"#
+            r#"axis-0" x="70" y="24.0" text-anchor="end" dominant-baseline="middle">8</text>"#
         ),
         "{svg}"
     );

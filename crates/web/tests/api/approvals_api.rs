@@ -308,6 +308,10 @@ async fn a_flow_is_checked_before_it_is_saved_and_only_administrators_define_one
                 "definition.steps.1".to_string(),
                 "order_needs_number".to_string()
             ),
+            (
+                "definition.steps.1.condition.0".to_string(),
+                "condition_needs_number".to_string()
+            ),
         ]
     );
     let by_rep = t

@@ -348,12 +348,12 @@ async fn a_saved_view_is_the_users_own_and_keeps_filters_not_the_page() {
     assert_eq!(saved.status, 201, "{}", saved.text);
     assert_eq!(saved.body["query"], "q=big&outcome=open");
     let id = saved.body["id"].as_i64().expect("id");
-    // The same name again replaces it.
+    // The same name again replaces it when asked to.
     let replaced = t
         .post(
             "/api/v1/views",
             &team.rep.1,
-            json!({ "kind": "opportunity", "name": "重點大單", "query": "q=bigger" }),
+            json!({ "kind": "opportunity", "name": "重點大單", "query": "q=bigger", "replace": true }),
         )
         .await;
     assert_eq!(replaced.body["id"], id);

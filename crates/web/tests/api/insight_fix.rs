@@ -206,7 +206,7 @@ async fn an_average_beside_a_sum_is_drawn_on_an_axis_of_its_own() {
         .unwrap_or_else(|| panic!("a chart: {html}"));
     // The sums on the left up to 40k; the averages on the right up to 20k.
     assert!(
-        svg.contains("axis-0\" x=\"70\" y=\"14.0\" text-anchor=\"end\" dominant-baseline=\"middle\">40k</text>"),
+        svg.contains("axis-0\" x=\"70\" y=\"24.0\" text-anchor=\"end\" dominant-baseline=\"middle\">40k</text>"),
         "{svg}"
     );
     assert!(svg.contains("value-tick axis-1"), "{svg}");

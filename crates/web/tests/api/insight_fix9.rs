@@ -217,8 +217,8 @@ async fn the_dashboard_names_money_its_trend_and_rankings_leave_out_and_links_wo
     assert_eq!(status, 200);
     assert_eq!(
         html.matches("1 approved contract in EUR").count(),
-        2,
-        "under the trend and the rankings"
+        3,
+        "under the brief, the trend and the rankings"
     );
 
     // Won and lost in the period link the opportunities closed in it.

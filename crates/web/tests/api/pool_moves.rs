@@ -71,7 +71,7 @@ async fn an_administrator_moves_customers_into_another_pool_and_a_member_may_not
         )
         .await;
     assert_eq!(moved.status, 200, "{}", moved.text);
-    assert_eq!(moved.body["claimed"], json!([a, b]));
+    assert_eq!(moved.body["moved"], json!([a, b]));
     assert_eq!(where_is(&t, a).await, (None, Some(second)));
     let now_in_second = t
         .get(&format!("/api/v1/pools/{second}/customers"), &rep_token)

@@ -214,7 +214,7 @@ async fn won_customers_stay_when_the_pool_exempts_them_and_locked_ones_always() 
         &t,
         &s.admin,
         s.pool,
-        json!({ "rules": { "recycle": [{ "kind": "no_follow_up", "days": 5 }] } }),
+        json!({ "rules": { "recycle": [{ "kind": "no_follow_up", "days": 5 }], "won_exempt": false } }),
     )
     .await;
     days(&t, 1);

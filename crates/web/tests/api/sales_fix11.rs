@@ -600,7 +600,10 @@ async fn a_fallback_person_who_may_not_approve_or_is_disabled_is_refused() {
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(
         first_error(&refused),
-        ("when_no_approver".into(), "fallback_cannot_approve".into())
+        (
+            "definition.when_no_approver".into(),
+            "fallback_cannot_approve".into()
+        )
     );
     let message = refused.body["errors"][0]["message"]
         .as_str()
@@ -629,7 +632,10 @@ async fn a_fallback_person_who_may_not_approve_or_is_disabled_is_refused() {
         .await;
     assert_eq!(
         first_error(&refused),
-        ("when_no_approver".into(), "fallback_disabled".into()),
+        (
+            "definition.when_no_approver".into(),
+            "fallback_disabled".into()
+        ),
         "{}",
         refused.text
     );
