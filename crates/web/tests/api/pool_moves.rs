@@ -90,7 +90,7 @@ async fn an_administrator_moves_customers_into_another_pool_and_a_member_may_not
             json!({ "ids": [a], "to_pool_id": second }),
         )
         .await;
-    assert_eq!(again.body["taken"], json!([a]), "{}", again.text);
+    assert_eq!(again.body["not_in_pool"], json!([a]), "{}", again.text);
 }
 
 #[tokio::test]

@@ -497,7 +497,7 @@ async fn money_in_conditions_and_request_lists_shows_the_currency_decimals() {
             &team.admin,
             json!({ "kind": "refund", "name": "Refunds", "definition": { "steps": [
                 { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one",
-                  "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_500_000 } }] }
+                  "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_500_000 }, "currency": "JPY" }] }
             ] } }),
         )
         .await;
