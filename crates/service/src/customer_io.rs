@@ -265,7 +265,7 @@ impl Importer for CustomerImport {
             match kuijing_domain::customer::parse_website(&site) {
                 Ok(url) => input.website = Some(url),
                 Err(_) => {
-                    notes.push(format!("{}: {site}", note_label(&row.locale, "website")));
+                    notes.push(format!("{}: {site}", note_label(row.locale, "website")));
                     row.problem("website", "moved_to_notes", &site, true);
                 }
             }
@@ -277,7 +277,7 @@ impl Importer for CustomerImport {
                 input.website = website;
             }
             if changed {
-                notes.push(format!("{}: {raw}", note_label(&row.locale, "email")));
+                notes.push(format!("{}: {raw}", note_label(row.locale, "email")));
                 row.problem("email", "email_cleaned", &raw, true);
             }
         }
