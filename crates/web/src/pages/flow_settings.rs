@@ -423,9 +423,11 @@ pub async fn save_flow(
     if let Err(ServiceError::Forbidden) = &result {
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
-    let step_errors = match &result {
-        Err(ServiceError::Invalid(errors)) => step_errors(errors, lang),
-        _ => Vec::new(),
+    let (step_errors, beside) = match &result {
+        Err(ServiceError::Invalid(errors)) => {
+            (step_errors(errors, lang), beside_fields(errors, lang))
+        }
+        _ => (Vec::new(), Vec::new()),
     };
     after_post(
         result,
@@ -444,7 +446,11 @@ pub async fn save_flow(
                 )
             }
         },
-        async |errors| {
+        async |mut errors| {
+            // Steps carry their own messages; the rest of the definition
+            // goes beside the field it is about.
+            errors.fields.remove("definition");
+            errors.fields.extend(beside);
             let errors = (errors, step_errors);
             flows_view(&state, &caller, lang, (editing, Some(form)), errors, None).await
         },
@@ -452,6 +458,25 @@ pub async fn save_flow(
         lang,
     )
     .await
+}
+
+/// The messages of the definition that are not a step's, keyed by the
+/// form field they are shown beside: the person for steps without an
+/// approver (`when_no_approver`) and the definition as a whole.
+fn beside_fields(errors: &kuijing_domain::FieldErrors, lang: Lang) -> Vec<(String, String)> {
+    let mut beside: Vec<(String, String)> = Vec::new();
+    for e in &errors.0 {
+        let key = match e.field.as_str() {
+            "fallback" => "when_no_approver",
+            field if field.starts_with("definition.when_no_approver") => "when_no_approver",
+            "definition" | "definition.resubmit" => "definition",
+            _ => continue,
+        };
+        if beside.iter().all(|(k, _)| k != key) {
+            beside.push((key.to_string(), crate::error::field_message(e, lang)));
+        }
+    }
+    beside
 }
 
 /// The messages of `definition.steps.<n>` (and of its fields), by step.
