@@ -79,6 +79,8 @@ pub struct CustomerInput {
     pub website: Option<String>,
     /// The detail line of the address (street, number, floor).
     pub address: Option<String>,
+    /// The postal code, as text (`100`, `10048`); leading zeros are kept.
+    pub postcode: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
@@ -123,6 +125,9 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub postcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub province: Option<Option<String>>,
@@ -323,6 +328,7 @@ impl App {
             email: patch.email.unwrap_or(current.email.clone()),
             website: patch.website.unwrap_or(current.website.clone()),
             address: patch.address.unwrap_or(current.address.clone()),
+            postcode: patch.postcode.unwrap_or(current.postcode.clone()),
             province: patch.province.unwrap_or(current.province.clone()),
             city: patch.city.unwrap_or(current.city.clone()),
             district: patch.district.unwrap_or(current.district.clone()),

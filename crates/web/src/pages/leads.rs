@@ -54,6 +54,7 @@ const CONDITIONS: &[(&str, Compare)] = &[
     ("phone", Compare::Text),
     ("email", Compare::Text),
     ("address", Compare::Text),
+    ("postcode", Compare::Text),
     ("notes", Compare::Text),
     ("level_id", Compare::Choice),
     ("industry_id", Compare::Choice),
@@ -291,6 +292,7 @@ fn lead_cell(shell: &Shell, choices: &Choices, item: &LeadView, column: &str) ->
         "phone" => Cell::optional(l.phone.as_ref()).with_class("mono"),
         "email" => Cell::optional(l.email.as_ref()),
         "address" => Cell::optional(l.address.as_ref()),
+        "postcode" => Cell::optional(l.postcode.as_ref()).with_class("mono"),
         "level_id" => match &item.level {
             Some(level) => Cell::default().tag(
                 format!("level-{}", choices.level_rank(&l.level_id)),

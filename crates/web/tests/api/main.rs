@@ -82,6 +82,7 @@ mod pool_moves;
 mod pool_pages;
 mod pool_recycling;
 mod pools;
+mod postcodes;
 mod record_input;
 mod records_fix;
 mod records_fix11;
