@@ -186,6 +186,10 @@ impl Importer for ContactImport {
         diff.into_fields()
     }
 
+    fn created(fields: &ContactFields, _owner: i64) -> Vec<kuijing_domain::FieldChange> {
+        crate::contacts::created(fields)
+    }
+
     fn preview(fields: &ContactFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [

@@ -268,13 +268,11 @@ impl App {
         }
         // A customer's first contact is its primary one.
         contacts::keep_a_primary(&mut tx, &[fields.customer_id]).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
         let change = Change {
             kind: Kind::Contact,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -485,6 +483,14 @@ impl App {
 }
 
 /// The fields of a contact that changed, for the change log.
+/// What creating a contact logs, from its form or an import: its fields
+/// (the owner is the record's own, shown beside the log).
+pub(crate) fn created(fields: &ContactFields) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.into_fields()
+}
+
 pub(crate) fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
     type Get = fn(&ContactFields) -> Option<String>;
     let texts: [(&str, Get); 11] = [

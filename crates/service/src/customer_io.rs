@@ -236,6 +236,10 @@ impl Importer for CustomerImport {
         diff.into_fields()
     }
 
+    fn created(fields: &CustomerFields, owner: i64) -> Vec<FieldChange> {
+        crate::customers::created(fields, owner)
+    }
+
     async fn existing(
         &self,
         tx: &mut Tx,

@@ -169,6 +169,10 @@ impl Importer for LeadImport {
         diff.into_fields()
     }
 
+    fn created(fields: &LeadFields, _owner: i64) -> Vec<kuijing_domain::FieldChange> {
+        crate::leads::created(fields)
+    }
+
     fn preview(fields: &LeadFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [

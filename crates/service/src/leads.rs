@@ -245,13 +245,11 @@ impl App {
         errors.into_result()?;
 
         let id = leads::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
         let change = Change {
             kind: Kind::Lead,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -438,6 +436,14 @@ impl App {
 }
 
 /// The fields of a lead that changed, for the change log.
+/// What creating a lead logs, from its form or an import: its fields (the
+/// owner is the record's own, shown beside the log).
+pub(crate) fn created(fields: &LeadFields) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.into_fields()
+}
+
 pub(crate) fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>) {
     type Get = fn(&LeadFields) -> Option<String>;
     let texts: [(&str, Get); 9] = [

@@ -26,6 +26,15 @@ pub(crate) fn fields_of(c: &Customer) -> CustomerFields {
     }
 }
 
+/// What creating a customer logs, from its form or an import: its fields
+/// and its owner (a customer may start without one, in a pool).
+pub(crate) fn created(fields: &CustomerFields, owner: i64) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.field("owner_id", None, Some(owner.to_string()));
+    diff.into_fields()
+}
+
 pub(crate) fn describe(
     diff: &mut Diff,
     old: Option<&CustomerFields>,

@@ -22,7 +22,7 @@ mod duplicates;
 
 pub use crate::customer_transfer::TransferInput;
 pub(crate) use crate::customer_transfer::keep_former_owner;
-pub(crate) use changes::{describe, describe_custom, fields_of};
+pub(crate) use changes::{created, describe, describe_custom, fields_of};
 pub(crate) use checks::{check_choices, read_region};
 pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};
@@ -274,14 +274,11 @@ impl App {
         let now = self.now();
         let id =
             customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
-        diff.field("owner_id", None, Some(owner.to_string()));
         let change = Change {
             kind: Kind::Customer,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields, owner),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;

@@ -86,6 +86,7 @@ mod postcodes;
 mod record_input;
 mod records_fix;
 mod records_fix11;
+mod records_gaps;
 mod regressions;
 mod report_builder;
 mod report_labels;
