@@ -10,7 +10,6 @@ use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kuijing_domain::{Action, Permission};
 use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::spreadsheets::Format;
@@ -159,20 +158,13 @@ impl ImportPage {
     }
 }
 
-/// Whether the user may import records of the kind (an import creates
-/// them): otherwise the import's pages answer 403 up front.
-fn may_import(caller: &Caller, kind: RecordImport) -> Result<(), ServiceError> {
-    caller.require(Permission::new(kind.kind(), Action::Import))?;
-    caller.require(Permission::new(kind.kind(), Action::Create))
-}
-
 pub async fn show_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let page = ImportPage::new(&state, &caller, lang, kind);
@@ -205,7 +197,7 @@ pub async fn upload_import(
     PageUser(caller): PageUser,
     mut multipart: Multipart,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let mut bytes = Vec::new();
@@ -293,7 +285,7 @@ pub async fn confirm_import(
     PageUser(caller): PageUser,
     axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let format = Format::parse(&form.format).unwrap_or(Format::Csv);

@@ -11,6 +11,58 @@ use crate::helpers::{ADMIN_PHONE, TestApp, page, post_form, post_multipart, urle
 
 const SALES_IMPORTS: [&str; 4] = ["products", "opportunities", "contracts", "payments"];
 
+#[tokio::test]
+async fn sales_import_pages_refuse_users_without_the_import_right_before_reading_a_file() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    // Sees and creates every sales kind, but imports none.
+    let permissions = [
+        "product.view",
+        "product.create",
+        "opportunity.view",
+        "opportunity.create",
+        "contract.view",
+        "contract.create",
+        "payment.view",
+        "payment.create",
+        "customer.view",
+    ];
+    let role = t.role(&admin, "No imports", &permissions, json!({})).await;
+    t.user(&admin, "0973000001", json!({ "role_ids": [role] }))
+        .await;
+    let viewer = page_session(&t, "0973000001").await;
+    let viewer_csrf = page_csrf(&t, &viewer).await;
+    let boss = page_session(&t, ADMIN_PHONE).await;
+
+    for kind in SALES_IMPORTS {
+        let path = format!("/{kind}/import");
+        let (status, _) = page(&t, &viewer, &path, "en").await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "GET {path}");
+        let (status, _) =
+            post_multipart(&t, (&viewer, &viewer_csrf), &path, &[("dry_run", "1")], &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "POST {path}");
+        // The list offers no import box to them.
+        let (status, list) = page(&t, &viewer, &format!("/{kind}"), "en").await;
+        assert_eq!(status, StatusCode::OK, "/{kind}");
+        assert!(
+            !list.contains(&format!("action=\"/{kind}/import\"")),
+            "/{kind}"
+        );
+
+        // Someone who may import gets the list with the box open.
+        let (status, shown) = page(&t, &boss, &path, "en").await;
+        assert_eq!(status, StatusCode::OK, "GET {path} as administrator");
+        assert!(
+            shown.contains(&format!("action=\"/{kind}/import\"")),
+            "{path} shows the upload form"
+        );
+        assert!(
+            shown.contains("<details class=\"import-box\" open>"),
+            "{path}"
+        );
+    }
+}
+
 /// The fields a record's create entry in its change log names, but the
 /// mark of an import.
 async fn created_fields(t: &TestApp, admin: &str, path: &str, id: i64) -> Vec<String> {
