@@ -98,6 +98,8 @@ struct ImportPage {
     hint: Option<String>,
     report: Option<ReportView>,
     error: Option<String>,
+    /// Why the page shows a check again rather than what was imported.
+    notice: Option<String>,
     /// The upload was confirmed before: the alert links to the list.
     already: bool,
     duplicates: String,
@@ -138,6 +140,7 @@ impl ImportPage {
             report: None,
             shell,
             error: None,
+            notice: None,
             already: false,
             duplicates: "skip".into(),
             partial: false,
@@ -259,7 +262,7 @@ pub async fn upload_import(
         duplicates: &duplicates,
         partial,
     };
-    run(&state, &caller, lang, &bytes, check, None).await
+    run(&state, &caller, lang, &bytes, (check, None), None).await
 }
 
 #[derive(Deserialize)]
@@ -273,6 +276,10 @@ pub struct ConfirmForm {
     /// `csv` downloads the report of a check instead of writing.
     #[serde(default)]
     report: Option<String>,
+    /// Checks the upload again with the mapping as changed, instead of
+    /// writing.
+    #[serde(default)]
+    recheck: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -292,7 +299,10 @@ pub async fn confirm_import(
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
-    let dry_run = form.report.is_some();
+    // A mapping changed since the check is checked again, and shown, rather
+    // than imported unchecked.
+    let remapped = form.report.is_none() && (form.recheck.is_some() || remapped(&form.rest));
+    let dry_run = form.report.is_some() || remapped;
     // An upload is written once: the confirmation that renames it takes it,
     // and one sent again (a double click, a second tab) is told so.
     let with = |suffix: &str| path.with_extension(format!("{}.{suffix}", format.extension()));
@@ -330,16 +340,29 @@ pub async fn confirm_import(
         format,
         upload: &form.upload,
         dry_run,
-        as_file: dry_run,
+        as_file: form.report.is_some(),
         duplicates: &form.duplicates,
         partial: form.partial.is_some(),
     };
-    let response = run(&state, &caller, lang, &bytes, how, Some(mapping)).await;
+    let notice =
+        (remapped && form.recheck.is_none()).then(|| lang.t("records_gaps.import_remapped"));
+    let response = run(&state, &caller, lang, &bytes, (how, notice), Some(mapping)).await;
     if !dry_run {
         let _ = tokio::fs::rename(&taken, &done).await;
         let _ = tokio::fs::write(&done, b"").await;
     }
     response
+}
+
+/// Whether a column is now read as another field than the check read it
+/// as (`map.<n>` beside `checked.<n>`, which the checked page carries).
+fn remapped(rest: &BTreeMap<String, String>) -> bool {
+    rest.iter()
+        .filter_map(|(key, checked)| Some((key.strip_prefix("checked.")?, checked)))
+        .any(|(n, checked)| {
+            rest.get(&format!("map.{n}"))
+                .is_some_and(|now| now != checked)
+        })
 }
 
 /// How an import runs: a check (dry run), its report as a file, or for real.
@@ -358,7 +381,7 @@ async fn run(
     caller: &Caller,
     lang: Lang,
     bytes: &[u8],
-    how: Run<'_>,
+    (how, notice): (Run<'_>, Option<String>),
     mapping: Option<BTreeMap<String, String>>,
 ) -> Response {
     let Run {
@@ -383,6 +406,7 @@ async fn run(
     let page = ImportPage {
         duplicates: duplicates.to_string(),
         partial,
+        notice,
         ..ImportPage::new(state, caller, lang, kind)
     };
     match kind.run(state, caller, bytes, options).await {

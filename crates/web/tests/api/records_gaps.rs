@@ -134,3 +134,110 @@ async fn imports_log_a_create_as_the_form_does() {
         );
     }
 }
+
+/// A file uploaded on an import page to be checked: the page shown.
+async fn check_file(
+    t: &TestApp,
+    (cookie, csrf): (&str, &str),
+    path: &str,
+    file: &str,
+) -> (StatusCode, String) {
+    let boundary = "RECORDSGAPSBOUNDARY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"duplicates\"\r\n\r\nskip\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"l.csv\"\r\nContent-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    let answer = t.send(request).await;
+    (answer.status, answer.text)
+}
+
+/// The token of the upload a checked import page carries.
+fn upload_token(html: &str) -> String {
+    let marker = "name=\"upload\" value=\"";
+    let start = html.find(marker).expect("upload token") + marker.len();
+    html[start..].split('"').next().expect("token").to_string()
+}
+
+#[tokio::test]
+async fn a_mapping_changed_after_the_check_is_checked_again_before_anything_is_written() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = page_csrf(&t, &cookie).await;
+    let file = "Name,Numbers\nRemapped Lead,0912345678\n";
+    let (status, checked) = check_file(&t, (&cookie, &csrf), "/leads/import", file).await;
+    assert_eq!(status, StatusCode::OK, "{checked}");
+    assert!(
+        checked.contains("name=\"checked.2\" value=\"\""),
+        "Numbers is read as nothing"
+    );
+    assert!(
+        checked.contains("name=\"recheck\""),
+        "the page offers a check again"
+    );
+    let token = upload_token(&checked);
+
+    // The user reads Numbers as the mobile and presses Import: the file is
+    // checked again with that mapping, and nothing is written.
+    let confirm = |extra: &str| {
+        format!(
+            "_csrf={csrf}&upload={token}&format=csv&duplicates=skip&head.1=Name&map.1=name&checked.1=name&head.2=Numbers&map.2=mobile{extra}"
+        )
+    };
+    let (status, again) =
+        post_form(&t, &cookie, "/leads/import/confirm", confirm("&checked.2=")).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert!(
+        again.contains("The mapping changed since the check"),
+        "{again}"
+    );
+    assert!(
+        again.contains(">0912345678</td>"),
+        "the preview reads Numbers as the mobile: {again}"
+    );
+    assert!(
+        again.contains("name=\"checked.2\" value=\"mobile\""),
+        "{again}"
+    );
+    let leads = t.get("/api/v1/leads?view=all", &admin).await;
+    assert_eq!(leads.body["total"], 0, "nothing is written unchecked");
+
+    // Asked for by its button, a check again says nothing more.
+    let (_, asked) = post_form(
+        &t,
+        &cookie,
+        "/leads/import/confirm",
+        confirm("&checked.2=&recheck=1"),
+    )
+    .await;
+    assert!(
+        !asked.contains("The mapping changed since the check"),
+        "{asked}"
+    );
+    assert_eq!(
+        t.get("/api/v1/leads?view=all", &admin).await.body["total"],
+        0
+    );
+
+    // Imported as checked, it is written.
+    let (status, done) = post_form(
+        &t,
+        &cookie,
+        "/leads/import/confirm",
+        confirm("&checked.2=mobile"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    let leads = t.get("/api/v1/leads?view=all", &admin).await;
+    assert_eq!(leads.body["total"], 1, "{}", leads.text);
+    assert_eq!(leads.body["items"][0]["mobile"], "0912345678");
+}
