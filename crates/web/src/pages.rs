@@ -3,6 +3,7 @@
 
 mod approvals;
 mod attachments;
+mod batch_hint;
 mod columns;
 pub(crate) mod conflict;
 mod contact_form;

@@ -89,6 +89,16 @@ impl ContactsPage {
     fn can_batch(&self) -> bool {
         self.can_transfer || self.can_delete || self.can_export
     }
+
+    /// The hint above the ticked rows, naming what the viewer may do.
+    fn batch_hint(&self) -> String {
+        let actions = [
+            ("transfer", self.can_transfer),
+            ("export", self.can_export),
+            ("delete", self.can_delete),
+        ];
+        super::batch_hint::batch_hint(self.shell.lang, "contacts", &actions)
+    }
 }
 
 pub(super) async fn list_page(

@@ -186,6 +186,17 @@ impl LeadsPage {
     fn can_batch(&self) -> bool {
         self.can_transfer || self.can_convert || self.can_delete || self.can_export
     }
+
+    /// The hint above the ticked rows, naming what the viewer may do.
+    fn batch_hint(&self) -> String {
+        let actions = [
+            ("transfer", self.can_transfer),
+            ("convert", self.can_convert),
+            ("export", self.can_export),
+            ("delete", self.can_delete),
+        ];
+        super::batch_hint::batch_hint(self.shell.lang, "leads", &actions)
+    }
 }
 
 /// The view a lead list opens on: the leads still open.

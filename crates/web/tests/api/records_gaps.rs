@@ -135,6 +135,40 @@ async fn imports_log_a_create_as_the_form_does() {
     }
 }
 
+#[tokio::test]
+async fn the_leads_list_hint_names_only_what_the_viewer_may_do() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let permissions = [
+        "lead.view",
+        "lead.create",
+        "lead.convert",
+        "customer.create",
+    ];
+    let scopes = json!({ "lead": { "scope": "own" }, "customer": { "scope": "own" } });
+    let role = t.role(&admin, "Lead rep", &permissions, scopes).await;
+    t.user(&admin, "0973000002", json!({ "role_ids": [role] }))
+        .await;
+    let rep = t.login("0973000002", crate::helpers::PASSWORD).await;
+    crate::sales_fixtures::create(&t, &rep, "/api/v1/leads", json!({ "name": "Own lead" })).await;
+
+    let cookie = page_session(&t, "0973000002").await;
+    let (status, html) = page(&t, &cookie, "/leads", "en").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Tick leads to convert them."), "{html}");
+    let (_, html) = page(&t, &cookie, "/leads", "zh-Hant").await;
+    assert!(html.contains("勾選線索後即可轉化。"), "{html}");
+
+    // The administrator may do all of it, and is told so.
+    let boss = page_session(&t, ADMIN_PHONE).await;
+    crate::sales_fixtures::create(&t, &admin, "/api/v1/leads", json!({ "name": "Lead" })).await;
+    let (_, html) = page(&t, &boss, "/leads?view=all", "en").await;
+    assert!(
+        html.contains("Tick leads to transfer, convert, export or delete them."),
+        "{html}"
+    );
+}
+
 /// A file uploaded on an import page to be checked: the page shown.
 async fn check_file(
     t: &TestApp,
