@@ -17,6 +17,8 @@ pub struct Customer {
     pub website: Option<String>,
     /// The detail line of the address (street, number, floor).
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
@@ -67,6 +69,7 @@ pub const SYSTEM_FIELDS: &[(&str, crate::fields::FieldType)] = {
         ("mobile", Phone),
         ("email", Email),
         ("website", Url),
+        ("postcode", Text),
         ("province", Text),
         ("city", Text),
         ("district", Text),

@@ -5,6 +5,9 @@
 /// An address split into its region and the rest (the detail line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Region {
+    /// A postal code leading the address (`100`, `(100)`, `10048`), kept
+    /// as text so its leading zeros survive.
+    pub postcode: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
@@ -67,6 +70,7 @@ pub fn split_address(address: &str) -> Region {
         }
         let mut region = split(rest)?;
         region.detail = Some(format!("{park}{}", region.detail.unwrap_or_default()));
+        region.postcode = None;
         Some(region)
     });
     found.unwrap_or(whole)
@@ -75,12 +79,37 @@ pub fn split_address(address: &str) -> Region {
 /// Abbreviations of Taiwanese cities in everyday addresses.
 const SHORT: &[(&str, &str)] = &[("北市", "臺北市"), ("高市", "高雄市")];
 
-fn split(text: &str) -> Option<Region> {
-    let mut rest = text
+/// The postal code leading a one-line address whose region follows it
+/// (`100台北市…`, `(100) 臺北市…`), and the address without it. A number
+/// before anything else (`100 Main Street`) is no postal code.
+pub fn take_postcode(address: &str) -> Option<(String, String)> {
+    let code = split_address(address).postcode?;
+    let (_, rest) = leading_postcode(address.trim());
+    Some((code, rest.to_string()))
+}
+
+/// The digits leading a text (with the brackets, spaces and hyphens around
+/// them) and the rest of it; the whole text when it starts with none.
+fn leading_postcode(address: &str) -> (Option<String>, &str) {
+    let rest = address
         .trim_start_matches(|c: char| {
             c.is_ascii_digit() || c.is_whitespace() || "()（）-".contains(c)
         })
         .trim_start();
+    let code: String = address[..address.len() - rest.len()]
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    let code = code.trim_matches('-');
+    if code.chars().any(|c| c.is_ascii_digit()) {
+        (Some(code.to_string()), rest)
+    } else {
+        (None, address)
+    }
+}
+
+fn split(text: &str) -> Option<Region> {
+    let (postcode, mut rest) = leading_postcode(text);
     for country in [
         "中華民國",
         "臺灣省",
@@ -119,6 +148,7 @@ fn split(text: &str) -> Option<Region> {
     };
     let detail = rest.trim();
     Some(Region {
+        postcode,
         province,
         city: Some(city),
         district,
@@ -313,6 +343,30 @@ mod tests {
             parts("中國福建省晉江市青陽蓮嶼工業區"),
             (some("福建省"), some("晉江市"), None, some("青陽蓮嶼工業區"))
         );
+    }
+
+    #[test]
+    fn a_leading_postcode_is_kept_apart_with_its_zeros() {
+        let region = split_address("100台北市中正區重慶南路一段122號");
+        assert_eq!(region.postcode, some("100"));
+        assert_eq!(region.city, some("臺北市"));
+        assert_eq!(region.detail, some("重慶南路一段122號"));
+        assert_eq!(split_address("(100) 臺北市中正區").postcode, some("100"));
+        assert_eq!(split_address("（100）臺北市中正區").postcode, some("100"));
+        assert_eq!(split_address("10048 臺北市中正區").postcode, some("10048"));
+        assert_eq!(
+            split_address("012-34 臺北市中正區").postcode,
+            some("012-34")
+        );
+        assert_eq!(split_address("臺北市中正區").postcode, None);
+        assert_eq!(
+            take_postcode("(100) 臺北市中正區重慶南路一段122號"),
+            Some(("100".into(), "臺北市中正區重慶南路一段122號".into()))
+        );
+        assert_eq!(take_postcode("中山路100號"), None);
+        assert_eq!(take_postcode("100 Main Street, Springfield"), None);
+        assert_eq!(take_postcode("臺北市中正區"), None);
+        assert_eq!(leading_postcode("  "), (None, "  "));
     }
 
     #[test]

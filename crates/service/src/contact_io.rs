@@ -13,8 +13,8 @@ use kuijing_store::lists::Sort;
 use kuijing_store::schema::Contacts;
 
 use crate::contacts::{ContactInput, ContactView};
-use crate::customer_io::{ImportOptions, ImportReport};
 use crate::error::Result;
+use crate::import_report::{ImportOptions, ImportReport};
 use crate::imports::yes_no;
 use crate::list_filters::RecordQuery;
 use crate::record_export::{self, ExportSheet, Labels, export_columns};
@@ -32,6 +32,7 @@ pub const CONTACT_COLUMNS: &[&str] = &[
     "decision_maker",
     "is_primary",
     "address",
+    "postcode",
     "notes",
     "owner_id",
     "next_contact_at",
@@ -125,7 +126,7 @@ impl Importer for ContactImport {
             }
         }
         let [decision_maker, is_primary] = flags;
-        Ok(ContactInput {
+        let mut input = ContactInput {
             customer_id,
             name: row.get("name").unwrap_or_default(),
             mobile: row.get("mobile"),
@@ -135,12 +136,15 @@ impl Importer for ContactImport {
             decision_maker,
             is_primary,
             address: row.get("address"),
+            postcode: row.get("postcode"),
             notes: row.get("notes"),
             custom: common.custom,
             owner_id: common.owner_id,
             next_contact_at: common.next_contact_at,
             ..ContactInput::default()
-        })
+        };
+        crate::input::read_postcode(&mut input.postcode, &mut input.address);
+        Ok(input)
     }
 
     async fn check(
@@ -182,6 +186,10 @@ impl Importer for ContactImport {
         diff.into_fields()
     }
 
+    fn created(fields: &ContactFields, _owner: i64) -> Vec<kuijing_domain::FieldChange> {
+        crate::contacts::created(fields)
+    }
+
     fn preview(fields: &ContactFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [
@@ -190,6 +198,7 @@ impl Importer for ContactImport {
             ("email", &fields.email),
             ("post", &fields.post),
             ("address", &fields.address),
+            ("postcode", &fields.postcode),
             ("notes", &fields.notes),
         ] {
             // Every field, empty when the row leaves it so, so the preview
@@ -280,6 +289,7 @@ fn contact_cell(
         "decision_maker" => record_export::yes_no(labels, c.decision_maker),
         "is_primary" => record_export::yes_no(labels, c.is_primary),
         "address" => text(&c.address),
+        "postcode" => text(&c.postcode),
         "notes" => text(&c.notes),
         "owner_id" => text(&view.owner_name),
         "last_follow_up_at" => sheet.at(c.last_follow_up_at),
@@ -303,6 +313,7 @@ fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
         decision_maker: new.decision_maker || current.decision_maker,
         is_primary: new.is_primary || current.is_primary,
         address: keep(new.address, &current.address),
+        postcode: keep(new.postcode, &current.postcode),
         notes: keep(new.notes, &current.notes),
         custom,
         next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),

@@ -33,6 +33,7 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         ("email", Contacts::Email, Shape::Text),
         ("post", Contacts::Post, Shape::Text),
         ("address", Contacts::Address, Shape::Text),
+        ("postcode", Contacts::Postcode, Shape::Text),
         ("notes", Contacts::Notes, Shape::Text),
         ("decision_maker", Contacts::DecisionMaker, Shape::Bool),
         ("is_primary", Contacts::IsPrimary, Shape::Bool),
@@ -51,6 +52,7 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         "email",
         "post",
         "address",
+        "postcode",
         "notes",
         "decision_maker",
         "is_primary",
@@ -91,6 +93,8 @@ pub struct ContactInput {
     #[serde(default)]
     pub is_primary: bool,
     pub address: Option<String>,
+    /// The postal code, as text (`100`, `10048`); leading zeros are kept.
+    pub postcode: Option<String>,
     pub notes: Option<String>,
     #[serde(default)]
     #[schema(value_type = Object)]
@@ -264,13 +268,11 @@ impl App {
         }
         // A customer's first contact is its primary one.
         contacts::keep_a_primary(&mut tx, &[fields.customer_id]).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
         let change = Change {
             kind: Kind::Contact,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -456,6 +458,7 @@ impl App {
             decision_maker: input.decision_maker,
             is_primary: input.is_primary,
             address: optional(errors, "address", input.address, 300),
+            postcode: crate::input::postcode(errors, input.postcode),
             notes: optional(errors, "notes", input.notes, 5000),
             custom: fields::parse_custom(&defs, &input.custom, errors),
             next_contact_at: input.next_contact_at,
@@ -480,9 +483,17 @@ impl App {
 }
 
 /// The fields of a contact that changed, for the change log.
+/// What creating a contact logs, from its form or an import: its fields
+/// (the owner is the record's own, shown beside the log).
+pub(crate) fn created(fields: &ContactFields) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.into_fields()
+}
+
 pub(crate) fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
     type Get = fn(&ContactFields) -> Option<String>;
-    let texts: [(&str, Get); 10] = [
+    let texts: [(&str, Get); 11] = [
         ("customer_id", |f| Some(f.customer_id.to_string())),
         ("name", |f| Some(f.name.clone())),
         ("mobile", |f| f.mobile.clone()),
@@ -490,6 +501,7 @@ pub(crate) fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option
         ("email", |f| f.email.clone()),
         ("post", |f| f.post.clone()),
         ("address", |f| f.address.clone()),
+        ("postcode", |f| f.postcode.clone()),
         ("notes", |f| f.notes.clone()),
         ("decision_maker", |f| Some(f.decision_maker.to_string())),
         ("is_primary", |f| Some(f.is_primary.to_string())),

@@ -150,6 +150,7 @@ impl App {
             "email" => text(&c.email),
             "website" => text(&c.website),
             "address" => text(&c.address),
+            "postcode" => text(&c.postcode),
             "province" => text(&c.province),
             "city" => text(&c.city),
             "district" => text(&c.district),

@@ -11,14 +11,13 @@ use kuijing_domain::customer::Customer;
 use kuijing_domain::{FieldChange, FieldErrors, Kind, text};
 use kuijing_store::customers::{self, CustomerFields};
 use kuijing_store::{Tx, departments};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::customers::CustomerInput;
 use crate::error::Result;
 use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
-use crate::spreadsheets::Format;
 use crate::{App, Caller};
+
+pub use crate::import_report::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 
 /// The columns of an export and an import template, in order.
 pub const COLUMNS: &[&str] = &[
@@ -30,6 +29,7 @@ pub const COLUMNS: &[&str] = &[
     "mobile",
     "email",
     "website",
+    "postcode",
     "province",
     "city",
     "district",
@@ -52,6 +52,7 @@ pub const IMPORTABLE: &[&str] = &[
     "mobile",
     "email",
     "website",
+    "postcode",
     "province",
     "city",
     "district",
@@ -75,6 +76,11 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("手機", "mobile"),
     ("手机", "mobile"),
     ("住址", "address"),
+    ("郵遞區號", "postcode"),
+    ("郵政編碼", "postcode"),
+    ("邮政编码", "postcode"),
+    ("邮编", "postcode"),
+    ("郵編", "postcode"),
     ("省", "province"),
     ("省份", "province"),
     ("縣市", "city"),
@@ -96,98 +102,6 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("备注", "notes"),
     ("負責人", "owner_id"),
 ];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DuplicateMode {
-    #[default]
-    Skip,
-    Update,
-    Create,
-}
-
-impl DuplicateMode {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "skip" => Some(Self::Skip),
-            "update" => Some(Self::Update),
-            "create" => Some(Self::Create),
-            _ => None,
-        }
-    }
-}
-
-pub struct ImportOptions {
-    pub format: Format,
-    pub dry_run: bool,
-    pub duplicates: DuplicateMode,
-    /// Write the good rows when some fail; otherwise a failure writes nothing.
-    pub partial: bool,
-    /// Header → field; headers left out are matched by name.
-    pub mapping: Option<BTreeMap<String, String>>,
-    /// Field labels in every language, normalised, for matching headers.
-    pub aliases: BTreeMap<String, String>,
-    /// The importing user's language (`en`, `zh-Hant`, `zh-Hans`): what the
-    /// import writes into records (the notes an odd e-mail is kept in) is
-    /// in it.
-    pub locale: String,
-}
-
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImportReport {
-    pub total: usize,
-    /// Records created; none on a dry run, which counts them in
-    /// `would_create`.
-    pub created: usize,
-    /// Records updated; none on a dry run (see `would_update`).
-    pub updated: usize,
-    /// Whether this was a dry run: the rows were checked, nothing written.
-    pub dry_run: bool,
-    /// On a dry run, the rows that would be created by the import.
-    pub would_create: usize,
-    /// On a dry run, the stored records the import would update.
-    pub would_update: usize,
-    pub skipped: usize,
-    pub failed: usize,
-    /// Whether anything was written (not for a dry run, nor for a failed
-    /// all-or-nothing import).
-    pub written: bool,
-    /// Header → field, as used.
-    pub mapping: BTreeMap<String, String>,
-    /// Headers read as no field.
-    pub unmapped: Vec<String>,
-    pub problems: Vec<RowProblem>,
-    /// The first rows as they would be written, for the preview: every
-    /// mapped column by field (options by label, the owner by name, the
-    /// next contact as local `YYYY-MM-DD HH:MM`, custom fields as
-    /// `custom.<key>`, an empty cell as ""), and the region a one-line
-    /// address is split into.
-    #[schema(value_type = Vec<Object>)]
-    pub preview: Vec<BTreeMap<String, String>>,
-}
-
-/// One row's error (the row is not written) or warning (it is, cleaned).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RowProblem {
-    /// The row number as the spreadsheet shows it (the header is row 1).
-    pub row: usize,
-    pub field: String,
-    pub code: String,
-    pub value: String,
-    /// A warning: the value was cleaned and the original kept in the notes.
-    pub warning: bool,
-    /// For skipped and updated duplicates: the customer it matched.
-    pub duplicate_of: Option<i64>,
-    /// A custom field's label, to name it in messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// For a value repeated within the file: the row that has it first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_row: Option<usize>,
-    /// Values the message names (`max`, the longest a text may be).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Vec<String>>)]
-    pub params: Vec<(String, String)>,
-}
 
 impl App {
     /// Reads a file of customers and writes them, unless it is a dry run or
@@ -249,6 +163,7 @@ impl Importer for CustomerImport {
             phone: row.get("phone"),
             mobile: row.get("mobile"),
             address: row.get("address"),
+            postcode: row.get("postcode"),
             province: row.get("province"),
             city: row.get("city"),
             district: row.get("district"),
@@ -319,6 +234,10 @@ impl Importer for CustomerImport {
         let mut diff = Diff::new();
         crate::customers::describe(&mut diff, old, Some(new));
         diff.into_fields()
+    }
+
+    fn created(fields: &CustomerFields, owner: i64) -> Vec<FieldChange> {
+        crate::customers::created(fields, owner)
     }
 
     async fn existing(
@@ -462,8 +381,10 @@ fn keep_one_line_address(current: &Customer, row: &mut CustomerFields) {
         && row.province == region.province
         && row.city == region.city
         && row.district == region.district
-        && row.address == region.detail;
+        && row.address == region.detail
+        && (row.postcode == region.postcode || row.postcode == current.postcode);
     if same {
+        row.postcode = None;
         row.province = None;
         row.city = None;
         row.district = None;
@@ -484,6 +405,7 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         email: keep(new.email, &current.email),
         website: keep(new.website, &current.website),
         address: keep(new.address, &current.address),
+        postcode: keep(new.postcode, &current.postcode),
         province: keep(new.province, &current.province),
         city: keep(new.city, &current.city),
         district: keep(new.district, &current.district),
@@ -503,6 +425,7 @@ fn preview_of(fields: &CustomerFields) -> BTreeMap<String, String> {
         ("phone", &fields.phone),
         ("mobile", &fields.mobile),
         ("email", &fields.email),
+        ("postcode", &fields.postcode),
         ("province", &fields.province),
         ("city", &fields.city),
         ("district", &fields.district),

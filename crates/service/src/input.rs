@@ -66,3 +66,34 @@ pub(crate) fn check_next_contact(
         errors.add("next_contact_at", "next_contact_too_far");
     }
 }
+
+/// An optional postal code of a customer, lead or contact: stored
+/// half-width as typed (its leading zeros kept), of letters, digits, spaces
+/// and hyphens (`100`, `10048`, `100-01`, `SW1A 1AA`), up to 12 characters.
+pub(crate) fn postcode(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
+    let code = half_width_text(errors, "postcode", value, 12)?;
+    let readable = code
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
+    if !readable {
+        errors.add("postcode", "postcode_invalid");
+        return None;
+    }
+    Some(code)
+}
+
+/// A postal code leading a one-line address (`100臺北市…`, `(100) 臺北市…`)
+/// goes to its own field, unless the row gives one apart; the address keeps
+/// the rest. Imports of leads and contacts read addresses so.
+pub(crate) fn read_postcode(postcode: &mut Option<String>, address: &mut Option<String>) {
+    if postcode.is_some() {
+        return;
+    }
+    let split = address
+        .as_deref()
+        .and_then(kuijing_domain::region::take_postcode);
+    if let Some((code, rest)) = split {
+        *postcode = Some(code);
+        *address = Some(rest);
+    }
+}

@@ -382,6 +382,7 @@ impl App {
             mobile: lead.mobile.clone(),
             email: lead.email.clone(),
             address: lead.address.clone(),
+            postcode: lead.postcode.clone(),
             notes: lead.notes.clone(),
             next_contact_at: lead.next_contact_at,
             custom,

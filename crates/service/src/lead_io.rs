@@ -13,8 +13,8 @@ use kuijing_store::leads::{self, LeadFields};
 use kuijing_store::lists::Sort;
 use kuijing_store::schema::Leads;
 
-use crate::customer_io::{ImportOptions, ImportReport};
 use crate::error::Result;
+use crate::import_report::{ImportOptions, ImportReport};
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
 use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
@@ -29,6 +29,7 @@ pub const LEAD_COLUMNS: &[&str] = &[
     "phone",
     "email",
     "address",
+    "postcode",
     "level_id",
     "industry_id",
     "source_id",
@@ -105,13 +106,14 @@ impl Importer for LeadImport {
         row: &mut RowIn<'_>,
         common: Common,
     ) -> Result<LeadInput> {
-        Ok(LeadInput {
+        let mut input = LeadInput {
             name: row.get("name").unwrap_or_default(),
             contact_name: row.get("contact_name"),
             mobile: row.get("mobile"),
             phone: row.get("phone"),
             email: row.get("email"),
             address: row.get("address"),
+            postcode: row.get("postcode"),
             level_id: common.level_id,
             industry_id: common.industry_id,
             source_id: common.source_id,
@@ -120,7 +122,9 @@ impl Importer for LeadImport {
             owner_id: common.owner_id,
             next_contact_at: common.next_contact_at,
             ..LeadInput::default()
-        })
+        };
+        crate::input::read_postcode(&mut input.postcode, &mut input.address);
+        Ok(input)
     }
 
     async fn check(
@@ -165,6 +169,10 @@ impl Importer for LeadImport {
         diff.into_fields()
     }
 
+    fn created(fields: &LeadFields, _owner: i64) -> Vec<kuijing_domain::FieldChange> {
+        crate::leads::created(fields)
+    }
+
     fn preview(fields: &LeadFields) -> BTreeMap<String, String> {
         let mut row = BTreeMap::from([("name".to_string(), fields.name.clone())]);
         for (key, value) in [
@@ -173,6 +181,7 @@ impl Importer for LeadImport {
             ("phone", &fields.phone),
             ("email", &fields.email),
             ("address", &fields.address),
+            ("postcode", &fields.postcode),
             ("notes", &fields.notes),
         ] {
             // Every field, empty when the row leaves it so, so the preview
@@ -264,6 +273,7 @@ fn lead_cell(sheet: &ExportSheet, view: &LeadView, column: &str, labels: &Labels
         "phone" => text(&l.phone),
         "email" => text(&l.email),
         "address" => text(&l.address),
+        "postcode" => text(&l.postcode),
         "level_id" => text(&view.level),
         "industry_id" => text(&view.industry),
         "source_id" => text(&view.source),
@@ -288,6 +298,7 @@ fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
         phone: keep(new.phone, &current.phone),
         email: keep(new.email, &current.email),
         address: keep(new.address, &current.address),
+        postcode: keep(new.postcode, &current.postcode),
         level_id: new.level_id.or(current.level_id),
         industry_id: new.industry_id.or(current.industry_id),
         source_id: new.source_id.or(current.source_id),

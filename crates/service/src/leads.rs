@@ -34,6 +34,7 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         ("phone", Leads::PhoneKey, Shape::Phone),
         ("email", Leads::Email, Shape::Text),
         ("address", Leads::Address, Shape::Text),
+        ("postcode", Leads::Postcode, Shape::Text),
         ("notes", Leads::Notes, Shape::Text),
         ("level_id", Leads::LevelId, Shape::Choice),
         ("industry_id", Leads::IndustryId, Shape::Choice),
@@ -54,6 +55,7 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         "phone",
         "email",
         "address",
+        "postcode",
         "notes",
         "level_id",
         "industry_id",
@@ -91,6 +93,8 @@ pub struct LeadInput {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// The postal code, as text (`100`, `10048`); leading zeros are kept.
+    pub postcode: Option<String>,
     pub level_id: Option<i64>,
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
@@ -241,13 +245,11 @@ impl App {
         errors.into_result()?;
 
         let id = leads::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
         let change = Change {
             kind: Kind::Lead,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -401,6 +403,7 @@ impl App {
             phone,
             email,
             address: optional(errors, "address", input.address, 300),
+            postcode: crate::input::postcode(errors, input.postcode),
             level_id: input.level_id,
             industry_id: input.industry_id,
             source_id: input.source_id,
@@ -433,15 +436,24 @@ impl App {
 }
 
 /// The fields of a lead that changed, for the change log.
+/// What creating a lead logs, from its form or an import: its fields (the
+/// owner is the record's own, shown beside the log).
+pub(crate) fn created(fields: &LeadFields) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.into_fields()
+}
+
 pub(crate) fn describe(diff: &mut Diff, old: Option<&LeadFields>, new: Option<&LeadFields>) {
     type Get = fn(&LeadFields) -> Option<String>;
-    let texts: [(&str, Get); 8] = [
+    let texts: [(&str, Get); 9] = [
         ("name", |f| Some(f.name.clone())),
         ("contact_name", |f| f.contact_name.clone()),
         ("mobile", |f| f.mobile.clone()),
         ("phone", |f| f.phone.clone()),
         ("email", |f| f.email.clone()),
         ("address", |f| f.address.clone()),
+        ("postcode", |f| f.postcode.clone()),
         ("notes", |f| f.notes.clone()),
         ("next_contact_at", |f| {
             f.next_contact_at.map(|t| t.to_rfc3339())

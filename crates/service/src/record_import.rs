@@ -22,8 +22,8 @@ use kuijing_store::{Tx, departments, options};
 use serde_json::{Map, Value};
 
 use crate::contract_import::People;
-use crate::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 use crate::error::{Result, ServiceError};
+use crate::import_report::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 use crate::spreadsheets;
 use crate::{App, Caller};
 
@@ -114,6 +114,9 @@ pub(crate) trait Importer: Sync {
     /// The fields that differ between a stored record (none on create) and
     /// what is written, as a page's edit logs them.
     fn describe(old: Option<&Self::Fields>, new: &Self::Fields) -> Vec<FieldChange>;
+    /// What creating the record logs: the same function the kind's form
+    /// logs its creates with.
+    fn created(fields: &Self::Fields, owner: i64) -> Vec<FieldChange>;
 
     /// The stored record the row matches, if any, with the column that
     /// matched it (`name`, `tax_id`, `phone`, `mobile`, `email`).
@@ -470,12 +473,7 @@ impl App {
                     }
                 },
                 None => {
-                    let mut changes = I::describe(None, &fields);
-                    changes.push(FieldChange {
-                        field: "owner_id".into(),
-                        old: None,
-                        new: Some(owner.to_string()),
-                    });
+                    let changes = I::created(&fields, owner);
                     let id = importer
                         .insert(&mut tx, caller, (fields, owner), now)
                         .await?;

@@ -27,6 +27,8 @@ pub struct Contact {
     pub decision_maker: bool,
     pub is_primary: bool,
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub notes: Option<String>,
     /// Values of custom fields, by key.
     #[schema(value_type = Object)]
@@ -53,6 +55,7 @@ struct ContactRow {
     decision_maker: bool,
     is_primary: bool,
     address: Option<String>,
+    postcode: Option<String>,
     notes: Option<String>,
     custom: String,
     next_contact_at: Option<DateTime<Utc>>,
@@ -81,6 +84,7 @@ impl TryFrom<ContactRow> for Contact {
             decision_maker: r.decision_maker,
             is_primary: r.is_primary,
             address: r.address,
+            postcode: r.postcode,
             notes: r.notes,
             next_contact_at: r.next_contact_at,
             last_follow_up_at: r.last_follow_up_at,
@@ -105,6 +109,8 @@ pub struct ContactFields {
     pub decision_maker: bool,
     pub is_primary: bool,
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub notes: Option<String>,
     pub custom: serde_json::Map<String, serde_json::Value>,
     pub next_contact_at: Option<DateTime<Utc>>,
@@ -122,6 +128,7 @@ impl From<&Contact> for ContactFields {
             decision_maker: c.decision_maker,
             is_primary: c.is_primary,
             address: c.address.clone(),
+            postcode: c.postcode.clone(),
             notes: c.notes.clone(),
             custom: c.custom.clone(),
             next_contact_at: c.next_contact_at,
@@ -132,7 +139,7 @@ impl From<&Contact> for ContactFields {
 /// What a contact list is narrowed to.
 pub type ContactQuery = ListQuery<Contacts>;
 
-const COLUMNS: [Contacts; 19] = [
+const COLUMNS: [Contacts; 20] = [
     Contacts::Id,
     Contacts::CustomerId,
     Contacts::Name,
@@ -143,6 +150,7 @@ const COLUMNS: [Contacts; 19] = [
     Contacts::DecisionMaker,
     Contacts::IsPrimary,
     Contacts::Address,
+    Contacts::Postcode,
     Contacts::Notes,
     Contacts::Custom,
     Contacts::NextContactAt,
@@ -289,6 +297,7 @@ fn values(fields: &ContactFields) -> Result<Vec<(Contacts, SimpleExpr)>> {
         (Contacts::DecisionMaker, fields.decision_maker.into()),
         (Contacts::IsPrimary, fields.is_primary.into()),
         (Contacts::Address, fields.address.clone().into()),
+        (Contacts::Postcode, fields.postcode.clone().into()),
         (Contacts::Notes, fields.notes.clone().into()),
         (Contacts::NextContactAt, fields.next_contact_at.into()),
         (

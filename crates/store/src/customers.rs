@@ -24,6 +24,7 @@ struct CustomerRow {
     email: Option<String>,
     website: Option<String>,
     address: Option<String>,
+    postcode: Option<String>,
     province: Option<String>,
     city: Option<String>,
     district: Option<String>,
@@ -62,6 +63,7 @@ impl TryFrom<CustomerRow> for Customer {
             email: r.email,
             website: r.website,
             address: r.address,
+            postcode: r.postcode,
             province: r.province,
             city: r.city,
             district: r.district,
@@ -85,7 +87,7 @@ impl TryFrom<CustomerRow> for Customer {
     }
 }
 
-const COLUMNS: [Customers; 29] = [
+const COLUMNS: [Customers; 30] = [
     Customers::Id,
     Customers::Name,
     Customers::LevelId,
@@ -96,6 +98,7 @@ const COLUMNS: [Customers; 29] = [
     Customers::Email,
     Customers::Website,
     Customers::Address,
+    Customers::Postcode,
     Customers::Province,
     Customers::City,
     Customers::District,
@@ -130,6 +133,8 @@ pub struct CustomerFields {
     pub website: Option<String>,
     /// The detail line of the address.
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
@@ -347,6 +352,7 @@ fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
         (Customers::Email, fields.email.clone().into()),
         (Customers::Website, fields.website.clone().into()),
         (Customers::Address, fields.address.clone().into()),
+        (Customers::Postcode, fields.postcode.clone().into()),
         (Customers::Province, fields.province.clone().into()),
         (Customers::City, fields.city.clone().into()),
         (Customers::District, fields.district.clone().into()),
@@ -723,6 +729,9 @@ pub(crate) async fn fill_regions(tx: &mut Tx) -> Result<u64> {
                     (Customers::District, region.district.into()),
                     (Customers::Address, region.detail.into()),
                 ]);
+                if let Some(code) = region.postcode {
+                    values.push((Customers::Postcode, code.into()));
+                }
                 filled += 1;
             }
             let update = Query::update()

@@ -28,6 +28,8 @@ pub struct Lead {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub level_id: Option<i64>,
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
@@ -56,6 +58,7 @@ struct LeadRow {
     phone: Option<String>,
     email: Option<String>,
     address: Option<String>,
+    postcode: Option<String>,
     level_id: Option<i64>,
     industry_id: Option<i64>,
     source_id: Option<i64>,
@@ -86,6 +89,7 @@ impl TryFrom<LeadRow> for Lead {
             phone: r.phone,
             email: r.email,
             address: r.address,
+            postcode: r.postcode,
             level_id: r.level_id,
             industry_id: r.industry_id,
             source_id: r.source_id,
@@ -113,6 +117,8 @@ pub struct LeadFields {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// Kept as text: postal codes have leading zeros.
+    pub postcode: Option<String>,
     pub level_id: Option<i64>,
     pub industry_id: Option<i64>,
     pub source_id: Option<i64>,
@@ -130,6 +136,7 @@ impl From<&Lead> for LeadFields {
             phone: l.phone.clone(),
             email: l.email.clone(),
             address: l.address.clone(),
+            postcode: l.postcode.clone(),
             level_id: l.level_id,
             industry_id: l.industry_id,
             source_id: l.source_id,
@@ -143,7 +150,7 @@ impl From<&Lead> for LeadFields {
 /// What a lead list is narrowed to.
 pub type LeadQuery = ListQuery<Leads>;
 
-const COLUMNS: [Leads; 22] = [
+const COLUMNS: [Leads; 23] = [
     Leads::Id,
     Leads::Name,
     Leads::ContactName,
@@ -151,6 +158,7 @@ const COLUMNS: [Leads; 22] = [
     Leads::Phone,
     Leads::Email,
     Leads::Address,
+    Leads::Postcode,
     Leads::LevelId,
     Leads::IndustryId,
     Leads::SourceId,
@@ -289,6 +297,7 @@ fn values(fields: &LeadFields) -> Result<Vec<(Leads, SimpleExpr)>> {
         (Leads::PhoneKey, key_of(&fields.phone).into()),
         (Leads::Email, fields.email.clone().into()),
         (Leads::Address, fields.address.clone().into()),
+        (Leads::Postcode, fields.postcode.clone().into()),
         (Leads::LevelId, fields.level_id.into()),
         (Leads::IndustryId, fields.industry_id.into()),
         (Leads::SourceId, fields.source_id.into()),

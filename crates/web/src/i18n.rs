@@ -18,6 +18,7 @@ const FIELD_SECTIONS: &[&str] = &[
     "insight2.fields",
     "builder_fix.fields",
     "targets2_fix.fields",
+    "records_gaps.fields",
 ];
 
 /// Sections that add keys under existing groups (`<section>.<key>`), found

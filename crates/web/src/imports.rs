@@ -111,15 +111,15 @@ impl ImportKind {
 
 /// Headers in every language, normalised, mapped to the fields they name:
 /// each field's label, and the other names a column goes by
-/// (`import.aliases.<path>.<field>` and `life_fix9.aliases.<path>.<field>`,
-/// lists separated by `|`).
+/// (`import.aliases.<path>.<field>`, `life_fix9.aliases.<path>.<field>` and
+/// `records_gaps.aliases.<path>.<field>`, lists separated by `|`).
 fn aliases_of(path: &str, columns: &[&str]) -> BTreeMap<String, String> {
     let mut aliases = BTreeMap::new();
     for lang in Lang::ALL {
         for field in columns {
             let label = lang.t(&format!("fields.{field}"));
             aliases.insert(kuijing_domain::text::normalize(&label), field.to_string());
-            for section in ["import", "life_fix9"] {
+            for section in ["import", "life_fix9", "records_gaps"] {
                 let key = format!("{section}.aliases.{path}.{field}");
                 let others = lang.t(&key);
                 if others != key {

@@ -3,6 +3,7 @@
 
 mod approvals;
 mod attachments;
+mod batch_hint;
 mod columns;
 pub(crate) mod conflict;
 mod contact_form;
@@ -44,6 +45,7 @@ mod report_chart;
 pub(crate) mod report_form;
 mod reports;
 mod roles;
+mod sales_import;
 mod sales_settings;
 mod schedule;
 mod search;
@@ -65,7 +67,7 @@ use kuijing_service::Caller;
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Lang;
-use crate::imports::RecordImport;
+use crate::imports::{ImportKind, RecordImport};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -137,7 +139,12 @@ pub fn router() -> Router<AppState> {
             get(opportunities::list_opportunities).post(opportunities::create_opportunity),
         )
         .route("/opportunities/board", get(opportunities::board))
-        .route("/opportunities/import", post(opportunities::import))
+        .route(
+            "/opportunities/import",
+            get(sales_import::show_import)
+                .post(sales_import::upload_import)
+                .layer(Extension(ImportKind::Opportunity)),
+        )
         .route("/opportunities/transfer", post(opportunities::transfer))
         .route("/opportunities/stage", post(opportunities::move_many))
         .route("/opportunities/delete", post(opportunities::delete_many))
@@ -173,7 +180,12 @@ pub fn router() -> Router<AppState> {
             get(contracts::list_contracts).post(contract_form::create_contract),
         )
         .route("/contracts/new", get(contract_form::new_contract))
-        .route("/contracts/import", post(contracts::import_contracts))
+        .route(
+            "/contracts/import",
+            get(sales_import::show_import)
+                .post(sales_import::upload_import)
+                .layer(Extension(ImportKind::Contract)),
+        )
         .route("/contracts/transfer", post(contracts::transfer_contracts))
         .route("/contracts/delete", post(contracts::delete_contracts))
         .route("/contracts/export", get(contracts::export_contracts))
@@ -214,7 +226,12 @@ pub fn router() -> Router<AppState> {
             get(payments::list_payments).post(payments::create_payment),
         )
         .route("/payments/new", get(payments::new_payment))
-        .route("/payments/import", post(payments::import_payments))
+        .route(
+            "/payments/import",
+            get(sales_import::show_import)
+                .post(sales_import::upload_import)
+                .layer(Extension(ImportKind::Payment)),
+        )
         .route(
             "/payments/{id}",
             get(payments::show_payment).post(payments::update_payment),
@@ -266,7 +283,12 @@ pub fn router() -> Router<AppState> {
             get(products::list_products).post(products::create_product),
         )
         .route("/products/new", get(products::new_product))
-        .route("/products/import", post(products::import_products))
+        .route(
+            "/products/import",
+            get(sales_import::show_import)
+                .post(sales_import::upload_import)
+                .layer(Extension(ImportKind::Product)),
+        )
         .route("/products/{id}", post(products::update_product))
         .route("/products/{id}/edit", get(products::edit_product))
         .route("/products/{id}/delete", post(products::delete_product))

@@ -15,6 +15,7 @@ pub(crate) fn fields_of(c: &Customer) -> CustomerFields {
         email: c.email.clone(),
         website: c.website.clone(),
         address: c.address.clone(),
+        postcode: c.postcode.clone(),
         province: c.province.clone(),
         city: c.city.clone(),
         district: c.district.clone(),
@@ -23,6 +24,15 @@ pub(crate) fn fields_of(c: &Customer) -> CustomerFields {
         custom: c.custom.clone(),
         next_contact_at: c.next_contact_at,
     }
+}
+
+/// What creating a customer logs, from its form or an import: its fields
+/// and its owner (a customer may start without one, in a pool).
+pub(crate) fn created(fields: &CustomerFields, owner: i64) -> Vec<kuijing_domain::FieldChange> {
+    let mut diff = Diff::new();
+    describe(&mut diff, None, Some(fields));
+    diff.field("owner_id", None, Some(owner.to_string()));
+    diff.into_fields()
 }
 
 pub(crate) fn describe(
@@ -58,6 +68,7 @@ pub(crate) fn describe(
         ("mobile", |f| f.mobile.clone()),
         ("email", |f| f.email.clone()),
         ("website", |f| f.website.clone()),
+        ("postcode", |f| f.postcode.clone()),
         ("province", |f| f.province.clone()),
         ("city", |f| f.city.clone()),
         ("district", |f| f.district.clone()),

@@ -66,6 +66,7 @@ impl App {
             email,
             website,
             address: optional(errors, "address", input.address, 300),
+            postcode: crate::input::postcode(errors, input.postcode),
             province: optional(errors, "province", input.province, 50),
             city: optional(errors, "city", input.city, 50),
             district: optional(errors, "district", input.district, 50),
@@ -78,8 +79,8 @@ impl App {
 }
 
 /// Reads the region from a one-line address when none was given apart: the
-/// city and district (and a province) go to their fields and the address
-/// keeps the rest.
+/// postal code leading it, the city and district (and a province) go to
+/// their fields and the address keeps the rest.
 pub(crate) fn read_region(input: &mut CustomerInput) {
     if input.province.is_some() || input.city.is_some() || input.district.is_some() {
         return;
@@ -89,6 +90,10 @@ pub(crate) fn read_region(input: &mut CustomerInput) {
     };
     let region = kuijing_domain::region::split_address(address);
     if region.city.is_some() {
+        // A postal code given apart is the user's word and stays.
+        if input.postcode.is_none() {
+            input.postcode = region.postcode;
+        }
         input.province = region.province;
         input.city = region.city;
         input.district = region.district;

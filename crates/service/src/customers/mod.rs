@@ -22,7 +22,7 @@ mod duplicates;
 
 pub use crate::customer_transfer::TransferInput;
 pub(crate) use crate::customer_transfer::keep_former_owner;
-pub(crate) use changes::{describe, describe_custom, fields_of};
+pub(crate) use changes::{created, describe, describe_custom, fields_of};
 pub(crate) use checks::{check_choices, read_region};
 pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};
@@ -79,6 +79,8 @@ pub struct CustomerInput {
     pub website: Option<String>,
     /// The detail line of the address (street, number, floor).
     pub address: Option<String>,
+    /// The postal code, as text (`100`, `10048`); leading zeros are kept.
+    pub postcode: Option<String>,
     pub province: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
@@ -123,6 +125,9 @@ pub struct CustomerPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub postcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub province: Option<Option<String>>,
@@ -269,14 +274,11 @@ impl App {
         let now = self.now();
         let id =
             customers::insert(&mut tx, &fields, Some(owner), None, caller.user.id, now).await?;
-        let mut diff = Diff::new();
-        describe(&mut diff, None, Some(&fields));
-        diff.field("owner_id", None, Some(owner.to_string()));
         let change = Change {
             kind: Kind::Customer,
             record_id: id,
             action: ChangeAction::Create,
-            fields: diff.into_fields(),
+            fields: created(&fields, owner),
         };
         self.log(&mut tx, caller, change).await?;
         tx.commit().await?;
@@ -323,6 +325,7 @@ impl App {
             email: patch.email.unwrap_or(current.email.clone()),
             website: patch.website.unwrap_or(current.website.clone()),
             address: patch.address.unwrap_or(current.address.clone()),
+            postcode: patch.postcode.unwrap_or(current.postcode.clone()),
             province: patch.province.unwrap_or(current.province.clone()),
             city: patch.city.unwrap_or(current.city.clone()),
             district: patch.district.unwrap_or(current.district.clone()),

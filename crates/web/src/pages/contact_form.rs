@@ -78,6 +78,8 @@ pub struct ContactForm {
     #[serde(default)]
     address: String,
     #[serde(default)]
+    postcode: String,
+    #[serde(default)]
     notes: String,
     #[serde(default)]
     owner_id: String,
@@ -109,6 +111,7 @@ impl ContactForm {
             decision_maker: tick(p.decision_maker),
             is_primary: tick(p.is_primary),
             address: text(&p.address),
+            postcode: text(&p.postcode),
             notes: text(&p.notes),
             owner_id: p.owner_id.map(|o| o.to_string()).unwrap_or_default(),
             version: p.version.to_string(),
@@ -129,6 +132,7 @@ impl ContactForm {
             ("post", self.post.clone()),
             ("is_primary", tick(&self.is_primary)),
             ("decision_maker", tick(&self.decision_maker)),
+            ("postcode", self.postcode.clone()),
             ("address", self.address.clone()),
             ("notes", self.notes.clone()),
         ]
@@ -171,6 +175,7 @@ impl ContactForm {
             decision_maker: self.decision_maker.is_some(),
             is_primary: self.is_primary.is_some(),
             address: optional_text(&self.address),
+            postcode: optional_text(&self.postcode),
             notes: optional_text(&self.notes),
             custom: self.custom.input(),
             next_contact_at: None,
@@ -193,6 +198,7 @@ impl Take for ContactForm {
             "email" => &mut self.email,
             "post" => &mut self.post,
             "address" => &mut self.address,
+            "postcode" => &mut self.postcode,
             "notes" => &mut self.notes,
             "is_primary" => {
                 self.is_primary = tick;

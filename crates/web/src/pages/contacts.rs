@@ -42,6 +42,7 @@ const CONDITIONS: &[(&str, Compare)] = &[
     ("email", Compare::Text),
     ("post", Compare::Text),
     ("address", Compare::Text),
+    ("postcode", Compare::Text),
     ("notes", Compare::Text),
     ("is_primary", Compare::YesNo),
     ("decision_maker", Compare::YesNo),
@@ -87,6 +88,16 @@ impl ContactsPage {
 
     fn can_batch(&self) -> bool {
         self.can_transfer || self.can_delete || self.can_export
+    }
+
+    /// The hint above the ticked rows, naming what the viewer may do.
+    fn batch_hint(&self) -> String {
+        let actions = [
+            ("transfer", self.can_transfer),
+            ("export", self.can_export),
+            ("delete", self.can_delete),
+        ];
+        super::batch_hint::batch_hint(self.shell.lang, "contacts", &actions)
     }
 }
 
@@ -203,6 +214,7 @@ fn contact_cell(shell: &Shell, item: &ContactView, column: &str) -> Cell {
         "decision_maker" => Cell::yes_no(shell, c.decision_maker),
         "is_primary" => Cell::yes_no(shell, c.is_primary),
         "address" => Cell::optional(c.address.as_ref()),
+        "postcode" => Cell::optional(c.postcode.as_ref()).with_class("mono"),
         "owner_id" => Cell::optional(item.owner_name.as_ref()),
         "last_follow_up_at" => Cell::at(shell, c.last_follow_up_at),
         "next_contact_at" => Cell::at(shell, c.next_contact_at),

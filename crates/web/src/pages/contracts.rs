@@ -24,8 +24,7 @@ use super::approvals::Panel;
 use super::columns::{Picker, Table};
 use super::contract_lists;
 use super::forms::{
-    FormErrors, ImportBox, after_post, answer, done, error_page, optional_number, optional_text,
-    required_date,
+    FormErrors, ImportBox, after_post, answer, done, optional_number, optional_text, required_date,
 };
 use super::{Shell, list_notes};
 use crate::AppState;
@@ -289,8 +288,7 @@ pub(super) async fn contracts_view(
         super::drill::and(signed, customer),
         "/contracts",
     );
-    let may_import =
-        can(caller, Kind::Contract, Action::Import) && can(caller, Kind::Contract, Action::Create);
+    let may_import = super::forms::may_import(caller, Kind::Contract).is_ok();
     let (table, picker) =
         contract_lists::contract_table(state, caller, &shell, &query, &list.items).await?;
     Ok(ContractsView {
@@ -311,22 +309,18 @@ pub(super) async fn contracts_view(
     })
 }
 
-/// A contract file uploaded on the list page: checked, or imported as drafts.
-pub async fn import_contracts(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: axum::extract::Multipart,
+/// The list with its import box as an upload left it (or opened for one);
+/// contracts are imported as drafts.
+pub(super) async fn list_with_import(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    shown: ImportBox,
 ) -> Response {
-    let shown =
-        match ImportBox::upload(&state, &caller, lang, ImportKind::Contract, multipart).await {
-            Ok(shown) => shown,
-            Err(error) => return error_page(error, &caller, lang),
-        };
     answer(
-        contracts_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
+        contracts_view(state, caller, lang, ListQuery::default(), Some(shown)).await,
         StatusCode::OK,
-        &caller,
+        caller,
         lang,
     )
 }

@@ -10,7 +10,6 @@ use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kuijing_domain::{Action, Permission};
 use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::spreadsheets::Format;
@@ -99,6 +98,8 @@ struct ImportPage {
     hint: Option<String>,
     report: Option<ReportView>,
     error: Option<String>,
+    /// Why the page shows a check again rather than what was imported.
+    notice: Option<String>,
     /// The upload was confirmed before: the alert links to the list.
     already: bool,
     duplicates: String,
@@ -139,6 +140,7 @@ impl ImportPage {
             report: None,
             shell,
             error: None,
+            notice: None,
             already: false,
             duplicates: "skip".into(),
             partial: false,
@@ -159,20 +161,13 @@ impl ImportPage {
     }
 }
 
-/// Whether the user may import records of the kind (an import creates
-/// them): otherwise the import's pages answer 403 up front.
-fn may_import(caller: &Caller, kind: RecordImport) -> Result<(), ServiceError> {
-    caller.require(Permission::new(kind.kind(), Action::Import))?;
-    caller.require(Permission::new(kind.kind(), Action::Create))
-}
-
 pub async fn show_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     Extension(kind): Extension<RecordImport>,
     PageUser(caller): PageUser,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let page = ImportPage::new(&state, &caller, lang, kind);
@@ -205,7 +200,7 @@ pub async fn upload_import(
     PageUser(caller): PageUser,
     mut multipart: Multipart,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let mut bytes = Vec::new();
@@ -267,7 +262,7 @@ pub async fn upload_import(
         duplicates: &duplicates,
         partial,
     };
-    run(&state, &caller, lang, &bytes, check, None).await
+    run(&state, &caller, lang, &bytes, (check, None), None).await
 }
 
 #[derive(Deserialize)]
@@ -281,6 +276,10 @@ pub struct ConfirmForm {
     /// `csv` downloads the report of a check instead of writing.
     #[serde(default)]
     report: Option<String>,
+    /// Checks the upload again with the mapping as changed, instead of
+    /// writing.
+    #[serde(default)]
+    recheck: Option<String>,
     #[serde(flatten)]
     rest: BTreeMap<String, String>,
 }
@@ -293,14 +292,17 @@ pub async fn confirm_import(
     PageUser(caller): PageUser,
     axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Response {
-    if let Err(refused) = may_import(&caller, kind) {
+    if let Err(refused) = super::forms::may_import(&caller, kind.kind()) {
         return error_page(refused, &caller, lang);
     }
     let format = Format::parse(&form.format).unwrap_or(Format::Csv);
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
-    let dry_run = form.report.is_some();
+    // A mapping changed since the check is checked again, and shown, rather
+    // than imported unchecked.
+    let remapped = form.report.is_none() && (form.recheck.is_some() || remapped(&form.rest));
+    let dry_run = form.report.is_some() || remapped;
     // An upload is written once: the confirmation that renames it takes it,
     // and one sent again (a double click, a second tab) is told so.
     let with = |suffix: &str| path.with_extension(format!("{}.{suffix}", format.extension()));
@@ -338,16 +340,29 @@ pub async fn confirm_import(
         format,
         upload: &form.upload,
         dry_run,
-        as_file: dry_run,
+        as_file: form.report.is_some(),
         duplicates: &form.duplicates,
         partial: form.partial.is_some(),
     };
-    let response = run(&state, &caller, lang, &bytes, how, Some(mapping)).await;
+    let notice =
+        (remapped && form.recheck.is_none()).then(|| lang.t("records_gaps.import_remapped"));
+    let response = run(&state, &caller, lang, &bytes, (how, notice), Some(mapping)).await;
     if !dry_run {
         let _ = tokio::fs::rename(&taken, &done).await;
         let _ = tokio::fs::write(&done, b"").await;
     }
     response
+}
+
+/// Whether a column is now read as another field than the check read it
+/// as (`map.<n>` beside `checked.<n>`, which the checked page carries).
+fn remapped(rest: &BTreeMap<String, String>) -> bool {
+    rest.iter()
+        .filter_map(|(key, checked)| Some((key.strip_prefix("checked.")?, checked)))
+        .any(|(n, checked)| {
+            rest.get(&format!("map.{n}"))
+                .is_some_and(|now| now != checked)
+        })
 }
 
 /// How an import runs: a check (dry run), its report as a file, or for real.
@@ -366,7 +381,7 @@ async fn run(
     caller: &Caller,
     lang: Lang,
     bytes: &[u8],
-    how: Run<'_>,
+    (how, notice): (Run<'_>, Option<String>),
     mapping: Option<BTreeMap<String, String>>,
 ) -> Response {
     let Run {
@@ -391,6 +406,7 @@ async fn run(
     let page = ImportPage {
         duplicates: duplicates.to_string(),
         partial,
+        notice,
         ..ImportPage::new(state, caller, lang, kind)
     };
     match kind.run(state, caller, bytes, options).await {

@@ -285,6 +285,14 @@ pub fn required_date(
     text.parse().unwrap_or_default()
 }
 
+/// Whether the user may import records of the kind (an import creates
+/// them): otherwise the import's pages answer 403 before reading anything.
+pub fn may_import(caller: &Caller, kind: kuijing_domain::Kind) -> Result<(), ServiceError> {
+    use kuijing_domain::{Action, Permission};
+    caller.require(Permission::new(kind, Action::Import))?;
+    caller.require(Permission::new(kind, Action::Create))
+}
+
 /// The import box of a list page (products excepted): the upload form with
 /// its template links and ticks, and what the last upload found.
 pub struct ImportBox {
@@ -294,6 +302,8 @@ pub struct ImportBox {
     pub error: Option<String>,
     /// The last upload allowed payments above what is outstanding.
     pub allowed_exceeding: bool,
+    /// Opened by its own address (`/<kind>/import`), ready for a file.
+    pub asked: bool,
 }
 
 impl ImportBox {
@@ -303,6 +313,15 @@ impl ImportBox {
             result: None,
             error: None,
             allowed_exceeding: false,
+            asked: false,
+        }
+    }
+
+    /// The box opened by its own address, before any upload.
+    pub fn opened(kind: ImportKind) -> Self {
+        Self {
+            asked: true,
+            ..Self::new(kind)
         }
     }
 
@@ -320,9 +339,9 @@ impl ImportBox {
     }
 
     /// The box stays open to show a refusal, and after a check or a failed
-    /// import, for the next upload.
+    /// import, for the next upload; and when asked for by its address.
     pub fn open(&self) -> bool {
-        self.error.is_some() || self.result.as_ref().is_some_and(|(r, _)| !r.written)
+        self.asked || self.error.is_some() || self.result.as_ref().is_some_and(|(r, _)| !r.written)
     }
 
     pub fn title_key(&self) -> &'static str {

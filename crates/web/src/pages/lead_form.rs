@@ -54,6 +54,8 @@ pub struct LeadForm {
     #[serde(default)]
     address: String,
     #[serde(default)]
+    postcode: String,
+    #[serde(default)]
     level_id: String,
     #[serde(default)]
     industry_id: String,
@@ -85,6 +87,7 @@ impl LeadForm {
             phone: text(&l.phone),
             email: text(&l.email),
             address: text(&l.address),
+            postcode: text(&l.postcode),
             level_id: id(l.level_id),
             industry_id: id(l.industry_id),
             source_id: id(l.source_id),
@@ -107,6 +110,7 @@ impl LeadForm {
             ("level_id", &self.level_id),
             ("industry_id", &self.industry_id),
             ("source_id", &self.source_id),
+            ("postcode", &self.postcode),
             ("address", &self.address),
             ("notes", &self.notes),
         ]
@@ -141,6 +145,7 @@ impl LeadForm {
             phone: optional_text(&self.phone),
             email: optional_text(&self.email),
             address: optional_text(&self.address),
+            postcode: optional_text(&self.postcode),
             level_id: optional_number(&self.level_id),
             industry_id: optional_number(&self.industry_id),
             source_id: optional_number(&self.source_id),
@@ -167,6 +172,7 @@ impl conflict::Take for LeadForm {
             "industry_id" => &mut self.industry_id,
             "source_id" => &mut self.source_id,
             "address" => &mut self.address,
+            "postcode" => &mut self.postcode,
             "notes" => &mut self.notes,
             _ => return self.custom.take(key, value),
         };

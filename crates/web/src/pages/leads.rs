@@ -54,6 +54,7 @@ const CONDITIONS: &[(&str, Compare)] = &[
     ("phone", Compare::Text),
     ("email", Compare::Text),
     ("address", Compare::Text),
+    ("postcode", Compare::Text),
     ("notes", Compare::Text),
     ("level_id", Compare::Choice),
     ("industry_id", Compare::Choice),
@@ -185,6 +186,17 @@ impl LeadsPage {
     fn can_batch(&self) -> bool {
         self.can_transfer || self.can_convert || self.can_delete || self.can_export
     }
+
+    /// The hint above the ticked rows, naming what the viewer may do.
+    fn batch_hint(&self) -> String {
+        let actions = [
+            ("transfer", self.can_transfer),
+            ("convert", self.can_convert),
+            ("export", self.can_export),
+            ("delete", self.can_delete),
+        ];
+        super::batch_hint::batch_hint(self.shell.lang, "leads", &actions)
+    }
 }
 
 /// The view a lead list opens on: the leads still open.
@@ -291,6 +303,7 @@ fn lead_cell(shell: &Shell, choices: &Choices, item: &LeadView, column: &str) ->
         "phone" => Cell::optional(l.phone.as_ref()).with_class("mono"),
         "email" => Cell::optional(l.email.as_ref()),
         "address" => Cell::optional(l.address.as_ref()),
+        "postcode" => Cell::optional(l.postcode.as_ref()).with_class("mono"),
         "level_id" => match &item.level {
             Some(level) => Cell::default().tag(
                 format!("level-{}", choices.level_rank(&l.level_id)),

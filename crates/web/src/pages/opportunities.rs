@@ -378,7 +378,8 @@ pub(super) async fn list_view(
         pipelines: state.app.pipelines(caller).await?,
         can_create: can(caller, Action::Create),
         can_batch: can(caller, Action::Transfer) || can(caller, Action::Edit),
-        import: (can(caller, Action::Import) && can(caller, Action::Create))
+        import: super::forms::may_import(caller, Kind::Opportunity)
+            .is_ok()
             .then(|| import.unwrap_or_else(|| ImportBox::new(ImportKind::Opportunity))),
         people: state.app.user_choices(caller).await?,
     })
@@ -1428,22 +1429,17 @@ pub async fn move_many(
     }
 }
 
-/// An opportunity file uploaded on the list page: checked, or imported.
-pub async fn import(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: axum::extract::Multipart,
+/// The list with its import box as an upload left it (or opened for one).
+pub(super) async fn list_with_import(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    shown: ImportBox,
 ) -> Response {
-    let shown =
-        match ImportBox::upload(&state, &caller, lang, ImportKind::Opportunity, multipart).await {
-            Ok(shown) => shown,
-            Err(error) => return error_page(error, &caller, lang),
-        };
     answer(
-        list_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
+        list_view(state, caller, lang, ListQuery::default(), Some(shown)).await,
         StatusCode::OK,
-        &caller,
+        caller,
         lang,
     )
 }

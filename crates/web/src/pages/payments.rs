@@ -155,8 +155,7 @@ pub(super) async fn payments_view(
     shell.list_note = list_notes::joined(view_note, note);
     let customer = super::drill::customer_note(state, caller, &shell, &query.customer_id).await;
     super::drill::note(&mut shell, &service.drill, customer, "/payments");
-    let may_import =
-        can(caller, Kind::Payment, Action::Import) && can(caller, Kind::Payment, Action::Create);
+    let may_import = super::forms::may_import(caller, Kind::Payment).is_ok();
     let (table, picker) =
         contract_lists::payment_table(state, caller, &shell, &query, &list.items).await?;
     let fields = contract_lists::payment_conditions(state, caller).await?;
@@ -176,22 +175,18 @@ pub(super) async fn payments_view(
     })
 }
 
-/// A payment file uploaded on the list page: checked, or imported as drafts.
-pub async fn import_payments(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: axum::extract::Multipart,
+/// The list with its import box as an upload left it (or opened for one);
+/// payments are imported as drafts.
+pub(super) async fn list_with_import(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    shown: ImportBox,
 ) -> Response {
-    let shown = match ImportBox::upload(&state, &caller, lang, ImportKind::Payment, multipart).await
-    {
-        Ok(shown) => shown,
-        Err(error) => return error_page(error, &caller, lang),
-    };
     answer(
-        payments_view(&state, &caller, lang, ListQuery::default(), Some(shown)).await,
+        payments_view(state, caller, lang, ListQuery::default(), Some(shown)).await,
         StatusCode::OK,
-        &caller,
+        caller,
         lang,
     )
 }

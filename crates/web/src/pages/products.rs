@@ -204,7 +204,8 @@ pub(super) async fn list_view(
         .with_notice(query.done.as_deref());
     shell.list_note = note;
     Ok(ListView {
-        import: can(caller, Action::Import)
+        import: super::forms::may_import(caller, Kind::Product)
+            .is_ok()
             .then(|| super::forms::ImportBox::new(crate::imports::ImportKind::Product)),
         shell,
         categories: state.app.product_categories(caller).await?,
@@ -476,22 +477,16 @@ pub async fn delete_product(
     .await
 }
 
-/// A product file uploaded on the list page: checked only, or imported.
-pub async fn import_products(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    multipart: axum::extract::Multipart,
+/// The list with its import box as an upload left it (or opened for one).
+pub(super) async fn list_with_import(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    shown: super::forms::ImportBox,
 ) -> Response {
-    let kind = crate::imports::ImportKind::Product;
-    let shown = match super::forms::ImportBox::upload(&state, &caller, lang, kind, multipart).await
-    {
-        Ok(shown) => shown,
-        Err(error) => return error_page(error, &caller, lang),
-    };
     let built = list_view(
-        &state,
-        &caller,
+        state,
+        caller,
         lang,
         ListQuery::default(),
         FormErrors::default(),
@@ -503,7 +498,7 @@ pub async fn import_products(
             view
         }),
         StatusCode::OK,
-        &caller,
+        caller,
         lang,
     )
 }
