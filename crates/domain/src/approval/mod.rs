@@ -35,6 +35,7 @@
 //!   there is no plan yet.
 
 mod actions;
+mod condition;
 mod directory;
 mod flow;
 mod planning;
@@ -44,6 +45,7 @@ mod tests;
 
 use std::collections::BTreeMap;
 
+pub use condition::*;
 pub use directory::{Directory, MapDirectory};
 pub use flow::*;
 pub use state::*;

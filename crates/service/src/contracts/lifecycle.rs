@@ -151,6 +151,30 @@ impl App {
         );
         self.get_contract(caller, id).await
     }
+
+    /// The facts a flow's conditions look at: the amount (in minor units)
+    /// and its currency, the owner and the owner's department.
+    pub(crate) async fn facts_of(
+        &self,
+        tx: &mut Tx,
+        (amount, currency): (i64, &str),
+        owner: Option<i64>,
+    ) -> Result<Facts> {
+        let mut facts = Facts::new();
+        facts.insert("amount".into(), FactValue::Number(amount));
+        facts.insert(
+            kuijing_domain::approval::CURRENCY.into(),
+            FactValue::Text(currency.to_string()),
+        );
+        if let Some(owner) = owner {
+            facts.insert("owner_id".into(), FactValue::Id(owner));
+            let org = kuijing_store::departments::org_chart(tx).await?;
+            if let Some(department) = org.department_of(owner) {
+                facts.insert("department_id".into(), FactValue::Id(department));
+            }
+        }
+        Ok(facts)
+    }
 }
 
 /// What refuses a change to a contract in `status`: a void one says so,

@@ -6,44 +6,17 @@
 
 use axum::body::Body;
 use axum::http::{Method, Request, header};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{Answer, PASSWORD, TestApp, page, post_form};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
-
-async fn flow(t: &TestApp, team: &SalesTeam, definition: Value) {
-    let made = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": "contract", "name": "Contract flow", "definition": definition }),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.text);
-}
-
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    let answer = t
-        .post(
-            &format!("/api/v1/approvals/{approval}/actions"),
-            token,
-            body,
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer
-}
+use crate::helpers::{Answer, PASSWORD, TestApp, page, post_form, report_row};
+use crate::sales_fixtures::{
+    SalesTeam, act_ok, approval_id, contract, customer, flow, sales_team, submit,
+};
 
 /// The contract as its owner reads it.
 async fn detail(t: &TestApp, token: &str, id: i64) -> Answer {
     t.get(&format!("/api/v1/contracts/{id}"), token).await
-}
-
-fn approval_id(detail: &Answer) -> i64 {
-    detail.body["approval"]["approval"]["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("an approval: {}", detail.text))
 }
 
 fn waiting_ids(detail: &Answer) -> Vec<i64> {
@@ -97,6 +70,7 @@ async fn an_approver_outside_the_scope_goes_to_the_inbox_after_deciding() {
     flow(
         &t,
         &team,
+        "contract",
         json!({ "steps": [
             { "name": "Finance", "approvers": { "users": [outsider] }, "mode": "any_one" },
             { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }
@@ -153,6 +127,7 @@ async fn two_step_flow(t: &TestApp, team: &SalesTeam, resubmit: &str, last: &[i6
     flow(
         t,
         team,
+        "contract",
         json!({ "resubmit": resubmit, "steps": [
             { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
             { "name": "Everyone", "approvers": { "users": last }, "mode": "everyone",
@@ -179,9 +154,9 @@ async fn an_edit_that_keeps_the_steps_resumes_at_the_rejected_step() {
     let deal = contract(&t, rep, buyer, "15000").await;
     submit(&t, rep, "contracts", deal).await;
     let approval = approval_id(&detail(&t, rep, deal).await);
-    act(&t, manager, approval, json!({ "action": "approve" })).await;
+    act_ok(&t, manager, approval, json!({ "action": "approve" })).await;
     let reject = json!({ "action": "reject", "comment": "Payment terms" });
-    act(&t, &team.finance.1, approval, reject.clone()).await;
+    act_ok(&t, &team.finance.1, approval, reject.clone()).await;
 
     // 12,000 still needs both steps: it resumes at the rejected one.
     set_amount(&t, rep, deal, "12000").await;
@@ -191,7 +166,7 @@ async fn an_edit_that_keeps_the_steps_resumes_at_the_rejected_step() {
     assert_eq!(seen.body["approval"]["approval"]["state"]["current"], 1);
 
     // 8,000 drops the second step: from the start, and the history says so.
-    act(&t, &team.finance.1, approval, reject).await;
+    act_ok(&t, &team.finance.1, approval, reject).await;
     set_amount(&t, rep, deal, "8000").await;
     assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
     let seen = detail(&t, rep, deal).await;
@@ -223,34 +198,16 @@ async fn rejected_twice_then_approved(t: &TestApp, team: &SalesTeam, second: &st
         if round > 0 {
             submit(t, rep, "contracts", deal).await;
         }
-        act(t, &team.manager.1, approval, json!({ "action": "approve" })).await;
+        act_ok(t, &team.manager.1, approval, json!({ "action": "approve" })).await;
         let last = if round < 2 {
             json!({ "action": "reject", "comment": "Not yet" })
         } else {
             json!({ "action": "approve" })
         };
-        act(t, second, approval, last).await;
+        act_ok(t, second, approval, last).await;
     }
     assert_eq!(detail(t, rep, deal).await.body["status"], "approved");
     deal
-}
-
-/// The report's row of a key, as column → value.
-fn report_row(report: &Answer, key: &str) -> std::collections::HashMap<String, Value> {
-    let columns: Vec<String> = report.body["columns"]
-        .as_array()
-        .expect("columns")
-        .iter()
-        .map(|c| c["key"].as_str().unwrap_or_default().to_string())
-        .collect();
-    let row = report.body["rows"]
-        .as_array()
-        .and_then(|rows| rows.iter().find(|r| r["key"] == key))
-        .unwrap_or_else(|| panic!("row {key}: {}", report.text));
-    columns
-        .into_iter()
-        .zip(row["values"].as_array().expect("values").iter().cloned())
-        .collect()
 }
 
 #[tokio::test]
@@ -319,6 +276,7 @@ async fn the_hand_over_list_leaves_out_those_the_server_refuses() {
     flow(
         &t,
         &team,
+        "contract",
         json!({ "steps": [
             { "name": "Both", "approvers": { "users": [team.manager.0, team.finance.0] }, "mode": "everyone" }
         ] }),
@@ -363,6 +321,7 @@ async fn the_approval_lists_show_the_customer_and_the_amount() {
     flow(
         &t,
         &team,
+        "contract",
         json!({ "steps": [
             { "name": "Manager", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" }
         ] }),

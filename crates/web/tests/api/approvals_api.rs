@@ -5,7 +5,9 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Answer, TestApp};
-use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team, submit};
+use crate::sales_fixtures::{
+    SalesTeam, act, approval_id, contract, customer, first_error, sales_team, submit,
+};
 
 /// Step 1: the submitter's direct superior. Step 2, above 100,000.00 (in
 /// cents): the finance clerk.
@@ -29,15 +31,6 @@ async fn contract_flow(t: &TestApp, team: &SalesTeam) -> i64 {
     flow.body["id"].as_i64().expect("id")
 }
 
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(
-        &format!("/api/v1/approvals/{approval}/actions"),
-        token,
-        body,
-    )
-    .await
-}
-
 async fn contract_of(t: &TestApp, token: &str, id: i64) -> Answer {
     t.get(&format!("/api/v1/contracts/{id}"), token).await
 }
@@ -50,10 +43,7 @@ async fn waiting_count(t: &TestApp, token: &str) -> i64 {
 
 /// The id of the approval of a contract, from its detail.
 async fn approval_of(t: &TestApp, token: &str, id: i64) -> i64 {
-    let detail = contract_of(t, token, id).await;
-    detail.body["approval"]["approval"]["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("contract {id} has an approval: {}", detail.text))
+    approval_id(&contract_of(t, token, id).await)
 }
 
 #[tokio::test]

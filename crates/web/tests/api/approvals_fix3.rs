@@ -8,20 +8,10 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::auth::page_session;
-use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page};
-use crate::sales_fixtures::{SalesTeam, contract, create, customer, sales_team, submit};
-
-async fn flow(t: &TestApp, team: &SalesTeam, kind: &str, definition: Value) -> i64 {
-    let made = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": kind, "name": format!("{kind} flow"), "definition": definition }),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.text);
-    made.body["id"].as_i64().expect("flow id")
-}
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, report_row};
+use crate::sales_fixtures::{
+    SalesTeam, act_ok, approval_id, contract, create, customer, flow, sales_team, submit,
+};
 
 /// The manager, then Finance: two steps.
 fn two_steps(team: &SalesTeam) -> Value {
@@ -31,15 +21,11 @@ fn two_steps(team: &SalesTeam) -> Value {
     ] })
 }
 
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) {
-    let answer = t
-        .post(
-            &format!("/api/v1/approvals/{approval}/actions"),
-            token,
-            body,
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
+/// Both steps of [`two_steps`] approved: the manager's, then Finance's.
+async fn approve_both_steps(t: &TestApp, team: &SalesTeam, approval: i64) {
+    let approve = json!({ "action": "approve" });
+    act_ok(t, &team.manager.1, approval, approve.clone()).await;
+    act_ok(t, &team.finance.1, approval, approve).await;
 }
 
 async fn detail(t: &TestApp, token: &str, path: &str) -> Answer {
@@ -48,10 +34,9 @@ async fn detail(t: &TestApp, token: &str, path: &str) -> Answer {
     answer
 }
 
-fn approval_id(detail: &Answer) -> i64 {
-    detail.body["approval"]["approval"]["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("an approval: {}", detail.text))
+/// The id of the approval a contract's detail shows.
+async fn contract_approval(t: &TestApp, token: &str, id: i64) -> i64 {
+    approval_id(&detail(t, token, &format!("/api/v1/contracts/{id}")).await)
 }
 
 /// Each step's state and its seats' states, from a record's detail.
@@ -113,7 +98,7 @@ async fn a_rejected_or_withdrawn_approval_waits_for_no_later_step() {
         pairs(&[("current", &["pending"]), ("waiting", &["upcoming"])])
     );
     let approval = approval_id(&waiting);
-    act(
+    act_ok(
         &t,
         &team.manager.1,
         approval,
@@ -147,20 +132,7 @@ async fn a_rejected_or_withdrawn_approval_waits_for_no_later_step() {
     // Approved, the contract takes a payment, whose approval is withdrawn
     // after its first step.
     submit(&t, rep, "contracts", deal).await;
-    act(
-        &t,
-        &team.manager.1,
-        approval,
-        json!({ "action": "approve" }),
-    )
-    .await;
-    act(
-        &t,
-        &team.finance.1,
-        approval,
-        json!({ "action": "approve" }),
-    )
-    .await;
+    approve_both_steps(&t, &team, approval).await;
     let payment = create(
         &t,
         rep,
@@ -171,8 +143,8 @@ async fn a_rejected_or_withdrawn_approval_waits_for_no_later_step() {
     submit(&t, rep, "payments", payment).await;
     let path = format!("/api/v1/payments/{payment}");
     let paid = approval_id(&detail(&t, rep, &path).await);
-    act(&t, &team.manager.1, paid, json!({ "action": "approve" })).await;
-    act(&t, rep, paid, json!({ "action": "withdraw" })).await;
+    act_ok(&t, &team.manager.1, paid, json!({ "action": "approve" })).await;
+    act_ok(&t, rep, paid, json!({ "action": "withdraw" })).await;
     let withdrawn = detail(&t, rep, &path).await;
     assert_eq!(
         reading(&withdrawn),
@@ -216,25 +188,12 @@ async fn records_approved_without_a_flow_are_counted_apart_from_the_pass_rate() 
     for decision in ["reject", "approve"] {
         let deal = contract(&t, rep, client, "2000").await;
         submit(&t, rep, "contracts", deal).await;
-        let approval = approval_id(&detail(&t, rep, &format!("/api/v1/contracts/{deal}")).await);
+        let approval = contract_approval(&t, rep, deal).await;
         if decision == "reject" {
             let body = json!({ "action": "reject", "comment": "No" });
-            act(&t, &team.manager.1, approval, body).await;
+            act_ok(&t, &team.manager.1, approval, body).await;
         } else {
-            act(
-                &t,
-                &team.manager.1,
-                approval,
-                json!({ "action": "approve" }),
-            )
-            .await;
-            act(
-                &t,
-                &team.finance.1,
-                approval,
-                json!({ "action": "approve" }),
-            )
-            .await;
+            approve_both_steps(&t, &team, approval).await;
         }
     }
     let stat = stats_of(&t, &team.admin, "contract").await;
@@ -260,24 +219,6 @@ async fn records_approved_without_a_flow_are_counted_apart_from_the_pass_rate() 
     let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
     assert!(html.contains("Approved on submit (no flow)"), "{html}");
     assert!(html.contains("counted apart in the last column"), "{html}");
-}
-
-/// The report's row of a key, as column → value.
-fn report_row(report: &Answer, key: &str) -> std::collections::HashMap<String, Value> {
-    let columns: Vec<String> = report.body["columns"]
-        .as_array()
-        .expect("columns")
-        .iter()
-        .map(|c| c["key"].as_str().unwrap_or_default().to_string())
-        .collect();
-    let row = report.body["rows"]
-        .as_array()
-        .and_then(|rows| rows.iter().find(|r| r["key"] == key))
-        .unwrap_or_else(|| panic!("row {key}: {}", report.text));
-    columns
-        .into_iter()
-        .zip(row["values"].as_array().expect("values").iter().cloned())
-        .collect()
 }
 
 /// A user who views reports of their own department (Sales) and no more.
@@ -419,7 +360,7 @@ async fn the_statistics_match_figures_worked_out_from_the_history() {
     for (n, plan) in plans.iter().enumerate() {
         let deal = contract(&t, rep, client, &format!("{}000", n + 1)).await;
         submit(&t, rep, "contracts", deal).await;
-        let approval = approval_id(&detail(&t, rep, &format!("/api/v1/contracts/{deal}")).await);
+        let approval = contract_approval(&t, rep, deal).await;
         let mut step = 0;
         for (i, move_) in plan.iter().enumerate() {
             t.clock
@@ -431,15 +372,17 @@ async fn the_statistics_match_figures_worked_out_from_the_history() {
             };
             match *move_ {
                 "approve" => {
-                    act(&t, decider, approval, json!({ "action": "approve" })).await;
+                    act_ok(&t, decider, approval, json!({ "action": "approve" })).await;
                     step = (step + 1) % 2;
                 }
                 "reject" => {
                     let body = json!({ "action": "reject", "comment": "Fix it" });
-                    act(&t, decider, approval, body).await;
+                    act_ok(&t, decider, approval, body).await;
                     step = 0;
                 }
-                "withdraw" => act(&t, rep, approval, json!({ "action": "withdraw" })).await,
+                "withdraw" => {
+                    act_ok(&t, rep, approval, json!({ "action": "withdraw" })).await;
+                }
                 _ => {
                     submit(&t, rep, "contracts", deal).await;
                     step = 0;
@@ -526,21 +469,8 @@ async fn the_approval_lists_carry_each_kinds_customer_and_amount() {
     for deal in [first, second, approved] {
         submit(&t, rep, "contracts", deal).await;
     }
-    let approval = approval_id(&detail(&t, rep, &format!("/api/v1/contracts/{approved}")).await);
-    act(
-        &t,
-        &team.manager.1,
-        approval,
-        json!({ "action": "approve" }),
-    )
-    .await;
-    act(
-        &t,
-        &team.finance.1,
-        approval,
-        json!({ "action": "approve" }),
-    )
-    .await;
+    let approval = contract_approval(&t, rep, approved).await;
+    approve_both_steps(&t, &team, approval).await;
     flow(&t, &team, "payment", two_steps(&team)).await;
     let payment = create(
         &t,

@@ -259,6 +259,38 @@ impl Drop for TestApp {
     }
 }
 
+/// The row of a report answer with `key`, as column → value.
+pub fn report_row(report: &Answer, key: &str) -> std::collections::HashMap<String, Value> {
+    let columns: Vec<String> = report.body["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .map(|c| c["key"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let row = report.body["rows"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["key"] == key))
+        .unwrap_or_else(|| panic!("row {key}: {}", report.text));
+    columns
+        .into_iter()
+        .zip(row["values"].as_array().expect("values").iter().cloned())
+        .collect()
+}
+
+/// A CSV file imported through the API into `kind` (`customers`,
+/// `contacts`, ...), answered in English.
+pub async fn import_csv(t: &TestApp, token: &str, kind: &str, file: &str) -> Answer {
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/{kind}/import?name=x.csv"))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
+        .body(Body::from(file.as_bytes().to_vec()))
+        .expect("request");
+    t.send(request).await
+}
+
 /// The ids of the items of a list answer.
 pub fn ids(answer: &Answer) -> Vec<i64> {
     answer.body["items"]

@@ -7,7 +7,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, TestApp, post_form};
+use crate::helpers::{ADMIN_PHONE, TestApp, import_csv, post_form};
 use crate::pool_fixtures::{first_pool, top_department};
 use crate::sales_fixtures::{create, customer};
 
@@ -424,16 +424,9 @@ async fn attachment_names_keep_quotes_and_other_characters_on_download() {
     assert_eq!(stored.body["file_name"], "say \"hi\".txt");
 }
 
+/// An import that must go through: its report.
 async fn import(t: &TestApp, token: &str, kind: &str, file: &str) -> Value {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/{kind}/import?name=x.csv"))
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::ACCEPT_LANGUAGE, "en")
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(file.as_bytes().to_vec()))
-        .expect("request");
-    let answer = t.send(request).await;
+    let answer = import_csv(t, token, kind, file).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     answer.body
 }

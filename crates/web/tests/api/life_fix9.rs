@@ -5,19 +5,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 
 use crate::auth::{page_csrf, page_session};
-use crate::helpers::{ADMIN_PHONE, Answer, TestApp};
-
-async fn import(t: &TestApp, token: &str, kind: &str, file: &str) -> Answer {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/{kind}/import?name=x.csv"))
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::ACCEPT_LANGUAGE, "en")
-        .header(header::CONTENT_TYPE, "application/octet-stream")
-        .body(Body::from(file.as_bytes().to_vec()))
-        .expect("request");
-    t.send(request).await
-}
+use crate::helpers::{ADMIN_PHONE, Answer, TestApp, import_csv};
 
 /// A file checked on the import page (a dry run): the page shown.
 async fn check_on_page(t: &TestApp, cookie: &str, csrf: &str, file: &str) -> Answer {
@@ -44,9 +32,9 @@ async fn imports_sent_at_once_write_each_row_once() {
     let admin = t.admin().await;
     let file = "Name,Phone\nParallel One,0223456781\nParallel Two,0223456782\n";
     let (a, b, c) = tokio::join!(
-        import(&t, &admin, "customers", file),
-        import(&t, &admin, "customers", file),
-        import(&t, &admin, "customers", file),
+        import_csv(&t, &admin, "customers", file),
+        import_csv(&t, &admin, "customers", file),
+        import_csv(&t, &admin, "customers", file),
     );
     for answer in [&a, &b, &c] {
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
@@ -61,8 +49,8 @@ async fn imports_sent_at_once_write_each_row_once() {
 
     let leads = "Name,Mobile\nLead Once,0912345671\n";
     let (a, b) = tokio::join!(
-        import(&t, &admin, "leads", leads),
-        import(&t, &admin, "leads", leads),
+        import_csv(&t, &admin, "leads", leads),
+        import_csv(&t, &admin, "leads", leads),
     );
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     assert_eq!(b.status, StatusCode::OK, "{}", b.text);
@@ -223,7 +211,7 @@ async fn full_width_phones_and_tax_ids_are_stored_half_width_and_found() {
     assert_eq!(lead.body["mobile"], "0912345678", "{}", lead.text);
     // An import of the same company typed half-width finds it by its tax ID.
     let file = "Name,Tax ID\nWidth Company Ltd,12345678\nOther Width,８７６５４３２１\n";
-    let answer = import(&t, &admin, "customers", file).await;
+    let answer = import_csv(&t, &admin, "customers", file).await;
     assert_eq!(answer.body["created"], 1, "{}", answer.text);
     assert_eq!(answer.body["skipped"], 1, "{}", answer.text);
     let other = t.get("/api/v1/customers?q=87654321", &admin).await;
@@ -239,7 +227,7 @@ async fn a_row_repeating_an_earlier_one_names_that_row_and_its_own_name() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     let file = "Name,Phone\nTwice Co,0223456781\nTwice Co,0223456781\n";
-    let answer = import(&t, &admin, "customers", file).await;
+    let answer = import_csv(&t, &admin, "customers", file).await;
     assert_eq!(answer.body["created"], 1, "{}", answer.text);
     let problem = &answer.body["problems"][0];
     assert_eq!(problem["value"], "Twice Co", "{}", answer.text);
@@ -269,6 +257,13 @@ async fn a_row_repeating_an_earlier_one_names_that_row_and_its_own_name() {
     assert!(!page.text.contains("Cleaned"), "{}", page.text);
 }
 
+/// Asserts that an import report mapped each header to its field.
+fn assert_mapped(report: &Answer, headers: &[(&str, &str)]) {
+    for (header, field) in headers {
+        assert_eq!(report.body["mapping"][header], *field, "{}", report.text);
+    }
+}
+
 #[tokio::test]
 async fn common_headers_in_each_language_map_and_a_missing_name_is_named_per_kind() {
     let t = TestApp::new().await;
@@ -284,18 +279,9 @@ async fn common_headers_in_each_language_map_and_a_missing_name_is_named_per_kin
         .expect("request");
     let answer = t.send(request).await;
     assert_eq!(answer.body["created"], 1, "{}", answer.text);
-    assert_eq!(
-        answer.body["mapping"]["统一编号"], "tax_id",
-        "{}",
-        answer.text
-    );
-    assert_eq!(
-        answer.body["mapping"]["电子邮件"], "email",
-        "{}",
-        answer.text
-    );
+    assert_mapped(&answer, &[("统一编号", "tax_id"), ("电子邮件", "email")]);
 
-    let contacts = import(
+    let contacts = import_csv(
         &t,
         &admin,
         "contacts",
@@ -303,18 +289,9 @@ async fn common_headers_in_each_language_map_and_a_missing_name_is_named_per_kin
     )
     .await;
     assert_eq!(contacts.body["created"], 1, "{}", contacts.text);
-    assert_eq!(
-        contacts.body["mapping"]["姓名"], "name",
-        "{}",
-        contacts.text
-    );
-    assert_eq!(
-        contacts.body["mapping"]["客戶名稱"], "customer_id",
-        "{}",
-        contacts.text
-    );
+    assert_mapped(&contacts, &[("姓名", "name"), ("客戶名稱", "customer_id")]);
 
-    let nameless = import(
+    let nameless = import_csv(
         &t,
         &admin,
         "contacts",

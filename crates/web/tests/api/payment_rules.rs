@@ -2,11 +2,11 @@
 //! contract, so one of a contract voided meanwhile is neither submitted nor
 //! approved, and a contract with payments in approval is not voided.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::auth::page_session;
 use crate::helpers::{Answer, TestApp, page};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
+use crate::sales_fixtures::{SalesTeam, act, contract, customer, sales_team, submit};
 
 /// An approved contract of the rep's, with no contract flow in place.
 async fn approved_contract(t: &TestApp, team: &SalesTeam, amount: &str) -> i64 {
@@ -52,15 +52,6 @@ async fn void_contract(t: &TestApp, token: &str, deal: i64) -> Answer {
         &format!("/api/v1/contracts/{deal}/void"),
         token,
         json!({ "reason": "Cancelled" }),
-    )
-    .await
-}
-
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(
-        &format!("/api/v1/approvals/{approval}/actions"),
-        token,
-        body,
     )
     .await
 }

@@ -2,22 +2,10 @@
 //! a hand-over's from and to, a payment past what is outstanding, amounts
 //! that must be more than 0, and every bad field of a payment at once.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{Answer, TestApp};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
-
-async fn flow(t: &TestApp, team: &SalesTeam, kind: &str, definition: Value) -> i64 {
-    let flow = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": kind, "name": format!("{kind} flow"), "definition": definition }),
-        )
-        .await;
-    assert_eq!(flow.status, 201, "{}", flow.text);
-    flow.body["id"].as_i64().expect("id")
-}
+use crate::sales_fixtures::{contract, customer, flow, sales_team, submit};
 
 /// The message of the error of `field` in a problem document.
 fn message_of(answer: &Answer, field: &str) -> String {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{page_csrf, page_session};
 use crate::helpers::{ADMIN_PHONE, Answer, TestApp, page, post_form};
-use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team, submit};
+use crate::sales_fixtures::{act, contract, customer, first_error, flow, sales_team, submit};
 
 /// A request to the API answered in `lang`.
 async fn call_in(
@@ -44,26 +44,6 @@ fn messages(answer: &Answer) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn flow(t: &TestApp, team: &SalesTeam, definition: Value) {
-    let made = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": "contract", "name": "Contract flow", "definition": definition }),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.text);
-}
-
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(
-        &format!("/api/v1/approvals/{approval}/actions"),
-        token,
-        body,
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_resumed_resubmission_asks_only_for_the_steps_still_to_come() {
     let t = TestApp::new().await;
@@ -71,6 +51,7 @@ async fn a_resumed_resubmission_asks_only_for_the_steps_still_to_come() {
     flow(
         &t,
         &team,
+        "contract",
         json!({ "resubmit": "from_rejected_step", "steps": [
             { "name": "First pick", "approvers": "chosen_by_submitter", "mode": "any_one" },
             { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one" },
@@ -171,6 +152,7 @@ async fn approvals_waiting_for_a_disabled_user_are_counted_listed_and_handed_ove
     flow(
         &t,
         &team,
+        "contract",
         json!({ "steps": [
             { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }
         ] }),

@@ -3,30 +3,12 @@
 //! new owner; a resumed approval does not ask again for the approvers of
 //! the steps it passed; a seat handed over can be handed back.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::{Answer, TestApp};
-use crate::sales_fixtures::{SalesTeam, contract, customer, sales_team, submit};
-
-async fn flow(t: &TestApp, team: &SalesTeam, definition: Value) {
-    let made = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": "contract", "name": "Contract flow", "definition": definition }),
-        )
-        .await;
-    assert_eq!(made.status, 201, "{}", made.text);
-}
-
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(
-        &format!("/api/v1/approvals/{approval}/actions"),
-        token,
-        body,
-    )
-    .await
-}
+use crate::sales_fixtures::{
+    SalesTeam, act, approval_id, contract, customer, flow, sales_team, submit,
+};
 
 /// A one-step flow decided by `approver`, and a draft contract of the rep
 /// for a new customer: the contract's id.
@@ -39,6 +21,7 @@ async fn one_step_contract(
     flow(
         t,
         team,
+        "contract",
         json!({ "steps": [
             { "name": step, "approvers": { "users": [approver] }, "mode": "any_one" }
         ] }),
@@ -51,10 +34,7 @@ async fn one_step_contract(
 async fn approval_of(t: &TestApp, token: &str, id: i64) -> (i64, Answer) {
     let detail = t.get(&format!("/api/v1/contracts/{id}"), token).await;
     assert_eq!(detail.status, 200, "{}", detail.text);
-    let approval = detail.body["approval"]["approval"]["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("an approval: {}", detail.text));
-    (approval, detail)
+    (approval_id(&detail), detail)
 }
 
 async fn transfer(t: &TestApp, team: &SalesTeam, id: i64, to: i64) {
@@ -158,6 +138,7 @@ async fn a_resumed_approval_does_not_ask_again_for_the_approvers_chosen_before()
     flow(
         &t,
         &team,
+        "contract",
         json!({ "resubmit": "from_rejected_step", "steps": [
             { "name": "Chosen", "approvers": "chosen_by_submitter", "mode": "any_one" },
             { "name": "Finance", "approvers": { "users": [team.finance.0] }, "mode": "any_one" }

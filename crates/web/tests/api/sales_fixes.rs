@@ -7,28 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{Answer, TestApp};
-use crate::sales_fixtures::{SalesTeam, contract, customer, first_error, sales_team, submit};
-
-async fn flow(t: &TestApp, team: &SalesTeam, kind: &str, definition: Value) -> i64 {
-    let flow = t
-        .post(
-            "/api/v1/approvals/flows",
-            &team.admin,
-            json!({ "kind": kind, "name": format!("{kind} flow"), "definition": definition }),
-        )
-        .await;
-    assert_eq!(flow.status, 201, "{}", flow.text);
-    flow.body["id"].as_i64().expect("id")
-}
-
-async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
-    t.post(
-        &format!("/api/v1/approvals/{approval}/actions"),
-        token,
-        body,
-    )
-    .await
-}
+use crate::sales_fixtures::{act, contract, customer, first_error, flow, sales_team, submit};
 
 async fn submit_with(t: &TestApp, token: &str, path: &str, body: Value) -> Answer {
     t.post(&format!("/api/v1/{path}/submit"), token, body).await

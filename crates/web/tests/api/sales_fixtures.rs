@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{Answer, PASSWORD, TestApp};
 
 /// A manager with two reps under them in Sales, a finance clerk in Finance,
 /// each seeing only their own records except the manager.
@@ -166,10 +166,48 @@ pub async fn submit(t: &TestApp, token: &str, kind: &str, id: i64) -> String {
 }
 
 /// The first error of a problem document: its field and code.
-pub fn first_error(answer: &crate::helpers::Answer) -> (String, String) {
+pub fn first_error(answer: &Answer) -> (String, String) {
     let error = &answer.body["errors"][0];
     (
         error["field"].as_str().unwrap_or_default().to_string(),
         error["code"].as_str().unwrap_or_default().to_string(),
     )
+}
+
+/// Saves an active approval flow of `kind` as the administrator: its id.
+pub async fn flow(t: &TestApp, team: &SalesTeam, kind: &str, definition: Value) -> i64 {
+    let made = t
+        .post(
+            "/api/v1/approvals/flows",
+            &team.admin,
+            json!({ "kind": kind, "name": format!("{kind} flow"), "definition": definition }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    made.body["id"].as_i64().expect("flow id")
+}
+
+/// An action on an approval (`approve`, `reject`, `hand_over`,
+/// `withdraw`) as `token`, answered as it is.
+pub async fn act(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
+    t.post(
+        &format!("/api/v1/approvals/{approval}/actions"),
+        token,
+        body,
+    )
+    .await
+}
+
+/// An action on an approval that must be taken.
+pub async fn act_ok(t: &TestApp, token: &str, approval: i64, body: Value) -> Answer {
+    let answer = act(t, token, approval, body).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer
+}
+
+/// The id of the approval a record's detail shows.
+pub fn approval_id(detail: &Answer) -> i64 {
+    detail.body["approval"]["approval"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("an approval: {}", detail.text))
 }

@@ -24,6 +24,11 @@ use crate::selection::RecordBatch;
 use crate::{App, Caller, ListPage, stale_check};
 use kuijing_store::lists::Shown;
 
+mod checks;
+mod edits;
+
+pub(crate) use checks::{created, describe};
+
 pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
     kind: "contacts",
     fields: &[
@@ -240,144 +245,6 @@ impl App {
         })
     }
 
-    pub async fn create_contact(
-        &self,
-        caller: &Caller,
-        input: ContactInput,
-    ) -> Result<ContactDetail> {
-        caller.require(contact(Action::Create))?;
-        let mut tx = self.db.write().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let mut errors = FieldErrors::new();
-        let owner = input.owner_id.unwrap_or(caller.user.id);
-        if owner != caller.user.id {
-            let field = ("owner_id", &mut errors);
-            self.check_owner_of(&mut tx, (caller, &org), Kind::Contact, owner, field)
-                .await?;
-        }
-        self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
-            .await?;
-        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
-        self.check_unique_in(&mut tx, Kind::Contact, &fields.custom, None, &mut errors)
-            .await?;
-        errors.into_result()?;
-
-        let id = contacts::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
-        if fields.is_primary {
-            contacts::make_primary(&mut tx, fields.customer_id, id).await?;
-        }
-        // A customer's first contact is its primary one.
-        contacts::keep_a_primary(&mut tx, &[fields.customer_id]).await?;
-        let change = Change {
-            kind: Kind::Contact,
-            record_id: id,
-            action: ChangeAction::Create,
-            fields: created(&fields),
-        };
-        self.log(&mut tx, caller, change).await?;
-        tx.commit().await?;
-        tracing::info!(
-            contact.id = id,
-            actor.id = caller.user.id,
-            "contact created"
-        );
-        self.get_contact(caller, id).await
-    }
-
-    /// Saves every field of a contact, refusing a save made on an older
-    /// version (409 with the stored contact).
-    pub async fn update_contact(
-        &self,
-        caller: &Caller,
-        id: i64,
-        input: ContactInput,
-    ) -> Result<ContactDetail> {
-        caller.require(contact(Action::Edit))?;
-        let mut tx = self.db.write().await?;
-        let current = self.visible_contact(&mut tx, caller, id).await?;
-        self.writable_record(&mut tx, caller, Kind::Contact, id)
-            .await?;
-        stale_check(input.version, current.version, &current)?;
-        let mut errors = FieldErrors::new();
-        // Moving a contact takes a customer the caller sees; staying keeps it.
-        if input.customer_id != current.customer_id {
-            self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
-                .await?;
-        }
-        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
-        self.check_unique_in(
-            &mut tx,
-            Kind::Contact,
-            &fields.custom,
-            Some(id),
-            &mut errors,
-        )
-        .await?;
-        errors.into_result()?;
-
-        let mut diff = Diff::new();
-        describe(
-            &mut diff,
-            Some(&ContactFields::from(&current)),
-            Some(&fields),
-        );
-        if !diff.is_empty() {
-            if !contacts::update(&mut tx, id, current.version, &fields, self.now()).await? {
-                return Err(ServiceError::Stale {
-                    version: current.version,
-                });
-            }
-            if fields.is_primary {
-                contacts::make_primary(&mut tx, fields.customer_id, id).await?;
-            }
-            let change = Change {
-                kind: Kind::Contact,
-                record_id: id,
-                action: ChangeAction::Update,
-                fields: diff.into_fields(),
-            };
-            self.log(&mut tx, caller, change).await?;
-        }
-        tx.commit().await?;
-        self.get_contact(caller, id).await
-    }
-
-    pub async fn delete_contact(&self, caller: &Caller, id: i64) -> Result<()> {
-        let batch = RecordBatch {
-            ids: vec![id],
-            matching: None,
-        };
-        self.delete_contacts(caller, &batch).await.map(|_| ())
-    }
-
-    /// Deletes contacts the caller may change (ticked, or all that match),
-    /// all or none.
-    pub async fn delete_contacts(&self, caller: &Caller, batch: &RecordBatch) -> Result<u64> {
-        self.delete_owned(caller, Kind::Contact, batch).await
-    }
-
-    pub async fn transfer_contacts(&self, caller: &Caller, input: ContactTransfer) -> Result<u64> {
-        let batch = RecordBatch {
-            ids: input.ids,
-            matching: input.matching,
-        };
-        self.transfer_owned(caller, Kind::Contact, &batch, input.owner_id)
-            .await
-    }
-
-    /// Writes a follow-up on a contact the caller sees, with the files
-    /// uploaded in the composer.
-    pub async fn add_contact_follow_up(
-        &self,
-        caller: &Caller,
-        id: i64,
-        input: FollowUpInput,
-        files: Vec<crate::follow_ups::Upload>,
-    ) -> Result<FollowUp> {
-        self.add_follow_up(caller, Kind::Contact, id, input, &files)
-            .await
-    }
-
     pub(crate) async fn visible_contact(
         &self,
         tx: &mut Tx,
@@ -388,81 +255,6 @@ impl App {
         contacts::get(tx, (&visibility, caller.user.id, self.today()), id)
             .await?
             .ok_or(ServiceError::NotFound)
-    }
-
-    /// A contact belongs to a customer the caller may change.
-    pub(crate) async fn check_contact_customer(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        customer: i64,
-        errors: &mut FieldErrors,
-    ) -> Result<()> {
-        let visibility = self.visibility_of(tx, caller, Kind::Customer).await?;
-        let today = self.today();
-        if !customers::writable(tx, &visibility, caller.user.id, today, customer).await? {
-            // One the caller reads through a read-only team membership is
-            // named as such, not as a customer they cannot see.
-            let seen = customers::get(tx, &visibility, caller.user.id, today, customer, &[])
-                .await?
-                .is_some();
-            errors.add(
-                "customer_id",
-                if seen {
-                    "customer_read_only"
-                } else if self.seen_only_in_pool(tx, caller, customer).await? {
-                    // A pool member reads the customer and may claim it.
-                    "pool_claim_first"
-                } else {
-                    "customer_unknown"
-                },
-            );
-        }
-        Ok(())
-    }
-
-    /// Checks a contact as typed into the fields it is stored with.
-    pub(crate) async fn check_contact(
-        &self,
-        tx: &mut Tx,
-        input: ContactInput,
-        errors: &mut FieldErrors,
-    ) -> Result<ContactFields> {
-        let name = errors
-            .take("name", text::parse_name(&input.name, 50))
-            .unwrap_or_default();
-        let optional = |errors: &mut FieldErrors, field: &str, value: Option<String>, max| {
-            errors
-                .take(field, text::parse_optional_text(value.as_deref(), max))
-                .flatten()
-        };
-        let email = match optional(errors, "email", input.email, 254) {
-            Some(email) => errors.take("email", text::parse_email(&email)),
-            None => None,
-        };
-        let mobile = crate::input::half_width_text(errors, "mobile", input.mobile, 50);
-        let phone = crate::input::half_width_text(errors, "phone", input.phone, 50);
-        crate::input::check_phones(
-            errors,
-            [("mobile", mobile.as_deref()), ("phone", phone.as_deref())],
-        );
-        crate::input::check_next_contact(errors, input.next_contact_at, self.now());
-        let defs = self.field_defs_in(tx, Kind::Contact).await?;
-        Ok(ContactFields {
-            customer_id: input.customer_id,
-            name,
-            mobile,
-            phone,
-            email,
-            post: optional(errors, "post", input.post, 50),
-            decision_maker: input.decision_maker,
-            is_primary: input.is_primary,
-            address: optional(errors, "address", input.address, 300),
-            postcode: crate::input::postcode(errors, input.postcode),
-            notes: optional(errors, "notes", input.notes, 5000),
-            custom: fields::parse_custom(&defs, &input.custom, errors),
-            next_contact_at: input.next_contact_at,
-        })
     }
 
     pub(crate) async fn contact_views(
@@ -480,36 +272,4 @@ impl App {
             })
             .collect())
     }
-}
-
-/// The fields of a contact that changed, for the change log.
-/// What creating a contact logs, from its form or an import: its fields
-/// (the owner is the record's own, shown beside the log).
-pub(crate) fn created(fields: &ContactFields) -> Vec<kuijing_domain::FieldChange> {
-    let mut diff = Diff::new();
-    describe(&mut diff, None, Some(fields));
-    diff.into_fields()
-}
-
-pub(crate) fn describe(diff: &mut Diff, old: Option<&ContactFields>, new: Option<&ContactFields>) {
-    type Get = fn(&ContactFields) -> Option<String>;
-    let texts: [(&str, Get); 11] = [
-        ("customer_id", |f| Some(f.customer_id.to_string())),
-        ("name", |f| Some(f.name.clone())),
-        ("mobile", |f| f.mobile.clone()),
-        ("phone", |f| f.phone.clone()),
-        ("email", |f| f.email.clone()),
-        ("post", |f| f.post.clone()),
-        ("address", |f| f.address.clone()),
-        ("postcode", |f| f.postcode.clone()),
-        ("notes", |f| f.notes.clone()),
-        ("decision_maker", |f| Some(f.decision_maker.to_string())),
-        ("is_primary", |f| Some(f.is_primary.to_string())),
-    ];
-    for (field, get) in texts {
-        diff.field(field, old.and_then(get), new.and_then(get));
-    }
-    let next = |f: &ContactFields| f.next_contact_at.map(|t| t.to_rfc3339());
-    diff.field("next_contact_at", old.and_then(next), new.and_then(next));
-    crate::customers::describe_custom(diff, old.map(|f| &f.custom), new.map(|f| &f.custom));
 }
