@@ -367,6 +367,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_fix11",
     "insight_fix10",
     "insight_fix11",
+    "targets_fix12",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

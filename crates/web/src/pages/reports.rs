@@ -141,7 +141,7 @@ impl ReportView {
             .map(|holder| {
                 kuijing_service::dashboard::group_target_text(
                     Some(&holder.name),
-                    &currency,
+                    (&currency, holder.sub_departments),
                     &holder.without_target,
                     &|key: &str| self.shell.t(key),
                 )
@@ -353,6 +353,7 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
         }
     }
     kuijing_service::reports::name_target_months(report, &text);
+    kuijing_service::reports::name_added_up(report);
 }
 
 /// A builder field's coded value (an outcome, a document's status, a
