@@ -1,5 +1,8 @@
 //! Targets set, checked against the year's and the months' already set, and deleted.
 
+use kuijing_domain::targets::YearTargets;
+
+use super::targets::MEASURES;
 use super::*;
 
 /// Several targets of one holder and year, as the targets page saves them.
@@ -133,6 +136,7 @@ impl App {
                     .with("currency", &other.currency),
             );
         }
+        check_months_within_year(&amounts, &saved, &currency, &mut errors);
         errors.into_result()?;
         for (entry, amount) in &amounts {
             insight::set_target(
@@ -177,5 +181,71 @@ impl App {
         caller.require(Permission::new(Kind::Report, Action::Manage))?;
         let mut tx = self.db.read().await?;
         Ok(insight::targets(&mut tx, year, holder).await?)
+    }
+}
+
+/// Refuses targets whose months set would add up to more than the year's
+/// own target, once `amounts` replace what is `saved` for the holder and
+/// year: a year's target set below its months is named on the year, months
+/// set beyond the year's target on each month typed. Nothing is saved then.
+fn check_months_within_year(
+    amounts: &[(&TargetAmount, i64)],
+    saved: &[insight::Target],
+    currency: &str,
+    errors: &mut kuijing_domain::FieldErrors,
+) {
+    let slot = |year: &mut YearTargets, month: i64, amount: i64| match usize::try_from(month) {
+        Ok(0) => year.year = Some(amount),
+        Ok(month) => {
+            if let Some(slot) = year.months.get_mut(month.wrapping_sub(1)) {
+                *slot = Some(amount);
+            }
+        }
+        Err(_) => {}
+    };
+    for measure in MEASURES {
+        let typed: Vec<&(&TargetAmount, i64)> = amounts
+            .iter()
+            .filter(|(entry, _)| entry.measure == measure && (0..=12).contains(&entry.month))
+            .collect();
+        if typed.is_empty() {
+            continue;
+        }
+        let mut year = YearTargets::default();
+        for target in saved.iter().filter(|t| t.measure == measure) {
+            slot(&mut year, target.month, target.amount);
+        }
+        for (entry, amount) in &typed {
+            slot(&mut year, entry.month, *amount);
+        }
+        let Some(own) = year.year else {
+            continue;
+        };
+        let months: i64 = year.months.iter().flatten().sum();
+        if months <= own {
+            continue;
+        }
+        let on_year = typed.iter().any(|(entry, _)| entry.month == 0);
+        for (entry, _) in typed
+            .iter()
+            .filter(|(entry, _)| (entry.month == 0) == on_year)
+        {
+            let code = if on_year {
+                "target_year_below_months"
+            } else {
+                "target_months_over_year"
+            };
+            let error = kuijing_domain::FieldError::new("amount", code)
+                .with("months", money::format_money(months, currency))
+                .with("year", money::format_money(own, currency))
+                .with("month", entry.month);
+            errors.push(match &entry.label {
+                Some(label) => kuijing_domain::FieldError {
+                    field: format!("amount:{}:{}", entry.measure, entry.month),
+                    ..error.labelled(label)
+                },
+                None => error,
+            });
+        }
     }
 }

@@ -321,3 +321,84 @@ async fn people_partly_covered_compare_like_with_like_and_the_report_adds_them_u
         }
     }
 }
+
+#[tokio::test]
+async fn months_never_add_up_to_more_than_the_years_own_target() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let set = |body: Value| {
+        let t = &t;
+        let admin = admin.clone();
+        async move { t.post("/api/v1/targets", &admin, body).await }
+    };
+    let target = |month: i64, amount: &str| json!({ "year": 2021, "month": month, "measure": "contract_amount", "amount": amount });
+    assert_eq!(set(target(0, "6000")).await.status, 201);
+    assert_eq!(set(target(1, "4000")).await.status, 201);
+    // February's 3,000 would make the months 7,000, more than the year's.
+    let refused = set(target(2, "3000")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let error = &refused.body["errors"][0];
+    assert_eq!(error["code"], "target_months_over_year", "{error}");
+    let message = error["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("7,000.00")
+            && message.contains("6,000.00")
+            && message.contains("month 2")
+            && message.contains("raise the year's target"),
+        "{message}"
+    );
+    // A year below the months set is refused on the year.
+    let refused = set(target(0, "3000")).await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        refused.body["errors"][0]["code"],
+        "target_year_below_months"
+    );
+    // Nothing saved is lost.
+    let saved = t.get("/api/v1/targets?year=2021", &admin).await;
+    let amounts: Vec<(i64, i64)> = saved
+        .body
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|r| {
+            (
+                r["month"].as_i64().unwrap_or(-1),
+                r["amount"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(amounts.len(), 2, "{}", saved.text);
+    assert!(amounts.contains(&(0, 600_000)) && amounts.contains(&(1, 400_000)));
+    // Within the year's, a month is saved.
+    assert_eq!(set(target(2, "2000")).await.status, 201);
+
+    // The form names the year's field and the fix, in each language.
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    for (lang, words) in [
+        (
+            "en",
+            "Contract amount target (Year): the months set add up to",
+        ),
+        ("zh-Hant", "超過全年目標"),
+        ("zh-Hans", "超过全年目标"),
+    ] {
+        let form = format!(
+            "_csrf={csrf}&year=2021&department_id=&user_id=&currency=\
+             &key=contract_amount:0&amount=5000&key=contract_amount:3&amount=500"
+        );
+        let (status, html) =
+            crate::helpers::post_form_in(&t, &cookie, "/settings/targets", form, lang).await;
+        assert_eq!(status, 422, "{lang}: {html}");
+        assert!(html.contains(words), "{lang}: {html}");
+        assert!(html.contains("6,500.00"), "{lang}: {html}");
+    }
+    let saved = t.get("/api/v1/targets?year=2021", &admin).await;
+    assert_eq!(
+        saved.body.as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        saved.text
+    );
+}
