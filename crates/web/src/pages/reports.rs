@@ -500,6 +500,10 @@ async fn saved_view(
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
     kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| shell.t(key));
+    // Bars over date buckets show the empty ones at zero, in the table too.
+    if let Some(filled) = super::report_chart::bars_with_empty_buckets(&report) {
+        report = filled;
+    }
     let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {

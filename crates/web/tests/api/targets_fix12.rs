@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_PHONE, TestApp};
+use crate::helpers::{ADMIN_PHONE, PASSWORD, TestApp};
 use crate::sales_fixtures::{SalesTeam, create, customer, sales_team, submit};
 
 const YEAR: &str = "period=custom&from=2021-01-01&to=2021-12-31";
@@ -400,5 +400,49 @@ async fn months_never_add_up_to_more_than_the_years_own_target() {
         Some(3),
         "{}",
         saved.text
+    );
+}
+
+#[tokio::test]
+async fn bars_over_weeks_keep_the_empty_weeks_in_the_chart_and_the_table() {
+    let t = TestApp::new().await;
+    t.app.load_demo().await.expect("demo loads");
+    let admin = t.login(ADMIN_PHONE, PASSWORD).await;
+    let created = t
+        .post(
+            "/api/v1/custom-reports",
+            &admin,
+            json!({ "name": "Contracts by week", "kind": "contracts",
+                    "group_by": ["signed_on:week"],
+                    "measures": [{ "op": "sum", "field": "amount" }], "chart": "bar" }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_i64().expect("id");
+    let period = "period=custom&from=2017-01-01&to=2017-06-30";
+    let figures = t
+        .get(
+            &format!("/api/v1/custom-reports/{id}/figures?{period}"),
+            &admin,
+        )
+        .await;
+    let rows = figures.body["rows"].as_array().expect("rows").len();
+    // The weeks from the Monday of January 1 (2016-12-26) to June 26.
+    let weeks = 27;
+    assert!(rows > 0 && rows < weeks, "some weeks are empty: {rows}");
+    let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
+    let (status, html) =
+        crate::helpers::page(&t, &cookie, &format!("/reports/custom/{id}?{period}"), "en").await;
+    assert_eq!(status, 200);
+    let table = html.split("<tbody>").nth(1).expect("a table");
+    let table = table.split("</tbody>").next().unwrap_or_default();
+    assert_eq!(table.matches("<tr>").count(), weeks, "every week a row");
+    let chart = html.split("<svg").nth(1).expect("a chart");
+    let chart = chart.split("</svg>").next().unwrap_or_default();
+    assert!(chart.contains(">12-26<"), "the first week, empty or not");
+    assert_eq!(
+        chart.matches(r#"<rect class="series-0""#).count(),
+        rows,
+        "a bar per week with contracts, zero for the others"
     );
 }
