@@ -133,6 +133,22 @@ impl Lang {
     }
 }
 
+/// Names the fields of change-log entries that no locale section of the
+/// forms names (a customer's `lead`, written when a lead is converted into
+/// it) in `labels`, so the log reads "Converted from lead …" rather than a
+/// key, on the pages and in the API alike.
+pub fn word_log_fields(entries: &mut [kuijing_service::changelog::LogView], lang: Lang) {
+    for entry in entries {
+        for field in &entry.fields {
+            let key = format!("records_fix11.log_fields.{}", field.field);
+            let text = lang.t(&key);
+            if text != key {
+                entry.labels.entry(field.field.clone()).or_insert(text);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,21 +165,5 @@ mod tests {
         );
         assert_eq!(Lang::from_accept_language("fr-FR,en;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("de"), None);
-    }
-}
-
-/// Names the fields of change-log entries that no locale section of the
-/// forms names (a customer's `lead`, written when a lead is converted into
-/// it) in `labels`, so the log reads "Converted from lead …" rather than a
-/// key, on the pages and in the API alike.
-pub fn word_log_fields(entries: &mut [kuijing_service::changelog::LogView], lang: Lang) {
-    for entry in entries {
-        for field in &entry.fields {
-            let key = format!("records_fix11.log_fields.{}", field.field);
-            let text = lang.t(&key);
-            if text != key {
-                entry.labels.entry(field.field.clone()).or_insert(text);
-            }
-        }
     }
 }
