@@ -17,6 +17,7 @@ pub mod pool;
 pub mod region;
 pub mod sales;
 pub mod scope;
+pub mod target_groups;
 pub mod targets;
 pub mod text;
 

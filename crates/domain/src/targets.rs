@@ -165,22 +165,6 @@ pub fn period_target(
     })
 }
 
-/// The target of a group of holders (a department's people, chosen
-/// people): the targets of those who have one added up, and the positions
-/// of those who have none, for a note naming them. None when nobody has
-/// one.
-pub fn group_target(each: impl IntoIterator<Item = Option<i64>>) -> (Option<i64>, Vec<usize>) {
-    let mut total: Option<i64> = None;
-    let mut without = Vec::new();
-    for (index, target) in each.into_iter().enumerate() {
-        match target {
-            Some(t) => total = Some(total.unwrap_or(0).saturating_add(t)),
-            None => without.push(index),
-        }
-    }
-    (total, without)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,12 +321,5 @@ mod tests {
         assert_eq!(errors.0[0].code, "year_outside_years");
         assert!(errors.0[0].params.contains(&("min", "1900".to_string())));
         assert!(errors.0[0].params.contains(&("max", "2999".to_string())));
-    }
-
-    #[test]
-    fn a_group_adds_up_those_with_a_target_and_names_the_others() {
-        assert_eq!(group_target([Some(1), Some(2)]), (Some(3), vec![]));
-        assert_eq!(group_target([Some(1), None, Some(5)]), (Some(6), vec![1]));
-        assert_eq!(group_target([None, None]), (None, vec![0, 1]));
     }
 }

@@ -368,6 +368,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix10",
     "insight_fix11",
     "records_gaps",
+    "targets_fix12",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

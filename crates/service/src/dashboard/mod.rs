@@ -5,6 +5,8 @@
 //! viewer's scope, with days in the company's time zone.
 
 mod left_out;
+mod measure;
+mod target_set;
 mod targets;
 mod whose;
 
@@ -27,11 +29,13 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
-pub(crate) use targets::measure_targets;
+pub(crate) use measure::{
+    HolderKey, adds_departments, department_holding, people_holding, targets_held,
+};
+pub use target_set::{TargetAmount, TargetInput, TargetsInput};
 pub use targets::{
-    LeftOutTargets, MEASURES, TargetAmount, TargetHolder, TargetInput, TargetMonth, TargetView,
-    TargetsInput, group_target_text, left_out_targets, other_currencies, rate_of, target_currency,
-    year_target,
+    LeftOutTargets, MEASURES, TargetHolder, TargetMonth, TargetView, group_target_text,
+    left_out_targets, other_currencies, rate_of, target_currency, year_target,
 };
 pub(crate) use whose::Whose;
 

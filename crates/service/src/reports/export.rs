@@ -10,7 +10,7 @@ pub fn column_label(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync
     let mut own = text(&own_key);
     if own == own_key {
         // The approval figures' words, with what each counts.
-        for section in ["approval_fix", "approvals_fix3"] {
+        for section in ["approval_fix", "approvals_fix3", "targets_fix12"] {
             let approvals = format!("{section}.report_columns.{}", column.key);
             let found = text(&approvals);
             if found != approvals {
@@ -65,6 +65,9 @@ pub fn fixed_row_label(
     if report.is_target_report() && key == Some("company") {
         return Some(text("dashboard.company"));
     }
+    if report.is_target_report() && report.by == "owner" && key == Some(super::targets::TOTAL) {
+        return Some(text("targets_fix12.total_row"));
+    }
     match key {
         Some(outcome) if report.is_funnel_report() && FUNNEL_OUTCOMES.contains(&outcome) => {
             Some(text(&format!("dashboard.{outcome}")))
@@ -99,6 +102,20 @@ pub fn month_label(month: &str, text: &(dyn Fn(&str) -> String + Sync)) -> Optio
             .replace("%{year}", year)
             .replace("%{month}", &name),
     )
+}
+
+/// The target report's holders added up named as their rows are (the
+/// company and the total row in the reader's language).
+pub fn name_added_up(report: &mut Report) {
+    for holder in &mut report.added_up {
+        if let Some(row) = report
+            .rows
+            .iter()
+            .find(|r| r.key.as_deref() == Some(&holder.key))
+        {
+            holder.name.clone_from(&row.label);
+        }
+    }
 }
 
 /// The target report's whole months named as the dashboard names them
@@ -313,9 +330,10 @@ pub fn target_notes(report: &Report, text: &(dyn Fn(&str) -> String + Sync)) -> 
         .into_iter()
         .collect();
     for holder in &report.added_up {
+        let name = fixed_row_label(report, Some(&holder.key), text);
         notes.push(crate::dashboard::group_target_text(
-            Some(&holder.name),
-            currency,
+            Some(name.as_deref().unwrap_or(&holder.name)),
+            (currency, holder.sub_departments),
             &holder.without_target,
             text,
         ));

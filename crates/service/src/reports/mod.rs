@@ -34,7 +34,7 @@ use assembly::{months_between, year_earlier, year_later};
 pub(crate) use export::write_report;
 pub use export::{
     coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,
-    name_coded_rows, name_target_months, target_notes,
+    name_added_up, name_coded_rows, name_target_months, target_notes,
 };
 use pipeline::FUNNEL_OUTCOMES;
 
@@ -182,16 +182,20 @@ pub struct Report {
     pub buckets: [Option<&'static str>; 2],
 }
 
-/// A holder of the target report whose target is its people's targets
-/// added up: those with a target in the report's currency for the whole
-/// period; the others are named in `without_target` and left out of the
-/// target (what they achieved still counts).
+/// A holder of the target report whose target is its parts' targets added
+/// up (a department's people and sub-departments, the people of the total
+/// row): those with a target in the report's currency for the whole period;
+/// the others are named in `without_target` and left out of the target and
+/// the rate (what they achieved is in the column of what was achieved
+/// without a target).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AddedUpTarget {
     /// The row key of the holder (a department's id).
     pub key: String,
     /// The holder's name, as its rows show it.
     pub name: String,
+    /// Whether sub-departments' targets are added up beside people's.
+    pub sub_departments: bool,
     pub without_target: Vec<crate::dashboard::TargetHolder>,
 }
 

@@ -1,6 +1,9 @@
 //! Target achievement.
 
+use kuijing_domain::target_groups::Holding;
 use kuijing_domain::targets::{MonthPart, months_of};
+
+use crate::dashboard::{HolderKey, department_holding, people_holding, targets_held};
 
 use super::*;
 
@@ -47,18 +50,12 @@ impl App {
         let org = &frame.whose.org;
         let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
         let set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
-        let held = |holder: (Option<i64>, Option<i64>)| {
-            set.iter().any(|t| (t.department_id, t.user_id) == holder)
-        };
+        let held = |holder: HolderKey| set.iter().any(|t| (t.department_id, t.user_id) == holder);
         // The holders shown, each with the owners its achievement counts
-        // and the holders whose targets it stands against.
+        // and what it stands against, by the dashboard's rule.
         let mut holders: BTreeMap<String, Shown> = BTreeMap::new();
-        let mut departments: BTreeSet<i64> = BTreeSet::new();
         for target in &set {
             match (by, target.department_id, target.user_id) {
-                ("department", Some(department), None) => {
-                    departments.insert(department);
-                }
                 ("department", None, None) if counted.is_none() => {
                     holders.insert("company".to_string(), Shown::own(None, (None, None)));
                 }
@@ -75,59 +72,60 @@ impl App {
             }
         }
         if by == "department" {
-            // A department without a target of its own stands against its
-            // people's targets added up, as on the dashboard, when any of
-            // them has one.
+            // A department stands against its own target, else its people's
+            // and its sub-departments' added up, as on the dashboard, when
+            // any of them has one.
             for department in org.department_ids() {
-                if departments.contains(&department) {
+                let holding = department_holding(org, &people, department, true, &held);
+                if !holding.own_holders().into_iter().any(|h| held(*h)) {
                     continue;
                 }
                 let below = org.department_and_below(department);
-                let has_one = people.iter().any(|id| {
-                    org.department_of(*id).is_some_and(|d| below.contains(&d))
-                        && held((None, Some(*id)))
-                });
-                if has_one {
-                    departments.insert(department);
+                let members: Vec<i64> = people
+                    .iter()
+                    .copied()
+                    .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
+                    .collect();
+                // A department's target stands against the whole department:
+                // a viewer who counts only part of it (a rep seeing their own
+                // contracts) is not shown the target against their part as if
+                // it were the department's.
+                let whole = counted
+                    .as_ref()
+                    .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
+                if !whole || (counted.is_some() && members.is_empty()) {
+                    continue;
                 }
+                holders.insert(
+                    department.to_string(),
+                    Shown {
+                        owners: Some(members),
+                        holding,
+                    },
+                );
             }
-        }
-        for department in departments {
-            let below = org.department_and_below(department);
-            let members: Vec<i64> = people
-                .iter()
-                .copied()
-                .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
-                .collect();
-            // A department's target stands against the whole department: a
-            // viewer who counts only part of it (a rep seeing their own
-            // contracts) is not shown the target against their part as if
-            // it were the department's.
-            let whole = counted
-                .as_ref()
-                .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
-            if !whole || (counted.is_some() && members.is_empty()) {
-                continue;
-            }
-            let shown = if held((Some(department), None)) {
-                Shown::own(Some(members), (Some(department), None))
-            } else {
+        } else if !holders.is_empty() {
+            // The total of the people shown: everyone whose records count,
+            // added up by the rule of a group of chosen people.
+            let everyone = counted.clone().unwrap_or_else(|| people.clone());
+            holders.insert(
+                TOTAL.to_string(),
                 Shown {
-                    of: members.iter().map(|id| (None, Some(*id))).collect(),
-                    owners: Some(members),
-                    group: true,
-                }
-            };
-            holders.insert(department.to_string(), shown);
+                    holding: people_holding(&everyone),
+                    owners: counted.clone(),
+                },
+            );
         }
         // One currency for the report, by the dashboard's rule, over the
-        // targets of the holders shown (a group's people's among them).
-        let of_shown = |t: &&kuijing_store::insight::Target| {
-            holders
-                .values()
-                .any(|h| h.of.contains(&(t.department_id, t.user_id)))
-        };
-        let shown: Vec<&kuijing_store::insight::Target> = set.iter().filter(of_shown).collect();
+        // targets of the holders shown (a group's parts' among them).
+        let mut shown: Vec<&kuijing_store::insight::Target> = Vec::new();
+        for holder in holders.values() {
+            for target in targets_held(&holder.holding, &set) {
+                if !shown.iter().any(|t| t.id == target.id) {
+                    shown.push(target);
+                }
+            }
+        }
         let currency = crate::dashboard::target_currency(
             shown.iter().map(|t| t.currency.as_str()),
             &frame.currency,
@@ -148,68 +146,82 @@ impl App {
         );
         table.sparse.insert(target);
         table.rate(&format!("{measure}_rate"), achieved, target);
+        // What a group's people without a target achieved, beside the
+        // figure the rate compares.
+        let apart = holders
+            .values()
+            .any(|h| matches!(h.holding, Holding::Group(..)))
+            .then(|| {
+                table.column(
+                    &format!("{measure}_achieved_without_target"),
+                    Unit::Money,
+                    Some(&currency),
+                    None,
+                )
+            });
         // Rows of different holders and of the period beside its months do
         // not add up.
         table.not_additive(target);
         table.not_additive(achieved);
+        if let Some(apart) = apart {
+            table.not_additive(apart);
+        }
         let period_key = period_key(from, to);
         for (holder, shown) in &holders {
-            // Each holder's targets in the report's currency.
-            let mine: Vec<Vec<&kuijing_store::insight::Target>> = shown
-                .of
-                .iter()
-                .map(|of| {
-                    set.iter()
-                        .filter(|t| t.currency == currency && (t.department_id, t.user_id) == *of)
-                        .collect()
-                })
-                .collect();
-            let measured = crate::dashboard::measure_targets((from, to), &mine, shown.group);
-            if shown.group {
+            let figures = self
+                .holding_figures(
+                    tx,
+                    &shown.holding,
+                    (&set, &currency, measure),
+                    (org, &people),
+                    shown.owners.as_deref(),
+                    (from, to),
+                )
+                .await?;
+            if figures.measured.group {
+                let without_target = self
+                    .name_holders(tx, &figures.measured.without, &|id| frame.whose.name_of(id))
+                    .await?;
                 table.added_up.push(AddedUpTarget {
                     key: holder.clone(),
                     name: String::new(),
-                    without_target: measured
-                        .without
-                        .iter()
-                        .filter_map(|index| shown.of.get(*index).and_then(|h| h.1))
-                        .map(|user_id| crate::dashboard::TargetHolder {
-                            user_id,
-                            name: frame.whose.name_of(user_id),
-                        })
-                        .collect(),
+                    sub_departments: crate::dashboard::adds_departments(&shown.holding),
+                    without_target,
                 });
             }
-            let sums =
-                kuijing_store::insight::by_month(tx, shown.owners.as_deref(), measure, (from, to))
-                    .await?;
-            let mut period_sum = 0;
-            for (part, month_target) in parts.iter().zip(&measured.months) {
-                let key = part.key();
-                let row = (Some(holder.clone()), Some(key.clone()));
-                let amount: i64 = sums
-                    .iter()
-                    .filter(|s| s.month == key && s.currency == currency)
-                    .map(|s| s.amount)
-                    .sum();
-                period_sum += amount;
-                table.put(row.clone(), achieved, amount);
+            let rows = parts
+                .iter()
+                .map(|part| part.key())
+                .chain([period_key.clone()]);
+            let (period_achieved, period_apart) = figures.achieved();
+            let values = figures
+                .measured
+                .months
+                .iter()
+                .zip(&figures.months)
+                .map(|(t, (a, b))| (*t, *a, *b))
+                .chain([(figures.measured.target, period_achieved, period_apart)]);
+            for (key2, (month_target, mine, others)) in rows.zip(values) {
+                let row = (Some(holder.clone()), Some(key2));
+                table.put(row.clone(), achieved, mine);
+                if let (Some(apart), true) = (apart, figures.measured.group) {
+                    table.put(row.clone(), apart, others);
+                }
                 if let Some(t) = month_target {
-                    table.put(row, target, *t);
+                    table.put(row, target, t);
                 }
             }
-            for other in crate::dashboard::other_currencies(&sums, &currency) {
+            for other in figures.other_currencies {
                 table.other_currencies.insert(other);
-            }
-            let row = (Some(holder.clone()), Some(period_key.clone()));
-            table.put(row.clone(), achieved, period_sum);
-            if let Some(t) = measured.target {
-                table.put(row, target, t);
             }
         }
         Ok(())
     }
 }
+
+/// The row key of the target report's total of the people shown (grouped
+/// by owner).
+pub const TOTAL: &str = "total";
 
 /// The target report's row of the whole period, sorted before its months:
 /// `2026` for a calendar year, `2025 – 2026` for whole years, else the
@@ -257,21 +269,18 @@ pub(super) fn name_month_parts(rows: &mut [ReportRow], (from, to): (NaiveDate, N
     }
 }
 
-/// A holder of the target report: the owners its achievement counts, the
-/// holders whose targets it stands against (itself, or a group's people),
-/// and whether those are added up as a group's.
+/// A holder of the target report: the owners its achievement counts, and
+/// what it stands against (its own targets, or a group's parts').
 struct Shown {
     owners: Option<Vec<i64>>,
-    of: Vec<(Option<i64>, Option<i64>)>,
-    group: bool,
+    holding: Holding<HolderKey>,
 }
 
 impl Shown {
-    fn own(owners: Option<Vec<i64>>, holder: (Option<i64>, Option<i64>)) -> Self {
+    fn own(owners: Option<Vec<i64>>, holder: HolderKey) -> Self {
         Self {
             owners,
-            of: vec![holder],
-            group: false,
+            holding: Holding::Own(holder),
         }
     }
 }

@@ -186,6 +186,7 @@ fn name_fixed_rows(report: &mut Report, lang: Lang) {
         }
     }
     kuijing_service::reports::name_target_months(report, &text);
+    kuijing_service::reports::name_added_up(report);
 }
 
 /// A refusal as a problem document, with the pickers' fields named as they show them.

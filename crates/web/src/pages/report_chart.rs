@@ -239,18 +239,22 @@ pub(crate) fn drawn_chart(report: &Report) -> &str {
     }
 }
 
-/// A line over days, weeks, months, quarters or years with every bucket
-/// of the period drawn, those without records at zero, so that time runs
-/// evenly along the axis and the line never joins across empty days. The
-/// table keeps only the groups with records. None where nothing is to be
-/// filled: another chart, a first grouping that is no date bucket, more
-/// buckets than a line draws, or groups outside the period (grouped by
-/// another date than the period's).
+/// A line or bars over days, weeks, months, quarters or years with every
+/// bucket of the period drawn, those without records at zero, so that time
+/// runs evenly along the axis, the line never joins across empty days and
+/// no gap between bars vanishes. A line's table keeps only the groups with
+/// records; a bar chart's table shows the empty buckets too (see
+/// [`bars_with_empty_buckets`]). None where nothing is to be filled:
+/// another chart, a first grouping that is no date bucket, more buckets
+/// than the chart draws, or groups outside the period (grouped by another
+/// date than the period's).
 fn with_empty_buckets(report: &Report) -> Option<Report> {
-    if report.chart != "line" {
-        return None;
-    }
-    let keys = period_buckets(report.buckets[0]?, report.from, report.to, MOST_POINTS)?;
+    let most = match report.chart.as_str() {
+        "line" => MOST_POINTS,
+        "bar" => MOST_BARS,
+        _ => return None,
+    };
+    let keys = period_buckets(report.buckets[0]?, report.from, report.to, most)?;
     let model = report.rows.iter().find(|r| r.key.is_some())?;
     let known: std::collections::BTreeSet<&str> = keys.iter().map(String::as_str).collect();
     if report
@@ -290,6 +294,14 @@ fn with_empty_buckets(report: &Report) -> Option<Report> {
         rows,
         ..report.clone()
     })
+}
+
+/// A bar chart's report with the empty buckets of its period at zero, for
+/// its table as for its bars; none where nothing is to be filled.
+pub(crate) fn bars_with_empty_buckets(report: &Report) -> Option<Report> {
+    (report.chart == "bar")
+        .then(|| with_empty_buckets(report))
+        .flatten()
 }
 
 /// The keys of the buckets from `from` to `to` (both included) as the

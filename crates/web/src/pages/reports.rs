@@ -141,7 +141,7 @@ impl ReportView {
             .map(|holder| {
                 kuijing_service::dashboard::group_target_text(
                     Some(&holder.name),
-                    &currency,
+                    (&currency, holder.sub_departments),
                     &holder.without_target,
                     &|key: &str| self.shell.t(key),
                 )
@@ -353,6 +353,7 @@ pub(crate) fn name_fixed_rows(report: &mut Report, shell: &Shell) {
         }
     }
     kuijing_service::reports::name_target_months(report, &text);
+    kuijing_service::reports::name_added_up(report);
 }
 
 /// A builder field's coded value (an outcome, a document's status, a
@@ -499,6 +500,10 @@ async fn saved_view(
     shell.notice = done_notice(lang, &query.done);
     let title = definition.definition.name.clone();
     kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| shell.t(key));
+    // Bars over date buckets show the empty ones at zero, in the table too.
+    if let Some(filled) = super::report_chart::bars_with_empty_buckets(&report) {
+        report = filled;
+    }
     let (chart, legend, chart_note) = chart_of(&report, &shell, &title);
     let (departments, people) = state.app.insight_choices(caller).await?;
     Ok(ReportView {

@@ -317,10 +317,21 @@ pub async fn post_form(
     path: &str,
     form: String,
 ) -> (StatusCode, String) {
+    post_form_in(t, cookie, path, form, "en").await
+}
+
+/// As [`post_form`], from a page in `lang`.
+pub async fn post_form_in(
+    t: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: String,
+    lang: &str,
+) -> (StatusCode, String) {
     let request = Request::builder()
         .method(Method::POST)
         .uri(path)
-        .header(header::COOKIE, format!("{cookie}; kj_lang=en"))
+        .header(header::COOKIE, format!("{cookie}; kj_lang={lang}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form))
         .expect("request");

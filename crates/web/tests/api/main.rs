@@ -119,6 +119,7 @@ mod sort_fix;
 mod target_fix;
 mod target_money;
 mod target_people;
+mod targets_fix12;
 mod targets_fix2;
 mod team_contacts;
 mod unique_fix;

@@ -28,10 +28,27 @@ impl View {
         target.added_up.then(|| {
             kuijing_service::dashboard::group_target_text(
                 None,
-                &target.currency,
+                (&target.currency, target.sub_departments),
                 &target.without_target,
                 &|key: &str| self.shell.t(key),
             )
+        })
+    }
+
+    /// What a group's people and sub-departments without a target achieved,
+    /// apart from the figure the rate compares.
+    pub(super) fn achieved_without(&self, target: &TargetView) -> Option<String> {
+        (target.added_up && !target.without_target.is_empty()).then(|| {
+            self.shell
+                .t("targets_fix12.achieved_without")
+                .replace(
+                    "%{amount}",
+                    &self.target_money(&target.achieved_without_target, target),
+                )
+                .replace(
+                    "%{total}",
+                    &self.target_money(&(target.achieved + target.achieved_without_target), target),
+                )
         })
     }
 
