@@ -61,6 +61,31 @@ fn department_part(
     Holding::Group(holder, parts)
 }
 
+/// The company as measured: its own targets when it has any, else each
+/// top department's by the rule of [`department_holding`] (sub-departments
+/// included), added up.
+pub(crate) fn company_holding(
+    org: &OrgChart,
+    people: &[i64],
+    has_own: &dyn Fn(HolderKey) -> bool,
+) -> Holding<HolderKey> {
+    let holder = (None, None);
+    if has_own(holder) {
+        return Holding::Own(holder);
+    }
+    let mut tops: Vec<i64> = org
+        .department_ids()
+        .filter(|d| org.department_and_above(*d).len() == 1)
+        .collect();
+    tops.sort_unstable();
+    let mut seen = BTreeSet::new();
+    let parts = tops
+        .into_iter()
+        .map(|top| department_part(org, people, (top, true), has_own, &mut seen))
+        .collect();
+    Holding::Group(holder, parts)
+}
+
 /// Chosen people measured together: their targets added up.
 pub(crate) fn people_holding(people: &[i64]) -> Holding<HolderKey> {
     Holding::Group(

@@ -30,7 +30,7 @@ use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
 pub(crate) use measure::{
-    HolderKey, adds_departments, department_holding, people_holding, targets_held,
+    HolderKey, adds_departments, company_holding, department_holding, people_holding, targets_held,
 };
 pub use target_set::{TargetAmount, TargetInput, TargetsInput};
 pub use targets::{

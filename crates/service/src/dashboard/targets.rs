@@ -3,7 +3,9 @@
 use kuijing_domain::target_groups::Holding;
 use kuijing_domain::targets::{YearTargets, months_of};
 
-use super::measure::{adds_departments, department_holding, people_holding, targets_held};
+use super::measure::{
+    adds_departments, company_holding, department_holding, people_holding, targets_held,
+};
 
 use super::*;
 
@@ -249,10 +251,16 @@ impl App {
         {
             return Ok(Vec::new());
         }
-        let people: Vec<i64> = whose
-            .chosen()
-            .map(|c| c.iter().copied().collect())
-            .unwrap_or_default();
+        // The people a group may add up: those chosen, else everyone (the
+        // company, or the viewer's own department, by its departments).
+        let people: Vec<i64> = match whose.chosen() {
+            Some(chosen) => chosen.iter().copied().collect(),
+            None => {
+                let mut everyone: Vec<i64> = whose.org.user_ids().collect();
+                everyone.sort_unstable();
+                everyone
+            }
+        };
         let last_day = to - chrono::Duration::days(1);
         let years = (i64::from(from.year()), i64::from(last_day.year()));
         let company = self.currency();
@@ -267,8 +275,13 @@ impl App {
                 set.iter().any(|t| (t.department_id, t.user_id) == holder)
             };
             let holding = match (scope, query.user_ids.as_slice()) {
-                ("company", _) if viewer.0 => Holding::Own((None, None)),
-                ("company", _) => Holding::Own(viewer.1),
+                ("company", _) if viewer.0 => company_holding(&whose.org, &people, &has_own),
+                ("company", _) => match viewer.1 {
+                    (Some(department), None) => {
+                        department_holding(&whose.org, &people, department, true, &has_own)
+                    }
+                    own => Holding::Own(own),
+                },
                 ("department", _) => match query.department_id {
                     Some(department) => department_holding(
                         &whose.org,

@@ -249,6 +249,10 @@ impl App {
             .run_report_upto(caller, id, query, crate::reports::EXPORT_GROUP_LIMIT)
             .await?;
         crate::reports::name_coded_rows(&mut report, text);
+        // Bars over date buckets keep the empty ones, as on the page.
+        if let Some(filled) = crate::reports::bars_with_empty_buckets(&report) {
+            report = filled;
+        }
         let path = crate::reports::write_report(&self.settings.data_dir, &report, format, text)?;
         Ok((path, report.name))
     }

@@ -8,6 +8,7 @@
 
 mod approvals;
 mod assembly;
+mod buckets;
 mod customers;
 mod export;
 mod pipeline;
@@ -31,6 +32,9 @@ use crate::{App, Caller};
 
 pub(crate) use assembly::{Assembly, EXPORT_GROUP_LIMIT, GROUP_LIMIT, zone_over, zone_starts};
 use assembly::{months_between, year_earlier, year_later};
+pub use buckets::{
+    MOST_BARS, MOST_POINTS, bars_with_empty_buckets, period_buckets, with_empty_buckets,
+};
 pub(crate) use export::write_report;
 pub use export::{
     coded_value, column_label, decimals, fixed_row_label, grouping_label, left_out_text,

@@ -3,7 +3,9 @@
 use kuijing_domain::target_groups::Holding;
 use kuijing_domain::targets::{MonthPart, months_of};
 
-use crate::dashboard::{HolderKey, department_holding, people_holding, targets_held};
+use crate::dashboard::{
+    HolderKey, company_holding, department_holding, people_holding, targets_held,
+};
 
 use super::*;
 
@@ -103,6 +105,15 @@ impl App {
                         holding,
                     },
                 );
+            }
+            // The company without a target of its own stands against its
+            // departments' added up, as on the dashboard.
+            let company = company_holding(org, &people, &held);
+            if counted.is_none() && company.own_holders().into_iter().any(|h| held(*h)) {
+                holders.entry("company".to_string()).or_insert(Shown {
+                    owners: None,
+                    holding: company,
+                });
             }
         } else if !holders.is_empty() {
             // The total of the people shown: everyone whose records count,

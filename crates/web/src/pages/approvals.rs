@@ -209,7 +209,8 @@ pub async fn act(
 /// The record's page again, for an action refused for its input (a
 /// rejection without a comment): the message beside the comment box and
 /// what was typed kept, answered 422. `None` where the action came from
-/// elsewhere than a contract's or a payment's page.
+/// elsewhere than a contract's or a payment's page, or where the page has
+/// no panel for the viewer (they may no longer act on it).
 async fn record_again(
     state: &AppState,
     (caller, lang): (&kuijing_service::Caller, Lang),
@@ -246,6 +247,9 @@ async fn record_again(
         )
         .await
         .ok()?;
+        // Someone who may no longer act has no panel to show the message
+        // in: they are told on a page of its own.
+        view.panel.as_ref()?;
         again(&mut view.panel);
         return Some(render(&view, StatusCode::UNPROCESSABLE_ENTITY));
     }
@@ -260,6 +264,9 @@ async fn record_again(
         )
         .await
         .ok()?;
+        // Someone who may no longer act has no panel to show the message
+        // in: they are told on a page of its own.
+        view.panel.as_ref()?;
         again(&mut view.panel);
         return Some(render(&view, StatusCode::UNPROCESSABLE_ENTITY));
     }

@@ -186,6 +186,16 @@ impl CustomersPage {
         self.can_transfer || self.can_delete || self.can_export
     }
 
+    /// The hint above the ticked rows, naming what the viewer may do.
+    fn batch_hint(&self) -> String {
+        let actions = [
+            ("transfer", self.can_transfer),
+            ("export", self.can_export),
+            ("delete", self.can_delete),
+        ];
+        super::batch_hint::batch_hint(self.shell.lang, "customers", &actions)
+    }
+
     /// The conditions as sentences, each with a link that removes it.
     fn chips(&self) -> Vec<Chip> {
         super::records::chips(

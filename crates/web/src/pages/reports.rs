@@ -501,7 +501,7 @@ async fn saved_view(
     let title = definition.definition.name.clone();
     kuijing_service::reports::name_coded_rows(&mut report, &|key: &str| shell.t(key));
     // Bars over date buckets show the empty ones at zero, in the table too.
-    if let Some(filled) = super::report_chart::bars_with_empty_buckets(&report) {
+    if let Some(filled) = kuijing_service::reports::bars_with_empty_buckets(&report) {
         report = filled;
     }
     let (chart, legend, chart_note) = chart_of(&report, &shell, &title);

@@ -167,6 +167,13 @@ async fn the_leads_list_hint_names_only_what_the_viewer_may_do() {
         html.contains("Tick leads to transfer, convert, export or delete them."),
         "{html}"
     );
+    // Customers likewise: the export button is named with the others.
+    crate::sales_fixtures::customer(&t, &admin, "Hinted Ltd").await;
+    let (_, html) = page(&t, &boss, "/customers?view=all", "en").await;
+    assert!(
+        html.contains("Tick customers to transfer, export or delete them."),
+        "{html}"
+    );
 }
 
 /// A file uploaded on an import page to be checked: the page shown.

@@ -445,4 +445,74 @@ async fn bars_over_weeks_keep_the_empty_weeks_in_the_chart_and_the_table() {
         rows,
         "a bar per week with contracts, zero for the others"
     );
+    // The export has the same weeks as the page's table.
+    let file = t
+        .get(
+            &format!("/api/v1/custom-reports/{id}/export?format=csv&{period}"),
+            &admin,
+        )
+        .await;
+    assert_eq!(file.status, 200, "{}", file.text);
+    let lines: Vec<&str> = file.text.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("2016-12-26") || l.contains(",2016-12-26")),
+        "{}",
+        file.text
+    );
+    let week_rows = lines
+        .iter()
+        .filter(|l| l.get(..4).is_some_and(|y| y == "2016" || y == "2017"))
+        .count();
+    assert_eq!(week_rows, weeks, "{}", file.text);
+}
+
+#[tokio::test]
+async fn the_company_without_a_target_adds_up_its_departments_and_with_one_stands_on_its_own() {
+    let t = TestApp::new().await;
+    let c = company(&t).await;
+    let admin = &c.team.admin;
+    let board = t
+        .get(&format!("/api/v1/dashboard?{YEAR}&scope=company"), admin)
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    let target = &board.body["targets"][0];
+    // Sales by its rule (1,200 + 3,600 + East's 6,000); nobody else has one.
+    assert_eq!(target["target"], 1_080_000, "{target}");
+    assert_eq!(target["achieved"], 42_000, "{target}");
+    assert_eq!(target["achieved_without_target"], 120_000, "{target}");
+    assert_eq!(target["added_up"], true);
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=department"),
+            admin,
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    let year = cell(&report.body, "company", "2021");
+    assert_eq!(year["values"], json!([1_080_000, 42_000, 39, 120_000]));
+
+    // A target of the company's own: everyone's sales stand against it.
+    set_target(
+        &t,
+        admin,
+        json!({ "year": 2021, "month": 0, "measure": "contract_amount", "amount": "20000" }),
+    )
+    .await;
+    let board = t
+        .get(&format!("/api/v1/dashboard?{YEAR}&scope=company"), admin)
+        .await;
+    let target = &board.body["targets"][0];
+    assert_eq!(target["target"], 2_000_000, "{target}");
+    assert_eq!(target["achieved"], 162_000, "{target}");
+    assert_eq!(target["added_up"], false);
+    let report = t
+        .get(
+            &format!("/api/v1/reports/targets?{YEAR}&by=department"),
+            admin,
+        )
+        .await;
+    let year = cell(&report.body, "company", "2021");
+    assert_eq!(year["values"], json!([2_000_000, 162_000, 81, 0]));
 }
