@@ -459,6 +459,18 @@ pub async fn targets(
     tx.all(&select).await
 }
 
+/// Holds the targets of one holder and year until the transaction ends, so
+/// that saves of them run one after another (their checks against the
+/// months and year saved see each other's).
+pub async fn lock_targets(
+    tx: &mut Tx,
+    year: i64,
+    (department, user): (Option<i64>, Option<i64>),
+) -> Result<()> {
+    let key = format!("targets\u{1f}{year}\u{1f}{department:?}\u{1f}{user:?}");
+    tx.lock_key(&key).await
+}
+
 /// Sets a target, replacing the holder's target for that month and measure.
 #[allow(clippy::too_many_arguments)]
 pub async fn set_target(

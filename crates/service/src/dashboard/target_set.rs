@@ -119,6 +119,9 @@ impl App {
         {
             errors.add("user_id", "invalid_choice");
         }
+        // Saves of one holder's year run one after another, so months saved
+        // at once never add up past the year, nor collide on a month.
+        insight::lock_targets(&mut tx, input.year, (input.department_id, input.user_id)).await?;
         // A holder's targets of a measure and year are in one currency:
         // those not replaced here must already be in this one.
         let saved =

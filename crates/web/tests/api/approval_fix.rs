@@ -137,6 +137,143 @@ async fn an_approver_outside_the_scope_goes_to_the_inbox_after_deciding() {
     );
 }
 
+/// Step 1 the submitter's superior; step 2 everyone named, above 10,000.
+async fn two_step_flow(t: &TestApp, team: &SalesTeam, resubmit: &str, last: &[i64]) {
+    flow(
+        t,
+        team,
+        "contract",
+        json!({ "resubmit": resubmit, "steps": [
+            { "name": "Superior", "approvers": { "superior": { "levels": 1 } }, "mode": "any_one" },
+            { "name": "Everyone", "approvers": { "users": last }, "mode": "everyone",
+              "condition": [{ "field": "amount", "op": "gt", "value": { "number": 1_000_000 }, "currency": "CNY" }] }
+        ] }),
+    )
+    .await;
+}
+
+async fn set_amount(t: &TestApp, token: &str, id: i64, amount: &str) {
+    let path = format!("/api/v1/contracts/{id}");
+    let answer = t.put(&path, token, json!({ "amount": amount })).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn an_edit_that_keeps_the_steps_resumes_at_the_rejected_step() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let finance = team.finance.0;
+    two_step_flow(&t, &team, "from_rejected_step", &[finance]).await;
+    let (rep, manager) = (team.rep.1.as_str(), team.manager.1.as_str());
+    let buyer = customer(&t, rep, "Initech").await;
+    let deal = contract(&t, rep, buyer, "15000").await;
+    submit(&t, rep, "contracts", deal).await;
+    let approval = approval_id(&detail(&t, rep, deal).await);
+    act_ok(&t, manager, approval, json!({ "action": "approve" })).await;
+    let reject = json!({ "action": "reject", "comment": "Payment terms" });
+    act_ok(&t, &team.finance.1, approval, reject.clone()).await;
+
+    // 12,000 still needs both steps: it resumes at the rejected one.
+    set_amount(&t, rep, deal, "12000").await;
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
+    let seen = detail(&t, rep, deal).await;
+    assert_eq!(waiting_ids(&seen), vec![finance], "{}", seen.text);
+    assert_eq!(seen.body["approval"]["approval"]["state"]["current"], 1);
+
+    // 8,000 drops the second step: from the start, and the history says so.
+    act_ok(&t, &team.finance.1, approval, reject).await;
+    set_amount(&t, rep, deal, "8000").await;
+    assert_eq!(submit(&t, rep, "contracts", deal).await, "in_approval");
+    let seen = detail(&t, rep, deal).await;
+    assert_eq!(waiting_ids(&seen), vec![team.manager.0], "{}", seen.text);
+    let history = seen.body["approval"]["history"]
+        .as_array()
+        .expect("history");
+    assert!(
+        history.iter().any(|h| h["action"] == "started_over"),
+        "{}",
+        seen.text
+    );
+    let cookie = page_session(&t, "0971000002").await;
+    let (_, html) = page(&t, &cookie, &format!("/contracts/{deal}"), "en").await;
+    assert!(
+        html.contains("Changed since the rejection: starts again from the first step"),
+        "{html}"
+    );
+}
+
+/// Rejected twice on its second step, then approved: two steps each time.
+async fn rejected_twice_then_approved(t: &TestApp, team: &SalesTeam, second: &str) -> i64 {
+    let rep = team.rep.1.as_str();
+    let buyer = customer(t, rep, "Umbrella").await;
+    let deal = contract(t, rep, buyer, "20000").await;
+    submit(t, rep, "contracts", deal).await;
+    let approval = approval_id(&detail(t, rep, deal).await);
+    for round in 0..3 {
+        if round > 0 {
+            submit(t, rep, "contracts", deal).await;
+        }
+        act_ok(t, &team.manager.1, approval, json!({ "action": "approve" })).await;
+        let last = if round < 2 {
+            json!({ "action": "reject", "comment": "Not yet" })
+        } else {
+            json!({ "action": "approve" })
+        };
+        act_ok(t, second, approval, last).await;
+    }
+    assert_eq!(detail(t, rep, deal).await.body["status"], "approved");
+    deal
+}
+
+#[tokio::test]
+async fn the_report_and_the_statistics_count_every_decision_alike() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let (outsider, outsider_token) = finance_manager(&t, &team).await;
+    two_step_flow(&t, &team, "from_start", &[outsider]).await;
+    rejected_twice_then_approved(&t, &team, &outsider_token).await;
+
+    let stats = t.get("/api/v1/approvals/stats", &team.admin).await;
+    assert_eq!(stats.status, 200, "{}", stats.text);
+    let stat = stats
+        .body
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["kind"] == "contract"))
+        .unwrap_or_else(|| panic!("contract figures: {}", stats.text));
+    assert_eq!(stat["total"], 1, "{}", stats.text);
+    assert_eq!(stat["submissions"], 3, "{}", stats.text);
+    assert_eq!(stat["approved_decisions"], 4, "{}", stats.text);
+    assert_eq!(stat["rejected_decisions"], 2, "{}", stats.text);
+    assert_eq!(stat["approved_submissions"], 1, "{}", stats.text);
+    assert_eq!(stat["pass_rate"], 333, "{}", stats.text);
+    assert!(stat["average_step_seconds"].is_i64(), "{}", stats.text);
+
+    // The report says the same, for the administrator and for the Finance
+    // manager who decided on it though the rep is outside their scope.
+    for token in [team.admin.as_str(), outsider_token.as_str()] {
+        let report = t.get("/api/v1/reports/approvals?by=kind", token).await;
+        assert_eq!(report.status, 200, "{}", report.text);
+        let row = report_row(&report, "contract");
+        assert_eq!(row["submitted"], stat["submissions"], "{}", report.text);
+        assert_eq!(row["approve_decisions"], stat["approved_decisions"]);
+        assert_eq!(row["reject_decisions"], stat["rejected_decisions"]);
+        assert_eq!(row["approved"], stat["approved_submissions"]);
+        assert_eq!(row["decided"], 3);
+        let share = row["approval_rate"].as_i64().expect("a pass rate");
+        assert_eq!(share, 333, "{}", report.text);
+        assert_eq!(Some(share), stat["pass_rate"].as_i64(), "the same tenths");
+        let seconds = stat["average_step_seconds"].as_i64().unwrap_or_default();
+        assert_eq!(row["hours_per_step"], (seconds * 10 + 1800) / 3600);
+    }
+
+    // The page says what the pass rate is and shows the time per step.
+    let cookie = page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (_, html) = page(&t, &cookie, "/reports/approvals?by=kind", "en").await;
+    assert!(html.contains("Pass rate = submissions approved"), "{html}");
+    assert!(html.contains("Hours per step (average)"), "{html}");
+    assert!(html.contains("Reject decisions"), "{html}");
+}
+
 /// The options of the first `<select name="to"` of a page after `from`.
 fn hand_over_options(html: &str, from: &str) -> String {
     let start = html.find(from).expect("the form");

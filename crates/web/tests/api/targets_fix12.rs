@@ -516,3 +516,48 @@ async fn the_company_without_a_target_adds_up_its_departments_and_with_one_stand
     let year = cell(&report.body, "company", "2021");
     assert_eq!(year["values"], json!([2_000_000, 162_000, 81, 0]));
 }
+
+#[tokio::test]
+async fn months_saved_at_once_never_add_up_past_the_year_nor_collide() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = &team.admin;
+    let month = |user: i64, month: i64, amount: &str| {
+        json!({ "year": 2021, "month": month, "user_id": user,
+                "measure": "contract_amount", "amount": amount })
+    };
+    // Two months of 60,000 saved at once against a year of 100,000: one
+    // is refused, whichever comes second.
+    for user in [team.rep.0, team.other_rep.0, team.manager.0] {
+        year_target(&t, admin, ("user_id", user), "100000").await;
+        let (a, b) = tokio::join!(
+            t.post("/api/v1/targets", admin, month(user, 1, "60000")),
+            t.post("/api/v1/targets", admin, month(user, 2, "60000")),
+        );
+        let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 422], "{} {}", a.text, b.text);
+    }
+    // The same month saved several times at once: each is answered, and
+    // one target of the month stays.
+    let rep = team.rep.0;
+    let (a, b, c) = tokio::join!(
+        t.post("/api/v1/targets", admin, month(rep, 4, "1000")),
+        t.post("/api/v1/targets", admin, month(rep, 4, "2000")),
+        t.post("/api/v1/targets", admin, month(rep, 4, "3000")),
+    );
+    for answer in [&a, &b, &c] {
+        assert_eq!(answer.status.as_u16(), 201, "{}", answer.text);
+    }
+    let saved = t
+        .get(&format!("/api/v1/targets?year=2021&user_id={rep}"), admin)
+        .await;
+    let aprils = saved
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["month"] == 4)
+        .count();
+    assert_eq!(aprils, 1, "{}", saved.text);
+}
