@@ -156,17 +156,24 @@ fn split(text: &str) -> Option<Region> {
     })
 }
 
-/// The district leading `text`. A district whose name ends in 市 is
-/// read whole (臺南市新市區 is 新市區, not 新市), and a park (科學園區,
+/// The district leading `text`. A district whose name has 市, 縣, 鎮 or 鄉
+/// before its own end is read whole (臺南市新市區 is 新市區, not 新市;
+/// 桃園市平鎮區 is 平鎮區, 高雄市前鎮區 is 前鎮區), and a park (科學園區,
 /// 工業區 …) is no district: it stays in the detail line.
 fn district_of(text: &str) -> Option<(&str, &str)> {
     let (mut name, mut after) = first_segment(text, DISTRICT_ENDS, 4)?;
     if let Some(end) = after
         .chars()
         .next()
-        .filter(|c| ['區', '区', '鄉', '乡', '鎮', '镇'].contains(c))
+        .filter(|c| DISTRICT_ENDS[..6].contains(c))
     {
-        let (city_like, end_len) = (name.ends_with(['市', '縣', '县']), end.len_utf8());
+        // Townships have names of two characters or more before their 鎮 or
+        // 鄉 (鹿港鎮), so one character and a 鎮 before a 區 is a district.
+        let township_in_name = name.chars().count() == 2
+            && name.ends_with(['鎮', '镇', '鄉', '乡'])
+            && ['區', '区'].contains(&end);
+        let city_like = name.ends_with(['市', '縣', '县']) || township_in_name;
+        let end_len = end.len_utf8();
         if city_like && name.chars().count() < 4 {
             let whole = name.len() + end_len;
             (name, after) = (&text[..whole], &text[whole..]);
@@ -338,6 +345,33 @@ mod tests {
             (None, some("高雄市"), None, some("楠梓加工區經三路1號"))
         );
         assert_eq!(parts("板橋區民生路一段一號").1, None);
+    }
+
+    #[test]
+    fn a_district_with_a_township_or_city_in_its_name_is_read_whole() {
+        assert_eq!(
+            parts("桃園市平鎮區環南路100號"),
+            (None, some("桃園市"), some("平鎮區"), some("環南路100號"))
+        );
+        assert_eq!(
+            parts("高雄市前鎮區中山二路5號"),
+            (None, some("高雄市"), some("前鎮區"), some("中山二路5號"))
+        );
+        assert_eq!(
+            parts("台南市新市區中華路1號"),
+            (None, some("臺南市"), some("新市區"), some("中華路1號"))
+        );
+        assert_eq!(
+            parts("高雄市鳳山區光復路二段132號"),
+            (
+                None,
+                some("高雄市"),
+                some("鳳山區"),
+                some("光復路二段132號")
+            )
+        );
+        // A township before a road named with 區 is still the township.
+        assert_eq!(parts("彰化縣鹿港鎮區運路1號").2, some("鹿港鎮"));
         assert_eq!(parts("越南海防市陽京郡海城坊范文同路第9里程").1, None);
         assert_eq!(
             parts("中國福建省晉江市青陽蓮嶼工業區"),
