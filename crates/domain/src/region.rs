@@ -58,8 +58,7 @@ pub fn split_address(address: &str) -> Region {
         detail: (!trimmed.is_empty()).then(|| trimmed.to_string()),
         ..Region::default()
     };
-    // 巿 (fú) is a frequent slip for 市 in typed addresses.
-    let typed = trimmed.replace('巿', "市");
+    let typed = as_read(trimmed);
     let found = split(&typed).or_else(|| {
         // A science or industrial park written before the city
         // (新竹科學園區新竹市力行二路…) stays in the detail line.
@@ -84,8 +83,42 @@ const SHORT: &[(&str, &str)] = &[("北市", "臺北市"), ("高市", "高雄市"
 /// before anything else (`100 Main Street`) is no postal code.
 pub fn take_postcode(address: &str) -> Option<(String, String)> {
     let code = split_address(address).postcode?;
-    let (_, rest) = leading_postcode(address.trim());
+    let typed = as_read(address.trim());
+    let (_, rest) = leading_postcode(&typed);
     Some((code, rest.to_string()))
+}
+
+/// An address as it is read: full-width digits, brackets and hyphens
+/// (`２３５`, `（１００）`) in their half-width forms, and 巿 (fú), a frequent
+/// slip for 市, as 市.
+fn as_read(address: &str) -> String {
+    address
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '（' | '）' | '－' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '巿' => '市',
+            c => c,
+        })
+        .collect()
+}
+
+/// Simplified characters of Taiwan's city and district names, and below
+/// them their Traditional forms, one for one (后 is left: 后里區 is
+/// written so).
+const SIMPLIFIED: &str = "区乡镇县万华义内桥庄树莺峡芦门双贡乌来园坜杨龟龙观复兴丰东势雾栖头罗苏员线坛盐鱼国爱库仑麦长脚恒峦顶边车满狮兰壮围结莲凤寿滨荣关绿岛达屿马宁营鸟冈弥浓玛学将军归庙横宝馆铜锣乐间云连";
+const TRADITIONAL: &str = "區鄉鎮縣萬華義內橋莊樹鶯峽蘆門雙貢烏來園壢楊龜龍觀復興豐東勢霧棲頭羅蘇員線壇鹽魚國愛庫崙麥長腳恆巒頂邊車滿獅蘭壯圍結蓮鳳壽濱榮關綠島達嶼馬寧營鳥岡彌濃瑪學將軍歸廟橫寶館銅鑼樂間雲連";
+
+/// A name in Traditional characters, as far as [`SIMPLIFIED`] goes.
+fn traditional(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            SIMPLIFIED
+                .chars()
+                .position(|simplified| simplified == c)
+                .and_then(|at| TRADITIONAL.chars().nth(at))
+                .unwrap_or(c)
+        })
+        .collect()
 }
 
 /// The digits leading a text (with the brackets, spaces and hyphens around
@@ -133,16 +166,25 @@ fn split(text: &str) -> Option<Region> {
     let taiwanese = province.is_none();
     let city = match SHORT.iter().find(|(short, _)| *short == city) {
         Some((_, full)) if taiwanese => full.to_string(),
-        _ => official(
-            city,
-            taiwanese && TAIWAN.contains(&official(city, true).as_str()),
-        ),
+        _ => {
+            let full = official(&traditional(city));
+            if taiwanese && TAIWAN.contains(&full.as_str()) {
+                full
+            } else {
+                city.to_string()
+            }
+        }
     };
     rest = after;
     let district = match district_of(rest) {
         Some((district, after)) => {
             rest = after;
-            Some(official(district, TAIWAN.contains(&city.as_str())))
+            // A Taiwanese district in the city's form: 中正区 is 中正區.
+            Some(if TAIWAN.contains(&city.as_str()) {
+                official(&traditional(district))
+            } else {
+                district.to_string()
+            })
         }
         None => None,
     };
@@ -233,11 +275,11 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
-/// A Taiwanese name in its official form (臺 for 台); others as written.
-fn official(name: &str, taiwanese: bool) -> String {
+/// A Taiwanese name in its official form: 臺 for a leading 台.
+fn official(name: &str) -> String {
     match name.strip_prefix('台') {
-        Some(rest) if taiwanese => format!("臺{rest}"),
-        _ => name.to_string(),
+        Some(rest) => format!("臺{rest}"),
+        None => name.to_string(),
     }
 }
 
@@ -401,6 +443,44 @@ mod tests {
         assert_eq!(take_postcode("100 Main Street, Springfield"), None);
         assert_eq!(take_postcode("臺北市中正區"), None);
         assert_eq!(leading_postcode("  "), (None, "  "));
+    }
+
+    #[test]
+    fn full_width_digits_and_brackets_are_read() {
+        let region = split_address("２３５新北市中和區中山路３段１號");
+        assert_eq!(region.postcode, some("235"));
+        assert_eq!(region.city, some("新北市"));
+        assert_eq!(region.district, some("中和區"));
+        assert_eq!(region.detail, some("中山路3段1號"));
+        assert_eq!(
+            split_address("（１００）臺北市中正區").postcode,
+            some("100")
+        );
+        assert_eq!(
+            take_postcode("２３５新北市中和區中山路３段１號"),
+            Some(("235".into(), "新北市中和區中山路3段1號".into()))
+        );
+    }
+
+    #[test]
+    fn a_simplified_taiwanese_address_gives_the_traditional_region() {
+        assert_eq!(
+            parts("100台北市中正区重庆南路一段122号"),
+            (
+                None,
+                some("臺北市"),
+                some("中正區"),
+                some("重庆南路一段122号")
+            )
+        );
+        assert_eq!(parts("桃园市平镇区环南路100号").2, some("平鎮區"));
+        assert_eq!(parts("台北市万华区").2, some("萬華區"));
+        assert_eq!(parts("台东县台东市中华路1号").1, some("臺東縣"));
+        assert_eq!(parts("台东县台东市中华路1号").2, some("臺東市"));
+        assert_eq!(parts("台中市后里区").2, some("后里區"));
+        // Mainland names stay as written.
+        assert_eq!(parts("广东省深圳市南山区科技园1号").2, some("南山区"));
+        assert_eq!(parts("北京市朝阳区建国路1号").2, some("朝阳区"));
     }
 
     #[test]
