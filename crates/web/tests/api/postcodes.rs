@@ -230,3 +230,27 @@ async fn the_forms_lists_and_pages_show_the_postcode() {
     let (_, html) = page(&t, &cookie, &format!("/contacts/{contact}"), "en").await;
     assert!(html.contains(">0400</dd>"), "{html}");
 }
+
+#[tokio::test]
+async fn a_postcode_or_tax_id_filter_typed_full_width_finds_the_half_width_value() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body = json!({ "name": "Wide Zip Co", "postcode": "01234", "tax_id": "12345678" });
+    create(&t, &admin, "/api/v1/customers", body).await;
+    create(&t, &admin, "/api/v1/customers", json!({ "name": "Other" })).await;
+    let body = json!({ "name": "Wide Zip Lead", "postcode": "100" });
+    create(&t, &admin, "/api/v1/leads", body).await;
+    for (path, field, typed, name) in [
+        ("customers", "postcode", "０１２３４", "Wide Zip Co"),
+        ("customers", "tax_id", "１２３４５６７８", "Wide Zip Co"),
+        ("leads", "postcode", "１００", "Wide Zip Lead"),
+    ] {
+        let filter =
+            urlencode(&json!([{ "field": field, "op": "equals", "value": typed }]).to_string());
+        let listed = t
+            .get(&format!("/api/v1/{path}?view=all&filter={filter}"), &admin)
+            .await;
+        assert_eq!(listed.body["total"], 1, "{path} {field}: {}", listed.text);
+        assert_eq!(listed.body["items"][0]["name"], name);
+    }
+}
