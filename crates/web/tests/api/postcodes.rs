@@ -254,3 +254,36 @@ async fn a_postcode_or_tax_id_filter_typed_full_width_finds_the_half_width_value
         assert_eq!(listed.body["items"][0]["name"], name);
     }
 }
+
+#[tokio::test]
+async fn the_import_preview_shows_the_postcode_taken_from_an_address() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (path, address, code, city) in [
+        (
+            "customers",
+            "２３５新北市中和區中山路３段１號",
+            "235",
+            json!("新北市"),
+        ),
+        (
+            "leads",
+            "(300) 新竹市東區光復路二段101號",
+            "300",
+            Value::Null,
+        ),
+    ] {
+        let file = format!("Name,Address\nPreview {path},{address}\n");
+        let sent = send_bytes(
+            &t,
+            &admin,
+            &format!("/api/v1/{path}/import?name=p.csv&dry_run=true"),
+            file.as_bytes(),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::OK, "{path}: {}", sent.text);
+        let row = &sent.body["preview"][0];
+        assert_eq!(row["postcode"], code, "{path}: {}", sent.text);
+        assert_eq!(row["city"], city, "{path}: {}", sent.text);
+    }
+}
