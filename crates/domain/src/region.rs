@@ -58,8 +58,7 @@ pub fn split_address(address: &str) -> Region {
         detail: (!trimmed.is_empty()).then(|| trimmed.to_string()),
         ..Region::default()
     };
-    // 巿 (fú) is a frequent slip for 市 in typed addresses.
-    let typed = trimmed.replace('巿', "市");
+    let typed = as_read(trimmed);
     let found = split(&typed).or_else(|| {
         // A science or industrial park written before the city
         // (新竹科學園區新竹市力行二路…) stays in the detail line.
@@ -84,8 +83,42 @@ const SHORT: &[(&str, &str)] = &[("北市", "臺北市"), ("高市", "高雄市"
 /// before anything else (`100 Main Street`) is no postal code.
 pub fn take_postcode(address: &str) -> Option<(String, String)> {
     let code = split_address(address).postcode?;
-    let (_, rest) = leading_postcode(address.trim());
+    let typed = as_read(address.trim());
+    let (_, rest) = leading_postcode(&typed);
     Some((code, rest.to_string()))
+}
+
+/// An address as it is read: full-width digits, brackets and hyphens
+/// (`２３５`, `（１００）`) in their half-width forms, and 巿 (fú), a frequent
+/// slip for 市, as 市.
+fn as_read(address: &str) -> String {
+    address
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '（' | '）' | '－' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '巿' => '市',
+            c => c,
+        })
+        .collect()
+}
+
+/// Simplified characters of Taiwan's city and district names, and below
+/// them their Traditional forms, one for one (后 is left: 后里區 is
+/// written so).
+const SIMPLIFIED: &str = "区乡镇县万华义内桥庄树莺峡芦门双贡乌来园坜杨龟龙观复兴丰东势雾栖头罗苏员线坛盐鱼国爱库仑麦长脚恒峦顶边车满狮兰壮围结莲凤寿滨荣关绿岛达屿马宁营鸟冈弥浓玛学将军归庙横宝馆铜锣乐间云连";
+const TRADITIONAL: &str = "區鄉鎮縣萬華義內橋莊樹鶯峽蘆門雙貢烏來園壢楊龜龍觀復興豐東勢霧棲頭羅蘇員線壇鹽魚國愛庫崙麥長腳恆巒頂邊車滿獅蘭壯圍結蓮鳳壽濱榮關綠島達嶼馬寧營鳥岡彌濃瑪學將軍歸廟橫寶館銅鑼樂間雲連";
+
+/// A name in Traditional characters, as far as [`SIMPLIFIED`] goes.
+fn traditional(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            SIMPLIFIED
+                .chars()
+                .position(|simplified| simplified == c)
+                .and_then(|at| TRADITIONAL.chars().nth(at))
+                .unwrap_or(c)
+        })
+        .collect()
 }
 
 /// The digits leading a text (with the brackets, spaces and hyphens around
@@ -133,16 +166,25 @@ fn split(text: &str) -> Option<Region> {
     let taiwanese = province.is_none();
     let city = match SHORT.iter().find(|(short, _)| *short == city) {
         Some((_, full)) if taiwanese => full.to_string(),
-        _ => official(
-            city,
-            taiwanese && TAIWAN.contains(&official(city, true).as_str()),
-        ),
+        _ => {
+            let full = official(&traditional(city));
+            if taiwanese && TAIWAN.contains(&full.as_str()) {
+                full
+            } else {
+                city.to_string()
+            }
+        }
     };
     rest = after;
     let district = match district_of(rest) {
         Some((district, after)) => {
             rest = after;
-            Some(official(district, TAIWAN.contains(&city.as_str())))
+            // A Taiwanese district in the city's form: 中正区 is 中正區.
+            Some(if TAIWAN.contains(&city.as_str()) {
+                official(&traditional(district))
+            } else {
+                district.to_string()
+            })
         }
         None => None,
     };
@@ -156,17 +198,24 @@ fn split(text: &str) -> Option<Region> {
     })
 }
 
-/// The district leading `text`. A district whose name ends in 市 is
-/// read whole (臺南市新市區 is 新市區, not 新市), and a park (科學園區,
+/// The district leading `text`. A district whose name has 市, 縣, 鎮 or 鄉
+/// before its own end is read whole (臺南市新市區 is 新市區, not 新市;
+/// 桃園市平鎮區 is 平鎮區, 高雄市前鎮區 is 前鎮區), and a park (科學園區,
 /// 工業區 …) is no district: it stays in the detail line.
 fn district_of(text: &str) -> Option<(&str, &str)> {
     let (mut name, mut after) = first_segment(text, DISTRICT_ENDS, 4)?;
     if let Some(end) = after
         .chars()
         .next()
-        .filter(|c| ['區', '区', '鄉', '乡', '鎮', '镇'].contains(c))
+        .filter(|c| DISTRICT_ENDS[..6].contains(c))
     {
-        let (city_like, end_len) = (name.ends_with(['市', '縣', '县']), end.len_utf8());
+        // Townships have names of two characters or more before their 鎮 or
+        // 鄉 (鹿港鎮), so one character and a 鎮 before a 區 is a district.
+        let township_in_name = name.chars().count() == 2
+            && name.ends_with(['鎮', '镇', '鄉', '乡'])
+            && ['區', '区'].contains(&end);
+        let city_like = name.ends_with(['市', '縣', '县']) || township_in_name;
+        let end_len = end.len_utf8();
         if city_like && name.chars().count() < 4 {
             let whole = name.len() + end_len;
             (name, after) = (&text[..whole], &text[whole..]);
@@ -226,11 +275,11 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
-/// A Taiwanese name in its official form (臺 for 台); others as written.
-fn official(name: &str, taiwanese: bool) -> String {
+/// A Taiwanese name in its official form: 臺 for a leading 台.
+fn official(name: &str) -> String {
     match name.strip_prefix('台') {
-        Some(rest) if taiwanese => format!("臺{rest}"),
-        _ => name.to_string(),
+        Some(rest) => format!("臺{rest}"),
+        None => name.to_string(),
     }
 }
 
@@ -338,6 +387,33 @@ mod tests {
             (None, some("高雄市"), None, some("楠梓加工區經三路1號"))
         );
         assert_eq!(parts("板橋區民生路一段一號").1, None);
+    }
+
+    #[test]
+    fn a_district_with_a_township_or_city_in_its_name_is_read_whole() {
+        assert_eq!(
+            parts("桃園市平鎮區環南路100號"),
+            (None, some("桃園市"), some("平鎮區"), some("環南路100號"))
+        );
+        assert_eq!(
+            parts("高雄市前鎮區中山二路5號"),
+            (None, some("高雄市"), some("前鎮區"), some("中山二路5號"))
+        );
+        assert_eq!(
+            parts("台南市新市區中華路1號"),
+            (None, some("臺南市"), some("新市區"), some("中華路1號"))
+        );
+        assert_eq!(
+            parts("高雄市鳳山區光復路二段132號"),
+            (
+                None,
+                some("高雄市"),
+                some("鳳山區"),
+                some("光復路二段132號")
+            )
+        );
+        // A township before a road named with 區 is still the township.
+        assert_eq!(parts("彰化縣鹿港鎮區運路1號").2, some("鹿港鎮"));
         assert_eq!(parts("越南海防市陽京郡海城坊范文同路第9里程").1, None);
         assert_eq!(
             parts("中國福建省晉江市青陽蓮嶼工業區"),
@@ -367,6 +443,44 @@ mod tests {
         assert_eq!(take_postcode("100 Main Street, Springfield"), None);
         assert_eq!(take_postcode("臺北市中正區"), None);
         assert_eq!(leading_postcode("  "), (None, "  "));
+    }
+
+    #[test]
+    fn full_width_digits_and_brackets_are_read() {
+        let region = split_address("２３５新北市中和區中山路３段１號");
+        assert_eq!(region.postcode, some("235"));
+        assert_eq!(region.city, some("新北市"));
+        assert_eq!(region.district, some("中和區"));
+        assert_eq!(region.detail, some("中山路3段1號"));
+        assert_eq!(
+            split_address("（１００）臺北市中正區").postcode,
+            some("100")
+        );
+        assert_eq!(
+            take_postcode("２３５新北市中和區中山路３段１號"),
+            Some(("235".into(), "新北市中和區中山路3段1號".into()))
+        );
+    }
+
+    #[test]
+    fn a_simplified_taiwanese_address_gives_the_traditional_region() {
+        assert_eq!(
+            parts("100台北市中正区重庆南路一段122号"),
+            (
+                None,
+                some("臺北市"),
+                some("中正區"),
+                some("重庆南路一段122号")
+            )
+        );
+        assert_eq!(parts("桃园市平镇区环南路100号").2, some("平鎮區"));
+        assert_eq!(parts("台北市万华区").2, some("萬華區"));
+        assert_eq!(parts("台东县台东市中华路1号").1, some("臺東縣"));
+        assert_eq!(parts("台东县台东市中华路1号").2, some("臺東市"));
+        assert_eq!(parts("台中市后里区").2, some("后里區"));
+        // Mainland names stay as written.
+        assert_eq!(parts("广东省深圳市南山区科技园1号").2, some("南山区"));
+        assert_eq!(parts("北京市朝阳区建国路1号").2, some("朝阳区"));
     }
 
     #[test]

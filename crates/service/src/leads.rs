@@ -34,7 +34,7 @@ pub(crate) const LEAD_LIST: ListSpec<Leads> = ListSpec {
         ("phone", Leads::PhoneKey, Shape::Phone),
         ("email", Leads::Email, Shape::Text),
         ("address", Leads::Address, Shape::Text),
-        ("postcode", Leads::Postcode, Shape::Text),
+        ("postcode", Leads::Postcode, Shape::Code),
         ("notes", Leads::Notes, Shape::Text),
         ("level_id", Leads::LevelId, Shape::Choice),
         ("industry_id", Leads::IndustryId, Shape::Choice),

@@ -85,10 +85,25 @@ pub enum Shape {
     Text,
     /// Text matched by its digits.
     Phone,
+    /// Text kept in its half-width form (postcodes, tax IDs): a filter's
+    /// value is read so too, so `１００` finds `100`.
+    Code,
     /// An id among options, users or records: `equals` or `one_of`.
     Choice,
     Bool,
     Time,
+}
+
+impl Shape {
+    /// The kind of value a condition on the field takes.
+    fn value_kind(self) -> ValueKind {
+        match self {
+            Shape::Text | Shape::Phone | Shape::Code => ValueKind::Text,
+            Shape::Choice => ValueKind::Ids,
+            Shape::Bool => ValueKind::Bool,
+            Shape::Time => ValueKind::Instant,
+        }
+    }
 }
 
 /// The fields of a kind's list, the columns they are kept in, and the
@@ -235,12 +250,7 @@ impl App {
             };
         }
         let (column, shape) = spec.field(&input.field).ok_or("field_unknown")?;
-        let kind = match shape {
-            Shape::Text | Shape::Phone => ValueKind::Text,
-            Shape::Choice => ValueKind::Ids,
-            Shape::Bool => ValueKind::Bool,
-            Shape::Time => ValueKind::Instant,
-        };
+        let kind = shape.value_kind();
         // What the dashboard's "forgotten" and "next contact passed" count.
         if shape == Shape::Time {
             match input.op.as_str() {
@@ -264,12 +274,11 @@ impl App {
             }
         }
         let day = |d: Option<NaiveDate>| d.map(|d| sea_query::Value::from(self.start_of(d)));
-        let phone = |text: &str| {
-            if shape == Shape::Phone {
-                kuijing_domain::company::phone_key(text)
-            } else {
-                text.to_string()
-            }
+        // A value is compared in the form the column keeps.
+        let phone = |text: &str| match shape {
+            Shape::Phone => kuijing_domain::company::phone_key(text),
+            Shape::Code => kuijing_domain::text::half_width(text),
+            _ => text.to_string(),
         };
         Ok(
             match conditions::read(kind, &input.op, input.value.as_ref(), self.today())? {
@@ -328,14 +337,7 @@ pub(crate) fn condition_error<C: Copy>(
         },
         None => match spec.field(&input.field) {
             Some((_, shape)) => {
-                let mut ops = match shape {
-                    Shape::Text | Shape::Phone => ValueKind::Text,
-                    Shape::Choice => ValueKind::Ids,
-                    Shape::Bool => ValueKind::Bool,
-                    Shape::Time => ValueKind::Instant,
-                }
-                .operators()
-                .to_vec();
+                let mut ops = shape.value_kind().operators().to_vec();
                 if shape == Shape::Time {
                     ops.extend(["older_than_days", "passed"]);
                 }
@@ -510,7 +512,7 @@ pub(crate) fn system_sort<C>(
     shown: Option<Shown>,
 ) -> Sort<C> {
     let sort = Sort::by(column, descending).showing(shown);
-    if shape == Shape::Text {
+    if matches!(shape, Shape::Text | Shape::Code) {
         sort.as_text()
     } else {
         sort
@@ -606,7 +608,7 @@ fn system_cursor_value(value: &serde_json::Value, shape: Shape) -> Option<sea_qu
         Shape::Bool => value.as_bool()?.into(),
         // Phones sort by their digits, as they are kept for matching.
         Shape::Phone => kuijing_domain::company::phone_key(value.as_str()?).into(),
-        Shape::Text => value.as_str()?.to_string().into(),
+        Shape::Text | Shape::Code => value.as_str()?.to_string().into(),
     })
 }
 

@@ -661,10 +661,12 @@ fn fill_preview(
         };
         shown.insert(column.to_string(), text.unwrap_or_default());
     }
-    // The file's columns, and the region a one-line address was split into.
+    // The file's columns, and the postcode and region a one-line address
+    // was split into.
     shown.retain(|key, value| {
         row.columns.contains(&Some(key.as_str()))
-            || (matches!(key.as_str(), "province" | "city" | "district") && !value.is_empty())
+            || (matches!(key.as_str(), "postcode" | "province" | "city" | "district")
+                && !value.is_empty())
     });
 }
 

@@ -145,10 +145,54 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, &'static str> {
         .worksheet_range_at(0)
         .ok_or("file_empty")?
         .map_err(|_| "xlsx_invalid")?;
-    Ok(sheet
-        .rows()
-        .map(|row| row.iter().map(cell_text).collect())
+    // A whole number shown with a format of zeros (`0000000000`) is read
+    // as shown, leading zeros and all: a phone or tax ID typed as a number.
+    let styles = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .and_then(|name| workbook.worksheet_style(&name).ok());
+    let (top, left) = sheet.start().unwrap_or((0, 0));
+    Ok((top..)
+        .zip(sheet.rows())
+        .map(|(at_row, row)| {
+            (left..)
+                .zip(row)
+                .map(|(at_column, cell)| {
+                    let width = styles
+                        .as_ref()
+                        .and_then(|s| s.get((at_row, at_column))?.number_format.as_ref())
+                        .map_or(0, |f| zeros_width(&f.format_code));
+                    padded(cell, width)
+                })
+                .collect()
+        })
         .collect())
+}
+
+/// The width a number format of zeros alone pads to (`00000` is 5); none
+/// for any other format.
+fn zeros_width(code: &str) -> usize {
+    if code.chars().all(|c| c == '0') {
+        code.len()
+    } else {
+        0
+    }
+}
+
+/// A cell as text, a whole number of at least 0 padded with zeros to `width`.
+fn padded(cell: &Data, width: usize) -> String {
+    let text = cell_text(cell);
+    let whole = match cell {
+        Data::Float(f) => f.fract() == 0.0 && *f >= 0.0,
+        Data::Int(i) => *i >= 0,
+        _ => false,
+    };
+    if whole && text.chars().all(|c| c.is_ascii_digit()) {
+        format!("{text:0>width$}")
+    } else {
+        text
+    }
 }
 
 /// A cell as text: whole numbers without `.0`, dates as ISO dates.
@@ -329,6 +373,24 @@ impl TableWriter {
         })
     }
 
+    /// Gives the columns (counted from 0) the text format (`@`) in a
+    /// spreadsheet, so what is typed into them later keeps its leading
+    /// zeros (phones, postcodes, tax IDs); a CSV file has no formats.
+    pub fn text_columns(&mut self, columns: &[u16]) -> std::io::Result<()> {
+        if let Self::Xlsx { workbook, .. } = self {
+            let sheet = workbook
+                .worksheet_from_index(0)
+                .map_err(std::io::Error::other)?;
+            let text = rust_xlsxwriter::Format::new().set_num_format("@");
+            for column in columns {
+                sheet
+                    .set_column_format(*column, &text)
+                    .map_err(std::io::Error::other)?;
+            }
+        }
+        Ok(())
+    }
+
     /// A row of text cells.
     pub fn write_row(&mut self, cells: &[String]) -> std::io::Result<()> {
         let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.clone())).collect();
@@ -505,6 +567,45 @@ mod tests {
         let bytes = std::fs::read(&path).expect("read");
         let table = read(&bytes, Format::Xlsx).expect("xlsx");
         assert_eq!(table.rows[0], vec!["台泥", "03244509"]);
+    }
+
+    #[test]
+    fn a_template_gives_id_columns_the_text_format_and_zero_formats_are_read() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut writer = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        writer.text_columns(&[1]).expect("formats");
+        writer
+            .write_row(&["名稱".into(), "電話".into()])
+            .expect("row");
+        let path = writer.finish().expect("finish");
+        let mut workbook: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let styles = workbook.worksheet_style("Sheet1").expect("styles");
+        let format = |at| {
+            styles
+                .get(at)
+                .and_then(|s| s.number_format.clone())
+                .map(|f| f.format_code)
+        };
+        assert_eq!(format((0, 1)).as_deref(), Some("@"));
+        assert_ne!(format((0, 0)).as_deref(), Some("@"));
+
+        // A phone typed as a number in a column formatted `0000000000`.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let zeros = rust_xlsxwriter::Format::new().set_num_format("0000000000");
+        sheet.write_string(0, 0, "Phone").expect("header");
+        sheet.write_string(0, 1, "Count").expect("header");
+        sheet
+            .write_number_with_format(1, 0, 912_345_678.0, &zeros)
+            .expect("cell");
+        sheet.write_number(1, 1, 42.0).expect("cell");
+        sheet
+            .write_number_with_format(2, 0, 1.5, &zeros)
+            .expect("cell");
+        let bytes = book.save_to_buffer().expect("save");
+        let table = read(&bytes, Format::Xlsx).expect("xlsx");
+        assert_eq!(table.rows[0], vec!["0912345678", "42"]);
+        assert_eq!(table.rows[1][0], "1.5");
     }
 
     #[test]

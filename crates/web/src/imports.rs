@@ -585,6 +585,10 @@ impl From<RecordImport> for TemplateOf {
     }
 }
 
+/// Columns of numbers kept as text, whose leading zeros count: a template's
+/// spreadsheet gives them the text format.
+const TEXT_COLUMNS: &[&str] = &["phone", "mobile", "postcode", "tax_id", "code", "number"];
+
 /// The template of a kind: its header row in the user's language, the
 /// custom fields last, by their labels.
 pub async fn template(
@@ -607,6 +611,12 @@ pub async fn template(
     let dir = state.app.settings().data_dir.join("tmp");
     let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
     let mut writer = TableWriter::new(format, &dir).map_err(io)?;
+    let text: Vec<u16> = (0u16..)
+        .zip(of.columns)
+        .filter(|(_, c)| TEXT_COLUMNS.contains(c))
+        .map(|(at, _)| at)
+        .collect();
+    writer.text_columns(&text).map_err(io)?;
     writer.write_row(&header).map_err(io)?;
     let name = format!("{}-template", of.path);
     crate::api::send_file(writer.finish().map_err(io)?, format, &name).await

@@ -38,7 +38,7 @@ pub(crate) const CONTACT_LIST: ListSpec<Contacts> = ListSpec {
         ("email", Contacts::Email, Shape::Text),
         ("post", Contacts::Post, Shape::Text),
         ("address", Contacts::Address, Shape::Text),
-        ("postcode", Contacts::Postcode, Shape::Text),
+        ("postcode", Contacts::Postcode, Shape::Code),
         ("notes", Contacts::Notes, Shape::Text),
         ("decision_maker", Contacts::DecisionMaker, Shape::Bool),
         ("is_primary", Contacts::IsPrimary, Shape::Bool),

@@ -230,3 +230,60 @@ async fn the_forms_lists_and_pages_show_the_postcode() {
     let (_, html) = page(&t, &cookie, &format!("/contacts/{contact}"), "en").await;
     assert!(html.contains(">0400</dd>"), "{html}");
 }
+
+#[tokio::test]
+async fn a_postcode_or_tax_id_filter_typed_full_width_finds_the_half_width_value() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body = json!({ "name": "Wide Zip Co", "postcode": "01234", "tax_id": "12345678" });
+    create(&t, &admin, "/api/v1/customers", body).await;
+    create(&t, &admin, "/api/v1/customers", json!({ "name": "Other" })).await;
+    let body = json!({ "name": "Wide Zip Lead", "postcode": "100" });
+    create(&t, &admin, "/api/v1/leads", body).await;
+    for (path, field, typed, name) in [
+        ("customers", "postcode", "０１２３４", "Wide Zip Co"),
+        ("customers", "tax_id", "１２３４５６７８", "Wide Zip Co"),
+        ("leads", "postcode", "１００", "Wide Zip Lead"),
+    ] {
+        let filter =
+            urlencode(&json!([{ "field": field, "op": "equals", "value": typed }]).to_string());
+        let listed = t
+            .get(&format!("/api/v1/{path}?view=all&filter={filter}"), &admin)
+            .await;
+        assert_eq!(listed.body["total"], 1, "{path} {field}: {}", listed.text);
+        assert_eq!(listed.body["items"][0]["name"], name);
+    }
+}
+
+#[tokio::test]
+async fn the_import_preview_shows_the_postcode_taken_from_an_address() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (path, address, code, city) in [
+        (
+            "customers",
+            "２３５新北市中和區中山路３段１號",
+            "235",
+            json!("新北市"),
+        ),
+        (
+            "leads",
+            "(300) 新竹市東區光復路二段101號",
+            "300",
+            Value::Null,
+        ),
+    ] {
+        let file = format!("Name,Address\nPreview {path},{address}\n");
+        let sent = send_bytes(
+            &t,
+            &admin,
+            &format!("/api/v1/{path}/import?name=p.csv&dry_run=true"),
+            file.as_bytes(),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::OK, "{path}: {}", sent.text);
+        let row = &sent.body["preview"][0];
+        assert_eq!(row["postcode"], code, "{path}: {}", sent.text);
+        assert_eq!(row["city"], city, "{path}: {}", sent.text);
+    }
+}
