@@ -4,9 +4,9 @@
 
 use super::{Report, ReportRow};
 
-/// The most points a line over dates draws.
+/// The most points a line draws, and the most bars a chart draws: beyond
+/// them a chart no one can read; the table keeps every row.
 pub const MOST_POINTS: usize = 400;
-/// The most bars a chart draws.
 pub const MOST_BARS: usize = 60;
 
 /// A line or bars over days, weeks, months, quarters or years with every

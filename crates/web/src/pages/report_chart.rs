@@ -9,9 +9,6 @@ use super::Shell;
 use super::reports::format_value;
 use crate::charts::{self, Group};
 
-/// The most points a line draws, and the most bars a chart draws: beyond
-/// them a chart no one can read; the table keeps every row.
-
 /// The chart of a report (none for a table), its legend, and a note when
 /// the chart leaves rows to the table.
 pub(crate) fn chart_of(
