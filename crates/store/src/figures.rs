@@ -102,6 +102,11 @@ pub enum Measure {
     Sum(&'static str),
     /// The sum of a number kept in a custom field, in thousandths.
     SumCustom(&'static str, String),
+    /// How many rows have a value in a column (an average's divisor).
+    Present(&'static str),
+    /// How many rows hold a number in a custom field: the values
+    /// `SumCustom` adds (an average's divisor).
+    PresentCustom(&'static str, String),
     /// Seconds from one instant column to another, summed (for averages).
     Seconds(&'static str, &'static str),
 }
@@ -409,22 +414,44 @@ fn measure_expr(backend: Backend, measure: &Measure) -> SimpleExpr {
                 whole(format!("sum(round(extract(epoch from ({end} - {start}))))"))
             }
         },
-        Measure::SumCustom(table, key) => match backend {
-            Backend::Sqlite => Expr::cust_with_values(
-                format!(
-                    "cast(coalesce(sum(cast(round(cast(json_extract({table}.custom, ?) as real) * 1000) as integer)), 0) as bigint)"
-                ),
-                [format!("$.\"{key}\"")],
-            ),
-            // Only values that read as numbers count; anything else would
-            // stop the statement.
-            Backend::Postgres => Expr::cust_with_values(
-                format!(
-                    "cast(coalesce(sum(case when (({table}.custom)::jsonb ->> $1) ~ '^-?[0-9]+(\\.[0-9]+)?$' then round(((({table}.custom)::jsonb ->> $2))::numeric * 1000) end), 0) as bigint)"
-                ),
-                [key.to_string(), key.to_string()],
-            ),
-        },
+        Measure::SumCustom(table, key) => custom_number(
+            backend,
+            table,
+            key,
+            match backend {
+                Backend::Sqlite => {
+                    "cast(coalesce(sum(cast(round({n} * 1000) as integer)), 0) as bigint)"
+                }
+                Backend::Postgres => "cast(coalesce(sum(round({n} * 1000)), 0) as bigint)",
+            },
+        ),
+        Measure::Present(name) => Expr::cust(format!("count({name})")),
+        Measure::PresentCustom(table, key) => custom_number(backend, table, key, "count({n})"),
+    }
+}
+
+/// `around` with `{n}` the number a custom field holds where its text
+/// reads as one (an optional minus, digits, and decimals after a single
+/// point), null where it holds none or anything else: the same values on
+/// both backends, so sums and the counts averages divide by agree, and
+/// no text stops the statement.
+fn custom_number(backend: Backend, table: &str, key: &str, around: &str) -> SimpleExpr {
+    match backend {
+        Backend::Sqlite => {
+            let text = SQLITE_CUSTOM.replace("{table}", table);
+            let number = format!(
+                "(case when ({text} glob '[0-9]*' or {text} glob '-[0-9]*') and substr({text}, 2) not glob '*[^0-9.]*' and {text} not glob '*.*.*' and {text} not glob '*.' then cast({text} as real) end)"
+            );
+            let sql = around.replace("{n}", &number);
+            let count = sql.matches('?').count();
+            Expr::cust_with_values(sql, vec![format!("$.\"{key}\""); count])
+        }
+        Backend::Postgres => {
+            let number = format!(
+                "(case when (({table}.custom)::jsonb ->> $1) ~ '^-?[0-9]+(\\.[0-9]+)?$' then (({table}.custom)::jsonb ->> $1)::numeric end)"
+            );
+            Expr::cust_with_values(around.replace("{n}", &number), [key.to_string()])
+        }
     }
 }
 

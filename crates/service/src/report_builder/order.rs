@@ -14,6 +14,34 @@ pub(super) fn is_yes_no(field: &Resolved) -> bool {
     }
 }
 
+/// Whether a measured field is money: a system amount, or a custom money
+/// field, which holds money in its record's currency (the company's where
+/// the kind has none).
+pub(super) fn is_money(field: &Resolved) -> bool {
+    match field {
+        Resolved::System(f) => f.kind == Type::Money,
+        Resolved::Custom(_, _, t) => *t == CustomType::Money,
+    }
+}
+
+/// A custom field's label, as a column names it (system fields are named
+/// in the reader's language by the pages).
+pub(super) fn custom_label(field: &Resolved) -> Option<&str> {
+    match field {
+        Resolved::System(_) => None,
+        Resolved::Custom(_, label, _) => Some(label),
+    }
+}
+
+/// What a measured field's sums are divided by to be in its column's unit:
+/// a custom field is summed in thousandths, and money is in hundredths.
+pub(super) fn per_unit(field: &Resolved) -> i64 {
+    match field {
+        Resolved::Custom(_, _, CustomType::Money) => 1000 / kuijing_domain::money::MINOR_PER_MAJOR,
+        _ => 1,
+    }
+}
+
 /// A yes/no group's key the same on both databases: SQLite keeps 1 and 0,
 /// PostgreSQL `true` and `false`; the key is `true` or `false` on both.
 pub(super) fn yes_no_key(key: &mut Option<String>) {
@@ -104,13 +132,13 @@ pub(super) fn in_time_order(rows: &mut [crate::reports::ReportRow], dated: (bool
 /// A row's keys: its first and second grouping's values.
 pub(super) type RowKey = (Option<String>, Option<String>);
 
-/// An average, rounded half away from zero.
-pub(super) fn rounded(sum: i64, count: i64) -> i64 {
+/// `sum` divided by `count`, rounded half away from zero; none of nothing.
+pub(super) fn rounded(sum: i64, count: i64) -> Option<i64> {
     if count == 0 {
-        return 0;
+        return None;
     }
     let (sum, count) = (i128::from(sum), i128::from(count));
-    ((sum * 2 + sum.signum() * count) / (count * 2)) as i64
+    Some(((sum * 2 + sum.signum() * count) / (count * 2)) as i64)
 }
 
 #[cfg(test)]
@@ -119,10 +147,10 @@ mod tests {
 
     #[test]
     fn averages_round_half_away_from_zero() {
-        assert_eq!(rounded(5, 2), 3);
-        assert_eq!(rounded(-5, 2), -3);
-        assert_eq!(rounded(4, 3), 1);
-        assert_eq!(rounded(0, 0), 0);
+        assert_eq!(rounded(5, 2), Some(3));
+        assert_eq!(rounded(-5, 2), Some(-3));
+        assert_eq!(rounded(4, 3), Some(1));
+        assert_eq!(rounded(0, 0), None);
     }
 
     #[test]

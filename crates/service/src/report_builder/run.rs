@@ -1,14 +1,17 @@
 //! Running a definition: the grouped statement in the viewer's scope and
 //! period, the table filled measure by measure, and the chart's series.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use kuijing_domain::fields::FieldType as CustomType;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 use kuijing_store::figures::{self, Aggregate, Filter, Key, Measure};
 use kuijing_store::{Tx, options};
 
-use super::order::{RowKey, bool_label, in_time_order, is_yes_no, rounded, yes_no_key};
+use super::order::{
+    RowKey, bool_label, custom_label, in_time_order, is_money, is_yes_no, per_unit, yes_no_key,
+};
+use super::whole::Present;
 use super::{ReportDefinition, Resolved, Type, whole};
 use crate::dashboard::DashboardQuery;
 use crate::error::{Result, ServiceError};
@@ -108,18 +111,22 @@ impl App {
         let money = checked
             .measures
             .iter()
-            .any(|(_, field)| matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money));
-        let mut measures = vec![Measure::Count];
-        for (_, field) in &checked.measures {
-            match field {
-                Some(Resolved::System(f)) => measures.push(Measure::Sum(f.column)),
-                Some(Resolved::Custom(key, _, _)) => measures.push(Measure::SumCustom(
-                    spec.custom.unwrap_or_default(),
-                    key.clone(),
-                )),
-                None => measures.push(Measure::Count),
-            }
-        }
+            .any(|(_, field)| field.as_ref().is_some_and(is_money));
+        // Each measure's sum (or count) and how many rows have a value in
+        // its field: what an average divides by.
+        let custom = spec.custom.unwrap_or_default();
+        let (measures, present): (Vec<Measure>, Vec<Measure>) = checked
+            .measures
+            .iter()
+            .map(|(_, field)| match field {
+                Some(Resolved::System(f)) => (Measure::Sum(f.column), Measure::Present(f.column)),
+                Some(Resolved::Custom(key, _, _)) => (
+                    Measure::SumCustom(custom, key.clone()),
+                    Measure::PresentCustom(custom, key.clone()),
+                ),
+                None => (Measure::Count, Measure::Count),
+            })
+            .unzip();
         let mut filters = checked.filters.clone();
         filters.push(match checked.period.kind {
             Type::Day => Filter::Days(checked.period.column, frame.from, frame.to),
@@ -148,7 +155,8 @@ impl App {
         }
         let truncated = whole::cut(&mut rows, limit);
         // Averages' totals, and every total where groups are left out, are
-        // over all the rows, in one statement.
+        // over all the rows, in one statement; averages divide by the rows
+        // with a value, counted in one more with the same groups.
         let averaged = checked.measures.iter().any(|(op, _)| op == "average");
         let whole_rows = if averaged || truncated {
             let all = Aggregate {
@@ -159,96 +167,81 @@ impl App {
         } else {
             Vec::new()
         };
-        let mut table = Assembly::default();
-        for (index, (op, field)) in checked.measures.iter().enumerate() {
-            let position = index + 1;
-            let name = field.as_ref().map(Resolved::name);
-            let label = match field {
-                Some(Resolved::Custom(_, label, _)) => Some(label.as_str()),
-                _ => None,
+        let (present, whole_present) = if averaged {
+            let counted = Aggregate {
+                measures: present,
+                ..grouped.clone()
             };
-            let is_money = matches!(field, Some(Resolved::System(f)) if f.kind == Type::Money);
-            let at = name.as_deref().map(|n| (n, label));
-            match (op.as_str(), is_money) {
-                ("count", _) => {
-                    let column = table.column("count", Unit::Count, None, None);
-                    for row in &rows {
-                        table.put(
-                            (row.k1.clone(), row.k2.clone()),
-                            column,
-                            row.measure(position),
-                        );
+            let per_group = figures::aggregate(&mut tx, &counted, &frame.zone).await?;
+            let all = Aggregate {
+                keys: Vec::new(),
+                ..counted
+            };
+            let whole = figures::aggregate(&mut tx, &all, &frame.zone).await?;
+            (Present::new(per_group), Present::new(whole))
+        } else {
+            (Present::default(), Present::default())
+        };
+        let mut table = Assembly::default();
+        // The average columns, each with the groups that have a value in it.
+        let mut valued: BTreeMap<usize, BTreeSet<RowKey>> = BTreeMap::new();
+        for (index, (op, field)) in checked.measures.iter().enumerate() {
+            // A count has no field.
+            let Some(field) = field else {
+                let column = table.column("count", Unit::Count, None, None);
+                for row in &rows {
+                    table.put((row.k1.clone(), row.k2.clone()), column, row.measure(index));
+                }
+                continue;
+            };
+            let name = field.name();
+            let at = Some((name.as_str(), custom_label(field)));
+            let is_money = is_money(field);
+            let average = op == "average";
+            let mut columns = BTreeSet::new();
+            if is_money {
+                let mut currencies: BTreeSet<String> =
+                    rows.iter().filter_map(|r| r.currency.clone()).collect();
+                if currencies.is_empty() {
+                    currencies.insert(frame.currency.clone());
+                }
+                for currency in &currencies {
+                    columns.insert(table.column(op, Unit::Money, Some(currency), at));
+                }
+            } else {
+                columns.insert(table.column(op, Unit::Number, None, at));
+            }
+            let unit = if is_money { Unit::Money } else { Unit::Number };
+            let sums = whole::sums(&rows, &present, index, is_money, &frame.currency);
+            for ((key, currency), (sum, count)) in sums {
+                let column = table.column(op, unit, currency.as_deref(), at);
+                columns.insert(column);
+                if let Some(value) = whole::figure(average, sum, count, per_unit(field)) {
+                    table.put(key.clone(), column, value);
+                    if average {
+                        valued.entry(column).or_default().insert(key);
                     }
                 }
-                (op, true) => {
-                    let currencies: std::collections::BTreeSet<String> =
-                        rows.iter().filter_map(|r| r.currency.clone()).collect();
-                    let currencies = if currencies.is_empty() {
-                        std::collections::BTreeSet::from([frame.currency.clone()])
-                    } else {
-                        currencies
-                    };
-                    for currency in &currencies {
-                        table.column(op, Unit::Money, Some(currency), at);
-                    }
-                    let mut sums: BTreeMap<(RowKey, String), (i64, i64)> = BTreeMap::new();
-                    for row in &rows {
-                        let currency = row
-                            .currency
-                            .clone()
-                            .unwrap_or_else(|| frame.currency.clone());
-                        let entry = sums
-                            .entry(((row.k1.clone(), row.k2.clone()), currency))
-                            .or_default();
-                        entry.0 += row.measure(position);
-                        entry.1 += row.m1;
-                    }
-                    for (((k1, k2), currency), (sum, count)) in sums {
-                        let column = table.column(op, Unit::Money, Some(&currency), at);
-                        let value = if op == "average" {
-                            rounded(sum, count)
-                        } else {
-                            sum
-                        };
-                        table.put((k1, k2), column, value);
-                        if op == "average" {
-                            table.not_additive(column);
-                        }
-                    }
-                }
-                (op, false) => {
-                    let column = table.column(op, Unit::Number, None, at);
-                    let mut sums: BTreeMap<(Option<String>, Option<String>), (i64, i64)> =
-                        BTreeMap::new();
-                    for row in &rows {
-                        let entry = sums.entry((row.k1.clone(), row.k2.clone())).or_default();
-                        entry.0 += row.measure(position);
-                        entry.1 += row.m1;
-                    }
-                    for (key, (sum, count)) in sums {
-                        let value = if op == "average" {
-                            rounded(sum, count)
-                        } else {
-                            sum
-                        };
-                        table.put(key, column, value);
-                    }
-                    if op == "average" {
-                        table.not_additive(column);
-                    }
+            }
+            if average {
+                for column in columns {
+                    table.not_additive(column);
+                    valued.entry(column).or_default();
                 }
             }
         }
         whole::whole_totals(
             &mut table,
             &checked,
-            &whole_rows,
+            (&whole_rows, &whole_present),
             &frame.currency,
             truncated,
         );
         let dated = |index: usize| checked.groups.get(index).is_some_and(|(_, b)| b.is_some());
         let by_stage = matches!(checked.groups.first(), Some((Resolved::System(f), None)) if f.kind == Type::Stage);
-        let (columns, mut rows, totals) = table.finish(!dated(0) && !dated(1) && !by_stage);
+        let by_value = !dated(0) && !dated(1) && !by_stage;
+        let (columns, mut rows, totals) = table.finish(by_value);
+        whole::leave_empty(&mut rows, &valued, by_value);
         if dated(0) || dated(1) {
             in_time_order(&mut rows, (dated(0), dated(1)));
         } else if by_stage {

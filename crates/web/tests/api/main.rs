@@ -6,6 +6,7 @@ mod helpers;
 mod approval_fix;
 mod approvals_fix3;
 mod browser;
+mod builder_average;
 mod builder_charts;
 mod builder_checks;
 mod catalog_fix;
