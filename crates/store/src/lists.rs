@@ -232,7 +232,7 @@ fn search_condition<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, search: &st
         if search.chars().count() >= 3 {
             return plain;
         }
-        // The array is built by a function: sea-query reads a placeholder
+        // The array is built by a function: sea-query reads a bound `$1`
         // inside `[…]` as part of a quoted name and would drop its value.
         return Condition::all()
             .add(Expr::cust_with_values(
