@@ -85,6 +85,25 @@ pub fn phone_is_valid(phone: &str) -> bool {
 /// A Taiwanese number dialled from abroad (`886…`, `00886…`) as dialled at
 /// home (`0…`). Only a number long enough to hold an area code and a
 /// subscriber number is read so; `886` alone may be a local number's start.
+/// Whether two phones of a record are one number written two ways
+/// (`(02)27710001` and `02-2771-0001`, `+886 2 2771 0001`): the same
+/// national number and the same extension, if any.
+pub fn same_phone(a: &str, b: &str) -> bool {
+    phone_key(a) == phone_key(b) && extension(a) == extension(b)
+}
+
+/// The digits of a phone's extension (after `#`, `轉`, `分機`, `x` or
+/// `ext`), empty when it has none.
+fn extension(phone: &str) -> String {
+    let folded = normalize(phone);
+    let at = ["#", "轉", "分機", "x", "ext"]
+        .iter()
+        .filter_map(|marker| folded.find(marker))
+        .min();
+    at.map(|at| folded[at..].chars().filter(char::is_ascii_digit).collect())
+        .unwrap_or_default()
+}
+
 fn national(digits: &str) -> String {
     const COUNTRY: &str = "886";
     let rest = digits
@@ -100,6 +119,16 @@ fn national(digits: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_written_another_way_is_the_same_phone() {
+        assert!(same_phone("(02)27710001", "02-2771-0001"));
+        assert!(same_phone("+886 2 2771 0001", "02 2771 0001"));
+        assert!(same_phone("02-2771-0001#12", "(02)27710001 ext 12"));
+        assert!(!same_phone("02-2771-0001#12", "02-2771-0001#13"));
+        assert!(!same_phone("02-2771-0001", "02-2771-0001#13"));
+        assert!(!same_phone("02-2771-0001", "02-2771-0002"));
+    }
 
     #[test]
     fn suffixes_width_and_case_do_not_hide_a_duplicate() {

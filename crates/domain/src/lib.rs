@@ -14,6 +14,7 @@ pub mod org;
 pub mod permission;
 pub mod pipeline;
 pub mod pool;
+pub mod postal;
 pub mod region;
 pub mod sales;
 pub mod scope;

@@ -18,7 +18,10 @@ use crate::import_report::{ImportOptions, ImportReport};
 use crate::imports::yes_no;
 use crate::list_filters::RecordQuery;
 use crate::record_export::{self, ExportSheet, Labels, export_columns};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
+use crate::record_import::{
+    Common, Importer, RowIn, Updated, keep, keep_code, keep_phone, keep_postcode, keep_time,
+    merged_custom,
+};
 use crate::{App, Caller};
 
 /// The columns of a contact file, in the template's and the export's order.
@@ -306,14 +309,14 @@ fn merge(current: &ContactFields, new: ContactFields) -> ContactFields {
     ContactFields {
         customer_id: current.customer_id,
         name: current.name.clone(),
-        mobile: keep(new.mobile, &current.mobile),
-        phone: keep(new.phone, &current.phone),
-        email: keep(new.email, &current.email),
+        mobile: keep_phone(new.mobile, &current.mobile),
+        phone: keep_phone(new.phone, &current.phone),
+        email: keep_code(new.email, &current.email),
         post: keep(new.post, &current.post),
         decision_maker: new.decision_maker || current.decision_maker,
         is_primary: new.is_primary || current.is_primary,
         address: keep(new.address, &current.address),
-        postcode: keep(new.postcode, &current.postcode),
+        postcode: keep_postcode(new.postcode, &current.postcode),
         notes: keep(new.notes, &current.notes),
         custom,
         next_contact_at: keep_time(new.next_contact_at, current.next_contact_at),

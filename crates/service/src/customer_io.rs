@@ -14,7 +14,10 @@ use kuijing_store::{Tx, departments};
 
 use crate::customers::CustomerInput;
 use crate::error::Result;
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
+use crate::record_import::{
+    Common, Importer, RowIn, Updated, keep, keep_code, keep_phone, keep_postcode, keep_time,
+    merged_custom,
+};
 use crate::{App, Caller};
 
 pub use crate::import_report::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
@@ -400,16 +403,16 @@ fn merge(current: &Customer, new: CustomerFields) -> CustomerFields {
         level_id: new.level_id.or(current.level_id),
         industry_id: new.industry_id.or(current.industry_id),
         source_id: new.source_id.or(current.source_id),
-        phone: keep(new.phone, &current.phone),
-        mobile: keep(new.mobile, &current.mobile),
-        email: keep(new.email, &current.email),
+        phone: keep_phone(new.phone, &current.phone),
+        mobile: keep_phone(new.mobile, &current.mobile),
+        email: keep_code(new.email, &current.email),
         website: keep(new.website, &current.website),
         address: keep(new.address, &current.address),
-        postcode: keep(new.postcode, &current.postcode),
+        postcode: keep_postcode(new.postcode, &current.postcode),
         province: keep(new.province, &current.province),
         city: keep(new.city, &current.city),
         district: keep(new.district, &current.district),
-        tax_id: keep(new.tax_id, &current.tax_id),
+        tax_id: keep_code(new.tax_id, &current.tax_id),
         notes: keep(new.notes, &current.notes),
         custom,
         // A file may set when to contact the customer next; left empty, the

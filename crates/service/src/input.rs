@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use kuijing_domain::FieldErrors;
 use kuijing_domain::company::phone_is_valid;
+use kuijing_domain::postal::postcode_is_valid;
 use serde::{Deserialize, Deserializer};
 
 /// For `Option<Option<T>>` fields with `#[serde(default)]`: absent stays
@@ -68,15 +69,14 @@ pub(crate) fn check_next_contact(
 }
 
 /// An optional postal code of a customer, lead or contact: stored
-/// half-width as typed (its leading zeros kept), of letters, digits, spaces
-/// and hyphens (`100`, `10048`, `100-01`, `SW1A 1AA`), up to 12 characters.
+/// half-width as typed (its leading zeros kept), of 3 to 6 digits or 3
+/// digits, a hyphen and 2 or 3 more (`100`, `10048`, `100-01`; see
+/// [`postcode_is_valid`]). Other text (`-1-1`, `1--`, `##`) is refused,
+/// naming the field and the shapes it takes.
 pub(crate) fn postcode(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
     let code = half_width_text(errors, "postcode", value, 12)?;
-    let readable = code
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ');
-    if !readable {
-        errors.add("postcode", "postcode_invalid");
+    if !postcode_is_valid(&code) {
+        errors.add("postcode", "postcode_shape");
         return None;
     }
     Some(code)

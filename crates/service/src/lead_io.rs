@@ -18,7 +18,10 @@ use crate::import_report::{ImportOptions, ImportReport};
 use crate::leads::{LeadInput, LeadView};
 use crate::list_filters::RecordQuery;
 use crate::record_export::{ExportSheet, Labels, export_columns, yes_no};
-use crate::record_import::{Common, Importer, RowIn, Updated, keep, keep_time, merged_custom};
+use crate::record_import::{
+    Common, Importer, RowIn, Updated, keep, keep_code, keep_phone, keep_postcode, keep_time,
+    merged_custom,
+};
 use crate::{App, Caller};
 
 /// The columns of a lead file, in the template's and the export's order.
@@ -294,11 +297,11 @@ fn merge(current: &LeadFields, new: LeadFields) -> LeadFields {
     LeadFields {
         name: current.name.clone(),
         contact_name: keep(new.contact_name, &current.contact_name),
-        mobile: keep(new.mobile, &current.mobile),
-        phone: keep(new.phone, &current.phone),
-        email: keep(new.email, &current.email),
+        mobile: keep_phone(new.mobile, &current.mobile),
+        phone: keep_phone(new.phone, &current.phone),
+        email: keep_code(new.email, &current.email),
         address: keep(new.address, &current.address),
-        postcode: keep(new.postcode, &current.postcode),
+        postcode: keep_postcode(new.postcode, &current.postcode),
         level_id: new.level_id.or(current.level_id),
         industry_id: new.industry_id.or(current.industry_id),
         source_id: new.source_id.or(current.source_id),

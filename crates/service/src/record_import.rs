@@ -11,15 +11,14 @@
 //! record, how a stored duplicate is found and written) is an [`Importer`].
 
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{
     Action, Change, ChangeAction, FieldChange, FieldError, FieldErrors, Kind, Permission, text,
 };
-use kuijing_store::{Tx, departments, options};
-use serde_json::{Map, Value};
+use kuijing_store::{departments, options};
+use serde_json::Value;
 
 use crate::contract_import::People;
 use crate::error::{Result, ServiceError};
@@ -27,138 +26,27 @@ use crate::import_report::{DuplicateMode, ImportOptions, ImportReport, RowProble
 use crate::spreadsheets;
 use crate::{App, Caller};
 
-/// What every kind reads the same way: the options chosen by label, the
-/// owner by name or phone, and the custom fields as text by key.
-#[derive(Debug, Default)]
-pub(crate) struct Common {
-    pub level_id: Option<i64>,
-    pub industry_id: Option<i64>,
-    pub source_id: Option<i64>,
-    pub owner_id: Option<i64>,
-    pub next_contact_at: Option<DateTime<Utc>>,
-    pub custom: Map<String, Value>,
-}
+mod importer;
+mod mapping;
+mod preview;
+mod unique;
+mod values;
 
-/// One row of the file as its kind reads it: the cleaned text of each
-/// mapped column, and the problems found so far.
-pub(crate) struct RowIn<'a> {
-    pub line: usize,
-    pub values: BTreeMap<&'a str, String>,
-    pub problems: Vec<RowProblem>,
-    /// The fields the file has a column for.
-    pub columns: &'a [Option<&'a str>],
-    /// The importing user's language, for what the import writes in words.
-    pub locale: &'a str,
-}
+use mapping::{map_headers, named_custom};
+use preview::{Read, fill_preview, preview_of};
+pub(crate) use values::{
+    clean_text, keep, keep_code, keep_phone, keep_postcode, keep_time, merged_custom,
+};
 
-impl RowIn<'_> {
-    pub fn get(&self, field: &str) -> Option<String> {
-        self.values.get(field).cloned()
-    }
-
-    pub fn problem(&mut self, field: &str, code: &str, value: &str, warning: bool) {
-        self.problems
-            .push(problem(self.line, field, code, value, warning));
-    }
-}
-
-/// A stored record matched by a row and updated from it.
-pub(crate) enum Updated {
-    /// The record's id and name, and each field's old and new value.
-    Done(i64, String, Vec<FieldChange>),
-    /// The record already holds what the row says: nothing was written, so
-    /// its version and change log stay as they were.
-    Unchanged(i64, String),
-    /// The record is outside what the importer may change.
-    NotYours,
-}
-
-/// One kind of record that imports through the shared engine.
-pub(crate) trait Importer: Sync {
-    type Input: Send;
-    type Fields: Send + Sync;
-    const KIND: Kind;
-    /// The columns a file may fill, in the template's order.
-    const COLUMNS: &'static [&'static str];
-    /// The columns a file must have.
-    const REQUIRED: &'static [&'static str];
-    /// Other headers files use for the kind's fields.
-    const SYNONYMS: &'static [(&'static str, &'static str)];
-
-    /// The row as the kind's form would send it.
-    fn input(
-        &self,
-        app: &App,
-        tx: &mut Tx,
-        caller: &Caller,
-        row: &mut RowIn<'_>,
-        common: Common,
-    ) -> impl Future<Output = Result<Self::Input>> + Send;
-
-    /// The row checked as the kind's form is checked.
-    fn check(
-        &self,
-        app: &App,
-        tx: &mut Tx,
-        input: Self::Input,
-        errors: &mut FieldErrors,
-    ) -> impl Future<Output = Result<Self::Fields>> + Send;
-
-    fn name(fields: &Self::Fields) -> &str;
-    fn custom(fields: &Self::Fields) -> &Map<String, Value>;
-    fn custom_mut(fields: &mut Self::Fields) -> &mut Map<String, Value>;
-    /// The keys a row is matched by within one file.
-    fn keys(fields: &Self::Fields) -> Vec<String>;
-    /// The row as the preview shows it (custom fields are added after).
-    fn preview(fields: &Self::Fields) -> BTreeMap<String, String>;
-    /// The fields that differ between a stored record (none on create) and
-    /// what is written, as a page's edit logs them.
-    fn describe(old: Option<&Self::Fields>, new: &Self::Fields) -> Vec<FieldChange>;
-    /// What creating the record logs: the same function the kind's form
-    /// logs its creates with.
-    fn created(fields: &Self::Fields, owner: i64) -> Vec<FieldChange>;
-
-    /// The stored record the row matches, if any, with the column that
-    /// matched it (`name`, `tax_id`, `phone`, `mobile`, `email`).
-    fn existing(
-        &self,
-        tx: &mut Tx,
-        fields: &Self::Fields,
-    ) -> impl Future<Output = Result<Option<(i64, &'static str)>>> + Send;
-
-    /// The column a key of [`Importer::keys`] comes from, for the report
-    /// of a row repeating an earlier one.
-    fn key_field(_fields: &Self::Fields, key: &str) -> &'static str {
-        match key.split_once(':').map(|(kind, _)| kind) {
-            Some("t") => "tax_id",
-            Some("p") => "phone",
-            Some("e") => "email",
-            _ => "name",
-        }
-    }
-
-    /// Fills the stored record with what the row has, keeping the rest.
-    fn update(
-        &self,
-        app: &App,
-        tx: &mut Tx,
-        caller: &Caller,
-        record: (i64, Self::Fields),
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Updated>> + Send;
-
-    fn insert(
-        &self,
-        tx: &mut Tx,
-        caller: &Caller,
-        record: (Self::Fields, i64),
-        now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<i64>> + Send;
-}
+pub(crate) use importer::{Common, Importer, RowIn, Updated};
 
 /// The field of a change log entry that says how the change was made:
 /// `import` for a record created or updated from a file.
 pub const VIA: &str = "via";
+
+/// How many rows a check (a dry run) reads in one transaction before it
+/// rolls them back and lets the writer go.
+const CHECK_CHUNK: usize = 100;
 
 /// The options a row may name by label, with the field that holds each.
 const CHOICES: [&str; 3] = ["level_id", "industry_id", "source_id"];
@@ -202,7 +90,8 @@ impl App {
             options.mapping.as_ref(),
             (&aliases, I::SYNONYMS),
             &importable,
-        )?;
+        )
+        .map_err(|error| named_custom(error, &defs))?;
         let column_of: Vec<Option<&str>> = table
             .headers
             .iter()
@@ -256,7 +145,18 @@ impl App {
         // Unique custom fields' values taken by earlier rows: field, value → row.
         let mut seen_values: HashMap<(String, String), usize> = HashMap::new();
 
-        for (cells, line) in table.rows.iter().zip(table.numbers.iter().copied()) {
+        let rows = table.rows.iter().zip(table.numbers.iter().copied());
+        for (index, (cells, line)) in rows.enumerate() {
+            if options.dry_run && index > 0 && index % CHECK_CHUNK == 0 {
+                // A check keeps nothing: each chunk of rows is rolled back
+                // and the writer let go, so other users' saves wait for one
+                // chunk at most, not the whole file (SQLite has one writer).
+                // What later rows need of earlier ones (the keys and unique
+                // values taken) is kept in memory.
+                tx.rollback().await?;
+                tx = self.db.write().await?;
+                tx.lock_imports(I::KIND.as_str()).await?;
+            }
             let mut row = RowIn {
                 line,
                 values: BTreeMap::new(),
@@ -525,62 +425,6 @@ impl App {
         }
         Ok(report)
     }
-
-    /// The problems of a row's unique custom fields: a value an earlier row
-    /// of the file has (naming that row), or one another record holds
-    /// (`except` is the record the row updates).
-    async fn unique_problems(
-        &self,
-        tx: &mut Tx,
-        (kind, defs, custom): (Kind, &[FieldDef], &Map<String, Value>),
-        except: Option<i64>,
-        line: usize,
-        seen: &mut HashMap<(String, String), usize>,
-    ) -> Result<Vec<RowProblem>> {
-        let mut problems = Vec::new();
-        for def in defs.iter().filter(|d| d.unique) {
-            let Some(value) = custom.get(&def.key) else {
-                continue;
-            };
-            let key = (def.key.clone(), crate::unique_fields::unique_key(value));
-            let shown = kuijing_domain::fields::display(value);
-            let field = format!("custom.{}", def.key);
-            if let Some(first) = seen.get(&key) {
-                problems.push(RowProblem {
-                    label: Some(def.label.clone()),
-                    first_row: Some(*first),
-                    ..problem(line, &field, "custom_value_repeated", &shown, false)
-                });
-                continue;
-            }
-            let one = Map::from_iter([(def.key.clone(), value.clone())]);
-            let mut stored = FieldErrors::new();
-            crate::unique_fields::check_unique_custom(
-                tx,
-                kind,
-                std::slice::from_ref(def),
-                &one,
-                except,
-                &mut stored,
-            )
-            .await?;
-            if !stored.0.is_empty() {
-                problems.push(RowProblem {
-                    label: Some(def.label.clone()),
-                    ..problem(line, &field, "custom_value_taken", &shown, false)
-                });
-            }
-        }
-        if problems.is_empty() {
-            for def in defs.iter().filter(|d| d.unique) {
-                if let Some(value) = custom.get(&def.key) {
-                    let key = (def.key.clone(), crate::unique_fields::unique_key(value));
-                    seen.entry(key).or_insert(line);
-                }
-            }
-        }
-        Ok(problems)
-    }
 }
 
 /// The values a field error's message names, as a row problem keeps them.
@@ -609,188 +453,5 @@ pub(crate) fn problem(
         label: None,
         first_row: None,
         params: Vec::new(),
-    }
-}
-
-/// A row as the preview shows it: the kind's fields, then its custom ones.
-fn preview_of<I: Importer>(fields: &I::Fields, defs: &[FieldDef]) -> BTreeMap<String, String> {
-    let mut row = I::preview(fields);
-    for def in defs {
-        if let Some(value) = I::custom(fields).get(&def.key) {
-            row.insert(
-                format!("custom.{}", def.key),
-                kuijing_domain::fields::display(value),
-            );
-        }
-    }
-    row
-}
-
-/// What a row named by label, name or local time, as it was read.
-struct Read {
-    choices: [Option<i64>; 3],
-    owner: Option<i64>,
-    next_contact_at: Option<DateTime<Utc>>,
-}
-
-/// Completes a preview row with every mapped column as it will be written:
-/// options by label, the owner by name, the next contact in local time, and
-/// any other column as the file has it (empty when its cell is).
-fn fill_preview(
-    shown: &mut BTreeMap<String, String>,
-    row: &RowIn<'_>,
-    read: &Read,
-    (choice, people, zone): (&[options::OptionRow], &People, chrono_tz::Tz),
-) {
-    for column in row.columns.iter().flatten() {
-        if shown.contains_key(*column) {
-            continue;
-        }
-        let text = match *column {
-            "level_id" | "industry_id" | "source_id" => {
-                let at = CHOICES.iter().position(|c| c == column).unwrap_or(0);
-                read.choices[at]
-                    .and_then(|id| choice.iter().find(|o| o.id == id))
-                    .map(|o| o.label.clone())
-            }
-            "owner_id" => read.owner.and_then(|id| people.name_of(id)),
-            "next_contact_at" => read
-                .next_contact_at
-                .map(|at| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
-            other => row.get(other),
-        };
-        shown.insert(column.to_string(), text.unwrap_or_default());
-    }
-    // The file's columns, and the postcode and region a one-line address
-    // was split into.
-    shown.retain(|key, value| {
-        row.columns.contains(&Some(key.as_str()))
-            || (matches!(key.as_str(), "postcode" | "province" | "city" | "district")
-                && !value.is_empty())
-    });
-}
-
-/// Header → field: the given mapping first, then field keys, labels in any
-/// language and known synonyms, compared normalised.
-fn map_headers(
-    headers: &[String],
-    given: Option<&BTreeMap<String, String>>,
-    (aliases, synonyms): (&BTreeMap<String, String>, &[(&str, &str)]),
-    importable: &[String],
-) -> Result<(BTreeMap<String, String>, Vec<String>)> {
-    let mut mapping = BTreeMap::new();
-    let mut unmapped = Vec::new();
-    let mut errors = FieldErrors::new();
-    for header in headers {
-        let chosen = match given.and_then(|g| g.get(header)) {
-            Some(field) if field.is_empty() => None,
-            Some(field) => {
-                if !importable.contains(field) {
-                    errors.add(format!("mapping.{header}"), "field_unknown");
-                }
-                Some(field.clone())
-            }
-            None => {
-                let key = text::normalize(header);
-                importable
-                    .iter()
-                    .find(|f| **f == key)
-                    .cloned()
-                    .or_else(|| {
-                        aliases
-                            .get(&key)
-                            .filter(|f| importable.contains(f))
-                            .cloned()
-                    })
-                    .or_else(|| {
-                        synonyms
-                            .iter()
-                            .find(|(s, _)| text::normalize(s) == key)
-                            .map(|(_, f)| f.to_string())
-                    })
-            }
-        };
-        match chosen {
-            // The first header mapped to a field wins; a second is reported unmapped.
-            Some(field) if !mapping.values().any(|f| f == &field) => {
-                mapping.insert(header.clone(), field);
-            }
-            _ => unmapped.push(header.clone()),
-        }
-    }
-    errors.into_result()?;
-    Ok((mapping, unmapped))
-}
-
-/// Trims, decodes HTML entities (`&#20870;`), and drops padding.
-pub(crate) fn clean_text(cell: &str) -> String {
-    let decoded = html_escape::decode_html_entities(cell);
-    decoded
-        .trim_matches(|c: char| c.is_whitespace())
-        .to_string()
-}
-
-/// An update from a file fills what the file has and keeps the rest.
-pub(crate) fn keep(new: Option<String>, old: &Option<String>) -> Option<String> {
-    new.or_else(|| old.clone())
-}
-
-/// A time of an update: the file's, unless it is the stored one as an
-/// export writes it (to the minute), which keeps the stored one so an
-/// export imported again changes nothing.
-pub(crate) fn keep_time(
-    new: Option<DateTime<Utc>>,
-    old: Option<DateTime<Utc>>,
-) -> Option<DateTime<Utc>> {
-    match (new, old) {
-        (Some(new), Some(old))
-            if new.timestamp().div_euclid(60) == old.timestamp().div_euclid(60) =>
-        {
-            Some(old)
-        }
-        (Some(new), _) => Some(new),
-        (None, old) => old,
-    }
-}
-
-/// Custom values of an update: the stored ones, overwritten by the file's.
-pub(crate) fn merged_custom(
-    old: &Map<String, Value>,
-    new: Map<String, Value>,
-) -> Map<String, Value> {
-    let mut custom = old.clone();
-    custom.extend(new);
-    custom
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_entities_and_padding_are_cleaned() {
-        assert_eq!(
-            clean_text("  &#20870;星科技股份有限公司 "),
-            "円星科技股份有限公司"
-        );
-    }
-
-    #[test]
-    fn a_header_maps_by_key_alias_or_synonym_and_only_once() {
-        let aliases = BTreeMap::from([("名稱".to_string(), "name".to_string())]);
-        let importable = vec!["name".to_string(), "phone".to_string()];
-        let headers = ["名稱", "電話", "name", "other"].map(String::from);
-        let (mapping, unmapped) = map_headers(
-            &headers,
-            None,
-            (&aliases, &[("電話", "phone")]),
-            &importable,
-        )
-        .expect("mapped");
-        assert_eq!(mapping.get("名稱").map(String::as_str), Some("name"));
-        assert_eq!(mapping.get("電話").map(String::as_str), Some("phone"));
-        assert_eq!(unmapped, ["name", "other"]);
-        let given = BTreeMap::from([("other".to_string(), "nothing".to_string())]);
-        assert!(map_headers(&headers, Some(&given), (&aliases, &[]), &importable).is_err());
     }
 }

@@ -155,6 +155,16 @@ impl Tx {
         Ok(())
     }
 
+    /// Ends the transaction without keeping anything it wrote, and lets its
+    /// connection go at once (on SQLite, the one writer).
+    pub async fn rollback(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Tx::Sqlite(_) => Backend::Sqlite,

@@ -1,6 +1,7 @@
 //! What the API and the pages share for imports of sales records: the kinds
-//! that import, their headers in every language, the uploaded form, the
-//! messages of a report in the user's language and the template to fill in.
+//! that import, their headers in every language, the messages of a report
+//! in the user's language and the template to fill in (the uploaded form is
+//! read in `import_request`).
 
 use std::collections::BTreeMap;
 
@@ -10,17 +11,9 @@ use kuijing_service::imports::{ImportReport, Upload};
 use kuijing_service::spreadsheets::{Format, TableWriter};
 use kuijing_service::{Caller, ServiceError};
 
-use axum::body::Bytes;
-use axum::extract::multipart::MultipartError;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use kuijing_domain::FieldError;
-use serde::de::DeserializeOwned;
-
 use crate::AppState;
 use crate::i18n::Lang;
+pub use crate::import_request::{ImportRequest, UploadForm};
 
 /// The kinds of sales records that import from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,307 +207,6 @@ impl RecordImport {
     }
 }
 
-/// A file of sales records to import: its bytes, its format, whether only a
-/// check was asked for, and whether payments above the outstanding amount
-/// are allowed.
-#[derive(Debug, Default)]
-pub struct UploadForm {
-    pub bytes: Vec<u8>,
-    pub format: Format,
-    pub check: bool,
-    pub allow_exceeding: bool,
-}
-
-/// Whether a form field says yes: present and not `false`, `0` or `no`.
-fn ticked(value: &str) -> bool {
-    !matches!(
-        value.trim().to_ascii_lowercase().as_str(),
-        "false" | "0" | "no" | "off"
-    )
-}
-
-impl UploadForm {
-    pub async fn read(mut multipart: axum::extract::Multipart) -> Result<Self, ServiceError> {
-        let mut form = UploadForm::default();
-        let mut file_name = String::new();
-        let mut format = None;
-        let unreadable = || {
-            ServiceError::Invalid(kuijing_domain::FieldError::new("file", "file_unreadable").into())
-        };
-        while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
-            let name = field.name().unwrap_or_default().to_string();
-            match name.as_str() {
-                "file" => {
-                    file_name = field.file_name().unwrap_or_default().to_lowercase();
-                    form.bytes = field.bytes().await.map_err(|_| unreadable())?.to_vec();
-                }
-                // `check` is the older name of `dry_run`, still read.
-                "dry_run" | "check" | "allow_exceeding" | "format" => {
-                    let value = field.text().await.map_err(|_| unreadable())?;
-                    match name.as_str() {
-                        "dry_run" | "check" => form.check |= ticked(&value),
-                        "allow_exceeding" => form.allow_exceeding = ticked(&value),
-                        _ => format = Some(value),
-                    }
-                }
-                _ => {}
-            }
-        }
-        if form.bytes.is_empty() {
-            return Err(ServiceError::Invalid(
-                kuijing_domain::FieldError::new("file", "required").into(),
-            ));
-        }
-        form.format = match format.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
-            Some(text) => Format::parse(text).ok_or_else(|| {
-                ServiceError::Invalid(
-                    kuijing_domain::FieldError::new("format", "invalid_choice").into(),
-                )
-            })?,
-            None if file_name.ends_with(".xlsx") => Format::Xlsx,
-            None => Format::Csv,
-        };
-        Ok(form)
-    }
-}
-
-/// An import's file and options, however the request sends them: a
-/// multipart form (the file in `file`, options as its other fields or in
-/// the query), or the file as the whole body (options in the query, the
-/// file's name in `name`). The format is the `format` option, else the
-/// file name's extension, else guessed from the content. Every refusal (no
-/// file, an empty one, an unknown format, one too large, an option of the
-/// wrong kind) is a problem naming its field, in the user's language.
-pub struct ImportRequest<T> {
-    pub bytes: Vec<u8>,
-    pub format: Format,
-    pub options: T,
-}
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ImportRequest<T> {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
-        let (parts, body) = request.into_parts();
-        // The body is read under the limits the router set for it.
-        let mut inner = Request::new(body);
-        *inner.headers_mut() = parts.headers.clone();
-        *inner.extensions_mut() = parts.extensions.clone();
-        read_import(&parts, inner, state)
-            .await
-            .map_err(|error| refuse_import(&parts, error))
-    }
-}
-
-/// A file as sent: its bytes, its name when it has one, and the field that
-/// names it (`file` in a form, `name` beside a whole body).
-#[derive(Default)]
-struct SentFile {
-    bytes: Option<Vec<u8>>,
-    name: Option<(String, &'static str)>,
-}
-
-async fn read_import<S: Send + Sync, T: DeserializeOwned>(
-    parts: &Parts,
-    inner: Request,
-    state: &S,
-) -> Result<ImportRequest<T>, ServiceError> {
-    let query = parts.uri.query().unwrap_or_default();
-    let mut options: Vec<(String, String)> = Vec::new();
-    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        set_option(&mut options, &key, value.into_owned());
-    }
-    let is_form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| {
-            c.trim()
-                .to_ascii_lowercase()
-                .starts_with("multipart/form-data")
-        });
-    let sent = if is_form {
-        read_form(inner, state, &mut options).await?
-    } else {
-        let bytes = Bytes::from_request(inner, state)
-            .await
-            .map_err(|rejection| unread(rejection.status()))?;
-        SentFile {
-            bytes: (!bytes.is_empty()).then(|| bytes.to_vec()),
-            name: option(&options, "name").map(|n| (n, "name")),
-        }
-    };
-    // An option the operation does not take is refused before anything is
-    // read into the company: a misspelt `dry_run` must not write.
-    if let Some(unknown) = crate::extract::undeclared(
-        parts,
-        options.iter().map(|(key, _)| key.as_str()),
-        &["file", "name", "check"],
-    ) {
-        return Err(refused(unknown));
-    }
-    let Some(bytes) = sent.bytes else {
-        return Err(refused(FieldError::new("file", "import_file_missing")));
-    };
-    if bytes.is_empty() {
-        return Err(refused(FieldError::new("file", "file_empty")));
-    }
-    let format = format_for(&options, sent.name, &bytes)?;
-    Ok(ImportRequest {
-        bytes,
-        format,
-        options: options_of(&options).await?,
-    })
-}
-
-/// The file and options of a multipart form; options sent as fields take
-/// the place of the same ones in the query.
-async fn read_form<S: Send + Sync>(
-    inner: Request,
-    state: &S,
-    options: &mut Vec<(String, String)>,
-) -> Result<SentFile, ServiceError> {
-    let mut form = Multipart::from_request(inner, state)
-        .await
-        .map_err(|rejection| unread(rejection.status()))?;
-    let mut sent = SentFile::default();
-    let failed = |error: MultipartError| unread(error.status());
-    while let Some(field) = form.next_field().await.map_err(failed)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().map(str::trim).unwrap_or_default();
-            let file_name = (!file_name.is_empty()).then(|| file_name.to_string());
-            let bytes = field.bytes().await.map_err(failed)?;
-            // A form's file input left empty sends a part with no name
-            // and nothing in it: no file.
-            if file_name.is_some() || !bytes.is_empty() {
-                sent.bytes = Some(bytes.to_vec());
-                sent.name = file_name.map(|n| (n, "file"));
-            }
-        } else if !name.is_empty() && !name.starts_with('_') {
-            let value = field.text().await.map_err(failed)?;
-            set_option(options, &name, value);
-        }
-    }
-    if sent.name.is_none() {
-        sent.name = option(options, "name").map(|n| (n, "name"));
-    }
-    Ok(sent)
-}
-
-/// Options that say yes or no; a form's tick sends `on`, or nothing.
-const TICKS: &[&str] = &["dry_run", "check", "partial", "allow_exceeding"];
-
-/// Sets an option, in place of one of the same name sent before.
-fn set_option(options: &mut Vec<(String, String)>, key: &str, value: String) {
-    let value = if TICKS.contains(&key) {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "" | "1" | "yes" | "on" | "true" => "true".to_string(),
-            "0" | "no" | "off" | "false" => "false".to_string(),
-            _ => value,
-        }
-    } else {
-        value
-    };
-    options.retain(|(k, _)| k != key);
-    options.push((key.to_string(), value));
-}
-
-/// An option's value, when it is not blank.
-fn option(options: &[(String, String)], key: &str) -> Option<String> {
-    options
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-/// The file's format: as the `format` option says, else by the name's
-/// extension, else XLSX when the content is a zip archive, else CSV.
-fn format_for(
-    options: &[(String, String)],
-    name: Option<(String, &'static str)>,
-    bytes: &[u8],
-) -> Result<Format, ServiceError> {
-    if let Some(text) = option(options, "format") {
-        return Format::parse(&text).ok_or_else(|| {
-            refused(FieldError::new("format", "import_format_unknown").with("value", text))
-        });
-    }
-    let extension = name.as_ref().and_then(|(name, field)| {
-        name.rsplit_once('.')
-            .map(|(_, e)| (e.trim().to_ascii_lowercase(), *field))
-    });
-    match extension {
-        Some((e, _)) if e == "xlsx" => Ok(Format::Xlsx),
-        Some((e, _)) if e == "csv" || e == "txt" => Ok(Format::Csv),
-        Some((e, field)) => Err(refused(
-            FieldError::new(field, "import_name_unknown").with("value", format!(".{e}")),
-        )),
-        None if bytes.starts_with(b"PK\x03\x04") => Ok(Format::Xlsx),
-        None => Ok(Format::Csv),
-    }
-}
-
-/// The options read as the kind's parameters; one of the wrong kind is
-/// named.
-async fn options_of<T: DeserializeOwned>(options: &[(String, String)]) -> Result<T, ServiceError> {
-    let query = {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in options {
-            query.append_pair(key, value);
-        }
-        query.finish()
-    };
-    let uri = format!("/?{query}");
-    let request = Request::builder()
-        .uri(uri)
-        .body(())
-        .map_err(|e| ServiceError::Internal(format!("import options: {e}")))?;
-    let (mut parts, ()) = request.into_parts();
-    match axum_extra::extract::Query::<T>::from_request_parts(&mut parts, &()).await {
-        Ok(axum_extra::extract::Query(value)) => Ok(value),
-        Err(rejection) => {
-            let field = crate::extract::query_field(&rejection.body_text());
-            let code = if TICKS.contains(&field.as_str()) {
-                "import_yes_no"
-            } else {
-                "invalid_value"
-            };
-            Err(refused(FieldError::new(field, code)))
-        }
-    }
-}
-
-/// A body that did not arrive whole: too large (413), or unreadable.
-fn unread(status: StatusCode) -> ServiceError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let max = format!("{} MB", crate::IMPORT_LIMIT / (1024 * 1024));
-        refused(FieldError::new("file", TOO_LARGE).with("max", max))
-    } else {
-        refused(FieldError::new("file", "file_unreadable"))
-    }
-}
-
-const TOO_LARGE: &str = "import_too_large";
-
-fn refused(error: FieldError) -> ServiceError {
-    ServiceError::Invalid(error.into())
-}
-
-/// A refusal as a problem; a file too large answers 413.
-fn refuse_import(parts: &Parts, error: ServiceError) -> Response {
-    let too_large = matches!(&error, ServiceError::Invalid(errors)
-        if errors.0.iter().any(|e| e.code == TOO_LARGE));
-    if !too_large {
-        return crate::extract::refuse(parts, error);
-    }
-    let (lang, request_id) = crate::request_id::answer_in(&parts.extensions);
-    let mut problem = crate::error::ApiError::from_service(error, lang, &request_id);
-    problem.0.status = StatusCode::PAYLOAD_TOO_LARGE.as_u16();
-    problem.into_response()
-}
-
 /// One problem of a report as the user reads it.
 #[derive(Debug, Clone)]
 pub struct ProblemLine {
@@ -589,6 +281,25 @@ impl From<RecordImport> for TemplateOf {
 /// spreadsheet gives them the text format.
 const TEXT_COLUMNS: &[&str] = &["phone", "mobile", "postcode", "tax_id", "code", "number"];
 
+/// The columns of a template (its fields, then its custom fields) that get
+/// the text format: numbers kept as text, and custom text and phone fields,
+/// so a number typed there keeps its leading zeros.
+fn text_columns(columns: &[&str], custom: &[kuijing_domain::fields::FieldDef]) -> Vec<u16> {
+    use kuijing_domain::fields::FieldType;
+    let fields = columns.iter().map(|c| TEXT_COLUMNS.contains(c));
+    let custom = custom.iter().map(|d| {
+        matches!(
+            d.field_type,
+            FieldType::Text | FieldType::LongText | FieldType::Phone
+        )
+    });
+    (0u16..)
+        .zip(fields.chain(custom))
+        .filter(|(_, text)| *text)
+        .map(|(at, _)| at)
+        .collect()
+}
+
 /// The template of a kind: its header row in the user's language, the
 /// custom fields last, by their labels.
 pub async fn template(
@@ -604,18 +315,16 @@ pub async fn template(
         .iter()
         .map(|c| lang.t(&format!("fields.{c}")))
         .collect();
-    if of.custom {
-        let defs = state.app.custom_fields(of.kind).await?;
-        header.extend(defs.into_iter().map(|d| d.label));
-    }
+    let defs = if of.custom {
+        state.app.custom_fields(of.kind).await?
+    } else {
+        Vec::new()
+    };
+    let text = text_columns(of.columns, &defs);
+    header.extend(defs.into_iter().map(|d| d.label));
     let dir = state.app.settings().data_dir.join("tmp");
     let io = |e: std::io::Error| ServiceError::Internal(format!("template file: {e}"));
     let mut writer = TableWriter::new(format, &dir).map_err(io)?;
-    let text: Vec<u16> = (0u16..)
-        .zip(of.columns)
-        .filter(|(_, c)| TEXT_COLUMNS.contains(c))
-        .map(|(at, _)| at)
-        .collect();
     writer.text_columns(&text).map_err(io)?;
     writer.write_row(&header).map_err(io)?;
     let name = format!("{}-template", of.path);
@@ -625,6 +334,32 @@ pub async fn template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_text_fields_get_the_text_format_in_a_template() {
+        use kuijing_domain::fields::{FieldDef, FieldType};
+        let def = |key: &str, field_type| FieldDef {
+            id: 0,
+            key: key.into(),
+            label: key.into(),
+            field_type,
+            required: false,
+            unique: false,
+            default_value: None,
+            options: Vec::new(),
+            sort_order: 0,
+        };
+        let custom = [
+            def("member_no", FieldType::Text),
+            def("seats", FieldType::Number),
+            def("notes", FieldType::LongText),
+            def("fax", FieldType::Phone),
+        ];
+        assert_eq!(
+            text_columns(&["name", "phone", "email"], &custom),
+            [1, 3, 5, 6]
+        );
+    }
 
     #[test]
     fn every_language_names_every_column() {

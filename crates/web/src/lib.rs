@@ -10,6 +10,7 @@ mod csrf;
 mod error;
 mod extract;
 mod i18n;
+mod import_request;
 mod imports;
 mod once;
 mod pages;

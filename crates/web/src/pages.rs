@@ -24,6 +24,8 @@ mod flow_vocabulary;
 mod follow_up_list;
 mod follow_ups;
 mod forms;
+mod import_checks;
+mod import_run;
 mod inbox;
 mod lead_form;
 mod lead_mapping;

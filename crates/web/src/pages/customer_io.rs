@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kuijing_service::customer_io::{DuplicateMode, ImportOptions, ImportReport, RowProblem};
+use kuijing_service::customer_io::{DuplicateMode, ImportReport, RowProblem};
 use kuijing_service::list_columns::ListKind;
 use kuijing_service::spreadsheets::Format;
 use kuijing_service::{Caller, ServiceError};
@@ -19,9 +19,11 @@ use serde::Deserialize;
 use super::columns::query_of;
 use super::customers::ListFilter;
 use super::forms::error_page;
+use super::import_checks::{self, CheckedAs};
+use super::import_run::{Run, run};
 use super::{Shell, render};
 use crate::AppState;
-use crate::api::customer_io::{report_file, row_message, send_file, tag_of};
+use crate::api::customer_io::send_file;
 use crate::auth::PageUser;
 use crate::extract::Params;
 use crate::i18n::Lang;
@@ -86,45 +88,48 @@ pub async fn export_customers(
 
 #[derive(Template)]
 #[template(path = "customer_import.html")]
-struct ImportPage {
-    shell: Shell,
+pub(super) struct ImportPage {
+    pub(super) shell: Shell,
     /// `/customers`, `/leads` or `/contacts`: where the list is, and the
     /// import under it.
-    base: &'static str,
+    pub(super) base: &'static str,
     /// The list's title and the template's path part.
-    list_title: String,
-    path: &'static str,
+    pub(super) list_title: String,
+    pub(super) path: &'static str,
     /// What a file of the kind holds, for leads and contacts.
-    hint: Option<String>,
-    report: Option<ReportView>,
-    error: Option<String>,
+    pub(super) hint: Option<String>,
+    pub(super) report: Option<ReportView>,
+    pub(super) error: Option<String>,
     /// Why the page shows a check again rather than what was imported.
-    notice: Option<String>,
+    pub(super) notice: Option<String>,
     /// The upload was confirmed before: the alert links to the list.
-    already: bool,
-    duplicates: String,
-    partial: bool,
+    pub(super) already: bool,
+    pub(super) duplicates: String,
+    pub(super) partial: bool,
 }
 
 /// A report as the page shows it.
-struct ReportView {
-    report: ImportReport,
+pub(super) struct ReportView {
+    pub(super) report: ImportReport,
     /// The fields a column may be read as, with their labels.
-    targets: Vec<(String, String)>,
+    pub(super) targets: Vec<(String, String)>,
     /// The preview's columns with their labels: the kind's, then the custom
     /// fields any previewed row has.
-    shown: Vec<(String, String)>,
-    upload: String,
-    format: String,
-    dry_run: bool,
+    pub(super) shown: Vec<(String, String)>,
+    pub(super) upload: String,
+    pub(super) format: String,
+    pub(super) dry_run: bool,
     /// Every header of the file with the field it is read as ("" for none).
-    columns: Vec<(String, String)>,
+    pub(super) columns: Vec<(String, String)>,
     /// Each problem with its message and the key of its tag.
-    problems: Vec<(RowProblem, String, &'static str)>,
+    pub(super) problems: Vec<(RowProblem, String, &'static str)>,
+    /// The mapping chosen was refused: shown again to be put right, with
+    /// nothing offered for import.
+    pub(super) refused: bool,
 }
 
 impl ImportPage {
-    fn new(state: &AppState, caller: &Caller, lang: Lang, kind: RecordImport) -> Self {
+    pub(super) fn new(state: &AppState, caller: &Caller, lang: Lang, kind: RecordImport) -> Self {
         let (list, title) = kind.titles();
         let base = kind.base();
         let shell = Shell::new(state, caller, lang, base, title);
@@ -261,6 +266,7 @@ pub async fn upload_import(
         as_file: false,
         duplicates: &duplicates,
         partial,
+        remember: Some(&path),
     };
     run(&state, &caller, lang, &bytes, (check, None), None).await
 }
@@ -284,7 +290,9 @@ pub struct ConfirmForm {
     rest: BTreeMap<String, String>,
 }
 
-/// Writes a checked upload, with the mapping as the user left it.
+/// Writes a checked upload, with the mapping as the user left it; an
+/// upload that was not checked with that mapping (and duplicate choice) is
+/// checked again and shown instead, whatever the page sent.
 pub async fn confirm_import(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -299,31 +307,6 @@ pub async fn confirm_import(
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
-    // A mapping changed since the check is checked again, and shown, rather
-    // than imported unchecked.
-    let remapped = form.report.is_none() && (form.recheck.is_some() || remapped(&form.rest));
-    let dry_run = form.report.is_some() || remapped;
-    // An upload is written once: the confirmation that renames it takes it,
-    // and one sent again (a double click, a second tab) is told so.
-    let with = |suffix: &str| path.with_extension(format!("{}.{suffix}", format.extension()));
-    let (taken, done) = (with("taken"), with("done"));
-    let source = if dry_run { &path } else { &taken };
-    if !dry_run && tokio::fs::rename(&path, &taken).await.is_err() {
-        if tokio::fs::try_exists(&taken).await.unwrap_or(false)
-            || tokio::fs::try_exists(&done).await.unwrap_or(false)
-        {
-            let page = ImportPage {
-                error: Some(lang.t("life_fix9.import_already_done")),
-                already: true,
-                ..ImportPage::new(&state, &caller, lang, kind)
-            };
-            return render(&page, StatusCode::CONFLICT);
-        }
-        return error_page(ServiceError::NotFound, &caller, lang);
-    }
-    let Ok(bytes) = tokio::fs::read(source).await else {
-        return error_page(ServiceError::NotFound, &caller, lang);
-    };
     // `map.<n>` holds the field of the n-th header, `head.<n>` its text.
     let mut mapping = BTreeMap::new();
     for (key, header) in form.rest.iter().filter(|(k, _)| k.starts_with("head.")) {
@@ -335,157 +318,59 @@ pub async fn confirm_import(
             .unwrap_or_default();
         mapping.insert(header.clone(), field);
     }
+    let duplicates = DuplicateMode::parse(&form.duplicates)
+        .map(|_| form.duplicates.as_str())
+        .unwrap_or("skip");
+    // The server's own note of the last check decides, not the page: a
+    // mapping or duplicate choice other than the one checked is checked
+    // again and shown rather than imported unchecked.
+    let checked = import_checks::recall(&path).await;
+    let asked = CheckedAs::new(&mapping, duplicates);
+    let unchecked = checked.as_ref() != Some(&asked);
+    let remapped = form.report.is_none() && (form.recheck.is_some() || unchecked);
+    let dry_run = form.report.is_some() || remapped;
+    // An upload is written once: the confirmation that renames it takes it,
+    // and one sent again (a double click, a second tab) is told so.
+    let with = |suffix: &str| path.with_extension(format!("{}.{suffix}", format.extension()));
+    let (taken, done) = (with("taken"), with("done"));
+    let source = if dry_run { &path } else { &taken };
+    let gone = async || {
+        if tokio::fs::try_exists(&taken).await.unwrap_or(false)
+            || tokio::fs::try_exists(&done).await.unwrap_or(false)
+        {
+            let page = ImportPage {
+                error: Some(lang.t("life_fix9.import_already_done")),
+                already: true,
+                ..ImportPage::new(&state, &caller, lang, kind)
+            };
+            return render(&page, StatusCode::CONFLICT);
+        }
+        error_page(ServiceError::NotFound, &caller, lang)
+    };
+    if !dry_run && tokio::fs::rename(&path, &taken).await.is_err() {
+        return gone().await;
+    }
+    let Ok(bytes) = tokio::fs::read(source).await else {
+        return gone().await;
+    };
     let how = Run {
         kind,
         format,
         upload: &form.upload,
         dry_run,
         as_file: form.report.is_some(),
-        duplicates: &form.duplicates,
+        duplicates,
         partial: form.partial.is_some(),
+        remember: remapped.then_some(path.as_path()),
     };
-    let notice =
-        (remapped && form.recheck.is_none()).then(|| lang.t("records_gaps.import_remapped"));
+    let notice = (remapped && form.recheck.is_none()).then(|| match checked {
+        Some(_) => lang.t("records_gaps.import_remapped"),
+        None => lang.t("import_gaps.import_unchecked"),
+    });
     let response = run(&state, &caller, lang, &bytes, (how, notice), Some(mapping)).await;
     if !dry_run {
         let _ = tokio::fs::rename(&taken, &done).await;
         let _ = tokio::fs::write(&done, b"").await;
     }
     response
-}
-
-/// Whether a column is now read as another field than the check read it
-/// as (`map.<n>` beside `checked.<n>`, which the checked page carries).
-fn remapped(rest: &BTreeMap<String, String>) -> bool {
-    rest.iter()
-        .filter_map(|(key, checked)| Some((key.strip_prefix("checked.")?, checked)))
-        .any(|(n, checked)| {
-            rest.get(&format!("map.{n}"))
-                .is_some_and(|now| now != checked)
-        })
-}
-
-/// How an import runs: a check (dry run), its report as a file, or for real.
-struct Run<'a> {
-    kind: RecordImport,
-    format: Format,
-    upload: &'a str,
-    dry_run: bool,
-    as_file: bool,
-    duplicates: &'a str,
-    partial: bool,
-}
-
-async fn run(
-    state: &AppState,
-    caller: &Caller,
-    lang: Lang,
-    bytes: &[u8],
-    (how, notice): (Run<'_>, Option<String>),
-    mapping: Option<BTreeMap<String, String>>,
-) -> Response {
-    let Run {
-        kind,
-        format,
-        upload,
-        dry_run,
-        as_file,
-        duplicates,
-        partial,
-    } = how;
-    let mode = DuplicateMode::parse(duplicates).unwrap_or(DuplicateMode::Skip);
-    let options = ImportOptions {
-        format,
-        dry_run,
-        duplicates: mode,
-        partial,
-        mapping,
-        aliases: kind.aliases(),
-        locale: lang.code().to_string(),
-    };
-    let page = ImportPage {
-        duplicates: duplicates.to_string(),
-        partial,
-        notice,
-        ..ImportPage::new(state, caller, lang, kind)
-    };
-    match kind.run(state, caller, bytes, options).await {
-        Ok(report) if as_file => report_file(state, lang, &report)
-            .await
-            .unwrap_or_else(|e| error_page(e, caller, lang)),
-        Ok(report) => {
-            let headers = kuijing_service::spreadsheets::read(bytes, format)
-                .map(|t| t.headers)
-                .unwrap_or_default();
-            let columns = headers
-                .iter()
-                .map(|h| {
-                    (
-                        h.clone(),
-                        report.mapping.get(h).cloned().unwrap_or_default(),
-                    )
-                })
-                .collect();
-            let problems = report
-                .problems
-                .iter()
-                .map(|p| (p.clone(), row_message(lang, p), tag_of(p)))
-                .collect();
-            let shell = &page.shell;
-            let mut targets: Vec<(String, String)> = kind
-                .columns()
-                .iter()
-                .map(|t| (t.to_string(), shell.field_label(t)))
-                .collect();
-            // Every column the rows will fill, in the template's order: the
-            // file's mapped columns and the region an address is split into.
-            let mut shown: Vec<(String, String)> = kind
-                .columns()
-                .iter()
-                .filter(|t| report.preview.iter().any(|row| row.contains_key(**t)))
-                .map(|t| (t.to_string(), shell.field_label(t)))
-                .collect();
-            let defs = state
-                .app
-                .custom_fields(kind.kind())
-                .await
-                .unwrap_or_default();
-            for def in defs {
-                let target = format!("custom.{}", def.key);
-                if report.preview.iter().any(|row| row.contains_key(&target)) {
-                    shown.push((target.clone(), def.label.clone()));
-                }
-                targets.push((target, def.label));
-            }
-            let view = ReportView {
-                report,
-                targets,
-                shown,
-                upload: upload.to_string(),
-                format: format.extension().into(),
-                dry_run,
-                columns,
-                problems,
-            };
-            let page = ImportPage {
-                report: Some(view),
-                ..page
-            };
-            render(&page, StatusCode::OK)
-        }
-        Err(ServiceError::Invalid(errors)) => {
-            let text = errors
-                .0
-                .iter()
-                .map(|e| crate::error::field_message(e, lang))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let page = ImportPage {
-                error: Some(text),
-                ..page
-            };
-            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(error) => error_page(error, caller, lang),
-    }
 }

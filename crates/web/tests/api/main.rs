@@ -15,6 +15,7 @@ mod charts_more;
 mod import_endpoints;
 mod import_final;
 mod import_final2;
+mod import_gaps;
 mod import_pages;
 mod imports_fix11;
 mod inbox;

@@ -204,7 +204,7 @@ async fn the_forms_lists_and_pages_show_the_postcode() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{to}");
     assert!(
-        to.contains("Postcode takes digits and letters only"),
+        to.contains("Postcode takes 3 to 6 digits, or 3 digits, a hyphen and 2 or 3 more digits"),
         "{to}"
     );
 
