@@ -266,6 +266,18 @@ async fn failing_rows_offer_the_good_rows_alone_not_an_import_bound_to_fail() {
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(total(&t, &admin, "customers").await, 1, "{done}");
 
+    // Asked at the upload for the good rows alone: the button says so.
+    let file = "Name,Postcode\nGood Again Co,10048\nBad Again Co,-1-1\n";
+    let (_, checked) = check_file(
+        &t,
+        (&cookie, &csrf),
+        ("/customers/import", file),
+        &[("partial", "1")],
+    )
+    .await;
+    assert!(!checked.contains("Import now"), "{checked}");
+    assert!(checked.contains("Import the 1 good rows only"), "{checked}");
+
     // Nothing good at all: no import is offered.
     let file = "Name,Postcode\nBad Only Co,1--\n";
     let (_, checked) = check_file(
