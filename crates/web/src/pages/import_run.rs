@@ -114,9 +114,12 @@ pub(super) async fn run(
                 }
                 None => None,
             };
+            // The refusal says why; a notice that the file was checked
+            // again would not hold.
             let page = ImportPage {
                 error: Some(text),
                 report: view,
+                notice: None,
                 ..page
             };
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)

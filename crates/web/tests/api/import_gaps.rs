@@ -106,6 +106,10 @@ async fn two_columns_read_as_one_field_are_refused_naming_both() {
         "the mapping is shown: {page}"
     );
     assert!(!page.contains("Import now"), "{page}");
+    assert!(
+        !page.contains("The mapping changed since the check"),
+        "{page}"
+    );
     assert_eq!(total(&t, &admin, "customers").await, 0, "nothing written");
 }
 
