@@ -61,3 +61,35 @@ async fn an_opportunity_with_an_approved_contract_is_not_lost_or_invalid() {
     let won = t.post(&stage, rep, json!({ "outcome": "won" })).await;
     assert_eq!(won.status, 200, "{}", won.text);
 }
+
+#[tokio::test]
+async fn search_says_how_many_more_match_and_links_to_them() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for n in 0..11 {
+        let made = t
+            .post(
+                "/api/v1/customers",
+                &admin,
+                json!({ "name": format!("Harbour Trading {n}") }),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.text);
+    }
+    let found = t.get("/api/v1/search?q=Harbour", &admin).await;
+    assert_eq!(found.status, 200, "{}", found.text);
+    assert_eq!(found.body["more"]["customer"], 3, "{}", found.text);
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(&t, &cookie, "/search?q=Harbour", "en").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/customers?q=Harbour\""), "{html}");
+    assert!(html.contains("3 more in Customers"), "{html}");
+    // Users are counted too.
+    for n in 0..9 {
+        let name = format!("Harbour Agent {n}");
+        t.user(&admin, &format!("09770000{n:02}"), json!({ "name": name }))
+            .await;
+    }
+    let found = t.get("/api/v1/search?q=Harbour+Agent", &admin).await;
+    assert_eq!(found.body["more"]["user"], 1, "{}", found.text);
+}
