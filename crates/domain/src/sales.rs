@@ -219,12 +219,12 @@ impl NumberRule {
         if self.prefix.chars().count() > 20 {
             errors.push(("prefix", crate::Refusal::too_long(20)));
         }
-        if self
-            .prefix
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-        {
+        // A number is one word: a prefix with a space would make numbers
+        // nobody can search or type back.
+        if self.prefix.chars().any(char::is_control) {
             errors.push(("prefix", "invalid_characters".into()));
+        } else if self.prefix.chars().any(char::is_whitespace) {
+            errors.push(("prefix", "number_has_spaces".into()));
         }
         if !(1..=10).contains(&self.width) {
             errors.push(("width", "out_of_range".into()));
@@ -412,8 +412,13 @@ mod tests {
         let codes: Vec<(&str, &str)> = bad.check().into_iter().map(|(f, r)| (f, r.code)).collect();
         assert_eq!(
             codes,
-            vec![("prefix", "invalid_characters"), ("width", "out_of_range")]
+            vec![("prefix", "number_has_spaces"), ("width", "out_of_range")]
         );
+        let control = NumberRule {
+            prefix: "A\u{7}".into(),
+            ..plain
+        };
+        assert_eq!(control.check()[0].1.code, "invalid_characters");
     }
 
     #[test]

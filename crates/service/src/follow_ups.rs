@@ -119,7 +119,7 @@ impl App {
             .write_follow_up(&mut tx, caller, &target, &input, files)
             .await?;
         let next = input.next_contact_at;
-        follow_ups::touch_record(
+        let next_taken = follow_ups::touch_record(
             &mut tx,
             kind,
             id,
@@ -128,6 +128,10 @@ impl App {
             next,
         )
         .await?;
+        if let Some(at) = next.filter(|_| next_taken) {
+            self.schedule_next_contact(&mut tx, caller, &target, written.id, at)
+                .await?;
+        }
         tx.commit().await?;
         self.follow_up_written(kind, id, written.id).await
     }
@@ -253,10 +257,6 @@ impl App {
                 &file.bytes,
             )
             .await?;
-        }
-        if let Some(at) = input.next_contact_at {
-            self.schedule_next_contact(tx, caller, target, id, at)
-                .await?;
         }
         tracing::info!(
             follow_up.id = id,

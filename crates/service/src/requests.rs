@@ -218,6 +218,7 @@ fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
         errors.add("fields", "too_many_fields");
     }
     let mut keys = Vec::new();
+    let mut form: Vec<FormField> = Vec::new();
     for (index, field) in input.fields.iter().enumerate() {
         let key = field.key.trim();
         let key_ok = (1..=40).contains(&key.len())
@@ -237,27 +238,28 @@ fn check_kind(input: &RequestKindInput) -> Result<(String, String, String)> {
             errors.add(format!("fields.{index}.field_type"), "invalid_choice");
         }
         let choice = field.field_type == FieldType::Choice;
+        // Options follow the custom fields' rule: trimmed, blank ones left
+        // out, two that read the same refused naming both.
+        let options = match kuijing_domain::fields::parse_options(&field.options) {
+            Ok(options) => options,
+            Err(mut error) => {
+                error.field = format!("fields.{index}.options");
+                errors.push(error.with("name", field.label.trim()));
+                Vec::new()
+            }
+        };
         if choice && field.options.iter().all(|o| o.trim().is_empty()) {
             errors.add(format!("fields.{index}.options"), "options_required");
         }
+        form.push(FormField {
+            key: key.to_string(),
+            label: field.label.trim().to_string(),
+            field_type: field.field_type,
+            required: field.required,
+            options,
+        });
     }
     errors.into_result()?;
-    let form: Vec<FormField> = input
-        .fields
-        .iter()
-        .map(|f| FormField {
-            key: f.key.trim().to_string(),
-            label: f.label.trim().to_string(),
-            field_type: f.field_type,
-            required: f.required,
-            options: f
-                .options
-                .iter()
-                .map(|o| o.trim().to_string())
-                .filter(|o| !o.is_empty())
-                .collect(),
-        })
-        .collect();
     let form = serde_json::to_string(&form).map_err(corrupt)?;
     Ok((kind, name, form))
 }

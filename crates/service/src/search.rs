@@ -117,7 +117,9 @@ impl App {
                 limit: Some(PER_KIND),
                 anchor: None,
             };
-            for view in self.list_users(caller, &query, page).await?.items {
+            let found = self.list_users(caller, &query, page).await?;
+            count_more("user", found.total, found.items.len());
+            for view in found.items {
                 hits.push(SearchHit {
                     kind: "user".into(),
                     id: view.user.id,

@@ -687,6 +687,19 @@ pub async fn count_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<i64> 
     tx.count(&select).await
 }
 
+/// The numbers of an opportunity's approved contracts: money it has won.
+pub async fn approved_numbers_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<Vec<String>> {
+    let select = Query::select()
+        .column(Contracts::Number)
+        .from(Contracts::Table)
+        .and_where(Expr::col(Contracts::OpportunityId).eq(opportunity))
+        .and_where(Expr::col(Contracts::Status).eq(DocStatus::Approved.as_str()))
+        .order_by(Contracts::Id, Order::Asc)
+        .to_owned();
+    let rows: Vec<(String,)> = tx.all(&select).await?;
+    Ok(rows.into_iter().map(|(number,)| number).collect())
+}
+
 /// The ids and owners of customers' records, for transfers that take them along.
 pub async fn owners_of_customers(
     tx: &mut Tx,

@@ -9,7 +9,7 @@ use kuijing_domain::Kind;
 use crate::attachments::Attachment;
 use crate::db::Tx;
 use crate::error::Result;
-use crate::record::{FollowUpColumns, touch_follow_up};
+use crate::record::{FollowUpColumns, next_contact_follows, touch_follow_up};
 use crate::schema::{Contacts, Customers, FollowUpLinks, FollowUps, Leads, Opportunities, Users};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -119,7 +119,9 @@ pub async fn of_record(tx: &mut Tx, kind: &str, record: i64, limit: u64) -> Resu
 }
 
 /// Records a follow-up on the record it belongs to: its time and the start
-/// of its text, and the next contact time when one was given.
+/// of its text, and the next contact time when one was given. Answers
+/// whether that next contact became the record's (a follow-up written for
+/// an earlier day leaves the later plan alone).
 pub async fn touch_record(
     tx: &mut Tx,
     kind: Kind,
@@ -127,7 +129,7 @@ pub async fn touch_record(
     at: DateTime<Utc>,
     text: &str,
     next: Option<DateTime<Utc>>,
-) -> Result<()> {
+) -> Result<bool> {
     macro_rules! columns {
         ($t:ident) => {
             FollowUpColumns {
@@ -139,16 +141,24 @@ pub async fn touch_record(
             }
         };
     }
-    let touched = (at, text, next);
-    let update = match kind {
-        Kind::Customer => touch_follow_up(columns!(Customers), id, touched),
-        Kind::Lead => touch_follow_up(columns!(Leads), id, touched),
-        Kind::Contact => touch_follow_up(columns!(Contacts), id, touched),
-        Kind::Opportunity => touch_follow_up(columns!(Opportunities), id, touched),
-        _ => return Ok(()),
+    macro_rules! touch {
+        ($t:ident) => {
+            (
+                next_contact_follows(columns!($t), id, at),
+                touch_follow_up(columns!($t), id, (at, text, next)),
+            )
+        };
+    }
+    let (follows, update) = match kind {
+        Kind::Customer => touch!(Customers),
+        Kind::Lead => touch!(Leads),
+        Kind::Contact => touch!(Contacts),
+        Kind::Opportunity => touch!(Opportunities),
+        _ => return Ok(false),
     };
+    let next_taken = next.is_some() && tx.count(&follows).await? > 0;
     tx.execute(&update).await?;
-    Ok(())
+    Ok(next_taken)
 }
 
 /// Copies a record's follow-ups onto another record (a lead's onto the

@@ -2,7 +2,8 @@
 //! answers the new id, and an update that only lands on the version read.
 
 use sea_query::{
-    Alias, Expr, Func, Iden, InsertStatement, IntoColumnRef, Query, SimpleExpr, UpdateStatement,
+    Alias, Expr, Func, Iden, InsertStatement, IntoColumnRef, Query, SelectStatement, SimpleExpr,
+    UpdateStatement,
 };
 
 /// `insert into table (…) values (…) returning id`.
@@ -162,7 +163,8 @@ pub(crate) fn touch_follow_up<T: Iden + Copy + 'static>(
     ),
 ) -> UpdateStatement {
     // A follow-up written for an earlier day does not move the last
-    // follow-up backwards: the latest one stays.
+    // follow-up backwards: the latest one stays. Every value is read as it
+    // was before this update, so the cases below agree with each other.
     let latest = || {
         Expr::col(c.last_at)
             .is_null()
@@ -184,12 +186,44 @@ pub(crate) fn touch_follow_up<T: Iden + Copy + 'static>(
         ),
     ];
     if let Some(next) = next {
-        values.push((c.next_contact, next.into()));
+        values.push((
+            c.next_contact,
+            Expr::case(sets_next_contact(c, at), next)
+                .finally(Expr::col(c.next_contact))
+                .into(),
+        ));
     }
     Query::update()
         .table(c.table)
         .values(values)
         .and_where(Expr::col(c.id).eq(id))
+        .to_owned()
+}
+
+/// Only the latest follow-up (or the first with a next contact) sets when
+/// to get in touch next: one written for an earlier day leaves the plan as
+/// the later follow-ups made it.
+fn sets_next_contact<T: Iden + Copy + 'static>(
+    c: FollowUpColumns<T>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> SimpleExpr {
+    Expr::col(c.last_at)
+        .is_null()
+        .or(Expr::col(c.last_at).lte(at))
+        .or(Expr::col(c.next_contact).is_null())
+}
+
+/// Counts 1 when a follow-up at `at` would set the record's next contact.
+pub(crate) fn next_contact_follows<T: Iden + Copy + 'static>(
+    c: FollowUpColumns<T>,
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> SelectStatement {
+    Query::select()
+        .expr(Func::count(Expr::col(c.id)))
+        .from(c.table)
+        .and_where(Expr::col(c.id).eq(id))
+        .and_where(sets_next_contact(c, at))
         .to_owned()
 }
 

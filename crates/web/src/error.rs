@@ -370,6 +370,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "records_gaps",
     "targets_fix12",
     "import_gaps",
+    "review_fix13",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

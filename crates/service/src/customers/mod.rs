@@ -319,7 +319,8 @@ impl App {
             .is_some_and(|c| c.owner_id.is_none()))
     }
 
-    /// The customer, if the caller may change it; else 404 (not visible) or 403.
+    /// The customer, if the caller may change it; else 404 (not visible),
+    /// 409 (waiting in a pool the caller belongs to) or 403.
     pub(crate) async fn writable_customer(
         &self,
         tx: &mut Tx,
@@ -329,9 +330,17 @@ impl App {
         let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let today = self.today();
-        let found = customers::get(tx, &visibility, caller.user.id, today, id, &[])
-            .await?
-            .ok_or(ServiceError::NotFound)?;
+        let Some(found) = customers::get(tx, &visibility, caller.user.id, today, id, &[]).await?
+        else {
+            // A pool member reads a waiting customer: they are told to
+            // claim it first rather than that it does not exist.
+            if self.seen_only_in_pool(tx, caller, id).await? {
+                return Err(ServiceError::Refused {
+                    code: "pool_claim_first",
+                });
+            }
+            return Err(ServiceError::NotFound);
+        };
         if !customers::writable(tx, &visibility, caller.user.id, today, id).await? {
             return Err(ServiceError::Refused {
                 code: "record_read_only",

@@ -142,6 +142,17 @@ impl App {
         .map_err(|e| {
             ServiceError::Invalid(kuijing_domain::FieldError::new(e.field(), e.code()).into())
         })?;
+        // An approved contract is money won on it: the opportunity is not
+        // lost or invalid while one stands (void the contract first).
+        let closing_empty = matches!(planned.outcome, Outcome::Lost | Outcome::Invalid);
+        if closing_empty && planned.outcome != current.outcome {
+            let numbers = kuijing_store::contracts::approved_numbers_of_opportunity(tx, id).await?;
+            if let Some(first) = numbers.first() {
+                let error = kuijing_domain::FieldError::new("outcome", "opportunity_has_contract")
+                    .with("number", first);
+                return Err(ServiceError::Invalid(error.into()));
+            }
+        }
         let change = StageMove {
             id,
             from_stage: current.stage_id,

@@ -317,12 +317,40 @@ pub async fn get_saved(
     respond(state.app.saved_report(&caller, id).await, &caller, lang)
 }
 
-/// A changed definition, with the version it was read at.
+/// A changed definition, with the version it was read at. `filters`,
+/// `period_field` and `shares` left out keep what the report has.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SavedReportUpdate {
     pub version: i64,
-    #[serde(flatten)]
-    pub definition: ReportDefinition,
+    pub name: String,
+    pub kind: String,
+    pub group_by: Vec<String>,
+    pub measures: Vec<builder::MeasureInput>,
+    pub filters: Option<Vec<builder::FilterInput>>,
+    pub period_field: Option<String>,
+    pub chart: String,
+    pub shares: Option<Vec<builder::ShareInput>>,
+}
+
+impl SavedReportUpdate {
+    /// The whole definition: what the body gives over what is saved.
+    fn over(self, saved: ReportDefinition) -> ReportDefinition {
+        ReportDefinition {
+            name: self.name,
+            kind: self.kind,
+            group_by: self.group_by,
+            measures: self.measures,
+            filters: self.filters.unwrap_or(saved.filters),
+            period_field: match self.period_field {
+                Some(field) if field.trim().is_empty() => None,
+                Some(field) => Some(field),
+                None => saved.period_field,
+            },
+            chart: self.chart,
+            shares: self.shares.unwrap_or(saved.shares),
+        }
+    }
 }
 
 #[utoipa::path(put, path = "/api/v1/custom-reports/{id}", tag = "reports", request_body = SavedReportUpdate,
@@ -337,18 +365,21 @@ pub async fn update_saved(
     body: Result<Body<SavedReportUpdate>, ApiError>,
 ) -> Response {
     // The report is looked up first: a missing one is 404 whatever the body.
-    if let Err(error) = state.app.saved_report(&caller, id).await {
-        return respond(Err::<SavedReportView, _>(error), &caller, lang);
-    }
+    let current = match state.app.saved_report(&caller, id).await {
+        Ok(current) => current,
+        Err(error) => return respond(Err::<SavedReportView, _>(error), &caller, lang),
+    };
     let Body(body) = match body {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
+    let version = body.version;
+    let definition = body.over(current.definition);
     let saved = state
         .app
-        .update_report(&caller, (id, body.version), &body.definition)
+        .update_report(&caller, (id, version), &definition)
         .await;
-    let saved = named(&state, &caller, &body.definition.kind, saved, lang).await;
+    let saved = named(&state, &caller, &definition.kind, saved, lang).await;
     respond(saved, &caller, lang)
 }
 

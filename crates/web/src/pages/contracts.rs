@@ -382,6 +382,14 @@ impl ContractView {
         self.detail.row.outstanding.as_ref().unwrap_or(&0)
     }
 
+    /// What approved payments brought in beyond the contract's amount
+    /// (accepted when the payer confirmed it): shown, so the figures add up.
+    fn paid_over(&self) -> Option<i64> {
+        let c = &self.detail.row.contract;
+        (c.status == kuijing_domain::sales::DocStatus::Approved && c.received > c.amount)
+            .then(|| c.received - c.amount)
+    }
+
     /// Why a contract that is not approved shows no amount outstanding:
     /// payments are expected only of approved contracts.
     fn no_payments_yet(&self) -> Option<String> {

@@ -360,6 +360,10 @@ pub async fn new_request(
     PageUser(caller): PageUser,
     Params(query): Params<NewRequestQuery>,
 ) -> Response {
+    // Without a kind, the requests page is where one is chosen.
+    if query.kind.trim().is_empty() {
+        return Redirect::to("/requests").into_response();
+    }
     let form = RequestForm {
         kind: query.kind,
         ..RequestForm::default()

@@ -21,6 +21,14 @@ struct SearchPage {
     shell: Shell,
     q: String,
     hits: Vec<SearchHit>,
+    /// Kinds with more matches than shown: how many more, and the list
+    /// that shows them all.
+    more: Vec<More>,
+}
+
+struct More {
+    text: String,
+    url: String,
 }
 
 #[derive(Deserialize)]
@@ -37,10 +45,23 @@ pub async fn search(
 ) -> Response {
     match state.app.search(&caller, &query.q).await {
         Ok(results) => {
+            let q: String = form_urlencoded::byte_serialize(query.q.trim().as_bytes()).collect();
+            let more = results
+                .more
+                .into_iter()
+                .map(|(kind, count)| More {
+                    text: lang
+                        .t("review_fix13.more_hits")
+                        .replace("%{count}", &count.to_string())
+                        .replace("%{kind}", &lang.t(&format!("kinds.{kind}"))),
+                    url: format!("/{kind}s?q={q}"),
+                })
+                .collect();
             let page = SearchPage {
                 shell: Shell::new(&state, &caller, lang, "/search", "search.title"),
                 q: query.q,
                 hits: results.hits,
+                more,
             };
             render(&page, StatusCode::OK)
         }

@@ -334,15 +334,19 @@ async fn a_backdated_follow_up_keeps_the_latest_and_times_out_of_bounds_are_refu
     assert_eq!(made.status, 201, "{}", made.text);
     let id = made.body["id"].as_i64().expect("id");
     let path = format!("/api/v1/customers/{id}/follow-ups");
-    for (content, at) in [
-        ("Visit", "2026-03-01T08:00:00Z"),
-        ("Call noted late", "2026-02-10T08:00:00Z"),
+    for (content, at, next) in [
+        ("Visit", "2026-03-01T08:00:00Z", "2026-03-10T08:00:00Z"),
+        (
+            "Call noted late",
+            "2026-02-10T08:00:00Z",
+            "2026-02-12T08:00:00Z",
+        ),
     ] {
         let written = t
             .post(
                 &path,
                 &admin,
-                json!({ "content": content, "happened_at": at }),
+                json!({ "content": content, "happened_at": at, "next_contact_at": next }),
             )
             .await;
         assert_eq!(written.status, 201, "{}", written.text);
@@ -350,6 +354,18 @@ async fn a_backdated_follow_up_keeps_the_latest_and_times_out_of_bounds_are_refu
     let customer = t.get(&format!("/api/v1/customers/{id}"), &admin).await;
     assert_eq!(customer.body["last_follow_up_at"], "2026-03-01T08:00:00Z");
     assert_eq!(customer.body["last_follow_up_text"], "Visit");
+    // The plan made by the latest follow-up stands, on the record and in
+    // the schedule.
+    assert_eq!(customer.body["next_contact_at"], "2026-03-10T08:00:00Z");
+    let schedule = t
+        .get(
+            "/api/v1/events?from=2026-02-01T00:00:00Z&to=2026-04-01T00:00:00Z",
+            &admin,
+        )
+        .await;
+    let events = schedule.body["events"].as_array().expect("events");
+    assert_eq!(events.len(), 1, "{}", schedule.text);
+    assert_eq!(events[0]["starts_at"], "2026-03-10T08:00:00Z");
     let later = t
         .post(
             &path,

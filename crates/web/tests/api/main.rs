@@ -93,6 +93,7 @@ mod regressions;
 mod report_builder;
 mod report_labels;
 mod reports;
+mod review_fix13;
 mod sales_api;
 mod sales_close;
 mod sales_data_more;

@@ -448,6 +448,15 @@ async fn a_pool_member_reads_and_claims_a_waiting_customer_and_writes_on_it_afte
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert_eq!(refused.body["errors"][0]["code"], "pool_claim_first");
     assert!(refused.text.contains("claim it first"), "{}", refused.text);
+    let refused = t
+        .patch(
+            &format!("/api/v1/customers/{waiting}"),
+            &member,
+            json!({ "name": "Mine Now Co" }),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "an edit too: {}", refused.text);
+    assert_eq!(refused.body["code"], "pool_claim_first");
     // The record page offers neither until the claim.
     let cookie = crate::auth::page_session(&t, "0962110002").await;
     let (status, html) = page(&t, &cookie, &format!("/customers/{waiting}"), "en").await;

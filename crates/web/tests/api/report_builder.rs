@@ -207,6 +207,38 @@ async fn a_saved_report_adds_up_and_is_seen_only_by_those_it_is_shared_with_in_t
         .await;
     assert_eq!(gone.status, 404, "no longer shared with the first rep");
 
+    // Left out of a change, the filters and shares stay as they are.
+    let mut renamed = changed.body.clone();
+    let version = renamed["version"].clone();
+    for key in [
+        "id",
+        "version",
+        "created_by",
+        "editable",
+        "filters",
+        "shares",
+    ] {
+        renamed.as_object_mut().expect("object").remove(key);
+    }
+    renamed["name"] = json!("Approved contracts by owner and quarter (2017)");
+    renamed["version"] = version;
+    let kept = t
+        .put(&format!("/api/v1/custom-reports/{id}"), &admin, renamed)
+        .await;
+    assert_eq!(kept.status, 200, "{}", kept.text);
+    assert_eq!(
+        kept.body["name"],
+        "Approved contracts by owner and quarter (2017)"
+    );
+    assert!(
+        !changed.body["filters"]
+            .as_array()
+            .expect("filters")
+            .is_empty()
+    );
+    assert_eq!(kept.body["filters"], changed.body["filters"]);
+    assert_eq!(kept.body["shares"], changed.body["shares"]);
+
     // The export is the table, with numbers.
     let csv = t
         .get(

@@ -315,6 +315,50 @@ async fn request_form_errors_name_the_field_by_its_label() {
 }
 
 #[tokio::test]
+async fn request_form_options_that_read_the_same_are_refused_naming_both() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let kind = |options: Value| {
+        json!({ "kind": "return", "name": "Return", "fields": [
+            { "key": "state", "label": "Goods state", "field_type": "choice", "options": options }
+        ] })
+    };
+    let refused = t
+        .put(
+            "/api/v1/requests/kinds",
+            &team.admin,
+            kind(json!(["Damaged", "damaged "])),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(refused.body["errors"][0]["field"], "fields.0.options");
+    assert_eq!(refused.body["errors"][0]["code"], "option_repeated");
+    let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("Damaged") && message.contains("damaged"),
+        "{message}"
+    );
+    // Blank options are left out and the rest kept trimmed.
+    let saved = t
+        .put(
+            "/api/v1/requests/kinds",
+            &team.admin,
+            kind(json!([" Damaged ", "", "Whole"])),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let kinds = t.get("/api/v1/requests/kinds", &team.admin).await;
+    let kind = kinds
+        .body
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|k| k["kind"] == "return");
+    let kind = kind.unwrap_or_else(|| panic!("{}", kinds.text));
+    assert_eq!(kind["fields"][0]["options"], json!(["Damaged", "Whole"]));
+}
+
+#[tokio::test]
 async fn flow_editor_errors_name_the_field_and_the_fix() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
