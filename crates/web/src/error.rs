@@ -369,6 +369,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix11",
     "records_gaps",
     "targets_fix12",
+    "insight_fix13",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
