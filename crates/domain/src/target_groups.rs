@@ -13,7 +13,12 @@
 //!   too;
 //! - what a group achieved is compared with its target only for the parts
 //!   that count: what the others achieved is shown beside it, never in the
-//!   rate.
+//!   rate;
+//! - a group's month is measured like with like in that month alone: its
+//!   target adds up the parts with a target in that month (whether or not
+//!   they have one for the whole period), and what those parts achieved in
+//!   the month is what it is compared with, so a month reads the same
+//!   whatever period it is shown in.
 
 use chrono::NaiveDate;
 
@@ -50,13 +55,19 @@ pub struct Measured<H> {
     /// The period's target; for a group the sum of its parts' that have
     /// one for the whole period, none when no part has.
     pub target: Option<i64>,
-    /// Each month's target, in the order of [`months_of`].
+    /// Each month's target, in the order of [`months_of`]; for a group the
+    /// sum of its parts' with a target in that month, none when no part
+    /// has one.
     pub months: Vec<Option<i64>>,
     /// Whether the target is a group's (its parts' added up).
     pub group: bool,
     /// The holders of their own targets that count: what they achieved is
     /// what the target is compared with.
     pub counted: Vec<H>,
+    /// Per month (in the order of [`months_of`]), the holders of their own
+    /// targets that count in that month: what they achieved in it is what
+    /// the month's target is compared with.
+    pub month_counted: Vec<Vec<H>>,
     /// The parts, at any depth, without a target for the whole period,
     /// left out of the target.
     pub without: Vec<H>,
@@ -79,6 +90,7 @@ pub fn measure<H: Clone>(
                 .collect(),
             group: false,
             counted: vec![holder.clone()],
+            month_counted: vec![vec![holder.clone()]; parts.len()],
             without: Vec::new(),
         },
         Holding::Group(_, members) => {
@@ -87,18 +99,28 @@ pub fn measure<H: Clone>(
                 months: vec![None; parts.len()],
                 group: true,
                 counted: Vec::new(),
+                month_counted: vec![Vec::new(); parts.len()],
                 without: Vec::new(),
             };
             for member in members {
                 let measured = measure(member, (from, to), of);
+                // Each month counts the parts with a target in it.
+                let months = out
+                    .months
+                    .iter_mut()
+                    .zip(out.month_counted.iter_mut())
+                    .zip(measured.months.iter().zip(measured.month_counted));
+                for ((slot, counted), (month, holders)) in months {
+                    if let Some(month) = month {
+                        *slot = Some(slot.unwrap_or(0).saturating_add(*month));
+                        counted.extend(holders);
+                    }
+                }
                 let Some(target) = measured.target else {
                     out.without.push(member.holder().clone());
                     continue;
                 };
                 out.target = Some(out.target.unwrap_or(0).saturating_add(target));
-                for (slot, month) in out.months.iter_mut().zip(&measured.months) {
-                    *slot = Some(slot.unwrap_or(0).saturating_add(month.unwrap_or(0)));
-                }
                 out.counted.extend(measured.counted);
                 out.without.extend(measured.without);
             }
@@ -169,5 +191,51 @@ mod tests {
         let own = measure(&Holding::Own("east"), year, &of);
         assert_eq!((own.target, own.group), (Some(12_000), false));
         assert_eq!(own.counted, ["east"]);
+    }
+
+    /// `anna` 1,200 for the year; `ben` 500 in March only.
+    fn of_march(holder: &&str, _: i32) -> YearTargets {
+        match *holder {
+            "anna" => year_of(1_200),
+            "ben" => {
+                let mut months = [None; 12];
+                months[2] = Some(500);
+                YearTargets { year: None, months }
+            }
+            _ => YearTargets::default(),
+        }
+    }
+
+    #[test]
+    fn a_group_month_counts_the_people_with_a_target_in_that_month() {
+        let team = Holding::Group("team", vec![Holding::Own("anna"), Holding::Own("ben")]);
+        let year = (day(2021, 1, 1), day(2022, 1, 1));
+        let measured = measure(&team, year, &of_march);
+        // The year: ben has no target for all of it and is left out.
+        assert_eq!(measured.target, Some(1_200));
+        assert_eq!(measured.counted, ["anna"]);
+        assert_eq!(measured.without, ["ben"]);
+        // March counts ben beside anna; the other months only anna.
+        assert_eq!(measured.months[2], Some(100 + 500));
+        assert_eq!(measured.month_counted[2], ["anna", "ben"]);
+        assert_eq!(measured.months[1], Some(100));
+        assert_eq!(measured.month_counted[1], ["anna"]);
+        // March alone reads the same as March within the year.
+        let march = measure(&team, (day(2021, 3, 1), day(2021, 4, 1)), &of_march);
+        assert_eq!(march.months, [Some(600)]);
+        assert_eq!(march.month_counted, [vec!["anna", "ben"]]);
+        assert_eq!(march.target, Some(600));
+        // Nested: a sub-group with only ben counts in March only.
+        let nested = Holding::Group(
+            "top",
+            vec![
+                Holding::Own("anna"),
+                Holding::Group("west", vec![Holding::Own("ben")]),
+            ],
+        );
+        let measured = measure(&nested, year, &of_march);
+        assert_eq!(measured.month_counted[2], ["anna", "ben"]);
+        assert_eq!(measured.month_counted[3], ["anna"]);
+        assert_eq!(measured.without, ["west"]);
     }
 }

@@ -43,8 +43,9 @@ pub struct MeasureInput {
 
 /// One condition, as the lists take it: a field (`custom.KEY` for a custom
 /// field), an operator that fits the field (`contains`, `equals`, `one_of`,
-/// `between`, a period such as `this_month`, `is_empty`, `not_empty`) and
-/// its value (a text, ids, or `{"from": .., "to": ..}`).
+/// `between`, a period such as `this_month`, `is_empty`, `not_empty`; on a
+/// system date-time also `older_than_days` and `passed`) and its value (a
+/// text, ids, the days, or `{"from": .., "to": ..}`).
 pub use crate::customers::FilterInput;
 
 /// Someone a report is shared with.

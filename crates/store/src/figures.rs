@@ -135,6 +135,9 @@ pub enum Filter {
     AtMost(&'static str, Value),
     /// `column < value`.
     Before(&'static str, Value),
+    /// `column < before`, or no value and the second column (when the
+    /// record was created) before it: "not for that long, or never".
+    BeforeOrNever(&'static str, &'static str, DateTime<Utc>),
     /// A condition the caller built from the list filters.
     Condition(Condition),
 }
@@ -479,6 +482,13 @@ fn filter_condition(backend: Backend, filter: &Filter) -> Condition {
         Filter::AtLeast(name, value) => one(column(name).gte(value.clone())),
         Filter::AtMost(name, value) => one(column(name).lte(value.clone())),
         Filter::Before(name, value) => one(column(name).lt(value.clone())),
+        Filter::BeforeOrNever(name, created, before) => {
+            Condition::any().add(column(name).lt(*before)).add(
+                Condition::all()
+                    .add(column(name).is_null())
+                    .add(column(created).lt(*before)),
+            )
+        }
         Filter::Condition(condition) => condition.clone(),
     }
 }

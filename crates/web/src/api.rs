@@ -5,6 +5,7 @@ mod all_fields;
 mod approvals;
 pub(crate) mod attachments;
 mod auth;
+mod body;
 mod contacts;
 mod contracts;
 pub(crate) mod customer_io;
@@ -30,12 +31,12 @@ mod roles;
 mod teams;
 mod users;
 
+pub use body::{Body, BodyOrDefault};
+pub(crate) use body::{body_error, read_value};
+
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
@@ -407,67 +408,6 @@ impl<T> Everything<T> {
             next_cursor: None,
         }
     }
-}
-
-/// A JSON body whose errors answer as problem documents.
-pub struct Body<T>(pub T);
-
-impl<S, T> FromRequest<S> for Body<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let (lang, request_id) = crate::request_id::answer_in(request.extensions());
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(body_error(rejection, lang, &request_id)),
-        }
-    }
-}
-
-/// A JSON body that may be left out: no body at all reads as the default.
-pub struct BodyOrDefault<T>(pub T);
-
-impl<S, T> FromRequest<S> for BodyOrDefault<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned + Default,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
-        let headers = request.headers();
-        let no_body = !headers.contains_key(axum::http::header::CONTENT_TYPE)
-            && headers
-                .get(axum::http::header::CONTENT_LENGTH)
-                .is_none_or(|length| length == "0");
-        if no_body {
-            return Ok(BodyOrDefault(T::default()));
-        }
-        Body::<T>::from_request(request, state)
-            .await
-            .map(|Body(value)| BodyOrDefault(value))
-    }
-}
-
-/// A body of the wrong shape names the field when it can; one too large is 413.
-fn body_error(rejection: JsonRejection, lang: Lang, request_id: &str) -> ApiError {
-    let status = rejection.status();
-    let text = rejection.body_text();
-    if let JsonRejection::JsonDataError(_) = rejection
-        && let Some(error) = crate::extract::json_field_error(&text)
-    {
-        let errors = kuijing_domain::FieldErrors::from(error);
-        return ApiError::from_service(
-            kuijing_service::ServiceError::Invalid(errors),
-            lang,
-            request_id,
-        );
-    }
-    ApiError::bad_body(lang, request_id, status.as_u16(), text)
 }
 
 /// A created record: 201 with its JSON.

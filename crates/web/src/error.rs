@@ -371,6 +371,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "targets_fix12",
     "import_gaps",
     "review_fix13",
+    "insight_fix13",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -69,6 +69,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
         match axum_extra::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
+                // Dates typed with full-width characters, read as the dates.
+                if let Some(uri) = with_dates_folded(&parts.uri)
+                    && let Ok(axum_extra::extract::Query(value)) =
+                        axum_extra::extract::Query::<T>::try_from_uri(&uri)
+                {
+                    return Ok(Params(value));
+                }
                 let text = rejection.body_text();
                 let field = query_field(&text);
                 let (lang, _) = crate::request_id::answer_in(&parts.extensions);
@@ -87,6 +94,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             }
         }
     }
+}
+
+/// The address with each query value that reads as a date or a date and
+/// time once its full-width characters are folded (`２０17－01－01`) so
+/// folded; none when no value is.
+fn with_dates_folded(uri: &axum::http::Uri) -> Option<axum::http::Uri> {
+    let query = uri.query()?;
+    let mut changed = false;
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let half = kuijing_domain::dates::half_width_date(&value);
+        let dated = kuijing_domain::dates::iso_day(&half).is_some()
+            || kuijing_domain::dates::iso_date_time(&half).is_some();
+        if dated && half != value {
+            changed = true;
+            out.append_pair(&key, &half);
+        } else {
+            out.append_pair(&key, &value);
+        }
+    }
+    if !changed {
+        return None;
+    }
+    format!("{}?{}", uri.path(), out.finish()).parse().ok()
 }
 
 /// The query parameters each API operation takes, as its OpenAPI document

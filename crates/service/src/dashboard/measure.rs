@@ -137,8 +137,11 @@ fn owners_of(org: &OrgChart, people: &[i64], holder: HolderKey) -> Vec<i64> {
 pub(crate) struct HoldingFigures {
     pub(crate) measured: Measured<HolderKey>,
     /// Per month of the period (in the order of [`months_of`]): what those
-    /// counted achieved, and what the others achieved.
+    /// counted in that month achieved, and what the others achieved.
     pub(crate) months: Vec<(i64, i64)>,
+    /// Over the period: what those counted for the period achieved, and
+    /// what the others achieved.
+    pub(crate) period: (i64, i64),
     /// Currencies of the period's money the target leaves out.
     pub(crate) other_currencies: Vec<String>,
 }
@@ -146,9 +149,7 @@ pub(crate) struct HoldingFigures {
 impl HoldingFigures {
     /// What those counted achieved over the period, and the others.
     pub(crate) fn achieved(&self) -> (i64, i64) {
-        self.months
-            .iter()
-            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+        self.period
     }
 }
 
@@ -176,46 +177,75 @@ impl App {
         };
         let measured = measure(holding, (from, to), &of);
         let all = insight::by_month(tx, owners, measure_key, (from, to)).await?;
-        let counted = if measured.group {
-            let covered: BTreeSet<i64> = measured
-                .counted
+        let sum = |sums: &[insight::MonthSum], key: Option<&str>| -> i64 {
+            sums.iter()
+                .filter(|s| key.is_none_or(|k| s.month == k) && s.currency == currency)
+                .map(|s| s.amount)
+                .sum()
+        };
+        let parts = months_of(from, to);
+        if !measured.group {
+            let months: Vec<(i64, i64)> = parts
+                .iter()
+                .map(|part| (sum(&all, Some(&part.key())), 0))
+                .collect();
+            return Ok(HoldingFigures {
+                period: (sum(&all, None), 0),
+                measured,
+                months,
+                other_currencies: other_currencies(&all, currency),
+            });
+        }
+        // A group: the period counts the holders with a target for all of
+        // it, each month those with a target in that month. Each distinct
+        // set of owners is summed once.
+        let within = |holders: &[HolderKey]| -> Vec<i64> {
+            let covered: BTreeSet<i64> = holders
                 .iter()
                 .flat_map(|h| owners_of(org, people, *h))
                 .collect();
-            let within: Vec<i64> = match owners {
+            match owners {
                 Some(owners) => owners
                     .iter()
                     .copied()
                     .filter(|id| covered.contains(id))
                     .collect(),
                 None => covered.into_iter().collect(),
-            };
-            if within.is_empty() {
-                Some(Vec::new())
-            } else {
-                Some(insight::by_month(tx, Some(&within), measure_key, (from, to)).await?)
             }
-        } else {
-            None
         };
-        let sum = |sums: &[insight::MonthSum], key: &str| -> i64 {
-            sums.iter()
-                .filter(|s| s.month == key && s.currency == currency)
-                .map(|s| s.amount)
-                .sum()
-        };
-        let months = months_of(from, to)
+        let mut sums: BTreeMap<Vec<i64>, Vec<insight::MonthSum>> = BTreeMap::new();
+        let period_owners = within(&measured.counted);
+        let month_owners: Vec<Vec<i64>> = measured
+            .month_counted
             .iter()
-            .map(|part| {
+            .map(|holders| within(holders))
+            .collect();
+        for set in month_owners.iter().chain([&period_owners]) {
+            if !sums.contains_key(set) {
+                let found = if set.is_empty() {
+                    Vec::new()
+                } else {
+                    insight::by_month(tx, Some(set), measure_key, (from, to)).await?
+                };
+                sums.insert(set.clone(), found);
+            }
+        }
+        let months = parts
+            .iter()
+            .zip(&month_owners)
+            .map(|(part, set)| {
                 let key = part.key();
-                let everyone = sum(&all, &key);
-                let mine = sum(counted.as_deref().unwrap_or(&all), &key);
+                let everyone = sum(&all, Some(&key));
+                let mine = sum(&sums[set], Some(&key));
                 (mine, everyone - mine)
             })
             .collect();
+        let mine = sum(&sums[&period_owners], None);
+        let period = (mine, sum(&all, None) - mine);
         Ok(HoldingFigures {
             measured,
             months,
+            period,
             other_currencies: other_currencies(&all, currency),
         })
     }

@@ -4,10 +4,15 @@
 //! customers and rankings. Every figure is computed in the database, in the
 //! viewer's scope, with days in the company's time zone.
 
+mod brief;
+mod drill;
+mod funnels;
 mod left_out;
 mod measure;
+mod period;
 mod target_set;
 mod targets;
+mod trend;
 mod whose;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,9 +34,13 @@ use utoipa::ToSchema;
 use crate::error::{Result, ServiceError};
 use crate::{App, Caller};
 
+use brief::brief_items;
+pub use drill::{Drill, DrillOwners};
 pub(crate) use measure::{
     HolderKey, adds_departments, company_holding, department_holding, people_holding, targets_held,
 };
+pub(crate) use period::period_checked;
+pub use period::{MAX_PERIOD_MONTHS, period_of};
 pub use target_set::{TargetAmount, TargetInput, TargetsInput};
 pub use targets::{
     LeftOutTargets, MEASURES, TargetHolder, TargetMonth, TargetView, group_target_text,
@@ -62,80 +71,11 @@ pub struct DashboardQuery {
     pub unread: Vec<FieldError>,
 }
 
-/// The records behind a dashboard figure, as a list narrows to them: the
-/// days of the period (both included, in the company's zone) and whose
-/// records (authors for follow-ups). Empty narrows nothing. Contracts are
-/// narrowed by the day they were signed on, the one day every figure counts
-/// them on.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-pub struct Drill {
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    #[serde(default)]
-    pub owner_ids: Vec<i64>,
-    /// Opportunities only: the days are those they were won or lost on
-    /// (the funnel's won and lost figures), not those they were created on.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub closed: bool,
-}
-
-impl Drill {
-    /// The owners to narrow to, within those a list already narrows to.
-    pub(crate) fn owners(&self, already: Option<Vec<i64>>) -> Option<Vec<i64>> {
-        match (already, self.owner_ids.is_empty()) {
-            (already, true) => already,
-            (None, false) => Some(self.owner_ids.clone()),
-            (Some(mine), false) => Some(
-                mine.into_iter()
-                    .filter(|id| self.owner_ids.contains(id))
-                    .collect(),
-            ),
-        }
-    }
-
-    /// The days `[from, to)`.
-    pub(crate) fn days(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
-        (self.from, self.to.map(|d| d + chrono::Duration::days(1)))
-    }
-
-    /// The narrowing as a record list's conditions (customers, leads,
-    /// contacts): created on these days, of these owners.
-    pub fn filters(&self) -> Vec<crate::list_filters::FilterInput> {
-        let mut filters = Vec::new();
-        if self.from.is_some() || self.to.is_some() {
-            let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-            filters.push(crate::list_filters::FilterInput {
-                field: "created_at".into(),
-                op: "between".into(),
-                value: Some(serde_json::json!({"from": day(self.from), "to": day(self.to)})),
-            });
-        }
-        if !self.owner_ids.is_empty() {
-            filters.push(crate::list_filters::FilterInput {
-                field: "owner_id".into(),
-                op: "one_of".into(),
-                value: Some(serde_json::json!(self.owner_ids)),
-            });
-        }
-        filters
-    }
-}
-
-/// Whose records each figure of the dashboard counts (`None`: everyone's),
-/// so a click lists exactly those.
-#[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct DrillOwners {
-    pub customers: Option<Vec<i64>>,
-    pub contacts: Option<Vec<i64>>,
-    pub opportunities: Option<Vec<i64>>,
-    pub contracts: Option<Vec<i64>>,
-    pub payments: Option<Vec<i64>>,
-    pub follow_ups: Option<Vec<i64>>,
-}
-
 /// A figure: a count and amounts per currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Figure {
+    /// Every record, whatever its currency; each amount carries the count
+    /// of its own currency's records (the count shown beside that money).
     pub count: i64,
     pub amounts: Vec<Sum>,
 }
@@ -153,6 +93,15 @@ impl Figure {
             count,
             amounts: Vec::new(),
         }
+    }
+
+    /// How many records the amount in one currency counts.
+    pub fn count_in(&self, currency: &str) -> i64 {
+        self.amounts
+            .iter()
+            .filter(|s| s.currency == currency)
+            .map(|s| s.count)
+            .sum()
     }
 
     /// The amount in one currency.
@@ -188,7 +137,9 @@ pub struct FunnelStage {
     /// The stage's win rate in tenths of a percent (600 is 60.0%), as the
     /// reports' rates.
     pub win_rate: i64,
-    /// Open opportunities at the stage (won and lost ones never count).
+    /// Open opportunities at the stage (won and lost ones never count) in
+    /// the dashboard's currency: those its amount counts (the funnel's
+    /// `left_out` names and counts those in others).
     pub count: i64,
     /// Their amount in the dashboard's currency (the funnel's `left_out`
     /// names those in others).
@@ -275,76 +226,6 @@ pub struct Dashboard {
     pub latest_signed: Option<NaiveDate>,
 }
 
-/// The longest custom period, in months: ten years (from the first day to
-/// the day before the same day ten years later, both included).
-pub const MAX_PERIOD_MONTHS: u32 = 120;
-
-/// The days `[from, to)` a query asks for; every refusal at once.
-pub fn period_of(query: &DashboardQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
-    let mut errors = FieldErrors::new();
-    let period = period_checked(query, today, &mut errors);
-    errors.into_result()?;
-    period.ok_or_else(|| ServiceError::Invalid(FieldError::new("period", "invalid_choice").into()))
-}
-
-/// The days `[from, to)` a query asks for, adding each refusal to `errors`
-/// (a field the caller could not read, a missing or reversed end, a day
-/// outside the years 1900–2999, a period over ten years).
-pub(crate) fn period_checked(
-    query: &DashboardQuery,
-    today: NaiveDate,
-    errors: &mut FieldErrors,
-) -> Option<(NaiveDate, NaiveDate)> {
-    let unread = |field: &str| query.unread.iter().any(|e| e.field == field);
-    for error in &query.unread {
-        errors.push(error.clone());
-    }
-    // Days given without a period name mean those days, not this month.
-    let dated = query.from.is_some() || query.to.is_some() || unread("from") || unread("to");
-    let default = if dated { "custom" } else { "this_month" };
-    match query.period.as_deref().unwrap_or(default) {
-        "custom" => {
-            let mut day = |field: &str, value: Option<NaiveDate>| {
-                if unread(field) {
-                    return None;
-                }
-                let Some(day) = value else {
-                    errors.add(field, "required");
-                    return None;
-                };
-                if let Err(code) = kuijing_domain::dates::in_years(day) {
-                    errors.add(field, code);
-                    return None;
-                }
-                Some(day)
-            };
-            let from = day("from", query.from);
-            let to = day("to", query.to);
-            let (from, to) = (from?, to?);
-            if to < from {
-                errors.add("to", "ends_before_start");
-                return None;
-            }
-            let end = from + chrono::Months::new(MAX_PERIOD_MONTHS);
-            if to >= end {
-                errors.push(
-                    FieldError::new("to", "period_over_ten_years")
-                        .with("last", (end - chrono::Duration::days(1)).to_string()),
-                );
-                return None;
-            }
-            Some((from, to + chrono::Duration::days(1)))
-        }
-        text => match Period::parse(text) {
-            Some(p) => Some(p.range(today)),
-            None => {
-                errors.add("period", "invalid_choice");
-                None
-            }
-        },
-    }
-}
-
 impl App {
     /// Anyone signed in has a dashboard; what it counts is their scope.
     pub async fn dashboard(&self, caller: &Caller, query: &DashboardQuery) -> Result<Dashboard> {
@@ -374,183 +255,28 @@ impl App {
         let compared_so_far = running && (previous_from, previous_to) != previous_range(from, to);
         let (org, people) = (&whose.org, &whose.people);
         let owners_of = |kind: Kind| whose.owners(caller, kind);
-        let customers_owners = owners_of(Kind::Customer);
-        let contacts_owners = owners_of(Kind::Contact);
-        let opportunity_owners = owners_of(Kind::Opportunity);
-        let contract_owners = owners_of(Kind::Contract);
-        let payment_owners = owners_of(Kind::Payment);
-        let follow_up_authors = owners_of(Kind::FollowUp);
-
-        let instants = |(a, b): (NaiveDate, NaiveDate)| (self.start_of(a), self.start_of(b));
+        let owners = DrillOwners {
+            customers: owners_of(Kind::Customer),
+            contacts: owners_of(Kind::Contact),
+            opportunities: owners_of(Kind::Opportunity),
+            contracts: owners_of(Kind::Contract),
+            payments: owners_of(Kind::Payment),
+            follow_ups: owners_of(Kind::FollowUp),
+        };
         let now = (from, to);
         let before = (previous_from, previous_to);
-        let mut figures: Vec<(&'static str, bool, Figure, Figure)> = Vec::new();
-        for (key, range) in [("current", now), ("previous", before)] {
-            let at = instants(range);
-            let items = [
-                (
-                    "new_customers",
-                    false,
-                    Figure::counted(
-                        customer_days::count(
-                            &mut tx,
-                            Counted::Created,
-                            owned_by(&customers_owners),
-                            range,
-                        )
-                        .await?,
-                    ),
-                ),
-                (
-                    "new_contacts",
-                    false,
-                    Figure::counted(
-                        insight::contacts_created(&mut tx, owned_by(&contacts_owners), at).await?,
-                    ),
-                ),
-                (
-                    "new_opportunities",
-                    true,
-                    Figure::of(
-                        insight::new_opportunities(&mut tx, owned_by(&opportunity_owners), at)
-                            .await?,
-                    ),
-                ),
-                (
-                    "contracts_approved",
-                    true,
-                    Figure::of(
-                        insight::contracts_signed(&mut tx, owned_by(&contract_owners), range)
-                            .await?,
-                    ),
-                ),
-                (
-                    "payments_received",
-                    true,
-                    Figure::of(
-                        insight::payments_received(&mut tx, owned_by(&payment_owners), range)
-                            .await?,
-                    ),
-                ),
-                (
-                    "follow_ups",
-                    false,
-                    Figure::counted(
-                        insight::follow_ups(&mut tx, owned_by(&follow_up_authors), at).await?,
-                    ),
-                ),
-            ];
-            for (index, (name, is_money, figure)) in items.into_iter().enumerate() {
-                if key == "current" {
-                    figures.push((name, is_money, figure, Figure::default()));
-                } else {
-                    figures[index].3 = figure;
-                }
-            }
-        }
-
-        // The trend: twelve months ending with the period's last month.
-        let last_day = to - chrono::Duration::days(1);
-        let months = months_back(last_day, 12);
-        let window = |shift: i32| -> (NaiveDate, NaiveDate) {
-            let first = months.first().copied().unwrap_or(from);
-            let after = months.last().map_or(to, |last| next_month(*last));
-            (shifted(first, shift), shifted(after, shift))
-        };
-        let mut sums: Vec<(&'static str, i32, Vec<MonthSum>)> = Vec::new();
-        for (measure, owners) in [
-            ("contract_amount", &contract_owners),
-            ("payment_amount", &payment_owners),
-        ] {
-            for shift in [0, -1] {
-                let rows =
-                    insight::by_month(&mut tx, owned_by(owners), measure, window(shift)).await?;
-                sums.push((measure, shift, rows));
-            }
-        }
+        let figures = self.brief_figures(&mut tx, &owners, (now, before)).await?;
         // Always the company's currency: a dashboard that followed the
         // money would change currency with one large contract.
         let currency = self.currency();
-        let in_month = |measure: &str, shift: i32, month: &str| -> i64 {
-            sums.iter()
-                .filter(|(m, s, _)| *m == measure && *s == shift)
-                .flat_map(|(_, _, rows)| rows)
-                .filter(|r| r.month == month && r.currency == currency)
-                .map(|r| r.amount)
-                .sum()
-        };
-        let trend = months
-            .iter()
-            .map(|first| {
-                let month = first.format("%Y-%m").to_string();
-                let year_before = shifted(*first, -1).format("%Y-%m").to_string();
-                TrendMonth {
-                    contracts: in_month("contract_amount", 0, &month),
-                    payments: in_month("payment_amount", 0, &month),
-                    contracts_year_before: in_month("contract_amount", -1, &year_before),
-                    payments_year_before: in_month("payment_amount", -1, &year_before),
-                    month,
-                }
-            })
-            .collect();
-        let trend_left_out = left_out_of_months(&sums, &currency);
+        let last_day = to - chrono::Duration::days(1);
+        let (trend, trend_left_out) = self.trend(&mut tx, &owners, now, &currency).await?;
         let rankings_left_out = left_out_of_figures(&figures, &currency, false);
         let brief_left_out = left_out_of_figures(&figures, &currency, true);
-
-        let brief: Vec<BriefItem> = figures
-            .into_iter()
-            .map(|(key, is_money, current, previous)| BriefItem {
-                change: if is_money {
-                    change_tenths(current.amount_in(&currency), previous.amount_in(&currency))
-                } else {
-                    change_tenths(current.count, previous.count)
-                },
-                key,
-                money: is_money,
-                current,
-                previous,
-            })
-            .collect();
-
-        let mut funnels = Vec::new();
-        let usable = self.pipelines_in(&mut tx, caller).await?;
-        let at = instants(now);
-        for pipeline in usable.into_iter().filter(|p| p.active) {
-            // Only open opportunities stand at a stage; won and lost ones
-            // are counted beside the stages, never in them.
-            let open =
-                insight::open_by_stage(&mut tx, owned_by(&opportunity_owners), pipeline.id).await?;
-            let stages: Vec<FunnelStage> = pipeline
-                .stages
-                .iter()
-                .map(|stage| {
-                    let here = open.iter().filter(|s| s.stage_id == stage.id);
-                    let in_currency = here.clone().filter(|s| s.currency == currency);
-                    FunnelStage {
-                        stage_id: stage.id,
-                        name: stage.name.clone(),
-                        win_rate: stage.win_rate * 10,
-                        count: here.map(|s| s.count).sum(),
-                        amount: in_currency.clone().map(|s| s.amount).sum(),
-                        forecast: in_currency.map(|s| s.forecast()).sum(),
-                    }
-                })
-                .collect();
-            let opportunities = owned_by(&opportunity_owners);
-            let won =
-                Figure::of(insight::closed(&mut tx, opportunities, pipeline.id, "won", at).await?);
-            let lost =
-                Figure::of(insight::closed(&mut tx, opportunities, pipeline.id, "lost", at).await?);
-            funnels.push(Funnel {
-                pipeline_id: pipeline.id,
-                name: pipeline.name.clone(),
-                forecast: stages.iter().map(|s| s.forecast).sum(),
-                left_out: left_out_of_funnel(&open, (&won, &lost), &currency),
-                stages,
-                won,
-                lost,
-            });
-        }
+        let brief = brief_items(figures, &currency);
+        let funnels = self
+            .funnels(&mut tx, caller, &owners.opportunities, now, &currency)
+            .await?;
 
         let contract_scope = caller.actor.visibility(Kind::Contract, org);
         let own_holder = if contract_scope.departments.is_empty() {
@@ -563,52 +289,29 @@ impl App {
                 &mut tx,
                 query,
                 &whose,
-                (&contract_owners, &payment_owners),
+                (&owners.contracts, &owners.payments),
                 (from, to),
                 (contract_scope.all, own_holder),
             )
             .await?;
 
-        let names: BTreeMap<i64, String> = people.iter().cloned().collect();
-        let mut rankings = Vec::new();
-        for (measure, is_money, owners) in [
-            ("contract_amount", true, &contract_owners),
-            ("payment_amount", true, &payment_owners),
-            ("new_customers", false, &customers_owners),
-            ("follow_ups", false, &follow_up_authors),
-        ] {
-            let ranked = insight::ranking(
-                &mut tx,
-                owned_by(owners),
-                measure,
-                &currency,
-                (instants(now), now),
-            )
+        let rankings = self
+            .rankings(&mut tx, &owners, people, now, &currency)
             .await?;
-            rankings.push(Ranking {
-                measure,
-                money: is_money,
-                rows: ranked
-                    .iter()
-                    .map(|r| (names.get(&r.user_id).cloned().unwrap_or_default(), r.value))
-                    .collect(),
-                user_ids: ranked.iter().map(|r| r.user_id).collect(),
-            });
-        }
 
         let current_time = self.now();
         let days = [7, 15, 30, 90, 180];
         let counts = insight::forgotten(
             &mut tx,
-            owned_by(&customers_owners),
+            owned_by(&owners.customers),
             days.map(|days| current_time - chrono::Duration::days(days)),
         )
         .await?;
         let forgotten: Vec<(i64, i64)> = days.into_iter().zip(counts).collect();
         let contact_overdue =
-            insight::contact_overdue(&mut tx, owned_by(&customers_owners), current_time).await?;
+            insight::contact_overdue(&mut tx, owned_by(&owners.customers), current_time).await?;
         let latest_signed = if brief.iter().all(|item| item.current.count == 0) {
-            insight::latest_signed(&mut tx, owned_by(&contract_owners)).await?
+            insight::latest_signed(&mut tx, owned_by(&owners.contracts)).await?
         } else {
             None
         };
@@ -630,32 +333,10 @@ impl App {
             rankings_left_out,
             forgotten,
             contact_overdue,
-            owners: DrillOwners {
-                customers: customers_owners,
-                contacts: contacts_owners,
-                opportunities: opportunity_owners,
-                contracts: contract_owners,
-                payments: payment_owners,
-                follow_ups: follow_up_authors,
-            },
+            owners,
             latest_signed,
         })
     }
-}
-
-fn next_month(first: NaiveDate) -> NaiveDate {
-    first
-        .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(first)
-}
-
-fn shifted(day: NaiveDate, years: i32) -> NaiveDate {
-    if years >= 0 {
-        day.checked_add_months(chrono::Months::new(12 * years as u32))
-    } else {
-        day.checked_sub_months(chrono::Months::new(12 * years.unsigned_abs()))
-    }
-    .unwrap_or(day)
 }
 
 /// The owners a query filters on, borrowed.

@@ -182,9 +182,9 @@ pub struct TargetView {
 /// How a group's target is measured, in the reader's language, the same
 /// on the dashboard, the target report's page and its exports: added up
 /// from its people (and, with `sub_departments`, its sub-departments) with
-/// a target in `currency` for the whole period, and who has none (named,
-/// left out of the target and of the rate; what they achieved is shown
-/// apart). `holder` names the group where several are shown.
+/// a target in `currency` for the whole period, each month from those with
+/// a target in that month, and who has none (named, left out of the target
+/// and of the rate; what they achieved is shown apart). `holder` names the group where several are shown.
 pub fn group_target_text(
     holder: Option<&str>,
     (currency, sub_departments): (&str, bool),
@@ -197,6 +197,8 @@ pub fn group_target_text(
         "insight_fix10.group_target"
     };
     let mut note = text(key).replace("%{currency}", currency);
+    note.push(' ');
+    note.push_str(&text("insight_fix13.group_months"));
     if !without.is_empty() {
         let names: Vec<String> = without
             .iter()

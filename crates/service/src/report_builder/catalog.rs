@@ -30,6 +30,9 @@ pub struct CatalogField {
     pub period: bool,
     /// `text`, `ids`, `options`, `bool`, `instant`, `day` or `number`.
     pub value_kind: &'static str,
+    /// The operators that fit the field; a date-time also takes
+    /// `older_than_days` (its value the days: before that many days ago,
+    /// or empty and created before) and `passed` (before now).
     pub operators: Vec<&'static str>,
     /// For ids and options: the value and its label. Fixed values
     /// (statuses, outcomes) carry their code as the label.
@@ -122,6 +125,10 @@ impl App {
                 _ => Vec::new(),
             };
             let measurable = field.kind == Type::Money;
+            let mut operators = value_kind.operators().to_vec();
+            if field.kind == Type::Instant {
+                operators.extend(super::filters::TIME_OPERATORS);
+            }
             let dated = matches!(field.kind, Type::Instant | Type::Day);
             fields.push(CatalogField {
                 name: field.name.to_string(),
@@ -131,7 +138,7 @@ impl App {
                 dated,
                 period: dated,
                 value_kind: kind_name(value_kind),
-                operators: value_kind.operators().to_vec(),
+                operators,
                 choices,
                 coded: matches!(field.kind, Type::Fixed(_)),
             });

@@ -186,6 +186,17 @@ impl App {
                 errors.add_labelled(format!("{at}.field"), &filter.field, code);
                 continue;
             };
+            // On a system date-time: not for that many days (or never),
+            // and passed, as the lists take them.
+            if let Some(found) = self.time_filter(spec, &field, filter) {
+                match found {
+                    Ok(found) => filters.push(found),
+                    Err(code) => {
+                        errors.add_labelled(format!("{at}.value"), &filter.field, code);
+                    }
+                }
+                continue;
+            }
             let test = match conditions::read(
                 value_kind(&field),
                 &filter.op,

@@ -4,11 +4,64 @@
 use kuijing_domain::fields::FieldType as CustomType;
 use kuijing_store::figures::{CustomTest, Filter};
 
-use super::{Resolved, Spec, Type};
+use super::{FilterInput, Resolved, Spec, Type};
 use crate::App;
 use crate::conditions::Test;
 
+/// The operators a system date-time takes beyond the periods: `older_than_days`
+/// (before that many days ago, or never and created before) and `passed`
+/// (before now), as the lists take them.
+pub(super) const TIME_OPERATORS: [&str; 2] = ["older_than_days", "passed"];
+
+/// The most days `older_than_days` takes (ten years), as the lists.
+const MOST_DAYS: i64 = 3660;
+
 impl App {
+    /// The store's condition for `older_than_days` or `passed` on a system
+    /// date-time; `None` for any other operator or field, an error code
+    /// for a number of days that is not one.
+    pub(super) fn time_filter(
+        &self,
+        spec: &Spec,
+        field: &Resolved,
+        input: &FilterInput,
+    ) -> Option<Result<Filter, &'static str>> {
+        let Resolved::System(f) = field else {
+            return None;
+        };
+        if f.kind != Type::Instant || !TIME_OPERATORS.contains(&input.op.as_str()) {
+            return None;
+        }
+        if input.op == "passed" {
+            return Some(Ok(Filter::Before(f.column, self.now().into())));
+        }
+        let created = spec
+            .fields
+            .iter()
+            .find(|f| f.name == "created_at")
+            .map_or(f.column, |c| c.column);
+        let days = input
+            .value
+            .as_ref()
+            .and_then(|v| {
+                v.as_i64().or_else(|| {
+                    kuijing_domain::text::half_width(v.as_str()?)
+                        .trim()
+                        .parse()
+                        .ok()
+                })
+            })
+            .filter(|d| (1..=MOST_DAYS).contains(d));
+        Some(match days {
+            Some(days) => Ok(Filter::BeforeOrNever(
+                f.column,
+                created,
+                self.now() - chrono::Duration::days(days),
+            )),
+            None => Err("days_out_of_range"),
+        })
+    }
+
     /// The store's conditions for one checked test on a field; `None` when
     /// the value does not fit the field (an amount that is not money).
     pub(super) fn filters_of(

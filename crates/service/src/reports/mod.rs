@@ -324,7 +324,7 @@ impl App {
         let Some((_, groupings)) = BUILT_IN.iter().find(|(n, _)| *n == name) else {
             return Err(ServiceError::NotFound);
         };
-        let by = query
+        let mut by = query
             .by
             .clone()
             .filter(|b| !b.is_empty())
@@ -406,7 +406,7 @@ impl App {
             }
             "targets" => {
                 by_value = false;
-                self.targets_report(&mut tx, caller, &frame, (&by, query), &mut table)
+                self.targets_report(&mut tx, caller, &frame, (&mut by, query), &mut table)
                     .await?
             }
             _ => {

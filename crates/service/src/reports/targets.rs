@@ -1,5 +1,6 @@
 //! Target achievement.
 
+use kuijing_domain::OrgChart;
 use kuijing_domain::target_groups::Holding;
 use kuijing_domain::targets::{MonthPart, months_of};
 
@@ -28,7 +29,7 @@ impl App {
         tx: &mut Tx,
         caller: &Caller,
         frame: &Frame,
-        (by, query): (&str, &ReportQuery),
+        (by, query): (&mut String, &ReportQuery),
         table: &mut Assembly,
     ) -> Result<()> {
         let measure = match query.measure.as_deref().filter(|m| !m.is_empty()) {
@@ -52,80 +53,17 @@ impl App {
         let org = &frame.whose.org;
         let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
         let set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
-        let held = |holder: HolderKey| set.iter().any(|t| (t.department_id, t.user_id) == holder);
-        // The holders shown, each with the owners its achievement counts
-        // and what it stands against, by the dashboard's rule.
-        let mut holders: BTreeMap<String, Shown> = BTreeMap::new();
-        for target in &set {
-            match (by, target.department_id, target.user_id) {
-                ("department", None, None) if counted.is_none() => {
-                    holders.insert("company".to_string(), Shown::own(None, (None, None)));
-                }
-                ("owner", None, Some(user)) => {
-                    if counted.as_ref().is_some_and(|seen| !seen.contains(&user)) {
-                        continue;
-                    }
-                    holders.insert(
-                        user.to_string(),
-                        Shown::own(Some(vec![user]), (None, Some(user))),
-                    );
-                }
-                _ => {}
-            }
-        }
-        if by == "department" {
-            // A department stands against its own target, else its people's
-            // and its sub-departments' added up, as on the dashboard, when
-            // any of them has one.
-            for department in org.department_ids() {
-                let holding = department_holding(org, &people, department, true, &held);
-                if !holding.own_holders().into_iter().any(|h| held(*h)) {
-                    continue;
-                }
-                let below = org.department_and_below(department);
-                let members: Vec<i64> = people
-                    .iter()
-                    .copied()
-                    .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
-                    .collect();
-                // A department's target stands against the whole department:
-                // a viewer who counts only part of it (a rep seeing their own
-                // contracts) is not shown the target against their part as if
-                // it were the department's.
-                let whole = counted
-                    .as_ref()
-                    .is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
-                if !whole || (counted.is_some() && members.is_empty()) {
-                    continue;
-                }
-                holders.insert(
-                    department.to_string(),
-                    Shown {
-                        owners: Some(members),
-                        holding,
-                    },
-                );
-            }
-            // The company without a target of its own stands against its
-            // departments' added up, as on the dashboard.
-            let company = company_holding(org, &people, &held);
-            if counted.is_none() && company.own_holders().into_iter().any(|h| held(*h)) {
-                holders.entry("company".to_string()).or_insert(Shown {
-                    owners: None,
-                    holding: company,
-                });
-            }
-        } else if !holders.is_empty() {
-            // The total of the people shown: everyone whose records count,
-            // added up by the rule of a group of chosen people.
-            let everyone = counted.clone().unwrap_or_else(|| people.clone());
-            holders.insert(
-                TOTAL.to_string(),
-                Shown {
-                    holding: people_holding(&everyone),
-                    owners: counted.clone(),
-                },
-            );
+        // A report opened without a grouping shows departments, unless the
+        // viewer counts only their own records or no department shows for
+        // them: then it opens by owner (their own target).
+        let chosen = query.by.as_deref().is_some_and(|b| !b.is_empty());
+        let mut holders = shown_holders(by.as_str(), &set, counted.as_deref(), org, &people);
+        if !chosen
+            && by.as_str() == "department"
+            && (own_only(caller, kind, org) || holders.is_empty())
+        {
+            *by = "owner".to_string();
+            holders = shown_holders(by.as_str(), &set, counted.as_deref(), org, &people);
         }
         // One currency for the report, by the dashboard's rule, over the
         // targets of the holders shown (a group's parts' among them).
@@ -228,6 +166,100 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// The holders the target report shows grouped `by` (`department` or
+/// `owner`), each with the owners its achievement counts and what it stands
+/// against, by the dashboard's rule; `counted` are the owners whose records
+/// count (none: everyone).
+fn shown_holders(
+    by: &str,
+    set: &[kuijing_store::insight::Target],
+    counted: Option<&[i64]>,
+    org: &OrgChart,
+    people: &[i64],
+) -> BTreeMap<String, Shown> {
+    let held = |holder: HolderKey| set.iter().any(|t| (t.department_id, t.user_id) == holder);
+    // The holders shown, each with the owners its achievement counts
+    // and what it stands against, by the dashboard's rule.
+    let mut holders: BTreeMap<String, Shown> = BTreeMap::new();
+    for target in set {
+        match (by, target.department_id, target.user_id) {
+            ("department", None, None) if counted.is_none() => {
+                holders.insert("company".to_string(), Shown::own(None, (None, None)));
+            }
+            ("owner", None, Some(user)) => {
+                if counted.is_some_and(|seen| !seen.contains(&user)) {
+                    continue;
+                }
+                holders.insert(
+                    user.to_string(),
+                    Shown::own(Some(vec![user]), (None, Some(user))),
+                );
+            }
+            _ => {}
+        }
+    }
+    if by == "department" {
+        // A department stands against its own target, else its people's
+        // and its sub-departments' added up, as on the dashboard, when
+        // any of them has one.
+        for department in org.department_ids() {
+            let holding = department_holding(org, people, department, true, &held);
+            if !holding.own_holders().into_iter().any(|h| held(*h)) {
+                continue;
+            }
+            let below = org.department_and_below(department);
+            let members: Vec<i64> = people
+                .iter()
+                .copied()
+                .filter(|id| org.department_of(*id).is_some_and(|d| below.contains(&d)))
+                .collect();
+            // A department's target stands against the whole department:
+            // a viewer who counts only part of it (a rep seeing their own
+            // contracts) is not shown the target against their part as if
+            // it were the department's.
+            let whole = counted.is_none_or(|seen| members.iter().all(|id| seen.contains(id)));
+            if !whole || (counted.is_some() && members.is_empty()) {
+                continue;
+            }
+            holders.insert(
+                department.to_string(),
+                Shown {
+                    owners: Some(members),
+                    holding,
+                },
+            );
+        }
+        // The company without a target of its own stands against its
+        // departments' added up, as on the dashboard.
+        let company = company_holding(org, people, &held);
+        if counted.is_none() && company.own_holders().into_iter().any(|h| held(*h)) {
+            holders.entry("company".to_string()).or_insert(Shown {
+                owners: None,
+                holding: company,
+            });
+        }
+    } else if !holders.is_empty() {
+        // The total of the people shown: everyone whose records count,
+        // added up by the rule of a group of chosen people.
+        let everyone = counted.map_or_else(|| people.to_vec(), <[i64]>::to_vec);
+        holders.insert(
+            TOTAL.to_string(),
+            Shown {
+                holding: people_holding(&everyone),
+                owners: counted.map(<[i64]>::to_vec),
+            },
+        );
+    }
+    holders
+}
+
+/// Whether the viewer's records of a kind are only their own (no
+/// department's, not everyone's).
+fn own_only(caller: &Caller, kind: Kind, org: &OrgChart) -> bool {
+    let seen = caller.actor.visibility(kind, org);
+    !seen.all && seen.departments.is_empty()
 }
 
 /// The row key of the target report's total of the people shown (grouped

@@ -204,6 +204,10 @@ fn read_all<T: DeserializeOwned>(mut value: Value) -> Result<(T, FieldErrors), R
         let Some(error) = crate::extract::json_field_error(&text) else {
             return Err(Read::Rejected(rejection));
         };
+        // A date typed with full-width characters is read as the date.
+        if super::body::fold_date_at(&mut value, &rejection) {
+            continue;
+        }
         let path = dotted(&error.field);
         let next = match &replacing {
             Some((field, tried)) if *field == path => tried + 1,

@@ -101,7 +101,9 @@ impl DashboardParams {
 pub(crate) fn day_of(text: Option<&str>) -> Result<Option<NaiveDate>, &'static str> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(text) => text.parse().map(Some).map_err(|_| "date_invalid"),
+        Some(text) => kuijing_domain::dates::iso_day(text)
+            .map(Some)
+            .ok_or("date_invalid"),
     }
 }
 

@@ -77,9 +77,7 @@ impl Edit {
         (kind, id): (Kind, i64),
     ) -> Result<T, Response> {
         let value = self.kept(state, caller, lang, (kind, id)).await?;
-        let bytes = serde_json::to_vec(&value).unwrap_or_default();
-        Json::<T>::from_bytes(&bytes)
-            .map(|Json(input)| input)
+        super::read_value::<T>(value)
             .map_err(|rejection| body_error(rejection, lang, &caller.request_id).into_response())
     }
 

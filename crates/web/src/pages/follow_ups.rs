@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::Multipart;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use kuijing_domain::{FieldError, FieldErrors};
 use kuijing_service::follow_ups::{FollowUp, FollowUpInput, TimelineApproval, Upload};
 
@@ -104,9 +104,7 @@ pub fn local_time(
     if text.is_empty() {
         return Ok(None);
     }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
+    kuijing_domain::dates::iso_date_time(text)
         .and_then(|t| t.and_local_timezone(zone).earliest())
         .map(|t| Some(t.with_timezone(&Utc)))
         .ok_or_else(|| FieldErrors::from(FieldError::new(field, "date_invalid")))

@@ -262,7 +262,7 @@ pub fn unread_dates(fields: &[(&str, &str)]) -> kuijing_domain::FieldErrors {
     let mut errors = kuijing_domain::FieldErrors::new();
     for (field, text) in fields {
         let text = text.trim();
-        if !text.is_empty() && text.parse::<chrono::NaiveDate>().is_err() {
+        if !text.is_empty() && kuijing_domain::dates::iso_day(text).is_none() {
             errors.add(*field, "date_invalid");
         }
     }
@@ -282,7 +282,7 @@ pub fn required_date(
         unread.add(field, "required");
     }
     unread.0.extend(unread_dates(&[(field, text)]).0);
-    text.parse().unwrap_or_default()
+    kuijing_domain::dates::iso_day(text).unwrap_or_default()
 }
 
 /// Whether the user may import records of the kind (an import creates

@@ -212,7 +212,7 @@ async fn schedule_page(
     let zone = state.app.time_zone();
     let today = today_in(zone, state.app.now());
     let view = View::parse(&query.view);
-    let date = NaiveDate::parse_from_str(query.date.trim(), "%Y-%m-%d").unwrap_or(today);
+    let date = kuijing_domain::dates::iso_day(&query.date).unwrap_or(today);
     let (first, count) = view.range(date);
     let from = start_of(zone, first);
     let to = start_of(zone, first + Duration::days(count));
@@ -402,11 +402,14 @@ impl EventForm {
         zone: chrono_tz::Tz,
     ) -> Result<(DateTime<Utc>, Option<DateTime<Utc>>), FieldErrors> {
         let mut errors = FieldErrors::new();
-        let day = NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d").ok();
+        let day = kuijing_domain::dates::iso_day(&self.date);
         if day.is_none() {
             errors.add("date", "date_invalid");
         }
-        let time = |text: &str| NaiveTime::parse_from_str(text.trim(), "%H:%M").ok();
+        let time = |text: &str| {
+            let text = kuijing_domain::dates::half_width_date(text.trim());
+            NaiveTime::parse_from_str(&text, "%H:%M").ok()
+        };
         let all_day = self.all_day.is_some();
         let start = if all_day || self.start.trim().is_empty() {
             Some(NaiveTime::MIN)
@@ -629,8 +632,8 @@ pub async fn new_event(
         return error_page(ServiceError::Forbidden, &caller, lang);
     }
     let zone = state.app.time_zone();
-    let date = NaiveDate::parse_from_str(query.date.trim(), "%Y-%m-%d")
-        .unwrap_or_else(|_| today_in(zone, state.app.now()));
+    let date = kuijing_domain::dates::iso_day(&query.date)
+        .unwrap_or_else(|| today_in(zone, state.app.now()));
     let form = EventForm {
         date: date.format("%Y-%m-%d").to_string(),
         start: "09:00".into(),

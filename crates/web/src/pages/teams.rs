@@ -6,7 +6,6 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Response;
 use axum_extra::extract::Form;
-use chrono::NaiveDate;
 use kuijing_domain::{FieldError, Kind};
 use kuijing_service::teams::TeamInput;
 use kuijing_service::{Caller, ServiceError};
@@ -39,7 +38,7 @@ impl TeamForm {
     pub fn input(&self) -> Result<TeamInput, ServiceError> {
         let expires_on = match self.expires_on.trim() {
             "" => None,
-            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            text => Some(kuijing_domain::dates::iso_day(text).ok_or_else(|| {
                 ServiceError::Invalid(FieldError::new("expires_on", "date_invalid").into())
             })?),
         };

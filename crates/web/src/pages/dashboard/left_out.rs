@@ -7,6 +7,13 @@ use kuijing_service::dashboard::LeftOutMoney;
 use super::{Shell, View};
 
 impl View {
+    /// How many records the money shown beside it counts: those in the
+    /// dashboard's currency (the note names and counts the others), so the
+    /// count and the money are of the same records.
+    pub(super) fn counted(&self, figure: &kuijing_service::dashboard::Figure) -> i64 {
+        figure.count_in(&self.board.currency)
+    }
+
     /// The note under the trend.
     pub(super) fn trend_left_out(&self) -> Option<String> {
         left_out_money(
