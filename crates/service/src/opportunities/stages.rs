@@ -105,10 +105,30 @@ impl App {
         let ids = chosen(&input.ids, matching, &mut errors);
         errors.into_result()?;
         for id in &ids {
-            self.move_in(&mut tx, caller, *id, &request, "bulk").await?;
+            if let Err(error) = self.move_in(&mut tx, caller, *id, &request, "bulk").await {
+                return Err(self.naming_opportunity(&mut tx, *id, error).await);
+            }
         }
         tx.commit().await?;
         Ok(ids.len() as u64)
+    }
+
+    /// A refusal of one of many opportunities names it, so the user knows
+    /// which one to look at (the messages speak of "this opportunity").
+    async fn naming_opportunity(&self, tx: &mut Tx, id: i64, error: ServiceError) -> ServiceError {
+        let ServiceError::Invalid(errors) = error else {
+            return error;
+        };
+        let name = match opportunities::get_unscoped(tx, id).await {
+            Ok(Some(found)) => found.name,
+            _ => return ServiceError::Invalid(errors),
+        };
+        let named = errors
+            .0
+            .into_iter()
+            .map(|error| error.labelled(&format!("“{name}”")).with("id", id))
+            .collect();
+        ServiceError::Invalid(FieldErrors(named))
     }
 
     pub(crate) async fn move_in(

@@ -93,3 +93,36 @@ async fn search_says_how_many_more_match_and_links_to_them() {
     let found = t.get("/api/v1/search?q=Harbour+Agent", &admin).await;
     assert_eq!(found.body["more"]["user"], 1, "{}", found.text);
 }
+
+#[tokio::test]
+async fn a_stage_change_of_many_names_the_opportunity_it_refuses() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = &team.rep.1;
+    let client = customer(&t, rep, "Many Deals Ltd").await;
+    let mut made = Vec::new();
+    for name in ["Cabling", "Cooling"] {
+        let body = json!({ "name": name, "customer_id": client, "amount": "100" });
+        made.push(create(&t, rep, "/api/v1/opportunities", body).await);
+    }
+    let won = t
+        .post(
+            &format!("/api/v1/opportunities/{}/stage", made[1]),
+            rep,
+            json!({ "outcome": "won" }),
+        )
+        .await;
+    assert_eq!(won.status, 200, "{}", won.text);
+    let refused = t
+        .post(
+            "/api/v1/opportunities/stage",
+            rep,
+            json!({ "ids": made, "outcome": "lost", "reason": "budget" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(first_error(&refused).0, "outcome");
+    let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("Cooling"), "{message}");
+    assert!(!message.contains("Cabling"), "{message}");
+}
