@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use kuijing_domain::approval::Status;
 use kuijing_domain::change::Diff;
+use kuijing_domain::error::PendingRecord;
 use kuijing_domain::sales::{self, DocStatus};
 use kuijing_domain::{Action, ChangeAction, FieldErrors, Kind, money, text};
 use kuijing_store::Tx;
@@ -103,6 +104,30 @@ fn past_outstanding(
     kuijing_domain::FieldError::new("amount", code)
         .with("amount", text(amount))
         .with("outstanding", text(remaining.max(0)))
+}
+
+/// The payments not yet approved that a check of what `contract` has
+/// outstanding counted (those in approval, and drafts when `with_drafts`),
+/// leaving out the payment checked (`except`), so the refusal names them.
+async fn pending_named(
+    tx: &mut Tx,
+    contract: &Contract,
+    except: Option<i64>,
+    with_drafts: bool,
+) -> Result<Vec<PendingRecord>> {
+    Ok(payments::pending_of_contract(tx, contract.id)
+        .await?
+        .into_iter()
+        .filter(|p| Some(p.id) != except)
+        .filter(|p| with_drafts || p.status == DocStatus::InApproval.as_str())
+        .map(|p| PendingRecord {
+            id: p.id,
+            number: p.number,
+            amount: p.amount,
+            currency: contract.currency.clone(),
+            status: p.status,
+        })
+        .collect())
 }
 
 /// Whether an edit keeps what was confirmed about a payment's amount: it
@@ -417,12 +442,14 @@ impl App {
             let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
             let committed = contract.received.saturating_add(pending);
             if sales::exceeds_outstanding(contract.amount, committed, current.amount) {
+                let counted = pending_named(&mut tx, &contract, Some(id), false).await?;
                 return Err(ServiceError::Invalid(
                     past_outstanding(
                         "exceeds_outstanding",
                         (current.amount, contract.amount.saturating_sub(committed)),
                         &contract.currency,
                     )
+                    .counting(counted)
                     .into(),
                 ));
             }
@@ -677,11 +704,15 @@ impl App {
         let committed = contract.received.saturating_add(pending);
         let exceeding = sales::exceeds_outstanding(contract.amount, committed, amount);
         if errors.is_empty() && exceeding && !input.confirm_exceeding {
-            errors.push(past_outstanding(
-                "exceeds_outstanding",
-                (amount, contract.amount.saturating_sub(committed)),
-                &contract.currency,
-            ));
+            let counted = pending_named(tx, &contract, except, true).await?;
+            errors.push(
+                past_outstanding(
+                    "exceeds_outstanding",
+                    (amount, contract.amount.saturating_sub(committed)),
+                    &contract.currency,
+                )
+                .counting(counted),
+            );
         }
         // The same for the instalment it is paid against: what goes beyond
         // it is carried to the next instalments, but only when confirmed.

@@ -12,6 +12,10 @@ use utoipa::ToSchema;
 
 use crate::i18n::Lang;
 
+mod pending;
+
+pub use pending::PendingProblem;
+
 /// An `application/problem+json` body.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
@@ -49,6 +53,10 @@ pub struct FieldProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The payments not yet approved that a refused amount counted
+    /// (`exceeds_outstanding`), each named in `message` too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingProblem>,
 }
 
 /// A field a save on an old version would overwrite: the value stored
@@ -369,6 +377,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix11",
     "records_gaps",
     "targets_fix12",
+    "sales_gaps",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -478,7 +487,9 @@ impl ApiError {
                 .map(|e| FieldProblem {
                     field: e.field.clone(),
                     code: e.code.to_string(),
-                    message: field_message_in(e, kind, lang),
+                    message: pending::message_naming_pending(e, kind, lang)
+                        .unwrap_or_else(|| field_message_in(e, kind, lang)),
+                    pending: pending::pending_problems(e, lang),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -540,6 +551,7 @@ impl ApiError {
                 field: "Idempotency-Key".into(),
                 code: code.into(),
                 message: coded(lang, "errors", code),
+                pending: Vec::new(),
             }],
             retry_after: None,
             version: None,

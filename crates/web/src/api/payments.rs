@@ -98,7 +98,7 @@ pub async fn list_payments(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentInput,
-    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order.",
+    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order. What is outstanding counts the contract's payments not yet approved (drafts and those in approval): the `exceeds_outstanding` error names each of them in its `message` (number, amount, status, in the caller's language) and lists them under its `pending` (`id`, `number`, `amount` in minor units, `amount_text`, `currency`, `status`, `status_name`).",
     responses((status = 201, body = PaymentDetail), (status = 422, body = Problem)))]
 pub async fn create_payment(
     State(state): State<AppState>,
@@ -122,7 +122,7 @@ pub async fn get_payment(
 }
 
 #[utoipa::path(put, path = "/api/v1/payments/{id}", tag = "payments", request_body = PaymentInput,
-    description = "Changes a draft. Fields left out keep their stored values; `null` clears one. `confirm_exceeding` is asked of each save. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
+    description = "Changes a draft. Fields left out keep their stored values; `null` clears one. `confirm_exceeding` is asked of each save; an `exceeds_outstanding` refusal names and lists (`pending`) the payments not yet approved it counted, as on create. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`payment_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_payment(
     State(state): State<AppState>,
@@ -154,7 +154,7 @@ pub async fn delete_payment(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments/{id}/submit", tag = "payments", request_body = SubmitInput,
-    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. An approved payment counts in its contract's `received` and in its instalment's status.",
+    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. What the contract has outstanding is checked again, counting its other payments in approval: past it, unless confirmed before (`confirm_exceeding`), the payment is refused with `exceeds_outstanding` on `amount`, naming those payments in the `message` and listing them under `pending`. An approved payment counts in its contract's `received` and in its instalment's status.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_payment(
     State(state): State<AppState>,

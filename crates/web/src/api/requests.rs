@@ -250,6 +250,7 @@ pub async fn save_view(
                     field: "name".into(),
                     code: "view_name_taken".into(),
                     message,
+                    pending: Vec::new(),
                 });
             }
             problem.into_response()

@@ -238,7 +238,7 @@ pub(super) async fn payment_view(
             && detail.payment.status.submittable()
             && can(caller, Kind::Payment, Action::Submit),
         can_delete: detail.can_delete,
-        methods: method_choices(state).await?,
+        methods: method_choices(state, caller).await?,
         people: state.app.approver_choices("payment").await?,
         steps_to_choose: state
             .app
@@ -503,7 +503,7 @@ async fn payment_form_view(
         form,
         errors,
         contract,
-        methods: method_choices(state).await?,
+        methods: method_choices(state, caller).await?,
         exceeding,
         pending,
         open_after_pending,
