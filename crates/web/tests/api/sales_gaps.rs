@@ -202,3 +202,102 @@ async fn an_english_viewer_sees_built_in_roles_and_payment_methods_in_english_on
     assert_eq!(labels[2].2, "現金（櫃檯）");
     assert_eq!(labels[1].2, "Cheque");
 }
+
+#[tokio::test]
+async fn a_payment_saved_on_an_old_version_answers_409_with_what_changed() {
+    let t = crate::helpers::TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "中華電信").await;
+    let id = contract(&t, rep, client, "10000").await;
+    assert_eq!(submit(&t, rep, "contracts", id).await, "approved");
+    let payment = create(
+        &t,
+        rep,
+        "/api/v1/payments",
+        json!({ "contract_id": id, "received_on": "2026-03-02", "amount": "1000" }),
+    )
+    .await;
+    let path = format!("/api/v1/payments/{payment}");
+    let first = t
+        .put(&path, rep, json!({ "amount": "2000", "version": 1 }))
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+
+    let late = t
+        .put(
+            &path,
+            rep,
+            json!({ "amount": "3000", "notes": "late", "version": 1 }),
+        )
+        .await;
+    assert_eq!(late.status, 409, "{}", late.text);
+    assert_eq!(late.body["code"], "stale");
+    assert_eq!(late.body["version"], 2);
+    assert_eq!(late.body["current"]["amount"], 200_000);
+    let changes = late.body["changes"].as_array().expect("changes");
+    let amount = changes
+        .iter()
+        .find(|c| c["field"] == "amount")
+        .expect("amount changed");
+    assert_eq!(amount["theirs"], "2000.00");
+    assert_eq!(amount["yours"], "3000");
+    let stored = t.get(&path, rep).await;
+    assert_eq!(stored.body["amount"], 200_000, "nothing saved");
+    assert_eq!(stored.body["notes"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn a_request_saved_on_an_old_version_answers_409_with_what_changed() {
+    let t = crate::helpers::TestApp::new().await;
+    let team = sales_team(&t).await;
+    let form = json!({
+        "kind": "refund",
+        "name": "Refund",
+        "fields": [
+            { "key": "amount", "label": "Refund amount", "field_type": "money", "required": true },
+            { "key": "note", "label": "Note", "field_type": "long_text" }
+        ]
+    });
+    let saved = t.put("/api/v1/requests/kinds", &team.admin, form).await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let rep = team.rep.1.as_str();
+    let id = create(
+        &t,
+        rep,
+        "/api/v1/requests",
+        json!({ "kind": "refund", "title": "Order 1024", "fields": { "amount": "1,500.50" } }),
+    )
+    .await;
+    let path = format!("/api/v1/requests/{id}");
+    let first = t
+        .put(
+            &path,
+            rep,
+            json!({ "title": "Order 1024", "fields": { "amount": "1,500.50", "note": "twice" }, "version": 1 }),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+
+    let late = t
+        .put(
+            &path,
+            rep,
+            json!({ "title": "Order 1025", "fields": { "amount": "1500.5" }, "version": 1 }),
+        )
+        .await;
+    assert_eq!(late.status, 409, "{}", late.text);
+    assert_eq!(late.body["code"], "stale");
+    assert_eq!(late.body["version"], 2);
+    assert_eq!(late.body["current"]["title"], "Order 1024");
+    let changed: Vec<&str> = late.body["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["field"].as_str())
+        .collect();
+    assert_eq!(changed, ["title", "fields.note"], "{}", late.text);
+    let stored = t.get(&path, rep).await;
+    assert_eq!(stored.body["title"], "Order 1024");
+    assert_eq!(stored.body["fields"]["note"], "twice");
+}
