@@ -47,6 +47,10 @@ pub struct Role {
     pub id: i64,
     pub name: String,
     pub kind: RoleKind,
+    /// The code of a role the product ships with (`sales_rep`, ...); such a
+    /// role is named in each viewer's language until an administrator
+    /// renames it.
+    pub code: Option<String>,
     pub description: Option<String>,
     /// Operation permissions such as `customer.export`.
     #[schema(value_type = Vec<String>)]
@@ -55,6 +59,14 @@ pub struct Role {
     #[schema(value_type = Object)]
     pub scopes: BTreeMap<Kind, ScopeGrant>,
     pub version: i64,
+}
+
+impl Role {
+    /// The name the role is shown by in `language` (see
+    /// [`crate::builtin_names::role_name`]).
+    pub fn name_in(&self, language: &str) -> String {
+        crate::builtin_names::role_name(self.code.as_deref(), &self.name, language).to_string()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +130,7 @@ mod tests {
             id: 1,
             name: "r".into(),
             kind,
+            code: None,
             description: None,
             permissions: permissions.iter().copied().collect(),
             scopes: BTreeMap::from([(Kind::Customer, ScopeGrant::new(scope))]),

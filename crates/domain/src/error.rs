@@ -17,6 +17,22 @@ pub struct FieldError {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Vec<String>>)]
     pub params: Vec<(&'static str, String)>,
+    /// Records the message counts and names: the payments not yet approved
+    /// that an amount past what a contract has outstanding is measured
+    /// against (`exceeds_outstanding`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingRecord>,
+}
+
+/// A record not yet approved that an error counts, as the error names it:
+/// its number, amount (in minor units of `currency`) and status code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PendingRecord {
+    pub id: i64,
+    pub number: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
 }
 
 impl FieldError {
@@ -26,12 +42,19 @@ impl FieldError {
             code,
             label: None,
             params: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
     /// The error with a value its message names as `%{name}`.
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
         self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The error naming the records it counts (see [`PendingRecord`]).
+    pub fn counting(mut self, pending: Vec<PendingRecord>) -> Self {
+        self.pending = pending;
         self
     }
 

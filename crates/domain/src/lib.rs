@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod approval;
+pub mod builtin_names;
 pub mod change;
 pub mod company;
 pub mod customer;

@@ -300,6 +300,8 @@ async fn load_caller(
         waiting_approvals,
         unread_notifications,
         role_names: roles.iter().map(|r| r.name.clone()).collect(),
+        role_codes: roles.iter().map(|r| r.code.clone()).collect(),
+        language: String::new(),
         user,
         actor,
         session: SessionRef {

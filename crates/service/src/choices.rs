@@ -11,11 +11,12 @@ use crate::{App, Caller};
 pub type Choice = (i64, String);
 
 impl App {
-    /// The payment methods administrators keep, active ones only.
-    pub async fn payment_methods(&self) -> Result<Vec<OptionRow>> {
+    /// The payment methods administrators keep, active ones only, named
+    /// as the caller is shown them.
+    pub async fn payment_methods(&self, caller: &Caller) -> Result<Vec<OptionRow>> {
         let mut tx = self.db.read().await?;
         let all = kuijing_store::options::of_field(&mut tx, "payment", "method_id").await?;
-        Ok(all.into_iter().filter(|o| o.active).collect())
+        Ok(caller.shown_options(all.into_iter().filter(|o| o.active).collect()))
     }
 
     /// Active users, by name: who may sign, approve or own.
@@ -97,12 +98,12 @@ impl App {
     }
 
     /// Every role by name, for approval steps decided by a role's members.
-    pub async fn role_names(&self) -> Result<Vec<Choice>> {
+    pub async fn role_names(&self, caller: &Caller) -> Result<Vec<Choice>> {
         let mut tx = self.db.read().await?;
         Ok(kuijing_store::roles::list(&mut tx, None)
             .await?
             .into_iter()
-            .map(|role| (role.id, role.name))
+            .map(|role| (role.id, caller.role_name(&role)))
             .collect())
     }
 }

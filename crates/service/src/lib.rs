@@ -68,6 +68,7 @@ pub mod saved_views;
 pub mod search;
 pub mod selection;
 pub mod settings;
+mod shown_names;
 pub mod sorted_pages;
 pub mod spreadsheets;
 pub mod teams;
@@ -315,6 +316,13 @@ pub struct Caller {
     pub user: User,
     pub actor: Actor,
     pub role_names: Vec<String>,
+    /// The code of each role in `role_names` (a built-in role's), so
+    /// [`Caller::in_language`] can name it in the caller's language.
+    pub role_codes: Vec<Option<String>>,
+    /// The language the caller reads (`zh-Hant`, `zh-Hans`, `en`), once the
+    /// request chose it; empty before. Names of built-in roles and payment
+    /// methods are given in it.
+    pub language: String,
     /// How many approvals wait for the user, for the navigation's badge.
     pub waiting_approvals: i64,
     /// How many notifications the user has not read.

@@ -41,14 +41,15 @@ pub struct OptionPatch {
 }
 
 impl App {
-    /// Every editable option, active or retired.
-    pub async fn list_options(&self, _caller: &Caller) -> Result<Vec<OptionRow>> {
+    /// Every editable option, active or retired; a built-in one named as
+    /// the caller is shown it (see `builtin_key`).
+    pub async fn list_options(&self, caller: &Caller) -> Result<Vec<OptionRow>> {
         let mut tx = self.db.read().await?;
         let mut all = Vec::new();
         for (kind, field) in EDITABLE {
             all.extend(options::of_field(&mut tx, kind, field).await?);
         }
-        Ok(all)
+        Ok(caller.shown_options(all))
     }
 
     pub async fn create_option(&self, caller: &Caller, input: NewOption) -> Result<OptionRow> {
@@ -76,6 +77,10 @@ impl App {
         let mut tx = self.db.read().await?;
         options::get(&mut tx, id)
             .await?
+            .map(|option| OptionRow {
+                label: caller.option_label(&option),
+                ..option
+            })
             .ok_or(ServiceError::NotFound)
     }
 
@@ -91,9 +96,13 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let mut errors = FieldErrors::new();
+        // A built-in option's label sent back as the caller was shown it
+        // (in their language) is no rename: the stored one stays.
         let label = match patch.label {
-            Some(label) => errors.take("label", text::parse_name(&label, 50)),
-            None => Some(current.label.clone()),
+            Some(label) if label.trim() != caller.option_label(&current) => {
+                errors.take("label", text::parse_name(&label, 50))
+            }
+            _ => Some(current.label.clone()),
         };
         errors.into_result()?;
         let label = label.unwrap_or_default();

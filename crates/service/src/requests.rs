@@ -422,6 +422,10 @@ impl App {
         let current = self
             .changeable_request(&mut tx, caller, id, "request_not_editable")
             .await?;
+        // A save on a version older than the stored one answers 409 with
+        // the request as stored, as the other records do; without a
+        // version it saves over what is stored.
+        crate::stale_check(input.version, current.version, &current)?;
         let kind = self.active_kind(&mut tx, &current.kind).await?;
         let checked = self.check_request(&kind.fields, input)?;
         let fields = checked.fields();

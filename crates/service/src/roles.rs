@@ -82,6 +82,10 @@ impl App {
         let mut views = Vec::with_capacity(found.len());
         for role in found {
             let user_count = users::any_with_role(&mut tx, role.id).await?;
+            let role = Role {
+                name: caller.role_name(&role),
+                ..role
+            };
             views.push(RoleView { role, user_count });
         }
         Ok(views)
@@ -94,7 +98,7 @@ impl App {
         Ok(roles::list(&mut tx, None)
             .await?
             .into_iter()
-            .map(|r| (r.id, r.name, r.kind))
+            .map(|r| (r.id, caller.role_name(&r), r.kind))
             .collect())
     }
 
@@ -108,7 +112,10 @@ impl App {
         let change_log = self.change_log_of(&mut tx, Kind::Role, id).await?;
         Ok(RoleDetail {
             view: RoleView {
-                role: found,
+                role: Role {
+                    name: caller.role_name(&found),
+                    ..found
+                },
                 user_count,
             },
             change_log,
@@ -189,7 +196,12 @@ impl App {
                 })
                 .collect()
         });
-        let name = patch.name.unwrap_or(current.name.clone());
+        // A built-in role's name sent back as the caller was shown it (in
+        // their language) is no rename: the stored one stays.
+        let name = patch
+            .name
+            .filter(|name| name.trim() != caller.role_name(&current))
+            .unwrap_or(current.name.clone());
         let description = patch.description.unwrap_or(current.description.clone());
         let fields = check_role(
             &mut tx,

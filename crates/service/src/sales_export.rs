@@ -238,7 +238,7 @@ impl App {
         let methods: HashMap<i64, String> = options::of_field(&mut tx, "payment", "method_id")
             .await?
             .into_iter()
-            .map(|m| (m.id, m.label))
+            .map(|m| (m.id, caller.option_label(&m)))
             .collect();
         let method = |id: Option<i64>| {
             Cell::Text(

@@ -190,7 +190,10 @@ impl App {
             view,
             superior_name,
             super_admin: held.iter().any(|r| r.kind == RoleKind::SuperAdmin),
-            roles: held.into_iter().map(|r| (r.id, r.name)).collect(),
+            roles: held
+                .into_iter()
+                .map(|r| (r.id, caller.role_name(&r)))
+                .collect(),
             change_log,
         })
     }

@@ -16,6 +16,10 @@ pub struct OptionRow {
     pub label: String,
     pub sort_order: i64,
     pub active: bool,
+    /// The stable key of an option the product ships with (a payment
+    /// method's `bank_transfer`, ...), shown in each viewer's language
+    /// until an administrator renames it; none for the others.
+    pub builtin_key: Option<String>,
 }
 
 pub async fn of_field(tx: &mut Tx, kind: &str, field: &str) -> Result<Vec<OptionRow>> {
@@ -27,6 +31,7 @@ pub async fn of_field(tx: &mut Tx, kind: &str, field: &str) -> Result<Vec<Option
             Options::Label,
             Options::SortOrder,
             Options::Active,
+            Options::BuiltinKey,
         ])
         .from(Options::Table)
         .and_where(Expr::col(Options::Kind).eq(kind))
@@ -46,6 +51,7 @@ pub async fn of_kind(tx: &mut Tx, kind: &str) -> Result<Vec<OptionRow>> {
             Options::Label,
             Options::SortOrder,
             Options::Active,
+            Options::BuiltinKey,
         ])
         .from(Options::Table)
         .and_where(Expr::col(Options::Kind).eq(kind))
@@ -83,6 +89,17 @@ pub async fn insert(
     tx.insert_id(&query).await
 }
 
+/// Marks an option as one the product ships with, under its stable key.
+pub async fn set_builtin_key(tx: &mut Tx, id: i64, key: &str) -> Result<()> {
+    let query = Query::update()
+        .table(Options::Table)
+        .values([(Options::BuiltinKey, key.into())])
+        .and_where(Expr::col(Options::Id).eq(id))
+        .to_owned();
+    tx.execute(&query).await?;
+    Ok(())
+}
+
 /// The labels of options by id, for change logs.
 pub async fn labels(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
     if ids.is_empty() {
@@ -105,6 +122,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<OptionRow>> {
             Options::Label,
             Options::SortOrder,
             Options::Active,
+            Options::BuiltinKey,
         ])
         .from(Options::Table)
         .and_where(Expr::col(Options::Id).eq(id))

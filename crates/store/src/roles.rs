@@ -16,6 +16,7 @@ struct RoleRow {
     id: i64,
     name: String,
     kind: String,
+    code: Option<String>,
     description: Option<String>,
     permissions: String,
     scopes: String,
@@ -35,6 +36,7 @@ impl TryFrom<RoleRow> for Role {
             id: row.id,
             kind: RoleKind::parse(&row.kind).ok_or_else(|| corrupt("kind"))?,
             name: row.name,
+            code: row.code,
             description: row.description,
             permissions,
             scopes,
@@ -43,10 +45,11 @@ impl TryFrom<RoleRow> for Role {
     }
 }
 
-const COLUMNS: [Roles; 7] = [
+const COLUMNS: [Roles; 8] = [
     Roles::Id,
     Roles::Name,
     Roles::Kind,
+    Roles::Code,
     Roles::Description,
     Roles::Permissions,
     Roles::Scopes,

@@ -170,6 +170,7 @@ pub enum Options {
     Label,
     SortOrder,
     Active,
+    BuiltinKey,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

@@ -28,8 +28,12 @@ pub(crate) async fn ensure(tx: &mut Tx, language: &str) -> Result<()> {
         if !crate::options::of_field(tx, kind, field).await?.is_empty() {
             continue;
         }
+        let keys = kuijing_domain::builtin_names::option_keys(kind, field);
         for (order, label) in labels.iter().enumerate() {
-            crate::options::insert(tx, kind, field, label, order as i64).await?;
+            let id = crate::options::insert(tx, kind, field, label, order as i64).await?;
+            if let Some(key) = keys.and_then(|keys| keys.get(order)) {
+                crate::options::set_builtin_key(tx, id, key).await?;
+            }
         }
     }
     if crate::pipelines::list(tx).await?.is_empty() {

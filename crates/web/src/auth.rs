@@ -75,6 +75,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         request.headers(),
         &state.app.settings().default_locale,
     );
+    let caller = caller.map(|caller| caller.in_language(lang.code()));
     let credential = if caller.is_some() {
         credential
     } else {

@@ -2,15 +2,25 @@
 //! for the browser, both in the user's language. Internal errors are logged
 //! once, here, and answered with the request id only.
 
-use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use kuijing_domain::FieldError;
 use kuijing_service::ServiceError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::i18n::Lang;
+
+mod field_names;
+mod page;
+mod pending;
+#[cfg(test)]
+mod tests;
+
+use field_names::field_label;
+pub use field_names::{field_label_in_kind, name_fields_as, name_flow_fields, name_insight_fields};
+pub use page::PageError;
+pub use pending::PendingProblem;
 
 /// An `application/problem+json` body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -49,6 +59,10 @@ pub struct FieldProblem {
     pub field: String,
     pub code: String,
     pub message: String,
+    /// The payments not yet approved that a refused amount counted
+    /// (`exceeds_outstanding`), each named in `message` too.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<PendingProblem>,
 }
 
 /// A field a save on an old version would overwrite: the value stored
@@ -184,113 +198,10 @@ fn param_text(lang: Lang, name: &str, value: &str) -> String {
     }
 }
 
-/// Names each invalid field as records of `kind` call it (a payment's
-/// `method_id` is its payment method, not a follow-up's way of contact),
-/// for the pages, whose messages are made without the kind.
-pub fn name_fields_as(error: ServiceError, kind: &str, lang: Lang) -> ServiceError {
-    match error {
-        ServiceError::Invalid(mut errors) => {
-            for e in &mut errors.0 {
-                if e.label.is_none() {
-                    e.label = Some(field_label(&e.field, Some(kind), lang));
-                }
-            }
-            ServiceError::Invalid(errors)
-        }
-        other => other,
-    }
-}
-
-/// Names the fields of an approval flow as its editor shows them (see
-/// [`flow_field_label`]), each step by its place and the name given in
-/// `steps`.
-pub fn name_flow_fields(error: ServiceError, steps: &[String], lang: Lang) -> ServiceError {
-    match error {
-        ServiceError::Invalid(mut errors) => {
-            for e in &mut errors.0 {
-                if e.label.is_none() {
-                    e.label = flow_field_label(&e.field, steps, lang);
-                }
-            }
-            ServiceError::Invalid(errors)
-        }
-        other => other,
-    }
-}
-
-/// How the flow editor names a field of a flow: the person for steps
-/// without an approver, a step by its place (and name, when known), and
-/// what of the step a problem is about (its levels up, its approvers, a
-/// condition). `None` for fields that are not a flow's.
-fn flow_field_label(field: &str, steps: &[String], lang: Lang) -> Option<String> {
-    let parts: Vec<&str> = field.split('.').collect();
-    match parts.as_slice() {
-        ["fallback"] | ["definition", "when_no_approver", ..] => Some(lang.t("flows.fallback")),
-        ["definition", "resubmit"] => Some(lang.t("flows.resubmit")),
-        ["definition", "steps", n, rest @ ..] => {
-            let n = n.parse::<usize>().ok()?;
-            let place = (n + 1).to_string();
-            let step = match steps.get(n).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-                Some(name) => lang
-                    .t("sales_fix10.flow.step_named")
-                    .replace("%{n}", &place)
-                    .replace("%{name}", name),
-                None => lang.t("flows.step_n").replace("%{n}", &place),
-            };
-            let part = match rest {
-                [] => None,
-                [.., "levels"] => Some(lang.t("flows.levels")),
-                ["approvers", ..] => Some(lang.t("flows.approvers")),
-                ["name"] => Some(lang.t("flows.step")),
-                ["mode", ..] => Some(lang.t("flows.mode")),
-                ["condition" | "conditions", m, ..] => m.parse::<usize>().ok().map(|m| {
-                    lang.t("sales_fix10.flow.condition_n")
-                        .replace("%{n}", &(m + 1).to_string())
-                }),
-                _ => None,
-            };
-            Some(match part {
-                Some(part) => format!("{step} · {part}"),
-                None => step,
-            })
-        }
-        _ => None,
-    }
-}
-
 /// The message of a code about a field a person knows by `label` (a
 /// custom field's).
 pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> String {
     error_text(field, code, lang).replace("%{field}", label)
-}
-
-/// Names the fields of "whose data and which period" as the dashboard's and
-/// the reports' pickers show them (`to` is the period's last day there, not
-/// whom a record is handed over to), so the API, the pages and the exports
-/// all say "To" and "People"; a target's year and month likewise.
-pub fn name_insight_fields(error: ServiceError, lang: Lang) -> ServiceError {
-    match error {
-        ServiceError::Invalid(mut errors) => {
-            for e in &mut errors.0 {
-                let key = match e.field.as_str() {
-                    "period" => "dashboard.period",
-                    "from" => "dashboard.from",
-                    "to" => "dashboard.to",
-                    "scope" => "dashboard.whose",
-                    "department_id" => "dashboard.department",
-                    "user_id" | "user_ids" => "dashboard.people",
-                    "year" => "targets.year",
-                    "month" => "dashboard.month",
-                    _ => continue,
-                };
-                if e.label.is_none() {
-                    e.label = Some(lang.t(key));
-                }
-            }
-            ServiceError::Invalid(errors)
-        }
-        other => other,
-    }
 }
 
 /// The message of a code about a field, naming the field.
@@ -301,11 +212,6 @@ pub fn message_for(field: &str, code: &str, lang: Lang) -> String {
 /// A field's message as records of `kind` name the field.
 pub fn message_in_kind(field: &str, code: &str, kind: &str, lang: Lang) -> String {
     message_in(field, code, Some(kind), lang)
-}
-
-/// How records of `kind` name a field.
-pub fn field_label_in_kind(field: &str, kind: &str, lang: Lang) -> String {
-    field_label(field, Some(kind), lang)
 }
 
 fn message_in(field: &str, code: &str, kind: Option<&str>, lang: Lang) -> String {
@@ -372,6 +278,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "import_gaps",
     "review_fix13",
     "insight_fix13",
+    "sales_gaps",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -405,59 +312,6 @@ fn error_text(field: &str, code: &str, lang: Lang) -> String {
     }
 }
 
-/// How a person knows a field. A path into a list names the item by its
-/// place: `lines.0.price` is the price of the first product line.
-fn field_label(field: &str, kind: Option<&str>, lang: Lang) -> String {
-    let parts: Vec<&str> = field.split('.').collect();
-    match parts.as_slice() {
-        // A data scope is named by its module, as the role editor shows it.
-        ["scopes", kind] => {
-            let name = lookup(lang, &format!("kinds.{kind}")).unwrap_or_else(|| kind.to_string());
-            return format!("{}: {name}", lang.t("fields.scopes"));
-        }
-        ["custom", rest @ ..] if !rest.is_empty() => return rest.join("."),
-        _ => {}
-    }
-    if let Some(label) = flow_field_label(field, &[], lang) {
-        return label;
-    }
-    let mut label = field_name(parts[0], kind, lang);
-    let mut index = 1;
-    while index < parts.len() {
-        let part = parts[index];
-        match part.parse::<usize>() {
-            Ok(position) => {
-                let place = (position + 1).to_string();
-                let inner = parts.get(index + 1).filter(|p| p.parse::<usize>().is_err());
-                label = match inner {
-                    Some(inner) => {
-                        index += 1;
-                        lang.t("fields.nth_field")
-                            .replace("%{list}", &label)
-                            .replace("%{n}", &place)
-                            .replace("%{field}", &field_name(inner, kind, lang))
-                    }
-                    None => lang
-                        .t("fields.nth")
-                        .replace("%{list}", &label)
-                        .replace("%{n}", &place),
-                };
-            }
-            Err(_) => label = format!("{label} {}", field_name(part, kind, lang)),
-        }
-        index += 1;
-    }
-    label
-}
-
-/// One field's name: as the kind calls it, else as every form does; a
-/// field the locales do not know (sent by a client) is named as sent.
-fn field_name(field: &str, kind: Option<&str>, lang: Lang) -> String {
-    kind.and_then(|kind| lookup(lang, &format!("fields.{kind}.{field}")))
-        .or_else(|| lookup(lang, &format!("fields.{field}")))
-        .unwrap_or_else(|| field.to_string())
-}
-
 impl ApiError {
     pub fn from_service(error: ServiceError, lang: Lang, request_id: &str) -> Self {
         Self::from_service_in(error, None, lang, request_id)
@@ -481,7 +335,9 @@ impl ApiError {
                 .map(|e| FieldProblem {
                     field: e.field.clone(),
                     code: e.code.to_string(),
-                    message: field_message_in(e, kind, lang),
+                    message: pending::message_naming_pending(e, kind, lang)
+                        .unwrap_or_else(|| field_message_in(e, kind, lang)),
+                    pending: pending::pending_problems(e, lang),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -543,6 +399,7 @@ impl ApiError {
                 field: "Idempotency-Key".into(),
                 code: code.into(),
                 message: coded(lang, "errors", code),
+                pending: Vec::new(),
             }],
             retry_after: None,
             version: None,
@@ -623,325 +480,5 @@ pub fn error_answer(
         PageError::from_service(error, lang, request_id).into_response()
     } else {
         ApiError::from_service(error, lang, request_id).into_response()
-    }
-}
-
-/// An error shown as a page of its own.
-pub struct PageError {
-    status: StatusCode,
-    lang: Lang,
-    title: String,
-    request_id: String,
-    to_sign_in: bool,
-    /// The page the user came from, offered as the way back.
-    back: Option<String>,
-    /// Other ways on: the record the refusal is about, its list (path and
-    /// words).
-    links: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    lang: Lang,
-    status: u16,
-    title: &'a str,
-    request_id: &'a str,
-    back: Option<&'a str>,
-    links: &'a [(String, String)],
-}
-
-impl PageError {
-    pub fn from_service(error: ServiceError, lang: Lang, request_id: &str) -> Self {
-        let (status, _) = classify(&error);
-        if let ServiceError::Internal(detail) = &error {
-            tracing::error!(request.id = request_id, error = %detail, "page failed");
-        }
-        let title = match &error {
-            ServiceError::Invalid(errors) => errors
-                .0
-                .iter()
-                .map(|e| field_message(e, lang))
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => message(&error, lang),
-        };
-        Self {
-            status,
-            lang,
-            title,
-            request_id: request_id.to_string(),
-            to_sign_in: matches!(error, ServiceError::Unauthenticated),
-            back: None,
-            links: Vec::new(),
-        }
-    }
-
-    /// Offers `path` (the page the refused action came from) as the way back.
-    pub fn back_to(self, path: &str) -> Self {
-        Self {
-            back: Some(path.to_string()),
-            ..self
-        }
-    }
-
-    /// Offers `path` as another way on, in `words`.
-    pub fn with_link(mut self, path: &str, words: String) -> Self {
-        self.links.push((path.to_string(), words));
-        self
-    }
-
-    pub fn csrf(lang: Lang, request_id: &str) -> Self {
-        Self {
-            status: StatusCode::FORBIDDEN,
-            lang,
-            title: lang.t("problems.csrf"),
-            request_id: request_id.to_string(),
-            to_sign_in: false,
-            back: None,
-            links: Vec::new(),
-        }
-    }
-
-    pub fn not_found(lang: Lang, request_id: &str) -> Self {
-        Self::from_service(ServiceError::NotFound, lang, request_id)
-    }
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        if self.to_sign_in {
-            return Redirect::to("/login").into_response();
-        }
-        let page = ErrorPage {
-            lang: self.lang,
-            status: self.status.as_u16(),
-            title: &self.title,
-            request_id: &self.request_id,
-            back: self.back.as_deref(),
-            links: &self.links,
-        };
-        match page.render() {
-            Ok(html) => (self.status, Html(html)).into_response(),
-            Err(error) => {
-                tracing::error!(%error, "error page failed to render");
-                self.status.into_response()
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Codes the sales services answer with, as field errors.
-    const FIELD_CODES: &[&str] = &[
-        "kind_reserved",
-        "kind_taken",
-        "kind_inactive",
-        "too_many_fields",
-        "too_many_views",
-        "key_invalid",
-        "key_taken",
-        "taken",
-        "not_positive",
-        "negative",
-        "too_many_decimals",
-        "invalid_number",
-        "too_large",
-        "above_hundred",
-        "unknown_stage",
-        "closed",
-        "already_open",
-        "unchanged",
-        "ends_before_start",
-        "exceeds_outstanding",
-        "exceeds_instalment",
-        "plans_exceed_amount",
-        "contract_not_approved",
-        "default_pipeline",
-        "invalid_cursor",
-        "parent_cycle",
-        "fixed",
-        "invalid_kind",
-        "out_of_range",
-        "hand_over_to_self",
-        "hand_over_to_submitter",
-        "already_a_seat",
-        "chosen_missing",
-        "chosen_self",
-        "product_off_sale",
-        "empty_range",
-        "chosen_inactive",
-        "only_hand_over",
-        "no_approver",
-        "invalid_flow",
-        "no_steps",
-        "name_required",
-        "no_users",
-        "levels_out_of_range",
-        "field_required",
-        "empty_list",
-        "nested_list",
-        "mismatched_types",
-        "in_needs_list",
-        "list_needs_in",
-        "order_needs_number",
-        "approver_cannot_approve",
-    ];
-
-    /// Codes the sales services refuse with.
-    const REFUSALS: &[&str] = &[
-        "request_not_editable",
-        "request_not_submittable",
-        "request_not_draft",
-        "product_in_use",
-        "category_in_use",
-        "stage_in_use",
-        "opportunity_has_contracts",
-        "contract_not_editable",
-        "contract_not_submittable",
-        "contract_not_approved",
-        "contract_void",
-        "contract_has_payments",
-        "contract_not_deletable",
-        "plan_has_payments",
-        "payment_not_editable",
-        "payment_not_submittable",
-        "payment_not_deletable",
-        "approval_changed",
-        "request_in_progress",
-        "approval_moved_on",
-        "approval_was_withdrawn",
-        "approval_ended",
-        "approval_step_not_reached",
-        "not_in_progress",
-        "not_an_approver",
-        "already_decided",
-        "handed_over",
-        "not_submitter",
-        "not_resubmittable",
-        "payment_not_approved",
-    ];
-
-    /// Fields of the sales forms.
-    const FIELDS: &[&str] = &[
-        "title",
-        "fields",
-        "amount",
-        "currency",
-        "code",
-        "unit",
-        "price",
-        "category_id",
-        "on_sale",
-        "product_id",
-        "lines",
-        "quantity",
-        "discount",
-        "pipeline_id",
-        "stage_id",
-        "stages",
-        "win_rate",
-        "active",
-        "departments",
-        "outcome",
-        "reason",
-        "expected_close_on",
-        "contact_ids",
-        "customer_id",
-        "opportunity_id",
-        "number",
-        "signed_on",
-        "starts_on",
-        "ends_on",
-        "customer_signer_id",
-        "company_signer_id",
-        "payment_method_id",
-        "method_id",
-        "contract_id",
-        "plan_id",
-        "received_on",
-        "planned_on",
-        "remind_days",
-        "confirm_exceeding",
-        "approvers",
-        "flow",
-        "definition",
-        "kind",
-        "action",
-        "comment",
-        "to",
-    ];
-
-    #[test]
-    fn every_sales_code_has_a_message_naming_its_field_in_every_language() {
-        for code in FIELD_CODES {
-            let english = Some(coded(Lang::En, "errors", code));
-            for lang in Lang::ALL {
-                let text =
-                    Some(coded(lang, "errors", code)).filter(|t| *t != format!("errors.{code}"));
-                let text = text.unwrap_or_else(|| panic!("errors.{code} in {}", lang.code()));
-                assert!(
-                    text.contains("%{field}"),
-                    "errors.{code} in {}",
-                    lang.code()
-                );
-                if lang != Lang::En {
-                    assert_ne!(Some(&text), english.as_ref(), "errors.{code} untranslated");
-                }
-            }
-        }
-        for code in REFUSALS {
-            let english = Some(coded(Lang::En, "problems", code));
-            for lang in Lang::ALL {
-                let text = Some(coded(lang, "problems", code))
-                    .filter(|t| *t != format!("problems.{code}"));
-                assert!(text.is_some(), "problems.{code} in {}", lang.code());
-                if lang != Lang::En {
-                    assert_ne!(text, english, "problems.{code} untranslated");
-                }
-            }
-        }
-        for field in FIELDS {
-            for lang in Lang::ALL {
-                assert!(
-                    lookup(lang, &format!("fields.{field}")).is_some(),
-                    "fields.{field} in {}",
-                    lang.code()
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_field_in_a_list_is_named_by_its_place() {
-        assert_eq!(
-            message_for("lines.0.price", "negative", Lang::En),
-            "Product lines #1, Price cannot be negative; enter 0 or more."
-        );
-        assert_eq!(
-            message_for("stages.2.win_rate", "out_of_range", Lang::ZhHant),
-            "「階段第 3 項的贏率」是百分比，須介於 0 與 100 之間。"
-        );
-        assert_eq!(
-            message_for("definition.steps.1", "no_users", Lang::En),
-            "Step 2: choose at least one approver."
-        );
-        assert_eq!(
-            message_for("scopes.customer", "kind_unknown", Lang::En),
-            "Data scope: Customers: this kind has no data scope."
-        );
-    }
-
-    #[test]
-    fn a_field_is_named_as_its_kind_of_record_calls_it() {
-        let payment = FieldError::new("method_id", "invalid_choice");
-        assert!(field_message_in(&payment, Some("payment"), Lang::ZhHant).contains("回款方式"));
-        assert!(field_message_in(&payment, Some("payment"), Lang::ZhHans).contains("回款方式"));
-        assert!(field_message(&payment, Lang::ZhHant).contains("跟進方式"));
-        // A kind without a name of its own for the field uses the common one.
-        assert!(field_message_in(&payment, Some("contract"), Lang::ZhHant).contains("跟進方式"));
     }
 }

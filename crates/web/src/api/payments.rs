@@ -4,6 +4,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kuijing_domain::Kind;
+use kuijing_service::ServiceError;
 use kuijing_service::contracts::{
     Payment, PaymentDetail, PaymentInput, PaymentListQuery, SubmitInput, VoidInput,
 };
@@ -12,7 +13,7 @@ use utoipa::IntoParams;
 
 use super::all_fields::{AllFields, first_per_field};
 use super::contracts::TotalledPage;
-use super::edits::Edit;
+use super::edits::{Edit, stale};
 use super::{
     Body, BodyOrDefault, respond, respond_created_in, respond_done, respond_in, sorted_page_of,
 };
@@ -98,7 +99,7 @@ pub async fn list_payments(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentInput,
-    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order.",
+    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order. What is outstanding counts the contract's payments not yet approved (drafts and those in approval): the `exceeds_outstanding` error names each of them in its `message` (number, amount, status, in the caller's language) and lists them under its `pending` (`id`, `number`, `amount` in minor units, `amount_text`, `currency`, `status`, `status_name`).",
     responses((status = 201, body = PaymentDetail), (status = 422, body = Problem)))]
 pub async fn create_payment(
     State(state): State<AppState>,
@@ -122,7 +123,7 @@ pub async fn get_payment(
 }
 
 #[utoipa::path(put, path = "/api/v1/payments/{id}", tag = "payments", request_body = PaymentInput,
-    description = "Changes a draft. Fields left out keep their stored values; `null` clears one. `confirm_exceeding` is asked of each save. `version` is the version read; a save on a newer one answers 409 with the stored record as `current`.",
+    description = "Changes a draft. Fields left out keep their stored values; `null` clears one. `confirm_exceeding` is asked of each save; an `exceeds_outstanding` refusal names and lists (`pending`) the payments not yet approved it counted, as on create. `version` is the version read; a save on a newer one answers 409 (`stale`) with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent); nothing is saved. Without `version` the save goes over whatever is stored.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else meanwhile (`stale`), or no longer a draft (`payment_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_payment(
     State(state): State<AppState>,
@@ -131,6 +132,7 @@ pub async fn update_payment(
     Id(id): Id,
     edit: Edit,
 ) -> Response {
+    let sent = edit.clone();
     let body: PaymentInput = match edit
         .fields(&state, &caller, lang, (Kind::Payment, id))
         .await
@@ -138,8 +140,12 @@ pub async fn update_payment(
         Ok(body) => body,
         Err(response) => return response,
     };
-    let result = first_per_field(state.app.update_payment(&caller, id, body).await);
-    respond_in(KIND, result, &caller, lang)
+    match first_per_field(state.app.update_payment(&caller, id, body).await) {
+        Err(error @ ServiceError::Changed { .. }) => {
+            stale(&state, &caller, lang, (Kind::Payment, id), &sent, error).await
+        }
+        result => respond_in(KIND, result, &caller, lang),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/v1/payments/{id}", tag = "payments",
@@ -154,7 +160,7 @@ pub async fn delete_payment(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments/{id}/submit", tag = "payments", request_body = SubmitInput,
-    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. An approved payment counts in its contract's `received` and in its instalment's status.",
+    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. What the contract has outstanding is checked again, counting its other payments in approval: past it, unless confirmed before (`confirm_exceeding`), the payment is refused with `exceeds_outstanding` on `amount`, naming those payments in the `message` and listing them under `pending`. An approved payment counts in its contract's `received` and in its instalment's status.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_payment(
     State(state): State<AppState>,

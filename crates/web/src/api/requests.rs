@@ -5,6 +5,7 @@
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use kuijing_domain::fields::FieldType;
 use kuijing_service::contracts::SubmitInput;
 use kuijing_service::notifications::NotificationView;
 use kuijing_service::requests::{
@@ -13,12 +14,13 @@ use kuijing_service::requests::{
 use kuijing_service::saved_views::{SavedView, SavedViewInput};
 use kuijing_service::{ListPage, ServiceError};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Body, BodyOrDefault, page_of, respond, respond_created, respond_done};
 use crate::AppState;
 use crate::auth::ApiUser;
-use crate::error::{ApiError, FieldProblem, Problem};
+use crate::error::{ApiError, FieldProblem, Problem, StaleField};
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
 
@@ -103,7 +105,8 @@ pub async fn get_request(
 }
 
 #[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
-    responses((status = 200, body = RequestDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else first, or under approval (`request_not_editable`)", body = Problem), (status = 422, body = Problem)))]
+    description = "Replaces a draft's (or a rejected or withdrawn request's) title and field values. `version` is the version read: a save on a newer one answers 409 (`stale`) with the stored request as `current` and, as `changes`, the title or each field (`fields.<key>`) whose stored value differs from the one sent (`label`, `theirs` as stored, `yours` as sent); nothing is saved. Without `version` the save goes over whatever is stored.",
+    responses((status = 200, body = RequestDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else first (`stale`), or under approval (`request_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_request(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -111,11 +114,62 @@ pub async fn update_request(
     Id(id): Id,
     Body(body): Body<RequestInput>,
 ) -> Response {
-    respond(
-        state.app.update_request(&caller, id, &body).await,
-        &caller,
-        lang,
-    )
+    match state.app.update_request(&caller, id, &body).await {
+        Err(error @ ServiceError::Changed { .. }) => {
+            let mut problem = ApiError::from_service(error, lang, &caller.request_id);
+            if let Ok(stored) = state.app.get_request(&caller, id).await {
+                problem.0.changes = Some(request_changes(&stored, &body, lang));
+            }
+            problem.into_response()
+        }
+        result => respond(result, &caller, lang),
+    }
+}
+
+/// What a save on an old version of a request would overwrite: its title
+/// and each field of its form whose stored value reads differently from
+/// the one sent (money compared as amounts, so `1,500.50` is `1500.5`).
+fn request_changes(stored: &RequestDetail, sent: &RequestInput, lang: Lang) -> Vec<StaleField> {
+    let mut changes = Vec::new();
+    let title = stored.request.title.trim();
+    if title != sent.title.trim() {
+        changes.push(StaleField {
+            field: "title".into(),
+            label: lang.t("fields.title"),
+            theirs: Value::String(title.to_string()),
+            yours: Value::String(sent.title.clone()),
+        });
+    }
+    for field in &stored.form {
+        let theirs = stored
+            .request
+            .fields
+            .get(&field.key)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let yours = sent.fields.get(&field.key).cloned().unwrap_or(Value::Null);
+        let read = |value: &Value| {
+            let text = kuijing_domain::fields::display(value);
+            match field.field_type {
+                FieldType::Money | FieldType::Number => {
+                    match kuijing_domain::money::parse_amount(&text) {
+                        Ok(amount) => amount.to_string(),
+                        Err(_) => kuijing_domain::text::normalize(&text),
+                    }
+                }
+                _ => kuijing_domain::text::normalize(&text),
+            }
+        };
+        if read(&theirs) != read(&yours) {
+            changes.push(StaleField {
+                field: format!("fields.{}", field.key),
+                label: field.label.clone(),
+                theirs,
+                yours,
+            });
+        }
+    }
+    changes
 }
 
 #[utoipa::path(delete, path = "/api/v1/requests/{id}", tag = "requests",
@@ -250,6 +304,7 @@ pub async fn save_view(
                     field: "name".into(),
                     code: "view_name_taken".into(),
                     message,
+                    pending: Vec::new(),
                 });
             }
             problem.into_response()

@@ -330,7 +330,7 @@ async fn contract_form_view(
         customers,
         contacts,
         people: state.app.user_choices(caller).await?,
-        methods: method_choices(state).await?,
+        methods: method_choices(state, caller).await?,
         products: on_sale(state, caller).await,
         conflict: None,
     })
@@ -582,7 +582,7 @@ async fn stale_contract(
     if let (Some(signer), Some(name)) = (c.company_signer_id, &detail.company_signer_name) {
         names.option("company_signer_id", [(signer.to_string(), name.clone())]);
     }
-    let methods = method_choices(state).await.unwrap_or_default();
+    let methods = method_choices(state, caller).await.unwrap_or_default();
     names.option(
         "payment_method_id",
         methods.into_iter().map(|(id, name)| (id.to_string(), name)),

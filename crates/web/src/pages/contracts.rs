@@ -401,10 +401,13 @@ impl ContractView {
     }
 }
 
-pub(super) async fn method_choices(state: &AppState) -> Result<Vec<Choice>, ServiceError> {
+pub(super) async fn method_choices(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<Choice>, ServiceError> {
     Ok(state
         .app
-        .payment_methods()
+        .payment_methods(caller)
         .await?
         .into_iter()
         .map(|o| (o.id, o.label))
@@ -451,7 +454,7 @@ pub(super) async fn contract_view(
         can_delete_plan: plannable && can(caller, Kind::PaymentPlan, Action::Delete),
         can_delete: detail.can_edit && can(caller, Kind::Contract, Action::Delete),
         can_void: detail.can_void,
-        methods: method_choices(state).await?,
+        methods: method_choices(state, caller).await?,
         people: state.app.approver_choices("contract").await?,
         steps_to_choose: state
             .app

@@ -326,7 +326,7 @@ async fn flows_view(
         flows,
         editing,
         people: names.people,
-        roles: state.app.role_names().await?,
+        roles: state.app.role_names(caller).await?,
         departments: names.departments,
         fields: names.fields,
         request_kinds: names.request_kinds,

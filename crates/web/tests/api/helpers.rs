@@ -35,10 +35,15 @@ pub struct Answer {
 
 impl TestApp {
     pub async fn new() -> Self {
+        Self::new_in("en").await
+    }
+
+    /// A company that first starts in `locale` (`zh-Hant`, `zh-Hans`, `en`).
+    pub async fn new_in(locale: &str) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let mut settings = Settings {
             data_dir: dir.path().to_path_buf(),
-            default_locale: "en".into(),
+            default_locale: locale.into(),
             ..Settings::default()
         };
         // A cheap hash keeps the tests fast; the cost is a setting, not a rule.

@@ -108,6 +108,7 @@ mod sales_fix9;
 mod sales_fix9_more;
 mod sales_fixes;
 mod sales_fixtures;
+mod sales_gaps;
 mod sales_import;
 mod sales_io_fix;
 mod sales_money;

@@ -1,0 +1,95 @@
+//! The payments not yet approved that a refused amount was measured
+//! against (`exceeds_outstanding`): named in the message of the API, each
+//! by its number, amount and status, and listed for programs under the
+//! field's `pending`.
+
+use kuijing_domain::FieldError;
+use kuijing_domain::error::PendingRecord;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{field_label, param_text};
+use crate::i18n::Lang;
+
+/// A payment not yet approved that the refused amount counted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingProblem {
+    pub id: i64,
+    pub number: String,
+    /// In minor units of `currency` (cents), as payments are.
+    pub amount: i64,
+    /// The amount as people read it, with its currency.
+    pub amount_text: String,
+    pub currency: String,
+    /// `draft` or `in_approval`.
+    pub status: String,
+    /// The status in the caller's language.
+    pub status_name: String,
+}
+
+/// The payments an error counted, for the API's body.
+pub(super) fn pending_problems(error: &FieldError, lang: Lang) -> Vec<PendingProblem> {
+    error
+        .pending
+        .iter()
+        .map(|p| PendingProblem {
+            id: p.id,
+            number: p.number.clone(),
+            amount: p.amount,
+            amount_text: kuijing_domain::money::format_money(p.amount, &p.currency),
+            currency: p.currency.clone(),
+            status: p.status.clone(),
+            status_name: status_name(p, lang),
+        })
+        .collect()
+}
+
+fn status_name(record: &PendingRecord, lang: Lang) -> String {
+    let key = format!("doc_status.{}", record.status);
+    let text = lang.t(&key);
+    if text == key {
+        record.status.clone()
+    } else {
+        text
+    }
+}
+
+/// The API's message of an amount past what a contract has outstanding
+/// that counted payments not yet approved: it names each of them (the
+/// pages list them beside the form instead). `None` for any other error.
+pub(super) fn message_naming_pending(
+    error: &FieldError,
+    kind: Option<&str>,
+    lang: Lang,
+) -> Option<String> {
+    if error.code != "exceeds_outstanding" || error.pending.is_empty() {
+        return None;
+    }
+    let label = match &error.label {
+        Some(label) => label.clone(),
+        None => field_label(&error.field, kind, lang),
+    };
+    let named: Vec<String> = error
+        .pending
+        .iter()
+        .map(|p| {
+            lang.t("sales_gaps.pending_payment")
+                .replace("%{number}", &p.number)
+                .replace(
+                    "%{amount}",
+                    &kuijing_domain::money::format_money(p.amount, &p.currency),
+                )
+                .replace("%{status}", &status_name(p, lang))
+        })
+        .collect();
+    let text = lang
+        .t("sales_gaps.exceeds_outstanding_named")
+        .replace("%{field}", &label);
+    let text = error.params.iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
+    });
+    Some(text.replace(
+        "%{pending}",
+        &named.join(&lang.t("sales_gaps.pending_separator")),
+    ))
+}
