@@ -222,11 +222,12 @@ impl Frame {
             ("ticks-narrow", NARROW_CHAR_WIDTH, 28.0),
         ] {
             let _ = write!(svg, r#"<g class="{class}">"#);
+            let labels: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+            let every = axis_every(&labels, slot, char_width);
             for (index, group) in groups.iter().enumerate() {
                 let x = self.left + slot * index as f64 + slot / 2.0;
                 let y = self.base() + line;
-                if let Some(text) = tick_label(&group.label, index, slot, groups.len(), char_width)
-                {
+                if let Some(text) = shown_tick(&group.label, index, slot, every, char_width) {
                     let _ = write!(
                         svg,
                         r#"<text class="tick" x="{x:.1}" y="{y:.1}" text-anchor="middle"><title>{}</title>{}</text>"#,
@@ -306,10 +307,43 @@ fn tick_label(
     count: usize,
     char_width: f64,
 ) -> Option<String> {
+    let every = tick_every(label, slot, count, char_width);
+    shown_tick(label, index, slot, every, char_width)
+}
+
+/// How many slots apart the labels stand so that none touches the next:
+/// the widest need of all of them, one stride for the whole axis (a short
+/// label shown whole beside a long one cut to its slot would run into it).
+fn axis_every(labels: &[&str], slot: f64, char_width: f64) -> usize {
+    labels
+        .iter()
+        .map(|label| tick_every(label, slot, labels.len(), char_width))
+        .max()
+        .unwrap_or(1)
+}
+
+/// The label at `index` when labels stand `every` slots apart: shortened
+/// to the room of its stride.
+fn shown_tick(
+    label: &str,
+    index: usize,
+    slot: f64,
+    every: usize,
+    char_width: f64,
+) -> Option<String> {
+    if !index.is_multiple_of(every) {
+        return None;
+    }
+    let room = ((slot * every as f64 - 4.0).max(0.0) / char_width).max(2.0);
+    Some(fit(label, room))
+}
+
+/// How many slots apart one label needs its neighbours.
+fn tick_every(label: &str, slot: f64, count: usize, char_width: f64) -> usize {
     let width = |c: char| if c.is_ascii() { 1.0 } else { 2.0 };
     let room = (slot - 4.0).max(0.0) / char_width;
     let total: f64 = label.chars().map(width).sum();
-    let every = if room >= total {
+    if room >= total {
         1
     } else if total <= WHOLE_LABEL {
         // With a character's room between neighbours.
@@ -320,12 +354,7 @@ fn tick_label(
     } else {
         let needed = total.clamp(2.0, 6.0) + 1.0;
         ((needed * char_width / slot.max(1.0)).ceil() as usize).clamp(1, count.max(1))
-    };
-    if !index.is_multiple_of(every) {
-        return None;
     }
-    let room = ((slot * every as f64 - 4.0).max(0.0) / char_width).max(2.0);
-    Some(fit(label, room))
 }
 
 /// A label cut to `room` characters (wide characters such as Chinese

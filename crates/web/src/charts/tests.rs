@@ -180,6 +180,45 @@ fn phone_labels_are_thinned_where_wide_ones_are_not() {
     );
 }
 #[test]
+fn a_short_label_beside_long_ones_sets_one_stride_for_the_whole_axis() {
+    // Eleven industries on a phone: "(none)" would be shown whole across
+    // its neighbour's slot while the long ones were cut to theirs.
+    let labels = [
+        "(none)",
+        "technology",
+        "employment",
+        "entertainment",
+        "finance",
+        "marketing",
+        "medical",
+        "retail",
+        "services",
+        "software",
+        "telecommunications",
+    ];
+    let slot = (720.0 - 76.0 - 12.0) / labels.len() as f64;
+    let every = axis_every(&labels, slot, NARROW_CHAR_WIDTH);
+    assert!(every > 1, "{every}");
+    let shown: Vec<(usize, String)> = labels
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| shown_tick(l, i, slot, every, NARROW_CHAR_WIDTH).map(|t| (i, t)))
+        .collect();
+    // Each shown label fits the stride it stands in, so none touches the next.
+    for (_, text) in &shown {
+        let wide: f64 = text
+            .chars()
+            .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+            .sum();
+        assert!(wide * NARROW_CHAR_WIDTH <= slot * every as f64, "{text}");
+    }
+    assert_eq!(shown[0], (0, "(none)".to_string()));
+    assert!(shown.iter().all(|(i, _)| i % every == 0));
+    // The desktop's wider room shows more of them.
+    assert!(axis_every(&labels, slot, CHAR_WIDTH) < every);
+}
+
+#[test]
 fn horizontal_bars_put_a_note_as_a_heading_above_its_row_uncut() {
     let holder = "A holder whose name is far longer than the label column";
     let groups: Vec<Group> = (1..=3)
