@@ -86,15 +86,34 @@ pub(crate) async fn payment_method(
         return Ok(Ok(None));
     };
     let methods = options::of_field(tx, "payment", "method_id").await?;
-    Ok(one_named(
-        methods
-            .iter()
-            .filter(|m| m.active)
-            .map(|m| (m.id, m.label.as_str())),
-        &label,
-    )
-    .map(Some)
-    .map_err(|code| {
+    // By the name stored, else by a built-in method's name in another of
+    // the product's languages (a file written in English for a company
+    // that started in Chinese finds 銀行轉帳 by "Bank transfer").
+    let named = |language: Option<&str>| {
+        one_named(
+            methods.iter().filter(|m| m.active).map(|m| {
+                let shown = match language {
+                    None => m.label.as_str(),
+                    Some(language) => kuijing_domain::builtin_names::option_label(
+                        ("payment", "method_id"),
+                        m.builtin_key.as_deref(),
+                        &m.label,
+                        language,
+                    ),
+                };
+                (m.id, shown)
+            }),
+            &label,
+        )
+    };
+    let mut found = named(None);
+    for language in ["zh-Hant", "zh-Hans", "en"] {
+        if found != Err("not_found") {
+            break;
+        }
+        found = named(Some(language));
+    }
+    Ok(found.map(Some).map_err(|code| {
         if code == "not_found" {
             "invalid_choice"
         } else {

@@ -763,3 +763,45 @@ async fn a_typed_number_the_rule_would_give_next_is_passed_over() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_built_in_payment_method_is_found_by_its_name_in_any_of_the_languages() {
+    let t = TestApp::new_in("zh-Hant").await;
+    let team = sales_team(&t).await;
+    let rep = &team.rep.1;
+    let acme = customer(&t, rep, "Acme").await;
+    let signed = contract(&t, rep, acme, "1000").await;
+    assert_eq!(submit(&t, rep, "contracts", signed).await, "approved");
+    let number = t
+        .get(&format!("/api/v1/contracts/{signed}"), rep)
+        .await
+        .body["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let file = format!(
+        "Contract,Date received,Payment method,Amount\n\
+         {number},2026-03-01,Bank transfer,100\n\
+         {number},2026-03-01,银行转账,100\n\
+         {number},2026-03-01,銀行轉帳,100\n"
+    );
+    let answer = upload(
+        &t,
+        &team.admin,
+        "/api/v1/payments/import",
+        ("p.csv", file.as_bytes()),
+        &[],
+    )
+    .await;
+    assert_eq!(answer.body["written"], true, "{}", answer.text);
+    let payments = t.get("/api/v1/payments", &team.admin).await;
+    let items = payments.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "{}", payments.text);
+    let method = &items[0]["method_id"];
+    assert!(method.is_i64(), "{}", payments.text);
+    assert!(
+        items.iter().all(|p| &p["method_id"] == method),
+        "{}",
+        payments.text
+    );
+}
