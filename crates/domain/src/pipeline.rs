@@ -18,6 +18,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Lost or invalid: closed without a deal, so no contract counts on it.
+    pub fn is_empty_close(self) -> bool {
+        matches!(self, Self::Lost | Self::Invalid)
+    }
+
     pub const ALL: [Outcome; 4] = [Self::Open, Self::Won, Self::Lost, Self::Invalid];
 
     pub fn as_str(self) -> &'static str {

@@ -687,13 +687,17 @@ pub async fn count_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<i64> 
     tx.count(&select).await
 }
 
-/// The numbers of an opportunity's approved contracts: money it has won.
-pub async fn approved_numbers_of_opportunity(tx: &mut Tx, opportunity: i64) -> Result<Vec<String>> {
+/// The numbers of an opportunity's contracts approved or waiting for
+/// approval: money it has won, or is about to.
+pub async fn standing_contract_numbers(tx: &mut Tx, opportunity: i64) -> Result<Vec<String>> {
     let select = Query::select()
         .column(Contracts::Number)
         .from(Contracts::Table)
         .and_where(Expr::col(Contracts::OpportunityId).eq(opportunity))
-        .and_where(Expr::col(Contracts::Status).eq(DocStatus::Approved.as_str()))
+        .and_where(
+            Expr::col(Contracts::Status)
+                .is_in([DocStatus::Approved.as_str(), DocStatus::InApproval.as_str()]),
+        )
         .order_by(Contracts::Id, Order::Asc)
         .to_owned();
     let rows: Vec<(String,)> = tx.all(&select).await?;

@@ -89,6 +89,10 @@ impl App {
             )
             .await?;
             match found {
+                // A lost or invalid deal wins no contract: reopened first.
+                Some(o) if o.customer_id == input.customer_id && o.outcome.is_empty_close() => {
+                    errors.add("opportunity_id", "opportunity_closed_empty");
+                }
                 Some(o) if o.customer_id == input.customer_id => {
                     opportunity_currency = Some(o.currency.clone());
                     vouched.get_or_insert(o.customer_name);

@@ -26,6 +26,16 @@ impl App {
                 code: refusal_of(current.status, "contract_not_submittable"),
             });
         }
+        // Its opportunity may have been lost since the contract was made.
+        if let Some(opportunity) = current.opportunity_id
+            && kuijing_store::opportunities::get_unscoped(&mut tx, opportunity)
+                .await?
+                .is_some_and(|o| o.outcome.is_empty_close())
+        {
+            let error =
+                kuijing_domain::FieldError::new("opportunity_id", "opportunity_closed_empty");
+            return Err(ServiceError::Invalid(error.into()));
+        }
         let now = self.now();
         contracts::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
         let mut facts = self

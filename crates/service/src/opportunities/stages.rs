@@ -166,7 +166,7 @@ impl App {
         // lost or invalid while one stands (void the contract first).
         let closing_empty = matches!(planned.outcome, Outcome::Lost | Outcome::Invalid);
         if closing_empty && planned.outcome != current.outcome {
-            let numbers = kuijing_store::contracts::approved_numbers_of_opportunity(tx, id).await?;
+            let numbers = kuijing_store::contracts::standing_contract_numbers(tx, id).await?;
             if let Some(first) = numbers.first() {
                 let error = kuijing_domain::FieldError::new("outcome", "opportunity_has_contract")
                     .with("number", first);

@@ -105,15 +105,22 @@ pub async fn get_request(
 }
 
 #[utoipa::path(put, path = "/api/v1/requests/{id}", tag = "requests", request_body = RequestInput,
-    description = "Replaces a draft's (or a rejected or withdrawn request's) title and field values. `version` is the version read: a save on a newer one answers 409 (`stale`) with the stored request as `current` and, as `changes`, the title or each field (`fields.<key>`) whose stored value differs from the one sent (`label`, `theirs` as stored, `yours` as sent); nothing is saved. Without `version` the save goes over whatever is stored.",
+    description = "Changes a draft's (or a rejected or withdrawn request's) title and field values; a field left out of `fields` keeps its stored value (send `null` to clear it). `version` is the version read: a save on a newer one answers 409 (`stale`) with the stored request as `current` and, as `changes`, the title or each field (`fields.<key>`) whose stored value differs from the one sent (`label`, `theirs` as stored, `yours` as sent); nothing is saved. Without `version` the save goes over whatever is stored.",
     responses((status = 200, body = RequestDetail), (status = 404, body = Problem), (status = 409, description = "Saved by someone else first (`stale`), or under approval (`request_not_editable`)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_request(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<RequestInput>,
+    Body(mut body): Body<RequestInput>,
 ) -> Response {
+    // Field values the body leaves out keep what is stored, as the other
+    // records' edits do.
+    if let Ok(stored) = state.app.get_request(&caller, id).await {
+        let mut fields = stored.request.fields;
+        fields.extend(std::mem::take(&mut body.fields));
+        body.fields = fields;
+    }
     match state.app.update_request(&caller, id, &body).await {
         Err(error @ ServiceError::Changed { .. }) => {
             let mut problem = ApiError::from_service(error, lang, &caller.request_id);

@@ -31,6 +31,32 @@ async fn an_opportunity_with_an_approved_contract_is_not_lost_or_invalid() {
         .post(&stage, rep, json!({ "outcome": "lost", "reason": "price" }))
         .await;
     assert_eq!(lost.status, 200, "{}", lost.text);
+    // A lost deal takes no contract, made or submitted, until reopened.
+    let submitted = t
+        .call(
+            axum::http::Method::POST,
+            &format!("/api/v1/contracts/{signed}/submit"),
+            Some(rep),
+            None,
+        )
+        .await;
+    assert_eq!(submitted.status, 422, "{}", submitted.text);
+    assert_eq!(
+        first_error(&submitted),
+        ("opportunity_id".into(), "opportunity_closed_empty".into())
+    );
+    let another = t
+        .post(
+            "/api/v1/contracts",
+            rep,
+            json!({ "name": "Racks 2", "customer_id": client, "opportunity_id": deal, "amount": "50" }),
+        )
+        .await;
+    assert_eq!(another.status, 422, "{}", another.text);
+    assert_eq!(
+        first_error(&another),
+        ("opportunity_id".into(), "opportunity_closed_empty".into())
+    );
     let reopened = t.post(&stage, rep, json!({ "outcome": "open" })).await;
     assert_eq!(reopened.status, 200, "{}", reopened.text);
 
@@ -54,7 +80,10 @@ async fn an_opportunity_with_an_approved_contract_is_not_lost_or_invalid() {
         );
         let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
         assert!(message.contains(&number), "{message}");
-        assert!(message.contains("void the contract"), "{message}");
+        assert!(
+            message.contains("void or withdraw the contract"),
+            "{message}"
+        );
     }
     let read = t.get(&format!("/api/v1/opportunities/{deal}"), rep).await;
     assert_eq!(read.body["outcome"], "open", "{}", read.text);
@@ -125,4 +154,48 @@ async fn a_stage_change_of_many_names_the_opportunity_it_refuses() {
     let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("Cooling"), "{message}");
     assert!(!message.contains("Cabling"), "{message}");
+}
+
+#[tokio::test]
+async fn a_request_saved_without_some_fields_keeps_their_values() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            &team.admin,
+            json!({ "kind": "refund", "name": "Refund", "fields": [
+                { "key": "amount", "label": "Refund sum", "field_type": "money" },
+                { "key": "reason", "label": "Reason", "field_type": "text" }
+            ] }),
+        )
+        .await;
+    assert_eq!(kind.status, 200, "{}", kind.text);
+    let rep = &team.rep.1;
+    let made = t
+        .post(
+            "/api/v1/requests",
+            rep,
+            json!({ "kind": "refund", "title": "Refund 1",
+                    "fields": { "amount": "120", "reason": "Broken" } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let saved = t
+        .put(
+            &format!("/api/v1/requests/{id}"),
+            rep,
+            json!({ "title": "Refund 1 (urgent)", "version": made.body["version"],
+                    "fields": { "reason": "Broken twice" } }),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["title"], "Refund 1 (urgent)");
+    assert_eq!(saved.body["fields"]["reason"], "Broken twice");
+    assert_eq!(
+        saved.body["fields"]["amount"], made.body["fields"]["amount"],
+        "{}",
+        saved.text
+    );
 }

@@ -243,15 +243,18 @@ pub async fn new_payment(
         ),
         ..PaymentForm::default()
     };
-    // The amount still outstanding on the instalment, or on the contract.
+    // The amount still outstanding on the instalment, or on the contract,
+    // once the payments waiting for approval are in: what can be saved as
+    // offered.
     if let Some(contract) = optional_number(&query.contract_id)
         && let Ok(detail) = state.app.get_contract(&caller, contract).await
     {
         let plan = optional_number(&query.plan_id)
             .and_then(|plan| detail.plans.iter().find(|p| p.id == plan));
+        let (_, open) = pending_others(Some(&detail), None);
         let due = match plan {
-            Some(plan) => (plan.amount - plan.received).max(0),
-            None => detail.row.outstanding.unwrap_or_default(),
+            Some(plan) => (plan.amount - plan.received).max(0).min(open),
+            None => open,
         };
         if due > 0 {
             form.amount = money::amount_text_in(due, &detail.row.contract.currency);
