@@ -300,6 +300,7 @@ const WHOLE_LABEL: f64 = 8.0;
 /// when they do not all fit; a long one shortened with "…", and only every
 /// few shown when even two characters do not fit (the whole label stays
 /// on hover).
+#[cfg(test)]
 fn tick_label(
     label: &str,
     index: usize,

@@ -28,19 +28,31 @@ pub fn half_width_date(text: &str) -> String {
         .collect()
 }
 
-/// A day typed as `YYYY-MM-DD`, full-width characters read as their ASCII
+/// A day typed as `YYYY-MM-DD` or `YYYY/MM/DD` (month and day with or
+/// without their leading zero), full-width characters read as their ASCII
 /// form; `None` for anything else or a day that does not exist.
 pub fn iso_day(text: &str) -> Option<NaiveDate> {
-    half_width_date(text.trim()).parse().ok()
+    let text = half_width_date(text.trim()).replace('/', "-");
+    // The year comes first, with its four digits: `01/02/2017` stays refused.
+    let year_first = text.split('-').next().is_some_and(|y| y.len() == 4);
+    if !year_first {
+        return None;
+    }
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok()
 }
 
-/// A date and time typed as `YYYY-MM-DDTHH:MM` (seconds optional),
-/// full-width characters read as their ASCII form.
+/// A date and time typed as `YYYY-MM-DDTHH:MM` (seconds optional), a space
+/// instead of the `T` and slashes instead of hyphens allowed, full-width
+/// characters read as their ASCII form.
 pub fn iso_date_time(text: &str) -> Option<chrono::NaiveDateTime> {
     let text = half_width_date(text.trim());
-    chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
-        .or_else(|_| chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S"))
+    let (day, time) = text.split_once('T').or_else(|| text.split_once(' '))?;
+    let day = iso_day(day)?;
+    let time = time.trim();
+    chrono::NaiveTime::parse_from_str(time, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(time, "%H:%M:%S"))
         .ok()
+        .map(|time| day.and_time(time))
 }
 
 #[cfg(test)]
@@ -61,6 +73,22 @@ mod tests {
             at.map(|t| t.to_string()),
             Some("2017-01-01 09:30:00".into())
         );
+        // Slashes, single digits and a space before the time.
+        assert_eq!(iso_day("2017/1/1"), day);
+        assert_eq!(iso_day("２０１７／０１／０１"), day);
+        assert_eq!(iso_day("1/1/2017"), None);
+        assert_eq!(iso_day("17-01-01"), None);
+        let spaced = iso_date_time("２０２６／１２／３０ １０：００");
+        assert_eq!(
+            spaced.map(|t| t.to_string()),
+            Some("2026-12-30 10:00:00".into())
+        );
+        assert_eq!(
+            iso_date_time("2026-12-03 09:00").map(|t| t.to_string()),
+            Some("2026-12-03 09:00:00".into())
+        );
+        assert_eq!(iso_date_time("2026-12-03"), None);
+        assert_eq!(iso_date_time("2026-12-03T25:00"), None);
         // Other text is kept as typed.
         assert_eq!(half_width_date("台北 ＡＢ"), "台北 ＡＢ");
     }

@@ -126,7 +126,7 @@ impl App {
         let named = errors
             .0
             .into_iter()
-            .map(|error| error.labelled(&format!("“{name}”")).with("id", id))
+            .map(|error| error.labelled(&name).with("id", id))
             .collect();
         ServiceError::Invalid(FieldErrors(named))
     }

@@ -242,8 +242,12 @@ fn shown_holders(
         }
     } else if !holders.is_empty() {
         // The total of the people shown: everyone whose records count,
-        // added up by the rule of a group of chosen people.
+        // taken together by the rule of a group of chosen people. One
+        // person alone has no total beside their own row.
         let everyone = counted.map_or_else(|| people.to_vec(), <[i64]>::to_vec);
+        if everyone.len() < 2 {
+            return holders;
+        }
         holders.insert(
             TOTAL.to_string(),
             Shown {

@@ -107,7 +107,7 @@ pub fn local_time(
     kuijing_domain::dates::iso_date_time(text)
         .and_then(|t| t.and_local_timezone(zone).earliest())
         .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| FieldErrors::from(FieldError::new(field, "date_invalid")))
+        .ok_or_else(|| FieldErrors::from(FieldError::new(field, "date_time_invalid")))
 }
 
 /// One entry of a record's timeline: a follow-up (with its method's name)

@@ -266,7 +266,7 @@ async fn people_partly_covered_compare_like_with_like_and_the_report_adds_them_u
         .await;
     assert_eq!(report.status, 200, "{}", report.text);
     let total = cell(&report.body, "total", "2021");
-    assert_eq!(total["label"], "All shown (added up)", "{total}");
+    assert_eq!(total["label"], "All shown together", "{total}");
     assert_eq!(total["values"], json!([120_000, 12_000, 100, 50_000]));
     let rep_row = cell(&report.body, &rep.to_string(), "2021");
     assert_eq!(rep_row["values"], json!([120_000, 12_000, 100, 0]));
@@ -285,9 +285,9 @@ async fn people_partly_covered_compare_like_with_like_and_the_report_adds_them_u
     // The page and the export show the total row.
     let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
     for (lang, words) in [
-        ("en", "All shown (added up)"),
-        ("zh-Hant", "以上合計"),
-        ("zh-Hans", "以上合计"),
+        ("en", "All shown together"),
+        ("zh-Hant", "以上合併計算"),
+        ("zh-Hans", "以上合并计算"),
     ] {
         let (status, html) = crate::helpers::page(
             &t,
@@ -314,7 +314,7 @@ async fn people_partly_covered_compare_like_with_like_and_the_report_adds_them_u
                 export
                     .text
                     .lines()
-                    .any(|l| l.starts_with("All shown (added up),2021")),
+                    .any(|l| l.starts_with("All shown together,2021")),
                 "{}",
                 export.text
             );

@@ -333,7 +333,15 @@ pub async fn edit_customer(
         Err(error) => return error_page(error, &caller, lang),
     };
     if !detail.can_edit {
-        let refused = forms::not_writable(caller.can(customer(Action::Edit)));
+        let may_edit = caller.can(customer(Action::Edit));
+        // Waiting in a pool the viewer belongs to: theirs to claim first.
+        let refused = if may_edit && detail.view.customer.owner_id.is_none() {
+            kuijing_service::ServiceError::Refused {
+                code: "pool_claim_first",
+            }
+        } else {
+            forms::not_writable(may_edit)
+        };
         return error_page(refused, &caller, lang);
     }
     let form = CustomerForm::of(&detail);
