@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod approval;
 pub mod change;
+pub mod choices;
 pub mod company;
 pub mod customer;
 pub mod dates;

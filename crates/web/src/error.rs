@@ -322,7 +322,7 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// (`<section>.<group>.<code>`): the customer fixes word some general codes
 /// more precisely (with their limits) and come first; the others add codes
 /// of their own, looked up after the general ones.
-const OVERRIDING_SECTIONS: &[&str] = &["life3"];
+const OVERRIDING_SECTIONS: &[&str] = &["life3", "builder_words"];
 const ADDING_SECTIONS: &[&str] = &[
     "sales2",
     "insight3",
@@ -371,6 +371,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "targets_fix12",
     "import_gaps",
     "review_fix13",
+    "import_msgs",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
