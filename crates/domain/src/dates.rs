@@ -171,6 +171,22 @@ pub enum Period {
     LastYear,
 }
 
+/// How a query names a period: each [`Period`], then `custom` for days
+/// chosen (`from`, `to`).
+pub const PERIOD_NAMES: [&str; 11] = [
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+    "custom",
+];
+
 impl Period {
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {

@@ -183,3 +183,11 @@ fn a_date_and_time_with_its_offset_is_read_as_the_instant() {
     assert!(parse_offset_date_time("2027-03-01T00:30:00Z").is_some());
     assert!(parse_offset_date_time("2027-03-01 14:30").is_none());
 }
+
+#[test]
+fn every_period_name_but_custom_is_a_period() {
+    let (custom, periods) = PERIOD_NAMES.split_last().expect("names");
+    assert_eq!(*custom, "custom");
+    assert!(periods.iter().all(|name| Period::parse(name).is_some()));
+    assert_eq!(Period::parse("custom"), None);
+}

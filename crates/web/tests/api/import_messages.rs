@@ -212,6 +212,18 @@ async fn parameters_of_fixed_values_list_them() {
         "{}",
         scope.text
     );
+    let period = t.get("/api/v1/dashboard?period=bogus", &admin).await;
+    assert_eq!(period.status, 422, "{}", period.text);
+    assert!(
+        first_message(&period).contains("today, yesterday, this_week"),
+        "{}",
+        period.text
+    );
+    assert!(
+        first_message(&period).ends_with("last_year, custom."),
+        "{}",
+        period.text
+    );
     let measure = t.get("/api/v1/reports/targets?measure=x", &admin).await;
     assert_eq!(measure.status, 422, "{}", measure.text);
     assert!(
