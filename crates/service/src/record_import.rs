@@ -189,7 +189,7 @@ impl App {
                 match kuijing_domain::choices::find_option(&labels, &label) {
                     Some(at) => *target = Some(of_field[at].id),
                     None => {
-                        row.problem(field, "not_a_choice", &label, false);
+                        row.problem(field, "invalid_choice", &label, false);
                         if let Some(refused) = row.problems.last_mut() {
                             refused.params = vec![not_a_choice(&labels, &options.locale)];
                         }
@@ -264,14 +264,13 @@ impl App {
                     params: params_of(e),
                     ..problem(line, &e.field, e.code, &value, false)
                 };
-                // A custom choice refused lists the field's choices.
+                // A custom choice refused lists the field's choices (`choices`).
                 if let Some(def) = e
                     .field
                     .strip_prefix("custom.")
                     .and_then(|key| defs.iter().find(|d| d.key == key && !d.options.is_empty()))
                     && e.code == "invalid_choice"
                 {
-                    refused.code = "not_a_choice".into();
                     refused.params = vec![not_a_choice(&def.options, &options.locale)];
                 }
                 row.problems.push(refused);

@@ -161,9 +161,11 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
 /// field is named as that kind calls it (a payment's `method_id` is its
 /// payment method, a follow-up's the way of contact).
 pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
+    let listed = error.params.iter().any(|(name, _)| *name == "choices");
+    let code = worded_code(error.code, listed);
     let text = match &error.label {
-        Some(label) => error_text(&error.field, error.code, lang).replace("%{field}", label),
-        None => message_in(&error.field, error.code, kind, lang),
+        Some(label) => error_text(&error.field, code, lang).replace("%{field}", label),
+        None => message_in(&error.field, code, kind, lang),
     };
     error.params.iter().fold(text, |text, (name, value)| {
         text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
@@ -260,6 +262,16 @@ fn flow_field_label(field: &str, steps: &[String], lang: Lang) -> Option<String>
 
 /// The message of a code about a field a person knows by `label` (a
 /// custom field's).
+/// The code whose words a message takes: a refused choice that comes with
+/// the choices (a `choices` value) reads as `not_one_of`, listing them.
+pub fn worded_code(code: &str, listed: bool) -> &str {
+    if code == "invalid_choice" && listed {
+        "not_one_of"
+    } else {
+        code
+    }
+}
+
 pub fn labelled_message(field: &str, code: &str, label: &str, lang: Lang) -> String {
     error_text(field, code, lang).replace("%{field}", label)
 }

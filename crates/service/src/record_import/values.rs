@@ -112,8 +112,8 @@ pub(crate) fn custom_cell(
     }
 }
 
-/// A choice refused, with the choices a message lists, in the importing
-/// user's language: `not_a_choice` with `choices`.
+/// The `choices` a refused choice's message lists, joined as the importing
+/// user's language joins a list.
 pub(crate) fn not_a_choice<S: AsRef<str>>(options: &[S], locale: &str) -> (String, String) {
     use kuijing_domain::choices;
     (

@@ -103,12 +103,12 @@ async fn choices_are_read_by_code_and_script_and_refusals_list_them() {
         [
             (
                 "level_id".to_string(),
-                "not_a_choice".to_string(),
+                "invalid_choice".to_string(),
                 json!([["choices", "A (key account), B (regular), C (low priority)"]])
             ),
             (
                 "custom.tier".to_string(),
-                "not_a_choice".to_string(),
+                "invalid_choice".to_string(),
                 json!([["choices", "A（重點客戶）, B（普通客戶）, 製造業"]])
             ),
             (
@@ -170,7 +170,7 @@ async fn a_long_list_of_choices_is_cut_and_two_options_are_never_guessed() {
     let answer = dry_run(&t, &admin, file).await;
     let found = problems(&answer);
     assert_eq!(found.len(), 1, "{}", answer.text);
-    assert_eq!(found[0].1, "not_a_choice");
+    assert_eq!(found[0].1, "invalid_choice");
     let listed = found[0].2[0][1].as_str().unwrap_or_default().to_string();
     assert!(listed.starts_with("R1 (region), R2 (region)"), "{listed}");
     assert!(listed.ends_with("R10 (region), …"), "{listed}");
