@@ -46,6 +46,11 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, &'static str> {
         if !(numeric(y) && numeric(m) && numeric(d)) {
             return Err("date_unreadable");
         }
+        // `12/01/2027`: day and month before the year, in an order no one
+        // can tell (1 December or 12 January), so it is not guessed.
+        if y.len() <= 2 && m.len() <= 2 && d.len() == 4 {
+            return Err("date_year_last");
+        }
         return ymd(y, m, d, offset);
     }
     Err("date_unreadable")
@@ -99,6 +104,17 @@ pub fn parse_date_time(text: &str) -> Result<chrono::NaiveDateTime, &'static str
             .map_err(|_| "date_time_invalid")?,
     };
     Ok(date.and_time(time))
+}
+
+/// A date and time written with its offset from UTC, as ISO 8601 and the
+/// API write it (`2027-03-01T14:30:00+08:00`, `2027-03-01 14:30+08:00`,
+/// `…Z`): the instant it names, to be read in the company's time zone.
+pub fn parse_offset_date_time(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let text = text.trim();
+    chrono::DateTime::parse_from_rfc3339(text)
+        .ok()
+        .or_else(|| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M%#z").ok())
+        .or_else(|| chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M%#z").ok())
 }
 
 /// The years a date of a record takes; anything else is a typing slip
@@ -158,6 +174,22 @@ pub enum Period {
     ThisYear,
     LastYear,
 }
+
+/// How a query names a period: each [`Period`], then `custom` for days
+/// chosen (`from`, `to`).
+pub const PERIOD_NAMES: [&str; 11] = [
+    "today",
+    "yesterday",
+    "this_week",
+    "last_week",
+    "this_month",
+    "last_month",
+    "this_quarter",
+    "last_quarter",
+    "this_year",
+    "last_year",
+    "custom",
+];
 
 impl Period {
     pub fn parse(text: &str) -> Option<Self> {

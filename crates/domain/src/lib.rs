@@ -4,6 +4,7 @@ pub mod actor;
 pub mod approval;
 pub mod builtin_names;
 pub mod change;
+pub mod choices;
 pub mod company;
 pub mod customer;
 pub mod dates;

@@ -105,8 +105,8 @@ fn as_read(address: &str) -> String {
 /// Simplified characters of Taiwan's city and district names, and below
 /// them their Traditional forms, one for one (后 is left: 后里區 is
 /// written so).
-const SIMPLIFIED: &str = "区乡镇县万华义内桥庄树莺峡芦门双贡乌来园坜杨龟龙观复兴丰东势雾栖头罗苏员线坛盐鱼国爱库仑麦长脚恒峦顶边车满狮兰壮围结莲凤寿滨荣关绿岛达屿马宁营鸟冈弥浓玛学将军归庙横宝馆铜锣乐间云连";
-const TRADITIONAL: &str = "區鄉鎮縣萬華義內橋莊樹鶯峽蘆門雙貢烏來園壢楊龜龍觀復興豐東勢霧棲頭羅蘇員線壇鹽魚國愛庫崙麥長腳恆巒頂邊車滿獅蘭壯圍結蓮鳳壽濱榮關綠島達嶼馬寧營鳥岡彌濃瑪學將軍歸廟橫寶館銅鑼樂間雲連";
+pub(crate) const SIMPLIFIED: &str = "区乡镇县万华义内桥庄树莺峡芦门双贡乌来园坜杨龟龙观复兴丰东势雾栖头罗苏员线坛盐鱼国爱库仑麦长脚恒峦顶边车满狮兰壮围结莲凤寿滨荣关绿岛达屿马宁营鸟冈弥浓玛学将军归庙横宝馆铜锣乐间云连";
+pub(crate) const TRADITIONAL: &str = "區鄉鎮縣萬華義內橋莊樹鶯峽蘆門雙貢烏來園壢楊龜龍觀復興豐東勢霧棲頭羅蘇員線壇鹽魚國愛庫崙麥長腳恆巒頂邊車滿獅蘭壯圍結蓮鳳壽濱榮關綠島達嶼馬寧營鳥岡彌濃瑪學將軍歸廟橫寶館銅鑼樂間雲連";
 
 /// A name in Traditional characters, as far as [`SIMPLIFIED`] goes.
 fn traditional(name: &str) -> String {

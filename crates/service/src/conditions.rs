@@ -160,7 +160,7 @@ pub fn read(
                             Ok(Some(day))
                         }
                         Ok(_) => Err("range_day_out_of_years"),
-                        Err("date_unreadable") => Err(unread),
+                        Err("date_unreadable" | "date_year_last") => Err(unread),
                         Err(_) => Err(bad),
                     },
                 }
@@ -327,6 +327,11 @@ mod tests {
         );
         assert_eq!(range(ValueKind::Day, "", " "), Err("range_empty"));
         assert_eq!(range(ValueKind::Day, "x", ""), Err("range_from_unreadable"));
+        // A day with the year last exists; its form is what is not read.
+        assert_eq!(
+            range(ValueKind::Day, "12/01/2027", ""),
+            Err("range_from_unreadable")
+        );
         assert_eq!(
             range(ValueKind::Day, "2024-02-30", ""),
             Err("range_from_not_day")

@@ -86,3 +86,9 @@ pub(crate) fn unique_to_field(
         other => other.into(),
     }
 }
+
+/// A parameter of fixed values given another (`by=bogus`): `invalid_choice`,
+/// with the values it takes as `choices`, which its message lists.
+pub(crate) fn not_one_of(field: &str, choices: &[&str]) -> kuijing_domain::FieldError {
+    kuijing_domain::FieldError::new(field, "invalid_choice").with("choices", choices.join(", "))
+}

@@ -37,6 +37,7 @@ use preview::{Read, fill_preview, preview_of};
 pub(crate) use values::{
     clean_text, keep, keep_code, keep_phone, keep_postcode, keep_time, merged_custom,
 };
+use values::{custom_cell, not_a_choice};
 
 pub(crate) use importer::{Common, Importer, RowIn, Updated};
 
@@ -181,13 +182,18 @@ impl App {
                 let Some(label) = row.get(field) else {
                     continue;
                 };
-                let wanted = text::normalize(&label);
-                match choice
-                    .iter()
-                    .find(|o| o.field == field && text::normalize(&o.label) == wanted)
-                {
-                    Some(option) => *target = Some(option.id),
-                    None => row.problem(field, "invalid_choice", &label, false),
+                // As written, in the other Chinese script, or by the code an
+                // option leads with (`A`), never a guess between two.
+                let of_field: Vec<_> = choice.iter().filter(|o| o.field == field).collect();
+                let labels: Vec<&str> = of_field.iter().map(|o| o.label.as_str()).collect();
+                match kuijing_domain::choices::find_option(&labels, &label) {
+                    Some(at) => *target = Some(of_field[at].id),
+                    None => {
+                        row.problem(field, "invalid_choice", &label, false);
+                        if let Some(refused) = row.problems.last_mut() {
+                            refused.params = vec![not_a_choice(&labels, &options.locale)];
+                        }
+                    }
                 }
             }
             if let Some(owner) = row.get("owner_id") {
@@ -198,8 +204,13 @@ impl App {
             }
             if let Some(at) = row.get("next_contact_at") {
                 let zone = self.time_zone();
-                let local = kuijing_domain::dates::parse_date_time(&at)
-                    .map(|t| t.and_local_timezone(zone).earliest());
+                // A time with its offset (`2027-03-01T14:30:00+08:00`) is the
+                // instant it names; one without, a time in the company's zone.
+                let local = match kuijing_domain::dates::parse_offset_date_time(&at) {
+                    Some(at) => Ok(Some(at.with_timezone(&zone))),
+                    None => kuijing_domain::dates::parse_date_time(&at)
+                        .map(|t| t.and_local_timezone(zone).earliest()),
+                };
                 match local {
                     Ok(Some(local)) => common.next_contact_at = Some(local.with_timezone(&Utc)),
                     Ok(None) => row.problem("next_contact_at", "date_time_invalid", &at, false),
@@ -208,9 +219,9 @@ impl App {
             }
             for (column, value) in &row.values {
                 if let Some(key) = column.strip_prefix("custom.") {
-                    common
-                        .custom
-                        .insert(key.to_string(), Value::String(value.clone()));
+                    let def = defs.iter().find(|d| d.key == key);
+                    let value = custom_cell(def, value, self.time_zone());
+                    common.custom.insert(key.to_string(), Value::String(value));
                 }
             }
             // The custom fields the row has a value for: an update changes
@@ -248,11 +259,21 @@ impl App {
                 });
             for e in &errors {
                 let value = row.get(&e.field).unwrap_or_default();
-                row.problems.push(RowProblem {
+                let mut refused = RowProblem {
                     label: e.label.clone(),
                     params: params_of(e),
                     ..problem(line, &e.field, e.code, &value, false)
-                });
+                };
+                // A custom choice refused lists the field's choices (`choices`).
+                if let Some(def) = e
+                    .field
+                    .strip_prefix("custom.")
+                    .and_then(|key| defs.iter().find(|d| d.key == key && !d.options.is_empty()))
+                    && e.code == "invalid_choice"
+                {
+                    refused.params = vec![not_a_choice(&def.options, &options.locale)];
+                }
+                row.problems.push(refused);
             }
             let failed = row.problems.iter().any(|p| !p.warning);
             if report.preview.len() < 5 && !failed {

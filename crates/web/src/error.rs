@@ -175,9 +175,11 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
 /// field is named as that kind calls it (a payment's `method_id` is its
 /// payment method, a follow-up's the way of contact).
 pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
+    let listed = error.params.iter().any(|(name, _)| *name == "choices");
+    let code = worded_code(error.code, listed);
     let text = match &error.label {
-        Some(label) => error_text(&error.field, error.code, lang).replace("%{field}", label),
-        None => message_in(&error.field, error.code, kind, lang),
+        Some(label) => error_text(&error.field, code, lang).replace("%{field}", label),
+        None => message_in(&error.field, code, kind, lang),
     };
     error.params.iter().fold(text, |text, (name, value)| {
         text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
@@ -195,6 +197,16 @@ fn param_text(lang: Lang, name: &str, value: &str) -> String {
         value.to_string()
     } else {
         text
+    }
+}
+
+/// The code whose words a message takes: a refused choice that comes with
+/// the choices (a `choices` value) reads as `not_one_of`, listing them.
+pub fn worded_code(code: &str, listed: bool) -> &str {
+    if code == "invalid_choice" && listed {
+        "not_one_of"
+    } else {
+        code
     }
 }
 
@@ -228,7 +240,7 @@ fn lookup(lang: Lang, key: &str) -> Option<String> {
 /// (`<section>.<group>.<code>`): the customer fixes word some general codes
 /// more precisely (with their limits) and come first; the others add codes
 /// of their own, looked up after the general ones.
-const OVERRIDING_SECTIONS: &[&str] = &["life3"];
+const OVERRIDING_SECTIONS: &[&str] = &["life3", "builder_words"];
 const ADDING_SECTIONS: &[&str] = &[
     "sales2",
     "insight3",
@@ -279,6 +291,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "review_fix13",
     "insight_fix13",
     "sales_gaps",
+    "import_msgs",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

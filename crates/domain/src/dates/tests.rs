@@ -1,3 +1,5 @@
+//! The dates people write, and the periods of filters.
+
 use super::*;
 
 #[test]
@@ -142,6 +144,15 @@ fn dates_out_of_range_are_refused_not_rolled_over() {
 }
 
 #[test]
+fn a_date_with_the_year_last_is_not_guessed() {
+    for unclear in ["12/01/2027", "1/12/2027", "25.12.2027", "01-02-2027"] {
+        assert_eq!(parse_date(unclear), Err("date_year_last"), "{unclear}");
+    }
+    assert_eq!(parse_date("116/12/01"), Ok(d(2027, 12, 1)));
+    assert_eq!(parse_date("2027/12/01"), Ok(d(2027, 12, 1)));
+}
+
+#[test]
 fn periods_have_the_expected_bounds() {
     let today = d(2026, 3, 4); // a Wednesday
     assert_eq!(
@@ -161,4 +172,22 @@ fn periods_have_the_expected_bounds() {
         (d(2025, 12, 1), d(2026, 1, 1))
     );
     assert_eq!(monday_of(today), d(2026, 3, 2));
+}
+
+#[test]
+fn a_date_and_time_with_its_offset_is_read_as_the_instant() {
+    let at = parse_offset_date_time("2027-03-01T14:30:00+08:00").expect("read");
+    assert_eq!(at.naive_utc().to_string(), "2027-03-01 06:30:00");
+    let at = parse_offset_date_time("2027-03-01 14:30+08:00").expect("read");
+    assert_eq!(at.naive_utc().to_string(), "2027-03-01 06:30:00");
+    assert!(parse_offset_date_time("2027-03-01T00:30:00Z").is_some());
+    assert!(parse_offset_date_time("2027-03-01 14:30").is_none());
+}
+
+#[test]
+fn every_period_name_but_custom_is_a_period() {
+    let (custom, periods) = PERIOD_NAMES.split_last().expect("names");
+    assert_eq!(*custom, "custom");
+    assert!(periods.iter().all(|name| Period::parse(name).is_some()));
+    assert_eq!(Period::parse("custom"), None);
 }

@@ -178,11 +178,9 @@ fn multi(def: &FieldDef, chosen: Vec<String>) -> Result<Option<Value>, &'static 
 }
 
 /// The option a text names, as the field spells it: case, width and runs
-/// of spaces aside (`gold` and `ＧＯＬＤ` are `Gold`).
+/// of spaces aside (`gold` and `ＧＯＬＤ` are `Gold`), in either Chinese
+/// script, or by the code it leads with (`A` for `A（重點客戶）`), never
+/// one of two (see [`crate::choices::find_option`]).
 fn option_of(def: &FieldDef, text: &str) -> Option<String> {
-    let wanted = text::normalize(text);
-    def.options
-        .iter()
-        .find(|o| text::normalize(o) == wanted)
-        .cloned()
+    crate::choices::find_option(&def.options, text).map(|at| def.options[at].clone())
 }

@@ -66,7 +66,10 @@ pub(crate) fn period_checked(
         text => match Period::parse(text) {
             Some(p) => Some(p.range(today)),
             None => {
-                errors.add("period", "invalid_choice");
+                errors.push(crate::error::not_one_of(
+                    "period",
+                    &kuijing_domain::dates::PERIOD_NAMES,
+                ));
                 None
             }
         },

@@ -155,7 +155,9 @@ impl App {
                 }
                 Ok(Some(query.user_ids.iter().copied().collect()))
             }
-            _ => Err(invalid("scope", "invalid_choice")),
+            _ => Err(ServiceError::Invalid(
+                crate::error::not_one_of("scope", &["company", "department", "user"]).into(),
+            )),
         }
     }
 }

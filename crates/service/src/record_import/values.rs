@@ -78,6 +78,50 @@ pub(crate) fn merged_custom(
     custom
 }
 
+/// A custom value as the file writes it, made what its field reads: a date
+/// and time with an offset (`2027-03-01T14:30:00+08:00`) in a date column is
+/// the date it is in the company's time zone, and a local date and time in a
+/// date-time column (`2027-03-01 14:30`) is the instant it is in that zone.
+pub(crate) fn custom_cell(
+    def: Option<&kuijing_domain::fields::FieldDef>,
+    cell: &str,
+    zone: chrono_tz::Tz,
+) -> String {
+    use kuijing_domain::dates;
+    use kuijing_domain::fields::FieldType;
+    match def.map(|d| d.field_type) {
+        Some(FieldType::Date) => match dates::parse_offset_date_time(cell) {
+            Some(at) => at.with_timezone(&zone).format("%Y-%m-%d").to_string(),
+            None => cell.to_string(),
+        },
+        Some(FieldType::DateTime) => {
+            let at = dates::parse_offset_date_time(cell)
+                .map(|at| at.with_timezone(&Utc))
+                .or_else(|| {
+                    dates::parse_date_time(cell)
+                        .ok()
+                        .and_then(|t| t.and_local_timezone(zone).earliest())
+                        .map(|local| local.with_timezone(&Utc))
+                });
+            match at {
+                Some(at) => at.to_rfc3339(),
+                None => cell.to_string(),
+            }
+        }
+        _ => cell.to_string(),
+    }
+}
+
+/// The `choices` a refused choice's message lists, joined as the importing
+/// user's language joins a list.
+pub(crate) fn not_a_choice<S: AsRef<str>>(options: &[S], locale: &str) -> (String, String) {
+    use kuijing_domain::choices;
+    (
+        "choices".to_string(),
+        choices::listed(options, choices::separator(locale)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,16 @@ impl App {
                 Some((name, bucket)) => (name, Some(bucket)),
                 None => (text.as_str(), None),
             };
+            // The same grouping twice groups nothing more, said beside the
+            // second whatever else is wrong with the first.
+            if saving
+                && definition.group_by[..index]
+                    .iter()
+                    .any(|g| g.trim() == text.trim())
+            {
+                errors.add_labelled(&at, name, "grouped_twice");
+                continue;
+            }
             let Some(field) = resolve(name) else {
                 errors.add_labelled(&at, name, "unknown_field");
                 continue;
@@ -186,6 +196,14 @@ impl App {
                 errors.add_labelled(format!("{at}.field"), &filter.field, code);
                 continue;
             };
+            // A field chosen without a condition: the condition is missing,
+            // not unfit.
+            if filter.op.trim().is_empty() {
+                let refused =
+                    kuijing_domain::FieldError::new(format!("{at}.op"), "condition_required");
+                errors.push(refused.with("n", index + 1).labelled(&filter.field));
+                continue;
+            }
             // On a system date-time: not for that many days (or never),
             // and passed, as the lists take them.
             if let Some(found) = self.time_filter(spec, &field, filter) {
@@ -288,7 +306,10 @@ fn measure_shape<'a>(
         }
         "count" => Some(None),
         "sum" | "average" if field.is_empty() => {
-            errors.add(format!("{at}.field"), "measure_field_required");
+            // Named by its place on the form: "Measure 1: choose the field".
+            let refused =
+                kuijing_domain::FieldError::new(format!("{at}.field"), "measure_field_required");
+            errors.push(refused.with("n", index + 1));
             None
         }
         "sum" | "average" => measure.field.as_deref().map(Some),

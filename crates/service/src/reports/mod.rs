@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::dashboard::{DashboardQuery, Whose, period_checked};
-use crate::error::{Result, ServiceError};
+use crate::error::{Result, ServiceError, not_one_of};
 use crate::{App, Caller};
 
 pub(crate) use assembly::{Assembly, EXPORT_GROUP_LIMIT, GROUP_LIMIT, zone_over, zone_starts};
@@ -339,10 +339,10 @@ impl App {
             let defs = kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?;
             match defs.into_iter().find(|d| &d.key == key) {
                 Some(def) if name == "customers" => by_label = Some(def.label),
-                _ => errors.add("by", "invalid_choice"),
+                _ => errors.push(not_one_of("by", groupings)),
             }
         } else if !groupings.contains(&by.as_str()) {
-            errors.add("by", "invalid_choice");
+            errors.push(not_one_of("by", groupings));
         }
         if name == "funnel"
             && let Some(id) = query.pipeline_id
@@ -352,13 +352,13 @@ impl App {
                 .iter()
                 .any(|p| p.id == id)
         {
-            errors.add("pipeline_id", "invalid_choice");
+            errors.add("pipeline_id", "pipeline_not_visible");
         }
         if name == "targets"
             && let Some(measure) = query.measure.as_deref().filter(|m| !m.is_empty())
             && !crate::dashboard::MEASURES.contains(&measure)
         {
-            errors.add("measure", "invalid_choice");
+            errors.push(not_one_of("measure", &crate::dashboard::MEASURES));
         }
         let frame = self
             .frame_checked(&mut tx, caller, &query.insight, &mut errors)

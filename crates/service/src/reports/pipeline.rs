@@ -21,7 +21,7 @@ impl App {
             Some(id) => usable
                 .iter()
                 .find(|p| p.id == id)
-                .ok_or_else(|| invalid("pipeline_id", "invalid_choice"))?,
+                .ok_or_else(|| invalid("pipeline_id", "pipeline_not_visible"))?,
             None => match usable
                 .iter()
                 .find(|p| p.is_default && p.active)

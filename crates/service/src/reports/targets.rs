@@ -35,7 +35,10 @@ impl App {
         let measure = match query.measure.as_deref().filter(|m| !m.is_empty()) {
             None => "contract_amount",
             Some(m) if crate::dashboard::MEASURES.contains(&m) => m,
-            Some(_) => return Err(invalid("measure", "invalid_choice")),
+            Some(_) => {
+                let refused = crate::error::not_one_of("measure", &crate::dashboard::MEASURES);
+                return Err(ServiceError::Invalid(refused.into()));
+            }
         };
         let kind = if measure == "payment_amount" {
             Kind::Payment

@@ -375,9 +375,11 @@ pub fn row_message(lang: Lang, problem: &kuijing_service::customer_io::RowProble
         let id = problem.duplicate_of.or(problem.first_row.map(|r| r as i64));
         return text.replace("%{id}", &id.map(|i| i.to_string()).unwrap_or_default());
     }
+    let listed = problem.params.iter().any(|(name, _)| name == "choices");
+    let code = crate::error::worded_code(&problem.code, listed);
     let text = match &problem.label {
-        Some(label) => crate::error::labelled_message(&problem.field, &problem.code, label, lang),
-        None => message_for(&problem.field, &problem.code, lang),
+        Some(label) => crate::error::labelled_message(&problem.field, code, label, lang),
+        None => message_for(&problem.field, code, lang),
     };
     let text = problem.params.iter().fold(text, |text, (name, value)| {
         text.replace(&format!("%{{{name}}}"), value)

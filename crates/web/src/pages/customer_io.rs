@@ -121,8 +121,8 @@ pub(super) struct ReportView {
     pub(super) dry_run: bool,
     /// Every header of the file with the field it is read as ("" for none).
     pub(super) columns: Vec<(String, String)>,
-    /// Each problem with its message and the key of its tag.
-    pub(super) problems: Vec<(RowProblem, String, &'static str)>,
+    /// Each problem with the column it names, its message and its tag.
+    pub(super) problems: Vec<(RowProblem, String, String, &'static str)>,
     /// The mapping chosen was refused: shown again to be put right, with
     /// nothing offered for import.
     pub(super) refused: bool,

@@ -172,11 +172,6 @@ async fn report_view(
             )
         })
         .collect();
-    let problems = report
-        .problems
-        .iter()
-        .map(|p| (p.clone(), row_message(lang, p), tag_of(p)))
-        .collect();
     let shell = &page.shell;
     let mut targets: Vec<(String, String)> = kind
         .columns()
@@ -203,6 +198,25 @@ async fn report_view(
         }
         targets.push((target, def.label));
     }
+    // A custom field is named by its label, as the mapping names it, never
+    // by its key.
+    let problems = report
+        .problems
+        .iter()
+        .map(|p| {
+            let column = p
+                .label
+                .clone()
+                .or_else(|| {
+                    targets
+                        .iter()
+                        .find(|(target, _)| *target == p.field && p.field.starts_with("custom."))
+                        .map(|(_, label)| label.clone())
+                })
+                .unwrap_or_else(|| shell.field_label(&p.field));
+            (p.clone(), column, row_message(lang, p), tag_of(p))
+        })
+        .collect();
     ReportView {
         report,
         targets,

@@ -63,6 +63,7 @@ mod events_more;
 mod flow_conditions;
 mod flow_fix;
 mod follow_ups;
+mod import_messages;
 mod import_privacy;
 mod insight_close;
 mod lead_teams;
