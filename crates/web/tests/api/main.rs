@@ -120,6 +120,7 @@ mod scopes;
 mod search_index;
 mod short_search;
 mod sort_fix;
+mod target_drill;
 mod target_fix;
 mod target_money;
 mod target_people;
