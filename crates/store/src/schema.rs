@@ -604,6 +604,7 @@ pub enum Targets {
     Amount,
     Currency,
     UpdatedAt,
+    Version,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

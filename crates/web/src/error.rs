@@ -372,6 +372,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "import_gaps",
     "review_fix13",
     "insight_fix13",
+    "target_input",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

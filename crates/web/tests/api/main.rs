@@ -122,6 +122,7 @@ mod short_search;
 mod sort_fix;
 mod target_drill;
 mod target_fix;
+mod target_input;
 mod target_money;
 mod target_people;
 mod targets_fix12;
