@@ -212,3 +212,23 @@ async fn the_targets_page_refuses_a_stale_save_naming_what_is_saved_and_keeping_
     assert_eq!(status, 422, "{html}");
     assert!(html.contains("€ is not USD"), "{html}");
 }
+
+#[test]
+fn on_a_phone_the_targets_amounts_share_the_rows_whole_width() {
+    // The month heads its row; the two amounts take half the width each,
+    // wide enough for 12000000.00 in a readable size (checked at 360 and
+    // 390 px in a browser).
+    let css = include_str!("../../static/app.css");
+    let phone = &css[css
+        .find("@media (max-width: 640px) {\n  .table.targets, .table.targets thead")
+        .expect("the targets' phone rules")..];
+    let phone = &phone[..phone.find("\n}\n").expect("its end")];
+    for rule in [
+        ".table.targets tr { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);",
+        ".table.targets tbody th { grid-column: 1 / -1;",
+        ".targets input { font-size: 16px;",
+        "min-width: 7.5rem;",
+    ] {
+        assert!(phone.contains(rule), "{rule}");
+    }
+}
