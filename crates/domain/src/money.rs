@@ -11,6 +11,10 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+mod marks;
+
+pub use marks::foreign_mark;
+
 /// Minor units per major unit for every currency the product offers.
 pub const MINOR_PER_MAJOR: i64 = 100;
 
@@ -68,28 +72,9 @@ const MAX_MAJOR: i64 = 1_000_000_000_000;
 /// are refused as too large.
 pub const MAX_MINOR: i64 = MAX_MAJOR * MINOR_PER_MAJOR;
 
-/// Currency marks a typed amount may carry before or after the figure.
-const MARKS: &[&str] = &[
-    "nt$", "hk$", "us$", "s$", "rm", "$", "¥", "￥", "€", "元", "圓", "块", "塊", "cny", "rmb",
-    "twd", "ntd", "hkd", "usd", "eur", "jpy", "krw", "₩", "sgd", "myr",
-];
-
 fn decimal(text: &str) -> Result<Decimal, &'static str> {
     let folded = crate::text::normalize(text);
-    let mut figure = folded.as_str();
-    // One mark before and one after at most, with spaces around them.
-    for _ in 0..2 {
-        let trimmed = figure.trim();
-        figure = MARKS
-            .iter()
-            .find_map(|mark| {
-                trimmed
-                    .strip_prefix(mark)
-                    .or_else(|| trimmed.strip_suffix(mark))
-            })
-            .unwrap_or(trimmed);
-    }
-    let figure = figure.trim();
+    let (figure, _) = marks::strip_marks(&folded);
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | ',');
     if figure.is_empty() || !figure.chars().all(allowed) {
         return Err("invalid_number");

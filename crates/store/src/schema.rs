@@ -605,6 +605,7 @@ pub enum Targets {
     Amount,
     Currency,
     UpdatedAt,
+    Version,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

@@ -292,6 +292,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix13",
     "sales_gaps",
     "import_msgs",
+    "target_input",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

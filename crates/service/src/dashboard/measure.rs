@@ -144,6 +144,10 @@ pub(crate) struct HoldingFigures {
     pub(crate) period: (i64, i64),
     /// Currencies of the period's money the target leaves out.
     pub(crate) other_currencies: Vec<String>,
+    /// Whose records make what was achieved over the period (the first
+    /// figure of `period`), and in each month: the owners to list for
+    /// exactly those records; none: everyone's (all `owners`).
+    pub(crate) owners: (Option<Vec<i64>>, Vec<Option<Vec<i64>>>),
 }
 
 impl HoldingFigures {
@@ -189,9 +193,11 @@ impl App {
                 .iter()
                 .map(|part| (sum(&all, Some(&part.key())), 0))
                 .collect();
+            let whose = owners.map(<[i64]>::to_vec);
             return Ok(HoldingFigures {
                 period: (sum(&all, None), 0),
                 measured,
+                owners: (whose.clone(), vec![whose; months.len()]),
                 months,
                 other_currencies: other_currencies(&all, currency),
             });
@@ -247,6 +253,10 @@ impl App {
             months,
             period,
             other_currencies: other_currencies(&all, currency),
+            owners: (
+                Some(period_owners),
+                month_owners.into_iter().map(Some).collect(),
+            ),
         })
     }
 

@@ -24,6 +24,9 @@ pub struct TargetAmount {
     pub month: i64,
     pub amount: String,
     pub label: Option<String>,
+    /// The version of the target as read (0: there was none); a save over
+    /// a target saved since then is refused. None: not checked.
+    pub version: Option<i64>,
 }
 
 /// A target as an administrator sets it.
@@ -41,6 +44,11 @@ pub struct TargetInput {
     pub amount: crate::products::DecimalText,
     /// The company's currency (its `currency` setting) when left out.
     pub currency: Option<String>,
+    /// The `version` of the target as read (0 when there was none): when
+    /// given, a save over a target saved since then answers 409 with the
+    /// target as it is now (`current`), and saves nothing.
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 impl App {
@@ -61,9 +69,19 @@ impl App {
                 month: input.month,
                 amount: input.amount.text(),
                 label: None,
+                version: input.version,
             }],
         };
-        self.set_targets(caller, &batch).await?;
+        self.set_targets(caller, &batch)
+            .await
+            .map_err(|error| match error {
+                // One target: the one as it is now, not a list of them.
+                ServiceError::Changed { version, current } => ServiceError::Changed {
+                    version,
+                    current: Box::new(current.get(0).cloned().unwrap_or_default()),
+                },
+                other => other,
+            })?;
         let holder = (input.department_id, input.user_id);
         let mut tx = self.db.read().await?;
         insight::targets(&mut tx, input.year, holder)
@@ -83,28 +101,61 @@ impl App {
         if input.department_id.is_some() && input.user_id.is_some() {
             errors.add("user_id", "one_holder");
         }
-        let currency = self.currency_of(input.currency.as_deref(), &mut errors);
+        let currency = target_currency(input.currency.as_deref(), &self.currency(), &mut errors);
         let mut amounts = Vec::new();
         for entry in &input.amounts {
             // A labelled amount is one of many: its field names it
             // (`amount:contract_amount:3`), so each keeps its own message.
-            let mut add = |field: &str, code: &'static str| match &entry.label {
-                Some(label) => errors.add_labelled(
-                    format!("{field}:{}:{}", entry.measure, entry.month),
-                    label,
-                    code,
-                ),
-                None => errors.add(field, code),
+            let mut add = |field: &str, error: kuijing_domain::FieldError| {
+                errors.push(match &entry.label {
+                    Some(label) => kuijing_domain::FieldError {
+                        field: format!("{field}:{}:{}", entry.measure, entry.month),
+                        ..error.labelled(label)
+                    },
+                    None => error,
+                });
             };
+            let error = |code| kuijing_domain::FieldError::new("amount", code);
             if !(0..=12).contains(&entry.month) {
-                add("month", "month_out_of_range");
+                add(
+                    "month",
+                    kuijing_domain::FieldError::new("month", "month_out_of_range"),
+                );
             }
             if !MEASURES.contains(&entry.measure.as_str()) {
-                add("measure", "invalid_choice");
+                add(
+                    "measure",
+                    kuijing_domain::FieldError::new("measure", "invalid_choice"),
+                );
+            }
+            if entry.amount.trim().is_empty() {
+                add("amount", error("required"));
+                continue;
+            }
+            if let Some(currency) = &currency
+                && let Some(mark) = money::foreign_mark(&entry.amount, currency)
+            {
+                add(
+                    "amount",
+                    error("target_amount_other_currency")
+                        .with("mark", mark)
+                        .with("currency", currency),
+                );
+                continue;
             }
             match money::parse_amount(&entry.amount) {
                 Ok(amount) => amounts.push((entry, amount)),
-                Err(code) => add("amount", code),
+                Err("too_large") => add(
+                    "amount",
+                    error("target_amount_over_limit").with(
+                        "max",
+                        match &currency {
+                            Some(currency) => money::format_money(money::MAX_MINOR, currency),
+                            None => money::format_amount(money::MAX_MINOR),
+                        },
+                    ),
+                ),
+                Err(code) => add("amount", error(code)),
             }
         }
         let mut tx = self.db.write().await?;
@@ -126,28 +177,38 @@ impl App {
         // those not replaced here must already be in this one.
         let saved =
             insight::targets(&mut tx, input.year, (input.department_id, input.user_id)).await?;
-        let kept_in_other = saved.iter().find(|t| {
-            t.currency != currency
-                && amounts.iter().any(|(entry, _)| entry.measure == t.measure)
-                && !amounts
-                    .iter()
-                    .any(|(entry, _)| entry.measure == t.measure && entry.month == t.month)
-        });
-        if let Some(other) = kept_in_other {
-            errors.push(
-                kuijing_domain::FieldError::new("currency", "target_currency_mixed")
-                    .with("currency", &other.currency),
-            );
+        // An unknown currency is refused on its own: nothing is compared
+        // with it, nor named in it.
+        if let Some(currency) = &currency {
+            let kept_in_other = saved.iter().find(|t| {
+                t.currency != *currency
+                    && amounts.iter().any(|(entry, _)| entry.measure == t.measure)
+                    && !amounts
+                        .iter()
+                        .any(|(entry, _)| entry.measure == t.measure && entry.month == t.month)
+            });
+            if let Some(other) = kept_in_other {
+                errors.push(
+                    kuijing_domain::FieldError::new("currency", "target_currency_mixed")
+                        .with("currency", &other.currency),
+                );
+            }
+            check_months_within_year(&amounts, &saved, currency, &mut errors);
         }
-        check_months_within_year(&amounts, &saved, &currency, &mut errors);
         errors.into_result()?;
+        stale_targets(&input.amounts, &saved)?;
+        let currency = currency.unwrap_or_default();
         for (entry, amount) in &amounts {
+            let current = saved
+                .iter()
+                .find(|t| t.measure == entry.measure && t.month == entry.month);
             insight::set_target(
                 &mut tx,
                 (input.year, entry.month),
                 (input.department_id, input.user_id),
                 &entry.measure,
                 (*amount, &currency),
+                current,
                 self.now(),
             )
             .await?;
@@ -185,6 +246,64 @@ impl App {
         let mut tx = self.db.read().await?;
         Ok(insight::targets(&mut tx, year, holder).await?)
     }
+}
+
+/// The currency targets are set in: the one given (refused, naming the
+/// field and the currencies offered, when it is none of them), else the
+/// company's.
+fn target_currency(
+    given: Option<&str>,
+    company: &str,
+    errors: &mut kuijing_domain::FieldErrors,
+) -> Option<String> {
+    match given.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => match money::parse_currency(code) {
+            Ok(currency) => Some(currency),
+            Err(_) => {
+                errors.push(
+                    kuijing_domain::FieldError::new("currency", "target_currency_unknown")
+                        .with("choices", money::CURRENCIES.join(", ")),
+                );
+                None
+            }
+        },
+        None => Some(company.to_string()),
+    }
+}
+
+/// Refuses a save of amounts read at a version that is no longer the
+/// stored one (someone saved the same target meanwhile, or deleted it):
+/// the answer carries each such target as it is now (`amount` none when
+/// deleted), so the page can show it beside what was typed.
+fn stale_targets(amounts: &[TargetAmount], saved: &[insight::Target]) -> Result<()> {
+    let mut changed = Vec::new();
+    let mut version = 0;
+    for entry in amounts {
+        let Some(read) = entry.version else {
+            continue;
+        };
+        let current = saved
+            .iter()
+            .find(|t| t.measure == entry.measure && t.month == entry.month);
+        let stored = current.map_or(0, |t| t.version);
+        if read != stored {
+            version = stored;
+            changed.push(match current {
+                Some(target) => serde_json::to_value(target).unwrap_or_default(),
+                None => serde_json::json!({
+                    "measure": entry.measure, "month": entry.month,
+                    "amount": null, "version": 0,
+                }),
+            });
+        }
+    }
+    if changed.is_empty() {
+        return Ok(());
+    }
+    Err(ServiceError::Changed {
+        version,
+        current: Box::new(serde_json::Value::Array(changed)),
+    })
 }
 
 /// Refuses targets whose months set would add up to more than the year's

@@ -131,6 +131,9 @@ pub struct TargetMonth {
     /// Achieved out of the target, in tenths of a percent (976 is 97.6%),
     /// as the reports' rates.
     pub rate: Option<i64>,
+    /// Whose records make `achieved` (as [`TargetView::achieved_owner_ids`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achieved_owner_ids: Option<Vec<i64>>,
 }
 
 /// A target measure over the dashboard's period.
@@ -162,6 +165,12 @@ pub struct TargetView {
     /// Achieved in the period by those of a group without a target (0 for
     /// a single holder): with `achieved`, everyone's.
     pub achieved_without_target: i64,
+    /// Whose records make `achieved`: a list of the period's approved
+    /// contracts (signed) or payments (received) narrowed to these owners
+    /// (`owner_id`) adds up to it in the target's currency; none when it
+    /// counts everyone's the viewer sees. Empty: nobody's (it is 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub achieved_owner_ids: Option<Vec<i64>>,
     /// Achieved out of the period's target, in tenths of a percent (976 is
     /// 97.6%), as the reports' rates.
     pub rate: Option<i64>,
@@ -312,19 +321,24 @@ impl App {
                     (from, to),
                 )
                 .await?;
+            let (period_owners, month_owners) = figures.owners.clone();
             let months: Vec<TargetMonth> = parts
                 .iter()
                 .zip(figures.measured.months.iter().zip(&figures.months))
-                .map(|(part, (target, (achieved, without)))| TargetMonth {
-                    year: part.year(),
-                    month: part.month(),
-                    from: part.from,
-                    to: part.to - chrono::Duration::days(1),
-                    target: *target,
-                    achieved: *achieved,
-                    achieved_without_target: *without,
-                    rate: rate_of(*achieved, *target),
-                })
+                .zip(month_owners)
+                .map(
+                    |((part, (target, (achieved, without))), whose)| TargetMonth {
+                        year: part.year(),
+                        month: part.month(),
+                        from: part.from,
+                        to: part.to - chrono::Duration::days(1),
+                        target: *target,
+                        achieved: *achieved,
+                        achieved_without_target: *without,
+                        rate: rate_of(*achieved, *target),
+                        achieved_owner_ids: whose,
+                    },
+                )
                 .collect();
             let target = figures.measured.target;
             let (achieved, achieved_without_target) = figures.achieved();
@@ -342,6 +356,7 @@ impl App {
                 target,
                 achieved,
                 achieved_without_target,
+                achieved_owner_ids: period_owners,
                 months,
                 added_up: figures.measured.group,
                 sub_departments: adds_departments(&holding),

@@ -108,8 +108,8 @@ pub(crate) fn day_of(text: Option<&str>) -> Result<Option<NaiveDate>, &'static s
 }
 
 #[utoipa::path(post, path = "/api/v1/targets", tag = "dashboard", request_body = TargetInput,
-    description = "Sets the company's (no department or user), a department's or a user's target for a year (month 0) or a month; a second target for the same holder, month and measure replaces the first.",
-    responses((status = 201, description = "The target as saved, with its id", body = kuijing_service::dashboard::Target), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    description = "Sets the company's (no department or user), a department's or a user's target for a year (month 0) or a month; a second target for the same holder, month and measure replaces the first. Send the `version` the target was read at (0 for none) to have a save over a target someone else saved meanwhile refused.",
+    responses((status = 201, description = "The target as saved, with its id and version", body = kuijing_service::dashboard::Target), (status = 403, body = Problem), (status = 409, description = "Saved by someone else since `version`: `current` is the target as it is now (no amount when deleted)", body = Problem), (status = 422, body = Problem)))]
 pub async fn set_target(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,

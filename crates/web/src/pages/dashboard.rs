@@ -450,22 +450,11 @@ impl View {
         first: chrono::NaiveDate,
         last: chrono::NaiveDate,
     ) -> Option<String> {
-        let (path, whose) = match measure {
-            "contract_amount" => ("/contracts?status=approved&", &self.board.owners.contracts),
-            _ => ("/payments?status=approved&", &self.board.owners.payments),
+        let whose = match measure {
+            "contract_amount" => &self.board.owners.contracts,
+            _ => &self.board.owners.payments,
         };
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("from", &first.to_string());
-        query.append_pair("to", &last.to_string());
-        if let Some(owners) = whose {
-            if owners.is_empty() {
-                return None;
-            }
-            for owner in owners {
-                query.append_pair("owner_id", &owner.to_string());
-            }
-        }
-        Some(format!("{path}{}", query.finish()))
+        self.owners_link(measure, (first, last), whose)
     }
 
     /// The trend's four series, each named with the years its months fall

@@ -34,9 +34,9 @@ pub struct Query {
     done: Option<String>,
 }
 
-/// A month's cell (0 = the year): the amount as typed or saved, and the
-/// id of the saved target.
-type Cell = (i64, String, Option<i64>);
+/// A month's cell (0 = the year): the amount as typed or saved, the id of
+/// the saved target, and the version it was read at (0: none saved).
+type Cell = (i64, String, Option<i64>, i64);
 
 #[derive(Template)]
 #[template(path = "targets.html")]
@@ -109,6 +109,7 @@ async fn view(
     lang: Lang,
     query: &Query,
     (errors, typed): (FormErrors, Option<&TargetForm>),
+    read_again: bool,
 ) -> Result<View, ServiceError> {
     let year = optional_number(&query.year).unwrap_or_else(|| i64::from(state.app_today_year()));
     let department_id = optional_number(&query.department_id);
@@ -123,21 +124,27 @@ async fn view(
             let months = (0..=12)
                 .map(|month| {
                     let key = format!("{measure}:{month}");
-                    let typed_value = typed.and_then(|form| {
-                        form.key
-                            .iter()
-                            .position(|k| *k == key)
-                            .and_then(|i| form.amount.get(i).cloned())
+                    let typed_at = typed.and_then(|form| {
+                        form.key.iter().position(|k| *k == key).map(|i| (form, i))
                     });
+                    let typed_value = typed_at.and_then(|(form, i)| form.amount.get(i).cloned());
                     let saved = set
                         .iter()
                         .find(|t| t.measure == measure && t.month == month);
+                    // A refused save keeps the versions it was read at, so
+                    // saving again still finds what changed meanwhile; after
+                    // a save refused for that, the versions are read again.
+                    let version = typed_at
+                        .filter(|_| !read_again)
+                        .and_then(|(form, i)| form.version.get(i))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or_else(|| saved.map_or(0, |t| t.version));
                     let value = typed_value.unwrap_or_else(|| {
                         saved
                             .map(|t| money::amount_text_in(t.amount, &t.currency))
                             .unwrap_or_default()
                     });
-                    (month, value, saved.map(|t| t.id))
+                    (month, value, saved.map(|t| t.id), version)
                 })
                 .collect();
             (measure, months)
@@ -187,7 +194,15 @@ pub async fn show_targets(
     Params(query): Params<Query>,
 ) -> Response {
     answer(
-        view(&state, &caller, lang, &query, (FormErrors::default(), None)).await,
+        view(
+            &state,
+            &caller,
+            lang,
+            &query,
+            (FormErrors::default(), None),
+            false,
+        )
+        .await,
         StatusCode::OK,
         &caller,
         lang,
@@ -209,6 +224,10 @@ pub struct TargetForm {
     key: Vec<String>,
     #[serde(default)]
     amount: Vec<String>,
+    /// The version each amount was read at (0: none saved), in the order
+    /// of `key`.
+    #[serde(default)]
+    version: Vec<String>,
 }
 
 /// Saves every amount typed; an emptied one is left as it was.
@@ -227,8 +246,9 @@ pub async fn save_targets(
         .key
         .iter()
         .zip(&form.amount)
-        .filter(|(_, amount)| !amount.trim().is_empty())
-        .filter_map(|(key, amount)| {
+        .enumerate()
+        .filter(|(_, (_, amount))| !amount.trim().is_empty())
+        .filter_map(|(index, (key, amount))| {
             let (measure, month) = key.split_once(':')?;
             let when = if month == "0" {
                 lang.t("targets.whole_year")
@@ -240,6 +260,8 @@ pub async fn save_targets(
                 measure: measure.to_string(),
                 month: month.parse().unwrap_or(-1),
                 amount: amount.clone(),
+                // A page without versions (an older one) saves unchecked.
+                version: form.version.get(index).and_then(|v| v.trim().parse().ok()),
             })
         })
         .collect();
@@ -269,14 +291,50 @@ pub async fn save_targets(
         &form.currency,
         "saved",
     );
+    if let Err(ServiceError::Changed { current, .. }) = &result {
+        let errors = changed_errors(current, lang);
+        let again = view(&state, &caller, lang, &query, (errors, Some(&form)), true).await;
+        return answer(again, StatusCode::CONFLICT, &caller, lang);
+    }
     after_post(
         result,
         |_| axum::response::IntoResponse::into_response(axum::response::Redirect::to(&back)),
-        async |errors| view(&state, &caller, lang, &query, (errors, Some(&form))).await,
+        async |errors| view(&state, &caller, lang, &query, (errors, Some(&form)), false).await,
         &caller,
         lang,
     )
     .await
+}
+
+/// The messages of a save refused because someone else saved (or deleted)
+/// some of the same targets meanwhile: each such cell names what is saved
+/// now, and what was typed stays in the form to be saved again.
+fn changed_errors(current: &serde_json::Value, lang: Lang) -> FormErrors {
+    let mut fields = std::collections::HashMap::new();
+    for target in current.as_array().into_iter().flatten() {
+        let measure = target["measure"].as_str().unwrap_or_default();
+        let month = target["month"].as_i64().unwrap_or_default();
+        let when = if month == 0 {
+            lang.t("targets.whole_year")
+        } else {
+            month.to_string()
+        };
+        let label = format!("{} ({when})", lang.t(&format!("target.{measure}")));
+        let message = match (target["amount"].as_i64(), target["currency"].as_str()) {
+            (Some(amount), Some(currency)) => lang
+                .t("target_input.cell_changed")
+                .replace("%{amount}", &money::format_money(amount, currency)),
+            _ => lang.t("target_input.cell_deleted"),
+        };
+        fields.insert(
+            format!("amount:{measure}:{month}"),
+            message.replace("%{field}", &label),
+        );
+    }
+    FormErrors {
+        fields,
+        form: Some(lang.t("target_input.changed")),
+    }
 }
 
 /// Where the targets page of a holder and year is, with a confirmation.

@@ -68,14 +68,42 @@ impl View {
         }
     }
 
-    /// The records a target's achievement counts on the days given.
+    /// The records a target's achievement counts on the days given: those
+    /// of the owners whose records make the figure (for a group, only
+    /// those whose target counts), else everyone's the dashboard counts.
     pub(super) fn target_link(
         &self,
         measure: &str,
         from: &chrono::NaiveDate,
         to: &chrono::NaiveDate,
+        owners: &Option<Vec<i64>>,
     ) -> Option<String> {
-        self.days_link(measure, *from, *to)
+        self.owners_link(measure, (*from, *to), owners)
+    }
+
+    /// As [`Self::days_link`], by the owners given (none: everyone's).
+    pub(super) fn owners_link(
+        &self,
+        measure: &str,
+        (first, last): (chrono::NaiveDate, chrono::NaiveDate),
+        whose: &Option<Vec<i64>>,
+    ) -> Option<String> {
+        let path = match measure {
+            "contract_amount" => "/contracts?status=approved&",
+            _ => "/payments?status=approved&",
+        };
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("from", &first.to_string());
+        query.append_pair("to", &last.to_string());
+        if let Some(owners) = whose {
+            if owners.is_empty() {
+                return None;
+            }
+            for owner in owners {
+                query.append_pair("owner_id", &owner.to_string());
+            }
+        }
+        Some(format!("{path}{}", query.finish()))
     }
 }
 
