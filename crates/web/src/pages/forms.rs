@@ -67,6 +67,22 @@ pub fn not_writable(may_edit: bool) -> ServiceError {
     }
 }
 
+/// A save that met a newer version, on a form without a side-by-side view
+/// of both: the entries are shown again with the newer version, so that
+/// saving again is a deliberate overwrite (`stale_kept` says so), and that
+/// version is answered to put on the form.
+pub fn kept_over_stale<T>(
+    result: Result<T, ServiceError>,
+) -> (Result<T, ServiceError>, Option<i64>) {
+    match result {
+        Err(ServiceError::Changed { version, .. } | ServiceError::Stale { version }) => (
+            Err(ServiceError::Refused { code: "stale_kept" }),
+            Some(version),
+        ),
+        other => (other, None),
+    }
+}
+
 /// The status of a form shown again with errors.
 pub const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 

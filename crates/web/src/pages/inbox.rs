@@ -428,6 +428,14 @@ pub async fn update_request(
     Form(form): Form<RequestForm>,
 ) -> Response {
     let result = state.app.update_request(&caller, id, &form.input()).await;
+    let (result, newer) = super::forms::kept_over_stale(result);
+    let form = match newer {
+        Some(version) => RequestForm {
+            version: version.to_string(),
+            ..form
+        },
+        None => form,
+    };
     after_post(
         result,
         |_| done(&format!("/requests/{id}"), "saved"),

@@ -199,3 +199,79 @@ async fn a_request_saved_without_some_fields_keeps_their_values() {
         saved.text
     );
 }
+
+#[tokio::test]
+async fn a_stale_request_form_keeps_the_entries_and_a_second_save_goes_over() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            &team.admin,
+            json!({ "kind": "refund", "name": "Refund", "fields": [
+                { "key": "reason", "label": "Reason", "field_type": "text" }
+            ] }),
+        )
+        .await;
+    assert_eq!(kind.status, 200, "{}", kind.text);
+    let rep = &team.rep.1;
+    let made = t
+        .post(
+            "/api/v1/requests",
+            rep,
+            json!({ "kind": "refund", "title": "Refund 1", "fields": { "reason": "Broken" } }),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let id = made.body["id"].as_i64().expect("id");
+    let cookie = crate::auth::page_session(&t, "0971000002").await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = |title: &str, version: i64| {
+        format!("_csrf={csrf}&kind=refund&title={title}&custom.reason=Mine&version={version}")
+    };
+    let path = format!("/requests/{id}");
+    let (status, _) = crate::helpers::post_form(&t, &cookie, &path, form("First", 1)).await;
+    assert_eq!(status, 303);
+    // The other tab, on version 1: told, entries kept, the newer version
+    // on the form.
+    let (status, html) = crate::helpers::post_form(&t, &cookie, &path, form("Second", 1)).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("save again to save over theirs"), "{html}");
+    assert!(html.contains("value=\"Second\""), "{html}");
+    assert!(html.contains("name=\"version\" value=\"2\""), "{html}");
+    let (status, _) = crate::helpers::post_form(&t, &cookie, &path, form("Second", 2)).await;
+    assert_eq!(status, 303);
+    let stored = t.get(&format!("/api/v1/requests/{id}"), rep).await;
+    assert_eq!(stored.body["title"], "Second");
+}
+
+#[tokio::test]
+async fn a_new_request_sent_twice_is_made_once() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            &team.admin,
+            json!({ "kind": "refund", "name": "Refund", "fields": [] }),
+        )
+        .await;
+    assert_eq!(kind.status, 200, "{}", kind.text);
+    let cookie = crate::auth::page_session(&t, "0971000002").await;
+    let (status, html) = crate::helpers::page(&t, &cookie, "/requests/new?kind=refund", "en").await;
+    assert_eq!(status, 200);
+    let once = html
+        .split("name=\"_once\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no token: {html}"))
+        .to_string();
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let form = format!("_csrf={csrf}&_once={once}&kind=refund&title=Refund+9");
+    for _ in 0..2 {
+        let (status, _) = crate::helpers::post_form(&t, &cookie, "/requests", form.clone()).await;
+        assert_eq!(status, 303);
+    }
+    let mine = t.get("/api/v1/requests", &team.rep.1).await;
+    assert_eq!(mine.text.matches("Refund 9").count(), 1, "{}", mine.text);
+}

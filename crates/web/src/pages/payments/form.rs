@@ -353,6 +353,14 @@ pub async fn update_payment(
     {
         return refused_edit(error, ("payment", id), &caller, lang);
     }
+    let (result, newer) = crate::pages::forms::kept_over_stale(result);
+    let form = match newer {
+        Some(version) => PaymentForm {
+            version: version.to_string(),
+            ..form
+        },
+        None => form,
+    };
     let result = result.map_err(|error| name_fields_as(error, "payment", lang));
     let exceeding = confirmation_asked(&result);
     after_post(
