@@ -124,8 +124,8 @@ async fn a_department_without_its_own_target_adds_up_its_people_in_the_report_as
     };
     for (lang, words) in [
         ("en", "Added up from the people with a target"),
-        ("zh-Hans", "没有目标"),
-        ("zh-Hant", "沒有目標"),
+        ("zh-Hans", "未计入期间目标"),
+        ("zh-Hant", "未計入期間目標"),
     ] {
         let (status, html) = crate::helpers::page(
             &t,

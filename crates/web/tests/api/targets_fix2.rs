@@ -114,8 +114,8 @@ async fn a_group_adds_up_the_targets_it_has_and_names_who_has_none() {
     let cookie = crate::auth::page_session(&t, ADMIN_PHONE).await;
     for (lang, words) in [
         ("en", "Added up from the people with a target"),
-        ("zh-Hans", "没有目标"),
-        ("zh-Hant", "沒有目標"),
+        ("zh-Hans", "未计入期间目标"),
+        ("zh-Hant", "未計入期間目標"),
     ] {
         let (status, html) = crate::helpers::page(&t, &cookie, &path, lang).await;
         assert_eq!(status, 200);
