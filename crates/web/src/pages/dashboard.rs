@@ -46,9 +46,9 @@ pub struct Query {
     pub(crate) format: String,
     #[serde(default)]
     pub(crate) period: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "folded_day")]
     pub(crate) from: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "folded_day")]
     pub(crate) to: String,
     #[serde(default)]
     pub(crate) scope: String,
@@ -61,6 +61,13 @@ pub struct Query {
     /// What the action that led here did (`saved`).
     #[serde(default)]
     pub(crate) done: String,
+}
+
+/// A day as typed, full-width digits and marks folded, so that the date
+/// boxes show again what was read (`２０１７－０１－０１` is 2017-01-01).
+fn folded_day<'de, D: serde::Deserializer<'de>>(text: D) -> Result<String, D::Error> {
+    let text = String::deserialize(text)?;
+    Ok(kuijing_domain::dates::half_width_date(text.trim()))
 }
 
 impl Query {

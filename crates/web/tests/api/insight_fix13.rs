@@ -392,6 +392,20 @@ async fn dates_typed_in_full_width_digits_are_read() {
         .await;
     assert_eq!(board.status, 200, "{}", board.text);
     assert_eq!(board.body["from"], "2017-01-01");
+    // The page shows the day it read in its date box, so "Show" keeps it.
+    let cookie = crate::auth::page_session(&t, crate::helpers::ADMIN_PHONE).await;
+    let (status, html) = crate::helpers::page(
+        &t,
+        &cookie,
+        "/dashboard?period=custom&from=%EF%BC%92%EF%BC%9017-01-01&to=2017-12-31",
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("name=\"from\" value=\"2017-01-01\""),
+        "{html}"
+    );
     // A target set with a body read in one piece.
     let set = t
         .post(

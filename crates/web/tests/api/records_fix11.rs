@@ -465,6 +465,16 @@ async fn a_pool_member_reads_and_claims_a_waiting_customer_and_writes_on_it_afte
         !html.contains(&format!("action=\"/customers/{waiting}/follow-ups?")),
         "{html}"
     );
+    // It offers the claim instead, and its edit page says to claim first.
+    assert!(html.contains("data-claim"), "{html}");
+    assert!(
+        html.contains(&format!("name=\"pool_id\" value=\"{pool}\"")),
+        "{html}"
+    );
+    let edit = format!("/customers/{waiting}/edit");
+    let (status, html) = page(&t, &cookie, &edit, "en").await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("claim it first"), "{html}");
 
     let claimed = t
         .post(

@@ -36,6 +36,8 @@ pub(super) struct CustomerPage {
     sales: kuijing_service::customer_sales::CustomerSales,
     can_new_opportunity: bool,
     can_new_contract: bool,
+    /// The pool a customer waits in, when the viewer may claim it from there.
+    claim_from: Option<i64>,
 }
 
 impl CustomerPage {
@@ -151,8 +153,14 @@ pub(super) async fn record_page(
     let waiting_in_pool = detail.view.customer.owner_id.is_none() && !detail.can_edit;
     Ok(CustomerPage {
         sales,
-        can_new_opportunity: can_new(Kind::Opportunity),
-        can_new_contract: can_new(Kind::Contract),
+        // A customer waiting in the pool takes no deals until claimed.
+        can_new_opportunity: can_new(Kind::Opportunity) && !waiting_in_pool,
+        can_new_contract: can_new(Kind::Contract) && !waiting_in_pool,
+        claim_from: detail
+            .view
+            .customer
+            .pool_id
+            .filter(|_| waiting_in_pool && caller.can(Permission::new(Kind::Pool, Action::Claim))),
         release_pools,
         can_lock: caller.can(customer(Action::Lock)),
         follow_up_choices,
