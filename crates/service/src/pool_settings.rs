@@ -56,7 +56,7 @@ impl App {
             .into_iter()
             .map(|r| Named {
                 id: r.id,
-                name: r.name,
+                name: caller.role_name(&r),
             })
             .collect();
         choices.levels = options::of_field(&mut tx, "customer", "level_id")

@@ -174,7 +174,7 @@ impl App {
         let roles = roles::list(&mut tx, None)
             .await?
             .into_iter()
-            .map(|r| (r.id, r.name))
+            .map(|r| (r.id, caller.role_name(&r)))
             .collect();
         Ok(BuilderCatalog {
             kinds: super::kinds(),

@@ -143,6 +143,13 @@ async fn an_english_viewer_sees_built_in_roles_and_payment_methods_in_english_on
         me.text
     );
 
+    // The report builder's share list and the pool settings name them so.
+    let catalog = t
+        .get("/api/v1/custom-reports/catalog/customers", &admin)
+        .await;
+    assert!(catalog.text.contains("\"Sales rep\""), "{}", catalog.text);
+    assert!(!catalog.text.contains("銷售代表"), "{}", catalog.text);
+
     let methods = payment_methods(&t.get("/api/v1/options", &admin).await);
     let labels: Vec<&str> = methods.iter().map(|(_, _, l)| l.as_str()).collect();
     assert_eq!(
