@@ -160,17 +160,15 @@ async fn a_stage_change_of_many_names_the_opportunity_it_refuses() {
 async fn a_request_saved_without_some_fields_keeps_their_values() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
-    let kind = t
-        .put(
-            "/api/v1/requests/kinds",
-            &team.admin,
-            json!({ "kind": "refund", "name": "Refund", "fields": [
-                { "key": "amount", "label": "Refund sum", "field_type": "money" },
-                { "key": "reason", "label": "Reason", "field_type": "text" }
-            ] }),
-        )
-        .await;
-    assert_eq!(kind.status, 200, "{}", kind.text);
+    refund_kind(
+        &t,
+        &team.admin,
+        json!([
+            { "key": "amount", "label": "Refund sum", "field_type": "money" },
+            { "key": "reason", "label": "Reason", "field_type": "text" }
+        ]),
+    )
+    .await;
     let rep = &team.rep.1;
     let made = t
         .post(
@@ -204,16 +202,12 @@ async fn a_request_saved_without_some_fields_keeps_their_values() {
 async fn a_stale_request_form_keeps_the_entries_and_a_second_save_goes_over() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
-    let kind = t
-        .put(
-            "/api/v1/requests/kinds",
-            &team.admin,
-            json!({ "kind": "refund", "name": "Refund", "fields": [
-                { "key": "reason", "label": "Reason", "field_type": "text" }
-            ] }),
-        )
-        .await;
-    assert_eq!(kind.status, 200, "{}", kind.text);
+    refund_kind(
+        &t,
+        &team.admin,
+        json!([{ "key": "reason", "label": "Reason", "field_type": "text" }]),
+    )
+    .await;
     let rep = &team.rep.1;
     let made = t
         .post(
@@ -249,14 +243,7 @@ async fn a_stale_request_form_keeps_the_entries_and_a_second_save_goes_over() {
 async fn a_new_request_sent_twice_is_made_once() {
     let t = TestApp::new().await;
     let team = sales_team(&t).await;
-    let kind = t
-        .put(
-            "/api/v1/requests/kinds",
-            &team.admin,
-            json!({ "kind": "refund", "name": "Refund", "fields": [] }),
-        )
-        .await;
-    assert_eq!(kind.status, 200, "{}", kind.text);
+    refund_kind(&t, &team.admin, json!([])).await;
     let cookie = crate::auth::page_session(&t, "0971000002").await;
     let (status, html) = crate::helpers::page(&t, &cookie, "/requests/new?kind=refund", "en").await;
     assert_eq!(status, 200);
@@ -274,4 +261,16 @@ async fn a_new_request_sent_twice_is_made_once() {
     }
     let mine = t.get("/api/v1/requests", &team.rep.1).await;
     assert_eq!(mine.text.matches("Refund 9").count(), 1, "{}", mine.text);
+}
+
+/// A custom request kind `refund` with the given form fields.
+async fn refund_kind(t: &TestApp, admin: &str, fields: serde_json::Value) {
+    let kind = t
+        .put(
+            "/api/v1/requests/kinds",
+            admin,
+            json!({ "kind": "refund", "name": "Refund", "fields": fields }),
+        )
+        .await;
+    assert_eq!(kind.status, 200, "{}", kind.text);
 }
