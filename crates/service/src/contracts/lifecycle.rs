@@ -38,21 +38,13 @@ impl App {
         }
         let now = self.now();
         contracts::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
-        let mut facts = self
-            .facts_of(
-                &mut tx,
-                (current.amount, &current.currency),
-                current.owner_id,
-            )
-            .await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
-        crate::approvals::add_field_facts(&mut facts, &defs, &current.custom);
         let status = self
-            .start_approval(
+            .start_record_approval(
                 &mut tx,
                 caller,
-                (Kind::Contract.as_str(), id, &current.number),
-                &facts,
+                (Kind::Contract, id, &current.number),
+                (current.amount, &current.currency, current.owner_id),
+                &current.custom,
                 &input.approvers,
             )
             .await?;
@@ -164,6 +156,24 @@ impl App {
 
     /// The facts a flow's conditions look at: the amount (in minor units)
     /// and its currency, the owner and the owner's department.
+    /// Puts a contract or a payment into the flow of its kind: the facts
+    /// its conditions read (amount, owner, custom fields), then the flow.
+    pub(crate) async fn start_record_approval(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        (kind, id, number): (Kind, i64, &str),
+        (amount, currency, owner): (i64, &str, Option<i64>),
+        custom: &serde_json::Map<String, serde_json::Value>,
+        approvers: &Chosen,
+    ) -> Result<Status> {
+        let mut facts = self.facts_of(tx, (amount, currency), owner).await?;
+        let defs = self.field_defs_in(tx, kind).await?;
+        crate::approvals::add_field_facts(&mut facts, &defs, custom);
+        self.start_approval(tx, caller, (kind.as_str(), id, number), &facts, approvers)
+            .await
+    }
+
     pub(crate) async fn facts_of(
         &self,
         tx: &mut Tx,

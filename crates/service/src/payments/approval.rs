@@ -121,21 +121,13 @@ impl App {
         }
         let now = self.now();
         payments::set_status(&mut tx, id, current.status, DocStatus::InApproval, now).await?;
-        let mut facts = self
-            .facts_of(
-                &mut tx,
-                (current.amount, &current.currency),
-                current.owner_id,
-            )
-            .await?;
-        let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
-        crate::approvals::add_field_facts(&mut facts, &defs, &current.custom);
         let status = self
-            .start_approval(
+            .start_record_approval(
                 &mut tx,
                 caller,
-                (Kind::Payment.as_str(), id, &current.number),
-                &facts,
+                (Kind::Payment, id, &current.number),
+                (current.amount, &current.currency, current.owner_id),
+                &current.custom,
                 &input.approvers,
             )
             .await?;
