@@ -324,11 +324,7 @@ pub async fn insert(
         (Contacts::CreatedAt, now.into()),
         (Contacts::UpdatedAt, now.into()),
     ]);
-    let id = tx
-        .insert_id(&record::insert(Contacts::Table, Contacts::Id, pairs))
-        .await?;
-    crate::unique_values::record(tx, "contact", id, &fields.custom).await?;
-    Ok(id)
+    record::insert_record(tx, OWNED, "contact", pairs, &fields.custom).await
 }
 
 pub async fn update(
@@ -338,19 +334,15 @@ pub async fn update(
     fields: &ContactFields,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields)?;
-    pairs.push((Contacts::UpdatedAt, now.into()));
-    let update = record::update_versioned(
-        Contacts::Table,
-        (Contacts::Id, id),
-        (Contacts::Version, version),
+    let pairs = values(fields)?;
+    record::save_versioned(
+        tx,
+        (OWNED, "contact"),
+        (id, version),
         pairs,
-    );
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, "contact", id, &fields.custom).await?;
-    }
-    Ok(saved)
+        (&fields.custom, now),
+    )
+    .await
 }
 
 /// Makes one contact the primary one of its customer, and no other.

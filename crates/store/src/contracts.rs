@@ -512,11 +512,7 @@ pub async fn insert(
         (Contracts::CreatedAt, now.into()),
         (Contracts::UpdatedAt, now.into()),
     ]);
-    let id = tx
-        .insert_id(&record::insert(Contracts::Table, Contracts::Id, pairs))
-        .await?;
-    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    Ok(id)
+    record::insert_record(tx, OWNED, KIND, pairs, &fields.custom).await
 }
 
 pub async fn update(
@@ -526,19 +522,15 @@ pub async fn update(
     (number, customer_name): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields, number, customer_name)?;
-    pairs.push((Contracts::UpdatedAt, now.into()));
-    let update = record::update_versioned(
-        Contracts::Table,
-        (Contracts::Id, id),
-        (Contracts::Version, version),
+    let pairs = values(fields, number, customer_name)?;
+    record::save_versioned(
+        tx,
+        (OWNED, KIND),
+        (id, version),
         pairs,
-    );
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    }
-    Ok(saved)
+        (&fields.custom, now),
+    )
+    .await
 }
 
 /// Gives a contract without a signing date `day` as its signing date; one

@@ -367,6 +367,14 @@ fn values(fields: &CustomerFields) -> Result<Vec<(Customers, SimpleExpr)>> {
     ])
 }
 
+const OWNED: crate::record::OwnedTable<Customers> = crate::record::OwnedTable {
+    table: Customers::Table,
+    id: Customers::Id,
+    owner: Customers::OwnerId,
+    version: Customers::Version,
+    updated_at: Customers::UpdatedAt,
+};
+
 pub async fn insert(
     tx: &mut Tx,
     fields: &CustomerFields,
@@ -386,16 +394,7 @@ pub async fn insert(
         (Customers::CreatedAt, now.into()),
         (Customers::UpdatedAt, now.into()),
     ]);
-    let (columns, exprs): (Vec<Customers>, Vec<SimpleExpr>) = pairs.into_iter().unzip();
-    let insert = Query::insert()
-        .into_table(Customers::Table)
-        .columns(columns)
-        .values_panic(exprs)
-        .returning_col(Customers::Id)
-        .to_owned();
-    let id = tx.insert_id(&insert).await?;
-    crate::unique_values::record(tx, "customer", id, &fields.custom).await?;
-    Ok(id)
+    crate::record::insert_record(tx, OWNED, "customer", pairs, &fields.custom).await
 }
 
 /// Writes new fields when the stored version is still `version`.
@@ -406,22 +405,14 @@ pub async fn update(
     fields: &CustomerFields,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields)?;
-    pairs.extend([
-        (Customers::Version, (version + 1).into()),
-        (Customers::UpdatedAt, now.into()),
-    ]);
-    let update = Query::update()
-        .table(Customers::Table)
-        .values(pairs)
-        .and_where(Expr::col(Customers::Id).eq(id))
-        .and_where(Expr::col(Customers::Version).eq(version))
-        .to_owned();
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, "customer", id, &fields.custom).await?;
-    }
-    Ok(saved)
+    crate::record::save_versioned(
+        tx,
+        (OWNED, "customer"),
+        (id, version),
+        values(fields)?,
+        (&fields.custom, now),
+    )
+    .await
 }
 
 /// Gives customers to a new owner, out of any pool and off their teams.

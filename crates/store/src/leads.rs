@@ -324,11 +324,7 @@ pub async fn insert(
         (Leads::CreatedAt, now.into()),
         (Leads::UpdatedAt, now.into()),
     ]);
-    let id = tx
-        .insert_id(&record::insert(Leads::Table, Leads::Id, pairs))
-        .await?;
-    crate::unique_values::record(tx, "lead", id, &fields.custom).await?;
-    Ok(id)
+    record::insert_record(tx, OWNED, "lead", pairs, &fields.custom).await
 }
 
 /// Writes new fields when the stored version is still `version`.
@@ -339,19 +335,15 @@ pub async fn update(
     fields: &LeadFields,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields)?;
-    pairs.push((Leads::UpdatedAt, now.into()));
-    let update = record::update_versioned(
-        Leads::Table,
-        (Leads::Id, id),
-        (Leads::Version, version),
+    let pairs = values(fields)?;
+    record::save_versioned(
+        tx,
+        (OWNED, "lead"),
+        (id, version),
         pairs,
-    );
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, "lead", id, &fields.custom).await?;
-    }
-    Ok(saved)
+        (&fields.custom, now),
+    )
+    .await
 }
 
 /// Gives leads to another owner.

@@ -473,15 +473,7 @@ pub async fn insert(
         (Opportunities::CreatedAt, now.into()),
         (Opportunities::UpdatedAt, now.into()),
     ]);
-    let id = tx
-        .insert_id(&record::insert(
-            Opportunities::Table,
-            Opportunities::Id,
-            pairs,
-        ))
-        .await?;
-    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    Ok(id)
+    record::insert_record(tx, OWNED, KIND, pairs, &fields.custom).await
 }
 
 pub async fn update(
@@ -492,19 +484,15 @@ pub async fn update(
     customer_name: &str,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields, customer_name)?;
-    pairs.push((Opportunities::UpdatedAt, now.into()));
-    let update = record::update_versioned(
-        Opportunities::Table,
-        (Opportunities::Id, id),
-        (Opportunities::Version, version),
+    let pairs = values(fields, customer_name)?;
+    record::save_versioned(
+        tx,
+        (OWNED, KIND),
+        (id, version),
         pairs,
-    );
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    }
-    Ok(saved)
+        (&fields.custom, now),
+    )
+    .await
 }
 
 /// Sets the amount from the product lines, unless it was set by hand.

@@ -446,11 +446,7 @@ pub async fn insert(
         (Payments::CreatedAt, now.into()),
         (Payments::UpdatedAt, now.into()),
     ]);
-    let id = tx
-        .insert_id(&record::insert(Payments::Table, Payments::Id, pairs))
-        .await?;
-    crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    Ok(id)
+    record::insert_record(tx, OWNED, KIND, pairs, &fields.custom).await
 }
 
 pub async fn update(
@@ -460,19 +456,15 @@ pub async fn update(
     (number, customer_name): (&str, &str),
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let mut pairs = values(fields, number, customer_name)?;
-    pairs.push((Payments::UpdatedAt, now.into()));
-    let update = record::update_versioned(
-        Payments::Table,
-        (Payments::Id, id),
-        (Payments::Version, version),
+    let pairs = values(fields, number, customer_name)?;
+    record::save_versioned(
+        tx,
+        (OWNED, KIND),
+        (id, version),
         pairs,
-    );
-    let saved = tx.execute(&update).await? == 1;
-    if saved {
-        crate::unique_values::record(tx, KIND, id, &fields.custom).await?;
-    }
-    Ok(saved)
+        (&fields.custom, now),
+    )
+    .await
 }
 
 pub async fn set_status(

@@ -76,6 +76,42 @@ pub(crate) fn set_owner<T: Iden + Copy + 'static>(
         .to_owned()
 }
 
+/// Writes a new record of `kind` from its column pairs and keeps the
+/// unique custom values it holds; answers its id.
+pub(crate) async fn insert_record<T: Iden + Copy + 'static>(
+    tx: &mut crate::Tx,
+    t: OwnedTable<T>,
+    kind: &str,
+    pairs: Vec<(T, SimpleExpr)>,
+    custom: &serde_json::Map<String, serde_json::Value>,
+) -> crate::error::Result<i64> {
+    let id = tx.insert_id(&insert(t.table, t.id, pairs)).await?;
+    crate::unique_values::record(tx, kind, id, custom).await?;
+    Ok(id)
+}
+
+/// Writes a record's fields when the stored version is still `version`
+/// (a new version, updated `now`) and keeps its unique custom values;
+/// answers whether it was written.
+pub(crate) async fn save_versioned<T: Iden + Copy + 'static>(
+    tx: &mut crate::Tx,
+    (t, kind): (OwnedTable<T>, &str),
+    (id, version): (i64, i64),
+    mut pairs: Vec<(T, SimpleExpr)>,
+    (custom, now): (
+        &serde_json::Map<String, serde_json::Value>,
+        chrono::DateTime<chrono::Utc>,
+    ),
+) -> crate::error::Result<bool> {
+    pairs.push((t.updated_at, now.into()));
+    let update = update_versioned(t.table, (t.id, id), (t.version, version), pairs);
+    let saved = tx.execute(&update).await? == 1;
+    if saved {
+        crate::unique_values::record(tx, kind, id, custom).await?;
+    }
+    Ok(saved)
+}
+
 /// Holds one row until the transaction ends: `select id … for update` on
 /// PostgreSQL, where writers of the same record would otherwise read the
 /// same figures side by side and both act on them. Statements after it see
