@@ -285,3 +285,47 @@ async fn built_in_role_descriptions_and_logged_roles_follow_the_viewers_language
     let log = chinese.body["change_log"].to_string();
     assert!(log.contains("銷售代表") && log.contains("銷售經理"), "{log}");
 }
+
+#[tokio::test]
+async fn existing_companies_options_get_their_keys_by_their_starting_names() {
+    let mut t = TestApp::new_in("zh-Hant").await;
+    let admin = t.admin().await;
+    // As before the keys: one option renamed, one written in another
+    // language, and an administrator's own "Other" beside the built-in one.
+    t.sql("update options set builtin_key = null where kind <> 'payment'")
+        .await;
+    t.sql("update options set label = '軟體' where label = '資訊科技'")
+        .await;
+    t.sql("update options set label = 'Referral' where label = '客戶介紹'")
+        .await;
+    let extra = t
+        .post(
+            "/api/v1/options",
+            &admin,
+            json!({ "kind": "customer", "field": "source_id", "label": "Other" }),
+        )
+        .await;
+    assert_eq!(extra.status, 201, "{}", extra.text);
+    t.sql("delete from _sqlx_migrations where version = 51").await;
+    t.restart().await;
+    let admin = t.admin().await;
+
+    let shown = call_in(&t, "zh-Hans", "/api/v1/options", &admin, None).await.body;
+    let all = shown.as_array().expect("options");
+    let labelled = |field: &str, label: &str| {
+        all.iter()
+            .find(|o| o["field"] == field && o["kind"] == "customer" && o["label"] == label)
+            .unwrap_or_else(|| panic!("{field} {label} in {shown}"))
+            .clone()
+    };
+    assert_eq!(labelled("level_id", "A（重点客户）")["builtin_key"], "key_account");
+    assert_eq!(labelled("source_id", "客户介绍")["builtin_key"], "referral");
+    assert_eq!(labelled("industry_id", "軟體")["builtin_key"], Value::Null);
+    // The older "Other" is the built-in one; the administrator's stays theirs.
+    assert_eq!(labelled("source_id", "其他")["builtin_key"], "other");
+    let theirs = labelled("source_id", "Other");
+    assert_eq!(theirs["id"], extra.body["id"]);
+    assert_eq!(theirs["builtin_key"], Value::Null);
+    let methods = call_in(&t, "en", "/api/v1/options", &admin, None).await.body;
+    assert_eq!(option(&methods, METHOD, "wechat").1, "WeChat");
+}
