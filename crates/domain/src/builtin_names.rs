@@ -224,7 +224,12 @@ mod tests {
         );
         let industry = ("customer", "industry_id");
         assert_eq!(
-            option_label(industry, Some("information_technology"), "資訊科技", "zh-Hans"),
+            option_label(
+                industry,
+                Some("information_technology"),
+                "資訊科技",
+                "zh-Hans"
+            ),
             "信息技术"
         );
         assert_eq!(
@@ -245,13 +250,22 @@ mod tests {
             role_description(Some(SALES_REP), "只看自己的", "en"),
             "只看自己的"
         );
-        assert_eq!(role_description(None, "可查看與操作一切", "en"), "可查看與操作一切");
+        assert_eq!(
+            role_description(None, "可查看與操作一切", "en"),
+            "可查看與操作一切"
+        );
     }
 
     #[test]
     fn change_logs_read_built_in_names_of_any_language() {
-        assert_eq!(logged_option("industry_id", "建筑工程", "en"), Some("Construction"));
-        assert_eq!(logged_option("method_id", "Bank transfer", "zh-Hant"), Some("銀行轉帳"));
+        assert_eq!(
+            logged_option("industry_id", "建筑工程", "en"),
+            Some("Construction")
+        );
+        assert_eq!(
+            logged_option("method_id", "Bank transfer", "zh-Hant"),
+            Some("銀行轉帳")
+        );
         assert_eq!(logged_option("method_id", "拜訪", "en"), Some("Visit"));
         assert_eq!(logged_option("level_id", "VIP", "en"), None);
         assert_eq!(logged_role("銷售經理", "en"), Some("Sales manager"));

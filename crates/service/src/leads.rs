@@ -221,7 +221,10 @@ impl App {
         Ok(LeadDetail {
             can_edit,
             writable,
-            view: self.lead_views((&mut tx, caller), vec![found]).await?.remove(0),
+            view: self
+                .lead_views((&mut tx, caller), vec![found])
+                .await?
+                .remove(0),
             follow_ups,
             change_log,
             team,

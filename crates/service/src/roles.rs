@@ -198,7 +198,12 @@ impl App {
             .unwrap_or(current.name.clone());
         // So is its description sent back as shown.
         let description = match patch.description {
-            Some(given) if given.as_deref().map(str::trim) != caller.role_description(&current).as_deref() => given,
+            Some(given)
+                if given.as_deref().map(str::trim)
+                    != caller.role_description(&current).as_deref() =>
+            {
+                given
+            }
             _ => current.description.clone(),
         };
         let fields = check_role(

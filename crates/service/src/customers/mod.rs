@@ -243,8 +243,13 @@ impl App {
         let can_manage = customers::owner_in_scope(&mut tx, &visibility, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let team = self.team_of(&mut tx, Kind::Customer, id).await?;
-        let change_log = self.change_log_of(&mut tx, caller, Kind::Customer, id).await?;
-        let view = self.customer_views((&mut tx, caller), vec![found]).await?.remove(0);
+        let change_log = self
+            .change_log_of(&mut tx, caller, Kind::Customer, id)
+            .await?;
+        let view = self
+            .customer_views((&mut tx, caller), vec![found])
+            .await?
+            .remove(0);
         Ok(CustomerDetail {
             view,
             follow_ups,

@@ -123,6 +123,33 @@ pub(crate) fn not_a_choice<S: AsRef<str>>(options: &[S], locale: &str) -> (Strin
     )
 }
 
+/// The option of a choice field (named as the importing user is shown
+/// them) that `text` names: as [`kuijing_domain::choices::find_option`]
+/// finds it, else a built-in option by its name in another of the
+/// product's languages (a file written in Simplified Chinese for a company
+/// that started in Traditional finds 資訊科技 by 信息技术).
+pub(super) fn find_choice(options: &[&options::OptionRow], text: &str) -> Option<i64> {
+    let labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
+    if let Some(at) = kuijing_domain::choices::find_option(&labels, text) {
+        return Some(options[at].id);
+    }
+    builtin_names::LANGUAGES.iter().find_map(|language| {
+        let shown: Vec<&str> = options
+            .iter()
+            .map(|o| {
+                builtin_names::option_label(
+                    (&o.kind, &o.field),
+                    o.builtin_key.as_deref(),
+                    &o.label,
+                    language,
+                )
+            })
+            .collect();
+        let at = kuijing_domain::choices::find_option(&shown, text)?;
+        Some(options[at].id)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,31 +177,4 @@ mod tests {
             "円星科技股份有限公司"
         );
     }
-}
-
-/// The option of a choice field (named as the importing user is shown
-/// them) that `text` names: as [`kuijing_domain::choices::find_option`]
-/// finds it, else a built-in option by its name in another of the
-/// product's languages (a file written in Simplified Chinese for a company
-/// that started in Traditional finds 資訊科技 by 信息技术).
-pub(super) fn find_choice(options: &[&options::OptionRow], text: &str) -> Option<i64> {
-    let labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
-    if let Some(at) = kuijing_domain::choices::find_option(&labels, text) {
-        return Some(options[at].id);
-    }
-    builtin_names::LANGUAGES.iter().find_map(|language| {
-        let shown: Vec<&str> = options
-            .iter()
-            .map(|o| {
-                builtin_names::option_label(
-                    (&o.kind, &o.field),
-                    o.builtin_key.as_deref(),
-                    &o.label,
-                    language,
-                )
-            })
-            .collect();
-        let at = kuijing_domain::choices::find_option(&shown, text)?;
-        Some(options[at].id)
-    })
 }

@@ -325,8 +325,8 @@ impl App {
                 options::of_field(tx, kind, name).await?,
             )
             .into_iter()
-                .map(|o| (o.id.to_string(), o.label))
-                .collect()),
+            .map(|o| (o.id.to_string(), o.label))
+            .collect()),
             _ => Ok(BTreeMap::new()),
         }
     }

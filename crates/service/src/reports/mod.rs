@@ -528,8 +528,8 @@ impl App {
                 options::of_field(tx, "follow_up", "method_id").await?,
             )
             .into_iter()
-                .map(|o| (o.id, o.label))
-                .collect(),
+            .map(|o| (o.id, o.label))
+            .collect(),
             "product" => products::names(tx).await?,
             "category" => products::categories(tx)
                 .await?

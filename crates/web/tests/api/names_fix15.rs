@@ -47,7 +47,10 @@ async fn an_english_viewer_sees_a_chinese_companys_options_in_english_everywhere
     let (visit, shown) = option(&options, METHOD, "visit");
     assert_eq!(shown, "Visit");
     let stored = call_in(&t, "zh-Hant", "/api/v1/options", &admin, None).await;
-    assert_eq!(option(&stored.body, INDUSTRY, "information_technology").1, "資訊科技");
+    assert_eq!(
+        option(&stored.body, INDUSTRY, "information_technology").1,
+        "資訊科技"
+    );
 
     let created = t
         .post(
@@ -78,7 +81,11 @@ async fn an_english_viewer_sees_a_chinese_companys_options_in_english_everywhere
 
     // The pages: the form, the list's filter, the record with its follow-up.
     let cookie = page_session(&t, ADMIN_PHONE).await;
-    for path in ["/customers/new".to_string(), "/customers".into(), format!("/customers/{id}")] {
+    for path in [
+        "/customers/new".to_string(),
+        "/customers".into(),
+        format!("/customers/{id}"),
+    ] {
         let (status, html) = page(&t, &cookie, &path, "en").await;
         assert_eq!(status, 200, "{path}");
         for name in ["A (key account)", "Information technology", "Referral"] {
@@ -103,7 +110,9 @@ async fn an_english_viewer_sees_a_chinese_companys_options_in_english_everywhere
     let row = rows.records().next().expect("a row").expect("readable");
     let value = |header: &str| {
         let at = headers.iter().position(|h| h == header);
-        at.and_then(|at| row.get(at)).unwrap_or_default().to_string()
+        at.and_then(|at| row.get(at))
+            .unwrap_or_default()
+            .to_string()
     };
     assert_eq!(value("Level"), "A (key account)", "{csv}");
     assert_eq!(value("Industry"), "Information technology", "{csv}");
@@ -139,11 +148,24 @@ async fn an_english_viewer_sees_a_chinese_companys_options_in_english_everywhere
         .await;
     assert_eq!(edited.status, 200, "{}", edited.text);
     let log = edited.body["change_log"].to_string();
-    assert!(log.contains("A (key account)") && log.contains("B (regular)"), "{log}");
+    assert!(
+        log.contains("A (key account)") && log.contains("B (regular)"),
+        "{log}"
+    );
     assert!(!log.contains("重點客戶"), "{log}");
-    let chinese = call_in(&t, "zh-Hant", &format!("/api/v1/customers/{id}"), &admin, None).await;
+    let chinese = call_in(
+        &t,
+        "zh-Hant",
+        &format!("/api/v1/customers/{id}"),
+        &admin,
+        None,
+    )
+    .await;
     let log = chinese.body["change_log"].to_string();
-    assert!(log.contains("A（重點客戶）") && log.contains("B（普通客戶）"), "{log}");
+    assert!(
+        log.contains("A（重點客戶）") && log.contains("B（普通客戶）"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -172,16 +194,22 @@ async fn an_option_an_administrator_renamed_keeps_their_name_in_every_language()
         .await;
     assert_eq!(renamed.status, 200, "{}", renamed.text);
     for lang in ["en", "zh-Hans", "zh-Hant"] {
-        let shown = call_in(&t, lang, "/api/v1/options", &admin, None).await.body;
+        let shown = call_in(&t, lang, "/api/v1/options", &admin, None)
+            .await
+            .body;
         assert_eq!(
             option(&shown, INDUSTRY, "information_technology").1,
             "軟體與資訊服務",
             "{lang}"
         );
     }
-    let hant = call_in(&t, "zh-Hant", "/api/v1/options", &admin, None).await.body;
+    let hant = call_in(&t, "zh-Hant", "/api/v1/options", &admin, None)
+        .await
+        .body;
     assert_eq!(option(&hant, SOURCE, "website").1, "網路");
-    let hans = call_in(&t, "zh-Hans", "/api/v1/options", &admin, None).await.body;
+    let hans = call_in(&t, "zh-Hans", "/api/v1/options", &admin, None)
+        .await
+        .body;
     assert_eq!(option(&hans, SOURCE, "website").1, "网络");
 
     let cookie = page_session(&t, ADMIN_PHONE).await;
@@ -194,7 +222,9 @@ async fn an_option_an_administrator_renamed_keeps_their_name_in_every_language()
 async fn an_import_in_simplified_chinese_finds_the_options_of_a_traditional_company() {
     let t = TestApp::new_in("zh-Hant").await;
     let admin = t.admin().await;
-    let stored = call_in(&t, "zh-Hant", "/api/v1/options", &admin, None).await.body;
+    let stored = call_in(&t, "zh-Hant", "/api/v1/options", &admin, None)
+        .await
+        .body;
     // 信息技术 and 建筑工程 are other words, not the other script, of
     // 資訊科技 and 建築營造.
     let file = "Name,Level,Industry,Source\n\
@@ -203,7 +233,14 @@ async fn an_import_in_simplified_chinese_finds_the_options_of_a_traditional_comp
     let answer = import_csv(&t, &admin, "customers", file).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
     assert_eq!(answer.body["created"], 2, "{}", answer.text);
-    let list = call_in(&t, "zh-Hant", "/api/v1/customers?view=all&sort=name", &admin, None).await;
+    let list = call_in(
+        &t,
+        "zh-Hant",
+        "/api/v1/customers?view=all&sort=name",
+        &admin,
+        None,
+    )
+    .await;
     let items = list.body["items"].as_array().expect("items");
     let of = |name: &str| {
         items
@@ -213,7 +250,10 @@ async fn an_import_in_simplified_chinese_finds_the_options_of_a_traditional_comp
             .clone()
     };
     let first = of("华信科技");
-    assert_eq!(first["level_id"].as_i64(), Some(option(&stored, LEVEL, "regular").0));
+    assert_eq!(
+        first["level_id"].as_i64(),
+        Some(option(&stored, LEVEL, "regular").0)
+    );
     assert_eq!(first["industry"], "資訊科技");
     assert_eq!(first["source"], "客戶介紹");
     let second = of("宏建工程");
@@ -249,7 +289,10 @@ async fn built_in_role_descriptions_and_logged_roles_follow_the_viewers_language
         "Follows up their own leads, customers and opportunities"
     );
     let manager = role("sales_manager");
-    let (rep, manager) = (rep["id"].as_i64().expect("id"), manager["id"].as_i64().expect("id"));
+    let (rep, manager) = (
+        rep["id"].as_i64().expect("id"),
+        manager["id"].as_i64().expect("id"),
+    );
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let (_, page_en) = page(&t, &cookie, "/roles", "en").await;
     assert!(page_en.contains("Follows up their own leads"));
@@ -265,10 +308,16 @@ async fn built_in_role_descriptions_and_logged_roles_follow_the_viewers_language
         .await;
     assert_eq!(kept.status, 200, "{}", kept.text);
     let hans = call_in(&t, "zh-Hans", &format!("/api/v1/roles/{rep}"), &admin, None).await;
-    assert_eq!(hans.body["description"], "跟进自己的线索、客户与商机", "{}", hans.text);
+    assert_eq!(
+        hans.body["description"], "跟进自己的线索、客户与商机",
+        "{}",
+        hans.text
+    );
 
     // A user's roles, changed, are named in the viewer's language in the log.
-    let user = t.user(&admin, "0911000001", json!({ "role_ids": [rep] })).await;
+    let user = t
+        .user(&admin, "0911000001", json!({ "role_ids": [rep] }))
+        .await;
     let changed = t
         .patch(
             &format!("/api/v1/users/{user}"),
@@ -279,11 +328,24 @@ async fn built_in_role_descriptions_and_logged_roles_follow_the_viewers_language
     assert_eq!(changed.status, 200, "{}", changed.text);
     let english = t.get(&format!("/api/v1/users/{user}"), &admin).await;
     let log = english.body["change_log"].to_string();
-    assert!(log.contains("Sales rep") && log.contains("Sales manager"), "{log}");
+    assert!(
+        log.contains("Sales rep") && log.contains("Sales manager"),
+        "{log}"
+    );
     assert!(!log.contains("銷售"), "{log}");
-    let chinese = call_in(&t, "zh-Hant", &format!("/api/v1/users/{user}"), &admin, None).await;
+    let chinese = call_in(
+        &t,
+        "zh-Hant",
+        &format!("/api/v1/users/{user}"),
+        &admin,
+        None,
+    )
+    .await;
     let log = chinese.body["change_log"].to_string();
-    assert!(log.contains("銷售代表") && log.contains("銷售經理"), "{log}");
+    assert!(
+        log.contains("銷售代表") && log.contains("銷售經理"),
+        "{log}"
+    );
 }
 
 #[tokio::test]
@@ -306,11 +368,14 @@ async fn existing_companies_options_get_their_keys_by_their_starting_names() {
         )
         .await;
     assert_eq!(extra.status, 201, "{}", extra.text);
-    t.sql("delete from _sqlx_migrations where version = 51").await;
+    t.sql("delete from _sqlx_migrations where version = 51")
+        .await;
     t.restart().await;
     let admin = t.admin().await;
 
-    let shown = call_in(&t, "zh-Hans", "/api/v1/options", &admin, None).await.body;
+    let shown = call_in(&t, "zh-Hans", "/api/v1/options", &admin, None)
+        .await
+        .body;
     let all = shown.as_array().expect("options");
     let labelled = |field: &str, label: &str| {
         all.iter()
@@ -318,7 +383,10 @@ async fn existing_companies_options_get_their_keys_by_their_starting_names() {
             .unwrap_or_else(|| panic!("{field} {label} in {shown}"))
             .clone()
     };
-    assert_eq!(labelled("level_id", "A（重点客户）")["builtin_key"], "key_account");
+    assert_eq!(
+        labelled("level_id", "A（重点客户）")["builtin_key"],
+        "key_account"
+    );
     assert_eq!(labelled("source_id", "客户介绍")["builtin_key"], "referral");
     assert_eq!(labelled("industry_id", "軟體")["builtin_key"], Value::Null);
     // The older "Other" is the built-in one; the administrator's stays theirs.
@@ -326,6 +394,8 @@ async fn existing_companies_options_get_their_keys_by_their_starting_names() {
     let theirs = labelled("source_id", "Other");
     assert_eq!(theirs["id"], extra.body["id"]);
     assert_eq!(theirs["builtin_key"], Value::Null);
-    let methods = call_in(&t, "en", "/api/v1/options", &admin, None).await.body;
+    let methods = call_in(&t, "en", "/api/v1/options", &admin, None)
+        .await
+        .body;
     assert_eq!(option(&methods, METHOD, "wechat").1, "WeChat");
 }
