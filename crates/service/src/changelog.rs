@@ -9,7 +9,7 @@ use kuijing_store::{Tx, change_logs, users};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{App, Result};
+use crate::{App, Caller, Result};
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LogView {
@@ -175,23 +175,27 @@ fn show_money(
 }
 
 impl App {
-    /// The log of a record, newest first, with the names of who acted. Call it
+    /// The log of a record, newest first, with the names of who acted (and
+    /// built-in roles and options in the caller's language). Call it
     /// only after the record itself was read in the caller's scope. Money of
     /// custom fields is shown in the company currency.
     pub(crate) async fn change_log_of(
         &self,
         tx: &mut Tx,
+        caller: &Caller,
         kind: Kind,
         record: i64,
     ) -> Result<Vec<LogView>> {
         let currency = self.currency();
-        self.change_log_in(tx, (kind, record), &currency).await
+        self.change_log_in(tx, caller, (kind, record), &currency)
+            .await
     }
 
     /// As [`App::change_log_of`], for a record with a currency of its own.
     pub(crate) async fn change_log_in(
         &self,
         tx: &mut Tx,
+        caller: &Caller,
         (kind, record): (Kind, i64),
         currency: &str,
     ) -> Result<Vec<LogView>> {
@@ -206,6 +210,9 @@ impl App {
             .map(|d| format!("custom.{}", d.key))
             .collect();
         show_money(&mut entries, currency, &custom_money);
+        for entry in &mut entries {
+            caller.shown_log_fields(&mut entry.fields);
+        }
         let labels: BTreeMap<String, String> = defs
             .into_iter()
             .map(|d| (format!("custom.{}", d.key), d.label))

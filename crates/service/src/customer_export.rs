@@ -47,8 +47,8 @@ impl App {
         let mut store_query = self.customer_store_query(caller, &org, &defs, query)?;
         store_query.ids = ids;
         let today = self.today();
-        let choice: HashMap<i64, String> = options::of_kind(&mut tx, "customer")
-            .await?
+        let choice: HashMap<i64, String> = caller
+            .shown_options(options::of_kind(&mut tx, "customer").await?)
             .into_iter()
             .map(|o| (o.id, o.label))
             .collect();

@@ -107,7 +107,9 @@ impl App {
             .department_views(&mut tx, caller, &org, vec![found])
             .await?
             .remove(0);
-        let change_log = self.change_log_of(&mut tx, Kind::Department, id).await?;
+        let change_log = self
+            .change_log_of(&mut tx, caller, Kind::Department, id)
+            .await?;
         drop(tx);
         let members = if caller.can(Permission::new(Kind::User, Action::View)) {
             let query = crate::users::UserQuery {

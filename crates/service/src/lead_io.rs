@@ -67,7 +67,7 @@ impl App {
             let page = leads::list(&mut tx, scope, &store_query, sort.clone(), after, 500).await?;
             let Some(last) = page.last() else { break };
             after = Some((last.id.into(), last.id));
-            for view in self.lead_views(&mut tx, page).await? {
+            for view in self.lead_views((&mut tx, caller), page).await? {
                 let cell =
                     |sheet: &ExportSheet, column: &str| lead_cell(sheet, &view, column, labels);
                 sheet.row(cell, &view.lead.custom)?;

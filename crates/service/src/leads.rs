@@ -175,7 +175,7 @@ impl App {
         let total = leads::count(&mut tx, scope, &store_query).await?;
         let (found, next_cursor) = paged(found, query, |l| l.id);
         Ok(ListPage {
-            items: self.lead_views(&mut tx, found).await?,
+            items: self.lead_views((&mut tx, caller), found).await?,
             total,
             next_cursor,
         })
@@ -216,12 +216,15 @@ impl App {
         let writable = leads::writable(&mut tx, scope, id).await?;
         let can_edit = caller.can(lead(Action::Edit)) && !found.converted && writable;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Lead, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Lead, id).await?;
+        let change_log = self.change_log_of(&mut tx, caller, Kind::Lead, id).await?;
         let team = self.team_of(&mut tx, Kind::Lead, id).await?;
         Ok(LeadDetail {
             can_edit,
             writable,
-            view: self.lead_views(&mut tx, vec![found]).await?.remove(0),
+            view: self
+                .lead_views((&mut tx, caller), vec![found])
+                .await?
+                .remove(0),
             follow_ups,
             change_log,
             team,
@@ -413,11 +416,15 @@ impl App {
         })
     }
 
-    pub(crate) async fn lead_views(&self, tx: &mut Tx, found: Vec<Lead>) -> Result<Vec<LeadView>> {
+    pub(crate) async fn lead_views(
+        &self,
+        (tx, caller): (&mut Tx, &Caller),
+        found: Vec<Lead>,
+    ) -> Result<Vec<LeadView>> {
         let owners: Vec<i64> = found.iter().filter_map(|l| l.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
-        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer")
-            .await?
+        let labels: BTreeMap<i64, String> = caller
+            .shown_options(options::of_kind(tx, "customer").await?)
             .into_iter()
             .map(|o| (o.id, o.label))
             .collect();

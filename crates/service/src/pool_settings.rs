@@ -59,8 +59,8 @@ impl App {
                 name: caller.role_name(&r),
             })
             .collect();
-        choices.levels = options::of_field(&mut tx, "customer", "level_id")
-            .await?
+        choices.levels = caller
+            .shown_options(options::of_field(&mut tx, "customer", "level_id").await?)
             .into_iter()
             .map(|o| Named {
                 id: o.id,

@@ -37,7 +37,7 @@ use preview::{Read, fill_preview, preview_of};
 pub(crate) use values::{
     clean_text, keep, keep_code, keep_phone, keep_postcode, keep_time, merged_custom,
 };
-use values::{custom_cell, not_a_choice};
+use values::{custom_cell, find_choice, not_a_choice};
 
 pub(crate) use importer::{Common, Importer, RowIn, Updated};
 
@@ -116,7 +116,7 @@ impl App {
         // file then sees this one's rows (PostgreSQL; SQLite has one writer).
         tx.lock_imports(I::KIND.as_str()).await?;
         let org = departments::org_chart(&mut tx).await?;
-        let choice = options::of_kind(&mut tx, "customer").await?;
+        let choice = caller.shown_options(options::of_kind(&mut tx, "customer").await?);
         let people = People::load(&mut tx).await?;
         let now = self.now();
         let mut report = ImportReport {
@@ -183,11 +183,12 @@ impl App {
                     continue;
                 };
                 // As written, in the other Chinese script, or by the code an
-                // option leads with (`A`), never a guess between two.
+                // option leads with (`A`), never a guess between two; a
+                // built-in one also by its name in another language.
                 let of_field: Vec<_> = choice.iter().filter(|o| o.field == field).collect();
                 let labels: Vec<&str> = of_field.iter().map(|o| o.label.as_str()).collect();
-                match kuijing_domain::choices::find_option(&labels, &label) {
-                    Some(at) => *target = Some(of_field[at].id),
+                match find_choice(&of_field, &label) {
+                    Some(id) => *target = Some(id),
                     None => {
                         row.problem(field, "invalid_choice", &label, false);
                         if let Some(refused) = row.problems.last_mut() {

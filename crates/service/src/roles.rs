@@ -82,10 +82,7 @@ impl App {
         let mut views = Vec::with_capacity(found.len());
         for role in found {
             let user_count = users::any_with_role(&mut tx, role.id).await?;
-            let role = Role {
-                name: caller.role_name(&role),
-                ..role
-            };
+            let role = caller.shown_role(role);
             views.push(RoleView { role, user_count });
         }
         Ok(views)
@@ -109,13 +106,10 @@ impl App {
             .await?
             .ok_or(ServiceError::NotFound)?;
         let user_count = users::any_with_role(&mut tx, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Role, id).await?;
+        let change_log = self.change_log_of(&mut tx, caller, Kind::Role, id).await?;
         Ok(RoleDetail {
             view: RoleView {
-                role: Role {
-                    name: caller.role_name(&found),
-                    ..found
-                },
+                role: caller.shown_role(found),
                 user_count,
             },
             change_log,
@@ -202,7 +196,16 @@ impl App {
             .name
             .filter(|name| name.trim() != caller.role_name(&current))
             .unwrap_or(current.name.clone());
-        let description = patch.description.unwrap_or(current.description.clone());
+        // So is its description sent back as shown.
+        let description = match patch.description {
+            Some(given)
+                if given.as_deref().map(str::trim)
+                    != caller.role_description(&current).as_deref() =>
+            {
+                given
+            }
+            _ => current.description.clone(),
+        };
         let fields = check_role(
             &mut tx,
             &name,

@@ -182,7 +182,7 @@ impl App {
                 .map(|(_, n)| n),
             None => None,
         };
-        let change_log = self.change_log_of(&mut tx, Kind::User, id).await?;
+        let change_log = self.change_log_of(&mut tx, caller, Kind::User, id).await?;
         let view = views(&mut tx, vec![found]).await?.remove(0);
         let waiting_approvals = kuijing_store::approvals::waiting_count(&mut tx, id).await?;
         Ok(UserDetail {

@@ -231,7 +231,9 @@ impl App {
         let mut tx = self.db.read().await?;
         let found = self.visible_contact(&mut tx, caller, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Contact, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Contact, id).await?;
+        let change_log = self
+            .change_log_of(&mut tx, caller, Kind::Contact, id)
+            .await?;
         let can_edit = caller.can(contact(Action::Edit))
             && self
                 .writable_record(&mut tx, caller, Kind::Contact, id)

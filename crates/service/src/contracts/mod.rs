@@ -305,7 +305,7 @@ impl App {
             .await?;
         let team = self.team_of(&mut tx, Kind::Contract, id).await?;
         let change_log = self
-            .change_log_in(&mut tx, (Kind::Contract, id), &found.currency)
+            .change_log_in(&mut tx, caller, (Kind::Contract, id), &found.currency)
             .await?;
         let signers = kuijing_store::contacts::names(
             &mut tx,

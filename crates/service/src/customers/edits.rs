@@ -50,7 +50,7 @@ impl App {
         let current = self.writable_customer(&mut tx, caller, id).await?;
         if patch.version.is_some_and(|v| v != current.version) {
             let view = self
-                .customer_views(&mut tx, vec![current.clone()])
+                .customer_views((&mut tx, caller), vec![current.clone()])
                 .await?
                 .remove(0);
             let stored =

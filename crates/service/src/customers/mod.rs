@@ -220,7 +220,7 @@ impl App {
         let total =
             customers::count(&mut tx, &visibility, caller.user.id, today, &store_query).await?;
         let (found, next_cursor) = paged(found, query, |c| c.id);
-        let items = self.customer_views(&mut tx, found).await?;
+        let items = self.customer_views((&mut tx, caller), found).await?;
         Ok(ListPage {
             items,
             total,
@@ -243,8 +243,13 @@ impl App {
         let can_manage = customers::owner_in_scope(&mut tx, &visibility, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Customer, id).await?;
         let team = self.team_of(&mut tx, Kind::Customer, id).await?;
-        let change_log = self.change_log_of(&mut tx, Kind::Customer, id).await?;
-        let view = self.customer_views(&mut tx, vec![found]).await?.remove(0);
+        let change_log = self
+            .change_log_of(&mut tx, caller, Kind::Customer, id)
+            .await?;
+        let view = self
+            .customer_views((&mut tx, caller), vec![found])
+            .await?
+            .remove(0);
         Ok(CustomerDetail {
             view,
             follow_ups,
@@ -255,11 +260,15 @@ impl App {
         })
     }
 
-    /// The options of the customer's choice fields, by field.
-    pub async fn customer_options(&self) -> Result<BTreeMap<String, Vec<options::OptionRow>>> {
+    /// The options of the customer's choice fields (and the follow-up
+    /// methods), by field, named as the caller is shown them.
+    pub async fn customer_options(
+        &self,
+        caller: &Caller,
+    ) -> Result<BTreeMap<String, Vec<options::OptionRow>>> {
         let mut tx = self.db.read().await?;
         let mut by_field: BTreeMap<String, Vec<options::OptionRow>> = BTreeMap::new();
-        for option in options::of_kind(&mut tx, "customer").await? {
+        for option in caller.shown_options(options::of_kind(&mut tx, "customer").await?) {
             by_field
                 .entry(option.field.clone())
                 .or_default()
@@ -267,7 +276,7 @@ impl App {
         }
         by_field.insert(
             "method_id".into(),
-            options::of_field(&mut tx, "follow_up", "method_id").await?,
+            caller.shown_options(options::of_field(&mut tx, "follow_up", "method_id").await?),
         );
         Ok(by_field)
     }
@@ -371,13 +380,13 @@ impl App {
 
     pub(super) async fn customer_views(
         &self,
-        tx: &mut Tx,
+        (tx, caller): (&mut Tx, &Caller),
         found: Vec<Customer>,
     ) -> Result<Vec<CustomerView>> {
         let owners: Vec<i64> = found.iter().filter_map(|c| c.owner_id).collect();
         let names: BTreeMap<i64, String> = users::names(tx, &owners).await?.into_iter().collect();
-        let labels: BTreeMap<i64, String> = options::of_kind(tx, "customer")
-            .await?
+        let labels: BTreeMap<i64, String> = caller
+            .shown_options(options::of_kind(tx, "customer").await?)
             .into_iter()
             .map(|o| (o.id, o.label))
             .collect();

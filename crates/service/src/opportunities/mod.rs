@@ -283,7 +283,7 @@ impl App {
         let team = self.team_of(&mut tx, Kind::Opportunity, id).await?;
         let follow_ups = self.follow_ups_of(&mut tx, Kind::Opportunity, id).await?;
         let change_log = self
-            .change_log_in(&mut tx, (Kind::Opportunity, id), &found.currency)
+            .change_log_in(&mut tx, caller, (Kind::Opportunity, id), &found.currency)
             .await?;
         let mut rows = self.opportunity_rows(&mut tx, vec![found]).await?;
         let row = rows.pop().ok_or(ServiceError::NotFound)?;

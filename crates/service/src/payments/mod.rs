@@ -192,7 +192,7 @@ impl App {
             .approval_view(&mut tx, caller, Kind::Payment.as_str(), id)
             .await?;
         let change_log = self
-            .change_log_in(&mut tx, (Kind::Payment, id), &found.currency)
+            .change_log_in(&mut tx, caller, (Kind::Payment, id), &found.currency)
             .await?;
         let owner = found.owner_id.into_iter().collect::<Vec<_>>();
         let names = kuijing_store::users::names(&mut tx, &owner).await?;

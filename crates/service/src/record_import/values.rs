@@ -2,7 +2,8 @@
 //! as stored where the file writes the same value another way.
 
 use chrono::{DateTime, Utc};
-use kuijing_domain::text;
+use kuijing_domain::{builtin_names, text};
+use kuijing_store::options;
 use serde_json::{Map, Value};
 
 /// Trims, decodes HTML entities (`&#20870;`), and drops padding.
@@ -120,6 +121,33 @@ pub(crate) fn not_a_choice<S: AsRef<str>>(options: &[S], locale: &str) -> (Strin
         "choices".to_string(),
         choices::listed(options, choices::separator(locale)),
     )
+}
+
+/// The option of a choice field (named as the importing user is shown
+/// them) that `text` names: as [`kuijing_domain::choices::find_option`]
+/// finds it, else a built-in option by its name in another of the
+/// product's languages (a file written in Simplified Chinese for a company
+/// that started in Traditional finds 資訊科技 by 信息技术).
+pub(super) fn find_choice(options: &[&options::OptionRow], text: &str) -> Option<i64> {
+    let labels: Vec<&str> = options.iter().map(|o| o.label.as_str()).collect();
+    if let Some(at) = kuijing_domain::choices::find_option(&labels, text) {
+        return Some(options[at].id);
+    }
+    builtin_names::LANGUAGES.iter().find_map(|language| {
+        let shown: Vec<&str> = options
+            .iter()
+            .map(|o| {
+                builtin_names::option_label(
+                    (&o.kind, &o.field),
+                    o.builtin_key.as_deref(),
+                    &o.label,
+                    language,
+                )
+            })
+            .collect();
+        let at = kuijing_domain::choices::find_option(&shown, text)?;
+        Some(options[at].id)
+    })
 }
 
 #[cfg(test)]

@@ -101,8 +101,8 @@ impl App {
                     .iter()
                     .map(|(i, n)| (i.to_string(), n.clone()))
                     .collect(),
-                Type::Choice(of, name) => options::of_field(&mut tx, of, name)
-                    .await?
+                Type::Choice(of, name) => caller
+                    .shown_options(options::of_field(&mut tx, of, name).await?)
                     .into_iter()
                     .map(|o| (o.id.to_string(), o.label))
                     .collect(),

@@ -320,11 +320,13 @@ impl App {
                 .into_iter()
                 .map(|p| (p.id.to_string(), p.name))
                 .collect()),
-            Type::Choice(kind, name) => Ok(options::of_field(tx, kind, name)
-                .await?
-                .into_iter()
-                .map(|o| (o.id.to_string(), o.label))
-                .collect()),
+            Type::Choice(kind, name) => Ok(crate::shown_names::options_in(
+                &frame.language,
+                options::of_field(tx, kind, name).await?,
+            )
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.label))
+            .collect()),
             _ => Ok(BTreeMap::new()),
         }
     }

@@ -28,6 +28,7 @@ use utoipa::ToSchema;
 
 use crate::dashboard::{DashboardQuery, Whose, period_checked};
 use crate::error::{Result, ServiceError, not_one_of};
+use crate::shown_names::options_in;
 use crate::{App, Caller};
 
 pub(crate) use assembly::{Assembly, EXPORT_GROUP_LIMIT, GROUP_LIMIT, zone_over, zone_starts};
@@ -287,6 +288,8 @@ pub(crate) struct Frame {
     pub(crate) zone: Zone,
     pub(crate) whose: Whose,
     pub(crate) currency: String,
+    /// The caller's language, for the names of built-in options.
+    pub(crate) language: String,
 }
 
 impl App {
@@ -315,6 +318,7 @@ impl App {
             zone,
             whose,
             currency: self.currency(),
+            language: caller.language.clone(),
         }))
     }
 
@@ -513,17 +517,19 @@ impl App {
                 } else {
                     "customer"
                 };
-                options::of_field(tx, kind, &format!("{grouping}_id"))
-                    .await?
+                let found = options::of_field(tx, kind, &format!("{grouping}_id")).await?;
+                options_in(&frame.language, found)
                     .into_iter()
                     .map(|o| (o.id, o.label))
                     .collect()
             }
-            "method" => options::of_field(tx, "follow_up", "method_id")
-                .await?
-                .into_iter()
-                .map(|o| (o.id, o.label))
-                .collect(),
+            "method" => options_in(
+                &frame.language,
+                options::of_field(tx, "follow_up", "method_id").await?,
+            )
+            .into_iter()
+            .map(|o| (o.id, o.label))
+            .collect(),
             "product" => products::names(tx).await?,
             "category" => products::categories(tx)
                 .await?

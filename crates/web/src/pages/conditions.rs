@@ -135,7 +135,7 @@ impl Pickable {
         };
         let options = state
             .app
-            .customer_options()
+            .customer_options(caller)
             .await?
             .into_iter()
             .map(|(field, rows)| {

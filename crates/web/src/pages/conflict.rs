@@ -266,8 +266,12 @@ impl Conflict {
 
 /// Names the options of the customer's choice fields (level, industry,
 /// source), retired ones included, since a record may still hold them.
-pub async fn customer_option_names(state: &crate::AppState, names: &mut Names) {
-    let Ok(by_field) = state.app.customer_options().await else {
+pub async fn customer_option_names(
+    state: &crate::AppState,
+    caller: &kuijing_service::Caller,
+    names: &mut Names,
+) {
+    let Ok(by_field) = state.app.customer_options(caller).await else {
         return;
     };
     for field in ["level_id", "industry_id", "source_id"] {

@@ -235,7 +235,7 @@ async fn form_page(
         form.customer_name = found.view.customer.name.clone();
         form.customer_q = found.view.customer.name;
     }
-    let choices = Choices::load_for(state, Kind::Contact).await?;
+    let choices = Choices::load_for(state, caller, Kind::Contact).await?;
     // An edit opened now keeps what it shows, to tell later what someone
     // else changed meanwhile.
     if id.is_some() && form.read.is_empty() {

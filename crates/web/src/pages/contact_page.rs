@@ -64,7 +64,7 @@ async fn contact_page(
     (composer, errors): (Composer, FormErrors),
 ) -> Result<ContactPage, ServiceError> {
     let detail = state.app.get_contact(caller, id).await?;
-    let choices = Choices::load_for(state, Kind::Contact).await?;
+    let choices = Choices::load_for(state, caller, Kind::Contact).await?;
     let mut shell = Shell::new(state, caller, lang, "/contacts", "contacts.title");
     shell.title = detail.view.contact.name.clone();
     let can_transfer = caller.can(Permission::new(Kind::Contact, Action::Transfer));

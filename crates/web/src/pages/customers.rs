@@ -107,13 +107,18 @@ pub struct Choices {
 }
 
 impl Choices {
-    pub(crate) async fn load(state: &AppState) -> Result<Self, ServiceError> {
-        Self::load_for(state, Kind::Customer).await
+    pub(crate) async fn load(state: &AppState, caller: &Caller) -> Result<Self, ServiceError> {
+        Self::load_for(state, caller, Kind::Customer).await
     }
 
-    /// The option lists, with the custom fields of `kind`.
-    pub(crate) async fn load_for(state: &AppState, kind: Kind) -> Result<Self, ServiceError> {
-        let mut by_field = state.app.customer_options().await?;
+    /// The option lists, named as the caller is shown them, with the
+    /// custom fields of `kind`.
+    pub(crate) async fn load_for(
+        state: &AppState,
+        caller: &Caller,
+        kind: Kind,
+    ) -> Result<Self, ServiceError> {
+        let mut by_field = state.app.customer_options(caller).await?;
         // Retired options stay on the records that use them but are not offered.
         let mut take = |field: &str| -> Vec<Choice> {
             by_field
@@ -310,7 +315,7 @@ pub(super) async fn list_page(
     let more = filter.drill_more(&shell);
     super::drill::note(&mut shell, &filter.drill(), more, "/customers");
     let can_transfer = caller.can(customer(Action::Transfer));
-    let choices = Choices::load(state).await?;
+    let choices = Choices::load(state, caller).await?;
     let fields = condition_fields(
         CONDITIONS,
         &choices.fields,

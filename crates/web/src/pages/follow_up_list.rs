@@ -85,7 +85,7 @@ async fn page(
         super::drill::keep(&mut keep, &drilled);
         keep.finish()
     };
-    let methods = super::customers::Choices::load(state)
+    let methods = super::customers::Choices::load(state, caller)
         .await?
         .methods
         .into_iter()

@@ -193,7 +193,7 @@ async fn form_page(
     } else {
         "leads.new"
     };
-    let choices = Choices::load_for(state, Kind::Lead).await?;
+    let choices = Choices::load_for(state, caller, Kind::Lead).await?;
     // An edit opened now keeps what it shows, to tell later what someone
     // else changed meanwhile.
     if id.is_some() && form.read.is_empty() {
@@ -314,7 +314,7 @@ async fn refused(
             Err(error) => return error_page(error, caller, lang),
         };
         let mut names = Names::new("lead", lang, &defs);
-        conflict::customer_option_names(state, &mut names).await;
+        conflict::customer_option_names(state, caller, &mut names).await;
         let theirs = stored.values(&defs);
         let yours = form.values(&defs);
         let shown = Conflict::new(

@@ -56,7 +56,7 @@ pub(super) async fn lead_page(
     (composer, errors): (Composer, FormErrors),
 ) -> Result<LeadPage, ServiceError> {
     let detail = state.app.get_lead(caller, id).await?;
-    let choices = Choices::load_for(state, Kind::Lead).await?;
+    let choices = Choices::load_for(state, caller, Kind::Lead).await?;
     let mut shell = Shell::new(state, caller, lang, "/leads", "leads.title");
     shell.title = detail.view.lead.name.clone();
     // A team member who only reads changes nothing on the lead.

@@ -241,7 +241,7 @@ pub(super) async fn list_page(
     super::drill::note(&mut shell, &filter.drill(), None, PATH);
     let can_transfer = caller.can(lead(Action::Transfer));
     let may_import = caller.can(lead(Action::Import));
-    let choices = Choices::load(state).await?;
+    let choices = Choices::load(state, caller).await?;
     let (table, picker) = chosen_table(
         (state, caller, &shell),
         (

@@ -137,7 +137,9 @@ async fn page(
         shell.notice = Some(lang.t(&format!("pools.done.{done}")));
     }
     let rules = match &pool {
-        Some(pool) => RulesSummary::new(lang, &state.app.customer_options().await?).lines(pool),
+        Some(pool) => {
+            RulesSummary::new(lang, &state.app.customer_options(caller).await?).lines(pool)
+        }
         None => Vec::new(),
     };
     let waits = match &pool {

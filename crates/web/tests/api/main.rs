@@ -38,6 +38,7 @@ mod lifecycle_more;
 mod lifecycle_more2;
 mod list_fix;
 mod lists;
+mod names_fix15;
 mod numbering;
 mod record_fixtures;
 

@@ -448,9 +448,21 @@ async fn a_company_starts_with_names_in_its_language_and_keeps_them() {
     t.settings.default_locale = "zh-Hans".into();
     t.restart().await;
     let admin = t.admin().await;
+    // Stored in Simplified Chinese, they are shown in the reader's language.
+    let in_simplified = crate::flow_fix::call_in(&t, "zh-Hans", "/api/v1/options", &admin, None)
+        .await
+        .body;
+    let stored: Vec<&str> = in_simplified
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter(|o| o["kind"] == "follow_up" && o["field"] == "method_id")
+        .filter_map(|o| o["label"].as_str())
+        .collect();
+    assert_eq!(stored, ["电话", "电子邮件", "拜访", "短信", "微信", "其他"]);
     assert_eq!(
         option_labels(&t, &admin, "follow_up", "method_id").await,
-        ["电话", "电子邮件", "拜访", "短信", "微信", "其他"]
+        ["Phone", "E-mail", "Visit", "SMS", "WeChat", "Other"]
     );
     assert_eq!(
         option_labels(&t, &admin, "payment", "method_id").await[0],

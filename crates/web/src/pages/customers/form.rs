@@ -229,7 +229,7 @@ async fn form_page(
     } else {
         "customers.new"
     };
-    let choices = Choices::load(state).await?;
+    let choices = Choices::load(state, caller).await?;
     // An edit opened now keeps what it shows, to tell later what someone
     // else changed meanwhile.
     if id.is_some() && form.read.is_empty() {
@@ -387,7 +387,7 @@ pub async fn update_customer(
         };
         let stored = CustomerForm::of(&detail);
         let mut names = conflict::Names::new("customer", lang, &defs);
-        conflict::customer_option_names(&state, &mut names).await;
+        conflict::customer_option_names(&state, &caller, &mut names).await;
         let theirs = stored.values(&defs);
         let yours = form.values(&defs);
         let shown = conflict::Conflict::new(

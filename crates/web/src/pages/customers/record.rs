@@ -104,7 +104,7 @@ pub(super) async fn record_page(
     done: Option<(&str, Option<u64>)>,
 ) -> Result<CustomerPage, ServiceError> {
     let mut detail = state.app.get_customer(caller, id).await?;
-    let choices = Choices::load(state).await?;
+    let choices = Choices::load(state, caller).await?;
     let mut shell = Shell::new(state, caller, lang, "/customers", "customers.title");
     shell.title = detail.view.customer.name.clone();
     shell.notice = done.and_then(|(what, n)| notice(lang, Some(what), n));
@@ -115,7 +115,7 @@ pub(super) async fn record_page(
     } else {
         Vec::new()
     };
-    readable_log(&mut detail, state, &shell).await;
+    readable_log(&mut detail, (state, caller), &shell).await;
     let contacts = if caller.can(Permission::new(Kind::Contact, Action::View)) {
         let customer = detail.view.customer.id;
         state.app.customer_contacts(caller, customer).await.ok()
@@ -195,11 +195,15 @@ pub(super) async fn record_page(
 
 /// Shows option labels, member names and times in the change log where it
 /// keeps ids and instants.
-async fn readable_log(detail: &mut CustomerDetail, state: &AppState, shell: &Shell) {
+async fn readable_log(
+    detail: &mut CustomerDetail,
+    (state, caller): (&AppState, &Caller),
+    shell: &Shell,
+) {
     crate::i18n::word_log_fields(&mut detail.change_log, shell.lang);
     let labels: BTreeMap<String, String> = state
         .app
-        .customer_options()
+        .customer_options(caller)
         .await
         .unwrap_or_default()
         .into_values()

@@ -83,7 +83,7 @@ pub(in crate::pages) async fn record_view(
     } else {
         Vec::new()
     };
-    let choices = crate::pages::customers::Choices::load(state).await?;
+    let choices = crate::pages::customers::Choices::load(state, caller).await?;
     let title = detail.row.opportunity.name.clone();
     let mut shell =
         Shell::new(state, caller, lang, "/opportunities", "opportunities.title").with_notice(done);
