@@ -119,17 +119,17 @@ pub(super) const SPECS: &[Spec] = &[
             f(
                 "industry_id",
                 "leads.industry_id",
-                Type::Choice("lead", "industry_id"),
+                Type::Choice("customer", "industry_id"),
             ),
             f(
                 "source_id",
                 "leads.source_id",
-                Type::Choice("lead", "source_id"),
+                Type::Choice("customer", "source_id"),
             ),
             f(
                 "level_id",
                 "leads.level_id",
-                Type::Choice("lead", "level_id"),
+                Type::Choice("customer", "level_id"),
             ),
             f("converted", "leads.converted", Type::Bool),
             f("created_at", "leads.created_at", Type::Instant),

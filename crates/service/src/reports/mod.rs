@@ -512,12 +512,9 @@ impl App {
                 departments::names(tx, &ids).await?
             }
             "industry" | "source" | "level" => {
-                let kind = if report == "lead_conversion" {
-                    "lead"
-                } else {
-                    "customer"
-                };
-                let found = options::of_field(tx, kind, &format!("{grouping}_id")).await?;
+                // Leads pick from the customers' options, so a lead and the
+                // customer it becomes share their level, industry and source.
+                let found = options::of_field(tx, "customer", &format!("{grouping}_id")).await?;
                 options_in(&frame.language, found)
                     .into_iter()
                     .map(|o| (o.id, o.label))

@@ -7,6 +7,7 @@ mod approval_fix;
 mod approvals_fix3;
 mod browser;
 mod builder_average;
+mod builder_leads;
 mod builder_charts;
 mod builder_checks;
 mod catalog_fix;
