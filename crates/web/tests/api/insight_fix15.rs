@@ -371,3 +371,56 @@ async fn the_schedule_range_names_its_end_as_the_end_time() {
     assert!(message.starts_with("End time"), "{message}");
     assert!(!message.contains("Hand over"), "{message}");
 }
+
+#[tokio::test]
+async fn names_too_long_for_a_phone_are_charted_beside_horizontal_bars() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (phone, name) in [
+        ("0972000011", "Dustin Brinkmann"),
+        ("0972000012", "Margarethe Oberhollenzer"),
+    ] {
+        let user = t.user(&admin, phone, json!({ "name": name })).await;
+        create(
+            &t,
+            &admin,
+            "/api/v1/customers",
+            json!({ "name": format!("Client of {name}"), "owner_id": user }),
+        )
+        .await;
+    }
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(
+        &t,
+        &cookie,
+        "/reports/customers?by=owner&period=this_year",
+        "en",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains(r#"class="chart bars-chart""#), "{html}");
+    // Every name stands beside its bar, whole on hover.
+    let narrow = html
+        .split(r#"<g class="ticks-narrow">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</g>").next())
+        .expect("labels for phones");
+    assert!(
+        narrow.contains("<title>Margarethe Oberhollenzer</title>"),
+        "{narrow}"
+    );
+    assert!(
+        narrow.contains("<title>Dustin Brinkmann</title>"),
+        "{narrow}"
+    );
+
+    // Months stay under their bars.
+    let (_, html) = page(
+        &t,
+        &cookie,
+        "/reports/customers?by=month&period=this_year",
+        "en",
+    )
+    .await;
+    assert!(!html.contains("bars-chart"), "{html}");
+}
