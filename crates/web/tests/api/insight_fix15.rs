@@ -12,7 +12,7 @@ use crate::sales_fixtures::{create, customer, submit};
 const MARCH: &str = "period=custom&from=2026-03-01&to=2026-03-31";
 
 /// Every link on a page to a list at `path` (`/contracts?`), unescaped.
-fn links<'a>(html: &'a str, path: &str) -> Vec<String> {
+fn links(html: &str, path: &str) -> Vec<String> {
     html.split(&format!("href=\"{path}"))
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
