@@ -156,6 +156,8 @@ pub struct ContractQuery {
     /// Signed on the days `[signed_from, signed_before)`.
     pub signed_from: Option<NaiveDate>,
     pub signed_before: Option<NaiveDate>,
+    /// Only those in this currency.
+    pub currency: Option<String>,
     /// Approved contracts ending within this window, for expiry reminders.
     pub ends_before: Option<NaiveDate>,
 }
@@ -245,6 +247,9 @@ fn scoped(
     }
     if let Some(before) = query.signed_before {
         select.and_where(col(C::SignedOn).lt(before));
+    }
+    if let Some(currency) = &query.currency {
+        select.and_where(col(C::Currency).eq(currency.as_str()));
     }
     if let Some(before) = query.ends_before {
         select

@@ -164,6 +164,8 @@ pub struct OpportunityQuery {
     /// Won or lost in `[from, before)`.
     pub closed_from: Option<chrono::DateTime<chrono::Utc>>,
     pub closed_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only those in this currency.
+    pub currency: Option<String>,
 }
 
 const COLUMNS: [Opportunities; 20] = [
@@ -256,6 +258,9 @@ fn scoped(
     }
     if let Some(before) = query.closed_before {
         select.and_where(col(O::ClosedAt).lt(before));
+    }
+    if let Some(currency) = &query.currency {
+        select.and_where(col(O::Currency).eq(currency.as_str()));
     }
     if let Some(from) = query.expected_from {
         select.and_where(col(O::ExpectedCloseOn).gte(from));

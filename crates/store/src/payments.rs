@@ -127,6 +127,8 @@ pub struct PaymentQuery {
     pub ids: Option<Vec<i64>>,
     pub received_from: Option<NaiveDate>,
     pub received_before: Option<NaiveDate>,
+    /// Only those in this currency.
+    pub currency: Option<String>,
     /// Conditions on the payment's custom fields, checked by the service.
     pub filters: Vec<Filter<Payments>>,
 }
@@ -220,6 +222,9 @@ fn scoped(
     }
     if let Some(before) = query.received_before {
         select.and_where(col(P::ReceivedOn).lt(before));
+    }
+    if let Some(currency) = &query.currency {
+        select.and_where(col(P::Currency).eq(currency.as_str()));
     }
 }
 

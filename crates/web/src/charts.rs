@@ -501,6 +501,6 @@ mod pie;
 #[cfg(test)]
 mod tests;
 
-pub use bars::bars;
+pub use bars::{bars, names_crowd_on_phone};
 pub use multiples::{Draw, Plot, Row2, multiples, pivot};
 pub use pie::pie;

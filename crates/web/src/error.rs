@@ -293,6 +293,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_gaps",
     "import_msgs",
     "target_input",
+    "insight_fix15",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

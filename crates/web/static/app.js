@@ -550,6 +550,25 @@
     select.addEventListener('change', function () { button.click(); });
   });
 
+  // select[data-filter-op]: a builder filter on a date shows only the
+  // boxes its condition reads (From/To for a range, the days for "not for
+  // so many days", none for a period or "has passed"); without script
+  // every box shows, with a hint saying which is read.
+  Array.prototype.forEach.call(doc.querySelectorAll('select[data-filter-op]'), function (select) {
+    var row = select.closest('.filter-row');
+    if (!row) return;
+    var boxes = row.querySelectorAll('[data-for-op]');
+    var hint = row.querySelector('[data-op-hint]');
+    if (hint) hint.hidden = true;
+    function show() {
+      Array.prototype.forEach.call(boxes, function (box) {
+        box.hidden = box.getAttribute('data-for-op') !== select.value;
+      });
+    }
+    select.addEventListener('change', show);
+    show();
+  });
+
   // select[data-stages-for=ID]: only the chosen pipeline's stages are offered.
   Array.prototype.forEach.call(doc.querySelectorAll('select[data-stages-for]'), function (pipeline) {
     var stages = doc.getElementById(pipeline.getAttribute('data-stages-for'));

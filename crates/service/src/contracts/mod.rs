@@ -222,6 +222,7 @@ pub(crate) fn contract_store_query(
             .owners(owners_of_view(caller, query.view.as_deref())?),
         signed_from: query.drill.days().0,
         signed_before: query.drill.days().1,
+        currency: query.drill.currency(),
         ends_before: query
             .ending_within_days
             .map(|days| today + chrono::Duration::days(days.clamp(0, 3650) + 1)),

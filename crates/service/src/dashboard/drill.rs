@@ -17,6 +17,11 @@ pub struct Drill {
     /// (the funnel's won and lost figures), not those they were created on.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub closed: bool,
+    /// Contracts, payments and opportunities only: those in this currency,
+    /// as a money figure in it sums them (the dashboard draws every amount
+    /// in one currency and names the others apart).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl Drill {
@@ -31,6 +36,15 @@ impl Drill {
                     .collect(),
             ),
         }
+    }
+
+    /// The currency to narrow to, as the records keep it (upper case);
+    /// none when blank.
+    pub(crate) fn currency(&self) -> Option<String> {
+        self.currency
+            .as_deref()
+            .map(|c| c.trim().to_uppercase())
+            .filter(|c| !c.is_empty())
     }
 
     /// The days `[from, to)`.

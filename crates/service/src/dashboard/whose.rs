@@ -121,7 +121,16 @@ impl App {
                     return Err(invalid("department_id", "invalid_choice"));
                 }
                 if !reach.has_department(department) {
-                    return Err(invalid("department_id", "insight_department_out_of_scope"));
+                    // A viewer who sees no whole department is told what
+                    // they do see, not sent to choose among none.
+                    let code = if reach.0.departments.is_empty() && reach.0.users.len() > 1 {
+                        "insight_department_team_only"
+                    } else if reach.0.departments.is_empty() {
+                        "insight_department_own_only"
+                    } else {
+                        "insight_department_out_of_scope"
+                    };
+                    return Err(invalid("department_id", code));
                 }
                 let departments = if query.with_children.unwrap_or(true) {
                     org.department_and_below(department)

@@ -370,6 +370,7 @@ impl App {
             created_before: before.filter(|_| !closed),
             closed_from: from.filter(|_| closed),
             closed_before: before.filter(|_| closed),
+            currency: query.drill.currency(),
             ..OpportunityQuery::default()
         })
     }

@@ -118,6 +118,7 @@ pub(crate) fn payment_store_query(
             .owners(owners_of_view(caller, query.view.as_deref())?),
         received_from: query.drill.days().0,
         received_before: query.drill.days().1,
+        currency: query.drill.currency(),
         ..PaymentQuery::default()
     })
 }

@@ -32,7 +32,8 @@ pub struct CatalogField {
     pub value_kind: &'static str,
     /// The operators that fit the field; a date-time also takes
     /// `older_than_days` (its value the days: before that many days ago,
-    /// or empty and created before) and `passed` (before now).
+    /// or empty and created before) and, when it may lie ahead (a next
+    /// contact time), `passed` (before now).
     pub operators: Vec<&'static str>,
     /// For ids and options: the value and its label. Fixed values
     /// (statuses, outcomes) carry their code as the label.
@@ -127,7 +128,7 @@ impl App {
             let measurable = field.kind == Type::Money;
             let mut operators = value_kind.operators().to_vec();
             if field.kind == Type::Instant {
-                operators.extend(super::filters::TIME_OPERATORS);
+                operators.extend(super::filters::time_operators(field.name));
             }
             let dated = matches!(field.kind, Type::Instant | Type::Day);
             fields.push(CatalogField {

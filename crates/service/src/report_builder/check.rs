@@ -191,9 +191,17 @@ impl App {
                 // A condition is on a date itself, never on a bucket of it.
                 let code = match filter.field.split_once(':') {
                     Some((name, _)) if resolve(name).is_some() => "condition_on_bucket",
+                    // A field of another kind (kept from before the kind
+                    // changed): said so, with the kind it must be of.
+                    _ if of_another_kind(&filter.field, spec) => "filter_not_of_kind",
                     _ => "unknown_field",
                 };
-                errors.add_labelled(format!("{at}.field"), &filter.field, code);
+                if code == "filter_not_of_kind" {
+                    let refused = kuijing_domain::FieldError::new(format!("{at}.field"), code);
+                    errors.push(refused.with("n", index + 1).labelled(&filter.field));
+                } else {
+                    errors.add_labelled(format!("{at}.field"), &filter.field, code);
+                }
                 continue;
             };
             // A field chosen without a condition: the condition is missing,
@@ -206,9 +214,14 @@ impl App {
             }
             // On a system date-time: not for that many days (or never),
             // and passed, as the lists take them.
-            if let Some(found) = self.time_filter(spec, &field, filter) {
+            if let Some(found) = self.time_filter(spec, &field, filter, saving) {
                 match found {
                     Ok(found) => filters.push(found),
+                    // The operator does not fit the field: said beside it.
+                    Err(code @ "passed_always_past") => {
+                        let refused = kuijing_domain::FieldError::new(format!("{at}.op"), code);
+                        errors.push(refused.with("n", index + 1).labelled(&filter.field));
+                    }
                     Err(code) => {
                         errors.add_labelled(format!("{at}.value"), &filter.field, code);
                     }
@@ -285,6 +298,17 @@ impl App {
             period,
         })
     }
+}
+
+/// Whether a field the kind does not have is one of another kind's: a
+/// system field of another kind, or a custom field (the kind has none by
+/// that key).
+fn of_another_kind(field: &str, spec: &Spec) -> bool {
+    field.starts_with("custom.")
+        || SPECS
+            .iter()
+            .filter(|other| other.kind != spec.kind)
+            .any(|other| other.fields.iter().any(|f| f.name == field))
 }
 
 /// What a measure asks for, read without its kind: a count (`Some(None)`),

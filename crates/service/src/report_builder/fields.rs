@@ -103,6 +103,11 @@ pub(super) const SPECS: &[Spec] = &[
                 "customers.last_follow_up_at",
                 Type::Instant,
             ),
+            f(
+                "next_contact_at",
+                "customers.next_contact_at",
+                Type::Instant,
+            ),
         ],
     },
     Spec {
@@ -134,6 +139,7 @@ pub(super) const SPECS: &[Spec] = &[
             f("converted", "leads.converted", Type::Bool),
             f("created_at", "leads.created_at", Type::Instant),
             f("converted_at", "leads.converted_at", Type::Instant),
+            f("next_contact_at", "leads.next_contact_at", Type::Instant),
         ],
     },
     Spec {
@@ -169,6 +175,11 @@ pub(super) const SPECS: &[Spec] = &[
             f("currency", "opportunities.currency", Type::Text),
             f("created_at", "opportunities.created_at", Type::Instant),
             f("closed_at", "opportunities.closed_at", Type::Instant),
+            f(
+                "next_contact_at",
+                "opportunities.next_contact_at",
+                Type::Instant,
+            ),
             f(
                 "expected_close_on",
                 "opportunities.expected_close_on",

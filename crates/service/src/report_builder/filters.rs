@@ -16,15 +16,72 @@ pub(super) const TIME_OPERATORS: [&str; 2] = ["older_than_days", "passed"];
 /// The most days `older_than_days` takes (ten years), as the lists.
 const MOST_DAYS: i64 = 3660;
 
+/// The system date-times that may lie ahead (a next contact time): only
+/// on these does `passed` ask something. Every other one (created, closed,
+/// approved, happened) is always in the past, so `passed` would keep every
+/// record that has it.
+const AHEAD: [&str; 1] = ["next_contact_at"];
+
+/// The time operators a system date-time takes: `older_than_days`
+/// always, `passed` only on one that may lie ahead.
+pub(super) fn time_operators(field: &str) -> Vec<&'static str> {
+    TIME_OPERATORS
+        .into_iter()
+        .filter(|op| *op != "passed" || AHEAD.contains(&field))
+        .collect()
+}
+
+/// A number of days as typed (`30`, `"30"`, full-width `"３０"`), within
+/// what `older_than_days` takes.
+fn days_of(value: Option<&serde_json::Value>) -> Option<i64> {
+    value
+        .and_then(|v| {
+            v.as_i64().or_else(|| {
+                kuijing_domain::text::half_width(v.as_str()?)
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+        })
+        .filter(|d| (1..=MOST_DAYS).contains(d))
+}
+
+/// The conditions as a saved report keeps them: the days of
+/// `older_than_days` as a number (`"３０"` is kept as 30), and no value
+/// where the operator takes none (`passed`, `is_empty`, `not_empty`).
+pub(super) fn normalised(filters: &[FilterInput]) -> Vec<FilterInput> {
+    filters
+        .iter()
+        .map(|filter| {
+            let value = match filter.op.as_str() {
+                "passed" | "is_empty" | "not_empty" => None,
+                "older_than_days" => match days_of(filter.value.as_ref()) {
+                    Some(days) => Some(serde_json::Value::from(days)),
+                    None => filter.value.clone(),
+                },
+                _ => filter.value.clone(),
+            };
+            FilterInput {
+                field: filter.field.clone(),
+                op: filter.op.clone(),
+                value,
+            }
+        })
+        .collect()
+}
+
 impl App {
     /// The store's condition for `older_than_days` or `passed` on a system
     /// date-time; `None` for any other operator or field, an error code
-    /// for a number of days that is not one.
+    /// for a number of days that is not one. A report being saved takes
+    /// `passed` only on a date-time that may lie ahead (one saved before
+    /// still runs).
     pub(super) fn time_filter(
         &self,
         spec: &Spec,
         field: &Resolved,
         input: &FilterInput,
+        saving: bool,
     ) -> Option<Result<Filter, &'static str>> {
         let Resolved::System(f) = field else {
             return None;
@@ -33,6 +90,9 @@ impl App {
             return None;
         }
         if input.op == "passed" {
+            if saving && !AHEAD.contains(&f.name) {
+                return Some(Err("passed_always_past"));
+            }
             return Some(Ok(Filter::Before(f.column, self.now().into())));
         }
         let created = spec
@@ -40,19 +100,7 @@ impl App {
             .iter()
             .find(|f| f.name == "created_at")
             .map_or(f.column, |c| c.column);
-        let days = input
-            .value
-            .as_ref()
-            .and_then(|v| {
-                v.as_i64().or_else(|| {
-                    kuijing_domain::text::half_width(v.as_str()?)
-                        .trim()
-                        .parse()
-                        .ok()
-                })
-            })
-            .filter(|d| (1..=MOST_DAYS).contains(d));
-        Some(match days {
+        Some(match days_of(input.value.as_ref()) {
             Some(days) => Ok(Filter::BeforeOrNever(
                 f.column,
                 created,

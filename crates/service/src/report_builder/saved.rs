@@ -129,7 +129,7 @@ impl App {
         serde_json::to_string(&Stored {
             group_by: definition.group_by.clone(),
             measures: definition.measures.clone(),
-            filters: definition.filters.clone(),
+            filters: super::filters::normalised(&definition.filters),
             period_field: definition.period_field.clone(),
             chart: definition.chart.clone(),
         })

@@ -67,6 +67,9 @@ pub struct ContractParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Only records in this currency (ISO code, `USD`), as a dashboard
+    /// figure in it sums them.
+    pub currency: Option<String>,
     /// Any column the list shows (`number`, `name`, `customer_id`,
     /// `signed_on`, `amount`, `outstanding`, `status`, `owner_id`, ...) or a
     /// custom field (`custom.<key>`); `-` first for descending
@@ -103,7 +106,10 @@ pub async fn list_contracts(
         customer_id: p.customer_id,
         view: p.view,
         ending_within_days: p.ending_within_days,
-        drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
+        drill: kuijing_service::dashboard::Drill {
+            currency: p.currency.clone(),
+            ..super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref())
+        },
     };
     let result = state
         .app

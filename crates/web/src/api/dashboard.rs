@@ -188,5 +188,6 @@ pub(super) fn drill_of(
             .filter(|id| !id.is_empty())
             .map(|id| id.parse().unwrap_or(-1))
             .collect(),
+        currency: None,
     }
 }

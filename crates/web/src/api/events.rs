@@ -19,10 +19,35 @@ use crate::i18n::Lang;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeParams {
-    /// From this instant (inclusive).
+    /// The start of the time range: events ending at or after this instant.
     pub from: DateTime<Utc>,
-    /// Up to this instant (exclusive); at most 62 days after `from`.
+    /// The end of the time range (exclusive): events starting before this
+    /// instant; at most 62 days after `from`.
     pub to: DateTime<Utc>,
+}
+
+/// Names the range's ends as what they are, the start and the end of the
+/// time range shown (`to` is not whom something is handed over to).
+fn name_range_fields(
+    error: kuijing_service::ServiceError,
+    lang: Lang,
+) -> kuijing_service::ServiceError {
+    match error {
+        kuijing_service::ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                let key = match e.field.as_str() {
+                    "from" => "insight_fix15.events.from",
+                    "to" => "insight_fix15.events.to",
+                    _ => continue,
+                };
+                if e.label.is_none() {
+                    e.label = Some(lang.t(key));
+                }
+            }
+            kuijing_service::ServiceError::Invalid(errors)
+        }
+        other => other,
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", params(RangeParams),
@@ -34,8 +59,9 @@ pub async fn list_events(
     ApiUser(caller): ApiUser,
     Params(p): Params<RangeParams>,
 ) -> Response {
+    let result = state.app.schedule(&caller, p.from, p.to).await;
     respond(
-        state.app.schedule(&caller, p.from, p.to).await,
+        result.map_err(|e| name_range_fields(e, lang)),
         &caller,
         lang,
     )

@@ -54,6 +54,9 @@ pub struct OpportunityParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Only records in this currency (ISO code, `USD`), as a dashboard
+    /// figure in it sums them.
+    pub currency: Option<String>,
     /// `true`: `from` and `to` are the days the opportunities were won or
     /// lost on (the dashboard funnel's figures), not created on.
     pub closed: Option<bool>,
@@ -75,6 +78,7 @@ impl OpportunityParams {
             sort: self.sort.clone(),
             drill: kuijing_service::dashboard::Drill {
                 closed: self.closed.unwrap_or(false),
+                currency: self.currency.clone(),
                 ..super::dashboard::drill_of(self.from, self.to, self.owner_ids.as_deref())
             },
         }

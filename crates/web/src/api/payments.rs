@@ -44,6 +44,9 @@ pub struct PaymentParams {
     pub to: Option<chrono::NaiveDate>,
     /// Only records of these owners, comma-separated ids.
     pub owner_ids: Option<String>,
+    /// Only records in this currency (ISO code, `USD`), as a dashboard
+    /// figure in it sums them.
+    pub currency: Option<String>,
     /// Conditions on payment custom fields as JSON, as the record lists
     /// take them: `[{"field":"custom.channel","op":"equals","value":"Wire"}]`.
     pub filter: Option<String>,
@@ -89,7 +92,10 @@ pub async fn list_payments(
         contract_id: p.contract_id,
         customer_id: p.customer_id,
         view: p.view,
-        drill: super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref()),
+        drill: kuijing_service::dashboard::Drill {
+            currency: p.currency.clone(),
+            ..super::dashboard::drill_of(p.from, p.to, p.owner_ids.as_deref())
+        },
     };
     let result = state
         .app

@@ -6,6 +6,31 @@ use super::{
     Axis, CHAR_WIDTH, COLOURS, Group, NARROW_CHAR_WIDTH, STEPS, axis_step, compact, escape, fit,
 };
 
+/// Whether names under vertical bars would be cut or thinned out on a
+/// phone: names (people, departments, choices), not days, months or
+/// quarters, which read in order and may show every few, one of which
+/// does not fit whole under its bars at the phone's size. Such names are
+/// drawn as horizontal bars instead, each name beside its bar (cut with
+/// "…" only past its room, whole on hover), none left out.
+pub fn names_crowd_on_phone(labels: &[&str]) -> bool {
+    let width = |label: &str| -> f64 {
+        label
+            .chars()
+            .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
+            .sum()
+    };
+    // The plot of vertical bars with one value axis: 720 wide less 88.
+    let slot = 632.0 / labels.len().max(1) as f64;
+    let dated = |label: &str| {
+        !label.is_empty()
+            && label
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | 'Q' | 'W'))
+    };
+    let long = |label: &str| width(label) * NARROW_CHAR_WIDTH + 4.0 > slot;
+    labels.iter().any(|l| !dated(l) && long(l))
+}
+
 /// Horizontal bars, one row per group (for many groups, such as people),
 /// the label on the left and each series as a thin bar, against a value
 /// axis with gridlines: the first of `axes` under the bars, a second (for

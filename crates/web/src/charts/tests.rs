@@ -353,3 +353,28 @@ fn two_groupings_draw_a_series_per_value_of_the_second_with_figures() {
         "a line per month and measure"
     );
 }
+
+#[test]
+fn names_too_long_for_a_phone_are_drawn_beside_horizontal_bars() {
+    // People's names under five bars: cut or thinned on a phone.
+    let people = ["Dustin Brinkmann", "Ann", "Bo", "Cy", "Di"];
+    assert!(names_crowd_on_phone(&people));
+    // Departments in Chinese, six of them: each wider than its slot.
+    assert!(names_crowd_on_phone(&[
+        "銷售一部",
+        "銷售二部",
+        "銷售三部",
+        "客服部",
+        "財務部",
+        "總部"
+    ]));
+    // Short names fit whole.
+    assert!(!names_crowd_on_phone(&["Ann", "Bo", "Cy"]));
+    // Months, days and quarters read in order and may show every few.
+    let months: Vec<String> = (1..=12).map(|m| format!("2021-{m:02}")).collect();
+    let months: Vec<&str> = months.iter().map(String::as_str).collect();
+    assert!(!names_crowd_on_phone(&months));
+    assert!(!names_crowd_on_phone(&[
+        "2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4"
+    ]));
+}

@@ -66,6 +66,9 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     owner_id: Vec<String>,
+    /// Only records in this currency (a dashboard money figure's).
+    #[serde(default)]
+    currency: String,
     #[serde(default)]
     pub(super) cursor: String,
     /// A column, `-` first for descending; the newest first when blank.
@@ -151,7 +154,7 @@ impl ListQuery {
     }
 
     pub(super) fn drill(&self) -> kuijing_service::dashboard::Drill {
-        super::drill::of(&self.from, &self.to, &self.owner_id)
+        super::drill::of_money(&self.from, &self.to, &self.owner_id, &self.currency)
     }
 
     /// The dashboard's narrowing and the customer, for the search form to keep.

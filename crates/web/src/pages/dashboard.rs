@@ -3,6 +3,7 @@
 
 mod compared;
 mod left_out;
+mod links;
 mod targets;
 
 use targets::target_chart;
@@ -336,47 +337,6 @@ impl View {
         }
     }
 
-    /// The days of the period and whose records, as a list's query; none
-    /// when the viewer may see nobody's records of the kind (the figure is 0).
-    fn drill_query(&self, owners: &Option<Vec<i64>>, dated: bool) -> Option<String> {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        if dated {
-            query.append_pair("from", &self.board.from.to_string());
-            query.append_pair("to", &self.board.to.to_string());
-        }
-        if let Some(owners) = owners {
-            if owners.is_empty() {
-                return None;
-            }
-            for owner in owners {
-                query.append_pair("owner_id", &owner.to_string());
-            }
-        }
-        Some(query.finish())
-    }
-
-    /// Where the records behind a brief figure are listed: exactly those
-    /// the figure counts.
-    fn link(&self, key: &str) -> Option<String> {
-        let owners = &self.board.owners;
-        let (path, whose) = match key {
-            "new_customers" => ("/customers?", &owners.customers),
-            "new_contacts" => ("/contacts?", &owners.contacts),
-            "new_opportunities" => ("/opportunities?", &owners.opportunities),
-            "contracts_approved" => ("/contracts?status=approved&", &owners.contracts),
-            "payments_received" => ("/payments?status=approved&", &owners.payments),
-            "follow_ups" => ("/follow-ups?", &owners.follow_ups),
-            _ => return None,
-        };
-        self.drill_query(whose, true).map(|q| format!("{path}{q}"))
-    }
-
-    /// The customers without a follow-up for so many days.
-    fn forgotten_link(&self, days: &i64) -> Option<String> {
-        self.drill_query(&self.board.owners.customers, false)
-            .map(|q| format!("/customers?forgotten={days}&{q}"))
-    }
-
     /// When the period holds nothing: the latest day a contract was signed
     /// in the same scope, with the dashboard of its month and of its year
     /// (whose data kept).
@@ -413,55 +373,6 @@ impl View {
             link(month, month_end),
             link(year, year_end),
         ))
-    }
-
-    /// The customers whose next contact time has passed.
-    fn overdue_link(&self) -> Option<String> {
-        self.drill_query(&self.board.owners.customers, false)
-            .map(|q| format!("/customers?contact_overdue=1&{q}"))
-    }
-
-    /// The records behind one person's place in a ranking.
-    fn ranking_link(
-        &self,
-        ranking: &kuijing_service::dashboard::Ranking,
-        index: &usize,
-    ) -> Option<String> {
-        let user = ranking.user_ids.get(*index)?;
-        let path = match ranking.measure {
-            "contract_amount" => "/contracts?status=approved&",
-            "payment_amount" => "/payments?status=approved&",
-            "new_customers" => "/customers?",
-            _ => "/follow-ups?",
-        };
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("from", &self.board.from.to_string());
-        query.append_pair("to", &self.board.to.to_string());
-        query.append_pair("owner_id", &user.to_string());
-        Some(format!("{path}{}", query.finish()))
-    }
-
-    /// The records behind a month's amount of the trend or a target's
-    /// achievement: approved contracts signed in the month, or approved
-    /// payments received in it (`YYYY-MM`, or `YYYY` for the whole year).
-    fn month_link(&self, measure: &str, month: &str) -> Option<String> {
-        let (first, last) = month_days(month)?;
-        self.days_link(measure, first, last)
-    }
-
-    /// The approved contracts signed, or payments received, on the days
-    /// `first` to `last` (both included) by whose the figure counts.
-    fn days_link(
-        &self,
-        measure: &str,
-        first: chrono::NaiveDate,
-        last: chrono::NaiveDate,
-    ) -> Option<String> {
-        let whose = match measure {
-            "contract_amount" => &self.board.owners.contracts,
-            _ => &self.board.owners.payments,
-        };
-        self.owners_link(measure, (first, last), whose)
     }
 
     /// The trend's four series, each named with the years its months fall
@@ -525,37 +436,6 @@ impl View {
             ),
         ]
     }
-
-    /// The opportunities of a pipeline won (or lost) in the period, by the
-    /// owners the funnel counts.
-    fn closed_link(&self, pipeline: &i64, outcome: &str) -> Option<String> {
-        self.drill_query(&self.board.owners.opportunities, true)
-            .map(|q| {
-                format!("/opportunities?pipeline_id={pipeline}&outcome={outcome}&closed=1&{q}")
-            })
-    }
-
-    /// The open opportunities at a stage of a pipeline.
-    fn stage_link(&self, pipeline: &i64, stage: &i64) -> Option<String> {
-        self.drill_query(&self.board.owners.opportunities, false)
-            .map(|q| {
-                format!("/opportunities?pipeline_id={pipeline}&stage_id={stage}&outcome=open&{q}")
-            })
-    }
-}
-
-/// The first and last day of `YYYY-MM`, or of the year `YYYY`.
-fn month_days(month: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-    let (year, month) = match month.split_once('-') {
-        Some((year, month)) => (year.parse::<i32>().ok()?, Some(month.parse::<u32>().ok()?)),
-        None => (month.parse::<i32>().ok()?, None),
-    };
-    let first = chrono::NaiveDate::from_ymd_opt(year, month.unwrap_or(1), 1)?;
-    let after = match month {
-        Some(12) | None => chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1)?,
-        Some(m) => chrono::NaiveDate::from_ymd_opt(year, m + 1, 1)?,
-    };
-    Some((first, after.pred_opt()?))
 }
 
 async fn view(

@@ -15,6 +15,17 @@ pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
         to: to.trim().parse().ok(),
         closed: false,
         owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
+        currency: None,
+    }
+}
+
+/// As [`of`], for a list of money (contracts, payments, opportunities):
+/// also narrowed to the records in `currency`, as the figure summed them.
+pub(crate) fn of_money(from: &str, to: &str, owners: &[String], currency: &str) -> Drill {
+    let currency = currency.trim().to_uppercase();
+    Drill {
+        currency: (!currency.is_empty()).then_some(currency),
+        ..of(from, to, owners)
     }
 }
 
@@ -41,6 +52,9 @@ pub(crate) fn pairs(drill: &Drill) -> Vec<(&'static str, String)> {
     }
     if drill.closed {
         pairs.push(("closed", "1".to_string()));
+    }
+    if let Some(currency) = &drill.currency {
+        pairs.push(("currency", currency.clone()));
     }
     pairs
 }
@@ -75,6 +89,13 @@ pub(crate) fn note(shell: &mut Shell, drill: &Drill, more: Option<String>, whole
             shell
                 .t(key)
                 .replace("%{count}", &drill.owner_ids.len().to_string()),
+        );
+    }
+    if let Some(currency) = &drill.currency {
+        parts.push(
+            shell
+                .t("insight_fix15.drill.currency")
+                .replace("%{currency}", currency),
         );
     }
     // Without days or people the list was opened from a record (a

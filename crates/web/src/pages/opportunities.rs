@@ -81,6 +81,9 @@ pub struct ListQuery {
     to: String,
     #[serde(default)]
     owner_id: Vec<String>,
+    /// Only records in this currency (a dashboard money figure's).
+    #[serde(default)]
+    currency: String,
     /// `1`: the days are those the opportunities were won or lost on.
     #[serde(default)]
     closed: String,
@@ -148,7 +151,7 @@ impl ListQuery {
     fn drill(&self) -> kuijing_service::dashboard::Drill {
         kuijing_service::dashboard::Drill {
             closed: self.closed.trim() == "1",
-            ..super::drill::of(&self.from, &self.to, &self.owner_id)
+            ..super::drill::of_money(&self.from, &self.to, &self.owner_id, &self.currency)
         }
     }
 

@@ -127,6 +127,10 @@ pub(crate) fn chart_of(
         })
         .collect();
     let mut groups = groups;
+    // Names that would be cut or thinned out under bars on a phone are
+    // drawn beside horizontal bars instead (read before months are named).
+    let labels: Vec<&str> = groups.iter().map(|g| g.label.as_str()).collect();
+    let crowded = !targets && charts::names_crowd_on_phone(&labels);
     if !targets {
         name_months(&mut groups, shell);
     }
@@ -136,8 +140,8 @@ pub(crate) fn chart_of(
     let mut legend = legend;
     let chart = drawn_chart(report);
     let several_measures = chart != report.chart;
-    let horizontal =
-        (groups.len() > 12 || several) && !matches!(chart, "line" | "pie" | "funnel" | "table");
+    let horizontal = (groups.len() > 12 || several || crowded)
+        && !matches!(chart, "line" | "pie" | "funnel" | "table");
     if axes.len() == 2 {
         // Horizontal bars have the first axis under them, the second above.
         let (first, second) = if horizontal {

@@ -46,6 +46,9 @@ struct FormView {
     rows: Vec<FilterDraft>,
     errors: HashMap<String, String>,
     problem: Option<String>,
+    /// The filters taken off because the kind chosen has not their field
+    /// (kept from the kind before), named for the viewer.
+    dropped: Option<String>,
 }
 
 impl FormView {
@@ -268,6 +271,40 @@ async fn form_view(
         Some(other) => (HashMap::new(), Some(message(other, lang))),
         None => (HashMap::new(), None),
     };
+    // Filters on a field the kind has not (another kind's, kept from before
+    // the kind changed) are taken off and named; after a refusal they stay,
+    // each beside its message.
+    let mut draft = draft;
+    let mut dropped = None;
+    if refused.is_none() {
+        let (kept, gone): (Vec<FilterDraft>, Vec<FilterDraft>) = draft
+            .filters
+            .into_iter()
+            .partition(|f| catalog.fields.iter().any(|c| c.name == f.field));
+        draft.filters = kept;
+        if !gone.is_empty() {
+            let names: Vec<String> = gone
+                .iter()
+                .map(|f| {
+                    let text = |key: &str| lang.t(key);
+                    let label = kuijing_service::reports::grouping_label(&f.field, &text);
+                    if label.starts_with("fields.") {
+                        f.field.clone()
+                    } else {
+                        label
+                    }
+                })
+                .collect();
+            dropped = Some(
+                lang.t("insight_fix15.builder.filters_dropped")
+                    .replace(
+                        "%{kind}",
+                        &lang.t(&format!("kinds_plural.{}", catalog.kind)),
+                    )
+                    .replace("%{fields}", &names.join(", ")),
+            );
+        }
+    }
     let mut rows = draft.filters.clone();
     if rows.len() < MAX_FILTERS {
         rows.push(FilterDraft::default());
@@ -283,6 +320,7 @@ async fn form_view(
         rows,
         errors,
         problem,
+        dropped,
     })
 }
 

@@ -12,6 +12,8 @@ use kuijing_service::reports::{BUILT_IN, Report, ReportColumn, ReportQuery, Unit
 
 pub(crate) use super::report_chart::{chart_of, name_months};
 
+mod own_scope;
+
 use super::Shell;
 use super::dashboard::{Picker, Query, insight_answer};
 use super::forms::{answer, optional_number, optional_text};

@@ -218,22 +218,25 @@ async fn the_builder_filters_date_times_by_days_ago_and_by_having_passed() {
         .get("/api/v1/custom-reports/catalog/customers", &admin)
         .await;
     assert_eq!(catalog.status, 200, "{}", catalog.text);
-    let operators = catalog.body["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .find(|f| f["name"] == "last_follow_up_at")
-        .expect("last_follow_up_at")["operators"]
-        .clone();
-    for op in ["older_than_days", "passed"] {
-        assert!(
-            operators
-                .as_array()
-                .expect("operators")
-                .contains(&json!(op)),
-            "{operators}"
-        );
-    }
+    let operators = |field: &str| {
+        catalog.body["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|f| f["name"] == field)
+            .unwrap_or_else(|| panic!("{field}"))["operators"]
+            .as_array()
+            .expect("operators")
+            .clone()
+    };
+    // "Has passed" only where the time may lie ahead.
+    let followed_up = operators("last_follow_up_at");
+    assert!(
+        followed_up.contains(&json!("older_than_days")),
+        "{followed_up:?}"
+    );
+    assert!(!followed_up.contains(&json!("passed")), "{followed_up:?}");
+    assert!(operators("next_contact_at").contains(&json!("passed")));
 
     // Never followed up and created 40 days ago; followed up today; new today.
     let forgotten = customer(&t, &admin, "Forgotten").await;
@@ -244,7 +247,9 @@ async fn the_builder_filters_date_times_by_days_ago_and_by_having_passed() {
     let fresh = customer(&t, &admin, "Fresh").await;
     t.sql(&format!(
         "update customers set last_follow_up_at = \
-         (select created_at from customers where id = {fresh}) where id = {followed}"
+         (select created_at from customers where id = {fresh}), \
+         next_contact_at = (select created_at from customers where id = {fresh}) \
+         where id = {followed}"
     ))
     .await;
     let report = |filter: Value| {
@@ -279,12 +284,16 @@ async fn the_builder_filters_date_times_by_days_ago_and_by_having_passed() {
         &t,
         &admin,
         "/api/v1/custom-reports",
-        report(json!({"field": "last_follow_up_at", "op": "passed"})),
+        report(json!({"field": "next_contact_at", "op": "passed"})),
     )
     .await;
-    assert_eq!(count(passed).await, 0, "today's is not before now");
+    assert_eq!(
+        count(passed).await,
+        0,
+        "a contact due now is not before now"
+    );
     t.clock.advance(chrono::Duration::days(1));
-    assert_eq!(count(passed).await, 1, "yesterday's has passed");
+    assert_eq!(count(passed).await, 1, "yesterday's due contact has passed");
 
     // Days that are not a number of days are refused, naming the fix.
     let refused = t

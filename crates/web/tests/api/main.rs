@@ -26,6 +26,7 @@ mod insight_fix;
 mod insight_fix10;
 mod insight_fix11;
 mod insight_fix13;
+mod insight_fix15;
 mod insight_fix9;
 mod insight_fixes;
 mod insight_meaning;

@@ -71,22 +71,25 @@ impl View {
     /// The records a target's achievement counts on the days given: those
     /// of the owners whose records make the figure (for a group, only
     /// those whose target counts), else everyone's the dashboard counts.
+    /// Only those in the target's currency: the achievement sums no other.
     pub(super) fn target_link(
         &self,
-        measure: &str,
+        target: &TargetView,
         from: &chrono::NaiveDate,
         to: &chrono::NaiveDate,
         owners: &Option<Vec<i64>>,
     ) -> Option<String> {
-        self.owners_link(measure, (*from, *to), owners)
+        self.owners_link(target.measure, (*from, *to), owners, &target.currency)
     }
 
-    /// As [`Self::days_link`], by the owners given (none: everyone's).
+    /// As [`Self::days_link`], by the owners given (none: everyone's), in
+    /// `currency` (the one the amount linked is in).
     pub(super) fn owners_link(
         &self,
         measure: &str,
         (first, last): (chrono::NaiveDate, chrono::NaiveDate),
         whose: &Option<Vec<i64>>,
+        currency: &str,
     ) -> Option<String> {
         let path = match measure {
             "contract_amount" => "/contracts?status=approved&",
@@ -95,6 +98,7 @@ impl View {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("from", &first.to_string());
         query.append_pair("to", &last.to_string());
+        query.append_pair("currency", currency);
         if let Some(owners) = whose {
             if owners.is_empty() {
                 return None;
