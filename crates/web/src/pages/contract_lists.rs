@@ -135,7 +135,14 @@ fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
         "starts_on" => date(shell, c.starts_on),
         "ends_on" => date(shell, c.ends_on),
         "amount" => money(c.amount),
-        "received" => money(c.received),
+        // Paid past its amount (each time confirmed): the excess is tagged.
+        "received" => match &row.overpaid_text {
+            Some(over) => money(c.received).tag(
+                "tag-delete paid-over",
+                format!("{} {over}", shell.t("review_fix13.paid_over")),
+            ),
+            None => money(c.received),
+        },
         // Only an approved contract expects payments; the others owe nothing yet.
         "outstanding" => match row.outstanding {
             Some(outstanding) => money(outstanding),
