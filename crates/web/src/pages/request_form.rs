@@ -13,7 +13,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict;
+use super::conflict::{self, Take};
 use super::forms::{
     CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, status_of,
 };
@@ -260,17 +260,11 @@ async fn stale_request(
     let yours = form.values(&fields);
     let mut form = form;
     let read = std::mem::take(&mut form.read);
-    let shown = conflict::Conflict::new(
-        &read,
-        &theirs,
-        &yours,
-        &names,
-        format!("/requests/{id}/edit"),
-    );
-    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
+    let reload = format!("/requests/{id}/edit");
+    let (shown, read) = form.meet(&read, (&theirs, &yours), &names, reload);
     let form = RequestForm {
         version: stored.version,
-        read: conflict::mark(&theirs),
+        read,
         ..form
     };
     let page = request_form_view(state, caller, lang, Some(id), form, FormErrors::default())

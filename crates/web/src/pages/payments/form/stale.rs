@@ -8,7 +8,7 @@ use kuijing_service::{Caller, ServiceError};
 use super::{PaymentForm, payment_form_view};
 use crate::AppState;
 use crate::i18n::Lang;
-use crate::pages::conflict;
+use crate::pages::conflict::{self, Take};
 use crate::pages::contract_form::not_editable;
 use crate::pages::contracts::method_choices;
 use crate::pages::forms::{FormErrors, answer, error_page, status_of};
@@ -64,17 +64,11 @@ pub(super) async fn stale_payment(
     let yours = form.values(&defs);
     let mut form = form;
     let read = std::mem::take(&mut form.read);
-    let shown = conflict::Conflict::new(
-        &read,
-        &theirs,
-        &yours,
-        &names,
-        format!("/payments/{id}/edit"),
-    );
-    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
+    let reload = format!("/payments/{id}/edit");
+    let (shown, read) = form.meet(&read, (&theirs, &yours), &names, reload);
     let form = PaymentForm {
         version: stored.version,
-        read: conflict::mark(&theirs),
+        read,
         ..form
     };
     let page = payment_form_view(
