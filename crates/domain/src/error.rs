@@ -18,8 +18,9 @@ pub struct FieldError {
     #[schema(value_type = Vec<Vec<String>>)]
     pub params: Vec<(&'static str, String)>,
     /// Records the message counts and names: the payments not yet approved
-    /// that an amount past what a contract has outstanding is measured
-    /// against (`exceeds_outstanding`).
+    /// that an amount past what a contract (or an instalment) has
+    /// outstanding is measured against (`exceeds_outstanding`,
+    /// `exceeds_instalment`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<PendingRecord>,
 }

@@ -28,6 +28,7 @@ pub mod error;
 pub mod events;
 pub mod fields;
 pub mod follow_ups;
+mod import_lines;
 pub mod import_report;
 pub mod imports;
 mod input;

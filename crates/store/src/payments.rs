@@ -23,6 +23,9 @@ const OWNED: record::OwnedTable<Payments> = record::OwnedTable {
 
 const KIND: &str = "payment";
 
+mod pending;
+pub use pending::{PendingPayment, pending_of_contract, pending_on_plan, pending_total};
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct PaymentRow {
     id: i64,
@@ -498,85 +501,6 @@ pub async fn delete(tx: &mut Tx, id: i64) -> Result<u64> {
     crate::unique_values::forget_records(tx, KIND, &[id]).await?;
     tx.execute(&record::delete(Payments::Table, Payments::Id, id))
         .await
-}
-
-/// What a contract's payments not yet approved (drafts and those in
-/// approval, or only those in approval) add up to, leaving one payment out.
-/// The payments not yet approved against one instalment, as
-/// [`pending_total`] counts them for a contract.
-pub async fn pending_on_plan(
-    tx: &mut Tx,
-    plan: i64,
-    except: Option<i64>,
-    with_drafts: bool,
-) -> Result<i64> {
-    let statuses: &[&str] = if with_drafts {
-        &["draft", "in_approval"]
-    } else {
-        &["in_approval"]
-    };
-    let mut select = Query::select();
-    select
-        .expr(crate::record::sum_or_zero(Payments::Amount))
-        .from(Payments::Table)
-        .and_where(Expr::col(Payments::PlanId).eq(plan))
-        .and_where(Expr::col(Payments::Status).is_in(statuses.iter().copied()));
-    if let Some(except) = except {
-        select.and_where(Expr::col(Payments::Id).ne(except));
-    }
-    tx.count(&select).await
-}
-
-/// A payment not yet approved, as the outstanding warning names it.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct PendingPayment {
-    pub id: i64,
-    pub number: String,
-    pub amount: i64,
-    /// `draft` or `in_approval`.
-    pub status: String,
-}
-
-/// A contract's payments not yet approved (drafts and those in approval),
-/// whoever owns them: they make what it has outstanding smaller for the
-/// next payment, which is told which they are.
-pub async fn pending_of_contract(tx: &mut Tx, contract: i64) -> Result<Vec<PendingPayment>> {
-    let select = Query::select()
-        .columns([
-            Payments::Id,
-            Payments::Number,
-            Payments::Amount,
-            Payments::Status,
-        ])
-        .from(Payments::Table)
-        .and_where(Expr::col(Payments::ContractId).eq(contract))
-        .and_where(Expr::col(Payments::Status).is_in(["draft", "in_approval"]))
-        .order_by(Payments::Id, Order::Asc)
-        .to_owned();
-    tx.all(&select).await
-}
-
-pub async fn pending_total(
-    tx: &mut Tx,
-    contract: i64,
-    except: Option<i64>,
-    with_drafts: bool,
-) -> Result<i64> {
-    let statuses: &[&str] = if with_drafts {
-        &["draft", "in_approval"]
-    } else {
-        &["in_approval"]
-    };
-    let mut select = Query::select();
-    select
-        .expr(crate::record::sum_or_zero(Payments::Amount))
-        .from(Payments::Table)
-        .and_where(Expr::col(Payments::ContractId).eq(contract))
-        .and_where(Expr::col(Payments::Status).is_in(statuses.iter().copied()));
-    if let Some(except) = except {
-        select.and_where(Expr::col(Payments::Id).ne(except));
-    }
-    tx.count(&select).await
 }
 
 /// The ids and owners of the payments of contracts, for a transfer of the

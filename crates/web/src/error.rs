@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 
 mod field_names;
 mod page;
-mod pending;
+pub mod pending;
 #[cfg(test)]
 mod tests;
 
@@ -60,7 +60,8 @@ pub struct FieldProblem {
     pub code: String,
     pub message: String,
     /// The payments not yet approved that a refused amount counted
-    /// (`exceeds_outstanding`), each named in `message` too.
+    /// (`exceeds_outstanding`: the contract's; `exceeds_instalment`: the
+    /// instalment's), each named in `message` too.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<PendingProblem>,
 }
@@ -294,6 +295,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "import_msgs",
     "target_input",
     "insight_fix15",
+    "sales_fix15",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -224,6 +224,9 @@ pub fn explain(report: &mut ImportReport, kind: &str, lang: Lang) -> Vec<Problem
         .map(|p| {
             // A custom field is named by its label where the check knew it.
             let mut message = match &p.label {
+                _ if p.code.starts_with("exceeds_") => {
+                    crate::error::pending::import_message(p, kind, lang).unwrap_or_default()
+                }
                 Some(label) => crate::error::labelled_message(&p.field, &p.code, label, lang),
                 None => crate::error::message_in_kind(&p.field, &p.code, kind, lang),
             };

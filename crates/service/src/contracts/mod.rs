@@ -116,6 +116,33 @@ pub struct ContractRow {
     /// below 0. Null for a contract that is not approved (a draft, one in
     /// approval, rejected, withdrawn or void), which expects no payments.
     pub outstanding: Option<i64>,
+    /// What approved payments brought in beyond the amount (each confirmed
+    /// past what was outstanding), in minor units of `currency`; 0 when
+    /// none, and for a contract that is not approved.
+    pub overpaid: i64,
+    /// `overpaid` as people read it, with its currency; null when none.
+    pub overpaid_text: Option<String>,
+}
+
+impl ContractRow {
+    /// A contract as lists and pages show it, with what it has
+    /// outstanding and what was paid over its amount.
+    pub fn of(contract: Contract, owner_name: Option<String>) -> Self {
+        let counts = contract.status.counts();
+        let overpaid = if counts {
+            contract.received.saturating_sub(contract.amount).max(0)
+        } else {
+            0
+        };
+        Self {
+            owner_name,
+            outstanding: counts.then(|| contract.outstanding()),
+            overpaid,
+            overpaid_text: (overpaid > 0)
+                .then(|| kuijing_domain::money::format_money(overpaid, &contract.currency)),
+            contract,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -267,10 +294,9 @@ impl App {
         let names = kuijing_store::users::names(tx, &owners).await?;
         Ok(found
             .into_iter()
-            .map(|contract| ContractRow {
-                owner_name: name_of(&names, contract.owner_id),
-                outstanding: contract.status.counts().then(|| contract.outstanding()),
-                contract,
+            .map(|contract| {
+                let owner = name_of(&names, contract.owner_id);
+                ContractRow::of(contract, owner)
             })
             .collect())
     }

@@ -242,9 +242,5 @@ impl App {
 
 /// A contract as the list shows it, for the value a page starts after.
 fn shown_contract(contract: Contract) -> ContractRow {
-    ContractRow {
-        outstanding: contract.status.counts().then(|| contract.outstanding()),
-        owner_name: None,
-        contract,
-    }
+    ContractRow::of(contract, None)
 }

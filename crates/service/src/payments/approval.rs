@@ -88,7 +88,7 @@ impl App {
             let pending = payments::pending_total(&mut tx, contract.id, Some(id), false).await?;
             let committed = contract.received.saturating_add(pending);
             if sales::exceeds_outstanding(contract.amount, committed, current.amount) {
-                let counted = pending_named(&mut tx, &contract, Some(id), false).await?;
+                let counted = pending_named(&mut tx, (&contract, None), Some(id), false).await?;
                 return Err(ServiceError::Invalid(
                     past_outstanding(
                         "exceeds_outstanding",
@@ -108,12 +108,15 @@ impl App {
                 let pending = payments::pending_on_plan(&mut tx, plan.id, Some(id), false).await?;
                 if sales::exceeds_instalment(plan.amount, plan.received, pending, current.amount) {
                     let left = plan.amount - plan.received.saturating_add(pending);
+                    let counted =
+                        pending_named(&mut tx, (&contract, Some(plan.id)), Some(id), false).await?;
                     return Err(ServiceError::Invalid(
                         past_outstanding(
                             "exceeds_instalment",
                             (current.amount, left),
                             &contract.currency,
                         )
+                        .counting(counted)
                         .into(),
                     ));
                 }

@@ -29,12 +29,13 @@ pub(super) fn past_outstanding(
         .with("outstanding", text(remaining.max(0)))
 }
 
-/// The payments not yet approved that a check of what `contract` has
-/// outstanding counted (those in approval, and drafts when `with_drafts`),
-/// leaving out the payment checked (`except`), so the refusal names them.
+/// The payments not yet approved that a check of what `contract` (or its
+/// instalment `plan`) has outstanding counted (those in approval, and
+/// drafts when `with_drafts`), leaving out the payment checked (`except`),
+/// so the refusal names them.
 pub(super) async fn pending_named(
     tx: &mut Tx,
-    contract: &Contract,
+    (contract, plan): (&Contract, Option<i64>),
     except: Option<i64>,
     with_drafts: bool,
 ) -> Result<Vec<PendingRecord>> {
@@ -42,6 +43,7 @@ pub(super) async fn pending_named(
         .await?
         .into_iter()
         .filter(|p| Some(p.id) != except)
+        .filter(|p| plan.is_none() || p.plan_id == plan)
         .filter(|p| with_drafts || p.status == DocStatus::InApproval.as_str())
         .map(|p| PendingRecord {
             id: p.id,
@@ -217,7 +219,7 @@ impl App {
         let committed = contract.received.saturating_add(pending);
         let exceeding = sales::exceeds_outstanding(contract.amount, committed, amount);
         if errors.is_empty() && exceeding && !input.confirm_exceeding {
-            let counted = pending_named(tx, &contract, except, true).await?;
+            let counted = pending_named(tx, (&contract, None), except, true).await?;
             errors.push(
                 past_outstanding(
                     "exceeds_outstanding",
@@ -240,11 +242,11 @@ impl App {
             None => (false, 0),
         };
         if errors.is_empty() && past_instalment && !input.confirm_exceeding {
-            errors.push(past_outstanding(
-                "exceeds_instalment",
-                (amount, left),
-                &contract.currency,
-            ));
+            let counted = pending_named(tx, (&contract, input.plan_id), except, true).await?;
+            errors.push(
+                past_outstanding("exceeds_instalment", (amount, left), &contract.currency)
+                    .counting(counted),
+            );
         }
         errors.into_result()?;
         Ok((

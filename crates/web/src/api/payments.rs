@@ -105,7 +105,7 @@ pub async fn list_payments(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments", tag = "payments", request_body = PaymentInput,
-    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order. What is outstanding counts the contract's payments not yet approved (drafts and those in approval): the `exceeds_outstanding` error names each of them in its `message` (number, amount, status, in the caller's language) and lists them under its `pending` (`id`, `number`, `amount` in minor units, `amount_text`, `currency`, `status`, `status_name`).",
+    description = "A payment starts as a draft, against an approved contract. One above what the contract still has outstanding is refused (`exceeds_outstanding` on `amount`), and one above what its instalment still has outstanding likewise (`exceeds_instalment`), unless `confirm_exceeding` is true; what an instalment receives beyond its amount is carried to the next instalments in order. What is outstanding counts the contract's payments not yet approved (drafts and those in approval): the `exceeds_outstanding` error names each of them in its `message` (number, amount, status, in the caller's language) and lists them under its `pending` (`id`, `number`, `amount` in minor units, `amount_text`, `currency`, `status`, `status_name`); `exceeds_instalment` likewise names and lists the payments not yet approved against that instalment.",
     responses((status = 201, body = PaymentDetail), (status = 422, body = Problem)))]
 pub async fn create_payment(
     State(state): State<AppState>,
@@ -166,7 +166,7 @@ pub async fn delete_payment(
 }
 
 #[utoipa::path(post, path = "/api/v1/payments/{id}/submit", tag = "payments", request_body = SubmitInput,
-    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. What the contract has outstanding is checked again, counting its other payments in approval: past it, unless confirmed before (`confirm_exceeding`), the payment is refused with `exceeds_outstanding` on `amount`, naming those payments in the `message` and listing them under `pending`. An approved payment counts in its contract's `received` and in its instalment's status.",
+    description = "Puts the payment into the payment approval flow; with no active flow it is approved at once. What the contract has outstanding is checked again, counting its other payments in approval: past it, unless confirmed before (`confirm_exceeding`), the payment is refused with `exceeds_outstanding` on `amount`, naming those payments in the `message` and listing them under `pending`. `exceeds_instalment` names and lists the instalment's payments in approval the same way. An approved payment counts in its contract's `received` (a contract paid past its amount shows the excess as `overpaid`) and in its instalment's status.",
     responses((status = 200, body = PaymentDetail), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_payment(
     State(state): State<AppState>,

@@ -1,5 +1,5 @@
 //! The payments not yet approved that a refused amount was measured
-//! against (`exceeds_outstanding`): named in the message of the API, each
+//! against (`exceeds_outstanding`, `exceeds_instalment`): named in the message of the API, each
 //! by its number, amount and status, and listed for programs under the
 //! field's `pending`.
 
@@ -54,23 +54,56 @@ fn status_name(record: &PendingRecord, lang: Lang) -> String {
     }
 }
 
-/// The API's message of an amount past what a contract has outstanding
-/// that counted payments not yet approved: it names each of them (the
-/// pages list them beside the form instead). `None` for any other error.
+/// The API's message of an amount past what a contract (or an
+/// instalment) has outstanding that counted payments not yet approved: it
+/// names each of them (the pages list a contract's beside the form
+/// instead). `None` for any other error.
 pub(super) fn message_naming_pending(
     error: &FieldError,
     kind: Option<&str>,
     lang: Lang,
 ) -> Option<String> {
-    if error.code != "exceeds_outstanding" || error.pending.is_empty() {
+    let key = match error.code {
+        "exceeds_outstanding" => "sales_gaps.exceeds_outstanding_named",
+        "exceeds_instalment" => "sales_fix15.exceeds_instalment_named",
+        _ => return None,
+    };
+    naming_pending(error, key, kind, lang)
+}
+
+/// A form's message of an amount past what its instalment has
+/// outstanding, naming the instalment's payments not yet approved (the
+/// contract's are listed beside the form, not the instalment's).
+pub fn form_message_naming_pending(error: &FieldError, lang: Lang) -> Option<String> {
+    if error.code != "exceeds_instalment" {
+        return None;
+    }
+    naming_pending(
+        error,
+        "sales_fix15.exceeds_instalment_named_form",
+        None,
+        lang,
+    )
+}
+
+fn naming_pending(error: &FieldError, key: &str, kind: Option<&str>, lang: Lang) -> Option<String> {
+    if error.pending.is_empty() {
         return None;
     }
     let label = match &error.label {
         Some(label) => label.clone(),
         None => field_label(&error.field, kind, lang),
     };
-    let named: Vec<String> = error
-        .pending
+    let text = lang.t(key).replace("%{field}", &label);
+    let text = error.params.iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
+    });
+    Some(text.replace("%{pending}", &pending_list(&error.pending, lang)))
+}
+
+/// The payments not yet approved, each by its number, amount and status.
+pub fn pending_list(pending: &[PendingRecord], lang: Lang) -> String {
+    let named: Vec<String> = pending
         .iter()
         .map(|p| {
             lang.t("sales_gaps.pending_payment")
@@ -82,14 +115,38 @@ pub(super) fn message_naming_pending(
                 .replace("%{status}", &status_name(p, lang))
         })
         .collect();
+    named.join(&lang.t("sales_gaps.pending_separator"))
+}
+
+/// An import row's amount past what its contract or instalment has
+/// outstanding: both amounts, and the payments not yet approved it counted
+/// (earlier rows of the file among them). `None` for any other problem.
+pub fn import_message(
+    problem: &kuijing_service::imports::ImportProblem,
+    kind: &str,
+    lang: Lang,
+) -> Option<String> {
+    let code = problem.code.as_str();
+    if code != "exceeds_outstanding_import" && code != "exceeds_instalment_import" {
+        return None;
+    }
+    let label = match &problem.label {
+        Some(label) => label.clone(),
+        None => field_label(&problem.field, Some(kind), lang),
+    };
     let text = lang
-        .t("sales_gaps.exceeds_outstanding_named")
+        .t(&format!("sales_fix15.import.{code}"))
         .replace("%{field}", &label);
-    let text = error.params.iter().fold(text, |text, (name, value)| {
-        text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
+    let mut text = problem.params.iter().fold(text, |text, (name, value)| {
+        text.replace(&format!("%{{{name}}}"), value)
     });
-    Some(text.replace(
-        "%{pending}",
-        &named.join(&lang.t("sales_gaps.pending_separator")),
-    ))
+    if !problem.pending.is_empty() {
+        text.push(' ');
+        text.push_str(
+            &lang
+                .t("sales_fix15.import_pending")
+                .replace("%{pending}", &pending_list(&problem.pending, lang)),
+        );
+    }
+    Some(text)
 }

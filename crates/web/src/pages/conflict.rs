@@ -60,20 +60,24 @@ impl Names {
             options: HashMap::new(),
         };
         for def in defs {
-            names
-                .labels
-                .insert(format!("custom.{}", def.key), def.label.clone());
-            if def.field_type.as_str() == "bool" {
-                names.option(
-                    &format!("custom.{}", def.key),
-                    [
-                        ("true".to_string(), lang.t("customers.yes")),
-                        ("false".to_string(), lang.t("customers.no")),
-                    ],
-                );
-            }
+            names.custom_field(&def.key, &def.label, def.field_type.as_str() == "bool");
         }
         names
+    }
+
+    /// A custom field (`custom.<key>`) named by its label; a yes/no one
+    /// shows its values as "Yes" and "No".
+    pub fn custom_field(&mut self, key: &str, label: &str, yes_no: bool) {
+        let field = format!("custom.{key}");
+        if yes_no {
+            let yes = self.lang.t("customers.yes");
+            let no = self.lang.t("customers.no");
+            self.option(
+                &field,
+                [("true".to_string(), yes), ("false".to_string(), no)],
+            );
+        }
+        self.labels.insert(field, label.to_string());
     }
 
     /// The text of each value of a field (an option's id and its label).
@@ -197,6 +201,22 @@ pub trait Take {
             self.take(&field, &value);
         }
     }
+
+    /// A save that met a newer version: the box of what the other person
+    /// changed since `read` (see [`Conflict::new`]), the form taking their
+    /// value of each field only they changed; answers the box and the
+    /// form's new `_read` (their values).
+    fn meet(
+        &mut self,
+        read: &str,
+        (theirs, yours): (&Values, &Values),
+        names: &Names,
+        reload: String,
+    ) -> (Conflict, String) {
+        let shown = Conflict::new(read, theirs, yours, names, reload);
+        self.take_theirs(read, theirs, yours);
+        (shown, mark(theirs))
+    }
 }
 
 /// One field the other person changed.
@@ -264,6 +284,25 @@ impl Conflict {
     }
 }
 
+/// Names the customer of a record with one (an opportunity, a contract):
+/// the stored one (`stored`, by id and name) and the one chosen in the
+/// form (`typed`), as the user may see it.
+pub async fn name_customer(
+    (state, caller): (&crate::AppState, &kuijing_service::Caller),
+    names: &mut Names,
+    stored: (i64, &str),
+    typed: &str,
+) {
+    let mut customers = vec![(stored.0.to_string(), stored.1.to_string())];
+    if let Some(chosen) = super::forms::optional_number(typed)
+        && chosen != stored.0
+        && let Ok(found) = state.app.get_customer(caller, chosen).await
+    {
+        customers.push((chosen.to_string(), found.view.customer.name));
+    }
+    names.option("customer_id", customers);
+}
+
 /// Names the options of the customer's choice fields (level, industry,
 /// source), retired ones included, since a record may still hold them.
 pub async fn customer_option_names(
@@ -282,132 +321,6 @@ pub async fn customer_option_names(
             );
         }
     }
-}
-
-/// Product lines as one field: each row that names a product as
-/// `product|quantity|price|discount`, one row a line.
-pub fn lines_value(
-    products: &[String],
-    quantities: &[String],
-    prices: &[String],
-    discounts: &[String],
-) -> String {
-    let at = |list: &[String], index: usize| {
-        list.get(index)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    products
-        .iter()
-        .enumerate()
-        .filter(|(_, product)| !product.trim().is_empty())
-        .map(|(index, product)| {
-            format!(
-                "{}|{}|{}|{}",
-                product.trim(),
-                at(quantities, index),
-                at(prices, index),
-                at(discounts, index)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The rows of product lines written by [`lines_value`]: products,
-/// quantities, prices and discounts, one entry a line.
-pub fn lines_of(value: &str) -> [Vec<String>; 4] {
-    let mut rows: [Vec<String>; 4] = Default::default();
-    for line in value.lines().filter(|l| !l.trim().is_empty()) {
-        let mut parts = line.splitn(4, '|');
-        for list in rows.iter_mut() {
-            list.push(parts.next().unwrap_or("").trim().to_string());
-        }
-    }
-    rows
-}
-
-/// Shows the product lines of `values` (as [`lines_value`] writes them)
-/// as "product × quantity @ price − discount", products by name.
-pub fn name_lines(names: &mut Names, values: &[&str], products: &HashMap<String, String>) {
-    let shown: Vec<(String, String)> = values
-        .iter()
-        .filter(|raw| !raw.is_empty())
-        .map(|raw| {
-            let text = raw
-                .lines()
-                .map(|line| {
-                    let parts: Vec<&str> = line.split('|').collect();
-                    let part = |i: usize| parts.get(i).copied().unwrap_or("");
-                    let name = products
-                        .get(part(0))
-                        .cloned()
-                        .unwrap_or_else(|| part(0).to_string());
-                    let mut text = format!("{name} × {}", part(1));
-                    if !part(2).is_empty() {
-                        text.push_str(&format!(" @ {}", part(2)));
-                    }
-                    if !part(3).is_empty() {
-                        text.push_str(&format!(" − {}", part(3)));
-                    }
-                    text
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            (raw.to_string(), text)
-        })
-        .collect();
-    names.option("lines", shown);
-}
-
-/// The names of products on sale, with those of `lines` (a record's own,
-/// perhaps no longer on sale), by id.
-pub async fn product_names(
-    state: &crate::AppState,
-    caller: &kuijing_service::Caller,
-    lines: impl IntoIterator<Item = (i64, String)>,
-) -> HashMap<String, String> {
-    let mut names: HashMap<String, String> = lines
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
-        .collect();
-    let query = kuijing_service::products::ProductListQuery {
-        on_sale: Some(true),
-        ..Default::default()
-    };
-    let page = kuijing_service::PageRequest {
-        cursor: None,
-        limit: Some(kuijing_service::PageRequest::MAX_LIMIT),
-        anchor: None,
-    };
-    if let Ok(products) = state.app.list_products(caller, &query, page).await {
-        for product in products.items {
-            names.entry(product.id.to_string()).or_insert(product.name);
-        }
-    }
-    names
-}
-
-/// The box of a record with product lines (an opportunity, a contract):
-/// its lines shown by product name (the record's own products, and those on
-/// sale), then the fields the other person changed.
-pub async fn with_lines(
-    (state, caller): (&crate::AppState, &kuijing_service::Caller),
-    names: &mut Names,
-    (read, theirs, yours): (&str, &Values, &Values),
-    stored_lines: impl IntoIterator<Item = (i64, String)>,
-    reload: String,
-) -> Conflict {
-    let lines = |values: &Values| {
-        values
-            .iter()
-            .find(|(k, _)| k == "lines")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let products = product_names(state, caller, stored_lines).await;
-    name_lines(names, &[&lines(theirs), &lines(yours)], &products);
-    Conflict::new(read, theirs, yours, names, reload)
 }
 
 #[cfg(test)]
@@ -549,20 +462,20 @@ mod tests {
     }
 
     #[test]
-    fn lines_read_back_as_written() {
-        let products = vec!["7".to_string(), String::new(), "8".to_string()];
-        let quantities = vec!["2".to_string(), "9".to_string(), "1.5".to_string()];
-        let prices = vec!["100".to_string(), String::new(), String::new()];
-        let discounts = vec![String::new(), String::new(), "10".to_string()];
-        let value = lines_value(&products, &quantities, &prices, &discounts);
-        assert_eq!(value, "7|2|100|\n8|1.5||10");
-        let [p, q, r, d] = lines_of(&value);
-        assert_eq!(p, vec!["7", "8"]);
-        assert_eq!(q, vec!["2", "1.5"]);
-        assert_eq!(r, vec!["100", ""]);
-        assert_eq!(d, vec!["", "10"]);
-        assert_eq!(lines_value(&p, &q, &r, &d), value);
-        assert!(lines_of("").iter().all(Vec::is_empty));
+    fn meeting_a_newer_version_names_it_takes_theirs_and_reads_theirs_next() {
+        let read = mark(&values(&[("phone", "1"), ("notes", "old")]));
+        let theirs = values(&[("phone", "2"), ("notes", "theirs")]);
+        let yours = values(&[("phone", "1"), ("notes", "mine")]);
+        let mut form = Form {
+            phone: "1".into(),
+            notes: "mine".into(),
+        };
+        let names = Names::new("payment", Lang::En, &[]);
+        let (shown, next) = form.meet(&read, (&theirs, &yours), &names, "/x".into());
+        assert_eq!(shown.kept().len(), 1);
+        assert_eq!(shown.both().len(), 1);
+        assert_eq!((form.phone.as_str(), form.notes.as_str()), ("2", "mine"));
+        assert_eq!(next, mark(&theirs));
     }
 
     #[test]

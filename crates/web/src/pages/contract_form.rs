@@ -10,8 +10,8 @@ use kuijing_domain::fields::FieldDef;
 use kuijing_domain::{Action, Kind, money};
 use kuijing_service::choices::Choice;
 use kuijing_service::contracts::{ContractDetail, ContractInput};
-use kuijing_service::products::{DecimalText, ProductListQuery, ProductRecord as Product};
-use kuijing_service::{Caller, PageRequest, ServiceError};
+use kuijing_service::products::{DecimalText, ProductRecord as Product};
+use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
@@ -21,7 +21,7 @@ use super::forms::{
     CustomValues, FormErrors, after_post, answer, currency_choices, done, error_page,
     optional_number, optional_text, status_of, unread_dates,
 };
-use super::opportunities::{LineRow, line_inputs, line_rows};
+use super::product_lines::{LineRow, ProductLines, on_sale, with_lines};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -94,19 +94,14 @@ impl conflict::Take for ContractForm {
             "company_signer_id" => &mut self.company_signer_id,
             "payment_method_id" => &mut self.payment_method_id,
             "notes" => &mut self.notes,
-            "lines" => {
-                let [products, quantities, prices, discounts] = conflict::lines_of(value);
-                self.line_product = products;
-                self.line_quantity = quantities;
-                self.line_price = prices;
-                self.line_discount = discounts;
-                return;
-            }
+            "lines" => return self.take_lines(value),
             _ => return self.custom.take(key, value),
         };
         *field = value.to_string();
     }
 }
+
+crate::product_lines!(ContractForm);
 
 impl ContractForm {
     fn input(&self) -> ContractInput {
@@ -130,12 +125,7 @@ impl ContractForm {
             company_signer_id: optional_number(&self.company_signer_id),
             payment_method_id: optional_number(&self.payment_method_id),
             notes: optional_text(&self.notes),
-            lines: line_inputs(
-                &self.line_product,
-                &self.line_quantity,
-                &self.line_price,
-                &self.line_discount,
-            ),
+            lines: self.line_inputs(),
             custom: self.custom.input(),
             version: optional_number(&self.version),
             unread: unread_dates(&[
@@ -172,13 +162,7 @@ impl ContractForm {
             custom: CustomValues::of(&c.custom),
             ..Self::default()
         };
-        for line in &detail.lines {
-            form.line_product.push(line.product_id.to_string());
-            form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price
-                .push(money::amount_text_in(line.price, &form.currency));
-            form.line_discount.push(money::discount_text(line.discount));
-        }
+        form.push_lines(&detail.lines, &c.currency);
         form
     }
 
@@ -188,12 +172,7 @@ impl ContractForm {
 
     /// The fields an edit changes, in the form's order.
     fn values(&self, defs: &[FieldDef]) -> conflict::Values {
-        let lines = conflict::lines_value(
-            &self.line_product,
-            &self.line_quantity,
-            &self.line_price,
-            &self.line_discount,
-        );
+        let lines = self.lines_value();
         let mut values: conflict::Values = [
             ("number", self.number.clone()),
             ("name", self.name.clone()),
@@ -254,26 +233,6 @@ impl ContractFormView {
     }
 }
 
-async fn on_sale(state: &AppState, caller: &Caller) -> Vec<Product> {
-    state
-        .app
-        .list_products(
-            caller,
-            &ProductListQuery {
-                on_sale: Some(true),
-                ..ProductListQuery::default()
-            },
-            PageRequest {
-                cursor: None,
-                limit: Some(PageRequest::MAX_LIMIT),
-                anchor: None,
-            },
-        )
-        .await
-        .map(|page| page.items)
-        .unwrap_or_default()
-}
-
 async fn contract_form_view(
     state: &AppState,
     caller: &Caller,
@@ -318,12 +277,7 @@ async fn contract_form_view(
         shell: Shell::new(state, caller, lang, "/contracts", title),
         id,
         fields,
-        rows: line_rows(
-            &form.line_product,
-            &form.line_quantity,
-            &form.line_price,
-            &form.line_discount,
-        ),
+        rows: form.line_rows(),
         currencies: currency_choices(&form.currency),
         form,
         errors,
@@ -378,13 +332,7 @@ pub async fn new_contract(
         if o.amount_by_hand || detail.lines.is_empty() {
             form.amount = money::amount_text_in(o.amount, &o.currency);
         }
-        for line in &detail.lines {
-            form.line_product.push(line.product_id.to_string());
-            form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price
-                .push(money::amount_text_in(line.price, &form.currency));
-            form.line_discount.push(money::discount_text(line.discount));
-        }
+        form.push_lines(&detail.lines, &o.currency);
     }
     answer(
         contract_form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
@@ -538,14 +486,14 @@ async fn stale_contract(
     let mut names = conflict::Names::new("contract", lang, &defs);
     // The customer, opportunity and signers of both versions, as the
     // user may see them.
-    let mut customers = vec![(c.customer_id.to_string(), c.customer_name.clone())];
-    if let Some(chosen) = optional_number(&form.customer_id)
-        && chosen != c.customer_id
-        && let Ok(found) = state.app.get_customer(caller, chosen).await
-    {
-        customers.push((chosen.to_string(), found.view.customer.name));
-    }
-    names.option("customer_id", customers);
+    let stored_customer = (c.customer_id, c.customer_name.as_str());
+    conflict::name_customer(
+        (state, caller),
+        &mut names,
+        stored_customer,
+        &form.customer_id,
+    )
+    .await;
     for opportunity in [&stored.opportunity_id, &form.opportunity_id] {
         if let Some(chosen) = optional_number(opportunity)
             && let Ok(found) = state.app.get_opportunity(caller, chosen).await
@@ -589,14 +537,11 @@ async fn stale_contract(
     );
     let theirs = stored.values(&defs);
     let yours = form.values(&defs);
-    let shown = conflict::with_lines(
+    let shown = with_lines(
         (state, caller),
         &mut names,
         (&form.read, &theirs, &yours),
-        detail
-            .lines
-            .iter()
-            .map(|l| (l.product_id, l.product_name.clone())),
+        &detail.lines,
         format!("/contracts/{id}/edit"),
     )
     .await;

@@ -118,6 +118,18 @@ fn date(shell: &Shell, day: Option<chrono::NaiveDate>) -> Cell {
     Cell::text(day.map(|d| shell.date(&d)).unwrap_or_default()).with_class("muted")
 }
 
+/// A money cell of a contract paid past its amount (each time confirmed),
+/// tagged with the excess, so the received and outstanding figures add up.
+fn paid_over(shell: &Shell, row: &ContractRow, cell: Cell) -> Cell {
+    match &row.overpaid_text {
+        Some(over) => cell.tag(
+            "tag-delete paid-over",
+            format!("{} {over}", shell.t("review_fix13.paid_over")),
+        ),
+        None => cell,
+    }
+}
+
 fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
     let c = &row.contract;
     if let Some(cell) = Cell::custom(shell, &c.custom, column) {
@@ -135,10 +147,10 @@ fn contract_cell(shell: &Shell, row: &ContractRow, column: &str) -> Cell {
         "starts_on" => date(shell, c.starts_on),
         "ends_on" => date(shell, c.ends_on),
         "amount" => money(c.amount),
-        "received" => money(c.received),
+        "received" => paid_over(shell, row, money(c.received)),
         // Only an approved contract expects payments; the others owe nothing yet.
         "outstanding" => match row.outstanding {
-            Some(outstanding) => money(outstanding),
+            Some(outstanding) => paid_over(shell, row, money(outstanding)),
             None => Cell::text("—".to_string()).with_class("num muted"),
         },
         "status" => Cell::default().tag(

@@ -388,9 +388,14 @@ impl ContractView {
     /// What approved payments brought in beyond the contract's amount
     /// (accepted when the payer confirmed it): shown, so the figures add up.
     fn paid_over(&self) -> Option<i64> {
-        let c = &self.detail.row.contract;
-        (c.status == kuijing_domain::sales::DocStatus::Approved && c.received > c.amount)
-            .then(|| c.received - c.amount)
+        (self.detail.row.overpaid > 0).then_some(self.detail.row.overpaid)
+    }
+
+    /// An approved contract with nothing left outstanding: any further
+    /// payment is past what it has outstanding, so it is offered only
+    /// beside words saying so (the form then asks to confirm it).
+    fn paid_in_full(&self) -> bool {
+        self.detail.row.outstanding == Some(0)
     }
 
     /// Why a contract that is not approved shows no amount outstanding:

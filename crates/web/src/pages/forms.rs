@@ -34,7 +34,10 @@ impl FormErrors {
                     } else {
                         e.field.split('.').next().unwrap_or(&e.field).to_string()
                     };
-                    fields.entry(key).or_insert_with(|| field_message(e, lang));
+                    fields.entry(key).or_insert_with(|| {
+                        crate::error::pending::form_message_naming_pending(e, lang)
+                            .unwrap_or_else(|| field_message(e, lang))
+                    });
                 }
                 let form = Some(lang.t("problems.invalid"));
                 Some(Self { fields, form })
@@ -64,22 +67,6 @@ pub fn not_writable(may_edit: bool) -> ServiceError {
             code: "record_read_only",
         },
         false => ServiceError::Forbidden,
-    }
-}
-
-/// A save that met a newer version, on a form without a side-by-side view
-/// of both: the entries are shown again with the newer version, so that
-/// saving again is a deliberate overwrite (`stale_kept` says so), and that
-/// version is answered to put on the form.
-pub fn kept_over_stale<T>(
-    result: Result<T, ServiceError>,
-) -> (Result<T, ServiceError>, Option<i64>) {
-    match result {
-        Err(ServiceError::Changed { version, .. } | ServiceError::Stale { version }) => (
-            Err(ServiceError::Refused { code: "stale_kept" }),
-            Some(version),
-        ),
-        other => (other, None),
     }
 }
 

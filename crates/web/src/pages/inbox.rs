@@ -14,7 +14,7 @@ use kuijing_domain::fields::FieldType;
 use kuijing_domain::{Action, Kind, Permission};
 use kuijing_service::notifications::NotificationView;
 use kuijing_service::requests::{
-    FORM_TYPES, FormField, Request, RequestDetail, RequestInput, RequestKind, RequestKindInput,
+    FORM_TYPES, FormField, Request, RequestDetail, RequestKind, RequestKindInput,
 };
 use kuijing_service::saved_views::SavedViewInput;
 use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
@@ -22,9 +22,8 @@ use serde::Deserialize;
 
 use super::approvals::{Panel, refused};
 use super::contracts::SubmitForm;
-use super::forms::{
-    CustomValues, FormErrors, after_post, answer, done, error_page, optional_number,
-};
+use super::forms::{FormErrors, after_post, answer, done, error_page, optional_number};
+pub use super::request_form::{create_request, edit_request, new_request, update_request};
 use super::{Shell, render};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -275,175 +274,6 @@ pub async fn list_requests(
     }
     .await;
     answer(built, StatusCode::OK, &caller, lang)
-}
-
-/// What the request form posts: the title and `custom.<key>` values.
-#[derive(Debug, Default, Deserialize)]
-pub struct RequestForm {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    version: String,
-    #[serde(flatten)]
-    custom: CustomValues,
-}
-
-impl RequestForm {
-    fn of(detail: &RequestDetail) -> Self {
-        Self {
-            kind: detail.request.kind.clone(),
-            title: detail.request.title.clone(),
-            version: detail.request.version.to_string(),
-            custom: CustomValues::of(&detail.request.fields),
-        }
-    }
-
-    fn custom_value(&self, key: &str) -> String {
-        self.custom.value(key)
-    }
-
-    fn input(&self) -> RequestInput {
-        RequestInput {
-            kind: Some(self.kind.clone()),
-            title: self.title.clone(),
-            fields: self.custom.input(),
-            version: optional_number(&self.version),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "request_form.html")]
-struct RequestFormView {
-    shell: Shell,
-    id: Option<i64>,
-    kind: RequestKind,
-    form: RequestForm,
-    errors: FormErrors,
-}
-
-async fn request_form_view(
-    state: &AppState,
-    caller: &Caller,
-    lang: Lang,
-    id: Option<i64>,
-    form: RequestForm,
-    errors: FormErrors,
-) -> Result<RequestFormView, ServiceError> {
-    let kind = state
-        .app
-        .request_kinds(caller)
-        .await?
-        .into_iter()
-        .find(|k| k.kind == form.kind && (k.active || id.is_some()))
-        .ok_or(ServiceError::NotFound)?;
-    Ok(RequestFormView {
-        shell: Shell::new(state, caller, lang, "/approvals", "requests.new"),
-        id,
-        kind,
-        form,
-        errors,
-    })
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct NewRequestQuery {
-    #[serde(default)]
-    kind: String,
-}
-
-pub async fn new_request(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Params(query): Params<NewRequestQuery>,
-) -> Response {
-    // Without a kind, the requests page is where one is chosen.
-    if query.kind.trim().is_empty() {
-        return Redirect::to("/requests").into_response();
-    }
-    let form = RequestForm {
-        kind: query.kind,
-        ..RequestForm::default()
-    };
-    answer(
-        request_form_view(&state, &caller, lang, None, form, FormErrors::default()).await,
-        StatusCode::OK,
-        &caller,
-        lang,
-    )
-}
-
-pub async fn create_request(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Form(form): Form<RequestForm>,
-) -> Response {
-    let result = state.app.create_request(&caller, &form.input()).await;
-    after_post(
-        result,
-        |detail| done(&format!("/requests/{}", detail.request.id), "saved"),
-        async |errors| request_form_view(&state, &caller, lang, None, form, errors).await,
-        &caller,
-        lang,
-    )
-    .await
-}
-
-pub async fn edit_request(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Id(id): Id,
-) -> Response {
-    let built = async {
-        let detail = state.app.get_request(&caller, id).await?;
-        if !detail.can_edit {
-            return Err(ServiceError::Refused {
-                code: "request_not_editable",
-            });
-        }
-        request_form_view(
-            &state,
-            &caller,
-            lang,
-            Some(id),
-            RequestForm::of(&detail),
-            FormErrors::default(),
-        )
-        .await
-    }
-    .await;
-    answer(built, StatusCode::OK, &caller, lang)
-}
-
-pub async fn update_request(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    PageUser(caller): PageUser,
-    Id(id): Id,
-    Form(form): Form<RequestForm>,
-) -> Response {
-    let result = state.app.update_request(&caller, id, &form.input()).await;
-    let (result, newer) = super::forms::kept_over_stale(result);
-    let form = match newer {
-        Some(version) => RequestForm {
-            version: version.to_string(),
-            ..form
-        },
-        None => form,
-    };
-    after_post(
-        result,
-        |_| done(&format!("/requests/{id}"), "saved"),
-        async |errors| request_form_view(&state, &caller, lang, Some(id), form, errors).await,
-        &caller,
-        lang,
-    )
-    .await
 }
 
 #[derive(Template)]

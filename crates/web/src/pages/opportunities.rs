@@ -17,11 +17,11 @@ use kuijing_service::opportunities::PipelineView as Pipeline;
 use kuijing_service::opportunities::{
     Board, MoveInput, OpportunityDetail, OpportunityInput, OpportunityListQuery, OpportunityRow,
 };
+use kuijing_service::products::DecimalText;
 use kuijing_service::products::ProductRecord as Product;
-use kuijing_service::products::{DecimalText, LineInput, ProductListQuery};
 use kuijing_service::saved_views::SavedView;
 use kuijing_service::selection::OpportunityMatch;
-use kuijing_service::{Caller, ListPage, PageRequest, ServiceError};
+use kuijing_service::{Caller, ListPage, ServiceError};
 use serde::Deserialize;
 
 use super::columns::{Cell, Picker, Table, query_of, without_notices};
@@ -41,14 +41,12 @@ use crate::imports::ImportKind;
 mod batch;
 mod board;
 mod form;
-mod lines;
 mod record;
 
 pub(in crate::pages) use batch::list_with_import;
 pub use batch::{delete_many, export, move_many, transfer};
 pub use board::board;
 pub use form::{create_opportunity, edit_opportunity, new_opportunity, update_opportunity};
-pub use lines::{LineRow, line_inputs, line_rows};
 pub(super) use record::record_view;
 pub use record::{add_follow_up, delete_opportunity, move_stage, show_opportunity};
 

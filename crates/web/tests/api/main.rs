@@ -108,6 +108,8 @@ mod sales_final;
 mod sales_final2;
 mod sales_fix10;
 mod sales_fix11;
+mod sales_fix15;
+mod sales_fix15_stale;
 mod sales_fix9;
 mod sales_fix9_more;
 mod sales_fixes;

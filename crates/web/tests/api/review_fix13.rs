@@ -226,11 +226,16 @@ async fn a_stale_request_form_keeps_the_entries_and_a_second_save_goes_over() {
     let path = format!("/requests/{id}");
     let (status, _) = crate::helpers::post_form(&t, &cookie, &path, form("First", 1)).await;
     assert_eq!(status, 303);
-    // The other tab, on version 1: told, entries kept, the newer version
-    // on the form.
+    // The other tab, on version 1: told what they saved beside it, entries
+    // kept, the newer version on the form.
     let (status, html) = crate::helpers::post_form(&t, &cookie, &path, form("Second", 1)).await;
     assert_eq!(status, 409, "{html}");
-    assert!(html.contains("save again to save over theirs"), "{html}");
+    // Their title beside mine, side by side.
+    assert!(html.contains("class=\"conflict span2\""), "{html}");
+    assert!(
+        html.contains("conflict-both") && html.contains(">First<"),
+        "{html}"
+    );
     assert!(html.contains("value=\"Second\""), "{html}");
     assert!(html.contains("name=\"version\" value=\"2\""), "{html}");
     let (status, _) = crate::helpers::post_form(&t, &cookie, &path, form("Second", 2)).await;

@@ -2,6 +2,7 @@
 //! version shown beside the stored one.
 
 use super::*;
+use crate::pages::product_lines::{LineRow, ProductLines, on_sale, with_lines};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct OpportunityForm {
@@ -51,14 +52,7 @@ impl conflict::Take for OpportunityForm {
             "currency" => &mut self.currency,
             "expected_close_on" => &mut self.expected_close_on,
             "notes" => &mut self.notes,
-            "lines" => {
-                let [products, quantities, prices, discounts] = conflict::lines_of(value);
-                self.line_product = products;
-                self.line_quantity = quantities;
-                self.line_price = prices;
-                self.line_discount = discounts;
-                return;
-            }
+            "lines" => return self.take_lines(value),
             _ => return self.custom.take(key, value),
         };
         *field = value.to_string();
@@ -78,12 +72,7 @@ impl OpportunityForm {
             unread: unread_dates(&[("expected_close_on", &self.expected_close_on)]),
             next_contact_at: None,
             notes: optional_text(&self.notes),
-            lines: line_inputs(
-                &self.line_product,
-                &self.line_quantity,
-                &self.line_price,
-                &self.line_discount,
-            ),
+            lines: self.line_inputs(),
             contact_ids: Vec::new(),
             custom: self.custom.input(),
             version: optional_number(&self.version),
@@ -112,13 +101,7 @@ impl OpportunityForm {
             custom: CustomValues::of(&o.custom),
             ..Self::default()
         };
-        for line in &detail.lines {
-            form.line_product.push(line.product_id.to_string());
-            form.line_quantity.push(money::quantity_text(line.quantity));
-            form.line_price
-                .push(money::amount_text_in(line.price, &form.currency));
-            form.line_discount.push(money::discount_text(line.discount));
-        }
+        form.push_lines(&detail.lines, &o.currency);
         form
     }
 
@@ -128,12 +111,7 @@ impl OpportunityForm {
 
     /// The fields an edit changes, in the form's order.
     fn values(&self, defs: &[FieldDef]) -> conflict::Values {
-        let lines = conflict::lines_value(
-            &self.line_product,
-            &self.line_quantity,
-            &self.line_price,
-            &self.line_discount,
-        );
+        let lines = self.lines_value();
         let mut values: conflict::Values = [
             ("name", self.name.clone()),
             ("customer_id", self.customer_id.trim().to_string()),
@@ -151,16 +129,9 @@ impl OpportunityForm {
         values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
         values
     }
-
-    fn rows(&self) -> Vec<LineRow> {
-        line_rows(
-            &self.line_product,
-            &self.line_quantity,
-            &self.line_price,
-            &self.line_discount,
-        )
-    }
 }
+
+crate::product_lines!(OpportunityForm);
 
 #[derive(Template)]
 #[template(path = "opportunity_form.html")]
@@ -203,23 +174,7 @@ async fn form_view(
     {
         customers.insert(0, (chosen, found.view.customer.name));
     }
-    let products = state
-        .app
-        .list_products(
-            caller,
-            &ProductListQuery {
-                on_sale: Some(true),
-                ..ProductListQuery::default()
-            },
-            PageRequest {
-                cursor: None,
-                limit: Some(PageRequest::MAX_LIMIT),
-                anchor: None,
-            },
-        )
-        .await
-        .map(|page| page.items)
-        .unwrap_or_default();
+    let products = on_sale(state, caller).await;
     let title = if id.is_some() {
         "opportunities.edit"
     } else {
@@ -239,7 +194,7 @@ async fn form_view(
         shell: Shell::new(state, caller, lang, "/opportunities", title),
         id,
         fields,
-        rows: form.rows(),
+        rows: form.line_rows(),
         currencies: currency_choices(&form.currency),
         form,
         errors,
@@ -377,14 +332,14 @@ async fn stale_opportunity(
     let stored = OpportunityForm::of(&detail);
     let o = &detail.row.opportunity;
     let mut names = conflict::Names::new("opportunity", lang, &defs);
-    let mut customers = vec![(o.customer_id.to_string(), o.customer_name.clone())];
-    if let Some(chosen) = optional_number(&form.customer_id)
-        && chosen != o.customer_id
-        && let Ok(found) = state.app.get_customer(caller, chosen).await
-    {
-        customers.push((chosen.to_string(), found.view.customer.name));
-    }
-    names.option("customer_id", customers);
+    let stored_customer = (o.customer_id, o.customer_name.as_str());
+    conflict::name_customer(
+        (state, caller),
+        &mut names,
+        stored_customer,
+        &form.customer_id,
+    )
+    .await;
     let mut pipelines = vec![detail.pipeline.clone()];
     pipelines.extend(state.app.pipelines(caller).await.unwrap_or_default());
     for pipeline in &pipelines {
@@ -402,14 +357,11 @@ async fn stale_opportunity(
     }
     let theirs = stored.values(&defs);
     let yours = form.values(&defs);
-    let shown = conflict::with_lines(
+    let shown = with_lines(
         (state, caller),
         &mut names,
         (&form.read, &theirs, &yours),
-        detail
-            .lines
-            .iter()
-            .map(|l| (l.product_id, l.product_name.clone())),
+        &detail.lines,
         format!("/opportunities/{id}/edit"),
     )
     .await;

@@ -23,13 +23,16 @@ use crate::auth::PageUser;
 use crate::error::name_fields_as;
 use crate::extract::{Id, Params};
 use crate::i18n::Lang;
-use crate::pages::Shell;
 use crate::pages::contract_form::{not_editable, not_editable_now, refused_edit};
 use crate::pages::contracts::{can, method_choices};
 use crate::pages::forms::{
     CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, optional_text,
     required_date,
 };
+use crate::pages::{Shell, conflict};
+use stale::stale_payment;
+
+mod stale;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PaymentForm {
@@ -51,13 +54,65 @@ pub struct PaymentForm {
     confirm_exceeding: String,
     #[serde(default)]
     version: String,
+    /// The values the edit was opened with (see `conflict`).
+    #[serde(default, rename = "_read")]
+    read: String,
     #[serde(flatten)]
     custom: CustomValues,
 }
 
+impl conflict::Take for PaymentForm {
+    fn take(&mut self, key: &str, value: &str) {
+        let field = match key {
+            "number" => &mut self.number,
+            "plan_id" => &mut self.plan_id,
+            "amount" => &mut self.amount,
+            "received_on" => &mut self.received_on,
+            "method_id" => &mut self.method_id,
+            "notes" => &mut self.notes,
+            _ => return self.custom.take(key, value),
+        };
+        *field = value.to_string();
+    }
+}
+
 impl PaymentForm {
+    /// A stored payment, as its edit opens.
+    fn of(p: &kuijing_service::contracts::Payment) -> Self {
+        Self {
+            number: p.number.clone(),
+            contract_id: p.contract_id.to_string(),
+            plan_id: p.plan_id.map(|v| v.to_string()).unwrap_or_default(),
+            received_on: p.received_on.to_string(),
+            method_id: p.method_id.map(|v| v.to_string()).unwrap_or_default(),
+            amount: money::amount_text_in(p.amount, &p.currency),
+            notes: p.notes.clone().unwrap_or_default(),
+            confirm_exceeding: String::new(),
+            version: p.version.to_string(),
+            read: String::new(),
+            custom: CustomValues::of(&p.custom),
+        }
+    }
+
     fn custom_value(&self, key: &str) -> String {
         self.custom.value(key)
+    }
+
+    /// The fields an edit changes, in the form's order.
+    fn values(&self, defs: &[FieldDef]) -> conflict::Values {
+        let mut values: conflict::Values = [
+            ("number", self.number.clone()),
+            ("plan_id", self.plan_id.trim().to_string()),
+            ("amount", self.amount.clone()),
+            ("received_on", self.received_on.clone()),
+            ("method_id", self.method_id.trim().to_string()),
+            ("notes", self.notes.clone()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        values.extend(conflict::custom_values(defs, |k| self.custom.value(k)));
+        values
     }
 
     fn input(&self) -> PaymentInput {
@@ -97,6 +152,8 @@ struct PaymentFormView {
     open_after_pending: i64,
     /// The custom fields of payments, in their order.
     fields: Vec<FieldDef>,
+    /// What someone else saved meanwhile, when a save met their version.
+    conflict: Option<conflict::Conflict>,
 }
 
 impl PaymentFormView {
@@ -186,7 +243,7 @@ async fn payment_form_view(
     caller: &Caller,
     lang: Lang,
     (id, exceeding): (Option<i64>, Option<&'static str>),
-    form: PaymentForm,
+    mut form: PaymentForm,
     errors: FormErrors,
 ) -> Result<PaymentFormView, ServiceError> {
     let contract = match optional_number(&form.contract_id) {
@@ -199,6 +256,12 @@ async fn payment_form_view(
         "payments.new"
     };
     let (pending, open_after_pending) = pending_others(contract.as_ref(), id);
+    let fields = state.app.custom_fields(Kind::Payment).await?;
+    // An edit opened now keeps what it shows, to tell later what someone
+    // else changed meanwhile.
+    if id.is_some() && form.read.is_empty() {
+        form.read = conflict::mark(&form.values(&fields));
+    }
     Ok(PaymentFormView {
         shell: Shell::new(state, caller, lang, "/payments", title),
         id,
@@ -209,7 +272,8 @@ async fn payment_form_view(
         exceeding,
         pending,
         open_after_pending,
-        fields: state.app.custom_fields(Kind::Payment).await?,
+        fields,
+        conflict: None,
     })
 }
 
@@ -245,7 +309,9 @@ pub async fn new_payment(
     };
     // The amount still outstanding on the instalment, or on the contract,
     // once the payments waiting for approval are in: what can be saved as
-    // offered.
+    // offered. With nothing left, any amount is past it: the confirmation
+    // is asked at once.
+    let mut exceeding = None;
     if let Some(contract) = optional_number(&query.contract_id)
         && let Ok(detail) = state.app.get_contract(&caller, contract).await
     {
@@ -258,6 +324,8 @@ pub async fn new_payment(
         };
         if due > 0 {
             form.amount = money::amount_text_in(due, &detail.row.contract.currency);
+        } else if detail.row.outstanding.is_some() && open == 0 {
+            exceeding = Some("payments.confirm_exceeding");
         }
         if let Some(plan) = plan {
             form.method_id = plan.method_id.map(|m| m.to_string()).unwrap_or_default();
@@ -268,7 +336,7 @@ pub async fn new_payment(
             &state,
             &caller,
             lang,
-            (None, None),
+            (None, exceeding),
             form,
             FormErrors::default(),
         )
@@ -311,19 +379,7 @@ pub async fn edit_payment(
         Ok(detail) => return not_editable(detail.payment.status, ("payment", id), &caller, lang),
         Err(error) => return error_page(error, &caller, lang),
     };
-    let p = &detail.payment;
-    let form = PaymentForm {
-        number: p.number.clone(),
-        contract_id: p.contract_id.to_string(),
-        plan_id: p.plan_id.map(|v| v.to_string()).unwrap_or_default(),
-        received_on: p.received_on.to_string(),
-        method_id: p.method_id.map(|v| v.to_string()).unwrap_or_default(),
-        amount: money::amount_text_in(p.amount, &p.currency),
-        notes: p.notes.clone().unwrap_or_default(),
-        confirm_exceeding: String::new(),
-        version: p.version.to_string(),
-        custom: CustomValues::of(&p.custom),
-    };
+    let form = PaymentForm::of(&detail.payment);
     answer(
         payment_form_view(
             &state,
@@ -347,20 +403,17 @@ pub async fn update_payment(
     Id(id): Id,
     Form(form): Form<PaymentForm>,
 ) -> Response {
-    let result = state.app.update_payment(&caller, id, form.input()).await;
+    let result = match state.app.update_payment(&caller, id, form.input()).await {
+        Err(error @ (ServiceError::Changed { .. } | ServiceError::Stale { .. })) => {
+            return stale_payment(&state, &caller, lang, (id, form), error).await;
+        }
+        result => result,
+    };
     if not_editable_now(&result)
         && let Err(error) = result
     {
         return refused_edit(error, ("payment", id), &caller, lang);
     }
-    let (result, newer) = crate::pages::forms::kept_over_stale(result);
-    let form = match newer {
-        Some(version) => PaymentForm {
-            version: version.to_string(),
-            ..form
-        },
-        None => form,
-    };
     let result = result.map_err(|error| name_fields_as(error, "payment", lang));
     let exceeding = confirmation_asked(&result);
     after_post(
