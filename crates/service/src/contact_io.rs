@@ -114,7 +114,13 @@ impl Importer for ContactImport {
     ) -> Result<ContactInput> {
         let named = row.get("customer_id").unwrap_or_default();
         let customer_id = match app.customer_named(tx, caller, &named, true).await? {
-            Ok(id) => id,
+            Ok(id) => {
+                // The preview names the customer as it is stored, not as typed.
+                if let Some((_, name)) = kuijing_store::customers::names(tx, &[id]).await?.pop() {
+                    row.shown.insert("customer_id", name);
+                }
+                id
+            }
             Err(code) => {
                 row.problem("customer_id", code, &named, false);
                 0
@@ -240,14 +246,14 @@ impl Importer for ContactImport {
         caller: &Caller,
         (id, fields): (i64, ContactFields),
         now: DateTime<Utc>,
-    ) -> Result<Updated> {
+    ) -> Result<Updated<Self::Fields>> {
         let Ok(current) = app.visible_contact(tx, caller, id).await else {
             return Ok(Updated::NotYours);
         };
         let stored = ContactFields::from(&current);
         let merged = merge(&stored, fields);
         if merged == stored {
-            return Ok(Updated::Unchanged(id, current.name));
+            return Ok(Updated::Unchanged(id, current.name, Box::new(merged)));
         }
         contacts::update(tx, id, current.version, &merged, now).await?;
         if merged.is_primary {

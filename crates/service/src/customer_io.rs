@@ -280,7 +280,7 @@ impl Importer for CustomerImport {
         caller: &Caller,
         (id, mut fields): (i64, CustomerFields),
         now: DateTime<Utc>,
-    ) -> Result<Updated> {
+    ) -> Result<Updated<Self::Fields>> {
         let org = departments::org_chart(tx).await?;
         let visibility = caller.actor.visibility(Kind::Customer, &org);
         let today = app.today();
@@ -295,7 +295,11 @@ impl Importer for CustomerImport {
             ..CustomerFields::default()
         };
         if merged == merge(&current, stored) {
-            return Ok(Updated::Unchanged(current.id, current.name));
+            return Ok(Updated::Unchanged(
+                current.id,
+                current.name,
+                Box::new(merged),
+            ));
         }
         customers::update(tx, current.id, current.version, &merged, now).await?;
         let changes = Self::describe(Some(&crate::customers::fields_of(&current)), &merged);

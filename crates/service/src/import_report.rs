@@ -33,7 +33,9 @@ pub struct ImportOptions {
     pub duplicates: DuplicateMode,
     /// Write the good rows when some fail; otherwise a failure writes nothing.
     pub partial: bool,
-    /// Header → field; headers left out are matched by name.
+    /// Column → field: a column named by its number (`#2`, the first is
+    /// `#1`) or by its header where no other column has it; columns left
+    /// out are matched by name.
     pub mapping: Option<BTreeMap<String, String>>,
     /// Field labels in every language, normalised, for matching headers.
     pub aliases: BTreeMap<String, String>,
@@ -62,8 +64,12 @@ pub struct ImportReport {
     /// Whether anything was written (not for a dry run, nor for a failed
     /// all-or-nothing import).
     pub written: bool,
-    /// Header → field, as used.
+    /// Column → field, as used: each column by its header, or by its
+    /// number (`#2`) where its header is blank or another column has it too.
     pub mapping: BTreeMap<String, String>,
+    /// The field each column of the file is read as, in the file's order
+    /// ("" for a column read as none).
+    pub columns: Vec<String>,
     /// Headers read as no field.
     pub unmapped: Vec<String>,
     pub problems: Vec<RowProblem>,

@@ -103,6 +103,7 @@ pub(crate) fn open(
     let table = spreadsheets::read(upload.bytes, upload.format)
         .map_err(|code| ServiceError::Invalid(FieldError::new("file", code).into()))?;
     let mut found: HashMap<String, usize> = HashMap::new();
+    let mut repeated = kuijing_domain::FieldErrors::new();
     for (index, header) in table.headers.iter().enumerate() {
         let key = text::normalize(header);
         let named = columns
@@ -119,13 +120,31 @@ pub(crate) fn open(
                 .map(|d| format!("custom.{}", d.key)),
         };
         match field {
+            // Two columns for one field: which one the user meant is not
+            // for the import to guess, so the file is refused naming both.
+            Some(field) if found.contains_key(&field) => {
+                let first = found[&field];
+                let named = |at: usize| {
+                    let header = table.headers[at].trim();
+                    format!("#{} {header}", at + 1).trim().to_string()
+                };
+                let mut error = FieldError::new(field.clone(), "columns_repeated")
+                    .with("first", named(first))
+                    .with("second", named(index));
+                error.label = field
+                    .strip_prefix("custom.")
+                    .and_then(|key| columns.custom.iter().find(|d| d.key == key))
+                    .map(|d| d.label.clone());
+                repeated.push(error);
+            }
             Some(field) => {
-                found.entry(field).or_insert(index);
+                found.insert(field, index);
             }
             None if header.trim().is_empty() => {}
             None => report.ignored_columns.push(header.clone()),
         }
     }
+    repeated.into_result()?;
     if let Some(missing) = columns.required.iter().find(|c| !found.contains_key(**c)) {
         return Err(ServiceError::Invalid(
             FieldError::new(*missing, "column_missing").into(),

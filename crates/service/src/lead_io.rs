@@ -239,14 +239,14 @@ impl Importer for LeadImport {
         caller: &Caller,
         (id, fields): (i64, LeadFields),
         now: DateTime<Utc>,
-    ) -> Result<Updated> {
+    ) -> Result<Updated<Self::Fields>> {
         let Ok(current) = app.writable_lead(tx, caller, id).await else {
             return Ok(Updated::NotYours);
         };
         let stored = LeadFields::from(&current);
         let merged = merge(&stored, fields);
         if merged == stored {
-            return Ok(Updated::Unchanged(id, current.name));
+            return Ok(Updated::Unchanged(id, current.name, Box::new(merged)));
         }
         leads::update(tx, id, current.version, &merged, now).await?;
         let changes = Self::describe(Some(&stored), &merged);

@@ -32,7 +32,7 @@ mod preview;
 mod unique;
 mod values;
 
-use mapping::{map_headers, named_custom};
+use mapping::{map_headers, mapping_of, named_custom};
 use preview::{Read, fill_preview, preview_of};
 pub(crate) use values::{
     clean_text, keep, keep_code, keep_phone, keep_postcode, keep_time, merged_custom,
@@ -93,11 +93,7 @@ impl App {
             &importable,
         )
         .map_err(|error| named_custom(error, &defs))?;
-        let column_of: Vec<Option<&str>> = table
-            .headers
-            .iter()
-            .map(|h| mapping.get(h).map(String::as_str))
-            .collect();
+        let column_of: Vec<Option<&str>> = mapping.iter().map(Option::as_deref).collect();
         if !column_of.contains(&Some("name")) {
             // Each kind names its own name: a contact's is the person's.
             let code = match I::KIND {
@@ -129,7 +125,11 @@ impl App {
             skipped: 0,
             failed: 0,
             written: false,
-            mapping: mapping.clone(),
+            mapping: mapping_of(&table.headers, &mapping),
+            columns: mapping
+                .iter()
+                .map(|f| f.clone().unwrap_or_default())
+                .collect(),
             unmapped,
             problems: Vec::new(),
             preview: Vec::new(),
@@ -164,6 +164,7 @@ impl App {
                 problems: Vec::new(),
                 columns: &column_of,
                 locale: &options.locale,
+                shown: BTreeMap::new(),
             };
             for (cell, column) in cells.iter().zip(&column_of) {
                 if let Some(column) = column {
@@ -277,10 +278,14 @@ impl App {
                 row.problems.push(refused);
             }
             let failed = row.problems.iter().any(|p| !p.warning);
+            let context = (&choice[..], &people, self.time_zone());
+            // Where this row's preview is, to show a stored record the row
+            // leaves unchanged as it is stored.
+            let mut previewed = None;
             if report.preview.len() < 5 && !failed {
                 let mut shown = preview_of::<I>(&fields, &defs);
-                let context = (&choice[..], &people, self.time_zone());
                 fill_preview(&mut shown, &row, &read, context);
+                previewed = Some(report.preview.len());
                 report.preview.push(shown);
             }
             report.problems.append(&mut row.problems);
@@ -374,7 +379,14 @@ impl App {
                         });
                         continue;
                     }
-                    Updated::Unchanged(id, name) => {
+                    Updated::Unchanged(id, name, stored) => {
+                        // The row says what is stored, maybe spelt another
+                        // way: the preview shows the record as it is.
+                        if let Some(at) = previewed {
+                            let mut shown = preview_of::<I>(&stored, &defs);
+                            fill_preview(&mut shown, &row, &read, context);
+                            report.preview[at] = shown;
+                        }
                         report.skipped += 1;
                         report.problems.push(RowProblem {
                             duplicate_of: Some(id),

@@ -19,7 +19,7 @@ mod tests;
 
 use field_names::field_label;
 pub use field_names::{field_label_in_kind, name_fields_as, name_flow_fields, name_insight_fields};
-pub use page::PageError;
+pub use page::{PageAction, PageError};
 pub use pending::PendingProblem;
 
 /// An `application/problem+json` body.
@@ -296,6 +296,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "target_input",
     "insight_fix15",
     "sales_fix15",
+    "life_fix15",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -36,6 +36,9 @@ pub(crate) struct RowIn<'a> {
     pub columns: &'a [Option<&'a str>],
     /// The importing user's language, for what the import writes in words.
     pub locale: &'a str,
+    /// What the preview shows for a column instead of its cell: a contact's
+    /// customer by the name it is stored under.
+    pub shown: BTreeMap<&'static str, String>,
 }
 
 impl RowIn<'_> {
@@ -50,12 +53,13 @@ impl RowIn<'_> {
 }
 
 /// A stored record matched by a row and updated from it.
-pub(crate) enum Updated {
+pub(crate) enum Updated<F> {
     /// The record's id and name, and each field's old and new value.
     Done(i64, String, Vec<FieldChange>),
     /// The record already holds what the row says: nothing was written, so
-    /// its version and change log stay as they were.
-    Unchanged(i64, String),
+    /// its version and change log stay as they were. With the record as
+    /// stored, for the preview to show it as it is spelt there.
+    Unchanged(i64, String, Box<F>),
     /// The record is outside what the importer may change.
     NotYours,
 }
@@ -132,7 +136,7 @@ pub(crate) trait Importer: Sync {
         caller: &Caller,
         record: (i64, Self::Fields),
         now: DateTime<Utc>,
-    ) -> impl Future<Output = Result<Updated>> + Send;
+    ) -> impl Future<Output = Result<Updated<Self::Fields>>> + Send;
 
     fn insert(
         &self,

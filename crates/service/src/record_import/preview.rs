@@ -58,7 +58,7 @@ pub(super) fn fill_preview(
             "next_contact_at" => read
                 .next_contact_at
                 .map(|at| at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()),
-            other => row.get(other),
+            other => row.shown.get(other).cloned().or_else(|| row.get(other)),
         };
         shown.insert(column.to_string(), text.unwrap_or_default());
     }

@@ -206,7 +206,10 @@ pub struct ImportParams {
     /// Write the good rows when others fail (otherwise nothing is written).
     #[serde(default)]
     pub partial: bool,
-    /// Header → field as JSON, such as `{"公司名稱":"name"}`; `""` ignores a column.
+    /// Column → field as JSON, such as `{"公司名稱":"name"}`; `""` ignores a
+    /// column. A column may be named by its number (`{"#3":"mobile"}`, the
+    /// first is `#1`), as one must be whose header is blank or shared with
+    /// another column; the report's `mapping` names columns the same way.
     pub mapping: Option<String>,
     /// `csv` to answer with the per-row error report as a file; `json` (the
     /// default) for the report as JSON.
@@ -230,7 +233,7 @@ pub struct RecordImportUpload {
     duplicates: Option<String>,
     /// `true` to write the good rows when others fail.
     partial: Option<bool>,
-    /// Header → field as JSON.
+    /// Column → field as JSON: by header, or by number (`#3`).
     mapping: Option<String>,
     /// `csv` for the per-row report as a file.
     report: Option<String>,

@@ -21,6 +21,17 @@ pub struct PageError {
     /// Other ways on: the record the refusal is about, its list (path and
     /// words).
     links: Vec<(String, String)>,
+    /// An action that puts the refusal right, posted from the page.
+    action: Option<PageAction>,
+}
+
+/// A button of an error page that posts a form: where, in which words, and
+/// the form's hidden fields (its `_csrf` among them).
+#[derive(Debug, Clone)]
+pub struct PageAction {
+    pub path: String,
+    pub words: String,
+    pub fields: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -32,6 +43,7 @@ struct ErrorPage<'a> {
     request_id: &'a str,
     back: Option<&'a str>,
     links: &'a [(String, String)],
+    action: Option<&'a PageAction>,
 }
 
 impl PageError {
@@ -57,6 +69,7 @@ impl PageError {
             to_sign_in: matches!(error, ServiceError::Unauthenticated),
             back: None,
             links: Vec::new(),
+            action: None,
         }
     }
 
@@ -74,6 +87,15 @@ impl PageError {
         self
     }
 
+    /// Offers an action that puts the refusal right (the claim of a
+    /// customer waiting in the pool).
+    pub fn with_action(self, action: PageAction) -> Self {
+        Self {
+            action: Some(action),
+            ..self
+        }
+    }
+
     pub fn csrf(lang: Lang, request_id: &str) -> Self {
         Self {
             status: StatusCode::FORBIDDEN,
@@ -83,6 +105,7 @@ impl PageError {
             to_sign_in: false,
             back: None,
             links: Vec::new(),
+            action: None,
         }
     }
 
@@ -103,6 +126,7 @@ impl IntoResponse for PageError {
             request_id: &self.request_id,
             back: self.back.as_deref(),
             links: &self.links,
+            action: self.action.as_ref(),
         };
         match page.render() {
             Ok(html) => (self.status, Html(html)).into_response(),

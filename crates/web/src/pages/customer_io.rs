@@ -156,6 +156,20 @@ impl ImportPage {
         a == b
     }
 
+    /// A column of the mapping as a screen reader names it: its header with
+    /// its number (`Column 3: Phone`), or its number alone when it has none.
+    fn column_name(&self, header: &str, number: &usize) -> String {
+        let key = if header.trim().is_empty() {
+            "life_fix15.column_blank"
+        } else {
+            "life_fix15.column_named"
+        };
+        self.shell
+            .t(key)
+            .replace("%{n}", &number.to_string())
+            .replace("%{header}", header.trim())
+    }
+
     /// A preview cell as the record's page shows the value (yes or no in
     /// the user's language).
     fn cell(&self, row: &BTreeMap<String, String>, key: &str) -> String {
@@ -307,16 +321,17 @@ pub async fn confirm_import(
     let Some(path) = upload_path(&state, &caller, &form.upload, format) else {
         return error_page(ServiceError::NotFound, &caller, lang);
     };
-    // `map.<n>` holds the field of the n-th header, `head.<n>` its text.
+    // `map.<n>` holds the field of the n-th column (`head.<n>` its header,
+    // for the eye only): the mapping names columns by number, so two columns
+    // of one header are read each as chosen.
     let mut mapping = BTreeMap::new();
-    for (key, header) in form.rest.iter().filter(|(k, _)| k.starts_with("head.")) {
-        let n = &key["head.".len()..];
-        let field = form
-            .rest
-            .get(&format!("map.{n}"))
-            .cloned()
-            .unwrap_or_default();
-        mapping.insert(header.clone(), field);
+    for (key, field) in &form.rest {
+        if let Some(n) = key
+            .strip_prefix("map.")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            mapping.insert(format!("#{n}"), field.clone());
+        }
     }
     let duplicates = DuplicateMode::parse(&form.duplicates)
         .map(|_| form.duplicates.as_str())

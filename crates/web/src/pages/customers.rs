@@ -383,6 +383,7 @@ fn notice(lang: Lang, done: Option<&str>, count: Option<u64>) -> Option<String> 
         "attached" => "done.attached",
         "attachment_deleted" => "done.attachment_deleted",
         "columns_saved" => "done.columns_saved",
+        "claimed" => "life_fix15.claimed",
         _ => return None,
     };
     Some(

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// How a file was (or is asked to be) read: each header read as a field
-/// (headers left out are not read), and what to do with duplicates.
+/// How a file was (or is asked to be) read: each column, by its number,
+/// read as a field (columns left out are not read), and what to do with
+/// duplicates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) struct CheckedAs {
     pub mapping: BTreeMap<String, String>,
@@ -18,7 +19,8 @@ pub(super) struct CheckedAs {
 }
 
 impl CheckedAs {
-    /// A mapping as a page posts it (`""` for a header read as nothing)
+    /// A mapping as a page posts it (`#<n>` → field, `""` for a column read
+    /// as nothing)
     /// or as a check used it.
     pub fn new(mapping: &BTreeMap<String, String>, duplicates: &str) -> Self {
         Self {
@@ -30,6 +32,16 @@ impl CheckedAs {
             duplicates: duplicates.to_string(),
         }
     }
+}
+
+/// The field each column is read as, keyed by the column's number (`#1`
+/// is the first), as the page posts a mapping.
+pub(super) fn by_number(columns: &[String]) -> BTreeMap<String, String> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(at, field)| (format!("#{}", at + 1), field.clone()))
+        .collect()
 }
 
 /// Where the check of an upload is remembered.

@@ -76,7 +76,8 @@ pub(super) async fn run(
             .unwrap_or_else(|e| error_page(e, caller, lang)),
         Ok(report) => {
             if let Some(upload) = remember.filter(|_| dry_run) {
-                let checked = CheckedAs::new(&report.mapping, duplicates);
+                let checked =
+                    CheckedAs::new(&import_checks::by_number(&report.columns), duplicates);
                 if let Err(error) = import_checks::remember(upload, &checked).await {
                     return error_page(
                         ServiceError::Internal(format!("noting a check: {error}")),
@@ -129,8 +130,21 @@ pub(super) async fn run(
 }
 
 /// A report of a file not read because its mapping was refused: the
-/// mapping as chosen, and nothing else.
+/// mapping as chosen (column number → field), and nothing else.
 fn refused_report(mapping: BTreeMap<String, String>) -> ImportReport {
+    let mut columns = Vec::new();
+    for (key, field) in &mapping {
+        let Some(at) = key.strip_prefix('#').and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        if at == 0 {
+            continue;
+        }
+        if columns.len() < at {
+            columns.resize(at, String::new());
+        }
+        columns[at - 1] = field.clone();
+    }
     ImportReport {
         total: 0,
         created: 0,
@@ -142,6 +156,7 @@ fn refused_report(mapping: BTreeMap<String, String>) -> ImportReport {
         failed: 0,
         written: false,
         mapping,
+        columns,
         unmapped: Vec::new(),
         problems: Vec::new(),
         preview: Vec::new(),
@@ -163,12 +178,14 @@ async fn report_view(
     let headers = kuijing_service::spreadsheets::read(bytes, format)
         .map(|t| t.headers)
         .unwrap_or_default();
+    // By position: two columns of one header are read each as chosen.
     let columns = headers
         .iter()
-        .map(|h| {
+        .enumerate()
+        .map(|(at, h)| {
             (
                 h.clone(),
-                report.mapping.get(h).cloned().unwrap_or_default(),
+                report.columns.get(at).cloned().unwrap_or_default(),
             )
         })
         .collect();

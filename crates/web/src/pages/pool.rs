@@ -193,9 +193,20 @@ pub struct PoolForm {
     pool_id: String,
     #[serde(default)]
     to_pool_id: String,
+    /// The customer's page a claim was made from (`/customers/<id>`), to
+    /// land back on; any other value is ignored.
+    #[serde(default)]
+    back: String,
 }
 
 impl PoolForm {
+    /// The customer page to go back to after a claim made from it.
+    fn back(&self) -> Option<String> {
+        let id = self.back.strip_prefix("/customers/")?;
+        let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+        Some(format!("/customers/{id}"))
+    }
+
     fn ids(&self) -> Vec<i64> {
         self.ids.iter().filter_map(|i| optional_number(i)).collect()
     }
@@ -266,6 +277,14 @@ pub async fn claim(
         .claim_from_pool(&caller, pool, ClaimInput { ids: form.ids() })
         .await
         .and_then(named_problems);
+    // Claimed from the customer's page: back to it, now the user's to write
+    // on, with the confirmation; a refusal says why with the way back.
+    if let Some(back) = form.back() {
+        return match result {
+            Ok(()) => super::forms::done(&back, "claimed"),
+            Err(error) => super::forms::error_page_back(error, &caller, lang, &back),
+        };
+    }
     answer(
         &state,
         (&caller, lang),

@@ -73,6 +73,7 @@ mod lead_teams;
 mod life_close;
 mod life_fix;
 mod life_fix10;
+mod life_fix15;
 mod life_fix9;
 mod life_lists;
 mod list_conditions_more;

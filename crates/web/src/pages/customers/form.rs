@@ -334,15 +334,12 @@ pub async fn edit_customer(
     };
     if !detail.can_edit {
         let may_edit = caller.can(customer(Action::Edit));
-        // Waiting in a pool the viewer belongs to: theirs to claim first.
-        let refused = if may_edit && detail.view.customer.owner_id.is_none() {
-            kuijing_service::ServiceError::Refused {
-                code: "pool_claim_first",
-            }
-        } else {
-            forms::not_writable(may_edit)
-        };
-        return error_page(refused, &caller, lang);
+        // Waiting in a pool the viewer belongs to: theirs to claim first,
+        // from here, or back on the customer's page.
+        if may_edit && detail.view.customer.owner_id.is_none() {
+            return claim_first(&detail, &caller, lang);
+        }
+        return error_page(forms::not_writable(may_edit), &caller, lang);
     }
     let form = CustomerForm::of(&detail);
     answer_form(
@@ -360,6 +357,34 @@ pub async fn edit_customer(
         &caller,
         lang,
     )
+}
+
+/// The edit page of a customer waiting in the pool: refused (409), with
+/// the way back to the customer and, for a user who may claim, the claim
+/// that lands back on the customer's page.
+fn claim_first(detail: &CustomerDetail, caller: &Caller, lang: Lang) -> Response {
+    use crate::error::{PageAction, PageError};
+    let customer = &detail.view.customer;
+    let page = format!("/customers/{}", customer.id);
+    let refused = ServiceError::Refused {
+        code: "pool_claim_first",
+    };
+    let mut shown = PageError::from_service(refused, lang, &caller.request_id)
+        .with_link(&page, lang.t("life_fix15.back_to_customer"));
+    let may_claim = caller.can(Permission::new(Kind::Pool, Action::Claim));
+    if let Some(pool) = customer.pool_id.filter(|_| may_claim) {
+        shown = shown.with_action(PageAction {
+            path: "/pool/claim".into(),
+            words: lang.t("pool.claim"),
+            fields: vec![
+                ("_csrf".into(), caller.session.csrf_token.clone()),
+                ("pool_id".into(), pool.to_string()),
+                ("ids".into(), customer.id.to_string()),
+                ("back".into(), page.clone()),
+            ],
+        });
+    }
+    shown.into_response()
 }
 
 pub async fn update_customer(

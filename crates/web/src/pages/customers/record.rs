@@ -38,9 +38,23 @@ pub(super) struct CustomerPage {
     can_new_contract: bool,
     /// The pool a customer waits in, when the viewer may claim it from there.
     claim_from: Option<i64>,
+    /// Waiting in the pool, not the viewer's to write on: follow-ups,
+    /// contacts, colleagues and deals come after the claim, and its empty
+    /// cards say so rather than ask for them.
+    waiting: bool,
 }
 
 impl CustomerPage {
+    /// What the team card says when nobody shares the customer: a customer
+    /// waiting in the pool has no owner to share it yet.
+    fn team_none(&self) -> &'static str {
+        if self.waiting {
+            "life_fix15.team_none_waiting"
+        } else {
+            "customers.team_none"
+        }
+    }
+
     /// "Showing 20 of 31" under a table cut short; nothing when all show.
     fn shown_of(&self, shown: usize, total: &i64) -> Option<String> {
         (i64::try_from(shown).unwrap_or(i64::MAX) < *total).then(|| {
@@ -161,6 +175,7 @@ pub(super) async fn record_page(
             .customer
             .pool_id
             .filter(|_| waiting_in_pool && caller.can(Permission::new(Kind::Pool, Action::Claim))),
+        waiting: waiting_in_pool,
         release_pools,
         can_lock: caller.can(customer(Action::Lock)),
         follow_up_choices,
