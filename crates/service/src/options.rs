@@ -98,11 +98,11 @@ impl App {
         let mut errors = FieldErrors::new();
         // A built-in option's label sent back as the caller was shown it
         // (in their language) is no rename: the stored one stays.
-        let label = match patch.label {
+        let (label, renamed) = match patch.label {
             Some(label) if label.trim() != caller.option_label(&current) => {
-                errors.take("label", text::parse_name(&label, 50))
+                (errors.take("label", text::parse_name(&label, 50)), true)
             }
-            _ => Some(current.label.clone()),
+            _ => (Some(current.label.clone()), false),
         };
         errors.into_result()?;
         let label = label.unwrap_or_default();
@@ -124,6 +124,22 @@ impl App {
             patch.active.unwrap_or(current.active),
         )
         .await?;
+        // Renamed to what the product calls it in another language, it
+        // would still be shown in each viewer's own: the administrator's
+        // choice is kept by making it the company's own option.
+        if renamed && current.builtin_key.is_some() {
+            let shown_alike = ["zh-Hant", "zh-Hans", "en"].iter().all(|language| {
+                kuijing_domain::builtin_names::option_label(
+                    (&current.kind, &current.field),
+                    current.builtin_key.as_deref(),
+                    &label,
+                    language,
+                ) == label
+            });
+            if !shown_alike {
+                options::set_builtin_key(&mut tx, id, None).await?;
+            }
+        }
         tx.commit().await?;
         let mut tx = self.db.read().await?;
         options::get(&mut tx, id)

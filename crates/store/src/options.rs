@@ -89,8 +89,9 @@ pub async fn insert(
     tx.insert_id(&query).await
 }
 
-/// Marks an option as one the product ships with, under its stable key.
-pub async fn set_builtin_key(tx: &mut Tx, id: i64, key: &str) -> Result<()> {
+/// Marks an option as one the product ships with, under its stable key;
+/// `None` makes it an option of the company's own, shown as stored.
+pub async fn set_builtin_key(tx: &mut Tx, id: i64, key: Option<&str>) -> Result<()> {
     let query = Query::update()
         .table(Options::Table)
         .values([(Options::BuiltinKey, key.into())])

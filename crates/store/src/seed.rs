@@ -32,7 +32,7 @@ pub(crate) async fn ensure(tx: &mut Tx, language: &str) -> Result<()> {
         for (order, label) in labels.iter().enumerate() {
             let id = crate::options::insert(tx, kind, field, label, order as i64).await?;
             if let Some(key) = keys.and_then(|keys| keys.get(order)) {
-                crate::options::set_builtin_key(tx, id, key).await?;
+                crate::options::set_builtin_key(tx, id, Some(key)).await?;
             }
         }
     }

@@ -399,3 +399,34 @@ async fn existing_companies_options_get_their_keys_by_their_starting_names() {
         .body;
     assert_eq!(option(&methods, METHOD, "wechat").1, "WeChat");
 }
+
+#[tokio::test]
+async fn an_option_renamed_to_the_products_name_in_another_language_keeps_that_name() {
+    let t = TestApp::new_in("zh-Hant").await;
+    let admin = t.admin().await;
+    let options = t.get("/api/v1/options", &admin).await.body;
+    let (phone, shown) = option(&options, METHOD, "phone");
+    assert_eq!(shown, "Phone");
+    // The simplified-script name the product gives it is this
+    // administrator's choice, not the name they were shown.
+    let renamed = t
+        .patch(
+            &format!("/api/v1/options/{phone}"),
+            &admin,
+            json!({ "label": "电话" }),
+        )
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    for lang in ["en", "zh-Hans", "zh-Hant"] {
+        let shown = call_in(&t, lang, "/api/v1/options", &admin, None)
+            .await
+            .body;
+        let label = shown
+            .as_array()
+            .expect("options")
+            .iter()
+            .find(|o| o["id"] == phone)
+            .map(|o| o["label"].clone());
+        assert_eq!(label, Some(json!("电话")), "{lang}");
+    }
+}
