@@ -302,7 +302,12 @@ pub async fn import(
         aliases: kind.aliases(),
         locale: lang.code().to_string(),
     };
-    kind.run(state, caller, &sent.bytes, options).await
+    let mut report = kind.run(state, caller, &sent.bytes, options).await?;
+    // Each problem in words, as the import page shows it.
+    for problem in &mut report.problems {
+        problem.message = Some(row_message(lang, problem));
+    }
+    Ok(report)
 }
 
 /// The problems of an import as a spreadsheet: row, field, value, message.
