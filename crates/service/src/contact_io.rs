@@ -239,7 +239,10 @@ impl Importer for ContactImport {
                 .map(phone_key)
                 .filter(|key| key.len() >= 6)
         };
-        let tries = [("mobile", key(&fields.mobile)), ("phone", key(&fields.phone))];
+        let tries = [
+            ("mobile", key(&fields.mobile)),
+            ("phone", key(&fields.phone)),
+        ];
         if tries.iter().all(|(_, key)| key.is_none()) {
             return Ok(None);
         }
@@ -248,9 +251,11 @@ impl Importer for ContactImport {
             let Some(row_key) = row_key else {
                 continue;
             };
-            let found = stored
-                .iter()
-                .find(|(_, phone, mobile)| [phone, mobile].into_iter().any(|n| key(n).as_ref() == Some(&row_key)));
+            let found = stored.iter().find(|(_, phone, mobile)| {
+                [phone, mobile]
+                    .into_iter()
+                    .any(|n| key(n).as_ref() == Some(&row_key))
+            });
             if let Some((id, _, _)) = found {
                 return Ok(Some((*id, column)));
             }

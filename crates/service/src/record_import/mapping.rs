@@ -1,7 +1,8 @@
 //! How the columns of a file are read as fields: as the user chose (by
 //! column number, `#2`, or by header text where no other column has it),
 //! else by key, label in any language or known synonym; two columns chosen
-//! for one field are refused, naming both.
+//! for one field, two keys for one column, a key naming no column and a
+//! value naming no field are refused, each named.
 
 use std::collections::BTreeMap;
 

@@ -62,7 +62,11 @@ async fn a_mobile_or_phone_in_the_file_finds_a_record_stored_with_either() {
     for (file, id, field) in [
         ("Name,Mobile\nNew Co A,0912345673\n", stored, "mobile"),
         ("Name,Phone\nNew Co B,0912345673\n", stored, "phone"),
-        ("Name,Mobile\nNew Co C,02-2771-0099\n", switchboard, "mobile"),
+        (
+            "Name,Mobile\nNew Co C,02-2771-0099\n",
+            switchboard,
+            "mobile",
+        ),
     ] {
         let answer = import(&t, &admin, "customers", "&dry_run=true", file).await;
         assert_eq!(skipped_as(&answer), (id, field.to_string()), "{file}");
@@ -196,7 +200,11 @@ async fn columns_are_named_alike_in_the_mapping_the_report_and_unmapped() {
     assert_eq!(mapping, json!({ "#1": "notes", "Name": "name" }));
     // The report's mapping sent back reads the same columns.
     let again = import(&t, &admin, "customers", &mapped(mapping), file).await;
-    assert_eq!(again.body["columns"], read.body["columns"], "{}", again.text);
+    assert_eq!(
+        again.body["columns"], read.body["columns"],
+        "{}",
+        again.text
+    );
     // Left unmapped, it is named by its position too.
     let plain = import(&t, &admin, "customers", "&dry_run=true", file).await;
     assert_eq!(plain.body["unmapped"], json!(["#1"]), "{}", plain.text);
@@ -211,7 +219,10 @@ async fn columns_are_named_alike_in_the_mapping_the_report_and_unmapped() {
     assert_eq!(plain.body["unmapped"], json!(["#3", "#4"]));
     let query = mapped(json!({ "#3": "mobile", "#4": "notes" }));
     let read = import(&t, &admin, "customers", &query, file).await;
-    assert_eq!(read.body["columns"], json!(["name", "phone", "mobile", "notes"]));
+    assert_eq!(
+        read.body["columns"],
+        json!(["name", "phone", "mobile", "notes"])
+    );
     assert_eq!(read.body["unmapped"], json!([]));
 }
 
@@ -265,14 +276,7 @@ async fn a_report_holds_what_the_document_describes() {
 
     // A duplicate within the file and a row with an error, in Chinese.
     let file = "Name,Level\nDup Co,\nDup Co,\nBad Co,Nope\n";
-    let report = import_in(
-        &t,
-        &admin,
-        ("customers", "zh-Hant"),
-        "&dry_run=true",
-        file,
-    )
-    .await;
+    let report = import_in(&t, &admin, ("customers", "zh-Hant"), "&dry_run=true", file).await;
     assert_eq!(report.status, 200, "{}", report.text);
     fits(report.body.as_object().expect("report"), &record, "report");
     let problems = report.body["problems"].as_array().expect("problems");
@@ -281,7 +285,9 @@ async fn a_report_holds_what_the_document_describes() {
         fits(p.as_object().expect("problem"), &problem, "problem");
         let message = p["message"].as_str().unwrap_or_default();
         assert!(
-            message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
             "in the caller's language: {message}"
         );
     }
@@ -329,7 +335,10 @@ async fn a_sales_file_lists_a_blank_headed_column_with_data_by_its_number() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
     for (file, ignored) in [
-        ("Name,Price,,Colour\nWidget,100,x,red\n", json!(["#3", "Colour"])),
+        (
+            "Name,Price,,Colour\nWidget,100,x,red\n",
+            json!(["#3", "Colour"]),
+        ),
         ("Name,Price,\nWidget,100,\n", json!([])),
     ] {
         let request = Request::builder()
