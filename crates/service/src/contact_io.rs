@@ -230,13 +230,37 @@ impl Importer for ContactImport {
                 return Ok(Some((id, "name")));
             }
         }
-        match fields.mobile.as_deref().map(phone_key) {
-            Some(mobile) if mobile.len() >= 6 => {
-                let found = contacts::id_by_mobile(tx, fields.customer_id, &mobile).await?;
-                Ok(found.map(|id| (id, "mobile")))
-            }
-            _ => Ok(None),
+        // The row's mobile, then its phone, against both numbers of each
+        // of the customer's contacts: a mobile in the file finds the
+        // contact stored with it as the phone, and the other way round.
+        let key = |number: &Option<String>| {
+            number
+                .as_deref()
+                .map(phone_key)
+                .filter(|key| key.len() >= 6)
+        };
+        let tries = [
+            ("mobile", key(&fields.mobile)),
+            ("phone", key(&fields.phone)),
+        ];
+        if tries.iter().all(|(_, key)| key.is_none()) {
+            return Ok(None);
         }
+        let stored = contacts::phones_of_customer(tx, fields.customer_id).await?;
+        for (column, row_key) in tries {
+            let Some(row_key) = row_key else {
+                continue;
+            };
+            let found = stored.iter().find(|(_, phone, mobile)| {
+                [phone, mobile]
+                    .into_iter()
+                    .any(|n| key(n).as_ref() == Some(&row_key))
+            });
+            if let Some((id, _, _)) = found {
+                return Ok(Some((*id, column)));
+            }
+        }
+        Ok(None)
     }
 
     async fn update(

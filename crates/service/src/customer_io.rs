@@ -249,6 +249,7 @@ impl Importer for CustomerImport {
         fields: &CustomerFields,
     ) -> Result<Option<(i64, &'static str)>> {
         let phone = fields.phone.as_deref().map(phone_key);
+        let mobile = fields.mobile.as_deref().map(phone_key);
         let tax_id = fields.tax_id.as_deref().filter(|t| !is_dummy_tax_id(t));
         let name = match_key(&fields.name);
         // The surest signs first: a row matches the customer of its own tax
@@ -259,7 +260,10 @@ impl Importer for CustomerImport {
             ("tax_id", None, None, None),
             ("name", Some(name.as_str()), None, None),
             ("email", None, None, fields.email.as_deref()),
+            // Either number against either stored one: a mobile in the
+            // file finds the customer stored with it as its phone.
             ("phone", None, phone.as_deref(), None),
+            ("mobile", None, mobile.as_deref(), None),
         ];
         for (column, name, phone, email) in tries {
             if column == "tax_id" && tax_id.is_none() {

@@ -60,7 +60,8 @@ pub struct ImportReport {
     pub would_update: usize,
     /// Rows that matched a stored record and were left out, as asked.
     pub skipped: usize,
-    /// Headers that name no field, left out.
+    /// Headers that name no field, left out; a column without a header
+    /// that has data, by its number (`#3`, the first is `#1`).
     pub ignored_columns: Vec<String>,
     pub problems: Vec<ImportProblem>,
     /// Whether anything was written: not on a check, nor with problems.
@@ -140,7 +141,17 @@ pub(crate) fn open(
             Some(field) => {
                 found.insert(field, index);
             }
-            None if header.trim().is_empty() => {}
+            // A column without a header is named by its number, when it
+            // has data that is left out.
+            None if header.trim().is_empty() => {
+                let filled = table.rows.iter().any(|row| {
+                    row.get(index)
+                        .is_some_and(|cell| !spreadsheets::unsafe_cell(cell).trim().is_empty())
+                });
+                if filled {
+                    report.ignored_columns.push(format!("#{}", index + 1));
+                }
+            }
             None => report.ignored_columns.push(header.clone()),
         }
     }

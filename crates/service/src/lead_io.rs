@@ -199,16 +199,16 @@ impl Importer for LeadImport {
         tx: &mut Tx,
         fields: &LeadFields,
     ) -> Result<Option<(i64, &'static str)>> {
-        let (column, phone) = match (&fields.mobile, &fields.phone) {
-            (Some(mobile), _) => ("mobile", Some(phone_key(mobile))),
-            (None, phone) => ("phone", phone.as_deref().map(phone_key)),
-        };
+        let mobile = fields.mobile.as_deref().map(phone_key);
+        let phone = fields.phone.as_deref().map(phone_key);
         let name = match_key(&fields.name);
         // The name first, then the phone, then the e-mail: the report names
         // the column that matched.
         let tries = [
             ("name", Some(name.as_str()), None, None),
-            (column, None, phone.as_deref(), None),
+            // Each number against both stored ones.
+            ("mobile", None, mobile.as_deref(), None),
+            ("phone", None, phone.as_deref(), None),
             ("email", None, None, fields.email.as_deref()),
         ];
         for (column, name, phone, email) in tries {

@@ -438,7 +438,8 @@ impl App {
         let write = !options.dry_run && (options.partial || report.failed == 0);
         if write {
             tx.commit().await?;
-            report.written = true;
+            // Rows all skipped or unchanged write no record.
+            report.written = report.created + report.updated > 0;
             tracing::info!(
                 kind = I::KIND.as_str(),
                 created = report.created,
@@ -487,5 +488,6 @@ pub(crate) fn problem(
         label: None,
         first_row: None,
         params: Vec::new(),
+        message: None,
     }
 }

@@ -482,20 +482,25 @@ pub async fn first_of_customer(
     Ok((rows.into_iter().map(|(id,)| id).collect(), total))
 }
 
-/// A customer's contact with this phone or mobile (by its digits), for
-/// finding a contact an import names again.
-pub async fn id_by_mobile(tx: &mut Tx, customer: i64, key: &str) -> Result<Option<i64>> {
+/// The phone and mobile of each of a customer's contacts, by id: an
+/// import matches a row's numbers against both.
+pub async fn phones_of_customer(tx: &mut Tx, customer: i64) -> Result<Vec<Phones>> {
     let select = Query::select()
-        .column(Contacts::Id)
+        .columns([Contacts::Id, Contacts::Phone, Contacts::Mobile])
         .from(Contacts::Table)
         .and_where(Expr::col(Contacts::CustomerId).eq(customer))
-        .and_where(Expr::col(Contacts::PhoneKey).eq(key))
+        .and_where(
+            Expr::col(Contacts::Phone)
+                .is_not_null()
+                .or(Expr::col(Contacts::Mobile).is_not_null()),
+        )
         .order_by(Contacts::Id, Order::Asc)
-        .limit(1)
         .to_owned();
-    let row: Option<(i64,)> = tx.optional(&select).await?;
-    Ok(row.map(|(id,)| id))
+    tx.all(&select).await
 }
+
+/// A contact's id, phone and mobile.
+pub type Phones = (i64, Option<String>, Option<String>);
 
 /// Makes the search text and phone key of contacts written before they were
 /// made as they are now (migration 0032 marks them), a page at a time, as

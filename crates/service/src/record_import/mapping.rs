@@ -1,7 +1,8 @@
 //! How the columns of a file are read as fields: as the user chose (by
 //! column number, `#2`, or by header text where no other column has it),
 //! else by key, label in any language or known synonym; two columns chosen
-//! for one field are refused, naming both.
+//! for one field, two keys for one column, a key naming no column and a
+//! value naming no field are refused, each named.
 
 use std::collections::BTreeMap;
 
@@ -26,17 +27,32 @@ pub(super) fn named_custom(error: ServiceError, defs: &[FieldDef]) -> ServiceErr
     }
 }
 
-/// The column a mapping key names by number: `#1` is the first.
-fn column_number(key: &str) -> Option<usize> {
-    key.trim().strip_prefix('#')?.trim().parse().ok()
+/// How a mapping key that reads as a column number (`#2`, `# 2`, `＃２`,
+/// full-width read as half-width) is read: `Some(Some(n))` for column `n`,
+/// `Some(None)` for a number that names no column (`#0`, `#01`, one too
+/// large to read); `None` for a key that is no number, a header's text.
+fn column_number(key: &str) -> Option<Option<usize>> {
+    let key = text::half_width(key);
+    let digits = key.trim().strip_prefix('#')?.trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(
+        digits
+            .parse::<usize>()
+            .ok()
+            .filter(|n| *n > 0 && !digits.starts_with('0')),
+    )
 }
 
 /// How a column is named in a mapping and in messages: its header where
-/// no other column has it, else its number (`#3`).
+/// no other column has it, else its number (`#3`); a header that reads as
+/// a column number (`#2`) is named by its own number too, as a mapping
+/// key `#2` is always column 2.
 fn column_key(headers: &[String], at: usize) -> String {
     let header = &headers[at];
     let unique = headers.iter().filter(|h| *h == header).count() == 1;
-    if unique && !header.trim().is_empty() {
+    if unique && !header.trim().is_empty() && column_number(header).is_none() {
         header.clone()
     } else {
         format!("#{}", at + 1)
@@ -54,51 +70,70 @@ fn column_label(headers: &[String], at: usize) -> String {
     }
 }
 
-/// The field the user chose for each column (`Some("")` for one read as
-/// nothing, `None` where they chose nothing): by column number first, then
-/// by header text where one column alone has it; a header text two columns
-/// share is refused, asking for the column's number.
+/// The mapping key and field the user chose for each column (`Some` with
+/// `""` for a column read as nothing, `None` where they chose nothing): by
+/// column number (`#2`), else by header text where one column alone has
+/// it. A key that names no column of the file, a header text two columns
+/// share, and two keys naming one column are refused, each named.
 fn chosen_columns(
     headers: &[String],
     given: Option<&BTreeMap<String, String>>,
     errors: &mut FieldErrors,
-) -> Vec<Option<String>> {
-    let mut chosen: Vec<Option<String>> = vec![None; headers.len()];
+) -> Vec<Option<(String, String)>> {
+    let mut chosen: Vec<Option<(String, String)>> = vec![None; headers.len()];
     let Some(given) = given else {
         return chosen;
     };
-    let mut by_number = Vec::new();
+    let unknown = |key: &str| {
+        FieldError::new(format!("mapping.{key}"), "mapping_column_unknown")
+            .with("column", key.trim())
+            .with("count", headers.len())
+    };
     for (key, field) in given {
-        if let Some(number) = column_number(key) {
-            if number == 0 || number > headers.len() {
-                errors.push(
-                    FieldError::new(format!("mapping.{key}"), "mapping_column_unknown")
-                        .with("column", key.trim())
-                        .with("count", headers.len()),
-                );
-            } else {
-                by_number.push((number - 1, field));
+        let at = match column_number(key) {
+            Some(Some(number)) if number <= headers.len() => number - 1,
+            Some(_) => {
+                errors.push(unknown(key));
+                continue;
             }
-            continue;
-        }
-        let at: Vec<usize> = (0..headers.len()).filter(|i| headers[*i] == *key).collect();
-        match at[..] {
-            // A header the file does not have: nothing to read.
-            [] => {}
-            [at] => chosen[at] = Some(field.clone()),
-            _ => {
-                let numbers: Vec<String> = at.iter().map(|i| format!("#{}", i + 1)).collect();
-                errors.push(
-                    FieldError::new(format!("mapping.{key}"), "mapping_header_repeated")
-                        .with("header", key)
-                        .with("columns", numbers.join(", "))
-                        .with("example", &numbers[0]),
-                );
+            None => {
+                let at: Vec<usize> = (0..headers.len())
+                    .filter(|i| headers[*i].trim() == key.trim())
+                    .collect();
+                match at[..] {
+                    // A header the file does not have: refused rather than
+                    // left out unsaid, so the column is not read by its
+                    // name instead of as the user meant.
+                    [] => {
+                        errors.push(unknown(key));
+                        continue;
+                    }
+                    [at] => at,
+                    _ => {
+                        let numbers: Vec<String> =
+                            at.iter().map(|i| format!("#{}", i + 1)).collect();
+                        errors.push(
+                            FieldError::new(format!("mapping.{key}"), "mapping_header_repeated")
+                                .with("header", key)
+                                .with("columns", numbers.join(", "))
+                                .with("example", &numbers[0]),
+                        );
+                        continue;
+                    }
+                }
             }
+        };
+        match &chosen[at] {
+            // Two keys for one column: which one the user meant is not for
+            // the import to guess.
+            Some((first, _)) => errors.push(
+                FieldError::new(format!("mapping.{key}"), "mapping_column_twice")
+                    .with("first", first.as_str())
+                    .with("second", key.as_str())
+                    .with("column", column_label(headers, at)),
+            ),
+            None => chosen[at] = Some((key.clone(), field.clone())),
         }
-    }
-    for (at, field) in by_number {
-        chosen[at] = Some(field.clone());
     }
     chosen
 }
@@ -119,12 +154,16 @@ pub(super) fn map_headers(
     for (at, header) in headers.iter().enumerate() {
         let by_user = chosen[at].is_some();
         let field = match &chosen[at] {
-            Some(field) if field.is_empty() => None,
-            Some(field) => {
+            Some((_, field)) if field.is_empty() => None,
+            Some((key, field)) => {
                 if !importable.contains(field) {
-                    errors.add(
-                        format!("mapping.{}", column_key(headers, at)),
-                        "field_unknown",
+                    // The value named, with the fields a column may be read
+                    // as (the template's header row has them too).
+                    errors.push(
+                        FieldError::new(format!("mapping.{key}"), "mapping_field_unknown")
+                            .with("column", key.trim())
+                            .with("value", field)
+                            .with("fields", importable.join(", ")),
                     );
                 }
                 Some(field.clone())
@@ -165,7 +204,8 @@ pub(super) fn map_headers(
             }
             // Matched by name alone, the first column of a field wins; the
             // other is shown unmapped, to be read as another field if need be.
-            _ => unmapped.push(header.clone()),
+            // Named as the mapping names columns, to be mapped by that name.
+            _ => unmapped.push(column_key(headers, at)),
         }
     }
     errors.into_result()?;
@@ -256,7 +296,7 @@ mod tests {
             map_headers(&headers, None, (&aliases, synonyms), &importable).expect("mapped");
         assert_eq!(mapping[1].as_deref(), Some("phone"));
         assert_eq!(mapping[2], None);
-        assert_eq!(unmapped, ["電話", "", ""]);
+        assert_eq!(unmapped, ["#3", "#4", "#5"]);
         assert_eq!(
             mapping_of(&headers, &mapping),
             BTreeMap::from([
@@ -303,5 +343,23 @@ mod tests {
                 ("second", "#3 電話".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn keys_read_as_numbers_in_either_width_and_only_as_written() {
+        assert_eq!(column_number("#3"), Some(Some(3)));
+        assert_eq!(column_number(" # 3 "), Some(Some(3)));
+        assert_eq!(column_number("＃3"), Some(Some(3)));
+        assert_eq!(column_number("#３"), Some(Some(3)));
+        for refused in ["#0", "#01", "#99999999999999999999"] {
+            assert_eq!(column_number(refused), Some(None), "{refused}");
+        }
+        for text in ["#x", "#-1", "#", "Phone", "3"] {
+            assert_eq!(column_number(text), None, "{text}");
+        }
+        // A header that reads as a number is named by its position.
+        let headers = ["#2", "Name"].map(String::from);
+        assert_eq!(column_key(&headers, 0), "#1");
+        assert_eq!(column_key(&headers, 1), "Name");
     }
 }

@@ -210,6 +210,11 @@ pub struct ImportParams {
     /// column. A column may be named by its number (`{"#3":"mobile"}`, the
     /// first is `#1`), as one must be whose header is blank or shared with
     /// another column; the report's `mapping` names columns the same way.
+    /// A key `#N` (full-width `＃３` read as `#3`) is always column N by
+    /// position, even where a header reads `#2`; such a column is named by
+    /// its number in the report. A key naming no column of the file, a value
+    /// naming no field, and two keys naming one column are refused (422),
+    /// each named.
     pub mapping: Option<String>,
     /// `csv` to answer with the per-row error report as a file; `json` (the
     /// default) for the report as JSON.
@@ -302,7 +307,12 @@ pub async fn import(
         aliases: kind.aliases(),
         locale: lang.code().to_string(),
     };
-    kind.run(state, caller, &sent.bytes, options).await
+    let mut report = kind.run(state, caller, &sent.bytes, options).await?;
+    // Each problem in words, as the import page shows it.
+    for problem in &mut report.problems {
+        problem.message = Some(row_message(lang, problem));
+    }
+    Ok(report)
 }
 
 /// The problems of an import as a spreadsheet: row, field, value, message.

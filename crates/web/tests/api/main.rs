@@ -19,6 +19,7 @@ mod import_final2;
 mod import_gaps;
 mod import_pages;
 mod imports_fix11;
+mod imports_fix16;
 mod inbox;
 mod insight_drill;
 mod insight_final;
