@@ -7,9 +7,9 @@ mod approval_fix;
 mod approvals_fix3;
 mod browser;
 mod builder_average;
-mod builder_leads;
 mod builder_charts;
 mod builder_checks;
+mod builder_leads;
 mod catalog_fix;
 mod charts_more;
 
@@ -94,6 +94,7 @@ mod postcodes;
 mod record_input;
 mod records_fix;
 mod records_fix11;
+mod records_fix16;
 mod records_gaps;
 mod regressions;
 mod report_builder;
