@@ -179,9 +179,24 @@ impl App {
             owned: pool_customers::owned_by(&mut tx, user).await?,
         };
         let roles = users::role_ids(&mut tx, user).await?;
+        // Only customers still waiting for the caller count against the
+        // limits: one already theirs or taken by someone else is named so,
+        // not refused for a limit. Only these are tried below, so a
+        // customer that comes back meanwhile is not claimed uncounted.
+        let now = self.now();
+        let free_after = now - Duration::days(rules.reclaim_wait_days.unwrap_or(0));
+        let mut claimable = Vec::new();
+        for id in &input.ids {
+            let waits = pool_customers::released_by(&mut tx, pool, *id, user)
+                .await?
+                .is_some_and(|(released, _)| released > free_after);
+            if !waits && pool_customers::waiting_in(&mut tx, pool, *id).await? {
+                claimable.push(*id);
+            }
+        }
         if let Some(room) = rules
             .tightest(&roles, counts)
-            .filter(|room| room.left < input.ids.len() as i64)
+            .filter(|room| !claimable.is_empty() && room.left < claimable.len() as i64)
         {
             return Err(ServiceError::RefusedWith {
                 code: room.kind.code(),
@@ -193,8 +208,6 @@ impl App {
             });
         }
 
-        let now = self.now();
-        let free_after = now - Duration::days(rules.reclaim_wait_days.unwrap_or(0));
         let mut result = ClaimResult {
             claimed: Vec::new(),
             taken: Vec::new(),
@@ -202,7 +215,9 @@ impl App {
             waiting: Vec::new(),
         };
         for id in &input.ids {
-            if pool_customers::claim(&mut tx, pool, *id, user, free_after, now).await? {
+            if claimable.contains(id)
+                && pool_customers::claim(&mut tx, pool, *id, user, free_after, now).await?
+            {
                 result.claimed.push(*id);
                 let owner = Some(user.to_string());
                 self.log_update(

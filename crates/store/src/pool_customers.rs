@@ -281,6 +281,19 @@ pub async fn move_between(
     Ok(moved)
 }
 
+/// Whether a customer waits in a pool, owned by no one (one a claim may
+/// still take).
+pub async fn waiting_in(tx: &mut Tx, pool: i64, customer: i64) -> Result<bool> {
+    let query = Query::select()
+        .expr(Func::count(Expr::col(Customers::Id)))
+        .from(Customers::Table)
+        .and_where(Expr::col(Customers::Id).eq(customer))
+        .and_where(Expr::col(Customers::PoolId).eq(pool))
+        .and_where(Expr::col(Customers::OwnerId).is_null())
+        .to_owned();
+    Ok(tx.count(&query).await? > 0)
+}
+
 /// Claims by a user since an instant, for the claim limits.
 pub async fn claims_since(tx: &mut Tx, user: i64, since: DateTime<Utc>) -> Result<i64> {
     let query = Query::select()

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use crate::i18n::Lang;
 
 mod field_names;
+mod filter_words;
 mod page;
 pub mod pending;
 #[cfg(test)]
@@ -178,8 +179,12 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
 pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
     let listed = error.params.iter().any(|(name, _)| *name == "choices");
     let code = worded_code(error.code, listed);
-    let text = match &error.label {
-        Some(label) => error_text(&error.field, code, lang).replace("%{field}", label),
+    let label = error
+        .label
+        .clone()
+        .or_else(|| filter_words::condition_field(error, lang));
+    let text = match label {
+        Some(label) => error_text(&error.field, code, lang).replace("%{field}", &label),
         None => message_in(&error.field, code, kind, lang),
     };
     error.params.iter().fold(text, |text, (name, value)| {
@@ -192,6 +197,11 @@ pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> S
 /// a flow step that found no approver) in the user's language, anything
 /// else (a count, an amount, a name) as it is.
 fn param_text(lang: Lang, name: &str, value: &str) -> String {
+    match name {
+        "operators" => return filter_words::operators(lang, value),
+        "op" => return filter_words::operator(lang, value),
+        _ => {}
+    }
     let key = format!("{name}.{value}");
     let text = coded(lang, "params", &key);
     if text == format!("params.{key}") {
@@ -298,6 +308,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales_fix15",
     "life_fix15",
     "imports_fix16",
+    "records_fix16",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -274,6 +274,11 @@ pub fn json_field_error(text: &str) -> Option<FieldError> {
     if let Some(rest) = message.strip_prefix("missing field ") {
         return quoted(rest).map(|f| FieldError::new(format!("{path}.{f}"), "required"));
     }
+    // `null` where a value must be (a record's name): the field is
+    // required, not of the wrong kind.
+    if message.starts_with("invalid type: null") {
+        return Some(FieldError::new(path, "required"));
+    }
     // A whole number outside what the field takes (serde: `invalid
     // value: integer `300`, expected u8`) is out of range, not of the
     // wrong kind; a flow step's levels up say their range.

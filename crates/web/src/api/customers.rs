@@ -162,6 +162,11 @@ pub async fn update_customer(
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
+    // A name sent as `null` would clear what every customer must have.
+    if edit.0.get("name").is_some_and(serde_json::Value::is_null) {
+        let required = kuijing_domain::FieldError::new("name", "required");
+        return respond::<()>(Err(ServiceError::Invalid(required.into())), &caller, lang);
+    }
     match state.app.update_customer(&caller, id, body).await {
         Err(error @ ServiceError::Changed { .. }) => {
             stale(&state, &caller, lang, (Kind::Customer, id), &edit, error).await
@@ -258,7 +263,7 @@ pub async fn put_team_member(
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
-    Body(body): Body<TeamInput>,
+    Body(body): Body<serde_json::Value>,
 ) -> Response {
     super::teams::put(&state, lang, &caller, (Kind::Customer, id), body).await
 }

@@ -139,6 +139,11 @@ pub async fn stale(
     error: ServiceError,
 ) -> Response {
     let changes = stale_fields(state, caller, lang, (kind, id), &sent.0).await;
+    // Every field sent already holds what was sent: nothing to save, so
+    // the stored record is the answer, not a conflict with no changes.
+    if changes.as_ref().is_some_and(Vec::is_empty) {
+        return stored(state, caller, lang, (kind, id), error).await;
+    }
     let mut problem = ApiError::from_service(error, lang, &caller.request_id);
     problem.0.changes = changes;
     problem.into_response()
@@ -172,4 +177,31 @@ async fn stale_fields(
         })
         .collect();
     Some(fields)
+}
+
+/// The record as stored now (200), for an edit that met a newer version
+/// but would change nothing; the conflict when it cannot be read.
+async fn stored(
+    state: &AppState,
+    caller: &Caller,
+    lang: Lang,
+    (kind, id): (Kind, i64),
+    error: ServiceError,
+) -> Response {
+    let app = &state.app;
+    match kind {
+        Kind::Customer => {
+            let detail = app.get_customer(caller, id).await.map(|mut detail| {
+                crate::i18n::word_log_fields(&mut detail.change_log, lang);
+                detail
+            });
+            respond(detail, caller, lang)
+        }
+        Kind::Lead => respond(app.get_lead(caller, id).await, caller, lang),
+        Kind::Contact => respond(app.get_contact(caller, id).await, caller, lang),
+        Kind::Opportunity => respond(app.get_opportunity(caller, id).await, caller, lang),
+        Kind::Contract => respond(app.get_contract(caller, id).await, caller, lang),
+        Kind::Payment => respond(app.get_payment(caller, id).await, caller, lang),
+        _ => ApiError::from_service(error, lang, &caller.request_id).into_response(),
+    }
 }

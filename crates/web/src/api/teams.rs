@@ -3,15 +3,18 @@
 
 use axum::Extension;
 use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use kuijing_domain::Kind;
+use kuijing_domain::{FieldError, Kind};
 use kuijing_service::Caller;
+use kuijing_service::ServiceError;
 use kuijing_service::teams::TeamInput;
 use serde::Deserialize;
+use serde_json::Value;
 use utoipa::IntoParams;
 
-use super::Body;
+use super::{Body, body_error, read_value};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, Problem};
@@ -30,12 +33,41 @@ pub(super) async fn put(
     lang: Lang,
     caller: &Caller,
     record: (Kind, i64),
-    body: TeamInput,
+    body: Value,
 ) -> Response {
+    let body = match team_input(body) {
+        Ok(Ok(body)) => body,
+        Ok(Err(rejection)) => {
+            return body_error(rejection, lang, &caller.request_id).into_response();
+        }
+        Err(error) => {
+            return ApiError::from_service(error, lang, &caller.request_id).into_response();
+        }
+    };
     match state.app.put_team_member(caller, record, body).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => ApiError::from_service(error, lang, &caller.request_id).into_response(),
     }
+}
+
+/// A member's body, its last day read as a customer's dates are
+/// (`2027/03/01` too; a day that does not exist is named so, with the
+/// form to write it in); an empty one is none.
+fn team_input(mut body: Value) -> Result<Result<TeamInput, JsonRejection>, ServiceError> {
+    if let Some(at) = body.get_mut("expires_on")
+        && let Value::String(text) = at
+    {
+        *at = match kuijing_domain::dates::parse_date(text) {
+            Ok(day) => {
+                kuijing_domain::dates::in_years(day)
+                    .map_err(|code| FieldError::new("expires_on", code))?;
+                Value::String(day.to_string())
+            }
+            Err("required") => Value::Null,
+            Err(code) => return Err(FieldError::new("expires_on", code).into()),
+        };
+    }
+    Ok(read_value::<TeamInput>(body))
 }
 
 /// Removes a member of a record's team: 204, or the problem.
@@ -63,7 +95,7 @@ macro_rules! team_routes {
             Extension(lang): Extension<Lang>,
             ApiUser(caller): ApiUser,
             Id(id): Id,
-            Body(body): Body<TeamInput>,
+            Body(body): Body<Value>,
         ) -> Response {
             put(&state, lang, &caller, ($kind, id), body).await
         }

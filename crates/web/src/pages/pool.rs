@@ -282,7 +282,19 @@ pub async fn claim(
     if let Some(back) = form.back() {
         return match result {
             Ok(()) => super::forms::done(&back, "claimed"),
-            Err(error) => super::forms::error_page_back(error, &caller, lang, &back),
+            Err(error) => {
+                // Taken by someone the caller cannot see: the way back is
+                // the pool's list, not a customer page they may not open.
+                let seen = match back.strip_prefix("/customers/").map(str::parse::<i64>) {
+                    Some(Ok(id)) => state.app.get_customer(&caller, id).await.is_ok(),
+                    _ => false,
+                };
+                let back = match seen {
+                    true => back,
+                    false => format!("/pool?pool={pool}"),
+                };
+                super::forms::error_page_back(error, &caller, lang, &back)
+            }
         };
     }
     answer(

@@ -182,7 +182,7 @@ async fn a_claim_limit_holds_when_one_user_claims_many_at_once() {
     }
     let token = reps[0].1.clone();
     let mut tasks = Vec::new();
-    for id in pooled {
+    for id in pooled.clone() {
         let t = t.clone();
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
@@ -202,12 +202,20 @@ async fn a_claim_limit_holds_when_one_user_claims_many_at_once() {
         }
     }
     assert_eq!(ok, 3);
-    assert_eq!(t.get("/api/v1/customers", &token).await.body["total"], 3);
+    let mine = t.get("/api/v1/customers", &token).await;
+    assert_eq!(mine.body["total"], 3);
+    // One still waiting is refused for the limit (one already theirs is
+    // named as theirs instead).
+    let mine = ids(&mine);
+    let waiting = pooled
+        .iter()
+        .find(|id| !mine.contains(id))
+        .expect("one left");
     let over = t
         .post(
             &format!("/api/v1/pools/{pool}/claim"),
             &token,
-            json!({ "ids": [1] }),
+            json!({ "ids": [waiting] }),
         )
         .await;
     assert_eq!(over.status, 409);

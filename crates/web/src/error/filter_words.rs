@@ -1,0 +1,55 @@
+//! How a refused list condition is worded: the field by its label in the
+//! user's language (not "Filter #1"), the operators as the condition
+//! picker shows them (not their keys).
+
+use kuijing_domain::FieldError;
+
+use super::lookup;
+use crate::i18n::Lang;
+
+/// The label of the field a list condition (`filters.<n>`) is about, as
+/// records of the list's kind call it; `None` for any other error.
+pub(super) fn condition_field(error: &FieldError, lang: Lang) -> Option<String> {
+    let rest = error.field.strip_prefix("filters.")?;
+    rest.parse::<usize>().ok()?;
+    let param = |key: &str| {
+        error
+            .params
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.as_str())
+    };
+    let name = param("name")?;
+    let list = param("list")?;
+    let kind = list.strip_suffix('s').unwrap_or(list);
+    Some(
+        lookup(lang, &format!("fields.{kind}.{name}"))
+            .or_else(|| lookup(lang, &format!("fields.{name}")))
+            .unwrap_or_else(|| name.to_string()),
+    )
+}
+
+/// An operator of a condition in the user's language, as the picker shows
+/// it; one no locale knows is shown as sent.
+pub(super) fn operator(lang: Lang, op: &str) -> String {
+    let keys = [
+        format!("records.op.{op}"),
+        match op {
+            "one_of" => "life2.op_one_of".to_string(),
+            "between" => "lifecycle_fix.op_between".to_string(),
+            _ => format!("insight_fix13.op.{op}"),
+        },
+        format!("period.{op}"),
+    ];
+    keys.iter()
+        .find_map(|key| lookup(lang, key))
+        .unwrap_or_else(|| op.to_string())
+}
+
+/// A list of operators (`a, b, c`) in the user's language.
+pub(super) fn operators(lang: Lang, list: &str) -> String {
+    list.split(',')
+        .map(|op| operator(lang, op.trim()))
+        .collect::<Vec<_>>()
+        .join(&lang.t("records_fix16.separator"))
+}
