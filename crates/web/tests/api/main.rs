@@ -7,9 +7,9 @@ mod approval_fix;
 mod approvals_fix3;
 mod browser;
 mod builder_average;
-mod builder_leads;
 mod builder_charts;
 mod builder_checks;
+mod builder_leads;
 mod catalog_fix;
 mod charts_more;
 
@@ -111,6 +111,7 @@ mod sales_fix10;
 mod sales_fix11;
 mod sales_fix15;
 mod sales_fix15_stale;
+mod sales_fix16;
 mod sales_fix9;
 mod sales_fix9_more;
 mod sales_fixes;
