@@ -26,11 +26,15 @@ pub struct FieldError {
 }
 
 /// A record not yet approved that an error counts, as the error names it:
-/// its number, amount (in minor units of `currency`) and status code.
+/// its number, amount (in minor units of `currency`) and status code. An
+/// earlier row of the file an import checks is named by its `row`, with
+/// neither id nor number (it is not saved, and its number may go to another).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PendingRecord {
-    pub id: i64,
-    pub number: String,
+    pub id: Option<i64>,
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
     pub amount: i64,
     pub currency: String,
     pub status: String,

@@ -60,6 +60,13 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
             // Administrator-edited options of customers and leads, and a
             // follow-up's method.
             "level_id" | "industry_id" | "source_id" | "method_id" => Lookup::Option,
+            // A contract's payment method, its signers and what it comes
+            // from, and a payment's contract.
+            "payment_method_id" => Lookup::Option,
+            "company_signer_id" => Lookup::User,
+            "customer_signer_id" => Lookup::Contact,
+            "opportunity_id" => Lookup::Opportunity,
+            "contract_id" => Lookup::Contract,
             _ => continue,
         };
         for value in [&mut field.old, &mut field.new] {
@@ -93,6 +100,25 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
                     .await?
                     .into_iter()
                     .collect(),
+                Lookup::Contact => kuijing_store::contacts::names(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .collect(),
+                Lookup::Contract => kuijing_store::contracts::many_unscoped(tx, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|c| (c.id, c.number))
+                    .collect(),
+                Lookup::Opportunity => {
+                    let mut names = BTreeMap::new();
+                    for id in &ids {
+                        if let Some(o) = kuijing_store::opportunities::get_unscoped(tx, *id).await?
+                        {
+                            names.insert(o.id, o.name);
+                        }
+                    }
+                    names
+                }
             };
             let shown: Vec<String> = ids
                 .iter()
@@ -111,6 +137,9 @@ enum Lookup {
     Pool,
     Customer,
     Option,
+    Contact,
+    Contract,
+    Opportunity,
 }
 
 /// How many entries a record page shows.

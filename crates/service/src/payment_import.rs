@@ -66,6 +66,9 @@ impl App {
         let people = People::load(&mut tx).await?;
         let mut numbers: HashMap<String, usize> = HashMap::new();
         let mut unique = SeenInFile::default();
+        // The payments saved for earlier rows (by id), named by their row
+        // when a later row counts them.
+        let mut saved_rows: HashMap<i64, usize> = HashMap::new();
         for row in sheet.rows() {
             let at = row.number;
             let problems = report.problems.len();
@@ -174,12 +177,25 @@ impl App {
                 false
             } else {
                 let made = self.insert_payment(&mut tx, caller, &input, owner).await;
-                found.absorb(at, made)?.is_some()
+                match found.absorb(at, made)? {
+                    Some(id) => {
+                        saved_rows.insert(id, at);
+                        true
+                    }
+                    None => false,
+                }
             };
             // The form's field is the method of the payment; the file's
             // column is the payment method, and exceeding is allowed by a
             // tick on the upload rather than a confirmation.
             for mut problem in found.problems {
+                for pending in &mut problem.pending {
+                    if let Some(row) = pending.id.and_then(|id| saved_rows.get(&id)) {
+                        pending.row = Some(*row);
+                        pending.id = None;
+                        pending.number = None;
+                    }
+                }
                 if problem.field == "method_id" {
                     problem.field = "payment_method_id".into();
                 }

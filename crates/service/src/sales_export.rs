@@ -76,6 +76,8 @@ impl SalesKind {
                 "ends_on",
                 "amount",
                 "received",
+                "outstanding",
+                "overpaid",
                 "currency",
                 "status",
                 "customer_signer_id",
@@ -144,7 +146,7 @@ pub struct SalesExport {
 }
 
 /// Money columns are numbers; the currency goes beside the first of them.
-const MONEY: &[&str] = &["amount", "received", "outstanding", "price"];
+const MONEY: &[&str] = &["amount", "received", "outstanding", "overpaid", "price"];
 
 /// The columns to write: those chosen (with the currency beside the first
 /// money column), or the kind's own followed by every custom field, so an
@@ -200,6 +202,16 @@ fn custom_cell(
             })
             .unwrap_or_default(),
     ))
+}
+
+/// What approved payments brought in past a contract's amount (0 for a
+/// contract that is not approved), as its list shows it.
+fn overpaid(contract: &kuijing_store::contracts::Contract) -> i64 {
+    if contract.status.counts() {
+        contract.received.saturating_sub(contract.amount).max(0)
+    } else {
+        0
+    }
 }
 
 impl App {
@@ -258,7 +270,13 @@ impl App {
                     .find(|d| d.key == key)
                     .map(|d| d.label.clone())
                     .unwrap_or_else(|| key.to_string()),
-                None => text(&format!("fields.{c}")),
+                None => {
+                    let key = format!("fields.{c}");
+                    match text(&key) {
+                        found if found == key => text(&format!("sales_fix16.fields.{c}")),
+                        found => found,
+                    }
+                }
             })
             .collect();
         writer.write_row(&header).map_err(io)?;
@@ -404,6 +422,8 @@ impl App {
                                 "amount" => Cell::money(c.amount, &c.currency),
                                 "received" => Cell::money(c.received, &c.currency),
                                 "outstanding" => Cell::money(c.outstanding(), &c.currency),
+                                // Paid past the amount, as the list tags it.
+                                "overpaid" => Cell::money(overpaid(c), &c.currency),
                                 "currency" => Cell::Text(c.currency.clone()),
                                 "status" => {
                                     Cell::Text(text(&format!("doc_status.{}", c.status.as_str())))

@@ -98,10 +98,45 @@ impl App {
             fields.signed_on.map(|d| d.to_string()),
         );
         diff.field(
+            "starts_on",
+            current.starts_on.map(|d| d.to_string()),
+            fields.starts_on.map(|d| d.to_string()),
+        );
+        diff.field(
             "ends_on",
             current.ends_on.map(|d| d.to_string()),
             fields.ends_on.map(|d| d.to_string()),
         );
+        let id_text = |id: Option<i64>| id.map(|id| id.to_string());
+        for (field, old, new) in [
+            (
+                "customer_id",
+                Some(current.customer_id),
+                Some(fields.customer_id),
+            ),
+            (
+                "opportunity_id",
+                current.opportunity_id,
+                fields.opportunity_id,
+            ),
+            (
+                "customer_signer_id",
+                current.customer_signer_id,
+                fields.customer_signer_id,
+            ),
+            (
+                "company_signer_id",
+                current.company_signer_id,
+                fields.company_signer_id,
+            ),
+            (
+                "payment_method_id",
+                current.payment_method_id,
+                fields.payment_method_id,
+            ),
+        ] {
+            diff.field(field, id_text(old), id_text(new));
+        }
         diff.field("notes", current.notes.clone(), fields.notes.clone());
         diff.custom(&current.custom, &fields.custom);
         let old_lines = line_items::of_record(&mut tx, Kind::Contract.as_str(), id).await?;

@@ -148,6 +148,11 @@ impl App {
             current.expected_close_on.map(|d| d.to_string()),
             fields.expected_close_on.map(|d| d.to_string()),
         );
+        diff.field(
+            "next_contact_at",
+            current.next_contact_at.map(|t| t.to_rfc3339()),
+            fields.next_contact_at.map(|t| t.to_rfc3339()),
+        );
         diff.field("notes", current.notes.clone(), fields.notes.clone());
         diff.custom(&current.custom, &fields.custom);
         let old_lines = line_items::of_record(&mut tx, Kind::Opportunity.as_str(), id).await?;

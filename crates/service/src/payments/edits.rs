@@ -46,8 +46,9 @@ pub(super) async fn pending_named(
         .filter(|p| plan.is_none() || p.plan_id == plan)
         .filter(|p| with_drafts || p.status == DocStatus::InApproval.as_str())
         .map(|p| PendingRecord {
-            id: p.id,
-            number: p.number,
+            id: Some(p.id),
+            number: Some(p.number),
+            row: None,
             amount: p.amount,
             currency: contract.currency.clone(),
             status: p.status,
@@ -55,15 +56,29 @@ pub(super) async fn pending_named(
         .collect())
 }
 
+/// The number of a contract's instalment as its log shows it (a page
+/// words it `No. 2`), or its id while the instalment is gone.
+async fn instalment_of(tx: &mut Tx, contract: i64, plan: Option<i64>) -> Result<Option<String>> {
+    let Some(plan) = plan else {
+        return Ok(None);
+    };
+    let plans = contracts::plans(tx, contract).await?;
+    Ok(Some(match plans.iter().find(|p| p.id == plan) {
+        Some(found) => found.instalment.to_string(),
+        None => format!("#{plan}"),
+    }))
+}
+
 /// Whether an edit keeps what was confirmed about a payment's amount: it
-/// was confirmed past what was outstanding, and the edit leaves its amount,
-/// contract and instalment as they were (its notes, date or method may
-/// change without confirming again).
+/// was confirmed past what was outstanding, and the edit leaves its
+/// contract and instalment as they were and does not raise its amount
+/// above the one confirmed (its notes, date or method may change, and its
+/// amount come down, without confirming again).
 fn keeps_confirmation(current: &Payment, input: &PaymentInput) -> bool {
     current.exceeding_confirmed
         && input.contract_id == current.contract_id
         && input.plan_id == current.plan_id
-        && money::parse_positive(&input.amount.text()).ok() == Some(current.amount)
+        && money::parse_positive(&input.amount.text()).is_ok_and(|amount| amount <= current.amount)
 }
 
 impl App {
@@ -99,6 +114,21 @@ impl App {
             "received_on",
             Some(current.received_on.to_string()),
             Some(fields.received_on.to_string()),
+        );
+        diff.field(
+            "contract_id",
+            Some(current.contract_id.to_string()),
+            Some(fields.contract_id.to_string()),
+        );
+        diff.field(
+            "plan_id",
+            instalment_of(&mut tx, current.contract_id, current.plan_id).await?,
+            instalment_of(&mut tx, fields.contract_id, fields.plan_id).await?,
+        );
+        diff.field(
+            "method_id",
+            current.method_id.map(|m| m.to_string()),
+            fields.method_id.map(|m| m.to_string()),
         );
         diff.field("notes", current.notes.clone(), fields.notes.clone());
         diff.custom(&current.custom, &fields.custom);

@@ -125,7 +125,11 @@ pub(crate) fn fold_date_at(value: &mut Value, rejection: &JsonRejection) -> bool
     let Value::String(text) = at else {
         return false;
     };
-    let half = kuijing_domain::dates::half_width_date(text);
+    // A day typed with slashes (`2026/12/03`) is the day too, as forms read it.
+    let half = match kuijing_domain::dates::iso_day(text) {
+        Some(day) => day.to_string(),
+        None => kuijing_domain::dates::half_width_date(text),
+    };
     if half == *text {
         return false;
     }

@@ -14,8 +14,13 @@ use crate::i18n::Lang;
 /// A payment not yet approved that the refused amount counted.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PendingProblem {
-    pub id: i64,
-    pub number: String,
+    /// None for an earlier row of the same import file (never saved).
+    pub id: Option<i64>,
+    pub number: Option<String>,
+    /// The row of the same import file the payment is on, for a payment
+    /// the import has not saved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
     /// In minor units of `currency` (cents), as payments are.
     pub amount: i64,
     /// The amount as people read it, with its currency.
@@ -35,6 +40,7 @@ pub(super) fn pending_problems(error: &FieldError, lang: Lang) -> Vec<PendingPro
         .map(|p| PendingProblem {
             id: p.id,
             number: p.number.clone(),
+            row: p.row,
             amount: p.amount,
             amount_text: kuijing_domain::money::format_money(p.amount, &p.currency),
             currency: p.currency.clone(),
@@ -64,6 +70,15 @@ pub(super) fn message_naming_pending(
     lang: Lang,
 ) -> Option<String> {
     let key = match error.code {
+        // Nothing else waiting: the amount alone, no list to point to.
+        "exceeds_outstanding" if error.pending.is_empty() => {
+            return Some(filled(
+                error,
+                "sales_fix16.exceeds_outstanding_alone",
+                kind,
+                lang,
+            ));
+        }
         "exceeds_outstanding" => "sales_gaps.exceeds_outstanding_named",
         "exceeds_instalment" => "sales_fix15.exceeds_instalment_named",
         _ => return None,
@@ -75,6 +90,14 @@ pub(super) fn message_naming_pending(
 /// outstanding, naming the instalment's payments not yet approved (the
 /// contract's are listed beside the form, not the instalment's).
 pub fn form_message_naming_pending(error: &FieldError, lang: Lang) -> Option<String> {
+    if error.code == "exceeds_outstanding" && error.pending.is_empty() {
+        return Some(filled(
+            error,
+            "sales_fix16.exceeds_outstanding_alone_form",
+            None,
+            lang,
+        ));
+    }
     if error.code != "exceeds_instalment" {
         return None;
     }
@@ -90,15 +113,20 @@ fn naming_pending(error: &FieldError, key: &str, kind: Option<&str>, lang: Lang)
     if error.pending.is_empty() {
         return None;
     }
+    let text = filled(error, key, kind, lang);
+    Some(text.replace("%{pending}", &pending_list(&error.pending, lang)))
+}
+
+/// The message `key` with the error's field and values filled in.
+fn filled(error: &FieldError, key: &str, kind: Option<&str>, lang: Lang) -> String {
     let label = match &error.label {
         Some(label) => label.clone(),
         None => field_label(&error.field, kind, lang),
     };
     let text = lang.t(key).replace("%{field}", &label);
-    let text = error.params.iter().fold(text, |text, (name, value)| {
+    error.params.iter().fold(text, |text, (name, value)| {
         text.replace(&format!("%{{{name}}}"), &param_text(lang, name, value))
-    });
-    Some(text.replace("%{pending}", &pending_list(&error.pending, lang)))
+    })
 }
 
 /// The payments not yet approved, each by its number, amount and status.
@@ -106,8 +134,15 @@ pub fn pending_list(pending: &[PendingRecord], lang: Lang) -> String {
     let named: Vec<String> = pending
         .iter()
         .map(|p| {
+            let amount = kuijing_domain::money::format_money(p.amount, &p.currency);
+            if let Some(row) = p.row {
+                return lang
+                    .t("sales_fix16.pending_row")
+                    .replace("%{row}", &row.to_string())
+                    .replace("%{amount}", &amount);
+            }
             lang.t("sales_gaps.pending_payment")
-                .replace("%{number}", &p.number)
+                .replace("%{number}", p.number.as_deref().unwrap_or_default())
                 .replace(
                     "%{amount}",
                     &kuijing_domain::money::format_money(p.amount, &p.currency),

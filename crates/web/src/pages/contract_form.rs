@@ -74,8 +74,10 @@ pub struct ContractForm {
     custom: CustomValues,
 }
 
+/// A date as the payment form reads it (`2026/12/03` and full-width
+/// digits too); text that is no date is told by `unread_dates`.
 fn date(text: &str) -> Option<chrono::NaiveDate> {
-    text.trim().parse().ok()
+    kuijing_domain::dates::iso_day(text)
 }
 
 impl conflict::Take for ContractForm {

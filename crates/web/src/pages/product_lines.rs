@@ -196,7 +196,7 @@ pub fn lines_of(value: &str) -> [Vec<String>; 4] {
 }
 
 /// Shows the product lines of `values` (as [`lines_value`] writes them)
-/// as "product × quantity @ price − discount", products by name.
+/// as "product × quantity @ price −discount%", products by name.
 pub fn name_lines(names: &mut Names, values: &[&str], products: &HashMap<String, String>) {
     let shown: Vec<(String, String)> = values
         .iter()
@@ -215,8 +215,13 @@ pub fn name_lines(names: &mut Names, values: &[&str], products: &HashMap<String,
                     if !part(2).is_empty() {
                         text.push_str(&format!(" @ {}", part(2)));
                     }
-                    if !part(3).is_empty() {
-                        text.push_str(&format!(" − {}", part(3)));
+                    // A percentage, as the export and the log write it; no
+                    // discount is left out.
+                    let discount = part(3).trim().trim_end_matches('%').trim();
+                    let none =
+                        discount.is_empty() || discount.parse::<f64>().is_ok_and(|d| d == 0.0);
+                    if !none {
+                        text.push_str(&format!(" −{discount}%"));
                     }
                     text
                 })

@@ -56,6 +56,8 @@ impl Shell {
                 }
             }
             ("recycle_reason", kind) => self.tk("pools.soon.reasons", kind),
+            // A payment's instalment, logged by its number.
+            ("plan_id", n) if n.parse::<i64>().is_ok() => self.tn("contracts.instalment_n", &n),
             // The other fields whose logged value is a code of a fixed list.
             ("outcome" | "gender", code) => {
                 let key = format!("{field}.{code}");

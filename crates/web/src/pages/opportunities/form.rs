@@ -68,7 +68,7 @@ impl OpportunityForm {
             stage_id: optional_number(&self.stage_id),
             amount: optional_text(&self.amount).map(DecimalText::Text),
             currency: optional_text(&self.currency),
-            expected_close_on: self.expected_close_on.trim().parse().ok(),
+            expected_close_on: kuijing_domain::dates::iso_day(&self.expected_close_on),
             unread: unread_dates(&[("expected_close_on", &self.expected_close_on)]),
             next_contact_at: None,
             notes: optional_text(&self.notes),

@@ -380,16 +380,26 @@ pub async fn edit_payment(
         Err(error) => return error_page(error, &caller, lang),
     };
     let form = PaymentForm::of(&detail.payment);
+    let view = payment_form_view(
+        &state,
+        &caller,
+        lang,
+        (Some(id), None),
+        form,
+        FormErrors::default(),
+    )
+    .await;
     answer(
-        payment_form_view(
-            &state,
-            &caller,
-            lang,
-            (Some(id), None),
-            form,
-            FormErrors::default(),
-        )
-        .await,
+        view.map(|mut view| {
+            // A payment confirmed past what was outstanding, or past it now
+            // that other payments came in: the box is there from the start.
+            let past_now =
+                view.contract.is_some() && detail.payment.amount > view.open_after_pending;
+            if detail.payment.exceeding_confirmed || past_now {
+                view.exceeding = Some("payments.confirm_exceeding");
+            }
+            view
+        }),
         StatusCode::OK,
         &caller,
         lang,

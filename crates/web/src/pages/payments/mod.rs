@@ -226,7 +226,15 @@ pub(super) async fn payment_view(
     errors: FormErrors,
     done: Option<&str>,
 ) -> Result<PaymentView, ServiceError> {
-    let detail = state.app.get_payment(caller, id).await?;
+    let mut detail = state.app.get_payment(caller, id).await?;
+    // A payment's method is its payment method, as its form calls it (a
+    // follow-up's method is another field of the same name).
+    let method = lang.t("fields.payment_method_id");
+    for entry in &mut detail.change_log {
+        if entry.fields.iter().any(|f| f.field == "method_id") {
+            entry.labels.insert("method_id".into(), method.clone());
+        }
+    }
     let mut shell =
         Shell::new(state, caller, lang, "/payments", "payments.title").with_notice(done);
     shell.title = detail.payment.number.clone();
