@@ -297,6 +297,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix15",
     "sales_fix15",
     "life_fix15",
+    "insight_fix16",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
