@@ -128,7 +128,7 @@ impl App {
         caller.require(event(Action::View))?;
         let mut errors = FieldErrors::new();
         if to <= from {
-            errors.add("to", "ends_before_start");
+            errors.add("to", "schedule_ends_before_start");
         } else if to - from > chrono::Duration::days(MAX_DAYS) {
             errors.add("to", "range_too_long");
         }

@@ -309,6 +309,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "life_fix15",
     "imports_fix16",
     "records_fix16",
+    "insight_fix16",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

@@ -125,7 +125,7 @@ impl App {
             if !MEASURES.contains(&entry.measure.as_str()) {
                 add(
                     "measure",
-                    kuijing_domain::FieldError::new("measure", "invalid_choice"),
+                    crate::error::not_one_of("measure", &MEASURES),
                 );
             }
             if entry.amount.trim().is_empty() {

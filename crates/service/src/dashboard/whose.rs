@@ -114,22 +114,28 @@ impl App {
         match query.scope.as_deref().unwrap_or("company") {
             "company" => Ok(None),
             "department" => {
-                let department = query
-                    .department_id
-                    .ok_or_else(|| invalid("department_id", "required"))?;
+                // A viewer who sees no whole department is told what they
+                // do see, not sent to choose among none, whether or not a
+                // department was named.
+                let none_seen = if !reach.0.all && reach.0.departments.is_empty() {
+                    Some(if reach.0.users.len() > 1 {
+                        "insight_department_team_only"
+                    } else {
+                        "insight_department_own_only"
+                    })
+                } else {
+                    None
+                };
+                let department = match (query.department_id, none_seen) {
+                    (Some(department), _) => department,
+                    (None, Some(code)) => return Err(invalid("department_id", code)),
+                    (None, None) => return Err(invalid("department_id", "required")),
+                };
                 if !org.department_ids().any(|d| d == department) {
                     return Err(invalid("department_id", "invalid_choice"));
                 }
                 if !reach.has_department(department) {
-                    // A viewer who sees no whole department is told what
-                    // they do see, not sent to choose among none.
-                    let code = if reach.0.departments.is_empty() && reach.0.users.len() > 1 {
-                        "insight_department_team_only"
-                    } else if reach.0.departments.is_empty() {
-                        "insight_department_own_only"
-                    } else {
-                        "insight_department_out_of_scope"
-                    };
+                    let code = none_seen.unwrap_or("insight_department_out_of_scope");
                     return Err(invalid("department_id", code));
                 }
                 let departments = if query.with_children.unwrap_or(true) {
@@ -150,7 +156,16 @@ impl App {
             }
             "user" | "users" => {
                 if query.user_ids.is_empty() {
-                    return Err(invalid("user_ids", "choose_people"));
+                    // Only the choices the viewer has are offered: one who
+                    // sees no whole department is not sent to pick one.
+                    let code = if reach.0.all || !reach.0.departments.is_empty() {
+                        "choose_people"
+                    } else if reach.0.users.len() > 1 {
+                        "insight_people_team_only"
+                    } else {
+                        "insight_people_own_only"
+                    };
+                    return Err(invalid("user_ids", code));
                 }
                 if query
                     .user_ids
@@ -165,7 +180,7 @@ impl App {
                 Ok(Some(query.user_ids.iter().copied().collect()))
             }
             _ => Err(ServiceError::Invalid(
-                crate::error::not_one_of("scope", &["company", "department", "user"]).into(),
+                crate::error::not_one_of("scope", &["company", "department", "users"]).into(),
             )),
         }
     }

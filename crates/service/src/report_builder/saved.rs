@@ -144,7 +144,10 @@ impl App {
     ) -> Result<SavedReportView> {
         self.may_build_reports(caller)?;
         let mut tx = self.db.write().await?;
-        let checked = self.check(&mut tx, definition, Some(caller)).await;
+        let checked = self
+            .check(&mut tx, definition, Some(caller))
+            .await
+            .map_err(never_of_another_kind);
         let shares = self.check_shares(&mut tx, &definition.shares).await;
         let (_, shares) = both(checked, shares)?;
         let stored = Self::stored_of(definition)?;
@@ -267,5 +270,21 @@ fn both<A, B>(first: Result<A>, second: Result<B>) -> Result<(A, B)> {
             Err(ServiceError::Invalid(errors))
         }
         (Err(error), _) | (_, Err(error)) => Err(error),
+    }
+}
+
+/// A report saved for the first time has no filters kept from another
+/// kind: a field the kind does not have is said to be none of its fields.
+fn never_of_another_kind(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::Invalid(mut errors) => {
+            for e in &mut errors.0 {
+                if e.code == "filter_not_of_kind" {
+                    e.code = "filter_not_in_kind";
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
     }
 }

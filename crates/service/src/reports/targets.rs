@@ -55,7 +55,7 @@ impl App {
         let counted = frame.whose.owners(caller, kind);
         let org = &frame.whose.org;
         let people: Vec<i64> = frame.whose.people.iter().map(|(id, _)| *id).collect();
-        let set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
+        let mut set = kuijing_store::insight::targets_of_years(tx, years, measure).await?;
         // A report opened without a grouping shows departments, unless the
         // viewer counts only their own records or no department shows for
         // them: then it opens by owner (their own target).
@@ -84,6 +84,13 @@ impl App {
         );
         // Targets in another currency are named, never dropped unsaid.
         table.targets_left_out = crate::dashboard::left_out_targets(shown, &currency);
+        // A holder whose targets are all in another currency stands as one
+        // with no target: shown only where its people's or parts' targets
+        // are added up, and what it achieved is then achieved without one.
+        if !table.targets_left_out.is_empty() {
+            set.retain(|t| t.currency == currency);
+            holders = shown_holders(by.as_str(), &set, counted.as_deref(), org, &people);
+        }
         let target = table.column(
             &format!("{measure}_target"),
             Unit::Money,

@@ -19,11 +19,39 @@ use crate::i18n::Lang;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RangeParams {
-    /// The start of the time range: events ending at or after this instant.
-    pub from: DateTime<Utc>,
+    /// The start of the time range: events ending at or after this instant
+    /// (RFC 3339, `2026-03-01T00:00:00+08:00`).
+    #[param(value_type = DateTime<Utc>, required = true)]
+    pub from: Option<String>,
     /// The end of the time range (exclusive): events starting before this
     /// instant; at most 62 days after `from`.
-    pub to: DateTime<Utc>,
+    #[param(value_type = DateTime<Utc>, required = true)]
+    pub to: Option<String>,
+}
+
+impl RangeParams {
+    /// Both ends read as instants; each one missing or not an instant is
+    /// named, all in one answer.
+    fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), kuijing_service::ServiceError> {
+        let mut errors = kuijing_domain::FieldErrors::new();
+        let mut read = |field: &str, text: Option<&str>| {
+            let code = match text.map(str::trim).filter(|t| !t.is_empty()) {
+                None => "schedule_time_required",
+                Some(text) => match DateTime::parse_from_rfc3339(text) {
+                    Ok(at) => return Some(at.with_timezone(&Utc)),
+                    Err(_) => "schedule_time_invalid",
+                },
+            };
+            errors.push(kuijing_domain::FieldError::new(field, code).with("param", field));
+            None
+        };
+        let from = read("from", self.from.as_deref());
+        let to = read("to", self.to.as_deref());
+        match (from, to) {
+            (Some(from), Some(to)) => Ok((from, to)),
+            _ => Err(kuijing_service::ServiceError::Invalid(errors)),
+        }
+    }
 }
 
 /// Names the range's ends as what they are, the start and the end of the
@@ -59,7 +87,10 @@ pub async fn list_events(
     ApiUser(caller): ApiUser,
     Params(p): Params<RangeParams>,
 ) -> Response {
-    let result = state.app.schedule(&caller, p.from, p.to).await;
+    let result = match p.range() {
+        Ok((from, to)) => state.app.schedule(&caller, from, to).await,
+        Err(error) => Err(error),
+    };
     respond(
         result.map_err(|e| name_range_fields(e, lang)),
         &caller,

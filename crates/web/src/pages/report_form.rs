@@ -189,11 +189,14 @@ impl FormView {
 /// field as the form shows it; anything else as it was sent.
 fn builder_label(name: &str, catalog: &BuilderCatalog, lang: Lang) -> String {
     let base = name.split_once(':').map_or(name, |(base, _)| base);
-    let Some(field) = catalog.fields.iter().find(|f| f.name == base) else {
-        return name.to_string();
-    };
-    if let Some(label) = &field.label {
+    // A field of another kind (a filter kept from before the kind
+    // changed) is named as that kind names it.
+    let field = catalog.fields.iter().find(|f| f.name == base);
+    if let Some(label) = field.and_then(|f| f.label.as_ref()) {
         return label.clone();
+    }
+    if field.is_none() && base.starts_with("custom.") {
+        return name.to_string();
     }
     let text = |key: &str| lang.t(key);
     let label = kuijing_service::reports::grouping_label(base, &text);

@@ -140,3 +140,5 @@ mod targets_fix12;
 mod targets_fix2;
 mod team_contacts;
 mod unique_fix;
+mod insight_fix16;
+mod insight_fix16_more;
