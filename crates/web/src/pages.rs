@@ -54,6 +54,8 @@ mod report_chart;
 pub(crate) mod report_form;
 mod reports;
 mod request_form;
+mod request_kinds;
+mod requests;
 mod roles;
 mod sales_import;
 mod sales_settings;
