@@ -2,30 +2,27 @@
 //! time, the next contact time (which becomes an event in the author's
 //! schedule), the contacts and opportunities they name (of the record's
 //! customer and in the author's scope) and the files uploaded with them;
-//! and the list of follow-ups across records, within the viewer's scope of
-//! follow-ups (by author), narrowed to the days and authors of a dashboard
-//! figure.
+//! the list of follow-ups across records is in `list`.
 
 use chrono::{DateTime, Datelike, Utc};
 use kuijing_domain::{Action, FieldErrors, Kind, Permission, text};
 pub use kuijing_store::follow_ups::FollowUpRow;
-use kuijing_store::follow_ups::{self, FollowUpQuery, NewFollowUp};
+use kuijing_store::follow_ups::{self, NewFollowUp};
 pub use kuijing_store::follow_ups::{FollowUp, FollowUpLink};
 use kuijing_store::lists::{Filter, Sort};
 use kuijing_store::opportunities::{OpportunityQuery, SortColumn};
 use kuijing_store::schema::Contacts;
-use kuijing_store::{
-    Tx, attachments, contacts, customers, departments, events, leads, opportunities, options, users,
-};
+use kuijing_store::{Tx, attachments, contacts, customers, events, leads, opportunities, options};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::attachments::Attachment;
 use crate::choices::Choice;
-use crate::dashboard::Drill;
 use crate::error::{Result, ServiceError};
 pub use crate::timeline::TimelineApproval;
-use crate::{App, Caller, ListPage, PageRequest};
+use crate::{App, Caller};
+
+mod list;
 
 /// How many follow-ups a record's timeline shows.
 const TIMELINE: u64 = 200;
@@ -492,52 +489,6 @@ impl App {
             }
         }
         Ok(())
-    }
-
-    pub async fn list_follow_ups(
-        &self,
-        caller: &Caller,
-        drill: &Drill,
-        page: PageRequest,
-    ) -> Result<ListPage<FollowUpRow>> {
-        caller.require(Permission::new(Kind::FollowUp, Action::View))?;
-        let mut tx = self.db.read().await?;
-        let org = departments::org_chart(&mut tx).await?;
-        let visibility = caller.actor.visibility(Kind::FollowUp, &org);
-        // The authors the viewer's scope sees, as the dashboard counts them.
-        let visible = if visibility.all {
-            None
-        } else {
-            Some(
-                users::all_names(&mut tx)
-                    .await?
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .filter(|id| {
-                        org.department_of(*id)
-                            .is_some_and(|d| visibility.sees(*id, d))
-                    })
-                    .collect(),
-            )
-        };
-        let (from, before) = drill.days();
-        let query = FollowUpQuery {
-            from: from.map(|d| self.start_of(d)),
-            before: before.map(|d| self.start_of(d)),
-            authors: drill.owners(visible),
-        };
-        let store_page = page.store_page();
-        let found = follow_ups::list(
-            &mut tx,
-            &query,
-            kuijing_store::Page {
-                limit: store_page.limit + 1,
-                ..store_page
-            },
-        )
-        .await?;
-        let total = follow_ups::count(&mut tx, &query).await?;
-        Ok(ListPage::new(found, total, store_page.limit, |f| f.id))
     }
 }
 

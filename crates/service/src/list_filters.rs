@@ -1,20 +1,26 @@
 //! Reading a record list's query, for any kind: views, filters on system and
-//! custom fields, periods in the company's zone, sorting and keyset cursors.
-//! Each kind describes its fields once in a `ListSpec`.
+//! custom fields, periods in the company's zone. Each kind describes its
+//! fields once in a `ListSpec`. Sorting and keyset cursors are in the
+//! modules below.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use kuijing_domain::dates::Period;
 use kuijing_domain::fields::{self, FieldDef};
 use kuijing_domain::{FieldError, FieldErrors, text};
-use kuijing_store::lists::{CustomOrder, Filter, ListQuery, Shown, Sort};
+use kuijing_store::lists::{Filter, ListQuery, Shown};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::conditions::{self, Test, ValueKind};
-use crate::error::{Result, ServiceError};
+use crate::error::Result;
 use crate::{App, Caller};
+
+mod cursors;
+pub(crate) use cursors::{limit_of, paged};
+
+mod sorting;
+pub use sorting::is_sortable;
+pub(crate) use sorting::{Cursor, custom_after, custom_sort, parse_sort};
 
 /// One condition of a filter: a field, an operator and a value.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
@@ -414,266 +420,4 @@ fn search_text(typed: &str) -> Option<String> {
     } else {
         Some(normal)
     }
-}
-
-/// Where a page starts: the sort value and id of the last row shown.
-pub(crate) type Cursor = (sea_query::Value, i64);
-
-/// Whether a list sorts by a column: one of its `sortable` system fields,
-/// or any custom field.
-pub fn is_sortable(sortable: &[&str], column: &str) -> bool {
-    sortable.contains(&column) || column.starts_with("custom.")
-}
-
-/// How a custom field of this type orders its values.
-fn custom_order(field_type: fields::FieldType) -> CustomOrder {
-    use fields::FieldType;
-    match field_type {
-        FieldType::Number
-        | FieldType::Percent
-        | FieldType::Money
-        | FieldType::User
-        | FieldType::Department => CustomOrder::Number,
-        FieldType::Date => CustomOrder::Day,
-        FieldType::DateTime => CustomOrder::Instant,
-        FieldType::Bool => CustomOrder::Flag,
-        FieldType::MultiChoice => CustomOrder::FirstChoice,
-        FieldType::Text
-        | FieldType::LongText
-        | FieldType::Choice
-        | FieldType::Phone
-        | FieldType::Email
-        | FieldType::Url => CustomOrder::Text,
-    }
-}
-
-/// The sort asked for (the newest first by default) and where the page
-/// starts. A custom field sorts by its values as its type compares them.
-pub(crate) fn parse_sort<C: Copy>(
-    spec: &ListSpec<C>,
-    defs: &[FieldDef],
-    query: &RecordQuery,
-) -> Result<(Sort<C>, Option<Cursor>)> {
-    let name = query.sort.as_deref().unwrap_or("id");
-    let descending = query.sort.is_none() || query.descending;
-    let invalid =
-        || ServiceError::from(FieldErrors::from(FieldError::new("sort", "invalid_choice")));
-    let (sort, shape) = match name.strip_prefix("custom.") {
-        Some(key) => {
-            let sort = custom_sort(defs, key, spec.id, descending).ok_or_else(invalid)?;
-            let how = sort
-                .custom
-                .as_ref()
-                .map_or(CustomOrder::Text, |(_, how)| *how);
-            (sort, SortShape::Custom(how))
-        }
-        None => {
-            let (column, shape) = spec.sort_field(name).ok_or_else(invalid)?;
-            let shown = spec.shown.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
-            (
-                system_sort(column, descending, shape, shown),
-                SortShape::System(shape),
-            )
-        }
-    };
-    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => None,
-        Some(cursor) => Some(decode_cursor(cursor, &sort_tag(query), shape)?),
-    };
-    Ok((sort, after))
-}
-
-/// A sort by a custom field (`key` among `defs`) for any list whose table
-/// keeps custom fields, ordered as its type compares: the record lists'
-/// and the sales lists' alike. None for a field that is not defined.
-pub(crate) fn custom_sort<C: Copy>(
-    defs: &[FieldDef],
-    key: &str,
-    id: C,
-    descending: bool,
-) -> Option<Sort<C>> {
-    let def = defs.iter().find(|d| d.key == key)?;
-    let shown = match def.field_type {
-        fields::FieldType::User => Some(Shown::User),
-        fields::FieldType::Department => Some(Shown::Department),
-        _ => None,
-    };
-    let mut sort = Sort::by(id, descending).showing(shown);
-    sort.custom = Some((def.key.clone(), custom_order(def.field_type)));
-    Some(sort)
-}
-
-/// A sort by a system field: text case aside, a choice by what its chosen
-/// row shows.
-pub(crate) fn system_sort<C>(
-    column: C,
-    descending: bool,
-    shape: Shape,
-    shown: Option<Shown>,
-) -> Sort<C> {
-    let sort = Sort::by(column, descending).showing(shown);
-    if matches!(shape, Shape::Text | Shape::Code) {
-        sort.as_text()
-    } else {
-        sort
-    }
-}
-
-/// Where a page sorted by a custom field starts: the value the last row
-/// shown holds (empty when it has none or it does not read as its type).
-pub(crate) fn custom_after(
-    custom: &serde_json::Map<String, serde_json::Value>,
-    key: &str,
-    how: CustomOrder,
-) -> sea_query::Value {
-    custom
-        .get(key)
-        .filter(|v| !v.is_null())
-        .and_then(|v| custom_cursor_value(v, how))
-        .unwrap_or_else(kuijing_store::lists::null_cursor_value)
-}
-
-/// How a sort's cursor value reads: as a system field's, or as a custom
-/// field's of its type.
-#[derive(Clone, Copy)]
-enum SortShape {
-    System(Shape),
-    Custom(CustomOrder),
-}
-
-/// The sort a cursor was made under: the field, `-` first when descending
-/// (the newest first when the list names no sort).
-fn sort_tag(query: &RecordQuery) -> String {
-    let name = query.sort.as_deref().unwrap_or("id");
-    let descending = query.sort.is_none() || query.descending;
-    format!("{}{name}", if descending { "-" } else { "" })
-}
-
-/// A cursor holds the sort value and id of the last row shown, read from the
-/// record as the API shows it (a custom field's from its `custom`), and the
-/// sort it was made under.
-pub(crate) fn cursor_of(record: &impl Serialize, query: &RecordQuery, id: i64) -> String {
-    let sort = query.sort.as_deref().unwrap_or("id");
-    let shown = || serde_json::to_value(record).ok();
-    let value = match sort {
-        "id" => serde_json::Value::Null,
-        _ => match sort.strip_prefix("custom.") {
-            Some(key) => shown()
-                .and_then(|v| v.get("custom")?.get(key).cloned())
-                .unwrap_or_default(),
-            None => shown()
-                .and_then(|v| v.get(sort).cloned())
-                .unwrap_or_default(),
-        },
-    };
-    URL_SAFE_NO_PAD.encode(serde_json::json!([value, id, sort_tag(query)]).to_string())
-}
-
-/// Reads a cursor made under the sort `tag`; one made under another sort
-/// is refused, since its row's place differs in this order.
-fn decode_cursor(cursor: &str, tag: &str, shape: SortShape) -> Result<Cursor> {
-    let refused =
-        |code: &'static str| ServiceError::Invalid(FieldError::new("cursor", code).into());
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| refused("cursor_invalid"))?;
-    let (value, id, made_under): (serde_json::Value, i64, String) =
-        serde_json::from_slice(&bytes).map_err(|_| refused("cursor_invalid"))?;
-    if made_under != tag {
-        return Err(refused("cursor_other_sort"));
-    }
-    let sort = tag.trim_start_matches('-');
-    if sort == "id" {
-        return Ok((id.into(), id));
-    }
-    if value.is_null() {
-        // The last row had no value: the store orders such rows together.
-        return Ok((kuijing_store::lists::null_cursor_value(), id));
-    }
-    let value: sea_query::Value = match shape {
-        SortShape::System(shape) => system_cursor_value(&value, shape),
-        SortShape::Custom(how) => custom_cursor_value(&value, how),
-    }
-    .ok_or_else(|| refused("cursor_invalid"))?;
-    Ok((value, id))
-}
-
-fn system_cursor_value(value: &serde_json::Value, shape: Shape) -> Option<sea_query::Value> {
-    Some(match shape {
-        Shape::Time => DateTime::parse_from_rfc3339(value.as_str()?)
-            .ok()?
-            .with_timezone(&Utc)
-            .into(),
-        Shape::Choice => value.as_i64()?.into(),
-        Shape::Bool => value.as_bool()?.into(),
-        // Phones sort by their digits, as they are kept for matching.
-        Shape::Phone => kuijing_domain::company::phone_key(value.as_str()?).into(),
-        Shape::Text | Shape::Code => value.as_str()?.to_string().into(),
-    })
-}
-
-/// A custom field's value in a cursor. A value that does not read as its
-/// type is ordered with the empty ones, as the store reads it.
-fn custom_cursor_value(value: &serde_json::Value, how: CustomOrder) -> Option<sea_query::Value> {
-    let text = match value {
-        serde_json::Value::Array(items) if how == CustomOrder::FirstChoice => items
-            .first()
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-        serde_json::Value::String(text) => text.trim().to_string(),
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::Bool(flag) if how == CustomOrder::Flag => {
-            return Some(i64::from(*flag).into());
-        }
-        _ => return None,
-    };
-    let reads = match how {
-        CustomOrder::Text | CustomOrder::FirstChoice => !text.is_empty(),
-        CustomOrder::Number => is_decimal(&text),
-        CustomOrder::Day => NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
-        CustomOrder::Instant => DateTime::parse_from_rfc3339(&text).is_ok(),
-        CustomOrder::Flag => false,
-    };
-    Some(if reads {
-        text.into()
-    } else {
-        kuijing_store::lists::null_cursor_value()
-    })
-}
-
-/// Decimal text as figures are kept: an optional minus, digits, and
-/// optionally a point and more digits.
-fn is_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    all_digits(whole) && all_digits(fraction)
-}
-
-/// The page a list answers: at most `limit` rows, the total, and a cursor
-/// when more follow.
-pub(crate) fn limit_of(query: &RecordQuery) -> u64 {
-    query
-        .limit
-        .unwrap_or(crate::PageRequest::DEFAULT_LIMIT)
-        .clamp(1, crate::PageRequest::MAX_LIMIT)
-}
-
-/// Cuts the probe row (one more than the page) and makes the next cursor.
-pub(crate) fn paged<T: Serialize>(
-    mut found: Vec<T>,
-    query: &RecordQuery,
-    id_of: impl Fn(&T) -> i64,
-) -> (Vec<T>, Option<String>) {
-    let limit = limit_of(query);
-    let more = found.len() as u64 > limit;
-    found.truncate(limit as usize);
-    let next = if more {
-        found.last().map(|r| cursor_of(r, query, id_of(r)))
-    } else {
-        None
-    };
-    (found, next)
 }
