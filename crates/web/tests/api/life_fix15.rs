@@ -171,7 +171,7 @@ async fn two_columns_of_one_header_are_mapped_by_their_number() {
     .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     assert!(
-        refused.text.contains("the file has 3 columns"),
+        refused.text.contains("by its number from #1 to #3"),
         "{}",
         refused.text
     );
