@@ -204,33 +204,34 @@ pub fn name_lines(names: &mut Names, values: &[&str], products: &HashMap<String,
         .map(|raw| {
             let text = raw
                 .lines()
-                .map(|line| {
-                    let parts: Vec<&str> = line.split('|').collect();
-                    let part = |i: usize| parts.get(i).copied().unwrap_or("");
-                    let name = products
-                        .get(part(0))
-                        .cloned()
-                        .unwrap_or_else(|| part(0).to_string());
-                    let mut text = format!("{name} × {}", part(1));
-                    if !part(2).is_empty() {
-                        text.push_str(&format!(" @ {}", part(2)));
-                    }
-                    // A percentage, as the export and the log write it; no
-                    // discount is left out.
-                    let discount = part(3).trim().trim_end_matches('%').trim();
-                    let none =
-                        discount.is_empty() || discount.parse::<f64>().is_ok_and(|d| d == 0.0);
-                    if !none {
-                        text.push_str(&format!(" −{discount}%"));
-                    }
-                    text
-                })
+                .map(|line| line_shown(line, products))
                 .collect::<Vec<_>>()
                 .join("; ");
             (raw.to_string(), text)
         })
         .collect();
     names.option("lines", shown);
+}
+
+/// One line as [`name_lines`] shows it: the discount as a percentage, as
+/// the export and the change log write it, and left out when there is none.
+fn line_shown(line: &str, products: &HashMap<String, String>) -> String {
+    let parts: Vec<&str> = line.split('|').collect();
+    let part = |i: usize| parts.get(i).copied().unwrap_or("").trim();
+    let name = products
+        .get(part(0))
+        .cloned()
+        .unwrap_or_else(|| part(0).to_string());
+    let mut text = format!("{name} × {}", part(1));
+    if !part(2).is_empty() {
+        text.push_str(&format!(" @ {}", part(2)));
+    }
+    let discount = part(3).trim_end_matches('%').trim();
+    let none = discount.is_empty() || discount.parse::<f64>().is_ok_and(|d| d == 0.0);
+    if !none {
+        text.push_str(&format!(" −{discount}%"));
+    }
+    text
 }
 
 /// The names of products on sale, with those of `lines` (a record's own,
@@ -305,6 +306,21 @@ mod tests {
             let [a, b, c, d] = &mut self.0;
             [a, b, c, d]
         }
+    }
+
+    #[test]
+    fn a_line_shows_its_discount_as_a_percentage() {
+        let products = HashMap::from([("7".to_string(), "MG Special".to_string())]);
+        assert_eq!(
+            line_shown("7|1|55.00|10", &products),
+            "MG Special × 1 @ 55.00 −10%"
+        );
+        assert_eq!(
+            line_shown("7|1|55.00|0", &products),
+            "MG Special × 1 @ 55.00"
+        );
+        assert_eq!(line_shown("7|2||", &products), "MG Special × 2");
+        assert_eq!(line_shown("9|1|5|12.5", &products), "9 × 1 @ 5 −12.5%");
     }
 
     #[test]

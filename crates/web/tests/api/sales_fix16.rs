@@ -290,3 +290,50 @@ async fn a_confirmed_payment_lowered_keeps_its_confirmation_and_the_form_shows_t
         crate::helpers::page(&t, &cookie, &format!("/payments/{paid}/edit"), "zh-Hant").await;
     assert!(html.contains("name=\"confirm_exceeding\""), "{html}");
 }
+
+#[tokio::test]
+async fn the_contract_export_has_outstanding_and_overpaid_columns() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let client = customer(&t, rep, "Export").await;
+    let over = contract(&t, rep, client, "1000").await;
+    let open = contract(&t, rep, client, "1000").await;
+    for (id, amount) in [(over, "1200"), (open, "300")] {
+        assert_eq!(submit(&t, rep, "contracts", id).await, "approved");
+        let paid = create(
+            &t,
+            rep,
+            "/api/v1/payments",
+            json!({ "contract_id": id, "received_on": "2026-03-02", "amount": amount,
+                    "confirm_exceeding": true }),
+        )
+        .await;
+        assert_eq!(submit(&t, rep, "payments", paid).await, "approved");
+    }
+    let export = t
+        .get("/api/v1/exports/contracts?format=csv", &team.admin)
+        .await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    let text = export.text.trim_start_matches('\u{feff}');
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let at = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h.contains(name))
+            .unwrap_or_else(|| panic!("{name} in {}", text))
+    };
+    let (outstanding, overpaid, currency) = (at("Outstanding"), at("Paid over"), at("Currency"));
+    let mut numbers = Vec::new();
+    for id in [over, open] {
+        let detail = t.get(&format!("/api/v1/contracts/{id}"), rep).await;
+        numbers.push(detail.body["number"].as_str().expect("number").to_string());
+    }
+    let (over_no, open_no) = (numbers[0].clone(), numbers[1].clone());
+    let row = |no: &str| rows.iter().find(|r| r[0] == no).expect("row").clone();
+    assert_eq!(row(&over_no)[outstanding], "0.00", "{text}");
+    assert_eq!(row(&over_no)[overpaid], "200.00", "{text}");
+    assert_eq!(row(&open_no)[outstanding], "700.00", "{text}");
+    assert_eq!(row(&open_no)[overpaid], "0.00", "{text}");
+    assert_eq!(row(&open_no)[currency], "CNY", "{text}");
+}
