@@ -123,10 +123,7 @@ impl App {
                 );
             }
             if !MEASURES.contains(&entry.measure.as_str()) {
-                add(
-                    "measure",
-                    crate::error::not_one_of("measure", &MEASURES),
-                );
+                add("measure", crate::error::not_one_of("measure", &MEASURES));
             }
             if entry.amount.trim().is_empty() {
                 add("amount", error("required"));

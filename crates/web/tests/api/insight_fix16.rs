@@ -63,7 +63,12 @@ async fn a_department_with_a_target_only_in_another_currency_counts_as_without_t
         .await;
     assert_eq!(report.status, 200, "{}", report.text);
     let body = &report.body;
-    assert_eq!(body["columns"][0]["currency"], currency.as_str(), "{}", report.text);
+    assert_eq!(
+        body["columns"][0]["currency"],
+        currency.as_str(),
+        "{}",
+        report.text
+    );
     // The target in another currency is named, not counted.
     assert_eq!(
         body["targets_left_out"],
@@ -97,7 +102,9 @@ async fn a_department_with_a_target_only_in_another_currency_counts_as_without_t
         .unwrap_or_else(|| panic!("{}", report.text))
         .clone();
     assert!(
-        company["without_target"].to_string().contains(abroad_name.as_str()),
+        company["without_target"]
+            .to_string()
+            .contains(abroad_name.as_str()),
         "{}",
         report.text
     );

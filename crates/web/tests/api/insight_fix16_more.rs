@@ -37,20 +37,45 @@ async fn the_schedule_names_each_missing_or_bad_end_as_a_time() {
     assert_eq!(none.status, 422, "{}", none.text);
     let found = errors(&none);
     assert_eq!(found.len(), 2, "{}", none.text);
-    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("from", "schedule_time_required"));
-    assert_eq!((found[1].0.as_str(), found[1].1.as_str()), ("to", "schedule_time_required"));
-    assert!(found[0].2.starts_with("Start time (from) is required"), "{}", found[0].2);
-    assert!(found[1].2.starts_with("End time (to) is required"), "{}", found[1].2);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("from", "schedule_time_required")
+    );
+    assert_eq!(
+        (found[1].0.as_str(), found[1].1.as_str()),
+        ("to", "schedule_time_required")
+    );
+    assert!(
+        found[0].2.starts_with("Start time (from) is required"),
+        "{}",
+        found[0].2
+    );
+    assert!(
+        found[1].2.starts_with("End time (to) is required"),
+        "{}",
+        found[1].2
+    );
     assert!(!none.text.contains("wrong kind"), "{}", none.text);
 
     let bad = t
-        .get("/api/v1/events?from=2026-03-01&to=2026-03-10T00:00:00Z", &admin)
+        .get(
+            "/api/v1/events?from=2026-03-01&to=2026-03-10T00:00:00Z",
+            &admin,
+        )
         .await;
     let found = errors(&bad);
     assert_eq!(found.len(), 1, "{}", bad.text);
     assert_eq!(found[0].1, "schedule_time_invalid");
-    assert!(found[0].2.contains("(from) is not a time"), "{}", found[0].2);
-    assert!(found[0].2.contains("2026-03-01T00:00:00+08:00"), "{}", found[0].2);
+    assert!(
+        found[0].2.contains("(from) is not a time"),
+        "{}",
+        found[0].2
+    );
+    assert!(
+        found[0].2.contains("2026-03-01T00:00:00+08:00"),
+        "{}",
+        found[0].2
+    );
 
     // The end before the start: times, not dates, in every language.
     let path = "/api/v1/events?from=2026-03-10T00:00:00Z&to=2026-03-01T00:00:00Z";
@@ -58,15 +83,23 @@ async fn the_schedule_names_each_missing_or_bad_end_as_a_time() {
     let found = errors(&backwards);
     assert_eq!(found[0].0, "to");
     assert!(
-        found[0].2.starts_with("End time (to) is not after the start time (from)"),
+        found[0]
+            .2
+            .starts_with("End time (to) is not after the start time (from)"),
         "{}",
         found[0].2
     );
     assert!(!found[0].2.contains("date"), "{}", found[0].2);
-    for (lang, end, start) in [("zh-Hant", "結束時間", "開始時間"), ("zh-Hans", "结束时间", "开始时间")] {
+    for (lang, end, start) in [
+        ("zh-Hant", "結束時間", "開始時間"),
+        ("zh-Hans", "结束时间", "开始时间"),
+    ] {
         let answer = get_lang(&t, path, &admin, lang).await;
         let message = &errors(&answer)[0].2;
-        assert!(message.contains(end) && message.contains(start), "{message}");
+        assert!(
+            message.contains(end) && message.contains(start),
+            "{message}"
+        );
         assert!(!message.contains("日期"), "{message}");
     }
     let event = t
@@ -78,8 +111,15 @@ async fn the_schedule_names_each_missing_or_bad_end_as_a_time() {
         )
         .await;
     let found = errors(&event);
-    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("ends_at", "ends_before_start"));
-    assert!(found[0].2.contains("before the start time"), "{}", found[0].2);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("ends_at", "ends_before_start")
+    );
+    assert!(
+        found[0].2.contains("before the start time"),
+        "{}",
+        found[0].2
+    );
     assert!(!found[0].2.contains("date"), "{}", found[0].2);
 }
 
@@ -93,7 +133,12 @@ async fn a_rep_choosing_whose_data_is_told_what_they_can_do() {
         .role(
             &admin,
             "Reader",
-            &["contract.view", "payment.view", "report.view", "customer.view"],
+            &[
+                "contract.view",
+                "payment.view",
+                "report.view",
+                "customer.view",
+            ],
             scopes,
         )
         .await;
@@ -126,14 +171,21 @@ async fn a_rep_choosing_whose_data_is_told_what_they_can_do() {
     // or a department.
     let admin_cookie = page_session(&t, ADMIN_PHONE).await;
     let (_, html) = page(&t, &admin_cookie, "/dashboard?scope=users", "en").await;
-    assert!(html.contains("or show the whole company or a department"), "{html}");
+    assert!(
+        html.contains("or show the whole company or a department"),
+        "{html}"
+    );
 
     // A bad scope lists the real choices.
     let token = t.login("0972000001", PASSWORD).await;
     let bogus = t.get("/api/v1/dashboard?scope=bogus", &token).await;
     let found = errors(&bogus);
     assert_eq!(found[0].0, "scope", "{}", bogus.text);
-    assert!(found[0].2.ends_with("company, department, users."), "{}", found[0].2);
+    assert!(
+        found[0].2.ends_with("company, department, users."),
+        "{}",
+        found[0].2
+    );
     let (_, html) = page(&t, &cookie, "/dashboard?scope=bogus", "en").await;
     assert!(html.contains("company, department, users"), "{html}");
 }
@@ -149,14 +201,23 @@ async fn builder_refusals_name_fields_by_their_labels() {
     let admin = t.admin().await;
     // A field of customers in a first report on contracts: none of the
     // kind's fields, named as people know it.
-    let body = report("contracts", json!([{"field": "last_follow_up_at", "op": "passed"}]));
+    let body = report(
+        "contracts",
+        json!([{"field": "last_follow_up_at", "op": "passed"}]),
+    );
     let refused = t.post("/api/v1/custom-reports", &admin, body.clone()).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
     let found = errors(&refused);
     assert_eq!(found.len(), 1, "{}", refused.text);
     assert_eq!(found[0].0, "filters.0.field");
     assert_eq!(found[0].1, "filter_not_in_kind");
-    assert!(found[0].2.starts_with("Filter 1 (Last follow-up): this is not one of the fields"), "{}", found[0].2);
+    assert!(
+        found[0]
+            .2
+            .starts_with("Filter 1 (Last follow-up): this is not one of the fields"),
+        "{}",
+        found[0].2
+    );
     assert!(!found[0].2.contains("another kind"), "{}", found[0].2);
     assert!(!found[0].2.contains("last_follow_up_at"), "{}", found[0].2);
     let request = axum::http::Request::builder()
@@ -190,5 +251,9 @@ async fn a_bad_target_measure_lists_the_measures() {
         .iter()
         .find(|e| e.0 == "measure")
         .unwrap_or_else(|| panic!("{}", refused.text));
-    assert!(measure.2.contains("contract_amount, payment_amount"), "{}", measure.2);
+    assert!(
+        measure.2.contains("contract_amount, payment_amount"),
+        "{}",
+        measure.2
+    );
 }
