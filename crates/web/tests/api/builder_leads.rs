@@ -52,11 +52,12 @@ async fn a_report_on_leads_by_industry_names_each_industry() {
         )
         .await;
     assert_eq!(figures.status, 200, "{}", figures.text);
+    let key = industry.to_string();
     let row = figures.body["rows"]
         .as_array()
         .expect("rows")
         .iter()
-        .find(|r| r["key"] == industry.to_string())
+        .find(|r| r["key"] == key.as_str())
         .unwrap_or_else(|| panic!("industry {industry}: {}", figures.text));
     assert_eq!(row["label"], label, "{}", figures.text);
     assert_eq!(row["values"][0], 2, "{}", figures.text);
