@@ -56,7 +56,7 @@ async fn a_report_on_leads_by_industry_names_each_industry() {
         .as_array()
         .expect("rows")
         .iter()
-        .find(|r| r["key"] == industry.to_string())
+        .find(|r| r["key"].as_str() == Some(industry.to_string().as_str()))
         .unwrap_or_else(|| panic!("industry {industry}: {}", figures.text));
     assert_eq!(row["label"], label, "{}", figures.text);
     assert_eq!(row["values"][0], 2, "{}", figures.text);
