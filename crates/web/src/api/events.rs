@@ -32,17 +32,25 @@ pub struct RangeParams {
 impl RangeParams {
     /// Both ends read as instants; each one missing or not an instant is
     /// named, all in one answer.
-    fn range(&self) -> Result<(DateTime<Utc>, DateTime<Utc>), kuijing_service::ServiceError> {
+    fn range(
+        &self,
+        lang: Lang,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>), kuijing_service::ServiceError> {
         let mut errors = kuijing_domain::FieldErrors::new();
         let mut read = |field: &str, text: Option<&str>| {
-            let code = match text.map(str::trim).filter(|t| !t.is_empty()) {
-                None => "schedule_time_required",
+            let refused = match text.map(str::trim).filter(|t| !t.is_empty()) {
+                None => kuijing_domain::FieldError::new(field, "schedule_time_required")
+                    .with("param", field),
                 Some(text) => match DateTime::parse_from_rfc3339(text) {
                     Ok(at) => return Some(at.with_timezone(&Utc)),
-                    Err(_) => "schedule_time_invalid",
+                    // As every query parameter that does not read.
+                    Err(_) => kuijing_domain::FieldError::new(field, "parameter_unreadable")
+                        .labelled(field)
+                        .with("value", text)
+                        .with("expected", lang.t("life_fix3.params.expected.date_time")),
                 },
             };
-            errors.push(kuijing_domain::FieldError::new(field, code).with("param", field));
+            errors.push(refused);
             None
         };
         let from = read("from", self.from.as_deref());
@@ -87,7 +95,7 @@ pub async fn list_events(
     ApiUser(caller): ApiUser,
     Params(p): Params<RangeParams>,
 ) -> Response {
-    let result = match p.range() {
+    let result = match p.range(lang) {
         Ok((from, to)) => state.app.schedule(&caller, from, to).await,
         Err(error) => Err(error),
     };
