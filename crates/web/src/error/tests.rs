@@ -204,8 +204,9 @@ fn a_field_in_a_list_is_named_by_its_place() {
 #[test]
 fn a_field_is_named_as_its_kind_of_record_calls_it() {
     let payment = FieldError::new("method_id", "invalid_choice");
-    assert!(field_message_in(&payment, Some("payment"), Lang::ZhHant).contains("回款方式"));
-    assert!(field_message_in(&payment, Some("payment"), Lang::ZhHans).contains("回款方式"));
+    // A payment's method is its payment method, one word with its form's.
+    assert!(field_message_in(&payment, Some("payment"), Lang::ZhHant).contains("付款方式"));
+    assert!(field_message_in(&payment, Some("payment"), Lang::ZhHans).contains("付款方式"));
     assert!(field_message(&payment, Lang::ZhHant).contains("跟進方式"));
     // A kind without a name of its own for the field uses the common one.
     assert!(field_message_in(&payment, Some("contract"), Lang::ZhHant).contains("跟進方式"));
