@@ -211,3 +211,33 @@ fn a_field_is_named_as_its_kind_of_record_calls_it() {
     // A kind without a name of its own for the field uses the common one.
     assert!(field_message_in(&payment, Some("contract"), Lang::ZhHant).contains("跟進方式"));
 }
+
+#[test]
+fn no_message_is_cut_short_by_a_hash_read_as_a_comment() {
+    let files = [
+        ("en", include_str!("../../locales/en.yml")),
+        ("zh-Hans", include_str!("../../locales/zh-Hans.yml")),
+        ("zh-Hant", include_str!("../../locales/zh-Hant.yml")),
+    ];
+    for (name, text) in files {
+        for (index, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let Some((_, value)) = line.split_once(": ") else {
+                continue;
+            };
+            let value = value.trim_start();
+            let quoted = value.starts_with(['"', '\'', '|', '>']);
+            assert!(
+                quoted || !value.contains(" #"),
+                "{name}.yml line {}: quote the text, or YAML drops what follows \" #\"",
+                index + 1
+            );
+        }
+    }
+    let phone = FieldError::new("phone", "phone_invalid");
+    for lang in Lang::ALL {
+        assert!(field_message(&phone, lang).contains("#123"), "{}", lang.code());
+    }
+}
