@@ -249,7 +249,10 @@ mod tests {
             .expect("sheet")
             .expect("range");
         let cells: Vec<&Data> = sheet.rows().next().expect("row").iter().collect();
-        assert_eq!(cells, [&Data::Float(0.45), &Data::Float(1.25), &Data::Float(-0.005)]);
+        assert_eq!(
+            cells,
+            [&Data::Float(0.45), &Data::Float(1.25), &Data::Float(-0.005)]
+        );
         let styles = workbook.worksheet_style("Sheet1").expect("styles");
         let format = styles
             .get((0, 0))
@@ -261,6 +264,9 @@ mod tests {
         csv.write_cells(&row).expect("row");
         let path = csv.finish().expect("finish");
         let text = std::fs::read_to_string(&path).expect("read");
-        assert_eq!(text.trim_start_matches('\u{feff}').trim_end(), "45.0,125.0,-0.5");
+        assert_eq!(
+            text.trim_start_matches('\u{feff}').trim_end(),
+            "45.0,125.0,-0.5"
+        );
     }
 }

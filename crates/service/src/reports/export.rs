@@ -233,7 +233,12 @@ pub(crate) fn write_report(
     if let Some(by2) = &report.by2 {
         header.push(Cell::Text(named(by2, &report.by2_label)));
     }
-    header.extend(report.columns.iter().map(|c| Cell::Text(file_heading(c, text))));
+    header.extend(
+        report
+            .columns
+            .iter()
+            .map(|c| Cell::Text(file_heading(c, text))),
+    );
     writer.write_cells(&header).map_err(io)?;
     // Rates as percentages; money in the decimals of its column's
     // currency (yen and won whole), thousands grouped in a spreadsheet.

@@ -107,10 +107,7 @@ async fn a_rate_heading_names_its_unit_in_every_language() {
                 "/api/v1/reports/win_rates/export?{YEAR_2017}&format=csv"
             ))
             .header(axum::http::header::ACCEPT_LANGUAGE, lang)
-            .header(
-                axum::http::header::AUTHORIZATION,
-                format!("Bearer {admin}"),
-            )
+            .header(axum::http::header::AUTHORIZATION, format!("Bearer {admin}"))
             .body(axum::body::Body::empty())
             .expect("request");
         let file = t.send(request).await;

@@ -116,7 +116,10 @@ async fn a_target_in_another_currency_is_no_target_on_the_dashboard_as_in_the_re
     assert_eq!(department["target"], 240_000, "{department}");
     assert_eq!(department["added_up"], true, "{department}");
     assert_eq!(department["achieved"], 0, "{department}");
-    assert_eq!(department["achieved_without_target"], 30_000, "{department}");
+    assert_eq!(
+        department["achieved_without_target"], 30_000,
+        "{department}"
+    );
     assert_eq!(
         department["targets_left_out"],
         json!([{ "currency": other, "targets": 2 }]),
