@@ -145,7 +145,8 @@ pub struct TargetView {
     /// The period (both days included).
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// The targets' currency: only money in it meets them.
+    /// The company's currency: only targets set in it count, and only
+    /// money in it meets them (targets in others are `targets_left_out`).
     pub currency: String,
     /// Currencies of the period's money that this target leaves out.
     pub other_currencies: Vec<String>,
