@@ -235,4 +235,38 @@ mod tests {
             "'=1+1,1234567.89,1000,2017-03-09,7,"
         );
     }
+
+    #[test]
+    fn rates_are_numbers_in_percent_in_both_files() {
+        let dir = tempfile::tempdir().expect("dir");
+        let row = [Cell::Percent(450), Cell::Percent(1_250), Cell::Percent(-5)];
+        let mut xlsx = TableWriter::new(Format::Xlsx, dir.path()).expect("writer");
+        xlsx.write_cells(&row).expect("row");
+        let path = xlsx.finish().expect("finish");
+        let mut workbook: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+        let sheet = workbook
+            .worksheet_range_at(0)
+            .expect("sheet")
+            .expect("range");
+        let cells: Vec<&Data> = sheet.rows().next().expect("row").iter().collect();
+        assert_eq!(
+            cells,
+            [&Data::Float(0.45), &Data::Float(1.25), &Data::Float(-0.005)]
+        );
+        let styles = workbook.worksheet_style("Sheet1").expect("styles");
+        let format = styles
+            .get((0, 0))
+            .and_then(|s| s.number_format.clone())
+            .map(|f| f.format_code);
+        assert_eq!(format.as_deref(), Some("0.0%"));
+
+        let mut csv = TableWriter::new(Format::Csv, dir.path()).expect("writer");
+        csv.write_cells(&row).expect("row");
+        let path = csv.finish().expect("finish");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(
+            text.trim_start_matches('\u{feff}').trim_end(),
+            "45.0,125.0,-0.5"
+        );
+    }
 }

@@ -21,11 +21,12 @@ pub fn rate_of(achieved: i64, target: Option<i64>) -> Option<i64> {
         .and_then(|t| kuijing_domain::dates::rate_tenths(i128::from(achieved), i128::from(t)))
 }
 
-/// The currency targets are shown in, the same on the dashboard and in the
-/// target report: the targets' own when all of those shown are in one
-/// currency, else the company currency. A target is met only by money in its
-/// currency; money in others is named beside it, never counted as zero
-/// silently (see [`TargetView::other_currencies`]).
+/// The currency a holder's targets are set in, as the targets page offers
+/// it: theirs when all are in one currency, else the company currency.
+/// The dashboard and the target report measure targets in the company
+/// currency only: a target set in another is left out and named (see
+/// [`TargetView::targets_left_out`]), and money in other currencies is
+/// named beside it, never counted (see [`TargetView::other_currencies`]).
 pub fn target_currency<'a>(targets: impl IntoIterator<Item = &'a str>, company: &str) -> String {
     let currencies: BTreeSet<&str> = targets.into_iter().collect();
     match currencies.first() {
@@ -144,7 +145,8 @@ pub struct TargetView {
     /// The period (both days included).
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// The targets' currency: only money in it meets them.
+    /// The company's currency: only targets set in it count, and only
+    /// money in it meets them (targets in others are `targets_left_out`).
     pub currency: String,
     /// Currencies of the period's money that this target leaves out.
     pub other_currencies: Vec<String>,
@@ -281,36 +283,58 @@ impl App {
             ("contract_amount", contract_owners),
             ("payment_amount", payment_owners),
         ] {
-            let set = insight::targets_of_years(tx, years, measure).await?;
-            let has_own = |holder: (Option<i64>, Option<i64>)| {
-                set.iter().any(|t| (t.department_id, t.user_id) == holder)
-            };
-            let holding = match (scope, query.user_ids.as_slice()) {
-                ("company", _) if viewer.0 => company_holding(&whose.org, &people, &has_own),
-                ("company", _) => match viewer.1 {
-                    (Some(department), None) => {
-                        department_holding(&whose.org, &people, department, true, &has_own)
-                    }
-                    own => Holding::Own(own),
-                },
-                ("department", _) => match query.department_id {
-                    Some(department) => department_holding(
+            let mut set = insight::targets_of_years(tx, years, measure).await?;
+            let holding_of = |set: &[insight::Target]| {
+                let has_own = |holder: (Option<i64>, Option<i64>)| {
+                    set.iter().any(|t| (t.department_id, t.user_id) == holder)
+                };
+                Some(match (scope, query.user_ids.as_slice()) {
+                    ("company", _) if viewer.0 => company_holding(&whose.org, &people, &has_own),
+                    ("company", _) => match viewer.1 {
+                        (Some(department), None) => {
+                            department_holding(&whose.org, &people, department, true, &has_own)
+                        }
+                        own => Holding::Own(own),
+                    },
+                    ("department", _) => department_holding(
                         &whose.org,
                         &people,
-                        department,
+                        query.department_id?,
                         query.with_children.unwrap_or(true),
                         &has_own,
                     ),
-                    None => continue,
-                },
-                (_, [one]) => Holding::Own((None, Some(*one))),
-                _ => people_holding(&people),
+                    (_, [one]) => Holding::Own((None, Some(*one))),
+                    _ => people_holding(&people),
+                })
             };
-            let all = targets_held(&holding, &set);
+            let Some(mut holding) = holding_of(&set) else {
+                continue;
+            };
+            let all: Vec<insight::Target> =
+                targets_held(&holding, &set).into_iter().cloned().collect();
             if all.is_empty() {
                 continue;
             }
-            let currency = target_currency(all.iter().map(|t| t.currency.as_str()), &company);
+            // As in the target report: targets count in the company's
+            // currency only; a holder whose targets are all in another one
+            // stands as one without a target (a department's people's
+            // targets are added up in its stead), and the targets left out
+            // are named.
+            let currency = company.clone();
+            let mut targets_left_out = left_out_targets(all.iter(), &currency);
+            if !targets_left_out.is_empty() {
+                let every = set.clone();
+                set.retain(|t| t.currency == currency);
+                holding = holding_of(&set).unwrap_or(holding);
+                // The parts now added up may have targets left out too.
+                let mut held = all;
+                for target in targets_held(&holding, &every) {
+                    if !held.iter().any(|t| t.id == target.id) {
+                        held.push(target.clone());
+                    }
+                }
+                targets_left_out = left_out_targets(held.iter(), &currency);
+            }
             let figures = self
                 .holding_figures(
                     tx,
@@ -350,7 +374,7 @@ impl App {
                 from,
                 to: last_day,
                 other_currencies: figures.other_currencies,
-                targets_left_out: left_out_targets(all.iter().copied(), &currency),
+                targets_left_out,
                 currency,
                 rate: rate_of(achieved, target),
                 target,

@@ -203,6 +203,18 @@ pub fn decimals(unit: Unit) -> u8 {
     }
 }
 
+/// A column's heading in a report's file: rates are written as numbers
+/// in percent (`45.0`, formatted 45.0% in a spreadsheet), so their
+/// heading names the unit, "(%)", in CSV and XLSX alike.
+pub fn file_heading(column: &ReportColumn, text: &(dyn Fn(&str) -> String + Sync)) -> String {
+    let label = column_label(column, text);
+    if column.unit == Unit::Percent {
+        format!("{label} (%)")
+    } else {
+        label
+    }
+}
+
 /// A report's table written to a file: the groups, each column, a total.
 pub(crate) fn write_report(
     dir: &std::path::Path,
@@ -225,7 +237,7 @@ pub(crate) fn write_report(
         report
             .columns
             .iter()
-            .map(|c| Cell::Text(column_label(c, text))),
+            .map(|c| Cell::Text(file_heading(c, text))),
     );
     writer.write_cells(&header).map_err(io)?;
     // Rates as percentages; money in the decimals of its column's

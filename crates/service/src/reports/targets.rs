@@ -68,8 +68,9 @@ impl App {
             *by = "owner".to_string();
             holders = shown_holders(by.as_str(), &set, counted.as_deref(), org, &people);
         }
-        // One currency for the report, by the dashboard's rule, over the
-        // targets of the holders shown (a group's parts' among them).
+        // Targets count in the company's currency only, as on the
+        // dashboard; those of the holders shown (a group's parts' among
+        // them) in another currency are named as left out.
         let mut shown: Vec<&kuijing_store::insight::Target> = Vec::new();
         for holder in holders.values() {
             for target in targets_held(&holder.holding, &set) {
@@ -78,10 +79,7 @@ impl App {
                 }
             }
         }
-        let currency = crate::dashboard::target_currency(
-            shown.iter().map(|t| t.currency.as_str()),
-            &frame.currency,
-        );
+        let currency = frame.currency.clone();
         // Targets in another currency are named, never dropped unsaid.
         table.targets_left_out = crate::dashboard::left_out_targets(shown, &currency);
         // A holder whose targets are all in another currency stands as one

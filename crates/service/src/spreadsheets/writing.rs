@@ -36,9 +36,10 @@ pub enum Cell {
         decimals: u8,
     },
     Date(chrono::NaiveDate),
-    /// A rate in tenths of a percent (976 is 97.6%): a spreadsheet gets
-    /// 0.976 shown as 97.6%, a CSV file `97.6%`, so that the figure reads
-    /// as a rate beside amounts.
+    /// A rate in tenths of a percent (976 is 97.6%), written as a number:
+    /// a spreadsheet gets 0.976 formatted as 97.6%, a CSV file the figure
+    /// in percent, `97.6`, under a heading that names the unit ("(%)"), so
+    /// either file sums and sorts it as a number.
     Percent(i64),
     Empty,
 }
@@ -75,14 +76,11 @@ impl Cell {
                 )
             }
             Self::Date(date) => date.to_string(),
-            Self::Percent(tenths) => format!(
-                "{}%",
-                Self::Number {
-                    value: *tenths,
-                    decimals: 1,
-                }
-                .text()
-            ),
+            Self::Percent(tenths) => Self::Number {
+                value: *tenths,
+                decimals: 1,
+            }
+            .text(),
             Self::Empty => String::new(),
         }
     }

@@ -331,11 +331,18 @@ fn two_groupings(
                 ),
         );
     }
+    // Names along the axis that would be cut or thinned out under bars on
+    // a phone are drawn beside horizontal bars instead, as with one
+    // grouping (read before months are named).
+    let crowded = pivot.plots.first().is_some_and(|groups| {
+        let labels: Vec<&str> = groups.iter().take(most).map(|g| g.label.as_str()).collect();
+        charts::names_crowd_on_phone(&labels)
+    });
     for groups in pivot.plots.iter_mut() {
         groups.truncate(most);
         name_months(groups, shell);
     }
-    let horizontal = !line && total.min(most) > 12;
+    let horizontal = !line && (total.min(most) > 12 || crowded);
     let draw: charts::Draw = match (line, horizontal) {
         (true, _) => charts::lines,
         (false, true) => charts::bars,

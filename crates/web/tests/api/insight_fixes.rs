@@ -430,7 +430,8 @@ async fn csv_exports_keep_negative_numbers_and_name_no_currency_on_rates() {
         .collect();
     assert!(!rates.is_empty(), "{header:?}");
     for i in &rates {
-        assert!(!header[*i].contains('('), "{}", header[*i]);
+        assert!(!header[*i].contains("(USD)"), "{}", header[*i]);
+        assert!(header[*i].ends_with(" (%)"), "{}", header[*i]);
     }
     assert!(header.iter().any(|h| h.ends_with("(USD)")), "{header:?}");
     let cells: Vec<&String> = rows[1..].iter().flatten().collect();
