@@ -230,3 +230,43 @@ async fn a_built_in_role_renamed_to_its_name_in_another_language_keeps_that_name
     let hant = call(&t, (Method::GET, "zh-Hant"), &path, &admin).await;
     assert_eq!(hant.body["name"], "Sales rep", "{}", hant.text);
 }
+
+#[tokio::test]
+async fn a_date_with_the_year_last_is_not_guessed_on_sales_forms() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Harbour Tech").await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let words = [
+        ("en", "Signing date has the year last", "Expected close date"),
+        ("zh-Hans", "把年份写在最后", "日/月"),
+        ("zh-Hant", "把年份寫在最後", "日/月"),
+    ];
+    for (lang, said, also) in words {
+        let form = format!(
+            "_csrf={csrf}&name=Deal&customer_id={client}&amount=10&signed_on=05%2F12%2F2026"
+        );
+        let (status, html) =
+            crate::helpers::post_form_in(&t, &cookie, "/contracts", form, lang).await;
+        assert_eq!(status, 422, "{lang}: {html}");
+        assert!(html.contains(said), "{lang}: {html}");
+        assert!(html.contains("2026-12-05"), "{lang}: {html}");
+        assert!(!html.contains("2024-01-05"), "{lang}: {html}");
+        let form = format!(
+            "_csrf={csrf}&name=Deal&customer_id={client}&amount=10&expected_close_on=05%2F12%2F2026"
+        );
+        let (status, html) =
+            crate::helpers::post_form_in(&t, &cookie, "/opportunities", form, lang).await;
+        assert_eq!(status, 422, "{lang}: {html}");
+        if lang == "en" {
+            assert!(html.contains(also), "{lang}: {html}");
+        }
+        assert!(html.contains("2026-12-05"), "{lang}: {html}");
+    }
+    // A day that does not exist is still told so.
+    let form = format!("_csrf={csrf}&name=Deal&customer_id={client}&amount=10&signed_on=2026-02-30");
+    let (status, html) = crate::helpers::post_form_in(&t, &cookie, "/contracts", form, "en").await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("not a date that exists"), "{html}");
+}
