@@ -239,7 +239,11 @@ async fn a_date_with_the_year_last_is_not_guessed_on_sales_forms() {
     let cookie = page_session(&t, ADMIN_PHONE).await;
     let csrf = crate::auth::page_csrf(&t, &cookie).await;
     let words = [
-        ("en", "Signing date has the year last", "Expected close date"),
+        (
+            "en",
+            "Signing date has the year last",
+            "Expected close date",
+        ),
         ("zh-Hans", "把年份写在最后", "日/月"),
         ("zh-Hant", "把年份寫在最後", "日/月"),
     ];
@@ -265,8 +269,59 @@ async fn a_date_with_the_year_last_is_not_guessed_on_sales_forms() {
         assert!(html.contains("2026-12-05"), "{lang}: {html}");
     }
     // A day that does not exist is still told so.
-    let form = format!("_csrf={csrf}&name=Deal&customer_id={client}&amount=10&signed_on=2026-02-30");
+    let form =
+        format!("_csrf={csrf}&name=Deal&customer_id={client}&amount=10&signed_on=2026-02-30");
     let (status, html) = crate::helpers::post_form_in(&t, &cookie, "/contracts", form, "en").await;
     assert_eq!(status, 422, "{html}");
     assert!(html.contains("not a date that exists"), "{html}");
+}
+
+#[tokio::test]
+async fn a_draft_payment_is_deleted_from_its_page_after_a_worded_question() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Harbour Tech").await;
+    let deal = contract(&t, &admin, client, "9000").await;
+    assert_eq!(submit(&t, &admin, "contracts", deal).await, "approved");
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let csrf = crate::auth::page_csrf(&t, &cookie).await;
+    let asked = [
+        ("en", "Delete this draft payment? This cannot be undone."),
+        ("zh-Hans", "要删除这笔草稿回款吗？删除后无法恢复。"),
+        ("zh-Hant", "要刪除這筆草稿回款嗎？刪除後無法復原。"),
+    ];
+    for (lang, question) in asked {
+        let id = create(
+            &t,
+            &admin,
+            "/api/v1/payments",
+            json!({ "contract_id": deal, "amount": "100", "received_on": "2026-01-05" }),
+        )
+        .await;
+        let (status, html) = page(&t, &cookie, &format!("/payments/{id}"), lang).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            html.contains(&format!("action=\"/payments/{id}/delete\"")),
+            "{html}"
+        );
+        assert!(html.contains(question), "{lang}: {html}");
+        let (status, to) = crate::helpers::post_form_in(
+            &t,
+            &cookie,
+            &format!("/payments/{id}/delete"),
+            format!("_csrf={csrf}"),
+            lang,
+        )
+        .await;
+        assert!(status.is_redirection(), "{lang}: {status} {to}");
+        assert!(to.starts_with("/payments"), "{to}");
+        let gone = t.get(&format!("/api/v1/payments/{id}"), &admin).await;
+        assert_eq!(gone.status, 404, "{}", gone.text);
+    }
+    // The lists name their export in words that read naturally.
+    let (_, list) = page(&t, &cookie, "/payments", "zh-Hans").await;
+    assert!(list.contains("导出全部符合条件的记录"), "{list}");
+    assert!(list.contains("按您选的字段导出"), "{list}");
+    let (_, list) = page(&t, &cookie, "/contracts", "zh-Hant").await;
+    assert!(list.contains("依您選的欄位匯出"), "{list}");
 }
