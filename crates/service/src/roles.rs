@@ -233,7 +233,8 @@ impl App {
                     version: current.version,
                 });
             }
-            let (own_name, own_description) = own_names(&current, &fields, &renamed, &described);
+            let (own_name, own_description) =
+                own_names(&current, &fields, (renamed.is_some(), described.is_some()));
             roles::keep_own_names(&mut tx, id, own_name, own_description).await?;
             self.log(
                 &mut tx,
@@ -396,8 +397,7 @@ fn describe(diff: &mut Diff, old: Option<&RoleFields>, new: Option<&RoleFields>)
 fn own_names(
     current: &Role,
     fields: &RoleFields,
-    renamed: &Option<String>,
-    described: &Option<Option<String>>,
+    (renamed, described): (bool, bool),
 ) -> (bool, bool) {
     let Some(code) = current.code.as_deref() else {
         return (false, false);
@@ -407,7 +407,7 @@ fn own_names(
             .iter()
             .all(|language| shown(language) == typed)
     };
-    let name = renamed.is_some()
+    let name = renamed
         && !current.own_name
         && !shown_alike(
             &|language| {
@@ -417,7 +417,7 @@ fn own_names(
             &fields.name,
         );
     let description = match (described, fields.description.as_deref()) {
-        (Some(_), Some(typed)) => {
+        (true, Some(typed)) => {
             !current.own_description
                 && !shown_alike(
                     &|language| {

@@ -195,7 +195,7 @@ pub async fn update(
 /// Marks a built-in role's name, its description or both as the
 /// administrator's own: shown as stored in every language from now on.
 pub async fn keep_own_names(tx: &mut Tx, id: i64, name: bool, description: bool) -> Result<()> {
-    let mut values = Vec::new();
+    let mut values: Vec<(Roles, sea_query::SimpleExpr)> = Vec::new();
     if name {
         values.push((Roles::OwnName, true.into()));
     }

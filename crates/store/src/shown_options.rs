@@ -19,7 +19,7 @@ pub(crate) fn shown_label(of: SimpleExpr, language: Option<&str>) -> SimpleExpr 
     let stored = col(Options::Label);
     let shown = language.and_then(|language| {
         let mut case: Option<CaseStatement> = None;
-        for (kind, field, _) in starting_names(language).options {
+        for (kind, field, _) in starting_names(language).options.iter() {
             for key in option_keys(kind, field).unwrap_or_default() {
                 let Some(name) = starting_label(kind, field, key, language) else {
                     continue;
