@@ -7,7 +7,7 @@
 
 use kuijing_domain::builtin_names::{LANGUAGES, option_keys, starting_label};
 use kuijing_domain::defaults::starting_names;
-use sea_query::{Alias, CaseStatement, Condition, Expr, ExprTrait, Func, Query, SimpleExpr};
+use sea_query::{Alias, CaseStatement, Condition, Expr, Func, Query, SimpleExpr};
 
 use crate::schema::Options;
 
@@ -17,7 +17,7 @@ pub(crate) fn shown_label(of: SimpleExpr, language: Option<&str>) -> SimpleExpr 
     let alias = Alias::new("shown");
     let col = |column: Options| Expr::col((alias.clone(), column));
     let stored = col(Options::Label);
-    let shown = language.and_then(|language| {
+    let shown: Option<SimpleExpr> = language.and_then(|language| {
         let mut case: Option<CaseStatement> = None;
         for (kind, field, _) in starting_names(language).options.iter() {
             for key in option_keys(kind, field).unwrap_or_default() {
@@ -40,7 +40,7 @@ pub(crate) fn shown_label(of: SimpleExpr, language: Option<&str>) -> SimpleExpr 
                 });
             }
         }
-        case.map(|case| SimpleExpr::from(case.finally(stored.clone())))
+        case.map(|case| case.finally(stored.clone()).into())
     });
     let select = Query::select()
         .expr(shown.unwrap_or_else(|| stored.clone().into()))

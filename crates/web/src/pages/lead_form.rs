@@ -14,7 +14,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Conflict, Names, Take, Values};
+use super::conflict::{self, Conflict, Names, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{

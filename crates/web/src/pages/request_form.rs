@@ -13,7 +13,7 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Take};
+use super::conflict;
 use super::forms::{
     CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, status_of,
 };
