@@ -59,13 +59,32 @@ pub struct Role {
     #[schema(value_type = Object)]
     pub scopes: BTreeMap<Kind, ScopeGrant>,
     pub version: i64,
+    /// An administrator renamed the built-in role to a name the product
+    /// gives it in another language: shown as they typed it everywhere.
+    #[serde(skip)]
+    pub own_name: bool,
+    /// The same for its description.
+    #[serde(skip)]
+    pub own_description: bool,
 }
 
 impl Role {
+    /// The code the role's name is translated by: none once the name is
+    /// the administrator's own.
+    pub fn naming_code(&self) -> Option<&str> {
+        self.code.as_deref().filter(|_| !self.own_name)
+    }
+
+    /// The code the role's description is translated by, as
+    /// [`Self::naming_code`].
+    pub fn describing_code(&self) -> Option<&str> {
+        self.code.as_deref().filter(|_| !self.own_description)
+    }
+
     /// The name the role is shown by in `language` (see
     /// [`crate::builtin_names::role_name`]).
     pub fn name_in(&self, language: &str) -> String {
-        crate::builtin_names::role_name(self.code.as_deref(), &self.name, language).to_string()
+        crate::builtin_names::role_name(self.naming_code(), &self.name, language).to_string()
     }
 }
 
@@ -135,6 +154,8 @@ mod tests {
             permissions: permissions.iter().copied().collect(),
             scopes: BTreeMap::from([(Kind::Customer, ScopeGrant::new(scope))]),
             version: 1,
+            own_name: false,
+            own_description: false,
         }
     }
 

@@ -300,7 +300,10 @@ async fn load_caller(
         waiting_approvals,
         unread_notifications,
         role_names: roles.iter().map(|r| r.name.clone()).collect(),
-        role_codes: roles.iter().map(|r| r.code.clone()).collect(),
+        role_codes: roles
+            .iter()
+            .map(|r| r.naming_code().map(str::to_string))
+            .collect(),
         language: String::new(),
         user,
         actor,

@@ -169,6 +169,7 @@ impl App {
         let store_query = self.lead_store_query(&mut tx, caller, &org, query).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Lead).await?;
         let (sort, after) = parse_sort(&LEAD_LIST, &defs, query)?;
+        let sort = sort.in_language(&caller.language);
         let limit = limit_of(query);
         let scope = (&visibility, caller.user.id, self.today());
         let found = leads::list(&mut tx, scope, &store_query, sort, after, limit + 1).await?;

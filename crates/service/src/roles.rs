@@ -192,20 +192,21 @@ impl App {
         });
         // A built-in role's name sent back as the caller was shown it (in
         // their language) is no rename: the stored one stays.
-        let name = patch
+        let renamed = patch
             .name
-            .filter(|name| name.trim() != caller.role_name(&current))
-            .unwrap_or(current.name.clone());
+            .filter(|name| name.trim() != caller.role_name(&current));
+        let name = renamed.clone().unwrap_or(current.name.clone());
         // So is its description sent back as shown.
-        let description = match patch.description {
+        let described = match patch.description {
             Some(given)
                 if given.as_deref().map(str::trim)
                     != caller.role_description(&current).as_deref() =>
             {
-                given
+                Some(given)
             }
-            _ => current.description.clone(),
+            _ => None,
         };
+        let description = described.clone().unwrap_or(current.description.clone());
         let fields = check_role(
             &mut tx,
             &name,
@@ -232,6 +233,9 @@ impl App {
                     version: current.version,
                 });
             }
+            let (own_name, own_description) =
+                own_names(&current, &fields, (renamed.is_some(), described.is_some()));
+            roles::keep_own_names(&mut tx, id, own_name, own_description).await?;
             self.log(
                 &mut tx,
                 caller,
@@ -384,4 +388,46 @@ fn describe(diff: &mut Diff, old: Option<&RoleFields>, new: Option<&RoleFields>)
             .join(", ")
     };
     diff.field("scopes", old.map(scopes), new.map(scopes));
+}
+
+/// Whether a built-in role's new name and description become the
+/// administrator's own: renamed to what the product calls it in another
+/// language, it would still be shown in each viewer's own, so what they
+/// typed is kept as typed (as an option renamed so loses its key).
+fn own_names(
+    current: &Role,
+    fields: &RoleFields,
+    (renamed, described): (bool, bool),
+) -> (bool, bool) {
+    let Some(code) = current.code.as_deref() else {
+        return (false, false);
+    };
+    let shown_alike = |shown: &dyn Fn(&str) -> String, typed: &str| {
+        kuijing_domain::builtin_names::LANGUAGES
+            .iter()
+            .all(|language| shown(language) == typed)
+    };
+    let name = renamed
+        && !current.own_name
+        && !shown_alike(
+            &|language| {
+                kuijing_domain::builtin_names::role_name(Some(code), &fields.name, language)
+                    .to_string()
+            },
+            &fields.name,
+        );
+    let description = match (described, fields.description.as_deref()) {
+        (true, Some(typed)) => {
+            !current.own_description
+                && !shown_alike(
+                    &|language| {
+                        kuijing_domain::builtin_names::role_description(Some(code), typed, language)
+                            .to_string()
+                    },
+                    typed,
+                )
+        }
+        _ => false,
+    };
+    (name, description)
 }

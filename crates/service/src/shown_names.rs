@@ -43,7 +43,7 @@ impl Caller {
             return Some(description.to_string());
         }
         Some(
-            builtin_names::role_description(role.code.as_deref(), description, &self.language)
+            builtin_names::role_description(role.describing_code(), description, &self.language)
                 .to_string(),
         )
     }

@@ -8,6 +8,7 @@ pub mod lists;
 mod record;
 pub mod schema;
 mod seed;
+mod shown_options;
 mod visibility;
 
 pub mod approval_figures;

@@ -12,7 +12,7 @@ use sea_query::{
 use crate::db::Tx;
 use crate::lists::{INSTANT_PATTERN, Listed};
 use crate::schema::{
-    Contracts, Customers, Departments, Options, Pipelines, ProductCategories, Stages, Users,
+    Contracts, Customers, Departments, Pipelines, ProductCategories, Stages, Users,
 };
 
 /// A sortable column and the direction; ties break on the id.
@@ -31,6 +31,9 @@ pub struct Sort<C> {
     /// A value worked out from the row (a joined table's column, a
     /// difference) ordered instead of the column.
     pub computed: Option<SimpleExpr>,
+    /// The viewer's language: a built-in option orders by the name it is
+    /// shown by in it (by its stored label when none).
+    pub language: Option<&'static str>,
 }
 
 impl<C> Sort<C> {
@@ -43,7 +46,17 @@ impl<C> Sort<C> {
             text: false,
             shown: None,
             computed: None,
+            language: None,
         }
+    }
+
+    /// Ordered for a viewer of `language` (`zh-Hant`, `zh-Hans` or `en`;
+    /// any other orders options by their stored labels).
+    pub fn in_language(mut self, language: &str) -> Self {
+        self.language = kuijing_domain::builtin_names::LANGUAGES
+            .into_iter()
+            .find(|known| *known == language);
+        self
     }
 
     /// The rows by a value worked out from each; empty ones last.
@@ -85,7 +98,7 @@ pub enum Shown {
     User,
     /// A department's name.
     Department,
-    /// An administrator-edited option's label.
+    /// An option's label, a built-in one's in the viewer's language.
     Option,
     /// A customer's name.
     Customer,
@@ -101,7 +114,7 @@ pub enum Shown {
 
 impl Shown {
     /// The values that order a row whose choice is `id`, first to last.
-    fn keys(self, tx: &Tx, id: SimpleExpr) -> Vec<SimpleExpr> {
+    fn keys(self, tx: &Tx, id: SimpleExpr, language: Option<&str>) -> Vec<SimpleExpr> {
         let name =
             |shown: SimpleExpr| lower(tx, Func::coalesce([shown, Expr::val("").into()]).into());
         let number = |shown: SimpleExpr| Func::coalesce([shown, Expr::val(0).into()]).into();
@@ -113,12 +126,7 @@ impl Shown {
                 Departments::Name,
                 id,
             ))],
-            Shown::Option => vec![name(lookup(
-                Options::Table,
-                Options::Id,
-                Options::Label,
-                id,
-            ))],
+            Shown::Option => vec![name(crate::shown_options::shown_label(id, language))],
             Shown::Customer => vec![name(lookup(
                 Customers::Table,
                 Customers::Id,
@@ -216,7 +224,7 @@ impl<C: Iden + Copy + PartialEq + 'static> Sort<C> {
                 Some((_, CustomOrder::Text | CustomOrder::FirstChoice))
             );
         if let Some(shown) = self.shown {
-            shown.keys(tx, value)
+            shown.keys(tx, value, self.language)
         } else if self.custom.is_none() && self.computed.is_none() && self.column == t.id {
             Vec::new()
         } else if text {

@@ -21,6 +21,8 @@ struct RoleRow {
     permissions: String,
     scopes: String,
     version: i64,
+    own_name: bool,
+    own_description: bool,
 }
 
 impl TryFrom<RoleRow> for Role {
@@ -41,11 +43,13 @@ impl TryFrom<RoleRow> for Role {
             permissions,
             scopes,
             version: row.version,
+            own_name: row.own_name,
+            own_description: row.own_description,
         })
     }
 }
 
-const COLUMNS: [Roles; 8] = [
+const COLUMNS: [Roles; 10] = [
     Roles::Id,
     Roles::Name,
     Roles::Kind,
@@ -54,6 +58,8 @@ const COLUMNS: [Roles; 8] = [
     Roles::Permissions,
     Roles::Scopes,
     Roles::Version,
+    Roles::OwnName,
+    Roles::OwnDescription,
 ];
 
 /// The fields a role is written with.
@@ -184,6 +190,28 @@ pub async fn update(
         .and_where(Expr::col(Roles::Version).eq(version))
         .to_owned();
     Ok(tx.execute(&query).await? == 1)
+}
+
+/// Marks a built-in role's name, its description or both as the
+/// administrator's own: shown as stored in every language from now on.
+pub async fn keep_own_names(tx: &mut Tx, id: i64, name: bool, description: bool) -> Result<()> {
+    let mut values: Vec<(Roles, sea_query::SimpleExpr)> = Vec::new();
+    if name {
+        values.push((Roles::OwnName, true.into()));
+    }
+    if description {
+        values.push((Roles::OwnDescription, true.into()));
+    }
+    if values.is_empty() {
+        return Ok(());
+    }
+    let query = Query::update()
+        .table(Roles::Table)
+        .values(values)
+        .and_where(Expr::col(Roles::Id).eq(id))
+        .to_owned();
+    tx.execute(&query).await?;
+    Ok(())
 }
 
 pub async fn delete(tx: &mut Tx, id: i64) -> Result<()> {

@@ -49,6 +49,8 @@ pub enum Roles {
     Version,
     CreatedAt,
     UpdatedAt,
+    OwnName,
+    OwnDescription,
 }
 
 #[derive(Iden, Clone, Copy, Debug, PartialEq, Eq)]

@@ -64,6 +64,7 @@ mod search;
 mod session;
 mod shell;
 mod shell_text;
+pub(crate) mod stale_form;
 mod targets;
 mod teams;
 mod users;

@@ -142,7 +142,8 @@ impl App {
         let scope = (&visibility, caller.user.id, today);
         let defs = self.field_defs_in(&mut tx, Kind::Contract).await?;
         let newest = Sort::by(Contracts::Id, true);
-        let sort = parse_sort(CONTRACT_SORTS, (Contracts::Id, newest), &defs, sort_text)?;
+        let sort = parse_sort(CONTRACT_SORTS, (Contracts::Id, newest), &defs, sort_text)?
+            .in_language(&caller.language);
         let after = match (page.cursor, carried(&page)) {
             (Some(id), Some(value)) => Some((value, id)),
             (Some(id), None) => {
@@ -205,7 +206,8 @@ impl App {
         store_query.filters = self.payment_filters(&mut tx, &query.filters).await?;
         let defs = self.field_defs_in(&mut tx, Kind::Payment).await?;
         let newest = Sort::by(Payments::Id, true);
-        let sort = parse_sort(PAYMENT_SORTS, (Payments::Id, newest), &defs, sort_text)?;
+        let sort = parse_sort(PAYMENT_SORTS, (Payments::Id, newest), &defs, sort_text)?
+            .in_language(&caller.language);
         let after = match (page.cursor, carried(&page)) {
             (Some(id), Some(value)) => Some((value, id)),
             (Some(id), None) => {

@@ -205,6 +205,7 @@ impl App {
         store_query.pool = pool;
 
         let (sort, after) = parse_sort(&CUSTOMER_LIST, &defs, query)?;
+        let sort = sort.in_language(&caller.language);
         let limit = limit_of(query);
         let found = customers::list(
             &mut tx,

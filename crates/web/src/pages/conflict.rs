@@ -201,22 +201,6 @@ pub trait Take {
             self.take(&field, &value);
         }
     }
-
-    /// A save that met a newer version: the box of what the other person
-    /// changed since `read` (see [`Conflict::new`]), the form taking their
-    /// value of each field only they changed; answers the box and the
-    /// form's new `_read` (their values).
-    fn meet(
-        &mut self,
-        read: &str,
-        (theirs, yours): (&Values, &Values),
-        names: &Names,
-        reload: String,
-    ) -> (Conflict, String) {
-        let shown = Conflict::new(read, theirs, yours, names, reload);
-        self.take_theirs(read, theirs, yours);
-        (shown, mark(theirs))
-    }
 }
 
 /// One field the other person changed.
@@ -459,23 +443,6 @@ mod tests {
         form.take_theirs(&read, &theirs, &yours);
         assert_eq!(form.phone, "2");
         assert_eq!(form.notes, "mine");
-    }
-
-    #[test]
-    fn meeting_a_newer_version_names_it_takes_theirs_and_reads_theirs_next() {
-        let read = mark(&values(&[("phone", "1"), ("notes", "old")]));
-        let theirs = values(&[("phone", "2"), ("notes", "theirs")]);
-        let yours = values(&[("phone", "1"), ("notes", "mine")]);
-        let mut form = Form {
-            phone: "1".into(),
-            notes: "mine".into(),
-        };
-        let names = Names::new("payment", Lang::En, &[]);
-        let (shown, next) = form.meet(&read, (&theirs, &yours), &names, "/x".into());
-        assert_eq!(shown.kept().len(), 1);
-        assert_eq!(shown.both().len(), 1);
-        assert_eq!((form.phone.as_str(), form.notes.as_str()), ("2", "mine"));
-        assert_eq!(next, mark(&theirs));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use super::forms::{
     FormErrors, answer, done, error_page, optional_number, optional_text, status_of,
 };
 use super::records::people;
+use super::stale_form::Stale;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -184,6 +185,12 @@ impl ContactForm {
                 .flatten(),
             version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
         }
+    }
+}
+
+impl Stale for ContactForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
     }
 }
 
@@ -431,26 +438,14 @@ async fn refused(
         names.option("customer_id", customers);
         let theirs = stored.values(&defs);
         let yours = form.values(&defs);
-        let shown = Conflict::new(
-            &form.read,
-            &theirs,
-            &yours,
-            &names,
-            format!("/contacts/{id}/edit"),
-        );
         let mut form = form;
-        let read = std::mem::take(&mut form.read);
-        form.take_theirs(&read, &theirs, &yours);
+        let reload = format!("/contacts/{id}/edit");
+        let shown = form.meet(&stored.version, (&theirs, &yours), &names, reload);
         // A customer taken from their version is shown by its name.
         if form.customer_id.trim() == stored.customer_id {
             form.customer_name = stored.customer_name.clone();
             form.customer_q = stored.customer_name.clone();
         }
-        let form = ContactForm {
-            version: stored.version,
-            read: conflict::mark(&theirs),
-            ..form
-        };
         let errors = FormErrors::default();
         let page = form_page(state, caller, lang, Some(id), (form, errors), Some(shown)).await;
         return answer(page, status_of(&error), caller, lang);

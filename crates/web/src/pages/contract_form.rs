@@ -22,6 +22,7 @@ use super::forms::{
     optional_number, optional_text, status_of, unread_dates,
 };
 use super::product_lines::{LineRow, ProductLines, on_sale, with_lines};
+use super::stale_form::Stale;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -78,6 +79,12 @@ pub struct ContractForm {
 /// digits too); text that is no date is told by `unread_dates`.
 fn date(text: &str) -> Option<chrono::NaiveDate> {
     kuijing_domain::dates::iso_day(text)
+}
+
+impl Stale for ContractForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
+    }
 }
 
 impl conflict::Take for ContractForm {
@@ -548,13 +555,7 @@ async fn stale_contract(
     )
     .await;
     let mut form = form;
-    let read = std::mem::take(&mut form.read);
-    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
-    let form = ContractForm {
-        version: stored.version,
-        read: conflict::mark(&theirs),
-        ..form
-    };
+    form.take_newer(&stored.version, &theirs, &yours);
     let page = contract_form_view(state, caller, lang, Some(id), form, FormErrors::default())
         .await
         .map(|mut page| {

@@ -266,7 +266,17 @@ pub fn unread_dates(fields: &[(&str, &str)]) -> kuijing_domain::FieldErrors {
     for (field, text) in fields {
         let text = text.trim();
         if !text.is_empty() && kuijing_domain::dates::iso_day(text).is_none() {
-            errors.add(*field, "date_invalid");
+            // `05/12/2026` could be 5 December or 12 May: not guessed, and
+            // told apart from a date that does not exist.
+            let year_last = kuijing_domain::dates::parse_date(text) == Err("date_year_last");
+            errors.add(
+                *field,
+                if year_last {
+                    "date_day_month"
+                } else {
+                    "date_invalid"
+                },
+            );
         }
     }
     errors

@@ -14,13 +14,14 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Conflict, Names, Take, Values};
+use super::conflict::{self, Conflict, Names, Values};
 use super::customers::Choices;
 use super::forms::CustomValues;
 use super::forms::{
     FormErrors, answer, done, error_page, optional_number, optional_text, status_of,
 };
 use super::records::people;
+use super::stale_form::Stale;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::Id;
@@ -157,6 +158,12 @@ impl LeadForm {
                 .flatten(),
             version: editing.then(|| self.version.trim().parse().unwrap_or(-1)),
         }
+    }
+}
+
+impl Stale for LeadForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
     }
 }
 
@@ -317,21 +324,9 @@ async fn refused(
         conflict::customer_option_names(state, caller, &mut names).await;
         let theirs = stored.values(&defs);
         let yours = form.values(&defs);
-        let shown = Conflict::new(
-            &form.read,
-            &theirs,
-            &yours,
-            &names,
-            format!("/leads/{id}/edit"),
-        );
         let mut form = form;
-        let read = std::mem::take(&mut form.read);
-        form.take_theirs(&read, &theirs, &yours);
-        let form = LeadForm {
-            version: stored.version,
-            read: conflict::mark(&theirs),
-            ..form
-        };
+        let reload = format!("/leads/{id}/edit");
+        let shown = form.meet(&stored.version, (&theirs, &yours), &names, reload);
         let errors = FormErrors::default();
         let page = form_page(state, caller, lang, Some(id), (form, errors), Some(shown)).await;
         return answer(page, status_of(&error), caller, lang);

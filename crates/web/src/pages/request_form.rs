@@ -13,10 +13,11 @@ use kuijing_service::{Caller, ServiceError};
 use serde::Deserialize;
 
 use super::Shell;
-use super::conflict::{self, Take};
+use super::conflict;
 use super::forms::{
     CustomValues, FormErrors, after_post, answer, done, error_page, optional_number, status_of,
 };
+use super::stale_form::Stale;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::extract::{Id, Params};
@@ -36,6 +37,12 @@ pub struct RequestForm {
     read: String,
     #[serde(flatten)]
     custom: CustomValues,
+}
+
+impl Stale for RequestForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
+    }
 }
 
 impl conflict::Take for RequestForm {
@@ -259,14 +266,8 @@ async fn stale_request(
     let theirs = stored.values(&fields);
     let yours = form.values(&fields);
     let mut form = form;
-    let read = std::mem::take(&mut form.read);
     let reload = format!("/requests/{id}/edit");
-    let (shown, read) = form.meet(&read, (&theirs, &yours), &names, reload);
-    let form = RequestForm {
-        version: stored.version,
-        read,
-        ..form
-    };
+    let shown = form.meet(&stored.version, (&theirs, &yours), &names, reload);
     let page = request_form_view(state, caller, lang, Some(id), form, FormErrors::default())
         .await
         .map(|mut page| {

@@ -107,6 +107,7 @@ mod report_builder;
 mod report_labels;
 mod reports;
 mod review_fix13;
+mod sales17;
 mod sales_api;
 mod sales_close;
 mod sales_data_more;

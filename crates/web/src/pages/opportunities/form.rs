@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::pages::product_lines::{LineRow, ProductLines, on_sale, with_lines};
+use crate::pages::stale_form::Stale;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct OpportunityForm {
@@ -39,6 +40,12 @@ pub struct OpportunityForm {
     read: String,
     #[serde(flatten)]
     custom: CustomValues,
+}
+
+impl Stale for OpportunityForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
+    }
 }
 
 impl conflict::Take for OpportunityForm {
@@ -366,13 +373,7 @@ async fn stale_opportunity(
     )
     .await;
     let mut form = form;
-    let read = std::mem::take(&mut form.read);
-    conflict::Take::take_theirs(&mut form, &read, &theirs, &yours);
-    let form = OpportunityForm {
-        version: stored.version,
-        read: conflict::mark(&theirs),
-        ..form
-    };
+    form.take_newer(&stored.version, &theirs, &yours);
     let page = form_view(state, caller, lang, Some(id), form, FormErrors::default())
         .await
         .map(|mut page| {

@@ -61,6 +61,12 @@ pub struct PaymentForm {
     custom: CustomValues,
 }
 
+impl crate::pages::stale_form::Stale for PaymentForm {
+    fn version_and_read(&mut self) -> (&mut String, &mut String) {
+        (&mut self.version, &mut self.read)
+    }
+}
+
 impl conflict::Take for PaymentForm {
     fn take(&mut self, key: &str, value: &str) {
         let field = match key {

@@ -8,10 +8,11 @@ use kuijing_service::{Caller, ServiceError};
 use super::{PaymentForm, payment_form_view};
 use crate::AppState;
 use crate::i18n::Lang;
-use crate::pages::conflict::{self, Take};
+use crate::pages::conflict;
 use crate::pages::contract_form::not_editable;
 use crate::pages::contracts::method_choices;
 use crate::pages::forms::{FormErrors, answer, error_page, status_of};
+use crate::pages::stale_form::Stale;
 
 /// The form again after a save met a newer version: every entry kept,
 /// their version taken (so saving again is a deliberate overwrite), what
@@ -63,14 +64,8 @@ pub(super) async fn stale_payment(
     let theirs = stored.values(&defs);
     let yours = form.values(&defs);
     let mut form = form;
-    let read = std::mem::take(&mut form.read);
     let reload = format!("/payments/{id}/edit");
-    let (shown, read) = form.meet(&read, (&theirs, &yours), &names, reload);
-    let form = PaymentForm {
-        version: stored.version,
-        read,
-        ..form
-    };
+    let shown = form.meet(&stored.version, (&theirs, &yours), &names, reload);
     let page = payment_form_view(
         state,
         caller,
