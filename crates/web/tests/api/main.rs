@@ -97,6 +97,7 @@ mod postcodes;
 mod record_input;
 mod records_fix;
 mod records_fix11;
+mod records17;
 mod records_fix16;
 mod records_gaps;
 mod regressions;
