@@ -16,9 +16,9 @@ use kuijing_service::{ListPage, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::if_match::tagged;
 use super::all_fields::{EveryField, read_patch};
 use super::edits::{Edit, stale};
+use super::if_match::tagged;
 use super::teams::MemberParams;
 use super::{Body, respond, respond_created};
 use crate::AppState;

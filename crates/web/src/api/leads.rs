@@ -14,11 +14,11 @@ use kuijing_service::{ListPage, ServiceError};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::if_match::tagged;
 use super::all_fields::EveryField;
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
 use super::edits::{Edit, stale};
+use super::if_match::tagged;
 use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;

@@ -59,7 +59,11 @@ pub(super) fn operators(lang: Lang, list: &str) -> String {
 /// by its label, so it says what happened and how to mend the view. `api`
 /// words it for a program, naming the key it sent.
 pub(super) fn gone_custom_field(error: &FieldError, lang: Lang, api: bool) -> Option<String> {
-    error.field.strip_prefix("filters.")?.parse::<usize>().ok()?;
+    error
+        .field
+        .strip_prefix("filters.")?
+        .parse::<usize>()
+        .ok()?;
     if error.code != "field_unknown" {
         return None;
     }

@@ -29,7 +29,12 @@ async fn deleted_field_view(t: &TestApp, admin: &str) -> String {
     assert_eq!(saved.status, 201, "{}", saved.text);
     let id = field.body["id"].as_i64().expect("field id");
     let gone = t
-        .call(Method::DELETE, &format!("/api/v1/fields/{id}"), Some(admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/fields/{id}"),
+            Some(admin),
+            None,
+        )
         .await;
     assert_eq!(gone.status, 204, "{}", gone.text);
     saved.body["query"].as_str().expect("query").to_string()
@@ -76,10 +81,19 @@ async fn a_view_on_a_deleted_custom_field_says_it_is_gone_and_how_to_mend_the_vi
         .get(&format!("/api/v1/customers?filter={filter}"), &admin)
         .await;
     let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
-    assert!(message.contains("colour is not a field of customers"), "{message}");
+    assert!(
+        message.contains("colour is not a field of customers"),
+        "{message}"
+    );
 }
 
-async fn edit(t: &TestApp, (method, path): (Method, &str), token: &str, tag: Option<&str>, body: Value) -> Answer {
+async fn edit(
+    t: &TestApp,
+    (method, path): (Method, &str),
+    token: &str,
+    tag: Option<&str>,
+    body: Value,
+) -> Answer {
     let mut request = Request::builder()
         .method(method)
         .uri(path)
@@ -122,9 +136,21 @@ async fn if_match_carries_the_version_read_and_a_stale_one_is_a_conflict() {
         .await;
     assert_eq!(contact.status, 201, "{}", contact.text);
     let records = [
-        (Method::PATCH, format!("/api/v1/customers/{customer_id}"), "name"),
-        (Method::PUT, format!("/api/v1/leads/{}", lead.body["id"]), "name"),
-        (Method::PUT, format!("/api/v1/contacts/{}", contact.body["id"]), "post"),
+        (
+            Method::PATCH,
+            format!("/api/v1/customers/{customer_id}"),
+            "name",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/leads/{}", lead.body["id"]),
+            "name",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/contacts/{}", contact.body["id"]),
+            "post",
+        ),
     ];
     for (method, path, field) in records {
         let read = t.get(&path, &admin).await;
@@ -132,28 +158,70 @@ async fn if_match_carries_the_version_read_and_a_stale_one_is_a_conflict() {
         let version = read.body["version"].as_i64().expect("version");
         assert_eq!(etag(&read), format!("\"{version}\""), "{path}");
 
-        let first = edit(&t, (method.clone(), &path), &admin, Some(&etag(&read)), json!({ field: "One" })).await;
+        let first = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            Some(&etag(&read)),
+            json!({ field: "One" }),
+        )
+        .await;
         assert_eq!(first.status, 200, "{path}: {}", first.text);
         assert_eq!(etag(&first), format!("\"{}\"", version + 1), "{path}");
         // The same tag again is stale now: 409 with what is stored.
-        let stale = edit(&t, (method.clone(), &path), &admin, Some(&etag(&read)), json!({ field: "Two" })).await;
+        let stale = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            Some(&etag(&read)),
+            json!({ field: "Two" }),
+        )
+        .await;
         assert_eq!(stale.status, 409, "{path}: {}", stale.text);
         assert_eq!(stale.body["current"][field], "One", "{path}");
         assert_eq!(stale.body["changes"][0]["field"], field, "{path}");
         // A tag that is no version, or that the body contradicts, is refused.
-        let bad = edit(&t, (method.clone(), &path), &admin, Some("\"abc\""), json!({ field: "Two" })).await;
+        let bad = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            Some("\"abc\""),
+            json!({ field: "Two" }),
+        )
+        .await;
         assert_eq!(bad.status, 422, "{path}: {}", bad.text);
         assert_eq!(bad.body["errors"][0]["field"], "If-Match");
         assert!(bad.text.contains("is not a version"), "{}", bad.text);
         let tag = format!("\"{}\"", version + 1);
-        let two = edit(&t, (method.clone(), &path), &admin, Some(&tag), json!({ field: "Two", "version": version })).await;
+        let two = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            Some(&tag),
+            json!({ field: "Two", "version": version }),
+        )
+        .await;
         assert_eq!(two.status, 422, "{path}: {}", two.text);
         assert_eq!(two.body["errors"][0]["code"], "if_match_disagrees");
         // `*` and no version at all check nothing: the edit saves over
         // what is stored (documented; version stays optional).
-        let any = edit(&t, (method.clone(), &path), &admin, Some("*"), json!({ field: "Three" })).await;
+        let any = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            Some("*"),
+            json!({ field: "Three" }),
+        )
+        .await;
         assert_eq!(any.status, 200, "{path}: {}", any.text);
-        let blind = edit(&t, (method.clone(), &path), &admin, None, json!({ field: "Four" })).await;
+        let blind = edit(
+            &t,
+            (method.clone(), &path),
+            &admin,
+            None,
+            json!({ field: "Four" }),
+        )
+        .await;
         assert_eq!(blind.status, 200, "{path}: {}", blind.text);
         assert_eq!(blind.body[field], "Four", "{path}");
     }

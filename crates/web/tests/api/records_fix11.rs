@@ -49,7 +49,9 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
         );
         let kind = list.trim_start_matches('/');
         assert!(
-            html.contains(&format!("is on a custom field of {kind} that no longer exists")),
+            html.contains(&format!(
+                "is on a custom field of {kind} that no longer exists"
+            )),
             "{list}: {html}"
         );
         assert!(
