@@ -16,6 +16,7 @@ mod edits;
 mod events;
 mod exports;
 mod follow_ups;
+mod if_match;
 mod leads;
 pub(crate) mod list_columns;
 mod numbering;

@@ -177,6 +177,9 @@ pub fn field_message(error: &FieldError, lang: Lang) -> String {
 /// field is named as that kind calls it (a payment's `method_id` is its
 /// payment method, a follow-up's the way of contact).
 pub fn field_message_in(error: &FieldError, kind: Option<&str>, lang: Lang) -> String {
+    if let Some(text) = filter_words::gone_custom_field(error, lang, false) {
+        return text;
+    }
     let listed = error.params.iter().any(|(name, _)| *name == "choices");
     let code = worded_code(error.code, listed);
     let label = error
@@ -311,6 +314,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "records_fix16",
     "insight_fix16",
     "sales17",
+    "records17",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -368,6 +372,7 @@ impl ApiError {
                     field: e.field.clone(),
                     code: e.code.to_string(),
                     message: pending::message_naming_pending(e, kind, lang)
+                        .or_else(|| filter_words::gone_custom_field(e, lang, true))
                         .unwrap_or_else(|| field_message_in(e, kind, lang)),
                     pending: pending::pending_problems(e, lang),
                 })

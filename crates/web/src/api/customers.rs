@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::all_fields::{EveryField, read_patch};
 use super::edits::{Edit, stale};
+use super::if_match::tagged;
 use super::teams::MemberParams;
 use super::{Body, respond, respond_created};
 use crate::AppState;
@@ -122,6 +123,7 @@ pub async fn create_customer(
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers",
+    description = "The record with its version as `ETag` (`\"7\"`), to send back as `If-Match` on an edit.",
     responses((status = 200, body = CustomerDetail), (status = 404, body = Problem)))]
 pub async fn get_customer(
     State(state): State<AppState>,
@@ -133,7 +135,8 @@ pub async fn get_customer(
         crate::i18n::word_log_fields(&mut detail.change_log, lang);
         detail
     });
-    respond(detail, &caller, lang)
+    let version = detail.as_ref().ok().map(|d| d.view.customer.version);
+    tagged(respond(detail, &caller, lang), version)
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}/sales", tag = "customers",
@@ -149,6 +152,7 @@ pub async fn customer_sales(
 }
 
 #[utoipa::path(patch, path = "/api/v1/customers/{id}", tag = "customers", request_body = CustomerPatch,
+    description = "Fields left out keep their stored values. The version read goes as `version` in the body or as an `If-Match` header holding the `ETag` of the record's detail (`\"7\"`); when both are sent they must name the same version (else 422 `if_match_disagrees`). A save on an older version answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent). An edit that sends neither (or `If-Match: *`) is not checked: it saves over whatever is stored now, including changes made since it was read. The 200 answer carries the new version as `ETag`.",
     responses((status = 200, body = CustomerDetail), (status = 409, description = "Saved by someone else meanwhile: `current` is the stored record, `changes` each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent)", body = Problem), (status = 422, body = Problem)))]
 pub async fn update_customer(
     State(state): State<AppState>,
@@ -171,7 +175,10 @@ pub async fn update_customer(
         Err(error @ ServiceError::Changed { .. }) => {
             stale(&state, &caller, lang, (Kind::Customer, id), &edit, error).await
         }
-        result => respond(result, &caller, lang),
+        result => {
+            let version = result.as_ref().ok().map(|d| d.view.customer.version);
+            tagged(respond(result, &caller, lang), version)
+        }
     }
 }
 

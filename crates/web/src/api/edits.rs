@@ -8,6 +8,9 @@
 //! (`theirs`) and the one sent (`yours`). Fields the body leaves out are
 //! kept on a retry, so they are not listed. The comparison is the one the
 //! edit pages make (`pages::conflict::changes`).
+//!
+//! The version read may come as an `If-Match` header instead
+//! (`api::if_match`).
 
 use axum::Json;
 use axum::extract::{FromRequest, Request};
@@ -35,8 +38,15 @@ impl<S: Send + Sync> FromRequest<S> for Edit {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let (lang, request_id) = crate::request_id::answer_in(request.extensions());
+        let refused = |error: kuijing_domain::FieldError| {
+            ApiError::from_service(ServiceError::Invalid(error.into()), lang, &request_id)
+        };
+        let tag = super::if_match::version_of(request.headers()).map_err(refused)?;
         match Json::<Value>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(Edit(value)),
+            Ok(Json(mut value)) => {
+                super::if_match::into_body(&mut value, tag).map_err(refused)?;
+                Ok(Edit(value))
+            }
             Err(rejection) => Err(body_error(rejection, lang, &request_id)),
         }
     }

@@ -18,6 +18,7 @@ use super::all_fields::EveryField;
 use super::customer_io::{format_of, send_file};
 use super::customers::record_query;
 use super::edits::{Edit, stale};
+use super::if_match::tagged;
 use super::{Body, ids_of, respond, respond_created};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -135,18 +136,21 @@ pub async fn create_lead(
     respond_created(state.app.create_lead(&caller, body).await, &caller, lang)
 }
 
-#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", responses((status = 200, body = LeadDetail), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads",
+    description = "The record with its version as `ETag` (`\"7\"`), to send back as `If-Match` on an edit.", responses((status = 200, body = LeadDetail), (status = 404, body = Problem)))]
 pub async fn get_lead(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ApiUser(caller): ApiUser,
     Id(id): Id,
 ) -> Response {
-    respond(state.app.get_lead(&caller, id).await, &caller, lang)
+    let detail = state.app.get_lead(&caller, id).await;
+    let version = detail.as_ref().ok().map(|d| d.view.lead.version);
+    tagged(respond(detail, &caller, lang), version)
 }
 
 #[utoipa::path(put, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadInput,
-    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. `version` is the version read; a save on a newer one answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent).",
+    description = "Fields left out keep their stored values; `null` (or `[]` for a list) clears one. Custom fields sent replace the stored ones key by key; the others are kept. The version read goes as `version` in the body or as an `If-Match` header holding the `ETag` of the record's detail (`\"7\"`); when both are sent they must name the same version (else 422 `if_match_disagrees`). A save on an older version answers 409 with the stored record as `current` and, as `changes`, each field sent whose stored value is now different (`field`, `label`, `theirs` as stored, `yours` as sent). An edit that sends neither (or `If-Match: *`) is not checked: it saves over whatever is stored now, including changes made since it was read. The 200 answer carries the new version as `ETag`.",
     responses((status = 200, body = LeadDetail), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_lead(
     State(state): State<AppState>,
@@ -164,7 +168,10 @@ pub async fn update_lead(
         Err(error @ ServiceError::Changed { .. }) => {
             stale(&state, &caller, lang, (Kind::Lead, id), &sent, error).await
         }
-        result => respond(result, &caller, lang),
+        result => {
+            let version = result.as_ref().ok().map(|d| d.view.lead.version);
+            tagged(respond(result, &caller, lang), version)
+        }
     }
 }
 

@@ -53,3 +53,41 @@ pub(super) fn operators(lang: Lang, list: &str) -> String {
         .collect::<Vec<_>>()
         .join(&lang.t("records_fix16.separator"))
 }
+
+/// The message of a list condition on a custom field that no longer
+/// exists (deleted since a view or an address kept it): it cannot be named
+/// by its label, so it says what happened and how to mend the view. `api`
+/// words it for a program, naming the key it sent.
+pub(super) fn gone_custom_field(error: &FieldError, lang: Lang, api: bool) -> Option<String> {
+    error
+        .field
+        .strip_prefix("filters.")?
+        .parse::<usize>()
+        .ok()?;
+    if error.code != "field_unknown" {
+        return None;
+    }
+    let param = |key: &str| {
+        error
+            .params
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value.as_str())
+    };
+    let name = param("name")?;
+    name.strip_prefix("custom.")?;
+    let list = param("list").unwrap_or_default();
+    let key = if api {
+        "records17.custom_field_gone_api"
+    } else {
+        "records17.custom_field_gone"
+    };
+    let list = lookup(lang, &format!("records_fix11.params.list.{list}"))
+        .unwrap_or_else(|| list.to_string());
+    Some(
+        lang.t(key)
+            .replace("%{name}", name)
+            .replace("%{list}", &list)
+            .replace("%{op}", &operator(lang, param("op").unwrap_or_default())),
+    )
+}

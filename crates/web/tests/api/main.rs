@@ -98,6 +98,7 @@ mod pool_recycling;
 mod pools;
 mod postcodes;
 mod record_input;
+mod records17;
 mod records_fix;
 mod records_fix11;
 mod records_fix16;

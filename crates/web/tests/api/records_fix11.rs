@@ -49,7 +49,9 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
         );
         let kind = list.trim_start_matches('/');
         assert!(
-            html.contains(&format!("custom.nope is not a field of {kind}")),
+            html.contains(&format!(
+                "is on a custom field of {kind} that no longer exists"
+            )),
             "{list}: {html}"
         );
         assert!(
@@ -68,7 +70,7 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
         "{html}"
     );
     let (_, html) = page(&t, &cookie, &format!("/customers?c={gone}"), "zh-Hant").await;
-    assert!(html.contains("「custom.nope」不是客戶的欄位"), "{html}");
+    assert!(html.contains("所在的客戶自訂欄位已不存在"), "{html}");
 
     // The API still refuses, naming the field and the list …
     let filter = urlencode(r#"[{"field":"custom.nope","op":"contains","value":"x"}]"#);
@@ -81,7 +83,9 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
         assert_eq!(refused.body["errors"][0]["code"], "field_unknown");
         let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
         assert!(
-            message.contains(&format!("custom.nope is not a field of {kind}")),
+            message.contains(&format!(
+                "custom.nope: this custom field of {kind} no longer exists"
+            )),
             "{message}"
         );
     }
