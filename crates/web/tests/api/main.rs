@@ -72,6 +72,7 @@ mod import_privacy;
 mod insight_close;
 mod insight_fix16;
 mod insight_fix16_more;
+mod insight_fix17;
 mod lead_teams;
 mod life_close;
 mod life_fix;
