@@ -315,6 +315,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "insight_fix16",
     "sales17",
     "records17",
+    "fix17_insight17b",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

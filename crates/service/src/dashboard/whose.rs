@@ -131,10 +131,14 @@ impl App {
                     (None, Some(code)) => return Err(invalid("department_id", code)),
                     (None, None) => return Err(invalid("department_id", "required")),
                 };
-                if !org.department_ids().any(|d| d == department) {
+                // A department that does not exist is refused as one outside
+                // the viewer's scope, so that which ids exist beyond it
+                // cannot be told; one who sees everything is told plainly.
+                let known = org.department_ids().any(|d| d == department);
+                if !known && reach.0.all {
                     return Err(invalid("department_id", "invalid_choice"));
                 }
-                if !reach.has_department(department) {
+                if !known || !reach.has_department(department) {
                     let code = none_seen.unwrap_or("insight_department_out_of_scope");
                     return Err(invalid("department_id", code));
                 }
@@ -167,14 +171,17 @@ impl App {
                     };
                     return Err(invalid("user_ids", code));
                 }
+                // As for a department: no one by that id and someone out of
+                // scope get the same answer, but for one who sees everyone.
+                let unknown = |u: &i64| !people.iter().any(|(id, _)| id == u);
+                if reach.0.all && query.user_ids.iter().any(unknown) {
+                    return Err(invalid("user_ids", "invalid_choice"));
+                }
                 if query
                     .user_ids
                     .iter()
-                    .any(|u| !people.iter().any(|(id, _)| id == u))
+                    .any(|u| unknown(u) || !reach.has_user(org, *u))
                 {
-                    return Err(invalid("user_ids", "invalid_choice"));
-                }
-                if query.user_ids.iter().any(|u| !reach.has_user(org, *u)) {
                     return Err(invalid("user_ids", "insight_people_out_of_scope"));
                 }
                 Ok(Some(query.user_ids.iter().copied().collect()))

@@ -275,8 +275,8 @@ impl App {
                 }
             }
             match self.filters_of(spec, &field, test, people.as_ref()) {
-                Some(mut more) => filters.append(&mut more),
-                None => errors.add_labelled(format!("{at}.value"), &filter.field, "invalid_value"),
+                Ok(mut more) => filters.append(&mut more),
+                Err(code) => errors.add_labelled(format!("{at}.value"), &filter.field, code),
             }
         }
         let period_name = definition.period_field.as_deref().unwrap_or(spec.period);
@@ -285,7 +285,19 @@ impl App {
             .iter()
             .find(|f| f.name == period_name && matches!(f.kind, Type::Instant | Type::Day));
         if period.is_none() {
-            errors.add_labelled("period_field", period_name, "unknown_field");
+            // Said as what it must be: one of the kind's date fields.
+            let days: Vec<&str> = spec
+                .fields
+                .iter()
+                .filter(|f| matches!(f.kind, Type::Instant | Type::Day))
+                .map(|f| f.name)
+                .collect();
+            let refused = kuijing_domain::FieldError::new("period_field", "period_not_a_date");
+            errors.push(
+                refused
+                    .with("choices", days.join(", "))
+                    .labelled(period_name),
+            );
         }
         check_chart(definition, saving, &mut errors);
         errors.into_result()?;
@@ -338,7 +350,13 @@ fn measure_shape<'a>(
         }
         "sum" | "average" => measure.field.as_deref().map(Some),
         _ => {
-            errors.add(format!("{at}.op"), "measure_unknown");
+            // Named as the measure's operation, with the ones there are.
+            let refused = kuijing_domain::FieldError::new(format!("{at}.op"), "measure_op_unknown");
+            errors.push(
+                refused
+                    .with("n", index + 1)
+                    .with("value", measure.op.trim()),
+            );
             None
         }
     }

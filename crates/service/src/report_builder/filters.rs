@@ -110,18 +110,19 @@ impl App {
         })
     }
 
-    /// The store's conditions for one checked test on a field; `None` when
-    /// the value does not fit the field (an amount that is not money).
+    /// The store's conditions for one checked test on a field; the code of
+    /// the refusal when the value does not fit the field (`too_large` for
+    /// an amount over the largest one, `invalid_value` for the rest).
     pub(super) fn filters_of(
         &self,
         spec: &Spec,
         field: &Resolved,
         test: Test,
         people: Option<&(kuijing_domain::OrgChart, Vec<i64>)>,
-    ) -> Option<Vec<Filter>> {
+    ) -> Result<Vec<Filter>, &'static str> {
         let table = spec.custom.unwrap_or_default();
         let instant = |d: chrono::NaiveDate| self.start_of(d);
-        Some(match (field, test) {
+        Ok(match (field, test) {
             (Resolved::System(f), test) => {
                 let column = f.column;
                 match test {
@@ -131,7 +132,7 @@ impl App {
                     Test::Equals(text) => vec![Filter::Eq(column, text.into())],
                     Test::Flag(flag) => vec![Filter::Eq(column, flag.into())],
                     Test::OneOf(ids) if f.kind == Type::Department => {
-                        let (org, everyone) = people?;
+                        let (org, everyone) = people.ok_or("invalid_value")?;
                         let departments: std::collections::BTreeSet<i64> = ids
                             .iter()
                             .flat_map(|d| org.department_and_below(*d))
@@ -156,7 +157,7 @@ impl App {
                         if let Type::Fixed(values) = f.kind
                             && texts.iter().any(|t| !values.contains(&t.as_str()))
                         {
-                            return None;
+                            return Err("invalid_value");
                         }
                         vec![Filter::In(
                             column,
@@ -175,10 +176,14 @@ impl App {
                         out
                     }
                     Test::Numbers(from, to) => {
-                        let cents = |text: Option<String>| -> Option<Option<i64>> {
+                        let cents = |text: Option<String>| -> Result<Option<i64>, &'static str> {
                             match text {
-                                None => Some(None),
-                                Some(t) => kuijing_domain::money::parse_amount(&t).ok().map(Some),
+                                None => Ok(None),
+                                Some(t) => match kuijing_domain::money::parse_amount(&t) {
+                                    Ok(cents) => Ok(Some(cents)),
+                                    Err("too_large") => Err("filter_amount_too_large"),
+                                    Err(_) => Err("invalid_value"),
+                                },
                             }
                         };
                         let (from, to) = (cents(from)?, cents(to)?);

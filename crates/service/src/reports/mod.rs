@@ -339,14 +339,26 @@ impl App {
         // Every refusal at once: the grouping, the pipeline, the measure,
         // the period and whose data.
         let mut errors = FieldErrors::new();
-        if let Some(key) = &custom_key {
-            let defs = kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?;
-            match defs.into_iter().find(|d| &d.key == key) {
-                Some(def) if name == "customers" => by_label = Some(def.label),
-                _ => errors.push(not_one_of("by", groupings)),
-            }
-        } else if !groupings.contains(&by.as_str()) {
-            errors.push(not_one_of("by", groupings));
+        // The customers report also groups by a custom field (`custom:KEY`):
+        // a refused grouping lists those among the choices.
+        let defs = if name == "customers" {
+            kuijing_store::field_defs::of_kind(&mut tx, Kind::Customer.as_str()).await?
+        } else {
+            Vec::new()
+        };
+        let choices = || {
+            let custom: Vec<String> = defs.iter().map(|d| format!("custom:{}", d.key)).collect();
+            let mut all: Vec<&str> = groupings.to_vec();
+            all.extend(custom.iter().map(String::as_str));
+            not_one_of("by", &all)
+        };
+        match &custom_key {
+            Some(key) => match defs.iter().find(|d| &d.key == key) {
+                Some(def) => by_label = Some(def.label.clone()),
+                None => errors.push(choices()),
+            },
+            None if !groupings.contains(&by.as_str()) => errors.push(choices()),
+            None => {}
         }
         if name == "funnel"
             && let Some(id) = query.pipeline_id

@@ -25,7 +25,11 @@ fn invalid(field: &str, code: &'static str) -> ServiceError {
 }
 
 pub(crate) fn format_of(text: Option<&str>) -> Result<Format, ServiceError> {
-    Format::parse(text.unwrap_or("csv")).ok_or_else(|| invalid("format", "invalid_choice"))
+    // A format that is not written is refused naming the ones that are.
+    Format::parse(text.unwrap_or("csv")).ok_or_else(|| {
+        let refused = kuijing_domain::FieldError::new("format", "invalid_choice");
+        ServiceError::Invalid(refused.with("choices", "csv, xlsx").into())
+    })
 }
 
 /// Streams a finished file and removes it: it is unlinked once open, and

@@ -108,6 +108,7 @@ pub(super) async fn list_page(
     mut filter: ListParams,
     errors: FormErrors,
 ) -> Result<ContactsPage, ServiceError> {
+    super::drill::checked(&filter.from, &filter.to, lang)?;
     let defs = state.app.custom_fields(Kind::Contact).await?;
     let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
     let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);

@@ -47,9 +47,9 @@ pub struct ListQuery {
     #[serde(default)]
     pub(crate) customer_id: String,
     #[serde(default)]
-    from: String,
+    pub(super) from: String,
     #[serde(default)]
-    to: String,
+    pub(super) to: String,
     #[serde(default)]
     owner_id: Vec<String>,
     /// Only records in this currency (a dashboard money figure's).
@@ -244,6 +244,7 @@ pub(super) async fn contracts_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ContractsView, ServiceError> {
+    super::drill::checked(&query.from, &query.to, lang)?;
     let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let service = ContractListQuery {
         search: optional_text(&query.q),

@@ -287,6 +287,7 @@ pub(super) async fn list_page(
     mut filter: ListFilter,
     errors: FormErrors,
 ) -> Result<CustomersPage, ServiceError> {
+    super::drill::checked(&filter.from, &filter.to, lang)?;
     let defs = state.app.custom_fields(Kind::Customer).await?;
     let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
     let mut note = list_notes::check_sort(lang, &mut filter.sort, SORTS, &defs);

@@ -57,6 +57,10 @@ pub struct Query {
     pub(crate) department_id: String,
     #[serde(default)]
     pub(crate) only_department: String,
+    /// The API's name for the opposite of `only_department`:
+    /// `with_children=false` is the department without those below it.
+    #[serde(default)]
+    pub(crate) with_children: String,
     #[serde(default)]
     pub(crate) user_id: Vec<String>,
     /// What the action that led here did (`saved`).
@@ -86,13 +90,24 @@ impl Query {
             to,
             scope: optional_text(&self.scope),
             department_id: optional_number(&self.department_id),
-            with_children: Some(self.only_department.is_empty()),
+            with_children: Some(!self.only_department()),
             user_ids: self
                 .user_id
                 .iter()
                 .filter_map(|u| optional_number(u))
                 .collect(),
         })
+    }
+
+    /// Whether the department is shown without those below it, asked by
+    /// the page's box (`only_department`) or by the API's
+    /// `with_children=false`.
+    pub(crate) fn only_department(&self) -> bool {
+        !self.only_department.is_empty()
+            || matches!(
+                self.with_children.trim().to_lowercase().as_str(),
+                "false" | "0" | "no"
+            )
     }
 
     pub(crate) fn chosen(&self, id: &i64) -> bool {
@@ -351,11 +366,13 @@ impl View {
             for (key, value) in [
                 ("scope", &picked.scope),
                 ("department_id", &picked.department_id),
-                ("only_department", &picked.only_department),
             ] {
                 if !value.is_empty() {
                     query.append_pair(key, value);
                 }
+            }
+            if picked.only_department() {
+                query.append_pair("only_department", "1");
             }
             for user in &picked.user_id {
                 query.append_pair("user_id", user);

@@ -3,20 +3,52 @@
 //! repeated), read into the service's narrowing, kept on the next page's
 //! link, and said above the list with a way back to the whole list.
 
+use kuijing_domain::FieldErrors;
+use kuijing_service::ServiceError;
 use kuijing_service::dashboard::Drill;
+
+use crate::error::name_insight_fields;
+use crate::i18n::Lang;
 
 use super::Shell;
 use super::forms::optional_number;
 
-/// The narrowing a list page was given; blank parts narrow nothing.
+/// The narrowing a list page was given; blank parts narrow nothing (days
+/// that do not read are refused first, by [`checked`]).
 pub(crate) fn of(from: &str, to: &str, owners: &[String]) -> Drill {
+    let day = |text: &str| crate::api::day_of(Some(text)).ok().flatten();
     Drill {
-        from: from.trim().parse().ok(),
-        to: to.trim().parse().ok(),
+        from: day(from),
+        to: day(to),
         closed: false,
         owner_ids: owners.iter().filter_map(|o| optional_number(o)).collect(),
         currency: None,
     }
+}
+
+/// Refuses the days a list page was given when either is not a date that
+/// exists, lies outside the years a date may have, or the last comes before
+/// the first, naming the field and the fix as the API and the dashboard do,
+/// rather than listing every record as if no day had been given.
+pub(crate) fn checked(from: &str, to: &str, lang: Lang) -> Result<(), ServiceError> {
+    let mut errors = FieldErrors::new();
+    let mut day = |field: &str, text: &str| {
+        let day = errors
+            .take(field, crate::api::day_of(Some(text)))
+            .flatten()?;
+        errors.take(field, kuijing_domain::dates::in_years(day))?;
+        Some(day)
+    };
+    let from = day("from", from);
+    let to = day("to", to);
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        errors.add("to", "ends_before_start");
+    }
+    errors
+        .into_result()
+        .map_err(|e| name_insight_fields(e.into(), lang))
 }
 
 /// As [`of`], for a list of money (contracts, payments, opportunities):

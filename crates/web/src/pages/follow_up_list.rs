@@ -65,6 +65,7 @@ async fn page(
     lang: Lang,
     query: FollowUpsQuery,
 ) -> Result<FollowUpsPage, ServiceError> {
+    super::drill::checked(&query.from, &query.to, lang)?;
     let drilled = super::drill::of(&query.from, &query.to, &query.owner_id);
     let list = state
         .app

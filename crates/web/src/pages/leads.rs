@@ -215,6 +215,7 @@ pub(super) async fn list_page(
     filter: ListParams,
     errors: FormErrors,
 ) -> Result<LeadsPage, ServiceError> {
+    super::drill::checked(&filter.from, &filter.to, lang)?;
     let mut filter = with_default_view(filter);
     let view_note = list_notes::check_view(lang, &mut filter.view, &VIEWS);
     filter = with_default_view(filter);

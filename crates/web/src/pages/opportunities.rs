@@ -312,6 +312,7 @@ pub(super) async fn list_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<ListPageView, ServiceError> {
+    super::drill::checked(&query.from, &query.to, lang)?;
     let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let service = query.service();
     // A cursor of another sort (an old link) starts from the first page,

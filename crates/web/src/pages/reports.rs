@@ -316,7 +316,6 @@ pub(crate) fn query_string(query: &Query) -> String {
         ("to", &query.to),
         ("scope", &query.scope),
         ("department_id", &query.department_id),
-        ("only_department", &query.only_department),
         ("by", &query.by),
         ("pipeline_id", &query.pipeline_id),
         ("measure", &query.measure),
@@ -324,6 +323,9 @@ pub(crate) fn query_string(query: &Query) -> String {
         if !value.is_empty() {
             out.append_pair(key, value);
         }
+    }
+    if query.only_department() {
+        out.append_pair("only_department", "1");
     }
     for user in &query.user_id {
         out.append_pair("user_id", user);

@@ -203,7 +203,7 @@ async fn a_builder_request_hears_of_every_problem_at_once_a_bad_kind_among_them(
             ("name", "required"),
             ("kind", "report_kind_unknown"),
             ("group_by", "required"),
-            ("measures.0.op", "measure_unknown"),
+            ("measures.0.op", "measure_op_unknown"),
             ("measures.1.field", "measure_field_required"),
             ("chart", "chart_unknown"),
             ("shares.0.kind", "share_kind_unknown"),

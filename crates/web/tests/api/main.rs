@@ -75,6 +75,7 @@ mod insight17_targets;
 mod insight_close;
 mod insight_fix16;
 mod insight_fix16_more;
+mod insight_fix17;
 mod lead_teams;
 mod life_close;
 mod life_fix;

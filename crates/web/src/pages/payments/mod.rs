@@ -112,6 +112,7 @@ pub(super) async fn payments_view(
     mut query: ListQuery,
     import: Option<ImportBox>,
 ) -> Result<PaymentsView, ServiceError> {
+    super::drill::checked(&query.from, &query.to, lang)?;
     let view_note = list_notes::check_view(lang, &mut query.view, &list_notes::SALES_VIEWS);
     let mut left_out = None;
     // Kept conditions the list refuses (a field deleted since the view was
