@@ -163,7 +163,7 @@ impl Importer for ContactImport {
         input: ContactInput,
         errors: &mut FieldErrors,
     ) -> Result<ContactFields> {
-        app.check_contact(tx, input, errors).await
+        app.check_contact(tx, input, true, errors).await
     }
 
     fn name(fields: &ContactFields) -> &str {

@@ -98,6 +98,7 @@ mod record_input;
 mod records_fix;
 mod records_fix11;
 mod records_fix16;
+mod records_fix17;
 mod records_gaps;
 mod regressions;
 mod report_builder;
