@@ -312,6 +312,7 @@ impl Importer for CustomerImport {
 
     async fn insert(
         &self,
+        _app: &App,
         tx: &mut Tx,
         caller: &Caller,
         (fields, owner): (CustomerFields, i64),

@@ -59,7 +59,7 @@ impl App {
         caller: &Caller,
         id: i64,
         patch: FieldPatch,
-        builtin: &dyn Fn(Kind) -> BuiltinLabels,
+        builtin: &(dyn Fn(Kind) -> BuiltinLabels + Sync),
     ) -> Result<FieldDef> {
         caller.require(Permission::new(Kind::Settings, Action::Manage))?;
         let mut tx = self.db.write().await?;
@@ -164,7 +164,7 @@ impl App {
         &self,
         caller: &Caller,
         input: NewField,
-        builtin: &dyn Fn(Kind) -> BuiltinLabels,
+        builtin: &(dyn Fn(Kind) -> BuiltinLabels + Sync),
     ) -> Result<FieldDef> {
         caller.require(Permission::new(Kind::Settings, Action::Manage))?;
         let mut errors = FieldErrors::new();

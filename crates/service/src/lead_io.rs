@@ -255,6 +255,7 @@ impl Importer for LeadImport {
 
     async fn insert(
         &self,
+        _app: &App,
         tx: &mut Tx,
         caller: &Caller,
         (fields, owner): (LeadFields, i64),

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::fields;
 use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::leads::{self, LeadFields};

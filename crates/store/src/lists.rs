@@ -3,7 +3,7 @@
 //! any table whose columns are a sea-query `Iden`.
 
 use sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Query, SelectStatement, SimpleExpr,
+    Alias, Condition, Expr, ExprTrait, Iden, LikeExpr, Query, SelectStatement, SimpleExpr,
 };
 
 use crate::db::Tx;

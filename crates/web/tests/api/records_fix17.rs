@@ -179,3 +179,184 @@ async fn a_custom_field_label_may_not_be_a_built_in_or_another_field_label() {
     let kept = t.patch(&url, &admin, json!({ "label": "REGION", "required": false })).await;
     assert_eq!(kept.status, 200, "{}", kept.text);
 }
+
+#[tokio::test]
+async fn the_contact_that_loses_primary_gets_a_new_version_and_a_log_entry() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let acme = customer(&t, &admin, "Acme").await;
+    let first = create(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "customer_id": acme, "name": "Lin" }),
+    )
+    .await;
+    let second = create(
+        &t,
+        &admin,
+        "/api/v1/contacts",
+        json!({ "customer_id": acme, "name": "Wang" }),
+    )
+    .await;
+    let before = t.get(&format!("/api/v1/contacts/{first}"), &admin).await;
+    assert_eq!(before.body["is_primary"], true, "{}", before.text);
+    let version = before.body["version"].as_i64().expect("version");
+    let made = t
+        .put(
+            &format!("/api/v1/contacts/{second}"),
+            &admin,
+            json!({ "is_primary": true }),
+        )
+        .await;
+    assert_eq!(made.status, 200, "{}", made.text);
+    let after = t.get(&format!("/api/v1/contacts/{first}"), &admin).await;
+    assert_eq!(after.body["is_primary"], false, "{}", after.text);
+    assert!(
+        after.body["version"].as_i64().expect("version") > version,
+        "{}",
+        after.text
+    );
+    let logged = after.body["change_log"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .any(|f| f["field"] == "is_primary" && f["new"] == "false");
+    assert!(logged, "{}", after.text);
+    // A form opened before cannot make it primary again.
+    let stale = t
+        .put(
+            &format!("/api/v1/contacts/{first}"),
+            &admin,
+            json!({ "is_primary": true, "version": version }),
+        )
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+}
+
+#[tokio::test]
+async fn a_transfer_logs_the_kept_former_owner_and_the_contacts_that_went_along() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let other = t.user(&admin, "13911117001", json!({})).await;
+    let acme = customer(&t, &admin, "Acme").await;
+    for name in ["林小華", "王小明"] {
+        create(
+            &t,
+            &admin,
+            "/api/v1/contacts",
+            json!({ "customer_id": acme, "name": name }),
+        )
+        .await;
+    }
+    let body = json!({ "ids": [acme], "owner_id": other, "with_contacts": true, "keep_former_owner": "read" });
+    let answer = t.post("/api/v1/customers/transfer", &admin, body).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let stored = t.get(&format!("/api/v1/customers/{acme}"), &admin).await;
+    let log = if stored.body["change_log"].is_array() {
+        &stored.body["change_log"]
+    } else {
+        &stored.body["customer"]["change_log"]
+    };
+    let fields: Vec<Value> = log
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", stored.text))
+        .iter()
+        .flat_map(|entry| entry["fields"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let field = |name: &str| fields.iter().find(|f| f["field"] == name).cloned();
+    let team = field("team").unwrap_or_else(|| panic!("team logged: {}", stored.text));
+    assert!(team["old"].is_null() && team["new"].is_string(), "{team}");
+    let contacts = field("contacts").unwrap_or_else(|| panic!("contacts logged: {}", stored.text));
+    let moved = contacts["new"].as_str().unwrap_or_default();
+    assert!(moved.contains("林小華") && moved.contains("王小明"), "{moved}");
+    assert!(field("owner_id").is_some(), "{}", stored.text);
+}
+
+/// The status and the first error's message of a customer list filter.
+async fn refused(t: &TestApp, admin: &str, filter: Value) -> (u16, String, String) {
+    let filter = serde_json::to_string(&filter).expect("json");
+    let answer = t
+        .get(
+            &format!("/api/v1/customers?filter={}", urlencode(&filter)),
+            admin,
+        )
+        .await;
+    let message = answer.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (answer.status.as_u16(), message, answer.text)
+}
+
+#[tokio::test]
+async fn a_refused_filter_names_operator_keys_and_the_choices_of_a_choice_field() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body = json!({
+        "kind": "customer", "key": "tier", "label": "Tier", "field_type": "choice",
+        "options": ["Gold", "Silver"]
+    });
+    assert_eq!(t.post("/api/v1/fields", &admin, body).await.status, 201);
+    let gold = create(
+        &t,
+        &admin,
+        "/api/v1/customers",
+        json!({ "name": "Acme", "custom": { "tier": "Gold" } }),
+    )
+    .await;
+    let (status, message, text) = refused(
+        &t,
+        &admin,
+        json!([{ "field": "name", "op": "after", "value": "x" }]),
+    )
+    .await;
+    assert_eq!(status, 422, "{text}");
+    assert!(message.contains("(contains)"), "{message}");
+    assert!(message.contains("包含"), "{message}");
+    let (status, message, text) = refused(
+        &t,
+        &admin,
+        json!([{ "field": "custom.tier", "op": "one_of", "value": ["Nope"] }]),
+    )
+    .await;
+    assert_eq!(status, 422, "{text}");
+    for part in ["Tier", "Nope", "Gold", "Silver"] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    // A choice written in another width and case is still one of them.
+    let found = filtered(
+        &t,
+        &admin,
+        json!([{ "field": "custom.tier", "op": "one_of", "value": ["ｇｏｌｄ"] }]),
+    )
+    .await;
+    assert_eq!(found, vec!["Acme".to_string()], "customer {gold}");
+}
+
+#[tokio::test]
+async fn a_figure_with_an_exponent_is_refused_in_a_body_and_an_import() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let body = json!({ "kind": "customer", "key": "budget", "label": "Budget", "field_type": "money" });
+    assert_eq!(t.post("/api/v1/fields", &admin, body).await.status, 201);
+    let answer = t
+        .post(
+            "/api/v1/customers",
+            &admin,
+            json!({ "name": "Acme", "custom": { "budget": "1e3" } }),
+        )
+        .await;
+    assert_eq!(answer.status, 422, "{}", answer.text);
+    assert_eq!(answer.body["errors"][0]["field"], "custom.budget", "{}", answer.text);
+    let message = answer.body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Budget") && message.contains("1000"), "{message}");
+    let file = "Name,Budget\nAcme,1e3\n";
+    let imported = crate::helpers::import_csv(&t, &admin, "customers", file).await;
+    assert_eq!(imported.body["created"], 0, "{}", imported.text);
+    assert!(imported.text.contains("Budget"), "{}", imported.text);
+    assert!(imported.text.contains("1000"), "{}", imported.text);
+    let written = crate::helpers::import_csv(&t, &admin, "customers", "Name,Budget\nAcme,1000\n").await;
+    assert_eq!(written.body["created"], 1, "{}", written.text);
+}
