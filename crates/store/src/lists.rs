@@ -89,10 +89,9 @@ fn custom_text<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, key: &str) -> Si
             format!("json_extract({column}, ?)"),
             [format!("$.\"{key}\"")],
         ),
-        crate::Backend::Postgres => Expr::cust_with_values(
-            format!("(({column}::jsonb) ->> $1)"),
-            [key.to_string()],
-        ),
+        crate::Backend::Postgres => {
+            Expr::cust_with_values(format!("(({column}::jsonb) ->> $1)"), [key.to_string()])
+        }
     };
     folded(tx.backend(), value)
 }

@@ -367,9 +367,9 @@ impl ApiError {
                 .map(|e| FieldProblem {
                     field: e.field.clone(),
                     code: e.code.to_string(),
-                    message: pending::message_naming_pending(e, kind, lang).unwrap_or_else(
-                        || filter_words::with_keys(field_message_in(e, kind, lang), e, lang),
-                    ),
+                    message: pending::message_naming_pending(e, kind, lang).unwrap_or_else(|| {
+                        filter_words::with_keys(field_message_in(e, kind, lang), e, lang)
+                    }),
                     pending: pending::pending_problems(e, lang),
                 })
                 .collect(),

@@ -21,7 +21,9 @@ impl App {
         }
         self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
             .await?;
-        let fields = self.check_contact(&mut tx, input, true, &mut errors).await?;
+        let fields = self
+            .check_contact(&mut tx, input, true, &mut errors)
+            .await?;
         self.check_unique_in(&mut tx, Kind::Contact, &fields.custom, None, &mut errors)
             .await?;
         errors.into_result()?;
@@ -69,7 +71,9 @@ impl App {
             self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
                 .await?;
         }
-        let fields = self.check_contact(&mut tx, input, false, &mut errors).await?;
+        let fields = self
+            .check_contact(&mut tx, input, false, &mut errors)
+            .await?;
         self.check_unique_in(
             &mut tx,
             Kind::Contact,

@@ -76,10 +76,11 @@ fn custom_test(backend: Backend, table: &'static str, key: &str, test: &CustomTe
         CustomTest::Equals(text) => {
             one(Expr::expr(folded(backend, custom_value(backend, table, key))).eq(fold_text(text)))
         }
-        CustomTest::Contains(text) => one(
-            Expr::expr(folded(backend, custom_value(backend, table, key)))
-                .like(sea_query::LikeExpr::new(like_pattern(&fold_text(text))).escape('\\')),
-        ),
+        CustomTest::Contains(text) => one(Expr::expr(folded(
+            backend,
+            custom_value(backend, table, key),
+        ))
+        .like(sea_query::LikeExpr::new(like_pattern(&fold_text(text))).escape('\\'))),
         CustomTest::OneOf(texts) => one(value.is_in(texts.iter().cloned())),
         CustomTest::Empty => Condition::any()
             .add(Expr::expr(custom_value(backend, table, key)).is_null())

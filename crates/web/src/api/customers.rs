@@ -402,7 +402,8 @@ pub async fn update_field(
     Body(body): Body<FieldPatch>,
 ) -> Response {
     respond(
-        state.app
+        state
+            .app
             .update_field(&caller, id, body, &|kind| {
                 crate::field_labels::builtin_labels(kind, lang)
             })

@@ -60,7 +60,11 @@ async fn a_contains_filter_matches_text_of_either_width_and_case() {
     )
     .await;
     assert_eq!(found, vec!["Ｆｕｌｌ Width".to_string()]);
-    for (op, value) in [("contains", "ab-1"), ("equals", "ab-12"), ("contains", "ＡＢ")] {
+    for (op, value) in [
+        ("contains", "ab-1"),
+        ("equals", "ab-12"),
+        ("contains", "ＡＢ"),
+    ] {
         let found = filtered(
             &t,
             &admin,
@@ -150,33 +154,50 @@ async fn a_partial_edit_leaves_a_required_field_with_a_default_empty() {
 async fn a_custom_field_label_may_not_be_a_built_in_or_another_field_label() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
-    let field = |key: &str, label: &str| {
-        json!({ "kind": "customer", "key": key, "label": label, "field_type": "text" })
-    };
+    let field = |key: &str, label: &str| json!({ "kind": "customer", "key": key, "label": label, "field_type": "text" });
     // The tax ID's label in each language, width, case and spaces aside.
     for label in ["統一編號", "税号", "ｔａｘ ＩＤ", "TaxID"] {
-        let answer = t.post("/api/v1/fields", &admin, field("uni_no", label)).await;
+        let answer = t
+            .post("/api/v1/fields", &admin, field("uni_no", label))
+            .await;
         assert_eq!(answer.status, 422, "{label}: {}", answer.text);
         assert!(answer.text.contains("\"label\""), "{}", answer.text);
-        assert!(answer.text.contains("統一編號"), "names the clash: {}", answer.text);
+        assert!(
+            answer.text.contains("統一編號"),
+            "names the clash: {}",
+            answer.text
+        );
     }
     // A lead has no tax ID: the label is free there.
-    let lead = json!({ "kind": "lead", "key": "uni_no", "label": "統一編號", "field_type": "text" });
+    let lead =
+        json!({ "kind": "lead", "key": "uni_no", "label": "統一編號", "field_type": "text" });
     assert_eq!(t.post("/api/v1/fields", &admin, lead).await.status, 201);
-    let first = t.post("/api/v1/fields", &admin, field("branch", "分行")).await;
+    let first = t
+        .post("/api/v1/fields", &admin, field("branch", "分行"))
+        .await;
     assert_eq!(first.status, 201, "{}", first.text);
-    let second = t.post("/api/v1/fields", &admin, field("branch2", "分 行")).await;
+    let second = t
+        .post("/api/v1/fields", &admin, field("branch2", "分 行"))
+        .await;
     assert_eq!(second.status, 422, "{}", second.text);
     assert!(second.text.contains("branch"), "{}", second.text);
     // Renaming is checked too, and a field keeps its own label.
-    let other = t.post("/api/v1/fields", &admin, field("region", "Region")).await;
+    let other = t
+        .post("/api/v1/fields", &admin, field("region", "Region"))
+        .await;
     let id = other.body["id"].as_i64().expect("id");
     let url = format!("/api/v1/fields/{id}");
     let renamed = t.patch(&url, &admin, json!({ "label": "統一編號" })).await;
     assert_eq!(renamed.status, 422, "{}", renamed.text);
     let renamed = t.patch(&url, &admin, json!({ "label": "分行" })).await;
     assert_eq!(renamed.status, 422, "{}", renamed.text);
-    let kept = t.patch(&url, &admin, json!({ "label": "REGION", "required": false })).await;
+    let kept = t
+        .patch(
+            &url,
+            &admin,
+            json!({ "label": "REGION", "required": false }),
+        )
+        .await;
     assert_eq!(kept.status, 200, "{}", kept.text);
 }
 
@@ -270,7 +291,10 @@ async fn a_transfer_logs_the_kept_former_owner_and_the_contacts_that_went_along(
     assert!(team["old"].is_null() && team["new"].is_string(), "{team}");
     let contacts = field("contacts").unwrap_or_else(|| panic!("contacts logged: {}", stored.text));
     let moved = contacts["new"].as_str().unwrap_or_default();
-    assert!(moved.contains("林小華") && moved.contains("王小明"), "{moved}");
+    assert!(
+        moved.contains("林小華") && moved.contains("王小明"),
+        "{moved}"
+    );
     assert!(field("owner_id").is_some(), "{}", stored.text);
 }
 
@@ -339,7 +363,8 @@ async fn a_refused_filter_names_operator_keys_and_the_choices_of_a_choice_field(
 async fn a_figure_with_an_exponent_is_refused_in_a_body_and_an_import() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
-    let body = json!({ "kind": "customer", "key": "budget", "label": "Budget", "field_type": "money" });
+    let body =
+        json!({ "kind": "customer", "key": "budget", "label": "Budget", "field_type": "money" });
     assert_eq!(t.post("/api/v1/fields", &admin, body).await.status, 201);
     let answer = t
         .post(
@@ -349,14 +374,24 @@ async fn a_figure_with_an_exponent_is_refused_in_a_body_and_an_import() {
         )
         .await;
     assert_eq!(answer.status, 422, "{}", answer.text);
-    assert_eq!(answer.body["errors"][0]["field"], "custom.budget", "{}", answer.text);
-    let message = answer.body["errors"][0]["message"].as_str().unwrap_or_default();
-    assert!(message.contains("Budget") && message.contains("1000"), "{message}");
+    assert_eq!(
+        answer.body["errors"][0]["field"], "custom.budget",
+        "{}",
+        answer.text
+    );
+    let message = answer.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.contains("Budget") && message.contains("1000"),
+        "{message}"
+    );
     let file = "Name,Budget\nAcme,1e3\n";
     let imported = crate::helpers::import_csv(&t, &admin, "customers", file).await;
     assert_eq!(imported.body["created"], 0, "{}", imported.text);
     assert!(imported.text.contains("Budget"), "{}", imported.text);
     assert!(imported.text.contains("1000"), "{}", imported.text);
-    let written = crate::helpers::import_csv(&t, &admin, "customers", "Name,Budget\nAcme,1000\n").await;
+    let written =
+        crate::helpers::import_csv(&t, &admin, "customers", "Name,Budget\nAcme,1000\n").await;
     assert_eq!(written.body["created"], 1, "{}", written.text);
 }
