@@ -118,7 +118,7 @@ async fn a_refused_list_condition_names_its_field_and_conditions_in_the_users_la
     let message = first_message(&refused);
     assert!(message.starts_with("Mobile does not take"), "{message}");
     assert!(
-        message.contains("contains, is, is empty, is not empty"),
+        message.contains("contains (contains), is (equals), is empty (is_empty), is not empty (not_empty)"),
         "{message}"
     );
     assert!(!message.contains("Filter"), "{message}");
