@@ -64,7 +64,8 @@ pub(crate) async fn readable(tx: &mut Tx, fields: &mut [FieldChange]) -> Result<
             // from, and a payment's contract.
             "payment_method_id" => Lookup::Option,
             "company_signer_id" => Lookup::User,
-            "customer_signer_id" => Lookup::Contact,
+            // A customer's contacts that went along with it to a new owner.
+            "customer_signer_id" | "contacts" => Lookup::Contact,
             "opportunity_id" => Lookup::Opportunity,
             "contract_id" => Lookup::Contract,
             _ => continue,

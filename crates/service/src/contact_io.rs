@@ -163,7 +163,7 @@ impl Importer for ContactImport {
         input: ContactInput,
         errors: &mut FieldErrors,
     ) -> Result<ContactFields> {
-        app.check_contact(tx, input, errors).await
+        app.check_contact(tx, input, true, errors).await
     }
 
     fn name(fields: &ContactFields) -> &str {
@@ -281,7 +281,7 @@ impl Importer for ContactImport {
         }
         contacts::update(tx, id, current.version, &merged, now).await?;
         if merged.is_primary {
-            contacts::make_primary(tx, merged.customer_id, id).await?;
+            app.make_primary(tx, caller, merged.customer_id, id).await?;
         }
         let changes = Self::describe(Some(&stored), &merged);
         Ok(Updated::Done(id, current.name, changes))
@@ -289,6 +289,7 @@ impl Importer for ContactImport {
 
     async fn insert(
         &self,
+        app: &App,
         tx: &mut Tx,
         caller: &Caller,
         (fields, owner): (ContactFields, i64),
@@ -296,7 +297,7 @@ impl Importer for ContactImport {
     ) -> Result<i64> {
         let id = contacts::insert(tx, &fields, owner, caller.user.id, now).await?;
         if fields.is_primary {
-            contacts::make_primary(tx, fields.customer_id, id).await?;
+            app.make_primary(tx, caller, fields.customer_id, id).await?;
         }
         Ok(id)
     }

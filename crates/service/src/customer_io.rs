@@ -210,7 +210,7 @@ impl Importer for CustomerImport {
         input: CustomerInput,
         errors: &mut FieldErrors,
     ) -> Result<CustomerFields> {
-        app.check_customer(tx, input, errors).await
+        app.check_customer(tx, input, true, errors).await
     }
 
     fn name(fields: &CustomerFields) -> &str {
@@ -312,6 +312,7 @@ impl Importer for CustomerImport {
 
     async fn insert(
         &self,
+        _app: &App,
         tx: &mut Tx,
         caller: &Caller,
         (fields, owner): (CustomerFields, i64),

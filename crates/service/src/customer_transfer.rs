@@ -3,6 +3,7 @@
 //! owned, each logged and, if asked, with the former owner kept in its team.
 
 use chrono::{DateTime, Utc};
+use kuijing_domain::change::Diff;
 use kuijing_domain::{Action, FieldErrors, Kind, Permission};
 use kuijing_store::{Tx, contracts, customers, departments, opportunities, teams};
 use serde::Deserialize;
@@ -135,7 +136,13 @@ impl App {
         let mut former = Vec::new();
         for id in &ids {
             let current = self.writable_customer(&mut tx, caller, *id).await?;
-            former.push((current.id, current.owner_id));
+            // The contacts that go along, named in the customer's log.
+            let contacts = if input.with_contacts {
+                kuijing_store::contacts::ids_of_customer(&mut tx, *id).await?
+            } else {
+                Vec::new()
+            };
+            former.push((current.id, current.owner_id, contacts));
         }
         let moved = customers::set_owner(&mut tx, &ids, input.owner_id, now).await?;
         if input.with_contacts {
@@ -143,12 +150,19 @@ impl App {
                 .await?;
         }
         let mut carried = 0;
-        for (id, old_owner) in former {
+        for (id, old_owner, contacts) in former {
+            let mut diff = Diff::new();
+            diff.field("owner_id", old_owner, Some(input.owner_id));
             if let (Some(can_write), Some(old)) = (keep, old_owner)
                 && old != input.owner_id
             {
                 kuijing_store::teams::put(&mut tx, Kind::Customer, id, old, can_write, None)
                     .await?;
+                diff.field("team", None, Some(old));
+            }
+            if !contacts.is_empty() {
+                let ids: Vec<String> = contacts.iter().map(i64::to_string).collect();
+                diff.field("contacts", None, Some(ids.join(",")));
             }
             for (kind, carry) in [
                 (Kind::Opportunity, input.with_opportunities),
@@ -165,16 +179,8 @@ impl App {
                         .await?;
                 }
             }
-            self.log_update(
-                &mut tx,
-                caller,
-                Kind::Customer,
-                id,
-                "owner_id",
-                old_owner.map(|o| o.to_string()),
-                Some(input.owner_id.to_string()),
-            )
-            .await?;
+            self.log_diff(&mut tx, caller, Kind::Customer, id, diff)
+                .await?;
         }
         tx.commit().await?;
         tracing::info!(

@@ -6,6 +6,8 @@ use kuijing_store::{lead_field_maps, unique_values};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use std::collections::BTreeMap;
+
 use crate::error::{Result, ServiceError, unique_to_field};
 use crate::{App, Caller};
 
@@ -51,11 +53,13 @@ impl App {
         self.field_defs_in(&mut tx, kind).await
     }
 
+    /// Changes a field; `builtin` is as for [`App::create_field`].
     pub async fn update_field(
         &self,
         caller: &Caller,
         id: i64,
         patch: FieldPatch,
+        builtin: &(dyn Fn(Kind) -> BuiltinLabels + Sync),
     ) -> Result<FieldDef> {
         caller.require(Permission::new(Kind::Settings, Action::Manage))?;
         let mut tx = self.db.write().await?;
@@ -74,6 +78,10 @@ impl App {
             .label
             .and_then(|l| errors.take("label", text::parse_name(&l, 50)))
         {
+            if label_key(&label) != label_key(&def.label) {
+                let others = self.field_defs_in(&mut tx, kind).await?;
+                check_label(&label, &builtin(kind), &others, Some(id), &mut errors);
+            }
             def.label = label;
         }
         def.required = patch.required.unwrap_or(def.required);
@@ -148,7 +156,16 @@ impl App {
         self.field_defs_in(&mut tx, kind).await
     }
 
-    pub async fn create_field(&self, caller: &Caller, input: NewField) -> Result<FieldDef> {
+    /// Adds a custom field to a kind. `builtin` gives the labels of a
+    /// kind's built-in fields in every language (as [`label_key`] reads
+    /// them), each to the label shown to the caller: a custom field named
+    /// like one would take its column in an import.
+    pub async fn create_field(
+        &self,
+        caller: &Caller,
+        input: NewField,
+        builtin: &(dyn Fn(Kind) -> BuiltinLabels + Sync),
+    ) -> Result<FieldDef> {
         caller.require(Permission::new(Kind::Settings, Action::Manage))?;
         let mut errors = FieldErrors::new();
         let kind = match input.kind.parse::<Kind>() {
@@ -177,6 +194,11 @@ impl App {
             errors.add("key", "key_taken");
         }
         let label = errors.take("label", text::parse_name(&input.label, 50));
+        if let (Some(kind), Some(label)) = (kind, &label) {
+            let mut tx = self.db.read().await?;
+            let others = self.field_defs_in(&mut tx, kind).await?;
+            check_label(label, &builtin(kind), &others, None, &mut errors);
+        }
         let field_type = errors.take("field_type", FieldType::parse(&input.field_type));
         let options = match kuijing_domain::fields::parse_options(&input.options) {
             Ok(options) => options,
@@ -228,5 +250,43 @@ impl App {
             "custom field created"
         );
         Ok(def)
+    }
+}
+
+/// The labels of a kind's built-in fields in every language, read by
+/// [`label_key`], each to the label shown to the caller.
+pub type BuiltinLabels = BTreeMap<String, String>;
+
+/// A label as two labels are compared: width, case and spaces aside.
+pub fn label_key(label: &str) -> String {
+    text::normalize(label).split_whitespace().collect()
+}
+
+/// Refuses a label named like a built-in field of the kind (in any
+/// language) or like another custom field of it, naming the clash.
+fn check_label(
+    label: &str,
+    builtin: &BuiltinLabels,
+    others: &[FieldDef],
+    own: Option<i64>,
+    errors: &mut FieldErrors,
+) {
+    let key = label_key(label);
+    if let Some(shown) = builtin.get(&key) {
+        errors.push(
+            kuijing_domain::FieldError::new("label", "label_is_builtin")
+                .with("label", label)
+                .with("builtin", shown),
+        );
+    } else if let Some(other) = others
+        .iter()
+        .find(|d| Some(d.id) != own && label_key(&d.label) == key)
+    {
+        errors.push(
+            kuijing_domain::FieldError::new("label", "label_is_custom")
+                .with("label", label)
+                .with("other", &other.label)
+                .with("key", &other.key),
+        );
     }
 }

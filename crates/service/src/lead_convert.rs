@@ -391,7 +391,7 @@ impl App {
         // A lead keeps one address line; the customer has its region apart.
         crate::customers::read_region(&mut input);
         let mut errors = FieldErrors::new();
-        let fields = self.check_customer(tx, input, &mut errors).await?;
+        let fields = self.check_customer(tx, input, true, &mut errors).await?;
         // A unique customer field takes no value another customer holds.
         self.check_unique_in(
             tx,

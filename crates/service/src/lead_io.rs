@@ -137,7 +137,7 @@ impl Importer for LeadImport {
         input: LeadInput,
         errors: &mut FieldErrors,
     ) -> Result<LeadFields> {
-        app.check_lead(tx, input, errors).await
+        app.check_lead(tx, input, true, errors).await
     }
 
     fn name(fields: &LeadFields) -> &str {
@@ -255,6 +255,7 @@ impl Importer for LeadImport {
 
     async fn insert(
         &self,
+        _app: &App,
         tx: &mut Tx,
         caller: &Caller,
         (fields, owner): (LeadFields, i64),

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::fields;
 use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 use kuijing_store::follow_ups::FollowUp;
 use kuijing_store::leads::{self, LeadFields};
@@ -243,7 +242,7 @@ impl App {
             self.check_owner_of(&mut tx, (caller, &org), Kind::Lead, owner, field)
                 .await?;
         }
-        let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        let fields = self.check_lead(&mut tx, input, true, &mut errors).await?;
         self.check_unique_in(&mut tx, Kind::Lead, &fields.custom, None, &mut errors)
             .await?;
         errors.into_result()?;
@@ -279,7 +278,7 @@ impl App {
         }
         stale_check(input.version, current.version, &current)?;
         let mut errors = FieldErrors::new();
-        let fields = self.check_lead(&mut tx, input, &mut errors).await?;
+        let fields = self.check_lead(&mut tx, input, false, &mut errors).await?;
         self.check_unique_in(&mut tx, Kind::Lead, &fields.custom, Some(id), &mut errors)
             .await?;
         errors.into_result()?;
@@ -372,6 +371,7 @@ impl App {
         &self,
         tx: &mut Tx,
         input: LeadInput,
+        new: bool,
         errors: &mut FieldErrors,
     ) -> Result<LeadFields> {
         let name = errors
@@ -412,7 +412,7 @@ impl App {
             industry_id: input.industry_id,
             source_id: input.source_id,
             notes: optional(errors, "notes", input.notes, 5000),
-            custom: fields::parse_custom(&defs, &input.custom, errors),
+            custom: crate::customers::custom_of(&defs, &input.custom, new, errors),
             next_contact_at: input.next_contact_at,
         })
     }

@@ -245,6 +245,9 @@ impl App {
                     },
                 );
             }
+            if unknown_choice(def, input).is_some() {
+                return Err("filter_choice_unknown");
+            }
             return match input.op.as_str() {
                 "is_empty" => Ok(Filter::CustomEmpty(key, true)),
                 "not_empty" => Ok(Filter::CustomEmpty(key, false)),
@@ -333,6 +336,11 @@ pub(crate) fn condition_error<C: Copy>(
         None if code == "field_unknown" => error.labelled(&input.field),
         None => error,
     };
+    if let (Some(def), Some(value)) = (custom, custom.and_then(|d| unknown_choice(d, input))) {
+        return error
+            .with("value", value)
+            .with("choices", def.options.join(", "));
+    }
     if code != "operator_unknown" {
         return error;
     }
@@ -377,6 +385,24 @@ fn without_controls(value: &serde_json::Value) -> serde_json::Value {
         Value::Array(items) => Value::Array(items.iter().map(without_controls).collect()),
         other => other.clone(),
     }
+}
+
+/// The first value a condition on a choice field compares with (`equals`,
+/// `one_of`) that is none of its choices, width and case aside: such a
+/// condition would match nothing, so it is refused naming the choices.
+fn unknown_choice(def: &FieldDef, input: &FilterInput) -> Option<String> {
+    let choice = matches!(
+        def.field_type,
+        fields::FieldType::Choice | fields::FieldType::MultiChoice
+    );
+    if !choice || !matches!(input.op.as_str(), "equals" | "one_of") {
+        return None;
+    }
+    let texts = texts_of(input).ok()?;
+    texts.into_iter().find(|t| {
+        let t = text::normalize(t);
+        !def.options.iter().any(|o| text::normalize(o) == t)
+    })
 }
 
 /// The texts of a custom field's `one_of`: an array, or one value.

@@ -409,7 +409,7 @@ impl App {
                 None => {
                     let changes = I::created(&fields, owner);
                     let id = importer
-                        .insert(&mut tx, caller, (fields, owner), now)
+                        .insert(self, &mut tx, caller, (fields, owner), now)
                         .await?;
                     report.created += 1;
                     (id, ChangeAction::Create, changes)

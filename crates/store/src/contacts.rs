@@ -345,15 +345,38 @@ pub async fn update(
     .await
 }
 
-/// Makes one contact the primary one of its customer, and no other.
-pub async fn make_primary(tx: &mut Tx, customer: i64, contact: i64) -> Result<()> {
+/// Makes one contact the primary one of its customer, and no other; the
+/// contacts that stop being primary get a new version (a form opened on one
+/// before must not save it back as primary). Answers their ids.
+pub async fn make_primary(tx: &mut Tx, customer: i64, contact: i64) -> Result<Vec<i64>> {
+    let losing = Query::select()
+        .column(Contacts::Id)
+        .from(Contacts::Table)
+        .and_where(Expr::col(Contacts::CustomerId).eq(customer))
+        .and_where(Expr::col(Contacts::IsPrimary).eq(true))
+        .and_where(Expr::col(Contacts::Id).ne(contact))
+        .to_owned();
+    let losing: Vec<i64> = tx
+        .all::<(i64,)>(&losing)
+        .await?
+        .into_iter()
+        .map(|(id,)| id)
+        .collect();
     let update = Query::update()
         .table(Contacts::Table)
         .values([(Contacts::IsPrimary, Expr::col(Contacts::Id).eq(contact))])
         .and_where(Expr::col(Contacts::CustomerId).eq(customer))
         .to_owned();
     tx.execute(&update).await?;
-    Ok(())
+    if !losing.is_empty() {
+        let bump = Query::update()
+            .table(Contacts::Table)
+            .value(Contacts::Version, Expr::col(Contacts::Version).add(1))
+            .and_where(Expr::col(Contacts::Id).is_in(losing.iter().copied()))
+            .to_owned();
+        tx.execute(&bump).await?;
+    }
+    Ok(losing)
 }
 
 /// Makes the earliest contact of each of `customers` its primary one where

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod fold;
 mod list_order;
 pub mod lists;
 mod record;

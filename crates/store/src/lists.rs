@@ -3,10 +3,11 @@
 //! any table whose columns are a sea-query `Iden`.
 
 use sea_query::{
-    Alias, Condition, Expr, ExprTrait, Func, Iden, LikeExpr, Query, SelectStatement, SimpleExpr,
+    Alias, Condition, Expr, ExprTrait, Iden, LikeExpr, Query, SelectStatement, SimpleExpr,
 };
 
 use crate::db::Tx;
+use crate::fold::{fold_text, folded};
 use crate::visibility::contains_pattern;
 
 /// One condition of a list's filter, already checked by the service.
@@ -78,20 +79,21 @@ pub(crate) struct Listed<C> {
     pub custom: C,
 }
 
-/// A custom field's value as lowercased text. The key is checked against the
+/// A custom field's value as text folded like the search's (width and case
+/// aside). The key is checked against the
 /// field definitions before it gets here; it is still bound, never spliced.
 fn custom_text<C: Iden + Copy + 'static>(tx: &Tx, t: Listed<C>, key: &str) -> SimpleExpr {
     let column = format!("\"{}\".\"{}\"", t.table.to_string(), t.custom.to_string());
-    match tx.backend() {
+    let value = match tx.backend() {
         crate::Backend::Sqlite => Expr::cust_with_values(
-            format!("lower(json_extract({column}, ?))"),
+            format!("json_extract({column}, ?)"),
             [format!("$.\"{key}\"")],
         ),
-        crate::Backend::Postgres => Expr::cust_with_values(
-            format!("lower(({column}::jsonb) ->> $1)"),
-            [key.to_string()],
-        ),
-    }
+        crate::Backend::Postgres => {
+            Expr::cust_with_values(format!("(({column}::jsonb) ->> $1)"), [key.to_string()])
+        }
+    };
+    folded(tx.backend(), value)
 }
 
 /// A yes/no custom field set to `flag`: SQLite reads a stored `true` as 1,
@@ -286,8 +288,8 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
     }
     for filter in &query.filters {
         let condition: SimpleExpr = match filter {
-            Filter::Contains(column, text) => Expr::expr(Func::lower(col(*column)))
-                .like(LikeExpr::new(contains_pattern(text)).escape('\\')),
+            Filter::Contains(column, text) => Expr::expr(folded(tx.backend(), col(*column).into()))
+                .like(LikeExpr::new(contains_pattern(&fold_text(text))).escape('\\')),
             Filter::Equals(column, value) => col(*column).eq(value.clone()),
             Filter::OneOf(column, ids) => col(*column).is_in(ids.iter().copied()),
             Filter::IsEmpty(column) => col(*column).is_null(),
@@ -303,17 +305,17 @@ pub(crate) fn narrow<C: Iden + Copy + 'static>(
                 select.cond_where(all);
                 continue;
             }
-            Filter::CustomEquals(key, text) => custom_text(tx, t, key).eq(text.to_lowercase()),
+            Filter::CustomEquals(key, text) => custom_text(tx, t, key).eq(fold_text(text)),
             Filter::CustomContains(key, text) => custom_text(tx, t, key)
-                .like(LikeExpr::new(contains_pattern(&text.to_lowercase())).escape('\\')),
+                .like(LikeExpr::new(contains_pattern(&fold_text(text))).escape('\\')),
             Filter::CustomOneOf(key, texts) => {
-                custom_text(tx, t, key).is_in(texts.iter().map(|text| text.to_lowercase()))
+                custom_text(tx, t, key).is_in(texts.iter().map(|text| fold_text(text)))
             }
             Filter::CustomHasAny(key, texts) => {
                 // The stored array's text holds each choice in quotes.
                 let mut any = Condition::any();
                 for text in texts {
-                    let quoted = serde_json::Value::from(text.to_lowercase()).to_string();
+                    let quoted = serde_json::Value::from(fold_text(text)).to_string();
                     any = any.add(
                         custom_text(tx, t, key)
                             .like(LikeExpr::new(contains_pattern(&quoted)).escape('\\')),

@@ -316,6 +316,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "sales17",
     "records17",
     "fix17_insight17b",
+    "records_fix17",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
@@ -374,7 +375,9 @@ impl ApiError {
                     code: e.code.to_string(),
                     message: pending::message_naming_pending(e, kind, lang)
                         .or_else(|| filter_words::gone_custom_field(e, lang, true))
-                        .unwrap_or_else(|| field_message_in(e, kind, lang)),
+                        .unwrap_or_else(|| {
+                            filter_words::with_keys(field_message_in(e, kind, lang), e, lang)
+                        }),
                     pending: pending::pending_problems(e, lang),
                 })
                 .collect(),

@@ -9,6 +9,7 @@ mod charts;
 mod csrf;
 mod error;
 mod extract;
+mod field_labels;
 mod i18n;
 mod import_request;
 mod imports;

@@ -15,7 +15,7 @@ mod tests;
 mod value;
 
 pub use display::{display, display_as, unique_key};
-pub use record::{fit_custom_money, parse_custom, parse_custom_in};
+pub use record::{fit_custom_money, parse_custom, parse_custom_edit, parse_custom_in};
 pub use value::{parse_value, parse_yes_no};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

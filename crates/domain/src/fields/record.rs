@@ -3,10 +3,33 @@
 
 use super::*;
 
-/// Checks every custom field of a record; errors are named `custom.<key>`.
+/// Checks every custom field of a new record; errors are named
+/// `custom.<key>`. A field left out takes its default, and a required one
+/// without a default is refused.
 pub fn parse_custom(
     defs: &[FieldDef],
     raw: &serde_json::Map<String, Value>,
+    errors: &mut FieldErrors,
+) -> serde_json::Map<String, Value> {
+    parse_custom_as(defs, raw, true, errors)
+}
+
+/// Checks the custom fields of a record being edited, `raw` being its
+/// stored values with those sent laid over them: a field neither stored nor
+/// sent stays empty, neither defaulted (defaults belong to new records) nor
+/// refused as required; one sent empty is refused when required.
+pub fn parse_custom_edit(
+    defs: &[FieldDef],
+    raw: &serde_json::Map<String, Value>,
+    errors: &mut FieldErrors,
+) -> serde_json::Map<String, Value> {
+    parse_custom_as(defs, raw, false, errors)
+}
+
+fn parse_custom_as(
+    defs: &[FieldDef],
+    raw: &serde_json::Map<String, Value>,
+    new: bool,
     errors: &mut FieldErrors,
 ) -> serde_json::Map<String, Value> {
     let mut out = serde_json::Map::new();
@@ -17,6 +40,9 @@ pub fn parse_custom(
     }
     for def in defs {
         let given = raw.get(&def.key);
+        if given.is_none() && !new {
+            continue;
+        }
         let given = match (given, &def.default_value) {
             (None, Some(default)) => Some(Value::String(default.clone())),
             _ => given.cloned(),

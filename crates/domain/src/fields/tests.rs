@@ -133,17 +133,20 @@ fn values_are_checked_by_type() {
         Ok(Some(Value::String("1234.5".into())))
     );
     assert_eq!(
-        v(FieldType::Money, "1e20"),
+        v(FieldType::Money, "100000000000000000000"),
         Err("custom_amount_out_of_range")
     );
     assert_eq!(
-        v(FieldType::Number, "-1e13"),
+        v(FieldType::Number, "-10000000000000"),
         Err("custom_number_out_of_range")
     );
-    assert_eq!(
-        v(FieldType::Number, "1e3"),
-        Ok(Some(Value::String("1000".into())))
-    );
+    // An exponent is refused in either case and width, saying to write
+    // the figure in full; a text with an `e` that is no figure stays invalid.
+    for text in ["1e3", "1E3", "１ｅ３", "2.5e-1"] {
+        assert_eq!(v(FieldType::Number, text), Err("figure_exponent"), "{text}");
+        assert_eq!(v(FieldType::Money, text), Err("figure_exponent"), "{text}");
+    }
+    assert_eq!(v(FieldType::Money, "1e"), Err("custom_amount_invalid"));
     assert_eq!(
         v(FieldType::Date, "1899-12-31"),
         Err("custom_date_out_of_range")

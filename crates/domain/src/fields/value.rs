@@ -133,9 +133,12 @@ fn parse_figure(field_type: FieldType, text: &str) -> Result<String, &'static st
     } else {
         "custom_number_invalid"
     };
-    let parsed = rust_decimal::Decimal::from_str(&folded)
-        .or_else(|_| rust_decimal::Decimal::from_scientific(&folded))
-        .map_err(|_| invalid)?;
+    // `1e3` is no way to write a figure a person reads: a cell or a text
+    // holding one is refused, saying to write it in full.
+    if folded.contains(['e', 'E']) && rust_decimal::Decimal::from_scientific(&folded).is_ok() {
+        return Err("figure_exponent");
+    }
+    let parsed = rust_decimal::Decimal::from_str(&folded).map_err(|_| invalid)?;
     if parsed.abs() > rust_decimal::Decimal::from(MAX_FIGURE) {
         return Err(if money {
             "custom_amount_out_of_range"

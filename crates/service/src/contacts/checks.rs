@@ -40,6 +40,7 @@ impl App {
         &self,
         tx: &mut Tx,
         input: ContactInput,
+        new: bool,
         errors: &mut FieldErrors,
     ) -> Result<ContactFields> {
         let name = errors
@@ -74,7 +75,7 @@ impl App {
             address: optional(errors, "address", input.address, 300),
             postcode: crate::input::postcode(errors, input.postcode),
             notes: optional(errors, "notes", input.notes, 5000),
-            custom: fields::parse_custom(&defs, &input.custom, errors),
+            custom: crate::customers::custom_of(&defs, &input.custom, new, errors),
             next_contact_at: input.next_contact_at,
         })
     }

@@ -21,14 +21,17 @@ impl App {
         }
         self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
             .await?;
-        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        let fields = self
+            .check_contact(&mut tx, input, true, &mut errors)
+            .await?;
         self.check_unique_in(&mut tx, Kind::Contact, &fields.custom, None, &mut errors)
             .await?;
         errors.into_result()?;
 
         let id = contacts::insert(&mut tx, &fields, owner, caller.user.id, self.now()).await?;
         if fields.is_primary {
-            contacts::make_primary(&mut tx, fields.customer_id, id).await?;
+            self.make_primary(&mut tx, caller, fields.customer_id, id)
+                .await?;
         }
         // A customer's first contact is its primary one.
         contacts::keep_a_primary(&mut tx, &[fields.customer_id]).await?;
@@ -68,7 +71,9 @@ impl App {
             self.check_contact_customer(&mut tx, caller, input.customer_id, &mut errors)
                 .await?;
         }
-        let fields = self.check_contact(&mut tx, input, &mut errors).await?;
+        let fields = self
+            .check_contact(&mut tx, input, false, &mut errors)
+            .await?;
         self.check_unique_in(
             &mut tx,
             Kind::Contact,
@@ -92,13 +97,31 @@ impl App {
                 });
             }
             if fields.is_primary {
-                contacts::make_primary(&mut tx, fields.customer_id, id).await?;
+                self.make_primary(&mut tx, caller, fields.customer_id, id)
+                    .await?;
             }
             self.log_diff(&mut tx, caller, Kind::Contact, id, diff)
                 .await?;
         }
         tx.commit().await?;
         self.get_contact(caller, id).await
+    }
+
+    /// Makes a contact its customer's primary one; each contact that stops
+    /// being primary has that logged (its version is new, too).
+    pub(crate) async fn make_primary(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        customer: i64,
+        id: i64,
+    ) -> Result<()> {
+        for former in contacts::make_primary(tx, customer, id).await? {
+            let (old, new) = (Some(true.to_string()), Some(false.to_string()));
+            self.log_update(tx, caller, Kind::Contact, former, "is_primary", old, new)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn delete_contact(&self, caller: &Caller, id: i64) -> Result<()> {

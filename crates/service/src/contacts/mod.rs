@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kuijing_domain::change::Diff;
-use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, fields, text};
+use kuijing_domain::{Action, Change, ChangeAction, FieldErrors, Kind, Permission, text};
 pub use kuijing_store::contacts::Contact;
 use kuijing_store::contacts::{self, ContactFields};
 use kuijing_store::follow_ups::FollowUp;

@@ -22,6 +22,7 @@ impl App {
         &self,
         tx: &mut Tx,
         input: CustomerInput,
+        new: bool,
         errors: &mut FieldErrors,
     ) -> Result<CustomerFields> {
         let name = errors
@@ -55,7 +56,7 @@ impl App {
             None => None,
         };
         let defs = self.field_defs_in(tx, Kind::Customer).await?;
-        let custom = fields::parse_custom(&defs, &input.custom, errors);
+        let custom = custom_of(&defs, &input.custom, new, errors);
         Ok(CustomerFields {
             name,
             level_id: input.level_id,
@@ -119,4 +120,20 @@ pub(crate) async fn check_choices(
         }
     }
     Ok(())
+}
+
+/// The custom fields of a new record (defaults filled in, required ones
+/// refused when left out) or of an edited one (a field left out kept as
+/// stored, empty when it was).
+pub(crate) fn custom_of(
+    defs: &[kuijing_domain::fields::FieldDef],
+    raw: &serde_json::Map<String, serde_json::Value>,
+    new: bool,
+    errors: &mut FieldErrors,
+) -> serde_json::Map<String, serde_json::Value> {
+    if new {
+        fields::parse_custom(defs, raw, errors)
+    } else {
+        fields::parse_custom_edit(defs, raw, errors)
+    }
 }

@@ -15,7 +15,9 @@ impl App {
         let owner = input.owner_id.unwrap_or(caller.user.id);
         self.check_owner(&mut tx, caller, &org, owner, "owner_id", &mut errors)
             .await?;
-        let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let fields = self
+            .check_customer(&mut tx, input, true, &mut errors)
+            .await?;
         self.check_unique_in(&mut tx, Kind::Customer, &fields.custom, None, &mut errors)
             .await?;
         errors.into_result()?;
@@ -85,7 +87,9 @@ impl App {
             owner_id: None,
         };
         let mut errors = FieldErrors::new();
-        let fields = self.check_customer(&mut tx, input, &mut errors).await?;
+        let fields = self
+            .check_customer(&mut tx, input, false, &mut errors)
+            .await?;
         self.check_unique_in(
             &mut tx,
             Kind::Customer,

@@ -24,7 +24,7 @@ mod edits;
 pub use crate::customer_transfer::TransferInput;
 pub(crate) use crate::customer_transfer::keep_former_owner;
 pub(crate) use changes::{created, describe, describe_custom, fields_of};
-pub(crate) use checks::{check_choices, read_region};
+pub(crate) use checks::{check_choices, custom_of, read_region};
 pub use duplicates::DuplicateHint;
 use kuijing_store::{Tx, departments, options, users};
 use serde::{Deserialize, Serialize};

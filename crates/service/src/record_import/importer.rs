@@ -140,6 +140,7 @@ pub(crate) trait Importer: Sync {
 
     fn insert(
         &self,
+        app: &App,
         tx: &mut Tx,
         caller: &Caller,
         record: (Self::Fields, i64),

@@ -3,6 +3,7 @@
 use sea_query::{Condition, Expr, SimpleExpr, Value};
 
 use crate::db::Backend;
+use crate::fold::{fold_text, folded};
 
 use super::{CustomTest, Filter, column, custom_value};
 
@@ -25,8 +26,8 @@ pub(super) fn filter_condition(backend: Backend, filter: &Filter) -> Condition {
             one(Expr::expr(custom_value(backend, table, key)).eq(value.clone()))
         }
         Filter::Custom(table, key, test) => custom_test(backend, table, key, test),
-        Filter::Contains(name, text) => one(Expr::expr(sea_query::Func::lower(column(name)))
-            .like(sea_query::LikeExpr::new(like_pattern(&text.to_lowercase())).escape('\\'))),
+        Filter::Contains(name, text) => one(Expr::expr(folded(backend, column(name).into()))
+            .like(sea_query::LikeExpr::new(like_pattern(&fold_text(text))).escape('\\'))),
         Filter::AtLeast(name, value) => one(column(name).gte(value.clone())),
         Filter::AtMost(name, value) => one(column(name).lte(value.clone())),
         Filter::Before(name, value) => one(column(name).lt(value.clone())),
@@ -72,14 +73,14 @@ fn custom_test(backend: Backend, table: &'static str, key: &str, test: &CustomTe
     };
     let one = |e: SimpleExpr| Condition::all().add(e);
     match test {
-        CustomTest::Equals(text) => one({
-            Expr::expr(sea_query::Func::lower(custom_value(backend, table, key)))
-                .eq(text.to_lowercase())
-        }),
-        CustomTest::Contains(text) => one(Expr::expr(sea_query::Func::lower(custom_value(
-            backend, table, key,
-        )))
-        .like(sea_query::LikeExpr::new(like_pattern(&text.to_lowercase())).escape('\\'))),
+        CustomTest::Equals(text) => {
+            one(Expr::expr(folded(backend, custom_value(backend, table, key))).eq(fold_text(text)))
+        }
+        CustomTest::Contains(text) => one(Expr::expr(folded(
+            backend,
+            custom_value(backend, table, key),
+        ))
+        .like(sea_query::LikeExpr::new(like_pattern(&fold_text(text))).escape('\\'))),
         CustomTest::OneOf(texts) => one(value.is_in(texts.iter().cloned())),
         CustomTest::Empty => Condition::any()
             .add(Expr::expr(custom_value(backend, table, key)).is_null())

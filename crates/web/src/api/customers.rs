@@ -343,7 +343,12 @@ pub async fn create_field(
     ApiUser(caller): ApiUser,
     Body(body): Body<NewField>,
 ) -> Response {
-    respond_created(state.app.create_field(&caller, body).await, &caller, lang)
+    let builtin = |kind| crate::field_labels::builtin_labels(kind, lang);
+    respond_created(
+        state.app.create_field(&caller, body, &builtin).await,
+        &caller,
+        lang,
+    )
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/lock", tag = "customers",
@@ -404,7 +409,12 @@ pub async fn update_field(
     Body(body): Body<FieldPatch>,
 ) -> Response {
     respond(
-        state.app.update_field(&caller, id, body).await,
+        state
+            .app
+            .update_field(&caller, id, body, &|kind| {
+                crate::field_labels::builtin_labels(kind, lang)
+            })
+            .await,
         &caller,
         lang,
     )

@@ -91,3 +91,23 @@ pub(super) fn gone_custom_field(error: &FieldError, lang: Lang, api: bool) -> Op
             .replace("%{op}", &operator(lang, param("op").unwrap_or_default())),
     )
 }
+
+/// A list of operators as [`operators`] words it, each followed by its key
+/// (`包含 (contains)`), for API clients, which send the key.
+fn operators_with_keys(lang: Lang, list: &str) -> String {
+    list.split(',')
+        .map(|op| format!("{} ({})", operator(lang, op.trim()), op.trim()))
+        .collect::<Vec<_>>()
+        .join(&lang.t("records_fix16.separator"))
+}
+
+/// An API message naming the operators a condition takes: each with its
+/// key beside its words.
+pub(super) fn with_keys(message: String, error: &FieldError, lang: Lang) -> String {
+    match error.params.iter().find(|(name, _)| *name == "operators") {
+        Some((_, list)) if !list.is_empty() => {
+            message.replace(&operators(lang, list), &operators_with_keys(lang, list))
+        }
+        _ => message,
+    }
+}

@@ -232,7 +232,8 @@ pub async fn create_field(
         options: form.options(),
         sort_order: optional_number(&form.sort_order).unwrap_or(0),
     };
-    let result = state.app.create_field(&caller, input).await;
+    let builtin = |kind| crate::field_labels::builtin_labels(kind, lang);
+    let result = state.app.create_field(&caller, input, &builtin).await;
     after_post(
         result,
         |_| back_to(kind, "saved"),
@@ -259,7 +260,8 @@ pub async fn update_field(
         options: Some(form.options()),
         sort_order: optional_number(&form.sort_order),
     };
-    let result = state.app.update_field(&caller, id, patch).await;
+    let builtin = |kind| crate::field_labels::builtin_labels(kind, lang);
+    let result = state.app.update_field(&caller, id, patch, &builtin).await;
     after_post(
         result,
         |_| back_to(kind, "saved"),

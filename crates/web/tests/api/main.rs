@@ -103,6 +103,7 @@ mod records17;
 mod records_fix;
 mod records_fix11;
 mod records_fix16;
+mod records_fix17;
 mod records_gaps;
 mod regressions;
 mod report_builder;

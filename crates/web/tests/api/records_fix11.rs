@@ -98,7 +98,9 @@ async fn a_list_whose_kept_condition_it_cannot_apply_opens_without_it_and_names_
     let message = refused.body["errors"][0]["message"].as_str().unwrap_or("");
     assert!(
         message.contains("BUDGET does not take the condition “contains”")
-            && message.contains("between, is, is empty, is not empty"),
+            && message.contains(
+                "between (between), is (equals), is empty (is_empty), is not empty (not_empty)"
+            ),
         "{message}"
     );
 }
