@@ -310,6 +310,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "imports_fix16",
     "records_fix16",
     "insight_fix16",
+    "sales17b",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself
