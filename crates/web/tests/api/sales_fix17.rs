@@ -353,3 +353,32 @@ async fn an_unknown_sort_key_is_refused_with_the_keys_of_the_list() {
         assert!(bogus.text.contains(key), "{key}: {}", bogus.text);
     }
 }
+
+#[tokio::test]
+async fn a_contract_with_another_customers_opportunity_says_so() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let rep = team.rep.1.as_str();
+    let first = customer(&t, rep, "Stark").await;
+    let second = customer(&t, rep, "Wayne").await;
+    let deal = create(
+        &t,
+        rep,
+        "/api/v1/opportunities",
+        json!({ "name": "Armour", "customer_id": first }),
+    )
+    .await;
+    let refused = t
+        .post(
+            "/api/v1/contracts",
+            rep,
+            json!({ "name": "Cave", "customer_id": second, "opportunity_id": deal, "amount": "10" }),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        ("opportunity_id".into(), "opportunity_of_other_customer".into())
+    );
+    assert!(refused.text.contains("another customer"), "{}", refused.text);
+}
