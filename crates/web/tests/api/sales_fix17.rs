@@ -382,3 +382,36 @@ async fn a_contract_with_another_customers_opportunity_says_so() {
     );
     assert!(refused.text.contains("another customer"), "{}", refused.text);
 }
+
+#[tokio::test]
+async fn voiding_a_contract_with_payments_names_the_payments_to_void_first() {
+    let t = TestApp::new().await;
+    let team = sales_team(&t).await;
+    let admin = team.admin.as_str();
+    let client = customer(&t, admin, "Cyberdyne").await;
+    let deal = contract(&t, admin, client, "500").await;
+    submit(&t, admin, "contracts", deal).await;
+    let paid = create(
+        &t,
+        admin,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "amount": "100", "received_on": "2026-01-05" }),
+    )
+    .await;
+    assert_eq!(submit(&t, admin, "payments", paid).await, "approved");
+    let number = t.get(&format!("/api/v1/payments/{paid}"), admin).await.body["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let void = t
+        .post(
+            &format!("/api/v1/contracts/{deal}/void"),
+            admin,
+            json!({ "reason": "Signed twice" }),
+        )
+        .await;
+    assert_eq!(void.status, 409, "{}", void.text);
+    assert_eq!(void.body["code"], "contract_has_approved_payments");
+    assert!(void.text.contains(&number), "{}", void.text);
+    assert!(void.text.contains("void its payments"), "{}", void.text);
+}
