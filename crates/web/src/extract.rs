@@ -337,8 +337,17 @@ mod tests {
     #[test]
     fn a_word_not_accepted_is_named_with_those_accepted() {
         let e = json_field_error("Failed to deserialize the JSON body into the target type: fields[0].field_type: unknown variant `single_choice`, expected one of `text`, `number`, `choice` at line 1 column 50").expect("error");
-        assert_eq!((e.field.as_str(), e.code), ("fields.0.field_type", "value_not_accepted"));
-        assert_eq!(e.params, vec![("value", "single_choice".to_string()), ("values", "text, number, choice".to_string())]);
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("fields.0.field_type", "value_not_accepted")
+        );
+        assert_eq!(
+            e.params,
+            vec![
+                ("value", "single_choice".to_string()),
+                ("values", "text, number, choice".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -239,6 +239,10 @@ fn no_message_is_cut_short_by_a_hash_read_as_a_comment() {
     }
     let phone = FieldError::new("phone", "phone_invalid");
     for lang in Lang::ALL {
-        assert!(field_message(&phone, lang).contains("#123"), "{}", lang.code());
+        assert!(
+            field_message(&phone, lang).contains("#123"),
+            "{}",
+            lang.code()
+        );
     }
 }

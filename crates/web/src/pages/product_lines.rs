@@ -70,9 +70,8 @@ pub trait ProductLines {
     /// The numbers (from 1) of the rows typed into without a product.
     fn half_filled(&self) -> Vec<usize> {
         let [products, quantities, prices, discounts] = self.columns();
-        let typed = |list: &[String], index: usize| {
-            list.get(index).is_some_and(|v| !v.trim().is_empty())
-        };
+        let typed =
+            |list: &[String], index: usize| list.get(index).is_some_and(|v| !v.trim().is_empty());
         let mut rows = Vec::new();
         let mut number = 0;
         for index in 0..products.len() {
@@ -95,9 +94,8 @@ pub trait ProductLines {
     fn line_rows(&self) -> Vec<LineRow> {
         let [products, quantities, prices, discounts] = self.columns();
         let at = |list: &[String], index: usize| list.get(index).cloned().unwrap_or_default();
-        let typed = |list: &[String], index: usize| {
-            list.get(index).is_some_and(|v| !v.trim().is_empty())
-        };
+        let typed =
+            |list: &[String], index: usize| list.get(index).is_some_and(|v| !v.trim().is_empty());
         let mut rows: Vec<LineRow> = (0..products.len())
             .filter(|index| {
                 [products, quantities, prices, discounts]
