@@ -108,9 +108,8 @@ fn with_dates_folded(parts: &Parts) -> Option<axum::http::Uri> {
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         let mut half = kuijing_domain::dates::half_width_date(&value);
-        if kuijing_domain::dates::iso_day(&half).is_none()
-            && crate::query_params::declared_date(parts, &key)
-            && let Ok(day) = kuijing_domain::dates::parse_date(&value)
+        if crate::query_params::declared_date(parts, &key)
+            && let Ok(day) = kuijing_domain::dates::parse_date(&half)
         {
             half = day.to_string();
         }
