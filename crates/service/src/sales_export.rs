@@ -421,6 +421,9 @@ impl App {
                                 "ends_on" => Cell::date(c.ends_on),
                                 "amount" => Cell::money(c.amount, &c.currency),
                                 "received" => Cell::money(c.received, &c.currency),
+                                // Only an approved contract expects money:
+                                // blank for the others, as the API's null.
+                                "outstanding" if !c.status.counts() => Cell::Empty,
                                 "outstanding" => Cell::money(c.outstanding(), &c.currency),
                                 // Paid past the amount, as the list tags it.
                                 "overpaid" => Cell::money(overpaid(c), &c.currency),

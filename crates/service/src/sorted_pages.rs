@@ -83,7 +83,15 @@ pub(crate) fn parse_sort<C: Copy>(
             }
         })
     };
-    sort.ok_or_else(|| ServiceError::Invalid(FieldError::new("sort", "invalid_choice").into()))
+    sort.ok_or_else(|| {
+        let mut keys: Vec<String> = columns.iter().map(|c| c.name.to_string()).collect();
+        keys.push("id".into());
+        keys.extend(defs.iter().map(|d| format!("custom.{}", d.key)));
+        let error = FieldError::new("sort", "sort_not_accepted")
+            .with("value", name)
+            .with("values", keys.join(", "));
+        ServiceError::Invalid(error.into())
+    })
 }
 
 /// The sort value of the row a page starts after, read from the row as

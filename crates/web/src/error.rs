@@ -317,6 +317,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "records17",
     "fix17_insight17b",
     "records_fix17",
+    "sales17b",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

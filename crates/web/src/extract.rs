@@ -70,7 +70,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
             Ok(axum_extra::extract::Query(value)) => Ok(Params(value)),
             Err(rejection) => {
                 // Dates typed with full-width characters, read as the dates.
-                if let Some(uri) = with_dates_folded(&parts.uri)
+                if let Some(uri) = with_dates_folded(parts)
                     && let Ok(axum_extra::extract::Query(value)) =
                         axum_extra::extract::Query::<T>::try_from_uri(&uri)
                 {
@@ -98,13 +98,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
 /// The address with each query value that reads as a date or a date and
 /// time once its full-width characters are folded (`２０17－01－01`) so
-/// folded; none when no value is.
-fn with_dates_folded(uri: &axum::http::Uri) -> Option<axum::http::Uri> {
+/// folded; a parameter declared as a date also in the forms the sales
+/// forms and imports read (`2026/1/5`, `2026年1月5日`, ROC `115/01/05`),
+/// written as the date it is; none when no value is.
+fn with_dates_folded(parts: &Parts) -> Option<axum::http::Uri> {
+    let uri = &parts.uri;
     let query = uri.query()?;
     let mut changed = false;
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        let half = kuijing_domain::dates::half_width_date(&value);
+        let mut half = kuijing_domain::dates::half_width_date(&value);
+        if crate::query_params::declared_date(parts, &key)
+            && let Ok(day) = kuijing_domain::dates::parse_date(&half)
+        {
+            half = day.to_string();
+        }
         let dated = kuijing_domain::dates::iso_day(&half).is_some()
             || kuijing_domain::dates::iso_date_time(&half).is_some();
         if dated && half != value {
@@ -290,6 +298,20 @@ pub fn json_field_error(text: &str) -> Option<FieldError> {
         };
         return Some(FieldError::new(path, code));
     }
+    // A word not among those accepted (serde: "unknown variant `gte`,
+    // expected one of `eq`, `ne`, ..."): named with the words accepted.
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let words: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        if let Some((sent, accepted)) = words.split_first()
+            && !accepted.is_empty()
+        {
+            return Some(
+                FieldError::new(path, "value_not_accepted")
+                    .with("value", sent)
+                    .with("values", accepted.join(", ")),
+            );
+        }
+    }
     Some(FieldError::new(path, "invalid_value"))
 }
 
@@ -309,6 +331,22 @@ mod tests {
         );
         let e = json_field_error("Failed to deserialize the JSON body into the target type: limit: invalid value: integer `-1`, expected u64 at line 1 column 9").expect("error");
         assert_eq!(e.code, "number_out_of_range", "{e:?}");
+    }
+
+    #[test]
+    fn a_word_not_accepted_is_named_with_those_accepted() {
+        let e = json_field_error("Failed to deserialize the JSON body into the target type: fields[0].field_type: unknown variant `single_choice`, expected one of `text`, `number`, `choice` at line 1 column 50").expect("error");
+        assert_eq!(
+            (e.field.as_str(), e.code),
+            ("fields.0.field_type", "value_not_accepted")
+        );
+        assert_eq!(
+            e.params,
+            vec![
+                ("value", "single_choice".to_string()),
+                ("values", "text, number, choice".to_string())
+            ]
+        );
     }
 
     #[test]

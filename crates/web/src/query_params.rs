@@ -128,6 +128,11 @@ fn expected(parts: &Parts, name: &str) -> Expected {
         .unwrap_or(Expected::Text)
 }
 
+/// Whether the operation declares the query parameter `name` as a date.
+pub(crate) fn declared_date(parts: &Parts, name: &str) -> bool {
+    expected(parts, name) == Expected::Date
+}
+
 /// In words, in the user's language.
 fn describe(expected: &Expected, lang: Lang) -> String {
     let key = match expected {

@@ -97,7 +97,9 @@ impl App {
                     opportunity_currency = Some(o.currency.clone());
                     vouched.get_or_insert(o.customer_name);
                 }
-                _ => errors.add("opportunity_id", "invalid_choice"),
+                // Visible, but another customer's deal: say so.
+                Some(_) => errors.add("opportunity_id", "opportunity_of_other_customer"),
+                None => errors.add("opportunity_id", "invalid_choice"),
             }
         }
         if input.customer_id == 0 {

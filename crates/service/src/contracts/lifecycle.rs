@@ -107,8 +107,22 @@ impl App {
             });
         }
         if current.received > 0 {
-            return Err(ServiceError::Refused {
-                code: "contract_has_payments",
+            // Named, so the voider knows which payments to void first.
+            let query = PaymentQuery {
+                contract: Some(id),
+                status: Some(DocStatus::Approved),
+                ..PaymentQuery::default()
+            };
+            let everything = kuijing_domain::Visibility::everything();
+            let scope = (&everything, caller.user.id, self.today());
+            let numbers: Vec<String> = payments::list(&mut tx, scope, &query, None, 200)
+                .await?
+                .into_iter()
+                .map(|p| p.number)
+                .collect();
+            return Err(ServiceError::RefusedWith {
+                code: "contract_has_approved_payments",
+                params: vec![("payments", numbers.join(", "))],
             });
         }
         // A payment in approval would otherwise pass on a void contract.

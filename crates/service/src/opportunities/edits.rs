@@ -113,6 +113,7 @@ impl App {
         let mut tx = self.db.write().await?;
         let current = self.writable_opportunity(&mut tx, caller, id).await?;
         crate::stale_check(input.version, current.version, &current)?;
+        read_only_after_create(&input, &current)?;
         let checked = self
             .check_opportunity(
                 &mut tx,
@@ -161,6 +162,15 @@ impl App {
             crate::products::lines_text(&old_lines, &current.currency),
             crate::products::lines_text(&checked.lines, &checked.fields.currency),
         );
+        let old_contacts = opportunities::contacts(&mut tx, id).await?;
+        if diff.is_empty()
+            && fields.amount_by_hand == current.amount_by_hand
+            && same_members(&old_contacts, &input.contact_ids)
+        {
+            // Nothing changes: the stored record stands, at its version.
+            drop(tx);
+            return self.get_opportunity(caller, id).await;
+        }
         let now = self.now();
         if !opportunities::update(
             &mut tx,
@@ -196,4 +206,29 @@ impl App {
         self.add_follow_up(caller, Kind::Opportunity, id, input, &files)
             .await
     }
+}
+
+/// The pipeline and the stage are read on create only: afterwards the stage
+/// changes through `POST /api/v1/opportunities/{id}/stage`. Sent as stored,
+/// they are accepted (a client sends back what it read).
+fn read_only_after_create(input: &OpportunityInput, current: &Opportunity) -> Result<()> {
+    let mut errors = FieldErrors::new();
+    if input.pipeline_id.is_some_and(|p| p != current.pipeline_id) {
+        errors.add("pipeline_id", "stage_through_stage_action");
+    }
+    if input.stage_id.is_some_and(|s| s != current.stage_id) {
+        errors.add("stage_id", "stage_through_stage_action");
+    }
+    Ok(errors.into_result()?)
+}
+
+/// Whether two id lists hold the same ids, in whatever order.
+fn same_members(stored: &[i64], sent: &[i64]) -> bool {
+    let mut stored = stored.to_vec();
+    let mut sent = sent.to_vec();
+    stored.sort_unstable();
+    stored.dedup();
+    sent.sort_unstable();
+    sent.dedup();
+    stored == sent
 }

@@ -160,7 +160,14 @@ impl App {
             request,
         )
         .map_err(|e| {
-            ServiceError::Invalid(kuijing_domain::FieldError::new(e.field(), e.code()).into())
+            // Reopening an open opportunity is about its outcome (`open`
+            // was sent), not its stage.
+            let field = if matches!(e, pipeline::MoveError::AlreadyOpen) {
+                "outcome"
+            } else {
+                e.field()
+            };
+            ServiceError::Invalid(kuijing_domain::FieldError::new(field, e.code()).into())
         })?;
         // An approved contract is money won on it: the opportunity is not
         // lost or invalid while one stands (void the contract first).

@@ -21,8 +21,11 @@ use crate::error::{Result, ServiceError};
 use crate::products::DecimalText;
 use crate::{App, Caller, ListPage, PageRequest};
 
+mod against;
 mod approval;
 mod edits;
+
+pub use against::{InstalmentFigures, PaidAgainst};
 
 pub(crate) use approval::contract_must_be_approved;
 use approval::may_void;
@@ -90,6 +93,9 @@ pub struct PaymentDetail {
     /// Whether the caller may void it now: it is approved, and they may
     /// approve payments or manage approvals (see [`may_void`]).
     pub can_void: bool,
+    /// The figures of the contract (and instalment) it is received
+    /// against, shown to whoever may open the payment.
+    pub against: Option<PaidAgainst>,
 }
 
 /// Who deletes a payment not yet approved (a draft, or a rejected or
@@ -197,7 +203,9 @@ impl App {
             .await?;
         let owner = found.owner_id.into_iter().collect::<Vec<_>>();
         let names = kuijing_store::users::names(&mut tx, &owner).await?;
+        let against = self.paid_against(&mut tx, caller, &found).await?;
         Ok(PaymentDetail {
+            against,
             owner_name: name_of(&names, found.owner_id),
             payment: found,
             approval,

@@ -78,7 +78,7 @@ pub async fn list_requests(
 }
 
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestInput,
-    description = "A draft request of a kind; field errors are named `custom.<key>`.",
+    description = "A draft request of a kind; field errors are named by the body's path, `fields.<key>`.",
     responses((status = 201, body = RequestDetail), (status = 422, body = Problem)))]
 pub async fn create_request(
     State(state): State<AppState>,
@@ -87,7 +87,7 @@ pub async fn create_request(
     Body(body): Body<RequestInput>,
 ) -> Response {
     respond_created(
-        state.app.create_request(&caller, &body).await,
+        by_body_path(state.app.create_request(&caller, &body).await),
         &caller,
         lang,
     )
@@ -129,8 +129,24 @@ pub async fn update_request(
             }
             problem.into_response()
         }
-        result => respond(result, &caller, lang),
+        result => respond(by_body_path(result), &caller, lang),
     }
+}
+
+/// Errors of a request's values named as the body sends them
+/// (`fields.<key>`), not as the form's inputs are (`custom.<key>`).
+fn by_body_path<T>(result: Result<T, ServiceError>) -> Result<T, ServiceError> {
+    result.map_err(|error| match error {
+        ServiceError::Invalid(mut errors) => {
+            for error in &mut errors.0 {
+                if let Some(key) = error.field.strip_prefix("custom.") {
+                    error.field = format!("fields.{key}");
+                }
+            }
+            ServiceError::Invalid(errors)
+        }
+        other => other,
+    })
 }
 
 /// What a save on an old version of a request would overwrite: its title

@@ -72,6 +72,7 @@ const REFUSALS: &[&str] = &[
     "contract_not_approved",
     "contract_void",
     "contract_has_payments",
+    "contract_has_approved_payments",
     "contract_not_deletable",
     "plan_has_payments",
     "payment_not_editable",

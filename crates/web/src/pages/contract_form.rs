@@ -137,11 +137,15 @@ impl ContractForm {
             lines: self.line_inputs(),
             custom: self.custom.input(),
             version: optional_number(&self.version),
-            unread: unread_dates(&[
-                ("signed_on", &self.signed_on),
-                ("starts_on", &self.starts_on),
-                ("ends_on", &self.ends_on),
-            ]),
+            unread: {
+                let mut unread = unread_dates(&[
+                    ("signed_on", &self.signed_on),
+                    ("starts_on", &self.starts_on),
+                    ("ends_on", &self.ends_on),
+                ]);
+                self.unread_lines(&mut unread);
+                unread
+            },
         }
     }
 

@@ -56,12 +56,52 @@ pub trait ProductLines {
             .collect()
     }
 
-    /// The editor's rows: what was typed, and empty rows up to a few more.
+    /// Rows with a quantity, price or discount typed but no product, as
+    /// `lines` errors naming each row by its number (from 1): such a line
+    /// is refused, never dropped without a word.
+    fn unread_lines(&self, errors: &mut kuijing_domain::FieldErrors) {
+        for row in self.half_filled() {
+            errors.push(
+                kuijing_domain::FieldError::new("lines", "line_without_product").with("n", row),
+            );
+        }
+    }
+
+    /// The numbers (from 1) of the rows typed into without a product.
+    fn half_filled(&self) -> Vec<usize> {
+        let [products, quantities, prices, discounts] = self.columns();
+        let typed =
+            |list: &[String], index: usize| list.get(index).is_some_and(|v| !v.trim().is_empty());
+        let mut rows = Vec::new();
+        let mut number = 0;
+        for index in 0..products.len() {
+            let product = typed(products, index);
+            let other = [quantities, prices, discounts]
+                .into_iter()
+                .any(|list| typed(list, index));
+            if product || other {
+                number += 1;
+            }
+            if other && !product {
+                rows.push(number);
+            }
+        }
+        rows
+    }
+
+    /// The editor's rows: what was typed (a row with a quantity but no
+    /// product too, so it can be finished), and empty rows up to a few more.
     fn line_rows(&self) -> Vec<LineRow> {
         let [products, quantities, prices, discounts] = self.columns();
         let at = |list: &[String], index: usize| list.get(index).cloned().unwrap_or_default();
+        let typed =
+            |list: &[String], index: usize| list.get(index).is_some_and(|v| !v.trim().is_empty());
         let mut rows: Vec<LineRow> = (0..products.len())
-            .filter(|index| !products[*index].trim().is_empty())
+            .filter(|index| {
+                [products, quantities, prices, discounts]
+                    .into_iter()
+                    .any(|list| typed(list, *index))
+            })
             .map(|index| LineRow {
                 product: at(products, index),
                 quantity: at(quantities, index),

@@ -291,7 +291,11 @@ async fn payments_count_against_approved_contracts_and_fill_their_instalments() 
             Some(json!({ "reason": "Signed twice" })),
         )
         .await;
-    assert_eq!(void.body["code"], "contract_has_payments", "{}", void.text);
+    assert_eq!(
+        void.body["code"], "contract_has_approved_payments",
+        "{}",
+        void.text
+    );
 
     // Lists carry their totals per currency.
     let payments = t

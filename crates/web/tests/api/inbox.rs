@@ -87,7 +87,7 @@ async fn a_refund_request_runs_through_its_flow_and_tells_each_person_in_turn() 
     assert_eq!(missing.status, 422, "{}", missing.text);
     assert_eq!(
         first_error(&missing),
-        ("custom.reason".into(), "required".into())
+        ("fields.reason".into(), "required".into())
     );
     assert!(missing.text.contains("原因"), "{}", missing.text);
     let wrong = t
@@ -99,7 +99,7 @@ async fn a_refund_request_runs_through_its_flow_and_tells_each_person_in_turn() 
         .await;
     assert_eq!(
         first_error(&wrong),
-        ("custom.reason".into(), "invalid_choice".into())
+        ("fields.reason".into(), "invalid_choice".into())
     );
     assert_eq!(
         t.get("/api/v1/requests", &team.rep.1).await.body["total"],

@@ -123,6 +123,7 @@ mod sales_fix11;
 mod sales_fix15;
 mod sales_fix15_stale;
 mod sales_fix16;
+mod sales_fix17;
 mod sales_fix9;
 mod sales_fix9_more;
 mod sales_fixes;

@@ -274,7 +274,7 @@ async fn an_opportunity_moves_through_its_pipeline_and_keeps_the_history() {
     let again = move_to(&t, rep, id, json!({ "outcome": "open" })).await;
     assert_eq!(
         first_error(&again),
-        ("stage_id".into(), "already_open".into())
+        ("outcome".into(), "already_open".into())
     );
     let lost = move_to(
         &t,

@@ -705,7 +705,7 @@ async fn an_approved_payment_is_voided_with_a_reason_and_then_the_contract_and_i
         )
         .await;
     assert_eq!(
-        early.body["code"], "contract_has_payments",
+        early.body["code"], "contract_has_approved_payments",
         "{}",
         early.text
     );

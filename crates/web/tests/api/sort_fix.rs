@@ -483,7 +483,7 @@ async fn contracts_payments_and_products_sort_on_their_columns() {
     assert_eq!(unknown.status, 422);
     assert_eq!(
         first_error(&unknown),
-        ("sort".into(), "invalid_choice".into())
+        ("sort".into(), "sort_not_accepted".into())
     );
 }
 

@@ -76,7 +76,11 @@ impl OpportunityForm {
             amount: optional_text(&self.amount).map(DecimalText::Text),
             currency: optional_text(&self.currency),
             expected_close_on: kuijing_domain::dates::iso_day(&self.expected_close_on),
-            unread: unread_dates(&[("expected_close_on", &self.expected_close_on)]),
+            unread: {
+                let mut unread = unread_dates(&[("expected_close_on", &self.expected_close_on)]);
+                self.unread_lines(&mut unread);
+                unread
+            },
             next_contact_at: None,
             notes: optional_text(&self.notes),
             lines: self.line_inputs(),

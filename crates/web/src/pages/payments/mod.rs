@@ -217,6 +217,22 @@ impl PaymentView {
     fn back(&self) -> String {
         format!("/payments/{}", self.detail.payment.id)
     }
+
+    /// Whether the contract is a link: an approver outside its scope sees
+    /// its number as text (it would answer 404).
+    fn contract_open(&self) -> bool {
+        self.detail
+            .against
+            .as_ref()
+            .is_some_and(|a| a.contract_visible)
+    }
+
+    fn customer_open(&self) -> bool {
+        self.detail
+            .against
+            .as_ref()
+            .is_some_and(|a| a.customer_visible)
+    }
 }
 
 pub(super) async fn payment_view(
