@@ -12,13 +12,7 @@ use crate::i18n::Lang;
 pub(super) fn condition_field(error: &FieldError, lang: Lang) -> Option<String> {
     let rest = error.field.strip_prefix("filters.")?;
     rest.parse::<usize>().ok()?;
-    let param = |key: &str| {
-        error
-            .params
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, value)| value.as_str())
-    };
+    let param = |key: &str| param(error, key);
     let name = param("name")?;
     let list = param("list")?;
     let kind = list.strip_suffix('s').unwrap_or(list);
@@ -67,13 +61,7 @@ pub(super) fn gone_custom_field(error: &FieldError, lang: Lang, api: bool) -> Op
     if error.code != "field_unknown" {
         return None;
     }
-    let param = |key: &str| {
-        error
-            .params
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map(|(_, value)| value.as_str())
-    };
+    let param = |key: &str| param(error, key);
     let name = param("name")?;
     name.strip_prefix("custom.")?;
     let list = param("list").unwrap_or_default();
@@ -110,4 +98,13 @@ pub(super) fn with_keys(message: String, error: &FieldError, lang: Lang) -> Stri
         }
         _ => message,
     }
+}
+
+/// The value of one of an error's parameters.
+fn param<'e>(error: &'e FieldError, key: &str) -> Option<&'e str> {
+    error
+        .params
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, value)| value.as_str())
 }
