@@ -104,6 +104,19 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("備註", "notes"),
     ("备注", "notes"),
     ("負責人", "owner_id"),
+    ("行業", "industry_id"),
+    ("行业", "industry_id"),
+    ("產業", "industry_id"),
+    ("产业", "industry_id"),
+    ("industry", "industry_id"),
+    ("來源", "source_id"),
+    ("来源", "source_id"),
+    ("source", "source_id"),
+    ("等級", "level_id"),
+    ("等级", "level_id"),
+    ("級別", "level_id"),
+    ("级别", "level_id"),
+    ("level", "level_id"),
 ];
 
 impl App {

@@ -450,3 +450,23 @@ async fn an_export_imported_again_as_updates_changes_no_customer_even_with_share
     let after = export(&t, &admin, "format=csv").await;
     assert_eq!(after.text, file.text, "every customer as it was");
 }
+
+#[tokio::test]
+async fn industry_source_and_level_columns_are_read_by_their_everyday_names() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let file = "名稱,行業,來源,等級\n甲公司,,,\n".as_bytes().to_vec();
+    let dry = import(&t, &admin, "dry_run=true", file).await;
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    assert_eq!(dry.body["mapping"]["行業"], "industry_id", "{}", dry.text);
+    assert_eq!(dry.body["mapping"]["來源"], "source_id", "{}", dry.text);
+    assert_eq!(dry.body["mapping"]["等級"], "level_id", "{}", dry.text);
+    let file = "name,industry,source,level\nAcme,,,\n".as_bytes().to_vec();
+    let dry = import(&t, &admin, "dry_run=true", file).await;
+    assert_eq!(
+        dry.body["mapping"]["industry"], "industry_id",
+        "{}",
+        dry.text
+    );
+    assert_eq!(dry.body["mapping"]["level"], "level_id", "{}", dry.text);
+}
