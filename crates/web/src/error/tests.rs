@@ -246,3 +246,26 @@ fn no_message_is_cut_short_by_a_hash_read_as_a_comment() {
         );
     }
 }
+
+#[test]
+fn chinese_messages_quote_the_field_they_name() {
+    let files = [
+        ("zh-Hans", include_str!("../../locales/zh-Hans.yml")),
+        ("zh-Hant", include_str!("../../locales/zh-Hant.yml")),
+    ];
+    for (name, text) in files {
+        for (index, line) in text.lines().enumerate() {
+            let bare = line.match_indices("%{field} ").any(|(at, found)| {
+                line[at + found.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !c.is_ascii())
+            });
+            assert!(
+                !bare,
+                "{name}.yml line {}: quote %{{field}} as the other messages do",
+                index + 1
+            );
+        }
+    }
+}
