@@ -31,6 +31,17 @@ impl Shell {
         self.lang.t(&format!("{prefix}.{key}"))
     }
 
+    /// The question a contract's or a payment's Delete asks (`kind` is
+    /// `contracts` or `payments`): a draft is called one, a record sent
+    /// back or withdrawn is named by its status.
+    pub fn confirm_delete(&self, kind: &str, status: &str) -> String {
+        if status == "draft" {
+            return self.t(&format!("{kind}.confirm_delete"));
+        }
+        self.t(&format!("delete_words17.{kind}"))
+            .replace("%{status}", &self.tk("doc_status", status))
+    }
+
     /// An approval history row's action in words; the newer ones are in
     /// their own section of the locales.
     pub fn approval_action(&self, action: &str) -> String {

@@ -325,3 +325,47 @@ async fn a_draft_payment_is_deleted_from_its_page_after_a_worded_question() {
     let (_, list) = page(&t, &cookie, "/contracts", "zh-Hant").await;
     assert!(list.contains("依您選的欄位匯出"), "{list}");
 }
+
+#[tokio::test]
+async fn a_withdrawn_payments_delete_names_its_status_not_a_draft() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let client = customer(&t, &admin, "Harbour Tech").await;
+    let deal = contract(&t, &admin, client, "9000").await;
+    assert_eq!(submit(&t, &admin, "contracts", deal).await, "approved");
+    let flow = t
+        .post(
+            "/api/v1/approvals/flows",
+            &admin,
+            json!({
+                "kind": "payment",
+                "name": "Payments",
+                "definition": { "steps": [
+                    { "name": "Finance", "approvers": { "users": [1] }, "mode": "any_one" }
+                ] }
+            }),
+        )
+        .await;
+    assert_eq!(flow.status, 201, "{}", flow.text);
+    let id = create(
+        &t,
+        &admin,
+        "/api/v1/payments",
+        json!({ "contract_id": deal, "amount": "100", "received_on": "2026-01-05" }),
+    )
+    .await;
+    assert_eq!(submit(&t, &admin, "payments", id).await, "in_approval");
+    let detail = t.get(&format!("/api/v1/payments/{id}"), &admin).await;
+    let approval = crate::sales_fixtures::approval_id(&detail);
+    crate::sales_fixtures::act_ok(&t, &admin, approval, json!({ "action": "withdraw" })).await;
+    let cookie = page_session(&t, ADMIN_PHONE).await;
+    let (status, html) = page(&t, &cookie, &format!("/payments/{id}"), "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Delete this payment (Withdrawn)? This cannot be undone."),
+        "{html}"
+    );
+    assert!(!html.contains("Delete this draft payment"), "{html}");
+    let (_, html) = page(&t, &cookie, &format!("/payments/{id}"), "zh-Hant").await;
+    assert!(html.contains("要刪除這筆回款（"), "{html}");
+}
