@@ -318,6 +318,7 @@ const ADDING_SECTIONS: &[&str] = &[
     "fix17_insight17b",
     "records_fix17",
     "sales17b",
+    "lead17",
 ];
 
 /// The message of a code in a group (`errors`, `problems`); the key itself

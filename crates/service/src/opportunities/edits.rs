@@ -209,12 +209,13 @@ impl App {
 }
 
 /// The pipeline and the stage are read on create only: afterwards the stage
-/// changes through `POST /api/v1/opportunities/{id}/stage`. Sent as stored,
+/// changes through `POST /api/v1/opportunities/{id}/stage`, and the pipeline
+/// not at all (a deal for another pipeline is a new opportunity there). Sent as stored,
 /// they are accepted (a client sends back what it read).
 fn read_only_after_create(input: &OpportunityInput, current: &Opportunity) -> Result<()> {
     let mut errors = FieldErrors::new();
     if input.pipeline_id.is_some_and(|p| p != current.pipeline_id) {
-        errors.add("pipeline_id", "stage_through_stage_action");
+        errors.add("pipeline_id", "pipeline_fixed");
     }
     if input.stage_id.is_some_and(|s| s != current.stage_id) {
         errors.add("stage_id", "stage_through_stage_action");

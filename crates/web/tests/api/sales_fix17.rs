@@ -144,7 +144,15 @@ async fn an_opportunity_edit_refuses_another_pipeline_or_stage_and_keeps_the_ver
         )
         .await;
     assert_eq!(switched.status, 422, "{}", switched.text);
-    assert_eq!(first_error(&switched).0, "pipeline_id");
+    assert_eq!(
+        first_error(&switched),
+        ("pipeline_id".into(), "pipeline_fixed".into())
+    );
+    assert!(
+        switched.text.contains("create a new opportunity"),
+        "{}",
+        switched.text
+    );
     assert_eq!(t.get(&path, rep).await.body["stage_id"], stage);
 
     // Sent back as read, they are accepted; nothing changed, no new version.
