@@ -49,8 +49,14 @@ pub(crate) fn parse_sort<C: Copy>(
 ) -> Result<(Sort<C>, Option<Cursor>)> {
     let name = query.sort.as_deref().unwrap_or("id");
     let descending = query.sort.is_none() || query.descending;
-    let invalid =
-        || ServiceError::from(FieldErrors::from(FieldError::new("sort", "invalid_choice")));
+    let invalid = || {
+        let keys = spec.sortable.iter().map(|k| k.to_string());
+        let custom = defs.iter().map(|d| format!("custom.{}", d.key));
+        let error = FieldError::new("sort", "sort_not_a_key")
+            .with("value", name)
+            .with("values", keys.chain(custom).collect::<Vec<_>>().join(", "));
+        ServiceError::from(FieldErrors::from(error))
+    };
     let (sort, shape) = match name.strip_prefix("custom.") {
         Some(key) => {
             let sort = custom_sort(defs, key, spec.id, descending).ok_or_else(invalid)?;

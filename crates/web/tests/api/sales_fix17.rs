@@ -451,3 +451,33 @@ async fn voiding_a_contract_with_payments_names_the_payments_to_void_first() {
     assert!(void.text.contains(&number), "{}", void.text);
     assert!(void.text.contains("void its payments"), "{}", void.text);
 }
+
+#[tokio::test]
+async fn record_lists_refuse_an_unknown_sort_key_listing_theirs() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    for (path, code, keys) in [
+        (
+            "/api/v1/customers?sort=bogus",
+            "sort_not_a_key",
+            &["name", "level_id", "desc=true"][..],
+        ),
+        (
+            "/api/v1/leads?sort=bogus",
+            "sort_not_a_key",
+            &["name", "desc=true"][..],
+        ),
+        (
+            "/api/v1/opportunities?sort=bogus",
+            "sort_not_accepted",
+            &["stage_id", "expected_close_on"][..],
+        ),
+    ] {
+        let bogus = t.get(path, &admin).await;
+        assert_eq!(bogus.status, 422, "{path}: {}", bogus.text);
+        assert_eq!(first_error(&bogus), ("sort".into(), code.into()), "{path}");
+        for key in keys {
+            assert!(bogus.text.contains(key), "{path} {key}: {}", bogus.text);
+        }
+    }
+}
