@@ -164,10 +164,19 @@ pub(crate) fn unreadable(parts: &Parts, name: &str, lang: Lang) -> FieldError {
                 .collect()
         })
         .unwrap_or_default();
+    let expected = expected(parts, name);
+    // A date with the year last could be day/month or month/day: said so,
+    // as forms and imports say it, rather than only "cannot be read".
+    if expected == Expected::Date
+        && let [value] = sent.as_slice()
+        && kuijing_domain::dates::parse_date(value) == Err("date_year_last")
+    {
+        return FieldError::new(name, "date_year_last").labelled(name);
+    }
     FieldError::new(name, "parameter_unreadable")
         .labelled(name)
         .with("value", sent.join(", "))
-        .with("expected", describe(&expected(parts, name), lang))
+        .with("expected", describe(&expected, lang))
 }
 
 #[cfg(test)]

@@ -481,3 +481,18 @@ async fn record_lists_refuse_an_unknown_sort_key_listing_theirs() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_query_date_with_the_year_last_is_named_as_ambiguous() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let refused = t
+        .get("/api/v1/payments?from=05/12/2026&to=2026-12-31", &admin)
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert_eq!(
+        first_error(&refused),
+        ("from".into(), "date_year_last".into())
+    );
+    assert!(refused.text.contains("year last"), "{}", refused.text);
+}
