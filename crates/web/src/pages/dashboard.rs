@@ -83,6 +83,8 @@ impl Query {
         let mut errors = FieldErrors::new();
         let from = errors.take("from", day_of(Some(&self.from))).flatten();
         let to = errors.take("to", day_of(Some(&self.to))).flatten();
+        errors.take("only_department", flag(&self.only_department));
+        errors.take("with_children", flag(&self.with_children));
         Ok(DashboardQuery {
             unread: errors.0,
             period: optional_text(&self.period),
@@ -103,11 +105,8 @@ impl Query {
     /// the page's box (`only_department`) or by the API's
     /// `with_children=false`.
     pub(crate) fn only_department(&self) -> bool {
-        !self.only_department.is_empty()
-            || matches!(
-                self.with_children.trim().to_lowercase().as_str(),
-                "false" | "0" | "no"
-            )
+        flag(&self.only_department) == Ok(Some(true))
+            || flag(&self.with_children) == Ok(Some(false))
     }
 
     pub(crate) fn chosen(&self, id: &i64) -> bool {
@@ -577,4 +576,15 @@ pub async fn show_dashboard(
         ("/dashboard".into(), None),
     )
     .await
+}
+
+/// A yes-or-no parameter of the address: empty when not given; `1`, `true`,
+/// `yes`, `on` and their opposites read, anything else refused.
+fn flag(text: &str) -> Result<Option<bool>, &'static str> {
+    match text.trim().to_lowercase().as_str() {
+        "" => Ok(None),
+        "1" | "true" | "yes" | "on" => Ok(Some(true)),
+        "0" | "false" | "no" | "off" => Ok(Some(false)),
+        _ => Err("import_yes_no"),
+    }
 }

@@ -229,4 +229,11 @@ async fn the_dashboard_page_takes_the_apis_with_children() {
     assert!(!html.contains("name=\"only_department\" value=\"1\" checked"));
     let (_, html) = page(&t, &cookie, "/reports/sales?with_children=false", "en").await;
     assert!(html.contains("name=\"only_department\" value=\"1\" checked"));
+    // A box sent as 0 is not ticked; a value that is no yes or no is named.
+    let (status, html) = page(&t, &cookie, "/dashboard?only_department=0", "en").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(!html.contains("name=\"only_department\" value=\"1\" checked"));
+    let (status, html) = page(&t, &cookie, "/dashboard?with_children=nope", "en").await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("must be true or false"), "{html}");
 }
