@@ -203,6 +203,17 @@ fn param_text(lang: Lang, name: &str, value: &str) -> String {
     match name {
         "operators" => return filter_words::operators(lang, value),
         "op" => return filter_words::operator(lang, value),
+        // Fields a program names by key and a person by label: both.
+        "date_fields" => {
+            return value
+                .split(", ")
+                .map(|key| match lookup(lang, &format!("fields.{key}")) {
+                    Some(label) => format!("{label} ({key})"),
+                    None => key.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         _ => {}
     }
     let key = format!("{name}.{value}");

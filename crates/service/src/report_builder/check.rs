@@ -295,7 +295,7 @@ impl App {
             let refused = kuijing_domain::FieldError::new("period_field", "period_not_a_date");
             errors.push(
                 refused
-                    .with("choices", days.join(", "))
+                    .with("date_fields", days.join(", "))
                     .labelled(period_name),
             );
         }

@@ -170,7 +170,7 @@ async fn refusals_of_reports_say_what_is_allowed() {
         ("period_field", "period_not_a_date")
     );
     assert!(
-        message.contains("not a date field") && message.contains("signed_on"),
+        message.contains("not a date field") && message.contains("Signing date (signed_on)"),
         "{message}"
     );
     // An operation that is not one: named as the measure's operation.
