@@ -130,9 +130,7 @@ async fn an_opportunity_edit_refuses_another_pipeline_or_stage_and_keeps_the_ver
         ("stage_id".into(), "stage_through_stage_action".into())
     );
     assert!(
-        moved
-            .text
-            .contains(&format!("/api/v1/opportunities/{{id}}/stage")),
+        moved.text.contains("/api/v1/opportunities/{id}/stage"),
         "{}",
         moved.text
     );
