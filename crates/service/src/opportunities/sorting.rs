@@ -23,24 +23,6 @@ pub const SORTABLE: &[&str] = &[
     "updated_at",
 ];
 
-/// The columns a list of opportunities sorts on, as a refusal lists them.
-const SORT_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "customer_id",
-    "pipeline_id",
-    "stage_id",
-    "outcome",
-    "amount",
-    "expected_close_on",
-    "next_contact_at",
-    "last_follow_up_at",
-    "closed_at",
-    "owner_id",
-    "created_at",
-    "updated_at",
-];
-
 fn sort_column(name: &str) -> Option<Opportunities> {
     use Opportunities as O;
     Some(match name {
@@ -94,7 +76,7 @@ pub(super) fn parse_sort(
         }),
     };
     let sort = sort.ok_or_else(|| {
-        let mut keys: Vec<String> = SORT_KEYS.iter().map(|k| k.to_string()).collect();
+        let mut keys: Vec<String> = SORTABLE.iter().map(|k| k.to_string()).collect();
         keys.extend(defs.iter().map(|d| format!("custom.{}", d.key)));
         let error = kuijing_domain::FieldError::new("sort", "sort_not_accepted")
             .with("value", name)
