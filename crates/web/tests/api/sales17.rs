@@ -330,6 +330,8 @@ async fn a_draft_payment_is_deleted_from_its_page_after_a_worded_question() {
 async fn a_withdrawn_payments_delete_names_its_status_not_a_draft() {
     let t = TestApp::new().await;
     let admin = t.admin().await;
+    // Someone other than the submitter approves payments.
+    let finance = crate::sales_fixtures::sales_team(&t).await.finance.0;
     let client = customer(&t, &admin, "Harbour Tech").await;
     let deal = contract(&t, &admin, client, "9000").await;
     assert_eq!(submit(&t, &admin, "contracts", deal).await, "approved");
@@ -341,7 +343,7 @@ async fn a_withdrawn_payments_delete_names_its_status_not_a_draft() {
                 "kind": "payment",
                 "name": "Payments",
                 "definition": { "steps": [
-                    { "name": "Finance", "approvers": { "users": [1] }, "mode": "any_one" }
+                    { "name": "Finance", "approvers": { "users": [finance] }, "mode": "any_one" }
                 ] }
             }),
         )
