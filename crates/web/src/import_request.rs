@@ -207,10 +207,11 @@ const TICKS: &[&str] = &["dry_run", "check", "partial", "allow_exceeding"];
 /// Sets an option, in place of one of the same name sent before.
 fn set_option(options: &mut Vec<(String, String)>, key: &str, value: String) {
     let value = if TICKS.contains(&key) {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "" | "1" | "yes" | "on" | "true" => "true".to_string(),
-            "0" | "no" | "off" | "false" => "false".to_string(),
-            _ => value,
+        match crate::query_params::yes_no(&value) {
+            Some(yes) => yes.to_string(),
+            // A ticked box may send nothing at all.
+            None if value.trim().is_empty() => "true".to_string(),
+            None => value,
         }
     } else {
         value

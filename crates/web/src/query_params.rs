@@ -179,6 +179,17 @@ pub(crate) fn unreadable(parts: &Parts, name: &str, lang: Lang) -> FieldError {
         .with("expected", describe(&expected, lang))
 }
 
+/// A yes-or-no word as forms and addresses send it: `1`, `true`, `yes`,
+/// `on` and their opposites, case and spaces aside; `None` for anything
+/// else, blank included.
+pub(crate) fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

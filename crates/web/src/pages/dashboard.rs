@@ -581,10 +581,10 @@ pub async fn show_dashboard(
 /// A yes-or-no parameter of the address: empty when not given; `1`, `true`,
 /// `yes`, `on` and their opposites read, anything else refused.
 fn flag(text: &str) -> Result<Option<bool>, &'static str> {
-    match text.trim().to_lowercase().as_str() {
-        "" => Ok(None),
-        "1" | "true" | "yes" | "on" => Ok(Some(true)),
-        "0" | "false" | "no" | "off" => Ok(Some(false)),
-        _ => Err("import_yes_no"),
+    if text.trim().is_empty() {
+        return Ok(None);
     }
+    crate::query_params::yes_no(text)
+        .map(Some)
+        .ok_or("import_yes_no")
 }
